@@ -6,13 +6,17 @@ import PackageDescription
 let package = Package(
   name: "Strata",
   platforms: [.macOS(.v13)],
-  products: [],
+  products: [
+    .library(name: "HDL", targets: ["HDL"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
   ],
   targets: [
-    // Targets are added per part, see docs/architecture.md.
+    // The DSL, its elaboration checks and the Verilog emitter. Standard library only.
+    .target(name: "HDL"),
+    .testTarget(name: "HDLTests", dependencies: ["HDL"]),
   ],
   swiftLanguageModes: [.v5]
 )
