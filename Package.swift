@@ -16,7 +16,9 @@ let package = Package(
   targets: [
     // The DSL, its elaboration checks and the Verilog emitter. Standard library only.
     .target(name: "HDL"),
-    .testTarget(name: "HDLTests", dependencies: ["HDL"]),
+    // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
+    .target(name: "Toolchain", dependencies: ["HDL"]),
+    .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
   ],
   swiftLanguageModes: [.v5]
 )

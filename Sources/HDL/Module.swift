@@ -57,11 +57,11 @@ public struct Design {
   public func verilog() -> String { verilogFiles().map(\.contents).joined(separator: "\n") }
 
   /// The ports of the top module in declaration order, for test benches and simulators.
-  public var topPorts: [Port] { modules.last!.ports.map(Port.init) }
+  public var topPorts: [ModulePort] { modules.last!.ports.map(ModulePort.init) }
 }
 
 /// A port of an elaborated module.
-public struct Port: Hashable, Sendable {
+public struct ModulePort: Hashable, Sendable {
   public enum Direction: String, Sendable { case input, output }
   public let name: String
   public let width: Int
