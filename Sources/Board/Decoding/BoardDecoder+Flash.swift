@@ -1,0 +1,30 @@
+extension BoardDecoder {
+  static func flash(_ value: YAMLValue) -> FlashLayout? {
+    guard let fields = value.fields(BoardSchema.flash) else { return nil }
+    let part = fields.optional("part").map { $0.string() }
+    let jedecID = fields.optional("jedec_id").map { $0.unsigned(bits: 24) }
+    let size = fields["size"]?.size(minimum: FlashLayout.sectorSize, powerOfTwo: true)
+    let regions = fields["regions"].flatMap(Self.flashRegions)
+    // An optional key that is present but unreadable is a failure, not an absence.
+    guard let size, let regions, part != .some(nil), jedecID != .some(nil) else { return nil }
+    return FlashLayout(part: part ?? nil, jedecID: (jedecID ?? nil).map(UInt32.init), size: size, regions: regions)
+  }
+
+  /// How regions fit together (overlaps, the flash size, roles) is a board rule.
+  static func flashRegions(_ value: YAMLValue) -> [FlashRegion]? {
+    guard let items = value.list() else { return nil }
+    let regions = items.map(Self.flashRegion)
+    return regions.allSatisfy { $0 != nil } ? regions.compactMap { $0 } : nil
+  }
+
+  static func flashRegion(_ value: YAMLValue) -> FlashRegion? {
+    guard let fields = value.fields(BoardSchema.flashRegion) else { return nil }
+    let sector = FlashLayout.sectorSize
+    let name = fields["name"]?.string(allowed: nameCharacters, allowedDescription: nameDescription)
+    let offset = fields["offset"]?.offset(alignment: sector)
+    let size = fields["size"]?.size(minimum: sector, multiple: sector)
+    let role = fields["role"]?.choice(FlashRegion.Role.allCases.map(\.rawValue)).flatMap(FlashRegion.Role.init(rawValue:))
+    guard let name, let offset, let size, let role else { return nil }
+    return FlashRegion(name: name, offset: Int(offset), size: size, role: role)
+  }
+}
