@@ -43,7 +43,7 @@ enum FlashLayoutRules {
     for (role, found) in [(FlashRegion.Role.slotA, slotA), (.slotB, slotB)] where found == nil {
       diagnostics.report(
         "flash.regions: no region has role \(role.rawValue); A/B firmware updates need one slot_a and one slot_b region",
-        atPath: "flash.regions")
+        atKeyOf: "flash.regions")
     }
     if let slotA, let slotB, regions[slotA].size != regions[slotB].size {
       let later = max(slotA, slotB), earlier = min(slotA, slotB)

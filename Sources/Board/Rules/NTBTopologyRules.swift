@@ -36,7 +36,7 @@ enum NTBTopologyRules {
     let names = YAMLValue.list(unreachable.map(String.init))
     diagnostics.report(
       "ntb.links: node\(unreachable.count == 1 ? "" : "s") \(names) cannot be reached from node 0; add crosslinks so that every node has a path to every other",
-      atPath: "ntb.links")
+      atKeyOf: "ntb.links")
   }
 
   static func nodesUnreachableFromNodeZero(_ links: [NTBLink], nodeCount: Int) -> [Int] {

@@ -5,6 +5,8 @@ final class Diagnostics {
   private var errors: [(location: SourceLocation, message: String)] = []
   /// Where each value was read, by its path in the file (`flash.regions[1].offset`).
   private(set) var locations: [String: SourceLocation] = [:]
+  /// Where the key of each value read from a mapping is, by the value's path.
+  private var keyLocations: [String: SourceLocation] = [:]
 
   init(file: String) {
     self.file = file
@@ -23,6 +25,16 @@ final class Diagnostics {
 
   func record(_ location: SourceLocation, for path: String) {
     locations[path] = location
+  }
+
+  func recordKey(_ location: SourceLocation, for path: String) {
+    keyLocations[path] = location
+  }
+
+  /// Reports `message` at the key of the value read from `path` (`regions:` rather than its
+  /// first item), for mistakes about a whole list or mapping.
+  func report(_ message: String, atKeyOf path: String) {
+    report(message, at: keyLocations[path] ?? location(of: path))
   }
 
   func location(of path: String) -> SourceLocation {

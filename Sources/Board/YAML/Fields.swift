@@ -10,6 +10,8 @@ struct Fields {
   init(mapping: Node.Mapping, of owner: YAMLValue, schema: MappingSchema) {
     self.owner = owner
     var firstSeen: [String: SourceLocation] = [:]
+    // A misspelt key is one mistake: its "did you mean" covers the required key it misses.
+    var suggested: Set<String> = []
     for (keyNode, valueNode) in mapping {
       let keyLocation = SourceLocation(keyNode.mark)
       guard let key = keyNode.scalar?.string else {
@@ -25,13 +27,15 @@ struct Fields {
       }
       firstSeen[key] = keyLocation
       guard schema.keys.contains(key) else {
-        owner.diagnostics.report(Fields.unknownKeyMessage(key, in: owner, schema: schema), at: keyLocation)
+        let nearest = EditDistance.nearest(to: key, among: schema.keys)
+        if let nearest { suggested.insert(nearest) }
+        owner.diagnostics.report(Fields.unknownKeyMessage(key, nearest: nearest, in: owner, schema: schema), at: keyLocation)
         continue
       }
       let childPath = owner.path.isEmpty ? key : "\(owner.path).\(key)"
       values[key] = YAMLValue(node: valueNode, path: childPath, diagnostics: owner.diagnostics, keyLocation: keyLocation)
     }
-    for key in schema.required where firstSeen[key] == nil {
+    for key in schema.required where firstSeen[key] == nil && !suggested.contains(key) {
       owner.diagnostics.report(
         "\(owner.subject): missing required key '\(key)'", at: owner.keyLocation ?? owner.location)
     }
@@ -48,9 +52,11 @@ struct Fields {
     return value
   }
 
-  private static func unknownKeyMessage(_ key: String, in owner: YAMLValue, schema: MappingSchema) -> String {
+  private static func unknownKeyMessage(
+    _ key: String, nearest: String?, in owner: YAMLValue, schema: MappingSchema
+  ) -> String {
     let prefix = "\(owner.subject): unknown key '\(key)'"
-    if let nearest = EditDistance.nearest(to: key, among: schema.keys) {
+    if let nearest {
       return "\(prefix); did you mean '\(nearest)'?"
     }
     if let home = BoardSchema.sections.first(where: { $0.schema.keys.contains(key) && $0.schema.name != schema.name }) {

@@ -17,7 +17,7 @@ extension YAMLValue {
 
   /// An integer that must be one of `allowed`.
   func integer(oneOf allowed: [Int]) -> Int? {
-    let expectation = "one of \(Self.list(allowed.map(String.init)))"
+    let expectation = Self.oneOf(allowed.map(String.init))
     guard let text, !isNull, let value = QuantityParsing.integer(text) else {
       return mismatch(expected: expectation)
     }
@@ -38,7 +38,7 @@ extension YAMLValue {
 
   /// A decimal number that must be one of `allowed`.
   func decimal(oneOf allowed: [Double]) -> Double? {
-    let expectation = "one of \(Self.list(allowed.map { String($0) }))"
+    let expectation = Self.oneOf(allowed.map { String($0) })
     guard let text, !isNull, let value = QuantityParsing.decimal(text) else {
       return mismatch(expected: expectation)
     }
@@ -127,6 +127,11 @@ extension YAMLValue {
     return items.dropLast().joined(separator: ", ") + " or " + items[items.count - 1]
   }
 
+  /// `3 or 4`; `one of 1, 2 or 4`.
+  static func oneOf(_ items: [String]) -> String {
+    items.count > 2 ? "one of \(list(items))" : list(items)
+  }
+
   static func nearestPowersOfTwo(_ value: Int) -> String {
     let below = 1 << (Int.bitWidth - 1 - value.leadingZeroBitCount)
     return "the nearest are \(SizeFormatting.size(below)) and \(SizeFormatting.size(below << 1))"
@@ -136,7 +141,7 @@ extension YAMLValue {
 extension YAMLValue {
   /// One of a fixed set of words, spelled exactly; a near miss is named in the message.
   func choice(_ options: [String], hint: String? = nil) -> String? {
-    let expectation = "one of \(Self.list(options))"
+    let expectation = Self.oneOf(options)
     guard let text, !isNull else { return mismatch(expected: expectation) }
     guard options.contains(text) else {
       let nearest = EditDistance.nearest(to: text, among: options)

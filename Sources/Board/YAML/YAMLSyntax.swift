@@ -26,7 +26,7 @@ enum YAMLSyntax {
     case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
       let .composer(context, problem, mark, _):
       var message = "YAML syntax: \(problem)"
-      if let context {
+      if let context, context.mark.line != mark.line || context.mark.column != mark.column {
         message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
       }
       return BoardError(file: file, line: mark.line, column: mark.column, message: message + hint(for: problem))
@@ -40,8 +40,11 @@ enum YAMLSyntax {
 
   /// A fix for the syntax mistakes people make most, when libyaml's words do not say it.
   private static func hint(for problem: String) -> String {
+    if problem.contains("tab character") {
+      return "; indent with spaces, not tabs"
+    }
     if problem.contains("found character that cannot start any token") {
-      return "; indent with spaces, not tabs, and quote values that start with @ or `"
+      return "; quote values that start with @ or `, and indent with spaces, not tabs"
     }
     if problem.contains("mapping values are not allowed") {
       return "; put a space after each ':' that ends a key and quote values that contain ': '"

@@ -23,6 +23,7 @@ struct YAMLValue {
     self.diagnostics = diagnostics
     self.keyLocation = keyLocation
     diagnostics.record(SourceLocation(node.mark), for: path)
+    if let keyLocation { diagnostics.recordKey(keyLocation, for: path) }
   }
 
   var location: SourceLocation { SourceLocation(node.mark) }
