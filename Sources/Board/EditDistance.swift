@@ -22,7 +22,8 @@ enum EditDistance {
   /// third of the word's letters (and at least 2) differ. Ties go to the earlier candidate.
   static func nearest(to word: String, among candidates: [String]) -> String? {
     let limit = max(2, word.count / 3)
-    let scored = candidates.map { (candidate: $0, distance: between(word.lowercased(), $0)) }
+    // Case is ignored: someone who wrote "a" meant "A".
+    let scored = candidates.map { (candidate: $0, distance: between(word.lowercased(), $0.lowercased())) }
     guard let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= limit else { return nil }
     return best.candidate
   }

@@ -9,7 +9,7 @@ enum NTBTopologyRules {
       for (end, node) in [link.a, link.b].enumerated() where node >= nodeCount {
         linksAreSound = false
         diagnostics.report(
-          "\(path): node \(node) does not exist; this board has \(nodeCount) node\(nodeCount == 1 ? "" : "s"), numbered 0 to \(nodeCount - 1) (see 'nodes')",
+          "\(path): node \(node) does not exist; \(existingNodes(nodeCount)) (see 'nodes')",
           atPath: "\(path)[\(end)]")
       }
       if link.a == link.b {
@@ -37,6 +37,10 @@ enum NTBTopologyRules {
     diagnostics.report(
       "ntb.links: node\(unreachable.count == 1 ? "" : "s") \(names) cannot be reached from node 0; add crosslinks so that every node has a path to every other",
       atKeyOf: "ntb.links")
+  }
+
+  static func existingNodes(_ nodeCount: Int) -> String {
+    nodeCount == 1 ? "this board has only node 0" : "this board has \(nodeCount) nodes, numbered 0 to \(nodeCount - 1)"
   }
 
   static func nodesUnreachableFromNodeZero(_ links: [NTBLink], nodeCount: Int) -> [Int] {

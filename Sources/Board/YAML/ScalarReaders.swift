@@ -145,7 +145,6 @@ extension YAMLValue {
     guard let text, !isNull else { return mismatch(expected: expectation) }
     guard options.contains(text) else {
       let nearest = EditDistance.nearest(to: text, among: options)
-        ?? options.first { $0.lowercased() == text.lowercased() }
       return outOfRange(expected: expectation, hint: nearest.map { "did you mean '\($0)'?" } ?? hint)
     }
     return text

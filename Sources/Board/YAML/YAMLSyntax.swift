@@ -25,6 +25,11 @@ enum YAMLSyntax {
     switch error {
     case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
       let .composer(context, problem, mark, _):
+      if problem == "but found another document" {
+        return BoardError(
+          file: file, line: mark.line, column: mark.column,
+          message: "a second YAML document starts here; a board file holds one board, so remove this '---' and what follows")
+      }
       var message = "YAML syntax: \(problem)"
       if let context, context.mark.line != mark.line || context.mark.column != mark.column {
         message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
