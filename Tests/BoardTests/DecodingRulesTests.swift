@@ -28,6 +28,11 @@ final class DecodingRulesTests: XCTestCase {
     XCTAssertEqual(try Board.parse(yaml: yaml, file: "test.yaml").cable.serial, "null")
   }
 
+  func testAnOptionalKeyWithAnUnreadableValueRefusesTheFile() throws {
+    let yaml = try devkitText(replacing: "serial: null", with: "serial: [A1]")
+    XCTAssertEqual(errorMessages(parsing: yaml), ["cable.serial: expected a string, found a list of 1"])
+  }
+
   func testACableMayBePickedByUSBBusAndAddress() throws {
     let yaml = try devkitText(replacing: "  # bus: 1 ", with: "  bus: 1 ")
       .replacingOccurrences(of: "  # address: 7 ", with: "  address: 7 ")

@@ -3,19 +3,15 @@ extension BoardDecoder {
     guard let fields = value.fields(BoardSchema.cable) else { return nil }
     let vendorID = fields["vendor_id"]?.unsigned(bits: 16)
     let productID = fields["product_id"]?.unsigned(bits: 16)
-    let serial = fields.optional("serial").map { $0.string() }
-    let bus = fields.optional("bus").map { $0.integer(in: 1...255) }
-    let address = fields.optional("address").map { $0.integer(in: 1...127) }
+    // An optional value that is present but unreadable has been reported, which refuses the file.
+    let serial = fields.optional("serial")?.string()
+    let (bus, address) = Self.usbPosition(fields)
     let interface = fields["interface"].flatMap(Self.mpsseInterface)
     let chipSelect = fields["chip_select"]?.integer(oneOf: [3, 4])
     let spiClock = fields["spi_clock_hz"].flatMap(Self.spiClock)
-    let usbPosition = Self.usbPosition(bus: bus, address: address, fields: fields)
-    guard let vendorID, let productID, let interface, let chipSelect, let spiClock, let usbPosition,
-      serial != .some(nil)
-    else { return nil }
+    guard let vendorID, let productID, let interface, let chipSelect, let spiClock else { return nil }
     return FTDICable(
-      vendorID: UInt16(vendorID), productID: UInt16(productID), serial: serial ?? nil,
-      bus: usbPosition.bus, address: usbPosition.address,
+      vendorID: UInt16(vendorID), productID: UInt16(productID), serial: serial, bus: bus, address: address,
       interface: interface, chipSelect: chipSelect, spiClockHz: spiClock)
   }
 
@@ -43,18 +39,14 @@ extension BoardDecoder {
   }
 
   /// Bus and address pick a cable together; one without the other is a mistake.
-  /// Returns nil after reporting one; a pair of nils is "pick by serial or take the first".
-  static func usbPosition(bus: Int??, address: Int??, fields: Fields) -> (bus: Int?, address: Int?)? {
+  static func usbPosition(_ fields: Fields) -> (bus: Int?, address: Int?) {
+    let bus = fields.optional("bus"), address = fields.optional("address")
+    let advice = "give both to pick the cable by its USB position, or neither"
     switch (bus, address) {
-    case (.some(nil), _), (_, .some(nil)): return nil
-    case (nil, nil): return (nil, nil)
-    case (.some(let bus?), .some(let address?)): return (bus, address)
-    case (.some, nil):
-      fields.optional("bus")?.report("given without cable.address; give both to pick the cable by its USB position, or neither")
-      return nil
-    case (nil, .some):
-      fields.optional("address")?.report("given without cable.bus; give both to pick the cable by its USB position, or neither")
-      return nil
+    case (let bus?, nil): bus.report("given without cable.address; \(advice)")
+    case (nil, let address?): address.report("given without cable.bus; \(advice)")
+    default: break
     }
+    return (bus?.integer(in: 1...255), address?.integer(in: 1...127))
   }
 }

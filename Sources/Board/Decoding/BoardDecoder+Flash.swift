@@ -1,13 +1,13 @@
 extension BoardDecoder {
   static func flash(_ value: YAMLValue) -> FlashLayout? {
     guard let fields = value.fields(BoardSchema.flash) else { return nil }
-    let part = fields.optional("part").map { $0.string() }
-    let jedecID = fields.optional("jedec_id").map { $0.unsigned(bits: 24) }
+    // An optional value that is present but unreadable has been reported, which refuses the file.
+    let part = fields.optional("part")?.string()
+    let jedecID = fields.optional("jedec_id")?.unsigned(bits: 24)
     let size = fields["size"]?.size(minimum: FlashLayout.sectorSize, powerOfTwo: true)
     let regions = fields["regions"].flatMap(Self.flashRegions)
-    // An optional key that is present but unreadable is a failure, not an absence.
-    guard let size, let regions, part != .some(nil), jedecID != .some(nil) else { return nil }
-    return FlashLayout(part: part ?? nil, jedecID: (jedecID ?? nil).map(UInt32.init), size: size, regions: regions)
+    guard let size, let regions else { return nil }
+    return FlashLayout(part: part, jedecID: jedecID.map(UInt32.init), size: size, regions: regions)
   }
 
   /// How regions fit together (overlaps, the flash size, roles) is a board rule.
