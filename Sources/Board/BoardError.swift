@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a board file was refused, and where.
 ///
 /// `line` and `column` are 1-based, as editors and compilers count them, and point at the
@@ -38,4 +40,9 @@ public struct BoardError: Error, CustomStringConvertible, Equatable, Sendable {
   private var singleLine: String {
     line > 0 ? "\(file):\(line):\(column): error: \(message)" : "\(file): error: \(message)"
   }
+}
+
+/// So that `localizedDescription`, which command-line tools often print, reads the same.
+extension BoardError: LocalizedError {
+  public var errorDescription: String? { description }
 }

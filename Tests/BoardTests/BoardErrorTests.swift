@@ -17,6 +17,11 @@ final class BoardErrorTests: XCTestCase {
     XCTAssertEqual(error.allErrors, [BoardError(file: "b.yaml", line: 2, column: 5, message: "first"), second])
   }
 
+  func testTheLocalizedDescriptionIsTheDiagnostic() {
+    let error: Error = BoardError(file: "x.yaml", line: 1, column: 2, message: "m")
+    XCTAssertEqual(error.localizedDescription, "x.yaml:1:2: error: m")
+  }
+
   func testAFileThatCannotBeReadIsReportedWithoutALine() {
     let path = "/nonexistent/strata/board.yaml"
     let error = boardError { try Board.load(path: path) }

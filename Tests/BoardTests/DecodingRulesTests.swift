@@ -48,6 +48,11 @@ final class DecodingRulesTests: XCTestCase {
       ["cable.bus: given without cable.address; give both to pick the cable by its USB position, or neither"])
   }
 
+  func testAKeyMustBeAName() throws {
+    let yaml = try devkitText(replacing: "  link_width: 4 ", with: "  link_width: 4\n  [1, 2]: 3\n")
+    XCTAssertEqual(errorMessages(parsing: yaml), ["switch: expected a key name, found a list of 2 as a key"])
+  }
+
   func testAKeyInTheWrongSectionSaysWhereItBelongs() throws {
     let yaml = try devkitText(replacing: "nodes: 1 ", with: "nodes: 1\ndoorbells: 64\n")
     XCTAssertEqual(errorMessages(parsing: yaml), ["the board file: unknown key 'doorbells'; 'doorbells' belongs under ntb"])

@@ -15,8 +15,8 @@ struct Fields {
     for (keyNode, valueNode) in mapping {
       let keyLocation = SourceLocation(keyNode.mark)
       guard let key = keyNode.scalar?.string else {
-        let keyValue = YAMLValue(node: keyNode, path: owner.path, diagnostics: owner.diagnostics)
-        owner.diagnostics.report("\(owner.subject): expected a key name, found \(keyValue.found) as a key", at: keyLocation)
+        owner.diagnostics.report(
+          "\(owner.subject): expected a key name, found \(YAMLValue.describe(keyNode)) as a key", at: keyLocation)
         continue
       }
       if let first = firstSeen[key] {

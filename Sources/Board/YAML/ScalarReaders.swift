@@ -1,7 +1,6 @@
 /// Readers for the scalar values of a board file: each returns the value, or reports what
 /// was expected instead and returns nil.
 extension YAMLValue {
-  static let integerExamples = "an integer such as 42 or 0x2A"
   static let sizeExamples = "a size such as 4096, 0x1000, 4KiB or 256 MiB"
 
   /// A decimal or 0x hexadecimal integer, within `range` when one is given.

@@ -54,20 +54,24 @@ struct YAMLValue {
   /// The scalar's text, or nil for a mapping or a list.
   var text: String? { node.scalar?.string }
 
-  var isNull: Bool {
-    guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any else { return false }
+  var isNull: Bool { Self.isNull(node) }
+
+  /// What the value is, in the words of a message: `string "abc"`, `integer 9`, `a list`.
+  var found: String { Self.describe(node) }
+
+  /// A plain `null`, `~` or nothing at all, with no explicit tag.
+  static func isNull(_ node: Node) -> Bool {
+    guard let scalar = node.scalar, !isQuoted(scalar) else { return false }
     return ["", "~", "null", "Null", "NULL"].contains(scalar.string) && scalar.tag.description.isEmpty
   }
 
-  /// What the value is, in the words of a message: `string "abc"`, `integer 9`, `a list`.
-  var found: String {
+  static func describe(_ node: Node) -> String {
     switch node {
     case .mapping(let mapping): return mapping.isEmpty ? "an empty mapping" : "a mapping"
     case .sequence(let sequence): return sequence.isEmpty ? "an empty list" : "a list of \(sequence.count)"
     case .scalar(let scalar):
-      let quoted = !(scalar.style == .plain || scalar.style == .any)
-      if isNull { return scalar.string.isEmpty ? "nothing" : "null" }
-      if !quoted {
+      if isNull(node) { return scalar.string.isEmpty ? "nothing" : "null" }
+      if !isQuoted(scalar) {
         if ["true", "True", "TRUE", "false", "False", "FALSE"].contains(scalar.string) {
           return "boolean \(scalar.string)"
         }
@@ -76,6 +80,11 @@ struct YAMLValue {
       }
       return "string \"\(scalar.string)\""
     }
+  }
+
+  /// Quoted, literal (`|`) and folded (`>`) scalars are always strings.
+  private static func isQuoted(_ scalar: Node.Scalar) -> Bool {
+    !(scalar.style == .plain || scalar.style == .any)
   }
 
   // MARK: - Containers
