@@ -20,4 +20,12 @@ enum SizeFormatting {
     let digits = max(6, String(max(limit - 1, 0), radix: 16).count)
     return "\(hex(offset, digits: digits))..<\(hex(end, digits: digits))"
   }
+
+  /// "the nearest are 0x410000 and 0x411000": the multiples of `step` either side of
+  /// `value`, leaving out the upper one when it does not fit in `T`.
+  static func nearest<T: FixedWidthInteger>(multiplesOf step: T, around value: T, written: (T) -> String) -> String {
+    let below = value / step * step
+    let (above, overflow) = below.addingReportingOverflow(step)
+    return overflow ? "the nearest is \(written(below))" : "the nearest are \(written(below)) and \(written(above))"
+  }
 }

@@ -86,6 +86,12 @@ final class DecodingRulesTests: XCTestCase {
     XCTAssertEqual(errorMessages(parsing: yaml), ["ntb.links[0]: expected a pair of node indices such as [0, 1], found a list of 3"])
   }
 
+  func testOnlyPowersOfTwoWithinTheBoundsAreSuggested() throws {
+    let yaml = try devkitText(replacing: "window_size: 1MiB", with: "window_size: 3KiB")
+    XCTAssertEqual(
+      errorMessages(parsing: yaml), ["ntb.window_size: expected a power of two of at least 4KiB, found 3KiB; the nearest is 4KiB"])
+  }
+
   func testAJEDECIDHasTwentyFourBits() throws {
     let yaml = try devkitText(replacing: "jedec_id: 0xEF4018", with: "jedec_id: 0x1EF4018")
     XCTAssertEqual(

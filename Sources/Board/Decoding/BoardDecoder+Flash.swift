@@ -4,7 +4,7 @@ extension BoardDecoder {
     // An optional value that is present but unreadable has been reported, which refuses the file.
     let part = fields.optional("part")?.string()
     let jedecID = fields.optional("jedec_id")?.unsigned(bits: 24)
-    let size = fields["size"]?.size(minimum: FlashLayout.sectorSize, powerOfTwo: true)
+    let size = fields["size"]?.size(minimum: FlashLayout.sectorSize, maximum: FlashLayout.maximumSize, powerOfTwo: true)
     let regions = fields["regions"].flatMap(Self.flashRegions)
     guard let size, let regions else { return nil }
     return FlashLayout(part: part, jedecID: jedecID.map(UInt32.init), size: size, regions: regions)
@@ -21,8 +21,8 @@ extension BoardDecoder {
     guard let fields = value.fields(BoardSchema.flashRegion) else { return nil }
     let sector = FlashLayout.sectorSize
     let name = fields["name"]?.string(allowed: nameCharacters, allowedDescription: nameDescription)
-    let offset = fields["offset"]?.offset(alignment: sector)
-    let size = fields["size"]?.size(minimum: sector, multiple: sector)
+    let offset = fields["offset"]?.offset(alignment: sector, bits: 32)
+    let size = fields["size"]?.size(minimum: sector, maximum: FlashLayout.maximumSize, multiple: sector)
     let role = fields["role"]?.choice(FlashRegion.Role.allCases.map(\.rawValue)).flatMap(FlashRegion.Role.init(rawValue:))
     guard let name, let offset, let size, let role else { return nil }
     return FlashRegion(name: name, offset: Int(offset), size: size, role: role)

@@ -34,13 +34,15 @@ public struct FlashRegion: Equatable, Sendable {
 public struct FlashLayout: Equatable, Sendable {
   /// Erase-sector size every region is aligned to.
   public static let sectorSize = 4096
+  /// The most SPI NOR can address (4-byte addresses): sizes and offsets stay within it.
+  public static let maximumSize = 1 << 32
 
   /// Part number, for people; nothing checks it.
   public var part: String?
   /// The 24-bit JEDEC ID (manufacturer, memory type, capacity) the flasher expects to read
   /// back before writing, or nil to skip the check.
   public var jedecID: UInt32?
-  /// Bytes, a power of two.
+  /// Bytes, a power of two, at most 4 GiB.
   public var size: Int
   /// Regions in file order; validation guarantees unique names, no overlaps, every region
   /// inside `size` and sector aligned, exactly one slot_a and one slot_b, at most one boot

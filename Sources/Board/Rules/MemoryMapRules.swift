@@ -4,9 +4,8 @@ enum MemoryMapRules {
   static func check(_ tiers: TierConfig, diagnostics: Diagnostics) {
     let page = tiers.pageSize
     for (name, tier) in [("dram", tiers.dram), ("flash", tiers.flash), ("disk", tiers.disk)] where tier.size % page != 0 {
-      let below = tier.size / page * page
-      let suggestion = below > 0
-        ? "the nearest are \(SizeFormatting.size(below)) and \(SizeFormatting.size(below + page))"
+      let suggestion = tier.size > page
+        ? SizeFormatting.nearest(multiplesOf: page, around: tier.size, written: SizeFormatting.size)
         : "the smallest is \(SizeFormatting.size(page))"
       diagnostics.report(
         "tiers.\(name).size: expected a whole number of \(SizeFormatting.size(page)) pages (tiers.page_size), found \(SizeFormatting.size(tier.size)); \(suggestion)",

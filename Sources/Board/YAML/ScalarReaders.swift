@@ -69,9 +69,9 @@ extension YAMLValue {
     let bounds = maximum.map { "from \(SizeFormatting.size(minimum)) to \(SizeFormatting.size($0))" }
       ?? "of at least \(SizeFormatting.size(minimum))"
     if powerOfTwo {
-      guard bytes >= minimum, bytes <= (maximum ?? .max), bytes.nonzeroBitCount == 1 else {
-        let hint = bytes > 0 ? Self.nearestPowersOfTwo(bytes) : nil
-        return outOfRange(expected: "a power of two \(bounds)", hint: hint)
+      let inBounds = minimum...(maximum ?? .max)
+      guard inBounds.contains(bytes), bytes.nonzeroBitCount == 1 else {
+        return outOfRange(expected: "a power of two \(bounds)", hint: Self.nearestPowersOfTwo(bytes, within: inBounds))
       }
     } else if bytes < minimum || bytes > (maximum ?? .max) {
       return outOfRange(expected: "a size \(bounds)")
@@ -79,7 +79,7 @@ extension YAMLValue {
     if let multiple, bytes % multiple != 0 {
       return outOfRange(
         expected: "a multiple of \(SizeFormatting.size(multiple))",
-        hint: "the nearest are \(SizeFormatting.size(bytes / multiple * multiple)) and \(SizeFormatting.size((bytes / multiple + 1) * multiple))")
+        hint: SizeFormatting.nearest(multiplesOf: multiple, around: bytes, written: SizeFormatting.size))
     }
     return bytes
   }
@@ -99,10 +99,9 @@ extension YAMLValue {
       return outOfRange(expected: "an offset below \(SizeFormatting.hex(UInt64(1) << UInt64(bits)))")
     }
     guard value % UInt64(alignment) == 0 else {
-      let below = value / UInt64(alignment) * UInt64(alignment)
       return outOfRange(
         expected: "a multiple of \(SizeFormatting.size(alignment)) (\(SizeFormatting.hex(alignment)))",
-        hint: "the nearest are \(SizeFormatting.hex(below, digits: 6)) and \(SizeFormatting.hex(below + UInt64(alignment), digits: 6))")
+        hint: SizeFormatting.nearest(multiplesOf: UInt64(alignment), around: value) { SizeFormatting.hex($0, digits: 6) })
     }
     return value
   }
@@ -131,9 +130,19 @@ extension YAMLValue {
     items.count > 2 ? "one of \(list(items))" : list(items)
   }
 
-  static func nearestPowersOfTwo(_ value: Int) -> String {
+  /// The powers of two either side of `value` that lie `within` bounds, as a hint; nil when
+  /// `value` is itself a power of two (then only the bounds were broken) or none qualifies.
+  static func nearestPowersOfTwo(_ value: Int, within bounds: ClosedRange<Int>) -> String? {
+    guard value > 0, value.nonzeroBitCount != 1 else { return nil }
     let below = 1 << (Int.bitWidth - 1 - value.leadingZeroBitCount)
-    return "the nearest are \(SizeFormatting.size(below)) and \(SizeFormatting.size(below << 1))"
+    let (above, overflow) = below.multipliedReportingOverflow(by: 2)
+    let candidates = [below] + (overflow ? [] : [above])
+    let suggestions = candidates.filter(bounds.contains).map(SizeFormatting.size)
+    switch suggestions.count {
+    case 0: return nil
+    case 1: return "the nearest is \(suggestions[0])"
+    default: return "the nearest are \(suggestions[0]) and \(suggestions[1])"
+    }
   }
 }
 
