@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .library(name: "HDL", targets: ["HDL"]),
+    .library(name: "Board", targets: ["Board"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,7 +19,11 @@ let package = Package(
     .target(name: "HDL"),
     // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
     .target(name: "Toolchain", dependencies: ["HDL"]),
+    // Board descriptions (boards/*.yaml): parsed, validated, typed.
+    .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
+
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
+    .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
   ],
   swiftLanguageModes: [.v5]
 )
