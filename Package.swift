@@ -23,6 +23,7 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
+    .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
   ],
   swiftLanguageModes: [.v5]
