@@ -19,6 +19,8 @@ struct Fields {
           "\(owner.subject): expected a key name, found \(YAMLValue.describe(keyNode)) as a key", at: keyLocation)
         continue
       }
+      // Yams 5 keeps every pair of a mapping, so duplicates are found here. (Yams 6 throws
+      // duplicatedKeysInMapping itself; Package.swift asks for 5.x.)
       if let first = firstSeen[key] {
         owner.diagnostics.report(
           "\(owner.subject): duplicate key '\(key)' (first given at line \(first.line)); keep one of them",
