@@ -58,11 +58,15 @@ struct Fields {
     _ key: String, nearest: String?, in owner: YAMLValue, schema: MappingSchema
   ) -> String {
     let prefix = "\(owner.subject): unknown key '\(key)'"
+    if key == "<<" {
+      return "\(owner.subject): YAML merge keys (<<) are not supported; write the keys out, or alias a whole value with *name"
+    }
     if let nearest {
       return "\(prefix); did you mean '\(nearest)'?"
     }
-    if let home = BoardSchema.sections.first(where: { $0.schema.keys.contains(key) && $0.schema.name != schema.name }) {
-      return "\(prefix); '\(key)' belongs under \(home.path)"
+    let homes = BoardSchema.sections.filter { $0.schema.keys.contains(key) && $0.schema.name != schema.name }
+    if !homes.isEmpty {
+      return "\(prefix); '\(key)' belongs under \(YAMLValue.list(homes.map(\.path)))"
     }
     return "\(prefix); expected one of: \(schema.keys.joined(separator: ", "))"
   }
