@@ -72,6 +72,12 @@ extension Board {
     boardPath(named: "devkit")
   }
 
+  /// Loads `boards/<name>.yaml`, found by the same search as `defaultBoardPath`
+  /// (`strata --board cluster4`).
+  public static func load(named name: String) throws(BoardError) -> Board {
+    try load(path: boardPath(named: name))
+  }
+
   /// Where `boards/<name>.yaml` is found, by the same search as `defaultBoardPath`.
   public static func boardPath(named name: String, from directory: String = FileManager.default.currentDirectoryPath) -> String {
     let relative = "boards/\(name).yaml"

@@ -61,12 +61,13 @@ enum QuantityParsing {
       return .failure(Problem(hint: nil))
     }
     let (bytes, overflow) = count.multipliedReportingOverflow(by: multiplier)
-    guard !overflow else { return .failure(Problem(hint: "that is more bytes than fit in 64 bits")) }
+    guard !overflow else { return .failure(Problem(hint: "that is more than the largest size, 2^63 - 1 bytes")) }
     return .success(bytes)
   }
 
   static let durationUnits: [(name: String, nanoseconds: Int)] = [
-    ("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000),
+    // "µs" with the micro sign (U+00B5) or the Greek mu (U+03BC): keyboards make either.
+    ("ns", 1), ("us", 1_000), ("\u{00B5}s", 1_000), ("\u{03BC}s", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000),
   ]
 
   /// A duration in nanoseconds.

@@ -23,6 +23,23 @@ final class DecodingRulesTests: XCTestCase {
     XCTAssertNil(board.cable.serial)
   }
 
+  func testAnAliasSharesAnAnchoredValue() throws {
+    let yaml = try devkitText(
+      replacing: "  dram:  { size: 256MiB, read_latency: 100ns, write_latency: 100ns, bandwidth_mbps: 12800 }",
+      with: "  dram: &fast { size: 256MiB, read_latency: 100ns, write_latency: 100ns, bandwidth_mbps: 12800 }")
+      .replacingOccurrences(
+        of: "  flash: { size: 4GiB,   read_latency: 80us,  write_latency: 500us, bandwidth_mbps: 2000 }", with: "  flash: *fast")
+    let tiers = try Board.parse(yaml: yaml, file: "test.yaml").tiers
+    XCTAssertEqual(tiers.flash, tiers.dram)
+  }
+
+  func testAMergeKeyIsRefusedWithAWayAround() throws {
+    let yaml = try devkitText(replacing: "  link_width: 4 ", with: "  link_width: 4\n  <<: {}\n")
+    XCTAssertEqual(
+      errorMessages(parsing: yaml),
+      ["switch: YAML merge keys (<<) are not supported; write the keys out, or alias a whole value with *name"])
+  }
+
   func testAQuotedNullIsAStringNotAnAbsence() throws {
     let yaml = try devkitText(replacing: "serial: null", with: "serial: \"null\"")
     XCTAssertEqual(try Board.parse(yaml: yaml, file: "test.yaml").cable.serial, "null")
@@ -56,6 +73,13 @@ final class DecodingRulesTests: XCTestCase {
   func testAKeyInTheWrongSectionSaysWhereItBelongs() throws {
     let yaml = try devkitText(replacing: "nodes: 1 ", with: "nodes: 1\ndoorbells: 64\n")
     XCTAssertEqual(errorMessages(parsing: yaml), ["the board file: unknown key 'doorbells'; 'doorbells' belongs under ntb"])
+  }
+
+  func testAKeyOfSeveralSectionsNamesThemAll() throws {
+    let yaml = try devkitText(replacing: "  link_width: 4 ", with: "  link_width: 4\n  size: 4\n")
+    XCTAssertEqual(
+      errorMessages(parsing: yaml),
+      ["switch: unknown key 'size'; 'size' belongs under tiers.dram/flash/disk, flash or flash.regions items"])
   }
 
   func testAnUnknownKeyWithNoNearMatchListsTheKnownKeys() throws {

@@ -33,7 +33,17 @@ final class FTDIClockTests: XCTestCase {
   }
 
   func testTheCableKnowsTheDivisorForItsClock() {
-    let cable = FTDICable(vendorID: 0x0403, productID: 0x6010, interface: .a, chipSelect: 3, spiClockHz: 10_000_000)
-    XCTAssertEqual(cable.clockDivisor, 2)
+    XCTAssertEqual(cable(clock: 10_000_000).clockDivisor, 2)
+    XCTAssertEqual(cable(clock: 30_000_000).clockDivisor, 0)
+  }
+
+  func testAClockNoDivisorMakesRoundsDownSoTheFlashIsNeverOverclocked() {
+    XCTAssertEqual(cable(clock: 12_000_000).clockDivisor, 2, "10 MHz, not 15 MHz")
+    XCTAssertEqual(cable(clock: 100_000_000).clockDivisor, 0)
+    XCTAssertEqual(cable(clock: 1).clockDivisor, FTDICable.maxClockDivisor)
+  }
+
+  private func cable(clock: Int) -> FTDICable {
+    FTDICable(vendorID: 0x0403, productID: 0x6010, interface: .a, chipSelect: 3, spiClockHz: clock)
   }
 }

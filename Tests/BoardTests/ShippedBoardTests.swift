@@ -71,6 +71,10 @@ final class ShippedBoardTests: XCTestCase {
     XCTAssertEqual(path, packageRoot.appendingPathComponent("boards/devkit.yaml").path)
   }
 
+  func testABoardIsLoadedByNameFromThePackagesBoardsFolder() throws {
+    XCTAssertEqual(try Board.load(named: "cluster4").nodeCount, 4)
+  }
+
   func testOutsideAnyPackageTheDefaultBoardPathStaysRelative() {
     XCTAssertEqual(Board.boardPath(named: "devkit", from: "/"), "boards/devkit.yaml")
   }

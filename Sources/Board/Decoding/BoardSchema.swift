@@ -27,10 +27,10 @@ enum BoardSchema {
     name: "cable", required: ["vendor_id", "product_id", "interface", "chip_select", "spi_clock_hz"],
     optional: ["serial", "bus", "address"])
 
-  /// Every mapping that has its own keys, for "belongs under" hints.
+  /// Every mapping that has its own keys, and where it is, for "belongs under" hints.
   static let sections: [(path: String, schema: MappingSchema)] = [
     ("the top level", top), ("switch", switchSection), ("ntb", ntb), ("tiers", tiers),
-    ("tiers.dram", tier), ("management", management), ("flash", flash),
-    ("flash.regions", flashRegion), ("cable", cable),
+    ("tiers.dram/flash/disk", tier), ("management", management), ("flash", flash),
+    ("flash.regions items", flashRegion), ("cable", cable),
   ]
 }

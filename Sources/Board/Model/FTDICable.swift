@@ -40,8 +40,14 @@ public struct FTDICable: Equatable, Sendable {
     self.spiClockHz = spiClockHz
   }
 
-  /// The MPSSE clock divisor (command 0x86) that gives `spiClockHz`.
-  public var clockDivisor: Int { FTDICable.clockDivisor(forExactly: spiClockHz) ?? 0 }
+  /// The MPSSE clock divisor (command 0x86) for `spiClockHz`: exact for a cable read from a
+  /// board file; for any other clock, the divisor of the fastest clock not above it, so the
+  /// flash is never clocked faster than asked.
+  public var clockDivisor: Int {
+    let halfBase = FTDICable.mpsseBaseClockHz / 2
+    let divisor = (halfBase + max(spiClockHz, 1) - 1) / max(spiClockHz, 1) - 1
+    return min(max(divisor, 0), FTDICable.maxClockDivisor)
+  }
 
   /// The SPI clock that `divisor` gives.
   public static func spiClock(divisor: Int) -> Int {

@@ -19,6 +19,8 @@ struct Fields {
           "\(owner.subject): expected a key name, found \(YAMLValue.describe(keyNode)) as a key", at: keyLocation)
         continue
       }
+      // Yams 5 keeps every pair of a mapping, so duplicates are found here. (Yams 6 throws
+      // duplicatedKeysInMapping itself; Package.swift asks for 5.x.)
       if let first = firstSeen[key] {
         owner.diagnostics.report(
           "\(owner.subject): duplicate key '\(key)' (first given at line \(first.line)); keep one of them",
@@ -56,11 +58,15 @@ struct Fields {
     _ key: String, nearest: String?, in owner: YAMLValue, schema: MappingSchema
   ) -> String {
     let prefix = "\(owner.subject): unknown key '\(key)'"
+    if key == "<<" {
+      return "\(owner.subject): YAML merge keys (<<) are not supported; write the keys out, or alias a whole value with *name"
+    }
     if let nearest {
       return "\(prefix); did you mean '\(nearest)'?"
     }
-    if let home = BoardSchema.sections.first(where: { $0.schema.keys.contains(key) && $0.schema.name != schema.name }) {
-      return "\(prefix); '\(key)' belongs under \(home.path)"
+    let homes = BoardSchema.sections.filter { $0.schema.keys.contains(key) && $0.schema.name != schema.name }
+    if !homes.isEmpty {
+      return "\(prefix); '\(key)' belongs under \(YAMLValue.list(homes.map(\.path)))"
     }
     return "\(prefix); expected one of: \(schema.keys.joined(separator: ", "))"
   }
