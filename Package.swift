@@ -7,8 +7,10 @@ let package = Package(
   name: "Strata",
   platforms: [.macOS(.v13)],
   products: [
+    .executable(name: "strata", targets: ["strata"]),
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
+    .library(name: "Cores", targets: ["Cores"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,10 +23,20 @@ let package = Package(
     .target(name: "Toolchain", dependencies: ["HDL"]),
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Hardware written in the DSL: stream cores, register blocks, the board top.
+    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // The command line.
+    .executableTarget(
+      name: "strata",
+      dependencies: [
+        "HDL", "Toolchain", "Board", "Cores",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain"]),
   ],
   swiftLanguageModes: [.v5]
 )
