@@ -19,6 +19,9 @@ let package = Package(
     // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
     .target(name: "Toolchain", dependencies: ["HDL"]),
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
+    // Hardware written in the DSL; register maps and their generators live in Cores/Registers.
+    .target(name: "Cores", dependencies: ["HDL"]),
+    .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
   ],
   swiftLanguageModes: [.v5]
 )
