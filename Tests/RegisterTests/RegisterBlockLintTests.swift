@@ -41,3 +41,30 @@ final class RegisterBlockLintTests: XCTestCase {
     XCTAssertEqual(map.addressWidth, 6, "offsets 0x00...0x23 need 6 address bits")
   }
 }
+
+/// Variants of one map (different baked-in constants) are different Verilog modules.
+final class RegisterBlockVariantTests: XCTestCase {
+  func testTwoNodesGetTwoModules() throws {
+    let node0 = try systemControlRegisters(boardID: 1, nodeID: 0)
+    let node1 = try systemControlRegisters(boardID: 1, nodeID: 1)
+    let board = Module("two_nodes") { m in
+      for (i, map) in [node0, node1].enumerated() {
+        let block = m.instance(registerBlock(map), name: "controller\(i)")
+        let bus = m.port("mmio\(i)", MMIO(addressWidth: map.addressWidth).flipped)
+        connect(bus, to: block.interface("mmio", as: MMIO.self))
+        for port in ["interrupt_status_doorbell_set", "interrupt_status_link_change_set", "interrupt_status_dma_done_set",
+                     "interrupt_status_tier_error_set", "cycle_count_low_value_in", "cycle_count_high_value_in",
+                     "control_soft_reset_clear"] {
+          block[port] <== 0
+        }
+      }
+    }
+    let design = try Design(top: board)
+    XCTAssertEqual(design.moduleNames, ["system_control_board1_node0", "system_control_board1_node1", "two_nodes"])
+  }
+
+  func testFilesForOneMap() throws {
+    let files = try registerMapFiles(try systemControlRegisters(boardID: 1, nodeID: 2))
+    XCTAssertEqual(files.map(\.name), ["system_control_board1_node2.v", "SystemControl.swift", "system_control.md", "system_control.rdl"])
+  }
+}

@@ -90,3 +90,22 @@ public struct RegisterBlockModel {
 
   private func key(_ r: Register, _ f: Field) -> String { "\(r.name).\(f.name)" }
 }
+
+// MARK: - One access at a time
+
+extension RegisterBlockModel {
+  /// A read of the register at byte `offset` in one cycle with hardware inputs at 0: the value,
+  /// or nil when the block answers with an error (unmapped or misaligned offset).
+  public mutating func read(_ offset: UInt64) -> UInt32? {
+    let out = cycle(["mmio_valid": 1, "mmio_write": 0, "mmio_address": offset])
+    return out["mmio_error"] == 1 ? nil : UInt32(out["mmio_rdata"]!)
+  }
+
+  /// A write of `value` to byte `offset` with byte enables `strobe`, in one cycle with hardware
+  /// inputs at 0. Returns false when the block answers with an error.
+  @discardableResult
+  public mutating func write(_ offset: UInt64, _ value: UInt32, strobe: UInt8 = 0xF) -> Bool {
+    let out = cycle(["mmio_valid": 1, "mmio_write": 1, "mmio_address": offset, "mmio_wdata": UInt64(value), "mmio_strobe": UInt64(strobe)])
+    return out["mmio_error"] == 0
+  }
+}
