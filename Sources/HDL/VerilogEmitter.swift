@@ -236,7 +236,7 @@ struct VerilogEmitter {
   private func instanceBlocks() -> [String] {
     module.instances.map { instance in
       let pins = instance.module.ports.map { p in "    .\(p.name!)(\(instance.pins[p.name!]!.name!))" }
-      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location)))\n"
+      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location))\n"
         + pins.joined(separator: ",\n") + "\n  );"
     }
   }
