@@ -33,6 +33,24 @@ final class RegisterMapValidationTests: XCTestCase {
     XCTAssertEqual(problems([Register("A", offset: 0, description: "", fields: [rw("X", 0...31)])]), [])
   }
 
+  /// The example in docs/registers.md.
+  func testTheGuideExampleIsValid() throws {
+    let map = try RegisterMap(name: "timer", baseAddress: 0x2000_0000, registers: [
+      Register("CONTROL", offset: 0x0, description: "Timer control.", fields: [
+        Field("ENABLE", bit: 0, access: .readWrite, description: "Count while 1.", hardware: [.output]),
+        Field("PRESCALE", bits: 8...15, access: .readWrite, reset: 3, description: "Divide the clock by PRESCALE + 1.", hardware: [.output]),
+      ]),
+      Register("STATUS", offset: 0x4, description: "Events.", fields: [
+        Field("EXPIRED", bit: 0, access: .writeOneToClear, description: "The count reached zero.", hardware: [.set, .output]),
+      ]),
+      Register("COUNT", offset: 0x8, description: "The current count.", fields: [
+        Field("VALUE", bits: 0...31, access: .readOnly, description: "Counts down.", hardware: [.input]),
+      ]),
+    ])
+    XCTAssertEqual(map.registers.map(\.resetValue), [0x300, 0, 0])
+    XCTAssertEqual(map.addressWidth, 4)
+  }
+
   func testRegisterPlacement() {
     assertProblem([Register("A", offset: 0x6, description: "", fields: [rw("X", 0...0)])],
                   contains: ["register A", "0x6 is not 4-byte aligned", "use 0x4 or 0x8"])
