@@ -112,6 +112,19 @@ final class RegisterMapValidationTests: XCTestCase {
                   contains: ["field X", "`.writePulse` on a RC field would never fire"])
   }
 
+  func testProblemsStartWithTheLineThatDescribesTheCulprit() {
+    let registerLine = #line + 1
+    let register = Register("A", offset: 0x3, description: "", fields: [
+      rw("OK", 0...3),
+      Field("WIDE", bits: 30...33, access: .readWrite, description: "x"),
+    ])
+    let fieldLine = registerLine + 2
+    let found = problems([register])
+    XCTAssertEqual(found.count, 2, "\(found)")
+    XCTAssertTrue(found.contains { $0.hasPrefix("RegisterTests/RegisterMapValidationTests.swift:\(registerLine): register A: offset 0x3") }, "\(found)")
+    XCTAssertTrue(found.contains { $0.hasPrefix("RegisterTests/RegisterMapValidationTests.swift:\(fieldLine): register A, field WIDE") }, "\(found)")
+  }
+
   func testEveryProblemIsReportedAtOnce() {
     let found = problems([Register("A", offset: 2, description: "", fields: [rw("X", 0...40), rw("Y", 0...1, reset: 4)])])
     XCTAssertEqual(found.count, 3, "\(found)")
