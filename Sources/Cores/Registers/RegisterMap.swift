@@ -44,6 +44,20 @@ public struct FieldHardware: OptionSet, Hashable, Sendable {
   ]
 }
 
+/// A named value of a field, such as a mode: the field's bits right-aligned, a name for firmware
+/// and documentation, and what it means (SystemRDL's enumerated `encode`).
+public struct FieldValue: Sendable {
+  public let name: String
+  public let value: UInt32
+  public let description: String
+
+  public init(_ name: String, _ value: UInt32, _ description: String) {
+    self.name = name
+    self.value = value
+    self.description = description
+  }
+}
+
 /// A group of bits of a register with one meaning.
 public struct Field: Sendable {
   public let name: String
@@ -54,28 +68,33 @@ public struct Field: Sendable {
   public let reset: UInt32
   public let description: String
   public let hardware: FieldHardware
+  /// Named values of the field (none when any value is just a number).
+  public let values: [FieldValue]
   /// Where the field is described: named in validation errors and in the generated Verilog.
   public var location: SourceLocation { SourceLocation(file: file, line: line) }
   let file: StaticString
   let line: UInt
 
   public init(_ name: String, bits: ClosedRange<Int>, access: Access, reset: UInt32 = 0,
-              description: String, hardware: FieldHardware = [], file: StaticString = #fileID, line: UInt = #line) {
+              description: String, hardware: FieldHardware = [], values: [FieldValue] = [],
+              file: StaticString = #fileID, line: UInt = #line) {
     self.name = name
     self.bits = bits
     self.access = access
     self.reset = reset
     self.description = description
     self.hardware = hardware
+    self.values = values
     self.file = file
     self.line = line
   }
 
   /// A one-bit field.
   public init(_ name: String, bit: Int, access: Access, reset: UInt32 = 0,
-              description: String, hardware: FieldHardware = [], file: StaticString = #fileID, line: UInt = #line) {
+              description: String, hardware: FieldHardware = [], values: [FieldValue] = [],
+              file: StaticString = #fileID, line: UInt = #line) {
     self.init(name, bits: bit...bit, access: access, reset: reset, description: description, hardware: hardware,
-              file: file, line: line)
+              values: values, file: file, line: line)
   }
 
   public var width: Int { bits.count }

@@ -85,7 +85,8 @@ struct RegisterMapValidation {
       var members = Dictionary(uniqueKeysWithValues: RegisterNames.fixedSwiftMembers.map { ($0, "the register type itself") })
       for f in r.fields {
         let plain = RegisterNames.memberName(f.name).filter { $0 != "`" }
-        for member in [plain, RegisterNames.maskName(f.name), RegisterNames.shiftName(f.name)] {
+        let typed = f.values.isEmpty ? [] : [RegisterNames.valueMemberName(f.name), RegisterNames.setterName(f.name)]
+        for member in [plain, RegisterNames.maskName(f.name), RegisterNames.shiftName(f.name)] + typed {
           if let other = members[member] {
             problems.append("\(f.location): register \(r.name), field \(f.name): its Swift member `\(member)` clashes with \(other); rename the field")
           }
@@ -122,7 +123,32 @@ struct RegisterMapValidation {
       if f.width < 32 && f.reset >> UInt32(f.width) != 0 {
         fieldProblems.append("\(where_): reset value 0x\(RegisterNames.hex(UInt64(f.reset))) does not fit in \(f.width) bit(s); the largest is 0x\(RegisterNames.hex((1 << UInt64(f.width)) - 1))")
       }
-      fieldProblems += hardwareProblems(f, where_: where_)
+      fieldProblems += hardwareProblems(f, where_: where_) + valueProblems(f, where_: where_)
+    }
+    return problems
+  }
+
+  private func valueProblems(_ f: Field, where_: String) -> [String] {
+    var problems: [String] = []
+    var names: [String: String] = [:]
+    var values: [UInt32: String] = [:]
+    if !f.values.isEmpty && RegisterNames.reservedSwiftTypeNames.contains(RegisterNames.typeName(f.name)) {
+      problems.append("\(where_): its values would be a Swift type `\(RegisterNames.typeName(f.name))`, which Swift reserves; rename the field")
+    }
+    for v in f.values {
+      let what = "\(where_), value \(v.name)"
+      problems += nameProblems(v.name, what: what)
+      if let other = names[RegisterNames.memberName(v.name)] {
+        problems.append("\(what): the field already has a value named \(other) (the same in Swift); rename one")
+      }
+      names[RegisterNames.memberName(v.name)] = names[RegisterNames.memberName(v.name)] ?? v.name
+      if f.width < 32 && v.value >> UInt32(f.width) != 0 {
+        problems.append("\(what): \(v.value) does not fit in the field's \(f.width) bit(s); the largest is \((1 << UInt64(f.width)) - 1)")
+      }
+      if let other = values[v.value] {
+        problems.append("\(what): \(v.value) is also the value of \(other); give each name its own value")
+      }
+      values[v.value] = values[v.value] ?? v.name
     }
     return problems
   }

@@ -19,10 +19,16 @@ enum RegisterNames {
   /// The static constants beside a field's property: `doorbellMask`, `doorbellShift`.
   static func maskName(_ field: String) -> String { bareMemberName(field) + "Mask" }
   static func shiftName(_ field: String) -> String { bareMemberName(field) + "Shift" }
+  /// The typed view of a field with named values: `modeValue`, and its setter `setMode`.
+  static func valueMemberName(_ field: String) -> String { bareMemberName(field) + "Value" }
+  static func setterName(_ field: String) -> String { "set" + typeName(field) }
   private static func bareMemberName(_ name: String) -> String {
     let t = typeName(name)
     return t.prefix(1).lowercased() + t.dropFirst()
   }
+
+  /// Names a nested Swift type cannot take.
+  static let reservedSwiftTypeNames: Set<String> = ["Type", "Self", "Protocol", "Any"]
 
   /// The members every generated register type has, which fields must not shadow.
   static let fixedSwiftMembers = ["rawValue", "offset", "resetValue", "writeOneMask", "init"]
