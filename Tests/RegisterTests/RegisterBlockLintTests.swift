@@ -7,7 +7,10 @@ import Toolchain
 final class RegisterBlockLintTests: XCTestCase {
   func lint(_ map: RegisterMap) throws {
     let design = try Design(top: registerBlock(map))
-    XCTAssertEqual(design.warnings.map(\.message), [], "elaboration warnings")
+    // Write-data bits that no field stores are gathered, on purpose, in a wire Verilator's
+    // `*unused*` convention exempts; an HDL check of never-read wires may mention it, nothing else.
+    let unexpected = design.warnings.map(\.message).filter { !$0.contains("`unused_bus_bits`") }
+    XCTAssertEqual(unexpected, [], "elaboration warnings")
     let dir = VerilogFiles.temporaryDirectory("regs-lint")
     defer { try? FileManager.default.removeItem(at: dir) }
     let files = try VerilogFiles(design, in: dir)

@@ -2,6 +2,14 @@
 /// Raise `minor` for an added register or field, `major` for a change firmware must know about.
 public let systemControlVersion = (major: 1, minor: 0)
 
+/// The causes of the node's interrupt, one bit each in INTERRUPT_STATUS and INTERRUPT_ENABLE.
+public let systemControlInterrupts: [(name: String, meaning: String)] = [
+  ("DOORBELL", "a peer rang this node's NTB doorbell"),
+  ("LINK_CHANGE", "a PCIe link went up or down"),
+  ("DMA_DONE", "a tier DMA transfer finished"),
+  ("TIER_ERROR", "the memory-tier controller reported an error"),
+]
+
 /// The board's system controller, one per node: identification, a scratch register for bus
 /// checks, the node's index, interrupt status and enable, a free-running cycle counter and the
 /// soft-reset request.
@@ -20,12 +28,7 @@ public func systemControlRegisters(boardID: Int, nodeID: Int, baseAddress: UInt6
   if !(0...0xFF).contains(nodeID) { problems.append("nodeID \(nodeID) is outside 0...255 (NODE.INDEX is 8 bits)") }
   if !problems.isEmpty { throw RegisterMapError(map: "system_control", problems: problems) }
 
-  let interrupts: [(name: String, meaning: String)] = [
-    ("DOORBELL", "a peer rang this node's NTB doorbell"),
-    ("LINK_CHANGE", "a PCIe link went up or down"),
-    ("DMA_DONE", "a tier DMA transfer finished"),
-    ("TIER_ERROR", "the memory-tier controller reported an error"),
-  ]
+  let interrupts = systemControlInterrupts
   return try RegisterMap(
     name: "system_control", baseAddress: baseAddress,
     description: "System controller of one node: identification, interrupts, cycle counter and soft reset.",
