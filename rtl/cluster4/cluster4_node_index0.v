@@ -56,12 +56,12 @@ module cluster4_node_index0 (
   assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:68
   assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:69
   assign system_control_interrupt_status_doorbell_set = 1'b0;  // NodeTop.swift:73
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:74
-  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:75
-  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:76
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:77
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:82
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:83
+  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:73
+  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:73
+  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:73
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:74
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:79
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:80
   assign system_control_clk = clk;  // NodeTop.swift:48
   assign system_control_rst = rst;  // NodeTop.swift:48
 
@@ -71,10 +71,10 @@ module cluster4_node_index0 (
       soft_reset_timer <= 5'd0;  // NodeTop.swift:53
     end else begin
       cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:67
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:80
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:80
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:77
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:77
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:81
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:78
       end
     end
   end

@@ -28,20 +28,20 @@ module system_control_board1_node0 (
   output wire        control_soft_reset_out
 );
 
-  wire scratch_write;  // RegisterBlock.swift:51
-  reg [31:0] scratch_value;  // RegisterBlock.swift:90
-  wire interrupt_status_write;  // RegisterBlock.swift:51
-  reg interrupt_status_doorbell;  // RegisterBlock.swift:90
-  reg interrupt_status_link_change;  // RegisterBlock.swift:90
-  reg interrupt_status_dma_done;  // RegisterBlock.swift:90
-  reg interrupt_status_tier_error;  // RegisterBlock.swift:90
-  wire interrupt_enable_write;  // RegisterBlock.swift:51
-  reg interrupt_enable_doorbell;  // RegisterBlock.swift:90
-  reg interrupt_enable_link_change;  // RegisterBlock.swift:90
-  reg interrupt_enable_dma_done;  // RegisterBlock.swift:90
-  reg interrupt_enable_tier_error;  // RegisterBlock.swift:90
-  wire control_write;  // RegisterBlock.swift:51
-  reg control_soft_reset;  // RegisterBlock.swift:90
+  wire scratch_write;  // SystemControlRegisters.swift:44
+  reg [31:0] scratch_value;  // SystemControlRegisters.swift:45
+  wire interrupt_status_write;  // SystemControlRegisters.swift:50
+  reg interrupt_status_doorbell;  // SystemControlRegisters.swift:52
+  reg interrupt_status_link_change;  // SystemControlRegisters.swift:52
+  reg interrupt_status_dma_done;  // SystemControlRegisters.swift:52
+  reg interrupt_status_tier_error;  // SystemControlRegisters.swift:52
+  wire interrupt_enable_write;  // SystemControlRegisters.swift:54
+  reg interrupt_enable_doorbell;  // SystemControlRegisters.swift:56
+  reg interrupt_enable_link_change;  // SystemControlRegisters.swift:56
+  reg interrupt_enable_dma_done;  // SystemControlRegisters.swift:56
+  reg interrupt_enable_tier_error;  // SystemControlRegisters.swift:56
+  wire control_write;  // SystemControlRegisters.swift:65
+  reg control_soft_reset;  // SystemControlRegisters.swift:66
 
   wire _t0;
   wire _t1;
@@ -59,57 +59,57 @@ module system_control_board1_node0 (
   assign _t3 = mmio_address == 6'd20;
   assign _t4 = mmio_address == 6'd32;
   assign _t5 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};
-  assign _t6 = {1{mmio_strobe[0]}};
-  assign _t7 = {1{mmio_strobe[0]}};
-  assign _t8 = {1{mmio_strobe[0]}};
-  assign _t9 = {1{mmio_strobe[0]}};
+  assign _t6 = mmio_strobe[0];
+  assign _t7 = mmio_strobe[0];
+  assign _t8 = mmio_strobe[0];
+  assign _t9 = mmio_strobe[0];
 
   assign mmio_ready = mmio_valid;
-  assign scratch_write = _t0 & _t1;
-  assign interrupt_status_write = _t0 & _t2;
-  assign interrupt_status_doorbell_out = interrupt_status_doorbell;
-  assign interrupt_status_link_change_out = interrupt_status_link_change;
-  assign interrupt_status_dma_done_out = interrupt_status_dma_done;
-  assign interrupt_status_tier_error_out = interrupt_status_tier_error;
-  assign interrupt_enable_write = _t0 & _t3;
-  assign interrupt_enable_doorbell_out = interrupt_enable_doorbell;
-  assign interrupt_enable_link_change_out = interrupt_enable_link_change;
-  assign interrupt_enable_dma_done_out = interrupt_enable_dma_done;
-  assign interrupt_enable_tier_error_out = interrupt_enable_tier_error;
-  assign control_write = _t0 & _t4;
-  assign control_soft_reset_out = control_soft_reset;
+  assign scratch_write = _t0 & _t1;  // SystemControlRegisters.swift:44
+  assign interrupt_status_write = _t0 & _t2;  // SystemControlRegisters.swift:50
+  assign interrupt_status_doorbell_out = interrupt_status_doorbell;  // SystemControlRegisters.swift:52
+  assign interrupt_status_link_change_out = interrupt_status_link_change;  // SystemControlRegisters.swift:52
+  assign interrupt_status_dma_done_out = interrupt_status_dma_done;  // SystemControlRegisters.swift:52
+  assign interrupt_status_tier_error_out = interrupt_status_tier_error;  // SystemControlRegisters.swift:52
+  assign interrupt_enable_write = _t0 & _t3;  // SystemControlRegisters.swift:54
+  assign interrupt_enable_doorbell_out = interrupt_enable_doorbell;  // SystemControlRegisters.swift:56
+  assign interrupt_enable_link_change_out = interrupt_enable_link_change;  // SystemControlRegisters.swift:56
+  assign interrupt_enable_dma_done_out = interrupt_enable_dma_done;  // SystemControlRegisters.swift:56
+  assign interrupt_enable_tier_error_out = interrupt_enable_tier_error;  // SystemControlRegisters.swift:56
+  assign control_write = _t0 & _t4;  // SystemControlRegisters.swift:65
+  assign control_soft_reset_out = control_soft_reset;  // SystemControlRegisters.swift:66
   assign mmio_error = mmio_valid & ~(((((((((mmio_address == 6'd0) | (mmio_address == 6'd4)) | _t1) | (mmio_address == 6'd12)) | _t2) | _t3) | (mmio_address == 6'd24)) | (mmio_address == 6'd28)) | _t4);
 
   always @(*) begin
     mmio_rdata = 32'd0;
-    if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:68
-      case (mmio_address)  // RegisterBlock.swift:69
+    if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
+      case (mmio_address)  // RegisterBlock.swift:70
         6'd0: begin
-          mmio_rdata = {16'd21332, 16'd1};  // RegisterBlock.swift:70
+          mmio_rdata = {16'd21332, 16'd1};  // SystemControlRegisters.swift:36
         end
         6'd4: begin
-          mmio_rdata = {16'd1, 16'd0};  // RegisterBlock.swift:70
+          mmio_rdata = {16'd1, 16'd0};  // SystemControlRegisters.swift:40
         end
         6'd8: begin
-          mmio_rdata = scratch_value;  // RegisterBlock.swift:70
+          mmio_rdata = scratch_value;  // SystemControlRegisters.swift:44
         end
         6'd12: begin
-          mmio_rdata = {24'd0, 8'd0};  // RegisterBlock.swift:70
+          mmio_rdata = {24'd0, 8'd0};  // SystemControlRegisters.swift:47
         end
         6'd16: begin
-          mmio_rdata = {28'd0, interrupt_status_tier_error, interrupt_status_dma_done, interrupt_status_link_change, interrupt_status_doorbell};  // RegisterBlock.swift:70
+          mmio_rdata = {28'd0, interrupt_status_tier_error, interrupt_status_dma_done, interrupt_status_link_change, interrupt_status_doorbell};  // SystemControlRegisters.swift:50
         end
         6'd20: begin
-          mmio_rdata = {28'd0, interrupt_enable_tier_error, interrupt_enable_dma_done, interrupt_enable_link_change, interrupt_enable_doorbell};  // RegisterBlock.swift:70
+          mmio_rdata = {28'd0, interrupt_enable_tier_error, interrupt_enable_dma_done, interrupt_enable_link_change, interrupt_enable_doorbell};  // SystemControlRegisters.swift:54
         end
         6'd24: begin
-          mmio_rdata = cycle_count_low_value_in;  // RegisterBlock.swift:70
+          mmio_rdata = cycle_count_low_value_in;  // SystemControlRegisters.swift:58
         end
         6'd28: begin
-          mmio_rdata = cycle_count_high_value_in;  // RegisterBlock.swift:70
+          mmio_rdata = cycle_count_high_value_in;  // SystemControlRegisters.swift:61
         end
         6'd32: begin
-          mmio_rdata = {31'd0, control_soft_reset};  // RegisterBlock.swift:70
+          mmio_rdata = {31'd0, control_soft_reset};  // SystemControlRegisters.swift:65
         end
         default: begin
         end
@@ -119,61 +119,61 @@ module system_control_board1_node0 (
 
   always @(posedge clk) begin
     if (rst) begin
-      scratch_value <= 32'd0;  // RegisterBlock.swift:90
-      interrupt_status_doorbell <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_status_link_change <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_status_dma_done <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_status_tier_error <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_enable_doorbell <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_enable_link_change <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_enable_dma_done <= 1'b0;  // RegisterBlock.swift:90
-      interrupt_enable_tier_error <= 1'b0;  // RegisterBlock.swift:90
-      control_soft_reset <= 1'b0;  // RegisterBlock.swift:90
+      scratch_value <= 32'd0;  // SystemControlRegisters.swift:45
+      interrupt_status_doorbell <= 1'b0;  // SystemControlRegisters.swift:52
+      interrupt_status_link_change <= 1'b0;  // SystemControlRegisters.swift:52
+      interrupt_status_dma_done <= 1'b0;  // SystemControlRegisters.swift:52
+      interrupt_status_tier_error <= 1'b0;  // SystemControlRegisters.swift:52
+      interrupt_enable_doorbell <= 1'b0;  // SystemControlRegisters.swift:56
+      interrupt_enable_link_change <= 1'b0;  // SystemControlRegisters.swift:56
+      interrupt_enable_dma_done <= 1'b0;  // SystemControlRegisters.swift:56
+      interrupt_enable_tier_error <= 1'b0;  // SystemControlRegisters.swift:56
+      control_soft_reset <= 1'b0;  // SystemControlRegisters.swift:66
     end else begin
-      if (scratch_write) begin  // RegisterBlock.swift:93
-        scratch_value <= (scratch_value & ~_t5) | (mmio_wdata & _t5);  // RegisterBlock.swift:93
+      if (scratch_write) begin  // SystemControlRegisters.swift:45
+        scratch_value <= (scratch_value & ~_t5) | (mmio_wdata & _t5);  // SystemControlRegisters.swift:45
       end
-      if (interrupt_status_write) begin  // RegisterBlock.swift:94
-        interrupt_status_doorbell <= interrupt_status_doorbell & ~(mmio_wdata[0] & {1{mmio_strobe[0]}});  // RegisterBlock.swift:94
+      if (interrupt_status_write) begin  // SystemControlRegisters.swift:52
+        interrupt_status_doorbell <= interrupt_status_doorbell & ~(mmio_wdata[0] & mmio_strobe[0]);  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_doorbell_set) begin  // RegisterBlock.swift:100
-        interrupt_status_doorbell <= 1'b1;  // RegisterBlock.swift:100
+      if (interrupt_status_doorbell_set) begin  // SystemControlRegisters.swift:52
+        interrupt_status_doorbell <= 1'b1;  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_write) begin  // RegisterBlock.swift:94
-        interrupt_status_link_change <= interrupt_status_link_change & ~(mmio_wdata[1] & {1{mmio_strobe[0]}});  // RegisterBlock.swift:94
+      if (interrupt_status_write) begin  // SystemControlRegisters.swift:52
+        interrupt_status_link_change <= interrupt_status_link_change & ~(mmio_wdata[1] & mmio_strobe[0]);  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_link_change_set) begin  // RegisterBlock.swift:100
-        interrupt_status_link_change <= 1'b1;  // RegisterBlock.swift:100
+      if (interrupt_status_link_change_set) begin  // SystemControlRegisters.swift:52
+        interrupt_status_link_change <= 1'b1;  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_write) begin  // RegisterBlock.swift:94
-        interrupt_status_dma_done <= interrupt_status_dma_done & ~(mmio_wdata[2] & {1{mmio_strobe[0]}});  // RegisterBlock.swift:94
+      if (interrupt_status_write) begin  // SystemControlRegisters.swift:52
+        interrupt_status_dma_done <= interrupt_status_dma_done & ~(mmio_wdata[2] & mmio_strobe[0]);  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_dma_done_set) begin  // RegisterBlock.swift:100
-        interrupt_status_dma_done <= 1'b1;  // RegisterBlock.swift:100
+      if (interrupt_status_dma_done_set) begin  // SystemControlRegisters.swift:52
+        interrupt_status_dma_done <= 1'b1;  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_write) begin  // RegisterBlock.swift:94
-        interrupt_status_tier_error <= interrupt_status_tier_error & ~(mmio_wdata[3] & {1{mmio_strobe[0]}});  // RegisterBlock.swift:94
+      if (interrupt_status_write) begin  // SystemControlRegisters.swift:52
+        interrupt_status_tier_error <= interrupt_status_tier_error & ~(mmio_wdata[3] & mmio_strobe[0]);  // SystemControlRegisters.swift:52
       end
-      if (interrupt_status_tier_error_set) begin  // RegisterBlock.swift:100
-        interrupt_status_tier_error <= 1'b1;  // RegisterBlock.swift:100
+      if (interrupt_status_tier_error_set) begin  // SystemControlRegisters.swift:52
+        interrupt_status_tier_error <= 1'b1;  // SystemControlRegisters.swift:52
       end
-      if (interrupt_enable_write) begin  // RegisterBlock.swift:93
-        interrupt_enable_doorbell <= (interrupt_enable_doorbell & ~_t6) | (mmio_wdata[0] & _t6);  // RegisterBlock.swift:93
+      if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
+        interrupt_enable_doorbell <= (interrupt_enable_doorbell & ~_t6) | (mmio_wdata[0] & _t6);  // SystemControlRegisters.swift:56
       end
-      if (interrupt_enable_write) begin  // RegisterBlock.swift:93
-        interrupt_enable_link_change <= (interrupt_enable_link_change & ~_t7) | (mmio_wdata[1] & _t7);  // RegisterBlock.swift:93
+      if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
+        interrupt_enable_link_change <= (interrupt_enable_link_change & ~_t7) | (mmio_wdata[1] & _t7);  // SystemControlRegisters.swift:56
       end
-      if (interrupt_enable_write) begin  // RegisterBlock.swift:93
-        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_t8) | (mmio_wdata[2] & _t8);  // RegisterBlock.swift:93
+      if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
+        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_t8) | (mmio_wdata[2] & _t8);  // SystemControlRegisters.swift:56
       end
-      if (interrupt_enable_write) begin  // RegisterBlock.swift:93
-        interrupt_enable_tier_error <= (interrupt_enable_tier_error & ~_t9) | (mmio_wdata[3] & _t9);  // RegisterBlock.swift:93
+      if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
+        interrupt_enable_tier_error <= (interrupt_enable_tier_error & ~_t9) | (mmio_wdata[3] & _t9);  // SystemControlRegisters.swift:56
       end
-      if (control_write) begin  // RegisterBlock.swift:95
-        control_soft_reset <= control_soft_reset | (mmio_wdata[0] & {1{mmio_strobe[0]}});  // RegisterBlock.swift:95
+      if (control_write) begin  // SystemControlRegisters.swift:66
+        control_soft_reset <= control_soft_reset | (mmio_wdata[0] & mmio_strobe[0]);  // SystemControlRegisters.swift:66
       end
-      if (control_soft_reset_clear) begin  // RegisterBlock.swift:99
-        control_soft_reset <= 1'b0;  // RegisterBlock.swift:99
+      if (control_soft_reset_clear) begin  // SystemControlRegisters.swift:66
+        control_soft_reset <= 1'b0;  // SystemControlRegisters.swift:66
       end
     end
   end

@@ -70,10 +70,7 @@ private struct NodeBody {
 
     // Interrupt causes arrive with the switch (DOORBELL, LINK_CHANGE) and the tier
     // controller (DMA_DONE, TIER_ERROR); until those blocks exist nothing raises them.
-    sysctl["interrupt_status_doorbell_set"] <== false
-    sysctl["interrupt_status_link_change_set"] <== false
-    sysctl["interrupt_status_dma_done_set"] <== false
-    sysctl["interrupt_status_tier_error_set"] <== false
+    for cause in causes { sysctl["interrupt_status_\(cause)_set"] <== false }
     irq <== ((concat(interruptBits(sysctl, "status")) & concat(interruptBits(sysctl, "enable"))) != 0)
 
     // Soft reset: hold the cores in reset for a fixed time, then acknowledge the request.
@@ -83,7 +80,10 @@ private struct NodeBody {
     sysctl["control_soft_reset_clear"] <== resetTimer == 1
   }
 
+  /// The interrupt causes as they appear in port names: `doorbell`, `link_change`, ...
+  private var causes: [String] { systemControlInterrupts.map { $0.name.lowercased() } }
+
   private func interruptBits(_ sysctl: Instance, _ register: String) -> [Signal] {
-    ["doorbell", "link_change", "dma_done", "tier_error"].map { sysctl["interrupt_\(register)_\($0)_out"] }
+    causes.map { sysctl["interrupt_\(register)_\($0)_out"] }
   }
 }
