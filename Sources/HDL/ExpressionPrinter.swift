@@ -102,6 +102,11 @@ struct ExpressionPrinter {
     case .binary(let op, let a, let b):
       switch op {
       case .and where n.width == 1 && a.width == 1: return "(\(print(a)) & \(print(b)))"
+      case .mul where n.signed:
+        // The operands are already sign-extended to the product's width, where signed and
+        // unsigned products have the same bits; an unsigned `*` avoids Verilator's limit on
+        // signed multiplication (VL_MULS_MAX_WORDS) for wide products.
+        return "$signed($unsigned(\(print(a, top: true))) * $unsigned(\(print(b, top: true))))"
       default: return "(\(print(a)) \(op.rawValue) \(print(b)))"
       }
     case .mux(let c, let a, let b):
