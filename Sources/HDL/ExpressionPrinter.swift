@@ -122,7 +122,8 @@ struct ExpressionPrinter {
       let pad = n.width - a.width
       if pad == 0 { return "\(signed ? "$signed" : "$unsigned")(\(print(a, top: true)))" }
       let fill: String
-      if signed && a.signed {
+      // Sign extension repeats the top bit whatever the operand's own signedness.
+      if signed {
         let base = name(a)
         fill = a.width == 1 ? base : "\(base)[\(a.width - 1)]"
       } else {
