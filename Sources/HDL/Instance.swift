@@ -57,8 +57,10 @@ extension ModuleBuilder {
       info.pins[port.name!] = pin
     }
     add(info)
-    if child.hasImplicitDomain, let clk = info.pins["clk"], let rst = info.pins["rst"] {
+    if child.hasImplicitClock, let clk = info.pins["clk"] {
       implicitStatements.append(Statement(.assign(target: clk, value: clock.node), location: location))
+    }
+    if child.hasImplicitReset, let rst = info.pins["rst"] {
       implicitStatements.append(Statement(.assign(target: rst, value: reset.node), location: location))
     }
     return Instance(info: info)

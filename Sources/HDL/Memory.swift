@@ -91,7 +91,7 @@ extension ModuleBuilder {
       error("memory `\(name)` has \(depth) words but \(initialWords.count) initial values", at: location)
     }
     let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: initialWords,
-                          domain: domain ?? defaultDomain, owner: self, location: location)
+                          domain: domain ?? ClockDomain(clock: clock, reset: nil), owner: self, location: location)
     add(info)
     return Memory(info: info)
   }

@@ -19,7 +19,8 @@ public final class ModuleBuilder {
   var diagnostics: [Diagnostic] = []
   /// For each output, the inputs that reach it combinationally (filled by the checks).
   var combinationalInputs: [String: Set<String>] = [:]
-  private var implicitDomain: ClockDomain?
+  private var implicitClock: Signal?
+  private var implicitReset: Signal?
 
   init(name: String, definedAt: SourceLocation, elaborator: Elaborator) {
     self.name = name
@@ -93,7 +94,7 @@ public final class ModuleBuilder {
     if let enable, enable.width != 1 {
       error("the enable of register `\(name)` must be 1 bit but \(enable.description) has \(enable.width) bits", at: location)
     }
-    let d = domain ?? defaultDomain
+    let d = domain ?? (resetValue == nil ? ClockDomain(clock: clock, reset: nil) : defaultDomain)
     if resetValue != nil && d.reset == nil {
       error("register `\(name)` has a reset value but its clock domain has no reset; pass reset: nil or use a domain with a reset", at: location)
     }
@@ -101,23 +102,32 @@ public final class ModuleBuilder {
     return Signal(declare(name, .register(info), width: width, signed: signed, at: location))
   }
 
-  /// The module's implicit clock domain: inputs `clk` and `rst` (synchronous, active high),
-  /// created the first time a register or memory needs them.
-  public var defaultDomain: ClockDomain {
-    if let implicitDomain { return implicitDomain }
-    let clk = input("clk", file: #fileID, line: #line)
-    let rst = input("rst", file: #fileID, line: #line)
-    let d = ClockDomain(clock: clk, reset: rst)
-    implicitDomain = d
-    return d
-  }
+  /// The module's implicit clock domain: inputs `clk` and `rst` (synchronous, active high).
+  /// Each input is created the first time something needs it (a register or memory needs
+  /// the clock, a register with a reset value the reset), and they lead the port list.
+  public var defaultDomain: ClockDomain { ClockDomain(clock: clock, reset: reset) }
 
   /// The implicit clock input (`clk`).
-  public var clock: Signal { defaultDomain.clock }
-  /// The implicit synchronous reset input (`rst`).
-  public var reset: Signal { defaultDomain.reset! }
+  public var clock: Signal {
+    if let implicitClock { return implicitClock }
+    let clk = Signal(declare("clk", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+    ports.insert(clk.node, at: 0)
+    implicitClock = clk
+    return clk
+  }
 
-  var hasImplicitDomain: Bool { implicitDomain != nil }
+  /// The implicit synchronous, active-high reset input (`rst`).
+  public var reset: Signal {
+    if let implicitReset { return implicitReset }
+    let clockIndex = ports.firstIndex { $0 === clock.node }!
+    let rst = Signal(declare("rst", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+    ports.insert(rst.node, at: clockIndex + 1)
+    implicitReset = rst
+    return rst
+  }
+
+  var hasImplicitClock: Bool { implicitClock != nil }
+  var hasImplicitReset: Bool { implicitReset != nil }
 
   // MARK: - Declarations
 
