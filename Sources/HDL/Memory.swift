@@ -29,6 +29,7 @@ public struct Memory {
     let node = Node(.memoryReadSync(info, address: address.node, enable: enable?.node), width: info.width,
                     owner: info.owner, name: portName, location: location, problem: problem)
     info.syncReads.append(node)
+    info.owner.addDeclaration(node)
     return Signal(node)
   }
 }

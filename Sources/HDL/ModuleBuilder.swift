@@ -141,6 +141,8 @@ public final class ModuleBuilder {
     return node
   }
 
+  /// Records a named node made outside `declare` (a synchronous read port), so it is declared in Verilog.
+  func addDeclaration(_ node: Node) { declarations.append(node) }
   func add(_ memory: MemoryInfo) { memories.append(memory) }
   func add(_ instance: InstanceInfo) { instances.append(instance) }
   func add(_ fsm: FSMInfo) { fsms.append(fsm) }
