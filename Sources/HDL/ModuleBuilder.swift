@@ -155,6 +155,8 @@ public final class ModuleBuilder {
       error("`\(name)` is not usable as a Verilog name: use letters, digits and underscores, starting with a letter", at: location)
     } else if Verilog.reservedWords.contains(name) {
       error("`\(name)` is a Verilog keyword; choose another name", at: location)
+    } else if name == self.name {
+      error("`\(name)` is also the name of its module; Verilog tools warn that it hides the module (VARHIDDEN): choose another name", at: location)
     } else if let first = usedNames[name] {
       error("`\(name)` is declared twice in module `\(self.name)` (first at \(first))", at: location)
     }
