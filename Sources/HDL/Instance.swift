@@ -49,6 +49,10 @@ extension ModuleBuilder {
     let location = SourceLocation(file: file, line: line)
     claim(name, at: location)
     let child = elaborator.elaborate(module)
+    if child.usedNames[name] != nil {
+      error("instance `\(name)` has the name of a signal inside module `\(child.name)`; Verilog tools warn that the signal "
+            + "hides the instance (VARHIDDEN): choose another instance name", at: location)
+    }
     let info = InstanceInfo(name: name, module: child, parent: self, location: location)
     for port in child.ports {
       let isInput: Bool = { if case .input = port.kind { return true } else { return false } }()
