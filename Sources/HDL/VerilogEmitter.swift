@@ -175,7 +175,10 @@ struct VerilogEmitter {
         out.append("    if (\(domain.resetActiveLow ? "!" : "")\(reset.node.name!)) begin")
         for r in group.registers {
           guard case .register(let i) = r.kind, let v = i.resetValue else { continue }
-          out.append("      \(r.name!) <= \(ExpressionPrinter.literal(v, signed: r.signed));\(Self.comment(r.location))")
+          // A state register resets to its initial state by name.
+          let fsm = module.fsms.first { $0.name == r.name }
+          let value = fsm.map { $0.localparam(Int(v.uint64!)) } ?? ExpressionPrinter.literal(v, signed: r.signed)
+          out.append("      \(r.name!) <= \(value);\(Self.comment(r.location))")
         }
         out.append(body.isEmpty ? "    end" : "    end else begin")
         inner = 3
