@@ -59,7 +59,7 @@ final class MemoryInfo {
 
   func addressProblem(_ address: Signal) -> String? {
     address.width == addressWidth ? nil
-      : "memory `\(name)` of \(depth) words takes a \(addressWidth)-bit address but \(address.description) has \(address.width) bits"
+      : "memory `\(name)` of \(depth) words takes a \(addressWidth)-bit address but \(address.node.displayName) has \(address.width) bits"
   }
 }
 

@@ -92,7 +92,7 @@ public final class ModuleBuilder {
   func register(_ name: String, width: Int, signed: Bool, resetValue: BitVector?, enable: Signal?,
                 domain: ClockDomain?, at location: SourceLocation) -> Signal {
     if let enable, enable.width != 1 {
-      error("the enable of register `\(name)` must be 1 bit but \(enable.description) has \(enable.width) bits", at: location)
+      error("the enable of register `\(name)` must be 1 bit but \(enable.node.displayName) has \(enable.width) bits", at: location)
     }
     let d = domain ?? (resetValue == nil ? ClockDomain(clock: clock, reset: nil) : defaultDomain)
     if resetValue != nil && d.reset == nil {

@@ -60,7 +60,7 @@ extension Signal {
     if newWidth == width { return self }
     guard newWidth >= 1, newWidth < width else {
       return Signal.invalid(width: max(newWidth, 1), owner: node.owner,
-                            "cannot truncate \(description) of \(width) bits to \(newWidth) bits; truncation needs a smaller width")
+                            "cannot truncate \(node.displayName) of \(width) bits to \(newWidth) bits; truncation needs a smaller width")
     }
     return bits(0..<newWidth)
   }
@@ -74,7 +74,7 @@ extension Signal {
     if newWidth == width { return signed == isSigned ? self : (signed ? asSigned : asUnsigned) }
     guard newWidth > width else {
       return Signal.invalid(width: newWidth, owner: node.owner,
-                            "cannot \(verb) \(description) of \(width) bits to \(newWidth) bits; use .truncated(to: \(newWidth))")
+                            "cannot \(verb) \(node.displayName) of \(width) bits to \(newWidth) bits; use .truncated(to: \(newWidth))")
     }
     let ext = Node(.extend(node, signed: signed), width: newWidth, signed: signed, owner: node.owner, problem: node.problem)
     return Signal(ext)
@@ -101,7 +101,7 @@ extension Signal {
   public func bits(_ range: Range<Int>) -> Signal {
     guard range.lowerBound >= 0, range.upperBound <= width, !range.isEmpty else {
       return Signal.invalid(width: max(range.count, 1), owner: node.owner,
-                            "bits \(range.lowerBound)..<\(range.upperBound) are outside \(description), which has bits 0..<\(width)")
+                            "bits \(range.lowerBound)..<\(range.upperBound) are outside \(node.displayName), which has bits 0..<\(width)")
     }
     if range.lowerBound == 0 && range.count == width && !isSigned { return self }
     return Signal(Node(.slice(node, low: range.lowerBound), width: range.count, owner: node.owner, problem: node.problem))
@@ -112,7 +112,7 @@ extension Signal {
 
   /// The signal repeated `count` times side by side.
   public func replicated(_ count: Int) -> Signal {
-    guard count >= 1 else { return Signal.invalid(width: 1, owner: node.owner, "cannot replicate \(description) \(count) times") }
+    guard count >= 1 else { return Signal.invalid(width: 1, owner: node.owner, "cannot replicate \(node.displayName) \(count) times") }
     return Signal(Node(.replicate(node, count: count), width: width * count, owner: node.owner, problem: node.problem))
   }
 
