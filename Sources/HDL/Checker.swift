@@ -82,7 +82,8 @@ struct Checker {
     var seen: Set<ObjectIdentifier> = []
     while let n = stack.popLast() {
       guard seen.insert(ObjectIdentifier(n)).inserted else { continue }
-      if let owner = n.owner, owner !== module {
+      // Only named signals and leaves have an owner of their own; an expression's is borrowed.
+      if n.isNamed || n.operands.isEmpty, let owner = n.owner, owner !== module {
         report(n, "reads \(n.displayName) of module `\(owner.name)` inside module `\(module.name)`; "
                + "signals cross modules only through ports: add a port and connect it", at: at)
         return

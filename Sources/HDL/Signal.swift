@@ -146,21 +146,11 @@ public func concat(_ parts: [Signal]) -> Signal {
 }
 
 extension Signal {
-  /// The common owner of `nodes`, and the first problem among them, including a read of a
-  /// signal that belongs to another module.
+  /// The owner of the first owned node among `nodes`, and the first problem among them.
+  /// Reads across modules are found by the checks, which know the module being elaborated.
   static func merge(_ nodes: [Node]) -> (ModuleBuilder?, String?) {
-    var owner: ModuleBuilder?
-    var problem: String?
-    for n in nodes {
-      if problem == nil { problem = n.problem }
-      guard let o = n.owner else { continue }
-      if let existing = owner, existing !== o {
-        problem = problem ?? "reads \(n.displayName) of module `\(o.name)` from module `\(existing.name)`; "
-          + "signals cross modules only through ports: add a port to `\(o.name)` and connect it"
-      } else {
-        owner = o
-      }
-    }
+    let owner = nodes.lazy.compactMap(\.owner).first
+    let problem = nodes.lazy.compactMap(\.problem).first
     return (owner, problem)
   }
 }
