@@ -15,7 +15,7 @@ struct Checker {
     checkRegisterClocks()
     checkDrivers()
     DependencyGraph(module: module).reportLoops()
-    reportUnusedInputs()
+    reportUnusedSignals()
   }
 
   // MARK: - Expressions and targets
@@ -194,43 +194,28 @@ struct Checker {
     return .sometimes
   }
 
-  // MARK: - Unused inputs
+  // MARK: - Unused signals
 
-  private func reportUnusedInputs() {
-    var read: Set<ObjectIdentifier> = []
-    var stack: [Node] = []
-    func visitStatements(_ statements: [Statement]) {
-      for s in statements {
-        switch s.kind {
-        case .assign(let target, let value):
-          stack.append(value)
-          if case .memoryRead(_, let address) = target.kind { stack.append(address) }
-        case .when(let branches, _): stack.append(contentsOf: branches.map(\.condition))
-        case .switchOn(let subject, let cases, _): stack.append(subject); stack.append(contentsOf: cases.flatMap(\.values))
-        case .block: break
-        }
-        s.children.forEach(visitStatements)
-      }
-    }
-    visitStatements(module.statements)
+  /// Warns about inputs, wires, registers and read ports that are never read, or read only in
+  /// part, as Verilator's UNUSED warning would (outputs and child pins are read elsewhere).
+  private func reportUnusedSignals() {
+    let usage = ReadBits(module: module)
     for node in module.declarations {
-      if case .register(let info) = node.kind {
-        stack.append(info.domain.clock.node)
-        if let r = info.domain.reset { stack.append(r.node) }
-        if let e = info.enable { stack.append(e) }
+      let what: String
+      switch node.kind {
+      case .input: what = "input"
+      case .wire: what = "wire"
+      case .register: what = "register"
+      case .memoryReadSync: what = "synchronous read port"
+      default: continue
       }
-    }
-    for memory in module.memories {
-      stack.append(memory.domain.clock.node)
-      stack.append(contentsOf: memory.syncReads)
-    }
-    while let n = stack.popLast() {
-      guard read.insert(ObjectIdentifier(n)).inserted else { continue }
-      stack.append(contentsOf: n.operands)
-    }
-    for port in module.ports {
-      if case .input = port.kind, !read.contains(ObjectIdentifier(port)) {
-        module.warning("input `\(port.name!)` is never read", at: port.location)
+      let unread = usage.unread(node)
+      if unread == [0..<node.width] {
+        module.warning("\(what) `\(node.name!)` is never read", at: node.location)
+      } else if !unread.isEmpty {
+        let verb = unread.count == 1 && unread[0].count == 1 ? "is" : "are"
+        module.warning("\(ReadBits.describe(unread)) of \(what) `\(node.name!)` \(verb) never read; "
+                       + "narrow it or read them", at: node.location)
       }
     }
   }

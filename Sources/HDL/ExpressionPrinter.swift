@@ -4,7 +4,6 @@
 struct ExpressionPrinter {
   let module: ModuleBuilder
   private var uses: [ObjectIdentifier: Int] = [:]
-  private var read: Set<ObjectIdentifier> = []
   private var temporaryNames: [ObjectIdentifier: String] = [:]
   private var temporaryLines: [String] = []
   private var temporaryDeclarations: [String] = []
@@ -38,12 +37,9 @@ struct ExpressionPrinter {
     while let n = stack.popLast() {
       let id = ObjectIdentifier(n)
       uses[id, default: 0] += 1
-      read.insert(id)
       if uses[id] == 1 { stack.append(contentsOf: n.operands) }
     }
   }
-
-  func isRead(_ n: Node) -> Bool { read.contains(ObjectIdentifier(n)) }
 
   func temporaries() -> [String] { temporaryLines }
 

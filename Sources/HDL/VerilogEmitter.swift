@@ -80,6 +80,7 @@ struct VerilogEmitter {
 
   private func declarations(procedural: (Node) -> Bool) -> [String] {
     var out: [String] = []
+    let usage = ReadBits(module: module)
     for fsm in module.fsms {
       for (i, _) in fsm.stateNames.enumerated() {
         out.append("  localparam \(fsm.localparam(i)) = \(fsm.width)'d\(i);")
@@ -89,9 +90,11 @@ struct VerilogEmitter {
       switch n.kind {
       case .input, .output, .template: continue
       case .instancePin(_, _, let isChildInput):
-        let unused = !isChildInput && !expressions.isRead(n)
+        // A child output the parent ignores (in whole or part) is expected, not a mistake.
+        let unread = isChildInput ? [] : usage.unread(n)
         let decl = "  \(Self.netKind(procedural(n), signed: n.signed))\(Self.range(n.width))\(n.name!);"
-        out.append(unused ? "  /* verilator lint_off UNUSED */\n\(decl)  // not read\n  /* verilator lint_on UNUSED */" : decl)
+        let note = unread == [0..<n.width] ? "not read" : "\(ReadBits.describe(unread)) not read"
+        out.append(unread.isEmpty ? decl : "  /* verilator lint_off UNUSED */\n\(decl)  // \(note)\n  /* verilator lint_on UNUSED */")
       default:
         out.append("  \(Self.netKind(procedural(n), signed: n.signed))\(Self.range(n.width))\(n.name!);\(Self.comment(n.location))")
       }
