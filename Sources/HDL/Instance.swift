@@ -49,7 +49,7 @@ extension ModuleBuilder {
     let location = SourceLocation(file: file, line: line)
     claim(name, at: location)
     let child = elaborator.elaborate(module)
-    if child.usedNames[name] != nil {
+    if child !== self, child.usedNames[name] != nil {
       error("instance `\(name)` has the name of a signal inside module `\(child.name)`; Verilog tools warn that the signal "
             + "hides the instance (VARHIDDEN): choose another instance name", at: location)
     }
