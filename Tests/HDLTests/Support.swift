@@ -29,14 +29,14 @@ func elaborationErrors(_ top: Module, file: StaticString = #filePath, line: UInt
 /// Asserts that elaborating `top` fails with exactly one error, whose message contains every
 /// fragment and which points at `atLine` of this test file (read after elaborating, so it can
 /// be a `LineMarker`'s line).
-func assertSingleError(_ top: Module, contains fragments: [String], atLine: @autoclosure () -> Int,
+func assertSingleError(_ top: Module, contains fragments: @autoclosure () -> [String], atLine: @autoclosure () -> Int,
                        file: StaticString = #filePath, line: UInt = #line) {
   let errors = elaborationErrors(top, file: file, line: line)
   guard errors.count == 1, let e = errors.first else {
     XCTFail("expected one error, got \(errors.count):\n\(errors.map(\.description).joined(separator: "\n"))", file: file, line: line)
     return
   }
-  for f in fragments where !e.message.contains(f) {
+  for f in fragments() where !e.message.contains(f) {
     XCTFail("the message does not say \"\(f)\":\n\(e.message)", file: file, line: line)
   }
   XCTAssertEqual(e.location.line, atLine(), "reported at the wrong line: \(e)", file: file, line: line)
