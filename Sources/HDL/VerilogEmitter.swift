@@ -57,7 +57,7 @@ struct VerilogEmitter {
       return "  \(head + String(repeating: " ", count: column - head.count))\(p.name!)\(i == module.ports.count - 1 ? "" : ",")"
     }.joined(separator: "\n")
     out += "\n);\n"
-    for section in [body, expressions.takeTemporaryDeclarations() + temps, assigns, combinational, sequential, instances]
+    for section in [body, expressions.temporaryDeclarations() + temps, assigns, combinational, sequential, instances]
       where !section.isEmpty {
       out += "\n" + section.joined(separator: "\n") + "\n"
     }
@@ -116,6 +116,7 @@ struct VerilogEmitter {
     Checker.topLevelAssignments(module.statements).compactMap { target, location in
       guard continuous.contains(ObjectIdentifier(target)), !isSequential(target) else { return nil }
       guard let value = assignedValue(target, in: module.statements) else { return nil }
+      expressions.purpose = target.name!
       return "  assign \(target.name!) = \(expressions.print(value, top: true));\(Self.comment(location))"
     }
   }
@@ -147,6 +148,7 @@ struct VerilogEmitter {
       }
       let body = Self.filter(module.statements) { $0 === n }
       guard !body.isEmpty else { continue }
+      expressions.purpose = n.name!
       out.append("  always @(*) begin")
       out += statements(body, indent: 2, blocking: true)
       out.append("  end")
@@ -172,6 +174,7 @@ struct VerilogEmitter {
       let withReset = info.resetValue != nil
       if body.isEmpty && !withReset { continue }
       let domain = info.domain
+      expressions.purpose = group.registers[0].name!
       out.append("  always @(\(sensitivity(domain, withReset: withReset))) begin")
       var inner = 2
       if withReset, let reset = domain.reset {
@@ -212,6 +215,7 @@ struct VerilogEmitter {
     var out: [String] = []
     for m in module.memories {
       let writes = Self.filter(module.statements) { if case .memoryRead(let info, _) = $0.kind { return info === m }; return false }
+      expressions.purpose = m.name
       if !writes.isEmpty {
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         out += statements(writes, indent: 2, blocking: false)
@@ -219,6 +223,7 @@ struct VerilogEmitter {
       }
       for read in m.syncReads {
         guard case .memoryReadSync(_, let address, let enable) = read.kind else { continue }
+        expressions.purpose = read.name!
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         let assign = "\(read.name!) <= \(m.name)[\(expressions.print(address, top: true))];\(Self.comment(read.location))"
         if let enable {
@@ -277,6 +282,7 @@ struct VerilogEmitter {
       switch s.kind {
       case .assign(let target, let value):
         let lhs: String
+        expressions.purpose = { if case .memoryRead(let info, _) = target.kind { return info.name } else { return target.name! } }()
         if case .memoryRead(let info, let address) = target.kind {
           lhs = "\(info.name)[\(expressions.print(address, top: true))]"
         } else {
