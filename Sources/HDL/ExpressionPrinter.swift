@@ -6,6 +6,8 @@ struct ExpressionPrinter {
   let module: ModuleBuilder
   /// The signal the emitter is printing a statement for; temporaries made now take its name.
   var purpose = "t"
+  /// The Swift line of that statement, written beside the temporaries made for it.
+  var origin: SourceLocation?
   private var uses: [ObjectIdentifier: Int] = [:]
   private var temporaryNames: [ObjectIdentifier: String] = [:]
   private var temporaryLines: [String] = []
@@ -42,7 +44,8 @@ struct ExpressionPrinter {
     while let n = stack.popLast() {
       let id = ObjectIdentifier(n)
       uses[id, default: 0] += 1
-      if uses[id] == 1 { stack.append(contentsOf: n.operands) }
+      // A read port is printed by name; its address is counted once, with the memory's ports.
+      if uses[id] == 1 && !n.isNamed { stack.append(contentsOf: n.operands) }
     }
   }
 
@@ -85,7 +88,7 @@ struct ExpressionPrinter {
     temporaryNodes.append((name, n))
     temporaryBitsRead[name] = Array(repeating: false, count: n.width)
     let text = render(n)
-    temporaryLines.append("  assign \(name) = \(stripParens(text));")
+    temporaryLines.append("  assign \(name) = \(stripParens(text));\(origin.map { "  // \($0.fileName):\($0.line)" } ?? "")")
     return name
   }
 

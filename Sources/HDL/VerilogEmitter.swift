@@ -117,6 +117,7 @@ struct VerilogEmitter {
       guard continuous.contains(ObjectIdentifier(target)), !isSequential(target) else { return nil }
       guard let value = assignedValue(target, in: module.statements) else { return nil }
       expressions.purpose = target.name!
+      expressions.origin = location
       return "  assign \(target.name!) = \(expressions.print(value, top: true));\(Self.comment(location))"
     }
   }
@@ -149,6 +150,7 @@ struct VerilogEmitter {
       let body = Self.filter(module.statements) { $0 === n }
       guard !body.isEmpty else { continue }
       expressions.purpose = n.name!
+      expressions.origin = body.first?.location
       out.append("  always @(*) begin")
       out += statements(body, indent: 2, blocking: true)
       out.append("  end")
@@ -175,6 +177,7 @@ struct VerilogEmitter {
       if body.isEmpty && !withReset { continue }
       let domain = info.domain
       expressions.purpose = group.registers[0].name!
+      expressions.origin = body.first?.location ?? group.registers[0].location
       out.append("  always @(\(sensitivity(domain, withReset: withReset))) begin")
       var inner = 2
       if withReset, let reset = domain.reset {
@@ -216,6 +219,7 @@ struct VerilogEmitter {
     for m in module.memories {
       let writes = Self.filter(module.statements) { if case .memoryRead(let info, _) = $0.kind { return info === m }; return false }
       expressions.purpose = m.name
+      expressions.origin = writes.first?.location ?? m.location
       if !writes.isEmpty {
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         out += statements(writes, indent: 2, blocking: false)
@@ -224,6 +228,7 @@ struct VerilogEmitter {
       for read in m.syncReads {
         guard case .memoryReadSync(_, let address, let enable) = read.kind else { continue }
         expressions.purpose = read.name!
+        expressions.origin = read.location
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         let assign = "\(read.name!) <= \(m.name)[\(expressions.print(address, top: true))];\(Self.comment(read.location))"
         if let enable {
@@ -244,7 +249,7 @@ struct VerilogEmitter {
   private func instanceBlocks() -> [String] {
     module.instances.map { instance in
       let pins = instance.module.ports.map { p in "    .\(p.name!)(\(instance.pins[p.name!]!.name!))" }
-      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location)))\n"
+      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location))\n"
         + pins.joined(separator: ",\n") + "\n  );"
     }
   }
@@ -283,6 +288,7 @@ struct VerilogEmitter {
       case .assign(let target, let value):
         let lhs: String
         expressions.purpose = { if case .memoryRead(let info, _) = target.kind { return info.name } else { return target.name! } }()
+        expressions.origin = s.location
         if case .memoryRead(let info, let address) = target.kind {
           lhs = "\(info.name)[\(expressions.print(address, top: true))]"
         } else {
@@ -292,6 +298,7 @@ struct VerilogEmitter {
       case .block(let body):
         out += statements(body, indent: indent, blocking: blocking)
       case .when(let branches, let otherwise):
+        expressions.origin = s.location
         for (i, b) in branches.enumerated() {
           let head = i == 0 ? "\(pad)if" : "\(pad)end else if"
           out.append("\(head) (\(expressions.print(b.condition, top: true))) begin\(i == 0 ? Self.comment(s.location) : "")")
@@ -303,6 +310,7 @@ struct VerilogEmitter {
         }
         out.append("\(pad)end")
       case .switchOn(let subject, let cases, let otherwise):
+        expressions.origin = s.location
         out.append("\(pad)case (\(expressions.print(subject, top: true)))\(Self.comment(s.location))")
         for c in cases {
           out.append("\(pad)  \(c.values.map { expressions.print($0, top: true) }.joined(separator: ", ")): begin")
