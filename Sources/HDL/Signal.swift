@@ -16,7 +16,7 @@ public struct Signal: CustomStringConvertible {
   /// A constant of the given width. Negative values are stored in two's complement.
   public static func constant(_ value: Int, width: Int, signed: Bool = false) -> Signal {
     let problem = Signal.fitProblem(value, width: width, signed: signed)
-    return Signal(Node(.constant(BitVector(width: width, value: value)), width: width, signed: signed,
+    return Signal(Node(.constant(BitVector(width: max(width, 1), value: value)), width: width, signed: signed,
                        owner: nil, problem: problem))
   }
 
@@ -25,7 +25,9 @@ public struct Signal: CustomStringConvertible {
   }
 
   public static func zero(width: Int) -> Signal { .constant(0, width: width) }
-  public static func ones(width: Int) -> Signal { .constant(BitVector.ones(width: width)) }
+  public static func ones(width: Int) -> Signal {
+    width < 1 ? .constant(0, width: width) : .constant(BitVector.ones(width: width))  // the former reports the width
+  }
   public static let high = Signal.constant(1, width: 1)
   public static let low = Signal.constant(0, width: 1)
 
