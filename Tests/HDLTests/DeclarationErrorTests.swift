@@ -72,6 +72,8 @@ final class DeclarationErrorTests: XCTestCase {
     let mark = LineMarker()
     assertSingleError(module { m in let _ = m.memory("one", depth: 1, width: 8); mark.here() },
                       contains: ["memory `one` has depth 1; a memory needs at least 2 words (use a register for one)"], atLine: mark.line)
+    assertSingleError(module { m in let _ = m.memory("thin", depth: 4, width: 0); mark.here("width") },
+                      contains: ["memory `thin` has width 0; words need at least 1 bit"], atLine: mark["width"])
     assertSingleError(module { m in let _ = m.memory("rom", depth: 2, width: 8, initial: [1, 2, 3]); mark.here("initial") },
                       contains: ["memory `rom` has 2 words but 3 initial values"], atLine: mark["initial"])
     let address = module { m in

@@ -97,6 +97,31 @@ final class DriverErrorTests: XCTestCase {
       c["y"] <== 0; mark.here("pin")
     }
     assertSingleError(pin, contains: ["cannot drive `c_y`", "it is the output `y` of instance `c`"], atLine: mark["pin"])
+    let readPort = Module("t") { m in
+      let a = m.input("a")
+      let y = m.output("y", width: 4)
+      let mem = m.memory("mem", depth: 2, width: 4)
+      let port = mem.readSync(a)
+      y <== port
+      port <== 3; mark.here("read port")
+    }
+    assertSingleError(readPort, contains: ["cannot drive `mem_read1`", "it is a synchronous read port", "`mem[address] <== value`"],
+                      atLine: mark["read port"])
+    let template = Module("t") { m in
+      let y = m.output("y")
+      let unbound = Stream(width: 4)
+      y <== 0
+      unbound.valid <== 1; mark.here("template")
+    }
+    assertSingleError(template, contains: ["it is an interface template that was never bound to ports; pass it to `m.port`"],
+                      atLine: mark["template"])
+    let missing = Module("t") { m in
+      let y = m.output("y")
+      let c = m.instance(child, name: "c")
+      y <== c["y"]
+      c["enable"] <== 1; mark.here("missing")
+    }
+    assertSingleError(missing, contains: ["module `child` has no port `enable`; it has `y`"], atLine: mark["missing"])
   }
 
   func testReadingASignalOfAnotherModule() {

@@ -185,4 +185,28 @@ final class ExpressionErrorTests: XCTestCase {
     XCTAssert(errors.contains { $0.message.contains("module `child` has no port `yy`; did you mean `y`?") && $0.location.line == mark.line },
               errors.map(\.description).joined(separator: "\n"))
   }
+
+  func testEmptySelectionsAndConstantsWithoutBits() {
+    let mark = LineMarker()
+    let select = module { m, a, _, _, _ in
+      let y = m.output("y", width: 8)
+      y <== HDL.select(a, []); mark.here()
+    }
+    assertSingleError(select, contains: ["`select` needs at least one value"], atLine: mark.line)
+    let concatenation = module { m, _, _, _, _ in
+      let y = m.output("y")
+      y <== concat([Signal]()); mark.here("concat")
+    }
+    assertSingleError(concatenation, contains: ["cannot concatenate no signals"], atLine: mark["concat"])
+    let constant = module { m, _, _, _, _ in
+      let y = m.output("y")
+      y <== Signal.constant(0, width: 0).reduceOr(); mark.here("constant")
+    }
+    assertSingleError(constant, contains: ["a constant needs a width of at least 1 bit, not 0"], atLine: mark["constant"])
+    let ones = module { m, _, _, _, _ in
+      let y = m.output("y")
+      y <== Signal.ones(width: -2).reduceAnd(); mark.here("ones")
+    }
+    assertSingleError(ones, contains: ["a constant needs a width of at least 1 bit, not -2"], atLine: mark["ones"])
+  }
 }
