@@ -56,7 +56,7 @@ final class FifoTests: XCTestCase {
   func testDepth5Wide() throws { try checkFifo(depth: 5, width: 72, cycles: 1000) }
 
   func testFifoIsVerilatorClean() throws {
-    try assertVerilatorClean(try Design(top: fifo(depth: 3, width: 8)))
-    try assertVerilatorClean(try Design(top: fifo(depth: 16, width: 64)))
+    try assertEveryToolAccepts(try Design(top: fifo(depth: 3, width: 8)))
+    try assertEveryToolAccepts(try Design(top: fifo(depth: 16, width: 64)))
   }
 }

@@ -104,7 +104,7 @@ final class HierarchyTests: XCTestCase {
 
   func testHierarchyIsVerilatorClean() throws {
     // The adders' carry outputs are not read: the emitter marks those pins for Verilator.
-    try assertVerilatorClean(try Design(top: system()))
+    try assertEveryToolAccepts(try Design(top: system()))
   }
 
   func testChildWithOnlyAClockGetsOnlyTheClock() throws {

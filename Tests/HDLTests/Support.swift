@@ -51,6 +51,15 @@ func assertVerilatorClean(_ design: Design, file: StaticString = #filePath, line
   XCTAssert(verdict.isClean, "\(verdict)\n\(design.verilog())", file: file, line: line)
 }
 
+/// Verilator `-Wall`, Icarus `-g2005` and Yosys `synth` must all accept the design without a warning.
+func assertEveryToolAccepts(_ design: Design, file: StaticString = #filePath, line: UInt = #line) throws {
+  let dir = VerilogFiles.temporaryDirectory("tools")
+  defer { try? FileManager.default.removeItem(at: dir) }
+  for verdict in try Lint.all(try VerilogFiles(design, in: dir)) {
+    XCTAssert(verdict.isClean, "\(verdict)\n\(design.verilog())", file: file, line: line)
+  }
+}
+
 /// Runs the design under Icarus, one row per cycle (see `IcarusSimulation`).
 func simulate(_ design: Design, _ rows: [[String: BitVector]], clock: String? = "clk") throws -> [[String: BitVector]] {
   try IcarusSimulation(design, clock: clock).run(rows)
