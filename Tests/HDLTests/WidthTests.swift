@@ -99,6 +99,27 @@ final class WidthTests: XCTestCase {
     try assertVerilatorClean(design)
   }
 
+  /// `<==` adapts Int and Bool literals to the target's width and signedness.
+  func testAssignedLiteralsTakeTheTargetsWidth() throws {
+    let top = Module("assigned_literals") { m in
+      let flag = m.output("flag")
+      let octet = m.output("octet", width: 8)
+      let wide = m.output("wide", width: 200)
+      let minus = m.output("minus", width: 100, signed: true)
+      flag <== true
+      octet <== 200
+      wide <== 5
+      minus <== -2
+    }
+    let design = try Design(top: top)
+    let out = try simulate(design, [[:]], clock: nil)[0]
+    expect(out, "flag", bv(1, 1), "true")
+    expect(out, "octet", bv(200, 8), "200")
+    expect(out, "wide", bv(5, 200), "5 in 200 bits")
+    expect(out, "minus", Ref.negate(bv(2, 100)), "-2 in 100 signed bits")
+    try assertVerilatorClean(design)
+  }
+
   func testWidthsAndSignednessOfResults() {
     let top = Module("shapes") { m in
       let a = m.input("a", width: 8)
