@@ -179,13 +179,29 @@ struct Checker {
       case .block(let body): c = coverage(of: target, in: body)
       case .when(let branches, let otherwise):
         c = combine(branches.map { coverage(of: target, in: $0.body) } + [otherwise.map { coverage(of: target, in: $0) } ?? .never])
-      case .switchOn(_, let cases, let otherwise):
-        c = combine(cases.map { coverage(of: target, in: $0.body) } + [otherwise.map { coverage(of: target, in: $0) } ?? .never])
+      case .switchOn(let subject, let cases, let otherwise):
+        let rest = otherwise.map { coverage(of: target, in: $0) } ?? (isExhaustive(subject, cases) ? nil : .never)
+        c = combine(cases.map { coverage(of: target, in: $0.body) } + (rest.map { [$0] } ?? []))
       }
       if c == .always { return .always }
       if c == .sometimes { result = .sometimes }
     }
     return result
+  }
+
+  /// True when the arms' constant values name every value of the subject (for example every
+  /// state of a four-state FSM), so no `.otherwise` is needed for a complete assignment.
+  private static func isExhaustive(_ subject: Node, _ cases: [(values: [Node], body: [Statement])]) -> Bool {
+    guard subject.width <= 16 else { return false }
+    var seen: Set<UInt64> = []
+    for v in cases.flatMap(\.values) {
+      switch v.kind {
+      case .constant(let bits): if let n = bits.uint64 { seen.insert(n) }
+      case .stateConstant(_, let index): seen.insert(UInt64(index))
+      default: continue
+      }
+    }
+    return seen.count == 1 << subject.width
   }
 
   private static func combine(_ arms: [Coverage]) -> Coverage {
