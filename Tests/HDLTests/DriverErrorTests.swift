@@ -52,6 +52,26 @@ final class DriverErrorTests: XCTestCase {
     XCTAssertNoThrow(try Design(top: covered), "every path drives `y`")
   }
 
+  /// A `switchOn` whose arms name every value of its subject needs no `.otherwise`; one that
+  /// misses a value does.
+  func testExhaustiveSwitchNeedsNoOtherwise() throws {
+    let mark = LineMarker()
+    func decoder(arms: [Int]) -> Module {
+      Module("decoder", parameters: ["arms": arms.count]) { m in
+        let s = m.input("s", width: 2)
+        let y = m.output("y", width: 4); mark.here()
+        switchOn(s) {
+          for value in arms { Case(value) { y <== 1 << value } }
+        }
+      }
+    }
+    let full = try Design(top: decoder(arms: [0, 1, 2, 3]))
+    let out = try simulate(full, (0..<4).map { ["s": bv($0, 2)] }, clock: nil)
+    XCTAssertEqual(out.map { $0["y"] }, [bv(1, 4), bv(2, 4), bv(4, 4), bv(8, 4)])
+    try assertEveryToolAccepts(full)
+    assertSingleError(decoder(arms: [0, 1, 3]), contains: ["output `y` is not driven on every path"], atLine: mark.line)
+  }
+
   func testUndrivenChildInput() {
     let mark = LineMarker()
     let child = Module("child") { m in
