@@ -110,8 +110,11 @@ public final class ModuleBuilder {
   /// The implicit clock input (`clk`).
   public var clock: Signal {
     if let implicitClock { return implicitClock }
-    let clk = Signal(declare("clk", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
-    ports.insert(clk.node, at: 0)
+    let clk = declaredInput("clk") ?? {
+      let clk = Signal(declare("clk", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+      ports.insert(clk.node, at: 0)
+      return clk
+    }()
     implicitClock = clk
     return clk
   }
@@ -119,11 +122,21 @@ public final class ModuleBuilder {
   /// The implicit synchronous, active-high reset input (`rst`).
   public var reset: Signal {
     if let implicitReset { return implicitReset }
-    let clockIndex = ports.firstIndex { $0 === clock.node }!
-    let rst = Signal(declare("rst", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
-    ports.insert(rst.node, at: clockIndex + 1)
+    let rst = declaredInput("rst") ?? {
+      let clockIndex = ports.firstIndex { $0 === clock.node }!
+      let rst = Signal(declare("rst", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+      ports.insert(rst.node, at: clockIndex + 1)
+      return rst
+    }()
     implicitReset = rst
     return rst
+  }
+
+  /// A 1-bit input the body declared itself under the implicit clock's or reset's name: it is
+  /// adopted rather than declared twice.
+  private func declaredInput(_ name: String) -> Signal? {
+    guard let node = ports.first(where: { $0.name == name }), case .input = node.kind, node.width == 1 else { return nil }
+    return Signal(node)
   }
 
   var hasImplicitClock: Bool { implicitClock != nil }
