@@ -125,4 +125,22 @@ final class RegisterTests: XCTestCase {
     })
     XCTAssertEqual(combinational.topPorts.map(\.name), ["a", "y"])
   }
+
+  /// Inputs the body declares as `clk` and `rst` become the implicit clock and reset, in the
+  /// place the body declared them.
+  func testDeclaredClockAndResetAreAdopted() throws {
+    let design = try Design(top: Module("adopted") { m in
+      let d = m.input("d", width: 4)
+      let rst = m.input("rst")
+      let clk = m.input("clk")
+      let q = m.output("q", width: 4)
+      let held = m.register("held", width: 4, reset: 9)
+      held <== d
+      q <== held
+      let _ = (rst, clk)
+    })
+    XCTAssertEqual(design.topPorts.map(\.name), ["d", "rst", "clk", "q"])
+    let out = try simulate(design, [["rst": bv(1, 1)], ["rst": bv(0, 1), "d": bv(3, 4)], ["d": bv(5, 4)]])
+    XCTAssertEqual(out.map { $0["q"] }, [nil, bv(9, 4), bv(3, 4)])
+  }
 }
