@@ -25,7 +25,9 @@ func fifo(depth: Int, width: Int) -> Module {
   }
 }
 
-/// The FIFO against a Swift array used as a queue, at power-of-two and other depths.
+/// The FIFO against a Swift array used as a queue, at power-of-two and other depths. A word
+/// moves in a cycle where both valid and ready are high (the handshake of AMBA AXI4-Stream,
+/// ARM IHI 0051A §2.2.1).
 final class FifoTests: XCTestCase {
   func checkFifo(depth: Int, width: Int, cycles: Int) throws {
     let design = try Design(top: fifo(depth: depth, width: width))

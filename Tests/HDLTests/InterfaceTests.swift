@@ -67,7 +67,8 @@ final class InterfaceTests: XCTestCase {
     try assertEveryToolAccepts(design)
   }
 
-  /// A 32-bit register behind an MMIO port: byte strobes select the bytes a write changes,
+  /// A 32-bit register behind an MMIO port: byte strobes select the bytes a write changes (as
+  /// PSTRB does in the AMBA APB Protocol Specification, ARM IHI 0024C),
   /// reads return the register, and any address but 0 answers with `error`.
   func register32() -> Module {
     Module("reg32") { m in

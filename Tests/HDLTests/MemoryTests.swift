@@ -5,6 +5,8 @@ import Toolchain
 
 /// Memories with initial contents, two write ports, asynchronous and synchronous read ports,
 /// simulated under Icarus against an array in Swift, and accepted by Verilator and Yosys.
+/// A synchronous read in the cycle of a write to the same word returns the old word
+/// (read-first, as nonblocking assignments give: IEEE 1364-2005 §9.2.2).
 final class MemoryTests: XCTestCase {
   static let depth = 12
   static let initial = (0..<depth).map { ($0 * 0x1111 + 0x0f0f) & 0xffff }

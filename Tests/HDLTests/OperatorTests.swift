@@ -4,7 +4,9 @@ import Toolchain
 
 /// Every operator, simulated under Icarus on seeded random vectors (a quarter of them edge
 /// values) at widths 1, 7, 64, 65, 200 and 4096, and compared with `Ref`, which computes the
-/// two's-complement result from its definition.
+/// two's-complement result from its definition. The hardware must match Verilog's rules for
+/// the emitted text (IEEE 1364-2005 §5.1 operators, §5.4 bit lengths, §5.5 signed expressions),
+/// which is what makes the two agree.
 final class OperatorTests: XCTestCase {
   static let widths = [1, 7, 64, 65, 200, 4096]
 

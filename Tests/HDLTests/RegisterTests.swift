@@ -5,6 +5,8 @@ import Toolchain
 /// Registers in every clocking style the DSL offers, simulated under Icarus against a
 /// cycle model written here: reset synchronous or asynchronous, active high or low, with an
 /// enable, without a reset, signed, wider than 64 bits, and fed back through a wire.
+/// The model follows IEEE 1364-2005 §9.7.2 (an asynchronous reset acts on its edge, before the
+/// clock) and §9.2.2 (every register samples its inputs before any of them changes).
 final class RegisterTests: XCTestCase {
   static let widePattern = BitVector(width: 130, hex: "3_ffffffff_ffffffff_ffffffff_fffffff0")!
 

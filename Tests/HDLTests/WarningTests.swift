@@ -4,7 +4,8 @@ import HDL
 import Toolchain
 
 /// Warnings: what elaborates but is probably a mistake. Each names the signal, the unread bits
-/// and the Swift line of its declaration, and appears before Verilator would say the same.
+/// and the Swift line of its declaration, and appears before Verilator would say the same
+/// (UNUSEDSIGNAL in the Verilator manual's list of warnings).
 final class WarningTests: XCTestCase {
   func warnings(_ top: Module, file: StaticString = #filePath, line: UInt = #line) -> [Diagnostic] {
     do { return try Design(top: top).warnings } catch {
