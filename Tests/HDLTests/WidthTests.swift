@@ -120,6 +120,41 @@ final class WidthTests: XCTestCase {
     try assertVerilatorClean(design)
   }
 
+  /// State of 4096 bits: a register with a wide reset pattern that accumulates, and a memory
+  /// of 4096-bit words written and read back.
+  func testRegistersAndMemoriesOf4096Bits() throws {
+    let w = 4096
+    let pattern = Ref.concat([BitVector.ones(width: 96), BitVector(width: 4000, value: 12345)])
+    let top = Module("wide_state") { m in
+      let d = m.input("d", width: w)
+      let address = m.input("address", width: 2)
+      let write = m.input("write")
+      let acc = m.output("acc", width: w)
+      let word = m.output("word", width: w)
+      let total = m.register("total", reset: pattern)
+      let words = m.memory("words", depth: 4, width: w)
+      total <== total + d
+      when(write) { words[address] <== ~d }
+      acc <== total
+      word <== words[address]
+    }
+    let design = try Design(top: top)
+    var rng = SeededGenerator(seed: 4096)
+    let rows = [["rst": bv(1, 1), "write": bv(0, 1)]] + (0..<12).map { i in
+      ["rst": bv(0, 1), "d": rng.vector(width: w), "address": bv(i % 4, 2), "write": bv(i < 4 ? 1 : rng.int(0...1), 1)]
+    }
+    var total = pattern
+    var words: [BitVector?] = [nil, nil, nil, nil]
+    for (cycle, (row, out)) in zip(rows, try simulate(design, rows)).enumerated() where cycle > 0 {
+      let d = row["d"]!, a = Ref.value(row["address"]!)
+      expect(out, "acc", total, "cycle \(cycle)")
+      if let word = words[a] { expect(out, "word", word, "cycle \(cycle)") }
+      total = Ref.add(total, d)
+      if !row["write"]!.isZero { words[a] = Ref.not(d) }
+    }
+    try assertVerilatorClean(design)
+  }
+
   func testWidthsAndSignednessOfResults() {
     let top = Module("shapes") { m in
       let a = m.input("a", width: 8)
