@@ -212,8 +212,8 @@ struct Checker {
 
   // MARK: - Unused signals
 
-  /// Warns about inputs, wires, registers and read ports that are never read, or read only in
-  /// part, as Verilator's UNUSED warning would (outputs and child pins are read elsewhere).
+  /// Warns about inputs, wires, registers, read ports and memories that are never read, or read
+  /// only in part, as Verilator's UNUSED warning would (outputs and child pins are read elsewhere).
   private func reportUnusedSignals() {
     let usage = ReadBits(module: module)
     for node in module.declarations {
@@ -233,6 +233,9 @@ struct Checker {
         module.warning("\(ReadBits.describe(unread)) of \(what) `\(node.name!)` \(verb) never read; "
                        + "narrow it or read them", at: node.location)
       }
+    }
+    for memory in module.memories where !usage.isRead(memory) {
+      module.warning("memory `\(memory.name)` is never read", at: memory.location)
     }
   }
 }

@@ -3,6 +3,8 @@
 /// Swift line), and the emitter marks the bits of child outputs that the parent ignores.
 struct ReadBits {
   private var read: [ObjectIdentifier: [Bool]] = [:]
+  /// Memories with an asynchronous read somewhere in the module.
+  private var readMemories: Set<ObjectIdentifier> = []
 
   init(module: ModuleBuilder) {
     var roots: [Node] = []
@@ -44,6 +46,7 @@ struct ReadBits {
       } else if case .slice(let operand, let low) = n.kind, operand.isNamed {
         mark(operand, low..<low + n.width)
       } else {
+        if case .memoryRead(let memory, _) = n.kind { readMemories.insert(ObjectIdentifier(memory)) }
         stack.append(contentsOf: n.operands)
       }
     }
@@ -54,6 +57,9 @@ struct ReadBits {
     for b in bits { flags[b] = true }
     read[ObjectIdentifier(n)] = flags
   }
+
+  /// True when some port reads `memory`.
+  func isRead(_ memory: MemoryInfo) -> Bool { readMemories.contains(ObjectIdentifier(memory)) || !memory.syncReads.isEmpty }
 
   /// The bit ranges of `n` that are never read, lowest first (empty when every bit is read).
   func unread(_ n: Node) -> [Range<Int>] {
