@@ -71,6 +71,25 @@ final class WarningTests: XCTestCase {
     XCTAssertEqual(found.map(\.location.line), [mark["wire"], mark["register"]])
   }
 
+  func testMemoryNeverRead() throws {
+    let mark = LineMarker()
+    let top = Module("t") { m in
+      let a = m.input("a", width: 2)
+      let d = m.input("d", width: 8)
+      let y = m.output("y", width: 8)
+      let log = m.memory("log", depth: 4, width: 8); mark.here()
+      log[a] <== d
+      y <== d
+    }
+    let found = warnings(top)
+    XCTAssertEqual(found.map(\.message), ["memory `log` is never read"])
+    XCTAssertEqual(found.first?.location.line, mark.line)
+    let dir = VerilogFiles.temporaryDirectory("memory")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let verdict = try Lint.verilator(try VerilogFiles(try Design(top: top), in: dir))
+    XCTAssert(verdict.warnings.contains { $0.contains("UNUSED") && $0.contains("'log'") }, "Verilator agrees: \(verdict)")
+  }
+
   func testRegisterNeverAssigned() {
     let mark = LineMarker()
     let top = Module("t") { m in
