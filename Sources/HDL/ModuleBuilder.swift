@@ -29,7 +29,9 @@ public final class ModuleBuilder {
   }
 
   func error(_ message: String, at location: SourceLocation?) {
-    diagnostics.append(Diagnostic(severity: .error, message: message, location: location ?? definedAt, module: name))
+    let d = Diagnostic(severity: .error, message: message, location: location ?? definedAt, module: name)
+    // One mistake can surface through several signals of one statement; say it once.
+    if !diagnostics.contains(d) { diagnostics.append(d) }
   }
 
   func warning(_ message: String, at location: SourceLocation?) {
