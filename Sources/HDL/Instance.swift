@@ -18,12 +18,18 @@ public struct Instance {
 
   /// The child's interface port `name`, as the same interface type, seen from the parent.
   public func interface<I: Interface>(_ name: String, as type: I.Type = I.self) -> I {
-    guard let declared = info.module.interfaces[name], let template = declared.template as? I else {
-      let known = info.module.interfaces.keys.sorted()
-      preconditionFailure("module `\(info.module.name)` has no interface port `\(name)` of type \(I.self)"
-                          + Spelling.suggestion(for: name, among: known))
+    if let declared = info.module.interfaces[name], let template = declared.template as? I {
+      return template.rebound { member in self["\(name)_\(member.name)"] }
     }
-    return template.rebound { member in self["\(name)_\(member.name)"] }
+    let known = info.module.interfaces.keys.sorted()
+    let problem = "module `\(info.module.name)` has no interface port `\(name)` of type \(I.self)"
+      + Spelling.suggestion(for: name, among: known)
+    // Another port of the same type lends its shape, so the mistake is reported at the statement
+    // that uses the interface; with none, there is no value of type I to return.
+    guard let shape = known.lazy.compactMap({ self.info.module.interfaces[$0]?.template as? I }).first else {
+      preconditionFailure(problem)
+    }
+    return shape.rebound { member in Signal.invalid(width: member.signal.width, owner: info.parent, problem) }
   }
 }
 
