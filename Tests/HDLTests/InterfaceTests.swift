@@ -106,4 +106,19 @@ final class InterfaceTests: XCTestCase {
     }
     try assertEveryToolAccepts(design)
   }
+
+  func testMisspeltInterfacePortIsAnErrorAtItsUse() {
+    let mark = LineMarker()
+    let top = Module("t") { m in
+      let enq = m.port("in", Stream(width: 12).flipped)
+      let deq = m.port("out", Stream(width: 12))
+      let buffer = m.instance(self.buffer(width: 12), name: "b")
+      connect(enq, to: buffer.interface("enqueue", as: Stream.self)); mark.here()
+      connect(buffer.interface("deq", as: Stream.self), to: deq)
+    }
+    let errors = elaborationErrors(top)
+    XCTAssert(errors.contains { $0.message == "module `buffer_width12` has no interface port `enqueue` of type Stream; it has `deq`, `enq`"
+                                && $0.location.line == mark.line }, errors.map(\.description).joined(separator: "\n"))
+    XCTAssertEqual(errors.filter { $0.message.contains("enqueue") }.count, 1, "said once")
+  }
 }
