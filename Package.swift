@@ -19,6 +19,8 @@ let package = Package(
     // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
     .target(name: "Toolchain", dependencies: ["HDL"]),
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
+    // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
+    .executableTarget(name: "ElaborateBench", dependencies: ["HDL"], path: "Benchmarks/ElaborateBench"),
   ],
   swiftLanguageModes: [.v5]
 )
