@@ -7,7 +7,7 @@ Writes into OUT_DIR:
   fifos/fifos.v            FIFO_COUNT distinct SyncFIFO parameterisations (timed)
   fifo/fifo.v              the 16-deep, 64-bit FIFO alone (for Yosys synth)
   arbiter/arbiter.v        the 16-way round-robin arbiter alone, 8-bit payload (for Yosys synth)
-and prints one JSON object: {"crossbar_seconds": ..., "fifos_seconds": ...}.
+and prints one JSON object with "crossbar_seconds", "fifos_seconds" and the "tops" (module names).
 
 The FIFO is the standard library's `amaranth.lib.fifo.SyncFIFO` (first word falls through;
 w_en/w_rdy/w_data in, r_en/r_rdy/r_data out, plus w_level/r_level). Amaranth 0.5 has no
@@ -145,7 +145,8 @@ def main():
     write(f"{out_dir}/fifo/fifo.v", verilog.convert(f, ports=fifo_ports(f), name="fifo"))
     write(f"{out_dir}/arbiter/arbiter.v", verilog.convert(RoundRobinArbiter(16, ARBITER_WIDTH), name="arbiter"))
 
-    print(json.dumps({"crossbar_seconds": crossbar_seconds, "fifos_seconds": fifos_seconds}))
+    print(json.dumps({"crossbar_seconds": crossbar_seconds, "fifos_seconds": fifos_seconds,
+                      "tops": {"crossbar": "crossbar", "fifo": "fifo", "arbiter": "arbiter"}}))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Usage: python bench_pymtl3.py OUT_DIR FIFO_COUNT
 
 Writes the same files as bench_amaranth.py (crossbar/, fifos/, fifo/, arbiter/) and prints
-one JSON object: {"crossbar_seconds": ..., "fifos_seconds": ...}.
+one JSON object with "crossbar_seconds", "fifos_seconds" and the "tops" (module names).
 
 The FIFO is the standard library's `pymtl3.stdlib.stream.queues.NormalQueueRTL` (first word
 falls through; recv val/rdy/msg, send val/rdy/msg, plus count). The arbiter wraps the standard
@@ -107,7 +107,8 @@ def main():
     translate(NormalQueueRTL(mk_bits(FIFO_WIDTH), FIFO_DEPTH), f"{out_dir}/fifo-yosys", "fifo", YosysTranslationPass)
     translate(StreamArbiter(16, mk_bits(ARBITER_WIDTH)), f"{out_dir}/arbiter-yosys", "arbiter", YosysTranslationPass)
 
-    print(json.dumps({"crossbar_seconds": crossbar_seconds, "fifos_seconds": fifos_seconds}))
+    print(json.dumps({"crossbar_seconds": crossbar_seconds, "fifos_seconds": fifos_seconds,
+                      "tops": {"crossbar": "crossbar", "fifo": "fifo", "arbiter": "arbiter"}}))
 
 
 if __name__ == "__main__":
