@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .library(name: "HDL", targets: ["HDL"]),
+    .library(name: "Cores", targets: ["Cores"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,6 +20,9 @@ let package = Package(
     // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
     .target(name: "Toolchain", dependencies: ["HDL"]),
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
+    // Hardware written in the DSL: stream FIFO, skid buffer, round-robin arbiter.
+    .target(name: "Cores", dependencies: ["HDL"]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
     .executableTarget(name: "ElaborateBench", dependencies: ["HDL"], path: "Benchmarks/ElaborateBench"),
   ],
