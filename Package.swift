@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "Cores", dependencies: ["HDL"]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
-    .executableTarget(name: "ElaborateBench", dependencies: ["HDL"], path: "Benchmarks/ElaborateBench"),
+    .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
   ],
   swiftLanguageModes: [.v5]
 )
