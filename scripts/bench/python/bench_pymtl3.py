@@ -3,7 +3,8 @@
 Usage: python bench_pymtl3.py OUT_DIR FIFO_COUNT
 
 Writes the same files as bench_amaranth.py (crossbar/, fifos/ with one file per FIFO, fifo/,
-arbiter/, and fifo-yosys/ and arbiter-yosys/ for Yosys) and prints the same JSON object.
+arbiter/, and crossbar-yosys/, fifo-yosys/ and arbiter-yosys/ for Yosys) and prints the same
+JSON object.
 
 The designs follow Strata's `Cores` (Sources/Cores) port for port and cycle for cycle:
 - `Fifo` is the standard library's `pymtl3.stdlib.stream.queues.NormalQueueRTL` (first word
@@ -179,6 +180,7 @@ def main():
 
     translate(Fifo(mk_bits(FIFO_WIDTH), FIFO_DEPTH), f"{out_dir}/fifo", "fifo")
     translate(PacketArbiter(16, mk_bits(ARBITER_WIDTH)), f"{out_dir}/arbiter", "arbiter")
+    translate(Crossbar(CROSSBAR_PORTS, mk_bits(CROSSBAR_WIDTH)), f"{out_dir}/crossbar-yosys", "crossbar", YosysTranslationPass)
     translate(Fifo(mk_bits(FIFO_WIDTH), FIFO_DEPTH), f"{out_dir}/fifo-yosys", "fifo", YosysTranslationPass)
     translate(PacketArbiter(16, mk_bits(ARBITER_WIDTH)), f"{out_dir}/arbiter-yosys", "arbiter", YosysTranslationPass)
 

@@ -1,5 +1,5 @@
-"""Checks that the benchmark compares like with like: the 16-way packet arbiter and the 16x64
-FIFO of Strata, Amaranth and PyMTL3 must give the same outputs, cycle for cycle, under Icarus
+"""Checks that the benchmark compares like with like: the 16-way packet arbiter, the 16x64
+FIFO and the 16x16 crossbar of Strata, Amaranth and PyMTL3 must give the same outputs, cycle for cycle, under Icarus
 Verilog with the same protocol-abiding random stimulus. Cell counts of designs that behave
 differently would mean nothing, so scripts/bench/elaborate stops when this fails.
 
@@ -21,13 +21,26 @@ import tempfile
 REQUESTERS = 16
 BEAT_WIDTH = 8
 FIFO_WIDTH = 64
+PORTS = 16
+CROSSBAR_WIDTH = 256
+
+
+def split_indexed(port, prefix):
+    """("3", "valid") for `in3_valid` with prefix "in", else None."""
+    if port.startswith(prefix) and port[len(prefix):len(prefix) + 1].isdigit():
+        index, member = port[len(prefix):].split("_", 1)
+        return index, member
+    return None
 
 
 def amaranth_name(port):
-    """Amaranth's names: `inputs__3__valid`, `out__data`, `enq__payload`, `rst`."""
-    if port.startswith("in") and port[2].isdigit():
-        index, member = port[2:].split("_", 1)
-        return f"inputs__{index}__{member}"
+    """Amaranth's names: `inputs__3__valid`, `destinations__3`, `outputs__3__valid`, `out__data`,
+    `enq__payload`, `rst`."""
+    if indexed := split_indexed(port, "in"):
+        index, member = indexed
+        return f"destinations__{index}" if member == "destination" else f"inputs__{index}__{member}"
+    if indexed := split_indexed(port, "out"):
+        return f"outputs__{indexed[0]}__{indexed[1]}"
     for side in ("out", "enq", "deq"):
         if port.startswith(side + "_") and port != "out_of_range":
             member = port[len(side) + 1:]
@@ -39,12 +52,14 @@ PYMTL3_MEMBERS = {"valid": "val", "ready": "rdy", "data": "msg", "last": "last"}
 
 
 def pymtl3_name(port):
-    """PyMTL3's names: `recv__3__val`, `send__msg`, `recv__rdy`, `reset`."""
+    """PyMTL3's names: `recv__3__val`, `dest__3`, `send__3__val`, `send__msg`, `recv__rdy`, `reset`."""
     if port == "rst":
         return "reset"
-    if port.startswith("in") and port[2].isdigit():
-        index, member = port[2:].split("_", 1)
-        return f"recv__{index}__{PYMTL3_MEMBERS[member]}"
+    if indexed := split_indexed(port, "in"):
+        index, member = indexed
+        return f"dest__{index}" if member == "destination" else f"recv__{index}__{PYMTL3_MEMBERS[member]}"
+    if indexed := split_indexed(port, "out"):
+        return f"send__{indexed[0]}__{PYMTL3_MEMBERS[indexed[1]]}"
     for side, name in (("out", "send"), ("enq", "recv"), ("deq", "send")):
         if port.startswith(side + "_"):
             return f"{name}__{PYMTL3_MEMBERS[port[len(side) + 1:]]}"
@@ -91,6 +106,72 @@ module bench;
           last[i] = ($unsigned($random(seed)) % 3) == 0;
         end
       out_ready = ($unsigned($random(seed)) % 4) != 0;
+    end
+    $finish;
+  end
+endmodule
+"""
+
+
+def crossbar_bench(top, name, cycles):
+    n, w = PORTS, CROSSBAR_WIDTH
+    pins = [".clk(clk)", f".{name('rst')}(rst)"]
+    for i in range(n):
+        pins += [f".{name(f'in{i}_valid')}(valid[{i}])", f".{name(f'in{i}_ready')}(ready[{i}])",
+                 f".{name(f'in{i}_data')}(data[{i}])", f".{name(f'in{i}_last')}(last[{i}])",
+                 f".{name(f'in{i}_destination')}(destination[{i}])",
+                 f".{name(f'out{i}_valid')}(out_valid[{i}])", f".{name(f'out{i}_ready')}(out_ready[{i}])",
+                 f".{name(f'out{i}_data')}(out_data[{i}])", f".{name(f'out{i}_last')}(out_last[{i}])"]
+    outputs = " ".join(f"%b%b%h" for _ in range(n))
+    values = ", ".join(f"out_valid[{j}], out_valid[{j}] & out_last[{j}], out_valid[{j}] ? out_data[{j}] : {w}'d0"
+                       for j in range(n))
+    return f"""
+module bench;
+  reg clk = 0, rst = 1;
+  reg [{n - 1}:0] valid = 0, last = 0, out_ready = 0, fired, in_packet = 0;
+  reg [{w - 1}:0] data [0:{n - 1}];
+  reg [3:0] destination [0:{n - 1}];
+  wire [{n - 1}:0] ready, out_valid, out_last;
+  wire [{w - 1}:0] out_data [0:{n - 1}];
+  integer seed = 5, cycle, i, j, k, hits;
+  integer sender [0:{n - 1}];  // the input whose packet output j is in the middle of, or {n}
+  {top} dut ({", ".join(pins)});
+  initial begin
+    for (i = 0; i < {n}; i = i + 1) begin data[i] = 0; destination[i] = 0; sender[i] = {n}; end
+    for (cycle = 0; cycle < {cycles}; cycle = cycle + 1) begin
+      #1;
+      if (cycle >= 2) $display("%0d ready=%h {outputs}", cycle, ready, {values});
+      fired = valid & ready;
+      // The crossbar's own specification, independent of the other frameworks: every beat an
+      // output takes is the beat of one input addressed to it, and packets do not interleave.
+      for (j = 0; j < {n}; j = j + 1)
+        if (out_valid[j] && out_ready[j]) begin
+          hits = 0;
+          for (i = 0; i < {n}; i = i + 1)
+            if (fired[i] && destination[i] == j && data[i] == out_data[j] && last[i] == out_last[j]) begin
+              hits = hits + 1;
+              if (sender[j] != {n} && sender[j] != i)
+                $display("ERROR cycle %0d: output %0d took input %0d's beat inside input %0d's packet", cycle, j, i, sender[j]);
+              sender[j] = last[i] ? {n} : i;
+            end
+          if (hits != 1) $display("ERROR cycle %0d: output %0d took a beat that %0d inputs sent it", cycle, j, hits);
+        end
+      for (i = 0; i < {n}; i = i + 1)
+        if (fired[i] && !(out_valid[destination[i]] && out_ready[destination[i]]))
+          $display("ERROR cycle %0d: input %0d's beat moved but output %0d took nothing", cycle, i, destination[i]);
+      clk = 1; #1; clk = 0;
+      if (cycle == 1) rst = 0;
+      // A packet keeps its destination; a new one may go anywhere (half of them to outputs 0-3, to contend).
+      for (i = 0; i < {n}; i = i + 1) begin
+        if (fired[i]) in_packet[i] = !last[i];
+        if (!rst && (!valid[i] || fired[i])) begin
+          if (!in_packet[i]) destination[i] = ($unsigned($random(seed)) % 2) ? $unsigned($random(seed)) % 4 : $random(seed);
+          valid[i] = ($unsigned($random(seed)) % 4) != 0;
+          for (k = 0; k < {w // 32}; k = k + 1) data[i][k * 32 +: 32] = $random(seed);
+          last[i] = ($unsigned($random(seed)) % 3) == 0;
+        end
+      end
+      for (i = 0; i < {n}; i = i + 1) out_ready[i] = ($unsigned($random(seed)) % 4) != 0;
     end
     $finish;
   end
@@ -145,7 +226,7 @@ def trace(out_dir, framework, design, cycles):
     if os.path.isdir(folder + "-yosys"):
         folder += "-yosys"
     sources = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".v"))
-    make = arbiter_bench if design == "arbiter" else fifo_bench
+    make = {"arbiter": arbiter_bench, "fifo": fifo_bench, "crossbar": crossbar_bench}[design]
     with tempfile.TemporaryDirectory() as work:
         netlist = os.path.join(work, "design.v")
         reads = "; ".join(f"read_verilog -sv {source}" for source in sources)
@@ -161,6 +242,9 @@ def trace(out_dir, framework, design, cycles):
         if compiled.returncode != 0:
             sys.exit(f"equivalence: iverilog cannot compile {framework}'s {design}:\n{compiled.stdout}{compiled.stderr}")
         run = subprocess.run(["vvp", "-n", os.path.join(work, "sim")], capture_output=True, text=True)
+        errors = [line for line in run.stdout.splitlines() if line.startswith("ERROR")]
+        if errors:
+            sys.exit(f"equivalence: {framework}'s {design} breaks its specification:\n" + "\n".join(errors[:10]))
         lines = [line for line in run.stdout.splitlines() if line[:1].isdigit()]
         if run.returncode != 0 or len(lines) != cycles - 2:
             sys.exit(f"equivalence: simulating {framework}'s {design} printed {len(lines)} of {cycles - 2} cycles:\n"
@@ -171,7 +255,7 @@ def trace(out_dir, framework, design, cycles):
 def main():
     out_dir, cycles = sys.argv[1], int(sys.argv[2])
     failures = 0
-    for design in ("arbiter", "fifo"):
+    for design in ("arbiter", "fifo", "crossbar"):
         reference = trace(out_dir, "strata", design, cycles)
         for framework in ("amaranth", "pymtl3"):
             other = trace(out_dir, framework, design, cycles)
