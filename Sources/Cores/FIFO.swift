@@ -28,6 +28,9 @@ import HDL
 ///   includes the word in the output register, so `empty` can be 0 one cycle before `deq_valid`
 ///   rises; `deq_ready` reaches the memory's read enable combinationally (not any output).
 ///
+/// Comparable to Amaranth's `SyncFIFO(fwft=True)` and `SyncFIFOBuffered` (which likewise trades
+/// one cycle of latency for block-RAM-compatible synchronous reads) and to Chisel's `Queue`.
+///
 /// - Parameters:
 ///   - depth: how many words the FIFO holds, at least 2 (any value, not only powers of two).
 ///   - width: bits per word, at least 1.

@@ -26,6 +26,9 @@ import HDL
 /// - The beat path is combinational (input `valid`/`data`/`last` to `out`, `out_ready` to the
 ///   granted `ready`); put a `skidBuffer` or `fifo` after the arbiter to register it.
 ///
+/// Comparable to verilog-axis `axis_arb_mux` (round robin, grant blocked until `tlast`), whose
+/// grant comes one cycle after the request; here it comes in the same cycle.
+///
 /// - Parameters:
 ///   - requesters: the number of input streams, at least 2.
 ///   - width: bits per beat, at least 1.

@@ -14,6 +14,7 @@ import HDL
 /// `enq_ready` could not drop in the same cycle) lands in the skid register, and `enq_ready`
 /// falls at the next edge. The skid empties into the main register as soon as the reader takes
 /// the main word. During reset `enq_ready` is 1 and `deq_valid` 0 (like an empty FIFO).
+/// Comparable to verilog-axis `axis_register` with `REG_TYPE = 2` ("skid buffer").
 ///
 /// - Parameter width: bits per word, at least 1.
 ///

@@ -85,10 +85,20 @@ final class FIFOTests: XCTestCase {
     }
   }
 
-  func testBlockRamStyleUsesASynchronousReadPort() throws {
-    let verilog = try Design(top: fifo(depth: 16, width: 8, firstWordFallThrough: false)).verilog()
-    XCTAssertTrue(verilog.contains("head_word <= slots[head];"), verilog)
-    XCTAssertFalse(verilog.contains("assign deq_data = slots["), verilog)
+  /// In the block-RAM style Yosys infers one memory from `slots` whose read port is clocked
+  /// (`RD_CLK_ENABLE` 1), enabled by `fetch` and registered in `head_word`: what block RAM needs.
+  func testYosysInfersAMemoryWithAClockedReadPortInTheBlockRamStyle() throws {
+    let design = try Design(top: fifo(depth: 16, width: 8, firstWordFallThrough: false))
+    let dir = VerilogFiles.temporaryDirectory("cores-memory")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let files = try VerilogFiles(design, in: dir)
+    let script = "read_verilog \(files.files[0].path); hierarchy -top \(design.top); proc; opt; memory -nomap; dump t:$mem_v2"
+    let result = try Toolchain.run(try ExternalTool.yosys.locate(), ["-p", script], in: dir)
+    XCTAssertEqual(result.status, 0, result.output)
+    for expected in ["cell $mem_v2 \\slots", "parameter \\RD_CLK_ENABLE 1'1", "connect \\RD_EN \\fetch",
+                     "connect \\RD_DATA \\head_word"] {
+      XCTAssertTrue(result.output.contains(expected), "Yosys did not report `\(expected)`:\n\(result.output.suffix(3000))")
+    }
   }
 
   // MARK: - Random traffic against the model

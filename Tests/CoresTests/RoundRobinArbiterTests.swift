@@ -7,7 +7,7 @@ import XCTest
 /// own outputs: whole packets, the grant held until `last`, no requester passed over more than
 /// `requesters - 1` times.
 final class RoundRobinArbiterTests: XCTestCase {
-  static let shapes: [(requesters: Int, width: Int)] = [(2, 1), (3, 8), (4, 16), (5, 256)]
+  static let shapes: [(requesters: Int, width: Int)] = [(2, 1), (3, 8), (4, 16), (5, 256), (8, 4)]
 
   func testEveryShapeIsAcceptedByVerilatorIcarusAndYosys() throws {
     for s in Self.shapes {
