@@ -3,7 +3,7 @@ import Cores
 import HDL
 
 // The Strata side of `scripts/bench/elaborate`: elaborates and emits the benchmark designs,
-// timing elaboration plus emission (Verilog written to disk), as the Python programs do.
+// timing elaboration plus emission (Verilog written to files), as the Python programs do.
 //
 // Usage: ElaborateBench OUT_DIR FIFO_COUNT
 // Writes OUT_DIR/{crossbar,fifos,fifo,arbiter}/*.v and prints one JSON object with the
