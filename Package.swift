@@ -7,7 +7,9 @@ let package = Package(
   name: "Strata",
   platforms: [.macOS(.v13)],
   products: [
+    .executable(name: "strata", targets: ["strata"]),
     .library(name: "HDL", targets: ["HDL"]),
+    .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
   ],
   dependencies: [
@@ -19,10 +21,23 @@ let package = Package(
     .target(name: "HDL"),
     // Runs the external Verilog tools (Verilator lint, Icarus, Yosys) on emitted designs.
     .target(name: "Toolchain", dependencies: ["HDL"]),
+    // Board descriptions (boards/*.yaml): parsed, validated, typed.
+    .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Hardware written in the DSL: stream cores, register blocks, the board top.
+    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // The command line.
+    .executableTarget(
+      name: "strata",
+      dependencies: [
+        "HDL", "Toolchain", "Board", "Cores",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
-    // Hardware written in the DSL: stream FIFO, skid buffer, round-robin arbiter.
-    .target(name: "Cores", dependencies: ["HDL"]),
-    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
+    .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
+    .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
   ],

@@ -57,7 +57,7 @@ struct VerilogEmitter {
       return "  \(head + String(repeating: " ", count: column - head.count))\(p.name!)\(i == module.ports.count - 1 ? "" : ",")"
     }.joined(separator: "\n")
     out += "\n);\n"
-    for section in [body, expressions.takeTemporaryDeclarations() + temps, assigns, combinational, sequential, instances]
+    for section in [body, expressions.temporaryDeclarations() + temps, assigns, combinational, sequential, instances]
       where !section.isEmpty {
       out += "\n" + section.joined(separator: "\n") + "\n"
     }
@@ -80,6 +80,7 @@ struct VerilogEmitter {
 
   private func declarations(procedural: (Node) -> Bool) -> [String] {
     var out: [String] = []
+    let usage = ReadBits(module: module)
     for fsm in module.fsms {
       for (i, _) in fsm.stateNames.enumerated() {
         out.append("  localparam \(fsm.localparam(i)) = \(fsm.width)'d\(i);")
@@ -89,9 +90,11 @@ struct VerilogEmitter {
       switch n.kind {
       case .input, .output, .template: continue
       case .instancePin(_, _, let isChildInput):
-        let unused = !isChildInput && !expressions.isRead(n)
+        // A child output the parent ignores (in whole or part) is expected, not a mistake.
+        let unread = isChildInput ? [] : usage.unread(n)
         let decl = "  \(Self.netKind(procedural(n), signed: n.signed))\(Self.range(n.width))\(n.name!);"
-        out.append(unused ? "  /* verilator lint_off UNUSED */\n\(decl)  // not read\n  /* verilator lint_on UNUSED */" : decl)
+        let note = unread == [0..<n.width] ? "not read" : "\(ReadBits.describe(unread)) not read"
+        out.append(unread.isEmpty ? decl : "  /* verilator lint_off UNUSED */\n\(decl)  // \(note)\n  /* verilator lint_on UNUSED */")
       default:
         out.append("  \(Self.netKind(procedural(n), signed: n.signed))\(Self.range(n.width))\(n.name!);\(Self.comment(n.location))")
       }
@@ -116,6 +119,8 @@ struct VerilogEmitter {
     Checker.topLevelAssignments(module.statements).compactMap { target, location in
       guard continuous.contains(ObjectIdentifier(target)), !isSequential(target) else { return nil }
       guard let value = assignedValue(target, in: module.statements) else { return nil }
+      expressions.purpose = target.name!
+      expressions.origin = location
       return "  assign \(target.name!) = \(expressions.print(value, top: true));\(Self.comment(location))"
     }
   }
@@ -147,6 +152,8 @@ struct VerilogEmitter {
       }
       let body = Self.filter(module.statements) { $0 === n }
       guard !body.isEmpty else { continue }
+      expressions.purpose = n.name!
+      expressions.origin = body.first?.location
       out.append("  always @(*) begin")
       out += statements(body, indent: 2, blocking: true)
       out.append("  end")
@@ -172,13 +179,18 @@ struct VerilogEmitter {
       let withReset = info.resetValue != nil
       if body.isEmpty && !withReset { continue }
       let domain = info.domain
+      expressions.purpose = group.registers[0].name!
+      expressions.origin = body.first?.location ?? group.registers[0].location
       out.append("  always @(\(sensitivity(domain, withReset: withReset))) begin")
       var inner = 2
       if withReset, let reset = domain.reset {
         out.append("    if (\(domain.resetActiveLow ? "!" : "")\(reset.node.name!)) begin")
         for r in group.registers {
           guard case .register(let i) = r.kind, let v = i.resetValue else { continue }
-          out.append("      \(r.name!) <= \(ExpressionPrinter.literal(v, signed: r.signed));\(Self.comment(r.location))")
+          // A state register resets to its initial state by name.
+          let fsm = module.fsms.first { $0.name == r.name }
+          let value = fsm.map { $0.localparam(Int(v.uint64!)) } ?? ExpressionPrinter.literal(v, signed: r.signed)
+          out.append("      \(r.name!) <= \(value);\(Self.comment(r.location))")
         }
         out.append(body.isEmpty ? "    end" : "    end else begin")
         inner = 3
@@ -209,6 +221,8 @@ struct VerilogEmitter {
     var out: [String] = []
     for m in module.memories {
       let writes = Self.filter(module.statements) { if case .memoryRead(let info, _) = $0.kind { return info === m }; return false }
+      expressions.purpose = m.name
+      expressions.origin = writes.first?.location ?? m.location
       if !writes.isEmpty {
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         out += statements(writes, indent: 2, blocking: false)
@@ -216,6 +230,8 @@ struct VerilogEmitter {
       }
       for read in m.syncReads {
         guard case .memoryReadSync(_, let address, let enable) = read.kind else { continue }
+        expressions.purpose = read.name!
+        expressions.origin = read.location
         out.append("  always @(posedge \(m.domain.clock.node.name!)) begin")
         let assign = "\(read.name!) <= \(m.name)[\(expressions.print(address, top: true))];\(Self.comment(read.location))"
         if let enable {
@@ -236,7 +252,7 @@ struct VerilogEmitter {
   private func instanceBlocks() -> [String] {
     module.instances.map { instance in
       let pins = instance.module.ports.map { p in "    .\(p.name!)(\(instance.pins[p.name!]!.name!))" }
-      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location)))\n"
+      return "  \(instance.module.name) \(instance.name) (\(Self.comment(instance.location))\n"
         + pins.joined(separator: ",\n") + "\n  );"
     }
   }
@@ -274,6 +290,8 @@ struct VerilogEmitter {
       switch s.kind {
       case .assign(let target, let value):
         let lhs: String
+        expressions.purpose = { if case .memoryRead(let info, _) = target.kind { return info.name } else { return target.name! } }()
+        expressions.origin = s.location
         if case .memoryRead(let info, let address) = target.kind {
           lhs = "\(info.name)[\(expressions.print(address, top: true))]"
         } else {
@@ -283,6 +301,7 @@ struct VerilogEmitter {
       case .block(let body):
         out += statements(body, indent: indent, blocking: blocking)
       case .when(let branches, let otherwise):
+        expressions.origin = s.location
         for (i, b) in branches.enumerated() {
           let head = i == 0 ? "\(pad)if" : "\(pad)end else if"
           out.append("\(head) (\(expressions.print(b.condition, top: true))) begin\(i == 0 ? Self.comment(s.location) : "")")
@@ -294,6 +313,7 @@ struct VerilogEmitter {
         }
         out.append("\(pad)end")
       case .switchOn(let subject, let cases, let otherwise):
+        expressions.origin = s.location
         out.append("\(pad)case (\(expressions.print(subject, top: true)))\(Self.comment(s.location))")
         for c in cases {
           out.append("\(pad)  \(c.values.map { expressions.print($0, top: true) }.joined(separator: ", ")): begin")

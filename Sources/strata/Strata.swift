@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Strata: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "strata",
+    abstract: "Describe, simulate and program a board of SoC nodes clustered over PCIe.",
+    discussion: """
+      Typical session on the default board (boards/devkit.yaml):
+        strata generate        write the board's Verilog into rtl/devkit/
+        strata lint            check it with Verilator -Wall, Icarus and Yosys
+        strata regs --format md   print the register documentation
+      """,
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, BoardsCommand.self])
+}
