@@ -101,9 +101,6 @@ struct VerilogEmitter {
     }
     for m in module.memories {
       out.append("  reg \(Self.range(m.width))\(m.name) [0:\(m.depth - 1)];\(Self.comment(m.location))")
-      for read in m.syncReads {
-        out.append("  reg \(Self.range(read.width))\(read.name!);\(Self.comment(read.location))")
-      }
       if let initial = m.initial, !initial.isEmpty {
         out.append("  initial begin")
         for (i, v) in initial.enumerated() { out.append("    \(m.name)[\(i)] = \(ExpressionPrinter.literal(v, signed: false));") }
