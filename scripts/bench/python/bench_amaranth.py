@@ -15,7 +15,8 @@ The designs follow Strata's `Cores` (Sources/Cores) port for port and cycle for 
 - `Fifo` is the standard library's `amaranth.lib.fifo.SyncFIFO` (first word falls through)
   with the count, full/empty and almost-full/empty flags of Strata's `fifo` around it.
 - Amaranth 0.5 has no arbiter, so `RoundRobinArbiter` is written here the way Strata's
-  `roundRobinArbiter` is specified: a packet arbiter that holds the grant until `last`.
+  `roundRobinArbiter` is specified and built: a packet arbiter that holds the grant until
+  `last`, finding the next owner in the requests rotated to start after the last grant.
 """
 
 import json
@@ -23,7 +24,7 @@ import os
 import sys
 import time
 
-from amaranth.hdl import Array, Cat, Const, Module, Mux, Signal
+from amaranth.hdl import Array, Cat, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.fifo import SyncFIFO
 from amaranth.lib.wiring import In, Out
@@ -105,22 +106,23 @@ class RoundRobinArbiter(wiring.Component):
         owner = Signal(range(n))
         last_granted = Signal(range(n), init=n - 1)
         requests = Signal(n)
-        in_turn = Signal(n)
-        first_in_turn = Signal(range(n))
-        first_request = Signal(range(n))
+        start = Signal(range(n))
+        rotated = Signal(n)
+        offset = Signal(range(n))
         next_owner = Signal(range(n))
         current = Signal(range(n))
         ends = Signal()
 
         m.d.comb += [
             requests.eq(Cat(p.valid for p in self.inputs)),
-            # Requests from the requesters after the last granted one have the turn.
-            in_turn.eq(requests & (Const((1 << n) - 1, n) << (last_granted + 1))),
+            # The requests rotated so that the requester after the last granted one is bit 0:
+            # their lowest set bit is the next owner's distance from it.
+            start.eq(Mux(last_granted == n - 1, 0, last_granted + 1)),
+            rotated.eq(Cat(requests, requests) >> start),
         ]
-        lowest_set_bit(m, in_turn, first_in_turn)
-        lowest_set_bit(m, requests, first_request)
+        lowest_set_bit(m, rotated, offset)
         m.d.comb += [
-            next_owner.eq(Mux(in_turn.any(), first_in_turn, first_request)),
+            next_owner.eq(Mux(start + offset >= n, start + offset - n, start + offset)),
             current.eq(Mux(holding, owner, next_owner)),
             self.grant.eq(Cat((holding | requests.any()) & (current == i) for i in range(n))),
             self.grant_index.eq(current),
