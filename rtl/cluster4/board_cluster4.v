@@ -44,6 +44,8 @@ module board_cluster4 (
   output wire        cores_reset3
 );
 
+  wire node0_clk;
+  wire node0_rst;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
   wire [15:0] node0_mgmt_address;
@@ -54,8 +56,8 @@ module board_cluster4 (
   wire node0_mgmt_error;
   wire node0_irq;
   wire node0_cores_reset;
-  wire node0_clk;
-  wire node0_rst;
+  wire node1_clk;
+  wire node1_rst;
   wire node1_mgmt_valid;
   wire node1_mgmt_write;
   wire [15:0] node1_mgmt_address;
@@ -66,8 +68,8 @@ module board_cluster4 (
   wire node1_mgmt_error;
   wire node1_irq;
   wire node1_cores_reset;
-  wire node1_clk;
-  wire node1_rst;
+  wire node2_clk;
+  wire node2_rst;
   wire node2_mgmt_valid;
   wire node2_mgmt_write;
   wire [15:0] node2_mgmt_address;
@@ -78,8 +80,8 @@ module board_cluster4 (
   wire node2_mgmt_error;
   wire node2_irq;
   wire node2_cores_reset;
-  wire node2_clk;
-  wire node2_rst;
+  wire node3_clk;
+  wire node3_rst;
   wire node3_mgmt_valid;
   wire node3_mgmt_write;
   wire [15:0] node3_mgmt_address;
@@ -90,8 +92,6 @@ module board_cluster4 (
   wire node3_mgmt_error;
   wire node3_irq;
   wire node3_cores_reset;
-  wire node3_clk;
-  wire node3_rst;
 
   assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:12
   assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:12
@@ -143,6 +143,8 @@ module board_cluster4 (
   assign node3_rst = rst;  // BoardTop.swift:10
 
   cluster4_node_index0 node0 (  // BoardTop.swift:10
+    .clk(node0_clk),
+    .rst(node0_rst),
     .mgmt_valid(node0_mgmt_valid),
     .mgmt_write(node0_mgmt_write),
     .mgmt_address(node0_mgmt_address),
@@ -152,11 +154,11 @@ module board_cluster4 (
     .mgmt_rdata(node0_mgmt_rdata),
     .mgmt_error(node0_mgmt_error),
     .irq(node0_irq),
-    .cores_reset(node0_cores_reset),
-    .clk(node0_clk),
-    .rst(node0_rst)
+    .cores_reset(node0_cores_reset)
   );
   cluster4_node_index1 node1 (  // BoardTop.swift:10
+    .clk(node1_clk),
+    .rst(node1_rst),
     .mgmt_valid(node1_mgmt_valid),
     .mgmt_write(node1_mgmt_write),
     .mgmt_address(node1_mgmt_address),
@@ -166,11 +168,11 @@ module board_cluster4 (
     .mgmt_rdata(node1_mgmt_rdata),
     .mgmt_error(node1_mgmt_error),
     .irq(node1_irq),
-    .cores_reset(node1_cores_reset),
-    .clk(node1_clk),
-    .rst(node1_rst)
+    .cores_reset(node1_cores_reset)
   );
   cluster4_node_index2 node2 (  // BoardTop.swift:10
+    .clk(node2_clk),
+    .rst(node2_rst),
     .mgmt_valid(node2_mgmt_valid),
     .mgmt_write(node2_mgmt_write),
     .mgmt_address(node2_mgmt_address),
@@ -180,11 +182,11 @@ module board_cluster4 (
     .mgmt_rdata(node2_mgmt_rdata),
     .mgmt_error(node2_mgmt_error),
     .irq(node2_irq),
-    .cores_reset(node2_cores_reset),
-    .clk(node2_clk),
-    .rst(node2_rst)
+    .cores_reset(node2_cores_reset)
   );
   cluster4_node_index3 node3 (  // BoardTop.swift:10
+    .clk(node3_clk),
+    .rst(node3_rst),
     .mgmt_valid(node3_mgmt_valid),
     .mgmt_write(node3_mgmt_write),
     .mgmt_address(node3_mgmt_address),
@@ -194,9 +196,7 @@ module board_cluster4 (
     .mgmt_rdata(node3_mgmt_rdata),
     .mgmt_error(node3_mgmt_error),
     .irq(node3_irq),
-    .cores_reset(node3_cores_reset),
-    .clk(node3_clk),
-    .rst(node3_rst)
+    .cores_reset(node3_cores_reset)
   );
 
 endmodule

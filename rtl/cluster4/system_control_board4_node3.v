@@ -43,42 +43,42 @@ module system_control_board4_node3 (
   wire control_write;  // SystemControlRegisters.swift:65
   reg control_soft_reset;  // SystemControlRegisters.swift:66
 
-  wire _t0;
-  wire _t1;
-  wire _t2;
-  wire _t3;
-  wire _t4;
-  wire [31:0] _t5;
-  wire _t6;
-  wire _t7;
-  wire _t8;
-  wire _t9;
-  assign _t0 = mmio_valid & mmio_write;
-  assign _t1 = mmio_address == 6'd8;
-  assign _t2 = mmio_address == 6'd16;
-  assign _t3 = mmio_address == 6'd20;
-  assign _t4 = mmio_address == 6'd32;
-  assign _t5 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};
-  assign _t6 = mmio_strobe[0];
-  assign _t7 = mmio_strobe[0];
-  assign _t8 = mmio_strobe[0];
-  assign _t9 = mmio_strobe[0];
+  wire _scratch_write_0;
+  wire _scratch_write_1;
+  wire _interrupt_status_write_2;
+  wire _interrupt_enable_write_3;
+  wire _control_write_4;
+  wire [31:0] _scratch_value_5;
+  wire _interrupt_enable_doorbell_6;
+  wire _interrupt_enable_link_change_7;
+  wire _interrupt_enable_dma_done_8;
+  wire _interrupt_enable_tier_error_9;
+  assign _scratch_write_0 = mmio_valid & mmio_write;  // SystemControlRegisters.swift:44
+  assign _scratch_write_1 = mmio_address == 6'd8;  // SystemControlRegisters.swift:44
+  assign _interrupt_status_write_2 = mmio_address == 6'd16;  // SystemControlRegisters.swift:50
+  assign _interrupt_enable_write_3 = mmio_address == 6'd20;  // SystemControlRegisters.swift:54
+  assign _control_write_4 = mmio_address == 6'd32;  // SystemControlRegisters.swift:65
+  assign _scratch_value_5 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // SystemControlRegisters.swift:45
+  assign _interrupt_enable_doorbell_6 = mmio_strobe[0];  // SystemControlRegisters.swift:56
+  assign _interrupt_enable_link_change_7 = mmio_strobe[0];  // SystemControlRegisters.swift:56
+  assign _interrupt_enable_dma_done_8 = mmio_strobe[0];  // SystemControlRegisters.swift:56
+  assign _interrupt_enable_tier_error_9 = mmio_strobe[0];  // SystemControlRegisters.swift:56
 
   assign mmio_ready = mmio_valid;
-  assign scratch_write = _t0 & _t1;  // SystemControlRegisters.swift:44
-  assign interrupt_status_write = _t0 & _t2;  // SystemControlRegisters.swift:50
+  assign scratch_write = _scratch_write_0 & _scratch_write_1;  // SystemControlRegisters.swift:44
+  assign interrupt_status_write = _scratch_write_0 & _interrupt_status_write_2;  // SystemControlRegisters.swift:50
   assign interrupt_status_doorbell_out = interrupt_status_doorbell;  // SystemControlRegisters.swift:52
   assign interrupt_status_link_change_out = interrupt_status_link_change;  // SystemControlRegisters.swift:52
   assign interrupt_status_dma_done_out = interrupt_status_dma_done;  // SystemControlRegisters.swift:52
   assign interrupt_status_tier_error_out = interrupt_status_tier_error;  // SystemControlRegisters.swift:52
-  assign interrupt_enable_write = _t0 & _t3;  // SystemControlRegisters.swift:54
+  assign interrupt_enable_write = _scratch_write_0 & _interrupt_enable_write_3;  // SystemControlRegisters.swift:54
   assign interrupt_enable_doorbell_out = interrupt_enable_doorbell;  // SystemControlRegisters.swift:56
   assign interrupt_enable_link_change_out = interrupt_enable_link_change;  // SystemControlRegisters.swift:56
   assign interrupt_enable_dma_done_out = interrupt_enable_dma_done;  // SystemControlRegisters.swift:56
   assign interrupt_enable_tier_error_out = interrupt_enable_tier_error;  // SystemControlRegisters.swift:56
-  assign control_write = _t0 & _t4;  // SystemControlRegisters.swift:65
+  assign control_write = _scratch_write_0 & _control_write_4;  // SystemControlRegisters.swift:65
   assign control_soft_reset_out = control_soft_reset;  // SystemControlRegisters.swift:66
-  assign mmio_error = mmio_valid & ~(((((((((mmio_address == 6'd0) | (mmio_address == 6'd4)) | _t1) | (mmio_address == 6'd12)) | _t2) | _t3) | (mmio_address == 6'd24)) | (mmio_address == 6'd28)) | _t4);
+  assign mmio_error = mmio_valid & ~(((((((((mmio_address == 6'd0) | (mmio_address == 6'd4)) | _scratch_write_1) | (mmio_address == 6'd12)) | _interrupt_status_write_2) | _interrupt_enable_write_3) | (mmio_address == 6'd24)) | (mmio_address == 6'd28)) | _control_write_4);
 
   always @(*) begin
     mmio_rdata = 32'd0;
@@ -131,7 +131,7 @@ module system_control_board4_node3 (
       control_soft_reset <= 1'b0;  // SystemControlRegisters.swift:66
     end else begin
       if (scratch_write) begin  // SystemControlRegisters.swift:45
-        scratch_value <= (scratch_value & ~_t5) | (mmio_wdata & _t5);  // SystemControlRegisters.swift:45
+        scratch_value <= (scratch_value & ~_scratch_value_5) | (mmio_wdata & _scratch_value_5);  // SystemControlRegisters.swift:45
       end
       if (interrupt_status_write) begin  // SystemControlRegisters.swift:52
         interrupt_status_doorbell <= interrupt_status_doorbell & ~(mmio_wdata[0] & mmio_strobe[0]);  // SystemControlRegisters.swift:52
@@ -158,16 +158,16 @@ module system_control_board4_node3 (
         interrupt_status_tier_error <= 1'b1;  // SystemControlRegisters.swift:52
       end
       if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
-        interrupt_enable_doorbell <= (interrupt_enable_doorbell & ~_t6) | (mmio_wdata[0] & _t6);  // SystemControlRegisters.swift:56
+        interrupt_enable_doorbell <= (interrupt_enable_doorbell & ~_interrupt_enable_doorbell_6) | (mmio_wdata[0] & _interrupt_enable_doorbell_6);  // SystemControlRegisters.swift:56
       end
       if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
-        interrupt_enable_link_change <= (interrupt_enable_link_change & ~_t7) | (mmio_wdata[1] & _t7);  // SystemControlRegisters.swift:56
+        interrupt_enable_link_change <= (interrupt_enable_link_change & ~_interrupt_enable_link_change_7) | (mmio_wdata[1] & _interrupt_enable_link_change_7);  // SystemControlRegisters.swift:56
       end
       if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
-        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_t8) | (mmio_wdata[2] & _t8);  // SystemControlRegisters.swift:56
+        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_interrupt_enable_dma_done_8) | (mmio_wdata[2] & _interrupt_enable_dma_done_8);  // SystemControlRegisters.swift:56
       end
       if (interrupt_enable_write) begin  // SystemControlRegisters.swift:56
-        interrupt_enable_tier_error <= (interrupt_enable_tier_error & ~_t9) | (mmio_wdata[3] & _t9);  // SystemControlRegisters.swift:56
+        interrupt_enable_tier_error <= (interrupt_enable_tier_error & ~_interrupt_enable_tier_error_9) | (mmio_wdata[3] & _interrupt_enable_tier_error_9);  // SystemControlRegisters.swift:56
       end
       if (control_write) begin  // SystemControlRegisters.swift:66
         control_soft_reset <= control_soft_reset | (mmio_wdata[0] & mmio_strobe[0]);  // SystemControlRegisters.swift:66

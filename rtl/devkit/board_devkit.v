@@ -14,6 +14,8 @@ module board_devkit (
   output wire        cores_reset0
 );
 
+  wire node0_clk;
+  wire node0_rst;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
   wire [15:0] node0_mgmt_address;
@@ -24,8 +26,6 @@ module board_devkit (
   wire node0_mgmt_error;
   wire node0_irq;
   wire node0_cores_reset;
-  wire node0_clk;
-  wire node0_rst;
 
   assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:12
   assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:12
@@ -41,6 +41,8 @@ module board_devkit (
   assign node0_rst = rst;  // BoardTop.swift:10
 
   devkit_node_index0 node0 (  // BoardTop.swift:10
+    .clk(node0_clk),
+    .rst(node0_rst),
     .mgmt_valid(node0_mgmt_valid),
     .mgmt_write(node0_mgmt_write),
     .mgmt_address(node0_mgmt_address),
@@ -50,9 +52,7 @@ module board_devkit (
     .mgmt_rdata(node0_mgmt_rdata),
     .mgmt_error(node0_mgmt_error),
     .irq(node0_irq),
-    .cores_reset(node0_cores_reset),
-    .clk(node0_clk),
-    .rst(node0_rst)
+    .cores_reset(node0_cores_reset)
   );
 
 endmodule
