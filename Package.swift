@@ -39,6 +39,8 @@ let package = Package(
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
+    .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
   ],
   swiftLanguageModes: [.v5]
 )
