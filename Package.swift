@@ -13,6 +13,10 @@ let package = Package(
   ],
   targets: [
     // Targets are added per part, see docs/architecture.md.
+    .systemLibrary(
+      name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
+      providers: [.apt(["libftdi1-dev"])]),
+    .target(name: "Flash", dependencies: ["CLibFTDI"]),
   ],
   swiftLanguageModes: [.v5]
 )
