@@ -13,6 +13,14 @@ let package = Package(
   ],
   targets: [
     // Targets are added per part, see docs/architecture.md.
+
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into a test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"]
+    ),
   ],
   swiftLanguageModes: [.v5]
 )
