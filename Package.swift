@@ -17,6 +17,15 @@ let package = Package(
       name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
       providers: [.apt(["libftdi1-dev"])]),
     .target(name: "Flash", dependencies: ["CLibFTDI"]),
+
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into a test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"]
+    ),
+    .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
   ],
   swiftLanguageModes: [.v5]
 )
