@@ -193,6 +193,7 @@ public final class FlashProgrammer {
       let pages = nonBlankPages(desired, r, pageSize: p.pageSize).map { PageWrite(address: base + $0.lowerBound, data: Array(desired[$0])) }
       try flash.program(pages)
       stats.pagesProgrammed += pages.count
+      progress?(FlashProgress(phase: .verifying, done: totalWork, total: totalWork))
       let again = try flash.read(address: base + r.lowerBound, count: unit)
       stats.bytesRead += unit
       if let j = firstDifference(again, Array(desired[r])) {
