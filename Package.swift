@@ -23,7 +23,10 @@ let package = Package(
     .target(
       name: "FTDIEmulator",
       path: "Tests/Support/FTDIEmulator",
-      exclude: ["selftest", "README.md"]
+      exclude: ["selftest", "README.md"],
+      // The model shifts every SPI bit; optimised even in debug builds so multi-MiB
+      // tests stay quick.
+      cSettings: [.unsafeFlags(["-O2"])]
     ),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
   ],

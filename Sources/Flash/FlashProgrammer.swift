@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Progress of a long operation, for the CLI's progress bar.
 public struct FlashProgress: Sendable, Equatable {
   public enum Phase: String, Sendable {
@@ -121,12 +127,7 @@ public final class FlashProgrammer {
     var units: [ErasePlanner.Unit] = []
     for i in 0..<n {
       let r = (i * unit)..<((i + 1) * unit)
-      var changed = false
-      var needsErase = false
-      for j in r where desired[j] != current[j] {
-        changed = true
-        if desired[j] & ~current[j] != 0 { needsErase = true; break }
-      }
+      let (changed, needsErase) = compareUnit(desired, current, r)
       work[i] = needsErase ? .mustErase : (changed ? .programOnly : .none)
       if !changed { stats.sectorsUnchanged += 1 }
       if needsErase {
@@ -170,7 +171,7 @@ public final class FlashProgrammer {
           var a = i * unit
           while a < (i + 1) * unit {
             let r = a..<(a + p.pageSize)
-            if desired[r] != current[r] { pages.append(PageWrite(address: base + a, data: Array(desired[r]))) }
+            if !bytesEqual(desired, current, r) { pages.append(PageWrite(address: base + a, data: Array(desired[r]))) }
             a += p.pageSize
           }
           progress?(FlashProgress(phase: .programming, done: doneWork, total: totalWork))
@@ -220,7 +221,9 @@ public final class FlashProgrammer {
       stats.bytesRead += count
       for u in units[k]...units[end] {
         let r = (u * unit)..<((u + 1) * unit)
-        if got[(r.lowerBound - start)..<(r.upperBound - start)] != desired[r] { bad.append(u) }
+        let same = got.withUnsafeBytes { g in desired.withUnsafeBytes { d in
+          memcmp(g.baseAddress! + (r.lowerBound - start), d.baseAddress! + r.lowerBound, r.count) == 0 } }
+        if !same { bad.append(u) }
       }
       done += count
       k = end + 1
@@ -231,7 +234,7 @@ public final class FlashProgrammer {
   func nonBlankPages(_ bytes: [UInt8], _ range: Range<Int>, pageSize: Int) -> [Range<Int>] {
     stride(from: range.lowerBound, to: range.upperBound, by: pageSize).compactMap { a in
       let r = a..<min(a + pageSize, range.upperBound)
-      return bytes[r].allSatisfy { $0 == 0xFF } ? nil : r
+      return isBlank(bytes, r) ? nil : r
     }
   }
 
@@ -245,6 +248,44 @@ public final class FlashProgrammer {
 }
 
 func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int? {
-  for i in 0..<min(a.count, b.count) where a[i] != b[i] { return i }
+  let n = min(a.count, b.count)
+  if n > 0, bytesEqual(Array(a[0..<n]), Array(b[0..<n]), 0..<n) { return a.count == b.count ? nil : n }
+  for i in 0..<n where a[i] != b[i] { return i }
   return a.count == b.count ? nil : min(a.count, b.count)
+}
+
+/// (differs, needs erase) for `r`: erase is needed when some bit must go from 0 to 1.
+func compareUnit(_ desired: [UInt8], _ current: [UInt8], _ r: Range<Int>) -> (Bool, Bool) {
+  desired.withUnsafeBufferPointer { d in
+    current.withUnsafeBufferPointer { c in
+      if memcmp(d.baseAddress! + r.lowerBound, c.baseAddress! + r.lowerBound, r.count) == 0 { return (false, false) }
+      var i = r.lowerBound
+      while i < r.upperBound {
+        if d[i] & ~c[i] != 0 { return (true, true) }
+        i += 1
+      }
+      return (true, false)
+    }
+  }
+}
+
+func bytesEqual(_ a: [UInt8], _ b: [UInt8], _ r: Range<Int>) -> Bool {
+  a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress! + r.lowerBound, y.baseAddress! + r.lowerBound, r.count) == 0 } }
+}
+
+func isBlank(_ a: [UInt8], _ r: Range<Int>) -> Bool {
+  a.withUnsafeBytes { x in
+    let p = x.baseAddress! + r.lowerBound
+    var i = 0
+    // Word at a time where aligned enough; the tail byte by byte.
+    while i + 8 <= r.count {
+      if p.loadUnaligned(fromByteOffset: i, as: UInt64.self) != UInt64.max { return false }
+      i += 8
+    }
+    while i < r.count {
+      if p.load(fromByteOffset: i, as: UInt8.self) != 0xFF { return false }
+      i += 1
+    }
+    return true
+  }
 }

@@ -68,6 +68,11 @@ public final class SPINorFlash {
   public var pagesPerBatch = 16
   /// Bytes read per USB round trip.
   public var readChunk = 64 * 1024
+  /// Let the cable itself wait the typical program/erase time (MPSSE 0x8F clocks with CS#
+  /// high) before reading status, so most operations need no extra polling round trip. On
+  /// by default; tests that run the emulator with busy times off may turn it off to save
+  /// emulated clock cycles.
+  public var cableDelays = true
   /// Counters, for reports and benchmarks.
   public private(set) var pollRoundTrips = 0
   public private(set) var requeuedPages = 0
@@ -102,6 +107,7 @@ public final class SPINorFlash {
 
   /// A wait of `ns` executed by the MPSSE engine (SCK toggling with CS# high).
   func delay(_ c: inout MPSSECommands, ns: UInt64) {
+    guard cableDelays else { return }
     let clocks = ns * UInt64(channel.clockHz) / 1_000_000_000
     let bytes = Int((clocks + 7) / 8)
     if bytes > 0 { c.idleClockBytes(bytes) }

@@ -32,7 +32,7 @@ struct Emulator {
   static func bytes(_ range: Range<Int>) -> [UInt8] { Array(flash[range]) }
 
   static func load(_ bytes: [UInt8], at offset: Int = 0) {
-    for (i, b) in bytes.enumerated() { flash[offset + i] = b }
+    bytes.withUnsafeBytes { UnsafeMutableRawPointer(flash.baseAddress! + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
   }
 
   static var counters: femu_counter_values { femu_counters() }
