@@ -29,6 +29,8 @@ let package = Package(
       cSettings: [.unsafeFlags(["-O2"])]
     ),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    // Benchmark, not a test: scripts/bench/flash.
+    .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
   ],
   swiftLanguageModes: [.v5]
 )

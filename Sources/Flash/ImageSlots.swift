@@ -67,8 +67,9 @@ public final class ImageSlots {
     ImageHeader.bodyOffsetInSlot + image.body.count
   }
 
-  /// Reads a slot's header and (if it decodes) its body, and judges it.
-  public func inspect(_ region: FlashRegionSpec) throws(FlashError) -> SlotState {
+  /// Reads a slot's header and (if it decodes and `checkBody`) its body, and judges it.
+  /// With `checkBody` false a slot whose header is good counts as bootable.
+  public func inspect(_ region: FlashRegionSpec, checkBody: Bool = true) throws(FlashError) -> SlotState {
     let raw = try programmer.flash.read(address: region.offset, count: ImageHeader.size)
     let header: ImageHeader
     do {
@@ -83,6 +84,7 @@ public final class ImageSlots {
     guard ImageHeader.bodyOffsetInSlot + Int(header.bodyLength) <= region.size else {
       return SlotState(region: region, header: header, problem: "body length \(header.bodyLength) exceeds the slot")
     }
+    guard checkBody else { return SlotState(region: region, header: header, problem: nil) }
     let body = try programmer.flash.read(address: region.offset + ImageHeader.bodyOffsetInSlot, count: Int(header.bodyLength))
     let crc = CRC32.checksum(body)
     guard crc == header.bodyCRC else {
@@ -118,8 +120,16 @@ public final class ImageSlots {
   /// Writes `image` to the inactive slot and commits it (see the type's documentation).
   public func update(_ image: FirmwareImage) throws(FlashError) -> UpdateReport {
     try validate(image)
-    let states = [try inspect(slotA), try inspect(slotB)]
-    let active = Self.active(states)
+    // Headers of both slots; the body CRC only of the slot we are going to keep (the one
+    // that would boot): the other one is overwritten anyway.
+    var states = [try inspect(slotA, checkBody: false), try inspect(slotB, checkBody: false)]
+    var active = Self.active(states)
+    while let keep = active {
+      let i = keep.region == slotA ? 0 : 1
+      states[i] = try inspect(keep.region)
+      if states[i].bootable { break }
+      active = Self.active(states)
+    }
     let target = active?.region == slotA ? slotB : slotA
     let sequence = (states.compactMap { $0.header?.sequence }.max() ?? 0) + 1
     let bytes = image.slotBytes(sequence: sequence)

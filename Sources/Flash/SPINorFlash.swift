@@ -108,9 +108,11 @@ public final class SPINorFlash {
   /// A wait of `ns` executed by the MPSSE engine (SCK toggling with CS# high).
   func delay(_ c: inout MPSSECommands, ns: UInt64) {
     guard cableDelays else { return }
-    let clocks = ns * UInt64(channel.clockHz) / 1_000_000_000
-    let bytes = Int((clocks + 7) / 8)
-    if bytes > 0 { c.idleClockBytes(bytes) }
+    // A small margin (1/2048 of the wait, plus a byte): the status read must land after
+    // the typical time, not on it, or a whole polling round trip is lost.
+    let clocks = (ns + ns / 2048) * UInt64(channel.clockHz) / 1_000_000_000
+    let bytes = Int((clocks + 7) / 8) + 1
+    if ns > 0 { c.idleClockBytes(bytes) }
   }
 
   // MARK: - Identification
