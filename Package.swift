@@ -6,7 +6,9 @@ import PackageDescription
 let package = Package(
   name: "Strata",
   platforms: [.macOS(.v13)],
-  products: [],
+  products: [
+    .library(name: "Board", targets: ["Board"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -31,6 +33,8 @@ let package = Package(
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     // Benchmark, not a test: scripts/bench/flash.
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
+    .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
   ],
   swiftLanguageModes: [.v5]
 )
