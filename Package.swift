@@ -31,6 +31,10 @@ let package = Package(
       cSettings: [.unsafeFlags(["-O2"])]
     ),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    // The command line. On main it carries every command; this branch adds `strata flash`.
+    .executableTarget(
+      name: "strata",
+      dependencies: ["Flash", "Board", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     // Benchmark, not a test: scripts/bench/flash.
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),

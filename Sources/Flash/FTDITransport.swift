@@ -17,6 +17,9 @@ public struct FTDICableConfig: Sendable, Equatable {
   public var vendorID: UInt16
   public var productID: UInt16
   public var serial: String?
+  /// USB bus number and device address, another way to pick one cable among several.
+  public var bus: Int?
+  public var address: Int?
   public var channel: FTDIChannel
   /// ADBUS pin of the flash CS#: 3 (flashrom/openFPGALoader wiring) or 4 (iceprog).
   public var chipSelectPin: Int
@@ -25,11 +28,14 @@ public struct FTDICableConfig: Sendable, Equatable {
   public var latencyTimerMs: UInt8
 
   public init(vendorID: UInt16 = 0x0403, productID: UInt16 = 0x6010, serial: String? = nil,
+              bus: Int? = nil, address: Int? = nil,
               channel: FTDIChannel = .a, chipSelectPin: Int = 3, spiClockHz: Int = 30_000_000,
               latencyTimerMs: UInt8 = 1) {
     self.vendorID = vendorID
     self.productID = productID
     self.serial = serial
+    self.bus = bus
+    self.address = address
     self.channel = channel
     self.chipSelectPin = chipSelectPin
     self.spiClockHz = spiClockHz
@@ -117,6 +123,8 @@ public final class FTDITransport: MPSSEChannel {
     while let entry = node {
       defer { node = entry.pointee.next }
       guard let dev = entry.pointee.dev else { continue }
+      if let bus = config.bus, Int(libusb_get_bus_number(dev)) != bus { continue }
+      if let address = config.address, Int(libusb_get_device_address(dev)) != address { continue }
       if let wanted = config.serial {
         let strings = Self.strings(ctx, dev)
         if strings.error != nil {
@@ -133,7 +141,8 @@ public final class FTDITransport: MPSSEChannel {
       return
     }
     if let denied { throw denied }
-    throw .noDevice(vendorID: config.vendorID, productID: config.productID, serial: config.serial)
+    throw .noDevice(vendorID: config.vendorID, productID: config.productID, serial: config.serial,
+                    bus: config.bus, address: config.address)
   }
 
   /// Opens the device with libusb directly to learn whether the failure was EACCES.

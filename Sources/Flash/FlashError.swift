@@ -1,6 +1,6 @@
 /// Every way `strata flash` can fail, each with its cause and what would fix it.
 public enum FlashError: Error, Equatable, CustomStringConvertible {
-  case noDevice(vendorID: UInt16, productID: UInt16, serial: String?)
+  case noDevice(vendorID: UInt16, productID: UInt16, serial: String?, bus: Int? = nil, address: Int? = nil)
   case permissionDenied(vendorID: UInt16, productID: UInt16, bus: Int, address: Int)
   case usb(operation: String, code: Int32, message: String)
   case deviceLost(operation: String)
@@ -21,8 +21,10 @@ public enum FlashError: Error, Equatable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .noDevice(let v, let p, let s):
-      let serial = s.map { " with serial \"\($0)\"" } ?? ""
+    case .noDevice(let v, let p, let s, let bus, let address):
+      var serial = s.map { " with serial \"\($0)\"" } ?? ""
+      if let bus { serial += " on bus \(bus)" }
+      if let address { serial += " at address \(address)" }
       return "no FTDI device found with USB id \(hex16(v)):\(hex16(p))\(serial). "
         + "Check that the cable is plugged in (lsusb should list \(hex16(v)):\(hex16(p))), "
         + "that the board file's cable vendor/product/serial match it, or run `strata flash --list`."

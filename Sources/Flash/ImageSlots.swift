@@ -98,6 +98,19 @@ public final class ImageSlots {
     states.filter(\.bootable).max { ($0.header!.sequence, $0.region.role == .slotA ? 1 : 0) < ($1.header!.sequence, $1.region.role == .slotA ? 1 : 0) }
   }
 
+  /// Checks that the slot that boots holds `image` (every byte of the header page and the
+  /// body, with that slot's sequence number). Returns that slot.
+  @discardableResult
+  public func verify(_ image: FirmwareImage) throws(FlashError) -> SlotState {
+    let states = [try inspect(slotA), try inspect(slotB)]
+    guard let active = Self.active(states) else {
+      throw .noSlots(reason: "neither slot holds a bootable image (\(states.map { "\($0.region.name): \($0.problem ?? "ok")" }.joined(separator: ", ")))")
+    }
+    let expected = image.slotBytes(sequence: active.header!.sequence)
+    try programmer.verify(expected, at: active.region.offset)
+    return active
+  }
+
   public struct UpdateReport: Sendable, Equatable {
     public var slot: FlashRegionSpec
     public var sequence: UInt64
@@ -107,11 +120,20 @@ public final class ImageSlots {
 
   /// Checks an image against the board and the slots without touching the flash.
   public func validate(_ image: FirmwareImage) throws(FlashError) {
+    try Self.validate(image, regions: [slotA, slotB], boardID: boardID)
+  }
+
+  /// The same check from the layout alone, before any cable is opened.
+  public static func validate(_ image: FirmwareImage, regions: [FlashRegionSpec], boardID: UInt16?) throws(FlashError) {
     if let b = boardID, image.header.boardID != b {
       throw .boardMismatch(imageBoardID: image.header.boardID, boardID: b)
     }
-    let need = Self.slotBytesNeeded(image)
-    let smaller = slotA.size <= slotB.size ? slotA : slotB
+    let slots = regions.filter { $0.role == .slotA || $0.role == .slotB }
+    guard slots.count == 2 else {
+      throw .noSlots(reason: "the flash layout has no regions with roles slot_a and slot_b")
+    }
+    let need = slotBytesNeeded(image)
+    let smaller = slots[0].size <= slots[1].size ? slots[0] : slots[1]
     if need > smaller.size {
       throw .imageTooLarge(bytes: need, slot: smaller.name, capacity: smaller.size)
     }
