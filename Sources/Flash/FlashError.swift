@@ -13,6 +13,7 @@ public enum FlashError: Error, Equatable, CustomStringConvertible {
   case boardMismatch(imageBoardID: UInt16, boardID: UInt16)
   case outOfRange(offset: Int, length: Int, flashSize: Int)
   case noSlots(reason: String)
+  case noBootableSlot(details: String)
   case verifyMismatch(address: Int, expected: UInt8, actual: UInt8)
   case timeout(operation: String, address: Int?, waitedMicroseconds: UInt64)
   case writeEnableRejected(status: UInt8)
@@ -63,6 +64,8 @@ public enum FlashError: Error, Equatable, CustomStringConvertible {
       return "range \(hexAddress(off))..+\(len) lies outside the flash (size \(size) bytes). Use an offset and length inside the chip."
     case .noSlots(let reason):
       return "cannot update: \(reason). Give the board's flash layout regions with roles slot_a and slot_b, or use --raw --offset N."
+    case .noBootableSlot(let details):
+      return "no slot holds a bootable image (\(details)). Flash an image first: `strata flash IMAGE`."
     case .verifyMismatch(let a, let e, let got):
       return "verify failed at flash address \(hexAddress(a)): expected \(hex8(e)), read \(hex8(got)) (after one retry of that sector). "
         + "The sector may be worn or write-protected, or the SPI clock too fast for the wiring: lower cable.spi_clock_hz and retry."

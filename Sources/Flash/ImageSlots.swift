@@ -104,7 +104,7 @@ public final class ImageSlots {
   public func verify(_ image: FirmwareImage) throws(FlashError) -> SlotState {
     let states = [try inspect(slotA), try inspect(slotB)]
     guard let active = Self.active(states) else {
-      throw .noSlots(reason: "neither slot holds a bootable image (\(states.map { "\($0.region.name): \($0.problem ?? "ok")" }.joined(separator: ", ")))")
+      throw .noBootableSlot(details: states.map { "\($0.region.name): \($0.problem ?? "ok")" }.joined(separator: ", "))
     }
     let expected = image.slotBytes(sequence: active.header!.sequence)
     try programmer.verify(expected, at: active.region.offset)

@@ -31,9 +31,9 @@ struct FlashCommand: ParsableCommand {
         strata flash --unprotect fw.img   clear block protection, then update
 
       Permission denied? Create /etc/udev/rules.d/53-strata-ftdi.rules with
-        SUBSYSTEM=="usb", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6010", \
-        MODE="0660", GROUP="plugdev"
-      (one line), run `sudo udevadm control --reload-rules && sudo udevadm
+        SUBSYSTEM=="usb", ATTRS{idVendor}=="0403", ATTRS{idProduct}=="6010",
+          MODE="0660", GROUP="plugdev"
+      (all on one line), run `sudo udevadm control --reload-rules && sudo udevadm
       trigger`, make sure you are in group plugdev, and replug the cable.
       """)
 
@@ -74,6 +74,7 @@ struct FlashCommand: ParsableCommand {
   }
 
   func run() throws {
+    setvbuf(stdout, nil, _IOLBF, 0)  // keep result lines in order with progress on stderr
     let boardFile = try loadBoard()
     let target = boardFile.map(FlashTarget.init(board:)) ?? FlashTarget()
 

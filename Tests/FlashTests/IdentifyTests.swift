@@ -48,3 +48,16 @@ final class IdentifyTests: XCTestCase {
     }
   }
 }
+
+final class FourByteOnlyTests: XCTestCase {
+  func testSFDPPartThatOnlyTakesFourByteAddresses() throws {
+    Emulator(jedecID: 0xC8401A, size: 64 << 20, addressMode: FEMU_ADDRESS_4_ONLY).reset()
+    let s = try openSession()
+    defer { s.close() }
+    XCTAssertEqual(s.part.addressing, .fourByteOnly)
+    XCTAssertEqual(s.part.size, 64 << 20)
+    try s.programmer.write([9, 8, 7], at: (48 << 20) + 5)
+    XCTAssertEqual(Emulator.bytes(((48 << 20) + 5)..<((48 << 20) + 8)), [9, 8, 7])
+    XCTAssertEqual(Emulator.bytes(((16 << 20) + 5)..<((16 << 20) + 8)), [0xFF, 0xFF, 0xFF])
+  }
+}

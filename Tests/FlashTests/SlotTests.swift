@@ -152,3 +152,26 @@ final class SlotTests: XCTestCase {
     }
   }
 }
+
+final class SlotVerifyTests: XCTestCase {
+  func testVerifyFindsTheBootingSlotAndNamesADifference() throws {
+    Emulator(jedecID: 0xEF4015, size: 2 << 20).reset()
+    let s = try openSession(FlashTarget(regions: smallLayout, boardID: 7))
+    defer { s.close() }
+    let slots = try s.slots()
+    let img = makeImage(size: 5000, seed: 3)
+    XCTAssertThrowsError(try slots.verify(img)) { e in
+      XCTAssertTrue("\(e)".contains("no slot holds a bootable image (a: empty, b: empty)"), "\(e)")
+    }
+    _ = try slots.update(img)
+    XCTAssertEqual(try slots.verify(img).region.name, "a")
+    var other = img
+    other.body[4000] ^= 0x10
+    other.header = ImageHeader(boardID: 7, body: other.body, loadAddress: 0x8000_0000, entryPoint: 0x8000_0100)
+    XCTAssertThrowsError(try slots.verify(other)) { e in
+      // The header differs first (body CRC field at slot offset 12).
+      guard case .verifyMismatch(let address, _, _) = e as? FlashError else { return XCTFail("\(e)") }
+      XCTAssertEqual(address, 0x10000 + 12)
+    }
+  }
+}
