@@ -66,7 +66,7 @@ public final class FlashProgrammer {
   /// Current protection: status register and the range it covers.
   public func protection() throws(FlashError) -> (status: FlashStatus, range: Range<Int>) {
     let s = try flash.readStatus()
-    return (s, s.protectedRange(flashSize: part.size))
+    return (s, s.protectedRange(flashSize: part.size, w25q: part.name.hasPrefix("Winbond")))
   }
 
   /// Clears BP0..BP2/TB/SEC. Returns the status register before and after.
@@ -85,7 +85,7 @@ public final class FlashProgrammer {
   func checkWritable(_ range: Range<Int>) throws(FlashError) {
     guard checkProtection else { return }
     let (s, protected) = try protection()
-    if s.blockProtect != 0 && protected.overlaps(range) {
+    if protected.overlaps(range) {
       throw .writeProtected(statusRegister: s.raw, protectedStart: protected.lowerBound, protectedEnd: protected.upperBound)
     }
   }

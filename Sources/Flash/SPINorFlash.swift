@@ -21,14 +21,21 @@ public struct FlashStatus: Sendable, Equatable {
   public var writeEnabled: Bool { raw & 0x02 != 0 }
   /// BP0..BP2.
   public var blockProtect: UInt8 { (raw >> 2) & 0x7 }
+  /// Bit 5: TB on Winbond/ISSI/Spansion-K, BP3 on Macronix.
   public var topBottom: Bool { raw & 0x20 != 0 }
-  /// Mask of the bits `--unprotect` clears: BP0..BP2, TB, SEC.
-  public static let protectionMask: UInt8 = 0x7C
+  /// Protection bits present (bits 2..5: BP0..BP2 and TB/BP3).
+  public var anyProtection: Bool { raw & Self.protectionMask != 0 }
+  /// Mask of the bits `--unprotect` clears: bits 2..5. Bit 6 is left alone (SEC on Winbond,
+  /// but QE on Macronix, which a quad-mode boot may need), as is SRP (bit 7).
+  public static let protectionMask: UInt8 = 0x3C
 
-  /// Protected byte range, decoded the W25Q way (CMP = 0): BP = 0 nothing, 7 everything,
-  /// otherwise size >> (7 - BP) bytes at the top (bottom if TB). For other families the
-  /// decoding may differ, so callers treat any non-zero BP as "may protect".
-  public func protectedRange(flashSize: Int) -> Range<Int> {
+  /// Protected byte range. With `w25q` the W25Q decoding (CMP = 0, SEC = 0): BP = 0
+  /// nothing, 7 everything, otherwise size >> (7 - BP) bytes at the top (bottom if TB).
+  /// Other families decode these bits differently, so for them any protection bit counts
+  /// as "the whole chip may be protected".
+  public func protectedRange(flashSize: Int, w25q: Bool = true) -> Range<Int> {
+    guard anyProtection else { return 0..<0 }
+    guard w25q else { return 0..<flashSize }
     let bp = Int(blockProtect)
     if bp == 0 { return 0..<0 }
     if bp == 7 { return 0..<flashSize }

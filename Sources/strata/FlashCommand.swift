@@ -223,10 +223,10 @@ struct FlashCommand: ParsableCommand {
     print("size:        \(p.size) bytes (\(FlashProgressBar.bytes(p.size))), \(p.addressBytes)-byte addresses, \(p.pageSize)-byte pages")
     print("erase types: " + p.eraseTypes.map { "\($0.size / 1024) KiB (\(hex(UInt32($0.opcode), 2)), typ \($0.time.typicalNs / 1_000_000) ms)" }.joined(separator: ", "))
     let (status, range) = try s.programmer.protection()
-    if status.blockProtect == 0 {
+    if !status.anyProtection {
       print("protection:  none (status register \(hex(UInt32(status.raw), 2)))")
     } else {
-      print("protection:  BP=\(status.blockProtect)\(status.topBottom ? " TB" : "") (status register \(hex(UInt32(status.raw), 2))), protected \(hex(UInt32(range.lowerBound), 6))..<\(hex(UInt32(range.upperBound), 6)) (W25Q decoding); clear with --unprotect")
+      print("protection:  BP=\(status.blockProtect)\(status.topBottom ? " TB" : "") (status register \(hex(UInt32(status.raw), 2))), protected \(hex(UInt32(range.lowerBound), 6))..<\(hex(UInt32(range.upperBound), 6)) ; clear with --unprotect")
     }
     guard let slots = try? s.slots() else {
       print("slots:       none in the layout")

@@ -167,9 +167,23 @@ final class ProgramTests: XCTestCase {
     XCTAssertEqual(femu_status_register() & 0x1C, 0x04)
     let (before, after) = try s.programmer.unprotect()
     XCTAssertEqual(before & 0x1C, 0x04)
-    XCTAssertEqual(after & 0x7C, 0)
-    XCTAssertEqual(femu_status_register() & 0x7C, 0)
+    XCTAssertEqual(after & 0x3C, 0)
+    XCTAssertEqual(femu_status_register() & 0x3C, 0)
     try s.programmer.write([1], at: (16 << 20) - 1)
     XCTAssertEqual(Emulator.bytes(((16 << 20) - 1)..<(16 << 20)), [1])
+  }
+}
+
+final class ProtectionDecodingTests: XCTestCase {
+  func testNonWinbondProtectionBitsCountAsWholeChip() throws {
+    // Macronix decodes bits 2..5 as BP0..BP3: the flasher does not guess the range.
+    Emulator(jedecID: 0xC22018).reset()
+    femu_set_status_register(0x04)
+    let s = try openSession()
+    defer { s.close() }
+    XCTAssertEqual(try s.programmer.protection().range, 0..<(16 << 20))
+    XCTAssertThrowsError(try s.programmer.write([1], at: 0)) { e in
+      guard case .writeProtected = e as? FlashError else { return XCTFail("\(e)") }
+    }
   }
 }
