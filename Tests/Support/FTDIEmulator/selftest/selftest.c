@@ -348,6 +348,93 @@ static void check_absent_and_denied(void) {
   CHECK(spi_open(&link, 3) == -3, "no device attached");
 }
 
+
+static void check_commands_split_across_transfers(void) {
+  femu_reset(NULL);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open for chunked writes");
+  /* libftdi1 cuts writes into writebuffer_chunksize pieces: 7-byte bulk OUTs split every
+     MPSSE command header and payload across transfers */
+  ftdi_write_data_set_chunksize(link.ftdi, 7);
+  uint8_t page[256], back[256];
+  fill_pattern(page, sizeof page, 11);
+  femu_clear_counters();
+  CHECK(program(&link, 0x02, 0x2000, 3, page, 256) > 0, "program through 7-byte transfers");
+  CHECK(femu_counters().bulk_out_transfers > 40, "writes really were split (%llu OUTs)",
+        (unsigned long long)femu_counters().bulk_out_transfers);
+  CHECK(read_flash(&link, 0x03, 0x2000, 3, 0, back, 256) == 0 && !memcmp(page, back, 256), "read back");
+  /* a small read buffer: libftdi reads 64-byte transfers, each with its own status bytes */
+  ftdi_read_data_set_chunksize(link.ftdi, 64);
+  CHECK(read_flash(&link, 0x03, 0x2000, 3, 0, back, 256) == 0 && !memcmp(page, back, 256), "read back, 64-byte IN");
+  spi_close(&link);
+}
+
+static void check_ids_reset_and_modes(void) {
+  femu_config config;
+  femu_config_init(&config);
+  config.flash_size = 64u * 1024 * 1024;
+  config.jedec_id[2] = 0x1A;
+  config.sfdp_enabled = false;
+  femu_reset(&config);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open 64 MiB");
+  uint8_t legacy[4] = {0x90, 0, 0, 0}, ids[2] = {0};
+  spi_transfer(&link, legacy, 4, ids, 2);
+  CHECK(ids[0] == 0xEF && ids[1] == 0x19, "0x90 manufacturer/device %02X %02X", ids[0], ids[1]);
+  uint8_t sfdp[4];
+  read_flash(&link, 0x5A, 0, 3, 1, sfdp, 4);
+  CHECK(sfdp[0] == 0xFF && sfdp[3] == 0xFF, "SFDP disabled reads FF");
+  uint8_t enter = 0xB7, exit4 = 0xE9, enable_reset = 0x66, reset = 0x99, wren = 0x06;
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "B7 enters 4-byte mode");
+  uint8_t page[16] = {0x12, 0x34};
+  program(&link, 0x02, 0x03FFFF00, 4, page, 2);
+  CHECK(femu_flash_data()[0x03FFFF00] == 0x12 && femu_flash_data()[0x03FFFF01] == 0x34, "0x02 with 4 address bytes");
+  spi_transfer(&link, &exit4, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode, "E9 exits 4-byte mode");
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "99 without 66 does nothing");
+  spi_transfer(&link, &enable_reset, 1, NULL, 0);
+  spi_transfer(&link, &wren, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "another command between 66 and 99 cancels the reset");
+  spi_transfer(&link, &enable_reset, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode && !(femu_status_register() & 0x02), "66 99 resets mode and WEL");
+  /* bottom protection: TB = 1, BP = 2 -> lower size/32 */
+  femu_set_status_register(0x20 | 0x08);
+  uint32_t start, end;
+  femu_protected_range(&start, &end);
+  CHECK(start == 0 && end == femu_flash_size() / 32, "TB+BP1 protects the bottom 1/32: %08X..%08X", start, end);
+  femu_flash_data()[0] = 0;
+  erase(&link, 0x20, 0, 3);
+  CHECK(femu_flash_data()[0] == 0, "bottom-protected erase refused");
+  /* CS raised mid-byte: the program is not executed (W25Q128JV 8.2.13) */
+  femu_set_status_register(0);
+  const uint8_t partial[] = {
+    0x80, 0x00, 0x0B, 0x11, 0x04, 0x00, 0x02, 0x00, 0x10, 0x00, 0x00,  /* 02 001000 00 */
+    0x13, 0x02, 0x00,                                                  /* 3 more bits */
+    0x80, 0x08, 0x0B};
+  write_enable(&link);
+  mpsse_write(&link, partial, sizeof partial);
+  CHECK(femu_flash_data()[0x1000] == 0xFF, "program with a trailing partial byte not executed");
+  spi_close(&link);
+
+  femu_config three;
+  femu_config_init(&three);
+  three.address_mode = FEMU_ADDRESS_3_ONLY;
+  femu_reset(&three);
+  CHECK(spi_open(&link, 3) == 0, "open 3-byte-only");
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode, "3-byte-only part ignores B7");
+  spi_close(&link);
+  three.flash_size = 32u * 1024 * 1024;
+  CHECK(femu_reset(&three) == -1, "3-byte-only above 16 MiB is rejected");
+  three.flash_size = 3u * 1024 * 1024;
+  CHECK(femu_reset(&three) == -1, "non-power-of-two size is rejected");
+}
+
 int main(void) {
   check_interposition();
   check_enumeration_and_identity();
@@ -369,6 +456,8 @@ int main(void) {
   check_four_byte_addressing(false);
   check_four_byte_addressing(true);
   check_power_cut();
+  check_commands_split_across_transfers();
+  check_ids_reset_and_modes();
   check_absent_and_denied();
 
   femu_counter_values c = femu_counters();
