@@ -10,7 +10,7 @@
  *    Half is charged per bulk transfer, so OUT-only streams cost half as much per transfer.
  *    A control transfer (setup + data + status stages) costs a whole round trip.
  *  - SPI: each clocked bit costs one SCK period at the MPSSE clock (1.5 periods with
- *    3-phase clocking, AN_108 3.8.5 "Enable 3 Phase Data Clocking").
+ *    3-phase clocking, AN_108 "Enable 3 Phase Data Clocking").
  *  - Flash busy times: see flash_timing.c; they set a deadline, they do not advance time.
  */
 #include "femu_internal.h"
@@ -27,7 +27,7 @@ void femu_clock_control_transfer(void) {
   femu_clock_advance(femu_g.config.round_trip_ns);
 }
 
-/* AN_108 3.8.1 "Set TCK/SK Divisor": TCK = 60 MHz / ((1 + divisor) * 2) with the
+/* AN_108 "Set TCK/SK Divisor" (and "Disable Clk Divide by 5"): TCK = 60 MHz / ((1 + divisor) * 2) with the
  * divide-by-5 off (0x8A, FT2232H/FT4232H/FT232H only), 12 MHz / ((1 + divisor) * 2) with it
  * on (0x8B, the power-on default that keeps FT2232D compatibility). */
 uint32_t femu_mpsse_clock_hz(const femu_ftdi_snapshot *mpsse) {
