@@ -14,7 +14,25 @@
  *
  * One global emulator, guarded by a mutex; tests are expected to run serially.
  * All functions are safe to call at any time; pointers returned by femu_flash_data()
- * stay valid until the next femu_reset().
+ * stay valid until the next femu_reset(). A libusb call made before any femu_reset()
+ * creates the default emulator.
+ *
+ * libusb functions provided (the 28 libftdi1 1.5 imports plus a few neighbours):
+ *   init, exit, error_name, strerror, get_device_list, free_device_list, ref_device,
+ *   unref_device, get_device_descriptor, get_config_descriptor, free_config_descriptor,
+ *   get_bus_number, get_device_address, get_port_numbers, get_device_speed,
+ *   get_max_packet_size, open, close, get_device, get_configuration, set_configuration,
+ *   claim_interface, release_interface, detach_kernel_driver,
+ *   set_auto_detach_kernel_driver, get_string_descriptor_ascii, control_transfer,
+ *   bulk_transfer, alloc_transfer, free_transfer, submit_transfer, cancel_transfer,
+ *   handle_events, handle_events_completed, handle_events_timeout,
+ *   handle_events_timeout_completed.
+ * Any other libusb function still goes to the real libusb and must not be given the
+ * emulator's objects.
+ *
+ * Host-side calls (init/exit, device lists, descriptors, transfer alloc/free) keep working
+ * while the emulated cable is unpowered; everything that talks to the device fails with
+ * LIBUSB_ERROR_NO_DEVICE.
  */
 #ifndef FTDI_EMULATOR_H
 #define FTDI_EMULATOR_H
@@ -72,8 +90,9 @@ typedef struct femu_config {
   /* Cable wiring and cost model. */
   unsigned chip_select_pin;   /* ADBUS pin of CS#, 3 (flashrom) or 4 (iceprog); default 3 */
   uint64_t round_trip_ns;     /* cost of one bulk OUT + bulk IN exchange; default 125000
-                                 (one USB 2.0 microframe each way is 125 us; half is
-                                 charged per OUT transfer, half per IN transfer) */
+                                 (one USB 2.0 high-speed microframe is 125 us); half is
+                                 charged per bulk OUT transfer, half per bulk IN transfer,
+                                 a whole one per control transfer */
 } femu_config;
 
 /* Fills *config with the defaults above. */
