@@ -93,9 +93,15 @@ static void run_data_command(femu_interface *iface, const uint8_t *command) {
     return;
   }
   size_t count = (size_t)(command[1] | command[2] << 8) + 1;
+  uint8_t idle = (mpsse->low_value & 0x02) ? 0xFF : 0x00; /* MOSI level when not writing */
+  uint64_t byte_ps = 8 * femu_spi_bit_ps();
   for (size_t i = 0; i < count && femu_g.powered; i++) {
-    uint8_t out = write ? command[3 + i] : 0xFF;
-    uint8_t in = shift_bits(mpsse, lsb ? reverse_bits(out) : out, 8, write);
+    uint8_t out = write ? command[3 + i] : idle;
+    if (lsb) out = reverse_bits(out);
+    uint8_t in = femu_spi_clock_byte(mpsse, out);
+    if (mpsse->loopback) in = out; /* 0x84: TDI wired to TDO inside the chip */
+    /* time moves per byte so a streamed status read sees WIP change */
+    femu_clock_advance_ps(byte_ps);
     if (read) femu_bytes_push(&iface->to_host, lsb ? reverse_bits(in) : in);
   }
 }

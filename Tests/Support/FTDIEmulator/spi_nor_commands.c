@@ -174,6 +174,21 @@ unsigned femu_flash_clock_bit(femu_flash *flash, unsigned mosi_bit) {
   return miso;
 }
 
+/* Eight clocks at once. On a byte boundary the MISO bits are exactly shift_out, and the
+ * new byte completes, which is what eight femu_flash_clock_bit calls would do. */
+uint8_t femu_flash_clock_byte(femu_flash *flash, uint8_t mosi_byte) {
+  if (!flash->selected || flash->bit_in_byte != 0) {
+    uint8_t miso = 0;
+    for (unsigned i = 0; i < 8; i++)
+      miso = (uint8_t)(miso << 1 | femu_flash_clock_bit(flash, (mosi_byte >> (7 - i)) & 1u));
+    return miso;
+  }
+  uint8_t miso = flash->shift_out;
+  flash->shift_in = mosi_byte;
+  flash->shift_out = byte_received(flash, mosi_byte);
+  return miso;
+}
+
 static void write_status(femu_flash *flash, unsigned bytes_in) {
   if (!(flash->status1 & WEL)) { femu_g.counters.refused_operations++; return; }
   if (flash->opcode == 0x01) {

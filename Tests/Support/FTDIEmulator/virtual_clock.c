@@ -35,13 +35,20 @@ uint32_t femu_mpsse_clock_hz(const femu_ftdi_snapshot *mpsse) {
   return base / ((1u + mpsse->clock_divisor) * 2u);
 }
 
-void femu_clock_spi_bits(uint64_t bits) {
+/* Picoseconds per SPI bit at the current clock, times 1.5 for three-phase clocking. */
+uint64_t femu_spi_bit_ps(void) {
   const femu_ftdi_snapshot *mpsse = &femu_g.interfaces[0].snapshot;
-  uint64_t hz = femu_mpsse_clock_hz(mpsse);
-  /* picoseconds per bit, times 1.5 for three-phase clocking */
-  uint64_t ps = bits * 1000000000000ull / hz;
-  if (mpsse->three_phase) ps = ps * 3 / 2;
+  uint64_t ps = 1000000000000ull / femu_mpsse_clock_hz(mpsse);
+  return mpsse->three_phase ? ps * 3 / 2 : ps;
+}
+
+/* Advances by `ps` picoseconds, carrying the sub-nanosecond remainder. */
+void femu_clock_advance_ps(uint64_t ps) {
   ps += femu_g.spi_leftover_ps;
   femu_clock_advance(ps / 1000);
   femu_g.spi_leftover_ps = ps % 1000;
+}
+
+void femu_clock_spi_bits(uint64_t bits) {
+  femu_clock_advance_ps(bits * femu_spi_bit_ps());
 }
