@@ -14,6 +14,8 @@
 #include "spi_over_libftdi.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +437,43 @@ static void check_ids_reset_and_modes(void) {
   CHECK(femu_reset(&three) == -1, "non-power-of-two size is rejected");
 }
 
+/* The emulator is inspected from another thread while libftdi drives it: every femu_*
+ * call takes the emulator's mutex (run under -fsanitize=thread to see it hold). */
+static atomic_int observer_running;
+static void *observe(void *unused) {
+  (void)unused;
+  uint64_t last = 0;
+  while (observer_running) {
+    femu_counter_values c = femu_counters();
+    femu_flash_snapshot f = femu_flash_state();
+    (void)f;
+    if (c.spi_bytes < last) { failures++; printf("FAIL: counters went backwards\n"); }
+    last = c.spi_bytes;
+    (void)femu_status_register();
+    (void)femu_ftdi_state(0);
+  }
+  return NULL;
+}
+
+static void check_observed_from_another_thread(void) {
+  femu_reset(NULL);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open for the threaded check");
+  pthread_t observer;
+  observer_running = 1;
+  pthread_create(&observer, NULL, observe, NULL);
+  uint8_t page[256], back[256];
+  for (unsigned i = 0; i < 32; i++) {
+    fill_pattern(page, sizeof page, i);
+    program(&link, 0x02, i * 256, 3, page, 256);
+    read_flash(&link, 0x03, i * 256, 3, 0, back, 256);
+    CHECK(!memcmp(page, back, 256), "page %u read back while observed", i);
+  }
+  observer_running = 0;
+  pthread_join(observer, NULL);
+  spi_close(&link);
+}
+
 int main(void) {
   check_interposition();
   check_enumeration_and_identity();
@@ -459,9 +498,10 @@ int main(void) {
   check_commands_split_across_transfers();
   check_ids_reset_and_modes();
   check_absent_and_denied();
+  check_observed_from_another_thread();
 
   femu_counter_values c = femu_counters();
-  printf("last counters: control %llu, bulk out %llu, bulk in %llu, round trips %llu, spi bytes %llu\n",
+  printf("counters of the threaded check: control %llu, bulk out %llu, bulk in %llu, round trips %llu, spi bytes %llu\n",
          (unsigned long long)c.control_transfers, (unsigned long long)c.bulk_out_transfers,
          (unsigned long long)c.bulk_in_transfers, (unsigned long long)c.round_trips,
          (unsigned long long)c.spi_bytes);
