@@ -125,6 +125,29 @@ static void check_enumeration_and_identity(void) {
   CHECK(ftdi->max_packet_size == 512, "max packet size %u", ftdi->max_packet_size);
   femu_ftdi_snapshot port_a = femu_ftdi_state(0);
   CHECK(port_a.claimed && port_a.resets >= 1, "port A claimed and reset by open");
+  unsigned char latency = 0, pins = 0;
+  unsigned short modem = 0;
+  CHECK(ftdi_set_latency_timer(ftdi, 2) == 0 && ftdi_get_latency_timer(ftdi, &latency) == 0 && latency == 2,
+        "latency timer round trip (%u)", latency);
+  CHECK(ftdi_poll_modem_status(ftdi, &modem) == 0 && modem == 0x6032, "modem status %04X", modem);
+  CHECK(ftdi_set_event_char(ftdi, 0x7E, 1) == 0 && femu_ftdi_state(0).event_char == 0x017E, "event char recorded");
+  CHECK(ftdi_setflowctrl(ftdi, SIO_RTS_CTS_HS) == 0 && femu_ftdi_state(0).flow_control == SIO_RTS_CTS_HS,
+        "flow control recorded");
+  CHECK(ftdi_set_bitmode(ftdi, 0x0B, BITMODE_MPSSE) == 0 && femu_ftdi_state(0).bitmode == BITMODE_MPSSE &&
+        femu_ftdi_state(0).bitmode_mask == 0x0B, "bitmode recorded");
+  CHECK(ftdi_read_pins(ftdi, &pins) == 0 && pins == 0xFF, "undriven pins read high (%02X)", pins);
+  ftdi_usb_close(ftdi);
+  /* open the second cable by its bus/address node: libftdi matches libusb_get_bus_number
+     and libusb_get_device_address */
+  rc = ftdi_usb_open_string(ftdi, "d:1/5");
+  CHECK(rc == 0, "open by d:bus/address: %d %s", rc, ftdi_get_error_string(ftdi));
+  struct ftdi_context *other = ftdi_new();
+  rc = ftdi_usb_open_string(other, "d:1/5");
+  CHECK(rc == -5, "a second claim of the same port is refused (BUSY): %d", rc);
+  ftdi_free(other);
+  ftdi_usb_close(ftdi);
+  rc = ftdi_usb_open_string(ftdi, "s:0x0403:0x6010:STRATA01-1");
+  CHECK(rc == 0, "open by s:vid:pid:serial: %d %s", rc, ftdi_get_error_string(ftdi));
   ftdi_usb_close(ftdi);
   ftdi_free(ftdi);
 }
