@@ -159,7 +159,8 @@ void femu_clear_faults(void);
 /* ---- Observation. ---- */
 
 typedef struct femu_counter_values {
-  uint64_t control_transfers;   /* libusb_control_transfer calls that reached the device */
+  uint64_t control_transfers;   /* control requests that reached the device: vendor requests,
+                                   string descriptor reads (2 each), SET_CONFIGURATION */
   uint64_t bulk_out_transfers;  /* bulk OUT transfers (sync and async) */
   uint64_t bulk_in_transfers;   /* bulk IN transfers (sync and async), including empty polls */
   uint64_t round_trips;         /* bulk OUT followed by the bulk IN that reads its reply */
@@ -179,7 +180,7 @@ uint64_t femu_opcode_count(uint8_t opcode);
 /* Absolute virtual time since femu_reset(), nanoseconds. */
 uint64_t femu_virtual_time_ns(void);
 /* Current SPI clock from the MPSSE divisor: 60 MHz / ((1 + div) * 2), or 12 MHz base with
- * divide-by-5 on (AN_108 3.8.1/3.8.2, FT2232H datasheet). */
+ * divide-by-5 on (AN_108 "Set TCK/SK Divisor", "Disable Clk Divide by 5"). */
 uint32_t femu_spi_clock_hz(void);
 
 typedef struct femu_flash_snapshot {
