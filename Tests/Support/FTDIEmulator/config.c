@@ -20,7 +20,7 @@ void femu_config_init(femu_config *config) {
   config->device_count = 1;
   config->bus_number = 1;
   config->device_address = 4;
-  /* Winbond W25Q128JV: manufacturer EFh, memory type 40h, capacity 18h (datasheet 8.2.29). */
+  /* Winbond W25Q128JV: manufacturer EFh, memory type 40h, capacity 18h (datasheet, "Read JEDEC ID (9Fh)"). */
   config->jedec_id[0] = 0xEF;
   config->jedec_id[1] = 0x40;
   config->jedec_id[2] = 0x18;

@@ -116,6 +116,8 @@ void femu_clock_advance(uint64_t ns);
 void femu_clock_usb_transfer(void);       /* half a round trip */
 void femu_clock_control_transfer(void);   /* a whole round trip */
 void femu_clock_spi_bits(uint64_t bits);  /* at the current MPSSE clock */
+uint64_t femu_spi_bit_ps(void);
+void femu_clock_advance_ps(uint64_t ps);
 uint32_t femu_mpsse_clock_hz(const femu_ftdi_snapshot *mpsse);
 
 /* ---- power (emulator_state.c) ---- */
@@ -143,6 +145,8 @@ void femu_mpsse_reset(femu_interface *iface);
 void femu_spi_pins_changed(const femu_ftdi_snapshot *mpsse, uint8_t old_value, uint8_t old_direction);
 /* Clocks one bit through the bus; returns the bit seen on MISO (ADBUS2). */
 unsigned femu_spi_clock_bit(const femu_ftdi_snapshot *mpsse, unsigned mosi_bit);
+/* Clocks 8 bits MSB first (the whole-byte fast path of femu_spi_clock_bit; same result). */
+uint8_t femu_spi_clock_byte(const femu_ftdi_snapshot *mpsse, uint8_t mosi_byte);
 /* ADBUS pin levels as read by 0x81 / SIO_READ_PINS. */
 uint8_t femu_spi_read_low_pins(const femu_ftdi_snapshot *mpsse);
 
@@ -153,6 +157,7 @@ void femu_flash_power_on(femu_flash *flash);
 void femu_flash_select(femu_flash *flash);
 void femu_flash_deselect(femu_flash *flash);
 unsigned femu_flash_clock_bit(femu_flash *flash, unsigned mosi_bit);
+uint8_t femu_flash_clock_byte(femu_flash *flash, uint8_t mosi_byte);
 unsigned femu_flash_miso(const femu_flash *flash);
 bool femu_flash_busy(const femu_flash *flash);
 uint8_t femu_flash_live_status1(const femu_flash *flash);

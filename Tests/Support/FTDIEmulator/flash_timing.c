@@ -2,7 +2,7 @@
  * Busy times of the emulated flash, used when femu_config.timing_enabled.
  *
  * Defaults are the TYPICAL values of the Winbond W25Q128JV datasheet (Rev. F, 2018),
- * section 9.6 "AC Electrical Characteristics":
+ * "AC Electrical Characteristics" table:
  *   tW   Write Status Register time      typ 10 ms   (max 15 ms)
  *   tPP  Page Program time               typ 0.4 ms  (max 3 ms)
  *   tSE  Sector Erase time (4 KB)        typ 45 ms   (max 400 ms)

@@ -16,6 +16,8 @@ enum {
   SIO_WRITE_EEPROM = 0x91, SIO_ERASE_EEPROM = 0x92,
 };
 
+enum { BITMODE_MPSSE = 0x02 };
+
 /* Modem status bytes: the same pair that leads every bulk IN packet (see ftdi_bulk_pipe.c). */
 extern const uint8_t femu_modem_status[2];
 
@@ -75,6 +77,14 @@ int femu_ftdi_control(uint8_t request_type, uint8_t request, uint16_t value, uin
     case SIO_SET_BITMODE: {
       uint8_t mode = (uint8_t)(value >> 8);
       if (mode != s->bitmode) femu_bytes_clear(&iface->pending_command); /* mode change drops a half command */
+      if (s->bitmode == BITMODE_MPSSE && mode != BITMODE_MPSSE) {
+        /* leaving MPSSE hands the pins back: the MPSSE no longer drives SCK/MOSI/CS#, so
+           CS# floats high on its pull-up and ends any transaction */
+        uint8_t old_value = s->low_value, old_direction = s->low_direction;
+        s->low_direction = 0;
+        s->high_direction = 0;
+        if (iface == &femu_g.interfaces[0]) femu_spi_pins_changed(s, old_value, old_direction);
+      }
       s->bitmode = mode;
       s->bitmode_mask = (uint8_t)value;
       return 0;

@@ -122,3 +122,13 @@ int LIBUSB_CALL libusb_handle_events_timeout(libusb_context *ctx, struct timeval
   (void)tv;
   return handle_pending(NULL);
 }
+
+int LIBUSB_CALL libusb_handle_events(libusb_context *ctx) {
+  (void)ctx;
+  return handle_pending(NULL);
+}
+
+int LIBUSB_CALL libusb_handle_events_completed(libusb_context *ctx, int *completed) {
+  (void)ctx;
+  return handle_pending(completed);
+}

@@ -24,6 +24,10 @@ void LIBUSB_CALL libusb_exit(libusb_context *ctx) {
   if (ctx != NULL && ctx != &default_context) free(ctx);
 }
 
+const char *LIBUSB_CALL libusb_strerror(int errcode) {
+  return libusb_error_name(errcode);
+}
+
 const char *LIBUSB_CALL libusb_error_name(int errcode) {
   switch (errcode) {
     case LIBUSB_SUCCESS: return "LIBUSB_SUCCESS / LIBUSB_TRANSFER_COMPLETED";

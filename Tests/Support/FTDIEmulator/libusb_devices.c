@@ -64,6 +64,16 @@ uint8_t LIBUSB_CALL libusb_get_device_address(libusb_device *dev) {
   return address;
 }
 
+int LIBUSB_CALL libusb_get_device_speed(libusb_device *dev) {
+  (void)dev;
+  return LIBUSB_SPEED_HIGH; /* the FT2232H is a USB 2.0 high-speed device */
+}
+
+int LIBUSB_CALL libusb_get_max_packet_size(libusb_device *dev, unsigned char endpoint) {
+  (void)dev;
+  return femu_interface_for_endpoint(endpoint) < 0 ? LIBUSB_ERROR_NOT_FOUND : FEMU_PACKET_SIZE;
+}
+
 /* Each emulated cable hangs off root-hub port index + 1. */
 int LIBUSB_CALL libusb_get_port_numbers(libusb_device *dev, uint8_t *port_numbers,
                                         int port_numbers_len) {

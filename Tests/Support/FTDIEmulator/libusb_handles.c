@@ -37,6 +37,10 @@ int LIBUSB_CALL libusb_open(libusb_device *dev, libusb_device_handle **dev_handl
   return result;
 }
 
+libusb_device *LIBUSB_CALL libusb_get_device(libusb_device_handle *dev_handle) {
+  return dev_handle->device;
+}
+
 void LIBUSB_CALL libusb_close(libusb_device_handle *dev_handle) {
   if (dev_handle == NULL) return;
   femu_lock();

@@ -3,24 +3,28 @@
  * Host Bus Emulation Modes"). Bytes from bulk OUT queue up; each complete command runs
  * immediately, replies go to the port's TX buffer for the next bulk IN.
  *
- * Data shifting (AN_108 3.2-3.4), opcode bits for 0x10..0x3F:
+ * Opcodes with bit 7 clear are data-shifting commands, decoded by their bits
+ * (AN_108 "Data Shifting Command bit definitions"):
  *   bit0 write on -ve edge, bit1 bit mode, bit2 read on -ve edge, bit3 LSB first,
- *   bit4 write TDI (MOSI), bit5 read TDO (MISO).
- *   Byte mode: LengthL LengthH (n+1 bytes) then the data to write.
- *   Bit mode: Length (n+1 bits, 0..7) then one data byte to write.
+ *   bit4 write TDI (MOSI), bit5 read TDO (MISO), bit6 write TMS.
+ *   Byte mode: LengthL LengthH (n+1 bytes), then the bytes to write if bit4.
+ *   Bit mode: Length (n+1 bits, 0..7), then one byte to write if bit4.
+ *   TMS (bit6): Length, then one byte (TMS bits; bit 7 is held on TDI). TMS is ADBUS3, but
+ *   TMS shifting is only parsed here: it never reaches the flash.
  * Edges are accepted as given: the SPI flash samples every clocked bit (only bit order,
  * MSB/LSB first, changes what it sees). For SPI mode 0 a flasher uses 0x11/0x20/0x31.
  *
- * Other commands handled (AN_108 section):
- *   0x80/0x82 set ADBUS/ACBUS value+direction (3.6.1/3.6.2), 0x81/0x83 read them (3.6.3/3.6.4),
- *   0x84/0x85 loopback on/off (3.7), 0x86 clock divisor (3.8.1), 0x87 send immediate (5.1),
- *   0x88/0x89 wait on GPIOL1 (5.2, no wait modelled), 0x8A/0x8B divide-by-5 off/on (6.1/6.2),
- *   0x8C/0x8D 3-phase on/off (6.3/6.4), 0x8E/0x8F clock bits/bytes without data (6.5/6.6),
- *   0x94/0x95 clock until GPIOL1 (6.7, returns at once), 0x96/0x97 adaptive on/off (6.9/6.10),
- *   0x9C/0x9D clock bytes until GPIOL1 (6.11, 2 length bytes), 0x9E drive-zero (6.12),
- *   0x4A/0x4B/0x6A/0x6B/0x6E/0x6F TMS shifts (3.5, parsed; TMS does not reach the flash).
- * Anything else is a bad command: the chip answers 0xFA followed by the opcode (AN_108 4.2
- * "Bad Commands") and carries on with the next byte.
+ * Opcodes with bit 7 set (AN_108 "Set / Read Data Bits", "Loopback", "Clock Divisor",
+ * "Instructions for use in both MPSSE and MCU Host Emulation Modes" and
+ * "FT232H, FT2232H & FT4232H ONLY"):
+ *   0x80/0x82 set ADBUS/ACBUS value+direction, 0x81/0x83 read them, 0x84/0x85 loopback
+ *   on/off, 0x86 clock divisor, 0x87 send immediate, 0x88/0x89 wait on GPIOL1 (no wait
+ *   modelled), 0x8A/0x8B divide-by-5 off/on, 0x8C/0x8D 3-phase on/off, 0x8E/0x8F clock
+ *   bits/bytes without data, 0x94/0x95 clock until GPIOL1 (returns at once), 0x96/0x97
+ *   adaptive on/off, 0x9C/0x9D clock bytes until GPIOL1 (2 length bytes), 0x9E drive-zero.
+ * Any other opcode with bit 7 set is a bad command: the chip answers 0xFA followed by the
+ * opcode and carries on with the next byte (AN_108 "Bad Commands": "will only trigger when
+ * bit 7 of the rogue command is high").
  */
 #include "femu_internal.h"
 
@@ -28,16 +32,9 @@ enum {
   WRITE_NEGATIVE = 0x01, BIT_MODE = 0x02, LSB_FIRST = 0x08, WRITE_DATA = 0x10, READ_DATA = 0x20,
 };
 
-static bool is_data_command(uint8_t opcode) {
-  return opcode < 0x40 && (opcode & (WRITE_DATA | READ_DATA));
-}
+static bool is_data_command(uint8_t opcode) { return opcode < 0x40; }
 
-static bool is_tms_command(uint8_t opcode) {
-  switch (opcode) {
-    case 0x4A: case 0x4B: case 0x6A: case 0x6B: case 0x6E: case 0x6F: return true;
-    default: return false;
-  }
-}
+static bool is_tms_command(uint8_t opcode) { return opcode >= 0x40 && opcode < 0x80; }
 
 /* Bytes the whole command occupies, or 0 for a bad command. `available` bytes are queued;
  * the length fields are only read if present (else a lower bound is returned). */
@@ -91,14 +88,20 @@ static void run_data_command(femu_interface *iface, const uint8_t *command) {
     uint8_t in = shift_bits(mpsse, lsb ? reverse_bits(out) : out, bits, write);
     if (lsb) in = (uint8_t)(reverse_bits(in) >> (8 - bits)) ;
     /* bit-mode reads: bits enter at the LSB and shift up (MSB first) or enter at the MSB and
-       shift down (LSB first), AN_108 3.3.x notes */
+       shift down (LSB first), AN_108 bit-mode data notes */
     if (read) femu_bytes_push(&iface->to_host, lsb ? (uint8_t)(in << (8 - bits)) : in);
     return;
   }
   size_t count = (size_t)(command[1] | command[2] << 8) + 1;
+  uint8_t idle = (mpsse->low_value & 0x02) ? 0xFF : 0x00; /* MOSI level when not writing */
+  uint64_t byte_ps = 8 * femu_spi_bit_ps();
   for (size_t i = 0; i < count && femu_g.powered; i++) {
-    uint8_t out = write ? command[3 + i] : 0xFF;
-    uint8_t in = shift_bits(mpsse, lsb ? reverse_bits(out) : out, 8, write);
+    uint8_t out = write ? command[3 + i] : idle;
+    if (lsb) out = reverse_bits(out);
+    uint8_t in = femu_spi_clock_byte(mpsse, out);
+    if (mpsse->loopback) in = out; /* 0x84: TDI wired to TDO inside the chip */
+    /* time moves per byte so a streamed status read sees WIP change */
+    femu_clock_advance_ps(byte_ps);
     if (read) femu_bytes_push(&iface->to_host, lsb ? reverse_bits(in) : in);
   }
 }

@@ -3,12 +3,12 @@
  * page program and erase, and the power-cut fault that interrupts them.
  *
  * Behaviour follows the Winbond W25Q128JV datasheet:
- *  - Page Program (8.2.13): programming only clears bits (new = old AND data); the page is
+ *  - "Page Program (02h)": programming only clears bits (new = old AND data); the page is
  *    256 bytes; needs WEL; WEL is cleared when the operation completes.
- *  - Erases (8.2.15-8.2.18) set their sector/block (aligned down) to 0xFF; Chip Erase is
+ *  - "Sector Erase (20h)", "32KB/64KB Block Erase (52h/D8h)", "Chip Erase (C7h/60h)" set their sector/block (aligned down) to 0xFF; Chip Erase is
  *    not executed if any region is protected by the BP bits.
- *  - Status Register 1 (7.1): BP0..BP2 (bits 2..4) with TB (bit 5) choose the protected
- *    range; this model uses the CMP = 0, SEC = 0 rows of the protection table (7.1.x):
+ *  - "Status Registers": BP0..BP2 (bits 2..4) with TB (bit 5) choose the protected
+ *    range; this model uses the CMP = 0, SEC = 0 rows of the "Status Register Memory Protection" table:
  *    BP = 1..6 protects the upper (TB = 0) or lower (TB = 1) size >> (7 - BP) bytes, BP = 7
  *    the whole array. A program/erase touching the protected range is not executed.
  *

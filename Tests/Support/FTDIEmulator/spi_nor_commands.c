@@ -1,14 +1,15 @@
 /*
  * The SPI NOR command decoder: one transaction per CS# low period, bits in on MOSI and out
- * on MISO MSB first (SPI mode 0/3), executed where the W25Q128JV datasheet (section 8.2,
- * "Instructions") executes them:
+ * on MISO MSB first (SPI mode 0/3), executed where the W25Q128JV datasheet ("Instructions"
+ * chapter) executes them:
  *  - reads and ID/status reads stream while CS# is low;
  *  - write enable/disable, status writes, program, erase, 4-byte mode and reset act when
  *    CS# goes high, and only if CS# rises on a byte boundary after the expected number of
  *    bytes ("/CS must be driven high after the eighth bit of the last byte has been latched.
  *    If this is not done the ... instruction will not be executed").
- *  - while BUSY, only the status-register reads are accepted (8.1 "BUSY": "During this time
- *    the device will ignore further instructions except for the Read Status Register ...").
+ *  - while BUSY, only the status-register reads are accepted (status register bit
+ *    "Erase/Write In Progress (BUSY)": "During this time the device will ignore further
+ *    instructions except for the Read Status Register ..." instructions).
  *
  * Opcodes: 05/35/15 read SR1/SR2/SR3, 01 write SR1[+SR2], 31 write SR2, 06/04 WEL,
  * 9F JEDEC ID, 90 manufacturer/device ID, AB release power-down/device ID, 5A SFDP,
@@ -130,7 +131,7 @@ static uint8_t continue_command(femu_flash *flash, uint8_t byte, uint32_t index)
   if (index < header) return 0xFF;
   if (index == header) return next_data_byte(flash);
   if (opcode == 0x02 || opcode == 0x12) {
-    /* 8.2.13: more than 256 bytes wrap to the start of the page, overwriting */
+    /* "Page Program (02h)": more than 256 bytes wrap to the start of the page, overwriting */
     unsigned offset = (flash->address + flash->data_bytes) & (FEMU_PAGE_SIZE - 1);
     flash->page_buffer[offset] = byte;
     flash->page_loaded[offset] = true;
@@ -170,6 +171,21 @@ unsigned femu_flash_clock_bit(femu_flash *flash, unsigned mosi_bit) {
     flash->bit_in_byte = 0;
     flash->shift_out = byte_received(flash, flash->shift_in);
   }
+  return miso;
+}
+
+/* Eight clocks at once. On a byte boundary the MISO bits are exactly shift_out, and the
+ * new byte completes, which is what eight femu_flash_clock_bit calls would do. */
+uint8_t femu_flash_clock_byte(femu_flash *flash, uint8_t mosi_byte) {
+  if (!flash->selected || flash->bit_in_byte != 0) {
+    uint8_t miso = 0;
+    for (unsigned i = 0; i < 8; i++)
+      miso = (uint8_t)(miso << 1 | femu_flash_clock_bit(flash, (mosi_byte >> (7 - i)) & 1u));
+    return miso;
+  }
+  uint8_t miso = flash->shift_out;
+  flash->shift_in = mosi_byte;
+  flash->shift_out = byte_received(flash, mosi_byte);
   return miso;
 }
 
@@ -234,7 +250,7 @@ static void execute(femu_flash *flash) {
       if (bytes_in == 1 && !flash->four_byte_only) flash->four_byte_mode = false;
       break;
     case 0x99:
-      /* 8.2.43: Reset works only right after Enable Reset; back to power-on volatile state */
+      /* "Enable Reset (66h) and Reset Device (99h)": Reset works only right after Enable Reset; back to power-on volatile state */
       if (bytes_in == 1 && flash->reset_enabled) {
         flash->status1 &= (uint8_t)~WEL;
         flash->four_byte_mode = flash->four_byte_only;
@@ -256,6 +272,6 @@ void femu_flash_deselect(femu_flash *flash) {
     execute(flash);
     was_reset_enable = flash->opcode == 0x66 && flash->bytes_in == 1;
   }
-  /* any instruction other than 99h after 66h cancels the reset enable (8.2.43) */
+  /* any instruction other than 99h after 66h cancels the reset enable (same section) */
   flash->reset_enabled = was_reset_enable;
 }

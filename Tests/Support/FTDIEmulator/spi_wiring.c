@@ -35,6 +35,19 @@ unsigned femu_spi_clock_bit(const femu_ftdi_snapshot *mpsse, unsigned mosi_bit) 
   return femu_flash_clock_bit(&femu_g.flash, mosi);
 }
 
+uint8_t femu_spi_clock_byte(const femu_ftdi_snapshot *mpsse, uint8_t mosi_byte) {
+  bool selected = cs_level(mpsse->low_value, mpsse->low_direction) == 0;
+  if (!selected || !(mpsse->low_direction & SCK)) {
+    uint8_t miso = 0;
+    for (unsigned i = 0; i < 8; i++)
+      miso = (uint8_t)(miso << 1 | femu_spi_clock_bit(mpsse, (mosi_byte >> (7 - i)) & 1u));
+    return miso;
+  }
+  if (!(mpsse->low_direction & MOSI)) mosi_byte = 0xFF;
+  femu_g.spi_bits += 8;
+  return femu_flash_clock_byte(&femu_g.flash, mosi_byte);
+}
+
 uint8_t femu_spi_read_low_pins(const femu_ftdi_snapshot *mpsse) {
   bool selected = cs_level(mpsse->low_value, mpsse->low_direction) == 0;
   uint8_t inputs = (uint8_t)~mpsse->low_direction;

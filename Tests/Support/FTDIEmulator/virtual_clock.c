@@ -10,7 +10,7 @@
  *    Half is charged per bulk transfer, so OUT-only streams cost half as much per transfer.
  *    A control transfer (setup + data + status stages) costs a whole round trip.
  *  - SPI: each clocked bit costs one SCK period at the MPSSE clock (1.5 periods with
- *    3-phase clocking, AN_108 3.8.5 "Enable 3 Phase Data Clocking").
+ *    3-phase clocking, AN_108 "Enable 3 Phase Data Clocking").
  *  - Flash busy times: see flash_timing.c; they set a deadline, they do not advance time.
  */
 #include "femu_internal.h"
@@ -27,7 +27,7 @@ void femu_clock_control_transfer(void) {
   femu_clock_advance(femu_g.config.round_trip_ns);
 }
 
-/* AN_108 3.8.1 "Set TCK/SK Divisor": TCK = 60 MHz / ((1 + divisor) * 2) with the
+/* AN_108 "Set TCK/SK Divisor" (and "Disable Clk Divide by 5"): TCK = 60 MHz / ((1 + divisor) * 2) with the
  * divide-by-5 off (0x8A, FT2232H/FT4232H/FT232H only), 12 MHz / ((1 + divisor) * 2) with it
  * on (0x8B, the power-on default that keeps FT2232D compatibility). */
 uint32_t femu_mpsse_clock_hz(const femu_ftdi_snapshot *mpsse) {
@@ -35,13 +35,20 @@ uint32_t femu_mpsse_clock_hz(const femu_ftdi_snapshot *mpsse) {
   return base / ((1u + mpsse->clock_divisor) * 2u);
 }
 
-void femu_clock_spi_bits(uint64_t bits) {
+/* Picoseconds per SPI bit at the current clock, times 1.5 for three-phase clocking. */
+uint64_t femu_spi_bit_ps(void) {
   const femu_ftdi_snapshot *mpsse = &femu_g.interfaces[0].snapshot;
-  uint64_t hz = femu_mpsse_clock_hz(mpsse);
-  /* picoseconds per bit, times 1.5 for three-phase clocking */
-  uint64_t ps = bits * 1000000000000ull / hz;
-  if (mpsse->three_phase) ps = ps * 3 / 2;
+  uint64_t ps = 1000000000000ull / femu_mpsse_clock_hz(mpsse);
+  return mpsse->three_phase ? ps * 3 / 2 : ps;
+}
+
+/* Advances by `ps` picoseconds, carrying the sub-nanosecond remainder. */
+void femu_clock_advance_ps(uint64_t ps) {
   ps += femu_g.spi_leftover_ps;
   femu_clock_advance(ps / 1000);
   femu_g.spi_leftover_ps = ps % 1000;
+}
+
+void femu_clock_spi_bits(uint64_t bits) {
+  femu_clock_advance_ps(bits * femu_spi_bit_ps());
 }

@@ -14,7 +14,25 @@
  *
  * One global emulator, guarded by a mutex; tests are expected to run serially.
  * All functions are safe to call at any time; pointers returned by femu_flash_data()
- * stay valid until the next femu_reset().
+ * stay valid until the next femu_reset(). A libusb call made before any femu_reset()
+ * creates the default emulator.
+ *
+ * libusb functions provided (the 28 libftdi1 1.5 imports plus a few neighbours):
+ *   init, exit, error_name, strerror, get_device_list, free_device_list, ref_device,
+ *   unref_device, get_device_descriptor, get_config_descriptor, free_config_descriptor,
+ *   get_bus_number, get_device_address, get_port_numbers, get_device_speed,
+ *   get_max_packet_size, open, close, get_device, get_configuration, set_configuration,
+ *   claim_interface, release_interface, detach_kernel_driver,
+ *   set_auto_detach_kernel_driver, get_string_descriptor_ascii, control_transfer,
+ *   bulk_transfer, alloc_transfer, free_transfer, submit_transfer, cancel_transfer,
+ *   handle_events, handle_events_completed, handle_events_timeout,
+ *   handle_events_timeout_completed.
+ * Any other libusb function still goes to the real libusb and must not be given the
+ * emulator's objects.
+ *
+ * Host-side calls (init/exit, device lists, descriptors, transfer alloc/free) keep working
+ * while the emulated cable is unpowered; everything that talks to the device fails with
+ * LIBUSB_ERROR_NO_DEVICE.
  */
 #ifndef FTDI_EMULATOR_H
 #define FTDI_EMULATOR_H
@@ -72,8 +90,9 @@ typedef struct femu_config {
   /* Cable wiring and cost model. */
   unsigned chip_select_pin;   /* ADBUS pin of CS#, 3 (flashrom) or 4 (iceprog); default 3 */
   uint64_t round_trip_ns;     /* cost of one bulk OUT + bulk IN exchange; default 125000
-                                 (one USB 2.0 microframe each way is 125 us; half is
-                                 charged per OUT transfer, half per IN transfer) */
+                                 (one USB 2.0 high-speed microframe is 125 us); half is
+                                 charged per bulk OUT transfer, half per bulk IN transfer,
+                                 a whole one per control transfer */
 } femu_config;
 
 /* Fills *config with the defaults above. */
@@ -140,7 +159,8 @@ void femu_clear_faults(void);
 /* ---- Observation. ---- */
 
 typedef struct femu_counter_values {
-  uint64_t control_transfers;   /* libusb_control_transfer calls that reached the device */
+  uint64_t control_transfers;   /* control requests that reached the device: vendor requests,
+                                   string descriptor reads (2 each), SET_CONFIGURATION */
   uint64_t bulk_out_transfers;  /* bulk OUT transfers (sync and async) */
   uint64_t bulk_in_transfers;   /* bulk IN transfers (sync and async), including empty polls */
   uint64_t round_trips;         /* bulk OUT followed by the bulk IN that reads its reply */
@@ -160,7 +180,7 @@ uint64_t femu_opcode_count(uint8_t opcode);
 /* Absolute virtual time since femu_reset(), nanoseconds. */
 uint64_t femu_virtual_time_ns(void);
 /* Current SPI clock from the MPSSE divisor: 60 MHz / ((1 + div) * 2), or 12 MHz base with
- * divide-by-5 on (AN_108 3.8.1/3.8.2, FT2232H datasheet). */
+ * divide-by-5 on (AN_108 "Set TCK/SK Divisor", "Disable Clk Divide by 5"). */
 uint32_t femu_spi_clock_hz(void);
 
 typedef struct femu_flash_snapshot {

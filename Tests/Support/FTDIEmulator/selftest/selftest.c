@@ -14,6 +14,8 @@
 #include "spi_over_libftdi.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +125,29 @@ static void check_enumeration_and_identity(void) {
   CHECK(ftdi->max_packet_size == 512, "max packet size %u", ftdi->max_packet_size);
   femu_ftdi_snapshot port_a = femu_ftdi_state(0);
   CHECK(port_a.claimed && port_a.resets >= 1, "port A claimed and reset by open");
+  unsigned char latency = 0, pins = 0;
+  unsigned short modem = 0;
+  CHECK(ftdi_set_latency_timer(ftdi, 2) == 0 && ftdi_get_latency_timer(ftdi, &latency) == 0 && latency == 2,
+        "latency timer round trip (%u)", latency);
+  CHECK(ftdi_poll_modem_status(ftdi, &modem) == 0 && modem == 0x6032, "modem status %04X", modem);
+  CHECK(ftdi_set_event_char(ftdi, 0x7E, 1) == 0 && femu_ftdi_state(0).event_char == 0x017E, "event char recorded");
+  CHECK(ftdi_setflowctrl(ftdi, SIO_RTS_CTS_HS) == 0 && femu_ftdi_state(0).flow_control == SIO_RTS_CTS_HS,
+        "flow control recorded");
+  CHECK(ftdi_set_bitmode(ftdi, 0x0B, BITMODE_MPSSE) == 0 && femu_ftdi_state(0).bitmode == BITMODE_MPSSE &&
+        femu_ftdi_state(0).bitmode_mask == 0x0B, "bitmode recorded");
+  CHECK(ftdi_read_pins(ftdi, &pins) == 0 && pins == 0xFF, "undriven pins read high (%02X)", pins);
+  ftdi_usb_close(ftdi);
+  /* open the second cable by its bus/address node: libftdi matches libusb_get_bus_number
+     and libusb_get_device_address */
+  rc = ftdi_usb_open_string(ftdi, "d:1/5");
+  CHECK(rc == 0, "open by d:bus/address: %d %s", rc, ftdi_get_error_string(ftdi));
+  struct ftdi_context *other = ftdi_new();
+  rc = ftdi_usb_open_string(other, "d:1/5");
+  CHECK(rc == -5, "a second claim of the same port is refused (BUSY): %d", rc);
+  ftdi_free(other);
+  ftdi_usb_close(ftdi);
+  rc = ftdi_usb_open_string(ftdi, "s:0x0403:0x6010:STRATA01-1");
+  CHECK(rc == 0, "open by s:vid:pid:serial: %d %s", rc, ftdi_get_error_string(ftdi));
   ftdi_usb_close(ftdi);
   ftdi_free(ftdi);
 }
@@ -348,6 +373,130 @@ static void check_absent_and_denied(void) {
   CHECK(spi_open(&link, 3) == -3, "no device attached");
 }
 
+
+static void check_commands_split_across_transfers(void) {
+  femu_reset(NULL);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open for chunked writes");
+  /* libftdi1 cuts writes into writebuffer_chunksize pieces: 7-byte bulk OUTs split every
+     MPSSE command header and payload across transfers */
+  ftdi_write_data_set_chunksize(link.ftdi, 7);
+  uint8_t page[256], back[256];
+  fill_pattern(page, sizeof page, 11);
+  femu_clear_counters();
+  CHECK(program(&link, 0x02, 0x2000, 3, page, 256) > 0, "program through 7-byte transfers");
+  CHECK(femu_counters().bulk_out_transfers > 40, "writes really were split (%llu OUTs)",
+        (unsigned long long)femu_counters().bulk_out_transfers);
+  CHECK(read_flash(&link, 0x03, 0x2000, 3, 0, back, 256) == 0 && !memcmp(page, back, 256), "read back");
+  /* a small read buffer: libftdi reads 64-byte transfers, each with its own status bytes */
+  ftdi_read_data_set_chunksize(link.ftdi, 64);
+  CHECK(read_flash(&link, 0x03, 0x2000, 3, 0, back, 256) == 0 && !memcmp(page, back, 256), "read back, 64-byte IN");
+  spi_close(&link);
+}
+
+static void check_ids_reset_and_modes(void) {
+  femu_config config;
+  femu_config_init(&config);
+  config.flash_size = 64u * 1024 * 1024;
+  config.jedec_id[2] = 0x1A;
+  config.sfdp_enabled = false;
+  femu_reset(&config);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open 64 MiB");
+  uint8_t legacy[4] = {0x90, 0, 0, 0}, ids[2] = {0};
+  spi_transfer(&link, legacy, 4, ids, 2);
+  CHECK(ids[0] == 0xEF && ids[1] == 0x19, "0x90 manufacturer/device %02X %02X", ids[0], ids[1]);
+  uint8_t sfdp[4];
+  read_flash(&link, 0x5A, 0, 3, 1, sfdp, 4);
+  CHECK(sfdp[0] == 0xFF && sfdp[3] == 0xFF, "SFDP disabled reads FF");
+  uint8_t enter = 0xB7, exit4 = 0xE9, enable_reset = 0x66, reset = 0x99, wren = 0x06;
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "B7 enters 4-byte mode");
+  uint8_t page[16] = {0x12, 0x34};
+  program(&link, 0x02, 0x03FFFF00, 4, page, 2);
+  CHECK(femu_flash_data()[0x03FFFF00] == 0x12 && femu_flash_data()[0x03FFFF01] == 0x34, "0x02 with 4 address bytes");
+  spi_transfer(&link, &exit4, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode, "E9 exits 4-byte mode");
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "99 without 66 does nothing");
+  spi_transfer(&link, &enable_reset, 1, NULL, 0);
+  spi_transfer(&link, &wren, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(femu_flash_state().four_byte_mode, "another command between 66 and 99 cancels the reset");
+  spi_transfer(&link, &enable_reset, 1, NULL, 0);
+  spi_transfer(&link, &reset, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode && !(femu_status_register() & 0x02), "66 99 resets mode and WEL");
+  /* bottom protection: TB = 1, BP = 2 -> lower size/32 */
+  femu_set_status_register(0x20 | 0x08);
+  uint32_t start, end;
+  femu_protected_range(&start, &end);
+  CHECK(start == 0 && end == femu_flash_size() / 32, "TB+BP1 protects the bottom 1/32: %08X..%08X", start, end);
+  femu_flash_data()[0] = 0;
+  erase(&link, 0x20, 0, 3);
+  CHECK(femu_flash_data()[0] == 0, "bottom-protected erase refused");
+  /* CS raised mid-byte: the program is not executed (W25Q128JV 8.2.13) */
+  femu_set_status_register(0);
+  const uint8_t partial[] = {
+    0x80, 0x00, 0x0B, 0x11, 0x04, 0x00, 0x02, 0x00, 0x10, 0x00, 0x00,  /* 02 001000 00 */
+    0x13, 0x02, 0x00,                                                  /* 3 more bits */
+    0x80, 0x08, 0x0B};
+  write_enable(&link);
+  mpsse_write(&link, partial, sizeof partial);
+  CHECK(femu_flash_data()[0x1000] == 0xFF, "program with a trailing partial byte not executed");
+  spi_close(&link);
+
+  femu_config three;
+  femu_config_init(&three);
+  three.address_mode = FEMU_ADDRESS_3_ONLY;
+  femu_reset(&three);
+  CHECK(spi_open(&link, 3) == 0, "open 3-byte-only");
+  spi_transfer(&link, &enter, 1, NULL, 0);
+  CHECK(!femu_flash_state().four_byte_mode, "3-byte-only part ignores B7");
+  spi_close(&link);
+  three.flash_size = 32u * 1024 * 1024;
+  CHECK(femu_reset(&three) == -1, "3-byte-only above 16 MiB is rejected");
+  three.flash_size = 3u * 1024 * 1024;
+  CHECK(femu_reset(&three) == -1, "non-power-of-two size is rejected");
+}
+
+/* The emulator is inspected from another thread while libftdi drives it: every femu_*
+ * call takes the emulator's mutex (run under -fsanitize=thread to see it hold). */
+static atomic_int observer_running;
+static void *observe(void *unused) {
+  (void)unused;
+  uint64_t last = 0;
+  while (observer_running) {
+    femu_counter_values c = femu_counters();
+    femu_flash_snapshot f = femu_flash_state();
+    (void)f;
+    if (c.spi_bytes < last) { failures++; printf("FAIL: counters went backwards\n"); }
+    last = c.spi_bytes;
+    (void)femu_status_register();
+    (void)femu_ftdi_state(0);
+  }
+  return NULL;
+}
+
+static void check_observed_from_another_thread(void) {
+  femu_reset(NULL);
+  spi_link link = {0};
+  CHECK(spi_open(&link, 3) == 0, "open for the threaded check");
+  pthread_t observer;
+  observer_running = 1;
+  pthread_create(&observer, NULL, observe, NULL);
+  uint8_t page[256], back[256];
+  for (unsigned i = 0; i < 32; i++) {
+    fill_pattern(page, sizeof page, i);
+    program(&link, 0x02, i * 256, 3, page, 256);
+    read_flash(&link, 0x03, i * 256, 3, 0, back, 256);
+    CHECK(!memcmp(page, back, 256), "page %u read back while observed", i);
+  }
+  observer_running = 0;
+  pthread_join(observer, NULL);
+  spi_close(&link);
+}
+
 int main(void) {
   check_interposition();
   check_enumeration_and_identity();
@@ -369,10 +518,13 @@ int main(void) {
   check_four_byte_addressing(false);
   check_four_byte_addressing(true);
   check_power_cut();
+  check_commands_split_across_transfers();
+  check_ids_reset_and_modes();
   check_absent_and_denied();
+  check_observed_from_another_thread();
 
   femu_counter_values c = femu_counters();
-  printf("last counters: control %llu, bulk out %llu, bulk in %llu, round trips %llu, spi bytes %llu\n",
+  printf("counters of the threaded check: control %llu, bulk out %llu, bulk in %llu, round trips %llu, spi bytes %llu\n",
          (unsigned long long)c.control_transfers, (unsigned long long)c.bulk_out_transfers,
          (unsigned long long)c.bulk_in_transfers, (unsigned long long)c.round_trips,
          (unsigned long long)c.spi_bytes);
