@@ -35,6 +35,7 @@ let package = Package(
     .executableTarget(
       name: "strata",
       dependencies: ["Flash", "Board", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     // Benchmark, not a test: scripts/bench/flash.
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
