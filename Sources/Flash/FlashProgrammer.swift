@@ -259,9 +259,17 @@ func compareUnit(_ desired: [UInt8], _ current: [UInt8], _ r: Range<Int>) -> (Bo
   desired.withUnsafeBufferPointer { d in
     current.withUnsafeBufferPointer { c in
       if memcmp(d.baseAddress! + r.lowerBound, c.baseAddress! + r.lowerBound, r.count) == 0 { return (false, false) }
-      var i = r.lowerBound
-      while i < r.upperBound {
-        if d[i] & ~c[i] != 0 { return (true, true) }
+      let dp = UnsafeRawPointer(d.baseAddress! + r.lowerBound)
+      let cp = UnsafeRawPointer(c.baseAddress! + r.lowerBound)
+      var i = 0
+      while i + 8 <= r.count {
+        let dw = dp.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let cw = cp.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        if dw & ~cw != 0 { return (true, true) }
+        i += 8
+      }
+      while i < r.count {
+        if dp.load(fromByteOffset: i, as: UInt8.self) & ~cp.load(fromByteOffset: i, as: UInt8.self) != 0 { return (true, true) }
         i += 1
       }
       return (true, false)
