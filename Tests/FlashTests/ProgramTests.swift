@@ -187,3 +187,23 @@ final class ProtectionDecodingTests: XCTestCase {
     }
   }
 }
+
+final class DeviceLostTests: XCTestCase {
+  func testPowerCutDuringAWriteIsReportedAsALostDevice() throws {
+    Emulator().reset()
+    let s = try openSession()
+    Emulator.load([0x00], at: 0x3000)  // non-blank: needs an erase
+    femu_fault_power_cut_after(1)
+    XCTAssertThrowsError(try s.programmer.write(testBytes(8192), at: 0x2000)) { e in
+      guard case .deviceLost = e as? FlashError else { return XCTFail("\(e)") }
+      XCTAssertTrue("\(e)".contains("the FTDI device disappeared"), "\(e)")
+      XCTAssertTrue("\(e)".contains("rerun the same command"), "\(e)")
+    }
+    femu_power_restore()
+    // A new session after power returns finishes the job.
+    let again = try openSession()
+    defer { again.close() }
+    try again.programmer.write(testBytes(8192), at: 0x2000)
+    XCTAssertTrue(Emulator.bytes(0x2000..<0x4000) == testBytes(8192))
+  }
+}
