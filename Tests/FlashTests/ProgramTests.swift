@@ -47,6 +47,13 @@ final class ProgramTests: XCTestCase {
     XCTAssertEqual(st.pagesProgrammed, 4096)
     XCTAssertEqual(c.program_operations, 4096)
     XCTAssertEqual(st.erases, [65536: 16])  // least-time plan: sixteen 64 KiB erases
+    // WREN before every program and erase; page programs (0x02) and 64 KiB erases (0xD8);
+    // reads are fast reads (0x0B), 64 KiB per transaction.
+    XCTAssertEqual(femu_opcode_count(0x06), 4096 + 16)
+    XCTAssertEqual(femu_opcode_count(0x02), 4096)
+    XCTAssertEqual(femu_opcode_count(0xD8), 16)
+    XCTAssertEqual(femu_opcode_count(0x03), 0)
+    XCTAssertEqual(femu_opcode_count(0x0B), 32)  // read-compare + verify
     let perPage = Double(c.round_trips) / 4096
     // Documented bound (BENCHMARKS.md): reads, erases, programs and verify together stay
     // at or under 1/8 of a round trip per 256-byte page (16 pages share one transfer).
