@@ -79,18 +79,28 @@ public struct EraseType: Sendable, Equatable {
 ///   32 KiB erase; WREN is required before EN4B.
 /// - ISSI IS25LP032D/IS25LP064A/IS25LP128F/IS25LP256D: 9D 60 16..19.
 /// - Spansion/Infineon S25FL116K/S25FL132K/S25FL164K: 01 40 15..17; S25FL064L/S25FL128L/S25FL256L: 01 60 17..19.
-/// Timings of the non-Winbond families are the datasheet orders of magnitude (typ/max), used
-/// only to pick erase types and to bound status polling; the flasher never relies on them
-/// being exact (it polls WIP).
+/// Timings of the non-Winbond families: the typical values are datasheet orders of magnitude
+/// (not re-checked against each datasheet revision) and only steer the erase plan and the
+/// in-cable waits; their maxima are deliberately generous (4 KiB 800 ms, 32 KiB 2 s, 64 KiB
+/// 3 s, page 5 ms: at or above the largest maxima of these families) because they bound the
+/// status polling and a too-short bound would fail a healthy chip. The flasher always polls
+/// WIP, so it never relies on a typical value being exact.
 public enum FlashParts {
   static let winbondPP = OperationTime.ms(0.4, 3)
   static let winbondErase: [EraseType] = [.sector4K(.ms(45, 400)), .block32K(.ms(120, 1600)), .block64K(.ms(150, 2000))]
-  static let macronixErase: [EraseType] = [.sector4K(.ms(30, 120)), .block32K(.ms(150, 650)), .block64K(.ms(280, 650))]
-  static let n25qErase: [EraseType] = [.sector4K(.ms(250, 800)), .block64K(.ms(700, 3000))]
-  static let mt25qErase: [EraseType] = [.sector4K(.ms(50, 400)), .block32K(.ms(100, 1000)), .block64K(.ms(150, 1000))]
-  static let issiErase: [EraseType] = [.sector4K(.ms(70, 300)), .block32K(.ms(100, 500)), .block64K(.ms(150, 1000))]
-  static let spansionKErase: [EraseType] = [.sector4K(.ms(60, 450)), .block32K(.ms(120, 1200)), .block64K(.ms(150, 2000))]
-  static let spansionLErase: [EraseType] = [.sector4K(.ms(50, 400)), .block32K(.ms(150, 1000)), .block64K(.ms(300, 1200))]
+  static func approximate(_ k4: Double, _ k32: Double?, _ k64: Double) -> [EraseType] {
+    var types: [EraseType] = [.sector4K(.ms(k4, 800))]
+    if let k32 { types.append(.block32K(.ms(k32, 2000))) }
+    types.append(.block64K(.ms(k64, 3000)))
+    return types
+  }
+  static func approximatePP(_ typ: Double) -> OperationTime { .ms(typ, 5) }
+  static let macronixErase = approximate(30, 150, 280)
+  static let n25qErase = approximate(250, nil, 700)  // no 32 KiB erase on N25Q
+  static let mt25qErase = approximate(50, 100, 150)
+  static let issiErase = approximate(70, 100, 150)
+  static let spansionKErase = approximate(60, 120, 150)
+  static let spansionLErase = approximate(50, 150, 300)
 
   public static let all: [FlashPart] = [
     FlashPart(name: "Winbond W25Q16JV", jedecID: 0xEF4015, size: 2 << 20, eraseTypes: winbondErase, pageProgram: winbondPP),
@@ -98,25 +108,25 @@ public enum FlashParts {
     FlashPart(name: "Winbond W25Q64JV", jedecID: 0xEF4017, size: 8 << 20, eraseTypes: winbondErase, pageProgram: winbondPP),
     FlashPart(name: "Winbond W25Q128JV", jedecID: 0xEF4018, size: 16 << 20, eraseTypes: winbondErase, pageProgram: winbondPP),
     FlashPart(name: "Winbond W25Q256JV", jedecID: 0xEF4019, size: 32 << 20, eraseTypes: winbondErase, pageProgram: winbondPP),
-    FlashPart(name: "Macronix MX25L3233F", jedecID: 0xC22016, size: 4 << 20, eraseTypes: macronixErase, pageProgram: .ms(0.5, 3)),
-    FlashPart(name: "Macronix MX25L6433F", jedecID: 0xC22017, size: 8 << 20, eraseTypes: macronixErase, pageProgram: .ms(0.5, 3)),
-    FlashPart(name: "Macronix MX25L12835F", jedecID: 0xC22018, size: 16 << 20, eraseTypes: macronixErase, pageProgram: .ms(0.5, 3)),
-    FlashPart(name: "Macronix MX25L25645G", jedecID: 0xC22019, size: 32 << 20, eraseTypes: macronixErase, pageProgram: .ms(0.5, 3)),
-    FlashPart(name: "Micron N25Q032A", jedecID: 0x20BA16, size: 4 << 20, eraseTypes: n25qErase, pageProgram: .ms(0.5, 5)),
-    FlashPart(name: "Micron N25Q064A", jedecID: 0x20BA17, size: 8 << 20, eraseTypes: n25qErase, pageProgram: .ms(0.5, 5)),
-    FlashPart(name: "Micron N25Q128A", jedecID: 0x20BA18, size: 16 << 20, eraseTypes: n25qErase, pageProgram: .ms(0.5, 5)),
-    FlashPart(name: "Micron MT25QL256ABA", jedecID: 0x20BA19, size: 32 << 20, eraseTypes: mt25qErase, pageProgram: .ms(0.12, 1.8),
+    FlashPart(name: "Macronix MX25L3233F", jedecID: 0xC22016, size: 4 << 20, eraseTypes: macronixErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Macronix MX25L6433F", jedecID: 0xC22017, size: 8 << 20, eraseTypes: macronixErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Macronix MX25L12835F", jedecID: 0xC22018, size: 16 << 20, eraseTypes: macronixErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Macronix MX25L25645G", jedecID: 0xC22019, size: 32 << 20, eraseTypes: macronixErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Micron N25Q032A", jedecID: 0x20BA16, size: 4 << 20, eraseTypes: n25qErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Micron N25Q064A", jedecID: 0x20BA17, size: 8 << 20, eraseTypes: n25qErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Micron N25Q128A", jedecID: 0x20BA18, size: 16 << 20, eraseTypes: n25qErase, pageProgram: approximatePP(0.5)),
+    FlashPart(name: "Micron MT25QL256ABA", jedecID: 0x20BA19, size: 32 << 20, eraseTypes: mt25qErase, pageProgram: approximatePP(0.12),
               addressing: .enter4ByteMode(writeEnableFirst: true)),
-    FlashPart(name: "ISSI IS25LP032D", jedecID: 0x9D6016, size: 4 << 20, eraseTypes: issiErase, pageProgram: .ms(0.2, 0.8)),
-    FlashPart(name: "ISSI IS25LP064A", jedecID: 0x9D6017, size: 8 << 20, eraseTypes: issiErase, pageProgram: .ms(0.2, 0.8)),
-    FlashPart(name: "ISSI IS25LP128F", jedecID: 0x9D6018, size: 16 << 20, eraseTypes: issiErase, pageProgram: .ms(0.2, 0.8)),
-    FlashPart(name: "ISSI IS25LP256D", jedecID: 0x9D6019, size: 32 << 20, eraseTypes: issiErase, pageProgram: .ms(0.2, 0.8)),
-    FlashPart(name: "Spansion S25FL116K", jedecID: 0x014015, size: 2 << 20, eraseTypes: spansionKErase, pageProgram: .ms(0.7, 3)),
-    FlashPart(name: "Spansion S25FL132K", jedecID: 0x014016, size: 4 << 20, eraseTypes: spansionKErase, pageProgram: .ms(0.7, 3)),
-    FlashPart(name: "Spansion S25FL164K", jedecID: 0x014017, size: 8 << 20, eraseTypes: spansionKErase, pageProgram: .ms(0.7, 3)),
-    FlashPart(name: "Infineon S25FL064L", jedecID: 0x016017, size: 8 << 20, eraseTypes: spansionLErase, pageProgram: .ms(0.45, 1.35)),
-    FlashPart(name: "Infineon S25FL128L", jedecID: 0x016018, size: 16 << 20, eraseTypes: spansionLErase, pageProgram: .ms(0.45, 1.35)),
-    FlashPart(name: "Infineon S25FL256L", jedecID: 0x016019, size: 32 << 20, eraseTypes: spansionLErase, pageProgram: .ms(0.45, 1.35)),
+    FlashPart(name: "ISSI IS25LP032D", jedecID: 0x9D6016, size: 4 << 20, eraseTypes: issiErase, pageProgram: approximatePP(0.2)),
+    FlashPart(name: "ISSI IS25LP064A", jedecID: 0x9D6017, size: 8 << 20, eraseTypes: issiErase, pageProgram: approximatePP(0.2)),
+    FlashPart(name: "ISSI IS25LP128F", jedecID: 0x9D6018, size: 16 << 20, eraseTypes: issiErase, pageProgram: approximatePP(0.2)),
+    FlashPart(name: "ISSI IS25LP256D", jedecID: 0x9D6019, size: 32 << 20, eraseTypes: issiErase, pageProgram: approximatePP(0.2)),
+    FlashPart(name: "Spansion S25FL116K", jedecID: 0x014015, size: 2 << 20, eraseTypes: spansionKErase, pageProgram: approximatePP(0.7)),
+    FlashPart(name: "Spansion S25FL132K", jedecID: 0x014016, size: 4 << 20, eraseTypes: spansionKErase, pageProgram: approximatePP(0.7)),
+    FlashPart(name: "Spansion S25FL164K", jedecID: 0x014017, size: 8 << 20, eraseTypes: spansionKErase, pageProgram: approximatePP(0.7)),
+    FlashPart(name: "Infineon S25FL064L", jedecID: 0x016017, size: 8 << 20, eraseTypes: spansionLErase, pageProgram: approximatePP(0.45)),
+    FlashPart(name: "Infineon S25FL128L", jedecID: 0x016018, size: 16 << 20, eraseTypes: spansionLErase, pageProgram: approximatePP(0.45)),
+    FlashPart(name: "Infineon S25FL256L", jedecID: 0x016019, size: 32 << 20, eraseTypes: spansionLErase, pageProgram: approximatePP(0.45)),
   ]
 
   public static func lookup(jedecID: UInt32) -> FlashPart? {
