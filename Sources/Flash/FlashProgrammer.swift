@@ -8,8 +8,8 @@ import Darwin
 public struct FlashProgress: Sendable, Equatable {
   public enum Phase: String, Sendable {
     case reading = "read"
-    case erasing = "erase"
-    case programming = "program"
+    /// Erasing and programming, in address order (bytes of erase units done).
+    case writing = "write"
     case verifying = "verify"
   }
   public var phase: Phase
@@ -150,7 +150,7 @@ public final class FlashProgrammer {
     while i < n {
       if let k = erasedBy[i] {
         let op = plan[k]
-        progress?(FlashProgress(phase: .erasing, done: doneWork, total: totalWork))
+        progress?(FlashProgress(phase: .writing, done: doneWork, total: totalWork))
         try flash.erase(op.type, at: op.address)
         stats.erases[op.type.size, default: 0] += 1
         let count = op.type.size / unit
@@ -160,10 +160,10 @@ public final class FlashProgrammer {
             pages.append(PageWrite(address: base + r.lowerBound, data: Array(desired[r])))
           }
         }
-        progress?(FlashProgress(phase: .programming, done: doneWork, total: totalWork))
         try flash.program(pages)
         stats.pagesProgrammed += pages.count
         doneWork += op.type.size
+        progress?(FlashProgress(phase: .writing, done: doneWork, total: totalWork))
         i += count
       } else {
         if work[i] == .programOnly {
@@ -174,10 +174,10 @@ public final class FlashProgrammer {
             if !bytesEqual(desired, current, r) { pages.append(PageWrite(address: base + a, data: Array(desired[r]))) }
             a += p.pageSize
           }
-          progress?(FlashProgress(phase: .programming, done: doneWork, total: totalWork))
           try flash.program(pages)
           stats.pagesProgrammed += pages.count
           doneWork += unit
+          progress?(FlashProgress(phase: .writing, done: doneWork, total: totalWork))
         }
         i += 1
       }
@@ -226,6 +226,7 @@ public final class FlashProgrammer {
         if !same { bad.append(u) }
       }
       done += count
+      progress?(FlashProgress(phase: .verifying, done: done, total: total))
       k = end + 1
     }
     return bad
