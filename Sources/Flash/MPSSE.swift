@@ -78,6 +78,17 @@ public struct MPSSECommands: Sendable, Equatable {
     }
   }
 
+  /// Data bytes out (0x11) from an array: the common case, without generic slicing.
+  public mutating func write(_ data: [UInt8]) {
+    var start = 0
+    while start < data.count {
+      let n = min(data.count - start, Self.maxDataLength)
+      bytes += Self.dataHeader(Opcode.bytesOutFalling, count: n)
+      bytes.append(contentsOf: data[start..<(start + n)])
+      start += n
+    }
+  }
+
   /// Data bytes in (0x20), `count` replies.
   public mutating func read(count: Int) {
     var remaining = count
