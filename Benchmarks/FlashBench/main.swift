@@ -4,7 +4,14 @@
 import FTDIEmulator
 import Flash
 
-let clockHz = 30_000_000
+import Foundation
+
+// `--clock HZ` (default 30 MHz, the FT2232H maximum; boards/devkit.yaml uses 15 MHz).
+var clockHz = 30_000_000
+if let i = CommandLine.arguments.firstIndex(of: "--clock"), i + 1 < CommandLine.arguments.count,
+   let hz = Int(CommandLine.arguments[i + 1]) {
+  clockHz = hz
+}
 let imageSize = 1 << 20
 let offset = 0x100000
 let pageSize = 256
