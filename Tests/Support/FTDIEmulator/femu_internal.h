@@ -138,7 +138,6 @@ void femu_ftdi_power_on(void);
 /* ---- MPSSE engine (mpsse_engine.c) ---- */
 /* Runs the complete commands in `iface->pending_command`; stops early when power is cut. */
 void femu_mpsse_run(unsigned interface_index);
-void femu_mpsse_reset(femu_interface *iface);
 
 /* ---- SPI wiring between ADBUS and the flash (spi_wiring.c) ---- */
 /* Called whenever ADBUS value/direction change: detects CS edges. */

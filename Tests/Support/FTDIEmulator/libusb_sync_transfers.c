@@ -39,7 +39,7 @@ int LIBUSB_CALL libusb_control_transfer(libusb_device_handle *dev_handle, uint8_
     femu_clock_control_transfer();
     if ((request_type & 0x60) == LIBUSB_REQUEST_TYPE_VENDOR) {
       result = femu_ftdi_control(request_type, bRequest, wValue, wIndex, data, wLength);
-    } else if (request_type == (LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_STANDARD) &&
+    } else if (request_type == ((unsigned)LIBUSB_ENDPOINT_IN | (unsigned)LIBUSB_REQUEST_TYPE_STANDARD) &&
                bRequest == LIBUSB_REQUEST_GET_DESCRIPTOR) {
       result = femu_usb_get_descriptor(dev_handle->device->index, wValue, wIndex, data, wLength);
     } else {

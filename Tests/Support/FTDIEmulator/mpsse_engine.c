@@ -173,7 +173,3 @@ void femu_mpsse_run(unsigned interface_index) {
   }
   if (!femu_g.powered) femu_bytes_clear(queue);
 }
-
-void femu_mpsse_reset(femu_interface *iface) {
-  femu_bytes_clear(&iface->pending_command);
-}
