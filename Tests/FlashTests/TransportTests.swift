@@ -47,6 +47,17 @@ final class TransportTests: XCTestCase {
     }
   }
 
+  func testSelectByBusAndAddress() throws {
+    Emulator(devices: 2).reset()
+    let list = try FTDITransport.listDevices(vendorID: 0x0403, productID: 0x6010)
+    let second = try XCTUnwrap(list.last)
+    let s = try openSession(FlashTarget(cable: FTDICableConfig(bus: second.bus, address: second.address)))
+    s.close()
+    XCTAssertThrowsError(try openSession(FlashTarget(cable: FTDICableConfig(bus: second.bus, address: 99)))) { e in
+      XCTAssertTrue("\(e)".contains("on bus \(second.bus) at address 99"), "\(e)")
+    }
+  }
+
   func testNoDeviceNamesTheIdsSearched() {
     Emulator().reset()
     femu_fault_device_absent(true)
