@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "Flash", targets: ["Flash"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,22 +26,42 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
     .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
+    .systemLibrary(
+      name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
+      providers: [.apt(["libftdi1-dev"])]),
+    .target(name: "Flash", dependencies: ["CLibFTDI"]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores",
+        "HDL", "Toolchain", "Board", "Cores", "Flash",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"],
+      // The model shifts every SPI bit; optimised even in debug builds so multi-MiB
+      // tests stay quick.
+      cSettings: [.unsafeFlags(["-O2"])]
+    ),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
-    .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
-    // The elaboration benchmark's Strata side, run by scripts/bench/elaborate (not a test).
+    .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
+    .testTarget(name: "StrataTests", dependencies: ["strata"]),
+
+    // Benchmarks, not tests: scripts/bench/elaborate and scripts/bench/flash.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
+    .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
   ],
   swiftLanguageModes: [.v5]
 )

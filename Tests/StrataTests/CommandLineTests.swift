@@ -100,7 +100,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testEveryCommandExplainsItselfWithAnExample() throws {
-    for command in ["generate", "lint", "regs", "boards"] {
+    for command in ["generate", "lint", "regs", "flash", "boards"] {
       let help = try strata([command, "--help"])
       XCTAssertEqual(help.status, 0)
       XCTAssertTrue(help.output.contains("Examples:"), "\(command) --help:\n\(help.output)")
