@@ -9,6 +9,8 @@ let package = Package(
   products: [
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,8 +24,16 @@ let package = Package(
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
 
+    // The C header of the design-independent ABI every Verilated model's shim implements.
+    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
+    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
+    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
+    // XCTest glue: per-test seeds, waveforms kept for failing tests.
+    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
+
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
   ],
   swiftLanguageModes: [.v5]
