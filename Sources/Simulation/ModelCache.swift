@@ -21,13 +21,7 @@ public struct ModelCache: Sendable {
   public static var `default`: ModelCache {
     let environment = ProcessInfo.processInfo.environment
     if let path = environment["STRATA_CACHE"], !path.isEmpty { return ModelCache(directory: URL(fileURLWithPath: path)) }
-    var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    while folder.path != "/" {
-      if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-        return ModelCache(directory: folder.appendingPathComponent(".build/strata-cache"))
-      }
-      folder.deleteLastPathComponent()
-    }
+    if let root = PackageRoot.find() { return ModelCache(directory: root.appendingPathComponent(".build/strata-cache")) }
     return ModelCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("strata-cache"))
   }
 

@@ -20,6 +20,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
   case traceFailed(path: String)
   /// The cache folder could not be used.
   case cacheUnusable(path: String, reason: String)
+  /// A bus transaction was not answered in time.
+  case noResponse(transaction: String, cycles: Int, cycle: Int)
 
   public var description: String {
     switch self {
@@ -44,6 +46,9 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
       return "cannot write the waveform \(path): check that its folder is writable"
     case .cacheUnusable(let path, let reason):
       return "cannot use the model cache \(path): \(reason); set STRATA_CACHE to a writable folder"
+    case .noResponse(let transaction, let cycles, let cycle):
+      return "\(transaction) got no ready within \(cycles) cycles (gave up at cycle \(cycle)); "
+        + "check that the block answers every access, or raise `timeout`"
     }
   }
 }
