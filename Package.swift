@@ -7,8 +7,10 @@ let package = Package(
   name: "Strata",
   platforms: [.macOS(.v13)],
   products: [
+    .executable(name: "strata", targets: ["strata"]),
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
+    .library(name: "Cores", targets: ["Cores"]),
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
   ],
@@ -23,6 +25,15 @@ let package = Package(
     .target(name: "Toolchain", dependencies: ["HDL"]),
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
+    // Hardware written in the DSL: stream cores, register blocks, the board top.
+    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // The command line.
+    .executableTarget(
+      name: "strata",
+      dependencies: [
+        "HDL", "Toolchain", "Board", "Cores",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
 
     // The C header of the design-independent ABI every Verilated model's shim implements.
     .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
@@ -33,8 +44,10 @@ let package = Package(
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
+    .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,89 @@
+import Board
+import HDL
+
+/// The management address space of a node as seen on its `mgmt` port: byte offsets from the
+/// board's `management.mmio_base`. The switch and the tier controller take the windows after
+/// the system controller as they arrive.
+public enum NodeAddressMap {
+  /// Width of a node's management address (a 64 KiB window).
+  public static let addressWidth = 16
+  /// The system controller's registers.
+  public static let systemControl: ClosedRange<Int> = 0x0000...0x00FF
+}
+
+/// Cycles the node's cores are held in reset after software writes CONTROL.SOFT_RESET.
+public let softResetCycles = 16
+
+/// One node of the board: its management port and the blocks behind it.
+///
+/// Ports: `mgmt` (MMIO responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
+/// node's interrupt line to its management processor: any enabled pending cause), and
+/// `cores_reset` (held for `softResetCycles` after a soft reset request, for the node's cores).
+/// Addresses outside every block's window complete at once with `error`.
+public func nodeTop(board: Board, index: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("\(board.name)_node", parameters: ["index": index], file: file, line: line) { m in
+    let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), nodeID: index, baseAddress: board.management.mmioBase) }
+    m.require((try? mapResult.get()) != nil, "node \(index) of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
+              file: file, line: line)
+    if let map = try? mapResult.get() {
+      NodeBody(m: m, map: map).statements()
+    }
+  }
+}
+
+private extension Result {
+  var failure: Failure? { if case .failure(let e) = self { return e } else { return nil } }
+}
+
+/// Builds a node's body around its system controller.
+private struct NodeBody {
+  let m: ModuleBuilder
+  let map: RegisterMap
+
+  @StatementBuilder
+  func statements() -> [Statement] {
+    let mgmt = m.port("mgmt", MMIO(addressWidth: NodeAddressMap.addressWidth).flipped)
+    let irq = m.output("irq")
+    let coresReset = m.output("cores_reset")
+    let sysctl = m.instance(registerBlock(map), name: "system_control")
+    let bus = sysctl.interface("mmio", as: MMIO.self)
+    let blockBits = map.addressWidth
+    let inSystemControl = m.wire("in_system_control")
+    let cycles = m.register("cycle_count", width: 64)
+    let resetTimer = m.register("soft_reset_timer", width: bitsToHold(softResetCycles))
+
+    // Address decoding: the system controller owns the low window; nothing else exists yet.
+    inSystemControl <== mgmt.address[blockBits..<NodeAddressMap.addressWidth] == 0
+    bus.valid <== mgmt.valid && inSystemControl
+    bus.write <== mgmt.write
+    bus.address <== mgmt.address[0..<blockBits]
+    bus.writeData <== mgmt.writeData
+    bus.strobe <== mgmt.strobe
+    mgmt.ready <== mux(inSystemControl, bus.ready, mgmt.valid)
+    mgmt.readData <== mux(inSystemControl, bus.readData, .zero(width: 32))
+    mgmt.error <== mux(inSystemControl, bus.error, mgmt.valid)
+
+    // The free-running cycle counter behind CYCLE_COUNT_LOW/HIGH.
+    cycles <== cycles + 1
+    sysctl["cycle_count_low_value_in"] <== cycles[0..<32]
+    sysctl["cycle_count_high_value_in"] <== cycles[32..<64]
+
+    // Interrupt causes arrive with the switch (DOORBELL, LINK_CHANGE) and the tier
+    // controller (DMA_DONE, TIER_ERROR); until those blocks exist nothing raises them.
+    sysctl["interrupt_status_doorbell_set"] <== false
+    sysctl["interrupt_status_link_change_set"] <== false
+    sysctl["interrupt_status_dma_done_set"] <== false
+    sysctl["interrupt_status_tier_error_set"] <== false
+    irq <== ((concat(interruptBits(sysctl, "status")) & concat(interruptBits(sysctl, "enable"))) != 0)
+
+    // Soft reset: hold the cores in reset for a fixed time, then acknowledge the request.
+    when(sysctl["control_soft_reset_out"] && resetTimer == 0) { resetTimer <== softResetCycles }
+      .elseWhen(resetTimer != 0) { resetTimer <== resetTimer - 1 }
+    coresReset <== resetTimer != 0
+    sysctl["control_soft_reset_clear"] <== resetTimer == 1
+  }
+
+  private func interruptBits(_ sysctl: Instance, _ register: String) -> [Signal] {
+    ["doorbell", "link_change", "dma_done", "tier_error"].map { sysctl["interrupt_\(register)_\($0)_out"] }
+  }
+}

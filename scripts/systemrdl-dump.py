@@ -1,0 +1,38 @@
+"""Compiles a SystemRDL file with systemrdl-compiler and prints its top addrmap as JSON:
+the registers with their offsets and, per field, the bit range and the access properties.
+Exits with status 1 (the compiler's messages on stderr) when the file is not valid SystemRDL."""
+import json
+import sys
+
+from systemrdl import RDLCompileError, RDLCompiler
+
+
+def value(v):
+    """Enum properties (sw, onwrite, ...) by their SystemRDL spelling; others as they are."""
+    return v.name if hasattr(v, "name") else v
+
+
+def main(path):
+    compiler = RDLCompiler()
+    try:
+        compiler.compile_file(path)
+        root = compiler.elaborate()
+    except RDLCompileError:
+        sys.exit(1)
+    top = root.top
+    registers = []
+    for reg in top.registers():
+        fields = []
+        for f in reg.fields():
+            fields.append({
+                "name": f.inst_name, "msb": f.msb, "lsb": f.lsb,
+                **{p: value(f.get_property(p)) for p in
+                   ["sw", "hw", "onread", "onwrite", "reset", "hwset", "hwclr", "swmod", "swacc", "precedence", "desc"]},
+            })
+        registers.append({"name": reg.inst_name, "offset": reg.address_offset, "width": reg.get_property("regwidth"),
+                          "desc": reg.get_property("desc"), "fields": fields})
+    print(json.dumps({"name": top.inst_name, "registers": registers}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
