@@ -8,12 +8,17 @@
 /// Per cycle: `drive()` before `model.settle()`, `observe()` after it, then `model.step()`.
 public final class StreamDriver {
   public let prefix: String
-  public let validProbability: Probability
+  /// May be changed between cycles, to vary the pressure during a run.
+  public var validProbability: Probability
   /// Words taken by the design so far.
   public private(set) var accepted = 0
+  /// The word taken in the last cycle `observe()` returned true.
+  public private(set) var acceptedData: UInt64 = 0
+  public private(set) var acceptedLast = false
+  /// Whether `valid` is raised this cycle (after `drive()`).
+  public private(set) var offering = false
   private var random: SimulationRandom
   private var queue = RingBuffer<(data: UInt64, last: Bool)>(capacity: 64)
-  private var offering = false
   private let valid: InputPort, data: InputPort, last: InputPort?
   private let ready: OutputPort
 
@@ -58,7 +63,9 @@ public final class StreamDriver {
   public func observe() -> Bool {
     guard offering, ready.bool else { return false }
     offering = false
-    queue.removeFirst()
+    let word = queue.removeFirst()
+    acceptedData = word.data
+    acceptedLast = word.last
     accepted += 1
     return true
   }

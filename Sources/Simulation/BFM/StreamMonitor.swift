@@ -9,7 +9,8 @@
 /// Per cycle: `drive()` before `model.settle()`, `observe()` after it, then `model.step()`.
 public final class StreamMonitor {
   public let prefix: String
-  public let readyProbability: Probability
+  /// May be changed between cycles, to vary the pressure during a run.
+  public var readyProbability: Probability
   /// Words taken so far.
   public private(set) var received = 0
   /// The word taken in the last cycle `observe()` returned true.
