@@ -16,6 +16,8 @@ public final class MMIOMaster {
   /// The most cycles an access may wait for `ready`.
   public var timeout = 1000
   public let idleProbability: Probability
+  /// Cycles the last access took, from raising `valid` to `ready` (1 for a zero-wait-state block).
+  public private(set) var lastAccessCycles = 0
   private var random: SimulationRandom
   private let model: Model
   private let valid: InputPort, write: InputPort, address: InputPort, writeData: InputPort, strobe: InputPort
@@ -58,10 +60,11 @@ public final class MMIOMaster {
     try writeData.set(data)
     try strobe.set(lanes)
     defer { valid.set(false) }
-    for _ in 0..<timeout {
+    for waited in 1...timeout {
       model.settle()
       if ready.bool {
         let response = Response(data: readData.uint64, error: error.bool)
+        lastAccessCycles = waited
         model.step()
         return response
       }
