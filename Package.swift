@@ -41,6 +41,9 @@ let package = Package(
     .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
     .target(name: "SimulationTesting", dependencies: ["Simulation"]),
+    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
+                      path: "Sources/SimulationBenchmark"),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),

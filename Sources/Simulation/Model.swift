@@ -22,7 +22,7 @@ import HDL
 public final class Model {
   public let compiled: CompiledModel
   /// Cycles stepped since the instance was created (reset cycles included).
-  public private(set) var cycle: Int = 0
+  @exclusivity(unchecked) public private(set) var cycle: Int = 0
   /// The waveform being written, if any.
   public private(set) var tracePath: String?
 

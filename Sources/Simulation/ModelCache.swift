@@ -120,3 +120,9 @@ public struct ModelCache: Sendable {
     }
   }
 }
+
+extension ModelCache {
+  /// The Verilator flags every model library is built with (benchmarks build native test
+  /// benches with the same ones to compare like with like).
+  public static var verilatorFlags: [String] { VerilatorBuild.flags }
+}

@@ -18,28 +18,36 @@ public final class Scoreboard<Value: Equatable> {
   }
 
   public let name: String
-  public private(set) var matched = 0
-  public private(set) var firstMismatch: Mismatch?
-  private var expected = RingBuffer<Value>(capacity: 64)
-  private let format: (Value) -> String
+  public internal(set) var firstMismatch: Mismatch?
+  @usableFromInline @exclusivity(unchecked) var matchedCount = 0
+  @usableFromInline @exclusivity(unchecked) var expected = RingBuffer<Value>(capacity: 64)
+  let format: (Value) -> String
 
   public init(_ name: String, format: @escaping (Value) -> String = { "\($0)" }) {
     self.name = name
     self.format = format
   }
 
+  /// Values that matched so far.
+  @inlinable public var matched: Int { matchedCount }
   /// Values the reference expects that the design has not produced yet.
-  public var outstanding: Int { expected.count }
+  @inlinable public var outstanding: Int { expected.count }
 
+  @inlinable
   public func expect(_ value: Value) { expected.append(value) }
 
   /// Compares `actual` with the oldest expected value.
-  @inline(__always)
+  @inlinable
   public func observe(_ actual: Value, cycle: Int) {
     let want = expected.isEmpty ? nil : expected.removeFirst()
-    if want == actual { matched += 1; return }
+    if want == actual { matchedCount += 1; return }
+    recordMismatch(expected: want, actual: actual, cycle: cycle)
+  }
+
+  @usableFromInline
+  func recordMismatch(expected want: Value?, actual: Value, cycle: Int) {
     if firstMismatch == nil {
-      firstMismatch = Mismatch(name: name, cycle: cycle, index: matched, expected: want, actual: actual, format: format)
+      firstMismatch = Mismatch(name: name, cycle: cycle, index: matchedCount, expected: want, actual: actual, format: format)
     }
   }
 

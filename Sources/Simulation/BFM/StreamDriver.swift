@@ -6,25 +6,26 @@
 /// `valid`, `data` and `last` until the word is taken, as the stream protocol requires.
 ///
 /// Per cycle: `drive()` before `model.settle()`, `observe()` after it, then `model.step()`.
+/// The per-cycle methods are inlinable so a bench's loop compiles to direct stores and loads.
 public final class StreamDriver {
   public let prefix: String
   /// May be changed between cycles, to vary the pressure during a run.
-  public var validProbability: Probability
-  /// Words taken by the design so far.
-  public private(set) var accepted = 0
-  /// The word taken in the last cycle `observe()` returned true.
-  public private(set) var acceptedData: UInt64 = 0
-  public private(set) var acceptedLast = false
-  /// Whether `valid` is raised this cycle (after `drive()`).
-  public private(set) var offering = false
-  private var random: SimulationRandom
-  private var queue = RingBuffer<(data: UInt64, last: Bool)>(capacity: 64)
-  private let valid: InputPort, data: InputPort, last: InputPort?
-  private let ready: OutputPort
+  public var validProbability: Probability {
+    get { threshold }
+    set { threshold = newValue }
+  }
+  @usableFromInline @exclusivity(unchecked) var threshold: Probability
+  @usableFromInline @exclusivity(unchecked) var random: SimulationRandom
+  @usableFromInline @exclusivity(unchecked) var queue = RingBuffer<(data: UInt64, last: Bool)>(capacity: 64)
+  @usableFromInline @exclusivity(unchecked) var isOffering = false
+  @usableFromInline @exclusivity(unchecked) var acceptedCount = 0
+  @usableFromInline @exclusivity(unchecked) var lastAccepted: (data: UInt64, last: Bool) = (0, false)
+  @usableFromInline let valid: InputPort, data: InputPort, last: InputPort?
+  @usableFromInline let ready: OutputPort
 
   public init(_ model: Model, prefix: String, validProbability: Probability = .always, random: SimulationRandom) throws {
     self.prefix = prefix
-    self.validProbability = validProbability
+    self.threshold = validProbability
     self.random = random
     valid = try model.input("\(prefix)_valid")
     data = try model.input("\(prefix)_data")
@@ -35,7 +36,18 @@ public final class StreamDriver {
     }
   }
 
+  /// Words taken by the design so far.
+  @inlinable public var accepted: Int { acceptedCount }
+  /// The word taken in the last cycle `observe()` returned true.
+  @inlinable public var acceptedData: UInt64 { lastAccepted.data }
+  @inlinable public var acceptedLast: Bool { lastAccepted.last }
+  /// Whether `valid` is raised this cycle (after `drive()`).
+  @inlinable public var offering: Bool { isOffering }
+  /// Words queued and not yet taken (including the one on offer).
+  @inlinable public var pending: Int { queue.count }
+
   /// Queues a word; it is offered after every word queued before it. Throws when it does not fit.
+  @inlinable
   public func send(_ word: UInt64, last isLast: Bool = false) throws {
     guard data.width == 64 || word >> UInt64(data.width) == 0 else {
       throw SimulationError.valueTooWide(port: data.name, width: data.width, value: "0x" + String(word, radix: 16))
@@ -43,30 +55,25 @@ public final class StreamDriver {
     queue.append((word, isLast))
   }
 
-  /// Words queued and not yet taken (including the one on offer).
-  public var pending: Int { queue.count }
-
   /// Sets the inputs for this cycle.
-  @inline(__always)
+  @inlinable
   public func drive() {
-    if !offering, let next = queue.first, random.chance(validProbability) {
-      offering = true
+    if !isOffering, let next = queue.first, random.chance(threshold) {
+      isOffering = true
       try! data.set(next.data)  // checked in `send`
       last?.set(next.last)
     }
-    valid.set(offering)
+    valid.set(isOffering)
   }
 
   /// After settling: whether the design took the word on offer this cycle.
-  @inline(__always)
+  @inlinable
   @discardableResult
   public func observe() -> Bool {
-    guard offering, ready.bool else { return false }
-    offering = false
-    let word = queue.removeFirst()
-    acceptedData = word.data
-    acceptedLast = word.last
-    accepted += 1
+    guard isOffering, ready.bool else { return false }
+    isOffering = false
+    lastAccepted = queue.removeFirst()
+    acceptedCount += 1
     return true
   }
 }

@@ -10,23 +10,25 @@
 public final class StreamMonitor {
   public let prefix: String
   /// May be changed between cycles, to vary the pressure during a run.
-  public var readyProbability: Probability
-  /// Words taken so far.
-  public private(set) var received = 0
-  /// The word taken in the last cycle `observe()` returned true.
-  public private(set) var data: UInt64 = 0
-  public private(set) var last = false
+  public var readyProbability: Probability {
+    get { threshold }
+    set { threshold = newValue }
+  }
   /// The first time the producer dropped `valid` or changed `data` before its word was taken.
-  public private(set) var protocolViolation: String?
-  private var random: SimulationRandom
-  private var readyNow = false
-  private var stalled: UInt64?  // data of a word offered but not taken last cycle
-  private let ready: InputPort
-  private let validPort: OutputPort, dataPort: OutputPort, lastPort: OutputPort?
+  public internal(set) var protocolViolation: String?
+  @usableFromInline @exclusivity(unchecked) var threshold: Probability
+  @usableFromInline @exclusivity(unchecked) var random: SimulationRandom
+  @usableFromInline @exclusivity(unchecked) var readyNow = false
+  @usableFromInline @exclusivity(unchecked) var hasStalledWord = false
+  @usableFromInline @exclusivity(unchecked) var stalledWord: UInt64 = 0  // data of a word offered but not taken last cycle
+  @usableFromInline @exclusivity(unchecked) var receivedCount = 0
+  @usableFromInline @exclusivity(unchecked) var lastReceived: (data: UInt64, last: Bool) = (0, false)
+  @usableFromInline let ready: InputPort
+  @usableFromInline let validPort: OutputPort, dataPort: OutputPort, lastPort: OutputPort?
 
   public init(_ model: Model, prefix: String, readyProbability: Probability = .always, random: SimulationRandom) throws {
     self.prefix = prefix
-    self.readyProbability = readyProbability
+    self.threshold = readyProbability
     self.random = random
     ready = try model.input("\(prefix)_ready")
     validPort = try model.output("\(prefix)_valid")
@@ -37,33 +39,44 @@ public final class StreamMonitor {
     }
   }
 
+  /// Words taken so far.
+  @inlinable public var received: Int { receivedCount }
+  /// The word taken in the last cycle `observe()` returned true.
+  @inlinable public var data: UInt64 { lastReceived.data }
+  @inlinable public var last: Bool { lastReceived.last }
+
   /// Sets `ready` for this cycle.
-  @inline(__always)
+  @inlinable
   public func drive() {
-    readyNow = random.chance(readyProbability)
+    readyNow = random.chance(threshold)
     ready.set(readyNow)
   }
 
   /// After settling: whether a word was taken this cycle (then `data` and `last` hold it).
   /// `cycle` only labels a protocol breach.
-  @inline(__always)
+  @inlinable
   @discardableResult
   public func observe(cycle: Int) -> Bool {
     let valid = validPort.bool
-    if let held = stalled, protocolViolation == nil {
-      if !valid {
-        protocolViolation = "\(prefix): cycle \(cycle): valid fell before the word 0x\(String(held, radix: 16)) was taken"
-      } else if dataPort.uint64 != held {
-        protocolViolation = "\(prefix): cycle \(cycle): data changed from 0x\(String(held, radix: 16)) to "
-          + "0x\(String(dataPort.uint64, radix: 16)) while valid was waiting for ready"
-      }
-    }
-    guard valid else { stalled = nil; return false }
-    guard readyNow else { stalled = dataPort.uint64; return false }
-    stalled = nil
-    data = dataPort.uint64
-    last = lastPort?.bool ?? false
-    received += 1
+    if hasStalledWord { checkStall(valid: valid, cycle: cycle) }
+    guard valid else { hasStalledWord = false; return false }
+    let word = dataPort.uint64
+    guard readyNow else { hasStalledWord = true; stalledWord = word; return false }
+    hasStalledWord = false
+    lastReceived = (word, lastPort?.bool ?? false)
+    receivedCount += 1
     return true
+  }
+
+  @usableFromInline
+  func checkStall(valid: Bool, cycle: Int) {
+    guard protocolViolation == nil, !valid || dataPort.uint64 != stalledWord else { return }
+    let held = "0x" + String(stalledWord, radix: 16)
+    if !valid {
+      protocolViolation = "\(prefix): cycle \(cycle): valid fell before the word \(held) was taken"
+    } else if dataPort.uint64 != stalledWord {
+      protocolViolation = "\(prefix): cycle \(cycle): data changed from \(held) to 0x\(String(dataPort.uint64, radix: 16)) "
+        + "while valid was waiting for ready"
+    }
   }
 }
