@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Cores", targets: ["Cores"]),
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
+    .library(name: "Flash", targets: ["Flash"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,11 +28,16 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
     .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
+    .systemLibrary(
+      name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
+      providers: [.apt(["libftdi1-dev"])]),
+    .target(name: "Flash", dependencies: ["CLibFTDI"]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores",
+        "HDL", "Toolchain", "Board", "Cores", "Flash",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -41,9 +47,16 @@ let package = Package(
     .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
     .target(name: "SimulationTesting", dependencies: ["Simulation"]),
-    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
-    .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
-                      path: "Sources/SimulationBenchmark"),
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"],
+      // The model shifts every SPI bit; optimised even in debug builds so multi-MiB
+      // tests stay quick.
+      cSettings: [.unsafeFlags(["-O2"])]
+    ),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
@@ -51,6 +64,16 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
+    .testTarget(name: "StrataTests", dependencies: ["strata"]),
+
+    // Benchmarks, not tests: scripts/bench/elaborate and scripts/bench/flash.
+    .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
+    .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
+    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    .executableTarget(name: "SimulationBench", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
+                      path: "Benchmarks/SimulationBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,13 @@ def value(v):
     return v.name if hasattr(v, "name") else v
 
 
+def encode(enum):
+    """A field's named values (its `encode` enum) in declaration order, or None."""
+    if enum is None:
+        return None
+    return [{"name": m.name, "value": m.value, "desc": m.rdl_desc} for m in enum]
+
+
 def main(path):
     compiler = RDLCompiler()
     try:
@@ -28,6 +35,7 @@ def main(path):
                 "name": f.inst_name, "msb": f.msb, "lsb": f.lsb,
                 **{p: value(f.get_property(p)) for p in
                    ["sw", "hw", "onread", "onwrite", "reset", "hwset", "hwclr", "swmod", "swacc", "precedence", "desc"]},
+                "encode": encode(f.get_property("encode")),
             })
         registers.append({"name": reg.inst_name, "offset": reg.address_offset, "width": reg.get_property("regwidth"),
                           "desc": reg.get_property("desc"), "fields": fields})

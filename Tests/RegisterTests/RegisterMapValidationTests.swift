@@ -33,6 +33,26 @@ final class RegisterMapValidationTests: XCTestCase {
     XCTAssertEqual(problems([Register("A", offset: 0, description: "", fields: [rw("X", 0...31)])]), [])
   }
 
+  /// The example in docs/registers.md.
+  func testTheGuideExampleIsValid() throws {
+    let map = try RegisterMap(name: "timer", baseAddress: 0x2000_0000, registers: [
+      Register("CONTROL", offset: 0x0, description: "Timer control.", fields: [
+        Field("ENABLE", bit: 0, access: .readWrite, description: "Count while 1.", hardware: [.output]),
+        Field("PRESCALE", bits: 8...15, access: .readWrite, reset: 3, description: "Divide the clock by PRESCALE + 1.", hardware: [.output]),
+        Field("MODE", bits: 16...17, access: .readWrite, description: "What happens at zero.", hardware: [.output],
+              values: [FieldValue("ONE_SHOT", 0, "Stop."), FieldValue("PERIODIC", 1, "Reload and count again.")]),
+      ]),
+      Register("STATUS", offset: 0x4, description: "Events.", fields: [
+        Field("EXPIRED", bit: 0, access: .writeOneToClear, description: "The count reached zero.", hardware: [.set, .output]),
+      ]),
+      Register("COUNT", offset: 0x8, description: "The current count.", fields: [
+        Field("VALUE", bits: 0...31, access: .readOnly, description: "Counts down.", hardware: [.input]),
+      ]),
+    ])
+    XCTAssertEqual(map.registers.map(\.resetValue), [0x300, 0, 0])
+    XCTAssertEqual(map.addressWidth, 4)
+  }
+
   func testRegisterPlacement() {
     assertProblem([Register("A", offset: 0x6, description: "", fields: [rw("X", 0...0)])],
                   contains: ["register A", "0x6 is not 4-byte aligned", "use 0x4 or 0x8"])
@@ -94,16 +114,40 @@ final class RegisterMapValidationTests: XCTestCase {
                   contains: ["field X", "`.writePulse` on a RC field would never fire"])
   }
 
+  func testProblemsStartWithTheLineThatDescribesTheCulprit() {
+    let registerLine = #line + 1
+    let register = Register("A", offset: 0x3, description: "", fields: [
+      rw("OK", 0...3),
+      Field("WIDE", bits: 30...33, access: .readWrite, description: "x"),
+    ])
+    let fieldLine = registerLine + 2
+    let found = problems([register])
+    XCTAssertEqual(found.count, 2, "\(found)")
+    XCTAssertTrue(found.contains { $0.hasPrefix("RegisterTests/RegisterMapValidationTests.swift:\(registerLine): register A: offset 0x3") }, "\(found)")
+    XCTAssertTrue(found.contains { $0.hasPrefix("RegisterTests/RegisterMapValidationTests.swift:\(fieldLine): register A, field WIDE") }, "\(found)")
+  }
+
+  func testNamedValues() {
+    func field(_ values: [FieldValue], name: String = "MODE") -> [Register] {
+      [Register("A", offset: 0, description: "", fields: [Field(name, bits: 0...1, access: .readWrite, description: "", values: values)])]
+    }
+    assertProblem(field([FieldValue("HIGH", 4, "")]), contains: ["field MODE, value HIGH", "4 does not fit in the field's 2 bit(s)", "largest is 3"])
+    assertProblem(field([FieldValue("ON", 1, ""), FieldValue("ENABLED", 1, "")]),
+                  contains: ["value ENABLED", "1 is also the value of ON"])
+    assertProblem(field([FieldValue("ON", 1, ""), FieldValue("on", 2, "")]), contains: ["value on", "already has a value named ON"])
+    assertProblem(field([FieldValue("A", 1, "")], name: "TYPE"), contains: ["field TYPE", "Swift type `Type`", "rename the field"])
+    XCTAssertEqual(problems(field([FieldValue("OFF", 0, ""), FieldValue("ON", 3, "")])), [])
+  }
+
   func testEveryProblemIsReportedAtOnce() {
     let found = problems([Register("A", offset: 2, description: "", fields: [rw("X", 0...40), rw("Y", 0...1, reset: 4)])])
     XCTAssertEqual(found.count, 3, "\(found)")
   }
 
   func testSystemControlArguments() {
-    XCTAssertThrowsError(try systemControlRegisters(boardID: 70_000, nodeID: -1)) { error in
+    XCTAssertThrowsError(try systemControlRegisters(boardID: 70_000)) { error in
       let text = "\(error)"
       XCTAssertTrue(text.contains("boardID 70000 is outside 0...65535"), text)
-      XCTAssertTrue(text.contains("nodeID -1 is outside 0...255"), text)
     }
   }
 }

@@ -24,7 +24,7 @@ final class SwiftAccessorTests: XCTestCase {
   }
 
   func testAccessorsCompileUnderEmbeddedSwift() throws {
-    let map = try systemControlRegisters(boardID: 3, nodeID: 1)
+    let map = try systemControlRegisters(boardID: 3)
     // A firmware-style use site: a volatile bus over raw pointers, as on the board.
     let useSite = """
       struct PointerBus: MMIOBus {
@@ -44,7 +44,9 @@ final class SwiftAccessorTests: XCTestCase {
       }
 
       """
-    let sources = ["Bus.swift": Self.busProtocol, "SystemControl.swift": swiftAccessors(for: map), "Use.swift": useSite]
+    // everyAccessMap adds every access type and fields with named values.
+    let sources = ["Bus.swift": Self.busProtocol, "SystemControl.swift": swiftAccessors(for: map), "Use.swift": useSite,
+                   "EveryAccess.swift": swiftAccessors(for: try everyAccessMap())]
     for target in ["riscv32-none-none-eabi", "armv7em-none-none-eabi", "aarch64-none-none-elf"] {
       let dir = try swiftc(sources, ["-enable-experimental-feature", "Embedded", "-target", target, "-wmo",
                                      "-parse-as-library", "-c", "-o", "firmware.o"])
@@ -65,6 +67,8 @@ final class SwiftAccessorTests: XCTestCase {
         Field("DIVIDER", bits: 8...15, access: .readWrite, description: "Clock divider."),
         Field("ERROR", bit: 16, access: .writeOneToClear, description: "Error flag.", hardware: [.set]),
         Field("START", bit: 17, access: .writeOneToSet, description: "Start request.", hardware: [.clear]),
+        Field("SPEED", bits: 20...22, access: .readWrite, description: "Link speed.",
+              values: [FieldValue("SLOW", 1, "Slow."), FieldValue("FAST", 6, "Fast.")]),
       ]),
     ])
     // The bus answers reads from a table and logs every access.
@@ -82,11 +86,14 @@ final class SwiftAccessorTests: XCTestCase {
       print("maker 0x\\(String(id.maker, radix: 16)) part 0x\\(String(id.part, radix: 16))")
       let status = block.readCtrlStat()
       print("enable \\(status.enable) divider \\(status.divider) error \\(status.error) start \\(status.start)")
+      print("speed \\(status.speedValue == nil ? "unnamed" : "named")")
       block.modifyCtrlStat { $0.divider = 0x7F }
       block.modifyCtrlStat { $0.start = true }
       var ack = MixedBlockRegisters.CtrlStat()
       ack.error = true
       block.writeCtrlStat(ack)
+      block.modifyCtrlStat { $0.setSpeed(.fast) }
+      print(block.readCtrlStat().speedValue == .fast)
       print("masks 0x\\(String(MixedBlockRegisters.CtrlStat.dividerMask, radix: 16)) \\(MixedBlockRegisters.CtrlStat.dividerShift) 0x\\(String(MixedBlockRegisters.CtrlStat.writeOneMask, radix: 16))")
 
       """
@@ -100,11 +107,16 @@ final class SwiftAccessorTests: XCTestCase {
       "maker 0xabc part 0x5d",                 // bits 31:20 and 11:4 of 0xABC005D0
       "read 0x2024",
       "enable true divider 2 error true start true",  // 0x00030201: bit 0, bits 15:8 = 2, bits 16 and 17
+      "speed unnamed",                         // bits 22:20 are 0, which has no name
       "read 0x2024",
       "write 0x2024 0x7f01",                   // divider changed; the set ERROR and START bits written as 0
       "read 0x2024",                           // memory now 0x7f01: START reads 0, the closure raises it
       "write 0x2024 0x27f01",
       "write 0x2024 0x10000",                  // acknowledging ERROR writes only its 1
+      "read 0x2024",
+      "write 0x2024 0x600000",                 // SPEED = FAST (6) in bits 22:20; the ERROR bit read back is not written
+      "read 0x2024",
+      "true",
       "masks 0xff00 8 0x30000",
     ])
   }

@@ -67,11 +67,16 @@ final class SystemRDLTests: XCTestCase {
         XCTAssertEqual(c["swacc"] as? Bool, f.hardware.contains(.readPulse), place)
         XCTAssertEqual(c["precedence"] as? String, f.hardware.intersection([.set, .clear]).isEmpty ? "sw" : "hw", place)
         XCTAssertEqual(c["desc"] as? String, f.description, place)
+        let encode = c["encode"] as? [[String: Any]]
+        XCTAssertEqual(encode == nil, f.values.isEmpty, "\(place): an encode exactly when the field has named values")
+        XCTAssertEqual(encode?.map { $0["name"] as? String } ?? [], f.values.map(\.name), place)
+        XCTAssertEqual(encode?.map { $0["value"] as? Int } ?? [], f.values.map { Int($0.value) }, place)
+        XCTAssertEqual(encode?.map { $0["desc"] as? String } ?? [], f.values.map(\.description), place)
       }
     }
   }
 
-  func testSystemControlRoundTrip() throws { try checkRoundTrip(try systemControlRegisters(boardID: 0xBEEF, nodeID: 7)) }
+  func testSystemControlRoundTrip() throws { try checkRoundTrip(try systemControlRegisters(boardID: 0xBEEF)) }
 
   func testEveryAccessTypeRoundTrip() throws { try checkRoundTrip(try everyAccessMap()) }
 

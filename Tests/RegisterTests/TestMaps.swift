@@ -4,7 +4,8 @@ import Cores
 func everyAccessMap() throws -> RegisterMap {
   try RegisterMap(name: "every_access", baseAddress: 0x4000, description: "Every access type once.", registers: [
     Register("CONFIG", offset: 0x0, description: "Read-write fields, one crossing bytes 1 and 2.", fields: [
-      Field("MODE", bits: 0...2, access: .readWrite, reset: 5, description: "Operating mode.", hardware: [.output, .writePulse]),
+      Field("MODE", bits: 0...2, access: .readWrite, reset: 5, description: "Operating mode.", hardware: [.output, .writePulse],
+            values: [FieldValue("OFF", 0, "Stopped."), FieldValue("SLOW", 1, "Quarter rate."), FieldValue("FAST", 5, "Full \"turbo\" rate.")]),
       Field("THRESHOLD", bits: 12...19, access: .readWrite, reset: 0xA5, description: "Crosses a byte lane.", hardware: [.output]),
       Field("LIMIT", bits: 24...31, access: .readWrite, reset: 0x80, description: "Top byte; hardware may set or clear it.",
             hardware: [.set, .clear, .output]),
@@ -19,7 +20,8 @@ func everyAccessMap() throws -> RegisterMap {
     ]),
     Register("REQUEST", offset: 0x10, description: "Write-one-to-set requests cleared by hardware.", fields: [
       Field("GO", bits: 0...1, access: .writeOneToSet, description: "Start requests.", hardware: [.clear, .output]),
-      Field("LOCK", bit: 31, access: .writeOneToSet, description: "Sticky until reset.", hardware: [.output]),
+      Field("LOCK", bit: 31, access: .writeOneToSet, description: "Sticky until reset.", hardware: [.output],
+            values: [FieldValue("UNLOCKED", 0, "Changes allowed."), FieldValue("LOCKED", 1, "Changes refused until reset.")]),
     ]),
     Register("EVENTS", offset: 0x18, description: "Read-to-clear event flags.", fields: [
       Field("OVERFLOW", bits: 4...5, access: .readToClear, reset: 1, description: "Overflow seen.", hardware: [.set, .readPulse]),

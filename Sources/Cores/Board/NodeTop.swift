@@ -11,19 +11,25 @@ public enum NodeAddressMap {
   public static let systemControl: ClosedRange<Int> = 0x0000...0x00FF
 }
 
+/// Width of a node's index strap (NODE.INDEX).
+public let nodeIndexWidth = 8
+
 /// Cycles the node's cores are held in reset after software writes CONTROL.SOFT_RESET.
 public let softResetCycles = 16
 
 /// One node of the board: its management port and the blocks behind it.
 ///
-/// Ports: `mgmt` (MMIO responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
+/// Every node of a board is the same module; the board straps each instance's `node_index`.
+///
+/// Ports: `node_index` (the node's place on the board, read back in NODE.INDEX), `mgmt` (MMIO
+/// responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
 /// node's interrupt line to its management processor: any enabled pending cause), and
 /// `cores_reset` (held for `softResetCycles` after a soft reset request, for the node's cores).
 /// Addresses outside every block's window complete at once with `error`.
-public func nodeTop(board: Board, index: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("\(board.name)_node", parameters: ["index": index], file: file, line: line) { m in
-    let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), nodeID: index, baseAddress: board.management.mmioBase) }
-    m.require((try? mapResult.get()) != nil, "node \(index) of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
+public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("\(board.name)_node", file: file, line: line) { m in
+    let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase) }
+    m.require((try? mapResult.get()) != nil, "the nodes of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
               file: file, line: line)
     if let map = try? mapResult.get() {
       NodeBody(m: m, map: map).statements()
@@ -42,6 +48,7 @@ private struct NodeBody {
 
   @StatementBuilder
   func statements() -> [Statement] {
+    let nodeIndex = m.input("node_index", width: nodeIndexWidth)
     let mgmt = m.port("mgmt", MMIO(addressWidth: NodeAddressMap.addressWidth).flipped)
     let irq = m.output("irq")
     let coresReset = m.output("cores_reset")
@@ -63,6 +70,8 @@ private struct NodeBody {
     mgmt.readData <== mux(inSystemControl, bus.readData, .zero(width: 32))
     mgmt.error <== mux(inSystemControl, bus.error, mgmt.valid)
 
+    sysctl["node_index_in"] <== nodeIndex
+
     // The free-running cycle counter behind CYCLE_COUNT_LOW/HIGH.
     cycles <== cycles + 1
     sysctl["cycle_count_low_value_in"] <== cycles[0..<32]
@@ -70,10 +79,7 @@ private struct NodeBody {
 
     // Interrupt causes arrive with the switch (DOORBELL, LINK_CHANGE) and the tier
     // controller (DMA_DONE, TIER_ERROR); until those blocks exist nothing raises them.
-    sysctl["interrupt_status_doorbell_set"] <== false
-    sysctl["interrupt_status_link_change_set"] <== false
-    sysctl["interrupt_status_dma_done_set"] <== false
-    sysctl["interrupt_status_tier_error_set"] <== false
+    for cause in causes { sysctl["interrupt_status_\(cause)_set"] <== false }
     irq <== ((concat(interruptBits(sysctl, "status")) & concat(interruptBits(sysctl, "enable"))) != 0)
 
     // Soft reset: hold the cores in reset for a fixed time, then acknowledge the request.
@@ -83,7 +89,10 @@ private struct NodeBody {
     sysctl["control_soft_reset_clear"] <== resetTimer == 1
   }
 
+  /// The interrupt causes as they appear in port names: `doorbell`, `link_change`, ...
+  private var causes: [String] { systemControlInterrupts.map { $0.name.lowercased() } }
+
   private func interruptBits(_ sysctl: Instance, _ register: String) -> [Signal] {
-    ["doorbell", "link_change", "dma_done", "tier_error"].map { sysctl["interrupt_\(register)_\($0)_out"] }
+    causes.map { sysctl["interrupt_\(register)_\($0)_out"] }
   }
 }

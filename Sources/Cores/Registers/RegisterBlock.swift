@@ -40,7 +40,7 @@ private struct RegisterBlockBody {
     var body: [Statement] = [bus.ready <== bus.valid]
     body += unusedBusBits()
 
-    var values: [(offset: UInt64, value: Signal)] = []
+    var values: [(register: Register, value: Signal)] = []
     var mapped: Signal?
     for r in map.registers {
       let hit = bus.address == Int(r.offset)
@@ -48,26 +48,31 @@ private struct RegisterBlockBody {
       // Strobes only for registers with something to do on a write or a read.
       var write: Signal?, read: Signal?
       if r.fields.contains(where: { $0.access.isWritable }) {
-        write = m.wire(RegisterNames.writeStrobe(register: r.name))
-        body.append(write! <== writing && hit)
+        write = m.wire(RegisterNames.writeStrobe(register: r.name), file: r.file, line: r.line)
+        body += StatementBuilder.buildExpression(write! <== writing && hit, file: r.file, line: r.line)
       }
       if r.fields.contains(where: { $0.access == .readToClear || $0.hardware.contains(.readPulse) }) {
-        read = m.wire(RegisterNames.readStrobe(register: r.name))
-        body.append(read! <== reading && hit)
+        read = m.wire(RegisterNames.readStrobe(register: r.name), file: r.file, line: r.line)
+        body += StatementBuilder.buildExpression(read! <== reading && hit, file: r.file, line: r.line)
       }
       var parts: [(low: Int, value: Signal)] = []
       for f in r.fields {
         let (value, fieldBody) = field(f, of: r, write: write, read: read)
         parts.append((f.lowBit, value))
-        body += fieldBody
+        // Stamped with the field's line, so the Verilog points at its description.
+        body += fieldBody.flatMap { StatementBuilder.buildExpression($0, file: f.file, line: f.line) }
       }
-      values.append((r.offset, assemble(parts)))
+      values.append((r, assemble(parts)))
     }
     body.append(bus.error <== bus.valid && !(mapped ?? .low))
     body.append(bus.readData <== 0)
     body.append(when(reading) {
       switchOn(bus.address) {
-        for v in values { Case(Int(v.offset)) { bus.readData <== v.value } }
+        for v in values {
+          Case(Int(v.register.offset)) {
+            StatementBuilder.buildExpression(bus.readData <== v.value, file: v.register.file, line: v.register.line)
+          }
+        }
       }
     })
     return body
@@ -78,7 +83,8 @@ private struct RegisterBlockBody {
     func port(_ hook: FieldHardware, input: Bool) -> Signal? {
       guard f.hardware.contains(hook), let suffix = FieldHardware.hooks.first(where: { $0.hook == hook })?.suffix else { return nil }
       let name = RegisterNames.port(register: r.name, field: f.name, suffix: suffix)
-      return input ? m.input(name, width: hook == .input ? f.width : 1) : m.output(name, width: hook == .output ? f.width : 1)
+      return input ? m.input(name, width: hook == .input ? f.width : 1, file: f.file, line: f.line)
+        : m.output(name, width: hook == .output ? f.width : 1, file: f.file, line: f.line)
     }
     var body: [Statement] = []
     let value: Signal
@@ -87,17 +93,22 @@ private struct RegisterBlockBody {
     } else if !f.isStored {
       value = .constant(Int(f.reset), width: f.width)
     } else {
-      let q = m.register(RegisterNames.storage(register: r.name, field: f.name), width: f.width, reset: Int(f.reset))
+      let q = m.register(RegisterNames.storage(register: r.name, field: f.name), width: f.width, reset: Int(f.reset),
+                         file: f.file, line: f.line)
       let data = bus.writeData[f.bits], enabled = strobedBits(f)
+      // A condition and its assignment, both stamped with the field's line.
+      func on(_ condition: Signal, _ assignment: Statement) -> Statement {
+        when(condition, file: f.file, line: f.line) { StatementBuilder.buildExpression(assignment, file: f.file, line: f.line) }
+      }
       switch (f.access, write, read) {
-      case (.readWrite, let write?, _): body.append(when(write) { q <== (q & ~enabled) | (data & enabled) })
-      case (.writeOneToClear, let write?, _): body.append(when(write) { q <== q & ~(data & enabled) })
-      case (.writeOneToSet, let write?, _): body.append(when(write) { q <== q | (data & enabled) })
-      case (.readToClear, _, let read?): body.append(when(read) { q <== 0 })
+      case (.readWrite, let write?, _): body.append(on(write, q <== (q & ~enabled) | (data & enabled)))
+      case (.writeOneToClear, let write?, _): body.append(on(write, q <== q & ~(data & enabled)))
+      case (.writeOneToSet, let write?, _): body.append(on(write, q <== q | (data & enabled)))
+      case (.readToClear, _, let read?): body.append(on(read, q <== 0))
       default: break
       }
-      if let clear = port(.clear, input: true) { body.append(when(clear) { q <== 0 }) }
-      if let set = port(.set, input: true) { body.append(when(set) { q <== Signal.ones(width: f.width) }) }
+      if let clear = port(.clear, input: true) { body.append(on(clear, q <== 0)) }
+      if let set = port(.set, input: true) { body.append(on(set, q <== Signal.ones(width: f.width))) }
       value = q
     }
     if let out = port(.output, input: false) { body.append(out <== value) }
@@ -112,7 +123,9 @@ private struct RegisterBlockBody {
   /// One bit per bit of the field: 1 where the byte lane holding it is strobed.
   private func strobedBits(_ f: Field) -> Signal {
     let lanes = Dictionary(grouping: f.bits, by: { $0 / 8 })
-    return concat(lanes.keys.sorted().reversed().map { bus.strobe[$0].replicated(lanes[$0]!.count) })
+    return concat(lanes.keys.sorted().reversed().map { lane in
+      lanes[lane]!.count == 1 ? bus.strobe[lane] : bus.strobe[lane].replicated(lanes[lane]!.count)
+    })
   }
 
   /// The 32-bit register value from its fields, with zeros in the bits no field uses.

@@ -32,7 +32,7 @@ private func fieldRows(_ r: Register) -> [String] {
     let ports = FieldHardware.hooks.filter { f.hardware.contains($0.hook) }
       .map { "`\(RegisterNames.port(register: r.name, field: f.name, suffix: $0.suffix))` (\($0.isInput ? "in" : "out"))" }
     rows.append((f.highBit, "| \(bitRange(f.lowBit, f.highBit)) | \(f.name) | \(f.access.rawValue) | \(reset) | "
-                 + "\(ports.isEmpty ? "—" : ports.joined(separator: ", ")) | \(cell(f.description)) |"))
+                 + "\(ports.isEmpty ? "—" : ports.joined(separator: ", ")) | \(cell(f.description + valueList(f))) |"))
   }
   var bit = 0
   while bit < 32 {
@@ -42,6 +42,12 @@ private func fieldRows(_ r: Register) -> [String] {
     rows.append((bit - 1, "| \(bitRange(low, bit - 1)) | — | reserved | 0 | — | Reads 0; writes are ignored. |"))
   }
   return rows.sorted { $0.high > $1.high }.map(\.text)
+}
+
+/// " Values: 0 = IDLE (Waiting.); 5 = RUN (Running.)", or nothing for a field without named values.
+private func valueList(_ f: Field) -> String {
+  guard !f.values.isEmpty else { return "" }
+  return " Values: " + f.values.map { "\($0.value) = \($0.name) (\($0.description))" }.joined(separator: "; ")
 }
 
 private func bitRange(_ low: Int, _ high: Int) -> String { low == high ? "\(low)" : "\(high):\(low)" }

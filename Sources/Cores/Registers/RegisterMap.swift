@@ -1,3 +1,5 @@
+import HDL
+
 /// How software may access a field, in the vocabulary of datasheets and SystemRDL.
 public enum Access: String, CaseIterable, Sendable {
   /// Read and write: a write stores the (strobed) data.
@@ -42,6 +44,20 @@ public struct FieldHardware: OptionSet, Hashable, Sendable {
   ]
 }
 
+/// A named value of a field, such as a mode: the field's bits right-aligned, a name for firmware
+/// and documentation, and what it means (SystemRDL's enumerated `encode`).
+public struct FieldValue: Sendable {
+  public let name: String
+  public let value: UInt32
+  public let description: String
+
+  public init(_ name: String, _ value: UInt32, _ description: String) {
+    self.name = name
+    self.value = value
+    self.description = description
+  }
+}
+
 /// A group of bits of a register with one meaning.
 public struct Field: Sendable {
   public let name: String
@@ -52,21 +68,33 @@ public struct Field: Sendable {
   public let reset: UInt32
   public let description: String
   public let hardware: FieldHardware
+  /// Named values of the field (none when any value is just a number).
+  public let values: [FieldValue]
+  /// Where the field is described: named in validation errors and in the generated Verilog.
+  public var location: SourceLocation { SourceLocation(file: file, line: line) }
+  let file: StaticString
+  let line: UInt
 
   public init(_ name: String, bits: ClosedRange<Int>, access: Access, reset: UInt32 = 0,
-              description: String, hardware: FieldHardware = []) {
+              description: String, hardware: FieldHardware = [], values: [FieldValue] = [],
+              file: StaticString = #fileID, line: UInt = #line) {
     self.name = name
     self.bits = bits
     self.access = access
     self.reset = reset
     self.description = description
     self.hardware = hardware
+    self.values = values
+    self.file = file
+    self.line = line
   }
 
   /// A one-bit field.
   public init(_ name: String, bit: Int, access: Access, reset: UInt32 = 0,
-              description: String, hardware: FieldHardware = []) {
-    self.init(name, bits: bit...bit, access: access, reset: reset, description: description, hardware: hardware)
+              description: String, hardware: FieldHardware = [], values: [FieldValue] = [],
+              file: StaticString = #fileID, line: UInt = #line) {
+    self.init(name, bits: bit...bit, access: access, reset: reset, description: description, hardware: hardware,
+              values: values, file: file, line: line)
   }
 
   public var width: Int { bits.count }
@@ -89,12 +117,19 @@ public struct Register: Sendable {
   public let description: String
   /// The fields, in the order given (documentation lists them from the most significant bit).
   public let fields: [Field]
+  /// Where the register is described: named in validation errors and in the generated Verilog.
+  public var location: SourceLocation { SourceLocation(file: file, line: line) }
+  let file: StaticString
+  let line: UInt
 
-  public init(_ name: String, offset: UInt64, description: String, fields: [Field]) {
+  public init(_ name: String, offset: UInt64, description: String, fields: [Field],
+              file: StaticString = #fileID, line: UInt = #line) {
     self.name = name
     self.offset = offset
     self.description = description
     self.fields = fields
+    self.file = file
+    self.line = line
   }
 
   /// The register's value after reset.
@@ -121,9 +156,12 @@ public struct RegisterMap: Sendable {
   /// instance of a map differ from another of the same name; they become part of the Verilog
   /// module name (`system_control_board1_node3`) so that each variant is its own module.
   public let parameters: [(name: String, value: Int)]
+  /// Where the map is described.
+  public let location: SourceLocation
 
   public init(name: String, baseAddress: UInt64, description: String = "", registers: [Register],
-              parameters: [(name: String, value: Int)] = []) throws {
+              parameters: [(name: String, value: Int)] = [], file: StaticString = #fileID, line: UInt = #line) throws {
+    self.location = SourceLocation(file: file, line: line)
     self.name = name
     self.baseAddress = baseAddress
     self.description = description

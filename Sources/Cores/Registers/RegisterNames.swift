@@ -1,3 +1,5 @@
+import HDL
+
 /// How the names of a register map are spelled in each output: Verilog ports in lower snake
 /// case, Swift types in UpperCamelCase and members in lowerCamelCase, SystemRDL and the
 /// documentation as written.
@@ -17,10 +19,16 @@ enum RegisterNames {
   /// The static constants beside a field's property: `doorbellMask`, `doorbellShift`.
   static func maskName(_ field: String) -> String { bareMemberName(field) + "Mask" }
   static func shiftName(_ field: String) -> String { bareMemberName(field) + "Shift" }
+  /// The typed view of a field with named values: `modeValue`, and its setter `setMode`.
+  static func valueMemberName(_ field: String) -> String { bareMemberName(field) + "Value" }
+  static func setterName(_ field: String) -> String { "set" + typeName(field) }
   private static func bareMemberName(_ name: String) -> String {
     let t = typeName(name)
     return t.prefix(1).lowercased() + t.dropFirst()
   }
+
+  /// Names a nested Swift type cannot take.
+  static let reservedSwiftTypeNames: Set<String> = ["Type", "Self", "Protocol", "Any"]
 
   /// The members every generated register type has, which fields must not shadow.
   static let fixedSwiftMembers = ["rawValue", "offset", "resetValue", "writeOneMask", "init"]
@@ -75,16 +83,16 @@ extension RegisterNames {
     + ["valid", "write", "address", "wdata", "strobe", "ready", "rdata", "error"].map { "\(busPort)_\($0)" }
 
   /// Every name the register block declares, with the register or field it belongs to.
-  static func verilogNames(_ map: RegisterMap) -> [(name: String, owner: String)] {
-    var names = fixedNames.map { ($0, "the register block itself") }
+  static func verilogNames(_ map: RegisterMap) -> [(name: String, owner: String, location: SourceLocation)] {
+    var names = fixedNames.map { ($0, "the register block itself", map.location) }
     for r in map.registers {
-      names.append((writeStrobe(register: r.name), "register \(r.name)"))
-      names.append((readStrobe(register: r.name), "register \(r.name)"))
+      names.append((writeStrobe(register: r.name), "register \(r.name)", r.location))
+      names.append((readStrobe(register: r.name), "register \(r.name)", r.location))
       for f in r.fields {
         let owner = "register \(r.name), field \(f.name)"
-        if f.isStored { names.append((storage(register: r.name, field: f.name), owner)) }
+        if f.isStored { names.append((storage(register: r.name, field: f.name), owner, f.location)) }
         for hook in FieldHardware.hooks where f.hardware.contains(hook.hook) {
-          names.append((port(register: r.name, field: f.name, suffix: hook.suffix), owner))
+          names.append((port(register: r.name, field: f.name, suffix: hook.suffix), owner, f.location))
         }
       }
     }

@@ -78,6 +78,29 @@ private struct SwiftAccessorWriter {
       }
     }
     s += "    }\n"
+    if !f.values.isEmpty { s += namedValues(f, settable: settable) }
+    return s
+  }
+
+  /// An enum of the field's named values, a getter that is nil for unnamed bit patterns, and a setter.
+  private func namedValues(_ f: Field, settable: Bool) -> String {
+    let type = RegisterNames.typeName(f.name)
+    let mask = RegisterNames.maskName(f.name), shift = RegisterNames.shiftName(f.name)
+    var s = "    /// The named values of \(f.name).\n"
+    s += "    public enum \(type): UInt32 {\n"
+    for v in f.values {
+      s += "      /// \(v.description)\n"
+      s += "      case \(RegisterNames.memberName(v.name)) = \(v.value)\n"
+    }
+    s += "    }\n"
+    s += "    /// \(f.name) as a named value; nil when its bits hold a value without a name.\n"
+    s += "    public var \(RegisterNames.valueMemberName(f.name)): \(type)? { \(type)(rawValue: (rawValue & Self.\(mask)) >> Self.\(shift)) }\n"
+    if settable {
+      s += "    /// Sets \(f.name) to a named value.\n"
+      s += "    public mutating func \(RegisterNames.setterName(f.name))(_ value: \(type)) {\n"
+      s += "      rawValue = (rawValue & ~Self.\(mask)) | (value.rawValue << Self.\(shift))\n"
+      s += "    }\n"
+    }
     return s
   }
 
