@@ -11,6 +11,8 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Flash", targets: ["Flash"]),
   ],
   dependencies: [
@@ -39,6 +41,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // The C header of the design-independent ABI every Verilated model's shim implements.
+    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
+    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
+    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
+    // XCTest glue: per-test seeds, waveforms kept for failing tests.
+    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
     // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
     // executable, its libusb_* definitions interpose the real libusb for libftdi1.
     .target(
@@ -52,6 +60,7 @@ let package = Package(
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
@@ -62,6 +71,9 @@ let package = Package(
     // Benchmarks, not tests: scripts/bench/elaborate and scripts/bench/flash.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
+    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    .executableTarget(name: "SimulationBench", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
+                      path: "Benchmarks/SimulationBench"),
   ],
   swiftLanguageModes: [.v5]
 )
