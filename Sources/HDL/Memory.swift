@@ -73,8 +73,12 @@ extension ModuleBuilder {
   /// A memory of `depth` words of `width` bits, optionally with initial contents.
   public func memory(_ name: String, depth: Int, width: Int, initial: [Int]? = nil, domain: ClockDomain? = nil,
                      file: StaticString = #fileID, line: UInt = #line) -> Memory {
-    memory(name, depth: depth, width: width, initialWords: initial?.map { BitVector(width: width, value: $0) },
-           domain: domain, at: SourceLocation(file: file, line: line))
+    let location = SourceLocation(file: file, line: line)
+    for (index, value) in (initial ?? []).enumerated() where !(-(1 << min(width, 63))..<(1 << min(width, 63))).contains(value) {
+      error("initial word \(index) of memory `\(name)` is \(value), which does not fit in \(width) bits", at: location)
+    }
+    return memory(name, depth: depth, width: width, initialWords: initial?.map { BitVector(width: width, value: $0) },
+                  domain: domain, at: location)
   }
 
   /// A memory with wide initial contents given as bit vectors.
@@ -91,7 +95,15 @@ extension ModuleBuilder {
     if let initialWords, initialWords.count > depth {
       error("memory `\(name)` has \(depth) words but \(initialWords.count) initial values", at: location)
     }
-    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: initialWords,
+    // Words of another width (integer literals become the narrowest BitVector) are fitted to
+    // the memory's width; a word that does not fit is an error, never silently cut.
+    let fitted = initialWords?.enumerated().map { index, word -> BitVector in
+      if word.width > width && word.significantBits > width {
+        error("initial word \(index) of memory `\(name)` is \(word) but words have \(width) bits", at: location)
+      }
+      return word.resized(to: max(width, 1))
+    }
+    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: fitted,
                           domain: domain ?? ClockDomain(clock: clock, reset: nil), owner: self, location: location)
     add(info)
     return Memory(info: info)
