@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "TierModel", targets: ["TierModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,10 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    // The memory-tier controller's reference and transaction-level model, trace generators and
+    // the policy evaluator. Standard library only, so firmware can reuse the policy side.
+    .target(name: "TierModel"),
+    .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
   ],
   swiftLanguageModes: [.v5]
 )
