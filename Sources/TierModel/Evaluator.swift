@@ -30,6 +30,7 @@ public enum Evaluator {
                          service: (inout TierController) -> Void) -> Report {
     var latency = 0
     var dramHits = 0
+    let initiallyInDRAM = controller.pageMap.indices.filter { controller.pageMap[$0].valid && controller.pageMap[$0].location.tier == .dram }
     let copiedBefore = controller.bytesCopied
     let shift = UInt64(controller.timing.pageShift), beat = UInt64(controller.timing.beatBytes)
     for a in trace {
@@ -44,7 +45,7 @@ public enum Evaluator {
     let n = Double(max(1, trace.count))
     return Report(accesses: trace.count, meanLatencyCycles: Double(latency) / n, dramHitRatio: Double(dramHits) / n,
                   bytesMigrated: controller.bytesCopied - copiedBefore, staticHitRatio: bound.hitRatio,
-                  staticMeanLatencyCycles: bound.meanLatency, beladyHitRatio: beladyHitRatio(trace, capacity: frames[0]))
+                  staticMeanLatencyCycles: bound.meanLatency, beladyHitRatio: beladyHitRatio(trace, capacity: frames[0], initiallyResident: initiallyInDRAM))
   }
 
   /// The best static placement when every access costs its tier's latency and migration is
@@ -76,8 +77,11 @@ public enum Evaluator {
   }
 
   /// Belady's MIN: on a miss with the cache full, evict the page whose next use is farthest.
-  /// O(n log n) with next-use indices and a max-heap with lazy deletion.
-  public static func beladyHitRatio(_ trace: [TraceAccess], capacity: Int) -> Double {
+  /// O(n log n) with next-use indices and a max-heap with lazy deletion. `initiallyResident`
+  /// pages start in the cache (a policy starts with pages already in DRAM; without them the
+  /// bound would not hold). Any policy that may also move pages ahead of their use can be turned
+  /// into a demand policy with no more misses, so MIN bounds every policy's DRAM hit ratio.
+  public static func beladyHitRatio(_ trace: [TraceAccess], capacity: Int, initiallyResident: [Int] = []) -> Double {
     guard !trace.isEmpty, capacity > 0 else { return 0 }
     var nextUse = [Int](repeating: Int.max, count: trace.count)
     var seen: [Int: Int] = [:]
@@ -87,6 +91,11 @@ public enum Evaluator {
     }
     var resident: [Int: Int] = [:]  // page -> its next use
     var heap = MaxHeap()
+    for page in initiallyResident.prefix(capacity) {
+      let first = seen[page] ?? Int.max
+      resident[page] = first
+      heap.push((first, page))
+    }
     var hits = 0
     for (i, a) in trace.enumerated() {
       if resident[a.page] != nil {
