@@ -14,13 +14,12 @@ public enum Evaluator {
     public var beladyHitRatio: Double
 
     public var description: String {
-      func f(_ x: Double) -> String { String(Int((x * 1000).rounded())).leftPadded(4) }
-      return """
-        accesses \(accesses)
-        policy:  mean latency \(Int(meanLatencyCycles.rounded())) cycles, DRAM hit ratio 0.\(f(dramHitRatio)), migrated \(bytesMigrated) bytes
-        static:  mean latency \(Int(staticMeanLatencyCycles.rounded())) cycles, DRAM hit ratio 0.\(f(staticHitRatio))
-        Belady:  DRAM hit ratio 0.\(f(beladyHitRatio))
-        """
+      """
+      accesses \(accesses)
+      policy:  mean latency \(Int(meanLatencyCycles.rounded())) cycles, DRAM hit ratio \(fixed3(dramHitRatio)), migrated \(bytesMigrated) bytes
+      static:  mean latency \(Int(staticMeanLatencyCycles.rounded())) cycles, DRAM hit ratio \(fixed3(staticHitRatio))
+      Belady:  DRAM hit ratio \(fixed3(beladyHitRatio))
+      """
     }
   }
 
@@ -150,8 +149,9 @@ struct MaxHeap {
   }
 }
 
-extension String {
-  func leftPadded(_ width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
-  }
+/// A ratio in 0...1 with three decimals ("0.065"), without Foundation's formatter.
+func fixed3(_ x: Double) -> String {
+  let thousandths = Int((x * 1000).rounded())
+  let fraction = String(thousandths % 1000)
+  return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }

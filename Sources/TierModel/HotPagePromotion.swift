@@ -1,6 +1,7 @@
 /// A firmware tiering policy written against the registers only: promote the pages the hot
-/// list reports into free DRAM frames, and keep `reserve` DRAM frames free by demoting the
-/// DRAM pages that have been cold longest (TPP's idea: demote early so promotions find room).
+/// list reports into free DRAM frames, and keep `reserve` DRAM frames free (plus one for each
+/// hot page that found none) by demoting, in clock order, DRAM pages that were not hot in the
+/// latest epoch (TPP's idea: demote early so that promotions find room).
 /// The hotness unit's unit is one page. A frame becomes free when the copy that leaves it
 /// completes; a failed copy frees its destination instead.
 public struct HotPagePromotion {
@@ -52,29 +53,35 @@ public struct HotPagePromotion {
     let hot = bus.drainHotList()
     if hot.isEmpty { return }
     epoch += 1
+    var unplaced = 0
     for entry in hot {
       let page = Int(entry >> UInt64(counterWidth))
       lastHot[page] = epoch
       let e = bus.mapEntry(page: page)
-      guard e.valid, !e.migrating, e.location.tier != .dram, let frame = free[0].popLast() else { continue }
+      guard e.valid, !e.migrating, e.location.tier != .dram else { continue }
+      guard let frame = free[0].popLast() else {
+        unplaced += 1
+        continue
+      }
       residentOfDRAMFrame[frame] = page  // reserved: not a demotion candidate
       if !request(&bus, .migrate(page: page, from: e.location, to: FrameAddress(.dram, frame), pageSize: pageSize)) {
         free[0].append(frame)
         residentOfDRAMFrame[frame] = nil
       }
     }
-    demoteToReserve(&bus)
+    demote(&bus, wanted: reserve + unplaced)
   }
 
-  mutating func demoteToReserve<Bus: TierRegisterBus>(_ bus: inout Bus) {
+  /// Demotes DRAM pages not hot in this epoch until `wanted` frames are free or on their way.
+  mutating func demote<Bus: TierRegisterBus>(_ bus: inout Bus, wanted target: Int) {
     let leaving = pending.values.filter { $0.source.tier == .dram }.count
-    var wanted = reserve - free[0].count - leaving
+    var wanted = target - free[0].count - leaving
     var scanned = 0
     while wanted > 0 && scanned < 2 * dramFrames {
       let frame = clockHand
       clockHand = (clockHand + 1) % max(1, dramFrames)
       scanned += 1
-      guard let page = residentOfDRAMFrame[frame], (lastHot[page] ?? 0) < epoch - 1 else { continue }
+      guard let page = residentOfDRAMFrame[frame], (lastHot[page] ?? 0) < epoch else { continue }
       let e = bus.mapEntry(page: page)
       guard e.valid, !e.migrating, e.location == FrameAddress(.dram, frame) else { continue }
       let target: Tier = free[1].isEmpty ? .disk : .flash
