@@ -25,7 +25,7 @@ let package = Package(
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
-    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    .target(name: "Cores", dependencies: ["HDL", "Board", "TierModel"]),
     // The command line.
     .executableTarget(
       name: "strata",
@@ -43,6 +43,7 @@ let package = Package(
     // the policy evaluator. Standard library only, so firmware can reuse the policy side.
     .target(name: "TierModel"),
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
+    .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
   ],
   swiftLanguageModes: [.v5]
 )

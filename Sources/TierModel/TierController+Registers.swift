@@ -17,6 +17,7 @@ extension TierController {
     case .faultInfo: return (faultWasWrite ? 1 : 0) | (moreFaults ? 2 : 0)
     case .mapIndex: return UInt32(registerState.mapIndex)
     case .mapEntry: return registerState.mapIndex < pageCount ? pageMap[registerState.mapIndex].encoded : 0
+    case .mapWrite: return registerState.mapWrite
     case .hotControl:
       let c = hotness.config
       return (c.enabled ? HotControlBits.enable : 0) | (c.trackReads ? HotControlBits.trackReads : 0)
@@ -50,7 +51,9 @@ extension TierController {
     case .interruptStatus: acknowledge(InterruptCauses(rawValue: value))
     case .interruptEnable: interruptEnable = InterruptCauses(rawValue: value & 0x1F)
     case .mapIndex: registerState.mapIndex = Int(value & 0xFF_FFFF)
-    case .mapEntry: writeMapEntry(page: registerState.mapIndex, PageEntry(encoded: value))
+    case .mapWrite:
+      registerState.mapWrite = value & 0x83FF_FFFF
+      writeMapEntry(page: registerState.mapIndex, PageEntry(encoded: value))
     case .hotControl:
       advance(to: clock)
       var c = hotness.config
@@ -77,7 +80,7 @@ extension TierController {
         if let d = DMADescriptor(words: registerState.staged) { submit(d) } else { interruptStatus.insert(.dmaError) }
       }
     case .completionHead: completionRing.head = Int(value & 0xFFFF)
-    case .id, .capability, .pageCount, .ringSizes, .faultAddressLow, .faultAddressHigh, .faultInfo,
+    case .id, .capability, .pageCount, .mapEntry, .ringSizes, .faultAddressLow, .faultAddressHigh, .faultInfo,
          .hotStatus, .hotTail, .hotEntryLow, .hotEntryHigh, .dmaHead, .dmaTail, .completionTail, .completionEntry:
       return
     }

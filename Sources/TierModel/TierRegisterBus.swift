@@ -19,7 +19,7 @@ extension TierRegisterBus {
 
   public mutating func setMapEntry(page: Int, _ entry: PageEntry) {
     write(.mapIndex, UInt32(page))
-    write(.mapEntry, entry.encoded)
+    write(.mapWrite, entry.encoded)
   }
 
   /// Stages and submits one descriptor; false when the ring was full (DMA_TAIL did not move).

@@ -22,9 +22,13 @@ public enum TierRegister: UInt64, CaseIterable, Sendable {
   case faultInfo = 0x20
   /// The page MAP_ENTRY reads and writes.
   case mapIndex = 0x24
-  /// The entry of page MAP_INDEX: FRAME 23:0, TIER 25:24, MIGRATING 30 (read only), VALID 31.
+  /// The entry of page MAP_INDEX (read only): FRAME 23:0, TIER 25:24, MIGRATING 30, VALID 31.
   case mapEntry = 0x28
-  /// ENABLE 0, RESET 1 (write 1: clear counters and the hot list), TRACK_READS 2, TRACK_WRITES 3,
+  /// An entry to store: writing it stores FRAME, TIER and VALID into page MAP_INDEX (MIGRATING
+  /// is the hardware's and is ignored; so is a write while the page migrates).
+  case mapWrite = 0x2C
+  /// ENABLE 0, RESET 1 (write 1: clear counters and the hot list; reads 1 until done, never in
+  /// the transaction-level model), TRACK_READS 2, TRACK_WRITES 3,
   /// UNIT_SHIFT 12:8, DOWNSAMPLE_SHIFT 19:16.
   case hotControl = 0x30
   /// Minimum count of a hot unit in an epoch.
@@ -33,7 +37,7 @@ public enum TierRegister: UInt64, CaseIterable, Sendable {
   case hotEpochCycles = 0x38
   /// FILL_THRESHOLD 15:0: HOT_LEVEL when the hot list holds at least this many entries.
   case hotFillThreshold = 0x3C
-  /// ENABLED 0, OVERFLOW 1, LEVEL 2, COUNTERS_EXHAUSTED 3 (read only; cleared by RESET).
+  /// ENABLED 0, OVERFLOW 1, FILL_LEVEL 2, COUNTERS_EXHAUSTED 3 (read only; cleared by RESET).
   case hotStatus = 0x40
   /// Software's position in the hot list.
   case hotHead = 0x44
@@ -51,7 +55,8 @@ public enum TierRegister: UInt64, CaseIterable, Sendable {
   case dmaLength = 0x68
   /// PAGE 23:0, REMAP 24, INTERRUPT 25.
   case dmaControl = 0x6C
-  /// Write 1 to bit 0: push the staged descriptor into the descriptor ring (ignored when full).
+  /// PUSH 0: write 1 to push the staged descriptor into the descriptor ring (ignored when
+  /// full); reads 1 until the engine has taken it (the transaction-level model takes it at once).
   case dmaSubmit = 0x70
   /// Index of the next descriptor the engine takes, modulo 2^16 (read only).
   case dmaHead = 0x74
@@ -80,5 +85,36 @@ public enum HotControlBits {
 
 struct RegisterState: Sendable {
   var mapIndex = 0
+  var mapWrite: UInt32 = 0
   var staged: [UInt32] = [0, 0, 0, 0]
+}
+
+/// The controller's constants that its read-only registers report (CAPABILITY, PAGE_COUNT,
+/// RING_SIZES); the register map and the RTL are built for one shape.
+public struct TierShape: Equatable, Sendable {
+  public var pageShift: Int
+  public var pageCount: Int
+  public var counterWidth: Int
+  public var maxInFlight: Int
+  public var hotListSize: Int
+  public var descriptorRingSize: Int
+  public var completionRingSize: Int
+
+  public init(pageShift: Int, pageCount: Int, counterWidth: Int, maxInFlight: Int, hotListSize: Int,
+              descriptorRingSize: Int, completionRingSize: Int) {
+    self.pageShift = pageShift
+    self.pageCount = pageCount
+    self.counterWidth = counterWidth
+    self.maxInFlight = maxInFlight
+    self.hotListSize = hotListSize
+    self.descriptorRingSize = descriptorRingSize
+    self.completionRingSize = completionRingSize
+  }
+}
+
+extension TierController {
+  public var shape: TierShape {
+    TierShape(pageShift: timing.pageShift, pageCount: pageCount, counterWidth: hotness.counterWidth, maxInFlight: maxInFlight,
+              hotListSize: hotness.hotList.size, descriptorRingSize: descriptorRing.size, completionRingSize: completionRing.size)
+  }
 }

@@ -39,13 +39,16 @@ final class RegisterSemanticsTests: XCTestCase {
     XCTAssertEqual(c.mapEntry(page: 40), PageEntry(FrameAddress(.flash, 8)))
     c.write(.mapIndex, 40)
     XCTAssertEqual(c.read(.mapEntry), 0x8100_0008, "VALID, TIER 1, FRAME 8")
-    c.write(.mapEntry, 0xC200_0011)  // VALID, MIGRATING (ignored), disk frame 17
+    c.write(.mapWrite, 0xC200_0011)  // VALID, MIGRATING (ignored), disk frame 17
     XCTAssertEqual(c.read(.mapEntry), 0x8200_0011)
+    XCTAssertEqual(c.read(.mapWrite), 0x8200_0011)
+    c.write(.mapEntry, 0)
+    XCTAssertEqual(c.read(.mapEntry), 0x8200_0011, "MAP_ENTRY is read only")
     XCTAssertEqual(c.access(.write(address(page: 40), [5])).servedBy, FrameAddress(.disk, 17))
 
     c.submit(.migrate(page: 40, from: FrameAddress(.disk, 17), to: FrameAddress(.dram, 31), pageSize: 4096))
     XCTAssertEqual(c.read(.mapEntry), 0xC200_0011, "MIGRATING while the copy runs")
-    c.write(.mapEntry, 0)
+    c.write(.mapWrite, 0)
     XCTAssertEqual(c.read(.mapEntry), 0xC200_0011, "a migrating page's entry cannot be written")
     c.idle(until: c.clock + 100_000)
     XCTAssertEqual(c.read(.mapEntry), 0x8000_001F)
