@@ -21,8 +21,10 @@ import HDL
 ///   page) gets status 3 without touching the map or a store.
 /// - The migration rule: a write to a page whose entry is MIGRATING waits in the lookup state,
 ///   re-reading the entry every cycle, and goes wherever the entry points once it is not.
-///   `busy_write`/`busy_page` say a write is committed to a store, so that the DMA engine, after
-///   marking a page, waits for such a write before reading the source.
+///   `busy`/`busy_write`/`busy_page` say an access (a write) is committed to a store: after
+///   marking a page the DMA engine waits for a committed write before reading the source, and
+///   after flipping it waits for a committed access before releasing the old frame, whose
+///   reuse would otherwise change data under a read still in flight.
 ///
 /// The map has two writers: firmware (`fw_write_*`, from MAP_INDEX and MAP_WRITE: the MIGRATING
 /// bit is dropped and the write is ignored while the page migrates; `fw_write_page` must have
@@ -62,6 +64,7 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
     let faultWrite = m.output("fault_write")
     let faultMore = m.output("fault_more")
     let observe = (valid: m.output("observe_valid"), address: m.output("observe_address", width: 64), write: m.output("observe_write"))
+    let busy = m.output("busy")
     let busyWrite = m.output("busy_write")
     let busyPage = m.output("busy_page", width: pageBits)
 
@@ -159,7 +162,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
     faultAddress <== faultAddressQ
     faultWrite <== faultWriteQ
     faultMore <== faultMoreQ
-    busyWrite <== curWrite && (state.isIn(.sendWrite) || state.isIn(.acknowledge) || issued)
+    busy <== state.isIn(.sendWrite) || state.isIn(.acknowledge) || state.isIn(.readData) || issued
+    busyWrite <== curWrite && busy
     busyPage <== curPage
     for (index, store) in stores.enumerated() {
       let lookingHere = entryTier == index
