@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
     .library(name: "TierModel", targets: ["TierModel"]),
+    .executable(name: "strata-bench-tier", targets: ["strata-bench-tier"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,9 @@ let package = Package(
     .target(name: "TierModel"),
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
     .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
+    // scripts/bench/tier: page-map latency on the RTL, the transaction-level model's speed, the evaluator.
+    .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
+                      path: "Sources/TierBenchmark"),
   ],
   swiftLanguageModes: [.v5]
 )
