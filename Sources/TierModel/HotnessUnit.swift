@@ -63,7 +63,8 @@ public struct HotnessUnit: Sendable {
     (entry >> UInt64(counterWidth), UInt32(entry & ((UInt64(1) << UInt64(counterWidth)) - 1)))
   }
 
-  /// Clears counters, the hot list and the status flags, and starts an epoch at `now` (RESET).
+  /// Clears counters, the hot list (its tail moves to its head) and the status flags, and starts
+  /// an epoch at `now` (RESET).
   public mutating func reset(at now: Int) {
     counted.removeAll()
     slotOfUnit.removeAll()
@@ -85,7 +86,7 @@ public struct HotnessUnit: Sendable {
   public var epochEnd: Int { epochStart + config.epochCycles }
 
   /// Counts one request at unified byte `address`, made in the current epoch.
-  mutating func observe(address: UInt64, isWrite: Bool) {
+  public mutating func observe(address: UInt64, isWrite: Bool) {
     guard config.enabled, isWrite ? config.trackWrites : config.trackReads else { return }
     let mask = (UInt64(1) << UInt64(config.downsampleShift)) - 1
     let sampled = sequence & mask == 0
@@ -106,7 +107,7 @@ public struct HotnessUnit: Sendable {
   /// Returns the entries pushed, how many were dropped on a full ring, and whether the hot list
   /// is at or above the fill threshold.
   @discardableResult
-  mutating func endEpoch() -> (pushed: [UInt64], dropped: Int, reachedLevel: Bool) {
+  public mutating func endEpoch() -> (pushed: [UInt64], dropped: Int, reachedLevel: Bool) {
     var pushed: [UInt64] = []
     var dropped = 0
     for (unit, count) in counted where count >= config.threshold {

@@ -41,9 +41,9 @@ public struct Ring<Entry: Sendable>: Sendable {
     return out
   }
 
+  /// Empties the ring by moving the tail to the head (software owns the head, so it stays).
   mutating func clear() {
     for i in slots.indices { slots[i] = nil }
-    head = 0
-    tail = 0
+    tail = head
   }
 }

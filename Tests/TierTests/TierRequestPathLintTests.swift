@@ -18,3 +18,20 @@ final class TierRequestPathLintTests: XCTestCase {
     }
   }
 }
+
+final class TierHotnessUnitLintTests: XCTestCase {
+  func testVerilatorIcarusAndYosysAcceptIt() throws {
+    let design = try Design(top: tierHotnessUnit(counters: 16, counterWidth: 16, hotListSize: 64))
+    XCTAssertEqual(design.warnings.map(\.message), [])
+    let cells = try assertAcceptedByTools(design)
+    print("tier_hotness (16 counters, 64-entry list): \(cells ?? 0) Yosys cells")
+  }
+
+  func testBadParametersNameTheFix() {
+    XCTAssertThrowsError(try Design(top: tierHotnessUnit(counters: 0, counterWidth: 32, hotListSize: 48))) { error in
+      let messages = (error as? ElaborationError)?.diagnostics.map(\.message) ?? []
+      XCTAssertEqual(messages.count, 3, "\(messages)")
+      XCTAssertTrue(messages.contains("tierHotnessUnit: hotListSize 48 must be a power of two in 2...32768 (HOT_HEAD wraps at the size)"), "\(messages)")
+    }
+  }
+}
