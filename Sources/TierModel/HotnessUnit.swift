@@ -35,7 +35,8 @@ public struct HotnessUnit: Sendable {
   public var config = HotnessConfig()
   public let counterCapacity: Int
   public let counterWidth: Int
-  public internal(set) var hotList: Ring<UInt64>
+  /// The hot list; software moves its head.
+  public var hotList: Ring<UInt64>
   /// Counters of this epoch in allocation order.
   public private(set) var counted: [(unit: UInt64, count: UInt32)] = []
   var slotOfUnit: [UInt64: Int] = [:]

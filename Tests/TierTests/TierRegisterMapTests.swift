@@ -1,4 +1,5 @@
 import Cores
+import HDL
 import TierModel
 import XCTest
 
@@ -66,5 +67,16 @@ final class TierRegisterMapTests: XCTestCase {
       if c.isUppercase { out += "_" }
       out += c.uppercased()
     }
+  }
+}
+
+final class TierRegisterBlockLintTests: XCTestCase {
+  func testTheRegisterBlockIsAcceptedByTheTools() throws {
+    let shape = TierShape(pageShift: 12, pageCount: 1 << 24, counterWidth: 16, maxInFlight: 4, hotListSize: 256,
+                          descriptorRingSize: 16, completionRingSize: 16)
+    let design = try Design(top: registerBlock(try tierControllerRegisters(shape: shape)))
+    XCTAssertEqual(design.warnings.filter { !$0.message.contains("unused_bus_bits") }.map(\.message), [])
+    try assertAcceptedByTools(design)
+    XCTAssertEqual(design.top, "tier_control_pages16777216")
   }
 }
