@@ -39,8 +39,8 @@ func timed<T>(_ body: () -> T) -> (T, Double) {
   return (result, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
 }
 
-func controller(_ timing: TierTiming, pages: Int) -> (TierController, HotPagePromotion) {
-  var c = TierController(timing: timing, pageCount: pages, hotness: HotnessUnit(counterCapacity: 1024, hotListSize: 4096))
+func controller(_ timing: TierTiming, pages: Int) throws -> (TierController, HotPagePromotion) {
+  var c = try TierController(timing: timing, pageCount: pages, hotness: HotnessUnit(counterCapacity: 1024, hotListSize: 4096))
   c.mapInOrder()
   c.write(.hotThreshold, 4)
   c.write(.hotEpochCycles, 1_000_000)
@@ -65,7 +65,7 @@ print("a read accepted in cycle t is offered to its store in cycle t + \(added)"
 
 print("== transaction-level model: Zipf 0.99, \(accesses) accesses over \(pages) pages, hot-page policy")
 let zipf = TraceGenerator.zipf(pages: pages, theta: 0.99, count: accesses, seed: 1)
-var (c, policy) = controller(timing, pages: pages)
+var (c, policy) = try controller(timing, pages: pages)
 // The model and the policy alone: the same loop as Evaluator.run, without the offline bounds.
 let (dramHits, seconds) = timed { () -> Int in
   var hits = 0
@@ -78,7 +78,7 @@ let (dramHits, seconds) = timed { () -> Int in
 }
 let rate = Double(accesses) / seconds
 print("\(accesses) accesses in \(String(format: "%.2f", seconds)) s; DRAM hit ratio \(String(format: "%.3f", Double(dramHits) / Double(accesses))), \(c.bytesCopied) bytes migrated, \(c.clock) simulated cycles")
-var (c2, policy2) = controller(timing, pages: pages)
+var (c2, policy2) = try controller(timing, pages: pages)
 print(Evaluator.run(zipf, on: &c2) { policy2.service(&$0) })
 
 print("== the evaluator on each trace (200,000 accesses)")
@@ -90,7 +90,7 @@ for (name, trace) in [
   ("moving hot set (4 phases)", TraceGenerator.movingHotSet(pages: pages, hotPages: 512, phases: 4, count: n, seed: 2)),
   ("sequential scan", TraceGenerator.sequentialScan(pages: pages, passes: n / pages)),
 ] {
-  var (c, policy) = controller(timing, pages: pages)
+  var (c, policy) = try controller(timing, pages: pages)
   let r = Evaluator.run(trace, on: &c) { policy.service(&$0) }
   print("-- \(name)\n\(r)")
 }

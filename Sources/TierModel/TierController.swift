@@ -52,12 +52,21 @@ public struct TierController: Sendable {
     var snapshot: [UInt64]
   }
 
+  /// A controller with every page unmapped. `pageCount` defaults to every frame of every tier,
+  /// capped at 2^24. Throws `TierModelError` listing every parameter it cannot take.
   public init(timing: TierTiming, pageCount: Int? = nil, maxInFlight: Int = 4, descriptorRingSize: Int = 16,
-              completionRingSize: Int = 16, hotness: HotnessUnit = HotnessUnit()) {
+              completionRingSize: Int = 16, hotness: HotnessUnit = HotnessUnit()) throws(TierModelError) {
+    let limit = 1 << PageEntry.frameBits
+    var problems = timing.problems()
     let frames = Tier.allCases.map { timing.frames($0) }
-    let pages = pageCount ?? frames.reduce(0, +)
-    precondition(pages > 0 && pages <= 1 << PageEntry.frameBits, "the unified space holds 1...2^24 pages")
-    precondition(frames.allSatisfy { $0 <= 1 << PageEntry.frameBits }, "a tier holds at most 2^24 frames")
+    let pages = pageCount ?? min(frames.reduce(0, +), limit)
+    if !(1...limit).contains(pages) {
+      problems.append("pageCount \(pages) is outside 1...\(limit) (page numbers are 24 bits in map entries and MAP_INDEX); use fewer pages or larger ones")
+    }
+    if !(1...15).contains(maxInFlight) { problems.append("maxInFlight \(maxInFlight) is outside 1...15 (CAPABILITY.DMA_IN_FLIGHT is 4 bits)") }
+    if !(2...255).contains(descriptorRingSize) { problems.append("descriptorRingSize \(descriptorRingSize) is outside 2...255 (RING_SIZES.DESCRIPTORS is 8 bits)") }
+    if !(2...255).contains(completionRingSize) { problems.append("completionRingSize \(completionRingSize) is outside 2...255 (RING_SIZES.COMPLETIONS is 8 bits)") }
+    if !problems.isEmpty { throw TierModelError(problems: problems) }
     self.timing = timing
     self.pageCount = pages
     self.stores = Tier.allCases.map { BackingStore(tier: $0, frames: timing.frames($0), wordsPerPage: timing.wordsPerPage) }

@@ -118,3 +118,11 @@ extension TierController {
               hotListSize: hotness.hotList.size, descriptorRingSize: descriptorRing.size, completionRingSize: completionRing.size)
   }
 }
+
+/// Why the model refused its parameters: every problem, each naming the setting and the fix.
+public struct TierModelError: Error, CustomStringConvertible {
+  public let problems: [String]
+  public var description: String {
+    "the tier controller model cannot be built:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+  }
+}

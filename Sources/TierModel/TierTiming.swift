@@ -57,6 +57,25 @@ public struct TierTiming: Equatable, Sendable {
       disk: StoreSpec(size: diskPages * pageSize, readLatencyNs: 12_000_000, writeLatencyNs: 12_000_000, bandwidthMBps: 200))
   }
 
+  /// What the model cannot take, each naming the setting and the fix (empty when all is well).
+  public func problems() -> [String] {
+    var out: [String] = []
+    if pageSize < 4096 || pageSize & (pageSize - 1) != 0 { out.append("pageSize \(pageSize) must be a power of two of at least 4096 bytes") }
+    if beatBytes != 8 { out.append("beatBytes \(beatBytes) must be 8: the ports carry 64-bit beats") }
+    if timeScale < 1 { out.append("timeScale \(timeScale) must be at least 1 (1 is real time)") }
+    if clockMHz < 1 { out.append("clockMHz \(clockMHz) must be at least 1") }
+    for tier in Tier.allCases where pageSize >= 4096 {
+      let s = spec(tier)
+      if s.size < 0 || s.size % pageSize != 0 { out.append("\(tier): size \(s.size) is not a whole number of \(pageSize)-byte pages") }
+      if s.size / pageSize > 1 << PageEntry.frameBits {
+        out.append("\(tier): \(s.size / pageSize) frames exceed 16777216 (FRAME is 24 bits); use larger pages or a smaller tier")
+      }
+      if s.bandwidthMBps < 1 { out.append("\(tier): bandwidth \(s.bandwidthMBps) MB/s must be at least 1") }
+      if s.readLatencyNs < 0 || s.writeLatencyNs < 0 { out.append("\(tier): latencies cannot be negative") }
+    }
+    return out
+  }
+
   public func spec(_ tier: Tier) -> StoreSpec {
     switch tier {
     case .dram: return dram

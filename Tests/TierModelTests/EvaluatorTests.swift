@@ -5,7 +5,7 @@ import XCTest
 final class EvaluatorTests: XCTestCase {
   func evaluate(_ trace: [TraceAccess], pages: Int) -> Evaluator.Report {
     let timing = smallTiming(dram: 128, flash: 1024, disk: 4096)
-    var c = TierController(timing: timing, pageCount: pages, hotness: HotnessUnit(counterCapacity: 256, hotListSize: 1024))
+    var c = try! TierController(timing: timing, pageCount: pages, hotness: HotnessUnit(counterCapacity: 256, hotListSize: 1024))
     c.mapInOrder()
     c.write(.hotThreshold, 3)
     c.write(.hotEpochCycles, 500_000)

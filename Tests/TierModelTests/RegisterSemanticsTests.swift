@@ -77,8 +77,8 @@ final class RegisterSemanticsTests: XCTestCase {
     XCTAssertEqual(c.read(.completionEntry), 0x8003_0001, "descriptor 1, STATUS bad descriptor (length not whole beats)")
   }
 
-  func testTheDescriptorRingRefusesWhenFull() {
-    var c = TierController(timing: smallTiming(), pageCount: 8, maxInFlight: 1, descriptorRingSize: 4, completionRingSize: 16)
+  func testTheDescriptorRingRefusesWhenFull() throws {
+    var c = try TierController(timing: smallTiming(), pageCount: 8, maxInFlight: 1, descriptorRingSize: 4, completionRingSize: 16)
     c.mapInOrder()
     let d = DMADescriptor(from: FrameAddress(.disk, 1), to: FrameAddress(.disk, 2), length: 4096)
     let accepted = (0..<6).map { _ in c.submit(d) }

@@ -8,7 +8,7 @@ func smallTiming(dram: Int = 32, flash: Int = 64, disk: Int = 128, timeScale: In
 
 /// A controller with `pages` pages mapped in order (DRAM first).
 func mappedController(pages: Int, timing: TierTiming = smallTiming(), hotness: HotnessUnit = HotnessUnit()) -> TierController {
-  var c = TierController(timing: timing, pageCount: pages, hotness: hotness)
+  var c = try! TierController(timing: timing, pageCount: pages, hotness: hotness)
   c.mapInOrder()
   return c
 }

@@ -7,7 +7,7 @@ import XCTest
 /// behaviour, register by register.
 final class TierRegisterMapTests: XCTestCase {
   let controller: TierController = {
-    var c = TierController(timing: .defaults(dramPages: 64, flashPages: 128, diskPages: 256), pageCount: 300)
+    var c = try! TierController(timing: .defaults(dramPages: 64, flashPages: 128, diskPages: 256), pageCount: 300)
     c.mapInOrder()
     return c
   }()
