@@ -35,3 +35,22 @@ final class TierHotnessUnitLintTests: XCTestCase {
     }
   }
 }
+
+final class TierDMAEngineLintTests: XCTestCase {
+  func testVerilatorIcarusAndYosysAcceptIt() throws {
+    for frames in [[16, 32, 64], [1 << 16, 1 << 20, 1 << 24]] {
+      let design = try Design(top: tierDMAEngine(pageCount: 1 << 12, frames: frames))
+      XCTAssertEqual(design.warnings.map(\.message), [])
+      let cells = try assertAcceptedByTools(design)
+      print("tier_dma (frames \(frames)): \(cells ?? 0) Yosys cells")
+    }
+  }
+
+  func testBadParametersNameTheFix() {
+    XCTAssertThrowsError(try Design(top: tierDMAEngine(pageCount: 64, frames: [4, 4], descriptorRingSize: 12))) { error in
+      let messages = (error as? ElaborationError)?.diagnostics.map(\.message) ?? []
+      XCTAssertTrue(messages.contains("tierDMAEngine: frames [4, 4] must give DRAM, flash and disk 1...16777216 frames each"), "\(messages)")
+      XCTAssertTrue(messages.contains("tierDMAEngine: descriptorRingSize 12 must be a power of two in 2...128 (indices wrap at the size)"), "\(messages)")
+    }
+  }
+}
