@@ -8,7 +8,11 @@ struct DMAEngineBench {
   struct ReadJob { var frame: Int, beats: Int, readyAt: Int, sent = 0 }
   struct WriteJob { var frame: Int, beats: Int, collected: [(UInt64, UInt8)] = [], readyAt = Int.max }
 
-  let frames = [16, 32, 64], latency = [1, 7, 19], pageCount = 40
+  let frames = [16, 32, 64], pageCount = 40
+  /// Ideal stores answer after a cycle and are always ready, nothing else gets in the way:
+  /// the engine's own copy rate.
+  let ideal: Bool
+  var latency: [Int] { ideal ? [1, 1, 1] : [1, 7, 19] }
   var rng: SplitMix64
   var now = 0
   var engine: DMAEngineModel
@@ -21,13 +25,14 @@ struct DMAEngineBench {
   var hwReady = true
   var busy = (on: false, write: false, page: 0, until: 0)
   var memory: [[Int: UInt64]] = [[:], [:], [:]]
-  let faulty: [Set<Int>] = [[3], [30], [50]]
+  var faulty: [Set<Int>] { ideal ? [[], [], []] : [[3], [30], [50]] }
   var reads: [ReadJob?] = [nil, nil, nil]
   var writes: [WriteJob?] = [nil, nil, nil]
   var readReady = [false, false, false], writeReady = [false, false, false], writeDataReady = [false, false, false]
   var waitedForBusy = 0
 
-  init(descriptors: [DMADescriptor], seed: UInt64, ringSize: Int = 8, doneSize: Int = 4) {
+  init(descriptors: [DMADescriptor], seed: UInt64, ringSize: Int = 8, doneSize: Int = 4, ideal: Bool = false) {
+    self.ideal = ideal
     rng = SplitMix64(seed: seed)
     engine = DMAEngineModel(pageCount: pageCount, frames: frames, ringSize: ringSize, doneSize: doneSize)
     toSubmit = descriptors
@@ -81,7 +86,7 @@ struct DMAEngineBench {
   mutating func edge(_ i: Inputs, _ o: [String: UInt64]) {
     let tiers = DMAEngineModel.tiers
     if i.bit("push") { toSubmit.removeFirst(); submitting = false }
-    if o["completion_entry"]! >> 31 == 1 && chance(60) {
+    if o["completion_entry"]! >> 31 == 1 && (ideal || chance(60)) {
       let e = o["completion_entry"]!
       completions.append((Int(e & 0xFFFF), Int(e >> 16 & 0xF)))
       completionHead = (completionHead + 1) & 0xFFFF
@@ -120,17 +125,17 @@ struct DMAEngineBench {
     // Moore outputs for the next cycle.
     // The engine has not taken this edge yet: count the push it is taking now.
     let queuedAfter = engine.queued + (i.bit("push") ? 1 : 0)
-    if !submitting && !toSubmit.isEmpty && queuedAfter < engine.ringSize - 1 { submitting = chance(30) }
-    hwReady = chance(80)
+    if !submitting && !toSubmit.isEmpty && queuedAfter < engine.ringSize - 1 { submitting = ideal || chance(30) }
+    hwReady = ideal || chance(80)
     if busy.on && now >= busy.until { busy.on = false }
-    if !busy.on && chance(8) {
+    if !busy.on && !ideal && chance(8) {
       let page = engine.state != .idle && chance(60) ? Int(engine.page) : Int(rng.next() % UInt64(pageCount))
       busy = (true, chance(50), page, now + Int(rng.next() % 6) + 1)
     }
     for t in 0..<3 {
-      readReady[t] = reads[t] == nil && chance(70)
-      writeReady[t] = writes[t] == nil && chance(70)
-      writeDataReady[t] = (writes[t].map { $0.collected.count < $0.beats } ?? false) && chance(90)
+      readReady[t] = reads[t] == nil && (ideal || chance(70))
+      writeReady[t] = writes[t] == nil && (ideal || chance(70))
+      writeDataReady[t] = (writes[t].map { $0.collected.count < $0.beats } ?? false) && (ideal || chance(90))
     }
   }
 }
