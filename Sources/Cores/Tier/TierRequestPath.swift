@@ -30,8 +30,10 @@ import HDL
 /// bit is dropped and the write is ignored while the page migrates; `fw_write_page` must have
 /// been on `map_view_page` since the cycle before) and the DMA engine
 /// (`hw_write_*`, every bit, `hw_write_ready` low while firmware writes). `map_view_entry` is
-/// the entry of `map_view_page` as of the previous clock edge (MAP_ENTRY). Both read ports
-/// forward a map write of the previous cycle, so no reader sees an entry older than one edge.
+/// the entry of `map_view_page` as of the previous clock edge (MAP_ENTRY), and `engine_entry`
+/// that of `engine_page` (the DMA engine's checks). Every read port forwards a map write of the
+/// previous cycle, so no reader sees an entry older than one edge. After reset the map's content
+/// is undefined: firmware writes every entry before it lets requests in.
 public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
   let pages = max(pageCount, 2)
   let shift = min(max(pageShift, 12), 31)
@@ -58,6 +60,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
                    page: m.input("hw_write_page", width: pageBits), entry: m.input("hw_write_entry", width: 32))
     let viewPage = m.input("map_view_page", width: pageBits)
     let viewEntry = m.output("map_view_entry", width: 32)
+    let enginePage = m.input("engine_page", width: pageBits)
+    let engineEntry = m.output("engine_entry", width: 32)
     let faultPending = m.input("page_fault_pending")
     let pageFault = m.output("page_fault")
     let faultAddress = m.output("fault_address", width: 64)
@@ -100,6 +104,12 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
     let viewPageQ = m.register("view_page_q", width: pageBits)
     let lookupRead = map.readSync(lookupAddress, name: "lookup_read")
     let viewRead = map.readSync(viewPage, name: "view_read")
+    let enginePageQ = m.register("engine_page_q", width: pageBits)
+    let engineRead = map.readSync(enginePage, name: "engine_read")
+    let engineView = m.wire("engine_view", width: 28)
+    enginePageQ <== enginePage
+    engineView <== mux(lastWriteValid && lastWritePage == enginePageQ, lastWriteEntry, engineRead)
+    engineEntry <== concat(engineView[27], engineView[26], Signal.zero(width: 4), engineView[0..<26])
     let entry = m.wire("entry", width: 28)
     let view = m.wire("view", width: 28)
     let forwardLookup = lastWriteValid && lastWritePage == lookupAddressQ

@@ -103,6 +103,7 @@ struct RequestPathBench {
     }
     i["page_fault_pending"] = faultPending ? 1 : 0
     i["map_view_page"] = UInt64(viewPage)
+    i["engine_page"] = UInt64((viewPage * 7 + now) % pageCount)  // any page: the port is only read
     switch control {
     case .initialise(let page):
       let l = location[page]!

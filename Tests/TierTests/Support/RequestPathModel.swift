@@ -14,7 +14,7 @@ struct RequestPathModel {
   /// Entries in the 28-bit form: VALID 27, MIGRATING 26, TIER 25:24, FRAME 23:0; nil until written.
   var map: [Int?]
   /// The pages the two read ports were given in the previous cycle: readers see the map after that edge.
-  var lookupPageQ = 0, viewPageQ = 0
+  var lookupPageQ = 0, viewPageQ = 0, enginePageQ = 0
 
   init(pageShift: Int, pageCount: Int) {
     self.pageShift = pageShift
@@ -70,6 +70,9 @@ struct RequestPathModel {
     o["hw_write_ready"] = i.bit("fw_write_valid") ? 0 : 1
     if let view = map[viewPageQ] {
       o["map_view_entry"] = UInt64(view >> 27 & 1) << 31 | UInt64(view >> 26 & 1) << 30 | UInt64(view & 0x3FF_FFFF)
+    }
+    if let e = map[enginePageQ] {
+      o["engine_entry"] = UInt64(e >> 27 & 1) << 31 | UInt64(e >> 26 & 1) << 30 | UInt64(e & 0x3FF_FFFF)
     }
     o["page_fault"] = state == .lookup && !entryValid ? 1 : 0
     o["fault_address"] = faultAddress
@@ -147,6 +150,7 @@ struct RequestPathModel {
     }
     lookupPageQ = nextLookupPage
     viewPageQ = Int(i["map_view_page"])
+    enginePageQ = Int(i["engine_page"])
   }
 }
 
