@@ -1,5 +1,6 @@
 import Cores
 import HDL
+import TierModel
 import XCTest
 
 final class TierRequestPathLintTests: XCTestCase {
@@ -51,6 +52,27 @@ final class TierDMAEngineLintTests: XCTestCase {
       let messages = (error as? ElaborationError)?.diagnostics.map(\.message) ?? []
       XCTAssertTrue(messages.contains("tierDMAEngine: frames [4, 4] must give DRAM, flash and disk 1...16777216 frames each"), "\(messages)")
       XCTAssertTrue(messages.contains("tierDMAEngine: descriptorRingSize 12 must be a power of two in 2...128 (indices wrap at the size)"), "\(messages)")
+    }
+  }
+}
+
+final class TierControllerLintTests: XCTestCase {
+  static let shape = TierShape(pageShift: 12, pageCount: 64, counterWidth: 16, maxInFlight: 1, hotListSize: 64,
+                               descriptorRingSize: 8, completionRingSize: 4)
+
+  func testVerilatorIcarusAndYosysAcceptIt() throws {
+    let design = try Design(top: tierController(shape: Self.shape, frames: [16, 32, 64]))
+    XCTAssertEqual(design.warnings.map(\.message).filter { !$0.contains("unused_bus_bits") }, [])
+    let cells = try assertAcceptedByTools(design)
+    print("tier_controller (64 pages): \(cells ?? 0) Yosys cells")
+  }
+
+  func testAShapeWithSeveralCopiesInFlightIsRefused() {
+    var shape = Self.shape
+    shape.maxInFlight = 4
+    XCTAssertThrowsError(try Design(top: tierController(shape: shape, frames: [16, 32, 64]))) { error in
+      let messages = (error as? ElaborationError)?.diagnostics.map(\.message) ?? []
+      XCTAssertEqual(messages, ["tierController: shape.maxInFlight 4 must be 1 (the DMA engine copies one descriptor at a time)"])
     }
   }
 }

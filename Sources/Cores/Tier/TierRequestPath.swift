@@ -75,7 +75,7 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
     // The map: entries of 28 bits (VALID 27, MIGRATING 26, TIER 25:24, FRAME 23:0); registers
     // and descriptors use the 32-bit form with MIGRATING at 30 and VALID at 31.
     let map = m.memory("page_map", depth: pages, width: 28)
-    let state = m.fsm("path", PathState.self, initial: .idle)
+    let state = m.fsm("path_state", PathState.self, initial: .idle)
     let curWrite = m.register("cur_write")
     let curAddress = m.register("cur_address", width: 64)
     let curBeats = m.register("cur_beats", width: beatBits)
