@@ -12,7 +12,8 @@ import TierModel
 /// (`<tier>_rd_*`, `<tier>_wr_*`), as `tierRequestPath` and `tierDMAEngine` describe them.
 ///
 /// MAP_WRITE reaches the map a cycle after the bus write (when the register holds the new value),
-/// MAP_ENTRY shows the entry of MAP_INDEX as of the previous clock edge.
+/// MAP_ENTRY shows the entry of MAP_INDEX as of the previous clock edge. After reset the map's
+/// content is undefined: firmware writes every entry before it lets requests in.
 public func tierController(shape: TierShape, frames: [Int], counters: Int = 16,
                            file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("tier_controller", parameters: ["pages": shape.pageCount, "shift": shape.pageShift], file: file, line: line) { m in
@@ -93,6 +94,8 @@ private struct ControllerBody {
     path["fw_write_valid"] <== mapWritten
     path["fw_write_page"] <== regs["map_index_page_out"][0..<pageBits]
     path["fw_write_entry"] <== concat(regs["map_write_valid_out"], Signal.zero(width: 5), regs["map_write_tier_out"], regs["map_write_frame_out"])
+    path["migrating_valid"] <== dma["migrating_valid"]
+    path["migrating_page"] <== dma["migrating_page"]
     path["engine_page"] <== dma["map_page"]
     dma["map_entry"] <== path["engine_entry"]
     path["hw_write_valid"] <== dma["hw_write_valid"]

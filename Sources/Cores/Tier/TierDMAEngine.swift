@@ -18,7 +18,8 @@ import HDL
 /// request path's forwarding read port). With REMAP the engine marks the page MIGRATING
 /// (`hw_write_*`), waits while `busy_write` names the page, copies, flips the entry to the
 /// destination (or clears MIGRATING after an error), and waits while `busy` names the page before
-/// posting the completion, after which firmware may reuse the old frame.
+/// posting the completion, after which firmware may reuse the old frame. From marking to flipping,
+/// `migrating_valid`/`migrating_page` name the page, so that firmware's map writes to it are ignored.
 ///
 /// Store channels per tier (`<tier>_rd_*`: request with frame and beats, data beats with `last`
 /// and `error`; `<tier>_wr_*`: request, data beats with strobes, one acknowledgement with
@@ -63,6 +64,8 @@ public func tierDMAEngine(pageShift: Int = 12, pageCount: Int, frames: [Int], de
     let mapEntry = m.input("map_entry", width: 32)
     let hwWrite = (valid: m.output("hw_write_valid"), ready: m.input("hw_write_ready"),
                    page: m.output("hw_write_page", width: pageBits), entry: m.output("hw_write_entry", width: 32))
+    let migratingValid = m.output("migrating_valid")
+    let migratingPage = m.output("migrating_page", width: pageBits)
     let busy = m.input("busy")
     let busyWrite = m.input("busy_write")
     let busyPage = m.input("busy_page", width: pageBits)
@@ -151,6 +154,9 @@ public func tierDMAEngine(pageShift: Int = 12, pageCount: Int, frames: [Int], de
     hwWrite.entry <== mux(state.isIn(.mark), concat(Signal.constant(0b11_0000, width: 6), source),
                           concat(Signal.constant(0b10_0000, width: 6), mux(ok, destination, source)))
     let pageWanted = busyPage == page[0..<pageBits]
+    let moving = [DMAState.mark, .quiet, .request, .stream, .acknowledge, .settle].map { state.isIn($0) }
+    migratingValid <== remap && moving.dropFirst().reduce(moving[0]) { $0 || $1 }
+    migratingPage <== page[0..<pageBits]
 
     // Registers' side.
     let refused = push && (descSource[24..<26] == 3 || descDestination[24..<26] == 3)

@@ -27,8 +27,8 @@ import HDL
 ///   reuse would otherwise change data under a read still in flight.
 ///
 /// The map has two writers: firmware (`fw_write_*`, from MAP_INDEX and MAP_WRITE: the MIGRATING
-/// bit is dropped and the write is ignored while the page migrates; `fw_write_page` must have
-/// been on `map_view_page` since the cycle before) and the DMA engine
+/// bit is dropped, and the write is ignored while `migrating_valid` names its page, which the DMA
+/// engine does from marking a page to flipping it) and the DMA engine
 /// (`hw_write_*`, every bit, `hw_write_ready` low while firmware writes). `map_view_entry` is
 /// the entry of `map_view_page` as of the previous clock edge (MAP_ENTRY), and `engine_entry`
 /// that of `engine_page` (the DMA engine's checks). Every read port forwards a map write of the
@@ -58,6 +58,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
                    entry: m.input("fw_write_entry", width: 32))
     let hwWrite = (valid: m.input("hw_write_valid"), ready: m.output("hw_write_ready"),
                    page: m.input("hw_write_page", width: pageBits), entry: m.input("hw_write_entry", width: 32))
+    let migratingValid = m.input("migrating_valid")
+    let migratingPage = m.input("migrating_page", width: pageBits)
     let viewPage = m.input("map_view_page", width: pageBits)
     let viewEntry = m.output("map_view_entry", width: 32)
     let enginePage = m.input("engine_page", width: pageBits)
@@ -133,9 +135,9 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
     entryValid <== entry[27] && entryTier != 3
     entryMigrating <== entry[26]
 
-    // The view must be of the page being written (firmware sets MAP_INDEX at least a cycle
-    // before MAP_WRITE takes effect), and that page must not be migrating.
-    fwAllowed <== fwWrite.valid && !view[26] && viewPageQ == fwWrite.page
+    // Firmware may not write the entry of the page the DMA engine is moving (the engine says
+    // which, so the check does not depend on the map's content, undefined after reset).
+    fwAllowed <== fwWrite.valid && !(migratingValid && migratingPage == fwWrite.page)
     hwWrite.ready <== !fwWrite.valid
     writeValid <== fwAllowed || hwWrite.valid
     writePage <== mux(fwWrite.valid, fwWrite.page, hwWrite.page)

@@ -63,6 +63,9 @@ struct DMAEngineModel {
     } else if let slot = ring[taken & (ringSize - 1)] {
       o["map_page"] = slot.control & pageMask
     }
+    let moving: Set<State> = [.mark, .quiet, .request, .stream, .acknowledge, .settle]
+    o["migrating_valid"] = remap && moving.contains(state) ? 1 : 0
+    o["migrating_page"] = page & pageMask
     o["hw_write_valid"] = state == .mark || state == .settle ? 1 : 0
     o["hw_write_page"] = page & pageMask
     o["hw_write_entry"] = state == .mark ? 0b11 << 30 | cur.source : 1 << 31 | (status == 0 ? cur.destination : cur.source)

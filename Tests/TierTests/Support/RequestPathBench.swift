@@ -112,8 +112,12 @@ struct RequestPathBench {
       i["fw_write_valid"] = 1; i["fw_write_page"] = UInt64(page); i["fw_write_entry"] = UInt64(entry)
     case .mark(let page, _):
       i["hw_write_valid"] = 1; i["hw_write_page"] = UInt64(page); i["hw_write_entry"] = encode(location[page]!, migrating: true)
+      i["migrating_valid"] = 1; i["migrating_page"] = UInt64(page)
+    case .waitQuiet(let page, _), .hold(let page, _, _):
+      i["migrating_valid"] = 1; i["migrating_page"] = UInt64(page)
     case .flip(let page, let to):
       i["hw_write_valid"] = 1; i["hw_write_page"] = UInt64(page); i["hw_write_entry"] = encode(to, migrating: false)
+      i["migrating_valid"] = 1; i["migrating_page"] = UInt64(page)
     default: break
     }
     return i

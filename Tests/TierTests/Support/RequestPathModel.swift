@@ -136,11 +136,10 @@ struct RequestPathModel {
         if beatsLeft == 0 { state = .idle }
       }
     }
-    // Map writes, after the state's decisions (which saw the map before this edge): firmware first, when the view shows the page it writes and that page is not migrating.
-    let view = map[viewPageQ] ?? 0
+    // Map writes, after the state's decisions (which saw the map before this edge): firmware first, unless the engine names its page as migrating.
     if i.bit("fw_write_valid") {
       let page = Int(i["fw_write_page"])
-      if view >> 26 & 1 == 0 && viewPageQ == page {
+      if !(i.bit("migrating_valid") && Int(i["migrating_page"]) == page) {
         let e = Int(i["fw_write_entry"])
         map[page] = (e >> 31 & 1) << 27 | e & 0x3FF_FFFF
       }
