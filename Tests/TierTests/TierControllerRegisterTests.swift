@@ -33,11 +33,12 @@ final class TierControllerRegisterTests: XCTestCase {
       idle()
     }
 
-    /// A one-beat read on the request port (to an unmapped page: no store is involved).
-    mutating func access(_ address: UInt64) {
+    /// A one-beat read on the request port. To an unmapped page no store is involved; to a mapped
+    /// one the request waits for a store that never answers, after the hotness unit has seen it.
+    mutating func access(_ address: UInt64, status: MemoryStatus = .pageFault) {
       rows.append(["rst": v(1, 0), "req_valid": v(1, 1), "req_write": v(1, 0), "req_address": v(64, address), "req_beats": v(10, 1),
                    "rsp_ready": v(1, 1)])
-      XCTAssertEqual(tlm.access(.read(address)).status, .pageFault)
+      XCTAssertEqual(tlm.access(.read(address)).status, status)
       idle(6)
     }
 
@@ -103,7 +104,18 @@ final class TierControllerRegisterTests: XCTestCase {
     for r in [TierRegister.hotControl, .hotThreshold, .hotEpochCycles, .hotFillThreshold, .hotStatus, .hotHead, .hotTail, .hotEntryLow] {
       s.read(r)
     }
-    s.idle()
+
+    // The path reports what it looks up to the hotness unit: one read of page 3 is that epoch's hot list.
+    s.write(.hotThreshold, 1)
+    s.write(.hotEpochCycles, 100)
+    s.write(.hotFillThreshold, 1)
+    s.write(.interruptStatus, 0x1F)
+    s.write(.hotControl, HotControlBits.enable | HotControlBits.reset | HotControlBits.trackReads | 12 << 8)
+    s.access(3 * 4096 + 8, status: .ok)
+    s.tlm.idle(until: s.tlm.clock + 300)
+    s.idle(300)
+    for r in [TierRegister.hotTail, .hotEntryLow, .hotEntryHigh, .hotStatus, .interruptStatus] { s.read(r) }
+    XCTAssertEqual(s.reads.last(where: { $0.register == .hotEntryLow })?.expected, 3 << 16 | 1, "unit 3, count 1")
 
     let out = try IcarusSimulation(design).run(s.rows)
     var wrong: [String] = []
