@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "Flash", targets: ["Flash"]),
     .library(name: "TierModel", targets: ["TierModel"]),
     .executable(name: "strata-bench-tier", targets: ["strata-bench-tier"]),
   ],
@@ -27,13 +28,29 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
     .target(name: "Cores", dependencies: ["HDL", "Board", "TierModel"]),
+    // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
+    .systemLibrary(
+      name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
+      providers: [.apt(["libftdi1-dev"])]),
+    .target(name: "Flash", dependencies: ["CLibFTDI"]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores",
+        "HDL", "Toolchain", "Board", "Cores", "Flash",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"],
+      // The model shifts every SPI bit; optimised even in debug builds so multi-MiB
+      // tests stay quick.
+      cSettings: [.unsafeFlags(["-O2"])]
+    ),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
@@ -48,6 +65,13 @@ let package = Package(
     // scripts/bench/tier: page-map latency on the RTL, the transaction-level model's speed, the evaluator.
     .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
                       path: "Sources/TierBenchmark"),
+    .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
+    .testTarget(name: "StrataTests", dependencies: ["strata"]),
+
+    // Benchmarks, not tests: scripts/bench/elaborate and scripts/bench/flash.
+    .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
+    .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -15,7 +15,7 @@ struct Checker {
     checkRegisterClocks()
     checkDrivers()
     DependencyGraph(module: module).reportLoops()
-    reportUnusedInputs()
+    reportUnusedSignals()
   }
 
   // MARK: - Expressions and targets
@@ -82,7 +82,8 @@ struct Checker {
     var seen: Set<ObjectIdentifier> = []
     while let n = stack.popLast() {
       guard seen.insert(ObjectIdentifier(n)).inserted else { continue }
-      if let owner = n.owner, owner !== module {
+      // Only named signals and leaves have an owner of their own; an expression's is borrowed.
+      if n.isNamed || n.operands.isEmpty, let owner = n.owner, owner !== module {
         report(n, "reads \(n.displayName) of module `\(owner.name)` inside module `\(module.name)`; "
                + "signals cross modules only through ports: add a port and connect it", at: at)
         return
@@ -178,13 +179,29 @@ struct Checker {
       case .block(let body): c = coverage(of: target, in: body)
       case .when(let branches, let otherwise):
         c = combine(branches.map { coverage(of: target, in: $0.body) } + [otherwise.map { coverage(of: target, in: $0) } ?? .never])
-      case .switchOn(_, let cases, let otherwise):
-        c = combine(cases.map { coverage(of: target, in: $0.body) } + [otherwise.map { coverage(of: target, in: $0) } ?? .never])
+      case .switchOn(let subject, let cases, let otherwise):
+        let rest = otherwise.map { coverage(of: target, in: $0) } ?? (isExhaustive(subject, cases) ? nil : .never)
+        c = combine(cases.map { coverage(of: target, in: $0.body) } + (rest.map { [$0] } ?? []))
       }
       if c == .always { return .always }
       if c == .sometimes { result = .sometimes }
     }
     return result
+  }
+
+  /// True when the arms' constant values name every value of the subject (for example every
+  /// state of a four-state FSM), so no `.otherwise` is needed for a complete assignment.
+  private static func isExhaustive(_ subject: Node, _ cases: [(values: [Node], body: [Statement])]) -> Bool {
+    guard subject.width <= 16 else { return false }
+    var seen: Set<UInt64> = []
+    for v in cases.flatMap(\.values) {
+      switch v.kind {
+      case .constant(let bits): if let n = bits.uint64 { seen.insert(n) }
+      case .stateConstant(_, let index): seen.insert(UInt64(index))
+      default: continue
+      }
+    }
+    return seen.count == 1 << subject.width
   }
 
   private static func combine(_ arms: [Coverage]) -> Coverage {
@@ -193,44 +210,32 @@ struct Checker {
     return .sometimes
   }
 
-  // MARK: - Unused inputs
+  // MARK: - Unused signals
 
-  private func reportUnusedInputs() {
-    var read: Set<ObjectIdentifier> = []
-    var stack: [Node] = []
-    func visitStatements(_ statements: [Statement]) {
-      for s in statements {
-        switch s.kind {
-        case .assign(let target, let value):
-          stack.append(value)
-          if case .memoryRead(_, let address) = target.kind { stack.append(address) }
-        case .when(let branches, _): stack.append(contentsOf: branches.map(\.condition))
-        case .switchOn(let subject, let cases, _): stack.append(subject); stack.append(contentsOf: cases.flatMap(\.values))
-        case .block: break
-        }
-        s.children.forEach(visitStatements)
-      }
-    }
-    visitStatements(module.statements)
+  /// Warns about inputs, wires, registers, read ports and memories that are never read, or read
+  /// only in part, as Verilator's UNUSED warning would (outputs and child pins are read elsewhere).
+  private func reportUnusedSignals() {
+    let usage = ReadBits(module: module)
     for node in module.declarations {
-      if case .register(let info) = node.kind {
-        stack.append(info.domain.clock.node)
-        if let r = info.domain.reset { stack.append(r.node) }
-        if let e = info.enable { stack.append(e) }
+      let what: String
+      switch node.kind {
+      case .input: what = "input"
+      case .wire: what = "wire"
+      case .register: what = "register"
+      case .memoryReadSync: what = "synchronous read port"
+      default: continue
+      }
+      let unread = usage.unread(node)
+      if unread == [0..<node.width] {
+        module.warning("\(what) `\(node.name!)` is never read", at: node.location)
+      } else if !unread.isEmpty {
+        let verb = unread.count == 1 && unread[0].count == 1 ? "is" : "are"
+        module.warning("\(ReadBits.describe(unread)) of \(what) `\(node.name!)` \(verb) never read; "
+                       + "narrow it or read them", at: node.location)
       }
     }
-    for memory in module.memories {
-      stack.append(memory.domain.clock.node)
-      stack.append(contentsOf: memory.syncReads)
-    }
-    while let n = stack.popLast() {
-      guard read.insert(ObjectIdentifier(n)).inserted else { continue }
-      stack.append(contentsOf: n.operands)
-    }
-    for port in module.ports {
-      if case .input = port.kind, !read.contains(ObjectIdentifier(port)) {
-        module.warning("input `\(port.name!)` is never read", at: port.location)
-      }
+    for memory in module.memories where !usage.isRead(memory) {
+      module.warning("memory `\(memory.name)` is never read", at: memory.location)
     }
   }
 }

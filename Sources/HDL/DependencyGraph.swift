@@ -6,8 +6,17 @@
 /// combinationally inside the child (computed when the child was elaborated).
 struct DependencyGraph {
   let module: ModuleBuilder
+  /// One combinational dependency: the named signal read, and the assignment that reads it
+  /// (its place in the body and its Swift line), so a loop can be reported where it was written.
+  private struct Edge {
+    let source: Node
+    let order: Int
+    let location: SourceLocation?
+  }
+
   /// For each combinational target, the named signals it reads combinationally.
-  private var edges: [ObjectIdentifier: [Node]] = [:]
+  private var edges: [ObjectIdentifier: [Edge]] = [:]
+  private var assignments = 0
 
   init(module: ModuleBuilder) {
     self.module = module
@@ -19,7 +28,10 @@ struct DependencyGraph {
       switch s.kind {
       case .assign(let target, let value):
         guard isCombinational(target) else { continue }
-        edges[ObjectIdentifier(target), default: []] += Self.sources(of: [value] + conditions)
+        assignments += 1
+        edges[ObjectIdentifier(target), default: []] += Self.sources(of: [value] + conditions).map {
+          Edge(source: $0, order: assignments, location: s.location)
+        }
       case .block(let body):
         collect(body, conditions: conditions)
       case .when(let branches, let otherwise):
@@ -60,9 +72,9 @@ struct DependencyGraph {
   /// What `n` depends on combinationally, one step.
   private func successors(_ n: Node) -> [Node] {
     switch n.kind {
-    case .wire, .output: return edges[ObjectIdentifier(n)] ?? []
+    case .wire, .output: return (edges[ObjectIdentifier(n)] ?? []).map(\.source)
     case .instancePin(let instance, let port, let isChildInput):
-      if isChildInput { return edges[ObjectIdentifier(n)] ?? [] }
+      if isChildInput { return (edges[ObjectIdentifier(n)] ?? []).map(\.source) }
       return (instance.module.combinationalInputs[port] ?? []).compactMap { instance.pins[$0] }
     default: return []
     }
@@ -80,11 +92,10 @@ struct DependencyGraph {
       if mark[id] == .done { return }
       if mark[id] == .active {
         let start = path.lastIndex { $0 === n }!
-        let loop = Array(path[start...]) + [n]
-        let text = loop.reversed().map { describe($0) }.joined(separator: " -> ")
-        let key = Set(loop.map { $0.name ?? "" }).sorted().joined(separator: ",")
+        let cycle = Array(path[start...])
+        let key = Set(cycle.map { $0.name ?? "" }).sorted().joined(separator: ",")
         if reported.insert(key).inserted {
-          module.error("combinational loop: \(text); break it with a register", at: n.location)
+          module.error("combinational loop: \(describeLoop(cycle)); break it with a register", at: closingAssignment(cycle))
         }
         return
       }
@@ -96,6 +107,26 @@ struct DependencyGraph {
     }
     for n in module.declarations { visit(n) }
     computeCombinationalInputs()
+  }
+
+  /// The loop in the direction values flow, starting at its earliest-declared signal, so the
+  /// text does not depend on where the search entered the loop. `cycle[i]` reads `cycle[i + 1]`.
+  private func describeLoop(_ cycle: [Node]) -> String {
+    let flow = Array(cycle.reversed())
+    let index = Dictionary(module.declarations.enumerated().map { (ObjectIdentifier($1), $0) }) { first, _ in first }
+    let start = flow.indices.min { (index[ObjectIdentifier(flow[$0])] ?? .max) < (index[ObjectIdentifier(flow[$1])] ?? .max) }!
+    let rotated = flow[start...] + flow[..<start] + [flow[start]]
+    return rotated.map { describe($0) }.joined(separator: " -> ")
+  }
+
+  /// The last-written assignment among the loop's edges: the statement that closed the loop.
+  private func closingAssignment(_ cycle: [Node]) -> SourceLocation? {
+    var best: Edge?
+    for (i, target) in cycle.enumerated() {
+      let source = cycle[(i + 1) % cycle.count]
+      for e in edges[ObjectIdentifier(target)] ?? [] where e.source === source && e.order > (best?.order ?? 0) { best = e }
+    }
+    return best?.location
   }
 
   private func describe(_ n: Node) -> String {

@@ -1,13 +1,19 @@
 /// Prints expressions as Verilog. Expressions used more than once, and operands Verilog cannot
-/// slice directly, get a temporary wire (`_t0`, `_t1`, ... in order of first use) so the output
-/// stays linear in the size of the design and every slice applies to a name.
+/// slice directly, get a temporary wire so the output stays linear in the size of the design and
+/// every slice applies to a name. A temporary is named after the signal whose statement first
+/// needed it (`_sum_0`, `_count_1`, ...); Swift names cannot start with `_`, so these never clash.
 struct ExpressionPrinter {
   let module: ModuleBuilder
+  /// The signal the emitter is printing a statement for; temporaries made now take its name.
+  var purpose = "t"
+  /// The Swift line of that statement, written beside the temporaries made for it.
+  var origin: SourceLocation?
   private var uses: [ObjectIdentifier: Int] = [:]
-  private var read: Set<ObjectIdentifier> = []
   private var temporaryNames: [ObjectIdentifier: String] = [:]
   private var temporaryLines: [String] = []
-  private var temporaryDeclarations: [String] = []
+  private var temporaryNodes: [(name: String, node: Node)] = []
+  /// Which bits of each temporary are read: one made to slice an expression may be read in part.
+  private var temporaryBitsRead: [String: [Bool]] = [:]
 
   init(module: ModuleBuilder) { self.module = module }
 
@@ -38,24 +44,30 @@ struct ExpressionPrinter {
     while let n = stack.popLast() {
       let id = ObjectIdentifier(n)
       uses[id, default: 0] += 1
-      read.insert(id)
-      if uses[id] == 1 { stack.append(contentsOf: n.operands) }
+      // A read port is printed by name; its address is counted once, with the memory's ports.
+      if uses[id] == 1 && !n.isNamed { stack.append(contentsOf: n.operands) }
     }
   }
 
-  func isRead(_ n: Node) -> Bool { read.contains(ObjectIdentifier(n)) }
-
   func temporaries() -> [String] { temporaryLines }
 
-  mutating func takeTemporaryDeclarations() -> [String] {
-    defer { temporaryDeclarations = [] }
-    return temporaryDeclarations
+  /// The declarations of the temporaries made so far; those read only in part tell Verilator
+  /// that the unread bits are intended (the Swift code sliced a wider expression).
+  func temporaryDeclarations() -> [String] {
+    temporaryNodes.map { name, n in
+      let declaration = "  \(VerilogEmitter.netKind(false, signed: n.signed))\(VerilogEmitter.range(n.width))\(name);"
+      let read = temporaryBitsRead[name] ?? []
+      guard read.contains(false) else { return declaration }
+      let unread = read.indices.filter { !read[$0] }
+      return "  /* verilator lint_off UNUSED */\n\(declaration)  // \(unread.count) of \(n.width) bits not read\n"
+        + "  /* verilator lint_on UNUSED */"
+    }
   }
 
   /// The Verilog text of `n`; `top` drops the outer parentheses.
   mutating func print(_ n: Node, top: Bool = false) -> String {
-    if let name = temporaryNames[ObjectIdentifier(n)] { return name }
-    if needsTemporary(n) { return temporary(for: n) }
+    if let name = temporaryNames[ObjectIdentifier(n)] { markRead(name, 0..<n.width); return name }
+    if needsTemporary(n) { let name = temporary(for: n); markRead(name, 0..<n.width); return name }
     let text = render(n)
     if top, text.hasPrefix("("), text.hasSuffix(")"), balanced(text.dropFirst().dropLast()) { return String(text.dropFirst().dropLast()) }
     return text
@@ -71,19 +83,26 @@ struct ExpressionPrinter {
   }
 
   private mutating func temporary(for n: Node) -> String {
-    let name = "_t\(temporaryNames.count)"
+    let name = "_\(purpose)_\(temporaryNames.count)"
     temporaryNames[ObjectIdentifier(n)] = name
+    temporaryNodes.append((name, n))
+    temporaryBitsRead[name] = Array(repeating: false, count: n.width)
     let text = render(n)
-    temporaryDeclarations.append("  \(VerilogEmitter.netKind(false, signed: n.signed))\(VerilogEmitter.range(n.width))\(name);")
-    temporaryLines.append("  assign \(name) = \(stripParens(text));")
+    temporaryLines.append("  assign \(name) = \(stripParens(text));\(origin.map { "  // \($0.fileName):\($0.line)" } ?? "")")
     return name
   }
 
-  /// A name for `n`, making a temporary when it is an expression (Verilog slices names only).
-  private mutating func name(_ n: Node) -> String {
+  private mutating func markRead(_ temporary: String, _ bits: Range<Int>) {
+    for b in bits { temporaryBitsRead[temporary]?[b] = true }
+  }
+
+  /// A name for bits `bits` of `n`, making a temporary when it is an expression (Verilog
+  /// slices names only).
+  private mutating func name(_ n: Node, reading bits: Range<Int>) -> String {
     if n.isNamed { return print(n) }
-    if let t = temporaryNames[ObjectIdentifier(n)] { return t }
-    return temporary(for: n)
+    let t = temporaryNames[ObjectIdentifier(n)] ?? temporary(for: n)
+    markRead(t, bits)
+    return t
   }
 
   private mutating func render(_ n: Node) -> String {
@@ -102,12 +121,17 @@ struct ExpressionPrinter {
     case .binary(let op, let a, let b):
       switch op {
       case .and where n.width == 1 && a.width == 1: return "(\(print(a)) & \(print(b)))"
+      case .mul where n.signed:
+        // The operands are already sign-extended to the product's width, where signed and
+        // unsigned products have the same bits; an unsigned `*` avoids Verilator's limit on
+        // signed multiplication (VL_MULS_MAX_WORDS) for wide products.
+        return "$signed($unsigned(\(print(a, top: true))) * $unsigned(\(print(b, top: true))))"
       default: return "(\(print(a)) \(op.rawValue) \(print(b)))"
       }
     case .mux(let c, let a, let b):
       return "(\(print(c)) ? \(print(a)) : \(print(b)))"
     case .slice(let a, let low):
-      let base = name(a)
+      let base = name(a, reading: low..<low + n.width)
       return n.width == 1 ? "\(base)[\(low)]" : "\(base)[\(low + n.width - 1):\(low)]"
     case .concat(let parts):
       return "{" + parts.map { print($0) }.joined(separator: ", ") + "}"
@@ -117,8 +141,9 @@ struct ExpressionPrinter {
       let pad = n.width - a.width
       if pad == 0 { return "\(signed ? "$signed" : "$unsigned")(\(print(a, top: true)))" }
       let fill: String
-      if signed && a.signed {
-        let base = name(a)
+      // Sign extension repeats the top bit whatever the operand's own signedness.
+      if signed {
+        let base = name(a, reading: a.width - 1..<a.width)
         fill = a.width == 1 ? base : "\(base)[\(a.width - 1)]"
       } else {
         fill = "1'b0"

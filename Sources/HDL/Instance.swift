@@ -18,12 +18,18 @@ public struct Instance {
 
   /// The child's interface port `name`, as the same interface type, seen from the parent.
   public func interface<I: Interface>(_ name: String, as type: I.Type = I.self) -> I {
-    guard let declared = info.module.interfaces[name], let template = declared.template as? I else {
-      let known = info.module.interfaces.keys.sorted()
-      preconditionFailure("module `\(info.module.name)` has no interface port `\(name)` of type \(I.self)"
-                          + Spelling.suggestion(for: name, among: known))
+    if let declared = info.module.interfaces[name], let template = declared.template as? I {
+      return template.rebound { member in self["\(name)_\(member.name)"] }
     }
-    return template.rebound { member in self["\(name)_\(member.name)"] }
+    let known = info.module.interfaces.keys.sorted()
+    let problem = "module `\(info.module.name)` has no interface port `\(name)` of type \(I.self)"
+      + Spelling.suggestion(for: name, among: known)
+    // Another port of the same type lends its shape, so the mistake is reported at the statement
+    // that uses the interface; with none, there is no value of type I to return.
+    guard let shape = known.lazy.compactMap({ self.info.module.interfaces[$0]?.template as? I }).first else {
+      preconditionFailure(problem)
+    }
+    return shape.rebound { member in Signal.invalid(width: member.signal.width, owner: info.parent, problem) }
   }
 }
 
@@ -49,6 +55,10 @@ extension ModuleBuilder {
     let location = SourceLocation(file: file, line: line)
     claim(name, at: location)
     let child = elaborator.elaborate(module)
+    if child !== self, child.usedNames[name] != nil {
+      error("instance `\(name)` has the name of a signal inside module `\(child.name)`; Verilog tools warn that the signal "
+            + "hides the instance (VARHIDDEN): choose another instance name", at: location)
+    }
     let info = InstanceInfo(name: name, module: child, parent: self, location: location)
     for port in child.ports {
       let isInput: Bool = { if case .input = port.kind { return true } else { return false } }()
@@ -57,8 +67,10 @@ extension ModuleBuilder {
       info.pins[port.name!] = pin
     }
     add(info)
-    if child.hasImplicitDomain, let clk = info.pins["clk"], let rst = info.pins["rst"] {
+    if child.hasImplicitClock, let clk = info.pins["clk"] {
       implicitStatements.append(Statement(.assign(target: clk, value: clock.node), location: location))
+    }
+    if child.hasImplicitReset, let rst = info.pins["rst"] {
       implicitStatements.append(Statement(.assign(target: rst, value: reset.node), location: location))
     }
     return Instance(info: info)

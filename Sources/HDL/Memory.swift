@@ -29,6 +29,7 @@ public struct Memory {
     let node = Node(.memoryReadSync(info, address: address.node, enable: enable?.node), width: info.width,
                     owner: info.owner, name: portName, location: location, problem: problem)
     info.syncReads.append(node)
+    info.owner.addDeclaration(node)
     return Signal(node)
   }
 }
@@ -58,7 +59,7 @@ final class MemoryInfo {
 
   func addressProblem(_ address: Signal) -> String? {
     address.width == addressWidth ? nil
-      : "memory `\(name)` of \(depth) words takes a \(addressWidth)-bit address but \(address.description) has \(address.width) bits"
+      : "memory `\(name)` of \(depth) words takes a \(addressWidth)-bit address but \(address.node.displayName) has \(address.width) bits"
   }
 }
 
@@ -91,7 +92,7 @@ extension ModuleBuilder {
       error("memory `\(name)` has \(depth) words but \(initialWords.count) initial values", at: location)
     }
     let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: initialWords,
-                          domain: domain ?? defaultDomain, owner: self, location: location)
+                          domain: domain ?? ClockDomain(clock: clock, reset: nil), owner: self, location: location)
     add(info)
     return Memory(info: info)
   }

@@ -79,7 +79,8 @@ public struct ModulePort: Hashable, Sendable {
 /// Elaborates each distinct module once and remembers the order in which they finished.
 final class Elaborator {
   private var done: [String: ModuleBuilder] = [:]
-  private var inProgress: Set<String> = []
+  /// Modules whose bodies are running, by name, to catch a module that instantiates itself.
+  private var inProgress: [String: ModuleBuilder] = [:]
   private(set) var order: [ModuleBuilder] = []
 
   func elaborate(_ module: Module) -> ModuleBuilder {
@@ -91,16 +92,18 @@ final class Elaborator {
       }
       return existing
     }
-    let builder = ModuleBuilder(name: name, definedAt: module.location, elaborator: self)
-    guard !inProgress.contains(name) else {
-      builder.error("module `\(name)` instantiates itself; hardware recursion needs a parameter that changes and ends it",
-                    at: module.location)
-      return builder
+    if let outer = inProgress[name] {
+      // Reported on the module being built (whose diagnostics are kept), which stands in for
+      // the child so the rest of the body does not report missing ports as well.
+      outer.error("module `\(name)` instantiates itself; hardware recursion needs a parameter that changes and ends it",
+                  at: module.location)
+      return outer
     }
-    inProgress.insert(name)
+    let builder = ModuleBuilder(name: name, definedAt: module.location, elaborator: self)
+    inProgress[name] = builder
     builder.statements = module.body(builder)
     builder.finish()
-    inProgress.remove(name)
+    inProgress[name] = nil
     done[name] = builder
     order.append(builder)
     return builder

@@ -19,7 +19,8 @@ public final class ModuleBuilder {
   var diagnostics: [Diagnostic] = []
   /// For each output, the inputs that reach it combinationally (filled by the checks).
   var combinationalInputs: [String: Set<String>] = [:]
-  private var implicitDomain: ClockDomain?
+  private var implicitClock: Signal?
+  private var implicitReset: Signal?
 
   init(name: String, definedAt: SourceLocation, elaborator: Elaborator) {
     self.name = name
@@ -28,7 +29,9 @@ public final class ModuleBuilder {
   }
 
   func error(_ message: String, at location: SourceLocation?) {
-    diagnostics.append(Diagnostic(severity: .error, message: message, location: location ?? definedAt, module: name))
+    let d = Diagnostic(severity: .error, message: message, location: location ?? definedAt, module: name)
+    // One mistake can surface through several signals of one statement; say it once.
+    if !diagnostics.contains(d) { diagnostics.append(d) }
   }
 
   func warning(_ message: String, at location: SourceLocation?) {
@@ -91,9 +94,9 @@ public final class ModuleBuilder {
   func register(_ name: String, width: Int, signed: Bool, resetValue: BitVector?, enable: Signal?,
                 domain: ClockDomain?, at location: SourceLocation) -> Signal {
     if let enable, enable.width != 1 {
-      error("the enable of register `\(name)` must be 1 bit but \(enable.description) has \(enable.width) bits", at: location)
+      error("the enable of register `\(name)` must be 1 bit but \(enable.node.displayName) has \(enable.width) bits", at: location)
     }
-    let d = domain ?? defaultDomain
+    let d = domain ?? (resetValue == nil ? ClockDomain(clock: clock, reset: nil) : defaultDomain)
     if resetValue != nil && d.reset == nil {
       error("register `\(name)` has a reset value but its clock domain has no reset; pass reset: nil or use a domain with a reset", at: location)
     }
@@ -101,23 +104,45 @@ public final class ModuleBuilder {
     return Signal(declare(name, .register(info), width: width, signed: signed, at: location))
   }
 
-  /// The module's implicit clock domain: inputs `clk` and `rst` (synchronous, active high),
-  /// created the first time a register or memory needs them.
-  public var defaultDomain: ClockDomain {
-    if let implicitDomain { return implicitDomain }
-    let clk = input("clk", file: #fileID, line: #line)
-    let rst = input("rst", file: #fileID, line: #line)
-    let d = ClockDomain(clock: clk, reset: rst)
-    implicitDomain = d
-    return d
-  }
+  /// The module's implicit clock domain: inputs `clk` and `rst` (synchronous, active high).
+  /// Each input is created the first time something needs it (a register or memory needs
+  /// the clock, a register with a reset value the reset), and they lead the port list.
+  public var defaultDomain: ClockDomain { ClockDomain(clock: clock, reset: reset) }
 
   /// The implicit clock input (`clk`).
-  public var clock: Signal { defaultDomain.clock }
-  /// The implicit synchronous reset input (`rst`).
-  public var reset: Signal { defaultDomain.reset! }
+  public var clock: Signal {
+    if let implicitClock { return implicitClock }
+    let clk = declaredInput("clk") ?? {
+      let clk = Signal(declare("clk", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+      ports.insert(clk.node, at: 0)
+      return clk
+    }()
+    implicitClock = clk
+    return clk
+  }
 
-  var hasImplicitDomain: Bool { implicitDomain != nil }
+  /// The implicit synchronous, active-high reset input (`rst`).
+  public var reset: Signal {
+    if let implicitReset { return implicitReset }
+    let rst = declaredInput("rst") ?? {
+      let clockIndex = ports.firstIndex { $0 === clock.node }!
+      let rst = Signal(declare("rst", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
+      ports.insert(rst.node, at: clockIndex + 1)
+      return rst
+    }()
+    implicitReset = rst
+    return rst
+  }
+
+  /// A 1-bit input the body declared itself under the implicit clock's or reset's name: it is
+  /// adopted rather than declared twice.
+  private func declaredInput(_ name: String) -> Signal? {
+    guard let node = ports.first(where: { $0.name == name }), case .input = node.kind, node.width == 1 else { return nil }
+    return Signal(node)
+  }
+
+  var hasImplicitClock: Bool { implicitClock != nil }
+  var hasImplicitReset: Bool { implicitReset != nil }
 
   // MARK: - Declarations
 
@@ -131,6 +156,8 @@ public final class ModuleBuilder {
     return node
   }
 
+  /// Records a named node made outside `declare` (a synchronous read port), so it is declared in Verilog.
+  func addDeclaration(_ node: Node) { declarations.append(node) }
   func add(_ memory: MemoryInfo) { memories.append(memory) }
   func add(_ instance: InstanceInfo) { instances.append(instance) }
   func add(_ fsm: FSMInfo) { fsms.append(fsm) }
@@ -143,6 +170,8 @@ public final class ModuleBuilder {
       error("`\(name)` is not usable as a Verilog name: use letters, digits and underscores, starting with a letter", at: location)
     } else if Verilog.reservedWords.contains(name) {
       error("`\(name)` is a Verilog keyword; choose another name", at: location)
+    } else if name == self.name {
+      error("`\(name)` is also the name of its module; Verilog tools warn that it hides the module (VARHIDDEN): choose another name", at: location)
     } else if let first = usedNames[name] {
       error("`\(name)` is declared twice in module `\(self.name)` (first at \(first))", at: location)
     }

@@ -22,7 +22,7 @@ extension Signal {
   // MARK: logical (1-bit operands)
   public static prefix func ! (a: Signal) -> Signal {
     guard a.width == 1 else {
-      return invalid(width: 1, owner: a.node.owner, "`!` needs a 1-bit operand but \(a.description) has \(a.width) bits; compare with zero (`x == 0`) instead")
+      return invalid(width: 1, owner: a.node.owner, "`!` needs a 1-bit operand but \(a.node.displayName) has \(a.width) bits; compare with zero (`x == 0`) instead")
     }
     return a.unary(.not, width: 1)
   }
@@ -83,20 +83,20 @@ extension Signal {
 
   static func bitwise(_ op: Node.BinaryOp, _ a: Signal, _ b: Signal) -> Signal {
     let problem = a.width == b.width ? nil
-      : "width mismatch in `\(op.rawValue)`: \(a.description) has \(a.width) bits and \(b.description) has \(b.width) bits; "
+      : "width mismatch in `\(op.rawValue)`: \(a.node.displayName) has \(a.width) bits and \(b.node.displayName) has \(b.width) bits; "
         + "make them equal with .zeroExtended(to:), .signExtended(to:) or .truncated(to:)"
     return binary(op, a, b, width: max(a.width, b.width), signed: a.isSigned && b.isSigned, problem: problem)
   }
 
   static func logical(_ op: Node.BinaryOp, _ a: Signal, _ b: Signal, _ spelling: String) -> Signal {
     let problem = (a.width == 1 && b.width == 1) ? nil
-      : "`\(spelling)` needs 1-bit operands but \(a.description) has \(a.width) bits and \(b.description) has \(b.width) bits; use `\(op.rawValue)` for bitwise logic"
+      : "`\(spelling)` needs 1-bit operands but \(a.node.displayName) has \(a.width) bits and \(b.node.displayName) has \(b.width) bits; use `\(op.rawValue)` for bitwise logic"
     return binary(op, a, b, width: 1, signed: false, problem: problem)
   }
 
   static func signednessProblem(_ op: String, _ a: Signal, _ b: Signal) -> String? {
     a.isSigned == b.isSigned ? nil
-      : "`\(op)` mixes signed \((a.isSigned ? a : b).description) and unsigned \((a.isSigned ? b : a).description); convert one with .asSigned or .asUnsigned"
+      : "`\(op)` mixes signed \((a.isSigned ? a : b).node.displayName) and unsigned \((a.isSigned ? b : a).node.displayName); convert one with .asSigned or .asUnsigned"
   }
 
   static func arithmetic(_ op: Node.BinaryOp, _ a: Signal, _ b: Signal) -> Signal {
@@ -113,7 +113,7 @@ extension Signal {
 
   static func shift(_ op: Node.BinaryOp, _ a: Signal, by amount: Int) -> Signal {
     guard amount >= 0 else {
-      return invalid(width: a.width, owner: a.node.owner, "cannot shift \(a.description) by a negative amount (\(amount))")
+      return invalid(width: a.width, owner: a.node.owner, "cannot shift \(a.node.displayName) by a negative amount (\(amount))")
     }
     if amount == 0 { return a }
     let bits = max(BitVector(width: 64, value: amount).significantBits, 1)
@@ -127,7 +127,7 @@ extension Signal {
 public func mux(_ condition: Signal, _ ifTrue: Signal, _ ifFalse: Signal) -> Signal {
   var problem: String?
   if condition.width != 1 {
-    problem = "the condition of `mux` must be 1 bit but \(condition.description) has \(condition.width) bits"
+    problem = "the condition of `mux` must be 1 bit but \(condition.node.displayName) has \(condition.width) bits"
   } else if ifTrue.width != ifFalse.width {
     problem = "width mismatch in `mux`: the true value has \(ifTrue.width) bits and the false value \(ifFalse.width) bits"
   }
@@ -151,7 +151,7 @@ public func select(_ index: Signal, _ values: [Signal]) -> Signal {
   guard let last = values.last else { return Signal.invalid(width: 1, owner: index.node.owner, "`select` needs at least one value") }
   if values.count > 1 << min(index.width, 62) {
     return Signal.invalid(width: last.width, owner: index.node.owner,
-                          "`select` has \(values.count) values but its index \(index.description) of \(index.width) bits reaches only \(1 << index.width)")
+                          "`select` has \(values.count) values but its index \(index.node.displayName) of \(index.width) bits reaches only \(1 << index.width)")
   }
   return values.enumerated().dropLast().reversed().reduce(last) { result, entry in
     mux(index == entry.offset, entry.element, result)

@@ -16,7 +16,7 @@ public struct Signal: CustomStringConvertible {
   /// A constant of the given width. Negative values are stored in two's complement.
   public static func constant(_ value: Int, width: Int, signed: Bool = false) -> Signal {
     let problem = Signal.fitProblem(value, width: width, signed: signed)
-    return Signal(Node(.constant(BitVector(width: width, value: value)), width: width, signed: signed,
+    return Signal(Node(.constant(BitVector(width: max(width, 1), value: value)), width: width, signed: signed,
                        owner: nil, problem: problem))
   }
 
@@ -25,7 +25,9 @@ public struct Signal: CustomStringConvertible {
   }
 
   public static func zero(width: Int) -> Signal { .constant(0, width: width) }
-  public static func ones(width: Int) -> Signal { .constant(BitVector.ones(width: width)) }
+  public static func ones(width: Int) -> Signal {
+    width < 1 ? .constant(0, width: width) : .constant(BitVector.ones(width: width))  // the former reports the width
+  }
   public static let high = Signal.constant(1, width: 1)
   public static let low = Signal.constant(0, width: 1)
 
@@ -60,7 +62,7 @@ extension Signal {
     if newWidth == width { return self }
     guard newWidth >= 1, newWidth < width else {
       return Signal.invalid(width: max(newWidth, 1), owner: node.owner,
-                            "cannot truncate \(description) of \(width) bits to \(newWidth) bits; truncation needs a smaller width")
+                            "cannot truncate \(node.displayName) of \(width) bits to \(newWidth) bits; truncation needs a smaller width")
     }
     return bits(0..<newWidth)
   }
@@ -74,7 +76,7 @@ extension Signal {
     if newWidth == width { return signed == isSigned ? self : (signed ? asSigned : asUnsigned) }
     guard newWidth > width else {
       return Signal.invalid(width: newWidth, owner: node.owner,
-                            "cannot \(verb) \(description) of \(width) bits to \(newWidth) bits; use .truncated(to: \(newWidth))")
+                            "cannot \(verb) \(node.displayName) of \(width) bits to \(newWidth) bits; use .truncated(to: \(newWidth))")
     }
     let ext = Node(.extend(node, signed: signed), width: newWidth, signed: signed, owner: node.owner, problem: node.problem)
     return Signal(ext)
@@ -101,7 +103,7 @@ extension Signal {
   public func bits(_ range: Range<Int>) -> Signal {
     guard range.lowerBound >= 0, range.upperBound <= width, !range.isEmpty else {
       return Signal.invalid(width: max(range.count, 1), owner: node.owner,
-                            "bits \(range.lowerBound)..<\(range.upperBound) are outside \(description), which has bits 0..<\(width)")
+                            "bits \(range.lowerBound)..<\(range.upperBound) are outside \(node.displayName), which has bits 0..<\(width)")
     }
     if range.lowerBound == 0 && range.count == width && !isSigned { return self }
     return Signal(Node(.slice(node, low: range.lowerBound), width: range.count, owner: node.owner, problem: node.problem))
@@ -112,7 +114,7 @@ extension Signal {
 
   /// The signal repeated `count` times side by side.
   public func replicated(_ count: Int) -> Signal {
-    guard count >= 1 else { return Signal.invalid(width: 1, owner: node.owner, "cannot replicate \(description) \(count) times") }
+    guard count >= 1 else { return Signal.invalid(width: 1, owner: node.owner, "cannot replicate \(node.displayName) \(count) times") }
     return Signal(Node(.replicate(node, count: count), width: width * count, owner: node.owner, problem: node.problem))
   }
 
@@ -146,21 +148,11 @@ public func concat(_ parts: [Signal]) -> Signal {
 }
 
 extension Signal {
-  /// The common owner of `nodes`, and the first problem among them, including a read of a
-  /// signal that belongs to another module.
+  /// The owner of the first owned node among `nodes`, and the first problem among them.
+  /// Reads across modules are found by the checks, which know the module being elaborated.
   static func merge(_ nodes: [Node]) -> (ModuleBuilder?, String?) {
-    var owner: ModuleBuilder?
-    var problem: String?
-    for n in nodes {
-      if problem == nil { problem = n.problem }
-      guard let o = n.owner else { continue }
-      if let existing = owner, existing !== o {
-        problem = problem ?? "reads \(n.displayName) of module `\(o.name)` from module `\(existing.name)`; "
-          + "signals cross modules only through ports: add a port to `\(o.name)` and connect it"
-      } else {
-        owner = o
-      }
-    }
+    let owner = nodes.lazy.compactMap(\.owner).first
+    let problem = nodes.lazy.compactMap(\.problem).first
     return (owner, problem)
   }
 }

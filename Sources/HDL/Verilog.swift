@@ -1,7 +1,8 @@
 /// Verilog naming rules.
 enum Verilog {
   static func isValidIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, isLetter(first) || first == "_" else { return false }
+    // A leading underscore is left to the emitter's temporaries.
+    guard let first = s.unicodeScalars.first, isLetter(first) else { return false }
     return s.unicodeScalars.allSatisfy(isIdentifierCharacter)
   }
 
