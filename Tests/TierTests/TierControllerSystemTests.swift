@@ -49,6 +49,8 @@ final class TierControllerSystemTests: XCTestCase {
     var rows: [[String: BitVector]] = [["rst": BitVector(width: 1, value: 1)]]
     var registerReads: [(row: Int, register: TierRegister, expected: UInt32)] = []
     var dataReads: [(from: Int, to: Int, address: UInt64, expected: UInt64)] = []
+    /// Every access's response as the model gives it (data only for reads).
+    var responses: [(from: Int, to: Int, address: UInt64, status: MemoryStatus, data: UInt64?)] = []
     var tlm: TierController
     let addressWidth: Int
     // Inputs every cycle carries unless it says otherwise (the runner keeps a missing input's last value).
@@ -80,8 +82,8 @@ final class TierControllerSystemTests: XCTestCase {
       held["wdata_valid"] = v(1, 1)
       held["wdata_data"] = v(64, value)
       held["wdata_strobe"] = v(8, 0xFF)
+      responses.append((rows.count, rows.count + gap, address, tlm.access(.write(address, [value])).status, nil))
       cycle(["req_valid": v(1, 1), "req_write": v(1, 1), "req_address": v(64, address), "req_beats": v(10, 1)])
-      XCTAssertEqual(tlm.access(.write(address, [value])).status, .ok)
       idle(gap)
       held["wdata_valid"] = v(1, 0)
       idle(1)
@@ -90,8 +92,8 @@ final class TierControllerSystemTests: XCTestCase {
     /// A one-beat read; its data is looked for in the response within the next `gap` cycles.
     mutating func load(_ address: UInt64, gap: Int = 60) {
       let r = tlm.access(.read(address))
-      XCTAssertEqual(r.status, .ok)
-      dataReads.append((rows.count, rows.count + gap, address, r.data.first ?? 0))
+      if r.status == .ok { dataReads.append((rows.count, rows.count + gap, address, r.data.first ?? 0)) }
+      responses.append((rows.count, rows.count + gap, address, r.status, r.data.first))
       cycle(["req_valid": v(1, 1), "req_write": v(1, 0), "req_address": v(64, address), "req_beats": v(10, 1)])
       idle(gap)
     }
@@ -172,5 +174,90 @@ final class TierControllerSystemTests: XCTestCase {
     XCTAssertEqual(s.dataReads.first { $0.address == 20 * 4096 + 64 }?.expected, 0xCAFE, "the waiting write landed in the new frame")
     XCTAssertEqual(s.tlm.pageMap[20], PageEntry(FrameAddress(.disk, 30)))
     XCTAssertEqual(s.tlm.pageMap[2], PageEntry(FrameAddress(.dram, 2)))
+  }
+
+  /// Migrations between random free frames of every tier, each with a write to the page in
+  /// flight, reads elsewhere, and now and then a failing source or destination; every response,
+  /// every completion and the final map against the model.
+  func testRandomMigrationsWithWritesInFlight() throws {
+    let design = try Design(top: systemTop())
+    let shape = TierControllerLintTests.shape
+    let tlm = try TierController(timing: .defaults(dramPages: 16, flashPages: 32, diskPages: 64), pageCount: 64, maxInFlight: 1,
+                                 descriptorRingSize: 8, completionRingSize: 4,
+                                 hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
+    var s = Script(tlm: tlm, addressWidth: try tierControllerRegisters(shape: shape).addressWidth)
+    s.held["rsp_ready"] = s.v(1, 1)
+    s.idle(2)
+    var location: [FrameAddress] = (0..<64).map { p in p < 16 ? FrameAddress(.dram, p) : p < 40 ? FrameAddress(.flash, p - 16) : FrameAddress(.disk, p - 40) }
+    var free: [Tier: [Int]] = [.dram: [], .flash: Array(24..<32), .disk: Array(24..<64)]
+    for page in 0..<64 {
+      s.write(.mapIndex, UInt32(page))
+      s.write(.mapWrite, PageEntry(location[page]).encoded)
+    }
+    var rng = SplitMix64(seed: 9)
+    var failures = 0
+    var written: [UInt64] = []
+    for migration in 0..<40 {
+      let page = Int(rng.next() % 64)
+      let tier = Tier.allCases[Int(rng.next() % 3)]
+      guard var frames = free[tier], !frames.isEmpty else { continue }
+      let frame = frames.remove(at: Int(rng.next() % UInt64(frames.count)))
+      let from = location[page], to = FrameAddress(tier, frame)
+      // One migration in eight has a failing source or destination.
+      let failing: FrameAddress? = migration % 8 == 3 ? from : migration % 8 == 7 ? to : nil
+      if let f = failing {
+        s.held["\(["dram", "flash", "disk"][Int(f.tier.rawValue)])_fault_valid"] = s.v(1, 1)
+        s.held["\(["dram", "flash", "disk"][Int(f.tier.rawValue)])_fault_frame"] = s.v(24, UInt64(f.frame))
+        s.tlm.withStore(f.tier) { $0.faultyFrames = [f.frame] }
+      }
+      s.submit(.migrate(page: page, from: from, to: to, pageSize: 4096))
+      let address = UInt64(page * 4096 + Int(rng.next() % 512) * 8)
+      s.store(address, rng.next(), gap: 700)
+      written.append(address)
+      s.tlm.idle(until: s.tlm.clock + 10_000)
+      s.read(.completionEntry)
+      let status = s.registerReads.last!.expected >> 16 & 0xF
+      s.write(.completionHead, UInt32((s.tlm.read(.completionHead) + 1) % 4))
+      if let f = failing {
+        s.held["\(["dram", "flash", "disk"][Int(f.tier.rawValue)])_fault_valid"] = s.v(1, 0)
+        s.tlm.withStore(f.tier) { $0.faultyFrames = [] }
+      }
+      if status == 0 {
+        free[tier] = frames
+        free[from.tier]!.append(from.frame)
+        location[page] = to
+      } else {
+        failures += 1
+      }
+      // The word just written, one written earlier, and one anywhere.
+      s.load(address, gap: 40)
+      s.load(written[Int(rng.next() % UInt64(written.count))], gap: 40)
+      s.load(UInt64(Int(rng.next() % 64) * 4096 + Int(rng.next() % 512) * 8), gap: 40)
+    }
+    for page in 0..<64 {
+      s.write(.mapIndex, UInt32(page))
+      s.read(.mapEntry)
+    }
+
+    let out = try IcarusSimulation(design).run(s.rows)
+    var wrong: [String] = []
+    for r in s.registerReads {
+      let got = out[r.row]["mmio_rdata"].map { UInt32($0.words[0]) }
+      if got != r.expected { wrong.append("\(r.register) at \(r.row): \(got.map { String($0, radix: 16) } ?? "x"), model \(String(r.expected, radix: 16))") }
+    }
+    for r in s.responses {
+      let response = (r.from...r.to).first { out[$0]["rsp_valid"].map { !$0.isZero } ?? false }
+      let status = response.flatMap { out[$0]["rsp_status"]?.words[0] }
+      let expectedStatus: UInt64 = r.status == .ok ? 0 : r.status == .pageFault ? 1 : r.status == .storeError ? 2 : 3
+      let data = response.flatMap { out[$0]["rsp_data"]?.words[0] }
+      if status != expectedStatus || (r.data != nil && r.status == .ok && data != r.data) {
+        wrong.append("access at \(r.address) (row \(r.from)): status \(String(describing: status)) data \(String(describing: data)), model \(r.status) \(String(describing: r.data))")
+      }
+    }
+    XCTAssertEqual(wrong, [String]())
+    XCTAssertEqual(s.tlm.pageMap.map(\.location), location, "the model moved what the test expected")
+    XCTAssertGreaterThan(failures, 2)
+    XCTAssertGreaterThan(s.responses.filter { $0.data.map { $0 != 0 } ?? false }.count, 50, "reads that return written data")
+    XCTAssertGreaterThan(40 - failures, 25)
   }
 }

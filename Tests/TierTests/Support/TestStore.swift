@@ -10,7 +10,7 @@ func testStore(frames: Int, latency: Int) -> Module {
   Module("test_store", parameters: ["frames": frames, "latency": latency]) { m in
     let words = frames * 512
     let addressBits = bitsToIndex(words)
-    let mem = m.memory("words", depth: words, width: 64)
+    let mem = m.memory("words", depth: words, width: 64, initial: Array(repeating: 0, count: words))  // unwritten words read 0, as in the model
     let faultValid = m.input("fault_valid")
     let faultFrame = m.input("fault_frame", width: 24)
 
