@@ -14,6 +14,8 @@ let package = Package(
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Flash", targets: ["Flash"]),
+    .library(name: "TierModel", targets: ["TierModel"]),
+    .executable(name: "strata-bench-tier", targets: ["strata-bench-tier"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,7 +29,7 @@ let package = Package(
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
-    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    .target(name: "Cores", dependencies: ["HDL", "Board", "TierModel"]),
     // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
     .systemLibrary(
       name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
@@ -64,6 +66,14 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    // The memory-tier controller's reference and transaction-level model, trace generators and
+    // the policy evaluator. Standard library only, so firmware can reuse the policy side.
+    .target(name: "TierModel"),
+    .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
+    .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
+    // scripts/bench/tier: page-map latency on the RTL, the transaction-level model's speed, the evaluator.
+    .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
+                      path: "Sources/TierBenchmark"),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
