@@ -74,7 +74,9 @@ extension ModuleBuilder {
   public func memory(_ name: String, depth: Int, width: Int, initial: [Int]? = nil, domain: ClockDomain? = nil,
                      file: StaticString = #fileID, line: UInt = #line) -> Memory {
     let location = SourceLocation(file: file, line: line)
-    for (index, value) in (initial ?? []).enumerated() where !(-(1 << min(width, 63))..<(1 << min(width, 63))).contains(value) {
+    // A word fits as an unsigned value below 2^width or as a two's-complement value.
+    func fits(_ value: Int) -> Bool { width >= 64 || (value >= -(1 << (width - 1)) && value < 1 << width) }
+    for (index, value) in (initial ?? []).enumerated() where width >= 1 && !fits(value) {
       error("initial word \(index) of memory `\(name)` is \(value), which does not fit in \(width) bits", at: location)
     }
     return memory(name, depth: depth, width: width, initialWords: initial?.map { BitVector(width: width, value: $0) },
