@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "PCIe", targets: ["PCIe"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,10 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    // PCIe transaction-layer packets as Swift values, shared by firmware, BFMs and reference
+    // models. Standard library only (Embedded-Swift-clean).
+    .target(name: "PCIe"),
+    .testTarget(name: "PCIeTests", dependencies: ["PCIe"]),
   ],
   swiftLanguageModes: [.v5]
 )
