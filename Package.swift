@@ -25,7 +25,7 @@ let package = Package(
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
-    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    .target(name: "Cores", dependencies: ["HDL", "Board", "PCIe"]),
     // The command line.
     .executableTarget(
       name: "strata",
@@ -37,7 +37,7 @@ let package = Package(
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
-    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     // PCIe transaction-layer packets as Swift values, shared by firmware, BFMs and reference
     // models. Standard library only (Embedded-Swift-clean).

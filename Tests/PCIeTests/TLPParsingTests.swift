@@ -9,7 +9,7 @@ final class TLPParsingTests: XCTestCase {
     let seed = UInt64.random(in: 0...UInt64.max, using: &random)
     var rng = SplitMix64(seed: seed)
     for _ in 0..<2000 {
-      let tlp = randomValidTLP(&rng)
+      let tlp = TLP.random(using: &rng)
       XCTAssertEqual(tlp.validationProblems(), [], "seed \(seed): generator made an invalid \(tlp.kind)")
       let parsed = try TLP(bytes: tlp.bytes)
       XCTAssertEqual(parsed, tlp, "seed \(seed): \(tlp.kind)")
