@@ -5,6 +5,8 @@ import PCIe
 /// that classify the TLP, to be used inside any core that routes or answers TLPs. Field
 /// positions follow PCIe Base Specification 6.3 (Non-Flit Mode), as `PCIe.TLP` encodes them.
 public struct TLPHeaderFields {
+  /// The header itself.
+  public let raw: Signal
   public let format: Signal
   public let type: Signal
   public let hasData: Signal
@@ -30,6 +32,8 @@ public struct TLPHeaderFields {
   public let lastByteEnables: Signal
   /// 64-bit byte address of memory and I/O requests and address-routed messages (bits 1:0 zero).
   public let address: Signal
+  /// The same address in DWs (address bits 63:2), for logic that compares whole addresses.
+  public let dwordAddress: Signal
   /// Destination ID of configuration requests and ID-routed messages; Requester ID of completions.
   public let routingID: Signal
   public let registerNumber: Signal
@@ -61,6 +65,7 @@ public struct TLPHeaderFields {
 
   public init(_ header: Signal) {
     precondition(header.width == TLPStream.headerWidth, "a TLP header has \(TLPStream.headerWidth) bits, not \(header.width)")
+    raw = header
     let dw = (0..<4).map { k in header[(96 - 32 * k)..<(128 - 32 * k)] }
     format = dw[0][29..<32]
     let typeField = dw[0][24..<29]
@@ -98,8 +103,8 @@ public struct TLPHeaderFields {
     tag = concat(dw[0][23], dw[0][19], mux(isCompletion, dw[2][8..<16], dw[1][8..<16]))
     firstByteEnables = dw[1][0..<4]
     lastByteEnables = dw[1][4..<8]
-    let low = concat(dw[2][2..<32], Signal.zero(width: 2))
-    address = mux(fourDW, concat(dw[2], dw[3][2..<32], Signal.zero(width: 2)), low.zeroExtended(to: 64))
+    dwordAddress = mux(fourDW, concat(dw[2], dw[3][2..<32]), dw[2][2..<32].zeroExtended(to: 62))
+    address = concat(dwordAddress, Signal.zero(width: 2))
     routingID = dw[2][16..<32]
     registerNumber = dw[2][2..<12]
     completer = dw[1][16..<32]
@@ -108,7 +113,7 @@ public struct TLPHeaderFields {
     lowerAddress = dw[2][0..<7]
     messageCode = dw[1][0..<8]
     messageRouting = typeField[0..<3]
-    crosses4KiB = (memory || locked) && address[2..<12].zeroExtended(to: 11) + length > 1024
+    crosses4KiB = (memory || locked) && dwordAddress[0..<10].zeroExtended(to: 11) + length > 1024
   }
 }
 
