@@ -44,7 +44,9 @@ public struct TLPHeaderFields {
   public let messageCode: Signal
   public let messageRouting: Signal
 
+  /// MRd and MRdLk.
   public let isMemoryRead: Signal
+  public let isLockedRead: Signal
   public let isMemoryWrite: Signal
   public let isIO: Signal
   public let isConfigType0: Signal
@@ -87,6 +89,7 @@ public struct TLPHeaderFields {
     let locked = !prefix && !hasData && typeIs(.memoryReadLocked)
     let threeDWOnly = !prefix && !fourDW
     isMemoryRead = memory && !hasData || locked
+    isLockedRead = locked
     isMemoryWrite = memory && hasData
     isIO = threeDWOnly && typeIs(.ioRead)
     isConfigType0 = threeDWOnly && typeIs(.configRead0)
@@ -117,15 +120,17 @@ public struct TLPHeaderFields {
   }
 }
 
-/// A completion header (Cpl, or CplD when `withData`) answering the request whose fields are
-/// `request`: its Requester ID, tag, traffic class and attributes, with `completer`, `status`
-/// and the byte count and lower address the caller computed (4 and 0 for non-memory requests,
-/// §2.2.9.1). Length is `length` DWs for CplD, 0 for Cpl.
+/// A completion header (Cpl, or CplD when `withData`; CplLk/CplDLk when `locked` is 1)
+/// answering the request whose fields are `request`: its Requester ID, tag, traffic class and
+/// attributes, with `completer`, `status` and the byte count and lower address the caller
+/// computed (4 and 0 for non-memory requests, §2.2.9.1). Length is `length` DWs for CplD, 0 for Cpl.
 public func completionHeader(answering request: TLPHeaderFields, completer: Signal, status: Signal, byteCount: Signal,
-                             lowerAddress: Signal, withData: Bool = false, length: Signal? = nil) -> Signal {
+                             lowerAddress: Signal, withData: Bool = false, length: Signal? = nil, locked: Signal? = nil) -> Signal {
   let formatCode = Signal.constant(withData ? 0b010 : 0b000, width: 3)
   let lengthField = withData ? (length ?? Signal.constant(1, width: 10)).resized(to: 10) : Signal.zero(width: 10)
-  let dw0 = concat(formatCode, Signal.constant(Int(TLPKind.completion.typeField), width: 5), request.tag[9],
+  let plain = Signal.constant(Int(TLPKind.completion.typeField), width: 5)
+  let type = locked.map { mux($0, Signal.constant(Int(TLPKind.completionLocked.typeField), width: 5), plain) } ?? plain
+  let dw0 = concat(formatCode, type, request.tag[9],
                    request.trafficClass, request.tag[8], request.attributes[2],
                    Signal.zero(width: 4),  // LN, TH, TD, EP
                    request.attributes[0..<2], Signal.zero(width: 2), lengthField)
