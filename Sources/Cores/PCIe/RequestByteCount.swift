@@ -23,7 +23,11 @@ public func requestedByteCount(_ request: TLPHeaderFields) -> Signal {
                   (lastEnabledIndex(first) - firstEnabledOffset(first).zeroExtended(to: 3) + 1).zeroExtended(to: 12))
   // Length × 4 modulo 4096: 1024 DWs give 0, which is how Byte Count encodes 4096.
   let whole = concat(request.length[0..<10], Signal.zero(width: 2))
-  let several = whole - firstEnabledOffset(first).zeroExtended(to: 12) - lastDisabledCount(last).zeroExtended(to: 12)
+  // Beyond one DW both fields must enable a byte (§2.2.5.1); a field that does not skips its
+  // whole DW, as `PCIe.TLP.enabledByteCount` counts it.
+  let skipFirst = mux(first == 0, Signal.constant(4, width: 12), firstEnabledOffset(first).zeroExtended(to: 12))
+  let skipLast = mux(last == 0, Signal.constant(4, width: 12), lastDisabledCount(last).zeroExtended(to: 12))
+  let several = whole - skipFirst - skipLast
   return mux(request.length == 1, oneDW, several)
 }
 
