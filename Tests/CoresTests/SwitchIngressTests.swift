@@ -100,6 +100,13 @@ final class SwitchIngressTests: XCTestCase {
             expected["own_valid"] = BitVector(false)
           }
           if offering { expected["link_ready"] = BitVector(linkReady) }  // without a beat, ready follows stale inputs
+          // Error events pulse on the first beat as it is taken.
+          let taken = offering && linkReady && queue.first?.beat.start == true
+          let takenRoute = queue.first?.packet.route
+          let poisoned = (queue.first?.beat.header[0] ?? 0) & 1 << 14 != 0
+          expected["unsupported_event"] = BitVector(taken && takenRoute == .unsupported)
+          expected["malformed_event"] = BitVector(taken && takenRoute == .malformed)
+          expected["poisoned_event"] = BitVector(taken && poisoned && takenRoute != .malformed)
           table.add(row, expecting: expected)
           // The clock edge.
           if ready.ur { pendingUR = nil }

@@ -43,6 +43,9 @@ final class TwoPortSwitchTests: XCTestCase {
                               data: [9, 9, 9, 9])),                                                    // back to the root complex
       (1, .memoryWrite(address: 0x1000, data: [1, 2, 3, 4], requester: endpoint, tag: 12)),           // outside the window: up
       (1, .configRead(target: endpoint, offset: 0, requester: endpoint, tag: 13)),                    // from below: UR
+      // Both bridges recorded their Unsupported Request in Device Status (bit 19).
+      (0, .configRead(target: upstream, offset: 0x48, requester: rc, tag: 16)),
+      (0, .configRead(type1: true, target: downstream, offset: 0x48, requester: rc, tag: 17)),
     ]
     var forwarded = requests[9].tlp
     forwarded.kind = .configRead0
@@ -50,7 +53,10 @@ final class TwoPortSwitchTests: XCTestCase {
       requests[0..<8].map { TLP.completion(answering: $0.tlp, completer: $0.tlp.target) }
         + [.completionWithData(answering: requests[8].tlp, completer: downstream, data: [0x01, 0x02, 0x05, 0x00]),  // 0x00050201
            .completion(answering: requests[11].tlp, completer: PCIeID(rawValue: 0), status: .unsupportedRequest),
-           requests[12].tlp, requests[13].tlp],
+           requests[12].tlp, requests[13].tlp,
+           // Device Control defaults 0x0810 (Relaxed Ordering, No Snoop) with UR Detected.
+           .completionWithData(answering: requests[15].tlp, completer: upstream, data: [0x10, 0x08, 0x08, 0x00]),
+           .completionWithData(answering: requests[16].tlp, completer: downstream, data: [0x10, 0x08, 0x08, 0x00])],
       [forwarded, requests[10].tlp, .completion(answering: requests[14].tlp, completer: downstream, status: .unsupportedRequest)],
     ]
 

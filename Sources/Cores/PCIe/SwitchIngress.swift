@@ -35,6 +35,9 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 ///   the first two and the unclaimed non-posted requests (16 bits, saturating). Poisoned TLPs
 ///   are routed like any other (§2.7.2.2).
 ///
+/// `unsupported_event`, `malformed_event` and `poisoned_event` pulse on the first beat of such
+/// a TLP, for the bridge's error flags.
+///
 /// `link_ready` follows the ready of the output a packet goes to, so one blocked output holds
 /// only this port's link. Inputs `p<k>_*` carry every port's bridge state.
 public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
@@ -108,6 +111,13 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
       pendingValid <== true
       pendingHeader <== unsupportedRequestCompletionHeader(fields, completer: completerID)
     }
+    // One-cycle events for the bridge's error flags.
+    let unsupportedEvent = m.output("unsupported_event")
+    let malformedEvent = m.output("malformed_event")
+    let poisonedEvent = m.output("poisoned_event")
+    unsupportedEvent <== firstBeat && live.unsupported
+    malformedEvent <== firstBeat && live.malformed
+    poisonedEvent <== firstBeat && fields.poisoned && !live.malformed
     let dropped = m.output("dropped_count", width: 16)
     let malformed = m.output("malformed_count", width: 16)
     let unclaimed = m.output("unsupported_count", width: 16)

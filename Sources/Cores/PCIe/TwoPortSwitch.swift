@@ -10,9 +10,12 @@ import PCIe
 /// each bridge's link status (`link<k>_speed`, `link<k>_width`, `link<k>_active`) and the
 /// ingress counters (`link<k>_dropped`, `link<k>_malformed`, `link<k>_unsupported`).
 ///
+/// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
+/// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
+///
 /// Not yet there: credits the switch itself advertises to its link partners (the ingress
 /// stages have no receive buffers yet, so a partner must hold TLPs the switch does not take),
-/// error flags raised in the bridges, more downstream ports (the crossbar).
+/// more downstream ports (the crossbar).
 public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16,
                           file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   guard identities.count == 2, identities[0].role == .upstream, identities[1].role == .downstream else {
@@ -44,9 +47,18 @@ public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDep
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
       blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
+      // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
+      // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
+      // received on the bridge's primary side (upstream port) or secondary side (downstream).
+      let raised: [String: Signal] = [
+        "device_control_status_unsupported_request_detected": ingress[k]["unsupported_event"],
+        "device_control_status_fatal_detected": ingress[k]["malformed_event"],
+        (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
+      ]
       for register in maps[k].registers {
         for field in register.fields where field.hardware.contains(.set) {
-          blocks[k]["\(register.name.lowercased())_\(field.name.lowercased())_set"] <== false
+          let stem = "\(register.name.lowercased())_\(field.name.lowercased())"
+          blocks[k]["\(stem)_set"] <== (raised[stem] ?? Signal.low)
         }
       }
       for counter in ["dropped", "malformed", "unsupported"] {
