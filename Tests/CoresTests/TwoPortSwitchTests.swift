@@ -90,6 +90,15 @@ final class TwoPortSwitchTests: XCTestCase {
     }
     XCTAssertEqual(out.last?["link0_unsupported"], BitVector(width: 16, value: 1))
     XCTAssertEqual(out.last?["link1_unsupported"], BitVector(width: 16, value: 1))
+    // Every TLP a port received has left its receive buffer, and its credits are back.
+    for port in 0..<2 {
+      for (t, type) in CreditType.allCases.enumerated() {
+        let name = ["ph", "pd", "nph", "npd", "cplh", "cpld"][t]
+        let spent = requests.filter { $0.port == port }.map { $0.tlp.creditsRequired[type] ?? 0 }.reduce(0, +)
+        let initial = type.isHeader ? 8 : 16
+        XCTAssertEqual(out.last?["link\(port)_rx_fc_\(name)_allocated"], BitVector(width: type.fieldSize, value: initial + spent), "port \(port) \(type)")
+      }
+    }
     XCTAssertEqual(out.last?["link0_dropped"], BitVector(width: 16, value: 0))
     XCTAssertEqual(out.last?["link1_dropped"], BitVector(width: 16, value: 0))
   }

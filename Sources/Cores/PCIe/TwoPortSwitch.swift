@@ -5,18 +5,19 @@ import PCIe
 /// that exist: a virtual bridge per port (`bridgeConfigSpace`), an ingress stage per port,
 /// the configuration completer, and per port a `tlpMerge` in front of the egress stage.
 ///
-/// Ports: `link<k>_in` (TLPs arriving from port k's link partner) and `link<k>_out` (TLPs
-/// for it), the link partner's credits for each egress (`link<k>_fc_*`, as on `switchEgress`),
+/// Ports: `link<k>_in` (TLPs arriving from port k's link partner, into a `switchReceiver`) and
+/// `link<k>_out` (TLPs for it), the link partner's credits for each egress (`link<k>_fc_*`, as
+/// on `switchEgress`), the credits the switch gives the partner (`link<k>_rx_fc_*_advertised`
+/// for InitFC, `link<k>_rx_fc_*_allocated` for UpdateFC),
 /// each bridge's link status (`link<k>_speed`, `link<k>_width`, `link<k>_active`) and the
 /// ingress counters (`link<k>_dropped`, `link<k>_malformed`, `link<k>_unsupported`).
 ///
 /// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
 /// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
 ///
-/// Not yet there: credits the switch itself advertises to its link partners (the ingress
-/// stages have no receive buffers yet, so a partner must hold TLPs the switch does not take),
-/// more downstream ports (the crossbar).
+/// Not yet there: more downstream ports (the crossbar).
 public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16,
+                          receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                           file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   guard identities.count == 2, identities[0].role == .upstream, identities[1].role == .downstream else {
     throw RegisterMapError(map: "two_port_switch", problems: ["\(file):\(line): twoPortSwitch needs two identities, the upstream port's first and a downstream port's second"])
@@ -24,6 +25,10 @@ public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDep
   let maps = try identities.map { try bridgeConfigSpace($0) }
   return Module("two_port_switch", parameters: ["dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID,
                                                 "device": identities[0].deviceID]) { m in
+    let receivers = (0..<2).map {
+      m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
+                 name: "receiver\($0)")
+    }
     let ingress = (0..<2).map { m.instance(switchIngress(port: $0, ports: 2, dataWidth: dataWidth), name: "ingress\($0)") }
     let egress = (0..<2).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress\($0)") }
     let blocks = (0..<2).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
@@ -33,7 +38,8 @@ public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDep
                   m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "merge1")]
 
     for k in 0..<2 {
-      connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: ingress[k].interface("link", as: TLPStream.self))
+      connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
+      connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
       connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
       connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
       connect(completer.interface("bridge\(k)", as: MMIO.self), to: blocks[k].interface("mmio", as: MMIO.self))
@@ -43,6 +49,8 @@ public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDep
         let name = ["ph", "pd", "nph", "npd", "cplh", "cpld"][t]
         egress[k]["fc_\(name)_advertised"] <== m.input("link\(k)_fc_\(name)_advertised", width: type.fieldSize)
         egress[k]["fc_\(name)_limit"] <== m.input("link\(k)_fc_\(name)_limit", width: type.fieldSize)
+        m.output("link\(k)_rx_fc_\(name)_advertised", width: type.fieldSize) <== receivers[k]["fc_\(name)_advertised"]
+        m.output("link\(k)_rx_fc_\(name)_allocated", width: type.fieldSize) <== receivers[k]["fc_\(name)_allocated"]
       }
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
