@@ -10,12 +10,12 @@ let package = Package(
     .executable(name: "strata", targets: ["strata"]),
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
+    .library(name: "PCIe", targets: ["PCIe"]),
+    .library(name: "TierModel", targets: ["TierModel"]),
     .library(name: "Cores", targets: ["Cores"]),
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Flash", targets: ["Flash"]),
-    .library(name: "TierModel", targets: ["TierModel"]),
-    .executable(name: "strata-bench-tier", targets: ["strata-bench-tier"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,8 +28,21 @@ let package = Package(
     .target(name: "Toolchain", dependencies: ["HDL"]),
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
-    // Hardware written in the DSL: stream cores, register blocks, the board top.
-    .target(name: "Cores", dependencies: ["HDL", "Board", "TierModel"]),
+    // PCIe transaction-layer packets as Swift values, shared by firmware, BFMs and reference
+    // models. Standard library only (Embedded-Swift-clean).
+    .target(name: "PCIe"),
+    // The memory-tier controller's reference and transaction-level model, trace generators and
+    // the policy evaluator. Standard library only, so firmware can reuse the policy side.
+    .target(name: "TierModel"),
+    // Hardware written in the DSL: stream cores, register blocks, PCIe switch parts, the tier
+    // controller, the board top.
+    .target(name: "Cores", dependencies: ["HDL", "Board", "PCIe", "TierModel"]),
+    // The C header of the design-independent ABI every Verilated model's shim implements.
+    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
+    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
+    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
+    // XCTest glue: per-test seeds, waveforms kept for failing tests.
+    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
     // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
     .systemLibrary(
       name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
@@ -43,12 +56,6 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // The C header of the design-independent ABI every Verilated model's shim implements.
-    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
-    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
-    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
-    // XCTest glue: per-test seeds, waveforms kept for failing tests.
-    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
     // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
     // executable, its libusb_* definitions interpose the real libusb for libftdi1.
     .target(
@@ -62,28 +69,24 @@ let package = Package(
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
-    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
-    .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
-    // The memory-tier controller's reference and transaction-level model, trace generators and
-    // the policy evaluator. Standard library only, so firmware can reuse the policy side.
-    .target(name: "TierModel"),
+    .testTarget(name: "PCIeTests", dependencies: ["PCIe"]),
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe"]),
+    .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
-    // scripts/bench/tier: page-map latency on the RTL, the transaction-level model's speed, the evaluator.
-    .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
-                      path: "Sources/TierBenchmark"),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
 
-    // Benchmarks, not tests: scripts/bench/elaborate and scripts/bench/flash.
+    // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
-    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
     .executableTarget(name: "SimulationBench", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
                       path: "Benchmarks/SimulationBench"),
+    .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
+                      path: "Benchmarks/TierBench"),
   ],
   swiftLanguageModes: [.v5]
 )
