@@ -74,7 +74,7 @@ let package = Package(
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
-    .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
+    .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board", "Simulation", "SimulationTesting"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),

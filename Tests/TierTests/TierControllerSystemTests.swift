@@ -13,7 +13,7 @@ final class TierControllerSystemTests: XCTestCase {
 
   /// The controller and its stores; every port of the controller's register bus and request
   /// port is the top's, and each store has a fault-injection input.
-  func systemTop() -> Module {
+  static func systemTop() -> Module {
     Module("tier_system") { m in
       let shape = TierControllerLintTests.shape
       let controller = m.instance(tierController(shape: shape, frames: Self.frames), name: "controller")
@@ -105,7 +105,7 @@ final class TierControllerSystemTests: XCTestCase {
   }
 
   func testMigrationsWithAWriteInFlightAndAFailingCopy() throws {
-    let design = try Design(top: systemTop())
+    let design = try Design(top: Self.systemTop())
     let shape = TierControllerLintTests.shape
     let tlm = try TierController(timing: .defaults(dramPages: 16, flashPages: 32, diskPages: 64), pageCount: 64, maxInFlight: 1,
                                  descriptorRingSize: 8, completionRingSize: 4,
@@ -180,7 +180,7 @@ final class TierControllerSystemTests: XCTestCase {
   /// flight, reads elsewhere, and now and then a failing source or destination; every response,
   /// every completion and the final map against the model.
   func testRandomMigrationsWithWritesInFlight() throws {
-    let design = try Design(top: systemTop())
+    let design = try Design(top: Self.systemTop())
     let shape = TierControllerLintTests.shape
     let tlm = try TierController(timing: .defaults(dramPages: 16, flashPages: 32, diskPages: 64), pageCount: 64, maxInFlight: 1,
                                  descriptorRingSize: 8, completionRingSize: 4,
