@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "Waves", targets: ["Waves"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,11 +26,13 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
     .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // Waveforms: a streaming VCD reader (FST through fst2vcd), SVG windows, GTKWave save files.
+    .target(name: "Waves"),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores",
+        "HDL", "Toolchain", "Board", "Cores", "Waves",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -38,6 +41,7 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    .testTarget(name: "WavesTests", dependencies: ["Waves"]),
   ],
   swiftLanguageModes: [.v5]
 )

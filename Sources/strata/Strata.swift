@@ -11,5 +11,5 @@ struct Strata: ParsableCommand {
         strata lint            check it with Verilator -Wall, Icarus and Yosys
         strata regs --format md   print the register documentation
       """,
-    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, BoardsCommand.self])
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, BoardsCommand.self, WavesCommand.self])
 }

@@ -1,0 +1,157 @@
+import Foundation
+
+/// A streaming reader of Value Change Dump files (IEEE 1364-2005 §18): it parses the header
+/// (timescale, scopes, variables) when opened, then hands out value changes one at a time as
+/// it reads them. Nothing but the current chunk of the file is held, so a file of any size can
+/// be scanned in constant memory; callers keep only the values they need.
+public final class VCDReader {
+  public let path: String
+  public let header: WaveHeader
+  private let source: WaveSource
+  private let tokens: ByteTokens
+  /// Codes whose changes the caller asked for, packed as integers (see `key(_:)`), and the index it gave them.
+  private var wanted: [UInt64: Int] = [:]
+  private var wantedLong: [String: Int] = [:]
+
+  /// Opens `path` (`.vcd`, or `.fst` through `fst2vcd`) and reads its header.
+  public init(path: String) throws {
+    self.path = path
+    source = try WaveSource(path: path)
+    tokens = ByteTokens(descriptor: source.descriptor)
+    do {
+      header = try VCDReader.readHeader(tokens, path: path)
+    } catch {
+      if let failure = source.converterFailure() { throw failure }
+      throw error
+    }
+  }
+
+  deinit { source.close() }
+
+  /// Stops reading (ends the converter of an FST file early).
+  public func close() { source.close() }
+
+  /// One value change: at `time`, the variable the caller numbered `index` took `value`.
+  public struct Change {
+    public let time: UInt64
+    public let index: Int
+    public let value: WaveValue
+  }
+
+  /// Reads value changes in file order, calling `body` for those of `variables` (numbered by
+  /// their position in that array; variables sharing a code get the first index) and `onTime`
+  /// at every new timestamp. Either returns false to stop reading.
+  public func scan(_ variables: [WaveVariable],
+                   onTime: (UInt64) throws -> Bool = { _ in true },
+                   body: (Change) throws -> Bool) throws {
+    var widths: [Int] = []
+    for (index, variable) in variables.enumerated() {
+      widths.append(variable.width)
+      let bytes = Array(variable.code.utf8)
+      if bytes.count <= 8 {
+        if wanted[VCDReader.key(bytes)] == nil { wanted[VCDReader.key(bytes)] = index }
+      } else if wantedLong[variable.code] == nil {
+        wantedLong[variable.code] = index
+      }
+    }
+    defer { wanted = [:]; wantedLong = [:] }
+    var time: UInt64 = 0
+    while let token = tokens.next() {
+      let first = token[0]
+      switch first {
+      case UInt8(ascii: "#"):
+        guard let value = UnsafeBufferPointer(rebasing: token[1...]).decimal else {
+          throw malformed("'\(token.text)' is not a timestamp (# followed by a decimal number)")
+        }
+        time = value
+        if try !onTime(time) { return }
+      case UInt8(ascii: "b"), UInt8(ascii: "B"):
+        let bits = Array(token[1...])
+        guard let code = tokens.next() else { throw malformed("vector value '\(token.text)' has no identifier code") }
+        if let index = lookup(code) {
+          let value = WaveValue(Substring(decoding: bits, as: UTF8.self).utf8, width: widths[index])
+          if try !body(Change(time: time, index: index, value: value)) { return }
+        }
+      case UInt8(ascii: "r"), UInt8(ascii: "R"):
+        // Real values are read past; a real variable is listed but not drawn.
+        guard tokens.next() != nil else { throw malformed("real value '\(token.text)' has no identifier code") }
+      case UInt8(ascii: "$"):
+        // $dumpvars, $dumpall, $dumpon and $dumpoff bracket ordinary value changes; $comment has text to skip.
+        if token.text == "$comment" { try skipToEnd() }
+      case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "x"), UInt8(ascii: "X"),
+           UInt8(ascii: "z"), UInt8(ascii: "Z"), UInt8(ascii: "u"), UInt8(ascii: "U"),
+           UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: "l"), UInt8(ascii: "L"),
+           UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "-"):
+        guard token.count > 1 else { throw malformed("scalar value '\(token.text)' has no identifier code") }
+        if let index = lookup(UnsafeBufferPointer(rebasing: token[1...])) {
+          let value = WaveValue(Substring(decoding: CollectionOfOne(WaveValue.normalised(first)), as: UTF8.self).utf8,
+                                width: widths[index])
+          if try !body(Change(time: time, index: index, value: value)) { return }
+        }
+      default:
+        throw malformed("unexpected '\(token.text)' among value changes")
+      }
+    }
+    if let failure = source.converterFailure() { throw failure }
+  }
+
+  /// The last timestamp in the file. For a `.vcd` file this reads only its tail; an `.fst` is
+  /// scanned through (its converter's output cannot be sought).
+  public static func lastTime(path: String) throws -> UInt64 {
+    if path.lowercased().hasSuffix(".vcd"), let time = try tailTime(path: path) { return time }
+    let reader = try VCDReader(path: path)
+    var last: UInt64 = 0
+    try reader.scan([], onTime: { last = $0; return true }, body: { _ in true })
+    return last
+  }
+
+  // MARK: - Reading
+
+  @inline(__always)
+  private func lookup(_ code: UnsafeBufferPointer<UInt8>) -> Int? {
+    if code.count <= 8 { return wanted.isEmpty ? nil : wanted[VCDReader.key(code)] }
+    return wantedLong.isEmpty ? nil : wantedLong[code.text]
+  }
+
+  /// A code of up to 8 bytes packed into one integer (codes are printable ASCII, so never 0).
+  @inline(__always)
+  static func key<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+    var key: UInt64 = 0
+    for byte in bytes { key = key << 8 | UInt64(byte) }
+    return key
+  }
+
+  private func skipToEnd() throws {
+    while let token = tokens.next() { if token.text == "$end" { return } }
+    throw malformed("$comment is not closed by $end")
+  }
+
+  private func malformed(_ message: String) -> WaveError {
+    .malformed(path: path, line: tokens.line, message: message)
+  }
+
+  private static func tailTime(path: String) throws -> UInt64? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    let size = try handle.seekToEnd()
+    var span: UInt64 = 1 << 16
+    while true {
+      let start = size > span ? size - span : 0
+      try handle.seek(toOffset: start)
+      let data = handle.readData(ofLength: Int(size - start))
+      // The last "#digits" that starts a line is the last timestamp.
+      let bytes = [UInt8](data)
+      var index = bytes.count - 1
+      while index >= 0 {
+        if bytes[index] == UInt8(ascii: "#") && (index == 0 ? start == 0 : bytes[index - 1] <= 32) {
+          var end = index + 1
+          while end < bytes.count && bytes[end] > 32 { end += 1 }
+          if let value = bytes[(index + 1)..<end].withUnsafeBufferPointer({ $0.decimal }) { return value }
+        }
+        index -= 1
+      }
+      if start == 0 { return nil }
+      span *= 4
+    }
+  }
+}
