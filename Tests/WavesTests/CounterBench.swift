@@ -106,3 +106,21 @@ enum DumpMaker {
 struct ToolFailed: Error, CustomStringConvertible {
   let description: String
 }
+
+/// The counter bench dumped once per test process by each simulator.
+enum CounterDumps {
+  private static var icarusPath: String?
+  private static var verilatorPath: String?
+
+  static func icarus() throws -> String {
+    if let icarusPath { return icarusPath }
+    icarusPath = try DumpMaker.icarus({ CounterBench.verilog(dumpFile: $0) }, name: "counter")
+    return icarusPath!
+  }
+
+  static func verilator() throws -> String {
+    if let verilatorPath { return verilatorPath }
+    verilatorPath = try DumpMaker.verilator({ CounterBench.verilog(dumpFile: $0) }, name: "counter")
+    return verilatorPath!
+  }
+}

@@ -5,13 +5,7 @@ import XCTest
 /// The reader against VCD files Icarus Verilog writes (`$dumpfile`/`$dumpvars`, IEEE 1364-2005 §18.1),
 /// checked against `CounterBench`'s model of the testbench.
 final class IcarusDumpTests: XCTestCase {
-  static var dump: String?
-  var path: String { get throws {
-    if let dump = IcarusDumpTests.dump { return dump }
-    let made = try DumpMaker.icarus({ CounterBench.verilog(dumpFile: $0) }, name: "counter")
-    IcarusDumpTests.dump = made
-    return made
-  } }
+  var path: String { get throws { try CounterDumps.icarus() } }
 
   func testHeaderGivesTimescaleScopesAndDeclaredWidths() throws {
     let file = try WaveFile(path: try path)

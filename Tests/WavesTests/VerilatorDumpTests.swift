@@ -6,13 +6,7 @@ import XCTest
 /// `TOP` scope, nets shared between scopes under one code, and two-state values (Verilator
 /// turns x and z into 0 by default: Verilator manual, "Unknown states").
 final class VerilatorDumpTests: XCTestCase {
-  static var dump: String?
-  var path: String { get throws {
-    if let dump = VerilatorDumpTests.dump { return dump }
-    let made = try DumpMaker.verilator({ CounterBench.verilog(dumpFile: $0) }, name: "counter")
-    VerilatorDumpTests.dump = made
-    return made
-  } }
+  var path: String { get throws { try CounterDumps.verilator() } }
 
   func testHierarchyUnderTOPWithSharedCodes() throws {
     let file = try WaveFile(path: try path)
