@@ -11,6 +11,8 @@ let package = Package(
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
     .library(name: "Cores", targets: ["Cores"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Waves", targets: ["Waves"]),
   ],
   dependencies: [
@@ -36,8 +38,19 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // The C header of the design-independent ABI every Verilated model's shim implements.
+    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
+    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
+    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
+    // XCTest glue: per-test seeds, waveforms kept for failing tests.
+    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
+    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
+                      path: "Sources/SimulationBenchmark"),
+
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),

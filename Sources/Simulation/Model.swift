@@ -1,0 +1,172 @@
+import CVerilator
+import Foundation
+import HDL
+
+/// One instance of a Verilated design, driven cycle by cycle.
+///
+/// A cycle, as `step` runs it: the inputs written since the last edge are settled with the clock
+/// low, the clock rises and the design evaluates, then the clock falls. Outputs read after
+/// `settle()` show the design's response to the current inputs before the next edge; read after
+/// `step()` they show the registers' new values (combinational outputs of new inputs need another
+/// `settle()`). Trace time counts half-cycles: cycle k's settled inputs at 2k, its edge at 2k+1.
+///
+/// ```swift
+/// let fifo = try Model(try Design(top: fifo(depth: 4, width: 8)))
+/// let enqValid = try fifo.input("enq_valid"), deqValid = try fifo.output("deq_valid")
+/// fifo.reset()
+/// enqValid.set(true)
+/// fifo.step()
+/// fifo.settle()
+/// XCTAssertTrue(deqValid.bool)
+/// ```
+public final class Model {
+  public let compiled: CompiledModel
+  /// Cycles stepped since the instance was created (reset cycles included).
+  @exclusivity(unchecked) public private(set) var cycle: Int = 0
+  /// The waveform being written, if any.
+  public private(set) var tracePath: String?
+
+  private let api: strata_model_api
+  private let instance: OpaquePointer
+  private let table: UnsafePointer<strata_port>
+  private let settledFlag: UnsafeMutablePointer<Bool>
+  private let clockIndex: UInt32?
+  private let resetIndex: UInt32?
+  private let resetActiveLow: Bool
+  private let clockName: String?
+  private let resetName: String?
+
+  /// A new instance of `compiled`.
+  /// - Parameters:
+  ///   - name: the root scope name in waveforms.
+  ///   - clock: the clock input `step` toggles (nil for a combinational design).
+  ///   - reset: the reset input `reset(cycles:)` drives (nil when there is none).
+  ///   - resetActiveLow: whether the reset is asserted by 0.
+  public init(_ compiled: CompiledModel, name: String = "TOP", clock: String? = "clk", reset: String? = "rst",
+              resetActiveLow: Bool = false) throws {
+    self.compiled = compiled
+    let api = compiled.api.pointee
+    self.api = api
+    guard let instance = name.withCString({ api.create($0) }) else {
+      throw SimulationError.loadFailed(path: compiled.path, reason: "the model could not be created (out of memory)")
+    }
+    self.instance = instance
+    self.table = api.ports(instance)!
+    self.settledFlag = .allocate(capacity: 1)
+    settledFlag.initialize(to: false)
+    let inputs = compiled.ports.enumerated().filter { $0.element.direction == .input }
+    func index(of name: String?) -> UInt32? {
+      guard let name else { return nil }
+      return inputs.first { $0.element.name == name && $0.element.width == 1 }.map { UInt32($0.offset) }
+    }
+    // A design without the default clock or reset simply has none; a name given explicitly must exist.
+    self.clockIndex = index(of: clock)
+    self.resetIndex = index(of: reset)
+    self.clockName = clock
+    self.resetName = reset
+    self.resetActiveLow = resetActiveLow
+    if let clock, clock != "clk", clockIndex == nil { throw missing("clock", clock) }
+    if let reset, reset != "rst", resetIndex == nil { throw missing("reset", reset) }
+    if let resetIndex {
+      // Hold reset inactive until asked, so a design that is never reset still runs.
+      table[Int(resetIndex)].words.storeBytes(of: resetActiveLow ? 1 : 0, as: UInt8.self)
+    }
+  }
+
+  /// Builds (or finds in the cache) and instantiates `design`.
+  public convenience init(_ design: Design, name: String = "TOP", clock: String? = "clk", reset: String? = "rst",
+                          resetActiveLow: Bool = false, cache: ModelCache = .default) throws {
+    try self.init(try CompiledModel.load(design, cache: cache), name: name, clock: clock, reset: reset,
+                  resetActiveLow: resetActiveLow)
+  }
+
+  deinit {
+    api.destroy(instance)
+    settledFlag.deallocate()
+  }
+
+  public var top: String { compiled.top }
+  public var ports: [ModelPort] { compiled.ports }
+
+  // MARK: Ports
+
+  /// The input `name`, for writing; throws listing the nearest names when there is none.
+  public func input(_ name: String) throws -> InputPort {
+    let (index, port) = try find(name, .input)
+    let entry = table[index]
+    return InputPort(port, storage: entry.words, bytes: Int(entry.storage_bytes), settled: settledFlag)
+  }
+
+  /// The output `name` (or an input, to read it back); throws listing the nearest names when there is none.
+  public func output(_ name: String) throws -> OutputPort {
+    let (index, port) = try find(name, nil)
+    let entry = table[index]
+    return OutputPort(port, storage: entry.words, bytes: Int(entry.storage_bytes))
+  }
+
+  /// Writes input `name` (slower than a handle: it looks the name up).
+  public func set(_ name: String, _ value: BitVector) throws { try input(name).set(value) }
+
+  /// Reads port `name` (slower than a handle: it looks the name up).
+  public func value(_ name: String) throws -> BitVector { try output(name).value }
+
+  private func find(_ name: String, _ direction: ModelPort.Direction?) throws -> (Int, ModelPort) {
+    if let index = compiled.ports.firstIndex(where: { $0.name == name && (direction == nil || $0.direction == direction) }) {
+      return (index, compiled.ports[index])
+    }
+    let candidates = compiled.ports.filter { direction == nil || $0.direction == direction }.map(\.name)
+    throw SimulationError.unknownPort(name: name, direction: direction, top: top, nearest: nearestNames(to: name, in: candidates))
+  }
+
+  // MARK: Time
+
+  /// Settles the design on its current inputs, so outputs show their response before the next edge.
+  @inline(__always)
+  public func settle() {
+    api.eval(instance)
+    settledFlag.pointee = true
+  }
+
+  /// Runs `cycles` clock cycles. Requires a clock.
+  @inline(__always)
+  public func step(_ cycles: Int = 1) {
+    guard let clockIndex else { preconditionFailure(missing("clock", clockName ?? "clk").description) }
+    api.run_cycles(instance, clockIndex, UInt64(cycles), settledFlag.pointee ? 1 : 0)
+    settledFlag.pointee = false
+    cycle += cycles
+  }
+
+  /// Asserts reset for `cycles` cycles, then releases it and settles. Requires a clock and a reset.
+  public func reset(cycles: Int = 2) {
+    guard let clockIndex else { preconditionFailure(missing("clock", clockName ?? "clk").description) }
+    guard let resetIndex else { preconditionFailure(missing("reset", resetName ?? "rst").description) }
+    api.reset(instance, clockIndex, resetIndex, resetActiveLow ? 0 : 1, UInt64(cycles))
+    cycle += cycles
+    settle()
+  }
+
+  /// Simulated time in half-cycles.
+  public var time: UInt64 { api.time(instance) }
+
+  // MARK: Waveforms
+
+  /// Starts writing an FST waveform to `path` (its folder is created), replacing any open one.
+  public func startTrace(to path: String) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    guard path.withCString({ api.trace_open(instance, $0) }) == 0 else { throw SimulationError.traceFailed(path: path) }
+    tracePath = path
+  }
+
+  /// Finishes the waveform, if one is open, and returns its path.
+  @discardableResult
+  public func stopTrace() -> String? {
+    api.trace_close(instance)
+    defer { tracePath = nil }
+    return tracePath
+  }
+
+  private func missing(_ role: String, _ name: String) -> SimulationError {
+    .missingControl(role: role, name: name, top: top)
+  }
+}

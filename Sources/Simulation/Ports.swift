@@ -1,0 +1,121 @@
+import HDL
+
+/// A handle on a model input, resolved once by name and then written directly into the
+/// model's storage. Valid while its `Model` exists.
+public struct InputPort {
+  public let name: String
+  public let width: Int
+  @usableFromInline let storage: UnsafeMutableRawPointer
+  @usableFromInline let bytes: Int
+  @usableFromInline let mask: UInt64
+  /// The model's "settled since the last input change" flag, cleared by every write.
+  @usableFromInline let settled: UnsafeMutablePointer<Bool>
+
+  init(_ port: ModelPort, storage: UnsafeMutableRawPointer, bytes: Int, settled: UnsafeMutablePointer<Bool>) {
+    self.name = port.name
+    self.width = port.width
+    self.storage = storage
+    self.bytes = bytes
+    self.mask = port.width >= 64 ? .max : (1 << UInt64(port.width)) - 1
+    self.settled = settled
+  }
+
+  /// Writes an unsigned value; throws when it needs more bits than the port has.
+  @inlinable
+  public func set(_ value: UInt64) throws {
+    guard value & ~mask == 0 else {
+      throw SimulationError.valueTooWide(port: name, width: width, value: "0x" + String(value, radix: 16))
+    }
+    settled.pointee = false
+    switch bytes {
+    case 1: storage.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+    case 2: storage.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+    case 4: storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+    case 8: storage.storeBytes(of: value, as: UInt64.self)
+    default:
+      storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+      storage.storeBytes(of: UInt32(truncatingIfNeeded: value >> 32), toByteOffset: 4, as: UInt32.self)
+      for offset in stride(from: 8, to: bytes, by: 4) { storage.storeBytes(of: 0, toByteOffset: offset, as: UInt32.self) }
+    }
+  }
+
+  /// Writes 1 or 0.
+  @inlinable
+  public func set(_ value: Bool) {
+    settled.pointee = false
+    storage.storeBytes(of: value ? 1 : 0, as: UInt8.self)
+  }
+
+  /// Writes a value of any width; throws when its value needs more bits than the port has.
+  /// (Integer literals go to the `UInt64` overload.)
+  @_disfavoredOverload
+  public func set(_ value: BitVector) throws {
+    guard value.significantBits <= width || value.isZero else {
+      throw SimulationError.valueTooWide(port: name, width: width, value: value.description)
+    }
+    settled.pointee = false
+    writeWords(value.resized(to: width), into: storage, bytes: bytes)
+  }
+
+  /// The value last written.
+  public var value: BitVector { readWords(from: storage, bytes: bytes, width: width) }
+}
+
+/// A handle on a model output (or an input, read back), resolved once by name. Valid while its
+/// `Model` exists. Values reflect the last `settle()` or `step()`.
+public struct OutputPort {
+  public let name: String
+  public let width: Int
+  @usableFromInline let storage: UnsafeMutableRawPointer
+  @usableFromInline let bytes: Int
+
+  init(_ port: ModelPort, storage: UnsafeMutableRawPointer, bytes: Int) {
+    self.name = port.name
+    self.width = port.width
+    self.storage = storage
+    self.bytes = bytes
+  }
+
+  /// The value of a port of at most 64 bits (wider ports: use `value`).
+  @inlinable
+  public var uint64: UInt64 {
+    switch bytes {
+    case 1: return UInt64(storage.load(as: UInt8.self))
+    case 2: return UInt64(storage.load(as: UInt16.self))
+    case 4: return UInt64(storage.load(as: UInt32.self))
+    case 8: return storage.load(as: UInt64.self)
+    default: preconditionFailure("`\(name)` has \(width) bits; read it as a BitVector with `.value`")
+    }
+  }
+
+  /// Bit 0, for 1-bit ports such as `valid` and `ready`.
+  @inlinable
+  public var bool: Bool { storage.load(as: UInt8.self) & 1 == 1 }
+
+  /// The value at any width.
+  public var value: BitVector { readWords(from: storage, bytes: bytes, width: width) }
+}
+
+private func writeWords(_ value: BitVector, into storage: UnsafeMutableRawPointer, bytes: Int) {
+  if bytes <= 8 {
+    let word = value.words[0]
+    for offset in 0..<bytes { storage.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt64(offset * 8)), toByteOffset: offset, as: UInt8.self) }
+    return
+  }
+  for index in 0..<bytes / 4 {
+    let word = value.words[index / 2] >> UInt64(index % 2 * 32)
+    storage.storeBytes(of: UInt32(truncatingIfNeeded: word), toByteOffset: index * 4, as: UInt32.self)
+  }
+}
+
+private func readWords(from storage: UnsafeMutableRawPointer, bytes: Int, width: Int) -> BitVector {
+  var words = [UInt64](repeating: 0, count: (width + 63) / 64)
+  if bytes <= 8 {
+    for offset in 0..<bytes { words[0] |= UInt64(storage.load(fromByteOffset: offset, as: UInt8.self)) << UInt64(offset * 8) }
+  } else {
+    for index in 0..<bytes / 4 {
+      words[index / 2] |= UInt64(storage.load(fromByteOffset: index * 4, as: UInt32.self)) << UInt64(index % 2 * 32)
+    }
+  }
+  return BitVector(width: width, words: words)
+}

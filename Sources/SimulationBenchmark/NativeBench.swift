@@ -1,0 +1,161 @@
+import Foundation
+import HDL
+import Simulation
+import Toolchain
+
+/// The C++ side: the same traffic and checks as `SwiftBench`, written as a plain Verilator test
+/// bench (`main` around the same Verilated model, built with the same flags minus the shared
+/// library ones), so the ratio measures what the Swift bridge and BFMs cost.
+struct NativeBench {
+  let design: Design
+  let folder: URL
+
+  struct Result {
+    let cyclesPerSecond: Double
+    let delivered: Int
+    let mismatches: Int
+  }
+
+  func run(cycles: Int) throws -> Result {
+    try? FileManager.default.removeItem(at: folder)
+    let files = try VerilogFiles(design, in: folder)
+    let bench = folder.appendingPathComponent("bench.cpp")
+    try Data(source.utf8).write(to: bench)
+    let sharedOnly: Set<String> = ["-fPIC", "-shared", "libmodel.so"]
+    var flags: [String] = []
+    for flag in ModelCache.verilatorFlags {
+      if sharedOnly.contains(flag) { flags.removeLast(); continue }  // drop the flag and its -CFLAGS/-LDFLAGS/-o
+      flags.append(flag)
+    }
+    let build = try Toolchain.run(try ExternalTool.verilator.locate(),
+                                  flags + ["-o", "bench_native", "--top-module", design.top] + files.files.map(\.path) + [bench.path],
+                                  in: folder)
+    guard build.status == 0 else { throw ToolchainError.failed(tool: "verilator (native bench)", status: build.status, output: build.output) }
+    let run = try Toolchain.run(folder.appendingPathComponent("obj/bench_native").path, ["\(cycles)"])
+    guard run.status == 0 else { throw ToolchainError.failed(tool: "bench_native", status: run.status, output: run.output) }
+    var values: [String: Double] = [:]
+    for line in run.output.split(separator: "\n") {
+      let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      if parts.count == 2, let value = Double(parts[1]) { values[parts[0]] = value }
+    }
+    guard let rate = values["cycles_per_second"], let delivered = values["delivered"], let mismatches = values["mismatches"] else {
+      throw ToolchainError.badOutput("bench_native printed no figures:\n\(run.output)")
+    }
+    return Result(cyclesPerSecond: rate, delivered: Int(delivered), mismatches: Int(mismatches))
+  }
+
+  private var source: String {
+    let n = Stimulus.requesters
+    func list(_ member: String) -> String { (0..<n).map { "&top.in\($0)_\(member)" }.joined(separator: ", ") }
+    return """
+    // The benchmark traffic of Sources/SimulationBenchmark/Stimulus.swift as a native Verilator bench.
+    #include "Vmodel.h"
+    #include "verilated.h"
+    #include <chrono>
+    #include <cstdint>
+    #include <cstdio>
+    #include <cstdlib>
+
+    namespace {
+    // xoshiro256** seeded through SplitMix64 from seed ^ FNV-1a(stream), as SimulationRandom.
+    struct Random {
+      uint64_t s[4];
+      Random(uint64_t seed, const char *stream) {
+        uint64_t hash = 0xcbf29ce484222325ULL;
+        for (const char *p = stream; *p; ++p) hash = (hash ^ static_cast<uint8_t>(*p)) * 0x100000001b3ULL;
+        uint64_t mixer = seed ^ hash;
+        for (int i = 0; i < 4; ++i) {
+          mixer += 0x9e3779b97f4a7c15ULL;
+          uint64_t z = mixer;
+          z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+          z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+          s[i] = z ^ (z >> 31);
+        }
+      }
+      static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+      uint64_t next() {
+        uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
+        return result;
+      }
+      bool chance(uint64_t threshold) { return threshold == UINT64_MAX || next() < threshold; }
+    };
+
+    uint64_t threshold(double p) { return p >= 1 ? UINT64_MAX : static_cast<uint64_t>(p * 18446744073709551616.0); }
+
+    struct Queue {  // fixed ring of 1024 words
+      uint64_t words[1024];
+      unsigned head = 0, count = 0;
+      void push(uint64_t w) { if (count == 1024) { std::fprintf(stderr, "queue overflow\\n"); std::exit(2); } words[(head + count++) & 1023] = w; }
+      uint64_t pop() { uint64_t w = words[head]; head = (head + 1) & 1023; --count; return w; }
+      uint64_t front() const { return words[head]; }
+    };
+    }  // namespace
+
+    int main(int argc, char **argv) {
+      const uint64_t cycles = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000000ULL;
+      constexpr int n = \(n);
+      const uint64_t seed = \(Stimulus.seed)ULL;
+      VerilatedContext context;
+      Vmodel top(&context, "TOP");
+      CData *valid[n] = {\(list("valid"))};
+      CData *ready[n] = {\(list("ready"))};
+      CData *last[n] = {\(list("last"))};
+      IData *data[n] = {\(list("data"))};
+      Random packets(seed, "packets"), out(seed, "out");
+      Random in[n] = {\((0..<n).map { "Random(seed, \"in\($0)\")" }.joined(separator: ", "))};
+      const uint64_t validThreshold = threshold(\(Stimulus.validProbability)), readyThreshold = threshold(\(Stimulus.readyProbability));
+      Queue pending[n], expected[n];
+      bool offering[n] = {};
+      uint64_t delivered = 0, mismatches = 0;
+
+      top.clk = 0;
+      top.rst = 1;
+      top.eval();
+      for (int i = 0; i < 2; ++i) { top.clk = 1; top.eval(); top.clk = 0; top.eval(); }
+      top.rst = 0;
+      top.eval();
+
+      auto start = std::chrono::steady_clock::now();
+      for (uint64_t cycle = 0; cycle < cycles; ++cycle) {
+        for (int i = 0; i < n; ++i) {
+          if (pending[i].count >= 2) continue;
+          int beats = static_cast<int>(packets.next() % 4) + 1;
+          for (int beat = 0; beat < beats; ++beat) {
+            uint64_t word = (packets.next() & 0x3fffffffULL) | static_cast<uint64_t>(i) << 30;
+            pending[i].push(word << 1 | (beat == beats - 1 ? 1 : 0));
+          }
+        }
+        for (int i = 0; i < n; ++i) {
+          if (!offering[i] && pending[i].count > 0 && in[i].chance(validThreshold)) {
+            offering[i] = true;
+            *data[i] = static_cast<IData>(pending[i].front() >> 1);
+            *last[i] = pending[i].front() & 1;
+          }
+          *valid[i] = offering[i];
+        }
+        const bool readyNow = out.chance(readyThreshold);
+        top.out_ready = readyNow;
+        top.eval();
+        for (int i = 0; i < n; ++i) {
+          if (offering[i] && *ready[i]) { offering[i] = false; expected[i].push(pending[i].pop()); }
+        }
+        if (top.out_valid && readyNow) {
+          const uint64_t beat = static_cast<uint64_t>(top.out_data) << 1 | top.out_last;
+          Queue &queue = expected[top.out_data >> 30];
+          if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
+        }
+        top.clk = 1;
+        top.eval();
+        top.clk = 0;
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      top.final();
+      std::printf("cycles_per_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
+                  static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
+      return 0;
+    }
+
+    """
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HDL
+import Simulation
+
+// strata-bench-sim: the Swift, native C++ and tracing figures of scripts/bench/sim, and the
+// cocotb test that script runs. Usage: strata-bench-sim [cycles] [trace-cycles] [cocotb-cycles] [folder]
+let arguments = CommandLine.arguments.dropFirst().map { $0 }
+let cycles = arguments.count > 0 ? Int(arguments[0]) ?? 10_000_000 : 10_000_000
+let traceCycles = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
+let cocotbCycles = arguments.count > 2 ? Int(arguments[2]) ?? 50_000 : 50_000
+let folder = URL(fileURLWithPath: arguments.count > 3 ? arguments[3] : "artifacts/bench/sim")
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("strata-bench-sim: \(message)\n".utf8))
+  exit(1)
+}
+
+do {
+  let design = try Design(top: benchChain())
+  let compiled = try CompiledModel.load(design)
+  let swift = SwiftBench(compiled: compiled)
+
+  _ = try swift.run(cycles: min(cycles, 200_000))  // warm caches and the branch predictor first
+  let swiftRun = try swift.run(cycles: cycles)
+  if let problem = swiftRun.problem { fail("the Swift bench found a mismatch: \(problem)") }
+  print("swift_cycles_per_second: \(Int(swiftRun.cyclesPerSecond))")
+  print("swift_delivered: \(swiftRun.delivered)")
+
+  let native = try NativeBench(design: design, folder: folder.appendingPathComponent("native")).run(cycles: cycles)
+  print("native_cycles_per_second: \(Int(native.cyclesPerSecond))")
+  print("native_delivered: \(native.delivered)")
+  guard native.mismatches == 0, native.delivered == swiftRun.delivered else {
+    fail("the native bench delivered \(native.delivered) beats with \(native.mismatches) mismatches; Swift delivered "
+         + "\(swiftRun.delivered): the two benches are not doing the same work")
+  }
+
+  let untraced = try swift.run(cycles: traceCycles)
+  let wave = folder.appendingPathComponent("trace.fst").path
+  let traced = try swift.run(cycles: traceCycles, tracePath: wave)
+  let waveBytes = (try FileManager.default.attributesOfItem(atPath: wave)[.size] as? NSNumber)?.intValue ?? 0
+  print("traced_cycles_per_second: \(Int(traced.cyclesPerSecond))")
+  print("trace_bytes_per_cycle: \(String(format: "%.1f", Double(waveBytes) / Double(traceCycles)))")
+  print("fst_trace_slowdown: \(String(format: "%.2f", untraced.cyclesPerSecond / traced.cyclesPerSecond))")
+
+  try CocotbBench(design: design, folder: folder.appendingPathComponent("cocotb")).write(cycles: cocotbCycles)
+  let short = try swift.run(cycles: cocotbCycles)
+  print("swift_delivered_in_cocotb_cycles: \(short.delivered)")
+  print("swift_vs_native: \(String(format: "%.3f", swiftRun.cyclesPerSecond / native.cyclesPerSecond))")
+} catch {
+  fail("\(error)")
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HDL
+import Simulation
+import XCTest
+
+/// A base class for tests that drive Verilator models. It gives each test:
+///
+/// - a seed (`seed`, STRATA_SEED to choose it) and independent seeded random streams
+///   (`random(_:)`); every failure message carries the seed so the run can be replayed;
+/// - waveforms: each model made with `model(...)` writes an FST waveform to
+///   `artifacts/waves/<TestName>.fst` (`-2`, `-3` for further models). A failing test keeps it and
+///   says where; a passing test deletes it unless it asked to keep it (`trace: true`) or
+///   STRATA_TRACE=1 is set. STRATA_TRACE=0 switches tracing off (for timing runs).
+open class SimulationTestCase: XCTestCase {
+  /// The seed this run's random streams derive from.
+  public private(set) var seed: UInt64 = 0
+  private var traced: [Model] = []
+  private var keep: Set<String> = []
+
+  /// A seeded random stream for one part of the bench, independent of the others.
+  public func random(_ stream: String) -> SimulationRandom { SimulationRandom(seed: seed, stream: stream) }
+
+  /// An instance of `design` (built once per process, cached across runs), traced as described above.
+  public func model(_ design: Design, trace: Bool = false, clock: String? = "clk", reset: String? = "rst",
+                    resetActiveLow: Bool = false) throws -> Model {
+    try model(try CompiledModel.load(design), trace: trace, clock: clock, reset: reset, resetActiveLow: resetActiveLow)
+  }
+
+  public func model(_ compiled: CompiledModel, trace: Bool = false, clock: String? = "clk", reset: String? = "rst",
+                    resetActiveLow: Bool = false) throws -> Model {
+    let instance = try Model(compiled, clock: clock, reset: reset, resetActiveLow: resetActiveLow)
+    let setting = ProcessInfo.processInfo.environment["STRATA_TRACE"]
+    guard setting != "0" else { return instance }
+    let suffix = traced.isEmpty ? "" : "-\(traced.count + 1)"
+    let path = WaveFolder.url.appendingPathComponent(waveName + suffix + ".fst").path
+    try instance.startTrace(to: path)
+    traced.append(instance)
+    if trace || setting == "1" { keep.insert(path) }
+    return instance
+  }
+
+  /// The waveform files of this test's models so far.
+  public var wavePaths: [String] { traced.compactMap(\.tracePath) }
+
+  private var waveName: String {
+    String(name.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0) ? Character($0) : "_" })
+  }
+
+  override open func setUp() {
+    super.setUp()
+    seed = SimulationRandom.seedFromEnvironment()
+  }
+
+  override open func tearDown() {
+    let failed = (testRun?.totalFailureCount ?? 0) > 0
+    for model in traced {
+      guard let path = model.stopTrace() else { continue }
+      if !failed && !keep.contains(path) { try? FileManager.default.removeItem(atPath: path) }
+    }
+    traced.removeAll()
+    keep.removeAll()
+    super.tearDown()
+  }
+
+  override open func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int,
+                                   expected: Bool) {
+    let waves = wavePaths.isEmpty ? "" : "; waveform kept: " + wavePaths.joined(separator: ", ")
+    super.recordFailure(withDescription: "\(description) [seed \(seed), replay with STRATA_SEED=\(seed)\(waves)]",
+                        inFile: filePath, atLine: lineNumber, expected: expected)
+  }
+}
