@@ -43,7 +43,7 @@ let package = Package(
     // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
     .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
-    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
+    .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
     .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
                       path: "Sources/SimulationBenchmark"),
@@ -54,7 +54,7 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
-    .testTarget(name: "WavesTests", dependencies: ["Waves"]),
+    .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
   ],
   swiftLanguageModes: [.v5]
 )
