@@ -75,7 +75,7 @@ final class SVGRendererTests: XCTestCase {
     let marker = try XCTUnwrap(root.descendants(class: "marker").first)
     XCTAssertEqual(marker["data-time"], "4500")
     let label = try XCTUnwrap(marker.descendants(class: "marker-label").first?.stringValue)
-    XCTAssertEqual(label, "cycle 4 (t=4500)", "edge k at 500 + 1000k opens cycle k")
+    XCTAssertEqual(label, "cycle 4 (t=4500)", "edge k at 500 + 1000k ends cycle k")
     let ticks = root.descendants(class: "tick")
     XCTAssertEqual(ticks.compactMap { $0["data-cycle"] }, (2...11).map(String.init),
                    "edges at 2500 ... 11500")

@@ -53,7 +53,9 @@ final class WaveValueTests: XCTestCase {
                           firstRise: 5, period: 10)
     XCTAssertEqual(try WaveTimeSpec("end-3c")!.resolve(clock: { clock }, end: { 100 }), 70)
     XCTAssertEqual(try WaveTimeSpec("4c")!.resolve(clock: { clock }, end: { 100 }), 45)
-    XCTAssertEqual(clock.cycle(at: 44), 3)
+    XCTAssertEqual(clock.cycle(at: 36), 4, "cycle 4 ends with edge 4 at 45")
     XCTAssertEqual(clock.cycle(at: 45), 4)
+    XCTAssertEqual(clock.cycle(at: 46), 5)
+    XCTAssertEqual(clock.cycle(at: 0), 0)
   }
 }
