@@ -45,6 +45,8 @@ let package = Package(
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
     .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
+    .executableTarget(name: "strata-bench-waves", dependencies: ["Waves"], path: "Sources/WavesBenchmark"),
     .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
                       path: "Sources/SimulationBenchmark"),
 

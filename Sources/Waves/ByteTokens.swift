@@ -24,6 +24,16 @@ final class ByteTokens {
     buffer = .allocate(capacity: chunkSize)
   }
 
+  /// Tokens of bytes already in memory (the whole input at once).
+  init(contents: [UInt8]) {
+    descriptor = -1
+    capacity = max(contents.count, 1)
+    buffer = .allocate(capacity: capacity)
+    contents.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: contents.count) }
+    end = contents.count
+    exhausted = true
+  }
+
   deinit { buffer.deallocate() }
 
   /// The next token, or nil at the end of the input.

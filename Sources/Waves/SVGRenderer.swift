@@ -64,7 +64,10 @@ public enum SVGRenderer {
       svg.open("g", ["class": "marker", "data-time": "\(marker)"])
       svg.leaf("line", ["x1": format(x), "x2": format(x), "y1": format(top - 26), "y2": format(height - 8),
                         "stroke": "#d00000", "stroke-width": "1.5", "stroke-dasharray": "5,3"])
-      svg.text(label, ["x": format(x + 4), "y": format(top - 30), "fill": "#d00000", "class": "marker-label"])
+      // Near the right edge the label goes to the line's left.
+      let leftward = x > scale.left + scale.width * 0.7
+      svg.text(label, ["x": format(leftward ? x - 4 : x + 4), "y": format(top - 30), "fill": "#d00000",
+                       "class": "marker-label", "text-anchor": leftward ? "end" : "start"])
       svg.close("g")
     }
     svg.close("svg")
@@ -85,11 +88,13 @@ public enum SVGRenderer {
     svg.leaf("line", ["x1": format(scale.left), "x2": format(scale.left + scale.width),
                       "y1": format(top - 6), "y2": format(top - 6)])
     if let clock = window.clock {
-      let first = clock.cycle(at: window.from) + (clock.time(ofCycle: clock.cycle(at: window.from)) < window.from ? 1 : 0)
-      let last = clock.cycle(at: window.to)
+      let first = clock.cycle(at: window.from)
+      let last = clock.cycle(at: window.to) - (clock.time(ofCycle: clock.cycle(at: window.to)) > window.to ? 1 : 0)
       let cycles = max(1, last - first + 1)
       let pixelsPerCycle = scale.width / Double(cycles)
-      let step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10_000].first { Double($0) * pixelsPerCycle >= 44 } ?? 100_000
+      // Labels at least as far apart as the widest label (10 px font) needs.
+      let spacing = max(44, Double(String(max(abs(first), abs(last))).count + 1) * 6.5 + 8)
+      let step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10_000].first { Double($0) * pixelsPerCycle >= spacing } ?? 100_000
       if first <= last {
         for cycle in first...last {
           let time = clock.time(ofCycle: cycle)

@@ -7,7 +7,7 @@ import Foundation
 public final class VCDReader {
   public let path: String
   public let header: WaveHeader
-  private let source: WaveSource
+  private let source: WaveSource?
   private let tokens: ByteTokens
   /// Codes whose changes the caller asked for, packed as integers (see `key(_:)`), and the index it gave them.
   private var wanted: [UInt64: Int] = [:]
@@ -16,7 +16,8 @@ public final class VCDReader {
   /// Opens `path` (`.vcd`, or `.fst` through `fst2vcd`) and reads its header.
   public init(path: String) throws {
     self.path = path
-    source = try WaveSource(path: path)
+    let source = try WaveSource(path: path)
+    self.source = source
     tokens = ByteTokens(descriptor: source.descriptor)
     do {
       header = try VCDReader.readHeader(tokens, path: path)
@@ -26,10 +27,22 @@ public final class VCDReader {
     }
   }
 
-  deinit { source.close() }
+  /// Reads the whole `.vcd` file into memory first, then parses it from there: what a
+  /// non-streaming reader does, kept for comparison (scripts/bench/waves). Needs memory for the file.
+  public init(wholeFile path: String) throws {
+    self.path = path
+    source = nil
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw WaveError.cannotOpen(path: path, reason: "cannot read it whole")
+    }
+    tokens = ByteTokens(contents: [UInt8](data))
+    header = try VCDReader.readHeader(tokens, path: path)
+  }
+
+  deinit { source?.close() }
 
   /// Stops reading (ends the converter of an FST file early).
-  public func close() { source.close() }
+  public func close() { source?.close() }
 
   /// One value change: at `time`, the variable the caller numbered `index` took `value`.
   public struct Change {
@@ -92,7 +105,7 @@ public final class VCDReader {
         throw malformed("unexpected '\(token.text)' among value changes")
       }
     }
-    if let failure = source.converterFailure() { throw failure }
+    if let failure = source?.converterFailure() { throw failure }
   }
 
   /// The last timestamp in the file. For a `.vcd` file this reads only its tail; an `.fst` is

@@ -1,5 +1,5 @@
 /// A point in a waveform as a person gives it on the command line:
-/// `1200` (a time in the file's units), `300c` (the rising clock edge that opens cycle 300),
+/// `1200` (a time in the file's units), `300c` (rising clock edge 300, the one that ends cycle 300),
 /// `end` (the last timestamp), or `end-100c` / `end-500` (that far before the end).
 public enum WaveTimeSpec: Hashable, Sendable, CustomStringConvertible {
   case time(UInt64)

@@ -3,6 +3,10 @@ public struct WaveTrace: Sendable {
   public struct Change: Hashable, Sendable {
     public let time: UInt64
     public let value: WaveValue
+    public init(time: UInt64, value: WaveValue) {
+      self.time = time
+      self.value = value
+    }
   }
 
   public let variable: WaveVariable
@@ -55,9 +59,10 @@ public struct WaveClock: Hashable, Sendable {
     self.period = period
   }
 
-  /// The cycle whose rising edge is at or before `time` (edge k opens cycle k); negative before the first edge.
+  /// The cycle `time` belongs to: cycle k runs up to and including rising edge k (inputs settle,
+  /// then the edge samples them), as a simulation loop counts. Edge 0 is the first rising edge.
   public func cycle(at time: UInt64) -> Int {
-    time >= firstRise ? Int((time - firstRise) / period) : -Int((firstRise - time + period - 1) / period)
+    time >= firstRise ? Int((time - firstRise + period - 1) / period) : -Int((firstRise - time) / period)
   }
 
   /// The time of cycle `cycle`'s rising edge, clamped at 0.
