@@ -12,13 +12,21 @@ public final class VCDReader {
   /// Codes whose changes the caller asked for, packed as integers (see `key(_:)`), and the index it gave them.
   private var wanted: [UInt64: Int] = [:]
   private var wantedLong: [String: Int] = [:]
+  /// Codes of one or two characters (the common case) index this table directly: no hashing
+  /// for the many changes of signals nobody asked for. -1 means not wanted.
+  private var wantedShort = [Int32](repeating: -1, count: 94 + 94 * 94)
 
   /// Opens `path` (`.vcd`, or `.fst` through `fst2vcd`) and reads its header.
-  public init(path: String) throws {
+  public convenience init(path: String) throws {
+    try self.init(path: path, chunkSize: 1 << 20)
+  }
+
+  /// `chunkSize`: bytes read at a time (tests make it tiny so tokens straddle chunks).
+  init(path: String, chunkSize: Int) throws {
     self.path = path
     let source = try WaveSource(path: path)
     self.source = source
-    tokens = ByteTokens(descriptor: source.descriptor)
+    tokens = ByteTokens(descriptor: source.descriptor, chunkSize: chunkSize)
     do {
       header = try VCDReader.readHeader(tokens, path: path)
     } catch {
@@ -61,14 +69,22 @@ public final class VCDReader {
     for (index, variable) in variables.enumerated() {
       widths.append(variable.width)
       let bytes = Array(variable.code.utf8)
-      if bytes.count <= 8 {
+      if let slot = VCDReader.shortSlot(bytes) {
+        if wantedShort[slot] < 0 { wantedShort[slot] = Int32(index) }
+      } else if bytes.count <= 8 {
         if wanted[VCDReader.key(bytes)] == nil { wanted[VCDReader.key(bytes)] = index }
       } else if wantedLong[variable.code] == nil {
         wantedLong[variable.code] = index
       }
     }
-    defer { wanted = [:]; wantedLong = [:] }
+    defer {
+      wanted = [:]
+      wantedLong = [:]
+      for index in wantedShort.indices { wantedShort[index] = -1 }
+    }
     var time: UInt64 = 0
+    var scratch: [UInt8] = []
+    scratch.reserveCapacity(1024)
     while let token = tokens.next() {
       let first = token[0]
       switch first {
@@ -79,10 +95,12 @@ public final class VCDReader {
         time = value
         if try !onTime(time) { return }
       case UInt8(ascii: "b"), UInt8(ascii: "B"):
-        let bits = Array(token[1...])
+        // A token is valid only until the next one is read: keep the bits in a reused buffer.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: token[1...]))
         guard let code = tokens.next() else { throw malformed("vector value '\(token.text)' has no identifier code") }
         if let index = lookup(code) {
-          let value = WaveValue(Substring(decoding: bits, as: UTF8.self).utf8, width: widths[index])
+          let value = WaveValue(bytes: scratch, width: widths[index])
           if try !body(Change(time: time, index: index, value: value)) { return }
         }
       case UInt8(ascii: "r"), UInt8(ascii: "R"):
@@ -97,8 +115,9 @@ public final class VCDReader {
            UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "-"):
         guard token.count > 1 else { throw malformed("scalar value '\(token.text)' has no identifier code") }
         if let index = lookup(UnsafeBufferPointer(rebasing: token[1...])) {
-          let value = WaveValue(Substring(decoding: CollectionOfOne(WaveValue.normalised(first)), as: UTF8.self).utf8,
-                                width: widths[index])
+          let value = widths[index] == 1
+            ? WaveValue.scalars[VCDReader.scalarIndex(WaveValue.normalised(first))]
+            : WaveValue(bytes: CollectionOfOne(first), width: widths[index])
           if try !body(Change(time: time, index: index, value: value)) { return }
         }
       default:
@@ -122,8 +141,28 @@ public final class VCDReader {
 
   @inline(__always)
   private func lookup(_ code: UnsafeBufferPointer<UInt8>) -> Int? {
+    if let slot = VCDReader.shortSlot(code) {
+      let index = wantedShort[slot]
+      return index < 0 ? nil : Int(index)
+    }
     if code.count <= 8 { return wanted.isEmpty ? nil : wanted[VCDReader.key(code)] }
     return wantedLong.isEmpty ? nil : wantedLong[code.text]
+  }
+
+  @inline(__always)
+  static func scalarIndex(_ bit: UInt8) -> Int {
+    switch bit { case UInt8(ascii: "0"): 0; case UInt8(ascii: "1"): 1; case UInt8(ascii: "z"): 3; default: 2 }
+  }
+
+  /// The table slot of a code of one or two printable characters (`!` to `~`), nil for others.
+  @inline(__always)
+  static func shortSlot<C: Collection>(_ code: C) -> Int? where C.Element == UInt8, C.Index == Int {
+    let first = code.startIndex
+    if code.count == 1, code[first] >= 33, code[first] <= 126 { return Int(code[first] - 33) }
+    if code.count == 2, code[first] >= 33, code[first] <= 126, code[first + 1] >= 33, code[first + 1] <= 126 {
+      return 94 + Int(code[first] - 33) * 94 + Int(code[first + 1] - 33)
+    }
+    return nil
   }
 
   /// A code of up to 8 bytes packed into one integer (codes are printable ASCII, so never 0).

@@ -8,6 +8,10 @@ public struct WaveValue: Hashable, Sendable, CustomStringConvertible {
   /// the way IEEE 1364-2005 §18.2.1 says: with `0` when the leftmost bit is `0` or `1`,
   /// otherwise with copies of that `x` or `z`.
   public init(_ text: Substring.UTF8View, width: Int) {
+    self.init(bytes: text, width: width)
+  }
+
+  init<C: Collection>(bytes text: C, width: Int) where C.Element == UInt8 {
     var bits = [UInt8]()
     bits.reserveCapacity(width)
     let given = text.count
@@ -21,6 +25,9 @@ public struct WaveValue: Hashable, Sendable, CustomStringConvertible {
     }
     self.bits = bits
   }
+
+  /// The four 1-bit values, shared so scalar changes allocate nothing.
+  static let scalars: [WaveValue] = ["0", "1", "x", "z"].map { WaveValue(Substring($0).utf8, width: 1) }
 
   public init(_ text: String, width: Int? = nil) {
     self.init(Substring(text).utf8, width: width ?? text.utf8.count)
