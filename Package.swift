@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Waves", targets: ["Waves"]),
+    .library(name: "Flash", targets: ["Flash"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,13 +29,18 @@ let package = Package(
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
     // Hardware written in the DSL: stream cores, register blocks, the board top.
     .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
+    .systemLibrary(
+      name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
+      providers: [.apt(["libftdi1-dev"])]),
+    .target(name: "Flash", dependencies: ["CLibFTDI"]),
     // Waveforms: a streaming VCD reader (FST through fst2vcd), SVG windows, GTKWave save files.
     .target(name: "Waves"),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Waves",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -45,10 +51,19 @@ let package = Package(
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
     .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
-    // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
-    .executableTarget(name: "strata-bench-waves", dependencies: ["Waves"], path: "Sources/WavesBenchmark"),
     .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
                       path: "Sources/SimulationBenchmark"),
+
+    // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
+    // executable, its libusb_* definitions interpose the real libusb for libftdi1.
+    .target(
+      name: "FTDIEmulator",
+      path: "Tests/Support/FTDIEmulator",
+      exclude: ["selftest", "README.md"],
+      // The model shifts every SPI bit; optimised even in debug builds so multi-MiB
+      // tests stay quick.
+      cSettings: [.unsafeFlags(["-O2"])]
+    ),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
@@ -56,7 +71,16 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
+    .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
+    .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
+
+    // Benchmarks, not tests: scripts/bench/elaborate, scripts/bench/flash and scripts/bench/waves.
+    .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
+    .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
+    // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
+    .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -95,7 +95,9 @@ public func fifo(depth: Int, width: Int, almostFull: Int? = nil, almostEmpty: In
       slots[tail] <== enq.data
       tail <== tail.next(modulo: depthUsed)
     }
-    words <== words + push.zeroExtended(to: words.width) - pop.zeroExtended(to: words.width)
+    // The count moves only when exactly one side transfers (two cells fewer under Yosys than
+    // adding push and subtracting pop every cycle).
+    when(push != pop) { words <== mux(push, words + 1, words - 1) }
 
     if firstWordFallThrough {
       deq.valid <== !empty

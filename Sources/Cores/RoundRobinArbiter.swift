@@ -59,15 +59,20 @@ public func roundRobinArbiter(requesters: Int, width: Int, file: StaticString = 
     let owner = m.register("owner", width: indexWidth)
     let lastGranted = m.register("last_granted", width: indexWidth, reset: n - 1)
     let requests = m.wire("requests", width: n)
-    // Requests from the requesters after the last granted one: they have the turn.
-    let inTurn = m.wire("in_turn", width: n)
+    // The requests rotated so that the requester after the last granted one is bit 0: their
+    // lowest set bit is the next owner's distance from it (one priority encoder, no mask).
+    let start = m.wire("start", width: indexWidth)
+    let rotated = m.wire("rotated", width: n)
+    let offset = m.wire("offset", width: indexWidth)
     let nextOwner = m.wire("next_owner", width: indexWidth)
     let granted = m.wire("granted")
     let current = m.wire("current", width: indexWidth)
 
     requests <== concat(inputs.reversed().map(\.valid))
-    inTurn <== requests & (Signal.ones(width: n) << (lastGranted.zeroExtended(to: indexWidth + 1) + 1))
-    nextOwner <== mux(inTurn != 0, lowestSetBit(inTurn, indexWidth: indexWidth), lowestSetBit(requests, indexWidth: indexWidth))
+    start <== lastGranted.next(modulo: n)
+    rotated <== (concat(requests, requests) >> start).truncated(to: n)
+    offset <== lowestSetBit(rotated, indexWidth: indexWidth)
+    nextOwner <== sum(start, offset, modulo: n)
     granted <== holding || requests != 0
     current <== mux(holding, owner, nextOwner)
 
@@ -93,4 +98,11 @@ public func roundRobinArbiter(requesters: Int, width: Int, file: StaticString = 
 /// The index of the lowest set bit of `bits` (0 when none is set).
 private func lowestSetBit(_ bits: Signal, indexWidth: Int) -> Signal {
   priority((0..<bits.width).map { (bits[$0], Signal.constant($0, width: indexWidth)) }, otherwise: .zero(width: indexWidth))
+}
+
+/// `a + b` modulo `n`, for `a` and `b` below `n`.
+private func sum(_ a: Signal, _ b: Signal, modulo n: Int) -> Signal {
+  if n == 1 << a.width { return a + b }
+  let full = a.addingWithCarry(b)
+  return mux(full >= n, full - n, full).truncated(to: a.width)
 }

@@ -10,6 +10,7 @@ struct Strata: ParsableCommand {
         strata generate        write the board's Verilog into rtl/devkit/
         strata lint            check it with Verilator -Wall, Icarus and Yosys
         strata regs --format md   print the register documentation
+        strata flash --info    identify the flash on the board's FTDI cable
       """,
-    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, BoardsCommand.self, WavesCommand.self])
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self])
 }

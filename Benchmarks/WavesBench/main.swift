@@ -4,10 +4,10 @@ import Waves
 // scripts/bench/waves: the baseline that `strata waves` (streaming) is measured against. It reads
 // the whole VCD into memory, keeps every value change of the given signals, then draws the last
 // `cycles` cycles from that history, as a reader that loads a file whole would.
-//   strata-bench-waves FILE.vcd SIGNAL,SIGNAL,... CYCLES OUT.svg
+//   WavesBench FILE.vcd SIGNAL,SIGNAL,... CYCLES OUT.svg
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let cycles = UInt64(arguments[3]) else {
-  FileHandle.standardError.write(Data("usage: strata-bench-waves FILE.vcd SIGNAL,SIGNAL,... CYCLES OUT.svg\n".utf8))
+  FileHandle.standardError.write(Data("usage: WavesBench FILE.vcd SIGNAL,SIGNAL,... CYCLES OUT.svg\n".utf8))
   exit(2)
 }
 do {
@@ -32,6 +32,6 @@ do {
   try SVGRenderer.render(window).write(toFile: arguments[4], atomically: true, encoding: .utf8)
   print("changes kept: \(history.map(\.count).reduce(0, +))")
 } catch {
-  FileHandle.standardError.write(Data("strata-bench-waves: \(error)\n".utf8))
+  FileHandle.standardError.write(Data("WavesBench: \(error)\n".utf8))
   exit(1)
 }

@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+
+/// The `strata` command as a user runs it: the built executable, its exit status and its words.
+final class CommandLineTests: XCTestCase {
+  /// The package root (this file is Tests/StrataTests/CommandLineTests.swift).
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `strata`, built beside the test bundle by `swift test`.
+  static var executable: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("strata")
+  }
+
+  private func strata(_ arguments: [String], in directory: URL = root) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  private func temporaryProject() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("strata-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: Self.root.appendingPathComponent("boards"), to: dir.appendingPathComponent("boards"))
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    return dir
+  }
+
+  override func setUpWithError() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.executable.path),
+                      "strata was not built beside the tests (run `swift build` first)")
+  }
+
+  func testTheCommittedRTLIsWhatTheSourcesGenerate() throws {
+    for board in ["devkit", "cluster4"] {
+      let run = try strata(["generate", "--check", "--board", "boards/\(board).yaml"])
+      XCTAssertEqual(run.status, 0, run.output)
+      XCTAssertTrue(run.output.contains("current"), run.output)
+    }
+  }
+
+  func testGenerateWritesBesideTheBoardsFolderAndCheckThenPasses() throws {
+    let project = try temporaryProject()
+    let write = try strata(["generate"], in: project)
+    XCTAssertEqual(write.status, 0, write.output)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: project.appendingPathComponent("rtl/devkit/board_devkit.v").path))
+    XCTAssertEqual(try strata(["generate", "--check"], in: project).status, 0)
+  }
+
+  func testCheckNamesAHandEditedFileAndFails() throws {
+    let project = try temporaryProject()
+    XCTAssertEqual(try strata(["generate"], in: project).status, 0)
+    let top = project.appendingPathComponent("rtl/devkit/board_devkit.v")
+    try Data(("// hand edit\n" + (try String(contentsOf: top, encoding: .utf8))).utf8).write(to: top)
+    let check = try strata(["generate", "--check"], in: project)
+    XCTAssertNotEqual(check.status, 0)
+    XCTAssertTrue(check.output.contains("changed: board_devkit.v"), check.output)
+    XCTAssertTrue(check.output.contains("run `strata generate"), check.output)
+  }
+
+  func testLintRunsAllThreeToolsAndPassesOnTheDefaultBoard() throws {
+    let run = try strata(["lint"])
+    XCTAssertEqual(run.status, 0, run.output)
+    for tool in ["verilator: clean", "iverilog: clean", "yosys: clean"] { XCTAssertTrue(run.output.contains(tool), run.output) }
+  }
+
+  func testABadBoardFileStopsEveryCommandWithItsLocation() throws {
+    let project = try temporaryProject()
+    let bad = project.appendingPathComponent("boards/bad.yaml")
+    let text = try String(contentsOf: project.appendingPathComponent("boards/devkit.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "datapath_bits: 128", with: "datapath_bits: 96")
+    try Data(text.utf8).write(to: bad)
+    let line = text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("datapath_bits") }! + 1
+    for command in [["generate"], ["lint"], ["regs"], ["boards"]] {
+      let run = try strata(command + (command == ["boards"] ? ["boards/bad.yaml"] : ["--board", "boards/bad.yaml"]), in: project)
+      XCTAssertNotEqual(run.status, 0, "\(command): \(run.output)")
+      XCTAssertTrue(run.output.contains("boards/bad.yaml:\(line):16"), "\(command): \(run.output)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("rtl/bad").path), "nothing half-written")
+    }
+  }
+
+  func testRegsPrintsEachFormat() throws {
+    let md = try strata(["regs", "--format", "md"])
+    XCTAssertEqual(md.status, 0, md.output)
+    XCTAssertTrue(md.output.contains("INTERRUPT_STATUS"), md.output)
+    let swift = try strata(["regs", "--format", "swift"])
+    XCTAssertTrue(swift.output.contains("struct"), swift.output)
+    let rdl = try strata(["regs", "--format", "systemrdl"])
+    XCTAssertTrue(rdl.output.contains("addrmap"), rdl.output)
+    let wrongNode = try strata(["regs", "--node", "3"])
+    XCTAssertNotEqual(wrongNode.status, 0)
+    XCTAssertTrue(wrongNode.output.contains("--node 3"), wrongNode.output)
+  }
+
+  func testEveryCommandExplainsItselfWithAnExample() throws {
+    for command in ["generate", "lint", "regs", "flash", "boards"] {
+      let help = try strata([command, "--help"])
+      XCTAssertEqual(help.status, 0)
+      XCTAssertTrue(help.output.contains("Examples:"), "\(command) --help:\n\(help.output)")
+      XCTAssertTrue(help.output.contains("strata \(command)"), "\(command) --help:\n\(help.output)")
+    }
+  }
+}
