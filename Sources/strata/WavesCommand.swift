@@ -16,6 +16,7 @@ struct WavesCommand: ParsableCommand {
         strata waves artifacts/waves/FIFOTests.testOverflow.fst --list
         strata waves run.vcd --scope tb.dut --around 1200c --svg failure.svg
         strata waves run.vcd --signals clk,enq_valid,enq_data --from 100c --to 160c --svg window.svg --gtkw window.gtkw
+        strata waves big.vcd --signals top.clk,top.state --states top.state=idle,load,run --from end-100c --svg end.svg
       """)
 
   @Argument(help: "The waveform: a .vcd or .fst file.")
@@ -48,6 +49,10 @@ struct WavesCommand: ParsableCommand {
   @Option(help: "The clock whose cycles the axis counts (found by name when omitted).")
   var clock: String?
 
+  @Option(help: ArgumentHelp("Names for a signal's values, as for a state machine: SIGNAL=NAME0,NAME1,... (value i is NAME i). Repeatable.",
+                             valueName: "signal=names"))
+  var states: [String] = []
+
   @Option(help: "A time to mark (defaults to --around).")
   var marker: String?
 
@@ -62,6 +67,9 @@ struct WavesCommand: ParsableCommand {
     if around != nil && (from != nil || to != nil) { throw ValidationError("give --around or --from/--to, not both") }
     if !list && svg == nil && gtkw == nil { throw ValidationError("nothing to do: give --list, --svg OUT or --gtkw OUT") }
     if before < 0 || after < 0 { throw ValidationError("--before and --after count cycles and cannot be negative") }
+    for entry in states where entry.split(separator: "=").count != 2 {
+      throw ValidationError("--states \(entry): expected SIGNAL=NAME0,NAME1,... (for example top.state=idle,run,done)")
+    }
     for (name, value) in [("--from", from), ("--to", to), ("--around", around), ("--marker", marker)] {
       if let value, WaveTimeSpec(value) == nil {
         throw ValidationError("\(name) \(value): expected \(WaveTimeSpec.syntax)")
@@ -97,8 +105,15 @@ struct WavesCommand: ParsableCommand {
     if let marker, let spec = WaveTimeSpec(marker) {
       mark = try spec.resolve(clock: { try window.clock ?? wave.clock(named: clock) }, end: { try wave.lastTime() })
     }
+    var valueNames: [String: [UInt64: String]] = [:]
+    for entry in states {
+      let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+      let variable = try wave.header.variable(named: parts[0])
+      let names = parts[1].split(separator: ",").map(String.init)
+      valueNames[variable.path] = Dictionary(uniqueKeysWithValues: names.enumerated().map { (UInt64($0.offset), $0.element) })
+    }
     if let svg {
-      let options = WaveRenderOptions(marker: mark, title: "\(URL(fileURLWithPath: file).lastPathComponent)  \(window.from)..\(window.to) \(window.timescale)")
+      let options = WaveRenderOptions(marker: mark, valueNames: valueNames, title: "\(URL(fileURLWithPath: file).lastPathComponent)  \(window.from)..\(window.to) \(window.timescale)")
       try write(SVGRenderer.render(window, options: options), to: svg)
       print("wrote \(svg) (\(window.traces.count) signals, \(window.from)..\(window.to) \(window.timescale))")
     }
