@@ -43,7 +43,7 @@ struct FailureArtifacts {
     // The dump is named without a folder: it sits beside the save file (`gtkwave X.fst X.gtkw` works from anywhere).
     let save = GTKWaveSaveFile(dumpFile: URL(fileURLWithPath: wave).lastPathComponent,
                                groups: chosen.map { GTKWaveSaveFile.Group(name: $0.name, signals: $0.variables) },
-                               marker: marker, from: from, to: to)
+                               timescale: file.header.timescale, marker: marker, from: from, to: to)
     let gtkwPath = base.appendingPathExtension("gtkw").path
     try save.text.write(toFile: gtkwPath, atomically: true, encoding: .utf8)
     return [svgPath, gtkwPath, logPath]

@@ -121,7 +121,7 @@ struct WavesCommand: ParsableCommand {
       let groupName = scope ?? (signals == nil ? "" : "signals")
       let save = GTKWaveSaveFile(dumpFile: URL(fileURLWithPath: file).standardizedFileURL.path,
                                  groups: [.init(name: groupName, signals: window.traces.map(\.variable))],
-                                 marker: mark, from: window.from, to: window.to)
+                                 timescale: window.timescale, marker: mark, from: window.from, to: window.to)
       try write(save.text, to: gtkw)
       print("wrote \(gtkw): open with gtkwave \(gtkw)")
     }

@@ -12,14 +12,18 @@ final class GTKWaveSaveFileTests: XCTestCase {
     let save = GTKWaveSaveFile(dumpFile: path, groups: [
       .init(name: "clocking", signals: try file.variables(named: ["tb.clk", "tb.rst"])),
       .init(name: "counter", signals: try file.variables(named: ["tb.dut.count", "tb.wide"])),
-    ], marker: 4500, from: 0, to: 15200)
+    ], timescale: file.header.timescale, marker: 4500, from: 0, to: 15200)
     let lines = save.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     XCTAssertEqual(lines.first { $0.hasPrefix("[dumpfile]") }, "[dumpfile] \"\(path)\"")
     let star = try XCTUnwrap(lines.first { $0.hasPrefix("*") }).split(separator: " ")
-    XCTAssertEqual(star[1], "4500", "primary marker")
+    // GTKWave counts time in the timescale's unit: this dump's 10 ps units are 10 of its ps each
+    // (its status line reads "Marker: 45000 ps" for this file under GTKWave 3.3.118).
+    XCTAssertEqual(star[1], "45000", "primary marker at time 4500 of the dump")
     XCTAssertEqual(star.count, 2 + 26, "zoom, marker and the 26 named markers A-Z")
-    // 15200 units over about 1000 pixels: 2^-4 zoom (16 units a pixel).
-    XCTAssertEqual(star[0], "*-4.000000")
+    // GTKWave draws 200 * 2^zoom pixels per ps: the 152000 ps window in at most 1000 pixels
+    // needs 2^zoom <= 1000 / (200 * 152000), so zoom -15 (-14 would need 1867 pixels).
+    XCTAssertEqual(star[0], "*-15.000000")
+    XCTAssertTrue(lines.contains("[timestart] 0"))
     let body = Array(lines.drop { !$0.hasPrefix("@") }.prefix { !$0.hasPrefix("[pattern_trace]") })
     XCTAssertEqual(body, [
       "@800200", "-clocking",          // group begin | blank
@@ -45,7 +49,8 @@ final class GTKWaveSaveFileTests: XCTestCase {
       if words.first == "$var" { declared.insert((scopes + [words[4]]).joined(separator: ".") + (words[5] == "$end" ? "" : words[5])) }
     }
     let file = try WaveFile(path: path)
-    let save = GTKWaveSaveFile(dumpFile: path, groups: [.init(name: "all", signals: file.header.variables)])
+    let save = GTKWaveSaveFile(dumpFile: path, groups: [.init(name: "all", signals: file.header.variables)],
+                               timescale: file.header.timescale)
     let named = save.text.split(separator: "\n").filter { !$0.hasPrefix("@") && !$0.hasPrefix("-") && !$0.hasPrefix("[") && !$0.hasPrefix("*") }
     XCTAssertEqual(Set(named.map(String.init)), declared)
   }

@@ -55,7 +55,9 @@ final class WavesCommandTests: XCTestCase {
     let state = try XCTUnwrap(root.descendants(class: "signal").first { $0["data-name"] == "tb.state" })
     XCTAssertEqual(state.descendants(class: "value").compactMap { $0["data-label"] }, ["RUN", "DONE"], "2 from 52 ns")
     let save = try String(contentsOf: gtkw, encoding: .utf8)
-    XCTAssertTrue(save.contains("\n*-3.000000 6500 "), "5000 units at 8 a pixel, marker at edge 6:\n\(save)")
+    // In GTKWave's ps (10 per dump unit): the 50000 ps window at 200 * 2^-14 pixels a ps, marker at edge 6.
+    XCTAssertTrue(save.contains("\n*-14.000000 65000 "), save)
+    XCTAssertTrue(save.contains("\n[timestart] 35000\n"), save)
     XCTAssertTrue(save.contains("\ntb.dut.count[7:0]\n"), save)
   }
 
