@@ -91,7 +91,12 @@ extension ModuleBuilder {
     if let initialWords, initialWords.count > depth {
       error("memory `\(name)` has \(depth) words but \(initialWords.count) initial values", at: location)
     }
-    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: initialWords,
+    for (index, word) in (initialWords ?? []).enumerated() where word.significantBits > width {
+      error("memory `\(name)`: initial value \(index) (0x\(word.hex)) needs \(word.significantBits) bits; its words have \(width)", at: location)
+    }
+    // Integer literals (`initial: [1, 2, 3]`) become bit vectors of the fewest bits: give them the word width.
+    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1),
+                          initial: initialWords?.map { $0.resized(to: max(width, 1)) },
                           domain: domain ?? ClockDomain(clock: clock, reset: nil), owner: self, location: location)
     add(info)
     return Memory(info: info)
