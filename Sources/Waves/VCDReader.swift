@@ -127,10 +127,11 @@ public final class VCDReader {
     if let failure = source?.converterFailure() { throw failure }
   }
 
-  /// The last timestamp in the file. For a `.vcd` file this reads only its tail; an `.fst` is
-  /// scanned through (its converter's output cannot be sought).
+  /// The last timestamp in the file: from a `.vcd` file's tail, from an `.fst` file's header
+  /// block, else by reading the file through.
   public static func lastTime(path: String) throws -> UInt64 {
     if path.lowercased().hasSuffix(".vcd"), let time = try tailTime(path: path) { return time }
+    if path.lowercased().hasSuffix(".fst"), let time = fstEndTime(path: path) { return time }
     let reader = try VCDReader(path: path)
     var last: UInt64 = 0
     try reader.scan([], onTime: { last = $0; return true }, body: { _ in true })
@@ -180,6 +181,16 @@ public final class VCDReader {
 
   private func malformed(_ message: String) -> WaveError {
     .malformed(path: path, line: tokens.line, message: message)
+  }
+
+  /// An FST file opens with its header block (GTKWave's fstapi.c, `fstWriterEmitHdrBytes`):
+  /// block type 0, a 64-bit section length, then the start and end times, all big-endian.
+  private static func fstEndTime(path: String) -> UInt64? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    let bytes = [UInt8](handle.readData(ofLength: 25))
+    guard bytes.count == 25, bytes[0] == 0 else { return nil }
+    return bytes[17..<25].reduce(0) { $0 << 8 | UInt64($1) }
   }
 
   private static func tailTime(path: String) throws -> UInt64? {
