@@ -13,8 +13,6 @@ public struct WaveRequest: Sendable {
   public var cyclesAfter = 10
   /// The clock's name; found by name (clk, clock, ...) when nil.
   public var clock: String?
-  /// Value names for enumerated signals (FSM states), by signal path or name.
-  public var valueNames: [String: [UInt64: String]] = [:]
   /// The most signals drawn when none are named.
   public static let defaultSignalLimit = 200
 
