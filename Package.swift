@@ -50,10 +50,6 @@ let package = Package(
     .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
     .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
-    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
-    .executableTarget(name: "strata-bench-sim", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
-                      path: "Sources/SimulationBenchmark"),
-
     // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
     // executable, its libusb_* definitions interpose the real libusb for libftdi1.
     .target(
@@ -79,6 +75,9 @@ let package = Package(
     // Benchmarks, not tests: scripts/bench/elaborate, scripts/bench/flash and scripts/bench/waves.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
+    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
+    .executableTarget(name: "SimulationBench", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
+                      path: "Benchmarks/SimulationBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
   ],

@@ -94,14 +94,14 @@ public final class Model {
   public func input(_ name: String) throws -> InputPort {
     let (index, port) = try find(name, .input)
     let entry = table[index]
-    return InputPort(port, storage: entry.words, bytes: Int(entry.storage_bytes), settled: settledFlag)
+    return InputPort(port, cName: entry.name, storage: entry.words, bytes: Int(entry.storage_bytes), settled: settledFlag)
   }
 
   /// The output `name` (or an input, to read it back); throws listing the nearest names when there is none.
   public func output(_ name: String) throws -> OutputPort {
     let (index, port) = try find(name, nil)
     let entry = table[index]
-    return OutputPort(port, storage: entry.words, bytes: Int(entry.storage_bytes))
+    return OutputPort(port, cName: entry.name, storage: entry.words, bytes: Int(entry.storage_bytes))
   }
 
   /// Writes input `name` (slower than a handle: it looks the name up).

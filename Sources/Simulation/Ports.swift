@@ -3,22 +3,27 @@ import HDL
 /// A handle on a model input, resolved once by name and then written directly into the
 /// model's storage. Valid while its `Model` exists.
 public struct InputPort {
-  public let name: String
   public let width: Int
+  /// The name in the model's port table: a handle holds no reference-counted state, so bench
+  /// loops copy handles for free.
+  @usableFromInline let cName: UnsafePointer<CChar>
   @usableFromInline let storage: UnsafeMutableRawPointer
   @usableFromInline let bytes: Int
   @usableFromInline let mask: UInt64
   /// The model's "settled since the last input change" flag, cleared by every write.
   @usableFromInline let settled: UnsafeMutablePointer<Bool>
 
-  init(_ port: ModelPort, storage: UnsafeMutableRawPointer, bytes: Int, settled: UnsafeMutablePointer<Bool>) {
-    self.name = port.name
+  init(_ port: ModelPort, cName: UnsafePointer<CChar>, storage: UnsafeMutableRawPointer, bytes: Int,
+       settled: UnsafeMutablePointer<Bool>) {
+    self.cName = cName
     self.width = port.width
     self.storage = storage
     self.bytes = bytes
     self.mask = port.width >= 64 ? .max : (1 << UInt64(port.width)) - 1
     self.settled = settled
   }
+
+  public var name: String { String(cString: cName) }
 
   /// Writes an unsigned value; throws when it needs more bits than the port has.
   @inlinable
@@ -64,17 +69,19 @@ public struct InputPort {
 /// A handle on a model output (or an input, read back), resolved once by name. Valid while its
 /// `Model` exists. Values reflect the last `settle()` or `step()`.
 public struct OutputPort {
-  public let name: String
   public let width: Int
+  @usableFromInline let cName: UnsafePointer<CChar>
   @usableFromInline let storage: UnsafeMutableRawPointer
   @usableFromInline let bytes: Int
 
-  init(_ port: ModelPort, storage: UnsafeMutableRawPointer, bytes: Int) {
-    self.name = port.name
+  init(_ port: ModelPort, cName: UnsafePointer<CChar>, storage: UnsafeMutableRawPointer, bytes: Int) {
+    self.cName = cName
     self.width = port.width
     self.storage = storage
     self.bytes = bytes
   }
+
+  public var name: String { String(cString: cName) }
 
   /// The value of a port of at most 64 bits (wider ports: use `value`).
   @inlinable

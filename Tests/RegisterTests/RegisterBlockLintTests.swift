@@ -21,7 +21,7 @@ final class RegisterBlockLintTests: XCTestCase {
 
   func testEveryAccessBlockIsLintClean() throws { try lint(try everyAccessMap()) }
 
-  func testSystemControlBlockIsLintClean() throws { try lint(try systemControlRegisters(boardID: 7, nodeID: 2)) }
+  func testSystemControlBlockIsLintClean() throws { try lint(try systemControlRegisters(boardID: 7)) }
 
   func testReadOnlyOnlyBlockIsLintClean() throws {
     // No writable field at all: no flip-flops, no clock, and the write data entirely unused.
@@ -31,13 +31,13 @@ final class RegisterBlockLintTests: XCTestCase {
   }
 
   func testVerilogNamesTheFieldsAsDeclared() throws {
-    let map = try systemControlRegisters(boardID: 7, nodeID: 2)
+    let map = try systemControlRegisters(boardID: 7)
     let design = try Design(top: registerBlock(map))
-    XCTAssertEqual(design.top, "system_control_board7_node2")
+    XCTAssertEqual(design.top, "system_control_board7")
     let ports = Set(design.topPorts.map(\.name))
     for expected in ["mmio_valid", "mmio_address", "mmio_rdata", "mmio_error", "interrupt_status_doorbell_set",
                      "interrupt_status_doorbell_out", "interrupt_enable_dma_done_out", "cycle_count_low_value_in",
-                     "control_soft_reset_clear", "control_soft_reset_out", "clk", "rst"] {
+                     "control_soft_reset_clear", "control_soft_reset_out", "node_index_in", "clk", "rst"] {
       XCTAssertTrue(ports.contains(expected), "missing port \(expected) in \(ports.sorted())")
     }
     XCTAssertEqual(design.topPorts.first { $0.name == "mmio_address" }?.width, map.addressWidth)
@@ -45,29 +45,30 @@ final class RegisterBlockLintTests: XCTestCase {
   }
 }
 
-/// Variants of one map (different baked-in constants) are different Verilog modules.
+/// Variants of one map (different baked-in constants) are different Verilog modules, and the
+/// same map used twice is one module.
 final class RegisterBlockVariantTests: XCTestCase {
-  func testTwoNodesGetTwoModules() throws {
-    let node0 = try systemControlRegisters(boardID: 1, nodeID: 0)
-    let node1 = try systemControlRegisters(boardID: 1, nodeID: 1)
-    let board = Module("two_nodes") { m in
-      for (i, map) in [node0, node1].enumerated() {
+  func testTwoBoardsGetTwoModulesAndTwoNodesShareOne() throws {
+    let boardA = try systemControlRegisters(boardID: 1)
+    let boardB = try systemControlRegisters(boardID: 2)
+    let board = Module("three_controllers") { m in
+      for (i, map) in [boardA, boardA, boardB].enumerated() {
         let block = m.instance(registerBlock(map), name: "controller\(i)")
         let bus = m.port("mmio\(i)", MMIO(addressWidth: map.addressWidth).flipped)
         connect(bus, to: block.interface("mmio", as: MMIO.self))
         for port in ["interrupt_status_doorbell_set", "interrupt_status_link_change_set", "interrupt_status_dma_done_set",
                      "interrupt_status_tier_error_set", "cycle_count_low_value_in", "cycle_count_high_value_in",
-                     "control_soft_reset_clear"] {
+                     "control_soft_reset_clear", "node_index_in"] {
           block[port] <== 0
         }
       }
     }
     let design = try Design(top: board)
-    XCTAssertEqual(design.moduleNames, ["system_control_board1_node0", "system_control_board1_node1", "two_nodes"])
+    XCTAssertEqual(design.moduleNames, ["system_control_board1", "system_control_board2", "three_controllers"])
   }
 
   func testFilesForOneMap() throws {
-    let files = try registerMapFiles(try systemControlRegisters(boardID: 1, nodeID: 2))
-    XCTAssertEqual(files.map(\.name), ["system_control_board1_node2.v", "SystemControl.swift", "system_control.md", "system_control.rdl"])
+    let files = try registerMapFiles(try systemControlRegisters(boardID: 1))
+    XCTAssertEqual(files.map(\.name), ["system_control_board1.v", "SystemControl.swift", "system_control.md", "system_control.rdl"])
   }
 }

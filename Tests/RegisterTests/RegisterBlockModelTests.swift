@@ -5,10 +5,11 @@ import Cores
 /// controller's description: it is what the RTL is compared with, so it must be right itself.
 final class RegisterBlockModelTests: XCTestCase {
   func testSystemControllerSemantics() throws {
-    var model = RegisterBlockModel(try systemControlRegisters(boardID: 0x00AB, nodeID: 6))
+    var model = RegisterBlockModel(try systemControlRegisters(boardID: 0x00AB))
     XCTAssertEqual(model.read(0x00), 0x5354_00AB, "ID: MAGIC 0x5354 over BOARD")
     XCTAssertEqual(model.read(0x04), 0x0001_0000, "VERSION 1.0")
-    XCTAssertEqual(model.read(0x0C), 6, "NODE.INDEX")
+    let node = model.cycle(["mmio_valid": 1, "mmio_address": 0x0C, "node_index_in": 6])
+    XCTAssertEqual(node["mmio_rdata"], 6, "NODE.INDEX reads the strap")
     XCTAssertTrue(model.write(0x08, 0xDEAD_BEEF, strobe: 0b0101))
     XCTAssertEqual(model.read(0x08), 0x00AD_00EF, "only bytes 0 and 2 written")
 

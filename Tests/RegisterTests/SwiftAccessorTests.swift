@@ -24,7 +24,7 @@ final class SwiftAccessorTests: XCTestCase {
   }
 
   func testAccessorsCompileUnderEmbeddedSwift() throws {
-    let map = try systemControlRegisters(boardID: 3, nodeID: 1)
+    let map = try systemControlRegisters(boardID: 3)
     // A firmware-style use site: a volatile bus over raw pointers, as on the board.
     let useSite = """
       struct PointerBus: MMIOBus {

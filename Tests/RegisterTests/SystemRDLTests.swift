@@ -76,7 +76,7 @@ final class SystemRDLTests: XCTestCase {
     }
   }
 
-  func testSystemControlRoundTrip() throws { try checkRoundTrip(try systemControlRegisters(boardID: 0xBEEF, nodeID: 7)) }
+  func testSystemControlRoundTrip() throws { try checkRoundTrip(try systemControlRegisters(boardID: 0xBEEF)) }
 
   func testEveryAccessTypeRoundTrip() throws { try checkRoundTrip(try everyAccessMap()) }
 

@@ -46,6 +46,7 @@ module board_cluster4 (
 
   wire node0_clk;
   wire node0_rst;
+  wire [7:0] node0_node_index;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
   wire [15:0] node0_mgmt_address;
@@ -58,6 +59,7 @@ module board_cluster4 (
   wire node0_cores_reset;
   wire node1_clk;
   wire node1_rst;
+  wire [7:0] node1_node_index;
   wire node1_mgmt_valid;
   wire node1_mgmt_write;
   wire [15:0] node1_mgmt_address;
@@ -70,6 +72,7 @@ module board_cluster4 (
   wire node1_cores_reset;
   wire node2_clk;
   wire node2_rst;
+  wire [7:0] node2_node_index;
   wire node2_mgmt_valid;
   wire node2_mgmt_write;
   wire [15:0] node2_mgmt_address;
@@ -82,6 +85,7 @@ module board_cluster4 (
   wire node2_cores_reset;
   wire node3_clk;
   wire node3_rst;
+  wire [7:0] node3_node_index;
   wire node3_mgmt_valid;
   wire node3_mgmt_write;
   wire [15:0] node3_mgmt_address;
@@ -93,58 +97,63 @@ module board_cluster4 (
   wire node3_irq;
   wire node3_cores_reset;
 
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:12
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:12
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:12
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:12
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:12
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:12
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:12
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:12
-  assign irq0 = node0_irq;  // BoardTop.swift:13
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:14
-  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:12
-  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:12
-  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:12
-  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:12
-  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:12
-  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:12
-  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:12
-  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:12
-  assign irq1 = node1_irq;  // BoardTop.swift:13
-  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:14
-  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:12
-  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:12
-  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:12
-  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:12
-  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:12
-  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:12
-  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:12
-  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:12
-  assign irq2 = node2_irq;  // BoardTop.swift:13
-  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:14
-  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:12
-  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:12
-  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:12
-  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:12
-  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:12
-  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:12
-  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:12
-  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:12
-  assign irq3 = node3_irq;  // BoardTop.swift:13
-  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:14
-  assign node0_clk = clk;  // BoardTop.swift:10
-  assign node0_rst = rst;  // BoardTop.swift:10
-  assign node1_clk = clk;  // BoardTop.swift:10
-  assign node1_rst = rst;  // BoardTop.swift:10
-  assign node2_clk = clk;  // BoardTop.swift:10
-  assign node2_rst = rst;  // BoardTop.swift:10
-  assign node3_clk = clk;  // BoardTop.swift:10
-  assign node3_rst = rst;  // BoardTop.swift:10
+  assign node0_node_index = 8'd0;  // BoardTop.swift:12
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:14
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:14
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:14
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:14
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:14
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:14
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:14
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:14
+  assign irq0 = node0_irq;  // BoardTop.swift:15
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:16
+  assign node1_node_index = 8'd1;  // BoardTop.swift:12
+  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:14
+  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:14
+  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:14
+  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:14
+  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:14
+  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:14
+  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:14
+  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:14
+  assign irq1 = node1_irq;  // BoardTop.swift:15
+  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:16
+  assign node2_node_index = 8'd2;  // BoardTop.swift:12
+  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:14
+  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:14
+  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:14
+  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:14
+  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:14
+  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:14
+  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:14
+  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:14
+  assign irq2 = node2_irq;  // BoardTop.swift:15
+  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:16
+  assign node3_node_index = 8'd3;  // BoardTop.swift:12
+  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:14
+  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:14
+  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:14
+  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:14
+  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:14
+  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:14
+  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:14
+  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:14
+  assign irq3 = node3_irq;  // BoardTop.swift:15
+  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:16
+  assign node0_clk = clk;  // BoardTop.swift:11
+  assign node0_rst = rst;  // BoardTop.swift:11
+  assign node1_clk = clk;  // BoardTop.swift:11
+  assign node1_rst = rst;  // BoardTop.swift:11
+  assign node2_clk = clk;  // BoardTop.swift:11
+  assign node2_rst = rst;  // BoardTop.swift:11
+  assign node3_clk = clk;  // BoardTop.swift:11
+  assign node3_rst = rst;  // BoardTop.swift:11
 
-  cluster4_node_index0 node0 (  // BoardTop.swift:10
+  cluster4_node node0 (  // BoardTop.swift:11
     .clk(node0_clk),
     .rst(node0_rst),
+    .node_index(node0_node_index),
     .mgmt_valid(node0_mgmt_valid),
     .mgmt_write(node0_mgmt_write),
     .mgmt_address(node0_mgmt_address),
@@ -156,9 +165,10 @@ module board_cluster4 (
     .irq(node0_irq),
     .cores_reset(node0_cores_reset)
   );
-  cluster4_node_index1 node1 (  // BoardTop.swift:10
+  cluster4_node node1 (  // BoardTop.swift:11
     .clk(node1_clk),
     .rst(node1_rst),
+    .node_index(node1_node_index),
     .mgmt_valid(node1_mgmt_valid),
     .mgmt_write(node1_mgmt_write),
     .mgmt_address(node1_mgmt_address),
@@ -170,9 +180,10 @@ module board_cluster4 (
     .irq(node1_irq),
     .cores_reset(node1_cores_reset)
   );
-  cluster4_node_index2 node2 (  // BoardTop.swift:10
+  cluster4_node node2 (  // BoardTop.swift:11
     .clk(node2_clk),
     .rst(node2_rst),
+    .node_index(node2_node_index),
     .mgmt_valid(node2_mgmt_valid),
     .mgmt_write(node2_mgmt_write),
     .mgmt_address(node2_mgmt_address),
@@ -184,9 +195,10 @@ module board_cluster4 (
     .irq(node2_irq),
     .cores_reset(node2_cores_reset)
   );
-  cluster4_node_index3 node3 (  // BoardTop.swift:10
+  cluster4_node node3 (  // BoardTop.swift:11
     .clk(node3_clk),
     .rst(node3_rst),
+    .node_index(node3_node_index),
     .mgmt_valid(node3_mgmt_valid),
     .mgmt_write(node3_mgmt_write),
     .mgmt_address(node3_mgmt_address),

@@ -16,6 +16,7 @@ module board_devkit (
 
   wire node0_clk;
   wire node0_rst;
+  wire [7:0] node0_node_index;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
   wire [15:0] node0_mgmt_address;
@@ -27,22 +28,24 @@ module board_devkit (
   wire node0_irq;
   wire node0_cores_reset;
 
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:12
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:12
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:12
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:12
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:12
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:12
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:12
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:12
-  assign irq0 = node0_irq;  // BoardTop.swift:13
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:14
-  assign node0_clk = clk;  // BoardTop.swift:10
-  assign node0_rst = rst;  // BoardTop.swift:10
+  assign node0_node_index = 8'd0;  // BoardTop.swift:12
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:14
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:14
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:14
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:14
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:14
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:14
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:14
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:14
+  assign irq0 = node0_irq;  // BoardTop.swift:15
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:16
+  assign node0_clk = clk;  // BoardTop.swift:11
+  assign node0_rst = rst;  // BoardTop.swift:11
 
-  devkit_node_index0 node0 (  // BoardTop.swift:10
+  devkit_node node0 (  // BoardTop.swift:11
     .clk(node0_clk),
     .rst(node0_rst),
+    .node_index(node0_node_index),
     .mgmt_valid(node0_mgmt_valid),
     .mgmt_write(node0_mgmt_write),
     .mgmt_address(node0_mgmt_address),

@@ -1,13 +1,15 @@
 import Board
 import HDL
 
-/// The top of a board: one `nodeTop` per node (instances `node<i>`), each with its own
-/// management port `mgmt<i>`, interrupt line `irq<i>` and cores reset `cores_reset<i>`. It grows as the switch (NTB crosslinks between
+/// The top of a board: one `nodeTop` per node (instances `node<i>`, each strapped with its
+/// index), each with its own management port `mgmt<i>`, interrupt line `irq<i>` and cores
+/// reset `cores_reset<i>`. It grows as the switch (NTB crosslinks between
 /// nodes) and the tier controller are added.
 public func boardTop(_ board: Board) -> Module {
   Module("board_\(board.name)") { m in
     for index in 0..<board.nodeCount {
-      let node = m.instance(nodeTop(board: board, index: index), name: "node\(index)")
+      let node = m.instance(nodeTop(board: board), name: "node\(index)")
+      node["node_index"] <== index
       let mgmt = m.port("mgmt\(index)", MMIO(addressWidth: NodeAddressMap.addressWidth).flipped)
       connect(mgmt, to: node.interface("mgmt", as: MMIO.self))
       m.output("irq\(index)") <== node["irq"]

@@ -11,19 +11,25 @@ public enum NodeAddressMap {
   public static let systemControl: ClosedRange<Int> = 0x0000...0x00FF
 }
 
+/// Width of a node's index strap (NODE.INDEX).
+public let nodeIndexWidth = 8
+
 /// Cycles the node's cores are held in reset after software writes CONTROL.SOFT_RESET.
 public let softResetCycles = 16
 
 /// One node of the board: its management port and the blocks behind it.
 ///
-/// Ports: `mgmt` (MMIO responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
+/// Every node of a board is the same module; the board straps each instance's `node_index`.
+///
+/// Ports: `node_index` (the node's place on the board, read back in NODE.INDEX), `mgmt` (MMIO
+/// responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
 /// node's interrupt line to its management processor: any enabled pending cause), and
 /// `cores_reset` (held for `softResetCycles` after a soft reset request, for the node's cores).
 /// Addresses outside every block's window complete at once with `error`.
-public func nodeTop(board: Board, index: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("\(board.name)_node", parameters: ["index": index], file: file, line: line) { m in
-    let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), nodeID: index, baseAddress: board.management.mmioBase) }
-    m.require((try? mapResult.get()) != nil, "node \(index) of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
+public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("\(board.name)_node", file: file, line: line) { m in
+    let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase) }
+    m.require((try? mapResult.get()) != nil, "the nodes of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
               file: file, line: line)
     if let map = try? mapResult.get() {
       NodeBody(m: m, map: map).statements()
@@ -42,6 +48,7 @@ private struct NodeBody {
 
   @StatementBuilder
   func statements() -> [Statement] {
+    let nodeIndex = m.input("node_index", width: nodeIndexWidth)
     let mgmt = m.port("mgmt", MMIO(addressWidth: NodeAddressMap.addressWidth).flipped)
     let irq = m.output("irq")
     let coresReset = m.output("cores_reset")
@@ -62,6 +69,8 @@ private struct NodeBody {
     mgmt.ready <== mux(inSystemControl, bus.ready, mgmt.valid)
     mgmt.readData <== mux(inSystemControl, bus.readData, .zero(width: 32))
     mgmt.error <== mux(inSystemControl, bus.error, mgmt.valid)
+
+    sysctl["node_index_in"] <== nodeIndex
 
     // The free-running cycle counter behind CYCLE_COUNT_LOW/HIGH.
     cycles <== cycles + 1

@@ -15,18 +15,18 @@ public let systemControlInterrupts: [(name: String, meaning: String)] = [
 /// soft-reset request.
 ///
 /// - `boardID`: the board's identifier (0...65535), constant in ID.BOARD.
-/// - `nodeID`: the node's index on the board (0...255), constant in NODE.INDEX.
+/// NODE.INDEX comes from hardware (`node_index_in`, strapped by the board top), so every node
+/// of a board shares one block.
 /// - `baseAddress`: where the management processor sees the block.
 ///
 /// Hardware hooks: each INTERRUPT_STATUS flag is raised by a one-cycle `_set` pulse from its
 /// source and is sent out (`_out`) beside INTERRUPT_ENABLE's bits, so the node ORs the enabled
 /// flags into its interrupt line; CYCLE_COUNT_LOW/HIGH mirror a 64-bit counter; CONTROL.SOFT_RESET
 /// stays 1 (`_out`) until the reset sequencer acknowledges with `_clear`.
-public func systemControlRegisters(boardID: Int, nodeID: Int, baseAddress: UInt64 = 0x1000_0000) throws -> RegisterMap {
-  var problems: [String] = []
-  if !(0...0xFFFF).contains(boardID) { problems.append("boardID \(boardID) is outside 0...65535 (ID.BOARD is 16 bits)") }
-  if !(0...0xFF).contains(nodeID) { problems.append("nodeID \(nodeID) is outside 0...255 (NODE.INDEX is 8 bits)") }
-  if !problems.isEmpty { throw RegisterMapError(map: "system_control", problems: problems) }
+public func systemControlRegisters(boardID: Int, baseAddress: UInt64 = 0x1000_0000) throws -> RegisterMap {
+  guard (0...0xFFFF).contains(boardID) else {
+    throw RegisterMapError(map: "system_control", problems: ["boardID \(boardID) is outside 0...65535 (ID.BOARD is 16 bits)"])
+  }
 
   let interrupts = systemControlInterrupts
   return try RegisterMap(
@@ -45,7 +45,8 @@ public func systemControlRegisters(boardID: Int, nodeID: Int, baseAddress: UInt6
         Field("VALUE", bits: 0...31, access: .readWrite, description: "Any value."),
       ]),
       Register("NODE", offset: 0x0C, description: "Where this node sits on the board.", fields: [
-        Field("INDEX", bits: 0...7, access: .readOnly, reset: UInt32(nodeID), description: "The node's index on the board."),
+        Field("INDEX", bits: 0...7, access: .readOnly, description: "The node's index on the board, strapped by the board.",
+              hardware: [.input]),
       ]),
       Register("INTERRUPT_STATUS", offset: 0x10, description: "Pending interrupt causes; write 1 to a bit to acknowledge it.",
                fields: interrupts.enumerated().map { i, cause in
@@ -68,5 +69,5 @@ public func systemControlRegisters(boardID: Int, nodeID: Int, baseAddress: UInt6
               hardware: [.output, .clear]),
       ]),
     ],
-    parameters: [("board", boardID), ("node", nodeID)])
+    parameters: [("board", boardID)])
 }

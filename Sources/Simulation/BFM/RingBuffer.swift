@@ -1,42 +1,51 @@
 /// A first-in first-out queue that reuses its storage, so a test bench's per-cycle work does
-/// not allocate once the queue has reached its working size.
-public struct RingBuffer<Element> {
-  @usableFromInline var storage: [Element?]
+/// not allocate once the queue has reached its working size. Noncopyable, over raw storage: bench
+/// loops touch it every cycle, and this keeps reference counting, copy-on-write checks and
+/// optional tags out of them.
+public struct RingBuffer<Element>: ~Copyable {
+  @usableFromInline var storage: UnsafeMutablePointer<Element>
+  @usableFromInline var capacity: Int
   @usableFromInline var head = 0
   @usableFromInline var storedCount = 0
-  @inlinable public var count: Int { storedCount }
 
-  @inlinable
   public init(capacity: Int = 16) {
-    storage = Array(repeating: nil, count: max(1, capacity).nextPowerOfTwo)
+    self.capacity = max(1, capacity).nextPowerOfTwo
+    storage = .allocate(capacity: self.capacity)
   }
 
-  @inlinable public var isEmpty: Bool { count == 0 }
-  @inlinable public var first: Element? { count == 0 ? nil : storage[head] }
+  deinit {
+    for i in 0..<storedCount { (storage + ((head + i) & (capacity - 1))).deinitialize(count: 1) }
+    storage.deallocate()
+  }
+
+  @inlinable public var count: Int { storedCount }
+  @inlinable public var isEmpty: Bool { storedCount == 0 }
+  @inlinable public var first: Element? { storedCount == 0 ? nil : storage[head] }
 
   @inlinable
   public mutating func append(_ element: Element) {
-    if storedCount == storage.count { grow() }
-    storage[(head + storedCount) & (storage.count - 1)] = element
+    if storedCount == capacity { grow() }
+    (storage + ((head + storedCount) & (capacity - 1))).initialize(to: element)
     storedCount += 1
   }
 
   @inlinable
   @discardableResult
   public mutating func removeFirst() -> Element {
-    precondition(count > 0, "removeFirst on an empty RingBuffer")
-    let element = storage[head]!
-    storage[head] = nil
-    head = (head + 1) & (storage.count - 1)
+    precondition(storedCount > 0, "removeFirst on an empty RingBuffer")
+    let element = (storage + head).move()
+    head = (head + 1) & (capacity - 1)
     storedCount -= 1
     return element
   }
 
   @usableFromInline
   mutating func grow() {
-    var larger: [Element?] = Array(repeating: nil, count: storage.count * 2)
-    for i in 0..<count { larger[i] = storage[(head + i) & (storage.count - 1)] }
+    let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+    for i in 0..<storedCount { (larger + i).moveInitialize(from: storage + ((head + i) & (capacity - 1)), count: 1) }
+    storage.deallocate()
     storage = larger
+    capacity *= 2
     head = 0
   }
 }

@@ -30,13 +30,16 @@ struct SwiftBench {
     model.reset()
     let start = DispatchTime.now()
     for cycle in 0..<cycles {
-      for i in 0..<n where drivers[i].pending < 2 {
-        let beats = Int(packets.next() % 4) + 1
-        for beat in 0..<beats {
-          try drivers[i].send(packets.next() & 0x3fff_ffff | UInt64(i) << 30, last: beat == beats - 1)
+      for i in 0..<n {
+        let driver = drivers[i]
+        if driver.pending < 2 {
+          let beats = Int(packets.next() % 4) + 1
+          for beat in 0..<beats {
+            try driver.send(packets.next() & 0x3fff_ffff | UInt64(i) << 30, last: beat == beats - 1)
+          }
         }
+        driver.drive()  // each driver draws from its own stream, so topping up as we go changes nothing
       }
-      for driver in drivers { driver.drive() }
       monitor.drive()
       model.settle()
       for i in 0..<n where drivers[i].observe() {

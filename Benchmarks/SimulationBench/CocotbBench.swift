@@ -19,7 +19,7 @@ struct CocotbBench {
 
   private var makefile: String {
     """
-    # The benchmark design under cocotb and Icarus (written by strata-bench-sim).
+    # The benchmark design under cocotb and Icarus (written by SimulationBench).
     SIM ?= icarus
     TOPLEVEL_LANG = verilog
     VERILOG_SOURCES = \(design.verilogFiles().map { "$(PWD)/rtl/\($0.name)" }.joined(separator: " "))
@@ -32,7 +32,7 @@ struct CocotbBench {
 
   private func test(cycles: Int) -> String {
     """
-    # The benchmark traffic of Sources/SimulationBenchmark/Stimulus.swift as a cocotb test.
+    # The benchmark traffic of Benchmarks/SimulationBench/Stimulus.swift as a cocotb test.
     import time
 
     import cocotb

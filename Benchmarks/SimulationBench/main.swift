@@ -2,8 +2,8 @@ import Foundation
 import HDL
 import Simulation
 
-// strata-bench-sim: the Swift, native C++ and tracing figures of scripts/bench/sim, and the
-// cocotb test that script runs. Usage: strata-bench-sim [cycles] [trace-cycles] [cocotb-cycles] [folder]
+// SimulationBench: the Swift, native C++ and tracing figures of scripts/bench/sim, and the
+// cocotb test that script runs. Usage: SimulationBench [cycles] [trace-cycles] [cocotb-cycles] [folder]
 let arguments = CommandLine.arguments.dropFirst().map { $0 }
 let cycles = arguments.count > 0 ? Int(arguments[0]) ?? 10_000_000 : 10_000_000
 let traceCycles = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
@@ -11,7 +11,7 @@ let cocotbCycles = arguments.count > 2 ? Int(arguments[2]) ?? 50_000 : 50_000
 let folder = URL(fileURLWithPath: arguments.count > 3 ? arguments[3] : "artifacts/bench/sim")
 
 func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("strata-bench-sim: \(message)\n".utf8))
+  FileHandle.standardError.write(Data("SimulationBench: \(message)\n".utf8))
   exit(1)
 }
 
@@ -20,13 +20,23 @@ do {
   let compiled = try CompiledModel.load(design)
   let swift = SwiftBench(compiled: compiled)
 
+  let nativeBench = NativeBench(design: design, folder: folder.appendingPathComponent("native"))
+  try nativeBench.build()
   _ = try swift.run(cycles: min(cycles, 200_000))  // warm caches and the branch predictor first
-  let swiftRun = try swift.run(cycles: cycles)
+
+  // Alternate the two, three rounds, and keep each one's best: the machine is shared, and the
+  // best run is the one least disturbed by others.
+  var swiftRun = try swift.run(cycles: cycles)
+  var native = try nativeBench.run(cycles: cycles)
+  for _ in 1..<3 {
+    let nextSwift = try swift.run(cycles: cycles)
+    if nextSwift.cyclesPerSecond > swiftRun.cyclesPerSecond { swiftRun = nextSwift }
+    let nextNative = try nativeBench.run(cycles: cycles)
+    if nextNative.cyclesPerSecond > native.cyclesPerSecond { native = nextNative }
+  }
   if let problem = swiftRun.problem { fail("the Swift bench found a mismatch: \(problem)") }
   print("swift_cycles_per_second: \(Int(swiftRun.cyclesPerSecond))")
   print("swift_delivered: \(swiftRun.delivered)")
-
-  let native = try NativeBench(design: design, folder: folder.appendingPathComponent("native")).run(cycles: cycles)
   print("native_cycles_per_second: \(Int(native.cyclesPerSecond))")
   print("native_delivered: \(native.delivered)")
   guard native.mismatches == 0, native.delivered == swiftRun.delivered else {
@@ -34,9 +44,15 @@ do {
          + "\(swiftRun.delivered): the two benches are not doing the same work")
   }
 
-  let untraced = try swift.run(cycles: traceCycles)
   let wave = folder.appendingPathComponent("trace.fst").path
-  let traced = try swift.run(cycles: traceCycles, tracePath: wave)
+  var untraced = try swift.run(cycles: traceCycles)
+  var traced = try swift.run(cycles: traceCycles, tracePath: wave)
+  for _ in 1..<3 {
+    let nextUntraced = try swift.run(cycles: traceCycles)
+    if nextUntraced.cyclesPerSecond > untraced.cyclesPerSecond { untraced = nextUntraced }
+    let nextTraced = try swift.run(cycles: traceCycles, tracePath: wave)
+    if nextTraced.cyclesPerSecond > traced.cyclesPerSecond { traced = nextTraced }
+  }
   let waveBytes = (try FileManager.default.attributesOfItem(atPath: wave)[.size] as? NSNumber)?.intValue ?? 0
   print("traced_cycles_per_second: \(Int(traced.cyclesPerSecond))")
   print("trace_bytes_per_cycle: \(String(format: "%.1f", Double(waveBytes) / Double(traceCycles)))")

@@ -16,7 +16,8 @@ struct NativeBench {
     let mismatches: Int
   }
 
-  func run(cycles: Int) throws -> Result {
+  /// Writes and builds the bench; `run` runs it.
+  func build() throws {
     try? FileManager.default.removeItem(at: folder)
     let files = try VerilogFiles(design, in: folder)
     let bench = folder.appendingPathComponent("bench.cpp")
@@ -31,6 +32,9 @@ struct NativeBench {
                                   flags + ["-o", "bench_native", "--top-module", design.top] + files.files.map(\.path) + [bench.path],
                                   in: folder)
     guard build.status == 0 else { throw ToolchainError.failed(tool: "verilator (native bench)", status: build.status, output: build.output) }
+  }
+
+  func run(cycles: Int) throws -> Result {
     let run = try Toolchain.run(folder.appendingPathComponent("obj/bench_native").path, ["\(cycles)"])
     guard run.status == 0 else { throw ToolchainError.failed(tool: "bench_native", status: run.status, output: run.output) }
     var values: [String: Double] = [:]
@@ -48,7 +52,7 @@ struct NativeBench {
     let n = Stimulus.requesters
     func list(_ member: String) -> String { (0..<n).map { "&top.in\($0)_\(member)" }.joined(separator: ", ") }
     return """
-    // The benchmark traffic of Sources/SimulationBenchmark/Stimulus.swift as a native Verilator bench.
+    // The benchmark traffic of Benchmarks/SimulationBench/Stimulus.swift as a native Verilator bench.
     #include "Vmodel.h"
     #include "verilated.h"
     #include <chrono>
