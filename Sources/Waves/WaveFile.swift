@@ -82,3 +82,29 @@ public struct WaveFile: Sendable {
     return WaveClock(variable: variable, firstRise: edges[0], period: edges[1] - edges[0])
   }
 }
+
+extension WaveFile {
+  /// Names for the values of state registers, found the way Strata emits state machines: a
+  /// register `slot` whose scope holds parameters `SLOT_EMPTY = 0`, `SLOT_HOLDING = 1`, ... (the
+  /// localparams of `m.fsm`, which Verilator traces) reads `empty`, `holding`. Reads the file
+  /// up to its first timestamp after 0, where parameters get their values.
+  public func stateNames(for variables: [WaveVariable]) throws -> [String: [UInt64: String]] {
+    var parameters: [(register: WaveVariable, state: String, parameter: WaveVariable)] = []
+    let all = header.variables
+    for register in variables {
+      let prefix = register.name.uppercased() + "_"
+      for candidate in all where candidate.kind == "parameter" && candidate.scope == register.scope
+        && candidate.name.hasPrefix(prefix) && candidate.name.count > prefix.count {
+        parameters.append((register, String(candidate.name.dropFirst(prefix.count)).lowercased(), candidate))
+      }
+    }
+    guard !parameters.isEmpty else { return [:] }
+    let values = try window(parameters.map(\.parameter), from: 0, to: 1)
+    var names: [String: [UInt64: String]] = [:]
+    for (index, entry) in parameters.enumerated() {
+      guard let value = values.traces[index].value(at: 0)?.unsignedValue else { continue }
+      names[entry.register.path, default: [:]][value] = entry.state
+    }
+    return names
+  }
+}

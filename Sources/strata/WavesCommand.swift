@@ -49,7 +49,7 @@ struct WavesCommand: ParsableCommand {
   @Option(help: "The clock whose cycles the axis counts (found by name when omitted).")
   var clock: String?
 
-  @Option(help: ArgumentHelp("Names for a signal's values, as for a state machine: SIGNAL=NAME0,NAME1,... (value i is NAME i). Repeatable.",
+  @Option(help: ArgumentHelp("Names for a signal's values, as for a state machine: SIGNAL=NAME0,NAME1,... (value i is NAME i). Repeatable. Strata's state registers are named from their localparams without it.",
                              valueName: "signal=names"))
   var states: [String] = []
 
@@ -105,7 +105,8 @@ struct WavesCommand: ParsableCommand {
     if let marker, let spec = WaveTimeSpec(marker) {
       mark = try spec.resolve(clock: { try window.clock ?? wave.clock(named: clock) }, end: { try wave.lastTime() })
     }
-    var valueNames: [String: [UInt64: String]] = [:]
+    // State registers of Strata's state machines are named from their localparams, unless --states says otherwise.
+    var valueNames = try wave.stateNames(for: window.traces.map(\.variable))
     for entry in states {
       let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
       let variable = try wave.header.variable(named: parts[0])

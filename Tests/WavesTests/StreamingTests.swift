@@ -102,3 +102,40 @@ final class StreamingTests: XCTestCase {
     }
   }
 }
+
+/// State names from the localparams Strata's `m.fsm` emits (`<REGISTER>_<STATE>`), which
+/// Verilator traces as parameters beside the register.
+final class StateNameTests: XCTestCase {
+  func testStateRegisterNamedFromItsLocalparams() throws {
+    let text = """
+      $timescale 1ps $end
+      $scope module TOP $end
+      $scope module lossy_slot $end
+      $var parameter 2 ! SLOT_EMPTY [1:0] $end
+      $var parameter 2 " SLOT_HOLDING [1:0] $end
+      $var parameter 2 # SLOT_DRAINING [1:0] $end
+      $var parameter 2 $ OTHER_IDLE [1:0] $end
+      $var logic 2 % slot [1:0] $end
+      $var logic 2 & other_count [1:0] $end
+      $upscope $end
+      $upscope $end
+      $enddefinitions $end
+      #0
+      b00 !
+      b01 "
+      b10 #
+      b00 $
+      b00 %
+      b00 &
+      #1
+      b01 %
+
+      """
+    let url = try DumpMaker.folder("states").appendingPathComponent("states.vcd")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    let file = try WaveFile(path: url.path)
+    let names = try file.stateNames(for: try file.variables(named: ["slot", "other_count"]))
+    XCTAssertEqual(names, ["TOP.lossy_slot.slot": [0: "empty", 1: "holding", 2: "draining"]],
+                   "other_count is not `OTHER`: only parameters named after the register count")
+  }
+}
