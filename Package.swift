@@ -10,6 +10,8 @@ let package = Package(
     .executable(name: "strata", targets: ["strata"]),
     .library(name: "HDL", targets: ["HDL"]),
     .library(name: "Board", targets: ["Board"]),
+    .library(name: "PCIe", targets: ["PCIe"]),
+    .library(name: "TierModel", targets: ["TierModel"]),
     .library(name: "Cores", targets: ["Cores"]),
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
@@ -27,8 +29,21 @@ let package = Package(
     .target(name: "Toolchain", dependencies: ["HDL"]),
     // Board descriptions (boards/*.yaml): parsed, validated, typed.
     .target(name: "Board", dependencies: [.product(name: "Yams", package: "Yams")]),
-    // Hardware written in the DSL: stream cores, register blocks, the board top.
-    .target(name: "Cores", dependencies: ["HDL", "Board"]),
+    // PCIe transaction-layer packets as Swift values, shared by firmware, BFMs and reference
+    // models. Standard library only (Embedded-Swift-clean).
+    .target(name: "PCIe"),
+    // The memory-tier controller's reference and transaction-level model, trace generators and
+    // the policy evaluator. Standard library only, so firmware can reuse the policy side.
+    .target(name: "TierModel"),
+    // Hardware written in the DSL: stream cores, register blocks, PCIe switch parts, the tier
+    // controller, the board top.
+    .target(name: "Cores", dependencies: ["HDL", "Board", "PCIe", "TierModel"]),
+    // The C header of the design-independent ABI every Verilated model's shim implements.
+    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
+    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
+    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
+    // XCTest glue: per-test seeds, waveforms kept for failing tests.
+    .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
     .systemLibrary(
       name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
@@ -44,12 +59,6 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
-    // The C header of the design-independent ABI every Verilated model's shim implements.
-    .systemLibrary(name: "CVerilator", path: "Sources/CVerilator"),
-    // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
-    .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
-    // XCTest glue: per-test seeds, waveforms kept for failing tests.
-    .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // An emulated FT2232H + SPI NOR flash that sits below libusb-1.0: linked into the test
     // executable, its libusb_* definitions interpose the real libusb for libftdi1.
     .target(
@@ -63,21 +72,25 @@ let package = Package(
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
-    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
-    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board"]),
+    .testTarget(name: "PCIeTests", dependencies: ["PCIe"]),
+    .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
+    .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
 
-    // Benchmarks, not tests: scripts/bench/elaborate, scripts/bench/flash and scripts/bench/waves.
+    // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
     .executableTarget(name: "FlashBench", dependencies: ["Flash", "FTDIEmulator"], path: "Benchmarks/FlashBench"),
-    // scripts/bench/sim: the Swift BFMs against a native Verilator bench and cocotb on one design.
     .executableTarget(name: "SimulationBench", dependencies: ["Simulation", "Cores", "HDL", "Toolchain"],
                       path: "Benchmarks/SimulationBench"),
+    .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
+                      path: "Benchmarks/TierBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
   ],

@@ -73,8 +73,14 @@ extension ModuleBuilder {
   /// A memory of `depth` words of `width` bits, optionally with initial contents.
   public func memory(_ name: String, depth: Int, width: Int, initial: [Int]? = nil, domain: ClockDomain? = nil,
                      file: StaticString = #fileID, line: UInt = #line) -> Memory {
-    memory(name, depth: depth, width: width, initialWords: initial?.map { BitVector(width: width, value: $0) },
-           domain: domain, at: SourceLocation(file: file, line: line))
+    let location = SourceLocation(file: file, line: line)
+    // A word fits as an unsigned value below 2^width or as a two's-complement value.
+    func fits(_ value: Int) -> Bool { width >= 64 || (value >= -(1 << (width - 1)) && value < 1 << width) }
+    for (index, value) in (initial ?? []).enumerated() where width >= 1 && !fits(value) {
+      error("initial word \(index) of memory `\(name)` is \(value), which does not fit in \(width) bits", at: location)
+    }
+    return memory(name, depth: depth, width: width, initialWords: initial?.map { BitVector(width: width, value: $0) },
+                  domain: domain, at: location)
   }
 
   /// A memory with wide initial contents given as bit vectors.
@@ -91,12 +97,15 @@ extension ModuleBuilder {
     if let initialWords, initialWords.count > depth {
       error("memory `\(name)` has \(depth) words but \(initialWords.count) initial values", at: location)
     }
-    for (index, word) in (initialWords ?? []).enumerated() where word.significantBits > width {
-      error("memory `\(name)`: initial value \(index) (0x\(word.hex)) needs \(word.significantBits) bits; its words have \(width)", at: location)
+    // Words of another width (integer literals become the narrowest BitVector) are fitted to
+    // the memory's width; a word that does not fit is an error, never silently cut.
+    let fitted = initialWords?.enumerated().map { index, word -> BitVector in
+      if word.width > width && word.significantBits > width {
+        error("initial word \(index) of memory `\(name)` is \(word) but words have \(width) bits", at: location)
+      }
+      return word.resized(to: max(width, 1))
     }
-    // Integer literals (`initial: [1, 2, 3]`) become bit vectors of the fewest bits: give them the word width.
-    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1),
-                          initial: initialWords?.map { $0.resized(to: max(width, 1)) },
+    let info = MemoryInfo(name: name, depth: max(depth, 2), width: max(width, 1), initial: fitted,
                           domain: domain ?? ClockDomain(clock: clock, reset: nil), owner: self, location: location)
     add(info)
     return Memory(info: info)

@@ -106,6 +106,11 @@ extension Signal {
                             "bits \(range.lowerBound)..<\(range.upperBound) are outside \(node.displayName), which has bits 0..<\(width)")
     }
     if range.lowerBound == 0 && range.count == width && !isSigned { return self }
+    // A slice of an unnamed slice reads the base directly: Verilog cannot slice an expression,
+    // and a temporary wire whose other bits go unread would draw lint warnings.
+    if case .slice(let base, let low) = node.kind, node.name == nil {
+      return Signal(Node(.slice(base, low: low + range.lowerBound), width: range.count, owner: node.owner, problem: node.problem))
+    }
     return Signal(Node(.slice(node, low: range.lowerBound), width: range.count, owner: node.owner, problem: node.problem))
   }
 

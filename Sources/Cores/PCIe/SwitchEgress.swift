@@ -1,0 +1,145 @@
+import HDL
+import PCIe
+
+/// The egress stage of a switch port: TLPs for this port's link, queued by flow-control
+/// class, sent when the link partner has credits, in an order the PCIe ordering rules allow
+/// (PCIe Base Specification 6.3, §2.4.1 Table 2-42, §2.6.1):
+///
+/// - three queues of `depth` beats each, posted (P), non-posted (NP) and completions (Cpl);
+///   a TLP enters the queue of its class (`fabric_ready` is that queue's room);
+/// - posted TLPs never wait for NP or Cpl TLPs, so a link starved of NP or Cpl credits still
+///   carries writes (A3, A4, and A5 as permitted) and no credit pattern deadlocks the port;
+/// - an NP or Cpl TLP waits until every posted TLP that entered before it has started to
+///   leave (B2a, C2a, D2a: Relaxed Ordering and IDO are not used to pass). Each posted TLP
+///   carries the number of NP and of Cpl TLPs that had entered before it; the NP (Cpl) queue's
+///   head may start when the oldest posted TLP still queued entered after it. Those numbers
+///   all lie within one queue's worth of each other, so small wrapping counters compare them;
+/// - each queue is FIFO, so completions of one request stay in order (D5b);
+/// - a TLP starts only when its class has the header credit and Roundup(Length/4) data
+///   credits (Table 2-49), through one `creditGate` per credit type; credits are consumed
+///   on its first beat;
+/// - among the queues whose head may start, the turn rotates P → NP → Cpl; a TLP once
+///   started is sent whole.
+///
+/// The input is one ordered stream: a TLP whose class queue is full holds the input, and the
+/// TLPs behind it, until there is room. Per-class inputs (so that a full NP queue never holds
+/// a posted TLP back) belong to the crossbar, which is not built yet.
+///
+/// Credit ports: `fc_initialize` with `fc_<type>_advertised` (InitFC; 0 = infinite) and
+/// `fc_update` with `fc_<type>_limit` (UpdateFC), for types ph, pd, nph, npd, cplh, cpld.
+public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("switch_egress", parameters: ["dw": dataWidth, "depth": depth]) { m in
+    m.require([64, 128, 256].contains(dataWidth), "switchEgress: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
+    m.require((2...4096).contains(depth), "switchEgress: depth \(depth) is outside 2...4096 beats per queue", file: file, line: line)
+    let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
+    let depthUsed = min(max(depth, 2), 4096)
+    let lanes = width / 32
+    let beatWidth = TLPStream.headerWidth + width + lanes + 2
+    // NP and Cpl TLPs counted modulo 2^stampBits: the values compared never differ by more
+    // than depth, so 2^(stampBits - 1) > depth suffices.
+    let stampBits = bitsToHold(depthUsed) + 1
+
+    let fabric = m.port("fabric", TLPStream(dataWidth: width).flipped)
+    let link = m.port("link", TLPStream(dataWidth: width))
+    let initialize = m.input("fc_initialize")
+    let update = m.input("fc_update")
+
+    // Enqueue: the class of the packet is read from its first beat and kept for the rest.
+    let arriving = TLPHeaderFields(fabric.header)
+    let heldClass = m.register("in_class", width: 2)
+    let inClass = m.wire("in_class_now", width: 2)
+    inClass <== mux(fabric.start, priority([(arriving.isPosted, .constant(0, width: 2)), (arriving.isNonPosted, .constant(1, width: 2))],
+                                           otherwise: .constant(2, width: 2)), heldClass)
+    when(fabric.fires && fabric.start) { heldClass <== inClass }
+    let entered = [m.register("non_posted_in", width: stampBits), m.register("completions_in", width: stampBits)]
+    let started = [m.register("non_posted_out", width: stampBits), m.register("completions_out", width: stampBits)]
+    let beat = concat(fabric.end, fabric.start, fabric.strobe, fabric.data, fabric.header)
+
+    let queues = ["posted", "non_posted", "completion"].enumerated().map { c, name in
+      m.instance(fifo(depth: depthUsed, width: beatWidth + (c == 0 ? 2 * stampBits : 0)), name: "\(name)_queue")
+    }
+    var readies: [Signal] = []
+    for (c, queue) in queues.enumerated() {
+      queue["enq_valid"] <== fabric.valid && inClass == c
+      queue["enq_data"] <== (c == 0 ? concat(entered[1], entered[0], beat) : beat)
+      readies.append(queue["enq_ready"])
+    }
+    fabric.ready <== select(inClass, readies)
+    for k in 0..<2 {
+      when(fabric.fires && fabric.start && inClass == k + 1) { entered[k] <== entered[k] + 1 }
+    }
+
+    // The head of each queue: its beat, whether it may start (order and credits).
+    let heads = queues.map { $0["deq_data"] }
+    let headFields = heads.map { TLPHeaderFields($0[0..<TLPStream.headerWidth]) }
+    let headStart = heads.map { $0[beatWidth - 2] }
+    // The NP (Cpl) head is the started[k]-th of its class; the oldest posted TLP entered after
+    // it when its count of class-k TLPs before it exceeds that number.
+    let postedWaiting = queues[0]["deq_valid"]
+    let ordered = [Signal.high] + (0..<2).map { k -> Signal in
+      let before = heads[0][(beatWidth + k * stampBits)..<(beatWidth + (k + 1) * stampBits)]
+      let distance = before - started[k]
+      return !postedWaiting || distance != 0 && distance.msb == 0
+    }
+
+    let creditNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
+    var permits: [Signal] = []
+    var consumes: [Signal] = []
+    for (t, type) in CreditType.allCases.enumerated() {
+      let gate = m.instance(creditGate(type), name: "\(creditNames[t])_credits")
+      let bits = type.fieldSize
+      let head = headFields[t / 2]
+      let required = type.isHeader ? Signal.constant(1, width: bits)
+        : mux(head.hasData, ((head.length + 3) >> 2).resized(to: bits), Signal.zero(width: bits))
+      gate["initialize"] <== initialize
+      gate["advertised"] <== m.input("fc_\(creditNames[t])_advertised", width: bits)
+      gate["update"] <== update
+      gate["limit"] <== m.input("fc_\(creditNames[t])_limit", width: bits)
+      gate["required"] <== required
+      permits.append(gate["permits"])
+      consumes.append(gate["consume"])
+    }
+
+    let eligible = (0..<3).map { c in
+      queues[c]["deq_valid"] && headStart[c] && ordered[c] && permits[2 * c] && permits[2 * c + 1]
+    }
+    // Round robin from the class after the last one served.
+    let turn = m.register("turn", width: 2)
+    let choice = m.wire("choice", width: 2)
+    let order = (0..<3).map { last in (1...3).map { (last + $0) % 3 } }
+    choice <== select(turn, order.map { seq in
+      priority(seq.map { c in (eligible[c], Signal.constant(c, width: 2)) }, otherwise: .constant(seq[0], width: 2))
+    } + [Signal.constant(0, width: 2)])
+    let anyEligible = eligible.reduce(Signal.low) { $0 || $1 }
+
+    let locked = m.register("locked")
+    let lockedClass = m.register("locked_class", width: 2)
+    let current = m.wire("current", width: 2)
+    current <== mux(locked, lockedClass, choice)
+    let headBeat = select(current, heads.map { $0[0..<beatWidth] } + [heads[0][0..<beatWidth]])
+
+    link.valid <== mux(locked, select(lockedClass, queues.map { $0["deq_valid"] } + [Signal.low]), anyEligible)
+    link.header <== headBeat[0..<TLPStream.headerWidth]
+    link.data <== headBeat[TLPStream.headerWidth..<(TLPStream.headerWidth + width)]
+    link.strobe <== headBeat[(TLPStream.headerWidth + width)..<(TLPStream.headerWidth + width + lanes)]
+    link.start <== headBeat[beatWidth - 2]
+    link.end <== headBeat[beatWidth - 1]
+
+    for (c, queue) in queues.enumerated() {
+      queue["deq_ready"] <== link.ready && link.valid && current == c
+    }
+    let starts = m.wire("starts")
+    starts <== link.fires && link.start
+    for (t, consume) in consumes.enumerated() {
+      consume <== starts && current == t / 2
+    }
+    when(starts) { turn <== current }
+    for k in 0..<2 {
+      when(starts && current == k + 1) { started[k] <== started[k] + 1 }
+    }
+    when(link.fires) {
+      locked <== !link.end
+      lockedClass <== current
+    }
+  }
+}

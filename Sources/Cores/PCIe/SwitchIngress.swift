@@ -1,0 +1,134 @@
+import HDL
+import PCIe
+
+/// The routing state of every port's bridge as module inputs `p<k>_<field>`, for cores that
+/// route (see `BridgeRouting`).
+func bridgeRoutingInputs(_ m: ModuleBuilder, ports: Int) -> [BridgeRouting] {
+  (0..<ports).map { k in
+    BridgeRouting(secondaryBus: m.input("p\(k)_secondary", width: 8), subordinateBus: m.input("p\(k)_subordinate", width: 8),
+                  memoryBase: m.input("p\(k)_memory_base", width: 12), memoryLimit: m.input("p\(k)_memory_limit", width: 12),
+                  prefetchableBase: m.input("p\(k)_prefetchable_base", width: 44),
+                  prefetchableLimit: m.input("p\(k)_prefetchable_limit", width: 44),
+                  memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"))
+  }
+}
+
+/// A 16-bit event counter that stops at its maximum instead of wrapping, and the statement
+/// that counts.
+private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting event: Signal) -> (Signal, Statement) {
+  let count = m.register(name, width: 16)
+  return (count, when(event && count != 0xFFFF) { count <== count + 1 })
+}
+
+/// The ingress stage of switch port `port`: it routes each TLP arriving on `link` on its first
+/// beat (`routeDecision`) and, cut-through, passes its beats on at once:
+///
+/// - forwarded TLPs go to `fabric` with their egress ports in `fabric_egress` (held for the
+///   whole packet); a Type 1 configuration request reaching its egress port's secondary bus
+///   leaves as Type 0 (Type bit 0 cleared, §7.3.1);
+/// - configuration requests for the switch's own bridges go to `own` (for `bridgeConfigCompleter`);
+/// - a non-posted request no one claims is consumed and answered on `unsupported` with an
+///   Unsupported Request completion from `completer_id` (one waiting completion at most: a
+///   second unclaimed request waits until the first is taken);
+/// - unclaimed posted requests and completions, malformed TLPs and terminated (local)
+///   messages are consumed; `dropped_count`, `malformed_count` and `unsupported_count` count
+///   the first two and the unclaimed non-posted requests (16 bits, saturating). Poisoned TLPs
+///   are routed like any other (§2.7.2.2).
+///
+/// `unsupported_event`, `malformed_event` and `poisoned_event` pulse on the first beat of such
+/// a TLP, for the bridge's error flags.
+///
+/// `link_ready` follows the ready of the output a packet goes to, so one blocked output holds
+/// only this port's link. Inputs `p<k>_*` carry every port's bridge state.
+public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("switch_ingress", parameters: ["port": port, "ports": ports, "dw": dataWidth]) { m in
+    m.require(ports >= 2 && ports <= 32 && (0..<ports).contains(port),
+              "switchIngress: port \(port) of \(ports); a switch has 2...32 ports numbered from 0", file: file, line: line)
+    m.require([64, 128, 256].contains(dataWidth), "switchIngress: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
+    let n = max(ports, 2)
+    let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
+    let link = m.port("link", TLPStream(dataWidth: width).flipped)
+    let fabric = m.port("fabric", TLPStream(dataWidth: width))
+    let fabricEgress = m.output("fabric_egress", width: n)
+    let own = m.port("own", TLPStream(dataWidth: width))
+    let unsupported = m.port("unsupported", TLPStream(dataWidth: width))
+    let completerID = m.input("completer_id", width: 16)
+    let bridges = bridgeRoutingInputs(m, ports: n)
+
+    let fields = TLPHeaderFields(link.header)
+    let live = routeDecision(fields, ingress: .constant(min(port, n - 1), width: bitsToIndex(n)), bridges: bridges)
+
+    // The decision is taken on the first beat and kept for the others.
+    let heldEgress = m.register("held_egress", width: n)
+    let heldOwn = m.register("held_own")
+    let heldType0 = m.register("held_type0")
+    let egress = m.wire("egress", width: n)
+    let toOwn = m.wire("to_own")
+    let toType0 = m.wire("to_type0")
+    egress <== mux(link.start, live.egress, heldEgress)
+    toOwn <== mux(link.start, live.toOwnBridge, heldOwn)
+    toType0 <== mux(link.start, live.convertToType0, heldType0)
+    let forwards = egress != 0
+
+    let pendingValid = m.register("ur_valid")
+    let pendingHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
+    let answersUR = m.wire("answers_ur")  // the first beat of an unclaimed non-posted request
+    answersUR <== link.start && live.unsupported
+
+    link.ready <== priority([(forwards, fabric.ready), (toOwn, own.ready), (answersUR, !pendingValid)], otherwise: .high)
+
+    fabric.valid <== link.valid && forwards
+    fabric.header <== concat(link.header[121..<128], link.header[120] && !toType0, link.header[0..<120])
+    fabric.data <== link.data
+    fabric.strobe <== link.strobe
+    fabric.start <== link.start
+    fabric.end <== link.end
+    fabricEgress <== egress
+
+    own.valid <== link.valid && !forwards && toOwn
+    own.header <== link.header
+    own.data <== link.data
+    own.strobe <== link.strobe
+    own.start <== link.start
+    own.end <== link.end
+
+    unsupported.valid <== pendingValid
+    unsupported.header <== pendingHeader
+    unsupported.data <== Signal.zero(width: width)
+    unsupported.strobe <== Signal.zero(width: width / 32)
+    unsupported.start <== true
+    unsupported.end <== true
+
+    let firstBeat = m.wire("first_beat")
+    firstBeat <== link.fires && link.start
+    when(firstBeat) {
+      heldEgress <== live.egress
+      heldOwn <== live.toOwnBridge
+      heldType0 <== live.convertToType0
+    }
+    when(unsupported.fires) { pendingValid <== false }
+    when(firstBeat && live.unsupported) {
+      pendingValid <== true
+      pendingHeader <== unsupportedRequestCompletionHeader(fields, completer: completerID)
+    }
+    // One-cycle events for the bridge's error flags.
+    let unsupportedEvent = m.output("unsupported_event")
+    let malformedEvent = m.output("malformed_event")
+    let poisonedEvent = m.output("poisoned_event")
+    unsupportedEvent <== firstBeat && live.unsupported
+    malformedEvent <== firstBeat && live.malformed
+    poisonedEvent <== firstBeat && fields.poisoned && !live.malformed
+    let dropped = m.output("dropped_count", width: 16)
+    let malformed = m.output("malformed_count", width: 16)
+    let unclaimed = m.output("unsupported_count", width: 16)
+    let (droppedCount, countDropped) = saturatingCounter(m, "dropped", counting: firstBeat && live.drop)
+    let (malformedCount, countMalformed) = saturatingCounter(m, "malformed", counting: firstBeat && live.malformed)
+    let (unsupportedCount, countUnsupported) = saturatingCounter(m, "unsupported_requests", counting: firstBeat && live.unsupported)
+    countDropped
+    countMalformed
+    countUnsupported
+    dropped <== droppedCount
+    malformed <== malformedCount
+    unclaimed <== unsupportedCount
+  }
+}

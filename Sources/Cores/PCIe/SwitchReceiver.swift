@@ -1,0 +1,72 @@
+import HDL
+import PCIe
+
+/// The receive buffer of a switch port, with the credits it advertises to its link partner
+/// (PCIe Base Specification 6.3, §2.6.1.2): a `switchEgress` whose own credits are infinite
+/// holds the TLPs arriving on `link` by class, in an order the ordering rules allow, and
+/// hands them on at `out`. Each class advertises `headerCredits` header and `dataCredits` data
+/// credits (`fc_<type>_advertised`, for InitFC); `fc_<type>_allocated` is CREDITS_ALLOCATED,
+/// raised by a TLP's credits when its last beat leaves (for UpdateFC).
+///
+/// The advertisement fits the queues: headerCredits + ⌈4 · dataCredits / lanes⌉ ≤ depth
+/// beats, so a partner that honours it always finds room, and the single input never blocks
+/// on a full queue.
+public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataCredits: Int,
+                           file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("switch_receiver", parameters: ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits]) { m in
+    let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
+    let lanes = width / 32
+    m.require([64, 128, 256].contains(dataWidth), "switchReceiver: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
+    m.require((1...CreditType.postedHeader.maximumOutstanding).contains(headerCredits),
+              "switchReceiver: headerCredits \(headerCredits) is outside 1...127 (§2.6.1)", file: file, line: line)
+    m.require((1...CreditType.postedData.maximumOutstanding).contains(dataCredits),
+              "switchReceiver: dataCredits \(dataCredits) is outside 1...2047 (§2.6.1)", file: file, line: line)
+    m.require(headerCredits + (4 * dataCredits + lanes - 1) / lanes <= depth,
+              "switchReceiver: \(headerCredits) header and \(dataCredits) data credits may need \(headerCredits + (4 * dataCredits + lanes - 1) / lanes) beats, more than the queue depth \(depth); lower the credits or deepen the queues",
+              file: file, line: line)
+
+    let queues = m.instance(switchEgress(dataWidth: width, depth: max(depth, 2)), name: "queues")
+    connect(m.port("link", TLPStream(dataWidth: width).flipped), to: queues.interface("fabric", as: TLPStream.self))
+    let out = m.port("out", TLPStream(dataWidth: width))
+    connect(queues.interface("link", as: TLPStream.self), to: out)
+
+    // The queues' own credits are infinite: InitFC with 0 once after reset.
+    let started = m.register("started")
+    started <== true
+    queues["fc_initialize"] <== !started
+    queues["fc_update"] <== false
+    let names = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
+    for (t, type) in CreditType.allCases.enumerated() {
+      queues["fc_\(names[t])_advertised"] <== Signal.zero(width: type.fieldSize)
+      queues["fc_\(names[t])_limit"] <== Signal.zero(width: type.fieldSize)
+    }
+
+    // Credits return when a TLP's last beat leaves; its class and data units are read on its first beat.
+    let leaving = TLPHeaderFields(out.header)
+    let classNow = m.wire("class_now", width: 2)
+    classNow <== priority([(leaving.isPosted, .constant(0, width: 2)), (leaving.isNonPosted, .constant(1, width: 2))],
+                          otherwise: .constant(2, width: 2))
+    let unitsNow = m.wire("units_now", width: 12)
+    unitsNow <== mux(leaving.hasData, ((leaving.length + 3) >> 2).resized(to: 12), Signal.zero(width: 12))
+    let heldClass = m.register("held_class", width: 2)
+    let heldUnits = m.register("held_units", width: 12)
+    when(out.fires && out.start) {
+      heldClass <== classNow
+      heldUnits <== unitsNow
+    }
+    let endClass = m.wire("end_class", width: 2)
+    let endUnits = m.wire("end_units", width: 12)
+    endClass <== mux(out.start, classNow, heldClass)
+    endUnits <== mux(out.start, unitsNow, heldUnits)
+    let returns = m.wire("returns")
+    returns <== out.fires && out.end
+    for (t, type) in CreditType.allCases.enumerated() {
+      let initial = type.isHeader ? headerCredits : dataCredits
+      m.output("fc_\(names[t])_advertised", width: type.fieldSize) <== Signal.constant(initial % (1 << type.fieldSize), width: type.fieldSize)
+      let allocated = m.register("\(names[t])_allocated", width: type.fieldSize, reset: initial % (1 << type.fieldSize))
+      m.output("fc_\(names[t])_allocated", width: type.fieldSize) <== allocated
+      let step = type.isHeader ? Signal.constant(1, width: type.fieldSize) : endUnits.resized(to: type.fieldSize)
+      when(returns && endClass == t / 2) { allocated <== allocated + step }
+    }
+  }
+}

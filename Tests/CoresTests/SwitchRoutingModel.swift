@@ -1,0 +1,101 @@
+import PCIe
+
+/// Reference model of a switch's routing decision, written from PCIe Base Specification 6.3
+/// (§2.2.4 address and ID routing, §2.2.8 message routing Table 2-20, §2.3.1 Unsupported
+/// Request, §2.3.2 completion handling, §7.3.1 configuration forwarding and the Type 1 → 0
+/// conversion with Device Number 0 enforcement, §7.5.3.16) and cocotbext-pcie's
+/// `Switch._run_routing`/`Bridge.match_tlp_secondary` as a second reading. Port 0 is the
+/// upstream port; downstream port k is device k-1 on the internal bus.
+struct SwitchRoutingModel {
+  struct Bridge {
+    var secondary = 0, subordinate = 0
+    /// Window bounds in MiB units: bits 31:20 (memory) and 63:20 (prefetchable) of the address.
+    var memoryBase = 0, memoryLimit = 0
+    var prefetchableBase: UInt64 = 0, prefetchableLimit: UInt64 = 0
+    var memorySpaceEnable = false, busMasterEnable = false
+
+    func claims(_ address: UInt64) -> Bool {
+      let mib = address >> 20
+      let inMemory = address >> 32 == 0 && UInt64(memoryBase) <= mib && mib <= UInt64(memoryLimit)
+      return memorySpaceEnable && (inMemory || (prefetchableBase <= mib && mib <= prefetchableLimit))
+    }
+    func covers(bus: Int) -> Bool { secondary <= bus && bus <= subordinate }
+  }
+
+  enum Route: Equatable {
+    case forward(ports: [Int], toType0: Bool)
+    case ownBridge(Int)
+    case unsupported
+    case drop
+    case terminate
+    case malformed
+  }
+
+  var bridges: [Bridge]
+
+  /// The route of a TLP whose header is `tlp` entering at `ingress`; `malformed` when the RTL
+  /// must discard it (its kind could not be parsed, or it crosses 4 KiB).
+  func route(_ tlp: TLP?, ingress: Int) -> Route {
+    guard let tlp else { return .malformed }
+    let kind = tlp.kind
+    if kind.isMemoryRequest && Int(tlp.address & 0xFFF) + tlp.length * 4 > 4096 { return .malformed }
+    let unclaimed: Route = kind.flowControlClass == .nonPosted ? .unsupported : .drop
+    switch kind {
+    case .memoryRead, .memoryReadLocked, .memoryWrite, .message(.byAddress), .messageWithData(.byAddress):
+      return routeByAddress(tlp.address, ingress: ingress) ?? unclaimed
+    case .completion, .completionWithData, .completionLocked, .completionLockedWithData:
+      return routeByID(bus: Int(tlp.requester.bus), ingress: ingress) ?? unclaimed
+    case .message(.byID), .messageWithData(.byID):
+      return routeByID(bus: Int(tlp.target.bus), ingress: ingress) ?? unclaimed
+    case .configRead0, .configWrite0, .configRead1, .configWrite1:
+      return routeConfiguration(tlp, ingress: ingress) ?? unclaimed
+    case .message(let r), .messageWithData(let r):
+      switch r {
+      case .toRootComplex, .gatheredToRootComplex: return ingress == 0 ? .drop : .forward(ports: [0], toType0: false)
+      case .broadcastFromRootComplex: return ingress == 0 ? .forward(ports: Array(1..<bridges.count), toType0: false) : .drop
+      default: return .terminate
+      }
+    case .ioRead, .ioWrite:
+      return .unsupported  // no bridge has an I/O window
+    }
+  }
+
+  private func lowestDownstream(excluding ingress: Int, _ claims: (Bridge) -> Bool) -> Int? {
+    (1..<bridges.count).first { $0 != ingress && claims(bridges[$0]) }
+  }
+
+  private func routeByAddress(_ address: UInt64, ingress: Int) -> Route? {
+    let target = lowestDownstream(excluding: ingress) { $0.claims(address) }
+    if ingress == 0 {
+      guard bridges[0].claims(address), let target else { return nil }
+      return .forward(ports: [target], toType0: false)
+    }
+    let source = bridges[ingress]
+    guard source.busMasterEnable, !source.claims(address) else { return nil }
+    if let target { return .forward(ports: [target], toType0: false) }
+    return bridges[0].claims(address) ? nil : .forward(ports: [0], toType0: false)
+  }
+
+  private func routeByID(bus: Int, ingress: Int) -> Route? {
+    if ingress != 0 && bridges[ingress].covers(bus: bus) { return nil }
+    if let target = lowestDownstream(excluding: ingress, { $0.covers(bus: bus) }) { return .forward(ports: [target], toType0: false) }
+    if ingress != 0 && !bridges[0].covers(bus: bus) { return .forward(ports: [0], toType0: false) }
+    return nil
+  }
+
+  private func routeConfiguration(_ tlp: TLP, ingress: Int) -> Route? {
+    guard ingress == 0 else { return nil }  // configuration requests only travel downstream
+    let target = tlp.target
+    let type1 = tlp.kind == .configRead1 || tlp.kind == .configWrite1
+    if !type1 { return target.function == 0 ? .ownBridge(0) : nil }
+    let bus = Int(target.bus)
+    if bus == bridges[0].secondary {
+      return target.function == 0 && Int(target.device) < bridges.count - 1 ? .ownBridge(Int(target.device) + 1) : nil
+    }
+    guard bridges[0].covers(bus: bus), let port = lowestDownstream(excluding: 0, { $0.covers(bus: bus) }) else { return nil }
+    if bus == bridges[port].secondary {
+      return target.device == 0 ? .forward(ports: [port], toType0: true) : nil
+    }
+    return .forward(ports: [port], toType0: false)
+  }
+}
