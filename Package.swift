@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Cores", targets: ["Cores"]),
     .library(name: "Simulation", targets: ["Simulation"]),
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
+    .library(name: "Waves", targets: ["Waves"]),
     .library(name: "Flash", targets: ["Flash"]),
   ],
   dependencies: [
@@ -42,17 +43,19 @@ let package = Package(
     // Verilator models built (cached by content hash), loaded and driven from Swift; BFMs.
     .target(name: "Simulation", dependencies: ["HDL", "CVerilator", "Toolchain"]),
     // XCTest glue: per-test seeds, waveforms kept for failing tests.
-    .target(name: "SimulationTesting", dependencies: ["Simulation"]),
+    .target(name: "SimulationTesting", dependencies: ["Simulation", "Waves", "HDL"]),
     // SPI NOR flashing through an FTDI cable (MPSSE over libftdi1).
     .systemLibrary(
       name: "CLibFTDI", path: "Sources/CLibFTDI", pkgConfig: "libftdi1",
       providers: [.apt(["libftdi1-dev"])]),
     .target(name: "Flash", dependencies: ["CLibFTDI"]),
+    // Waveforms: a streaming VCD reader (FST through fst2vcd), SVG windows, GTKWave save files.
+    .target(name: "Waves"),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -79,6 +82,7 @@ let package = Package(
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
+    .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
@@ -87,6 +91,8 @@ let package = Package(
                       path: "Benchmarks/SimulationBench"),
     .executableTarget(name: "strata-bench-tier", dependencies: ["TierModel", "Cores", "HDL", "Toolchain", "Board"],
                       path: "Benchmarks/TierBench"),
+    // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
+    .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -158,9 +158,11 @@ public final class Model {
     tracePath = path
   }
 
-  /// Finishes the waveform, if one is open, and returns its path.
+  /// Finishes the waveform, if one is open, and returns its path. Inputs settled since the last
+  /// edge are dumped first, so the waveform ends with what a failing check saw.
   @discardableResult
   public func stopTrace() -> String? {
+    if tracePath != nil && settledFlag.pointee { api.trace_dump(instance) }
     api.trace_close(instance)
     defer { tracePath = nil }
     return tracePath
