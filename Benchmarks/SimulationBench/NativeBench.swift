@@ -22,7 +22,7 @@ struct NativeBench {
     let files = try VerilogFiles(design, in: folder)
     let bench = folder.appendingPathComponent("bench.cpp")
     try Data(source.utf8).write(to: bench)
-    let sharedOnly: Set<String> = ["-fPIC", "-shared", "libmodel.so"]
+    let sharedOnly: Set<String> = ["-fPIC", "-shared", "-Wl,-Bsymbolic", "libmodel.so"]
     var flags: [String] = []
     for flag in ModelCache.verilatorFlags {
       if sharedOnly.contains(flag) { flags.removeLast(); continue }  // drop the flag and its -CFLAGS/-LDFLAGS/-o

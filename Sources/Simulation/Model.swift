@@ -22,15 +22,17 @@ import HDL
 public final class Model {
   public let compiled: CompiledModel
   /// Cycles stepped since the instance was created (reset cycles included).
-  @exclusivity(unchecked) public private(set) var cycle: Int = 0
+  public var cycle: Int { steppedCycles }
+  @usableFromInline @exclusivity(unchecked) var steppedCycles = 0
   /// The waveform being written, if any.
   public private(set) var tracePath: String?
 
-  private let api: strata_model_api
-  private let instance: OpaquePointer
+  // Internal and usableFromInline so `settle` and `step` inline into a bench's loop.
+  @usableFromInline let api: strata_model_api
+  @usableFromInline let instance: OpaquePointer
   private let table: UnsafePointer<strata_port>
-  private let settledFlag: UnsafeMutablePointer<Bool>
-  private let clockIndex: UInt32?
+  @usableFromInline let settledFlag: UnsafeMutablePointer<Bool>
+  @usableFromInline let clockIndex: UInt32?
   private let resetIndex: UInt32?
   private let resetActiveLow: Bool
   private let clockName: String?
@@ -121,27 +123,30 @@ public final class Model {
   // MARK: Time
 
   /// Settles the design on its current inputs, so outputs show their response before the next edge.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func settle() {
     api.eval(instance)
     settledFlag.pointee = true
   }
 
   /// Runs `cycles` clock cycles. Requires a clock.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func step(_ cycles: Int = 1) {
-    guard let clockIndex else { preconditionFailure(missing("clock", clockName ?? "clk").description) }
+    guard let clockIndex else { noClock() }
     api.run_cycles(instance, clockIndex, UInt64(cycles), settledFlag.pointee ? 1 : 0)
     settledFlag.pointee = false
-    cycle += cycles
+    steppedCycles += cycles
   }
+
+  @usableFromInline @inline(never)
+  func noClock() -> Never { preconditionFailure(missing("clock", clockName ?? "clk").description) }
 
   /// Asserts reset for `cycles` cycles, then releases it and settles. Requires a clock and a reset.
   public func reset(cycles: Int = 2) {
     guard let clockIndex else { preconditionFailure(missing("clock", clockName ?? "clk").description) }
     guard let resetIndex else { preconditionFailure(missing("reset", resetName ?? "rst").description) }
     api.reset(instance, clockIndex, resetIndex, resetActiveLow ? 0 : 1, UInt64(cycles))
-    cycle += cycles
+    steppedCycles += cycles
     settle()
   }
 

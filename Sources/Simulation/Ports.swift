@@ -26,11 +26,15 @@ public struct InputPort {
   public var name: String { String(cString: cName) }
 
   /// Writes an unsigned value; throws when it needs more bits than the port has.
-  @inlinable
+  @inlinable @inline(__always)
   public func set(_ value: UInt64) throws {
-    guard value & ~mask == 0 else {
-      throw SimulationError.valueTooWide(port: name, width: width, value: "0x" + String(value, radix: 16))
-    }
+    guard value & ~mask == 0 else { throw tooWide(value) }
+    store(value)
+  }
+
+  /// Writes a value already known to fit (BFMs check words when they are queued).
+  @inlinable @inline(__always)
+  func store(_ value: UInt64) {
     settled.pointee = false
     switch bytes {
     case 1: storage.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
@@ -44,8 +48,15 @@ public struct InputPort {
     }
   }
 
+  /// Out of line, so the inlined hot path carries no string building (and no calls the optimizer
+  /// must assume could release a caller's objects).
+  @usableFromInline @inline(never) @_effects(releasenone)
+  func tooWide(_ value: UInt64) -> SimulationError {
+    .valueTooWide(port: name, width: width, value: "0x" + String(value, radix: 16))
+  }
+
   /// Writes 1 or 0.
-  @inlinable
+  @inlinable @inline(__always)
   public func set(_ value: Bool) {
     settled.pointee = false
     storage.storeBytes(of: value ? 1 : 0, as: UInt8.self)
@@ -84,19 +95,24 @@ public struct OutputPort {
   public var name: String { String(cString: cName) }
 
   /// The value of a port of at most 64 bits (wider ports: use `value`).
-  @inlinable
+  @inlinable @inline(__always)
   public var uint64: UInt64 {
     switch bytes {
     case 1: return UInt64(storage.load(as: UInt8.self))
     case 2: return UInt64(storage.load(as: UInt16.self))
     case 4: return UInt64(storage.load(as: UInt32.self))
     case 8: return storage.load(as: UInt64.self)
-    default: preconditionFailure("`\(name)` has \(width) bits; read it as a BitVector with `.value`")
+    default: tooWideForUInt64()
     }
   }
 
+  @usableFromInline @inline(never)
+  func tooWideForUInt64() -> Never {
+    preconditionFailure("`\(name)` has \(width) bits; read it as a BitVector with `.value`")
+  }
+
   /// Bit 0, for 1-bit ports such as `valid` and `ready`.
-  @inlinable
+  @inlinable @inline(__always)
   public var bool: Bool { storage.load(as: UInt8.self) & 1 == 1 }
 
   /// The value at any width.

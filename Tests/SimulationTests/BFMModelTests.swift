@@ -37,6 +37,32 @@ final class BFMModelTests: SimulationTestCase {
     XCTAssertEqual(monitor.protocolViolation, "out: cycle 2: valid fell before the word 0x1 was taken")
   }
 
+  /// `out` holds valid high and counts on `data` whatever `ready` says: a producer that changes
+  /// the word it offers before it is taken.
+  static let fickle = Module("fickle") { m in
+    let out = m.port("out", Stream(width: 8))
+    let counter = m.register("counter", width: 8)
+    counter <== counter + 1
+    out.valid <== true
+    out.data <== counter
+    m.output("ignored") <== out.ready
+  }
+
+  func testTheMonitorReportsDataChangingBeforeTheTransfer() throws {
+    let model = try self.model(try Design(top: Self.fickle))
+    let monitor = try StreamMonitor(model, prefix: "out", readyProbability: .never, random: random("out"))
+    model.reset()
+    for cycle in 0..<10 {
+      monitor.drive()
+      model.settle()
+      monitor.observe(cycle: cycle)
+      model.step()
+    }
+    XCTAssertEqual(monitor.received, 0)
+    // Counter 0 after reset: word 0x0 is offered in cycle 0, not taken, and replaced by 0x1 in cycle 1.
+    XCTAssertEqual(monitor.protocolViolation, "out: cycle 1: data changed from 0x0 to 0x1 while valid was waiting for ready")
+  }
+
   func testTheMasterGivesUpOnABlockThatNeverAnswers() throws {
     let model = try self.model(try Design(top: Self.misbehaving))
     let master = try MMIOMaster(model, prefix: "bus", random: random("bus"))

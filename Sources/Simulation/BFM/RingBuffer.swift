@@ -39,7 +39,9 @@ public struct RingBuffer<Element>: ~Copyable {
     return element
   }
 
-  @usableFromInline
+  // releasenone (true: it moves elements and frees raw memory) lets the optimizer keep a caller's
+  // BFM borrowed across `append` instead of retaining and releasing it around every call.
+  @usableFromInline @_effects(releasenone)
   mutating func grow() {
     let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
     for i in 0..<storedCount { (larger + i).moveInitialize(from: storage + ((head + i) & (capacity - 1)), count: 1) }

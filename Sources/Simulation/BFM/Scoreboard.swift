@@ -33,18 +33,20 @@ public final class Scoreboard<Value: Equatable> {
   /// Values the reference expects that the design has not produced yet.
   @inlinable public var outstanding: Int { expected.count }
 
-  @inlinable
+  @inlinable @inline(__always)
   public func expect(_ value: Value) { expected.append(value) }
 
   /// Compares `actual` with the oldest expected value.
-  @inlinable
+  @inlinable @inline(__always)
   public func observe(_ actual: Value, cycle: Int) {
     let want = expected.isEmpty ? nil : expected.removeFirst()
     if want == actual { matchedCount += 1; return }
     recordMismatch(expected: want, actual: actual, cycle: cycle)
   }
 
-  @usableFromInline
+  /// Out of line; it replaces only a nil `firstMismatch`, so it releases nothing (which keeps
+  /// callers' loops free of retains).
+  @usableFromInline @inline(never) @_effects(releasenone)
   func recordMismatch(expected want: Value?, actual: Value, cycle: Int) {
     if firstMismatch == nil {
       firstMismatch = Mismatch(name: name, cycle: cycle, index: matchedCount, expected: want, actual: actual, format: format)

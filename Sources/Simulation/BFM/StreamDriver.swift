@@ -47,27 +47,25 @@ public final class StreamDriver {
   @inlinable public var pending: Int { queue.count }
 
   /// Queues a word; it is offered after every word queued before it. Throws when it does not fit.
-  @inlinable
+  @inlinable @inline(__always)
   public func send(_ word: UInt64, last isLast: Bool = false) throws {
-    guard data.width == 64 || word >> UInt64(data.width) == 0 else {
-      throw SimulationError.valueTooWide(port: data.name, width: data.width, value: "0x" + String(word, radix: 16))
-    }
+    guard word & ~data.mask == 0 else { throw data.tooWide(word) }
     queue.append((word, isLast))
   }
 
   /// Sets the inputs for this cycle.
-  @inlinable
+  @inlinable @inline(__always)
   public func drive() {
     if !isOffering, let next = queue.first, random.chance(threshold) {
       isOffering = true
-      try! data.set(next.data)  // checked in `send`
+      data.store(next.data)  // checked in `send`
       last?.set(next.last)
     }
     valid.set(isOffering)
   }
 
   /// After settling: whether the design took the word on offer this cycle.
-  @inlinable
+  @inlinable @inline(__always)
   @discardableResult
   public func observe() -> Bool {
     guard isOffering, ready.bool else { return false }

@@ -15,7 +15,7 @@ public final class StreamMonitor {
     set { threshold = newValue }
   }
   /// The first time the producer dropped `valid` or changed `data` before its word was taken.
-  public internal(set) var protocolViolation: String?
+  @exclusivity(unchecked) public internal(set) var protocolViolation: String?
   @usableFromInline @exclusivity(unchecked) var threshold: Probability
   @usableFromInline @exclusivity(unchecked) var random: SimulationRandom
   @usableFromInline @exclusivity(unchecked) var readyNow = false
@@ -46,7 +46,7 @@ public final class StreamMonitor {
   @inlinable public var last: Bool { lastReceived.last }
 
   /// Sets `ready` for this cycle.
-  @inlinable
+  @inlinable @inline(__always)
   public func drive() {
     readyNow = random.chance(threshold)
     ready.set(readyNow)
@@ -54,13 +54,17 @@ public final class StreamMonitor {
 
   /// After settling: whether a word was taken this cycle (then `data` and `last` hold it).
   /// `cycle` only labels a protocol breach.
-  @inlinable
+  @inlinable @inline(__always)
   @discardableResult
   public func observe(cycle: Int) -> Bool {
     let valid = validPort.bool
-    if hasStalledWord { checkStall(valid: valid, cycle: cycle) }
-    guard valid else { hasStalledWord = false; return false }
+    guard valid else {
+      if hasStalledWord { recordStall(valid: false, word: 0, cycle: cycle) }
+      hasStalledWord = false
+      return false
+    }
     let word = dataPort.uint64
+    if hasStalledWord && word != stalledWord { recordStall(valid: true, word: word, cycle: cycle) }
     guard readyNow else { hasStalledWord = true; stalledWord = word; return false }
     hasStalledWord = false
     lastReceived = (word, lastPort?.bool ?? false)
@@ -68,15 +72,14 @@ public final class StreamMonitor {
     return true
   }
 
-  @usableFromInline
-  func checkStall(valid: Bool, cycle: Int) {
-    guard protocolViolation == nil, !valid || dataPort.uint64 != stalledWord else { return }
+  /// Out of line: runs only when the producer breaks the protocol. It replaces only a nil
+  /// `protocolViolation`, so it releases nothing (which keeps callers' loops free of retains).
+  @usableFromInline @inline(never) @_effects(releasenone)
+  func recordStall(valid: Bool, word: UInt64, cycle: Int) {
+    guard protocolViolation == nil else { return }
     let held = "0x" + String(stalledWord, radix: 16)
-    if !valid {
-      protocolViolation = "\(prefix): cycle \(cycle): valid fell before the word \(held) was taken"
-    } else if dataPort.uint64 != stalledWord {
-      protocolViolation = "\(prefix): cycle \(cycle): data changed from \(held) to 0x\(String(dataPort.uint64, radix: 16)) "
-        + "while valid was waiting for ready"
-    }
+    protocolViolation = valid
+      ? "\(prefix): cycle \(cycle): data changed from \(held) to 0x\(String(word, radix: 16)) while valid was waiting for ready"
+      : "\(prefix): cycle \(cycle): valid fell before the word \(held) was taken"
   }
 }
