@@ -1,0 +1,201 @@
+import Cores
+import Foundation
+import HDL
+import PCIe
+import Simulation
+import SimulationTesting
+import XCTest
+
+/// The two-port switch under Verilator with random traffic from both link partners, cycle by
+/// cycle: every TLP that leaves must be one the routing reference model (`SwitchRoutingModel`,
+/// written from the specification) sends there, in an order Table 2-42 allows; every unclaimed
+/// request is answered with UR and every unclaimed posted TLP or completion counted; both link
+/// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
+final class TwoPortSwitchTrafficTests: SimulationTestCase {
+  /// Cycles of random traffic (then the switch drains); STRATA_TRAFFIC_CYCLES sets another
+  /// number for a longer soak.
+  static let trafficCycles = ProcessInfo.processInfo.environment["STRATA_TRAFFIC_CYCLES"].flatMap { Int($0) } ?? 100_000
+
+  static let rootComplex = PCIeID(bus: 0, device: 0, function: 0)
+  static let upstream = rootComplex
+  static let downstream = PCIeID(bus: 1, device: 0, function: 0)
+
+  /// The bridges as the configuration writes below leave them, entered from the register
+  /// layouts of §7.5.1.3 (Bus Numbers, Memory Base/Limit in MiB, Prefetchable closed by base
+  /// above limit, Command 0x6 = Memory Space and Bus Master Enable).
+  static let configuredBridges = [
+    SwitchRoutingModel.Bridge(secondary: 1, subordinate: 5, memoryBase: 0x800, memoryLimit: 0x8FF, prefetchableBase: 0xFFF,
+                              prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true),
+    SwitchRoutingModel.Bridge(secondary: 2, subordinate: 5, memoryBase: 0x800, memoryLimit: 0x80F, prefetchableBase: 0xFFF,
+                              prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true),
+  ]
+
+  static let configuration: [TLP] = [
+    .configWrite(target: upstream, offset: 0x18, value: 0x0005_0100, requester: rootComplex, tag: 1),
+    .configWrite(target: upstream, offset: 0x20, value: 0x8FF0_8000, requester: rootComplex, tag: 2),
+    .configWrite(target: upstream, offset: 0x24, value: 0x0000_FFF0, requester: rootComplex, tag: 3),
+    .configWrite(target: upstream, offset: 0x04, value: 0x6, requester: rootComplex, tag: 4),
+    .configWrite(type1: true, target: downstream, offset: 0x18, value: 0x0005_0201, requester: rootComplex, tag: 5),
+    .configWrite(type1: true, target: downstream, offset: 0x20, value: 0x80F0_8000, requester: rootComplex, tag: 6),
+    .configWrite(type1: true, target: downstream, offset: 0x24, value: 0x0000_FFF0, requester: rootComplex, tag: 7),
+    .configWrite(type1: true, target: downstream, offset: 0x04, value: 0x6, requester: rootComplex, tag: 8),
+  ]
+
+  /// Scoreboard paths at each egress: forwarded from ingress 0 or 1, the UR completions the
+  /// egress's own ingress answers with, the configuration completer's completions.
+  enum Path { static let unsupported = 2, configuration = 3 }
+
+  func testRandomTrafficFromBothLinksMatchesTheRoutingModel() throws {
+    let design = try Design(top: try twoPortSwitch(identities: TwoPortSwitchTests.identities, dataWidth: 64, queueDepth: 8))
+    let model = try self.model(design)
+    let transmitters = try (0..<2).map {
+      try TLPTransmitter(model, prefix: "link\($0)", validProbability: 0.8, random: random("tx\($0)"))
+    }
+    let receivers = try (0..<2).map {
+      try TLPReceiver(model, prefix: "link\($0)", readyProbability: 0.7, releaseProbability: 0.3, random: random("rx\($0)"))
+    }
+    for port in 0..<2 {
+      for input in ["speed", "width", "active"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : input == "width" ? 6 : 1)) }
+    }
+    let counters = try (0..<2).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
+    var traffic = random("traffic")
+    let scoreboard = SwitchScoreboard(ports: 2, paths: 4)
+    let router = SwitchRoutingModel(bridges: Self.configuredBridges)
+    let urCompleter = [PCIeID(rawValue: 0), PCIeID(bus: 1, device: 0, function: 0)]
+    var dropped = [0, 0], unsupported = [0, 0], sent = [0, 0]
+    var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: 2)
+
+    model.reset()
+    for receiver in receivers { try receiver.chooseCredits() }
+    for tlp in Self.configuration {
+      transmitters[0].send(tlp)
+      scoreboard.expect(.completion(answering: tlp, completer: tlp.target), at: 0, path: Path.configuration)
+    }
+    var configured = false
+    var cycle = 0, trafficEnd = Int.max
+    let drainLimit = 20_000
+    while true {
+      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      if !configured && cycle > 1 && scoreboard.outstanding == 0 {
+        configured = true
+        trafficEnd = cycle + Self.trafficCycles
+      }
+      if configured && cycle < trafficEnd {
+        for port in 0..<2 where transmitters[port].waiting < 2 {
+          transmitters[port].send(Self.randomTLP(from: port, &traffic))
+        }
+      }
+      if cycle >= trafficEnd {
+        for receiver in receivers { receiver.releaseProbabilityOverride = 1.0 }
+        let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 } && receivers.allSatisfy { !$0.holding }
+        if idle { break }
+        guard cycle < trafficEnd + drainLimit else {
+          let links = (0..<2).map { "link\($0): \(transmitters[$0].waiting) TLPs not started, one part-sent: \(transmitters[$0].busy), \(transmitters[$0].gates) next \(transmitters[$0].next.map { "\($0.kind) \($0.creditsRequired)" } ?? "-")" }
+          XCTFail("deadlock: \(drainLimit) cycles after the traffic stopped, \(scoreboard.outstanding) TLPs are still expected (\(scoreboard.matched) arrived); \(links.joined(separator: "; "))")
+          return
+        }
+      }
+      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
+      for receiver in receivers { try receiver.drive() }
+      model.settle()
+      for port in 0..<2 {
+        guard cycle >= 1, let tlp = transmitters[port].observe() else { continue }
+        sent[port] += 1
+        for (type, units) in tlp.creditsRequired { spent[port][type.rawValue] += units }
+        guard configured else { continue }
+        switch router.route(tlp, ingress: port) {
+        case .forward(let ports, _):
+          for egress in ports { scoreboard.expect(tlp, at: egress, path: port) }
+        case .unsupported:
+          unsupported[port] += 1
+          scoreboard.expect(.completion(answering: tlp, completer: urCompleter[port], status: .unsupportedRequest), at: port,
+                            path: Path.unsupported)
+        case .drop:
+          dropped[port] += 1
+        case .terminate:
+          break
+        case .ownBridge, .malformed:
+          XCTFail("the random traffic holds no configuration requests and no malformed TLPs: \(tlp)")
+          return
+        }
+      }
+      for (egress, receiver) in receivers.enumerated() {
+        do {
+          guard let tlp = try receiver.observe() else { continue }
+          if let problem = scoreboard.observe(tlp, at: egress, cycle: cycle) {
+            XCTFail(problem)
+            return
+          }
+        } catch {
+          XCTFail("cycle \(cycle), egress \(egress): \(error)")
+          return
+        }
+      }
+      model.step()
+      cycle += 1
+    }
+
+    for port in 0..<2 {
+      XCTAssertEqual(counters[port][0].uint64, UInt64(dropped[port]), "port \(port): dropped posted TLPs and completions")
+      XCTAssertEqual(counters[port][1].uint64, UInt64(unsupported[port]), "port \(port): Unsupported Requests")
+      XCTAssertEqual(counters[port][2].uint64, 0, "port \(port): malformed TLPs")
+      // Every credit the switch's receive buffer advertised is back once it is empty.
+      for (t, type) in CreditType.allCases.enumerated() {
+        let allocated = try model.value("link\(port)_rx_fc_\(["ph", "pd", "nph", "npd", "cplh", "cpld"][t])_allocated")
+        let initial = type.isHeader ? 8 : 16
+        XCTAssertEqual(allocated.uint64, UInt64((initial + spent[port][t]) % (1 << type.fieldSize)), "port \(port): \(type) credits returned")
+      }
+    }
+    XCTAssertGreaterThan(scoreboard.matched, Self.trafficCycles / 20, "the traffic must keep the switch busy")
+    print("two-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
+  }
+
+  /// A TLP a link partner on `port` may send: memory requests in and around the windows,
+  /// completions and ID-routed messages for buses in and around the ranges, messages of every
+  /// routing; payloads up to the 256-byte Max_Payload_Size, now and then poisoned.
+  static func randomTLP(from port: Int, _ random: inout SimulationRandom) -> TLP {
+    let requester = port == 0 ? rootComplex : PCIeID(bus: UInt8.random(in: 2...5, using: &random), device: 0, function: 0)
+    let tag = UInt16.random(in: 0...0x3FF, using: &random)
+    func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &random) } }
+    func address(fitting count: Int) -> UInt64 {
+      let mib: UInt64
+      switch Int.random(in: 0..<5, using: &random) {
+      case 0, 4: mib = UInt64.random(in: 0x800...0x80F, using: &random)         // the downstream window
+      case 1: mib = UInt64.random(in: 0x7FF...0x900, using: &random)         // the upstream window and its edges
+      case 2: mib = UInt64.random(in: 0...0xFFF, using: &random)             // anywhere below 4 GiB
+      default: mib = UInt64.random(in: 0x1000...0xFFFF_FFFF, using: &random)  // above 4 GiB
+      }
+      return mib << 20 | UInt64.random(in: 0...0xFF, using: &random) << 12 | UInt64.random(in: 0...UInt64(4096 - count), using: &random)
+    }
+    // Max_Payload_Size 256 bytes is 64 DWs (§2.2.2): an unaligned start leaves fewer bytes.
+    func request(upTo bytes: Int) -> (UInt64, Int) {
+      let count = Int.random(in: 1...bytes, using: &random)
+      let at = address(fitting: count)
+      return (at, min(count, bytes - Int(at & 3)))
+    }
+    func id() -> PCIeID { PCIeID(bus: UInt8.random(in: 0...7, using: &random), device: UInt8.random(in: 0...1, using: &random), function: 0) }
+    var tlp: TLP
+    switch Int.random(in: 0..<10, using: &random) {
+    case 0...3:
+      let (at, count) = request(upTo: 256)
+      tlp = .memoryWrite(address: at, data: bytes(count), requester: requester, tag: tag)
+    case 4, 5:
+      let count = Int.random(in: 1...512, using: &random)
+      tlp = .memoryRead(address: address(fitting: count), byteCount: count, requester: requester, tag: tag)
+    case 6, 7:
+      let (at, count) = request(upTo: 256)
+      let read = TLP.memoryRead(address: at, byteCount: count, requester: id(), tag: tag)
+      tlp = random.chance(0.7) ? .completionWithData(answering: read, completer: requester, data: bytes(read.length * 4))
+        : .completion(answering: read, completer: requester, status: random.chance(0.5) ? .successful : .completerAbort)
+    default:
+      let routing = MessageRouting.allCases.randomElement(using: &random)!
+      tlp = .message(code: UInt8.random(in: 0...255, using: &random), routing: routing, requester: requester, target: id(),
+                     address: address(fitting: 4) & ~3, fields: UInt64.random(in: 0...UInt64.max, using: &random),
+                     data: bytes(4 * Int.random(in: 0...4, using: &random)), tag: tag)
+    }
+    tlp.trafficClass = UInt8.random(in: 0...7, using: &random)
+    tlp.attributes = TLPAttributes(rawValue: UInt8.random(in: 0...7, using: &random))
+    tlp.poisoned = random.chance(0.05)
+    return tlp
+  }
+}
