@@ -58,6 +58,9 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       for input in ["speed", "width", "active"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : input == "width" ? 6 : 1)) }
     }
     let counters = try (0..<2).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
+    let allocated = try (0..<2).map { port in
+      try ["ph", "pd", "nph", "npd", "cplh", "cpld"].map { try model.output("link\(port)_rx_fc_\($0)_allocated") }
+    }
     var traffic = random("traffic")
     let scoreboard = SwitchScoreboard(ports: 2, paths: 4)
     let router = SwitchRoutingModel(bridges: Self.configuredBridges)
@@ -87,10 +90,18 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       }
       if cycle >= trafficEnd {
         for receiver in receivers { receiver.releaseProbabilityOverride = 1.0 }
-        let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 } && receivers.allSatisfy { !$0.holding }
+        // Idle: nothing expected, nothing to send, every credit back on both sides (a dropped
+        // TLP's credits return when its last beat has been consumed).
+        let creditsBack = (0..<2).allSatisfy { port in
+          CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
+        }
+        let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
+          && receivers.allSatisfy { !$0.holding } && creditsBack
         if idle { break }
         guard cycle < trafficEnd + drainLimit else {
-          let links = (0..<2).map { "link\($0): \(transmitters[$0].waiting) TLPs not started, one part-sent: \(transmitters[$0].busy), \(transmitters[$0].gates) next \(transmitters[$0].next.map { "\($0.kind) \($0.creditsRequired)" } ?? "-")" }
+          let links = (0..<2).map { port in
+            "link\(port): \(transmitters[port].waiting) TLPs not started, next \(transmitters[port].next.map { "\($0.kind) needing \($0.creditsRequired)" } ?? "none"), one part-sent: \(transmitters[port].busy), credits allocated \(allocated[port].map(\.uint64))"
+          }
           XCTFail("deadlock: \(drainLimit) cycles after the traffic stopped, \(scoreboard.outstanding) TLPs are still expected (\(scoreboard.matched) arrived); \(links.joined(separator: "; "))")
           return
         }
@@ -140,14 +151,18 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       XCTAssertEqual(counters[port][1].uint64, UInt64(unsupported[port]), "port \(port): Unsupported Requests")
       XCTAssertEqual(counters[port][2].uint64, 0, "port \(port): malformed TLPs")
       // Every credit the switch's receive buffer advertised is back once it is empty.
-      for (t, type) in CreditType.allCases.enumerated() {
-        let allocated = try model.value("link\(port)_rx_fc_\(["ph", "pd", "nph", "npd", "cplh", "cpld"][t])_allocated")
-        let initial = type.isHeader ? 8 : 16
-        XCTAssertEqual(allocated.uint64, UInt64((initial + spent[port][t]) % (1 << type.fieldSize)), "port \(port): \(type) credits returned")
+      for type in CreditType.allCases {
+        XCTAssertEqual(allocated[port][type.rawValue].uint64, Self.returned(spent[port][type.rawValue], type), "port \(port): \(type) credits returned")
       }
     }
     XCTAssertGreaterThan(scoreboard.matched, Self.trafficCycles / 20, "the traffic must keep the switch busy")
     print("two-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
+  }
+
+  /// CREDITS_ALLOCATED once all `spent` credits are back: the switch's initial advertisement
+  /// (8 header, 16 data credits per class) plus what was spent, modulo the field size (§2.6.1.2).
+  static func returned(_ spent: Int, _ type: CreditType) -> UInt64 {
+    UInt64(((type.isHeader ? 8 : 16) + spent) % (1 << type.fieldSize))
   }
 
   /// A TLP a link partner on `port` may send: memory requests in and around the windows,
