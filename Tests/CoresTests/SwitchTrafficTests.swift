@@ -4,75 +4,109 @@ import HDL
 import PCIe
 import Simulation
 import SimulationTesting
+import Toolchain
 import XCTest
 
-/// The two-port switch under Verilator with random traffic from both link partners, cycle by
+/// The switch (two ports, and four around the crossbar) under Verilator with random traffic from every link partner, cycle by
 /// cycle: every TLP that leaves must be one the routing reference model (`SwitchRoutingModel`,
 /// written from the specification) sends there, in an order Table 2-42 allows; every unclaimed
 /// request is answered with UR and every unclaimed posted TLP or completion counted; both link
 /// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
-final class TwoPortSwitchTrafficTests: SimulationTestCase {
-  /// Cycles of random traffic (then the switch drains); STRATA_TRAFFIC_CYCLES sets another
+final class SwitchTrafficTests: SimulationTestCase {
+  /// Cycles of random traffic on the two-port switch (the four-port one runs a quarter), then
+  /// the switch drains; STRATA_TRAFFIC_CYCLES sets another
   /// number for a longer soak.
   static let trafficCycles = ProcessInfo.processInfo.environment["STRATA_TRAFFIC_CYCLES"].flatMap { Int($0) } ?? 100_000
 
   static let rootComplex = PCIeID(bus: 0, device: 0, function: 0)
-  static let upstream = rootComplex
-  static let downstream = PCIeID(bus: 1, device: 0, function: 0)
+  static let fourPorts = [BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A00, role: .upstream, portNumber: 0, maxPayloadBytes: 256,
+                                        maxLinkSpeed: 3, maxLinkWidth: 8)]
+    + (1..<4).map { BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A01, role: .downstream, portNumber: $0, maxPayloadBytes: 256,
+                                   maxLinkSpeed: 3, maxLinkWidth: 4) }
 
-  /// The bridges as the configuration writes below leave them, entered from the register
-  /// layouts of §7.5.1.3 (Bus Numbers, Memory Base/Limit in MiB, Prefetchable closed by base
-  /// above limit, Command 0x6 = Memory Space and Bus Master Enable).
-  static let configuredBridges = [
-    SwitchRoutingModel.Bridge(secondary: 1, subordinate: 5, memoryBase: 0x800, memoryLimit: 0x8FF, prefetchableBase: 0xFFF,
-                              prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true),
-    SwitchRoutingModel.Bridge(secondary: 2, subordinate: 5, memoryBase: 0x800, memoryLimit: 0x80F, prefetchableBase: 0xFFF,
-                              prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true),
-  ]
+  /// Bus ranges and windows for `ports` ports: downstream port k (device k − 1 on internal bus
+  /// 1) gets buses 4k − 2 ... 4k + 1 and the 16 MiB window at 0x800 + 16(k − 1) MiB; the
+  /// upstream bridge gets bus 1 to the last subordinate and 0x800 ... 0x8FF MiB.
+  static func bridges(ports: Int) -> [SwitchRoutingModel.Bridge] {
+    [SwitchRoutingModel.Bridge(secondary: 1, subordinate: 4 * (ports - 1) + 1, memoryBase: 0x800, memoryLimit: 0x8FF,
+                               prefetchableBase: 0xFFF, prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true)]
+      + (1..<ports).map { k in
+        SwitchRoutingModel.Bridge(secondary: 4 * k - 2, subordinate: 4 * k + 1, memoryBase: 0x800 + 16 * (k - 1),
+                                  memoryLimit: 0x80F + 16 * (k - 1), prefetchableBase: 0xFFF, prefetchableLimit: 0,
+                                  memorySpaceEnable: true, busMasterEnable: true)
+      }
+  }
 
-  static let configuration: [TLP] = [
-    .configWrite(target: upstream, offset: 0x18, value: 0x0005_0100, requester: rootComplex, tag: 1),
-    .configWrite(target: upstream, offset: 0x20, value: 0x8FF0_8000, requester: rootComplex, tag: 2),
-    .configWrite(target: upstream, offset: 0x24, value: 0x0000_FFF0, requester: rootComplex, tag: 3),
-    .configWrite(target: upstream, offset: 0x04, value: 0x6, requester: rootComplex, tag: 4),
-    .configWrite(type1: true, target: downstream, offset: 0x18, value: 0x0005_0201, requester: rootComplex, tag: 5),
-    .configWrite(type1: true, target: downstream, offset: 0x20, value: 0x80F0_8000, requester: rootComplex, tag: 6),
-    .configWrite(type1: true, target: downstream, offset: 0x24, value: 0x0000_FFF0, requester: rootComplex, tag: 7),
-    .configWrite(type1: true, target: downstream, offset: 0x04, value: 0x6, requester: rootComplex, tag: 8),
-  ]
-
-  /// Scoreboard paths at each egress: forwarded from ingress 0 or 1, the UR completions the
-  /// egress's own ingress answers with, the configuration completer's completions.
-  enum Path { static let unsupported = 2, configuration = 3 }
+  /// The configuration writes that set `bridges` up, encoded from the register layouts of
+  /// §7.5.1.3 (Bus Numbers: primary, secondary, subordinate from bit 0; Memory Base/Limit:
+  /// address bits 31:20 in bits 15:4 and 31:20; Prefetchable closed by base above limit;
+  /// Command 0x6 = Memory Space and Bus Master Enable).
+  static func configuration(_ bridges: [SwitchRoutingModel.Bridge]) -> [TLP] {
+    var tag: UInt16 = 0
+    return bridges.enumerated().flatMap { k, b -> [TLP] in
+      let target = k == 0 ? rootComplex : PCIeID(bus: 1, device: UInt8(k - 1), function: 0)
+      let primary = k == 0 ? 0 : 1
+      let writes: [(Int, UInt32)] = [(0x18, UInt32(primary | b.secondary << 8 | b.subordinate << 16)),
+                                     (0x20, UInt32(b.memoryLimit << 20 | b.memoryBase << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6)]
+      return writes.map { offset, value in
+        tag += 1
+        return .configWrite(type1: k != 0, target: target, offset: offset, value: value, requester: rootComplex, tag: tag)
+      }
+    }
+  }
 
   func testRandomTrafficFromBothLinksMatchesTheRoutingModel() throws {
     let design = try Design(top: try twoPortSwitch(identities: TwoPortSwitchTests.identities, dataWidth: 64, queueDepth: 8))
+    try runRandomTraffic(design, ports: 2, cycles: Self.trafficCycles)
+  }
+
+  /// Verilator's lint only: Yosys takes most of a minute on the whole switch (384,332 cells);
+  /// the parts each pass all three tools in their own tests.
+  func testTheFourPortSwitchIsLintCleanUnderVerilator() throws {
+    let design = try Design(top: try pcieSwitch(identities: Self.fourPorts, dataWidth: 64, queueDepth: 8, crossbarDepth: 16))
+    let dir = VerilogFiles.temporaryDirectory("switch-lint")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let verdict = try Lint.verilator(try VerilogFiles(design, in: dir))
+    XCTAssertTrue(verdict.isClean, "\(design.top): \(verdict)")
+  }
+
+  func testRandomTrafficThroughAFourPortSwitchMatchesTheRoutingModel() throws {
+    let design = try Design(top: try pcieSwitch(identities: Self.fourPorts, dataWidth: 64, queueDepth: 8, crossbarDepth: 16))
+    try runRandomTraffic(design, ports: 4, cycles: Self.trafficCycles / 4)
+  }
+
+  /// Random traffic from every link of a switch of `ports` ports (see the class comment).
+  func runRandomTraffic(_ design: Design, ports n: Int, cycles: Int) throws {
     let model = try self.model(design)
-    let transmitters = try (0..<2).map {
+    let transmitters = try (0..<n).map {
       try TLPTransmitter(model, prefix: "link\($0)", validProbability: 0.8, random: random("tx\($0)"))
     }
-    let receivers = try (0..<2).map {
+    let receivers = try (0..<n).map {
       try TLPReceiver(model, prefix: "link\($0)", readyProbability: 0.7, releaseProbability: 0.3, random: random("rx\($0)"))
     }
-    for port in 0..<2 {
+    for port in 0..<n {
       for input in ["speed", "width", "active"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : input == "width" ? 6 : 1)) }
     }
-    let counters = try (0..<2).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
-    let allocated = try (0..<2).map { port in
+    let counters = try (0..<n).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
+    let allocated = try (0..<n).map { port in
       try ["ph", "pd", "nph", "npd", "cplh", "cpld"].map { try model.output("link\(port)_rx_fc_\($0)_allocated") }
     }
     var traffic = random("traffic")
-    let scoreboard = SwitchScoreboard(ports: 2, paths: 4)
-    let router = SwitchRoutingModel(bridges: Self.configuredBridges)
-    let urCompleter = [PCIeID(rawValue: 0), PCIeID(bus: 1, device: 0, function: 0)]
-    var dropped = [0, 0], unsupported = [0, 0], sent = [0, 0]
-    var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: 2)
+    // Scoreboard paths at each egress: forwarded from each ingress, the UR completions the
+    // egress's own ingress answers with, the configuration completer's completions.
+    let urPath = n, configurationPath = n + 1
+    let scoreboard = SwitchScoreboard(ports: n, paths: n + 2)
+    let bridges = Self.bridges(ports: n)
+    let router = SwitchRoutingModel(bridges: bridges)
+    let urCompleter = [PCIeID(rawValue: 0)] + (1..<n).map { PCIeID(bus: 1, device: UInt8($0 - 1), function: 0) }
+    var dropped = Array(repeating: 0, count: n), unsupported = dropped, sent = dropped
+    var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: n)
 
     model.reset()
     for receiver in receivers { try receiver.chooseCredits() }
-    for tlp in Self.configuration {
+    for tlp in Self.configuration(bridges) {
       transmitters[0].send(tlp)
-      scoreboard.expect(.completion(answering: tlp, completer: tlp.target), at: 0, path: Path.configuration)
+      scoreboard.expect(.completion(answering: tlp, completer: tlp.target), at: 0, path: configurationPath)
     }
     var configured = false
     var cycle = 0, trafficEnd = Int.max
@@ -81,25 +115,25 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
       if !configured && cycle > 1 && scoreboard.outstanding == 0 {
         configured = true
-        trafficEnd = cycle + Self.trafficCycles
+        trafficEnd = cycle + cycles
       }
       if configured && cycle < trafficEnd {
-        for port in 0..<2 where transmitters[port].waiting < 2 {
-          transmitters[port].send(Self.randomTLP(from: port, &traffic))
+        for port in 0..<n where transmitters[port].waiting < 2 {
+          transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
         }
       }
       if cycle >= trafficEnd {
         for receiver in receivers { receiver.releaseProbabilityOverride = 1.0 }
         // Idle: nothing expected, nothing to send, every credit back on both sides (a dropped
         // TLP's credits return when its last beat has been consumed).
-        let creditsBack = (0..<2).allSatisfy { port in
+        let creditsBack = (0..<n).allSatisfy { port in
           CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
         }
         let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
           && receivers.allSatisfy { !$0.holding } && creditsBack
         if idle { break }
         guard cycle < trafficEnd + drainLimit else {
-          let links = (0..<2).map { port in
+          let links = (0..<n).map { port in
             "link\(port): \(transmitters[port].waiting) TLPs not started, next \(transmitters[port].next.map { "\($0.kind) needing \($0.creditsRequired)" } ?? "none"), one part-sent: \(transmitters[port].busy), credits allocated \(allocated[port].map(\.uint64))"
           }
           XCTFail("deadlock: \(drainLimit) cycles after the traffic stopped, \(scoreboard.outstanding) TLPs are still expected (\(scoreboard.matched) arrived); \(links.joined(separator: "; "))")
@@ -109,7 +143,7 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
       for receiver in receivers { try receiver.drive() }
       model.settle()
-      for port in 0..<2 {
+      for port in 0..<n {
         guard cycle >= 1, let tlp = transmitters[port].observe() else { continue }
         sent[port] += 1
         for (type, units) in tlp.creditsRequired { spent[port][type.rawValue] += units }
@@ -120,7 +154,7 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
         case .unsupported:
           unsupported[port] += 1
           scoreboard.expect(.completion(answering: tlp, completer: urCompleter[port], status: .unsupportedRequest), at: port,
-                            path: Path.unsupported)
+                            path: urPath)
         case .drop:
           dropped[port] += 1
         case .terminate:
@@ -146,7 +180,7 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       cycle += 1
     }
 
-    for port in 0..<2 {
+    for port in 0..<n {
       XCTAssertEqual(counters[port][0].uint64, UInt64(dropped[port]), "port \(port): dropped posted TLPs and completions")
       XCTAssertEqual(counters[port][1].uint64, UInt64(unsupported[port]), "port \(port): Unsupported Requests")
       XCTAssertEqual(counters[port][2].uint64, 0, "port \(port): malformed TLPs")
@@ -155,8 +189,8 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
         XCTAssertEqual(allocated[port][type.rawValue].uint64, Self.returned(spent[port][type.rawValue], type), "port \(port): \(type) credits returned")
       }
     }
-    XCTAssertGreaterThan(scoreboard.matched, Self.trafficCycles / 20, "the traffic must keep the switch busy")
-    print("two-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
+    XCTAssertGreaterThan(scoreboard.matched, cycles / 20, "the traffic must keep the switch busy")
+    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
   }
 
   /// CREDITS_ALLOCATED once all `spent` credits are back: the switch's initial advertisement
@@ -168,14 +202,14 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
   /// A TLP a link partner on `port` may send: memory requests in and around the windows,
   /// completions and ID-routed messages for buses in and around the ranges, messages of every
   /// routing; payloads up to the 256-byte Max_Payload_Size, now and then poisoned.
-  static func randomTLP(from port: Int, _ random: inout SimulationRandom) -> TLP {
-    let requester = port == 0 ? rootComplex : PCIeID(bus: UInt8.random(in: 2...5, using: &random), device: 0, function: 0)
+  static func randomTLP(from port: Int, ports: Int, _ random: inout SimulationRandom) -> TLP {
+    let requester = port == 0 ? rootComplex : PCIeID(bus: UInt8(4 * port - 2 + Int.random(in: 0...3, using: &random)), device: 0, function: 0)
     let tag = UInt16.random(in: 0...0x3FF, using: &random)
     func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &random) } }
     func address(fitting count: Int) -> UInt64 {
       let mib: UInt64
       switch Int.random(in: 0..<5, using: &random) {
-      case 0, 4: mib = UInt64.random(in: 0x800...0x80F, using: &random)         // the downstream window
+      case 0, 4: mib = UInt64.random(in: 0x800...UInt64(0x7FF + 16 * (ports - 1)), using: &random)  // the downstream windows
       case 1: mib = UInt64.random(in: 0x7FF...0x900, using: &random)         // the upstream window and its edges
       case 2: mib = UInt64.random(in: 0...0xFFF, using: &random)             // anywhere below 4 GiB
       default: mib = UInt64.random(in: 0x1000...0xFFFF_FFFF, using: &random)  // above 4 GiB
@@ -188,7 +222,7 @@ final class TwoPortSwitchTrafficTests: SimulationTestCase {
       let at = address(fitting: count)
       return (at, min(count, bytes - Int(at & 3)))
     }
-    func id() -> PCIeID { PCIeID(bus: UInt8.random(in: 0...7, using: &random), device: UInt8.random(in: 0...1, using: &random), function: 0) }
+    func id() -> PCIeID { PCIeID(bus: UInt8.random(in: 0...UInt8(4 * ports), using: &random), device: UInt8.random(in: 0...1, using: &random), function: 0) }
     var tlp: TLP
     switch Int.random(in: 0..<10, using: &random) {
     case 0...3:
