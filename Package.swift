@@ -75,7 +75,7 @@ let package = Package(
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "PCIeTests", dependencies: ["PCIe"]),
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
-    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe"]),
+    .testTarget(name: "CoresTests", dependencies: ["Cores", "HDL", "Toolchain", "Board", "PCIe", "Simulation", "SimulationTesting"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
     .testTarget(name: "TierTests", dependencies: ["Cores", "HDL", "Toolchain", "TierModel", "Board", "Simulation", "SimulationTesting"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),

@@ -15,7 +15,7 @@ import PCIe
 /// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
 /// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
 ///
-/// Not yet there: more downstream ports (the crossbar).
+/// For more downstream ports, `pcieSwitch` puts the same parts around a crossbar.
 public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16,
                           receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                           file: StaticString = #fileID, line: UInt = #line) throws -> Module {

@@ -1,0 +1,108 @@
+import HDL
+import PCIe
+
+/// A switch with one upstream port (0) and `identities.count - 1` ≥ 2 downstream ports: the
+/// two-port switch's parts (`twoPortSwitch`) with a `tlpCrossbar` between the ingress and egress
+/// stages. Port k's forwarded TLPs enter the crossbar with the ingress's egress bits; in front
+/// of each egress stage a `tlpMerge` takes the crossbar's output for that port, the UR
+/// completions of that port's ingress and, at port 0, the configuration completer's completions.
+///
+/// Ports are those of `twoPortSwitch`, for every k in `0..<identities.count`. Downstream port k
+/// is device k − 1 on the internal bus (the upstream bridge's secondary bus), which is its UR
+/// completions' Completer ID.
+public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, crossbarDepth: Int = 64,
+                       receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
+                       file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+  guard identities.count >= 3, identities.count <= 32, identities[0].role == .upstream,
+        identities.dropFirst().allSatisfy({ $0.role == .downstream }) else {
+    throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): pcieSwitch needs 3...32 identities, the upstream port's first, then downstream ports (for two ports use twoPortSwitch)"])
+  }
+  let n = identities.count
+  let maps = try identities.map { try bridgeConfigSpace($0) }
+  return Module("pcie_switch", parameters: ["ports": n, "dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID,
+                                           "device": identities[0].deviceID]) { m in
+    let receivers = (0..<n).map {
+      m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
+                 name: "receiver\($0)")
+    }
+    let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
+    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress\($0)") }
+    let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
+    let completer = m.instance(bridgeConfigCompleter(bridges: n, registerAddressWidth: maps[0].addressWidth, dataWidth: dataWidth),
+                               name: "completer")
+    let crossbar = m.instance(tlpCrossbar(ports: n, dataWidth: dataWidth, depth: crossbarDepth), name: "crossbar")
+    let merges = (0..<n).map { m.instance(tlpMerge(inputs: $0 == 0 ? 3 : 2, dataWidth: dataWidth), name: "merge\($0)") }
+
+    for k in 0..<n {
+      connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
+      connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
+      connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
+      connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
+      // Forwarded traffic through the crossbar; the ingress's UR completions beside it.
+      connect(ingress[k].interface("fabric", as: TLPStream.self), to: crossbar.interface("in\(k)", as: TLPStream.self))
+      crossbar["in\(k)_egress"] <== ingress[k]["fabric_egress"]
+      connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+      connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self))
+      connect(completer.interface("bridge\(k)", as: MMIO.self), to: blocks[k].interface("mmio", as: MMIO.self))
+      egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
+      egress[k]["fc_update"] <== m.input("link\(k)_fc_update")
+      for (t, type) in CreditType.allCases.enumerated() {
+        let name = ["ph", "pd", "nph", "npd", "cplh", "cpld"][t]
+        egress[k]["fc_\(name)_advertised"] <== m.input("link\(k)_fc_\(name)_advertised", width: type.fieldSize)
+        egress[k]["fc_\(name)_limit"] <== m.input("link\(k)_fc_\(name)_limit", width: type.fieldSize)
+        m.output("link\(k)_rx_fc_\(name)_advertised", width: type.fieldSize) <== receivers[k]["fc_\(name)_advertised"]
+        m.output("link\(k)_rx_fc_\(name)_allocated", width: type.fieldSize) <== receivers[k]["fc_\(name)_allocated"]
+      }
+      blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
+      blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
+      blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
+      // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
+      // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
+      // received on the bridge's primary side (upstream port) or secondary side (downstream).
+      let raised: [String: Signal] = [
+        "device_control_status_unsupported_request_detected": ingress[k]["unsupported_event"],
+        "device_control_status_fatal_detected": ingress[k]["malformed_event"],
+        (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
+      ]
+      for register in maps[k].registers {
+        for field in register.fields where field.hardware.contains(.set) {
+          let stem = "\(register.name.lowercased())_\(field.name.lowercased())"
+          blocks[k]["\(stem)_set"] <== (raised[stem] ?? Signal.low)
+        }
+      }
+      for counter in ["dropped", "malformed", "unsupported"] {
+        let out = m.output("link\(k)_\(counter)", width: 16)
+        out <== ingress[k]["\(counter)_count"]
+      }
+      // Every ingress stage sees both bridges' routing state.
+      for j in 0..<n {
+        let b = blocks[j]
+        ingress[k]["p\(j)_secondary"] <== b["bus_numbers_secondary_out"]
+        ingress[k]["p\(j)_subordinate"] <== b["bus_numbers_subordinate_out"]
+        ingress[k]["p\(j)_memory_base"] <== b["memory_window_base_out"]
+        ingress[k]["p\(j)_memory_limit"] <== b["memory_window_limit_out"]
+        ingress[k]["p\(j)_prefetchable_base"] <== concat(b["prefetchable_base_upper_address_out"], b["prefetchable_window_base_out"])
+        ingress[k]["p\(j)_prefetchable_limit"] <== concat(b["prefetchable_limit_upper_address_out"], b["prefetchable_window_limit_out"])
+        ingress[k]["p\(j)_memory_enable"] <== b["command_status_memory_space_enable_out"]
+        ingress[k]["p\(j)_bus_master"] <== b["command_status_bus_master_enable_out"]
+      }
+    }
+    // Completer IDs: the upstream bridge is device 0 on its primary bus; downstream port k is
+    // device k - 1 on the internal bus (the upstream bridge's secondary bus).
+    ingress[0]["completer_id"] <== concat(blocks[0]["bus_numbers_primary_out"], Signal.zero(width: 8))
+    for k in 1..<n {
+      ingress[k]["completer_id"] <== concat(blocks[0]["bus_numbers_secondary_out"], Signal.constant((k - 1) << 3, width: 8))
+    }
+    connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self))
+    connect(ingress[0].interface("own", as: TLPStream.self), to: completer.interface("request", as: TLPStream.self))
+    // Downstream ports never receive configuration requests for the switch (they are UR from below).
+    for k in 1..<n {
+      let ownFromBelow = ingress[k].interface("own", as: TLPStream.self)
+      ownFromBelow.ready <== true
+      let unused = m.wire("unused_own_from_port\(k)", width: TLPStream.headerWidth + dataWidth + dataWidth / 32 + 3)
+      unused <== concat(ownFromBelow.valid, ownFromBelow.header, ownFromBelow.data, ownFromBelow.strobe, ownFromBelow.start, ownFromBelow.end)
+    }
+    let unusedPoison = m.wire("unused_poisoned")
+    unusedPoison <== completer["poisoned"]
+  }
+}

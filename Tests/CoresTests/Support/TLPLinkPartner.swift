@@ -1,0 +1,177 @@
+import HDL
+import PCIe
+import Simulation
+
+// The two halves of a switch port's link partner, driving a Verilated switch cycle by cycle
+// over `TLPStream` (64-bit data path) with PCIe flow control (§2.6.1). Each cycle: `drive()`
+// (inputs), `model.settle()`, `observe()` (what moved), `model.step()`.
+
+private let creditNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
+
+/// Sends TLPs into `<prefix>_in`, each only when the switch's advertised credits permit it
+/// (`PCIe.CreditGate` fed from `<prefix>_rx_fc_*_advertised` and `_allocated`), with random
+/// idle cycles before and between beats.
+final class TLPTransmitter {
+  private let valid, header, data, strobe, start, end: InputPort
+  private let ready: OutputPort
+  private let advertised, allocated: [OutputPort]
+  private var random: SimulationRandom
+  private let validProbability: Probability
+  private(set) var gates: [CreditGate] = []
+  private var queue: [TLP] = []
+  private var queueHead = 0
+  private var beats: [TLPStreamBeat] = []
+  private var beatIndex = 0
+  private var offering = false
+
+  /// TLPs queued and not yet started.
+  var waiting: Int { queue.count - queueHead }
+  /// The next TLP to start.
+  var next: TLP? { queueHead < queue.count ? queue[queueHead] : nil }
+  /// Whether a TLP is part-way through.
+  var busy: Bool { !beats.isEmpty }
+
+  init(_ model: Model, prefix: String, validProbability: Probability, random: SimulationRandom) throws {
+    valid = try model.input("\(prefix)_in_valid")
+    header = try model.input("\(prefix)_in_header")
+    data = try model.input("\(prefix)_in_data")
+    strobe = try model.input("\(prefix)_in_strobe")
+    start = try model.input("\(prefix)_in_start")
+    end = try model.input("\(prefix)_in_end")
+    ready = try model.output("\(prefix)_in_ready")
+    advertised = try creditNames.map { try model.output("\(prefix)_rx_fc_\($0)_advertised") }
+    allocated = try creditNames.map { try model.output("\(prefix)_rx_fc_\($0)_allocated") }
+    self.validProbability = validProbability
+    self.random = random
+  }
+
+  /// InitFC: the switch's advertisement, read once after reset.
+  func initialize() {
+    gates = CreditType.allCases.map { CreditGate(type: $0, advertised: Int(advertised[$0.rawValue].uint64)) }
+  }
+
+  func send(_ tlp: TLP) { queue.append(tlp) }
+
+  func drive() throws {
+    for type in CreditType.allCases { gates[type.rawValue].update(limit: Int(allocated[type.rawValue].uint64)) }
+    if beats.isEmpty, queueHead < queue.count,
+       queue[queueHead].creditsRequired.allSatisfy({ gates[$0.key.rawValue].permits($0.value) }) {
+      beats = queue[queueHead].streamBeats(lanes: 2)
+      beatIndex = 0
+    }
+    if !offering && !beats.isEmpty && random.chance(validProbability) {
+      let beat = beats[beatIndex]
+      let h = beat.header
+      try header.set(BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
+      try data.set(UInt64(beat.lanes[0]) | UInt64(beat.lanes[1]) << 32)
+      try strobe.set(beat.strobe)
+      start.set(beat.start)
+      end.set(beat.end)
+      offering = true
+    }
+    valid.set(offering)
+  }
+
+  /// The TLP whose first beat the switch took in this cycle, if any; its credits are consumed.
+  func observe() -> TLP? {
+    guard offering && ready.bool else { return nil }
+    offering = false
+    let tlp = queue[queueHead]
+    let first = beatIndex == 0
+    if first { for (type, units) in tlp.creditsRequired { gates[type.rawValue].consume(units) } }
+    beatIndex += 1
+    if beatIndex == beats.count {
+      beats = []
+      queueHead += 1
+      if queueHead > 1024 { queue.removeFirst(queueHead); queueHead = 0 }
+    }
+    return first ? tlp : nil
+  }
+}
+
+/// Takes TLPs from `<prefix>_out` with random backpressure, as a receiver with random buffer
+/// sizes: InitFC with a random advertisement per credit type (sometimes 0, infinite), a
+/// `PCIe.CreditPool` per type that refuses any TLP beyond the credits given, and UpdateFC
+/// raising the limits after a random delay as received TLPs are consumed.
+final class TLPReceiver {
+  private let valid, start, end: OutputPort
+  private let header, data, strobe: OutputPort
+  private let ready, initialize, update: InputPort
+  private let advertised, limit: [InputPort]
+  private var random: SimulationRandom
+  private let readyProbability, releaseProbability: Probability
+  private(set) var pools: [CreditPool] = []
+  private var unreleased: [[CreditType: Int]] = []
+  private var beats: [TLPStreamBeat] = []
+  private var initializing = false
+  private var accepting = false
+  let prefix: String
+
+  init(_ model: Model, prefix: String, readyProbability: Probability, releaseProbability: Probability,
+       random: SimulationRandom) throws {
+    valid = try model.output("\(prefix)_out_valid")
+    header = try model.output("\(prefix)_out_header")
+    data = try model.output("\(prefix)_out_data")
+    strobe = try model.output("\(prefix)_out_strobe")
+    start = try model.output("\(prefix)_out_start")
+    end = try model.output("\(prefix)_out_end")
+    ready = try model.input("\(prefix)_out_ready")
+    initialize = try model.input("\(prefix)_fc_initialize")
+    update = try model.input("\(prefix)_fc_update")
+    advertised = try creditNames.map { try model.input("\(prefix)_fc_\($0)_advertised") }
+    limit = try creditNames.map { try model.input("\(prefix)_fc_\($0)_limit") }
+    self.readyProbability = readyProbability
+    self.releaseProbability = releaseProbability
+    self.random = random
+    self.prefix = prefix
+  }
+
+  /// Chooses the buffer sizes: header credits 1...6, data credits 16...40 (at least a
+  /// 256-byte payload, so every TLP fits), each infinite one time in five. Applied by the next `drive()`.
+  func chooseCredits() throws {
+    pools = try CreditType.allCases.map { type in
+      let capacity = random.chance(0.2) ? 0 : type.isHeader ? Int.random(in: 1...6, using: &random) : Int.random(in: 16...40, using: &random)
+      return try CreditPool(type: type, capacity: capacity)
+    }
+    for type in CreditType.allCases { try advertised[type.rawValue].set(UInt64(pools[type.rawValue].advertised)) }
+    initializing = true
+  }
+
+  /// Releases every consumed TLP's credits at once (for draining).
+  var releaseProbabilityOverride: Probability?
+
+  func drive() throws {
+    initialize.set(initializing)
+    initializing = false
+    accepting = random.chance(readyProbability)
+    ready.set(accepting)
+    var released = false
+    if !unreleased.isEmpty && random.chance(releaseProbabilityOverride ?? releaseProbability) {
+      for (type, units) in unreleased.removeFirst() { pools[type.rawValue].release(units) }
+      released = true
+    }
+    update.set(released)
+    if released { for type in CreditType.allCases { try limit[type.rawValue].set(UInt64(pools[type.rawValue].creditsAllocated)) } }
+  }
+
+  /// The TLP whose last beat arrived in this cycle, if any. Throws when its beats do not frame
+  /// a TLP or its credits exceed what was advertised.
+  func observe() throws -> TLP? {
+    guard valid.bool && accepting else { return nil }
+    let h = header.value.words, d = data.uint64
+    beats.append(TLPStreamBeat(header: [UInt32(truncatingIfNeeded: h[1] >> 32), UInt32(truncatingIfNeeded: h[1]),
+                                        UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])],
+                               lanes: [UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32)],
+                               strobe: strobe.uint64, start: start.bool, end: end.bool))
+    guard end.bool else { return nil }
+    defer { beats = [] }
+    let tlp = try TLP(streamBeats: beats)
+    let credits = tlp.creditsRequired
+    for (type, units) in credits { try pools[type.rawValue].receive(units) }
+    unreleased.append(credits)
+    return tlp
+  }
+
+  /// Credits consumed by TLPs and not yet returned.
+  var holding: Bool { !unreleased.isEmpty }
+}

@@ -1,0 +1,250 @@
+import Cores
+import Foundation
+import HDL
+import PCIe
+import Simulation
+import SimulationTesting
+import Toolchain
+import XCTest
+
+/// The switch (two ports, and four around the crossbar) under Verilator with random traffic from every link partner, cycle by
+/// cycle: every TLP that leaves must be one the routing reference model (`SwitchRoutingModel`,
+/// written from the specification) sends there, in an order Table 2-42 allows; every unclaimed
+/// request is answered with UR and every unclaimed posted TLP or completion counted; both link
+/// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
+final class SwitchTrafficTests: SimulationTestCase {
+  /// Cycles of random traffic on the two-port switch (the four-port one runs a quarter), then
+  /// the switch drains; STRATA_TRAFFIC_CYCLES sets another
+  /// number for a longer soak.
+  static let trafficCycles = ProcessInfo.processInfo.environment["STRATA_TRAFFIC_CYCLES"].flatMap { Int($0) } ?? 100_000
+
+  static let rootComplex = PCIeID(bus: 0, device: 0, function: 0)
+  static let fourPorts = [BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A00, role: .upstream, portNumber: 0, maxPayloadBytes: 256,
+                                        maxLinkSpeed: 3, maxLinkWidth: 8)]
+    + (1..<4).map { BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A01, role: .downstream, portNumber: $0, maxPayloadBytes: 256,
+                                   maxLinkSpeed: 3, maxLinkWidth: 4) }
+
+  /// Bus ranges and windows for `ports` ports: downstream port k (device k − 1 on internal bus
+  /// 1) gets buses 4k − 2 ... 4k + 1 and the 16 MiB window at 0x800 + 16(k − 1) MiB; the
+  /// upstream bridge gets bus 1 to the last subordinate and 0x800 ... 0x8FF MiB.
+  static func bridges(ports: Int) -> [SwitchRoutingModel.Bridge] {
+    [SwitchRoutingModel.Bridge(secondary: 1, subordinate: 4 * (ports - 1) + 1, memoryBase: 0x800, memoryLimit: 0x8FF,
+                               prefetchableBase: 0xFFF, prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true)]
+      + (1..<ports).map { k in
+        SwitchRoutingModel.Bridge(secondary: 4 * k - 2, subordinate: 4 * k + 1, memoryBase: 0x800 + 16 * (k - 1),
+                                  memoryLimit: 0x80F + 16 * (k - 1), prefetchableBase: 0xFFF, prefetchableLimit: 0,
+                                  memorySpaceEnable: true, busMasterEnable: true)
+      }
+  }
+
+  /// The configuration writes that set `bridges` up, encoded from the register layouts of
+  /// §7.5.1.3 (Bus Numbers: primary, secondary, subordinate from bit 0; Memory Base/Limit:
+  /// address bits 31:20 in bits 15:4 and 31:20; Prefetchable closed by base above limit;
+  /// Command 0x6 = Memory Space and Bus Master Enable).
+  static func configuration(_ bridges: [SwitchRoutingModel.Bridge]) -> [TLP] {
+    var tag: UInt16 = 0
+    return bridges.enumerated().flatMap { k, b -> [TLP] in
+      let target = k == 0 ? rootComplex : PCIeID(bus: 1, device: UInt8(k - 1), function: 0)
+      let primary = k == 0 ? 0 : 1
+      let writes: [(Int, UInt32)] = [(0x18, UInt32(primary | b.secondary << 8 | b.subordinate << 16)),
+                                     (0x20, UInt32(b.memoryLimit << 20 | b.memoryBase << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6)]
+      return writes.map { offset, value in
+        tag += 1
+        return .configWrite(type1: k != 0, target: target, offset: offset, value: value, requester: rootComplex, tag: tag)
+      }
+    }
+  }
+
+  func testRandomTrafficFromBothLinksMatchesTheRoutingModel() throws {
+    let design = try Design(top: try twoPortSwitch(identities: TwoPortSwitchTests.identities, dataWidth: 64, queueDepth: 8))
+    try runRandomTraffic(design, ports: 2, cycles: Self.trafficCycles)
+  }
+
+  /// Verilator's lint only: Yosys takes most of a minute on the whole switch (384,332 cells);
+  /// the parts each pass all three tools in their own tests.
+  func testTheFourPortSwitchIsLintCleanUnderVerilator() throws {
+    let design = try Design(top: try pcieSwitch(identities: Self.fourPorts, dataWidth: 64, queueDepth: 8, crossbarDepth: 16))
+    let dir = VerilogFiles.temporaryDirectory("switch-lint")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let verdict = try Lint.verilator(try VerilogFiles(design, in: dir))
+    XCTAssertTrue(verdict.isClean, "\(design.top): \(verdict)")
+  }
+
+  func testRandomTrafficThroughAFourPortSwitchMatchesTheRoutingModel() throws {
+    let design = try Design(top: try pcieSwitch(identities: Self.fourPorts, dataWidth: 64, queueDepth: 8, crossbarDepth: 16))
+    try runRandomTraffic(design, ports: 4, cycles: Self.trafficCycles / 4)
+  }
+
+  /// Random traffic from every link of a switch of `ports` ports (see the class comment).
+  func runRandomTraffic(_ design: Design, ports n: Int, cycles: Int) throws {
+    let model = try self.model(design)
+    let transmitters = try (0..<n).map {
+      try TLPTransmitter(model, prefix: "link\($0)", validProbability: 0.8, random: random("tx\($0)"))
+    }
+    let receivers = try (0..<n).map {
+      try TLPReceiver(model, prefix: "link\($0)", readyProbability: 0.7, releaseProbability: 0.3, random: random("rx\($0)"))
+    }
+    for port in 0..<n {
+      for input in ["speed", "width", "active"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : input == "width" ? 6 : 1)) }
+    }
+    let counters = try (0..<n).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
+    let allocated = try (0..<n).map { port in
+      try ["ph", "pd", "nph", "npd", "cplh", "cpld"].map { try model.output("link\(port)_rx_fc_\($0)_allocated") }
+    }
+    var traffic = random("traffic")
+    // Scoreboard paths at each egress: forwarded from each ingress, the UR completions the
+    // egress's own ingress answers with, the configuration completer's completions.
+    let urPath = n, configurationPath = n + 1
+    let scoreboard = SwitchScoreboard(ports: n, paths: n + 2)
+    let bridges = Self.bridges(ports: n)
+    let router = SwitchRoutingModel(bridges: bridges)
+    let urCompleter = [PCIeID(rawValue: 0)] + (1..<n).map { PCIeID(bus: 1, device: UInt8($0 - 1), function: 0) }
+    var dropped = Array(repeating: 0, count: n), unsupported = dropped, sent = dropped
+    var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: n)
+
+    model.reset()
+    for receiver in receivers { try receiver.chooseCredits() }
+    for tlp in Self.configuration(bridges) {
+      transmitters[0].send(tlp)
+      scoreboard.expect(.completion(answering: tlp, completer: tlp.target), at: 0, path: configurationPath)
+    }
+    var configured = false
+    var cycle = 0, trafficEnd = Int.max
+    let drainLimit = 20_000
+    while true {
+      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      if !configured && cycle > 1 && scoreboard.outstanding == 0 {
+        configured = true
+        trafficEnd = cycle + cycles
+      }
+      if configured && cycle < trafficEnd {
+        for port in 0..<n where transmitters[port].waiting < 2 {
+          transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
+        }
+      }
+      if cycle >= trafficEnd {
+        for receiver in receivers { receiver.releaseProbabilityOverride = 1.0 }
+        // Idle: nothing expected, nothing to send, every credit back on both sides (a dropped
+        // TLP's credits return when its last beat has been consumed).
+        let creditsBack = (0..<n).allSatisfy { port in
+          CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
+        }
+        let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
+          && receivers.allSatisfy { !$0.holding } && creditsBack
+        if idle { break }
+        guard cycle < trafficEnd + drainLimit else {
+          let links = (0..<n).map { port in
+            "link\(port): \(transmitters[port].waiting) TLPs not started, next \(transmitters[port].next.map { "\($0.kind) needing \($0.creditsRequired)" } ?? "none"), one part-sent: \(transmitters[port].busy), credits allocated \(allocated[port].map(\.uint64))"
+          }
+          XCTFail("deadlock: \(drainLimit) cycles after the traffic stopped, \(scoreboard.outstanding) TLPs are still expected (\(scoreboard.matched) arrived); \(links.joined(separator: "; "))")
+          return
+        }
+      }
+      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
+      for receiver in receivers { try receiver.drive() }
+      model.settle()
+      for port in 0..<n {
+        guard cycle >= 1, let tlp = transmitters[port].observe() else { continue }
+        sent[port] += 1
+        for (type, units) in tlp.creditsRequired { spent[port][type.rawValue] += units }
+        guard configured else { continue }
+        switch router.route(tlp, ingress: port) {
+        case .forward(let ports, _):
+          for egress in ports { scoreboard.expect(tlp, at: egress, path: port) }
+        case .unsupported:
+          unsupported[port] += 1
+          scoreboard.expect(.completion(answering: tlp, completer: urCompleter[port], status: .unsupportedRequest), at: port,
+                            path: urPath)
+        case .drop:
+          dropped[port] += 1
+        case .terminate:
+          break
+        case .ownBridge, .malformed:
+          XCTFail("the random traffic holds no configuration requests and no malformed TLPs: \(tlp)")
+          return
+        }
+      }
+      for (egress, receiver) in receivers.enumerated() {
+        do {
+          guard let tlp = try receiver.observe() else { continue }
+          if let problem = scoreboard.observe(tlp, at: egress, cycle: cycle) {
+            XCTFail(problem)
+            return
+          }
+        } catch {
+          XCTFail("cycle \(cycle), egress \(egress): \(error)")
+          return
+        }
+      }
+      model.step()
+      cycle += 1
+    }
+
+    for port in 0..<n {
+      XCTAssertEqual(counters[port][0].uint64, UInt64(dropped[port]), "port \(port): dropped posted TLPs and completions")
+      XCTAssertEqual(counters[port][1].uint64, UInt64(unsupported[port]), "port \(port): Unsupported Requests")
+      XCTAssertEqual(counters[port][2].uint64, 0, "port \(port): malformed TLPs")
+      // Every credit the switch's receive buffer advertised is back once it is empty.
+      for type in CreditType.allCases {
+        XCTAssertEqual(allocated[port][type.rawValue].uint64, Self.returned(spent[port][type.rawValue], type), "port \(port): \(type) credits returned")
+      }
+    }
+    XCTAssertGreaterThan(scoreboard.matched, cycles / 20, "the traffic must keep the switch busy")
+    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
+  }
+
+  /// CREDITS_ALLOCATED once all `spent` credits are back: the switch's initial advertisement
+  /// (8 header, 16 data credits per class) plus what was spent, modulo the field size (§2.6.1.2).
+  static func returned(_ spent: Int, _ type: CreditType) -> UInt64 {
+    UInt64(((type.isHeader ? 8 : 16) + spent) % (1 << type.fieldSize))
+  }
+
+  /// A TLP a link partner on `port` may send: memory requests in and around the windows,
+  /// completions and ID-routed messages for buses in and around the ranges, messages of every
+  /// routing; payloads up to the 256-byte Max_Payload_Size, now and then poisoned.
+  static func randomTLP(from port: Int, ports: Int, _ random: inout SimulationRandom) -> TLP {
+    let requester = port == 0 ? rootComplex : PCIeID(bus: UInt8(4 * port - 2 + Int.random(in: 0...3, using: &random)), device: 0, function: 0)
+    let tag = UInt16.random(in: 0...0x3FF, using: &random)
+    func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &random) } }
+    func address(fitting count: Int) -> UInt64 {
+      let mib: UInt64
+      switch Int.random(in: 0..<5, using: &random) {
+      case 0, 4: mib = UInt64.random(in: 0x800...UInt64(0x7FF + 16 * (ports - 1)), using: &random)  // the downstream windows
+      case 1: mib = UInt64.random(in: 0x7FF...0x900, using: &random)         // the upstream window and its edges
+      case 2: mib = UInt64.random(in: 0...0xFFF, using: &random)             // anywhere below 4 GiB
+      default: mib = UInt64.random(in: 0x1000...0xFFFF_FFFF, using: &random)  // above 4 GiB
+      }
+      return mib << 20 | UInt64.random(in: 0...0xFF, using: &random) << 12 | UInt64.random(in: 0...UInt64(4096 - count), using: &random)
+    }
+    // Max_Payload_Size 256 bytes is 64 DWs (§2.2.2): an unaligned start leaves fewer bytes.
+    func request(upTo bytes: Int) -> (UInt64, Int) {
+      let count = Int.random(in: 1...bytes, using: &random)
+      let at = address(fitting: count)
+      return (at, min(count, bytes - Int(at & 3)))
+    }
+    func id() -> PCIeID { PCIeID(bus: UInt8.random(in: 0...UInt8(4 * ports), using: &random), device: UInt8.random(in: 0...1, using: &random), function: 0) }
+    var tlp: TLP
+    switch Int.random(in: 0..<10, using: &random) {
+    case 0...3:
+      let (at, count) = request(upTo: 256)
+      tlp = .memoryWrite(address: at, data: bytes(count), requester: requester, tag: tag)
+    case 4, 5:
+      let count = Int.random(in: 1...512, using: &random)
+      tlp = .memoryRead(address: address(fitting: count), byteCount: count, requester: requester, tag: tag)
+    case 6, 7:
+      let (at, count) = request(upTo: 256)
+      let read = TLP.memoryRead(address: at, byteCount: count, requester: id(), tag: tag)
+      tlp = random.chance(0.7) ? .completionWithData(answering: read, completer: requester, data: bytes(read.length * 4))
+        : .completion(answering: read, completer: requester, status: random.chance(0.5) ? .successful : .completerAbort)
+    default:
+      let routing = MessageRouting.allCases.randomElement(using: &random)!
+      tlp = .message(code: UInt8.random(in: 0...255, using: &random), routing: routing, requester: requester, target: id(),
+                     address: address(fitting: 4) & ~3, fields: UInt64.random(in: 0...UInt64.max, using: &random),
+                     data: bytes(4 * Int.random(in: 0...4, using: &random)), tag: tag)
+    }
+    tlp.trafficClass = UInt8.random(in: 0...7, using: &random)
+    tlp.attributes = TLPAttributes(rawValue: UInt8.random(in: 0...7, using: &random))
+    tlp.poisoned = random.chance(0.05)
+    return tlp
+  }
+}

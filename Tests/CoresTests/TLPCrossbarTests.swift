@@ -1,0 +1,189 @@
+import Cores
+import HDL
+import Simulation
+import SimulationTesting
+import XCTest
+
+/// The crossbar under Verilator: packets of random beats from every ingress to random sets of
+/// outputs, checked against the specification of virtual output queues — every packet reaches
+/// each output it was sent to, whole and unchanged, in the order of its path; none reaches
+/// another; an output that stalls holds up no other output.
+final class TLPCrossbarTests: SimulationTestCase {
+  struct Beat: Equatable {
+    var header: [UInt64]  // words[0], words[1] of the 128-bit header
+    var data: UInt64
+    var strobe: UInt64
+    var start: Bool
+    var end: Bool
+  }
+
+  /// One link's worth of ports on the model.
+  final class Ports {
+    let inValid, inHeader, inData, inStrobe, inStart, inEnd, inEgress, outReady: InputPort
+    let inReady, outValid, outHeader, outData, outStrobe, outStart, outEnd: OutputPort
+    init(_ model: Model, port k: Int) throws {
+      inValid = try model.input("in\(k)_valid"); inHeader = try model.input("in\(k)_header"); inData = try model.input("in\(k)_data")
+      inStrobe = try model.input("in\(k)_strobe"); inStart = try model.input("in\(k)_start"); inEnd = try model.input("in\(k)_end")
+      inEgress = try model.input("in\(k)_egress"); outReady = try model.input("out\(k)_ready"); inReady = try model.output("in\(k)_ready")
+      outValid = try model.output("out\(k)_valid"); outHeader = try model.output("out\(k)_header"); outData = try model.output("out\(k)_data")
+      outStrobe = try model.output("out\(k)_strobe"); outStart = try model.output("out\(k)_start"); outEnd = try model.output("out\(k)_end")
+    }
+    func offer(_ beat: Beat, egress: UInt64) throws {
+      inValid.set(true)
+      try inHeader.set(BitVector(width: 128, words: beat.header)); try inData.set(beat.data); try inStrobe.set(beat.strobe)
+      inStart.set(beat.start); inEnd.set(beat.end); try inEgress.set(egress)
+    }
+    var delivered: Beat {
+      Beat(header: outHeader.value.words, data: outData.uint64, strobe: outStrobe.uint64, start: outStart.bool, end: outEnd.bool)
+    }
+  }
+
+  static let ports = 4
+
+  func testTheCrossbarIsAcceptedByVerilatorIcarusAndYosys() throws {
+    let design = try Design(top: tlpCrossbar(ports: 4, dataWidth: 64, depth: 8))
+    let cells = try assertAcceptedByTools(design)
+    print("\(design.top): \(cells ?? -1) Yosys cells")
+  }
+
+  func testFewerThanThreePortsIsRefusedWithTheReason() {
+    XCTAssertThrowsError(try Design(top: tlpCrossbar(ports: 2, dataWidth: 64, depth: 8))) { error in
+      XCTAssertTrue("\(error)".contains("a crossbar needs at least 3"), "\(error)")
+    }
+  }
+
+  /// Random packets of 1...6 beats from every ingress, to one output, several (broadcast), none,
+  /// or with the ingress's own bit set (ignored); every output stalls at random. (Broadcasts cut
+  /// through, as a first version did, deadlock this test within a few hundred packets.)
+  func testRandomTrafficReachesEveryChosenOutputInPathOrder() throws {
+    let n = Self.ports
+    let model = try self.model(try Design(top: tlpCrossbar(ports: n, dataWidth: 64, depth: 8)))
+    let ports = try (0..<n).map { try Ports(model, port: $0) }
+    var rng = random("traffic"), stall = random("stall")
+    // expected[i][e]: packets from i still to reach e.
+    var expected = [[[[Beat]]]](repeating: [[[Beat]]](repeating: [], count: n), count: n)
+    var current: [(beats: [Beat], egress: UInt64, next: Int)?] = Array(repeating: nil, count: n)
+    var arriving: [[Beat]] = Array(repeating: [], count: n)
+    var offering = Array(repeating: false, count: n)
+    var sequence: UInt64 = 0, delivered = 0
+    let cycles = 20_000
+    model.reset()
+    for cycle in 0..<(cycles + 2_000) {
+      for i in 0..<n {
+        if current[i] == nil && cycle < cycles && rng.chance(0.9) {
+          sequence += 1
+          let count = Int.random(in: 1...6, using: &rng)
+          let beats = (0..<count).map { b in
+            Beat(header: [sequence, UInt64(i)], data: rng.next(), strobe: b == count - 1 ? UInt64.random(in: 0...3, using: &rng) : 3,
+                 start: b == 0, end: b == count - 1)
+          }
+          var egress = UInt64(1) << UInt64(Int.random(in: 0..<n, using: &rng))
+          if rng.chance(0.15) { egress = UInt64.random(in: 0..<(1 << UInt64(n)), using: &rng) }  // several, none, own
+          current[i] = (beats, egress, 0)
+          for e in 0..<n where e != i && egress >> UInt64(e) & 1 == 1 { expected[i][e].append(beats) }
+        }
+        // Once offered, a beat stays offered until it is taken.
+        if let c = current[i], offering[i] || rng.chance(0.8) {
+          try ports[i].offer(c.beats[c.next], egress: c.egress)
+          offering[i] = true
+        } else {
+          ports[i].inValid.set(false)
+        }
+        ports[i].outReady.set(stall.chance(0.75))
+      }
+      model.settle()
+      for i in 0..<n where offering[i] {
+        if ports[i].inReady.bool {
+          offering[i] = false
+          current[i]!.next += 1
+          if current[i]!.next == current[i]!.beats.count { current[i] = nil }
+        }
+      }
+      for e in 0..<n where ports[e].outValid.bool && readyWas(ports[e]) {
+        arriving[e].append(ports[e].delivered)
+        guard arriving[e].last!.end else { continue }
+        let packet = arriving[e]
+        arriving[e] = []
+        let source = Int(packet[0].header[1])
+        guard source < n, source != e, let want = expected[source][e].first else {
+          return XCTFail("cycle \(cycle), output \(e): a packet from ingress \(source) (sequence \(packet[0].header[0])) that was not sent there")
+        }
+        guard packet == want else {
+          return XCTFail("cycle \(cycle), output \(e): from ingress \(source) expected sequence \(want[0].header[0]) (\(want.count) beats), got sequence \(packet[0].header[0]) (\(packet.count) beats)\(packet[0].header[0] == want[0].header[0] ? " with different beats" : "")")
+        }
+        expected[source][e].removeFirst()
+        delivered += 1
+      }
+      model.step()
+    }
+    let left = expected.joined().map(\.count).reduce(0, +)
+    XCTAssertEqual(left, 0, "packets never delivered 2000 cycles after the traffic stopped")
+    XCTAssertGreaterThan(delivered, cycles / 4)
+  }
+
+  /// Output 1 never takes anything. Ingress 0 sends one packet there, which waits in its queue,
+  /// then 40 packets to output 2: all of them must pass it.
+  func testAStalledOutputHoldsUpNoOtherOutput() throws {
+    let model = try self.model(try Design(top: tlpCrossbar(ports: 3, dataWidth: 64, depth: 8)))
+    let ports = try (0..<3).map { try Ports(model, port: $0) }
+    model.reset()
+    ports[1].outReady.set(false)
+    ports[2].outReady.set(true)
+    var received = 0
+    for packet in 0..<41 {
+      let egress: UInt64 = packet == 0 ? 0b010 : 0b100
+      for b in 0..<2 {
+        try ports[0].offer(Beat(header: [UInt64(packet), 0], data: UInt64(b), strobe: 3, start: b == 0, end: b == 1), egress: egress)
+        model.settle()
+        XCTAssertTrue(ports[0].inReady.bool, "packet \(packet), beat \(b): ingress 0 must not be held up by the stalled output 1")
+        if ports[2].outValid.bool && ports[2].outEnd.bool { received += 1 }
+        model.step()
+      }
+    }
+    ports[0].inValid.set(false)
+    for _ in 0..<10 {
+      model.settle()
+      if ports[2].outValid.bool && ports[2].outEnd.bool { received += 1 }
+      model.step()
+    }
+    XCTAssertEqual(received, 40, "every packet for output 2 arrives although output 1 stalls")
+    model.settle()
+    XCTAssertTrue(ports[1].outValid.bool, "the packet for output 1 waits at its head")
+  }
+
+  /// Saturation: every ingress always has a 256-byte TLP (32 beats) for a uniformly chosen
+  /// other output, and every output always takes beats. Each output's share of cycles carrying
+  /// a beat, measured over 20,000 cycles.
+  func saturation(ports n: Int, depth: Int) throws -> Double {
+    let model = try self.model(try Design(top: tlpCrossbar(ports: n, dataWidth: 64, depth: depth)))
+    let ports = try (0..<n).map { try Ports(model, port: $0) }
+    var rng = random("uniform")
+    var beat = Array(repeating: 0, count: n), target = Array(repeating: 0, count: n)
+    model.reset()
+    for p in ports { p.outReady.set(true) }
+    var carried = 0
+    let cycles = 20_000, warmUp = 1_000
+    for cycle in 0..<(warmUp + cycles) {
+      for i in 0..<n {
+        if beat[i] == 0 { target[i] = (i + Int.random(in: 1..<n, using: &rng)) % n }
+        try ports[i].offer(Beat(header: [0, UInt64(i)], data: 0, strobe: 3, start: beat[i] == 0, end: beat[i] == 31),
+                           egress: UInt64(1) << UInt64(target[i]))
+      }
+      model.settle()
+      for i in 0..<n where ports[i].inReady.bool { beat[i] = (beat[i] + 1) % 32 }
+      if cycle >= warmUp { carried += ports.filter { $0.outValid.bool }.count }
+      model.step()
+    }
+    return Double(carried) / Double(cycles * n)
+  }
+
+  /// The issue's goal, ≥ 0.95 of line rate, where a FIFO input-queued crossbar reaches ≈ 0.59:
+  /// queues of two TLPs (64 beats) get there; 8-beat queues reach about 0.73.
+  func testUniformTrafficSaturatesAtLeast95PercentOfLineRate() throws {
+    let share = try saturation(ports: 4, depth: 64)
+    print("crossbar 4 ports, 64-beat queues: \(share) of line rate per output")
+    XCTAssertGreaterThanOrEqual(share, 0.95)
+  }
+
+  private func readyWas(_ p: Ports) -> Bool { p.outReady.value.uint64 == 1 }
+}
