@@ -25,7 +25,7 @@ final class CLIFlashTests: XCTestCase {
   var board: String { Board.defaultBoardPath }
 
   func run(_ args: [String]) throws {
-    var command = try FlashCommand.parseAsRoot(args) as! FlashCommand
+    let command = try FlashCommand.parseAsRoot(args) as! FlashCommand
     try command.run()
   }
 
