@@ -1,3 +1,4 @@
+import VerilogTesting
 import HDL
 import Cores
 import XCTest

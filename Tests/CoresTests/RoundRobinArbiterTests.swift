@@ -1,4 +1,5 @@
 @testable import HDL
+import VerilogTesting
 import Cores
 import Toolchain
 import XCTest

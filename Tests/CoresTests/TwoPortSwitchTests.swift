@@ -1,3 +1,4 @@
+import VerilogTesting
 import Cores
 import HDL
 import PCIe

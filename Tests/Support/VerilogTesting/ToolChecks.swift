@@ -3,11 +3,13 @@ import HDL
 import Toolchain
 import XCTest
 
+/// Shared by the test targets that check emitted designs (CoresTests, TierTests).
+///
 /// Writes `design` to a temporary folder and asserts that the three tools the project promises
 /// to satisfy accept it with no warning: `verilator --lint-only -Wall`, Icarus (`-g2005 -Wall`)
 /// and Yosys `synth`. Returns the Yosys cell count, a size figure for reports.
 @discardableResult
-func assertAcceptedByTools(_ design: Design, file: StaticString = #filePath, line: UInt = #line) throws -> Int? {
+public func assertAcceptedByTools(_ design: Design, file: StaticString = #filePath, line: UInt = #line) throws -> Int? {
   let dir = VerilogFiles.temporaryDirectory("cores-lint")
   defer { try? FileManager.default.removeItem(at: dir) }
   let files = try VerilogFiles(design, in: dir)
