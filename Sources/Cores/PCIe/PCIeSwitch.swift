@@ -1,21 +1,31 @@
 import HDL
 import PCIe
 
-/// A switch with one upstream port (0) and `identities.count - 1` ≥ 2 downstream ports: the
-/// two-port switch's parts (`twoPortSwitch`) with a `tlpCrossbar` between the ingress and egress
-/// stages. Port k's forwarded TLPs enter the crossbar with the ingress's egress bits; in front
-/// of each egress stage a `tlpMerge` takes the crossbar's output for that port, the UR
-/// completions of that port's ingress and, at port 0, the configuration completer's completions.
+/// A switch with one upstream port (0) and `identities.count - 1` ≥ 1 downstream ports: a
+/// virtual bridge per port (`bridgeConfigSpace`), a receiver and an ingress stage per port, the
+/// configuration completer, and per port a `tlpMerge` in front of the egress stage. With three
+/// or more ports a `tlpCrossbar` carries forwarded TLPs between the ingress and egress stages
+/// (entering with the ingress's egress bits); with two ports each ingress feeds the other
+/// port's merge directly. Each merge takes the forwarded TLPs for its port, the UR completions
+/// of that port's ingress and, at port 0, the configuration completer's completions.
 ///
-/// Ports are those of `twoPortSwitch`, for every k in `0..<identities.count`. Downstream port k
-/// is device k − 1 on the internal bus (the upstream bridge's secondary bus), which is its UR
-/// completions' Completer ID.
+/// Ports, for every k in `0..<identities.count`: `link<k>_in` (TLPs arriving from port k's link
+/// partner, into a `switchReceiver`) and `link<k>_out` (TLPs for it), the link partner's credits
+/// for each egress (`link<k>_fc_*`, as on `switchEgress`), the credits the switch gives the
+/// partner (`link<k>_rx_fc_*_advertised` for InitFC, `link<k>_rx_fc_*_allocated` for UpdateFC),
+/// each bridge's link status (`link<k>_speed`, `link<k>_width`, `link<k>_active`) and the
+/// ingress counters (`link<k>_dropped`, `link<k>_malformed`, `link<k>_unsupported`).
+///
+/// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
+/// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
+/// Downstream port k is device k − 1 on the internal bus (the upstream bridge's secondary bus),
+/// which is its UR completions' Completer ID.
 public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, crossbarDepth: Int = 64,
                        receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                        file: StaticString = #fileID, line: UInt = #line) throws -> Module {
-  guard identities.count >= 3, identities.count <= 32, identities[0].role == .upstream,
+  guard identities.count >= 2, identities.count <= 32, identities[0].role == .upstream,
         identities.dropFirst().allSatisfy({ $0.role == .downstream }) else {
-    throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): pcieSwitch needs 3...32 identities, the upstream port's first, then downstream ports (for two ports use twoPortSwitch)"])
+    throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): pcieSwitch needs 2...32 identities, the upstream port's first, then downstream ports"])
   }
   let n = identities.count
   let maps = try identities.map { try bridgeConfigSpace($0) }
@@ -30,7 +40,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
     let completer = m.instance(bridgeConfigCompleter(bridges: n, registerAddressWidth: maps[0].addressWidth, dataWidth: dataWidth),
                                name: "completer")
-    let crossbar = m.instance(tlpCrossbar(ports: n, dataWidth: dataWidth, depth: crossbarDepth), name: "crossbar")
+    let crossbar = n >= 3 ? m.instance(tlpCrossbar(ports: n, dataWidth: dataWidth, depth: crossbarDepth), name: "crossbar") : nil
     let merges = (0..<n).map { m.instance(tlpMerge(inputs: $0 == 0 ? 3 : 2, dataWidth: dataWidth), name: "merge\($0)") }
 
     for k in 0..<n {
@@ -38,10 +48,15 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
       connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
       connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
-      // Forwarded traffic through the crossbar; the ingress's UR completions beside it.
-      connect(ingress[k].interface("fabric", as: TLPStream.self), to: crossbar.interface("in\(k)", as: TLPStream.self))
-      crossbar["in\(k)_egress"] <== ingress[k]["fabric_egress"]
-      connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+      // Forwarded traffic through the crossbar (or straight across between two ports); the
+      // ingress's UR completions beside it.
+      if let crossbar {
+        connect(ingress[k].interface("fabric", as: TLPStream.self), to: crossbar.interface("in\(k)", as: TLPStream.self))
+        crossbar["in\(k)_egress"] <== ingress[k]["fabric_egress"]
+        connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+      } else {
+        connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+      }
       connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self))
       connect(completer.interface("bridge\(k)", as: MMIO.self), to: blocks[k].interface("mmio", as: MMIO.self))
       egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
@@ -101,6 +116,11 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       ownFromBelow.ready <== true
       let unused = m.wire("unused_own_from_port\(k)", width: TLPStream.headerWidth + dataWidth + dataWidth / 32 + 3)
       unused <== concat(ownFromBelow.valid, ownFromBelow.header, ownFromBelow.data, ownFromBelow.strobe, ownFromBelow.start, ownFromBelow.end)
+    }
+    if crossbar == nil {
+      // Between two ports every forwarded TLP goes to the other one: the egress bits are unused.
+      let unusedEgress = m.wire("unused_fabric_egress", width: 2 * n)
+      unusedEgress <== concat(ingress.map { $0["fabric_egress"] })
     }
     let unusedPoison = m.wire("unused_poisoned")
     unusedPoison <== completer["poisoned"]

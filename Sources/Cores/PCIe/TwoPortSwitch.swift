@@ -1,112 +1,14 @@
 import HDL
 import PCIe
 
-/// A switch with one upstream port (0) and one downstream port (1), assembled from the parts
-/// that exist: a virtual bridge per port (`bridgeConfigSpace`), an ingress stage per port,
-/// the configuration completer, and per port a `tlpMerge` in front of the egress stage.
-///
-/// Ports: `link<k>_in` (TLPs arriving from port k's link partner, into a `switchReceiver`) and
-/// `link<k>_out` (TLPs for it), the link partner's credits for each egress (`link<k>_fc_*`, as
-/// on `switchEgress`), the credits the switch gives the partner (`link<k>_rx_fc_*_advertised`
-/// for InitFC, `link<k>_rx_fc_*_allocated` for UpdateFC),
-/// each bridge's link status (`link<k>_speed`, `link<k>_width`, `link<k>_active`) and the
-/// ingress counters (`link<k>_dropped`, `link<k>_malformed`, `link<k>_unsupported`).
-///
-/// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
-/// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
-///
-/// For more downstream ports, `pcieSwitch` puts the same parts around a crossbar.
+/// A switch with one upstream port (0) and one downstream port (1): `pcieSwitch` with two
+/// identities, where each ingress feeds the other port's egress directly (no crossbar).
 public func twoPortSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16,
                           receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                           file: StaticString = #fileID, line: UInt = #line) throws -> Module {
-  guard identities.count == 2, identities[0].role == .upstream, identities[1].role == .downstream else {
+  guard identities.count == 2 else {
     throw RegisterMapError(map: "two_port_switch", problems: ["\(file):\(line): twoPortSwitch needs two identities, the upstream port's first and a downstream port's second"])
   }
-  let maps = try identities.map { try bridgeConfigSpace($0) }
-  return Module("two_port_switch", parameters: ["dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID,
-                                                "device": identities[0].deviceID]) { m in
-    let receivers = (0..<2).map {
-      m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
-                 name: "receiver\($0)")
-    }
-    let ingress = (0..<2).map { m.instance(switchIngress(port: $0, ports: 2, dataWidth: dataWidth), name: "ingress\($0)") }
-    let egress = (0..<2).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress\($0)") }
-    let blocks = (0..<2).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
-    let completer = m.instance(bridgeConfigCompleter(bridges: 2, registerAddressWidth: maps[0].addressWidth, dataWidth: dataWidth),
-                               name: "completer")
-    let merges = [m.instance(tlpMerge(inputs: 3, dataWidth: dataWidth), name: "merge0"),
-                  m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "merge1")]
-
-    for k in 0..<2 {
-      connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
-      connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
-      connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
-      connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
-      connect(completer.interface("bridge\(k)", as: MMIO.self), to: blocks[k].interface("mmio", as: MMIO.self))
-      egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
-      egress[k]["fc_update"] <== m.input("link\(k)_fc_update")
-      for (t, type) in CreditType.allCases.enumerated() {
-        let name = ["ph", "pd", "nph", "npd", "cplh", "cpld"][t]
-        egress[k]["fc_\(name)_advertised"] <== m.input("link\(k)_fc_\(name)_advertised", width: type.fieldSize)
-        egress[k]["fc_\(name)_limit"] <== m.input("link\(k)_fc_\(name)_limit", width: type.fieldSize)
-        m.output("link\(k)_rx_fc_\(name)_advertised", width: type.fieldSize) <== receivers[k]["fc_\(name)_advertised"]
-        m.output("link\(k)_rx_fc_\(name)_allocated", width: type.fieldSize) <== receivers[k]["fc_\(name)_allocated"]
-      }
-      blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
-      blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
-      blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
-      // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
-      // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
-      // received on the bridge's primary side (upstream port) or secondary side (downstream).
-      let raised: [String: Signal] = [
-        "device_control_status_unsupported_request_detected": ingress[k]["unsupported_event"],
-        "device_control_status_fatal_detected": ingress[k]["malformed_event"],
-        (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
-      ]
-      for register in maps[k].registers {
-        for field in register.fields where field.hardware.contains(.set) {
-          let stem = "\(register.name.lowercased())_\(field.name.lowercased())"
-          blocks[k]["\(stem)_set"] <== (raised[stem] ?? Signal.low)
-        }
-      }
-      for counter in ["dropped", "malformed", "unsupported"] {
-        let out = m.output("link\(k)_\(counter)", width: 16)
-        out <== ingress[k]["\(counter)_count"]
-      }
-      // Every ingress stage sees both bridges' routing state.
-      for j in 0..<2 {
-        let b = blocks[j]
-        ingress[k]["p\(j)_secondary"] <== b["bus_numbers_secondary_out"]
-        ingress[k]["p\(j)_subordinate"] <== b["bus_numbers_subordinate_out"]
-        ingress[k]["p\(j)_memory_base"] <== b["memory_window_base_out"]
-        ingress[k]["p\(j)_memory_limit"] <== b["memory_window_limit_out"]
-        ingress[k]["p\(j)_prefetchable_base"] <== concat(b["prefetchable_base_upper_address_out"], b["prefetchable_window_base_out"])
-        ingress[k]["p\(j)_prefetchable_limit"] <== concat(b["prefetchable_limit_upper_address_out"], b["prefetchable_window_limit_out"])
-        ingress[k]["p\(j)_memory_enable"] <== b["command_status_memory_space_enable_out"]
-        ingress[k]["p\(j)_bus_master"] <== b["command_status_bus_master_enable_out"]
-      }
-    }
-    // Completer IDs: the upstream bridge is device 0 on its primary bus; the downstream
-    // bridge is device 0 on the internal bus (the upstream bridge's secondary bus).
-    ingress[0]["completer_id"] <== concat(blocks[0]["bus_numbers_primary_out"], Signal.zero(width: 8))
-    ingress[1]["completer_id"] <== concat(blocks[0]["bus_numbers_secondary_out"], Signal.zero(width: 8))
-
-    // Egress 0 (towards the root complex): traffic from port 1, UR completions for port 0's
-    // requests, configuration completions. Egress 1: traffic from port 0, UR completions for port 1.
-    connect(ingress[1].interface("fabric", as: TLPStream.self), to: merges[0].interface("in0", as: TLPStream.self))
-    connect(ingress[0].interface("unsupported", as: TLPStream.self), to: merges[0].interface("in1", as: TLPStream.self))
-    connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self))
-    connect(ingress[0].interface("fabric", as: TLPStream.self), to: merges[1].interface("in0", as: TLPStream.self))
-    connect(ingress[1].interface("unsupported", as: TLPStream.self), to: merges[1].interface("in1", as: TLPStream.self))
-    connect(ingress[0].interface("own", as: TLPStream.self), to: completer.interface("request", as: TLPStream.self))
-    // Port 1 never receives configuration requests for the switch (they are UR from below).
-    let ownFromBelow = ingress[1].interface("own", as: TLPStream.self)
-    ownFromBelow.ready <== true
-    let unusedOwn = m.wire("unused_own_from_below", width: TLPStream.headerWidth + dataWidth + dataWidth / 32 + 3)
-    unusedOwn <== concat(ownFromBelow.valid, ownFromBelow.header, ownFromBelow.data, ownFromBelow.strobe, ownFromBelow.start, ownFromBelow.end)
-    let unusedEgress = m.wire("unused_fabric_egress", width: 4)
-    unusedEgress <== concat(ingress[0]["fabric_egress"], ingress[1]["fabric_egress"])
-    let unusedPoison = m.wire("unused_poisoned")
-    unusedPoison <== completer["poisoned"]
-  }
+  return try pcieSwitch(identities: identities, dataWidth: dataWidth, queueDepth: queueDepth, receiveDepth: receiveDepth,
+                        headerCredits: headerCredits, dataCredits: dataCredits, file: file, line: line)
 }
