@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "SimulationTesting", targets: ["SimulationTesting"]),
     .library(name: "Waves", targets: ["Waves"]),
     .library(name: "Flash", targets: ["Flash"]),
+    .library(name: "Firmware", targets: ["Firmware"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +52,9 @@ let package = Package(
     .target(name: "Flash", dependencies: ["CLibFTDI"]),
     // Waveforms: a streaming VCD reader (FST through fst2vcd), SVG windows, GTKWave save files.
     .target(name: "Waves"),
+    // The management firmware: HAL protocol, enumeration, NTB driver, messaging, tier manager.
+    // Standard library only (Embedded-Swift-clean): the same sources build the bare-metal image.
+    .target(name: "Firmware"),
     // The command line.
     .executableTarget(
       name: "strata",
