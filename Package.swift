@@ -100,6 +100,13 @@ let package = Package(
                       path: "Benchmarks/TierBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
+
+    // The firmware's tier manager against the transaction-level model: a HAL over TierController.
+    .target(name: "TierFirmwareSupport", dependencies: ["Firmware", "TierModel"], path: "Tests/Support/TierFirmwareSupport"),
+    .testTarget(name: "TierManagerTests", dependencies: ["Firmware", "TierModel", "TierFirmwareSupport", "Cores"]),
+    // scripts/bench/cluster (policy part): the tier policy and the LRU baseline against the static bound.
+    .executableTarget(name: "strata-bench-cluster-policy", dependencies: ["Firmware", "TierModel", "TierFirmwareSupport"],
+                      path: "Benchmarks/ClusterPolicyBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,117 @@
+/// The tiering policy: promote what the hot lists show hot, demote what they stopped showing.
+///
+/// - Heat: each page's hot-list counts, halved every epoch (HeMem and MEMTIS cool their
+///   counters the same way), so heat follows the recent access rate and forgets old phases.
+/// - Promotion: the hottest listed pages outside DRAM move in, into free DRAM frames first;
+///   when DRAM is full a listed page displaces the coldest DRAM page only if its heat beats the
+///   victim's by a margin (`heat > 1.5 × victim + threshold`), so pages of similar heat do not
+///   swap back and forth. A listed page on disk that does not make it into DRAM moves to flash
+///   while flash has free frames.
+/// - Rate limit: at most the manager's promotion budget per epoch (`TierManagerSettings`).
+/// - Hysteresis: a page promoted into DRAM is not chosen as a victim for `protectionEpochs`
+///   epochs, however cold it looks meanwhile.
+/// - Demotion: a victim goes to flash while flash has a free frame, else to disk. DRAM is never
+///   emptied ahead of need: a victim leaves only to make room for a hotter page, and that page
+///   takes the victim's frame when the copy is done (`TierMove.exchange`).
+///
+/// State: 12 bytes per page (heat, the epoch it was last updated, the epoch it was promoted).
+public struct HotListPolicy: TierPolicy {
+  public let hotThreshold: UInt32
+  public let protectionEpochs: Int
+  var heat: [UInt32]
+  var heatEpoch: [Int32]
+  /// Epoch + 1 of the page's last promotion into DRAM; 0 when never.
+  var promotedIn: [Int32]
+
+  public init(pageCount: UInt32, hotThreshold: UInt32 = 4, protectionEpochs: Int = 4) {
+    self.hotThreshold = hotThreshold
+    self.protectionEpochs = protectionEpochs
+    heat = [UInt32](repeating: 0, count: Int(pageCount))
+    heatEpoch = [Int32](repeating: 0, count: Int(pageCount))
+    promotedIn = [Int32](repeating: 0, count: Int(pageCount))
+  }
+
+  /// `page`'s heat as of `epoch`: halved once per epoch since it was last listed.
+  public func heat(of page: UInt32, at epoch: Int) -> UInt32 {
+    let age = epoch - Int(heatEpoch[Int(page)])
+    return age >= 32 ? 0 : heat[Int(page)] >> UInt32(age)
+  }
+
+  /// True while `page` is protected from demotion after its promotion.
+  public func isProtected(_ page: UInt32, at epoch: Int) -> Bool {
+    let promoted = Int(promotedIn[Int(page)])
+    return promoted > 0 && epoch - (promoted - 1) < protectionEpochs
+  }
+
+  public mutating func plan(epoch: Int, hot: [HotPage], placement: TierPlacement) -> [TierMove] {
+    for h in hot {
+      heat[Int(h.page)] = heat(of: h.page, at: epoch) &+ h.count
+      heatEpoch[Int(h.page)] = Int32(epoch)
+    }
+    var candidates: [UInt32] = []
+    for h in hot where !placement.isMoving(h.page) {
+      if let at = placement.location(of: h.page), at.tier != .dram { candidates.append(h.page) }
+    }
+    candidates.sort { heat[Int($0)] != heat[Int($1)] ? heat[Int($0)] > heat[Int($1)] : $0 < $1 }
+
+    var moves: [TierMove] = []
+    var budget = placement.promotionBudget
+    var freeDRAM = placement.freeFrames(.dram)
+    var freeFlash = placement.freeFrames(.flash)
+    var victims = self.victims(at: epoch, placement).makeIterator()
+    var nextVictim = victims.next()
+    var dramFull = false
+    for page in candidates where budget > 0 {
+      let h = heat[Int(page)]
+      if freeDRAM > 0 {
+        moves.append(.move(page: page, to: .dram))
+        freeDRAM -= 1
+      } else if !dramFull, let victim = nextVictim, h > heat(of: victim, at: epoch) * 3 / 2 + hotThreshold {
+        let target: MemoryTier = freeFlash > 0 ? .flash : .disk
+        if target == .flash { freeFlash -= 1 }
+        moves.append(.exchange(page: page, victim: victim, victimTo: target))
+        nextVictim = victims.next()
+      } else {
+        // Candidates come hottest first: once one cannot displace the coldest victim, none can.
+        dramFull = true
+        guard placement.location(of: page)?.tier == .disk, freeFlash > 0 else { continue }
+        moves.append(.move(page: page, to: .flash))
+        freeFlash -= 1
+        budget -= 1
+        continue
+      }
+      promotedIn[Int(page)] = Int32(epoch + 1)
+      budget -= 1
+    }
+    return moves
+  }
+
+  /// DRAM pages that may be demoted, coldest first (ties: lower frame first).
+  func victims(at epoch: Int, _ placement: TierPlacement) -> [UInt32] {
+    var out: [(page: UInt32, heat: UInt32)] = []
+    for frame in 0..<placement.frames[0] {
+      guard let page = placement.dramResident(frame), !placement.isMoving(page),
+            placement.location(of: page)?.tier == .dram, !isProtected(page, at: epoch) else { continue }
+      out.append((page, heat(of: page, at: epoch)))
+    }
+    // A stable sort keeps frame order among equals.
+    return stableSorted(out) { $0.heat < $1.heat }.map { $0.page }
+  }
+}
+
+/// Insertion order among equal elements is kept (merge sort), so plans do not depend on the
+/// standard library's sort algorithm.
+func stableSorted<T>(_ items: [T], by less: (T, T) -> Bool) -> [T] {
+  if items.count < 2 { return items }
+  let mid = items.count / 2
+  let left = stableSorted(Array(items[..<mid]), by: less), right = stableSorted(Array(items[mid...]), by: less)
+  var out: [T] = []
+  out.reserveCapacity(items.count)
+  var i = 0, j = 0
+  while i < left.count && j < right.count {
+    if less(right[j], left[i]) { out.append(right[j]); j += 1 } else { out.append(left[i]); i += 1 }
+  }
+  out += left[i...]
+  out += right[j...]
+  return out
+}
