@@ -1,10 +1,11 @@
 /// The tiering policy: promote what the hot lists show hot, demote what they stopped showing.
 ///
-/// - Heat: each page's hot-list counts, halved every epoch (HeMem and MEMTIS cool their
-///   counters the same way), so heat follows the recent access rate and forgets old phases.
+/// - Heat: each page's hot-list counts, cooled every epoch by `heat >> coolingShift` (HeMem
+///   and MEMTIS cool their counters by halving), so heat follows the recent access rate and
+///   forgets old phases.
 /// - Promotion: the hottest listed pages outside DRAM move in, into free DRAM frames first;
 ///   when DRAM is full a listed page displaces the coldest DRAM page only if its heat beats the
-///   victim's by a margin (`heat > 1.5 × victim + threshold`), so pages of similar heat do not
+///   victim's by a margin (`heat > 5/4 × victim + promotionMargin`), so pages of similar heat do not
 ///   swap back and forth. A listed page on disk that does not make it into DRAM moves to flash
 ///   while flash has free frames.
 /// - Rate limit: at most the manager's promotion budget per epoch (`TierManagerSettings`).
@@ -14,27 +15,42 @@
 ///   emptied ahead of need: a victim leaves only to make room for a hotter page, and that page
 ///   takes the victim's frame when the copy is done (`TierMove.exchange`).
 ///
-/// State: 12 bytes per page (heat, the epoch it was last updated, the epoch it was promoted).
+/// State: 12 bytes per page (heat, the epoch it was last listed, the epoch it was promoted).
 public struct HotListPolicy: TierPolicy {
   public let hotThreshold: UInt32
   public let protectionEpochs: Int
+  /// Each epoch a page's heat loses heat >> coolingShift (1: halves, 2: keeps three quarters).
+  public let coolingShift: UInt32
+  /// A page displaces a DRAM victim only when its heat exceeds 5/4 of the victim's plus this
+  /// margin, so that two copies are not spent on pages of about the same heat.
+  public let promotionMargin: UInt32
   var heat: [UInt32]
   var heatEpoch: [Int32]
   /// Epoch + 1 of the page's last promotion into DRAM; 0 when never.
   var promotedIn: [Int32]
 
-  public init(pageCount: UInt32, hotThreshold: UInt32 = 4, protectionEpochs: Int = 4) {
+  /// The defaults are the settings of the cluster benchmark (BENCHMARKS.md): listed from 2
+  /// accesses an epoch, heat keeping 7/8 of itself per epoch, protection for 4 epochs.
+  public init(pageCount: UInt32, hotThreshold: UInt32 = 2, protectionEpochs: Int = 4, coolingShift: UInt32 = 3,
+              promotionMargin: UInt32 = 4) {
     self.hotThreshold = hotThreshold
     self.protectionEpochs = protectionEpochs
+    self.coolingShift = max(1, coolingShift)
+    self.promotionMargin = promotionMargin
     heat = [UInt32](repeating: 0, count: Int(pageCount))
     heatEpoch = [Int32](repeating: 0, count: Int(pageCount))
     promotedIn = [Int32](repeating: 0, count: Int(pageCount))
   }
 
-  /// `page`'s heat as of `epoch`: halved once per epoch since it was last listed.
+  /// `page`'s heat as of `epoch`: cooled once per epoch since it was last listed.
   public func heat(of page: UInt32, at epoch: Int) -> UInt32 {
-    let age = epoch - Int(heatEpoch[Int(page)])
-    return age >= 32 ? 0 : heat[Int(page)] >> UInt32(age)
+    var h = heat[Int(page)]
+    var age = epoch - Int(heatEpoch[Int(page)])
+    while age > 0 && h > 0 {
+      h -= max(1, h >> coolingShift)
+      age -= 1
+    }
+    return h
   }
 
   /// True while `page` is protected from demotion after its promotion.
@@ -66,7 +82,7 @@ public struct HotListPolicy: TierPolicy {
       if freeDRAM > 0 {
         moves.append(.move(page: page, to: .dram))
         freeDRAM -= 1
-      } else if !dramFull, let victim = nextVictim, h > heat(of: victim, at: epoch) * 3 / 2 + hotThreshold {
+      } else if !dramFull, let victim = nextVictim, h > heat(of: victim, at: epoch) * 5 / 4 + promotionMargin {
         let target: MemoryTier = freeFlash > 0 ? .flash : .disk
         if target == .flash { freeFlash -= 1 }
         moves.append(.exchange(page: page, victim: victim, victimTo: target))

@@ -8,6 +8,8 @@ public struct TraceResult {
   public var dramHits = 0
   public var statistics = TierManagerStatistics()
 
+  public init() {}
+
   public var meanLatency: Double { Double(latencyCycles) / Double(max(1, accesses)) }
   public var dramHitRatio: Double { Double(dramHits) / Double(max(1, accesses)) }
 }
