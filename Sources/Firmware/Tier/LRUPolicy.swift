@@ -1,27 +1,33 @@
 /// The baseline: LRU at the granularity the hardware offers. The hotness unit runs with a
 /// threshold of 1, so each epoch's hot list is the set of pages touched in it (an accessed bit
-/// per page, as CLOCK would sample). Every touched page outside DRAM is promoted (promote on
-/// touch, as a cache fills on a miss), in hot-list order, into a free DRAM frame or into the
-/// frame of the least recently touched DRAM page (ties: lower frame first), which is demoted to
-/// flash while flash has a free frame, else to disk. Pages touched in the epoch just ended are
-/// never victims. It obeys the same promotion rate limit as every policy under the manager.
+/// per page, as CLOCK would sample). Recency is the order of hot lists and, within one, of
+/// first touch (the order the unit allocated its counters). Every touched page outside DRAM is
+/// promoted (promote on touch, as a cache fills on a miss), in hot-list order, into a free DRAM
+/// frame or into the frame of the least recently touched DRAM page (never touched: lower frame
+/// first), which is demoted to flash while flash has a free frame, else to disk. Pages touched
+/// in the epoch just ended are never victims. It obeys the same promotion rate limit as every policy under the manager.
 ///
-/// State: 4 bytes per page (the epoch of its last touch).
+/// State: 4 bytes per page (when it was last touched).
 public struct LRUPolicy: TierPolicy {
   public let hotThreshold: UInt32 = 1
-  /// Epoch + 1 of the page's last listed touch; 0 when never.
-  var lastTouch: [Int32]
+  /// The page's last listed touch as a running count of hot-list entries; 0 when never.
+  var lastTouch: [UInt32]
+  var touches: UInt32 = 0
 
   public init(pageCount: UInt32) {
-    lastTouch = [Int32](repeating: 0, count: Int(pageCount))
+    lastTouch = [UInt32](repeating: 0, count: Int(pageCount))
   }
 
   public mutating func plan(epoch: Int, hot: [HotPage], placement: TierPlacement) -> [TierMove] {
-    for h in hot { lastTouch[Int(h.page)] = Int32(epoch + 1) }
-    var victims: [(page: UInt32, touched: Int32)] = []
+    let epochBegan = touches
+    for h in hot {
+      touches += 1
+      lastTouch[Int(h.page)] = touches
+    }
+    var victims: [(page: UInt32, touched: UInt32)] = []
     for frame in 0..<placement.frames[0] {
       guard let page = placement.dramResident(frame), !placement.isMoving(page),
-            placement.location(of: page)?.tier == .dram, lastTouch[Int(page)] < Int32(epoch + 1) else { continue }
+            placement.location(of: page)?.tier == .dram, lastTouch[Int(page)] <= epochBegan else { continue }
       victims.append((page, lastTouch[Int(page)]))
     }
     victims = stableSorted(victims) { $0.touched < $1.touched }
