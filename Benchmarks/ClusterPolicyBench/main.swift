@@ -4,6 +4,7 @@
 // Ends with `policy_vs_static_best: X` and `policy_vs_lru: Y` (the worst traces).
 //
 // Usage: strata-bench-cluster-policy [accesses per trace (1000000)] [pages in use (8192)] [seed (2)]
+//        [epoch cycles (200000)]
 import Firmware
 import Foundation
 import TierFirmwareSupport
@@ -13,7 +14,7 @@ let arguments = CommandLine.arguments
 let accesses = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let pages = arguments.count > 2 ? Int(arguments[2]) ?? 8_192 : 8_192
 let seed = arguments.count > 3 ? UInt64(arguments[3]) ?? 2 : 2
-let epochCycles: UInt32 = 200_000
+let epochCycles = arguments.count > 4 ? UInt32(arguments[4]) ?? 200_000 : 200_000
 let promotionsPerEpoch = 128
 /// LRU promotes on every touch, so a generous rate limit makes it thrash: it is run at each of
 /// these limits and its best result on each trace is the one compared.

@@ -112,3 +112,19 @@ final class TierManagerTests: XCTestCase {
     assertBookkeepingMatchesTheModel(m)
   }
 }
+
+/// The boot-time map set-up, against the model's own in-order mapping.
+final class TierMapSetupTests: XCTestCase {
+  func testBootMappingEqualsTheModelsInOrderMapping() throws {
+    let timing = TierTiming.defaults(timeScale: 1000, dramPages: 4, flashPages: 6, diskPages: 8)
+    var reference = try TierController(timing: timing, pageCount: 20)
+    reference.mapInOrder()
+    // Garbage in every entry first, as after reset.
+    var c = try TierController(timing: timing, pageCount: 20)
+    for page in 0..<20 { c.writeMapEntry(page: page, PageEntry(encoded: UInt32(truncatingIfNeeded: page &* 0x9E37_79B9) | 1 << 31)) }
+    let hal = TierModelHAL(controller: c)
+    let control = TierControl(bus: hal, baseAddress: hal.baseAddress)
+    XCTAssertEqual(control.mapPagesInOrder(frames: [4, 6, 8]), 18)
+    XCTAssertEqual(hal.controller.pageMap, reference.pageMap, "pages 18 and 19 find no frame and are unmapped")
+  }
+}

@@ -76,20 +76,17 @@ public struct HotListPolicy: TierPolicy {
     var freeFlash = placement.freeFrames(.flash)
     var victims = self.victims(at: epoch, placement).makeIterator()
     var nextVictim = victims.next()
-    var dramFull = false
     for page in candidates where budget > 0 {
       let h = heat[Int(page)]
       if freeDRAM > 0 {
         moves.append(.move(page: page, to: .dram))
         freeDRAM -= 1
-      } else if !dramFull, let victim = nextVictim, h > heat(of: victim, at: epoch) * 5 / 4 + promotionMargin {
+      } else if let victim = nextVictim, h > heat(of: victim, at: epoch) * 5 / 4 + promotionMargin {
         let target: MemoryTier = freeFlash > 0 ? .flash : .disk
         if target == .flash { freeFlash -= 1 }
         moves.append(.exchange(page: page, victim: victim, victimTo: target))
         nextVictim = victims.next()
       } else {
-        // Candidates come hottest first: once one cannot displace the coldest victim, none can.
-        dramFull = true
         guard placement.location(of: page)?.tier == .disk, freeFlash > 0 else { continue }
         moves.append(.move(page: page, to: .flash))
         freeFlash -= 1
