@@ -139,6 +139,25 @@ final class HotListPolicyTests: XCTestCase {
     XCTAssertLessThanOrEqual(shortest, k + 1, "some left as soon as their protection ended")
   }
 
+  func testAWarmDiskPageTakesTheFrameOfAColdFlashPageWhenFlashIsFull() throws {
+    // DRAM holds pages 0-3, flash 4-11 (full), disk 12-19. Pages 0-3 stay much hotter than
+    // page 15, so it cannot enter DRAM; it leaves the disk in place of a flash page nobody touches.
+    var m = try TestMachine(dram: 4, flash: 8, disk: 32, pages: 20, epochCycles: 40_000)
+    var policy = HotListPolicy(pageCount: 20)
+    m.manager.start(policy)
+    for _ in 0..<3 {
+      for _ in 0..<50 { for page in 0..<4 { m.touch(page, &policy) } }
+      for _ in 0..<3 { m.touch(15, &policy) }
+      m.finishEpoch(&policy)
+      XCTAssertTrue(m.manager.finishCopies(&policy))
+    }
+    XCTAssertEqual(m.model.pageMap[15].location.tier, .flash)
+    XCTAssertEqual(m.pagesInDRAM, [0, 1, 2, 3])
+    let onDisk = (0..<20).filter { m.model.pageMap[$0].location.tier == .disk }
+    XCTAssertEqual(onDisk.count, 8, "one flash page went to disk for it: \(onDisk)")
+    XCTAssertEqual(m.manager.statistics.promotions, 1)
+  }
+
   /// Epochs of about 200 accesses: a pass over the 1,024 pages spans five of them, so every
   /// page is touched once in one epoch in five (LRU thrashes on the same scan, LRUPolicyTests).
   func testASequentialScanMovesNothing() throws {

@@ -6,8 +6,9 @@
 /// - Promotion: the hottest listed pages outside DRAM move in, into free DRAM frames first;
 ///   when DRAM is full a listed page displaces the coldest DRAM page only if its heat beats the
 ///   victim's by a margin (`heat > 5/4 × victim + promotionMargin`), so pages of similar heat do not
-///   swap back and forth. A listed page on disk that does not make it into DRAM moves to flash
-///   while flash has free frames.
+///   swap back and forth. A listed page on disk that does not make it into DRAM moves to flash:
+///   into a free frame, or in place of a flash page with no heat left (found by a clock hand
+///   over the pages), which goes to disk: one disk access costs about what the two copies do.
 /// - Rate limit: at most the manager's promotion budget per epoch (`TierManagerSettings`).
 /// - Hysteresis: a page promoted into DRAM is not chosen as a victim for `protectionEpochs`
 ///   epochs, however cold it looks meanwhile.
@@ -28,6 +29,8 @@ public struct HotListPolicy: TierPolicy {
   var heatEpoch: [Int32]
   /// Epoch + 1 of the page's last promotion into DRAM; 0 when never.
   var promotedIn: [Int32]
+  /// Where the search for a cold flash page goes on.
+  var flashHand: UInt32 = 0
 
   /// The defaults are the settings of the cluster benchmark (BENCHMARKS.md): listed from 2
   /// accesses an epoch, heat keeping 7/8 of itself per epoch, protection for 4 epochs.
@@ -87,9 +90,16 @@ public struct HotListPolicy: TierPolicy {
         moves.append(.exchange(page: page, victim: victim, victimTo: target))
         nextVictim = victims.next()
       } else {
-        guard placement.location(of: page)?.tier == .disk, freeFlash > 0 else { continue }
-        moves.append(.move(page: page, to: .flash))
-        freeFlash -= 1
+        // Not into DRAM: off the disk at least, into free flash or in place of a cold flash page.
+        guard placement.location(of: page)?.tier == .disk else { continue }
+        if freeFlash > 0 {
+          moves.append(.move(page: page, to: .flash))
+          freeFlash -= 1
+        } else if let victim = coldFlashPage(at: epoch, placement) {
+          moves.append(.exchange(page: page, victim: victim, victimTo: .disk))
+        } else {
+          continue
+        }
         budget -= 1
         continue
       }
@@ -97,6 +107,19 @@ public struct HotListPolicy: TierPolicy {
       budget -= 1
     }
     return moves
+  }
+
+  /// The next flash page, in clock order over page numbers, with no heat left; nil when a
+  /// whole turn finds none.
+  mutating func coldFlashPage(at epoch: Int, _ placement: TierPlacement) -> UInt32? {
+    for _ in 0..<placement.pageCount {
+      let page = flashHand
+      flashHand = flashHand + 1 == placement.pageCount ? 0 : flashHand + 1
+      if placement.location(of: page)?.tier == .flash, !placement.isMoving(page), heat(of: page, at: epoch) == 0 {
+        return page
+      }
+    }
+    return nil
   }
 
   /// DRAM pages that may be demoted, coldest first (ties: lower frame first).
