@@ -55,11 +55,14 @@ let package = Package(
     // The management firmware: HAL protocol, enumeration, NTB driver, messaging, tier manager.
     // Standard library only (Embedded-Swift-clean): the same sources build the bare-metal image.
     .target(name: "Firmware"),
+    // Builds the bare-metal firmware image (firmware/ + the Firmware sources, Embedded Swift,
+    // ld.lld) for a board: linker script from its memory map, raw and `STIM` flash images.
+    .target(name: "FirmwareBuild", dependencies: ["Board", "Flash"]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -91,6 +94,7 @@ let package = Package(
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware"]),
+    .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),

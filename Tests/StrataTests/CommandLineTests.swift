@@ -97,7 +97,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testEveryCommandExplainsItselfWithAnExample() throws {
-    for command in ["generate", "lint", "regs", "flash", "waves", "boards"] {
+    for command in ["generate", "lint", "regs", "flash", "waves", "boards", "firmware"] {
       let help = try strata([command, "--help"])
       XCTAssertEqual(help.status, 0)
       XCTAssertTrue(help.output.contains("Examples:"), "\(command) --help:\n\(help.output)")
