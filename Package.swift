@@ -58,11 +58,14 @@ let package = Package(
     // Builds the bare-metal firmware image (firmware/ + the Firmware sources, Embedded Swift,
     // ld.lld) for a board: linker script from its memory map, raw and `STIM` flash images.
     .target(name: "FirmwareBuild", dependencies: ["Board", "Flash"]),
+    // A Swift model of PCI configuration spaces (Type 0/1 headers, BAR masks, bridges routing
+    // configuration requests by bus range, CRS) and the topology files `strata enumerate` reads.
+    .target(name: "PCIModel", dependencies: ["Firmware", .product(name: "Yams", package: "Yams")]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -93,7 +96,7 @@ let package = Package(
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
-    .testTarget(name: "FirmwareTests", dependencies: ["Firmware"]),
+    .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Firmware
+import PCIModel
 
 /// BAR sizing (PCI Local Bus 3.0 §6.2.5.1): with decode off, write all ones, read the size
 /// mask, restore the original; the low bits say I/O or memory, 32 or 64 bits, prefetchable.

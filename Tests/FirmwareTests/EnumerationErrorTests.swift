@@ -1,5 +1,6 @@
 import XCTest
 @testable import Firmware
+import PCIModel
 
 /// Exhaustion is an error that names what ran out and where, and nothing is assigned
 /// (PCI-to-PCI Bridge 1.2 §3.2.5: windows that cannot hold their devices must not overlap

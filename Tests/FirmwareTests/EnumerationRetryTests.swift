@@ -1,5 +1,6 @@
 import XCTest
 @testable import Firmware
+import PCIModel
 
 /// Configuration Request Retry Status (PCIe Base 4.0 §2.3.1 and §2.3.2): a function still
 /// initialising completes configuration requests with CRS; with CRS Software Visibility a

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Firmware
+import PCIModel
 
 /// Enumeration on model topologies, checked against the rules Linux leaves a hierarchy in
 /// (see `assertLinuxRules`) and against bus numbers and payload sizes worked out by hand from

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Firmware
+import PCIModel
 
 /// The rules Linux's enumeration (drivers/pci/probe.c, setup-bus.c) leaves a hierarchy in,
 /// checked on the model's registers, not on what the firmware says it did:

@@ -1,4 +1,5 @@
 @testable import Firmware
+import PCIModel
 
 /// Short constructors for model topologies.
 typealias BAR = ModelFunction.BAR

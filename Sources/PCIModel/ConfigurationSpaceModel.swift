@@ -1,4 +1,4 @@
-@testable import Firmware
+import Firmware
 
 /// Configuration requests routed through a hierarchy of modelled functions, the way bridges
 /// route them (PCI-to-PCI Bridge Architecture 1.2 §3.2.2.3.1; PCIe Base 4.0 §7.3.3): a request
@@ -7,22 +7,22 @@
 /// nothing claiming it, or no function at the target, completes with Unsupported Request.
 /// A function before its ready cycle completes with CRS, or with CRS Software Visibility a
 /// Vendor ID read returns 0001h (PCIe Base 4.0 §2.3.2). Time passes only through `wait`.
-final class ConfigurationSpaceModel: ConfigurationAccess {
-  let root: ModelBus
-  let rootBus: UInt8
-  var crsSoftwareVisibility = false
-  private(set) var now: UInt64 = 0
-  private(set) var waits: [UInt64] = []
-  private(set) var requests: [BDF] = []
+public final class ConfigurationSpaceModel: ConfigurationAccess {
+  public let root: ModelBus
+  public let rootBus: UInt8
+  public var crsSoftwareVisibility = false
+  public private(set) var now: UInt64 = 0
+  public private(set) var waits: [UInt64] = []
+  public private(set) var requests: [BDF] = []
   /// Per bridge, the subordinate bus numbers it held while forwarding requests.
-  private(set) var forwardedWithSubordinate: [String: Set<UInt8>] = [:]
+  public private(set) var forwardedWithSubordinate: [String: Set<UInt8>] = [:]
 
-  init(root: ModelBus, rootBus: UInt8 = 0) {
+  public init(root: ModelBus, rootBus: UInt8 = 0) {
     self.root = root
     self.rootBus = rootBus
   }
 
-  func target(_ bdf: BDF) -> ModelFunction? {
+  public func target(_ bdf: BDF) -> ModelFunction? {
     var bus = root
     var number = rootBus
     while bdf.bus != number {
@@ -37,7 +37,7 @@ final class ConfigurationSpaceModel: ConfigurationAccess {
     return bus.slots[bdf.device]?[bdf.function]
   }
 
-  func read32(_ bdf: BDF, offset: UInt16, byteEnables: UInt8) -> ConfigurationRead {
+  public func read32(_ bdf: BDF, offset: UInt16, byteEnables: UInt8) -> ConfigurationRead {
     precondition(offset % 4 == 0 && offset < 4096)
     requests.append(bdf)
     guard let f = target(bdf) else { return ConfigurationRead(status: .unsupportedRequest, value: 0xFFFF_FFFF) }
@@ -52,7 +52,7 @@ final class ConfigurationSpaceModel: ConfigurationAccess {
     return ConfigurationRead(status: .successful, value: value)
   }
 
-  func write32(_ bdf: BDF, offset: UInt16, _ value: UInt32, byteEnables: UInt8) -> CompletionStatus {
+  public func write32(_ bdf: BDF, offset: UInt16, _ value: UInt32, byteEnables: UInt8) -> CompletionStatus {
     precondition(offset % 4 == 0 && offset < 4096)
     requests.append(bdf)
     guard let f = target(bdf) else { return .unsupportedRequest }
@@ -61,14 +61,14 @@ final class ConfigurationSpaceModel: ConfigurationAccess {
     return .successful
   }
 
-  func wait(cycles: UInt64) {
+  public func wait(cycles: UInt64) {
     waits.append(cycles)
     now += cycles
   }
 
   /// Every function that answers now, reachable from the root with its bus numbers as the
   /// bridges route them, depth first.
-  func reachable() -> [(bdf: BDF, function: ModelFunction, parent: ModelFunction?)] {
+  public func reachable() -> [(bdf: BDF, function: ModelFunction, parent: ModelFunction?)] {
     var out: [(BDF, ModelFunction, ModelFunction?)] = []
     func walk(_ bus: ModelBus, _ number: UInt8, _ parent: ModelFunction?) {
       for (d, functions) in bus.slots.sorted(by: { $0.key < $1.key }) {
@@ -87,7 +87,7 @@ final class ConfigurationSpaceModel: ConfigurationAccess {
   /// The functions whose memory BARs claim `address` when a memory request enters at the
   /// root: a function decodes its BARs when memory space is on; a bridge forwards an address
   /// inside its memory or prefetchable window (PCI-to-PCI Bridge 1.2 §4.3) with memory space on.
-  func claimants(of address: UInt64) -> [(ModelFunction, slot: Int)] {
+  public func claimants(of address: UInt64) -> [(ModelFunction, slot: Int)] {
     var out: [(ModelFunction, Int)] = []
     func walk(_ bus: ModelBus) {
       for f in bus.functions where f.memoryDecodeOn {
@@ -108,5 +108,5 @@ final class ConfigurationSpaceModel: ConfigurationAccess {
 
 extension ModelFunction {
   /// Slots holding memory BARs (the lower slot of a 64-bit BAR).
-  var barSlots: [Int] { bars.keys.sorted().filter { barRange($0) != nil } }
+  public var barSlots: [Int] { bars.keys.sorted().filter { barRange($0) != nil } }
 }

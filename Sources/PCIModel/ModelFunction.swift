@@ -1,4 +1,4 @@
-@testable import Firmware
+import Firmware
 
 /// One PCI function's configuration space, modelled from the specifications independently of
 /// the firmware: 4 KiB of registers, a write mask per byte (read-only bits keep their value)
@@ -9,13 +9,13 @@
 /// prefetchable windows with 1 MiB granularity, 64-bit prefetchable marker 1h), PCI Express
 /// Base 4.0 §7.5.1 (the headers as PCIe uses them) and §7.5.3 (PCI Express Capability:
 /// Device/Port Type, Max_Payload_Size Supported, Max_Payload_Size in Device Control).
-final class ModelFunction {
-  enum BAR: Equatable {
+public final class ModelFunction {
+  public enum BAR: Equatable, Sendable {
     case memory32(size: UInt64, prefetchable: Bool = false)
     case memory64(size: UInt64, prefetchable: Bool = false)
     case io(size: UInt64)
 
-    var size: UInt64 {
+    public var size: UInt64 {
       switch self {
       case .memory32(let s, _), .memory64(let s, _), .io(let s): return s
       }
@@ -23,29 +23,29 @@ final class ModelFunction {
     var slots: Int { if case .memory64 = self { return 2 } else { return 1 } }
   }
 
-  enum PortType: UInt8 {
+  public enum PortType: UInt8, Sendable {
     case endpoint = 0x0, rootPort = 0x4, upstreamPort = 0x5, downstreamPort = 0x6, pcieToPCIBridge = 0x7
   }
 
-  let name: String
-  var space = [UInt8](repeating: 0, count: 4096)
+  public let name: String
+  public internal(set) var space = [UInt8](repeating: 0, count: 4096)
   var writable = [UInt8](repeating: 0, count: 4096)
   var writeOneToClear = [UInt8](repeating: 0, count: 4096)
   /// BAR specifications by slot (the lower slot of a 64-bit BAR).
-  private(set) var bars: [Int: BAR] = [:]
-  let isBridge: Bool
-  let portType: PortType?
+  public private(set) var bars: [Int: BAR] = [:]
+  public let isBridge: Bool
+  public let portType: PortType?
   /// The bus behind a bridge.
-  let secondary: ModelBus?
+  public let secondary: ModelBus?
   /// Until this cycle every request completes with Configuration Request Retry Status.
-  var readyAtCycle: UInt64 = 0
+  public var readyAtCycle: UInt64 = 0
   /// BAR writes of all ones made while memory or I/O decode was on (sizing must turn it off).
-  var sizingWithDecodeOn: [UInt16] = []
+  public private(set) var sizingWithDecodeOn: [UInt16] = []
 
-  static let expressCapabilityOffset = 0x50
+  public static let expressCapabilityOffset = 0x50
 
   /// A Type 0 endpoint. `maxPayloadSupported` in bytes (nil: conventional PCI, no PCIe capability).
-  init(_ name: String, vendor: UInt16 = 0x1D1D, device: UInt16 = 0x0001, classCode: UInt32 = 0x058000,
+  public init(_ name: String, vendor: UInt16 = 0x1D1D, device: UInt16 = 0x0001, classCode: UInt32 = 0x058000,
        bars: [Int: BAR] = [:], maxPayloadSupported: Int? = 512) {
     self.name = name
     isBridge = false
@@ -58,7 +58,7 @@ final class ModelFunction {
 
   /// A Type 1 bridge to `secondary`. `prefetchable`: .bits64 (marker 1h, upper dwords
   /// writable), .bits32 (marker 0h) or .none (the window registers read 0).
-  init(_ name: String, bridge port: PortType?, to secondary: ModelBus, prefetchable: PrefetchableWindow = .bits64,
+  public init(_ name: String, bridge port: PortType?, to secondary: ModelBus, prefetchable: PrefetchableWindow = .bits64,
        bars: [Int: BAR] = [:], maxPayloadSupported: Int = 512, vendor: UInt16 = 0x1D1D, device: UInt16 = 0x0100) {
     self.name = name
     isBridge = true
@@ -87,7 +87,7 @@ final class ModelFunction {
     if let port { addExpressCapability(port, maxPayloadSupported: maxPayloadSupported) }
   }
 
-  enum PrefetchableWindow { case none, bits32, bits64 }
+  public enum PrefetchableWindow: Sendable { case none, bits32, bits64 }
 
   private func identify(vendor: UInt16, device: UInt16, classCode: UInt32, headerType: UInt8) {
     store16(0x00, vendor)
@@ -130,16 +130,16 @@ final class ModelFunction {
     writable[c + 8] = 0xE0  // Device Control: Max_Payload_Size
   }
 
-  var isMultiFunction: Bool {
+  public var isMultiFunction: Bool {
     get { space[0x0E] & 0x80 != 0 }
     set { space[0x0E] = newValue ? space[0x0E] | 0x80 : space[0x0E] & 0x7F }
   }
 
-  func load32(_ offset: Int) -> UInt32 {
+  public func load32(_ offset: Int) -> UInt32 {
     (0..<4).reduce(0) { $0 | UInt32(space[offset + $1]) << (8 * $1) }
   }
 
-  func write(_ offset: Int, _ value: UInt32, byteEnables: UInt8) {
+  public func write(_ offset: Int, _ value: UInt32, byteEnables: UInt8) {
     let isBAR = (0x10..<(isBridge ? 0x18 : 0x28)).contains(offset)
     if isBAR && value == 0xFFFF_FFFF && load32(0x04) & 0x3 != 0 { sizingWithDecodeOn.append(UInt16(offset)) }
     for i in 0..<4 where byteEnables & (1 << i) != 0 {
@@ -164,11 +164,11 @@ final class ModelFunction {
 
   // Decoded registers, for the checks.
 
-  var busNumbers: (primary: UInt8, secondary: UInt8, subordinate: UInt8) { (space[0x18], space[0x19], space[0x1A]) }
-  var memoryDecodeOn: Bool { space[0x04] & 0x2 != 0 }
+  public var busNumbers: (primary: UInt8, secondary: UInt8, subordinate: UInt8) { (space[0x18], space[0x19], space[0x1A]) }
+  public var memoryDecodeOn: Bool { space[0x04] & 0x2 != 0 }
 
   /// The memory BAR at `slot` as the registers hold it: [base, base + size - 1].
-  func barRange(_ slot: Int) -> AddressWindow? {
+  public func barRange(_ slot: Int) -> AddressWindow? {
     guard let bar = bars[slot] else { return nil }
     let offset = 0x10 + 4 * slot
     var base = UInt64(load32(offset) & ~0xF)
@@ -181,7 +181,7 @@ final class ModelFunction {
   }
 
   /// The memory window (nil when base > limit), PCI-to-PCI Bridge 1.2 §3.2.5.8.
-  var memoryWindow: AddressWindow? {
+  public var memoryWindow: AddressWindow? {
     let r = load32(0x20)
     let base = UInt64(r & 0xFFF0) << 16
     let limit = UInt64((r >> 16) & 0xFFF0) << 16 | 0xF_FFFF
@@ -189,7 +189,7 @@ final class ModelFunction {
   }
 
   /// The prefetchable window (nil when base > limit), §3.2.5.9-10.
-  var prefetchableWindow: AddressWindow? {
+  public var prefetchableWindow: AddressWindow? {
     // Not implemented: the registers are read-only zero and nothing is decoded (§3.2.5.9).
     guard writable[0x24] != 0 else { return nil }
     let r = load32(0x24)
@@ -202,20 +202,20 @@ final class ModelFunction {
     return base <= limit ? AddressWindow(base: base, limit: limit) : nil
   }
 
-  var maxPayload: Int { 128 << Int((space[Self.expressCapabilityOffset + 8] >> 5) & 0x7) }
+  public var maxPayload: Int { 128 << Int((space[Self.expressCapabilityOffset + 8] >> 5) & 0x7) }
 }
 
 /// A bus: devices by number, functions by number. A link below a root or downstream port
 /// carries device 0 only (PCIe Base 4.0 §7.3.1): configuration requests to others get UR.
-final class ModelBus {
-  private(set) var slots: [UInt8: [UInt8: ModelFunction]] = [:]
-  var onlyDeviceZero = false
+public final class ModelBus {
+  public private(set) var slots: [UInt8: [UInt8: ModelFunction]] = [:]
+  public internal(set) var onlyDeviceZero = false
 
-  init(_ devices: [(device: UInt8, function: UInt8, ModelFunction)] = []) {
+  public init(_ devices: [(device: UInt8, function: UInt8, ModelFunction)] = []) {
     for d in devices { attach(d.device, d.function, d.2) }
   }
 
-  func attach(_ device: UInt8, _ function: UInt8 = 0, _ f: ModelFunction) {
+  public func attach(_ device: UInt8, _ function: UInt8 = 0, _ f: ModelFunction) {
     slots[device, default: [:]][function] = f
     if let functions = slots[device], functions.count > 1 {
       for g in functions.values { g.isMultiFunction = true }
@@ -223,7 +223,7 @@ final class ModelBus {
     if let port = f.portType, port == .rootPort || port == .downstreamPort { f.secondary?.onlyDeviceZero = true }
   }
 
-  var functions: [ModelFunction] {
+  public var functions: [ModelFunction] {
     slots.keys.sorted().flatMap { d in slots[d]!.keys.sorted().map { slots[d]![$0]! } }
   }
 }
