@@ -97,8 +97,9 @@ struct BusScan<Access: ConfigurationAccess> {
     return functions.count - 1
   }
 
-  /// The Vendor/Device ID dword, or nil when the function is absent (UR, or all ones/zeros
-  /// in either half: Linux pci_bus_generic_read_dev_vendor_id) or never became ready.
+  /// The Vendor/Device ID dword, or nil when the function is absent (UR, or 0xFFFFFFFF,
+  /// 0x00000000, 0x0000FFFF or 0xFFFF0000, as Linux pci_bus_generic_read_dev_vendor_id
+  /// judges empty slots) or never became ready.
   private mutating func vendorAndDevice(_ bdf: BDF) throws(EnumerationError) -> UInt32? {
     var backOff = BackOff(options: options)
     while true {
@@ -113,10 +114,10 @@ struct BusScan<Access: ConfigurationAccess> {
         return nil
       }
       guard r.status == .successful else { return nil }
-      let vendor = r.value & 0xFFFF
-      let device = r.value >> 16
-      if vendor == 0xFFFF || vendor == 0 || device == 0xFFFF || device == 0 { return nil }
-      return r.value
+      switch r.value {
+      case 0xFFFF_FFFF, 0x0000_0000, 0x0000_FFFF, 0xFFFF_0000: return nil
+      default: return r.value
+      }
     }
   }
 
