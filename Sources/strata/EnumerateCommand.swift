@@ -38,6 +38,12 @@ struct EnumerateCommand: ParsableCommand {
     }
     var names: [BDF: String] = [:]
     for (bdf, f, _) in parsed.model.reachable() { names[bdf] = f.name }
-    print(json ? try DeviceTreeReport.json(tree, names: names) : DeviceTreeReport.text(tree, names: names))
+    if json {
+      print(try DeviceTreeReport.json(tree, names: names))
+    } else {
+      print(DeviceTreeReport.text(tree, names: names))
+      let waited = parsed.model.waits.reduce(0, +)
+      print("\(parsed.model.requests.count) configuration requests, \(waited) cycles of CRS back-off")
+    }
   }
 }
