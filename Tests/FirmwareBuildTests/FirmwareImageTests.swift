@@ -29,6 +29,8 @@ final class FirmwareImageTests: XCTestCase {
     let ram = 0x4000_0000..<UInt64(0x4010_0000)
     XCTAssertEqual(elf.entry, ram.lowerBound, "the start-up code is linked first")
     XCTAssertEqual(elf.symbols["_start"], elf.entry)
+    // No .init_array or other section the start-up code would not know to run or copy.
+    XCTAssertEqual(Set(elf.sections.filter { $0.isAllocated && $0.size > 0 }.map(\.name)), [".text", ".rodata", ".data", ".bss"])
     for s in elf.sections where s.isAllocated && s.size > 0 {
       XCTAssertTrue(ram.contains(s.address) && s.address + s.size <= ram.upperBound, "\(s.name) at \(s.address) outside RAM")
     }
