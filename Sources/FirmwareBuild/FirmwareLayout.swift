@@ -15,6 +15,8 @@ public struct FirmwareLayout: Equatable, Sendable {
   public var ecamBase: UInt64
   public var stackSize: UInt64
   public var maxPayloadBytes: Int
+  /// The clock of the system controller's cycle counter (`clock_mhz`).
+  public var clockMHz: Int
 
   public static let ecamOffset: UInt64 = 0x1000_0000
   public static let ecamSize: UInt64 = 0x1000_0000
@@ -33,6 +35,7 @@ public struct FirmwareLayout: Equatable, Sendable {
     ecamBase = m.mmioBase &+ Self.ecamOffset
     self.stackSize = stackSize
     maxPayloadBytes = board.switchConfig.maxPayloadBytes
+    clockMHz = board.clockMHz
     guard Self.architecture(of: self.triple) != nil else {
       throw .unsupportedTriple(self.triple)
     }

@@ -44,6 +44,7 @@ public func boardLayoutSource(for layout: FirmwareLayout) -> String {
     static let mmioBase: UInt64 = \(hex(layout.mmioBase))
     static let ecamBase: UInt64 = \(hex(layout.ecamBase))
     static let maxPayloadBytes = \(layout.maxPayloadBytes)
+    static let clockMHz = \(layout.clockMHz)
   }
 
   """

@@ -8,6 +8,10 @@ public func strataMain() {
   let access = ECAMConfigurationAccess(base: BoardLayout.ecamBase, timer: hal)
   var options = EnumerationOptions()
   options.rootMaxPayload = BoardLayout.maxPayloadBytes
+  // CRS back-off from 1 µs up to the 1 s a function may take after reset (PCIe Base 4.0
+  // §6.6.1), in cycles of the system controller's counter (the board's clock_mhz).
+  options.retryInitialDelayCycles = UInt64(BoardLayout.clockMHz)
+  options.retryTimeoutCycles = UInt64(BoardLayout.clockMHz) * 1_000_000
   let scratch = BoardLayout.mmioBase + 0x08
   do {
     let tree = try enumerate(access, options: options)

@@ -8,9 +8,12 @@ public struct EnumerationOptions: Equatable, Sendable {
   public var memoryAperture: AddressWindow
   /// Prefetchable memory for 64-bit prefetchable BARs; nil puts them in `memoryAperture`.
   public var prefetchableAperture: AddressWindow?
-  /// The first back-off after a CRS completion; each further one doubles.
+  /// The first back-off after a CRS completion; each further one doubles. Default: 1 µs at
+  /// 250 MHz.
   public var retryInitialDelayCycles: UInt64
   /// The most cycles spent waiting on one function before it is given up as not ready.
+  /// Default: 1 s at 250 MHz, the time a function may take after reset before it must answer
+  /// other than CRS (PCIe Base 4.0 §6.6.1).
   public var retryTimeoutCycles: UInt64
   /// The root's Max_Payload_Size in bytes (the board's `switch.max_payload_bytes`).
   public var rootMaxPayload: Int
@@ -29,7 +32,7 @@ public struct EnumerationOptions: Equatable, Sendable {
   public init(rootBus: UInt8 = 0, lastBus: UInt8 = 0xFF,
               memoryAperture: AddressWindow = AddressWindow(base: 0xC000_0000, limit: 0xEFFF_FFFF),
               prefetchableAperture: AddressWindow? = AddressWindow(base: 0x40_0000_0000, limit: 0x7F_FFFF_FFFF),
-              retryInitialDelayCycles: UInt64 = 250, retryTimeoutCycles: UInt64 = 250_000,
+              retryInitialDelayCycles: UInt64 = 250, retryTimeoutCycles: UInt64 = 250_000_000,
               rootMaxPayload: Int = 256, payloadPolicy: PayloadPolicy = .pathMinimum) {
     self.rootBus = rootBus
     self.lastBus = lastBus
