@@ -4,7 +4,8 @@ import Firmware
 /// route them (PCI-to-PCI Bridge Architecture 1.2 §3.2.2.3.1; PCIe Base 4.0 §7.3.3): a request
 /// for the root bus is a Type 0 request there; a bridge whose secondary..subordinate range
 /// holds the target bus claims it, converting it to Type 0 when the bus is its secondary;
-/// nothing claiming it, or no function at the target, completes with Unsupported Request.
+/// nothing claiming it (or two bridges claiming it), or no function at the target, completes
+/// with Unsupported Request.
 /// A function before its ready cycle completes with CRS, or with CRS Software Visibility a
 /// Vendor ID read returns 0001h (PCIe Base 4.0 §2.3.2). Time passes only through `wait`.
 public final class ConfigurationSpaceModel: ConfigurationAccess {
@@ -14,6 +15,8 @@ public final class ConfigurationSpaceModel: ConfigurationAccess {
   public private(set) var now: UInt64 = 0
   public private(set) var waits: [UInt64] = []
   public private(set) var requests: [BDF] = []
+  /// Requests two bridges on one bus both claimed by their bus ranges (answered with UR).
+  public private(set) var conflicts: [BDF] = []
   /// Per bridge, the subordinate bus numbers it held while forwarding requests.
   public private(set) var forwardedWithSubordinate: [String: Set<UInt8>] = [:]
 
@@ -26,9 +29,12 @@ public final class ConfigurationSpaceModel: ConfigurationAccess {
     var bus = root
     var number = rootBus
     while bdf.bus != number {
-      guard let bridge = bus.functions.first(where: { f in
+      let claiming = bus.functions.filter { f in
         f.isBridge && f.busNumbers.secondary != 0 && (f.busNumbers.secondary...max(f.busNumbers.secondary, f.busNumbers.subordinate)).contains(bdf.bus)
-      }) else { return nil }
+      }
+      // Two bridges claiming one request is a fault on a real bus; the model refuses it.
+      if claiming.count > 1 { conflicts.append(bdf) }
+      guard claiming.count == 1, let bridge = claiming.first else { return nil }
       forwardedWithSubordinate[bridge.name, default: []].insert(bridge.busNumbers.subordinate)
       bus = bridge.secondary!
       number = bridge.busNumbers.secondary

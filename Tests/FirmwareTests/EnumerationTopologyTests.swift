@@ -80,6 +80,25 @@ final class EnumerationTopologyTests: XCTestCase {
     XCTAssertEqual(innerDown.memoryWindow!.size, 17 * MiB)
   }
 
+  /// Enumerating a hierarchy an earlier run (or another firmware) numbered differently gives
+  /// the same result as a fresh one: stale bus numbers must not claim requests while the
+  /// buses are numbered again.
+  func testEnumeratingAgainOverStaleBusNumbersGivesTheSameTree() throws {
+    let model = ConfigurationSpaceModel(root: rootBus([
+      (1, 0, bridge("rp1", .rootPort, [(0, 0, pcieSwitch("sw", [endpoint("a"), endpoint("b")]))])),
+      (2, 0, bridge("rp2", .rootPort, [(0, 0, endpoint("c"))])),
+    ]))
+    let first = try enumerate(model, options: options)
+    // As if another firmware had numbered rp2 first: rp2 owns buses 1-1, rp1 owns 2-5.
+    let rp1 = BDF(bus: 0, device: 1, function: 0), rp2 = BDF(bus: 0, device: 2, function: 0)
+    _ = model.write32(rp1, offset: 0x18, 0x0005_0200, byteEnables: 0x7)
+    _ = model.write32(rp2, offset: 0x18, 0x0001_0100, byteEnables: 0x7)
+    XCTAssertEqual(model.conflicts, [])
+    let again = try enumerate(model, options: options)
+    assertLinuxRules(again, model, options: options)
+    XCTAssertEqual(again, first)
+  }
+
   /// Topology 4: a PCIe-to-PCI bridge whose conventional bus carries several devices (all 32
   /// device numbers are scanned there), beside a downstream port link, where only device 0
   /// is probed (PCIe Base 4.0 §7.3.1; Linux only_one_child).

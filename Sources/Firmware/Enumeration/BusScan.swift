@@ -84,6 +84,9 @@ struct BusScan<Access: ConfigurationAccess> {
     switch layout {
     case 0: bars = try sizeBARs(bdf, count: 6, io: io)
     case 1:
+      // Bus numbers left by an earlier enumeration would let this bridge claim requests meant
+      // for buses numbered afresh; it forwards nothing until its turn comes.
+      try io.write(bdf, ConfigurationRegister.busNumbers, 0, byteEnables: 0b0111)
       bars = try sizeBARs(bdf, count: 2, io: io)
       bridge = BridgeConfiguration(primaryBus: bdf.bus, secondaryBus: 0, subordinateBus: 0,
                                    hasPrefetchable64: try hasPrefetchable64Window(bdf))

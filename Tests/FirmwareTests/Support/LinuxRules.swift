@@ -4,6 +4,7 @@ import PCIModel
 
 /// The rules Linux's enumeration (drivers/pci/probe.c, setup-bus.c) leaves a hierarchy in,
 /// checked on the model's registers, not on what the firmware says it did:
+/// - no request was ever claimed by two bridges at once (bus ranges never overlapped);
 /// - the tree lists exactly the functions reachable through the programmed bridges, depth first;
 /// - every bridge's subordinate is the highest bus below it, and secondary buses are unique;
 /// - every memory BAR is aligned to its size, memory decode is on, and a memory request at
@@ -14,6 +15,7 @@ import PCIModel
 /// - the tree's BAR addresses and payload sizes are what the registers hold.
 func assertLinuxRules(_ tree: DeviceTree, _ model: ConfigurationSpaceModel, options: EnumerationOptions,
                       file: StaticString = #filePath, line: UInt = #line) {
+  XCTAssertEqual(model.conflicts, [], "requests two bridges claimed at once (overlapping bus ranges)", file: file, line: line)
   let reachable = model.reachable()
   XCTAssertEqual(tree.functions.map(\.bdf), reachable.map(\.bdf), "functions found", file: file, line: line)
 
