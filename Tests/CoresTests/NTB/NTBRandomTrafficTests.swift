@@ -18,8 +18,9 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     func translation() -> UInt64 {
       random.chance(0.5) ? UInt64.random(in: 0..<(1 << 20), using: &random) << 12 : UInt64.random(in: 0..<(1 << 40), using: &random) << 12
     }
-    let windows = (0..<Self.layout.memoryWindows).map { _ in
-      NTBSettings.Window(valid: random.chance(0.85), lookup: random.chance(0.4), sizeLog2: random.chance(0.5) ? 20 : Int.random(in: 12...19, using: &random),
+    // Window 0 direct, window 1 through the lookup table, so every run covers both modes.
+    let windows = (0..<Self.layout.memoryWindows).map { w in
+      NTBSettings.Window(valid: w == 1 || random.chance(0.85), lookup: w == 1, sizeLog2: random.chance(0.5) ? 20 : Int.random(in: 12...19, using: &random),
                          translation: translation())
     }
     let lut = (0..<Self.layout.lutEntries).map { _ in
@@ -68,13 +69,16 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     var expectedAtA: [TLP] = []      // writes from B, in order
     var expectedAnswers: [TLP] = []  // completions and URs at A, any interleaving
     var droppedAtA = 0
+    var throughLUT = 0
     var handledAtB = 0
     let requests = 600
     for i in 0..<requests {
       let request = randomRequest(a, tag: UInt16(i % 256), &traffic)
       h.send(request, on: .a)
       switch reference.outbound(request, sender: a, receiver: b, up: true) {
-      case .delivered(let t): expectedAtB.append(t)
+      case .delivered(let t):
+        expectedAtB.append(t)
+        if request.address - a.apertureBase >= UInt64(Self.layout.windowSize) { throughLUT += 1 }
       case .unsupported(let c): expectedAnswers.append(c)
       case .dropped: droppedAtA += 1
       }
@@ -112,6 +116,7 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     }
     XCTAssertGreaterThan(expectedAtB.count, requests / 5, "enough traffic crosses to mean something")
     XCTAssertGreaterThan(expectedAnswers.count, requests / 10)
+    XCTAssertGreaterThan(throughLUT, 0, "some requests cross through the lookup table")
     let atB = h.received[1]
     XCTAssertEqual(atB.count, expectedAtB.count)
     if let first = zip(atB, expectedAtB).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
@@ -128,6 +133,6 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     }
     XCTAssertEqual(missing, [], "answers that never came back")
     XCTAssertEqual(h.dropped(.a).local, UInt64(droppedAtA))
-    print("NTB random traffic: \(requests) requests from A, \(expectedAtB.count) crossed, \(expectedAnswers.count) answers, \(expectedAtA.count) writes from B, \(droppedAtA) dropped, \(h.cycle) cycles")
+    print("NTB random traffic: \(requests) requests from A, \(expectedAtB.count) crossed (\(throughLUT) through the LUT), \(expectedAnswers.count) answers, \(expectedAtA.count) writes from B, \(droppedAtA) dropped, \(h.cycle) cycles")
   }
 }
