@@ -265,4 +265,39 @@ final class NTBFunctionTests: SimulationTestCase {
     XCTAssertEqual(try h.read(.a, L.linkStatus) & 3, 3)
     XCTAssertEqual(try h.read(.b, L.linkStatus) & 3, 3)
   }
+
+  /// ntb_pingpong over a crosslink of 4 cycles each way: A and B ring each other's doorbells in
+  /// turn, one bit further each round through all 64, the ringer writing its spad 0 to the peer;
+  /// each ring arrives 2 + 4 cycles after the write (two cycles of NTB logic, worked out in
+  /// docs/switch.md, plus the link).
+  func testDoorbellPingPongAcrossALinkWithLatency() throws {
+    let latency = 4
+    let model = try self.model(try Design(top: ntbPair(layout: Self.layout, dataWidth: 64, linkLatency: latency)))
+    let h = try NTBPairHarness(model, layout: Self.layout)
+    for side in [NTBPairHarness.Side.a, .b] {
+      try h.write(side, L.interruptRouting, 0)  // doorbells only
+      try h.write(side, L.linkControl, 1)
+    }
+    try h.run(4 * latency)
+    XCTAssertEqual(try h.read(.b, L.linkStatus) & 1, 1)
+    var ringer = NTBPairHarness.Side.a
+    for round in 0..<64 {
+      let peer: NTBPairHarness.Side = ringer == .a ? .b : .a
+      try h.write(ringer, L.peerScratchpad(0), UInt32(round))
+      let bit = UInt64(1) << UInt64(round)
+      try h.write(ringer, L.peerDoorbellSet(0), UInt32(truncatingIfNeeded: bit))
+      let lowWritten = h.cycle - 1
+      try h.write(ringer, L.peerDoorbellSet(1), UInt32(truncatingIfNeeded: bit >> 32))
+      let rang = round < 32 ? lowWritten : h.cycle - 1  // the cycle of the write that carries the bit
+      while h.irq(peer) == 0 && h.cycle < rang + 100 { try h.step() }
+      XCTAssertEqual(h.cycle - rang, 2 + latency, "round \(round): cycles from the ring to the peer's interrupt")
+      let status = UInt64(try h.read(peer, L.doorbellStatus(1))) << 32 | UInt64(try h.read(peer, L.doorbellStatus(0)))
+      XCTAssertEqual(status, bit, "round \(round)")
+      XCTAssertEqual(try h.read(peer, L.scratchpad(0)), UInt32(round), "the scratchpad write arrived before the doorbell")
+      try h.write(peer, L.doorbellStatus(0), UInt32(truncatingIfNeeded: bit))
+      try h.write(peer, L.doorbellStatus(1), UInt32(truncatingIfNeeded: bit >> 32))
+      XCTAssertEqual(h.irq(peer), 0)
+      ringer = peer
+    }
+  }
 }

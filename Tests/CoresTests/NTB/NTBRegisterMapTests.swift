@@ -51,6 +51,7 @@ final class NTBRegisterMapTests: SimulationTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let verdict = try Lint.verilator(try VerilogFiles(try Design(top: ntbFunction(layout: NTBFunctionTests.layout, dataWidth: 64)), in: dir))
     XCTAssertTrue(verdict.isClean, "\(verdict)")
+    try assertAcceptedByTools(try Design(top: tlpDelayLine(cycles: 3, dataWidth: 64)))
   }
 
   func testFieldSemanticsThroughTheManagementPort() throws {

@@ -5,10 +5,11 @@ import HDL
 ///
 /// Ports: `a_local_in`/`a_local_out`, `a_mmio`, `a_irq`, `a_local_dropped_count`,
 /// `a_peer_dropped_count`, the same for `b`, and the crosslink's `phy_up`, `link_speed`,
-/// `link_width`, shared by both ends.
-public func ntbPair(layout: NTBLayout, dataWidth: Int) throws -> Module {
+/// `link_width`, shared by both ends. With `linkLatency` > 0 each direction of the crosslink
+/// passes a `tlpDelayLine` of that many cycles.
+public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) throws -> Module {
   let function = try ntbFunction(layout: layout, dataWidth: dataWidth)
-  return Module("ntb_pair") { m in
+  return Module("ntb_pair", parameters: ["latency": linkLatency]) { m in
     let a = m.instance(function, name: "node_a"), b = m.instance(function, name: "node_b")
     let phyUp = m.input("phy_up"), speed = m.input("link_speed", width: 4), width = m.input("link_width", width: 6)
     for (side, name) in [(a, "a"), (b, "b")] {
@@ -22,7 +23,14 @@ public func ntbPair(layout: NTBLayout, dataWidth: Int) throws -> Module {
       m.output("\(name)_local_dropped_count", width: 16) <== side["local_dropped_count"]
       m.output("\(name)_peer_dropped_count", width: 16) <== side["peer_dropped_count"]
     }
-    connect(a.interface("peer_out", as: TLPStream.self), to: b.interface("peer_in", as: TLPStream.self))
-    connect(b.interface("peer_out", as: TLPStream.self), to: a.interface("peer_in", as: TLPStream.self))
+    for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
+      if linkLatency > 0 {
+        let line = m.instance(tlpDelayLine(cycles: linkLatency, dataWidth: dataWidth), name: name)
+        connect(from.interface("peer_out", as: TLPStream.self), to: line.interface("in", as: TLPStream.self))
+        connect(line.interface("out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
+      } else {
+        connect(from.interface("peer_out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
+      }
+    }
   }
 }
