@@ -108,6 +108,8 @@ let package = Package(
                       path: "Benchmarks/TierBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
+    // scripts/bench/switch: the NTB doorbell round trip (doorbell_rtt_cycles).
+    .executableTarget(name: "strata-bench-ntb", dependencies: ["Simulation", "Cores", "HDL"], path: "Benchmarks/NTBBench"),
   ],
   swiftLanguageModes: [.v5]
 )
