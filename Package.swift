@@ -100,6 +100,8 @@ let package = Package(
                       path: "Benchmarks/TierBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
+    // scripts/bench/switch: saturation and latency of the full PCIe switch under Verilator.
+    .executableTarget(name: "SwitchBench", dependencies: ["Cores", "HDL", "PCIe", "Simulation"], path: "Benchmarks/SwitchBench"),
   ],
   swiftLanguageModes: [.v5]
 )
