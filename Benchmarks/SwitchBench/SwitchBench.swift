@@ -7,7 +7,7 @@ import Simulation
 /// port, configured the way enumeration does it: downstream port k (device k − 1 on bus 1)
 /// gets buses 4k − 2 ... 4k + 1 and the 16 MiB window at 0x800 + 16(k − 1) MiB; the upstream
 /// bridge buses 1 ... 4(ports − 1) + 1 and 0x800 ... 0x8FF MiB. Memory Space and Bus Master
-/// Enable everywhere.
+/// Enable and Max_Payload_Size 256 bytes everywhere.
 final class SwitchBench {
   let ports: Int
   let model: Model
@@ -47,9 +47,11 @@ final class SwitchBench {
       let (secondary, subordinate) = k == 0 ? (1, 4 * (ports - 1) + 1) : (4 * k - 2, 4 * k + 1)
       let (base, limit) = k == 0 ? (0x800, 0x8FF) : (0x800 + 16 * (k - 1), 0x80F + 16 * (k - 1))
       for (offset, value) in [(0x18, UInt32((k == 0 ? 0 : 1) | secondary << 8 | subordinate << 16)),
-                              (0x20, UInt32(limit << 20 | base << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6)] {
+                              (0x20, UInt32(limit << 20 | base << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6), (0x48, 0x30)] {
         tag += 1
-        writes.append(.configWrite(type1: k != 0, target: target, offset: offset, value: UInt32(value), requester: Self.rootComplex, tag: tag))
+        // Device Control byte 0 only: Max_Payload_Size 256 bytes (001b in bits 7:5), Relaxed Ordering 1 as after reset.
+        writes.append(.configWrite(type1: k != 0, target: target, offset: offset, value: UInt32(value),
+                                   byteEnables: offset == 0x48 ? 0x1 : 0xF, requester: Self.rootComplex, tag: tag))
       }
     }
     for write in writes { links[0].send(write) }

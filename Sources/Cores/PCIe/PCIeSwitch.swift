@@ -84,6 +84,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         m.output("link\(k)_rx_fc_\(name)_advertised", width: type.fieldSize) <== receivers[k]["fc_\(name)_advertised"]
         m.output("link\(k)_rx_fc_\(name)_allocated", width: type.fieldSize) <== receivers[k]["fc_\(name)_allocated"]
       }
+      ingress[k]["max_payload_size"] <== blocks[k]["device_control_status_max_payload_size_out"]
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
       blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
