@@ -91,23 +91,24 @@ final class SwitchManagementTests: SimulationTestCase {
     private(set) var sawUpstreamTraffic = false
     private lazy var upstreamValid = try? model.output("link0_out_valid")
 
-    /// Sends a one-beat TLP into link 1 as its link partner would.
+    /// Sends a TLP into link 1 as its link partner would, beat by beat (within the switch's credits).
     func sendOnDownstreamLink(_ tlp: TLP) throws {
-      let beats = tlp.streamBeats(lanes: 2)
-      XCTAssertEqual(beats.count, 1)
-      let beat = beats[0], h = beat.header
-      try inHeader.set(BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
-      try inData.set(UInt64(beat.lanes[0]) | UInt64(beat.lanes[1]) << 32)
-      try inStrobe.set(beat.strobe)
-      inStart.set(true); inEnd.set(true); inValid.set(true)
-      for _ in 0..<50 {
-        model.settle()
-        if upstreamValid?.bool == true { sawUpstreamTraffic = true }
-        let taken = inReady.bool
-        model.step()
-        if taken { inValid.set(false); return }
+      for beat in tlp.streamBeats(lanes: 2) {
+        let h = beat.header
+        try inHeader.set(BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
+        try inData.set(UInt64(beat.lanes[0]) | UInt64(beat.lanes[1]) << 32)
+        try inStrobe.set(beat.strobe)
+        inStart.set(beat.start); inEnd.set(beat.end); inValid.set(true)
+        var taken = false
+        for _ in 0..<50 where !taken {
+          model.settle()
+          if upstreamValid?.bool == true { sawUpstreamTraffic = true }
+          taken = inReady.bool
+          model.step()
+        }
+        inValid.set(false)
+        guard taken else { XCTFail("link 1 never took a beat of \(tlp.kind)"); return }
       }
-      XCTFail("link 1 never took the TLP")
     }
   }
 
@@ -196,5 +197,35 @@ final class SwitchManagementTests: SimulationTestCase {
     bench.model.step(10)
     XCTAssertEqual(try bench.mgmt.read(0x108).data, 1, "PORT1_ERRORS.DROPPED")
     XCTAssertEqual(try bench.mgmt.read(0x100).data, 0, "PORT0_ERRORS")
+  }
+
+  /// §2.2.2: a payload above the receiving port's Max_Payload_Size (128 bytes after reset,
+  /// §7.5.3.4) makes the TLP malformed: discarded, counted, Fatal Error Detected in Device Status.
+  /// Once the bridge's Device Control says 256 bytes, the same write is forwarded.
+  func testAPayloadAboveMaxPayloadSizeIsMalformed() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    // Buses 0/1/5 and the window 0x8000_0000...0x8FFF_FFFF with Memory Space and Bus Master Enable upstream.
+    for (target, offset, value) in [(upstream, 0x18, UInt32(0x0005_0100)), (upstream, 0x20, 0x8FF0_8000), (upstream, 0x04, 0x6),
+                                    (upstream, 0x24, 0x0000_FFF0), (downstream, 0x18, 0x0005_0201), (downstream, 0x04, 0x6),
+                                    (downstream, 0x20, 0x0000_FFF0), (downstream, 0x24, 0x0000_FFF0)] {
+      try bench.issue(target, offset: offset, write: value)
+      XCTAssertEqual(try bench.outcome()?.status, 0)
+    }
+    let write = TLP.memoryWrite(address: 0x4000_0000, data: [UInt8](repeating: 0x5A, count: 132),
+                                requester: PCIeID(bus: 2, device: 0, function: 0))
+    try bench.sendOnDownstreamLink(write)
+    bench.model.step(20)
+    XCTAssertFalse(bench.sawUpstreamTraffic, "the oversized write is not forwarded")
+    XCTAssertEqual(try bench.mgmt.read(0x10C).data, 1, "PORT1_MALFORMED")
+    XCTAssertEqual(try bench.mgmt.read(0x108).data, 0, "not counted as dropped")
+    XCTAssertEqual(try bench.mgmt.read(0x1080 + 0x48).data >> 16 & 0b0100, 0b0100, "Device Status: Fatal Error Detected")
+    // Max_Payload_Size 001b (256 bytes) in Device Control bits 7:5; byte 0 only, Relaxed Ordering kept.
+    try bench.issue(downstream, offset: 0x48, write: 0x30, byteEnables: 0b0001)
+    XCTAssertEqual(try bench.outcome()?.status, 0)
+    try bench.sendOnDownstreamLink(write)
+    bench.model.step(40)
+    XCTAssertTrue(bench.sawUpstreamTraffic, "within Max_Payload_Size the write goes up (outside the upstream bridge's window)")
+    XCTAssertEqual(try bench.mgmt.read(0x10C).data, 1, "no second malformed TLP")
   }
 }
