@@ -117,6 +117,8 @@ let package = Package(
     // scripts/bench/cluster (policy part): the tier policy and the LRU baseline against the static bound.
     .executableTarget(name: "strata-bench-cluster-policy", dependencies: ["Firmware", "TierModel", "TierFirmwareSupport"],
                       path: "Benchmarks/ClusterPolicyBench"),
+    // scripts/bench/switch: saturation and latency of the full PCIe switch under Verilator.
+    .executableTarget(name: "SwitchBench", dependencies: ["Cores", "HDL", "PCIe", "Simulation"], path: "Benchmarks/SwitchBench"),
   ],
   swiftLanguageModes: [.v5]
 )
