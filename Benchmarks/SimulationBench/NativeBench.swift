@@ -24,7 +24,7 @@ struct NativeBench {
     try Data(source.utf8).write(to: bench)
     let sharedOnly: Set<String> = ["-fPIC", "-shared", "-Wl,-Bsymbolic", "libmodel.so"]
     var flags: [String] = []
-    for flag in ModelCache.verilatorFlags {
+    for flag in ModelCache.verilatorFlags(for: .fst) {
       if sharedOnly.contains(flag) { flags.removeLast(); continue }  // drop the flag and its -CFLAGS/-LDFLAGS/-o
       flags.append(flag)
     }

@@ -22,6 +22,12 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
   case cacheUnusable(path: String, reason: String)
   /// A bus transaction was not answered in time.
   case noResponse(transaction: String, cycles: Int, cycle: Int)
+  /// An environment setting (such as STRATA_TRACE_FORMAT) with a value it cannot take.
+  case invalidSetting(name: String, value: String, expected: String)
+  /// A trace scope that is not an instance of the design; `nearest` are the closest instance paths.
+  case unknownTraceScope(scope: String, top: String, nearest: [String])
+  /// A waveform file whose extension is not the format the model library writes.
+  case traceFormatMismatch(path: String, format: TraceFormat)
 
   public var description: String {
     switch self {
@@ -49,6 +55,15 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case .noResponse(let transaction, let cycles, let cycle):
       return "\(transaction) got no ready within \(cycles) cycles (gave up at cycle \(cycle)); "
         + "check that the block answers every access, or raise `timeout`"
+    case .invalidSetting(let name, let value, let expected):
+      return "\(name)=\(value) is not a setting Strata knows; expected \(expected) (or leave it unset)"
+    case .unknownTraceScope(let scope, let top, let nearest):
+      let hint = nearest.isEmpty ? "it has no instances, so only its ports can be traced"
+        : "nearest instance paths: " + nearest.map { "`\($0)`" }.joined(separator: ", ")
+      return "trace scope `\(scope)` is not an instance of `\(top)`; \(hint)"
+    case .traceFormatMismatch(let path, let format):
+      return "cannot trace to \(path): this model was built to write \(format.rawValue.uppercased()); name the file "
+        + "`.\(format.fileExtension)`, or load the model with `trace: .\(format == .fst ? "vcd" : "fst")`"
     }
   }
 }

@@ -27,6 +27,18 @@ final class TraceTests: XCTestCase {
     XCTAssertEqual(header.end, UInt64(2 * 42 - 1), "42 cycles: the last dump is the rising edge at 2*42-1")
   }
 
+  func testTheTraceFormatComesFromTheEnvironmentAndABadOneIsNamed() throws {
+    defer { unsetenv(TraceFormat.environmentVariable) }
+    unsetenv(TraceFormat.environmentVariable)
+    XCTAssertEqual(try TraceFormat.fromEnvironment(), .fst, "FST unless asked")
+    setenv(TraceFormat.environmentVariable, "VCD", 1)
+    XCTAssertEqual(try TraceFormat.fromEnvironment(), .vcd)
+    setenv(TraceFormat.environmentVariable, "lxt2", 1)
+    XCTAssertThrowsError(try CompiledModel.load(try Design(top: accumulator))) { error in
+      XCTAssertEqual(error as? SimulationError, .invalidSetting(name: "STRATA_TRACE_FORMAT", value: "lxt2", expected: "fst or vcd"))
+    }
+  }
+
   func testAnUnwritableWaveformIsAnError() throws {
     let model = try Model(try ModelTests.adder.get())
     XCTAssertThrowsError(try model.startTrace(to: "/proc/strata/cannot.fst")) { error in
