@@ -32,7 +32,7 @@ public final class StreamDriver {
     last = model.ports.contains { $0.name == "\(prefix)_last" } ? try model.input("\(prefix)_last") : nil
     ready = try model.output("\(prefix)_ready")
     guard data.width <= 64 else {
-      throw SimulationError.valueTooWide(port: data.name, width: data.width, value: "(stream drivers carry up to 64-bit words)")
+      throw SimulationError.portTooWideForBFM(port: data.name, width: data.width, bfm: "StreamDriver", alternative: "WideStreamDriver")
     }
   }
 
