@@ -11,7 +11,9 @@ struct NativeBench {
   let folder: URL
 
   struct Result {
+    /// Per second of wall time, and per second of the bench thread's CPU time (see `SwiftBench.Result`).
     let cyclesPerSecond: Double
+    let cyclesPerCPUSecond: Double
     let delivered: Int
     let mismatches: Int
   }
@@ -42,10 +44,11 @@ struct NativeBench {
       let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
       if parts.count == 2, let value = Double(parts[1]) { values[parts[0]] = value }
     }
-    guard let rate = values["cycles_per_second"], let delivered = values["delivered"], let mismatches = values["mismatches"] else {
+    guard let rate = values["cycles_per_second"], let cpuRate = values["cycles_per_cpu_second"], let delivered = values["delivered"],
+          let mismatches = values["mismatches"] else {
       throw ToolchainError.badOutput("bench_native printed no figures:\n\(run.output)")
     }
-    return Result(cyclesPerSecond: rate, delivered: Int(delivered), mismatches: Int(mismatches))
+    return Result(cyclesPerSecond: rate, cyclesPerCPUSecond: cpuRate, delivered: Int(delivered), mismatches: Int(mismatches))
   }
 
   private var source: String {
@@ -59,6 +62,7 @@ struct NativeBench {
     #include <cstdint>
     #include <cstdio>
     #include <cstdlib>
+    #include <ctime>
 
     namespace {
     // xoshiro256** seeded through SplitMix64 from seed ^ FNV-1a(stream), as SimulationRandom.
@@ -84,6 +88,12 @@ struct NativeBench {
       }
       bool chance(uint64_t threshold) { return threshold == UINT64_MAX || next() < threshold; }
     };
+
+    double threadCPUSeconds() {
+      timespec t;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+      return t.tv_sec + t.tv_nsec / 1e9;
+    }
 
     uint64_t threshold(double p) { return p >= 1 ? UINT64_MAX : static_cast<uint64_t>(p * 18446744073709551616.0); }
 
@@ -121,6 +131,7 @@ struct NativeBench {
       top.eval();
 
       auto start = std::chrono::steady_clock::now();
+      const double cpuStart = threadCPUSeconds();
       for (uint64_t cycle = 0; cycle < cycles; ++cycle) {
         for (int i = 0; i < n; ++i) {
           if (pending[i].count >= 2) continue;
@@ -153,10 +164,11 @@ struct NativeBench {
         top.eval();
         top.clk = 0;
       }
+      const double cpuSeconds = threadCPUSeconds() - cpuStart;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       top.final();
-      std::printf("cycles_per_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
-                  static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
+      std::printf("cycles_per_second: %.0f\\ncycles_per_cpu_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
+                  cycles / cpuSeconds, static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
       return 0;
     }
 
