@@ -122,6 +122,10 @@ struct NativeBench {
       Queue pending[n], expected[n];
       bool offering[n] = {};
       uint64_t delivered = 0, mismatches = 0;
+      // StreamMonitor's producer check: once out_valid is raised it stays raised, with out_data
+      // unchanged, until the word is taken.
+      bool hasStalledWord = false;
+      uint32_t stalledWord = 0;
 
       top.clk = 0;
       top.rst = 1;
@@ -138,6 +142,7 @@ struct NativeBench {
           int beats = static_cast<int>(packets.next() % 4) + 1;
           for (int beat = 0; beat < beats; ++beat) {
             uint64_t word = (packets.next() & 0x3fffffffULL) | static_cast<uint64_t>(i) << 30;
+            if (word >> 32 != 0) ++mismatches;  // StreamDriver.send's check that the word fits the 32-bit port
             pending[i].push(word << 1 | (beat == beats - 1 ? 1 : 0));
           }
         }
@@ -155,10 +160,21 @@ struct NativeBench {
         for (int i = 0; i < n; ++i) {
           if (offering[i] && *ready[i]) { offering[i] = false; expected[i].push(pending[i].pop()); }
         }
-        if (top.out_valid && readyNow) {
-          const uint64_t beat = static_cast<uint64_t>(top.out_data) << 1 | top.out_last;
-          Queue &queue = expected[top.out_data >> 30];
-          if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
+        if (!top.out_valid) {
+          if (hasStalledWord) ++mismatches;  // valid fell before the word was taken
+          hasStalledWord = false;
+        } else {
+          const uint32_t word = top.out_data;
+          if (hasStalledWord && word != stalledWord) ++mismatches;  // data changed while waiting for ready
+          if (!readyNow) {
+            hasStalledWord = true;
+            stalledWord = word;
+          } else {
+            hasStalledWord = false;
+            const uint64_t beat = static_cast<uint64_t>(word) << 1 | top.out_last;
+            Queue &queue = expected[word >> 30];
+            if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
+          }
         }
         top.clk = 1;
         top.eval();

@@ -58,10 +58,11 @@ public final class StreamDriver {
   public func drive() {
     if !isOffering, let next = queue.first, random.chance(threshold) {
       isOffering = true
-      data.store(next.data)  // checked in `send`
-      last?.set(next.last)
+      data.storeKeepingSettled(next.data)  // checked in `send`
+      last?.setKeepingSettled(next.last)
     }
-    valid.set(isOffering)
+    valid.setKeepingSettled(isOffering)
+    valid.markChanged()  // once for the three ports
   }
 
   /// After settling: whether the design took the word on offer this cycle.
@@ -71,7 +72,7 @@ public final class StreamDriver {
     guard isOffering, ready.bool else { return false }
     isOffering = false
     lastAccepted = queue.removeFirst()
-    acceptedCount += 1
+    acceptedCount &+= 1  // counts of cycles cannot reach 2^63
     return true
   }
 }

@@ -68,7 +68,7 @@ public final class StreamMonitor {
     guard readyNow else { hasStalledWord = true; stalledWord = word; return false }
     hasStalledWord = false
     lastReceived = (word, lastPort?.bool ?? false)
-    receivedCount += 1
+    receivedCount &+= 1  // counts of cycles cannot reach 2^63
     return true
   }
 
