@@ -4,10 +4,11 @@ import Simulation
 import SimulationTesting
 import XCTest
 
-/// The FIFO and the skid buffer carrying words wider than 64 bits (a 256-bit TLP beat) and at
-/// the narrow extreme (1 bit), through the wide stream BFMs, against the same references as the
-/// narrow tests: every output every cycle, no loss or duplication. (These replace the Icarus
-/// random-traffic tests of CoresTests for these shapes.)
+/// Every FIFO shape and skid buffer width of `StreamCoreHarness` (1-bit to 256-bit words, both
+/// FIFO storage styles, custom thresholds) through the wide stream BFMs, against the same
+/// references as the narrow 100k-cycle tests: every output every cycle, no loss or duplication,
+/// the producer protocol. These replace the Icarus random-traffic tests that CoresTests had for
+/// the same shapes.
 final class WideStreamCoreTests: SimulationTestCase {
   static let cycles = 20_000
 
@@ -15,131 +16,169 @@ final class WideStreamCoreTests: SimulationTestCase {
     BitVector(width: width, words: (0..<(width + 63) / 64).map { _ in random.next() }).resized(to: width)
   }
 
-  func testFallThroughFIFOOf256BitWords() throws {
-    try fifoRun(depth: 3, width: 256, almostFull: 2, almostEmpty: 1, firstWordFallThrough: true)
-  }
-
-  func testBlockRAMFIFOOf256BitWords() throws {
-    try fifoRun(depth: 3, width: 256, almostFull: 3, almostEmpty: 0, firstWordFallThrough: false)
-  }
-
-  func testTwoDeepFIFOOfOneBitWords() throws {
-    try fifoRun(depth: 2, width: 1, almostFull: 1, almostEmpty: 1, firstWordFallThrough: true)
-  }
-
-  private func fifoRun(depth: Int, width: Int, almostFull: Int, almostEmpty: Int, firstWordFallThrough: Bool) throws {
-    let design = try Design(top: fifo(depth: depth, width: width, almostFull: almostFull, almostEmpty: almostEmpty,
-                                      firstWordFallThrough: firstWordFallThrough))
-    let model = try self.model(design)
-    watch("enq (driven)", "enq")
-    watch("deq (checked)", "deq")
-    var words = random("words")
-    let phases: [(valid: Probability, ready: Probability)] = [(0.8, 0.35), (0.35, 0.8), (1.0, 1.0), (0.6, 0.6)]
-    let driver = try WideStreamDriver(model, prefix: "enq", random: random("enq"))
-    let monitor = try WideStreamMonitor(model, prefix: "deq", random: random("deq"))
-    let scoreboard = Scoreboard<BitVector>("deq_data", format: { "0x" + $0.hex })
+  /// One FIFO of the harness with its BFMs, reference and checks.
+  private final class FIFOLane {
+    let shape: StreamCoreHarness.FIFOShape
+    let driver: WideStreamDriver, monitor: WideStreamMonitor
+    let scoreboard: Scoreboard<BitVector>
     let check = CycleChecker()
-    let count = try model.output("count"), full = try model.output("full"), empty = try model.output("empty")
-    let almostFullFlag = try model.output("almost_full"), almostEmptyFlag = try model.output("almost_empty")
-    let enqReady = try model.output("enq_ready"), deqValid = try model.output("deq_valid"), deqData = try model.output("deq_data")
-    var reference = FIFOReference<BitVector>(depth: depth, almostFull: almostFull, almostEmpty: almostEmpty,
-                                             firstWordFallThrough: firstWordFallThrough)
+    let count: OutputPort, full: OutputPort, empty: OutputPort, almostFull: OutputPort, almostEmpty: OutputPort
+    let enqReady: OutputPort, deqValid: OutputPort, deqData: OutputPort
+    var reference: FIFOReference<BitVector>
+    var words: SimulationRandom
     var sawFull = false, sawEmptyAfterFull = false
 
-    model.reset()
-    for cycle in 0..<Self.cycles {
-      if cycle % 1_000 == 0 { (driver.validProbability, monitor.readyProbability) = phases[cycle / 1_000 % phases.count] }
-      if driver.pending < 2 { try driver.send(randomWord(width: width, &words)) }
-      driver.drive()
-      monitor.drive()
-      model.settle()
-
-      let expected = reference.outputs()
-      check.equal("enq_ready", enqReady.bool, expected.enqReady, cycle: cycle)
-      check.equal("deq_valid", deqValid.bool, expected.deqValid, cycle: cycle)
-      check.equal("count", count.uint64, UInt64(expected.count), cycle: cycle)
-      check.equal("full", full.bool, expected.full, cycle: cycle)
-      check.equal("empty", empty.bool, expected.empty, cycle: cycle)
-      check.equal("almost_full", almostFullFlag.bool, expected.almostFull, cycle: cycle)
-      check.equal("almost_empty", almostEmptyFlag.bool, expected.almostEmpty, cycle: cycle)
-      if let head = expected.deqData {
-        let shown = deqData.value
-        check.require(shown == head, cycle: cycle, "deq_data: expected 0x\(head.hex), got 0x\(shown.hex)")
-      }
-      sawFull = sawFull || expected.full
-      sawEmptyAfterFull = sawEmptyAfterFull || (sawFull && expected.empty)
-
-      let pushed = driver.observe(), popped = monitor.observe(cycle: cycle)
-      if pushed { scoreboard.expect(driver.acceptedData) }
-      if popped { scoreboard.observe(monitor.data, cycle: cycle) }
-      reference.clock(pushed: pushed ? driver.acceptedData : nil, popped: popped)
-      model.step()
-      if check.firstMismatch != nil { break }  // the failure picture is drawn around the first mismatch
+    init(_ shape: StreamCoreHarness.FIFOShape, model: Model, test: WideStreamCoreTests) throws {
+      self.shape = shape
+      let lane = shape.lane
+      driver = try WideStreamDriver(model, prefix: "\(lane)_enq", random: test.random("\(lane) enq"))
+      monitor = try WideStreamMonitor(model, prefix: "\(lane)_deq", random: test.random("\(lane) deq"))
+      scoreboard = Scoreboard("\(lane)_deq_data", format: { "0x" + $0.hex })
+      count = try model.output("\(lane)_count")
+      full = try model.output("\(lane)_full")
+      empty = try model.output("\(lane)_empty")
+      almostFull = try model.output("\(lane)_almost_full")
+      almostEmpty = try model.output("\(lane)_almost_empty")
+      enqReady = try model.output("\(lane)_enq_ready")
+      deqValid = try model.output("\(lane)_deq_valid")
+      deqData = try model.output("\(lane)_deq_data")
+      reference = FIFOReference(depth: shape.depth, almostFull: shape.almostFull, almostEmpty: shape.almostEmpty,
+                                firstWordFallThrough: shape.firstWordFallThrough)
+      words = test.random("\(lane) words")
     }
-    XCTAssertNil(check.firstMismatch)
-    XCTAssertNil(scoreboard.verdict(allowingOutstanding: true))
-    XCTAssertEqual(scoreboard.outstanding, reference.count, "words inside the FIFO at the end are the ones not yet read")
-    XCTAssertNil(monitor.protocolViolation)
-    XCTAssertTrue(sawFull && sawEmptyAfterFull, "the traffic filled and drained the FIFO")
-    XCTAssertGreaterThan(scoreboard.matched, Self.cycles / 4, "enough words moved to mean something")
+
+    var name: String {
+      "fifo \(shape.lane) (depth \(shape.depth), width \(shape.width), \(shape.firstWordFallThrough ? "fall-through" : "block RAM"))"
+    }
+  }
+
+  func testEveryFIFOShapeUnderRandomTrafficAndBackpressure() throws {
+    let model = try self.model(try StreamCoreHarness.design.get())
+    let lanes = try StreamCoreHarness.fifoShapes.map { try FIFOLane($0, model: model, test: self) }
+    watch("FIFO f2 (256-bit, fall-through)", "f2_enq", "f2_deq")
+    watch("FIFO f6 (256-bit, block RAM)", "f6_enq", "f6_deq")
+    // Phases of filling and draining, so every FIFO is seen full and then empty.
+    let phases: [(valid: Probability, ready: Probability)] = [(0.8, 0.35), (0.35, 0.8), (1.0, 1.0), (0.6, 0.6)]
+
+    model.reset()
+    cycles: for cycle in 0..<Self.cycles {
+      for lane in lanes {
+        if cycle % 1_000 == 0 { (lane.driver.validProbability, lane.monitor.readyProbability) = phases[cycle / 1_000 % phases.count] }
+        if lane.driver.pending < 2 { try lane.driver.send(randomWord(width: lane.shape.width, &lane.words)) }
+        lane.driver.drive()
+        lane.monitor.drive()
+      }
+      model.settle()
+      for lane in lanes {
+        let expected = lane.reference.outputs(), check = lane.check
+        check.equal("enq_ready", lane.enqReady.bool, expected.enqReady, cycle: cycle)
+        check.equal("deq_valid", lane.deqValid.bool, expected.deqValid, cycle: cycle)
+        check.equal("count", lane.count.uint64, UInt64(expected.count), cycle: cycle)
+        check.equal("full", lane.full.bool, expected.full, cycle: cycle)
+        check.equal("empty", lane.empty.bool, expected.empty, cycle: cycle)
+        check.equal("almost_full", lane.almostFull.bool, expected.almostFull, cycle: cycle)
+        check.equal("almost_empty", lane.almostEmpty.bool, expected.almostEmpty, cycle: cycle)
+        if let head = expected.deqData {
+          let shown = lane.deqData.value
+          check.require(shown == head, cycle: cycle, "deq_data: expected 0x\(head.hex), got 0x\(shown.hex)")
+        }
+        lane.sawFull = lane.sawFull || expected.full
+        lane.sawEmptyAfterFull = lane.sawEmptyAfterFull || (lane.sawFull && expected.empty)
+
+        let pushed = lane.driver.observe(), popped = lane.monitor.observe(cycle: cycle)
+        if pushed { lane.scoreboard.expect(lane.driver.acceptedData) }
+        if popped { lane.scoreboard.observe(lane.monitor.data, cycle: cycle) }
+        lane.reference.clock(pushed: pushed ? lane.driver.acceptedData : nil, popped: popped)
+      }
+      // Stop at the first mismatch, so the failure picture is drawn around it.
+      if lanes.contains(where: { $0.check.firstMismatch != nil }) { break cycles }
+      model.step()
+    }
+    for lane in lanes {
+      XCTAssertNil(lane.check.firstMismatch, lane.name)
+      XCTAssertNil(lane.scoreboard.verdict(allowingOutstanding: true), lane.name)
+      XCTAssertEqual(lane.scoreboard.outstanding, lane.reference.count, "\(lane.name): the words inside are the ones not yet read")
+      XCTAssertNil(lane.monitor.protocolViolation, lane.name)
+      XCTAssertTrue(lane.sawFull && lane.sawEmptyAfterFull, "\(lane.name): the traffic filled and drained it")
+      XCTAssertGreaterThan(lane.scoreboard.matched, Self.cycles / 4, "\(lane.name): enough words moved to mean something")
+    }
+  }
+
+  func testEverySkidBufferWidthUnderRandomTrafficAndBackpressure() throws {
+    let model = try self.model(try StreamCoreHarness.design.get())
+    watch("skid s2 (256-bit)", "s2_enq", "s2_deq")
+    let pressures: [(valid: Probability, ready: Probability)] = [(0.5, 0.5), (0.9, 0.3), (0.3, 0.9), (1.0, 1.0)]
+    struct Lane {
+      let name: String, width: Int
+      let driver: WideStreamDriver, monitor: WideStreamMonitor
+      let enqValid: OutputPort, enqData: OutputPort, deqReady: OutputPort
+      let enqReady: OutputPort, deqValid: OutputPort, deqData: OutputPort
+      let scoreboard: Scoreboard<BitVector>
+    }
+    let lanes = try StreamCoreHarness.skidWidths.map { skid in
+      Lane(name: "skid buffer \(skid.lane) (width \(skid.width))", width: skid.width,
+           driver: try WideStreamDriver(model, prefix: "\(skid.lane)_enq", random: random("\(skid.lane) enq")),
+           monitor: try WideStreamMonitor(model, prefix: "\(skid.lane)_deq", random: random("\(skid.lane) deq")),
+           enqValid: try model.output("\(skid.lane)_enq_valid"), enqData: try model.output("\(skid.lane)_enq_data"),
+           deqReady: try model.output("\(skid.lane)_deq_ready"), enqReady: try model.output("\(skid.lane)_enq_ready"),
+           deqValid: try model.output("\(skid.lane)_deq_valid"), deqData: try model.output("\(skid.lane)_deq_data"),
+           scoreboard: Scoreboard("\(skid.lane)_deq_data", format: { "0x" + $0.hex }))
+    }
+    var references = [SkidBufferReference<BitVector>](repeating: SkidBufferReference(), count: lanes.count)
+    var words = random("words")
+    let checks = lanes.map { _ in CycleChecker() }
+
+    model.reset()
+    cycles: for cycle in 0..<Self.cycles {
+      for lane in lanes {
+        if cycle % 1_000 == 0 { (lane.driver.validProbability, lane.monitor.readyProbability) = pressures[cycle / 1_000 % pressures.count] }
+        if lane.driver.pending < 2 { try lane.driver.send(randomWord(width: lane.width, &words)) }
+        lane.driver.drive()
+        lane.monitor.drive()
+      }
+      model.settle()
+      for (index, lane) in lanes.enumerated() {
+        let check = checks[index]
+        check.equal("enq_ready", lane.enqReady.bool, references[index].enqReady, cycle: cycle)
+        check.equal("deq_valid", lane.deqValid.bool, references[index].deqValid, cycle: cycle)
+        if let word = references[index].main {
+          let shown = lane.deqData.value
+          check.require(shown == word, cycle: cycle, "deq_data: expected 0x\(word.hex), got 0x\(shown.hex)")
+        }
+        let offered: BitVector? = lane.enqValid.bool ? lane.enqData.value : nil
+        let taken = lane.driver.observe(), delivered = lane.monitor.observe(cycle: cycle)
+        if taken { lane.scoreboard.expect(lane.driver.acceptedData) }
+        if delivered { lane.scoreboard.observe(lane.monitor.data, cycle: cycle) }
+        references[index].clock(offered: offered, deqReady: lane.deqReady.bool)
+      }
+      if checks.contains(where: { $0.firstMismatch != nil }) { break cycles }
+      model.step()
+    }
+    for (index, lane) in lanes.enumerated() {
+      XCTAssertNil(checks[index].firstMismatch, lane.name)
+      XCTAssertNil(lane.scoreboard.verdict(allowingOutstanding: true), lane.name)
+      XCTAssertEqual(lane.scoreboard.outstanding, references[index].held, lane.name)
+      XCTAssertNil(lane.monitor.protocolViolation, lane.name)
+      XCTAssertGreaterThan(lane.scoreboard.matched, Self.cycles / 3, lane.name)
+    }
   }
 
   /// The 64-bit BFMs refuse a wide stream and name the ones that carry it; the wide driver
   /// refuses a word that does not fit.
   func testWideStreamsNeedTheWideBFMs() throws {
-    let model = try self.model(try Design(top: skidBuffer(width: 256)))
-    XCTAssertThrowsError(try StreamDriver(model, prefix: "enq", random: random("enq"))) { error in
+    let model = try self.model(try StreamCoreHarness.design.get())
+    XCTAssertThrowsError(try StreamDriver(model, prefix: "s2_enq", random: random("enq"))) { error in
       XCTAssertEqual(error as? SimulationError,
-                     .portTooWideForBFM(port: "enq_data", width: 256, bfm: "StreamDriver", alternative: "WideStreamDriver"))
+                     .portTooWideForBFM(port: "s2_enq_data", width: 256, bfm: "StreamDriver", alternative: "WideStreamDriver"))
     }
-    XCTAssertThrowsError(try StreamMonitor(model, prefix: "deq", random: random("deq"))) { error in
+    XCTAssertThrowsError(try StreamMonitor(model, prefix: "s2_deq", random: random("deq"))) { error in
       XCTAssertTrue("\(error)".contains("use WideStreamMonitor"), "\(error)")
     }
-    let driver = try WideStreamDriver(model, prefix: "enq", random: random("enq"))
-    XCTAssertThrowsError(try driver.send(BitVector(width: 257, words: [0, 0, 0, 0, 1]))) { error in
-      XCTAssertEqual(error as? SimulationError, .valueTooWide(port: "enq_data", width: 256, value: BitVector(width: 257, words: [0, 0, 0, 0, 1]).description))
+    let driver = try WideStreamDriver(model, prefix: "s2_enq", random: random("enq"))
+    let tooWide = BitVector(width: 257, words: [0, 0, 0, 0, 1])
+    XCTAssertThrowsError(try driver.send(tooWide)) { error in
+      XCTAssertEqual(error as? SimulationError, .valueTooWide(port: "s2_enq_data", width: 256, value: tooWide.description))
     }
     XCTAssertNoThrow(try driver.send(BitVector(width: 300, words: [5])), "a wider vector whose value fits is taken")
-  }
-
-  func testSkidBufferOf256BitWords() throws {
-    let width = 256
-    let model = try self.model(try Design(top: skidBuffer(width: width)))
-    let driver = try WideStreamDriver(model, prefix: "enq", random: random("enq"))
-    let monitor = try WideStreamMonitor(model, prefix: "deq", random: random("deq"))
-    let enqValid = try model.output("enq_valid"), enqData = try model.output("enq_data"), deqReady = try model.output("deq_ready")
-    let enqReady = try model.output("enq_ready"), deqValid = try model.output("deq_valid"), deqData = try model.output("deq_data")
-    let scoreboard = Scoreboard<BitVector>("deq_data", format: { "0x" + $0.hex })
-    let check = CycleChecker()
-    var reference = SkidBufferReference<BitVector>()
-    var words = random("words")
-    let pressures: [(valid: Probability, ready: Probability)] = [(0.5, 0.5), (0.9, 0.3), (0.3, 0.9), (1.0, 1.0)]
-
-    model.reset()
-    for cycle in 0..<Self.cycles {
-      if cycle % 1_000 == 0 { (driver.validProbability, monitor.readyProbability) = pressures[cycle / 1_000 % pressures.count] }
-      if driver.pending < 2 { try driver.send(randomWord(width: width, &words)) }
-      driver.drive()
-      monitor.drive()
-      model.settle()
-
-      check.equal("enq_ready", enqReady.bool, reference.enqReady, cycle: cycle)
-      check.equal("deq_valid", deqValid.bool, reference.deqValid, cycle: cycle)
-      if let word = reference.main {
-        let shown = deqData.value
-        check.require(shown == word, cycle: cycle, "deq_data: expected 0x\(word.hex), got 0x\(shown.hex)")
-      }
-      let offered: BitVector? = enqValid.bool ? enqData.value : nil
-      let taken = driver.observe(), delivered = monitor.observe(cycle: cycle)
-      if taken { scoreboard.expect(driver.acceptedData) }
-      if delivered { scoreboard.observe(monitor.data, cycle: cycle) }
-      reference.clock(offered: offered, deqReady: deqReady.bool)
-      model.step()
-    }
-    XCTAssertNil(check.firstMismatch)
-    XCTAssertNil(scoreboard.verdict(allowingOutstanding: true))
-    XCTAssertEqual(scoreboard.outstanding, reference.held)
-    XCTAssertNil(monitor.protocolViolation)
-    XCTAssertGreaterThan(scoreboard.matched, Self.cycles / 3)
   }
 }
