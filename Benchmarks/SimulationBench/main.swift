@@ -17,7 +17,7 @@ func fail(_ message: String) -> Never {
 
 do {
   let design = try Design(top: benchChain())
-  let compiled = try CompiledModel.load(design)
+  let compiled = try CompiledModel.load(design, traceFormat: .fst)  // the FST figure, whatever STRATA_TRACE_FORMAT says
   let swift = SwiftBench(compiled: compiled)
 
   let nativeBench = NativeBench(design: design, folder: folder.appendingPathComponent("native"))

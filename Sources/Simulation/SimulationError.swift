@@ -67,7 +67,8 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
       return "trace scope `\(scope)` is not an instance of `\(top)`; \(hint)"
     case .traceFormatMismatch(let path, let format):
       return "cannot trace to \(path): this model was built to write \(format.rawValue.uppercased()); name the file "
-        + "`.\(format.fileExtension)`, or load the model with `trace: .\(format == .fst ? "vcd" : "fst")`"
+        + "`.\(format.fileExtension)`, or build the model for the other format (`traceFormat: .\(format == .fst ? "vcd" : "fst")`; "
+        + "`trace: .\(format == .fst ? "vcd" : "fst")` in a SimulationTestCase)"
     }
   }
 }

@@ -12,8 +12,11 @@ final class TraceTests: XCTestCase {
     return (data[0], bigEndian(9), bigEndian(17))
   }
 
+  /// The accumulator built for FST whatever STRATA_TRACE_FORMAT says.
+  static let fstAdder = Result { try CompiledModel.load(try Design(top: accumulator), traceFormat: .fst) }
+
   func testAWaveformSpansEveryHalfCycleSimulated() throws {
-    let model = try Model(try ModelTests.adder.get())
+    let model = try Model(try Self.fstAdder.get())
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("strata-trace-\(UUID().uuidString).fst").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     try model.startTrace(to: path)
@@ -28,7 +31,8 @@ final class TraceTests: XCTestCase {
   }
 
   func testTheTraceFormatComesFromTheEnvironmentAndABadOneIsNamed() throws {
-    defer { unsetenv(TraceFormat.environmentVariable) }
+    let saved = ProcessInfo.processInfo.environment[TraceFormat.environmentVariable]
+    defer { if let saved { setenv(TraceFormat.environmentVariable, saved, 1) } else { unsetenv(TraceFormat.environmentVariable) } }
     unsetenv(TraceFormat.environmentVariable)
     XCTAssertEqual(try TraceFormat.fromEnvironment(), .fst, "FST unless asked")
     setenv(TraceFormat.environmentVariable, "VCD", 1)
@@ -40,7 +44,7 @@ final class TraceTests: XCTestCase {
   }
 
   func testAnUnwritableWaveformIsAnError() throws {
-    let model = try Model(try ModelTests.adder.get())
+    let model = try Model(try Self.fstAdder.get())
     XCTAssertThrowsError(try model.startTrace(to: "/proc/strata/cannot.fst")) { error in
       XCTAssertEqual(error as? SimulationError, .traceFailed(path: "/proc/strata/cannot.fst"))
     }
