@@ -79,7 +79,10 @@ extension TierController {
         // Tier code 3 names no tier: such a descriptor is refused at once and never queued.
         if let d = DMADescriptor(words: registerState.staged) { submit(d) } else { interruptStatus.insert(.dmaError) }
       }
-    case .completionHead: completionRing.head = Int(value & 0xFFFF)
+    case .completionHead:
+      completionRing.head = Int(value & 0xFFFF)
+      // A slot came free: a descriptor waiting for one starts now, as the RTL engine takes it.
+      startQueuedCopies(at: clock)
     case .id, .capability, .pageCount, .mapEntry, .ringSizes, .faultAddressLow, .faultAddressHigh, .faultInfo,
          .hotStatus, .hotTail, .hotEntryLow, .hotEntryHigh, .dmaHead, .dmaTail, .completionTail, .completionEntry:
       return
