@@ -8,7 +8,9 @@ struct RegsCommand: ParsableCommand {
     abstract: "Print a node's register maps as documentation, firmware accessors or SystemRDL.",
     discussion: """
       The same Swift description drives the register RTL, these three outputs and the tests,
-      so none of them is written by hand. Every node of a board has the same maps.
+      so none of them is written by hand. Every node of a board has the same maps: the
+      system controller at management.mmio_base and the memory-tier controller at
+      mmio_base + 0x8000 (its page count from the board's tiers).
 
       Examples:
         strata regs --format md
@@ -27,7 +29,8 @@ struct RegsCommand: ParsableCommand {
 
   func run() throws {
     let board = try options.load()
-    let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase)]
+    let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase),
+                try tierControllerRegisters(board: board)]
     for map in maps {
       switch format {
       case .md: print(registerDocumentation(for: map))
