@@ -21,7 +21,8 @@ extension TierController {
     case .hotControl:
       let c = hotness.config
       return (c.enabled ? HotControlBits.enable : 0) | (c.trackReads ? HotControlBits.trackReads : 0)
-        | (c.trackWrites ? HotControlBits.trackWrites : 0) | UInt32(c.unitShift) << UInt32(HotControlBits.unitShiftLow)
+        | (c.trackWrites ? HotControlBits.trackWrites : 0) | (c.alwaysOn ? HotControlBits.alwaysOn : 0)
+        | UInt32(c.unitShift) << UInt32(HotControlBits.unitShiftLow)
         | UInt32(c.downsampleShift) << UInt32(HotControlBits.downsampleShiftLow)
     case .hotThreshold: return hotness.config.threshold
     case .hotEpochCycles: return UInt32(truncatingIfNeeded: hotness.config.epochCycles)
@@ -59,6 +60,7 @@ extension TierController {
       var c = hotness.config
       c.trackReads = value & HotControlBits.trackReads != 0
       c.trackWrites = value & HotControlBits.trackWrites != 0
+      c.alwaysOn = value & HotControlBits.alwaysOn != 0
       c.unitShift = Int(value >> UInt32(HotControlBits.unitShiftLow) & 0x1F)
       c.downsampleShift = Int(value >> UInt32(HotControlBits.downsampleShiftLow) & 0xF)
       let enable = value & HotControlBits.enable != 0
