@@ -55,11 +55,17 @@ let package = Package(
     // The management firmware: HAL protocol, enumeration, NTB driver, messaging, tier manager.
     // Standard library only (Embedded-Swift-clean): the same sources build the bare-metal image.
     .target(name: "Firmware"),
+    // Builds the bare-metal firmware image (firmware/ + the Firmware sources, Embedded Swift,
+    // ld.lld) for a board: linker script from its memory map, raw and `STIM` flash images.
+    .target(name: "FirmwareBuild", dependencies: ["Board", "Flash"]),
+    // A Swift model of PCI configuration spaces (Type 0/1 headers, BAR masks, bridges routing
+    // configuration requests by bus range, CRS) and the topology files `strata enumerate` reads.
+    .target(name: "PCIModel", dependencies: ["Firmware", .product(name: "Yams", package: "Yams")]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -90,6 +96,8 @@ let package = Package(
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
+    .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
+    .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
