@@ -102,7 +102,7 @@ let package = Package(
     // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
     .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
-                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board"]),
+                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
