@@ -135,6 +135,12 @@ final class RegisterBlockSimulationTests: XCTestCase {
     try checkRegisterBlockAgainstModel(map, seed: 0x5EED_0001, cycles: 4000)
   }
 
+  /// The NTB function's map (a small shape): loads from the peer, doorbell sets, W1C status.
+  func testNTBMapMatchesTheModel() throws {
+    let layout = try NTBLayout(memoryWindows: 1, windowSize: 1 << 16, lutEntries: 0, scratchpads: 16, doorbells: 20)
+    try checkRegisterBlockAgainstModel(try ntbRegisters(layout), seed: 0x5EED_0003, cycles: 1500)
+  }
+
   func testSystemControlMatchesTheModel() throws {
     try checkRegisterBlockAgainstModel(try systemControlRegisters(boardID: 0x1234), seed: 0x5EED_0002, cycles: 2000)
   }

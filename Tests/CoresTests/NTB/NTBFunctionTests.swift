@@ -300,4 +300,29 @@ final class NTBFunctionTests: SimulationTestCase {
       ringer = peer
     }
   }
+
+  /// When the crosslink is held up (B's local side stalls with a write from A half-way through
+  /// it), peer operations queue (4) and the next write to a peer register waits on the
+  /// management port instead of being lost; everything arrives in order once B's side moves.
+  func testPeerOperationsWaitWhileTheCrosslinkIsHeldUp() throws {
+    let h = try configuredPair()
+    var stalled = true
+    h.localReady = { side in !(side == .b && stalled) }
+    for i in 0..<3 {
+      h.send(TLP.memoryWrite(address: 0x9000_0000 + UInt64(i) * 256, data: [UInt8](repeating: UInt8(i), count: 256),
+                             requester: PCIeID(rawValue: 0x0100), tag: UInt16(i)), on: .a)
+    }
+    try h.run(60)
+    XCTAssertEqual(h.received[1].count, 0, "B's local side is stalled")
+    for n in 0..<4 {
+      XCTAssertTrue(try h.tryWrite(.a, L.peerScratchpad(n), 0x100 + UInt32(n), cycles: 1), "operation \(n) fits in the queue")
+    }
+    XCTAssertFalse(try h.tryWrite(.a, L.peerScratchpad(4), 0x104, cycles: 30), "the fifth waits: the queue is full")
+    XCTAssertEqual(try h.read(.b, L.scratchpad(0)), 0, "nothing passed the stalled write")
+    stalled = false
+    XCTAssertTrue(try h.tryWrite(.a, L.peerScratchpad(4), 0x104, cycles: 200), "taken once the link moves")
+    try h.drain()
+    XCTAssertEqual(h.received[1].map(\.tag), [0, 1, 2])
+    for n in 0..<5 { XCTAssertEqual(try h.read(.b, L.scratchpad(n)), 0x100 + UInt32(n), "scratchpad \(n)") }
+  }
 }

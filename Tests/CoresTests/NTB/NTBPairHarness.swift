@@ -141,6 +141,25 @@ final class NTBPairHarness {
   }
 
   func write(_ side: Side, _ offset: UInt64, _ value: UInt32) throws { try access(side, write: true, offset, value) }
+
+  /// Presents a write on `side`'s management port for `cycles` cycles at most; true when it was
+  /// taken (the port then idles), false when it is still waiting (and withdrawn).
+  func tryWrite(_ side: Side, _ offset: UInt64, _ value: UInt32, cycles: Int) throws -> Bool {
+    let p = ports[side.rawValue]
+    p.mmioValid.set(true)
+    p.mmioWrite.set(true)
+    try p.mmioAddress.set(offset)
+    try p.mmioData.set(UInt64(value))
+    try p.mmioStrobe.set(0xF)
+    defer { p.mmioValid.set(false) }
+    for _ in 0..<cycles {
+      model.settle()
+      let taken = p.mmioReady.bool
+      try step()
+      if taken { return true }
+    }
+    return false
+  }
   func read(_ side: Side, _ offset: UInt64) throws -> UInt32 { try access(side, write: false, offset).0 }
   func write64(_ side: Side, low: UInt64, high: UInt64, _ value: UInt64) throws {
     try write(side, low, UInt32(truncatingIfNeeded: value))

@@ -52,6 +52,9 @@ final class NTBRegisterMapTests: SimulationTestCase {
     let verdict = try Lint.verilator(try VerilogFiles(try Design(top: ntbFunction(layout: NTBFunctionTests.layout, dataWidth: 64)), in: dir))
     XCTAssertTrue(verdict.isClean, "\(verdict)")
     try assertAcceptedByTools(try Design(top: tlpDelayLine(cycles: 3, dataWidth: 64)))
+    let endpoint = try Lint.verilator(try VerilogFiles(try Design(top: ntbEndpoint(layout: NTBFunctionTests.layout, vendorID: 0x1AB4,
+                                                                                      deviceID: 0x4E54, dataWidth: 64)), in: dir))
+    XCTAssertTrue(endpoint.isClean, "\(endpoint)")
   }
 
   func testFieldSemanticsThroughTheManagementPort() throws {

@@ -31,10 +31,15 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 /// The function answers its BARs' reads on `completion` (whole completions, Completer ID `id`);
 /// they share `link_out` with the configuration and UR completions through a `tlpMerge`.
 /// `signaled_completer_abort` (a pulse) logs a Completer Abort the function sent in Status.
+///
+/// With `requester: true` the function also issues requests: it may send any TLP on `completion`
+/// (requests included; the egress keeps the ordering rules), and completions whose Requester
+/// bus is the endpoint's own (any device/function, so a bridge function may use several IDs
+/// on its bus) leave on the stream `requester_completion` instead of being dropped.
 /// Outputs `memory_space_enable`, `bus_master_enable`, `max_payload_size` and
 /// `max_read_request_size` (128 << value bytes) come from the configuration registers.
 public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth: Int = 16, receiveDepth: Int = 48,
-                         headerCredits: Int = 8, dataCredits: Int = 16,
+                         headerCredits: Int = 8, dataCredits: Int = 16, requester: Bool = false,
                          file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   let map = try endpointConfigSpace(identity, file: file, line: line)
   guard [64, 128, 256].contains(dataWidth) else {
@@ -42,7 +47,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
   }
   // The identity's values name the variant, as `registerBlock` names its module.
   let variant = map.parameters.map { "_\($0.name)\($0.value)" }.joined()
-  let shape = stableDigest([dataWidth, queueDepth, receiveDepth, headerCredits, dataCredits])
+  let shape = stableDigest([dataWidth, queueDepth, receiveDepth, headerCredits, dataCredits] + (requester ? [1] : []))
   return Module("pcie_endpoint" + variant, parameters: ["shape": shape]) { m in
     let block = m.instance(registerBlock(map), name: "config_space")
     let completer = m.instance(endpointConfigCompleter(registerAddressWidth: map.addressWidth, dataWidth: dataWidth), name: "config_completer")
@@ -109,13 +114,23 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
 
     let request = completer.interface("request", as: TLPStream.self)
     let bars = identity.bars.indices.map { m.port("bar\($0)", TLPStream(dataWidth: dataWidth)) }
+    // Completions for the function's own requests (`requester`), by the bus of their Requester ID.
+    let completions = requester ? [m.port("requester_completion", TLPStream(dataWidth: dataWidth))] : []
+    let toCompletion = requester ? m.wire("to_completion") : Signal.low
+    if requester {
+      let live = m.wire("live_completion")
+      let held = m.register("held_completion")
+      live <== !malformed && fields.isCompletion && fields.requester[8..<16] == id[8..<16]
+      toCompletion <== mux(rx.start, live, held)
+      when(firstBeat) { held <== live }
+    }
     let pendingValid = m.register("ur_valid")
     let pendingHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
     let answersUR = m.wire("answers_ur")
     answersUR <== rx.start && liveUR
-    rx.ready <== priority([(toConfig, request.ready)] + bars.indices.map { (toBar[$0], bars[$0].ready) } + [(answersUR, !pendingValid)],
-                          otherwise: .high)
-    for (target, valid) in [(request, toConfig)] + bars.indices.map({ (bars[$0], toBar[$0]) }) {
+    rx.ready <== priority([(toConfig, request.ready)] + bars.indices.map { (toBar[$0], bars[$0].ready) }
+                          + completions.map { (toCompletion, $0.ready) } + [(answersUR, !pendingValid)], otherwise: .high)
+    for (target, valid) in [(request, toConfig)] + bars.indices.map({ (bars[$0], toBar[$0]) }) + completions.map({ ($0, toCompletion) }) {
       target.valid <== rx.valid && valid
       target.header <== rx.header
       target.data <== rx.data
