@@ -116,6 +116,9 @@ let package = Package(
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
     // scripts/bench/switch: the NTB doorbell round trip (doorbell_rtt_cycles).
     .executableTarget(name: "strata-bench-ntb", dependencies: ["Simulation", "Cores", "HDL"], path: "Benchmarks/NTBBench"),
+    // scripts/bench/ntb-firmware: the NTB driver's ping-pong and NTBTransport through SimulatedHAL.
+    .executableTarget(name: "strata-bench-ntb-firmware", dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "Cores", "HDL"],
+                      path: "Benchmarks/NTBFirmwareBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Cores
+import FirmwareSimulation
 import HDL
 import SimulationTesting
 

@@ -1,6 +1,4 @@
-import Cores
 import Firmware
-import FirmwareSimulation
 import HDL
 import PCIe
 import Simulation
@@ -9,22 +7,23 @@ import Simulation
 /// interrupt lines behind a `SimulatedHAL`, and a `PCIeLocalSide` (the node's RAM and root
 /// port) on its local TLP ports. Both nodes use the same address map, as two boards would:
 /// registers at `registerBase`, RAM at `ramBase`, the NTB aperture at `apertureBase`.
-final class NTBPairNodes {
-  static let registerBase: UInt64 = 0x4000_0000
-  static let ramBase: UInt64 = 0x8000_0000
-  static let ramSize: UInt64 = 1 << 20
-  static let apertureBase: UInt64 = 0x9000_0000
+/// For tests and benchmarks of NTB firmware; the model is `Cores.ntbPair` of any shape.
+public final class NTBPairNodes {
+  public static let registerBase: UInt64 = 0x4000_0000
+  public static let ramBase: UInt64 = 0x8000_0000
+  public static let ramSize: UInt64 = 1 << 20
+  public static let apertureBase: UInt64 = 0x9000_0000
   /// The management core's requester ID on each node's PCIe side.
-  static let coreID = PCIeID(rawValue: 0x0100)
+  public static let coreID = PCIeID(rawValue: 0x0100)
   /// Local bus numbers of the two NTB functions.
-  static let localBus: [UInt8] = [0x10, 0x20]
+  public static let localBus: [UInt8] = [0x10, 0x20]
 
-  let system: SimulatedSystem
-  let hals: [SimulatedHAL]
-  let sides: [PCIeLocalSide]
+  public let system: SimulatedSystem
+  public let hals: [SimulatedHAL]
+  public let sides: [PCIeLocalSide]
   private let phyUp: InputPort
 
-  init(model: Model) throws {
+  public init(model: Model) throws {
     system = SimulatedSystem(model: model)
     let addressWidth = try model.input("a_mmio_address").width
     var hals: [SimulatedHAL] = [], sides: [PCIeLocalSide] = []
@@ -46,5 +45,5 @@ final class NTBPairNodes {
     model.reset()
   }
 
-  func setPhysicalLink(up: Bool) { phyUp.set(up) }
+  public func setPhysicalLink(up: Bool) { phyUp.set(up) }
 }
