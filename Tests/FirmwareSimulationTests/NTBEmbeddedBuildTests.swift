@@ -2,7 +2,7 @@ import Foundation
 import Toolchain
 import XCTest
 
-/// The NTB driver and transport are generic over `HAL`, so an Embedded Swift build only checks
+/// The NTB driver, ping-pong and transport are generic over `HAL`, so an Embedded Swift build only checks
 /// them where they are specialized: this compiles the Firmware sources with a board-style use
 /// site (a HAL of volatile pointers) for aarch64-none-none-elf, as the image is built.
 final class NTBEmbeddedBuildTests: XCTestCase {
@@ -25,6 +25,9 @@ final class NTBEmbeddedBuildTests: XCTestCase {
         try ntb.writePeerScratchpad(0, try ntb.readScratchpad(0) &+ 1)
         try ntb.sendMessage(0, try ntb.readMessage(1) ?? 0)
         try ntb.setTranslation(window: 0, peerAddress: 0x8000_0000, size: 4096)
+        let game = NTBPingPong(driver: ntb, rounds: 4)
+        game.ring(bit: 0, count: 0)
+        _ = game.step()
         guard var transport = try? NTBTransport(driver: ntb, settings: NTBTransportSettings(buffer: 0x8001_0000)) else { return 0 }
         transport.poll()
         _ = try? transport.send([1, 2, 3])

@@ -59,6 +59,8 @@ public struct NTBTransport<H: HAL> {
   var session: UInt32
   var peerSession: UInt32 = 0
   var peerBuffer: UInt64 = 0
+  /// Where the peer's ring appears locally: the window's base, read once at each handshake.
+  var windowBase: UInt64 = 0
   var peerReceiveExpected: UInt32 = 0
   var peerTransmitAcknowledged: UInt32 = 0
   var peerFresh = true
@@ -209,6 +211,7 @@ public struct NTBTransport<H: HAL> {
   mutating func complete() {
     do {
       try driver.setTranslation(window: settings.window, peerAddress: peerBuffer, size: UInt64(settings.ringBytes))
+      windowBase = try driver.windowAddress(settings.window).base
     } catch {
       state = .incompatible(.driver(error))
       return
@@ -280,7 +283,6 @@ public struct NTBTransport<H: HAL> {
 
   // MARK: Access
 
-  var windowBase: UInt64 { (try? driver.windowAddress(settings.window).base) ?? 0 }
   func readScratchpad(_ pad: Scratchpad) -> UInt32 { (try? driver.readScratchpad(pad.rawValue)) ?? 0 }
   func readLocal(_ offset: UInt64) -> UInt32 { driver.hal.read32(settings.buffer + offset) }
   func writeLocal(_ offset: UInt64, _ value: UInt32) { driver.hal.write32(settings.buffer + offset, value) }
