@@ -41,6 +41,8 @@ final class TierPCIeFunctionTests: SimulationTestCase {
         outer["link0_speed"] <== Signal.constant(3, width: 4)
         outer["link0_width"] <== Signal.constant(8, width: 6)
         outer["link0_active"] <== true
+        // The switch's management port is the top's; the tests leave it idle.
+        connect(m.port("mgmt", MMIO(addressWidth: SwitchManagementMap.addressWidth).flipped), to: outer.interface("mgmt", as: MMIO.self))
       }
       connect(m.port("\(link)_in", TLPStream(dataWidth: 64).flipped), to: outer.interface("\(link)_in", as: TLPStream.self))
       connect(outer.interface("\(link)_out", as: TLPStream.self), to: m.port("\(link)_out", TLPStream(dataWidth: 64)))
