@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Waves", targets: ["Waves"]),
     .library(name: "Flash", targets: ["Flash"]),
     .library(name: "Firmware", targets: ["Firmware"]),
+    .library(name: "SystemCExport", targets: ["SystemCExport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,7 +60,7 @@ let package = Package(
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "SystemCExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -90,6 +91,12 @@ let package = Package(
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
+
+    // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
+    // sc_main and a Makefile (verilator --sc, libsystemc); its build cached by content hash.
+    .target(name: "SystemCExport", dependencies: ["HDL", "Toolchain", "Simulation", "Cores", "Board"]),
+    .testTarget(name: "SystemCExportTests",
+                dependencies: ["SystemCExport", "Cores", "HDL", "Board", "PCIe", "Simulation", "SimulationTesting"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),

@@ -12,5 +12,5 @@ struct Strata: ParsableCommand {
         strata regs --format md   print the register documentation
         strata flash --info    identify the flash on the board's FTDI cable
       """,
-    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self])
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self, ExportCommand.self])
 }

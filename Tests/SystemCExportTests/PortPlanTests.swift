@@ -1,0 +1,23 @@
+import HDL
+import SystemCExport
+import XCTest
+
+/// How the top's ports are grouped into sockets and pins.
+final class PortPlanTests: XCTestCase {
+  func testManagementPortsBecomeSocketsAndTheRestPins() throws {
+    let top = Module("plan_top") { m in
+      let mgmt = m.port("mgmt0", MMIO(addressWidth: 12).flipped)
+      let scratch = m.register("scratch", width: 32)
+      mgmt.ready <== mgmt.valid
+      mgmt.readData <== scratch
+      mgmt.error <== false
+      m.when(mgmt.writes) { scratch <== mgmt.writeData }
+      m.output("irq0") <== scratch[0]
+    }
+    let plan = try SystemCPortPlan(ports: try Design(top: top).topPorts)
+    XCTAssertEqual(plan.mmio, [.init(prefix: "mgmt0", addressWidth: 12, dataWidth: 32)])
+    XCTAssertEqual(plan.tlp, [])
+    XCTAssertEqual(plan.pins.map(\.name), ["irq0"])
+    XCTAssertEqual(plan.reset, "rst")
+  }
+}
