@@ -11,13 +11,15 @@ final class PortPlanTests: XCTestCase {
       mgmt.ready <== mgmt.valid
       mgmt.readData <== scratch
       mgmt.error <== false
-      m.when(mgmt.writes) { scratch <== mgmt.writeData }
+      when(mgmt.writes) { scratch <== mgmt.writeData }
       m.output("irq0") <== scratch[0]
+      m.output("link_in_ready") <== true
     }
     let plan = try SystemCPortPlan(ports: try Design(top: top).topPorts)
     XCTAssertEqual(plan.mmio, [.init(prefix: "mgmt0", addressWidth: 12, dataWidth: 32)])
     XCTAssertEqual(plan.tlp, [])
-    XCTAssertEqual(plan.pins.map(\.name), ["irq0"])
+    // A lone `_ready` is no TLP stream: it stays a pin.
+    XCTAssertEqual(plan.pins.map(\.name), ["irq0", "link_in_ready"])
     XCTAssertEqual(plan.reset, "rst")
   }
 }
