@@ -49,6 +49,11 @@ public enum BringUpLog {
     "\(port) tlp \(bytes.map { hex(UInt64($0), digits: 2) }.joined())"
   }
 
+  /// `link_in send 40000004... -> TLM_OK_RESPONSE  # label`: a TLP sent into the board.
+  public static func send(port: String, bytes: [UInt8], status: String, label: String) -> String {
+    "\(port) send \(bytes.map { hex(UInt64($0), digits: 2) }.joined()) -> \(status)  # \(label)"
+  }
+
   /// The byte enables as printed: one hex byte per data byte, address order.
   public static func byteEnables(_ enables: [Bool]?, dataBytes: Int) -> String {
     (enables ?? Array(repeating: true, count: dataBytes)).map { $0 ? "ff" : "00" }.joined()
