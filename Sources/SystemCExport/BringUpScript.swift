@@ -14,6 +14,8 @@ public struct BringUpScript: Sendable {
     case sendTLP(port: String, bytes: [UInt8], label: String)
     /// Cycles with nothing to do.
     case idle(cycles: Int)
+    /// A step on the second board of a sample with links (board 1; board 0 is the default).
+    indirect case onBoard(Int, Step)
   }
 
   public var resetCycles: Int

@@ -1,6 +1,8 @@
-/// `sc_main.cpp`: one board on an `sc_clock`, a bring-up thread with an initiator socket per
+/// `sc_main.cpp`: the board on an `sc_clock`, a bring-up thread with an initiator socket per
 /// management port and TLP input that runs a `BringUpScript` and prints each access, and a
-/// `strata::TLPSink` on each TLP output that prints what the board sends.
+/// `strata::TLPSink` on each TLP output that prints what the board sends. When the board has
+/// links (`<b>_in` and `<b>_out` TLP streams), there are two boards, `board` and `board1`, each
+/// link crossed between them through a `strata::TLPTap` that prints the TLPs on it.
 struct SampleMainSource {
   let top: String
   let plan: SystemCPortPlan
@@ -8,9 +10,12 @@ struct SampleMainSource {
   let clockPeriodPicoseconds: Int
 
   var text: String {
-    let inputs = plan.tlp.filter { $0.direction == .intoDesign }
-    let outputs = plan.tlp.filter { $0.direction == .outOfDesign }
-    let sockets = plan.mmio.map(\.prefix) + inputs.map(\.prefix)
+    let links = plan.links
+    let boards = links.isEmpty ? [0] : [0, 1]
+    let inputs = plan.tlp.filter { $0.direction == .intoDesign && !links.map { "\($0)_in" }.contains($0.prefix) }
+    let outputs = plan.tlp.filter { $0.direction == .outOfDesign && !links.map { "\($0)_out" }.contains($0.prefix) }
+    let ports = plan.mmio.map(\.prefix) + inputs.map(\.prefix)
+    let sockets = boards.flatMap { b in ports.map { Self.member($0, board: b) } }
     var body: [String] = []
     if let reset = plan.reset {
       body.append("for (int i = 0; i < \(script.resetCycles); ++i) wait(clk.posedge_event());")
@@ -18,10 +23,16 @@ struct SampleMainSource {
     }
     for step in script.steps { body.append(statement(step)) }
 
-    let pinSignals = plan.pins.map { "sc_core::sc_signal<\(systemCPinType(width: $0.width))> \($0.name)(\"\($0.name)\");" }
-    let pinBindings = plan.pins.map { "board.\($0.name)(\($0.name));" }
-    let pinPrints = plan.pins.filter { $0.direction == .output && $0.width <= 64 }.map {
-      "std::printf(\"\($0.name) = %llu\\n\", (unsigned long long)strata::pin_value(\($0.name).read()));"
+    let pinSignals = boards.flatMap { b in plan.pins.map { "sc_core::sc_signal<\(systemCPinType(width: $0.width))> \(Self.member($0.name, board: b))(\"\(Self.member($0.name, board: b))\");" } }
+    let pinBindings = boards.flatMap { b in plan.pins.map { "\(Self.boardName(b)).\($0.name)(\(Self.member($0.name, board: b)));" } }
+    let pinPrints = boards.flatMap { b in plan.pins.filter { $0.direction == .output && $0.width <= 64 }.map {
+      "std::printf(\"\(Self.printed($0.name, board: b)) = %llu\\n\", (unsigned long long)strata::pin_value(\(Self.member($0.name, board: b)).read()));"
+    } }
+    let crossings = links.flatMap { link in
+      boards.map { b -> String in
+        let tap = "board\(b)_\(link)_out"
+        return "strata::TLPTap \(tap)(\"\(tap)\");\n  \(Self.boardName(b)).\(link)_out.socket.bind(\(tap).in);\n  \(tap).out.bind(\(Self.boardName(1 - b)).\(link)_in.socket);"
+      }
     }
     let resetSignal = plan.reset.map { "sc_core::sc_signal<bool> \($0)(\"\($0)\", true);  // held for \(script.resetCycles) cycles" }
 
@@ -47,11 +58,10 @@ struct SampleMainSource {
         sc_core::sc_in<bool> clk;
         \(plan.reset.map { "sc_core::sc_signal<bool>& \($0);" } ?? "")
         \(sockets.map { "tlm_utils::simple_initiator_socket<BringUp> \($0);" }.joined(separator: "\n  "))
-        \(top)_tlm& board;
 
         SC_HAS_PROCESS(BringUp);
-        BringUp(sc_core::sc_module_name name, \(top)_tlm& board\(plan.reset.map { ", sc_core::sc_signal<bool>& \($0)" } ?? ""))
-            : sc_core::sc_module(name), clk("clk")\(plan.reset.map { ", \($0)(\($0))" } ?? "")\(sockets.map { ", \($0)(\"\($0)\")" }.joined()), board(board) {
+        BringUp(sc_core::sc_module_name name\(plan.reset.map { ", sc_core::sc_signal<bool>& \($0)" } ?? ""))
+            : sc_core::sc_module(name), clk("clk")\(plan.reset.map { ", \($0)(\($0))" } ?? "")\(sockets.map { ", \($0)(\"\($0)\")" }.joined()) {
           SC_THREAD(run);
         }
 
@@ -121,14 +131,15 @@ struct SampleMainSource {
         sc_core::sc_clock clk("clk", BringUp::clk_period(), 0.5, BringUp::clk_period() / 2, true);
         \(resetSignal ?? "")
         \(pinSignals.joined(separator: "\n  "))
-        \(top)_tlm board("board");
-        board.\(plan.clock)(clk);
-        \(plan.reset.map { "board.\($0)(\($0));" } ?? "")
+        \(boards.map { "\(top)_tlm \(Self.boardName($0))(\"\(Self.boardName($0))\");" }.joined(separator: "\n  "))
+        \(boards.map { "\(Self.boardName($0)).\(plan.clock)(clk);" }.joined(separator: "\n  "))
+        \(plan.reset.map { r in boards.map { "\(Self.boardName($0)).\(r)(\(r));" }.joined(separator: "\n  ") } ?? "")
         \(pinBindings.joined(separator: "\n  "))
-        BringUp bringup("bringup", board\(plan.reset.map { ", \($0)" } ?? ""));
+        BringUp bringup("bringup"\(plan.reset.map { ", \($0)" } ?? ""));
         bringup.clk(clk);
-        \(sockets.map { "bringup.\($0).bind(board.\($0).socket);" }.joined(separator: "\n  "))
-        \(outputs.map { "strata::TLPSink \($0.prefix)_sink(\"\($0.prefix)\");\n  board.\($0.prefix).socket.bind(\($0.prefix)_sink.in);" }.joined(separator: "\n  "))
+        \(boards.flatMap { b in ports.map { "bringup.\(Self.member($0, board: b)).bind(\(Self.boardName(b)).\($0).socket);" } }.joined(separator: "\n  "))
+        \(boards.flatMap { b in outputs.map { "strata::TLPSink \(Self.member($0.prefix, board: b))_sink(\"\(Self.printed($0.prefix, board: b))\");\n  \(Self.boardName(b)).\($0.prefix).socket.bind(\(Self.member($0.prefix, board: b))_sink.in);" } }.joined(separator: "\n  "))
+        \(crossings.joined(separator: "\n  "))
         std::printf("# \(top): clock period %s\\n", BringUp::clk_period().to_string().c_str());
         sc_core::sc_start();
         \(pinPrints.joined(separator: "\n  "))
@@ -138,20 +149,29 @@ struct SampleMainSource {
       """
   }
 
-  private func statement(_ step: BringUpScript.Step) -> String {
+  /// Board 0 keeps the plain names (`board`, `mgmt0`); board 1's are prefixed.
+  static func boardName(_ board: Int) -> String { board == 0 ? "board" : "board\(board)" }
+  static func member(_ name: String, board: Int) -> String { board == 0 ? name : "board\(board)_\(name)" }
+  static func printed(_ name: String, board: Int) -> String { board == 0 ? name : "board\(board).\(name)" }
+
+  private func statement(_ step: BringUpScript.Step, board: Int = 0) -> String {
+    let socket = { (port: String) in Self.member(port, board: board) }
+    let shown = { (port: String) in Self.printed(port, board: board) }
     switch step {
+    case .onBoard(let index, let inner):
+      return statement(inner, board: index)
     case .read(let port, let address, let label):
       let bytes = dataBytes(port)
-      return "access(\(port), \"\(port)\", false, 0x\(hex(address))ull, 0, \(bytes), \(bytes), nullptr, 0, \(quoted(label)));"
+      return "access(\(socket(port)), \"\(shown(port))\", false, 0x\(hex(address))ull, 0, \(bytes), \(bytes), nullptr, 0, \(quoted(label)));"
     case .write(let port, let address, let value, let enables, let label):
       let bytes = dataBytes(port)
       let table = enables.map { "(const unsigned char*)\"\($0.map { $0 ? "\\xff" : "\\x00" }.joined())\"" } ?? "nullptr"
-      return "access(\(port), \"\(port)\", true, 0x\(hex(address))ull, 0x\(hex(value))ull, \(bytes), \(bytes), \(table), \(enables?.count ?? 0), \(quoted(label)));"
+      return "access(\(socket(port)), \"\(shown(port))\", true, 0x\(hex(address))ull, 0x\(hex(value))ull, \(bytes), \(bytes), \(table), \(enables?.count ?? 0), \(quoted(label)));"
     case .payload(let port, let isWrite, let address, let length, let enables, let label):
       let table = enables.map { "(const unsigned char*)\"\($0.map { "\\x" + hex(UInt64($0), digits: 2) }.joined())\"" } ?? "nullptr"
-      return "access(\(port), \"\(port)\", \(isWrite), 0x\(hex(address))ull, 0, \(length), \(dataBytes(port)), \(table), \(enables?.count ?? 0), \(quoted(label)));"
+      return "access(\(socket(port)), \"\(shown(port))\", \(isWrite), 0x\(hex(address))ull, 0, \(length), \(dataBytes(port)), \(table), \(enables?.count ?? 0), \(quoted(label)));"
     case .sendTLP(let port, let bytes, let label):
-      return "send_tlp(\(port), \"\(port)\", {\(bytes.map { "0x" + hex(UInt64($0), digits: 2) }.joined(separator: ", "))}, \(quoted(label)));"
+      return "send_tlp(\(socket(port)), \"\(shown(port))\", {\(bytes.map { "0x" + hex(UInt64($0), digits: 2) }.joined(separator: ", "))}, \(quoted(label)));"
     case .idle(let cycles):
       return "for (int i = 0; i < \(cycles); ++i) wait(clk.posedge_event());"
     }

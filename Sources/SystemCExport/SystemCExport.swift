@@ -21,11 +21,14 @@ public struct SystemCExport: Sendable {
   public init(_ design: Design, script: BringUpScript, clockPeriodPicoseconds: Int,
               clock: String = "clk", reset: String = "rst") throws {
     let plan = try SystemCPortPlan(ports: design.topPorts, clock: clock, reset: reset)
-    let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign }.map(\.prefix)
+    let linked = plan.links.map { "\($0)_in" }
+    let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign && !linked.contains($0.prefix) }.map(\.prefix)
+    let boards = plan.links.isEmpty ? 1 : 2
     for (index, step) in script.steps.enumerated() {
       if let port = step.port, !known.contains(port) {
         throw SystemCExportError.unknownScriptPort(step: index, port: port, known: known)
       }
+      if step.board >= boards { throw SystemCExportError.unknownScriptBoard(step: index, board: step.board, boards: boards) }
     }
     let verilog = design.verilogFiles()
     let wrapper = WrapperSource(top: design.top, plan: plan)
@@ -48,6 +51,10 @@ extension BringUpScript.Step {
     switch self {
     case .read(let port, _, _), .write(let port, _, _, _, _), .payload(let port, _, _, _, _, _), .sendTLP(let port, _, _): return port
     case .idle: return nil
+    case .onBoard(_, let step): return step.port
     }
   }
+
+  /// The board a step runs on.
+  var board: Int { if case .onBoard(let index, _) = self { return index } else { return 0 } }
 }

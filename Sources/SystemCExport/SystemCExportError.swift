@@ -2,6 +2,7 @@
 public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
   case noClock(name: String, ports: [String])
   case unknownScriptPort(step: Int, port: String, known: [String])
+  case unknownScriptBoard(step: Int, board: Int, boards: Int)
   case buildFailed(directory: String, output: String)
   case runFailed(executable: String, status: Int32, output: String)
   case toolMissing(tool: String, fix: String)
@@ -12,6 +13,8 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
       return "the design has no 1-bit clock input `\(name)` (ports: \(ports.joined(separator: ", "))); name the clock with `clock:`"
     case .unknownScriptPort(let step, let port, let known):
       return "bring-up step \(step) uses port `\(port)`, which is not a management port or TLP input of the design (known: \(known.joined(separator: ", ")))"
+    case .unknownScriptBoard(let step, let board, let boards):
+      return "bring-up step \(step) runs on board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") (two only when the design has links `<name>_in`/`<name>_out`)"
     case .buildFailed(let directory, let output):
       return "`make` failed in \(directory):\n\(output)"
     case .runFailed(let executable, let status, let output):

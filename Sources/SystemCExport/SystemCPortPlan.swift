@@ -42,6 +42,13 @@ public struct SystemCPortPlan: Equatable, Sendable {
   /// Ports that belong to no group, in the top's order.
   public let pins: [ModulePort]
 
+  /// Links: names `b` with a TLP stream `b_in` into the design and `b_out` out of it, the two
+  /// ends of a crosslink (an NTB port), which the sample crosses between two boards.
+  public var links: [String] {
+    tlp.filter { $0.direction == .intoDesign && $0.prefix.hasSuffix("_in") }.map { String($0.prefix.dropLast(3)) }
+      .filter { base in tlp.contains { $0.direction == .outOfDesign && $0.prefix == "\(base)_out" } }
+  }
+
   static let mmioInputs = ["valid", "write", "address", "wdata", "strobe"]
   static let mmioOutputs = ["ready", "rdata", "error"]
   static let tlpForward = ["valid", "header", "data", "strobe", "start", "end"]

@@ -6,7 +6,8 @@ import SystemCExport
 /// Runs a register-level `BringUpScript` on the Verilator C++ model with `MMIOMaster`, printing
 /// the lines the SystemC sample prints (`BringUpLog`), so the two logs compare as text.
 /// Payload steps and bytes that are no TLP are the TLM socket's own checks, which have no
-/// counterpart here: skipped. TLP outputs are taken (ready high) and logged while TLPs are sent.
+/// counterpart here, and steps on a second board need a second model: skipped. TLP outputs are
+/// taken (ready high) and logged while TLPs are sent.
 struct ModelBringUp {
   let model: Model
   let plan: SystemCPortPlan
@@ -48,7 +49,7 @@ struct ModelBringUp {
         }
         input.valid.set(false)
         lines.append(BringUpLog.send(port: port, bytes: bytes, status: "TLM_OK_RESPONSE", label: label))
-      case .payload:
+      case .payload, .onBoard:
         continue
       }
     }

@@ -3,7 +3,7 @@ import HDL
 import PCIe
 import SystemCExport
 
-/// A design with a TLP stream in (`link_in`), the same stream out (`link_out`, passed through
+/// A design with a TLP stream in (`rx`), the same stream out (`tx`, passed through
 /// as the switch's ports pass TLPs on) and a management port whose one register counts the
 /// TLPs relayed: the shape the board top takes when its links arrive.
 enum TLPRelay {
@@ -11,8 +11,8 @@ enum TLPRelay {
 
   static let design = Result {
     try Design(top: Module("tlp_relay") { m in
-      let input = m.port("link_in", TLPStream(dataWidth: dataWidth).flipped)
-      let output = m.port("link_out", TLPStream(dataWidth: dataWidth))
+      let input = m.port("rx", TLPStream(dataWidth: dataWidth).flipped)
+      let output = m.port("tx", TLPStream(dataWidth: dataWidth))
       let mgmt = m.port("mgmt0", MMIO(addressWidth: 8).flipped)
       let relayed = m.register("relayed", width: 32)
       connect(input, to: output)
@@ -32,11 +32,11 @@ enum TLPRelay {
   ]
 
   static let script = BringUpScript(resetCycles: 4, steps: tlps.enumerated().map { index, tlp in
-    .sendTLP(port: "link_in", bytes: tlp.bytes, label: "TLP \(index)")
+    .sendTLP(port: "rx", bytes: tlp.bytes, label: "TLP \(index)")
   } + [
     .idle(cycles: 2), .read(port: "mgmt0", address: 0, label: "TLPs relayed"),
     // No TLP: a 3DW header and a quarter DW of payload. The socket refuses it; the RTL never sees it.
-    .sendTLP(port: "link_in", bytes: Array(tlps[0].bytes.prefix(13)), label: "13 bytes"),
+    .sendTLP(port: "rx", bytes: Array(tlps[0].bytes.prefix(13)), label: "13 bytes"),
   ])
 
   static let export = Result { try SystemCExport(try design.get(), script: script, clockPeriodPicoseconds: 4000) }

@@ -5,15 +5,15 @@ import SystemCExport
 import XCTest
 
 /// TLPs cross the TLM sockets as whole TLPs, their bytes in transmission order: what goes into
-/// `link_in` as a generic payload comes out of `link_out` byte for byte, as the PCIe encoder
+/// `rx` as a generic payload comes out of `tx` byte for byte, as the PCIe encoder
 /// (Sources/PCIe/TLPEncoding.swift) writes it, after travelling as beats through the RTL.
 final class TLPSocketTests: SimulationTestCase {
   func testTLPsSentIntoTheBoardLeaveItAsTheSameBytes() throws {
     try ClusterExport.skipUnlessSystemC()
     let lines = try TLPRelay.sampleOutput.get()
-    let received = lines.filter { $0.hasPrefix("link_out tlp ") }
-    XCTAssertEqual(received, TLPRelay.tlps.map { BringUpLog.tlp(port: "link_out", bytes: $0.bytes) })
-    XCTAssertEqual(lines.filter { $0.hasPrefix("link_in send") && $0.contains("-> TLM_OK_RESPONSE  # TLP ") }.count, 3, "\(lines)")
+    let received = lines.filter { $0.hasPrefix("tx tlp ") }
+    XCTAssertEqual(received, TLPRelay.tlps.map { BringUpLog.tlp(port: "tx", bytes: $0.bytes) })
+    XCTAssertEqual(lines.filter { $0.hasPrefix("rx send") && $0.contains("-> TLM_OK_RESPONSE  # TLP ") }.count, 3, "\(lines)")
     XCTAssert(lines.contains("mgmt0 read 0x00000000 -> TLM_OK_RESPONSE data=0x00000003 cycles=1  # TLPs relayed"), "\(lines)")
   }
 
@@ -32,7 +32,7 @@ final class TLPSocketTests: SimulationTestCase {
   func testPayloadsThatAreNoTLPAreRefusedWithTheStandardsStatus() throws {
     try ClusterExport.skipUnlessSystemC()
     let lines = try TLPRelay.sampleOutput.get()
-    XCTAssert(lines.contains { $0.hasPrefix("link_in send") && $0.hasSuffix("-> TLM_BURST_ERROR_RESPONSE  # 13 bytes") }, "\(lines)")
-    XCTAssertEqual(lines.filter { $0.hasPrefix("link_out tlp") }.count, 3, "the refused payload must not reach the RTL")
+    XCTAssert(lines.contains { $0.hasPrefix("rx send") && $0.hasSuffix("-> TLM_BURST_ERROR_RESPONSE  # 13 bytes") }, "\(lines)")
+    XCTAssertEqual(lines.filter { $0.hasPrefix("tx tlp") }.count, 3, "the refused payload must not reach the RTL")
   }
 }
