@@ -1,3 +1,5 @@
+import Simulation
+import SimulationTesting
 import SystemCExport
 import XCTest
 
@@ -25,5 +27,23 @@ final class TwoBoardTests: XCTestCase {
     XCTAssertThrowsError(try SystemCExport(try TLPRelay.design.get(), script: script, clockPeriodPicoseconds: 4000)) { error in
       XCTAssertEqual(error as? SystemCExportError, .unknownScriptBoard(step: 0, board: 1, boards: 1))
     }
+  }
+}
+
+/// The two-board sample against two Verilator C++ models in lockstep, the links crossed the
+/// same way: the same TLPs on each link and the same register values on each board.
+final class TwoBoardEquivalenceTests: SimulationTestCase {
+  func testTheTwoBoardSampleAndTwoVerilatorModelsAgree() throws {
+    try ClusterExport.skipUnlessSystemC()
+    let design = try LinkEndpoint.design.get()
+    let models = [try self.model(design), try Model(try CompiledModel.load(design))]
+    let verilator = try TwoModelBringUp(models, plan: try LinkEndpoint.export.get().plan).run(LinkEndpoint.script)
+    let systemC = try LinkEndpoint.sampleOutput.get()
+    let tlps = { (lines: [String]) in lines.filter { $0.contains(" tlp ") } }
+    let registers = { (lines: [String]) in lines.filter { $0.contains("mgmt0 ") || $0.contains("irq0 = ") } }
+    XCTAssertEqual(tlps(verilator).count, 2)
+    XCTAssertEqual(tlps(systemC), tlps(verilator))
+    XCTAssertEqual(registers(verilator).count, 8)
+    XCTAssertEqual(registers(systemC), registers(verilator))
   }
 }
