@@ -34,12 +34,13 @@ extension SystemCExport {
     let executable = entry.appendingPathComponent("obj_dir/bringup")
     if FileManager.default.isExecutableFile(atPath: executable.path) { return executable }
     let staging = cache.directory.appendingPathComponent("building-systemc-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: staging) }
     try write(to: staging)
     let result = try Toolchain.run("/usr/bin/env", ["make", "-j2"], in: staging)
+    // A failed build stays where it is, so the message's folder can be opened and rebuilt by hand.
     guard result.status == 0 else { throw SystemCExportError.buildFailed(directory: staging.path, output: result.output) }
     do { try FileManager.default.moveItem(at: staging, to: entry) } catch {
       // Another builder finished the same entry first; theirs is as good.
+      try? FileManager.default.removeItem(at: staging)
       guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw error }
     }
     return executable

@@ -16,7 +16,7 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
     case .unknownScriptBoard(let step, let board, let boards):
       return "bring-up step \(step) runs on board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") (two only when the design has links `<name>_in`/`<name>_out`)"
     case .buildFailed(let directory, let output):
-      return "`make` failed in \(directory):\n\(output)"
+      return "`make` failed in \(directory) (kept; run `make` there to see it again):\n\(output)"
     case .runFailed(let executable, let status, let output):
       return "\(executable) exited with status \(status):\n\(output)"
     case .toolMissing(let tool, let fix):
