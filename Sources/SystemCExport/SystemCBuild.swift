@@ -35,7 +35,8 @@ extension SystemCExport {
     if FileManager.default.isExecutableFile(atPath: executable.path) { return executable }
     let staging = cache.directory.appendingPathComponent("building-systemc-\(UUID().uuidString)")
     try write(to: staging)
-    let result = try Toolchain.run("/usr/bin/env", ["make", "-j2"], in: staging)
+    // The Makefile runs the compiler 2-wide itself (JOBS=2); an outer -j would only fight its jobserver.
+    let result = try Toolchain.run("/usr/bin/env", ["make"], in: staging)
     // A failed build stays where it is, so the message's folder can be opened and rebuilt by hand.
     guard result.status == 0 else { throw SystemCExportError.buildFailed(directory: staging.path, output: result.output) }
     do { try FileManager.default.moveItem(at: staging, to: entry) } catch {
