@@ -56,11 +56,17 @@ let package = Package(
     // The management firmware: HAL protocol, enumeration, NTB driver, messaging, tier manager.
     // Standard library only (Embedded-Swift-clean): the same sources build the bare-metal image.
     .target(name: "Firmware"),
+    // Builds the bare-metal firmware image (firmware/ + the Firmware sources, Embedded Swift,
+    // ld.lld) for a board: linker script from its memory map, raw and `STIM` flash images.
+    .target(name: "FirmwareBuild", dependencies: ["Board", "Flash"]),
+    // A Swift model of PCI configuration spaces (Type 0/1 headers, BAR masks, bridges routing
+    // configuration requests by bus range, CRS) and the topology files `strata enumerate` reads.
+    .target(name: "PCIModel", dependencies: ["Firmware", .product(name: "Yams", package: "Yams")]),
     // The command line.
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "SystemCExport",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -91,6 +97,8 @@ let package = Package(
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
+    .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
+    .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
     // sc_main and a Makefile (verilator --sc, libsystemc); its build cached by content hash.
@@ -107,6 +115,17 @@ let package = Package(
                       path: "Benchmarks/TierBench"),
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
+    // scripts/bench/switch: the NTB doorbell round trip (doorbell_rtt_cycles).
+    .executableTarget(name: "strata-bench-ntb", dependencies: ["Simulation", "Cores", "HDL"], path: "Benchmarks/NTBBench"),
+
+    // The firmware's tier manager against the transaction-level model: a HAL over TierController.
+    .target(name: "TierFirmwareSupport", dependencies: ["Firmware", "TierModel"], path: "Tests/Support/TierFirmwareSupport"),
+    .testTarget(name: "TierManagerTests", dependencies: ["Firmware", "TierModel", "TierFirmwareSupport", "Cores"]),
+    // scripts/bench/cluster (policy part): the tier policy and the LRU baseline against the static bound.
+    .executableTarget(name: "strata-bench-cluster-policy", dependencies: ["Firmware", "TierModel", "TierFirmwareSupport"],
+                      path: "Benchmarks/ClusterPolicyBench"),
+    // scripts/bench/switch: saturation and latency of the full PCIe switch under Verilator.
+    .executableTarget(name: "SwitchBench", dependencies: ["Cores", "HDL", "PCIe", "Simulation"], path: "Benchmarks/SwitchBench"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -34,7 +34,7 @@ def main(path):
             fields.append({
                 "name": f.inst_name, "msb": f.msb, "lsb": f.lsb,
                 **{p: value(f.get_property(p)) for p in
-                   ["sw", "hw", "onread", "onwrite", "reset", "hwset", "hwclr", "swmod", "swacc", "precedence", "desc"]},
+                   ["sw", "hw", "we", "onread", "onwrite", "reset", "hwset", "hwclr", "swmod", "swacc", "precedence", "desc"]},
                 "encode": encode(f.get_property("encode")),
             })
         registers.append({"name": reg.inst_name, "offset": reg.address_offset, "width": reg.get_property("regwidth"),

@@ -27,7 +27,10 @@ struct RegsCommand: ParsableCommand {
 
   func run() throws {
     let board = try options.load()
-    let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase)]
+    let base = board.management.mmioBase
+    let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: base),
+                try switchManagementRegisters(ports: board.switchConfig.downstreamPorts + 1,
+                                              baseAddress: base + UInt64(NodeAddressMap.pcieSwitch.lowerBound))]
     for map in maps {
       switch format {
       case .md: print(registerDocumentation(for: map))

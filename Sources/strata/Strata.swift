@@ -11,6 +11,7 @@ struct Strata: ParsableCommand {
         strata lint            check it with Verilator -Wall, Icarus and Yosys
         strata regs --format md   print the register documentation
         strata flash --info    identify the flash on the board's FTDI cable
+        strata firmware        build the management core's image (firmware.stim for strata flash)
       """,
-    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self, ExportCommand.self])
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self, FirmwareCommand.self, EnumerateCommand.self, ExportCommand.self])
 }

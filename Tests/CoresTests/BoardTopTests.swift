@@ -82,6 +82,20 @@ final class BoardTopTests: XCTestCase {
     XCTAssertEqual(word(out[2], "mgmt0_rdata"), 0, "the refused write changed nothing (SCRATCH resets to 0)")
   }
 
+  /// The switch's management port in the node's window at 0x2000 (docs/switch.md): INFO gives
+  /// the port count of the board file (switch.downstream_ports + 1) and layout version 1; the
+  /// upstream bridge's configuration block at 0x3000 gives the switch's Vendor and Device ID.
+  func testTheSwitchAnswersInItsManagementWindow() throws {
+    for name in ["devkit", "cluster4"] {
+      let b = try board(name)
+      let out = try run(b, [.read(0x2000), .read(0x3000), .read(0x3080)])
+      XCTAssertEqual(word(out[0], "mgmt0_rdata"), 0x0001_0000 | UInt32(b.switchConfig.downstreamPorts + 1), "\(name): INFO")
+      XCTAssertEqual(word(out[1], "mgmt0_rdata"), 0x5A00_1AB4, "\(name): the upstream bridge's Device ID : Vendor ID")
+      XCTAssertEqual(word(out[2], "mgmt0_rdata"), 0x5A01_1AB4, "\(name): the first downstream bridge's")
+      XCTAssertEqual(out.map { word($0, "mgmt0_error") }, [0, 0, 0])
+    }
+  }
+
   func testTheCycleCounterAdvancesOncePerClock() throws {
     let out = try run(try board("devkit"), [.read(0x18)] + Array(repeating: .idle, count: 9) + [.read(0x18), .read(0x1C)])
     let first = try XCTUnwrap(word(out[0], "mgmt0_rdata")), second = try XCTUnwrap(word(out[10], "mgmt0_rdata"))

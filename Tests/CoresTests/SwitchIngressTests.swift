@@ -33,7 +33,8 @@ final class SwitchIngressTests: XCTestCase {
       var counts = (dropped: 0, malformed: 0, unsupported: 0)
       for _ in 0..<60 {
         let model = SwitchRoutingModel(bridges: randomBridges(ports: ports, &random))
-        let config = bridgeInputs(model.bridges).merging(["completer_id": BitVector(width: 16, value: Int(completer.rawValue))]) { $1 }
+        let config = bridgeInputs(model.bridges).merging(["completer_id": BitVector(width: 16, value: Int(completer.rawValue)),
+                                                          "max_payload_size": maxPayloadSizeField(model.bridges[port].maxPayloadBytes)]) { $1 }
         var packets: [Packet] = []
         for _ in 0..<12 {
           let (header, parsed) = randomHeader(aimedAt: model.bridges, &random)

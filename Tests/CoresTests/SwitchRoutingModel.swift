@@ -13,6 +13,8 @@ struct SwitchRoutingModel {
     var memoryBase = 0, memoryLimit = 0
     var prefetchableBase: UInt64 = 0, prefetchableLimit: UInt64 = 0
     var memorySpaceEnable = false, busMasterEnable = false
+    /// Device Control's Max_Payload_Size in bytes; 128 after reset (§7.5.3.4).
+    var maxPayloadBytes = 128
 
     func claims(_ address: UInt64) -> Bool {
       let mib = address >> 20
@@ -34,11 +36,14 @@ struct SwitchRoutingModel {
   var bridges: [Bridge]
 
   /// The route of a TLP whose header is `tlp` entering at `ingress`; `malformed` when the RTL
-  /// must discard it (its kind could not be parsed, or it crosses 4 KiB).
+  /// must discard it (its kind could not be parsed, it crosses 4 KiB, or its payload exceeds
+  /// the ingress bridge's Max_Payload_Size).
   func route(_ tlp: TLP?, ingress: Int) -> Route {
     guard let tlp else { return .malformed }
     let kind = tlp.kind
     if kind.isMemoryRequest && Int(tlp.address & 0xFFF) + tlp.length * 4 > 4096 { return .malformed }
+    // §2.2.2: a payload above the receiving port's Max_Payload_Size.
+    if kind.hasData && tlp.length * 4 > bridges[ingress].maxPayloadBytes { return .malformed }
     let unclaimed: Route = kind.flowControlClass == .nonPosted ? .unsupported : .drop
     switch kind {
     case .memoryRead, .memoryReadLocked, .memoryWrite, .message(.byAddress), .messageWithData(.byAddress):

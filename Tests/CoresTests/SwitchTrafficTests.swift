@@ -29,28 +29,32 @@ final class SwitchTrafficTests: SimulationTestCase {
   /// upstream bridge gets bus 1 to the last subordinate and 0x800 ... 0x8FF MiB.
   static func bridges(ports: Int) -> [SwitchRoutingModel.Bridge] {
     [SwitchRoutingModel.Bridge(secondary: 1, subordinate: 4 * (ports - 1) + 1, memoryBase: 0x800, memoryLimit: 0x8FF,
-                               prefetchableBase: 0xFFF, prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true)]
+                               prefetchableBase: 0xFFF, prefetchableLimit: 0, memorySpaceEnable: true, busMasterEnable: true,
+                               maxPayloadBytes: 256)]
       + (1..<ports).map { k in
         SwitchRoutingModel.Bridge(secondary: 4 * k - 2, subordinate: 4 * k + 1, memoryBase: 0x800 + 16 * (k - 1),
                                   memoryLimit: 0x80F + 16 * (k - 1), prefetchableBase: 0xFFF, prefetchableLimit: 0,
-                                  memorySpaceEnable: true, busMasterEnable: true)
+                                  memorySpaceEnable: true, busMasterEnable: true, maxPayloadBytes: 256)
       }
   }
 
   /// The configuration writes that set `bridges` up, encoded from the register layouts of
   /// §7.5.1.3 (Bus Numbers: primary, secondary, subordinate from bit 0; Memory Base/Limit:
   /// address bits 31:20 in bits 15:4 and 31:20; Prefetchable closed by base above limit;
-  /// Command 0x6 = Memory Space and Bus Master Enable).
+  /// Command 0x6 = Memory Space and Bus Master Enable; Device Control byte 0 = 0x30: Max_Payload_Size
+  /// 001b = 256 bytes in bits 7:5, Relaxed Ordering kept at its reset 1, §7.5.3.4).
   static func configuration(_ bridges: [SwitchRoutingModel.Bridge]) -> [TLP] {
     var tag: UInt16 = 0
     return bridges.enumerated().flatMap { k, b -> [TLP] in
       let target = k == 0 ? rootComplex : PCIeID(bus: 1, device: UInt8(k - 1), function: 0)
       let primary = k == 0 ? 0 : 1
       let writes: [(Int, UInt32)] = [(0x18, UInt32(primary | b.secondary << 8 | b.subordinate << 16)),
-                                     (0x20, UInt32(b.memoryLimit << 20 | b.memoryBase << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6)]
+                                     (0x20, UInt32(b.memoryLimit << 20 | b.memoryBase << 4)), (0x24, 0x0000_FFF0), (0x04, 0x6),
+                                     (0x48, 0x30)]
       return writes.map { offset, value in
         tag += 1
-        return .configWrite(type1: k != 0, target: target, offset: offset, value: value, requester: rootComplex, tag: tag)
+        return .configWrite(type1: k != 0, target: target, offset: offset, value: value, byteEnables: offset == 0x48 ? 0x1 : 0xF,
+                            requester: rootComplex, tag: tag)
       }
     }
   }

@@ -20,7 +20,7 @@ final class TLPRoutingTests: XCTestCase {
                       prefetchableLimit: m.input("p\(k)_prefetchable_limit", width: 44),
                       memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"))
       }
-      let decision = routeDecision(header, ingress: ingress, bridges: bridges)
+      let decision = routeDecision(header, ingress: ingress, bridges: bridges, maxPayloadSize: m.input("max_payload_size", width: 3))
       let outputs: [(String, Signal)] = [
         ("egress", decision.egress), ("to_type0", decision.convertToType0), ("own", decision.toOwnBridge),
         ("own_port", decision.ownBridge), ("unsupported", decision.unsupported), ("drop", decision.drop),
@@ -58,7 +58,8 @@ final class TLPRoutingTests: XCTestCase {
           let route = model.route(tlp, ingress: ingress)
           seen[label(route), default: 0] += 1
           stories.append("\(tlp.map { "\($0.kind) address 0x\(String($0.address, radix: 16)) id \($0.target)/\($0.requester)" } ?? "raw") at port \(ingress) => \(route); bridges \(model.bridges)")
-          rows.append(configRow.merging(["header": header, "ingress": BitVector(width: bitsToIndex(ports), value: ingress)]) { $1 })
+          rows.append(configRow.merging(["header": header, "ingress": BitVector(width: bitsToIndex(ports), value: ingress),
+                                         "max_payload_size": maxPayloadSizeField(model.bridges[ingress].maxPayloadBytes)]) { $1 })
           expected.append(outputs(route, ports: ports))
         }
       }
@@ -108,6 +109,9 @@ final class TLPRoutingTests: XCTestCase {
        .forward(ports: [0], toType0: false)),
       (.message(code: 0x19, routing: .broadcastFromRootComplex, requester: rc), 0, .forward(ports: [1, 2], toType0: false)),
       (.message(code: 0x7F, routing: .local, requester: rc), 0, .terminate),
+      // Max_Payload_Size is 128 bytes after reset (§7.5.3.4); more is malformed (§2.2.2).
+      (.memoryWrite(address: 0x8000_1000, data: [UInt8](repeating: 7, count: 128), requester: rc), 0, .forward(ports: [1], toType0: false)),
+      (.memoryWrite(address: 0x8000_1000, data: [UInt8](repeating: 7, count: 132), requester: rc), 0, .malformed),
     ]
     for (i, (tlp, ingress, route)) in cases.enumerated() {
       XCTAssertEqual(model.route(tlp, ingress: ingress), route, "case \(i): \(tlp.kind) at port \(ingress)")

@@ -23,7 +23,8 @@ final class RandomMapTests: XCTestCase {
         var hardware = FieldHardware()
         let fromHardware = access == .readOnly && Bool.random(using: &rng)
         if fromHardware { hardware.insert(.input) } else if Bool.random(using: &rng) { hardware.insert(.output) }
-        if access != .readOnly {
+        if !fromHardware && Int.random(in: 0..<3, using: &rng) == 0 { hardware.insert(.load) }
+        if access != .readOnly || hardware.contains(.load) {
           if Bool.random(using: &rng) { hardware.insert(.set) }
           if Bool.random(using: &rng) { hardware.insert(.clear) }
         }

@@ -39,4 +39,20 @@ final class RegisterBlockModelTests: XCTestCase {
     let out = model.cycle(["mmio_valid": 1, "mmio_write": 1, "mmio_address": 0x0, "mmio_strobe": 0b1000])
     XCTAssertEqual(out["config_mode_written"], 0, "MODE lies in byte 0, which was not strobed")
   }
+
+  /// `.load` (docs/registers.md): the strobe stores `_load_value` over a software write in the
+  /// same cycle, `_clear` wins over it, and a read-only loaded field ignores software writes.
+  func testLoadStoresTheHardwareValue() throws {
+    var model = RegisterBlockModel(try everyAccessMap())
+    XCTAssertEqual(model.read(0x1C), 0x05A0_1234, "SENDER 0x5A in 27:20, WORD 0x1234 in 15:0")
+    _ = model.cycle(["mmio_valid": 1, "mmio_write": 1, "mmio_address": 0x1C, "mmio_wdata": 0x0FF0_BEEF, "mmio_strobe": 0xF,
+                     "mailbox_word_load": 1, "mailbox_word_load_value": 0xCAFE])
+    XCTAssertEqual(model.read(0x1C), 0x05A0_CAFE, "the load wins over the write; SENDER is read-only")
+    model.write(0x1C, 0x0000_4321)
+    XCTAssertEqual(model.read(0x1C), 0x05A0_4321, "WORD is still software-writable")
+    _ = model.cycle(["mailbox_sender_load": 1, "mailbox_sender_load_value": 0x1C3, "mailbox_word_load_value": 0xFFFF])
+    XCTAssertEqual(model.read(0x1C), 0x0C30_4321, "only the strobed field loads, truncated to its 8 bits")
+    _ = model.cycle(["mailbox_sender_load": 1, "mailbox_sender_load_value": 0x77, "mailbox_sender_clear": 1])
+    XCTAssertEqual(model.read(0x1C), 0x0000_4321, "clear wins over load")
+  }
 }

@@ -53,6 +53,21 @@ final class RegisterBlockSimulationTests: XCTestCase {
     XCTAssertEqual(out[1]["mmio_rdata"], 0x2C)
   }
 
+  func testLoadStoresTheHardwareValue() throws {
+    let mailbox: UInt64 = 0x1C
+    let out = try run([
+      access(write: true, mailbox, data: 0x0FF0_BEEF).merging(["mailbox_word_load": 1, "mailbox_word_load_value": 0xCAFE]) { $1 },
+      access(write: false, mailbox),
+      ["mailbox_sender_load": 1, "mailbox_sender_load_value": 0xC3, "mailbox_word_load_value": 0xFFFF],
+      access(write: false, mailbox).merging(["mailbox_sender_load": 1, "mailbox_sender_load_value": 0x77, "mailbox_sender_clear": 1]) { $1 },
+      access(write: false, mailbox),
+    ])
+    XCTAssertEqual(out[1]["mmio_rdata"], 0x05A0_CAFE, "the load wins over the same cycle's write; SENDER (RO) keeps its reset 0x5A")
+    XCTAssertEqual(out[1]["mailbox_word_out"], 0xCAFE)
+    XCTAssertEqual(out[3]["mmio_rdata"], 0x0C30_CAFE, "SENDER loaded 0xC3; WORD kept (no strobe)")
+    XCTAssertEqual(out[4]["mmio_rdata"], 0x0000_CAFE, "clear wins over load")
+  }
+
   func testWriteOneToClearAndHardwareSetWins() throws {
     let out = try run([
       ["status_done_set": 1],
@@ -118,6 +133,12 @@ final class RegisterBlockSimulationTests: XCTestCase {
 
   func testRandomAccessesMatchTheModel() throws {
     try checkRegisterBlockAgainstModel(map, seed: 0x5EED_0001, cycles: 4000)
+  }
+
+  /// The NTB function's map (a small shape): loads from the peer, doorbell sets, W1C status.
+  func testNTBMapMatchesTheModel() throws {
+    let layout = try NTBLayout(memoryWindows: 1, windowSize: 1 << 16, lutEntries: 0, scratchpads: 16, doorbells: 20)
+    try checkRegisterBlockAgainstModel(try ntbRegisters(layout), seed: 0x5EED_0003, cycles: 1500)
   }
 
   func testSystemControlMatchesTheModel() throws {

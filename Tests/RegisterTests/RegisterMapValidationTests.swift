@@ -112,6 +112,12 @@ final class RegisterMapValidationTests: XCTestCase {
     assertProblem([Register("A", offset: 0, description: "", fields: [
       Field("X", bit: 0, access: .readToClear, description: "", hardware: [.set, .writePulse])])],
                   contains: ["field X", "`.writePulse` on a RC field would never fire"])
+    assertProblem([Register("A", offset: 0, description: "", fields: [
+      Field("X", bits: 0...3, access: .readOnly, description: "", hardware: [.input, .load])])],
+                  contains: ["field X", "`.load`", "`.input`", "keep one of them"])
+    XCTAssertEqual(problems([Register("A", offset: 0, description: "", fields: [
+      Field("X", bits: 0...3, access: .readOnly, description: "", hardware: [.load, .set, .clear])])]), [],
+                   "a loaded read-only field has a flip-flop, so `.set`/`.clear` have something to act on")
   }
 
   func testProblemsStartWithTheLineThatDescribesTheCulprit() {

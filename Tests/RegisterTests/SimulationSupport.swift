@@ -45,7 +45,7 @@ func checkRegisterBlockAgainstModel(_ map: RegisterMap, seed: UInt64, cycles: In
   var inputs: [[String: UInt64]] = [resetCycle]
   let hardwareInputs = map.registers.flatMap { r in r.fields.flatMap { f in
     FieldHardware.hooks.filter { f.hardware.contains($0.hook) && $0.isInput }.map { hook in
-      (name: r.name.lowercased() + "_" + f.name.lowercased() + "_" + hook.suffix, width: hook.hook == .input ? f.width : 1)
+      (name: r.name.lowercased() + "_" + f.name.lowercased() + "_" + hook.suffix, width: hook.isFieldWide ? f.width : 1)
     }
   } }
   for i in 0..<cycles {

@@ -55,7 +55,11 @@ final class SystemRDLTests: XCTestCase {
         XCTAssertEqual(c["sw"] as? String, expected.sw, place)
         XCTAssertEqual(c["onread"] as? String, expected.onread, place)
         XCTAssertEqual(c["onwrite"] as? String, expected.onwrite, place)
-        XCTAssertEqual(c["hw"] as? String, f.hardware.contains(.input) ? "w" : f.hardware.contains(.output) ? "r" : "na", place)
+        // SystemRDL 2.0 §9.4: a hardware write with a write enable (`we`) is hardware storing a value.
+        let hw = f.hardware.contains(.load) ? (f.hardware.contains(.output) ? "rw" : "w")
+          : f.hardware.contains(.input) ? "w" : f.hardware.contains(.output) ? "r" : "na"
+        XCTAssertEqual(c["hw"] as? String, hw, place)
+        XCTAssertEqual(c["we"] as? Bool, f.hardware.contains(.load), place)
         if f.hardware.contains(.input) {
           XCTAssertTrue(c["reset"] is NSNull, "\(place): a value from hardware has no reset")
         } else {

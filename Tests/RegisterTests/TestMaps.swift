@@ -26,5 +26,11 @@ func everyAccessMap() throws -> RegisterMap {
     Register("EVENTS", offset: 0x18, description: "Read-to-clear event flags.", fields: [
       Field("OVERFLOW", bits: 4...5, access: .readToClear, reset: 1, description: "Overflow seen.", hardware: [.set, .readPulse]),
     ]),
+    Register("MAILBOX", offset: 0x1C, description: "Values hardware loads: one software may also write, one it only reads.", fields: [
+      Field("WORD", bits: 0...15, access: .readWrite, reset: 0x1234, description: "Loaded by hardware or written by software.",
+            hardware: [.load, .output]),
+      Field("SENDER", bits: 20...27, access: .readOnly, reset: 0x5A, description: "Loaded by hardware; hardware may also clear it.",
+            hardware: [.load, .clear]),
+    ]),
   ])
 }

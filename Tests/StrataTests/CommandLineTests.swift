@@ -96,8 +96,22 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(rdl.output.contains("addrmap"), rdl.output)
   }
 
+  func testEnumeratePrintsTheDeviceTreeAsJSON() throws {
+    let run = try strata(["enumerate", "--topology", "firmware/topologies/two-switches.yaml", "--json"])
+    XCTAssertEqual(run.status, 0, run.output)
+    let tree = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+    let functions = tree?["functions"] as? [[String: Any]] ?? []
+    XCTAssertEqual(functions.count, 13, run.output)
+    let gpu = functions.first { $0["name"] as? String == "gpu" }
+    XCTAssertEqual(gpu?["bdf"] as? String, "07:00.0")
+    XCTAssertEqual(gpu?["parent"] as? String, "06:00.0")
+    let broken = try strata(["enumerate", "--topology", "boards/devkit.yaml"])
+    XCTAssertNotEqual(broken.status, 0)
+    XCTAssertTrue(broken.output.contains("boards/devkit.yaml:"), broken.output)
+  }
+
   func testEveryCommandExplainsItselfWithAnExample() throws {
-    for command in ["generate", "lint", "regs", "flash", "waves", "boards"] {
+    for command in ["generate", "lint", "regs", "flash", "waves", "boards", "firmware", "enumerate"] {
       let help = try strata([command, "--help"])
       XCTAssertEqual(help.status, 0)
       XCTAssertTrue(help.output.contains("Examples:"), "\(command) --help:\n\(help.output)")

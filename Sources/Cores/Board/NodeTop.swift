@@ -9,6 +9,9 @@ public enum NodeAddressMap {
   public static let addressWidth = 16
   /// The system controller's registers.
   public static let systemControl: ClosedRange<Int> = 0x0000...0x00FF
+  /// The PCIe switch's management port (`SwitchManagementMap`): its registers from 0x2000, the
+  /// bridges' configuration blocks from 0x3000.
+  public static let pcieSwitch: ClosedRange<Int> = 0x2000...0x3FFF
 }
 
 /// Width of a node's index strap (NODE.INDEX).
@@ -22,17 +25,22 @@ public let softResetCycles = 16
 /// Every node of a board is the same module; the board straps each instance's `node_index`.
 ///
 /// Ports: `node_index` (the node's place on the board, read back in NODE.INDEX), `mgmt` (MMIO
-/// responder, `NodeAddressMap.addressWidth`-bit byte addresses), `irq` (the
+/// responder, `NodeAddressMap.addressWidth`-bit byte addresses), the PCIe switch's links
+/// `link<k>_*` (port 0 upstream to the node's root complex, then the downstream ports; the names
+/// and meanings of `pcieSwitch`), `irq` (the
 /// node's interrupt line to its management processor: any enabled pending cause), and
 /// `cores_reset` (held for `softResetCycles` after a soft reset request, for the node's cores).
 /// Addresses outside every block's window complete at once with `error`.
 public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("\(board.name)_node", file: file, line: line) { m in
     let mapResult = Result { try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase) }
+    let switchResult = Result { try pcieSwitch(SwitchParameters(board: board)) }
     m.require((try? mapResult.get()) != nil, "the nodes of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
               file: file, line: line)
-    if let map = try? mapResult.get() {
-      NodeBody(m: m, map: map).statements()
+    m.require((try? switchResult.get()) != nil, "the switch of board `\(board.name)`: \((switchResult.failure).map { "\($0)" } ?? "")",
+              file: file, line: line)
+    if let map = try? mapResult.get(), let pcie = try? switchResult.get() {
+      NodeBody(m: m, map: map, pcieSwitch: pcie, ports: board.switchConfig.downstreamPorts + 1, dataWidth: board.datapathBits).statements()
     }
   }
 }
@@ -45,6 +53,9 @@ private extension Result {
 private struct NodeBody {
   let m: ModuleBuilder
   let map: RegisterMap
+  let pcieSwitch: Module
+  let ports: Int
+  let dataWidth: Int
 
   @StatementBuilder
   func statements() -> [Statement] {
@@ -59,16 +70,30 @@ private struct NodeBody {
     let cycles = m.register("cycle_count", width: 64)
     let resetTimer = m.register("soft_reset_timer", width: bitsToHold(softResetCycles))
 
-    // Address decoding: the system controller owns the low window; nothing else exists yet.
+    let pcie = m.instance(pcieSwitch, name: "pcie_switch")
+    let switchBus = pcie.interface("mgmt", as: MMIO.self)
+    let switchBits = SwitchManagementMap.addressWidth
+    let inSwitch = m.wire("in_pcie_switch")
+
+    // Address decoding: the system controller owns the low window, the switch its 8 KiB.
     inSystemControl <== mgmt.address[blockBits..<NodeAddressMap.addressWidth] == 0
+    inSwitch <== mgmt.address[switchBits..<NodeAddressMap.addressWidth] == NodeAddressMap.pcieSwitch.lowerBound >> switchBits
     bus.valid <== mgmt.valid && inSystemControl
     bus.write <== mgmt.write
     bus.address <== mgmt.address[0..<blockBits]
     bus.writeData <== mgmt.writeData
     bus.strobe <== mgmt.strobe
-    mgmt.ready <== mux(inSystemControl, bus.ready, mgmt.valid)
-    mgmt.readData <== mux(inSystemControl, bus.readData, .zero(width: 32))
-    mgmt.error <== mux(inSystemControl, bus.error, mgmt.valid)
+    switchBus.valid <== mgmt.valid && inSwitch
+    switchBus.write <== mgmt.write
+    switchBus.address <== mgmt.address[0..<switchBits]
+    switchBus.writeData <== mgmt.writeData
+    switchBus.strobe <== mgmt.strobe
+    mgmt.ready <== priority([(inSystemControl, bus.ready), (inSwitch, switchBus.ready)], otherwise: mgmt.valid)
+    mgmt.readData <== priority([(inSystemControl, bus.readData), (inSwitch, switchBus.readData)], otherwise: .zero(width: 32))
+    mgmt.error <== priority([(inSystemControl, bus.error), (inSwitch, switchBus.error)], otherwise: mgmt.valid)
+    for k in 0..<ports {
+      SwitchLinkPorts.passThrough(m, child: pcie, inner: "link\(k)", outer: "link\(k)", dataWidth: dataWidth)
+    }
 
     sysctl["node_index_in"] <== nodeIndex
 

@@ -29,6 +29,10 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
   }
   let n = identities.count
   let maps = try identities.map { try bridgeConfigSpace($0) }
+  let managementMap = try switchManagementRegisters(ports: identities.count)
+  guard maps.allSatisfy({ 1 << $0.addressWidth <= SwitchManagementMap.bridgeWindowStride }) else {
+    throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): a bridge's configuration block is larger than its management window (\(SwitchManagementMap.bridgeWindowStride) bytes)"])
+  }
   return Module("pcie_switch", parameters: ["ports": n, "dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID,
                                            "device": identities[0].deviceID]) { m in
     let receivers = (0..<n).map {
@@ -38,16 +42,29 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
     let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress\($0)") }
     let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
+    let management = m.instance(registerBlock(managementMap), name: "management")
     let completer = m.instance(bridgeConfigCompleter(bridges: n, registerAddressWidth: maps[0].addressWidth, dataWidth: dataWidth),
                                name: "completer")
     let crossbar = n >= 3 ? m.instance(tlpCrossbar(ports: n, dataWidth: dataWidth, depth: crossbarDepth), name: "crossbar") : nil
     let merges = (0..<n).map { m.instance(tlpMerge(inputs: $0 == 0 ? 3 : 2, dataWidth: dataWidth), name: "merge\($0)") }
+    let requester = m.instance(switchConfigRequester(dataWidth: dataWidth), name: "config_requester")
+    let upstreamIn = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "upstream_ingress_merge")
 
     for k in 0..<n {
       connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
-      connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
       connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
-      connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
+      if k == 0 {
+        // The management processor's configuration requests join the root complex's TLPs, and
+        // their completions leave the stream towards it.
+        connect(receivers[0].interface("out", as: TLPStream.self), to: upstreamIn.interface("in0", as: TLPStream.self))
+        connect(requester.interface("request", as: TLPStream.self), to: upstreamIn.interface("in1", as: TLPStream.self))
+        connect(upstreamIn.interface("out", as: TLPStream.self), to: ingress[0].interface("link", as: TLPStream.self))
+        connect(merges[0].interface("out", as: TLPStream.self), to: requester.interface("returning", as: TLPStream.self))
+        connect(requester.interface("passing", as: TLPStream.self), to: egress[0].interface("fabric", as: TLPStream.self))
+      } else {
+        connect(receivers[k].interface("out", as: TLPStream.self), to: ingress[k].interface("link", as: TLPStream.self))
+        connect(merges[k].interface("out", as: TLPStream.self), to: egress[k].interface("fabric", as: TLPStream.self))
+      }
       // Forwarded traffic through the crossbar (or straight across between two ports); the
       // ingress's UR completions beside it.
       if let crossbar {
@@ -58,7 +75,6 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
       }
       connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self))
-      connect(completer.interface("bridge\(k)", as: MMIO.self), to: blocks[k].interface("mmio", as: MMIO.self))
       egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
       egress[k]["fc_update"] <== m.input("link\(k)_fc_update")
       for (t, type) in CreditType.allCases.enumerated() {
@@ -68,6 +84,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         m.output("link\(k)_rx_fc_\(name)_advertised", width: type.fieldSize) <== receivers[k]["fc_\(name)_advertised"]
         m.output("link\(k)_rx_fc_\(name)_allocated", width: type.fieldSize) <== receivers[k]["fc_\(name)_allocated"]
       }
+      ingress[k]["max_payload_size"] <== blocks[k]["device_control_status_max_payload_size_out"]
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
       blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
@@ -89,6 +106,9 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         let out = m.output("link\(k)_\(counter)", width: 16)
         out <== ingress[k]["\(counter)_count"]
       }
+      management["port\(k)_errors_dropped_in"] <== ingress[k]["dropped_count"]
+      management["port\(k)_errors_unsupported_in"] <== ingress[k]["unsupported_count"]
+      management["port\(k)_malformed_count_in"] <== ingress[k]["malformed_count"]
       // Every ingress stage sees both bridges' routing state.
       for j in 0..<n {
         let b = blocks[j]
@@ -122,7 +142,75 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       let unusedEgress = m.wire("unused_fabric_egress", width: 2 * n)
       unusedEgress <== concat(ingress.map { $0["fabric_egress"] })
     }
+    managementPort(m, management: management, requester: requester, completer: completer, bridges: blocks,
+                   primaryBus: blocks[0]["bus_numbers_primary_out"])
     let unusedPoison = m.wire("unused_poisoned")
     unusedPoison <== completer["poisoned"]
   }
+}
+
+/// The switch's `mgmt` port (`SwitchManagementMap`): its management registers, each bridge's
+/// configuration block (shared with the configuration completer, which goes first: both are
+/// answered in the cycle they ask, so the management access waits at most one request), and the
+/// configuration request engine's register hooks.
+@StatementBuilder
+private func managementPort(_ m: ModuleBuilder, management: Instance, requester: Instance, completer: Instance,
+                            bridges: [Instance], primaryBus: Signal) -> [Statement] {
+  let mgmt = m.port("mgmt", MMIO(addressWidth: SwitchManagementMap.addressWidth).flipped)
+  let registers = management.interface("mmio", as: MMIO.self)
+  let windowBit = bitsToIndex(SwitchManagementMap.bridgeWindowBase)
+  let offsetBits = bitsToIndex(SwitchManagementMap.bridgeWindowStride)
+  let inRegisters = m.wire("mgmt_in_registers")
+  let inBridge = m.wire("mgmt_in_bridge")
+  let window = m.wire("mgmt_bridge_index", width: windowBit - offsetBits)
+  inRegisters <== !mgmt.address[windowBit] && mgmt.address[registers.address.width..<windowBit] == 0
+  window <== mgmt.address[offsetBits..<windowBit]
+  inBridge <== mgmt.address[windowBit] && window < bridges.count
+  registers.valid <== mgmt.valid && inRegisters
+  registers.write <== mgmt.write
+  registers.address <== mgmt.address[0..<registers.address.width]
+  registers.writeData <== mgmt.writeData
+  registers.strobe <== mgmt.strobe
+
+  var bridgeReady: [(Signal, Signal)] = []
+  var bridgeData = Signal.zero(width: 32)
+  var bridgeError = Signal.low
+  for (k, bridge) in bridges.enumerated() {
+    let block = bridge.interface("mmio", as: MMIO.self)
+    let request = completer.interface("bridge\(k)", as: MMIO.self)
+    let mine = m.wire("mgmt_to_bridge\(k)")
+    mine <== mgmt.valid && inBridge && window == k && !request.valid
+    block.valid <== request.valid || mine
+    block.write <== mux(request.valid, request.write, mgmt.write)
+    block.address <== mux(request.valid, request.address, mgmt.address[0..<block.address.width])
+    block.writeData <== mux(request.valid, request.writeData, mgmt.writeData)
+    block.strobe <== mux(request.valid, request.strobe, mgmt.strobe)
+    request.ready <== block.ready && request.valid
+    request.readData <== block.readData
+    request.error <== block.error
+    bridgeReady.append((window == k, block.ready && mine))
+    bridgeData = mux(mine, block.readData, bridgeData)
+    bridgeError = mux(mine, block.error, bridgeError)
+  }
+  // Outside every window: answered at once with `error`.
+  mgmt.ready <== priority([(inRegisters, registers.ready), (inBridge, priority(bridgeReady, otherwise: .low))], otherwise: mgmt.valid)
+  mgmt.readData <== mux(inRegisters, registers.readData, bridgeData)
+  mgmt.error <== priority([(inRegisters, registers.error), (inBridge, bridgeError)], otherwise: mgmt.valid)
+
+  requester["target_bus"] <== management["cfg_target_bus_out"]
+  requester["target_device"] <== management["cfg_target_device_out"]
+  requester["target_function"] <== management["cfg_target_function_out"]
+  requester["target_register"] <== management["cfg_target_register_out"]
+  requester["byte_enables"] <== management["cfg_control_byte_enables_out"]
+  requester["write"] <== management["cfg_control_is_write_out"]
+  requester["write_data"] <== management["cfg_write_data_value_out"]
+  requester["go"] <== management["cfg_control_go_out"]
+  requester["timeout_cycles"] <== management["cfg_timeout_cycles_out"]
+  requester["primary_bus"] <== primaryBus
+  management["cfg_control_go_clear"] <== requester["go_clear"]
+  management["cfg_status_busy_in"] <== requester["busy"]
+  management["cfg_status_done_set"] <== requester["done_set"]
+  management["cfg_status_timeout_in"] <== requester["timed_out"]
+  management["cfg_status_completion_status_in"] <== requester["completion_status"]
+  management["cfg_read_data_value_in"] <== requester["read_data"]
 }

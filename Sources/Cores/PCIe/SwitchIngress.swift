@@ -30,6 +30,8 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 /// - a non-posted request no one claims is consumed and answered on `unsupported` with an
 ///   Unsupported Request completion from `completer_id` (one waiting completion at most: a
 ///   second unclaimed request waits until the first is taken);
+/// - a TLP whose payload (Length) exceeds this port's Max_Payload_Size (`max_payload_size`,
+///   the bridge's Device Control field: 128 << value bytes) is malformed (§2.2.2);
 /// - unclaimed posted requests and completions, malformed TLPs and terminated (local)
 ///   messages are consumed; `dropped_count`, `malformed_count` and `unsupported_count` count
 ///   the first two and the unclaimed non-posted requests (16 bits, saturating). Poisoned TLPs
@@ -53,10 +55,12 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let own = m.port("own", TLPStream(dataWidth: width))
     let unsupported = m.port("unsupported", TLPStream(dataWidth: width))
     let completerID = m.input("completer_id", width: 16)
+    let maxPayloadSize = m.input("max_payload_size", width: 3)
     let bridges = bridgeRoutingInputs(m, ports: n)
 
     let fields = TLPHeaderFields(link.header)
-    let live = routeDecision(fields, ingress: .constant(min(port, n - 1), width: bitsToIndex(n)), bridges: bridges)
+    let live = routeDecision(fields, ingress: .constant(min(port, n - 1), width: bitsToIndex(n)), bridges: bridges,
+                             maxPayloadSize: maxPayloadSize)
 
     // The decision is taken on the first beat and kept for the others.
     let heldEgress = m.register("held_egress", width: n)

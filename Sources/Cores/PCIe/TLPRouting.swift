@@ -60,14 +60,18 @@ public struct RouteDecision {
   public let drop: Signal
   /// A message that ends at the switch (local routing, reserved routing values).
   public let terminate: Signal
-  /// A malformed TLP (reserved or unsupported Fmt/Type, a memory request crossing 4 KiB): drop and count.
+  /// A malformed TLP (reserved or unsupported Fmt/Type, a memory request crossing 4 KiB, a payload
+  /// above Max_Payload_Size): drop and count.
   public let malformed: Signal
 }
 
 /// The routing decision for `header` entering at port `ingress` of a switch whose port 0 is
 /// the upstream port and ports 1...n-1 the downstream ports; downstream port `k` is device
-/// `k - 1` on the switch's internal bus (the upstream bridge's secondary bus).
-public func routeDecision(_ header: TLPHeaderFields, ingress: Signal, bridges: [BridgeRouting]) -> RouteDecision {
+/// `k - 1` on the switch's internal bus (the upstream bridge's secondary bus). With
+/// `maxPayloadSize` (the receiving port's Device Control field: 128 << value bytes), a TLP
+/// whose Length exceeds it is malformed.
+public func routeDecision(_ header: TLPHeaderFields, ingress: Signal, bridges: [BridgeRouting],
+                          maxPayloadSize: Signal? = nil) -> RouteDecision {
   let n = bridges.count
   precondition(n >= 2, "a switch has an upstream port and at least one downstream port, not \(n) ports")
   let up = bridges[0]
@@ -130,7 +134,12 @@ public func routeDecision(_ header: TLPHeaderFields, ingress: Signal, bridges: [
   ], otherwise: Signal.zero(width: n))
   let messageEnds = !(toRootComplex || broadcast || byAddress || byID)
 
-  let malformed = header.isUnsupportedKind || header.crosses4KiB
+  // §2.2.2: a payload longer than the receiving port's Max_Payload_Size makes the TLP malformed.
+  let oversized = maxPayloadSize.map { code -> Signal in
+    let limits = (0..<8).map { Signal.constant(32 << min($0, 5), width: 11) }  // DWs; 110b and 111b are reserved: 4096 bytes
+    return header.hasData && header.length > select(code, limits)
+  } ?? Signal.low
+  let malformed = header.isUnsupportedKind || header.crosses4KiB || oversized
   let egressOf = priority([
     (header.isMemoryRead || header.isMemoryWrite, addressEgress),
     (header.isCompletion, idEgress),

@@ -80,11 +80,12 @@ private struct RegisterBlockBody {
 
   /// The field's current value and the statements that update it and drive its hardware ports.
   private func field(_ f: Field, of r: Register, write: Signal?, read: Signal?) -> (Signal, [Statement]) {
-    func port(_ hook: FieldHardware, input: Bool) -> Signal? {
-      guard f.hardware.contains(hook), let suffix = FieldHardware.hooks.first(where: { $0.hook == hook })?.suffix else { return nil }
-      let name = RegisterNames.port(register: r.name, field: f.name, suffix: suffix)
-      return input ? m.input(name, width: hook == .input ? f.width : 1, file: f.file, line: f.line)
-        : m.output(name, width: hook == .output ? f.width : 1, file: f.file, line: f.line)
+    func port(_ hook: FieldHardware, input: Bool, suffix: String? = nil) -> Signal? {
+      guard f.hardware.contains(hook),
+            let entry = FieldHardware.hooks.first(where: { $0.hook == hook && (suffix == nil || $0.suffix == suffix) }) else { return nil }
+      let name = RegisterNames.port(register: r.name, field: f.name, suffix: entry.suffix)
+      let width = entry.isFieldWide ? f.width : 1
+      return input ? m.input(name, width: width, file: f.file, line: f.line) : m.output(name, width: width, file: f.file, line: f.line)
     }
     var body: [Statement] = []
     let value: Signal
@@ -106,6 +107,9 @@ private struct RegisterBlockBody {
       case (.writeOneToSet, let write?, _): body.append(on(write, q <== q | (data & enabled)))
       case (.readToClear, _, let read?): body.append(on(read, q <== 0))
       default: break
+      }
+      if let load = port(.load, input: true, suffix: "load"), let loaded = port(.load, input: true, suffix: "load_value") {
+        body.append(on(load, q <== loaded))
       }
       if let clear = port(.clear, input: true) { body.append(on(clear, q <== 0)) }
       if let set = port(.set, input: true) { body.append(on(set, q <== Signal.ones(width: f.width))) }

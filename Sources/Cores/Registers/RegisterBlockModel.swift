@@ -69,6 +69,7 @@ public struct RegisterBlockModel {
         case .readToClear where read: v = 0
         default: break
         }
+        if f.hardware.contains(.load) && input(port("load")) & 1 == 1 { v = UInt32(truncatingIfNeeded: input(port("load_value"))) & ones }
         if f.hardware.contains(.clear) && input(port("clear")) & 1 == 1 { v = 0 }
         if f.hardware.contains(.set) && input(port("set")) & 1 == 1 { v = ones }
         next[key(r, f)] = v

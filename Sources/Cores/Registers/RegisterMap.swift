@@ -36,11 +36,17 @@ public struct FieldHardware: OptionSet, Hashable, Sendable {
   public static let writePulse = FieldHardware(rawValue: 1 << 4)
   /// A 1-cycle pulse when software reads the register: output `_read`.
   public static let readPulse = FieldHardware(rawValue: 1 << 5)
+  /// Hardware stores a value into the field: a 1-bit strobe `_load` and the value `_load_value`
+  /// (field width). For a value that arrives from elsewhere (a peer's write across a link landing
+  /// in a scratchpad); on a read-only field it gives the field a flip-flop software only reads.
+  public static let load = FieldHardware(rawValue: 1 << 6)
 
-  /// Every hook with its port suffix and direction as the register block sees it, in port order.
-  public static let hooks: [(hook: FieldHardware, suffix: String, isInput: Bool)] = [
-    (.input, "in", true), (.set, "set", true), (.clear, "clear", true),
-    (.output, "out", false), (.writePulse, "written", false), (.readPulse, "read", false),
+  /// Every hook port with its suffix, direction and whether it is as wide as the field (else
+  /// 1 bit), as the register block sees it, in port order. `.load` has two ports.
+  public static let hooks: [(hook: FieldHardware, suffix: String, isInput: Bool, isFieldWide: Bool)] = [
+    (.input, "in", true, true), (.load, "load", true, false), (.load, "load_value", true, true),
+    (.set, "set", true, false), (.clear, "clear", true, false),
+    (.output, "out", false, true), (.writePulse, "written", false, false), (.readPulse, "read", false, false),
   ]
 }
 
@@ -104,8 +110,9 @@ public struct Field: Sendable {
   public var mask: UInt32 { UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(width)) - 1) << UInt32(lowBit) }
   /// The field's value follows a hardware input rather than a flip-flop.
   public var isHardwareValue: Bool { hardware.contains(.input) }
-  /// The field has a flip-flop in the register block (a read-only field is a wire or a constant).
-  public var isStored: Bool { access != .readOnly }
+  /// The field has a flip-flop in the register block (a read-only field is a wire or a constant,
+  /// unless hardware loads it).
+  public var isStored: Bool { access != .readOnly || hardware.contains(.load) }
   /// The reset value shifted into place.
   public var resetInPlace: UInt32 { isHardwareValue ? 0 : reset << UInt32(lowBit) }
 }

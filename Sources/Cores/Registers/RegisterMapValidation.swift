@@ -167,8 +167,11 @@ struct RegisterMapValidation {
         problems.append("\(where_): `.output` would return hardware's own `.input` value to it; remove `.output`")
       }
     }
-    if f.access == .readOnly && !hw.intersection([.set, .clear]).isEmpty {
-      problems.append("\(where_): a read-only field has no flip-flop for `.set`/`.clear` to act on; use `.input` for a value from hardware, or access .readToClear for a flag")
+    if hw.contains(.load) && hw.contains(.input) {
+      problems.append("\(where_): `.load` stores into a flip-flop but `.input` makes the field follow hardware every cycle; keep one of them")
+    }
+    if f.access == .readOnly && !hw.contains(.load) && !hw.intersection([.set, .clear]).isEmpty {
+      problems.append("\(where_): a read-only field has no flip-flop for `.set`/`.clear` to act on; use `.input` for a value from hardware, `.load` to store one, or access .readToClear for a flag")
     }
     if hw.contains(.writePulse) && !f.access.isWritable {
       problems.append("\(where_): `.writePulse` on a \(f.access.rawValue) field would never fire because software cannot write it; remove it")

@@ -2,7 +2,7 @@
 ///
 /// Mapping: RW, W1C and W1S are `sw = rw` (W1C/W1S with `onwrite = woclr/woset`), RO and RC are
 /// `sw = r` (RC with `onread = rclr`); `.input` is `hw = w`, `.output` is `hw = r`, otherwise
-/// `hw = na`; `.set`/`.clear` are `hwset`/`hwclr` with `precedence = hw`; `.writePulse` is
+/// `hw = na` (`.load` adds hardware write with `we`: `hw = w`, or `rw` with `.output`); `.set`/`.clear` are `hwset`/`hwclr` with `precedence = hw`; `.writePulse` is
 /// `swmod` and `.readPulse` is `swacc`; named values are an `enum` used as the field's `encode`. Fields from hardware have no reset. The base address,
 /// which an `addrmap` leaves to its parent, is stated in the description.
 public func systemRDL(for map: RegisterMap) -> String {
@@ -25,7 +25,8 @@ public func systemRDL(for map: RegisterMap) -> String {
 
 private func field(_ f: Field) -> String {
   var properties = ["sw = \(f.access == .readOnly || f.access == .readToClear ? "r" : "rw")"]
-  properties.append("hw = \(f.hardware.contains(.input) ? "w" : f.hardware.contains(.output) ? "r" : "na")")
+  properties.append("hw = \(hardwareAccess(f))")
+  if f.hardware.contains(.load) { properties.append("we = true") }
   switch f.access {
   case .writeOneToClear: properties.append("onwrite = woclr")
   case .writeOneToSet: properties.append("onwrite = woset")
@@ -48,6 +49,12 @@ private func field(_ f: Field) -> String {
   let reset = f.isHardwareValue ? "" : " = 0x\(RegisterNames.hex(UInt64(f.reset)))"
   s += "    } \(f.name)[\(f.highBit):\(f.lowBit)]\(reset);\n"
   return s
+}
+
+/// The field's SystemRDL `hw` property: what hardware may do to it.
+func hardwareAccess(_ f: Field) -> String {
+  if f.hardware.contains(.load) { return f.hardware.contains(.output) ? "rw" : "w" }
+  return f.hardware.contains(.input) ? "w" : f.hardware.contains(.output) ? "r" : "na"
 }
 
 /// A SystemRDL string literal: backslashes and double quotes escaped.

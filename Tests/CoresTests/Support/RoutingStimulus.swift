@@ -52,7 +52,17 @@ func randomBridges(ports: Int, _ random: inout SeededRandom) -> [SwitchRoutingMo
                                      prefetchableBase: prefetchableStart, prefetchableLimit: prefetchable + 1,
                                      memorySpaceEnable: random.chance(0.9), busMasterEnable: random.chance(0.9))
   if random.chance(0.1) { up.memoryLimit = up.memoryBase - 1 }
-  return [up] + downstream
+  // Max_Payload_Size 128...4096 bytes, mostly large enough for the random payloads.
+  return ([up] + downstream).map { bridge in
+    var b = bridge
+    b.maxPayloadBytes = 128 << (random.chance(0.3) ? Int.random(in: 0...2, using: &random) : 5)
+    return b
+  }
+}
+
+/// Device Control's Max_Payload_Size field for `bytes` (128 << value, §7.5.3.4).
+func maxPayloadSizeField(_ bytes: Int) -> BitVector {
+  BitVector(width: 3, value: (0...5).first { 128 << $0 == bytes } ?? 5)
 }
 
 /// A header aimed at the configuration: addresses in and around the windows, IDs in and around

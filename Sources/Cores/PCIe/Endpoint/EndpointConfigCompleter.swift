@@ -1,0 +1,103 @@
+import HDL
+import PCIe
+
+/// The completer of a Type 0 function's configuration requests: it takes CfgRd0/CfgWr0 from
+/// `request`, accesses the configuration block on `config` (MMIO, address = Register Number ×
+/// 4, strobe = First DW BE) and answers on `completion` with CplD (reads) or Cpl (writes),
+/// Completer ID = the request's target ID.
+///
+/// - `captured_id` is the function's Bus and Device Number (function 0) as captured from the
+///   last CfgWr0 it completed (PCIe Base Specification 6.3, §2.2.6.2): the function's
+///   Completer and Requester ID for everything it sends other than configuration completions.
+///   It reads 0 until the first such write.
+/// - Registers beyond the block's `registerAddressWidth` bytes, and those it does not decode,
+///   read 0 and ignore writes.
+/// - A poisoned configuration write changes nothing and is answered with Unsupported Request
+///   (§2.7.2.2); `poisoned` pulses.
+/// - One request at a time; a request of several beats is consumed whole, its first DW used.
+public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
+                                    file: StaticString = #fileID, line: UInt = #line) -> Module {
+  Module("endpoint_config_completer", parameters: ["aw": registerAddressWidth, "dw": dataWidth]) { m in
+    m.require((2...12).contains(registerAddressWidth), "endpointConfigCompleter: registerAddressWidth \(registerAddressWidth) is outside 2...12 (a 4 KiB configuration space)", file: file, line: line)
+    m.require([64, 128, 256].contains(dataWidth), "endpointConfigCompleter: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
+    let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
+    let aw = min(max(registerAddressWidth, 2), 12)
+
+    let request = m.port("request", TLPStream(dataWidth: width).flipped)
+    let completion = m.port("completion", TLPStream(dataWidth: width))
+    let config = m.port("config", MMIO(addressWidth: aw))
+    let capturedID = m.output("captured_id", width: 16)
+    let poisoned = m.output("poisoned")
+
+    let phase = m.fsm("phase", ConfigCompleterPhase.self, initial: .idle)
+    let header = m.register("header", width: TLPStream.headerWidth, reset: nil)
+    let writeData = m.register("write_data", width: 32, reset: nil)
+    let readData = m.register("read_data", width: 32, reset: nil)
+    let busDevice = m.register("bus_device", width: 13)
+    let fields = TLPHeaderFields(header)
+
+    let isWrite = m.wire("is_write")
+    isWrite <== fields.hasData
+    let rejected = m.wire("rejected")  // a poisoned write: no access, UR
+    rejected <== isWrite && fields.poisoned
+    let inBlock = m.wire("in_block")
+    inBlock <== fields.registerNumber.zeroExtended(to: 12) < (1 << (aw - 2))
+    let performs = m.wire("performs")
+    performs <== phase.isIn(.access) && inBlock && !rejected
+
+    request.ready <== phase.isIn(.idle) || phase.isIn(.drain)
+    config.valid <== performs
+    config.write <== isWrite
+    config.address <== concat(fields.registerNumber[0..<(aw - 2)], Signal.zero(width: 2))
+    config.writeData <== writeData
+    config.strobe <== fields.firstByteEnables
+    poisoned <== phase.isIn(.access) && rejected
+    capturedID <== concat(busDevice, Signal.zero(width: 3))
+
+    switchOn(phase.state) {
+      phase.on(.idle) {
+        when(request.fires) {
+          header <== request.header
+          writeData <== request.data[0..<32]
+          when(request.end) { phase.goto(.access) }.otherwise { phase.goto(.drain) }
+        }
+      }
+      phase.on(.drain) {
+        when(request.fires && request.end) { phase.goto(.access) }
+      }
+      phase.on(.access) {
+        readData <== 0
+        when(!performs) {
+          phase.goto(.respond)
+        }.elseWhen(config.ready) {
+          when(!isWrite && !config.error) { readData <== config.readData }
+          phase.goto(.respond)
+        }
+        // §2.2.6.2: the Bus and Device Number of every CfgWr0 the function completes.
+        when(isWrite && !rejected) { busDevice <== fields.routingID[3..<16] }
+      }
+      phase.on(.respond) {
+        when(completion.fires) { phase.goto(.idle) }
+      }
+    }
+
+    let status = mux(rejected, Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3),
+                     Signal.constant(Int(CompletionStatus.successful.rawValue), width: 3))
+    let four = Signal.constant(4, width: 12), zero7 = Signal.zero(width: 7)
+    let withData = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
+                                    lowerAddress: zero7, withData: true, length: .constant(1, width: 10))
+    let without = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
+                                   lowerAddress: zero7)
+    let carriesData = m.wire("carries_data")
+    carriesData <== !isWrite && !rejected
+    completion.valid <== phase.isIn(.respond)
+    completion.header <== mux(carriesData, withData, without)
+    completion.data <== readData.zeroExtended(to: width)
+    completion.strobe <== carriesData.zeroExtended(to: width / 32)
+    completion.start <== true
+    completion.end <== true
+    // A configuration request uses one DW of payload and a few header fields.
+    let unused = m.wire("unused_request_bits", width: width - 32 + width / 32 + 1 + TLPStream.headerWidth)
+    unused <== concat(request.data[32..<width], request.strobe, request.start, header)
+  }
+}

@@ -1,0 +1,306 @@
+import Board
+import HDL
+
+/// One non-transparent bridge function (issue [switch], "The NTB function"; docs/switch.md):
+///
+/// - `local_in`/`local_out`: TLPs to and from the switch downstream port it hangs off;
+/// - `peer_in`/`peer_out`: the crosslink to the peer NTB function;
+/// - `mmio`: the management port onto `ntbRegisters(layout)` (zero wait states, except that a
+///   write that must be sent to the peer waits while the queue of peer operations is full);
+/// - `irq` (`NTBLayout.vectors` lines, level): doorbells, messages and link changes by vector;
+/// - `phy_up`, `link_speed`, `link_width`: the crosslink's physical state.
+///
+/// Outbound: a memory request from the local side addressed to a memory window
+/// (`APERTURE_BASE` + w × window size) that fits in the window's `SIZE_LOG2` bytes, from a
+/// requester in the requester-ID table, leaves on `peer_out` with its address translated
+/// (window translation + offset, or the lookup-table entry's translation + offset within the
+/// entry) and Requester ID = `LOCAL_BUS`:entry index; its tag is kept. A refused read gets an
+/// Unsupported Request completion on `local_out`; a refused write is dropped. Completions from
+/// the local side for a proxy ID (bus = `LOCAL_BUS`) cross unchanged.
+///
+/// Inbound: memory requests from the peer leave on `local_out` with the Requester bus
+/// replaced by `LOCAL_BUS` (so their completions come back here); completions from the peer
+/// get the Requester ID of their requester-ID table entry back (the device/function of the
+/// proxy ID is the entry). Peer operations (`NTBPeerOperation`) are consumed. Requests from
+/// the peer while the link is down, and everything else, are dropped and counted.
+///
+/// The data path is cut-through and decides on a TLP's first beat, so clearing
+/// `LINK_CONTROL.ENABLE` is a barrier: no request starts across the link after the write.
+public func ntbFunction(config: NTBConfig, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+  try ntbFunction(layout: NTBLayout(config), dataWidth: dataWidth, file: file, line: line)
+}
+
+public func ntbFunction(layout: NTBLayout, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+  let map = try ntbRegisters(layout)
+  let variant = ([("dw", dataWidth)] + map.parameters).map { "_\($0.0)\($0.1)" }.joined()
+  return Module("ntb_function" + variant) { m in
+    m.require([64, 128, 256].contains(dataWidth), "ntbFunction: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
+    NTBFunctionBody(layout: layout, map: map, dataWidth: [64, 128, 256].contains(dataWidth) ? dataWidth : 64, m: m).statements()
+  }
+}
+
+/// Builds the body of `ntbFunction`.
+private struct NTBFunctionBody {
+  let layout: NTBLayout
+  let map: RegisterMap
+  let dataWidth: Int
+  let m: ModuleBuilder
+
+  func statements() -> [Statement] {
+    let width = dataWidth
+    let localIn = m.port("local_in", TLPStream(dataWidth: width).flipped)
+    let localOut = m.port("local_out", TLPStream(dataWidth: width))
+    let peerIn = m.port("peer_in", TLPStream(dataWidth: width).flipped)
+    let peerOut = m.port("peer_out", TLPStream(dataWidth: width))
+    let mmio = m.port("mmio", MMIO(addressWidth: map.addressWidth, dataWidth: 32).flipped)
+    let irq = m.output("irq", width: NTBLayout.vectors)
+    let phyUp = m.input("phy_up")
+    let linkSpeed = m.input("link_speed", width: 4)
+    let linkWidth = m.input("link_width", width: 6)
+    let localDropped = m.output("local_dropped_count", width: 16)
+    let peerDropped = m.output("peer_dropped_count", width: 16)
+
+    let regs = m.instance(registerBlock(map), name: "regs")
+    func out(_ register: String, _ field: String) -> Signal { regs[RegisterNames.port(register: register, field: field, suffix: "out")] }
+    func pin(_ register: String, _ field: String, _ suffix: String) -> Signal {
+      regs[RegisterNames.port(register: register, field: field, suffix: suffix)]
+    }
+    var body: [Statement] = []
+
+    // Link state.
+    let enable = out("LINK_CONTROL", "ENABLE")
+    let localBus = out("NTB_IDENTITY", "LOCAL_BUS")
+    let peerEnabled = m.register("peer_enabled")
+    let up = m.wire("link_up")
+    let upBefore = m.register("link_up_before")
+    let enableBefore = m.register("enable_before")
+    let phyBefore = m.register("phy_up_before")
+    body += [up <== phyUp && enable && peerEnabled, upBefore <== up, enableBefore <== enable, phyBefore <== phyUp]
+    body += [pin("LINK_STATUS", "UP", "in") <== up, pin("LINK_STATUS", "PEER_ENABLED", "in") <== peerEnabled,
+             pin("LINK_STATUS", "SPEED", "in") <== linkSpeed, pin("LINK_STATUS", "WIDTH", "in") <== linkWidth,
+             pin("EVENT_STATUS", "LINK_CHANGED", "set") <== up != upBefore]
+
+    // The management port: writes that reach the peer go through a queue of operations.
+    let opQueue = m.instance(fifo(depth: 4, width: 48), name: "peer_ops")
+    let bus = regs.interface(RegisterNames.busPort, as: MMIO.self)
+    let writing = m.wire("mmio_writing")
+    body.append(writing <== mmio.valid && mmio.write)
+    func at(_ offset: UInt64) -> Signal { mmio.address == Int(offset) }
+    let inValid = concat((0..<NTBLayout.messages).reversed().map { pin("MESSAGE_STATUS", "IN\($0)", "out") })
+    let outFull = m.register("out_full", width: NTBLayout.messages)
+    body.append(pin("MESSAGE_STATUS", "OUT_FULL", "in") <== outFull)
+    let released = mmio.writeData[0..<NTBLayout.messages] & inValid
+
+    // (condition, operation, index, needs the link) for each write that is sent.
+    var sends: [(Signal, NTBPeerOperation, Int, Bool)] = []
+    for w in 0..<layout.doorbellWords { sends.append((at(NTBLayout.peerDoorbellSet(w)), .doorbell, w, true)) }
+    for n in 0..<layout.scratchpads { sends.append((at(NTBLayout.peerScratchpad(n)), .scratchpad, n, true)) }
+    let messageWrite = (0..<NTBLayout.messages).map { at(NTBLayout.outboundMessage($0)) }
+    for n in 0..<NTBLayout.messages { sends.append((messageWrite[n] && !outFull[n], .message, n, true)) }
+    sends.append((at(NTBLayout.messageStatus) && released != 0, .messageRelease, 0, false))
+    let wantsLink = concat(sends.filter { $0.3 }.map { $0.0 }).reduceOr()
+    let sendsAnything = concat(sends.map { $0.0 }).reduceOr()
+    let enqueue = m.wire("op_enqueue")
+    let stall = m.wire("mmio_stall")
+    body.append(enqueue <== writing && sendsAnything && !(wantsLink && !up))
+    body.append(stall <== enqueue && !opQueue["enq_ready"])
+    let enqueued = m.wire("op_enqueued")
+    body.append(enqueued <== enqueue && !stall)
+    let operation = priority(sends.map { ($0.0, Signal.constant($0.1.rawValue, width: 8)) }, otherwise: .zero(width: 8))
+    let index = priority(sends.map { ($0.0, Signal.constant($0.2, width: 8)) }, otherwise: .zero(width: 8))
+    let payload = mux(at(NTBLayout.messageStatus), released.zeroExtended(to: 32), mmio.writeData)
+    body += [
+      opQueue["enq_valid"] <== enqueued, opQueue["enq_data"] <== concat(operation, index, payload),
+      bus.valid <== mmio.valid && !stall, bus.write <== mmio.write, bus.address <== mmio.address,
+      bus.writeData <== mmio.writeData, bus.strobe <== mmio.strobe,
+      mmio.ready <== bus.ready, mmio.readData <== bus.readData, mmio.error <== bus.error,
+    ]
+    let accepted = m.wire("mmio_write_accepted")
+    body.append(accepted <== writing && !stall)
+    body.append(pin("EVENT_STATUS", "PEER_OP_DROPPED", "set") <== accepted && wantsLink && !up)
+    for n in 0..<NTBLayout.messages {
+      body.append(pin("MESSAGE_STATUS", "REFUSED\(n)", "set") <== accepted && messageWrite[n] && (outFull[n] || !up))
+    }
+
+    // Link announcements go before queued operations.
+    let announce = m.register("announce_link")
+    let opHead = opQueue["deq_data"]
+    let opValid = m.wire("op_valid")
+    body.append(opValid <== announce || opQueue["deq_valid"])
+    let opHeader = ntbPeerOperationHeader(
+      operation: mux(announce, Signal.constant(NTBPeerOperation.link.rawValue, width: 8), opHead[40..<48]),
+      index: mux(announce, Signal.zero(width: 8), opHead[32..<40]), requesterBus: localBus)
+    let opPayload = mux(announce, enable.zeroExtended(to: 32), opHead[0..<32])
+
+    // Merges in front of the two outputs.
+    let toPeer = m.instance(tlpMerge(inputs: 2, dataWidth: width), name: "to_peer")
+    let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_local")
+    let peerForward = toPeer.interface("in0", as: TLPStream.self)
+    let peerOperations = toPeer.interface("in1", as: TLPStream.self)
+    let localForward = toLocal.interface("in0", as: TLPStream.self)
+    let localUnsupported = toLocal.interface("in1", as: TLPStream.self)
+    let localMSI = toLocal.interface("in2", as: TLPStream.self)
+    body += [connect(toPeer.interface("out", as: TLPStream.self), to: peerOut),
+             connect(toLocal.interface("out", as: TLPStream.self), to: localOut)]
+    let unusedGrants = m.wire("unused_grants", width: 5)
+    body.append(unusedGrants <== concat(toPeer["grant"], toLocal["grant"]))
+
+    body += oneBeat(peerOperations, valid: opValid, header: opHeader, payload: opPayload)
+    body.append(opQueue["deq_ready"] <== peerOperations.ready && !announce)
+    body.append(when(peerOperations.fires) { announce <== false })
+    body.append(when(enable != enableBefore || (phyUp && !phyBefore)) { announce <== true })
+    body.append(when(!phyUp) { peerEnabled <== false })
+
+    // Outbound: the local side.
+    let local = TLPHeaderFields(localIn.header)
+    let state = translationState(regs, up: up, localBus: localBus)
+    let outbound = NTBOutboundDecision(local, layout: layout, state: state)
+    let heldToPeer = m.register("held_to_peer")
+    let localToPeer = m.wire("local_to_peer")
+    body.append(localToPeer <== mux(localIn.start, outbound.toPeer, heldToPeer))
+    let urValid = m.register("ur_valid")
+    let urHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
+    let answersUR = m.wire("answers_ur")
+    body.append(answersUR <== localIn.start && !outbound.toPeer && local.isNonPosted)
+    body.append(localIn.ready <== priority([(localToPeer, peerForward.ready), (answersUR, !urValid)], otherwise: .high))
+    body += forward(localIn, to: peerForward, when: localToPeer, header: outbound.peerHeader)
+    let localFirst = m.wire("local_first_beat")
+    body.append(localFirst <== localIn.fires && localIn.start)
+    body.append(when(localFirst) { heldToPeer <== outbound.toPeer })
+    body += oneBeat(localUnsupported, valid: urValid, header: urHeader, payload: .zero(width: 32))
+    body.append(when(localUnsupported.fires) { urValid <== false })
+    body.append(when(localFirst && answersUR) {
+      urValid <== true
+      urHeader <== unsupportedRequestCompletionHeader(local, completer: concat(localBus, Signal.zero(width: 8)))
+    })
+    body.append(pin("EVENT_STATUS", "REQUEST_REFUSED", "set") <== localFirst && outbound.refused)
+    body += count("local_dropped", localDropped, localFirst && !outbound.toPeer && !answersUR)
+
+    // Inbound: the peer side.
+    let peer = TLPHeaderFields(peerIn.header)
+    let op = ntbPeerOperationFields(peer)
+    let entry = peer.requester[0..<8]
+    let entryValid = entry < NTBLayout.requesterEntries
+      && select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterValid)
+    let liveToLocal = (peer.isMemoryRequest && up) || (peer.isCompletion && entryValid)
+    let heldToLocal = m.register("held_to_local")
+    let peerToLocal = m.wire("peer_to_local")
+    body.append(peerToLocal <== mux(peerIn.start, liveToLocal, heldToLocal))
+    let raw = peer.raw
+    let restored = select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterID)
+    let localHeader = mux(peer.isCompletion, concat(raw[64..<128], restored, raw[0..<48]),
+                          concat(raw[96..<128], localBus, raw[0..<88]))
+    body.append(peerIn.ready <== mux(peerToLocal, localForward.ready, .high))
+    body += forward(peerIn, to: localForward, when: peerToLocal, header: localHeader)
+    let peerFirst = m.wire("peer_first_beat")
+    body.append(peerFirst <== peerIn.fires && peerIn.start)
+    body.append(when(peerFirst) { heldToLocal <== liveToLocal })
+    body += count("peer_dropped", peerDropped, peerFirst && !liveToLocal && !op.isOperation)
+
+    // Peer operations take effect as they arrive.
+    let arrives = m.wire("op_arrives")
+    body.append(arrives <== peerFirst && op.isOperation)
+    let value = peerIn.data[0..<32]
+    func arriving(_ kind: NTBPeerOperation, _ n: Int) -> Signal { arrives && op.operation == kind.rawValue && op.index == n }
+    for w in 0..<layout.doorbellWords {
+      for i in (w * 32)..<min(layout.doorbells, w * 32 + 32) {
+        body.append(pin("DOORBELL_STATUS_\(w)", "DB\(i)", "set") <== arriving(.doorbell, w) && value[i - w * 32])
+      }
+    }
+    for n in 0..<layout.scratchpads {
+      body += [pin("SCRATCHPAD_\(n)", "VALUE", "load") <== arriving(.scratchpad, n), pin("SCRATCHPAD_\(n)", "VALUE", "load_value") <== value]
+    }
+    for n in 0..<NTBLayout.messages {
+      body += [pin("INBOUND_MESSAGE_\(n)", "VALUE", "load") <== arriving(.message, n),
+               pin("INBOUND_MESSAGE_\(n)", "VALUE", "load_value") <== value,
+               pin("MESSAGE_STATUS", "IN\(n)", "set") <== arriving(.message, n)]
+    }
+    let releasedByPeer = mux(arriving(.messageRelease, 0), value[0..<NTBLayout.messages], .zero(width: NTBLayout.messages))
+    let sentMessage = concat((0..<NTBLayout.messages).reversed().map { n in
+      enqueued && operation == NTBPeerOperation.message.rawValue && index == n })
+    body.append(outFull <== (outFull & ~releasedByPeer) | sentMessage)
+    body.append(when(arriving(.link, 0)) { peerEnabled <== value[0] && phyUp })
+
+    // Interrupts and MSI.
+    body += interrupts(regs, irq: irq, localBus: localBus, msi: localMSI)
+    return body
+  }
+
+  /// Register block outputs the translation reads.
+  private func translationState(_ regs: Instance, up: Signal, localBus: Signal) -> NTBTranslationState {
+    func out(_ register: String, _ field: String) -> Signal { regs[RegisterNames.port(register: register, field: field, suffix: "out")] }
+    func address(_ low: String, _ high: String) -> Signal {
+      concat(out(high, "ADDRESS"), out(low, "ADDRESS"), Signal.zero(width: 12))
+    }
+    let windows = 0..<layout.memoryWindows, entries = 0..<layout.lutEntries, requesters = 0..<NTBLayout.requesterEntries
+    return NTBTranslationState(
+      up: up, localBus: localBus, apertureBase: address("APERTURE_BASE_LOW", "APERTURE_BASE_HIGH"),
+      windowValid: windows.map { out("MW\($0)_CONTROL", "VALID") },
+      windowLUT: layout.lutEntries > 0 ? windows.map { out("MW\($0)_CONTROL", "LUT") } : [],
+      windowSizeLog2: windows.map { out("MW\($0)_CONTROL", "SIZE_LOG2") },
+      windowTranslation: windows.map { address("MW\($0)_TRANSLATION_LOW", "MW\($0)_TRANSLATION_HIGH") },
+      lutValid: entries.map { out("LUT\($0)_CONTROL", "VALID") }, lutPeer: entries.map { out("LUT\($0)_CONTROL", "PEER") },
+      lutTranslation: entries.map { address("LUT\($0)_TRANSLATION_LOW", "LUT\($0)_TRANSLATION_HIGH") },
+      requesterValid: requesters.map { out("REQUESTER_ID_\($0)", "VALID") },
+      requesterID: requesters.map { out("REQUESTER_ID_\($0)", "ID") })
+  }
+
+  /// Level interrupts per vector and, when enabled, one MSI per rising vector.
+  private func interrupts(_ regs: Instance, irq: Signal, localBus: Signal, msi: TLPStream) -> [Statement] {
+    func out(_ register: String, _ field: String) -> Signal { regs[RegisterNames.port(register: register, field: field, suffix: "out")] }
+    let vectors = NTBLayout.vectors, vectorBits = bitsToIndex(vectors)
+    var raised = [Signal](repeating: .low, count: vectors)
+    for i in 0..<layout.doorbells {
+      let w = i / 32, r = i / 16
+      let pending = out("DOORBELL_STATUS_\(w)", "DB\(i)") && !out("DOORBELL_MASK_\(w)", "MASK")[i % 32]
+      let vector = out("DOORBELL_VECTORS_\(r)", "VECTORS")[(2 * (i % 16))..<(2 * (i % 16) + vectorBits)]
+      for v in 0..<vectors { raised[v] = raised[v] || (pending && vector == v) }
+    }
+    let inValid = concat((0..<NTBLayout.messages).reversed().map { out("MESSAGE_STATUS", "IN\($0)") })
+    let message = (inValid & ~out("MESSAGE_MASK", "MASK")) != 0 && out("INTERRUPT_ROUTING", "MESSAGE_INTERRUPT")
+    let link = out("EVENT_STATUS", "LINK_CHANGED") && out("INTERRUPT_ROUTING", "LINK_INTERRUPT")
+    for v in 0..<vectors {
+      raised[v] = raised[v] || (message && out("INTERRUPT_ROUTING", "MESSAGE_VECTOR") == v)
+        || (link && out("INTERRUPT_ROUTING", "LINK_VECTOR") == v)
+    }
+    let lines = m.wire("irq_lines", width: vectors)
+    let before = m.register("irq_before", width: vectors)
+    let msiPending = m.register("msi_pending", width: vectors)
+    var body: [Statement] = [lines <== concat(raised.reversed()), irq <== lines, before <== lines]
+    // The lowest pending vector goes first.
+    let vector = priority((0..<vectors).map { (msiPending[$0], Signal.constant($0, width: vectorBits)) }, otherwise: .zero(width: vectorBits))
+    let address = concat(out("MSI_ADDRESS_HIGH", "ADDRESS"), out("MSI_ADDRESS_LOW", "ADDRESS"), Signal.zero(width: 2))
+    let wide = address[32..<64] != 0
+    let header = concat(Signal.constant(0b01, width: 2), wide, Signal.constant(0, width: 5), Signal.constant(1, width: 24),  // MWr, Length 1
+                        localBus, Signal.zero(width: 16), Signal.constant(0xF, width: 8),  // Requester, tag 0, Last BE 0, First BE 1111b
+                        mux(wide, address[32..<64], address[0..<32]), mux(wide, address[0..<32], Signal.zero(width: 32)))
+    let data = concat(out("MSI_DATA", "DATA")[vectorBits..<16], vector).zeroExtended(to: 32)
+    let unusedData = m.wire("unused_msi_data", width: vectorBits)
+    body.append(unusedData <== out("MSI_DATA", "DATA")[0..<vectorBits])
+    body += oneBeat(msi, valid: msiPending != 0, header: header, payload: data)
+    let cleared = mux(msi.fires, Signal.constant(1, width: vectors) << vector, .zero(width: vectors))
+    let rising = mux(out("MSI_CONTROL", "ENABLE"), lines & ~before, .zero(width: vectors))
+    body.append(msiPending <== (msiPending & ~cleared) | rising)
+    return body
+  }
+
+  /// `input`'s beats to `output` while `selected`, with `header` in place of its own.
+  private func forward(_ input: TLPStream, to output: TLPStream, when selected: Signal, header: Signal) -> [Statement] {
+    [output.valid <== input.valid && selected, output.header <== header, output.data <== input.data,
+     output.strobe <== input.strobe, output.start <== input.start, output.end <== input.end]
+  }
+
+  /// A single-beat TLP offered on `output`: `payload` in lane 0, strobed when the header says it has data.
+  private func oneBeat(_ output: TLPStream, valid: Signal, header: Signal, payload: Signal) -> [Statement] {
+    let hasData = header[126]
+    return [output.valid <== valid, output.header <== header, output.data <== payload.zeroExtended(to: dataWidth),
+            output.strobe <== mux(hasData, Signal.constant(1, width: dataWidth / 32), .zero(width: dataWidth / 32)),
+            output.start <== true, output.end <== true]
+  }
+
+  /// A saturating 16-bit count of `event` on `output`.
+  private func count(_ name: String, _ output: Signal, _ event: Signal) -> [Statement] {
+    let counter = m.register(name, width: 16)
+    return [when(event && counter != 0xFFFF) { counter <== counter + 1 }, output <== counter]
+  }
+}

@@ -1,0 +1,231 @@
+import Cores
+import HDL
+import PCIe
+import Simulation
+import SimulationTesting
+import XCTest
+
+/// The switch's management port as firmware uses it (docs/switch.md, "Management port"): the
+/// configuration request registers issue CfgRd/CfgWr into the upstream port's ingress path and
+/// capture their completions; each bridge's configuration block and the ingress counters are
+/// registers. Expected values come from the bridge identities, the routing rules of §7.3.1
+/// (Type 1 to the internal bus answered by the bridge, converted to Type 0 on a port's secondary
+/// bus, UR for nobody) and the register layout in docs/switch.md, not from the RTL.
+final class SwitchManagementTests: SimulationTestCase {
+  // The layout as docs/switch.md states it.
+  static let cfgTarget: UInt64 = 0x04, cfgControl: UInt64 = 0x08, cfgWriteData: UInt64 = 0x0C, cfgReadData: UInt64 = 0x10
+  static let cfgStatus: UInt64 = 0x14, cfgTimeout: UInt64 = 0x18, go: UInt64 = 1 << 31, write: UInt64 = 1 << 8
+  static let managementID = PCIeID(bus: 0, device: 31, function: 7)
+
+  struct Outcome: Equatable {
+    var status: UInt64
+    var timedOut: Bool
+    var data: UInt64
+  }
+
+  /// A two-port switch on a Verilator model: link partners that take every beat and advertise
+  /// infinite credits, the management port driven by an `MMIOMaster`.
+  final class Bench {
+    let model: Model
+    let mgmt: MMIOMaster
+    let outValid, outHeader, outData, outStart: OutputPort
+    let inValid, inHeader, inData, inStrobe, inStart, inEnd: InputPort
+    let inReady: OutputPort
+
+    init(_ model: Model, random: SimulationRandom) throws {
+      self.model = model
+      mgmt = try MMIOMaster(model, prefix: "mgmt", random: random)
+      outValid = try model.output("link1_out_valid"); outHeader = try model.output("link1_out_header")
+      outData = try model.output("link1_out_data"); outStart = try model.output("link1_out_start")
+      inValid = try model.input("link1_in_valid"); inHeader = try model.input("link1_in_header"); inData = try model.input("link1_in_data")
+      inStrobe = try model.input("link1_in_strobe"); inStart = try model.input("link1_in_start"); inEnd = try model.input("link1_in_end")
+      inReady = try model.output("link1_in_ready")
+      model.reset()
+      for k in 0..<2 {
+        try model.set("link\(k)_out_ready", BitVector(true))
+        try model.set("link\(k)_fc_initialize", BitVector(true))
+      }
+      model.step()
+      for k in 0..<2 { try model.set("link\(k)_fc_initialize", BitVector(false)) }
+    }
+
+    /// Starts a configuration request through the registers.
+    func issue(_ target: PCIeID, offset: Int, write value: UInt32? = nil, byteEnables: UInt64 = 0xF) throws {
+      XCTAssertFalse(try mgmt.write(cfgTarget, UInt64(target.rawValue) << 0 | UInt64(offset / 4) << 16).error)
+      if let value { try mgmt.write(cfgWriteData, UInt64(value)) }
+      try mgmt.write(cfgStatus, 0b10)  // acknowledge the last DONE
+      try mgmt.write(cfgControl, go | (value == nil ? 0 : write) | byteEnables)
+    }
+
+    /// Polls CFG_STATUS until DONE, then reads the outcome.
+    func outcome(pollLimit: Int = 400) throws -> Outcome? {
+      for _ in 0..<pollLimit {
+        let status = try mgmt.read(cfgStatus).data
+        if status & 0b10 != 0 {
+          XCTAssertEqual(status & 1, 0, "BUSY is 0 once DONE is set")
+          return Outcome(status: status >> 4 & 7, timedOut: status & 0b100 != 0, data: try mgmt.read(cfgReadData).data)
+        }
+      }
+      return nil
+    }
+
+    /// Steps until a TLP's first beat leaves on link 1 (the downstream port) and returns it.
+    func nextTLPOnDownstreamLink(within cycles: Int = 200) throws -> TLP? {
+      for _ in 0..<cycles {
+        model.settle()
+        if upstreamValid?.bool == true { sawUpstreamTraffic = true }
+        if outValid.bool && outStart.bool {
+          let h = outHeader.value.words, d = outData.uint64
+          let beat = TLPStreamBeat(header: [UInt32(truncatingIfNeeded: h[1] >> 32), UInt32(truncatingIfNeeded: h[1]),
+                                            UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])],
+                                   lanes: [UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32)], strobe: 0, start: true, end: true)
+          model.step()
+          return try TLP(streamBeats: [beat])
+        }
+        model.step()
+      }
+      return nil
+    }
+
+    /// Whether any beat left on link 0 (towards the root complex) while this bench stepped on its own.
+    private(set) var sawUpstreamTraffic = false
+    private lazy var upstreamValid = try? model.output("link0_out_valid")
+
+    /// Sends a TLP into link 1 as its link partner would, beat by beat (within the switch's credits).
+    func sendOnDownstreamLink(_ tlp: TLP) throws {
+      for beat in tlp.streamBeats(lanes: 2) {
+        let h = beat.header
+        try inHeader.set(BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
+        try inData.set(UInt64(beat.lanes[0]) | UInt64(beat.lanes[1]) << 32)
+        try inStrobe.set(beat.strobe)
+        inStart.set(beat.start); inEnd.set(beat.end); inValid.set(true)
+        var taken = false
+        for _ in 0..<50 where !taken {
+          model.settle()
+          if upstreamValid?.bool == true { sawUpstreamTraffic = true }
+          taken = inReady.bool
+          model.step()
+        }
+        inValid.set(false)
+        guard taken else { XCTFail("link 1 never took a beat of \(tlp.kind)"); return }
+      }
+    }
+  }
+
+  static let identities = TwoPortSwitchTests.identities
+
+  func makeBench() throws -> Bench {
+    let model = try self.model(try Design(top: try twoPortSwitch(identities: Self.identities, dataWidth: 64, queueDepth: 8)))
+    watch("management", "mgmt")
+    return try Bench(model, random: random("mgmt"))
+  }
+
+  func testConfigurationRequestsReachTheBridgesAndReportUnsupportedRequests() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    // INFO: two ports, layout version 1.
+    XCTAssertEqual(try bench.mgmt.read(0x00).data, 0x0001_0002)
+    // CfgRd0 to the upstream bridge (the primary bus is 0 after reset): Device ID : Vendor ID.
+    try bench.issue(upstream, offset: 0x00)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5A00_1AB4))
+    // CfgWr0: primary 0, secondary 1, subordinate 5; then the downstream bridge answers a CfgRd1 on bus 1.
+    try bench.issue(upstream, offset: 0x18, write: 0x0005_0100)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0))
+    try bench.issue(downstream, offset: 0x00)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5A01_1AB4))
+    // Device 1 on the internal bus does not exist in a two-port switch: UR (§7.3.1).
+    try bench.issue(PCIeID(bus: 1, device: 1, function: 0), offset: 0x00)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0))
+    // A partial write: only byte 2 (the subordinate bus) changes.
+    try bench.issue(upstream, offset: 0x18, write: 0x0009_FFFF, byteEnables: 0b0100)
+    XCTAssertEqual(try bench.outcome()?.status, 0)
+    try bench.issue(upstream, offset: 0x18)
+    XCTAssertEqual(try bench.outcome()?.data, 0x0009_0100)
+  }
+
+  func testType1RequestsBelowTheSwitchLeaveAsType0AndTheirCompletionsComeBack() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    let endpoint = PCIeID(bus: 2, device: 0, function: 0)
+    for (target, offset, value) in [(upstream, 0x18, UInt32(0x0005_0100)), (downstream, 0x18, 0x0005_0201)] {
+      try bench.issue(target, offset: offset, write: value)
+      XCTAssertEqual(try bench.outcome()?.status, 0)
+    }
+    for (answer, expected) in [(CompletionStatus.successful, Outcome(status: 0, timedOut: false, data: 0xCAFE_F00D)),
+                               (.configurationRetry, Outcome(status: 2, timedOut: false, data: 0))] {
+      try bench.issue(endpoint, offset: 0x10)
+      let request = try XCTUnwrap(try bench.nextTLPOnDownstreamLink(), "a CfgRd0 leaves the downstream port")
+      var expectedRequest = TLP.configRead(target: endpoint, offset: 0x10, requester: Self.managementID)
+      expectedRequest.tag = request.tag
+      XCTAssertEqual(request, expectedRequest, "Type 1 to the port's secondary bus becomes Type 0 (§7.3.1)")
+      let completion = answer == .successful
+        ? TLP.completionWithData(answering: request, completer: endpoint, data: [0x0D, 0xF0, 0xFE, 0xCA])
+        : TLP.completion(answering: request, completer: endpoint, status: answer)
+      try bench.sendOnDownstreamLink(completion)
+      XCTAssertEqual(try bench.outcome(), expected)
+    }
+    // Nobody answers: the request times out after CFG_TIMEOUT cycles.
+    try bench.mgmt.write(Self.cfgTimeout, 200)
+    try bench.issue(endpoint, offset: 0x00)
+    let late = try XCTUnwrap(try bench.nextTLPOnDownstreamLink())
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: true, data: 0))
+    // Its completion arrives late: it is consumed (never sent to the root complex) and not
+    // taken for the next request's, whose own completion is.
+    try bench.mgmt.write(Self.cfgTimeout, 0x1_0000)
+    try bench.issue(endpoint, offset: 0x04)
+    let next = try XCTUnwrap(try bench.nextTLPOnDownstreamLink())
+    XCTAssertNotEqual(next.tag, late.tag)
+    try bench.sendOnDownstreamLink(.completionWithData(answering: late, completer: endpoint, data: [1, 1, 1, 1]))
+    try bench.sendOnDownstreamLink(.completionWithData(answering: next, completer: endpoint, data: [2, 2, 2, 2]))
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x0202_0202))
+    XCTAssertFalse(bench.sawUpstreamTraffic, "completions for the management processor never reach the root complex")
+  }
+
+  func testBridgeWindowsAndCountersAreRegisters() throws {
+    let bench = try makeBench()
+    // Bridge k's configuration block at 0x1000 + 0x80 k.
+    XCTAssertEqual(try bench.mgmt.read(0x1000).data, 0x5A00_1AB4)
+    XCTAssertEqual(try bench.mgmt.read(0x1080).data, 0x5A01_1AB4)
+    try bench.mgmt.write(0x1018, 0x0007_0100)
+    try bench.issue(PCIeID(bus: 0, device: 0, function: 0), offset: 0x18)
+    XCTAssertEqual(try bench.outcome()?.data, 0x0007_0100, "a window write is what a configuration read sees")
+    // No third bridge; nothing between the registers and the windows.
+    XCTAssertTrue(try bench.mgmt.read(0x1100).error)
+    XCTAssertTrue(try bench.mgmt.read(0x0800).error)
+    // An unclaimed posted write from below is dropped and counted at port 1 (no window claims 0).
+    try bench.sendOnDownstreamLink(.memoryWrite(address: 0x1000, data: [1, 2, 3, 4], requester: PCIeID(bus: 2, device: 0, function: 0)))
+    bench.model.step(10)
+    XCTAssertEqual(try bench.mgmt.read(0x108).data, 1, "PORT1_ERRORS.DROPPED")
+    XCTAssertEqual(try bench.mgmt.read(0x100).data, 0, "PORT0_ERRORS")
+  }
+
+  /// §2.2.2: a payload above the receiving port's Max_Payload_Size (128 bytes after reset,
+  /// §7.5.3.4) makes the TLP malformed: discarded, counted, Fatal Error Detected in Device Status.
+  /// Once the bridge's Device Control says 256 bytes, the same write is forwarded.
+  func testAPayloadAboveMaxPayloadSizeIsMalformed() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    // Buses 0/1/5 and the window 0x8000_0000...0x8FFF_FFFF with Memory Space and Bus Master Enable upstream.
+    for (target, offset, value) in [(upstream, 0x18, UInt32(0x0005_0100)), (upstream, 0x20, 0x8FF0_8000), (upstream, 0x04, 0x6),
+                                    (upstream, 0x24, 0x0000_FFF0), (downstream, 0x18, 0x0005_0201), (downstream, 0x04, 0x6),
+                                    (downstream, 0x20, 0x0000_FFF0), (downstream, 0x24, 0x0000_FFF0)] {
+      try bench.issue(target, offset: offset, write: value)
+      XCTAssertEqual(try bench.outcome()?.status, 0)
+    }
+    let write = TLP.memoryWrite(address: 0x4000_0000, data: [UInt8](repeating: 0x5A, count: 132),
+                                requester: PCIeID(bus: 2, device: 0, function: 0))
+    try bench.sendOnDownstreamLink(write)
+    bench.model.step(20)
+    XCTAssertFalse(bench.sawUpstreamTraffic, "the oversized write is not forwarded")
+    XCTAssertEqual(try bench.mgmt.read(0x10C).data, 1, "PORT1_MALFORMED")
+    XCTAssertEqual(try bench.mgmt.read(0x108).data, 0, "not counted as dropped")
+    XCTAssertEqual(try bench.mgmt.read(0x1080 + 0x48).data >> 16 & 0b0100, 0b0100, "Device Status: Fatal Error Detected")
+    // Max_Payload_Size 001b (256 bytes) in Device Control bits 7:5; byte 0 only, Relaxed Ordering kept.
+    try bench.issue(downstream, offset: 0x48, write: 0x30, byteEnables: 0b0001)
+    XCTAssertEqual(try bench.outcome()?.status, 0)
+    try bench.sendOnDownstreamLink(write)
+    bench.model.step(40)
+    XCTAssertTrue(bench.sawUpstreamTraffic, "within Max_Payload_Size the write goes up (outside the upstream bridge's window)")
+    XCTAssertEqual(try bench.mgmt.read(0x10C).data, 1, "no second malformed TLP")
+  }
+}
