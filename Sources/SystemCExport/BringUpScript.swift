@@ -14,15 +14,18 @@ public struct BringUpScript: Sendable {
     case sendTLP(port: String, bytes: [UInt8], label: String)
     /// Cycles with nothing to do.
     case idle(cycles: Int)
-    /// A step on the second board of a sample with links (board 1; board 0 is the default).
+    /// A step on the second board of a sample that crosses links (board 1; board 0 is the default).
     indirect case onBoard(Int, Step)
   }
 
   public var resetCycles: Int
+  /// Links (see `SystemCPortPlan.links`) the sample crosses between two boards; none: one board.
+  public var crossedLinks: [String]
   public var steps: [Step]
 
-  public init(resetCycles: Int = 4, steps: [Step]) {
+  public init(resetCycles: Int = 4, crossedLinks: [String] = [], steps: [Step]) {
     self.resetCycles = resetCycles
+    self.crossedLinks = crossedLinks
     self.steps = steps
   }
 

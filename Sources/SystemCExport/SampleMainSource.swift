@@ -1,8 +1,8 @@
 /// `sc_main.cpp`: the board on an `sc_clock`, a bring-up thread with an initiator socket per
 /// management port and TLP input that runs a `BringUpScript` and prints each access, and a
-/// `strata::TLPSink` on each TLP output that prints what the board sends. When the board has
-/// links (`<b>_in` and `<b>_out` TLP streams), there are two boards, `board` and `board1`, each
-/// link crossed between them through a `strata::TLPTap` that prints the TLPs on it.
+/// `strata::TLPSink` on each TLP output that prints what the board sends. When the script
+/// crosses links (`<b>_in` and `<b>_out` TLP streams), there are two boards, `board` and
+/// `board1`, each such link crossed between them through a `strata::TLPTap` that prints its TLPs.
 struct SampleMainSource {
   let top: String
   let plan: SystemCPortPlan
@@ -10,7 +10,7 @@ struct SampleMainSource {
   let clockPeriodPicoseconds: Int
 
   var text: String {
-    let links = plan.links
+    let links = script.crossedLinks
     let boards = links.isEmpty ? [0] : [0, 1]
     let inputs = plan.tlp.filter { $0.direction == .intoDesign && !links.map { "\($0)_in" }.contains($0.prefix) }
     let outputs = plan.tlp.filter { $0.direction == .outOfDesign && !links.map { "\($0)_out" }.contains($0.prefix) }

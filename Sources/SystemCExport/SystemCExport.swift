@@ -21,9 +21,12 @@ public struct SystemCExport: Sendable {
   public init(_ design: Design, script: BringUpScript, clockPeriodPicoseconds: Int,
               clock: String = "clk", reset: String = "rst") throws {
     let plan = try SystemCPortPlan(ports: design.topPorts, clock: clock, reset: reset)
-    let linked = plan.links.map { "\($0)_in" }
+    for link in script.crossedLinks where !plan.links.contains(link) {
+      throw SystemCExportError.unknownLink(link, links: plan.links)
+    }
+    let linked = script.crossedLinks.map { "\($0)_in" }
     let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign && !linked.contains($0.prefix) }.map(\.prefix)
-    let boards = plan.links.isEmpty ? 1 : 2
+    let boards = script.crossedLinks.isEmpty ? 1 : 2
     for (index, step) in script.steps.enumerated() {
       if let port = step.port, !known.contains(port) {
         throw SystemCExportError.unknownScriptPort(step: index, port: port, known: known)

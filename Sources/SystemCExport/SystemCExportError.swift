@@ -3,6 +3,7 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
   case noClock(name: String, ports: [String])
   case unknownScriptPort(step: Int, port: String, known: [String])
   case unknownScriptBoard(step: Int, board: Int, boards: Int)
+  case unknownLink(String, links: [String])
   case buildFailed(directory: String, output: String)
   case runFailed(executable: String, status: Int32, output: String)
   case toolMissing(tool: String, fix: String)
@@ -14,7 +15,9 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
     case .unknownScriptPort(let step, let port, let known):
       return "bring-up step \(step) uses port `\(port)`, which is not a management port or TLP input of the design (known: \(known.joined(separator: ", ")))"
     case .unknownScriptBoard(let step, let board, let boards):
-      return "bring-up step \(step) runs on board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") (two only when the design has links `<name>_in`/`<name>_out`)"
+      return "bring-up step \(step) runs on board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") (two only when the script crosses links)"
+    case .unknownLink(let link, let links):
+      return "the script crosses link `\(link)`, but the design's links (TLP streams `<name>_in` and `<name>_out`) are: \(links.isEmpty ? "none" : links.joined(separator: ", "))"
     case .buildFailed(let directory, let output):
       return "`make` failed in \(directory) (kept; run `make` there to see it again):\n\(output)"
     case .runFailed(let executable, let status, let output):

@@ -43,7 +43,8 @@ public struct SystemCPortPlan: Equatable, Sendable {
   public let pins: [ModulePort]
 
   /// Links: names `b` with a TLP stream `b_in` into the design and `b_out` out of it, the two
-  /// ends of a crosslink (an NTB port), which the sample crosses between two boards.
+  /// directions of one link (a switch port, an NTB crosslink); a script may cross them between
+  /// two boards.
   public var links: [String] {
     tlp.filter { $0.direction == .intoDesign && $0.prefix.hasSuffix("_in") }.map { String($0.prefix.dropLast(3)) }
       .filter { base in tlp.contains { $0.direction == .outOfDesign && $0.prefix == "\(base)_out" } }

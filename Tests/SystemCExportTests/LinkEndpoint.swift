@@ -43,7 +43,7 @@ enum LinkEndpoint {
     })
   }
 
-  static let script = BringUpScript(resetCycles: 4, steps: [
+  static let script = BringUpScript(resetCycles: 4, crossedLinks: ["ntb"], steps: [
     .write(port: "mgmt0", address: 0x00, value: 0xCAFE_F00D, label: "DOORBELL to board 1"),
     .idle(cycles: 4),
     .onBoard(1, .read(port: "mgmt0", address: 0x08, label: "PENDING")),

@@ -3,7 +3,7 @@ import SimulationTesting
 import SystemCExport
 import XCTest
 
-/// A design with links gets a two-board sample: each board's `<link>_out` crosses to the
+/// A script that crosses links gets a two-board sample: each board's `<link>_out` crosses to the
 /// other's `<link>_in` through a tap that prints the TLPs, and the script runs on either board.
 final class TwoBoardTests: XCTestCase {
   func testADoorbellCrossesTheLinkAndLandsInThePeersMailbox() throws {
@@ -22,6 +22,13 @@ final class TwoBoardTests: XCTestCase {
     XCTAssertEqual(lines.filter { $0.contains("irq0 = ") }, ["irq0 = 1", "board1.irq0 = 0"])
   }
 
+  func testCrossingALinkTheDesignLacksIsRefused() throws {
+    let script = BringUpScript(crossedLinks: ["link"], steps: [])
+    XCTAssertThrowsError(try SystemCExport(try TLPRelay.design.get(), script: script, clockPeriodPicoseconds: 4000)) { error in
+      XCTAssertEqual(error as? SystemCExportError, .unknownLink("link", links: []))
+    }
+  }
+
   func testAStepOnABoardTheSampleDoesNotHaveIsRefused() throws {
     let script = BringUpScript(steps: [.onBoard(1, .read(port: "mgmt0", address: 0, label: "ID"))])
     XCTAssertThrowsError(try SystemCExport(try TLPRelay.design.get(), script: script, clockPeriodPicoseconds: 4000)) { error in
@@ -37,7 +44,7 @@ final class TwoBoardEquivalenceTests: SimulationTestCase {
     try ClusterExport.skipUnlessSystemC()
     let design = try LinkEndpoint.design.get()
     let models = [try self.model(design), try Model(try CompiledModel.load(design))]
-    let verilator = try TwoModelBringUp(models, plan: try LinkEndpoint.export.get().plan).run(LinkEndpoint.script)
+    let verilator = try TwoModelBringUp(models, plan: try LinkEndpoint.export.get().plan, crossing: LinkEndpoint.script.crossedLinks).run(LinkEndpoint.script)
     let systemC = try LinkEndpoint.sampleOutput.get()
     let tlps = { (lines: [String]) in lines.filter { $0.contains(" tlp ") } }
     let registers = { (lines: [String]) in lines.filter { $0.contains("mgmt0 ") || $0.contains("irq0 = ") } }

@@ -14,11 +14,11 @@ final class TwoModelBringUp {
   private var links: [LinkDirection] = []
   private(set) var lines: [String] = []
 
-  init(_ models: [Model], plan: SystemCPortPlan) throws {
+  init(_ models: [Model], plan: SystemCPortPlan, crossing crossedLinks: [String]) throws {
     precondition(models.count == 2)
     self.models = models
     self.plan = plan
-    for link in plan.links {
+    for link in crossedLinks {
       let lanes = plan.tlp.first { $0.prefix == "\(link)_out" }!.lanes
       for from in 0..<2 {
         links.append(try LinkDirection(name: "board\(from)_\(link)_out", from: models[from], to: models[1 - from],
