@@ -9,7 +9,7 @@ import XCTest
 /// (Sources/PCIe/TLPEncoding.swift) writes it, after travelling as beats through the RTL.
 final class TLPSocketTests: SimulationTestCase {
   func testTLPsSentIntoTheBoardLeaveItAsTheSameBytes() throws {
-    try ClusterExport.skipUnlessSystemC()
+    try BoardExport.skipUnlessSystemC()
     let lines = try TLPRelay.sampleOutput.get()
     let received = lines.filter { $0.hasPrefix("tx tlp ") }
     XCTAssertEqual(received, TLPRelay.tlps.map { BringUpLog.tlp(port: "tx", bytes: $0.bytes) })
@@ -18,7 +18,7 @@ final class TLPSocketTests: SimulationTestCase {
   }
 
   func testTheVerilatorModelSeesTheSameTLPSequence() throws {
-    try ClusterExport.skipUnlessSystemC()
+    try BoardExport.skipUnlessSystemC()
     let export = try TLPRelay.export.get()
     let model = try self.model(try TLPRelay.design.get())
     let verilator = try ModelBringUp(model: model, plan: export.plan).run(TLPRelay.script)
@@ -30,7 +30,7 @@ final class TLPSocketTests: SimulationTestCase {
   }
 
   func testPayloadsThatAreNoTLPAreRefusedWithTheStandardsStatus() throws {
-    try ClusterExport.skipUnlessSystemC()
+    try BoardExport.skipUnlessSystemC()
     let lines = try TLPRelay.sampleOutput.get()
     XCTAssert(lines.contains { $0.hasPrefix("rx send") && $0.hasSuffix("-> TLM_BURST_ERROR_RESPONSE  # 13 bytes") }, "\(lines)")
     XCTAssertEqual(lines.filter { $0.hasPrefix("tx tlp") }.count, 3, "the refused payload must not reach the RTL")

@@ -7,7 +7,7 @@ import XCTest
 /// other's `<link>_in` through a tap that prints the TLPs, and the script runs on either board.
 final class TwoBoardTests: XCTestCase {
   func testADoorbellCrossesTheLinkAndLandsInThePeersMailbox() throws {
-    try ClusterExport.skipUnlessSystemC()
+    try BoardExport.skipUnlessSystemC()
     let lines = try LinkEndpoint.sampleOutput.get()
     XCTAssertEqual(try LinkEndpoint.export.get().plan.links, ["ntb"])
     XCTAssertEqual(lines.filter { $0.contains(" tlp ") }, [
@@ -41,7 +41,7 @@ final class TwoBoardTests: XCTestCase {
 /// same way: the same TLPs on each link and the same register values on each board.
 final class TwoBoardEquivalenceTests: SimulationTestCase {
   func testTheTwoBoardSampleAndTwoVerilatorModelsAgree() throws {
-    try ClusterExport.skipUnlessSystemC()
+    try BoardExport.skipUnlessSystemC()
     let design = try LinkEndpoint.design.get()
     let models = [try self.model(design), try Model(try CompiledModel.load(design))]
     let verilator = try TwoModelBringUp(models, plan: try LinkEndpoint.export.get().plan, crossing: LinkEndpoint.script.crossedLinks).run(LinkEndpoint.script)
