@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Flash", targets: ["Flash"]),
     .library(name: "Firmware", targets: ["Firmware"]),
     .library(name: "FirmwareSimulation", targets: ["FirmwareSimulation"]),
+    .library(name: "SystemCExport", targets: ["SystemCExport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -105,6 +106,12 @@ let package = Package(
     .testTarget(name: "FirmwareSimulationTests",
                 dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
+
+    // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
+    // sc_main and a Makefile (verilator --sc, libsystemc); its build cached by content hash.
+    .target(name: "SystemCExport", dependencies: ["HDL", "Toolchain", "Simulation", "Cores", "Board"]),
+    .testTarget(name: "SystemCExportTests",
+                dependencies: ["SystemCExport", "Cores", "HDL", "Board", "PCIe", "Simulation", "SimulationTesting"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
