@@ -188,13 +188,16 @@ final class TierPCIeFunctionTests: SimulationTestCase {
 
   /// The same through a two-port switch: the host configures the switch's bridges (buses 1–2,
   /// the register BAR in the memory window, the space in the prefetchable window) and reaches
-  /// the function as device 0 on bus 2 by Type 1 configuration requests.
+  /// the function as device 0 on bus 2 by Type 1 configuration requests. Both bridges get
+  /// Max_Payload_Size 256 (Device Control bits 7:5, §7.5.3.4; Relaxed Ordering and No Snoop
+  /// kept at their reset 1), as enumeration sets it along the path: a bridge left at its reset
+  /// 128 bytes discards bigger TLPs as malformed (§2.2.2).
   func testTheSameThroughASwitchPort() throws {
     let host = try Host(try model(try Design(top: try Self.systemTop(underSwitch: true))), link: "link0",
                         target: PCIeID(bus: 2, device: 0, function: 0), type1: true, random: random("host"))
     let bridges: [(PCIeID, Bool, [(Int, UInt32)])] = [
-      (Self.host, false, [(0x18, 0x0002_0100), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x04, 0x6)]),
-      (PCIeID(bus: 1, device: 0, function: 0), true, [(0x18, 0x0002_0201), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x04, 0x6)]),
+      (Self.host, false, [(0x18, 0x0002_0100), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x48, 0x0830), (0x04, 0x6)]),
+      (PCIeID(bus: 1, device: 0, function: 0), true, [(0x18, 0x0002_0201), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x48, 0x0830), (0x04, 0x6)]),
     ]
     for (bridge, type1, writes) in bridges {
       for (offset, value) in writes { try writeConfig(host, offset, value, target: bridge, type1: type1) }
