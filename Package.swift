@@ -82,15 +82,16 @@ let package = Package(
 
     // Test support: assertions that emitted designs satisfy Verilator, Icarus and Yosys.
     .target(name: "VerilogTesting", dependencies: ["HDL", "Toolchain"], path: "Tests/Support/VerilogTesting"),
+    .target(name: "PCIeTesting", dependencies: ["HDL", "PCIe", "Simulation"], path: "Tests/Support/PCIeTesting"),
 
     .testTarget(name: "HDLTests", dependencies: ["HDL", "Toolchain"]),
     .testTarget(name: "ToolchainTests", dependencies: ["Toolchain", "HDL"]),
     .testTarget(name: "BoardTests", dependencies: ["Board"], resources: [.copy("Malformed")]),
     .testTarget(name: "PCIeTests", dependencies: ["PCIe"]),
     .testTarget(name: "TierModelTests", dependencies: ["TierModel"]),
-    .testTarget(name: "CoresTests", dependencies: ["VerilogTesting", "Cores", "HDL", "Toolchain", "Board", "PCIe", "Simulation", "SimulationTesting"]),
+    .testTarget(name: "CoresTests", dependencies: ["VerilogTesting", "PCIeTesting", "Cores", "HDL", "Toolchain", "Board", "PCIe", "Simulation", "SimulationTesting"]),
     .testTarget(name: "RegisterTests", dependencies: ["Cores", "HDL", "Toolchain"]),
-    .testTarget(name: "TierTests", dependencies: ["VerilogTesting", "Cores", "HDL", "Toolchain", "TierModel", "Board", "Simulation", "SimulationTesting"]),
+    .testTarget(name: "TierTests", dependencies: ["VerilogTesting", "PCIeTesting", "PCIe", "Cores", "HDL", "Toolchain", "TierModel", "Board", "Simulation", "SimulationTesting"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SimulationTesting", "HDL", "Cores"]),
     .testTarget(name: "FlashTests", dependencies: ["Flash", "FTDIEmulator"]),
     .testTarget(name: "FlashCommandTests", dependencies: ["strata", "Flash", "FTDIEmulator"]),

@@ -15,11 +15,14 @@ public struct HotnessConfig: Equatable, Sendable {
   public var downsampleShift = 0
   /// Raise HOT_LEVEL when the hot list holds at least this many entries (0: never).
   public var fillThreshold = 0
+  /// Always-on mode (the CHMU's other reporting mode): no epochs; a unit is pushed the moment
+  /// its count reaches the threshold, and its counter is freed.
+  public var alwaysOn = false
 
   public init() {}
 }
 
-/// The hotness unit in epoch mode. During an epoch every tracked request (a burst counts once)
+/// The hotness unit, in epoch mode or always-on mode (`config.alwaysOn`, see `observe`). During an epoch every tracked request (a burst counts once)
 /// adds one to the counter of its unit, the unit being the request's unified address shifted
 /// right by `unitShift`. Counters are allocated in first-touch order from a table of
 /// `counterCapacity`; a unit that finds the table full is not counted and sets
@@ -86,22 +89,51 @@ public struct HotnessUnit: Sendable {
   /// The end of the epoch in progress.
   public var epochEnd: Int { epochStart + config.epochCycles }
 
-  /// Counts one request at unified byte `address`, made in the current epoch.
-  public mutating func observe(address: UInt64, isWrite: Bool) {
-    guard config.enabled, isWrite ? config.trackWrites : config.trackReads else { return }
+  /// What an always-on push did: whether the entry was dropped on a full list, and whether the
+  /// list now holds at least the fill threshold.
+  public struct Push: Equatable, Sendable {
+    public let entry: UInt64
+    public let dropped: Bool
+    public let reachedLevel: Bool
+  }
+
+  /// Counts one request at unified byte `address`, made in the current epoch. In always-on
+  /// mode, returns the push when the unit's count reaches the threshold: the entry goes to the
+  /// list at once and the counter is freed, the table's last counter taking its slot (so the
+  /// table stays a prefix, as the RTL keeps it).
+  @discardableResult
+  public mutating func observe(address: UInt64, isWrite: Bool) -> Push? {
+    guard config.enabled, isWrite ? config.trackWrites : config.trackReads else { return nil }
     let mask = (UInt64(1) << UInt64(config.downsampleShift)) - 1
     let sampled = sequence & mask == 0
     sequence &+= 1
-    guard sampled else { return }
+    guard sampled else { return nil }
     let unit = address >> UInt64(config.unitShift)
-    if let slot = slotOfUnit[unit] {
+    let slot: Int
+    if let found = slotOfUnit[unit] {
+      slot = found
       if counted[slot].count < UInt32.max { counted[slot].count += 1 }
     } else if counted.count < counterCapacity {
-      slotOfUnit[unit] = counted.count
+      slot = counted.count
+      slotOfUnit[unit] = slot
       counted.append((unit, 1))
     } else {
       countersExhausted = true
+      return nil
     }
+    guard config.alwaysOn, counted[slot].count >= config.threshold else { return nil }
+    let e = entry(unit: unit, count: counted[slot].count)
+    let dropped = !hotList.push(e)
+    if dropped { overflow = true }
+    let reachedLevel = config.fillThreshold > 0 && hotList.count >= config.fillThreshold
+    if reachedLevel { levelReached = true }
+    slotOfUnit[unit] = nil
+    let last = counted.removeLast()
+    if slot < counted.count {
+      counted[slot] = last
+      slotOfUnit[last.unit] = slot
+    }
+    return Push(entry: e, dropped: dropped, reachedLevel: reachedLevel)
   }
 
   /// Ends the epoch: pushes the hot units, clears the counters, starts the next epoch.

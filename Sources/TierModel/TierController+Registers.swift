@@ -21,7 +21,8 @@ extension TierController {
     case .hotControl:
       let c = hotness.config
       return (c.enabled ? HotControlBits.enable : 0) | (c.trackReads ? HotControlBits.trackReads : 0)
-        | (c.trackWrites ? HotControlBits.trackWrites : 0) | UInt32(c.unitShift) << UInt32(HotControlBits.unitShiftLow)
+        | (c.trackWrites ? HotControlBits.trackWrites : 0) | (c.alwaysOn ? HotControlBits.alwaysOn : 0)
+        | UInt32(c.unitShift) << UInt32(HotControlBits.unitShiftLow)
         | UInt32(c.downsampleShift) << UInt32(HotControlBits.downsampleShiftLow)
     case .hotThreshold: return hotness.config.threshold
     case .hotEpochCycles: return UInt32(truncatingIfNeeded: hotness.config.epochCycles)
@@ -59,6 +60,7 @@ extension TierController {
       var c = hotness.config
       c.trackReads = value & HotControlBits.trackReads != 0
       c.trackWrites = value & HotControlBits.trackWrites != 0
+      c.alwaysOn = value & HotControlBits.alwaysOn != 0
       c.unitShift = Int(value >> UInt32(HotControlBits.unitShiftLow) & 0x1F)
       c.downsampleShift = Int(value >> UInt32(HotControlBits.downsampleShiftLow) & 0xF)
       let enable = value & HotControlBits.enable != 0
@@ -79,7 +81,10 @@ extension TierController {
         // Tier code 3 names no tier: such a descriptor is refused at once and never queued.
         if let d = DMADescriptor(words: registerState.staged) { submit(d) } else { interruptStatus.insert(.dmaError) }
       }
-    case .completionHead: completionRing.head = Int(value & 0xFFFF)
+    case .completionHead:
+      completionRing.head = Int(value & 0xFFFF)
+      // A slot came free: a descriptor waiting for one starts now, as the RTL engine takes it.
+      startQueuedCopies(at: clock)
     case .id, .capability, .pageCount, .mapEntry, .ringSizes, .faultAddressLow, .faultAddressHigh, .faultInfo,
          .hotStatus, .hotTail, .hotEntryLow, .hotEntryHigh, .dmaHead, .dmaTail, .completionTail, .completionEntry:
       return

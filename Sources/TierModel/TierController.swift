@@ -116,7 +116,10 @@ public struct TierController: Sendable {
       clock = start
       return MemoryResponse(status: .pageFault, data: [], accepted: accepted, completed: start, servedBy: nil)
     }
-    hotness.observe(address: request.address, isWrite: request.isWrite)
+    if let push = hotness.observe(address: request.address, isWrite: request.isWrite) {
+      if push.dropped { interruptStatus.insert(.hotOverflow) }
+      if push.reachedLevel { interruptStatus.insert(.hotLevel) }
+    }
     if request.isWrite && entry.migrating && stallsWritesToMigratingPages,
        let copy = inFlight.first(where: { $0.descriptor.remapOnCompletion && $0.descriptor.page == page }) {
       advance(to: copy.finishes)
@@ -210,7 +213,7 @@ public struct TierController: Sendable {
     while true {
       let nextCopy = inFlight.indices.min { inFlight[$0].finishes < inFlight[$1].finishes }
       let copyTime = nextCopy.map { inFlight[$0].finishes } ?? Int.max
-      let epochTime = hotness.config.enabled && hotness.config.epochCycles > 0 ? hotness.epochEnd : Int.max
+      let epochTime = hotness.config.enabled && !hotness.config.alwaysOn && hotness.config.epochCycles > 0 ? hotness.epochEnd : Int.max
       let next = min(copyTime, epochTime)
       if next > cycle { break }
       if copyTime <= epochTime, let i = nextCopy {

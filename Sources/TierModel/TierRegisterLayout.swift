@@ -79,6 +79,8 @@ public enum HotControlBits {
   public static let reset: UInt32 = 1 << 1
   public static let trackReads: UInt32 = 1 << 2
   public static let trackWrites: UInt32 = 1 << 3
+  /// Always-on mode: no epochs; units are listed as their counts reach HOT_THRESHOLD.
+  public static let alwaysOn: UInt32 = 1 << 4
   public static let unitShiftLow = 8
   public static let downsampleShiftLow = 16
 }

@@ -8,7 +8,9 @@ struct RegsCommand: ParsableCommand {
     abstract: "Print a node's register maps as documentation, firmware accessors or SystemRDL.",
     discussion: """
       The same Swift description drives the register RTL, these three outputs and the tests,
-      so none of them is written by hand. Every node of a board has the same maps.
+      so none of them is written by hand. Every node of a board has the same maps: the
+      system controller at management.mmio_base, the switch's management port at
+      mmio_base + 0x2000 and the memory-tier controller at mmio_base + 0x8000 (its page count from the board's tiers).
 
       Examples:
         strata regs --format md
@@ -30,7 +32,8 @@ struct RegsCommand: ParsableCommand {
     let base = board.management.mmioBase
     let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: base),
                 try switchManagementRegisters(ports: board.switchConfig.downstreamPorts + 1,
-                                              baseAddress: base + UInt64(NodeAddressMap.pcieSwitch.lowerBound))]
+                                              baseAddress: base + UInt64(NodeAddressMap.pcieSwitch.lowerBound)),
+                try tierControllerRegisters(board: board)]
     for map in maps {
       switch format {
       case .md: print(registerDocumentation(for: map))

@@ -90,6 +90,9 @@ final class CommandLineTests: XCTestCase {
     let md = try strata(["regs", "--format", "md"])
     XCTAssertEqual(md.status, 0, md.output)
     XCTAssertTrue(md.output.contains("INTERRUPT_STATUS"), md.output)
+    // The devkit's tier controller: mmio_base 0x1000_0000 + 0x8000, 2^24 pages (its tiers hold more frames).
+    XCTAssertTrue(md.output.contains("# tier_control") && md.output.contains("Base address `0x10008000`"), md.output)
+    XCTAssertTrue(md.output.contains("| 31:0 | VALUE | RO | 0x1000000 |"), md.output)
     let swift = try strata(["regs", "--format", "swift"])
     XCTAssertTrue(swift.output.contains("struct"), swift.output)
     let rdl = try strata(["regs", "--format", "systemrdl"])

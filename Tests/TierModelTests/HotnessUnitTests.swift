@@ -122,4 +122,23 @@ final class HotnessUnitTests: XCTestCase {
     XCTAssertEqual(c.hotness.counted.count, 0, "page 2's count of this epoch is gone")
     XCTAssertEqual(c.hotness.epochStart, c.clock)
   }
+
+  /// Always-on, worked by hand: threshold 3, units A A B A | A A A | B B: A is listed with
+  /// count 3 at its third request and its counter freed (B's moves into its slot), so A's next
+  /// three requests list it again; B reaches 3 at the last request.
+  func testAlwaysOnListsAUnitWhenItsCountReachesTheThresholdAndFreesItsCounter() {
+    var unit = HotnessUnit(counterCapacity: 4, counterWidth: 16, hotListSize: 8)
+    unit.config.alwaysOn = true
+    unit.config.threshold = 3
+    unit.config.unitShift = 12
+    unit.setEnabled(true, at: 0)
+    let a: UInt64 = 0x5000, b: UInt64 = 0x9000
+    var pushes: [UInt64] = []
+    for address in [a, a, b, a, a, a, a, b, b] {
+      if let push = unit.observe(address: address, isWrite: false) { pushes.append(push.entry) }
+    }
+    XCTAssertEqual(pushes, [5 << 16 | 3, 5 << 16 | 3, 9 << 16 | 3])
+    XCTAssertEqual(unit.counted.count, 0, "every counter was freed")
+    XCTAssertEqual(unit.hotList.count, 3)
+  }
 }

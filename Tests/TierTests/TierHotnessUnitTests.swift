@@ -16,6 +16,22 @@ final class TierHotnessUnitTests: XCTestCase {
     var resetAt: Int? = nil
     /// Software reads the whole list in the middle of every epoch, one entry a cycle.
     var consume = false
+    /// Always-on mode (`epochCycles` then only paces `consume`).
+    var alwaysOn = false
+  }
+
+  func testAlwaysOnListsUnitsAsTheyReachTheThresholdAndOverflows() throws {
+    try check(Scenario(threshold: 5, seed: 6, alwaysOn: true))
+  }
+
+  /// Four counters for twelve units, freed as units are listed; a 16-slot list consumed and wrapping.
+  func testAlwaysOnWithASmallTableFreesCountersAndWraps() throws {
+    try check(Scenario(counters: 4, counterWidth: 4, listSize: 16, unitShift: 8, threshold: 3, fillThreshold: 6, units: 12,
+                       cycles: 4_000, seed: 7, consume: true, alwaysOn: true))
+  }
+
+  func testAlwaysOnResetEmptiesTheListAndTheTable() throws {
+    try check(Scenario(threshold: 4, cycles: 1_000, seed: 8, resetAt: 527, alwaysOn: true))
   }
 
   func testExactCountsOverflowAndFillLevel() throws {
@@ -47,13 +63,14 @@ final class TierHotnessUnitTests: XCTestCase {
     model.config.fillThreshold = s.fillThreshold
     model.config.trackReads = s.trackReads
     model.config.trackWrites = s.trackWrites
+    model.config.alwaysOn = s.alwaysOn
     var rng = SplitMix64(seed: s.seed)
     func v(_ width: Int, _ value: UInt64) -> BitVector { BitVector(width: width, unsigned: value) }
     let config: [String: BitVector] = [
       "track_reads": v(1, s.trackReads ? 1 : 0), "track_writes": v(1, s.trackWrites ? 1 : 0),
       "unit_shift": v(5, UInt64(s.unitShift)), "downsample_shift": v(4, UInt64(s.downsampleShift)),
       "threshold": v(32, UInt64(s.threshold)), "epoch_cycles": v(32, UInt64(s.epochCycles)),
-      "fill_threshold": v(16, UInt64(s.fillThreshold)),
+      "fill_threshold": v(16, UInt64(s.fillThreshold)), "always_on": v(1, s.alwaysOn ? 1 : 0),
     ]
     var rows: [[String: BitVector]] = [["rst": v(1, 1)], config.merging(["rst": v(1, 0)]) { a, _ in a }]
     let start = 2
@@ -81,20 +98,21 @@ final class TierHotnessUnitTests: XCTestCase {
       row["observe_address"] = v(64, address)
       row["observe_write"] = v(1, write ? 1 : 0)
       rows.append(row)
-      while model.epochEnd <= cycle {
+      while !s.alwaysOn && model.epochEnd <= cycle {
         let epoch = model.endEpoch()
         if epoch.reachedLevel { levels += 1 }
         if epoch.dropped > 0 { overflows += 1 }
       }
       if cycle == s.resetAt {
         model.reset(at: cycle + 1)
-      } else if valid {
-        model.observe(address: address, isWrite: write)
+      } else if valid, let push = model.observe(address: address, isWrite: write) {
+        if push.reachedLevel { levels += 1 }
+        if push.dropped { overflows += 1 }
       }
     }
     // Stop counting, let the last drain finish, then read the list by moving the head.
     let end = start + s.cycles
-    while model.epochEnd <= end {
+    while !s.alwaysOn && model.epochEnd <= end {
       let epoch = model.endEpoch()
       if epoch.reachedLevel { levels += 1 }
       if epoch.dropped > 0 { overflows += 1 }

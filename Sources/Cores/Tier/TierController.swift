@@ -121,6 +121,7 @@ private struct ControllerBody {
     hot["enable"] <== regs["hot_control_enable_out"]
     hot["track_reads"] <== regs["hot_control_track_reads_out"]
     hot["track_writes"] <== regs["hot_control_track_writes_out"]
+    hot["always_on"] <== regs["hot_control_always_on_out"]
     hot["unit_shift"] <== regs["hot_control_unit_shift_out"]
     hot["downsample_shift"] <== regs["hot_control_downsample_shift_out"]
     hot["threshold"] <== regs["hot_threshold_count_out"]

@@ -87,6 +87,7 @@ public func tierControllerRegisters(shape: TierShape, baseAddress: UInt64 = 0x20
         Field("RESET", bit: 1, access: .writeOneToSet, description: "Write 1 to clear the counters, the hot list and HOT_STATUS; reads 1 until done.", hardware: [.output, .clear]),
         Field("TRACK_READS", bit: 2, access: .readWrite, reset: 1, description: "Count reads.", hardware: [.output]),
         Field("TRACK_WRITES", bit: 3, access: .readWrite, reset: 1, description: "Count writes.", hardware: [.output]),
+        Field("ALWAYS_ON", bit: 4, access: .readWrite, description: "Always-on mode: no epochs; a unit is listed when its count reaches HOT_THRESHOLD and its counter is freed (change modes with RESET).", hardware: [.output]),
         Field("UNIT_SHIFT", bits: 8...12, access: .readWrite, reset: 12, description: "log2 of the unit size in bytes (CHMU: at least 256 B).", hardware: [.output]),
         Field("DOWNSAMPLE_SHIFT", bits: 16...19, access: .readWrite, description: "Count one in 2^DOWNSAMPLE_SHIFT tracked requests.", hardware: [.output]),
       ]),

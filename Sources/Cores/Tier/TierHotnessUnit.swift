@@ -1,6 +1,6 @@
 import HDL
 
-/// The hotness unit in epoch mode, after the CXL r3.2 Hotness Monitoring Unit; the RTL of
+/// The hotness unit in epoch or always-on mode, after the CXL r3.2 Hotness Monitoring Unit; the RTL of
 /// `TierModel.HotnessUnit`, with the same hot lists.
 ///
 /// Each cycle the request path may report one request (`observe_*`). A tracked one (ENABLE, and
@@ -18,6 +18,12 @@ import HDL
 /// pulses if something was dropped and `level_set` if the list holds at least `fill_threshold`
 /// entries (0: never), and the sticky `overflow`/`fill_level` rise. So `epoch_cycles` must exceed
 /// `counters + 1`.
+///
+/// Always-on mode (`always_on`, the CHMU's other reporting mode): no epochs. When a counted
+/// request brings its unit's count to `threshold`, the entry (that count, saturated) goes to the
+/// list in the same clock edge and the counter is freed, the table's last counter moving into
+/// its slot; `overflow_set` or `level_set` pulse at once when the push is dropped or the list
+/// reaches `fill_threshold`. Change modes with RESET (a drain in progress is not interrupted).
 ///
 /// `reset_request` (HOT_CONTROL.RESET) clears the table, the drain and the sticky flags, empties
 /// the list (the tail moves to `hot_head`, which software owns), drops that cycle's request, and
@@ -46,6 +52,7 @@ public func tierHotnessUnit(counters: Int = 16, counterWidth: Int = 16, hotListS
     let enable = m.input("enable")
     let trackReads = m.input("track_reads")
     let trackWrites = m.input("track_writes")
+    let alwaysOn = m.input("always_on")
     let unitShift = m.input("unit_shift", width: 5)
     let downsampleShift = m.input("downsample_shift", width: 4)
     let threshold = m.input("threshold", width: 32)
@@ -106,23 +113,33 @@ public func tierHotnessUnit(counters: Int = 16, counterWidth: Int = 16, hotListS
     unit <== observeAddress >> unitShift
     let hits = (0..<n).map { i in allocated > i && units[i] == unit }
     anyHit <== hits.dropFirst().reduce(hits[0]) { $0 || $1 }
-    allocate <== sampled && !anyHit && allocated < n
+    // Always-on: the count a request brings its unit to, and whether that lists the unit.
+    let counted = (0..<n).map { i in mux(counts[i] != Signal.ones(width: 32), counts[i] + 1, counts[i]) }
+    let reached = m.wire("reached_count", width: 32)
+    reached <== mux(anyHit, (0..<n).reduce(Signal.zero(width: 32)) { mux(hits[$1], counted[$1], $0) }, Signal.constant(1, width: 32))
+    let listNow = m.wire("list_now")  // an always-on push in this cycle
+    listNow <== alwaysOn && !draining && sampled && (anyHit || allocated < n) && reached >= threshold
+    allocate <== sampled && !anyHit && allocated < n && !listNow
+    let last = m.wire("last_slot", width: slotBits)
+    last <== allocated - 1
+    let padded = { (values: [Signal]) in values + Array(repeating: values[0], count: (1 << slotBits) - n) }
+    let lastUnit = select(last, padded(units)), lastCount = select(last, padded(counts))
     for i in 0..<n {
       let claims = allocate && allocated == i
-      nextUnits[i] <== mux(claims, unit, units[i])
-      nextCounts[i] <== priority([(claims, Signal.constant(1, width: 32)),
+      let freed = listNow && hits[i]  // the last counter moves into the freed slot
+      nextUnits[i] <== priority([(claims, unit), (freed, lastUnit)], otherwise: units[i])
+      nextCounts[i] <== priority([(claims, Signal.constant(1, width: 32)), (freed, lastCount),
                                   (sampled && hits[i] && counts[i] != Signal.ones(width: 32), counts[i] + 1)],
                                  otherwise: counts[i])
     }
-    nextAllocated <== allocated + allocate.zeroExtended(to: slotBits)
+    nextAllocated <== allocated + allocate.zeroExtended(to: slotBits) - (listNow && anyHit).zeroExtended(to: slotBits)
 
     starting <== enable && !wasEnabled
     elapsed <== mux(starting, Signal.zero(width: 32), epochCount)
-    epochEnd <== enable && epochCycles != 0 && elapsed + 1 >= epochCycles
+    epochEnd <== enable && !alwaysOn && epochCycles != 0 && elapsed + 1 >= epochCycles
 
     // The drain: one counter of the bank a cycle, then the epoch's verdict.
     let maximum = Signal.constant((1 << width) - 1, width: 32)
-    let padded = { (values: [Signal]) in values + Array(repeating: values[0], count: (1 << slotBits) - n) }
     let drainCount = m.wire("drain_count", width: 32)
     let drainUnit = m.wire("drain_unit", width: 64)
     let saturated = m.wire("saturated_count", width: 32)
@@ -131,13 +148,15 @@ public func tierHotnessUnit(counters: Int = 16, counterWidth: Int = 16, hotListS
     saturated <== mux(drainCount > maximum, maximum, drainCount)
     // The entry keeps the unit's low 64 - width bits (as the model's shift does) and a count
     // that fits in `width` bits after saturation.
-    let unusedEntryBits = m.wire("unused_entry_bits", width: 32)
-    unusedEntryBits <== concat(drainUnit[64 - width..<64], saturated[width..<32])
+    let reachedSaturated = mux(reached > maximum, maximum, reached)
+    let unusedEntryBits = m.wire("unused_entry_bits", width: 64)
+    unusedEntryBits <== concat(drainUnit[64 - width..<64], saturated[width..<32], unit[64 - width..<64], reachedSaturated[width..<32])
     drainDone <== draining && drainIndex == bankAllocated
     push <== draining && !drainDone && drainCount >= threshold
     full <== tail + 1 == head
     entryCount <== tail - head
     let reachedLevel = fillThreshold != 0 && entryCount.zeroExtended(to: 16) >= fillThreshold
+    let levelAfterPush = fillThreshold != 0 && (entryCount.zeroExtended(to: 16) + (!full).zeroExtended(to: 16)) >= fillThreshold
 
     resetDone <== resetRequest
     hotTail <== tail.zeroExtended(to: 16)
@@ -146,8 +165,8 @@ public func tierHotnessUnit(counters: Int = 16, counterWidth: Int = 16, hotListS
     overflow <== overflowQ
     fillLevel <== levelQ
     countersExhausted <== exhaustedQ
-    levelSet <== !resetRequest && drainDone && reachedLevel
-    overflowSet <== !resetRequest && drainDone && dropped
+    levelSet <== !resetRequest && (drainDone && reachedLevel || listNow && levelAfterPush)
+    overflowSet <== !resetRequest && (drainDone && dropped || listNow && full)
 
     wasEnabled <== enable
     when(resetRequest) {
@@ -176,6 +195,15 @@ public func tierHotnessUnit(counters: Int = 16, counterWidth: Int = 16, hotListS
           list[tail] <== concat(drainUnit[0..<64 - width], saturated[0..<width])
           tail <== tail + 1
         }
+      }
+      when(listNow) {
+        when(full) {
+          overflowQ <== true
+        }.otherwise {
+          list[tail] <== concat(unit[0..<64 - width], reachedSaturated[0..<width])
+          tail <== tail + 1
+        }
+        when(levelAfterPush) { levelQ <== true }
       }
       when(draining) { drainIndex <== drainIndex + 1 }
       when(drainDone) {

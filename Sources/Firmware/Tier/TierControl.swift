@@ -465,6 +465,14 @@ public enum TierControlRegisters {
       set { rawValue = newValue ? rawValue | Self.trackWritesMask : rawValue & ~Self.trackWritesMask }
     }
 
+    public static let alwaysOnMask: UInt32 = 0x10
+    public static let alwaysOnShift: UInt32 = 4
+    /// ALWAYS_ON [4] RW: Always-on mode: no epochs; a unit is listed when its count reaches HOT_THRESHOLD and its counter is freed (change modes with RESET).
+    public var alwaysOn: Bool {
+      get { rawValue & Self.alwaysOnMask != 0 }
+      set { rawValue = newValue ? rawValue | Self.alwaysOnMask : rawValue & ~Self.alwaysOnMask }
+    }
+
     public static let unitShiftMask: UInt32 = 0x1f00
     public static let unitShiftShift: UInt32 = 8
     /// UNIT_SHIFT [12:8] RW: log2 of the unit size in bytes (CHMU: at least 256 B).

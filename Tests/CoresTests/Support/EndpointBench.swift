@@ -1,6 +1,7 @@
 import Cores
 import HDL
 import PCIe
+import PCIeTesting
 import Simulation
 
 /// Plays the function behind an endpoint's BARs: takes every request from `bar<i>`

@@ -56,8 +56,9 @@ public func endpointConfigSpace(_ identity: EndpointIdentity, file: StaticString
     file: file, line: line)
 }
 
-/// The register holding the low DW of BAR `index` of `identity.bars` and its field names: the
-/// register block's `<register>_base_out` is the base address bits `offsetBits...31`.
+/// The name of the BAR register in `slot` (0...5, at 0x10 + 4 × slot); the register block's
+/// `bar<slot>_base_out` holds address bits `offsetBits...31` of a BAR starting there, and a
+/// 64-bit BAR's upper half is `bar<slot + 1>_base_upper_out`.
 func barRegisterName(slot: Int) -> String { "BAR\(slot)" }
 
 private func endpointHeaderRegisters(_ identity: EndpointIdentity) -> [Register] {

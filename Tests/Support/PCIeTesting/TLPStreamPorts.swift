@@ -2,11 +2,12 @@ import HDL
 import PCIe
 import Simulation
 
+// Shared by the test targets that drive TLP streams (CoresTests, TierTests).
 // Both ends of a plain `TLPStream` port (64-bit data path, no flow-control credits), for the
 // function side of an endpoint. Each cycle: `drive()`, `model.settle()`, `observe()`, `model.step()`.
 
 /// Takes TLPs from the output stream `<name>_*`, ready with probability `readyProbability`.
-final class TLPStreamSink {
+public final class TLPStreamSink {
   private let valid, header, data, strobe, start, end: OutputPort
   private let ready: InputPort
   private let extras: [OutputPort]
@@ -17,7 +18,7 @@ final class TLPStreamSink {
   private var accepting = false
 
   /// `extras` are outputs sampled on each TLP's start beat (such as `bar0_offset`).
-  init(_ model: Model, name: String, extras: [String] = [], readyProbability: Probability, random: SimulationRandom) throws {
+  public init(_ model: Model, name: String, extras: [String] = [], readyProbability: Probability, random: SimulationRandom) throws {
     valid = try model.output("\(name)_valid")
     header = try model.output("\(name)_header")
     data = try model.output("\(name)_data")
@@ -30,13 +31,13 @@ final class TLPStreamSink {
     self.random = random
   }
 
-  func drive() {
+  public func drive() {
     accepting = random.chance(readyProbability)
     ready.set(accepting)
   }
 
   /// The TLP whose last beat was taken in this cycle and the extras of its start beat.
-  func observe() throws -> (TLP, [UInt64])? {
+  public func observe() throws -> (TLP, [UInt64])? {
     guard valid.bool && accepting else { return nil }
     let h = header.value.words, d = data.uint64
     if start.bool { firstExtras = extras.map(\.uint64) }
@@ -51,12 +52,12 @@ final class TLPStreamSink {
 }
 
 /// Sends queued TLPs into the input stream `<name>_*`, a beat whenever the port is ready.
-final class TLPStreamSource {
+public final class TLPStreamSource {
   private let valid, header, data, strobe, start, end: InputPort
   private let ready: OutputPort
   private var queue: [TLPStreamBeat] = []
 
-  init(_ model: Model, name: String) throws {
+  public init(_ model: Model, name: String) throws {
     valid = try model.input("\(name)_valid")
     header = try model.input("\(name)_header")
     data = try model.input("\(name)_data")
@@ -66,10 +67,10 @@ final class TLPStreamSource {
     ready = try model.output("\(name)_ready")
   }
 
-  var idle: Bool { queue.isEmpty }
-  func send(_ tlp: TLP) { queue += tlp.streamBeats(lanes: 2) }
+  public var idle: Bool { queue.isEmpty }
+  public func send(_ tlp: TLP) { queue += tlp.streamBeats(lanes: 2) }
 
-  func drive() throws {
+  public func drive() throws {
     valid.set(!queue.isEmpty)
     guard let beat = queue.first else { return }
     let h = beat.header
@@ -80,5 +81,5 @@ final class TLPStreamSource {
     end.set(beat.end)
   }
 
-  func observe() { if !queue.isEmpty && ready.bool { queue.removeFirst() } }
+  public func observe() { if !queue.isEmpty && ready.bool { queue.removeFirst() } }
 }
