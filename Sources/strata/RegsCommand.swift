@@ -31,7 +31,7 @@ struct RegsCommand: ParsableCommand {
     let board = try options.load()
     let base = board.management.mmioBase
     let maps = [try systemControlRegisters(boardID: Int(board.id), baseAddress: base),
-                try switchManagementRegisters(ports: board.switchConfig.downstreamPorts + 1,
+                try switchManagementRegisters(ports: SwitchParameters(board: board).identities.count,
                                               baseAddress: base + UInt64(NodeAddressMap.pcieSwitch.lowerBound)),
                 try tierControllerRegisters(board: board)]
     for map in maps {
