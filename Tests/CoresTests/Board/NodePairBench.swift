@@ -17,6 +17,8 @@ final class NodePairBench {
   let hosts: [TLPTransmitter]
   let hostReceivers: [TLPReceiver]
   let spareReceivers: [TLPReceiver]
+  /// The spare endpoints' transmit side (completions they answer with).
+  let spares: [TLPTransmitter]
   /// TLPs each node's spare endpoint received, in order.
   private(set) var atSpare: [[TLP]] = [[], []]
   /// TLPs each node's root complex received, in order.
@@ -37,6 +39,9 @@ final class NodePairBench {
     spareReceivers = try (0..<2).map {
       try TLPReceiver(model, prefix: "node\($0)_pcie1", readyProbability: 1.0, releaseProbability: 1.0, random: random("spare\($0)"))
     }
+    spares = try (0..<2).map {
+      try TLPTransmitter(model, prefix: "node\($0)_pcie1", validProbability: 1.0, random: random("spare_tx\($0)"))
+    }
     for prefix in ["host0", "host1", "node0_pcie1", "node1_pcie1"] {
       try model.set("\(prefix)_speed", BitVector(width: 4, value: 3))
       try model.set("\(prefix)_width", BitVector(width: 6, value: 4))
@@ -46,19 +51,19 @@ final class NodePairBench {
     model.reset()
     for receiver in hostReceivers + spareReceivers { try receiver.chooseCredits() }
     try step()
-    for host in hosts { host.initialize() }
+    for transmitter in hosts + spares { transmitter.initialize() }
     hostsInitialized = true
   }
 
-  /// The root complexes send only once they have read the switch's InitFC advertisement.
+  /// The link partners send only once they have read the switch's InitFC advertisement.
   private var hostsInitialized = false
 
   /// One cycle of every link partner.
   func step() throws {
-    if hostsInitialized { for host in hosts { try host.drive() } }
+    if hostsInitialized { for transmitter in hosts + spares { try transmitter.drive() } }
     for receiver in hostReceivers + spareReceivers { try receiver.drive() }
     model.settle()
-    if hostsInitialized { for host in hosts { _ = host.observe() } }
+    if hostsInitialized { for transmitter in hosts + spares { _ = transmitter.observe() } }
     for n in 0..<2 {
       if let tlp = try hostReceivers[n].observe() { atHost[n].append(tlp) }
       if let tlp = try spareReceivers[n].observe() { atSpare[n].append(tlp) }

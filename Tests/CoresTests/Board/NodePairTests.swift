@@ -90,6 +90,34 @@ final class NodePairTests: SimulationTestCase {
     XCTAssertEqual(try bench.ntbRead(0, L.eventStatus) >> 2 & 1, 1, "EVENT_STATUS.REQUEST_REFUSED")
   }
 
+  func testAReadThroughNode0sWindowIsAnsweredByNode1sEndpointAndTheCompletionComesHome() throws {
+    let bench = try enumeratedBench()
+    let layout = try NTBLayout(bench.board.ntb)
+    let (sender, receiver) = Self.settings(layout: layout)
+    try bench.configureNTB(0, sender)
+    try bench.configureNTB(1, receiver)
+    try bench.run(2 * bench.board.ntb.linkLatencyCycles + 20)
+    let read = TLP.memoryRead(address: Bench.ntbBAR + 0x80, byteCount: 8, requester: Bench.upstreamBridge, tag: 7)
+    var asSeen = read
+    asSeen.address = 0x80
+    guard case .delivered(let crossing) = NTBReferenceModel(layout: layout).outbound(asSeen, sender: sender, receiver: receiver, up: true) else {
+      return XCTFail("the reference model refuses \(asSeen)")
+    }
+    bench.hosts[0].send(read)
+    try bench.run(200)
+    XCTAssertEqual(bench.atSpare[1], [crossing], "the read arrives translated, from node 1's bus : proxy entry 5")
+    guard let arrived = bench.atSpare[1].first else { return }
+    // The spare endpoint (2:0.0, below node 1's port 1) answers; the completion is routed by ID to
+    // bus 3 (the NTB port's secondary bus), crosses back and reaches node 0's root complex.
+    let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(bus: 2, device: 0, function: 0),
+                                            data: [1, 2, 3, 4, 5, 6, 7, 8])
+    let home = NTBReferenceModel(layout: layout).completionBack(completion, completerSide: receiver, requesterSide: sender, up: true)
+    XCTAssertEqual(home?.requester, Bench.upstreamBridge, "the reference gives the completion its requester back")
+    bench.spares[1].send(completion)
+    try bench.run(200)
+    XCTAssertEqual(bench.atHost[0], home.map { [$0] } ?? [], "node 0's root complex receives its completion, tag 7 kept")
+  }
+
   func testADoorbellFromNode0RaisesNode1sInterruptUntilBothStatusesAreCleared() throws {
     let bench = try enumeratedBench()
     let (sender, receiver) = Self.settings(layout: try NTBLayout(bench.board.ntb))
