@@ -18,6 +18,8 @@ let package = Package(
     .library(name: "Waves", targets: ["Waves"]),
     .library(name: "Flash", targets: ["Flash"]),
     .library(name: "Firmware", targets: ["Firmware"]),
+    .library(name: "FirmwareSimulation", targets: ["FirmwareSimulation"]),
+    .library(name: "SystemCExport", targets: ["SystemCExport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -98,7 +100,18 @@ let package = Package(
     .testTarget(name: "StrataTests", dependencies: ["strata"]),
     .testTarget(name: "WavesTests", dependencies: ["Waves", "Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
+    // The firmware against the RTL: SimulatedHAL turns HAL calls into cycle-accurate transactions
+    // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
+    .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL"]),
+    .testTarget(name: "FirmwareSimulationTests",
+                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
+
+    // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
+    // sc_main and a Makefile (verilator --sc, libsystemc); its build cached by content hash.
+    .target(name: "SystemCExport", dependencies: ["HDL", "Toolchain", "Simulation", "Cores", "Board"]),
+    .testTarget(name: "SystemCExportTests",
+                dependencies: ["SystemCExport", "Cores", "HDL", "Board", "PCIe", "Simulation", "SimulationTesting"]),
 
     // Benchmarks, not tests: each is built in release mode by its script in scripts/bench/.
     .executableTarget(name: "ElaborateBench", dependencies: ["Cores", "HDL"], path: "Benchmarks/ElaborateBench"),
@@ -120,6 +133,9 @@ let package = Package(
                       path: "Benchmarks/ClusterPolicyBench"),
     // scripts/bench/switch: saturation and latency of the full PCIe switch under Verilator.
     .executableTarget(name: "SwitchBench", dependencies: ["Cores", "HDL", "PCIe", "Simulation"], path: "Benchmarks/SwitchBench"),
+    // scripts/bench/ntb-firmware: the NTB driver's ping-pong and NTBTransport through SimulatedHAL.
+    .executableTarget(name: "strata-bench-ntb-firmware", dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "Cores", "HDL"],
+                      path: "Benchmarks/NTBFirmwareBench"),
   ],
   swiftLanguageModes: [.v5]
 )

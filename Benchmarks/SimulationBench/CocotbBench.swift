@@ -95,6 +95,7 @@ struct CocotbBench {
         expected = [[] for _ in range(n)]
         offering = [False] * n
         delivered = mismatches = 0
+        stalled = None  # StreamMonitor's producer check: the word offered and not taken last cycle
 
         dut.clk.value = 0
         dut.rst.value = 1
@@ -116,6 +117,8 @@ struct CocotbBench {
                     beats = packets.next() % 4 + 1
                     for beat in range(beats):
                         word = (packets.next() & 0x3FFFFFFF) | (i << 30)
+                        if word >> 32:
+                            mismatches += 1  # StreamDriver.send's check that the word fits the port
                         pending[i].append((word << 1) | (1 if beat == beats - 1 else 0))
             for i in range(n):
                 if not offering[i] and pending[i] and rin[i].chance(valid_threshold):
@@ -130,14 +133,24 @@ struct CocotbBench {
                 if offering[i] and int(ready[i].value) == 1:
                     offering[i] = False
                     expected[i].append(pending[i].pop(0))
-            if ready_now and int(dut.out_valid.value) == 1:
+            if int(dut.out_valid.value) == 0:
+                if stalled is not None:
+                    mismatches += 1  # valid fell before the word was taken
+                stalled = None
+            else:
                 word = int(dut.out_data.value)
-                beat = (word << 1) | int(dut.out_last.value)
-                queue = expected[word >> 30]
-                if queue and queue.pop(0) == beat:
-                    delivered += 1
+                if stalled is not None and word != stalled:
+                    mismatches += 1  # data changed while waiting for ready
+                if not ready_now:
+                    stalled = word
                 else:
-                    mismatches += 1
+                    stalled = None
+                    beat = (word << 1) | int(dut.out_last.value)
+                    queue = expected[word >> 30]
+                    if queue and queue.pop(0) == beat:
+                        delivered += 1
+                    else:
+                        mismatches += 1
             dut.clk.value = 1
             await Timer(1, "ns")
             dut.clk.value = 0

@@ -11,7 +11,9 @@ struct NativeBench {
   let folder: URL
 
   struct Result {
+    /// Per second of wall time, and per second of the bench thread's CPU time (see `SwiftBench.Result`).
     let cyclesPerSecond: Double
+    let cyclesPerCPUSecond: Double
     let delivered: Int
     let mismatches: Int
   }
@@ -24,7 +26,7 @@ struct NativeBench {
     try Data(source.utf8).write(to: bench)
     let sharedOnly: Set<String> = ["-fPIC", "-shared", "-Wl,-Bsymbolic", "libmodel.so"]
     var flags: [String] = []
-    for flag in ModelCache.verilatorFlags {
+    for flag in ModelCache.verilatorFlags(for: .fst) {
       if sharedOnly.contains(flag) { flags.removeLast(); continue }  // drop the flag and its -CFLAGS/-LDFLAGS/-o
       flags.append(flag)
     }
@@ -42,10 +44,11 @@ struct NativeBench {
       let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
       if parts.count == 2, let value = Double(parts[1]) { values[parts[0]] = value }
     }
-    guard let rate = values["cycles_per_second"], let delivered = values["delivered"], let mismatches = values["mismatches"] else {
+    guard let rate = values["cycles_per_second"], let cpuRate = values["cycles_per_cpu_second"], let delivered = values["delivered"],
+          let mismatches = values["mismatches"] else {
       throw ToolchainError.badOutput("bench_native printed no figures:\n\(run.output)")
     }
-    return Result(cyclesPerSecond: rate, delivered: Int(delivered), mismatches: Int(mismatches))
+    return Result(cyclesPerSecond: rate, cyclesPerCPUSecond: cpuRate, delivered: Int(delivered), mismatches: Int(mismatches))
   }
 
   private var source: String {
@@ -59,6 +62,7 @@ struct NativeBench {
     #include <cstdint>
     #include <cstdio>
     #include <cstdlib>
+    #include <ctime>
 
     namespace {
     // xoshiro256** seeded through SplitMix64 from seed ^ FNV-1a(stream), as SimulationRandom.
@@ -84,6 +88,12 @@ struct NativeBench {
       }
       bool chance(uint64_t threshold) { return threshold == UINT64_MAX || next() < threshold; }
     };
+
+    double threadCPUSeconds() {
+      timespec t;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+      return t.tv_sec + t.tv_nsec / 1e9;
+    }
 
     uint64_t threshold(double p) { return p >= 1 ? UINT64_MAX : static_cast<uint64_t>(p * 18446744073709551616.0); }
 
@@ -112,6 +122,10 @@ struct NativeBench {
       Queue pending[n], expected[n];
       bool offering[n] = {};
       uint64_t delivered = 0, mismatches = 0;
+      // StreamMonitor's producer check: once out_valid is raised it stays raised, with out_data
+      // unchanged, until the word is taken.
+      bool hasStalledWord = false;
+      uint32_t stalledWord = 0;
 
       top.clk = 0;
       top.rst = 1;
@@ -121,12 +135,14 @@ struct NativeBench {
       top.eval();
 
       auto start = std::chrono::steady_clock::now();
+      const double cpuStart = threadCPUSeconds();
       for (uint64_t cycle = 0; cycle < cycles; ++cycle) {
         for (int i = 0; i < n; ++i) {
           if (pending[i].count >= 2) continue;
           int beats = static_cast<int>(packets.next() % 4) + 1;
           for (int beat = 0; beat < beats; ++beat) {
             uint64_t word = (packets.next() & 0x3fffffffULL) | static_cast<uint64_t>(i) << 30;
+            if (word >> 32 != 0) ++mismatches;  // StreamDriver.send's check that the word fits the 32-bit port
             pending[i].push(word << 1 | (beat == beats - 1 ? 1 : 0));
           }
         }
@@ -144,19 +160,31 @@ struct NativeBench {
         for (int i = 0; i < n; ++i) {
           if (offering[i] && *ready[i]) { offering[i] = false; expected[i].push(pending[i].pop()); }
         }
-        if (top.out_valid && readyNow) {
-          const uint64_t beat = static_cast<uint64_t>(top.out_data) << 1 | top.out_last;
-          Queue &queue = expected[top.out_data >> 30];
-          if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
+        if (!top.out_valid) {
+          if (hasStalledWord) ++mismatches;  // valid fell before the word was taken
+          hasStalledWord = false;
+        } else {
+          const uint32_t word = top.out_data;
+          if (hasStalledWord && word != stalledWord) ++mismatches;  // data changed while waiting for ready
+          if (!readyNow) {
+            hasStalledWord = true;
+            stalledWord = word;
+          } else {
+            hasStalledWord = false;
+            const uint64_t beat = static_cast<uint64_t>(word) << 1 | top.out_last;
+            Queue &queue = expected[word >> 30];
+            if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
+          }
         }
         top.clk = 1;
         top.eval();
         top.clk = 0;
       }
+      const double cpuSeconds = threadCPUSeconds() - cpuStart;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       top.final();
-      std::printf("cycles_per_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
-                  static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
+      std::printf("cycles_per_second: %.0f\\ncycles_per_cpu_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
+                  cycles / cpuSeconds, static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
       return 0;
     }
 

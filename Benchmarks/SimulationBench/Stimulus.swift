@@ -7,7 +7,9 @@
 /// (its stream "in<i>") and holds it until taken; the monitor raises ready with probability 0.8
 /// (stream "out"); the model settles; taken beats go to their requester's scoreboard and
 /// delivered beats are compared with the scoreboard of the requester named in bits 31:30; the
-/// clock rises.
+/// clock rises. Every bench also does what the BFMs check besides: each queued word fits its
+/// port (`StreamDriver.send`), and the design's `out` keeps `valid` and `data` steady while a
+/// word waits for `ready` (`StreamMonitor`'s protocol check).
 enum Stimulus {
   static let requesters = 4
   static let validProbability = 0.7

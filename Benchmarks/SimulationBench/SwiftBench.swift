@@ -8,10 +8,15 @@ struct SwiftBench {
 
   struct Result {
     let cycles: Int
+    /// Wall time of the loop.
     let seconds: Double
+    /// CPU time of this thread in the loop: what the ratio with the native bench uses, since on
+    /// a shared machine waiting for a core inflates wall time by whatever the neighbours do.
+    let cpuSeconds: Double
     let delivered: Int
     let problem: String?
     var cyclesPerSecond: Double { Double(cycles) / seconds }
+    var cyclesPerCPUSecond: Double { Double(cycles) / cpuSeconds }
   }
 
   func run(cycles: Int, tracePath: String? = nil) throws -> Result {
@@ -28,7 +33,7 @@ struct SwiftBench {
     var packets = SimulationRandom(seed: Stimulus.seed, stream: "packets")
 
     model.reset()
-    let start = DispatchTime.now()
+    let start = DispatchTime.now(), cpuStart = threadCPUSeconds()
     for cycle in 0..<cycles {
       for i in 0..<n {
         let driver = drivers[i]
@@ -50,9 +55,17 @@ struct SwiftBench {
       }
       model.step()
     }
+    let cpuSeconds = threadCPUSeconds() - cpuStart
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     model.stopTrace()
     let problem = scoreboards.lazy.compactMap { $0.verdict(allowingOutstanding: true) }.first ?? monitor.protocolViolation
-    return Result(cycles: cycles, seconds: seconds, delivered: scoreboards.reduce(0) { $0 + $1.matched }, problem: problem)
+    return Result(cycles: cycles, seconds: seconds, cpuSeconds: cpuSeconds, delivered: scoreboards.reduce(0) { $0 + $1.matched }, problem: problem)
   }
+}
+
+/// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), in seconds.
+func threadCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

@@ -17,9 +17,15 @@ public final class CompiledModel: @unchecked Sendable {
   private static let loaded = NSLock()
   nonisolated(unsafe) private static var byKey: [String: CompiledModel] = [:]
 
+  /// The waveform format the library writes.
+  public let traceFormat: TraceFormat
+  /// The design's instance paths, when known (trace scopes are checked against them).
+  public let instancePaths: [String]?
+
   /// Builds `design` (unless the cache has it) and loads it.
-  public static func load(_ design: Design, cache: ModelCache = .default) throws -> CompiledModel {
-    try load(ModelSource(design), cache: cache)
+  /// - Parameter traceFormat: the waveform format compiled in; nil for STRATA_TRACE_FORMAT, else FST.
+  public static func load(_ design: Design, traceFormat: TraceFormat? = nil, cache: ModelCache = .default) throws -> CompiledModel {
+    try load(ModelSource(design, traceFormat: try traceFormat ?? TraceFormat.fromEnvironment()), cache: cache)
   }
 
   /// Builds `source` (unless the cache has it) and loads it; a library that fails to load is
@@ -56,8 +62,13 @@ public final class CompiledModel: @unchecked Sendable {
       throw SimulationError.loadFailed(path: path, reason: "it holds `\(String(cString: api.pointee.top))` "
                                        + "with \(api.pointee.port_count) ports, not `\(source.top)` with \(source.ports.count)")
     }
+    guard api.pointee.trace_format == (source.traceFormat == .fst ? STRATA_TRACE_FST : STRATA_TRACE_VCD).rawValue else {
+      throw SimulationError.loadFailed(path: path, reason: "it writes trace format \(api.pointee.trace_format), not \(source.traceFormat)")
+    }
     self.top = source.top
     self.ports = source.ports
+    self.traceFormat = source.traceFormat
+    self.instancePaths = source.instancePaths
     self.path = path
     self.api = api
     // The library stays loaded for the life of the process: instances may outlive this object's users.

@@ -37,6 +37,8 @@ public final class Model {
   private let resetActiveLow: Bool
   private let clockName: String?
   private let resetName: String?
+  /// The instance name, the root scope of its waveforms.
+  private let rootName: String
 
   /// A new instance of `compiled`.
   /// - Parameters:
@@ -47,6 +49,7 @@ public final class Model {
   public init(_ compiled: CompiledModel, name: String = "TOP", clock: String? = "clk", reset: String? = "rst",
               resetActiveLow: Bool = false) throws {
     self.compiled = compiled
+    self.rootName = name
     let api = compiled.api.pointee
     self.api = api
     guard let instance = name.withCString({ api.create($0) }) else {
@@ -77,8 +80,8 @@ public final class Model {
 
   /// Builds (or finds in the cache) and instantiates `design`.
   public convenience init(_ design: Design, name: String = "TOP", clock: String? = "clk", reset: String? = "rst",
-                          resetActiveLow: Bool = false, cache: ModelCache = .default) throws {
-    try self.init(try CompiledModel.load(design, cache: cache), name: name, clock: clock, reset: reset,
+                          resetActiveLow: Bool = false, traceFormat: TraceFormat? = nil, cache: ModelCache = .default) throws {
+    try self.init(try CompiledModel.load(design, traceFormat: traceFormat, cache: cache), name: name, clock: clock, reset: reset,
                   resetActiveLow: resetActiveLow)
   }
 
@@ -155,12 +158,50 @@ public final class Model {
 
   // MARK: Waveforms
 
-  /// Starts writing an FST waveform to `path` (its folder is created), replacing any open one.
-  public func startTrace(to path: String) throws {
+  /// The waveform format this model writes (`.fst` or `.vcd` files).
+  public var traceFormat: TraceFormat { compiled.traceFormat }
+
+  /// Starts writing a waveform to `path` (its folder is created), replacing any open one. The
+  /// file's extension must be the model's format (`traceFormat.fileExtension`).
+  /// - Parameter scopes: when not empty, only these parts of the hierarchy (and the top-level
+  ///   ports) are written; each must be an instance of the design.
+  public func startTrace(to path: String, scopes: [TraceScope] = []) throws {
+    guard (path as NSString).pathExtension.lowercased() == traceFormat.fileExtension else {
+      throw SimulationError.traceFormatMismatch(path: path, format: traceFormat)
+    }
+    var names: [String] = [], depths: [UInt32] = []
+    if !scopes.isEmpty {
+      names.append(rootName)
+      depths.append(1)
+      for scope in scopes {
+        names.append(try traceScopePath(scope))
+        depths.append(UInt32(clamping: scope.depth ?? Int(Int32.max)))
+      }
+    }
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-    guard path.withCString({ api.trace_open(instance, $0) }) == 0 else { throw SimulationError.traceFailed(path: path) }
+    let opened = withCStrings(names) { cNames in
+      depths.withUnsafeBufferPointer { api.trace_open(instance, path, UInt32(names.count), cNames, $0.baseAddress) }
+    }
+    guard opened == 0 else { throw SimulationError.traceFailed(path: path) }
     tracePath = path
+    traceScopes = scopes
+  }
+
+  /// The scopes the open waveform is limited to (empty: everything).
+  public private(set) var traceScopes: [TraceScope] = []
+
+  /// A scope as the trace names it from the root (`TOP.<top module>.<instance path>`), checked
+  /// against the design's instances.
+  private func traceScopePath(_ scope: TraceScope) throws -> String {
+    let topScope = "\(rootName).\(top)"
+    var relative = scope.path
+    if scope.path == rootName || scope.path == topScope { return scope.path }
+    if scope.path.hasPrefix(topScope + ".") { relative = String(scope.path.dropFirst(topScope.count + 1)) }
+    if let known = compiled.instancePaths, !known.contains(relative) {
+      throw SimulationError.unknownTraceScope(scope: scope.path, top: top, nearest: nearestNames(to: relative, in: known))
+    }
+    return "\(topScope).\(relative)"
   }
 
   /// Finishes the waveform, if one is open, and returns its path. Inputs settled since the last
@@ -169,11 +210,19 @@ public final class Model {
   public func stopTrace() -> String? {
     if tracePath != nil && settledFlag.pointee { api.trace_dump(instance) }
     api.trace_close(instance)
-    defer { tracePath = nil }
+    defer { tracePath = nil; traceScopes = [] }
     return tracePath
   }
 
   private func missing(_ role: String, _ name: String) -> SimulationError {
     .missingControl(role: role, name: name, top: top)
   }
+}
+
+/// `strings` as a C array of C strings, valid inside `body`.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+  let copies = strings.map { strdup($0) }
+  defer { copies.forEach { free($0) } }
+  let pointers = copies.map { UnsafePointer<CChar>($0) }
+  return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -2,7 +2,7 @@
 /// so a model builds wherever Strata runs (the source tree need not be present). A test keeps
 /// the two identical.
 enum ModelABI {
-  static let version: UInt32 = 1
+  static let version: UInt32 = 2
 
   static let header = """
     /*
@@ -26,7 +26,7 @@ enum ModelABI {
     extern "C" {
     #endif
 
-    #define STRATA_MODEL_ABI_VERSION 1
+    #define STRATA_MODEL_ABI_VERSION 2
 
     typedef enum strata_port_direction {
       STRATA_PORT_INPUT = 0,
@@ -72,8 +72,11 @@ enum ModelABI {
       /* Holds the input `reset_port` at `active_level` for `cycles` cycles of `clock_port`, then releases it. */
       void (*reset)(strata_model *model, uint32_t clock_port, uint32_t reset_port, uint32_t active_level,
                     uint64_t cycles);
-      /* Starts writing a waveform in the library's format to `path`; 0 on success. */
-      int (*trace_open)(strata_model *model, const char *path);
+      /* Starts writing a waveform in the library's format (`trace_format`) to `path`; 0 on success.
+       * With `scope_count` > 0 only the listed scopes are dumped, as `$dumpvars(depths[i], scopes[i])`
+       * would (dotted paths from the root; depth 1 = the scope's own signals, 2 = and its children's, ...). */
+      int (*trace_open)(strata_model *model, const char *path, uint32_t scope_count, const char *const *scopes,
+                        const uint32_t *depths);
       /* Dumps the current values at the current time (run_cycles dumps by itself). */
       void (*trace_dump)(strata_model *model);
       /* Flushes and closes the waveform; harmless when none is open. */

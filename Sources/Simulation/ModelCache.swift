@@ -30,7 +30,7 @@ public struct ModelCache: Sendable {
     var hash = SHA256()
     hash.updateField("strata-model-abi \(ModelABI.version)")
     hash.updateField(try VerilatorBuild.version.get())
-    for flag in VerilatorBuild.flags { hash.updateField(flag) }
+    for flag in VerilatorBuild.flags(for: source.traceFormat) { hash.updateField(flag) }
     hash.updateField(source.top)
     for file in source.files {
       hash.updateField(file.name)
@@ -122,7 +122,7 @@ public struct ModelCache: Sendable {
 }
 
 extension ModelCache {
-  /// The Verilator flags every model library is built with (benchmarks build native test
-  /// benches with the same ones to compare like with like).
-  public static var verilatorFlags: [String] { VerilatorBuild.flags }
+  /// The Verilator flags a model library tracing in `format` is built with (benchmarks build
+  /// native test benches with the same ones to compare like with like).
+  public static func verilatorFlags(for format: TraceFormat = .fst) -> [String] { VerilatorBuild.flags(for: format) }
 }

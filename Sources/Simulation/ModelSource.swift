@@ -6,16 +6,25 @@ public struct ModelSource: Sendable {
   public let top: String
   public let files: [(name: String, contents: String)]
   public let ports: [ModelPort]
+  /// The waveform format compiled into the library.
+  public var traceFormat: TraceFormat
+  /// The instances below the top (`Design.instancePaths`), to check trace scopes against;
+  /// nil when unknown (hand-written Verilog), and then scopes are not checked.
+  public var instancePaths: [String]?
 
-  public init(top: String, files: [(name: String, contents: String)], ports: [ModelPort]) {
+  public init(top: String, files: [(name: String, contents: String)], ports: [ModelPort], traceFormat: TraceFormat = .fst,
+              instancePaths: [String]? = nil) {
     self.top = top
     self.files = files
     self.ports = ports
+    self.traceFormat = traceFormat
+    self.instancePaths = instancePaths
   }
 
-  public init(_ design: Design) {
-    self.init(top: design.top, files: design.verilogFiles(), ports: design.topPorts.map(ModelPort.init))
+  public init(_ design: Design, traceFormat: TraceFormat = .fst) {
+    self.init(top: design.top, files: design.verilogFiles(), ports: design.topPorts.map(ModelPort.init),
+              traceFormat: traceFormat, instancePaths: design.instancePaths)
   }
 
-  var shim: ShimSource { ShimSource(top: top, ports: ports) }
+  var shim: ShimSource { ShimSource(top: top, ports: ports, traceFormat: traceFormat) }
 }

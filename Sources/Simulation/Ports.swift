@@ -36,17 +36,44 @@ public struct InputPort {
   @inlinable @inline(__always)
   func store(_ value: UInt64) {
     settled.pointee = false
-    switch bytes {
-    case 1: storage.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-    case 2: storage.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-    case 4: storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-    case 8: storage.storeBytes(of: value, as: UInt64.self)
-    default:
+    storeKeepingSettled(value)
+  }
+
+  /// `store` without clearing the model's settled flag: for a BFM that writes several ports in
+  /// one `drive()` and clears the flag once (`markChanged`).
+  @inlinable @inline(__always)
+  func storeKeepingSettled(_ value: UInt64) {
+    // Three compares inline, the rest out of line: with four or more cases LLVM builds a jump
+    // table, an indirect jump on every write; each compare is a well-predicted branch (a port's
+    // size never changes). 16-bit (SData) ports are rare in stream data.
+    if bytes == 4 {
       storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-      storage.storeBytes(of: UInt32(truncatingIfNeeded: value >> 32), toByteOffset: 4, as: UInt32.self)
-      for offset in stride(from: 8, to: bytes, by: 4) { storage.storeBytes(of: 0, toByteOffset: offset, as: UInt32.self) }
+    } else if bytes == 8 {
+      storage.storeBytes(of: value, as: UInt64.self)
+    } else if bytes == 1 {
+      storage.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+    } else {
+      storeOther(value)
     }
   }
+
+  @usableFromInline @inline(never) @_effects(releasenone)
+  func storeOther(_ value: UInt64) {
+    if bytes == 2 { storage.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self); return }
+    storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+    storage.storeBytes(of: UInt32(truncatingIfNeeded: value >> 32), toByteOffset: 4, as: UInt32.self)
+    for offset in stride(from: 8, to: bytes, by: 4) { storage.storeBytes(of: 0, toByteOffset: offset, as: UInt32.self) }
+  }
+
+  /// Writes a 1-bit value without clearing the settled flag (see `storeKeepingSettled`).
+  @inlinable @inline(__always)
+  func setKeepingSettled(_ value: Bool) {
+    storage.storeBytes(of: value ? 1 : 0, as: UInt8.self)
+  }
+
+  /// Clears the model's settled flag: inputs changed since the last `settle()`.
+  @inlinable @inline(__always)
+  func markChanged() { settled.pointee = false }
 
   /// Out of line, so the inlined hot path carries no string building (and no calls the optimizer
   /// must assume could release a caller's objects).
@@ -97,13 +124,17 @@ public struct OutputPort {
   /// The value of a port of at most 64 bits (wider ports: use `value`).
   @inlinable @inline(__always)
   public var uint64: UInt64 {
-    switch bytes {
-    case 1: return UInt64(storage.load(as: UInt8.self))
-    case 2: return UInt64(storage.load(as: UInt16.self))
-    case 4: return UInt64(storage.load(as: UInt32.self))
-    case 8: return storage.load(as: UInt64.self)
-    default: tooWideForUInt64()
-    }
+    // Three compares inline, not a jump table (see `InputPort.storeKeepingSettled`).
+    if bytes == 4 { return UInt64(storage.load(as: UInt32.self)) }
+    if bytes == 8 { return storage.load(as: UInt64.self) }
+    if bytes == 1 { return UInt64(storage.load(as: UInt8.self)) }
+    return loadOther()
+  }
+
+  @usableFromInline @inline(never) @_effects(readonly)
+  func loadOther() -> UInt64 {
+    guard bytes == 2 else { tooWideForUInt64() }
+    return UInt64(storage.load(as: UInt16.self))
   }
 
   @usableFromInline @inline(never)

@@ -1,11 +1,13 @@
 /// SHA-256 (FIPS 180-4), for naming cached models by their content. Standard library only,
 /// so the cache key needs no platform crypto library.
-struct SHA256 {
+public struct SHA256 {
   private var state: [UInt32] = [
     0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
   ]
   private var pending: [UInt8] = []
   private var length: UInt64 = 0
+
+  public init() {}
 
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -18,7 +20,7 @@ struct SHA256 {
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
 
-  mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+  public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
     for byte in bytes {
       pending.append(byte)
       length &+= 1
@@ -29,16 +31,16 @@ struct SHA256 {
     }
   }
 
-  mutating func update(_ text: String) { update(text.utf8) }
+  public mutating func update(_ text: String) { update(text.utf8) }
 
   /// Adds `text` preceded by its length, so consecutive fields cannot run into each other.
-  mutating func updateField(_ text: String) {
+  public mutating func updateField(_ text: String) {
     update("\(text.utf8.count):")
     update(text)
   }
 
   /// The digest as 64 lowercase hexadecimal digits.
-  mutating func finalize() -> String {
+  public mutating func finalize() -> String {
     let bitLength = length &* 8
     update([0x80])
     while pending.count != 56 { update([0]) }

@@ -4,6 +4,7 @@
 struct ShimSource {
   let top: String
   let ports: [ModelPort]
+  let traceFormat: TraceFormat
 
   /// The Verilator `--prefix` the shim includes; constant so the shim never depends on the top's name.
   static let modelClass = "Vmodel"
@@ -19,10 +20,11 @@ struct ShimSource {
     // for the clocking contract). Do not edit; it is rebuilt whenever the design changes.
     #include "\(Self.modelClass).h"
     #include "verilated.h"
-    #include "verilated_fst_c.h"
+    #include "\(traceFormat.verilatorHeader)"
     #include "strata_model.h"
 
     #include <new>
+    #include <string>
 
     namespace {
     constexpr uint32_t kPortCount = \(ports.count);
@@ -37,7 +39,7 @@ struct ShimSource {
     struct strata_model {
       VerilatedContext context;
       \(Self.modelClass) top;
-      VerilatedFstC *trace = nullptr;
+      \(traceFormat.verilatorClass) *trace = nullptr;
       strata_port ports[kPortCount > 0 ? kPortCount : 1];
       explicit strata_model(const char *name) : context(), top(traceable(&context), name) {}
     };
@@ -96,10 +98,13 @@ struct ShimSource {
       *reset = active_level ? 0 : 1;
     }
 
-    static int strata_trace_open(strata_model *m, const char *path) {
+    static int strata_trace_open(strata_model *m, const char *path, uint32_t scope_count, const char *const *scopes,
+                                 const uint32_t *depths) {
       strata_trace_close(m);
-      m->trace = new (std::nothrow) VerilatedFstC();
+      m->trace = new (std::nothrow) \(traceFormat.verilatorClass)();
       if (m->trace == nullptr) return 1;
+      // Chosen before the model registers its signals: the writer declares only those it will dump.
+      for (uint32_t i = 0; i < scope_count; ++i) m->trace->dumpvars(static_cast<int>(depths[i]), std::string(scopes[i]));
       m->top.trace(m->trace, 99);
       m->trace->open(path);
       if (!m->trace->isOpen()) {
@@ -114,7 +119,7 @@ struct ShimSource {
 
     extern "C" const strata_model_api *strata_model_api_v1(void) {
       static const strata_model_api api = {
-          STRATA_MODEL_ABI_VERSION, "\(top)", STRATA_TRACE_FST, kPortCount,
+          STRATA_MODEL_ABI_VERSION, "\(top)", \(traceFormat.abiConstant), kPortCount,
           strata_create, strata_destroy, strata_ports, strata_eval, strata_run_cycles, strata_reset,
           strata_trace_open, strata_dump, strata_trace_close, strata_time,
       };

@@ -22,6 +22,14 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
   case cacheUnusable(path: String, reason: String)
   /// A bus transaction was not answered in time.
   case noResponse(transaction: String, cycles: Int, cycle: Int)
+  /// A port wider than a bus functional model carries; `alternative` is the one that carries it.
+  case portTooWideForBFM(port: String, width: Int, bfm: String, alternative: String)
+  /// An environment setting (such as STRATA_TRACE_FORMAT) with a value it cannot take.
+  case invalidSetting(name: String, value: String, expected: String)
+  /// A trace scope that is not an instance of the design; `nearest` are the closest instance paths.
+  case unknownTraceScope(scope: String, top: String, nearest: [String])
+  /// A waveform file whose extension is not the format the model library writes.
+  case traceFormatMismatch(path: String, format: TraceFormat)
 
   public var description: String {
     switch self {
@@ -49,6 +57,18 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
     case .noResponse(let transaction, let cycles, let cycle):
       return "\(transaction) got no ready within \(cycles) cycles (gave up at cycle \(cycle)); "
         + "check that the block answers every access, or raise `timeout`"
+    case .portTooWideForBFM(let port, let width, let bfm, let alternative):
+      return "`\(port)` has \(width) bits and \(bfm) carries words of up to 64 (as UInt64); use \(alternative), which carries BitVector words of any width"
+    case .invalidSetting(let name, let value, let expected):
+      return "\(name)=\(value) is not a setting Strata knows; expected \(expected) (or leave it unset)"
+    case .unknownTraceScope(let scope, let top, let nearest):
+      let hint = nearest.isEmpty ? "it has no instances, so only its ports can be traced"
+        : "nearest instance paths: " + nearest.map { "`\($0)`" }.joined(separator: ", ")
+      return "trace scope `\(scope)` is not an instance of `\(top)`; \(hint)"
+    case .traceFormatMismatch(let path, let format):
+      return "cannot trace to \(path): this model was built to write \(format.rawValue.uppercased()); name the file "
+        + "`.\(format.fileExtension)`, or build the model for the other format (`traceFormat: .\(format == .fst ? "vcd" : "fst")`; "
+        + "`trace: .\(format == .fst ? "vcd" : "fst")` in a SimulationTestCase)"
     }
   }
 }

@@ -5,10 +5,12 @@ import Toolchain
 struct VerilatorBuild {
   static let libraryName = "libmodel.so"
 
-  /// The flags every model is built with; part of the cache key.
-  static let flags: [String] = [
+  /// The flags a model is built with; part of the cache key.
+  static func flags(for format: TraceFormat) -> [String] { format.verilatorFlags + commonFlags }
+
+  private static let commonFlags: [String] = [
     "--cc", "--exe", "--build", "-j", "2", "--prefix", ShimSource.modelClass, "-Mdir", "obj",
-    "--trace-fst", "--trace-threads", "1", "-Wno-fatal", "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared",
+    "-Wno-fatal", "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared",
     // Verilator's default OPT_FAST (-Os) halves throughput on the hot path.
     "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2",
     // A shared library's global functions may be interposed, so g++ neither inlines them nor
@@ -44,7 +46,7 @@ struct VerilatorBuild {
     let shim = sources.appendingPathComponent("shim.cpp")
     try Data(source.shim.text.utf8).write(to: shim)
 
-    let arguments = Self.flags + ["--top-module", source.top, "-CFLAGS", "-I\(sources.path)"] + verilogPaths + [shim.path]
+    let arguments = Self.flags(for: source.traceFormat) + ["--top-module", source.top, "-CFLAGS", "-I\(sources.path)"] + verilogPaths + [shim.path]
     let result = try Toolchain.run(verilator, arguments, in: directory)
     let library = directory.appendingPathComponent("obj").appendingPathComponent(Self.libraryName)
     guard result.status == 0, FileManager.default.fileExists(atPath: library.path) else {

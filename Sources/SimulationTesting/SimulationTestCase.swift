@@ -7,10 +7,12 @@ import XCTest
 ///
 /// - a seed (`seed`, STRATA_SEED to choose it) and independent seeded random streams
 ///   (`random(_:)`); every failure message carries the seed so the run can be replayed;
-/// - waveforms: each model made with `model(...)` writes an FST waveform to
-///   `artifacts/waves/<TestName>.fst` (`-2`, `-3` for further models). A failing test keeps it and
-///   says where; a passing test deletes it unless it asked to keep it (`trace: true`) or
-///   STRATA_TRACE=1 is set. STRATA_TRACE=0 switches tracing off (for timing runs).
+/// - waveforms: each model made with `model(...)` writes a waveform to
+///   `artifacts/waves/<TestName>.fst` (`-2`, `-3` for further models; `.vcd` when the test asks
+///   with `trace: .vcd` or STRATA_TRACE_FORMAT=vcd is set). A failing test keeps it and says where;
+///   a passing test deletes it unless it asked to keep it (`trace: true`, see `Tracing`) or
+///   STRATA_TRACE=1 is set, and then prints where it is. `trace: .scopes(...)` limits it to parts
+///   of a large design. STRATA_TRACE=0 switches tracing off (for timing runs).
 /// - beside a failing test's waveform: a GTKWave save file (`.gtkw`) on the signals it watched
 ///   (`watch(_:_:)`; every port grouped by prefix otherwise), an SVG of them around the failure
 ///   (40 cycles before, 10 after, state machines by state name) and a `.log` of the failures.
@@ -28,10 +30,11 @@ open class SimulationTestCase: XCTestCase {
   public func random(_ stream: String) -> SimulationRandom { SimulationRandom(seed: seed, stream: stream) }
 
   /// An instance of `design` (built once per process, cached across runs), traced as described above.
-  public func model(_ design: Design, trace: Bool = false, clock: String? = "clk", reset: String? = "rst",
+  public func model(_ design: Design, trace: Tracing = false, clock: String? = "clk", reset: String? = "rst",
                     resetActiveLow: Bool = false) throws -> Model {
     stateMachines += design.stateMachines
-    return try model(try CompiledModel.load(design), trace: trace, clock: clock, reset: reset, resetActiveLow: resetActiveLow)
+    return try model(try CompiledModel.load(design, traceFormat: trace.format), trace: trace, clock: clock, reset: reset,
+                     resetActiveLow: resetActiveLow)
   }
 
   /// Names a group of interfaces (port prefixes: `enq` for `enq_valid`, `enq_data`, ...) that a
@@ -40,16 +43,18 @@ open class SimulationTestCase: XCTestCase {
     watched.append((group, prefixes.isEmpty ? [group] : prefixes))
   }
 
-  public func model(_ compiled: CompiledModel, trace: Bool = false, clock: String? = "clk", reset: String? = "rst",
+  /// An instance of a model already built, traced as described above (in the library's format;
+  /// a `trace.format` that differs from it is refused).
+  public func model(_ compiled: CompiledModel, trace: Tracing = false, clock: String? = "clk", reset: String? = "rst",
                     resetActiveLow: Bool = false) throws -> Model {
     let instance = try Model(compiled, clock: clock, reset: reset, resetActiveLow: resetActiveLow)
     let setting = ProcessInfo.processInfo.environment["STRATA_TRACE"]
     guard setting != "0" else { return instance }
     let suffix = traced.isEmpty ? "" : "-\(traced.count + 1)"
-    let path = WaveFolder.url.appendingPathComponent(waveName + suffix + ".fst").path
-    try instance.startTrace(to: path)
+    let path = WaveFolder.url.appendingPathComponent(waveName + suffix + "." + (trace.format ?? compiled.traceFormat).fileExtension).path
+    try instance.startTrace(to: path, scopes: trace.scopes)
     traced.append(instance)
-    if trace || setting == "1" { keep.insert(path) }
+    if trace.keep || setting == "1" { keep.insert(path) }
     return instance
   }
 
@@ -68,8 +73,13 @@ open class SimulationTestCase: XCTestCase {
   override open func tearDown() {
     let failed = (testRun?.totalFailureCount ?? 0) > 0
     for (index, model) in traced.enumerated() {
+      let scopes = model.traceScopes
       guard let path = model.stopTrace() else { continue }
       if !failed && !keep.contains(path) { try? FileManager.default.removeItem(atPath: path) }
+      if !failed && keep.contains(path) {
+        let only = scopes.isEmpty ? "" : " (ports and " + scopes.map(\.description).joined(separator: ", ") + ")"
+        print("waveform kept: \(path)\(only)")
+      }
       if failed { writeFailureArtifacts(wave: path, cycle: failureCycles?[index] ?? model.cycle) }
     }
     traced.removeAll()

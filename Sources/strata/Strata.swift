@@ -13,5 +13,5 @@ struct Strata: ParsableCommand {
         strata flash --info    identify the flash on the board's FTDI cable
         strata firmware        build the management core's image (firmware.stim for strata flash)
       """,
-    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self, FirmwareCommand.self, EnumerateCommand.self])
+    subcommands: [GenerateCommand.self, LintCommand.self, RegsCommand.self, FlashCommand.self, BoardsCommand.self, WavesCommand.self, FirmwareCommand.self, EnumerateCommand.self, ExportCommand.self])
 }

@@ -40,6 +40,8 @@ final class PCIeEndpointSwitchTests: SimulationTestCase {
       s["link0_speed"] <== Signal.constant(3, width: 4)
       s["link0_width"] <== Signal.constant(8, width: 6)
       s["link0_active"] <== true
+      // The switch's management port is the top's; the test leaves it idle.
+      connect(m.port("mgmt", MMIO(addressWidth: SwitchManagementMap.addressWidth).flipped), to: s.interface("mgmt", as: MMIO.self))
       for (k, (identity, ep)) in zip(endpoints, eps).enumerated() {
         let e = m.instance(ep, name: "endpoint\(k + 1)")
         connectLink(m, switch: s, port: k + 1, to: e)

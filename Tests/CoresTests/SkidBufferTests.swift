@@ -4,8 +4,11 @@ import Cores
 import Toolchain
 import XCTest
 
-/// The skid buffer against its datasheet: observably a two-word queue whose `enq_ready` is
-/// registered (it says whether the queue had room at the last clock edge).
+/// The skid buffer's emitted Verilog against its datasheet: accepted by Verilator, Icarus and
+/// Yosys, full throughput checked under Icarus (a second, event-driven simulator besides
+/// Verilator), no combinational path. Its behaviour under random traffic as a two-word queue with
+/// a registered `enq_ready`, at every width below, is tested under Verilator (SimulationTests:
+/// `SkidBufferSimulationTests`, `WideStreamCoreTests`).
 final class SkidBufferTests: XCTestCase {
   static let widths = [1, 8, 256]
 
@@ -14,35 +17,6 @@ final class SkidBufferTests: XCTestCase {
       let design = try Design(top: skidBuffer(width: width))
       let cells = try assertAcceptedByTools(design)
       print("\(design.top): \(cells ?? -1) Yosys cells")
-    }
-  }
-
-  func testEveryWidthBehavesAsATwoWordQueueUnderRandomTraffic() throws {
-    for width in Self.widths {
-      var random = SeededRandom()
-      let design = try Design(top: skidBuffer(width: width))
-      var queue: [BitVector] = []  // the reference: at most two words, oldest first
-      var table = CycleTable()
-      var offer: BitVector?
-      var sawFull = false
-      for cycle in 0..<3000 {
-        let busyReader = (cycle / 100) % 2 == 0
-        if offer == nil && random.chance(0.7) { offer = random.bits(width: width) }
-        let take = random.chance(busyReader ? 0.3 : 0.9)
-        var expected: [String: BitVector] = ["enq_ready": BitVector(queue.count < 2), "deq_valid": BitVector(!queue.isEmpty)]
-        if let head = queue.first { expected["deq_data"] = head }
-        var row: [String: BitVector] = ["enq_valid": BitVector(offer != nil), "deq_ready": BitVector(take)]
-        if let offer { row["enq_data"] = offer }
-        table.add(row, expecting: expected)
-        sawFull = sawFull || queue.count == 2
-        let accepted = offer != nil && queue.count < 2
-        if take && !queue.isEmpty { queue.removeFirst() }
-        if accepted, let word = offer { queue.append(word); offer = nil }
-      }
-      XCTAssertTrue(sawFull, "the stimulus must make the buffer skid; \(random)")
-      let actual = try table.simulate(design)
-      guard assertOutputsMatch(design.top, actual, table.expected, random) else { continue }
-      assertNoLossOrDuplication(design.top, table.inputs, actual, random)
     }
   }
 

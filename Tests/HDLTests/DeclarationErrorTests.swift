@@ -22,6 +22,9 @@ final class DeclarationErrorTests: XCTestCase {
                       contains: ["`reg` is a Verilog keyword; choose another name"], atLine: mark["keyword"])
     assertSingleError(module { m in let _ = m.input("logic"); mark.here("sv") },
                       contains: ["`logic` is a Verilog keyword"], atLine: mark["sv"])
+    // Verilator 5.006 refuses `reg [31:0] mailbox;` with "syntax error, unexpected TYPE-IDENTIFIER".
+    assertSingleError(module { m in let _ = m.input("mailbox"); mark.here("class") },
+                      contains: ["`mailbox` is a Verilog keyword"], atLine: mark["class"])
   }
 
   func testNameDeclaredTwice() {

@@ -63,6 +63,24 @@ final class BFMModelTests: SimulationTestCase {
     XCTAssertEqual(monitor.protocolViolation, "out: cycle 1: data changed from 0x0 to 0x1 while valid was waiting for ready")
   }
 
+  /// The wide monitor keeps the same watch on the producer (its words are BitVectors).
+  func testTheWideMonitorReportsTheSameBreaches() throws {
+    for (design, expected) in [(Self.misbehaving, "out: cycle 2: valid fell before the word 0x01 was taken"),
+                               (Self.fickle, "out: cycle 1: data changed from 0x00 to 0x01 while valid was waiting for ready")] {
+      let model = try self.model(try Design(top: design))
+      let monitor = try WideStreamMonitor(model, prefix: "out", readyProbability: .never, random: random("out"))
+      model.reset()
+      for cycle in 0..<10 {
+        monitor.drive()
+        model.settle()
+        monitor.observe(cycle: cycle)
+        model.step()
+      }
+      XCTAssertEqual(monitor.received, 0)
+      XCTAssertEqual(monitor.protocolViolation, expected)
+    }
+  }
+
   func testTheMasterGivesUpOnABlockThatNeverAnswers() throws {
     let model = try self.model(try Design(top: Self.misbehaving))
     let master = try MMIOMaster(model, prefix: "bus", random: random("bus"))

@@ -58,6 +58,8 @@ final class BuildTests: XCTestCase {
     XCTAssertNotEqual(try ModelCache.key(for: edited), base, "a byte of Verilog changes the key")
     let renamed = ModelSource(top: "tiny", files: tiny.files, ports: Array(tiny.ports.dropLast()))
     XCTAssertNotEqual(try ModelCache.key(for: renamed), base, "the shim (made from the ports) is part of the key")
+    let vcd = ModelSource(top: "tiny", files: tiny.files, ports: tiny.ports, traceFormat: .vcd)
+    XCTAssertNotEqual(try ModelCache.key(for: vcd), base, "the trace format (Verilator --trace or --trace-fst) is part of the key")
   }
 
   /// Two builders of one model at once (threads here; the lock is a file lock, so processes

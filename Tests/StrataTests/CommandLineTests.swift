@@ -121,4 +121,33 @@ final class CommandLineTests: XCTestCase {
       XCTAssertTrue(help.output.contains("strata \(command)"), "\(command) --help:\n\(help.output)")
     }
   }
+
+  func testExportSystemCWritesABuildableFolderNamingEachNodesSocket() throws {
+    let project = try temporaryProject()
+    let run = try strata(["export", "systemc", "--board", "boards/cluster4.yaml", "--out", "sc"], in: project)
+    XCTAssertEqual(run.status, 0, run.output)
+    let folder = project.appendingPathComponent("sc")
+    for file in ["Makefile", "sc_main.cpp", "strata_tlm.h", "board_cluster4_tlm.h", "rtl/board_cluster4.v"] {
+      XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file) missing")
+    }
+    let wrapper = try String(contentsOf: folder.appendingPathComponent("board_cluster4_tlm.h"), encoding: .utf8)
+    for node in 0..<4 {
+      XCTAssertTrue(wrapper.contains("strata::MMIOTarget<uint32_t, uint32_t, uint32_t> mgmt\(node);"), wrapper)
+      XCTAssertTrue(wrapper.contains("sc_core::sc_out<bool> irq\(node);"), wrapper)
+    }
+    let help = try strata(["export", "systemc", "--help"])
+    XCTAssertTrue(help.output.contains("Examples:") && help.output.contains("strata export systemc"), help.output)
+  }
+
+  func testExportSystemCOfABadBoardWritesNothing() throws {
+    let project = try temporaryProject()
+    let bad = project.appendingPathComponent("boards/bad.yaml")
+    let text = try String(contentsOf: project.appendingPathComponent("boards/devkit.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "nodes: 1 ", with: "nodes: 0 ")
+    try Data(text.utf8).write(to: bad)
+    let run = try strata(["export", "systemc", "--board", "boards/bad.yaml", "--out", "sc"], in: project)
+    XCTAssertNotEqual(run.status, 0, run.output)
+    XCTAssertTrue(run.output.contains("boards/bad.yaml:"), run.output)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: project.appendingPathComponent("sc").path), "nothing half-written")
+  }
 }

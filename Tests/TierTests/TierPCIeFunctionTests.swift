@@ -20,21 +20,39 @@ final class TierPCIeFunctionTests: SimulationTestCase {
   static let spaceBase: UInt64 = 0x20_0000_0000
   static let registerBase: UInt64 = 0x9000_0000
 
-  /// The function, the controller and the stores of `TierControllerSystemTests`.
-  static func systemTop() throws -> Module {
+  /// The switch of `underSwitch` (two ports, the function on port 1) or none.
+  static let switchPorts = [
+    BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A00, role: .upstream, portNumber: 0, maxPayloadBytes: 256, maxLinkSpeed: 3, maxLinkWidth: 8),
+    BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A01, role: .downstream, portNumber: 1, maxPayloadBytes: 256, maxLinkSpeed: 3, maxLinkWidth: 4),
+  ]
+
+  /// The function, the controller and the stores of `TierControllerSystemTests`; with
+  /// `underSwitch`, the function sits on port 1 of a two-port `pcieSwitch` (joined by
+  /// `connectLink`) and the top's link is the switch's port 0 (`link0_*`), else the function's (`link_*`).
+  static func systemTop(underSwitch: Bool = false) throws -> Module {
     let function = try tierPCIeFunction(shape: shape)
-    return Module("tier_pcie_system") { m in
+    let sw = try pcieSwitch(identities: switchPorts, dataWidth: 64, queueDepth: 8)
+    return Module("tier_pcie_system", parameters: ["switch": underSwitch ? 1 : 0]) { m in
       let f = m.instance(function, name: "pcie_function")
       let controller = m.instance(tierController(shape: shape, frames: TierControllerSystemTests.frames), name: "controller")
-      connect(m.port("link_in", TLPStream(dataWidth: 64).flipped), to: f.interface("link_in", as: TLPStream.self))
-      connect(f.interface("link_out", as: TLPStream.self), to: m.port("link_out", TLPStream(dataWidth: 64)))
-      f["link_fc_initialize"] <== m.input("link_fc_initialize")
-      f["link_fc_update"] <== false
+      let (outer, link) = underSwitch ? (m.instance(sw, name: "node_switch"), "link0") : (f, "link")
+      if underSwitch {
+        connectLink(m, switch: outer, port: 1, to: f)
+        outer["link0_speed"] <== Signal.constant(3, width: 4)
+        outer["link0_width"] <== Signal.constant(8, width: 6)
+        outer["link0_active"] <== true
+        // The switch's management port is the top's; the tests leave it idle.
+        connect(m.port("mgmt", MMIO(addressWidth: SwitchManagementMap.addressWidth).flipped), to: outer.interface("mgmt", as: MMIO.self))
+      }
+      connect(m.port("\(link)_in", TLPStream(dataWidth: 64).flipped), to: outer.interface("\(link)_in", as: TLPStream.self))
+      connect(outer.interface("\(link)_out", as: TLPStream.self), to: m.port("\(link)_out", TLPStream(dataWidth: 64)))
+      outer["\(link)_fc_initialize"] <== m.input("\(link)_fc_initialize")
+      outer["\(link)_fc_update"] <== false
       for (t, type) in CreditType.allCases.enumerated() {
         let name = ["ph", "pd", "nph", "npd", "cplh", "cpld"][t]
-        f["link_fc_\(name)_advertised"] <== Signal.zero(width: type.fieldSize)  // infinite
-        f["link_fc_\(name)_limit"] <== Signal.zero(width: type.fieldSize)
-        m.output("link_rx_fc_\(name)_advertised", width: type.fieldSize) <== f["link_rx_fc_\(name)_advertised"]
+        outer["\(link)_fc_\(name)_advertised"] <== Signal.zero(width: type.fieldSize)  // infinite
+        outer["\(link)_fc_\(name)_limit"] <== Signal.zero(width: type.fieldSize)
+        m.output("\(link)_rx_fc_\(name)_advertised", width: type.fieldSize) <== outer["\(link)_rx_fc_\(name)_advertised"]
       }
       connect(f.interface("mmio", as: MMIO.self), to: controller.interface("mmio", as: MMIO.self))
       for name in ["req_valid", "req_write", "req_address", "req_beats", "wdata_valid", "wdata_data", "wdata_strobe", "rsp_ready"] {
@@ -62,21 +80,27 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     }
   }
 
-  /// The link's far side: one request at a time, its completions gathered.
+  /// The link's far side: one request at a time (so the switch's receive credits are never
+  /// exceeded), its completions gathered. `target` is the function's ID, reached by Type 1
+  /// configuration requests when `type1` (through the switch).
   final class Host {
     let model: Model
     let source: TLPStreamSource
     let sink: TLPStreamSink
+    let target: PCIeID
+    let type1: Bool
     private var tag: UInt16 = 0
 
-    init(_ model: Model, random: SimulationRandom) throws {
+    init(_ model: Model, link: String, target: PCIeID, type1: Bool, random: SimulationRandom) throws {
       self.model = model
-      source = try TLPStreamSource(model, name: "link_in")
-      sink = try TLPStreamSink(model, name: "link_out", readyProbability: 0.7, random: random)
+      self.target = target
+      self.type1 = type1
+      source = try TLPStreamSource(model, name: "\(link)_in")
+      sink = try TLPStreamSink(model, name: "\(link)_out", readyProbability: 0.7, random: random)
       model.reset()
-      try model.set("link_fc_initialize", BitVector(width: 1, value: 1))
+      try model.set("\(link)_fc_initialize", BitVector(width: 1, value: 1))
       model.step()
-      try model.set("link_fc_initialize", BitVector(width: 1, value: 0))
+      try model.set("\(link)_fc_initialize", BitVector(width: 1, value: 0))
     }
 
     func nextTag() -> UInt16 { tag = (tag + 1) & 0x3FF; return tag }
@@ -98,13 +122,14 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     }
   }
 
-  func writeConfig(_ host: Host, _ offset: Int, _ value: UInt32) throws {
-    let request = TLP.configWrite(target: Self.me, offset: offset, value: value, requester: Self.host, tag: host.nextTag())
-    XCTAssertEqual(try host.exchange(request, quiet: 30), [.completion(answering: request, completer: Self.me)])
+  func writeConfig(_ host: Host, _ offset: Int, _ value: UInt32, target: PCIeID? = nil, type1: Bool? = nil) throws {
+    let to = target ?? host.target
+    let request = TLP.configWrite(type1: type1 ?? host.type1, target: to, offset: offset, value: value, requester: Self.host, tag: host.nextTag())
+    XCTAssertEqual(try host.exchange(request, quiet: 30), [.completion(answering: request, completer: to)])
   }
 
   func readConfig(_ host: Host, _ offset: Int) throws -> UInt32 {
-    let request = TLP.configRead(target: Self.me, offset: offset, requester: Self.host, tag: host.nextTag())
+    let request = TLP.configRead(type1: host.type1, target: host.target, offset: offset, requester: Self.host, tag: host.nextTag())
     let answer = try host.exchange(request, quiet: 30)
     XCTAssertEqual(answer.count, 1)
     return answer.first.map { UInt32($0.payload[0]) | UInt32($0.payload[1]) << 8 | UInt32($0.payload[2]) << 16 | UInt32($0.payload[3]) << 24 } ?? 0
@@ -128,7 +153,8 @@ final class TierPCIeFunctionTests: SimulationTestCase {
   /// §2.3.1.1 independently of the RTL: split at every `mps`-aligned address; Byte Count the
   /// bytes left from the completion's first byte to the request's end (Table 2-40), Lower
   /// Address that first byte's low 7 bits (Table 2-41).
-  static func expectedCompletions(_ read: TLP, at first: UInt64, byteCount: Int, mps: UInt64, memory: (UInt64) -> UInt8) -> [TLP] {
+  static func expectedCompletions(_ read: TLP, at first: UInt64, byteCount: Int, mps: UInt64, completer me: PCIeID,
+                                  memory: (UInt64) -> UInt8) -> [TLP] {
     let end = first + UInt64(byteCount)
     let lastDW = (end + 3) & ~3
     var at = first & ~3
@@ -156,7 +182,27 @@ final class TierPCIeFunctionTests: SimulationTestCase {
   }
 
   func testHostReadsAndWritesLandInTheMappedFramesAndFaultsAreCompleterAborts() throws {
-    let host = try Host(try model(try Design(top: try Self.systemTop())), random: random("host"))
+    let host = try Host(try model(try Design(top: try Self.systemTop())), link: "link", target: Self.me, type1: false, random: random("host"))
+    try checkAccesses(host)
+  }
+
+  /// The same through a two-port switch: the host configures the switch's bridges (buses 1–2,
+  /// the register BAR in the memory window, the space in the prefetchable window) and reaches
+  /// the function as device 0 on bus 2 by Type 1 configuration requests.
+  func testTheSameThroughASwitchPort() throws {
+    let host = try Host(try model(try Design(top: try Self.systemTop(underSwitch: true))), link: "link0",
+                        target: PCIeID(bus: 2, device: 0, function: 0), type1: true, random: random("host"))
+    let bridges: [(PCIeID, Bool, [(Int, UInt32)])] = [
+      (Self.host, false, [(0x18, 0x0002_0100), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x04, 0x6)]),
+      (PCIeID(bus: 1, device: 0, function: 0), true, [(0x18, 0x0002_0201), (0x20, 0x9000_9000), (0x24, 0x0000_0000), (0x28, 0x20), (0x2C, 0x20), (0x04, 0x6)]),
+    ]
+    for (bridge, type1, writes) in bridges {
+      for (offset, value) in writes { try writeConfig(host, offset, value, target: bridge, type1: type1) }
+    }
+    try checkAccesses(host)
+  }
+
+  func checkAccesses(_ host: Host) throws {
     var random = random("traffic")
     // Enumeration: BAR 0 (64-bit, slots 0–1) at spaceBase, BAR 1 (slot 2) at registerBase, Memory Space on.
     XCTAssertEqual(try readConfig(host, 0x10), 0x0000_000C, "BAR 0 after reset: base 0, 64-bit, prefetchable")
@@ -211,7 +257,7 @@ final class TierPCIeFunctionTests: SimulationTestCase {
           for (i, byte) in data.enumerated() { shadow[home(at - Self.spaceBase + UInt64(i))] = byte }
         } else {
           let read = TLP.memoryRead(address: at, byteCount: count, requester: Self.host, tag: host.nextTag())
-          let expected = Self.expectedCompletions(read, at: at, byteCount: count, mps: mps) { shadow[home($0 - Self.spaceBase)] ?? 0 }
+          let expected = Self.expectedCompletions(read, at: at, byteCount: count, mps: mps, completer: host.target) { shadow[home($0 - Self.spaceBase)] ?? 0 }
           let got = try host.exchange(read)
           XCTAssertEqual(got.count, expected.count, "completions of a \(count)-byte read at 0x\(String(at, radix: 16)) with MPS \(mps)")
           // Whole DWs: the bytes around the request are memory too (unwritten bytes read 0).
@@ -224,7 +270,7 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     // A read of the unmapped page: Completer Abort, the page fault recorded by the controller,
     // Signaled Target Abort in Status.
     let fault = TLP.memoryRead(address: Self.spaceBase + 63 << 12 + 0x124, byteCount: 16, requester: Self.host, tag: host.nextTag())
-    XCTAssertEqual(try host.exchange(fault), [.completion(answering: fault, completer: Self.me, status: .completerAbort)])
+    XCTAssertEqual(try host.exchange(fault), [.completion(answering: fault, completer: host.target, status: .completerAbort)])
     XCTAssertEqual(try readRegister(host, .interruptStatus) & 1, 1, "PAGE_FAULT")
     XCTAssertEqual(try readRegister(host, .faultAddressLow), UInt32(63 << 12 + 0x120), "the fault's address (the 8-byte beat it starts in)")
     XCTAssertEqual(try readConfig(host, 0x04) >> 27 & 1, 1, "Signaled Target Abort")

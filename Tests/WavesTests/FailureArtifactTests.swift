@@ -2,18 +2,28 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Simulation
 import Waves
 import XCTest
 
 /// Runs `DeliberatelyFailingSampleTests` in a child test process and checks the full artefact
-/// set it leaves: the FST, a GTKWave save file on the watched interfaces with the marker at the
-/// failure, an SVG around the failure with the state machine by name, and a log. The set is then
-/// moved to artifacts/waves-samples/ so it is not mistaken for a real failure of the run.
+/// set it leaves: the waveform (FST, or VCD with STRATA_TRACE_FORMAT=vcd), a GTKWave save file on
+/// the watched interfaces with the marker at the failure, an SVG around the failure with the
+/// state machine by name, and a log. The set is then moved to artifacts/waves-samples/ so it is
+/// not mistaken for a real failure of the run.
 final class FailureArtifactTests: XCTestCase {
   func testAFailingSimulationLeavesWaveformSaveFilePictureAndLog() throws {
+    try checkArtifacts(format: .fst)
+  }
+
+  func testAFailingSimulationTracedAsVCDLeavesTheSameSet() throws {
+    try checkArtifacts(format: .vcd)
+  }
+
+  private func checkArtifacts(format: TraceFormat) throws {
     let name = "DeliberatelyFailingSampleTests.testLossySlotDeliversEveryWord"
     let waves = ArtifactFolder.url.appendingPathComponent("waves")
-    let files = ["fst", "gtkw", "svg", "log"].map { waves.appendingPathComponent("\(name).\($0)") }
+    let files = [format.fileExtension, "gtkw", "svg", "log"].map { waves.appendingPathComponent("\(name).\($0)") }
     for file in files { try? FileManager.default.removeItem(at: file) }
 
     let child = Process()
@@ -21,6 +31,7 @@ final class FailureArtifactTests: XCTestCase {
     child.arguments = ["WavesTests.DeliberatelyFailingSampleTests"]
     var environment = ProcessInfo.processInfo.environment
     environment["STRATA_WAVES_SAMPLE"] = "1"
+    environment[TraceFormat.environmentVariable] = format.rawValue
     child.environment = environment
     let output = Pipe()
     child.standardOutput = output
@@ -43,7 +54,7 @@ final class FailureArtifactTests: XCTestCase {
 
     let gtkw = try String(contentsOf: files[1], encoding: .utf8).split(separator: "\n").map(String.init)
     XCTAssertEqual(gtkw.first { $0.hasPrefix("*") }?.split(separator: " ")[1], "\(failureTime)", "marker at the failure")
-    XCTAssertEqual(gtkw.first { $0.hasPrefix("[dumpfile]") }, "[dumpfile] \"\(name).fst\"", "the waveform beside it")
+    XCTAssertEqual(gtkw.first { $0.hasPrefix("[dumpfile]") }, "[dumpfile] \"\(name).\(format.fileExtension)\"", "the waveform beside it")
     let groups = gtkw.indices.filter { gtkw[$0] == "@800200" }.map { gtkw[$0 + 1] }
     XCTAssertEqual(groups, ["-clock and reset", "-enq (driven)", "-deq (checked)", "-state machines"])
     for signal in ["TOP.enq_valid", "TOP.enq_ready", "TOP.enq_data[7:0]", "TOP.deq_valid", "TOP.deq_data[7:0]", "TOP.lossy_slot.slot"] {

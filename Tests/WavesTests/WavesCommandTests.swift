@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Simulation
 import XCTest
 
 /// `strata waves` as a user runs it, on the Icarus dump of `CounterBench`.
@@ -59,6 +60,35 @@ final class WavesCommandTests: XCTestCase {
     XCTAssertTrue(save.contains("\n*-14.000000 65000 "), save)
     XCTAssertTrue(save.contains("\n[timestart] 35000\n"), save)
     XCTAssertTrue(save.contains("\ntb.dut.count[7:0]\n"), save)
+  }
+
+  /// A waveform of a Verilated model in each format, drawn by scope: the counts the lanes held.
+  func testModelWaveformsOfEitherFormatAreDrawnByScope() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for format in TraceFormat.allCases {
+      let model = try Model(try TracedPair.design(), traceFormat: format)
+      let wave = folder.appendingPathComponent("pair.\(format.fileExtension)").path
+      try model.startTrace(to: wave)
+      let run = try TracedPair.drive(model, cycles: 12, seed: 3)
+      model.stopTrace()
+      let svg = folder.appendingPathComponent("pair-\(format.rawValue).svg")
+      let last = run.first + run.a.count - 1
+      let result = try strata([wave, "--scope", "TOP.traced_pair.left_lane", "--around", "\(last)c", "--before", "4", "--after", "0",
+                               "--svg", svg.path])
+      XCTAssertEqual(result.status, 0, "\(format): \(result.output)")
+      let root = try XCTUnwrap(try XMLDocument(contentsOf: svg, options: []).rootElement())
+      let names = root.descendants(class: "signal").compactMap { $0["data-name"] }
+      XCTAssertTrue(names.contains("TOP.traced_pair.left_lane.count"), "\(format): \(names)")
+      XCTAssertFalse(names.contains { $0.contains("right_lane") }, "\(format): only the scope asked for: \(names)")
+      let count = try XCTUnwrap(root.descendants(class: "signal").first { $0["data-name"] == "TOP.traced_pair.left_lane.count" })
+      // Buses carry their value in hex: the window holds the counts after the last few edges.
+      let shown = Set(count.descendants(class: "value").compactMap { $0["data-value"].flatMap { UInt64($0, radix: 16) } })
+      for cycle in last - 2..<last {
+        XCTAssertTrue(shown.contains(run.leftCount(afterEdgeOf: cycle)), "\(format): count after cycle \(cycle) among \(shown)")
+      }
+    }
   }
 
   func testMistakesAreNamedWithTheFix() throws {

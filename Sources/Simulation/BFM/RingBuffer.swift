@@ -22,20 +22,34 @@ public struct RingBuffer<Element>: ~Copyable {
   @inlinable public var isEmpty: Bool { storedCount == 0 }
   @inlinable public var first: Element? { storedCount == 0 ? nil : storage[head] }
 
+  // Index arithmetic wraps (&+, &-) instead of trapping: head and count stay below capacity, a
+  // power of two far below Int.max, so the overflow checks could never fire and only cost the
+  // per-cycle paths of every BFM a compare and branch each.
   @inlinable
   public mutating func append(_ element: Element) {
     if storedCount == capacity { grow() }
-    (storage + ((head + storedCount) & (capacity - 1))).initialize(to: element)
-    storedCount += 1
+    (storage + ((head &+ storedCount) & (capacity &- 1))).initialize(to: element)
+    storedCount &+= 1
   }
 
   @inlinable
   @discardableResult
   public mutating func removeFirst() -> Element {
     precondition(storedCount > 0, "removeFirst on an empty RingBuffer")
+    return takeFirst()
+  }
+
+  /// The oldest element, removed; nil when empty.
+  @inlinable
+  public mutating func popFirst() -> Element? {
+    storedCount == 0 ? nil : takeFirst()
+  }
+
+  @inlinable @inline(__always)
+  mutating func takeFirst() -> Element {
     let element = (storage + head).move()
-    head = (head + 1) & (capacity - 1)
-    storedCount -= 1
+    head = (head &+ 1) & (capacity &- 1)
+    storedCount &-= 1
     return element
   }
 

@@ -39,8 +39,8 @@ public final class Scoreboard<Value: Equatable> {
   /// Compares `actual` with the oldest expected value.
   @inlinable @inline(__always)
   public func observe(_ actual: Value, cycle: Int) {
-    let want = expected.isEmpty ? nil : expected.removeFirst()
-    if want == actual { matchedCount += 1; return }
+    let want = expected.popFirst()
+    if want == actual { matchedCount &+= 1; return }  // counts of cycles cannot reach 2^63
     recordMismatch(expected: want, actual: actual, cycle: cycle)
   }
 

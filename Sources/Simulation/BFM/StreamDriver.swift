@@ -32,7 +32,7 @@ public final class StreamDriver {
     last = model.ports.contains { $0.name == "\(prefix)_last" } ? try model.input("\(prefix)_last") : nil
     ready = try model.output("\(prefix)_ready")
     guard data.width <= 64 else {
-      throw SimulationError.valueTooWide(port: data.name, width: data.width, value: "(stream drivers carry up to 64-bit words)")
+      throw SimulationError.portTooWideForBFM(port: data.name, width: data.width, bfm: "StreamDriver", alternative: "WideStreamDriver")
     }
   }
 
@@ -58,10 +58,11 @@ public final class StreamDriver {
   public func drive() {
     if !isOffering, let next = queue.first, random.chance(threshold) {
       isOffering = true
-      data.store(next.data)  // checked in `send`
-      last?.set(next.last)
+      data.storeKeepingSettled(next.data)  // checked in `send`
+      last?.setKeepingSettled(next.last)
     }
-    valid.set(isOffering)
+    valid.setKeepingSettled(isOffering)
+    valid.markChanged()  // once for the three ports
   }
 
   /// After settling: whether the design took the word on offer this cycle.
@@ -71,7 +72,7 @@ public final class StreamDriver {
     guard isOffering, ready.bool else { return false }
     isOffering = false
     lastAccepted = queue.removeFirst()
-    acceptedCount += 1
+    acceptedCount &+= 1  // counts of cycles cannot reach 2^63
     return true
   }
 }

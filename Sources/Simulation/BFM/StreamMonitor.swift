@@ -35,7 +35,7 @@ public final class StreamMonitor {
     dataPort = try model.output("\(prefix)_data")
     lastPort = model.ports.contains { $0.name == "\(prefix)_last" } ? try model.output("\(prefix)_last") : nil
     guard dataPort.width <= 64 else {
-      throw SimulationError.valueTooWide(port: dataPort.name, width: dataPort.width, value: "(stream monitors carry up to 64-bit words)")
+      throw SimulationError.portTooWideForBFM(port: dataPort.name, width: dataPort.width, bfm: "StreamMonitor", alternative: "WideStreamMonitor")
     }
   }
 
@@ -68,7 +68,7 @@ public final class StreamMonitor {
     guard readyNow else { hasStalledWord = true; stalledWord = word; return false }
     hasStalledWord = false
     lastReceived = (word, lastPort?.bool ?? false)
-    receivedCount += 1
+    receivedCount &+= 1  // counts of cycles cannot reach 2^63
     return true
   }
 

@@ -18,18 +18,25 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     func translation() -> UInt64 {
       random.chance(0.5) ? UInt64.random(in: 0..<(1 << 20), using: &random) << 12 : UInt64.random(in: 0..<(1 << 40), using: &random) << 12
     }
-    // Window 0 direct, window 1 through the lookup table, so every run covers both modes.
+    // Window 0 direct, window 1 through the lookup table, so every run covers both modes; the
+    // lookup-table window spans its whole slot so that, whatever the seed, enough traffic crosses
+    // for the comparison to mean something (window 0's size stays random).
     let windows = (0..<Self.layout.memoryWindows).map { w in
-      NTBSettings.Window(valid: w == 1 || random.chance(0.85), lookup: w == 1, sizeLog2: random.chance(0.5) ? 20 : Int.random(in: 12...19, using: &random),
+      NTBSettings.Window(valid: w == 1 || random.chance(0.85), lookup: w == 1,
+                         sizeLog2: w == 1 || random.chance(0.5) ? 20 : Int.random(in: 12...19, using: &random),
                          translation: translation())
     }
     let lut = (0..<Self.layout.lutEntries).map { _ in
       NTBSettings.LUTEntry(valid: random.chance(0.8), peer: random.chance(0.9) ? 0 : Int.random(in: 1...63, using: &random),
                            translation: translation())
     }
-    let requesters = (0..<NTBLayout.requesterEntries).map { _ in
+    // Every requester of the pool has an entry somewhere in the table (so requests cross whatever
+    // the seed); the other entries are random, valid or not, duplicates included.
+    var requesters = (0..<NTBLayout.requesterEntries).map { _ in
       NTBSettings.Requester(valid: random.chance(0.6), id: Self.requesterPool.randomElement(using: &random)!)
     }
+    let places = Array((0..<NTBLayout.requesterEntries).shuffled(using: &random).prefix(Self.requesterPool.count))
+    for (id, place) in zip(Self.requesterPool, places) { requesters[place] = NTBSettings.Requester(valid: true, id: id) }
     return NTBSettings(localBus: bus, apertureBase: aperture, windows: windows, lut: lut, requesters: requesters)
   }
 

@@ -1,16 +1,16 @@
 /// The FIFO of `fifo(depth:width:...)` as its datasheet (Sources/Cores/FIFO.swift) states it,
 /// cycle by cycle, in plain Swift: outputs before the edge from `outputs`, the edge from `clock`.
-struct FIFOReference {
+struct FIFOReference<Word: Equatable> {
   let depth: Int, almostFull: Int, almostEmpty: Int, firstWordFallThrough: Bool
   /// Words in storage, oldest first. With block-RAM storage the head word moves to `presented`.
-  private(set) var stored: [UInt64] = []
+  private(set) var stored: [Word] = []
   /// The output register of the block-RAM variant: the word on `deq`.
-  private(set) var presented: UInt64?
+  private(set) var presented: Word?
 
   struct Outputs {
     var enqReady, deqValid, full, empty, almostFull, almostEmpty: Bool
     var count: Int
-    var deqData: UInt64?
+    var deqData: Word?
   }
 
   var count: Int { stored.count + (presented == nil ? 0 : 1) }
@@ -22,7 +22,7 @@ struct FIFOReference {
   }
 
   /// The clock edge: `pushed` is the word written this cycle (if any), `popped` whether `deq` fired.
-  mutating func clock(pushed: UInt64?, popped: Bool) {
+  mutating func clock(pushed: Word?, popped: Bool) {
     if firstWordFallThrough {
       if popped { stored.removeFirst() }
     } else {

@@ -31,7 +31,7 @@ final class FIFOSimulationTests: SimulationTestCase {
     let count = try model.output("count"), full = try model.output("full"), empty = try model.output("empty")
     let almostFullFlag = try model.output("almost_full"), almostEmptyFlag = try model.output("almost_empty")
     let enqReady = try model.output("enq_ready"), deqValid = try model.output("deq_valid"), deqData = try model.output("deq_data")
-    var reference = FIFOReference(depth: depth, almostFull: almostFull, almostEmpty: almostEmpty,
+    var reference = FIFOReference<UInt64>(depth: depth, almostFull: almostFull, almostEmpty: almostEmpty,
                                   firstWordFallThrough: firstWordFallThrough)
     let mask: UInt64 = (1 << UInt64(width)) - 1
 

@@ -17,7 +17,7 @@ final class SkidBufferSimulationTests: SimulationTestCase {
     let enqReady = try model.output("enq_ready"), deqValid = try model.output("deq_valid"), deqData = try model.output("deq_data")
     let scoreboard = Scoreboard<UInt64>("deq_data")
     let check = CycleChecker()
-    var reference = SkidBufferReference()
+    var reference = SkidBufferReference<UInt64>()
     var words = random("words")
     let randomCycles = 100_000, fullSpeedCycles = 20_000
     let pressures: [(valid: Probability, ready: Probability)] = [(0.5, 0.5), (0.9, 0.4), (0.4, 0.9), (0.8, 0.8)]

@@ -1,0 +1,71 @@
+/// A scripted bring-up: accesses on management ports and TLPs sent into the board, run in
+/// order after reset. The export's sample `sc_main` runs it over TLM sockets; tests run the
+/// same script with `MMIOMaster` on the Verilator C++ model and compare the two logs line by line.
+public struct BringUpScript: Sendable {
+  public enum Step: Sendable, Equatable {
+    /// A register read of the port's data width at `address`.
+    case read(port: String, address: UInt64, label: String)
+    /// A register write; `byteEnables` (one per byte, default all) choose the bytes written.
+    case write(port: String, address: UInt64, value: UInt64, byteEnables: [Bool]? = nil, label: String)
+    /// A payload as a TLM initiator may send it, checked by the socket before the RTL sees it:
+    /// any length, raw byte-enable bytes (0xFF enabled, 0x00 disabled, anything else refused).
+    case payload(port: String, isWrite: Bool, address: UInt64, length: Int, byteEnables: [UInt8]?, label: String)
+    /// One TLP's bytes, in transmission order, sent into a TLP input.
+    case sendTLP(port: String, bytes: [UInt8], label: String)
+    /// Cycles with nothing to do.
+    case idle(cycles: Int)
+    /// A step on the second board of a sample that crosses links (board 1; board 0 is the default).
+    indirect case onBoard(Int, Step)
+  }
+
+  public var resetCycles: Int
+  /// Links (see `SystemCPortPlan.links`) the sample crosses between two boards; none: one board.
+  public var crossedLinks: [String]
+  public var steps: [Step]
+
+  public init(resetCycles: Int = 4, crossedLinks: [String] = [], steps: [Step]) {
+    self.resetCycles = resetCycles
+    self.crossedLinks = crossedLinks
+    self.steps = steps
+  }
+
+  /// Whether every access is one the RTL itself answers (no `payload` steps), so the script
+  /// can run on the Verilator model with `MMIOMaster` too.
+  public var isRegisterLevel: Bool {
+    !steps.contains { if case .payload = $0 { return true } else { return false } }
+  }
+}
+
+/// The lines both sides print, so logs compare as text.
+public enum BringUpLog {
+  /// `mgmt0 read 0x0000000c -> TLM_OK_RESPONSE data=0x00000000 cycles=1  # NODE.INDEX`
+  public static func read(port: String, address: UInt64, status: String, data: UInt64?, dataBytes: Int, cycles: Int, label: String) -> String {
+    let value = data.map { " data=0x\(hex($0, digits: 2 * dataBytes))" } ?? ""
+    return "\(port) read 0x\(hex(address, digits: 8)) -> \(status)\(value) cycles=\(cycles)  # \(label)"
+  }
+
+  /// `mgmt0 write 0x00000008 0x12345678 be=ffffffff -> TLM_OK_RESPONSE cycles=1  # SCRATCH`
+  public static func write(port: String, address: UInt64, value: UInt64, byteEnables: String, status: String, dataBytes: Int, cycles: Int, label: String) -> String {
+    "\(port) write 0x\(hex(address, digits: 8)) 0x\(hex(value, digits: 2 * dataBytes)) be=\(byteEnables) -> \(status) cycles=\(cycles)  # \(label)"
+  }
+
+  /// `link_out tlp 40000001...`: a TLP seen leaving (or entering) the board.
+  public static func tlp(port: String, bytes: [UInt8]) -> String {
+    "\(port) tlp \(bytes.map { hex(UInt64($0), digits: 2) }.joined())"
+  }
+
+  /// `link_in send 40000004... -> TLM_OK_RESPONSE  # label`: a TLP sent into the board.
+  public static func send(port: String, bytes: [UInt8], status: String, label: String) -> String {
+    "\(port) send \(bytes.map { hex(UInt64($0), digits: 2) }.joined()) -> \(status)  # \(label)"
+  }
+
+  /// The byte enables as printed: one hex byte per data byte, address order.
+  public static func byteEnables(_ enables: [Bool]?, dataBytes: Int) -> String {
+    (enables ?? Array(repeating: true, count: dataBytes)).map { $0 ? "ff" : "00" }.joined()
+  }
+
+  static func hex(_ value: UInt64, digits: Int) -> String {
+    let text = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, digits - text.count)) + text
+  }
+}

@@ -1,0 +1,63 @@
+import HDL
+
+/// A design as a ready-to-build SystemC folder:
+///
+/// ```
+/// rtl/*.v                 the design's Verilog
+/// strata_tlm.h            TLM-2.0 adapters (MMIO target, TLP stream in/out, tap, sink)
+/// <top>_tlm.h             the SC_MODULE `<top>_tlm` a platform instantiates
+/// sc_main.cpp             a sample platform running `script`
+/// Makefile                `make` builds obj_dir/bringup with verilator --sc and libsystemc
+/// ```
+public struct SystemCExport: Sendable {
+  public let top: String
+  public let plan: SystemCPortPlan
+  /// Every file of the folder, by path relative to it, in a fixed order.
+  public let files: [(path: String, contents: String)]
+
+  /// Exports `design`, whose clock input is `clock` (period `clockPeriodPicoseconds`) and whose
+  /// active-high reset is `reset` when it has one. Fails when a script step names a port the
+  /// design does not have as a management port or TLP input.
+  public init(_ design: Design, script: BringUpScript, clockPeriodPicoseconds: Int,
+              clock: String = "clk", reset: String = "rst") throws {
+    let plan = try SystemCPortPlan(ports: design.topPorts, clock: clock, reset: reset)
+    for link in script.crossedLinks where !plan.links.contains(link) {
+      throw SystemCExportError.unknownLink(link, links: plan.links)
+    }
+    let linked = script.crossedLinks.map { "\($0)_in" }
+    let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign && !linked.contains($0.prefix) }.map(\.prefix)
+    let boards = script.crossedLinks.isEmpty ? 1 : 2
+    for (index, step) in script.steps.enumerated() {
+      if let port = step.port, !known.contains(port) {
+        throw SystemCExportError.unknownScriptPort(step: index, port: port, known: known)
+      }
+      if step.board >= boards { throw SystemCExportError.unknownScriptBoard(step: index, board: step.board, boards: boards) }
+    }
+    let verilog = design.verilogFiles()
+    let wrapper = WrapperSource(top: design.top, plan: plan)
+    top = design.top
+    self.plan = plan
+    files = verilog.map { (path: "rtl/\($0.name)", contents: $0.contents) } + [
+      (path: SupportHeader.name, contents: SupportHeader.text),
+      (path: wrapper.fileName, contents: wrapper.text),
+      (path: "sc_main.cpp", contents: SampleMainSource(top: design.top, plan: plan, script: script,
+                                                       clockPeriodPicoseconds: clockPeriodPicoseconds).text),
+      (path: "Makefile", contents: MakefileSource(top: design.top, wrapperFile: wrapper.fileName,
+                                                  verilogFiles: verilog.map(\.name)).text),
+    ]
+  }
+}
+
+extension BringUpScript.Step {
+  /// The socket a step uses, if any.
+  var port: String? {
+    switch self {
+    case .read(let port, _, _), .write(let port, _, _, _, _), .payload(let port, _, _, _, _, _), .sendTLP(let port, _, _): return port
+    case .idle: return nil
+    case .onBoard(_, let step): return step.port
+    }
+  }
+
+  /// The board a step runs on.
+  var board: Int { if case .onBoard(let index, _) = self { return index } else { return 0 } }
+}
