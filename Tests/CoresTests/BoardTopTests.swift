@@ -83,16 +83,19 @@ final class BoardTopTests: XCTestCase {
   }
 
   /// The switch's management port in the node's window at 0x2000 (docs/switch.md): INFO gives
-  /// the port count of the board file (switch.downstream_ports + 1) and layout version 1; the
-  /// upstream bridge's configuration block at 0x3000 gives the switch's Vendor and Device ID.
+  /// the port count of the board file (upstream, switch.downstream_ports, and one NTB port per
+  /// crosslink of the node with the most) and layout version 1; the upstream bridge's
+  /// configuration block at 0x3000 gives the switch's Vendor and Device ID. NTB port 0's
+  /// registers answer at 0x10000 when the board has crosslinks.
   func testTheSwitchAnswersInItsManagementWindow() throws {
     for name in ["devkit", "cluster4"] {
       let b = try board(name)
-      let out = try run(b, [.read(0x2000), .read(0x3000), .read(0x3080)])
-      XCTAssertEqual(word(out[0], "mgmt0_rdata"), 0x0001_0000 | UInt32(b.switchConfig.downstreamPorts + 1), "\(name): INFO")
+      let ntbPorts = (0..<b.nodeCount).map { n in b.ntb.links.filter { $0.a == n || $0.b == n }.count }.max() ?? 0
+      let out = try run(b, [.read(0x2000), .read(0x3000), .read(0x3080), .read(0x10000)])
+      XCTAssertEqual(word(out[0], "mgmt0_rdata"), 0x0001_0000 | UInt32(1 + b.switchConfig.downstreamPorts + ntbPorts), "\(name): INFO")
       XCTAssertEqual(word(out[1], "mgmt0_rdata"), 0x5A00_1AB4, "\(name): the upstream bridge's Device ID : Vendor ID")
       XCTAssertEqual(word(out[2], "mgmt0_rdata"), 0x5A01_1AB4, "\(name): the first downstream bridge's")
-      XCTAssertEqual(out.map { word($0, "mgmt0_error") }, [0, 0, 0])
+      XCTAssertEqual(out.map { word($0, "mgmt0_error") }, [0, 0, 0, ntbPorts == 0 ? 1 : 0], "\(name): NTB port 0's window")
     }
   }
 

@@ -27,8 +27,9 @@ final class SwitchParametersTests: XCTestCase {
   func testTheCluster4SwitchFollowsItsBoardFile() throws {
     let board = try board("cluster4")
     let p = SwitchParameters(board: board)
-    XCTAssertEqual(p.identities.count, board.switchConfig.downstreamPorts + 1)
-    XCTAssertEqual(p.identities.dropFirst().map(\.portNumber), Array(1...board.switchConfig.downstreamPorts))
+    // The upstream port, downstream_ports local ports, and two NTB ports: every node of the ring has two crosslinks.
+    XCTAssertEqual(p.identities.count, 1 + board.switchConfig.downstreamPorts + 2)
+    XCTAssertEqual(p.identities.dropFirst().map(\.portNumber), Array(1...board.switchConfig.downstreamPorts + 2))
     XCTAssertEqual(Set(p.identities.map(\.maxLinkSpeed)), [4], "16 GT/s is Max Link Speed 0100b")
     XCTAssertEqual(Set(p.identities.map(\.maxLinkWidth)), [8])
     XCTAssertEqual(p.dataWidth, 256)

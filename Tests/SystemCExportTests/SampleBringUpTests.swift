@@ -1,4 +1,5 @@
 import Board
+import Cores
 import SystemCExport
 import XCTest
 
@@ -40,7 +41,10 @@ final class SampleBringUpTests: XCTestCase {
   func testPayloadsTheSocketCannotCarryGetTheStandardsResponseStatus() throws {
     try BoardExport.skipUnlessSystemC()
     let lines = try BoardExport.sampleOutput.get()
-    XCTAssert(lines.contains("mgmt0 read 0x00010000 -> TLM_ADDRESS_ERROR_RESPONSE cycles=0  # beyond the port's window"))
+    // The first address past the node's management window (NodeAddressMap.addressWidth bits).
+    let hex = String(1 << NodeAddressMap.addressWidth, radix: 16)
+    let beyond = "0x" + String(repeating: "0", count: max(0, 8 - hex.count)) + hex
+    XCTAssert(lines.contains("mgmt0 read \(beyond) -> TLM_ADDRESS_ERROR_RESPONSE cycles=0  # beyond the port's window"), "\(beyond): \(lines)")
     XCTAssert(lines.contains("mgmt0 read 0x00000000 -> TLM_BURST_ERROR_RESPONSE cycles=0  # 8 bytes from a 32-bit port"))
     XCTAssert(lines.contains("mgmt0 read 0x00000002 -> TLM_ADDRESS_ERROR_RESPONSE cycles=0  # unaligned"))
     XCTAssert(lines.contains("mgmt0 write 0x00000008 0x00000000 be=0fffffff -> TLM_BYTE_ENABLE_ERROR_RESPONSE cycles=0  # half a byte enabled"))

@@ -4,7 +4,7 @@ module board_cluster4 (
   input  wire         rst,
   input  wire         mgmt0_valid,
   input  wire         mgmt0_write,
-  input  wire [15:0]  mgmt0_address,
+  input  wire [19:0]  mgmt0_address,
   input  wire [31:0]  mgmt0_wdata,
   input  wire [3:0]   mgmt0_strobe,
   output wire         mgmt0_ready,
@@ -12,52 +12,52 @@ module board_cluster4 (
   output wire         mgmt0_error,
   output wire         irq0,
   output wire         cores_reset0,
-  input  wire         node0_pcie0_in_valid,
-  output wire         node0_pcie0_in_ready,
-  input  wire [127:0] node0_pcie0_in_header,
-  input  wire [255:0] node0_pcie0_in_data,
-  input  wire [7:0]   node0_pcie0_in_strobe,
-  input  wire         node0_pcie0_in_start,
-  input  wire         node0_pcie0_in_end,
-  output wire         node0_pcie0_out_valid,
-  input  wire         node0_pcie0_out_ready,
-  output wire [127:0] node0_pcie0_out_header,
-  output wire [255:0] node0_pcie0_out_data,
-  output wire [7:0]   node0_pcie0_out_strobe,
-  output wire         node0_pcie0_out_start,
-  output wire         node0_pcie0_out_end,
-  input  wire         node0_pcie0_fc_initialize,
-  input  wire         node0_pcie0_fc_update,
-  input  wire [7:0]   node0_pcie0_fc_ph_advertised,
-  input  wire [7:0]   node0_pcie0_fc_ph_limit,
-  input  wire [11:0]  node0_pcie0_fc_pd_advertised,
-  input  wire [11:0]  node0_pcie0_fc_pd_limit,
-  input  wire [7:0]   node0_pcie0_fc_nph_advertised,
-  input  wire [7:0]   node0_pcie0_fc_nph_limit,
-  input  wire [11:0]  node0_pcie0_fc_npd_advertised,
-  input  wire [11:0]  node0_pcie0_fc_npd_limit,
-  input  wire [7:0]   node0_pcie0_fc_cplh_advertised,
-  input  wire [7:0]   node0_pcie0_fc_cplh_limit,
-  input  wire [11:0]  node0_pcie0_fc_cpld_advertised,
-  input  wire [11:0]  node0_pcie0_fc_cpld_limit,
-  input  wire [3:0]   node0_pcie0_speed,
-  input  wire [5:0]   node0_pcie0_width,
-  input  wire         node0_pcie0_active,
-  output wire [7:0]   node0_pcie0_rx_fc_ph_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_ph_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_pd_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_pd_allocated,
-  output wire [7:0]   node0_pcie0_rx_fc_nph_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_nph_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_npd_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_npd_allocated,
-  output wire [7:0]   node0_pcie0_rx_fc_cplh_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_cplh_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_cpld_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_cpld_allocated,
-  output wire [15:0]  node0_pcie0_dropped,
-  output wire [15:0]  node0_pcie0_malformed,
-  output wire [15:0]  node0_pcie0_unsupported,
+  input  wire         host0_in_valid,
+  output wire         host0_in_ready,
+  input  wire [127:0] host0_in_header,
+  input  wire [255:0] host0_in_data,
+  input  wire [7:0]   host0_in_strobe,
+  input  wire         host0_in_start,
+  input  wire         host0_in_end,
+  output wire         host0_out_valid,
+  input  wire         host0_out_ready,
+  output wire [127:0] host0_out_header,
+  output wire [255:0] host0_out_data,
+  output wire [7:0]   host0_out_strobe,
+  output wire         host0_out_start,
+  output wire         host0_out_end,
+  input  wire         host0_fc_initialize,
+  input  wire         host0_fc_update,
+  input  wire [7:0]   host0_fc_ph_advertised,
+  input  wire [7:0]   host0_fc_ph_limit,
+  input  wire [11:0]  host0_fc_pd_advertised,
+  input  wire [11:0]  host0_fc_pd_limit,
+  input  wire [7:0]   host0_fc_nph_advertised,
+  input  wire [7:0]   host0_fc_nph_limit,
+  input  wire [11:0]  host0_fc_npd_advertised,
+  input  wire [11:0]  host0_fc_npd_limit,
+  input  wire [7:0]   host0_fc_cplh_advertised,
+  input  wire [7:0]   host0_fc_cplh_limit,
+  input  wire [11:0]  host0_fc_cpld_advertised,
+  input  wire [11:0]  host0_fc_cpld_limit,
+  input  wire [3:0]   host0_speed,
+  input  wire [5:0]   host0_width,
+  input  wire         host0_active,
+  output wire [7:0]   host0_rx_fc_ph_advertised,
+  output wire [7:0]   host0_rx_fc_ph_allocated,
+  output wire [11:0]  host0_rx_fc_pd_advertised,
+  output wire [11:0]  host0_rx_fc_pd_allocated,
+  output wire [7:0]   host0_rx_fc_nph_advertised,
+  output wire [7:0]   host0_rx_fc_nph_allocated,
+  output wire [11:0]  host0_rx_fc_npd_advertised,
+  output wire [11:0]  host0_rx_fc_npd_allocated,
+  output wire [7:0]   host0_rx_fc_cplh_advertised,
+  output wire [7:0]   host0_rx_fc_cplh_allocated,
+  output wire [11:0]  host0_rx_fc_cpld_advertised,
+  output wire [11:0]  host0_rx_fc_cpld_allocated,
+  output wire [15:0]  host0_dropped,
+  output wire [15:0]  host0_malformed,
+  output wire [15:0]  host0_unsupported,
   input  wire         node0_pcie1_in_valid,
   output wire         node0_pcie1_in_ready,
   input  wire [127:0] node0_pcie1_in_header,
@@ -152,7 +152,7 @@ module board_cluster4 (
   output wire [15:0]  node0_pcie2_unsupported,
   input  wire         mgmt1_valid,
   input  wire         mgmt1_write,
-  input  wire [15:0]  mgmt1_address,
+  input  wire [19:0]  mgmt1_address,
   input  wire [31:0]  mgmt1_wdata,
   input  wire [3:0]   mgmt1_strobe,
   output wire         mgmt1_ready,
@@ -160,52 +160,52 @@ module board_cluster4 (
   output wire         mgmt1_error,
   output wire         irq1,
   output wire         cores_reset1,
-  input  wire         node1_pcie0_in_valid,
-  output wire         node1_pcie0_in_ready,
-  input  wire [127:0] node1_pcie0_in_header,
-  input  wire [255:0] node1_pcie0_in_data,
-  input  wire [7:0]   node1_pcie0_in_strobe,
-  input  wire         node1_pcie0_in_start,
-  input  wire         node1_pcie0_in_end,
-  output wire         node1_pcie0_out_valid,
-  input  wire         node1_pcie0_out_ready,
-  output wire [127:0] node1_pcie0_out_header,
-  output wire [255:0] node1_pcie0_out_data,
-  output wire [7:0]   node1_pcie0_out_strobe,
-  output wire         node1_pcie0_out_start,
-  output wire         node1_pcie0_out_end,
-  input  wire         node1_pcie0_fc_initialize,
-  input  wire         node1_pcie0_fc_update,
-  input  wire [7:0]   node1_pcie0_fc_ph_advertised,
-  input  wire [7:0]   node1_pcie0_fc_ph_limit,
-  input  wire [11:0]  node1_pcie0_fc_pd_advertised,
-  input  wire [11:0]  node1_pcie0_fc_pd_limit,
-  input  wire [7:0]   node1_pcie0_fc_nph_advertised,
-  input  wire [7:0]   node1_pcie0_fc_nph_limit,
-  input  wire [11:0]  node1_pcie0_fc_npd_advertised,
-  input  wire [11:0]  node1_pcie0_fc_npd_limit,
-  input  wire [7:0]   node1_pcie0_fc_cplh_advertised,
-  input  wire [7:0]   node1_pcie0_fc_cplh_limit,
-  input  wire [11:0]  node1_pcie0_fc_cpld_advertised,
-  input  wire [11:0]  node1_pcie0_fc_cpld_limit,
-  input  wire [3:0]   node1_pcie0_speed,
-  input  wire [5:0]   node1_pcie0_width,
-  input  wire         node1_pcie0_active,
-  output wire [7:0]   node1_pcie0_rx_fc_ph_advertised,
-  output wire [7:0]   node1_pcie0_rx_fc_ph_allocated,
-  output wire [11:0]  node1_pcie0_rx_fc_pd_advertised,
-  output wire [11:0]  node1_pcie0_rx_fc_pd_allocated,
-  output wire [7:0]   node1_pcie0_rx_fc_nph_advertised,
-  output wire [7:0]   node1_pcie0_rx_fc_nph_allocated,
-  output wire [11:0]  node1_pcie0_rx_fc_npd_advertised,
-  output wire [11:0]  node1_pcie0_rx_fc_npd_allocated,
-  output wire [7:0]   node1_pcie0_rx_fc_cplh_advertised,
-  output wire [7:0]   node1_pcie0_rx_fc_cplh_allocated,
-  output wire [11:0]  node1_pcie0_rx_fc_cpld_advertised,
-  output wire [11:0]  node1_pcie0_rx_fc_cpld_allocated,
-  output wire [15:0]  node1_pcie0_dropped,
-  output wire [15:0]  node1_pcie0_malformed,
-  output wire [15:0]  node1_pcie0_unsupported,
+  input  wire         host1_in_valid,
+  output wire         host1_in_ready,
+  input  wire [127:0] host1_in_header,
+  input  wire [255:0] host1_in_data,
+  input  wire [7:0]   host1_in_strobe,
+  input  wire         host1_in_start,
+  input  wire         host1_in_end,
+  output wire         host1_out_valid,
+  input  wire         host1_out_ready,
+  output wire [127:0] host1_out_header,
+  output wire [255:0] host1_out_data,
+  output wire [7:0]   host1_out_strobe,
+  output wire         host1_out_start,
+  output wire         host1_out_end,
+  input  wire         host1_fc_initialize,
+  input  wire         host1_fc_update,
+  input  wire [7:0]   host1_fc_ph_advertised,
+  input  wire [7:0]   host1_fc_ph_limit,
+  input  wire [11:0]  host1_fc_pd_advertised,
+  input  wire [11:0]  host1_fc_pd_limit,
+  input  wire [7:0]   host1_fc_nph_advertised,
+  input  wire [7:0]   host1_fc_nph_limit,
+  input  wire [11:0]  host1_fc_npd_advertised,
+  input  wire [11:0]  host1_fc_npd_limit,
+  input  wire [7:0]   host1_fc_cplh_advertised,
+  input  wire [7:0]   host1_fc_cplh_limit,
+  input  wire [11:0]  host1_fc_cpld_advertised,
+  input  wire [11:0]  host1_fc_cpld_limit,
+  input  wire [3:0]   host1_speed,
+  input  wire [5:0]   host1_width,
+  input  wire         host1_active,
+  output wire [7:0]   host1_rx_fc_ph_advertised,
+  output wire [7:0]   host1_rx_fc_ph_allocated,
+  output wire [11:0]  host1_rx_fc_pd_advertised,
+  output wire [11:0]  host1_rx_fc_pd_allocated,
+  output wire [7:0]   host1_rx_fc_nph_advertised,
+  output wire [7:0]   host1_rx_fc_nph_allocated,
+  output wire [11:0]  host1_rx_fc_npd_advertised,
+  output wire [11:0]  host1_rx_fc_npd_allocated,
+  output wire [7:0]   host1_rx_fc_cplh_advertised,
+  output wire [7:0]   host1_rx_fc_cplh_allocated,
+  output wire [11:0]  host1_rx_fc_cpld_advertised,
+  output wire [11:0]  host1_rx_fc_cpld_allocated,
+  output wire [15:0]  host1_dropped,
+  output wire [15:0]  host1_malformed,
+  output wire [15:0]  host1_unsupported,
   input  wire         node1_pcie1_in_valid,
   output wire         node1_pcie1_in_ready,
   input  wire [127:0] node1_pcie1_in_header,
@@ -300,7 +300,7 @@ module board_cluster4 (
   output wire [15:0]  node1_pcie2_unsupported,
   input  wire         mgmt2_valid,
   input  wire         mgmt2_write,
-  input  wire [15:0]  mgmt2_address,
+  input  wire [19:0]  mgmt2_address,
   input  wire [31:0]  mgmt2_wdata,
   input  wire [3:0]   mgmt2_strobe,
   output wire         mgmt2_ready,
@@ -308,52 +308,52 @@ module board_cluster4 (
   output wire         mgmt2_error,
   output wire         irq2,
   output wire         cores_reset2,
-  input  wire         node2_pcie0_in_valid,
-  output wire         node2_pcie0_in_ready,
-  input  wire [127:0] node2_pcie0_in_header,
-  input  wire [255:0] node2_pcie0_in_data,
-  input  wire [7:0]   node2_pcie0_in_strobe,
-  input  wire         node2_pcie0_in_start,
-  input  wire         node2_pcie0_in_end,
-  output wire         node2_pcie0_out_valid,
-  input  wire         node2_pcie0_out_ready,
-  output wire [127:0] node2_pcie0_out_header,
-  output wire [255:0] node2_pcie0_out_data,
-  output wire [7:0]   node2_pcie0_out_strobe,
-  output wire         node2_pcie0_out_start,
-  output wire         node2_pcie0_out_end,
-  input  wire         node2_pcie0_fc_initialize,
-  input  wire         node2_pcie0_fc_update,
-  input  wire [7:0]   node2_pcie0_fc_ph_advertised,
-  input  wire [7:0]   node2_pcie0_fc_ph_limit,
-  input  wire [11:0]  node2_pcie0_fc_pd_advertised,
-  input  wire [11:0]  node2_pcie0_fc_pd_limit,
-  input  wire [7:0]   node2_pcie0_fc_nph_advertised,
-  input  wire [7:0]   node2_pcie0_fc_nph_limit,
-  input  wire [11:0]  node2_pcie0_fc_npd_advertised,
-  input  wire [11:0]  node2_pcie0_fc_npd_limit,
-  input  wire [7:0]   node2_pcie0_fc_cplh_advertised,
-  input  wire [7:0]   node2_pcie0_fc_cplh_limit,
-  input  wire [11:0]  node2_pcie0_fc_cpld_advertised,
-  input  wire [11:0]  node2_pcie0_fc_cpld_limit,
-  input  wire [3:0]   node2_pcie0_speed,
-  input  wire [5:0]   node2_pcie0_width,
-  input  wire         node2_pcie0_active,
-  output wire [7:0]   node2_pcie0_rx_fc_ph_advertised,
-  output wire [7:0]   node2_pcie0_rx_fc_ph_allocated,
-  output wire [11:0]  node2_pcie0_rx_fc_pd_advertised,
-  output wire [11:0]  node2_pcie0_rx_fc_pd_allocated,
-  output wire [7:0]   node2_pcie0_rx_fc_nph_advertised,
-  output wire [7:0]   node2_pcie0_rx_fc_nph_allocated,
-  output wire [11:0]  node2_pcie0_rx_fc_npd_advertised,
-  output wire [11:0]  node2_pcie0_rx_fc_npd_allocated,
-  output wire [7:0]   node2_pcie0_rx_fc_cplh_advertised,
-  output wire [7:0]   node2_pcie0_rx_fc_cplh_allocated,
-  output wire [11:0]  node2_pcie0_rx_fc_cpld_advertised,
-  output wire [11:0]  node2_pcie0_rx_fc_cpld_allocated,
-  output wire [15:0]  node2_pcie0_dropped,
-  output wire [15:0]  node2_pcie0_malformed,
-  output wire [15:0]  node2_pcie0_unsupported,
+  input  wire         host2_in_valid,
+  output wire         host2_in_ready,
+  input  wire [127:0] host2_in_header,
+  input  wire [255:0] host2_in_data,
+  input  wire [7:0]   host2_in_strobe,
+  input  wire         host2_in_start,
+  input  wire         host2_in_end,
+  output wire         host2_out_valid,
+  input  wire         host2_out_ready,
+  output wire [127:0] host2_out_header,
+  output wire [255:0] host2_out_data,
+  output wire [7:0]   host2_out_strobe,
+  output wire         host2_out_start,
+  output wire         host2_out_end,
+  input  wire         host2_fc_initialize,
+  input  wire         host2_fc_update,
+  input  wire [7:0]   host2_fc_ph_advertised,
+  input  wire [7:0]   host2_fc_ph_limit,
+  input  wire [11:0]  host2_fc_pd_advertised,
+  input  wire [11:0]  host2_fc_pd_limit,
+  input  wire [7:0]   host2_fc_nph_advertised,
+  input  wire [7:0]   host2_fc_nph_limit,
+  input  wire [11:0]  host2_fc_npd_advertised,
+  input  wire [11:0]  host2_fc_npd_limit,
+  input  wire [7:0]   host2_fc_cplh_advertised,
+  input  wire [7:0]   host2_fc_cplh_limit,
+  input  wire [11:0]  host2_fc_cpld_advertised,
+  input  wire [11:0]  host2_fc_cpld_limit,
+  input  wire [3:0]   host2_speed,
+  input  wire [5:0]   host2_width,
+  input  wire         host2_active,
+  output wire [7:0]   host2_rx_fc_ph_advertised,
+  output wire [7:0]   host2_rx_fc_ph_allocated,
+  output wire [11:0]  host2_rx_fc_pd_advertised,
+  output wire [11:0]  host2_rx_fc_pd_allocated,
+  output wire [7:0]   host2_rx_fc_nph_advertised,
+  output wire [7:0]   host2_rx_fc_nph_allocated,
+  output wire [11:0]  host2_rx_fc_npd_advertised,
+  output wire [11:0]  host2_rx_fc_npd_allocated,
+  output wire [7:0]   host2_rx_fc_cplh_advertised,
+  output wire [7:0]   host2_rx_fc_cplh_allocated,
+  output wire [11:0]  host2_rx_fc_cpld_advertised,
+  output wire [11:0]  host2_rx_fc_cpld_allocated,
+  output wire [15:0]  host2_dropped,
+  output wire [15:0]  host2_malformed,
+  output wire [15:0]  host2_unsupported,
   input  wire         node2_pcie1_in_valid,
   output wire         node2_pcie1_in_ready,
   input  wire [127:0] node2_pcie1_in_header,
@@ -448,7 +448,7 @@ module board_cluster4 (
   output wire [15:0]  node2_pcie2_unsupported,
   input  wire         mgmt3_valid,
   input  wire         mgmt3_write,
-  input  wire [15:0]  mgmt3_address,
+  input  wire [19:0]  mgmt3_address,
   input  wire [31:0]  mgmt3_wdata,
   input  wire [3:0]   mgmt3_strobe,
   output wire         mgmt3_ready,
@@ -456,52 +456,52 @@ module board_cluster4 (
   output wire         mgmt3_error,
   output wire         irq3,
   output wire         cores_reset3,
-  input  wire         node3_pcie0_in_valid,
-  output wire         node3_pcie0_in_ready,
-  input  wire [127:0] node3_pcie0_in_header,
-  input  wire [255:0] node3_pcie0_in_data,
-  input  wire [7:0]   node3_pcie0_in_strobe,
-  input  wire         node3_pcie0_in_start,
-  input  wire         node3_pcie0_in_end,
-  output wire         node3_pcie0_out_valid,
-  input  wire         node3_pcie0_out_ready,
-  output wire [127:0] node3_pcie0_out_header,
-  output wire [255:0] node3_pcie0_out_data,
-  output wire [7:0]   node3_pcie0_out_strobe,
-  output wire         node3_pcie0_out_start,
-  output wire         node3_pcie0_out_end,
-  input  wire         node3_pcie0_fc_initialize,
-  input  wire         node3_pcie0_fc_update,
-  input  wire [7:0]   node3_pcie0_fc_ph_advertised,
-  input  wire [7:0]   node3_pcie0_fc_ph_limit,
-  input  wire [11:0]  node3_pcie0_fc_pd_advertised,
-  input  wire [11:0]  node3_pcie0_fc_pd_limit,
-  input  wire [7:0]   node3_pcie0_fc_nph_advertised,
-  input  wire [7:0]   node3_pcie0_fc_nph_limit,
-  input  wire [11:0]  node3_pcie0_fc_npd_advertised,
-  input  wire [11:0]  node3_pcie0_fc_npd_limit,
-  input  wire [7:0]   node3_pcie0_fc_cplh_advertised,
-  input  wire [7:0]   node3_pcie0_fc_cplh_limit,
-  input  wire [11:0]  node3_pcie0_fc_cpld_advertised,
-  input  wire [11:0]  node3_pcie0_fc_cpld_limit,
-  input  wire [3:0]   node3_pcie0_speed,
-  input  wire [5:0]   node3_pcie0_width,
-  input  wire         node3_pcie0_active,
-  output wire [7:0]   node3_pcie0_rx_fc_ph_advertised,
-  output wire [7:0]   node3_pcie0_rx_fc_ph_allocated,
-  output wire [11:0]  node3_pcie0_rx_fc_pd_advertised,
-  output wire [11:0]  node3_pcie0_rx_fc_pd_allocated,
-  output wire [7:0]   node3_pcie0_rx_fc_nph_advertised,
-  output wire [7:0]   node3_pcie0_rx_fc_nph_allocated,
-  output wire [11:0]  node3_pcie0_rx_fc_npd_advertised,
-  output wire [11:0]  node3_pcie0_rx_fc_npd_allocated,
-  output wire [7:0]   node3_pcie0_rx_fc_cplh_advertised,
-  output wire [7:0]   node3_pcie0_rx_fc_cplh_allocated,
-  output wire [11:0]  node3_pcie0_rx_fc_cpld_advertised,
-  output wire [11:0]  node3_pcie0_rx_fc_cpld_allocated,
-  output wire [15:0]  node3_pcie0_dropped,
-  output wire [15:0]  node3_pcie0_malformed,
-  output wire [15:0]  node3_pcie0_unsupported,
+  input  wire         host3_in_valid,
+  output wire         host3_in_ready,
+  input  wire [127:0] host3_in_header,
+  input  wire [255:0] host3_in_data,
+  input  wire [7:0]   host3_in_strobe,
+  input  wire         host3_in_start,
+  input  wire         host3_in_end,
+  output wire         host3_out_valid,
+  input  wire         host3_out_ready,
+  output wire [127:0] host3_out_header,
+  output wire [255:0] host3_out_data,
+  output wire [7:0]   host3_out_strobe,
+  output wire         host3_out_start,
+  output wire         host3_out_end,
+  input  wire         host3_fc_initialize,
+  input  wire         host3_fc_update,
+  input  wire [7:0]   host3_fc_ph_advertised,
+  input  wire [7:0]   host3_fc_ph_limit,
+  input  wire [11:0]  host3_fc_pd_advertised,
+  input  wire [11:0]  host3_fc_pd_limit,
+  input  wire [7:0]   host3_fc_nph_advertised,
+  input  wire [7:0]   host3_fc_nph_limit,
+  input  wire [11:0]  host3_fc_npd_advertised,
+  input  wire [11:0]  host3_fc_npd_limit,
+  input  wire [7:0]   host3_fc_cplh_advertised,
+  input  wire [7:0]   host3_fc_cplh_limit,
+  input  wire [11:0]  host3_fc_cpld_advertised,
+  input  wire [11:0]  host3_fc_cpld_limit,
+  input  wire [3:0]   host3_speed,
+  input  wire [5:0]   host3_width,
+  input  wire         host3_active,
+  output wire [7:0]   host3_rx_fc_ph_advertised,
+  output wire [7:0]   host3_rx_fc_ph_allocated,
+  output wire [11:0]  host3_rx_fc_pd_advertised,
+  output wire [11:0]  host3_rx_fc_pd_allocated,
+  output wire [7:0]   host3_rx_fc_nph_advertised,
+  output wire [7:0]   host3_rx_fc_nph_allocated,
+  output wire [11:0]  host3_rx_fc_npd_advertised,
+  output wire [11:0]  host3_rx_fc_npd_allocated,
+  output wire [7:0]   host3_rx_fc_cplh_advertised,
+  output wire [7:0]   host3_rx_fc_cplh_allocated,
+  output wire [11:0]  host3_rx_fc_cpld_advertised,
+  output wire [11:0]  host3_rx_fc_cpld_allocated,
+  output wire [15:0]  host3_dropped,
+  output wire [15:0]  host3_malformed,
+  output wire [15:0]  host3_unsupported,
   input  wire         node3_pcie1_in_valid,
   output wire         node3_pcie1_in_ready,
   input  wire [127:0] node3_pcie1_in_header,
@@ -593,7 +593,11 @@ module board_cluster4 (
   output wire [11:0]  node3_pcie2_rx_fc_cpld_allocated,
   output wire [15:0]  node3_pcie2_dropped,
   output wire [15:0]  node3_pcie2_malformed,
-  output wire [15:0]  node3_pcie2_unsupported
+  output wire [15:0]  node3_pcie2_unsupported,
+  input  wire         crosslink0_up,
+  input  wire         crosslink1_up,
+  input  wire         crosslink2_up,
+  input  wire         crosslink3_up
 );
 
   wire node0_clk;
@@ -601,7 +605,7 @@ module board_cluster4 (
   wire [7:0] node0_node_index;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
-  wire [15:0] node0_mgmt_address;
+  wire [19:0] node0_mgmt_address;
   wire [31:0] node0_mgmt_wdata;
   wire [3:0] node0_mgmt_strobe;
   wire node0_mgmt_ready;
@@ -609,52 +613,52 @@ module board_cluster4 (
   wire node0_mgmt_error;
   wire node0_irq;
   wire node0_cores_reset;
-  wire node0_link0_in_valid;
-  wire node0_link0_in_ready;
-  wire [127:0] node0_link0_in_header;
-  wire [255:0] node0_link0_in_data;
-  wire [7:0] node0_link0_in_strobe;
-  wire node0_link0_in_start;
-  wire node0_link0_in_end;
-  wire node0_link0_out_valid;
-  wire node0_link0_out_ready;
-  wire [127:0] node0_link0_out_header;
-  wire [255:0] node0_link0_out_data;
-  wire [7:0] node0_link0_out_strobe;
-  wire node0_link0_out_start;
-  wire node0_link0_out_end;
-  wire node0_link0_fc_initialize;
-  wire node0_link0_fc_update;
-  wire [7:0] node0_link0_fc_ph_advertised;
-  wire [7:0] node0_link0_fc_ph_limit;
-  wire [11:0] node0_link0_fc_pd_advertised;
-  wire [11:0] node0_link0_fc_pd_limit;
-  wire [7:0] node0_link0_fc_nph_advertised;
-  wire [7:0] node0_link0_fc_nph_limit;
-  wire [11:0] node0_link0_fc_npd_advertised;
-  wire [11:0] node0_link0_fc_npd_limit;
-  wire [7:0] node0_link0_fc_cplh_advertised;
-  wire [7:0] node0_link0_fc_cplh_limit;
-  wire [11:0] node0_link0_fc_cpld_advertised;
-  wire [11:0] node0_link0_fc_cpld_limit;
-  wire [3:0] node0_link0_speed;
-  wire [5:0] node0_link0_width;
-  wire node0_link0_active;
-  wire [7:0] node0_link0_rx_fc_ph_advertised;
-  wire [7:0] node0_link0_rx_fc_ph_allocated;
-  wire [11:0] node0_link0_rx_fc_pd_advertised;
-  wire [11:0] node0_link0_rx_fc_pd_allocated;
-  wire [7:0] node0_link0_rx_fc_nph_advertised;
-  wire [7:0] node0_link0_rx_fc_nph_allocated;
-  wire [11:0] node0_link0_rx_fc_npd_advertised;
-  wire [11:0] node0_link0_rx_fc_npd_allocated;
-  wire [7:0] node0_link0_rx_fc_cplh_advertised;
-  wire [7:0] node0_link0_rx_fc_cplh_allocated;
-  wire [11:0] node0_link0_rx_fc_cpld_advertised;
-  wire [11:0] node0_link0_rx_fc_cpld_allocated;
-  wire [15:0] node0_link0_dropped;
-  wire [15:0] node0_link0_malformed;
-  wire [15:0] node0_link0_unsupported;
+  wire node0_host_in_valid;
+  wire node0_host_in_ready;
+  wire [127:0] node0_host_in_header;
+  wire [255:0] node0_host_in_data;
+  wire [7:0] node0_host_in_strobe;
+  wire node0_host_in_start;
+  wire node0_host_in_end;
+  wire node0_host_out_valid;
+  wire node0_host_out_ready;
+  wire [127:0] node0_host_out_header;
+  wire [255:0] node0_host_out_data;
+  wire [7:0] node0_host_out_strobe;
+  wire node0_host_out_start;
+  wire node0_host_out_end;
+  wire node0_host_fc_initialize;
+  wire node0_host_fc_update;
+  wire [7:0] node0_host_fc_ph_advertised;
+  wire [7:0] node0_host_fc_ph_limit;
+  wire [11:0] node0_host_fc_pd_advertised;
+  wire [11:0] node0_host_fc_pd_limit;
+  wire [7:0] node0_host_fc_nph_advertised;
+  wire [7:0] node0_host_fc_nph_limit;
+  wire [11:0] node0_host_fc_npd_advertised;
+  wire [11:0] node0_host_fc_npd_limit;
+  wire [7:0] node0_host_fc_cplh_advertised;
+  wire [7:0] node0_host_fc_cplh_limit;
+  wire [11:0] node0_host_fc_cpld_advertised;
+  wire [11:0] node0_host_fc_cpld_limit;
+  wire [3:0] node0_host_speed;
+  wire [5:0] node0_host_width;
+  wire node0_host_active;
+  wire [7:0] node0_host_rx_fc_ph_advertised;
+  wire [7:0] node0_host_rx_fc_ph_allocated;
+  wire [11:0] node0_host_rx_fc_pd_advertised;
+  wire [11:0] node0_host_rx_fc_pd_allocated;
+  wire [7:0] node0_host_rx_fc_nph_advertised;
+  wire [7:0] node0_host_rx_fc_nph_allocated;
+  wire [11:0] node0_host_rx_fc_npd_advertised;
+  wire [11:0] node0_host_rx_fc_npd_allocated;
+  wire [7:0] node0_host_rx_fc_cplh_advertised;
+  wire [7:0] node0_host_rx_fc_cplh_allocated;
+  wire [11:0] node0_host_rx_fc_cpld_advertised;
+  wire [11:0] node0_host_rx_fc_cpld_allocated;
+  wire [15:0] node0_host_dropped;
+  wire [15:0] node0_host_malformed;
+  wire [15:0] node0_host_unsupported;
   wire node0_link1_in_valid;
   wire node0_link1_in_ready;
   wire [127:0] node0_link1_in_header;
@@ -747,12 +751,54 @@ module board_cluster4 (
   wire [15:0] node0_link2_dropped;
   wire [15:0] node0_link2_malformed;
   wire [15:0] node0_link2_unsupported;
+  wire node0_ntb0_peer_in_valid;
+  wire node0_ntb0_peer_in_ready;
+  wire [127:0] node0_ntb0_peer_in_header;
+  wire [255:0] node0_ntb0_peer_in_data;
+  wire [7:0] node0_ntb0_peer_in_strobe;
+  wire node0_ntb0_peer_in_start;
+  wire node0_ntb0_peer_in_end;
+  wire node0_ntb0_peer_out_valid;
+  wire node0_ntb0_peer_out_ready;
+  wire [127:0] node0_ntb0_peer_out_header;
+  wire [255:0] node0_ntb0_peer_out_data;
+  wire [7:0] node0_ntb0_peer_out_strobe;
+  wire node0_ntb0_peer_out_start;
+  wire node0_ntb0_peer_out_end;
+  wire node0_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  wire node0_ntb1_peer_in_valid;
+  wire node0_ntb1_peer_in_ready;
+  wire [127:0] node0_ntb1_peer_in_header;
+  wire [255:0] node0_ntb1_peer_in_data;
+  wire [7:0] node0_ntb1_peer_in_strobe;
+  wire node0_ntb1_peer_in_start;
+  wire node0_ntb1_peer_in_end;
+  wire node0_ntb1_peer_out_valid;
+  wire node0_ntb1_peer_out_ready;
+  wire [127:0] node0_ntb1_peer_out_header;
+  wire [255:0] node0_ntb1_peer_out_data;
+  wire [7:0] node0_ntb1_peer_out_strobe;
+  wire node0_ntb1_peer_out_start;
+  wire node0_ntb1_peer_out_end;
+  wire node0_ntb1_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb1_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb1_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
   wire node1_clk;
   wire node1_rst;
   wire [7:0] node1_node_index;
   wire node1_mgmt_valid;
   wire node1_mgmt_write;
-  wire [15:0] node1_mgmt_address;
+  wire [19:0] node1_mgmt_address;
   wire [31:0] node1_mgmt_wdata;
   wire [3:0] node1_mgmt_strobe;
   wire node1_mgmt_ready;
@@ -760,52 +806,52 @@ module board_cluster4 (
   wire node1_mgmt_error;
   wire node1_irq;
   wire node1_cores_reset;
-  wire node1_link0_in_valid;
-  wire node1_link0_in_ready;
-  wire [127:0] node1_link0_in_header;
-  wire [255:0] node1_link0_in_data;
-  wire [7:0] node1_link0_in_strobe;
-  wire node1_link0_in_start;
-  wire node1_link0_in_end;
-  wire node1_link0_out_valid;
-  wire node1_link0_out_ready;
-  wire [127:0] node1_link0_out_header;
-  wire [255:0] node1_link0_out_data;
-  wire [7:0] node1_link0_out_strobe;
-  wire node1_link0_out_start;
-  wire node1_link0_out_end;
-  wire node1_link0_fc_initialize;
-  wire node1_link0_fc_update;
-  wire [7:0] node1_link0_fc_ph_advertised;
-  wire [7:0] node1_link0_fc_ph_limit;
-  wire [11:0] node1_link0_fc_pd_advertised;
-  wire [11:0] node1_link0_fc_pd_limit;
-  wire [7:0] node1_link0_fc_nph_advertised;
-  wire [7:0] node1_link0_fc_nph_limit;
-  wire [11:0] node1_link0_fc_npd_advertised;
-  wire [11:0] node1_link0_fc_npd_limit;
-  wire [7:0] node1_link0_fc_cplh_advertised;
-  wire [7:0] node1_link0_fc_cplh_limit;
-  wire [11:0] node1_link0_fc_cpld_advertised;
-  wire [11:0] node1_link0_fc_cpld_limit;
-  wire [3:0] node1_link0_speed;
-  wire [5:0] node1_link0_width;
-  wire node1_link0_active;
-  wire [7:0] node1_link0_rx_fc_ph_advertised;
-  wire [7:0] node1_link0_rx_fc_ph_allocated;
-  wire [11:0] node1_link0_rx_fc_pd_advertised;
-  wire [11:0] node1_link0_rx_fc_pd_allocated;
-  wire [7:0] node1_link0_rx_fc_nph_advertised;
-  wire [7:0] node1_link0_rx_fc_nph_allocated;
-  wire [11:0] node1_link0_rx_fc_npd_advertised;
-  wire [11:0] node1_link0_rx_fc_npd_allocated;
-  wire [7:0] node1_link0_rx_fc_cplh_advertised;
-  wire [7:0] node1_link0_rx_fc_cplh_allocated;
-  wire [11:0] node1_link0_rx_fc_cpld_advertised;
-  wire [11:0] node1_link0_rx_fc_cpld_allocated;
-  wire [15:0] node1_link0_dropped;
-  wire [15:0] node1_link0_malformed;
-  wire [15:0] node1_link0_unsupported;
+  wire node1_host_in_valid;
+  wire node1_host_in_ready;
+  wire [127:0] node1_host_in_header;
+  wire [255:0] node1_host_in_data;
+  wire [7:0] node1_host_in_strobe;
+  wire node1_host_in_start;
+  wire node1_host_in_end;
+  wire node1_host_out_valid;
+  wire node1_host_out_ready;
+  wire [127:0] node1_host_out_header;
+  wire [255:0] node1_host_out_data;
+  wire [7:0] node1_host_out_strobe;
+  wire node1_host_out_start;
+  wire node1_host_out_end;
+  wire node1_host_fc_initialize;
+  wire node1_host_fc_update;
+  wire [7:0] node1_host_fc_ph_advertised;
+  wire [7:0] node1_host_fc_ph_limit;
+  wire [11:0] node1_host_fc_pd_advertised;
+  wire [11:0] node1_host_fc_pd_limit;
+  wire [7:0] node1_host_fc_nph_advertised;
+  wire [7:0] node1_host_fc_nph_limit;
+  wire [11:0] node1_host_fc_npd_advertised;
+  wire [11:0] node1_host_fc_npd_limit;
+  wire [7:0] node1_host_fc_cplh_advertised;
+  wire [7:0] node1_host_fc_cplh_limit;
+  wire [11:0] node1_host_fc_cpld_advertised;
+  wire [11:0] node1_host_fc_cpld_limit;
+  wire [3:0] node1_host_speed;
+  wire [5:0] node1_host_width;
+  wire node1_host_active;
+  wire [7:0] node1_host_rx_fc_ph_advertised;
+  wire [7:0] node1_host_rx_fc_ph_allocated;
+  wire [11:0] node1_host_rx_fc_pd_advertised;
+  wire [11:0] node1_host_rx_fc_pd_allocated;
+  wire [7:0] node1_host_rx_fc_nph_advertised;
+  wire [7:0] node1_host_rx_fc_nph_allocated;
+  wire [11:0] node1_host_rx_fc_npd_advertised;
+  wire [11:0] node1_host_rx_fc_npd_allocated;
+  wire [7:0] node1_host_rx_fc_cplh_advertised;
+  wire [7:0] node1_host_rx_fc_cplh_allocated;
+  wire [11:0] node1_host_rx_fc_cpld_advertised;
+  wire [11:0] node1_host_rx_fc_cpld_allocated;
+  wire [15:0] node1_host_dropped;
+  wire [15:0] node1_host_malformed;
+  wire [15:0] node1_host_unsupported;
   wire node1_link1_in_valid;
   wire node1_link1_in_ready;
   wire [127:0] node1_link1_in_header;
@@ -898,12 +944,54 @@ module board_cluster4 (
   wire [15:0] node1_link2_dropped;
   wire [15:0] node1_link2_malformed;
   wire [15:0] node1_link2_unsupported;
+  wire node1_ntb0_peer_in_valid;
+  wire node1_ntb0_peer_in_ready;
+  wire [127:0] node1_ntb0_peer_in_header;
+  wire [255:0] node1_ntb0_peer_in_data;
+  wire [7:0] node1_ntb0_peer_in_strobe;
+  wire node1_ntb0_peer_in_start;
+  wire node1_ntb0_peer_in_end;
+  wire node1_ntb0_peer_out_valid;
+  wire node1_ntb0_peer_out_ready;
+  wire [127:0] node1_ntb0_peer_out_header;
+  wire [255:0] node1_ntb0_peer_out_data;
+  wire [7:0] node1_ntb0_peer_out_strobe;
+  wire node1_ntb0_peer_out_start;
+  wire node1_ntb0_peer_out_end;
+  wire node1_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node1_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node1_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  wire node1_ntb1_peer_in_valid;
+  wire node1_ntb1_peer_in_ready;
+  wire [127:0] node1_ntb1_peer_in_header;
+  wire [255:0] node1_ntb1_peer_in_data;
+  wire [7:0] node1_ntb1_peer_in_strobe;
+  wire node1_ntb1_peer_in_start;
+  wire node1_ntb1_peer_in_end;
+  wire node1_ntb1_peer_out_valid;
+  wire node1_ntb1_peer_out_ready;
+  wire [127:0] node1_ntb1_peer_out_header;
+  wire [255:0] node1_ntb1_peer_out_data;
+  wire [7:0] node1_ntb1_peer_out_strobe;
+  wire node1_ntb1_peer_out_start;
+  wire node1_ntb1_peer_out_end;
+  wire node1_ntb1_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node1_ntb1_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node1_ntb1_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
   wire node2_clk;
   wire node2_rst;
   wire [7:0] node2_node_index;
   wire node2_mgmt_valid;
   wire node2_mgmt_write;
-  wire [15:0] node2_mgmt_address;
+  wire [19:0] node2_mgmt_address;
   wire [31:0] node2_mgmt_wdata;
   wire [3:0] node2_mgmt_strobe;
   wire node2_mgmt_ready;
@@ -911,52 +999,52 @@ module board_cluster4 (
   wire node2_mgmt_error;
   wire node2_irq;
   wire node2_cores_reset;
-  wire node2_link0_in_valid;
-  wire node2_link0_in_ready;
-  wire [127:0] node2_link0_in_header;
-  wire [255:0] node2_link0_in_data;
-  wire [7:0] node2_link0_in_strobe;
-  wire node2_link0_in_start;
-  wire node2_link0_in_end;
-  wire node2_link0_out_valid;
-  wire node2_link0_out_ready;
-  wire [127:0] node2_link0_out_header;
-  wire [255:0] node2_link0_out_data;
-  wire [7:0] node2_link0_out_strobe;
-  wire node2_link0_out_start;
-  wire node2_link0_out_end;
-  wire node2_link0_fc_initialize;
-  wire node2_link0_fc_update;
-  wire [7:0] node2_link0_fc_ph_advertised;
-  wire [7:0] node2_link0_fc_ph_limit;
-  wire [11:0] node2_link0_fc_pd_advertised;
-  wire [11:0] node2_link0_fc_pd_limit;
-  wire [7:0] node2_link0_fc_nph_advertised;
-  wire [7:0] node2_link0_fc_nph_limit;
-  wire [11:0] node2_link0_fc_npd_advertised;
-  wire [11:0] node2_link0_fc_npd_limit;
-  wire [7:0] node2_link0_fc_cplh_advertised;
-  wire [7:0] node2_link0_fc_cplh_limit;
-  wire [11:0] node2_link0_fc_cpld_advertised;
-  wire [11:0] node2_link0_fc_cpld_limit;
-  wire [3:0] node2_link0_speed;
-  wire [5:0] node2_link0_width;
-  wire node2_link0_active;
-  wire [7:0] node2_link0_rx_fc_ph_advertised;
-  wire [7:0] node2_link0_rx_fc_ph_allocated;
-  wire [11:0] node2_link0_rx_fc_pd_advertised;
-  wire [11:0] node2_link0_rx_fc_pd_allocated;
-  wire [7:0] node2_link0_rx_fc_nph_advertised;
-  wire [7:0] node2_link0_rx_fc_nph_allocated;
-  wire [11:0] node2_link0_rx_fc_npd_advertised;
-  wire [11:0] node2_link0_rx_fc_npd_allocated;
-  wire [7:0] node2_link0_rx_fc_cplh_advertised;
-  wire [7:0] node2_link0_rx_fc_cplh_allocated;
-  wire [11:0] node2_link0_rx_fc_cpld_advertised;
-  wire [11:0] node2_link0_rx_fc_cpld_allocated;
-  wire [15:0] node2_link0_dropped;
-  wire [15:0] node2_link0_malformed;
-  wire [15:0] node2_link0_unsupported;
+  wire node2_host_in_valid;
+  wire node2_host_in_ready;
+  wire [127:0] node2_host_in_header;
+  wire [255:0] node2_host_in_data;
+  wire [7:0] node2_host_in_strobe;
+  wire node2_host_in_start;
+  wire node2_host_in_end;
+  wire node2_host_out_valid;
+  wire node2_host_out_ready;
+  wire [127:0] node2_host_out_header;
+  wire [255:0] node2_host_out_data;
+  wire [7:0] node2_host_out_strobe;
+  wire node2_host_out_start;
+  wire node2_host_out_end;
+  wire node2_host_fc_initialize;
+  wire node2_host_fc_update;
+  wire [7:0] node2_host_fc_ph_advertised;
+  wire [7:0] node2_host_fc_ph_limit;
+  wire [11:0] node2_host_fc_pd_advertised;
+  wire [11:0] node2_host_fc_pd_limit;
+  wire [7:0] node2_host_fc_nph_advertised;
+  wire [7:0] node2_host_fc_nph_limit;
+  wire [11:0] node2_host_fc_npd_advertised;
+  wire [11:0] node2_host_fc_npd_limit;
+  wire [7:0] node2_host_fc_cplh_advertised;
+  wire [7:0] node2_host_fc_cplh_limit;
+  wire [11:0] node2_host_fc_cpld_advertised;
+  wire [11:0] node2_host_fc_cpld_limit;
+  wire [3:0] node2_host_speed;
+  wire [5:0] node2_host_width;
+  wire node2_host_active;
+  wire [7:0] node2_host_rx_fc_ph_advertised;
+  wire [7:0] node2_host_rx_fc_ph_allocated;
+  wire [11:0] node2_host_rx_fc_pd_advertised;
+  wire [11:0] node2_host_rx_fc_pd_allocated;
+  wire [7:0] node2_host_rx_fc_nph_advertised;
+  wire [7:0] node2_host_rx_fc_nph_allocated;
+  wire [11:0] node2_host_rx_fc_npd_advertised;
+  wire [11:0] node2_host_rx_fc_npd_allocated;
+  wire [7:0] node2_host_rx_fc_cplh_advertised;
+  wire [7:0] node2_host_rx_fc_cplh_allocated;
+  wire [11:0] node2_host_rx_fc_cpld_advertised;
+  wire [11:0] node2_host_rx_fc_cpld_allocated;
+  wire [15:0] node2_host_dropped;
+  wire [15:0] node2_host_malformed;
+  wire [15:0] node2_host_unsupported;
   wire node2_link1_in_valid;
   wire node2_link1_in_ready;
   wire [127:0] node2_link1_in_header;
@@ -1049,12 +1137,54 @@ module board_cluster4 (
   wire [15:0] node2_link2_dropped;
   wire [15:0] node2_link2_malformed;
   wire [15:0] node2_link2_unsupported;
+  wire node2_ntb0_peer_in_valid;
+  wire node2_ntb0_peer_in_ready;
+  wire [127:0] node2_ntb0_peer_in_header;
+  wire [255:0] node2_ntb0_peer_in_data;
+  wire [7:0] node2_ntb0_peer_in_strobe;
+  wire node2_ntb0_peer_in_start;
+  wire node2_ntb0_peer_in_end;
+  wire node2_ntb0_peer_out_valid;
+  wire node2_ntb0_peer_out_ready;
+  wire [127:0] node2_ntb0_peer_out_header;
+  wire [255:0] node2_ntb0_peer_out_data;
+  wire [7:0] node2_ntb0_peer_out_strobe;
+  wire node2_ntb0_peer_out_start;
+  wire node2_ntb0_peer_out_end;
+  wire node2_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node2_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node2_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  wire node2_ntb1_peer_in_valid;
+  wire node2_ntb1_peer_in_ready;
+  wire [127:0] node2_ntb1_peer_in_header;
+  wire [255:0] node2_ntb1_peer_in_data;
+  wire [7:0] node2_ntb1_peer_in_strobe;
+  wire node2_ntb1_peer_in_start;
+  wire node2_ntb1_peer_in_end;
+  wire node2_ntb1_peer_out_valid;
+  wire node2_ntb1_peer_out_ready;
+  wire [127:0] node2_ntb1_peer_out_header;
+  wire [255:0] node2_ntb1_peer_out_data;
+  wire [7:0] node2_ntb1_peer_out_strobe;
+  wire node2_ntb1_peer_out_start;
+  wire node2_ntb1_peer_out_end;
+  wire node2_ntb1_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node2_ntb1_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node2_ntb1_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
   wire node3_clk;
   wire node3_rst;
   wire [7:0] node3_node_index;
   wire node3_mgmt_valid;
   wire node3_mgmt_write;
-  wire [15:0] node3_mgmt_address;
+  wire [19:0] node3_mgmt_address;
   wire [31:0] node3_mgmt_wdata;
   wire [3:0] node3_mgmt_strobe;
   wire node3_mgmt_ready;
@@ -1062,52 +1192,52 @@ module board_cluster4 (
   wire node3_mgmt_error;
   wire node3_irq;
   wire node3_cores_reset;
-  wire node3_link0_in_valid;
-  wire node3_link0_in_ready;
-  wire [127:0] node3_link0_in_header;
-  wire [255:0] node3_link0_in_data;
-  wire [7:0] node3_link0_in_strobe;
-  wire node3_link0_in_start;
-  wire node3_link0_in_end;
-  wire node3_link0_out_valid;
-  wire node3_link0_out_ready;
-  wire [127:0] node3_link0_out_header;
-  wire [255:0] node3_link0_out_data;
-  wire [7:0] node3_link0_out_strobe;
-  wire node3_link0_out_start;
-  wire node3_link0_out_end;
-  wire node3_link0_fc_initialize;
-  wire node3_link0_fc_update;
-  wire [7:0] node3_link0_fc_ph_advertised;
-  wire [7:0] node3_link0_fc_ph_limit;
-  wire [11:0] node3_link0_fc_pd_advertised;
-  wire [11:0] node3_link0_fc_pd_limit;
-  wire [7:0] node3_link0_fc_nph_advertised;
-  wire [7:0] node3_link0_fc_nph_limit;
-  wire [11:0] node3_link0_fc_npd_advertised;
-  wire [11:0] node3_link0_fc_npd_limit;
-  wire [7:0] node3_link0_fc_cplh_advertised;
-  wire [7:0] node3_link0_fc_cplh_limit;
-  wire [11:0] node3_link0_fc_cpld_advertised;
-  wire [11:0] node3_link0_fc_cpld_limit;
-  wire [3:0] node3_link0_speed;
-  wire [5:0] node3_link0_width;
-  wire node3_link0_active;
-  wire [7:0] node3_link0_rx_fc_ph_advertised;
-  wire [7:0] node3_link0_rx_fc_ph_allocated;
-  wire [11:0] node3_link0_rx_fc_pd_advertised;
-  wire [11:0] node3_link0_rx_fc_pd_allocated;
-  wire [7:0] node3_link0_rx_fc_nph_advertised;
-  wire [7:0] node3_link0_rx_fc_nph_allocated;
-  wire [11:0] node3_link0_rx_fc_npd_advertised;
-  wire [11:0] node3_link0_rx_fc_npd_allocated;
-  wire [7:0] node3_link0_rx_fc_cplh_advertised;
-  wire [7:0] node3_link0_rx_fc_cplh_allocated;
-  wire [11:0] node3_link0_rx_fc_cpld_advertised;
-  wire [11:0] node3_link0_rx_fc_cpld_allocated;
-  wire [15:0] node3_link0_dropped;
-  wire [15:0] node3_link0_malformed;
-  wire [15:0] node3_link0_unsupported;
+  wire node3_host_in_valid;
+  wire node3_host_in_ready;
+  wire [127:0] node3_host_in_header;
+  wire [255:0] node3_host_in_data;
+  wire [7:0] node3_host_in_strobe;
+  wire node3_host_in_start;
+  wire node3_host_in_end;
+  wire node3_host_out_valid;
+  wire node3_host_out_ready;
+  wire [127:0] node3_host_out_header;
+  wire [255:0] node3_host_out_data;
+  wire [7:0] node3_host_out_strobe;
+  wire node3_host_out_start;
+  wire node3_host_out_end;
+  wire node3_host_fc_initialize;
+  wire node3_host_fc_update;
+  wire [7:0] node3_host_fc_ph_advertised;
+  wire [7:0] node3_host_fc_ph_limit;
+  wire [11:0] node3_host_fc_pd_advertised;
+  wire [11:0] node3_host_fc_pd_limit;
+  wire [7:0] node3_host_fc_nph_advertised;
+  wire [7:0] node3_host_fc_nph_limit;
+  wire [11:0] node3_host_fc_npd_advertised;
+  wire [11:0] node3_host_fc_npd_limit;
+  wire [7:0] node3_host_fc_cplh_advertised;
+  wire [7:0] node3_host_fc_cplh_limit;
+  wire [11:0] node3_host_fc_cpld_advertised;
+  wire [11:0] node3_host_fc_cpld_limit;
+  wire [3:0] node3_host_speed;
+  wire [5:0] node3_host_width;
+  wire node3_host_active;
+  wire [7:0] node3_host_rx_fc_ph_advertised;
+  wire [7:0] node3_host_rx_fc_ph_allocated;
+  wire [11:0] node3_host_rx_fc_pd_advertised;
+  wire [11:0] node3_host_rx_fc_pd_allocated;
+  wire [7:0] node3_host_rx_fc_nph_advertised;
+  wire [7:0] node3_host_rx_fc_nph_allocated;
+  wire [11:0] node3_host_rx_fc_npd_advertised;
+  wire [11:0] node3_host_rx_fc_npd_allocated;
+  wire [7:0] node3_host_rx_fc_cplh_advertised;
+  wire [7:0] node3_host_rx_fc_cplh_allocated;
+  wire [11:0] node3_host_rx_fc_cpld_advertised;
+  wire [11:0] node3_host_rx_fc_cpld_allocated;
+  wire [15:0] node3_host_dropped;
+  wire [15:0] node3_host_malformed;
+  wire [15:0] node3_host_unsupported;
   wire node3_link1_in_valid;
   wire node3_link1_in_ready;
   wire [127:0] node3_link1_in_header;
@@ -1200,64 +1330,234 @@ module board_cluster4 (
   wire [15:0] node3_link2_dropped;
   wire [15:0] node3_link2_malformed;
   wire [15:0] node3_link2_unsupported;
+  wire node3_ntb0_peer_in_valid;
+  wire node3_ntb0_peer_in_ready;
+  wire [127:0] node3_ntb0_peer_in_header;
+  wire [255:0] node3_ntb0_peer_in_data;
+  wire [7:0] node3_ntb0_peer_in_strobe;
+  wire node3_ntb0_peer_in_start;
+  wire node3_ntb0_peer_in_end;
+  wire node3_ntb0_peer_out_valid;
+  wire node3_ntb0_peer_out_ready;
+  wire [127:0] node3_ntb0_peer_out_header;
+  wire [255:0] node3_ntb0_peer_out_data;
+  wire [7:0] node3_ntb0_peer_out_strobe;
+  wire node3_ntb0_peer_out_start;
+  wire node3_ntb0_peer_out_end;
+  wire node3_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node3_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node3_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  wire node3_ntb1_peer_in_valid;
+  wire node3_ntb1_peer_in_ready;
+  wire [127:0] node3_ntb1_peer_in_header;
+  wire [255:0] node3_ntb1_peer_in_data;
+  wire [7:0] node3_ntb1_peer_in_strobe;
+  wire node3_ntb1_peer_in_start;
+  wire node3_ntb1_peer_in_end;
+  wire node3_ntb1_peer_out_valid;
+  wire node3_ntb1_peer_out_ready;
+  wire [127:0] node3_ntb1_peer_out_header;
+  wire [255:0] node3_ntb1_peer_out_data;
+  wire [7:0] node3_ntb1_peer_out_strobe;
+  wire node3_ntb1_peer_out_start;
+  wire node3_ntb1_peer_out_end;
+  wire node3_ntb1_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node3_ntb1_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node3_ntb1_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  wire crosslink0_0_to_1_clk;
+  wire crosslink0_0_to_1_rst;
+  wire crosslink0_0_to_1_in_valid;
+  wire crosslink0_0_to_1_in_ready;
+  wire [127:0] crosslink0_0_to_1_in_header;
+  wire [255:0] crosslink0_0_to_1_in_data;
+  wire [7:0] crosslink0_0_to_1_in_strobe;
+  wire crosslink0_0_to_1_in_start;
+  wire crosslink0_0_to_1_in_end;
+  wire crosslink0_0_to_1_out_valid;
+  wire crosslink0_0_to_1_out_ready;
+  wire [127:0] crosslink0_0_to_1_out_header;
+  wire [255:0] crosslink0_0_to_1_out_data;
+  wire [7:0] crosslink0_0_to_1_out_strobe;
+  wire crosslink0_0_to_1_out_start;
+  wire crosslink0_0_to_1_out_end;
+  wire crosslink0_1_to_0_clk;
+  wire crosslink0_1_to_0_rst;
+  wire crosslink0_1_to_0_in_valid;
+  wire crosslink0_1_to_0_in_ready;
+  wire [127:0] crosslink0_1_to_0_in_header;
+  wire [255:0] crosslink0_1_to_0_in_data;
+  wire [7:0] crosslink0_1_to_0_in_strobe;
+  wire crosslink0_1_to_0_in_start;
+  wire crosslink0_1_to_0_in_end;
+  wire crosslink0_1_to_0_out_valid;
+  wire crosslink0_1_to_0_out_ready;
+  wire [127:0] crosslink0_1_to_0_out_header;
+  wire [255:0] crosslink0_1_to_0_out_data;
+  wire [7:0] crosslink0_1_to_0_out_strobe;
+  wire crosslink0_1_to_0_out_start;
+  wire crosslink0_1_to_0_out_end;
+  wire crosslink1_1_to_2_clk;
+  wire crosslink1_1_to_2_rst;
+  wire crosslink1_1_to_2_in_valid;
+  wire crosslink1_1_to_2_in_ready;
+  wire [127:0] crosslink1_1_to_2_in_header;
+  wire [255:0] crosslink1_1_to_2_in_data;
+  wire [7:0] crosslink1_1_to_2_in_strobe;
+  wire crosslink1_1_to_2_in_start;
+  wire crosslink1_1_to_2_in_end;
+  wire crosslink1_1_to_2_out_valid;
+  wire crosslink1_1_to_2_out_ready;
+  wire [127:0] crosslink1_1_to_2_out_header;
+  wire [255:0] crosslink1_1_to_2_out_data;
+  wire [7:0] crosslink1_1_to_2_out_strobe;
+  wire crosslink1_1_to_2_out_start;
+  wire crosslink1_1_to_2_out_end;
+  wire crosslink1_2_to_1_clk;
+  wire crosslink1_2_to_1_rst;
+  wire crosslink1_2_to_1_in_valid;
+  wire crosslink1_2_to_1_in_ready;
+  wire [127:0] crosslink1_2_to_1_in_header;
+  wire [255:0] crosslink1_2_to_1_in_data;
+  wire [7:0] crosslink1_2_to_1_in_strobe;
+  wire crosslink1_2_to_1_in_start;
+  wire crosslink1_2_to_1_in_end;
+  wire crosslink1_2_to_1_out_valid;
+  wire crosslink1_2_to_1_out_ready;
+  wire [127:0] crosslink1_2_to_1_out_header;
+  wire [255:0] crosslink1_2_to_1_out_data;
+  wire [7:0] crosslink1_2_to_1_out_strobe;
+  wire crosslink1_2_to_1_out_start;
+  wire crosslink1_2_to_1_out_end;
+  wire crosslink2_2_to_3_clk;
+  wire crosslink2_2_to_3_rst;
+  wire crosslink2_2_to_3_in_valid;
+  wire crosslink2_2_to_3_in_ready;
+  wire [127:0] crosslink2_2_to_3_in_header;
+  wire [255:0] crosslink2_2_to_3_in_data;
+  wire [7:0] crosslink2_2_to_3_in_strobe;
+  wire crosslink2_2_to_3_in_start;
+  wire crosslink2_2_to_3_in_end;
+  wire crosslink2_2_to_3_out_valid;
+  wire crosslink2_2_to_3_out_ready;
+  wire [127:0] crosslink2_2_to_3_out_header;
+  wire [255:0] crosslink2_2_to_3_out_data;
+  wire [7:0] crosslink2_2_to_3_out_strobe;
+  wire crosslink2_2_to_3_out_start;
+  wire crosslink2_2_to_3_out_end;
+  wire crosslink2_3_to_2_clk;
+  wire crosslink2_3_to_2_rst;
+  wire crosslink2_3_to_2_in_valid;
+  wire crosslink2_3_to_2_in_ready;
+  wire [127:0] crosslink2_3_to_2_in_header;
+  wire [255:0] crosslink2_3_to_2_in_data;
+  wire [7:0] crosslink2_3_to_2_in_strobe;
+  wire crosslink2_3_to_2_in_start;
+  wire crosslink2_3_to_2_in_end;
+  wire crosslink2_3_to_2_out_valid;
+  wire crosslink2_3_to_2_out_ready;
+  wire [127:0] crosslink2_3_to_2_out_header;
+  wire [255:0] crosslink2_3_to_2_out_data;
+  wire [7:0] crosslink2_3_to_2_out_strobe;
+  wire crosslink2_3_to_2_out_start;
+  wire crosslink2_3_to_2_out_end;
+  wire crosslink3_3_to_0_clk;
+  wire crosslink3_3_to_0_rst;
+  wire crosslink3_3_to_0_in_valid;
+  wire crosslink3_3_to_0_in_ready;
+  wire [127:0] crosslink3_3_to_0_in_header;
+  wire [255:0] crosslink3_3_to_0_in_data;
+  wire [7:0] crosslink3_3_to_0_in_strobe;
+  wire crosslink3_3_to_0_in_start;
+  wire crosslink3_3_to_0_in_end;
+  wire crosslink3_3_to_0_out_valid;
+  wire crosslink3_3_to_0_out_ready;
+  wire [127:0] crosslink3_3_to_0_out_header;
+  wire [255:0] crosslink3_3_to_0_out_data;
+  wire [7:0] crosslink3_3_to_0_out_strobe;
+  wire crosslink3_3_to_0_out_start;
+  wire crosslink3_3_to_0_out_end;
+  wire crosslink3_0_to_3_clk;
+  wire crosslink3_0_to_3_rst;
+  wire crosslink3_0_to_3_in_valid;
+  wire crosslink3_0_to_3_in_ready;
+  wire [127:0] crosslink3_0_to_3_in_header;
+  wire [255:0] crosslink3_0_to_3_in_data;
+  wire [7:0] crosslink3_0_to_3_in_strobe;
+  wire crosslink3_0_to_3_in_start;
+  wire crosslink3_0_to_3_in_end;
+  wire crosslink3_0_to_3_out_valid;
+  wire crosslink3_0_to_3_out_ready;
+  wire [127:0] crosslink3_0_to_3_out_header;
+  wire [255:0] crosslink3_0_to_3_out_data;
+  wire [7:0] crosslink3_0_to_3_out_strobe;
+  wire crosslink3_0_to_3_out_start;
+  wire crosslink3_0_to_3_out_end;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:12
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:14
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:14
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:14
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:14
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:14
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:14
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:14
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:14
-  assign irq0 = node0_irq;  // BoardTop.swift:15
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:16
-  assign node0_link0_in_valid = node0_pcie0_in_valid;  // SwitchLinkPorts.swift:27
-  assign node0_pcie0_in_ready = node0_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_header = node0_pcie0_in_header;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_data = node0_pcie0_in_data;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_strobe = node0_pcie0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_start = node0_pcie0_in_start;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_end = node0_pcie0_in_end;  // SwitchLinkPorts.swift:27
-  assign node0_pcie0_out_valid = node0_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign node0_link0_out_ready = node0_pcie0_out_ready;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_header = node0_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_data = node0_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_strobe = node0_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_start = node0_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_end = node0_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign node0_link0_fc_initialize = node0_pcie0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_update = node0_pcie0_fc_update;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_ph_advertised = node0_pcie0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_ph_limit = node0_pcie0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_pd_advertised = node0_pcie0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_pd_limit = node0_pcie0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_nph_advertised = node0_pcie0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_nph_limit = node0_pcie0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_npd_advertised = node0_pcie0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_npd_limit = node0_pcie0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cplh_advertised = node0_pcie0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cplh_limit = node0_pcie0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cpld_advertised = node0_pcie0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cpld_limit = node0_pcie0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_speed = node0_pcie0_speed;  // SwitchLinkPorts.swift:30
-  assign node0_link0_width = node0_pcie0_width;  // SwitchLinkPorts.swift:30
-  assign node0_link0_active = node0_pcie0_active;  // SwitchLinkPorts.swift:30
-  assign node0_pcie0_rx_fc_ph_advertised = node0_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_ph_allocated = node0_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_pd_advertised = node0_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_pd_allocated = node0_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_nph_advertised = node0_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_nph_allocated = node0_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_npd_advertised = node0_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_npd_allocated = node0_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cplh_advertised = node0_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cplh_allocated = node0_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cpld_advertised = node0_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cpld_allocated = node0_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_dropped = node0_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_malformed = node0_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_unsupported = node0_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign node0_node_index = 8'd0;  // BoardTop.swift:22
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
+  assign irq0 = node0_irq;  // BoardTop.swift:25
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
+  assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_data = host0_in_data;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_strobe = host0_in_strobe;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_start = host0_in_start;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_end = host0_in_end;  // SwitchLinkPorts.swift:27
+  assign host0_out_valid = node0_host_out_valid;  // SwitchLinkPorts.swift:28
+  assign node0_host_out_ready = host0_out_ready;  // SwitchLinkPorts.swift:28
+  assign host0_out_header = node0_host_out_header;  // SwitchLinkPorts.swift:28
+  assign host0_out_data = node0_host_out_data;  // SwitchLinkPorts.swift:28
+  assign host0_out_strobe = node0_host_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host0_out_start = node0_host_out_start;  // SwitchLinkPorts.swift:28
+  assign host0_out_end = node0_host_out_end;  // SwitchLinkPorts.swift:28
+  assign node0_host_fc_initialize = host0_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_update = host0_fc_update;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_ph_advertised = host0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_ph_limit = host0_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_pd_advertised = host0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_pd_limit = host0_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_nph_advertised = host0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_nph_limit = host0_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_npd_advertised = host0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_npd_limit = host0_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cplh_advertised = host0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cplh_limit = host0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cpld_advertised = host0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cpld_limit = host0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_speed = host0_speed;  // SwitchLinkPorts.swift:30
+  assign node0_host_width = host0_width;  // SwitchLinkPorts.swift:30
+  assign node0_host_active = host0_active;  // SwitchLinkPorts.swift:30
+  assign host0_rx_fc_ph_advertised = node0_host_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_ph_allocated = node0_host_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_pd_advertised = node0_host_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_pd_allocated = node0_host_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_nph_advertised = node0_host_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_nph_allocated = node0_host_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_npd_advertised = node0_host_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_npd_allocated = node0_host_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cplh_advertised = node0_host_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cplh_allocated = node0_host_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cpld_advertised = node0_host_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cpld_allocated = node0_host_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
+  assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
+  assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
   assign node0_link1_in_valid = node0_pcie1_in_valid;  // SwitchLinkPorts.swift:27
   assign node0_pcie1_in_ready = node0_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_link1_in_header = node0_pcie1_in_header;  // SwitchLinkPorts.swift:27
@@ -1350,63 +1650,63 @@ module board_cluster4 (
   assign node0_pcie2_dropped = node0_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_malformed = node0_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_unsupported = node0_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node1_node_index = 8'd1;  // BoardTop.swift:12
-  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:14
-  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:14
-  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:14
-  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:14
-  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:14
-  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:14
-  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:14
-  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:14
-  assign irq1 = node1_irq;  // BoardTop.swift:15
-  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:16
-  assign node1_link0_in_valid = node1_pcie0_in_valid;  // SwitchLinkPorts.swift:27
-  assign node1_pcie0_in_ready = node1_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign node1_link0_in_header = node1_pcie0_in_header;  // SwitchLinkPorts.swift:27
-  assign node1_link0_in_data = node1_pcie0_in_data;  // SwitchLinkPorts.swift:27
-  assign node1_link0_in_strobe = node1_pcie0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node1_link0_in_start = node1_pcie0_in_start;  // SwitchLinkPorts.swift:27
-  assign node1_link0_in_end = node1_pcie0_in_end;  // SwitchLinkPorts.swift:27
-  assign node1_pcie0_out_valid = node1_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign node1_link0_out_ready = node1_pcie0_out_ready;  // SwitchLinkPorts.swift:28
-  assign node1_pcie0_out_header = node1_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign node1_pcie0_out_data = node1_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign node1_pcie0_out_strobe = node1_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node1_pcie0_out_start = node1_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign node1_pcie0_out_end = node1_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign node1_link0_fc_initialize = node1_pcie0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_update = node1_pcie0_fc_update;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_ph_advertised = node1_pcie0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_ph_limit = node1_pcie0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_pd_advertised = node1_pcie0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_pd_limit = node1_pcie0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_nph_advertised = node1_pcie0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_nph_limit = node1_pcie0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_npd_advertised = node1_pcie0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_npd_limit = node1_pcie0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_cplh_advertised = node1_pcie0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_cplh_limit = node1_pcie0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_cpld_advertised = node1_pcie0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link0_fc_cpld_limit = node1_pcie0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link0_speed = node1_pcie0_speed;  // SwitchLinkPorts.swift:30
-  assign node1_link0_width = node1_pcie0_width;  // SwitchLinkPorts.swift:30
-  assign node1_link0_active = node1_pcie0_active;  // SwitchLinkPorts.swift:30
-  assign node1_pcie0_rx_fc_ph_advertised = node1_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_ph_allocated = node1_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_pd_advertised = node1_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_pd_allocated = node1_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_nph_advertised = node1_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_nph_allocated = node1_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_npd_advertised = node1_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_npd_allocated = node1_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_cplh_advertised = node1_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_cplh_allocated = node1_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_cpld_advertised = node1_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_rx_fc_cpld_allocated = node1_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_dropped = node1_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_malformed = node1_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign node1_pcie0_unsupported = node1_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign node1_node_index = 8'd1;  // BoardTop.swift:22
+  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:24
+  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:24
+  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:24
+  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:24
+  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:24
+  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:24
+  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:24
+  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:24
+  assign irq1 = node1_irq;  // BoardTop.swift:25
+  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:26
+  assign node1_host_in_valid = host1_in_valid;  // SwitchLinkPorts.swift:27
+  assign host1_in_ready = node1_host_in_ready;  // SwitchLinkPorts.swift:27
+  assign node1_host_in_header = host1_in_header;  // SwitchLinkPorts.swift:27
+  assign node1_host_in_data = host1_in_data;  // SwitchLinkPorts.swift:27
+  assign node1_host_in_strobe = host1_in_strobe;  // SwitchLinkPorts.swift:27
+  assign node1_host_in_start = host1_in_start;  // SwitchLinkPorts.swift:27
+  assign node1_host_in_end = host1_in_end;  // SwitchLinkPorts.swift:27
+  assign host1_out_valid = node1_host_out_valid;  // SwitchLinkPorts.swift:28
+  assign node1_host_out_ready = host1_out_ready;  // SwitchLinkPorts.swift:28
+  assign host1_out_header = node1_host_out_header;  // SwitchLinkPorts.swift:28
+  assign host1_out_data = node1_host_out_data;  // SwitchLinkPorts.swift:28
+  assign host1_out_strobe = node1_host_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host1_out_start = node1_host_out_start;  // SwitchLinkPorts.swift:28
+  assign host1_out_end = node1_host_out_end;  // SwitchLinkPorts.swift:28
+  assign node1_host_fc_initialize = host1_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_update = host1_fc_update;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_ph_advertised = host1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_ph_limit = host1_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_pd_advertised = host1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_pd_limit = host1_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_nph_advertised = host1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_nph_limit = host1_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_npd_advertised = host1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_npd_limit = host1_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_cplh_advertised = host1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_cplh_limit = host1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_cpld_advertised = host1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign node1_host_fc_cpld_limit = host1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign node1_host_speed = host1_speed;  // SwitchLinkPorts.swift:30
+  assign node1_host_width = host1_width;  // SwitchLinkPorts.swift:30
+  assign node1_host_active = host1_active;  // SwitchLinkPorts.swift:30
+  assign host1_rx_fc_ph_advertised = node1_host_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_ph_allocated = node1_host_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_pd_advertised = node1_host_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_pd_allocated = node1_host_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_nph_advertised = node1_host_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_nph_allocated = node1_host_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_npd_advertised = node1_host_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_npd_allocated = node1_host_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_cplh_advertised = node1_host_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_cplh_allocated = node1_host_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_cpld_advertised = node1_host_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host1_rx_fc_cpld_allocated = node1_host_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host1_dropped = node1_host_dropped;  // SwitchLinkPorts.swift:33
+  assign host1_malformed = node1_host_malformed;  // SwitchLinkPorts.swift:33
+  assign host1_unsupported = node1_host_unsupported;  // SwitchLinkPorts.swift:33
   assign node1_link1_in_valid = node1_pcie1_in_valid;  // SwitchLinkPorts.swift:27
   assign node1_pcie1_in_ready = node1_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign node1_link1_in_header = node1_pcie1_in_header;  // SwitchLinkPorts.swift:27
@@ -1499,63 +1799,63 @@ module board_cluster4 (
   assign node1_pcie2_dropped = node1_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_malformed = node1_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_unsupported = node1_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node2_node_index = 8'd2;  // BoardTop.swift:12
-  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:14
-  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:14
-  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:14
-  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:14
-  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:14
-  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:14
-  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:14
-  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:14
-  assign irq2 = node2_irq;  // BoardTop.swift:15
-  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:16
-  assign node2_link0_in_valid = node2_pcie0_in_valid;  // SwitchLinkPorts.swift:27
-  assign node2_pcie0_in_ready = node2_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign node2_link0_in_header = node2_pcie0_in_header;  // SwitchLinkPorts.swift:27
-  assign node2_link0_in_data = node2_pcie0_in_data;  // SwitchLinkPorts.swift:27
-  assign node2_link0_in_strobe = node2_pcie0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node2_link0_in_start = node2_pcie0_in_start;  // SwitchLinkPorts.swift:27
-  assign node2_link0_in_end = node2_pcie0_in_end;  // SwitchLinkPorts.swift:27
-  assign node2_pcie0_out_valid = node2_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign node2_link0_out_ready = node2_pcie0_out_ready;  // SwitchLinkPorts.swift:28
-  assign node2_pcie0_out_header = node2_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign node2_pcie0_out_data = node2_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign node2_pcie0_out_strobe = node2_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node2_pcie0_out_start = node2_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign node2_pcie0_out_end = node2_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign node2_link0_fc_initialize = node2_pcie0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_update = node2_pcie0_fc_update;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_ph_advertised = node2_pcie0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_ph_limit = node2_pcie0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_pd_advertised = node2_pcie0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_pd_limit = node2_pcie0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_nph_advertised = node2_pcie0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_nph_limit = node2_pcie0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_npd_advertised = node2_pcie0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_npd_limit = node2_pcie0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_cplh_advertised = node2_pcie0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_cplh_limit = node2_pcie0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_cpld_advertised = node2_pcie0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link0_fc_cpld_limit = node2_pcie0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link0_speed = node2_pcie0_speed;  // SwitchLinkPorts.swift:30
-  assign node2_link0_width = node2_pcie0_width;  // SwitchLinkPorts.swift:30
-  assign node2_link0_active = node2_pcie0_active;  // SwitchLinkPorts.swift:30
-  assign node2_pcie0_rx_fc_ph_advertised = node2_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_ph_allocated = node2_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_pd_advertised = node2_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_pd_allocated = node2_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_nph_advertised = node2_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_nph_allocated = node2_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_npd_advertised = node2_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_npd_allocated = node2_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_cplh_advertised = node2_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_cplh_allocated = node2_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_cpld_advertised = node2_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_rx_fc_cpld_allocated = node2_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_dropped = node2_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_malformed = node2_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign node2_pcie0_unsupported = node2_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign node2_node_index = 8'd2;  // BoardTop.swift:22
+  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:24
+  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:24
+  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:24
+  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:24
+  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:24
+  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:24
+  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:24
+  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:24
+  assign irq2 = node2_irq;  // BoardTop.swift:25
+  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:26
+  assign node2_host_in_valid = host2_in_valid;  // SwitchLinkPorts.swift:27
+  assign host2_in_ready = node2_host_in_ready;  // SwitchLinkPorts.swift:27
+  assign node2_host_in_header = host2_in_header;  // SwitchLinkPorts.swift:27
+  assign node2_host_in_data = host2_in_data;  // SwitchLinkPorts.swift:27
+  assign node2_host_in_strobe = host2_in_strobe;  // SwitchLinkPorts.swift:27
+  assign node2_host_in_start = host2_in_start;  // SwitchLinkPorts.swift:27
+  assign node2_host_in_end = host2_in_end;  // SwitchLinkPorts.swift:27
+  assign host2_out_valid = node2_host_out_valid;  // SwitchLinkPorts.swift:28
+  assign node2_host_out_ready = host2_out_ready;  // SwitchLinkPorts.swift:28
+  assign host2_out_header = node2_host_out_header;  // SwitchLinkPorts.swift:28
+  assign host2_out_data = node2_host_out_data;  // SwitchLinkPorts.swift:28
+  assign host2_out_strobe = node2_host_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host2_out_start = node2_host_out_start;  // SwitchLinkPorts.swift:28
+  assign host2_out_end = node2_host_out_end;  // SwitchLinkPorts.swift:28
+  assign node2_host_fc_initialize = host2_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_update = host2_fc_update;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_ph_advertised = host2_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_ph_limit = host2_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_pd_advertised = host2_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_pd_limit = host2_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_nph_advertised = host2_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_nph_limit = host2_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_npd_advertised = host2_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_npd_limit = host2_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_cplh_advertised = host2_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_cplh_limit = host2_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_cpld_advertised = host2_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign node2_host_fc_cpld_limit = host2_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign node2_host_speed = host2_speed;  // SwitchLinkPorts.swift:30
+  assign node2_host_width = host2_width;  // SwitchLinkPorts.swift:30
+  assign node2_host_active = host2_active;  // SwitchLinkPorts.swift:30
+  assign host2_rx_fc_ph_advertised = node2_host_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_ph_allocated = node2_host_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_pd_advertised = node2_host_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_pd_allocated = node2_host_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_nph_advertised = node2_host_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_nph_allocated = node2_host_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_npd_advertised = node2_host_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_npd_allocated = node2_host_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_cplh_advertised = node2_host_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_cplh_allocated = node2_host_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_cpld_advertised = node2_host_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host2_rx_fc_cpld_allocated = node2_host_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host2_dropped = node2_host_dropped;  // SwitchLinkPorts.swift:33
+  assign host2_malformed = node2_host_malformed;  // SwitchLinkPorts.swift:33
+  assign host2_unsupported = node2_host_unsupported;  // SwitchLinkPorts.swift:33
   assign node2_link1_in_valid = node2_pcie1_in_valid;  // SwitchLinkPorts.swift:27
   assign node2_pcie1_in_ready = node2_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign node2_link1_in_header = node2_pcie1_in_header;  // SwitchLinkPorts.swift:27
@@ -1648,63 +1948,63 @@ module board_cluster4 (
   assign node2_pcie2_dropped = node2_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_malformed = node2_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_unsupported = node2_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node3_node_index = 8'd3;  // BoardTop.swift:12
-  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:14
-  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:14
-  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:14
-  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:14
-  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:14
-  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:14
-  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:14
-  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:14
-  assign irq3 = node3_irq;  // BoardTop.swift:15
-  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:16
-  assign node3_link0_in_valid = node3_pcie0_in_valid;  // SwitchLinkPorts.swift:27
-  assign node3_pcie0_in_ready = node3_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign node3_link0_in_header = node3_pcie0_in_header;  // SwitchLinkPorts.swift:27
-  assign node3_link0_in_data = node3_pcie0_in_data;  // SwitchLinkPorts.swift:27
-  assign node3_link0_in_strobe = node3_pcie0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node3_link0_in_start = node3_pcie0_in_start;  // SwitchLinkPorts.swift:27
-  assign node3_link0_in_end = node3_pcie0_in_end;  // SwitchLinkPorts.swift:27
-  assign node3_pcie0_out_valid = node3_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign node3_link0_out_ready = node3_pcie0_out_ready;  // SwitchLinkPorts.swift:28
-  assign node3_pcie0_out_header = node3_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign node3_pcie0_out_data = node3_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign node3_pcie0_out_strobe = node3_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node3_pcie0_out_start = node3_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign node3_pcie0_out_end = node3_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign node3_link0_fc_initialize = node3_pcie0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_update = node3_pcie0_fc_update;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_ph_advertised = node3_pcie0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_ph_limit = node3_pcie0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_pd_advertised = node3_pcie0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_pd_limit = node3_pcie0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_nph_advertised = node3_pcie0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_nph_limit = node3_pcie0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_npd_advertised = node3_pcie0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_npd_limit = node3_pcie0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_cplh_advertised = node3_pcie0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_cplh_limit = node3_pcie0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_cpld_advertised = node3_pcie0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link0_fc_cpld_limit = node3_pcie0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link0_speed = node3_pcie0_speed;  // SwitchLinkPorts.swift:30
-  assign node3_link0_width = node3_pcie0_width;  // SwitchLinkPorts.swift:30
-  assign node3_link0_active = node3_pcie0_active;  // SwitchLinkPorts.swift:30
-  assign node3_pcie0_rx_fc_ph_advertised = node3_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_ph_allocated = node3_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_pd_advertised = node3_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_pd_allocated = node3_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_nph_advertised = node3_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_nph_allocated = node3_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_npd_advertised = node3_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_npd_allocated = node3_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_cplh_advertised = node3_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_cplh_allocated = node3_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_cpld_advertised = node3_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_rx_fc_cpld_allocated = node3_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_dropped = node3_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_malformed = node3_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign node3_pcie0_unsupported = node3_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign node3_node_index = 8'd3;  // BoardTop.swift:22
+  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:24
+  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:24
+  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:24
+  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:24
+  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:24
+  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:24
+  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:24
+  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:24
+  assign irq3 = node3_irq;  // BoardTop.swift:25
+  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:26
+  assign node3_host_in_valid = host3_in_valid;  // SwitchLinkPorts.swift:27
+  assign host3_in_ready = node3_host_in_ready;  // SwitchLinkPorts.swift:27
+  assign node3_host_in_header = host3_in_header;  // SwitchLinkPorts.swift:27
+  assign node3_host_in_data = host3_in_data;  // SwitchLinkPorts.swift:27
+  assign node3_host_in_strobe = host3_in_strobe;  // SwitchLinkPorts.swift:27
+  assign node3_host_in_start = host3_in_start;  // SwitchLinkPorts.swift:27
+  assign node3_host_in_end = host3_in_end;  // SwitchLinkPorts.swift:27
+  assign host3_out_valid = node3_host_out_valid;  // SwitchLinkPorts.swift:28
+  assign node3_host_out_ready = host3_out_ready;  // SwitchLinkPorts.swift:28
+  assign host3_out_header = node3_host_out_header;  // SwitchLinkPorts.swift:28
+  assign host3_out_data = node3_host_out_data;  // SwitchLinkPorts.swift:28
+  assign host3_out_strobe = node3_host_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host3_out_start = node3_host_out_start;  // SwitchLinkPorts.swift:28
+  assign host3_out_end = node3_host_out_end;  // SwitchLinkPorts.swift:28
+  assign node3_host_fc_initialize = host3_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_update = host3_fc_update;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_ph_advertised = host3_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_ph_limit = host3_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_pd_advertised = host3_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_pd_limit = host3_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_nph_advertised = host3_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_nph_limit = host3_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_npd_advertised = host3_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_npd_limit = host3_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_cplh_advertised = host3_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_cplh_limit = host3_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_cpld_advertised = host3_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign node3_host_fc_cpld_limit = host3_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign node3_host_speed = host3_speed;  // SwitchLinkPorts.swift:30
+  assign node3_host_width = host3_width;  // SwitchLinkPorts.swift:30
+  assign node3_host_active = host3_active;  // SwitchLinkPorts.swift:30
+  assign host3_rx_fc_ph_advertised = node3_host_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_ph_allocated = node3_host_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_pd_advertised = node3_host_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_pd_allocated = node3_host_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_nph_advertised = node3_host_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_nph_allocated = node3_host_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_npd_advertised = node3_host_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_npd_allocated = node3_host_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_cplh_advertised = node3_host_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_cplh_allocated = node3_host_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_cpld_advertised = node3_host_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host3_rx_fc_cpld_allocated = node3_host_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host3_dropped = node3_host_dropped;  // SwitchLinkPorts.swift:33
+  assign host3_malformed = node3_host_malformed;  // SwitchLinkPorts.swift:33
+  assign host3_unsupported = node3_host_unsupported;  // SwitchLinkPorts.swift:33
   assign node3_link1_in_valid = node3_pcie1_in_valid;  // SwitchLinkPorts.swift:27
   assign node3_pcie1_in_ready = node3_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign node3_link1_in_header = node3_pcie1_in_header;  // SwitchLinkPorts.swift:27
@@ -1797,16 +2097,152 @@ module board_cluster4 (
   assign node3_pcie2_dropped = node3_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_malformed = node3_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_unsupported = node3_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_clk = clk;  // BoardTop.swift:11
-  assign node0_rst = rst;  // BoardTop.swift:11
-  assign node1_clk = clk;  // BoardTop.swift:11
-  assign node1_rst = rst;  // BoardTop.swift:11
-  assign node2_clk = clk;  // BoardTop.swift:11
-  assign node2_rst = rst;  // BoardTop.swift:11
-  assign node3_clk = clk;  // BoardTop.swift:11
-  assign node3_rst = rst;  // BoardTop.swift:11
+  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:51
+  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:51
+  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:52
+  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:52
+  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:52
+  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:52
+  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:52
+  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:52
+  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:52
+  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:51
+  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:51
+  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:52
+  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:52
+  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:52
+  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:52
+  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:52
+  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:52
+  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:52
+  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:51
+  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:51
+  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:52
+  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:52
+  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:52
+  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:52
+  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:52
+  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:52
+  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:52
+  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:51
+  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:51
+  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:52
+  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:52
+  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:52
+  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:52
+  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:52
+  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:52
+  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:52
+  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:51
+  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:51
+  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:52
+  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:52
+  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:52
+  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:52
+  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:52
+  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:52
+  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:52
+  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:51
+  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:51
+  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:52
+  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:52
+  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:52
+  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:52
+  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:52
+  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:52
+  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:52
+  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:51
+  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:51
+  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:52
+  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:52
+  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:52
+  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:52
+  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:52
+  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:52
+  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:52
+  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:51
+  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:51
+  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:52
+  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:52
+  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:52
+  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:52
+  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:52
+  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:52
+  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:52
+  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
+  assign node0_clk = clk;  // BoardTop.swift:19
+  assign node0_rst = rst;  // BoardTop.swift:19
+  assign node1_clk = clk;  // BoardTop.swift:19
+  assign node1_rst = rst;  // BoardTop.swift:19
+  assign node2_clk = clk;  // BoardTop.swift:19
+  assign node2_rst = rst;  // BoardTop.swift:19
+  assign node3_clk = clk;  // BoardTop.swift:19
+  assign node3_rst = rst;  // BoardTop.swift:19
+  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:49
+  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:49
+  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:49
+  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:49
+  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:49
+  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:49
+  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:49
+  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:49
+  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:49
+  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:49
+  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:49
+  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:49
+  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:49
+  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:49
+  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:49
+  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:49
 
-  cluster4_node node0 (  // BoardTop.swift:11
+  cluster4_node node0 (  // BoardTop.swift:19
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -1820,52 +2256,52 @@ module board_cluster4 (
     .mgmt_error(node0_mgmt_error),
     .irq(node0_irq),
     .cores_reset(node0_cores_reset),
-    .link0_in_valid(node0_link0_in_valid),
-    .link0_in_ready(node0_link0_in_ready),
-    .link0_in_header(node0_link0_in_header),
-    .link0_in_data(node0_link0_in_data),
-    .link0_in_strobe(node0_link0_in_strobe),
-    .link0_in_start(node0_link0_in_start),
-    .link0_in_end(node0_link0_in_end),
-    .link0_out_valid(node0_link0_out_valid),
-    .link0_out_ready(node0_link0_out_ready),
-    .link0_out_header(node0_link0_out_header),
-    .link0_out_data(node0_link0_out_data),
-    .link0_out_strobe(node0_link0_out_strobe),
-    .link0_out_start(node0_link0_out_start),
-    .link0_out_end(node0_link0_out_end),
-    .link0_fc_initialize(node0_link0_fc_initialize),
-    .link0_fc_update(node0_link0_fc_update),
-    .link0_fc_ph_advertised(node0_link0_fc_ph_advertised),
-    .link0_fc_ph_limit(node0_link0_fc_ph_limit),
-    .link0_fc_pd_advertised(node0_link0_fc_pd_advertised),
-    .link0_fc_pd_limit(node0_link0_fc_pd_limit),
-    .link0_fc_nph_advertised(node0_link0_fc_nph_advertised),
-    .link0_fc_nph_limit(node0_link0_fc_nph_limit),
-    .link0_fc_npd_advertised(node0_link0_fc_npd_advertised),
-    .link0_fc_npd_limit(node0_link0_fc_npd_limit),
-    .link0_fc_cplh_advertised(node0_link0_fc_cplh_advertised),
-    .link0_fc_cplh_limit(node0_link0_fc_cplh_limit),
-    .link0_fc_cpld_advertised(node0_link0_fc_cpld_advertised),
-    .link0_fc_cpld_limit(node0_link0_fc_cpld_limit),
-    .link0_speed(node0_link0_speed),
-    .link0_width(node0_link0_width),
-    .link0_active(node0_link0_active),
-    .link0_rx_fc_ph_advertised(node0_link0_rx_fc_ph_advertised),
-    .link0_rx_fc_ph_allocated(node0_link0_rx_fc_ph_allocated),
-    .link0_rx_fc_pd_advertised(node0_link0_rx_fc_pd_advertised),
-    .link0_rx_fc_pd_allocated(node0_link0_rx_fc_pd_allocated),
-    .link0_rx_fc_nph_advertised(node0_link0_rx_fc_nph_advertised),
-    .link0_rx_fc_nph_allocated(node0_link0_rx_fc_nph_allocated),
-    .link0_rx_fc_npd_advertised(node0_link0_rx_fc_npd_advertised),
-    .link0_rx_fc_npd_allocated(node0_link0_rx_fc_npd_allocated),
-    .link0_rx_fc_cplh_advertised(node0_link0_rx_fc_cplh_advertised),
-    .link0_rx_fc_cplh_allocated(node0_link0_rx_fc_cplh_allocated),
-    .link0_rx_fc_cpld_advertised(node0_link0_rx_fc_cpld_advertised),
-    .link0_rx_fc_cpld_allocated(node0_link0_rx_fc_cpld_allocated),
-    .link0_dropped(node0_link0_dropped),
-    .link0_malformed(node0_link0_malformed),
-    .link0_unsupported(node0_link0_unsupported),
+    .host_in_valid(node0_host_in_valid),
+    .host_in_ready(node0_host_in_ready),
+    .host_in_header(node0_host_in_header),
+    .host_in_data(node0_host_in_data),
+    .host_in_strobe(node0_host_in_strobe),
+    .host_in_start(node0_host_in_start),
+    .host_in_end(node0_host_in_end),
+    .host_out_valid(node0_host_out_valid),
+    .host_out_ready(node0_host_out_ready),
+    .host_out_header(node0_host_out_header),
+    .host_out_data(node0_host_out_data),
+    .host_out_strobe(node0_host_out_strobe),
+    .host_out_start(node0_host_out_start),
+    .host_out_end(node0_host_out_end),
+    .host_fc_initialize(node0_host_fc_initialize),
+    .host_fc_update(node0_host_fc_update),
+    .host_fc_ph_advertised(node0_host_fc_ph_advertised),
+    .host_fc_ph_limit(node0_host_fc_ph_limit),
+    .host_fc_pd_advertised(node0_host_fc_pd_advertised),
+    .host_fc_pd_limit(node0_host_fc_pd_limit),
+    .host_fc_nph_advertised(node0_host_fc_nph_advertised),
+    .host_fc_nph_limit(node0_host_fc_nph_limit),
+    .host_fc_npd_advertised(node0_host_fc_npd_advertised),
+    .host_fc_npd_limit(node0_host_fc_npd_limit),
+    .host_fc_cplh_advertised(node0_host_fc_cplh_advertised),
+    .host_fc_cplh_limit(node0_host_fc_cplh_limit),
+    .host_fc_cpld_advertised(node0_host_fc_cpld_advertised),
+    .host_fc_cpld_limit(node0_host_fc_cpld_limit),
+    .host_speed(node0_host_speed),
+    .host_width(node0_host_width),
+    .host_active(node0_host_active),
+    .host_rx_fc_ph_advertised(node0_host_rx_fc_ph_advertised),
+    .host_rx_fc_ph_allocated(node0_host_rx_fc_ph_allocated),
+    .host_rx_fc_pd_advertised(node0_host_rx_fc_pd_advertised),
+    .host_rx_fc_pd_allocated(node0_host_rx_fc_pd_allocated),
+    .host_rx_fc_nph_advertised(node0_host_rx_fc_nph_advertised),
+    .host_rx_fc_nph_allocated(node0_host_rx_fc_nph_allocated),
+    .host_rx_fc_npd_advertised(node0_host_rx_fc_npd_advertised),
+    .host_rx_fc_npd_allocated(node0_host_rx_fc_npd_allocated),
+    .host_rx_fc_cplh_advertised(node0_host_rx_fc_cplh_advertised),
+    .host_rx_fc_cplh_allocated(node0_host_rx_fc_cplh_allocated),
+    .host_rx_fc_cpld_advertised(node0_host_rx_fc_cpld_advertised),
+    .host_rx_fc_cpld_allocated(node0_host_rx_fc_cpld_allocated),
+    .host_dropped(node0_host_dropped),
+    .host_malformed(node0_host_malformed),
+    .host_unsupported(node0_host_unsupported),
     .link1_in_valid(node0_link1_in_valid),
     .link1_in_ready(node0_link1_in_ready),
     .link1_in_header(node0_link1_in_header),
@@ -1957,9 +2393,43 @@ module board_cluster4 (
     .link2_rx_fc_cpld_allocated(node0_link2_rx_fc_cpld_allocated),
     .link2_dropped(node0_link2_dropped),
     .link2_malformed(node0_link2_malformed),
-    .link2_unsupported(node0_link2_unsupported)
+    .link2_unsupported(node0_link2_unsupported),
+    .ntb0_peer_in_valid(node0_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node0_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node0_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node0_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node0_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node0_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node0_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node0_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node0_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node0_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node0_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node0_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node0_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node0_ntb0_peer_out_end),
+    .ntb0_phy_up(node0_ntb0_phy_up),
+    .ntb0_local_dropped(node0_ntb0_local_dropped),
+    .ntb0_peer_dropped(node0_ntb0_peer_dropped),
+    .ntb1_peer_in_valid(node0_ntb1_peer_in_valid),
+    .ntb1_peer_in_ready(node0_ntb1_peer_in_ready),
+    .ntb1_peer_in_header(node0_ntb1_peer_in_header),
+    .ntb1_peer_in_data(node0_ntb1_peer_in_data),
+    .ntb1_peer_in_strobe(node0_ntb1_peer_in_strobe),
+    .ntb1_peer_in_start(node0_ntb1_peer_in_start),
+    .ntb1_peer_in_end(node0_ntb1_peer_in_end),
+    .ntb1_peer_out_valid(node0_ntb1_peer_out_valid),
+    .ntb1_peer_out_ready(node0_ntb1_peer_out_ready),
+    .ntb1_peer_out_header(node0_ntb1_peer_out_header),
+    .ntb1_peer_out_data(node0_ntb1_peer_out_data),
+    .ntb1_peer_out_strobe(node0_ntb1_peer_out_strobe),
+    .ntb1_peer_out_start(node0_ntb1_peer_out_start),
+    .ntb1_peer_out_end(node0_ntb1_peer_out_end),
+    .ntb1_phy_up(node0_ntb1_phy_up),
+    .ntb1_local_dropped(node0_ntb1_local_dropped),
+    .ntb1_peer_dropped(node0_ntb1_peer_dropped)
   );
-  cluster4_node node1 (  // BoardTop.swift:11
+  cluster4_node node1 (  // BoardTop.swift:19
     .clk(node1_clk),
     .rst(node1_rst),
     .node_index(node1_node_index),
@@ -1973,52 +2443,52 @@ module board_cluster4 (
     .mgmt_error(node1_mgmt_error),
     .irq(node1_irq),
     .cores_reset(node1_cores_reset),
-    .link0_in_valid(node1_link0_in_valid),
-    .link0_in_ready(node1_link0_in_ready),
-    .link0_in_header(node1_link0_in_header),
-    .link0_in_data(node1_link0_in_data),
-    .link0_in_strobe(node1_link0_in_strobe),
-    .link0_in_start(node1_link0_in_start),
-    .link0_in_end(node1_link0_in_end),
-    .link0_out_valid(node1_link0_out_valid),
-    .link0_out_ready(node1_link0_out_ready),
-    .link0_out_header(node1_link0_out_header),
-    .link0_out_data(node1_link0_out_data),
-    .link0_out_strobe(node1_link0_out_strobe),
-    .link0_out_start(node1_link0_out_start),
-    .link0_out_end(node1_link0_out_end),
-    .link0_fc_initialize(node1_link0_fc_initialize),
-    .link0_fc_update(node1_link0_fc_update),
-    .link0_fc_ph_advertised(node1_link0_fc_ph_advertised),
-    .link0_fc_ph_limit(node1_link0_fc_ph_limit),
-    .link0_fc_pd_advertised(node1_link0_fc_pd_advertised),
-    .link0_fc_pd_limit(node1_link0_fc_pd_limit),
-    .link0_fc_nph_advertised(node1_link0_fc_nph_advertised),
-    .link0_fc_nph_limit(node1_link0_fc_nph_limit),
-    .link0_fc_npd_advertised(node1_link0_fc_npd_advertised),
-    .link0_fc_npd_limit(node1_link0_fc_npd_limit),
-    .link0_fc_cplh_advertised(node1_link0_fc_cplh_advertised),
-    .link0_fc_cplh_limit(node1_link0_fc_cplh_limit),
-    .link0_fc_cpld_advertised(node1_link0_fc_cpld_advertised),
-    .link0_fc_cpld_limit(node1_link0_fc_cpld_limit),
-    .link0_speed(node1_link0_speed),
-    .link0_width(node1_link0_width),
-    .link0_active(node1_link0_active),
-    .link0_rx_fc_ph_advertised(node1_link0_rx_fc_ph_advertised),
-    .link0_rx_fc_ph_allocated(node1_link0_rx_fc_ph_allocated),
-    .link0_rx_fc_pd_advertised(node1_link0_rx_fc_pd_advertised),
-    .link0_rx_fc_pd_allocated(node1_link0_rx_fc_pd_allocated),
-    .link0_rx_fc_nph_advertised(node1_link0_rx_fc_nph_advertised),
-    .link0_rx_fc_nph_allocated(node1_link0_rx_fc_nph_allocated),
-    .link0_rx_fc_npd_advertised(node1_link0_rx_fc_npd_advertised),
-    .link0_rx_fc_npd_allocated(node1_link0_rx_fc_npd_allocated),
-    .link0_rx_fc_cplh_advertised(node1_link0_rx_fc_cplh_advertised),
-    .link0_rx_fc_cplh_allocated(node1_link0_rx_fc_cplh_allocated),
-    .link0_rx_fc_cpld_advertised(node1_link0_rx_fc_cpld_advertised),
-    .link0_rx_fc_cpld_allocated(node1_link0_rx_fc_cpld_allocated),
-    .link0_dropped(node1_link0_dropped),
-    .link0_malformed(node1_link0_malformed),
-    .link0_unsupported(node1_link0_unsupported),
+    .host_in_valid(node1_host_in_valid),
+    .host_in_ready(node1_host_in_ready),
+    .host_in_header(node1_host_in_header),
+    .host_in_data(node1_host_in_data),
+    .host_in_strobe(node1_host_in_strobe),
+    .host_in_start(node1_host_in_start),
+    .host_in_end(node1_host_in_end),
+    .host_out_valid(node1_host_out_valid),
+    .host_out_ready(node1_host_out_ready),
+    .host_out_header(node1_host_out_header),
+    .host_out_data(node1_host_out_data),
+    .host_out_strobe(node1_host_out_strobe),
+    .host_out_start(node1_host_out_start),
+    .host_out_end(node1_host_out_end),
+    .host_fc_initialize(node1_host_fc_initialize),
+    .host_fc_update(node1_host_fc_update),
+    .host_fc_ph_advertised(node1_host_fc_ph_advertised),
+    .host_fc_ph_limit(node1_host_fc_ph_limit),
+    .host_fc_pd_advertised(node1_host_fc_pd_advertised),
+    .host_fc_pd_limit(node1_host_fc_pd_limit),
+    .host_fc_nph_advertised(node1_host_fc_nph_advertised),
+    .host_fc_nph_limit(node1_host_fc_nph_limit),
+    .host_fc_npd_advertised(node1_host_fc_npd_advertised),
+    .host_fc_npd_limit(node1_host_fc_npd_limit),
+    .host_fc_cplh_advertised(node1_host_fc_cplh_advertised),
+    .host_fc_cplh_limit(node1_host_fc_cplh_limit),
+    .host_fc_cpld_advertised(node1_host_fc_cpld_advertised),
+    .host_fc_cpld_limit(node1_host_fc_cpld_limit),
+    .host_speed(node1_host_speed),
+    .host_width(node1_host_width),
+    .host_active(node1_host_active),
+    .host_rx_fc_ph_advertised(node1_host_rx_fc_ph_advertised),
+    .host_rx_fc_ph_allocated(node1_host_rx_fc_ph_allocated),
+    .host_rx_fc_pd_advertised(node1_host_rx_fc_pd_advertised),
+    .host_rx_fc_pd_allocated(node1_host_rx_fc_pd_allocated),
+    .host_rx_fc_nph_advertised(node1_host_rx_fc_nph_advertised),
+    .host_rx_fc_nph_allocated(node1_host_rx_fc_nph_allocated),
+    .host_rx_fc_npd_advertised(node1_host_rx_fc_npd_advertised),
+    .host_rx_fc_npd_allocated(node1_host_rx_fc_npd_allocated),
+    .host_rx_fc_cplh_advertised(node1_host_rx_fc_cplh_advertised),
+    .host_rx_fc_cplh_allocated(node1_host_rx_fc_cplh_allocated),
+    .host_rx_fc_cpld_advertised(node1_host_rx_fc_cpld_advertised),
+    .host_rx_fc_cpld_allocated(node1_host_rx_fc_cpld_allocated),
+    .host_dropped(node1_host_dropped),
+    .host_malformed(node1_host_malformed),
+    .host_unsupported(node1_host_unsupported),
     .link1_in_valid(node1_link1_in_valid),
     .link1_in_ready(node1_link1_in_ready),
     .link1_in_header(node1_link1_in_header),
@@ -2110,9 +2580,43 @@ module board_cluster4 (
     .link2_rx_fc_cpld_allocated(node1_link2_rx_fc_cpld_allocated),
     .link2_dropped(node1_link2_dropped),
     .link2_malformed(node1_link2_malformed),
-    .link2_unsupported(node1_link2_unsupported)
+    .link2_unsupported(node1_link2_unsupported),
+    .ntb0_peer_in_valid(node1_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node1_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node1_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node1_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node1_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node1_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node1_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node1_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node1_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node1_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node1_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node1_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node1_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node1_ntb0_peer_out_end),
+    .ntb0_phy_up(node1_ntb0_phy_up),
+    .ntb0_local_dropped(node1_ntb0_local_dropped),
+    .ntb0_peer_dropped(node1_ntb0_peer_dropped),
+    .ntb1_peer_in_valid(node1_ntb1_peer_in_valid),
+    .ntb1_peer_in_ready(node1_ntb1_peer_in_ready),
+    .ntb1_peer_in_header(node1_ntb1_peer_in_header),
+    .ntb1_peer_in_data(node1_ntb1_peer_in_data),
+    .ntb1_peer_in_strobe(node1_ntb1_peer_in_strobe),
+    .ntb1_peer_in_start(node1_ntb1_peer_in_start),
+    .ntb1_peer_in_end(node1_ntb1_peer_in_end),
+    .ntb1_peer_out_valid(node1_ntb1_peer_out_valid),
+    .ntb1_peer_out_ready(node1_ntb1_peer_out_ready),
+    .ntb1_peer_out_header(node1_ntb1_peer_out_header),
+    .ntb1_peer_out_data(node1_ntb1_peer_out_data),
+    .ntb1_peer_out_strobe(node1_ntb1_peer_out_strobe),
+    .ntb1_peer_out_start(node1_ntb1_peer_out_start),
+    .ntb1_peer_out_end(node1_ntb1_peer_out_end),
+    .ntb1_phy_up(node1_ntb1_phy_up),
+    .ntb1_local_dropped(node1_ntb1_local_dropped),
+    .ntb1_peer_dropped(node1_ntb1_peer_dropped)
   );
-  cluster4_node node2 (  // BoardTop.swift:11
+  cluster4_node node2 (  // BoardTop.swift:19
     .clk(node2_clk),
     .rst(node2_rst),
     .node_index(node2_node_index),
@@ -2126,52 +2630,52 @@ module board_cluster4 (
     .mgmt_error(node2_mgmt_error),
     .irq(node2_irq),
     .cores_reset(node2_cores_reset),
-    .link0_in_valid(node2_link0_in_valid),
-    .link0_in_ready(node2_link0_in_ready),
-    .link0_in_header(node2_link0_in_header),
-    .link0_in_data(node2_link0_in_data),
-    .link0_in_strobe(node2_link0_in_strobe),
-    .link0_in_start(node2_link0_in_start),
-    .link0_in_end(node2_link0_in_end),
-    .link0_out_valid(node2_link0_out_valid),
-    .link0_out_ready(node2_link0_out_ready),
-    .link0_out_header(node2_link0_out_header),
-    .link0_out_data(node2_link0_out_data),
-    .link0_out_strobe(node2_link0_out_strobe),
-    .link0_out_start(node2_link0_out_start),
-    .link0_out_end(node2_link0_out_end),
-    .link0_fc_initialize(node2_link0_fc_initialize),
-    .link0_fc_update(node2_link0_fc_update),
-    .link0_fc_ph_advertised(node2_link0_fc_ph_advertised),
-    .link0_fc_ph_limit(node2_link0_fc_ph_limit),
-    .link0_fc_pd_advertised(node2_link0_fc_pd_advertised),
-    .link0_fc_pd_limit(node2_link0_fc_pd_limit),
-    .link0_fc_nph_advertised(node2_link0_fc_nph_advertised),
-    .link0_fc_nph_limit(node2_link0_fc_nph_limit),
-    .link0_fc_npd_advertised(node2_link0_fc_npd_advertised),
-    .link0_fc_npd_limit(node2_link0_fc_npd_limit),
-    .link0_fc_cplh_advertised(node2_link0_fc_cplh_advertised),
-    .link0_fc_cplh_limit(node2_link0_fc_cplh_limit),
-    .link0_fc_cpld_advertised(node2_link0_fc_cpld_advertised),
-    .link0_fc_cpld_limit(node2_link0_fc_cpld_limit),
-    .link0_speed(node2_link0_speed),
-    .link0_width(node2_link0_width),
-    .link0_active(node2_link0_active),
-    .link0_rx_fc_ph_advertised(node2_link0_rx_fc_ph_advertised),
-    .link0_rx_fc_ph_allocated(node2_link0_rx_fc_ph_allocated),
-    .link0_rx_fc_pd_advertised(node2_link0_rx_fc_pd_advertised),
-    .link0_rx_fc_pd_allocated(node2_link0_rx_fc_pd_allocated),
-    .link0_rx_fc_nph_advertised(node2_link0_rx_fc_nph_advertised),
-    .link0_rx_fc_nph_allocated(node2_link0_rx_fc_nph_allocated),
-    .link0_rx_fc_npd_advertised(node2_link0_rx_fc_npd_advertised),
-    .link0_rx_fc_npd_allocated(node2_link0_rx_fc_npd_allocated),
-    .link0_rx_fc_cplh_advertised(node2_link0_rx_fc_cplh_advertised),
-    .link0_rx_fc_cplh_allocated(node2_link0_rx_fc_cplh_allocated),
-    .link0_rx_fc_cpld_advertised(node2_link0_rx_fc_cpld_advertised),
-    .link0_rx_fc_cpld_allocated(node2_link0_rx_fc_cpld_allocated),
-    .link0_dropped(node2_link0_dropped),
-    .link0_malformed(node2_link0_malformed),
-    .link0_unsupported(node2_link0_unsupported),
+    .host_in_valid(node2_host_in_valid),
+    .host_in_ready(node2_host_in_ready),
+    .host_in_header(node2_host_in_header),
+    .host_in_data(node2_host_in_data),
+    .host_in_strobe(node2_host_in_strobe),
+    .host_in_start(node2_host_in_start),
+    .host_in_end(node2_host_in_end),
+    .host_out_valid(node2_host_out_valid),
+    .host_out_ready(node2_host_out_ready),
+    .host_out_header(node2_host_out_header),
+    .host_out_data(node2_host_out_data),
+    .host_out_strobe(node2_host_out_strobe),
+    .host_out_start(node2_host_out_start),
+    .host_out_end(node2_host_out_end),
+    .host_fc_initialize(node2_host_fc_initialize),
+    .host_fc_update(node2_host_fc_update),
+    .host_fc_ph_advertised(node2_host_fc_ph_advertised),
+    .host_fc_ph_limit(node2_host_fc_ph_limit),
+    .host_fc_pd_advertised(node2_host_fc_pd_advertised),
+    .host_fc_pd_limit(node2_host_fc_pd_limit),
+    .host_fc_nph_advertised(node2_host_fc_nph_advertised),
+    .host_fc_nph_limit(node2_host_fc_nph_limit),
+    .host_fc_npd_advertised(node2_host_fc_npd_advertised),
+    .host_fc_npd_limit(node2_host_fc_npd_limit),
+    .host_fc_cplh_advertised(node2_host_fc_cplh_advertised),
+    .host_fc_cplh_limit(node2_host_fc_cplh_limit),
+    .host_fc_cpld_advertised(node2_host_fc_cpld_advertised),
+    .host_fc_cpld_limit(node2_host_fc_cpld_limit),
+    .host_speed(node2_host_speed),
+    .host_width(node2_host_width),
+    .host_active(node2_host_active),
+    .host_rx_fc_ph_advertised(node2_host_rx_fc_ph_advertised),
+    .host_rx_fc_ph_allocated(node2_host_rx_fc_ph_allocated),
+    .host_rx_fc_pd_advertised(node2_host_rx_fc_pd_advertised),
+    .host_rx_fc_pd_allocated(node2_host_rx_fc_pd_allocated),
+    .host_rx_fc_nph_advertised(node2_host_rx_fc_nph_advertised),
+    .host_rx_fc_nph_allocated(node2_host_rx_fc_nph_allocated),
+    .host_rx_fc_npd_advertised(node2_host_rx_fc_npd_advertised),
+    .host_rx_fc_npd_allocated(node2_host_rx_fc_npd_allocated),
+    .host_rx_fc_cplh_advertised(node2_host_rx_fc_cplh_advertised),
+    .host_rx_fc_cplh_allocated(node2_host_rx_fc_cplh_allocated),
+    .host_rx_fc_cpld_advertised(node2_host_rx_fc_cpld_advertised),
+    .host_rx_fc_cpld_allocated(node2_host_rx_fc_cpld_allocated),
+    .host_dropped(node2_host_dropped),
+    .host_malformed(node2_host_malformed),
+    .host_unsupported(node2_host_unsupported),
     .link1_in_valid(node2_link1_in_valid),
     .link1_in_ready(node2_link1_in_ready),
     .link1_in_header(node2_link1_in_header),
@@ -2263,9 +2767,43 @@ module board_cluster4 (
     .link2_rx_fc_cpld_allocated(node2_link2_rx_fc_cpld_allocated),
     .link2_dropped(node2_link2_dropped),
     .link2_malformed(node2_link2_malformed),
-    .link2_unsupported(node2_link2_unsupported)
+    .link2_unsupported(node2_link2_unsupported),
+    .ntb0_peer_in_valid(node2_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node2_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node2_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node2_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node2_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node2_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node2_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node2_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node2_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node2_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node2_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node2_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node2_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node2_ntb0_peer_out_end),
+    .ntb0_phy_up(node2_ntb0_phy_up),
+    .ntb0_local_dropped(node2_ntb0_local_dropped),
+    .ntb0_peer_dropped(node2_ntb0_peer_dropped),
+    .ntb1_peer_in_valid(node2_ntb1_peer_in_valid),
+    .ntb1_peer_in_ready(node2_ntb1_peer_in_ready),
+    .ntb1_peer_in_header(node2_ntb1_peer_in_header),
+    .ntb1_peer_in_data(node2_ntb1_peer_in_data),
+    .ntb1_peer_in_strobe(node2_ntb1_peer_in_strobe),
+    .ntb1_peer_in_start(node2_ntb1_peer_in_start),
+    .ntb1_peer_in_end(node2_ntb1_peer_in_end),
+    .ntb1_peer_out_valid(node2_ntb1_peer_out_valid),
+    .ntb1_peer_out_ready(node2_ntb1_peer_out_ready),
+    .ntb1_peer_out_header(node2_ntb1_peer_out_header),
+    .ntb1_peer_out_data(node2_ntb1_peer_out_data),
+    .ntb1_peer_out_strobe(node2_ntb1_peer_out_strobe),
+    .ntb1_peer_out_start(node2_ntb1_peer_out_start),
+    .ntb1_peer_out_end(node2_ntb1_peer_out_end),
+    .ntb1_phy_up(node2_ntb1_phy_up),
+    .ntb1_local_dropped(node2_ntb1_local_dropped),
+    .ntb1_peer_dropped(node2_ntb1_peer_dropped)
   );
-  cluster4_node node3 (  // BoardTop.swift:11
+  cluster4_node node3 (  // BoardTop.swift:19
     .clk(node3_clk),
     .rst(node3_rst),
     .node_index(node3_node_index),
@@ -2279,52 +2817,52 @@ module board_cluster4 (
     .mgmt_error(node3_mgmt_error),
     .irq(node3_irq),
     .cores_reset(node3_cores_reset),
-    .link0_in_valid(node3_link0_in_valid),
-    .link0_in_ready(node3_link0_in_ready),
-    .link0_in_header(node3_link0_in_header),
-    .link0_in_data(node3_link0_in_data),
-    .link0_in_strobe(node3_link0_in_strobe),
-    .link0_in_start(node3_link0_in_start),
-    .link0_in_end(node3_link0_in_end),
-    .link0_out_valid(node3_link0_out_valid),
-    .link0_out_ready(node3_link0_out_ready),
-    .link0_out_header(node3_link0_out_header),
-    .link0_out_data(node3_link0_out_data),
-    .link0_out_strobe(node3_link0_out_strobe),
-    .link0_out_start(node3_link0_out_start),
-    .link0_out_end(node3_link0_out_end),
-    .link0_fc_initialize(node3_link0_fc_initialize),
-    .link0_fc_update(node3_link0_fc_update),
-    .link0_fc_ph_advertised(node3_link0_fc_ph_advertised),
-    .link0_fc_ph_limit(node3_link0_fc_ph_limit),
-    .link0_fc_pd_advertised(node3_link0_fc_pd_advertised),
-    .link0_fc_pd_limit(node3_link0_fc_pd_limit),
-    .link0_fc_nph_advertised(node3_link0_fc_nph_advertised),
-    .link0_fc_nph_limit(node3_link0_fc_nph_limit),
-    .link0_fc_npd_advertised(node3_link0_fc_npd_advertised),
-    .link0_fc_npd_limit(node3_link0_fc_npd_limit),
-    .link0_fc_cplh_advertised(node3_link0_fc_cplh_advertised),
-    .link0_fc_cplh_limit(node3_link0_fc_cplh_limit),
-    .link0_fc_cpld_advertised(node3_link0_fc_cpld_advertised),
-    .link0_fc_cpld_limit(node3_link0_fc_cpld_limit),
-    .link0_speed(node3_link0_speed),
-    .link0_width(node3_link0_width),
-    .link0_active(node3_link0_active),
-    .link0_rx_fc_ph_advertised(node3_link0_rx_fc_ph_advertised),
-    .link0_rx_fc_ph_allocated(node3_link0_rx_fc_ph_allocated),
-    .link0_rx_fc_pd_advertised(node3_link0_rx_fc_pd_advertised),
-    .link0_rx_fc_pd_allocated(node3_link0_rx_fc_pd_allocated),
-    .link0_rx_fc_nph_advertised(node3_link0_rx_fc_nph_advertised),
-    .link0_rx_fc_nph_allocated(node3_link0_rx_fc_nph_allocated),
-    .link0_rx_fc_npd_advertised(node3_link0_rx_fc_npd_advertised),
-    .link0_rx_fc_npd_allocated(node3_link0_rx_fc_npd_allocated),
-    .link0_rx_fc_cplh_advertised(node3_link0_rx_fc_cplh_advertised),
-    .link0_rx_fc_cplh_allocated(node3_link0_rx_fc_cplh_allocated),
-    .link0_rx_fc_cpld_advertised(node3_link0_rx_fc_cpld_advertised),
-    .link0_rx_fc_cpld_allocated(node3_link0_rx_fc_cpld_allocated),
-    .link0_dropped(node3_link0_dropped),
-    .link0_malformed(node3_link0_malformed),
-    .link0_unsupported(node3_link0_unsupported),
+    .host_in_valid(node3_host_in_valid),
+    .host_in_ready(node3_host_in_ready),
+    .host_in_header(node3_host_in_header),
+    .host_in_data(node3_host_in_data),
+    .host_in_strobe(node3_host_in_strobe),
+    .host_in_start(node3_host_in_start),
+    .host_in_end(node3_host_in_end),
+    .host_out_valid(node3_host_out_valid),
+    .host_out_ready(node3_host_out_ready),
+    .host_out_header(node3_host_out_header),
+    .host_out_data(node3_host_out_data),
+    .host_out_strobe(node3_host_out_strobe),
+    .host_out_start(node3_host_out_start),
+    .host_out_end(node3_host_out_end),
+    .host_fc_initialize(node3_host_fc_initialize),
+    .host_fc_update(node3_host_fc_update),
+    .host_fc_ph_advertised(node3_host_fc_ph_advertised),
+    .host_fc_ph_limit(node3_host_fc_ph_limit),
+    .host_fc_pd_advertised(node3_host_fc_pd_advertised),
+    .host_fc_pd_limit(node3_host_fc_pd_limit),
+    .host_fc_nph_advertised(node3_host_fc_nph_advertised),
+    .host_fc_nph_limit(node3_host_fc_nph_limit),
+    .host_fc_npd_advertised(node3_host_fc_npd_advertised),
+    .host_fc_npd_limit(node3_host_fc_npd_limit),
+    .host_fc_cplh_advertised(node3_host_fc_cplh_advertised),
+    .host_fc_cplh_limit(node3_host_fc_cplh_limit),
+    .host_fc_cpld_advertised(node3_host_fc_cpld_advertised),
+    .host_fc_cpld_limit(node3_host_fc_cpld_limit),
+    .host_speed(node3_host_speed),
+    .host_width(node3_host_width),
+    .host_active(node3_host_active),
+    .host_rx_fc_ph_advertised(node3_host_rx_fc_ph_advertised),
+    .host_rx_fc_ph_allocated(node3_host_rx_fc_ph_allocated),
+    .host_rx_fc_pd_advertised(node3_host_rx_fc_pd_advertised),
+    .host_rx_fc_pd_allocated(node3_host_rx_fc_pd_allocated),
+    .host_rx_fc_nph_advertised(node3_host_rx_fc_nph_advertised),
+    .host_rx_fc_nph_allocated(node3_host_rx_fc_nph_allocated),
+    .host_rx_fc_npd_advertised(node3_host_rx_fc_npd_advertised),
+    .host_rx_fc_npd_allocated(node3_host_rx_fc_npd_allocated),
+    .host_rx_fc_cplh_advertised(node3_host_rx_fc_cplh_advertised),
+    .host_rx_fc_cplh_allocated(node3_host_rx_fc_cplh_allocated),
+    .host_rx_fc_cpld_advertised(node3_host_rx_fc_cpld_advertised),
+    .host_rx_fc_cpld_allocated(node3_host_rx_fc_cpld_allocated),
+    .host_dropped(node3_host_dropped),
+    .host_malformed(node3_host_malformed),
+    .host_unsupported(node3_host_unsupported),
     .link1_in_valid(node3_link1_in_valid),
     .link1_in_ready(node3_link1_in_ready),
     .link1_in_header(node3_link1_in_header),
@@ -2416,7 +2954,185 @@ module board_cluster4 (
     .link2_rx_fc_cpld_allocated(node3_link2_rx_fc_cpld_allocated),
     .link2_dropped(node3_link2_dropped),
     .link2_malformed(node3_link2_malformed),
-    .link2_unsupported(node3_link2_unsupported)
+    .link2_unsupported(node3_link2_unsupported),
+    .ntb0_peer_in_valid(node3_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node3_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node3_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node3_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node3_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node3_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node3_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node3_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node3_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node3_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node3_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node3_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node3_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node3_ntb0_peer_out_end),
+    .ntb0_phy_up(node3_ntb0_phy_up),
+    .ntb0_local_dropped(node3_ntb0_local_dropped),
+    .ntb0_peer_dropped(node3_ntb0_peer_dropped),
+    .ntb1_peer_in_valid(node3_ntb1_peer_in_valid),
+    .ntb1_peer_in_ready(node3_ntb1_peer_in_ready),
+    .ntb1_peer_in_header(node3_ntb1_peer_in_header),
+    .ntb1_peer_in_data(node3_ntb1_peer_in_data),
+    .ntb1_peer_in_strobe(node3_ntb1_peer_in_strobe),
+    .ntb1_peer_in_start(node3_ntb1_peer_in_start),
+    .ntb1_peer_in_end(node3_ntb1_peer_in_end),
+    .ntb1_peer_out_valid(node3_ntb1_peer_out_valid),
+    .ntb1_peer_out_ready(node3_ntb1_peer_out_ready),
+    .ntb1_peer_out_header(node3_ntb1_peer_out_header),
+    .ntb1_peer_out_data(node3_ntb1_peer_out_data),
+    .ntb1_peer_out_strobe(node3_ntb1_peer_out_strobe),
+    .ntb1_peer_out_start(node3_ntb1_peer_out_start),
+    .ntb1_peer_out_end(node3_ntb1_peer_out_end),
+    .ntb1_phy_up(node3_ntb1_phy_up),
+    .ntb1_local_dropped(node3_ntb1_local_dropped),
+    .ntb1_peer_dropped(node3_ntb1_peer_dropped)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:49
+    .clk(crosslink0_0_to_1_clk),
+    .rst(crosslink0_0_to_1_rst),
+    .in_valid(crosslink0_0_to_1_in_valid),
+    .in_ready(crosslink0_0_to_1_in_ready),
+    .in_header(crosslink0_0_to_1_in_header),
+    .in_data(crosslink0_0_to_1_in_data),
+    .in_strobe(crosslink0_0_to_1_in_strobe),
+    .in_start(crosslink0_0_to_1_in_start),
+    .in_end(crosslink0_0_to_1_in_end),
+    .out_valid(crosslink0_0_to_1_out_valid),
+    .out_ready(crosslink0_0_to_1_out_ready),
+    .out_header(crosslink0_0_to_1_out_header),
+    .out_data(crosslink0_0_to_1_out_data),
+    .out_strobe(crosslink0_0_to_1_out_strobe),
+    .out_start(crosslink0_0_to_1_out_start),
+    .out_end(crosslink0_0_to_1_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:49
+    .clk(crosslink0_1_to_0_clk),
+    .rst(crosslink0_1_to_0_rst),
+    .in_valid(crosslink0_1_to_0_in_valid),
+    .in_ready(crosslink0_1_to_0_in_ready),
+    .in_header(crosslink0_1_to_0_in_header),
+    .in_data(crosslink0_1_to_0_in_data),
+    .in_strobe(crosslink0_1_to_0_in_strobe),
+    .in_start(crosslink0_1_to_0_in_start),
+    .in_end(crosslink0_1_to_0_in_end),
+    .out_valid(crosslink0_1_to_0_out_valid),
+    .out_ready(crosslink0_1_to_0_out_ready),
+    .out_header(crosslink0_1_to_0_out_header),
+    .out_data(crosslink0_1_to_0_out_data),
+    .out_strobe(crosslink0_1_to_0_out_strobe),
+    .out_start(crosslink0_1_to_0_out_start),
+    .out_end(crosslink0_1_to_0_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:49
+    .clk(crosslink1_1_to_2_clk),
+    .rst(crosslink1_1_to_2_rst),
+    .in_valid(crosslink1_1_to_2_in_valid),
+    .in_ready(crosslink1_1_to_2_in_ready),
+    .in_header(crosslink1_1_to_2_in_header),
+    .in_data(crosslink1_1_to_2_in_data),
+    .in_strobe(crosslink1_1_to_2_in_strobe),
+    .in_start(crosslink1_1_to_2_in_start),
+    .in_end(crosslink1_1_to_2_in_end),
+    .out_valid(crosslink1_1_to_2_out_valid),
+    .out_ready(crosslink1_1_to_2_out_ready),
+    .out_header(crosslink1_1_to_2_out_header),
+    .out_data(crosslink1_1_to_2_out_data),
+    .out_strobe(crosslink1_1_to_2_out_strobe),
+    .out_start(crosslink1_1_to_2_out_start),
+    .out_end(crosslink1_1_to_2_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:49
+    .clk(crosslink1_2_to_1_clk),
+    .rst(crosslink1_2_to_1_rst),
+    .in_valid(crosslink1_2_to_1_in_valid),
+    .in_ready(crosslink1_2_to_1_in_ready),
+    .in_header(crosslink1_2_to_1_in_header),
+    .in_data(crosslink1_2_to_1_in_data),
+    .in_strobe(crosslink1_2_to_1_in_strobe),
+    .in_start(crosslink1_2_to_1_in_start),
+    .in_end(crosslink1_2_to_1_in_end),
+    .out_valid(crosslink1_2_to_1_out_valid),
+    .out_ready(crosslink1_2_to_1_out_ready),
+    .out_header(crosslink1_2_to_1_out_header),
+    .out_data(crosslink1_2_to_1_out_data),
+    .out_strobe(crosslink1_2_to_1_out_strobe),
+    .out_start(crosslink1_2_to_1_out_start),
+    .out_end(crosslink1_2_to_1_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:49
+    .clk(crosslink2_2_to_3_clk),
+    .rst(crosslink2_2_to_3_rst),
+    .in_valid(crosslink2_2_to_3_in_valid),
+    .in_ready(crosslink2_2_to_3_in_ready),
+    .in_header(crosslink2_2_to_3_in_header),
+    .in_data(crosslink2_2_to_3_in_data),
+    .in_strobe(crosslink2_2_to_3_in_strobe),
+    .in_start(crosslink2_2_to_3_in_start),
+    .in_end(crosslink2_2_to_3_in_end),
+    .out_valid(crosslink2_2_to_3_out_valid),
+    .out_ready(crosslink2_2_to_3_out_ready),
+    .out_header(crosslink2_2_to_3_out_header),
+    .out_data(crosslink2_2_to_3_out_data),
+    .out_strobe(crosslink2_2_to_3_out_strobe),
+    .out_start(crosslink2_2_to_3_out_start),
+    .out_end(crosslink2_2_to_3_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:49
+    .clk(crosslink2_3_to_2_clk),
+    .rst(crosslink2_3_to_2_rst),
+    .in_valid(crosslink2_3_to_2_in_valid),
+    .in_ready(crosslink2_3_to_2_in_ready),
+    .in_header(crosslink2_3_to_2_in_header),
+    .in_data(crosslink2_3_to_2_in_data),
+    .in_strobe(crosslink2_3_to_2_in_strobe),
+    .in_start(crosslink2_3_to_2_in_start),
+    .in_end(crosslink2_3_to_2_in_end),
+    .out_valid(crosslink2_3_to_2_out_valid),
+    .out_ready(crosslink2_3_to_2_out_ready),
+    .out_header(crosslink2_3_to_2_out_header),
+    .out_data(crosslink2_3_to_2_out_data),
+    .out_strobe(crosslink2_3_to_2_out_strobe),
+    .out_start(crosslink2_3_to_2_out_start),
+    .out_end(crosslink2_3_to_2_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:49
+    .clk(crosslink3_3_to_0_clk),
+    .rst(crosslink3_3_to_0_rst),
+    .in_valid(crosslink3_3_to_0_in_valid),
+    .in_ready(crosslink3_3_to_0_in_ready),
+    .in_header(crosslink3_3_to_0_in_header),
+    .in_data(crosslink3_3_to_0_in_data),
+    .in_strobe(crosslink3_3_to_0_in_strobe),
+    .in_start(crosslink3_3_to_0_in_start),
+    .in_end(crosslink3_3_to_0_in_end),
+    .out_valid(crosslink3_3_to_0_out_valid),
+    .out_ready(crosslink3_3_to_0_out_ready),
+    .out_header(crosslink3_3_to_0_out_header),
+    .out_data(crosslink3_3_to_0_out_data),
+    .out_strobe(crosslink3_3_to_0_out_strobe),
+    .out_start(crosslink3_3_to_0_out_start),
+    .out_end(crosslink3_3_to_0_out_end)
+  );
+  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:49
+    .clk(crosslink3_0_to_3_clk),
+    .rst(crosslink3_0_to_3_rst),
+    .in_valid(crosslink3_0_to_3_in_valid),
+    .in_ready(crosslink3_0_to_3_in_ready),
+    .in_header(crosslink3_0_to_3_in_header),
+    .in_data(crosslink3_0_to_3_in_data),
+    .in_strobe(crosslink3_0_to_3_in_strobe),
+    .in_start(crosslink3_0_to_3_in_start),
+    .in_end(crosslink3_0_to_3_in_end),
+    .out_valid(crosslink3_0_to_3_out_valid),
+    .out_ready(crosslink3_0_to_3_out_ready),
+    .out_header(crosslink3_0_to_3_out_header),
+    .out_data(crosslink3_0_to_3_out_data),
+    .out_strobe(crosslink3_0_to_3_out_strobe),
+    .out_start(crosslink3_0_to_3_out_start),
+    .out_end(crosslink3_0_to_3_out_end)
   );
 
 endmodule

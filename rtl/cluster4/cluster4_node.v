@@ -5,7 +5,7 @@ module cluster4_node (
   input  wire [7:0]   node_index,
   input  wire         mgmt_valid,
   input  wire         mgmt_write,
-  input  wire [15:0]  mgmt_address,
+  input  wire [19:0]  mgmt_address,
   input  wire [31:0]  mgmt_wdata,
   input  wire [3:0]   mgmt_strobe,
   output wire         mgmt_ready,
@@ -13,52 +13,52 @@ module cluster4_node (
   output wire         mgmt_error,
   output wire         irq,
   output wire         cores_reset,
-  input  wire         link0_in_valid,
-  output wire         link0_in_ready,
-  input  wire [127:0] link0_in_header,
-  input  wire [255:0] link0_in_data,
-  input  wire [7:0]   link0_in_strobe,
-  input  wire         link0_in_start,
-  input  wire         link0_in_end,
-  output wire         link0_out_valid,
-  input  wire         link0_out_ready,
-  output wire [127:0] link0_out_header,
-  output wire [255:0] link0_out_data,
-  output wire [7:0]   link0_out_strobe,
-  output wire         link0_out_start,
-  output wire         link0_out_end,
-  input  wire         link0_fc_initialize,
-  input  wire         link0_fc_update,
-  input  wire [7:0]   link0_fc_ph_advertised,
-  input  wire [7:0]   link0_fc_ph_limit,
-  input  wire [11:0]  link0_fc_pd_advertised,
-  input  wire [11:0]  link0_fc_pd_limit,
-  input  wire [7:0]   link0_fc_nph_advertised,
-  input  wire [7:0]   link0_fc_nph_limit,
-  input  wire [11:0]  link0_fc_npd_advertised,
-  input  wire [11:0]  link0_fc_npd_limit,
-  input  wire [7:0]   link0_fc_cplh_advertised,
-  input  wire [7:0]   link0_fc_cplh_limit,
-  input  wire [11:0]  link0_fc_cpld_advertised,
-  input  wire [11:0]  link0_fc_cpld_limit,
-  input  wire [3:0]   link0_speed,
-  input  wire [5:0]   link0_width,
-  input  wire         link0_active,
-  output wire [7:0]   link0_rx_fc_ph_advertised,
-  output wire [7:0]   link0_rx_fc_ph_allocated,
-  output wire [11:0]  link0_rx_fc_pd_advertised,
-  output wire [11:0]  link0_rx_fc_pd_allocated,
-  output wire [7:0]   link0_rx_fc_nph_advertised,
-  output wire [7:0]   link0_rx_fc_nph_allocated,
-  output wire [11:0]  link0_rx_fc_npd_advertised,
-  output wire [11:0]  link0_rx_fc_npd_allocated,
-  output wire [7:0]   link0_rx_fc_cplh_advertised,
-  output wire [7:0]   link0_rx_fc_cplh_allocated,
-  output wire [11:0]  link0_rx_fc_cpld_advertised,
-  output wire [11:0]  link0_rx_fc_cpld_allocated,
-  output wire [15:0]  link0_dropped,
-  output wire [15:0]  link0_malformed,
-  output wire [15:0]  link0_unsupported,
+  input  wire         host_in_valid,
+  output wire         host_in_ready,
+  input  wire [127:0] host_in_header,
+  input  wire [255:0] host_in_data,
+  input  wire [7:0]   host_in_strobe,
+  input  wire         host_in_start,
+  input  wire         host_in_end,
+  output wire         host_out_valid,
+  input  wire         host_out_ready,
+  output wire [127:0] host_out_header,
+  output wire [255:0] host_out_data,
+  output wire [7:0]   host_out_strobe,
+  output wire         host_out_start,
+  output wire         host_out_end,
+  input  wire         host_fc_initialize,
+  input  wire         host_fc_update,
+  input  wire [7:0]   host_fc_ph_advertised,
+  input  wire [7:0]   host_fc_ph_limit,
+  input  wire [11:0]  host_fc_pd_advertised,
+  input  wire [11:0]  host_fc_pd_limit,
+  input  wire [7:0]   host_fc_nph_advertised,
+  input  wire [7:0]   host_fc_nph_limit,
+  input  wire [11:0]  host_fc_npd_advertised,
+  input  wire [11:0]  host_fc_npd_limit,
+  input  wire [7:0]   host_fc_cplh_advertised,
+  input  wire [7:0]   host_fc_cplh_limit,
+  input  wire [11:0]  host_fc_cpld_advertised,
+  input  wire [11:0]  host_fc_cpld_limit,
+  input  wire [3:0]   host_speed,
+  input  wire [5:0]   host_width,
+  input  wire         host_active,
+  output wire [7:0]   host_rx_fc_ph_advertised,
+  output wire [7:0]   host_rx_fc_ph_allocated,
+  output wire [11:0]  host_rx_fc_pd_advertised,
+  output wire [11:0]  host_rx_fc_pd_allocated,
+  output wire [7:0]   host_rx_fc_nph_advertised,
+  output wire [7:0]   host_rx_fc_nph_allocated,
+  output wire [11:0]  host_rx_fc_npd_advertised,
+  output wire [11:0]  host_rx_fc_npd_allocated,
+  output wire [7:0]   host_rx_fc_cplh_advertised,
+  output wire [7:0]   host_rx_fc_cplh_allocated,
+  output wire [11:0]  host_rx_fc_cpld_advertised,
+  output wire [11:0]  host_rx_fc_cpld_allocated,
+  output wire [15:0]  host_dropped,
+  output wire [15:0]  host_malformed,
+  output wire [15:0]  host_unsupported,
   input  wire         link1_in_valid,
   output wire         link1_in_ready,
   input  wire [127:0] link1_in_header,
@@ -150,7 +150,41 @@ module cluster4_node (
   output wire [11:0]  link2_rx_fc_cpld_allocated,
   output wire [15:0]  link2_dropped,
   output wire [15:0]  link2_malformed,
-  output wire [15:0]  link2_unsupported
+  output wire [15:0]  link2_unsupported,
+  input  wire         ntb0_peer_in_valid,
+  output wire         ntb0_peer_in_ready,
+  input  wire [127:0] ntb0_peer_in_header,
+  input  wire [255:0] ntb0_peer_in_data,
+  input  wire [7:0]   ntb0_peer_in_strobe,
+  input  wire         ntb0_peer_in_start,
+  input  wire         ntb0_peer_in_end,
+  output wire         ntb0_peer_out_valid,
+  input  wire         ntb0_peer_out_ready,
+  output wire [127:0] ntb0_peer_out_header,
+  output wire [255:0] ntb0_peer_out_data,
+  output wire [7:0]   ntb0_peer_out_strobe,
+  output wire         ntb0_peer_out_start,
+  output wire         ntb0_peer_out_end,
+  input  wire         ntb0_phy_up,
+  output wire [15:0]  ntb0_local_dropped,
+  output wire [15:0]  ntb0_peer_dropped,
+  input  wire         ntb1_peer_in_valid,
+  output wire         ntb1_peer_in_ready,
+  input  wire [127:0] ntb1_peer_in_header,
+  input  wire [255:0] ntb1_peer_in_data,
+  input  wire [7:0]   ntb1_peer_in_strobe,
+  input  wire         ntb1_peer_in_start,
+  input  wire         ntb1_peer_in_end,
+  output wire         ntb1_peer_out_valid,
+  input  wire         ntb1_peer_out_ready,
+  output wire [127:0] ntb1_peer_out_header,
+  output wire [255:0] ntb1_peer_out_data,
+  output wire [7:0]   ntb1_peer_out_strobe,
+  output wire         ntb1_peer_out_start,
+  output wire         ntb1_peer_out_end,
+  input  wire         ntb1_phy_up,
+  output wire [15:0]  ntb1_local_dropped,
+  output wire [15:0]  ntb1_peer_dropped
 );
 
   wire system_control_clk;
@@ -180,9 +214,9 @@ module cluster4_node (
   wire [31:0] system_control_cycle_count_high_value_in;
   wire system_control_control_soft_reset_clear;
   wire system_control_control_soft_reset_out;
-  wire in_system_control;  // NodeTop.swift:69
-  reg [63:0] cycle_count;  // NodeTop.swift:70
-  reg [4:0] soft_reset_timer;  // NodeTop.swift:71
+  wire in_system_control;  // NodeTop.swift:98
+  reg [63:0] cycle_count;  // NodeTop.swift:99
+  reg [4:0] soft_reset_timer;  // NodeTop.swift:100
   wire pcie_switch_clk;
   wire pcie_switch_rst;
   wire pcie_switch_link0_in_valid;
@@ -323,6 +357,110 @@ module cluster4_node (
   wire [15:0] pcie_switch_link2_dropped;
   wire [15:0] pcie_switch_link2_malformed;
   wire [15:0] pcie_switch_link2_unsupported;
+  wire pcie_switch_link3_in_valid;
+  wire pcie_switch_link3_in_ready;
+  wire [127:0] pcie_switch_link3_in_header;
+  wire [255:0] pcie_switch_link3_in_data;
+  wire [7:0] pcie_switch_link3_in_strobe;
+  wire pcie_switch_link3_in_start;
+  wire pcie_switch_link3_in_end;
+  wire pcie_switch_link3_out_valid;
+  wire pcie_switch_link3_out_ready;
+  wire [127:0] pcie_switch_link3_out_header;
+  wire [255:0] pcie_switch_link3_out_data;
+  wire [7:0] pcie_switch_link3_out_strobe;
+  wire pcie_switch_link3_out_start;
+  wire pcie_switch_link3_out_end;
+  wire pcie_switch_link3_fc_initialize;
+  wire pcie_switch_link3_fc_update;
+  wire [7:0] pcie_switch_link3_fc_ph_advertised;
+  wire [7:0] pcie_switch_link3_fc_ph_limit;
+  wire [7:0] pcie_switch_link3_rx_fc_ph_advertised;
+  wire [7:0] pcie_switch_link3_rx_fc_ph_allocated;
+  wire [11:0] pcie_switch_link3_fc_pd_advertised;
+  wire [11:0] pcie_switch_link3_fc_pd_limit;
+  wire [11:0] pcie_switch_link3_rx_fc_pd_advertised;
+  wire [11:0] pcie_switch_link3_rx_fc_pd_allocated;
+  wire [7:0] pcie_switch_link3_fc_nph_advertised;
+  wire [7:0] pcie_switch_link3_fc_nph_limit;
+  wire [7:0] pcie_switch_link3_rx_fc_nph_advertised;
+  wire [7:0] pcie_switch_link3_rx_fc_nph_allocated;
+  wire [11:0] pcie_switch_link3_fc_npd_advertised;
+  wire [11:0] pcie_switch_link3_fc_npd_limit;
+  wire [11:0] pcie_switch_link3_rx_fc_npd_advertised;
+  wire [11:0] pcie_switch_link3_rx_fc_npd_allocated;
+  wire [7:0] pcie_switch_link3_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link3_fc_cplh_limit;
+  wire [7:0] pcie_switch_link3_rx_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link3_rx_fc_cplh_allocated;
+  wire [11:0] pcie_switch_link3_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link3_fc_cpld_limit;
+  wire [11:0] pcie_switch_link3_rx_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link3_rx_fc_cpld_allocated;
+  wire [3:0] pcie_switch_link3_speed;
+  wire [5:0] pcie_switch_link3_width;
+  wire pcie_switch_link3_active;
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link3_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link3_malformed;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link3_unsupported;  // not read
+  /* verilator lint_on UNUSED */
+  wire pcie_switch_link4_in_valid;
+  wire pcie_switch_link4_in_ready;
+  wire [127:0] pcie_switch_link4_in_header;
+  wire [255:0] pcie_switch_link4_in_data;
+  wire [7:0] pcie_switch_link4_in_strobe;
+  wire pcie_switch_link4_in_start;
+  wire pcie_switch_link4_in_end;
+  wire pcie_switch_link4_out_valid;
+  wire pcie_switch_link4_out_ready;
+  wire [127:0] pcie_switch_link4_out_header;
+  wire [255:0] pcie_switch_link4_out_data;
+  wire [7:0] pcie_switch_link4_out_strobe;
+  wire pcie_switch_link4_out_start;
+  wire pcie_switch_link4_out_end;
+  wire pcie_switch_link4_fc_initialize;
+  wire pcie_switch_link4_fc_update;
+  wire [7:0] pcie_switch_link4_fc_ph_advertised;
+  wire [7:0] pcie_switch_link4_fc_ph_limit;
+  wire [7:0] pcie_switch_link4_rx_fc_ph_advertised;
+  wire [7:0] pcie_switch_link4_rx_fc_ph_allocated;
+  wire [11:0] pcie_switch_link4_fc_pd_advertised;
+  wire [11:0] pcie_switch_link4_fc_pd_limit;
+  wire [11:0] pcie_switch_link4_rx_fc_pd_advertised;
+  wire [11:0] pcie_switch_link4_rx_fc_pd_allocated;
+  wire [7:0] pcie_switch_link4_fc_nph_advertised;
+  wire [7:0] pcie_switch_link4_fc_nph_limit;
+  wire [7:0] pcie_switch_link4_rx_fc_nph_advertised;
+  wire [7:0] pcie_switch_link4_rx_fc_nph_allocated;
+  wire [11:0] pcie_switch_link4_fc_npd_advertised;
+  wire [11:0] pcie_switch_link4_fc_npd_limit;
+  wire [11:0] pcie_switch_link4_rx_fc_npd_advertised;
+  wire [11:0] pcie_switch_link4_rx_fc_npd_allocated;
+  wire [7:0] pcie_switch_link4_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link4_fc_cplh_limit;
+  wire [7:0] pcie_switch_link4_rx_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link4_rx_fc_cplh_allocated;
+  wire [11:0] pcie_switch_link4_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link4_fc_cpld_limit;
+  wire [11:0] pcie_switch_link4_rx_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link4_rx_fc_cpld_allocated;
+  wire [3:0] pcie_switch_link4_speed;
+  wire [5:0] pcie_switch_link4_width;
+  wire pcie_switch_link4_active;
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link4_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link4_malformed;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link4_unsupported;  // not read
+  /* verilator lint_on UNUSED */
   wire pcie_switch_mgmt_valid;
   wire pcie_switch_mgmt_write;
   wire [12:0] pcie_switch_mgmt_address;
@@ -331,69 +469,228 @@ module cluster4_node (
   wire pcie_switch_mgmt_ready;
   wire [31:0] pcie_switch_mgmt_rdata;
   wire pcie_switch_mgmt_error;
-  wire in_pcie_switch;  // NodeTop.swift:76
+  wire in_pcie_switch;  // NodeTop.swift:105
+  wire ntb_endpoint0_clk;
+  wire ntb_endpoint0_rst;
+  wire ntb_endpoint0_link_in_valid;
+  wire ntb_endpoint0_link_in_ready;
+  wire [127:0] ntb_endpoint0_link_in_header;
+  wire [255:0] ntb_endpoint0_link_in_data;
+  wire [7:0] ntb_endpoint0_link_in_strobe;
+  wire ntb_endpoint0_link_in_start;
+  wire ntb_endpoint0_link_in_end;
+  wire ntb_endpoint0_link_out_valid;
+  wire ntb_endpoint0_link_out_ready;
+  wire [127:0] ntb_endpoint0_link_out_header;
+  wire [255:0] ntb_endpoint0_link_out_data;
+  wire [7:0] ntb_endpoint0_link_out_strobe;
+  wire ntb_endpoint0_link_out_start;
+  wire ntb_endpoint0_link_out_end;
+  wire ntb_endpoint0_link_fc_initialize;
+  wire ntb_endpoint0_link_fc_update;
+  wire [7:0] ntb_endpoint0_link_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_ph_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_ph_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_pd_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_pd_allocated;
+  wire [7:0] ntb_endpoint0_link_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_nph_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_nph_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_npd_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_npd_allocated;
+  wire [7:0] ntb_endpoint0_link_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_cplh_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_cplh_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_cpld_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_cpld_allocated;
+  wire [15:0] ntb_endpoint0_id;
+  wire ntb_endpoint0_mmio_valid;
+  wire ntb_endpoint0_mmio_write;
+  wire [12:0] ntb_endpoint0_mmio_address;
+  wire [31:0] ntb_endpoint0_mmio_wdata;
+  wire [3:0] ntb_endpoint0_mmio_strobe;
+  wire ntb_endpoint0_mmio_ready;
+  wire [31:0] ntb_endpoint0_mmio_rdata;
+  wire ntb_endpoint0_mmio_error;
+  wire ntb_endpoint0_peer_in_valid;
+  wire ntb_endpoint0_peer_in_ready;
+  wire [127:0] ntb_endpoint0_peer_in_header;
+  wire [255:0] ntb_endpoint0_peer_in_data;
+  wire [7:0] ntb_endpoint0_peer_in_strobe;
+  wire ntb_endpoint0_peer_in_start;
+  wire ntb_endpoint0_peer_in_end;
+  wire ntb_endpoint0_peer_out_valid;
+  wire ntb_endpoint0_peer_out_ready;
+  wire [127:0] ntb_endpoint0_peer_out_header;
+  wire [255:0] ntb_endpoint0_peer_out_data;
+  wire [7:0] ntb_endpoint0_peer_out_strobe;
+  wire ntb_endpoint0_peer_out_start;
+  wire ntb_endpoint0_peer_out_end;
+  wire [3:0] ntb_endpoint0_irq;
+  wire [15:0] ntb_endpoint0_local_dropped_count;
+  wire [15:0] ntb_endpoint0_peer_dropped_count;
+  wire ntb_endpoint0_phy_up;
+  wire [3:0] ntb_endpoint0_link_speed;
+  wire [5:0] ntb_endpoint0_link_width;
+  wire ntb_endpoint1_clk;
+  wire ntb_endpoint1_rst;
+  wire ntb_endpoint1_link_in_valid;
+  wire ntb_endpoint1_link_in_ready;
+  wire [127:0] ntb_endpoint1_link_in_header;
+  wire [255:0] ntb_endpoint1_link_in_data;
+  wire [7:0] ntb_endpoint1_link_in_strobe;
+  wire ntb_endpoint1_link_in_start;
+  wire ntb_endpoint1_link_in_end;
+  wire ntb_endpoint1_link_out_valid;
+  wire ntb_endpoint1_link_out_ready;
+  wire [127:0] ntb_endpoint1_link_out_header;
+  wire [255:0] ntb_endpoint1_link_out_data;
+  wire [7:0] ntb_endpoint1_link_out_strobe;
+  wire ntb_endpoint1_link_out_start;
+  wire ntb_endpoint1_link_out_end;
+  wire ntb_endpoint1_link_fc_initialize;
+  wire ntb_endpoint1_link_fc_update;
+  wire [7:0] ntb_endpoint1_link_fc_ph_advertised;
+  wire [7:0] ntb_endpoint1_link_fc_ph_limit;
+  wire [7:0] ntb_endpoint1_link_rx_fc_ph_advertised;
+  wire [7:0] ntb_endpoint1_link_rx_fc_ph_allocated;
+  wire [11:0] ntb_endpoint1_link_fc_pd_advertised;
+  wire [11:0] ntb_endpoint1_link_fc_pd_limit;
+  wire [11:0] ntb_endpoint1_link_rx_fc_pd_advertised;
+  wire [11:0] ntb_endpoint1_link_rx_fc_pd_allocated;
+  wire [7:0] ntb_endpoint1_link_fc_nph_advertised;
+  wire [7:0] ntb_endpoint1_link_fc_nph_limit;
+  wire [7:0] ntb_endpoint1_link_rx_fc_nph_advertised;
+  wire [7:0] ntb_endpoint1_link_rx_fc_nph_allocated;
+  wire [11:0] ntb_endpoint1_link_fc_npd_advertised;
+  wire [11:0] ntb_endpoint1_link_fc_npd_limit;
+  wire [11:0] ntb_endpoint1_link_rx_fc_npd_advertised;
+  wire [11:0] ntb_endpoint1_link_rx_fc_npd_allocated;
+  wire [7:0] ntb_endpoint1_link_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint1_link_fc_cplh_limit;
+  wire [7:0] ntb_endpoint1_link_rx_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint1_link_rx_fc_cplh_allocated;
+  wire [11:0] ntb_endpoint1_link_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint1_link_fc_cpld_limit;
+  wire [11:0] ntb_endpoint1_link_rx_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint1_link_rx_fc_cpld_allocated;
+  wire [15:0] ntb_endpoint1_id;
+  wire ntb_endpoint1_mmio_valid;
+  wire ntb_endpoint1_mmio_write;
+  wire [12:0] ntb_endpoint1_mmio_address;
+  wire [31:0] ntb_endpoint1_mmio_wdata;
+  wire [3:0] ntb_endpoint1_mmio_strobe;
+  wire ntb_endpoint1_mmio_ready;
+  wire [31:0] ntb_endpoint1_mmio_rdata;
+  wire ntb_endpoint1_mmio_error;
+  wire ntb_endpoint1_peer_in_valid;
+  wire ntb_endpoint1_peer_in_ready;
+  wire [127:0] ntb_endpoint1_peer_in_header;
+  wire [255:0] ntb_endpoint1_peer_in_data;
+  wire [7:0] ntb_endpoint1_peer_in_strobe;
+  wire ntb_endpoint1_peer_in_start;
+  wire ntb_endpoint1_peer_in_end;
+  wire ntb_endpoint1_peer_out_valid;
+  wire ntb_endpoint1_peer_out_ready;
+  wire [127:0] ntb_endpoint1_peer_out_header;
+  wire [255:0] ntb_endpoint1_peer_out_data;
+  wire [7:0] ntb_endpoint1_peer_out_strobe;
+  wire ntb_endpoint1_peer_out_start;
+  wire ntb_endpoint1_peer_out_end;
+  wire [3:0] ntb_endpoint1_irq;
+  wire [15:0] ntb_endpoint1_local_dropped_count;
+  wire [15:0] ntb_endpoint1_peer_dropped_count;
+  wire ntb_endpoint1_phy_up;
+  wire [3:0] ntb_endpoint1_link_speed;
+  wire [5:0] ntb_endpoint1_link_width;
+  wire in_ntb0;  // NodeTop.swift:109
+  wire in_ntb1;  // NodeTop.swift:109
+  reg link3_started;  // EndpointLink.swift:11
+  reg link4_started;  // EndpointLink.swift:11
+  wire [31:0] unused_ntb_ids;  // NodeTop.swift:148
 
-  assign in_system_control = mgmt_address[15:6] == 10'd0;  // NodeTop.swift:79
-  assign in_pcie_switch = mgmt_address[15:13] == 3'd1;  // NodeTop.swift:80
-  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:81
-  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:82
-  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:83
-  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:84
-  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:85
-  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:86
-  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:87
-  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:88
-  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:89
-  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:90
-  assign mgmt_ready = in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : mgmt_valid);  // NodeTop.swift:91
-  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : 32'd0);  // NodeTop.swift:92
-  assign mgmt_error = in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : mgmt_valid);  // NodeTop.swift:93
-  assign pcie_switch_link0_in_valid = link0_in_valid;  // SwitchLinkPorts.swift:27
-  assign link0_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_header = link0_in_header;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_data = link0_in_data;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_strobe = link0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_start = link0_in_start;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_end = link0_in_end;  // SwitchLinkPorts.swift:27
-  assign link0_out_valid = pcie_switch_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link0_out_ready = link0_out_ready;  // SwitchLinkPorts.swift:28
-  assign link0_out_header = pcie_switch_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign link0_out_data = pcie_switch_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign link0_out_strobe = pcie_switch_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign link0_out_start = pcie_switch_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign link0_out_end = pcie_switch_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link0_fc_initialize = link0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_update = link0_fc_update;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_ph_advertised = link0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_ph_limit = link0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_pd_advertised = link0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_pd_limit = link0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_nph_advertised = link0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_nph_limit = link0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_npd_advertised = link0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_npd_limit = link0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cplh_advertised = link0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cplh_limit = link0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cpld_advertised = link0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cpld_limit = link0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_speed = link0_speed;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_width = link0_width;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_active = link0_active;  // SwitchLinkPorts.swift:30
-  assign link0_rx_fc_ph_advertised = pcie_switch_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_ph_allocated = pcie_switch_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_pd_advertised = pcie_switch_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_pd_allocated = pcie_switch_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_nph_advertised = pcie_switch_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_nph_allocated = pcie_switch_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_npd_advertised = pcie_switch_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_npd_allocated = pcie_switch_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cplh_advertised = pcie_switch_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cplh_allocated = pcie_switch_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cpld_advertised = pcie_switch_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cpld_allocated = pcie_switch_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign link0_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign link0_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:113
+  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:114
+  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:116
+  assign in_ntb1 = mgmt_address[19:16] == 4'd2;  // NodeTop.swift:116
+  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:121
+  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:122
+  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:123
+  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:121
+  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:122
+  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:123
+  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:121
+  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:122
+  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:123
+  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign ntb_endpoint1_mmio_valid = mgmt_valid & in_ntb1;  // NodeTop.swift:121
+  assign ntb_endpoint1_mmio_write = mgmt_write;  // NodeTop.swift:122
+  assign ntb_endpoint1_mmio_address = mgmt_address[12:0];  // NodeTop.swift:123
+  assign ntb_endpoint1_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign ntb_endpoint1_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign mgmt_ready = in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : (in_ntb1 ? ntb_endpoint1_mmio_ready : mgmt_valid)));  // NodeTop.swift:127
+  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : (in_ntb1 ? ntb_endpoint1_mmio_rdata : 32'd0)));  // NodeTop.swift:128
+  assign mgmt_error = in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (in_ntb0 ? ntb_endpoint0_mmio_error : (in_ntb1 ? ntb_endpoint1_mmio_error : mgmt_valid)));  // NodeTop.swift:129
+  assign pcie_switch_link0_in_valid = host_in_valid;  // SwitchLinkPorts.swift:27
+  assign host_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_header = host_in_header;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_data = host_in_data;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_strobe = host_in_strobe;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_start = host_in_start;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_end = host_in_end;  // SwitchLinkPorts.swift:27
+  assign host_out_valid = pcie_switch_link0_out_valid;  // SwitchLinkPorts.swift:28
+  assign pcie_switch_link0_out_ready = host_out_ready;  // SwitchLinkPorts.swift:28
+  assign host_out_header = pcie_switch_link0_out_header;  // SwitchLinkPorts.swift:28
+  assign host_out_data = pcie_switch_link0_out_data;  // SwitchLinkPorts.swift:28
+  assign host_out_strobe = pcie_switch_link0_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host_out_start = pcie_switch_link0_out_start;  // SwitchLinkPorts.swift:28
+  assign host_out_end = pcie_switch_link0_out_end;  // SwitchLinkPorts.swift:28
+  assign pcie_switch_link0_fc_initialize = host_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_update = host_fc_update;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_ph_advertised = host_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_ph_limit = host_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_pd_advertised = host_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_pd_limit = host_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_nph_advertised = host_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_nph_limit = host_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_npd_advertised = host_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_npd_limit = host_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cplh_advertised = host_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cplh_limit = host_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cpld_advertised = host_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cpld_limit = host_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_speed = host_speed;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_width = host_width;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_active = host_active;  // SwitchLinkPorts.swift:30
+  assign host_rx_fc_ph_advertised = pcie_switch_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_ph_allocated = pcie_switch_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_pd_advertised = pcie_switch_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_pd_allocated = pcie_switch_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_nph_advertised = pcie_switch_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_nph_allocated = pcie_switch_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_npd_advertised = pcie_switch_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_npd_allocated = pcie_switch_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cplh_advertised = pcie_switch_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cplh_allocated = pcie_switch_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cpld_advertised = pcie_switch_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cpld_allocated = pcie_switch_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
+  assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
+  assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
   assign pcie_switch_link1_in_valid = link1_in_valid;  // SwitchLinkPorts.swift:27
   assign link1_in_ready = pcie_switch_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link1_in_header = link1_in_header;  // SwitchLinkPorts.swift:27
@@ -486,36 +783,173 @@ module cluster4_node (
   assign link2_dropped = pcie_switch_link2_dropped;  // SwitchLinkPorts.swift:33
   assign link2_malformed = pcie_switch_link2_malformed;  // SwitchLinkPorts.swift:33
   assign link2_unsupported = pcie_switch_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign system_control_node_index_in = node_index;  // NodeTop.swift:98
-  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:102
-  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:103
-  assign system_control_interrupt_status_doorbell_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:107
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:108
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:113
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:114
-  assign system_control_clk = clk;  // NodeTop.swift:66
-  assign system_control_rst = rst;  // NodeTop.swift:66
-  assign pcie_switch_clk = clk;  // NodeTop.swift:73
-  assign pcie_switch_rst = rst;  // NodeTop.swift:73
+  assign ntb_endpoint0_link_in_valid = pcie_switch_link3_out_valid;  // EndpointLink.swift:13
+  assign pcie_switch_link3_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:13
+  assign ntb_endpoint0_link_in_header = pcie_switch_link3_out_header;  // EndpointLink.swift:13
+  assign ntb_endpoint0_link_in_data = pcie_switch_link3_out_data;  // EndpointLink.swift:13
+  assign ntb_endpoint0_link_in_strobe = pcie_switch_link3_out_strobe;  // EndpointLink.swift:13
+  assign ntb_endpoint0_link_in_start = pcie_switch_link3_out_start;  // EndpointLink.swift:13
+  assign ntb_endpoint0_link_in_end = pcie_switch_link3_out_end;  // EndpointLink.swift:13
+  assign pcie_switch_link3_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_out_ready = pcie_switch_link3_in_ready;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link3_fc_initialize = ~link3_started;  // EndpointLink.swift:15
+  assign pcie_switch_link3_fc_update = link3_started;  // EndpointLink.swift:16
+  assign ntb_endpoint0_link_fc_initialize = ~link3_started;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_fc_update = link3_started;  // EndpointLink.swift:18
+  assign pcie_switch_link3_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link3_rx_fc_ph_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link3_rx_fc_ph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link3_rx_fc_pd_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link3_rx_fc_pd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link3_rx_fc_nph_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link3_rx_fc_nph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link3_rx_fc_npd_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link3_rx_fc_npd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link3_rx_fc_cplh_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link3_rx_fc_cplh_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link3_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link3_rx_fc_cpld_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link3_rx_fc_cpld_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link3_speed = 4'd4;  // EndpointLink.swift:25
+  assign pcie_switch_link3_width = 6'd8;  // EndpointLink.swift:26
+  assign pcie_switch_link3_active = 1'b1;  // EndpointLink.swift:27
+  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:139
+  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:139
+  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:139
+  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:139
+  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:139
+  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:139
+  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:139
+  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:140
+  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:140
+  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:140
+  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:140
+  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:140
+  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:140
+  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:140
+  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:141
+  assign ntb_endpoint0_link_speed = 4'd4;  // NodeTop.swift:142
+  assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:143
+  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:144
+  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:145
+  assign ntb_endpoint1_link_in_valid = pcie_switch_link4_out_valid;  // EndpointLink.swift:13
+  assign pcie_switch_link4_out_ready = ntb_endpoint1_link_in_ready;  // EndpointLink.swift:13
+  assign ntb_endpoint1_link_in_header = pcie_switch_link4_out_header;  // EndpointLink.swift:13
+  assign ntb_endpoint1_link_in_data = pcie_switch_link4_out_data;  // EndpointLink.swift:13
+  assign ntb_endpoint1_link_in_strobe = pcie_switch_link4_out_strobe;  // EndpointLink.swift:13
+  assign ntb_endpoint1_link_in_start = pcie_switch_link4_out_start;  // EndpointLink.swift:13
+  assign ntb_endpoint1_link_in_end = pcie_switch_link4_out_end;  // EndpointLink.swift:13
+  assign pcie_switch_link4_in_valid = ntb_endpoint1_link_out_valid;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_out_ready = pcie_switch_link4_in_ready;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_header = ntb_endpoint1_link_out_header;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_data = ntb_endpoint1_link_out_data;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_strobe = ntb_endpoint1_link_out_strobe;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_start = ntb_endpoint1_link_out_start;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_end = ntb_endpoint1_link_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link4_fc_initialize = ~link4_started;  // EndpointLink.swift:15
+  assign pcie_switch_link4_fc_update = link4_started;  // EndpointLink.swift:16
+  assign ntb_endpoint1_link_fc_initialize = ~link4_started;  // EndpointLink.swift:17
+  assign ntb_endpoint1_link_fc_update = link4_started;  // EndpointLink.swift:18
+  assign pcie_switch_link4_fc_ph_advertised = ntb_endpoint1_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_ph_limit = ntb_endpoint1_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_ph_advertised = pcie_switch_link4_rx_fc_ph_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_ph_limit = pcie_switch_link4_rx_fc_ph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_fc_pd_advertised = ntb_endpoint1_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_pd_limit = ntb_endpoint1_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_pd_advertised = pcie_switch_link4_rx_fc_pd_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_pd_limit = pcie_switch_link4_rx_fc_pd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_fc_nph_advertised = ntb_endpoint1_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_nph_limit = ntb_endpoint1_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_nph_advertised = pcie_switch_link4_rx_fc_nph_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_nph_limit = pcie_switch_link4_rx_fc_nph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_fc_npd_advertised = ntb_endpoint1_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_npd_limit = ntb_endpoint1_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_npd_advertised = pcie_switch_link4_rx_fc_npd_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_npd_limit = pcie_switch_link4_rx_fc_npd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_fc_cplh_advertised = ntb_endpoint1_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_cplh_limit = ntb_endpoint1_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_cplh_advertised = pcie_switch_link4_rx_fc_cplh_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_cplh_limit = pcie_switch_link4_rx_fc_cplh_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_fc_cpld_advertised = ntb_endpoint1_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link4_fc_cpld_limit = ntb_endpoint1_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
+  assign ntb_endpoint1_link_fc_cpld_advertised = pcie_switch_link4_rx_fc_cpld_advertised;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_cpld_limit = pcie_switch_link4_rx_fc_cpld_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link4_speed = 4'd4;  // EndpointLink.swift:25
+  assign pcie_switch_link4_width = 6'd8;  // EndpointLink.swift:26
+  assign pcie_switch_link4_active = 1'b1;  // EndpointLink.swift:27
+  assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:139
+  assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:139
+  assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:139
+  assign ntb_endpoint1_peer_in_data = ntb1_peer_in_data;  // NodeTop.swift:139
+  assign ntb_endpoint1_peer_in_strobe = ntb1_peer_in_strobe;  // NodeTop.swift:139
+  assign ntb_endpoint1_peer_in_start = ntb1_peer_in_start;  // NodeTop.swift:139
+  assign ntb_endpoint1_peer_in_end = ntb1_peer_in_end;  // NodeTop.swift:139
+  assign ntb1_peer_out_valid = ntb_endpoint1_peer_out_valid;  // NodeTop.swift:140
+  assign ntb_endpoint1_peer_out_ready = ntb1_peer_out_ready;  // NodeTop.swift:140
+  assign ntb1_peer_out_header = ntb_endpoint1_peer_out_header;  // NodeTop.swift:140
+  assign ntb1_peer_out_data = ntb_endpoint1_peer_out_data;  // NodeTop.swift:140
+  assign ntb1_peer_out_strobe = ntb_endpoint1_peer_out_strobe;  // NodeTop.swift:140
+  assign ntb1_peer_out_start = ntb_endpoint1_peer_out_start;  // NodeTop.swift:140
+  assign ntb1_peer_out_end = ntb_endpoint1_peer_out_end;  // NodeTop.swift:140
+  assign ntb_endpoint1_phy_up = ntb1_phy_up;  // NodeTop.swift:141
+  assign ntb_endpoint1_link_speed = 4'd4;  // NodeTop.swift:142
+  assign ntb_endpoint1_link_width = 6'd8;  // NodeTop.swift:143
+  assign ntb1_local_dropped = ntb_endpoint1_local_dropped_count;  // NodeTop.swift:144
+  assign ntb1_peer_dropped = ntb_endpoint1_peer_dropped_count;  // NodeTop.swift:145
+  assign unused_ntb_ids = {ntb_endpoint0_id, ntb_endpoint1_id};  // NodeTop.swift:149
+  assign system_control_node_index_in = node_index;  // NodeTop.swift:152
+  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:156
+  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:157
+  assign system_control_interrupt_status_doorbell_set = {ntb_endpoint0_irq, ntb_endpoint1_irq} != 8'd0;  // NodeTop.swift:165
+  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:167
+  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:167
+  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:167
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:170
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:175
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:176
+  assign system_control_clk = clk;  // NodeTop.swift:95
+  assign system_control_rst = rst;  // NodeTop.swift:95
+  assign pcie_switch_clk = clk;  // NodeTop.swift:102
+  assign pcie_switch_rst = rst;  // NodeTop.swift:102
+  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:106
+  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:106
+  assign ntb_endpoint1_clk = clk;  // NodeTop.swift:106
+  assign ntb_endpoint1_rst = rst;  // NodeTop.swift:106
 
   always @(posedge clk) begin
     if (rst) begin
-      cycle_count <= 64'd0;  // NodeTop.swift:70
-      soft_reset_timer <= 5'd0;  // NodeTop.swift:71
+      cycle_count <= 64'd0;  // NodeTop.swift:99
+      soft_reset_timer <= 5'd0;  // NodeTop.swift:100
+      link3_started <= 1'b0;  // EndpointLink.swift:11
+      link4_started <= 1'b0;  // EndpointLink.swift:11
     end else begin
-      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:101
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:111
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:111
+      link3_started <= 1'b1;  // EndpointLink.swift:12
+      link4_started <= 1'b1;  // EndpointLink.swift:12
+      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:155
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:173
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:173
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:112
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:174
       end
     end
   end
 
-  system_control_board4 system_control (  // NodeTop.swift:66
+  system_control_board4 system_control (  // NodeTop.swift:95
     .clk(system_control_clk),
     .rst(system_control_rst),
     .mmio_valid(system_control_mmio_valid),
@@ -544,7 +978,7 @@ module cluster4_node (
     .control_soft_reset_clear(system_control_control_soft_reset_clear),
     .control_soft_reset_out(system_control_control_soft_reset_out)
   );
-  pcie_switch_ports3_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:73
+  pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:102
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
     .link0_in_valid(pcie_switch_link0_in_valid),
@@ -685,6 +1119,98 @@ module cluster4_node (
     .link2_dropped(pcie_switch_link2_dropped),
     .link2_malformed(pcie_switch_link2_malformed),
     .link2_unsupported(pcie_switch_link2_unsupported),
+    .link3_in_valid(pcie_switch_link3_in_valid),
+    .link3_in_ready(pcie_switch_link3_in_ready),
+    .link3_in_header(pcie_switch_link3_in_header),
+    .link3_in_data(pcie_switch_link3_in_data),
+    .link3_in_strobe(pcie_switch_link3_in_strobe),
+    .link3_in_start(pcie_switch_link3_in_start),
+    .link3_in_end(pcie_switch_link3_in_end),
+    .link3_out_valid(pcie_switch_link3_out_valid),
+    .link3_out_ready(pcie_switch_link3_out_ready),
+    .link3_out_header(pcie_switch_link3_out_header),
+    .link3_out_data(pcie_switch_link3_out_data),
+    .link3_out_strobe(pcie_switch_link3_out_strobe),
+    .link3_out_start(pcie_switch_link3_out_start),
+    .link3_out_end(pcie_switch_link3_out_end),
+    .link3_fc_initialize(pcie_switch_link3_fc_initialize),
+    .link3_fc_update(pcie_switch_link3_fc_update),
+    .link3_fc_ph_advertised(pcie_switch_link3_fc_ph_advertised),
+    .link3_fc_ph_limit(pcie_switch_link3_fc_ph_limit),
+    .link3_rx_fc_ph_advertised(pcie_switch_link3_rx_fc_ph_advertised),
+    .link3_rx_fc_ph_allocated(pcie_switch_link3_rx_fc_ph_allocated),
+    .link3_fc_pd_advertised(pcie_switch_link3_fc_pd_advertised),
+    .link3_fc_pd_limit(pcie_switch_link3_fc_pd_limit),
+    .link3_rx_fc_pd_advertised(pcie_switch_link3_rx_fc_pd_advertised),
+    .link3_rx_fc_pd_allocated(pcie_switch_link3_rx_fc_pd_allocated),
+    .link3_fc_nph_advertised(pcie_switch_link3_fc_nph_advertised),
+    .link3_fc_nph_limit(pcie_switch_link3_fc_nph_limit),
+    .link3_rx_fc_nph_advertised(pcie_switch_link3_rx_fc_nph_advertised),
+    .link3_rx_fc_nph_allocated(pcie_switch_link3_rx_fc_nph_allocated),
+    .link3_fc_npd_advertised(pcie_switch_link3_fc_npd_advertised),
+    .link3_fc_npd_limit(pcie_switch_link3_fc_npd_limit),
+    .link3_rx_fc_npd_advertised(pcie_switch_link3_rx_fc_npd_advertised),
+    .link3_rx_fc_npd_allocated(pcie_switch_link3_rx_fc_npd_allocated),
+    .link3_fc_cplh_advertised(pcie_switch_link3_fc_cplh_advertised),
+    .link3_fc_cplh_limit(pcie_switch_link3_fc_cplh_limit),
+    .link3_rx_fc_cplh_advertised(pcie_switch_link3_rx_fc_cplh_advertised),
+    .link3_rx_fc_cplh_allocated(pcie_switch_link3_rx_fc_cplh_allocated),
+    .link3_fc_cpld_advertised(pcie_switch_link3_fc_cpld_advertised),
+    .link3_fc_cpld_limit(pcie_switch_link3_fc_cpld_limit),
+    .link3_rx_fc_cpld_advertised(pcie_switch_link3_rx_fc_cpld_advertised),
+    .link3_rx_fc_cpld_allocated(pcie_switch_link3_rx_fc_cpld_allocated),
+    .link3_speed(pcie_switch_link3_speed),
+    .link3_width(pcie_switch_link3_width),
+    .link3_active(pcie_switch_link3_active),
+    .link3_dropped(pcie_switch_link3_dropped),
+    .link3_malformed(pcie_switch_link3_malformed),
+    .link3_unsupported(pcie_switch_link3_unsupported),
+    .link4_in_valid(pcie_switch_link4_in_valid),
+    .link4_in_ready(pcie_switch_link4_in_ready),
+    .link4_in_header(pcie_switch_link4_in_header),
+    .link4_in_data(pcie_switch_link4_in_data),
+    .link4_in_strobe(pcie_switch_link4_in_strobe),
+    .link4_in_start(pcie_switch_link4_in_start),
+    .link4_in_end(pcie_switch_link4_in_end),
+    .link4_out_valid(pcie_switch_link4_out_valid),
+    .link4_out_ready(pcie_switch_link4_out_ready),
+    .link4_out_header(pcie_switch_link4_out_header),
+    .link4_out_data(pcie_switch_link4_out_data),
+    .link4_out_strobe(pcie_switch_link4_out_strobe),
+    .link4_out_start(pcie_switch_link4_out_start),
+    .link4_out_end(pcie_switch_link4_out_end),
+    .link4_fc_initialize(pcie_switch_link4_fc_initialize),
+    .link4_fc_update(pcie_switch_link4_fc_update),
+    .link4_fc_ph_advertised(pcie_switch_link4_fc_ph_advertised),
+    .link4_fc_ph_limit(pcie_switch_link4_fc_ph_limit),
+    .link4_rx_fc_ph_advertised(pcie_switch_link4_rx_fc_ph_advertised),
+    .link4_rx_fc_ph_allocated(pcie_switch_link4_rx_fc_ph_allocated),
+    .link4_fc_pd_advertised(pcie_switch_link4_fc_pd_advertised),
+    .link4_fc_pd_limit(pcie_switch_link4_fc_pd_limit),
+    .link4_rx_fc_pd_advertised(pcie_switch_link4_rx_fc_pd_advertised),
+    .link4_rx_fc_pd_allocated(pcie_switch_link4_rx_fc_pd_allocated),
+    .link4_fc_nph_advertised(pcie_switch_link4_fc_nph_advertised),
+    .link4_fc_nph_limit(pcie_switch_link4_fc_nph_limit),
+    .link4_rx_fc_nph_advertised(pcie_switch_link4_rx_fc_nph_advertised),
+    .link4_rx_fc_nph_allocated(pcie_switch_link4_rx_fc_nph_allocated),
+    .link4_fc_npd_advertised(pcie_switch_link4_fc_npd_advertised),
+    .link4_fc_npd_limit(pcie_switch_link4_fc_npd_limit),
+    .link4_rx_fc_npd_advertised(pcie_switch_link4_rx_fc_npd_advertised),
+    .link4_rx_fc_npd_allocated(pcie_switch_link4_rx_fc_npd_allocated),
+    .link4_fc_cplh_advertised(pcie_switch_link4_fc_cplh_advertised),
+    .link4_fc_cplh_limit(pcie_switch_link4_fc_cplh_limit),
+    .link4_rx_fc_cplh_advertised(pcie_switch_link4_rx_fc_cplh_advertised),
+    .link4_rx_fc_cplh_allocated(pcie_switch_link4_rx_fc_cplh_allocated),
+    .link4_fc_cpld_advertised(pcie_switch_link4_fc_cpld_advertised),
+    .link4_fc_cpld_limit(pcie_switch_link4_fc_cpld_limit),
+    .link4_rx_fc_cpld_advertised(pcie_switch_link4_rx_fc_cpld_advertised),
+    .link4_rx_fc_cpld_allocated(pcie_switch_link4_rx_fc_cpld_allocated),
+    .link4_speed(pcie_switch_link4_speed),
+    .link4_width(pcie_switch_link4_width),
+    .link4_active(pcie_switch_link4_active),
+    .link4_dropped(pcie_switch_link4_dropped),
+    .link4_malformed(pcie_switch_link4_malformed),
+    .link4_unsupported(pcie_switch_link4_unsupported),
     .mgmt_valid(pcie_switch_mgmt_valid),
     .mgmt_write(pcie_switch_mgmt_write),
     .mgmt_address(pcie_switch_mgmt_address),
@@ -693,6 +1219,152 @@ module cluster4_node (
     .mgmt_ready(pcie_switch_mgmt_ready),
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
+  );
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint0 (  // NodeTop.swift:106
+    .clk(ntb_endpoint0_clk),
+    .rst(ntb_endpoint0_rst),
+    .link_in_valid(ntb_endpoint0_link_in_valid),
+    .link_in_ready(ntb_endpoint0_link_in_ready),
+    .link_in_header(ntb_endpoint0_link_in_header),
+    .link_in_data(ntb_endpoint0_link_in_data),
+    .link_in_strobe(ntb_endpoint0_link_in_strobe),
+    .link_in_start(ntb_endpoint0_link_in_start),
+    .link_in_end(ntb_endpoint0_link_in_end),
+    .link_out_valid(ntb_endpoint0_link_out_valid),
+    .link_out_ready(ntb_endpoint0_link_out_ready),
+    .link_out_header(ntb_endpoint0_link_out_header),
+    .link_out_data(ntb_endpoint0_link_out_data),
+    .link_out_strobe(ntb_endpoint0_link_out_strobe),
+    .link_out_start(ntb_endpoint0_link_out_start),
+    .link_out_end(ntb_endpoint0_link_out_end),
+    .link_fc_initialize(ntb_endpoint0_link_fc_initialize),
+    .link_fc_update(ntb_endpoint0_link_fc_update),
+    .link_fc_ph_advertised(ntb_endpoint0_link_fc_ph_advertised),
+    .link_fc_ph_limit(ntb_endpoint0_link_fc_ph_limit),
+    .link_rx_fc_ph_advertised(ntb_endpoint0_link_rx_fc_ph_advertised),
+    .link_rx_fc_ph_allocated(ntb_endpoint0_link_rx_fc_ph_allocated),
+    .link_fc_pd_advertised(ntb_endpoint0_link_fc_pd_advertised),
+    .link_fc_pd_limit(ntb_endpoint0_link_fc_pd_limit),
+    .link_rx_fc_pd_advertised(ntb_endpoint0_link_rx_fc_pd_advertised),
+    .link_rx_fc_pd_allocated(ntb_endpoint0_link_rx_fc_pd_allocated),
+    .link_fc_nph_advertised(ntb_endpoint0_link_fc_nph_advertised),
+    .link_fc_nph_limit(ntb_endpoint0_link_fc_nph_limit),
+    .link_rx_fc_nph_advertised(ntb_endpoint0_link_rx_fc_nph_advertised),
+    .link_rx_fc_nph_allocated(ntb_endpoint0_link_rx_fc_nph_allocated),
+    .link_fc_npd_advertised(ntb_endpoint0_link_fc_npd_advertised),
+    .link_fc_npd_limit(ntb_endpoint0_link_fc_npd_limit),
+    .link_rx_fc_npd_advertised(ntb_endpoint0_link_rx_fc_npd_advertised),
+    .link_rx_fc_npd_allocated(ntb_endpoint0_link_rx_fc_npd_allocated),
+    .link_fc_cplh_advertised(ntb_endpoint0_link_fc_cplh_advertised),
+    .link_fc_cplh_limit(ntb_endpoint0_link_fc_cplh_limit),
+    .link_rx_fc_cplh_advertised(ntb_endpoint0_link_rx_fc_cplh_advertised),
+    .link_rx_fc_cplh_allocated(ntb_endpoint0_link_rx_fc_cplh_allocated),
+    .link_fc_cpld_advertised(ntb_endpoint0_link_fc_cpld_advertised),
+    .link_fc_cpld_limit(ntb_endpoint0_link_fc_cpld_limit),
+    .link_rx_fc_cpld_advertised(ntb_endpoint0_link_rx_fc_cpld_advertised),
+    .link_rx_fc_cpld_allocated(ntb_endpoint0_link_rx_fc_cpld_allocated),
+    .id(ntb_endpoint0_id),
+    .mmio_valid(ntb_endpoint0_mmio_valid),
+    .mmio_write(ntb_endpoint0_mmio_write),
+    .mmio_address(ntb_endpoint0_mmio_address),
+    .mmio_wdata(ntb_endpoint0_mmio_wdata),
+    .mmio_strobe(ntb_endpoint0_mmio_strobe),
+    .mmio_ready(ntb_endpoint0_mmio_ready),
+    .mmio_rdata(ntb_endpoint0_mmio_rdata),
+    .mmio_error(ntb_endpoint0_mmio_error),
+    .peer_in_valid(ntb_endpoint0_peer_in_valid),
+    .peer_in_ready(ntb_endpoint0_peer_in_ready),
+    .peer_in_header(ntb_endpoint0_peer_in_header),
+    .peer_in_data(ntb_endpoint0_peer_in_data),
+    .peer_in_strobe(ntb_endpoint0_peer_in_strobe),
+    .peer_in_start(ntb_endpoint0_peer_in_start),
+    .peer_in_end(ntb_endpoint0_peer_in_end),
+    .peer_out_valid(ntb_endpoint0_peer_out_valid),
+    .peer_out_ready(ntb_endpoint0_peer_out_ready),
+    .peer_out_header(ntb_endpoint0_peer_out_header),
+    .peer_out_data(ntb_endpoint0_peer_out_data),
+    .peer_out_strobe(ntb_endpoint0_peer_out_strobe),
+    .peer_out_start(ntb_endpoint0_peer_out_start),
+    .peer_out_end(ntb_endpoint0_peer_out_end),
+    .irq(ntb_endpoint0_irq),
+    .local_dropped_count(ntb_endpoint0_local_dropped_count),
+    .peer_dropped_count(ntb_endpoint0_peer_dropped_count),
+    .phy_up(ntb_endpoint0_phy_up),
+    .link_speed(ntb_endpoint0_link_speed),
+    .link_width(ntb_endpoint0_link_width)
+  );
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint1 (  // NodeTop.swift:106
+    .clk(ntb_endpoint1_clk),
+    .rst(ntb_endpoint1_rst),
+    .link_in_valid(ntb_endpoint1_link_in_valid),
+    .link_in_ready(ntb_endpoint1_link_in_ready),
+    .link_in_header(ntb_endpoint1_link_in_header),
+    .link_in_data(ntb_endpoint1_link_in_data),
+    .link_in_strobe(ntb_endpoint1_link_in_strobe),
+    .link_in_start(ntb_endpoint1_link_in_start),
+    .link_in_end(ntb_endpoint1_link_in_end),
+    .link_out_valid(ntb_endpoint1_link_out_valid),
+    .link_out_ready(ntb_endpoint1_link_out_ready),
+    .link_out_header(ntb_endpoint1_link_out_header),
+    .link_out_data(ntb_endpoint1_link_out_data),
+    .link_out_strobe(ntb_endpoint1_link_out_strobe),
+    .link_out_start(ntb_endpoint1_link_out_start),
+    .link_out_end(ntb_endpoint1_link_out_end),
+    .link_fc_initialize(ntb_endpoint1_link_fc_initialize),
+    .link_fc_update(ntb_endpoint1_link_fc_update),
+    .link_fc_ph_advertised(ntb_endpoint1_link_fc_ph_advertised),
+    .link_fc_ph_limit(ntb_endpoint1_link_fc_ph_limit),
+    .link_rx_fc_ph_advertised(ntb_endpoint1_link_rx_fc_ph_advertised),
+    .link_rx_fc_ph_allocated(ntb_endpoint1_link_rx_fc_ph_allocated),
+    .link_fc_pd_advertised(ntb_endpoint1_link_fc_pd_advertised),
+    .link_fc_pd_limit(ntb_endpoint1_link_fc_pd_limit),
+    .link_rx_fc_pd_advertised(ntb_endpoint1_link_rx_fc_pd_advertised),
+    .link_rx_fc_pd_allocated(ntb_endpoint1_link_rx_fc_pd_allocated),
+    .link_fc_nph_advertised(ntb_endpoint1_link_fc_nph_advertised),
+    .link_fc_nph_limit(ntb_endpoint1_link_fc_nph_limit),
+    .link_rx_fc_nph_advertised(ntb_endpoint1_link_rx_fc_nph_advertised),
+    .link_rx_fc_nph_allocated(ntb_endpoint1_link_rx_fc_nph_allocated),
+    .link_fc_npd_advertised(ntb_endpoint1_link_fc_npd_advertised),
+    .link_fc_npd_limit(ntb_endpoint1_link_fc_npd_limit),
+    .link_rx_fc_npd_advertised(ntb_endpoint1_link_rx_fc_npd_advertised),
+    .link_rx_fc_npd_allocated(ntb_endpoint1_link_rx_fc_npd_allocated),
+    .link_fc_cplh_advertised(ntb_endpoint1_link_fc_cplh_advertised),
+    .link_fc_cplh_limit(ntb_endpoint1_link_fc_cplh_limit),
+    .link_rx_fc_cplh_advertised(ntb_endpoint1_link_rx_fc_cplh_advertised),
+    .link_rx_fc_cplh_allocated(ntb_endpoint1_link_rx_fc_cplh_allocated),
+    .link_fc_cpld_advertised(ntb_endpoint1_link_fc_cpld_advertised),
+    .link_fc_cpld_limit(ntb_endpoint1_link_fc_cpld_limit),
+    .link_rx_fc_cpld_advertised(ntb_endpoint1_link_rx_fc_cpld_advertised),
+    .link_rx_fc_cpld_allocated(ntb_endpoint1_link_rx_fc_cpld_allocated),
+    .id(ntb_endpoint1_id),
+    .mmio_valid(ntb_endpoint1_mmio_valid),
+    .mmio_write(ntb_endpoint1_mmio_write),
+    .mmio_address(ntb_endpoint1_mmio_address),
+    .mmio_wdata(ntb_endpoint1_mmio_wdata),
+    .mmio_strobe(ntb_endpoint1_mmio_strobe),
+    .mmio_ready(ntb_endpoint1_mmio_ready),
+    .mmio_rdata(ntb_endpoint1_mmio_rdata),
+    .mmio_error(ntb_endpoint1_mmio_error),
+    .peer_in_valid(ntb_endpoint1_peer_in_valid),
+    .peer_in_ready(ntb_endpoint1_peer_in_ready),
+    .peer_in_header(ntb_endpoint1_peer_in_header),
+    .peer_in_data(ntb_endpoint1_peer_in_data),
+    .peer_in_strobe(ntb_endpoint1_peer_in_strobe),
+    .peer_in_start(ntb_endpoint1_peer_in_start),
+    .peer_in_end(ntb_endpoint1_peer_in_end),
+    .peer_out_valid(ntb_endpoint1_peer_out_valid),
+    .peer_out_ready(ntb_endpoint1_peer_out_ready),
+    .peer_out_header(ntb_endpoint1_peer_out_header),
+    .peer_out_data(ntb_endpoint1_peer_out_data),
+    .peer_out_strobe(ntb_endpoint1_peer_out_strobe),
+    .peer_out_start(ntb_endpoint1_peer_out_start),
+    .peer_out_end(ntb_endpoint1_peer_out_end),
+    .irq(ntb_endpoint1_irq),
+    .local_dropped_count(ntb_endpoint1_local_dropped_count),
+    .peer_dropped_count(ntb_endpoint1_peer_dropped_count),
+    .phy_up(ntb_endpoint1_phy_up),
+    .link_speed(ntb_endpoint1_link_speed),
+    .link_width(ntb_endpoint1_link_width)
   );
 
 endmodule

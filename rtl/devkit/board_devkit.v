@@ -4,7 +4,7 @@ module board_devkit (
   input  wire         rst,
   input  wire         mgmt0_valid,
   input  wire         mgmt0_write,
-  input  wire [15:0]  mgmt0_address,
+  input  wire [19:0]  mgmt0_address,
   input  wire [31:0]  mgmt0_wdata,
   input  wire [3:0]   mgmt0_strobe,
   output wire         mgmt0_ready,
@@ -12,52 +12,52 @@ module board_devkit (
   output wire         mgmt0_error,
   output wire         irq0,
   output wire         cores_reset0,
-  input  wire         node0_pcie0_in_valid,
-  output wire         node0_pcie0_in_ready,
-  input  wire [127:0] node0_pcie0_in_header,
-  input  wire [127:0] node0_pcie0_in_data,
-  input  wire [3:0]   node0_pcie0_in_strobe,
-  input  wire         node0_pcie0_in_start,
-  input  wire         node0_pcie0_in_end,
-  output wire         node0_pcie0_out_valid,
-  input  wire         node0_pcie0_out_ready,
-  output wire [127:0] node0_pcie0_out_header,
-  output wire [127:0] node0_pcie0_out_data,
-  output wire [3:0]   node0_pcie0_out_strobe,
-  output wire         node0_pcie0_out_start,
-  output wire         node0_pcie0_out_end,
-  input  wire         node0_pcie0_fc_initialize,
-  input  wire         node0_pcie0_fc_update,
-  input  wire [7:0]   node0_pcie0_fc_ph_advertised,
-  input  wire [7:0]   node0_pcie0_fc_ph_limit,
-  input  wire [11:0]  node0_pcie0_fc_pd_advertised,
-  input  wire [11:0]  node0_pcie0_fc_pd_limit,
-  input  wire [7:0]   node0_pcie0_fc_nph_advertised,
-  input  wire [7:0]   node0_pcie0_fc_nph_limit,
-  input  wire [11:0]  node0_pcie0_fc_npd_advertised,
-  input  wire [11:0]  node0_pcie0_fc_npd_limit,
-  input  wire [7:0]   node0_pcie0_fc_cplh_advertised,
-  input  wire [7:0]   node0_pcie0_fc_cplh_limit,
-  input  wire [11:0]  node0_pcie0_fc_cpld_advertised,
-  input  wire [11:0]  node0_pcie0_fc_cpld_limit,
-  input  wire [3:0]   node0_pcie0_speed,
-  input  wire [5:0]   node0_pcie0_width,
-  input  wire         node0_pcie0_active,
-  output wire [7:0]   node0_pcie0_rx_fc_ph_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_ph_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_pd_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_pd_allocated,
-  output wire [7:0]   node0_pcie0_rx_fc_nph_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_nph_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_npd_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_npd_allocated,
-  output wire [7:0]   node0_pcie0_rx_fc_cplh_advertised,
-  output wire [7:0]   node0_pcie0_rx_fc_cplh_allocated,
-  output wire [11:0]  node0_pcie0_rx_fc_cpld_advertised,
-  output wire [11:0]  node0_pcie0_rx_fc_cpld_allocated,
-  output wire [15:0]  node0_pcie0_dropped,
-  output wire [15:0]  node0_pcie0_malformed,
-  output wire [15:0]  node0_pcie0_unsupported,
+  input  wire         host0_in_valid,
+  output wire         host0_in_ready,
+  input  wire [127:0] host0_in_header,
+  input  wire [127:0] host0_in_data,
+  input  wire [3:0]   host0_in_strobe,
+  input  wire         host0_in_start,
+  input  wire         host0_in_end,
+  output wire         host0_out_valid,
+  input  wire         host0_out_ready,
+  output wire [127:0] host0_out_header,
+  output wire [127:0] host0_out_data,
+  output wire [3:0]   host0_out_strobe,
+  output wire         host0_out_start,
+  output wire         host0_out_end,
+  input  wire         host0_fc_initialize,
+  input  wire         host0_fc_update,
+  input  wire [7:0]   host0_fc_ph_advertised,
+  input  wire [7:0]   host0_fc_ph_limit,
+  input  wire [11:0]  host0_fc_pd_advertised,
+  input  wire [11:0]  host0_fc_pd_limit,
+  input  wire [7:0]   host0_fc_nph_advertised,
+  input  wire [7:0]   host0_fc_nph_limit,
+  input  wire [11:0]  host0_fc_npd_advertised,
+  input  wire [11:0]  host0_fc_npd_limit,
+  input  wire [7:0]   host0_fc_cplh_advertised,
+  input  wire [7:0]   host0_fc_cplh_limit,
+  input  wire [11:0]  host0_fc_cpld_advertised,
+  input  wire [11:0]  host0_fc_cpld_limit,
+  input  wire [3:0]   host0_speed,
+  input  wire [5:0]   host0_width,
+  input  wire         host0_active,
+  output wire [7:0]   host0_rx_fc_ph_advertised,
+  output wire [7:0]   host0_rx_fc_ph_allocated,
+  output wire [11:0]  host0_rx_fc_pd_advertised,
+  output wire [11:0]  host0_rx_fc_pd_allocated,
+  output wire [7:0]   host0_rx_fc_nph_advertised,
+  output wire [7:0]   host0_rx_fc_nph_allocated,
+  output wire [11:0]  host0_rx_fc_npd_advertised,
+  output wire [11:0]  host0_rx_fc_npd_allocated,
+  output wire [7:0]   host0_rx_fc_cplh_advertised,
+  output wire [7:0]   host0_rx_fc_cplh_allocated,
+  output wire [11:0]  host0_rx_fc_cpld_advertised,
+  output wire [11:0]  host0_rx_fc_cpld_allocated,
+  output wire [15:0]  host0_dropped,
+  output wire [15:0]  host0_malformed,
+  output wire [15:0]  host0_unsupported,
   input  wire         node0_pcie1_in_valid,
   output wire         node0_pcie1_in_ready,
   input  wire [127:0] node0_pcie1_in_header,
@@ -111,7 +111,7 @@ module board_devkit (
   wire [7:0] node0_node_index;
   wire node0_mgmt_valid;
   wire node0_mgmt_write;
-  wire [15:0] node0_mgmt_address;
+  wire [19:0] node0_mgmt_address;
   wire [31:0] node0_mgmt_wdata;
   wire [3:0] node0_mgmt_strobe;
   wire node0_mgmt_ready;
@@ -119,52 +119,52 @@ module board_devkit (
   wire node0_mgmt_error;
   wire node0_irq;
   wire node0_cores_reset;
-  wire node0_link0_in_valid;
-  wire node0_link0_in_ready;
-  wire [127:0] node0_link0_in_header;
-  wire [127:0] node0_link0_in_data;
-  wire [3:0] node0_link0_in_strobe;
-  wire node0_link0_in_start;
-  wire node0_link0_in_end;
-  wire node0_link0_out_valid;
-  wire node0_link0_out_ready;
-  wire [127:0] node0_link0_out_header;
-  wire [127:0] node0_link0_out_data;
-  wire [3:0] node0_link0_out_strobe;
-  wire node0_link0_out_start;
-  wire node0_link0_out_end;
-  wire node0_link0_fc_initialize;
-  wire node0_link0_fc_update;
-  wire [7:0] node0_link0_fc_ph_advertised;
-  wire [7:0] node0_link0_fc_ph_limit;
-  wire [11:0] node0_link0_fc_pd_advertised;
-  wire [11:0] node0_link0_fc_pd_limit;
-  wire [7:0] node0_link0_fc_nph_advertised;
-  wire [7:0] node0_link0_fc_nph_limit;
-  wire [11:0] node0_link0_fc_npd_advertised;
-  wire [11:0] node0_link0_fc_npd_limit;
-  wire [7:0] node0_link0_fc_cplh_advertised;
-  wire [7:0] node0_link0_fc_cplh_limit;
-  wire [11:0] node0_link0_fc_cpld_advertised;
-  wire [11:0] node0_link0_fc_cpld_limit;
-  wire [3:0] node0_link0_speed;
-  wire [5:0] node0_link0_width;
-  wire node0_link0_active;
-  wire [7:0] node0_link0_rx_fc_ph_advertised;
-  wire [7:0] node0_link0_rx_fc_ph_allocated;
-  wire [11:0] node0_link0_rx_fc_pd_advertised;
-  wire [11:0] node0_link0_rx_fc_pd_allocated;
-  wire [7:0] node0_link0_rx_fc_nph_advertised;
-  wire [7:0] node0_link0_rx_fc_nph_allocated;
-  wire [11:0] node0_link0_rx_fc_npd_advertised;
-  wire [11:0] node0_link0_rx_fc_npd_allocated;
-  wire [7:0] node0_link0_rx_fc_cplh_advertised;
-  wire [7:0] node0_link0_rx_fc_cplh_allocated;
-  wire [11:0] node0_link0_rx_fc_cpld_advertised;
-  wire [11:0] node0_link0_rx_fc_cpld_allocated;
-  wire [15:0] node0_link0_dropped;
-  wire [15:0] node0_link0_malformed;
-  wire [15:0] node0_link0_unsupported;
+  wire node0_host_in_valid;
+  wire node0_host_in_ready;
+  wire [127:0] node0_host_in_header;
+  wire [127:0] node0_host_in_data;
+  wire [3:0] node0_host_in_strobe;
+  wire node0_host_in_start;
+  wire node0_host_in_end;
+  wire node0_host_out_valid;
+  wire node0_host_out_ready;
+  wire [127:0] node0_host_out_header;
+  wire [127:0] node0_host_out_data;
+  wire [3:0] node0_host_out_strobe;
+  wire node0_host_out_start;
+  wire node0_host_out_end;
+  wire node0_host_fc_initialize;
+  wire node0_host_fc_update;
+  wire [7:0] node0_host_fc_ph_advertised;
+  wire [7:0] node0_host_fc_ph_limit;
+  wire [11:0] node0_host_fc_pd_advertised;
+  wire [11:0] node0_host_fc_pd_limit;
+  wire [7:0] node0_host_fc_nph_advertised;
+  wire [7:0] node0_host_fc_nph_limit;
+  wire [11:0] node0_host_fc_npd_advertised;
+  wire [11:0] node0_host_fc_npd_limit;
+  wire [7:0] node0_host_fc_cplh_advertised;
+  wire [7:0] node0_host_fc_cplh_limit;
+  wire [11:0] node0_host_fc_cpld_advertised;
+  wire [11:0] node0_host_fc_cpld_limit;
+  wire [3:0] node0_host_speed;
+  wire [5:0] node0_host_width;
+  wire node0_host_active;
+  wire [7:0] node0_host_rx_fc_ph_advertised;
+  wire [7:0] node0_host_rx_fc_ph_allocated;
+  wire [11:0] node0_host_rx_fc_pd_advertised;
+  wire [11:0] node0_host_rx_fc_pd_allocated;
+  wire [7:0] node0_host_rx_fc_nph_advertised;
+  wire [7:0] node0_host_rx_fc_nph_allocated;
+  wire [11:0] node0_host_rx_fc_npd_advertised;
+  wire [11:0] node0_host_rx_fc_npd_allocated;
+  wire [7:0] node0_host_rx_fc_cplh_advertised;
+  wire [7:0] node0_host_rx_fc_cplh_allocated;
+  wire [11:0] node0_host_rx_fc_cpld_advertised;
+  wire [11:0] node0_host_rx_fc_cpld_allocated;
+  wire [15:0] node0_host_dropped;
+  wire [15:0] node0_host_malformed;
+  wire [15:0] node0_host_unsupported;
   wire node0_link1_in_valid;
   wire node0_link1_in_ready;
   wire [127:0] node0_link1_in_header;
@@ -212,63 +212,63 @@ module board_devkit (
   wire [15:0] node0_link1_malformed;
   wire [15:0] node0_link1_unsupported;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:12
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:14
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:14
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:14
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:14
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:14
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:14
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:14
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:14
-  assign irq0 = node0_irq;  // BoardTop.swift:15
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:16
-  assign node0_link0_in_valid = node0_pcie0_in_valid;  // SwitchLinkPorts.swift:27
-  assign node0_pcie0_in_ready = node0_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_header = node0_pcie0_in_header;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_data = node0_pcie0_in_data;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_strobe = node0_pcie0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_start = node0_pcie0_in_start;  // SwitchLinkPorts.swift:27
-  assign node0_link0_in_end = node0_pcie0_in_end;  // SwitchLinkPorts.swift:27
-  assign node0_pcie0_out_valid = node0_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign node0_link0_out_ready = node0_pcie0_out_ready;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_header = node0_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_data = node0_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_strobe = node0_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_start = node0_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign node0_pcie0_out_end = node0_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign node0_link0_fc_initialize = node0_pcie0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_update = node0_pcie0_fc_update;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_ph_advertised = node0_pcie0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_ph_limit = node0_pcie0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_pd_advertised = node0_pcie0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_pd_limit = node0_pcie0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_nph_advertised = node0_pcie0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_nph_limit = node0_pcie0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_npd_advertised = node0_pcie0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_npd_limit = node0_pcie0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cplh_advertised = node0_pcie0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cplh_limit = node0_pcie0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cpld_advertised = node0_pcie0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link0_fc_cpld_limit = node0_pcie0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link0_speed = node0_pcie0_speed;  // SwitchLinkPorts.swift:30
-  assign node0_link0_width = node0_pcie0_width;  // SwitchLinkPorts.swift:30
-  assign node0_link0_active = node0_pcie0_active;  // SwitchLinkPorts.swift:30
-  assign node0_pcie0_rx_fc_ph_advertised = node0_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_ph_allocated = node0_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_pd_advertised = node0_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_pd_allocated = node0_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_nph_advertised = node0_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_nph_allocated = node0_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_npd_advertised = node0_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_npd_allocated = node0_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cplh_advertised = node0_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cplh_allocated = node0_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cpld_advertised = node0_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_rx_fc_cpld_allocated = node0_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_dropped = node0_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_malformed = node0_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign node0_pcie0_unsupported = node0_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign node0_node_index = 8'd0;  // BoardTop.swift:22
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
+  assign irq0 = node0_irq;  // BoardTop.swift:25
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
+  assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_data = host0_in_data;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_strobe = host0_in_strobe;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_start = host0_in_start;  // SwitchLinkPorts.swift:27
+  assign node0_host_in_end = host0_in_end;  // SwitchLinkPorts.swift:27
+  assign host0_out_valid = node0_host_out_valid;  // SwitchLinkPorts.swift:28
+  assign node0_host_out_ready = host0_out_ready;  // SwitchLinkPorts.swift:28
+  assign host0_out_header = node0_host_out_header;  // SwitchLinkPorts.swift:28
+  assign host0_out_data = node0_host_out_data;  // SwitchLinkPorts.swift:28
+  assign host0_out_strobe = node0_host_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host0_out_start = node0_host_out_start;  // SwitchLinkPorts.swift:28
+  assign host0_out_end = node0_host_out_end;  // SwitchLinkPorts.swift:28
+  assign node0_host_fc_initialize = host0_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_update = host0_fc_update;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_ph_advertised = host0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_ph_limit = host0_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_pd_advertised = host0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_pd_limit = host0_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_nph_advertised = host0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_nph_limit = host0_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_npd_advertised = host0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_npd_limit = host0_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cplh_advertised = host0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cplh_limit = host0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cpld_advertised = host0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign node0_host_fc_cpld_limit = host0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign node0_host_speed = host0_speed;  // SwitchLinkPorts.swift:30
+  assign node0_host_width = host0_width;  // SwitchLinkPorts.swift:30
+  assign node0_host_active = host0_active;  // SwitchLinkPorts.swift:30
+  assign host0_rx_fc_ph_advertised = node0_host_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_ph_allocated = node0_host_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_pd_advertised = node0_host_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_pd_allocated = node0_host_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_nph_advertised = node0_host_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_nph_allocated = node0_host_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_npd_advertised = node0_host_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_npd_allocated = node0_host_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cplh_advertised = node0_host_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cplh_allocated = node0_host_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cpld_advertised = node0_host_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host0_rx_fc_cpld_allocated = node0_host_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
+  assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
+  assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
   assign node0_link1_in_valid = node0_pcie1_in_valid;  // SwitchLinkPorts.swift:27
   assign node0_pcie1_in_ready = node0_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_link1_in_header = node0_pcie1_in_header;  // SwitchLinkPorts.swift:27
@@ -315,10 +315,10 @@ module board_devkit (
   assign node0_pcie1_dropped = node0_link1_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie1_malformed = node0_link1_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie1_unsupported = node0_link1_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_clk = clk;  // BoardTop.swift:11
-  assign node0_rst = rst;  // BoardTop.swift:11
+  assign node0_clk = clk;  // BoardTop.swift:19
+  assign node0_rst = rst;  // BoardTop.swift:19
 
-  devkit_node node0 (  // BoardTop.swift:11
+  devkit_node node0 (  // BoardTop.swift:19
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -332,52 +332,52 @@ module board_devkit (
     .mgmt_error(node0_mgmt_error),
     .irq(node0_irq),
     .cores_reset(node0_cores_reset),
-    .link0_in_valid(node0_link0_in_valid),
-    .link0_in_ready(node0_link0_in_ready),
-    .link0_in_header(node0_link0_in_header),
-    .link0_in_data(node0_link0_in_data),
-    .link0_in_strobe(node0_link0_in_strobe),
-    .link0_in_start(node0_link0_in_start),
-    .link0_in_end(node0_link0_in_end),
-    .link0_out_valid(node0_link0_out_valid),
-    .link0_out_ready(node0_link0_out_ready),
-    .link0_out_header(node0_link0_out_header),
-    .link0_out_data(node0_link0_out_data),
-    .link0_out_strobe(node0_link0_out_strobe),
-    .link0_out_start(node0_link0_out_start),
-    .link0_out_end(node0_link0_out_end),
-    .link0_fc_initialize(node0_link0_fc_initialize),
-    .link0_fc_update(node0_link0_fc_update),
-    .link0_fc_ph_advertised(node0_link0_fc_ph_advertised),
-    .link0_fc_ph_limit(node0_link0_fc_ph_limit),
-    .link0_fc_pd_advertised(node0_link0_fc_pd_advertised),
-    .link0_fc_pd_limit(node0_link0_fc_pd_limit),
-    .link0_fc_nph_advertised(node0_link0_fc_nph_advertised),
-    .link0_fc_nph_limit(node0_link0_fc_nph_limit),
-    .link0_fc_npd_advertised(node0_link0_fc_npd_advertised),
-    .link0_fc_npd_limit(node0_link0_fc_npd_limit),
-    .link0_fc_cplh_advertised(node0_link0_fc_cplh_advertised),
-    .link0_fc_cplh_limit(node0_link0_fc_cplh_limit),
-    .link0_fc_cpld_advertised(node0_link0_fc_cpld_advertised),
-    .link0_fc_cpld_limit(node0_link0_fc_cpld_limit),
-    .link0_speed(node0_link0_speed),
-    .link0_width(node0_link0_width),
-    .link0_active(node0_link0_active),
-    .link0_rx_fc_ph_advertised(node0_link0_rx_fc_ph_advertised),
-    .link0_rx_fc_ph_allocated(node0_link0_rx_fc_ph_allocated),
-    .link0_rx_fc_pd_advertised(node0_link0_rx_fc_pd_advertised),
-    .link0_rx_fc_pd_allocated(node0_link0_rx_fc_pd_allocated),
-    .link0_rx_fc_nph_advertised(node0_link0_rx_fc_nph_advertised),
-    .link0_rx_fc_nph_allocated(node0_link0_rx_fc_nph_allocated),
-    .link0_rx_fc_npd_advertised(node0_link0_rx_fc_npd_advertised),
-    .link0_rx_fc_npd_allocated(node0_link0_rx_fc_npd_allocated),
-    .link0_rx_fc_cplh_advertised(node0_link0_rx_fc_cplh_advertised),
-    .link0_rx_fc_cplh_allocated(node0_link0_rx_fc_cplh_allocated),
-    .link0_rx_fc_cpld_advertised(node0_link0_rx_fc_cpld_advertised),
-    .link0_rx_fc_cpld_allocated(node0_link0_rx_fc_cpld_allocated),
-    .link0_dropped(node0_link0_dropped),
-    .link0_malformed(node0_link0_malformed),
-    .link0_unsupported(node0_link0_unsupported),
+    .host_in_valid(node0_host_in_valid),
+    .host_in_ready(node0_host_in_ready),
+    .host_in_header(node0_host_in_header),
+    .host_in_data(node0_host_in_data),
+    .host_in_strobe(node0_host_in_strobe),
+    .host_in_start(node0_host_in_start),
+    .host_in_end(node0_host_in_end),
+    .host_out_valid(node0_host_out_valid),
+    .host_out_ready(node0_host_out_ready),
+    .host_out_header(node0_host_out_header),
+    .host_out_data(node0_host_out_data),
+    .host_out_strobe(node0_host_out_strobe),
+    .host_out_start(node0_host_out_start),
+    .host_out_end(node0_host_out_end),
+    .host_fc_initialize(node0_host_fc_initialize),
+    .host_fc_update(node0_host_fc_update),
+    .host_fc_ph_advertised(node0_host_fc_ph_advertised),
+    .host_fc_ph_limit(node0_host_fc_ph_limit),
+    .host_fc_pd_advertised(node0_host_fc_pd_advertised),
+    .host_fc_pd_limit(node0_host_fc_pd_limit),
+    .host_fc_nph_advertised(node0_host_fc_nph_advertised),
+    .host_fc_nph_limit(node0_host_fc_nph_limit),
+    .host_fc_npd_advertised(node0_host_fc_npd_advertised),
+    .host_fc_npd_limit(node0_host_fc_npd_limit),
+    .host_fc_cplh_advertised(node0_host_fc_cplh_advertised),
+    .host_fc_cplh_limit(node0_host_fc_cplh_limit),
+    .host_fc_cpld_advertised(node0_host_fc_cpld_advertised),
+    .host_fc_cpld_limit(node0_host_fc_cpld_limit),
+    .host_speed(node0_host_speed),
+    .host_width(node0_host_width),
+    .host_active(node0_host_active),
+    .host_rx_fc_ph_advertised(node0_host_rx_fc_ph_advertised),
+    .host_rx_fc_ph_allocated(node0_host_rx_fc_ph_allocated),
+    .host_rx_fc_pd_advertised(node0_host_rx_fc_pd_advertised),
+    .host_rx_fc_pd_allocated(node0_host_rx_fc_pd_allocated),
+    .host_rx_fc_nph_advertised(node0_host_rx_fc_nph_advertised),
+    .host_rx_fc_nph_allocated(node0_host_rx_fc_nph_allocated),
+    .host_rx_fc_npd_advertised(node0_host_rx_fc_npd_advertised),
+    .host_rx_fc_npd_allocated(node0_host_rx_fc_npd_allocated),
+    .host_rx_fc_cplh_advertised(node0_host_rx_fc_cplh_advertised),
+    .host_rx_fc_cplh_allocated(node0_host_rx_fc_cplh_allocated),
+    .host_rx_fc_cpld_advertised(node0_host_rx_fc_cpld_advertised),
+    .host_rx_fc_cpld_allocated(node0_host_rx_fc_cpld_allocated),
+    .host_dropped(node0_host_dropped),
+    .host_malformed(node0_host_malformed),
+    .host_unsupported(node0_host_unsupported),
     .link1_in_valid(node0_link1_in_valid),
     .link1_in_ready(node0_link1_in_ready),
     .link1_in_header(node0_link1_in_header),

@@ -5,7 +5,7 @@ module devkit_node (
   input  wire [7:0]   node_index,
   input  wire         mgmt_valid,
   input  wire         mgmt_write,
-  input  wire [15:0]  mgmt_address,
+  input  wire [19:0]  mgmt_address,
   input  wire [31:0]  mgmt_wdata,
   input  wire [3:0]   mgmt_strobe,
   output wire         mgmt_ready,
@@ -13,52 +13,52 @@ module devkit_node (
   output wire         mgmt_error,
   output wire         irq,
   output wire         cores_reset,
-  input  wire         link0_in_valid,
-  output wire         link0_in_ready,
-  input  wire [127:0] link0_in_header,
-  input  wire [127:0] link0_in_data,
-  input  wire [3:0]   link0_in_strobe,
-  input  wire         link0_in_start,
-  input  wire         link0_in_end,
-  output wire         link0_out_valid,
-  input  wire         link0_out_ready,
-  output wire [127:0] link0_out_header,
-  output wire [127:0] link0_out_data,
-  output wire [3:0]   link0_out_strobe,
-  output wire         link0_out_start,
-  output wire         link0_out_end,
-  input  wire         link0_fc_initialize,
-  input  wire         link0_fc_update,
-  input  wire [7:0]   link0_fc_ph_advertised,
-  input  wire [7:0]   link0_fc_ph_limit,
-  input  wire [11:0]  link0_fc_pd_advertised,
-  input  wire [11:0]  link0_fc_pd_limit,
-  input  wire [7:0]   link0_fc_nph_advertised,
-  input  wire [7:0]   link0_fc_nph_limit,
-  input  wire [11:0]  link0_fc_npd_advertised,
-  input  wire [11:0]  link0_fc_npd_limit,
-  input  wire [7:0]   link0_fc_cplh_advertised,
-  input  wire [7:0]   link0_fc_cplh_limit,
-  input  wire [11:0]  link0_fc_cpld_advertised,
-  input  wire [11:0]  link0_fc_cpld_limit,
-  input  wire [3:0]   link0_speed,
-  input  wire [5:0]   link0_width,
-  input  wire         link0_active,
-  output wire [7:0]   link0_rx_fc_ph_advertised,
-  output wire [7:0]   link0_rx_fc_ph_allocated,
-  output wire [11:0]  link0_rx_fc_pd_advertised,
-  output wire [11:0]  link0_rx_fc_pd_allocated,
-  output wire [7:0]   link0_rx_fc_nph_advertised,
-  output wire [7:0]   link0_rx_fc_nph_allocated,
-  output wire [11:0]  link0_rx_fc_npd_advertised,
-  output wire [11:0]  link0_rx_fc_npd_allocated,
-  output wire [7:0]   link0_rx_fc_cplh_advertised,
-  output wire [7:0]   link0_rx_fc_cplh_allocated,
-  output wire [11:0]  link0_rx_fc_cpld_advertised,
-  output wire [11:0]  link0_rx_fc_cpld_allocated,
-  output wire [15:0]  link0_dropped,
-  output wire [15:0]  link0_malformed,
-  output wire [15:0]  link0_unsupported,
+  input  wire         host_in_valid,
+  output wire         host_in_ready,
+  input  wire [127:0] host_in_header,
+  input  wire [127:0] host_in_data,
+  input  wire [3:0]   host_in_strobe,
+  input  wire         host_in_start,
+  input  wire         host_in_end,
+  output wire         host_out_valid,
+  input  wire         host_out_ready,
+  output wire [127:0] host_out_header,
+  output wire [127:0] host_out_data,
+  output wire [3:0]   host_out_strobe,
+  output wire         host_out_start,
+  output wire         host_out_end,
+  input  wire         host_fc_initialize,
+  input  wire         host_fc_update,
+  input  wire [7:0]   host_fc_ph_advertised,
+  input  wire [7:0]   host_fc_ph_limit,
+  input  wire [11:0]  host_fc_pd_advertised,
+  input  wire [11:0]  host_fc_pd_limit,
+  input  wire [7:0]   host_fc_nph_advertised,
+  input  wire [7:0]   host_fc_nph_limit,
+  input  wire [11:0]  host_fc_npd_advertised,
+  input  wire [11:0]  host_fc_npd_limit,
+  input  wire [7:0]   host_fc_cplh_advertised,
+  input  wire [7:0]   host_fc_cplh_limit,
+  input  wire [11:0]  host_fc_cpld_advertised,
+  input  wire [11:0]  host_fc_cpld_limit,
+  input  wire [3:0]   host_speed,
+  input  wire [5:0]   host_width,
+  input  wire         host_active,
+  output wire [7:0]   host_rx_fc_ph_advertised,
+  output wire [7:0]   host_rx_fc_ph_allocated,
+  output wire [11:0]  host_rx_fc_pd_advertised,
+  output wire [11:0]  host_rx_fc_pd_allocated,
+  output wire [7:0]   host_rx_fc_nph_advertised,
+  output wire [7:0]   host_rx_fc_nph_allocated,
+  output wire [11:0]  host_rx_fc_npd_advertised,
+  output wire [11:0]  host_rx_fc_npd_allocated,
+  output wire [7:0]   host_rx_fc_cplh_advertised,
+  output wire [7:0]   host_rx_fc_cplh_allocated,
+  output wire [11:0]  host_rx_fc_cpld_advertised,
+  output wire [11:0]  host_rx_fc_cpld_allocated,
+  output wire [15:0]  host_dropped,
+  output wire [15:0]  host_malformed,
+  output wire [15:0]  host_unsupported,
   input  wire         link1_in_valid,
   output wire         link1_in_ready,
   input  wire [127:0] link1_in_header,
@@ -134,9 +134,9 @@ module devkit_node (
   wire [31:0] system_control_cycle_count_high_value_in;
   wire system_control_control_soft_reset_clear;
   wire system_control_control_soft_reset_out;
-  wire in_system_control;  // NodeTop.swift:69
-  reg [63:0] cycle_count;  // NodeTop.swift:70
-  reg [4:0] soft_reset_timer;  // NodeTop.swift:71
+  wire in_system_control;  // NodeTop.swift:98
+  reg [63:0] cycle_count;  // NodeTop.swift:99
+  reg [4:0] soft_reset_timer;  // NodeTop.swift:100
   wire pcie_switch_clk;
   wire pcie_switch_rst;
   wire pcie_switch_link0_in_valid;
@@ -239,69 +239,69 @@ module devkit_node (
   wire pcie_switch_mgmt_ready;
   wire [31:0] pcie_switch_mgmt_rdata;
   wire pcie_switch_mgmt_error;
-  wire in_pcie_switch;  // NodeTop.swift:76
+  wire in_pcie_switch;  // NodeTop.swift:105
 
-  assign in_system_control = mgmt_address[15:6] == 10'd0;  // NodeTop.swift:79
-  assign in_pcie_switch = mgmt_address[15:13] == 3'd1;  // NodeTop.swift:80
-  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:81
-  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:82
-  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:83
-  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:84
-  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:85
-  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:86
-  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:87
-  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:88
-  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:89
-  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:90
-  assign mgmt_ready = in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : mgmt_valid);  // NodeTop.swift:91
-  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : 32'd0);  // NodeTop.swift:92
-  assign mgmt_error = in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : mgmt_valid);  // NodeTop.swift:93
-  assign pcie_switch_link0_in_valid = link0_in_valid;  // SwitchLinkPorts.swift:27
-  assign link0_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_header = link0_in_header;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_data = link0_in_data;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_strobe = link0_in_strobe;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_start = link0_in_start;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link0_in_end = link0_in_end;  // SwitchLinkPorts.swift:27
-  assign link0_out_valid = pcie_switch_link0_out_valid;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link0_out_ready = link0_out_ready;  // SwitchLinkPorts.swift:28
-  assign link0_out_header = pcie_switch_link0_out_header;  // SwitchLinkPorts.swift:28
-  assign link0_out_data = pcie_switch_link0_out_data;  // SwitchLinkPorts.swift:28
-  assign link0_out_strobe = pcie_switch_link0_out_strobe;  // SwitchLinkPorts.swift:28
-  assign link0_out_start = pcie_switch_link0_out_start;  // SwitchLinkPorts.swift:28
-  assign link0_out_end = pcie_switch_link0_out_end;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link0_fc_initialize = link0_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_update = link0_fc_update;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_ph_advertised = link0_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_ph_limit = link0_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_pd_advertised = link0_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_pd_limit = link0_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_nph_advertised = link0_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_nph_limit = link0_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_npd_advertised = link0_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_npd_limit = link0_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cplh_advertised = link0_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cplh_limit = link0_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cpld_advertised = link0_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_fc_cpld_limit = link0_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_speed = link0_speed;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_width = link0_width;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link0_active = link0_active;  // SwitchLinkPorts.swift:30
-  assign link0_rx_fc_ph_advertised = pcie_switch_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_ph_allocated = pcie_switch_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_pd_advertised = pcie_switch_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_pd_allocated = pcie_switch_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_nph_advertised = pcie_switch_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_nph_allocated = pcie_switch_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_npd_advertised = pcie_switch_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_npd_allocated = pcie_switch_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cplh_advertised = pcie_switch_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cplh_allocated = pcie_switch_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cpld_advertised = pcie_switch_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign link0_rx_fc_cpld_allocated = pcie_switch_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign link0_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
-  assign link0_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
-  assign link0_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
+  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:113
+  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:114
+  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:121
+  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:122
+  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:123
+  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:121
+  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:122
+  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:123
+  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:124
+  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:125
+  assign mgmt_ready = in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : mgmt_valid);  // NodeTop.swift:127
+  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : 32'd0);  // NodeTop.swift:128
+  assign mgmt_error = in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : mgmt_valid);  // NodeTop.swift:129
+  assign pcie_switch_link0_in_valid = host_in_valid;  // SwitchLinkPorts.swift:27
+  assign host_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_header = host_in_header;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_data = host_in_data;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_strobe = host_in_strobe;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_start = host_in_start;  // SwitchLinkPorts.swift:27
+  assign pcie_switch_link0_in_end = host_in_end;  // SwitchLinkPorts.swift:27
+  assign host_out_valid = pcie_switch_link0_out_valid;  // SwitchLinkPorts.swift:28
+  assign pcie_switch_link0_out_ready = host_out_ready;  // SwitchLinkPorts.swift:28
+  assign host_out_header = pcie_switch_link0_out_header;  // SwitchLinkPorts.swift:28
+  assign host_out_data = pcie_switch_link0_out_data;  // SwitchLinkPorts.swift:28
+  assign host_out_strobe = pcie_switch_link0_out_strobe;  // SwitchLinkPorts.swift:28
+  assign host_out_start = pcie_switch_link0_out_start;  // SwitchLinkPorts.swift:28
+  assign host_out_end = pcie_switch_link0_out_end;  // SwitchLinkPorts.swift:28
+  assign pcie_switch_link0_fc_initialize = host_fc_initialize;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_update = host_fc_update;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_ph_advertised = host_fc_ph_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_ph_limit = host_fc_ph_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_pd_advertised = host_fc_pd_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_pd_limit = host_fc_pd_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_nph_advertised = host_fc_nph_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_nph_limit = host_fc_nph_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_npd_advertised = host_fc_npd_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_npd_limit = host_fc_npd_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cplh_advertised = host_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cplh_limit = host_fc_cplh_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cpld_advertised = host_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_fc_cpld_limit = host_fc_cpld_limit;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_speed = host_speed;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_width = host_width;  // SwitchLinkPorts.swift:30
+  assign pcie_switch_link0_active = host_active;  // SwitchLinkPorts.swift:30
+  assign host_rx_fc_ph_advertised = pcie_switch_link0_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_ph_allocated = pcie_switch_link0_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_pd_advertised = pcie_switch_link0_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_pd_allocated = pcie_switch_link0_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_nph_advertised = pcie_switch_link0_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_nph_allocated = pcie_switch_link0_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_npd_advertised = pcie_switch_link0_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_npd_allocated = pcie_switch_link0_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cplh_advertised = pcie_switch_link0_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cplh_allocated = pcie_switch_link0_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cpld_advertised = pcie_switch_link0_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
+  assign host_rx_fc_cpld_allocated = pcie_switch_link0_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
+  assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
+  assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
+  assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
   assign pcie_switch_link1_in_valid = link1_in_valid;  // SwitchLinkPorts.swift:27
   assign link1_in_ready = pcie_switch_link1_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link1_in_header = link1_in_header;  // SwitchLinkPorts.swift:27
@@ -348,36 +348,36 @@ module devkit_node (
   assign link1_dropped = pcie_switch_link1_dropped;  // SwitchLinkPorts.swift:33
   assign link1_malformed = pcie_switch_link1_malformed;  // SwitchLinkPorts.swift:33
   assign link1_unsupported = pcie_switch_link1_unsupported;  // SwitchLinkPorts.swift:33
-  assign system_control_node_index_in = node_index;  // NodeTop.swift:98
-  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:102
-  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:103
-  assign system_control_interrupt_status_doorbell_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:107
-  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:107
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:108
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:113
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:114
-  assign system_control_clk = clk;  // NodeTop.swift:66
-  assign system_control_rst = rst;  // NodeTop.swift:66
-  assign pcie_switch_clk = clk;  // NodeTop.swift:73
-  assign pcie_switch_rst = rst;  // NodeTop.swift:73
+  assign system_control_node_index_in = node_index;  // NodeTop.swift:152
+  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:156
+  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:157
+  assign system_control_interrupt_status_doorbell_set = 1'b0;  // NodeTop.swift:167
+  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:167
+  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:167
+  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:167
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:170
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:175
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:176
+  assign system_control_clk = clk;  // NodeTop.swift:95
+  assign system_control_rst = rst;  // NodeTop.swift:95
+  assign pcie_switch_clk = clk;  // NodeTop.swift:102
+  assign pcie_switch_rst = rst;  // NodeTop.swift:102
 
   always @(posedge clk) begin
     if (rst) begin
-      cycle_count <= 64'd0;  // NodeTop.swift:70
-      soft_reset_timer <= 5'd0;  // NodeTop.swift:71
+      cycle_count <= 64'd0;  // NodeTop.swift:99
+      soft_reset_timer <= 5'd0;  // NodeTop.swift:100
     end else begin
-      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:101
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:111
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:111
+      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:155
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:173
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:173
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:112
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:174
       end
     end
   end
 
-  system_control_board1 system_control (  // NodeTop.swift:66
+  system_control_board1 system_control (  // NodeTop.swift:95
     .clk(system_control_clk),
     .rst(system_control_rst),
     .mmio_valid(system_control_mmio_valid),
@@ -406,7 +406,7 @@ module devkit_node (
     .control_soft_reset_clear(system_control_control_soft_reset_clear),
     .control_soft_reset_out(system_control_control_soft_reset_out)
   );
-  pcie_switch_ports2_dw128_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:73
+  pcie_switch_ports2_dw128_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:102
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
     .link0_in_valid(pcie_switch_link0_in_valid),

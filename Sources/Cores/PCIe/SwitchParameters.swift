@@ -50,13 +50,19 @@ public struct SwitchParameters: Sendable {
     crossbarDepth = min(4096, 8 * beatsPerTLP)
   }
 
-  /// The switch of each node of `board`: `switch.downstream_ports` downstream ports, the
-  /// board's `datapath_bits`, Max Payload Size, link width and speed.
+  /// The switch of each node of `board`: `switch.downstream_ports` local downstream ports and
+  /// then one per NTB port (`NodeCrosslinks.ntbPortsPerNode`), the board's `datapath_bits`,
+  /// Max Payload Size, link width and speed.
   public init(board: Board) {
+    self.init(downstreamPorts: board.switchConfig.downstreamPorts + NodeCrosslinks.ntbPortsPerNode(board),
+              dataWidth: board.datapathBits, maxPayloadBytes: board.switchConfig.maxPayloadBytes,
+              linkWidth: board.switchConfig.linkWidth, linkSpeed: Self.linkSpeedEncoding(board))
+  }
+
+  /// The Link Capabilities encoding of the board's `switch.link_speed_gts` (1 = 2.5 GT/s ... 5 = 32 GT/s).
+  public static func linkSpeedEncoding(_ board: Board) -> Int {
     let speeds: [Double: Int] = [2.5: 1, 5.0: 2, 8.0: 3, 16.0: 4, 32.0: 5]
-    self.init(downstreamPorts: board.switchConfig.downstreamPorts, dataWidth: board.datapathBits,
-              maxPayloadBytes: board.switchConfig.maxPayloadBytes, linkWidth: board.switchConfig.linkWidth,
-              linkSpeed: speeds[board.switchConfig.linkSpeedGTs] ?? 1)
+    return speeds[board.switchConfig.linkSpeedGTs] ?? 1
   }
 }
 

@@ -1,0 +1,38 @@
+import Board
+import Cores
+import HDL
+import XCTest
+
+/// Which NTB port and switch port each crosslink takes, worked out by hand from the board files
+/// (docs/switch.md, "The node top": a node's links in file order, after the local downstream ports).
+final class NodeCrosslinksTests: XCTestCase {
+  func testTheRingOfCluster4GivesEveryNodeTwoPortsInFileOrder() throws {
+    let cluster = try Board.load(path: Board.boardPath(named: "cluster4"))
+    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(cluster), 2)
+    // links: [0,1] [1,2] [2,3] [3,0]
+    XCTAssertEqual(NodeCrosslinks.links(of: 0, in: cluster), [NTBLink(a: 0, b: 1), NTBLink(a: 3, b: 0)])
+    XCTAssertEqual(NodeCrosslinks.port(of: NTBLink(a: 3, b: 0), at: 0, in: cluster), 1)
+    XCTAssertEqual(NodeCrosslinks.port(of: NTBLink(a: 3, b: 0), at: 3, in: cluster), 1)
+    XCTAssertEqual(NodeCrosslinks.port(of: NTBLink(a: 1, b: 2), at: 1, in: cluster), 1)
+    XCTAssertNil(NodeCrosslinks.port(of: NTBLink(a: 1, b: 2), at: 0, in: cluster))
+    // Two local downstream ports (1 and 2), so the NTB ports are switch ports 3 and 4.
+    XCTAssertEqual(NodeCrosslinks.switchPort(ntbPort: 0, cluster), 3)
+    XCTAssertEqual(SwitchParameters(board: cluster).identities.count, 5)
+    let devkit = try Board.load(path: Board.boardPath(named: "devkit"))
+    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(devkit), 0)
+    XCTAssertEqual(SwitchParameters(board: devkit).identities.count, 2)
+  }
+
+  /// A chain 0 - 1 - 2: node 1 has two links, so every node has two NTB ports and the ends'
+  /// second ones are tied off on the board; the board still elaborates (no error).
+  func testAChainLeavesTheEndsSecondPortUnlinked() throws {
+    let chain = try Board.parse(yaml: PairBoard.yaml.replacingOccurrences(of: "nodes: 2", with: "nodes: 3")
+                                  .replacingOccurrences(of: "links: [[0, 1]]", with: "links: [[0, 1], [1, 2]]"), file: "chain")
+    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(chain), 2)
+    XCTAssertEqual(NodeCrosslinks.links(of: 2, in: chain), [NTBLink(a: 1, b: 2)])
+    let design = try Design(top: boardTop(chain))
+    let inputs = Set(design.topPorts.map(\.name))
+    XCTAssertTrue(inputs.isSuperset(of: ["crosslink0_up", "crosslink1_up", "host2_in_valid", "node2_pcie1_in_valid"]))
+    XCTAssertFalse(inputs.contains("crosslink2_up"))
+  }
+}
