@@ -67,14 +67,27 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       }
       // Forwarded traffic through the crossbar (or straight across between two ports); the
       // ingress's UR completions beside it.
+      // Every merge input starts a TLP only when it fits its class at the egress stage, so a
+      // TLP short of room never holds the merge (and the posted TLPs behind it).
+      let rooms = EgressRoom.classNames.map { egress[k]["room_\($0)"] }
       if let crossbar {
         connect(ingress[k].interface("fabric", as: TLPStream.self), to: crossbar.interface("in\(k)", as: TLPStream.self))
         crossbar["in\(k)_egress"] <== ingress[k]["fabric_egress"]
-        connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+        for (c, name) in EgressRoom.classNames.enumerated() {
+          crossbar["out\(k)_room_\(name)"] <== rooms[c]
+        }
+        EgressRoom.connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
       } else {
-        connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+        EgressRoom.connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
       }
-      connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self))
+      EgressRoom.connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self),
+                         lanes: dataWidth / 32, rooms: rooms)
+      if k == 0 {
+        EgressRoom.connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
+      }
       egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
       egress[k]["fc_update"] <== m.input("link\(k)_fc_update")
       for (t, type) in CreditType.allCases.enumerated() {
@@ -128,7 +141,6 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     for k in 1..<n {
       ingress[k]["completer_id"] <== concat(blocks[0]["bus_numbers_secondary_out"], Signal.constant((k - 1) << 3, width: 8))
     }
-    connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self))
     connect(ingress[0].interface("own", as: TLPStream.self), to: completer.interface("request", as: TLPStream.self))
     // Downstream ports never receive configuration requests for the switch (they are UR from below).
     for k in 1..<n {
