@@ -7,7 +7,8 @@ import PCIe
 /// or more ports a `tlpCrossbar` carries forwarded TLPs between the ingress and egress stages
 /// (entering with the ingress's egress bits); with two ports each ingress feeds the other
 /// port's merge directly. Each merge takes the forwarded TLPs for its port, the UR completions
-/// of that port's ingress and, at port 0, the configuration completer's completions.
+/// of that port's ingress and, at port 0, the configuration completer's completions; every
+/// input starts a TLP only when it fits its class at the egress stage (`EgressRoom`).
 ///
 /// Ports, for every k in `0..<identities.count`: `link<k>_in` (TLPs arriving from port k's link
 /// partner, into a `switchReceiver`) and `link<k>_out` (TLPs for it), the link partner's credits

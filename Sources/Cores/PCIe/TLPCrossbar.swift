@@ -1,17 +1,18 @@
 import HDL
 
 /// The crossbar between the ingress and egress stages of an N-port switch, with virtual output
-/// queues: each ingress port `i` has one queue of `depth` beats per other port `e`, so a TLP
-/// for a busy output waits in its own queue and never holds up TLPs from the same ingress that
-/// are already queued for other outputs (no head-of-line blocking between outputs; a FIFO
+/// queues: each ingress port `i` has its own queues per other port `e` (one per flow-control
+/// class, below), so a TLP for a busy output waits there and never holds up TLPs from the same
+/// ingress that are already queued for other outputs (no head-of-line blocking between outputs; a FIFO
 /// input-queued crossbar saturates near 2 − √2 ≈ 59% under uniform traffic, Karol, Hluchyj and
 /// Morgan 1987). Each output takes whole TLPs from its queues in turn (`tlpMerge`).
 ///
 /// Ports: `in<i>` (consumer side) with `in<i>_egress` (one bit per port, as `switchIngress`'s
 /// `fabric_egress`, held for the whole TLP; several bits for a broadcast message), and
-/// `out<e>` (producer side). A beat is taken when every queue it goes to has room, so a
-/// broadcast enters all its queues together. Bit `i` of `in<i>_egress` is ignored: a switch
-/// never sends a TLP back out of the port it came in on. A TLP with no egress bit is consumed.
+/// `out<e>` (producer side) with `out<e>_room_*` (below). A beat is taken when every queue of
+/// its class it goes to has room, so a broadcast enters all its queues together. Bit `i` of
+/// `in<i>_egress` is ignored: a switch never sends a TLP back out of the port it came in on. A
+/// TLP with no egress bit is consumed.
 ///
 /// A TLP for several outputs (a broadcast message) leaves a queue only once it is whole
 /// there, so it must fit: at most `depth` beats. Unicast TLPs cut through.
