@@ -28,7 +28,11 @@ final class TLPCrossbarTests: SimulationTestCase {
       inEgress = try model.input("in\(k)_egress"); outReady = try model.input("out\(k)_ready"); inReady = try model.output("in\(k)_ready")
       outValid = try model.output("out\(k)_valid"); outHeader = try model.output("out\(k)_header"); outData = try model.output("out\(k)_data")
       outStrobe = try model.output("out\(k)_strobe"); outStart = try model.output("out\(k)_start"); outEnd = try model.output("out\(k)_end")
+      rooms = try EgressRoom.classNames.map { try model.input("out\(k)_room_\($0)") }
+      for room in rooms { try room.set(UInt64(EgressRoom.anyTLP)) }
     }
+    /// Room at output k's egress stage, per class (posted, non-posted, completion); every TLP fits unless a test says otherwise.
+    let rooms: [InputPort]
     func offer(_ beat: Beat, egress: UInt64) throws {
       inValid.set(true)
       try inHeader.set(BitVector(width: 128, words: beat.header)); try inData.set(beat.data); try inStrobe.set(beat.strobe)
@@ -53,9 +57,16 @@ final class TLPCrossbarTests: SimulationTestCase {
     }
   }
 
-  /// Random packets of 1...6 beats from every ingress, to one output, several (broadcast), none,
-  /// or with the ingress's own bit set (ignored); every output stalls at random. (Broadcasts cut
-  /// through, as a first version did, deadlock this test within a few hundred packets.)
+  /// DW0 of a header of each flow-control class, as §2.2.1 encodes Fmt/Type: a one-DW MWr
+  /// (posted), a one-DW MRd (non-posted) and a Cpl without data.
+  static let classDW0: [UInt64] = [0x4000_0001, 0x0000_0001, 0x0A00_0000]
+
+  /// Random packets of 1...6 beats of random classes from every ingress, to one output, several
+  /// (broadcast), none, or with the ingress's own bit set (ignored); every output stalls at
+  /// random. Order per path as Table 2-42 allows a switch without Relaxed Ordering: each class
+  /// FIFO; NP and Cpl never pass an older posted packet (B2a, C2a, D2a); posted may pass NP
+  /// and Cpl, Cpl and NP each other. (Broadcasts cut through, as a first version did,
+  /// deadlock this test within a few hundred packets.)
   func testRandomTrafficReachesEveryChosenOutputInPathOrder() throws {
     let n = Self.ports
     let model = try self.model(try Design(top: tlpCrossbar(ports: n, dataWidth: 64, depth: 8)))
@@ -74,8 +85,9 @@ final class TLPCrossbarTests: SimulationTestCase {
         if current[i] == nil && cycle < cycles && rng.chance(0.9) {
           sequence += 1
           let count = Int.random(in: 1...6, using: &rng)
+          let dw0 = Self.classDW0[Int.random(in: 0..<3, using: &rng)]
           let beats = (0..<count).map { b in
-            Beat(header: [sequence, UInt64(i)], data: rng.next(), strobe: b == count - 1 ? UInt64.random(in: 0...3, using: &rng) : 3,
+            Beat(header: [sequence, dw0 << 32 | UInt64(i)], data: rng.next(), strobe: b == count - 1 ? UInt64.random(in: 0...3, using: &rng) : 3,
                  start: b == 0, end: b == count - 1)
           }
           var egress = UInt64(1) << UInt64(Int.random(in: 0..<n, using: &rng))
@@ -105,14 +117,21 @@ final class TLPCrossbarTests: SimulationTestCase {
         guard arriving[e].last!.end else { continue }
         let packet = arriving[e]
         arriving[e] = []
-        let source = Int(packet[0].header[1])
-        guard source < n, source != e, let want = expected[source][e].first else {
+        let source = Int(packet[0].header[1] & 0xFFFF_FFFF)
+        guard source < n, source != e,
+              let index = expected[source][e].firstIndex(where: { $0[0].header[0] == packet[0].header[0] }) else {
           return XCTFail("cycle \(cycle), output \(e): a packet from ingress \(source) (sequence \(packet[0].header[0])) that was not sent there")
         }
+        let want = expected[source][e][index]
         guard packet == want else {
-          return XCTFail("cycle \(cycle), output \(e): from ingress \(source) expected sequence \(want[0].header[0]) (\(want.count) beats), got sequence \(packet[0].header[0]) (\(packet.count) beats)\(packet[0].header[0] == want[0].header[0] ? " with different beats" : "")")
+          return XCTFail("cycle \(cycle), output \(e): from ingress \(source) sequence \(want[0].header[0]) expected as \(want.count) beats, got \(packet.count) beats or different beats")
         }
-        expected[source][e].removeFirst()
+        // Older packets of its path still on the way: none of its own class, none posted unless it is posted.
+        let trafficClass = Self.classOf(packet)
+        if let older = expected[source][e][..<index].first(where: { Self.classOf($0) == trafficClass || Self.classOf($0) == 0 }) {
+          return XCTFail("cycle \(cycle), output \(e): from ingress \(source) sequence \(packet[0].header[0]) (class \(trafficClass)) passed the older sequence \(older[0].header[0]) (class \(Self.classOf(older)))")
+        }
+        expected[source][e].remove(at: index)
         delivered += 1
       }
       model.step()
@@ -152,7 +171,45 @@ final class TLPCrossbarTests: SimulationTestCase {
     XCTAssertTrue(ports[1].outValid.bool, "the packet for output 1 waits at its head")
   }
 
-  /// Saturation: every ingress always has a 256-byte TLP (32 beats) for a uniformly chosen
+  /// Output 1's egress has no room for non-posted TLPs. Ingress 0 sends it a posted packet, two
+  /// NP packets, then six more posted ones: every posted packet must arrive while the NP ones
+  /// wait (Table 2-42 A3: posted must be able to pass NP), and the NP ones after the older
+  /// posted one (B2a) and in their order once room appears.
+  func testPostedPacketsPassNonPostedOnesThatHaveNoRoomAtTheEgress() throws {
+    let model = try self.model(try Design(top: tlpCrossbar(ports: 3, dataWidth: 64, depth: 8)))
+    let ports = try (0..<3).map { try Ports(model, port: $0) }
+    model.reset()
+    try ports[1].rooms[1].set(0)
+    ports[1].outReady.set(true)
+    ports[2].outReady.set(true)
+    let classes = [0, 1, 1, 0, 0, 0, 0, 0, 0]
+    var arrived: [Int] = []
+    func collect() {
+      if ports[1].outValid.bool && ports[1].outStart.bool { arrived.append(Int(ports[1].outHeader.value.words[0])) }
+    }
+    for (packet, trafficClass) in classes.enumerated() {
+      let beats = trafficClass == 0 ? 2 : 1
+      for b in 0..<beats {
+        try ports[0].offer(Beat(header: [UInt64(packet), Self.classDW0[trafficClass] << 32], data: UInt64(b), strobe: 3,
+                                start: b == 0, end: b == beats - 1), egress: 0b010)
+        model.settle()
+        XCTAssertTrue(ports[0].inReady.bool, "packet \(packet), beat \(b): ingress 0 must not wait for the NP packets")
+        collect()
+        model.step()
+      }
+    }
+    ports[0].inValid.set(false)
+    for _ in 0..<20 { model.settle(); collect(); model.step() }
+    XCTAssertEqual(arrived, [0, 3, 4, 5, 6, 7, 8], "every posted packet arrives; the NP packets wait for room")
+    try ports[1].rooms[1].set(1)
+    for _ in 0..<10 { model.settle(); collect(); model.step() }
+    XCTAssertEqual(arrived, [0, 3, 4, 5, 6, 7, 8, 1, 2], "the NP packets follow, in order, once there is room")
+  }
+
+  /// A 256-byte MWr's DW0 (Length 64).
+  static let saturationDW0: UInt64 = 0x4000_0040
+
+  /// Saturation: every ingress always has a 256-byte MWr (32 beats) for a uniformly chosen
   /// other output, and every output always takes beats. Each output's share of cycles carrying
   /// a beat, measured over 20,000 cycles.
   func saturation(ports n: Int, depth: Int) throws -> Double {
@@ -169,7 +226,7 @@ final class TLPCrossbarTests: SimulationTestCase {
     let cycles = 20_000, warmUp = 5_000
     for cycle in 0..<(warmUp + cycles) {
       for i in 0..<n {
-        try ports[i].offer(Beat(header: [0, UInt64(i)], data: 0, strobe: 3, start: beat[i] == 0, end: beat[i] == 31),
+        try ports[i].offer(Beat(header: [0, Self.saturationDW0 << 32 | UInt64(i)], data: 0, strobe: 3, start: beat[i] == 0, end: beat[i] == 31),
                            egress: UInt64(1) << UInt64(target[i]))
       }
       model.settle()
@@ -191,6 +248,9 @@ final class TLPCrossbarTests: SimulationTestCase {
     print("crossbar 4 ports, 256-beat queues: \(share) of line rate per output")
     XCTAssertGreaterThanOrEqual(share, 0.95)
   }
+
+  /// 0 posted, 1 non-posted, 2 completion, from the DW0 the packet was sent with.
+  static func classOf(_ packet: [Beat]) -> Int { classDW0.firstIndex(of: packet[0].header[1] >> 32)! }
 
   private func readyWas(_ p: Ports) -> Bool { p.outReady.value.uint64 == 1 }
 }

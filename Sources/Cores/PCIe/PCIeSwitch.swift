@@ -7,7 +7,8 @@ import PCIe
 /// or more ports a `tlpCrossbar` carries forwarded TLPs between the ingress and egress stages
 /// (entering with the ingress's egress bits); with two ports each ingress feeds the other
 /// port's merge directly. Each merge takes the forwarded TLPs for its port, the UR completions
-/// of that port's ingress and, at port 0, the configuration completer's completions.
+/// of that port's ingress and, at port 0, the configuration completer's completions; every
+/// input starts a TLP only when it fits its class at the egress stage (`EgressRoom`).
 ///
 /// Ports, for every k in `0..<identities.count`: `link<k>_in` (TLPs arriving from port k's link
 /// partner, into a `switchReceiver`) and `link<k>_out` (TLPs for it), the link partner's credits
@@ -67,14 +68,27 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       }
       // Forwarded traffic through the crossbar (or straight across between two ports); the
       // ingress's UR completions beside it.
+      // Every merge input starts a TLP only when it fits its class at the egress stage, so a
+      // TLP short of room never holds the merge (and the posted TLPs behind it).
+      let rooms = EgressRoom.classNames.map { egress[k]["room_\($0)"] }
       if let crossbar {
         connect(ingress[k].interface("fabric", as: TLPStream.self), to: crossbar.interface("in\(k)", as: TLPStream.self))
         crossbar["in\(k)_egress"] <== ingress[k]["fabric_egress"]
-        connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+        for (c, name) in EgressRoom.classNames.enumerated() {
+          crossbar["out\(k)_room_\(name)"] <== rooms[c]
+        }
+        EgressRoom.connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
       } else {
-        connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self))
+        EgressRoom.connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
       }
-      connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self))
+      EgressRoom.connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self),
+                         lanes: dataWidth / 32, rooms: rooms)
+      if k == 0 {
+        EgressRoom.connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self),
+                           lanes: dataWidth / 32, rooms: rooms)
+      }
       egress[k]["fc_initialize"] <== m.input("link\(k)_fc_initialize")
       egress[k]["fc_update"] <== m.input("link\(k)_fc_update")
       for (t, type) in CreditType.allCases.enumerated() {
@@ -128,7 +142,6 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     for k in 1..<n {
       ingress[k]["completer_id"] <== concat(blocks[0]["bus_numbers_secondary_out"], Signal.constant((k - 1) << 3, width: 8))
     }
-    connect(completer.interface("completion", as: TLPStream.self), to: merges[0].interface("in2", as: TLPStream.self))
     connect(ingress[0].interface("own", as: TLPStream.self), to: completer.interface("request", as: TLPStream.self))
     // Downstream ports never receive configuration requests for the switch (they are UR from below).
     for k in 1..<n {

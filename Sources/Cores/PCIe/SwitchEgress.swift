@@ -22,8 +22,9 @@ import PCIe
 ///   started is sent whole.
 ///
 /// The input is one ordered stream: a TLP whose class queue is full holds the input, and the
-/// TLPs behind it, until there is room. Per-class inputs (so that a full NP queue never holds
-/// a posted TLP back) belong to the crossbar, which is not built yet.
+/// TLPs behind it, until there is room. `room_posted`, `room_non_posted` and `room_completion`
+/// (`EgressRoom`) tell the merges in front which TLPs fit, so that they start only those and a
+/// full NP or Cpl queue never holds a posted TLP back in the merge.
 ///
 /// Credit ports: `fc_initialize` with `fc_<type>_advertised` (InitFC; 0 = infinite) and
 /// `fc_update` with `fc_<type>_limit` (UpdateFC), for types ph, pd, nph, npd, cplh, cpld.
@@ -48,8 +49,7 @@ public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileI
     let arriving = TLPHeaderFields(fabric.header)
     let heldClass = m.register("in_class", width: 2)
     let inClass = m.wire("in_class_now", width: 2)
-    inClass <== mux(fabric.start, priority([(arriving.isPosted, .constant(0, width: 2)), (arriving.isNonPosted, .constant(1, width: 2))],
-                                           otherwise: .constant(2, width: 2)), heldClass)
+    inClass <== mux(fabric.start, EgressRoom.trafficClass(arriving), heldClass)
     when(fabric.fires && fabric.start) { heldClass <== inClass }
     let entered = [m.register("non_posted_in", width: stampBits), m.register("completions_in", width: stampBits)]
     let started = [m.register("non_posted_out", width: stampBits), m.register("completions_out", width: stampBits)]
@@ -65,6 +65,12 @@ public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileI
       readies.append(queue["enq_ready"])
     }
     fabric.ready <== select(inClass, readies)
+    // Room per class for the merges in front (`EgressRoom`).
+    for (c, queue) in queues.enumerated() {
+      let free = Signal.constant(depthUsed, width: EgressRoom.width) - queue["count"].zeroExtended(to: EgressRoom.width)
+      m.output("room_\(EgressRoom.classNames[c])", width: EgressRoom.width)
+        <== mux(queue["count"] == 0, Signal.constant(EgressRoom.anyTLP, width: EgressRoom.width), free)
+    }
     for k in 0..<2 {
       when(fabric.fires && fabric.start && inClass == k + 1) { entered[k] <== entered[k] + 1 }
     }

@@ -137,6 +137,14 @@ final class TLPReceiver {
     initializing = true
   }
 
+  /// Advertises exactly `capacities` (per credit type in `CreditType` order, 0 = infinite)
+  /// instead of random ones. Applied by the next `drive()`.
+  func advertise(_ capacities: [Int]) throws {
+    pools = try CreditType.allCases.map { try CreditPool(type: $0, capacity: capacities[$0.rawValue]) }
+    for type in CreditType.allCases { try advertised[type.rawValue].set(UInt64(pools[type.rawValue].advertised)) }
+    initializing = true
+  }
+
   /// Releases every consumed TLP's credits at once (for draining).
   var releaseProbabilityOverride: Probability?
 
