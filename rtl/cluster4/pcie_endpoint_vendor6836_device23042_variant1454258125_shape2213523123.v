@@ -170,6 +170,15 @@ module pcie_endpoint_vendor6836_device23042_variant1454258125_shape2213523123 (
   wire egress_link_end;
   wire egress_fc_initialize;
   wire egress_fc_update;
+  /* verilator lint_off UNUSED */
+  wire [12:0] egress_room_posted;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [12:0] egress_room_non_posted;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [12:0] egress_room_completion;  // not read
+  /* verilator lint_on UNUSED */
   wire [7:0] egress_fc_ph_advertised;
   wire [7:0] egress_fc_ph_limit;
   wire [11:0] egress_fc_pd_advertised;
@@ -542,6 +551,9 @@ module pcie_endpoint_vendor6836_device23042_variant1454258125_shape2213523123 (
     .link_end(egress_link_end),
     .fc_initialize(egress_fc_initialize),
     .fc_update(egress_fc_update),
+    .room_posted(egress_room_posted),
+    .room_non_posted(egress_room_non_posted),
+    .room_completion(egress_room_completion),
     .fc_ph_advertised(egress_fc_ph_advertised),
     .fc_ph_limit(egress_fc_ph_limit),
     .fc_pd_advertised(egress_fc_pd_advertised),

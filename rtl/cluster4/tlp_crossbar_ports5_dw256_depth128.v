@@ -42,6 +42,21 @@ module tlp_crossbar_ports5_dw256_depth128 (
   input  wire [4:0]   in2_egress,
   input  wire [4:0]   in3_egress,
   input  wire [4:0]   in4_egress,
+  input  wire [12:0]  out0_room_posted,
+  input  wire [12:0]  out0_room_non_posted,
+  input  wire [12:0]  out0_room_completion,
+  input  wire [12:0]  out1_room_posted,
+  input  wire [12:0]  out1_room_non_posted,
+  input  wire [12:0]  out1_room_completion,
+  input  wire [12:0]  out2_room_posted,
+  input  wire [12:0]  out2_room_non_posted,
+  input  wire [12:0]  out2_room_completion,
+  input  wire [12:0]  out3_room_posted,
+  input  wire [12:0]  out3_room_non_posted,
+  input  wire [12:0]  out3_room_completion,
+  input  wire [12:0]  out4_room_posted,
+  input  wire [12:0]  out4_room_non_posted,
+  input  wire [12:0]  out4_room_completion,
   output wire         out0_valid,
   input  wire         out0_ready,
   output wire [127:0] out0_header,
@@ -79,481 +94,1491 @@ module tlp_crossbar_ports5_dw256_depth128 (
   output wire         out4_end
 );
 
-  wire queue_0_to_1_clk;
-  wire queue_0_to_1_rst;
-  wire queue_0_to_1_enq_valid;
-  wire queue_0_to_1_enq_ready;
-  wire [394:0] queue_0_to_1_enq_data;
-  wire queue_0_to_1_deq_valid;
-  wire queue_0_to_1_deq_ready;
-  wire [394:0] queue_0_to_1_deq_data;
+  wire queue_0_to_1_posted_clk;
+  wire queue_0_to_1_posted_rst;
+  wire queue_0_to_1_posted_enq_valid;
+  wire queue_0_to_1_posted_enq_ready;
+  wire [412:0] queue_0_to_1_posted_enq_data;
+  wire queue_0_to_1_posted_deq_valid;
+  wire queue_0_to_1_posted_deq_ready;
+  wire [412:0] queue_0_to_1_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_0_to_1_count;  // not read
+  wire [7:0] queue_0_to_1_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_1_full;  // not read
+  wire queue_0_to_1_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_1_empty;  // not read
+  wire queue_0_to_1_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_1_almost_full;  // not read
+  wire queue_0_to_1_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_1_almost_empty;  // not read
+  wire queue_0_to_1_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_0_to_2_clk;
-  wire queue_0_to_2_rst;
-  wire queue_0_to_2_enq_valid;
-  wire queue_0_to_2_enq_ready;
-  wire [394:0] queue_0_to_2_enq_data;
-  wire queue_0_to_2_deq_valid;
-  wire queue_0_to_2_deq_ready;
-  wire [394:0] queue_0_to_2_deq_data;
+  wire queue_0_to_1_non_posted_clk;
+  wire queue_0_to_1_non_posted_rst;
+  wire queue_0_to_1_non_posted_enq_valid;
+  wire queue_0_to_1_non_posted_enq_ready;
+  wire [394:0] queue_0_to_1_non_posted_enq_data;
+  wire queue_0_to_1_non_posted_deq_valid;
+  wire queue_0_to_1_non_posted_deq_ready;
+  wire [394:0] queue_0_to_1_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_0_to_2_count;  // not read
+  wire [4:0] queue_0_to_1_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_2_full;  // not read
+  wire queue_0_to_1_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_2_empty;  // not read
+  wire queue_0_to_1_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_2_almost_full;  // not read
+  wire queue_0_to_1_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_2_almost_empty;  // not read
+  wire queue_0_to_1_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_0_to_3_clk;
-  wire queue_0_to_3_rst;
-  wire queue_0_to_3_enq_valid;
-  wire queue_0_to_3_enq_ready;
-  wire [394:0] queue_0_to_3_enq_data;
-  wire queue_0_to_3_deq_valid;
-  wire queue_0_to_3_deq_ready;
-  wire [394:0] queue_0_to_3_deq_data;
+  wire queue_0_to_1_completion_clk;
+  wire queue_0_to_1_completion_rst;
+  wire queue_0_to_1_completion_enq_valid;
+  wire queue_0_to_1_completion_enq_ready;
+  wire [394:0] queue_0_to_1_completion_enq_data;
+  wire queue_0_to_1_completion_deq_valid;
+  wire queue_0_to_1_completion_deq_ready;
+  wire [394:0] queue_0_to_1_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_0_to_3_count;  // not read
+  wire [7:0] queue_0_to_1_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_3_full;  // not read
+  wire queue_0_to_1_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_3_empty;  // not read
+  wire queue_0_to_1_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_3_almost_full;  // not read
+  wire queue_0_to_1_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_3_almost_empty;  // not read
+  wire queue_0_to_1_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_0_to_4_clk;
-  wire queue_0_to_4_rst;
-  wire queue_0_to_4_enq_valid;
-  wire queue_0_to_4_enq_ready;
-  wire [394:0] queue_0_to_4_enq_data;
-  wire queue_0_to_4_deq_valid;
-  wire queue_0_to_4_deq_ready;
-  wire [394:0] queue_0_to_4_deq_data;
+  wire queue_0_to_2_posted_clk;
+  wire queue_0_to_2_posted_rst;
+  wire queue_0_to_2_posted_enq_valid;
+  wire queue_0_to_2_posted_enq_ready;
+  wire [412:0] queue_0_to_2_posted_enq_data;
+  wire queue_0_to_2_posted_deq_valid;
+  wire queue_0_to_2_posted_deq_ready;
+  wire [412:0] queue_0_to_2_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_0_to_4_count;  // not read
+  wire [7:0] queue_0_to_2_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_4_full;  // not read
+  wire queue_0_to_2_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_4_empty;  // not read
+  wire queue_0_to_2_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_4_almost_full;  // not read
+  wire queue_0_to_2_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_0_to_4_almost_empty;  // not read
+  wire queue_0_to_2_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_1_to_0_clk;
-  wire queue_1_to_0_rst;
-  wire queue_1_to_0_enq_valid;
-  wire queue_1_to_0_enq_ready;
-  wire [394:0] queue_1_to_0_enq_data;
-  wire queue_1_to_0_deq_valid;
-  wire queue_1_to_0_deq_ready;
-  wire [394:0] queue_1_to_0_deq_data;
+  wire queue_0_to_2_non_posted_clk;
+  wire queue_0_to_2_non_posted_rst;
+  wire queue_0_to_2_non_posted_enq_valid;
+  wire queue_0_to_2_non_posted_enq_ready;
+  wire [394:0] queue_0_to_2_non_posted_enq_data;
+  wire queue_0_to_2_non_posted_deq_valid;
+  wire queue_0_to_2_non_posted_deq_ready;
+  wire [394:0] queue_0_to_2_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_1_to_0_count;  // not read
+  wire [4:0] queue_0_to_2_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_0_full;  // not read
+  wire queue_0_to_2_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_0_empty;  // not read
+  wire queue_0_to_2_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_0_almost_full;  // not read
+  wire queue_0_to_2_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_0_almost_empty;  // not read
+  wire queue_0_to_2_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_1_to_2_clk;
-  wire queue_1_to_2_rst;
-  wire queue_1_to_2_enq_valid;
-  wire queue_1_to_2_enq_ready;
-  wire [394:0] queue_1_to_2_enq_data;
-  wire queue_1_to_2_deq_valid;
-  wire queue_1_to_2_deq_ready;
-  wire [394:0] queue_1_to_2_deq_data;
+  wire queue_0_to_2_completion_clk;
+  wire queue_0_to_2_completion_rst;
+  wire queue_0_to_2_completion_enq_valid;
+  wire queue_0_to_2_completion_enq_ready;
+  wire [394:0] queue_0_to_2_completion_enq_data;
+  wire queue_0_to_2_completion_deq_valid;
+  wire queue_0_to_2_completion_deq_ready;
+  wire [394:0] queue_0_to_2_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_1_to_2_count;  // not read
+  wire [7:0] queue_0_to_2_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_2_full;  // not read
+  wire queue_0_to_2_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_2_empty;  // not read
+  wire queue_0_to_2_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_2_almost_full;  // not read
+  wire queue_0_to_2_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_2_almost_empty;  // not read
+  wire queue_0_to_2_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_1_to_3_clk;
-  wire queue_1_to_3_rst;
-  wire queue_1_to_3_enq_valid;
-  wire queue_1_to_3_enq_ready;
-  wire [394:0] queue_1_to_3_enq_data;
-  wire queue_1_to_3_deq_valid;
-  wire queue_1_to_3_deq_ready;
-  wire [394:0] queue_1_to_3_deq_data;
+  wire queue_0_to_3_posted_clk;
+  wire queue_0_to_3_posted_rst;
+  wire queue_0_to_3_posted_enq_valid;
+  wire queue_0_to_3_posted_enq_ready;
+  wire [412:0] queue_0_to_3_posted_enq_data;
+  wire queue_0_to_3_posted_deq_valid;
+  wire queue_0_to_3_posted_deq_ready;
+  wire [412:0] queue_0_to_3_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_1_to_3_count;  // not read
+  wire [7:0] queue_0_to_3_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_3_full;  // not read
+  wire queue_0_to_3_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_3_empty;  // not read
+  wire queue_0_to_3_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_3_almost_full;  // not read
+  wire queue_0_to_3_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_3_almost_empty;  // not read
+  wire queue_0_to_3_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_1_to_4_clk;
-  wire queue_1_to_4_rst;
-  wire queue_1_to_4_enq_valid;
-  wire queue_1_to_4_enq_ready;
-  wire [394:0] queue_1_to_4_enq_data;
-  wire queue_1_to_4_deq_valid;
-  wire queue_1_to_4_deq_ready;
-  wire [394:0] queue_1_to_4_deq_data;
+  wire queue_0_to_3_non_posted_clk;
+  wire queue_0_to_3_non_posted_rst;
+  wire queue_0_to_3_non_posted_enq_valid;
+  wire queue_0_to_3_non_posted_enq_ready;
+  wire [394:0] queue_0_to_3_non_posted_enq_data;
+  wire queue_0_to_3_non_posted_deq_valid;
+  wire queue_0_to_3_non_posted_deq_ready;
+  wire [394:0] queue_0_to_3_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_1_to_4_count;  // not read
+  wire [4:0] queue_0_to_3_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_4_full;  // not read
+  wire queue_0_to_3_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_4_empty;  // not read
+  wire queue_0_to_3_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_4_almost_full;  // not read
+  wire queue_0_to_3_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_1_to_4_almost_empty;  // not read
+  wire queue_0_to_3_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_2_to_0_clk;
-  wire queue_2_to_0_rst;
-  wire queue_2_to_0_enq_valid;
-  wire queue_2_to_0_enq_ready;
-  wire [394:0] queue_2_to_0_enq_data;
-  wire queue_2_to_0_deq_valid;
-  wire queue_2_to_0_deq_ready;
-  wire [394:0] queue_2_to_0_deq_data;
+  wire queue_0_to_3_completion_clk;
+  wire queue_0_to_3_completion_rst;
+  wire queue_0_to_3_completion_enq_valid;
+  wire queue_0_to_3_completion_enq_ready;
+  wire [394:0] queue_0_to_3_completion_enq_data;
+  wire queue_0_to_3_completion_deq_valid;
+  wire queue_0_to_3_completion_deq_ready;
+  wire [394:0] queue_0_to_3_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_2_to_0_count;  // not read
+  wire [7:0] queue_0_to_3_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_0_full;  // not read
+  wire queue_0_to_3_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_0_empty;  // not read
+  wire queue_0_to_3_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_0_almost_full;  // not read
+  wire queue_0_to_3_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_0_almost_empty;  // not read
+  wire queue_0_to_3_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_2_to_1_clk;
-  wire queue_2_to_1_rst;
-  wire queue_2_to_1_enq_valid;
-  wire queue_2_to_1_enq_ready;
-  wire [394:0] queue_2_to_1_enq_data;
-  wire queue_2_to_1_deq_valid;
-  wire queue_2_to_1_deq_ready;
-  wire [394:0] queue_2_to_1_deq_data;
+  wire queue_0_to_4_posted_clk;
+  wire queue_0_to_4_posted_rst;
+  wire queue_0_to_4_posted_enq_valid;
+  wire queue_0_to_4_posted_enq_ready;
+  wire [412:0] queue_0_to_4_posted_enq_data;
+  wire queue_0_to_4_posted_deq_valid;
+  wire queue_0_to_4_posted_deq_ready;
+  wire [412:0] queue_0_to_4_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_2_to_1_count;  // not read
+  wire [7:0] queue_0_to_4_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_1_full;  // not read
+  wire queue_0_to_4_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_1_empty;  // not read
+  wire queue_0_to_4_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_1_almost_full;  // not read
+  wire queue_0_to_4_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_1_almost_empty;  // not read
+  wire queue_0_to_4_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_2_to_3_clk;
-  wire queue_2_to_3_rst;
-  wire queue_2_to_3_enq_valid;
-  wire queue_2_to_3_enq_ready;
-  wire [394:0] queue_2_to_3_enq_data;
-  wire queue_2_to_3_deq_valid;
-  wire queue_2_to_3_deq_ready;
-  wire [394:0] queue_2_to_3_deq_data;
+  wire queue_0_to_4_non_posted_clk;
+  wire queue_0_to_4_non_posted_rst;
+  wire queue_0_to_4_non_posted_enq_valid;
+  wire queue_0_to_4_non_posted_enq_ready;
+  wire [394:0] queue_0_to_4_non_posted_enq_data;
+  wire queue_0_to_4_non_posted_deq_valid;
+  wire queue_0_to_4_non_posted_deq_ready;
+  wire [394:0] queue_0_to_4_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_2_to_3_count;  // not read
+  wire [4:0] queue_0_to_4_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_3_full;  // not read
+  wire queue_0_to_4_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_3_empty;  // not read
+  wire queue_0_to_4_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_3_almost_full;  // not read
+  wire queue_0_to_4_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_3_almost_empty;  // not read
+  wire queue_0_to_4_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_2_to_4_clk;
-  wire queue_2_to_4_rst;
-  wire queue_2_to_4_enq_valid;
-  wire queue_2_to_4_enq_ready;
-  wire [394:0] queue_2_to_4_enq_data;
-  wire queue_2_to_4_deq_valid;
-  wire queue_2_to_4_deq_ready;
-  wire [394:0] queue_2_to_4_deq_data;
+  wire queue_0_to_4_completion_clk;
+  wire queue_0_to_4_completion_rst;
+  wire queue_0_to_4_completion_enq_valid;
+  wire queue_0_to_4_completion_enq_ready;
+  wire [394:0] queue_0_to_4_completion_enq_data;
+  wire queue_0_to_4_completion_deq_valid;
+  wire queue_0_to_4_completion_deq_ready;
+  wire [394:0] queue_0_to_4_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_2_to_4_count;  // not read
+  wire [7:0] queue_0_to_4_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_4_full;  // not read
+  wire queue_0_to_4_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_4_empty;  // not read
+  wire queue_0_to_4_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_4_almost_full;  // not read
+  wire queue_0_to_4_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_2_to_4_almost_empty;  // not read
+  wire queue_0_to_4_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_3_to_0_clk;
-  wire queue_3_to_0_rst;
-  wire queue_3_to_0_enq_valid;
-  wire queue_3_to_0_enq_ready;
-  wire [394:0] queue_3_to_0_enq_data;
-  wire queue_3_to_0_deq_valid;
-  wire queue_3_to_0_deq_ready;
-  wire [394:0] queue_3_to_0_deq_data;
+  wire queue_1_to_0_posted_clk;
+  wire queue_1_to_0_posted_rst;
+  wire queue_1_to_0_posted_enq_valid;
+  wire queue_1_to_0_posted_enq_ready;
+  wire [412:0] queue_1_to_0_posted_enq_data;
+  wire queue_1_to_0_posted_deq_valid;
+  wire queue_1_to_0_posted_deq_ready;
+  wire [412:0] queue_1_to_0_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_3_to_0_count;  // not read
+  wire [7:0] queue_1_to_0_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_0_full;  // not read
+  wire queue_1_to_0_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_0_empty;  // not read
+  wire queue_1_to_0_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_0_almost_full;  // not read
+  wire queue_1_to_0_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_0_almost_empty;  // not read
+  wire queue_1_to_0_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_3_to_1_clk;
-  wire queue_3_to_1_rst;
-  wire queue_3_to_1_enq_valid;
-  wire queue_3_to_1_enq_ready;
-  wire [394:0] queue_3_to_1_enq_data;
-  wire queue_3_to_1_deq_valid;
-  wire queue_3_to_1_deq_ready;
-  wire [394:0] queue_3_to_1_deq_data;
+  wire queue_1_to_0_non_posted_clk;
+  wire queue_1_to_0_non_posted_rst;
+  wire queue_1_to_0_non_posted_enq_valid;
+  wire queue_1_to_0_non_posted_enq_ready;
+  wire [394:0] queue_1_to_0_non_posted_enq_data;
+  wire queue_1_to_0_non_posted_deq_valid;
+  wire queue_1_to_0_non_posted_deq_ready;
+  wire [394:0] queue_1_to_0_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_3_to_1_count;  // not read
+  wire [4:0] queue_1_to_0_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_1_full;  // not read
+  wire queue_1_to_0_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_1_empty;  // not read
+  wire queue_1_to_0_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_1_almost_full;  // not read
+  wire queue_1_to_0_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_1_almost_empty;  // not read
+  wire queue_1_to_0_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_3_to_2_clk;
-  wire queue_3_to_2_rst;
-  wire queue_3_to_2_enq_valid;
-  wire queue_3_to_2_enq_ready;
-  wire [394:0] queue_3_to_2_enq_data;
-  wire queue_3_to_2_deq_valid;
-  wire queue_3_to_2_deq_ready;
-  wire [394:0] queue_3_to_2_deq_data;
+  wire queue_1_to_0_completion_clk;
+  wire queue_1_to_0_completion_rst;
+  wire queue_1_to_0_completion_enq_valid;
+  wire queue_1_to_0_completion_enq_ready;
+  wire [394:0] queue_1_to_0_completion_enq_data;
+  wire queue_1_to_0_completion_deq_valid;
+  wire queue_1_to_0_completion_deq_ready;
+  wire [394:0] queue_1_to_0_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_3_to_2_count;  // not read
+  wire [7:0] queue_1_to_0_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_2_full;  // not read
+  wire queue_1_to_0_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_2_empty;  // not read
+  wire queue_1_to_0_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_2_almost_full;  // not read
+  wire queue_1_to_0_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_2_almost_empty;  // not read
+  wire queue_1_to_0_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_3_to_4_clk;
-  wire queue_3_to_4_rst;
-  wire queue_3_to_4_enq_valid;
-  wire queue_3_to_4_enq_ready;
-  wire [394:0] queue_3_to_4_enq_data;
-  wire queue_3_to_4_deq_valid;
-  wire queue_3_to_4_deq_ready;
-  wire [394:0] queue_3_to_4_deq_data;
+  wire queue_1_to_2_posted_clk;
+  wire queue_1_to_2_posted_rst;
+  wire queue_1_to_2_posted_enq_valid;
+  wire queue_1_to_2_posted_enq_ready;
+  wire [412:0] queue_1_to_2_posted_enq_data;
+  wire queue_1_to_2_posted_deq_valid;
+  wire queue_1_to_2_posted_deq_ready;
+  wire [412:0] queue_1_to_2_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_3_to_4_count;  // not read
+  wire [7:0] queue_1_to_2_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_4_full;  // not read
+  wire queue_1_to_2_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_4_empty;  // not read
+  wire queue_1_to_2_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_4_almost_full;  // not read
+  wire queue_1_to_2_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_3_to_4_almost_empty;  // not read
+  wire queue_1_to_2_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_4_to_0_clk;
-  wire queue_4_to_0_rst;
-  wire queue_4_to_0_enq_valid;
-  wire queue_4_to_0_enq_ready;
-  wire [394:0] queue_4_to_0_enq_data;
-  wire queue_4_to_0_deq_valid;
-  wire queue_4_to_0_deq_ready;
-  wire [394:0] queue_4_to_0_deq_data;
+  wire queue_1_to_2_non_posted_clk;
+  wire queue_1_to_2_non_posted_rst;
+  wire queue_1_to_2_non_posted_enq_valid;
+  wire queue_1_to_2_non_posted_enq_ready;
+  wire [394:0] queue_1_to_2_non_posted_enq_data;
+  wire queue_1_to_2_non_posted_deq_valid;
+  wire queue_1_to_2_non_posted_deq_ready;
+  wire [394:0] queue_1_to_2_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_4_to_0_count;  // not read
+  wire [4:0] queue_1_to_2_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_0_full;  // not read
+  wire queue_1_to_2_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_0_empty;  // not read
+  wire queue_1_to_2_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_0_almost_full;  // not read
+  wire queue_1_to_2_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_0_almost_empty;  // not read
+  wire queue_1_to_2_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_4_to_1_clk;
-  wire queue_4_to_1_rst;
-  wire queue_4_to_1_enq_valid;
-  wire queue_4_to_1_enq_ready;
-  wire [394:0] queue_4_to_1_enq_data;
-  wire queue_4_to_1_deq_valid;
-  wire queue_4_to_1_deq_ready;
-  wire [394:0] queue_4_to_1_deq_data;
+  wire queue_1_to_2_completion_clk;
+  wire queue_1_to_2_completion_rst;
+  wire queue_1_to_2_completion_enq_valid;
+  wire queue_1_to_2_completion_enq_ready;
+  wire [394:0] queue_1_to_2_completion_enq_data;
+  wire queue_1_to_2_completion_deq_valid;
+  wire queue_1_to_2_completion_deq_ready;
+  wire [394:0] queue_1_to_2_completion_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_4_to_1_count;  // not read
+  wire [7:0] queue_1_to_2_completion_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_1_full;  // not read
+  wire queue_1_to_2_completion_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_1_empty;  // not read
+  wire queue_1_to_2_completion_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_1_almost_full;  // not read
+  wire queue_1_to_2_completion_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_1_almost_empty;  // not read
+  wire queue_1_to_2_completion_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_4_to_2_clk;
-  wire queue_4_to_2_rst;
-  wire queue_4_to_2_enq_valid;
-  wire queue_4_to_2_enq_ready;
-  wire [394:0] queue_4_to_2_enq_data;
-  wire queue_4_to_2_deq_valid;
-  wire queue_4_to_2_deq_ready;
-  wire [394:0] queue_4_to_2_deq_data;
+  wire queue_1_to_3_posted_clk;
+  wire queue_1_to_3_posted_rst;
+  wire queue_1_to_3_posted_enq_valid;
+  wire queue_1_to_3_posted_enq_ready;
+  wire [412:0] queue_1_to_3_posted_enq_data;
+  wire queue_1_to_3_posted_deq_valid;
+  wire queue_1_to_3_posted_deq_ready;
+  wire [412:0] queue_1_to_3_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_4_to_2_count;  // not read
+  wire [7:0] queue_1_to_3_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_2_full;  // not read
+  wire queue_1_to_3_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_2_empty;  // not read
+  wire queue_1_to_3_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_2_almost_full;  // not read
+  wire queue_1_to_3_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_2_almost_empty;  // not read
+  wire queue_1_to_3_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire queue_4_to_3_clk;
-  wire queue_4_to_3_rst;
-  wire queue_4_to_3_enq_valid;
-  wire queue_4_to_3_enq_ready;
-  wire [394:0] queue_4_to_3_enq_data;
-  wire queue_4_to_3_deq_valid;
-  wire queue_4_to_3_deq_ready;
-  wire [394:0] queue_4_to_3_deq_data;
+  wire queue_1_to_3_non_posted_clk;
+  wire queue_1_to_3_non_posted_rst;
+  wire queue_1_to_3_non_posted_enq_valid;
+  wire queue_1_to_3_non_posted_enq_ready;
+  wire [394:0] queue_1_to_3_non_posted_enq_data;
+  wire queue_1_to_3_non_posted_deq_valid;
+  wire queue_1_to_3_non_posted_deq_ready;
+  wire [394:0] queue_1_to_3_non_posted_deq_data;
   /* verilator lint_off UNUSED */
-  wire [7:0] queue_4_to_3_count;  // not read
+  wire [4:0] queue_1_to_3_non_posted_count;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_3_full;  // not read
+  wire queue_1_to_3_non_posted_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_3_empty;  // not read
+  wire queue_1_to_3_non_posted_empty;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_3_almost_full;  // not read
+  wire queue_1_to_3_non_posted_almost_full;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
-  wire queue_4_to_3_almost_empty;  // not read
+  wire queue_1_to_3_non_posted_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire in0_multicast;  // TLPCrossbar.swift:47
-  wire in0_room;  // TLPCrossbar.swift:49
-  wire unused_in0_own_port;  // TLPCrossbar.swift:56
-  wire in1_multicast;  // TLPCrossbar.swift:47
-  wire in1_room;  // TLPCrossbar.swift:49
-  wire unused_in1_own_port;  // TLPCrossbar.swift:56
-  wire in2_multicast;  // TLPCrossbar.swift:47
-  wire in2_room;  // TLPCrossbar.swift:49
-  wire unused_in2_own_port;  // TLPCrossbar.swift:56
-  wire in3_multicast;  // TLPCrossbar.swift:47
-  wire in3_room;  // TLPCrossbar.swift:49
-  wire unused_in3_own_port;  // TLPCrossbar.swift:56
-  wire in4_multicast;  // TLPCrossbar.swift:47
-  wire in4_room;  // TLPCrossbar.swift:49
-  wire unused_in4_own_port;  // TLPCrossbar.swift:56
+  wire queue_1_to_3_completion_clk;
+  wire queue_1_to_3_completion_rst;
+  wire queue_1_to_3_completion_enq_valid;
+  wire queue_1_to_3_completion_enq_ready;
+  wire [394:0] queue_1_to_3_completion_enq_data;
+  wire queue_1_to_3_completion_deq_valid;
+  wire queue_1_to_3_completion_deq_ready;
+  wire [394:0] queue_1_to_3_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_1_to_3_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_3_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_3_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_3_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_3_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_1_to_4_posted_clk;
+  wire queue_1_to_4_posted_rst;
+  wire queue_1_to_4_posted_enq_valid;
+  wire queue_1_to_4_posted_enq_ready;
+  wire [412:0] queue_1_to_4_posted_enq_data;
+  wire queue_1_to_4_posted_deq_valid;
+  wire queue_1_to_4_posted_deq_ready;
+  wire [412:0] queue_1_to_4_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_1_to_4_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_1_to_4_non_posted_clk;
+  wire queue_1_to_4_non_posted_rst;
+  wire queue_1_to_4_non_posted_enq_valid;
+  wire queue_1_to_4_non_posted_enq_ready;
+  wire [394:0] queue_1_to_4_non_posted_enq_data;
+  wire queue_1_to_4_non_posted_deq_valid;
+  wire queue_1_to_4_non_posted_deq_ready;
+  wire [394:0] queue_1_to_4_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_1_to_4_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_1_to_4_completion_clk;
+  wire queue_1_to_4_completion_rst;
+  wire queue_1_to_4_completion_enq_valid;
+  wire queue_1_to_4_completion_enq_ready;
+  wire [394:0] queue_1_to_4_completion_enq_data;
+  wire queue_1_to_4_completion_deq_valid;
+  wire queue_1_to_4_completion_deq_ready;
+  wire [394:0] queue_1_to_4_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_1_to_4_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_1_to_4_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_0_posted_clk;
+  wire queue_2_to_0_posted_rst;
+  wire queue_2_to_0_posted_enq_valid;
+  wire queue_2_to_0_posted_enq_ready;
+  wire [412:0] queue_2_to_0_posted_enq_data;
+  wire queue_2_to_0_posted_deq_valid;
+  wire queue_2_to_0_posted_deq_ready;
+  wire [412:0] queue_2_to_0_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_0_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_0_non_posted_clk;
+  wire queue_2_to_0_non_posted_rst;
+  wire queue_2_to_0_non_posted_enq_valid;
+  wire queue_2_to_0_non_posted_enq_ready;
+  wire [394:0] queue_2_to_0_non_posted_enq_data;
+  wire queue_2_to_0_non_posted_deq_valid;
+  wire queue_2_to_0_non_posted_deq_ready;
+  wire [394:0] queue_2_to_0_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_2_to_0_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_0_completion_clk;
+  wire queue_2_to_0_completion_rst;
+  wire queue_2_to_0_completion_enq_valid;
+  wire queue_2_to_0_completion_enq_ready;
+  wire [394:0] queue_2_to_0_completion_enq_data;
+  wire queue_2_to_0_completion_deq_valid;
+  wire queue_2_to_0_completion_deq_ready;
+  wire [394:0] queue_2_to_0_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_0_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_0_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_1_posted_clk;
+  wire queue_2_to_1_posted_rst;
+  wire queue_2_to_1_posted_enq_valid;
+  wire queue_2_to_1_posted_enq_ready;
+  wire [412:0] queue_2_to_1_posted_enq_data;
+  wire queue_2_to_1_posted_deq_valid;
+  wire queue_2_to_1_posted_deq_ready;
+  wire [412:0] queue_2_to_1_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_1_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_1_non_posted_clk;
+  wire queue_2_to_1_non_posted_rst;
+  wire queue_2_to_1_non_posted_enq_valid;
+  wire queue_2_to_1_non_posted_enq_ready;
+  wire [394:0] queue_2_to_1_non_posted_enq_data;
+  wire queue_2_to_1_non_posted_deq_valid;
+  wire queue_2_to_1_non_posted_deq_ready;
+  wire [394:0] queue_2_to_1_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_2_to_1_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_1_completion_clk;
+  wire queue_2_to_1_completion_rst;
+  wire queue_2_to_1_completion_enq_valid;
+  wire queue_2_to_1_completion_enq_ready;
+  wire [394:0] queue_2_to_1_completion_enq_data;
+  wire queue_2_to_1_completion_deq_valid;
+  wire queue_2_to_1_completion_deq_ready;
+  wire [394:0] queue_2_to_1_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_1_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_1_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_3_posted_clk;
+  wire queue_2_to_3_posted_rst;
+  wire queue_2_to_3_posted_enq_valid;
+  wire queue_2_to_3_posted_enq_ready;
+  wire [412:0] queue_2_to_3_posted_enq_data;
+  wire queue_2_to_3_posted_deq_valid;
+  wire queue_2_to_3_posted_deq_ready;
+  wire [412:0] queue_2_to_3_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_3_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_3_non_posted_clk;
+  wire queue_2_to_3_non_posted_rst;
+  wire queue_2_to_3_non_posted_enq_valid;
+  wire queue_2_to_3_non_posted_enq_ready;
+  wire [394:0] queue_2_to_3_non_posted_enq_data;
+  wire queue_2_to_3_non_posted_deq_valid;
+  wire queue_2_to_3_non_posted_deq_ready;
+  wire [394:0] queue_2_to_3_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_2_to_3_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_3_completion_clk;
+  wire queue_2_to_3_completion_rst;
+  wire queue_2_to_3_completion_enq_valid;
+  wire queue_2_to_3_completion_enq_ready;
+  wire [394:0] queue_2_to_3_completion_enq_data;
+  wire queue_2_to_3_completion_deq_valid;
+  wire queue_2_to_3_completion_deq_ready;
+  wire [394:0] queue_2_to_3_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_3_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_3_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_4_posted_clk;
+  wire queue_2_to_4_posted_rst;
+  wire queue_2_to_4_posted_enq_valid;
+  wire queue_2_to_4_posted_enq_ready;
+  wire [412:0] queue_2_to_4_posted_enq_data;
+  wire queue_2_to_4_posted_deq_valid;
+  wire queue_2_to_4_posted_deq_ready;
+  wire [412:0] queue_2_to_4_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_4_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_4_non_posted_clk;
+  wire queue_2_to_4_non_posted_rst;
+  wire queue_2_to_4_non_posted_enq_valid;
+  wire queue_2_to_4_non_posted_enq_ready;
+  wire [394:0] queue_2_to_4_non_posted_enq_data;
+  wire queue_2_to_4_non_posted_deq_valid;
+  wire queue_2_to_4_non_posted_deq_ready;
+  wire [394:0] queue_2_to_4_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_2_to_4_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_2_to_4_completion_clk;
+  wire queue_2_to_4_completion_rst;
+  wire queue_2_to_4_completion_enq_valid;
+  wire queue_2_to_4_completion_enq_ready;
+  wire [394:0] queue_2_to_4_completion_enq_data;
+  wire queue_2_to_4_completion_deq_valid;
+  wire queue_2_to_4_completion_deq_ready;
+  wire [394:0] queue_2_to_4_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_2_to_4_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_2_to_4_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_0_posted_clk;
+  wire queue_3_to_0_posted_rst;
+  wire queue_3_to_0_posted_enq_valid;
+  wire queue_3_to_0_posted_enq_ready;
+  wire [412:0] queue_3_to_0_posted_enq_data;
+  wire queue_3_to_0_posted_deq_valid;
+  wire queue_3_to_0_posted_deq_ready;
+  wire [412:0] queue_3_to_0_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_0_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_0_non_posted_clk;
+  wire queue_3_to_0_non_posted_rst;
+  wire queue_3_to_0_non_posted_enq_valid;
+  wire queue_3_to_0_non_posted_enq_ready;
+  wire [394:0] queue_3_to_0_non_posted_enq_data;
+  wire queue_3_to_0_non_posted_deq_valid;
+  wire queue_3_to_0_non_posted_deq_ready;
+  wire [394:0] queue_3_to_0_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_3_to_0_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_0_completion_clk;
+  wire queue_3_to_0_completion_rst;
+  wire queue_3_to_0_completion_enq_valid;
+  wire queue_3_to_0_completion_enq_ready;
+  wire [394:0] queue_3_to_0_completion_enq_data;
+  wire queue_3_to_0_completion_deq_valid;
+  wire queue_3_to_0_completion_deq_ready;
+  wire [394:0] queue_3_to_0_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_0_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_0_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_1_posted_clk;
+  wire queue_3_to_1_posted_rst;
+  wire queue_3_to_1_posted_enq_valid;
+  wire queue_3_to_1_posted_enq_ready;
+  wire [412:0] queue_3_to_1_posted_enq_data;
+  wire queue_3_to_1_posted_deq_valid;
+  wire queue_3_to_1_posted_deq_ready;
+  wire [412:0] queue_3_to_1_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_1_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_1_non_posted_clk;
+  wire queue_3_to_1_non_posted_rst;
+  wire queue_3_to_1_non_posted_enq_valid;
+  wire queue_3_to_1_non_posted_enq_ready;
+  wire [394:0] queue_3_to_1_non_posted_enq_data;
+  wire queue_3_to_1_non_posted_deq_valid;
+  wire queue_3_to_1_non_posted_deq_ready;
+  wire [394:0] queue_3_to_1_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_3_to_1_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_1_completion_clk;
+  wire queue_3_to_1_completion_rst;
+  wire queue_3_to_1_completion_enq_valid;
+  wire queue_3_to_1_completion_enq_ready;
+  wire [394:0] queue_3_to_1_completion_enq_data;
+  wire queue_3_to_1_completion_deq_valid;
+  wire queue_3_to_1_completion_deq_ready;
+  wire [394:0] queue_3_to_1_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_1_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_1_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_2_posted_clk;
+  wire queue_3_to_2_posted_rst;
+  wire queue_3_to_2_posted_enq_valid;
+  wire queue_3_to_2_posted_enq_ready;
+  wire [412:0] queue_3_to_2_posted_enq_data;
+  wire queue_3_to_2_posted_deq_valid;
+  wire queue_3_to_2_posted_deq_ready;
+  wire [412:0] queue_3_to_2_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_2_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_2_non_posted_clk;
+  wire queue_3_to_2_non_posted_rst;
+  wire queue_3_to_2_non_posted_enq_valid;
+  wire queue_3_to_2_non_posted_enq_ready;
+  wire [394:0] queue_3_to_2_non_posted_enq_data;
+  wire queue_3_to_2_non_posted_deq_valid;
+  wire queue_3_to_2_non_posted_deq_ready;
+  wire [394:0] queue_3_to_2_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_3_to_2_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_2_completion_clk;
+  wire queue_3_to_2_completion_rst;
+  wire queue_3_to_2_completion_enq_valid;
+  wire queue_3_to_2_completion_enq_ready;
+  wire [394:0] queue_3_to_2_completion_enq_data;
+  wire queue_3_to_2_completion_deq_valid;
+  wire queue_3_to_2_completion_deq_ready;
+  wire [394:0] queue_3_to_2_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_2_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_2_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_4_posted_clk;
+  wire queue_3_to_4_posted_rst;
+  wire queue_3_to_4_posted_enq_valid;
+  wire queue_3_to_4_posted_enq_ready;
+  wire [412:0] queue_3_to_4_posted_enq_data;
+  wire queue_3_to_4_posted_deq_valid;
+  wire queue_3_to_4_posted_deq_ready;
+  wire [412:0] queue_3_to_4_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_4_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_4_non_posted_clk;
+  wire queue_3_to_4_non_posted_rst;
+  wire queue_3_to_4_non_posted_enq_valid;
+  wire queue_3_to_4_non_posted_enq_ready;
+  wire [394:0] queue_3_to_4_non_posted_enq_data;
+  wire queue_3_to_4_non_posted_deq_valid;
+  wire queue_3_to_4_non_posted_deq_ready;
+  wire [394:0] queue_3_to_4_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_3_to_4_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_3_to_4_completion_clk;
+  wire queue_3_to_4_completion_rst;
+  wire queue_3_to_4_completion_enq_valid;
+  wire queue_3_to_4_completion_enq_ready;
+  wire [394:0] queue_3_to_4_completion_enq_data;
+  wire queue_3_to_4_completion_deq_valid;
+  wire queue_3_to_4_completion_deq_ready;
+  wire [394:0] queue_3_to_4_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_3_to_4_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_3_to_4_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_0_posted_clk;
+  wire queue_4_to_0_posted_rst;
+  wire queue_4_to_0_posted_enq_valid;
+  wire queue_4_to_0_posted_enq_ready;
+  wire [412:0] queue_4_to_0_posted_enq_data;
+  wire queue_4_to_0_posted_deq_valid;
+  wire queue_4_to_0_posted_deq_ready;
+  wire [412:0] queue_4_to_0_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_0_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_0_non_posted_clk;
+  wire queue_4_to_0_non_posted_rst;
+  wire queue_4_to_0_non_posted_enq_valid;
+  wire queue_4_to_0_non_posted_enq_ready;
+  wire [394:0] queue_4_to_0_non_posted_enq_data;
+  wire queue_4_to_0_non_posted_deq_valid;
+  wire queue_4_to_0_non_posted_deq_ready;
+  wire [394:0] queue_4_to_0_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_4_to_0_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_0_completion_clk;
+  wire queue_4_to_0_completion_rst;
+  wire queue_4_to_0_completion_enq_valid;
+  wire queue_4_to_0_completion_enq_ready;
+  wire [394:0] queue_4_to_0_completion_enq_data;
+  wire queue_4_to_0_completion_deq_valid;
+  wire queue_4_to_0_completion_deq_ready;
+  wire [394:0] queue_4_to_0_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_0_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_0_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_1_posted_clk;
+  wire queue_4_to_1_posted_rst;
+  wire queue_4_to_1_posted_enq_valid;
+  wire queue_4_to_1_posted_enq_ready;
+  wire [412:0] queue_4_to_1_posted_enq_data;
+  wire queue_4_to_1_posted_deq_valid;
+  wire queue_4_to_1_posted_deq_ready;
+  wire [412:0] queue_4_to_1_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_1_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_1_non_posted_clk;
+  wire queue_4_to_1_non_posted_rst;
+  wire queue_4_to_1_non_posted_enq_valid;
+  wire queue_4_to_1_non_posted_enq_ready;
+  wire [394:0] queue_4_to_1_non_posted_enq_data;
+  wire queue_4_to_1_non_posted_deq_valid;
+  wire queue_4_to_1_non_posted_deq_ready;
+  wire [394:0] queue_4_to_1_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_4_to_1_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_1_completion_clk;
+  wire queue_4_to_1_completion_rst;
+  wire queue_4_to_1_completion_enq_valid;
+  wire queue_4_to_1_completion_enq_ready;
+  wire [394:0] queue_4_to_1_completion_enq_data;
+  wire queue_4_to_1_completion_deq_valid;
+  wire queue_4_to_1_completion_deq_ready;
+  wire [394:0] queue_4_to_1_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_1_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_1_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_2_posted_clk;
+  wire queue_4_to_2_posted_rst;
+  wire queue_4_to_2_posted_enq_valid;
+  wire queue_4_to_2_posted_enq_ready;
+  wire [412:0] queue_4_to_2_posted_enq_data;
+  wire queue_4_to_2_posted_deq_valid;
+  wire queue_4_to_2_posted_deq_ready;
+  wire [412:0] queue_4_to_2_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_2_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_2_non_posted_clk;
+  wire queue_4_to_2_non_posted_rst;
+  wire queue_4_to_2_non_posted_enq_valid;
+  wire queue_4_to_2_non_posted_enq_ready;
+  wire [394:0] queue_4_to_2_non_posted_enq_data;
+  wire queue_4_to_2_non_posted_deq_valid;
+  wire queue_4_to_2_non_posted_deq_ready;
+  wire [394:0] queue_4_to_2_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_4_to_2_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_2_completion_clk;
+  wire queue_4_to_2_completion_rst;
+  wire queue_4_to_2_completion_enq_valid;
+  wire queue_4_to_2_completion_enq_ready;
+  wire [394:0] queue_4_to_2_completion_enq_data;
+  wire queue_4_to_2_completion_deq_valid;
+  wire queue_4_to_2_completion_deq_ready;
+  wire [394:0] queue_4_to_2_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_2_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_2_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_3_posted_clk;
+  wire queue_4_to_3_posted_rst;
+  wire queue_4_to_3_posted_enq_valid;
+  wire queue_4_to_3_posted_enq_ready;
+  wire [412:0] queue_4_to_3_posted_enq_data;
+  wire queue_4_to_3_posted_deq_valid;
+  wire queue_4_to_3_posted_deq_ready;
+  wire [412:0] queue_4_to_3_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_3_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_3_non_posted_clk;
+  wire queue_4_to_3_non_posted_rst;
+  wire queue_4_to_3_non_posted_enq_valid;
+  wire queue_4_to_3_non_posted_enq_ready;
+  wire [394:0] queue_4_to_3_non_posted_enq_data;
+  wire queue_4_to_3_non_posted_deq_valid;
+  wire queue_4_to_3_non_posted_deq_ready;
+  wire [394:0] queue_4_to_3_non_posted_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [4:0] queue_4_to_3_non_posted_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_non_posted_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_non_posted_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_non_posted_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_non_posted_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  wire queue_4_to_3_completion_clk;
+  wire queue_4_to_3_completion_rst;
+  wire queue_4_to_3_completion_enq_valid;
+  wire queue_4_to_3_completion_enq_ready;
+  wire [394:0] queue_4_to_3_completion_enq_data;
+  wire queue_4_to_3_completion_deq_valid;
+  wire queue_4_to_3_completion_deq_ready;
+  wire [394:0] queue_4_to_3_completion_deq_data;
+  /* verilator lint_off UNUSED */
+  wire [7:0] queue_4_to_3_completion_count;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_completion_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_completion_empty;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_completion_almost_full;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire queue_4_to_3_completion_almost_empty;  // not read
+  /* verilator lint_on UNUSED */
+  reg [8:0] path_0_to_1_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_1_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_2_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_2_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_3_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_3_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_4_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_4_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_0_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_0_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_2_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_2_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_3_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_3_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_4_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_1_to_4_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_0_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_0_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_1_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_1_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_3_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_3_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_4_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_2_to_4_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_0_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_0_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_1_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_1_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_2_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_2_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_4_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_3_to_4_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_0_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_0_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_1_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_1_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_2_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_2_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_3_non_posted_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_4_to_3_completion_in;  // TLPCrossbar.swift:65
+  reg [8:0] path_0_to_1_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_1_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_2_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_2_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_3_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_3_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_4_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_0_to_4_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_0_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_0_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_2_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_2_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_3_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_3_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_4_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_1_to_4_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_0_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_0_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_1_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_1_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_3_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_3_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_4_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_2_to_4_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_0_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_0_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_1_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_1_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_2_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_2_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_4_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_3_to_4_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_0_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_0_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_1_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_1_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_2_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_2_completion_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_3_non_posted_out;  // TLPCrossbar.swift:67
+  reg [8:0] path_4_to_3_completion_out;  // TLPCrossbar.swift:67
+  reg [1:0] in0_class;  // TLPCrossbar.swift:72
+  wire [1:0] in0_class_now;  // TLPCrossbar.swift:73
+  wire in0_multicast;  // TLPCrossbar.swift:78
+  wire in0_room;  // TLPCrossbar.swift:80
+  wire unused_in0_own_port;  // TLPCrossbar.swift:94
+  reg [1:0] in1_class;  // TLPCrossbar.swift:72
+  wire [1:0] in1_class_now;  // TLPCrossbar.swift:73
+  wire in1_multicast;  // TLPCrossbar.swift:78
+  wire in1_room;  // TLPCrossbar.swift:80
+  wire unused_in1_own_port;  // TLPCrossbar.swift:94
+  reg [1:0] in2_class;  // TLPCrossbar.swift:72
+  wire [1:0] in2_class_now;  // TLPCrossbar.swift:73
+  wire in2_multicast;  // TLPCrossbar.swift:78
+  wire in2_room;  // TLPCrossbar.swift:80
+  wire unused_in2_own_port;  // TLPCrossbar.swift:94
+  reg [1:0] in3_class;  // TLPCrossbar.swift:72
+  wire [1:0] in3_class_now;  // TLPCrossbar.swift:73
+  wire in3_multicast;  // TLPCrossbar.swift:78
+  wire in3_room;  // TLPCrossbar.swift:80
+  wire unused_in3_own_port;  // TLPCrossbar.swift:94
+  reg [1:0] in4_class;  // TLPCrossbar.swift:72
+  wire [1:0] in4_class_now;  // TLPCrossbar.swift:73
+  wire in4_multicast;  // TLPCrossbar.swift:78
+  wire in4_room;  // TLPCrossbar.swift:80
+  wire unused_in4_own_port;  // TLPCrossbar.swift:94
   wire merge0_clk;
   wire merge0_rst;
   wire merge0_in0_valid;
@@ -584,6 +1609,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire [7:0] merge0_in3_strobe;
   wire merge0_in3_start;
   wire merge0_in3_end;
+  wire merge0_in4_valid;
+  wire merge0_in4_ready;
+  wire [127:0] merge0_in4_header;
+  wire [255:0] merge0_in4_data;
+  wire [7:0] merge0_in4_strobe;
+  wire merge0_in4_start;
+  wire merge0_in4_end;
+  wire merge0_in5_valid;
+  wire merge0_in5_ready;
+  wire [127:0] merge0_in5_header;
+  wire [255:0] merge0_in5_data;
+  wire [7:0] merge0_in5_strobe;
+  wire merge0_in5_start;
+  wire merge0_in5_end;
+  wire merge0_in6_valid;
+  wire merge0_in6_ready;
+  wire [127:0] merge0_in6_header;
+  wire [255:0] merge0_in6_data;
+  wire [7:0] merge0_in6_strobe;
+  wire merge0_in6_start;
+  wire merge0_in6_end;
+  wire merge0_in7_valid;
+  wire merge0_in7_ready;
+  wire [127:0] merge0_in7_header;
+  wire [255:0] merge0_in7_data;
+  wire [7:0] merge0_in7_strobe;
+  wire merge0_in7_start;
+  wire merge0_in7_end;
+  wire merge0_in8_valid;
+  wire merge0_in8_ready;
+  wire [127:0] merge0_in8_header;
+  wire [255:0] merge0_in8_data;
+  wire [7:0] merge0_in8_strobe;
+  wire merge0_in8_start;
+  wire merge0_in8_end;
+  wire merge0_in9_valid;
+  wire merge0_in9_ready;
+  wire [127:0] merge0_in9_header;
+  wire [255:0] merge0_in9_data;
+  wire [7:0] merge0_in9_strobe;
+  wire merge0_in9_start;
+  wire merge0_in9_end;
+  wire merge0_in10_valid;
+  wire merge0_in10_ready;
+  wire [127:0] merge0_in10_header;
+  wire [255:0] merge0_in10_data;
+  wire [7:0] merge0_in10_strobe;
+  wire merge0_in10_start;
+  wire merge0_in10_end;
+  wire merge0_in11_valid;
+  wire merge0_in11_ready;
+  wire [127:0] merge0_in11_header;
+  wire [255:0] merge0_in11_data;
+  wire [7:0] merge0_in11_strobe;
+  wire merge0_in11_start;
+  wire merge0_in11_end;
   wire merge0_out_valid;
   wire merge0_out_ready;
   wire [127:0] merge0_out_header;
@@ -592,12 +1673,32 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire merge0_out_start;
   wire merge0_out_end;
   /* verilator lint_off UNUSED */
-  wire [3:0] merge0_grant;  // not read
+  wire [11:0] merge0_grant;  // not read
   /* verilator lint_on UNUSED */
-  reg [7:0] queue_1_to_0_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_2_to_0_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_3_to_0_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_4_to_0_whole_tlps;  // TLPCrossbar.swift:69
+  reg [7:0] queue_1_to_0_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_0_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_1_to_0_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_0_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_0_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_0_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_0_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_0_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_2_to_0_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_0_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_0_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_0_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_0_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_0_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_3_to_0_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_0_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_0_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_0_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_0_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_0_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_4_to_0_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_0_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_0_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_0_completion_may_start;  // TLPCrossbar.swift:124
   wire merge1_clk;
   wire merge1_rst;
   wire merge1_in0_valid;
@@ -628,6 +1729,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire [7:0] merge1_in3_strobe;
   wire merge1_in3_start;
   wire merge1_in3_end;
+  wire merge1_in4_valid;
+  wire merge1_in4_ready;
+  wire [127:0] merge1_in4_header;
+  wire [255:0] merge1_in4_data;
+  wire [7:0] merge1_in4_strobe;
+  wire merge1_in4_start;
+  wire merge1_in4_end;
+  wire merge1_in5_valid;
+  wire merge1_in5_ready;
+  wire [127:0] merge1_in5_header;
+  wire [255:0] merge1_in5_data;
+  wire [7:0] merge1_in5_strobe;
+  wire merge1_in5_start;
+  wire merge1_in5_end;
+  wire merge1_in6_valid;
+  wire merge1_in6_ready;
+  wire [127:0] merge1_in6_header;
+  wire [255:0] merge1_in6_data;
+  wire [7:0] merge1_in6_strobe;
+  wire merge1_in6_start;
+  wire merge1_in6_end;
+  wire merge1_in7_valid;
+  wire merge1_in7_ready;
+  wire [127:0] merge1_in7_header;
+  wire [255:0] merge1_in7_data;
+  wire [7:0] merge1_in7_strobe;
+  wire merge1_in7_start;
+  wire merge1_in7_end;
+  wire merge1_in8_valid;
+  wire merge1_in8_ready;
+  wire [127:0] merge1_in8_header;
+  wire [255:0] merge1_in8_data;
+  wire [7:0] merge1_in8_strobe;
+  wire merge1_in8_start;
+  wire merge1_in8_end;
+  wire merge1_in9_valid;
+  wire merge1_in9_ready;
+  wire [127:0] merge1_in9_header;
+  wire [255:0] merge1_in9_data;
+  wire [7:0] merge1_in9_strobe;
+  wire merge1_in9_start;
+  wire merge1_in9_end;
+  wire merge1_in10_valid;
+  wire merge1_in10_ready;
+  wire [127:0] merge1_in10_header;
+  wire [255:0] merge1_in10_data;
+  wire [7:0] merge1_in10_strobe;
+  wire merge1_in10_start;
+  wire merge1_in10_end;
+  wire merge1_in11_valid;
+  wire merge1_in11_ready;
+  wire [127:0] merge1_in11_header;
+  wire [255:0] merge1_in11_data;
+  wire [7:0] merge1_in11_strobe;
+  wire merge1_in11_start;
+  wire merge1_in11_end;
   wire merge1_out_valid;
   wire merge1_out_ready;
   wire [127:0] merge1_out_header;
@@ -636,12 +1793,32 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire merge1_out_start;
   wire merge1_out_end;
   /* verilator lint_off UNUSED */
-  wire [3:0] merge1_grant;  // not read
+  wire [11:0] merge1_grant;  // not read
   /* verilator lint_on UNUSED */
-  reg [7:0] queue_0_to_1_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_2_to_1_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_3_to_1_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_4_to_1_whole_tlps;  // TLPCrossbar.swift:69
+  reg [7:0] queue_0_to_1_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_1_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_0_to_1_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_1_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_0_to_1_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_1_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_1_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_1_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_2_to_1_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_1_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_1_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_1_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_1_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_1_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_3_to_1_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_1_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_1_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_1_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_1_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_1_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_4_to_1_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_1_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_1_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_1_completion_may_start;  // TLPCrossbar.swift:124
   wire merge2_clk;
   wire merge2_rst;
   wire merge2_in0_valid;
@@ -672,6 +1849,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire [7:0] merge2_in3_strobe;
   wire merge2_in3_start;
   wire merge2_in3_end;
+  wire merge2_in4_valid;
+  wire merge2_in4_ready;
+  wire [127:0] merge2_in4_header;
+  wire [255:0] merge2_in4_data;
+  wire [7:0] merge2_in4_strobe;
+  wire merge2_in4_start;
+  wire merge2_in4_end;
+  wire merge2_in5_valid;
+  wire merge2_in5_ready;
+  wire [127:0] merge2_in5_header;
+  wire [255:0] merge2_in5_data;
+  wire [7:0] merge2_in5_strobe;
+  wire merge2_in5_start;
+  wire merge2_in5_end;
+  wire merge2_in6_valid;
+  wire merge2_in6_ready;
+  wire [127:0] merge2_in6_header;
+  wire [255:0] merge2_in6_data;
+  wire [7:0] merge2_in6_strobe;
+  wire merge2_in6_start;
+  wire merge2_in6_end;
+  wire merge2_in7_valid;
+  wire merge2_in7_ready;
+  wire [127:0] merge2_in7_header;
+  wire [255:0] merge2_in7_data;
+  wire [7:0] merge2_in7_strobe;
+  wire merge2_in7_start;
+  wire merge2_in7_end;
+  wire merge2_in8_valid;
+  wire merge2_in8_ready;
+  wire [127:0] merge2_in8_header;
+  wire [255:0] merge2_in8_data;
+  wire [7:0] merge2_in8_strobe;
+  wire merge2_in8_start;
+  wire merge2_in8_end;
+  wire merge2_in9_valid;
+  wire merge2_in9_ready;
+  wire [127:0] merge2_in9_header;
+  wire [255:0] merge2_in9_data;
+  wire [7:0] merge2_in9_strobe;
+  wire merge2_in9_start;
+  wire merge2_in9_end;
+  wire merge2_in10_valid;
+  wire merge2_in10_ready;
+  wire [127:0] merge2_in10_header;
+  wire [255:0] merge2_in10_data;
+  wire [7:0] merge2_in10_strobe;
+  wire merge2_in10_start;
+  wire merge2_in10_end;
+  wire merge2_in11_valid;
+  wire merge2_in11_ready;
+  wire [127:0] merge2_in11_header;
+  wire [255:0] merge2_in11_data;
+  wire [7:0] merge2_in11_strobe;
+  wire merge2_in11_start;
+  wire merge2_in11_end;
   wire merge2_out_valid;
   wire merge2_out_ready;
   wire [127:0] merge2_out_header;
@@ -680,12 +1913,32 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire merge2_out_start;
   wire merge2_out_end;
   /* verilator lint_off UNUSED */
-  wire [3:0] merge2_grant;  // not read
+  wire [11:0] merge2_grant;  // not read
   /* verilator lint_on UNUSED */
-  reg [7:0] queue_0_to_2_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_1_to_2_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_3_to_2_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_4_to_2_whole_tlps;  // TLPCrossbar.swift:69
+  reg [7:0] queue_0_to_2_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_2_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_0_to_2_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_2_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_0_to_2_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_2_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_2_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_2_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_1_to_2_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_2_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_2_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_2_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_2_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_2_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_3_to_2_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_2_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_2_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_2_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_2_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_2_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_4_to_2_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_2_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_2_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_2_completion_may_start;  // TLPCrossbar.swift:124
   wire merge3_clk;
   wire merge3_rst;
   wire merge3_in0_valid;
@@ -716,6 +1969,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire [7:0] merge3_in3_strobe;
   wire merge3_in3_start;
   wire merge3_in3_end;
+  wire merge3_in4_valid;
+  wire merge3_in4_ready;
+  wire [127:0] merge3_in4_header;
+  wire [255:0] merge3_in4_data;
+  wire [7:0] merge3_in4_strobe;
+  wire merge3_in4_start;
+  wire merge3_in4_end;
+  wire merge3_in5_valid;
+  wire merge3_in5_ready;
+  wire [127:0] merge3_in5_header;
+  wire [255:0] merge3_in5_data;
+  wire [7:0] merge3_in5_strobe;
+  wire merge3_in5_start;
+  wire merge3_in5_end;
+  wire merge3_in6_valid;
+  wire merge3_in6_ready;
+  wire [127:0] merge3_in6_header;
+  wire [255:0] merge3_in6_data;
+  wire [7:0] merge3_in6_strobe;
+  wire merge3_in6_start;
+  wire merge3_in6_end;
+  wire merge3_in7_valid;
+  wire merge3_in7_ready;
+  wire [127:0] merge3_in7_header;
+  wire [255:0] merge3_in7_data;
+  wire [7:0] merge3_in7_strobe;
+  wire merge3_in7_start;
+  wire merge3_in7_end;
+  wire merge3_in8_valid;
+  wire merge3_in8_ready;
+  wire [127:0] merge3_in8_header;
+  wire [255:0] merge3_in8_data;
+  wire [7:0] merge3_in8_strobe;
+  wire merge3_in8_start;
+  wire merge3_in8_end;
+  wire merge3_in9_valid;
+  wire merge3_in9_ready;
+  wire [127:0] merge3_in9_header;
+  wire [255:0] merge3_in9_data;
+  wire [7:0] merge3_in9_strobe;
+  wire merge3_in9_start;
+  wire merge3_in9_end;
+  wire merge3_in10_valid;
+  wire merge3_in10_ready;
+  wire [127:0] merge3_in10_header;
+  wire [255:0] merge3_in10_data;
+  wire [7:0] merge3_in10_strobe;
+  wire merge3_in10_start;
+  wire merge3_in10_end;
+  wire merge3_in11_valid;
+  wire merge3_in11_ready;
+  wire [127:0] merge3_in11_header;
+  wire [255:0] merge3_in11_data;
+  wire [7:0] merge3_in11_strobe;
+  wire merge3_in11_start;
+  wire merge3_in11_end;
   wire merge3_out_valid;
   wire merge3_out_ready;
   wire [127:0] merge3_out_header;
@@ -724,12 +2033,32 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire merge3_out_start;
   wire merge3_out_end;
   /* verilator lint_off UNUSED */
-  wire [3:0] merge3_grant;  // not read
+  wire [11:0] merge3_grant;  // not read
   /* verilator lint_on UNUSED */
-  reg [7:0] queue_0_to_3_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_1_to_3_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_2_to_3_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_4_to_3_whole_tlps;  // TLPCrossbar.swift:69
+  reg [7:0] queue_0_to_3_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_3_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_0_to_3_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_3_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_0_to_3_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_3_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_3_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_3_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_1_to_3_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_3_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_3_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_3_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_3_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_3_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_2_to_3_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_3_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_3_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_3_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_3_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_3_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_4_to_3_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_3_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_4_to_3_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_4_to_3_completion_may_start;  // TLPCrossbar.swift:124
   wire merge4_clk;
   wire merge4_rst;
   wire merge4_in0_valid;
@@ -760,6 +2089,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire [7:0] merge4_in3_strobe;
   wire merge4_in3_start;
   wire merge4_in3_end;
+  wire merge4_in4_valid;
+  wire merge4_in4_ready;
+  wire [127:0] merge4_in4_header;
+  wire [255:0] merge4_in4_data;
+  wire [7:0] merge4_in4_strobe;
+  wire merge4_in4_start;
+  wire merge4_in4_end;
+  wire merge4_in5_valid;
+  wire merge4_in5_ready;
+  wire [127:0] merge4_in5_header;
+  wire [255:0] merge4_in5_data;
+  wire [7:0] merge4_in5_strobe;
+  wire merge4_in5_start;
+  wire merge4_in5_end;
+  wire merge4_in6_valid;
+  wire merge4_in6_ready;
+  wire [127:0] merge4_in6_header;
+  wire [255:0] merge4_in6_data;
+  wire [7:0] merge4_in6_strobe;
+  wire merge4_in6_start;
+  wire merge4_in6_end;
+  wire merge4_in7_valid;
+  wire merge4_in7_ready;
+  wire [127:0] merge4_in7_header;
+  wire [255:0] merge4_in7_data;
+  wire [7:0] merge4_in7_strobe;
+  wire merge4_in7_start;
+  wire merge4_in7_end;
+  wire merge4_in8_valid;
+  wire merge4_in8_ready;
+  wire [127:0] merge4_in8_header;
+  wire [255:0] merge4_in8_data;
+  wire [7:0] merge4_in8_strobe;
+  wire merge4_in8_start;
+  wire merge4_in8_end;
+  wire merge4_in9_valid;
+  wire merge4_in9_ready;
+  wire [127:0] merge4_in9_header;
+  wire [255:0] merge4_in9_data;
+  wire [7:0] merge4_in9_strobe;
+  wire merge4_in9_start;
+  wire merge4_in9_end;
+  wire merge4_in10_valid;
+  wire merge4_in10_ready;
+  wire [127:0] merge4_in10_header;
+  wire [255:0] merge4_in10_data;
+  wire [7:0] merge4_in10_strobe;
+  wire merge4_in10_start;
+  wire merge4_in10_end;
+  wire merge4_in11_valid;
+  wire merge4_in11_ready;
+  wire [127:0] merge4_in11_header;
+  wire [255:0] merge4_in11_data;
+  wire [7:0] merge4_in11_strobe;
+  wire merge4_in11_start;
+  wire merge4_in11_end;
   wire merge4_out_valid;
   wire merge4_out_ready;
   wire [127:0] merge4_out_header;
@@ -768,657 +2153,2742 @@ module tlp_crossbar_ports5_dw256_depth128 (
   wire merge4_out_start;
   wire merge4_out_end;
   /* verilator lint_off UNUSED */
-  wire [3:0] merge4_grant;  // not read
+  wire [11:0] merge4_grant;  // not read
   /* verilator lint_on UNUSED */
-  reg [7:0] queue_0_to_4_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_1_to_4_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_2_to_4_whole_tlps;  // TLPCrossbar.swift:69
-  reg [7:0] queue_3_to_4_whole_tlps;  // TLPCrossbar.swift:69
+  reg [7:0] queue_0_to_4_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_4_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_0_to_4_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_4_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_0_to_4_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_0_to_4_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_4_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_4_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_1_to_4_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_4_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_1_to_4_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_1_to_4_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_4_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_4_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_2_to_4_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_4_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_2_to_4_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_2_to_4_completion_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_4_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_4_posted_may_start;  // TLPCrossbar.swift:124
+  reg [4:0] queue_3_to_4_non_posted_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_4_non_posted_may_start;  // TLPCrossbar.swift:124
+  reg [7:0] queue_3_to_4_completion_whole_tlps;  // TLPCrossbar.swift:109
+  wire queue_3_to_4_completion_may_start;  // TLPCrossbar.swift:124
 
-  wire [4:0] _in0_multicast_0;
-  wire [4:0] _in1_multicast_1;
-  wire [4:0] _in2_multicast_2;
-  wire [4:0] _in3_multicast_3;
-  wire [4:0] _in4_multicast_4;
-  assign _in0_multicast_0 = in0_egress & 5'd30;  // TLPCrossbar.swift:48
-  assign _in1_multicast_1 = in1_egress & 5'd29;  // TLPCrossbar.swift:48
-  assign _in2_multicast_2 = in2_egress & 5'd27;  // TLPCrossbar.swift:48
-  assign _in3_multicast_3 = in3_egress & 5'd23;  // TLPCrossbar.swift:48
-  assign _in4_multicast_4 = in4_egress & 5'd15;  // TLPCrossbar.swift:48
+  wire _in0_class_now_0;
+  wire _in0_class_now_1;
+  wire [4:0] _in0_class_now_2;
+  wire _in0_class_now_3;
+  wire _in0_class_now_4;
+  wire [4:0] _in0_multicast_5;
+  wire [394:0] _queue_0_to_1_posted_enq_data_6;
+  wire _in1_class_now_7;
+  wire _in1_class_now_8;
+  wire [4:0] _in1_class_now_9;
+  wire _in1_class_now_10;
+  wire _in1_class_now_11;
+  wire [4:0] _in1_multicast_12;
+  wire [394:0] _queue_1_to_0_posted_enq_data_13;
+  wire _in2_class_now_14;
+  wire _in2_class_now_15;
+  wire [4:0] _in2_class_now_16;
+  wire _in2_class_now_17;
+  wire _in2_class_now_18;
+  wire [4:0] _in2_multicast_19;
+  wire [394:0] _queue_2_to_0_posted_enq_data_20;
+  wire _in3_class_now_21;
+  wire _in3_class_now_22;
+  wire [4:0] _in3_class_now_23;
+  wire _in3_class_now_24;
+  wire _in3_class_now_25;
+  wire [4:0] _in3_multicast_26;
+  wire [394:0] _queue_3_to_0_posted_enq_data_27;
+  wire _in4_class_now_28;
+  wire _in4_class_now_29;
+  wire [4:0] _in4_class_now_30;
+  wire _in4_class_now_31;
+  wire _in4_class_now_32;
+  wire [4:0] _in4_multicast_33;
+  wire [394:0] _queue_4_to_0_posted_enq_data_34;
+  wire [8:0] _queue_1_to_0_non_posted_may_start_35;
+  wire _queue_1_to_0_non_posted_may_start_36;
+  wire [9:0] _queue_1_to_0_non_posted_may_start_37;
+  wire _queue_1_to_0_non_posted_may_start_38;
+  wire [4:0] _queue_1_to_0_non_posted_may_start_39;
+  wire _queue_1_to_0_non_posted_may_start_40;
+  wire [8:0] _queue_1_to_0_completion_may_start_41;
+  wire _queue_1_to_0_completion_may_start_42;
+  wire [9:0] _queue_1_to_0_completion_may_start_43;
+  wire _queue_1_to_0_completion_may_start_44;
+  wire [4:0] _queue_1_to_0_completion_may_start_45;
+  wire _queue_1_to_0_completion_may_start_46;
+  wire [8:0] _queue_2_to_0_non_posted_may_start_47;
+  wire _queue_2_to_0_non_posted_may_start_48;
+  wire [9:0] _queue_2_to_0_non_posted_may_start_49;
+  wire _queue_2_to_0_non_posted_may_start_50;
+  wire [4:0] _queue_2_to_0_non_posted_may_start_51;
+  wire _queue_2_to_0_non_posted_may_start_52;
+  wire [8:0] _queue_2_to_0_completion_may_start_53;
+  wire _queue_2_to_0_completion_may_start_54;
+  wire [9:0] _queue_2_to_0_completion_may_start_55;
+  wire _queue_2_to_0_completion_may_start_56;
+  wire [4:0] _queue_2_to_0_completion_may_start_57;
+  wire _queue_2_to_0_completion_may_start_58;
+  wire [8:0] _queue_3_to_0_non_posted_may_start_59;
+  wire _queue_3_to_0_non_posted_may_start_60;
+  wire [9:0] _queue_3_to_0_non_posted_may_start_61;
+  wire _queue_3_to_0_non_posted_may_start_62;
+  wire [4:0] _queue_3_to_0_non_posted_may_start_63;
+  wire _queue_3_to_0_non_posted_may_start_64;
+  wire [8:0] _queue_3_to_0_completion_may_start_65;
+  wire _queue_3_to_0_completion_may_start_66;
+  wire [9:0] _queue_3_to_0_completion_may_start_67;
+  wire _queue_3_to_0_completion_may_start_68;
+  wire [4:0] _queue_3_to_0_completion_may_start_69;
+  wire _queue_3_to_0_completion_may_start_70;
+  wire [8:0] _queue_4_to_0_non_posted_may_start_71;
+  wire _queue_4_to_0_non_posted_may_start_72;
+  wire [9:0] _queue_4_to_0_non_posted_may_start_73;
+  wire _queue_4_to_0_non_posted_may_start_74;
+  wire [4:0] _queue_4_to_0_non_posted_may_start_75;
+  wire _queue_4_to_0_non_posted_may_start_76;
+  wire [8:0] _queue_4_to_0_completion_may_start_77;
+  wire _queue_4_to_0_completion_may_start_78;
+  wire [9:0] _queue_4_to_0_completion_may_start_79;
+  wire _queue_4_to_0_completion_may_start_80;
+  wire [4:0] _queue_4_to_0_completion_may_start_81;
+  wire _queue_4_to_0_completion_may_start_82;
+  wire [8:0] _queue_0_to_1_non_posted_may_start_83;
+  wire _queue_0_to_1_non_posted_may_start_84;
+  wire [9:0] _queue_0_to_1_non_posted_may_start_85;
+  wire _queue_0_to_1_non_posted_may_start_86;
+  wire [4:0] _queue_0_to_1_non_posted_may_start_87;
+  wire _queue_0_to_1_non_posted_may_start_88;
+  wire [8:0] _queue_0_to_1_completion_may_start_89;
+  wire _queue_0_to_1_completion_may_start_90;
+  wire [9:0] _queue_0_to_1_completion_may_start_91;
+  wire _queue_0_to_1_completion_may_start_92;
+  wire [4:0] _queue_0_to_1_completion_may_start_93;
+  wire _queue_0_to_1_completion_may_start_94;
+  wire [8:0] _queue_2_to_1_non_posted_may_start_95;
+  wire _queue_2_to_1_non_posted_may_start_96;
+  wire [9:0] _queue_2_to_1_non_posted_may_start_97;
+  wire _queue_2_to_1_non_posted_may_start_98;
+  wire [4:0] _queue_2_to_1_non_posted_may_start_99;
+  wire _queue_2_to_1_non_posted_may_start_100;
+  wire [8:0] _queue_2_to_1_completion_may_start_101;
+  wire _queue_2_to_1_completion_may_start_102;
+  wire [9:0] _queue_2_to_1_completion_may_start_103;
+  wire _queue_2_to_1_completion_may_start_104;
+  wire [4:0] _queue_2_to_1_completion_may_start_105;
+  wire _queue_2_to_1_completion_may_start_106;
+  wire [8:0] _queue_3_to_1_non_posted_may_start_107;
+  wire _queue_3_to_1_non_posted_may_start_108;
+  wire [9:0] _queue_3_to_1_non_posted_may_start_109;
+  wire _queue_3_to_1_non_posted_may_start_110;
+  wire [4:0] _queue_3_to_1_non_posted_may_start_111;
+  wire _queue_3_to_1_non_posted_may_start_112;
+  wire [8:0] _queue_3_to_1_completion_may_start_113;
+  wire _queue_3_to_1_completion_may_start_114;
+  wire [9:0] _queue_3_to_1_completion_may_start_115;
+  wire _queue_3_to_1_completion_may_start_116;
+  wire [4:0] _queue_3_to_1_completion_may_start_117;
+  wire _queue_3_to_1_completion_may_start_118;
+  wire [8:0] _queue_4_to_1_non_posted_may_start_119;
+  wire _queue_4_to_1_non_posted_may_start_120;
+  wire [9:0] _queue_4_to_1_non_posted_may_start_121;
+  wire _queue_4_to_1_non_posted_may_start_122;
+  wire [4:0] _queue_4_to_1_non_posted_may_start_123;
+  wire _queue_4_to_1_non_posted_may_start_124;
+  wire [8:0] _queue_4_to_1_completion_may_start_125;
+  wire _queue_4_to_1_completion_may_start_126;
+  wire [9:0] _queue_4_to_1_completion_may_start_127;
+  wire _queue_4_to_1_completion_may_start_128;
+  wire [4:0] _queue_4_to_1_completion_may_start_129;
+  wire _queue_4_to_1_completion_may_start_130;
+  wire [8:0] _queue_0_to_2_non_posted_may_start_131;
+  wire _queue_0_to_2_non_posted_may_start_132;
+  wire [9:0] _queue_0_to_2_non_posted_may_start_133;
+  wire _queue_0_to_2_non_posted_may_start_134;
+  wire [4:0] _queue_0_to_2_non_posted_may_start_135;
+  wire _queue_0_to_2_non_posted_may_start_136;
+  wire [8:0] _queue_0_to_2_completion_may_start_137;
+  wire _queue_0_to_2_completion_may_start_138;
+  wire [9:0] _queue_0_to_2_completion_may_start_139;
+  wire _queue_0_to_2_completion_may_start_140;
+  wire [4:0] _queue_0_to_2_completion_may_start_141;
+  wire _queue_0_to_2_completion_may_start_142;
+  wire [8:0] _queue_1_to_2_non_posted_may_start_143;
+  wire _queue_1_to_2_non_posted_may_start_144;
+  wire [9:0] _queue_1_to_2_non_posted_may_start_145;
+  wire _queue_1_to_2_non_posted_may_start_146;
+  wire [4:0] _queue_1_to_2_non_posted_may_start_147;
+  wire _queue_1_to_2_non_posted_may_start_148;
+  wire [8:0] _queue_1_to_2_completion_may_start_149;
+  wire _queue_1_to_2_completion_may_start_150;
+  wire [9:0] _queue_1_to_2_completion_may_start_151;
+  wire _queue_1_to_2_completion_may_start_152;
+  wire [4:0] _queue_1_to_2_completion_may_start_153;
+  wire _queue_1_to_2_completion_may_start_154;
+  wire [8:0] _queue_3_to_2_non_posted_may_start_155;
+  wire _queue_3_to_2_non_posted_may_start_156;
+  wire [9:0] _queue_3_to_2_non_posted_may_start_157;
+  wire _queue_3_to_2_non_posted_may_start_158;
+  wire [4:0] _queue_3_to_2_non_posted_may_start_159;
+  wire _queue_3_to_2_non_posted_may_start_160;
+  wire [8:0] _queue_3_to_2_completion_may_start_161;
+  wire _queue_3_to_2_completion_may_start_162;
+  wire [9:0] _queue_3_to_2_completion_may_start_163;
+  wire _queue_3_to_2_completion_may_start_164;
+  wire [4:0] _queue_3_to_2_completion_may_start_165;
+  wire _queue_3_to_2_completion_may_start_166;
+  wire [8:0] _queue_4_to_2_non_posted_may_start_167;
+  wire _queue_4_to_2_non_posted_may_start_168;
+  wire [9:0] _queue_4_to_2_non_posted_may_start_169;
+  wire _queue_4_to_2_non_posted_may_start_170;
+  wire [4:0] _queue_4_to_2_non_posted_may_start_171;
+  wire _queue_4_to_2_non_posted_may_start_172;
+  wire [8:0] _queue_4_to_2_completion_may_start_173;
+  wire _queue_4_to_2_completion_may_start_174;
+  wire [9:0] _queue_4_to_2_completion_may_start_175;
+  wire _queue_4_to_2_completion_may_start_176;
+  wire [4:0] _queue_4_to_2_completion_may_start_177;
+  wire _queue_4_to_2_completion_may_start_178;
+  wire [8:0] _queue_0_to_3_non_posted_may_start_179;
+  wire _queue_0_to_3_non_posted_may_start_180;
+  wire [9:0] _queue_0_to_3_non_posted_may_start_181;
+  wire _queue_0_to_3_non_posted_may_start_182;
+  wire [4:0] _queue_0_to_3_non_posted_may_start_183;
+  wire _queue_0_to_3_non_posted_may_start_184;
+  wire [8:0] _queue_0_to_3_completion_may_start_185;
+  wire _queue_0_to_3_completion_may_start_186;
+  wire [9:0] _queue_0_to_3_completion_may_start_187;
+  wire _queue_0_to_3_completion_may_start_188;
+  wire [4:0] _queue_0_to_3_completion_may_start_189;
+  wire _queue_0_to_3_completion_may_start_190;
+  wire [8:0] _queue_1_to_3_non_posted_may_start_191;
+  wire _queue_1_to_3_non_posted_may_start_192;
+  wire [9:0] _queue_1_to_3_non_posted_may_start_193;
+  wire _queue_1_to_3_non_posted_may_start_194;
+  wire [4:0] _queue_1_to_3_non_posted_may_start_195;
+  wire _queue_1_to_3_non_posted_may_start_196;
+  wire [8:0] _queue_1_to_3_completion_may_start_197;
+  wire _queue_1_to_3_completion_may_start_198;
+  wire [9:0] _queue_1_to_3_completion_may_start_199;
+  wire _queue_1_to_3_completion_may_start_200;
+  wire [4:0] _queue_1_to_3_completion_may_start_201;
+  wire _queue_1_to_3_completion_may_start_202;
+  wire [8:0] _queue_2_to_3_non_posted_may_start_203;
+  wire _queue_2_to_3_non_posted_may_start_204;
+  wire [9:0] _queue_2_to_3_non_posted_may_start_205;
+  wire _queue_2_to_3_non_posted_may_start_206;
+  wire [4:0] _queue_2_to_3_non_posted_may_start_207;
+  wire _queue_2_to_3_non_posted_may_start_208;
+  wire [8:0] _queue_2_to_3_completion_may_start_209;
+  wire _queue_2_to_3_completion_may_start_210;
+  wire [9:0] _queue_2_to_3_completion_may_start_211;
+  wire _queue_2_to_3_completion_may_start_212;
+  wire [4:0] _queue_2_to_3_completion_may_start_213;
+  wire _queue_2_to_3_completion_may_start_214;
+  wire [8:0] _queue_4_to_3_non_posted_may_start_215;
+  wire _queue_4_to_3_non_posted_may_start_216;
+  wire [9:0] _queue_4_to_3_non_posted_may_start_217;
+  wire _queue_4_to_3_non_posted_may_start_218;
+  wire [4:0] _queue_4_to_3_non_posted_may_start_219;
+  wire _queue_4_to_3_non_posted_may_start_220;
+  wire [8:0] _queue_4_to_3_completion_may_start_221;
+  wire _queue_4_to_3_completion_may_start_222;
+  wire [9:0] _queue_4_to_3_completion_may_start_223;
+  wire _queue_4_to_3_completion_may_start_224;
+  wire [4:0] _queue_4_to_3_completion_may_start_225;
+  wire _queue_4_to_3_completion_may_start_226;
+  wire [8:0] _queue_0_to_4_non_posted_may_start_227;
+  wire _queue_0_to_4_non_posted_may_start_228;
+  wire [9:0] _queue_0_to_4_non_posted_may_start_229;
+  wire _queue_0_to_4_non_posted_may_start_230;
+  wire [4:0] _queue_0_to_4_non_posted_may_start_231;
+  wire _queue_0_to_4_non_posted_may_start_232;
+  wire [8:0] _queue_0_to_4_completion_may_start_233;
+  wire _queue_0_to_4_completion_may_start_234;
+  wire [9:0] _queue_0_to_4_completion_may_start_235;
+  wire _queue_0_to_4_completion_may_start_236;
+  wire [4:0] _queue_0_to_4_completion_may_start_237;
+  wire _queue_0_to_4_completion_may_start_238;
+  wire [8:0] _queue_1_to_4_non_posted_may_start_239;
+  wire _queue_1_to_4_non_posted_may_start_240;
+  wire [9:0] _queue_1_to_4_non_posted_may_start_241;
+  wire _queue_1_to_4_non_posted_may_start_242;
+  wire [4:0] _queue_1_to_4_non_posted_may_start_243;
+  wire _queue_1_to_4_non_posted_may_start_244;
+  wire [8:0] _queue_1_to_4_completion_may_start_245;
+  wire _queue_1_to_4_completion_may_start_246;
+  wire [9:0] _queue_1_to_4_completion_may_start_247;
+  wire _queue_1_to_4_completion_may_start_248;
+  wire [4:0] _queue_1_to_4_completion_may_start_249;
+  wire _queue_1_to_4_completion_may_start_250;
+  wire [8:0] _queue_2_to_4_non_posted_may_start_251;
+  wire _queue_2_to_4_non_posted_may_start_252;
+  wire [9:0] _queue_2_to_4_non_posted_may_start_253;
+  wire _queue_2_to_4_non_posted_may_start_254;
+  wire [4:0] _queue_2_to_4_non_posted_may_start_255;
+  wire _queue_2_to_4_non_posted_may_start_256;
+  wire [8:0] _queue_2_to_4_completion_may_start_257;
+  wire _queue_2_to_4_completion_may_start_258;
+  wire [9:0] _queue_2_to_4_completion_may_start_259;
+  wire _queue_2_to_4_completion_may_start_260;
+  wire [4:0] _queue_2_to_4_completion_may_start_261;
+  wire _queue_2_to_4_completion_may_start_262;
+  wire [8:0] _queue_3_to_4_non_posted_may_start_263;
+  wire _queue_3_to_4_non_posted_may_start_264;
+  wire [9:0] _queue_3_to_4_non_posted_may_start_265;
+  wire _queue_3_to_4_non_posted_may_start_266;
+  wire [4:0] _queue_3_to_4_non_posted_may_start_267;
+  wire _queue_3_to_4_non_posted_may_start_268;
+  wire [8:0] _queue_3_to_4_completion_may_start_269;
+  wire _queue_3_to_4_completion_may_start_270;
+  wire [9:0] _queue_3_to_4_completion_may_start_271;
+  wire _queue_3_to_4_completion_may_start_272;
+  wire [4:0] _queue_3_to_4_completion_may_start_273;
+  wire _queue_3_to_4_completion_may_start_274;
+  assign _in0_class_now_1 = in0_header[127];  // TLPCrossbar.swift:74
+  assign _in0_class_now_2 = in0_header[124:120];  // TLPCrossbar.swift:74
+  assign _in0_class_now_0 = ~_in0_class_now_1 & (_in0_class_now_2 == 5'd0);  // TLPCrossbar.swift:74
+  assign _in0_class_now_3 = in0_header[126];  // TLPCrossbar.swift:74
+  assign _in0_class_now_4 = ~_in0_class_now_1 & ~in0_header[125];  // TLPCrossbar.swift:74
+  assign _in0_multicast_5 = in0_egress & 5'd30;  // TLPCrossbar.swift:79
+  assign _queue_0_to_1_posted_enq_data_6 = {in0_multicast, in0_end, in0_start, in0_strobe, in0_data, in0_header};  // TLPCrossbar.swift:88
+  assign _in1_class_now_8 = in1_header[127];  // TLPCrossbar.swift:74
+  assign _in1_class_now_9 = in1_header[124:120];  // TLPCrossbar.swift:74
+  assign _in1_class_now_7 = ~_in1_class_now_8 & (_in1_class_now_9 == 5'd0);  // TLPCrossbar.swift:74
+  assign _in1_class_now_10 = in1_header[126];  // TLPCrossbar.swift:74
+  assign _in1_class_now_11 = ~_in1_class_now_8 & ~in1_header[125];  // TLPCrossbar.swift:74
+  assign _in1_multicast_12 = in1_egress & 5'd29;  // TLPCrossbar.swift:79
+  assign _queue_1_to_0_posted_enq_data_13 = {in1_multicast, in1_end, in1_start, in1_strobe, in1_data, in1_header};  // TLPCrossbar.swift:88
+  assign _in2_class_now_15 = in2_header[127];  // TLPCrossbar.swift:74
+  assign _in2_class_now_16 = in2_header[124:120];  // TLPCrossbar.swift:74
+  assign _in2_class_now_14 = ~_in2_class_now_15 & (_in2_class_now_16 == 5'd0);  // TLPCrossbar.swift:74
+  assign _in2_class_now_17 = in2_header[126];  // TLPCrossbar.swift:74
+  assign _in2_class_now_18 = ~_in2_class_now_15 & ~in2_header[125];  // TLPCrossbar.swift:74
+  assign _in2_multicast_19 = in2_egress & 5'd27;  // TLPCrossbar.swift:79
+  assign _queue_2_to_0_posted_enq_data_20 = {in2_multicast, in2_end, in2_start, in2_strobe, in2_data, in2_header};  // TLPCrossbar.swift:88
+  assign _in3_class_now_22 = in3_header[127];  // TLPCrossbar.swift:74
+  assign _in3_class_now_23 = in3_header[124:120];  // TLPCrossbar.swift:74
+  assign _in3_class_now_21 = ~_in3_class_now_22 & (_in3_class_now_23 == 5'd0);  // TLPCrossbar.swift:74
+  assign _in3_class_now_24 = in3_header[126];  // TLPCrossbar.swift:74
+  assign _in3_class_now_25 = ~_in3_class_now_22 & ~in3_header[125];  // TLPCrossbar.swift:74
+  assign _in3_multicast_26 = in3_egress & 5'd23;  // TLPCrossbar.swift:79
+  assign _queue_3_to_0_posted_enq_data_27 = {in3_multicast, in3_end, in3_start, in3_strobe, in3_data, in3_header};  // TLPCrossbar.swift:88
+  assign _in4_class_now_29 = in4_header[127];  // TLPCrossbar.swift:74
+  assign _in4_class_now_30 = in4_header[124:120];  // TLPCrossbar.swift:74
+  assign _in4_class_now_28 = ~_in4_class_now_29 & (_in4_class_now_30 == 5'd0);  // TLPCrossbar.swift:74
+  assign _in4_class_now_31 = in4_header[126];  // TLPCrossbar.swift:74
+  assign _in4_class_now_32 = ~_in4_class_now_29 & ~in4_header[125];  // TLPCrossbar.swift:74
+  assign _in4_multicast_33 = in4_egress & 5'd15;  // TLPCrossbar.swift:79
+  assign _queue_4_to_0_posted_enq_data_34 = {in4_multicast, in4_end, in4_start, in4_strobe, in4_data, in4_header};  // TLPCrossbar.swift:88
+  assign _queue_1_to_0_non_posted_may_start_35 = queue_1_to_0_posted_deq_data[403:395] - path_1_to_0_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_non_posted_may_start_36 = queue_1_to_0_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_non_posted_may_start_37 = queue_1_to_0_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_non_posted_may_start_38 = queue_1_to_0_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_non_posted_may_start_39 = queue_1_to_0_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_non_posted_may_start_40 = ~_queue_1_to_0_non_posted_may_start_38 & ~queue_1_to_0_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_41 = queue_1_to_0_posted_deq_data[412:404] - path_1_to_0_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_42 = queue_1_to_0_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_43 = queue_1_to_0_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_44 = queue_1_to_0_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_45 = queue_1_to_0_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_0_completion_may_start_46 = ~_queue_1_to_0_completion_may_start_44 & ~queue_1_to_0_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_47 = queue_2_to_0_posted_deq_data[403:395] - path_2_to_0_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_48 = queue_2_to_0_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_49 = queue_2_to_0_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_50 = queue_2_to_0_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_51 = queue_2_to_0_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_non_posted_may_start_52 = ~_queue_2_to_0_non_posted_may_start_50 & ~queue_2_to_0_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_53 = queue_2_to_0_posted_deq_data[412:404] - path_2_to_0_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_54 = queue_2_to_0_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_55 = queue_2_to_0_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_56 = queue_2_to_0_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_57 = queue_2_to_0_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_0_completion_may_start_58 = ~_queue_2_to_0_completion_may_start_56 & ~queue_2_to_0_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_59 = queue_3_to_0_posted_deq_data[403:395] - path_3_to_0_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_60 = queue_3_to_0_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_61 = queue_3_to_0_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_62 = queue_3_to_0_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_63 = queue_3_to_0_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_non_posted_may_start_64 = ~_queue_3_to_0_non_posted_may_start_62 & ~queue_3_to_0_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_65 = queue_3_to_0_posted_deq_data[412:404] - path_3_to_0_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_66 = queue_3_to_0_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_67 = queue_3_to_0_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_68 = queue_3_to_0_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_69 = queue_3_to_0_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_0_completion_may_start_70 = ~_queue_3_to_0_completion_may_start_68 & ~queue_3_to_0_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_71 = queue_4_to_0_posted_deq_data[403:395] - path_4_to_0_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_72 = queue_4_to_0_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_73 = queue_4_to_0_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_74 = queue_4_to_0_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_75 = queue_4_to_0_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_non_posted_may_start_76 = ~_queue_4_to_0_non_posted_may_start_74 & ~queue_4_to_0_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_77 = queue_4_to_0_posted_deq_data[412:404] - path_4_to_0_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_78 = queue_4_to_0_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_79 = queue_4_to_0_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_80 = queue_4_to_0_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_81 = queue_4_to_0_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_0_completion_may_start_82 = ~_queue_4_to_0_completion_may_start_80 & ~queue_4_to_0_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_83 = queue_0_to_1_posted_deq_data[403:395] - path_0_to_1_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_84 = queue_0_to_1_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_85 = queue_0_to_1_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_86 = queue_0_to_1_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_87 = queue_0_to_1_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_non_posted_may_start_88 = ~_queue_0_to_1_non_posted_may_start_86 & ~queue_0_to_1_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_89 = queue_0_to_1_posted_deq_data[412:404] - path_0_to_1_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_90 = queue_0_to_1_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_91 = queue_0_to_1_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_92 = queue_0_to_1_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_93 = queue_0_to_1_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_1_completion_may_start_94 = ~_queue_0_to_1_completion_may_start_92 & ~queue_0_to_1_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_95 = queue_2_to_1_posted_deq_data[403:395] - path_2_to_1_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_96 = queue_2_to_1_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_97 = queue_2_to_1_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_98 = queue_2_to_1_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_99 = queue_2_to_1_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_non_posted_may_start_100 = ~_queue_2_to_1_non_posted_may_start_98 & ~queue_2_to_1_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_101 = queue_2_to_1_posted_deq_data[412:404] - path_2_to_1_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_102 = queue_2_to_1_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_103 = queue_2_to_1_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_104 = queue_2_to_1_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_105 = queue_2_to_1_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_1_completion_may_start_106 = ~_queue_2_to_1_completion_may_start_104 & ~queue_2_to_1_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_107 = queue_3_to_1_posted_deq_data[403:395] - path_3_to_1_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_108 = queue_3_to_1_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_109 = queue_3_to_1_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_110 = queue_3_to_1_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_111 = queue_3_to_1_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_non_posted_may_start_112 = ~_queue_3_to_1_non_posted_may_start_110 & ~queue_3_to_1_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_113 = queue_3_to_1_posted_deq_data[412:404] - path_3_to_1_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_114 = queue_3_to_1_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_115 = queue_3_to_1_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_116 = queue_3_to_1_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_117 = queue_3_to_1_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_1_completion_may_start_118 = ~_queue_3_to_1_completion_may_start_116 & ~queue_3_to_1_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_119 = queue_4_to_1_posted_deq_data[403:395] - path_4_to_1_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_120 = queue_4_to_1_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_121 = queue_4_to_1_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_122 = queue_4_to_1_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_123 = queue_4_to_1_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_non_posted_may_start_124 = ~_queue_4_to_1_non_posted_may_start_122 & ~queue_4_to_1_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_125 = queue_4_to_1_posted_deq_data[412:404] - path_4_to_1_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_126 = queue_4_to_1_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_127 = queue_4_to_1_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_128 = queue_4_to_1_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_129 = queue_4_to_1_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_1_completion_may_start_130 = ~_queue_4_to_1_completion_may_start_128 & ~queue_4_to_1_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_131 = queue_0_to_2_posted_deq_data[403:395] - path_0_to_2_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_132 = queue_0_to_2_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_133 = queue_0_to_2_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_134 = queue_0_to_2_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_135 = queue_0_to_2_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_non_posted_may_start_136 = ~_queue_0_to_2_non_posted_may_start_134 & ~queue_0_to_2_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_137 = queue_0_to_2_posted_deq_data[412:404] - path_0_to_2_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_138 = queue_0_to_2_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_139 = queue_0_to_2_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_140 = queue_0_to_2_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_141 = queue_0_to_2_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_2_completion_may_start_142 = ~_queue_0_to_2_completion_may_start_140 & ~queue_0_to_2_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_143 = queue_1_to_2_posted_deq_data[403:395] - path_1_to_2_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_144 = queue_1_to_2_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_145 = queue_1_to_2_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_146 = queue_1_to_2_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_147 = queue_1_to_2_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_non_posted_may_start_148 = ~_queue_1_to_2_non_posted_may_start_146 & ~queue_1_to_2_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_149 = queue_1_to_2_posted_deq_data[412:404] - path_1_to_2_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_150 = queue_1_to_2_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_151 = queue_1_to_2_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_152 = queue_1_to_2_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_153 = queue_1_to_2_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_2_completion_may_start_154 = ~_queue_1_to_2_completion_may_start_152 & ~queue_1_to_2_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_155 = queue_3_to_2_posted_deq_data[403:395] - path_3_to_2_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_156 = queue_3_to_2_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_157 = queue_3_to_2_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_158 = queue_3_to_2_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_159 = queue_3_to_2_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_non_posted_may_start_160 = ~_queue_3_to_2_non_posted_may_start_158 & ~queue_3_to_2_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_161 = queue_3_to_2_posted_deq_data[412:404] - path_3_to_2_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_162 = queue_3_to_2_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_163 = queue_3_to_2_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_164 = queue_3_to_2_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_165 = queue_3_to_2_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_2_completion_may_start_166 = ~_queue_3_to_2_completion_may_start_164 & ~queue_3_to_2_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_167 = queue_4_to_2_posted_deq_data[403:395] - path_4_to_2_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_168 = queue_4_to_2_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_169 = queue_4_to_2_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_170 = queue_4_to_2_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_171 = queue_4_to_2_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_non_posted_may_start_172 = ~_queue_4_to_2_non_posted_may_start_170 & ~queue_4_to_2_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_173 = queue_4_to_2_posted_deq_data[412:404] - path_4_to_2_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_174 = queue_4_to_2_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_175 = queue_4_to_2_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_176 = queue_4_to_2_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_177 = queue_4_to_2_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_2_completion_may_start_178 = ~_queue_4_to_2_completion_may_start_176 & ~queue_4_to_2_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_179 = queue_0_to_3_posted_deq_data[403:395] - path_0_to_3_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_180 = queue_0_to_3_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_181 = queue_0_to_3_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_182 = queue_0_to_3_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_183 = queue_0_to_3_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_non_posted_may_start_184 = ~_queue_0_to_3_non_posted_may_start_182 & ~queue_0_to_3_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_185 = queue_0_to_3_posted_deq_data[412:404] - path_0_to_3_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_186 = queue_0_to_3_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_187 = queue_0_to_3_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_188 = queue_0_to_3_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_189 = queue_0_to_3_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_3_completion_may_start_190 = ~_queue_0_to_3_completion_may_start_188 & ~queue_0_to_3_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_191 = queue_1_to_3_posted_deq_data[403:395] - path_1_to_3_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_192 = queue_1_to_3_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_193 = queue_1_to_3_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_194 = queue_1_to_3_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_195 = queue_1_to_3_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_non_posted_may_start_196 = ~_queue_1_to_3_non_posted_may_start_194 & ~queue_1_to_3_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_197 = queue_1_to_3_posted_deq_data[412:404] - path_1_to_3_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_198 = queue_1_to_3_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_199 = queue_1_to_3_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_200 = queue_1_to_3_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_201 = queue_1_to_3_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_3_completion_may_start_202 = ~_queue_1_to_3_completion_may_start_200 & ~queue_1_to_3_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_203 = queue_2_to_3_posted_deq_data[403:395] - path_2_to_3_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_204 = queue_2_to_3_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_205 = queue_2_to_3_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_206 = queue_2_to_3_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_207 = queue_2_to_3_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_non_posted_may_start_208 = ~_queue_2_to_3_non_posted_may_start_206 & ~queue_2_to_3_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_209 = queue_2_to_3_posted_deq_data[412:404] - path_2_to_3_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_210 = queue_2_to_3_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_211 = queue_2_to_3_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_212 = queue_2_to_3_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_213 = queue_2_to_3_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_3_completion_may_start_214 = ~_queue_2_to_3_completion_may_start_212 & ~queue_2_to_3_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_215 = queue_4_to_3_posted_deq_data[403:395] - path_4_to_3_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_216 = queue_4_to_3_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_217 = queue_4_to_3_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_218 = queue_4_to_3_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_219 = queue_4_to_3_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_non_posted_may_start_220 = ~_queue_4_to_3_non_posted_may_start_218 & ~queue_4_to_3_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_221 = queue_4_to_3_posted_deq_data[412:404] - path_4_to_3_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_222 = queue_4_to_3_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_223 = queue_4_to_3_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_224 = queue_4_to_3_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_225 = queue_4_to_3_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_4_to_3_completion_may_start_226 = ~_queue_4_to_3_completion_may_start_224 & ~queue_4_to_3_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_227 = queue_0_to_4_posted_deq_data[403:395] - path_0_to_4_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_228 = queue_0_to_4_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_229 = queue_0_to_4_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_230 = queue_0_to_4_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_231 = queue_0_to_4_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_non_posted_may_start_232 = ~_queue_0_to_4_non_posted_may_start_230 & ~queue_0_to_4_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_233 = queue_0_to_4_posted_deq_data[412:404] - path_0_to_4_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_234 = queue_0_to_4_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_235 = queue_0_to_4_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_236 = queue_0_to_4_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_237 = queue_0_to_4_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_0_to_4_completion_may_start_238 = ~_queue_0_to_4_completion_may_start_236 & ~queue_0_to_4_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_239 = queue_1_to_4_posted_deq_data[403:395] - path_1_to_4_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_240 = queue_1_to_4_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_241 = queue_1_to_4_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_242 = queue_1_to_4_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_243 = queue_1_to_4_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_non_posted_may_start_244 = ~_queue_1_to_4_non_posted_may_start_242 & ~queue_1_to_4_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_245 = queue_1_to_4_posted_deq_data[412:404] - path_1_to_4_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_246 = queue_1_to_4_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_247 = queue_1_to_4_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_248 = queue_1_to_4_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_249 = queue_1_to_4_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_1_to_4_completion_may_start_250 = ~_queue_1_to_4_completion_may_start_248 & ~queue_1_to_4_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_251 = queue_2_to_4_posted_deq_data[403:395] - path_2_to_4_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_252 = queue_2_to_4_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_253 = queue_2_to_4_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_254 = queue_2_to_4_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_255 = queue_2_to_4_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_non_posted_may_start_256 = ~_queue_2_to_4_non_posted_may_start_254 & ~queue_2_to_4_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_257 = queue_2_to_4_posted_deq_data[412:404] - path_2_to_4_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_258 = queue_2_to_4_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_259 = queue_2_to_4_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_260 = queue_2_to_4_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_261 = queue_2_to_4_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_2_to_4_completion_may_start_262 = ~_queue_2_to_4_completion_may_start_260 & ~queue_2_to_4_completion_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_263 = queue_3_to_4_posted_deq_data[403:395] - path_3_to_4_non_posted_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_264 = queue_3_to_4_non_posted_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_265 = queue_3_to_4_non_posted_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_266 = queue_3_to_4_non_posted_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_267 = queue_3_to_4_non_posted_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_non_posted_may_start_268 = ~_queue_3_to_4_non_posted_may_start_266 & ~queue_3_to_4_non_posted_deq_data[125];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_269 = queue_3_to_4_posted_deq_data[412:404] - path_3_to_4_completion_out;  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_270 = queue_3_to_4_completion_deq_data[126];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_271 = queue_3_to_4_completion_deq_data[105:96];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_272 = queue_3_to_4_completion_deq_data[127];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_273 = queue_3_to_4_completion_deq_data[124:120];  // TLPCrossbar.swift:125
+  assign _queue_3_to_4_completion_may_start_274 = ~_queue_3_to_4_completion_may_start_272 & ~queue_3_to_4_completion_deq_data[125];  // TLPCrossbar.swift:125
 
-  assign in0_multicast = (_in0_multicast_0 & (_in0_multicast_0 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:48
-  assign in0_room = (((1'b1 & (~in0_egress[1] | queue_0_to_1_enq_ready)) & (~in0_egress[2] | queue_0_to_2_enq_ready)) & (~in0_egress[3] | queue_0_to_3_enq_ready)) & (~in0_egress[4] | queue_0_to_4_enq_ready);  // TLPCrossbar.swift:50
-  assign in0_ready = in0_room;  // TLPCrossbar.swift:51
-  assign queue_0_to_1_enq_valid = (in0_valid & in0_egress[1]) & in0_room;  // TLPCrossbar.swift:53
-  assign queue_0_to_1_enq_data = {in0_multicast, in0_end, in0_start, in0_strobe, in0_data, in0_header};  // TLPCrossbar.swift:54
-  assign queue_0_to_2_enq_valid = (in0_valid & in0_egress[2]) & in0_room;  // TLPCrossbar.swift:53
-  assign queue_0_to_2_enq_data = {in0_multicast, in0_end, in0_start, in0_strobe, in0_data, in0_header};  // TLPCrossbar.swift:54
-  assign queue_0_to_3_enq_valid = (in0_valid & in0_egress[3]) & in0_room;  // TLPCrossbar.swift:53
-  assign queue_0_to_3_enq_data = {in0_multicast, in0_end, in0_start, in0_strobe, in0_data, in0_header};  // TLPCrossbar.swift:54
-  assign queue_0_to_4_enq_valid = (in0_valid & in0_egress[4]) & in0_room;  // TLPCrossbar.swift:53
-  assign queue_0_to_4_enq_data = {in0_multicast, in0_end, in0_start, in0_strobe, in0_data, in0_header};  // TLPCrossbar.swift:54
-  assign unused_in0_own_port = in0_egress[0];  // TLPCrossbar.swift:57
-  assign in1_multicast = (_in1_multicast_1 & (_in1_multicast_1 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:48
-  assign in1_room = (((1'b1 & (~in1_egress[0] | queue_1_to_0_enq_ready)) & (~in1_egress[2] | queue_1_to_2_enq_ready)) & (~in1_egress[3] | queue_1_to_3_enq_ready)) & (~in1_egress[4] | queue_1_to_4_enq_ready);  // TLPCrossbar.swift:50
-  assign in1_ready = in1_room;  // TLPCrossbar.swift:51
-  assign queue_1_to_0_enq_valid = (in1_valid & in1_egress[0]) & in1_room;  // TLPCrossbar.swift:53
-  assign queue_1_to_0_enq_data = {in1_multicast, in1_end, in1_start, in1_strobe, in1_data, in1_header};  // TLPCrossbar.swift:54
-  assign queue_1_to_2_enq_valid = (in1_valid & in1_egress[2]) & in1_room;  // TLPCrossbar.swift:53
-  assign queue_1_to_2_enq_data = {in1_multicast, in1_end, in1_start, in1_strobe, in1_data, in1_header};  // TLPCrossbar.swift:54
-  assign queue_1_to_3_enq_valid = (in1_valid & in1_egress[3]) & in1_room;  // TLPCrossbar.swift:53
-  assign queue_1_to_3_enq_data = {in1_multicast, in1_end, in1_start, in1_strobe, in1_data, in1_header};  // TLPCrossbar.swift:54
-  assign queue_1_to_4_enq_valid = (in1_valid & in1_egress[4]) & in1_room;  // TLPCrossbar.swift:53
-  assign queue_1_to_4_enq_data = {in1_multicast, in1_end, in1_start, in1_strobe, in1_data, in1_header};  // TLPCrossbar.swift:54
-  assign unused_in1_own_port = in1_egress[1];  // TLPCrossbar.swift:57
-  assign in2_multicast = (_in2_multicast_2 & (_in2_multicast_2 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:48
-  assign in2_room = (((1'b1 & (~in2_egress[0] | queue_2_to_0_enq_ready)) & (~in2_egress[1] | queue_2_to_1_enq_ready)) & (~in2_egress[3] | queue_2_to_3_enq_ready)) & (~in2_egress[4] | queue_2_to_4_enq_ready);  // TLPCrossbar.swift:50
-  assign in2_ready = in2_room;  // TLPCrossbar.swift:51
-  assign queue_2_to_0_enq_valid = (in2_valid & in2_egress[0]) & in2_room;  // TLPCrossbar.swift:53
-  assign queue_2_to_0_enq_data = {in2_multicast, in2_end, in2_start, in2_strobe, in2_data, in2_header};  // TLPCrossbar.swift:54
-  assign queue_2_to_1_enq_valid = (in2_valid & in2_egress[1]) & in2_room;  // TLPCrossbar.swift:53
-  assign queue_2_to_1_enq_data = {in2_multicast, in2_end, in2_start, in2_strobe, in2_data, in2_header};  // TLPCrossbar.swift:54
-  assign queue_2_to_3_enq_valid = (in2_valid & in2_egress[3]) & in2_room;  // TLPCrossbar.swift:53
-  assign queue_2_to_3_enq_data = {in2_multicast, in2_end, in2_start, in2_strobe, in2_data, in2_header};  // TLPCrossbar.swift:54
-  assign queue_2_to_4_enq_valid = (in2_valid & in2_egress[4]) & in2_room;  // TLPCrossbar.swift:53
-  assign queue_2_to_4_enq_data = {in2_multicast, in2_end, in2_start, in2_strobe, in2_data, in2_header};  // TLPCrossbar.swift:54
-  assign unused_in2_own_port = in2_egress[2];  // TLPCrossbar.swift:57
-  assign in3_multicast = (_in3_multicast_3 & (_in3_multicast_3 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:48
-  assign in3_room = (((1'b1 & (~in3_egress[0] | queue_3_to_0_enq_ready)) & (~in3_egress[1] | queue_3_to_1_enq_ready)) & (~in3_egress[2] | queue_3_to_2_enq_ready)) & (~in3_egress[4] | queue_3_to_4_enq_ready);  // TLPCrossbar.swift:50
-  assign in3_ready = in3_room;  // TLPCrossbar.swift:51
-  assign queue_3_to_0_enq_valid = (in3_valid & in3_egress[0]) & in3_room;  // TLPCrossbar.swift:53
-  assign queue_3_to_0_enq_data = {in3_multicast, in3_end, in3_start, in3_strobe, in3_data, in3_header};  // TLPCrossbar.swift:54
-  assign queue_3_to_1_enq_valid = (in3_valid & in3_egress[1]) & in3_room;  // TLPCrossbar.swift:53
-  assign queue_3_to_1_enq_data = {in3_multicast, in3_end, in3_start, in3_strobe, in3_data, in3_header};  // TLPCrossbar.swift:54
-  assign queue_3_to_2_enq_valid = (in3_valid & in3_egress[2]) & in3_room;  // TLPCrossbar.swift:53
-  assign queue_3_to_2_enq_data = {in3_multicast, in3_end, in3_start, in3_strobe, in3_data, in3_header};  // TLPCrossbar.swift:54
-  assign queue_3_to_4_enq_valid = (in3_valid & in3_egress[4]) & in3_room;  // TLPCrossbar.swift:53
-  assign queue_3_to_4_enq_data = {in3_multicast, in3_end, in3_start, in3_strobe, in3_data, in3_header};  // TLPCrossbar.swift:54
-  assign unused_in3_own_port = in3_egress[3];  // TLPCrossbar.swift:57
-  assign in4_multicast = (_in4_multicast_4 & (_in4_multicast_4 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:48
-  assign in4_room = (((1'b1 & (~in4_egress[0] | queue_4_to_0_enq_ready)) & (~in4_egress[1] | queue_4_to_1_enq_ready)) & (~in4_egress[2] | queue_4_to_2_enq_ready)) & (~in4_egress[3] | queue_4_to_3_enq_ready);  // TLPCrossbar.swift:50
-  assign in4_ready = in4_room;  // TLPCrossbar.swift:51
-  assign queue_4_to_0_enq_valid = (in4_valid & in4_egress[0]) & in4_room;  // TLPCrossbar.swift:53
-  assign queue_4_to_0_enq_data = {in4_multicast, in4_end, in4_start, in4_strobe, in4_data, in4_header};  // TLPCrossbar.swift:54
-  assign queue_4_to_1_enq_valid = (in4_valid & in4_egress[1]) & in4_room;  // TLPCrossbar.swift:53
-  assign queue_4_to_1_enq_data = {in4_multicast, in4_end, in4_start, in4_strobe, in4_data, in4_header};  // TLPCrossbar.swift:54
-  assign queue_4_to_2_enq_valid = (in4_valid & in4_egress[2]) & in4_room;  // TLPCrossbar.swift:53
-  assign queue_4_to_2_enq_data = {in4_multicast, in4_end, in4_start, in4_strobe, in4_data, in4_header};  // TLPCrossbar.swift:54
-  assign queue_4_to_3_enq_valid = (in4_valid & in4_egress[3]) & in4_room;  // TLPCrossbar.swift:53
-  assign queue_4_to_3_enq_data = {in4_multicast, in4_end, in4_start, in4_strobe, in4_data, in4_header};  // TLPCrossbar.swift:54
-  assign unused_in4_own_port = in4_egress[4];  // TLPCrossbar.swift:57
-  assign merge0_in0_valid = queue_1_to_0_deq_valid & (~queue_1_to_0_deq_data[394] | (queue_1_to_0_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge0_in0_header = queue_1_to_0_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge0_in0_data = queue_1_to_0_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge0_in0_strobe = queue_1_to_0_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge0_in0_start = queue_1_to_0_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge0_in0_end = queue_1_to_0_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_1_to_0_deq_ready = merge0_in0_ready;  // TLPCrossbar.swift:79
-  assign merge0_in1_valid = queue_2_to_0_deq_valid & (~queue_2_to_0_deq_data[394] | (queue_2_to_0_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge0_in1_header = queue_2_to_0_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge0_in1_data = queue_2_to_0_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge0_in1_strobe = queue_2_to_0_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge0_in1_start = queue_2_to_0_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge0_in1_end = queue_2_to_0_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_2_to_0_deq_ready = merge0_in1_ready;  // TLPCrossbar.swift:79
-  assign merge0_in2_valid = queue_3_to_0_deq_valid & (~queue_3_to_0_deq_data[394] | (queue_3_to_0_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge0_in2_header = queue_3_to_0_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge0_in2_data = queue_3_to_0_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge0_in2_strobe = queue_3_to_0_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge0_in2_start = queue_3_to_0_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge0_in2_end = queue_3_to_0_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_3_to_0_deq_ready = merge0_in2_ready;  // TLPCrossbar.swift:79
-  assign merge0_in3_valid = queue_4_to_0_deq_valid & (~queue_4_to_0_deq_data[394] | (queue_4_to_0_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge0_in3_header = queue_4_to_0_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge0_in3_data = queue_4_to_0_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge0_in3_strobe = queue_4_to_0_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge0_in3_start = queue_4_to_0_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge0_in3_end = queue_4_to_0_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_4_to_0_deq_ready = merge0_in3_ready;  // TLPCrossbar.swift:79
-  assign out0_valid = merge0_out_valid;  // TLPCrossbar.swift:81
-  assign merge0_out_ready = out0_ready;  // TLPCrossbar.swift:81
-  assign out0_header = merge0_out_header;  // TLPCrossbar.swift:81
-  assign out0_data = merge0_out_data;  // TLPCrossbar.swift:81
-  assign out0_strobe = merge0_out_strobe;  // TLPCrossbar.swift:81
-  assign out0_start = merge0_out_start;  // TLPCrossbar.swift:81
-  assign out0_end = merge0_out_end;  // TLPCrossbar.swift:81
-  assign merge1_in0_valid = queue_0_to_1_deq_valid & (~queue_0_to_1_deq_data[394] | (queue_0_to_1_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge1_in0_header = queue_0_to_1_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge1_in0_data = queue_0_to_1_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge1_in0_strobe = queue_0_to_1_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge1_in0_start = queue_0_to_1_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge1_in0_end = queue_0_to_1_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_0_to_1_deq_ready = merge1_in0_ready;  // TLPCrossbar.swift:79
-  assign merge1_in1_valid = queue_2_to_1_deq_valid & (~queue_2_to_1_deq_data[394] | (queue_2_to_1_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge1_in1_header = queue_2_to_1_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge1_in1_data = queue_2_to_1_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge1_in1_strobe = queue_2_to_1_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge1_in1_start = queue_2_to_1_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge1_in1_end = queue_2_to_1_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_2_to_1_deq_ready = merge1_in1_ready;  // TLPCrossbar.swift:79
-  assign merge1_in2_valid = queue_3_to_1_deq_valid & (~queue_3_to_1_deq_data[394] | (queue_3_to_1_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge1_in2_header = queue_3_to_1_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge1_in2_data = queue_3_to_1_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge1_in2_strobe = queue_3_to_1_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge1_in2_start = queue_3_to_1_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge1_in2_end = queue_3_to_1_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_3_to_1_deq_ready = merge1_in2_ready;  // TLPCrossbar.swift:79
-  assign merge1_in3_valid = queue_4_to_1_deq_valid & (~queue_4_to_1_deq_data[394] | (queue_4_to_1_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge1_in3_header = queue_4_to_1_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge1_in3_data = queue_4_to_1_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge1_in3_strobe = queue_4_to_1_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge1_in3_start = queue_4_to_1_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge1_in3_end = queue_4_to_1_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_4_to_1_deq_ready = merge1_in3_ready;  // TLPCrossbar.swift:79
-  assign out1_valid = merge1_out_valid;  // TLPCrossbar.swift:81
-  assign merge1_out_ready = out1_ready;  // TLPCrossbar.swift:81
-  assign out1_header = merge1_out_header;  // TLPCrossbar.swift:81
-  assign out1_data = merge1_out_data;  // TLPCrossbar.swift:81
-  assign out1_strobe = merge1_out_strobe;  // TLPCrossbar.swift:81
-  assign out1_start = merge1_out_start;  // TLPCrossbar.swift:81
-  assign out1_end = merge1_out_end;  // TLPCrossbar.swift:81
-  assign merge2_in0_valid = queue_0_to_2_deq_valid & (~queue_0_to_2_deq_data[394] | (queue_0_to_2_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge2_in0_header = queue_0_to_2_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge2_in0_data = queue_0_to_2_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge2_in0_strobe = queue_0_to_2_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge2_in0_start = queue_0_to_2_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge2_in0_end = queue_0_to_2_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_0_to_2_deq_ready = merge2_in0_ready;  // TLPCrossbar.swift:79
-  assign merge2_in1_valid = queue_1_to_2_deq_valid & (~queue_1_to_2_deq_data[394] | (queue_1_to_2_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge2_in1_header = queue_1_to_2_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge2_in1_data = queue_1_to_2_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge2_in1_strobe = queue_1_to_2_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge2_in1_start = queue_1_to_2_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge2_in1_end = queue_1_to_2_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_1_to_2_deq_ready = merge2_in1_ready;  // TLPCrossbar.swift:79
-  assign merge2_in2_valid = queue_3_to_2_deq_valid & (~queue_3_to_2_deq_data[394] | (queue_3_to_2_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge2_in2_header = queue_3_to_2_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge2_in2_data = queue_3_to_2_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge2_in2_strobe = queue_3_to_2_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge2_in2_start = queue_3_to_2_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge2_in2_end = queue_3_to_2_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_3_to_2_deq_ready = merge2_in2_ready;  // TLPCrossbar.swift:79
-  assign merge2_in3_valid = queue_4_to_2_deq_valid & (~queue_4_to_2_deq_data[394] | (queue_4_to_2_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge2_in3_header = queue_4_to_2_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge2_in3_data = queue_4_to_2_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge2_in3_strobe = queue_4_to_2_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge2_in3_start = queue_4_to_2_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge2_in3_end = queue_4_to_2_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_4_to_2_deq_ready = merge2_in3_ready;  // TLPCrossbar.swift:79
-  assign out2_valid = merge2_out_valid;  // TLPCrossbar.swift:81
-  assign merge2_out_ready = out2_ready;  // TLPCrossbar.swift:81
-  assign out2_header = merge2_out_header;  // TLPCrossbar.swift:81
-  assign out2_data = merge2_out_data;  // TLPCrossbar.swift:81
-  assign out2_strobe = merge2_out_strobe;  // TLPCrossbar.swift:81
-  assign out2_start = merge2_out_start;  // TLPCrossbar.swift:81
-  assign out2_end = merge2_out_end;  // TLPCrossbar.swift:81
-  assign merge3_in0_valid = queue_0_to_3_deq_valid & (~queue_0_to_3_deq_data[394] | (queue_0_to_3_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge3_in0_header = queue_0_to_3_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge3_in0_data = queue_0_to_3_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge3_in0_strobe = queue_0_to_3_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge3_in0_start = queue_0_to_3_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge3_in0_end = queue_0_to_3_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_0_to_3_deq_ready = merge3_in0_ready;  // TLPCrossbar.swift:79
-  assign merge3_in1_valid = queue_1_to_3_deq_valid & (~queue_1_to_3_deq_data[394] | (queue_1_to_3_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge3_in1_header = queue_1_to_3_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge3_in1_data = queue_1_to_3_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge3_in1_strobe = queue_1_to_3_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge3_in1_start = queue_1_to_3_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge3_in1_end = queue_1_to_3_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_1_to_3_deq_ready = merge3_in1_ready;  // TLPCrossbar.swift:79
-  assign merge3_in2_valid = queue_2_to_3_deq_valid & (~queue_2_to_3_deq_data[394] | (queue_2_to_3_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge3_in2_header = queue_2_to_3_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge3_in2_data = queue_2_to_3_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge3_in2_strobe = queue_2_to_3_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge3_in2_start = queue_2_to_3_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge3_in2_end = queue_2_to_3_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_2_to_3_deq_ready = merge3_in2_ready;  // TLPCrossbar.swift:79
-  assign merge3_in3_valid = queue_4_to_3_deq_valid & (~queue_4_to_3_deq_data[394] | (queue_4_to_3_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge3_in3_header = queue_4_to_3_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge3_in3_data = queue_4_to_3_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge3_in3_strobe = queue_4_to_3_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge3_in3_start = queue_4_to_3_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge3_in3_end = queue_4_to_3_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_4_to_3_deq_ready = merge3_in3_ready;  // TLPCrossbar.swift:79
-  assign out3_valid = merge3_out_valid;  // TLPCrossbar.swift:81
-  assign merge3_out_ready = out3_ready;  // TLPCrossbar.swift:81
-  assign out3_header = merge3_out_header;  // TLPCrossbar.swift:81
-  assign out3_data = merge3_out_data;  // TLPCrossbar.swift:81
-  assign out3_strobe = merge3_out_strobe;  // TLPCrossbar.swift:81
-  assign out3_start = merge3_out_start;  // TLPCrossbar.swift:81
-  assign out3_end = merge3_out_end;  // TLPCrossbar.swift:81
-  assign merge4_in0_valid = queue_0_to_4_deq_valid & (~queue_0_to_4_deq_data[394] | (queue_0_to_4_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge4_in0_header = queue_0_to_4_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge4_in0_data = queue_0_to_4_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge4_in0_strobe = queue_0_to_4_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge4_in0_start = queue_0_to_4_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge4_in0_end = queue_0_to_4_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_0_to_4_deq_ready = merge4_in0_ready;  // TLPCrossbar.swift:79
-  assign merge4_in1_valid = queue_1_to_4_deq_valid & (~queue_1_to_4_deq_data[394] | (queue_1_to_4_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge4_in1_header = queue_1_to_4_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge4_in1_data = queue_1_to_4_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge4_in1_strobe = queue_1_to_4_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge4_in1_start = queue_1_to_4_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge4_in1_end = queue_1_to_4_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_1_to_4_deq_ready = merge4_in1_ready;  // TLPCrossbar.swift:79
-  assign merge4_in2_valid = queue_2_to_4_deq_valid & (~queue_2_to_4_deq_data[394] | (queue_2_to_4_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge4_in2_header = queue_2_to_4_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge4_in2_data = queue_2_to_4_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge4_in2_strobe = queue_2_to_4_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge4_in2_start = queue_2_to_4_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge4_in2_end = queue_2_to_4_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_2_to_4_deq_ready = merge4_in2_ready;  // TLPCrossbar.swift:79
-  assign merge4_in3_valid = queue_3_to_4_deq_valid & (~queue_3_to_4_deq_data[394] | (queue_3_to_4_whole_tlps != 8'd0));  // TLPCrossbar.swift:73
-  assign merge4_in3_header = queue_3_to_4_deq_data[127:0];  // TLPCrossbar.swift:74
-  assign merge4_in3_data = queue_3_to_4_deq_data[383:128];  // TLPCrossbar.swift:75
-  assign merge4_in3_strobe = queue_3_to_4_deq_data[391:384];  // TLPCrossbar.swift:76
-  assign merge4_in3_start = queue_3_to_4_deq_data[392];  // TLPCrossbar.swift:77
-  assign merge4_in3_end = queue_3_to_4_deq_data[393];  // TLPCrossbar.swift:78
-  assign queue_3_to_4_deq_ready = merge4_in3_ready;  // TLPCrossbar.swift:79
-  assign out4_valid = merge4_out_valid;  // TLPCrossbar.swift:81
-  assign merge4_out_ready = out4_ready;  // TLPCrossbar.swift:81
-  assign out4_header = merge4_out_header;  // TLPCrossbar.swift:81
-  assign out4_data = merge4_out_data;  // TLPCrossbar.swift:81
-  assign out4_strobe = merge4_out_strobe;  // TLPCrossbar.swift:81
-  assign out4_start = merge4_out_start;  // TLPCrossbar.swift:81
-  assign out4_end = merge4_out_end;  // TLPCrossbar.swift:81
-  assign queue_0_to_1_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_0_to_1_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_0_to_2_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_0_to_2_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_0_to_3_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_0_to_3_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_0_to_4_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_0_to_4_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_1_to_0_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_1_to_0_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_1_to_2_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_1_to_2_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_1_to_3_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_1_to_3_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_1_to_4_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_1_to_4_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_2_to_0_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_2_to_0_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_2_to_1_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_2_to_1_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_2_to_3_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_2_to_3_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_2_to_4_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_2_to_4_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_3_to_0_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_3_to_0_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_3_to_1_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_3_to_1_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_3_to_2_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_3_to_2_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_3_to_4_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_3_to_4_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_4_to_0_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_4_to_0_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_4_to_1_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_4_to_1_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_4_to_2_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_4_to_2_rst = rst;  // TLPCrossbar.swift:40
-  assign queue_4_to_3_clk = clk;  // TLPCrossbar.swift:40
-  assign queue_4_to_3_rst = rst;  // TLPCrossbar.swift:40
-  assign merge0_clk = clk;  // TLPCrossbar.swift:61
-  assign merge0_rst = rst;  // TLPCrossbar.swift:61
-  assign merge1_clk = clk;  // TLPCrossbar.swift:61
-  assign merge1_rst = rst;  // TLPCrossbar.swift:61
-  assign merge2_clk = clk;  // TLPCrossbar.swift:61
-  assign merge2_rst = rst;  // TLPCrossbar.swift:61
-  assign merge3_clk = clk;  // TLPCrossbar.swift:61
-  assign merge3_rst = rst;  // TLPCrossbar.swift:61
-  assign merge4_clk = clk;  // TLPCrossbar.swift:61
-  assign merge4_rst = rst;  // TLPCrossbar.swift:61
+  assign in0_class_now = in0_start ? (((_in0_class_now_0 & _in0_class_now_3) | ((~_in0_class_now_1 & in0_header[125]) & (in0_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in0_class_now_0 & ~_in0_class_now_3) | ((~_in0_class_now_1 & ~_in0_class_now_3) & (_in0_class_now_2 == 5'd1))) | (_in0_class_now_4 & (_in0_class_now_2 == 5'd2))) | (_in0_class_now_4 & (_in0_class_now_2 == 5'd4))) | (_in0_class_now_4 & (_in0_class_now_2 == 5'd5))) ? 2'd1 : 2'd2)) : in0_class;  // TLPCrossbar.swift:74
+  assign in0_multicast = (_in0_multicast_5 & (_in0_multicast_5 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:79
+  assign in0_room = (((1'b1 & (~in0_egress[1] | ((in0_class_now == 2'd0) ? queue_0_to_1_posted_enq_ready : ((in0_class_now == 2'd1) ? queue_0_to_1_non_posted_enq_ready : ((in0_class_now == 2'd2) ? queue_0_to_1_completion_enq_ready : 1'b0))))) & (~in0_egress[2] | ((in0_class_now == 2'd0) ? queue_0_to_2_posted_enq_ready : ((in0_class_now == 2'd1) ? queue_0_to_2_non_posted_enq_ready : ((in0_class_now == 2'd2) ? queue_0_to_2_completion_enq_ready : 1'b0))))) & (~in0_egress[3] | ((in0_class_now == 2'd0) ? queue_0_to_3_posted_enq_ready : ((in0_class_now == 2'd1) ? queue_0_to_3_non_posted_enq_ready : ((in0_class_now == 2'd2) ? queue_0_to_3_completion_enq_ready : 1'b0))))) & (~in0_egress[4] | ((in0_class_now == 2'd0) ? queue_0_to_4_posted_enq_ready : ((in0_class_now == 2'd1) ? queue_0_to_4_non_posted_enq_ready : ((in0_class_now == 2'd2) ? queue_0_to_4_completion_enq_ready : 1'b0))));  // TLPCrossbar.swift:81
+  assign in0_ready = in0_room;  // TLPCrossbar.swift:83
+  assign queue_0_to_1_posted_enq_valid = ((in0_valid & in0_egress[1]) & in0_room) & (in0_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_0_to_1_posted_enq_data = {path_0_to_1_completion_in, path_0_to_1_non_posted_in, _queue_0_to_1_posted_enq_data_6};  // TLPCrossbar.swift:88
+  assign queue_0_to_1_non_posted_enq_valid = ((in0_valid & in0_egress[1]) & in0_room) & (in0_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_0_to_1_non_posted_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_1_completion_enq_valid = ((in0_valid & in0_egress[1]) & in0_room) & (in0_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_0_to_1_completion_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_2_posted_enq_valid = ((in0_valid & in0_egress[2]) & in0_room) & (in0_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_0_to_2_posted_enq_data = {path_0_to_2_completion_in, path_0_to_2_non_posted_in, _queue_0_to_1_posted_enq_data_6};  // TLPCrossbar.swift:88
+  assign queue_0_to_2_non_posted_enq_valid = ((in0_valid & in0_egress[2]) & in0_room) & (in0_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_0_to_2_non_posted_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_2_completion_enq_valid = ((in0_valid & in0_egress[2]) & in0_room) & (in0_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_0_to_2_completion_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_3_posted_enq_valid = ((in0_valid & in0_egress[3]) & in0_room) & (in0_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_0_to_3_posted_enq_data = {path_0_to_3_completion_in, path_0_to_3_non_posted_in, _queue_0_to_1_posted_enq_data_6};  // TLPCrossbar.swift:88
+  assign queue_0_to_3_non_posted_enq_valid = ((in0_valid & in0_egress[3]) & in0_room) & (in0_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_0_to_3_non_posted_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_3_completion_enq_valid = ((in0_valid & in0_egress[3]) & in0_room) & (in0_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_0_to_3_completion_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_4_posted_enq_valid = ((in0_valid & in0_egress[4]) & in0_room) & (in0_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_0_to_4_posted_enq_data = {path_0_to_4_completion_in, path_0_to_4_non_posted_in, _queue_0_to_1_posted_enq_data_6};  // TLPCrossbar.swift:88
+  assign queue_0_to_4_non_posted_enq_valid = ((in0_valid & in0_egress[4]) & in0_room) & (in0_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_0_to_4_non_posted_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign queue_0_to_4_completion_enq_valid = ((in0_valid & in0_egress[4]) & in0_room) & (in0_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_0_to_4_completion_enq_data = _queue_0_to_1_posted_enq_data_6;  // TLPCrossbar.swift:88
+  assign unused_in0_own_port = in0_egress[0];  // TLPCrossbar.swift:95
+  assign in1_class_now = in1_start ? (((_in1_class_now_7 & _in1_class_now_10) | ((~_in1_class_now_8 & in1_header[125]) & (in1_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in1_class_now_7 & ~_in1_class_now_10) | ((~_in1_class_now_8 & ~_in1_class_now_10) & (_in1_class_now_9 == 5'd1))) | (_in1_class_now_11 & (_in1_class_now_9 == 5'd2))) | (_in1_class_now_11 & (_in1_class_now_9 == 5'd4))) | (_in1_class_now_11 & (_in1_class_now_9 == 5'd5))) ? 2'd1 : 2'd2)) : in1_class;  // TLPCrossbar.swift:74
+  assign in1_multicast = (_in1_multicast_12 & (_in1_multicast_12 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:79
+  assign in1_room = (((1'b1 & (~in1_egress[0] | ((in1_class_now == 2'd0) ? queue_1_to_0_posted_enq_ready : ((in1_class_now == 2'd1) ? queue_1_to_0_non_posted_enq_ready : ((in1_class_now == 2'd2) ? queue_1_to_0_completion_enq_ready : 1'b0))))) & (~in1_egress[2] | ((in1_class_now == 2'd0) ? queue_1_to_2_posted_enq_ready : ((in1_class_now == 2'd1) ? queue_1_to_2_non_posted_enq_ready : ((in1_class_now == 2'd2) ? queue_1_to_2_completion_enq_ready : 1'b0))))) & (~in1_egress[3] | ((in1_class_now == 2'd0) ? queue_1_to_3_posted_enq_ready : ((in1_class_now == 2'd1) ? queue_1_to_3_non_posted_enq_ready : ((in1_class_now == 2'd2) ? queue_1_to_3_completion_enq_ready : 1'b0))))) & (~in1_egress[4] | ((in1_class_now == 2'd0) ? queue_1_to_4_posted_enq_ready : ((in1_class_now == 2'd1) ? queue_1_to_4_non_posted_enq_ready : ((in1_class_now == 2'd2) ? queue_1_to_4_completion_enq_ready : 1'b0))));  // TLPCrossbar.swift:81
+  assign in1_ready = in1_room;  // TLPCrossbar.swift:83
+  assign queue_1_to_0_posted_enq_valid = ((in1_valid & in1_egress[0]) & in1_room) & (in1_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_1_to_0_posted_enq_data = {path_1_to_0_completion_in, path_1_to_0_non_posted_in, _queue_1_to_0_posted_enq_data_13};  // TLPCrossbar.swift:88
+  assign queue_1_to_0_non_posted_enq_valid = ((in1_valid & in1_egress[0]) & in1_room) & (in1_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_1_to_0_non_posted_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_0_completion_enq_valid = ((in1_valid & in1_egress[0]) & in1_room) & (in1_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_1_to_0_completion_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_2_posted_enq_valid = ((in1_valid & in1_egress[2]) & in1_room) & (in1_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_1_to_2_posted_enq_data = {path_1_to_2_completion_in, path_1_to_2_non_posted_in, _queue_1_to_0_posted_enq_data_13};  // TLPCrossbar.swift:88
+  assign queue_1_to_2_non_posted_enq_valid = ((in1_valid & in1_egress[2]) & in1_room) & (in1_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_1_to_2_non_posted_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_2_completion_enq_valid = ((in1_valid & in1_egress[2]) & in1_room) & (in1_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_1_to_2_completion_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_3_posted_enq_valid = ((in1_valid & in1_egress[3]) & in1_room) & (in1_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_1_to_3_posted_enq_data = {path_1_to_3_completion_in, path_1_to_3_non_posted_in, _queue_1_to_0_posted_enq_data_13};  // TLPCrossbar.swift:88
+  assign queue_1_to_3_non_posted_enq_valid = ((in1_valid & in1_egress[3]) & in1_room) & (in1_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_1_to_3_non_posted_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_3_completion_enq_valid = ((in1_valid & in1_egress[3]) & in1_room) & (in1_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_1_to_3_completion_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_4_posted_enq_valid = ((in1_valid & in1_egress[4]) & in1_room) & (in1_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_1_to_4_posted_enq_data = {path_1_to_4_completion_in, path_1_to_4_non_posted_in, _queue_1_to_0_posted_enq_data_13};  // TLPCrossbar.swift:88
+  assign queue_1_to_4_non_posted_enq_valid = ((in1_valid & in1_egress[4]) & in1_room) & (in1_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_1_to_4_non_posted_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign queue_1_to_4_completion_enq_valid = ((in1_valid & in1_egress[4]) & in1_room) & (in1_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_1_to_4_completion_enq_data = _queue_1_to_0_posted_enq_data_13;  // TLPCrossbar.swift:88
+  assign unused_in1_own_port = in1_egress[1];  // TLPCrossbar.swift:95
+  assign in2_class_now = in2_start ? (((_in2_class_now_14 & _in2_class_now_17) | ((~_in2_class_now_15 & in2_header[125]) & (in2_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in2_class_now_14 & ~_in2_class_now_17) | ((~_in2_class_now_15 & ~_in2_class_now_17) & (_in2_class_now_16 == 5'd1))) | (_in2_class_now_18 & (_in2_class_now_16 == 5'd2))) | (_in2_class_now_18 & (_in2_class_now_16 == 5'd4))) | (_in2_class_now_18 & (_in2_class_now_16 == 5'd5))) ? 2'd1 : 2'd2)) : in2_class;  // TLPCrossbar.swift:74
+  assign in2_multicast = (_in2_multicast_19 & (_in2_multicast_19 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:79
+  assign in2_room = (((1'b1 & (~in2_egress[0] | ((in2_class_now == 2'd0) ? queue_2_to_0_posted_enq_ready : ((in2_class_now == 2'd1) ? queue_2_to_0_non_posted_enq_ready : ((in2_class_now == 2'd2) ? queue_2_to_0_completion_enq_ready : 1'b0))))) & (~in2_egress[1] | ((in2_class_now == 2'd0) ? queue_2_to_1_posted_enq_ready : ((in2_class_now == 2'd1) ? queue_2_to_1_non_posted_enq_ready : ((in2_class_now == 2'd2) ? queue_2_to_1_completion_enq_ready : 1'b0))))) & (~in2_egress[3] | ((in2_class_now == 2'd0) ? queue_2_to_3_posted_enq_ready : ((in2_class_now == 2'd1) ? queue_2_to_3_non_posted_enq_ready : ((in2_class_now == 2'd2) ? queue_2_to_3_completion_enq_ready : 1'b0))))) & (~in2_egress[4] | ((in2_class_now == 2'd0) ? queue_2_to_4_posted_enq_ready : ((in2_class_now == 2'd1) ? queue_2_to_4_non_posted_enq_ready : ((in2_class_now == 2'd2) ? queue_2_to_4_completion_enq_ready : 1'b0))));  // TLPCrossbar.swift:81
+  assign in2_ready = in2_room;  // TLPCrossbar.swift:83
+  assign queue_2_to_0_posted_enq_valid = ((in2_valid & in2_egress[0]) & in2_room) & (in2_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_2_to_0_posted_enq_data = {path_2_to_0_completion_in, path_2_to_0_non_posted_in, _queue_2_to_0_posted_enq_data_20};  // TLPCrossbar.swift:88
+  assign queue_2_to_0_non_posted_enq_valid = ((in2_valid & in2_egress[0]) & in2_room) & (in2_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_2_to_0_non_posted_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_0_completion_enq_valid = ((in2_valid & in2_egress[0]) & in2_room) & (in2_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_2_to_0_completion_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_1_posted_enq_valid = ((in2_valid & in2_egress[1]) & in2_room) & (in2_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_2_to_1_posted_enq_data = {path_2_to_1_completion_in, path_2_to_1_non_posted_in, _queue_2_to_0_posted_enq_data_20};  // TLPCrossbar.swift:88
+  assign queue_2_to_1_non_posted_enq_valid = ((in2_valid & in2_egress[1]) & in2_room) & (in2_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_2_to_1_non_posted_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_1_completion_enq_valid = ((in2_valid & in2_egress[1]) & in2_room) & (in2_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_2_to_1_completion_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_3_posted_enq_valid = ((in2_valid & in2_egress[3]) & in2_room) & (in2_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_2_to_3_posted_enq_data = {path_2_to_3_completion_in, path_2_to_3_non_posted_in, _queue_2_to_0_posted_enq_data_20};  // TLPCrossbar.swift:88
+  assign queue_2_to_3_non_posted_enq_valid = ((in2_valid & in2_egress[3]) & in2_room) & (in2_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_2_to_3_non_posted_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_3_completion_enq_valid = ((in2_valid & in2_egress[3]) & in2_room) & (in2_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_2_to_3_completion_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_4_posted_enq_valid = ((in2_valid & in2_egress[4]) & in2_room) & (in2_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_2_to_4_posted_enq_data = {path_2_to_4_completion_in, path_2_to_4_non_posted_in, _queue_2_to_0_posted_enq_data_20};  // TLPCrossbar.swift:88
+  assign queue_2_to_4_non_posted_enq_valid = ((in2_valid & in2_egress[4]) & in2_room) & (in2_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_2_to_4_non_posted_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign queue_2_to_4_completion_enq_valid = ((in2_valid & in2_egress[4]) & in2_room) & (in2_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_2_to_4_completion_enq_data = _queue_2_to_0_posted_enq_data_20;  // TLPCrossbar.swift:88
+  assign unused_in2_own_port = in2_egress[2];  // TLPCrossbar.swift:95
+  assign in3_class_now = in3_start ? (((_in3_class_now_21 & _in3_class_now_24) | ((~_in3_class_now_22 & in3_header[125]) & (in3_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in3_class_now_21 & ~_in3_class_now_24) | ((~_in3_class_now_22 & ~_in3_class_now_24) & (_in3_class_now_23 == 5'd1))) | (_in3_class_now_25 & (_in3_class_now_23 == 5'd2))) | (_in3_class_now_25 & (_in3_class_now_23 == 5'd4))) | (_in3_class_now_25 & (_in3_class_now_23 == 5'd5))) ? 2'd1 : 2'd2)) : in3_class;  // TLPCrossbar.swift:74
+  assign in3_multicast = (_in3_multicast_26 & (_in3_multicast_26 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:79
+  assign in3_room = (((1'b1 & (~in3_egress[0] | ((in3_class_now == 2'd0) ? queue_3_to_0_posted_enq_ready : ((in3_class_now == 2'd1) ? queue_3_to_0_non_posted_enq_ready : ((in3_class_now == 2'd2) ? queue_3_to_0_completion_enq_ready : 1'b0))))) & (~in3_egress[1] | ((in3_class_now == 2'd0) ? queue_3_to_1_posted_enq_ready : ((in3_class_now == 2'd1) ? queue_3_to_1_non_posted_enq_ready : ((in3_class_now == 2'd2) ? queue_3_to_1_completion_enq_ready : 1'b0))))) & (~in3_egress[2] | ((in3_class_now == 2'd0) ? queue_3_to_2_posted_enq_ready : ((in3_class_now == 2'd1) ? queue_3_to_2_non_posted_enq_ready : ((in3_class_now == 2'd2) ? queue_3_to_2_completion_enq_ready : 1'b0))))) & (~in3_egress[4] | ((in3_class_now == 2'd0) ? queue_3_to_4_posted_enq_ready : ((in3_class_now == 2'd1) ? queue_3_to_4_non_posted_enq_ready : ((in3_class_now == 2'd2) ? queue_3_to_4_completion_enq_ready : 1'b0))));  // TLPCrossbar.swift:81
+  assign in3_ready = in3_room;  // TLPCrossbar.swift:83
+  assign queue_3_to_0_posted_enq_valid = ((in3_valid & in3_egress[0]) & in3_room) & (in3_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_3_to_0_posted_enq_data = {path_3_to_0_completion_in, path_3_to_0_non_posted_in, _queue_3_to_0_posted_enq_data_27};  // TLPCrossbar.swift:88
+  assign queue_3_to_0_non_posted_enq_valid = ((in3_valid & in3_egress[0]) & in3_room) & (in3_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_3_to_0_non_posted_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_0_completion_enq_valid = ((in3_valid & in3_egress[0]) & in3_room) & (in3_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_3_to_0_completion_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_1_posted_enq_valid = ((in3_valid & in3_egress[1]) & in3_room) & (in3_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_3_to_1_posted_enq_data = {path_3_to_1_completion_in, path_3_to_1_non_posted_in, _queue_3_to_0_posted_enq_data_27};  // TLPCrossbar.swift:88
+  assign queue_3_to_1_non_posted_enq_valid = ((in3_valid & in3_egress[1]) & in3_room) & (in3_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_3_to_1_non_posted_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_1_completion_enq_valid = ((in3_valid & in3_egress[1]) & in3_room) & (in3_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_3_to_1_completion_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_2_posted_enq_valid = ((in3_valid & in3_egress[2]) & in3_room) & (in3_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_3_to_2_posted_enq_data = {path_3_to_2_completion_in, path_3_to_2_non_posted_in, _queue_3_to_0_posted_enq_data_27};  // TLPCrossbar.swift:88
+  assign queue_3_to_2_non_posted_enq_valid = ((in3_valid & in3_egress[2]) & in3_room) & (in3_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_3_to_2_non_posted_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_2_completion_enq_valid = ((in3_valid & in3_egress[2]) & in3_room) & (in3_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_3_to_2_completion_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_4_posted_enq_valid = ((in3_valid & in3_egress[4]) & in3_room) & (in3_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_3_to_4_posted_enq_data = {path_3_to_4_completion_in, path_3_to_4_non_posted_in, _queue_3_to_0_posted_enq_data_27};  // TLPCrossbar.swift:88
+  assign queue_3_to_4_non_posted_enq_valid = ((in3_valid & in3_egress[4]) & in3_room) & (in3_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_3_to_4_non_posted_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign queue_3_to_4_completion_enq_valid = ((in3_valid & in3_egress[4]) & in3_room) & (in3_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_3_to_4_completion_enq_data = _queue_3_to_0_posted_enq_data_27;  // TLPCrossbar.swift:88
+  assign unused_in3_own_port = in3_egress[3];  // TLPCrossbar.swift:95
+  assign in4_class_now = in4_start ? (((_in4_class_now_28 & _in4_class_now_31) | ((~_in4_class_now_29 & in4_header[125]) & (in4_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in4_class_now_28 & ~_in4_class_now_31) | ((~_in4_class_now_29 & ~_in4_class_now_31) & (_in4_class_now_30 == 5'd1))) | (_in4_class_now_32 & (_in4_class_now_30 == 5'd2))) | (_in4_class_now_32 & (_in4_class_now_30 == 5'd4))) | (_in4_class_now_32 & (_in4_class_now_30 == 5'd5))) ? 2'd1 : 2'd2)) : in4_class;  // TLPCrossbar.swift:74
+  assign in4_multicast = (_in4_multicast_33 & (_in4_multicast_33 - 5'd1)) != 5'd0;  // TLPCrossbar.swift:79
+  assign in4_room = (((1'b1 & (~in4_egress[0] | ((in4_class_now == 2'd0) ? queue_4_to_0_posted_enq_ready : ((in4_class_now == 2'd1) ? queue_4_to_0_non_posted_enq_ready : ((in4_class_now == 2'd2) ? queue_4_to_0_completion_enq_ready : 1'b0))))) & (~in4_egress[1] | ((in4_class_now == 2'd0) ? queue_4_to_1_posted_enq_ready : ((in4_class_now == 2'd1) ? queue_4_to_1_non_posted_enq_ready : ((in4_class_now == 2'd2) ? queue_4_to_1_completion_enq_ready : 1'b0))))) & (~in4_egress[2] | ((in4_class_now == 2'd0) ? queue_4_to_2_posted_enq_ready : ((in4_class_now == 2'd1) ? queue_4_to_2_non_posted_enq_ready : ((in4_class_now == 2'd2) ? queue_4_to_2_completion_enq_ready : 1'b0))))) & (~in4_egress[3] | ((in4_class_now == 2'd0) ? queue_4_to_3_posted_enq_ready : ((in4_class_now == 2'd1) ? queue_4_to_3_non_posted_enq_ready : ((in4_class_now == 2'd2) ? queue_4_to_3_completion_enq_ready : 1'b0))));  // TLPCrossbar.swift:81
+  assign in4_ready = in4_room;  // TLPCrossbar.swift:83
+  assign queue_4_to_0_posted_enq_valid = ((in4_valid & in4_egress[0]) & in4_room) & (in4_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_4_to_0_posted_enq_data = {path_4_to_0_completion_in, path_4_to_0_non_posted_in, _queue_4_to_0_posted_enq_data_34};  // TLPCrossbar.swift:88
+  assign queue_4_to_0_non_posted_enq_valid = ((in4_valid & in4_egress[0]) & in4_room) & (in4_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_4_to_0_non_posted_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_0_completion_enq_valid = ((in4_valid & in4_egress[0]) & in4_room) & (in4_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_4_to_0_completion_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_1_posted_enq_valid = ((in4_valid & in4_egress[1]) & in4_room) & (in4_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_4_to_1_posted_enq_data = {path_4_to_1_completion_in, path_4_to_1_non_posted_in, _queue_4_to_0_posted_enq_data_34};  // TLPCrossbar.swift:88
+  assign queue_4_to_1_non_posted_enq_valid = ((in4_valid & in4_egress[1]) & in4_room) & (in4_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_4_to_1_non_posted_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_1_completion_enq_valid = ((in4_valid & in4_egress[1]) & in4_room) & (in4_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_4_to_1_completion_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_2_posted_enq_valid = ((in4_valid & in4_egress[2]) & in4_room) & (in4_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_4_to_2_posted_enq_data = {path_4_to_2_completion_in, path_4_to_2_non_posted_in, _queue_4_to_0_posted_enq_data_34};  // TLPCrossbar.swift:88
+  assign queue_4_to_2_non_posted_enq_valid = ((in4_valid & in4_egress[2]) & in4_room) & (in4_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_4_to_2_non_posted_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_2_completion_enq_valid = ((in4_valid & in4_egress[2]) & in4_room) & (in4_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_4_to_2_completion_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_3_posted_enq_valid = ((in4_valid & in4_egress[3]) & in4_room) & (in4_class_now == 2'd0);  // TLPCrossbar.swift:87
+  assign queue_4_to_3_posted_enq_data = {path_4_to_3_completion_in, path_4_to_3_non_posted_in, _queue_4_to_0_posted_enq_data_34};  // TLPCrossbar.swift:88
+  assign queue_4_to_3_non_posted_enq_valid = ((in4_valid & in4_egress[3]) & in4_room) & (in4_class_now == 2'd1);  // TLPCrossbar.swift:87
+  assign queue_4_to_3_non_posted_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign queue_4_to_3_completion_enq_valid = ((in4_valid & in4_egress[3]) & in4_room) & (in4_class_now == 2'd2);  // TLPCrossbar.swift:87
+  assign queue_4_to_3_completion_enq_data = _queue_4_to_0_posted_enq_data_34;  // TLPCrossbar.swift:88
+  assign unused_in4_own_port = in4_egress[4];  // TLPCrossbar.swift:95
+  assign queue_1_to_0_posted_may_start = 1'b1 & (out0_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge0_in0_valid = (queue_1_to_0_posted_deq_valid & (~queue_1_to_0_posted_deq_data[394] | (queue_1_to_0_posted_whole_tlps != 8'd0))) & (~queue_1_to_0_posted_deq_data[392] | queue_1_to_0_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in0_header = queue_1_to_0_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in0_data = queue_1_to_0_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in0_strobe = queue_1_to_0_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in0_start = queue_1_to_0_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in0_end = queue_1_to_0_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_0_posted_deq_ready = merge0_in0_ready & merge0_in0_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_0_non_posted_may_start = (~queue_1_to_0_posted_deq_valid | ((_queue_1_to_0_non_posted_may_start_35 != 9'd0) & (_queue_1_to_0_non_posted_may_start_35[8] == 1'b0))) & ((_queue_1_to_0_non_posted_may_start_36 ? (({{2{1'b0}}, (((_queue_1_to_0_non_posted_may_start_37 == 10'd0) & (((((_queue_1_to_0_non_posted_may_start_36 | (~_queue_1_to_0_non_posted_may_start_38 & (_queue_1_to_0_non_posted_may_start_39 == 5'd0))) | ((~_queue_1_to_0_non_posted_may_start_38 & ~_queue_1_to_0_non_posted_may_start_36) & (_queue_1_to_0_non_posted_may_start_39 == 5'd1))) | (_queue_1_to_0_non_posted_may_start_40 & (_queue_1_to_0_non_posted_may_start_39 == 5'd2))) | (_queue_1_to_0_non_posted_may_start_40 & (_queue_1_to_0_non_posted_may_start_39 == 5'd4))) | (_queue_1_to_0_non_posted_may_start_40 & (_queue_1_to_0_non_posted_may_start_39 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_0_non_posted_may_start_37})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge0_in1_valid = (queue_1_to_0_non_posted_deq_valid & (~queue_1_to_0_non_posted_deq_data[394] | (queue_1_to_0_non_posted_whole_tlps != 5'd0))) & (~queue_1_to_0_non_posted_deq_data[392] | queue_1_to_0_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in1_header = queue_1_to_0_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in1_data = queue_1_to_0_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in1_strobe = queue_1_to_0_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in1_start = queue_1_to_0_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in1_end = queue_1_to_0_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_0_non_posted_deq_ready = merge0_in1_ready & merge0_in1_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_0_completion_may_start = (~queue_1_to_0_posted_deq_valid | ((_queue_1_to_0_completion_may_start_41 != 9'd0) & (_queue_1_to_0_completion_may_start_41[8] == 1'b0))) & ((_queue_1_to_0_completion_may_start_42 ? (({{2{1'b0}}, (((_queue_1_to_0_completion_may_start_43 == 10'd0) & (((((_queue_1_to_0_completion_may_start_42 | (~_queue_1_to_0_completion_may_start_44 & (_queue_1_to_0_completion_may_start_45 == 5'd0))) | ((~_queue_1_to_0_completion_may_start_44 & ~_queue_1_to_0_completion_may_start_42) & (_queue_1_to_0_completion_may_start_45 == 5'd1))) | (_queue_1_to_0_completion_may_start_46 & (_queue_1_to_0_completion_may_start_45 == 5'd2))) | (_queue_1_to_0_completion_may_start_46 & (_queue_1_to_0_completion_may_start_45 == 5'd4))) | (_queue_1_to_0_completion_may_start_46 & (_queue_1_to_0_completion_may_start_45 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_0_completion_may_start_43})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_completion);  // TLPCrossbar.swift:125
+  assign merge0_in2_valid = (queue_1_to_0_completion_deq_valid & (~queue_1_to_0_completion_deq_data[394] | (queue_1_to_0_completion_whole_tlps != 8'd0))) & (~queue_1_to_0_completion_deq_data[392] | queue_1_to_0_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in2_header = queue_1_to_0_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in2_data = queue_1_to_0_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in2_strobe = queue_1_to_0_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in2_start = queue_1_to_0_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in2_end = queue_1_to_0_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_0_completion_deq_ready = merge0_in2_ready & merge0_in2_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_0_posted_may_start = 1'b1 & (out0_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge0_in3_valid = (queue_2_to_0_posted_deq_valid & (~queue_2_to_0_posted_deq_data[394] | (queue_2_to_0_posted_whole_tlps != 8'd0))) & (~queue_2_to_0_posted_deq_data[392] | queue_2_to_0_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in3_header = queue_2_to_0_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in3_data = queue_2_to_0_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in3_strobe = queue_2_to_0_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in3_start = queue_2_to_0_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in3_end = queue_2_to_0_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_0_posted_deq_ready = merge0_in3_ready & merge0_in3_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_0_non_posted_may_start = (~queue_2_to_0_posted_deq_valid | ((_queue_2_to_0_non_posted_may_start_47 != 9'd0) & (_queue_2_to_0_non_posted_may_start_47[8] == 1'b0))) & ((_queue_2_to_0_non_posted_may_start_48 ? (({{2{1'b0}}, (((_queue_2_to_0_non_posted_may_start_49 == 10'd0) & (((((_queue_2_to_0_non_posted_may_start_48 | (~_queue_2_to_0_non_posted_may_start_50 & (_queue_2_to_0_non_posted_may_start_51 == 5'd0))) | ((~_queue_2_to_0_non_posted_may_start_50 & ~_queue_2_to_0_non_posted_may_start_48) & (_queue_2_to_0_non_posted_may_start_51 == 5'd1))) | (_queue_2_to_0_non_posted_may_start_52 & (_queue_2_to_0_non_posted_may_start_51 == 5'd2))) | (_queue_2_to_0_non_posted_may_start_52 & (_queue_2_to_0_non_posted_may_start_51 == 5'd4))) | (_queue_2_to_0_non_posted_may_start_52 & (_queue_2_to_0_non_posted_may_start_51 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_0_non_posted_may_start_49})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge0_in4_valid = (queue_2_to_0_non_posted_deq_valid & (~queue_2_to_0_non_posted_deq_data[394] | (queue_2_to_0_non_posted_whole_tlps != 5'd0))) & (~queue_2_to_0_non_posted_deq_data[392] | queue_2_to_0_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in4_header = queue_2_to_0_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in4_data = queue_2_to_0_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in4_strobe = queue_2_to_0_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in4_start = queue_2_to_0_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in4_end = queue_2_to_0_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_0_non_posted_deq_ready = merge0_in4_ready & merge0_in4_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_0_completion_may_start = (~queue_2_to_0_posted_deq_valid | ((_queue_2_to_0_completion_may_start_53 != 9'd0) & (_queue_2_to_0_completion_may_start_53[8] == 1'b0))) & ((_queue_2_to_0_completion_may_start_54 ? (({{2{1'b0}}, (((_queue_2_to_0_completion_may_start_55 == 10'd0) & (((((_queue_2_to_0_completion_may_start_54 | (~_queue_2_to_0_completion_may_start_56 & (_queue_2_to_0_completion_may_start_57 == 5'd0))) | ((~_queue_2_to_0_completion_may_start_56 & ~_queue_2_to_0_completion_may_start_54) & (_queue_2_to_0_completion_may_start_57 == 5'd1))) | (_queue_2_to_0_completion_may_start_58 & (_queue_2_to_0_completion_may_start_57 == 5'd2))) | (_queue_2_to_0_completion_may_start_58 & (_queue_2_to_0_completion_may_start_57 == 5'd4))) | (_queue_2_to_0_completion_may_start_58 & (_queue_2_to_0_completion_may_start_57 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_0_completion_may_start_55})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_completion);  // TLPCrossbar.swift:125
+  assign merge0_in5_valid = (queue_2_to_0_completion_deq_valid & (~queue_2_to_0_completion_deq_data[394] | (queue_2_to_0_completion_whole_tlps != 8'd0))) & (~queue_2_to_0_completion_deq_data[392] | queue_2_to_0_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in5_header = queue_2_to_0_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in5_data = queue_2_to_0_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in5_strobe = queue_2_to_0_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in5_start = queue_2_to_0_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in5_end = queue_2_to_0_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_0_completion_deq_ready = merge0_in5_ready & merge0_in5_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_0_posted_may_start = 1'b1 & (out0_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge0_in6_valid = (queue_3_to_0_posted_deq_valid & (~queue_3_to_0_posted_deq_data[394] | (queue_3_to_0_posted_whole_tlps != 8'd0))) & (~queue_3_to_0_posted_deq_data[392] | queue_3_to_0_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in6_header = queue_3_to_0_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in6_data = queue_3_to_0_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in6_strobe = queue_3_to_0_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in6_start = queue_3_to_0_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in6_end = queue_3_to_0_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_0_posted_deq_ready = merge0_in6_ready & merge0_in6_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_0_non_posted_may_start = (~queue_3_to_0_posted_deq_valid | ((_queue_3_to_0_non_posted_may_start_59 != 9'd0) & (_queue_3_to_0_non_posted_may_start_59[8] == 1'b0))) & ((_queue_3_to_0_non_posted_may_start_60 ? (({{2{1'b0}}, (((_queue_3_to_0_non_posted_may_start_61 == 10'd0) & (((((_queue_3_to_0_non_posted_may_start_60 | (~_queue_3_to_0_non_posted_may_start_62 & (_queue_3_to_0_non_posted_may_start_63 == 5'd0))) | ((~_queue_3_to_0_non_posted_may_start_62 & ~_queue_3_to_0_non_posted_may_start_60) & (_queue_3_to_0_non_posted_may_start_63 == 5'd1))) | (_queue_3_to_0_non_posted_may_start_64 & (_queue_3_to_0_non_posted_may_start_63 == 5'd2))) | (_queue_3_to_0_non_posted_may_start_64 & (_queue_3_to_0_non_posted_may_start_63 == 5'd4))) | (_queue_3_to_0_non_posted_may_start_64 & (_queue_3_to_0_non_posted_may_start_63 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_0_non_posted_may_start_61})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge0_in7_valid = (queue_3_to_0_non_posted_deq_valid & (~queue_3_to_0_non_posted_deq_data[394] | (queue_3_to_0_non_posted_whole_tlps != 5'd0))) & (~queue_3_to_0_non_posted_deq_data[392] | queue_3_to_0_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in7_header = queue_3_to_0_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in7_data = queue_3_to_0_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in7_strobe = queue_3_to_0_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in7_start = queue_3_to_0_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in7_end = queue_3_to_0_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_0_non_posted_deq_ready = merge0_in7_ready & merge0_in7_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_0_completion_may_start = (~queue_3_to_0_posted_deq_valid | ((_queue_3_to_0_completion_may_start_65 != 9'd0) & (_queue_3_to_0_completion_may_start_65[8] == 1'b0))) & ((_queue_3_to_0_completion_may_start_66 ? (({{2{1'b0}}, (((_queue_3_to_0_completion_may_start_67 == 10'd0) & (((((_queue_3_to_0_completion_may_start_66 | (~_queue_3_to_0_completion_may_start_68 & (_queue_3_to_0_completion_may_start_69 == 5'd0))) | ((~_queue_3_to_0_completion_may_start_68 & ~_queue_3_to_0_completion_may_start_66) & (_queue_3_to_0_completion_may_start_69 == 5'd1))) | (_queue_3_to_0_completion_may_start_70 & (_queue_3_to_0_completion_may_start_69 == 5'd2))) | (_queue_3_to_0_completion_may_start_70 & (_queue_3_to_0_completion_may_start_69 == 5'd4))) | (_queue_3_to_0_completion_may_start_70 & (_queue_3_to_0_completion_may_start_69 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_0_completion_may_start_67})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_completion);  // TLPCrossbar.swift:125
+  assign merge0_in8_valid = (queue_3_to_0_completion_deq_valid & (~queue_3_to_0_completion_deq_data[394] | (queue_3_to_0_completion_whole_tlps != 8'd0))) & (~queue_3_to_0_completion_deq_data[392] | queue_3_to_0_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in8_header = queue_3_to_0_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in8_data = queue_3_to_0_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in8_strobe = queue_3_to_0_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in8_start = queue_3_to_0_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in8_end = queue_3_to_0_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_0_completion_deq_ready = merge0_in8_ready & merge0_in8_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_0_posted_may_start = 1'b1 & (out0_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge0_in9_valid = (queue_4_to_0_posted_deq_valid & (~queue_4_to_0_posted_deq_data[394] | (queue_4_to_0_posted_whole_tlps != 8'd0))) & (~queue_4_to_0_posted_deq_data[392] | queue_4_to_0_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in9_header = queue_4_to_0_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in9_data = queue_4_to_0_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in9_strobe = queue_4_to_0_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in9_start = queue_4_to_0_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in9_end = queue_4_to_0_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_0_posted_deq_ready = merge0_in9_ready & merge0_in9_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_0_non_posted_may_start = (~queue_4_to_0_posted_deq_valid | ((_queue_4_to_0_non_posted_may_start_71 != 9'd0) & (_queue_4_to_0_non_posted_may_start_71[8] == 1'b0))) & ((_queue_4_to_0_non_posted_may_start_72 ? (({{2{1'b0}}, (((_queue_4_to_0_non_posted_may_start_73 == 10'd0) & (((((_queue_4_to_0_non_posted_may_start_72 | (~_queue_4_to_0_non_posted_may_start_74 & (_queue_4_to_0_non_posted_may_start_75 == 5'd0))) | ((~_queue_4_to_0_non_posted_may_start_74 & ~_queue_4_to_0_non_posted_may_start_72) & (_queue_4_to_0_non_posted_may_start_75 == 5'd1))) | (_queue_4_to_0_non_posted_may_start_76 & (_queue_4_to_0_non_posted_may_start_75 == 5'd2))) | (_queue_4_to_0_non_posted_may_start_76 & (_queue_4_to_0_non_posted_may_start_75 == 5'd4))) | (_queue_4_to_0_non_posted_may_start_76 & (_queue_4_to_0_non_posted_may_start_75 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_0_non_posted_may_start_73})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge0_in10_valid = (queue_4_to_0_non_posted_deq_valid & (~queue_4_to_0_non_posted_deq_data[394] | (queue_4_to_0_non_posted_whole_tlps != 5'd0))) & (~queue_4_to_0_non_posted_deq_data[392] | queue_4_to_0_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in10_header = queue_4_to_0_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in10_data = queue_4_to_0_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in10_strobe = queue_4_to_0_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in10_start = queue_4_to_0_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in10_end = queue_4_to_0_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_0_non_posted_deq_ready = merge0_in10_ready & merge0_in10_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_0_completion_may_start = (~queue_4_to_0_posted_deq_valid | ((_queue_4_to_0_completion_may_start_77 != 9'd0) & (_queue_4_to_0_completion_may_start_77[8] == 1'b0))) & ((_queue_4_to_0_completion_may_start_78 ? (({{2{1'b0}}, (((_queue_4_to_0_completion_may_start_79 == 10'd0) & (((((_queue_4_to_0_completion_may_start_78 | (~_queue_4_to_0_completion_may_start_80 & (_queue_4_to_0_completion_may_start_81 == 5'd0))) | ((~_queue_4_to_0_completion_may_start_80 & ~_queue_4_to_0_completion_may_start_78) & (_queue_4_to_0_completion_may_start_81 == 5'd1))) | (_queue_4_to_0_completion_may_start_82 & (_queue_4_to_0_completion_may_start_81 == 5'd2))) | (_queue_4_to_0_completion_may_start_82 & (_queue_4_to_0_completion_may_start_81 == 5'd4))) | (_queue_4_to_0_completion_may_start_82 & (_queue_4_to_0_completion_may_start_81 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_0_completion_may_start_79})} + 13'd7) >> 2'd3) : 13'd1) <= out0_room_completion);  // TLPCrossbar.swift:125
+  assign merge0_in11_valid = (queue_4_to_0_completion_deq_valid & (~queue_4_to_0_completion_deq_data[394] | (queue_4_to_0_completion_whole_tlps != 8'd0))) & (~queue_4_to_0_completion_deq_data[392] | queue_4_to_0_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge0_in11_header = queue_4_to_0_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge0_in11_data = queue_4_to_0_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge0_in11_strobe = queue_4_to_0_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge0_in11_start = queue_4_to_0_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge0_in11_end = queue_4_to_0_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_0_completion_deq_ready = merge0_in11_ready & merge0_in11_valid;  // TLPCrossbar.swift:132
+  assign out0_valid = merge0_out_valid;  // TLPCrossbar.swift:138
+  assign merge0_out_ready = out0_ready;  // TLPCrossbar.swift:138
+  assign out0_header = merge0_out_header;  // TLPCrossbar.swift:138
+  assign out0_data = merge0_out_data;  // TLPCrossbar.swift:138
+  assign out0_strobe = merge0_out_strobe;  // TLPCrossbar.swift:138
+  assign out0_start = merge0_out_start;  // TLPCrossbar.swift:138
+  assign out0_end = merge0_out_end;  // TLPCrossbar.swift:138
+  assign queue_0_to_1_posted_may_start = 1'b1 & (out1_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge1_in0_valid = (queue_0_to_1_posted_deq_valid & (~queue_0_to_1_posted_deq_data[394] | (queue_0_to_1_posted_whole_tlps != 8'd0))) & (~queue_0_to_1_posted_deq_data[392] | queue_0_to_1_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in0_header = queue_0_to_1_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in0_data = queue_0_to_1_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in0_strobe = queue_0_to_1_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in0_start = queue_0_to_1_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in0_end = queue_0_to_1_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_1_posted_deq_ready = merge1_in0_ready & merge1_in0_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_1_non_posted_may_start = (~queue_0_to_1_posted_deq_valid | ((_queue_0_to_1_non_posted_may_start_83 != 9'd0) & (_queue_0_to_1_non_posted_may_start_83[8] == 1'b0))) & ((_queue_0_to_1_non_posted_may_start_84 ? (({{2{1'b0}}, (((_queue_0_to_1_non_posted_may_start_85 == 10'd0) & (((((_queue_0_to_1_non_posted_may_start_84 | (~_queue_0_to_1_non_posted_may_start_86 & (_queue_0_to_1_non_posted_may_start_87 == 5'd0))) | ((~_queue_0_to_1_non_posted_may_start_86 & ~_queue_0_to_1_non_posted_may_start_84) & (_queue_0_to_1_non_posted_may_start_87 == 5'd1))) | (_queue_0_to_1_non_posted_may_start_88 & (_queue_0_to_1_non_posted_may_start_87 == 5'd2))) | (_queue_0_to_1_non_posted_may_start_88 & (_queue_0_to_1_non_posted_may_start_87 == 5'd4))) | (_queue_0_to_1_non_posted_may_start_88 & (_queue_0_to_1_non_posted_may_start_87 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_1_non_posted_may_start_85})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge1_in1_valid = (queue_0_to_1_non_posted_deq_valid & (~queue_0_to_1_non_posted_deq_data[394] | (queue_0_to_1_non_posted_whole_tlps != 5'd0))) & (~queue_0_to_1_non_posted_deq_data[392] | queue_0_to_1_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in1_header = queue_0_to_1_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in1_data = queue_0_to_1_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in1_strobe = queue_0_to_1_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in1_start = queue_0_to_1_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in1_end = queue_0_to_1_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_1_non_posted_deq_ready = merge1_in1_ready & merge1_in1_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_1_completion_may_start = (~queue_0_to_1_posted_deq_valid | ((_queue_0_to_1_completion_may_start_89 != 9'd0) & (_queue_0_to_1_completion_may_start_89[8] == 1'b0))) & ((_queue_0_to_1_completion_may_start_90 ? (({{2{1'b0}}, (((_queue_0_to_1_completion_may_start_91 == 10'd0) & (((((_queue_0_to_1_completion_may_start_90 | (~_queue_0_to_1_completion_may_start_92 & (_queue_0_to_1_completion_may_start_93 == 5'd0))) | ((~_queue_0_to_1_completion_may_start_92 & ~_queue_0_to_1_completion_may_start_90) & (_queue_0_to_1_completion_may_start_93 == 5'd1))) | (_queue_0_to_1_completion_may_start_94 & (_queue_0_to_1_completion_may_start_93 == 5'd2))) | (_queue_0_to_1_completion_may_start_94 & (_queue_0_to_1_completion_may_start_93 == 5'd4))) | (_queue_0_to_1_completion_may_start_94 & (_queue_0_to_1_completion_may_start_93 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_1_completion_may_start_91})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_completion);  // TLPCrossbar.swift:125
+  assign merge1_in2_valid = (queue_0_to_1_completion_deq_valid & (~queue_0_to_1_completion_deq_data[394] | (queue_0_to_1_completion_whole_tlps != 8'd0))) & (~queue_0_to_1_completion_deq_data[392] | queue_0_to_1_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in2_header = queue_0_to_1_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in2_data = queue_0_to_1_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in2_strobe = queue_0_to_1_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in2_start = queue_0_to_1_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in2_end = queue_0_to_1_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_1_completion_deq_ready = merge1_in2_ready & merge1_in2_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_1_posted_may_start = 1'b1 & (out1_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge1_in3_valid = (queue_2_to_1_posted_deq_valid & (~queue_2_to_1_posted_deq_data[394] | (queue_2_to_1_posted_whole_tlps != 8'd0))) & (~queue_2_to_1_posted_deq_data[392] | queue_2_to_1_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in3_header = queue_2_to_1_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in3_data = queue_2_to_1_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in3_strobe = queue_2_to_1_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in3_start = queue_2_to_1_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in3_end = queue_2_to_1_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_1_posted_deq_ready = merge1_in3_ready & merge1_in3_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_1_non_posted_may_start = (~queue_2_to_1_posted_deq_valid | ((_queue_2_to_1_non_posted_may_start_95 != 9'd0) & (_queue_2_to_1_non_posted_may_start_95[8] == 1'b0))) & ((_queue_2_to_1_non_posted_may_start_96 ? (({{2{1'b0}}, (((_queue_2_to_1_non_posted_may_start_97 == 10'd0) & (((((_queue_2_to_1_non_posted_may_start_96 | (~_queue_2_to_1_non_posted_may_start_98 & (_queue_2_to_1_non_posted_may_start_99 == 5'd0))) | ((~_queue_2_to_1_non_posted_may_start_98 & ~_queue_2_to_1_non_posted_may_start_96) & (_queue_2_to_1_non_posted_may_start_99 == 5'd1))) | (_queue_2_to_1_non_posted_may_start_100 & (_queue_2_to_1_non_posted_may_start_99 == 5'd2))) | (_queue_2_to_1_non_posted_may_start_100 & (_queue_2_to_1_non_posted_may_start_99 == 5'd4))) | (_queue_2_to_1_non_posted_may_start_100 & (_queue_2_to_1_non_posted_may_start_99 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_1_non_posted_may_start_97})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge1_in4_valid = (queue_2_to_1_non_posted_deq_valid & (~queue_2_to_1_non_posted_deq_data[394] | (queue_2_to_1_non_posted_whole_tlps != 5'd0))) & (~queue_2_to_1_non_posted_deq_data[392] | queue_2_to_1_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in4_header = queue_2_to_1_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in4_data = queue_2_to_1_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in4_strobe = queue_2_to_1_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in4_start = queue_2_to_1_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in4_end = queue_2_to_1_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_1_non_posted_deq_ready = merge1_in4_ready & merge1_in4_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_1_completion_may_start = (~queue_2_to_1_posted_deq_valid | ((_queue_2_to_1_completion_may_start_101 != 9'd0) & (_queue_2_to_1_completion_may_start_101[8] == 1'b0))) & ((_queue_2_to_1_completion_may_start_102 ? (({{2{1'b0}}, (((_queue_2_to_1_completion_may_start_103 == 10'd0) & (((((_queue_2_to_1_completion_may_start_102 | (~_queue_2_to_1_completion_may_start_104 & (_queue_2_to_1_completion_may_start_105 == 5'd0))) | ((~_queue_2_to_1_completion_may_start_104 & ~_queue_2_to_1_completion_may_start_102) & (_queue_2_to_1_completion_may_start_105 == 5'd1))) | (_queue_2_to_1_completion_may_start_106 & (_queue_2_to_1_completion_may_start_105 == 5'd2))) | (_queue_2_to_1_completion_may_start_106 & (_queue_2_to_1_completion_may_start_105 == 5'd4))) | (_queue_2_to_1_completion_may_start_106 & (_queue_2_to_1_completion_may_start_105 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_1_completion_may_start_103})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_completion);  // TLPCrossbar.swift:125
+  assign merge1_in5_valid = (queue_2_to_1_completion_deq_valid & (~queue_2_to_1_completion_deq_data[394] | (queue_2_to_1_completion_whole_tlps != 8'd0))) & (~queue_2_to_1_completion_deq_data[392] | queue_2_to_1_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in5_header = queue_2_to_1_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in5_data = queue_2_to_1_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in5_strobe = queue_2_to_1_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in5_start = queue_2_to_1_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in5_end = queue_2_to_1_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_1_completion_deq_ready = merge1_in5_ready & merge1_in5_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_1_posted_may_start = 1'b1 & (out1_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge1_in6_valid = (queue_3_to_1_posted_deq_valid & (~queue_3_to_1_posted_deq_data[394] | (queue_3_to_1_posted_whole_tlps != 8'd0))) & (~queue_3_to_1_posted_deq_data[392] | queue_3_to_1_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in6_header = queue_3_to_1_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in6_data = queue_3_to_1_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in6_strobe = queue_3_to_1_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in6_start = queue_3_to_1_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in6_end = queue_3_to_1_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_1_posted_deq_ready = merge1_in6_ready & merge1_in6_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_1_non_posted_may_start = (~queue_3_to_1_posted_deq_valid | ((_queue_3_to_1_non_posted_may_start_107 != 9'd0) & (_queue_3_to_1_non_posted_may_start_107[8] == 1'b0))) & ((_queue_3_to_1_non_posted_may_start_108 ? (({{2{1'b0}}, (((_queue_3_to_1_non_posted_may_start_109 == 10'd0) & (((((_queue_3_to_1_non_posted_may_start_108 | (~_queue_3_to_1_non_posted_may_start_110 & (_queue_3_to_1_non_posted_may_start_111 == 5'd0))) | ((~_queue_3_to_1_non_posted_may_start_110 & ~_queue_3_to_1_non_posted_may_start_108) & (_queue_3_to_1_non_posted_may_start_111 == 5'd1))) | (_queue_3_to_1_non_posted_may_start_112 & (_queue_3_to_1_non_posted_may_start_111 == 5'd2))) | (_queue_3_to_1_non_posted_may_start_112 & (_queue_3_to_1_non_posted_may_start_111 == 5'd4))) | (_queue_3_to_1_non_posted_may_start_112 & (_queue_3_to_1_non_posted_may_start_111 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_1_non_posted_may_start_109})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge1_in7_valid = (queue_3_to_1_non_posted_deq_valid & (~queue_3_to_1_non_posted_deq_data[394] | (queue_3_to_1_non_posted_whole_tlps != 5'd0))) & (~queue_3_to_1_non_posted_deq_data[392] | queue_3_to_1_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in7_header = queue_3_to_1_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in7_data = queue_3_to_1_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in7_strobe = queue_3_to_1_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in7_start = queue_3_to_1_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in7_end = queue_3_to_1_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_1_non_posted_deq_ready = merge1_in7_ready & merge1_in7_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_1_completion_may_start = (~queue_3_to_1_posted_deq_valid | ((_queue_3_to_1_completion_may_start_113 != 9'd0) & (_queue_3_to_1_completion_may_start_113[8] == 1'b0))) & ((_queue_3_to_1_completion_may_start_114 ? (({{2{1'b0}}, (((_queue_3_to_1_completion_may_start_115 == 10'd0) & (((((_queue_3_to_1_completion_may_start_114 | (~_queue_3_to_1_completion_may_start_116 & (_queue_3_to_1_completion_may_start_117 == 5'd0))) | ((~_queue_3_to_1_completion_may_start_116 & ~_queue_3_to_1_completion_may_start_114) & (_queue_3_to_1_completion_may_start_117 == 5'd1))) | (_queue_3_to_1_completion_may_start_118 & (_queue_3_to_1_completion_may_start_117 == 5'd2))) | (_queue_3_to_1_completion_may_start_118 & (_queue_3_to_1_completion_may_start_117 == 5'd4))) | (_queue_3_to_1_completion_may_start_118 & (_queue_3_to_1_completion_may_start_117 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_1_completion_may_start_115})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_completion);  // TLPCrossbar.swift:125
+  assign merge1_in8_valid = (queue_3_to_1_completion_deq_valid & (~queue_3_to_1_completion_deq_data[394] | (queue_3_to_1_completion_whole_tlps != 8'd0))) & (~queue_3_to_1_completion_deq_data[392] | queue_3_to_1_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in8_header = queue_3_to_1_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in8_data = queue_3_to_1_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in8_strobe = queue_3_to_1_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in8_start = queue_3_to_1_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in8_end = queue_3_to_1_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_1_completion_deq_ready = merge1_in8_ready & merge1_in8_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_1_posted_may_start = 1'b1 & (out1_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge1_in9_valid = (queue_4_to_1_posted_deq_valid & (~queue_4_to_1_posted_deq_data[394] | (queue_4_to_1_posted_whole_tlps != 8'd0))) & (~queue_4_to_1_posted_deq_data[392] | queue_4_to_1_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in9_header = queue_4_to_1_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in9_data = queue_4_to_1_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in9_strobe = queue_4_to_1_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in9_start = queue_4_to_1_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in9_end = queue_4_to_1_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_1_posted_deq_ready = merge1_in9_ready & merge1_in9_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_1_non_posted_may_start = (~queue_4_to_1_posted_deq_valid | ((_queue_4_to_1_non_posted_may_start_119 != 9'd0) & (_queue_4_to_1_non_posted_may_start_119[8] == 1'b0))) & ((_queue_4_to_1_non_posted_may_start_120 ? (({{2{1'b0}}, (((_queue_4_to_1_non_posted_may_start_121 == 10'd0) & (((((_queue_4_to_1_non_posted_may_start_120 | (~_queue_4_to_1_non_posted_may_start_122 & (_queue_4_to_1_non_posted_may_start_123 == 5'd0))) | ((~_queue_4_to_1_non_posted_may_start_122 & ~_queue_4_to_1_non_posted_may_start_120) & (_queue_4_to_1_non_posted_may_start_123 == 5'd1))) | (_queue_4_to_1_non_posted_may_start_124 & (_queue_4_to_1_non_posted_may_start_123 == 5'd2))) | (_queue_4_to_1_non_posted_may_start_124 & (_queue_4_to_1_non_posted_may_start_123 == 5'd4))) | (_queue_4_to_1_non_posted_may_start_124 & (_queue_4_to_1_non_posted_may_start_123 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_1_non_posted_may_start_121})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge1_in10_valid = (queue_4_to_1_non_posted_deq_valid & (~queue_4_to_1_non_posted_deq_data[394] | (queue_4_to_1_non_posted_whole_tlps != 5'd0))) & (~queue_4_to_1_non_posted_deq_data[392] | queue_4_to_1_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in10_header = queue_4_to_1_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in10_data = queue_4_to_1_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in10_strobe = queue_4_to_1_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in10_start = queue_4_to_1_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in10_end = queue_4_to_1_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_1_non_posted_deq_ready = merge1_in10_ready & merge1_in10_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_1_completion_may_start = (~queue_4_to_1_posted_deq_valid | ((_queue_4_to_1_completion_may_start_125 != 9'd0) & (_queue_4_to_1_completion_may_start_125[8] == 1'b0))) & ((_queue_4_to_1_completion_may_start_126 ? (({{2{1'b0}}, (((_queue_4_to_1_completion_may_start_127 == 10'd0) & (((((_queue_4_to_1_completion_may_start_126 | (~_queue_4_to_1_completion_may_start_128 & (_queue_4_to_1_completion_may_start_129 == 5'd0))) | ((~_queue_4_to_1_completion_may_start_128 & ~_queue_4_to_1_completion_may_start_126) & (_queue_4_to_1_completion_may_start_129 == 5'd1))) | (_queue_4_to_1_completion_may_start_130 & (_queue_4_to_1_completion_may_start_129 == 5'd2))) | (_queue_4_to_1_completion_may_start_130 & (_queue_4_to_1_completion_may_start_129 == 5'd4))) | (_queue_4_to_1_completion_may_start_130 & (_queue_4_to_1_completion_may_start_129 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_1_completion_may_start_127})} + 13'd7) >> 2'd3) : 13'd1) <= out1_room_completion);  // TLPCrossbar.swift:125
+  assign merge1_in11_valid = (queue_4_to_1_completion_deq_valid & (~queue_4_to_1_completion_deq_data[394] | (queue_4_to_1_completion_whole_tlps != 8'd0))) & (~queue_4_to_1_completion_deq_data[392] | queue_4_to_1_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge1_in11_header = queue_4_to_1_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge1_in11_data = queue_4_to_1_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge1_in11_strobe = queue_4_to_1_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge1_in11_start = queue_4_to_1_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge1_in11_end = queue_4_to_1_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_1_completion_deq_ready = merge1_in11_ready & merge1_in11_valid;  // TLPCrossbar.swift:132
+  assign out1_valid = merge1_out_valid;  // TLPCrossbar.swift:138
+  assign merge1_out_ready = out1_ready;  // TLPCrossbar.swift:138
+  assign out1_header = merge1_out_header;  // TLPCrossbar.swift:138
+  assign out1_data = merge1_out_data;  // TLPCrossbar.swift:138
+  assign out1_strobe = merge1_out_strobe;  // TLPCrossbar.swift:138
+  assign out1_start = merge1_out_start;  // TLPCrossbar.swift:138
+  assign out1_end = merge1_out_end;  // TLPCrossbar.swift:138
+  assign queue_0_to_2_posted_may_start = 1'b1 & (out2_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge2_in0_valid = (queue_0_to_2_posted_deq_valid & (~queue_0_to_2_posted_deq_data[394] | (queue_0_to_2_posted_whole_tlps != 8'd0))) & (~queue_0_to_2_posted_deq_data[392] | queue_0_to_2_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in0_header = queue_0_to_2_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in0_data = queue_0_to_2_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in0_strobe = queue_0_to_2_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in0_start = queue_0_to_2_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in0_end = queue_0_to_2_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_2_posted_deq_ready = merge2_in0_ready & merge2_in0_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_2_non_posted_may_start = (~queue_0_to_2_posted_deq_valid | ((_queue_0_to_2_non_posted_may_start_131 != 9'd0) & (_queue_0_to_2_non_posted_may_start_131[8] == 1'b0))) & ((_queue_0_to_2_non_posted_may_start_132 ? (({{2{1'b0}}, (((_queue_0_to_2_non_posted_may_start_133 == 10'd0) & (((((_queue_0_to_2_non_posted_may_start_132 | (~_queue_0_to_2_non_posted_may_start_134 & (_queue_0_to_2_non_posted_may_start_135 == 5'd0))) | ((~_queue_0_to_2_non_posted_may_start_134 & ~_queue_0_to_2_non_posted_may_start_132) & (_queue_0_to_2_non_posted_may_start_135 == 5'd1))) | (_queue_0_to_2_non_posted_may_start_136 & (_queue_0_to_2_non_posted_may_start_135 == 5'd2))) | (_queue_0_to_2_non_posted_may_start_136 & (_queue_0_to_2_non_posted_may_start_135 == 5'd4))) | (_queue_0_to_2_non_posted_may_start_136 & (_queue_0_to_2_non_posted_may_start_135 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_2_non_posted_may_start_133})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge2_in1_valid = (queue_0_to_2_non_posted_deq_valid & (~queue_0_to_2_non_posted_deq_data[394] | (queue_0_to_2_non_posted_whole_tlps != 5'd0))) & (~queue_0_to_2_non_posted_deq_data[392] | queue_0_to_2_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in1_header = queue_0_to_2_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in1_data = queue_0_to_2_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in1_strobe = queue_0_to_2_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in1_start = queue_0_to_2_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in1_end = queue_0_to_2_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_2_non_posted_deq_ready = merge2_in1_ready & merge2_in1_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_2_completion_may_start = (~queue_0_to_2_posted_deq_valid | ((_queue_0_to_2_completion_may_start_137 != 9'd0) & (_queue_0_to_2_completion_may_start_137[8] == 1'b0))) & ((_queue_0_to_2_completion_may_start_138 ? (({{2{1'b0}}, (((_queue_0_to_2_completion_may_start_139 == 10'd0) & (((((_queue_0_to_2_completion_may_start_138 | (~_queue_0_to_2_completion_may_start_140 & (_queue_0_to_2_completion_may_start_141 == 5'd0))) | ((~_queue_0_to_2_completion_may_start_140 & ~_queue_0_to_2_completion_may_start_138) & (_queue_0_to_2_completion_may_start_141 == 5'd1))) | (_queue_0_to_2_completion_may_start_142 & (_queue_0_to_2_completion_may_start_141 == 5'd2))) | (_queue_0_to_2_completion_may_start_142 & (_queue_0_to_2_completion_may_start_141 == 5'd4))) | (_queue_0_to_2_completion_may_start_142 & (_queue_0_to_2_completion_may_start_141 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_2_completion_may_start_139})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_completion);  // TLPCrossbar.swift:125
+  assign merge2_in2_valid = (queue_0_to_2_completion_deq_valid & (~queue_0_to_2_completion_deq_data[394] | (queue_0_to_2_completion_whole_tlps != 8'd0))) & (~queue_0_to_2_completion_deq_data[392] | queue_0_to_2_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in2_header = queue_0_to_2_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in2_data = queue_0_to_2_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in2_strobe = queue_0_to_2_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in2_start = queue_0_to_2_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in2_end = queue_0_to_2_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_2_completion_deq_ready = merge2_in2_ready & merge2_in2_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_2_posted_may_start = 1'b1 & (out2_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge2_in3_valid = (queue_1_to_2_posted_deq_valid & (~queue_1_to_2_posted_deq_data[394] | (queue_1_to_2_posted_whole_tlps != 8'd0))) & (~queue_1_to_2_posted_deq_data[392] | queue_1_to_2_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in3_header = queue_1_to_2_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in3_data = queue_1_to_2_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in3_strobe = queue_1_to_2_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in3_start = queue_1_to_2_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in3_end = queue_1_to_2_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_2_posted_deq_ready = merge2_in3_ready & merge2_in3_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_2_non_posted_may_start = (~queue_1_to_2_posted_deq_valid | ((_queue_1_to_2_non_posted_may_start_143 != 9'd0) & (_queue_1_to_2_non_posted_may_start_143[8] == 1'b0))) & ((_queue_1_to_2_non_posted_may_start_144 ? (({{2{1'b0}}, (((_queue_1_to_2_non_posted_may_start_145 == 10'd0) & (((((_queue_1_to_2_non_posted_may_start_144 | (~_queue_1_to_2_non_posted_may_start_146 & (_queue_1_to_2_non_posted_may_start_147 == 5'd0))) | ((~_queue_1_to_2_non_posted_may_start_146 & ~_queue_1_to_2_non_posted_may_start_144) & (_queue_1_to_2_non_posted_may_start_147 == 5'd1))) | (_queue_1_to_2_non_posted_may_start_148 & (_queue_1_to_2_non_posted_may_start_147 == 5'd2))) | (_queue_1_to_2_non_posted_may_start_148 & (_queue_1_to_2_non_posted_may_start_147 == 5'd4))) | (_queue_1_to_2_non_posted_may_start_148 & (_queue_1_to_2_non_posted_may_start_147 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_2_non_posted_may_start_145})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge2_in4_valid = (queue_1_to_2_non_posted_deq_valid & (~queue_1_to_2_non_posted_deq_data[394] | (queue_1_to_2_non_posted_whole_tlps != 5'd0))) & (~queue_1_to_2_non_posted_deq_data[392] | queue_1_to_2_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in4_header = queue_1_to_2_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in4_data = queue_1_to_2_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in4_strobe = queue_1_to_2_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in4_start = queue_1_to_2_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in4_end = queue_1_to_2_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_2_non_posted_deq_ready = merge2_in4_ready & merge2_in4_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_2_completion_may_start = (~queue_1_to_2_posted_deq_valid | ((_queue_1_to_2_completion_may_start_149 != 9'd0) & (_queue_1_to_2_completion_may_start_149[8] == 1'b0))) & ((_queue_1_to_2_completion_may_start_150 ? (({{2{1'b0}}, (((_queue_1_to_2_completion_may_start_151 == 10'd0) & (((((_queue_1_to_2_completion_may_start_150 | (~_queue_1_to_2_completion_may_start_152 & (_queue_1_to_2_completion_may_start_153 == 5'd0))) | ((~_queue_1_to_2_completion_may_start_152 & ~_queue_1_to_2_completion_may_start_150) & (_queue_1_to_2_completion_may_start_153 == 5'd1))) | (_queue_1_to_2_completion_may_start_154 & (_queue_1_to_2_completion_may_start_153 == 5'd2))) | (_queue_1_to_2_completion_may_start_154 & (_queue_1_to_2_completion_may_start_153 == 5'd4))) | (_queue_1_to_2_completion_may_start_154 & (_queue_1_to_2_completion_may_start_153 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_2_completion_may_start_151})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_completion);  // TLPCrossbar.swift:125
+  assign merge2_in5_valid = (queue_1_to_2_completion_deq_valid & (~queue_1_to_2_completion_deq_data[394] | (queue_1_to_2_completion_whole_tlps != 8'd0))) & (~queue_1_to_2_completion_deq_data[392] | queue_1_to_2_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in5_header = queue_1_to_2_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in5_data = queue_1_to_2_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in5_strobe = queue_1_to_2_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in5_start = queue_1_to_2_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in5_end = queue_1_to_2_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_2_completion_deq_ready = merge2_in5_ready & merge2_in5_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_2_posted_may_start = 1'b1 & (out2_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge2_in6_valid = (queue_3_to_2_posted_deq_valid & (~queue_3_to_2_posted_deq_data[394] | (queue_3_to_2_posted_whole_tlps != 8'd0))) & (~queue_3_to_2_posted_deq_data[392] | queue_3_to_2_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in6_header = queue_3_to_2_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in6_data = queue_3_to_2_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in6_strobe = queue_3_to_2_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in6_start = queue_3_to_2_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in6_end = queue_3_to_2_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_2_posted_deq_ready = merge2_in6_ready & merge2_in6_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_2_non_posted_may_start = (~queue_3_to_2_posted_deq_valid | ((_queue_3_to_2_non_posted_may_start_155 != 9'd0) & (_queue_3_to_2_non_posted_may_start_155[8] == 1'b0))) & ((_queue_3_to_2_non_posted_may_start_156 ? (({{2{1'b0}}, (((_queue_3_to_2_non_posted_may_start_157 == 10'd0) & (((((_queue_3_to_2_non_posted_may_start_156 | (~_queue_3_to_2_non_posted_may_start_158 & (_queue_3_to_2_non_posted_may_start_159 == 5'd0))) | ((~_queue_3_to_2_non_posted_may_start_158 & ~_queue_3_to_2_non_posted_may_start_156) & (_queue_3_to_2_non_posted_may_start_159 == 5'd1))) | (_queue_3_to_2_non_posted_may_start_160 & (_queue_3_to_2_non_posted_may_start_159 == 5'd2))) | (_queue_3_to_2_non_posted_may_start_160 & (_queue_3_to_2_non_posted_may_start_159 == 5'd4))) | (_queue_3_to_2_non_posted_may_start_160 & (_queue_3_to_2_non_posted_may_start_159 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_2_non_posted_may_start_157})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge2_in7_valid = (queue_3_to_2_non_posted_deq_valid & (~queue_3_to_2_non_posted_deq_data[394] | (queue_3_to_2_non_posted_whole_tlps != 5'd0))) & (~queue_3_to_2_non_posted_deq_data[392] | queue_3_to_2_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in7_header = queue_3_to_2_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in7_data = queue_3_to_2_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in7_strobe = queue_3_to_2_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in7_start = queue_3_to_2_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in7_end = queue_3_to_2_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_2_non_posted_deq_ready = merge2_in7_ready & merge2_in7_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_2_completion_may_start = (~queue_3_to_2_posted_deq_valid | ((_queue_3_to_2_completion_may_start_161 != 9'd0) & (_queue_3_to_2_completion_may_start_161[8] == 1'b0))) & ((_queue_3_to_2_completion_may_start_162 ? (({{2{1'b0}}, (((_queue_3_to_2_completion_may_start_163 == 10'd0) & (((((_queue_3_to_2_completion_may_start_162 | (~_queue_3_to_2_completion_may_start_164 & (_queue_3_to_2_completion_may_start_165 == 5'd0))) | ((~_queue_3_to_2_completion_may_start_164 & ~_queue_3_to_2_completion_may_start_162) & (_queue_3_to_2_completion_may_start_165 == 5'd1))) | (_queue_3_to_2_completion_may_start_166 & (_queue_3_to_2_completion_may_start_165 == 5'd2))) | (_queue_3_to_2_completion_may_start_166 & (_queue_3_to_2_completion_may_start_165 == 5'd4))) | (_queue_3_to_2_completion_may_start_166 & (_queue_3_to_2_completion_may_start_165 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_2_completion_may_start_163})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_completion);  // TLPCrossbar.swift:125
+  assign merge2_in8_valid = (queue_3_to_2_completion_deq_valid & (~queue_3_to_2_completion_deq_data[394] | (queue_3_to_2_completion_whole_tlps != 8'd0))) & (~queue_3_to_2_completion_deq_data[392] | queue_3_to_2_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in8_header = queue_3_to_2_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in8_data = queue_3_to_2_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in8_strobe = queue_3_to_2_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in8_start = queue_3_to_2_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in8_end = queue_3_to_2_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_2_completion_deq_ready = merge2_in8_ready & merge2_in8_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_2_posted_may_start = 1'b1 & (out2_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge2_in9_valid = (queue_4_to_2_posted_deq_valid & (~queue_4_to_2_posted_deq_data[394] | (queue_4_to_2_posted_whole_tlps != 8'd0))) & (~queue_4_to_2_posted_deq_data[392] | queue_4_to_2_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in9_header = queue_4_to_2_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in9_data = queue_4_to_2_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in9_strobe = queue_4_to_2_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in9_start = queue_4_to_2_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in9_end = queue_4_to_2_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_2_posted_deq_ready = merge2_in9_ready & merge2_in9_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_2_non_posted_may_start = (~queue_4_to_2_posted_deq_valid | ((_queue_4_to_2_non_posted_may_start_167 != 9'd0) & (_queue_4_to_2_non_posted_may_start_167[8] == 1'b0))) & ((_queue_4_to_2_non_posted_may_start_168 ? (({{2{1'b0}}, (((_queue_4_to_2_non_posted_may_start_169 == 10'd0) & (((((_queue_4_to_2_non_posted_may_start_168 | (~_queue_4_to_2_non_posted_may_start_170 & (_queue_4_to_2_non_posted_may_start_171 == 5'd0))) | ((~_queue_4_to_2_non_posted_may_start_170 & ~_queue_4_to_2_non_posted_may_start_168) & (_queue_4_to_2_non_posted_may_start_171 == 5'd1))) | (_queue_4_to_2_non_posted_may_start_172 & (_queue_4_to_2_non_posted_may_start_171 == 5'd2))) | (_queue_4_to_2_non_posted_may_start_172 & (_queue_4_to_2_non_posted_may_start_171 == 5'd4))) | (_queue_4_to_2_non_posted_may_start_172 & (_queue_4_to_2_non_posted_may_start_171 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_2_non_posted_may_start_169})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge2_in10_valid = (queue_4_to_2_non_posted_deq_valid & (~queue_4_to_2_non_posted_deq_data[394] | (queue_4_to_2_non_posted_whole_tlps != 5'd0))) & (~queue_4_to_2_non_posted_deq_data[392] | queue_4_to_2_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in10_header = queue_4_to_2_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in10_data = queue_4_to_2_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in10_strobe = queue_4_to_2_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in10_start = queue_4_to_2_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in10_end = queue_4_to_2_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_2_non_posted_deq_ready = merge2_in10_ready & merge2_in10_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_2_completion_may_start = (~queue_4_to_2_posted_deq_valid | ((_queue_4_to_2_completion_may_start_173 != 9'd0) & (_queue_4_to_2_completion_may_start_173[8] == 1'b0))) & ((_queue_4_to_2_completion_may_start_174 ? (({{2{1'b0}}, (((_queue_4_to_2_completion_may_start_175 == 10'd0) & (((((_queue_4_to_2_completion_may_start_174 | (~_queue_4_to_2_completion_may_start_176 & (_queue_4_to_2_completion_may_start_177 == 5'd0))) | ((~_queue_4_to_2_completion_may_start_176 & ~_queue_4_to_2_completion_may_start_174) & (_queue_4_to_2_completion_may_start_177 == 5'd1))) | (_queue_4_to_2_completion_may_start_178 & (_queue_4_to_2_completion_may_start_177 == 5'd2))) | (_queue_4_to_2_completion_may_start_178 & (_queue_4_to_2_completion_may_start_177 == 5'd4))) | (_queue_4_to_2_completion_may_start_178 & (_queue_4_to_2_completion_may_start_177 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_2_completion_may_start_175})} + 13'd7) >> 2'd3) : 13'd1) <= out2_room_completion);  // TLPCrossbar.swift:125
+  assign merge2_in11_valid = (queue_4_to_2_completion_deq_valid & (~queue_4_to_2_completion_deq_data[394] | (queue_4_to_2_completion_whole_tlps != 8'd0))) & (~queue_4_to_2_completion_deq_data[392] | queue_4_to_2_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge2_in11_header = queue_4_to_2_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge2_in11_data = queue_4_to_2_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge2_in11_strobe = queue_4_to_2_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge2_in11_start = queue_4_to_2_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge2_in11_end = queue_4_to_2_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_2_completion_deq_ready = merge2_in11_ready & merge2_in11_valid;  // TLPCrossbar.swift:132
+  assign out2_valid = merge2_out_valid;  // TLPCrossbar.swift:138
+  assign merge2_out_ready = out2_ready;  // TLPCrossbar.swift:138
+  assign out2_header = merge2_out_header;  // TLPCrossbar.swift:138
+  assign out2_data = merge2_out_data;  // TLPCrossbar.swift:138
+  assign out2_strobe = merge2_out_strobe;  // TLPCrossbar.swift:138
+  assign out2_start = merge2_out_start;  // TLPCrossbar.swift:138
+  assign out2_end = merge2_out_end;  // TLPCrossbar.swift:138
+  assign queue_0_to_3_posted_may_start = 1'b1 & (out3_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge3_in0_valid = (queue_0_to_3_posted_deq_valid & (~queue_0_to_3_posted_deq_data[394] | (queue_0_to_3_posted_whole_tlps != 8'd0))) & (~queue_0_to_3_posted_deq_data[392] | queue_0_to_3_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in0_header = queue_0_to_3_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in0_data = queue_0_to_3_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in0_strobe = queue_0_to_3_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in0_start = queue_0_to_3_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in0_end = queue_0_to_3_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_3_posted_deq_ready = merge3_in0_ready & merge3_in0_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_3_non_posted_may_start = (~queue_0_to_3_posted_deq_valid | ((_queue_0_to_3_non_posted_may_start_179 != 9'd0) & (_queue_0_to_3_non_posted_may_start_179[8] == 1'b0))) & ((_queue_0_to_3_non_posted_may_start_180 ? (({{2{1'b0}}, (((_queue_0_to_3_non_posted_may_start_181 == 10'd0) & (((((_queue_0_to_3_non_posted_may_start_180 | (~_queue_0_to_3_non_posted_may_start_182 & (_queue_0_to_3_non_posted_may_start_183 == 5'd0))) | ((~_queue_0_to_3_non_posted_may_start_182 & ~_queue_0_to_3_non_posted_may_start_180) & (_queue_0_to_3_non_posted_may_start_183 == 5'd1))) | (_queue_0_to_3_non_posted_may_start_184 & (_queue_0_to_3_non_posted_may_start_183 == 5'd2))) | (_queue_0_to_3_non_posted_may_start_184 & (_queue_0_to_3_non_posted_may_start_183 == 5'd4))) | (_queue_0_to_3_non_posted_may_start_184 & (_queue_0_to_3_non_posted_may_start_183 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_3_non_posted_may_start_181})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge3_in1_valid = (queue_0_to_3_non_posted_deq_valid & (~queue_0_to_3_non_posted_deq_data[394] | (queue_0_to_3_non_posted_whole_tlps != 5'd0))) & (~queue_0_to_3_non_posted_deq_data[392] | queue_0_to_3_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in1_header = queue_0_to_3_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in1_data = queue_0_to_3_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in1_strobe = queue_0_to_3_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in1_start = queue_0_to_3_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in1_end = queue_0_to_3_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_3_non_posted_deq_ready = merge3_in1_ready & merge3_in1_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_3_completion_may_start = (~queue_0_to_3_posted_deq_valid | ((_queue_0_to_3_completion_may_start_185 != 9'd0) & (_queue_0_to_3_completion_may_start_185[8] == 1'b0))) & ((_queue_0_to_3_completion_may_start_186 ? (({{2{1'b0}}, (((_queue_0_to_3_completion_may_start_187 == 10'd0) & (((((_queue_0_to_3_completion_may_start_186 | (~_queue_0_to_3_completion_may_start_188 & (_queue_0_to_3_completion_may_start_189 == 5'd0))) | ((~_queue_0_to_3_completion_may_start_188 & ~_queue_0_to_3_completion_may_start_186) & (_queue_0_to_3_completion_may_start_189 == 5'd1))) | (_queue_0_to_3_completion_may_start_190 & (_queue_0_to_3_completion_may_start_189 == 5'd2))) | (_queue_0_to_3_completion_may_start_190 & (_queue_0_to_3_completion_may_start_189 == 5'd4))) | (_queue_0_to_3_completion_may_start_190 & (_queue_0_to_3_completion_may_start_189 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_3_completion_may_start_187})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_completion);  // TLPCrossbar.swift:125
+  assign merge3_in2_valid = (queue_0_to_3_completion_deq_valid & (~queue_0_to_3_completion_deq_data[394] | (queue_0_to_3_completion_whole_tlps != 8'd0))) & (~queue_0_to_3_completion_deq_data[392] | queue_0_to_3_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in2_header = queue_0_to_3_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in2_data = queue_0_to_3_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in2_strobe = queue_0_to_3_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in2_start = queue_0_to_3_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in2_end = queue_0_to_3_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_3_completion_deq_ready = merge3_in2_ready & merge3_in2_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_3_posted_may_start = 1'b1 & (out3_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge3_in3_valid = (queue_1_to_3_posted_deq_valid & (~queue_1_to_3_posted_deq_data[394] | (queue_1_to_3_posted_whole_tlps != 8'd0))) & (~queue_1_to_3_posted_deq_data[392] | queue_1_to_3_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in3_header = queue_1_to_3_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in3_data = queue_1_to_3_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in3_strobe = queue_1_to_3_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in3_start = queue_1_to_3_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in3_end = queue_1_to_3_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_3_posted_deq_ready = merge3_in3_ready & merge3_in3_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_3_non_posted_may_start = (~queue_1_to_3_posted_deq_valid | ((_queue_1_to_3_non_posted_may_start_191 != 9'd0) & (_queue_1_to_3_non_posted_may_start_191[8] == 1'b0))) & ((_queue_1_to_3_non_posted_may_start_192 ? (({{2{1'b0}}, (((_queue_1_to_3_non_posted_may_start_193 == 10'd0) & (((((_queue_1_to_3_non_posted_may_start_192 | (~_queue_1_to_3_non_posted_may_start_194 & (_queue_1_to_3_non_posted_may_start_195 == 5'd0))) | ((~_queue_1_to_3_non_posted_may_start_194 & ~_queue_1_to_3_non_posted_may_start_192) & (_queue_1_to_3_non_posted_may_start_195 == 5'd1))) | (_queue_1_to_3_non_posted_may_start_196 & (_queue_1_to_3_non_posted_may_start_195 == 5'd2))) | (_queue_1_to_3_non_posted_may_start_196 & (_queue_1_to_3_non_posted_may_start_195 == 5'd4))) | (_queue_1_to_3_non_posted_may_start_196 & (_queue_1_to_3_non_posted_may_start_195 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_3_non_posted_may_start_193})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge3_in4_valid = (queue_1_to_3_non_posted_deq_valid & (~queue_1_to_3_non_posted_deq_data[394] | (queue_1_to_3_non_posted_whole_tlps != 5'd0))) & (~queue_1_to_3_non_posted_deq_data[392] | queue_1_to_3_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in4_header = queue_1_to_3_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in4_data = queue_1_to_3_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in4_strobe = queue_1_to_3_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in4_start = queue_1_to_3_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in4_end = queue_1_to_3_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_3_non_posted_deq_ready = merge3_in4_ready & merge3_in4_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_3_completion_may_start = (~queue_1_to_3_posted_deq_valid | ((_queue_1_to_3_completion_may_start_197 != 9'd0) & (_queue_1_to_3_completion_may_start_197[8] == 1'b0))) & ((_queue_1_to_3_completion_may_start_198 ? (({{2{1'b0}}, (((_queue_1_to_3_completion_may_start_199 == 10'd0) & (((((_queue_1_to_3_completion_may_start_198 | (~_queue_1_to_3_completion_may_start_200 & (_queue_1_to_3_completion_may_start_201 == 5'd0))) | ((~_queue_1_to_3_completion_may_start_200 & ~_queue_1_to_3_completion_may_start_198) & (_queue_1_to_3_completion_may_start_201 == 5'd1))) | (_queue_1_to_3_completion_may_start_202 & (_queue_1_to_3_completion_may_start_201 == 5'd2))) | (_queue_1_to_3_completion_may_start_202 & (_queue_1_to_3_completion_may_start_201 == 5'd4))) | (_queue_1_to_3_completion_may_start_202 & (_queue_1_to_3_completion_may_start_201 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_3_completion_may_start_199})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_completion);  // TLPCrossbar.swift:125
+  assign merge3_in5_valid = (queue_1_to_3_completion_deq_valid & (~queue_1_to_3_completion_deq_data[394] | (queue_1_to_3_completion_whole_tlps != 8'd0))) & (~queue_1_to_3_completion_deq_data[392] | queue_1_to_3_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in5_header = queue_1_to_3_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in5_data = queue_1_to_3_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in5_strobe = queue_1_to_3_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in5_start = queue_1_to_3_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in5_end = queue_1_to_3_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_3_completion_deq_ready = merge3_in5_ready & merge3_in5_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_3_posted_may_start = 1'b1 & (out3_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge3_in6_valid = (queue_2_to_3_posted_deq_valid & (~queue_2_to_3_posted_deq_data[394] | (queue_2_to_3_posted_whole_tlps != 8'd0))) & (~queue_2_to_3_posted_deq_data[392] | queue_2_to_3_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in6_header = queue_2_to_3_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in6_data = queue_2_to_3_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in6_strobe = queue_2_to_3_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in6_start = queue_2_to_3_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in6_end = queue_2_to_3_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_3_posted_deq_ready = merge3_in6_ready & merge3_in6_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_3_non_posted_may_start = (~queue_2_to_3_posted_deq_valid | ((_queue_2_to_3_non_posted_may_start_203 != 9'd0) & (_queue_2_to_3_non_posted_may_start_203[8] == 1'b0))) & ((_queue_2_to_3_non_posted_may_start_204 ? (({{2{1'b0}}, (((_queue_2_to_3_non_posted_may_start_205 == 10'd0) & (((((_queue_2_to_3_non_posted_may_start_204 | (~_queue_2_to_3_non_posted_may_start_206 & (_queue_2_to_3_non_posted_may_start_207 == 5'd0))) | ((~_queue_2_to_3_non_posted_may_start_206 & ~_queue_2_to_3_non_posted_may_start_204) & (_queue_2_to_3_non_posted_may_start_207 == 5'd1))) | (_queue_2_to_3_non_posted_may_start_208 & (_queue_2_to_3_non_posted_may_start_207 == 5'd2))) | (_queue_2_to_3_non_posted_may_start_208 & (_queue_2_to_3_non_posted_may_start_207 == 5'd4))) | (_queue_2_to_3_non_posted_may_start_208 & (_queue_2_to_3_non_posted_may_start_207 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_3_non_posted_may_start_205})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge3_in7_valid = (queue_2_to_3_non_posted_deq_valid & (~queue_2_to_3_non_posted_deq_data[394] | (queue_2_to_3_non_posted_whole_tlps != 5'd0))) & (~queue_2_to_3_non_posted_deq_data[392] | queue_2_to_3_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in7_header = queue_2_to_3_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in7_data = queue_2_to_3_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in7_strobe = queue_2_to_3_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in7_start = queue_2_to_3_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in7_end = queue_2_to_3_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_3_non_posted_deq_ready = merge3_in7_ready & merge3_in7_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_3_completion_may_start = (~queue_2_to_3_posted_deq_valid | ((_queue_2_to_3_completion_may_start_209 != 9'd0) & (_queue_2_to_3_completion_may_start_209[8] == 1'b0))) & ((_queue_2_to_3_completion_may_start_210 ? (({{2{1'b0}}, (((_queue_2_to_3_completion_may_start_211 == 10'd0) & (((((_queue_2_to_3_completion_may_start_210 | (~_queue_2_to_3_completion_may_start_212 & (_queue_2_to_3_completion_may_start_213 == 5'd0))) | ((~_queue_2_to_3_completion_may_start_212 & ~_queue_2_to_3_completion_may_start_210) & (_queue_2_to_3_completion_may_start_213 == 5'd1))) | (_queue_2_to_3_completion_may_start_214 & (_queue_2_to_3_completion_may_start_213 == 5'd2))) | (_queue_2_to_3_completion_may_start_214 & (_queue_2_to_3_completion_may_start_213 == 5'd4))) | (_queue_2_to_3_completion_may_start_214 & (_queue_2_to_3_completion_may_start_213 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_3_completion_may_start_211})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_completion);  // TLPCrossbar.swift:125
+  assign merge3_in8_valid = (queue_2_to_3_completion_deq_valid & (~queue_2_to_3_completion_deq_data[394] | (queue_2_to_3_completion_whole_tlps != 8'd0))) & (~queue_2_to_3_completion_deq_data[392] | queue_2_to_3_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in8_header = queue_2_to_3_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in8_data = queue_2_to_3_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in8_strobe = queue_2_to_3_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in8_start = queue_2_to_3_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in8_end = queue_2_to_3_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_3_completion_deq_ready = merge3_in8_ready & merge3_in8_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_3_posted_may_start = 1'b1 & (out3_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge3_in9_valid = (queue_4_to_3_posted_deq_valid & (~queue_4_to_3_posted_deq_data[394] | (queue_4_to_3_posted_whole_tlps != 8'd0))) & (~queue_4_to_3_posted_deq_data[392] | queue_4_to_3_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in9_header = queue_4_to_3_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in9_data = queue_4_to_3_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in9_strobe = queue_4_to_3_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in9_start = queue_4_to_3_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in9_end = queue_4_to_3_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_3_posted_deq_ready = merge3_in9_ready & merge3_in9_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_3_non_posted_may_start = (~queue_4_to_3_posted_deq_valid | ((_queue_4_to_3_non_posted_may_start_215 != 9'd0) & (_queue_4_to_3_non_posted_may_start_215[8] == 1'b0))) & ((_queue_4_to_3_non_posted_may_start_216 ? (({{2{1'b0}}, (((_queue_4_to_3_non_posted_may_start_217 == 10'd0) & (((((_queue_4_to_3_non_posted_may_start_216 | (~_queue_4_to_3_non_posted_may_start_218 & (_queue_4_to_3_non_posted_may_start_219 == 5'd0))) | ((~_queue_4_to_3_non_posted_may_start_218 & ~_queue_4_to_3_non_posted_may_start_216) & (_queue_4_to_3_non_posted_may_start_219 == 5'd1))) | (_queue_4_to_3_non_posted_may_start_220 & (_queue_4_to_3_non_posted_may_start_219 == 5'd2))) | (_queue_4_to_3_non_posted_may_start_220 & (_queue_4_to_3_non_posted_may_start_219 == 5'd4))) | (_queue_4_to_3_non_posted_may_start_220 & (_queue_4_to_3_non_posted_may_start_219 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_3_non_posted_may_start_217})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge3_in10_valid = (queue_4_to_3_non_posted_deq_valid & (~queue_4_to_3_non_posted_deq_data[394] | (queue_4_to_3_non_posted_whole_tlps != 5'd0))) & (~queue_4_to_3_non_posted_deq_data[392] | queue_4_to_3_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in10_header = queue_4_to_3_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in10_data = queue_4_to_3_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in10_strobe = queue_4_to_3_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in10_start = queue_4_to_3_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in10_end = queue_4_to_3_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_3_non_posted_deq_ready = merge3_in10_ready & merge3_in10_valid;  // TLPCrossbar.swift:132
+  assign queue_4_to_3_completion_may_start = (~queue_4_to_3_posted_deq_valid | ((_queue_4_to_3_completion_may_start_221 != 9'd0) & (_queue_4_to_3_completion_may_start_221[8] == 1'b0))) & ((_queue_4_to_3_completion_may_start_222 ? (({{2{1'b0}}, (((_queue_4_to_3_completion_may_start_223 == 10'd0) & (((((_queue_4_to_3_completion_may_start_222 | (~_queue_4_to_3_completion_may_start_224 & (_queue_4_to_3_completion_may_start_225 == 5'd0))) | ((~_queue_4_to_3_completion_may_start_224 & ~_queue_4_to_3_completion_may_start_222) & (_queue_4_to_3_completion_may_start_225 == 5'd1))) | (_queue_4_to_3_completion_may_start_226 & (_queue_4_to_3_completion_may_start_225 == 5'd2))) | (_queue_4_to_3_completion_may_start_226 & (_queue_4_to_3_completion_may_start_225 == 5'd4))) | (_queue_4_to_3_completion_may_start_226 & (_queue_4_to_3_completion_may_start_225 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_4_to_3_completion_may_start_223})} + 13'd7) >> 2'd3) : 13'd1) <= out3_room_completion);  // TLPCrossbar.swift:125
+  assign merge3_in11_valid = (queue_4_to_3_completion_deq_valid & (~queue_4_to_3_completion_deq_data[394] | (queue_4_to_3_completion_whole_tlps != 8'd0))) & (~queue_4_to_3_completion_deq_data[392] | queue_4_to_3_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge3_in11_header = queue_4_to_3_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge3_in11_data = queue_4_to_3_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge3_in11_strobe = queue_4_to_3_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge3_in11_start = queue_4_to_3_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge3_in11_end = queue_4_to_3_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_4_to_3_completion_deq_ready = merge3_in11_ready & merge3_in11_valid;  // TLPCrossbar.swift:132
+  assign out3_valid = merge3_out_valid;  // TLPCrossbar.swift:138
+  assign merge3_out_ready = out3_ready;  // TLPCrossbar.swift:138
+  assign out3_header = merge3_out_header;  // TLPCrossbar.swift:138
+  assign out3_data = merge3_out_data;  // TLPCrossbar.swift:138
+  assign out3_strobe = merge3_out_strobe;  // TLPCrossbar.swift:138
+  assign out3_start = merge3_out_start;  // TLPCrossbar.swift:138
+  assign out3_end = merge3_out_end;  // TLPCrossbar.swift:138
+  assign queue_0_to_4_posted_may_start = 1'b1 & (out4_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge4_in0_valid = (queue_0_to_4_posted_deq_valid & (~queue_0_to_4_posted_deq_data[394] | (queue_0_to_4_posted_whole_tlps != 8'd0))) & (~queue_0_to_4_posted_deq_data[392] | queue_0_to_4_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in0_header = queue_0_to_4_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in0_data = queue_0_to_4_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in0_strobe = queue_0_to_4_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in0_start = queue_0_to_4_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in0_end = queue_0_to_4_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_4_posted_deq_ready = merge4_in0_ready & merge4_in0_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_4_non_posted_may_start = (~queue_0_to_4_posted_deq_valid | ((_queue_0_to_4_non_posted_may_start_227 != 9'd0) & (_queue_0_to_4_non_posted_may_start_227[8] == 1'b0))) & ((_queue_0_to_4_non_posted_may_start_228 ? (({{2{1'b0}}, (((_queue_0_to_4_non_posted_may_start_229 == 10'd0) & (((((_queue_0_to_4_non_posted_may_start_228 | (~_queue_0_to_4_non_posted_may_start_230 & (_queue_0_to_4_non_posted_may_start_231 == 5'd0))) | ((~_queue_0_to_4_non_posted_may_start_230 & ~_queue_0_to_4_non_posted_may_start_228) & (_queue_0_to_4_non_posted_may_start_231 == 5'd1))) | (_queue_0_to_4_non_posted_may_start_232 & (_queue_0_to_4_non_posted_may_start_231 == 5'd2))) | (_queue_0_to_4_non_posted_may_start_232 & (_queue_0_to_4_non_posted_may_start_231 == 5'd4))) | (_queue_0_to_4_non_posted_may_start_232 & (_queue_0_to_4_non_posted_may_start_231 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_4_non_posted_may_start_229})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge4_in1_valid = (queue_0_to_4_non_posted_deq_valid & (~queue_0_to_4_non_posted_deq_data[394] | (queue_0_to_4_non_posted_whole_tlps != 5'd0))) & (~queue_0_to_4_non_posted_deq_data[392] | queue_0_to_4_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in1_header = queue_0_to_4_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in1_data = queue_0_to_4_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in1_strobe = queue_0_to_4_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in1_start = queue_0_to_4_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in1_end = queue_0_to_4_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_4_non_posted_deq_ready = merge4_in1_ready & merge4_in1_valid;  // TLPCrossbar.swift:132
+  assign queue_0_to_4_completion_may_start = (~queue_0_to_4_posted_deq_valid | ((_queue_0_to_4_completion_may_start_233 != 9'd0) & (_queue_0_to_4_completion_may_start_233[8] == 1'b0))) & ((_queue_0_to_4_completion_may_start_234 ? (({{2{1'b0}}, (((_queue_0_to_4_completion_may_start_235 == 10'd0) & (((((_queue_0_to_4_completion_may_start_234 | (~_queue_0_to_4_completion_may_start_236 & (_queue_0_to_4_completion_may_start_237 == 5'd0))) | ((~_queue_0_to_4_completion_may_start_236 & ~_queue_0_to_4_completion_may_start_234) & (_queue_0_to_4_completion_may_start_237 == 5'd1))) | (_queue_0_to_4_completion_may_start_238 & (_queue_0_to_4_completion_may_start_237 == 5'd2))) | (_queue_0_to_4_completion_may_start_238 & (_queue_0_to_4_completion_may_start_237 == 5'd4))) | (_queue_0_to_4_completion_may_start_238 & (_queue_0_to_4_completion_may_start_237 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_0_to_4_completion_may_start_235})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_completion);  // TLPCrossbar.swift:125
+  assign merge4_in2_valid = (queue_0_to_4_completion_deq_valid & (~queue_0_to_4_completion_deq_data[394] | (queue_0_to_4_completion_whole_tlps != 8'd0))) & (~queue_0_to_4_completion_deq_data[392] | queue_0_to_4_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in2_header = queue_0_to_4_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in2_data = queue_0_to_4_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in2_strobe = queue_0_to_4_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in2_start = queue_0_to_4_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in2_end = queue_0_to_4_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_0_to_4_completion_deq_ready = merge4_in2_ready & merge4_in2_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_4_posted_may_start = 1'b1 & (out4_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge4_in3_valid = (queue_1_to_4_posted_deq_valid & (~queue_1_to_4_posted_deq_data[394] | (queue_1_to_4_posted_whole_tlps != 8'd0))) & (~queue_1_to_4_posted_deq_data[392] | queue_1_to_4_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in3_header = queue_1_to_4_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in3_data = queue_1_to_4_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in3_strobe = queue_1_to_4_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in3_start = queue_1_to_4_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in3_end = queue_1_to_4_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_4_posted_deq_ready = merge4_in3_ready & merge4_in3_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_4_non_posted_may_start = (~queue_1_to_4_posted_deq_valid | ((_queue_1_to_4_non_posted_may_start_239 != 9'd0) & (_queue_1_to_4_non_posted_may_start_239[8] == 1'b0))) & ((_queue_1_to_4_non_posted_may_start_240 ? (({{2{1'b0}}, (((_queue_1_to_4_non_posted_may_start_241 == 10'd0) & (((((_queue_1_to_4_non_posted_may_start_240 | (~_queue_1_to_4_non_posted_may_start_242 & (_queue_1_to_4_non_posted_may_start_243 == 5'd0))) | ((~_queue_1_to_4_non_posted_may_start_242 & ~_queue_1_to_4_non_posted_may_start_240) & (_queue_1_to_4_non_posted_may_start_243 == 5'd1))) | (_queue_1_to_4_non_posted_may_start_244 & (_queue_1_to_4_non_posted_may_start_243 == 5'd2))) | (_queue_1_to_4_non_posted_may_start_244 & (_queue_1_to_4_non_posted_may_start_243 == 5'd4))) | (_queue_1_to_4_non_posted_may_start_244 & (_queue_1_to_4_non_posted_may_start_243 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_4_non_posted_may_start_241})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge4_in4_valid = (queue_1_to_4_non_posted_deq_valid & (~queue_1_to_4_non_posted_deq_data[394] | (queue_1_to_4_non_posted_whole_tlps != 5'd0))) & (~queue_1_to_4_non_posted_deq_data[392] | queue_1_to_4_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in4_header = queue_1_to_4_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in4_data = queue_1_to_4_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in4_strobe = queue_1_to_4_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in4_start = queue_1_to_4_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in4_end = queue_1_to_4_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_4_non_posted_deq_ready = merge4_in4_ready & merge4_in4_valid;  // TLPCrossbar.swift:132
+  assign queue_1_to_4_completion_may_start = (~queue_1_to_4_posted_deq_valid | ((_queue_1_to_4_completion_may_start_245 != 9'd0) & (_queue_1_to_4_completion_may_start_245[8] == 1'b0))) & ((_queue_1_to_4_completion_may_start_246 ? (({{2{1'b0}}, (((_queue_1_to_4_completion_may_start_247 == 10'd0) & (((((_queue_1_to_4_completion_may_start_246 | (~_queue_1_to_4_completion_may_start_248 & (_queue_1_to_4_completion_may_start_249 == 5'd0))) | ((~_queue_1_to_4_completion_may_start_248 & ~_queue_1_to_4_completion_may_start_246) & (_queue_1_to_4_completion_may_start_249 == 5'd1))) | (_queue_1_to_4_completion_may_start_250 & (_queue_1_to_4_completion_may_start_249 == 5'd2))) | (_queue_1_to_4_completion_may_start_250 & (_queue_1_to_4_completion_may_start_249 == 5'd4))) | (_queue_1_to_4_completion_may_start_250 & (_queue_1_to_4_completion_may_start_249 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_1_to_4_completion_may_start_247})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_completion);  // TLPCrossbar.swift:125
+  assign merge4_in5_valid = (queue_1_to_4_completion_deq_valid & (~queue_1_to_4_completion_deq_data[394] | (queue_1_to_4_completion_whole_tlps != 8'd0))) & (~queue_1_to_4_completion_deq_data[392] | queue_1_to_4_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in5_header = queue_1_to_4_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in5_data = queue_1_to_4_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in5_strobe = queue_1_to_4_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in5_start = queue_1_to_4_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in5_end = queue_1_to_4_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_1_to_4_completion_deq_ready = merge4_in5_ready & merge4_in5_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_4_posted_may_start = 1'b1 & (out4_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge4_in6_valid = (queue_2_to_4_posted_deq_valid & (~queue_2_to_4_posted_deq_data[394] | (queue_2_to_4_posted_whole_tlps != 8'd0))) & (~queue_2_to_4_posted_deq_data[392] | queue_2_to_4_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in6_header = queue_2_to_4_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in6_data = queue_2_to_4_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in6_strobe = queue_2_to_4_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in6_start = queue_2_to_4_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in6_end = queue_2_to_4_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_4_posted_deq_ready = merge4_in6_ready & merge4_in6_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_4_non_posted_may_start = (~queue_2_to_4_posted_deq_valid | ((_queue_2_to_4_non_posted_may_start_251 != 9'd0) & (_queue_2_to_4_non_posted_may_start_251[8] == 1'b0))) & ((_queue_2_to_4_non_posted_may_start_252 ? (({{2{1'b0}}, (((_queue_2_to_4_non_posted_may_start_253 == 10'd0) & (((((_queue_2_to_4_non_posted_may_start_252 | (~_queue_2_to_4_non_posted_may_start_254 & (_queue_2_to_4_non_posted_may_start_255 == 5'd0))) | ((~_queue_2_to_4_non_posted_may_start_254 & ~_queue_2_to_4_non_posted_may_start_252) & (_queue_2_to_4_non_posted_may_start_255 == 5'd1))) | (_queue_2_to_4_non_posted_may_start_256 & (_queue_2_to_4_non_posted_may_start_255 == 5'd2))) | (_queue_2_to_4_non_posted_may_start_256 & (_queue_2_to_4_non_posted_may_start_255 == 5'd4))) | (_queue_2_to_4_non_posted_may_start_256 & (_queue_2_to_4_non_posted_may_start_255 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_4_non_posted_may_start_253})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge4_in7_valid = (queue_2_to_4_non_posted_deq_valid & (~queue_2_to_4_non_posted_deq_data[394] | (queue_2_to_4_non_posted_whole_tlps != 5'd0))) & (~queue_2_to_4_non_posted_deq_data[392] | queue_2_to_4_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in7_header = queue_2_to_4_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in7_data = queue_2_to_4_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in7_strobe = queue_2_to_4_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in7_start = queue_2_to_4_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in7_end = queue_2_to_4_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_4_non_posted_deq_ready = merge4_in7_ready & merge4_in7_valid;  // TLPCrossbar.swift:132
+  assign queue_2_to_4_completion_may_start = (~queue_2_to_4_posted_deq_valid | ((_queue_2_to_4_completion_may_start_257 != 9'd0) & (_queue_2_to_4_completion_may_start_257[8] == 1'b0))) & ((_queue_2_to_4_completion_may_start_258 ? (({{2{1'b0}}, (((_queue_2_to_4_completion_may_start_259 == 10'd0) & (((((_queue_2_to_4_completion_may_start_258 | (~_queue_2_to_4_completion_may_start_260 & (_queue_2_to_4_completion_may_start_261 == 5'd0))) | ((~_queue_2_to_4_completion_may_start_260 & ~_queue_2_to_4_completion_may_start_258) & (_queue_2_to_4_completion_may_start_261 == 5'd1))) | (_queue_2_to_4_completion_may_start_262 & (_queue_2_to_4_completion_may_start_261 == 5'd2))) | (_queue_2_to_4_completion_may_start_262 & (_queue_2_to_4_completion_may_start_261 == 5'd4))) | (_queue_2_to_4_completion_may_start_262 & (_queue_2_to_4_completion_may_start_261 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_2_to_4_completion_may_start_259})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_completion);  // TLPCrossbar.swift:125
+  assign merge4_in8_valid = (queue_2_to_4_completion_deq_valid & (~queue_2_to_4_completion_deq_data[394] | (queue_2_to_4_completion_whole_tlps != 8'd0))) & (~queue_2_to_4_completion_deq_data[392] | queue_2_to_4_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in8_header = queue_2_to_4_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in8_data = queue_2_to_4_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in8_strobe = queue_2_to_4_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in8_start = queue_2_to_4_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in8_end = queue_2_to_4_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_2_to_4_completion_deq_ready = merge4_in8_ready & merge4_in8_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_4_posted_may_start = 1'b1 & (out4_room_posted != 13'd0);  // TLPCrossbar.swift:125
+  assign merge4_in9_valid = (queue_3_to_4_posted_deq_valid & (~queue_3_to_4_posted_deq_data[394] | (queue_3_to_4_posted_whole_tlps != 8'd0))) & (~queue_3_to_4_posted_deq_data[392] | queue_3_to_4_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in9_header = queue_3_to_4_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in9_data = queue_3_to_4_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in9_strobe = queue_3_to_4_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in9_start = queue_3_to_4_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in9_end = queue_3_to_4_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_4_posted_deq_ready = merge4_in9_ready & merge4_in9_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_4_non_posted_may_start = (~queue_3_to_4_posted_deq_valid | ((_queue_3_to_4_non_posted_may_start_263 != 9'd0) & (_queue_3_to_4_non_posted_may_start_263[8] == 1'b0))) & ((_queue_3_to_4_non_posted_may_start_264 ? (({{2{1'b0}}, (((_queue_3_to_4_non_posted_may_start_265 == 10'd0) & (((((_queue_3_to_4_non_posted_may_start_264 | (~_queue_3_to_4_non_posted_may_start_266 & (_queue_3_to_4_non_posted_may_start_267 == 5'd0))) | ((~_queue_3_to_4_non_posted_may_start_266 & ~_queue_3_to_4_non_posted_may_start_264) & (_queue_3_to_4_non_posted_may_start_267 == 5'd1))) | (_queue_3_to_4_non_posted_may_start_268 & (_queue_3_to_4_non_posted_may_start_267 == 5'd2))) | (_queue_3_to_4_non_posted_may_start_268 & (_queue_3_to_4_non_posted_may_start_267 == 5'd4))) | (_queue_3_to_4_non_posted_may_start_268 & (_queue_3_to_4_non_posted_may_start_267 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_4_non_posted_may_start_265})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_non_posted);  // TLPCrossbar.swift:125
+  assign merge4_in10_valid = (queue_3_to_4_non_posted_deq_valid & (~queue_3_to_4_non_posted_deq_data[394] | (queue_3_to_4_non_posted_whole_tlps != 5'd0))) & (~queue_3_to_4_non_posted_deq_data[392] | queue_3_to_4_non_posted_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in10_header = queue_3_to_4_non_posted_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in10_data = queue_3_to_4_non_posted_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in10_strobe = queue_3_to_4_non_posted_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in10_start = queue_3_to_4_non_posted_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in10_end = queue_3_to_4_non_posted_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_4_non_posted_deq_ready = merge4_in10_ready & merge4_in10_valid;  // TLPCrossbar.swift:132
+  assign queue_3_to_4_completion_may_start = (~queue_3_to_4_posted_deq_valid | ((_queue_3_to_4_completion_may_start_269 != 9'd0) & (_queue_3_to_4_completion_may_start_269[8] == 1'b0))) & ((_queue_3_to_4_completion_may_start_270 ? (({{2{1'b0}}, (((_queue_3_to_4_completion_may_start_271 == 10'd0) & (((((_queue_3_to_4_completion_may_start_270 | (~_queue_3_to_4_completion_may_start_272 & (_queue_3_to_4_completion_may_start_273 == 5'd0))) | ((~_queue_3_to_4_completion_may_start_272 & ~_queue_3_to_4_completion_may_start_270) & (_queue_3_to_4_completion_may_start_273 == 5'd1))) | (_queue_3_to_4_completion_may_start_274 & (_queue_3_to_4_completion_may_start_273 == 5'd2))) | (_queue_3_to_4_completion_may_start_274 & (_queue_3_to_4_completion_may_start_273 == 5'd4))) | (_queue_3_to_4_completion_may_start_274 & (_queue_3_to_4_completion_may_start_273 == 5'd5)))) ? 11'd1024 : {1'b0, _queue_3_to_4_completion_may_start_271})} + 13'd7) >> 2'd3) : 13'd1) <= out4_room_completion);  // TLPCrossbar.swift:125
+  assign merge4_in11_valid = (queue_3_to_4_completion_deq_valid & (~queue_3_to_4_completion_deq_data[394] | (queue_3_to_4_completion_whole_tlps != 8'd0))) & (~queue_3_to_4_completion_deq_data[392] | queue_3_to_4_completion_may_start);  // TLPCrossbar.swift:126
+  assign merge4_in11_header = queue_3_to_4_completion_deq_data[127:0];  // TLPCrossbar.swift:127
+  assign merge4_in11_data = queue_3_to_4_completion_deq_data[383:128];  // TLPCrossbar.swift:128
+  assign merge4_in11_strobe = queue_3_to_4_completion_deq_data[391:384];  // TLPCrossbar.swift:129
+  assign merge4_in11_start = queue_3_to_4_completion_deq_data[392];  // TLPCrossbar.swift:130
+  assign merge4_in11_end = queue_3_to_4_completion_deq_data[393];  // TLPCrossbar.swift:131
+  assign queue_3_to_4_completion_deq_ready = merge4_in11_ready & merge4_in11_valid;  // TLPCrossbar.swift:132
+  assign out4_valid = merge4_out_valid;  // TLPCrossbar.swift:138
+  assign merge4_out_ready = out4_ready;  // TLPCrossbar.swift:138
+  assign out4_header = merge4_out_header;  // TLPCrossbar.swift:138
+  assign out4_data = merge4_out_data;  // TLPCrossbar.swift:138
+  assign out4_strobe = merge4_out_strobe;  // TLPCrossbar.swift:138
+  assign out4_start = merge4_out_start;  // TLPCrossbar.swift:138
+  assign out4_end = merge4_out_end;  // TLPCrossbar.swift:138
+  assign queue_0_to_1_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_1_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_1_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_1_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_1_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_1_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_2_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_3_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_0_to_4_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_0_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_2_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_3_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_1_to_4_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_0_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_1_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_3_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_2_to_4_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_0_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_1_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_2_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_3_to_4_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_0_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_1_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_2_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_non_posted_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_non_posted_rst = rst;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_completion_clk = clk;  // TLPCrossbar.swift:59
+  assign queue_4_to_3_completion_rst = rst;  // TLPCrossbar.swift:59
+  assign merge0_clk = clk;  // TLPCrossbar.swift:99
+  assign merge0_rst = rst;  // TLPCrossbar.swift:99
+  assign merge1_clk = clk;  // TLPCrossbar.swift:99
+  assign merge1_rst = rst;  // TLPCrossbar.swift:99
+  assign merge2_clk = clk;  // TLPCrossbar.swift:99
+  assign merge2_rst = rst;  // TLPCrossbar.swift:99
+  assign merge3_clk = clk;  // TLPCrossbar.swift:99
+  assign merge3_rst = rst;  // TLPCrossbar.swift:99
+  assign merge4_clk = clk;  // TLPCrossbar.swift:99
+  assign merge4_rst = rst;  // TLPCrossbar.swift:99
 
   always @(posedge clk) begin
     if (rst) begin
-      queue_1_to_0_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_2_to_0_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_3_to_0_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_4_to_0_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_0_to_1_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_2_to_1_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_3_to_1_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_4_to_1_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_0_to_2_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_1_to_2_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_3_to_2_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_4_to_2_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_0_to_3_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_1_to_3_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_2_to_3_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_4_to_3_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_0_to_4_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_1_to_4_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_2_to_4_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
-      queue_3_to_4_whole_tlps <= 8'd0;  // TLPCrossbar.swift:69
+      path_0_to_1_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_1_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_2_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_2_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_3_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_3_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_4_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_4_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_0_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_0_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_2_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_2_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_3_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_3_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_4_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_1_to_4_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_0_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_0_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_1_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_1_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_3_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_3_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_4_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_2_to_4_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_0_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_0_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_1_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_1_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_2_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_2_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_4_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_3_to_4_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_0_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_0_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_1_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_1_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_2_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_2_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_3_non_posted_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_4_to_3_completion_in <= 9'd0;  // TLPCrossbar.swift:65
+      path_0_to_1_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_1_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_2_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_2_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_3_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_3_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_4_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_0_to_4_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_0_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_0_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_2_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_2_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_3_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_3_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_4_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_1_to_4_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_0_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_0_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_1_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_1_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_3_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_3_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_4_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_2_to_4_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_0_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_0_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_1_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_1_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_2_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_2_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_4_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_3_to_4_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_0_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_0_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_1_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_1_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_2_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_2_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_3_non_posted_out <= 9'd0;  // TLPCrossbar.swift:67
+      path_4_to_3_completion_out <= 9'd0;  // TLPCrossbar.swift:67
+      in0_class <= 2'd0;  // TLPCrossbar.swift:72
+      in1_class <= 2'd0;  // TLPCrossbar.swift:72
+      in2_class <= 2'd0;  // TLPCrossbar.swift:72
+      in3_class <= 2'd0;  // TLPCrossbar.swift:72
+      in4_class <= 2'd0;  // TLPCrossbar.swift:72
+      queue_1_to_0_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_0_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_1_to_0_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_0_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_0_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_2_to_0_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_0_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_0_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_3_to_0_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_0_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_0_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_4_to_0_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_1_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_1_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_0_to_1_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_1_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_1_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_2_to_1_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_1_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_1_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_3_to_1_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_1_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_1_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_4_to_1_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_2_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_2_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_0_to_2_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_2_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_2_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_1_to_2_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_2_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_2_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_3_to_2_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_2_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_2_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_4_to_2_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_3_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_3_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_0_to_3_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_3_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_3_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_1_to_3_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_3_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_3_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_2_to_3_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_3_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_4_to_3_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_4_to_3_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_4_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_0_to_4_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_0_to_4_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_4_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_1_to_4_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_1_to_4_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_4_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_2_to_4_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_2_to_4_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_4_posted_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
+      queue_3_to_4_non_posted_whole_tlps <= 5'd0;  // TLPCrossbar.swift:109
+      queue_3_to_4_completion_whole_tlps <= 8'd0;  // TLPCrossbar.swift:109
     end else begin
-      queue_1_to_0_whole_tlps <= (queue_1_to_0_whole_tlps + {{7{1'b0}}, ((queue_1_to_0_enq_valid & queue_1_to_0_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_0_deq_valid & merge0_in0_ready) & queue_1_to_0_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_2_to_0_whole_tlps <= (queue_2_to_0_whole_tlps + {{7{1'b0}}, ((queue_2_to_0_enq_valid & queue_2_to_0_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_0_deq_valid & merge0_in1_ready) & queue_2_to_0_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_3_to_0_whole_tlps <= (queue_3_to_0_whole_tlps + {{7{1'b0}}, ((queue_3_to_0_enq_valid & queue_3_to_0_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_0_deq_valid & merge0_in2_ready) & queue_3_to_0_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_4_to_0_whole_tlps <= (queue_4_to_0_whole_tlps + {{7{1'b0}}, ((queue_4_to_0_enq_valid & queue_4_to_0_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_0_deq_valid & merge0_in3_ready) & queue_4_to_0_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_0_to_1_whole_tlps <= (queue_0_to_1_whole_tlps + {{7{1'b0}}, ((queue_0_to_1_enq_valid & queue_0_to_1_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_1_deq_valid & merge1_in0_ready) & queue_0_to_1_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_2_to_1_whole_tlps <= (queue_2_to_1_whole_tlps + {{7{1'b0}}, ((queue_2_to_1_enq_valid & queue_2_to_1_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_1_deq_valid & merge1_in1_ready) & queue_2_to_1_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_3_to_1_whole_tlps <= (queue_3_to_1_whole_tlps + {{7{1'b0}}, ((queue_3_to_1_enq_valid & queue_3_to_1_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_1_deq_valid & merge1_in2_ready) & queue_3_to_1_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_4_to_1_whole_tlps <= (queue_4_to_1_whole_tlps + {{7{1'b0}}, ((queue_4_to_1_enq_valid & queue_4_to_1_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_1_deq_valid & merge1_in3_ready) & queue_4_to_1_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_0_to_2_whole_tlps <= (queue_0_to_2_whole_tlps + {{7{1'b0}}, ((queue_0_to_2_enq_valid & queue_0_to_2_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_2_deq_valid & merge2_in0_ready) & queue_0_to_2_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_1_to_2_whole_tlps <= (queue_1_to_2_whole_tlps + {{7{1'b0}}, ((queue_1_to_2_enq_valid & queue_1_to_2_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_2_deq_valid & merge2_in1_ready) & queue_1_to_2_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_3_to_2_whole_tlps <= (queue_3_to_2_whole_tlps + {{7{1'b0}}, ((queue_3_to_2_enq_valid & queue_3_to_2_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_2_deq_valid & merge2_in2_ready) & queue_3_to_2_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_4_to_2_whole_tlps <= (queue_4_to_2_whole_tlps + {{7{1'b0}}, ((queue_4_to_2_enq_valid & queue_4_to_2_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_2_deq_valid & merge2_in3_ready) & queue_4_to_2_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_0_to_3_whole_tlps <= (queue_0_to_3_whole_tlps + {{7{1'b0}}, ((queue_0_to_3_enq_valid & queue_0_to_3_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_3_deq_valid & merge3_in0_ready) & queue_0_to_3_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_1_to_3_whole_tlps <= (queue_1_to_3_whole_tlps + {{7{1'b0}}, ((queue_1_to_3_enq_valid & queue_1_to_3_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_3_deq_valid & merge3_in1_ready) & queue_1_to_3_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_2_to_3_whole_tlps <= (queue_2_to_3_whole_tlps + {{7{1'b0}}, ((queue_2_to_3_enq_valid & queue_2_to_3_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_3_deq_valid & merge3_in2_ready) & queue_2_to_3_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_4_to_3_whole_tlps <= (queue_4_to_3_whole_tlps + {{7{1'b0}}, ((queue_4_to_3_enq_valid & queue_4_to_3_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_3_deq_valid & merge3_in3_ready) & queue_4_to_3_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_0_to_4_whole_tlps <= (queue_0_to_4_whole_tlps + {{7{1'b0}}, ((queue_0_to_4_enq_valid & queue_0_to_4_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_4_deq_valid & merge4_in0_ready) & queue_0_to_4_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_1_to_4_whole_tlps <= (queue_1_to_4_whole_tlps + {{7{1'b0}}, ((queue_1_to_4_enq_valid & queue_1_to_4_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_4_deq_valid & merge4_in1_ready) & queue_1_to_4_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_2_to_4_whole_tlps <= (queue_2_to_4_whole_tlps + {{7{1'b0}}, ((queue_2_to_4_enq_valid & queue_2_to_4_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_4_deq_valid & merge4_in2_ready) & queue_2_to_4_deq_data[393])};  // TLPCrossbar.swift:72
-      queue_3_to_4_whole_tlps <= (queue_3_to_4_whole_tlps + {{7{1'b0}}, ((queue_3_to_4_enq_valid & queue_3_to_4_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_4_deq_valid & merge4_in3_ready) & queue_3_to_4_deq_data[393])};  // TLPCrossbar.swift:72
+      if ((in0_valid & in0_ready) & in0_start) begin  // TLPCrossbar.swift:75
+        in0_class <= in0_class_now;  // TLPCrossbar.swift:75
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[1]) & (in0_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_0_to_1_non_posted_in <= path_0_to_1_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[1]) & (in0_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_0_to_1_completion_in <= path_0_to_1_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[2]) & (in0_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_0_to_2_non_posted_in <= path_0_to_2_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[2]) & (in0_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_0_to_2_completion_in <= path_0_to_2_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[3]) & (in0_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_0_to_3_non_posted_in <= path_0_to_3_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[3]) & (in0_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_0_to_3_completion_in <= path_0_to_3_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[4]) & (in0_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_0_to_4_non_posted_in <= path_0_to_4_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in0_valid & in0_ready) & in0_start) & in0_egress[4]) & (in0_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_0_to_4_completion_in <= path_0_to_4_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((in1_valid & in1_ready) & in1_start) begin  // TLPCrossbar.swift:75
+        in1_class <= in1_class_now;  // TLPCrossbar.swift:75
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[0]) & (in1_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_1_to_0_non_posted_in <= path_1_to_0_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[0]) & (in1_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_1_to_0_completion_in <= path_1_to_0_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[2]) & (in1_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_1_to_2_non_posted_in <= path_1_to_2_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[2]) & (in1_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_1_to_2_completion_in <= path_1_to_2_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[3]) & (in1_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_1_to_3_non_posted_in <= path_1_to_3_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[3]) & (in1_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_1_to_3_completion_in <= path_1_to_3_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[4]) & (in1_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_1_to_4_non_posted_in <= path_1_to_4_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in1_valid & in1_ready) & in1_start) & in1_egress[4]) & (in1_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_1_to_4_completion_in <= path_1_to_4_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((in2_valid & in2_ready) & in2_start) begin  // TLPCrossbar.swift:75
+        in2_class <= in2_class_now;  // TLPCrossbar.swift:75
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[0]) & (in2_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_2_to_0_non_posted_in <= path_2_to_0_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[0]) & (in2_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_2_to_0_completion_in <= path_2_to_0_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[1]) & (in2_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_2_to_1_non_posted_in <= path_2_to_1_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[1]) & (in2_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_2_to_1_completion_in <= path_2_to_1_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[3]) & (in2_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_2_to_3_non_posted_in <= path_2_to_3_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[3]) & (in2_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_2_to_3_completion_in <= path_2_to_3_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[4]) & (in2_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_2_to_4_non_posted_in <= path_2_to_4_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in2_valid & in2_ready) & in2_start) & in2_egress[4]) & (in2_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_2_to_4_completion_in <= path_2_to_4_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((in3_valid & in3_ready) & in3_start) begin  // TLPCrossbar.swift:75
+        in3_class <= in3_class_now;  // TLPCrossbar.swift:75
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[0]) & (in3_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_3_to_0_non_posted_in <= path_3_to_0_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[0]) & (in3_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_3_to_0_completion_in <= path_3_to_0_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[1]) & (in3_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_3_to_1_non_posted_in <= path_3_to_1_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[1]) & (in3_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_3_to_1_completion_in <= path_3_to_1_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[2]) & (in3_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_3_to_2_non_posted_in <= path_3_to_2_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[2]) & (in3_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_3_to_2_completion_in <= path_3_to_2_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[4]) & (in3_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_3_to_4_non_posted_in <= path_3_to_4_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in3_valid & in3_ready) & in3_start) & in3_egress[4]) & (in3_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_3_to_4_completion_in <= path_3_to_4_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((in4_valid & in4_ready) & in4_start) begin  // TLPCrossbar.swift:75
+        in4_class <= in4_class_now;  // TLPCrossbar.swift:75
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[0]) & (in4_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_4_to_0_non_posted_in <= path_4_to_0_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[0]) & (in4_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_4_to_0_completion_in <= path_4_to_0_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[1]) & (in4_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_4_to_1_non_posted_in <= path_4_to_1_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[1]) & (in4_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_4_to_1_completion_in <= path_4_to_1_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[2]) & (in4_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_4_to_2_non_posted_in <= path_4_to_2_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[2]) & (in4_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_4_to_2_completion_in <= path_4_to_2_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[3]) & (in4_class_now == 2'd1)) begin  // TLPCrossbar.swift:91
+        path_4_to_3_non_posted_in <= path_4_to_3_non_posted_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      if ((((in4_valid & in4_ready) & in4_start) & in4_egress[3]) & (in4_class_now == 2'd2)) begin  // TLPCrossbar.swift:91
+        path_4_to_3_completion_in <= path_4_to_3_completion_in + 9'd1;  // TLPCrossbar.swift:91
+      end
+      queue_1_to_0_posted_whole_tlps <= (queue_1_to_0_posted_whole_tlps + {{7{1'b0}}, ((queue_1_to_0_posted_enq_valid & queue_1_to_0_posted_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_0_posted_deq_valid & merge0_in0_ready) & queue_1_to_0_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_1_to_0_non_posted_whole_tlps <= (queue_1_to_0_non_posted_whole_tlps + {{4{1'b0}}, ((queue_1_to_0_non_posted_enq_valid & queue_1_to_0_non_posted_enq_ready) & in1_end)}) - {{4{1'b0}}, ((queue_1_to_0_non_posted_deq_valid & merge0_in1_ready) & queue_1_to_0_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in1_valid & merge0_in1_ready) & merge0_in1_start) begin  // TLPCrossbar.swift:134
+        path_1_to_0_non_posted_out <= path_1_to_0_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_0_completion_whole_tlps <= (queue_1_to_0_completion_whole_tlps + {{7{1'b0}}, ((queue_1_to_0_completion_enq_valid & queue_1_to_0_completion_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_0_completion_deq_valid & merge0_in2_ready) & queue_1_to_0_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in2_valid & merge0_in2_ready) & merge0_in2_start) begin  // TLPCrossbar.swift:134
+        path_1_to_0_completion_out <= path_1_to_0_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_0_posted_whole_tlps <= (queue_2_to_0_posted_whole_tlps + {{7{1'b0}}, ((queue_2_to_0_posted_enq_valid & queue_2_to_0_posted_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_0_posted_deq_valid & merge0_in3_ready) & queue_2_to_0_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_2_to_0_non_posted_whole_tlps <= (queue_2_to_0_non_posted_whole_tlps + {{4{1'b0}}, ((queue_2_to_0_non_posted_enq_valid & queue_2_to_0_non_posted_enq_ready) & in2_end)}) - {{4{1'b0}}, ((queue_2_to_0_non_posted_deq_valid & merge0_in4_ready) & queue_2_to_0_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in4_valid & merge0_in4_ready) & merge0_in4_start) begin  // TLPCrossbar.swift:134
+        path_2_to_0_non_posted_out <= path_2_to_0_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_0_completion_whole_tlps <= (queue_2_to_0_completion_whole_tlps + {{7{1'b0}}, ((queue_2_to_0_completion_enq_valid & queue_2_to_0_completion_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_0_completion_deq_valid & merge0_in5_ready) & queue_2_to_0_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in5_valid & merge0_in5_ready) & merge0_in5_start) begin  // TLPCrossbar.swift:134
+        path_2_to_0_completion_out <= path_2_to_0_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_0_posted_whole_tlps <= (queue_3_to_0_posted_whole_tlps + {{7{1'b0}}, ((queue_3_to_0_posted_enq_valid & queue_3_to_0_posted_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_0_posted_deq_valid & merge0_in6_ready) & queue_3_to_0_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_3_to_0_non_posted_whole_tlps <= (queue_3_to_0_non_posted_whole_tlps + {{4{1'b0}}, ((queue_3_to_0_non_posted_enq_valid & queue_3_to_0_non_posted_enq_ready) & in3_end)}) - {{4{1'b0}}, ((queue_3_to_0_non_posted_deq_valid & merge0_in7_ready) & queue_3_to_0_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in7_valid & merge0_in7_ready) & merge0_in7_start) begin  // TLPCrossbar.swift:134
+        path_3_to_0_non_posted_out <= path_3_to_0_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_0_completion_whole_tlps <= (queue_3_to_0_completion_whole_tlps + {{7{1'b0}}, ((queue_3_to_0_completion_enq_valid & queue_3_to_0_completion_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_0_completion_deq_valid & merge0_in8_ready) & queue_3_to_0_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in8_valid & merge0_in8_ready) & merge0_in8_start) begin  // TLPCrossbar.swift:134
+        path_3_to_0_completion_out <= path_3_to_0_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_0_posted_whole_tlps <= (queue_4_to_0_posted_whole_tlps + {{7{1'b0}}, ((queue_4_to_0_posted_enq_valid & queue_4_to_0_posted_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_0_posted_deq_valid & merge0_in9_ready) & queue_4_to_0_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_4_to_0_non_posted_whole_tlps <= (queue_4_to_0_non_posted_whole_tlps + {{4{1'b0}}, ((queue_4_to_0_non_posted_enq_valid & queue_4_to_0_non_posted_enq_ready) & in4_end)}) - {{4{1'b0}}, ((queue_4_to_0_non_posted_deq_valid & merge0_in10_ready) & queue_4_to_0_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in10_valid & merge0_in10_ready) & merge0_in10_start) begin  // TLPCrossbar.swift:134
+        path_4_to_0_non_posted_out <= path_4_to_0_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_0_completion_whole_tlps <= (queue_4_to_0_completion_whole_tlps + {{7{1'b0}}, ((queue_4_to_0_completion_enq_valid & queue_4_to_0_completion_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_0_completion_deq_valid & merge0_in11_ready) & queue_4_to_0_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge0_in11_valid & merge0_in11_ready) & merge0_in11_start) begin  // TLPCrossbar.swift:134
+        path_4_to_0_completion_out <= path_4_to_0_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_1_posted_whole_tlps <= (queue_0_to_1_posted_whole_tlps + {{7{1'b0}}, ((queue_0_to_1_posted_enq_valid & queue_0_to_1_posted_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_1_posted_deq_valid & merge1_in0_ready) & queue_0_to_1_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_0_to_1_non_posted_whole_tlps <= (queue_0_to_1_non_posted_whole_tlps + {{4{1'b0}}, ((queue_0_to_1_non_posted_enq_valid & queue_0_to_1_non_posted_enq_ready) & in0_end)}) - {{4{1'b0}}, ((queue_0_to_1_non_posted_deq_valid & merge1_in1_ready) & queue_0_to_1_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in1_valid & merge1_in1_ready) & merge1_in1_start) begin  // TLPCrossbar.swift:134
+        path_0_to_1_non_posted_out <= path_0_to_1_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_1_completion_whole_tlps <= (queue_0_to_1_completion_whole_tlps + {{7{1'b0}}, ((queue_0_to_1_completion_enq_valid & queue_0_to_1_completion_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_1_completion_deq_valid & merge1_in2_ready) & queue_0_to_1_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in2_valid & merge1_in2_ready) & merge1_in2_start) begin  // TLPCrossbar.swift:134
+        path_0_to_1_completion_out <= path_0_to_1_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_1_posted_whole_tlps <= (queue_2_to_1_posted_whole_tlps + {{7{1'b0}}, ((queue_2_to_1_posted_enq_valid & queue_2_to_1_posted_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_1_posted_deq_valid & merge1_in3_ready) & queue_2_to_1_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_2_to_1_non_posted_whole_tlps <= (queue_2_to_1_non_posted_whole_tlps + {{4{1'b0}}, ((queue_2_to_1_non_posted_enq_valid & queue_2_to_1_non_posted_enq_ready) & in2_end)}) - {{4{1'b0}}, ((queue_2_to_1_non_posted_deq_valid & merge1_in4_ready) & queue_2_to_1_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in4_valid & merge1_in4_ready) & merge1_in4_start) begin  // TLPCrossbar.swift:134
+        path_2_to_1_non_posted_out <= path_2_to_1_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_1_completion_whole_tlps <= (queue_2_to_1_completion_whole_tlps + {{7{1'b0}}, ((queue_2_to_1_completion_enq_valid & queue_2_to_1_completion_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_1_completion_deq_valid & merge1_in5_ready) & queue_2_to_1_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in5_valid & merge1_in5_ready) & merge1_in5_start) begin  // TLPCrossbar.swift:134
+        path_2_to_1_completion_out <= path_2_to_1_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_1_posted_whole_tlps <= (queue_3_to_1_posted_whole_tlps + {{7{1'b0}}, ((queue_3_to_1_posted_enq_valid & queue_3_to_1_posted_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_1_posted_deq_valid & merge1_in6_ready) & queue_3_to_1_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_3_to_1_non_posted_whole_tlps <= (queue_3_to_1_non_posted_whole_tlps + {{4{1'b0}}, ((queue_3_to_1_non_posted_enq_valid & queue_3_to_1_non_posted_enq_ready) & in3_end)}) - {{4{1'b0}}, ((queue_3_to_1_non_posted_deq_valid & merge1_in7_ready) & queue_3_to_1_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in7_valid & merge1_in7_ready) & merge1_in7_start) begin  // TLPCrossbar.swift:134
+        path_3_to_1_non_posted_out <= path_3_to_1_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_1_completion_whole_tlps <= (queue_3_to_1_completion_whole_tlps + {{7{1'b0}}, ((queue_3_to_1_completion_enq_valid & queue_3_to_1_completion_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_1_completion_deq_valid & merge1_in8_ready) & queue_3_to_1_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in8_valid & merge1_in8_ready) & merge1_in8_start) begin  // TLPCrossbar.swift:134
+        path_3_to_1_completion_out <= path_3_to_1_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_1_posted_whole_tlps <= (queue_4_to_1_posted_whole_tlps + {{7{1'b0}}, ((queue_4_to_1_posted_enq_valid & queue_4_to_1_posted_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_1_posted_deq_valid & merge1_in9_ready) & queue_4_to_1_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_4_to_1_non_posted_whole_tlps <= (queue_4_to_1_non_posted_whole_tlps + {{4{1'b0}}, ((queue_4_to_1_non_posted_enq_valid & queue_4_to_1_non_posted_enq_ready) & in4_end)}) - {{4{1'b0}}, ((queue_4_to_1_non_posted_deq_valid & merge1_in10_ready) & queue_4_to_1_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in10_valid & merge1_in10_ready) & merge1_in10_start) begin  // TLPCrossbar.swift:134
+        path_4_to_1_non_posted_out <= path_4_to_1_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_1_completion_whole_tlps <= (queue_4_to_1_completion_whole_tlps + {{7{1'b0}}, ((queue_4_to_1_completion_enq_valid & queue_4_to_1_completion_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_1_completion_deq_valid & merge1_in11_ready) & queue_4_to_1_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge1_in11_valid & merge1_in11_ready) & merge1_in11_start) begin  // TLPCrossbar.swift:134
+        path_4_to_1_completion_out <= path_4_to_1_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_2_posted_whole_tlps <= (queue_0_to_2_posted_whole_tlps + {{7{1'b0}}, ((queue_0_to_2_posted_enq_valid & queue_0_to_2_posted_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_2_posted_deq_valid & merge2_in0_ready) & queue_0_to_2_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_0_to_2_non_posted_whole_tlps <= (queue_0_to_2_non_posted_whole_tlps + {{4{1'b0}}, ((queue_0_to_2_non_posted_enq_valid & queue_0_to_2_non_posted_enq_ready) & in0_end)}) - {{4{1'b0}}, ((queue_0_to_2_non_posted_deq_valid & merge2_in1_ready) & queue_0_to_2_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in1_valid & merge2_in1_ready) & merge2_in1_start) begin  // TLPCrossbar.swift:134
+        path_0_to_2_non_posted_out <= path_0_to_2_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_2_completion_whole_tlps <= (queue_0_to_2_completion_whole_tlps + {{7{1'b0}}, ((queue_0_to_2_completion_enq_valid & queue_0_to_2_completion_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_2_completion_deq_valid & merge2_in2_ready) & queue_0_to_2_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in2_valid & merge2_in2_ready) & merge2_in2_start) begin  // TLPCrossbar.swift:134
+        path_0_to_2_completion_out <= path_0_to_2_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_2_posted_whole_tlps <= (queue_1_to_2_posted_whole_tlps + {{7{1'b0}}, ((queue_1_to_2_posted_enq_valid & queue_1_to_2_posted_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_2_posted_deq_valid & merge2_in3_ready) & queue_1_to_2_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_1_to_2_non_posted_whole_tlps <= (queue_1_to_2_non_posted_whole_tlps + {{4{1'b0}}, ((queue_1_to_2_non_posted_enq_valid & queue_1_to_2_non_posted_enq_ready) & in1_end)}) - {{4{1'b0}}, ((queue_1_to_2_non_posted_deq_valid & merge2_in4_ready) & queue_1_to_2_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in4_valid & merge2_in4_ready) & merge2_in4_start) begin  // TLPCrossbar.swift:134
+        path_1_to_2_non_posted_out <= path_1_to_2_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_2_completion_whole_tlps <= (queue_1_to_2_completion_whole_tlps + {{7{1'b0}}, ((queue_1_to_2_completion_enq_valid & queue_1_to_2_completion_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_2_completion_deq_valid & merge2_in5_ready) & queue_1_to_2_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in5_valid & merge2_in5_ready) & merge2_in5_start) begin  // TLPCrossbar.swift:134
+        path_1_to_2_completion_out <= path_1_to_2_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_2_posted_whole_tlps <= (queue_3_to_2_posted_whole_tlps + {{7{1'b0}}, ((queue_3_to_2_posted_enq_valid & queue_3_to_2_posted_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_2_posted_deq_valid & merge2_in6_ready) & queue_3_to_2_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_3_to_2_non_posted_whole_tlps <= (queue_3_to_2_non_posted_whole_tlps + {{4{1'b0}}, ((queue_3_to_2_non_posted_enq_valid & queue_3_to_2_non_posted_enq_ready) & in3_end)}) - {{4{1'b0}}, ((queue_3_to_2_non_posted_deq_valid & merge2_in7_ready) & queue_3_to_2_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in7_valid & merge2_in7_ready) & merge2_in7_start) begin  // TLPCrossbar.swift:134
+        path_3_to_2_non_posted_out <= path_3_to_2_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_2_completion_whole_tlps <= (queue_3_to_2_completion_whole_tlps + {{7{1'b0}}, ((queue_3_to_2_completion_enq_valid & queue_3_to_2_completion_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_2_completion_deq_valid & merge2_in8_ready) & queue_3_to_2_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in8_valid & merge2_in8_ready) & merge2_in8_start) begin  // TLPCrossbar.swift:134
+        path_3_to_2_completion_out <= path_3_to_2_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_2_posted_whole_tlps <= (queue_4_to_2_posted_whole_tlps + {{7{1'b0}}, ((queue_4_to_2_posted_enq_valid & queue_4_to_2_posted_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_2_posted_deq_valid & merge2_in9_ready) & queue_4_to_2_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_4_to_2_non_posted_whole_tlps <= (queue_4_to_2_non_posted_whole_tlps + {{4{1'b0}}, ((queue_4_to_2_non_posted_enq_valid & queue_4_to_2_non_posted_enq_ready) & in4_end)}) - {{4{1'b0}}, ((queue_4_to_2_non_posted_deq_valid & merge2_in10_ready) & queue_4_to_2_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in10_valid & merge2_in10_ready) & merge2_in10_start) begin  // TLPCrossbar.swift:134
+        path_4_to_2_non_posted_out <= path_4_to_2_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_2_completion_whole_tlps <= (queue_4_to_2_completion_whole_tlps + {{7{1'b0}}, ((queue_4_to_2_completion_enq_valid & queue_4_to_2_completion_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_2_completion_deq_valid & merge2_in11_ready) & queue_4_to_2_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge2_in11_valid & merge2_in11_ready) & merge2_in11_start) begin  // TLPCrossbar.swift:134
+        path_4_to_2_completion_out <= path_4_to_2_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_3_posted_whole_tlps <= (queue_0_to_3_posted_whole_tlps + {{7{1'b0}}, ((queue_0_to_3_posted_enq_valid & queue_0_to_3_posted_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_3_posted_deq_valid & merge3_in0_ready) & queue_0_to_3_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_0_to_3_non_posted_whole_tlps <= (queue_0_to_3_non_posted_whole_tlps + {{4{1'b0}}, ((queue_0_to_3_non_posted_enq_valid & queue_0_to_3_non_posted_enq_ready) & in0_end)}) - {{4{1'b0}}, ((queue_0_to_3_non_posted_deq_valid & merge3_in1_ready) & queue_0_to_3_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in1_valid & merge3_in1_ready) & merge3_in1_start) begin  // TLPCrossbar.swift:134
+        path_0_to_3_non_posted_out <= path_0_to_3_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_3_completion_whole_tlps <= (queue_0_to_3_completion_whole_tlps + {{7{1'b0}}, ((queue_0_to_3_completion_enq_valid & queue_0_to_3_completion_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_3_completion_deq_valid & merge3_in2_ready) & queue_0_to_3_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in2_valid & merge3_in2_ready) & merge3_in2_start) begin  // TLPCrossbar.swift:134
+        path_0_to_3_completion_out <= path_0_to_3_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_3_posted_whole_tlps <= (queue_1_to_3_posted_whole_tlps + {{7{1'b0}}, ((queue_1_to_3_posted_enq_valid & queue_1_to_3_posted_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_3_posted_deq_valid & merge3_in3_ready) & queue_1_to_3_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_1_to_3_non_posted_whole_tlps <= (queue_1_to_3_non_posted_whole_tlps + {{4{1'b0}}, ((queue_1_to_3_non_posted_enq_valid & queue_1_to_3_non_posted_enq_ready) & in1_end)}) - {{4{1'b0}}, ((queue_1_to_3_non_posted_deq_valid & merge3_in4_ready) & queue_1_to_3_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in4_valid & merge3_in4_ready) & merge3_in4_start) begin  // TLPCrossbar.swift:134
+        path_1_to_3_non_posted_out <= path_1_to_3_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_3_completion_whole_tlps <= (queue_1_to_3_completion_whole_tlps + {{7{1'b0}}, ((queue_1_to_3_completion_enq_valid & queue_1_to_3_completion_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_3_completion_deq_valid & merge3_in5_ready) & queue_1_to_3_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in5_valid & merge3_in5_ready) & merge3_in5_start) begin  // TLPCrossbar.swift:134
+        path_1_to_3_completion_out <= path_1_to_3_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_3_posted_whole_tlps <= (queue_2_to_3_posted_whole_tlps + {{7{1'b0}}, ((queue_2_to_3_posted_enq_valid & queue_2_to_3_posted_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_3_posted_deq_valid & merge3_in6_ready) & queue_2_to_3_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_2_to_3_non_posted_whole_tlps <= (queue_2_to_3_non_posted_whole_tlps + {{4{1'b0}}, ((queue_2_to_3_non_posted_enq_valid & queue_2_to_3_non_posted_enq_ready) & in2_end)}) - {{4{1'b0}}, ((queue_2_to_3_non_posted_deq_valid & merge3_in7_ready) & queue_2_to_3_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in7_valid & merge3_in7_ready) & merge3_in7_start) begin  // TLPCrossbar.swift:134
+        path_2_to_3_non_posted_out <= path_2_to_3_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_3_completion_whole_tlps <= (queue_2_to_3_completion_whole_tlps + {{7{1'b0}}, ((queue_2_to_3_completion_enq_valid & queue_2_to_3_completion_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_3_completion_deq_valid & merge3_in8_ready) & queue_2_to_3_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in8_valid & merge3_in8_ready) & merge3_in8_start) begin  // TLPCrossbar.swift:134
+        path_2_to_3_completion_out <= path_2_to_3_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_3_posted_whole_tlps <= (queue_4_to_3_posted_whole_tlps + {{7{1'b0}}, ((queue_4_to_3_posted_enq_valid & queue_4_to_3_posted_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_3_posted_deq_valid & merge3_in9_ready) & queue_4_to_3_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_4_to_3_non_posted_whole_tlps <= (queue_4_to_3_non_posted_whole_tlps + {{4{1'b0}}, ((queue_4_to_3_non_posted_enq_valid & queue_4_to_3_non_posted_enq_ready) & in4_end)}) - {{4{1'b0}}, ((queue_4_to_3_non_posted_deq_valid & merge3_in10_ready) & queue_4_to_3_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in10_valid & merge3_in10_ready) & merge3_in10_start) begin  // TLPCrossbar.swift:134
+        path_4_to_3_non_posted_out <= path_4_to_3_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_4_to_3_completion_whole_tlps <= (queue_4_to_3_completion_whole_tlps + {{7{1'b0}}, ((queue_4_to_3_completion_enq_valid & queue_4_to_3_completion_enq_ready) & in4_end)}) - {{7{1'b0}}, ((queue_4_to_3_completion_deq_valid & merge3_in11_ready) & queue_4_to_3_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge3_in11_valid & merge3_in11_ready) & merge3_in11_start) begin  // TLPCrossbar.swift:134
+        path_4_to_3_completion_out <= path_4_to_3_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_4_posted_whole_tlps <= (queue_0_to_4_posted_whole_tlps + {{7{1'b0}}, ((queue_0_to_4_posted_enq_valid & queue_0_to_4_posted_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_4_posted_deq_valid & merge4_in0_ready) & queue_0_to_4_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_0_to_4_non_posted_whole_tlps <= (queue_0_to_4_non_posted_whole_tlps + {{4{1'b0}}, ((queue_0_to_4_non_posted_enq_valid & queue_0_to_4_non_posted_enq_ready) & in0_end)}) - {{4{1'b0}}, ((queue_0_to_4_non_posted_deq_valid & merge4_in1_ready) & queue_0_to_4_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in1_valid & merge4_in1_ready) & merge4_in1_start) begin  // TLPCrossbar.swift:134
+        path_0_to_4_non_posted_out <= path_0_to_4_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_0_to_4_completion_whole_tlps <= (queue_0_to_4_completion_whole_tlps + {{7{1'b0}}, ((queue_0_to_4_completion_enq_valid & queue_0_to_4_completion_enq_ready) & in0_end)}) - {{7{1'b0}}, ((queue_0_to_4_completion_deq_valid & merge4_in2_ready) & queue_0_to_4_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in2_valid & merge4_in2_ready) & merge4_in2_start) begin  // TLPCrossbar.swift:134
+        path_0_to_4_completion_out <= path_0_to_4_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_4_posted_whole_tlps <= (queue_1_to_4_posted_whole_tlps + {{7{1'b0}}, ((queue_1_to_4_posted_enq_valid & queue_1_to_4_posted_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_4_posted_deq_valid & merge4_in3_ready) & queue_1_to_4_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_1_to_4_non_posted_whole_tlps <= (queue_1_to_4_non_posted_whole_tlps + {{4{1'b0}}, ((queue_1_to_4_non_posted_enq_valid & queue_1_to_4_non_posted_enq_ready) & in1_end)}) - {{4{1'b0}}, ((queue_1_to_4_non_posted_deq_valid & merge4_in4_ready) & queue_1_to_4_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in4_valid & merge4_in4_ready) & merge4_in4_start) begin  // TLPCrossbar.swift:134
+        path_1_to_4_non_posted_out <= path_1_to_4_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_1_to_4_completion_whole_tlps <= (queue_1_to_4_completion_whole_tlps + {{7{1'b0}}, ((queue_1_to_4_completion_enq_valid & queue_1_to_4_completion_enq_ready) & in1_end)}) - {{7{1'b0}}, ((queue_1_to_4_completion_deq_valid & merge4_in5_ready) & queue_1_to_4_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in5_valid & merge4_in5_ready) & merge4_in5_start) begin  // TLPCrossbar.swift:134
+        path_1_to_4_completion_out <= path_1_to_4_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_4_posted_whole_tlps <= (queue_2_to_4_posted_whole_tlps + {{7{1'b0}}, ((queue_2_to_4_posted_enq_valid & queue_2_to_4_posted_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_4_posted_deq_valid & merge4_in6_ready) & queue_2_to_4_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_2_to_4_non_posted_whole_tlps <= (queue_2_to_4_non_posted_whole_tlps + {{4{1'b0}}, ((queue_2_to_4_non_posted_enq_valid & queue_2_to_4_non_posted_enq_ready) & in2_end)}) - {{4{1'b0}}, ((queue_2_to_4_non_posted_deq_valid & merge4_in7_ready) & queue_2_to_4_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in7_valid & merge4_in7_ready) & merge4_in7_start) begin  // TLPCrossbar.swift:134
+        path_2_to_4_non_posted_out <= path_2_to_4_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_2_to_4_completion_whole_tlps <= (queue_2_to_4_completion_whole_tlps + {{7{1'b0}}, ((queue_2_to_4_completion_enq_valid & queue_2_to_4_completion_enq_ready) & in2_end)}) - {{7{1'b0}}, ((queue_2_to_4_completion_deq_valid & merge4_in8_ready) & queue_2_to_4_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in8_valid & merge4_in8_ready) & merge4_in8_start) begin  // TLPCrossbar.swift:134
+        path_2_to_4_completion_out <= path_2_to_4_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_4_posted_whole_tlps <= (queue_3_to_4_posted_whole_tlps + {{7{1'b0}}, ((queue_3_to_4_posted_enq_valid & queue_3_to_4_posted_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_4_posted_deq_valid & merge4_in9_ready) & queue_3_to_4_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      queue_3_to_4_non_posted_whole_tlps <= (queue_3_to_4_non_posted_whole_tlps + {{4{1'b0}}, ((queue_3_to_4_non_posted_enq_valid & queue_3_to_4_non_posted_enq_ready) & in3_end)}) - {{4{1'b0}}, ((queue_3_to_4_non_posted_deq_valid & merge4_in10_ready) & queue_3_to_4_non_posted_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in10_valid & merge4_in10_ready) & merge4_in10_start) begin  // TLPCrossbar.swift:134
+        path_3_to_4_non_posted_out <= path_3_to_4_non_posted_out + 9'd1;  // TLPCrossbar.swift:134
+      end
+      queue_3_to_4_completion_whole_tlps <= (queue_3_to_4_completion_whole_tlps + {{7{1'b0}}, ((queue_3_to_4_completion_enq_valid & queue_3_to_4_completion_enq_ready) & in3_end)}) - {{7{1'b0}}, ((queue_3_to_4_completion_deq_valid & merge4_in11_ready) & queue_3_to_4_completion_deq_data[393])};  // TLPCrossbar.swift:112
+      if ((merge4_in11_valid & merge4_in11_ready) & merge4_in11_start) begin  // TLPCrossbar.swift:134
+        path_3_to_4_completion_out <= path_3_to_4_completion_out + 9'd1;  // TLPCrossbar.swift:134
+      end
     end
   end
 
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_1 (  // TLPCrossbar.swift:40
-    .clk(queue_0_to_1_clk),
-    .rst(queue_0_to_1_rst),
-    .enq_valid(queue_0_to_1_enq_valid),
-    .enq_ready(queue_0_to_1_enq_ready),
-    .enq_data(queue_0_to_1_enq_data),
-    .deq_valid(queue_0_to_1_deq_valid),
-    .deq_ready(queue_0_to_1_deq_ready),
-    .deq_data(queue_0_to_1_deq_data),
-    .count(queue_0_to_1_count),
-    .full(queue_0_to_1_full),
-    .empty(queue_0_to_1_empty),
-    .almost_full(queue_0_to_1_almost_full),
-    .almost_empty(queue_0_to_1_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_0_to_1_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_1_posted_clk),
+    .rst(queue_0_to_1_posted_rst),
+    .enq_valid(queue_0_to_1_posted_enq_valid),
+    .enq_ready(queue_0_to_1_posted_enq_ready),
+    .enq_data(queue_0_to_1_posted_enq_data),
+    .deq_valid(queue_0_to_1_posted_deq_valid),
+    .deq_ready(queue_0_to_1_posted_deq_ready),
+    .deq_data(queue_0_to_1_posted_deq_data),
+    .count(queue_0_to_1_posted_count),
+    .full(queue_0_to_1_posted_full),
+    .empty(queue_0_to_1_posted_empty),
+    .almost_full(queue_0_to_1_posted_almost_full),
+    .almost_empty(queue_0_to_1_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_2 (  // TLPCrossbar.swift:40
-    .clk(queue_0_to_2_clk),
-    .rst(queue_0_to_2_rst),
-    .enq_valid(queue_0_to_2_enq_valid),
-    .enq_ready(queue_0_to_2_enq_ready),
-    .enq_data(queue_0_to_2_enq_data),
-    .deq_valid(queue_0_to_2_deq_valid),
-    .deq_ready(queue_0_to_2_deq_ready),
-    .deq_data(queue_0_to_2_deq_data),
-    .count(queue_0_to_2_count),
-    .full(queue_0_to_2_full),
-    .empty(queue_0_to_2_empty),
-    .almost_full(queue_0_to_2_almost_full),
-    .almost_empty(queue_0_to_2_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_0_to_1_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_1_non_posted_clk),
+    .rst(queue_0_to_1_non_posted_rst),
+    .enq_valid(queue_0_to_1_non_posted_enq_valid),
+    .enq_ready(queue_0_to_1_non_posted_enq_ready),
+    .enq_data(queue_0_to_1_non_posted_enq_data),
+    .deq_valid(queue_0_to_1_non_posted_deq_valid),
+    .deq_ready(queue_0_to_1_non_posted_deq_ready),
+    .deq_data(queue_0_to_1_non_posted_deq_data),
+    .count(queue_0_to_1_non_posted_count),
+    .full(queue_0_to_1_non_posted_full),
+    .empty(queue_0_to_1_non_posted_empty),
+    .almost_full(queue_0_to_1_non_posted_almost_full),
+    .almost_empty(queue_0_to_1_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_3 (  // TLPCrossbar.swift:40
-    .clk(queue_0_to_3_clk),
-    .rst(queue_0_to_3_rst),
-    .enq_valid(queue_0_to_3_enq_valid),
-    .enq_ready(queue_0_to_3_enq_ready),
-    .enq_data(queue_0_to_3_enq_data),
-    .deq_valid(queue_0_to_3_deq_valid),
-    .deq_ready(queue_0_to_3_deq_ready),
-    .deq_data(queue_0_to_3_deq_data),
-    .count(queue_0_to_3_count),
-    .full(queue_0_to_3_full),
-    .empty(queue_0_to_3_empty),
-    .almost_full(queue_0_to_3_almost_full),
-    .almost_empty(queue_0_to_3_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_1_completion (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_1_completion_clk),
+    .rst(queue_0_to_1_completion_rst),
+    .enq_valid(queue_0_to_1_completion_enq_valid),
+    .enq_ready(queue_0_to_1_completion_enq_ready),
+    .enq_data(queue_0_to_1_completion_enq_data),
+    .deq_valid(queue_0_to_1_completion_deq_valid),
+    .deq_ready(queue_0_to_1_completion_deq_ready),
+    .deq_data(queue_0_to_1_completion_deq_data),
+    .count(queue_0_to_1_completion_count),
+    .full(queue_0_to_1_completion_full),
+    .empty(queue_0_to_1_completion_empty),
+    .almost_full(queue_0_to_1_completion_almost_full),
+    .almost_empty(queue_0_to_1_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_4 (  // TLPCrossbar.swift:40
-    .clk(queue_0_to_4_clk),
-    .rst(queue_0_to_4_rst),
-    .enq_valid(queue_0_to_4_enq_valid),
-    .enq_ready(queue_0_to_4_enq_ready),
-    .enq_data(queue_0_to_4_enq_data),
-    .deq_valid(queue_0_to_4_deq_valid),
-    .deq_ready(queue_0_to_4_deq_ready),
-    .deq_data(queue_0_to_4_deq_data),
-    .count(queue_0_to_4_count),
-    .full(queue_0_to_4_full),
-    .empty(queue_0_to_4_empty),
-    .almost_full(queue_0_to_4_almost_full),
-    .almost_empty(queue_0_to_4_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_0_to_2_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_2_posted_clk),
+    .rst(queue_0_to_2_posted_rst),
+    .enq_valid(queue_0_to_2_posted_enq_valid),
+    .enq_ready(queue_0_to_2_posted_enq_ready),
+    .enq_data(queue_0_to_2_posted_enq_data),
+    .deq_valid(queue_0_to_2_posted_deq_valid),
+    .deq_ready(queue_0_to_2_posted_deq_ready),
+    .deq_data(queue_0_to_2_posted_deq_data),
+    .count(queue_0_to_2_posted_count),
+    .full(queue_0_to_2_posted_full),
+    .empty(queue_0_to_2_posted_empty),
+    .almost_full(queue_0_to_2_posted_almost_full),
+    .almost_empty(queue_0_to_2_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_0 (  // TLPCrossbar.swift:40
-    .clk(queue_1_to_0_clk),
-    .rst(queue_1_to_0_rst),
-    .enq_valid(queue_1_to_0_enq_valid),
-    .enq_ready(queue_1_to_0_enq_ready),
-    .enq_data(queue_1_to_0_enq_data),
-    .deq_valid(queue_1_to_0_deq_valid),
-    .deq_ready(queue_1_to_0_deq_ready),
-    .deq_data(queue_1_to_0_deq_data),
-    .count(queue_1_to_0_count),
-    .full(queue_1_to_0_full),
-    .empty(queue_1_to_0_empty),
-    .almost_full(queue_1_to_0_almost_full),
-    .almost_empty(queue_1_to_0_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_0_to_2_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_2_non_posted_clk),
+    .rst(queue_0_to_2_non_posted_rst),
+    .enq_valid(queue_0_to_2_non_posted_enq_valid),
+    .enq_ready(queue_0_to_2_non_posted_enq_ready),
+    .enq_data(queue_0_to_2_non_posted_enq_data),
+    .deq_valid(queue_0_to_2_non_posted_deq_valid),
+    .deq_ready(queue_0_to_2_non_posted_deq_ready),
+    .deq_data(queue_0_to_2_non_posted_deq_data),
+    .count(queue_0_to_2_non_posted_count),
+    .full(queue_0_to_2_non_posted_full),
+    .empty(queue_0_to_2_non_posted_empty),
+    .almost_full(queue_0_to_2_non_posted_almost_full),
+    .almost_empty(queue_0_to_2_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_2 (  // TLPCrossbar.swift:40
-    .clk(queue_1_to_2_clk),
-    .rst(queue_1_to_2_rst),
-    .enq_valid(queue_1_to_2_enq_valid),
-    .enq_ready(queue_1_to_2_enq_ready),
-    .enq_data(queue_1_to_2_enq_data),
-    .deq_valid(queue_1_to_2_deq_valid),
-    .deq_ready(queue_1_to_2_deq_ready),
-    .deq_data(queue_1_to_2_deq_data),
-    .count(queue_1_to_2_count),
-    .full(queue_1_to_2_full),
-    .empty(queue_1_to_2_empty),
-    .almost_full(queue_1_to_2_almost_full),
-    .almost_empty(queue_1_to_2_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_2_completion (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_2_completion_clk),
+    .rst(queue_0_to_2_completion_rst),
+    .enq_valid(queue_0_to_2_completion_enq_valid),
+    .enq_ready(queue_0_to_2_completion_enq_ready),
+    .enq_data(queue_0_to_2_completion_enq_data),
+    .deq_valid(queue_0_to_2_completion_deq_valid),
+    .deq_ready(queue_0_to_2_completion_deq_ready),
+    .deq_data(queue_0_to_2_completion_deq_data),
+    .count(queue_0_to_2_completion_count),
+    .full(queue_0_to_2_completion_full),
+    .empty(queue_0_to_2_completion_empty),
+    .almost_full(queue_0_to_2_completion_almost_full),
+    .almost_empty(queue_0_to_2_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_3 (  // TLPCrossbar.swift:40
-    .clk(queue_1_to_3_clk),
-    .rst(queue_1_to_3_rst),
-    .enq_valid(queue_1_to_3_enq_valid),
-    .enq_ready(queue_1_to_3_enq_ready),
-    .enq_data(queue_1_to_3_enq_data),
-    .deq_valid(queue_1_to_3_deq_valid),
-    .deq_ready(queue_1_to_3_deq_ready),
-    .deq_data(queue_1_to_3_deq_data),
-    .count(queue_1_to_3_count),
-    .full(queue_1_to_3_full),
-    .empty(queue_1_to_3_empty),
-    .almost_full(queue_1_to_3_almost_full),
-    .almost_empty(queue_1_to_3_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_0_to_3_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_3_posted_clk),
+    .rst(queue_0_to_3_posted_rst),
+    .enq_valid(queue_0_to_3_posted_enq_valid),
+    .enq_ready(queue_0_to_3_posted_enq_ready),
+    .enq_data(queue_0_to_3_posted_enq_data),
+    .deq_valid(queue_0_to_3_posted_deq_valid),
+    .deq_ready(queue_0_to_3_posted_deq_ready),
+    .deq_data(queue_0_to_3_posted_deq_data),
+    .count(queue_0_to_3_posted_count),
+    .full(queue_0_to_3_posted_full),
+    .empty(queue_0_to_3_posted_empty),
+    .almost_full(queue_0_to_3_posted_almost_full),
+    .almost_empty(queue_0_to_3_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_4 (  // TLPCrossbar.swift:40
-    .clk(queue_1_to_4_clk),
-    .rst(queue_1_to_4_rst),
-    .enq_valid(queue_1_to_4_enq_valid),
-    .enq_ready(queue_1_to_4_enq_ready),
-    .enq_data(queue_1_to_4_enq_data),
-    .deq_valid(queue_1_to_4_deq_valid),
-    .deq_ready(queue_1_to_4_deq_ready),
-    .deq_data(queue_1_to_4_deq_data),
-    .count(queue_1_to_4_count),
-    .full(queue_1_to_4_full),
-    .empty(queue_1_to_4_empty),
-    .almost_full(queue_1_to_4_almost_full),
-    .almost_empty(queue_1_to_4_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_0_to_3_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_3_non_posted_clk),
+    .rst(queue_0_to_3_non_posted_rst),
+    .enq_valid(queue_0_to_3_non_posted_enq_valid),
+    .enq_ready(queue_0_to_3_non_posted_enq_ready),
+    .enq_data(queue_0_to_3_non_posted_enq_data),
+    .deq_valid(queue_0_to_3_non_posted_deq_valid),
+    .deq_ready(queue_0_to_3_non_posted_deq_ready),
+    .deq_data(queue_0_to_3_non_posted_deq_data),
+    .count(queue_0_to_3_non_posted_count),
+    .full(queue_0_to_3_non_posted_full),
+    .empty(queue_0_to_3_non_posted_empty),
+    .almost_full(queue_0_to_3_non_posted_almost_full),
+    .almost_empty(queue_0_to_3_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_0 (  // TLPCrossbar.swift:40
-    .clk(queue_2_to_0_clk),
-    .rst(queue_2_to_0_rst),
-    .enq_valid(queue_2_to_0_enq_valid),
-    .enq_ready(queue_2_to_0_enq_ready),
-    .enq_data(queue_2_to_0_enq_data),
-    .deq_valid(queue_2_to_0_deq_valid),
-    .deq_ready(queue_2_to_0_deq_ready),
-    .deq_data(queue_2_to_0_deq_data),
-    .count(queue_2_to_0_count),
-    .full(queue_2_to_0_full),
-    .empty(queue_2_to_0_empty),
-    .almost_full(queue_2_to_0_almost_full),
-    .almost_empty(queue_2_to_0_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_3_completion (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_3_completion_clk),
+    .rst(queue_0_to_3_completion_rst),
+    .enq_valid(queue_0_to_3_completion_enq_valid),
+    .enq_ready(queue_0_to_3_completion_enq_ready),
+    .enq_data(queue_0_to_3_completion_enq_data),
+    .deq_valid(queue_0_to_3_completion_deq_valid),
+    .deq_ready(queue_0_to_3_completion_deq_ready),
+    .deq_data(queue_0_to_3_completion_deq_data),
+    .count(queue_0_to_3_completion_count),
+    .full(queue_0_to_3_completion_full),
+    .empty(queue_0_to_3_completion_empty),
+    .almost_full(queue_0_to_3_completion_almost_full),
+    .almost_empty(queue_0_to_3_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_1 (  // TLPCrossbar.swift:40
-    .clk(queue_2_to_1_clk),
-    .rst(queue_2_to_1_rst),
-    .enq_valid(queue_2_to_1_enq_valid),
-    .enq_ready(queue_2_to_1_enq_ready),
-    .enq_data(queue_2_to_1_enq_data),
-    .deq_valid(queue_2_to_1_deq_valid),
-    .deq_ready(queue_2_to_1_deq_ready),
-    .deq_data(queue_2_to_1_deq_data),
-    .count(queue_2_to_1_count),
-    .full(queue_2_to_1_full),
-    .empty(queue_2_to_1_empty),
-    .almost_full(queue_2_to_1_almost_full),
-    .almost_empty(queue_2_to_1_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_0_to_4_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_4_posted_clk),
+    .rst(queue_0_to_4_posted_rst),
+    .enq_valid(queue_0_to_4_posted_enq_valid),
+    .enq_ready(queue_0_to_4_posted_enq_ready),
+    .enq_data(queue_0_to_4_posted_enq_data),
+    .deq_valid(queue_0_to_4_posted_deq_valid),
+    .deq_ready(queue_0_to_4_posted_deq_ready),
+    .deq_data(queue_0_to_4_posted_deq_data),
+    .count(queue_0_to_4_posted_count),
+    .full(queue_0_to_4_posted_full),
+    .empty(queue_0_to_4_posted_empty),
+    .almost_full(queue_0_to_4_posted_almost_full),
+    .almost_empty(queue_0_to_4_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_3 (  // TLPCrossbar.swift:40
-    .clk(queue_2_to_3_clk),
-    .rst(queue_2_to_3_rst),
-    .enq_valid(queue_2_to_3_enq_valid),
-    .enq_ready(queue_2_to_3_enq_ready),
-    .enq_data(queue_2_to_3_enq_data),
-    .deq_valid(queue_2_to_3_deq_valid),
-    .deq_ready(queue_2_to_3_deq_ready),
-    .deq_data(queue_2_to_3_deq_data),
-    .count(queue_2_to_3_count),
-    .full(queue_2_to_3_full),
-    .empty(queue_2_to_3_empty),
-    .almost_full(queue_2_to_3_almost_full),
-    .almost_empty(queue_2_to_3_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_0_to_4_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_4_non_posted_clk),
+    .rst(queue_0_to_4_non_posted_rst),
+    .enq_valid(queue_0_to_4_non_posted_enq_valid),
+    .enq_ready(queue_0_to_4_non_posted_enq_ready),
+    .enq_data(queue_0_to_4_non_posted_enq_data),
+    .deq_valid(queue_0_to_4_non_posted_deq_valid),
+    .deq_ready(queue_0_to_4_non_posted_deq_ready),
+    .deq_data(queue_0_to_4_non_posted_deq_data),
+    .count(queue_0_to_4_non_posted_count),
+    .full(queue_0_to_4_non_posted_full),
+    .empty(queue_0_to_4_non_posted_empty),
+    .almost_full(queue_0_to_4_non_posted_almost_full),
+    .almost_empty(queue_0_to_4_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_4 (  // TLPCrossbar.swift:40
-    .clk(queue_2_to_4_clk),
-    .rst(queue_2_to_4_rst),
-    .enq_valid(queue_2_to_4_enq_valid),
-    .enq_ready(queue_2_to_4_enq_ready),
-    .enq_data(queue_2_to_4_enq_data),
-    .deq_valid(queue_2_to_4_deq_valid),
-    .deq_ready(queue_2_to_4_deq_ready),
-    .deq_data(queue_2_to_4_deq_data),
-    .count(queue_2_to_4_count),
-    .full(queue_2_to_4_full),
-    .empty(queue_2_to_4_empty),
-    .almost_full(queue_2_to_4_almost_full),
-    .almost_empty(queue_2_to_4_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_0_to_4_completion (  // TLPCrossbar.swift:59
+    .clk(queue_0_to_4_completion_clk),
+    .rst(queue_0_to_4_completion_rst),
+    .enq_valid(queue_0_to_4_completion_enq_valid),
+    .enq_ready(queue_0_to_4_completion_enq_ready),
+    .enq_data(queue_0_to_4_completion_enq_data),
+    .deq_valid(queue_0_to_4_completion_deq_valid),
+    .deq_ready(queue_0_to_4_completion_deq_ready),
+    .deq_data(queue_0_to_4_completion_deq_data),
+    .count(queue_0_to_4_completion_count),
+    .full(queue_0_to_4_completion_full),
+    .empty(queue_0_to_4_completion_empty),
+    .almost_full(queue_0_to_4_completion_almost_full),
+    .almost_empty(queue_0_to_4_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_0 (  // TLPCrossbar.swift:40
-    .clk(queue_3_to_0_clk),
-    .rst(queue_3_to_0_rst),
-    .enq_valid(queue_3_to_0_enq_valid),
-    .enq_ready(queue_3_to_0_enq_ready),
-    .enq_data(queue_3_to_0_enq_data),
-    .deq_valid(queue_3_to_0_deq_valid),
-    .deq_ready(queue_3_to_0_deq_ready),
-    .deq_data(queue_3_to_0_deq_data),
-    .count(queue_3_to_0_count),
-    .full(queue_3_to_0_full),
-    .empty(queue_3_to_0_empty),
-    .almost_full(queue_3_to_0_almost_full),
-    .almost_empty(queue_3_to_0_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_1_to_0_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_0_posted_clk),
+    .rst(queue_1_to_0_posted_rst),
+    .enq_valid(queue_1_to_0_posted_enq_valid),
+    .enq_ready(queue_1_to_0_posted_enq_ready),
+    .enq_data(queue_1_to_0_posted_enq_data),
+    .deq_valid(queue_1_to_0_posted_deq_valid),
+    .deq_ready(queue_1_to_0_posted_deq_ready),
+    .deq_data(queue_1_to_0_posted_deq_data),
+    .count(queue_1_to_0_posted_count),
+    .full(queue_1_to_0_posted_full),
+    .empty(queue_1_to_0_posted_empty),
+    .almost_full(queue_1_to_0_posted_almost_full),
+    .almost_empty(queue_1_to_0_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_1 (  // TLPCrossbar.swift:40
-    .clk(queue_3_to_1_clk),
-    .rst(queue_3_to_1_rst),
-    .enq_valid(queue_3_to_1_enq_valid),
-    .enq_ready(queue_3_to_1_enq_ready),
-    .enq_data(queue_3_to_1_enq_data),
-    .deq_valid(queue_3_to_1_deq_valid),
-    .deq_ready(queue_3_to_1_deq_ready),
-    .deq_data(queue_3_to_1_deq_data),
-    .count(queue_3_to_1_count),
-    .full(queue_3_to_1_full),
-    .empty(queue_3_to_1_empty),
-    .almost_full(queue_3_to_1_almost_full),
-    .almost_empty(queue_3_to_1_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_1_to_0_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_0_non_posted_clk),
+    .rst(queue_1_to_0_non_posted_rst),
+    .enq_valid(queue_1_to_0_non_posted_enq_valid),
+    .enq_ready(queue_1_to_0_non_posted_enq_ready),
+    .enq_data(queue_1_to_0_non_posted_enq_data),
+    .deq_valid(queue_1_to_0_non_posted_deq_valid),
+    .deq_ready(queue_1_to_0_non_posted_deq_ready),
+    .deq_data(queue_1_to_0_non_posted_deq_data),
+    .count(queue_1_to_0_non_posted_count),
+    .full(queue_1_to_0_non_posted_full),
+    .empty(queue_1_to_0_non_posted_empty),
+    .almost_full(queue_1_to_0_non_posted_almost_full),
+    .almost_empty(queue_1_to_0_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_2 (  // TLPCrossbar.swift:40
-    .clk(queue_3_to_2_clk),
-    .rst(queue_3_to_2_rst),
-    .enq_valid(queue_3_to_2_enq_valid),
-    .enq_ready(queue_3_to_2_enq_ready),
-    .enq_data(queue_3_to_2_enq_data),
-    .deq_valid(queue_3_to_2_deq_valid),
-    .deq_ready(queue_3_to_2_deq_ready),
-    .deq_data(queue_3_to_2_deq_data),
-    .count(queue_3_to_2_count),
-    .full(queue_3_to_2_full),
-    .empty(queue_3_to_2_empty),
-    .almost_full(queue_3_to_2_almost_full),
-    .almost_empty(queue_3_to_2_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_0_completion (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_0_completion_clk),
+    .rst(queue_1_to_0_completion_rst),
+    .enq_valid(queue_1_to_0_completion_enq_valid),
+    .enq_ready(queue_1_to_0_completion_enq_ready),
+    .enq_data(queue_1_to_0_completion_enq_data),
+    .deq_valid(queue_1_to_0_completion_deq_valid),
+    .deq_ready(queue_1_to_0_completion_deq_ready),
+    .deq_data(queue_1_to_0_completion_deq_data),
+    .count(queue_1_to_0_completion_count),
+    .full(queue_1_to_0_completion_full),
+    .empty(queue_1_to_0_completion_empty),
+    .almost_full(queue_1_to_0_completion_almost_full),
+    .almost_empty(queue_1_to_0_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_4 (  // TLPCrossbar.swift:40
-    .clk(queue_3_to_4_clk),
-    .rst(queue_3_to_4_rst),
-    .enq_valid(queue_3_to_4_enq_valid),
-    .enq_ready(queue_3_to_4_enq_ready),
-    .enq_data(queue_3_to_4_enq_data),
-    .deq_valid(queue_3_to_4_deq_valid),
-    .deq_ready(queue_3_to_4_deq_ready),
-    .deq_data(queue_3_to_4_deq_data),
-    .count(queue_3_to_4_count),
-    .full(queue_3_to_4_full),
-    .empty(queue_3_to_4_empty),
-    .almost_full(queue_3_to_4_almost_full),
-    .almost_empty(queue_3_to_4_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_1_to_2_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_2_posted_clk),
+    .rst(queue_1_to_2_posted_rst),
+    .enq_valid(queue_1_to_2_posted_enq_valid),
+    .enq_ready(queue_1_to_2_posted_enq_ready),
+    .enq_data(queue_1_to_2_posted_enq_data),
+    .deq_valid(queue_1_to_2_posted_deq_valid),
+    .deq_ready(queue_1_to_2_posted_deq_ready),
+    .deq_data(queue_1_to_2_posted_deq_data),
+    .count(queue_1_to_2_posted_count),
+    .full(queue_1_to_2_posted_full),
+    .empty(queue_1_to_2_posted_empty),
+    .almost_full(queue_1_to_2_posted_almost_full),
+    .almost_empty(queue_1_to_2_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_0 (  // TLPCrossbar.swift:40
-    .clk(queue_4_to_0_clk),
-    .rst(queue_4_to_0_rst),
-    .enq_valid(queue_4_to_0_enq_valid),
-    .enq_ready(queue_4_to_0_enq_ready),
-    .enq_data(queue_4_to_0_enq_data),
-    .deq_valid(queue_4_to_0_deq_valid),
-    .deq_ready(queue_4_to_0_deq_ready),
-    .deq_data(queue_4_to_0_deq_data),
-    .count(queue_4_to_0_count),
-    .full(queue_4_to_0_full),
-    .empty(queue_4_to_0_empty),
-    .almost_full(queue_4_to_0_almost_full),
-    .almost_empty(queue_4_to_0_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_1_to_2_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_2_non_posted_clk),
+    .rst(queue_1_to_2_non_posted_rst),
+    .enq_valid(queue_1_to_2_non_posted_enq_valid),
+    .enq_ready(queue_1_to_2_non_posted_enq_ready),
+    .enq_data(queue_1_to_2_non_posted_enq_data),
+    .deq_valid(queue_1_to_2_non_posted_deq_valid),
+    .deq_ready(queue_1_to_2_non_posted_deq_ready),
+    .deq_data(queue_1_to_2_non_posted_deq_data),
+    .count(queue_1_to_2_non_posted_count),
+    .full(queue_1_to_2_non_posted_full),
+    .empty(queue_1_to_2_non_posted_empty),
+    .almost_full(queue_1_to_2_non_posted_almost_full),
+    .almost_empty(queue_1_to_2_non_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_1 (  // TLPCrossbar.swift:40
-    .clk(queue_4_to_1_clk),
-    .rst(queue_4_to_1_rst),
-    .enq_valid(queue_4_to_1_enq_valid),
-    .enq_ready(queue_4_to_1_enq_ready),
-    .enq_data(queue_4_to_1_enq_data),
-    .deq_valid(queue_4_to_1_deq_valid),
-    .deq_ready(queue_4_to_1_deq_ready),
-    .deq_data(queue_4_to_1_deq_data),
-    .count(queue_4_to_1_count),
-    .full(queue_4_to_1_full),
-    .empty(queue_4_to_1_empty),
-    .almost_full(queue_4_to_1_almost_full),
-    .almost_empty(queue_4_to_1_almost_empty)
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_2_completion (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_2_completion_clk),
+    .rst(queue_1_to_2_completion_rst),
+    .enq_valid(queue_1_to_2_completion_enq_valid),
+    .enq_ready(queue_1_to_2_completion_enq_ready),
+    .enq_data(queue_1_to_2_completion_enq_data),
+    .deq_valid(queue_1_to_2_completion_deq_valid),
+    .deq_ready(queue_1_to_2_completion_deq_ready),
+    .deq_data(queue_1_to_2_completion_deq_data),
+    .count(queue_1_to_2_completion_count),
+    .full(queue_1_to_2_completion_full),
+    .empty(queue_1_to_2_completion_empty),
+    .almost_full(queue_1_to_2_completion_almost_full),
+    .almost_empty(queue_1_to_2_completion_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_2 (  // TLPCrossbar.swift:40
-    .clk(queue_4_to_2_clk),
-    .rst(queue_4_to_2_rst),
-    .enq_valid(queue_4_to_2_enq_valid),
-    .enq_ready(queue_4_to_2_enq_ready),
-    .enq_data(queue_4_to_2_enq_data),
-    .deq_valid(queue_4_to_2_deq_valid),
-    .deq_ready(queue_4_to_2_deq_ready),
-    .deq_data(queue_4_to_2_deq_data),
-    .count(queue_4_to_2_count),
-    .full(queue_4_to_2_full),
-    .empty(queue_4_to_2_empty),
-    .almost_full(queue_4_to_2_almost_full),
-    .almost_empty(queue_4_to_2_almost_empty)
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_1_to_3_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_3_posted_clk),
+    .rst(queue_1_to_3_posted_rst),
+    .enq_valid(queue_1_to_3_posted_enq_valid),
+    .enq_ready(queue_1_to_3_posted_enq_ready),
+    .enq_data(queue_1_to_3_posted_enq_data),
+    .deq_valid(queue_1_to_3_posted_deq_valid),
+    .deq_ready(queue_1_to_3_posted_deq_ready),
+    .deq_data(queue_1_to_3_posted_deq_data),
+    .count(queue_1_to_3_posted_count),
+    .full(queue_1_to_3_posted_full),
+    .empty(queue_1_to_3_posted_empty),
+    .almost_full(queue_1_to_3_posted_almost_full),
+    .almost_empty(queue_1_to_3_posted_almost_empty)
   );
-  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_3 (  // TLPCrossbar.swift:40
-    .clk(queue_4_to_3_clk),
-    .rst(queue_4_to_3_rst),
-    .enq_valid(queue_4_to_3_enq_valid),
-    .enq_ready(queue_4_to_3_enq_ready),
-    .enq_data(queue_4_to_3_enq_data),
-    .deq_valid(queue_4_to_3_deq_valid),
-    .deq_ready(queue_4_to_3_deq_ready),
-    .deq_data(queue_4_to_3_deq_data),
-    .count(queue_4_to_3_count),
-    .full(queue_4_to_3_full),
-    .empty(queue_4_to_3_empty),
-    .almost_full(queue_4_to_3_almost_full),
-    .almost_empty(queue_4_to_3_almost_empty)
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_1_to_3_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_3_non_posted_clk),
+    .rst(queue_1_to_3_non_posted_rst),
+    .enq_valid(queue_1_to_3_non_posted_enq_valid),
+    .enq_ready(queue_1_to_3_non_posted_enq_ready),
+    .enq_data(queue_1_to_3_non_posted_enq_data),
+    .deq_valid(queue_1_to_3_non_posted_deq_valid),
+    .deq_ready(queue_1_to_3_non_posted_deq_ready),
+    .deq_data(queue_1_to_3_non_posted_deq_data),
+    .count(queue_1_to_3_non_posted_count),
+    .full(queue_1_to_3_non_posted_full),
+    .empty(queue_1_to_3_non_posted_empty),
+    .almost_full(queue_1_to_3_non_posted_almost_full),
+    .almost_empty(queue_1_to_3_non_posted_almost_empty)
   );
-  tlp_merge_inputs4_dw256 merge0 (  // TLPCrossbar.swift:61
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_3_completion (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_3_completion_clk),
+    .rst(queue_1_to_3_completion_rst),
+    .enq_valid(queue_1_to_3_completion_enq_valid),
+    .enq_ready(queue_1_to_3_completion_enq_ready),
+    .enq_data(queue_1_to_3_completion_enq_data),
+    .deq_valid(queue_1_to_3_completion_deq_valid),
+    .deq_ready(queue_1_to_3_completion_deq_ready),
+    .deq_data(queue_1_to_3_completion_deq_data),
+    .count(queue_1_to_3_completion_count),
+    .full(queue_1_to_3_completion_full),
+    .empty(queue_1_to_3_completion_empty),
+    .almost_full(queue_1_to_3_completion_almost_full),
+    .almost_empty(queue_1_to_3_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_1_to_4_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_4_posted_clk),
+    .rst(queue_1_to_4_posted_rst),
+    .enq_valid(queue_1_to_4_posted_enq_valid),
+    .enq_ready(queue_1_to_4_posted_enq_ready),
+    .enq_data(queue_1_to_4_posted_enq_data),
+    .deq_valid(queue_1_to_4_posted_deq_valid),
+    .deq_ready(queue_1_to_4_posted_deq_ready),
+    .deq_data(queue_1_to_4_posted_deq_data),
+    .count(queue_1_to_4_posted_count),
+    .full(queue_1_to_4_posted_full),
+    .empty(queue_1_to_4_posted_empty),
+    .almost_full(queue_1_to_4_posted_almost_full),
+    .almost_empty(queue_1_to_4_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_1_to_4_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_4_non_posted_clk),
+    .rst(queue_1_to_4_non_posted_rst),
+    .enq_valid(queue_1_to_4_non_posted_enq_valid),
+    .enq_ready(queue_1_to_4_non_posted_enq_ready),
+    .enq_data(queue_1_to_4_non_posted_enq_data),
+    .deq_valid(queue_1_to_4_non_posted_deq_valid),
+    .deq_ready(queue_1_to_4_non_posted_deq_ready),
+    .deq_data(queue_1_to_4_non_posted_deq_data),
+    .count(queue_1_to_4_non_posted_count),
+    .full(queue_1_to_4_non_posted_full),
+    .empty(queue_1_to_4_non_posted_empty),
+    .almost_full(queue_1_to_4_non_posted_almost_full),
+    .almost_empty(queue_1_to_4_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_1_to_4_completion (  // TLPCrossbar.swift:59
+    .clk(queue_1_to_4_completion_clk),
+    .rst(queue_1_to_4_completion_rst),
+    .enq_valid(queue_1_to_4_completion_enq_valid),
+    .enq_ready(queue_1_to_4_completion_enq_ready),
+    .enq_data(queue_1_to_4_completion_enq_data),
+    .deq_valid(queue_1_to_4_completion_deq_valid),
+    .deq_ready(queue_1_to_4_completion_deq_ready),
+    .deq_data(queue_1_to_4_completion_deq_data),
+    .count(queue_1_to_4_completion_count),
+    .full(queue_1_to_4_completion_full),
+    .empty(queue_1_to_4_completion_empty),
+    .almost_full(queue_1_to_4_completion_almost_full),
+    .almost_empty(queue_1_to_4_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_2_to_0_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_0_posted_clk),
+    .rst(queue_2_to_0_posted_rst),
+    .enq_valid(queue_2_to_0_posted_enq_valid),
+    .enq_ready(queue_2_to_0_posted_enq_ready),
+    .enq_data(queue_2_to_0_posted_enq_data),
+    .deq_valid(queue_2_to_0_posted_deq_valid),
+    .deq_ready(queue_2_to_0_posted_deq_ready),
+    .deq_data(queue_2_to_0_posted_deq_data),
+    .count(queue_2_to_0_posted_count),
+    .full(queue_2_to_0_posted_full),
+    .empty(queue_2_to_0_posted_empty),
+    .almost_full(queue_2_to_0_posted_almost_full),
+    .almost_empty(queue_2_to_0_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_2_to_0_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_0_non_posted_clk),
+    .rst(queue_2_to_0_non_posted_rst),
+    .enq_valid(queue_2_to_0_non_posted_enq_valid),
+    .enq_ready(queue_2_to_0_non_posted_enq_ready),
+    .enq_data(queue_2_to_0_non_posted_enq_data),
+    .deq_valid(queue_2_to_0_non_posted_deq_valid),
+    .deq_ready(queue_2_to_0_non_posted_deq_ready),
+    .deq_data(queue_2_to_0_non_posted_deq_data),
+    .count(queue_2_to_0_non_posted_count),
+    .full(queue_2_to_0_non_posted_full),
+    .empty(queue_2_to_0_non_posted_empty),
+    .almost_full(queue_2_to_0_non_posted_almost_full),
+    .almost_empty(queue_2_to_0_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_0_completion (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_0_completion_clk),
+    .rst(queue_2_to_0_completion_rst),
+    .enq_valid(queue_2_to_0_completion_enq_valid),
+    .enq_ready(queue_2_to_0_completion_enq_ready),
+    .enq_data(queue_2_to_0_completion_enq_data),
+    .deq_valid(queue_2_to_0_completion_deq_valid),
+    .deq_ready(queue_2_to_0_completion_deq_ready),
+    .deq_data(queue_2_to_0_completion_deq_data),
+    .count(queue_2_to_0_completion_count),
+    .full(queue_2_to_0_completion_full),
+    .empty(queue_2_to_0_completion_empty),
+    .almost_full(queue_2_to_0_completion_almost_full),
+    .almost_empty(queue_2_to_0_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_2_to_1_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_1_posted_clk),
+    .rst(queue_2_to_1_posted_rst),
+    .enq_valid(queue_2_to_1_posted_enq_valid),
+    .enq_ready(queue_2_to_1_posted_enq_ready),
+    .enq_data(queue_2_to_1_posted_enq_data),
+    .deq_valid(queue_2_to_1_posted_deq_valid),
+    .deq_ready(queue_2_to_1_posted_deq_ready),
+    .deq_data(queue_2_to_1_posted_deq_data),
+    .count(queue_2_to_1_posted_count),
+    .full(queue_2_to_1_posted_full),
+    .empty(queue_2_to_1_posted_empty),
+    .almost_full(queue_2_to_1_posted_almost_full),
+    .almost_empty(queue_2_to_1_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_2_to_1_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_1_non_posted_clk),
+    .rst(queue_2_to_1_non_posted_rst),
+    .enq_valid(queue_2_to_1_non_posted_enq_valid),
+    .enq_ready(queue_2_to_1_non_posted_enq_ready),
+    .enq_data(queue_2_to_1_non_posted_enq_data),
+    .deq_valid(queue_2_to_1_non_posted_deq_valid),
+    .deq_ready(queue_2_to_1_non_posted_deq_ready),
+    .deq_data(queue_2_to_1_non_posted_deq_data),
+    .count(queue_2_to_1_non_posted_count),
+    .full(queue_2_to_1_non_posted_full),
+    .empty(queue_2_to_1_non_posted_empty),
+    .almost_full(queue_2_to_1_non_posted_almost_full),
+    .almost_empty(queue_2_to_1_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_1_completion (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_1_completion_clk),
+    .rst(queue_2_to_1_completion_rst),
+    .enq_valid(queue_2_to_1_completion_enq_valid),
+    .enq_ready(queue_2_to_1_completion_enq_ready),
+    .enq_data(queue_2_to_1_completion_enq_data),
+    .deq_valid(queue_2_to_1_completion_deq_valid),
+    .deq_ready(queue_2_to_1_completion_deq_ready),
+    .deq_data(queue_2_to_1_completion_deq_data),
+    .count(queue_2_to_1_completion_count),
+    .full(queue_2_to_1_completion_full),
+    .empty(queue_2_to_1_completion_empty),
+    .almost_full(queue_2_to_1_completion_almost_full),
+    .almost_empty(queue_2_to_1_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_2_to_3_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_3_posted_clk),
+    .rst(queue_2_to_3_posted_rst),
+    .enq_valid(queue_2_to_3_posted_enq_valid),
+    .enq_ready(queue_2_to_3_posted_enq_ready),
+    .enq_data(queue_2_to_3_posted_enq_data),
+    .deq_valid(queue_2_to_3_posted_deq_valid),
+    .deq_ready(queue_2_to_3_posted_deq_ready),
+    .deq_data(queue_2_to_3_posted_deq_data),
+    .count(queue_2_to_3_posted_count),
+    .full(queue_2_to_3_posted_full),
+    .empty(queue_2_to_3_posted_empty),
+    .almost_full(queue_2_to_3_posted_almost_full),
+    .almost_empty(queue_2_to_3_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_2_to_3_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_3_non_posted_clk),
+    .rst(queue_2_to_3_non_posted_rst),
+    .enq_valid(queue_2_to_3_non_posted_enq_valid),
+    .enq_ready(queue_2_to_3_non_posted_enq_ready),
+    .enq_data(queue_2_to_3_non_posted_enq_data),
+    .deq_valid(queue_2_to_3_non_posted_deq_valid),
+    .deq_ready(queue_2_to_3_non_posted_deq_ready),
+    .deq_data(queue_2_to_3_non_posted_deq_data),
+    .count(queue_2_to_3_non_posted_count),
+    .full(queue_2_to_3_non_posted_full),
+    .empty(queue_2_to_3_non_posted_empty),
+    .almost_full(queue_2_to_3_non_posted_almost_full),
+    .almost_empty(queue_2_to_3_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_3_completion (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_3_completion_clk),
+    .rst(queue_2_to_3_completion_rst),
+    .enq_valid(queue_2_to_3_completion_enq_valid),
+    .enq_ready(queue_2_to_3_completion_enq_ready),
+    .enq_data(queue_2_to_3_completion_enq_data),
+    .deq_valid(queue_2_to_3_completion_deq_valid),
+    .deq_ready(queue_2_to_3_completion_deq_ready),
+    .deq_data(queue_2_to_3_completion_deq_data),
+    .count(queue_2_to_3_completion_count),
+    .full(queue_2_to_3_completion_full),
+    .empty(queue_2_to_3_completion_empty),
+    .almost_full(queue_2_to_3_completion_almost_full),
+    .almost_empty(queue_2_to_3_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_2_to_4_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_4_posted_clk),
+    .rst(queue_2_to_4_posted_rst),
+    .enq_valid(queue_2_to_4_posted_enq_valid),
+    .enq_ready(queue_2_to_4_posted_enq_ready),
+    .enq_data(queue_2_to_4_posted_enq_data),
+    .deq_valid(queue_2_to_4_posted_deq_valid),
+    .deq_ready(queue_2_to_4_posted_deq_ready),
+    .deq_data(queue_2_to_4_posted_deq_data),
+    .count(queue_2_to_4_posted_count),
+    .full(queue_2_to_4_posted_full),
+    .empty(queue_2_to_4_posted_empty),
+    .almost_full(queue_2_to_4_posted_almost_full),
+    .almost_empty(queue_2_to_4_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_2_to_4_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_4_non_posted_clk),
+    .rst(queue_2_to_4_non_posted_rst),
+    .enq_valid(queue_2_to_4_non_posted_enq_valid),
+    .enq_ready(queue_2_to_4_non_posted_enq_ready),
+    .enq_data(queue_2_to_4_non_posted_enq_data),
+    .deq_valid(queue_2_to_4_non_posted_deq_valid),
+    .deq_ready(queue_2_to_4_non_posted_deq_ready),
+    .deq_data(queue_2_to_4_non_posted_deq_data),
+    .count(queue_2_to_4_non_posted_count),
+    .full(queue_2_to_4_non_posted_full),
+    .empty(queue_2_to_4_non_posted_empty),
+    .almost_full(queue_2_to_4_non_posted_almost_full),
+    .almost_empty(queue_2_to_4_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_2_to_4_completion (  // TLPCrossbar.swift:59
+    .clk(queue_2_to_4_completion_clk),
+    .rst(queue_2_to_4_completion_rst),
+    .enq_valid(queue_2_to_4_completion_enq_valid),
+    .enq_ready(queue_2_to_4_completion_enq_ready),
+    .enq_data(queue_2_to_4_completion_enq_data),
+    .deq_valid(queue_2_to_4_completion_deq_valid),
+    .deq_ready(queue_2_to_4_completion_deq_ready),
+    .deq_data(queue_2_to_4_completion_deq_data),
+    .count(queue_2_to_4_completion_count),
+    .full(queue_2_to_4_completion_full),
+    .empty(queue_2_to_4_completion_empty),
+    .almost_full(queue_2_to_4_completion_almost_full),
+    .almost_empty(queue_2_to_4_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_3_to_0_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_0_posted_clk),
+    .rst(queue_3_to_0_posted_rst),
+    .enq_valid(queue_3_to_0_posted_enq_valid),
+    .enq_ready(queue_3_to_0_posted_enq_ready),
+    .enq_data(queue_3_to_0_posted_enq_data),
+    .deq_valid(queue_3_to_0_posted_deq_valid),
+    .deq_ready(queue_3_to_0_posted_deq_ready),
+    .deq_data(queue_3_to_0_posted_deq_data),
+    .count(queue_3_to_0_posted_count),
+    .full(queue_3_to_0_posted_full),
+    .empty(queue_3_to_0_posted_empty),
+    .almost_full(queue_3_to_0_posted_almost_full),
+    .almost_empty(queue_3_to_0_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_3_to_0_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_0_non_posted_clk),
+    .rst(queue_3_to_0_non_posted_rst),
+    .enq_valid(queue_3_to_0_non_posted_enq_valid),
+    .enq_ready(queue_3_to_0_non_posted_enq_ready),
+    .enq_data(queue_3_to_0_non_posted_enq_data),
+    .deq_valid(queue_3_to_0_non_posted_deq_valid),
+    .deq_ready(queue_3_to_0_non_posted_deq_ready),
+    .deq_data(queue_3_to_0_non_posted_deq_data),
+    .count(queue_3_to_0_non_posted_count),
+    .full(queue_3_to_0_non_posted_full),
+    .empty(queue_3_to_0_non_posted_empty),
+    .almost_full(queue_3_to_0_non_posted_almost_full),
+    .almost_empty(queue_3_to_0_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_0_completion (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_0_completion_clk),
+    .rst(queue_3_to_0_completion_rst),
+    .enq_valid(queue_3_to_0_completion_enq_valid),
+    .enq_ready(queue_3_to_0_completion_enq_ready),
+    .enq_data(queue_3_to_0_completion_enq_data),
+    .deq_valid(queue_3_to_0_completion_deq_valid),
+    .deq_ready(queue_3_to_0_completion_deq_ready),
+    .deq_data(queue_3_to_0_completion_deq_data),
+    .count(queue_3_to_0_completion_count),
+    .full(queue_3_to_0_completion_full),
+    .empty(queue_3_to_0_completion_empty),
+    .almost_full(queue_3_to_0_completion_almost_full),
+    .almost_empty(queue_3_to_0_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_3_to_1_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_1_posted_clk),
+    .rst(queue_3_to_1_posted_rst),
+    .enq_valid(queue_3_to_1_posted_enq_valid),
+    .enq_ready(queue_3_to_1_posted_enq_ready),
+    .enq_data(queue_3_to_1_posted_enq_data),
+    .deq_valid(queue_3_to_1_posted_deq_valid),
+    .deq_ready(queue_3_to_1_posted_deq_ready),
+    .deq_data(queue_3_to_1_posted_deq_data),
+    .count(queue_3_to_1_posted_count),
+    .full(queue_3_to_1_posted_full),
+    .empty(queue_3_to_1_posted_empty),
+    .almost_full(queue_3_to_1_posted_almost_full),
+    .almost_empty(queue_3_to_1_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_3_to_1_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_1_non_posted_clk),
+    .rst(queue_3_to_1_non_posted_rst),
+    .enq_valid(queue_3_to_1_non_posted_enq_valid),
+    .enq_ready(queue_3_to_1_non_posted_enq_ready),
+    .enq_data(queue_3_to_1_non_posted_enq_data),
+    .deq_valid(queue_3_to_1_non_posted_deq_valid),
+    .deq_ready(queue_3_to_1_non_posted_deq_ready),
+    .deq_data(queue_3_to_1_non_posted_deq_data),
+    .count(queue_3_to_1_non_posted_count),
+    .full(queue_3_to_1_non_posted_full),
+    .empty(queue_3_to_1_non_posted_empty),
+    .almost_full(queue_3_to_1_non_posted_almost_full),
+    .almost_empty(queue_3_to_1_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_1_completion (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_1_completion_clk),
+    .rst(queue_3_to_1_completion_rst),
+    .enq_valid(queue_3_to_1_completion_enq_valid),
+    .enq_ready(queue_3_to_1_completion_enq_ready),
+    .enq_data(queue_3_to_1_completion_enq_data),
+    .deq_valid(queue_3_to_1_completion_deq_valid),
+    .deq_ready(queue_3_to_1_completion_deq_ready),
+    .deq_data(queue_3_to_1_completion_deq_data),
+    .count(queue_3_to_1_completion_count),
+    .full(queue_3_to_1_completion_full),
+    .empty(queue_3_to_1_completion_empty),
+    .almost_full(queue_3_to_1_completion_almost_full),
+    .almost_empty(queue_3_to_1_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_3_to_2_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_2_posted_clk),
+    .rst(queue_3_to_2_posted_rst),
+    .enq_valid(queue_3_to_2_posted_enq_valid),
+    .enq_ready(queue_3_to_2_posted_enq_ready),
+    .enq_data(queue_3_to_2_posted_enq_data),
+    .deq_valid(queue_3_to_2_posted_deq_valid),
+    .deq_ready(queue_3_to_2_posted_deq_ready),
+    .deq_data(queue_3_to_2_posted_deq_data),
+    .count(queue_3_to_2_posted_count),
+    .full(queue_3_to_2_posted_full),
+    .empty(queue_3_to_2_posted_empty),
+    .almost_full(queue_3_to_2_posted_almost_full),
+    .almost_empty(queue_3_to_2_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_3_to_2_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_2_non_posted_clk),
+    .rst(queue_3_to_2_non_posted_rst),
+    .enq_valid(queue_3_to_2_non_posted_enq_valid),
+    .enq_ready(queue_3_to_2_non_posted_enq_ready),
+    .enq_data(queue_3_to_2_non_posted_enq_data),
+    .deq_valid(queue_3_to_2_non_posted_deq_valid),
+    .deq_ready(queue_3_to_2_non_posted_deq_ready),
+    .deq_data(queue_3_to_2_non_posted_deq_data),
+    .count(queue_3_to_2_non_posted_count),
+    .full(queue_3_to_2_non_posted_full),
+    .empty(queue_3_to_2_non_posted_empty),
+    .almost_full(queue_3_to_2_non_posted_almost_full),
+    .almost_empty(queue_3_to_2_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_2_completion (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_2_completion_clk),
+    .rst(queue_3_to_2_completion_rst),
+    .enq_valid(queue_3_to_2_completion_enq_valid),
+    .enq_ready(queue_3_to_2_completion_enq_ready),
+    .enq_data(queue_3_to_2_completion_enq_data),
+    .deq_valid(queue_3_to_2_completion_deq_valid),
+    .deq_ready(queue_3_to_2_completion_deq_ready),
+    .deq_data(queue_3_to_2_completion_deq_data),
+    .count(queue_3_to_2_completion_count),
+    .full(queue_3_to_2_completion_full),
+    .empty(queue_3_to_2_completion_empty),
+    .almost_full(queue_3_to_2_completion_almost_full),
+    .almost_empty(queue_3_to_2_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_3_to_4_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_4_posted_clk),
+    .rst(queue_3_to_4_posted_rst),
+    .enq_valid(queue_3_to_4_posted_enq_valid),
+    .enq_ready(queue_3_to_4_posted_enq_ready),
+    .enq_data(queue_3_to_4_posted_enq_data),
+    .deq_valid(queue_3_to_4_posted_deq_valid),
+    .deq_ready(queue_3_to_4_posted_deq_ready),
+    .deq_data(queue_3_to_4_posted_deq_data),
+    .count(queue_3_to_4_posted_count),
+    .full(queue_3_to_4_posted_full),
+    .empty(queue_3_to_4_posted_empty),
+    .almost_full(queue_3_to_4_posted_almost_full),
+    .almost_empty(queue_3_to_4_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_3_to_4_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_4_non_posted_clk),
+    .rst(queue_3_to_4_non_posted_rst),
+    .enq_valid(queue_3_to_4_non_posted_enq_valid),
+    .enq_ready(queue_3_to_4_non_posted_enq_ready),
+    .enq_data(queue_3_to_4_non_posted_enq_data),
+    .deq_valid(queue_3_to_4_non_posted_deq_valid),
+    .deq_ready(queue_3_to_4_non_posted_deq_ready),
+    .deq_data(queue_3_to_4_non_posted_deq_data),
+    .count(queue_3_to_4_non_posted_count),
+    .full(queue_3_to_4_non_posted_full),
+    .empty(queue_3_to_4_non_posted_empty),
+    .almost_full(queue_3_to_4_non_posted_almost_full),
+    .almost_empty(queue_3_to_4_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_3_to_4_completion (  // TLPCrossbar.swift:59
+    .clk(queue_3_to_4_completion_clk),
+    .rst(queue_3_to_4_completion_rst),
+    .enq_valid(queue_3_to_4_completion_enq_valid),
+    .enq_ready(queue_3_to_4_completion_enq_ready),
+    .enq_data(queue_3_to_4_completion_enq_data),
+    .deq_valid(queue_3_to_4_completion_deq_valid),
+    .deq_ready(queue_3_to_4_completion_deq_ready),
+    .deq_data(queue_3_to_4_completion_deq_data),
+    .count(queue_3_to_4_completion_count),
+    .full(queue_3_to_4_completion_full),
+    .empty(queue_3_to_4_completion_empty),
+    .almost_full(queue_3_to_4_completion_almost_full),
+    .almost_empty(queue_3_to_4_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_4_to_0_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_0_posted_clk),
+    .rst(queue_4_to_0_posted_rst),
+    .enq_valid(queue_4_to_0_posted_enq_valid),
+    .enq_ready(queue_4_to_0_posted_enq_ready),
+    .enq_data(queue_4_to_0_posted_enq_data),
+    .deq_valid(queue_4_to_0_posted_deq_valid),
+    .deq_ready(queue_4_to_0_posted_deq_ready),
+    .deq_data(queue_4_to_0_posted_deq_data),
+    .count(queue_4_to_0_posted_count),
+    .full(queue_4_to_0_posted_full),
+    .empty(queue_4_to_0_posted_empty),
+    .almost_full(queue_4_to_0_posted_almost_full),
+    .almost_empty(queue_4_to_0_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_4_to_0_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_0_non_posted_clk),
+    .rst(queue_4_to_0_non_posted_rst),
+    .enq_valid(queue_4_to_0_non_posted_enq_valid),
+    .enq_ready(queue_4_to_0_non_posted_enq_ready),
+    .enq_data(queue_4_to_0_non_posted_enq_data),
+    .deq_valid(queue_4_to_0_non_posted_deq_valid),
+    .deq_ready(queue_4_to_0_non_posted_deq_ready),
+    .deq_data(queue_4_to_0_non_posted_deq_data),
+    .count(queue_4_to_0_non_posted_count),
+    .full(queue_4_to_0_non_posted_full),
+    .empty(queue_4_to_0_non_posted_empty),
+    .almost_full(queue_4_to_0_non_posted_almost_full),
+    .almost_empty(queue_4_to_0_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_0_completion (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_0_completion_clk),
+    .rst(queue_4_to_0_completion_rst),
+    .enq_valid(queue_4_to_0_completion_enq_valid),
+    .enq_ready(queue_4_to_0_completion_enq_ready),
+    .enq_data(queue_4_to_0_completion_enq_data),
+    .deq_valid(queue_4_to_0_completion_deq_valid),
+    .deq_ready(queue_4_to_0_completion_deq_ready),
+    .deq_data(queue_4_to_0_completion_deq_data),
+    .count(queue_4_to_0_completion_count),
+    .full(queue_4_to_0_completion_full),
+    .empty(queue_4_to_0_completion_empty),
+    .almost_full(queue_4_to_0_completion_almost_full),
+    .almost_empty(queue_4_to_0_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_4_to_1_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_1_posted_clk),
+    .rst(queue_4_to_1_posted_rst),
+    .enq_valid(queue_4_to_1_posted_enq_valid),
+    .enq_ready(queue_4_to_1_posted_enq_ready),
+    .enq_data(queue_4_to_1_posted_enq_data),
+    .deq_valid(queue_4_to_1_posted_deq_valid),
+    .deq_ready(queue_4_to_1_posted_deq_ready),
+    .deq_data(queue_4_to_1_posted_deq_data),
+    .count(queue_4_to_1_posted_count),
+    .full(queue_4_to_1_posted_full),
+    .empty(queue_4_to_1_posted_empty),
+    .almost_full(queue_4_to_1_posted_almost_full),
+    .almost_empty(queue_4_to_1_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_4_to_1_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_1_non_posted_clk),
+    .rst(queue_4_to_1_non_posted_rst),
+    .enq_valid(queue_4_to_1_non_posted_enq_valid),
+    .enq_ready(queue_4_to_1_non_posted_enq_ready),
+    .enq_data(queue_4_to_1_non_posted_enq_data),
+    .deq_valid(queue_4_to_1_non_posted_deq_valid),
+    .deq_ready(queue_4_to_1_non_posted_deq_ready),
+    .deq_data(queue_4_to_1_non_posted_deq_data),
+    .count(queue_4_to_1_non_posted_count),
+    .full(queue_4_to_1_non_posted_full),
+    .empty(queue_4_to_1_non_posted_empty),
+    .almost_full(queue_4_to_1_non_posted_almost_full),
+    .almost_empty(queue_4_to_1_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_1_completion (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_1_completion_clk),
+    .rst(queue_4_to_1_completion_rst),
+    .enq_valid(queue_4_to_1_completion_enq_valid),
+    .enq_ready(queue_4_to_1_completion_enq_ready),
+    .enq_data(queue_4_to_1_completion_enq_data),
+    .deq_valid(queue_4_to_1_completion_deq_valid),
+    .deq_ready(queue_4_to_1_completion_deq_ready),
+    .deq_data(queue_4_to_1_completion_deq_data),
+    .count(queue_4_to_1_completion_count),
+    .full(queue_4_to_1_completion_full),
+    .empty(queue_4_to_1_completion_empty),
+    .almost_full(queue_4_to_1_completion_almost_full),
+    .almost_empty(queue_4_to_1_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_4_to_2_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_2_posted_clk),
+    .rst(queue_4_to_2_posted_rst),
+    .enq_valid(queue_4_to_2_posted_enq_valid),
+    .enq_ready(queue_4_to_2_posted_enq_ready),
+    .enq_data(queue_4_to_2_posted_enq_data),
+    .deq_valid(queue_4_to_2_posted_deq_valid),
+    .deq_ready(queue_4_to_2_posted_deq_ready),
+    .deq_data(queue_4_to_2_posted_deq_data),
+    .count(queue_4_to_2_posted_count),
+    .full(queue_4_to_2_posted_full),
+    .empty(queue_4_to_2_posted_empty),
+    .almost_full(queue_4_to_2_posted_almost_full),
+    .almost_empty(queue_4_to_2_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_4_to_2_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_2_non_posted_clk),
+    .rst(queue_4_to_2_non_posted_rst),
+    .enq_valid(queue_4_to_2_non_posted_enq_valid),
+    .enq_ready(queue_4_to_2_non_posted_enq_ready),
+    .enq_data(queue_4_to_2_non_posted_enq_data),
+    .deq_valid(queue_4_to_2_non_posted_deq_valid),
+    .deq_ready(queue_4_to_2_non_posted_deq_ready),
+    .deq_data(queue_4_to_2_non_posted_deq_data),
+    .count(queue_4_to_2_non_posted_count),
+    .full(queue_4_to_2_non_posted_full),
+    .empty(queue_4_to_2_non_posted_empty),
+    .almost_full(queue_4_to_2_non_posted_almost_full),
+    .almost_empty(queue_4_to_2_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_2_completion (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_2_completion_clk),
+    .rst(queue_4_to_2_completion_rst),
+    .enq_valid(queue_4_to_2_completion_enq_valid),
+    .enq_ready(queue_4_to_2_completion_enq_ready),
+    .enq_data(queue_4_to_2_completion_enq_data),
+    .deq_valid(queue_4_to_2_completion_deq_valid),
+    .deq_ready(queue_4_to_2_completion_deq_ready),
+    .deq_data(queue_4_to_2_completion_deq_data),
+    .count(queue_4_to_2_completion_count),
+    .full(queue_4_to_2_completion_full),
+    .empty(queue_4_to_2_completion_empty),
+    .almost_full(queue_4_to_2_completion_almost_full),
+    .almost_empty(queue_4_to_2_completion_almost_empty)
+  );
+  fifo_fwft_depth128_width413_afull127_aempty1 queue_4_to_3_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_3_posted_clk),
+    .rst(queue_4_to_3_posted_rst),
+    .enq_valid(queue_4_to_3_posted_enq_valid),
+    .enq_ready(queue_4_to_3_posted_enq_ready),
+    .enq_data(queue_4_to_3_posted_enq_data),
+    .deq_valid(queue_4_to_3_posted_deq_valid),
+    .deq_ready(queue_4_to_3_posted_deq_ready),
+    .deq_data(queue_4_to_3_posted_deq_data),
+    .count(queue_4_to_3_posted_count),
+    .full(queue_4_to_3_posted_full),
+    .empty(queue_4_to_3_posted_empty),
+    .almost_full(queue_4_to_3_posted_almost_full),
+    .almost_empty(queue_4_to_3_posted_almost_empty)
+  );
+  fifo_fwft_depth16_width395_afull15_aempty1 queue_4_to_3_non_posted (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_3_non_posted_clk),
+    .rst(queue_4_to_3_non_posted_rst),
+    .enq_valid(queue_4_to_3_non_posted_enq_valid),
+    .enq_ready(queue_4_to_3_non_posted_enq_ready),
+    .enq_data(queue_4_to_3_non_posted_enq_data),
+    .deq_valid(queue_4_to_3_non_posted_deq_valid),
+    .deq_ready(queue_4_to_3_non_posted_deq_ready),
+    .deq_data(queue_4_to_3_non_posted_deq_data),
+    .count(queue_4_to_3_non_posted_count),
+    .full(queue_4_to_3_non_posted_full),
+    .empty(queue_4_to_3_non_posted_empty),
+    .almost_full(queue_4_to_3_non_posted_almost_full),
+    .almost_empty(queue_4_to_3_non_posted_almost_empty)
+  );
+  fifo_fwft_depth128_width395_afull127_aempty1 queue_4_to_3_completion (  // TLPCrossbar.swift:59
+    .clk(queue_4_to_3_completion_clk),
+    .rst(queue_4_to_3_completion_rst),
+    .enq_valid(queue_4_to_3_completion_enq_valid),
+    .enq_ready(queue_4_to_3_completion_enq_ready),
+    .enq_data(queue_4_to_3_completion_enq_data),
+    .deq_valid(queue_4_to_3_completion_deq_valid),
+    .deq_ready(queue_4_to_3_completion_deq_ready),
+    .deq_data(queue_4_to_3_completion_deq_data),
+    .count(queue_4_to_3_completion_count),
+    .full(queue_4_to_3_completion_full),
+    .empty(queue_4_to_3_completion_empty),
+    .almost_full(queue_4_to_3_completion_almost_full),
+    .almost_empty(queue_4_to_3_completion_almost_empty)
+  );
+  tlp_merge_inputs12_dw256 merge0 (  // TLPCrossbar.swift:99
     .clk(merge0_clk),
     .rst(merge0_rst),
     .in0_valid(merge0_in0_valid),
@@ -1449,6 +4919,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .in3_strobe(merge0_in3_strobe),
     .in3_start(merge0_in3_start),
     .in3_end(merge0_in3_end),
+    .in4_valid(merge0_in4_valid),
+    .in4_ready(merge0_in4_ready),
+    .in4_header(merge0_in4_header),
+    .in4_data(merge0_in4_data),
+    .in4_strobe(merge0_in4_strobe),
+    .in4_start(merge0_in4_start),
+    .in4_end(merge0_in4_end),
+    .in5_valid(merge0_in5_valid),
+    .in5_ready(merge0_in5_ready),
+    .in5_header(merge0_in5_header),
+    .in5_data(merge0_in5_data),
+    .in5_strobe(merge0_in5_strobe),
+    .in5_start(merge0_in5_start),
+    .in5_end(merge0_in5_end),
+    .in6_valid(merge0_in6_valid),
+    .in6_ready(merge0_in6_ready),
+    .in6_header(merge0_in6_header),
+    .in6_data(merge0_in6_data),
+    .in6_strobe(merge0_in6_strobe),
+    .in6_start(merge0_in6_start),
+    .in6_end(merge0_in6_end),
+    .in7_valid(merge0_in7_valid),
+    .in7_ready(merge0_in7_ready),
+    .in7_header(merge0_in7_header),
+    .in7_data(merge0_in7_data),
+    .in7_strobe(merge0_in7_strobe),
+    .in7_start(merge0_in7_start),
+    .in7_end(merge0_in7_end),
+    .in8_valid(merge0_in8_valid),
+    .in8_ready(merge0_in8_ready),
+    .in8_header(merge0_in8_header),
+    .in8_data(merge0_in8_data),
+    .in8_strobe(merge0_in8_strobe),
+    .in8_start(merge0_in8_start),
+    .in8_end(merge0_in8_end),
+    .in9_valid(merge0_in9_valid),
+    .in9_ready(merge0_in9_ready),
+    .in9_header(merge0_in9_header),
+    .in9_data(merge0_in9_data),
+    .in9_strobe(merge0_in9_strobe),
+    .in9_start(merge0_in9_start),
+    .in9_end(merge0_in9_end),
+    .in10_valid(merge0_in10_valid),
+    .in10_ready(merge0_in10_ready),
+    .in10_header(merge0_in10_header),
+    .in10_data(merge0_in10_data),
+    .in10_strobe(merge0_in10_strobe),
+    .in10_start(merge0_in10_start),
+    .in10_end(merge0_in10_end),
+    .in11_valid(merge0_in11_valid),
+    .in11_ready(merge0_in11_ready),
+    .in11_header(merge0_in11_header),
+    .in11_data(merge0_in11_data),
+    .in11_strobe(merge0_in11_strobe),
+    .in11_start(merge0_in11_start),
+    .in11_end(merge0_in11_end),
     .out_valid(merge0_out_valid),
     .out_ready(merge0_out_ready),
     .out_header(merge0_out_header),
@@ -1458,7 +4984,7 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .out_end(merge0_out_end),
     .grant(merge0_grant)
   );
-  tlp_merge_inputs4_dw256 merge1 (  // TLPCrossbar.swift:61
+  tlp_merge_inputs12_dw256 merge1 (  // TLPCrossbar.swift:99
     .clk(merge1_clk),
     .rst(merge1_rst),
     .in0_valid(merge1_in0_valid),
@@ -1489,6 +5015,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .in3_strobe(merge1_in3_strobe),
     .in3_start(merge1_in3_start),
     .in3_end(merge1_in3_end),
+    .in4_valid(merge1_in4_valid),
+    .in4_ready(merge1_in4_ready),
+    .in4_header(merge1_in4_header),
+    .in4_data(merge1_in4_data),
+    .in4_strobe(merge1_in4_strobe),
+    .in4_start(merge1_in4_start),
+    .in4_end(merge1_in4_end),
+    .in5_valid(merge1_in5_valid),
+    .in5_ready(merge1_in5_ready),
+    .in5_header(merge1_in5_header),
+    .in5_data(merge1_in5_data),
+    .in5_strobe(merge1_in5_strobe),
+    .in5_start(merge1_in5_start),
+    .in5_end(merge1_in5_end),
+    .in6_valid(merge1_in6_valid),
+    .in6_ready(merge1_in6_ready),
+    .in6_header(merge1_in6_header),
+    .in6_data(merge1_in6_data),
+    .in6_strobe(merge1_in6_strobe),
+    .in6_start(merge1_in6_start),
+    .in6_end(merge1_in6_end),
+    .in7_valid(merge1_in7_valid),
+    .in7_ready(merge1_in7_ready),
+    .in7_header(merge1_in7_header),
+    .in7_data(merge1_in7_data),
+    .in7_strobe(merge1_in7_strobe),
+    .in7_start(merge1_in7_start),
+    .in7_end(merge1_in7_end),
+    .in8_valid(merge1_in8_valid),
+    .in8_ready(merge1_in8_ready),
+    .in8_header(merge1_in8_header),
+    .in8_data(merge1_in8_data),
+    .in8_strobe(merge1_in8_strobe),
+    .in8_start(merge1_in8_start),
+    .in8_end(merge1_in8_end),
+    .in9_valid(merge1_in9_valid),
+    .in9_ready(merge1_in9_ready),
+    .in9_header(merge1_in9_header),
+    .in9_data(merge1_in9_data),
+    .in9_strobe(merge1_in9_strobe),
+    .in9_start(merge1_in9_start),
+    .in9_end(merge1_in9_end),
+    .in10_valid(merge1_in10_valid),
+    .in10_ready(merge1_in10_ready),
+    .in10_header(merge1_in10_header),
+    .in10_data(merge1_in10_data),
+    .in10_strobe(merge1_in10_strobe),
+    .in10_start(merge1_in10_start),
+    .in10_end(merge1_in10_end),
+    .in11_valid(merge1_in11_valid),
+    .in11_ready(merge1_in11_ready),
+    .in11_header(merge1_in11_header),
+    .in11_data(merge1_in11_data),
+    .in11_strobe(merge1_in11_strobe),
+    .in11_start(merge1_in11_start),
+    .in11_end(merge1_in11_end),
     .out_valid(merge1_out_valid),
     .out_ready(merge1_out_ready),
     .out_header(merge1_out_header),
@@ -1498,7 +5080,7 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .out_end(merge1_out_end),
     .grant(merge1_grant)
   );
-  tlp_merge_inputs4_dw256 merge2 (  // TLPCrossbar.swift:61
+  tlp_merge_inputs12_dw256 merge2 (  // TLPCrossbar.swift:99
     .clk(merge2_clk),
     .rst(merge2_rst),
     .in0_valid(merge2_in0_valid),
@@ -1529,6 +5111,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .in3_strobe(merge2_in3_strobe),
     .in3_start(merge2_in3_start),
     .in3_end(merge2_in3_end),
+    .in4_valid(merge2_in4_valid),
+    .in4_ready(merge2_in4_ready),
+    .in4_header(merge2_in4_header),
+    .in4_data(merge2_in4_data),
+    .in4_strobe(merge2_in4_strobe),
+    .in4_start(merge2_in4_start),
+    .in4_end(merge2_in4_end),
+    .in5_valid(merge2_in5_valid),
+    .in5_ready(merge2_in5_ready),
+    .in5_header(merge2_in5_header),
+    .in5_data(merge2_in5_data),
+    .in5_strobe(merge2_in5_strobe),
+    .in5_start(merge2_in5_start),
+    .in5_end(merge2_in5_end),
+    .in6_valid(merge2_in6_valid),
+    .in6_ready(merge2_in6_ready),
+    .in6_header(merge2_in6_header),
+    .in6_data(merge2_in6_data),
+    .in6_strobe(merge2_in6_strobe),
+    .in6_start(merge2_in6_start),
+    .in6_end(merge2_in6_end),
+    .in7_valid(merge2_in7_valid),
+    .in7_ready(merge2_in7_ready),
+    .in7_header(merge2_in7_header),
+    .in7_data(merge2_in7_data),
+    .in7_strobe(merge2_in7_strobe),
+    .in7_start(merge2_in7_start),
+    .in7_end(merge2_in7_end),
+    .in8_valid(merge2_in8_valid),
+    .in8_ready(merge2_in8_ready),
+    .in8_header(merge2_in8_header),
+    .in8_data(merge2_in8_data),
+    .in8_strobe(merge2_in8_strobe),
+    .in8_start(merge2_in8_start),
+    .in8_end(merge2_in8_end),
+    .in9_valid(merge2_in9_valid),
+    .in9_ready(merge2_in9_ready),
+    .in9_header(merge2_in9_header),
+    .in9_data(merge2_in9_data),
+    .in9_strobe(merge2_in9_strobe),
+    .in9_start(merge2_in9_start),
+    .in9_end(merge2_in9_end),
+    .in10_valid(merge2_in10_valid),
+    .in10_ready(merge2_in10_ready),
+    .in10_header(merge2_in10_header),
+    .in10_data(merge2_in10_data),
+    .in10_strobe(merge2_in10_strobe),
+    .in10_start(merge2_in10_start),
+    .in10_end(merge2_in10_end),
+    .in11_valid(merge2_in11_valid),
+    .in11_ready(merge2_in11_ready),
+    .in11_header(merge2_in11_header),
+    .in11_data(merge2_in11_data),
+    .in11_strobe(merge2_in11_strobe),
+    .in11_start(merge2_in11_start),
+    .in11_end(merge2_in11_end),
     .out_valid(merge2_out_valid),
     .out_ready(merge2_out_ready),
     .out_header(merge2_out_header),
@@ -1538,7 +5176,7 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .out_end(merge2_out_end),
     .grant(merge2_grant)
   );
-  tlp_merge_inputs4_dw256 merge3 (  // TLPCrossbar.swift:61
+  tlp_merge_inputs12_dw256 merge3 (  // TLPCrossbar.swift:99
     .clk(merge3_clk),
     .rst(merge3_rst),
     .in0_valid(merge3_in0_valid),
@@ -1569,6 +5207,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .in3_strobe(merge3_in3_strobe),
     .in3_start(merge3_in3_start),
     .in3_end(merge3_in3_end),
+    .in4_valid(merge3_in4_valid),
+    .in4_ready(merge3_in4_ready),
+    .in4_header(merge3_in4_header),
+    .in4_data(merge3_in4_data),
+    .in4_strobe(merge3_in4_strobe),
+    .in4_start(merge3_in4_start),
+    .in4_end(merge3_in4_end),
+    .in5_valid(merge3_in5_valid),
+    .in5_ready(merge3_in5_ready),
+    .in5_header(merge3_in5_header),
+    .in5_data(merge3_in5_data),
+    .in5_strobe(merge3_in5_strobe),
+    .in5_start(merge3_in5_start),
+    .in5_end(merge3_in5_end),
+    .in6_valid(merge3_in6_valid),
+    .in6_ready(merge3_in6_ready),
+    .in6_header(merge3_in6_header),
+    .in6_data(merge3_in6_data),
+    .in6_strobe(merge3_in6_strobe),
+    .in6_start(merge3_in6_start),
+    .in6_end(merge3_in6_end),
+    .in7_valid(merge3_in7_valid),
+    .in7_ready(merge3_in7_ready),
+    .in7_header(merge3_in7_header),
+    .in7_data(merge3_in7_data),
+    .in7_strobe(merge3_in7_strobe),
+    .in7_start(merge3_in7_start),
+    .in7_end(merge3_in7_end),
+    .in8_valid(merge3_in8_valid),
+    .in8_ready(merge3_in8_ready),
+    .in8_header(merge3_in8_header),
+    .in8_data(merge3_in8_data),
+    .in8_strobe(merge3_in8_strobe),
+    .in8_start(merge3_in8_start),
+    .in8_end(merge3_in8_end),
+    .in9_valid(merge3_in9_valid),
+    .in9_ready(merge3_in9_ready),
+    .in9_header(merge3_in9_header),
+    .in9_data(merge3_in9_data),
+    .in9_strobe(merge3_in9_strobe),
+    .in9_start(merge3_in9_start),
+    .in9_end(merge3_in9_end),
+    .in10_valid(merge3_in10_valid),
+    .in10_ready(merge3_in10_ready),
+    .in10_header(merge3_in10_header),
+    .in10_data(merge3_in10_data),
+    .in10_strobe(merge3_in10_strobe),
+    .in10_start(merge3_in10_start),
+    .in10_end(merge3_in10_end),
+    .in11_valid(merge3_in11_valid),
+    .in11_ready(merge3_in11_ready),
+    .in11_header(merge3_in11_header),
+    .in11_data(merge3_in11_data),
+    .in11_strobe(merge3_in11_strobe),
+    .in11_start(merge3_in11_start),
+    .in11_end(merge3_in11_end),
     .out_valid(merge3_out_valid),
     .out_ready(merge3_out_ready),
     .out_header(merge3_out_header),
@@ -1578,7 +5272,7 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .out_end(merge3_out_end),
     .grant(merge3_grant)
   );
-  tlp_merge_inputs4_dw256 merge4 (  // TLPCrossbar.swift:61
+  tlp_merge_inputs12_dw256 merge4 (  // TLPCrossbar.swift:99
     .clk(merge4_clk),
     .rst(merge4_rst),
     .in0_valid(merge4_in0_valid),
@@ -1609,6 +5303,62 @@ module tlp_crossbar_ports5_dw256_depth128 (
     .in3_strobe(merge4_in3_strobe),
     .in3_start(merge4_in3_start),
     .in3_end(merge4_in3_end),
+    .in4_valid(merge4_in4_valid),
+    .in4_ready(merge4_in4_ready),
+    .in4_header(merge4_in4_header),
+    .in4_data(merge4_in4_data),
+    .in4_strobe(merge4_in4_strobe),
+    .in4_start(merge4_in4_start),
+    .in4_end(merge4_in4_end),
+    .in5_valid(merge4_in5_valid),
+    .in5_ready(merge4_in5_ready),
+    .in5_header(merge4_in5_header),
+    .in5_data(merge4_in5_data),
+    .in5_strobe(merge4_in5_strobe),
+    .in5_start(merge4_in5_start),
+    .in5_end(merge4_in5_end),
+    .in6_valid(merge4_in6_valid),
+    .in6_ready(merge4_in6_ready),
+    .in6_header(merge4_in6_header),
+    .in6_data(merge4_in6_data),
+    .in6_strobe(merge4_in6_strobe),
+    .in6_start(merge4_in6_start),
+    .in6_end(merge4_in6_end),
+    .in7_valid(merge4_in7_valid),
+    .in7_ready(merge4_in7_ready),
+    .in7_header(merge4_in7_header),
+    .in7_data(merge4_in7_data),
+    .in7_strobe(merge4_in7_strobe),
+    .in7_start(merge4_in7_start),
+    .in7_end(merge4_in7_end),
+    .in8_valid(merge4_in8_valid),
+    .in8_ready(merge4_in8_ready),
+    .in8_header(merge4_in8_header),
+    .in8_data(merge4_in8_data),
+    .in8_strobe(merge4_in8_strobe),
+    .in8_start(merge4_in8_start),
+    .in8_end(merge4_in8_end),
+    .in9_valid(merge4_in9_valid),
+    .in9_ready(merge4_in9_ready),
+    .in9_header(merge4_in9_header),
+    .in9_data(merge4_in9_data),
+    .in9_strobe(merge4_in9_strobe),
+    .in9_start(merge4_in9_start),
+    .in9_end(merge4_in9_end),
+    .in10_valid(merge4_in10_valid),
+    .in10_ready(merge4_in10_ready),
+    .in10_header(merge4_in10_header),
+    .in10_data(merge4_in10_data),
+    .in10_strobe(merge4_in10_strobe),
+    .in10_start(merge4_in10_start),
+    .in10_end(merge4_in10_end),
+    .in11_valid(merge4_in11_valid),
+    .in11_ready(merge4_in11_ready),
+    .in11_header(merge4_in11_header),
+    .in11_data(merge4_in11_data),
+    .in11_strobe(merge4_in11_strobe),
+    .in11_start(merge4_in11_start),
+    .in11_end(merge4_in11_end),
     .out_valid(merge4_out_valid),
     .out_ready(merge4_out_ready),
     .out_header(merge4_out_header),

@@ -288,6 +288,9 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
   wire egress0_link_end;
   wire egress0_fc_initialize;
   wire egress0_fc_update;
+  wire [12:0] egress0_room_posted;
+  wire [12:0] egress0_room_non_posted;
+  wire [12:0] egress0_room_completion;
   wire [7:0] egress0_fc_ph_advertised;
   wire [7:0] egress0_fc_ph_limit;
   wire [11:0] egress0_fc_pd_advertised;
@@ -318,6 +321,9 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
   wire egress1_link_end;
   wire egress1_fc_initialize;
   wire egress1_fc_update;
+  wire [12:0] egress1_room_posted;
+  wire [12:0] egress1_room_non_posted;
+  wire [12:0] egress1_room_completion;
   wire [7:0] egress1_fc_ph_advertised;
   wire [7:0] egress1_fc_ph_limit;
   wire [11:0] egress1_fc_pd_advertised;
@@ -614,351 +620,482 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
   /* verilator lint_off UNUSED */
   wire [1:0] upstream_ingress_merge_grant;  // not read
   /* verilator lint_on UNUSED */
-  wire [262:0] unused_own_from_port1;  // PCIeSwitch.swift:137
-  wire [3:0] unused_fabric_egress;  // PCIeSwitch.swift:142
-  wire mgmt_in_registers;  // PCIeSwitch.swift:163
-  wire mgmt_in_bridge;  // PCIeSwitch.swift:164
-  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:165
-  wire mgmt_to_bridge0;  // PCIeSwitch.swift:181
-  wire mgmt_to_bridge1;  // PCIeSwitch.swift:181
-  wire unused_poisoned;  // PCIeSwitch.swift:147
+  wire [262:0] unused_own_from_port1;  // PCIeSwitch.swift:150
+  wire [3:0] unused_fabric_egress;  // PCIeSwitch.swift:155
+  wire mgmt_in_registers;  // PCIeSwitch.swift:176
+  wire mgmt_in_bridge;  // PCIeSwitch.swift:177
+  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:178
+  wire mgmt_to_bridge0;  // PCIeSwitch.swift:194
+  wire mgmt_to_bridge1;  // PCIeSwitch.swift:194
+  wire unused_poisoned;  // PCIeSwitch.swift:160
 
-  assign receiver0_link_valid = link0_in_valid;  // PCIeSwitch.swift:54
-  assign link0_in_ready = receiver0_link_ready;  // PCIeSwitch.swift:54
-  assign receiver0_link_header = link0_in_header;  // PCIeSwitch.swift:54
-  assign receiver0_link_data = link0_in_data;  // PCIeSwitch.swift:54
-  assign receiver0_link_strobe = link0_in_strobe;  // PCIeSwitch.swift:54
-  assign receiver0_link_start = link0_in_start;  // PCIeSwitch.swift:54
-  assign receiver0_link_end = link0_in_end;  // PCIeSwitch.swift:54
-  assign link0_out_valid = egress0_link_valid;  // PCIeSwitch.swift:55
-  assign egress0_link_ready = link0_out_ready;  // PCIeSwitch.swift:55
-  assign link0_out_header = egress0_link_header;  // PCIeSwitch.swift:55
-  assign link0_out_data = egress0_link_data;  // PCIeSwitch.swift:55
-  assign link0_out_strobe = egress0_link_strobe;  // PCIeSwitch.swift:55
-  assign link0_out_start = egress0_link_start;  // PCIeSwitch.swift:55
-  assign link0_out_end = egress0_link_end;  // PCIeSwitch.swift:55
-  assign upstream_ingress_merge_in0_valid = receiver0_out_valid;  // PCIeSwitch.swift:59
-  assign receiver0_out_ready = upstream_ingress_merge_in0_ready;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in0_header = receiver0_out_header;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in0_data = receiver0_out_data;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in0_strobe = receiver0_out_strobe;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in0_start = receiver0_out_start;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in0_end = receiver0_out_end;  // PCIeSwitch.swift:59
-  assign upstream_ingress_merge_in1_valid = config_requester_request_valid;  // PCIeSwitch.swift:60
-  assign config_requester_request_ready = upstream_ingress_merge_in1_ready;  // PCIeSwitch.swift:60
-  assign upstream_ingress_merge_in1_header = config_requester_request_header;  // PCIeSwitch.swift:60
-  assign upstream_ingress_merge_in1_data = config_requester_request_data;  // PCIeSwitch.swift:60
-  assign upstream_ingress_merge_in1_strobe = config_requester_request_strobe;  // PCIeSwitch.swift:60
-  assign upstream_ingress_merge_in1_start = config_requester_request_start;  // PCIeSwitch.swift:60
-  assign upstream_ingress_merge_in1_end = config_requester_request_end;  // PCIeSwitch.swift:60
-  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:61
-  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:61
-  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:61
-  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:61
-  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:61
-  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:61
-  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:61
-  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:62
-  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:62
-  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:62
-  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:62
-  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:62
-  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:62
-  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:62
-  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:63
-  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:63
-  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:63
-  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:63
-  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:63
-  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:63
-  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:63
-  assign merge0_in0_valid = ingress1_fabric_valid;  // PCIeSwitch.swift:75
-  assign ingress1_fabric_ready = merge0_in0_ready;  // PCIeSwitch.swift:75
-  assign merge0_in0_header = ingress1_fabric_header;  // PCIeSwitch.swift:75
-  assign merge0_in0_data = ingress1_fabric_data;  // PCIeSwitch.swift:75
-  assign merge0_in0_strobe = ingress1_fabric_strobe;  // PCIeSwitch.swift:75
-  assign merge0_in0_start = ingress1_fabric_start;  // PCIeSwitch.swift:75
-  assign merge0_in0_end = ingress1_fabric_end;  // PCIeSwitch.swift:75
-  assign merge0_in1_valid = ingress0_unsupported_valid;  // PCIeSwitch.swift:77
-  assign ingress0_unsupported_ready = merge0_in1_ready;  // PCIeSwitch.swift:77
-  assign merge0_in1_header = ingress0_unsupported_header;  // PCIeSwitch.swift:77
-  assign merge0_in1_data = ingress0_unsupported_data;  // PCIeSwitch.swift:77
-  assign merge0_in1_strobe = ingress0_unsupported_strobe;  // PCIeSwitch.swift:77
-  assign merge0_in1_start = ingress0_unsupported_start;  // PCIeSwitch.swift:77
-  assign merge0_in1_end = ingress0_unsupported_end;  // PCIeSwitch.swift:77
-  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:78
-  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:79
-  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:85
-  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:85
-  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:85
-  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:85
-  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:85
-  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:82
-  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:83
-  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:84
-  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:85
-  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:87
-  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:88
-  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:89
-  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:90
-  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:102
-  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:102
-  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:107
-  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:107
-  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:107
-  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:109
-  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:110
-  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:111
-  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:115
-  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:116
-  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:117
-  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:118
-  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:119
-  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:120
-  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:121
-  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:122
-  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:115
-  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:116
-  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:117
-  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:118
-  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:119
-  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:120
-  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:121
-  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:122
-  assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:54
-  assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:54
-  assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:54
-  assign receiver1_link_data = link1_in_data;  // PCIeSwitch.swift:54
-  assign receiver1_link_strobe = link1_in_strobe;  // PCIeSwitch.swift:54
-  assign receiver1_link_start = link1_in_start;  // PCIeSwitch.swift:54
-  assign receiver1_link_end = link1_in_end;  // PCIeSwitch.swift:54
-  assign link1_out_valid = egress1_link_valid;  // PCIeSwitch.swift:55
-  assign egress1_link_ready = link1_out_ready;  // PCIeSwitch.swift:55
-  assign link1_out_header = egress1_link_header;  // PCIeSwitch.swift:55
-  assign link1_out_data = egress1_link_data;  // PCIeSwitch.swift:55
-  assign link1_out_strobe = egress1_link_strobe;  // PCIeSwitch.swift:55
-  assign link1_out_start = egress1_link_start;  // PCIeSwitch.swift:55
-  assign link1_out_end = egress1_link_end;  // PCIeSwitch.swift:55
-  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:65
-  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:65
-  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:65
-  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:65
-  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:65
-  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:65
-  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:65
-  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:66
-  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:66
-  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:66
-  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:66
-  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:66
-  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:66
-  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:66
-  assign merge1_in0_valid = ingress0_fabric_valid;  // PCIeSwitch.swift:75
-  assign ingress0_fabric_ready = merge1_in0_ready;  // PCIeSwitch.swift:75
-  assign merge1_in0_header = ingress0_fabric_header;  // PCIeSwitch.swift:75
-  assign merge1_in0_data = ingress0_fabric_data;  // PCIeSwitch.swift:75
-  assign merge1_in0_strobe = ingress0_fabric_strobe;  // PCIeSwitch.swift:75
-  assign merge1_in0_start = ingress0_fabric_start;  // PCIeSwitch.swift:75
-  assign merge1_in0_end = ingress0_fabric_end;  // PCIeSwitch.swift:75
-  assign merge1_in1_valid = ingress1_unsupported_valid;  // PCIeSwitch.swift:77
-  assign ingress1_unsupported_ready = merge1_in1_ready;  // PCIeSwitch.swift:77
-  assign merge1_in1_header = ingress1_unsupported_header;  // PCIeSwitch.swift:77
-  assign merge1_in1_data = ingress1_unsupported_data;  // PCIeSwitch.swift:77
-  assign merge1_in1_strobe = ingress1_unsupported_strobe;  // PCIeSwitch.swift:77
-  assign merge1_in1_start = ingress1_unsupported_start;  // PCIeSwitch.swift:77
-  assign merge1_in1_end = ingress1_unsupported_end;  // PCIeSwitch.swift:77
-  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:78
-  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:79
-  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:85
-  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:85
-  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:85
-  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:85
-  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:85
-  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:82
-  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:83
-  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:84
-  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:85
-  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:87
-  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:88
-  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:89
-  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:90
-  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:102
-  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:102
-  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:102
-  assign bridge1_device_control_status_unsupported_request_detected_set = ingress1_unsupported_event;  // PCIeSwitch.swift:102
-  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:107
-  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:107
-  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:107
-  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:109
-  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:110
-  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:111
-  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:115
-  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:116
-  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:117
-  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:118
-  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:119
-  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:120
-  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:121
-  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:122
-  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:115
-  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:116
-  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:117
-  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:118
-  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:119
-  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:120
-  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:121
-  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:122
-  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:127
-  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:129
-  assign merge0_in2_valid = completer_completion_valid;  // PCIeSwitch.swift:131
-  assign completer_completion_ready = merge0_in2_ready;  // PCIeSwitch.swift:131
-  assign merge0_in2_header = completer_completion_header;  // PCIeSwitch.swift:131
-  assign merge0_in2_data = completer_completion_data;  // PCIeSwitch.swift:131
-  assign merge0_in2_strobe = completer_completion_strobe;  // PCIeSwitch.swift:131
-  assign merge0_in2_start = completer_completion_start;  // PCIeSwitch.swift:131
-  assign merge0_in2_end = completer_completion_end;  // PCIeSwitch.swift:131
-  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:132
-  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:132
-  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:132
-  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:132
-  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:132
-  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:132
-  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:132
-  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:136
-  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:138
-  assign unused_fabric_egress = {ingress0_fabric_egress, ingress1_fabric_egress};  // PCIeSwitch.swift:143
-  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:166
-  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:167
-  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd2);  // PCIeSwitch.swift:168
-  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:169
-  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:170
-  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:171
-  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:172
-  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:173
-  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:182
-  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:183
-  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:184
-  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:185
-  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:186
-  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:187
-  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:188
-  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:189
-  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:190
-  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:182
-  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:183
-  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:184
-  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:185
-  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:186
-  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:187
-  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:188
-  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:189
-  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:190
-  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : 1'b0)) : mgmt_valid);  // PCIeSwitch.swift:196
-  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0));  // PCIeSwitch.swift:197
-  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0)) : mgmt_valid);  // PCIeSwitch.swift:198
-  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:200
-  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:201
-  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:202
-  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:203
-  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:204
-  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:205
-  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:206
-  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:207
-  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:208
-  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:209
-  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:210
-  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:211
-  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:212
-  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:213
-  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:214
-  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:215
-  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:148
-  assign receiver0_clk = clk;  // PCIeSwitch.swift:39
-  assign receiver0_rst = rst;  // PCIeSwitch.swift:39
-  assign receiver1_clk = clk;  // PCIeSwitch.swift:39
-  assign receiver1_rst = rst;  // PCIeSwitch.swift:39
-  assign ingress0_clk = clk;  // PCIeSwitch.swift:42
-  assign ingress0_rst = rst;  // PCIeSwitch.swift:42
-  assign ingress1_clk = clk;  // PCIeSwitch.swift:42
-  assign ingress1_rst = rst;  // PCIeSwitch.swift:42
-  assign egress0_clk = clk;  // PCIeSwitch.swift:43
-  assign egress0_rst = rst;  // PCIeSwitch.swift:43
-  assign egress1_clk = clk;  // PCIeSwitch.swift:43
-  assign egress1_rst = rst;  // PCIeSwitch.swift:43
-  assign bridge0_clk = clk;  // PCIeSwitch.swift:44
-  assign bridge0_rst = rst;  // PCIeSwitch.swift:44
-  assign bridge1_clk = clk;  // PCIeSwitch.swift:44
-  assign bridge1_rst = rst;  // PCIeSwitch.swift:44
-  assign management_clk = clk;  // PCIeSwitch.swift:45
-  assign management_rst = rst;  // PCIeSwitch.swift:45
-  assign completer_clk = clk;  // PCIeSwitch.swift:46
-  assign completer_rst = rst;  // PCIeSwitch.swift:46
-  assign merge0_clk = clk;  // PCIeSwitch.swift:49
-  assign merge0_rst = rst;  // PCIeSwitch.swift:49
-  assign merge1_clk = clk;  // PCIeSwitch.swift:49
-  assign merge1_rst = rst;  // PCIeSwitch.swift:49
-  assign config_requester_clk = clk;  // PCIeSwitch.swift:50
-  assign config_requester_rst = rst;  // PCIeSwitch.swift:50
-  assign upstream_ingress_merge_clk = clk;  // PCIeSwitch.swift:51
-  assign upstream_ingress_merge_rst = rst;  // PCIeSwitch.swift:51
+  wire _merge0_in0_valid_0;
+  wire [1:0] _merge0_in0_valid_1;
+  wire _merge0_in0_valid_2;
+  wire _merge0_in0_valid_3;
+  wire [4:0] _merge0_in0_valid_4;
+  wire _merge0_in0_valid_5;
+  wire _merge0_in0_valid_6;
+  wire _merge0_in0_valid_7;
+  wire _merge0_in0_valid_8;
+  wire _merge0_in0_valid_9;
+  wire _merge0_in0_valid_10;
+  wire [10:0] _merge0_in0_valid_11;
+  wire [9:0] _merge0_in0_valid_12;
+  wire _merge0_in1_valid_13;
+  wire [1:0] _merge0_in1_valid_14;
+  wire _merge0_in1_valid_15;
+  wire _merge0_in1_valid_16;
+  wire [4:0] _merge0_in1_valid_17;
+  wire _merge0_in1_valid_18;
+  wire _merge0_in1_valid_19;
+  wire _merge0_in1_valid_20;
+  wire _merge0_in1_valid_21;
+  wire _merge0_in1_valid_22;
+  wire _merge0_in1_valid_23;
+  wire [10:0] _merge0_in1_valid_24;
+  wire [9:0] _merge0_in1_valid_25;
+  wire _merge0_in2_valid_26;
+  wire [1:0] _merge0_in2_valid_27;
+  wire _merge0_in2_valid_28;
+  wire _merge0_in2_valid_29;
+  wire [4:0] _merge0_in2_valid_30;
+  wire _merge0_in2_valid_31;
+  wire _merge0_in2_valid_32;
+  wire _merge0_in2_valid_33;
+  wire _merge0_in2_valid_34;
+  wire _merge0_in2_valid_35;
+  wire _merge0_in2_valid_36;
+  wire [10:0] _merge0_in2_valid_37;
+  wire [9:0] _merge0_in2_valid_38;
+  wire _merge1_in0_valid_39;
+  wire [1:0] _merge1_in0_valid_40;
+  wire _merge1_in0_valid_41;
+  wire _merge1_in0_valid_42;
+  wire [4:0] _merge1_in0_valid_43;
+  wire _merge1_in0_valid_44;
+  wire _merge1_in0_valid_45;
+  wire _merge1_in0_valid_46;
+  wire _merge1_in0_valid_47;
+  wire _merge1_in0_valid_48;
+  wire _merge1_in0_valid_49;
+  wire [10:0] _merge1_in0_valid_50;
+  wire [9:0] _merge1_in0_valid_51;
+  wire _merge1_in1_valid_52;
+  wire [1:0] _merge1_in1_valid_53;
+  wire _merge1_in1_valid_54;
+  wire _merge1_in1_valid_55;
+  wire [4:0] _merge1_in1_valid_56;
+  wire _merge1_in1_valid_57;
+  wire _merge1_in1_valid_58;
+  wire _merge1_in1_valid_59;
+  wire _merge1_in1_valid_60;
+  wire _merge1_in1_valid_61;
+  wire _merge1_in1_valid_62;
+  wire [10:0] _merge1_in1_valid_63;
+  wire [9:0] _merge1_in1_valid_64;
+  assign _merge0_in0_valid_3 = ingress1_fabric_header[127];  // EgressRoom.swift:48
+  assign _merge0_in0_valid_4 = ingress1_fabric_header[124:120];  // EgressRoom.swift:48
+  assign _merge0_in0_valid_2 = ~_merge0_in0_valid_3 & (_merge0_in0_valid_4 == 5'd0);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_5 = ingress1_fabric_header[126];  // EgressRoom.swift:48
+  assign _merge0_in0_valid_6 = (~_merge0_in0_valid_3 & ~_merge0_in0_valid_5) & (_merge0_in0_valid_4 == 5'd1);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_8 = ~_merge0_in0_valid_3 & ~ingress1_fabric_header[125];  // EgressRoom.swift:48
+  assign _merge0_in0_valid_7 = _merge0_in0_valid_8 & (_merge0_in0_valid_4 == 5'd2);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_9 = _merge0_in0_valid_8 & (_merge0_in0_valid_4 == 5'd4);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_10 = _merge0_in0_valid_8 & (_merge0_in0_valid_4 == 5'd5);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_1 = ((_merge0_in0_valid_2 & _merge0_in0_valid_5) | ((~_merge0_in0_valid_3 & ingress1_fabric_header[125]) & (ingress1_fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in0_valid_2 & ~_merge0_in0_valid_5) | _merge0_in0_valid_6) | _merge0_in0_valid_7) | _merge0_in0_valid_9) | _merge0_in0_valid_10) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
+  assign _merge0_in0_valid_12 = ingress1_fabric_header[105:96];  // EgressRoom.swift:48
+  assign _merge0_in0_valid_11 = ((_merge0_in0_valid_12 == 10'd0) & (((((_merge0_in0_valid_5 | _merge0_in0_valid_2) | _merge0_in0_valid_6) | _merge0_in0_valid_7) | _merge0_in0_valid_9) | _merge0_in0_valid_10)) ? 11'd1024 : {1'b0, _merge0_in0_valid_12};  // EgressRoom.swift:48
+  assign _merge0_in0_valid_0 = ~ingress1_fabric_start | ((_merge0_in0_valid_1 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in0_valid_1 == 2'd1) ? ((_merge0_in0_valid_5 ? (({{2{1'b0}}, _merge0_in0_valid_11} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in0_valid_1 == 2'd2) ? ((_merge0_in0_valid_5 ? (({{2{1'b0}}, _merge0_in0_valid_11} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
+  assign _merge0_in1_valid_16 = ingress0_unsupported_header[127];  // EgressRoom.swift:48
+  assign _merge0_in1_valid_17 = ingress0_unsupported_header[124:120];  // EgressRoom.swift:48
+  assign _merge0_in1_valid_15 = ~_merge0_in1_valid_16 & (_merge0_in1_valid_17 == 5'd0);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_18 = ingress0_unsupported_header[126];  // EgressRoom.swift:48
+  assign _merge0_in1_valid_19 = (~_merge0_in1_valid_16 & ~_merge0_in1_valid_18) & (_merge0_in1_valid_17 == 5'd1);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_21 = ~_merge0_in1_valid_16 & ~ingress0_unsupported_header[125];  // EgressRoom.swift:48
+  assign _merge0_in1_valid_20 = _merge0_in1_valid_21 & (_merge0_in1_valid_17 == 5'd2);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_22 = _merge0_in1_valid_21 & (_merge0_in1_valid_17 == 5'd4);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_23 = _merge0_in1_valid_21 & (_merge0_in1_valid_17 == 5'd5);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_14 = ((_merge0_in1_valid_15 & _merge0_in1_valid_18) | ((~_merge0_in1_valid_16 & ingress0_unsupported_header[125]) & (ingress0_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in1_valid_15 & ~_merge0_in1_valid_18) | _merge0_in1_valid_19) | _merge0_in1_valid_20) | _merge0_in1_valid_22) | _merge0_in1_valid_23) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
+  assign _merge0_in1_valid_25 = ingress0_unsupported_header[105:96];  // EgressRoom.swift:48
+  assign _merge0_in1_valid_24 = ((_merge0_in1_valid_25 == 10'd0) & (((((_merge0_in1_valid_18 | _merge0_in1_valid_15) | _merge0_in1_valid_19) | _merge0_in1_valid_20) | _merge0_in1_valid_22) | _merge0_in1_valid_23)) ? 11'd1024 : {1'b0, _merge0_in1_valid_25};  // EgressRoom.swift:48
+  assign _merge0_in1_valid_13 = ~ingress0_unsupported_start | ((_merge0_in1_valid_14 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in1_valid_14 == 2'd1) ? ((_merge0_in1_valid_18 ? (({{2{1'b0}}, _merge0_in1_valid_24} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in1_valid_14 == 2'd2) ? ((_merge0_in1_valid_18 ? (({{2{1'b0}}, _merge0_in1_valid_24} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
+  assign _merge0_in2_valid_29 = completer_completion_header[127];  // EgressRoom.swift:48
+  assign _merge0_in2_valid_30 = completer_completion_header[124:120];  // EgressRoom.swift:48
+  assign _merge0_in2_valid_28 = ~_merge0_in2_valid_29 & (_merge0_in2_valid_30 == 5'd0);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_31 = completer_completion_header[126];  // EgressRoom.swift:48
+  assign _merge0_in2_valid_32 = (~_merge0_in2_valid_29 & ~_merge0_in2_valid_31) & (_merge0_in2_valid_30 == 5'd1);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_34 = ~_merge0_in2_valid_29 & ~completer_completion_header[125];  // EgressRoom.swift:48
+  assign _merge0_in2_valid_33 = _merge0_in2_valid_34 & (_merge0_in2_valid_30 == 5'd2);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_35 = _merge0_in2_valid_34 & (_merge0_in2_valid_30 == 5'd4);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_36 = _merge0_in2_valid_34 & (_merge0_in2_valid_30 == 5'd5);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_27 = ((_merge0_in2_valid_28 & _merge0_in2_valid_31) | ((~_merge0_in2_valid_29 & completer_completion_header[125]) & (completer_completion_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in2_valid_28 & ~_merge0_in2_valid_31) | _merge0_in2_valid_32) | _merge0_in2_valid_33) | _merge0_in2_valid_35) | _merge0_in2_valid_36) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
+  assign _merge0_in2_valid_38 = completer_completion_header[105:96];  // EgressRoom.swift:48
+  assign _merge0_in2_valid_37 = ((_merge0_in2_valid_38 == 10'd0) & (((((_merge0_in2_valid_31 | _merge0_in2_valid_28) | _merge0_in2_valid_32) | _merge0_in2_valid_33) | _merge0_in2_valid_35) | _merge0_in2_valid_36)) ? 11'd1024 : {1'b0, _merge0_in2_valid_38};  // EgressRoom.swift:48
+  assign _merge0_in2_valid_26 = ~completer_completion_start | ((_merge0_in2_valid_27 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in2_valid_27 == 2'd1) ? ((_merge0_in2_valid_31 ? (({{2{1'b0}}, _merge0_in2_valid_37} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in2_valid_27 == 2'd2) ? ((_merge0_in2_valid_31 ? (({{2{1'b0}}, _merge0_in2_valid_37} + 13'd3) >> 2'd2) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
+  assign _merge1_in0_valid_42 = ingress0_fabric_header[127];  // EgressRoom.swift:48
+  assign _merge1_in0_valid_43 = ingress0_fabric_header[124:120];  // EgressRoom.swift:48
+  assign _merge1_in0_valid_41 = ~_merge1_in0_valid_42 & (_merge1_in0_valid_43 == 5'd0);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_44 = ingress0_fabric_header[126];  // EgressRoom.swift:48
+  assign _merge1_in0_valid_45 = (~_merge1_in0_valid_42 & ~_merge1_in0_valid_44) & (_merge1_in0_valid_43 == 5'd1);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_47 = ~_merge1_in0_valid_42 & ~ingress0_fabric_header[125];  // EgressRoom.swift:48
+  assign _merge1_in0_valid_46 = _merge1_in0_valid_47 & (_merge1_in0_valid_43 == 5'd2);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_48 = _merge1_in0_valid_47 & (_merge1_in0_valid_43 == 5'd4);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_49 = _merge1_in0_valid_47 & (_merge1_in0_valid_43 == 5'd5);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_40 = ((_merge1_in0_valid_41 & _merge1_in0_valid_44) | ((~_merge1_in0_valid_42 & ingress0_fabric_header[125]) & (ingress0_fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in0_valid_41 & ~_merge1_in0_valid_44) | _merge1_in0_valid_45) | _merge1_in0_valid_46) | _merge1_in0_valid_48) | _merge1_in0_valid_49) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
+  assign _merge1_in0_valid_51 = ingress0_fabric_header[105:96];  // EgressRoom.swift:48
+  assign _merge1_in0_valid_50 = ((_merge1_in0_valid_51 == 10'd0) & (((((_merge1_in0_valid_44 | _merge1_in0_valid_41) | _merge1_in0_valid_45) | _merge1_in0_valid_46) | _merge1_in0_valid_48) | _merge1_in0_valid_49)) ? 11'd1024 : {1'b0, _merge1_in0_valid_51};  // EgressRoom.swift:48
+  assign _merge1_in0_valid_39 = ~ingress0_fabric_start | ((_merge1_in0_valid_40 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in0_valid_40 == 2'd1) ? ((_merge1_in0_valid_44 ? (({{2{1'b0}}, _merge1_in0_valid_50} + 13'd3) >> 2'd2) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in0_valid_40 == 2'd2) ? ((_merge1_in0_valid_44 ? (({{2{1'b0}}, _merge1_in0_valid_50} + 13'd3) >> 2'd2) : 13'd1) <= egress1_room_completion) : 1'b0)));  // EgressRoom.swift:48
+  assign _merge1_in1_valid_55 = ingress1_unsupported_header[127];  // EgressRoom.swift:48
+  assign _merge1_in1_valid_56 = ingress1_unsupported_header[124:120];  // EgressRoom.swift:48
+  assign _merge1_in1_valid_54 = ~_merge1_in1_valid_55 & (_merge1_in1_valid_56 == 5'd0);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_57 = ingress1_unsupported_header[126];  // EgressRoom.swift:48
+  assign _merge1_in1_valid_58 = (~_merge1_in1_valid_55 & ~_merge1_in1_valid_57) & (_merge1_in1_valid_56 == 5'd1);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_60 = ~_merge1_in1_valid_55 & ~ingress1_unsupported_header[125];  // EgressRoom.swift:48
+  assign _merge1_in1_valid_59 = _merge1_in1_valid_60 & (_merge1_in1_valid_56 == 5'd2);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_61 = _merge1_in1_valid_60 & (_merge1_in1_valid_56 == 5'd4);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_62 = _merge1_in1_valid_60 & (_merge1_in1_valid_56 == 5'd5);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_53 = ((_merge1_in1_valid_54 & _merge1_in1_valid_57) | ((~_merge1_in1_valid_55 & ingress1_unsupported_header[125]) & (ingress1_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in1_valid_54 & ~_merge1_in1_valid_57) | _merge1_in1_valid_58) | _merge1_in1_valid_59) | _merge1_in1_valid_61) | _merge1_in1_valid_62) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
+  assign _merge1_in1_valid_64 = ingress1_unsupported_header[105:96];  // EgressRoom.swift:48
+  assign _merge1_in1_valid_63 = ((_merge1_in1_valid_64 == 10'd0) & (((((_merge1_in1_valid_57 | _merge1_in1_valid_54) | _merge1_in1_valid_58) | _merge1_in1_valid_59) | _merge1_in1_valid_61) | _merge1_in1_valid_62)) ? 11'd1024 : {1'b0, _merge1_in1_valid_64};  // EgressRoom.swift:48
+  assign _merge1_in1_valid_52 = ~ingress1_unsupported_start | ((_merge1_in1_valid_53 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in1_valid_53 == 2'd1) ? ((_merge1_in1_valid_57 ? (({{2{1'b0}}, _merge1_in1_valid_63} + 13'd3) >> 2'd2) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in1_valid_53 == 2'd2) ? ((_merge1_in1_valid_57 ? (({{2{1'b0}}, _merge1_in1_valid_63} + 13'd3) >> 2'd2) : 13'd1) <= egress1_room_completion) : 1'b0)));  // EgressRoom.swift:48
 
-  switch_receiver_dw128_depth40_hc8_dc32 receiver0 (  // PCIeSwitch.swift:39
+  assign receiver0_link_valid = link0_in_valid;  // PCIeSwitch.swift:55
+  assign link0_in_ready = receiver0_link_ready;  // PCIeSwitch.swift:55
+  assign receiver0_link_header = link0_in_header;  // PCIeSwitch.swift:55
+  assign receiver0_link_data = link0_in_data;  // PCIeSwitch.swift:55
+  assign receiver0_link_strobe = link0_in_strobe;  // PCIeSwitch.swift:55
+  assign receiver0_link_start = link0_in_start;  // PCIeSwitch.swift:55
+  assign receiver0_link_end = link0_in_end;  // PCIeSwitch.swift:55
+  assign link0_out_valid = egress0_link_valid;  // PCIeSwitch.swift:56
+  assign egress0_link_ready = link0_out_ready;  // PCIeSwitch.swift:56
+  assign link0_out_header = egress0_link_header;  // PCIeSwitch.swift:56
+  assign link0_out_data = egress0_link_data;  // PCIeSwitch.swift:56
+  assign link0_out_strobe = egress0_link_strobe;  // PCIeSwitch.swift:56
+  assign link0_out_start = egress0_link_start;  // PCIeSwitch.swift:56
+  assign link0_out_end = egress0_link_end;  // PCIeSwitch.swift:56
+  assign upstream_ingress_merge_in0_valid = receiver0_out_valid;  // PCIeSwitch.swift:60
+  assign receiver0_out_ready = upstream_ingress_merge_in0_ready;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in0_header = receiver0_out_header;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in0_data = receiver0_out_data;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in0_strobe = receiver0_out_strobe;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in0_start = receiver0_out_start;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in0_end = receiver0_out_end;  // PCIeSwitch.swift:60
+  assign upstream_ingress_merge_in1_valid = config_requester_request_valid;  // PCIeSwitch.swift:61
+  assign config_requester_request_ready = upstream_ingress_merge_in1_ready;  // PCIeSwitch.swift:61
+  assign upstream_ingress_merge_in1_header = config_requester_request_header;  // PCIeSwitch.swift:61
+  assign upstream_ingress_merge_in1_data = config_requester_request_data;  // PCIeSwitch.swift:61
+  assign upstream_ingress_merge_in1_strobe = config_requester_request_strobe;  // PCIeSwitch.swift:61
+  assign upstream_ingress_merge_in1_start = config_requester_request_start;  // PCIeSwitch.swift:61
+  assign upstream_ingress_merge_in1_end = config_requester_request_end;  // PCIeSwitch.swift:61
+  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:62
+  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:62
+  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:62
+  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:62
+  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:62
+  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:62
+  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:62
+  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:63
+  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:63
+  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:63
+  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:63
+  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:63
+  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:63
+  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:63
+  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:64
+  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:64
+  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:64
+  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:64
+  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:64
+  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:64
+  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:64
+  assign merge0_in0_valid = ingress1_fabric_valid & _merge0_in0_valid_0;  // EgressRoom.swift:48
+  assign merge0_in0_header = ingress1_fabric_header;  // EgressRoom.swift:49
+  assign merge0_in0_data = ingress1_fabric_data;  // EgressRoom.swift:50
+  assign merge0_in0_strobe = ingress1_fabric_strobe;  // EgressRoom.swift:51
+  assign merge0_in0_start = ingress1_fabric_start;  // EgressRoom.swift:52
+  assign merge0_in0_end = ingress1_fabric_end;  // EgressRoom.swift:53
+  assign ingress1_fabric_ready = merge0_in0_ready & _merge0_in0_valid_0;  // EgressRoom.swift:54
+  assign merge0_in1_valid = ingress0_unsupported_valid & _merge0_in1_valid_13;  // EgressRoom.swift:48
+  assign merge0_in1_header = ingress0_unsupported_header;  // EgressRoom.swift:49
+  assign merge0_in1_data = ingress0_unsupported_data;  // EgressRoom.swift:50
+  assign merge0_in1_strobe = ingress0_unsupported_strobe;  // EgressRoom.swift:51
+  assign merge0_in1_start = ingress0_unsupported_start;  // EgressRoom.swift:52
+  assign merge0_in1_end = ingress0_unsupported_end;  // EgressRoom.swift:53
+  assign ingress0_unsupported_ready = merge0_in1_ready & _merge0_in1_valid_13;  // EgressRoom.swift:54
+  assign merge0_in2_valid = completer_completion_valid & _merge0_in2_valid_26;  // EgressRoom.swift:48
+  assign merge0_in2_header = completer_completion_header;  // EgressRoom.swift:49
+  assign merge0_in2_data = completer_completion_data;  // EgressRoom.swift:50
+  assign merge0_in2_strobe = completer_completion_strobe;  // EgressRoom.swift:51
+  assign merge0_in2_start = completer_completion_start;  // EgressRoom.swift:52
+  assign merge0_in2_end = completer_completion_end;  // EgressRoom.swift:53
+  assign completer_completion_ready = merge0_in2_ready & _merge0_in2_valid_26;  // EgressRoom.swift:54
+  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:92
+  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:93
+  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:99
+  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:99
+  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:99
+  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:99
+  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:99
+  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:96
+  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:97
+  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:98
+  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:99
+  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:101
+  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:102
+  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:103
+  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:104
+  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:116
+  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:116
+  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:121
+  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:121
+  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:121
+  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:123
+  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:124
+  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:125
+  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:129
+  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:130
+  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:131
+  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:132
+  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:133
+  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:134
+  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:135
+  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:136
+  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:129
+  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:130
+  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:131
+  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:132
+  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:133
+  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:134
+  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:135
+  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:136
+  assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:55
+  assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:55
+  assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:55
+  assign receiver1_link_data = link1_in_data;  // PCIeSwitch.swift:55
+  assign receiver1_link_strobe = link1_in_strobe;  // PCIeSwitch.swift:55
+  assign receiver1_link_start = link1_in_start;  // PCIeSwitch.swift:55
+  assign receiver1_link_end = link1_in_end;  // PCIeSwitch.swift:55
+  assign link1_out_valid = egress1_link_valid;  // PCIeSwitch.swift:56
+  assign egress1_link_ready = link1_out_ready;  // PCIeSwitch.swift:56
+  assign link1_out_header = egress1_link_header;  // PCIeSwitch.swift:56
+  assign link1_out_data = egress1_link_data;  // PCIeSwitch.swift:56
+  assign link1_out_strobe = egress1_link_strobe;  // PCIeSwitch.swift:56
+  assign link1_out_start = egress1_link_start;  // PCIeSwitch.swift:56
+  assign link1_out_end = egress1_link_end;  // PCIeSwitch.swift:56
+  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:66
+  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:66
+  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:66
+  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:66
+  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:66
+  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:66
+  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:66
+  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:67
+  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:67
+  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:67
+  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:67
+  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:67
+  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:67
+  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:67
+  assign merge1_in0_valid = ingress0_fabric_valid & _merge1_in0_valid_39;  // EgressRoom.swift:48
+  assign merge1_in0_header = ingress0_fabric_header;  // EgressRoom.swift:49
+  assign merge1_in0_data = ingress0_fabric_data;  // EgressRoom.swift:50
+  assign merge1_in0_strobe = ingress0_fabric_strobe;  // EgressRoom.swift:51
+  assign merge1_in0_start = ingress0_fabric_start;  // EgressRoom.swift:52
+  assign merge1_in0_end = ingress0_fabric_end;  // EgressRoom.swift:53
+  assign ingress0_fabric_ready = merge1_in0_ready & _merge1_in0_valid_39;  // EgressRoom.swift:54
+  assign merge1_in1_valid = ingress1_unsupported_valid & _merge1_in1_valid_52;  // EgressRoom.swift:48
+  assign merge1_in1_header = ingress1_unsupported_header;  // EgressRoom.swift:49
+  assign merge1_in1_data = ingress1_unsupported_data;  // EgressRoom.swift:50
+  assign merge1_in1_strobe = ingress1_unsupported_strobe;  // EgressRoom.swift:51
+  assign merge1_in1_start = ingress1_unsupported_start;  // EgressRoom.swift:52
+  assign merge1_in1_end = ingress1_unsupported_end;  // EgressRoom.swift:53
+  assign ingress1_unsupported_ready = merge1_in1_ready & _merge1_in1_valid_52;  // EgressRoom.swift:54
+  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:92
+  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:93
+  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:99
+  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:99
+  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:99
+  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:99
+  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:99
+  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:96
+  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:97
+  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:98
+  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:99
+  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:101
+  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:102
+  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:103
+  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:104
+  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:116
+  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:116
+  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:116
+  assign bridge1_device_control_status_unsupported_request_detected_set = ingress1_unsupported_event;  // PCIeSwitch.swift:116
+  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:121
+  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:121
+  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:121
+  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:123
+  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:124
+  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:125
+  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:129
+  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:130
+  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:131
+  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:132
+  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:133
+  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:134
+  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:135
+  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:136
+  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:129
+  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:130
+  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:131
+  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:132
+  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:133
+  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:134
+  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:135
+  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:136
+  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:141
+  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:143
+  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:145
+  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:145
+  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:145
+  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:145
+  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:145
+  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:145
+  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:145
+  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:149
+  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:151
+  assign unused_fabric_egress = {ingress0_fabric_egress, ingress1_fabric_egress};  // PCIeSwitch.swift:156
+  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:179
+  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:180
+  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd2);  // PCIeSwitch.swift:181
+  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:182
+  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:183
+  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:184
+  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:185
+  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:186
+  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:195
+  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:196
+  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:197
+  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:198
+  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:199
+  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:200
+  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:201
+  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:202
+  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:203
+  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:195
+  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:196
+  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:197
+  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:198
+  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:199
+  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:200
+  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:201
+  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:202
+  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:203
+  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : 1'b0)) : mgmt_valid);  // PCIeSwitch.swift:209
+  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0));  // PCIeSwitch.swift:210
+  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0)) : mgmt_valid);  // PCIeSwitch.swift:211
+  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:213
+  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:214
+  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:215
+  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:216
+  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:217
+  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:218
+  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:219
+  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:220
+  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:221
+  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:222
+  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:223
+  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:224
+  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:225
+  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:226
+  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:227
+  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:228
+  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:161
+  assign receiver0_clk = clk;  // PCIeSwitch.swift:40
+  assign receiver0_rst = rst;  // PCIeSwitch.swift:40
+  assign receiver1_clk = clk;  // PCIeSwitch.swift:40
+  assign receiver1_rst = rst;  // PCIeSwitch.swift:40
+  assign ingress0_clk = clk;  // PCIeSwitch.swift:43
+  assign ingress0_rst = rst;  // PCIeSwitch.swift:43
+  assign ingress1_clk = clk;  // PCIeSwitch.swift:43
+  assign ingress1_rst = rst;  // PCIeSwitch.swift:43
+  assign egress0_clk = clk;  // PCIeSwitch.swift:44
+  assign egress0_rst = rst;  // PCIeSwitch.swift:44
+  assign egress1_clk = clk;  // PCIeSwitch.swift:44
+  assign egress1_rst = rst;  // PCIeSwitch.swift:44
+  assign bridge0_clk = clk;  // PCIeSwitch.swift:45
+  assign bridge0_rst = rst;  // PCIeSwitch.swift:45
+  assign bridge1_clk = clk;  // PCIeSwitch.swift:45
+  assign bridge1_rst = rst;  // PCIeSwitch.swift:45
+  assign management_clk = clk;  // PCIeSwitch.swift:46
+  assign management_rst = rst;  // PCIeSwitch.swift:46
+  assign completer_clk = clk;  // PCIeSwitch.swift:47
+  assign completer_rst = rst;  // PCIeSwitch.swift:47
+  assign merge0_clk = clk;  // PCIeSwitch.swift:50
+  assign merge0_rst = rst;  // PCIeSwitch.swift:50
+  assign merge1_clk = clk;  // PCIeSwitch.swift:50
+  assign merge1_rst = rst;  // PCIeSwitch.swift:50
+  assign config_requester_clk = clk;  // PCIeSwitch.swift:51
+  assign config_requester_rst = rst;  // PCIeSwitch.swift:51
+  assign upstream_ingress_merge_clk = clk;  // PCIeSwitch.swift:52
+  assign upstream_ingress_merge_rst = rst;  // PCIeSwitch.swift:52
+
+  switch_receiver_dw128_depth40_hc8_dc32 receiver0 (  // PCIeSwitch.swift:40
     .clk(receiver0_clk),
     .rst(receiver0_rst),
     .link_valid(receiver0_link_valid),
@@ -988,7 +1125,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver0_fc_cpld_advertised),
     .fc_cpld_allocated(receiver0_fc_cpld_allocated)
   );
-  switch_receiver_dw128_depth40_hc8_dc32 receiver1 (  // PCIeSwitch.swift:39
+  switch_receiver_dw128_depth40_hc8_dc32 receiver1 (  // PCIeSwitch.swift:40
     .clk(receiver1_clk),
     .rst(receiver1_rst),
     .link_valid(receiver1_link_valid),
@@ -1018,7 +1155,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver1_fc_cpld_advertised),
     .fc_cpld_allocated(receiver1_fc_cpld_allocated)
   );
-  switch_ingress_port0_ports2_dw128 ingress0 (  // PCIeSwitch.swift:42
+  switch_ingress_port0_ports2_dw128 ingress0 (  // PCIeSwitch.swift:43
     .clk(ingress0_clk),
     .rst(ingress0_rst),
     .link_valid(ingress0_link_valid),
@@ -1075,7 +1212,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .malformed_count(ingress0_malformed_count),
     .unsupported_count(ingress0_unsupported_count)
   );
-  switch_ingress_port1_ports2_dw128 ingress1 (  // PCIeSwitch.swift:42
+  switch_ingress_port1_ports2_dw128 ingress1 (  // PCIeSwitch.swift:43
     .clk(ingress1_clk),
     .rst(ingress1_rst),
     .link_valid(ingress1_link_valid),
@@ -1132,7 +1269,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .malformed_count(ingress1_malformed_count),
     .unsupported_count(ingress1_unsupported_count)
   );
-  switch_egress_dw128_depth16 egress0 (  // PCIeSwitch.swift:43
+  switch_egress_dw128_depth16 egress0 (  // PCIeSwitch.swift:44
     .clk(egress0_clk),
     .rst(egress0_rst),
     .fabric_valid(egress0_fabric_valid),
@@ -1151,6 +1288,9 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .link_end(egress0_link_end),
     .fc_initialize(egress0_fc_initialize),
     .fc_update(egress0_fc_update),
+    .room_posted(egress0_room_posted),
+    .room_non_posted(egress0_room_non_posted),
+    .room_completion(egress0_room_completion),
     .fc_ph_advertised(egress0_fc_ph_advertised),
     .fc_ph_limit(egress0_fc_ph_limit),
     .fc_pd_advertised(egress0_fc_pd_advertised),
@@ -1164,7 +1304,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress0_fc_cpld_advertised),
     .fc_cpld_limit(egress0_fc_cpld_limit)
   );
-  switch_egress_dw128_depth16 egress1 (  // PCIeSwitch.swift:43
+  switch_egress_dw128_depth16 egress1 (  // PCIeSwitch.swift:44
     .clk(egress1_clk),
     .rst(egress1_rst),
     .fabric_valid(egress1_fabric_valid),
@@ -1183,6 +1323,9 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .link_end(egress1_link_end),
     .fc_initialize(egress1_fc_initialize),
     .fc_update(egress1_fc_update),
+    .room_posted(egress1_room_posted),
+    .room_non_posted(egress1_room_non_posted),
+    .room_completion(egress1_room_completion),
     .fc_ph_advertised(egress1_fc_ph_advertised),
     .fc_ph_limit(egress1_fc_ph_limit),
     .fc_pd_advertised(egress1_fc_pd_advertised),
@@ -1196,7 +1339,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress1_fc_cpld_advertised),
     .fc_cpld_limit(egress1_fc_cpld_limit)
   );
-  pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_width4_bar0 bridge0 (  // PCIeSwitch.swift:44
+  pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_width4_bar0 bridge0 (  // PCIeSwitch.swift:45
     .clk(bridge0_clk),
     .rst(bridge0_rst),
     .mmio_valid(bridge0_mmio_valid),
@@ -1241,7 +1384,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .link_control_status_negotiated_link_width_in(bridge0_link_control_status_negotiated_link_width_in),
     .link_control_status_link_active_in(bridge0_link_control_status_link_active_in)
   );
-  pcie_bridge_config_vendor6836_device23041_rev0_role6_port1_mps256_speed3_width4_bar0 bridge1 (  // PCIeSwitch.swift:44
+  pcie_bridge_config_vendor6836_device23041_rev0_role6_port1_mps256_speed3_width4_bar0 bridge1 (  // PCIeSwitch.swift:45
     .clk(bridge1_clk),
     .rst(bridge1_rst),
     .mmio_valid(bridge1_mmio_valid),
@@ -1286,7 +1429,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .link_control_status_negotiated_link_width_in(bridge1_link_control_status_negotiated_link_width_in),
     .link_control_status_link_active_in(bridge1_link_control_status_link_active_in)
   );
-  switch_management management (  // PCIeSwitch.swift:45
+  switch_management management (  // PCIeSwitch.swift:46
     .clk(management_clk),
     .rst(management_rst),
     .mmio_valid(management_mmio_valid),
@@ -1319,7 +1462,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .port1_errors_unsupported_in(management_port1_errors_unsupported_in),
     .port1_malformed_count_in(management_port1_malformed_count_in)
   );
-  bridge_config_completer_bridges2_aw7_dw128 completer (  // PCIeSwitch.swift:46
+  bridge_config_completer_bridges2_aw7_dw128 completer (  // PCIeSwitch.swift:47
     .clk(completer_clk),
     .rst(completer_rst),
     .request_valid(completer_request_valid),
@@ -1354,7 +1497,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .bridge1_error(completer_bridge1_error),
     .poisoned(completer_poisoned)
   );
-  tlp_merge_inputs3_dw128 merge0 (  // PCIeSwitch.swift:49
+  tlp_merge_inputs3_dw128 merge0 (  // PCIeSwitch.swift:50
     .clk(merge0_clk),
     .rst(merge0_rst),
     .in0_valid(merge0_in0_valid),
@@ -1387,7 +1530,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .out_end(merge0_out_end),
     .grant(merge0_grant)
   );
-  tlp_merge_inputs2_dw128 merge1 (  // PCIeSwitch.swift:49
+  tlp_merge_inputs2_dw128 merge1 (  // PCIeSwitch.swift:50
     .clk(merge1_clk),
     .rst(merge1_rst),
     .in0_valid(merge1_in0_valid),
@@ -1413,7 +1556,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .out_end(merge1_out_end),
     .grant(merge1_grant)
   );
-  switch_config_requester_dw128 config_requester (  // PCIeSwitch.swift:50
+  switch_config_requester_dw128 config_requester (  // PCIeSwitch.swift:51
     .clk(config_requester_clk),
     .rst(config_requester_rst),
     .target_bus(config_requester_target_bus),
@@ -1454,7 +1597,7 @@ module pcie_switch_ports2_dw128_depth16_vendor6836_device23040 (
     .completion_status(config_requester_completion_status),
     .read_data(config_requester_read_data)
   );
-  tlp_merge_inputs2_dw128 upstream_ingress_merge (  // PCIeSwitch.swift:51
+  tlp_merge_inputs2_dw128 upstream_ingress_merge (  // PCIeSwitch.swift:52
     .clk(upstream_ingress_merge_clk),
     .rst(upstream_ingress_merge_rst),
     .in0_valid(upstream_ingress_merge_in0_valid),

@@ -18,6 +18,9 @@ module switch_egress_dw128_depth16 (
   output wire         link_end,
   input  wire         fc_initialize,
   input  wire         fc_update,
+  output wire [12:0]  room_posted,
+  output wire [12:0]  room_non_posted,
+  output wire [12:0]  room_completion,
   input  wire [7:0]   fc_ph_advertised,
   input  wire [7:0]   fc_ph_limit,
   input  wire [11:0]  fc_pd_advertised,
@@ -32,8 +35,8 @@ module switch_egress_dw128_depth16 (
   input  wire [11:0]  fc_cpld_limit
 );
 
-  reg [1:0] in_class;  // SwitchEgress.swift:49
-  wire [1:0] in_class_now;  // SwitchEgress.swift:50
+  reg [1:0] in_class;  // SwitchEgress.swift:50
+  wire [1:0] in_class_now;  // SwitchEgress.swift:51
   reg [5:0] non_posted_in;  // SwitchEgress.swift:54
   reg [5:0] completions_in;  // SwitchEgress.swift:54
   reg [5:0] non_posted_out;  // SwitchEgress.swift:55
@@ -46,9 +49,7 @@ module switch_egress_dw128_depth16 (
   wire posted_queue_deq_valid;
   wire posted_queue_deq_ready;
   wire [273:0] posted_queue_deq_data;
-  /* verilator lint_off UNUSED */
-  wire [4:0] posted_queue_count;  // not read
-  /* verilator lint_on UNUSED */
+  wire [4:0] posted_queue_count;
   /* verilator lint_off UNUSED */
   wire posted_queue_full;  // not read
   /* verilator lint_on UNUSED */
@@ -69,9 +70,7 @@ module switch_egress_dw128_depth16 (
   wire non_posted_queue_deq_valid;
   wire non_posted_queue_deq_ready;
   wire [261:0] non_posted_queue_deq_data;
-  /* verilator lint_off UNUSED */
-  wire [4:0] non_posted_queue_count;  // not read
-  /* verilator lint_on UNUSED */
+  wire [4:0] non_posted_queue_count;
   /* verilator lint_off UNUSED */
   wire non_posted_queue_full;  // not read
   /* verilator lint_on UNUSED */
@@ -92,9 +91,7 @@ module switch_egress_dw128_depth16 (
   wire completion_queue_deq_valid;
   wire completion_queue_deq_ready;
   wire [261:0] completion_queue_deq_data;
-  /* verilator lint_off UNUSED */
-  wire [4:0] completion_queue_count;  // not read
-  /* verilator lint_on UNUSED */
+  wire [4:0] completion_queue_count;
   /* verilator lint_off UNUSED */
   wire completion_queue_full;  // not read
   /* verilator lint_on UNUSED */
@@ -161,12 +158,12 @@ module switch_egress_dw128_depth16 (
   wire [11:0] cpld_credits_required;
   wire cpld_credits_consume;
   wire cpld_credits_permits;
-  reg [1:0] turn;  // SwitchEgress.swift:107
-  wire [1:0] choice;  // SwitchEgress.swift:108
-  reg locked;  // SwitchEgress.swift:115
-  reg [1:0] locked_class;  // SwitchEgress.swift:116
-  wire [1:0] current;  // SwitchEgress.swift:117
-  wire starts;  // SwitchEgress.swift:131
+  reg [1:0] turn;  // SwitchEgress.swift:113
+  wire [1:0] choice;  // SwitchEgress.swift:114
+  reg locked;  // SwitchEgress.swift:121
+  reg [1:0] locked_class;  // SwitchEgress.swift:122
+  wire [1:0] current;  // SwitchEgress.swift:123
+  wire starts;  // SwitchEgress.swift:137
 
   wire _in_class_now_0;
   wire _in_class_now_1;
@@ -195,35 +192,35 @@ module switch_egress_dw128_depth16 (
   wire [5:0] _choice_24;
   wire _choice_25;
   wire [261:0] _link_header_26;
-  assign _in_class_now_1 = fabric_header[127];  // SwitchEgress.swift:51
-  assign _in_class_now_2 = fabric_header[124:120];  // SwitchEgress.swift:51
-  assign _in_class_now_0 = ~_in_class_now_1 & (_in_class_now_2 == 5'd0);  // SwitchEgress.swift:51
-  assign _in_class_now_3 = fabric_header[126];  // SwitchEgress.swift:51
-  assign _in_class_now_4 = ~_in_class_now_1 & ~fabric_header[125];  // SwitchEgress.swift:51
+  assign _in_class_now_1 = fabric_header[127];  // SwitchEgress.swift:52
+  assign _in_class_now_2 = fabric_header[124:120];  // SwitchEgress.swift:52
+  assign _in_class_now_0 = ~_in_class_now_1 & (_in_class_now_2 == 5'd0);  // SwitchEgress.swift:52
+  assign _in_class_now_3 = fabric_header[126];  // SwitchEgress.swift:52
+  assign _in_class_now_4 = ~_in_class_now_1 & ~fabric_header[125];  // SwitchEgress.swift:52
   assign _posted_queue_enq_data_5 = {fabric_end, fabric_start, fabric_strobe, fabric_data, fabric_header};  // SwitchEgress.swift:64
-  assign _pd_credits_required_6 = posted_queue_deq_data[126];  // SwitchEgress.swift:98
-  assign _pd_credits_required_7 = posted_queue_deq_data[105:96];  // SwitchEgress.swift:98
-  assign _pd_credits_required_8 = posted_queue_deq_data[127];  // SwitchEgress.swift:98
-  assign _pd_credits_required_9 = posted_queue_deq_data[124:120];  // SwitchEgress.swift:98
-  assign _pd_credits_required_10 = ~_pd_credits_required_8 & ~posted_queue_deq_data[125];  // SwitchEgress.swift:98
-  assign _npd_credits_required_11 = non_posted_queue_deq_data[126];  // SwitchEgress.swift:98
-  assign _npd_credits_required_12 = non_posted_queue_deq_data[105:96];  // SwitchEgress.swift:98
-  assign _npd_credits_required_13 = non_posted_queue_deq_data[127];  // SwitchEgress.swift:98
-  assign _npd_credits_required_14 = non_posted_queue_deq_data[124:120];  // SwitchEgress.swift:98
-  assign _npd_credits_required_15 = ~_npd_credits_required_13 & ~non_posted_queue_deq_data[125];  // SwitchEgress.swift:98
-  assign _cpld_credits_required_16 = completion_queue_deq_data[126];  // SwitchEgress.swift:98
-  assign _cpld_credits_required_17 = completion_queue_deq_data[105:96];  // SwitchEgress.swift:98
-  assign _cpld_credits_required_18 = completion_queue_deq_data[127];  // SwitchEgress.swift:98
-  assign _cpld_credits_required_19 = completion_queue_deq_data[124:120];  // SwitchEgress.swift:98
-  assign _cpld_credits_required_20 = ~_cpld_credits_required_18 & ~completion_queue_deq_data[125];  // SwitchEgress.swift:98
-  assign _choice_22 = posted_queue_deq_data[267:262] - non_posted_out;  // SwitchEgress.swift:110
-  assign _choice_21 = (((non_posted_queue_deq_valid & non_posted_queue_deq_data[260]) & (~posted_queue_deq_valid | ((_choice_22 != 6'd0) & (_choice_22[5] == 1'b0)))) & nph_credits_permits) & npd_credits_permits;  // SwitchEgress.swift:110
-  assign _choice_24 = posted_queue_deq_data[273:268] - completions_out;  // SwitchEgress.swift:110
-  assign _choice_23 = (((completion_queue_deq_valid & completion_queue_deq_data[260]) & (~posted_queue_deq_valid | ((_choice_24 != 6'd0) & (_choice_24[5] == 1'b0)))) & cplh_credits_permits) & cpld_credits_permits;  // SwitchEgress.swift:110
-  assign _choice_25 = (((posted_queue_deq_valid & posted_queue_deq_data[260]) & 1'b1) & ph_credits_permits) & pd_credits_permits;  // SwitchEgress.swift:110
-  assign _link_header_26 = (current == 2'd0) ? posted_queue_deq_data[261:0] : ((current == 2'd1) ? non_posted_queue_deq_data : ((current == 2'd2) ? completion_queue_deq_data : posted_queue_deq_data[261:0]));  // SwitchEgress.swift:122
+  assign _pd_credits_required_6 = posted_queue_deq_data[126];  // SwitchEgress.swift:104
+  assign _pd_credits_required_7 = posted_queue_deq_data[105:96];  // SwitchEgress.swift:104
+  assign _pd_credits_required_8 = posted_queue_deq_data[127];  // SwitchEgress.swift:104
+  assign _pd_credits_required_9 = posted_queue_deq_data[124:120];  // SwitchEgress.swift:104
+  assign _pd_credits_required_10 = ~_pd_credits_required_8 & ~posted_queue_deq_data[125];  // SwitchEgress.swift:104
+  assign _npd_credits_required_11 = non_posted_queue_deq_data[126];  // SwitchEgress.swift:104
+  assign _npd_credits_required_12 = non_posted_queue_deq_data[105:96];  // SwitchEgress.swift:104
+  assign _npd_credits_required_13 = non_posted_queue_deq_data[127];  // SwitchEgress.swift:104
+  assign _npd_credits_required_14 = non_posted_queue_deq_data[124:120];  // SwitchEgress.swift:104
+  assign _npd_credits_required_15 = ~_npd_credits_required_13 & ~non_posted_queue_deq_data[125];  // SwitchEgress.swift:104
+  assign _cpld_credits_required_16 = completion_queue_deq_data[126];  // SwitchEgress.swift:104
+  assign _cpld_credits_required_17 = completion_queue_deq_data[105:96];  // SwitchEgress.swift:104
+  assign _cpld_credits_required_18 = completion_queue_deq_data[127];  // SwitchEgress.swift:104
+  assign _cpld_credits_required_19 = completion_queue_deq_data[124:120];  // SwitchEgress.swift:104
+  assign _cpld_credits_required_20 = ~_cpld_credits_required_18 & ~completion_queue_deq_data[125];  // SwitchEgress.swift:104
+  assign _choice_22 = posted_queue_deq_data[267:262] - non_posted_out;  // SwitchEgress.swift:116
+  assign _choice_21 = (((non_posted_queue_deq_valid & non_posted_queue_deq_data[260]) & (~posted_queue_deq_valid | ((_choice_22 != 6'd0) & (_choice_22[5] == 1'b0)))) & nph_credits_permits) & npd_credits_permits;  // SwitchEgress.swift:116
+  assign _choice_24 = posted_queue_deq_data[273:268] - completions_out;  // SwitchEgress.swift:116
+  assign _choice_23 = (((completion_queue_deq_valid & completion_queue_deq_data[260]) & (~posted_queue_deq_valid | ((_choice_24 != 6'd0) & (_choice_24[5] == 1'b0)))) & cplh_credits_permits) & cpld_credits_permits;  // SwitchEgress.swift:116
+  assign _choice_25 = (((posted_queue_deq_valid & posted_queue_deq_data[260]) & 1'b1) & ph_credits_permits) & pd_credits_permits;  // SwitchEgress.swift:116
+  assign _link_header_26 = (current == 2'd0) ? posted_queue_deq_data[261:0] : ((current == 2'd1) ? non_posted_queue_deq_data : ((current == 2'd2) ? completion_queue_deq_data : posted_queue_deq_data[261:0]));  // SwitchEgress.swift:128
 
-  assign in_class_now = fabric_start ? (((_in_class_now_0 & _in_class_now_3) | ((~_in_class_now_1 & fabric_header[125]) & (fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in_class_now_0 & ~_in_class_now_3) | ((~_in_class_now_1 & ~_in_class_now_3) & (_in_class_now_2 == 5'd1))) | (_in_class_now_4 & (_in_class_now_2 == 5'd2))) | (_in_class_now_4 & (_in_class_now_2 == 5'd4))) | (_in_class_now_4 & (_in_class_now_2 == 5'd5))) ? 2'd1 : 2'd2)) : in_class;  // SwitchEgress.swift:51
+  assign in_class_now = fabric_start ? (((_in_class_now_0 & _in_class_now_3) | ((~_in_class_now_1 & fabric_header[125]) & (fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in_class_now_0 & ~_in_class_now_3) | ((~_in_class_now_1 & ~_in_class_now_3) & (_in_class_now_2 == 5'd1))) | (_in_class_now_4 & (_in_class_now_2 == 5'd2))) | (_in_class_now_4 & (_in_class_now_2 == 5'd4))) | (_in_class_now_4 & (_in_class_now_2 == 5'd5))) ? 2'd1 : 2'd2)) : in_class;  // SwitchEgress.swift:52
   assign posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd0);  // SwitchEgress.swift:63
   assign posted_queue_enq_data = {completions_in, non_posted_in, _posted_queue_enq_data_5};  // SwitchEgress.swift:64
   assign non_posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd1);  // SwitchEgress.swift:63
@@ -231,105 +228,108 @@ module switch_egress_dw128_depth16 (
   assign completion_queue_enq_valid = fabric_valid & (in_class_now == 2'd2);  // SwitchEgress.swift:63
   assign completion_queue_enq_data = _posted_queue_enq_data_5;  // SwitchEgress.swift:64
   assign fabric_ready = (in_class_now == 2'd0) ? posted_queue_enq_ready : ((in_class_now == 2'd1) ? non_posted_queue_enq_ready : completion_queue_enq_ready);  // SwitchEgress.swift:67
-  assign ph_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign ph_credits_advertised = fc_ph_advertised;  // SwitchEgress.swift:95
-  assign ph_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign ph_credits_limit = fc_ph_limit;  // SwitchEgress.swift:97
-  assign ph_credits_required = 8'd1;  // SwitchEgress.swift:98
-  assign pd_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign pd_credits_advertised = fc_pd_advertised;  // SwitchEgress.swift:95
-  assign pd_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign pd_credits_limit = fc_pd_limit;  // SwitchEgress.swift:97
-  assign pd_credits_required = _pd_credits_required_6 ? {1'b0, (((((_pd_credits_required_7 == 10'd0) & (((((_pd_credits_required_6 | (~_pd_credits_required_8 & (_pd_credits_required_9 == 5'd0))) | ((~_pd_credits_required_8 & ~_pd_credits_required_6) & (_pd_credits_required_9 == 5'd1))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd2))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd4))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd5)))) ? 11'd1024 : {1'b0, _pd_credits_required_7}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:98
-  assign nph_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign nph_credits_advertised = fc_nph_advertised;  // SwitchEgress.swift:95
-  assign nph_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign nph_credits_limit = fc_nph_limit;  // SwitchEgress.swift:97
-  assign nph_credits_required = 8'd1;  // SwitchEgress.swift:98
-  assign npd_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign npd_credits_advertised = fc_npd_advertised;  // SwitchEgress.swift:95
-  assign npd_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign npd_credits_limit = fc_npd_limit;  // SwitchEgress.swift:97
-  assign npd_credits_required = _npd_credits_required_11 ? {1'b0, (((((_npd_credits_required_12 == 10'd0) & (((((_npd_credits_required_11 | (~_npd_credits_required_13 & (_npd_credits_required_14 == 5'd0))) | ((~_npd_credits_required_13 & ~_npd_credits_required_11) & (_npd_credits_required_14 == 5'd1))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd2))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd4))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd5)))) ? 11'd1024 : {1'b0, _npd_credits_required_12}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:98
-  assign cplh_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign cplh_credits_advertised = fc_cplh_advertised;  // SwitchEgress.swift:95
-  assign cplh_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign cplh_credits_limit = fc_cplh_limit;  // SwitchEgress.swift:97
-  assign cplh_credits_required = 8'd1;  // SwitchEgress.swift:98
-  assign cpld_credits_initialize = fc_initialize;  // SwitchEgress.swift:94
-  assign cpld_credits_advertised = fc_cpld_advertised;  // SwitchEgress.swift:95
-  assign cpld_credits_update = fc_update;  // SwitchEgress.swift:96
-  assign cpld_credits_limit = fc_cpld_limit;  // SwitchEgress.swift:97
-  assign cpld_credits_required = _cpld_credits_required_16 ? {1'b0, (((((_cpld_credits_required_17 == 10'd0) & (((((_cpld_credits_required_16 | (~_cpld_credits_required_18 & (_cpld_credits_required_19 == 5'd0))) | ((~_cpld_credits_required_18 & ~_cpld_credits_required_16) & (_cpld_credits_required_19 == 5'd1))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd2))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd4))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd5)))) ? 11'd1024 : {1'b0, _cpld_credits_required_17}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:98
-  assign choice = (turn == 2'd0) ? (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : 2'd1))) : ((turn == 2'd1) ? (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : 2'd2))) : ((turn == 2'd2) ? (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : 2'd0))) : 2'd0));  // SwitchEgress.swift:110
-  assign current = locked ? locked_class : choice;  // SwitchEgress.swift:118
-  assign link_valid = locked ? ((locked_class == 2'd0) ? posted_queue_deq_valid : ((locked_class == 2'd1) ? non_posted_queue_deq_valid : ((locked_class == 2'd2) ? completion_queue_deq_valid : 1'b0))) : (((1'b0 | _choice_25) | _choice_21) | _choice_23);  // SwitchEgress.swift:121
-  assign link_header = _link_header_26[127:0];  // SwitchEgress.swift:122
-  assign link_data = _link_header_26[255:128];  // SwitchEgress.swift:123
-  assign link_strobe = _link_header_26[259:256];  // SwitchEgress.swift:124
-  assign link_start = _link_header_26[260];  // SwitchEgress.swift:125
-  assign link_end = _link_header_26[261];  // SwitchEgress.swift:126
-  assign posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd0);  // SwitchEgress.swift:129
-  assign non_posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd1);  // SwitchEgress.swift:129
-  assign completion_queue_deq_ready = (link_ready & link_valid) & (current == 2'd2);  // SwitchEgress.swift:129
-  assign starts = (link_valid & link_ready) & link_start;  // SwitchEgress.swift:132
-  assign ph_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:134
-  assign pd_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:134
-  assign nph_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:134
-  assign npd_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:134
-  assign cplh_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:134
-  assign cpld_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:134
+  assign room_posted = (posted_queue_count == 5'd0) ? 13'd8191 : (13'd16 - {{8{1'b0}}, posted_queue_count});  // SwitchEgress.swift:71
+  assign room_non_posted = (non_posted_queue_count == 5'd0) ? 13'd8191 : (13'd16 - {{8{1'b0}}, non_posted_queue_count});  // SwitchEgress.swift:71
+  assign room_completion = (completion_queue_count == 5'd0) ? 13'd8191 : (13'd16 - {{8{1'b0}}, completion_queue_count});  // SwitchEgress.swift:71
+  assign ph_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign ph_credits_advertised = fc_ph_advertised;  // SwitchEgress.swift:101
+  assign ph_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign ph_credits_limit = fc_ph_limit;  // SwitchEgress.swift:103
+  assign ph_credits_required = 8'd1;  // SwitchEgress.swift:104
+  assign pd_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign pd_credits_advertised = fc_pd_advertised;  // SwitchEgress.swift:101
+  assign pd_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign pd_credits_limit = fc_pd_limit;  // SwitchEgress.swift:103
+  assign pd_credits_required = _pd_credits_required_6 ? {1'b0, (((((_pd_credits_required_7 == 10'd0) & (((((_pd_credits_required_6 | (~_pd_credits_required_8 & (_pd_credits_required_9 == 5'd0))) | ((~_pd_credits_required_8 & ~_pd_credits_required_6) & (_pd_credits_required_9 == 5'd1))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd2))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd4))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd5)))) ? 11'd1024 : {1'b0, _pd_credits_required_7}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:104
+  assign nph_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign nph_credits_advertised = fc_nph_advertised;  // SwitchEgress.swift:101
+  assign nph_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign nph_credits_limit = fc_nph_limit;  // SwitchEgress.swift:103
+  assign nph_credits_required = 8'd1;  // SwitchEgress.swift:104
+  assign npd_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign npd_credits_advertised = fc_npd_advertised;  // SwitchEgress.swift:101
+  assign npd_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign npd_credits_limit = fc_npd_limit;  // SwitchEgress.swift:103
+  assign npd_credits_required = _npd_credits_required_11 ? {1'b0, (((((_npd_credits_required_12 == 10'd0) & (((((_npd_credits_required_11 | (~_npd_credits_required_13 & (_npd_credits_required_14 == 5'd0))) | ((~_npd_credits_required_13 & ~_npd_credits_required_11) & (_npd_credits_required_14 == 5'd1))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd2))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd4))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd5)))) ? 11'd1024 : {1'b0, _npd_credits_required_12}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:104
+  assign cplh_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign cplh_credits_advertised = fc_cplh_advertised;  // SwitchEgress.swift:101
+  assign cplh_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign cplh_credits_limit = fc_cplh_limit;  // SwitchEgress.swift:103
+  assign cplh_credits_required = 8'd1;  // SwitchEgress.swift:104
+  assign cpld_credits_initialize = fc_initialize;  // SwitchEgress.swift:100
+  assign cpld_credits_advertised = fc_cpld_advertised;  // SwitchEgress.swift:101
+  assign cpld_credits_update = fc_update;  // SwitchEgress.swift:102
+  assign cpld_credits_limit = fc_cpld_limit;  // SwitchEgress.swift:103
+  assign cpld_credits_required = _cpld_credits_required_16 ? {1'b0, (((((_cpld_credits_required_17 == 10'd0) & (((((_cpld_credits_required_16 | (~_cpld_credits_required_18 & (_cpld_credits_required_19 == 5'd0))) | ((~_cpld_credits_required_18 & ~_cpld_credits_required_16) & (_cpld_credits_required_19 == 5'd1))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd2))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd4))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd5)))) ? 11'd1024 : {1'b0, _cpld_credits_required_17}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:104
+  assign choice = (turn == 2'd0) ? (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : 2'd1))) : ((turn == 2'd1) ? (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : 2'd2))) : ((turn == 2'd2) ? (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : 2'd0))) : 2'd0));  // SwitchEgress.swift:116
+  assign current = locked ? locked_class : choice;  // SwitchEgress.swift:124
+  assign link_valid = locked ? ((locked_class == 2'd0) ? posted_queue_deq_valid : ((locked_class == 2'd1) ? non_posted_queue_deq_valid : ((locked_class == 2'd2) ? completion_queue_deq_valid : 1'b0))) : (((1'b0 | _choice_25) | _choice_21) | _choice_23);  // SwitchEgress.swift:127
+  assign link_header = _link_header_26[127:0];  // SwitchEgress.swift:128
+  assign link_data = _link_header_26[255:128];  // SwitchEgress.swift:129
+  assign link_strobe = _link_header_26[259:256];  // SwitchEgress.swift:130
+  assign link_start = _link_header_26[260];  // SwitchEgress.swift:131
+  assign link_end = _link_header_26[261];  // SwitchEgress.swift:132
+  assign posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd0);  // SwitchEgress.swift:135
+  assign non_posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd1);  // SwitchEgress.swift:135
+  assign completion_queue_deq_ready = (link_ready & link_valid) & (current == 2'd2);  // SwitchEgress.swift:135
+  assign starts = (link_valid & link_ready) & link_start;  // SwitchEgress.swift:138
+  assign ph_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:140
+  assign pd_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:140
+  assign nph_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:140
+  assign npd_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:140
+  assign cplh_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:140
+  assign cpld_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:140
   assign posted_queue_clk = clk;  // SwitchEgress.swift:59
   assign posted_queue_rst = rst;  // SwitchEgress.swift:59
   assign non_posted_queue_clk = clk;  // SwitchEgress.swift:59
   assign non_posted_queue_rst = rst;  // SwitchEgress.swift:59
   assign completion_queue_clk = clk;  // SwitchEgress.swift:59
   assign completion_queue_rst = rst;  // SwitchEgress.swift:59
-  assign ph_credits_clk = clk;  // SwitchEgress.swift:89
-  assign ph_credits_rst = rst;  // SwitchEgress.swift:89
-  assign pd_credits_clk = clk;  // SwitchEgress.swift:89
-  assign pd_credits_rst = rst;  // SwitchEgress.swift:89
-  assign nph_credits_clk = clk;  // SwitchEgress.swift:89
-  assign nph_credits_rst = rst;  // SwitchEgress.swift:89
-  assign npd_credits_clk = clk;  // SwitchEgress.swift:89
-  assign npd_credits_rst = rst;  // SwitchEgress.swift:89
-  assign cplh_credits_clk = clk;  // SwitchEgress.swift:89
-  assign cplh_credits_rst = rst;  // SwitchEgress.swift:89
-  assign cpld_credits_clk = clk;  // SwitchEgress.swift:89
-  assign cpld_credits_rst = rst;  // SwitchEgress.swift:89
+  assign ph_credits_clk = clk;  // SwitchEgress.swift:95
+  assign ph_credits_rst = rst;  // SwitchEgress.swift:95
+  assign pd_credits_clk = clk;  // SwitchEgress.swift:95
+  assign pd_credits_rst = rst;  // SwitchEgress.swift:95
+  assign nph_credits_clk = clk;  // SwitchEgress.swift:95
+  assign nph_credits_rst = rst;  // SwitchEgress.swift:95
+  assign npd_credits_clk = clk;  // SwitchEgress.swift:95
+  assign npd_credits_rst = rst;  // SwitchEgress.swift:95
+  assign cplh_credits_clk = clk;  // SwitchEgress.swift:95
+  assign cplh_credits_rst = rst;  // SwitchEgress.swift:95
+  assign cpld_credits_clk = clk;  // SwitchEgress.swift:95
+  assign cpld_credits_rst = rst;  // SwitchEgress.swift:95
 
   always @(posedge clk) begin
     if (rst) begin
-      in_class <= 2'd0;  // SwitchEgress.swift:49
+      in_class <= 2'd0;  // SwitchEgress.swift:50
       non_posted_in <= 6'd0;  // SwitchEgress.swift:54
       completions_in <= 6'd0;  // SwitchEgress.swift:54
       non_posted_out <= 6'd0;  // SwitchEgress.swift:55
       completions_out <= 6'd0;  // SwitchEgress.swift:55
-      turn <= 2'd0;  // SwitchEgress.swift:107
-      locked <= 1'b0;  // SwitchEgress.swift:115
-      locked_class <= 2'd0;  // SwitchEgress.swift:116
+      turn <= 2'd0;  // SwitchEgress.swift:113
+      locked <= 1'b0;  // SwitchEgress.swift:121
+      locked_class <= 2'd0;  // SwitchEgress.swift:122
     end else begin
       if ((fabric_valid & fabric_ready) & fabric_start) begin  // SwitchEgress.swift:53
         in_class <= in_class_now;  // SwitchEgress.swift:53
       end
-      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd1)) begin  // SwitchEgress.swift:69
-        non_posted_in <= non_posted_in + 6'd1;  // SwitchEgress.swift:69
+      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd1)) begin  // SwitchEgress.swift:75
+        non_posted_in <= non_posted_in + 6'd1;  // SwitchEgress.swift:75
       end
-      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd2)) begin  // SwitchEgress.swift:69
-        completions_in <= completions_in + 6'd1;  // SwitchEgress.swift:69
+      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd2)) begin  // SwitchEgress.swift:75
+        completions_in <= completions_in + 6'd1;  // SwitchEgress.swift:75
       end
-      if (starts) begin  // SwitchEgress.swift:136
-        turn <= current;  // SwitchEgress.swift:136
+      if (starts) begin  // SwitchEgress.swift:142
+        turn <= current;  // SwitchEgress.swift:142
       end
-      if (starts & (current == 2'd1)) begin  // SwitchEgress.swift:138
-        non_posted_out <= non_posted_out + 6'd1;  // SwitchEgress.swift:138
+      if (starts & (current == 2'd1)) begin  // SwitchEgress.swift:144
+        non_posted_out <= non_posted_out + 6'd1;  // SwitchEgress.swift:144
       end
-      if (starts & (current == 2'd2)) begin  // SwitchEgress.swift:138
-        completions_out <= completions_out + 6'd1;  // SwitchEgress.swift:138
+      if (starts & (current == 2'd2)) begin  // SwitchEgress.swift:144
+        completions_out <= completions_out + 6'd1;  // SwitchEgress.swift:144
       end
-      if (link_valid & link_ready) begin  // SwitchEgress.swift:140
-        locked <= ~link_end;  // SwitchEgress.swift:141
-        locked_class <= current;  // SwitchEgress.swift:142
+      if (link_valid & link_ready) begin  // SwitchEgress.swift:146
+        locked <= ~link_end;  // SwitchEgress.swift:147
+        locked_class <= current;  // SwitchEgress.swift:148
       end
     end
   end
@@ -379,7 +379,7 @@ module switch_egress_dw128_depth16 (
     .almost_full(completion_queue_almost_full),
     .almost_empty(completion_queue_almost_empty)
   );
-  credit_gate_bits8 ph_credits (  // SwitchEgress.swift:89
+  credit_gate_bits8 ph_credits (  // SwitchEgress.swift:95
     .clk(ph_credits_clk),
     .rst(ph_credits_rst),
     .initialize(ph_credits_initialize),
@@ -390,7 +390,7 @@ module switch_egress_dw128_depth16 (
     .consume(ph_credits_consume),
     .permits(ph_credits_permits)
   );
-  credit_gate_bits12 pd_credits (  // SwitchEgress.swift:89
+  credit_gate_bits12 pd_credits (  // SwitchEgress.swift:95
     .clk(pd_credits_clk),
     .rst(pd_credits_rst),
     .initialize(pd_credits_initialize),
@@ -401,7 +401,7 @@ module switch_egress_dw128_depth16 (
     .consume(pd_credits_consume),
     .permits(pd_credits_permits)
   );
-  credit_gate_bits8 nph_credits (  // SwitchEgress.swift:89
+  credit_gate_bits8 nph_credits (  // SwitchEgress.swift:95
     .clk(nph_credits_clk),
     .rst(nph_credits_rst),
     .initialize(nph_credits_initialize),
@@ -412,7 +412,7 @@ module switch_egress_dw128_depth16 (
     .consume(nph_credits_consume),
     .permits(nph_credits_permits)
   );
-  credit_gate_bits12 npd_credits (  // SwitchEgress.swift:89
+  credit_gate_bits12 npd_credits (  // SwitchEgress.swift:95
     .clk(npd_credits_clk),
     .rst(npd_credits_rst),
     .initialize(npd_credits_initialize),
@@ -423,7 +423,7 @@ module switch_egress_dw128_depth16 (
     .consume(npd_credits_consume),
     .permits(npd_credits_permits)
   );
-  credit_gate_bits8 cplh_credits (  // SwitchEgress.swift:89
+  credit_gate_bits8 cplh_credits (  // SwitchEgress.swift:95
     .clk(cplh_credits_clk),
     .rst(cplh_credits_rst),
     .initialize(cplh_credits_initialize),
@@ -434,7 +434,7 @@ module switch_egress_dw128_depth16 (
     .consume(cplh_credits_consume),
     .permits(cplh_credits_permits)
   );
-  credit_gate_bits12 cpld_credits (  // SwitchEgress.swift:89
+  credit_gate_bits12 cpld_credits (  // SwitchEgress.swift:95
     .clk(cpld_credits_clk),
     .rst(cpld_credits_rst),
     .initialize(cpld_credits_initialize),

@@ -48,6 +48,15 @@ module switch_receiver_dw128_depth40_hc8_dc32 (
   wire queues_link_end;
   wire queues_fc_initialize;
   wire queues_fc_update;
+  /* verilator lint_off UNUSED */
+  wire [12:0] queues_room_posted;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [12:0] queues_room_non_posted;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [12:0] queues_room_completion;  // not read
+  /* verilator lint_on UNUSED */
   wire [7:0] queues_fc_ph_advertised;
   wire [7:0] queues_fc_ph_limit;
   wire [11:0] queues_fc_pd_advertised;
@@ -201,6 +210,9 @@ module switch_receiver_dw128_depth40_hc8_dc32 (
     .link_end(queues_link_end),
     .fc_initialize(queues_fc_initialize),
     .fc_update(queues_fc_update),
+    .room_posted(queues_room_posted),
+    .room_non_posted(queues_room_non_posted),
+    .room_completion(queues_room_completion),
     .fc_ph_advertised(queues_fc_ph_advertised),
     .fc_ph_limit(queues_fc_ph_limit),
     .fc_pd_advertised(queues_fc_pd_advertised),
