@@ -13,11 +13,10 @@ final class TierControllerSystemTests: XCTestCase {
 
   /// The controller and its stores; every port of the controller's register bus and request
   /// port is the top's, and each store has a fault-injection input.
-  static func systemTop() -> Module {
-    Module("tier_system") { m in
-      let shape = TierControllerLintTests.shape
+  static func systemTop(shape: TierShape = TierControllerLintTests.shape, storeLatency: Int = 5) -> Module {
+    Module("tier_system", parameters: ["lanes": shape.maxInFlight, "latency": storeLatency]) { m in
       let controller = m.instance(tierController(shape: shape, frames: Self.frames), name: "controller")
-      let stores = ["dram", "flash", "disk"].enumerated().map { t, name in (name, m.instance(testStore(frames: Self.frames[t], latency: 5), name: "\(name)_store")) }
+      let stores = ["dram", "flash", "disk"].enumerated().map { t, name in (name, m.instance(testStore(frames: Self.frames[t], latency: storeLatency), name: "\(name)_store")) }
       let addressWidth = (try? tierControllerRegisters(shape: shape).addressWidth) ?? 8
       for (name, width) in [("mmio_valid", 1), ("mmio_write", 1), ("mmio_address", addressWidth), ("mmio_wdata", 32), ("mmio_strobe", 4),
                             ("req_valid", 1), ("req_write", 1), ("req_address", 64), ("req_beats", 10),

@@ -3,8 +3,8 @@ import TierModel
 
 /// The memory-tier controller: its register block (`tierControllerRegisters`) on `mmio`, the
 /// request path with the page map, the hotness unit and the DMA engine, wired as the register
-/// map describes. Built for one `TierShape` (its DMA_IN_FLIGHT must be 1: the engine copies one
-/// descriptor at a time) and the tiers' frame counts.
+/// map describes. Built for one `TierShape` (its DMA_IN_FLIGHT, 1...8, is the DMA engine's number
+/// of copy lanes: descriptors copying at once) and the tiers' frame counts.
 ///
 /// Ports: `mmio` (the registers, zero wait states), `irq` (any enabled pending cause), the
 /// request port `req_*`/`wdata_*`/`rsp_*`, and per tier the request path's store port
@@ -16,10 +16,10 @@ import TierModel
 /// content is undefined: firmware writes every entry before it lets requests in.
 public func tierController(shape: TierShape, frames: [Int], counters: Int = 16,
                            file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("tier_controller", parameters: ["pages": shape.pageCount, "shift": shape.pageShift], file: file, line: line) { m in
+  Module("tier_controller", parameters: ["pages": shape.pageCount, "shift": shape.pageShift, "lanes": shape.maxInFlight], file: file, line: line) { m in
     let mapResult = Result { try tierControllerRegisters(shape: shape) }
-    m.require(shape.maxInFlight == 1, "tierController: shape.maxInFlight \(shape.maxInFlight) must be 1 (the DMA engine copies one descriptor at a time)",
-              file: file, line: line)
+    m.require((1...8).contains(shape.maxInFlight),
+              "tierController: shape.maxInFlight \(shape.maxInFlight) is outside 1...8 (the DMA engine's copy lanes); use 1...8", file: file, line: line)
     m.require((try? mapResult.get()) != nil, "tierController: \(String(describing: (try? mapResult.get()) == nil ? mapResult : nil))",
               file: file, line: line)
     if let map = try? mapResult.get() {
@@ -39,15 +39,17 @@ private struct ControllerBody {
   @StatementBuilder
   func statements() -> [Statement] {
     let pageBits = bitsToIndex(max(shape.pageCount, 2))
+    let lanes = min(max(shape.maxInFlight, 1), 8)
     let beatBits = bitsToHold(1 << (shape.pageShift - 3))
     let mmio = m.port("mmio", MMIO(addressWidth: map.addressWidth).flipped)
     let irq = m.output("irq")
     let regs = m.instance(registerBlock(map), name: "regs")
-    let path = m.instance(tierRequestPath(pageShift: shape.pageShift, pageCount: shape.pageCount), name: "path")
+    let path = m.instance(tierRequestPath(pageShift: shape.pageShift, pageCount: shape.pageCount, migratingLanes: lanes), name: "path")
     let hot = m.instance(tierHotnessUnit(counters: counters, counterWidth: shape.counterWidth, hotListSize: shape.hotListSize),
                          name: "hotness")
     let dma = m.instance(tierDMAEngine(pageShift: shape.pageShift, pageCount: shape.pageCount, frames: frames,
-                                       descriptorRingSize: shape.descriptorRingSize, completionRingSize: shape.completionRingSize),
+                                       descriptorRingSize: shape.descriptorRingSize, completionRingSize: shape.completionRingSize,
+                                       lanes: lanes),
                          name: "dma")
     let bus = regs.interface("mmio", as: MMIO.self)
     let mapWritten = m.register("map_write_pending")

@@ -27,17 +27,22 @@ import HDL
 ///   reuse would otherwise change data under a read still in flight.
 ///
 /// The map has two writers: firmware (`fw_write_*`, from MAP_INDEX and MAP_WRITE: the MIGRATING
-/// bit is dropped, and the write is ignored while `migrating_valid` names its page, which the DMA
-/// engine does from marking a page to flipping it) and the DMA engine
+/// bit is dropped, and the write is ignored while a bit of `migrating_valid` names its page in the
+/// matching slice of `migrating_page`: one bit and one page per DMA lane (`migratingLanes`), each
+/// naming a page from marking it to flipping it) and the DMA engine
 /// (`hw_write_*`, every bit, `hw_write_ready` low while firmware writes). `map_view_entry` is
 /// the entry of `map_view_page` as of the previous clock edge (MAP_ENTRY), and `engine_entry`
 /// that of `engine_page` (the DMA engine's checks). Every read port forwards a map write of the
 /// previous cycle, so no reader sees an entry older than one edge. After reset the map's content
 /// is undefined: firmware writes every entry before it lets requests in.
-public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
+public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes: Int = 1,
+                            file: StaticString = #fileID, line: UInt = #line) -> Module {
   let pages = max(pageCount, 2)
   let shift = min(max(pageShift, 12), 31)
-  return Module("tier_request_path", parameters: ["pages": pageCount, "shift": pageShift]) { m in
+  let lanes = min(max(migratingLanes, 1), 8)
+  return Module("tier_request_path", parameters: ["pages": pageCount, "shift": pageShift, "lanes": migratingLanes]) { m in
+    m.require((1...8).contains(migratingLanes), "tierRequestPath: migratingLanes \(migratingLanes) is outside 1...8 (one per DMA lane)",
+              file: file, line: line)
     m.require(pageCount >= 2 && pageCount <= 1 << 24, "tierRequestPath: pageCount \(pageCount) is outside 2...16777216 (entries hold 24-bit frames)",
               file: file, line: line)
     m.require(pageShift >= 12 && pageShift <= 31, "tierRequestPath: pageShift \(pageShift) is outside 12...31 (pages of 4 KiB to 2 GiB)",
@@ -58,8 +63,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
                    entry: m.input("fw_write_entry", width: 32))
     let hwWrite = (valid: m.input("hw_write_valid"), ready: m.output("hw_write_ready"),
                    page: m.input("hw_write_page", width: pageBits), entry: m.input("hw_write_entry", width: 32))
-    let migratingValid = m.input("migrating_valid")
-    let migratingPage = m.input("migrating_page", width: pageBits)
+    let migratingValid = m.input("migrating_valid", width: lanes)
+    let migratingPage = m.input("migrating_page", width: lanes * pageBits)
     let viewPage = m.input("map_view_page", width: pageBits)
     let viewEntry = m.output("map_view_entry", width: 32)
     let enginePage = m.input("engine_page", width: pageBits)
@@ -137,7 +142,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, file: StaticStr
 
     // Firmware may not write the entry of the page the DMA engine is moving (the engine says
     // which, so the check does not depend on the map's content, undefined after reset).
-    fwAllowed <== fwWrite.valid && !(migratingValid && migratingPage == fwWrite.page)
+    let moving = (0..<lanes).map { migratingValid[$0] && migratingPage[$0 * pageBits..<($0 + 1) * pageBits] == fwWrite.page }
+    fwAllowed <== fwWrite.valid && !moving.dropFirst().reduce(moving[0]) { $0 || $1 }
     hwWrite.ready <== !fwWrite.valid
     writeValid <== fwAllowed || hwWrite.valid
     writePage <== mux(fwWrite.valid, fwWrite.page, hwWrite.page)
