@@ -13,11 +13,11 @@ import XCTest
 /// every completion and the final map must equal the model's, and every read must equal a shadow
 /// memory that knows nothing of tiers (the model is checked against it too).
 ///
-/// STRATA_TIER_MIGRATIONS sets how many migrations must succeed (default 4,000, about 2.5 s of
-/// simulation; the 10,000 take about 6 s, see docs/tier.md). The run is long, so it is
-/// traced only with STRATA_TRACE=1.
+/// STRATA_TIER_MIGRATIONS sets how many migrations must succeed (default the 10,000,
+/// about 7 s of simulation, see docs/tier.md). The run is long, so it is traced only with
+/// STRATA_TRACE=1.
 final class TierControllerStressTests: SimulationTestCase {
-  static let migrations = Int(ProcessInfo.processInfo.environment["STRATA_TIER_MIGRATIONS"] ?? "") ?? 4_000
+  static let migrations = Int(ProcessInfo.processInfo.environment["STRATA_TIER_MIGRATIONS"] ?? "") ?? 10_000
 
   func testMigrationsWithConcurrentWritesLoseNothing() throws {
     let compiled = try CompiledModel.load(try Design(top: TierControllerSystemTests.systemTop()))
