@@ -79,6 +79,18 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     var throughLUT = 0
     var handledAtB = 0
     let requests = 600
+    // B's memory answers each read that has arrived since the last call.
+    func answerReadsAtB() {
+      while handledAtB < h.received[1].count {
+        let arrived = h.received[1][handledAtB]
+        handledAtB += 1
+        guard arrived.kind == .memoryRead else { continue }
+        let data = (0..<(arrived.length * 4)).map { UInt8(truncatingIfNeeded: Int(arrived.address) + $0 * 7) }
+        let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(rawValue: 0x2100), data: data)
+        h.send(completion, on: .b)
+        if let back = reference.completionBack(completion, completerSide: b, requesterSide: a, up: true) { expectedAnswers.append(back) }
+      }
+    }
     for i in 0..<requests {
       let request = randomRequest(a, tag: UInt16(i % 256), &traffic)
       h.send(request, on: .a)
@@ -98,28 +110,12 @@ final class NTBRandomTrafficTests: SimulationTestCase {
       // Run a little, and let B's memory answer the reads that arrived.
       for _ in 0..<Int.random(in: 0...12, using: &traffic) {
         try h.step()
-        while handledAtB < h.received[1].count {
-          let arrived = h.received[1][handledAtB]
-          handledAtB += 1
-          guard arrived.kind == .memoryRead else { continue }
-          let data = (0..<(arrived.length * 4)).map { UInt8(truncatingIfNeeded: Int(arrived.address) + $0 * 7) }
-          let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(rawValue: 0x2100), data: data)
-          h.send(completion, on: .b)
-          if let back = reference.completionBack(completion, completerSide: b, requesterSide: a, up: true) { expectedAnswers.append(back) }
-        }
+        answerReadsAtB()
       }
     }
     for _ in 0..<4000 {
       try h.step()
-      while handledAtB < h.received[1].count {
-        let arrived = h.received[1][handledAtB]
-        handledAtB += 1
-        guard arrived.kind == .memoryRead else { continue }
-        let data = (0..<(arrived.length * 4)).map { UInt8(truncatingIfNeeded: Int(arrived.address) + $0 * 7) }
-        let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(rawValue: 0x2100), data: data)
-        h.send(completion, on: .b)
-        if let back = reference.completionBack(completion, completerSide: b, requesterSide: a, up: true) { expectedAnswers.append(back) }
-      }
+      answerReadsAtB()
     }
     XCTAssertGreaterThan(expectedAtB.count, requests / 5, "enough traffic crosses to mean something")
     XCTAssertGreaterThan(expectedAnswers.count, requests / 10)
