@@ -214,9 +214,11 @@ struct Checker {
 
   /// Warns about inputs, wires, registers, read ports and memories that are never read, or read
   /// only in part, as Verilator's UNUSED warning would (outputs and child pins are read elsewhere).
+  /// A signal whose name contains `unused` is a deliberate sink (bits a design receives and means
+  /// to ignore) and is not reported, as Verilator's default `--unused-regexp "*unused*"` does.
   private func reportUnusedSignals() {
     let usage = ReadBits(module: module)
-    for node in module.declarations {
+    for node in module.declarations where !(node.name ?? "").contains("unused") {
       let what: String
       switch node.kind {
       case .input: what = "input"

@@ -29,6 +29,21 @@ final class WarningTests: XCTestCase {
     XCTAssertEqual(found.first?.severity, .warning)
   }
 
+  /// A wire named `unused…` collects bits on purpose; like Verilator's default
+  /// `--unused-regexp "*unused*"` (Verilator manual, UNUSEDSIGNAL), the checker stays quiet.
+  func testSignalsNamedUnusedAreDeliberateSinks() {
+    let top = Module("t") { m in
+      let a = m.input("a", width: 4)
+      let y = m.output("y")
+      let unusedHigh = m.wire("unused_high_bits", width: 3)
+      let spare = m.wire("spare", width: 3)
+      y <== a[0]
+      unusedHigh <== a[1...3]
+      spare <== a[1...3]
+    }
+    XCTAssertEqual(warnings(top).map(\.message), ["wire `spare` is never read"])
+  }
+
   /// Verilator -Wall warns about an input read only in part; the checker says which bits first.
   func testInputReadOnlyInPart() throws {
     let mark = LineMarker()
