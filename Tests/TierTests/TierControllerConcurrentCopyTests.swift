@@ -30,8 +30,7 @@ final class TierControllerConcurrentCopyTests: SimulationTestCase {
                                  hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
     model.reset()
     var rng = SplitMix64(seed: seed)
-    var shadow: [UInt64: UInt64] = [:]
-    var written: [UInt64] = []
+    var shadow = WordShadow()
     var mismatches: [String] = []
     func note(_ s: @autoclosure () -> String) { if mismatches.count < 20 { mismatches.append(s() + " (cycle \(model.cycle))") } }
     func code(_ s: MemoryStatus) -> UInt64 { s == .ok ? 0 : s == .pageFault ? 1 : s == .storeError ? 2 : 3 }
@@ -42,12 +41,9 @@ final class TierControllerConcurrentCopyTests: SimulationTestCase {
       if got.status != code(expected.status) { note("access to \(a): RTL status \(got.status), model \(expected.status)") }
       guard expected.status == .ok else { return }
       if request.isWrite {
-        var mask: UInt64 = 0
-        for byte in 0..<8 where request.byteEnables[0] & (1 << byte) != 0 { mask |= UInt64(0xFF) << UInt64(8 * byte) }
-        if shadow[a] == nil { written.append(a) }
-        shadow[a] = ((shadow[a] ?? 0) & ~mask) | (request.data[0] & mask)
+        shadow.write(a, request.data[0], byteEnables: request.byteEnables[0])
       } else {
-        let want = shadow[a] ?? 0
+        let want = shadow[a]
         if expected.data != [want] { note("model read \(a): \(expected.data), shadow \(String(want, radix: 16))") }
         if got.data != want { note("RTL read \(a): \(String(got.data, radix: 16)), shadow \(String(want, radix: 16))") }
       }
@@ -145,7 +141,7 @@ final class TierControllerConcurrentCopyTests: SimulationTestCase {
       }
       let taken = Int(try rtl.read(.dmaHead)), posted = retired + Int((try rtl.read(.completionTail) + 8 - rtlHead) % 8)
       mostInTheEngine = max(mostInTheEngine, taken - posted)
-      if submitted % 4 == 0, !written.isEmpty { try access(.read(written[Int(rng.next() % UInt64(written.count))])) }
+      if submitted % 4 == 0, !shadow.written.isEmpty { try access(.read(shadow.written[Int(rng.next() % UInt64(shadow.written.count))])) }
     }
     while !outstanding.isEmpty && mismatches.isEmpty { try retireOne() }
     for page in 0..<64 {
@@ -154,7 +150,7 @@ final class TierControllerConcurrentCopyTests: SimulationTestCase {
       if got != expected { note("page \(page): RTL entry \(String(got, radix: 16)), model \(String(expected, radix: 16))") }
       if expected != PageEntry(location[page]).encoded { note("page \(page): model entry \(String(expected, radix: 16)), test expects \(location[page])") }
     }
-    for a in written where mismatches.isEmpty { try access(.read(a)) }
+    for a in shadow.written where mismatches.isEmpty { try access(.read(a)) }
     print("tier concurrent stress: \(moved) migrations (\(failed) failed copies), up to \(mostAtOnce) outstanding "
       + "(\(mostInTheEngine) copying at once in the RTL), "
       + "\(writesToMovingPages) writes to pages being moved, \(model.cycle) cycles in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")

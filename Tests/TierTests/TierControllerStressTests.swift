@@ -28,8 +28,7 @@ final class TierControllerStressTests: SimulationTestCase {
                                  hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
     model.reset()
     var rng = SplitMix64(seed: seed)
-    var shadow: [UInt64: UInt64] = [:]  // byte address → word; a word never written reads 0
-    var written: [UInt64] = []
+    var shadow = WordShadow()
     var mismatches: [String] = []
     var checkedReads = 0
     func note(_ s: @autoclosure () -> String) { if mismatches.count < 20 { mismatches.append(s() + " (cycle \(model.cycle))") } }
@@ -48,14 +47,10 @@ final class TierControllerStressTests: SimulationTestCase {
       if got.status != code(expected.status) { note("access to \(a): RTL status \(got.status), model \(expected.status)") }
       guard expected.status == .ok else { return }
       if request.isWrite {
-        var mask: UInt64 = 0
-        for byte in 0..<8 where request.byteEnables[0] & (1 << byte) != 0 { mask |= UInt64(0xFF) << UInt64(8 * byte) }
-        let old: UInt64 = shadow[a] ?? 0
-        if shadow[a] == nil { written.append(a) }
-        shadow[a] = (old & ~mask) | (request.data[0] & mask)
+        shadow.write(a, request.data[0], byteEnables: request.byteEnables[0])
       } else {
         checkedReads += 1
-        let want = shadow[a] ?? 0
+        let want = shadow[a]
         if expected.data != [want] { note("model read \(a): \(expected.data), shadow \(String(want, radix: 16))") }
         if got.data != want { note("RTL read \(a): \(String(got.data, radix: 16)), shadow \(String(want, radix: 16))") }
       }
@@ -123,7 +118,7 @@ final class TierControllerStressTests: SimulationTestCase {
         failed += 1
       }
       // Now and then a word written earlier, anywhere.
-      if n % 4 == 0, !written.isEmpty { try access(.read(written[Int(rng.next() % UInt64(written.count))])) }
+      if n % 4 == 0, !shadow.written.isEmpty { try access(.read(shadow.written[Int(rng.next() % UInt64(shadow.written.count))])) }
       if !mismatches.isEmpty { break }
     }
     // The final map, then every word ever written, read back through the port.
@@ -131,7 +126,7 @@ final class TierControllerStressTests: SimulationTestCase {
       try write(.mapIndex, UInt32(page))
       _ = try read(.mapEntry)
     }
-    for a in written where mismatches.isEmpty { try access(.read(a)) }
+    for a in shadow.written where mismatches.isEmpty { try access(.read(a)) }
     let seconds = Date().timeIntervalSince(start)
     print("tier stress: \(moved) migrations (\(failed) failed copies), \(writesToMovingPages) writes to pages being moved "
       + "(\(writesThatWaited) waited for the flip), \(failingStores.count) kinds of failing store, "
