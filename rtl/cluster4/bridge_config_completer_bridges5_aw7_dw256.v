@@ -72,31 +72,29 @@ module bridge_config_completer_bridges5_aw7_dw256 (
   wire rejected;  // BridgeConfigCompleter.swift:50
   wire in_block;  // BridgeConfigCompleter.swift:52
   wire performs;  // BridgeConfigCompleter.swift:54
-  wire carries_data;  // BridgeConfigCompleter.swift:104
-  wire [360:0] unused_request_bits;  // BridgeConfigCompleter.swift:114
+  wire carries_data;  // ConfigurationCompletion.swift:21
+  wire [360:0] unused_request_bits;  // ConfigurationCompletion.swift:31
 
-  wire _target_0;
-  wire [4:0] _target_1;
-  wire [3:0] _bridge0_strobe_2;
-  wire [9:0] _completion_header_3;
-  wire _completion_header_4;
+  wire [3:0] _bridge0_strobe_0;
+  wire [9:0] _completion_header_1;
+  wire _completion_header_2;
+  wire [4:0] _completion_header_3;
+  wire [2:0] _completion_header_4;
   wire [2:0] _completion_header_5;
-  wire [2:0] _completion_header_6;
-  wire [15:0] _completion_header_7;
-  wire [2:0] _completion_header_8;
-  wire [15:0] _completion_header_9;
-  assign _target_0 = ~header[127] & ~header[125];  // BridgeConfigCompleter.swift:47
-  assign _target_1 = header[124:120];  // BridgeConfigCompleter.swift:47
-  assign _bridge0_strobe_2 = header[67:64];  // BridgeConfigCompleter.swift:64
-  assign _completion_header_4 = _target_0 & ((_target_1 == 5'd10) | (_target_1 == 5'd11));  // BridgeConfigCompleter.swift:107
-  assign _completion_header_3 = {header[119], header[115], (_completion_header_4 ? header[47:40] : header[79:72])};  // BridgeConfigCompleter.swift:107
-  assign _completion_header_5 = header[118:116];  // BridgeConfigCompleter.swift:107
-  assign _completion_header_6 = {header[114], header[109:108]};  // BridgeConfigCompleter.swift:107
-  assign _completion_header_7 = header[63:48];  // BridgeConfigCompleter.swift:107
-  assign _completion_header_8 = rejected ? 3'd1 : 3'd0;  // BridgeConfigCompleter.swift:107
-  assign _completion_header_9 = _completion_header_4 ? header[63:48] : header[95:80];  // BridgeConfigCompleter.swift:107
+  wire [15:0] _completion_header_6;
+  wire [2:0] _completion_header_7;
+  wire [15:0] _completion_header_8;
+  assign _bridge0_strobe_0 = header[67:64];  // BridgeConfigCompleter.swift:64
+  assign _completion_header_3 = header[124:120];  // ConfigurationCompletion.swift:24
+  assign _completion_header_2 = (~header[127] & ~header[125]) & ((_completion_header_3 == 5'd10) | (_completion_header_3 == 5'd11));  // ConfigurationCompletion.swift:24
+  assign _completion_header_1 = {header[119], header[115], (_completion_header_2 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:24
+  assign _completion_header_4 = header[118:116];  // ConfigurationCompletion.swift:24
+  assign _completion_header_5 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:24
+  assign _completion_header_6 = header[63:48];  // ConfigurationCompletion.swift:24
+  assign _completion_header_7 = rejected ? 3'd1 : 3'd0;  // ConfigurationCompletion.swift:24
+  assign _completion_header_8 = _completion_header_2 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:24
 
-  assign target = (_target_0 & (_target_1 == 5'd4)) ? 3'd0 : (header[53:51] + 3'd1);  // BridgeConfigCompleter.swift:47
+  assign target = ((~header[127] & ~header[125]) & (header[124:120] == 5'd4)) ? 3'd0 : (header[53:51] + 3'd1);  // BridgeConfigCompleter.swift:47
   assign is_write = header[126];  // BridgeConfigCompleter.swift:49
   assign rejected = is_write & header[110];  // BridgeConfigCompleter.swift:51
   assign in_block = {{2{1'b0}}, header[43:34]} < 12'd32;  // BridgeConfigCompleter.swift:53
@@ -106,36 +104,36 @@ module bridge_config_completer_bridges5_aw7_dw256 (
   assign bridge0_write = is_write;  // BridgeConfigCompleter.swift:61
   assign bridge0_address = {header[38:34], 2'd0};  // BridgeConfigCompleter.swift:62
   assign bridge0_wdata = write_data;  // BridgeConfigCompleter.swift:63
-  assign bridge0_strobe = _bridge0_strobe_2;  // BridgeConfigCompleter.swift:64
+  assign bridge0_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign bridge1_valid = performs & (target == 3'd1);  // BridgeConfigCompleter.swift:60
   assign bridge1_write = is_write;  // BridgeConfigCompleter.swift:61
   assign bridge1_address = {header[38:34], 2'd0};  // BridgeConfigCompleter.swift:62
   assign bridge1_wdata = write_data;  // BridgeConfigCompleter.swift:63
-  assign bridge1_strobe = _bridge0_strobe_2;  // BridgeConfigCompleter.swift:64
+  assign bridge1_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign bridge2_valid = performs & (target == 3'd2);  // BridgeConfigCompleter.swift:60
   assign bridge2_write = is_write;  // BridgeConfigCompleter.swift:61
   assign bridge2_address = {header[38:34], 2'd0};  // BridgeConfigCompleter.swift:62
   assign bridge2_wdata = write_data;  // BridgeConfigCompleter.swift:63
-  assign bridge2_strobe = _bridge0_strobe_2;  // BridgeConfigCompleter.swift:64
+  assign bridge2_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign bridge3_valid = performs & (target == 3'd3);  // BridgeConfigCompleter.swift:60
   assign bridge3_write = is_write;  // BridgeConfigCompleter.swift:61
   assign bridge3_address = {header[38:34], 2'd0};  // BridgeConfigCompleter.swift:62
   assign bridge3_wdata = write_data;  // BridgeConfigCompleter.swift:63
-  assign bridge3_strobe = _bridge0_strobe_2;  // BridgeConfigCompleter.swift:64
+  assign bridge3_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign bridge4_valid = performs & (target == 3'd4);  // BridgeConfigCompleter.swift:60
   assign bridge4_write = is_write;  // BridgeConfigCompleter.swift:61
   assign bridge4_address = {header[38:34], 2'd0};  // BridgeConfigCompleter.swift:62
   assign bridge4_wdata = write_data;  // BridgeConfigCompleter.swift:63
-  assign bridge4_strobe = _bridge0_strobe_2;  // BridgeConfigCompleter.swift:64
+  assign bridge4_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign poisoned = (phase == PHASE_ACCESS) & rejected;  // BridgeConfigCompleter.swift:70
-  assign carries_data = ~is_write & ~rejected;  // BridgeConfigCompleter.swift:105
-  assign completion_valid = phase == PHASE_RESPOND;  // BridgeConfigCompleter.swift:106
-  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_3[9], _completion_header_5, _completion_header_3[8], _completion_header_6[2], 4'd0, _completion_header_6[1:0], 2'd0, 10'd1}, {_completion_header_7, _completion_header_8, 1'b0, 12'd4}, {_completion_header_9, _completion_header_3[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_3[9], _completion_header_5, _completion_header_3[8], _completion_header_6[2], 4'd0, _completion_header_6[1:0], 2'd0, 10'd0}, {_completion_header_7, _completion_header_8, 1'b0, 12'd4}, {_completion_header_9, _completion_header_3[7:0], 1'b0, 7'd0}, 32'd0};  // BridgeConfigCompleter.swift:107
-  assign completion_data = {{224{1'b0}}, read_data};  // BridgeConfigCompleter.swift:108
-  assign completion_strobe = {{7{1'b0}}, carries_data};  // BridgeConfigCompleter.swift:109
-  assign completion_start = 1'b1;  // BridgeConfigCompleter.swift:110
-  assign completion_end = 1'b1;  // BridgeConfigCompleter.swift:111
-  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // BridgeConfigCompleter.swift:115
+  assign carries_data = ~is_write & ~rejected;  // ConfigurationCompletion.swift:22
+  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:23
+  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd1}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd0}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:24
+  assign completion_data = {{224{1'b0}}, read_data};  // ConfigurationCompletion.swift:25
+  assign completion_strobe = {{7{1'b0}}, carries_data};  // ConfigurationCompletion.swift:26
+  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:27
+  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:28
+  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:32
 
   always @(posedge clk) begin
     if (rst) begin

@@ -41,8 +41,8 @@ module endpoint_config_completer_aw7_dw256 (
   wire rejected;  // EndpointConfigCompleter.swift:41
   wire in_block;  // EndpointConfigCompleter.swift:43
   wire performs;  // EndpointConfigCompleter.swift:45
-  wire carries_data;  // EndpointConfigCompleter.swift:91
-  wire [360:0] unused_request_bits;  // EndpointConfigCompleter.swift:100
+  wire carries_data;  // ConfigurationCompletion.swift:21
+  wire [360:0] unused_request_bits;  // ConfigurationCompletion.swift:31
 
   wire [9:0] _completion_header_0;
   wire _completion_header_1;
@@ -52,14 +52,14 @@ module endpoint_config_completer_aw7_dw256 (
   wire [15:0] _completion_header_5;
   wire [2:0] _completion_header_6;
   wire [15:0] _completion_header_7;
-  assign _completion_header_2 = header[124:120];  // EndpointConfigCompleter.swift:94
-  assign _completion_header_1 = (~header[127] & ~header[125]) & ((_completion_header_2 == 5'd10) | (_completion_header_2 == 5'd11));  // EndpointConfigCompleter.swift:94
-  assign _completion_header_0 = {header[119], header[115], (_completion_header_1 ? header[47:40] : header[79:72])};  // EndpointConfigCompleter.swift:94
-  assign _completion_header_3 = header[118:116];  // EndpointConfigCompleter.swift:94
-  assign _completion_header_4 = {header[114], header[109:108]};  // EndpointConfigCompleter.swift:94
-  assign _completion_header_5 = header[63:48];  // EndpointConfigCompleter.swift:94
-  assign _completion_header_6 = rejected ? 3'd1 : 3'd0;  // EndpointConfigCompleter.swift:94
-  assign _completion_header_7 = _completion_header_1 ? header[63:48] : header[95:80];  // EndpointConfigCompleter.swift:94
+  assign _completion_header_2 = header[124:120];  // ConfigurationCompletion.swift:24
+  assign _completion_header_1 = (~header[127] & ~header[125]) & ((_completion_header_2 == 5'd10) | (_completion_header_2 == 5'd11));  // ConfigurationCompletion.swift:24
+  assign _completion_header_0 = {header[119], header[115], (_completion_header_1 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:24
+  assign _completion_header_3 = header[118:116];  // ConfigurationCompletion.swift:24
+  assign _completion_header_4 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:24
+  assign _completion_header_5 = header[63:48];  // ConfigurationCompletion.swift:24
+  assign _completion_header_6 = rejected ? 3'd1 : 3'd0;  // ConfigurationCompletion.swift:24
+  assign _completion_header_7 = _completion_header_1 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:24
 
   assign is_write = header[126];  // EndpointConfigCompleter.swift:40
   assign rejected = is_write & header[110];  // EndpointConfigCompleter.swift:42
@@ -73,14 +73,14 @@ module endpoint_config_completer_aw7_dw256 (
   assign config_strobe = header[67:64];  // EndpointConfigCompleter.swift:53
   assign poisoned = (phase == PHASE_ACCESS) & rejected;  // EndpointConfigCompleter.swift:54
   assign captured_id = {bus_device, 3'd0};  // EndpointConfigCompleter.swift:55
-  assign carries_data = ~is_write & ~rejected;  // EndpointConfigCompleter.swift:92
-  assign completion_valid = phase == PHASE_RESPOND;  // EndpointConfigCompleter.swift:93
-  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd1}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd0}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0};  // EndpointConfigCompleter.swift:94
-  assign completion_data = {{224{1'b0}}, read_data};  // EndpointConfigCompleter.swift:95
-  assign completion_strobe = {{7{1'b0}}, carries_data};  // EndpointConfigCompleter.swift:96
-  assign completion_start = 1'b1;  // EndpointConfigCompleter.swift:97
-  assign completion_end = 1'b1;  // EndpointConfigCompleter.swift:98
-  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // EndpointConfigCompleter.swift:101
+  assign carries_data = ~is_write & ~rejected;  // ConfigurationCompletion.swift:22
+  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:23
+  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd1}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd0}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:24
+  assign completion_data = {{224{1'b0}}, read_data};  // ConfigurationCompletion.swift:25
+  assign completion_strobe = {{7{1'b0}}, carries_data};  // ConfigurationCompletion.swift:26
+  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:27
+  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:28
+  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:32
 
   always @(posedge clk) begin
     if (rst) begin

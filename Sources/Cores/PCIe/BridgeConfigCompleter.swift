@@ -94,24 +94,7 @@ public func bridgeConfigCompleter(bridges: Int, registerAddressWidth: Int, dataW
       }
     }
 
-    let status = mux(rejected, Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3),
-                     Signal.constant(Int(CompletionStatus.successful.rawValue), width: 3))
-    let four = Signal.constant(4, width: 12), zero7 = Signal.zero(width: 7)
-    let withData = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
-                                    lowerAddress: zero7, withData: true, length: .constant(1, width: 10))
-    let without = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
-                                   lowerAddress: zero7)
-    let carriesData = m.wire("carries_data")
-    carriesData <== !isWrite && !rejected
-    completion.valid <== phase.isIn(.respond)
-    completion.header <== mux(carriesData, withData, without)
-    completion.data <== readData.zeroExtended(to: width)
-    completion.strobe <== carriesData.zeroExtended(to: width / 32)
-    completion.start <== true
-    completion.end <== true
-    // Named *unused* so that Verilator -Wall knows: a configuration request uses one DW of
-    // payload and a few header fields; the rest of its beat is read by no one.
-    let unused = m.wire("unused_request_bits", width: width - 32 + width / 32 + 1 + TLPStream.headerWidth)
-    unused <== concat(request.data[32..<width], request.strobe, request.start, header)
+    configurationCompletion(m, completion: completion, request: request, header: header, readData: readData, isWrite: isWrite,
+                            rejected: rejected, responding: phase.isIn(.respond))
   }
 }
