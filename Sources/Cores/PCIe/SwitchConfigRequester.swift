@@ -10,6 +10,11 @@ enum ConfigRequesterPhase: CaseIterable { case idle, issue, wait }
 /// `request`, which the switch merges into its upstream port's ingress path as if the root
 /// complex had sent it, and waits for the completion.
 ///
+/// The engine stands where a root or downstream port would be, so like one it passes a Type 0
+/// request only to Device 0 (PCIe Base Specification 6.3, §7.3.1: a link carries Device 0
+/// alone); a Type 0 request to another device ends at once with Unsupported Request, as a
+/// Type 1 request to such a device on a downstream port's secondary bus does.
+///
 /// Its Requester ID is (`primary_bus`, device 31, function 7) and its tag counts requests, so a
 /// completion that arrives after a timeout is not taken for the next request's. Every
 /// completion for that Requester ID is taken off the stream from `returning` (what the switch
@@ -50,6 +55,8 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
     // (no data) or 010b (data), Type 00100b or 00101b, Length 1; Requester ID, Tag, Last DW BE 0,
     // First DW BE; Bus, Device, Function, Extended Register Number, Register Number.
     let type1 = bus != primaryBus
+    let noSuchDevice = m.wire("no_such_device")  // Type 0 to a device other than 0: UR at once
+    noSuchDevice <== !type1 && device != 0
     let fmt = concat(Signal.low, isWrite, Signal.low)
     let type = concat(Signal.constant(0b0010, width: 4), type1)
     let dw0 = concat(fmt, type, Signal.zero(width: 14), Signal.constant(1, width: 10))
@@ -82,14 +89,18 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
 
     m.output("busy") <== !phase.isIn(.idle)
     m.output("go_clear") <== phase.isIn(.idle) && go
-    m.output("done_set") <== answers || phase.isIn(.wait) && waited == timeoutCycles
+    m.output("done_set") <== answers || phase.isIn(.wait) && waited == timeoutCycles || phase.isIn(.idle) && go && noSuchDevice
     m.output("timed_out") <== timedOut
     m.output("completion_status", width: 3) <== status
     m.output("read_data", width: 32) <== readData
 
     switchOn(phase.state) {
       phase.on(.idle) {
-        when(go) {
+        when(go && noSuchDevice) {
+          status <== Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3)
+          readData <== 0
+          timedOut <== false
+        }.elseWhen(go) {
           header <== concat(dw0, dw1, dw2, Signal.zero(width: 32))
           data <== writeData
           carriesData <== isWrite
