@@ -3,23 +3,25 @@ import PCIe
 
 /// The completion a configuration completer (a switch's bridges, an endpoint's Type 0 header)
 /// sends for the one request it holds: CplD with the register's DW for a read, Cpl for a write,
-/// UR for a `rejected` request; Completer ID = the request's target, Byte Count 4, Lower Address
+/// UR for a `rejected` request, CRS (no data) for one it must `retry` later; Completer ID = the request's target, Byte Count 4, Lower Address
 /// 0 (§2.2.9.1). Offered while `responding`. Also sinks the request beat's bits that a
 /// configuration request does not use (one DW of payload, the header is held in `header`).
 @StatementBuilder
 func configurationCompletion(_ m: ModuleBuilder, completion: TLPStream, request: TLPStream, header: Signal,
-                             readData: Signal, isWrite: Signal, rejected: Signal, responding: Signal) -> [Statement] {
+                             readData: Signal, isWrite: Signal, rejected: Signal, responding: Signal,
+                             retry: Signal = .low) -> [Statement] {
   let width = completion.data.width
   let fields = TLPHeaderFields(header)
-  let status = mux(rejected, Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3),
-                   Signal.constant(Int(CompletionStatus.successful.rawValue), width: 3))
+  let status = priority([(retry, Signal.constant(Int(CompletionStatus.configurationRetry.rawValue), width: 3)),
+                         (rejected, Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3))],
+                        otherwise: Signal.constant(Int(CompletionStatus.successful.rawValue), width: 3))
   let four = Signal.constant(4, width: 12), zero7 = Signal.zero(width: 7)
   let withData = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
                                   lowerAddress: zero7, withData: true, length: .constant(1, width: 10))
   let without = completionHeader(answering: fields, completer: fields.routingID, status: status, byteCount: four,
                                  lowerAddress: zero7)
   let carriesData = m.wire("carries_data")
-  carriesData <== !isWrite && !rejected
+  carriesData <== !isWrite && !rejected && !retry
   completion.valid <== responding
   completion.header <== mux(carriesData, withData, without)
   completion.data <== readData.zeroExtended(to: width)

@@ -14,10 +14,15 @@ import PCIe
 ///   read 0 and ignore writes.
 /// - A poisoned configuration write changes nothing and is answered with Unsupported Request
 ///   (§2.7.2.2); `poisoned` pulses.
+/// - With `retries`, a request taken while the input `not_ready` is high changes nothing and
+///   is answered with Configuration Request Retry Status (§2.3.1: a function still
+///   initialising after reset); no Bus and Device Number are captured from it.
 /// - One request at a time; a request of several beats is consumed whole, its first DW used.
-public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
+public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int, retries: Bool = false,
                                     file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("endpoint_config_completer", parameters: ["aw": registerAddressWidth, "dw": dataWidth]) { m in
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> =
+    retries ? ["aw": registerAddressWidth, "dw": dataWidth, "crs": 1] : ["aw": registerAddressWidth, "dw": dataWidth]
+  return Module("endpoint_config_completer", parameters: parameters) { m in
     m.require((2...12).contains(registerAddressWidth), "endpointConfigCompleter: registerAddressWidth \(registerAddressWidth) is outside 2...12 (a 4 KiB configuration space)", file: file, line: line)
     m.require([64, 128, 256].contains(dataWidth), "endpointConfigCompleter: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
     let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
@@ -35,6 +40,8 @@ public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
     let readData = m.register("read_data", width: 32, reset: nil)
     let busDevice = m.register("bus_device", width: 13)
     let fields = TLPHeaderFields(header)
+    let notReady = retries ? m.input("not_ready") : Signal.low
+    let retry = retries ? m.register("retry") : Signal.low
 
     let isWrite = m.wire("is_write")
     isWrite <== fields.hasData
@@ -43,7 +50,7 @@ public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
     let inBlock = m.wire("in_block")
     inBlock <== fields.registerNumber.zeroExtended(to: 12) < (1 << (aw - 2))
     let performs = m.wire("performs")
-    performs <== phase.isIn(.access) && inBlock && !rejected
+    performs <== phase.isIn(.access) && inBlock && !rejected && !retry
 
     request.ready <== phase.isIn(.idle) || phase.isIn(.drain)
     config.valid <== performs
@@ -59,6 +66,7 @@ public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
         when(request.fires) {
           header <== request.header
           writeData <== request.data[0..<32]
+          if retries { retry <== notReady }
           when(request.end) { phase.goto(.access) }.otherwise { phase.goto(.drain) }
         }
       }
@@ -74,7 +82,7 @@ public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
           phase.goto(.respond)
         }
         // §2.2.6.2: the Bus and Device Number of every CfgWr0 the function completes.
-        when(isWrite && !rejected) { busDevice <== fields.routingID[3..<16] }
+        when(isWrite && !rejected && !retry) { busDevice <== fields.routingID[3..<16] }
       }
       phase.on(.respond) {
         when(completion.fires) { phase.goto(.idle) }
@@ -82,6 +90,6 @@ public func endpointConfigCompleter(registerAddressWidth: Int, dataWidth: Int,
     }
 
     configurationCompletion(m, completion: completion, request: request, header: header, readData: readData, isWrite: isWrite,
-                            rejected: rejected, responding: phase.isIn(.respond))
+                            rejected: rejected, responding: phase.isIn(.respond), retry: retry)
   }
 }

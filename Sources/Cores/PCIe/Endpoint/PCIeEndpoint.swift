@@ -36,10 +36,13 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 /// (requests included; the egress keeps the ordering rules), and completions whose Requester
 /// bus is the endpoint's own (any device/function, so a bridge function may use several IDs
 /// on its bus) leave on the stream `requester_completion` instead of being dropped.
+/// With `readyAfterCycles` > 0 the function is still initialising for that many cycles after
+/// reset: configuration requests taken before then are answered with Configuration Request
+/// Retry Status and change nothing (PCIe Base Specification 6.3, §2.3.1 and §6.6.1).
 /// Outputs `memory_space_enable`, `bus_master_enable`, `max_payload_size` and
 /// `max_read_request_size` (128 << value bytes) come from the configuration registers.
 public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth: Int = 16, receiveDepth: Int = 48,
-                         headerCredits: Int = 8, dataCredits: Int = 16, requester: Bool = false,
+                         headerCredits: Int = 8, dataCredits: Int = 16, requester: Bool = false, readyAfterCycles: Int = 0,
                          file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   let map = try endpointConfigSpace(identity, file: file, line: line)
   guard [64, 128, 256].contains(dataWidth) else {
@@ -47,10 +50,22 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
   }
   // The identity's values name the variant, as `registerBlock` names its module.
   let variant = map.parameters.map { "_\($0.name)\($0.value)" }.joined()
-  let shape = stableDigest([dataWidth, queueDepth, receiveDepth, headerCredits, dataCredits] + (requester ? [1] : []))
+  guard readyAfterCycles >= 0, readyAfterCycles < 1 << 32 else {
+    throw RegisterMapError(map: "pcie_endpoint", problems: ["\(file):\(line): readyAfterCycles \(readyAfterCycles) is outside 0..<2^32"])
+  }
+  let shape = stableDigest([dataWidth, queueDepth, receiveDepth, headerCredits, dataCredits] + (requester ? [1] : [])
+                           + (readyAfterCycles > 0 ? [2, readyAfterCycles] : []))
   return Module("pcie_endpoint" + variant, parameters: ["shape": shape]) { m in
     let block = m.instance(registerBlock(map), name: "config_space")
-    let completer = m.instance(endpointConfigCompleter(registerAddressWidth: map.addressWidth, dataWidth: dataWidth), name: "config_completer")
+    let completer = m.instance(endpointConfigCompleter(registerAddressWidth: map.addressWidth, dataWidth: dataWidth,
+                                                       retries: readyAfterCycles > 0), name: "config_completer")
+    if readyAfterCycles > 0 {
+      // Cycles since reset, stopping at `readyAfterCycles`: until then every configuration
+      // request is answered with CRS.
+      let sinceReset = m.register("cycles_since_reset", width: bitsToHold(readyAfterCycles))
+      when(sinceReset != readyAfterCycles) { sinceReset <== sinceReset + 1 }
+      completer["not_ready"] <== sinceReset != readyAfterCycles
+    }
     let receiver = m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
                               name: "receiver")
     let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress")
