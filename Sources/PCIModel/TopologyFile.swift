@@ -6,6 +6,12 @@ import Yams
 public struct Topology {
   public var model: ConfigurationSpaceModel
   public var options: EnumerationOptions
+  /// The functions on the root bus as the file writes them (the model is built from the same).
+  public var root: [TopologyFunction]
+  /// The line of `options.crs_software_visibility: true`, when the file asks for it.
+  public var crsSoftwareVisibilityLine: Int?
+  /// The file's name as given to `parse`, for messages.
+  public var file: String
 
   public static func parse(yaml: String, file: String) throws(TopologyError) -> Topology {
     let root: Node
@@ -53,6 +59,7 @@ final class TopologyReader {
   let file: String
   var problems: [TopologyError.Problem] = []
   private var crsVisibility = false
+  private var crsVisibilityLine: Int?
 
   init(file: String) { self.file = file }
 
@@ -69,10 +76,11 @@ final class TopologyReader {
     var options = EnumerationOptions()
     if let o = fields["options"] { readOptions(o, into: &options) }
     let bus = ModelBus()
-    readBus(rootNode, path: "root", into: bus, link: false)
+    let written = readBus(rootNode, path: "root", into: bus, link: false)
     let model = ConfigurationSpaceModel(root: bus, rootBus: options.rootBus)
     model.crsSoftwareVisibility = crsVisibility
-    return Topology(model: model, options: options)
+    return Topology(model: model, options: options, root: written, crsSoftwareVisibilityLine: crsVisibility ? crsVisibilityLine : nil,
+                    file: file)
   }
 
   // MARK: - Options
@@ -100,7 +108,10 @@ final class TopologyReader {
     if let n = f["retry_timeout_cycles"], let v = integer(n, "options.retry_timeout_cycles", in: 0...Int.max) {
       o.retryTimeoutCycles = UInt64(v)
     }
-    if let n = f["crs_software_visibility"], let v = boolean(n, "options.crs_software_visibility") { crsVisibility = v }
+    if let n = f["crs_software_visibility"], let v = boolean(n, "options.crs_software_visibility") {
+      crsVisibility = v
+      crsVisibilityLine = n.mark?.line
+    }
   }
 
   private func aperture(_ node: Node, _ path: String) -> AddressWindow? {
@@ -117,15 +128,17 @@ final class TopologyReader {
 
   // MARK: - Buses and functions
 
-  private func readBus(_ node: Node, path: String, into bus: ModelBus, link: Bool) {
+  @discardableResult
+  private func readBus(_ node: Node, path: String, into bus: ModelBus, link: Bool) -> [TopologyFunction] {
     guard let items = node.sequence else {
       report(node, "\(path): expected a list of functions")
-      return
+      return []
     }
     var taken: Set<Int> = []
+    var written: [TopologyFunction] = []
     for (i, item) in items.enumerated() {
       let p = "\(path)[\(i)]"
-      guard let (device, function, f) = readFunction(item, path: p) else { continue }
+      guard let (device, function, f, description) = readFunction(item, path: p) else { continue }
       guard taken.insert(device * 8 + function).inserted else {
         report(item, "\(p): device \(device) function \(function) appears twice on this bus")
         continue
@@ -135,13 +148,15 @@ final class TopologyReader {
         continue
       }
       bus.attach(UInt8(device), UInt8(function), f)
+      written.append(description)
     }
+    return written
   }
 
   private static let functionKeys: Set = ["device", "function", "name", "vendor", "device_id", "class", "bars", "max_payload",
                                           "ready_after_cycles", "bridge", "prefetchable", "below"]
 
-  private func readFunction(_ node: Node, path: String) -> (Int, Int, ModelFunction)? {
+  private func readFunction(_ node: Node, path: String) -> (Int, Int, ModelFunction, TopologyFunction)? {
     guard let f = mapping(node, path, allowed: Self.functionKeys) else { return nil }
     guard let deviceNode = required(f, "device", in: node, path), let device = integer(deviceNode, "\(path).device", in: 0...31)
     else { return nil }
@@ -153,6 +168,9 @@ final class TopologyReader {
     let readyAt = f["ready_after_cycles"].flatMap { integer($0, "\(path).ready_after_cycles", in: 0...Int.max) } ?? 0
 
     let made: ModelFunction
+    var description = TopologyFunction(name: name, device: device, function: function, line: node.mark?.line ?? 1,
+                                       column: node.mark?.column ?? 1, kind: .endpoint, vendor: vendor, deviceID: 0, classCode: 0x060400,
+                                       bars: [], maxPayload: maxPayload, readyAfterCycles: readyAt, prefetchable: .none, below: [])
     if let kindNode = f["bridge"] {
       let kinds: [String: ModelFunction.PortType] = ["root_port": .rootPort, "upstream": .upstreamPort, "downstream": .downstreamPort,
                                                      "pci_bridge": .pcieToPCIBridge]
@@ -169,32 +187,47 @@ final class TopologyReader {
         default: report(n, "\(path).prefetchable: expected 64, 32 or none")
         }
       }
-      let bars = f["bars"].map { readBARs($0, path: "\(path).bars", slots: 2) } ?? [:]
+      let (bars, barLines) = f["bars"].map { readBARs($0, path: "\(path).bars", slots: 2) } ?? ([:], [:])
       let below = ModelBus()
       let device = f["device_id"].flatMap { integer($0, "\(path).device_id", in: 1...0xFFFE) } ?? 0x0100
       made = ModelFunction(name, bridge: kind, to: below, prefetchable: window, bars: bars, maxPayloadSupported: maxPayload ?? 256,
                            vendor: UInt16(vendor), device: UInt16(device))
-      if let b = f["below"] { readBus(b, path: "\(path).below", into: below, link: kind == .rootPort || kind == .downstreamPort) }
+      description.kind = .bridge(kind)
+      description.deviceID = device
+      description.prefetchable = window
+      description.bars = Self.written(bars, barLines)
+      if let b = f["below"] {
+        description.below = readBus(b, path: "\(path).below", into: below, link: kind == .rootPort || kind == .downstreamPort)
+      }
     } else {
       for key in ["prefetchable", "below"] where f[key] != nil {
         report(f[key]!, "\(path).\(key): only bridges have \(key); add bridge: root_port, upstream, downstream or pci_bridge")
       }
-      let bars = f["bars"].map { readBARs($0, path: "\(path).bars", slots: 6) } ?? [:]
+      let (bars, barLines) = f["bars"].map { readBARs($0, path: "\(path).bars", slots: 6) } ?? ([:], [:])
       let device = f["device_id"].flatMap { integer($0, "\(path).device_id", in: 1...0xFFFE) } ?? 0x0001
       let classCode = f["class"].flatMap { integer($0, "\(path).class", in: 0...0xFF_FFFF) } ?? 0x058000
       made = ModelFunction(name, vendor: UInt16(vendor), device: UInt16(device), classCode: UInt32(classCode), bars: bars,
                            maxPayloadSupported: maxPayload)
+      description.deviceID = device
+      description.classCode = classCode
+      description.bars = Self.written(bars, barLines)
     }
     made.readyAtCycle = UInt64(readyAt)
-    return (device, function, made)
+    return (device, function, made, description)
   }
 
-  private func readBARs(_ node: Node, path: String, slots: Int) -> [Int: ModelFunction.BAR] {
+  private static func written(_ bars: [Int: ModelFunction.BAR], _ lines: [Int: Int]) -> [TopologyFunction.BAR] {
+    bars.keys.sorted().map { TopologyFunction.BAR(slot: $0, bar: bars[$0]!, line: lines[$0] ?? 1) }
+  }
+
+  /// The BARs by slot, and the line each was written on.
+  private func readBARs(_ node: Node, path: String, slots: Int) -> ([Int: ModelFunction.BAR], [Int: Int]) {
     guard let items = node.sequence else {
       report(node, "\(path): expected a list of BARs, e.g. - { slot: 0, type: mem64, size: 16MiB, prefetchable: true }")
-      return [:]
+      return ([:], [:])
     }
     var bars: [Int: ModelFunction.BAR] = [:]
+    var lines: [Int: Int] = [:]
     var used: Set<Int> = []
     for (i, item) in items.enumerated() {
       let p = "\(path)[\(i)]"
@@ -226,8 +259,9 @@ final class TopologyReader {
       }
       used.formUnion(needs)
       bars[slot] = bar
+      lines[slot] = item.mark?.line ?? 1
     }
-    return bars
+    return (bars, lines)
   }
 
   // MARK: - Scalars
