@@ -63,6 +63,7 @@ let package = Package(
     // A Swift model of PCI configuration spaces (Type 0/1 headers, BAR masks, bridges routing
     // configuration requests by bus range, CRS) and the topology files `strata enumerate` reads.
     .target(name: "PCIModel", dependencies: ["Firmware", .product(name: "Yams", package: "Yams")]),
+    .target(name: "RTLTopology", dependencies: ["PCIModel", "Cores", "HDL", "Firmware", "FirmwareSimulation", "Simulation"]),
     // The command line.
     .executableTarget(
       name: "strata",

@@ -41,11 +41,18 @@ public struct TopologyError: Error, CustomStringConvertible {
     public var line: Int
     public var column: Int
     public var message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+      self.file = file
+      self.line = line
+      self.column = column
+      self.message = message
+    }
   }
 
   public var problems: [Problem]
 
-  init(_ problems: [Problem]) {
+  public init(_ problems: [Problem]) {
     self.problems = problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
   }
 
