@@ -1,0 +1,110 @@
+import Firmware
+import FirmwareSimulation
+import PCIModel
+import RTLTopology
+import SimulationTesting
+import XCTest
+
+/// The firmware's enumeration on topologies built from the RTL switch and endpoint models
+/// (firmware/topologies/rtl), through the root switch's management port as on the node:
+/// - the hierarchy the hardware holds afterwards follows the Linux rules (`assertLinuxRules`,
+///   bus numbers worked out by hand from depth-first numbering);
+/// - the device tree equals the one the same enumeration finds on the Swift configuration-space
+///   model of the same file (PCIModel): two independent implementations of the topology;
+/// - empty slots are absent; an endpoint that answers CRS after reset is waited for and found.
+/// All six topologies are one Verilator model (`TopologyBenchFixture`).
+final class RTLEnumerationTests: SimulationTestCase {
+  func testOneEndpointBehindATwoPortSwitch() throws {
+    let run = try check("one-endpoint", buses: ["0:0.0": [0, 1, 2], "1:0.0": [1, 2, 2]])
+    XCTAssertEqual(run.endpoints, ["2:0.0"])
+  }
+
+  func testEmptySlotsAreAbsentWithTheirBusesAndClosedWindows() throws {
+    let run = try check("empty-slots", buses: ["0:0.0": [0, 1, 4], "1:0.0": [1, 2, 2], "1:1.0": [1, 3, 3], "1:2.0": [1, 4, 4]])
+    XCTAssertEqual(run.endpoints, ["3:0.0"], "buses 2 and 4 (the empty slots) hold nothing")
+    for empty in ["1:0.0", "1:2.0"] {
+      XCTAssertNil(run.readBack[empty]?.memoryWindow, "\(empty) memory window closed")
+      XCTAssertNil(run.readBack[empty]?.prefetchableWindow, "\(empty) prefetchable window closed")
+    }
+  }
+
+  func testASwitchBehindASwitchIsNumberedDepthFirst() throws {
+    let run = try check("nested-switches", buses: ["0:0.0": [0, 1, 6], "1:0.0": [1, 2, 5], "2:0.0": [2, 3, 5], "3:0.0": [3, 4, 4],
+                                                   "3:1.0": [3, 5, 5], "1:1.0": [1, 6, 6]])
+    XCTAssertEqual(run.endpoints, ["4:0.0", "5:0.0", "6:0.0"])
+  }
+
+  func testAnEndpointAnsweringCRSAfterResetIsWaitedForAndFound() throws {
+    let run = try check("slow-device", buses: ["0:0.0": [0, 1, 3], "1:0.0": [1, 2, 2], "1:1.0": [1, 3, 3]])
+    XCTAssertEqual(run.endpoints, ["2:0.0", "3:0.0"])
+    XCTAssertGreaterThan(run.result.retryCompletions, 0, "the NVMe drive answered CRS first (ready_after_cycles: 20000)")
+    XCTAssertEqual(run.result.tree.notReady, [])
+    XCTAssertEqual(run.result.tree.function(at: BDF(bus: 2, device: 0, function: 0))?.classCode, 0x010802)
+  }
+
+  func testAChainOfThreeSwitchesClosesEverySubordinateToTheLastBus() throws {
+    let run = try check("chain", buses: ["0:0.0": [0, 1, 6], "1:0.0": [1, 2, 6], "2:0.0": [2, 3, 6], "3:0.0": [3, 4, 6],
+                                         "4:0.0": [4, 5, 6], "5:0.0": [5, 6, 6]])
+    XCTAssertEqual(run.endpoints, ["6:0.0"])
+  }
+
+  func testPayloadIsThePathMinimumAndEveryBARSlotIsPlaced() throws {
+    let run = try check("payload-and-bars", buses: ["0:0.0": [0, 1, 3], "1:0.0": [1, 2, 2], "1:1.0": [1, 3, 3]])
+    XCTAssertEqual(run.endpoints, ["2:0.0", "3:0.0"])
+    XCTAssertEqual(run.readBack["2:0.0"]?.maxPayload, 128)
+    XCTAssertEqual(run.readBack["3:0.0"]?.maxPayload, 512)
+    XCTAssertEqual(run.readBack["3:0.0"]?.bars.map(\.slot), [0, 2, 4, 5])
+    XCTAssertEqual(run.readBack["0:0.0"]?.bars.map(\.range.size), [16 << 10], "the upstream port's own BAR0")
+  }
+
+  func testNoTopologyButTheSlowOneSeesCRS() throws {
+    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.design.get()))
+    let run = try enumerateOnRTL(system, prefix: TopologyBenchFixture.prefix("one-endpoint"))
+    XCTAssertEqual(run.retryCompletions, 0)
+  }
+
+  // MARK: - The check every topology gets
+
+  struct Run {
+    var result: RTLEnumerationResult
+    var readBack: [String: ReadBack]
+    /// Endpoints found, as bus:device.function.
+    var endpoints: [String]
+  }
+
+  private func check(_ name: String, buses: [String: [UInt8]], file: StaticString = #filePath, line: UInt = #line) throws -> Run {
+    let topology = try TopologyBenchFixture.topology(name)
+    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.design.get()))
+    watch(name, "\(TopologyBenchFixture.prefix(name))_mgmt")
+    let rtl = try enumerateOnRTL(system, prefix: TopologyBenchFixture.prefix(name), options: topology.options)
+    var readBack: [BDF: ReadBack] = [:]
+    for f in rtl.tree.functions { readBack[f.bdf] = ReadBack(f, access: rtl.access) }
+    assertLinuxRules(rtl.tree, readBack: readBack, options: topology.options, expectedBuses: buses, file: file, line: line)
+
+    let swift = try enumerate(topology.model, options: topology.options)
+    XCTAssertEqual(rtl.tree.functions.map(Summary.init), swift.functions.map(Summary.init),
+                   "the RTL's device tree and the Swift model's", file: file, line: line)
+    XCTAssertEqual(rtl.tree.lastBus, swift.lastBus, file: file, line: line)
+
+    func label(_ bdf: BDF) -> String { "\(bdf.bus):\(String(bdf.device, radix: 16)).\(bdf.function)" }
+    return Run(result: rtl, readBack: Dictionary(uniqueKeysWithValues: readBack.map { (label($0.key), $0.value) }),
+               endpoints: rtl.tree.functions.filter { !$0.isBridge }.map { label($0.bdf) })
+  }
+}
+
+/// What the two implementations must agree on: everything enumeration reports except where
+/// each places its PCI Express Capability.
+private struct Summary: Equatable, CustomStringConvertible {
+  var text: String
+  init(_ f: PCIFunction) {
+    let bars = f.bars.map { "BAR\($0.index) \($0.kind) pf=\($0.isPrefetchable) \($0.size)@\($0.address.map { String($0, radix: 16) } ?? "-")" }
+    let bridge = f.bridge.map { b in
+      "buses \(b.primaryBus)/\(b.secondaryBus)/\(b.subordinateBus) mem \(b.memoryWindow.map { "\(String($0.base, radix: 16))-\(String($0.limit, radix: 16))" } ?? "closed") "
+        + "pref \(b.prefetchableWindow.map { "\(String($0.base, radix: 16))-\(String($0.limit, radix: 16))" } ?? "closed") pf64=\(b.hasPrefetchable64)"
+    } ?? ""
+    text = "\(f.bdf.bus):\(f.bdf.device).\(f.bdf.function) \(String(f.vendorID, radix: 16)):\(String(f.deviceID, radix: 16)) class \(String(f.classCode, radix: 16)) "
+      + "rev \(f.revision) layout \(f.headerLayout) mf=\(f.isMultiFunction) parent \(f.parent.map(String.init) ?? "-") port \(f.portType.map(String.init) ?? "-") "
+      + "mps \(f.maxPayload.map(String.init) ?? "-")/\(f.maxPayloadSupported.map(String.init) ?? "-") \(bars) \(bridge)"
+  }
+  var description: String { text }
+}

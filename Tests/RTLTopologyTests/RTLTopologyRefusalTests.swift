@@ -1,0 +1,83 @@
+import PCIModel
+import RTLTopology
+import XCTest
+
+/// What the RTL cannot build is refused whole, each problem naming its line (no Verilator here).
+final class RTLTopologyRefusalTests: XCTestCase {
+  private func problems(_ yaml: String) throws -> [String] {
+    let topology = try Topology.parse(yaml: yaml, file: "t.yaml")
+    do {
+      _ = try RTLTopology(topology)
+      return []
+    } catch {
+      return error.problems.map { "\($0.line): \($0.message)" }
+    }
+  }
+
+  func testARootPortIsRefusedAtItsLine() throws {
+    let found = try problems("""
+      root:
+        - { device: 0, name: rp, bridge: root_port }
+      """)
+    XCTAssertEqual(found.count, 1)
+    XCTAssertTrue(found[0].hasPrefix("2: rp: "), found[0])
+    XCTAssertTrue(found[0].contains("root port"), found[0])
+  }
+
+  func testMultiFunctionDevicesIOBARsAndBARGapsAreRefusedEachAtItsLine() throws {
+    let found = try problems("""
+      root:
+        - device: 0
+          name: up
+          bridge: upstream
+          below:
+            - device: 0
+              name: down0
+              bridge: downstream
+              below:
+                - { device: 0, name: a, bars: [ { slot: 0, type: io, size: 256 } ] }
+                - { device: 0, function: 1, name: b }
+            - device: 1
+              name: down1
+              bridge: downstream
+              below:
+                - { device: 0, name: c, bars: [ { slot: 1, type: mem32, size: 4KiB } ] }
+      """)
+    XCTAssertEqual(found.map { $0.prefix(while: { $0 != ":" }) }, ["10", "11", "16"], found.joined(separator: "\n"))
+    XCTAssertTrue(found[0].contains("I/O BAR"), found[0])
+    XCTAssertTrue(found[1].contains("multi-function"), found[1])
+    XCTAssertTrue(found[2].contains("leaves slot 0 unused"), found[2])
+  }
+
+  func testDownstreamPortsWithAGapAndASecondRootFunctionAreRefused() throws {
+    let found = try problems("""
+      root:
+        - device: 0
+          name: up
+          bridge: upstream
+          below:
+            - { device: 1, name: down, bridge: downstream }
+        - { device: 1, name: stray }
+      """)
+    XCTAssertEqual(found.count, 2, found.joined(separator: "\n"))
+    XCTAssertTrue(found.contains { $0.hasPrefix("6: down: ") && $0.contains("without gaps") }, found.joined(separator: "\n"))
+    XCTAssertTrue(found.contains { $0.hasPrefix("7: stray: ") && $0.contains("Device 0 only") }, found.joined(separator: "\n"))
+  }
+
+  func testTheSwiftModelExampleNamesWhatTheRTLLacks() throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("firmware/topologies/two-switches.yaml").path
+    let topology = try Topology.parse(yaml: try String(contentsOfFile: path, encoding: .utf8), file: "two-switches.yaml")
+    XCTAssertThrowsError(try RTLTopology(topology)) { error in
+      let text = (error as? TopologyError)?.description ?? ""
+      XCTAssertTrue(text.contains("two-switches.yaml:7:"), text)  // rp0, a root port
+      XCTAssertTrue(text.contains("root port"), text)
+    }
+  }
+
+  func testEveryTestTopologyIsBuildable() throws {
+    for name in TopologyBenchFixture.names {
+      XCTAssertNoThrow(try RTLTopology(try TopologyBenchFixture.topology(name)), name)
+    }
+  }
+}
