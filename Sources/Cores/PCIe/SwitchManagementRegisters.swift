@@ -82,5 +82,7 @@ public func switchManagementRegisters(ports: Int, baseAddress: UInt64 = 0) throw
       Register("CFG_TIMEOUT", offset: 0x18, description: "How long to wait for a completion.", fields: [
         Field("CYCLES", bits: 0...23, access: .readWrite, reset: 65_536, description: "Clock cycles from issue to timeout.", hardware: [.output]),
       ]),
-    ] + counters)
+    ] + counters,
+    // The port count shapes the counters: each count its own module (`switch_management_ports3`).
+    parameters: [("ports", ports)])
 }
