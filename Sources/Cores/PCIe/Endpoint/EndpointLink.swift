@@ -8,7 +8,8 @@ import PCIe
 /// The link status inputs of the switch's bridge read "x4 at `speed`, link up".
 @StatementBuilder
 public func connectLink(_ m: ModuleBuilder, switch sw: Instance, port: Int, to endpoint: Instance, speed: Int = 3, width: Int = 4) -> [Statement] {
-  let started = m.register("link\(port)_started")
+  // Named after the switch instance too: a module may hold several switches.
+  let started = m.register("\(sw.name)_link\(port)_started")
   started <== true
   connect(sw.interface("link\(port)_out", as: TLPStream.self), to: endpoint.interface("link_in", as: TLPStream.self))
   connect(endpoint.interface("link_out", as: TLPStream.self), to: sw.interface("link\(port)_in", as: TLPStream.self))
