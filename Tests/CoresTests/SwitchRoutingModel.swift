@@ -21,7 +21,9 @@ struct SwitchRoutingModel {
       let inMemory = address >> 32 == 0 && UInt64(memoryBase) <= mib && mib <= UInt64(memoryLimit)
       return memorySpaceEnable && (inMemory || (prefetchableBase <= mib && mib <= prefetchableLimit))
     }
-    func covers(bus: Int) -> Bool { secondary <= bus && bus <= subordinate }
+    /// Secondary bus 0 is the reset value, a bridge not numbered yet: it covers nothing (bus 0
+    /// is the root's, never a secondary bus; PCIModel's bridges route the same way).
+    func covers(bus: Int) -> Bool { secondary != 0 && secondary <= bus && bus <= subordinate }
   }
 
   enum Route: Equatable {

@@ -27,8 +27,11 @@ public struct BridgeRouting {
     self.busMasterEnable = busMasterEnable
   }
 
-  /// 1 when `bus` is below this bridge: secondary ≤ bus ≤ subordinate.
-  func coversBus(_ bus: Signal) -> Signal { secondaryBus <= bus && bus <= subordinateBus }
+  /// 1 when `bus` is below this bridge: secondary ≤ bus ≤ subordinate. A bridge whose
+  /// secondary bus is still 0 (its reset value: not numbered yet) covers no bus; bus 0 is never
+  /// a secondary bus, and otherwise a sibling port that enumeration has not reached yet would
+  /// take the completions for a requester on bus 0 (the management engine, the root).
+  func coversBus(_ bus: Signal) -> Signal { secondaryBus != 0 && secondaryBus <= bus && bus <= subordinateBus }
 
   /// 1 when the bridge forwards the DW address `dwordAddress` (address bits 63:2) downstream:
   /// inside one of its windows (1 MiB granular, the non-prefetchable one below 4 GiB) while
