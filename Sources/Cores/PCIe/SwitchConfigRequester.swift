@@ -10,6 +10,12 @@ enum ConfigRequesterPhase: CaseIterable { case idle, issue, wait }
 /// `request`, which the switch merges into its upstream port's ingress path as if the root
 /// complex had sent it, and waits for the completion.
 ///
+/// A Type 0 request to a device other than 0 is not sent: it ends at once with Unsupported
+/// Request, as the downstream port the engine stands in for handles it (PCI Express Base
+/// Specification, §7.3.3 Configuration Request Routing Rules: a request for the secondary bus with
+/// a non-zero Device Number, ARI Forwarding off, follows the rules for Unsupported Requests). An
+/// upstream port answers every Device Number, so without this a bus scan finds the switch 32 times.
+///
 /// Its Requester ID is (`primary_bus`, device 31, function 7) and its tag counts requests, so a
 /// completion that arrives after a timeout is not taken for the next request's. Every
 /// completion for that Requester ID is taken off the stream from `returning` (what the switch
@@ -70,6 +76,8 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
     passing.strobe <== returning.strobe
     passing.start <== returning.start
     passing.end <== returning.end
+    let refused = m.wire("refused")
+    refused <== phase.isIn(.idle) && go && !type1 && device != 0
     let answers = m.wire("answers")
     answers <== phase.isIn(.wait) && returning.fires && returning.start && mineNow && fields.tag[0..<8] == tag
 
@@ -82,14 +90,18 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
 
     m.output("busy") <== !phase.isIn(.idle)
     m.output("go_clear") <== phase.isIn(.idle) && go
-    m.output("done_set") <== answers || phase.isIn(.wait) && waited == timeoutCycles
+    m.output("done_set") <== answers || refused || phase.isIn(.wait) && waited == timeoutCycles
     m.output("timed_out") <== timedOut
     m.output("completion_status", width: 3) <== status
     m.output("read_data", width: 32) <== readData
 
     switchOn(phase.state) {
       phase.on(.idle) {
-        when(go) {
+        when(refused) {
+          status <== 1  // UR
+          readData <== 0
+          timedOut <== false
+        }.elseWhen(go) {
           header <== concat(dw0, dw1, dw2, Signal.zero(width: 32))
           data <== writeData
           carriesData <== isWrite
