@@ -43,7 +43,8 @@ public let nodeNTBDeviceID = 0x5A02
 /// Ports:
 /// - `node_index`: the node's place on the board, read back in NODE.INDEX;
 /// - `mgmt`: MMIO responder, `NodeAddressMap.addressWidth`-bit byte addresses (`NodeAddressMap`);
-///   addresses outside every block's window complete at once with `error`;
+///   addresses outside every block's window complete at once with `error`; the tier controller's
+///   registers answer in an access's second cycle, the other blocks in its first;
 /// - `host_*`: the switch's upstream port (port 0) to the node's SoC root complex, and
 ///   `link<k>_*` for k in 2...`switch.downstream_ports`: the local downstream ports left for other
 ///   endpoints (the names and meanings of `pcieSwitch`'s `link<k>_*`); port 1 is the memory-tier
@@ -146,7 +147,16 @@ private struct NodeBody {
     for (j, selected) in inNTB.enumerated() {
       selected <== mgmt.address[ntbWindowBits..<NodeAddressMap.addressWidth] == NodeAddressMap.ntb(j).lowerBound >> ntbWindowBits
     }
-    let buses = [(inSystemControl, bus, blockBits), (inSwitch, switchBus, switchBits), (inTier, tierWindow, tierBits)]
+    // The tier controller's window answers in the second cycle of an access: its MAP_ENTRY shows
+    // MAP_INDEX's entry as of the previous clock edge (the map is a memory with a registered read
+    // port), so a read right after the index write would see the old page's entry.
+    let tierWaited = m.register("tier_wait_state")
+    let tierWaiting = m.wire("tier_waiting")
+    tierWaiting <== inTier && !tierWaited
+    tierWaited <== mgmt.valid && tierWaiting
+    let tierPresented = m.wire("tier_presented")
+    tierPresented <== inTier && tierWaited
+    let buses = [(inSystemControl, bus, blockBits), (inSwitch, switchBus, switchBits), (tierPresented, tierWindow, tierBits)]
       + zip(inNTB, ntbBuses).map { ($0, $1, $1.address.width) }
     for (selected, target, bits) in buses {
       target.valid <== mgmt.valid && selected
@@ -155,9 +165,9 @@ private struct NodeBody {
       target.writeData <== mgmt.writeData
       target.strobe <== mgmt.strobe
     }
-    mgmt.ready <== priority(buses.map { ($0.0, $0.1.ready) }, otherwise: mgmt.valid)
+    mgmt.ready <== priority([(tierWaiting, Signal.low)] + buses.map { ($0.0, $0.1.ready) }, otherwise: mgmt.valid)
     mgmt.readData <== priority(buses.map { ($0.0, $0.1.readData) }, otherwise: .zero(width: 32))
-    mgmt.error <== priority(buses.map { ($0.0, $0.1.error) }, otherwise: mgmt.valid)
+    mgmt.error <== priority([(tierWaiting, Signal.low)] + buses.map { ($0.0, $0.1.error) }, otherwise: mgmt.valid)
 
     // The switch's ports: the host's upstream link, the tier function, the other local
     // downstream links, the NTB endpoints.
