@@ -35,23 +35,26 @@ final class TierNode {
   init(model: Model, board: Board) throws {
     self.board = board
     self.model = model
-    system = SimulatedSystem(model: model)
-    timing = TierTiming(board: board)
+    let system = SimulatedSystem(model: model), timing = TierTiming(board: board)
+    self.system = system
+    self.timing = timing
     host = try PCIeLocalSide(system: system, prefix: "host0", requester: Self.root, completer: Self.root)
     stores = try zip(TierStorePorts.tiers, Tier.allCases).map { name, tier in
       try BackingStoreAgent(system: system, prefix: "node0_\(name)", tier: tier, timing: timing)
     }
     hal = try SimulatedHAL(system: system, mmio: "mgmt0", registers: board.management.mmioBase..<board.management.mmioBase + (1 << 20),
                            irq: "irq0", pcie: host)
+    // A disk read waits 3,000 cycles for its store (12 ms at time_scale 1000): more than the HAL's default.
+    hal.timeoutCycles = 20_000
     // The root port's side of the host link: x4 at 8 GT/s, up, infinite credits (advertised 0)
     // announced by one InitFC after reset.
     try model.set("host0_speed", BitVector(width: 4, value: 3))
     try model.set("host0_width", BitVector(width: 6, value: 4))
-    try model.set("host0_active", BitVector(true))
+    try model.set("host0_active", BitVector(width: 1, value: 1))
     model.reset()
-    try model.set("host0_fc_initialize", BitVector(true))
+    try model.set("host0_fc_initialize", BitVector(width: 1, value: 1))
     system.step()
-    try model.set("host0_fc_initialize", BitVector(false))
+    try model.set("host0_fc_initialize", BitVector(width: 1, value: 0))
     system.step(4)
   }
 
