@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "Firmware", targets: ["Firmware"]),
     .library(name: "FirmwareSimulation", targets: ["FirmwareSimulation"]),
     .library(name: "SystemCExport", targets: ["SystemCExport"]),
+    .library(name: "TierSimulation", targets: ["TierSimulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -138,6 +139,13 @@ let package = Package(
     // scripts/bench/ntb-firmware: the NTB driver's ping-pong and NTBTransport through SimulatedHAL.
     .executableTarget(name: "strata-bench-ntb-firmware", dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "Cores", "HDL"],
                       path: "Benchmarks/NTBFirmwareBench"),
+
+    // Backing stores (DRAM, flash, disk) as cycle agents on a Verilated tier controller's store
+    // ports, timed from the board file; the node's tier controller under its firmware.
+    .target(name: "TierSimulation", dependencies: ["FirmwareSimulation", "Simulation", "TierModel"]),
+    .testTarget(name: "TierNodeTests",
+                dependencies: ["TierSimulation", "FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe",
+                               "Board", "TierModel", "TierFirmwareSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

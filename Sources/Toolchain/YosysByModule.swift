@@ -10,6 +10,10 @@ import Foundation
 /// module shared by two designs is paid once. The checks are the same: `synth -top` of every
 /// module, with the ports of each instance checked against its child's declaration; warnings
 /// and errors are reported per module.
+///
+/// Memories stay memory cells (`$mem_v2`), as a vendor flow maps them to block RAM: `synth`'s
+/// `fine` step is run without its `memory_map`, which would turn an on-chip table (the tier
+/// controller's page map: 65536 entries on devkit) into flip-flops and take minutes per module.
 public struct YosysByModule {
   /// Where clean verdicts are kept (one empty file per key); nil: remember nothing.
   public let cache: URL?
@@ -32,8 +36,8 @@ public struct YosysByModule {
       let children = Self.instantiated(in: texts[index], among: names).filter { $0 != name }
       let childFiles = children.compactMap { child in names.firstIndex(of: child).map { v.files[$0] } }
       let script = childFiles.map { "read_verilog -lib \($0.path)" }.joined(separator: "; ")
-        + (childFiles.isEmpty ? "" : "; ") + "read_verilog \(v.files[index].path); synth -top \(name)"
-      let key = Self.digest([version, "synth -top", texts[index]] + children.compactMap { names.firstIndex(of: $0).map { texts[$0] } })
+        + (childFiles.isEmpty ? "" : "; ") + "read_verilog \(v.files[index].path); " + Self.synthesis(top: name)
+      let key = Self.digest([version, Self.synthesis(top: "top"), texts[index]] + children.compactMap { names.firstIndex(of: $0).map { texts[$0] } })
       if let marker = cache?.appendingPathComponent(key), FileManager.default.fileExists(atPath: marker.path) {
         fromCache += 1
         continue
@@ -51,8 +55,13 @@ public struct YosysByModule {
         try Data().write(to: cache.appendingPathComponent(key))
       }
     }
-    return ToolVerdict(tool: .yosys, command: "yosys -p 'read_verilog -lib <children>; read_verilog <module>; synth -top <module>' per module",
+    return ToolVerdict(tool: .yosys, command: "yosys -p 'read_verilog -lib <children>; read_verilog <module>; \(Self.synthesis(top: "<module>"))' per module",
                        warnings: warnings, errors: errors, cells: nil, output: output)
+  }
+
+  /// `synth -top` with its `fine` step's commands (Yosys 0.23, `help synth`) minus `memory_map`.
+  static func synthesis(top: String) -> String {
+    "synth -top \(top) -run :fine; opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast; synth -top \(top) -run check:"
   }
 
   /// Names in `names` that `text` instantiates: a line that starts with the module's name and

@@ -127,6 +127,24 @@ final class MalformedBoardTests: XCTestCase {
       with: "23:18: error: tiers.dram.size: expected a whole number of 64KiB pages (tiers.page_size), found 100KiB; the nearest are 64KiB and 128KiB")
   }
 
+  func testThePageMapCoversWholePages() throws {
+    try assertRefused(
+      "mapped_size_not_whole_pages",
+      with: "26:16: error: tiers.mapped_size: expected a whole number of 64KiB pages (tiers.page_size), found 100KiB; the nearest are 64KiB and 128KiB")
+  }
+
+  func testThePageMapHoldsAtMost2To24Pages() throws {
+    // 24-bit page numbers (the map entry's FRAME and the request path's page index): 2^24 pages of 4 KiB are 64 GiB.
+    try assertRefused(
+      "mapped_size_too_large",
+      with: "26:16: error: tiers.mapped_size: 2TiB is 536870912 pages of 4KiB; the page map holds 2 to 16777216 (24-bit page numbers): "
+        + "use a size from 8KiB to 64GiB, or larger pages")
+  }
+
+  func testTheDMAEngineHasOneToEightLanes() throws {
+    try assertRefused("dma_lanes_out_of_range", with: "26:14: error: tiers.dma_lanes: expected an integer from 1 to 8, found 9")
+  }
+
   func testRegistersMustLieOutsideRAM() throws {
     try assertRefused(
       "mmio_inside_ram",

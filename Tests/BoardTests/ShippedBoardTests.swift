@@ -16,7 +16,8 @@ final class ShippedBoardTests: XCTestCase {
         pageSize: 4096, timeScale: 1000,
         dram: TierSpec(size: 256 << 20, readLatencyNs: 100, writeLatencyNs: 100, bandwidthMBps: 12800),
         flash: TierSpec(size: 4 << 30, readLatencyNs: 80_000, writeLatencyNs: 500_000, bandwidthMBps: 2000),
-        disk: TierSpec(size: 64 << 30, readLatencyNs: 12_000_000, writeLatencyNs: 12_000_000, bandwidthMBps: 200)),
+        disk: TierSpec(size: 64 << 30, readLatencyNs: 12_000_000, writeLatencyNs: 12_000_000, bandwidthMBps: 200),
+        mappedSize: 256 << 20, dmaLanes: 2),
       management: ManagementConfig(
         triple: "aarch64-none-none-elf", ramBase: 0x4000_0000, ramSize: 1 << 20, mmioBase: 0x1000_0000),
       flash: FlashLayout(
@@ -42,6 +43,25 @@ final class ShippedBoardTests: XCTestCase {
       let peers = Set(board.ntb.ntbPorts(ofNode: node).compactMap { $0.peer(of: node) })
       XCTAssertEqual(peers, [(node + 1) % 4, (node + 3) % 4], "node \(node) links to both ring neighbours")
     }
+  }
+
+  func testCluster4MapsOneGiBOf64KiBPagesWithFourDMALanes() throws {
+    let tiers = try Board.load(path: shippedBoardPath("cluster4")).tiers
+    XCTAssertEqual(tiers.mappedSize, 1 << 30)
+    XCTAssertEqual(tiers.mappedPages, 16384)
+    XCTAssertEqual(tiers.dmaLanes, 4)
+  }
+
+  func testWithoutMappedSizeAndDMALanesTheMapHas16384PagesAndTheEngineOneLane() throws {
+    // The keys are optional; a board file written before them keeps its meaning plus a 56 KiB map.
+    let text = try String(contentsOfFile: shippedBoardPath("devkit"), encoding: .utf8)
+      .split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.hasPrefix("  mapped_size:") && !$0.hasPrefix("  dma_lanes:") && !$0.hasPrefix("                         #") }
+      .joined(separator: "\n")
+    let tiers = try Board.parse(yaml: text, file: "devkit-without-keys.yaml").tiers
+    XCTAssertEqual(tiers.mappedPages, 16384)
+    XCTAssertEqual(tiers.mappedSize, 16384 * 4096)
+    XCTAssertEqual(tiers.dmaLanes, 1)
   }
 
   func testCluster4KeepsADataRegionBesideTheSlots() throws {

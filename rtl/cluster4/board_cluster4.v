@@ -58,52 +58,6 @@ module board_cluster4 (
   output wire [15:0]  host0_dropped,
   output wire [15:0]  host0_malformed,
   output wire [15:0]  host0_unsupported,
-  input  wire         node0_pcie1_in_valid,
-  output wire         node0_pcie1_in_ready,
-  input  wire [127:0] node0_pcie1_in_header,
-  input  wire [255:0] node0_pcie1_in_data,
-  input  wire [7:0]   node0_pcie1_in_strobe,
-  input  wire         node0_pcie1_in_start,
-  input  wire         node0_pcie1_in_end,
-  output wire         node0_pcie1_out_valid,
-  input  wire         node0_pcie1_out_ready,
-  output wire [127:0] node0_pcie1_out_header,
-  output wire [255:0] node0_pcie1_out_data,
-  output wire [7:0]   node0_pcie1_out_strobe,
-  output wire         node0_pcie1_out_start,
-  output wire         node0_pcie1_out_end,
-  input  wire         node0_pcie1_fc_initialize,
-  input  wire         node0_pcie1_fc_update,
-  input  wire [7:0]   node0_pcie1_fc_ph_advertised,
-  input  wire [7:0]   node0_pcie1_fc_ph_limit,
-  input  wire [11:0]  node0_pcie1_fc_pd_advertised,
-  input  wire [11:0]  node0_pcie1_fc_pd_limit,
-  input  wire [7:0]   node0_pcie1_fc_nph_advertised,
-  input  wire [7:0]   node0_pcie1_fc_nph_limit,
-  input  wire [11:0]  node0_pcie1_fc_npd_advertised,
-  input  wire [11:0]  node0_pcie1_fc_npd_limit,
-  input  wire [7:0]   node0_pcie1_fc_cplh_advertised,
-  input  wire [7:0]   node0_pcie1_fc_cplh_limit,
-  input  wire [11:0]  node0_pcie1_fc_cpld_advertised,
-  input  wire [11:0]  node0_pcie1_fc_cpld_limit,
-  input  wire [3:0]   node0_pcie1_speed,
-  input  wire [5:0]   node0_pcie1_width,
-  input  wire         node0_pcie1_active,
-  output wire [7:0]   node0_pcie1_rx_fc_ph_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_ph_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_pd_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_pd_allocated,
-  output wire [7:0]   node0_pcie1_rx_fc_nph_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_nph_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_npd_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_npd_allocated,
-  output wire [7:0]   node0_pcie1_rx_fc_cplh_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_cplh_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_cpld_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_cpld_allocated,
-  output wire [15:0]  node0_pcie1_dropped,
-  output wire [15:0]  node0_pcie1_malformed,
-  output wire [15:0]  node0_pcie1_unsupported,
   input  wire         node0_pcie2_in_valid,
   output wire         node0_pcie2_in_ready,
   input  wire [127:0] node0_pcie2_in_header,
@@ -150,6 +104,111 @@ module board_cluster4 (
   output wire [15:0]  node0_pcie2_dropped,
   output wire [15:0]  node0_pcie2_malformed,
   output wire [15:0]  node0_pcie2_unsupported,
+  input  wire         node0_dram_req_ready,
+  input  wire         node0_dram_wdata_ready,
+  input  wire         node0_dram_rsp_valid,
+  input  wire [63:0]  node0_dram_rsp_data,
+  input  wire         node0_dram_rsp_last,
+  input  wire         node0_dram_rsp_error,
+  input  wire         node0_dram_rd_req_ready,
+  input  wire         node0_dram_rd_data_valid,
+  input  wire [63:0]  node0_dram_rd_data,
+  input  wire         node0_dram_rd_data_last,
+  input  wire         node0_dram_rd_data_error,
+  input  wire         node0_dram_wr_req_ready,
+  input  wire         node0_dram_wr_data_ready,
+  input  wire         node0_dram_wr_ack_valid,
+  input  wire         node0_dram_wr_ack_error,
+  output wire         node0_dram_req_valid,
+  output wire         node0_dram_req_write,
+  output wire [23:0]  node0_dram_req_frame,
+  output wire [12:0]  node0_dram_req_word,
+  output wire [13:0]  node0_dram_req_beats,
+  output wire         node0_dram_wdata_valid,
+  output wire [63:0]  node0_dram_wdata_data,
+  output wire [7:0]   node0_dram_wdata_strobe,
+  output wire         node0_dram_rsp_ready,
+  output wire         node0_dram_rd_req_valid,
+  output wire [23:0]  node0_dram_rd_req_frame,
+  output wire [13:0]  node0_dram_rd_req_beats,
+  output wire         node0_dram_rd_data_ready,
+  output wire         node0_dram_wr_req_valid,
+  output wire [23:0]  node0_dram_wr_req_frame,
+  output wire [13:0]  node0_dram_wr_req_beats,
+  output wire         node0_dram_wr_data_valid,
+  output wire [63:0]  node0_dram_wr_data,
+  output wire [7:0]   node0_dram_wr_data_strobe,
+  output wire         node0_dram_wr_ack_ready,
+  input  wire         node0_flash_req_ready,
+  input  wire         node0_flash_wdata_ready,
+  input  wire         node0_flash_rsp_valid,
+  input  wire [63:0]  node0_flash_rsp_data,
+  input  wire         node0_flash_rsp_last,
+  input  wire         node0_flash_rsp_error,
+  input  wire         node0_flash_rd_req_ready,
+  input  wire         node0_flash_rd_data_valid,
+  input  wire [63:0]  node0_flash_rd_data,
+  input  wire         node0_flash_rd_data_last,
+  input  wire         node0_flash_rd_data_error,
+  input  wire         node0_flash_wr_req_ready,
+  input  wire         node0_flash_wr_data_ready,
+  input  wire         node0_flash_wr_ack_valid,
+  input  wire         node0_flash_wr_ack_error,
+  output wire         node0_flash_req_valid,
+  output wire         node0_flash_req_write,
+  output wire [23:0]  node0_flash_req_frame,
+  output wire [12:0]  node0_flash_req_word,
+  output wire [13:0]  node0_flash_req_beats,
+  output wire         node0_flash_wdata_valid,
+  output wire [63:0]  node0_flash_wdata_data,
+  output wire [7:0]   node0_flash_wdata_strobe,
+  output wire         node0_flash_rsp_ready,
+  output wire         node0_flash_rd_req_valid,
+  output wire [23:0]  node0_flash_rd_req_frame,
+  output wire [13:0]  node0_flash_rd_req_beats,
+  output wire         node0_flash_rd_data_ready,
+  output wire         node0_flash_wr_req_valid,
+  output wire [23:0]  node0_flash_wr_req_frame,
+  output wire [13:0]  node0_flash_wr_req_beats,
+  output wire         node0_flash_wr_data_valid,
+  output wire [63:0]  node0_flash_wr_data,
+  output wire [7:0]   node0_flash_wr_data_strobe,
+  output wire         node0_flash_wr_ack_ready,
+  input  wire         node0_disk_req_ready,
+  input  wire         node0_disk_wdata_ready,
+  input  wire         node0_disk_rsp_valid,
+  input  wire [63:0]  node0_disk_rsp_data,
+  input  wire         node0_disk_rsp_last,
+  input  wire         node0_disk_rsp_error,
+  input  wire         node0_disk_rd_req_ready,
+  input  wire         node0_disk_rd_data_valid,
+  input  wire [63:0]  node0_disk_rd_data,
+  input  wire         node0_disk_rd_data_last,
+  input  wire         node0_disk_rd_data_error,
+  input  wire         node0_disk_wr_req_ready,
+  input  wire         node0_disk_wr_data_ready,
+  input  wire         node0_disk_wr_ack_valid,
+  input  wire         node0_disk_wr_ack_error,
+  output wire         node0_disk_req_valid,
+  output wire         node0_disk_req_write,
+  output wire [23:0]  node0_disk_req_frame,
+  output wire [12:0]  node0_disk_req_word,
+  output wire [13:0]  node0_disk_req_beats,
+  output wire         node0_disk_wdata_valid,
+  output wire [63:0]  node0_disk_wdata_data,
+  output wire [7:0]   node0_disk_wdata_strobe,
+  output wire         node0_disk_rsp_ready,
+  output wire         node0_disk_rd_req_valid,
+  output wire [23:0]  node0_disk_rd_req_frame,
+  output wire [13:0]  node0_disk_rd_req_beats,
+  output wire         node0_disk_rd_data_ready,
+  output wire         node0_disk_wr_req_valid,
+  output wire [23:0]  node0_disk_wr_req_frame,
+  output wire [13:0]  node0_disk_wr_req_beats,
+  output wire         node0_disk_wr_data_valid,
+  output wire [63:0]  node0_disk_wr_data,
+  output wire [7:0]   node0_disk_wr_data_strobe,
+  output wire         node0_disk_wr_ack_ready,
   input  wire         mgmt1_valid,
   input  wire         mgmt1_write,
   input  wire [19:0]  mgmt1_address,
@@ -206,52 +265,6 @@ module board_cluster4 (
   output wire [15:0]  host1_dropped,
   output wire [15:0]  host1_malformed,
   output wire [15:0]  host1_unsupported,
-  input  wire         node1_pcie1_in_valid,
-  output wire         node1_pcie1_in_ready,
-  input  wire [127:0] node1_pcie1_in_header,
-  input  wire [255:0] node1_pcie1_in_data,
-  input  wire [7:0]   node1_pcie1_in_strobe,
-  input  wire         node1_pcie1_in_start,
-  input  wire         node1_pcie1_in_end,
-  output wire         node1_pcie1_out_valid,
-  input  wire         node1_pcie1_out_ready,
-  output wire [127:0] node1_pcie1_out_header,
-  output wire [255:0] node1_pcie1_out_data,
-  output wire [7:0]   node1_pcie1_out_strobe,
-  output wire         node1_pcie1_out_start,
-  output wire         node1_pcie1_out_end,
-  input  wire         node1_pcie1_fc_initialize,
-  input  wire         node1_pcie1_fc_update,
-  input  wire [7:0]   node1_pcie1_fc_ph_advertised,
-  input  wire [7:0]   node1_pcie1_fc_ph_limit,
-  input  wire [11:0]  node1_pcie1_fc_pd_advertised,
-  input  wire [11:0]  node1_pcie1_fc_pd_limit,
-  input  wire [7:0]   node1_pcie1_fc_nph_advertised,
-  input  wire [7:0]   node1_pcie1_fc_nph_limit,
-  input  wire [11:0]  node1_pcie1_fc_npd_advertised,
-  input  wire [11:0]  node1_pcie1_fc_npd_limit,
-  input  wire [7:0]   node1_pcie1_fc_cplh_advertised,
-  input  wire [7:0]   node1_pcie1_fc_cplh_limit,
-  input  wire [11:0]  node1_pcie1_fc_cpld_advertised,
-  input  wire [11:0]  node1_pcie1_fc_cpld_limit,
-  input  wire [3:0]   node1_pcie1_speed,
-  input  wire [5:0]   node1_pcie1_width,
-  input  wire         node1_pcie1_active,
-  output wire [7:0]   node1_pcie1_rx_fc_ph_advertised,
-  output wire [7:0]   node1_pcie1_rx_fc_ph_allocated,
-  output wire [11:0]  node1_pcie1_rx_fc_pd_advertised,
-  output wire [11:0]  node1_pcie1_rx_fc_pd_allocated,
-  output wire [7:0]   node1_pcie1_rx_fc_nph_advertised,
-  output wire [7:0]   node1_pcie1_rx_fc_nph_allocated,
-  output wire [11:0]  node1_pcie1_rx_fc_npd_advertised,
-  output wire [11:0]  node1_pcie1_rx_fc_npd_allocated,
-  output wire [7:0]   node1_pcie1_rx_fc_cplh_advertised,
-  output wire [7:0]   node1_pcie1_rx_fc_cplh_allocated,
-  output wire [11:0]  node1_pcie1_rx_fc_cpld_advertised,
-  output wire [11:0]  node1_pcie1_rx_fc_cpld_allocated,
-  output wire [15:0]  node1_pcie1_dropped,
-  output wire [15:0]  node1_pcie1_malformed,
-  output wire [15:0]  node1_pcie1_unsupported,
   input  wire         node1_pcie2_in_valid,
   output wire         node1_pcie2_in_ready,
   input  wire [127:0] node1_pcie2_in_header,
@@ -298,6 +311,111 @@ module board_cluster4 (
   output wire [15:0]  node1_pcie2_dropped,
   output wire [15:0]  node1_pcie2_malformed,
   output wire [15:0]  node1_pcie2_unsupported,
+  input  wire         node1_dram_req_ready,
+  input  wire         node1_dram_wdata_ready,
+  input  wire         node1_dram_rsp_valid,
+  input  wire [63:0]  node1_dram_rsp_data,
+  input  wire         node1_dram_rsp_last,
+  input  wire         node1_dram_rsp_error,
+  input  wire         node1_dram_rd_req_ready,
+  input  wire         node1_dram_rd_data_valid,
+  input  wire [63:0]  node1_dram_rd_data,
+  input  wire         node1_dram_rd_data_last,
+  input  wire         node1_dram_rd_data_error,
+  input  wire         node1_dram_wr_req_ready,
+  input  wire         node1_dram_wr_data_ready,
+  input  wire         node1_dram_wr_ack_valid,
+  input  wire         node1_dram_wr_ack_error,
+  output wire         node1_dram_req_valid,
+  output wire         node1_dram_req_write,
+  output wire [23:0]  node1_dram_req_frame,
+  output wire [12:0]  node1_dram_req_word,
+  output wire [13:0]  node1_dram_req_beats,
+  output wire         node1_dram_wdata_valid,
+  output wire [63:0]  node1_dram_wdata_data,
+  output wire [7:0]   node1_dram_wdata_strobe,
+  output wire         node1_dram_rsp_ready,
+  output wire         node1_dram_rd_req_valid,
+  output wire [23:0]  node1_dram_rd_req_frame,
+  output wire [13:0]  node1_dram_rd_req_beats,
+  output wire         node1_dram_rd_data_ready,
+  output wire         node1_dram_wr_req_valid,
+  output wire [23:0]  node1_dram_wr_req_frame,
+  output wire [13:0]  node1_dram_wr_req_beats,
+  output wire         node1_dram_wr_data_valid,
+  output wire [63:0]  node1_dram_wr_data,
+  output wire [7:0]   node1_dram_wr_data_strobe,
+  output wire         node1_dram_wr_ack_ready,
+  input  wire         node1_flash_req_ready,
+  input  wire         node1_flash_wdata_ready,
+  input  wire         node1_flash_rsp_valid,
+  input  wire [63:0]  node1_flash_rsp_data,
+  input  wire         node1_flash_rsp_last,
+  input  wire         node1_flash_rsp_error,
+  input  wire         node1_flash_rd_req_ready,
+  input  wire         node1_flash_rd_data_valid,
+  input  wire [63:0]  node1_flash_rd_data,
+  input  wire         node1_flash_rd_data_last,
+  input  wire         node1_flash_rd_data_error,
+  input  wire         node1_flash_wr_req_ready,
+  input  wire         node1_flash_wr_data_ready,
+  input  wire         node1_flash_wr_ack_valid,
+  input  wire         node1_flash_wr_ack_error,
+  output wire         node1_flash_req_valid,
+  output wire         node1_flash_req_write,
+  output wire [23:0]  node1_flash_req_frame,
+  output wire [12:0]  node1_flash_req_word,
+  output wire [13:0]  node1_flash_req_beats,
+  output wire         node1_flash_wdata_valid,
+  output wire [63:0]  node1_flash_wdata_data,
+  output wire [7:0]   node1_flash_wdata_strobe,
+  output wire         node1_flash_rsp_ready,
+  output wire         node1_flash_rd_req_valid,
+  output wire [23:0]  node1_flash_rd_req_frame,
+  output wire [13:0]  node1_flash_rd_req_beats,
+  output wire         node1_flash_rd_data_ready,
+  output wire         node1_flash_wr_req_valid,
+  output wire [23:0]  node1_flash_wr_req_frame,
+  output wire [13:0]  node1_flash_wr_req_beats,
+  output wire         node1_flash_wr_data_valid,
+  output wire [63:0]  node1_flash_wr_data,
+  output wire [7:0]   node1_flash_wr_data_strobe,
+  output wire         node1_flash_wr_ack_ready,
+  input  wire         node1_disk_req_ready,
+  input  wire         node1_disk_wdata_ready,
+  input  wire         node1_disk_rsp_valid,
+  input  wire [63:0]  node1_disk_rsp_data,
+  input  wire         node1_disk_rsp_last,
+  input  wire         node1_disk_rsp_error,
+  input  wire         node1_disk_rd_req_ready,
+  input  wire         node1_disk_rd_data_valid,
+  input  wire [63:0]  node1_disk_rd_data,
+  input  wire         node1_disk_rd_data_last,
+  input  wire         node1_disk_rd_data_error,
+  input  wire         node1_disk_wr_req_ready,
+  input  wire         node1_disk_wr_data_ready,
+  input  wire         node1_disk_wr_ack_valid,
+  input  wire         node1_disk_wr_ack_error,
+  output wire         node1_disk_req_valid,
+  output wire         node1_disk_req_write,
+  output wire [23:0]  node1_disk_req_frame,
+  output wire [12:0]  node1_disk_req_word,
+  output wire [13:0]  node1_disk_req_beats,
+  output wire         node1_disk_wdata_valid,
+  output wire [63:0]  node1_disk_wdata_data,
+  output wire [7:0]   node1_disk_wdata_strobe,
+  output wire         node1_disk_rsp_ready,
+  output wire         node1_disk_rd_req_valid,
+  output wire [23:0]  node1_disk_rd_req_frame,
+  output wire [13:0]  node1_disk_rd_req_beats,
+  output wire         node1_disk_rd_data_ready,
+  output wire         node1_disk_wr_req_valid,
+  output wire [23:0]  node1_disk_wr_req_frame,
+  output wire [13:0]  node1_disk_wr_req_beats,
+  output wire         node1_disk_wr_data_valid,
+  output wire [63:0]  node1_disk_wr_data,
+  output wire [7:0]   node1_disk_wr_data_strobe,
+  output wire         node1_disk_wr_ack_ready,
   input  wire         mgmt2_valid,
   input  wire         mgmt2_write,
   input  wire [19:0]  mgmt2_address,
@@ -354,52 +472,6 @@ module board_cluster4 (
   output wire [15:0]  host2_dropped,
   output wire [15:0]  host2_malformed,
   output wire [15:0]  host2_unsupported,
-  input  wire         node2_pcie1_in_valid,
-  output wire         node2_pcie1_in_ready,
-  input  wire [127:0] node2_pcie1_in_header,
-  input  wire [255:0] node2_pcie1_in_data,
-  input  wire [7:0]   node2_pcie1_in_strobe,
-  input  wire         node2_pcie1_in_start,
-  input  wire         node2_pcie1_in_end,
-  output wire         node2_pcie1_out_valid,
-  input  wire         node2_pcie1_out_ready,
-  output wire [127:0] node2_pcie1_out_header,
-  output wire [255:0] node2_pcie1_out_data,
-  output wire [7:0]   node2_pcie1_out_strobe,
-  output wire         node2_pcie1_out_start,
-  output wire         node2_pcie1_out_end,
-  input  wire         node2_pcie1_fc_initialize,
-  input  wire         node2_pcie1_fc_update,
-  input  wire [7:0]   node2_pcie1_fc_ph_advertised,
-  input  wire [7:0]   node2_pcie1_fc_ph_limit,
-  input  wire [11:0]  node2_pcie1_fc_pd_advertised,
-  input  wire [11:0]  node2_pcie1_fc_pd_limit,
-  input  wire [7:0]   node2_pcie1_fc_nph_advertised,
-  input  wire [7:0]   node2_pcie1_fc_nph_limit,
-  input  wire [11:0]  node2_pcie1_fc_npd_advertised,
-  input  wire [11:0]  node2_pcie1_fc_npd_limit,
-  input  wire [7:0]   node2_pcie1_fc_cplh_advertised,
-  input  wire [7:0]   node2_pcie1_fc_cplh_limit,
-  input  wire [11:0]  node2_pcie1_fc_cpld_advertised,
-  input  wire [11:0]  node2_pcie1_fc_cpld_limit,
-  input  wire [3:0]   node2_pcie1_speed,
-  input  wire [5:0]   node2_pcie1_width,
-  input  wire         node2_pcie1_active,
-  output wire [7:0]   node2_pcie1_rx_fc_ph_advertised,
-  output wire [7:0]   node2_pcie1_rx_fc_ph_allocated,
-  output wire [11:0]  node2_pcie1_rx_fc_pd_advertised,
-  output wire [11:0]  node2_pcie1_rx_fc_pd_allocated,
-  output wire [7:0]   node2_pcie1_rx_fc_nph_advertised,
-  output wire [7:0]   node2_pcie1_rx_fc_nph_allocated,
-  output wire [11:0]  node2_pcie1_rx_fc_npd_advertised,
-  output wire [11:0]  node2_pcie1_rx_fc_npd_allocated,
-  output wire [7:0]   node2_pcie1_rx_fc_cplh_advertised,
-  output wire [7:0]   node2_pcie1_rx_fc_cplh_allocated,
-  output wire [11:0]  node2_pcie1_rx_fc_cpld_advertised,
-  output wire [11:0]  node2_pcie1_rx_fc_cpld_allocated,
-  output wire [15:0]  node2_pcie1_dropped,
-  output wire [15:0]  node2_pcie1_malformed,
-  output wire [15:0]  node2_pcie1_unsupported,
   input  wire         node2_pcie2_in_valid,
   output wire         node2_pcie2_in_ready,
   input  wire [127:0] node2_pcie2_in_header,
@@ -446,6 +518,111 @@ module board_cluster4 (
   output wire [15:0]  node2_pcie2_dropped,
   output wire [15:0]  node2_pcie2_malformed,
   output wire [15:0]  node2_pcie2_unsupported,
+  input  wire         node2_dram_req_ready,
+  input  wire         node2_dram_wdata_ready,
+  input  wire         node2_dram_rsp_valid,
+  input  wire [63:0]  node2_dram_rsp_data,
+  input  wire         node2_dram_rsp_last,
+  input  wire         node2_dram_rsp_error,
+  input  wire         node2_dram_rd_req_ready,
+  input  wire         node2_dram_rd_data_valid,
+  input  wire [63:0]  node2_dram_rd_data,
+  input  wire         node2_dram_rd_data_last,
+  input  wire         node2_dram_rd_data_error,
+  input  wire         node2_dram_wr_req_ready,
+  input  wire         node2_dram_wr_data_ready,
+  input  wire         node2_dram_wr_ack_valid,
+  input  wire         node2_dram_wr_ack_error,
+  output wire         node2_dram_req_valid,
+  output wire         node2_dram_req_write,
+  output wire [23:0]  node2_dram_req_frame,
+  output wire [12:0]  node2_dram_req_word,
+  output wire [13:0]  node2_dram_req_beats,
+  output wire         node2_dram_wdata_valid,
+  output wire [63:0]  node2_dram_wdata_data,
+  output wire [7:0]   node2_dram_wdata_strobe,
+  output wire         node2_dram_rsp_ready,
+  output wire         node2_dram_rd_req_valid,
+  output wire [23:0]  node2_dram_rd_req_frame,
+  output wire [13:0]  node2_dram_rd_req_beats,
+  output wire         node2_dram_rd_data_ready,
+  output wire         node2_dram_wr_req_valid,
+  output wire [23:0]  node2_dram_wr_req_frame,
+  output wire [13:0]  node2_dram_wr_req_beats,
+  output wire         node2_dram_wr_data_valid,
+  output wire [63:0]  node2_dram_wr_data,
+  output wire [7:0]   node2_dram_wr_data_strobe,
+  output wire         node2_dram_wr_ack_ready,
+  input  wire         node2_flash_req_ready,
+  input  wire         node2_flash_wdata_ready,
+  input  wire         node2_flash_rsp_valid,
+  input  wire [63:0]  node2_flash_rsp_data,
+  input  wire         node2_flash_rsp_last,
+  input  wire         node2_flash_rsp_error,
+  input  wire         node2_flash_rd_req_ready,
+  input  wire         node2_flash_rd_data_valid,
+  input  wire [63:0]  node2_flash_rd_data,
+  input  wire         node2_flash_rd_data_last,
+  input  wire         node2_flash_rd_data_error,
+  input  wire         node2_flash_wr_req_ready,
+  input  wire         node2_flash_wr_data_ready,
+  input  wire         node2_flash_wr_ack_valid,
+  input  wire         node2_flash_wr_ack_error,
+  output wire         node2_flash_req_valid,
+  output wire         node2_flash_req_write,
+  output wire [23:0]  node2_flash_req_frame,
+  output wire [12:0]  node2_flash_req_word,
+  output wire [13:0]  node2_flash_req_beats,
+  output wire         node2_flash_wdata_valid,
+  output wire [63:0]  node2_flash_wdata_data,
+  output wire [7:0]   node2_flash_wdata_strobe,
+  output wire         node2_flash_rsp_ready,
+  output wire         node2_flash_rd_req_valid,
+  output wire [23:0]  node2_flash_rd_req_frame,
+  output wire [13:0]  node2_flash_rd_req_beats,
+  output wire         node2_flash_rd_data_ready,
+  output wire         node2_flash_wr_req_valid,
+  output wire [23:0]  node2_flash_wr_req_frame,
+  output wire [13:0]  node2_flash_wr_req_beats,
+  output wire         node2_flash_wr_data_valid,
+  output wire [63:0]  node2_flash_wr_data,
+  output wire [7:0]   node2_flash_wr_data_strobe,
+  output wire         node2_flash_wr_ack_ready,
+  input  wire         node2_disk_req_ready,
+  input  wire         node2_disk_wdata_ready,
+  input  wire         node2_disk_rsp_valid,
+  input  wire [63:0]  node2_disk_rsp_data,
+  input  wire         node2_disk_rsp_last,
+  input  wire         node2_disk_rsp_error,
+  input  wire         node2_disk_rd_req_ready,
+  input  wire         node2_disk_rd_data_valid,
+  input  wire [63:0]  node2_disk_rd_data,
+  input  wire         node2_disk_rd_data_last,
+  input  wire         node2_disk_rd_data_error,
+  input  wire         node2_disk_wr_req_ready,
+  input  wire         node2_disk_wr_data_ready,
+  input  wire         node2_disk_wr_ack_valid,
+  input  wire         node2_disk_wr_ack_error,
+  output wire         node2_disk_req_valid,
+  output wire         node2_disk_req_write,
+  output wire [23:0]  node2_disk_req_frame,
+  output wire [12:0]  node2_disk_req_word,
+  output wire [13:0]  node2_disk_req_beats,
+  output wire         node2_disk_wdata_valid,
+  output wire [63:0]  node2_disk_wdata_data,
+  output wire [7:0]   node2_disk_wdata_strobe,
+  output wire         node2_disk_rsp_ready,
+  output wire         node2_disk_rd_req_valid,
+  output wire [23:0]  node2_disk_rd_req_frame,
+  output wire [13:0]  node2_disk_rd_req_beats,
+  output wire         node2_disk_rd_data_ready,
+  output wire         node2_disk_wr_req_valid,
+  output wire [23:0]  node2_disk_wr_req_frame,
+  output wire [13:0]  node2_disk_wr_req_beats,
+  output wire         node2_disk_wr_data_valid,
+  output wire [63:0]  node2_disk_wr_data,
+  output wire [7:0]   node2_disk_wr_data_strobe,
+  output wire         node2_disk_wr_ack_ready,
   input  wire         mgmt3_valid,
   input  wire         mgmt3_write,
   input  wire [19:0]  mgmt3_address,
@@ -502,52 +679,6 @@ module board_cluster4 (
   output wire [15:0]  host3_dropped,
   output wire [15:0]  host3_malformed,
   output wire [15:0]  host3_unsupported,
-  input  wire         node3_pcie1_in_valid,
-  output wire         node3_pcie1_in_ready,
-  input  wire [127:0] node3_pcie1_in_header,
-  input  wire [255:0] node3_pcie1_in_data,
-  input  wire [7:0]   node3_pcie1_in_strobe,
-  input  wire         node3_pcie1_in_start,
-  input  wire         node3_pcie1_in_end,
-  output wire         node3_pcie1_out_valid,
-  input  wire         node3_pcie1_out_ready,
-  output wire [127:0] node3_pcie1_out_header,
-  output wire [255:0] node3_pcie1_out_data,
-  output wire [7:0]   node3_pcie1_out_strobe,
-  output wire         node3_pcie1_out_start,
-  output wire         node3_pcie1_out_end,
-  input  wire         node3_pcie1_fc_initialize,
-  input  wire         node3_pcie1_fc_update,
-  input  wire [7:0]   node3_pcie1_fc_ph_advertised,
-  input  wire [7:0]   node3_pcie1_fc_ph_limit,
-  input  wire [11:0]  node3_pcie1_fc_pd_advertised,
-  input  wire [11:0]  node3_pcie1_fc_pd_limit,
-  input  wire [7:0]   node3_pcie1_fc_nph_advertised,
-  input  wire [7:0]   node3_pcie1_fc_nph_limit,
-  input  wire [11:0]  node3_pcie1_fc_npd_advertised,
-  input  wire [11:0]  node3_pcie1_fc_npd_limit,
-  input  wire [7:0]   node3_pcie1_fc_cplh_advertised,
-  input  wire [7:0]   node3_pcie1_fc_cplh_limit,
-  input  wire [11:0]  node3_pcie1_fc_cpld_advertised,
-  input  wire [11:0]  node3_pcie1_fc_cpld_limit,
-  input  wire [3:0]   node3_pcie1_speed,
-  input  wire [5:0]   node3_pcie1_width,
-  input  wire         node3_pcie1_active,
-  output wire [7:0]   node3_pcie1_rx_fc_ph_advertised,
-  output wire [7:0]   node3_pcie1_rx_fc_ph_allocated,
-  output wire [11:0]  node3_pcie1_rx_fc_pd_advertised,
-  output wire [11:0]  node3_pcie1_rx_fc_pd_allocated,
-  output wire [7:0]   node3_pcie1_rx_fc_nph_advertised,
-  output wire [7:0]   node3_pcie1_rx_fc_nph_allocated,
-  output wire [11:0]  node3_pcie1_rx_fc_npd_advertised,
-  output wire [11:0]  node3_pcie1_rx_fc_npd_allocated,
-  output wire [7:0]   node3_pcie1_rx_fc_cplh_advertised,
-  output wire [7:0]   node3_pcie1_rx_fc_cplh_allocated,
-  output wire [11:0]  node3_pcie1_rx_fc_cpld_advertised,
-  output wire [11:0]  node3_pcie1_rx_fc_cpld_allocated,
-  output wire [15:0]  node3_pcie1_dropped,
-  output wire [15:0]  node3_pcie1_malformed,
-  output wire [15:0]  node3_pcie1_unsupported,
   input  wire         node3_pcie2_in_valid,
   output wire         node3_pcie2_in_ready,
   input  wire [127:0] node3_pcie2_in_header,
@@ -594,6 +725,111 @@ module board_cluster4 (
   output wire [15:0]  node3_pcie2_dropped,
   output wire [15:0]  node3_pcie2_malformed,
   output wire [15:0]  node3_pcie2_unsupported,
+  input  wire         node3_dram_req_ready,
+  input  wire         node3_dram_wdata_ready,
+  input  wire         node3_dram_rsp_valid,
+  input  wire [63:0]  node3_dram_rsp_data,
+  input  wire         node3_dram_rsp_last,
+  input  wire         node3_dram_rsp_error,
+  input  wire         node3_dram_rd_req_ready,
+  input  wire         node3_dram_rd_data_valid,
+  input  wire [63:0]  node3_dram_rd_data,
+  input  wire         node3_dram_rd_data_last,
+  input  wire         node3_dram_rd_data_error,
+  input  wire         node3_dram_wr_req_ready,
+  input  wire         node3_dram_wr_data_ready,
+  input  wire         node3_dram_wr_ack_valid,
+  input  wire         node3_dram_wr_ack_error,
+  output wire         node3_dram_req_valid,
+  output wire         node3_dram_req_write,
+  output wire [23:0]  node3_dram_req_frame,
+  output wire [12:0]  node3_dram_req_word,
+  output wire [13:0]  node3_dram_req_beats,
+  output wire         node3_dram_wdata_valid,
+  output wire [63:0]  node3_dram_wdata_data,
+  output wire [7:0]   node3_dram_wdata_strobe,
+  output wire         node3_dram_rsp_ready,
+  output wire         node3_dram_rd_req_valid,
+  output wire [23:0]  node3_dram_rd_req_frame,
+  output wire [13:0]  node3_dram_rd_req_beats,
+  output wire         node3_dram_rd_data_ready,
+  output wire         node3_dram_wr_req_valid,
+  output wire [23:0]  node3_dram_wr_req_frame,
+  output wire [13:0]  node3_dram_wr_req_beats,
+  output wire         node3_dram_wr_data_valid,
+  output wire [63:0]  node3_dram_wr_data,
+  output wire [7:0]   node3_dram_wr_data_strobe,
+  output wire         node3_dram_wr_ack_ready,
+  input  wire         node3_flash_req_ready,
+  input  wire         node3_flash_wdata_ready,
+  input  wire         node3_flash_rsp_valid,
+  input  wire [63:0]  node3_flash_rsp_data,
+  input  wire         node3_flash_rsp_last,
+  input  wire         node3_flash_rsp_error,
+  input  wire         node3_flash_rd_req_ready,
+  input  wire         node3_flash_rd_data_valid,
+  input  wire [63:0]  node3_flash_rd_data,
+  input  wire         node3_flash_rd_data_last,
+  input  wire         node3_flash_rd_data_error,
+  input  wire         node3_flash_wr_req_ready,
+  input  wire         node3_flash_wr_data_ready,
+  input  wire         node3_flash_wr_ack_valid,
+  input  wire         node3_flash_wr_ack_error,
+  output wire         node3_flash_req_valid,
+  output wire         node3_flash_req_write,
+  output wire [23:0]  node3_flash_req_frame,
+  output wire [12:0]  node3_flash_req_word,
+  output wire [13:0]  node3_flash_req_beats,
+  output wire         node3_flash_wdata_valid,
+  output wire [63:0]  node3_flash_wdata_data,
+  output wire [7:0]   node3_flash_wdata_strobe,
+  output wire         node3_flash_rsp_ready,
+  output wire         node3_flash_rd_req_valid,
+  output wire [23:0]  node3_flash_rd_req_frame,
+  output wire [13:0]  node3_flash_rd_req_beats,
+  output wire         node3_flash_rd_data_ready,
+  output wire         node3_flash_wr_req_valid,
+  output wire [23:0]  node3_flash_wr_req_frame,
+  output wire [13:0]  node3_flash_wr_req_beats,
+  output wire         node3_flash_wr_data_valid,
+  output wire [63:0]  node3_flash_wr_data,
+  output wire [7:0]   node3_flash_wr_data_strobe,
+  output wire         node3_flash_wr_ack_ready,
+  input  wire         node3_disk_req_ready,
+  input  wire         node3_disk_wdata_ready,
+  input  wire         node3_disk_rsp_valid,
+  input  wire [63:0]  node3_disk_rsp_data,
+  input  wire         node3_disk_rsp_last,
+  input  wire         node3_disk_rsp_error,
+  input  wire         node3_disk_rd_req_ready,
+  input  wire         node3_disk_rd_data_valid,
+  input  wire [63:0]  node3_disk_rd_data,
+  input  wire         node3_disk_rd_data_last,
+  input  wire         node3_disk_rd_data_error,
+  input  wire         node3_disk_wr_req_ready,
+  input  wire         node3_disk_wr_data_ready,
+  input  wire         node3_disk_wr_ack_valid,
+  input  wire         node3_disk_wr_ack_error,
+  output wire         node3_disk_req_valid,
+  output wire         node3_disk_req_write,
+  output wire [23:0]  node3_disk_req_frame,
+  output wire [12:0]  node3_disk_req_word,
+  output wire [13:0]  node3_disk_req_beats,
+  output wire         node3_disk_wdata_valid,
+  output wire [63:0]  node3_disk_wdata_data,
+  output wire [7:0]   node3_disk_wdata_strobe,
+  output wire         node3_disk_rsp_ready,
+  output wire         node3_disk_rd_req_valid,
+  output wire [23:0]  node3_disk_rd_req_frame,
+  output wire [13:0]  node3_disk_rd_req_beats,
+  output wire         node3_disk_rd_data_ready,
+  output wire         node3_disk_wr_req_valid,
+  output wire [23:0]  node3_disk_wr_req_frame,
+  output wire [13:0]  node3_disk_wr_req_beats,
+  output wire         node3_disk_wr_data_valid,
+  output wire [63:0]  node3_disk_wr_data,
+  output wire [7:0]   node3_disk_wr_data_strobe,
+  output wire         node3_disk_wr_ack_ready,
   input  wire         crosslink0_up,
   input  wire         crosslink1_up,
   input  wire         crosslink2_up,
@@ -659,52 +895,6 @@ module board_cluster4 (
   wire [15:0] node0_host_dropped;
   wire [15:0] node0_host_malformed;
   wire [15:0] node0_host_unsupported;
-  wire node0_link1_in_valid;
-  wire node0_link1_in_ready;
-  wire [127:0] node0_link1_in_header;
-  wire [255:0] node0_link1_in_data;
-  wire [7:0] node0_link1_in_strobe;
-  wire node0_link1_in_start;
-  wire node0_link1_in_end;
-  wire node0_link1_out_valid;
-  wire node0_link1_out_ready;
-  wire [127:0] node0_link1_out_header;
-  wire [255:0] node0_link1_out_data;
-  wire [7:0] node0_link1_out_strobe;
-  wire node0_link1_out_start;
-  wire node0_link1_out_end;
-  wire node0_link1_fc_initialize;
-  wire node0_link1_fc_update;
-  wire [7:0] node0_link1_fc_ph_advertised;
-  wire [7:0] node0_link1_fc_ph_limit;
-  wire [11:0] node0_link1_fc_pd_advertised;
-  wire [11:0] node0_link1_fc_pd_limit;
-  wire [7:0] node0_link1_fc_nph_advertised;
-  wire [7:0] node0_link1_fc_nph_limit;
-  wire [11:0] node0_link1_fc_npd_advertised;
-  wire [11:0] node0_link1_fc_npd_limit;
-  wire [7:0] node0_link1_fc_cplh_advertised;
-  wire [7:0] node0_link1_fc_cplh_limit;
-  wire [11:0] node0_link1_fc_cpld_advertised;
-  wire [11:0] node0_link1_fc_cpld_limit;
-  wire [3:0] node0_link1_speed;
-  wire [5:0] node0_link1_width;
-  wire node0_link1_active;
-  wire [7:0] node0_link1_rx_fc_ph_advertised;
-  wire [7:0] node0_link1_rx_fc_ph_allocated;
-  wire [11:0] node0_link1_rx_fc_pd_advertised;
-  wire [11:0] node0_link1_rx_fc_pd_allocated;
-  wire [7:0] node0_link1_rx_fc_nph_advertised;
-  wire [7:0] node0_link1_rx_fc_nph_allocated;
-  wire [11:0] node0_link1_rx_fc_npd_advertised;
-  wire [11:0] node0_link1_rx_fc_npd_allocated;
-  wire [7:0] node0_link1_rx_fc_cplh_advertised;
-  wire [7:0] node0_link1_rx_fc_cplh_allocated;
-  wire [11:0] node0_link1_rx_fc_cpld_advertised;
-  wire [11:0] node0_link1_rx_fc_cpld_allocated;
-  wire [15:0] node0_link1_dropped;
-  wire [15:0] node0_link1_malformed;
-  wire [15:0] node0_link1_unsupported;
   wire node0_link2_in_valid;
   wire node0_link2_in_ready;
   wire [127:0] node0_link2_in_header;
@@ -751,6 +941,111 @@ module board_cluster4 (
   wire [15:0] node0_link2_dropped;
   wire [15:0] node0_link2_malformed;
   wire [15:0] node0_link2_unsupported;
+  wire node0_tier_dram_req_ready;
+  wire node0_tier_dram_wdata_ready;
+  wire node0_tier_dram_rsp_valid;
+  wire [63:0] node0_tier_dram_rsp_data;
+  wire node0_tier_dram_rsp_last;
+  wire node0_tier_dram_rsp_error;
+  wire node0_tier_dram_rd_req_ready;
+  wire node0_tier_dram_rd_data_valid;
+  wire [63:0] node0_tier_dram_rd_data;
+  wire node0_tier_dram_rd_data_last;
+  wire node0_tier_dram_rd_data_error;
+  wire node0_tier_dram_wr_req_ready;
+  wire node0_tier_dram_wr_data_ready;
+  wire node0_tier_dram_wr_ack_valid;
+  wire node0_tier_dram_wr_ack_error;
+  wire node0_tier_dram_req_valid;
+  wire node0_tier_dram_req_write;
+  wire [23:0] node0_tier_dram_req_frame;
+  wire [12:0] node0_tier_dram_req_word;
+  wire [13:0] node0_tier_dram_req_beats;
+  wire node0_tier_dram_wdata_valid;
+  wire [63:0] node0_tier_dram_wdata_data;
+  wire [7:0] node0_tier_dram_wdata_strobe;
+  wire node0_tier_dram_rsp_ready;
+  wire node0_tier_dram_rd_req_valid;
+  wire [23:0] node0_tier_dram_rd_req_frame;
+  wire [13:0] node0_tier_dram_rd_req_beats;
+  wire node0_tier_dram_rd_data_ready;
+  wire node0_tier_dram_wr_req_valid;
+  wire [23:0] node0_tier_dram_wr_req_frame;
+  wire [13:0] node0_tier_dram_wr_req_beats;
+  wire node0_tier_dram_wr_data_valid;
+  wire [63:0] node0_tier_dram_wr_data;
+  wire [7:0] node0_tier_dram_wr_data_strobe;
+  wire node0_tier_dram_wr_ack_ready;
+  wire node0_tier_flash_req_ready;
+  wire node0_tier_flash_wdata_ready;
+  wire node0_tier_flash_rsp_valid;
+  wire [63:0] node0_tier_flash_rsp_data;
+  wire node0_tier_flash_rsp_last;
+  wire node0_tier_flash_rsp_error;
+  wire node0_tier_flash_rd_req_ready;
+  wire node0_tier_flash_rd_data_valid;
+  wire [63:0] node0_tier_flash_rd_data;
+  wire node0_tier_flash_rd_data_last;
+  wire node0_tier_flash_rd_data_error;
+  wire node0_tier_flash_wr_req_ready;
+  wire node0_tier_flash_wr_data_ready;
+  wire node0_tier_flash_wr_ack_valid;
+  wire node0_tier_flash_wr_ack_error;
+  wire node0_tier_flash_req_valid;
+  wire node0_tier_flash_req_write;
+  wire [23:0] node0_tier_flash_req_frame;
+  wire [12:0] node0_tier_flash_req_word;
+  wire [13:0] node0_tier_flash_req_beats;
+  wire node0_tier_flash_wdata_valid;
+  wire [63:0] node0_tier_flash_wdata_data;
+  wire [7:0] node0_tier_flash_wdata_strobe;
+  wire node0_tier_flash_rsp_ready;
+  wire node0_tier_flash_rd_req_valid;
+  wire [23:0] node0_tier_flash_rd_req_frame;
+  wire [13:0] node0_tier_flash_rd_req_beats;
+  wire node0_tier_flash_rd_data_ready;
+  wire node0_tier_flash_wr_req_valid;
+  wire [23:0] node0_tier_flash_wr_req_frame;
+  wire [13:0] node0_tier_flash_wr_req_beats;
+  wire node0_tier_flash_wr_data_valid;
+  wire [63:0] node0_tier_flash_wr_data;
+  wire [7:0] node0_tier_flash_wr_data_strobe;
+  wire node0_tier_flash_wr_ack_ready;
+  wire node0_tier_disk_req_ready;
+  wire node0_tier_disk_wdata_ready;
+  wire node0_tier_disk_rsp_valid;
+  wire [63:0] node0_tier_disk_rsp_data;
+  wire node0_tier_disk_rsp_last;
+  wire node0_tier_disk_rsp_error;
+  wire node0_tier_disk_rd_req_ready;
+  wire node0_tier_disk_rd_data_valid;
+  wire [63:0] node0_tier_disk_rd_data;
+  wire node0_tier_disk_rd_data_last;
+  wire node0_tier_disk_rd_data_error;
+  wire node0_tier_disk_wr_req_ready;
+  wire node0_tier_disk_wr_data_ready;
+  wire node0_tier_disk_wr_ack_valid;
+  wire node0_tier_disk_wr_ack_error;
+  wire node0_tier_disk_req_valid;
+  wire node0_tier_disk_req_write;
+  wire [23:0] node0_tier_disk_req_frame;
+  wire [12:0] node0_tier_disk_req_word;
+  wire [13:0] node0_tier_disk_req_beats;
+  wire node0_tier_disk_wdata_valid;
+  wire [63:0] node0_tier_disk_wdata_data;
+  wire [7:0] node0_tier_disk_wdata_strobe;
+  wire node0_tier_disk_rsp_ready;
+  wire node0_tier_disk_rd_req_valid;
+  wire [23:0] node0_tier_disk_rd_req_frame;
+  wire [13:0] node0_tier_disk_rd_req_beats;
+  wire node0_tier_disk_rd_data_ready;
+  wire node0_tier_disk_wr_req_valid;
+  wire [23:0] node0_tier_disk_wr_req_frame;
+  wire [13:0] node0_tier_disk_wr_req_beats;
+  wire node0_tier_disk_wr_data_valid;
+  wire [63:0] node0_tier_disk_wr_data;
+  wire [7:0] node0_tier_disk_wr_data_strobe;
+  wire node0_tier_disk_wr_ack_ready;
   wire node0_ntb0_peer_in_valid;
   wire node0_ntb0_peer_in_ready;
   wire [127:0] node0_ntb0_peer_in_header;
@@ -852,52 +1147,6 @@ module board_cluster4 (
   wire [15:0] node1_host_dropped;
   wire [15:0] node1_host_malformed;
   wire [15:0] node1_host_unsupported;
-  wire node1_link1_in_valid;
-  wire node1_link1_in_ready;
-  wire [127:0] node1_link1_in_header;
-  wire [255:0] node1_link1_in_data;
-  wire [7:0] node1_link1_in_strobe;
-  wire node1_link1_in_start;
-  wire node1_link1_in_end;
-  wire node1_link1_out_valid;
-  wire node1_link1_out_ready;
-  wire [127:0] node1_link1_out_header;
-  wire [255:0] node1_link1_out_data;
-  wire [7:0] node1_link1_out_strobe;
-  wire node1_link1_out_start;
-  wire node1_link1_out_end;
-  wire node1_link1_fc_initialize;
-  wire node1_link1_fc_update;
-  wire [7:0] node1_link1_fc_ph_advertised;
-  wire [7:0] node1_link1_fc_ph_limit;
-  wire [11:0] node1_link1_fc_pd_advertised;
-  wire [11:0] node1_link1_fc_pd_limit;
-  wire [7:0] node1_link1_fc_nph_advertised;
-  wire [7:0] node1_link1_fc_nph_limit;
-  wire [11:0] node1_link1_fc_npd_advertised;
-  wire [11:0] node1_link1_fc_npd_limit;
-  wire [7:0] node1_link1_fc_cplh_advertised;
-  wire [7:0] node1_link1_fc_cplh_limit;
-  wire [11:0] node1_link1_fc_cpld_advertised;
-  wire [11:0] node1_link1_fc_cpld_limit;
-  wire [3:0] node1_link1_speed;
-  wire [5:0] node1_link1_width;
-  wire node1_link1_active;
-  wire [7:0] node1_link1_rx_fc_ph_advertised;
-  wire [7:0] node1_link1_rx_fc_ph_allocated;
-  wire [11:0] node1_link1_rx_fc_pd_advertised;
-  wire [11:0] node1_link1_rx_fc_pd_allocated;
-  wire [7:0] node1_link1_rx_fc_nph_advertised;
-  wire [7:0] node1_link1_rx_fc_nph_allocated;
-  wire [11:0] node1_link1_rx_fc_npd_advertised;
-  wire [11:0] node1_link1_rx_fc_npd_allocated;
-  wire [7:0] node1_link1_rx_fc_cplh_advertised;
-  wire [7:0] node1_link1_rx_fc_cplh_allocated;
-  wire [11:0] node1_link1_rx_fc_cpld_advertised;
-  wire [11:0] node1_link1_rx_fc_cpld_allocated;
-  wire [15:0] node1_link1_dropped;
-  wire [15:0] node1_link1_malformed;
-  wire [15:0] node1_link1_unsupported;
   wire node1_link2_in_valid;
   wire node1_link2_in_ready;
   wire [127:0] node1_link2_in_header;
@@ -944,6 +1193,111 @@ module board_cluster4 (
   wire [15:0] node1_link2_dropped;
   wire [15:0] node1_link2_malformed;
   wire [15:0] node1_link2_unsupported;
+  wire node1_tier_dram_req_ready;
+  wire node1_tier_dram_wdata_ready;
+  wire node1_tier_dram_rsp_valid;
+  wire [63:0] node1_tier_dram_rsp_data;
+  wire node1_tier_dram_rsp_last;
+  wire node1_tier_dram_rsp_error;
+  wire node1_tier_dram_rd_req_ready;
+  wire node1_tier_dram_rd_data_valid;
+  wire [63:0] node1_tier_dram_rd_data;
+  wire node1_tier_dram_rd_data_last;
+  wire node1_tier_dram_rd_data_error;
+  wire node1_tier_dram_wr_req_ready;
+  wire node1_tier_dram_wr_data_ready;
+  wire node1_tier_dram_wr_ack_valid;
+  wire node1_tier_dram_wr_ack_error;
+  wire node1_tier_dram_req_valid;
+  wire node1_tier_dram_req_write;
+  wire [23:0] node1_tier_dram_req_frame;
+  wire [12:0] node1_tier_dram_req_word;
+  wire [13:0] node1_tier_dram_req_beats;
+  wire node1_tier_dram_wdata_valid;
+  wire [63:0] node1_tier_dram_wdata_data;
+  wire [7:0] node1_tier_dram_wdata_strobe;
+  wire node1_tier_dram_rsp_ready;
+  wire node1_tier_dram_rd_req_valid;
+  wire [23:0] node1_tier_dram_rd_req_frame;
+  wire [13:0] node1_tier_dram_rd_req_beats;
+  wire node1_tier_dram_rd_data_ready;
+  wire node1_tier_dram_wr_req_valid;
+  wire [23:0] node1_tier_dram_wr_req_frame;
+  wire [13:0] node1_tier_dram_wr_req_beats;
+  wire node1_tier_dram_wr_data_valid;
+  wire [63:0] node1_tier_dram_wr_data;
+  wire [7:0] node1_tier_dram_wr_data_strobe;
+  wire node1_tier_dram_wr_ack_ready;
+  wire node1_tier_flash_req_ready;
+  wire node1_tier_flash_wdata_ready;
+  wire node1_tier_flash_rsp_valid;
+  wire [63:0] node1_tier_flash_rsp_data;
+  wire node1_tier_flash_rsp_last;
+  wire node1_tier_flash_rsp_error;
+  wire node1_tier_flash_rd_req_ready;
+  wire node1_tier_flash_rd_data_valid;
+  wire [63:0] node1_tier_flash_rd_data;
+  wire node1_tier_flash_rd_data_last;
+  wire node1_tier_flash_rd_data_error;
+  wire node1_tier_flash_wr_req_ready;
+  wire node1_tier_flash_wr_data_ready;
+  wire node1_tier_flash_wr_ack_valid;
+  wire node1_tier_flash_wr_ack_error;
+  wire node1_tier_flash_req_valid;
+  wire node1_tier_flash_req_write;
+  wire [23:0] node1_tier_flash_req_frame;
+  wire [12:0] node1_tier_flash_req_word;
+  wire [13:0] node1_tier_flash_req_beats;
+  wire node1_tier_flash_wdata_valid;
+  wire [63:0] node1_tier_flash_wdata_data;
+  wire [7:0] node1_tier_flash_wdata_strobe;
+  wire node1_tier_flash_rsp_ready;
+  wire node1_tier_flash_rd_req_valid;
+  wire [23:0] node1_tier_flash_rd_req_frame;
+  wire [13:0] node1_tier_flash_rd_req_beats;
+  wire node1_tier_flash_rd_data_ready;
+  wire node1_tier_flash_wr_req_valid;
+  wire [23:0] node1_tier_flash_wr_req_frame;
+  wire [13:0] node1_tier_flash_wr_req_beats;
+  wire node1_tier_flash_wr_data_valid;
+  wire [63:0] node1_tier_flash_wr_data;
+  wire [7:0] node1_tier_flash_wr_data_strobe;
+  wire node1_tier_flash_wr_ack_ready;
+  wire node1_tier_disk_req_ready;
+  wire node1_tier_disk_wdata_ready;
+  wire node1_tier_disk_rsp_valid;
+  wire [63:0] node1_tier_disk_rsp_data;
+  wire node1_tier_disk_rsp_last;
+  wire node1_tier_disk_rsp_error;
+  wire node1_tier_disk_rd_req_ready;
+  wire node1_tier_disk_rd_data_valid;
+  wire [63:0] node1_tier_disk_rd_data;
+  wire node1_tier_disk_rd_data_last;
+  wire node1_tier_disk_rd_data_error;
+  wire node1_tier_disk_wr_req_ready;
+  wire node1_tier_disk_wr_data_ready;
+  wire node1_tier_disk_wr_ack_valid;
+  wire node1_tier_disk_wr_ack_error;
+  wire node1_tier_disk_req_valid;
+  wire node1_tier_disk_req_write;
+  wire [23:0] node1_tier_disk_req_frame;
+  wire [12:0] node1_tier_disk_req_word;
+  wire [13:0] node1_tier_disk_req_beats;
+  wire node1_tier_disk_wdata_valid;
+  wire [63:0] node1_tier_disk_wdata_data;
+  wire [7:0] node1_tier_disk_wdata_strobe;
+  wire node1_tier_disk_rsp_ready;
+  wire node1_tier_disk_rd_req_valid;
+  wire [23:0] node1_tier_disk_rd_req_frame;
+  wire [13:0] node1_tier_disk_rd_req_beats;
+  wire node1_tier_disk_rd_data_ready;
+  wire node1_tier_disk_wr_req_valid;
+  wire [23:0] node1_tier_disk_wr_req_frame;
+  wire [13:0] node1_tier_disk_wr_req_beats;
+  wire node1_tier_disk_wr_data_valid;
+  wire [63:0] node1_tier_disk_wr_data;
+  wire [7:0] node1_tier_disk_wr_data_strobe;
+  wire node1_tier_disk_wr_ack_ready;
   wire node1_ntb0_peer_in_valid;
   wire node1_ntb0_peer_in_ready;
   wire [127:0] node1_ntb0_peer_in_header;
@@ -1045,52 +1399,6 @@ module board_cluster4 (
   wire [15:0] node2_host_dropped;
   wire [15:0] node2_host_malformed;
   wire [15:0] node2_host_unsupported;
-  wire node2_link1_in_valid;
-  wire node2_link1_in_ready;
-  wire [127:0] node2_link1_in_header;
-  wire [255:0] node2_link1_in_data;
-  wire [7:0] node2_link1_in_strobe;
-  wire node2_link1_in_start;
-  wire node2_link1_in_end;
-  wire node2_link1_out_valid;
-  wire node2_link1_out_ready;
-  wire [127:0] node2_link1_out_header;
-  wire [255:0] node2_link1_out_data;
-  wire [7:0] node2_link1_out_strobe;
-  wire node2_link1_out_start;
-  wire node2_link1_out_end;
-  wire node2_link1_fc_initialize;
-  wire node2_link1_fc_update;
-  wire [7:0] node2_link1_fc_ph_advertised;
-  wire [7:0] node2_link1_fc_ph_limit;
-  wire [11:0] node2_link1_fc_pd_advertised;
-  wire [11:0] node2_link1_fc_pd_limit;
-  wire [7:0] node2_link1_fc_nph_advertised;
-  wire [7:0] node2_link1_fc_nph_limit;
-  wire [11:0] node2_link1_fc_npd_advertised;
-  wire [11:0] node2_link1_fc_npd_limit;
-  wire [7:0] node2_link1_fc_cplh_advertised;
-  wire [7:0] node2_link1_fc_cplh_limit;
-  wire [11:0] node2_link1_fc_cpld_advertised;
-  wire [11:0] node2_link1_fc_cpld_limit;
-  wire [3:0] node2_link1_speed;
-  wire [5:0] node2_link1_width;
-  wire node2_link1_active;
-  wire [7:0] node2_link1_rx_fc_ph_advertised;
-  wire [7:0] node2_link1_rx_fc_ph_allocated;
-  wire [11:0] node2_link1_rx_fc_pd_advertised;
-  wire [11:0] node2_link1_rx_fc_pd_allocated;
-  wire [7:0] node2_link1_rx_fc_nph_advertised;
-  wire [7:0] node2_link1_rx_fc_nph_allocated;
-  wire [11:0] node2_link1_rx_fc_npd_advertised;
-  wire [11:0] node2_link1_rx_fc_npd_allocated;
-  wire [7:0] node2_link1_rx_fc_cplh_advertised;
-  wire [7:0] node2_link1_rx_fc_cplh_allocated;
-  wire [11:0] node2_link1_rx_fc_cpld_advertised;
-  wire [11:0] node2_link1_rx_fc_cpld_allocated;
-  wire [15:0] node2_link1_dropped;
-  wire [15:0] node2_link1_malformed;
-  wire [15:0] node2_link1_unsupported;
   wire node2_link2_in_valid;
   wire node2_link2_in_ready;
   wire [127:0] node2_link2_in_header;
@@ -1137,6 +1445,111 @@ module board_cluster4 (
   wire [15:0] node2_link2_dropped;
   wire [15:0] node2_link2_malformed;
   wire [15:0] node2_link2_unsupported;
+  wire node2_tier_dram_req_ready;
+  wire node2_tier_dram_wdata_ready;
+  wire node2_tier_dram_rsp_valid;
+  wire [63:0] node2_tier_dram_rsp_data;
+  wire node2_tier_dram_rsp_last;
+  wire node2_tier_dram_rsp_error;
+  wire node2_tier_dram_rd_req_ready;
+  wire node2_tier_dram_rd_data_valid;
+  wire [63:0] node2_tier_dram_rd_data;
+  wire node2_tier_dram_rd_data_last;
+  wire node2_tier_dram_rd_data_error;
+  wire node2_tier_dram_wr_req_ready;
+  wire node2_tier_dram_wr_data_ready;
+  wire node2_tier_dram_wr_ack_valid;
+  wire node2_tier_dram_wr_ack_error;
+  wire node2_tier_dram_req_valid;
+  wire node2_tier_dram_req_write;
+  wire [23:0] node2_tier_dram_req_frame;
+  wire [12:0] node2_tier_dram_req_word;
+  wire [13:0] node2_tier_dram_req_beats;
+  wire node2_tier_dram_wdata_valid;
+  wire [63:0] node2_tier_dram_wdata_data;
+  wire [7:0] node2_tier_dram_wdata_strobe;
+  wire node2_tier_dram_rsp_ready;
+  wire node2_tier_dram_rd_req_valid;
+  wire [23:0] node2_tier_dram_rd_req_frame;
+  wire [13:0] node2_tier_dram_rd_req_beats;
+  wire node2_tier_dram_rd_data_ready;
+  wire node2_tier_dram_wr_req_valid;
+  wire [23:0] node2_tier_dram_wr_req_frame;
+  wire [13:0] node2_tier_dram_wr_req_beats;
+  wire node2_tier_dram_wr_data_valid;
+  wire [63:0] node2_tier_dram_wr_data;
+  wire [7:0] node2_tier_dram_wr_data_strobe;
+  wire node2_tier_dram_wr_ack_ready;
+  wire node2_tier_flash_req_ready;
+  wire node2_tier_flash_wdata_ready;
+  wire node2_tier_flash_rsp_valid;
+  wire [63:0] node2_tier_flash_rsp_data;
+  wire node2_tier_flash_rsp_last;
+  wire node2_tier_flash_rsp_error;
+  wire node2_tier_flash_rd_req_ready;
+  wire node2_tier_flash_rd_data_valid;
+  wire [63:0] node2_tier_flash_rd_data;
+  wire node2_tier_flash_rd_data_last;
+  wire node2_tier_flash_rd_data_error;
+  wire node2_tier_flash_wr_req_ready;
+  wire node2_tier_flash_wr_data_ready;
+  wire node2_tier_flash_wr_ack_valid;
+  wire node2_tier_flash_wr_ack_error;
+  wire node2_tier_flash_req_valid;
+  wire node2_tier_flash_req_write;
+  wire [23:0] node2_tier_flash_req_frame;
+  wire [12:0] node2_tier_flash_req_word;
+  wire [13:0] node2_tier_flash_req_beats;
+  wire node2_tier_flash_wdata_valid;
+  wire [63:0] node2_tier_flash_wdata_data;
+  wire [7:0] node2_tier_flash_wdata_strobe;
+  wire node2_tier_flash_rsp_ready;
+  wire node2_tier_flash_rd_req_valid;
+  wire [23:0] node2_tier_flash_rd_req_frame;
+  wire [13:0] node2_tier_flash_rd_req_beats;
+  wire node2_tier_flash_rd_data_ready;
+  wire node2_tier_flash_wr_req_valid;
+  wire [23:0] node2_tier_flash_wr_req_frame;
+  wire [13:0] node2_tier_flash_wr_req_beats;
+  wire node2_tier_flash_wr_data_valid;
+  wire [63:0] node2_tier_flash_wr_data;
+  wire [7:0] node2_tier_flash_wr_data_strobe;
+  wire node2_tier_flash_wr_ack_ready;
+  wire node2_tier_disk_req_ready;
+  wire node2_tier_disk_wdata_ready;
+  wire node2_tier_disk_rsp_valid;
+  wire [63:0] node2_tier_disk_rsp_data;
+  wire node2_tier_disk_rsp_last;
+  wire node2_tier_disk_rsp_error;
+  wire node2_tier_disk_rd_req_ready;
+  wire node2_tier_disk_rd_data_valid;
+  wire [63:0] node2_tier_disk_rd_data;
+  wire node2_tier_disk_rd_data_last;
+  wire node2_tier_disk_rd_data_error;
+  wire node2_tier_disk_wr_req_ready;
+  wire node2_tier_disk_wr_data_ready;
+  wire node2_tier_disk_wr_ack_valid;
+  wire node2_tier_disk_wr_ack_error;
+  wire node2_tier_disk_req_valid;
+  wire node2_tier_disk_req_write;
+  wire [23:0] node2_tier_disk_req_frame;
+  wire [12:0] node2_tier_disk_req_word;
+  wire [13:0] node2_tier_disk_req_beats;
+  wire node2_tier_disk_wdata_valid;
+  wire [63:0] node2_tier_disk_wdata_data;
+  wire [7:0] node2_tier_disk_wdata_strobe;
+  wire node2_tier_disk_rsp_ready;
+  wire node2_tier_disk_rd_req_valid;
+  wire [23:0] node2_tier_disk_rd_req_frame;
+  wire [13:0] node2_tier_disk_rd_req_beats;
+  wire node2_tier_disk_rd_data_ready;
+  wire node2_tier_disk_wr_req_valid;
+  wire [23:0] node2_tier_disk_wr_req_frame;
+  wire [13:0] node2_tier_disk_wr_req_beats;
+  wire node2_tier_disk_wr_data_valid;
+  wire [63:0] node2_tier_disk_wr_data;
+  wire [7:0] node2_tier_disk_wr_data_strobe;
+  wire node2_tier_disk_wr_ack_ready;
   wire node2_ntb0_peer_in_valid;
   wire node2_ntb0_peer_in_ready;
   wire [127:0] node2_ntb0_peer_in_header;
@@ -1238,52 +1651,6 @@ module board_cluster4 (
   wire [15:0] node3_host_dropped;
   wire [15:0] node3_host_malformed;
   wire [15:0] node3_host_unsupported;
-  wire node3_link1_in_valid;
-  wire node3_link1_in_ready;
-  wire [127:0] node3_link1_in_header;
-  wire [255:0] node3_link1_in_data;
-  wire [7:0] node3_link1_in_strobe;
-  wire node3_link1_in_start;
-  wire node3_link1_in_end;
-  wire node3_link1_out_valid;
-  wire node3_link1_out_ready;
-  wire [127:0] node3_link1_out_header;
-  wire [255:0] node3_link1_out_data;
-  wire [7:0] node3_link1_out_strobe;
-  wire node3_link1_out_start;
-  wire node3_link1_out_end;
-  wire node3_link1_fc_initialize;
-  wire node3_link1_fc_update;
-  wire [7:0] node3_link1_fc_ph_advertised;
-  wire [7:0] node3_link1_fc_ph_limit;
-  wire [11:0] node3_link1_fc_pd_advertised;
-  wire [11:0] node3_link1_fc_pd_limit;
-  wire [7:0] node3_link1_fc_nph_advertised;
-  wire [7:0] node3_link1_fc_nph_limit;
-  wire [11:0] node3_link1_fc_npd_advertised;
-  wire [11:0] node3_link1_fc_npd_limit;
-  wire [7:0] node3_link1_fc_cplh_advertised;
-  wire [7:0] node3_link1_fc_cplh_limit;
-  wire [11:0] node3_link1_fc_cpld_advertised;
-  wire [11:0] node3_link1_fc_cpld_limit;
-  wire [3:0] node3_link1_speed;
-  wire [5:0] node3_link1_width;
-  wire node3_link1_active;
-  wire [7:0] node3_link1_rx_fc_ph_advertised;
-  wire [7:0] node3_link1_rx_fc_ph_allocated;
-  wire [11:0] node3_link1_rx_fc_pd_advertised;
-  wire [11:0] node3_link1_rx_fc_pd_allocated;
-  wire [7:0] node3_link1_rx_fc_nph_advertised;
-  wire [7:0] node3_link1_rx_fc_nph_allocated;
-  wire [11:0] node3_link1_rx_fc_npd_advertised;
-  wire [11:0] node3_link1_rx_fc_npd_allocated;
-  wire [7:0] node3_link1_rx_fc_cplh_advertised;
-  wire [7:0] node3_link1_rx_fc_cplh_allocated;
-  wire [11:0] node3_link1_rx_fc_cpld_advertised;
-  wire [11:0] node3_link1_rx_fc_cpld_allocated;
-  wire [15:0] node3_link1_dropped;
-  wire [15:0] node3_link1_malformed;
-  wire [15:0] node3_link1_unsupported;
   wire node3_link2_in_valid;
   wire node3_link2_in_ready;
   wire [127:0] node3_link2_in_header;
@@ -1330,6 +1697,111 @@ module board_cluster4 (
   wire [15:0] node3_link2_dropped;
   wire [15:0] node3_link2_malformed;
   wire [15:0] node3_link2_unsupported;
+  wire node3_tier_dram_req_ready;
+  wire node3_tier_dram_wdata_ready;
+  wire node3_tier_dram_rsp_valid;
+  wire [63:0] node3_tier_dram_rsp_data;
+  wire node3_tier_dram_rsp_last;
+  wire node3_tier_dram_rsp_error;
+  wire node3_tier_dram_rd_req_ready;
+  wire node3_tier_dram_rd_data_valid;
+  wire [63:0] node3_tier_dram_rd_data;
+  wire node3_tier_dram_rd_data_last;
+  wire node3_tier_dram_rd_data_error;
+  wire node3_tier_dram_wr_req_ready;
+  wire node3_tier_dram_wr_data_ready;
+  wire node3_tier_dram_wr_ack_valid;
+  wire node3_tier_dram_wr_ack_error;
+  wire node3_tier_dram_req_valid;
+  wire node3_tier_dram_req_write;
+  wire [23:0] node3_tier_dram_req_frame;
+  wire [12:0] node3_tier_dram_req_word;
+  wire [13:0] node3_tier_dram_req_beats;
+  wire node3_tier_dram_wdata_valid;
+  wire [63:0] node3_tier_dram_wdata_data;
+  wire [7:0] node3_tier_dram_wdata_strobe;
+  wire node3_tier_dram_rsp_ready;
+  wire node3_tier_dram_rd_req_valid;
+  wire [23:0] node3_tier_dram_rd_req_frame;
+  wire [13:0] node3_tier_dram_rd_req_beats;
+  wire node3_tier_dram_rd_data_ready;
+  wire node3_tier_dram_wr_req_valid;
+  wire [23:0] node3_tier_dram_wr_req_frame;
+  wire [13:0] node3_tier_dram_wr_req_beats;
+  wire node3_tier_dram_wr_data_valid;
+  wire [63:0] node3_tier_dram_wr_data;
+  wire [7:0] node3_tier_dram_wr_data_strobe;
+  wire node3_tier_dram_wr_ack_ready;
+  wire node3_tier_flash_req_ready;
+  wire node3_tier_flash_wdata_ready;
+  wire node3_tier_flash_rsp_valid;
+  wire [63:0] node3_tier_flash_rsp_data;
+  wire node3_tier_flash_rsp_last;
+  wire node3_tier_flash_rsp_error;
+  wire node3_tier_flash_rd_req_ready;
+  wire node3_tier_flash_rd_data_valid;
+  wire [63:0] node3_tier_flash_rd_data;
+  wire node3_tier_flash_rd_data_last;
+  wire node3_tier_flash_rd_data_error;
+  wire node3_tier_flash_wr_req_ready;
+  wire node3_tier_flash_wr_data_ready;
+  wire node3_tier_flash_wr_ack_valid;
+  wire node3_tier_flash_wr_ack_error;
+  wire node3_tier_flash_req_valid;
+  wire node3_tier_flash_req_write;
+  wire [23:0] node3_tier_flash_req_frame;
+  wire [12:0] node3_tier_flash_req_word;
+  wire [13:0] node3_tier_flash_req_beats;
+  wire node3_tier_flash_wdata_valid;
+  wire [63:0] node3_tier_flash_wdata_data;
+  wire [7:0] node3_tier_flash_wdata_strobe;
+  wire node3_tier_flash_rsp_ready;
+  wire node3_tier_flash_rd_req_valid;
+  wire [23:0] node3_tier_flash_rd_req_frame;
+  wire [13:0] node3_tier_flash_rd_req_beats;
+  wire node3_tier_flash_rd_data_ready;
+  wire node3_tier_flash_wr_req_valid;
+  wire [23:0] node3_tier_flash_wr_req_frame;
+  wire [13:0] node3_tier_flash_wr_req_beats;
+  wire node3_tier_flash_wr_data_valid;
+  wire [63:0] node3_tier_flash_wr_data;
+  wire [7:0] node3_tier_flash_wr_data_strobe;
+  wire node3_tier_flash_wr_ack_ready;
+  wire node3_tier_disk_req_ready;
+  wire node3_tier_disk_wdata_ready;
+  wire node3_tier_disk_rsp_valid;
+  wire [63:0] node3_tier_disk_rsp_data;
+  wire node3_tier_disk_rsp_last;
+  wire node3_tier_disk_rsp_error;
+  wire node3_tier_disk_rd_req_ready;
+  wire node3_tier_disk_rd_data_valid;
+  wire [63:0] node3_tier_disk_rd_data;
+  wire node3_tier_disk_rd_data_last;
+  wire node3_tier_disk_rd_data_error;
+  wire node3_tier_disk_wr_req_ready;
+  wire node3_tier_disk_wr_data_ready;
+  wire node3_tier_disk_wr_ack_valid;
+  wire node3_tier_disk_wr_ack_error;
+  wire node3_tier_disk_req_valid;
+  wire node3_tier_disk_req_write;
+  wire [23:0] node3_tier_disk_req_frame;
+  wire [12:0] node3_tier_disk_req_word;
+  wire [13:0] node3_tier_disk_req_beats;
+  wire node3_tier_disk_wdata_valid;
+  wire [63:0] node3_tier_disk_wdata_data;
+  wire [7:0] node3_tier_disk_wdata_strobe;
+  wire node3_tier_disk_rsp_ready;
+  wire node3_tier_disk_rd_req_valid;
+  wire [23:0] node3_tier_disk_rd_req_frame;
+  wire [13:0] node3_tier_disk_rd_req_beats;
+  wire node3_tier_disk_rd_data_ready;
+  wire node3_tier_disk_wr_req_valid;
+  wire [23:0] node3_tier_disk_wr_req_frame;
+  wire [13:0] node3_tier_disk_wr_req_beats;
+  wire node3_tier_disk_wr_data_valid;
+  wire [63:0] node3_tier_disk_wr_data;
+  wire [7:0] node3_tier_disk_wr_data_strobe;
+  wire node3_tier_disk_wr_ack_ready;
   wire node3_ntb0_peer_in_valid;
   wire node3_ntb0_peer_in_ready;
   wire [127:0] node3_ntb0_peer_in_header;
@@ -1501,17 +1973,17 @@ module board_cluster4 (
   wire crosslink3_0_to_3_out_start;
   wire crosslink3_0_to_3_out_end;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:22
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
-  assign irq0 = node0_irq;  // BoardTop.swift:25
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_node_index = 8'd0;  // BoardTop.swift:24
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:26
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:26
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:26
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:26
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:26
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:26
+  assign irq0 = node0_irq;  // BoardTop.swift:27
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:28
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -1558,52 +2030,6 @@ module board_cluster4 (
   assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
   assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
   assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_link1_in_valid = node0_pcie1_in_valid;  // SwitchLinkPorts.swift:27
-  assign node0_pcie1_in_ready = node0_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_header = node0_pcie1_in_header;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_data = node0_pcie1_in_data;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_strobe = node0_pcie1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_start = node0_pcie1_in_start;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_end = node0_pcie1_in_end;  // SwitchLinkPorts.swift:27
-  assign node0_pcie1_out_valid = node0_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign node0_link1_out_ready = node0_pcie1_out_ready;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_header = node0_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_data = node0_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_strobe = node0_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_start = node0_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_end = node0_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign node0_link1_fc_initialize = node0_pcie1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_update = node0_pcie1_fc_update;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_ph_advertised = node0_pcie1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_ph_limit = node0_pcie1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_pd_advertised = node0_pcie1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_pd_limit = node0_pcie1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_nph_advertised = node0_pcie1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_nph_limit = node0_pcie1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_npd_advertised = node0_pcie1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_npd_limit = node0_pcie1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cplh_advertised = node0_pcie1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cplh_limit = node0_pcie1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cpld_advertised = node0_pcie1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cpld_limit = node0_pcie1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_speed = node0_pcie1_speed;  // SwitchLinkPorts.swift:30
-  assign node0_link1_width = node0_pcie1_width;  // SwitchLinkPorts.swift:30
-  assign node0_link1_active = node0_pcie1_active;  // SwitchLinkPorts.swift:30
-  assign node0_pcie1_rx_fc_ph_advertised = node0_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_ph_allocated = node0_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_pd_advertised = node0_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_pd_allocated = node0_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_nph_advertised = node0_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_nph_allocated = node0_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_npd_advertised = node0_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_npd_allocated = node0_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cplh_advertised = node0_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cplh_allocated = node0_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cpld_advertised = node0_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cpld_allocated = node0_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_dropped = node0_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_malformed = node0_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_unsupported = node0_link1_unsupported;  // SwitchLinkPorts.swift:33
   assign node0_link2_in_valid = node0_pcie2_in_valid;  // SwitchLinkPorts.swift:27
   assign node0_pcie2_in_ready = node0_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_link2_in_header = node0_pcie2_in_header;  // SwitchLinkPorts.swift:27
@@ -1650,17 +2076,122 @@ module board_cluster4 (
   assign node0_pcie2_dropped = node0_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_malformed = node0_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_unsupported = node0_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node1_node_index = 8'd1;  // BoardTop.swift:22
-  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:24
-  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:24
-  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:24
-  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:24
-  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:24
-  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:24
-  assign irq1 = node1_irq;  // BoardTop.swift:25
-  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:26
+  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:35
+  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:38
+  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:38
+  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:38
+  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:38
+  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:38
+  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:38
+  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:38
+  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:38
+  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:38
+  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:38
+  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:38
+  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:38
+  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:38
+  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:38
+  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:38
+  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:38
+  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:38
+  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:38
+  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:38
+  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:35
+  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:38
+  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:38
+  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:38
+  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:38
+  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:38
+  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:38
+  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:38
+  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:38
+  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:38
+  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:38
+  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:38
+  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:38
+  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:38
+  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:38
+  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:38
+  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:38
+  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:38
+  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:38
+  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:38
+  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:35
+  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:38
+  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:38
+  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:38
+  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:38
+  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:38
+  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:38
+  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:38
+  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:38
+  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:38
+  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:38
+  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:38
+  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:38
+  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:38
+  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:38
+  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:38
+  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:38
+  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:38
+  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:38
+  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:38
+  assign node1_node_index = 8'd1;  // BoardTop.swift:24
+  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:26
+  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:26
+  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:26
+  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:26
+  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:26
+  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:26
+  assign irq1 = node1_irq;  // BoardTop.swift:27
+  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:28
   assign node1_host_in_valid = host1_in_valid;  // SwitchLinkPorts.swift:27
   assign host1_in_ready = node1_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node1_host_in_header = host1_in_header;  // SwitchLinkPorts.swift:27
@@ -1707,52 +2238,6 @@ module board_cluster4 (
   assign host1_dropped = node1_host_dropped;  // SwitchLinkPorts.swift:33
   assign host1_malformed = node1_host_malformed;  // SwitchLinkPorts.swift:33
   assign host1_unsupported = node1_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node1_link1_in_valid = node1_pcie1_in_valid;  // SwitchLinkPorts.swift:27
-  assign node1_pcie1_in_ready = node1_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign node1_link1_in_header = node1_pcie1_in_header;  // SwitchLinkPorts.swift:27
-  assign node1_link1_in_data = node1_pcie1_in_data;  // SwitchLinkPorts.swift:27
-  assign node1_link1_in_strobe = node1_pcie1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node1_link1_in_start = node1_pcie1_in_start;  // SwitchLinkPorts.swift:27
-  assign node1_link1_in_end = node1_pcie1_in_end;  // SwitchLinkPorts.swift:27
-  assign node1_pcie1_out_valid = node1_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign node1_link1_out_ready = node1_pcie1_out_ready;  // SwitchLinkPorts.swift:28
-  assign node1_pcie1_out_header = node1_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign node1_pcie1_out_data = node1_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign node1_pcie1_out_strobe = node1_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node1_pcie1_out_start = node1_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign node1_pcie1_out_end = node1_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign node1_link1_fc_initialize = node1_pcie1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_update = node1_pcie1_fc_update;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_ph_advertised = node1_pcie1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_ph_limit = node1_pcie1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_pd_advertised = node1_pcie1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_pd_limit = node1_pcie1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_nph_advertised = node1_pcie1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_nph_limit = node1_pcie1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_npd_advertised = node1_pcie1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_npd_limit = node1_pcie1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_cplh_advertised = node1_pcie1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_cplh_limit = node1_pcie1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_cpld_advertised = node1_pcie1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node1_link1_fc_cpld_limit = node1_pcie1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node1_link1_speed = node1_pcie1_speed;  // SwitchLinkPorts.swift:30
-  assign node1_link1_width = node1_pcie1_width;  // SwitchLinkPorts.swift:30
-  assign node1_link1_active = node1_pcie1_active;  // SwitchLinkPorts.swift:30
-  assign node1_pcie1_rx_fc_ph_advertised = node1_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_ph_allocated = node1_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_pd_advertised = node1_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_pd_allocated = node1_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_nph_advertised = node1_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_nph_allocated = node1_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_npd_advertised = node1_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_npd_allocated = node1_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_cplh_advertised = node1_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_cplh_allocated = node1_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_cpld_advertised = node1_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_rx_fc_cpld_allocated = node1_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_dropped = node1_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_malformed = node1_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign node1_pcie1_unsupported = node1_link1_unsupported;  // SwitchLinkPorts.swift:33
   assign node1_link2_in_valid = node1_pcie2_in_valid;  // SwitchLinkPorts.swift:27
   assign node1_pcie2_in_ready = node1_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign node1_link2_in_header = node1_pcie2_in_header;  // SwitchLinkPorts.swift:27
@@ -1799,17 +2284,122 @@ module board_cluster4 (
   assign node1_pcie2_dropped = node1_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_malformed = node1_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_unsupported = node1_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node2_node_index = 8'd2;  // BoardTop.swift:22
-  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:24
-  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:24
-  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:24
-  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:24
-  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:24
-  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:24
-  assign irq2 = node2_irq;  // BoardTop.swift:25
-  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:26
+  assign node1_tier_dram_req_ready = node1_dram_req_ready;  // BoardTop.swift:35
+  assign node1_tier_dram_wdata_ready = node1_dram_wdata_ready;  // BoardTop.swift:35
+  assign node1_tier_dram_rsp_valid = node1_dram_rsp_valid;  // BoardTop.swift:35
+  assign node1_tier_dram_rsp_data = node1_dram_rsp_data;  // BoardTop.swift:35
+  assign node1_tier_dram_rsp_last = node1_dram_rsp_last;  // BoardTop.swift:35
+  assign node1_tier_dram_rsp_error = node1_dram_rsp_error;  // BoardTop.swift:35
+  assign node1_tier_dram_rd_req_ready = node1_dram_rd_req_ready;  // BoardTop.swift:35
+  assign node1_tier_dram_rd_data_valid = node1_dram_rd_data_valid;  // BoardTop.swift:35
+  assign node1_tier_dram_rd_data = node1_dram_rd_data;  // BoardTop.swift:35
+  assign node1_tier_dram_rd_data_last = node1_dram_rd_data_last;  // BoardTop.swift:35
+  assign node1_tier_dram_rd_data_error = node1_dram_rd_data_error;  // BoardTop.swift:35
+  assign node1_tier_dram_wr_req_ready = node1_dram_wr_req_ready;  // BoardTop.swift:35
+  assign node1_tier_dram_wr_data_ready = node1_dram_wr_data_ready;  // BoardTop.swift:35
+  assign node1_tier_dram_wr_ack_valid = node1_dram_wr_ack_valid;  // BoardTop.swift:35
+  assign node1_tier_dram_wr_ack_error = node1_dram_wr_ack_error;  // BoardTop.swift:35
+  assign node1_dram_req_valid = node1_tier_dram_req_valid;  // BoardTop.swift:38
+  assign node1_dram_req_write = node1_tier_dram_req_write;  // BoardTop.swift:38
+  assign node1_dram_req_frame = node1_tier_dram_req_frame;  // BoardTop.swift:38
+  assign node1_dram_req_word = node1_tier_dram_req_word;  // BoardTop.swift:38
+  assign node1_dram_req_beats = node1_tier_dram_req_beats;  // BoardTop.swift:38
+  assign node1_dram_wdata_valid = node1_tier_dram_wdata_valid;  // BoardTop.swift:38
+  assign node1_dram_wdata_data = node1_tier_dram_wdata_data;  // BoardTop.swift:38
+  assign node1_dram_wdata_strobe = node1_tier_dram_wdata_strobe;  // BoardTop.swift:38
+  assign node1_dram_rsp_ready = node1_tier_dram_rsp_ready;  // BoardTop.swift:38
+  assign node1_dram_rd_req_valid = node1_tier_dram_rd_req_valid;  // BoardTop.swift:38
+  assign node1_dram_rd_req_frame = node1_tier_dram_rd_req_frame;  // BoardTop.swift:38
+  assign node1_dram_rd_req_beats = node1_tier_dram_rd_req_beats;  // BoardTop.swift:38
+  assign node1_dram_rd_data_ready = node1_tier_dram_rd_data_ready;  // BoardTop.swift:38
+  assign node1_dram_wr_req_valid = node1_tier_dram_wr_req_valid;  // BoardTop.swift:38
+  assign node1_dram_wr_req_frame = node1_tier_dram_wr_req_frame;  // BoardTop.swift:38
+  assign node1_dram_wr_req_beats = node1_tier_dram_wr_req_beats;  // BoardTop.swift:38
+  assign node1_dram_wr_data_valid = node1_tier_dram_wr_data_valid;  // BoardTop.swift:38
+  assign node1_dram_wr_data = node1_tier_dram_wr_data;  // BoardTop.swift:38
+  assign node1_dram_wr_data_strobe = node1_tier_dram_wr_data_strobe;  // BoardTop.swift:38
+  assign node1_dram_wr_ack_ready = node1_tier_dram_wr_ack_ready;  // BoardTop.swift:38
+  assign node1_tier_flash_req_ready = node1_flash_req_ready;  // BoardTop.swift:35
+  assign node1_tier_flash_wdata_ready = node1_flash_wdata_ready;  // BoardTop.swift:35
+  assign node1_tier_flash_rsp_valid = node1_flash_rsp_valid;  // BoardTop.swift:35
+  assign node1_tier_flash_rsp_data = node1_flash_rsp_data;  // BoardTop.swift:35
+  assign node1_tier_flash_rsp_last = node1_flash_rsp_last;  // BoardTop.swift:35
+  assign node1_tier_flash_rsp_error = node1_flash_rsp_error;  // BoardTop.swift:35
+  assign node1_tier_flash_rd_req_ready = node1_flash_rd_req_ready;  // BoardTop.swift:35
+  assign node1_tier_flash_rd_data_valid = node1_flash_rd_data_valid;  // BoardTop.swift:35
+  assign node1_tier_flash_rd_data = node1_flash_rd_data;  // BoardTop.swift:35
+  assign node1_tier_flash_rd_data_last = node1_flash_rd_data_last;  // BoardTop.swift:35
+  assign node1_tier_flash_rd_data_error = node1_flash_rd_data_error;  // BoardTop.swift:35
+  assign node1_tier_flash_wr_req_ready = node1_flash_wr_req_ready;  // BoardTop.swift:35
+  assign node1_tier_flash_wr_data_ready = node1_flash_wr_data_ready;  // BoardTop.swift:35
+  assign node1_tier_flash_wr_ack_valid = node1_flash_wr_ack_valid;  // BoardTop.swift:35
+  assign node1_tier_flash_wr_ack_error = node1_flash_wr_ack_error;  // BoardTop.swift:35
+  assign node1_flash_req_valid = node1_tier_flash_req_valid;  // BoardTop.swift:38
+  assign node1_flash_req_write = node1_tier_flash_req_write;  // BoardTop.swift:38
+  assign node1_flash_req_frame = node1_tier_flash_req_frame;  // BoardTop.swift:38
+  assign node1_flash_req_word = node1_tier_flash_req_word;  // BoardTop.swift:38
+  assign node1_flash_req_beats = node1_tier_flash_req_beats;  // BoardTop.swift:38
+  assign node1_flash_wdata_valid = node1_tier_flash_wdata_valid;  // BoardTop.swift:38
+  assign node1_flash_wdata_data = node1_tier_flash_wdata_data;  // BoardTop.swift:38
+  assign node1_flash_wdata_strobe = node1_tier_flash_wdata_strobe;  // BoardTop.swift:38
+  assign node1_flash_rsp_ready = node1_tier_flash_rsp_ready;  // BoardTop.swift:38
+  assign node1_flash_rd_req_valid = node1_tier_flash_rd_req_valid;  // BoardTop.swift:38
+  assign node1_flash_rd_req_frame = node1_tier_flash_rd_req_frame;  // BoardTop.swift:38
+  assign node1_flash_rd_req_beats = node1_tier_flash_rd_req_beats;  // BoardTop.swift:38
+  assign node1_flash_rd_data_ready = node1_tier_flash_rd_data_ready;  // BoardTop.swift:38
+  assign node1_flash_wr_req_valid = node1_tier_flash_wr_req_valid;  // BoardTop.swift:38
+  assign node1_flash_wr_req_frame = node1_tier_flash_wr_req_frame;  // BoardTop.swift:38
+  assign node1_flash_wr_req_beats = node1_tier_flash_wr_req_beats;  // BoardTop.swift:38
+  assign node1_flash_wr_data_valid = node1_tier_flash_wr_data_valid;  // BoardTop.swift:38
+  assign node1_flash_wr_data = node1_tier_flash_wr_data;  // BoardTop.swift:38
+  assign node1_flash_wr_data_strobe = node1_tier_flash_wr_data_strobe;  // BoardTop.swift:38
+  assign node1_flash_wr_ack_ready = node1_tier_flash_wr_ack_ready;  // BoardTop.swift:38
+  assign node1_tier_disk_req_ready = node1_disk_req_ready;  // BoardTop.swift:35
+  assign node1_tier_disk_wdata_ready = node1_disk_wdata_ready;  // BoardTop.swift:35
+  assign node1_tier_disk_rsp_valid = node1_disk_rsp_valid;  // BoardTop.swift:35
+  assign node1_tier_disk_rsp_data = node1_disk_rsp_data;  // BoardTop.swift:35
+  assign node1_tier_disk_rsp_last = node1_disk_rsp_last;  // BoardTop.swift:35
+  assign node1_tier_disk_rsp_error = node1_disk_rsp_error;  // BoardTop.swift:35
+  assign node1_tier_disk_rd_req_ready = node1_disk_rd_req_ready;  // BoardTop.swift:35
+  assign node1_tier_disk_rd_data_valid = node1_disk_rd_data_valid;  // BoardTop.swift:35
+  assign node1_tier_disk_rd_data = node1_disk_rd_data;  // BoardTop.swift:35
+  assign node1_tier_disk_rd_data_last = node1_disk_rd_data_last;  // BoardTop.swift:35
+  assign node1_tier_disk_rd_data_error = node1_disk_rd_data_error;  // BoardTop.swift:35
+  assign node1_tier_disk_wr_req_ready = node1_disk_wr_req_ready;  // BoardTop.swift:35
+  assign node1_tier_disk_wr_data_ready = node1_disk_wr_data_ready;  // BoardTop.swift:35
+  assign node1_tier_disk_wr_ack_valid = node1_disk_wr_ack_valid;  // BoardTop.swift:35
+  assign node1_tier_disk_wr_ack_error = node1_disk_wr_ack_error;  // BoardTop.swift:35
+  assign node1_disk_req_valid = node1_tier_disk_req_valid;  // BoardTop.swift:38
+  assign node1_disk_req_write = node1_tier_disk_req_write;  // BoardTop.swift:38
+  assign node1_disk_req_frame = node1_tier_disk_req_frame;  // BoardTop.swift:38
+  assign node1_disk_req_word = node1_tier_disk_req_word;  // BoardTop.swift:38
+  assign node1_disk_req_beats = node1_tier_disk_req_beats;  // BoardTop.swift:38
+  assign node1_disk_wdata_valid = node1_tier_disk_wdata_valid;  // BoardTop.swift:38
+  assign node1_disk_wdata_data = node1_tier_disk_wdata_data;  // BoardTop.swift:38
+  assign node1_disk_wdata_strobe = node1_tier_disk_wdata_strobe;  // BoardTop.swift:38
+  assign node1_disk_rsp_ready = node1_tier_disk_rsp_ready;  // BoardTop.swift:38
+  assign node1_disk_rd_req_valid = node1_tier_disk_rd_req_valid;  // BoardTop.swift:38
+  assign node1_disk_rd_req_frame = node1_tier_disk_rd_req_frame;  // BoardTop.swift:38
+  assign node1_disk_rd_req_beats = node1_tier_disk_rd_req_beats;  // BoardTop.swift:38
+  assign node1_disk_rd_data_ready = node1_tier_disk_rd_data_ready;  // BoardTop.swift:38
+  assign node1_disk_wr_req_valid = node1_tier_disk_wr_req_valid;  // BoardTop.swift:38
+  assign node1_disk_wr_req_frame = node1_tier_disk_wr_req_frame;  // BoardTop.swift:38
+  assign node1_disk_wr_req_beats = node1_tier_disk_wr_req_beats;  // BoardTop.swift:38
+  assign node1_disk_wr_data_valid = node1_tier_disk_wr_data_valid;  // BoardTop.swift:38
+  assign node1_disk_wr_data = node1_tier_disk_wr_data;  // BoardTop.swift:38
+  assign node1_disk_wr_data_strobe = node1_tier_disk_wr_data_strobe;  // BoardTop.swift:38
+  assign node1_disk_wr_ack_ready = node1_tier_disk_wr_ack_ready;  // BoardTop.swift:38
+  assign node2_node_index = 8'd2;  // BoardTop.swift:24
+  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:26
+  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:26
+  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:26
+  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:26
+  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:26
+  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:26
+  assign irq2 = node2_irq;  // BoardTop.swift:27
+  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:28
   assign node2_host_in_valid = host2_in_valid;  // SwitchLinkPorts.swift:27
   assign host2_in_ready = node2_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node2_host_in_header = host2_in_header;  // SwitchLinkPorts.swift:27
@@ -1856,52 +2446,6 @@ module board_cluster4 (
   assign host2_dropped = node2_host_dropped;  // SwitchLinkPorts.swift:33
   assign host2_malformed = node2_host_malformed;  // SwitchLinkPorts.swift:33
   assign host2_unsupported = node2_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node2_link1_in_valid = node2_pcie1_in_valid;  // SwitchLinkPorts.swift:27
-  assign node2_pcie1_in_ready = node2_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign node2_link1_in_header = node2_pcie1_in_header;  // SwitchLinkPorts.swift:27
-  assign node2_link1_in_data = node2_pcie1_in_data;  // SwitchLinkPorts.swift:27
-  assign node2_link1_in_strobe = node2_pcie1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node2_link1_in_start = node2_pcie1_in_start;  // SwitchLinkPorts.swift:27
-  assign node2_link1_in_end = node2_pcie1_in_end;  // SwitchLinkPorts.swift:27
-  assign node2_pcie1_out_valid = node2_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign node2_link1_out_ready = node2_pcie1_out_ready;  // SwitchLinkPorts.swift:28
-  assign node2_pcie1_out_header = node2_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign node2_pcie1_out_data = node2_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign node2_pcie1_out_strobe = node2_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node2_pcie1_out_start = node2_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign node2_pcie1_out_end = node2_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign node2_link1_fc_initialize = node2_pcie1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_update = node2_pcie1_fc_update;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_ph_advertised = node2_pcie1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_ph_limit = node2_pcie1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_pd_advertised = node2_pcie1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_pd_limit = node2_pcie1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_nph_advertised = node2_pcie1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_nph_limit = node2_pcie1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_npd_advertised = node2_pcie1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_npd_limit = node2_pcie1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_cplh_advertised = node2_pcie1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_cplh_limit = node2_pcie1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_cpld_advertised = node2_pcie1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node2_link1_fc_cpld_limit = node2_pcie1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node2_link1_speed = node2_pcie1_speed;  // SwitchLinkPorts.swift:30
-  assign node2_link1_width = node2_pcie1_width;  // SwitchLinkPorts.swift:30
-  assign node2_link1_active = node2_pcie1_active;  // SwitchLinkPorts.swift:30
-  assign node2_pcie1_rx_fc_ph_advertised = node2_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_ph_allocated = node2_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_pd_advertised = node2_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_pd_allocated = node2_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_nph_advertised = node2_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_nph_allocated = node2_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_npd_advertised = node2_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_npd_allocated = node2_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_cplh_advertised = node2_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_cplh_allocated = node2_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_cpld_advertised = node2_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_rx_fc_cpld_allocated = node2_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_dropped = node2_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_malformed = node2_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign node2_pcie1_unsupported = node2_link1_unsupported;  // SwitchLinkPorts.swift:33
   assign node2_link2_in_valid = node2_pcie2_in_valid;  // SwitchLinkPorts.swift:27
   assign node2_pcie2_in_ready = node2_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign node2_link2_in_header = node2_pcie2_in_header;  // SwitchLinkPorts.swift:27
@@ -1948,17 +2492,122 @@ module board_cluster4 (
   assign node2_pcie2_dropped = node2_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_malformed = node2_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_unsupported = node2_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node3_node_index = 8'd3;  // BoardTop.swift:22
-  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:24
-  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:24
-  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:24
-  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:24
-  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:24
-  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:24
-  assign irq3 = node3_irq;  // BoardTop.swift:25
-  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:26
+  assign node2_tier_dram_req_ready = node2_dram_req_ready;  // BoardTop.swift:35
+  assign node2_tier_dram_wdata_ready = node2_dram_wdata_ready;  // BoardTop.swift:35
+  assign node2_tier_dram_rsp_valid = node2_dram_rsp_valid;  // BoardTop.swift:35
+  assign node2_tier_dram_rsp_data = node2_dram_rsp_data;  // BoardTop.swift:35
+  assign node2_tier_dram_rsp_last = node2_dram_rsp_last;  // BoardTop.swift:35
+  assign node2_tier_dram_rsp_error = node2_dram_rsp_error;  // BoardTop.swift:35
+  assign node2_tier_dram_rd_req_ready = node2_dram_rd_req_ready;  // BoardTop.swift:35
+  assign node2_tier_dram_rd_data_valid = node2_dram_rd_data_valid;  // BoardTop.swift:35
+  assign node2_tier_dram_rd_data = node2_dram_rd_data;  // BoardTop.swift:35
+  assign node2_tier_dram_rd_data_last = node2_dram_rd_data_last;  // BoardTop.swift:35
+  assign node2_tier_dram_rd_data_error = node2_dram_rd_data_error;  // BoardTop.swift:35
+  assign node2_tier_dram_wr_req_ready = node2_dram_wr_req_ready;  // BoardTop.swift:35
+  assign node2_tier_dram_wr_data_ready = node2_dram_wr_data_ready;  // BoardTop.swift:35
+  assign node2_tier_dram_wr_ack_valid = node2_dram_wr_ack_valid;  // BoardTop.swift:35
+  assign node2_tier_dram_wr_ack_error = node2_dram_wr_ack_error;  // BoardTop.swift:35
+  assign node2_dram_req_valid = node2_tier_dram_req_valid;  // BoardTop.swift:38
+  assign node2_dram_req_write = node2_tier_dram_req_write;  // BoardTop.swift:38
+  assign node2_dram_req_frame = node2_tier_dram_req_frame;  // BoardTop.swift:38
+  assign node2_dram_req_word = node2_tier_dram_req_word;  // BoardTop.swift:38
+  assign node2_dram_req_beats = node2_tier_dram_req_beats;  // BoardTop.swift:38
+  assign node2_dram_wdata_valid = node2_tier_dram_wdata_valid;  // BoardTop.swift:38
+  assign node2_dram_wdata_data = node2_tier_dram_wdata_data;  // BoardTop.swift:38
+  assign node2_dram_wdata_strobe = node2_tier_dram_wdata_strobe;  // BoardTop.swift:38
+  assign node2_dram_rsp_ready = node2_tier_dram_rsp_ready;  // BoardTop.swift:38
+  assign node2_dram_rd_req_valid = node2_tier_dram_rd_req_valid;  // BoardTop.swift:38
+  assign node2_dram_rd_req_frame = node2_tier_dram_rd_req_frame;  // BoardTop.swift:38
+  assign node2_dram_rd_req_beats = node2_tier_dram_rd_req_beats;  // BoardTop.swift:38
+  assign node2_dram_rd_data_ready = node2_tier_dram_rd_data_ready;  // BoardTop.swift:38
+  assign node2_dram_wr_req_valid = node2_tier_dram_wr_req_valid;  // BoardTop.swift:38
+  assign node2_dram_wr_req_frame = node2_tier_dram_wr_req_frame;  // BoardTop.swift:38
+  assign node2_dram_wr_req_beats = node2_tier_dram_wr_req_beats;  // BoardTop.swift:38
+  assign node2_dram_wr_data_valid = node2_tier_dram_wr_data_valid;  // BoardTop.swift:38
+  assign node2_dram_wr_data = node2_tier_dram_wr_data;  // BoardTop.swift:38
+  assign node2_dram_wr_data_strobe = node2_tier_dram_wr_data_strobe;  // BoardTop.swift:38
+  assign node2_dram_wr_ack_ready = node2_tier_dram_wr_ack_ready;  // BoardTop.swift:38
+  assign node2_tier_flash_req_ready = node2_flash_req_ready;  // BoardTop.swift:35
+  assign node2_tier_flash_wdata_ready = node2_flash_wdata_ready;  // BoardTop.swift:35
+  assign node2_tier_flash_rsp_valid = node2_flash_rsp_valid;  // BoardTop.swift:35
+  assign node2_tier_flash_rsp_data = node2_flash_rsp_data;  // BoardTop.swift:35
+  assign node2_tier_flash_rsp_last = node2_flash_rsp_last;  // BoardTop.swift:35
+  assign node2_tier_flash_rsp_error = node2_flash_rsp_error;  // BoardTop.swift:35
+  assign node2_tier_flash_rd_req_ready = node2_flash_rd_req_ready;  // BoardTop.swift:35
+  assign node2_tier_flash_rd_data_valid = node2_flash_rd_data_valid;  // BoardTop.swift:35
+  assign node2_tier_flash_rd_data = node2_flash_rd_data;  // BoardTop.swift:35
+  assign node2_tier_flash_rd_data_last = node2_flash_rd_data_last;  // BoardTop.swift:35
+  assign node2_tier_flash_rd_data_error = node2_flash_rd_data_error;  // BoardTop.swift:35
+  assign node2_tier_flash_wr_req_ready = node2_flash_wr_req_ready;  // BoardTop.swift:35
+  assign node2_tier_flash_wr_data_ready = node2_flash_wr_data_ready;  // BoardTop.swift:35
+  assign node2_tier_flash_wr_ack_valid = node2_flash_wr_ack_valid;  // BoardTop.swift:35
+  assign node2_tier_flash_wr_ack_error = node2_flash_wr_ack_error;  // BoardTop.swift:35
+  assign node2_flash_req_valid = node2_tier_flash_req_valid;  // BoardTop.swift:38
+  assign node2_flash_req_write = node2_tier_flash_req_write;  // BoardTop.swift:38
+  assign node2_flash_req_frame = node2_tier_flash_req_frame;  // BoardTop.swift:38
+  assign node2_flash_req_word = node2_tier_flash_req_word;  // BoardTop.swift:38
+  assign node2_flash_req_beats = node2_tier_flash_req_beats;  // BoardTop.swift:38
+  assign node2_flash_wdata_valid = node2_tier_flash_wdata_valid;  // BoardTop.swift:38
+  assign node2_flash_wdata_data = node2_tier_flash_wdata_data;  // BoardTop.swift:38
+  assign node2_flash_wdata_strobe = node2_tier_flash_wdata_strobe;  // BoardTop.swift:38
+  assign node2_flash_rsp_ready = node2_tier_flash_rsp_ready;  // BoardTop.swift:38
+  assign node2_flash_rd_req_valid = node2_tier_flash_rd_req_valid;  // BoardTop.swift:38
+  assign node2_flash_rd_req_frame = node2_tier_flash_rd_req_frame;  // BoardTop.swift:38
+  assign node2_flash_rd_req_beats = node2_tier_flash_rd_req_beats;  // BoardTop.swift:38
+  assign node2_flash_rd_data_ready = node2_tier_flash_rd_data_ready;  // BoardTop.swift:38
+  assign node2_flash_wr_req_valid = node2_tier_flash_wr_req_valid;  // BoardTop.swift:38
+  assign node2_flash_wr_req_frame = node2_tier_flash_wr_req_frame;  // BoardTop.swift:38
+  assign node2_flash_wr_req_beats = node2_tier_flash_wr_req_beats;  // BoardTop.swift:38
+  assign node2_flash_wr_data_valid = node2_tier_flash_wr_data_valid;  // BoardTop.swift:38
+  assign node2_flash_wr_data = node2_tier_flash_wr_data;  // BoardTop.swift:38
+  assign node2_flash_wr_data_strobe = node2_tier_flash_wr_data_strobe;  // BoardTop.swift:38
+  assign node2_flash_wr_ack_ready = node2_tier_flash_wr_ack_ready;  // BoardTop.swift:38
+  assign node2_tier_disk_req_ready = node2_disk_req_ready;  // BoardTop.swift:35
+  assign node2_tier_disk_wdata_ready = node2_disk_wdata_ready;  // BoardTop.swift:35
+  assign node2_tier_disk_rsp_valid = node2_disk_rsp_valid;  // BoardTop.swift:35
+  assign node2_tier_disk_rsp_data = node2_disk_rsp_data;  // BoardTop.swift:35
+  assign node2_tier_disk_rsp_last = node2_disk_rsp_last;  // BoardTop.swift:35
+  assign node2_tier_disk_rsp_error = node2_disk_rsp_error;  // BoardTop.swift:35
+  assign node2_tier_disk_rd_req_ready = node2_disk_rd_req_ready;  // BoardTop.swift:35
+  assign node2_tier_disk_rd_data_valid = node2_disk_rd_data_valid;  // BoardTop.swift:35
+  assign node2_tier_disk_rd_data = node2_disk_rd_data;  // BoardTop.swift:35
+  assign node2_tier_disk_rd_data_last = node2_disk_rd_data_last;  // BoardTop.swift:35
+  assign node2_tier_disk_rd_data_error = node2_disk_rd_data_error;  // BoardTop.swift:35
+  assign node2_tier_disk_wr_req_ready = node2_disk_wr_req_ready;  // BoardTop.swift:35
+  assign node2_tier_disk_wr_data_ready = node2_disk_wr_data_ready;  // BoardTop.swift:35
+  assign node2_tier_disk_wr_ack_valid = node2_disk_wr_ack_valid;  // BoardTop.swift:35
+  assign node2_tier_disk_wr_ack_error = node2_disk_wr_ack_error;  // BoardTop.swift:35
+  assign node2_disk_req_valid = node2_tier_disk_req_valid;  // BoardTop.swift:38
+  assign node2_disk_req_write = node2_tier_disk_req_write;  // BoardTop.swift:38
+  assign node2_disk_req_frame = node2_tier_disk_req_frame;  // BoardTop.swift:38
+  assign node2_disk_req_word = node2_tier_disk_req_word;  // BoardTop.swift:38
+  assign node2_disk_req_beats = node2_tier_disk_req_beats;  // BoardTop.swift:38
+  assign node2_disk_wdata_valid = node2_tier_disk_wdata_valid;  // BoardTop.swift:38
+  assign node2_disk_wdata_data = node2_tier_disk_wdata_data;  // BoardTop.swift:38
+  assign node2_disk_wdata_strobe = node2_tier_disk_wdata_strobe;  // BoardTop.swift:38
+  assign node2_disk_rsp_ready = node2_tier_disk_rsp_ready;  // BoardTop.swift:38
+  assign node2_disk_rd_req_valid = node2_tier_disk_rd_req_valid;  // BoardTop.swift:38
+  assign node2_disk_rd_req_frame = node2_tier_disk_rd_req_frame;  // BoardTop.swift:38
+  assign node2_disk_rd_req_beats = node2_tier_disk_rd_req_beats;  // BoardTop.swift:38
+  assign node2_disk_rd_data_ready = node2_tier_disk_rd_data_ready;  // BoardTop.swift:38
+  assign node2_disk_wr_req_valid = node2_tier_disk_wr_req_valid;  // BoardTop.swift:38
+  assign node2_disk_wr_req_frame = node2_tier_disk_wr_req_frame;  // BoardTop.swift:38
+  assign node2_disk_wr_req_beats = node2_tier_disk_wr_req_beats;  // BoardTop.swift:38
+  assign node2_disk_wr_data_valid = node2_tier_disk_wr_data_valid;  // BoardTop.swift:38
+  assign node2_disk_wr_data = node2_tier_disk_wr_data;  // BoardTop.swift:38
+  assign node2_disk_wr_data_strobe = node2_tier_disk_wr_data_strobe;  // BoardTop.swift:38
+  assign node2_disk_wr_ack_ready = node2_tier_disk_wr_ack_ready;  // BoardTop.swift:38
+  assign node3_node_index = 8'd3;  // BoardTop.swift:24
+  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:26
+  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:26
+  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:26
+  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:26
+  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:26
+  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:26
+  assign irq3 = node3_irq;  // BoardTop.swift:27
+  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:28
   assign node3_host_in_valid = host3_in_valid;  // SwitchLinkPorts.swift:27
   assign host3_in_ready = node3_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node3_host_in_header = host3_in_header;  // SwitchLinkPorts.swift:27
@@ -2005,52 +2654,6 @@ module board_cluster4 (
   assign host3_dropped = node3_host_dropped;  // SwitchLinkPorts.swift:33
   assign host3_malformed = node3_host_malformed;  // SwitchLinkPorts.swift:33
   assign host3_unsupported = node3_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node3_link1_in_valid = node3_pcie1_in_valid;  // SwitchLinkPorts.swift:27
-  assign node3_pcie1_in_ready = node3_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign node3_link1_in_header = node3_pcie1_in_header;  // SwitchLinkPorts.swift:27
-  assign node3_link1_in_data = node3_pcie1_in_data;  // SwitchLinkPorts.swift:27
-  assign node3_link1_in_strobe = node3_pcie1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node3_link1_in_start = node3_pcie1_in_start;  // SwitchLinkPorts.swift:27
-  assign node3_link1_in_end = node3_pcie1_in_end;  // SwitchLinkPorts.swift:27
-  assign node3_pcie1_out_valid = node3_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign node3_link1_out_ready = node3_pcie1_out_ready;  // SwitchLinkPorts.swift:28
-  assign node3_pcie1_out_header = node3_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign node3_pcie1_out_data = node3_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign node3_pcie1_out_strobe = node3_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node3_pcie1_out_start = node3_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign node3_pcie1_out_end = node3_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign node3_link1_fc_initialize = node3_pcie1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_update = node3_pcie1_fc_update;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_ph_advertised = node3_pcie1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_ph_limit = node3_pcie1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_pd_advertised = node3_pcie1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_pd_limit = node3_pcie1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_nph_advertised = node3_pcie1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_nph_limit = node3_pcie1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_npd_advertised = node3_pcie1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_npd_limit = node3_pcie1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_cplh_advertised = node3_pcie1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_cplh_limit = node3_pcie1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_cpld_advertised = node3_pcie1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node3_link1_fc_cpld_limit = node3_pcie1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node3_link1_speed = node3_pcie1_speed;  // SwitchLinkPorts.swift:30
-  assign node3_link1_width = node3_pcie1_width;  // SwitchLinkPorts.swift:30
-  assign node3_link1_active = node3_pcie1_active;  // SwitchLinkPorts.swift:30
-  assign node3_pcie1_rx_fc_ph_advertised = node3_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_ph_allocated = node3_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_pd_advertised = node3_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_pd_allocated = node3_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_nph_advertised = node3_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_nph_allocated = node3_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_npd_advertised = node3_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_npd_allocated = node3_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_cplh_advertised = node3_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_cplh_allocated = node3_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_cpld_advertised = node3_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_rx_fc_cpld_allocated = node3_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_dropped = node3_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_malformed = node3_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign node3_pcie1_unsupported = node3_link1_unsupported;  // SwitchLinkPorts.swift:33
   assign node3_link2_in_valid = node3_pcie2_in_valid;  // SwitchLinkPorts.swift:27
   assign node3_pcie2_in_ready = node3_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign node3_link2_in_header = node3_pcie2_in_header;  // SwitchLinkPorts.swift:27
@@ -2097,152 +2700,257 @@ module board_cluster4 (
   assign node3_pcie2_dropped = node3_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_malformed = node3_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_unsupported = node3_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:52
-  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:52
-  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
-  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:52
-  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:52
-  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
-  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:52
-  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:52
-  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:53
-  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:52
-  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:52
-  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:53
-  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:52
-  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:52
-  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:53
-  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:52
-  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:52
-  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:53
-  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:52
-  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:52
-  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
-  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:52
-  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:52
-  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
-  assign node0_clk = clk;  // BoardTop.swift:19
-  assign node0_rst = rst;  // BoardTop.swift:19
-  assign node1_clk = clk;  // BoardTop.swift:19
-  assign node1_rst = rst;  // BoardTop.swift:19
-  assign node2_clk = clk;  // BoardTop.swift:19
-  assign node2_rst = rst;  // BoardTop.swift:19
-  assign node3_clk = clk;  // BoardTop.swift:19
-  assign node3_rst = rst;  // BoardTop.swift:19
-  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:49
-  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:49
-  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:49
-  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:49
-  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:49
-  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:49
-  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:49
-  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:49
-  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:49
-  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:49
-  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:49
-  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:49
-  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:49
-  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:49
-  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:49
-  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:49
+  assign node3_tier_dram_req_ready = node3_dram_req_ready;  // BoardTop.swift:35
+  assign node3_tier_dram_wdata_ready = node3_dram_wdata_ready;  // BoardTop.swift:35
+  assign node3_tier_dram_rsp_valid = node3_dram_rsp_valid;  // BoardTop.swift:35
+  assign node3_tier_dram_rsp_data = node3_dram_rsp_data;  // BoardTop.swift:35
+  assign node3_tier_dram_rsp_last = node3_dram_rsp_last;  // BoardTop.swift:35
+  assign node3_tier_dram_rsp_error = node3_dram_rsp_error;  // BoardTop.swift:35
+  assign node3_tier_dram_rd_req_ready = node3_dram_rd_req_ready;  // BoardTop.swift:35
+  assign node3_tier_dram_rd_data_valid = node3_dram_rd_data_valid;  // BoardTop.swift:35
+  assign node3_tier_dram_rd_data = node3_dram_rd_data;  // BoardTop.swift:35
+  assign node3_tier_dram_rd_data_last = node3_dram_rd_data_last;  // BoardTop.swift:35
+  assign node3_tier_dram_rd_data_error = node3_dram_rd_data_error;  // BoardTop.swift:35
+  assign node3_tier_dram_wr_req_ready = node3_dram_wr_req_ready;  // BoardTop.swift:35
+  assign node3_tier_dram_wr_data_ready = node3_dram_wr_data_ready;  // BoardTop.swift:35
+  assign node3_tier_dram_wr_ack_valid = node3_dram_wr_ack_valid;  // BoardTop.swift:35
+  assign node3_tier_dram_wr_ack_error = node3_dram_wr_ack_error;  // BoardTop.swift:35
+  assign node3_dram_req_valid = node3_tier_dram_req_valid;  // BoardTop.swift:38
+  assign node3_dram_req_write = node3_tier_dram_req_write;  // BoardTop.swift:38
+  assign node3_dram_req_frame = node3_tier_dram_req_frame;  // BoardTop.swift:38
+  assign node3_dram_req_word = node3_tier_dram_req_word;  // BoardTop.swift:38
+  assign node3_dram_req_beats = node3_tier_dram_req_beats;  // BoardTop.swift:38
+  assign node3_dram_wdata_valid = node3_tier_dram_wdata_valid;  // BoardTop.swift:38
+  assign node3_dram_wdata_data = node3_tier_dram_wdata_data;  // BoardTop.swift:38
+  assign node3_dram_wdata_strobe = node3_tier_dram_wdata_strobe;  // BoardTop.swift:38
+  assign node3_dram_rsp_ready = node3_tier_dram_rsp_ready;  // BoardTop.swift:38
+  assign node3_dram_rd_req_valid = node3_tier_dram_rd_req_valid;  // BoardTop.swift:38
+  assign node3_dram_rd_req_frame = node3_tier_dram_rd_req_frame;  // BoardTop.swift:38
+  assign node3_dram_rd_req_beats = node3_tier_dram_rd_req_beats;  // BoardTop.swift:38
+  assign node3_dram_rd_data_ready = node3_tier_dram_rd_data_ready;  // BoardTop.swift:38
+  assign node3_dram_wr_req_valid = node3_tier_dram_wr_req_valid;  // BoardTop.swift:38
+  assign node3_dram_wr_req_frame = node3_tier_dram_wr_req_frame;  // BoardTop.swift:38
+  assign node3_dram_wr_req_beats = node3_tier_dram_wr_req_beats;  // BoardTop.swift:38
+  assign node3_dram_wr_data_valid = node3_tier_dram_wr_data_valid;  // BoardTop.swift:38
+  assign node3_dram_wr_data = node3_tier_dram_wr_data;  // BoardTop.swift:38
+  assign node3_dram_wr_data_strobe = node3_tier_dram_wr_data_strobe;  // BoardTop.swift:38
+  assign node3_dram_wr_ack_ready = node3_tier_dram_wr_ack_ready;  // BoardTop.swift:38
+  assign node3_tier_flash_req_ready = node3_flash_req_ready;  // BoardTop.swift:35
+  assign node3_tier_flash_wdata_ready = node3_flash_wdata_ready;  // BoardTop.swift:35
+  assign node3_tier_flash_rsp_valid = node3_flash_rsp_valid;  // BoardTop.swift:35
+  assign node3_tier_flash_rsp_data = node3_flash_rsp_data;  // BoardTop.swift:35
+  assign node3_tier_flash_rsp_last = node3_flash_rsp_last;  // BoardTop.swift:35
+  assign node3_tier_flash_rsp_error = node3_flash_rsp_error;  // BoardTop.swift:35
+  assign node3_tier_flash_rd_req_ready = node3_flash_rd_req_ready;  // BoardTop.swift:35
+  assign node3_tier_flash_rd_data_valid = node3_flash_rd_data_valid;  // BoardTop.swift:35
+  assign node3_tier_flash_rd_data = node3_flash_rd_data;  // BoardTop.swift:35
+  assign node3_tier_flash_rd_data_last = node3_flash_rd_data_last;  // BoardTop.swift:35
+  assign node3_tier_flash_rd_data_error = node3_flash_rd_data_error;  // BoardTop.swift:35
+  assign node3_tier_flash_wr_req_ready = node3_flash_wr_req_ready;  // BoardTop.swift:35
+  assign node3_tier_flash_wr_data_ready = node3_flash_wr_data_ready;  // BoardTop.swift:35
+  assign node3_tier_flash_wr_ack_valid = node3_flash_wr_ack_valid;  // BoardTop.swift:35
+  assign node3_tier_flash_wr_ack_error = node3_flash_wr_ack_error;  // BoardTop.swift:35
+  assign node3_flash_req_valid = node3_tier_flash_req_valid;  // BoardTop.swift:38
+  assign node3_flash_req_write = node3_tier_flash_req_write;  // BoardTop.swift:38
+  assign node3_flash_req_frame = node3_tier_flash_req_frame;  // BoardTop.swift:38
+  assign node3_flash_req_word = node3_tier_flash_req_word;  // BoardTop.swift:38
+  assign node3_flash_req_beats = node3_tier_flash_req_beats;  // BoardTop.swift:38
+  assign node3_flash_wdata_valid = node3_tier_flash_wdata_valid;  // BoardTop.swift:38
+  assign node3_flash_wdata_data = node3_tier_flash_wdata_data;  // BoardTop.swift:38
+  assign node3_flash_wdata_strobe = node3_tier_flash_wdata_strobe;  // BoardTop.swift:38
+  assign node3_flash_rsp_ready = node3_tier_flash_rsp_ready;  // BoardTop.swift:38
+  assign node3_flash_rd_req_valid = node3_tier_flash_rd_req_valid;  // BoardTop.swift:38
+  assign node3_flash_rd_req_frame = node3_tier_flash_rd_req_frame;  // BoardTop.swift:38
+  assign node3_flash_rd_req_beats = node3_tier_flash_rd_req_beats;  // BoardTop.swift:38
+  assign node3_flash_rd_data_ready = node3_tier_flash_rd_data_ready;  // BoardTop.swift:38
+  assign node3_flash_wr_req_valid = node3_tier_flash_wr_req_valid;  // BoardTop.swift:38
+  assign node3_flash_wr_req_frame = node3_tier_flash_wr_req_frame;  // BoardTop.swift:38
+  assign node3_flash_wr_req_beats = node3_tier_flash_wr_req_beats;  // BoardTop.swift:38
+  assign node3_flash_wr_data_valid = node3_tier_flash_wr_data_valid;  // BoardTop.swift:38
+  assign node3_flash_wr_data = node3_tier_flash_wr_data;  // BoardTop.swift:38
+  assign node3_flash_wr_data_strobe = node3_tier_flash_wr_data_strobe;  // BoardTop.swift:38
+  assign node3_flash_wr_ack_ready = node3_tier_flash_wr_ack_ready;  // BoardTop.swift:38
+  assign node3_tier_disk_req_ready = node3_disk_req_ready;  // BoardTop.swift:35
+  assign node3_tier_disk_wdata_ready = node3_disk_wdata_ready;  // BoardTop.swift:35
+  assign node3_tier_disk_rsp_valid = node3_disk_rsp_valid;  // BoardTop.swift:35
+  assign node3_tier_disk_rsp_data = node3_disk_rsp_data;  // BoardTop.swift:35
+  assign node3_tier_disk_rsp_last = node3_disk_rsp_last;  // BoardTop.swift:35
+  assign node3_tier_disk_rsp_error = node3_disk_rsp_error;  // BoardTop.swift:35
+  assign node3_tier_disk_rd_req_ready = node3_disk_rd_req_ready;  // BoardTop.swift:35
+  assign node3_tier_disk_rd_data_valid = node3_disk_rd_data_valid;  // BoardTop.swift:35
+  assign node3_tier_disk_rd_data = node3_disk_rd_data;  // BoardTop.swift:35
+  assign node3_tier_disk_rd_data_last = node3_disk_rd_data_last;  // BoardTop.swift:35
+  assign node3_tier_disk_rd_data_error = node3_disk_rd_data_error;  // BoardTop.swift:35
+  assign node3_tier_disk_wr_req_ready = node3_disk_wr_req_ready;  // BoardTop.swift:35
+  assign node3_tier_disk_wr_data_ready = node3_disk_wr_data_ready;  // BoardTop.swift:35
+  assign node3_tier_disk_wr_ack_valid = node3_disk_wr_ack_valid;  // BoardTop.swift:35
+  assign node3_tier_disk_wr_ack_error = node3_disk_wr_ack_error;  // BoardTop.swift:35
+  assign node3_disk_req_valid = node3_tier_disk_req_valid;  // BoardTop.swift:38
+  assign node3_disk_req_write = node3_tier_disk_req_write;  // BoardTop.swift:38
+  assign node3_disk_req_frame = node3_tier_disk_req_frame;  // BoardTop.swift:38
+  assign node3_disk_req_word = node3_tier_disk_req_word;  // BoardTop.swift:38
+  assign node3_disk_req_beats = node3_tier_disk_req_beats;  // BoardTop.swift:38
+  assign node3_disk_wdata_valid = node3_tier_disk_wdata_valid;  // BoardTop.swift:38
+  assign node3_disk_wdata_data = node3_tier_disk_wdata_data;  // BoardTop.swift:38
+  assign node3_disk_wdata_strobe = node3_tier_disk_wdata_strobe;  // BoardTop.swift:38
+  assign node3_disk_rsp_ready = node3_tier_disk_rsp_ready;  // BoardTop.swift:38
+  assign node3_disk_rd_req_valid = node3_tier_disk_rd_req_valid;  // BoardTop.swift:38
+  assign node3_disk_rd_req_frame = node3_tier_disk_rd_req_frame;  // BoardTop.swift:38
+  assign node3_disk_rd_req_beats = node3_tier_disk_rd_req_beats;  // BoardTop.swift:38
+  assign node3_disk_rd_data_ready = node3_tier_disk_rd_data_ready;  // BoardTop.swift:38
+  assign node3_disk_wr_req_valid = node3_tier_disk_wr_req_valid;  // BoardTop.swift:38
+  assign node3_disk_wr_req_frame = node3_tier_disk_wr_req_frame;  // BoardTop.swift:38
+  assign node3_disk_wr_req_beats = node3_tier_disk_wr_req_beats;  // BoardTop.swift:38
+  assign node3_disk_wr_data_valid = node3_tier_disk_wr_data_valid;  // BoardTop.swift:38
+  assign node3_disk_wr_data = node3_tier_disk_wr_data;  // BoardTop.swift:38
+  assign node3_disk_wr_data_strobe = node3_tier_disk_wr_data_strobe;  // BoardTop.swift:38
+  assign node3_disk_wr_ack_ready = node3_tier_disk_wr_ack_ready;  // BoardTop.swift:38
+  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:61
+  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:61
+  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:61
+  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:61
+  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:61
+  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:61
+  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:62
+  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:62
+  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:62
+  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:62
+  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:62
+  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:62
+  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:62
+  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:63
+  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:61
+  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:61
+  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:61
+  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:61
+  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:61
+  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:61
+  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:62
+  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:62
+  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:62
+  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:62
+  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:62
+  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:62
+  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:62
+  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:63
+  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:61
+  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:61
+  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:61
+  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:61
+  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:61
+  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:61
+  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:62
+  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:62
+  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:62
+  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:62
+  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:62
+  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:62
+  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:62
+  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:63
+  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:61
+  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:61
+  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:61
+  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:61
+  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:61
+  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:61
+  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:62
+  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:62
+  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:62
+  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:62
+  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:62
+  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:62
+  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:62
+  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:63
+  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:61
+  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:61
+  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:61
+  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:61
+  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:61
+  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:61
+  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:62
+  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:62
+  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:62
+  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:62
+  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:62
+  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:62
+  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:62
+  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:63
+  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:61
+  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:61
+  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:61
+  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:61
+  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:61
+  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:61
+  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:62
+  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:62
+  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:62
+  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:62
+  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:62
+  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:62
+  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:62
+  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:63
+  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:61
+  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:61
+  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:61
+  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:61
+  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:61
+  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:61
+  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:62
+  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:62
+  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:62
+  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:62
+  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:62
+  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:62
+  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:62
+  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:63
+  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:61
+  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:61
+  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:61
+  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:61
+  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:61
+  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:61
+  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:61
+  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:62
+  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:62
+  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:62
+  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:62
+  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:62
+  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:62
+  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:62
+  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:63
+  assign node0_clk = clk;  // BoardTop.swift:21
+  assign node0_rst = rst;  // BoardTop.swift:21
+  assign node1_clk = clk;  // BoardTop.swift:21
+  assign node1_rst = rst;  // BoardTop.swift:21
+  assign node2_clk = clk;  // BoardTop.swift:21
+  assign node2_rst = rst;  // BoardTop.swift:21
+  assign node3_clk = clk;  // BoardTop.swift:21
+  assign node3_rst = rst;  // BoardTop.swift:21
+  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:59
+  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:59
+  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:59
+  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:59
+  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:59
+  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:59
+  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:59
+  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:59
+  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:59
+  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:59
+  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:59
+  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:59
+  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:59
+  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:59
+  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:59
+  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:59
 
-  cluster4_node node0 (  // BoardTop.swift:19
+  cluster4_node node0 (  // BoardTop.swift:21
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -2302,52 +3010,6 @@ module board_cluster4 (
     .host_dropped(node0_host_dropped),
     .host_malformed(node0_host_malformed),
     .host_unsupported(node0_host_unsupported),
-    .link1_in_valid(node0_link1_in_valid),
-    .link1_in_ready(node0_link1_in_ready),
-    .link1_in_header(node0_link1_in_header),
-    .link1_in_data(node0_link1_in_data),
-    .link1_in_strobe(node0_link1_in_strobe),
-    .link1_in_start(node0_link1_in_start),
-    .link1_in_end(node0_link1_in_end),
-    .link1_out_valid(node0_link1_out_valid),
-    .link1_out_ready(node0_link1_out_ready),
-    .link1_out_header(node0_link1_out_header),
-    .link1_out_data(node0_link1_out_data),
-    .link1_out_strobe(node0_link1_out_strobe),
-    .link1_out_start(node0_link1_out_start),
-    .link1_out_end(node0_link1_out_end),
-    .link1_fc_initialize(node0_link1_fc_initialize),
-    .link1_fc_update(node0_link1_fc_update),
-    .link1_fc_ph_advertised(node0_link1_fc_ph_advertised),
-    .link1_fc_ph_limit(node0_link1_fc_ph_limit),
-    .link1_fc_pd_advertised(node0_link1_fc_pd_advertised),
-    .link1_fc_pd_limit(node0_link1_fc_pd_limit),
-    .link1_fc_nph_advertised(node0_link1_fc_nph_advertised),
-    .link1_fc_nph_limit(node0_link1_fc_nph_limit),
-    .link1_fc_npd_advertised(node0_link1_fc_npd_advertised),
-    .link1_fc_npd_limit(node0_link1_fc_npd_limit),
-    .link1_fc_cplh_advertised(node0_link1_fc_cplh_advertised),
-    .link1_fc_cplh_limit(node0_link1_fc_cplh_limit),
-    .link1_fc_cpld_advertised(node0_link1_fc_cpld_advertised),
-    .link1_fc_cpld_limit(node0_link1_fc_cpld_limit),
-    .link1_speed(node0_link1_speed),
-    .link1_width(node0_link1_width),
-    .link1_active(node0_link1_active),
-    .link1_rx_fc_ph_advertised(node0_link1_rx_fc_ph_advertised),
-    .link1_rx_fc_ph_allocated(node0_link1_rx_fc_ph_allocated),
-    .link1_rx_fc_pd_advertised(node0_link1_rx_fc_pd_advertised),
-    .link1_rx_fc_pd_allocated(node0_link1_rx_fc_pd_allocated),
-    .link1_rx_fc_nph_advertised(node0_link1_rx_fc_nph_advertised),
-    .link1_rx_fc_nph_allocated(node0_link1_rx_fc_nph_allocated),
-    .link1_rx_fc_npd_advertised(node0_link1_rx_fc_npd_advertised),
-    .link1_rx_fc_npd_allocated(node0_link1_rx_fc_npd_allocated),
-    .link1_rx_fc_cplh_advertised(node0_link1_rx_fc_cplh_advertised),
-    .link1_rx_fc_cplh_allocated(node0_link1_rx_fc_cplh_allocated),
-    .link1_rx_fc_cpld_advertised(node0_link1_rx_fc_cpld_advertised),
-    .link1_rx_fc_cpld_allocated(node0_link1_rx_fc_cpld_allocated),
-    .link1_dropped(node0_link1_dropped),
-    .link1_malformed(node0_link1_malformed),
-    .link1_unsupported(node0_link1_unsupported),
     .link2_in_valid(node0_link2_in_valid),
     .link2_in_ready(node0_link2_in_ready),
     .link2_in_header(node0_link2_in_header),
@@ -2394,6 +3056,111 @@ module board_cluster4 (
     .link2_dropped(node0_link2_dropped),
     .link2_malformed(node0_link2_malformed),
     .link2_unsupported(node0_link2_unsupported),
+    .tier_dram_req_ready(node0_tier_dram_req_ready),
+    .tier_dram_wdata_ready(node0_tier_dram_wdata_ready),
+    .tier_dram_rsp_valid(node0_tier_dram_rsp_valid),
+    .tier_dram_rsp_data(node0_tier_dram_rsp_data),
+    .tier_dram_rsp_last(node0_tier_dram_rsp_last),
+    .tier_dram_rsp_error(node0_tier_dram_rsp_error),
+    .tier_dram_rd_req_ready(node0_tier_dram_rd_req_ready),
+    .tier_dram_rd_data_valid(node0_tier_dram_rd_data_valid),
+    .tier_dram_rd_data(node0_tier_dram_rd_data),
+    .tier_dram_rd_data_last(node0_tier_dram_rd_data_last),
+    .tier_dram_rd_data_error(node0_tier_dram_rd_data_error),
+    .tier_dram_wr_req_ready(node0_tier_dram_wr_req_ready),
+    .tier_dram_wr_data_ready(node0_tier_dram_wr_data_ready),
+    .tier_dram_wr_ack_valid(node0_tier_dram_wr_ack_valid),
+    .tier_dram_wr_ack_error(node0_tier_dram_wr_ack_error),
+    .tier_dram_req_valid(node0_tier_dram_req_valid),
+    .tier_dram_req_write(node0_tier_dram_req_write),
+    .tier_dram_req_frame(node0_tier_dram_req_frame),
+    .tier_dram_req_word(node0_tier_dram_req_word),
+    .tier_dram_req_beats(node0_tier_dram_req_beats),
+    .tier_dram_wdata_valid(node0_tier_dram_wdata_valid),
+    .tier_dram_wdata_data(node0_tier_dram_wdata_data),
+    .tier_dram_wdata_strobe(node0_tier_dram_wdata_strobe),
+    .tier_dram_rsp_ready(node0_tier_dram_rsp_ready),
+    .tier_dram_rd_req_valid(node0_tier_dram_rd_req_valid),
+    .tier_dram_rd_req_frame(node0_tier_dram_rd_req_frame),
+    .tier_dram_rd_req_beats(node0_tier_dram_rd_req_beats),
+    .tier_dram_rd_data_ready(node0_tier_dram_rd_data_ready),
+    .tier_dram_wr_req_valid(node0_tier_dram_wr_req_valid),
+    .tier_dram_wr_req_frame(node0_tier_dram_wr_req_frame),
+    .tier_dram_wr_req_beats(node0_tier_dram_wr_req_beats),
+    .tier_dram_wr_data_valid(node0_tier_dram_wr_data_valid),
+    .tier_dram_wr_data(node0_tier_dram_wr_data),
+    .tier_dram_wr_data_strobe(node0_tier_dram_wr_data_strobe),
+    .tier_dram_wr_ack_ready(node0_tier_dram_wr_ack_ready),
+    .tier_flash_req_ready(node0_tier_flash_req_ready),
+    .tier_flash_wdata_ready(node0_tier_flash_wdata_ready),
+    .tier_flash_rsp_valid(node0_tier_flash_rsp_valid),
+    .tier_flash_rsp_data(node0_tier_flash_rsp_data),
+    .tier_flash_rsp_last(node0_tier_flash_rsp_last),
+    .tier_flash_rsp_error(node0_tier_flash_rsp_error),
+    .tier_flash_rd_req_ready(node0_tier_flash_rd_req_ready),
+    .tier_flash_rd_data_valid(node0_tier_flash_rd_data_valid),
+    .tier_flash_rd_data(node0_tier_flash_rd_data),
+    .tier_flash_rd_data_last(node0_tier_flash_rd_data_last),
+    .tier_flash_rd_data_error(node0_tier_flash_rd_data_error),
+    .tier_flash_wr_req_ready(node0_tier_flash_wr_req_ready),
+    .tier_flash_wr_data_ready(node0_tier_flash_wr_data_ready),
+    .tier_flash_wr_ack_valid(node0_tier_flash_wr_ack_valid),
+    .tier_flash_wr_ack_error(node0_tier_flash_wr_ack_error),
+    .tier_flash_req_valid(node0_tier_flash_req_valid),
+    .tier_flash_req_write(node0_tier_flash_req_write),
+    .tier_flash_req_frame(node0_tier_flash_req_frame),
+    .tier_flash_req_word(node0_tier_flash_req_word),
+    .tier_flash_req_beats(node0_tier_flash_req_beats),
+    .tier_flash_wdata_valid(node0_tier_flash_wdata_valid),
+    .tier_flash_wdata_data(node0_tier_flash_wdata_data),
+    .tier_flash_wdata_strobe(node0_tier_flash_wdata_strobe),
+    .tier_flash_rsp_ready(node0_tier_flash_rsp_ready),
+    .tier_flash_rd_req_valid(node0_tier_flash_rd_req_valid),
+    .tier_flash_rd_req_frame(node0_tier_flash_rd_req_frame),
+    .tier_flash_rd_req_beats(node0_tier_flash_rd_req_beats),
+    .tier_flash_rd_data_ready(node0_tier_flash_rd_data_ready),
+    .tier_flash_wr_req_valid(node0_tier_flash_wr_req_valid),
+    .tier_flash_wr_req_frame(node0_tier_flash_wr_req_frame),
+    .tier_flash_wr_req_beats(node0_tier_flash_wr_req_beats),
+    .tier_flash_wr_data_valid(node0_tier_flash_wr_data_valid),
+    .tier_flash_wr_data(node0_tier_flash_wr_data),
+    .tier_flash_wr_data_strobe(node0_tier_flash_wr_data_strobe),
+    .tier_flash_wr_ack_ready(node0_tier_flash_wr_ack_ready),
+    .tier_disk_req_ready(node0_tier_disk_req_ready),
+    .tier_disk_wdata_ready(node0_tier_disk_wdata_ready),
+    .tier_disk_rsp_valid(node0_tier_disk_rsp_valid),
+    .tier_disk_rsp_data(node0_tier_disk_rsp_data),
+    .tier_disk_rsp_last(node0_tier_disk_rsp_last),
+    .tier_disk_rsp_error(node0_tier_disk_rsp_error),
+    .tier_disk_rd_req_ready(node0_tier_disk_rd_req_ready),
+    .tier_disk_rd_data_valid(node0_tier_disk_rd_data_valid),
+    .tier_disk_rd_data(node0_tier_disk_rd_data),
+    .tier_disk_rd_data_last(node0_tier_disk_rd_data_last),
+    .tier_disk_rd_data_error(node0_tier_disk_rd_data_error),
+    .tier_disk_wr_req_ready(node0_tier_disk_wr_req_ready),
+    .tier_disk_wr_data_ready(node0_tier_disk_wr_data_ready),
+    .tier_disk_wr_ack_valid(node0_tier_disk_wr_ack_valid),
+    .tier_disk_wr_ack_error(node0_tier_disk_wr_ack_error),
+    .tier_disk_req_valid(node0_tier_disk_req_valid),
+    .tier_disk_req_write(node0_tier_disk_req_write),
+    .tier_disk_req_frame(node0_tier_disk_req_frame),
+    .tier_disk_req_word(node0_tier_disk_req_word),
+    .tier_disk_req_beats(node0_tier_disk_req_beats),
+    .tier_disk_wdata_valid(node0_tier_disk_wdata_valid),
+    .tier_disk_wdata_data(node0_tier_disk_wdata_data),
+    .tier_disk_wdata_strobe(node0_tier_disk_wdata_strobe),
+    .tier_disk_rsp_ready(node0_tier_disk_rsp_ready),
+    .tier_disk_rd_req_valid(node0_tier_disk_rd_req_valid),
+    .tier_disk_rd_req_frame(node0_tier_disk_rd_req_frame),
+    .tier_disk_rd_req_beats(node0_tier_disk_rd_req_beats),
+    .tier_disk_rd_data_ready(node0_tier_disk_rd_data_ready),
+    .tier_disk_wr_req_valid(node0_tier_disk_wr_req_valid),
+    .tier_disk_wr_req_frame(node0_tier_disk_wr_req_frame),
+    .tier_disk_wr_req_beats(node0_tier_disk_wr_req_beats),
+    .tier_disk_wr_data_valid(node0_tier_disk_wr_data_valid),
+    .tier_disk_wr_data(node0_tier_disk_wr_data),
+    .tier_disk_wr_data_strobe(node0_tier_disk_wr_data_strobe),
+    .tier_disk_wr_ack_ready(node0_tier_disk_wr_ack_ready),
     .ntb0_peer_in_valid(node0_ntb0_peer_in_valid),
     .ntb0_peer_in_ready(node0_ntb0_peer_in_ready),
     .ntb0_peer_in_header(node0_ntb0_peer_in_header),
@@ -2429,7 +3196,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node0_ntb1_local_dropped),
     .ntb1_peer_dropped(node0_ntb1_peer_dropped)
   );
-  cluster4_node node1 (  // BoardTop.swift:19
+  cluster4_node node1 (  // BoardTop.swift:21
     .clk(node1_clk),
     .rst(node1_rst),
     .node_index(node1_node_index),
@@ -2489,52 +3256,6 @@ module board_cluster4 (
     .host_dropped(node1_host_dropped),
     .host_malformed(node1_host_malformed),
     .host_unsupported(node1_host_unsupported),
-    .link1_in_valid(node1_link1_in_valid),
-    .link1_in_ready(node1_link1_in_ready),
-    .link1_in_header(node1_link1_in_header),
-    .link1_in_data(node1_link1_in_data),
-    .link1_in_strobe(node1_link1_in_strobe),
-    .link1_in_start(node1_link1_in_start),
-    .link1_in_end(node1_link1_in_end),
-    .link1_out_valid(node1_link1_out_valid),
-    .link1_out_ready(node1_link1_out_ready),
-    .link1_out_header(node1_link1_out_header),
-    .link1_out_data(node1_link1_out_data),
-    .link1_out_strobe(node1_link1_out_strobe),
-    .link1_out_start(node1_link1_out_start),
-    .link1_out_end(node1_link1_out_end),
-    .link1_fc_initialize(node1_link1_fc_initialize),
-    .link1_fc_update(node1_link1_fc_update),
-    .link1_fc_ph_advertised(node1_link1_fc_ph_advertised),
-    .link1_fc_ph_limit(node1_link1_fc_ph_limit),
-    .link1_fc_pd_advertised(node1_link1_fc_pd_advertised),
-    .link1_fc_pd_limit(node1_link1_fc_pd_limit),
-    .link1_fc_nph_advertised(node1_link1_fc_nph_advertised),
-    .link1_fc_nph_limit(node1_link1_fc_nph_limit),
-    .link1_fc_npd_advertised(node1_link1_fc_npd_advertised),
-    .link1_fc_npd_limit(node1_link1_fc_npd_limit),
-    .link1_fc_cplh_advertised(node1_link1_fc_cplh_advertised),
-    .link1_fc_cplh_limit(node1_link1_fc_cplh_limit),
-    .link1_fc_cpld_advertised(node1_link1_fc_cpld_advertised),
-    .link1_fc_cpld_limit(node1_link1_fc_cpld_limit),
-    .link1_speed(node1_link1_speed),
-    .link1_width(node1_link1_width),
-    .link1_active(node1_link1_active),
-    .link1_rx_fc_ph_advertised(node1_link1_rx_fc_ph_advertised),
-    .link1_rx_fc_ph_allocated(node1_link1_rx_fc_ph_allocated),
-    .link1_rx_fc_pd_advertised(node1_link1_rx_fc_pd_advertised),
-    .link1_rx_fc_pd_allocated(node1_link1_rx_fc_pd_allocated),
-    .link1_rx_fc_nph_advertised(node1_link1_rx_fc_nph_advertised),
-    .link1_rx_fc_nph_allocated(node1_link1_rx_fc_nph_allocated),
-    .link1_rx_fc_npd_advertised(node1_link1_rx_fc_npd_advertised),
-    .link1_rx_fc_npd_allocated(node1_link1_rx_fc_npd_allocated),
-    .link1_rx_fc_cplh_advertised(node1_link1_rx_fc_cplh_advertised),
-    .link1_rx_fc_cplh_allocated(node1_link1_rx_fc_cplh_allocated),
-    .link1_rx_fc_cpld_advertised(node1_link1_rx_fc_cpld_advertised),
-    .link1_rx_fc_cpld_allocated(node1_link1_rx_fc_cpld_allocated),
-    .link1_dropped(node1_link1_dropped),
-    .link1_malformed(node1_link1_malformed),
-    .link1_unsupported(node1_link1_unsupported),
     .link2_in_valid(node1_link2_in_valid),
     .link2_in_ready(node1_link2_in_ready),
     .link2_in_header(node1_link2_in_header),
@@ -2581,6 +3302,111 @@ module board_cluster4 (
     .link2_dropped(node1_link2_dropped),
     .link2_malformed(node1_link2_malformed),
     .link2_unsupported(node1_link2_unsupported),
+    .tier_dram_req_ready(node1_tier_dram_req_ready),
+    .tier_dram_wdata_ready(node1_tier_dram_wdata_ready),
+    .tier_dram_rsp_valid(node1_tier_dram_rsp_valid),
+    .tier_dram_rsp_data(node1_tier_dram_rsp_data),
+    .tier_dram_rsp_last(node1_tier_dram_rsp_last),
+    .tier_dram_rsp_error(node1_tier_dram_rsp_error),
+    .tier_dram_rd_req_ready(node1_tier_dram_rd_req_ready),
+    .tier_dram_rd_data_valid(node1_tier_dram_rd_data_valid),
+    .tier_dram_rd_data(node1_tier_dram_rd_data),
+    .tier_dram_rd_data_last(node1_tier_dram_rd_data_last),
+    .tier_dram_rd_data_error(node1_tier_dram_rd_data_error),
+    .tier_dram_wr_req_ready(node1_tier_dram_wr_req_ready),
+    .tier_dram_wr_data_ready(node1_tier_dram_wr_data_ready),
+    .tier_dram_wr_ack_valid(node1_tier_dram_wr_ack_valid),
+    .tier_dram_wr_ack_error(node1_tier_dram_wr_ack_error),
+    .tier_dram_req_valid(node1_tier_dram_req_valid),
+    .tier_dram_req_write(node1_tier_dram_req_write),
+    .tier_dram_req_frame(node1_tier_dram_req_frame),
+    .tier_dram_req_word(node1_tier_dram_req_word),
+    .tier_dram_req_beats(node1_tier_dram_req_beats),
+    .tier_dram_wdata_valid(node1_tier_dram_wdata_valid),
+    .tier_dram_wdata_data(node1_tier_dram_wdata_data),
+    .tier_dram_wdata_strobe(node1_tier_dram_wdata_strobe),
+    .tier_dram_rsp_ready(node1_tier_dram_rsp_ready),
+    .tier_dram_rd_req_valid(node1_tier_dram_rd_req_valid),
+    .tier_dram_rd_req_frame(node1_tier_dram_rd_req_frame),
+    .tier_dram_rd_req_beats(node1_tier_dram_rd_req_beats),
+    .tier_dram_rd_data_ready(node1_tier_dram_rd_data_ready),
+    .tier_dram_wr_req_valid(node1_tier_dram_wr_req_valid),
+    .tier_dram_wr_req_frame(node1_tier_dram_wr_req_frame),
+    .tier_dram_wr_req_beats(node1_tier_dram_wr_req_beats),
+    .tier_dram_wr_data_valid(node1_tier_dram_wr_data_valid),
+    .tier_dram_wr_data(node1_tier_dram_wr_data),
+    .tier_dram_wr_data_strobe(node1_tier_dram_wr_data_strobe),
+    .tier_dram_wr_ack_ready(node1_tier_dram_wr_ack_ready),
+    .tier_flash_req_ready(node1_tier_flash_req_ready),
+    .tier_flash_wdata_ready(node1_tier_flash_wdata_ready),
+    .tier_flash_rsp_valid(node1_tier_flash_rsp_valid),
+    .tier_flash_rsp_data(node1_tier_flash_rsp_data),
+    .tier_flash_rsp_last(node1_tier_flash_rsp_last),
+    .tier_flash_rsp_error(node1_tier_flash_rsp_error),
+    .tier_flash_rd_req_ready(node1_tier_flash_rd_req_ready),
+    .tier_flash_rd_data_valid(node1_tier_flash_rd_data_valid),
+    .tier_flash_rd_data(node1_tier_flash_rd_data),
+    .tier_flash_rd_data_last(node1_tier_flash_rd_data_last),
+    .tier_flash_rd_data_error(node1_tier_flash_rd_data_error),
+    .tier_flash_wr_req_ready(node1_tier_flash_wr_req_ready),
+    .tier_flash_wr_data_ready(node1_tier_flash_wr_data_ready),
+    .tier_flash_wr_ack_valid(node1_tier_flash_wr_ack_valid),
+    .tier_flash_wr_ack_error(node1_tier_flash_wr_ack_error),
+    .tier_flash_req_valid(node1_tier_flash_req_valid),
+    .tier_flash_req_write(node1_tier_flash_req_write),
+    .tier_flash_req_frame(node1_tier_flash_req_frame),
+    .tier_flash_req_word(node1_tier_flash_req_word),
+    .tier_flash_req_beats(node1_tier_flash_req_beats),
+    .tier_flash_wdata_valid(node1_tier_flash_wdata_valid),
+    .tier_flash_wdata_data(node1_tier_flash_wdata_data),
+    .tier_flash_wdata_strobe(node1_tier_flash_wdata_strobe),
+    .tier_flash_rsp_ready(node1_tier_flash_rsp_ready),
+    .tier_flash_rd_req_valid(node1_tier_flash_rd_req_valid),
+    .tier_flash_rd_req_frame(node1_tier_flash_rd_req_frame),
+    .tier_flash_rd_req_beats(node1_tier_flash_rd_req_beats),
+    .tier_flash_rd_data_ready(node1_tier_flash_rd_data_ready),
+    .tier_flash_wr_req_valid(node1_tier_flash_wr_req_valid),
+    .tier_flash_wr_req_frame(node1_tier_flash_wr_req_frame),
+    .tier_flash_wr_req_beats(node1_tier_flash_wr_req_beats),
+    .tier_flash_wr_data_valid(node1_tier_flash_wr_data_valid),
+    .tier_flash_wr_data(node1_tier_flash_wr_data),
+    .tier_flash_wr_data_strobe(node1_tier_flash_wr_data_strobe),
+    .tier_flash_wr_ack_ready(node1_tier_flash_wr_ack_ready),
+    .tier_disk_req_ready(node1_tier_disk_req_ready),
+    .tier_disk_wdata_ready(node1_tier_disk_wdata_ready),
+    .tier_disk_rsp_valid(node1_tier_disk_rsp_valid),
+    .tier_disk_rsp_data(node1_tier_disk_rsp_data),
+    .tier_disk_rsp_last(node1_tier_disk_rsp_last),
+    .tier_disk_rsp_error(node1_tier_disk_rsp_error),
+    .tier_disk_rd_req_ready(node1_tier_disk_rd_req_ready),
+    .tier_disk_rd_data_valid(node1_tier_disk_rd_data_valid),
+    .tier_disk_rd_data(node1_tier_disk_rd_data),
+    .tier_disk_rd_data_last(node1_tier_disk_rd_data_last),
+    .tier_disk_rd_data_error(node1_tier_disk_rd_data_error),
+    .tier_disk_wr_req_ready(node1_tier_disk_wr_req_ready),
+    .tier_disk_wr_data_ready(node1_tier_disk_wr_data_ready),
+    .tier_disk_wr_ack_valid(node1_tier_disk_wr_ack_valid),
+    .tier_disk_wr_ack_error(node1_tier_disk_wr_ack_error),
+    .tier_disk_req_valid(node1_tier_disk_req_valid),
+    .tier_disk_req_write(node1_tier_disk_req_write),
+    .tier_disk_req_frame(node1_tier_disk_req_frame),
+    .tier_disk_req_word(node1_tier_disk_req_word),
+    .tier_disk_req_beats(node1_tier_disk_req_beats),
+    .tier_disk_wdata_valid(node1_tier_disk_wdata_valid),
+    .tier_disk_wdata_data(node1_tier_disk_wdata_data),
+    .tier_disk_wdata_strobe(node1_tier_disk_wdata_strobe),
+    .tier_disk_rsp_ready(node1_tier_disk_rsp_ready),
+    .tier_disk_rd_req_valid(node1_tier_disk_rd_req_valid),
+    .tier_disk_rd_req_frame(node1_tier_disk_rd_req_frame),
+    .tier_disk_rd_req_beats(node1_tier_disk_rd_req_beats),
+    .tier_disk_rd_data_ready(node1_tier_disk_rd_data_ready),
+    .tier_disk_wr_req_valid(node1_tier_disk_wr_req_valid),
+    .tier_disk_wr_req_frame(node1_tier_disk_wr_req_frame),
+    .tier_disk_wr_req_beats(node1_tier_disk_wr_req_beats),
+    .tier_disk_wr_data_valid(node1_tier_disk_wr_data_valid),
+    .tier_disk_wr_data(node1_tier_disk_wr_data),
+    .tier_disk_wr_data_strobe(node1_tier_disk_wr_data_strobe),
+    .tier_disk_wr_ack_ready(node1_tier_disk_wr_ack_ready),
     .ntb0_peer_in_valid(node1_ntb0_peer_in_valid),
     .ntb0_peer_in_ready(node1_ntb0_peer_in_ready),
     .ntb0_peer_in_header(node1_ntb0_peer_in_header),
@@ -2616,7 +3442,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node1_ntb1_local_dropped),
     .ntb1_peer_dropped(node1_ntb1_peer_dropped)
   );
-  cluster4_node node2 (  // BoardTop.swift:19
+  cluster4_node node2 (  // BoardTop.swift:21
     .clk(node2_clk),
     .rst(node2_rst),
     .node_index(node2_node_index),
@@ -2676,52 +3502,6 @@ module board_cluster4 (
     .host_dropped(node2_host_dropped),
     .host_malformed(node2_host_malformed),
     .host_unsupported(node2_host_unsupported),
-    .link1_in_valid(node2_link1_in_valid),
-    .link1_in_ready(node2_link1_in_ready),
-    .link1_in_header(node2_link1_in_header),
-    .link1_in_data(node2_link1_in_data),
-    .link1_in_strobe(node2_link1_in_strobe),
-    .link1_in_start(node2_link1_in_start),
-    .link1_in_end(node2_link1_in_end),
-    .link1_out_valid(node2_link1_out_valid),
-    .link1_out_ready(node2_link1_out_ready),
-    .link1_out_header(node2_link1_out_header),
-    .link1_out_data(node2_link1_out_data),
-    .link1_out_strobe(node2_link1_out_strobe),
-    .link1_out_start(node2_link1_out_start),
-    .link1_out_end(node2_link1_out_end),
-    .link1_fc_initialize(node2_link1_fc_initialize),
-    .link1_fc_update(node2_link1_fc_update),
-    .link1_fc_ph_advertised(node2_link1_fc_ph_advertised),
-    .link1_fc_ph_limit(node2_link1_fc_ph_limit),
-    .link1_fc_pd_advertised(node2_link1_fc_pd_advertised),
-    .link1_fc_pd_limit(node2_link1_fc_pd_limit),
-    .link1_fc_nph_advertised(node2_link1_fc_nph_advertised),
-    .link1_fc_nph_limit(node2_link1_fc_nph_limit),
-    .link1_fc_npd_advertised(node2_link1_fc_npd_advertised),
-    .link1_fc_npd_limit(node2_link1_fc_npd_limit),
-    .link1_fc_cplh_advertised(node2_link1_fc_cplh_advertised),
-    .link1_fc_cplh_limit(node2_link1_fc_cplh_limit),
-    .link1_fc_cpld_advertised(node2_link1_fc_cpld_advertised),
-    .link1_fc_cpld_limit(node2_link1_fc_cpld_limit),
-    .link1_speed(node2_link1_speed),
-    .link1_width(node2_link1_width),
-    .link1_active(node2_link1_active),
-    .link1_rx_fc_ph_advertised(node2_link1_rx_fc_ph_advertised),
-    .link1_rx_fc_ph_allocated(node2_link1_rx_fc_ph_allocated),
-    .link1_rx_fc_pd_advertised(node2_link1_rx_fc_pd_advertised),
-    .link1_rx_fc_pd_allocated(node2_link1_rx_fc_pd_allocated),
-    .link1_rx_fc_nph_advertised(node2_link1_rx_fc_nph_advertised),
-    .link1_rx_fc_nph_allocated(node2_link1_rx_fc_nph_allocated),
-    .link1_rx_fc_npd_advertised(node2_link1_rx_fc_npd_advertised),
-    .link1_rx_fc_npd_allocated(node2_link1_rx_fc_npd_allocated),
-    .link1_rx_fc_cplh_advertised(node2_link1_rx_fc_cplh_advertised),
-    .link1_rx_fc_cplh_allocated(node2_link1_rx_fc_cplh_allocated),
-    .link1_rx_fc_cpld_advertised(node2_link1_rx_fc_cpld_advertised),
-    .link1_rx_fc_cpld_allocated(node2_link1_rx_fc_cpld_allocated),
-    .link1_dropped(node2_link1_dropped),
-    .link1_malformed(node2_link1_malformed),
-    .link1_unsupported(node2_link1_unsupported),
     .link2_in_valid(node2_link2_in_valid),
     .link2_in_ready(node2_link2_in_ready),
     .link2_in_header(node2_link2_in_header),
@@ -2768,6 +3548,111 @@ module board_cluster4 (
     .link2_dropped(node2_link2_dropped),
     .link2_malformed(node2_link2_malformed),
     .link2_unsupported(node2_link2_unsupported),
+    .tier_dram_req_ready(node2_tier_dram_req_ready),
+    .tier_dram_wdata_ready(node2_tier_dram_wdata_ready),
+    .tier_dram_rsp_valid(node2_tier_dram_rsp_valid),
+    .tier_dram_rsp_data(node2_tier_dram_rsp_data),
+    .tier_dram_rsp_last(node2_tier_dram_rsp_last),
+    .tier_dram_rsp_error(node2_tier_dram_rsp_error),
+    .tier_dram_rd_req_ready(node2_tier_dram_rd_req_ready),
+    .tier_dram_rd_data_valid(node2_tier_dram_rd_data_valid),
+    .tier_dram_rd_data(node2_tier_dram_rd_data),
+    .tier_dram_rd_data_last(node2_tier_dram_rd_data_last),
+    .tier_dram_rd_data_error(node2_tier_dram_rd_data_error),
+    .tier_dram_wr_req_ready(node2_tier_dram_wr_req_ready),
+    .tier_dram_wr_data_ready(node2_tier_dram_wr_data_ready),
+    .tier_dram_wr_ack_valid(node2_tier_dram_wr_ack_valid),
+    .tier_dram_wr_ack_error(node2_tier_dram_wr_ack_error),
+    .tier_dram_req_valid(node2_tier_dram_req_valid),
+    .tier_dram_req_write(node2_tier_dram_req_write),
+    .tier_dram_req_frame(node2_tier_dram_req_frame),
+    .tier_dram_req_word(node2_tier_dram_req_word),
+    .tier_dram_req_beats(node2_tier_dram_req_beats),
+    .tier_dram_wdata_valid(node2_tier_dram_wdata_valid),
+    .tier_dram_wdata_data(node2_tier_dram_wdata_data),
+    .tier_dram_wdata_strobe(node2_tier_dram_wdata_strobe),
+    .tier_dram_rsp_ready(node2_tier_dram_rsp_ready),
+    .tier_dram_rd_req_valid(node2_tier_dram_rd_req_valid),
+    .tier_dram_rd_req_frame(node2_tier_dram_rd_req_frame),
+    .tier_dram_rd_req_beats(node2_tier_dram_rd_req_beats),
+    .tier_dram_rd_data_ready(node2_tier_dram_rd_data_ready),
+    .tier_dram_wr_req_valid(node2_tier_dram_wr_req_valid),
+    .tier_dram_wr_req_frame(node2_tier_dram_wr_req_frame),
+    .tier_dram_wr_req_beats(node2_tier_dram_wr_req_beats),
+    .tier_dram_wr_data_valid(node2_tier_dram_wr_data_valid),
+    .tier_dram_wr_data(node2_tier_dram_wr_data),
+    .tier_dram_wr_data_strobe(node2_tier_dram_wr_data_strobe),
+    .tier_dram_wr_ack_ready(node2_tier_dram_wr_ack_ready),
+    .tier_flash_req_ready(node2_tier_flash_req_ready),
+    .tier_flash_wdata_ready(node2_tier_flash_wdata_ready),
+    .tier_flash_rsp_valid(node2_tier_flash_rsp_valid),
+    .tier_flash_rsp_data(node2_tier_flash_rsp_data),
+    .tier_flash_rsp_last(node2_tier_flash_rsp_last),
+    .tier_flash_rsp_error(node2_tier_flash_rsp_error),
+    .tier_flash_rd_req_ready(node2_tier_flash_rd_req_ready),
+    .tier_flash_rd_data_valid(node2_tier_flash_rd_data_valid),
+    .tier_flash_rd_data(node2_tier_flash_rd_data),
+    .tier_flash_rd_data_last(node2_tier_flash_rd_data_last),
+    .tier_flash_rd_data_error(node2_tier_flash_rd_data_error),
+    .tier_flash_wr_req_ready(node2_tier_flash_wr_req_ready),
+    .tier_flash_wr_data_ready(node2_tier_flash_wr_data_ready),
+    .tier_flash_wr_ack_valid(node2_tier_flash_wr_ack_valid),
+    .tier_flash_wr_ack_error(node2_tier_flash_wr_ack_error),
+    .tier_flash_req_valid(node2_tier_flash_req_valid),
+    .tier_flash_req_write(node2_tier_flash_req_write),
+    .tier_flash_req_frame(node2_tier_flash_req_frame),
+    .tier_flash_req_word(node2_tier_flash_req_word),
+    .tier_flash_req_beats(node2_tier_flash_req_beats),
+    .tier_flash_wdata_valid(node2_tier_flash_wdata_valid),
+    .tier_flash_wdata_data(node2_tier_flash_wdata_data),
+    .tier_flash_wdata_strobe(node2_tier_flash_wdata_strobe),
+    .tier_flash_rsp_ready(node2_tier_flash_rsp_ready),
+    .tier_flash_rd_req_valid(node2_tier_flash_rd_req_valid),
+    .tier_flash_rd_req_frame(node2_tier_flash_rd_req_frame),
+    .tier_flash_rd_req_beats(node2_tier_flash_rd_req_beats),
+    .tier_flash_rd_data_ready(node2_tier_flash_rd_data_ready),
+    .tier_flash_wr_req_valid(node2_tier_flash_wr_req_valid),
+    .tier_flash_wr_req_frame(node2_tier_flash_wr_req_frame),
+    .tier_flash_wr_req_beats(node2_tier_flash_wr_req_beats),
+    .tier_flash_wr_data_valid(node2_tier_flash_wr_data_valid),
+    .tier_flash_wr_data(node2_tier_flash_wr_data),
+    .tier_flash_wr_data_strobe(node2_tier_flash_wr_data_strobe),
+    .tier_flash_wr_ack_ready(node2_tier_flash_wr_ack_ready),
+    .tier_disk_req_ready(node2_tier_disk_req_ready),
+    .tier_disk_wdata_ready(node2_tier_disk_wdata_ready),
+    .tier_disk_rsp_valid(node2_tier_disk_rsp_valid),
+    .tier_disk_rsp_data(node2_tier_disk_rsp_data),
+    .tier_disk_rsp_last(node2_tier_disk_rsp_last),
+    .tier_disk_rsp_error(node2_tier_disk_rsp_error),
+    .tier_disk_rd_req_ready(node2_tier_disk_rd_req_ready),
+    .tier_disk_rd_data_valid(node2_tier_disk_rd_data_valid),
+    .tier_disk_rd_data(node2_tier_disk_rd_data),
+    .tier_disk_rd_data_last(node2_tier_disk_rd_data_last),
+    .tier_disk_rd_data_error(node2_tier_disk_rd_data_error),
+    .tier_disk_wr_req_ready(node2_tier_disk_wr_req_ready),
+    .tier_disk_wr_data_ready(node2_tier_disk_wr_data_ready),
+    .tier_disk_wr_ack_valid(node2_tier_disk_wr_ack_valid),
+    .tier_disk_wr_ack_error(node2_tier_disk_wr_ack_error),
+    .tier_disk_req_valid(node2_tier_disk_req_valid),
+    .tier_disk_req_write(node2_tier_disk_req_write),
+    .tier_disk_req_frame(node2_tier_disk_req_frame),
+    .tier_disk_req_word(node2_tier_disk_req_word),
+    .tier_disk_req_beats(node2_tier_disk_req_beats),
+    .tier_disk_wdata_valid(node2_tier_disk_wdata_valid),
+    .tier_disk_wdata_data(node2_tier_disk_wdata_data),
+    .tier_disk_wdata_strobe(node2_tier_disk_wdata_strobe),
+    .tier_disk_rsp_ready(node2_tier_disk_rsp_ready),
+    .tier_disk_rd_req_valid(node2_tier_disk_rd_req_valid),
+    .tier_disk_rd_req_frame(node2_tier_disk_rd_req_frame),
+    .tier_disk_rd_req_beats(node2_tier_disk_rd_req_beats),
+    .tier_disk_rd_data_ready(node2_tier_disk_rd_data_ready),
+    .tier_disk_wr_req_valid(node2_tier_disk_wr_req_valid),
+    .tier_disk_wr_req_frame(node2_tier_disk_wr_req_frame),
+    .tier_disk_wr_req_beats(node2_tier_disk_wr_req_beats),
+    .tier_disk_wr_data_valid(node2_tier_disk_wr_data_valid),
+    .tier_disk_wr_data(node2_tier_disk_wr_data),
+    .tier_disk_wr_data_strobe(node2_tier_disk_wr_data_strobe),
+    .tier_disk_wr_ack_ready(node2_tier_disk_wr_ack_ready),
     .ntb0_peer_in_valid(node2_ntb0_peer_in_valid),
     .ntb0_peer_in_ready(node2_ntb0_peer_in_ready),
     .ntb0_peer_in_header(node2_ntb0_peer_in_header),
@@ -2803,7 +3688,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node2_ntb1_local_dropped),
     .ntb1_peer_dropped(node2_ntb1_peer_dropped)
   );
-  cluster4_node node3 (  // BoardTop.swift:19
+  cluster4_node node3 (  // BoardTop.swift:21
     .clk(node3_clk),
     .rst(node3_rst),
     .node_index(node3_node_index),
@@ -2863,52 +3748,6 @@ module board_cluster4 (
     .host_dropped(node3_host_dropped),
     .host_malformed(node3_host_malformed),
     .host_unsupported(node3_host_unsupported),
-    .link1_in_valid(node3_link1_in_valid),
-    .link1_in_ready(node3_link1_in_ready),
-    .link1_in_header(node3_link1_in_header),
-    .link1_in_data(node3_link1_in_data),
-    .link1_in_strobe(node3_link1_in_strobe),
-    .link1_in_start(node3_link1_in_start),
-    .link1_in_end(node3_link1_in_end),
-    .link1_out_valid(node3_link1_out_valid),
-    .link1_out_ready(node3_link1_out_ready),
-    .link1_out_header(node3_link1_out_header),
-    .link1_out_data(node3_link1_out_data),
-    .link1_out_strobe(node3_link1_out_strobe),
-    .link1_out_start(node3_link1_out_start),
-    .link1_out_end(node3_link1_out_end),
-    .link1_fc_initialize(node3_link1_fc_initialize),
-    .link1_fc_update(node3_link1_fc_update),
-    .link1_fc_ph_advertised(node3_link1_fc_ph_advertised),
-    .link1_fc_ph_limit(node3_link1_fc_ph_limit),
-    .link1_fc_pd_advertised(node3_link1_fc_pd_advertised),
-    .link1_fc_pd_limit(node3_link1_fc_pd_limit),
-    .link1_fc_nph_advertised(node3_link1_fc_nph_advertised),
-    .link1_fc_nph_limit(node3_link1_fc_nph_limit),
-    .link1_fc_npd_advertised(node3_link1_fc_npd_advertised),
-    .link1_fc_npd_limit(node3_link1_fc_npd_limit),
-    .link1_fc_cplh_advertised(node3_link1_fc_cplh_advertised),
-    .link1_fc_cplh_limit(node3_link1_fc_cplh_limit),
-    .link1_fc_cpld_advertised(node3_link1_fc_cpld_advertised),
-    .link1_fc_cpld_limit(node3_link1_fc_cpld_limit),
-    .link1_speed(node3_link1_speed),
-    .link1_width(node3_link1_width),
-    .link1_active(node3_link1_active),
-    .link1_rx_fc_ph_advertised(node3_link1_rx_fc_ph_advertised),
-    .link1_rx_fc_ph_allocated(node3_link1_rx_fc_ph_allocated),
-    .link1_rx_fc_pd_advertised(node3_link1_rx_fc_pd_advertised),
-    .link1_rx_fc_pd_allocated(node3_link1_rx_fc_pd_allocated),
-    .link1_rx_fc_nph_advertised(node3_link1_rx_fc_nph_advertised),
-    .link1_rx_fc_nph_allocated(node3_link1_rx_fc_nph_allocated),
-    .link1_rx_fc_npd_advertised(node3_link1_rx_fc_npd_advertised),
-    .link1_rx_fc_npd_allocated(node3_link1_rx_fc_npd_allocated),
-    .link1_rx_fc_cplh_advertised(node3_link1_rx_fc_cplh_advertised),
-    .link1_rx_fc_cplh_allocated(node3_link1_rx_fc_cplh_allocated),
-    .link1_rx_fc_cpld_advertised(node3_link1_rx_fc_cpld_advertised),
-    .link1_rx_fc_cpld_allocated(node3_link1_rx_fc_cpld_allocated),
-    .link1_dropped(node3_link1_dropped),
-    .link1_malformed(node3_link1_malformed),
-    .link1_unsupported(node3_link1_unsupported),
     .link2_in_valid(node3_link2_in_valid),
     .link2_in_ready(node3_link2_in_ready),
     .link2_in_header(node3_link2_in_header),
@@ -2955,6 +3794,111 @@ module board_cluster4 (
     .link2_dropped(node3_link2_dropped),
     .link2_malformed(node3_link2_malformed),
     .link2_unsupported(node3_link2_unsupported),
+    .tier_dram_req_ready(node3_tier_dram_req_ready),
+    .tier_dram_wdata_ready(node3_tier_dram_wdata_ready),
+    .tier_dram_rsp_valid(node3_tier_dram_rsp_valid),
+    .tier_dram_rsp_data(node3_tier_dram_rsp_data),
+    .tier_dram_rsp_last(node3_tier_dram_rsp_last),
+    .tier_dram_rsp_error(node3_tier_dram_rsp_error),
+    .tier_dram_rd_req_ready(node3_tier_dram_rd_req_ready),
+    .tier_dram_rd_data_valid(node3_tier_dram_rd_data_valid),
+    .tier_dram_rd_data(node3_tier_dram_rd_data),
+    .tier_dram_rd_data_last(node3_tier_dram_rd_data_last),
+    .tier_dram_rd_data_error(node3_tier_dram_rd_data_error),
+    .tier_dram_wr_req_ready(node3_tier_dram_wr_req_ready),
+    .tier_dram_wr_data_ready(node3_tier_dram_wr_data_ready),
+    .tier_dram_wr_ack_valid(node3_tier_dram_wr_ack_valid),
+    .tier_dram_wr_ack_error(node3_tier_dram_wr_ack_error),
+    .tier_dram_req_valid(node3_tier_dram_req_valid),
+    .tier_dram_req_write(node3_tier_dram_req_write),
+    .tier_dram_req_frame(node3_tier_dram_req_frame),
+    .tier_dram_req_word(node3_tier_dram_req_word),
+    .tier_dram_req_beats(node3_tier_dram_req_beats),
+    .tier_dram_wdata_valid(node3_tier_dram_wdata_valid),
+    .tier_dram_wdata_data(node3_tier_dram_wdata_data),
+    .tier_dram_wdata_strobe(node3_tier_dram_wdata_strobe),
+    .tier_dram_rsp_ready(node3_tier_dram_rsp_ready),
+    .tier_dram_rd_req_valid(node3_tier_dram_rd_req_valid),
+    .tier_dram_rd_req_frame(node3_tier_dram_rd_req_frame),
+    .tier_dram_rd_req_beats(node3_tier_dram_rd_req_beats),
+    .tier_dram_rd_data_ready(node3_tier_dram_rd_data_ready),
+    .tier_dram_wr_req_valid(node3_tier_dram_wr_req_valid),
+    .tier_dram_wr_req_frame(node3_tier_dram_wr_req_frame),
+    .tier_dram_wr_req_beats(node3_tier_dram_wr_req_beats),
+    .tier_dram_wr_data_valid(node3_tier_dram_wr_data_valid),
+    .tier_dram_wr_data(node3_tier_dram_wr_data),
+    .tier_dram_wr_data_strobe(node3_tier_dram_wr_data_strobe),
+    .tier_dram_wr_ack_ready(node3_tier_dram_wr_ack_ready),
+    .tier_flash_req_ready(node3_tier_flash_req_ready),
+    .tier_flash_wdata_ready(node3_tier_flash_wdata_ready),
+    .tier_flash_rsp_valid(node3_tier_flash_rsp_valid),
+    .tier_flash_rsp_data(node3_tier_flash_rsp_data),
+    .tier_flash_rsp_last(node3_tier_flash_rsp_last),
+    .tier_flash_rsp_error(node3_tier_flash_rsp_error),
+    .tier_flash_rd_req_ready(node3_tier_flash_rd_req_ready),
+    .tier_flash_rd_data_valid(node3_tier_flash_rd_data_valid),
+    .tier_flash_rd_data(node3_tier_flash_rd_data),
+    .tier_flash_rd_data_last(node3_tier_flash_rd_data_last),
+    .tier_flash_rd_data_error(node3_tier_flash_rd_data_error),
+    .tier_flash_wr_req_ready(node3_tier_flash_wr_req_ready),
+    .tier_flash_wr_data_ready(node3_tier_flash_wr_data_ready),
+    .tier_flash_wr_ack_valid(node3_tier_flash_wr_ack_valid),
+    .tier_flash_wr_ack_error(node3_tier_flash_wr_ack_error),
+    .tier_flash_req_valid(node3_tier_flash_req_valid),
+    .tier_flash_req_write(node3_tier_flash_req_write),
+    .tier_flash_req_frame(node3_tier_flash_req_frame),
+    .tier_flash_req_word(node3_tier_flash_req_word),
+    .tier_flash_req_beats(node3_tier_flash_req_beats),
+    .tier_flash_wdata_valid(node3_tier_flash_wdata_valid),
+    .tier_flash_wdata_data(node3_tier_flash_wdata_data),
+    .tier_flash_wdata_strobe(node3_tier_flash_wdata_strobe),
+    .tier_flash_rsp_ready(node3_tier_flash_rsp_ready),
+    .tier_flash_rd_req_valid(node3_tier_flash_rd_req_valid),
+    .tier_flash_rd_req_frame(node3_tier_flash_rd_req_frame),
+    .tier_flash_rd_req_beats(node3_tier_flash_rd_req_beats),
+    .tier_flash_rd_data_ready(node3_tier_flash_rd_data_ready),
+    .tier_flash_wr_req_valid(node3_tier_flash_wr_req_valid),
+    .tier_flash_wr_req_frame(node3_tier_flash_wr_req_frame),
+    .tier_flash_wr_req_beats(node3_tier_flash_wr_req_beats),
+    .tier_flash_wr_data_valid(node3_tier_flash_wr_data_valid),
+    .tier_flash_wr_data(node3_tier_flash_wr_data),
+    .tier_flash_wr_data_strobe(node3_tier_flash_wr_data_strobe),
+    .tier_flash_wr_ack_ready(node3_tier_flash_wr_ack_ready),
+    .tier_disk_req_ready(node3_tier_disk_req_ready),
+    .tier_disk_wdata_ready(node3_tier_disk_wdata_ready),
+    .tier_disk_rsp_valid(node3_tier_disk_rsp_valid),
+    .tier_disk_rsp_data(node3_tier_disk_rsp_data),
+    .tier_disk_rsp_last(node3_tier_disk_rsp_last),
+    .tier_disk_rsp_error(node3_tier_disk_rsp_error),
+    .tier_disk_rd_req_ready(node3_tier_disk_rd_req_ready),
+    .tier_disk_rd_data_valid(node3_tier_disk_rd_data_valid),
+    .tier_disk_rd_data(node3_tier_disk_rd_data),
+    .tier_disk_rd_data_last(node3_tier_disk_rd_data_last),
+    .tier_disk_rd_data_error(node3_tier_disk_rd_data_error),
+    .tier_disk_wr_req_ready(node3_tier_disk_wr_req_ready),
+    .tier_disk_wr_data_ready(node3_tier_disk_wr_data_ready),
+    .tier_disk_wr_ack_valid(node3_tier_disk_wr_ack_valid),
+    .tier_disk_wr_ack_error(node3_tier_disk_wr_ack_error),
+    .tier_disk_req_valid(node3_tier_disk_req_valid),
+    .tier_disk_req_write(node3_tier_disk_req_write),
+    .tier_disk_req_frame(node3_tier_disk_req_frame),
+    .tier_disk_req_word(node3_tier_disk_req_word),
+    .tier_disk_req_beats(node3_tier_disk_req_beats),
+    .tier_disk_wdata_valid(node3_tier_disk_wdata_valid),
+    .tier_disk_wdata_data(node3_tier_disk_wdata_data),
+    .tier_disk_wdata_strobe(node3_tier_disk_wdata_strobe),
+    .tier_disk_rsp_ready(node3_tier_disk_rsp_ready),
+    .tier_disk_rd_req_valid(node3_tier_disk_rd_req_valid),
+    .tier_disk_rd_req_frame(node3_tier_disk_rd_req_frame),
+    .tier_disk_rd_req_beats(node3_tier_disk_rd_req_beats),
+    .tier_disk_rd_data_ready(node3_tier_disk_rd_data_ready),
+    .tier_disk_wr_req_valid(node3_tier_disk_wr_req_valid),
+    .tier_disk_wr_req_frame(node3_tier_disk_wr_req_frame),
+    .tier_disk_wr_req_beats(node3_tier_disk_wr_req_beats),
+    .tier_disk_wr_data_valid(node3_tier_disk_wr_data_valid),
+    .tier_disk_wr_data(node3_tier_disk_wr_data),
+    .tier_disk_wr_data_strobe(node3_tier_disk_wr_data_strobe),
+    .tier_disk_wr_ack_ready(node3_tier_disk_wr_ack_ready),
     .ntb0_peer_in_valid(node3_ntb0_peer_in_valid),
     .ntb0_peer_in_ready(node3_ntb0_peer_in_ready),
     .ntb0_peer_in_header(node3_ntb0_peer_in_header),
@@ -2990,7 +3934,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node3_ntb1_local_dropped),
     .ntb1_peer_dropped(node3_ntb1_peer_dropped)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:59
     .clk(crosslink0_0_to_1_clk),
     .rst(crosslink0_0_to_1_rst),
     .in_valid(crosslink0_0_to_1_in_valid),
@@ -3008,7 +3952,7 @@ module board_cluster4 (
     .out_start(crosslink0_0_to_1_out_start),
     .out_end(crosslink0_0_to_1_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:59
     .clk(crosslink0_1_to_0_clk),
     .rst(crosslink0_1_to_0_rst),
     .in_valid(crosslink0_1_to_0_in_valid),
@@ -3026,7 +3970,7 @@ module board_cluster4 (
     .out_start(crosslink0_1_to_0_out_start),
     .out_end(crosslink0_1_to_0_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:59
     .clk(crosslink1_1_to_2_clk),
     .rst(crosslink1_1_to_2_rst),
     .in_valid(crosslink1_1_to_2_in_valid),
@@ -3044,7 +3988,7 @@ module board_cluster4 (
     .out_start(crosslink1_1_to_2_out_start),
     .out_end(crosslink1_1_to_2_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:59
     .clk(crosslink1_2_to_1_clk),
     .rst(crosslink1_2_to_1_rst),
     .in_valid(crosslink1_2_to_1_in_valid),
@@ -3062,7 +4006,7 @@ module board_cluster4 (
     .out_start(crosslink1_2_to_1_out_start),
     .out_end(crosslink1_2_to_1_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:59
     .clk(crosslink2_2_to_3_clk),
     .rst(crosslink2_2_to_3_rst),
     .in_valid(crosslink2_2_to_3_in_valid),
@@ -3080,7 +4024,7 @@ module board_cluster4 (
     .out_start(crosslink2_2_to_3_out_start),
     .out_end(crosslink2_2_to_3_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:59
     .clk(crosslink2_3_to_2_clk),
     .rst(crosslink2_3_to_2_rst),
     .in_valid(crosslink2_3_to_2_in_valid),
@@ -3098,7 +4042,7 @@ module board_cluster4 (
     .out_start(crosslink2_3_to_2_out_start),
     .out_end(crosslink2_3_to_2_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:59
     .clk(crosslink3_3_to_0_clk),
     .rst(crosslink3_3_to_0_rst),
     .in_valid(crosslink3_3_to_0_in_valid),
@@ -3116,7 +4060,7 @@ module board_cluster4 (
     .out_start(crosslink3_3_to_0_out_start),
     .out_end(crosslink3_3_to_0_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:59
     .clk(crosslink3_0_to_3_clk),
     .rst(crosslink3_0_to_3_rst),
     .in_valid(crosslink3_0_to_3_in_valid),

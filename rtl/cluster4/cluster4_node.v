@@ -59,52 +59,6 @@ module cluster4_node (
   output wire [15:0]  host_dropped,
   output wire [15:0]  host_malformed,
   output wire [15:0]  host_unsupported,
-  input  wire         link1_in_valid,
-  output wire         link1_in_ready,
-  input  wire [127:0] link1_in_header,
-  input  wire [255:0] link1_in_data,
-  input  wire [7:0]   link1_in_strobe,
-  input  wire         link1_in_start,
-  input  wire         link1_in_end,
-  output wire         link1_out_valid,
-  input  wire         link1_out_ready,
-  output wire [127:0] link1_out_header,
-  output wire [255:0] link1_out_data,
-  output wire [7:0]   link1_out_strobe,
-  output wire         link1_out_start,
-  output wire         link1_out_end,
-  input  wire         link1_fc_initialize,
-  input  wire         link1_fc_update,
-  input  wire [7:0]   link1_fc_ph_advertised,
-  input  wire [7:0]   link1_fc_ph_limit,
-  input  wire [11:0]  link1_fc_pd_advertised,
-  input  wire [11:0]  link1_fc_pd_limit,
-  input  wire [7:0]   link1_fc_nph_advertised,
-  input  wire [7:0]   link1_fc_nph_limit,
-  input  wire [11:0]  link1_fc_npd_advertised,
-  input  wire [11:0]  link1_fc_npd_limit,
-  input  wire [7:0]   link1_fc_cplh_advertised,
-  input  wire [7:0]   link1_fc_cplh_limit,
-  input  wire [11:0]  link1_fc_cpld_advertised,
-  input  wire [11:0]  link1_fc_cpld_limit,
-  input  wire [3:0]   link1_speed,
-  input  wire [5:0]   link1_width,
-  input  wire         link1_active,
-  output wire [7:0]   link1_rx_fc_ph_advertised,
-  output wire [7:0]   link1_rx_fc_ph_allocated,
-  output wire [11:0]  link1_rx_fc_pd_advertised,
-  output wire [11:0]  link1_rx_fc_pd_allocated,
-  output wire [7:0]   link1_rx_fc_nph_advertised,
-  output wire [7:0]   link1_rx_fc_nph_allocated,
-  output wire [11:0]  link1_rx_fc_npd_advertised,
-  output wire [11:0]  link1_rx_fc_npd_allocated,
-  output wire [7:0]   link1_rx_fc_cplh_advertised,
-  output wire [7:0]   link1_rx_fc_cplh_allocated,
-  output wire [11:0]  link1_rx_fc_cpld_advertised,
-  output wire [11:0]  link1_rx_fc_cpld_allocated,
-  output wire [15:0]  link1_dropped,
-  output wire [15:0]  link1_malformed,
-  output wire [15:0]  link1_unsupported,
   input  wire         link2_in_valid,
   output wire         link2_in_ready,
   input  wire [127:0] link2_in_header,
@@ -151,6 +105,111 @@ module cluster4_node (
   output wire [15:0]  link2_dropped,
   output wire [15:0]  link2_malformed,
   output wire [15:0]  link2_unsupported,
+  input  wire         tier_dram_req_ready,
+  input  wire         tier_dram_wdata_ready,
+  input  wire         tier_dram_rsp_valid,
+  input  wire [63:0]  tier_dram_rsp_data,
+  input  wire         tier_dram_rsp_last,
+  input  wire         tier_dram_rsp_error,
+  input  wire         tier_dram_rd_req_ready,
+  input  wire         tier_dram_rd_data_valid,
+  input  wire [63:0]  tier_dram_rd_data,
+  input  wire         tier_dram_rd_data_last,
+  input  wire         tier_dram_rd_data_error,
+  input  wire         tier_dram_wr_req_ready,
+  input  wire         tier_dram_wr_data_ready,
+  input  wire         tier_dram_wr_ack_valid,
+  input  wire         tier_dram_wr_ack_error,
+  output wire         tier_dram_req_valid,
+  output wire         tier_dram_req_write,
+  output wire [23:0]  tier_dram_req_frame,
+  output wire [12:0]  tier_dram_req_word,
+  output wire [13:0]  tier_dram_req_beats,
+  output wire         tier_dram_wdata_valid,
+  output wire [63:0]  tier_dram_wdata_data,
+  output wire [7:0]   tier_dram_wdata_strobe,
+  output wire         tier_dram_rsp_ready,
+  output wire         tier_dram_rd_req_valid,
+  output wire [23:0]  tier_dram_rd_req_frame,
+  output wire [13:0]  tier_dram_rd_req_beats,
+  output wire         tier_dram_rd_data_ready,
+  output wire         tier_dram_wr_req_valid,
+  output wire [23:0]  tier_dram_wr_req_frame,
+  output wire [13:0]  tier_dram_wr_req_beats,
+  output wire         tier_dram_wr_data_valid,
+  output wire [63:0]  tier_dram_wr_data,
+  output wire [7:0]   tier_dram_wr_data_strobe,
+  output wire         tier_dram_wr_ack_ready,
+  input  wire         tier_flash_req_ready,
+  input  wire         tier_flash_wdata_ready,
+  input  wire         tier_flash_rsp_valid,
+  input  wire [63:0]  tier_flash_rsp_data,
+  input  wire         tier_flash_rsp_last,
+  input  wire         tier_flash_rsp_error,
+  input  wire         tier_flash_rd_req_ready,
+  input  wire         tier_flash_rd_data_valid,
+  input  wire [63:0]  tier_flash_rd_data,
+  input  wire         tier_flash_rd_data_last,
+  input  wire         tier_flash_rd_data_error,
+  input  wire         tier_flash_wr_req_ready,
+  input  wire         tier_flash_wr_data_ready,
+  input  wire         tier_flash_wr_ack_valid,
+  input  wire         tier_flash_wr_ack_error,
+  output wire         tier_flash_req_valid,
+  output wire         tier_flash_req_write,
+  output wire [23:0]  tier_flash_req_frame,
+  output wire [12:0]  tier_flash_req_word,
+  output wire [13:0]  tier_flash_req_beats,
+  output wire         tier_flash_wdata_valid,
+  output wire [63:0]  tier_flash_wdata_data,
+  output wire [7:0]   tier_flash_wdata_strobe,
+  output wire         tier_flash_rsp_ready,
+  output wire         tier_flash_rd_req_valid,
+  output wire [23:0]  tier_flash_rd_req_frame,
+  output wire [13:0]  tier_flash_rd_req_beats,
+  output wire         tier_flash_rd_data_ready,
+  output wire         tier_flash_wr_req_valid,
+  output wire [23:0]  tier_flash_wr_req_frame,
+  output wire [13:0]  tier_flash_wr_req_beats,
+  output wire         tier_flash_wr_data_valid,
+  output wire [63:0]  tier_flash_wr_data,
+  output wire [7:0]   tier_flash_wr_data_strobe,
+  output wire         tier_flash_wr_ack_ready,
+  input  wire         tier_disk_req_ready,
+  input  wire         tier_disk_wdata_ready,
+  input  wire         tier_disk_rsp_valid,
+  input  wire [63:0]  tier_disk_rsp_data,
+  input  wire         tier_disk_rsp_last,
+  input  wire         tier_disk_rsp_error,
+  input  wire         tier_disk_rd_req_ready,
+  input  wire         tier_disk_rd_data_valid,
+  input  wire [63:0]  tier_disk_rd_data,
+  input  wire         tier_disk_rd_data_last,
+  input  wire         tier_disk_rd_data_error,
+  input  wire         tier_disk_wr_req_ready,
+  input  wire         tier_disk_wr_data_ready,
+  input  wire         tier_disk_wr_ack_valid,
+  input  wire         tier_disk_wr_ack_error,
+  output wire         tier_disk_req_valid,
+  output wire         tier_disk_req_write,
+  output wire [23:0]  tier_disk_req_frame,
+  output wire [12:0]  tier_disk_req_word,
+  output wire [13:0]  tier_disk_req_beats,
+  output wire         tier_disk_wdata_valid,
+  output wire [63:0]  tier_disk_wdata_data,
+  output wire [7:0]   tier_disk_wdata_strobe,
+  output wire         tier_disk_rsp_ready,
+  output wire         tier_disk_rd_req_valid,
+  output wire [23:0]  tier_disk_rd_req_frame,
+  output wire [13:0]  tier_disk_rd_req_beats,
+  output wire         tier_disk_rd_data_ready,
+  output wire         tier_disk_wr_req_valid,
+  output wire [23:0]  tier_disk_wr_req_frame,
+  output wire [13:0]  tier_disk_wr_req_beats,
+  output wire         tier_disk_wr_data_valid,
+  output wire [63:0]  tier_disk_wr_data,
+  output wire [7:0]   tier_disk_wr_data_strobe,
+  output wire         tier_disk_wr_ack_ready,
   input  wire         ntb0_peer_in_valid,
   output wire         ntb0_peer_in_ready,
   input  wire [127:0] ntb0_peer_in_header,
@@ -214,9 +273,9 @@ module cluster4_node (
   wire [31:0] system_control_cycle_count_high_value_in;
   wire system_control_control_soft_reset_clear;
   wire system_control_control_soft_reset_out;
-  wire in_system_control;  // NodeTop.swift:98
-  reg [63:0] cycle_count;  // NodeTop.swift:99
-  reg [4:0] soft_reset_timer;  // NodeTop.swift:100
+  wire in_system_control;  // NodeTop.swift:122
+  reg [63:0] cycle_count;  // NodeTop.swift:123
+  reg [4:0] soft_reset_timer;  // NodeTop.swift:124
   wire pcie_switch_clk;
   wire pcie_switch_rst;
   wire pcie_switch_link0_in_valid;
@@ -308,9 +367,15 @@ module cluster4_node (
   wire [3:0] pcie_switch_link1_speed;
   wire [5:0] pcie_switch_link1_width;
   wire pcie_switch_link1_active;
-  wire [15:0] pcie_switch_link1_dropped;
-  wire [15:0] pcie_switch_link1_malformed;
-  wire [15:0] pcie_switch_link1_unsupported;
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link1_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link1_malformed;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link1_unsupported;  // not read
+  /* verilator lint_on UNUSED */
   wire pcie_switch_link2_in_valid;
   wire pcie_switch_link2_in_ready;
   wire [127:0] pcie_switch_link2_in_header;
@@ -469,7 +534,7 @@ module cluster4_node (
   wire pcie_switch_mgmt_ready;
   wire [31:0] pcie_switch_mgmt_rdata;
   wire pcie_switch_mgmt_error;
-  wire in_pcie_switch;  // NodeTop.swift:105
+  wire in_pcie_switch;  // NodeTop.swift:129
   wire ntb_endpoint0_clk;
   wire ntb_endpoint0_rst;
   wire ntb_endpoint0_link_in_valid;
@@ -612,39 +677,274 @@ module cluster4_node (
   wire ntb_endpoint1_phy_up;
   wire [3:0] ntb_endpoint1_link_speed;
   wire [5:0] ntb_endpoint1_link_width;
-  wire in_ntb0;  // NodeTop.swift:109
-  wire in_ntb1;  // NodeTop.swift:109
+  wire in_ntb0;  // NodeTop.swift:133
+  wire in_ntb1;  // NodeTop.swift:133
+  wire tier_function_clk;
+  wire tier_function_rst;
+  wire tier_function_link_in_valid;
+  wire tier_function_link_in_ready;
+  wire [127:0] tier_function_link_in_header;
+  wire [255:0] tier_function_link_in_data;
+  wire [7:0] tier_function_link_in_strobe;
+  wire tier_function_link_in_start;
+  wire tier_function_link_in_end;
+  wire tier_function_link_out_valid;
+  wire tier_function_link_out_ready;
+  wire [127:0] tier_function_link_out_header;
+  wire [255:0] tier_function_link_out_data;
+  wire [7:0] tier_function_link_out_strobe;
+  wire tier_function_link_out_start;
+  wire tier_function_link_out_end;
+  wire tier_function_link_fc_initialize;
+  wire tier_function_link_fc_update;
+  wire [7:0] tier_function_link_fc_ph_advertised;
+  wire [7:0] tier_function_link_fc_ph_limit;
+  wire [7:0] tier_function_link_rx_fc_ph_advertised;
+  wire [7:0] tier_function_link_rx_fc_ph_allocated;
+  wire [11:0] tier_function_link_fc_pd_advertised;
+  wire [11:0] tier_function_link_fc_pd_limit;
+  wire [11:0] tier_function_link_rx_fc_pd_advertised;
+  wire [11:0] tier_function_link_rx_fc_pd_allocated;
+  wire [7:0] tier_function_link_fc_nph_advertised;
+  wire [7:0] tier_function_link_fc_nph_limit;
+  wire [7:0] tier_function_link_rx_fc_nph_advertised;
+  wire [7:0] tier_function_link_rx_fc_nph_allocated;
+  wire [11:0] tier_function_link_fc_npd_advertised;
+  wire [11:0] tier_function_link_fc_npd_limit;
+  wire [11:0] tier_function_link_rx_fc_npd_advertised;
+  wire [11:0] tier_function_link_rx_fc_npd_allocated;
+  wire [7:0] tier_function_link_fc_cplh_advertised;
+  wire [7:0] tier_function_link_fc_cplh_limit;
+  wire [7:0] tier_function_link_rx_fc_cplh_advertised;
+  wire [7:0] tier_function_link_rx_fc_cplh_allocated;
+  wire [11:0] tier_function_link_fc_cpld_advertised;
+  wire [11:0] tier_function_link_fc_cpld_limit;
+  wire [11:0] tier_function_link_rx_fc_cpld_advertised;
+  wire [11:0] tier_function_link_rx_fc_cpld_allocated;
+  wire tier_function_mmio_valid;
+  wire tier_function_mmio_write;
+  wire [7:0] tier_function_mmio_address;
+  wire [31:0] tier_function_mmio_wdata;
+  wire [3:0] tier_function_mmio_strobe;
+  wire tier_function_mmio_ready;
+  wire [31:0] tier_function_mmio_rdata;
+  wire tier_function_mmio_error;
+  wire tier_function_req_valid;
+  wire tier_function_req_write;
+  wire [63:0] tier_function_req_address;
+  wire [13:0] tier_function_req_beats;
+  wire tier_function_wdata_valid;
+  wire [63:0] tier_function_wdata_data;
+  wire [7:0] tier_function_wdata_strobe;
+  wire tier_function_rsp_ready;
+  wire tier_function_req_ready;
+  wire tier_function_wdata_ready;
+  wire tier_function_rsp_valid;
+  wire [63:0] tier_function_rsp_data;
+  wire tier_function_rsp_last;
+  wire [1:0] tier_function_rsp_status;
+  wire tier_controller_clk;
+  wire tier_controller_rst;
+  wire tier_controller_mmio_valid;
+  wire tier_controller_mmio_write;
+  wire [7:0] tier_controller_mmio_address;
+  wire [31:0] tier_controller_mmio_wdata;
+  wire [3:0] tier_controller_mmio_strobe;
+  wire tier_controller_mmio_ready;
+  wire [31:0] tier_controller_mmio_rdata;
+  wire tier_controller_mmio_error;
+  wire tier_controller_irq;
+  wire tier_controller_req_valid;
+  wire tier_controller_req_write;
+  wire [63:0] tier_controller_req_address;
+  wire [13:0] tier_controller_req_beats;
+  wire tier_controller_wdata_valid;
+  wire [63:0] tier_controller_wdata_data;
+  wire [7:0] tier_controller_wdata_strobe;
+  wire tier_controller_rsp_ready;
+  wire tier_controller_req_ready;
+  wire tier_controller_wdata_ready;
+  wire tier_controller_rsp_valid;
+  wire [63:0] tier_controller_rsp_data;
+  wire tier_controller_rsp_last;
+  wire [1:0] tier_controller_rsp_status;
+  wire tier_controller_dram_req_ready;
+  wire tier_controller_dram_wdata_ready;
+  wire tier_controller_dram_rsp_valid;
+  wire [63:0] tier_controller_dram_rsp_data;
+  wire tier_controller_dram_rsp_last;
+  wire tier_controller_dram_rsp_error;
+  wire tier_controller_dram_req_valid;
+  wire tier_controller_dram_req_write;
+  wire [23:0] tier_controller_dram_req_frame;
+  wire [12:0] tier_controller_dram_req_word;
+  wire [13:0] tier_controller_dram_req_beats;
+  wire tier_controller_dram_wdata_valid;
+  wire [63:0] tier_controller_dram_wdata_data;
+  wire [7:0] tier_controller_dram_wdata_strobe;
+  wire tier_controller_dram_rsp_ready;
+  wire tier_controller_dram_rd_req_ready;
+  wire tier_controller_dram_rd_data_valid;
+  wire [63:0] tier_controller_dram_rd_data;
+  wire tier_controller_dram_rd_data_last;
+  wire tier_controller_dram_rd_data_error;
+  wire tier_controller_dram_wr_req_ready;
+  wire tier_controller_dram_wr_data_ready;
+  wire tier_controller_dram_wr_ack_valid;
+  wire tier_controller_dram_wr_ack_error;
+  wire tier_controller_dram_rd_req_valid;
+  wire [23:0] tier_controller_dram_rd_req_frame;
+  wire [13:0] tier_controller_dram_rd_req_beats;
+  wire tier_controller_dram_rd_data_ready;
+  wire tier_controller_dram_wr_req_valid;
+  wire [23:0] tier_controller_dram_wr_req_frame;
+  wire [13:0] tier_controller_dram_wr_req_beats;
+  wire tier_controller_dram_wr_data_valid;
+  wire [63:0] tier_controller_dram_wr_data;
+  wire [7:0] tier_controller_dram_wr_data_strobe;
+  wire tier_controller_dram_wr_ack_ready;
+  wire tier_controller_flash_req_ready;
+  wire tier_controller_flash_wdata_ready;
+  wire tier_controller_flash_rsp_valid;
+  wire [63:0] tier_controller_flash_rsp_data;
+  wire tier_controller_flash_rsp_last;
+  wire tier_controller_flash_rsp_error;
+  wire tier_controller_flash_req_valid;
+  wire tier_controller_flash_req_write;
+  wire [23:0] tier_controller_flash_req_frame;
+  wire [12:0] tier_controller_flash_req_word;
+  wire [13:0] tier_controller_flash_req_beats;
+  wire tier_controller_flash_wdata_valid;
+  wire [63:0] tier_controller_flash_wdata_data;
+  wire [7:0] tier_controller_flash_wdata_strobe;
+  wire tier_controller_flash_rsp_ready;
+  wire tier_controller_flash_rd_req_ready;
+  wire tier_controller_flash_rd_data_valid;
+  wire [63:0] tier_controller_flash_rd_data;
+  wire tier_controller_flash_rd_data_last;
+  wire tier_controller_flash_rd_data_error;
+  wire tier_controller_flash_wr_req_ready;
+  wire tier_controller_flash_wr_data_ready;
+  wire tier_controller_flash_wr_ack_valid;
+  wire tier_controller_flash_wr_ack_error;
+  wire tier_controller_flash_rd_req_valid;
+  wire [23:0] tier_controller_flash_rd_req_frame;
+  wire [13:0] tier_controller_flash_rd_req_beats;
+  wire tier_controller_flash_rd_data_ready;
+  wire tier_controller_flash_wr_req_valid;
+  wire [23:0] tier_controller_flash_wr_req_frame;
+  wire [13:0] tier_controller_flash_wr_req_beats;
+  wire tier_controller_flash_wr_data_valid;
+  wire [63:0] tier_controller_flash_wr_data;
+  wire [7:0] tier_controller_flash_wr_data_strobe;
+  wire tier_controller_flash_wr_ack_ready;
+  wire tier_controller_disk_req_ready;
+  wire tier_controller_disk_wdata_ready;
+  wire tier_controller_disk_rsp_valid;
+  wire [63:0] tier_controller_disk_rsp_data;
+  wire tier_controller_disk_rsp_last;
+  wire tier_controller_disk_rsp_error;
+  wire tier_controller_disk_req_valid;
+  wire tier_controller_disk_req_write;
+  wire [23:0] tier_controller_disk_req_frame;
+  wire [12:0] tier_controller_disk_req_word;
+  wire [13:0] tier_controller_disk_req_beats;
+  wire tier_controller_disk_wdata_valid;
+  wire [63:0] tier_controller_disk_wdata_data;
+  wire [7:0] tier_controller_disk_wdata_strobe;
+  wire tier_controller_disk_rsp_ready;
+  wire tier_controller_disk_rd_req_ready;
+  wire tier_controller_disk_rd_data_valid;
+  wire [63:0] tier_controller_disk_rd_data;
+  wire tier_controller_disk_rd_data_last;
+  wire tier_controller_disk_rd_data_error;
+  wire tier_controller_disk_wr_req_ready;
+  wire tier_controller_disk_wr_data_ready;
+  wire tier_controller_disk_wr_ack_valid;
+  wire tier_controller_disk_wr_ack_error;
+  wire tier_controller_disk_rd_req_valid;
+  wire [23:0] tier_controller_disk_rd_req_frame;
+  wire [13:0] tier_controller_disk_rd_req_beats;
+  wire tier_controller_disk_rd_data_ready;
+  wire tier_controller_disk_wr_req_valid;
+  wire [23:0] tier_controller_disk_wr_req_frame;
+  wire [13:0] tier_controller_disk_wr_req_beats;
+  wire tier_controller_disk_wr_data_valid;
+  wire [63:0] tier_controller_disk_wr_data;
+  wire [7:0] tier_controller_disk_wr_data_strobe;
+  wire tier_controller_disk_wr_ack_ready;
+  wire [4:0] tier_controller_irq_causes;
+  wire tier_registers_clk;
+  wire tier_registers_rst;
+  wire tier_registers_a_valid;
+  wire tier_registers_a_write;
+  wire [7:0] tier_registers_a_address;
+  wire [31:0] tier_registers_a_wdata;
+  wire [3:0] tier_registers_a_strobe;
+  wire tier_registers_a_ready;
+  wire [31:0] tier_registers_a_rdata;
+  wire tier_registers_a_error;
+  wire tier_registers_b_valid;
+  wire tier_registers_b_write;
+  wire [7:0] tier_registers_b_address;
+  wire [31:0] tier_registers_b_wdata;
+  wire [3:0] tier_registers_b_strobe;
+  wire tier_registers_b_ready;
+  wire [31:0] tier_registers_b_rdata;
+  wire tier_registers_b_error;
+  wire tier_registers_out_valid;
+  wire tier_registers_out_write;
+  wire [7:0] tier_registers_out_address;
+  wire [31:0] tier_registers_out_wdata;
+  wire [3:0] tier_registers_out_strobe;
+  wire tier_registers_out_ready;
+  wire [31:0] tier_registers_out_rdata;
+  wire tier_registers_out_error;
+  wire in_tier_controller;  // NodeTop.swift:140
+  reg tier_wait_state;  // NodeTop.swift:153
+  wire tier_waiting;  // NodeTop.swift:154
+  wire tier_presented;  // NodeTop.swift:157
+  reg link1_started;  // EndpointLink.swift:11
+  wire [1:0] unused_tier_irq;  // NodeTop.swift:190
   reg link3_started;  // EndpointLink.swift:11
   reg link4_started;  // EndpointLink.swift:11
-  wire [31:0] unused_ntb_ids;  // NodeTop.swift:148
+  wire [31:0] unused_ntb_ids;  // NodeTop.swift:204
 
-  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:113
-  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:114
-  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:116
-  assign in_ntb1 = mgmt_address[19:16] == 4'd2;  // NodeTop.swift:116
-  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:121
-  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:122
-  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:123
-  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
-  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
-  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:121
-  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:122
-  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:123
-  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:124
-  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:125
-  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:121
-  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:122
-  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:123
-  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
-  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
-  assign ntb_endpoint1_mmio_valid = mgmt_valid & in_ntb1;  // NodeTop.swift:121
-  assign ntb_endpoint1_mmio_write = mgmt_write;  // NodeTop.swift:122
-  assign ntb_endpoint1_mmio_address = mgmt_address[12:0];  // NodeTop.swift:123
-  assign ntb_endpoint1_mmio_wdata = mgmt_wdata;  // NodeTop.swift:124
-  assign ntb_endpoint1_mmio_strobe = mgmt_strobe;  // NodeTop.swift:125
-  assign mgmt_ready = in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : (in_ntb1 ? ntb_endpoint1_mmio_ready : mgmt_valid)));  // NodeTop.swift:127
-  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : (in_ntb1 ? ntb_endpoint1_mmio_rdata : 32'd0)));  // NodeTop.swift:128
-  assign mgmt_error = in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (in_ntb0 ? ntb_endpoint0_mmio_error : (in_ntb1 ? ntb_endpoint1_mmio_error : mgmt_valid)));  // NodeTop.swift:129
+  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:144
+  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:145
+  assign in_tier_controller = mgmt_address[19:8] == 12'd128;  // NodeTop.swift:146
+  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:148
+  assign in_ntb1 = mgmt_address[19:16] == 4'd2;  // NodeTop.swift:148
+  assign tier_waiting = in_tier_controller & ~tier_wait_state;  // NodeTop.swift:155
+  assign tier_presented = in_tier_controller & tier_wait_state;  // NodeTop.swift:158
+  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:162
+  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:163
+  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:164
+  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:162
+  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:163
+  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:164
+  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign tier_registers_a_valid = mgmt_valid & tier_presented;  // NodeTop.swift:162
+  assign tier_registers_a_write = mgmt_write;  // NodeTop.swift:163
+  assign tier_registers_a_address = mgmt_address[7:0];  // NodeTop.swift:164
+  assign tier_registers_a_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign tier_registers_a_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:162
+  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:163
+  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:164
+  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign ntb_endpoint1_mmio_valid = mgmt_valid & in_ntb1;  // NodeTop.swift:162
+  assign ntb_endpoint1_mmio_write = mgmt_write;  // NodeTop.swift:163
+  assign ntb_endpoint1_mmio_address = mgmt_address[12:0];  // NodeTop.swift:164
+  assign ntb_endpoint1_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign ntb_endpoint1_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign mgmt_ready = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (tier_presented ? tier_registers_a_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : (in_ntb1 ? ntb_endpoint1_mmio_ready : mgmt_valid)))));  // NodeTop.swift:168
+  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (tier_presented ? tier_registers_a_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : (in_ntb1 ? ntb_endpoint1_mmio_rdata : 32'd0))));  // NodeTop.swift:169
+  assign mgmt_error = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (tier_presented ? tier_registers_a_error : (in_ntb0 ? ntb_endpoint0_mmio_error : (in_ntb1 ? ntb_endpoint1_mmio_error : mgmt_valid)))));  // NodeTop.swift:170
   assign pcie_switch_link0_in_valid = host_in_valid;  // SwitchLinkPorts.swift:27
   assign host_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link0_in_header = host_in_header;  // SwitchLinkPorts.swift:27
@@ -691,52 +991,51 @@ module cluster4_node (
   assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
   assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
   assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
-  assign pcie_switch_link1_in_valid = link1_in_valid;  // SwitchLinkPorts.swift:27
-  assign link1_in_ready = pcie_switch_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link1_in_header = link1_in_header;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link1_in_data = link1_in_data;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link1_in_strobe = link1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link1_in_start = link1_in_start;  // SwitchLinkPorts.swift:27
-  assign pcie_switch_link1_in_end = link1_in_end;  // SwitchLinkPorts.swift:27
-  assign link1_out_valid = pcie_switch_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link1_out_ready = link1_out_ready;  // SwitchLinkPorts.swift:28
-  assign link1_out_header = pcie_switch_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign link1_out_data = pcie_switch_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign link1_out_strobe = pcie_switch_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign link1_out_start = pcie_switch_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign link1_out_end = pcie_switch_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign pcie_switch_link1_fc_initialize = link1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_update = link1_fc_update;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_ph_advertised = link1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_ph_limit = link1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_pd_advertised = link1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_pd_limit = link1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_nph_advertised = link1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_nph_limit = link1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_npd_advertised = link1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_npd_limit = link1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_cplh_advertised = link1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_cplh_limit = link1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_cpld_advertised = link1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_fc_cpld_limit = link1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_speed = link1_speed;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_width = link1_width;  // SwitchLinkPorts.swift:30
-  assign pcie_switch_link1_active = link1_active;  // SwitchLinkPorts.swift:30
-  assign link1_rx_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_ph_allocated = pcie_switch_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_pd_allocated = pcie_switch_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_nph_allocated = pcie_switch_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_npd_allocated = pcie_switch_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_cplh_allocated = pcie_switch_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign link1_rx_fc_cpld_allocated = pcie_switch_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign link1_dropped = pcie_switch_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign link1_malformed = pcie_switch_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign link1_unsupported = pcie_switch_link1_unsupported;  // SwitchLinkPorts.swift:33
+  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:13
+  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:13
+  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:13
+  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:13
+  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:13
+  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:13
+  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:13
+  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:14
+  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link1_fc_initialize = ~link1_started;  // EndpointLink.swift:15
+  assign pcie_switch_link1_fc_update = link1_started;  // EndpointLink.swift:16
+  assign tier_function_link_fc_initialize = ~link1_started;  // EndpointLink.swift:17
+  assign tier_function_link_fc_update = link1_started;  // EndpointLink.swift:18
+  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
+  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
+  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:23
+  assign pcie_switch_link1_speed = 4'd4;  // EndpointLink.swift:25
+  assign pcie_switch_link1_width = 6'd8;  // EndpointLink.swift:26
+  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:27
   assign pcie_switch_link2_in_valid = link2_in_valid;  // SwitchLinkPorts.swift:27
   assign link2_in_ready = pcie_switch_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link2_in_header = link2_in_header;  // SwitchLinkPorts.swift:27
@@ -783,6 +1082,142 @@ module cluster4_node (
   assign link2_dropped = pcie_switch_link2_dropped;  // SwitchLinkPorts.swift:33
   assign link2_malformed = pcie_switch_link2_malformed;  // SwitchLinkPorts.swift:33
   assign link2_unsupported = pcie_switch_link2_unsupported;  // SwitchLinkPorts.swift:33
+  assign tier_registers_b_valid = tier_function_mmio_valid;  // NodeTop.swift:182
+  assign tier_registers_b_write = tier_function_mmio_write;  // NodeTop.swift:182
+  assign tier_registers_b_address = tier_function_mmio_address;  // NodeTop.swift:182
+  assign tier_registers_b_wdata = tier_function_mmio_wdata;  // NodeTop.swift:182
+  assign tier_registers_b_strobe = tier_function_mmio_strobe;  // NodeTop.swift:182
+  assign tier_function_mmio_ready = tier_registers_b_ready;  // NodeTop.swift:182
+  assign tier_function_mmio_rdata = tier_registers_b_rdata;  // NodeTop.swift:182
+  assign tier_function_mmio_error = tier_registers_b_error;  // NodeTop.swift:182
+  assign tier_controller_mmio_valid = tier_registers_out_valid;  // NodeTop.swift:183
+  assign tier_controller_mmio_write = tier_registers_out_write;  // NodeTop.swift:183
+  assign tier_controller_mmio_address = tier_registers_out_address;  // NodeTop.swift:183
+  assign tier_controller_mmio_wdata = tier_registers_out_wdata;  // NodeTop.swift:183
+  assign tier_controller_mmio_strobe = tier_registers_out_strobe;  // NodeTop.swift:183
+  assign tier_registers_out_ready = tier_controller_mmio_ready;  // NodeTop.swift:183
+  assign tier_registers_out_rdata = tier_controller_mmio_rdata;  // NodeTop.swift:183
+  assign tier_registers_out_error = tier_controller_mmio_error;  // NodeTop.swift:183
+  assign tier_controller_req_valid = tier_function_req_valid;  // NodeTop.swift:184
+  assign tier_controller_req_write = tier_function_req_write;  // NodeTop.swift:184
+  assign tier_controller_req_address = tier_function_req_address;  // NodeTop.swift:184
+  assign tier_controller_req_beats = tier_function_req_beats;  // NodeTop.swift:184
+  assign tier_controller_wdata_valid = tier_function_wdata_valid;  // NodeTop.swift:184
+  assign tier_controller_wdata_data = tier_function_wdata_data;  // NodeTop.swift:184
+  assign tier_controller_wdata_strobe = tier_function_wdata_strobe;  // NodeTop.swift:184
+  assign tier_controller_rsp_ready = tier_function_rsp_ready;  // NodeTop.swift:184
+  assign tier_function_req_ready = tier_controller_req_ready;  // NodeTop.swift:185
+  assign tier_function_wdata_ready = tier_controller_wdata_ready;  // NodeTop.swift:185
+  assign tier_function_rsp_valid = tier_controller_rsp_valid;  // NodeTop.swift:185
+  assign tier_function_rsp_data = tier_controller_rsp_data;  // NodeTop.swift:185
+  assign tier_function_rsp_last = tier_controller_rsp_last;  // NodeTop.swift:185
+  assign tier_function_rsp_status = tier_controller_rsp_status;  // NodeTop.swift:185
+  assign tier_controller_dram_req_ready = tier_dram_req_ready;  // NodeTop.swift:187
+  assign tier_controller_dram_wdata_ready = tier_dram_wdata_ready;  // NodeTop.swift:187
+  assign tier_controller_dram_rsp_valid = tier_dram_rsp_valid;  // NodeTop.swift:187
+  assign tier_controller_dram_rsp_data = tier_dram_rsp_data;  // NodeTop.swift:187
+  assign tier_controller_dram_rsp_last = tier_dram_rsp_last;  // NodeTop.swift:187
+  assign tier_controller_dram_rsp_error = tier_dram_rsp_error;  // NodeTop.swift:187
+  assign tier_controller_dram_rd_req_ready = tier_dram_rd_req_ready;  // NodeTop.swift:187
+  assign tier_controller_dram_rd_data_valid = tier_dram_rd_data_valid;  // NodeTop.swift:187
+  assign tier_controller_dram_rd_data = tier_dram_rd_data;  // NodeTop.swift:187
+  assign tier_controller_dram_rd_data_last = tier_dram_rd_data_last;  // NodeTop.swift:187
+  assign tier_controller_dram_rd_data_error = tier_dram_rd_data_error;  // NodeTop.swift:187
+  assign tier_controller_dram_wr_req_ready = tier_dram_wr_req_ready;  // NodeTop.swift:187
+  assign tier_controller_dram_wr_data_ready = tier_dram_wr_data_ready;  // NodeTop.swift:187
+  assign tier_controller_dram_wr_ack_valid = tier_dram_wr_ack_valid;  // NodeTop.swift:187
+  assign tier_controller_dram_wr_ack_error = tier_dram_wr_ack_error;  // NodeTop.swift:187
+  assign tier_dram_req_valid = tier_controller_dram_req_valid;  // NodeTop.swift:188
+  assign tier_dram_req_write = tier_controller_dram_req_write;  // NodeTop.swift:188
+  assign tier_dram_req_frame = tier_controller_dram_req_frame;  // NodeTop.swift:188
+  assign tier_dram_req_word = tier_controller_dram_req_word;  // NodeTop.swift:188
+  assign tier_dram_req_beats = tier_controller_dram_req_beats;  // NodeTop.swift:188
+  assign tier_dram_wdata_valid = tier_controller_dram_wdata_valid;  // NodeTop.swift:188
+  assign tier_dram_wdata_data = tier_controller_dram_wdata_data;  // NodeTop.swift:188
+  assign tier_dram_wdata_strobe = tier_controller_dram_wdata_strobe;  // NodeTop.swift:188
+  assign tier_dram_rsp_ready = tier_controller_dram_rsp_ready;  // NodeTop.swift:188
+  assign tier_dram_rd_req_valid = tier_controller_dram_rd_req_valid;  // NodeTop.swift:188
+  assign tier_dram_rd_req_frame = tier_controller_dram_rd_req_frame;  // NodeTop.swift:188
+  assign tier_dram_rd_req_beats = tier_controller_dram_rd_req_beats;  // NodeTop.swift:188
+  assign tier_dram_rd_data_ready = tier_controller_dram_rd_data_ready;  // NodeTop.swift:188
+  assign tier_dram_wr_req_valid = tier_controller_dram_wr_req_valid;  // NodeTop.swift:188
+  assign tier_dram_wr_req_frame = tier_controller_dram_wr_req_frame;  // NodeTop.swift:188
+  assign tier_dram_wr_req_beats = tier_controller_dram_wr_req_beats;  // NodeTop.swift:188
+  assign tier_dram_wr_data_valid = tier_controller_dram_wr_data_valid;  // NodeTop.swift:188
+  assign tier_dram_wr_data = tier_controller_dram_wr_data;  // NodeTop.swift:188
+  assign tier_dram_wr_data_strobe = tier_controller_dram_wr_data_strobe;  // NodeTop.swift:188
+  assign tier_dram_wr_ack_ready = tier_controller_dram_wr_ack_ready;  // NodeTop.swift:188
+  assign tier_controller_flash_req_ready = tier_flash_req_ready;  // NodeTop.swift:187
+  assign tier_controller_flash_wdata_ready = tier_flash_wdata_ready;  // NodeTop.swift:187
+  assign tier_controller_flash_rsp_valid = tier_flash_rsp_valid;  // NodeTop.swift:187
+  assign tier_controller_flash_rsp_data = tier_flash_rsp_data;  // NodeTop.swift:187
+  assign tier_controller_flash_rsp_last = tier_flash_rsp_last;  // NodeTop.swift:187
+  assign tier_controller_flash_rsp_error = tier_flash_rsp_error;  // NodeTop.swift:187
+  assign tier_controller_flash_rd_req_ready = tier_flash_rd_req_ready;  // NodeTop.swift:187
+  assign tier_controller_flash_rd_data_valid = tier_flash_rd_data_valid;  // NodeTop.swift:187
+  assign tier_controller_flash_rd_data = tier_flash_rd_data;  // NodeTop.swift:187
+  assign tier_controller_flash_rd_data_last = tier_flash_rd_data_last;  // NodeTop.swift:187
+  assign tier_controller_flash_rd_data_error = tier_flash_rd_data_error;  // NodeTop.swift:187
+  assign tier_controller_flash_wr_req_ready = tier_flash_wr_req_ready;  // NodeTop.swift:187
+  assign tier_controller_flash_wr_data_ready = tier_flash_wr_data_ready;  // NodeTop.swift:187
+  assign tier_controller_flash_wr_ack_valid = tier_flash_wr_ack_valid;  // NodeTop.swift:187
+  assign tier_controller_flash_wr_ack_error = tier_flash_wr_ack_error;  // NodeTop.swift:187
+  assign tier_flash_req_valid = tier_controller_flash_req_valid;  // NodeTop.swift:188
+  assign tier_flash_req_write = tier_controller_flash_req_write;  // NodeTop.swift:188
+  assign tier_flash_req_frame = tier_controller_flash_req_frame;  // NodeTop.swift:188
+  assign tier_flash_req_word = tier_controller_flash_req_word;  // NodeTop.swift:188
+  assign tier_flash_req_beats = tier_controller_flash_req_beats;  // NodeTop.swift:188
+  assign tier_flash_wdata_valid = tier_controller_flash_wdata_valid;  // NodeTop.swift:188
+  assign tier_flash_wdata_data = tier_controller_flash_wdata_data;  // NodeTop.swift:188
+  assign tier_flash_wdata_strobe = tier_controller_flash_wdata_strobe;  // NodeTop.swift:188
+  assign tier_flash_rsp_ready = tier_controller_flash_rsp_ready;  // NodeTop.swift:188
+  assign tier_flash_rd_req_valid = tier_controller_flash_rd_req_valid;  // NodeTop.swift:188
+  assign tier_flash_rd_req_frame = tier_controller_flash_rd_req_frame;  // NodeTop.swift:188
+  assign tier_flash_rd_req_beats = tier_controller_flash_rd_req_beats;  // NodeTop.swift:188
+  assign tier_flash_rd_data_ready = tier_controller_flash_rd_data_ready;  // NodeTop.swift:188
+  assign tier_flash_wr_req_valid = tier_controller_flash_wr_req_valid;  // NodeTop.swift:188
+  assign tier_flash_wr_req_frame = tier_controller_flash_wr_req_frame;  // NodeTop.swift:188
+  assign tier_flash_wr_req_beats = tier_controller_flash_wr_req_beats;  // NodeTop.swift:188
+  assign tier_flash_wr_data_valid = tier_controller_flash_wr_data_valid;  // NodeTop.swift:188
+  assign tier_flash_wr_data = tier_controller_flash_wr_data;  // NodeTop.swift:188
+  assign tier_flash_wr_data_strobe = tier_controller_flash_wr_data_strobe;  // NodeTop.swift:188
+  assign tier_flash_wr_ack_ready = tier_controller_flash_wr_ack_ready;  // NodeTop.swift:188
+  assign tier_controller_disk_req_ready = tier_disk_req_ready;  // NodeTop.swift:187
+  assign tier_controller_disk_wdata_ready = tier_disk_wdata_ready;  // NodeTop.swift:187
+  assign tier_controller_disk_rsp_valid = tier_disk_rsp_valid;  // NodeTop.swift:187
+  assign tier_controller_disk_rsp_data = tier_disk_rsp_data;  // NodeTop.swift:187
+  assign tier_controller_disk_rsp_last = tier_disk_rsp_last;  // NodeTop.swift:187
+  assign tier_controller_disk_rsp_error = tier_disk_rsp_error;  // NodeTop.swift:187
+  assign tier_controller_disk_rd_req_ready = tier_disk_rd_req_ready;  // NodeTop.swift:187
+  assign tier_controller_disk_rd_data_valid = tier_disk_rd_data_valid;  // NodeTop.swift:187
+  assign tier_controller_disk_rd_data = tier_disk_rd_data;  // NodeTop.swift:187
+  assign tier_controller_disk_rd_data_last = tier_disk_rd_data_last;  // NodeTop.swift:187
+  assign tier_controller_disk_rd_data_error = tier_disk_rd_data_error;  // NodeTop.swift:187
+  assign tier_controller_disk_wr_req_ready = tier_disk_wr_req_ready;  // NodeTop.swift:187
+  assign tier_controller_disk_wr_data_ready = tier_disk_wr_data_ready;  // NodeTop.swift:187
+  assign tier_controller_disk_wr_ack_valid = tier_disk_wr_ack_valid;  // NodeTop.swift:187
+  assign tier_controller_disk_wr_ack_error = tier_disk_wr_ack_error;  // NodeTop.swift:187
+  assign tier_disk_req_valid = tier_controller_disk_req_valid;  // NodeTop.swift:188
+  assign tier_disk_req_write = tier_controller_disk_req_write;  // NodeTop.swift:188
+  assign tier_disk_req_frame = tier_controller_disk_req_frame;  // NodeTop.swift:188
+  assign tier_disk_req_word = tier_controller_disk_req_word;  // NodeTop.swift:188
+  assign tier_disk_req_beats = tier_controller_disk_req_beats;  // NodeTop.swift:188
+  assign tier_disk_wdata_valid = tier_controller_disk_wdata_valid;  // NodeTop.swift:188
+  assign tier_disk_wdata_data = tier_controller_disk_wdata_data;  // NodeTop.swift:188
+  assign tier_disk_wdata_strobe = tier_controller_disk_wdata_strobe;  // NodeTop.swift:188
+  assign tier_disk_rsp_ready = tier_controller_disk_rsp_ready;  // NodeTop.swift:188
+  assign tier_disk_rd_req_valid = tier_controller_disk_rd_req_valid;  // NodeTop.swift:188
+  assign tier_disk_rd_req_frame = tier_controller_disk_rd_req_frame;  // NodeTop.swift:188
+  assign tier_disk_rd_req_beats = tier_controller_disk_rd_req_beats;  // NodeTop.swift:188
+  assign tier_disk_rd_data_ready = tier_controller_disk_rd_data_ready;  // NodeTop.swift:188
+  assign tier_disk_wr_req_valid = tier_controller_disk_wr_req_valid;  // NodeTop.swift:188
+  assign tier_disk_wr_req_frame = tier_controller_disk_wr_req_frame;  // NodeTop.swift:188
+  assign tier_disk_wr_req_beats = tier_controller_disk_wr_req_beats;  // NodeTop.swift:188
+  assign tier_disk_wr_data_valid = tier_controller_disk_wr_data_valid;  // NodeTop.swift:188
+  assign tier_disk_wr_data = tier_controller_disk_wr_data;  // NodeTop.swift:188
+  assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:188
+  assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:188
+  assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:191
   assign ntb_endpoint0_link_in_valid = pcie_switch_link3_out_valid;  // EndpointLink.swift:13
   assign pcie_switch_link3_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:13
   assign ntb_endpoint0_link_in_header = pcie_switch_link3_out_header;  // EndpointLink.swift:13
@@ -828,25 +1263,25 @@ module cluster4_node (
   assign pcie_switch_link3_speed = 4'd4;  // EndpointLink.swift:25
   assign pcie_switch_link3_width = 6'd8;  // EndpointLink.swift:26
   assign pcie_switch_link3_active = 1'b1;  // EndpointLink.swift:27
-  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:139
-  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:139
-  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:139
-  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:139
-  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:139
-  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:139
-  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:139
-  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:140
-  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:140
-  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:140
-  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:140
-  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:140
-  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:140
-  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:140
-  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:141
-  assign ntb_endpoint0_link_speed = 4'd4;  // NodeTop.swift:142
-  assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:143
-  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:144
-  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:145
+  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:195
+  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:195
+  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:196
+  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:196
+  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:196
+  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:196
+  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:196
+  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:196
+  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:196
+  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:197
+  assign ntb_endpoint0_link_speed = 4'd4;  // NodeTop.swift:198
+  assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:199
+  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:200
+  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:201
   assign ntb_endpoint1_link_in_valid = pcie_switch_link4_out_valid;  // EndpointLink.swift:13
   assign pcie_switch_link4_out_ready = ntb_endpoint1_link_in_ready;  // EndpointLink.swift:13
   assign ntb_endpoint1_link_in_header = pcie_switch_link4_out_header;  // EndpointLink.swift:13
@@ -892,64 +1327,74 @@ module cluster4_node (
   assign pcie_switch_link4_speed = 4'd4;  // EndpointLink.swift:25
   assign pcie_switch_link4_width = 6'd8;  // EndpointLink.swift:26
   assign pcie_switch_link4_active = 1'b1;  // EndpointLink.swift:27
-  assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:139
-  assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:139
-  assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:139
-  assign ntb_endpoint1_peer_in_data = ntb1_peer_in_data;  // NodeTop.swift:139
-  assign ntb_endpoint1_peer_in_strobe = ntb1_peer_in_strobe;  // NodeTop.swift:139
-  assign ntb_endpoint1_peer_in_start = ntb1_peer_in_start;  // NodeTop.swift:139
-  assign ntb_endpoint1_peer_in_end = ntb1_peer_in_end;  // NodeTop.swift:139
-  assign ntb1_peer_out_valid = ntb_endpoint1_peer_out_valid;  // NodeTop.swift:140
-  assign ntb_endpoint1_peer_out_ready = ntb1_peer_out_ready;  // NodeTop.swift:140
-  assign ntb1_peer_out_header = ntb_endpoint1_peer_out_header;  // NodeTop.swift:140
-  assign ntb1_peer_out_data = ntb_endpoint1_peer_out_data;  // NodeTop.swift:140
-  assign ntb1_peer_out_strobe = ntb_endpoint1_peer_out_strobe;  // NodeTop.swift:140
-  assign ntb1_peer_out_start = ntb_endpoint1_peer_out_start;  // NodeTop.swift:140
-  assign ntb1_peer_out_end = ntb_endpoint1_peer_out_end;  // NodeTop.swift:140
-  assign ntb_endpoint1_phy_up = ntb1_phy_up;  // NodeTop.swift:141
-  assign ntb_endpoint1_link_speed = 4'd4;  // NodeTop.swift:142
-  assign ntb_endpoint1_link_width = 6'd8;  // NodeTop.swift:143
-  assign ntb1_local_dropped = ntb_endpoint1_local_dropped_count;  // NodeTop.swift:144
-  assign ntb1_peer_dropped = ntb_endpoint1_peer_dropped_count;  // NodeTop.swift:145
-  assign unused_ntb_ids = {ntb_endpoint0_id, ntb_endpoint1_id};  // NodeTop.swift:149
-  assign system_control_node_index_in = node_index;  // NodeTop.swift:152
-  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:156
-  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:157
-  assign system_control_interrupt_status_doorbell_set = {ntb_endpoint0_irq, ntb_endpoint1_irq} != 8'd0;  // NodeTop.swift:165
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:167
-  assign system_control_interrupt_status_dma_done_set = 1'b0;  // NodeTop.swift:167
-  assign system_control_interrupt_status_tier_error_set = 1'b0;  // NodeTop.swift:167
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:170
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:175
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:176
-  assign system_control_clk = clk;  // NodeTop.swift:95
-  assign system_control_rst = rst;  // NodeTop.swift:95
-  assign pcie_switch_clk = clk;  // NodeTop.swift:102
-  assign pcie_switch_rst = rst;  // NodeTop.swift:102
-  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:106
-  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:106
-  assign ntb_endpoint1_clk = clk;  // NodeTop.swift:106
-  assign ntb_endpoint1_rst = rst;  // NodeTop.swift:106
+  assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:195
+  assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:195
+  assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:195
+  assign ntb_endpoint1_peer_in_data = ntb1_peer_in_data;  // NodeTop.swift:195
+  assign ntb_endpoint1_peer_in_strobe = ntb1_peer_in_strobe;  // NodeTop.swift:195
+  assign ntb_endpoint1_peer_in_start = ntb1_peer_in_start;  // NodeTop.swift:195
+  assign ntb_endpoint1_peer_in_end = ntb1_peer_in_end;  // NodeTop.swift:195
+  assign ntb1_peer_out_valid = ntb_endpoint1_peer_out_valid;  // NodeTop.swift:196
+  assign ntb_endpoint1_peer_out_ready = ntb1_peer_out_ready;  // NodeTop.swift:196
+  assign ntb1_peer_out_header = ntb_endpoint1_peer_out_header;  // NodeTop.swift:196
+  assign ntb1_peer_out_data = ntb_endpoint1_peer_out_data;  // NodeTop.swift:196
+  assign ntb1_peer_out_strobe = ntb_endpoint1_peer_out_strobe;  // NodeTop.swift:196
+  assign ntb1_peer_out_start = ntb_endpoint1_peer_out_start;  // NodeTop.swift:196
+  assign ntb1_peer_out_end = ntb_endpoint1_peer_out_end;  // NodeTop.swift:196
+  assign ntb_endpoint1_phy_up = ntb1_phy_up;  // NodeTop.swift:197
+  assign ntb_endpoint1_link_speed = 4'd4;  // NodeTop.swift:198
+  assign ntb_endpoint1_link_width = 6'd8;  // NodeTop.swift:199
+  assign ntb1_local_dropped = ntb_endpoint1_local_dropped_count;  // NodeTop.swift:200
+  assign ntb1_peer_dropped = ntb_endpoint1_peer_dropped_count;  // NodeTop.swift:201
+  assign unused_ntb_ids = {ntb_endpoint0_id, ntb_endpoint1_id};  // NodeTop.swift:205
+  assign system_control_node_index_in = node_index;  // NodeTop.swift:208
+  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:212
+  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:213
+  assign system_control_interrupt_status_doorbell_set = {ntb_endpoint0_irq, ntb_endpoint1_irq} != 8'd0;  // NodeTop.swift:223
+  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:229
+  assign system_control_interrupt_status_dma_done_set = tier_controller_irq_causes[1];  // NodeTop.swift:225
+  assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:227
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:232
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:237
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:238
+  assign system_control_clk = clk;  // NodeTop.swift:119
+  assign system_control_rst = rst;  // NodeTop.swift:119
+  assign pcie_switch_clk = clk;  // NodeTop.swift:126
+  assign pcie_switch_rst = rst;  // NodeTop.swift:126
+  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:130
+  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:130
+  assign ntb_endpoint1_clk = clk;  // NodeTop.swift:130
+  assign ntb_endpoint1_rst = rst;  // NodeTop.swift:130
+  assign tier_function_clk = clk;  // NodeTop.swift:134
+  assign tier_function_rst = rst;  // NodeTop.swift:134
+  assign tier_controller_clk = clk;  // NodeTop.swift:135
+  assign tier_controller_rst = rst;  // NodeTop.swift:135
+  assign tier_registers_clk = clk;  // NodeTop.swift:138
+  assign tier_registers_rst = rst;  // NodeTop.swift:138
 
   always @(posedge clk) begin
     if (rst) begin
-      cycle_count <= 64'd0;  // NodeTop.swift:99
-      soft_reset_timer <= 5'd0;  // NodeTop.swift:100
+      cycle_count <= 64'd0;  // NodeTop.swift:123
+      soft_reset_timer <= 5'd0;  // NodeTop.swift:124
+      tier_wait_state <= 1'b0;  // NodeTop.swift:153
+      link1_started <= 1'b0;  // EndpointLink.swift:11
       link3_started <= 1'b0;  // EndpointLink.swift:11
       link4_started <= 1'b0;  // EndpointLink.swift:11
     end else begin
+      tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:156
+      link1_started <= 1'b1;  // EndpointLink.swift:12
       link3_started <= 1'b1;  // EndpointLink.swift:12
       link4_started <= 1'b1;  // EndpointLink.swift:12
-      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:155
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:173
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:173
+      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:211
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:235
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:235
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:174
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:236
       end
     end
   end
 
-  system_control_board4 system_control (  // NodeTop.swift:95
+  system_control_board4 system_control (  // NodeTop.swift:119
     .clk(system_control_clk),
     .rst(system_control_rst),
     .mmio_valid(system_control_mmio_valid),
@@ -978,7 +1423,7 @@ module cluster4_node (
     .control_soft_reset_clear(system_control_control_soft_reset_clear),
     .control_soft_reset_out(system_control_control_soft_reset_out)
   );
-  pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:102
+  pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
     .link0_in_valid(pcie_switch_link0_in_valid),
@@ -1220,7 +1665,7 @@ module cluster4_node (
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint0 (  // NodeTop.swift:106
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint0 (  // NodeTop.swift:130
     .clk(ntb_endpoint0_clk),
     .rst(ntb_endpoint0_rst),
     .link_in_valid(ntb_endpoint0_link_in_valid),
@@ -1293,7 +1738,7 @@ module cluster4_node (
     .link_speed(ntb_endpoint0_link_speed),
     .link_width(ntb_endpoint0_link_width)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint1 (  // NodeTop.swift:106
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint1 (  // NodeTop.swift:130
     .clk(ntb_endpoint1_clk),
     .rst(ntb_endpoint1_rst),
     .link_in_valid(ntb_endpoint1_link_in_valid),
@@ -1365,6 +1810,233 @@ module cluster4_node (
     .phy_up(ntb_endpoint1_phy_up),
     .link_speed(ntb_endpoint1_link_speed),
     .link_width(ntb_endpoint1_link_width)
+  );
+  tier_pcie_function_pages16384_shift16_device32257_width256 tier_function (  // NodeTop.swift:134
+    .clk(tier_function_clk),
+    .rst(tier_function_rst),
+    .link_in_valid(tier_function_link_in_valid),
+    .link_in_ready(tier_function_link_in_ready),
+    .link_in_header(tier_function_link_in_header),
+    .link_in_data(tier_function_link_in_data),
+    .link_in_strobe(tier_function_link_in_strobe),
+    .link_in_start(tier_function_link_in_start),
+    .link_in_end(tier_function_link_in_end),
+    .link_out_valid(tier_function_link_out_valid),
+    .link_out_ready(tier_function_link_out_ready),
+    .link_out_header(tier_function_link_out_header),
+    .link_out_data(tier_function_link_out_data),
+    .link_out_strobe(tier_function_link_out_strobe),
+    .link_out_start(tier_function_link_out_start),
+    .link_out_end(tier_function_link_out_end),
+    .link_fc_initialize(tier_function_link_fc_initialize),
+    .link_fc_update(tier_function_link_fc_update),
+    .link_fc_ph_advertised(tier_function_link_fc_ph_advertised),
+    .link_fc_ph_limit(tier_function_link_fc_ph_limit),
+    .link_rx_fc_ph_advertised(tier_function_link_rx_fc_ph_advertised),
+    .link_rx_fc_ph_allocated(tier_function_link_rx_fc_ph_allocated),
+    .link_fc_pd_advertised(tier_function_link_fc_pd_advertised),
+    .link_fc_pd_limit(tier_function_link_fc_pd_limit),
+    .link_rx_fc_pd_advertised(tier_function_link_rx_fc_pd_advertised),
+    .link_rx_fc_pd_allocated(tier_function_link_rx_fc_pd_allocated),
+    .link_fc_nph_advertised(tier_function_link_fc_nph_advertised),
+    .link_fc_nph_limit(tier_function_link_fc_nph_limit),
+    .link_rx_fc_nph_advertised(tier_function_link_rx_fc_nph_advertised),
+    .link_rx_fc_nph_allocated(tier_function_link_rx_fc_nph_allocated),
+    .link_fc_npd_advertised(tier_function_link_fc_npd_advertised),
+    .link_fc_npd_limit(tier_function_link_fc_npd_limit),
+    .link_rx_fc_npd_advertised(tier_function_link_rx_fc_npd_advertised),
+    .link_rx_fc_npd_allocated(tier_function_link_rx_fc_npd_allocated),
+    .link_fc_cplh_advertised(tier_function_link_fc_cplh_advertised),
+    .link_fc_cplh_limit(tier_function_link_fc_cplh_limit),
+    .link_rx_fc_cplh_advertised(tier_function_link_rx_fc_cplh_advertised),
+    .link_rx_fc_cplh_allocated(tier_function_link_rx_fc_cplh_allocated),
+    .link_fc_cpld_advertised(tier_function_link_fc_cpld_advertised),
+    .link_fc_cpld_limit(tier_function_link_fc_cpld_limit),
+    .link_rx_fc_cpld_advertised(tier_function_link_rx_fc_cpld_advertised),
+    .link_rx_fc_cpld_allocated(tier_function_link_rx_fc_cpld_allocated),
+    .mmio_valid(tier_function_mmio_valid),
+    .mmio_write(tier_function_mmio_write),
+    .mmio_address(tier_function_mmio_address),
+    .mmio_wdata(tier_function_mmio_wdata),
+    .mmio_strobe(tier_function_mmio_strobe),
+    .mmio_ready(tier_function_mmio_ready),
+    .mmio_rdata(tier_function_mmio_rdata),
+    .mmio_error(tier_function_mmio_error),
+    .req_valid(tier_function_req_valid),
+    .req_write(tier_function_req_write),
+    .req_address(tier_function_req_address),
+    .req_beats(tier_function_req_beats),
+    .wdata_valid(tier_function_wdata_valid),
+    .wdata_data(tier_function_wdata_data),
+    .wdata_strobe(tier_function_wdata_strobe),
+    .rsp_ready(tier_function_rsp_ready),
+    .req_ready(tier_function_req_ready),
+    .wdata_ready(tier_function_wdata_ready),
+    .rsp_valid(tier_function_rsp_valid),
+    .rsp_data(tier_function_rsp_data),
+    .rsp_last(tier_function_rsp_last),
+    .rsp_status(tier_function_rsp_status)
+  );
+  tier_controller_pages16384_shift16_lanes4 tier_controller (  // NodeTop.swift:135
+    .clk(tier_controller_clk),
+    .rst(tier_controller_rst),
+    .mmio_valid(tier_controller_mmio_valid),
+    .mmio_write(tier_controller_mmio_write),
+    .mmio_address(tier_controller_mmio_address),
+    .mmio_wdata(tier_controller_mmio_wdata),
+    .mmio_strobe(tier_controller_mmio_strobe),
+    .mmio_ready(tier_controller_mmio_ready),
+    .mmio_rdata(tier_controller_mmio_rdata),
+    .mmio_error(tier_controller_mmio_error),
+    .irq(tier_controller_irq),
+    .req_valid(tier_controller_req_valid),
+    .req_write(tier_controller_req_write),
+    .req_address(tier_controller_req_address),
+    .req_beats(tier_controller_req_beats),
+    .wdata_valid(tier_controller_wdata_valid),
+    .wdata_data(tier_controller_wdata_data),
+    .wdata_strobe(tier_controller_wdata_strobe),
+    .rsp_ready(tier_controller_rsp_ready),
+    .req_ready(tier_controller_req_ready),
+    .wdata_ready(tier_controller_wdata_ready),
+    .rsp_valid(tier_controller_rsp_valid),
+    .rsp_data(tier_controller_rsp_data),
+    .rsp_last(tier_controller_rsp_last),
+    .rsp_status(tier_controller_rsp_status),
+    .dram_req_ready(tier_controller_dram_req_ready),
+    .dram_wdata_ready(tier_controller_dram_wdata_ready),
+    .dram_rsp_valid(tier_controller_dram_rsp_valid),
+    .dram_rsp_data(tier_controller_dram_rsp_data),
+    .dram_rsp_last(tier_controller_dram_rsp_last),
+    .dram_rsp_error(tier_controller_dram_rsp_error),
+    .dram_req_valid(tier_controller_dram_req_valid),
+    .dram_req_write(tier_controller_dram_req_write),
+    .dram_req_frame(tier_controller_dram_req_frame),
+    .dram_req_word(tier_controller_dram_req_word),
+    .dram_req_beats(tier_controller_dram_req_beats),
+    .dram_wdata_valid(tier_controller_dram_wdata_valid),
+    .dram_wdata_data(tier_controller_dram_wdata_data),
+    .dram_wdata_strobe(tier_controller_dram_wdata_strobe),
+    .dram_rsp_ready(tier_controller_dram_rsp_ready),
+    .dram_rd_req_ready(tier_controller_dram_rd_req_ready),
+    .dram_rd_data_valid(tier_controller_dram_rd_data_valid),
+    .dram_rd_data(tier_controller_dram_rd_data),
+    .dram_rd_data_last(tier_controller_dram_rd_data_last),
+    .dram_rd_data_error(tier_controller_dram_rd_data_error),
+    .dram_wr_req_ready(tier_controller_dram_wr_req_ready),
+    .dram_wr_data_ready(tier_controller_dram_wr_data_ready),
+    .dram_wr_ack_valid(tier_controller_dram_wr_ack_valid),
+    .dram_wr_ack_error(tier_controller_dram_wr_ack_error),
+    .dram_rd_req_valid(tier_controller_dram_rd_req_valid),
+    .dram_rd_req_frame(tier_controller_dram_rd_req_frame),
+    .dram_rd_req_beats(tier_controller_dram_rd_req_beats),
+    .dram_rd_data_ready(tier_controller_dram_rd_data_ready),
+    .dram_wr_req_valid(tier_controller_dram_wr_req_valid),
+    .dram_wr_req_frame(tier_controller_dram_wr_req_frame),
+    .dram_wr_req_beats(tier_controller_dram_wr_req_beats),
+    .dram_wr_data_valid(tier_controller_dram_wr_data_valid),
+    .dram_wr_data(tier_controller_dram_wr_data),
+    .dram_wr_data_strobe(tier_controller_dram_wr_data_strobe),
+    .dram_wr_ack_ready(tier_controller_dram_wr_ack_ready),
+    .flash_req_ready(tier_controller_flash_req_ready),
+    .flash_wdata_ready(tier_controller_flash_wdata_ready),
+    .flash_rsp_valid(tier_controller_flash_rsp_valid),
+    .flash_rsp_data(tier_controller_flash_rsp_data),
+    .flash_rsp_last(tier_controller_flash_rsp_last),
+    .flash_rsp_error(tier_controller_flash_rsp_error),
+    .flash_req_valid(tier_controller_flash_req_valid),
+    .flash_req_write(tier_controller_flash_req_write),
+    .flash_req_frame(tier_controller_flash_req_frame),
+    .flash_req_word(tier_controller_flash_req_word),
+    .flash_req_beats(tier_controller_flash_req_beats),
+    .flash_wdata_valid(tier_controller_flash_wdata_valid),
+    .flash_wdata_data(tier_controller_flash_wdata_data),
+    .flash_wdata_strobe(tier_controller_flash_wdata_strobe),
+    .flash_rsp_ready(tier_controller_flash_rsp_ready),
+    .flash_rd_req_ready(tier_controller_flash_rd_req_ready),
+    .flash_rd_data_valid(tier_controller_flash_rd_data_valid),
+    .flash_rd_data(tier_controller_flash_rd_data),
+    .flash_rd_data_last(tier_controller_flash_rd_data_last),
+    .flash_rd_data_error(tier_controller_flash_rd_data_error),
+    .flash_wr_req_ready(tier_controller_flash_wr_req_ready),
+    .flash_wr_data_ready(tier_controller_flash_wr_data_ready),
+    .flash_wr_ack_valid(tier_controller_flash_wr_ack_valid),
+    .flash_wr_ack_error(tier_controller_flash_wr_ack_error),
+    .flash_rd_req_valid(tier_controller_flash_rd_req_valid),
+    .flash_rd_req_frame(tier_controller_flash_rd_req_frame),
+    .flash_rd_req_beats(tier_controller_flash_rd_req_beats),
+    .flash_rd_data_ready(tier_controller_flash_rd_data_ready),
+    .flash_wr_req_valid(tier_controller_flash_wr_req_valid),
+    .flash_wr_req_frame(tier_controller_flash_wr_req_frame),
+    .flash_wr_req_beats(tier_controller_flash_wr_req_beats),
+    .flash_wr_data_valid(tier_controller_flash_wr_data_valid),
+    .flash_wr_data(tier_controller_flash_wr_data),
+    .flash_wr_data_strobe(tier_controller_flash_wr_data_strobe),
+    .flash_wr_ack_ready(tier_controller_flash_wr_ack_ready),
+    .disk_req_ready(tier_controller_disk_req_ready),
+    .disk_wdata_ready(tier_controller_disk_wdata_ready),
+    .disk_rsp_valid(tier_controller_disk_rsp_valid),
+    .disk_rsp_data(tier_controller_disk_rsp_data),
+    .disk_rsp_last(tier_controller_disk_rsp_last),
+    .disk_rsp_error(tier_controller_disk_rsp_error),
+    .disk_req_valid(tier_controller_disk_req_valid),
+    .disk_req_write(tier_controller_disk_req_write),
+    .disk_req_frame(tier_controller_disk_req_frame),
+    .disk_req_word(tier_controller_disk_req_word),
+    .disk_req_beats(tier_controller_disk_req_beats),
+    .disk_wdata_valid(tier_controller_disk_wdata_valid),
+    .disk_wdata_data(tier_controller_disk_wdata_data),
+    .disk_wdata_strobe(tier_controller_disk_wdata_strobe),
+    .disk_rsp_ready(tier_controller_disk_rsp_ready),
+    .disk_rd_req_ready(tier_controller_disk_rd_req_ready),
+    .disk_rd_data_valid(tier_controller_disk_rd_data_valid),
+    .disk_rd_data(tier_controller_disk_rd_data),
+    .disk_rd_data_last(tier_controller_disk_rd_data_last),
+    .disk_rd_data_error(tier_controller_disk_rd_data_error),
+    .disk_wr_req_ready(tier_controller_disk_wr_req_ready),
+    .disk_wr_data_ready(tier_controller_disk_wr_data_ready),
+    .disk_wr_ack_valid(tier_controller_disk_wr_ack_valid),
+    .disk_wr_ack_error(tier_controller_disk_wr_ack_error),
+    .disk_rd_req_valid(tier_controller_disk_rd_req_valid),
+    .disk_rd_req_frame(tier_controller_disk_rd_req_frame),
+    .disk_rd_req_beats(tier_controller_disk_rd_req_beats),
+    .disk_rd_data_ready(tier_controller_disk_rd_data_ready),
+    .disk_wr_req_valid(tier_controller_disk_wr_req_valid),
+    .disk_wr_req_frame(tier_controller_disk_wr_req_frame),
+    .disk_wr_req_beats(tier_controller_disk_wr_req_beats),
+    .disk_wr_data_valid(tier_controller_disk_wr_data_valid),
+    .disk_wr_data(tier_controller_disk_wr_data),
+    .disk_wr_data_strobe(tier_controller_disk_wr_data_strobe),
+    .disk_wr_ack_ready(tier_controller_disk_wr_ack_ready),
+    .irq_causes(tier_controller_irq_causes)
+  );
+  mmio_arbiter_aw8_dw32 tier_registers (  // NodeTop.swift:138
+    .clk(tier_registers_clk),
+    .rst(tier_registers_rst),
+    .a_valid(tier_registers_a_valid),
+    .a_write(tier_registers_a_write),
+    .a_address(tier_registers_a_address),
+    .a_wdata(tier_registers_a_wdata),
+    .a_strobe(tier_registers_a_strobe),
+    .a_ready(tier_registers_a_ready),
+    .a_rdata(tier_registers_a_rdata),
+    .a_error(tier_registers_a_error),
+    .b_valid(tier_registers_b_valid),
+    .b_write(tier_registers_b_write),
+    .b_address(tier_registers_b_address),
+    .b_wdata(tier_registers_b_wdata),
+    .b_strobe(tier_registers_b_strobe),
+    .b_ready(tier_registers_b_ready),
+    .b_rdata(tier_registers_b_rdata),
+    .b_error(tier_registers_b_error),
+    .out_valid(tier_registers_out_valid),
+    .out_write(tier_registers_out_write),
+    .out_address(tier_registers_out_address),
+    .out_wdata(tier_registers_out_wdata),
+    .out_strobe(tier_registers_out_strobe),
+    .out_ready(tier_registers_out_ready),
+    .out_rdata(tier_registers_out_rdata),
+    .out_error(tier_registers_out_error)
   );
 
 endmodule

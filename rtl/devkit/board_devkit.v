@@ -58,52 +58,111 @@ module board_devkit (
   output wire [15:0]  host0_dropped,
   output wire [15:0]  host0_malformed,
   output wire [15:0]  host0_unsupported,
-  input  wire         node0_pcie1_in_valid,
-  output wire         node0_pcie1_in_ready,
-  input  wire [127:0] node0_pcie1_in_header,
-  input  wire [127:0] node0_pcie1_in_data,
-  input  wire [3:0]   node0_pcie1_in_strobe,
-  input  wire         node0_pcie1_in_start,
-  input  wire         node0_pcie1_in_end,
-  output wire         node0_pcie1_out_valid,
-  input  wire         node0_pcie1_out_ready,
-  output wire [127:0] node0_pcie1_out_header,
-  output wire [127:0] node0_pcie1_out_data,
-  output wire [3:0]   node0_pcie1_out_strobe,
-  output wire         node0_pcie1_out_start,
-  output wire         node0_pcie1_out_end,
-  input  wire         node0_pcie1_fc_initialize,
-  input  wire         node0_pcie1_fc_update,
-  input  wire [7:0]   node0_pcie1_fc_ph_advertised,
-  input  wire [7:0]   node0_pcie1_fc_ph_limit,
-  input  wire [11:0]  node0_pcie1_fc_pd_advertised,
-  input  wire [11:0]  node0_pcie1_fc_pd_limit,
-  input  wire [7:0]   node0_pcie1_fc_nph_advertised,
-  input  wire [7:0]   node0_pcie1_fc_nph_limit,
-  input  wire [11:0]  node0_pcie1_fc_npd_advertised,
-  input  wire [11:0]  node0_pcie1_fc_npd_limit,
-  input  wire [7:0]   node0_pcie1_fc_cplh_advertised,
-  input  wire [7:0]   node0_pcie1_fc_cplh_limit,
-  input  wire [11:0]  node0_pcie1_fc_cpld_advertised,
-  input  wire [11:0]  node0_pcie1_fc_cpld_limit,
-  input  wire [3:0]   node0_pcie1_speed,
-  input  wire [5:0]   node0_pcie1_width,
-  input  wire         node0_pcie1_active,
-  output wire [7:0]   node0_pcie1_rx_fc_ph_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_ph_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_pd_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_pd_allocated,
-  output wire [7:0]   node0_pcie1_rx_fc_nph_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_nph_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_npd_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_npd_allocated,
-  output wire [7:0]   node0_pcie1_rx_fc_cplh_advertised,
-  output wire [7:0]   node0_pcie1_rx_fc_cplh_allocated,
-  output wire [11:0]  node0_pcie1_rx_fc_cpld_advertised,
-  output wire [11:0]  node0_pcie1_rx_fc_cpld_allocated,
-  output wire [15:0]  node0_pcie1_dropped,
-  output wire [15:0]  node0_pcie1_malformed,
-  output wire [15:0]  node0_pcie1_unsupported
+  input  wire         node0_dram_req_ready,
+  input  wire         node0_dram_wdata_ready,
+  input  wire         node0_dram_rsp_valid,
+  input  wire [63:0]  node0_dram_rsp_data,
+  input  wire         node0_dram_rsp_last,
+  input  wire         node0_dram_rsp_error,
+  input  wire         node0_dram_rd_req_ready,
+  input  wire         node0_dram_rd_data_valid,
+  input  wire [63:0]  node0_dram_rd_data,
+  input  wire         node0_dram_rd_data_last,
+  input  wire         node0_dram_rd_data_error,
+  input  wire         node0_dram_wr_req_ready,
+  input  wire         node0_dram_wr_data_ready,
+  input  wire         node0_dram_wr_ack_valid,
+  input  wire         node0_dram_wr_ack_error,
+  output wire         node0_dram_req_valid,
+  output wire         node0_dram_req_write,
+  output wire [23:0]  node0_dram_req_frame,
+  output wire [8:0]   node0_dram_req_word,
+  output wire [9:0]   node0_dram_req_beats,
+  output wire         node0_dram_wdata_valid,
+  output wire [63:0]  node0_dram_wdata_data,
+  output wire [7:0]   node0_dram_wdata_strobe,
+  output wire         node0_dram_rsp_ready,
+  output wire         node0_dram_rd_req_valid,
+  output wire [23:0]  node0_dram_rd_req_frame,
+  output wire [9:0]   node0_dram_rd_req_beats,
+  output wire         node0_dram_rd_data_ready,
+  output wire         node0_dram_wr_req_valid,
+  output wire [23:0]  node0_dram_wr_req_frame,
+  output wire [9:0]   node0_dram_wr_req_beats,
+  output wire         node0_dram_wr_data_valid,
+  output wire [63:0]  node0_dram_wr_data,
+  output wire [7:0]   node0_dram_wr_data_strobe,
+  output wire         node0_dram_wr_ack_ready,
+  input  wire         node0_flash_req_ready,
+  input  wire         node0_flash_wdata_ready,
+  input  wire         node0_flash_rsp_valid,
+  input  wire [63:0]  node0_flash_rsp_data,
+  input  wire         node0_flash_rsp_last,
+  input  wire         node0_flash_rsp_error,
+  input  wire         node0_flash_rd_req_ready,
+  input  wire         node0_flash_rd_data_valid,
+  input  wire [63:0]  node0_flash_rd_data,
+  input  wire         node0_flash_rd_data_last,
+  input  wire         node0_flash_rd_data_error,
+  input  wire         node0_flash_wr_req_ready,
+  input  wire         node0_flash_wr_data_ready,
+  input  wire         node0_flash_wr_ack_valid,
+  input  wire         node0_flash_wr_ack_error,
+  output wire         node0_flash_req_valid,
+  output wire         node0_flash_req_write,
+  output wire [23:0]  node0_flash_req_frame,
+  output wire [8:0]   node0_flash_req_word,
+  output wire [9:0]   node0_flash_req_beats,
+  output wire         node0_flash_wdata_valid,
+  output wire [63:0]  node0_flash_wdata_data,
+  output wire [7:0]   node0_flash_wdata_strobe,
+  output wire         node0_flash_rsp_ready,
+  output wire         node0_flash_rd_req_valid,
+  output wire [23:0]  node0_flash_rd_req_frame,
+  output wire [9:0]   node0_flash_rd_req_beats,
+  output wire         node0_flash_rd_data_ready,
+  output wire         node0_flash_wr_req_valid,
+  output wire [23:0]  node0_flash_wr_req_frame,
+  output wire [9:0]   node0_flash_wr_req_beats,
+  output wire         node0_flash_wr_data_valid,
+  output wire [63:0]  node0_flash_wr_data,
+  output wire [7:0]   node0_flash_wr_data_strobe,
+  output wire         node0_flash_wr_ack_ready,
+  input  wire         node0_disk_req_ready,
+  input  wire         node0_disk_wdata_ready,
+  input  wire         node0_disk_rsp_valid,
+  input  wire [63:0]  node0_disk_rsp_data,
+  input  wire         node0_disk_rsp_last,
+  input  wire         node0_disk_rsp_error,
+  input  wire         node0_disk_rd_req_ready,
+  input  wire         node0_disk_rd_data_valid,
+  input  wire [63:0]  node0_disk_rd_data,
+  input  wire         node0_disk_rd_data_last,
+  input  wire         node0_disk_rd_data_error,
+  input  wire         node0_disk_wr_req_ready,
+  input  wire         node0_disk_wr_data_ready,
+  input  wire         node0_disk_wr_ack_valid,
+  input  wire         node0_disk_wr_ack_error,
+  output wire         node0_disk_req_valid,
+  output wire         node0_disk_req_write,
+  output wire [23:0]  node0_disk_req_frame,
+  output wire [8:0]   node0_disk_req_word,
+  output wire [9:0]   node0_disk_req_beats,
+  output wire         node0_disk_wdata_valid,
+  output wire [63:0]  node0_disk_wdata_data,
+  output wire [7:0]   node0_disk_wdata_strobe,
+  output wire         node0_disk_rsp_ready,
+  output wire         node0_disk_rd_req_valid,
+  output wire [23:0]  node0_disk_rd_req_frame,
+  output wire [9:0]   node0_disk_rd_req_beats,
+  output wire         node0_disk_rd_data_ready,
+  output wire         node0_disk_wr_req_valid,
+  output wire [23:0]  node0_disk_wr_req_frame,
+  output wire [9:0]   node0_disk_wr_req_beats,
+  output wire         node0_disk_wr_data_valid,
+  output wire [63:0]  node0_disk_wr_data,
+  output wire [7:0]   node0_disk_wr_data_strobe,
+  output wire         node0_disk_wr_ack_ready
 );
 
   wire node0_clk;
@@ -165,64 +224,123 @@ module board_devkit (
   wire [15:0] node0_host_dropped;
   wire [15:0] node0_host_malformed;
   wire [15:0] node0_host_unsupported;
-  wire node0_link1_in_valid;
-  wire node0_link1_in_ready;
-  wire [127:0] node0_link1_in_header;
-  wire [127:0] node0_link1_in_data;
-  wire [3:0] node0_link1_in_strobe;
-  wire node0_link1_in_start;
-  wire node0_link1_in_end;
-  wire node0_link1_out_valid;
-  wire node0_link1_out_ready;
-  wire [127:0] node0_link1_out_header;
-  wire [127:0] node0_link1_out_data;
-  wire [3:0] node0_link1_out_strobe;
-  wire node0_link1_out_start;
-  wire node0_link1_out_end;
-  wire node0_link1_fc_initialize;
-  wire node0_link1_fc_update;
-  wire [7:0] node0_link1_fc_ph_advertised;
-  wire [7:0] node0_link1_fc_ph_limit;
-  wire [11:0] node0_link1_fc_pd_advertised;
-  wire [11:0] node0_link1_fc_pd_limit;
-  wire [7:0] node0_link1_fc_nph_advertised;
-  wire [7:0] node0_link1_fc_nph_limit;
-  wire [11:0] node0_link1_fc_npd_advertised;
-  wire [11:0] node0_link1_fc_npd_limit;
-  wire [7:0] node0_link1_fc_cplh_advertised;
-  wire [7:0] node0_link1_fc_cplh_limit;
-  wire [11:0] node0_link1_fc_cpld_advertised;
-  wire [11:0] node0_link1_fc_cpld_limit;
-  wire [3:0] node0_link1_speed;
-  wire [5:0] node0_link1_width;
-  wire node0_link1_active;
-  wire [7:0] node0_link1_rx_fc_ph_advertised;
-  wire [7:0] node0_link1_rx_fc_ph_allocated;
-  wire [11:0] node0_link1_rx_fc_pd_advertised;
-  wire [11:0] node0_link1_rx_fc_pd_allocated;
-  wire [7:0] node0_link1_rx_fc_nph_advertised;
-  wire [7:0] node0_link1_rx_fc_nph_allocated;
-  wire [11:0] node0_link1_rx_fc_npd_advertised;
-  wire [11:0] node0_link1_rx_fc_npd_allocated;
-  wire [7:0] node0_link1_rx_fc_cplh_advertised;
-  wire [7:0] node0_link1_rx_fc_cplh_allocated;
-  wire [11:0] node0_link1_rx_fc_cpld_advertised;
-  wire [11:0] node0_link1_rx_fc_cpld_allocated;
-  wire [15:0] node0_link1_dropped;
-  wire [15:0] node0_link1_malformed;
-  wire [15:0] node0_link1_unsupported;
+  wire node0_tier_dram_req_ready;
+  wire node0_tier_dram_wdata_ready;
+  wire node0_tier_dram_rsp_valid;
+  wire [63:0] node0_tier_dram_rsp_data;
+  wire node0_tier_dram_rsp_last;
+  wire node0_tier_dram_rsp_error;
+  wire node0_tier_dram_rd_req_ready;
+  wire node0_tier_dram_rd_data_valid;
+  wire [63:0] node0_tier_dram_rd_data;
+  wire node0_tier_dram_rd_data_last;
+  wire node0_tier_dram_rd_data_error;
+  wire node0_tier_dram_wr_req_ready;
+  wire node0_tier_dram_wr_data_ready;
+  wire node0_tier_dram_wr_ack_valid;
+  wire node0_tier_dram_wr_ack_error;
+  wire node0_tier_dram_req_valid;
+  wire node0_tier_dram_req_write;
+  wire [23:0] node0_tier_dram_req_frame;
+  wire [8:0] node0_tier_dram_req_word;
+  wire [9:0] node0_tier_dram_req_beats;
+  wire node0_tier_dram_wdata_valid;
+  wire [63:0] node0_tier_dram_wdata_data;
+  wire [7:0] node0_tier_dram_wdata_strobe;
+  wire node0_tier_dram_rsp_ready;
+  wire node0_tier_dram_rd_req_valid;
+  wire [23:0] node0_tier_dram_rd_req_frame;
+  wire [9:0] node0_tier_dram_rd_req_beats;
+  wire node0_tier_dram_rd_data_ready;
+  wire node0_tier_dram_wr_req_valid;
+  wire [23:0] node0_tier_dram_wr_req_frame;
+  wire [9:0] node0_tier_dram_wr_req_beats;
+  wire node0_tier_dram_wr_data_valid;
+  wire [63:0] node0_tier_dram_wr_data;
+  wire [7:0] node0_tier_dram_wr_data_strobe;
+  wire node0_tier_dram_wr_ack_ready;
+  wire node0_tier_flash_req_ready;
+  wire node0_tier_flash_wdata_ready;
+  wire node0_tier_flash_rsp_valid;
+  wire [63:0] node0_tier_flash_rsp_data;
+  wire node0_tier_flash_rsp_last;
+  wire node0_tier_flash_rsp_error;
+  wire node0_tier_flash_rd_req_ready;
+  wire node0_tier_flash_rd_data_valid;
+  wire [63:0] node0_tier_flash_rd_data;
+  wire node0_tier_flash_rd_data_last;
+  wire node0_tier_flash_rd_data_error;
+  wire node0_tier_flash_wr_req_ready;
+  wire node0_tier_flash_wr_data_ready;
+  wire node0_tier_flash_wr_ack_valid;
+  wire node0_tier_flash_wr_ack_error;
+  wire node0_tier_flash_req_valid;
+  wire node0_tier_flash_req_write;
+  wire [23:0] node0_tier_flash_req_frame;
+  wire [8:0] node0_tier_flash_req_word;
+  wire [9:0] node0_tier_flash_req_beats;
+  wire node0_tier_flash_wdata_valid;
+  wire [63:0] node0_tier_flash_wdata_data;
+  wire [7:0] node0_tier_flash_wdata_strobe;
+  wire node0_tier_flash_rsp_ready;
+  wire node0_tier_flash_rd_req_valid;
+  wire [23:0] node0_tier_flash_rd_req_frame;
+  wire [9:0] node0_tier_flash_rd_req_beats;
+  wire node0_tier_flash_rd_data_ready;
+  wire node0_tier_flash_wr_req_valid;
+  wire [23:0] node0_tier_flash_wr_req_frame;
+  wire [9:0] node0_tier_flash_wr_req_beats;
+  wire node0_tier_flash_wr_data_valid;
+  wire [63:0] node0_tier_flash_wr_data;
+  wire [7:0] node0_tier_flash_wr_data_strobe;
+  wire node0_tier_flash_wr_ack_ready;
+  wire node0_tier_disk_req_ready;
+  wire node0_tier_disk_wdata_ready;
+  wire node0_tier_disk_rsp_valid;
+  wire [63:0] node0_tier_disk_rsp_data;
+  wire node0_tier_disk_rsp_last;
+  wire node0_tier_disk_rsp_error;
+  wire node0_tier_disk_rd_req_ready;
+  wire node0_tier_disk_rd_data_valid;
+  wire [63:0] node0_tier_disk_rd_data;
+  wire node0_tier_disk_rd_data_last;
+  wire node0_tier_disk_rd_data_error;
+  wire node0_tier_disk_wr_req_ready;
+  wire node0_tier_disk_wr_data_ready;
+  wire node0_tier_disk_wr_ack_valid;
+  wire node0_tier_disk_wr_ack_error;
+  wire node0_tier_disk_req_valid;
+  wire node0_tier_disk_req_write;
+  wire [23:0] node0_tier_disk_req_frame;
+  wire [8:0] node0_tier_disk_req_word;
+  wire [9:0] node0_tier_disk_req_beats;
+  wire node0_tier_disk_wdata_valid;
+  wire [63:0] node0_tier_disk_wdata_data;
+  wire [7:0] node0_tier_disk_wdata_strobe;
+  wire node0_tier_disk_rsp_ready;
+  wire node0_tier_disk_rd_req_valid;
+  wire [23:0] node0_tier_disk_rd_req_frame;
+  wire [9:0] node0_tier_disk_rd_req_beats;
+  wire node0_tier_disk_rd_data_ready;
+  wire node0_tier_disk_wr_req_valid;
+  wire [23:0] node0_tier_disk_wr_req_frame;
+  wire [9:0] node0_tier_disk_wr_req_beats;
+  wire node0_tier_disk_wr_data_valid;
+  wire [63:0] node0_tier_disk_wr_data;
+  wire [7:0] node0_tier_disk_wr_data_strobe;
+  wire node0_tier_disk_wr_ack_ready;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:22
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
-  assign irq0 = node0_irq;  // BoardTop.swift:25
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_node_index = 8'd0;  // BoardTop.swift:24
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:26
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:26
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:26
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:26
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:26
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:26
+  assign irq0 = node0_irq;  // BoardTop.swift:27
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:28
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -269,56 +387,115 @@ module board_devkit (
   assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
   assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
   assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_link1_in_valid = node0_pcie1_in_valid;  // SwitchLinkPorts.swift:27
-  assign node0_pcie1_in_ready = node0_link1_in_ready;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_header = node0_pcie1_in_header;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_data = node0_pcie1_in_data;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_strobe = node0_pcie1_in_strobe;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_start = node0_pcie1_in_start;  // SwitchLinkPorts.swift:27
-  assign node0_link1_in_end = node0_pcie1_in_end;  // SwitchLinkPorts.swift:27
-  assign node0_pcie1_out_valid = node0_link1_out_valid;  // SwitchLinkPorts.swift:28
-  assign node0_link1_out_ready = node0_pcie1_out_ready;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_header = node0_link1_out_header;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_data = node0_link1_out_data;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_strobe = node0_link1_out_strobe;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_start = node0_link1_out_start;  // SwitchLinkPorts.swift:28
-  assign node0_pcie1_out_end = node0_link1_out_end;  // SwitchLinkPorts.swift:28
-  assign node0_link1_fc_initialize = node0_pcie1_fc_initialize;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_update = node0_pcie1_fc_update;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_ph_advertised = node0_pcie1_fc_ph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_ph_limit = node0_pcie1_fc_ph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_pd_advertised = node0_pcie1_fc_pd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_pd_limit = node0_pcie1_fc_pd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_nph_advertised = node0_pcie1_fc_nph_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_nph_limit = node0_pcie1_fc_nph_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_npd_advertised = node0_pcie1_fc_npd_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_npd_limit = node0_pcie1_fc_npd_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cplh_advertised = node0_pcie1_fc_cplh_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cplh_limit = node0_pcie1_fc_cplh_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cpld_advertised = node0_pcie1_fc_cpld_advertised;  // SwitchLinkPorts.swift:30
-  assign node0_link1_fc_cpld_limit = node0_pcie1_fc_cpld_limit;  // SwitchLinkPorts.swift:30
-  assign node0_link1_speed = node0_pcie1_speed;  // SwitchLinkPorts.swift:30
-  assign node0_link1_width = node0_pcie1_width;  // SwitchLinkPorts.swift:30
-  assign node0_link1_active = node0_pcie1_active;  // SwitchLinkPorts.swift:30
-  assign node0_pcie1_rx_fc_ph_advertised = node0_link1_rx_fc_ph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_ph_allocated = node0_link1_rx_fc_ph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_pd_advertised = node0_link1_rx_fc_pd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_pd_allocated = node0_link1_rx_fc_pd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_nph_advertised = node0_link1_rx_fc_nph_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_nph_allocated = node0_link1_rx_fc_nph_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_npd_advertised = node0_link1_rx_fc_npd_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_npd_allocated = node0_link1_rx_fc_npd_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cplh_advertised = node0_link1_rx_fc_cplh_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cplh_allocated = node0_link1_rx_fc_cplh_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cpld_advertised = node0_link1_rx_fc_cpld_advertised;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_rx_fc_cpld_allocated = node0_link1_rx_fc_cpld_allocated;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_dropped = node0_link1_dropped;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_malformed = node0_link1_malformed;  // SwitchLinkPorts.swift:33
-  assign node0_pcie1_unsupported = node0_link1_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_clk = clk;  // BoardTop.swift:19
-  assign node0_rst = rst;  // BoardTop.swift:19
+  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:35
+  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:38
+  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:38
+  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:38
+  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:38
+  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:38
+  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:38
+  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:38
+  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:38
+  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:38
+  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:38
+  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:38
+  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:38
+  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:38
+  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:38
+  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:38
+  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:38
+  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:38
+  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:38
+  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:38
+  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:35
+  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:38
+  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:38
+  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:38
+  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:38
+  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:38
+  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:38
+  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:38
+  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:38
+  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:38
+  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:38
+  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:38
+  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:38
+  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:38
+  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:38
+  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:38
+  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:38
+  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:38
+  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:38
+  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:38
+  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:35
+  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:35
+  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:35
+  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:35
+  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:38
+  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:38
+  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:38
+  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:38
+  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:38
+  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:38
+  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:38
+  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:38
+  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:38
+  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:38
+  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:38
+  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:38
+  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:38
+  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:38
+  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:38
+  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:38
+  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:38
+  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:38
+  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:38
+  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:38
+  assign node0_clk = clk;  // BoardTop.swift:21
+  assign node0_rst = rst;  // BoardTop.swift:21
 
-  devkit_node node0 (  // BoardTop.swift:19
+  devkit_node node0 (  // BoardTop.swift:21
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -378,52 +555,111 @@ module board_devkit (
     .host_dropped(node0_host_dropped),
     .host_malformed(node0_host_malformed),
     .host_unsupported(node0_host_unsupported),
-    .link1_in_valid(node0_link1_in_valid),
-    .link1_in_ready(node0_link1_in_ready),
-    .link1_in_header(node0_link1_in_header),
-    .link1_in_data(node0_link1_in_data),
-    .link1_in_strobe(node0_link1_in_strobe),
-    .link1_in_start(node0_link1_in_start),
-    .link1_in_end(node0_link1_in_end),
-    .link1_out_valid(node0_link1_out_valid),
-    .link1_out_ready(node0_link1_out_ready),
-    .link1_out_header(node0_link1_out_header),
-    .link1_out_data(node0_link1_out_data),
-    .link1_out_strobe(node0_link1_out_strobe),
-    .link1_out_start(node0_link1_out_start),
-    .link1_out_end(node0_link1_out_end),
-    .link1_fc_initialize(node0_link1_fc_initialize),
-    .link1_fc_update(node0_link1_fc_update),
-    .link1_fc_ph_advertised(node0_link1_fc_ph_advertised),
-    .link1_fc_ph_limit(node0_link1_fc_ph_limit),
-    .link1_fc_pd_advertised(node0_link1_fc_pd_advertised),
-    .link1_fc_pd_limit(node0_link1_fc_pd_limit),
-    .link1_fc_nph_advertised(node0_link1_fc_nph_advertised),
-    .link1_fc_nph_limit(node0_link1_fc_nph_limit),
-    .link1_fc_npd_advertised(node0_link1_fc_npd_advertised),
-    .link1_fc_npd_limit(node0_link1_fc_npd_limit),
-    .link1_fc_cplh_advertised(node0_link1_fc_cplh_advertised),
-    .link1_fc_cplh_limit(node0_link1_fc_cplh_limit),
-    .link1_fc_cpld_advertised(node0_link1_fc_cpld_advertised),
-    .link1_fc_cpld_limit(node0_link1_fc_cpld_limit),
-    .link1_speed(node0_link1_speed),
-    .link1_width(node0_link1_width),
-    .link1_active(node0_link1_active),
-    .link1_rx_fc_ph_advertised(node0_link1_rx_fc_ph_advertised),
-    .link1_rx_fc_ph_allocated(node0_link1_rx_fc_ph_allocated),
-    .link1_rx_fc_pd_advertised(node0_link1_rx_fc_pd_advertised),
-    .link1_rx_fc_pd_allocated(node0_link1_rx_fc_pd_allocated),
-    .link1_rx_fc_nph_advertised(node0_link1_rx_fc_nph_advertised),
-    .link1_rx_fc_nph_allocated(node0_link1_rx_fc_nph_allocated),
-    .link1_rx_fc_npd_advertised(node0_link1_rx_fc_npd_advertised),
-    .link1_rx_fc_npd_allocated(node0_link1_rx_fc_npd_allocated),
-    .link1_rx_fc_cplh_advertised(node0_link1_rx_fc_cplh_advertised),
-    .link1_rx_fc_cplh_allocated(node0_link1_rx_fc_cplh_allocated),
-    .link1_rx_fc_cpld_advertised(node0_link1_rx_fc_cpld_advertised),
-    .link1_rx_fc_cpld_allocated(node0_link1_rx_fc_cpld_allocated),
-    .link1_dropped(node0_link1_dropped),
-    .link1_malformed(node0_link1_malformed),
-    .link1_unsupported(node0_link1_unsupported)
+    .tier_dram_req_ready(node0_tier_dram_req_ready),
+    .tier_dram_wdata_ready(node0_tier_dram_wdata_ready),
+    .tier_dram_rsp_valid(node0_tier_dram_rsp_valid),
+    .tier_dram_rsp_data(node0_tier_dram_rsp_data),
+    .tier_dram_rsp_last(node0_tier_dram_rsp_last),
+    .tier_dram_rsp_error(node0_tier_dram_rsp_error),
+    .tier_dram_rd_req_ready(node0_tier_dram_rd_req_ready),
+    .tier_dram_rd_data_valid(node0_tier_dram_rd_data_valid),
+    .tier_dram_rd_data(node0_tier_dram_rd_data),
+    .tier_dram_rd_data_last(node0_tier_dram_rd_data_last),
+    .tier_dram_rd_data_error(node0_tier_dram_rd_data_error),
+    .tier_dram_wr_req_ready(node0_tier_dram_wr_req_ready),
+    .tier_dram_wr_data_ready(node0_tier_dram_wr_data_ready),
+    .tier_dram_wr_ack_valid(node0_tier_dram_wr_ack_valid),
+    .tier_dram_wr_ack_error(node0_tier_dram_wr_ack_error),
+    .tier_dram_req_valid(node0_tier_dram_req_valid),
+    .tier_dram_req_write(node0_tier_dram_req_write),
+    .tier_dram_req_frame(node0_tier_dram_req_frame),
+    .tier_dram_req_word(node0_tier_dram_req_word),
+    .tier_dram_req_beats(node0_tier_dram_req_beats),
+    .tier_dram_wdata_valid(node0_tier_dram_wdata_valid),
+    .tier_dram_wdata_data(node0_tier_dram_wdata_data),
+    .tier_dram_wdata_strobe(node0_tier_dram_wdata_strobe),
+    .tier_dram_rsp_ready(node0_tier_dram_rsp_ready),
+    .tier_dram_rd_req_valid(node0_tier_dram_rd_req_valid),
+    .tier_dram_rd_req_frame(node0_tier_dram_rd_req_frame),
+    .tier_dram_rd_req_beats(node0_tier_dram_rd_req_beats),
+    .tier_dram_rd_data_ready(node0_tier_dram_rd_data_ready),
+    .tier_dram_wr_req_valid(node0_tier_dram_wr_req_valid),
+    .tier_dram_wr_req_frame(node0_tier_dram_wr_req_frame),
+    .tier_dram_wr_req_beats(node0_tier_dram_wr_req_beats),
+    .tier_dram_wr_data_valid(node0_tier_dram_wr_data_valid),
+    .tier_dram_wr_data(node0_tier_dram_wr_data),
+    .tier_dram_wr_data_strobe(node0_tier_dram_wr_data_strobe),
+    .tier_dram_wr_ack_ready(node0_tier_dram_wr_ack_ready),
+    .tier_flash_req_ready(node0_tier_flash_req_ready),
+    .tier_flash_wdata_ready(node0_tier_flash_wdata_ready),
+    .tier_flash_rsp_valid(node0_tier_flash_rsp_valid),
+    .tier_flash_rsp_data(node0_tier_flash_rsp_data),
+    .tier_flash_rsp_last(node0_tier_flash_rsp_last),
+    .tier_flash_rsp_error(node0_tier_flash_rsp_error),
+    .tier_flash_rd_req_ready(node0_tier_flash_rd_req_ready),
+    .tier_flash_rd_data_valid(node0_tier_flash_rd_data_valid),
+    .tier_flash_rd_data(node0_tier_flash_rd_data),
+    .tier_flash_rd_data_last(node0_tier_flash_rd_data_last),
+    .tier_flash_rd_data_error(node0_tier_flash_rd_data_error),
+    .tier_flash_wr_req_ready(node0_tier_flash_wr_req_ready),
+    .tier_flash_wr_data_ready(node0_tier_flash_wr_data_ready),
+    .tier_flash_wr_ack_valid(node0_tier_flash_wr_ack_valid),
+    .tier_flash_wr_ack_error(node0_tier_flash_wr_ack_error),
+    .tier_flash_req_valid(node0_tier_flash_req_valid),
+    .tier_flash_req_write(node0_tier_flash_req_write),
+    .tier_flash_req_frame(node0_tier_flash_req_frame),
+    .tier_flash_req_word(node0_tier_flash_req_word),
+    .tier_flash_req_beats(node0_tier_flash_req_beats),
+    .tier_flash_wdata_valid(node0_tier_flash_wdata_valid),
+    .tier_flash_wdata_data(node0_tier_flash_wdata_data),
+    .tier_flash_wdata_strobe(node0_tier_flash_wdata_strobe),
+    .tier_flash_rsp_ready(node0_tier_flash_rsp_ready),
+    .tier_flash_rd_req_valid(node0_tier_flash_rd_req_valid),
+    .tier_flash_rd_req_frame(node0_tier_flash_rd_req_frame),
+    .tier_flash_rd_req_beats(node0_tier_flash_rd_req_beats),
+    .tier_flash_rd_data_ready(node0_tier_flash_rd_data_ready),
+    .tier_flash_wr_req_valid(node0_tier_flash_wr_req_valid),
+    .tier_flash_wr_req_frame(node0_tier_flash_wr_req_frame),
+    .tier_flash_wr_req_beats(node0_tier_flash_wr_req_beats),
+    .tier_flash_wr_data_valid(node0_tier_flash_wr_data_valid),
+    .tier_flash_wr_data(node0_tier_flash_wr_data),
+    .tier_flash_wr_data_strobe(node0_tier_flash_wr_data_strobe),
+    .tier_flash_wr_ack_ready(node0_tier_flash_wr_ack_ready),
+    .tier_disk_req_ready(node0_tier_disk_req_ready),
+    .tier_disk_wdata_ready(node0_tier_disk_wdata_ready),
+    .tier_disk_rsp_valid(node0_tier_disk_rsp_valid),
+    .tier_disk_rsp_data(node0_tier_disk_rsp_data),
+    .tier_disk_rsp_last(node0_tier_disk_rsp_last),
+    .tier_disk_rsp_error(node0_tier_disk_rsp_error),
+    .tier_disk_rd_req_ready(node0_tier_disk_rd_req_ready),
+    .tier_disk_rd_data_valid(node0_tier_disk_rd_data_valid),
+    .tier_disk_rd_data(node0_tier_disk_rd_data),
+    .tier_disk_rd_data_last(node0_tier_disk_rd_data_last),
+    .tier_disk_rd_data_error(node0_tier_disk_rd_data_error),
+    .tier_disk_wr_req_ready(node0_tier_disk_wr_req_ready),
+    .tier_disk_wr_data_ready(node0_tier_disk_wr_data_ready),
+    .tier_disk_wr_ack_valid(node0_tier_disk_wr_ack_valid),
+    .tier_disk_wr_ack_error(node0_tier_disk_wr_ack_error),
+    .tier_disk_req_valid(node0_tier_disk_req_valid),
+    .tier_disk_req_write(node0_tier_disk_req_write),
+    .tier_disk_req_frame(node0_tier_disk_req_frame),
+    .tier_disk_req_word(node0_tier_disk_req_word),
+    .tier_disk_req_beats(node0_tier_disk_req_beats),
+    .tier_disk_wdata_valid(node0_tier_disk_wdata_valid),
+    .tier_disk_wdata_data(node0_tier_disk_wdata_data),
+    .tier_disk_wdata_strobe(node0_tier_disk_wdata_strobe),
+    .tier_disk_rsp_ready(node0_tier_disk_rsp_ready),
+    .tier_disk_rd_req_valid(node0_tier_disk_rd_req_valid),
+    .tier_disk_rd_req_frame(node0_tier_disk_rd_req_frame),
+    .tier_disk_rd_req_beats(node0_tier_disk_rd_req_beats),
+    .tier_disk_rd_data_ready(node0_tier_disk_rd_data_ready),
+    .tier_disk_wr_req_valid(node0_tier_disk_wr_req_valid),
+    .tier_disk_wr_req_frame(node0_tier_disk_wr_req_frame),
+    .tier_disk_wr_req_beats(node0_tier_disk_wr_req_beats),
+    .tier_disk_wr_data_valid(node0_tier_disk_wr_data_valid),
+    .tier_disk_wr_data(node0_tier_disk_wr_data),
+    .tier_disk_wr_data_strobe(node0_tier_disk_wr_data_strobe),
+    .tier_disk_wr_ack_ready(node0_tier_disk_wr_ack_ready)
   );
 
 endmodule

@@ -6,8 +6,16 @@ extension BoardDecoder {
     let dram = fields["dram"].flatMap(Self.tier)
     let flash = fields["flash"].flatMap(Self.tier)
     let disk = fields["disk"].flatMap(Self.tier)
+    // Optional: absent means the defaults of `TierConfig`. Whether the size is whole pages is
+    // a rule (it needs page_size).
+    let mappedValue = fields.optional("mapped_size")
+    let mappedSize = mappedValue?.size(minimum: 8192)
+    let dmaValue = fields.optional("dma_lanes")
+    let dmaLanes = dmaValue?.integer(in: 1...8)
     guard let pageSize, let timeScale, let dram, let flash, let disk else { return nil }
-    return TierConfig(pageSize: pageSize, timeScale: timeScale, dram: dram, flash: flash, disk: disk)
+    if mappedValue != nil && mappedSize == nil || dmaValue != nil && dmaLanes == nil { return nil }
+    return TierConfig(pageSize: pageSize, timeScale: timeScale, dram: dram, flash: flash, disk: disk,
+                      mappedSize: mappedSize, dmaLanes: dmaLanes ?? TierConfig.defaultDMALanes)
   }
 
   static func tier(_ value: YAMLValue) -> TierSpec? {

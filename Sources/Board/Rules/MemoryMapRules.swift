@@ -11,6 +11,25 @@ enum MemoryMapRules {
         "tiers.\(name).size: expected a whole number of \(SizeFormatting.size(page)) pages (tiers.page_size), found \(SizeFormatting.size(tier.size)); \(suggestion)",
         atPath: "tiers.\(name).size")
     }
+    checkMappedSize(tiers, diagnostics: diagnostics)
+  }
+
+  /// The page map has one on-chip entry per page of `mapped_size`: whole pages, at most 2^24.
+  private static func checkMappedSize(_ tiers: TierConfig, diagnostics: Diagnostics) {
+    let page = tiers.pageSize, size = tiers.mappedSize
+    if size % page != 0 {
+      let suggestion = size > page
+        ? SizeFormatting.nearest(multiplesOf: page, around: size, written: SizeFormatting.size)
+        : "the smallest is \(SizeFormatting.size(2 * page))"
+      diagnostics.report(
+        "tiers.mapped_size: expected a whole number of \(SizeFormatting.size(page)) pages (tiers.page_size), found \(SizeFormatting.size(size)); \(suggestion)",
+        atPath: "tiers.mapped_size")
+    } else if size / page < 2 || size / page > TierConfig.maxMappedPages {
+      diagnostics.report(
+        "tiers.mapped_size: \(SizeFormatting.size(size)) is \(size / page) pages of \(SizeFormatting.size(page)); the page map holds 2 to 16777216 "
+          + "(24-bit page numbers): use a size from \(SizeFormatting.size(2 * page)) to \(SizeFormatting.size(page * TierConfig.maxMappedPages)), or larger pages",
+        atPath: "tiers.mapped_size")
+    }
   }
 
   static func check(_ management: ManagementConfig, diagnostics: Diagnostics) {

@@ -5,9 +5,11 @@ import HDL
 /// index) and the NTB crosslinks between them.
 ///
 /// Ports, per node `i`: its management port `mgmt<i>`, interrupt line `irq<i>`, cores reset
-/// `cores_reset<i>`, its switch's upstream link `host<i>_*` (to the node's root complex)
-/// and local downstream links `node<i>_pcie<k>_*` for k in 1...`switch.downstream_ports` (the
-/// node's `host_*` and `link<k>_*`). Per crosslink `l` of `ntb.links` (in file order):
+/// `cores_reset<i>`, its switch's upstream link `host<i>_*` (to the node's root complex),
+/// local downstream links `node<i>_pcie<k>_*` for k in 2...`switch.downstream_ports` (the
+/// node's `host_*` and `link<k>_*`; port 1 is the node's tier controller) and its tier
+/// controller's backing-store ports `node<i>_<tier>_*` (the node's `tier_<tier>_*`,
+/// `TierStorePorts`; `node<i>_tier_<tier>_*` would be the names of the instance's own pins). Per crosslink `l` of `ntb.links` (in file order):
 /// `crosslink<l>_up`, the cable's physical link state, shared by both ends.
 ///
 /// Crosslink `l` = [a, b] joins node a's NTB port (`NodeCrosslinks.port(of:at:in:)`) to node b's
@@ -25,8 +27,16 @@ public func boardTop(_ board: Board) -> Module {
       m.output("irq\(index)") <== node["irq"]
       m.output("cores_reset\(index)") <== node["cores_reset"]
       SwitchLinkPorts.passThrough(m, child: node, inner: "host", outer: "host\(index)", dataWidth: board.datapathBits)
-      for k in 0..<board.switchConfig.downstreamPorts {
+      for k in 1..<board.switchConfig.downstreamPorts {
         SwitchLinkPorts.passThrough(m, child: node, inner: "link\(k + 1)", outer: "node\(index)_pcie\(k + 1)", dataWidth: board.datapathBits)
+      }
+      for store in TierStorePorts.tiers {
+        for name in TierStorePorts.inputs {
+          node["tier_\(store)_\(name)"] <== m.input("node\(index)_\(store)_\(name)", width: node["tier_\(store)_\(name)"].width)
+        }
+        for name in TierStorePorts.outputs {
+          m.output("node\(index)_\(store)_\(name)", width: node["tier_\(store)_\(name)"].width) <== node["tier_\(store)_\(name)"]
+        }
       }
       for j in NodeCrosslinks.links(of: index, in: board).count..<ntbPorts {
         let unlinked = node.interface("ntb\(j)_peer_in", as: TLPStream.self)

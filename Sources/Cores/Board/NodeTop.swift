@@ -1,5 +1,6 @@
 import Board
 import HDL
+import TierModel
 
 /// The management address space of a node as seen on its `mgmt` port: byte offsets from the
 /// board's `management.mmio_base`.
@@ -19,6 +20,10 @@ public enum NodeAddressMap {
   public static func ntb(_ j: Int) -> ClosedRange<Int> { (j + 1) * ntbWindowBytes...(j + 2) * ntbWindowBytes - 1 }
   /// NTB ports the address space has room for (a full mesh of 8 nodes needs 7).
   public static let maxNTBPorts = (1 << addressWidth) / ntbWindowBytes - 1
+  /// The memory-tier controller's registers (`tierControllerRegisters`, `TierRegister` offsets
+  /// from here): `tierRegistersOffset` up to the end of its 4 KiB (the size of the tier function's
+  /// register BAR). Only the block's own offsets answer; the rest of the window completes with `error`.
+  public static let tierController: ClosedRange<Int> = Int(tierRegistersOffset)...Int(tierRegistersOffset) + 0xFFF
 }
 
 /// Width of a node's index strap (NODE.INDEX).
@@ -38,15 +43,23 @@ public let nodeNTBDeviceID = 0x5A02
 /// Ports:
 /// - `node_index`: the node's place on the board, read back in NODE.INDEX;
 /// - `mgmt`: MMIO responder, `NodeAddressMap.addressWidth`-bit byte addresses (`NodeAddressMap`);
-///   addresses outside every block's window complete at once with `error`;
+///   addresses outside every block's window complete at once with `error`; the tier controller's
+///   registers answer in an access's second cycle, the other blocks in its first;
 /// - `host_*`: the switch's upstream port (port 0) to the node's SoC root complex, and
-///   `link<k>_*` for k in 1...`switch.downstream_ports`: the local downstream ports (the names and
-///   meanings of `pcieSwitch`'s `link<k>_*`);
+///   `link<k>_*` for k in 2...`switch.downstream_ports`: the local downstream ports left for other
+///   endpoints (the names and meanings of `pcieSwitch`'s `link<k>_*`); port 1 is the memory-tier
+///   controller's PCIe function (`tierPCIeFunction`, Type 0, class 0x058000: BAR 0 the unified
+///   space of `tiers.mapped_size`, BAR 1 its registers);
+/// - `tier_<tier>_*` for tier `dram`, `flash`, `disk`: the tier controller's backing-store ports,
+///   the request path's (`req_*`, `wdata_*`, `rsp_*`) and the DMA engine's copy channels (`rd_*`,
+///   `wr_*`), as `tierController` names them after `<tier>_` (`TierStorePorts`);
 /// - `ntb<j>_peer_in`, `ntb<j>_peer_out` (TLP streams) and `ntb<j>_phy_up` for each of the
 ///   `NodeCrosslinks.ntbPortsPerNode` NTB ports: the crosslink side of the NTB endpoint on switch
 ///   port 1 + downstream_ports + j; `ntb<j>_local_dropped`, `ntb<j>_peer_dropped` its counters;
 /// - `irq`: the node's interrupt line to its management processor (any enabled pending cause;
-///   INTERRUPT_STATUS.DOORBELL is set while any NTB port raises any of its vectors);
+///   INTERRUPT_STATUS.DOORBELL is set while any NTB port raises any of its vectors, DMA_DONE while
+///   the tier controller's DMA_DONE is pending and enabled, TIER_ERROR while its PAGE_FAULT,
+///   DMA_ERROR or HOT_OVERFLOW is);
 /// - `cores_reset`: held for `softResetCycles` after a soft reset request, for the node's cores.
 public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("\(board.name)_node", file: file, line: line) { m in
@@ -56,6 +69,13 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     let ntbResult = Result { try ntbEndpoint(layout: NTBLayout(board.ntb), vendorID: nodeNTBVendorID, deviceID: nodeNTBDeviceID,
                                              dataWidth: board.datapathBits, maxLinkSpeed: SwitchParameters.linkSpeedEncoding(board),
                                              maxLinkWidth: board.switchConfig.linkWidth) }
+    let shape = TierShape(board: board)
+    let tierResult = Result {
+      try tierPCIeFunction(shape: shape, identity: tierEndpointIdentity(shape: shape, maxPayloadBytes: min(board.switchConfig.maxPayloadBytes, 256)),
+                           dataWidth: board.datapathBits)
+    }
+    m.require((try? tierResult.get()) != nil, "the tier controller of board `\(board.name)`: \((tierResult.failure).map { "\($0)" } ?? "")",
+              file: file, line: line)
     m.require((try? mapResult.get()) != nil, "the nodes of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
               file: file, line: line)
     m.require((try? switchResult.get()) != nil, "the switch of board `\(board.name)`: \((switchResult.failure).map { "\($0)" } ?? "")",
@@ -65,8 +85,10 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     m.require(ntbPorts <= NodeAddressMap.maxNTBPorts,
               "board `\(board.name)`: a node has \(ntbPorts) crosslinks in ntb.links; the management window holds "
                 + "\(NodeAddressMap.maxNTBPorts) NTB ports: use fewer links per node", file: file, line: line)
-    if let map = try? mapResult.get(), let pcie = try? switchResult.get(), ntbPorts <= NodeAddressMap.maxNTBPorts {
-      NodeBody(m: m, board: board, map: map, pcieSwitch: pcie, ntb: try? ntbResult.get(), ntbPorts: ntbPorts).statements()
+    if let map = try? mapResult.get(), let pcie = try? switchResult.get(), let tierFunction = try? tierResult.get(),
+       ntbPorts <= NodeAddressMap.maxNTBPorts {
+      NodeBody(m: m, board: board, map: map, pcieSwitch: pcie, ntb: try? ntbResult.get(), ntbPorts: ntbPorts,
+               tierFunction: tierFunction, tierShape: shape).statements()
     }
   }
 }
@@ -83,6 +105,8 @@ private struct NodeBody {
   let pcieSwitch: Module
   let ntb: Module?
   let ntbPorts: Int
+  let tierFunction: Module
+  let tierShape: TierShape
 
   var dataWidth: Int { board.datapathBits }
 
@@ -107,15 +131,32 @@ private struct NodeBody {
     let ntbBuses = ntbs.map { $0.interface("mmio", as: MMIO.self) }
     let ntbWindowBits = NodeAddressMap.ntbWindowBytes.trailingZeroBitCount
     let inNTB = (0..<ntbs.count).map { m.wire("in_ntb\($0)") }
+    let tierPCIe = m.instance(tierFunction, name: "tier_function")
+    let tier = m.instance(tierController(shape: tierShape, frames: tierFrames(board: board)), name: "tier_controller")
+    let tierBus = tier.interface("mmio", as: MMIO.self)
+    let tierBits = tierBus.address.width
+    let tierRegisters = m.instance(mmioArbiter(addressWidth: tierBits), name: "tier_registers")
+    let tierWindow = tierRegisters.interface("a", as: MMIO.self)
+    let inTier = m.wire("in_tier_controller")
 
-    // Address decoding: the system controller owns the low window, the switch its 8 KiB, each
-    // NTB port 64 KiB from 0x10000.
+    // Address decoding: the system controller owns the low window, the switch its 8 KiB, the
+    // tier controller its block from 0x8000, each NTB port 64 KiB from 0x10000.
     inSystemControl <== mgmt.address[blockBits..<NodeAddressMap.addressWidth] == 0
     inSwitch <== mgmt.address[switchBits..<NodeAddressMap.addressWidth] == NodeAddressMap.pcieSwitch.lowerBound >> switchBits
+    inTier <== mgmt.address[tierBits..<NodeAddressMap.addressWidth] == NodeAddressMap.tierController.lowerBound >> tierBits
     for (j, selected) in inNTB.enumerated() {
       selected <== mgmt.address[ntbWindowBits..<NodeAddressMap.addressWidth] == NodeAddressMap.ntb(j).lowerBound >> ntbWindowBits
     }
-    let buses = [(inSystemControl, bus, blockBits), (inSwitch, switchBus, switchBits)]
+    // The tier controller's window answers in the second cycle of an access: its MAP_ENTRY shows
+    // MAP_INDEX's entry as of the previous clock edge (the map is a memory with a registered read
+    // port), so a read right after the index write would see the old page's entry.
+    let tierWaited = m.register("tier_wait_state")
+    let tierWaiting = m.wire("tier_waiting")
+    tierWaiting <== inTier && !tierWaited
+    tierWaited <== mgmt.valid && tierWaiting
+    let tierPresented = m.wire("tier_presented")
+    tierPresented <== inTier && tierWaited
+    let buses = [(inSystemControl, bus, blockBits), (inSwitch, switchBus, switchBits), (tierPresented, tierWindow, tierBits)]
       + zip(inNTB, ntbBuses).map { ($0, $1, $1.address.width) }
     for (selected, target, bits) in buses {
       target.valid <== mgmt.valid && selected
@@ -124,15 +165,30 @@ private struct NodeBody {
       target.writeData <== mgmt.writeData
       target.strobe <== mgmt.strobe
     }
-    mgmt.ready <== priority(buses.map { ($0.0, $0.1.ready) }, otherwise: mgmt.valid)
+    mgmt.ready <== priority([(tierWaiting, Signal.low)] + buses.map { ($0.0, $0.1.ready) }, otherwise: mgmt.valid)
     mgmt.readData <== priority(buses.map { ($0.0, $0.1.readData) }, otherwise: .zero(width: 32))
-    mgmt.error <== priority(buses.map { ($0.0, $0.1.error) }, otherwise: mgmt.valid)
+    mgmt.error <== priority([(tierWaiting, Signal.low)] + buses.map { ($0.0, $0.1.error) }, otherwise: mgmt.valid)
 
-    // The switch's ports: the host's upstream link, the local downstream links, the NTB endpoints.
+    // The switch's ports: the host's upstream link, the tier function, the other local
+    // downstream links, the NTB endpoints.
     SwitchLinkPorts.passThrough(m, child: pcie, inner: "link0", outer: "host", dataWidth: dataWidth)
-    for k in 0..<board.switchConfig.downstreamPorts {
+    connectLink(m, switch: pcie, port: 1, to: tierPCIe, speed: SwitchParameters.linkSpeedEncoding(board), width: board.switchConfig.linkWidth)
+    for k in 1..<board.switchConfig.downstreamPorts {
       SwitchLinkPorts.passThrough(m, child: pcie, inner: "link\(k + 1)", outer: "link\(k + 1)", dataWidth: dataWidth)
     }
+
+    // The tier controller: requests from its PCIe function's BAR 0, registers from BAR 1 and
+    // from the management window (one access at a time), its stores out of the node.
+    connect(tierPCIe.interface("mmio", as: MMIO.self), to: tierRegisters.interface("b", as: MMIO.self))
+    connect(tierRegisters.interface("out", as: MMIO.self), to: tierBus)
+    for name in TierStorePorts.requestPort.fromFunction { tier[name] <== tierPCIe[name] }
+    for name in TierStorePorts.requestPort.toFunction { tierPCIe[name] <== tier[name] }
+    for store in TierStorePorts.tiers {
+      for name in TierStorePorts.inputs { tier["\(store)_\(name)"] <== m.input("tier_\(store)_\(name)", width: tier["\(store)_\(name)"].width) }
+      for name in TierStorePorts.outputs { m.output("tier_\(store)_\(name)", width: tier["\(store)_\(name)"].width) <== tier["\(store)_\(name)"] }
+    }
+    let unusedTierIRQ = m.wire("unused_tier_irq", width: 2)
+    unusedTierIRQ <== concat(tier["irq"], tier["irq_causes"][3])
     for (j, endpoint) in ntbs.enumerated() {
       connectLink(m, switch: pcie, port: NodeCrosslinks.switchPort(ntbPort: j, board), to: endpoint,
                   speed: SwitchParameters.linkSpeedEncoding(board), width: board.switchConfig.linkWidth)
@@ -158,11 +214,17 @@ private struct NodeBody {
 
     // Interrupt causes: DOORBELL while any NTB vector is raised (level, so that clearing the
     // NTB's own status first and then INTERRUPT_STATUS loses nothing; the NTB's EVENT_STATUS and
-    // DOORBELL_STATUS say which). LINK_CHANGE, DMA_DONE and TIER_ERROR arrive with the link
-    // monitor and the tier controller; until then nothing raises them.
+    // DOORBELL_STATUS say which). DMA_DONE and TIER_ERROR likewise from the tier controller's
+    // enabled pending causes (its INTERRUPT_STATUS says which; HOT_LEVEL, not an error, is left
+    // to its own `irq`). LINK_CHANGE arrives with the link monitor; until then nothing raises it.
+    let tierCause = { (name: String) in tier["irq_causes"][tierInterrupts.firstIndex { $0.name == name } ?? 0] }
     for cause in causes {
       if cause == "doorbell" && !ntbs.isEmpty {
         sysctl["interrupt_status_\(cause)_set"] <== (concat(ntbs.map { $0["irq"] }) != 0)
+      } else if cause == "dma_done" {
+        sysctl["interrupt_status_\(cause)_set"] <== tierCause("DMA_DONE")
+      } else if cause == "tier_error" {
+        sysctl["interrupt_status_\(cause)_set"] <== tierCause("PAGE_FAULT") || tierCause("DMA_ERROR") || tierCause("HOT_OVERFLOW")
       } else {
         sysctl["interrupt_status_\(cause)_set"] <== false
       }

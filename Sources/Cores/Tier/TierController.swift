@@ -6,7 +6,9 @@ import TierModel
 /// map describes. Built for one `TierShape` (its DMA_IN_FLIGHT, 1...8, is the DMA engine's number
 /// of copy lanes: descriptors copying at once) and the tiers' frame counts.
 ///
-/// Ports: `mmio` (the registers, zero wait states), `irq` (any enabled pending cause), the
+/// Ports: `mmio` (the registers, zero wait states), `irq` (any enabled pending cause),
+/// `irq_causes` (each enabled pending cause, bit i for `tierInterrupts[i]`: for a node's
+/// system controller, which sorts them into its own causes), the
 /// request port `req_*`/`wdata_*`/`rsp_*`, and per tier the request path's store port
 /// (`<tier>_req_*`, `<tier>_wdata_*`, `<tier>_rsp_*`) and the DMA engine's copy channels
 /// (`<tier>_rd_*`, `<tier>_wr_*`), as `tierRequestPath` and `tierDMAEngine` describe them.
@@ -163,7 +165,10 @@ private struct ControllerBody {
     // The interrupt line. Not needed: the ring heads' write pulses (the units read the heads),
     // MAP_INDEX bits past the space, the reserved bits of entries and completions.
     let causes = tierInterrupts.map { $0.name.lowercased() }
-    irq <== (concat(causes.map { regs["interrupt_status_\($0)_out"] }) & concat(causes.map { regs["interrupt_enable_\($0)_out"] })) != 0
+    let pending = m.wire("pending_causes", width: causes.count)
+    pending <== concat(causes.reversed().map { regs["interrupt_status_\($0)_out"] }) & concat(causes.reversed().map { regs["interrupt_enable_\($0)_out"] })
+    irq <== pending != 0
+    m.output("irq_causes", width: causes.count) <== pending
     let pastTheSpace = pageBits < 24 ? [regs["map_index_page_out"][pageBits..<24]] : []
     unused <== concat([regs["hot_head_index_written"], regs["completion_head_index_written"]] + pastTheSpace
                       + [view[26..<30], completion[20..<31]])

@@ -18,19 +18,25 @@ public func tierEndpointIdentity(shape: TierShape, vendorID: Int = 0x1AB4, devic
 /// and `tierPCIeAdapter` behind them. Link side: the endpoint's ports (`link_in`, `link_out`,
 /// `link_fc_*`, `link_rx_fc_*`), to plug into a `pcieSwitch` port with `connectLink`.
 /// Controller side: the request port (`req_*`, `wdata_*`, `rsp_*`) and `mmio`, to wire to
-/// `tierController`'s ports of the same names. 64-bit data path (the controller's beat).
-public func tierPCIeFunction(shape: TierShape, identity: EndpointIdentity? = nil, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+/// `tierController`'s ports of the same names.
+///
+/// The link is `dataWidth` bits (64, 128 or 256: a switch's data path); the adapter works on
+/// the controller's 64-bit beats, so a wider link gets a `tlpWidthNarrower` on each BAR's
+/// stream and a `tlpWidthWidener` on the completions.
+public func tierPCIeFunction(shape: TierShape, identity: EndpointIdentity? = nil, dataWidth: Int = 64,
+                             file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   let identity = identity ?? tierEndpointIdentity(shape: shape)
-  let endpoint = try pcieEndpoint(identity: identity, dataWidth: 64, file: file, line: line)
+  let endpoint = try pcieEndpoint(identity: identity, dataWidth: dataWidth, file: file, line: line)
   let registerWidth = try tierControllerRegisters(shape: shape).addressWidth
   let spaceBits = identity.bars[0].offsetBits
   let beatBits = bitsToHold(1 << (shape.pageShift - 3))
-  return Module("tier_pcie_function", parameters: ["pages": shape.pageCount, "shift": shape.pageShift, "device": identity.deviceID]) { m in
+  return Module("tier_pcie_function", parameters: ["pages": shape.pageCount, "shift": shape.pageShift, "device": identity.deviceID,
+                                                  "width": dataWidth]) { m in
     let e = m.instance(endpoint, name: "endpoint")
     let adapter = m.instance(tierPCIeAdapter(pageShift: shape.pageShift, spaceBits: spaceBits, registerAddressWidth: registerWidth,
                                              maxPayloadBytes: identity.maxPayloadBytes), name: "adapter")
-    connect(m.port("link_in", TLPStream(dataWidth: 64).flipped), to: e.interface("link_in", as: TLPStream.self))
-    connect(e.interface("link_out", as: TLPStream.self), to: m.port("link_out", TLPStream(dataWidth: 64)))
+    connect(m.port("link_in", TLPStream(dataWidth: dataWidth).flipped), to: e.interface("link_in", as: TLPStream.self))
+    connect(e.interface("link_out", as: TLPStream.self), to: m.port("link_out", TLPStream(dataWidth: dataWidth)))
     e["link_fc_initialize"] <== m.input("link_fc_initialize")
     e["link_fc_update"] <== m.input("link_fc_update")
     for (t, type) in CreditType.allCases.enumerated() {
@@ -40,11 +46,25 @@ public func tierPCIeFunction(shape: TierShape, identity: EndpointIdentity? = nil
       m.output("link_rx_fc_\(name)_advertised", width: type.fieldSize) <== e["link_rx_fc_\(name)_advertised"]
       m.output("link_rx_fc_\(name)_allocated", width: type.fieldSize) <== e["link_rx_fc_\(name)_allocated"]
     }
-    connect(e.interface("bar0", as: TLPStream.self), to: adapter.interface("space", as: TLPStream.self))
+    // The BARs' requests to the adapter and its completions back, at 64 bits.
+    for (bar, stream) in [("bar0", "space"), ("bar1", "registers")] {
+      if dataWidth == 64 {
+        connect(e.interface(bar, as: TLPStream.self), to: adapter.interface(stream, as: TLPStream.self))
+      } else {
+        let narrower = m.instance(tlpWidthNarrower(from: dataWidth, to: 64), name: "\(bar)_narrower")
+        connect(e.interface(bar, as: TLPStream.self), to: narrower.interface("in", as: TLPStream.self))
+        connect(narrower.interface("out", as: TLPStream.self), to: adapter.interface(stream, as: TLPStream.self))
+      }
+    }
     adapter["space_offset"] <== e["bar0_offset"]
-    connect(e.interface("bar1", as: TLPStream.self), to: adapter.interface("registers", as: TLPStream.self))
     adapter["registers_offset"] <== e["bar1_offset"]
-    connect(adapter.interface("completion", as: TLPStream.self), to: e.interface("completion", as: TLPStream.self))
+    if dataWidth == 64 {
+      connect(adapter.interface("completion", as: TLPStream.self), to: e.interface("completion", as: TLPStream.self))
+    } else {
+      let widener = m.instance(tlpWidthWidener(from: 64, to: dataWidth), name: "completion_widener")
+      connect(adapter.interface("completion", as: TLPStream.self), to: widener.interface("in", as: TLPStream.self))
+      connect(widener.interface("out", as: TLPStream.self), to: e.interface("completion", as: TLPStream.self))
+    }
     adapter["id"] <== e["id"]
     adapter["max_payload_size"] <== e["max_payload_size"]
     e["signaled_completer_abort"] <== adapter["completer_abort"]

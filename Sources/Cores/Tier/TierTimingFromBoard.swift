@@ -15,15 +15,20 @@ extension TierTiming {
 }
 
 extension TierShape {
-  /// The controller a board's `tiers` section describes: its page size, as many pages as the
-  /// tiers hold frames (at most 2^24, the width of page numbers), 16-bit hotness counts, one
-  /// descriptor in flight (the RTL engine's), a 256-entry hot list and 16-slot DMA rings.
+  /// The controller a board's `tiers` section describes: its page size, `mapped_size` in pages
+  /// (the page map's entries, on-chip memory), `dma_lanes` descriptors in flight, 16-bit hotness
+  /// counts, a 256-entry hot list and 16-slot DMA rings.
   public init(board: Board) {
     let tiers = board.tiers
-    let frames = [tiers.dram, tiers.flash, tiers.disk].reduce(0) { $0 + $1.size / tiers.pageSize }
-    self.init(pageShift: tiers.pageSize.trailingZeroBitCount, pageCount: min(frames, 1 << 24), counterWidth: 16, maxInFlight: 1,
-              hotListSize: 256, descriptorRingSize: 16, completionRingSize: 16)
+    self.init(pageShift: tiers.pageSize.trailingZeroBitCount, pageCount: tiers.mappedPages, counterWidth: 16,
+              maxInFlight: tiers.dmaLanes, hotListSize: 256, descriptorRingSize: 16, completionRingSize: 16)
   }
+}
+
+/// Frames of each tier of a board (DRAM, flash, disk), as the DMA engine checks descriptors against.
+public func tierFrames(board: Board) -> [Int] {
+  let tiers = board.tiers
+  return [tiers.dram, tiers.flash, tiers.disk].map { min($0.size / tiers.pageSize, 1 << 24) }
 }
 
 /// Where the tier controller's registers sit in a node's management window: `mmio_base` +
