@@ -104,7 +104,8 @@ let package = Package(
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
     // The firmware against the RTL: SimulatedHAL turns HAL calls into cycle-accurate transactions
     // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
-    .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL"]),
+    // The multi-node `World`: N nodes of a board's Verilated top, each with its firmware's HAL.
+    .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL", "Board", "Cores"]),
     .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Firmware", "FirmwareSimulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
                 dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),

@@ -11,7 +11,9 @@ import Simulation
 /// - `read`/`write` send the core's own memory requests in (as `requester`) and, for reads,
 ///   wait for the completion with their tag.
 ///
-/// `<prefix>_out_ready` is held high: the memory takes a beat every cycle.
+/// `<prefix>_out_ready` is held high: the memory takes a beat every cycle. On a switch port
+/// (one with flow-control ports, such as a node's `host_*`), this side is the link partner: it
+/// advertises infinite credits and sends a TLP only when the switch's credits permit it.
 public final class PCIeLocalSide: CycleAgent {
   public let prefix: String
   public let requester: PCIeID
@@ -32,6 +34,9 @@ public final class PCIeLocalSide: CycleAgent {
   private let inReady: OutputPort
   private let outValid, outHeader, outData, outStrobe, outStart, outEnd: OutputPort
   private let outReady: InputPort
+  private let flowControl: LinkFlowControl?
+  /// TLPs queued and not yet started, then the beats of the one going in.
+  private var waiting: [TLP] = []
   private var sending: [TLPStreamBeat] = []
   /// Beats of TLPs queued so far and taken so far: a posted write is done when all its beats are taken.
   private var queuedBeats = 0, takenBeats = 0
@@ -56,6 +61,7 @@ public final class PCIeLocalSide: CycleAgent {
     outStrobe = try output("out_strobe"); outStart = try output("out_start"); outEnd = try output("out_end")
     outReady = try input("out_ready")
     lanes = inData.width / 32
+    flowControl = try LinkFlowControl(model: model, prefix: prefix)
     system.attach(self)
   }
 
@@ -95,12 +101,17 @@ public final class PCIeLocalSide: CycleAgent {
   public func clearMemory() { memory = [:] }
 
   private func queue(_ tlp: TLP) {
-    let beats = tlp.streamBeats(lanes: lanes)
-    sending += beats
-    queuedBeats += beats.count
+    waiting.append(tlp)
+    queuedBeats += tlp.streamBeats(lanes: lanes).count
   }
 
   public func drive() {
+    flowControl?.drive()
+    if sending.isEmpty, let next = waiting.first, flowControl?.permits(next) ?? true {
+      waiting.removeFirst()
+      flowControl?.consume(next)
+      sending = next.streamBeats(lanes: lanes)
+    }
     inValid.set(!sending.isEmpty)
     outReady.set(true)
     guard let beat = sending.first else { return }

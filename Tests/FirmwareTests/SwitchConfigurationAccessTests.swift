@@ -45,3 +45,18 @@ final class SwitchConfigurationAccessTests: XCTestCase {
     XCTAssertLessThan(hal.cycles, 520)
   }
 }
+
+extension SwitchConfigurationAccessTests {
+  /// On the link to the switch's upstream port only device 0 exists (PCIe Base 4.0 §7.3.1):
+  /// with `linkBus` the access answers UR for the others itself and issues nothing.
+  func testOnTheUpstreamLinkOnlyDeviceZeroIsAsked() {
+    let model = ConfigurationSpaceModel(root: rootBus([(0, 0, endpoint("up")), (3, 0, endpoint("alias"))]))
+    let hal = SwitchManagementBlockModel(model: model)
+    let access = SwitchConfigurationAccess(hal: hal, base: 0, linkBus: 0)
+    XCTAssertEqual(access.read32(BDF(bus: 0, device: 0, function: 0), offset: 0).status, .successful)
+    let accessesBefore = hal.cycles
+    XCTAssertEqual(access.read32(BDF(bus: 0, device: 3, function: 0), offset: 0).status, .unsupportedRequest,
+                   "device 3 answers on the model, but a link has only device 0")
+    XCTAssertEqual(hal.cycles, accessesBefore, "no register access for it")
+  }
+}

@@ -6,16 +6,25 @@
 /// A request the switch timed out (no completion within CFG_TIMEOUT) reads as Unsupported
 /// Request, as a root complex reports a master abort; so does an engine that never raises
 /// DONE within `pollLimitCycles`.
+///
+/// When the requester takes a root port's place on the link to the switch's upstream port
+/// (`linkBus`: the upstream bridge's primary bus, as on a node), only device 0 is on that
+/// link, so a request for another device there is Unsupported Request without being issued, as
+/// a downstream port does (PCIe Base 4.0 §7.3.1; Linux `only_one_child`). The switch's
+/// completer does not look at the device number: without `linkBus` the upstream bridge answers
+/// as all 32 devices of the bus.
 public final class SwitchConfigurationAccess<H: HAL>: ConfigurationAccess {
   private let hal: H
   private let base: UInt64
   private let pollLimitCycles: UInt64
+  private let linkBus: UInt8?
 
   /// `base`: where the switch's management registers sit in the management core's map.
-  public init(hal: H, base: UInt64, pollLimitCycles: UInt64 = 1 << 20) {
+  public init(hal: H, base: UInt64, pollLimitCycles: UInt64 = 1 << 20, linkBus: UInt8? = nil) {
     self.hal = hal
     self.base = base
     self.pollLimitCycles = pollLimitCycles
+    self.linkBus = linkBus
   }
 
   public func read32(_ bdf: BDF, offset: UInt16, byteEnables: UInt8) -> ConfigurationRead {
@@ -31,6 +40,7 @@ public final class SwitchConfigurationAccess<H: HAL>: ConfigurationAccess {
   public func wait(cycles: UInt64) { hal.wait(cycles: cycles) }
 
   private func issue(_ bdf: BDF, offset: UInt16, byteEnables: UInt8, write: UInt32?) -> CompletionStatus {
+    if bdf.bus == linkBus && bdf.device != 0 { return .unsupportedRequest }
     hal.write32(base + SwitchConfigurationRegister.status, SwitchConfigurationBit.done)
     hal.write32(base + SwitchConfigurationRegister.target, UInt32(bdf.routingID) | UInt32(offset >> 2) << 16)
     if let write { hal.write32(base + SwitchConfigurationRegister.writeData, write) }

@@ -18,12 +18,17 @@ public struct NTBDriver<H: HAL> {
   public let doorbellCount: Int
   public let vectorCount: Int
   public let messageCount: Int
+  /// Where the windows appear in the core's map when that is not APERTURE_BASE: behind an
+  /// endpoint's BAR0 the function sees offsets (APERTURE_BASE 0) and the core the BAR's address.
+  public let windowsAddress: UInt64?
   let regs: Ntb<H>
 
   /// Reads the function's shape at `base`; refuses when nothing that looks like one answers.
-  public init(hal: H, base: UInt64) throws(NTBError) {
+  /// `windowsAddress`: the BAR that decodes the windows, when there is one (see the property).
+  public init(hal: H, base: UInt64, windowsAddress: UInt64? = nil) throws(NTBError) {
     self.hal = hal
     self.base = base
+    self.windowsAddress = windowsAddress
     regs = Ntb(bus: hal, baseAddress: base)
     let info = regs.readNtbInfo()
     guard info.rawValue != 0xFFFF_FFFF, info.memoryWindows > 0, info.doorbells > 0 else { throw .noFunction(info: info.rawValue) }
@@ -146,7 +151,7 @@ public struct NTBDriver<H: HAL> {
     try checkWindow(window)
     let a = R.Mw0Alignment(rawValue: hal.read32(address(R.Mw0Alignment.offset, R.Mw1Alignment.offset, window)))
     let size = UInt64(1) << UInt64(a.sizeMaxLog2)
-    return (apertureBase + UInt64(window) * size, size)
+    return ((windowsAddress ?? apertureBase) + UInt64(window) * size, size)
   }
 
   // MARK: Doorbells (ntb_db_valid_mask, ntb_db_read, ntb_db_clear, ntb_db_set_mask, ...)

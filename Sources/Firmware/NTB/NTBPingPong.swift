@@ -37,8 +37,18 @@ public final class NTBPingPong<H: HAL> {
   public func step() -> Bool {
     if finished { return true }
     guard driver.hal.waitForInterrupt(lines: 1, timeoutCycles: idleWait) != 0 else { return false }
+    return serve()
+  }
+
+  /// Answers the doorbells this function holds, if any, without waiting: for a node whose
+  /// interrupt line is shared by several NTB functions (the node's system controller), which
+  /// asks each function in turn. Returns `finished`.
+  @discardableResult
+  public func serve() -> Bool {
+    if finished { return true }
     do throws(NTBError) {
       let bits = driver.readDoorbells()
+      guard bits != 0 else { return finished }
       let count = try driver.readScratchpad(0)
       try driver.clearDoorbells(bits)
       seenDoorbells.append(bits)
