@@ -1220,7 +1220,7 @@ module cluster4_node (
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint0 (  // NodeTop.swift:106
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint0 (  // NodeTop.swift:106
     .clk(ntb_endpoint0_clk),
     .rst(ntb_endpoint0_rst),
     .link_in_valid(ntb_endpoint0_link_in_valid),
@@ -1293,7 +1293,7 @@ module cluster4_node (
     .link_speed(ntb_endpoint0_link_speed),
     .link_width(ntb_endpoint0_link_width)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint1 (  // NodeTop.swift:106
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint1 (  // NodeTop.swift:106
     .clk(ntb_endpoint1_clk),
     .rst(ntb_endpoint1_rst),
     .link_in_valid(ntb_endpoint1_link_in_valid),

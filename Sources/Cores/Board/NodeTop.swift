@@ -55,7 +55,7 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     let ntbPorts = NodeCrosslinks.ntbPortsPerNode(board)
     let ntbResult = Result { try ntbEndpoint(layout: NTBLayout(board.ntb), vendorID: nodeNTBVendorID, deviceID: nodeNTBDeviceID,
                                              dataWidth: board.datapathBits, maxLinkSpeed: SwitchParameters.linkSpeedEncoding(board),
-                                             maxLinkWidth: board.switchConfig.linkWidth) }
+                                             maxLinkWidth: board.switchConfig.linkWidth, maxPayloadBytes: board.switchConfig.maxPayloadBytes) }
     m.require((try? mapResult.get()) != nil, "the nodes of board `\(board.name)`: \((mapResult.failure).map { "\($0)" } ?? "")",
               file: file, line: line)
     m.require((try? switchResult.get()) != nil, "the switch of board `\(board.name)`: \((switchResult.failure).map { "\($0)" } ?? "")",
