@@ -136,6 +136,9 @@ let package = Package(
     // scripts/bench/ntb-firmware: the NTB driver's ping-pong and NTBTransport through SimulatedHAL.
     .executableTarget(name: "strata-bench-ntb-firmware", dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "Cores", "HDL"],
                       path: "Benchmarks/NTBFirmwareBench"),
+    // scripts/bench/cluster (RTL part): doorbell round trip, remote read and window writes on a two-node devkit board top.
+    .executableTarget(name: "strata-bench-cluster", dependencies: ["Board", "Cores", "HDL", "PCIe", "Simulation", "Firmware", "FirmwareSimulation"],
+                      path: "Benchmarks/ClusterBench"),
   ],
   swiftLanguageModes: [.v5]
 )
