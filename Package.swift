@@ -147,6 +147,9 @@ let package = Package(
     .testTarget(name: "TierNodeTests",
                 dependencies: ["TierSimulation", "FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe",
                                "Board", "TierModel", "TierFirmwareSupport"]),
+    // scripts/bench/cluster (RTL part): doorbell round trip, remote read and window writes on a two-node devkit board top.
+    .executableTarget(name: "strata-bench-cluster", dependencies: ["Board", "Cores", "HDL", "PCIe", "Simulation", "Firmware", "FirmwareSimulation"],
+                      path: "Benchmarks/ClusterBench"),
   ],
   swiftLanguageModes: [.v5]
 )

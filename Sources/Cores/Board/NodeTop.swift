@@ -68,7 +68,7 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     let ntbPorts = NodeCrosslinks.ntbPortsPerNode(board)
     let ntbResult = Result { try ntbEndpoint(layout: NTBLayout(board.ntb), vendorID: nodeNTBVendorID, deviceID: nodeNTBDeviceID,
                                              dataWidth: board.datapathBits, maxLinkSpeed: SwitchParameters.linkSpeedEncoding(board),
-                                             maxLinkWidth: board.switchConfig.linkWidth) }
+                                             maxLinkWidth: board.switchConfig.linkWidth, maxPayloadBytes: board.switchConfig.maxPayloadBytes) }
     let shape = TierShape(board: board)
     let tierResult = Result {
       try tierPCIeFunction(shape: shape, identity: tierEndpointIdentity(shape: shape, maxPayloadBytes: min(board.switchConfig.maxPayloadBytes, 256)),

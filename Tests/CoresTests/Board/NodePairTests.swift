@@ -90,6 +90,37 @@ final class NodePairTests: SimulationTestCase {
     XCTAssertEqual(try bench.ntbRead(0, L.eventStatus) >> 2 & 1, 1, "EVENT_STATUS.REQUEST_REFUSED")
   }
 
+  /// Line rate is one data beat per cycle, so writes of Max_Payload_Size queued back to back
+  /// leave node 1's switch back to back: each 256-byte write (32 beats at 64 bits) ends 32 cycles
+  /// after the one before. Every port on the way, the NTB endpoints' included, must advertise
+  /// credits for more than one such write, or the switch waits out each UpdateFC between them.
+  func testBackToBackWindowWritesReachNode1AtLineRate() throws {
+    let bench = try enumeratedBench()
+    let (sender, receiver) = Self.settings(layout: try NTBLayout(bench.board.ntb))
+    try bench.configureNTB(0, sender)
+    try bench.configureNTB(1, receiver)
+    try bench.run(2 * bench.board.ntb.linkLatencyCycles + 20)
+    try bench.spareReceivers[1].advertise([0, 0, 0, 0, 0, 0])  // node 1's endpoint takes everything at once
+    try bench.run(2)
+    let writes = 24, bytes = 256
+    let beatsPerWrite = bytes * 8 / bench.board.datapathBits
+    for w in 0..<writes {
+      bench.hosts[0].send(.memoryWrite(address: Bench.ntbBAR + UInt64(w * bytes), data: [UInt8](repeating: UInt8(w), count: bytes),
+                                       requester: Bench.upstreamBridge))
+    }
+    var lastBeatCycles: [Int] = []
+    for cycle in 0..<(writes * beatsPerWrite * 2 + 400) where bench.atSpare[1].count < writes {
+      let before = bench.atSpare[1].count
+      try bench.step()
+      if bench.atSpare[1].count > before { lastBeatCycles.append(cycle) }
+    }
+    XCTAssertEqual(bench.atSpare[1].map(\.address), (0..<writes).map { Bench.spareWindow + UInt64($0 * bytes) }, "every write arrives, in order")
+    let spacing = zip(lastBeatCycles.dropFirst(), lastBeatCycles).map { $0 - $1 }
+    // The first few may meet a pipeline still filling; from the fourth on the stream is steady.
+    XCTAssertEqual(Array(spacing.dropFirst(3)), [Int](repeating: beatsPerWrite, count: max(spacing.count - 3, 0)),
+                   "cycles between the last beats of consecutive writes at node 1's endpoint")
+  }
+
   func testAReadThroughNode0sWindowIsAnsweredByNode1sEndpointAndTheCompletionComesHome() throws {
     let bench = try enumeratedBench()
     let layout = try NTBLayout(bench.board.ntb)

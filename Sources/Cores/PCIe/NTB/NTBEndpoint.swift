@@ -15,18 +15,26 @@ import PCIe
 /// through the shell's egress; completions for its proxy IDs (Requester bus = the endpoint's
 /// bus) come back from the shell. Firmware writes NTB_IDENTITY.LOCAL_BUS with the endpoint's bus
 /// number (the bus of `id`, which enumeration gave it).
+///
+/// The shell's receive buffer advertises data credits for two `maxPayloadBytes` writes per
+/// class, as the switch's own ports do (`SwitchParameters`): with room for one only, the
+/// switch waits out the UpdateFC round trip after every write and a window stream of
+/// back-to-back writes loses a cycle or two per TLP.
 public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWidth: Int, maxLinkSpeed: Int = 3,
-                        maxLinkWidth: Int = 4) throws -> Module {
+                        maxLinkWidth: Int = 4, maxPayloadBytes: Int = 256) throws -> Module {
   var barBytes: UInt64 = 4096
   while barBytes < UInt64(layout.apertureSize) { barBytes <<= 1 }
   let identity = EndpointIdentity(vendorID: vendorID, deviceID: deviceID, classCode: 0x06_80_00,
                                   bars: [BARSpec(bytes: barBytes, is64Bit: true, prefetchable: true)],
                                   maxLinkSpeed: maxLinkSpeed, maxLinkWidth: maxLinkWidth)
-  let shellModule = try pcieEndpoint(identity: identity, dataWidth: dataWidth, requester: true)
+  let headerCredits = 8, dataCredits = 2 * maxPayloadBytes / 16
+  let shellModule = try pcieEndpoint(identity: identity, dataWidth: dataWidth,
+                                     receiveDepth: headerCredits + (4 * dataCredits * 32 + dataWidth - 1) / max(dataWidth, 32),
+                                     headerCredits: headerCredits, dataCredits: dataCredits, requester: true)
   let functionModule = try ntbFunction(layout: layout, dataWidth: dataWidth)
   return Module("ntb_endpoint", parameters: ["vendor": vendorID, "device": deviceID, "speed": maxLinkSpeed, "width": maxLinkWidth,
                                               "design": stableDigest([layout.memoryWindows, layout.windowSizeLog2, layout.lutEntries,
-                                                                      layout.scratchpads, layout.doorbells, dataWidth])]) { m in
+                                                                      layout.scratchpads, layout.doorbells, dataWidth, maxPayloadBytes])]) { m in
     let shell = m.instance(shellModule, name: "shell")
     let function = m.instance(functionModule, name: "ntb")
     let stream = TLPStream(dataWidth: dataWidth)
