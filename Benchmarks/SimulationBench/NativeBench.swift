@@ -9,6 +9,16 @@ import Toolchain
 struct NativeBench {
   let design: Design
   let folder: URL
+  /// How the C++ loop reaches the model.
+  var harness: Harness = .linked
+
+  enum Harness {
+    /// `main()` linked with the Verilated model: a plain Verilator test bench.
+    case linked
+    /// The same loop on the model library Swift uses (`path`), through the shim's function
+    /// table as Swift calls it: what the library path costs, without Swift.
+    case library(path: String)
+  }
 
   struct Result {
     /// Per second of wall time, and per second of the bench thread's CPU time (see `SwiftBench.Result`).
@@ -21,6 +31,7 @@ struct NativeBench {
   /// Writes and builds the bench; `run` runs it.
   func build() throws {
     try? FileManager.default.removeItem(at: folder)
+    if case .library = harness { return try buildOnLibrary() }
     let files = try VerilogFiles(design, in: folder)
     let bench = folder.appendingPathComponent("bench.cpp")
     try Data(source.utf8).write(to: bench)
@@ -36,8 +47,21 @@ struct NativeBench {
     guard build.status == 0 else { throw ToolchainError.failed(tool: "verilator (native bench)", status: build.status, output: build.output) }
   }
 
+  /// g++ -O2 (Verilator's OPT_FAST here) on the loop, which loads the library itself.
+  private func buildOnLibrary() throws {
+    try FileManager.default.createDirectory(at: folder.appendingPathComponent("obj"), withIntermediateDirectories: true)
+    let header = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CVerilator/include").standardized
+    let bench = folder.appendingPathComponent("bench.cpp")
+    try Data(source.utf8).write(to: bench)
+    let build = try Toolchain.run("/usr/bin/env", ["g++", "-O2", "-I", header.path, "-o", folder.appendingPathComponent("obj/bench_native").path,
+                                                   bench.path, "-ldl"])
+    guard build.status == 0 else { throw ToolchainError.failed(tool: "g++ (C++ bench on the library)", status: build.status, output: build.output) }
+  }
+
   func run(cycles: Int) throws -> Result {
-    let run = try Toolchain.run(folder.appendingPathComponent("obj/bench_native").path, ["\(cycles)"])
+    var arguments = ["\(cycles)"]
+    if case .library(let path) = harness { arguments.append(path) }
+    let run = try Toolchain.run(folder.appendingPathComponent("obj/bench_native").path, arguments)
     guard run.status == 0 else { throw ToolchainError.failed(tool: "bench_native", status: run.status, output: run.output) }
     var values: [String: Double] = [:]
     for line in run.output.split(separator: "\n") {
@@ -51,13 +75,85 @@ struct NativeBench {
     return Result(cyclesPerSecond: rate, cyclesPerCPUSecond: cpuRate, delivered: Int(delivered), mismatches: Int(mismatches))
   }
 
+  /// The C++ that differs between the two harnesses; the loop around it is one text.
+  private struct Snippets {
+    var includes, setup, reset, outReady, settle, outValid, outData, outLast, edge, finish: String
+  }
+
+  private var snippets: Snippets {
+    let n = Stimulus.requesters
+    switch harness {
+    case .linked:
+      func list(_ member: String) -> String { (0..<n).map { "&top.in\($0)_\(member)" }.joined(separator: ", ") }
+      return Snippets(
+        includes: "#include \"Vmodel.h\"\n#include \"verilated.h\"",
+        setup: """
+          VerilatedContext context;
+          Vmodel top(&context, "TOP");
+          CData *valid[n] = {\(list("valid"))};
+          CData *ready[n] = {\(list("ready"))};
+          CData *last[n] = {\(list("last"))};
+          IData *data[n] = {\(list("data"))};
+        """,
+        reset: """
+          top.clk = 0;
+          top.rst = 1;
+          top.eval();
+          for (int i = 0; i < 2; ++i) { top.clk = 1; top.eval(); top.clk = 0; top.eval(); }
+          top.rst = 0;
+          top.eval();
+        """,
+        outReady: "top.out_ready", settle: "top.eval();", outValid: "top.out_valid", outData: "top.out_data", outLast: "top.out_last",
+        edge: """
+        top.clk = 1;
+            top.eval();
+            top.clk = 0;
+        """,
+        finish: "top.final();")
+    case .library:
+      func list(_ member: String, _ type: String) -> String {
+        (0..<n).map { "static_cast<\(type) *>(port(\"in\($0)_\(member)\"))" }.joined(separator: ", ")
+      }
+      return Snippets(
+        includes: "#include \"strata_model.h\"\n#include <cstring>\n#include <dlfcn.h>\ntypedef uint8_t CData;\ntypedef uint32_t IData;",
+        setup: """
+          void *library = dlopen(argv[2], RTLD_NOW | RTLD_LOCAL);
+          if (library == nullptr) { std::fprintf(stderr, "%s\\n", dlerror()); return 1; }
+          typedef const strata_model_api *(*Entry)(void);
+          const strata_model_api *api = reinterpret_cast<Entry>(dlsym(library, "strata_model_api_v1"))();
+          strata_model *model = api->create("TOP");
+          const strata_port *ports = api->ports(model);
+          auto index = [&](const char *name) -> uint32_t {
+            for (uint32_t i = 0; i < api->port_count; ++i) if (std::strcmp(ports[i].name, name) == 0) return i;
+            std::fprintf(stderr, "no port %s\\n", name);
+            std::exit(1);
+          };
+          auto port = [&](const char *name) { return ports[index(name)].words; };
+          CData *valid[n] = {\(list("valid", "CData"))};
+          CData *ready[n] = {\(list("ready", "CData"))};
+          CData *last[n] = {\(list("last", "CData"))};
+          IData *data[n] = {\(list("data", "IData"))};
+          CData *outReady = static_cast<CData *>(port("out_ready")), *outValid = static_cast<CData *>(port("out_valid"));
+          CData *outLast = static_cast<CData *>(port("out_last"));
+          IData *outData = static_cast<IData *>(port("out_data"));
+          const uint32_t clock = index("clk");
+        """,
+        reset: """
+          api->reset(model, clock, index("rst"), 1, 2);
+          api->eval(model);
+        """,
+        outReady: "*outReady", settle: "api->eval(model);", outValid: "*outValid", outData: "*outData", outLast: "*outLast",
+        edge: "api->run_cycles(model, clock, 1, 1);",
+        finish: "api->destroy(model);")
+    }
+  }
+
   private var source: String {
     let n = Stimulus.requesters
-    func list(_ member: String) -> String { (0..<n).map { "&top.in\($0)_\(member)" }.joined(separator: ", ") }
+    let h = snippets
     return """
     // The benchmark traffic of Benchmarks/SimulationBench/Stimulus.swift as a native Verilator bench.
-    #include "Vmodel.h"
-    #include "verilated.h"
+    \(h.includes)
     #include <chrono>
     #include <cstdint>
     #include <cstdio>
@@ -110,12 +206,7 @@ struct NativeBench {
       const uint64_t cycles = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10000000ULL;
       constexpr int n = \(n);
       const uint64_t seed = \(Stimulus.seed)ULL;
-      VerilatedContext context;
-      Vmodel top(&context, "TOP");
-      CData *valid[n] = {\(list("valid"))};
-      CData *ready[n] = {\(list("ready"))};
-      CData *last[n] = {\(list("last"))};
-      IData *data[n] = {\(list("data"))};
+    \(h.setup)
       Random packets(seed, "packets"), out(seed, "out");
       Random in[n] = {\((0..<n).map { "Random(seed, \"in\($0)\")" }.joined(separator: ", "))};
       const uint64_t validThreshold = threshold(\(Stimulus.validProbability)), readyThreshold = threshold(\(Stimulus.readyProbability));
@@ -127,12 +218,7 @@ struct NativeBench {
       bool hasStalledWord = false;
       uint32_t stalledWord = 0;
 
-      top.clk = 0;
-      top.rst = 1;
-      top.eval();
-      for (int i = 0; i < 2; ++i) { top.clk = 1; top.eval(); top.clk = 0; top.eval(); }
-      top.rst = 0;
-      top.eval();
+    \(h.reset)
 
       auto start = std::chrono::steady_clock::now();
       const double cpuStart = threadCPUSeconds();
@@ -155,34 +241,32 @@ struct NativeBench {
           *valid[i] = offering[i];
         }
         const bool readyNow = out.chance(readyThreshold);
-        top.out_ready = readyNow;
-        top.eval();
+        \(h.outReady) = readyNow;
+        \(h.settle)
         for (int i = 0; i < n; ++i) {
           if (offering[i] && *ready[i]) { offering[i] = false; expected[i].push(pending[i].pop()); }
         }
-        if (!top.out_valid) {
+        if (!\(h.outValid)) {
           if (hasStalledWord) ++mismatches;  // valid fell before the word was taken
           hasStalledWord = false;
         } else {
-          const uint32_t word = top.out_data;
+          const uint32_t word = \(h.outData);
           if (hasStalledWord && word != stalledWord) ++mismatches;  // data changed while waiting for ready
           if (!readyNow) {
             hasStalledWord = true;
             stalledWord = word;
           } else {
             hasStalledWord = false;
-            const uint64_t beat = static_cast<uint64_t>(word) << 1 | top.out_last;
+            const uint64_t beat = static_cast<uint64_t>(word) << 1 | \(h.outLast);
             Queue &queue = expected[word >> 30];
             if (queue.count == 0 || queue.pop() != beat) ++mismatches; else ++delivered;
           }
         }
-        top.clk = 1;
-        top.eval();
-        top.clk = 0;
+        \(h.edge)
       }
       const double cpuSeconds = threadCPUSeconds() - cpuStart;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      top.final();
+      \(h.finish)
       std::printf("cycles_per_second: %.0f\\ncycles_per_cpu_second: %.0f\\ndelivered: %llu\\nmismatches: %llu\\n", cycles / seconds,
                   cycles / cpuSeconds, static_cast<unsigned long long>(delivered), static_cast<unsigned long long>(mismatches));
       return 0;

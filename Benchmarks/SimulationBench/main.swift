@@ -22,17 +22,22 @@ do {
 
   let nativeBench = NativeBench(design: design, folder: folder.appendingPathComponent("native"))
   try nativeBench.build()
+  let libraryBench = NativeBench(design: design, folder: folder.appendingPathComponent("native-on-library"), harness: .library(path: compiled.path))
+  try libraryBench.build()
   _ = try swift.run(cycles: min(cycles, 200_000))  // warm caches and the branch predictor first
 
   // Alternate the two, three rounds, and keep each one's best: the machine is shared, and the
   // best run is the one least disturbed by others.
   var swiftRun = try swift.run(cycles: cycles)
   var native = try nativeBench.run(cycles: cycles)
+  var onLibrary = try libraryBench.run(cycles: cycles)
   for _ in 1..<3 {
     let nextSwift = try swift.run(cycles: cycles)
     if nextSwift.cyclesPerCPUSecond > swiftRun.cyclesPerCPUSecond { swiftRun = nextSwift }
     let nextNative = try nativeBench.run(cycles: cycles)
     if nextNative.cyclesPerCPUSecond > native.cyclesPerCPUSecond { native = nextNative }
+    let nextOnLibrary = try libraryBench.run(cycles: cycles)
+    if nextOnLibrary.cyclesPerCPUSecond > onLibrary.cyclesPerCPUSecond { onLibrary = nextOnLibrary }
   }
   if let problem = swiftRun.problem { fail("the Swift bench found a mismatch: \(problem)") }
   print("swift_cycles_per_second: \(Int(swiftRun.cyclesPerSecond))")
@@ -46,6 +51,15 @@ do {
     fail("the native bench delivered \(native.delivered) beats with \(native.mismatches) mismatches; Swift delivered "
          + "\(swiftRun.delivered): the two benches are not doing the same work")
   }
+  guard onLibrary.mismatches == 0, onLibrary.delivered == swiftRun.delivered else {
+    fail("the C++ bench on the library delivered \(onLibrary.delivered) beats with \(onLibrary.mismatches) mismatches; Swift "
+         + "delivered \(swiftRun.delivered): the benches are not doing the same work")
+  }
+  // The gap split in two: the C++ loop on the library Swift loads (what the library path costs),
+  // and Swift against that (what the Swift loop and BFMs cost).
+  print("native_on_library_cycles_per_cpu_second: \(Int(onLibrary.cyclesPerCPUSecond))")
+  print("library_vs_native: \(String(format: "%.3f", onLibrary.cyclesPerCPUSecond / native.cyclesPerCPUSecond))")
+  print("swift_vs_native_on_library: \(String(format: "%.3f", swiftRun.cyclesPerCPUSecond / onLibrary.cyclesPerCPUSecond))")
 
   let wave = folder.appendingPathComponent("trace.fst").path
   var untraced = try swift.run(cycles: traceCycles)

@@ -10,7 +10,8 @@ import Glibc
 /// the Verilator version and the build flags. Builders never write into a live entry: each
 /// builds in a private temporary folder and renames it into place (atomic on one file system),
 /// under a per-entry lock so two processes don't build the same model twice. An entry whose
-/// manifest or library does not match is treated as damaged and rebuilt.
+/// manifest or library does not match is treated as damaged and rebuilt. Beside the entries,
+/// `runtime-<hash>/` keeps Verilator's compiled runtime for the models' builds (`VerilatorRuntime`).
 public struct ModelCache: Sendable {
   public let directory: URL
 
@@ -58,7 +59,11 @@ public struct ModelCache: Sendable {
     let staging = directory.appendingPathComponent("building-\(key.prefix(16))-\(UUID().uuidString)")
     try createDirectory(staging)
     do {
-      try VerilatorBuild(source: source).run(in: staging)
+      let log = BuildLog()
+      let runtime = VerilatorRuntime(cache: directory, flags: VerilatorBuild.flags(for: source.traceFormat),
+                                     verilatorVersion: try VerilatorBuild.version.get())
+      try VerilatorBuild(source: source).run(in: staging, runtime: runtime)
+      log.record(source, key: key)
       let size = try librarySize(in: staging)
       try Data(manifest(key: key, librarySize: size).utf8).write(to: staging.appendingPathComponent("manifest"))
       try FileManager.default.moveItem(at: staging, to: entry)

@@ -31,7 +31,9 @@ struct VerilatorBuild {
   let source: ModelSource
 
   /// Writes the sources into `directory` and builds; the library ends up at `directory/libmodel.so`.
-  func run(in directory: URL) throws {
+  /// - Parameter runtime: where Verilator's compiled runtime is kept between builds (see
+  ///   `VerilatorRuntime`); nil compiles it into this model only.
+  func run(in directory: URL, runtime: VerilatorRuntime? = nil) throws {
     let verilator: String
     do { verilator = try ExternalTool.verilator.locate() } catch { throw SimulationError.verilatorMissing }
     let sources = directory.appendingPathComponent("src")
@@ -47,15 +49,35 @@ struct VerilatorBuild {
     try Data(source.shim.text.utf8).write(to: shim)
 
     let arguments = Self.flags(for: source.traceFormat) + ["--top-module", source.top, "-CFLAGS", "-I\(sources.path)"] + verilogPaths + [shim.path]
-    let result = try Toolchain.run(verilator, arguments, in: directory)
-    let library = directory.appendingPathComponent("obj").appendingPathComponent(Self.libraryName)
+    let obj = directory.appendingPathComponent("obj")
+    let library = obj.appendingPathComponent(Self.libraryName)
+    var kept = runtime?.objects()
+    var result = try Toolchain.run(verilator, arguments + Self.linking(kept), in: directory)
+    let verilated = FileManager.default.fileExists(atPath: obj.appendingPathComponent("\(ShimSource.modelClass)_classes.mk").path)
+    if kept != nil, verilated, result.status != 0 || !FileManager.default.fileExists(atPath: library.path) {
+      // Verilator accepted the design but the C++ build failed: the kept runtime may not link
+      // (damaged, or left by another compiler), so build once more with the runtime compiled afresh.
+      try? runtime?.discard()
+      try? FileManager.default.removeItem(at: obj)
+      kept = nil
+      result = try Toolchain.run(verilator, arguments, in: directory)
+    }
     guard result.status == 0, FileManager.default.fileExists(atPath: library.path) else {
       let rejected = verilatorMessages(result.output, sources: sources)
       if !rejected.isEmpty { throw SimulationError.verilatorRejected(top: source.top, messages: rejected) }
       throw SimulationError.buildFailed(top: source.top, log: String(result.output.suffix(4000)))
     }
+    if kept == nil { runtime?.keep(from: obj) }
     try FileManager.default.moveItem(at: library, to: directory.appendingPathComponent(Self.libraryName))
-    try? FileManager.default.removeItem(at: directory.appendingPathComponent("obj"))
+    try? FileManager.default.removeItem(at: obj)
+  }
+
+  /// Arguments that make Verilator's makefile link `objects` instead of compiling its runtime.
+  static func linking(_ objects: [URL]?) -> [String] {
+    guard let objects else { return [] }
+    // The libraries the runtime needs follow it on the link line (`-lz` for the FST writer);
+    // Verilator's own `-lz` comes before these objects and the linker drops it as unneeded.
+    return ["-MAKEFLAGS", "VK_GLOBAL_OBJS="] + objects.flatMap { ["-LDFLAGS", $0.path] } + ["-LDFLAGS", "-lz"]
   }
 
   /// Verilator's `%Error` lines with paths made relative to the sources and, where the emitter

@@ -148,7 +148,7 @@ final class NTBDriverTests: SimulationTestCase {
   }
 
   func testMessagesAreNeverOverwrittenAndRefusedWhileTheLinkIsDown() throws {
-    let nodes = try ntbNodes(linkLatency: 2)
+    let nodes = try ntbNodes(linkLatency: 3)
     let drivers = try nodes.bootBoth()
     let (a, b) = (drivers[0], drivers[1])
     try a.sendMessage(1, 0x1111)

@@ -63,10 +63,20 @@ final class BuildTests: XCTestCase {
   }
 
   /// Two builders of one model at once (threads here; the lock is a file lock, so processes
-  /// behave alike) produce one sound entry; a damaged entry is rebuilt rather than loaded.
-  func testConcurrentBuildersShareOneEntryAndADamagedEntryIsRebuilt() throws {
+  /// behave alike) produce one sound entry; a damaged entry is rebuilt rather than loaded. The
+  /// same holds for the Verilator runtime kept beside the entries (`VerilatorRuntime`): the first
+  /// build compiles it, later builds link it, and kept objects that do not link are compiled again.
+  func testConcurrentBuildersShareOneEntryAndDamagedEntriesAreRebuilt() throws {
     let cache = freshCache()
     defer { try? FileManager.default.removeItem(at: cache.directory) }
+    let runtime = VerilatorRuntime(cache: cache.directory, flags: VerilatorBuild.flags(for: .fst),
+                                   verilatorVersion: try VerilatorBuild.version.get())
+    // A damaged runtime whose manifest matches: only linking it can tell.
+    try FileManager.default.createDirectory(at: runtime.directory, withIntermediateDirectories: true)
+    try Data(count: 1000).write(to: runtime.directory.appendingPathComponent("verilated.o"))
+    try Data("verilated.o 1000\n".utf8).write(to: runtime.directory.appendingPathComponent("manifest"))
+    XCTAssertEqual(runtime.objects()?.count, 1)
+
     let source = tiny
     let results = UnsafeMutableBufferPointer<Result<URL, Error>?>.allocate(capacity: 2)
     results.initialize(repeating: nil)
@@ -78,6 +88,11 @@ final class BuildTests: XCTestCase {
     XCTAssertTrue(cache.isSound(first.deletingLastPathComponent(), key: key))
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path).filter { $0.hasPrefix("building-") }
     XCTAssertEqual(leftovers, [], "no staging folder survives a build")
+    let objects = try XCTUnwrap(runtime.objects(), "the build keeps the runtime it compiled")
+    // Verilator 5.006's runtime with FST tracing (VM_GLOBAL_FAST in its generated Vmodel_classes.mk).
+    XCTAssertEqual(objects.map(\.lastPathComponent).sorted(), ["verilated.o", "verilated_fst_c.o", "verilated_threads.o"])
+    let compiled = try objects.map { try Data(contentsOf: $0) }
+    XCTAssertNotEqual(compiled[0], Data(count: 1000))
 
     // Truncate the library as a crash mid-copy would; the manifest no longer matches it.
     try Data("not a library".utf8).write(to: first)
@@ -85,6 +100,7 @@ final class BuildTests: XCTestCase {
     let rebuilt = try cache.library(for: source)
     XCTAssertEqual(rebuilt, first)
     XCTAssertTrue(cache.isSound(rebuilt.deletingLastPathComponent(), key: key))
+    XCTAssertEqual(try runtime.objects().map { try $0.map { try Data(contentsOf: $0) } }, compiled, "the rebuild links the kept runtime")
     let model = try Model(try CompiledModel.load(source, cache: cache), reset: nil)
     try model.input("d").set(9)
     model.step()
