@@ -36,7 +36,7 @@ final class RTLEnumerationTests: SimulationTestCase {
   func testAnEndpointAnsweringCRSAfterResetIsWaitedForAndFound() throws {
     let run = try check("slow-device", buses: ["0:0.0": [0, 1, 3], "1:0.0": [1, 2, 2], "1:1.0": [1, 3, 3]])
     XCTAssertEqual(run.endpoints, ["2:0.0", "3:0.0"])
-    XCTAssertGreaterThan(run.result.retryCompletions, 0, "the NVMe drive answered CRS first (ready_after_cycles: 20000)")
+    XCTAssertGreaterThan(run.result.retryCompletions, 0, "the NVMe drive answered CRS first (ready_after_cycles: 3000)")
     XCTAssertEqual(run.result.tree.notReady, [])
     XCTAssertEqual(run.result.tree.function(at: BDF(bus: 2, device: 0, function: 0))?.classCode, 0x010802)
     XCTAssertEqual(run.readBack["2:0.0"]?.maxPayload, 128, "the drive supports 128-byte payloads only")
