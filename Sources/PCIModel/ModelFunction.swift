@@ -43,6 +43,8 @@ public final class ModelFunction {
   public private(set) var sizingWithDecodeOn: [UInt16] = []
 
   public static let expressCapabilityOffset = 0x50
+  /// The Revision ID of every modelled function (topology files do not set one).
+  public static let revisionID: UInt8 = 1
 
   /// A Type 0 endpoint. `maxPayloadSupported` in bytes (nil: conventional PCI, no PCIe capability).
   public init(_ name: String, vendor: UInt16 = 0x1D1D, device: UInt16 = 0x0001, classCode: UInt32 = 0x058000,
@@ -92,7 +94,7 @@ public final class ModelFunction {
   private func identify(vendor: UInt16, device: UInt16, classCode: UInt32, headerType: UInt8) {
     store16(0x00, vendor)
     store16(0x02, device)
-    space[0x08] = 0x01  // revision
+    space[0x08] = Self.revisionID
     space[0x09] = UInt8(truncatingIfNeeded: classCode)
     space[0x0A] = UInt8(truncatingIfNeeded: classCode >> 8)
     space[0x0B] = UInt8(truncatingIfNeeded: classCode >> 16)

@@ -38,9 +38,9 @@ let configurationTimeoutRegister: UInt64 = 0x18
 ///
 /// `completionTimeoutCycles` goes into CFG_TIMEOUT first (bring-up's choice, not the
 /// firmware's): a request into an empty slot gets no completion, so it is what an absent
-/// device costs. Through three switches a completion takes under 200 cycles.
+/// device costs. Through three switches a completion takes under 100 cycles.
 public func enumerateOnRTL(_ system: SimulatedSystem, prefix: String, options: EnumerationOptions = EnumerationOptions(),
-                           completionTimeoutCycles: UInt32 = 4096) throws(RTLEnumerationError) -> RTLEnumerationResult {
+                           completionTimeoutCycles: UInt32 = 1024) throws(RTLEnumerationError) -> RTLEnumerationResult {
   system.model.reset()
   let hal: SimulatedHAL
   do {

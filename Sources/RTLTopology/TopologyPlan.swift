@@ -194,7 +194,8 @@ struct Planner {
       bars.append(spec)
     }
     guard ok else { return nil }
-    let identity = EndpointIdentity(vendorID: f.vendor, deviceID: f.deviceID, classCode: f.classCode, bars: bars, maxPayloadBytes: payload)
+    let identity = EndpointIdentity(vendorID: f.vendor, deviceID: f.deviceID, revisionID: Int(ModelFunction.revisionID), classCode: f.classCode,
+                                    bars: bars, maxPayloadBytes: payload)
     return EndpointPlan(name: f.name, line: f.line, identity: identity, readyAfterCycles: f.readyAfterCycles)
   }
 
@@ -222,7 +223,7 @@ struct Planner {
       }
     }
     guard ok else { return nil }
-    return BridgeIdentity(vendorID: f.vendor, deviceID: f.deviceID, role: role, portNumber: port, maxPayloadBytes: payload,
+    return BridgeIdentity(vendorID: f.vendor, deviceID: f.deviceID, revisionID: Int(ModelFunction.revisionID), role: role, portNumber: port, maxPayloadBytes: payload,
                           maxLinkSpeed: 3, maxLinkWidth: 4, bar0Bytes: bar0)
   }
 

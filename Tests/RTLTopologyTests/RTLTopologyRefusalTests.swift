@@ -1,3 +1,4 @@
+import Cores
 import PCIModel
 import RTLTopology
 import XCTest
@@ -79,5 +80,33 @@ final class RTLTopologyRefusalTests: XCTestCase {
     for name in TopologyBenchFixture.names {
       XCTAssertNoThrow(try RTLTopology(try TopologyBenchFixture.topology(name)), name)
     }
+  }
+}
+
+/// How the planner maps what it accepts onto the RTL's parameters.
+final class RTLTopologyPlanTests: XCTestCase {
+  func testABridgeBARBecomesItsBAR0AndTheSwitchTakesItsPortsLargestPayload() throws {
+    let topology = try Topology.parse(yaml: """
+      root:
+        - device: 0
+          name: up
+          bridge: upstream
+          max_payload: 512
+          bars: [ { slot: 0, type: mem32, size: 16KiB } ]
+          below:
+            - { device: 0, name: down0, bridge: downstream, max_payload: 128 }
+            - { device: 1, name: down1, bridge: downstream, below: [ { device: 0, name: ep, ready_after_cycles: 7, bars: [ { slot: 0, type: mem64, size: 8KiB, prefetchable: true } ] } ] }
+      """, file: "t.yaml")
+    let plan = try RTLTopology(topology)
+    XCTAssertEqual(plan.switches, 1)
+    XCTAssertEqual(plan.endpoints, 1)
+    XCTAssertEqual(plan.root.parameters.identities.map(\.bar0Bytes), [16 << 10, nil, nil])
+    XCTAssertEqual(plan.root.parameters.identities.map(\.maxPayloadBytes), [512, 128, 256])
+    XCTAssertEqual(plan.root.parameters.maxPayloadBytes, 512, "buffers for the largest")
+    guard case .empty = plan.root.downstream[0], case .endpoint(let ep) = plan.root.downstream[1] else {
+      return XCTFail("port 1 empty, port 2 the endpoint")
+    }
+    XCTAssertEqual(ep.identity.bars, [BARSpec(bytes: 8 << 10, is64Bit: true, prefetchable: true)])
+    XCTAssertEqual(ep.readyAfterCycles, 7)
   }
 }

@@ -7,7 +7,7 @@ import RTLTopology
 /// Verilator build serves every test here: each topology `name` is under the prefix
 /// `prefix(name)`.
 enum TopologyBenchFixture {
-  static let names = ["one-endpoint", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars"]
+  static let names = ["one-switch", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars"]
 
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("firmware/topologies/rtl")

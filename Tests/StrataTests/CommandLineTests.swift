@@ -100,7 +100,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testEnumeratePrintsTheDeviceTreeAsJSON() throws {
-    let run = try strata(["enumerate", "--topology", "firmware/topologies/two-switches.yaml", "--json"])
+    let run = try strata(["enumerate", "--topology", "firmware/topologies/two-switches.yaml", "--json", "--model", "swift"])
     XCTAssertEqual(run.status, 0, run.output)
     let tree = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
     let functions = tree?["functions"] as? [[String: Any]] ?? []
@@ -111,6 +111,11 @@ final class CommandLineTests: XCTestCase {
     let broken = try strata(["enumerate", "--topology", "boards/devkit.yaml"])
     XCTAssertNotEqual(broken.status, 0)
     XCTAssertTrue(broken.output.contains("boards/devkit.yaml:"), broken.output)
+    // On the RTL (the default) its root ports cannot be built: refused by line, before any Verilator build.
+    let refused = try strata(["enumerate", "--topology", "firmware/topologies/two-switches.yaml"])
+    XCTAssertNotEqual(refused.status, 0)
+    XCTAssertTrue(refused.output.contains("firmware/topologies/two-switches.yaml:7:"), refused.output)
+    XCTAssertTrue(refused.output.contains("--model swift"), refused.output)
   }
 
   func testEveryCommandExplainsItselfWithAnExample() throws {

@@ -15,10 +15,13 @@ enum ConfigRequesterPhase: CaseIterable { case idle, issue, wait }
 /// alone); a Type 0 request to another device ends at once with Unsupported Request, as a
 /// Type 1 request to such a device on a downstream port's secondary bus does.
 ///
-/// Its Requester ID is (`primary_bus`, device 31, function 7) and its tag counts requests, so a
-/// completion that arrives after a timeout is not taken for the next request's. Every
-/// completion for that Requester ID is taken off the stream from `returning` (what the switch
-/// would send to the root complex); everything else passes to `passing` unchanged.
+/// Its Requester ID is (`primary_bus`, device 31, function 7) and its tag counts requests. Only
+/// the completion it waits for (that Requester ID and the outstanding request's tag) is taken
+/// off the stream from `returning` (what the switch would send to the root complex); everything
+/// else passes to `passing` unchanged, a completion arriving after its request timed out
+/// included (the root complex discards it as unexpected, §2.3.2). A switch below this one has
+/// the same Requester ID until its primary bus is numbered; it must not take this engine's
+/// completions.
 ///
 /// Outputs for the registers: `busy`, `go_clear` (the request was taken), `done_set` (it
 /// ended), `timed_out`, `completion_status`, `read_data` (the CplD's DW, else 0).
@@ -65,7 +68,7 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
 
     // Completions for the management processor are taken off; the decision is held for the TLP.
     let fields = TLPHeaderFields(returning.header)
-    let mineNow = fields.isCompletion && fields.requester == requester
+    let mineNow = phase.isIn(.wait) && fields.isCompletion && fields.requester == requester && fields.tag[0..<8] == tag
     let heldMine = m.register("held_mine")
     let mine = m.wire("mine")
     mine <== mux(returning.start, mineNow, heldMine)
@@ -78,7 +81,7 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
     passing.start <== returning.start
     passing.end <== returning.end
     let answers = m.wire("answers")
-    answers <== phase.isIn(.wait) && returning.fires && returning.start && mineNow && fields.tag[0..<8] == tag
+    answers <== returning.fires && returning.start && mineNow
 
     request.valid <== phase.isIn(.issue)
     request.header <== header
