@@ -148,6 +148,35 @@ final class NodeTierControllerTests: SimulationTestCase {
     XCTAssertEqual(node.hal.faults, [])
   }
 
+  func testAStoreThatFailsDuringACopyEndsItWithSourceErrorAndRaisesTierError() throws {
+    let (node, _, _) = try mappedNode()
+    let control = node.control
+    var enable = TierControlRegisters.InterruptEnable()
+    enable.dmaError = true
+    enable.dmaDone = true
+    control.writeInterruptEnable(enable)
+    node.hal.write32(node.mmioBase + 0x14, 0b1100)  // the node's DMA_DONE and TIER_ERROR
+    node.store(.flash).faultyFrames = [3]
+    node.store(.dram).setWord(frame: 0, at: 0, 0xAAAA)
+    // Flash frame 3 (failing) to DRAM frame 0: nothing may be written there.
+    control.writeDmaSource(.init(rawValue: 1 << 24 | 3))
+    control.writeDmaDestination(.init(rawValue: 0 << 24 | 0))
+    control.writeDmaLength(.init(rawValue: 4096))
+    var flags = TierControlRegisters.DmaControl()
+    flags.interrupt = true
+    control.writeDmaControl(flags)
+    var push = TierControlRegisters.DmaSubmit()
+    push.push = true
+    control.writeDmaSubmit(push)
+    XCTAssertEqual(node.hal.waitForInterrupt(lines: 1, timeoutCycles: 5_000), 1, "irq0")
+    XCTAssertEqual(node.hal.read32(node.mmioBase + 0x10) & 0b1100, 0b1000, "INTERRUPT_STATUS.TIER_ERROR, not DMA_DONE")
+    // Completion: VALID, status 1 (SOURCE_ERROR, docs/tier.md), descriptor 0.
+    XCTAssertEqual(control.readCompletionEntry().rawValue, 1 << 31 | 1 << 16)
+    XCTAssertEqual(node.store(.dram).word(frame: 0, at: 0), 0xAAAA, "the destination keeps its data")
+    XCTAssertEqual(node.store(.flash).failedAccesses, 1)
+    XCTAssertEqual(node.hal.faults, [])
+  }
+
   func testTheTierManagerPromotesAHotFlashPageIntoDRAMWithItsData() throws {
     let (node, _, base) = try mappedNode()
     // Free two DRAM frames (pages 14 and 15 unmapped) so that a promotion needs no victim.

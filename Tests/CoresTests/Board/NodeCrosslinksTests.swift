@@ -32,7 +32,7 @@ final class NodeCrosslinksTests: XCTestCase {
     XCTAssertEqual(NodeCrosslinks.links(of: 2, in: chain), [NTBLink(a: 1, b: 2)])
     let design = try Design(top: boardTop(chain))
     let inputs = Set(design.topPorts.map(\.name))
-    XCTAssertTrue(inputs.isSuperset(of: ["crosslink0_up", "crosslink1_up", "host2_in_valid", "node2_pcie1_in_valid"]))
+    XCTAssertTrue(inputs.isSuperset(of: ["crosslink0_up", "crosslink1_up", "host2_in_valid", "node2_pcie2_in_valid", "node2_flash_rd_data_valid"]))
     XCTAssertFalse(inputs.contains("crosslink2_up"))
   }
 }

@@ -7,7 +7,7 @@ import XCTest
 
 /// The two-node `PairBoard` on a Verilator model, as firmware and the PCIe world around it see
 /// it: each node's management port driven by an `MMIOMaster`, and link partners on every
-/// switch port the board brings out (`host<i>`, the root complex; `node<i>_pcie1`, the spare
+/// switch port the board brings out (`host<i>`, the root complex; `node<i>_pcie2`, the spare
 /// endpoint). Addresses come from `NodeAddressMap`, `SwitchManagementMap`'s layout in
 /// docs/switch.md and `NTBLayout`, not from the RTL.
 final class NodePairBench {
@@ -37,12 +37,12 @@ final class NodePairBench {
       try TLPReceiver(model, prefix: "host\($0)", readyProbability: 1.0, releaseProbability: 1.0, random: random("host_rx\($0)"))
     }
     spareReceivers = try (0..<2).map {
-      try TLPReceiver(model, prefix: "node\($0)_pcie1", readyProbability: 1.0, releaseProbability: 1.0, random: random("spare\($0)"))
+      try TLPReceiver(model, prefix: "node\($0)_pcie2", readyProbability: 1.0, releaseProbability: 1.0, random: random("spare\($0)"))
     }
     spares = try (0..<2).map {
-      try TLPTransmitter(model, prefix: "node\($0)_pcie1", validProbability: 1.0, random: random("spare_tx\($0)"))
+      try TLPTransmitter(model, prefix: "node\($0)_pcie2", validProbability: 1.0, random: random("spare_tx\($0)"))
     }
-    for prefix in ["host0", "host1", "node0_pcie1", "node1_pcie1"] {
+    for prefix in ["host0", "host1", "node0_pcie2", "node1_pcie2"] {
       try model.set("\(prefix)_speed", BitVector(width: 4, value: 3))
       try model.set("\(prefix)_width", BitVector(width: 6, value: 4))
       try model.set("\(prefix)_active", BitVector(true))
@@ -116,9 +116,10 @@ final class NodePairBench {
   // MARK: Enumeration, as firmware does it
 
   static let upstreamBridge = PCIeID(bus: 0, device: 0, function: 0)
-  static let spareBridge = PCIeID(bus: 1, device: 0, function: 0)
-  static let ntbBridge = PCIeID(bus: 1, device: 1, function: 0)
-  /// The NTB endpoint, below the NTB port's bridge (switch port 2: device 1 on the internal bus).
+  static let tierBridge = PCIeID(bus: 1, device: 0, function: 0)
+  static let spareBridge = PCIeID(bus: 1, device: 1, function: 0)  // port 2: port 1 is the tier function's
+  static let ntbBridge = PCIeID(bus: 1, device: 2, function: 0)
+  /// The NTB endpoint, below the NTB port's bridge (switch port 3: device 2 on the internal bus).
   static let ntbEndpoint = PCIeID(bus: 3, device: 0, function: 0)
   /// Memory windows (MiB): the spare endpoint's 0x800...0x80F, the NTB endpoint's 0x810...0x81F.
   static let spareWindow: UInt64 = 0x8000_0000
@@ -129,7 +130,10 @@ final class NodePairBench {
   /// and Command, with the encodings of §7.5.1.3 (bridges) and §7.5.1.2 (Type 0 header).
   func enumerate(_ node: Int) throws {
     let writes: [(PCIeID, Int, UInt32, UInt32)] = [
-      (Self.upstreamBridge, 0x18, 0x0003_0100, 0xF), (Self.upstreamBridge, 0x20, 0x81F0_8000, 0xF),
+      (Self.upstreamBridge, 0x18, 0x0004_0100, 0xF), (Self.upstreamBridge, 0x20, 0x81F0_8000, 0xF),
+      // The tier function's bridge gets bus 4 and no window: a bridge left at secondary = subordinate
+      // = 0 would claim ID-routed TLPs for bus 0 (the switch routes by the downstream bridges' ranges).
+      (Self.tierBridge, 0x18, 0x0004_0401, 0xF), (Self.tierBridge, 0x20, 0x0000_FFF0, 0xF), (Self.tierBridge, 0x24, 0x0000_FFF0, 0xF),
       (Self.upstreamBridge, 0x24, 0x0000_FFF0, 0xF), (Self.upstreamBridge, 0x04, 0x6, 0xF), (Self.upstreamBridge, 0x48, 0x30, 0x1),
       (Self.spareBridge, 0x18, 0x0002_0201, 0xF), (Self.spareBridge, 0x20, 0x80F0_8000, 0xF),
       (Self.spareBridge, 0x24, 0x0000_FFF0, 0xF), (Self.spareBridge, 0x04, 0x6, 0xF), (Self.spareBridge, 0x48, 0x30, 0x1),

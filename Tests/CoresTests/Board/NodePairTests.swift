@@ -138,7 +138,7 @@ final class NodePairTests: SimulationTestCase {
     try bench.run(200)
     XCTAssertEqual(bench.atSpare[1], [crossing], "the read arrives translated, from node 1's bus : proxy entry 5")
     guard let arrived = bench.atSpare[1].first else { return }
-    // The spare endpoint (2:0.0, below node 1's port 1) answers; the completion is routed by ID to
+    // The spare endpoint (2:0.0, below node 1's port 2) answers; the completion is routed by ID to
     // bus 3 (the NTB port's secondary bus), crosses back and reaches node 0's root complex.
     let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(bus: 2, device: 0, function: 0),
                                             data: [1, 2, 3, 4, 5, 6, 7, 8])

@@ -1,7 +1,8 @@
 import Board
 
-/// A small two-node board for the node-top tests: one crosslink, one local downstream port per
-/// node and a 64-bit datapath, so that its Verilated model builds in about a minute. The keys
+/// A small two-node board for the node-top tests: one crosslink, two local downstream ports per
+/// node (port 1 the tier controller's function, port 2 a spare endpoint the board brings out), a
+/// 64-bit datapath and a 16-page map, so that its Verilated model builds in about a minute. The keys
 /// mean what boards/devkit.yaml's header says.
 enum PairBoard {
   static let yaml = """
@@ -11,7 +12,7 @@ enum PairBoard {
     datapath_bits: 64
     nodes: 2
     switch:
-      downstream_ports: 1
+      downstream_ports: 2
       link_width: 4
       link_speed_gts: 8.0
       max_payload_bytes: 256
@@ -29,6 +30,7 @@ enum PairBoard {
       dram:  { size: 256MiB, read_latency: 100ns, write_latency: 100ns, bandwidth_mbps: 12800 }
       flash: { size: 4GiB,   read_latency: 80us,  write_latency: 500us, bandwidth_mbps: 2000 }
       disk:  { size: 64GiB,  read_latency: 12ms,  write_latency: 12ms,  bandwidth_mbps: 200 }
+      mapped_size: 64KiB
     management:
       triple: aarch64-none-none-elf
       ram_base: 0x40000000
