@@ -72,8 +72,8 @@ module bridge_config_completer_bridges5_aw7_dw256 (
   wire rejected;  // BridgeConfigCompleter.swift:50
   wire in_block;  // BridgeConfigCompleter.swift:52
   wire performs;  // BridgeConfigCompleter.swift:54
-  wire carries_data;  // ConfigurationCompletion.swift:21
-  wire [360:0] unused_request_bits;  // ConfigurationCompletion.swift:31
+  wire carries_data;  // ConfigurationCompletion.swift:23
+  wire [360:0] unused_request_bits;  // ConfigurationCompletion.swift:33
 
   wire [3:0] _bridge0_strobe_0;
   wire [9:0] _completion_header_1;
@@ -85,14 +85,14 @@ module bridge_config_completer_bridges5_aw7_dw256 (
   wire [2:0] _completion_header_7;
   wire [15:0] _completion_header_8;
   assign _bridge0_strobe_0 = header[67:64];  // BridgeConfigCompleter.swift:64
-  assign _completion_header_3 = header[124:120];  // ConfigurationCompletion.swift:24
-  assign _completion_header_2 = (~header[127] & ~header[125]) & ((_completion_header_3 == 5'd10) | (_completion_header_3 == 5'd11));  // ConfigurationCompletion.swift:24
-  assign _completion_header_1 = {header[119], header[115], (_completion_header_2 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:24
-  assign _completion_header_4 = header[118:116];  // ConfigurationCompletion.swift:24
-  assign _completion_header_5 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:24
-  assign _completion_header_6 = header[63:48];  // ConfigurationCompletion.swift:24
-  assign _completion_header_7 = rejected ? 3'd1 : 3'd0;  // ConfigurationCompletion.swift:24
-  assign _completion_header_8 = _completion_header_2 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:24
+  assign _completion_header_3 = header[124:120];  // ConfigurationCompletion.swift:26
+  assign _completion_header_2 = (~header[127] & ~header[125]) & ((_completion_header_3 == 5'd10) | (_completion_header_3 == 5'd11));  // ConfigurationCompletion.swift:26
+  assign _completion_header_1 = {header[119], header[115], (_completion_header_2 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:26
+  assign _completion_header_4 = header[118:116];  // ConfigurationCompletion.swift:26
+  assign _completion_header_5 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:26
+  assign _completion_header_6 = header[63:48];  // ConfigurationCompletion.swift:26
+  assign _completion_header_7 = 1'b0 ? 3'd2 : (rejected ? 3'd1 : 3'd0);  // ConfigurationCompletion.swift:26
+  assign _completion_header_8 = _completion_header_2 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:26
 
   assign target = ((~header[127] & ~header[125]) & (header[124:120] == 5'd4)) ? 3'd0 : (header[53:51] + 3'd1);  // BridgeConfigCompleter.swift:47
   assign is_write = header[126];  // BridgeConfigCompleter.swift:49
@@ -126,14 +126,14 @@ module bridge_config_completer_bridges5_aw7_dw256 (
   assign bridge4_wdata = write_data;  // BridgeConfigCompleter.swift:63
   assign bridge4_strobe = _bridge0_strobe_0;  // BridgeConfigCompleter.swift:64
   assign poisoned = (phase == PHASE_ACCESS) & rejected;  // BridgeConfigCompleter.swift:70
-  assign carries_data = ~is_write & ~rejected;  // ConfigurationCompletion.swift:22
-  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:23
-  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd1}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd0}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:24
-  assign completion_data = {{224{1'b0}}, read_data};  // ConfigurationCompletion.swift:25
-  assign completion_strobe = {{7{1'b0}}, carries_data};  // ConfigurationCompletion.swift:26
-  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:27
-  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:28
-  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:32
+  assign carries_data = (~is_write & ~rejected) & ~1'b0;  // ConfigurationCompletion.swift:24
+  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:25
+  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd1}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_1[9], _completion_header_4, _completion_header_1[8], _completion_header_5[2], 4'd0, _completion_header_5[1:0], 2'd0, 10'd0}, {_completion_header_6, _completion_header_7, 1'b0, 12'd4}, {_completion_header_8, _completion_header_1[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:26
+  assign completion_data = {{224{1'b0}}, read_data};  // ConfigurationCompletion.swift:27
+  assign completion_strobe = {{7{1'b0}}, carries_data};  // ConfigurationCompletion.swift:28
+  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:29
+  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:30
+  assign unused_request_bits = {request_data[255:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:34
 
   always @(posedge clk) begin
     if (rst) begin

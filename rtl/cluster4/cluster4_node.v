@@ -904,10 +904,10 @@ module cluster4_node (
   reg tier_wait_state;  // NodeTop.swift:153
   wire tier_waiting;  // NodeTop.swift:154
   wire tier_presented;  // NodeTop.swift:157
-  reg link1_started;  // EndpointLink.swift:11
+  reg pcie_switch_link1_started;  // EndpointLink.swift:12
   wire [1:0] unused_tier_irq;  // NodeTop.swift:190
-  reg link3_started;  // EndpointLink.swift:11
-  reg link4_started;  // EndpointLink.swift:11
+  reg pcie_switch_link3_started;  // EndpointLink.swift:12
+  reg pcie_switch_link4_started;  // EndpointLink.swift:12
   wire [31:0] unused_ntb_ids;  // NodeTop.swift:204
 
   assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:144
@@ -991,51 +991,51 @@ module cluster4_node (
   assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
   assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
   assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
-  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:13
-  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:13
-  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:13
-  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:13
-  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:13
-  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:13
-  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:13
-  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:14
-  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link1_fc_initialize = ~link1_started;  // EndpointLink.swift:15
-  assign pcie_switch_link1_fc_update = link1_started;  // EndpointLink.swift:16
-  assign tier_function_link_fc_initialize = ~link1_started;  // EndpointLink.swift:17
-  assign tier_function_link_fc_update = link1_started;  // EndpointLink.swift:18
-  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_speed = 4'd4;  // EndpointLink.swift:25
-  assign pcie_switch_link1_width = 6'd8;  // EndpointLink.swift:26
-  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:27
+  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:14
+  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:14
+  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:14
+  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:14
+  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:14
+  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:14
+  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:15
+  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:15
+  assign pcie_switch_link1_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:16
+  assign pcie_switch_link1_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:17
+  assign tier_function_link_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:18
+  assign tier_function_link_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:19
+  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_speed = 4'd4;  // EndpointLink.swift:26
+  assign pcie_switch_link1_width = 6'd8;  // EndpointLink.swift:27
+  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:28
   assign pcie_switch_link2_in_valid = link2_in_valid;  // SwitchLinkPorts.swift:27
   assign link2_in_ready = pcie_switch_link2_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link2_in_header = link2_in_header;  // SwitchLinkPorts.swift:27
@@ -1218,51 +1218,51 @@ module cluster4_node (
   assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:188
   assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:188
   assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:191
-  assign ntb_endpoint0_link_in_valid = pcie_switch_link3_out_valid;  // EndpointLink.swift:13
-  assign pcie_switch_link3_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:13
-  assign ntb_endpoint0_link_in_header = pcie_switch_link3_out_header;  // EndpointLink.swift:13
-  assign ntb_endpoint0_link_in_data = pcie_switch_link3_out_data;  // EndpointLink.swift:13
-  assign ntb_endpoint0_link_in_strobe = pcie_switch_link3_out_strobe;  // EndpointLink.swift:13
-  assign ntb_endpoint0_link_in_start = pcie_switch_link3_out_start;  // EndpointLink.swift:13
-  assign ntb_endpoint0_link_in_end = pcie_switch_link3_out_end;  // EndpointLink.swift:13
-  assign pcie_switch_link3_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_out_ready = pcie_switch_link3_in_ready;  // EndpointLink.swift:14
-  assign pcie_switch_link3_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:14
-  assign pcie_switch_link3_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:14
-  assign pcie_switch_link3_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:14
-  assign pcie_switch_link3_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:14
-  assign pcie_switch_link3_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link3_fc_initialize = ~link3_started;  // EndpointLink.swift:15
-  assign pcie_switch_link3_fc_update = link3_started;  // EndpointLink.swift:16
-  assign ntb_endpoint0_link_fc_initialize = ~link3_started;  // EndpointLink.swift:17
-  assign ntb_endpoint0_link_fc_update = link3_started;  // EndpointLink.swift:18
-  assign pcie_switch_link3_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link3_rx_fc_ph_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link3_rx_fc_ph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link3_rx_fc_pd_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link3_rx_fc_pd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link3_rx_fc_nph_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link3_rx_fc_nph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link3_rx_fc_npd_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link3_rx_fc_npd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link3_rx_fc_cplh_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link3_rx_fc_cplh_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link3_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link3_rx_fc_cpld_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link3_rx_fc_cpld_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link3_speed = 4'd4;  // EndpointLink.swift:25
-  assign pcie_switch_link3_width = 6'd8;  // EndpointLink.swift:26
-  assign pcie_switch_link3_active = 1'b1;  // EndpointLink.swift:27
+  assign ntb_endpoint0_link_in_valid = pcie_switch_link3_out_valid;  // EndpointLink.swift:14
+  assign pcie_switch_link3_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_header = pcie_switch_link3_out_header;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_data = pcie_switch_link3_out_data;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_strobe = pcie_switch_link3_out_strobe;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_start = pcie_switch_link3_out_start;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_end = pcie_switch_link3_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link3_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:15
+  assign ntb_endpoint0_link_out_ready = pcie_switch_link3_in_ready;  // EndpointLink.swift:15
+  assign pcie_switch_link3_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:15
+  assign pcie_switch_link3_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:15
+  assign pcie_switch_link3_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:15
+  assign pcie_switch_link3_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:15
+  assign pcie_switch_link3_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:15
+  assign pcie_switch_link3_fc_initialize = ~pcie_switch_link3_started;  // EndpointLink.swift:16
+  assign pcie_switch_link3_fc_update = pcie_switch_link3_started;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_fc_initialize = ~pcie_switch_link3_started;  // EndpointLink.swift:18
+  assign ntb_endpoint0_link_fc_update = pcie_switch_link3_started;  // EndpointLink.swift:19
+  assign pcie_switch_link3_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link3_rx_fc_ph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link3_rx_fc_ph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link3_rx_fc_pd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link3_rx_fc_pd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link3_rx_fc_nph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link3_rx_fc_nph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link3_rx_fc_npd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link3_rx_fc_npd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link3_rx_fc_cplh_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link3_rx_fc_cplh_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link3_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link3_rx_fc_cpld_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link3_rx_fc_cpld_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link3_speed = 4'd4;  // EndpointLink.swift:26
+  assign pcie_switch_link3_width = 6'd8;  // EndpointLink.swift:27
+  assign pcie_switch_link3_active = 1'b1;  // EndpointLink.swift:28
   assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:195
   assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:195
   assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:195
@@ -1282,51 +1282,51 @@ module cluster4_node (
   assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:199
   assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:200
   assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:201
-  assign ntb_endpoint1_link_in_valid = pcie_switch_link4_out_valid;  // EndpointLink.swift:13
-  assign pcie_switch_link4_out_ready = ntb_endpoint1_link_in_ready;  // EndpointLink.swift:13
-  assign ntb_endpoint1_link_in_header = pcie_switch_link4_out_header;  // EndpointLink.swift:13
-  assign ntb_endpoint1_link_in_data = pcie_switch_link4_out_data;  // EndpointLink.swift:13
-  assign ntb_endpoint1_link_in_strobe = pcie_switch_link4_out_strobe;  // EndpointLink.swift:13
-  assign ntb_endpoint1_link_in_start = pcie_switch_link4_out_start;  // EndpointLink.swift:13
-  assign ntb_endpoint1_link_in_end = pcie_switch_link4_out_end;  // EndpointLink.swift:13
-  assign pcie_switch_link4_in_valid = ntb_endpoint1_link_out_valid;  // EndpointLink.swift:14
-  assign ntb_endpoint1_link_out_ready = pcie_switch_link4_in_ready;  // EndpointLink.swift:14
-  assign pcie_switch_link4_in_header = ntb_endpoint1_link_out_header;  // EndpointLink.swift:14
-  assign pcie_switch_link4_in_data = ntb_endpoint1_link_out_data;  // EndpointLink.swift:14
-  assign pcie_switch_link4_in_strobe = ntb_endpoint1_link_out_strobe;  // EndpointLink.swift:14
-  assign pcie_switch_link4_in_start = ntb_endpoint1_link_out_start;  // EndpointLink.swift:14
-  assign pcie_switch_link4_in_end = ntb_endpoint1_link_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link4_fc_initialize = ~link4_started;  // EndpointLink.swift:15
-  assign pcie_switch_link4_fc_update = link4_started;  // EndpointLink.swift:16
-  assign ntb_endpoint1_link_fc_initialize = ~link4_started;  // EndpointLink.swift:17
-  assign ntb_endpoint1_link_fc_update = link4_started;  // EndpointLink.swift:18
-  assign pcie_switch_link4_fc_ph_advertised = ntb_endpoint1_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_ph_limit = ntb_endpoint1_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_ph_advertised = pcie_switch_link4_rx_fc_ph_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_ph_limit = pcie_switch_link4_rx_fc_ph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_fc_pd_advertised = ntb_endpoint1_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_pd_limit = ntb_endpoint1_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_pd_advertised = pcie_switch_link4_rx_fc_pd_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_pd_limit = pcie_switch_link4_rx_fc_pd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_fc_nph_advertised = ntb_endpoint1_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_nph_limit = ntb_endpoint1_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_nph_advertised = pcie_switch_link4_rx_fc_nph_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_nph_limit = pcie_switch_link4_rx_fc_nph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_fc_npd_advertised = ntb_endpoint1_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_npd_limit = ntb_endpoint1_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_npd_advertised = pcie_switch_link4_rx_fc_npd_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_npd_limit = pcie_switch_link4_rx_fc_npd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_fc_cplh_advertised = ntb_endpoint1_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_cplh_limit = ntb_endpoint1_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_cplh_advertised = pcie_switch_link4_rx_fc_cplh_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_cplh_limit = pcie_switch_link4_rx_fc_cplh_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_fc_cpld_advertised = ntb_endpoint1_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link4_fc_cpld_limit = ntb_endpoint1_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
-  assign ntb_endpoint1_link_fc_cpld_advertised = pcie_switch_link4_rx_fc_cpld_advertised;  // EndpointLink.swift:22
-  assign ntb_endpoint1_link_fc_cpld_limit = pcie_switch_link4_rx_fc_cpld_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link4_speed = 4'd4;  // EndpointLink.swift:25
-  assign pcie_switch_link4_width = 6'd8;  // EndpointLink.swift:26
-  assign pcie_switch_link4_active = 1'b1;  // EndpointLink.swift:27
+  assign ntb_endpoint1_link_in_valid = pcie_switch_link4_out_valid;  // EndpointLink.swift:14
+  assign pcie_switch_link4_out_ready = ntb_endpoint1_link_in_ready;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_in_header = pcie_switch_link4_out_header;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_in_data = pcie_switch_link4_out_data;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_in_strobe = pcie_switch_link4_out_strobe;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_in_start = pcie_switch_link4_out_start;  // EndpointLink.swift:14
+  assign ntb_endpoint1_link_in_end = pcie_switch_link4_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link4_in_valid = ntb_endpoint1_link_out_valid;  // EndpointLink.swift:15
+  assign ntb_endpoint1_link_out_ready = pcie_switch_link4_in_ready;  // EndpointLink.swift:15
+  assign pcie_switch_link4_in_header = ntb_endpoint1_link_out_header;  // EndpointLink.swift:15
+  assign pcie_switch_link4_in_data = ntb_endpoint1_link_out_data;  // EndpointLink.swift:15
+  assign pcie_switch_link4_in_strobe = ntb_endpoint1_link_out_strobe;  // EndpointLink.swift:15
+  assign pcie_switch_link4_in_start = ntb_endpoint1_link_out_start;  // EndpointLink.swift:15
+  assign pcie_switch_link4_in_end = ntb_endpoint1_link_out_end;  // EndpointLink.swift:15
+  assign pcie_switch_link4_fc_initialize = ~pcie_switch_link4_started;  // EndpointLink.swift:16
+  assign pcie_switch_link4_fc_update = pcie_switch_link4_started;  // EndpointLink.swift:17
+  assign ntb_endpoint1_link_fc_initialize = ~pcie_switch_link4_started;  // EndpointLink.swift:18
+  assign ntb_endpoint1_link_fc_update = pcie_switch_link4_started;  // EndpointLink.swift:19
+  assign pcie_switch_link4_fc_ph_advertised = ntb_endpoint1_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_ph_limit = ntb_endpoint1_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_ph_advertised = pcie_switch_link4_rx_fc_ph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_ph_limit = pcie_switch_link4_rx_fc_ph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_fc_pd_advertised = ntb_endpoint1_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_pd_limit = ntb_endpoint1_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_pd_advertised = pcie_switch_link4_rx_fc_pd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_pd_limit = pcie_switch_link4_rx_fc_pd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_fc_nph_advertised = ntb_endpoint1_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_nph_limit = ntb_endpoint1_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_nph_advertised = pcie_switch_link4_rx_fc_nph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_nph_limit = pcie_switch_link4_rx_fc_nph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_fc_npd_advertised = ntb_endpoint1_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_npd_limit = ntb_endpoint1_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_npd_advertised = pcie_switch_link4_rx_fc_npd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_npd_limit = pcie_switch_link4_rx_fc_npd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_fc_cplh_advertised = ntb_endpoint1_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_cplh_limit = ntb_endpoint1_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_cplh_advertised = pcie_switch_link4_rx_fc_cplh_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_cplh_limit = pcie_switch_link4_rx_fc_cplh_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_fc_cpld_advertised = ntb_endpoint1_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link4_fc_cpld_limit = ntb_endpoint1_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint1_link_fc_cpld_advertised = pcie_switch_link4_rx_fc_cpld_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint1_link_fc_cpld_limit = pcie_switch_link4_rx_fc_cpld_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link4_speed = 4'd4;  // EndpointLink.swift:26
+  assign pcie_switch_link4_width = 6'd8;  // EndpointLink.swift:27
+  assign pcie_switch_link4_active = 1'b1;  // EndpointLink.swift:28
   assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:195
   assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:195
   assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:195
@@ -1377,14 +1377,14 @@ module cluster4_node (
       cycle_count <= 64'd0;  // NodeTop.swift:123
       soft_reset_timer <= 5'd0;  // NodeTop.swift:124
       tier_wait_state <= 1'b0;  // NodeTop.swift:153
-      link1_started <= 1'b0;  // EndpointLink.swift:11
-      link3_started <= 1'b0;  // EndpointLink.swift:11
-      link4_started <= 1'b0;  // EndpointLink.swift:11
+      pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:12
+      pcie_switch_link3_started <= 1'b0;  // EndpointLink.swift:12
+      pcie_switch_link4_started <= 1'b0;  // EndpointLink.swift:12
     end else begin
       tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:156
-      link1_started <= 1'b1;  // EndpointLink.swift:12
-      link3_started <= 1'b1;  // EndpointLink.swift:12
-      link4_started <= 1'b1;  // EndpointLink.swift:12
+      pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:13
+      pcie_switch_link3_started <= 1'b1;  // EndpointLink.swift:13
+      pcie_switch_link4_started <= 1'b1;  // EndpointLink.swift:13
       cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:211
       if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:235
         soft_reset_timer <= 5'd16;  // NodeTop.swift:235
@@ -1665,7 +1665,7 @@ module cluster4_node (
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint0 (  // NodeTop.swift:130
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint0 (  // NodeTop.swift:130
     .clk(ntb_endpoint0_clk),
     .rst(ntb_endpoint0_rst),
     .link_in_valid(ntb_endpoint0_link_in_valid),
@@ -1738,7 +1738,7 @@ module cluster4_node (
     .link_speed(ntb_endpoint0_link_speed),
     .link_width(ntb_endpoint0_link_width)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2419407118 ntb_endpoint1 (  // NodeTop.swift:130
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint1 (  // NodeTop.swift:130
     .clk(ntb_endpoint1_clk),
     .rst(ntb_endpoint1_rst),
     .link_in_valid(ntb_endpoint1_link_in_valid),

@@ -3739,7 +3739,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_control_status_negotiated_link_width_in(bridge4_link_control_status_negotiated_link_width_in),
     .link_control_status_link_active_in(bridge4_link_control_status_link_active_in)
   );
-  switch_management management (  // PCIeSwitch.swift:46
+  switch_management_ports5 management (  // PCIeSwitch.swift:46
     .clk(management_clk),
     .rst(management_rst),
     .mmio_valid(management_mmio_valid),

@@ -44,104 +44,104 @@ module switch_config_requester_dw256 (
   localparam PHASE_IDLE = 2'd0;
   localparam PHASE_ISSUE = 2'd1;
   localparam PHASE_WAIT = 2'd2;
-  reg [1:0] phase;  // SwitchConfigRequester.swift:43
-  reg [127:0] header;  // SwitchConfigRequester.swift:44
-  reg [31:0] data;  // SwitchConfigRequester.swift:45
-  reg carries_data;  // SwitchConfigRequester.swift:46
-  reg [7:0] tag;  // SwitchConfigRequester.swift:47
-  reg [23:0] waited;  // SwitchConfigRequester.swift:48
-  reg [2:0] status;  // SwitchConfigRequester.swift:49
-  reg [31:0] read_data_value;  // SwitchConfigRequester.swift:50
-  reg timed_out_flag;  // SwitchConfigRequester.swift:51
-  wire [15:0] requester_id;  // SwitchConfigRequester.swift:52
-  reg held_mine;  // SwitchConfigRequester.swift:68
-  wire mine;  // SwitchConfigRequester.swift:69
-  wire refused;  // SwitchConfigRequester.swift:79
-  wire answers;  // SwitchConfigRequester.swift:81
+  reg [1:0] phase;  // SwitchConfigRequester.swift:45
+  reg [127:0] header;  // SwitchConfigRequester.swift:46
+  reg [31:0] data;  // SwitchConfigRequester.swift:47
+  reg carries_data;  // SwitchConfigRequester.swift:48
+  reg [7:0] tag;  // SwitchConfigRequester.swift:49
+  reg [23:0] waited;  // SwitchConfigRequester.swift:50
+  reg [2:0] status;  // SwitchConfigRequester.swift:51
+  reg [31:0] read_data_value;  // SwitchConfigRequester.swift:52
+  reg timed_out_flag;  // SwitchConfigRequester.swift:53
+  wire [15:0] requester_id;  // SwitchConfigRequester.swift:54
+  wire no_such_device;  // SwitchConfigRequester.swift:61
+  reg held_mine;  // SwitchConfigRequester.swift:72
+  wire mine;  // SwitchConfigRequester.swift:73
+  wire answers;  // SwitchConfigRequester.swift:83
 
-  wire _mine_0;
+  wire _no_such_device_0;
   wire _mine_1;
-  wire [4:0] _mine_2;
-  wire _refused_3;
+  wire _mine_2;
+  wire [4:0] _mine_3;
   /* verilator lint_off UNUSED */
-  wire [9:0] _answers_4;  // 2 of 10 bits not read
+  wire [9:0] _mine_4;  // 2 of 10 bits not read
   /* verilator lint_on UNUSED */
   wire [2:0] _status_5;
-  assign _mine_2 = returning_header[124:120];  // SwitchConfigRequester.swift:70
-  assign _mine_1 = (~returning_header[127] & ~returning_header[125]) & ((_mine_2 == 5'd10) | (_mine_2 == 5'd11));  // SwitchConfigRequester.swift:70
-  assign _mine_0 = _mine_1 & ((_mine_1 ? returning_header[63:48] : returning_header[95:80]) == requester_id);  // SwitchConfigRequester.swift:70
-  assign _refused_3 = target_bus != primary_bus;  // SwitchConfigRequester.swift:80
-  assign _answers_4 = {returning_header[119], returning_header[115], (_mine_1 ? returning_header[47:40] : returning_header[79:72])};  // SwitchConfigRequester.swift:82
-  assign _status_5 = returning_header[79:77];  // SwitchConfigRequester.swift:121
+  assign _no_such_device_0 = target_bus != primary_bus;  // SwitchConfigRequester.swift:62
+  assign _mine_3 = returning_header[124:120];  // SwitchConfigRequester.swift:74
+  assign _mine_2 = (~returning_header[127] & ~returning_header[125]) & ((_mine_3 == 5'd10) | (_mine_3 == 5'd11));  // SwitchConfigRequester.swift:74
+  assign _mine_4 = {returning_header[119], returning_header[115], (_mine_2 ? returning_header[47:40] : returning_header[79:72])};  // SwitchConfigRequester.swift:74
+  assign _mine_1 = (((phase == PHASE_WAIT) & _mine_2) & ((_mine_2 ? returning_header[63:48] : returning_header[95:80]) == requester_id)) & (_mine_4[7:0] == tag);  // SwitchConfigRequester.swift:74
+  assign _status_5 = returning_header[79:77];  // SwitchConfigRequester.swift:123
 
-  assign requester_id = {primary_bus, 8'd255};  // SwitchConfigRequester.swift:53
-  assign mine = returning_start ? _mine_0 : held_mine;  // SwitchConfigRequester.swift:70
-  assign returning_ready = mine | passing_ready;  // SwitchConfigRequester.swift:72
-  assign passing_valid = returning_valid & ~mine;  // SwitchConfigRequester.swift:73
-  assign passing_header = returning_header;  // SwitchConfigRequester.swift:74
-  assign passing_data = returning_data;  // SwitchConfigRequester.swift:75
-  assign passing_strobe = returning_strobe;  // SwitchConfigRequester.swift:76
-  assign passing_start = returning_start;  // SwitchConfigRequester.swift:77
-  assign passing_end = returning_end;  // SwitchConfigRequester.swift:78
-  assign refused = (((phase == PHASE_IDLE) & go) & ~_refused_3) & (target_device != 5'd0);  // SwitchConfigRequester.swift:80
-  assign answers = ((((phase == PHASE_WAIT) & (returning_valid & returning_ready)) & returning_start) & _mine_0) & (_answers_4[7:0] == tag);  // SwitchConfigRequester.swift:82
-  assign request_valid = phase == PHASE_ISSUE;  // SwitchConfigRequester.swift:84
-  assign request_header = header;  // SwitchConfigRequester.swift:85
-  assign request_data = {{224{1'b0}}, data};  // SwitchConfigRequester.swift:86
-  assign request_strobe = {{7{1'b0}}, carries_data};  // SwitchConfigRequester.swift:87
-  assign request_start = 1'b1;  // SwitchConfigRequester.swift:88
-  assign request_end = 1'b1;  // SwitchConfigRequester.swift:89
-  assign busy = ~(phase == PHASE_IDLE);  // SwitchConfigRequester.swift:91
-  assign go_clear = (phase == PHASE_IDLE) & go;  // SwitchConfigRequester.swift:92
-  assign done_set = (answers | refused) | ((phase == PHASE_WAIT) & (waited == timeout_cycles));  // SwitchConfigRequester.swift:93
-  assign timed_out = timed_out_flag;  // SwitchConfigRequester.swift:94
-  assign completion_status = status;  // SwitchConfigRequester.swift:95
-  assign read_data = read_data_value;  // SwitchConfigRequester.swift:96
+  assign requester_id = {primary_bus, 8'd255};  // SwitchConfigRequester.swift:55
+  assign no_such_device = ~_no_such_device_0 & (target_device != 5'd0);  // SwitchConfigRequester.swift:62
+  assign mine = returning_start ? _mine_1 : held_mine;  // SwitchConfigRequester.swift:74
+  assign returning_ready = mine | passing_ready;  // SwitchConfigRequester.swift:76
+  assign passing_valid = returning_valid & ~mine;  // SwitchConfigRequester.swift:77
+  assign passing_header = returning_header;  // SwitchConfigRequester.swift:78
+  assign passing_data = returning_data;  // SwitchConfigRequester.swift:79
+  assign passing_strobe = returning_strobe;  // SwitchConfigRequester.swift:80
+  assign passing_start = returning_start;  // SwitchConfigRequester.swift:81
+  assign passing_end = returning_end;  // SwitchConfigRequester.swift:82
+  assign answers = ((returning_valid & returning_ready) & returning_start) & _mine_1;  // SwitchConfigRequester.swift:84
+  assign request_valid = phase == PHASE_ISSUE;  // SwitchConfigRequester.swift:86
+  assign request_header = header;  // SwitchConfigRequester.swift:87
+  assign request_data = {{224{1'b0}}, data};  // SwitchConfigRequester.swift:88
+  assign request_strobe = {{7{1'b0}}, carries_data};  // SwitchConfigRequester.swift:89
+  assign request_start = 1'b1;  // SwitchConfigRequester.swift:90
+  assign request_end = 1'b1;  // SwitchConfigRequester.swift:91
+  assign busy = ~(phase == PHASE_IDLE);  // SwitchConfigRequester.swift:93
+  assign go_clear = (phase == PHASE_IDLE) & go;  // SwitchConfigRequester.swift:94
+  assign done_set = (answers | ((phase == PHASE_WAIT) & (waited == timeout_cycles))) | (((phase == PHASE_IDLE) & go) & no_such_device);  // SwitchConfigRequester.swift:95
+  assign timed_out = timed_out_flag;  // SwitchConfigRequester.swift:96
+  assign completion_status = status;  // SwitchConfigRequester.swift:97
+  assign read_data = read_data_value;  // SwitchConfigRequester.swift:98
 
   always @(posedge clk) begin
     if (rst) begin
-      phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:43
-      carries_data <= 1'b0;  // SwitchConfigRequester.swift:46
-      tag <= 8'd0;  // SwitchConfigRequester.swift:47
-      waited <= 24'd0;  // SwitchConfigRequester.swift:48
-      status <= 3'd0;  // SwitchConfigRequester.swift:49
-      read_data_value <= 32'd0;  // SwitchConfigRequester.swift:50
-      timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:51
-      held_mine <= 1'b0;  // SwitchConfigRequester.swift:68
+      phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:45
+      carries_data <= 1'b0;  // SwitchConfigRequester.swift:48
+      tag <= 8'd0;  // SwitchConfigRequester.swift:49
+      waited <= 24'd0;  // SwitchConfigRequester.swift:50
+      status <= 3'd0;  // SwitchConfigRequester.swift:51
+      read_data_value <= 32'd0;  // SwitchConfigRequester.swift:52
+      timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:53
+      held_mine <= 1'b0;  // SwitchConfigRequester.swift:72
     end else begin
-      if ((returning_valid & returning_ready) & returning_start) begin  // SwitchConfigRequester.swift:71
-        held_mine <= _mine_0;  // SwitchConfigRequester.swift:71
+      if ((returning_valid & returning_ready) & returning_start) begin  // SwitchConfigRequester.swift:75
+        held_mine <= _mine_1;  // SwitchConfigRequester.swift:75
       end
-      case (phase)  // SwitchConfigRequester.swift:98
+      case (phase)  // SwitchConfigRequester.swift:100
         PHASE_IDLE: begin
-          if (refused) begin  // SwitchConfigRequester.swift:100
-            status <= 3'd1;  // SwitchConfigRequester.swift:101
-            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:102
-            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:103
+          if (go & no_such_device) begin  // SwitchConfigRequester.swift:102
+            status <= 3'd1;  // SwitchConfigRequester.swift:103
+            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:104
+            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:105
           end else if (go) begin
-            carries_data <= write;  // SwitchConfigRequester.swift:107
-            tag <= tag + 8'd1;  // SwitchConfigRequester.swift:108
-            phase <= PHASE_ISSUE;  // SwitchConfigRequester.swift:109
+            carries_data <= write;  // SwitchConfigRequester.swift:109
+            tag <= tag + 8'd1;  // SwitchConfigRequester.swift:110
+            phase <= PHASE_ISSUE;  // SwitchConfigRequester.swift:111
           end
         end
         PHASE_ISSUE: begin
-          if (request_valid & request_ready) begin  // SwitchConfigRequester.swift:113
-            waited <= 24'd0;  // SwitchConfigRequester.swift:114
-            phase <= PHASE_WAIT;  // SwitchConfigRequester.swift:115
+          if (request_valid & request_ready) begin  // SwitchConfigRequester.swift:115
+            waited <= 24'd0;  // SwitchConfigRequester.swift:116
+            phase <= PHASE_WAIT;  // SwitchConfigRequester.swift:117
           end
         end
         PHASE_WAIT: begin
-          waited <= waited + 24'd1;  // SwitchConfigRequester.swift:119
-          if (answers) begin  // SwitchConfigRequester.swift:120
-            status <= _status_5;  // SwitchConfigRequester.swift:121
-            read_data_value <= (returning_header[126] & (_status_5 == 3'd0)) ? returning_data[31:0] : 32'd0;  // SwitchConfigRequester.swift:122
-            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:123
-            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:124
+          waited <= waited + 24'd1;  // SwitchConfigRequester.swift:121
+          if (answers) begin  // SwitchConfigRequester.swift:122
+            status <= _status_5;  // SwitchConfigRequester.swift:123
+            read_data_value <= (returning_header[126] & (_status_5 == 3'd0)) ? returning_data[31:0] : 32'd0;  // SwitchConfigRequester.swift:124
+            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:125
+            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:126
           end else if (waited == timeout_cycles) begin
-            status <= 3'd0;  // SwitchConfigRequester.swift:126
-            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:127
-            timed_out_flag <= 1'b1;  // SwitchConfigRequester.swift:128
-            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:129
+            status <= 3'd0;  // SwitchConfigRequester.swift:128
+            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:129
+            timed_out_flag <= 1'b1;  // SwitchConfigRequester.swift:130
+            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:131
           end
         end
         default: begin
@@ -150,12 +150,12 @@ module switch_config_requester_dw256 (
     end
   end
   always @(posedge clk) begin
-    case (phase)  // SwitchConfigRequester.swift:98
+    case (phase)  // SwitchConfigRequester.swift:100
       PHASE_IDLE: begin
-        if (refused) begin  // SwitchConfigRequester.swift:100
+        if (go & no_such_device) begin  // SwitchConfigRequester.swift:102
         end else if (go) begin
-          header <= {{{1'b0, write, 1'b0}, {4'd2, _refused_3}, 14'd0, 10'd1}, {requester_id, (tag + 8'd1), 4'd0, byte_enables}, {target_bus, target_device, target_function, 4'd0, target_register[9:6], target_register[5:0], 2'd0}, 32'd0};  // SwitchConfigRequester.swift:105
-          data <= write_data;  // SwitchConfigRequester.swift:106
+          header <= {{{1'b0, write, 1'b0}, {4'd2, _no_such_device_0}, 14'd0, 10'd1}, {requester_id, (tag + 8'd1), 4'd0, byte_enables}, {target_bus, target_device, target_function, 4'd0, target_register[9:6], target_register[5:0], 2'd0}, 32'd0};  // SwitchConfigRequester.swift:107
+          data <= write_data;  // SwitchConfigRequester.swift:108
         end
       end
       default: begin

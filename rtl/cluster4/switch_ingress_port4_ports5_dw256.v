@@ -183,13 +183,13 @@ module switch_ingress_port4_ports5_dw256 (
   assign _egress_19 = {(_egress_20 & _egress_22), (_egress_25 & _egress_22), (_egress_27 & _egress_22), (_egress_29 & _egress_22), (((~_egress_23 & ~_egress_24) & ~((((1'b0 | _egress_29) | _egress_27) | _egress_25) | _egress_20)) & _egress_22)};  // SwitchIngress.swift:72
   assign _egress_18 = _egress_19 & (~_egress_19 + 5'd1);  // SwitchIngress.swift:72
   assign _egress_34 = link_header[63:56];  // SwitchIngress.swift:72
-  assign _egress_33 = ((p4_secondary <= _egress_34) & (_egress_34 <= p4_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
-  assign _egress_35 = (3'd4 == 3'd0) ? ((p0_secondary <= _egress_34) & (_egress_34 <= p0_subordinate)) : ((3'd4 == 3'd1) ? ((p1_secondary <= _egress_34) & (_egress_34 <= p1_subordinate)) : ((3'd4 == 3'd2) ? ((p2_secondary <= _egress_34) & (_egress_34 <= p2_subordinate)) : ((3'd4 == 3'd3) ? ((p3_secondary <= _egress_34) & (_egress_34 <= p3_subordinate)) : ((p4_secondary <= _egress_34) & (_egress_34 <= p4_subordinate)))));  // SwitchIngress.swift:72
-  assign _egress_36 = ((p3_secondary <= _egress_34) & (_egress_34 <= p3_subordinate)) & ~_egress_26;  // SwitchIngress.swift:72
-  assign _egress_37 = ((p2_secondary <= _egress_34) & (_egress_34 <= p2_subordinate)) & ~_egress_28;  // SwitchIngress.swift:72
-  assign _egress_38 = ((p1_secondary <= _egress_34) & (_egress_34 <= p1_subordinate)) & ~_egress_30;  // SwitchIngress.swift:72
+  assign _egress_33 = (((p4_secondary != 8'd0) & (p4_secondary <= _egress_34)) & (_egress_34 <= p4_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
+  assign _egress_35 = (3'd4 == 3'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_34)) & (_egress_34 <= p0_subordinate)) : ((3'd4 == 3'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_34)) & (_egress_34 <= p1_subordinate)) : ((3'd4 == 3'd2) ? (((p2_secondary != 8'd0) & (p2_secondary <= _egress_34)) & (_egress_34 <= p2_subordinate)) : ((3'd4 == 3'd3) ? (((p3_secondary != 8'd0) & (p3_secondary <= _egress_34)) & (_egress_34 <= p3_subordinate)) : (((p4_secondary != 8'd0) & (p4_secondary <= _egress_34)) & (_egress_34 <= p4_subordinate)))));  // SwitchIngress.swift:72
+  assign _egress_36 = (((p3_secondary != 8'd0) & (p3_secondary <= _egress_34)) & (_egress_34 <= p3_subordinate)) & ~_egress_26;  // SwitchIngress.swift:72
+  assign _egress_37 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_34)) & (_egress_34 <= p2_subordinate)) & ~_egress_28;  // SwitchIngress.swift:72
+  assign _egress_38 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_34)) & (_egress_34 <= p1_subordinate)) & ~_egress_30;  // SwitchIngress.swift:72
   assign _egress_39 = (((1'b0 | _egress_38) | _egress_37) | _egress_36) | _egress_33;  // SwitchIngress.swift:72
-  assign _egress_32 = {(_egress_33 & ~(~_egress_23 & _egress_35)), (_egress_36 & ~(~_egress_23 & _egress_35)), (_egress_37 & ~(~_egress_23 & _egress_35)), (_egress_38 & ~(~_egress_23 & _egress_35)), (((~_egress_23 & ~_egress_35) & ~_egress_39) & ~((p0_secondary <= _egress_34) & (_egress_34 <= p0_subordinate)))};  // SwitchIngress.swift:72
+  assign _egress_32 = {(_egress_33 & ~(~_egress_23 & _egress_35)), (_egress_36 & ~(~_egress_23 & _egress_35)), (_egress_37 & ~(~_egress_23 & _egress_35)), (_egress_38 & ~(~_egress_23 & _egress_35)), (((~_egress_23 & ~_egress_35) & ~_egress_39) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_34)) & (_egress_34 <= p0_subordinate)))};  // SwitchIngress.swift:72
   assign _egress_31 = _egress_32 & (~_egress_32 + 5'd1);  // SwitchIngress.swift:72
   assign _egress_40 = _egress_34 == p0_secondary;  // SwitchIngress.swift:72
   assign _egress_41 = {(_egress_34 == p4_secondary), (_egress_34 == p3_secondary), (_egress_34 == p2_secondary), (_egress_34 == p1_secondary), 1'b0} & _egress_31;  // SwitchIngress.swift:72
@@ -199,7 +199,7 @@ module switch_ingress_port4_ports5_dw256 (
   assign _egress_45 = _egress_44 == 3'd3;  // SwitchIngress.swift:72
   assign _egress_46 = _egress_44 == 3'd1;  // SwitchIngress.swift:72
   assign _egress_47 = _egress_44 == 3'd2;  // SwitchIngress.swift:72
-  assign _egress_0 = _egress_1 ? 5'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_31 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_40) & ((p0_secondary <= _egress_34) & (_egress_34 <= p0_subordinate))) & _egress_39) & ((_egress_41 == 5'd0) | (_egress_42 == 5'd0))) ? _egress_31 : 5'd0) : (_egress_13 ? (_egress_43 ? (_egress_23 ? 5'd0 : {1'b0, 1'b0, 1'b0, 1'b0, 1'b1}) : (_egress_45 ? (_egress_23 ? {1'b1, 1'b1, 1'b1, 1'b1, 1'b0} : 5'd0) : (_egress_46 ? _egress_18 : (_egress_47 ? _egress_31 : 5'd0)))) : 5'd0))));  // SwitchIngress.swift:72
+  assign _egress_0 = _egress_1 ? 5'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_31 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_40) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_34)) & (_egress_34 <= p0_subordinate))) & _egress_39) & ((_egress_41 == 5'd0) | (_egress_42 == 5'd0))) ? _egress_31 : 5'd0) : (_egress_13 ? (_egress_43 ? (_egress_23 ? 5'd0 : {1'b0, 1'b0, 1'b0, 1'b0, 1'b1}) : (_egress_45 ? (_egress_23 ? {1'b1, 1'b1, 1'b1, 1'b1, 1'b0} : 5'd0) : (_egress_46 ? _egress_18 : (_egress_47 ? _egress_31 : 5'd0)))) : 5'd0))));  // SwitchIngress.swift:72
   assign _to_own_49 = link_header[50:48];  // SwitchIngress.swift:73
   assign _to_own_48 = (~_egress_1 & (_egress_10 | _egress_11)) & (_egress_23 & ((_egress_10 & (_to_own_49 == 3'd0)) | (_egress_11 & ((_egress_40 & (_to_own_49 == 3'd0)) & (_egress_42 < 5'd4)))));  // SwitchIngress.swift:73
   assign _to_type0_50 = _egress_11 & ((_egress_41 & _egress_0) != 5'd0);  // SwitchIngress.swift:74

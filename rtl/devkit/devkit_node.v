@@ -530,7 +530,7 @@ module devkit_node (
   reg tier_wait_state;  // NodeTop.swift:153
   wire tier_waiting;  // NodeTop.swift:154
   wire tier_presented;  // NodeTop.swift:157
-  reg link1_started;  // EndpointLink.swift:11
+  reg pcie_switch_link1_started;  // EndpointLink.swift:12
   wire [1:0] unused_tier_irq;  // NodeTop.swift:190
 
   assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:144
@@ -602,51 +602,51 @@ module devkit_node (
   assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
   assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
   assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
-  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:13
-  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:13
-  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:13
-  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:13
-  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:13
-  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:13
-  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:13
-  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:14
-  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link1_fc_initialize = ~link1_started;  // EndpointLink.swift:15
-  assign pcie_switch_link1_fc_update = link1_started;  // EndpointLink.swift:16
-  assign tier_function_link_fc_initialize = ~link1_started;  // EndpointLink.swift:17
-  assign tier_function_link_fc_update = link1_started;  // EndpointLink.swift:18
-  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:20
-  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:21
-  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:23
-  assign pcie_switch_link1_speed = 4'd3;  // EndpointLink.swift:25
-  assign pcie_switch_link1_width = 6'd4;  // EndpointLink.swift:26
-  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:27
+  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:14
+  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:14
+  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:14
+  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:14
+  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:14
+  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:14
+  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:15
+  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:15
+  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:15
+  assign pcie_switch_link1_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:16
+  assign pcie_switch_link1_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:17
+  assign tier_function_link_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:18
+  assign tier_function_link_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:19
+  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
+  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:23
+  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link1_speed = 4'd3;  // EndpointLink.swift:26
+  assign pcie_switch_link1_width = 6'd4;  // EndpointLink.swift:27
+  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:28
   assign tier_registers_b_valid = tier_function_mmio_valid;  // NodeTop.swift:182
   assign tier_registers_b_write = tier_function_mmio_write;  // NodeTop.swift:182
   assign tier_registers_b_address = tier_function_mmio_address;  // NodeTop.swift:182
@@ -809,10 +809,10 @@ module devkit_node (
       cycle_count <= 64'd0;  // NodeTop.swift:123
       soft_reset_timer <= 5'd0;  // NodeTop.swift:124
       tier_wait_state <= 1'b0;  // NodeTop.swift:153
-      link1_started <= 1'b0;  // EndpointLink.swift:11
+      pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:12
     end else begin
       tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:156
-      link1_started <= 1'b1;  // EndpointLink.swift:12
+      pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:13
       cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:211
       if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:235
         soft_reset_timer <= 5'd16;  // NodeTop.swift:235

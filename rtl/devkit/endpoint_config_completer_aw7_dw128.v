@@ -32,17 +32,17 @@ module endpoint_config_completer_aw7_dw128 (
   localparam PHASE_DRAIN = 2'd1;
   localparam PHASE_ACCESS = 2'd2;
   localparam PHASE_RESPOND = 2'd3;
-  reg [1:0] phase;  // EndpointConfigCompleter.swift:32
-  reg [127:0] header;  // EndpointConfigCompleter.swift:33
-  reg [31:0] write_data;  // EndpointConfigCompleter.swift:34
-  reg [31:0] read_data;  // EndpointConfigCompleter.swift:35
-  reg [12:0] bus_device;  // EndpointConfigCompleter.swift:36
-  wire is_write;  // EndpointConfigCompleter.swift:39
-  wire rejected;  // EndpointConfigCompleter.swift:41
-  wire in_block;  // EndpointConfigCompleter.swift:43
-  wire performs;  // EndpointConfigCompleter.swift:45
-  wire carries_data;  // ConfigurationCompletion.swift:21
-  wire [228:0] unused_request_bits;  // ConfigurationCompletion.swift:31
+  reg [1:0] phase;  // EndpointConfigCompleter.swift:37
+  reg [127:0] header;  // EndpointConfigCompleter.swift:38
+  reg [31:0] write_data;  // EndpointConfigCompleter.swift:39
+  reg [31:0] read_data;  // EndpointConfigCompleter.swift:40
+  reg [12:0] bus_device;  // EndpointConfigCompleter.swift:41
+  wire is_write;  // EndpointConfigCompleter.swift:46
+  wire rejected;  // EndpointConfigCompleter.swift:48
+  wire in_block;  // EndpointConfigCompleter.swift:50
+  wire performs;  // EndpointConfigCompleter.swift:52
+  wire carries_data;  // ConfigurationCompletion.swift:23
+  wire [228:0] unused_request_bits;  // ConfigurationCompletion.swift:33
 
   wire [9:0] _completion_header_0;
   wire _completion_header_1;
@@ -52,69 +52,69 @@ module endpoint_config_completer_aw7_dw128 (
   wire [15:0] _completion_header_5;
   wire [2:0] _completion_header_6;
   wire [15:0] _completion_header_7;
-  assign _completion_header_2 = header[124:120];  // ConfigurationCompletion.swift:24
-  assign _completion_header_1 = (~header[127] & ~header[125]) & ((_completion_header_2 == 5'd10) | (_completion_header_2 == 5'd11));  // ConfigurationCompletion.swift:24
-  assign _completion_header_0 = {header[119], header[115], (_completion_header_1 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:24
-  assign _completion_header_3 = header[118:116];  // ConfigurationCompletion.swift:24
-  assign _completion_header_4 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:24
-  assign _completion_header_5 = header[63:48];  // ConfigurationCompletion.swift:24
-  assign _completion_header_6 = rejected ? 3'd1 : 3'd0;  // ConfigurationCompletion.swift:24
-  assign _completion_header_7 = _completion_header_1 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:24
+  assign _completion_header_2 = header[124:120];  // ConfigurationCompletion.swift:26
+  assign _completion_header_1 = (~header[127] & ~header[125]) & ((_completion_header_2 == 5'd10) | (_completion_header_2 == 5'd11));  // ConfigurationCompletion.swift:26
+  assign _completion_header_0 = {header[119], header[115], (_completion_header_1 ? header[47:40] : header[79:72])};  // ConfigurationCompletion.swift:26
+  assign _completion_header_3 = header[118:116];  // ConfigurationCompletion.swift:26
+  assign _completion_header_4 = {header[114], header[109:108]};  // ConfigurationCompletion.swift:26
+  assign _completion_header_5 = header[63:48];  // ConfigurationCompletion.swift:26
+  assign _completion_header_6 = 1'b0 ? 3'd2 : (rejected ? 3'd1 : 3'd0);  // ConfigurationCompletion.swift:26
+  assign _completion_header_7 = _completion_header_1 ? header[63:48] : header[95:80];  // ConfigurationCompletion.swift:26
 
-  assign is_write = header[126];  // EndpointConfigCompleter.swift:40
-  assign rejected = is_write & header[110];  // EndpointConfigCompleter.swift:42
-  assign in_block = {{2{1'b0}}, header[43:34]} < 12'd32;  // EndpointConfigCompleter.swift:44
-  assign performs = ((phase == PHASE_ACCESS) & in_block) & ~rejected;  // EndpointConfigCompleter.swift:46
-  assign request_ready = (phase == PHASE_IDLE) | (phase == PHASE_DRAIN);  // EndpointConfigCompleter.swift:48
-  assign config_valid = performs;  // EndpointConfigCompleter.swift:49
-  assign config_write = is_write;  // EndpointConfigCompleter.swift:50
-  assign config_address = {header[38:34], 2'd0};  // EndpointConfigCompleter.swift:51
-  assign config_wdata = write_data;  // EndpointConfigCompleter.swift:52
-  assign config_strobe = header[67:64];  // EndpointConfigCompleter.swift:53
-  assign poisoned = (phase == PHASE_ACCESS) & rejected;  // EndpointConfigCompleter.swift:54
-  assign captured_id = {bus_device, 3'd0};  // EndpointConfigCompleter.swift:55
-  assign carries_data = ~is_write & ~rejected;  // ConfigurationCompletion.swift:22
-  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:23
-  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd1}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd0}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:24
-  assign completion_data = {{96{1'b0}}, read_data};  // ConfigurationCompletion.swift:25
-  assign completion_strobe = {{3{1'b0}}, carries_data};  // ConfigurationCompletion.swift:26
-  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:27
-  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:28
-  assign unused_request_bits = {request_data[127:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:32
+  assign is_write = header[126];  // EndpointConfigCompleter.swift:47
+  assign rejected = is_write & header[110];  // EndpointConfigCompleter.swift:49
+  assign in_block = {{2{1'b0}}, header[43:34]} < 12'd32;  // EndpointConfigCompleter.swift:51
+  assign performs = (((phase == PHASE_ACCESS) & in_block) & ~rejected) & ~1'b0;  // EndpointConfigCompleter.swift:53
+  assign request_ready = (phase == PHASE_IDLE) | (phase == PHASE_DRAIN);  // EndpointConfigCompleter.swift:55
+  assign config_valid = performs;  // EndpointConfigCompleter.swift:56
+  assign config_write = is_write;  // EndpointConfigCompleter.swift:57
+  assign config_address = {header[38:34], 2'd0};  // EndpointConfigCompleter.swift:58
+  assign config_wdata = write_data;  // EndpointConfigCompleter.swift:59
+  assign config_strobe = header[67:64];  // EndpointConfigCompleter.swift:60
+  assign poisoned = (phase == PHASE_ACCESS) & rejected;  // EndpointConfigCompleter.swift:61
+  assign captured_id = {bus_device, 3'd0};  // EndpointConfigCompleter.swift:62
+  assign carries_data = (~is_write & ~rejected) & ~1'b0;  // ConfigurationCompletion.swift:24
+  assign completion_valid = phase == PHASE_RESPOND;  // ConfigurationCompletion.swift:25
+  assign completion_header = carries_data ? {{3'd2, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd1}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0} : {{3'd0, 5'd10, _completion_header_0[9], _completion_header_3, _completion_header_0[8], _completion_header_4[2], 4'd0, _completion_header_4[1:0], 2'd0, 10'd0}, {_completion_header_5, _completion_header_6, 1'b0, 12'd4}, {_completion_header_7, _completion_header_0[7:0], 1'b0, 7'd0}, 32'd0};  // ConfigurationCompletion.swift:26
+  assign completion_data = {{96{1'b0}}, read_data};  // ConfigurationCompletion.swift:27
+  assign completion_strobe = {{3{1'b0}}, carries_data};  // ConfigurationCompletion.swift:28
+  assign completion_start = 1'b1;  // ConfigurationCompletion.swift:29
+  assign completion_end = 1'b1;  // ConfigurationCompletion.swift:30
+  assign unused_request_bits = {request_data[127:32], request_strobe, request_start, header};  // ConfigurationCompletion.swift:34
 
   always @(posedge clk) begin
     if (rst) begin
-      phase <= PHASE_IDLE;  // EndpointConfigCompleter.swift:32
-      bus_device <= 13'd0;  // EndpointConfigCompleter.swift:36
+      phase <= PHASE_IDLE;  // EndpointConfigCompleter.swift:37
+      bus_device <= 13'd0;  // EndpointConfigCompleter.swift:41
     end else begin
-      case (phase)  // EndpointConfigCompleter.swift:57
+      case (phase)  // EndpointConfigCompleter.swift:64
         PHASE_IDLE: begin
-          if (request_valid & request_ready) begin  // EndpointConfigCompleter.swift:59
-            if (request_end) begin  // EndpointConfigCompleter.swift:62
-              phase <= PHASE_ACCESS;  // EndpointConfigCompleter.swift:62
+          if (request_valid & request_ready) begin  // EndpointConfigCompleter.swift:66
+            if (request_end) begin  // EndpointConfigCompleter.swift:70
+              phase <= PHASE_ACCESS;  // EndpointConfigCompleter.swift:70
             end else begin
-              phase <= PHASE_DRAIN;  // EndpointConfigCompleter.swift:62
+              phase <= PHASE_DRAIN;  // EndpointConfigCompleter.swift:70
             end
           end
         end
         PHASE_DRAIN: begin
-          if ((request_valid & request_ready) & request_end) begin  // EndpointConfigCompleter.swift:66
-            phase <= PHASE_ACCESS;  // EndpointConfigCompleter.swift:66
+          if ((request_valid & request_ready) & request_end) begin  // EndpointConfigCompleter.swift:74
+            phase <= PHASE_ACCESS;  // EndpointConfigCompleter.swift:74
           end
         end
         PHASE_ACCESS: begin
-          if (~performs) begin  // EndpointConfigCompleter.swift:70
-            phase <= PHASE_RESPOND;  // EndpointConfigCompleter.swift:71
+          if (~performs) begin  // EndpointConfigCompleter.swift:78
+            phase <= PHASE_RESPOND;  // EndpointConfigCompleter.swift:79
           end else if (config_ready) begin
-            phase <= PHASE_RESPOND;  // EndpointConfigCompleter.swift:74
+            phase <= PHASE_RESPOND;  // EndpointConfigCompleter.swift:82
           end
-          if (is_write & ~rejected) begin  // EndpointConfigCompleter.swift:77
-            bus_device <= header[63:51];  // EndpointConfigCompleter.swift:77
+          if ((is_write & ~rejected) & ~1'b0) begin  // EndpointConfigCompleter.swift:85
+            bus_device <= header[63:51];  // EndpointConfigCompleter.swift:85
           end
         end
         PHASE_RESPOND: begin
-          if (completion_valid & completion_ready) begin  // EndpointConfigCompleter.swift:80
-            phase <= PHASE_IDLE;  // EndpointConfigCompleter.swift:80
+          if (completion_valid & completion_ready) begin  // EndpointConfigCompleter.swift:88
+            phase <= PHASE_IDLE;  // EndpointConfigCompleter.swift:88
           end
         end
         default: begin
@@ -123,19 +123,19 @@ module endpoint_config_completer_aw7_dw128 (
     end
   end
   always @(posedge clk) begin
-    case (phase)  // EndpointConfigCompleter.swift:57
+    case (phase)  // EndpointConfigCompleter.swift:64
       PHASE_IDLE: begin
-        if (request_valid & request_ready) begin  // EndpointConfigCompleter.swift:59
-          header <= request_header;  // EndpointConfigCompleter.swift:60
-          write_data <= request_data[31:0];  // EndpointConfigCompleter.swift:61
+        if (request_valid & request_ready) begin  // EndpointConfigCompleter.swift:66
+          header <= request_header;  // EndpointConfigCompleter.swift:67
+          write_data <= request_data[31:0];  // EndpointConfigCompleter.swift:68
         end
       end
       PHASE_ACCESS: begin
-        read_data <= 32'd0;  // EndpointConfigCompleter.swift:69
-        if (~performs) begin  // EndpointConfigCompleter.swift:70
+        read_data <= 32'd0;  // EndpointConfigCompleter.swift:77
+        if (~performs) begin  // EndpointConfigCompleter.swift:78
         end else if (config_ready) begin
-          if (~is_write & ~config_error) begin  // EndpointConfigCompleter.swift:73
-            read_data <= config_rdata;  // EndpointConfigCompleter.swift:73
+          if (~is_write & ~config_error) begin  // EndpointConfigCompleter.swift:81
+            read_data <= config_rdata;  // EndpointConfigCompleter.swift:81
           end
         end
       end

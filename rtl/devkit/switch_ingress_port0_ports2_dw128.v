@@ -144,10 +144,10 @@ module switch_ingress_port0_ports2_dw128 (
   assign _egress_19 = {(_egress_20 & _egress_22), (((~_egress_23 & ~_egress_24) & ~(1'b0 | _egress_20)) & _egress_22)};  // SwitchIngress.swift:72
   assign _egress_18 = _egress_19 & (~_egress_19 + 2'd1);  // SwitchIngress.swift:72
   assign _egress_28 = link_header[63:56];  // SwitchIngress.swift:72
-  assign _egress_27 = ((p1_secondary <= _egress_28) & (_egress_28 <= p1_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
-  assign _egress_29 = (1'b0 == 1'b0) ? ((p0_secondary <= _egress_28) & (_egress_28 <= p0_subordinate)) : ((p1_secondary <= _egress_28) & (_egress_28 <= p1_subordinate));  // SwitchIngress.swift:72
+  assign _egress_27 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_28)) & (_egress_28 <= p1_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
+  assign _egress_29 = (1'b0 == 1'b0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_28)) & (_egress_28 <= p0_subordinate)) : (((p1_secondary != 8'd0) & (p1_secondary <= _egress_28)) & (_egress_28 <= p1_subordinate));  // SwitchIngress.swift:72
   assign _egress_30 = 1'b0 | _egress_27;  // SwitchIngress.swift:72
-  assign _egress_26 = {(_egress_27 & ~(~_egress_23 & _egress_29)), (((~_egress_23 & ~_egress_29) & ~_egress_30) & ~((p0_secondary <= _egress_28) & (_egress_28 <= p0_subordinate)))};  // SwitchIngress.swift:72
+  assign _egress_26 = {(_egress_27 & ~(~_egress_23 & _egress_29)), (((~_egress_23 & ~_egress_29) & ~_egress_30) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_28)) & (_egress_28 <= p0_subordinate)))};  // SwitchIngress.swift:72
   assign _egress_25 = _egress_26 & (~_egress_26 + 2'd1);  // SwitchIngress.swift:72
   assign _egress_31 = _egress_28 == p0_secondary;  // SwitchIngress.swift:72
   assign _egress_32 = {(_egress_28 == p1_secondary), 1'b0} & _egress_25;  // SwitchIngress.swift:72
@@ -157,7 +157,7 @@ module switch_ingress_port0_ports2_dw128 (
   assign _egress_36 = _egress_35 == 3'd3;  // SwitchIngress.swift:72
   assign _egress_37 = _egress_35 == 3'd1;  // SwitchIngress.swift:72
   assign _egress_38 = _egress_35 == 3'd2;  // SwitchIngress.swift:72
-  assign _egress_0 = _egress_1 ? 2'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_25 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_31) & ((p0_secondary <= _egress_28) & (_egress_28 <= p0_subordinate))) & _egress_30) & ((_egress_32 == 2'd0) | (_egress_33 == 5'd0))) ? _egress_25 : 2'd0) : (_egress_13 ? (_egress_34 ? (_egress_23 ? 2'd0 : {1'b0, 1'b1}) : (_egress_36 ? (_egress_23 ? {1'b1, 1'b0} : 2'd0) : (_egress_37 ? _egress_18 : (_egress_38 ? _egress_25 : 2'd0)))) : 2'd0))));  // SwitchIngress.swift:72
+  assign _egress_0 = _egress_1 ? 2'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_25 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_31) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_28)) & (_egress_28 <= p0_subordinate))) & _egress_30) & ((_egress_32 == 2'd0) | (_egress_33 == 5'd0))) ? _egress_25 : 2'd0) : (_egress_13 ? (_egress_34 ? (_egress_23 ? 2'd0 : {1'b0, 1'b1}) : (_egress_36 ? (_egress_23 ? {1'b1, 1'b0} : 2'd0) : (_egress_37 ? _egress_18 : (_egress_38 ? _egress_25 : 2'd0)))) : 2'd0))));  // SwitchIngress.swift:72
   assign _to_own_40 = link_header[50:48];  // SwitchIngress.swift:73
   assign _to_own_39 = (~_egress_1 & (_egress_10 | _egress_11)) & (_egress_23 & ((_egress_10 & (_to_own_40 == 3'd0)) | (_egress_11 & ((_egress_31 & (_to_own_40 == 3'd0)) & (_egress_33 < 5'd1)))));  // SwitchIngress.swift:73
   assign _to_type0_41 = _egress_11 & ((_egress_32 & _egress_0) != 2'd0);  // SwitchIngress.swift:74
