@@ -8,7 +8,9 @@ import HDL
 /// `cores_reset<i>`, its switch's upstream link `host<i>_*` (to the node's root complex)
 /// and local downstream links `node<i>_pcie<k>_*` for k in 1...`switch.downstream_ports` (the
 /// node's `host_*` and `link<k>_*`). Per crosslink `l` of `ntb.links` (in file order):
-/// `crosslink<l>_up`, the cable's physical link state, shared by both ends.
+/// `crosslink<l>_up`, the cable's physical link state, shared by both ends. Per cable `c` of
+/// `ntb.cables`: `cable<c>_in`, `cable<c>_out` (TLP streams to and from the connector, the NTB
+/// port's peer side unchanged: the cable's latency is outside the board) and `cable<c>_up`.
 ///
 /// Crosslink `l` = [a, b] joins node a's NTB port (`NodeCrosslinks.port(of:at:in:)`) to node b's
 /// through a `tlpDelayLine` of `ntb.link_latency_cycles` each way. A node's NTB ports beyond its
@@ -28,7 +30,7 @@ public func boardTop(_ board: Board) -> Module {
       for k in 0..<board.switchConfig.downstreamPorts {
         SwitchLinkPorts.passThrough(m, child: node, inner: "link\(k + 1)", outer: "node\(index)_pcie\(k + 1)", dataWidth: board.datapathBits)
       }
-      for j in NodeCrosslinks.links(of: index, in: board).count..<ntbPorts {
+      for j in NodeCrosslinks.usedPorts(of: index, in: board)..<ntbPorts {
         let unlinked = node.interface("ntb\(j)_peer_in", as: TLPStream.self)
         unlinked.valid <== false
         unlinked.header <== 0
@@ -52,6 +54,14 @@ public func boardTop(_ board: Board) -> Module {
         connect(line.interface("out", as: TLPStream.self), to: nodes[to].interface("ntb\(toPort)_peer_in", as: TLPStream.self))
         nodes[from]["ntb\(fromPort)_phy_up"] <== up
       }
+    }
+    for (c, node) in board.ntb.cables.enumerated() {
+      let j = NodeCrosslinks.port(ofCable: c, in: board)
+      connect(m.port("cable\(c)_in", TLPStream(dataWidth: board.datapathBits).flipped),
+              to: nodes[node].interface("ntb\(j)_peer_in", as: TLPStream.self))
+      connect(nodes[node].interface("ntb\(j)_peer_out", as: TLPStream.self),
+              to: m.port("cable\(c)_out", TLPStream(dataWidth: board.datapathBits)))
+      nodes[node]["ntb\(j)_phy_up"] <== m.input("cable\(c)_up")
     }
   }
 }
