@@ -1501,17 +1501,17 @@ module board_cluster4 (
   wire crosslink3_0_to_3_out_start;
   wire crosslink3_0_to_3_out_end;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:22
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
-  assign irq0 = node0_irq;  // BoardTop.swift:25
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_node_index = 8'd0;  // BoardTop.swift:24
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:26
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:26
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:26
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:26
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:26
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:26
+  assign irq0 = node0_irq;  // BoardTop.swift:27
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:28
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -1650,17 +1650,17 @@ module board_cluster4 (
   assign node0_pcie2_dropped = node0_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_malformed = node0_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_unsupported = node0_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node1_node_index = 8'd1;  // BoardTop.swift:22
-  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:24
-  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:24
-  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:24
-  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:24
-  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:24
-  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:24
-  assign irq1 = node1_irq;  // BoardTop.swift:25
-  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:26
+  assign node1_node_index = 8'd1;  // BoardTop.swift:24
+  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:26
+  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:26
+  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:26
+  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:26
+  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:26
+  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:26
+  assign irq1 = node1_irq;  // BoardTop.swift:27
+  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:28
   assign node1_host_in_valid = host1_in_valid;  // SwitchLinkPorts.swift:27
   assign host1_in_ready = node1_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node1_host_in_header = host1_in_header;  // SwitchLinkPorts.swift:27
@@ -1799,17 +1799,17 @@ module board_cluster4 (
   assign node1_pcie2_dropped = node1_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_malformed = node1_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_unsupported = node1_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node2_node_index = 8'd2;  // BoardTop.swift:22
-  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:24
-  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:24
-  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:24
-  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:24
-  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:24
-  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:24
-  assign irq2 = node2_irq;  // BoardTop.swift:25
-  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:26
+  assign node2_node_index = 8'd2;  // BoardTop.swift:24
+  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:26
+  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:26
+  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:26
+  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:26
+  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:26
+  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:26
+  assign irq2 = node2_irq;  // BoardTop.swift:27
+  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:28
   assign node2_host_in_valid = host2_in_valid;  // SwitchLinkPorts.swift:27
   assign host2_in_ready = node2_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node2_host_in_header = host2_in_header;  // SwitchLinkPorts.swift:27
@@ -1948,17 +1948,17 @@ module board_cluster4 (
   assign node2_pcie2_dropped = node2_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_malformed = node2_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_unsupported = node2_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node3_node_index = 8'd3;  // BoardTop.swift:22
-  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:24
-  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:24
-  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:24
-  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:24
-  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:24
-  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:24
-  assign irq3 = node3_irq;  // BoardTop.swift:25
-  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:26
+  assign node3_node_index = 8'd3;  // BoardTop.swift:24
+  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:26
+  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:26
+  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:26
+  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:26
+  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:26
+  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:26
+  assign irq3 = node3_irq;  // BoardTop.swift:27
+  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:28
   assign node3_host_in_valid = host3_in_valid;  // SwitchLinkPorts.swift:27
   assign host3_in_ready = node3_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node3_host_in_header = host3_in_header;  // SwitchLinkPorts.swift:27
@@ -2097,152 +2097,152 @@ module board_cluster4 (
   assign node3_pcie2_dropped = node3_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_malformed = node3_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_unsupported = node3_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:52
-  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:52
-  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:52
-  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
-  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:52
-  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:52
-  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:52
-  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:53
-  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:52
-  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:52
-  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:52
-  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:53
-  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:52
-  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:52
-  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:52
-  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:53
-  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:52
-  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:52
-  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:52
-  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:53
-  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:51
-  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:51
-  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:51
-  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:52
-  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:52
-  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:52
-  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:53
-  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:52
-  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:52
-  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:52
-  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
-  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:51
-  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:51
-  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:51
-  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:52
-  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:52
-  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:52
-  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:53
-  assign node0_clk = clk;  // BoardTop.swift:19
-  assign node0_rst = rst;  // BoardTop.swift:19
-  assign node1_clk = clk;  // BoardTop.swift:19
-  assign node1_rst = rst;  // BoardTop.swift:19
-  assign node2_clk = clk;  // BoardTop.swift:19
-  assign node2_rst = rst;  // BoardTop.swift:19
-  assign node3_clk = clk;  // BoardTop.swift:19
-  assign node3_rst = rst;  // BoardTop.swift:19
-  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:49
-  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:49
-  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:49
-  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:49
-  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:49
-  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:49
-  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:49
-  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:49
-  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:49
-  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:49
-  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:49
-  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:49
-  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:49
-  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:49
-  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:49
-  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:49
+  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:53
+  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:53
+  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:53
+  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:53
+  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:53
+  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:53
+  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:54
+  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:54
+  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:54
+  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:54
+  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:54
+  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:54
+  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:54
+  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:55
+  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:53
+  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:53
+  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:53
+  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:54
+  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:54
+  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:54
+  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:54
+  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:54
+  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:54
+  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:54
+  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:55
+  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:53
+  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:53
+  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:53
+  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:54
+  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:54
+  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:54
+  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:54
+  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:54
+  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:54
+  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:54
+  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:55
+  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:53
+  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:53
+  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:53
+  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:54
+  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:54
+  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:54
+  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:54
+  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:54
+  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:54
+  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:54
+  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:55
+  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:53
+  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:53
+  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:53
+  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:54
+  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:54
+  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:54
+  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:54
+  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:54
+  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:54
+  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:54
+  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:55
+  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:53
+  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:53
+  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:53
+  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:54
+  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:54
+  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:54
+  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:54
+  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:54
+  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:54
+  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:54
+  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:55
+  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:53
+  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:53
+  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:53
+  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:54
+  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:54
+  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:54
+  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:54
+  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:54
+  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:54
+  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:54
+  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:55
+  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:53
+  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:53
+  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:53
+  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:54
+  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:54
+  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:54
+  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:54
+  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:54
+  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:54
+  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:54
+  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:55
+  assign node0_clk = clk;  // BoardTop.swift:21
+  assign node0_rst = rst;  // BoardTop.swift:21
+  assign node1_clk = clk;  // BoardTop.swift:21
+  assign node1_rst = rst;  // BoardTop.swift:21
+  assign node2_clk = clk;  // BoardTop.swift:21
+  assign node2_rst = rst;  // BoardTop.swift:21
+  assign node3_clk = clk;  // BoardTop.swift:21
+  assign node3_rst = rst;  // BoardTop.swift:21
+  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:51
+  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:51
+  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:51
+  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:51
+  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:51
+  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:51
+  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:51
+  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:51
+  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:51
 
-  cluster4_node node0 (  // BoardTop.swift:19
+  cluster4_node node0 (  // BoardTop.swift:21
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -2429,7 +2429,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node0_ntb1_local_dropped),
     .ntb1_peer_dropped(node0_ntb1_peer_dropped)
   );
-  cluster4_node node1 (  // BoardTop.swift:19
+  cluster4_node node1 (  // BoardTop.swift:21
     .clk(node1_clk),
     .rst(node1_rst),
     .node_index(node1_node_index),
@@ -2616,7 +2616,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node1_ntb1_local_dropped),
     .ntb1_peer_dropped(node1_ntb1_peer_dropped)
   );
-  cluster4_node node2 (  // BoardTop.swift:19
+  cluster4_node node2 (  // BoardTop.swift:21
     .clk(node2_clk),
     .rst(node2_rst),
     .node_index(node2_node_index),
@@ -2803,7 +2803,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node2_ntb1_local_dropped),
     .ntb1_peer_dropped(node2_ntb1_peer_dropped)
   );
-  cluster4_node node3 (  // BoardTop.swift:19
+  cluster4_node node3 (  // BoardTop.swift:21
     .clk(node3_clk),
     .rst(node3_rst),
     .node_index(node3_node_index),
@@ -2990,7 +2990,7 @@ module board_cluster4 (
     .ntb1_local_dropped(node3_ntb1_local_dropped),
     .ntb1_peer_dropped(node3_ntb1_peer_dropped)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:51
     .clk(crosslink0_0_to_1_clk),
     .rst(crosslink0_0_to_1_rst),
     .in_valid(crosslink0_0_to_1_in_valid),
@@ -3008,7 +3008,7 @@ module board_cluster4 (
     .out_start(crosslink0_0_to_1_out_start),
     .out_end(crosslink0_0_to_1_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:51
     .clk(crosslink0_1_to_0_clk),
     .rst(crosslink0_1_to_0_rst),
     .in_valid(crosslink0_1_to_0_in_valid),
@@ -3026,7 +3026,7 @@ module board_cluster4 (
     .out_start(crosslink0_1_to_0_out_start),
     .out_end(crosslink0_1_to_0_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:51
     .clk(crosslink1_1_to_2_clk),
     .rst(crosslink1_1_to_2_rst),
     .in_valid(crosslink1_1_to_2_in_valid),
@@ -3044,7 +3044,7 @@ module board_cluster4 (
     .out_start(crosslink1_1_to_2_out_start),
     .out_end(crosslink1_1_to_2_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:51
     .clk(crosslink1_2_to_1_clk),
     .rst(crosslink1_2_to_1_rst),
     .in_valid(crosslink1_2_to_1_in_valid),
@@ -3062,7 +3062,7 @@ module board_cluster4 (
     .out_start(crosslink1_2_to_1_out_start),
     .out_end(crosslink1_2_to_1_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:51
     .clk(crosslink2_2_to_3_clk),
     .rst(crosslink2_2_to_3_rst),
     .in_valid(crosslink2_2_to_3_in_valid),
@@ -3080,7 +3080,7 @@ module board_cluster4 (
     .out_start(crosslink2_2_to_3_out_start),
     .out_end(crosslink2_2_to_3_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:51
     .clk(crosslink2_3_to_2_clk),
     .rst(crosslink2_3_to_2_rst),
     .in_valid(crosslink2_3_to_2_in_valid),
@@ -3098,7 +3098,7 @@ module board_cluster4 (
     .out_start(crosslink2_3_to_2_out_start),
     .out_end(crosslink2_3_to_2_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:51
     .clk(crosslink3_3_to_0_clk),
     .rst(crosslink3_3_to_0_rst),
     .in_valid(crosslink3_3_to_0_in_valid),
@@ -3116,7 +3116,7 @@ module board_cluster4 (
     .out_start(crosslink3_3_to_0_out_start),
     .out_end(crosslink3_3_to_0_out_end)
   );
-  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:49
+  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:51
     .clk(crosslink3_0_to_3_clk),
     .rst(crosslink3_0_to_3_rst),
     .in_valid(crosslink3_0_to_3_in_valid),

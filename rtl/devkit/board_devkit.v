@@ -103,7 +103,22 @@ module board_devkit (
   output wire [11:0]  node0_pcie1_rx_fc_cpld_allocated,
   output wire [15:0]  node0_pcie1_dropped,
   output wire [15:0]  node0_pcie1_malformed,
-  output wire [15:0]  node0_pcie1_unsupported
+  output wire [15:0]  node0_pcie1_unsupported,
+  input  wire         cable0_in_valid,
+  output wire         cable0_in_ready,
+  input  wire [127:0] cable0_in_header,
+  input  wire [127:0] cable0_in_data,
+  input  wire [3:0]   cable0_in_strobe,
+  input  wire         cable0_in_start,
+  input  wire         cable0_in_end,
+  output wire         cable0_out_valid,
+  input  wire         cable0_out_ready,
+  output wire [127:0] cable0_out_header,
+  output wire [127:0] cable0_out_data,
+  output wire [3:0]   cable0_out_strobe,
+  output wire         cable0_out_start,
+  output wire         cable0_out_end,
+  input  wire         cable0_up
 );
 
   wire node0_clk;
@@ -211,18 +226,39 @@ module board_devkit (
   wire [15:0] node0_link1_dropped;
   wire [15:0] node0_link1_malformed;
   wire [15:0] node0_link1_unsupported;
+  wire node0_ntb0_peer_in_valid;
+  wire node0_ntb0_peer_in_ready;
+  wire [127:0] node0_ntb0_peer_in_header;
+  wire [127:0] node0_ntb0_peer_in_data;
+  wire [3:0] node0_ntb0_peer_in_strobe;
+  wire node0_ntb0_peer_in_start;
+  wire node0_ntb0_peer_in_end;
+  wire node0_ntb0_peer_out_valid;
+  wire node0_ntb0_peer_out_ready;
+  wire [127:0] node0_ntb0_peer_out_header;
+  wire [127:0] node0_ntb0_peer_out_data;
+  wire [3:0] node0_ntb0_peer_out_strobe;
+  wire node0_ntb0_peer_out_start;
+  wire node0_ntb0_peer_out_end;
+  wire node0_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:22
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:24
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:24
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:24
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:24
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:24
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:24
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:24
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:24
-  assign irq0 = node0_irq;  // BoardTop.swift:25
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:26
+  assign node0_node_index = 8'd0;  // BoardTop.swift:24
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:26
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:26
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:26
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:26
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:26
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:26
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:26
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:26
+  assign irq0 = node0_irq;  // BoardTop.swift:27
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:28
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -315,10 +351,25 @@ module board_devkit (
   assign node0_pcie1_dropped = node0_link1_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie1_malformed = node0_link1_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie1_unsupported = node0_link1_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_clk = clk;  // BoardTop.swift:19
-  assign node0_rst = rst;  // BoardTop.swift:19
+  assign node0_ntb0_peer_in_valid = cable0_in_valid;  // BoardTop.swift:60
+  assign cable0_in_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:60
+  assign node0_ntb0_peer_in_header = cable0_in_header;  // BoardTop.swift:60
+  assign node0_ntb0_peer_in_data = cable0_in_data;  // BoardTop.swift:60
+  assign node0_ntb0_peer_in_strobe = cable0_in_strobe;  // BoardTop.swift:60
+  assign node0_ntb0_peer_in_start = cable0_in_start;  // BoardTop.swift:60
+  assign node0_ntb0_peer_in_end = cable0_in_end;  // BoardTop.swift:60
+  assign cable0_out_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:62
+  assign node0_ntb0_peer_out_ready = cable0_out_ready;  // BoardTop.swift:62
+  assign cable0_out_header = node0_ntb0_peer_out_header;  // BoardTop.swift:62
+  assign cable0_out_data = node0_ntb0_peer_out_data;  // BoardTop.swift:62
+  assign cable0_out_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:62
+  assign cable0_out_start = node0_ntb0_peer_out_start;  // BoardTop.swift:62
+  assign cable0_out_end = node0_ntb0_peer_out_end;  // BoardTop.swift:62
+  assign node0_ntb0_phy_up = cable0_up;  // BoardTop.swift:64
+  assign node0_clk = clk;  // BoardTop.swift:21
+  assign node0_rst = rst;  // BoardTop.swift:21
 
-  devkit_node node0 (  // BoardTop.swift:19
+  devkit_node node0 (  // BoardTop.swift:21
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -423,7 +474,24 @@ module board_devkit (
     .link1_rx_fc_cpld_allocated(node0_link1_rx_fc_cpld_allocated),
     .link1_dropped(node0_link1_dropped),
     .link1_malformed(node0_link1_malformed),
-    .link1_unsupported(node0_link1_unsupported)
+    .link1_unsupported(node0_link1_unsupported),
+    .ntb0_peer_in_valid(node0_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node0_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node0_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node0_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node0_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node0_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node0_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node0_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node0_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node0_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node0_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node0_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node0_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node0_ntb0_peer_out_end),
+    .ntb0_phy_up(node0_ntb0_phy_up),
+    .ntb0_local_dropped(node0_ntb0_local_dropped),
+    .ntb0_peer_dropped(node0_ntb0_peer_dropped)
   );
 
 endmodule
