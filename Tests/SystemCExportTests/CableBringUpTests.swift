@@ -17,6 +17,14 @@ final class CableBringUpTests: XCTestCase {
                        data: (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }).bytes
   }
 
+  func testOnlyABoardWithACableGetsTheTwoBoardSample() throws {
+    XCTAssertEqual(try BoardBringUp.script(for: try BoardExport.board()).crossedLinks, ["cable0"])
+    let cluster4 = try Board.load(path: BoardExport.packageRoot.appendingPathComponent("boards/cluster4.yaml").path)
+    let script = try BoardBringUp.script(for: cluster4)
+    XCTAssertEqual(script.crossedLinks, [])
+    XCTAssertFalse(script.steps.contains { if case .onBoard = $0 { return true } else { return false } })
+  }
+
   func testTheCableCarriesLinkEnablesAScratchpadAndADoorbellEachWayInOrder() throws {
     try BoardExport.skipUnlessSystemC()
     let lines = try BoardExport.sampleOutput.get()
