@@ -5,7 +5,9 @@ import HDL
 /// The bring-up a board's exported sample runs on every node's management port: identify the
 /// system controller (ID, VERSION, NODE.INDEX, the cycle counter), check that writes arrive
 /// (SCRATCH, whole and with byte enables), and an address no block decodes. With
-/// `protocolChecks`, payloads the TLM socket itself must refuse follow on `mgmt0`.
+/// `protocolChecks`, payloads the TLM socket itself must refuse follow on `mgmt0`. A board with
+/// a cable (`ntb.cables`) gets a two-board sample, cable 0 crossed between the boards, and the
+/// steps of `CableBringUp` after the rest.
 public enum BoardBringUp {
   public static func script(for board: Board, protocolChecks: Bool = true) throws -> BringUpScript {
     let map = try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase)
@@ -34,7 +36,8 @@ public enum BoardBringUp {
         .payload(port: "mgmt0", isWrite: true, address: offset("SCRATCH"), length: 4, byteEnables: [0x0F, 0xFF, 0xFF, 0xFF], label: "half a byte enabled"),
       ]
     }
-    return BringUpScript(resetCycles: 4, steps: steps)
+    guard !board.ntb.cables.isEmpty else { return BringUpScript(resetCycles: 4, steps: steps) }
+    return BringUpScript(resetCycles: 4, crossedLinks: ["cable0"], steps: steps + (try CableBringUp.steps(for: board, sysctl: map)))
   }
 
   /// The clock period of `board` in picoseconds (its `clock_mhz`).

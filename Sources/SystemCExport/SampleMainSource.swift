@@ -2,7 +2,8 @@
 /// management port and TLP input that runs a `BringUpScript` and prints each access, and a
 /// `strata::TLPSink` on each TLP output that prints what the board sends. When the script
 /// crosses links (`<b>_in` and `<b>_out` TLP streams), there are two boards, `board` and
-/// `board1`, each such link crossed between them through a `strata::TLPTap` that prints its TLPs.
+/// `board1`, each such link crossed between them through a `strata::TLPTap` that prints its TLPs
+/// (bound directly: the crossing adds no latency of its own), its `<b>_up` pin high.
 struct SampleMainSource {
   let top: String
   let plan: SystemCPortPlan
@@ -23,7 +24,13 @@ struct SampleMainSource {
     }
     for step in script.steps { body.append(statement(step)) }
 
-    let pinSignals = boards.flatMap { b in plan.pins.map { "sc_core::sc_signal<\(systemCPinType(width: $0.width))> \(Self.member($0.name, board: b))(\"\(Self.member($0.name, board: b))\");" } }
+    // A crossed link's cable is plugged in: its `<b>_up` pin (when the design has one) is high.
+    let plugged = Set(links.map { "\($0)_up" })
+    let pinSignals = boards.flatMap { b in plan.pins.map { pin in
+      let name = Self.member(pin.name, board: b)
+      let initial = pin.direction == .input && plugged.contains(pin.name) ? ", true" : ""
+      return "sc_core::sc_signal<\(systemCPinType(width: pin.width))> \(name)(\"\(name)\"\(initial));"
+    } }
     let pinBindings = boards.flatMap { b in plan.pins.map { "\(Self.boardName(b)).\($0.name)(\(Self.member($0.name, board: b)));" } }
     let pinPrints = boards.flatMap { b in plan.pins.filter { $0.direction == .output && $0.width <= 64 }.map {
       "std::printf(\"\(Self.printed($0.name, board: b)) = %llu\\n\", (unsigned long long)strata::pin_value(\(Self.member($0.name, board: b)).read()));"
@@ -138,7 +145,7 @@ struct SampleMainSource {
         BringUp bringup("bringup"\(plan.reset.map { ", \($0)" } ?? ""));
         bringup.clk(clk);
         \(boards.flatMap { b in ports.map { "bringup.\(Self.member($0, board: b)).bind(\(Self.boardName(b)).\($0).socket);" } }.joined(separator: "\n  "))
-        \(boards.flatMap { b in outputs.map { "strata::TLPSink \(Self.member($0.prefix, board: b))_sink(\"\(Self.printed($0.prefix, board: b))\");\n  \(Self.boardName(b)).\($0.prefix).socket.bind(\(Self.member($0.prefix, board: b))_sink.in);" } }.joined(separator: "\n  "))
+        \(boards.flatMap { b in outputs.map { "strata::TLPSink \(Self.member($0.prefix, board: b))_sink(\"\(Self.member($0.prefix, board: b))\");\n  \(Self.boardName(b)).\($0.prefix).socket.bind(\(Self.member($0.prefix, board: b))_sink.in);" } }.joined(separator: "\n  "))
         \(crossings.joined(separator: "\n  "))
         std::printf("# \(top): clock period %s\\n", BringUp::clk_period().to_string().c_str());
         sc_core::sc_start();

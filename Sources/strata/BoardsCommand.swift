@@ -25,7 +25,9 @@ struct BoardsCommand: ParsableCommand {
       do {
         let b = try Board.load(path: path)
         print("\(path): \(b.name) (id 0x\(String(b.id, radix: 16))), \(b.nodeCount) node\(b.nodeCount == 1 ? "" : "s"), "
-              + "\(b.ntb.links.count) NTB link\(b.ntb.links.count == 1 ? "" : "s"), \(b.datapathBits)-bit datapath at \(b.clockMHz) MHz")
+              + "\(b.ntb.links.count) NTB link\(b.ntb.links.count == 1 ? "" : "s"), "
+              + (b.ntb.cables.isEmpty ? "" : "\(b.ntb.cables.count) NTB cable\(b.ntb.cables.count == 1 ? "" : "s") off the board, ")
+              + "\(b.datapathBits)-bit datapath at \(b.clockMHz) MHz")
       } catch {
         print(error.description)
         failed = true

@@ -33,6 +33,30 @@ final class DecodingRulesTests: XCTestCase {
     XCTAssertEqual(tiers.flash, tiers.dram)
   }
 
+  func testNTBCablesAreOptionalAndNameTheNodeTheyLeaveFrom() throws {
+    XCTAssertEqual(try Board.load(path: shippedBoardPath("devkit")).ntb.cables, [0])
+    let without = try devkitText(replacing: "  cables: [0] ", with: "  # cables")
+    XCTAssertEqual(try Board.parse(yaml: without, file: "test.yaml").ntb.cables, [])
+    let two = try devkitText(replacing: "  cables: [0] ", with: "  cables: [0, 0] ")
+    let board = try Board.parse(yaml: two, file: "test.yaml")
+    XCTAssertEqual(board.ntb.cables(ofNode: 0), [0, 1])
+  }
+
+  func testACableFromANodeTheBoardLacksIsRefusedAtThatCable() throws {
+    let yaml = try devkitText(replacing: "  cables: [0] ", with: "  cables: [0, 2] ")
+    guard let error = boardError({ try Board.parse(yaml: yaml, file: "test.yaml") }) else { return }
+    XCTAssertEqual(error.allErrors.map(\.description), [
+      "test.yaml:39:15: error: ntb.cables[1]: node 2 does not exist; this board has only node 0 (see 'nodes'); "
+        + "a cable names the node whose NTB port goes to the board's connector",
+    ])
+  }
+
+  func testACableThatIsNotANodeIndexIsRefused() throws {
+    let yaml = try devkitText(replacing: "  cables: [0] ", with: "  cables: [first] ")
+    XCTAssertEqual(errorMessages(parsing: yaml).count, 1)
+    XCTAssert(errorMessages(parsing: yaml)[0].hasPrefix("ntb.cables[0]: "), "\(errorMessages(parsing: yaml))")
+  }
+
   func testAMergeKeyIsRefusedWithAWayAround() throws {
     let yaml = try devkitText(replacing: "  link_width: 4 ", with: "  link_width: 4\n  <<: {}\n")
     XCTAssertEqual(

@@ -11,7 +11,7 @@ final class ShippedBoardTests: XCTestCase {
       switchConfig: SwitchConfig(downstreamPorts: 1, linkWidth: 4, linkSpeedGTs: 8.0, maxPayloadBytes: 256),
       ntb: NTBConfig(
         links: [], memoryWindows: 2, windowSize: 1 << 20, lutEntries: 32, scratchpads: 16, doorbells: 64,
-        linkLatencyCycles: 20),
+        linkLatencyCycles: 20, cables: [0]),
       tiers: TierConfig(
         pageSize: 4096, timeScale: 1000,
         dram: TierSpec(size: 256 << 20, readLatencyNs: 100, writeLatencyNs: 100, bandwidthMBps: 12800),

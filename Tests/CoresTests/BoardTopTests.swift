@@ -84,13 +84,18 @@ final class BoardTopTests: XCTestCase {
 
   /// The switch's management port in the node's window at 0x2000 (docs/switch.md): INFO gives
   /// the port count of the board file (upstream, switch.downstream_ports, and one NTB port per
-  /// crosslink of the node with the most) and layout version 1; the upstream bridge's
+  /// crosslink and cable of the node with the most) and layout version 1; the upstream bridge's
   /// configuration block at 0x3000 gives the switch's Vendor and Device ID. NTB port 0's
-  /// registers answer at 0x10000 when the board has crosslinks.
+  /// registers answer at 0x10000 when the board has crosslinks or cables.
   func testTheSwitchAnswersInItsManagementWindow() throws {
     for name in ["devkit", "cluster4"] {
       let b = try board(name)
-      let ntbPorts = (0..<b.nodeCount).map { n in b.ntb.links.filter { $0.a == n || $0.b == n }.count }.max() ?? 0
+      let ntbPorts = (0..<b.nodeCount).map { (n: Int) -> Int in
+        let links = b.ntb.links.filter { $0.a == n || $0.b == n }.count
+        let cables = b.ntb.cables.filter { $0 == n }.count
+        return links + cables
+      }.max() ?? 0
+      XCTAssertGreaterThan(ntbPorts, 0, "\(name): devkit's cable and cluster4's ring give every node an NTB port")
       let out = try run(b, [.read(0x2000), .read(0x3000), .read(0x3080), .read(0x10000)])
       XCTAssertEqual(word(out[0], "mgmt0_rdata"), 0x0001_0000 | UInt32(1 + b.switchConfig.downstreamPorts + ntbPorts), "\(name): INFO")
       XCTAssertEqual(word(out[1], "mgmt0_rdata"), 0x5A00_1AB4, "\(name): the upstream bridge's Device ID : Vendor ID")

@@ -10,11 +10,12 @@ import XCTest
 final class SwitchParametersTests: XCTestCase {
   private func board(_ name: String) throws -> Board { try Board.load(path: Board.boardPath(named: name)) }
 
-  func testTheDevkitSwitchHasOneUpstreamAndOneDownstreamPortAtGen3By4() throws {
-    // boards/devkit.yaml: downstream_ports 1, link_width 4, link_speed_gts 8.0, max_payload_bytes 256, datapath_bits 128.
+  func testTheDevkitSwitchHasOneUpstreamAndTwoDownstreamPortsAtGen3By4() throws {
+    // boards/devkit.yaml: downstream_ports 1, link_width 4, link_speed_gts 8.0, max_payload_bytes 256, datapath_bits 128;
+    // no crosslinks and one cable (ntb.cables: [0]), so one NTB port after the local one.
     let p = SwitchParameters(board: try board("devkit"))
-    XCTAssertEqual(p.identities.map(\.role), [.upstream, .downstream])
-    XCTAssertEqual(p.identities.map(\.portNumber), [0, 1])
+    XCTAssertEqual(p.identities.map(\.role), [.upstream, .downstream, .downstream])
+    XCTAssertEqual(p.identities.map(\.portNumber), [0, 1, 2])
     XCTAssertEqual(Set(p.identities.map(\.maxLinkSpeed)), [3], "8 GT/s is Max Link Speed 0011b")
     XCTAssertEqual(Set(p.identities.map(\.maxLinkWidth)), [4])
     XCTAssertEqual(Set(p.identities.map(\.maxPayloadBytes)), [256])

@@ -29,6 +29,12 @@ final class TwoModelBringUp {
 
   func run(_ script: BringUpScript) throws -> [String] {
     for link in links { link.readyPin.set(true) }
+    // The sample plugs each crossed link's cable in: `<b>_up` high from the start.
+    for model in models {
+      for link in script.crossedLinks where model.ports.contains(where: { $0.name == "\(link)_up" && $0.direction == .input }) {
+        try model.input("\(link)_up").set(true)
+      }
+    }
     for model in models { model.reset(cycles: script.resetCycles) }
     for step in script.steps { try run(step, board: 0) }
     try cycle()
@@ -56,7 +62,9 @@ final class TwoModelBringUp {
                                     status: error ? "TLM_ADDRESS_ERROR_RESPONSE" : "TLM_OK_RESPONSE", dataBytes: 4, cycles: cycles, label: label))
     case .idle(let cycles):
       for _ in 0..<cycles { try cycle() }
-    case .payload, .sendTLP:
+    case .payload:
+      break  // the TLM socket's own checks: the RTL never sees them
+    case .sendTLP:
       preconditionFailure("two-model runs take register accesses, idle cycles and steps on board 1")
     }
   }
@@ -101,6 +109,9 @@ private final class LinkDirection {
   private var forwarding: [TLPStreamBeat] = []
   private var nextForwarding: [TLPStreamBeat]?
   private var sourceReady = true
+  /// The `ready` the sender sees at this cycle's edge (what `drive` set last): a beat is taken
+  /// only then, so a TLP offered while `ready` is low is not collected twice.
+  private var readyAtEdge = true
 
   init(name: String, from: Model, to: Model, prefix: String, lanes: Int) throws {
     self.name = name
@@ -123,7 +134,7 @@ private final class LinkDirection {
       forwarding.removeFirst()
       if forwarding.isEmpty { sourceReady = true }
     }
-    guard sourceReady && out["valid"]!.bool else { return nil }
+    guard readyAtEdge && out["valid"]!.bool else { return nil }
     let h = out["header"]!.value.words, d = out["data"]!.value.words
     let header = [UInt32(truncatingIfNeeded: h[1] >> 32), UInt32(truncatingIfNeeded: h[1]), UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])]
     let laneValues = (0..<lanes).map { UInt32(truncatingIfNeeded: d[$0 / 2] >> (32 * UInt64($0 % 2))) }
@@ -143,6 +154,7 @@ private final class LinkDirection {
       nextForwarding = nil
     }
     readyPin.set(sourceReady)
+    readyAtEdge = sourceReady
     guard let beat = forwarding.first else { into["valid"]!.set(false); return }
     into["valid"]!.set(true)
     try into["header"]!.set(BitVector(width: 128, words: [UInt64(beat.header[3]) | UInt64(beat.header[2]) << 32,

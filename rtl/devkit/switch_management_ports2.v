@@ -30,7 +30,10 @@ module switch_management_ports2 (
   input  wire [15:0] port0_malformed_count_in,
   input  wire [15:0] port1_errors_dropped_in,
   input  wire [15:0] port1_errors_unsupported_in,
-  input  wire [15:0] port1_malformed_count_in
+  input  wire [15:0] port1_malformed_count_in,
+  input  wire [15:0] port2_errors_dropped_in,
+  input  wire [15:0] port2_errors_unsupported_in,
+  input  wire [15:0] port2_malformed_count_in
 );
 
   wire cfg_target_write;  // SwitchManagementRegisters.swift:59
@@ -93,14 +96,14 @@ module switch_management_ports2 (
   assign cfg_status_write = _cfg_target_write_0 & _cfg_status_write_4;  // SwitchManagementRegisters.swift:76
   assign cfg_timeout_write = _cfg_target_write_0 & _cfg_timeout_write_5;  // SwitchManagementRegisters.swift:82
   assign cfg_timeout_cycles_out = cfg_timeout_cycles;  // SwitchManagementRegisters.swift:83
-  assign mmio_error = mmio_valid & ~(((((((((((mmio_address == 9'd0) | _cfg_target_write_1) | _cfg_control_write_2) | _cfg_write_data_write_3) | (mmio_address == 9'd16)) | _cfg_status_write_4) | _cfg_timeout_write_5) | (mmio_address == 9'd256)) | (mmio_address == 9'd260)) | (mmio_address == 9'd264)) | (mmio_address == 9'd268));
+  assign mmio_error = mmio_valid & ~(((((((((((((mmio_address == 9'd0) | _cfg_target_write_1) | _cfg_control_write_2) | _cfg_write_data_write_3) | (mmio_address == 9'd16)) | _cfg_status_write_4) | _cfg_timeout_write_5) | (mmio_address == 9'd256)) | (mmio_address == 9'd260)) | (mmio_address == 9'd264)) | (mmio_address == 9'd268)) | (mmio_address == 9'd272)) | (mmio_address == 9'd276));
 
   always @(*) begin
     mmio_rdata = 32'd0;
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         9'd0: begin
-          mmio_rdata = {8'd0, 8'd1, 10'd0, 6'd2};  // SwitchManagementRegisters.swift:55
+          mmio_rdata = {8'd0, 8'd1, 10'd0, 6'd3};  // SwitchManagementRegisters.swift:55
         end
         9'd4: begin
           mmio_rdata = {6'd0, cfg_target_register, cfg_target_bus, cfg_target_device, cfg_target_function};  // SwitchManagementRegisters.swift:59
@@ -131,6 +134,12 @@ module switch_management_ports2 (
         end
         9'd268: begin
           mmio_rdata = {16'd0, port1_malformed_count_in};  // SwitchManagementRegisters.swift:48
+        end
+        9'd272: begin
+          mmio_rdata = {port2_errors_unsupported_in, port2_errors_dropped_in};  // SwitchManagementRegisters.swift:46
+        end
+        9'd276: begin
+          mmio_rdata = {16'd0, port2_malformed_count_in};  // SwitchManagementRegisters.swift:48
         end
         default: begin
         end

@@ -8,12 +8,13 @@ extension BoardDecoder {
     let scratchpads = fields["scratchpads"]?.integer(in: 16...64)
     let doorbells = fields["doorbells"]?.integer(in: 1...64)
     let linkLatency = fields["link_latency_cycles"]?.integer(in: 1...65535)
+    let cables: [Int]? = if let value = fields["cables"] { Self.cables(value) } else { [] }
     guard let links, let memoryWindows, let windowSize, let lutEntries, let scratchpads, let doorbells,
-      let linkLatency
+      let linkLatency, let cables
     else { return nil }
     return NTBConfig(
       links: links, memoryWindows: memoryWindows, windowSize: windowSize, lutEntries: lutEntries,
-      scratchpads: scratchpads, doorbells: doorbells, linkLatencyCycles: linkLatency)
+      scratchpads: scratchpads, doorbells: doorbells, linkLatencyCycles: linkLatency, cables: cables)
   }
 
   /// 0 turns the lookup-table window off; otherwise at least the 32 entries NTB drivers assume.
@@ -23,6 +24,14 @@ extension BoardDecoder {
       return value.outOfRange(expected: "0 (no lookup-table window) or an integer from 32 to 1024")
     }
     return entries
+  }
+
+  /// Each cable is the index of the node whose NTB port it leaves the board from. Whether the
+  /// node exists is a board rule (it needs `nodes`). Absent or null: no cables.
+  static func cables(_ value: YAMLValue) -> [Int]? {
+    guard let items = value.list() else { return nil }
+    let nodes = items.map { $0.integer(in: 0...Int(Int32.max)) }
+    return nodes.allSatisfy { $0 != nil } ? nodes.compactMap { $0 } : nil
   }
 
   /// Each link is a pair of node indices, `[0, 1]`. Whether the nodes exist, and whether

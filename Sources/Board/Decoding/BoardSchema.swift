@@ -17,7 +17,8 @@ enum BoardSchema {
     name: "switch", required: ["downstream_ports", "link_width", "link_speed_gts", "max_payload_bytes"])
   static let ntb = MappingSchema(
     name: "ntb",
-    required: ["links", "memory_windows", "window_size", "lut_entries", "scratchpads", "doorbells", "link_latency_cycles"])
+    required: ["links", "memory_windows", "window_size", "lut_entries", "scratchpads", "doorbells", "link_latency_cycles"],
+    optional: ["cables"])
   static let tiers = MappingSchema(
     name: "tiers", required: ["page_size", "time_scale", "dram", "flash", "disk"], optional: ["mapped_size", "dma_lanes"])
   static let tier = MappingSchema(name: "tier", required: ["size", "read_latency", "write_latency", "bandwidth_mbps"])

@@ -37,10 +37,14 @@ public struct NTBConfig: Equatable, Sendable {
   public var doorbells: Int
   /// Switch clock cycles a TLP spends crossing the link, 1...65535.
   public var linkLatencyCycles: Int
+  /// NTB cables that leave the board, in file order: element `c` is the node whose NTB port
+  /// goes to the board's connector `c` (`cable<c>_*` on the board top). The board's validation
+  /// guarantees each names an existing node.
+  public var cables: [Int]
 
   public init(
     links: [NTBLink], memoryWindows: Int, windowSize: Int, lutEntries: Int,
-    scratchpads: Int, doorbells: Int, linkLatencyCycles: Int
+    scratchpads: Int, doorbells: Int, linkLatencyCycles: Int, cables: [Int] = []
   ) {
     self.links = links
     self.memoryWindows = memoryWindows
@@ -49,10 +53,16 @@ public struct NTBConfig: Equatable, Sendable {
     self.scratchpads = scratchpads
     self.doorbells = doorbells
     self.linkLatencyCycles = linkLatencyCycles
+    self.cables = cables
   }
 
   /// The links that end at `node`, in file order: one NTB port of that node each.
   public func ntbPorts(ofNode node: Int) -> [NTBLink] {
     links.filter { $0.touches(node: node) }
+  }
+
+  /// The cables (indices into `cables`) that leave the board from `node`, in file order.
+  public func cables(ofNode node: Int) -> [Int] {
+    cables.indices.filter { cables[$0] == node }
   }
 }

@@ -4,6 +4,7 @@
 enum BoardRules {
   static func check(_ board: Board, diagnostics: Diagnostics) {
     NTBTopologyRules.check(board.ntb.links, nodeCount: board.nodeCount, diagnostics: diagnostics)
+    NTBTopologyRules.check(cables: board.ntb.cables, nodeCount: board.nodeCount, diagnostics: diagnostics)
     FlashLayoutRules.check(board.flash, diagnostics: diagnostics)
     MemoryMapRules.check(board.tiers, diagnostics: diagnostics)
     MemoryMapRules.check(board.management, diagnostics: diagnostics)

@@ -39,6 +39,15 @@ enum NTBTopologyRules {
       atKeyOf: "ntb.links")
   }
 
+  /// A cable leaves the board from an existing node's NTB port.
+  static func check(cables: [Int], nodeCount: Int, diagnostics: Diagnostics) {
+    for (index, node) in cables.enumerated() where node >= nodeCount {
+      diagnostics.report(
+        "ntb.cables[\(index)]: node \(node) does not exist; \(existingNodes(nodeCount)) (see 'nodes'); a cable names the node whose NTB port goes to the board's connector",
+        atPath: "ntb.cables[\(index)]")
+    }
+  }
+
   static func existingNodes(_ nodeCount: Int) -> String {
     nodeCount == 1 ? "this board has only node 0" : "this board has \(nodeCount) nodes, numbered 0 to \(nodeCount - 1)"
   }

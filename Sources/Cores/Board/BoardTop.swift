@@ -10,7 +10,9 @@ import HDL
 /// node's `host_*` and `link<k>_*`; port 1 is the node's tier controller) and its tier
 /// controller's backing-store ports `node<i>_<tier>_*` (the node's `tier_<tier>_*`,
 /// `TierStorePorts`; `node<i>_tier_<tier>_*` would be the names of the instance's own pins). Per crosslink `l` of `ntb.links` (in file order):
-/// `crosslink<l>_up`, the cable's physical link state, shared by both ends.
+/// `crosslink<l>_up`, the cable's physical link state, shared by both ends. Per cable `c` of
+/// `ntb.cables`: `cable<c>_in`, `cable<c>_out` (TLP streams to and from the connector, the NTB
+/// port's peer side unchanged: the cable's latency is outside the board) and `cable<c>_up`.
 ///
 /// Crosslink `l` = [a, b] joins node a's NTB port (`NodeCrosslinks.port(of:at:in:)`) to node b's
 /// through a `tlpDelayLine` of `ntb.link_latency_cycles` each way. A node's NTB ports beyond its
@@ -38,7 +40,7 @@ public func boardTop(_ board: Board) -> Module {
           m.output("node\(index)_\(store)_\(name)", width: node["tier_\(store)_\(name)"].width) <== node["tier_\(store)_\(name)"]
         }
       }
-      for j in NodeCrosslinks.links(of: index, in: board).count..<ntbPorts {
+      for j in NodeCrosslinks.usedPorts(of: index, in: board)..<ntbPorts {
         let unlinked = node.interface("ntb\(j)_peer_in", as: TLPStream.self)
         unlinked.valid <== false
         unlinked.header <== 0
@@ -62,6 +64,14 @@ public func boardTop(_ board: Board) -> Module {
         connect(line.interface("out", as: TLPStream.self), to: nodes[to].interface("ntb\(toPort)_peer_in", as: TLPStream.self))
         nodes[from]["ntb\(fromPort)_phy_up"] <== up
       }
+    }
+    for (c, node) in board.ntb.cables.enumerated() {
+      let j = NodeCrosslinks.port(ofCable: c, in: board)
+      connect(m.port("cable\(c)_in", TLPStream(dataWidth: board.datapathBits).flipped),
+              to: nodes[node].interface("ntb\(j)_peer_in", as: TLPStream.self))
+      connect(nodes[node].interface("ntb\(j)_peer_out", as: TLPStream.self),
+              to: m.port("cable\(c)_out", TLPStream(dataWidth: board.datapathBits)))
+      nodes[node]["ntb\(j)_phy_up"] <== m.input("cable\(c)_up")
     }
   }
 }

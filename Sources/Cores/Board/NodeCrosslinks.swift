@@ -1,14 +1,26 @@
 import Board
 
-/// Which NTB port of a node each crosslink of the board uses.
+/// Which NTB port of a node each crosslink and each cable of the board uses.
 ///
 /// Every node is the same module, so every node gets as many NTB ports as the node with the
-/// most crosslinks (`ntbPortsPerNode`); a node with fewer leaves its last ports unlinked.
-/// Node `i`'s crosslinks take its NTB ports in the order of `ntb.links` in the board file.
+/// most crosslinks and cables together (`ntbPortsPerNode`); a node with fewer leaves its last
+/// ports unlinked. Node `i`'s crosslinks take its first NTB ports in the order of `ntb.links` in
+/// the board file, its cables (`ntb.cables`) the ports after them in their file order.
 public enum NodeCrosslinks {
-  /// NTB ports of every node: the largest number of crosslinks at any one node.
+  /// NTB ports of every node: the largest number of crosslinks and cables at any one node.
   public static func ntbPortsPerNode(_ board: Board) -> Int {
-    (0..<board.nodeCount).map { links(of: $0, in: board).count }.max() ?? 0
+    (0..<board.nodeCount).map { usedPorts(of: $0, in: board) }.max() ?? 0
+  }
+
+  /// NTB ports `node` connects: its crosslinks, then its cables.
+  public static func usedPorts(of node: Int, in board: Board) -> Int {
+    links(of: node, in: board).count + board.ntb.cables(ofNode: node).count
+  }
+
+  /// The NTB port of its node that cable `c` (an index into `ntb.cables`) leaves the board from.
+  public static func port(ofCable c: Int, in board: Board) -> Int {
+    let node = board.ntb.cables[c]
+    return links(of: node, in: board).count + board.ntb.cables(ofNode: node).firstIndex(of: c)!
   }
 
   /// The crosslinks of `node`, in file order: element `j` is the link on its NTB port `j`.

@@ -83,8 +83,8 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     m.require(ntbPorts == 0 || (try? ntbResult.get()) != nil,
               "the NTB ports of board `\(board.name)`: \((ntbResult.failure).map { "\($0)" } ?? "")", file: file, line: line)
     m.require(ntbPorts <= NodeAddressMap.maxNTBPorts,
-              "board `\(board.name)`: a node has \(ntbPorts) crosslinks in ntb.links; the management window holds "
-                + "\(NodeAddressMap.maxNTBPorts) NTB ports: use fewer links per node", file: file, line: line)
+              "board `\(board.name)`: a node has \(ntbPorts) crosslinks and cables in ntb.links and ntb.cables; the management "
+                + "window holds \(NodeAddressMap.maxNTBPorts) NTB ports: use fewer per node", file: file, line: line)
     if let map = try? mapResult.get(), let pcie = try? switchResult.get(), let tierFunction = try? tierResult.get(),
        ntbPorts <= NodeAddressMap.maxNTBPorts {
       NodeBody(m: m, board: board, map: map, pcieSwitch: pcie, ntb: try? ntbResult.get(), ntbPorts: ntbPorts,

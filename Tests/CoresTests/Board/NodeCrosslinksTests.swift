@@ -19,8 +19,31 @@ final class NodeCrosslinksTests: XCTestCase {
     XCTAssertEqual(NodeCrosslinks.switchPort(ntbPort: 0, cluster), 3)
     XCTAssertEqual(SwitchParameters(board: cluster).identities.count, 5)
     let devkit = try Board.load(path: Board.boardPath(named: "devkit"))
-    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(devkit), 0)
-    XCTAssertEqual(SwitchParameters(board: devkit).identities.count, 2)
+    // devkit's one node has no crosslinks and one cable (ntb.cables: [0]): one NTB port, switch port 2.
+    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(devkit), 1)
+    XCTAssertEqual(NodeCrosslinks.port(ofCable: 0, in: devkit), 0)
+    XCTAssertEqual(SwitchParameters(board: devkit).identities.count, 3)
+  }
+
+  /// Cables take a node's NTB ports after its crosslinks, in `ntb.cables` order.
+  func testCablesTakeTheirNodesPortsAfterItsCrosslinks() throws {
+    let yaml = try String(contentsOfFile: Board.boardPath(named: "cluster4"), encoding: .utf8)
+      .replacingOccurrences(of: "  memory_windows: 4", with: "  cables: [0, 2, 0]\n  memory_windows: 4")
+    let cabled = try Board.parse(yaml: yaml, file: "cabled")
+    XCTAssertEqual(NodeCrosslinks.usedPorts(of: 0, in: cabled), 4)
+    XCTAssertEqual(NodeCrosslinks.usedPorts(of: 1, in: cabled), 2)
+    XCTAssertEqual(NodeCrosslinks.ntbPortsPerNode(cabled), 4)
+    XCTAssertEqual([0, 1, 2].map { NodeCrosslinks.port(ofCable: $0, in: cabled) }, [2, 2, 3])
+  }
+
+  /// A cable becomes the board top's `cable<c>_in`/`_out` streams and `cable<c>_up`; ports no
+  /// crosslink or cable uses stay tied off inside.
+  func testACableIsABoardTopPort() throws {
+    let cabled = try Board.parse(yaml: PairBoard.yaml.replacingOccurrences(of: "links: [[0, 1]]", with: "links: [[0, 1]]\n  cables: [1]"),
+                                 file: "cabled")
+    let ports = Set(try Design(top: boardTop(cabled)).topPorts.map(\.name))
+    XCTAssertTrue(ports.isSuperset(of: ["cable0_up", "cable0_in_valid", "cable0_in_ready", "cable0_out_data", "cable0_out_end"]))
+    XCTAssertFalse(ports.contains("cable1_up"))
   }
 
   /// A chain 0 - 1 - 2: node 1 has two links, so every node has two NTB ports and the ends'
