@@ -128,6 +128,11 @@ final class SwitchManagementTests: SimulationTestCase {
     // CfgRd0 to the upstream bridge (the primary bus is 0 after reset): Device ID : Vendor ID.
     try bench.issue(upstream, offset: 0x00)
     XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5A00_1AB4))
+    // The requester stands in for the downstream port above the switch: a Type 0 request to a
+    // device other than 0 is an Unsupported Request (PCIe Base §7.3.3), though the upstream
+    // bridge would answer it (it ignores the Device Number of a Type 0 request).
+    try bench.issue(PCIeID(bus: 0, device: 5, function: 0), offset: 0x00)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0))
     // CfgWr0: primary 0, secondary 1, subordinate 5; then the downstream bridge answers a CfgRd1 on bus 1.
     try bench.issue(upstream, offset: 0x18, write: 0x0005_0100)
     XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0))
