@@ -32,6 +32,7 @@ public struct YosysByModule {
     var warnings: [String] = [], errors: [String] = [], output = ""
     modules = v.files.count
     fromCache = 0
+    var jobs: [(name: String, script: String, key: String)] = []
     for (index, name) in names.enumerated() {
       let children = Self.instantiated(in: texts[index], among: names).filter { $0 != name }
       let childFiles = children.compactMap { child in names.firstIndex(of: child).map { v.files[$0] } }
@@ -40,9 +41,15 @@ public struct YosysByModule {
       let key = Self.digest([version, Self.synthesis(top: "top"), texts[index]] + children.compactMap { names.firstIndex(of: $0).map { texts[$0] } })
       if let marker = cache?.appendingPathComponent(key), FileManager.default.fileExists(atPath: marker.path) {
         fromCache += 1
-        continue
+      } else {
+        jobs.append((name, script, key))
       }
-      let result = try Toolchain.run(yosys, ["-p", script], in: v.directory)
+    }
+    // Modules are independent: one Yosys per core (a cold cluster4 is minutes of single-core work).
+    let results = Self.concurrently(jobs.count) { i in Result { try Toolchain.run(yosys, ["-p", jobs[i].script], in: v.directory) } }
+    for (job, outcome) in zip(jobs, results) {
+      let result = try outcome.get()
+      let name = job.name
       let lines = result.output.split(separator: "\n").map(String.init)
       let moduleWarnings = lines.filter { $0.hasPrefix("Warning:") }.map { "\(name): \($0)" }
       var moduleErrors = lines.filter { $0.hasPrefix("ERROR:") }.map { "\(name): \($0)" }
@@ -52,11 +59,24 @@ public struct YosysByModule {
       output += "== \(name)\n" + result.output
       if moduleWarnings.isEmpty && moduleErrors.isEmpty, let cache {
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try Data().write(to: cache.appendingPathComponent(key))
+        try Data().write(to: cache.appendingPathComponent(job.key))
       }
     }
     return ToolVerdict(tool: .yosys, command: "yosys -p 'read_verilog -lib <children>; read_verilog <module>; \(Self.synthesis(top: "<module>"))' per module",
                        warnings: warnings, errors: errors, cells: nil, output: output)
+  }
+
+  /// `body(0..<count)` on up to one thread per core; the results in index order.
+  static func concurrently<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    let lock = NSLock()
+    var results = [T?](repeating: nil, count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+      let value = body(i)
+      lock.lock()
+      results[i] = value
+      lock.unlock()
+    }
+    return results.map { $0! }
   }
 
   /// `synth -top` with its `fine` step's commands (Yosys 0.23, `help synth`) minus `memory_map`.
