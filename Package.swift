@@ -68,6 +68,7 @@ let package = Package(
       name: "strata",
       dependencies: [
         "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport",
+        "FirmwareSimulation", "Simulation", "TierModel", "TierFirmwareSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
