@@ -2,6 +2,7 @@ import Board
 import Firmware
 import FirmwareSimulation
 import Foundation
+import Simulation
 import SimulationTesting
 
 /// The World tests' boards: `Tests/Support/Boards/pair.yaml` as it is (2 nodes, the model
@@ -16,9 +17,13 @@ extension SimulationTestCase {
     try Board.load(path: Self.pairBoardPath).withRing(ofNodes: nodes, file: "pair.yaml (\(nodes) nodes)")
   }
 
-  func world(nodes: Int, trace: Tracing = false) throws -> World {
+  /// `nodes` of the pair board on its model. The waveform (kept when a test fails) holds the
+  /// board's ports and each node's system controller: the whole design's would cost four times
+  /// the simulation itself.
+  func world(nodes: Int) throws -> World {
     let board = try worldBoard(nodes: nodes)
-    let model = try self.model(try World.design(board), trace: trace)
+    let scopes = (0..<nodes).map { TraceScope("node\($0).system_control") }
+    let model = try self.model(try World.design(board), trace: Tracing(keep: false, scopes: scopes))
     for i in 0..<nodes {
       watch("mgmt\(i)", "mgmt\(i)")
       watch("host\(i) in", "host\(i)_in")
