@@ -21,7 +21,7 @@ enum DemoTiering {
   }
 
   static let frames = [1_024, 8_192, 65_536]
-  static let pages = 8_192, hotPages = 512, phases = 4, accesses = 100_000
+  static let pages = 8_192, hotPages = 512, phases = 4, accesses = 200_000
 
   static func run(_ board: Board, seed: UInt64 = 1) -> Outcome {
     let tiers = board.tiers
