@@ -69,7 +69,8 @@ let package = Package(
     .executableTarget(
       name: "strata",
       dependencies: [
-        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport", "RTLTopology", "Simulation", "FirmwareSimulation",
+        "HDL", "Toolchain", "Board", "Cores", "Flash", "Waves", "FirmwareBuild", "Firmware", "PCIModel", "SystemCExport", "RTLTopology",
+        "FirmwareSimulation", "Simulation", "TierModel", "TierFirmwareSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

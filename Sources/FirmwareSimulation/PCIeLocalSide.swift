@@ -94,6 +94,15 @@ public final class PCIeLocalSide: CycleAgent {
     return takenBeats >= target ? nil : .notTaken(cycles: timeoutCycles)
   }
 
+  /// Queues a memory write of `bytes` at `address` and returns at once (posted writes back to
+  /// back, for bandwidth figures); `isIdle` says when every queued TLP has gone in.
+  public func post(_ address: UInt64, bytes: [UInt8]) {
+    queue(.memoryWrite(address: address, data: bytes, requester: requester))
+  }
+
+  /// Nothing queued or part-way in.
+  public var isIdle: Bool { waiting.isEmpty && sending.isEmpty }
+
   /// Bytes of `memory` from `address` (0 where never written).
   public func bytes(at address: UInt64, count: Int) -> [UInt8] { (0..<UInt64(count)).map { memory[address + $0] ?? 0 } }
 

@@ -2,7 +2,7 @@ import Foundation
 import Toolchain
 import XCTest
 
-/// The NTB driver, ping-pong and transport are generic over `HAL`, so an Embedded Swift build only checks
+/// The NTB driver, ping-pong, transport and the cluster boot are generic over `HAL`, so an Embedded Swift build only checks
 /// them where they are specialized: this compiles the Firmware sources with a board-style use
 /// site (a HAL of volatile pointers) for aarch64-none-none-elf, as the image is built.
 final class NTBEmbeddedBuildTests: XCTestCase {
@@ -35,6 +35,12 @@ final class NTBEmbeddedBuildTests: XCTestCase {
       } catch {
         return 0
       }
+    }
+
+    public func clusterBoot() -> UInt32 {
+      let node = ClusterNode(hal: PointerHAL(), layout: NodeLayout(mmioBase: 0x1000_0000, ramBase: 0x4000_0000, ramSize: 1 << 20, clockMHz: 250))
+      while !node.step() {}
+      return node.phase == .done ? UInt32(node.ports.count) : 0
     }
 
     """

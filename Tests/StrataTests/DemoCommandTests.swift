@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+
+/// `strata demo` as a user runs it, on the two-node pair board of Tests/Support/Boards (the
+/// Verilated model NodePairTests and the World tests build, so the cache already has it).
+/// The report is checked for facts that follow from the board file and the PCI rules, and for
+/// figures within what the hardware allows, not against a copy of an earlier report.
+final class DemoCommandTests: XCTestCase {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static var executable: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("strata") }
+
+  override func setUpWithError() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.executable.path),
+                      "strata was not built beside the tests (run `swift build` first)")
+  }
+
+  private func strata(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = Self.root
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  /// The first number after `prefix` on the line that contains it.
+  private func number(after prefix: String, in output: String) -> Double? {
+    guard let range = output.range(of: prefix) else { return nil }
+    let rest = output[range.upperBound...].drop { !$0.isNumber }
+    return Double(rest.prefix { $0.isNumber || $0 == "." })
+  }
+
+  func testTheDemoBootsTwoNodesAndReportsTheirTreesLinksAndFigures() throws {
+    // pair.yaml: 2 nodes, one crosslink of 4 cycles, x4 links at 8 GT/s, a 64-bit datapath, 250 MHz.
+    let run = try strata(["demo", "--board", "Tests/Support/Boards/pair.yaml", "--nodes", "2"])
+    let out = run.output
+    XCTAssertEqual(run.status, 0, out)
+    XCTAssertTrue(out.contains("board pair, 2 nodes (1 crosslink, 4 cycles each way), 250 MHz"), out)
+    XCTAssertTrue(out.contains("boot: 2 of 2 nodes done"), out)
+    for node in 0..<2 {
+      XCTAssertTrue(out.contains("node \(node): booted"), out)
+      // Depth-first numbering: the NTB port's bridge (switch port 2) gets bus 3, its endpoint 03:00.0.
+      XCTAssertTrue(out.contains("link: NTB port 0 (03:00.0) to node \(1 - node): up, 8 GT/s x4"), out)
+    }
+    XCTAssertEqual(out.components(separatedBy: "03:00.0 [1ab4:5a02] class 068000 NTB port 0").count - 1, 2, "each node's tree lists its NTB endpoint")
+    XCTAssertTrue(out.contains("remote copy: 256 bytes written into node 1's RAM through an NTB window: arrived, read back: match"), out)
+    XCTAssertTrue(out.contains("remote 64-byte read:") && out.contains("data match"), out)
+
+    // Every crossing costs the link's 4 cycles: a round trip at least 8.
+    let roundTrip = try XCTUnwrap(number(after: "doorbell round trip:", in: out))
+    let read = try XCTUnwrap(number(after: "remote 64-byte read:", in: out))
+    XCTAssertGreaterThanOrEqual(roundTrip, 8)
+    XCTAssertGreaterThanOrEqual(read, 8)
+    // A 64-bit datapath moves at most 8 bytes a cycle.
+    let bandwidth = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("window write bandwidth") }, out)
+    let perCycle = try XCTUnwrap(number(after: "cycles: ", in: String(bandwidth)))
+    XCTAssertGreaterThan(perCycle, 0)
+    XCTAssertLessThanOrEqual(perCycle, 8)
+
+    XCTAssertTrue(out.contains("transaction-level model, not the RTL"), "the tiering part says what it ran on")
+    let hitRatio = try XCTUnwrap(number(after: "hit ratio:", in: out))
+    XCTAssertTrue((0...1).contains(hitRatio), out)
+    XCTAssertGreaterThan(try XCTUnwrap(number(after: "migrations:", in: out)), 0)
+  }
+
+  func testANodeCountOutsideOneToEightIsRefusedNamingTheOption() throws {
+    let run = try strata(["demo", "--board", "Tests/Support/Boards/pair.yaml", "--nodes", "9"])
+    XCTAssertEqual(run.status, 1)
+    XCTAssertTrue(run.output.contains("pair.yaml (--nodes 9): error: nodes: 9 is not a number of nodes a board can have; use 1 to 8"), run.output)
+  }
+}
