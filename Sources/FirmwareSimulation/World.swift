@@ -14,7 +14,8 @@ import Simulation
 /// - a `PCIeLocalSide` on `host<i>_*`: the root complex and the RAM behind it, the link
 ///   partner of the switch's upstream port (what arrives through an NTB window from another
 ///   node lands in this RAM);
-/// - the local downstream ports `node<i>_pcie<k>_*` are empty slots (`EmptySlot`);
+/// - the local downstream ports `node<i>_pcie<k>_*` (k ≥ 2; port 1 is the tier controller) are
+///   empty slots (`EmptySlot`);
 /// - every crosslink up (`setCrosslink` takes one down), with the board's
 ///   `ntb.link_latency_cycles` each way, as `boardTop` builds it.
 ///
@@ -51,7 +52,8 @@ public final class World {
       try model.input("host\(i)_speed").set(speed)
       try model.input("host\(i)_width").set(width)
       try model.input("host\(i)_active").set(true)
-      for k in 1...board.switchConfig.downstreamPorts {
+      // Port 1 is the node's tier controller; the board brings out ports 2 and up.
+      for k in stride(from: 2, through: board.switchConfig.downstreamPorts, by: 1) {
         _ = try EmptySlot(system: system, prefix: "node\(i)_pcie\(k)")
       }
       nodes.append(WorldNode(index: i, hal: hal, side: side))
