@@ -23,24 +23,36 @@ final class NodePairBench {
   private(set) var atSpare: [[TLP]] = [[], []]
   /// TLPs each node's root complex received, in order.
   private(set) var atHost: [[TLP]] = [[], []]
+  /// TLPs whose first beat each node's switch took from its root complex / spare endpoint, in
+  /// order, when `recordsSent` is set.
+  private(set) var fromHost: [[TLP]] = [[], []]
+  private(set) var fromSpare: [[TLP]] = [[], []]
+  var recordsSent = false
 
   // The switch's configuration request registers (docs/switch.md, "Management port").
   static let cfgTarget: UInt64 = 0x04, cfgControl: UInt64 = 0x08, cfgWriteData: UInt64 = 0x0C
   static let cfgReadData: UInt64 = 0x10, cfgStatus: UInt64 = 0x14
 
-  init(_ model: Model, board: Board, random: (String) -> SimulationRandom) throws {
+  /// The link partners offer a beat with `validProbability`, take one with `readyProbability`
+  /// and return a received TLP's credits with `releaseProbability` per cycle.
+  init(_ model: Model, board: Board, random: (String) -> SimulationRandom, validProbability: Probability = 1.0,
+       readyProbability: Probability = 1.0, releaseProbability: Probability = 1.0) throws {
     self.board = board
     self.model = model
     mgmt = try (0..<2).map { try MMIOMaster(model, prefix: "mgmt\($0)", random: random("mgmt\($0)")) }
-    hosts = try (0..<2).map { try TLPTransmitter(model, prefix: "host\($0)", validProbability: 1.0, random: random("host\($0)")) }
+    hosts = try (0..<2).map {
+      try TLPTransmitter(model, prefix: "host\($0)", validProbability: validProbability, random: random("host\($0)"))
+    }
     hostReceivers = try (0..<2).map {
-      try TLPReceiver(model, prefix: "host\($0)", readyProbability: 1.0, releaseProbability: 1.0, random: random("host_rx\($0)"))
+      try TLPReceiver(model, prefix: "host\($0)", readyProbability: readyProbability, releaseProbability: releaseProbability,
+                      random: random("host_rx\($0)"))
     }
     spareReceivers = try (0..<2).map {
-      try TLPReceiver(model, prefix: "node\($0)_pcie2", readyProbability: 1.0, releaseProbability: 1.0, random: random("spare\($0)"))
+      try TLPReceiver(model, prefix: "node\($0)_pcie2", readyProbability: readyProbability, releaseProbability: releaseProbability,
+                      random: random("spare\($0)"))
     }
     spares = try (0..<2).map {
-      try TLPTransmitter(model, prefix: "node\($0)_pcie2", validProbability: 1.0, random: random("spare_tx\($0)"))
+      try TLPTransmitter(model, prefix: "node\($0)_pcie2", validProbability: validProbability, random: random("spare_tx\($0)"))
     }
     for prefix in ["host0", "host1", "node0_pcie2", "node1_pcie2"] {
       try model.set("\(prefix)_speed", BitVector(width: 4, value: 3))
@@ -63,7 +75,12 @@ final class NodePairBench {
     if hostsInitialized { for transmitter in hosts + spares { try transmitter.drive() } }
     for receiver in hostReceivers + spareReceivers { try receiver.drive() }
     model.settle()
-    if hostsInitialized { for transmitter in hosts + spares { _ = transmitter.observe() } }
+    if hostsInitialized {
+      for n in 0..<2 {
+        if let tlp = hosts[n].observe(), recordsSent { fromHost[n].append(tlp) }
+        if let tlp = spares[n].observe(), recordsSent { fromSpare[n].append(tlp) }
+      }
+    }
     for n in 0..<2 {
       if let tlp = try hostReceivers[n].observe() { atHost[n].append(tlp) }
       if let tlp = try spareReceivers[n].observe() { atSpare[n].append(tlp) }
@@ -72,6 +89,12 @@ final class NodePairBench {
   }
 
   func run(_ cycles: Int) throws { for _ in 0..<cycles { try step() } }
+
+  /// What moved since the last call (sent: taken by the switches; arrived: at the link partners), then forgets it.
+  func takeTraffic() -> (fromHost: [[TLP]], fromSpare: [[TLP]], atHost: [[TLP]], atSpare: [[TLP]]) {
+    defer { fromHost = [[], []]; fromSpare = [[], []]; atHost = [[], []]; atSpare = [[], []] }
+    return (fromHost, fromSpare, atHost, atSpare)
+  }
 
   // MARK: Management accesses (node-relative byte addresses)
 

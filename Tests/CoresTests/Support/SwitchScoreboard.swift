@@ -27,6 +27,12 @@ final class SwitchScoreboard {
 
   var outstanding: Int { queues.joined().joined().map(\.count).reduce(0, +) }
 
+  /// TLPs still to leave `egress`.
+  func outstanding(at egress: Int) -> Int { queues[egress].joined().map(\.count).reduce(0, +) }
+
+  /// The oldest TLP still to leave `egress`, for failure messages.
+  func oldest(at egress: Int) -> TLP? { queues[egress].joined().joined().min { $0.sequence < $1.sequence }?.tlp }
+
   /// Takes `tlp`, seen leaving `egress`: nil when it is the oldest expected TLP of its class on
   /// some path and passes no older posted TLP there, otherwise what is wrong.
   func observe(_ tlp: TLP, at egress: Int, cycle: Int) -> String? {

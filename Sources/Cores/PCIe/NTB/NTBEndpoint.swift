@@ -57,24 +57,25 @@ public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWid
     unused <== concat(shell["memory_space_enable"], shell["bus_master_enable"], shell["max_payload_size"], shell["max_read_request_size"])
 
     // BAR0 hits, with the offset as their address (4DW header), and completions for the function.
+    // Both are views of the shell's one receive stream, never valid together, so a plain mux
+    // joins them: the receiver may withdraw an offer before it is taken (a posted TLP passing
+    // a stalled completion, §2.4.1), and a merge that locks onto an offer would wait forever.
     let bar = shell.interface("bar0", as: TLPStream.self)
+    let completions = shell.interface("requester_completion", as: TLPStream.self)
+    let toFunction = function.interface("local_in", as: TLPStream.self)
     let offset = shell["bar0_offset"].zeroExtended(to: 64)
-    let merge = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "to_function")
-    let hits = merge.interface("in0", as: TLPStream.self)
     let fields = TLPHeaderFields(bar.header)
     let hints = mux(fields.fourDW, bar.header[0..<2], bar.header[32..<34])
-    hits.valid <== bar.valid
-    bar.ready <== hits.ready
-    hits.header <== concat(bar.header[126..<128], Signal.high, bar.header[64..<125], offset[32..<64], offset[2..<32], hints)
-    hits.data <== bar.data
-    hits.strobe <== bar.strobe
-    hits.start <== bar.start
-    hits.end <== bar.end
-    connect(shell.interface("requester_completion", as: TLPStream.self), to: merge.interface("in1", as: TLPStream.self))
-    connect(merge.interface("out", as: TLPStream.self), to: function.interface("local_in", as: TLPStream.self))
+    let hitHeader = concat(bar.header[126..<128], Signal.high, bar.header[64..<125], offset[32..<64], offset[2..<32], hints)
+    toFunction.valid <== bar.valid || completions.valid
+    toFunction.header <== mux(bar.valid, hitHeader, completions.header)
+    toFunction.data <== mux(bar.valid, bar.data, completions.data)
+    toFunction.strobe <== mux(bar.valid, bar.strobe, completions.strobe)
+    toFunction.start <== mux(bar.valid, bar.start, completions.start)
+    toFunction.end <== mux(bar.valid, bar.end, completions.end)
+    bar.ready <== toFunction.ready
+    completions.ready <== toFunction.ready
     connect(function.interface("local_out", as: TLPStream.self), to: shell.interface("completion", as: TLPStream.self))
-    let grants = m.wire("unused_grant", width: 2)
-    grants <== merge["grant"]
 
     // The function's own ports.
     connect(m.port("mmio", MMIO(addressWidth: function["mmio_address"].width).flipped), to: function.interface("mmio", as: MMIO.self))
