@@ -190,36 +190,11 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
   wire [15:0] ntb_local_dropped_count;
   wire [15:0] ntb_peer_dropped_count;
   wire [7:0] unused_shell_outputs;  // NTBEndpoint.swift:56
-  wire to_function_clk;
-  wire to_function_rst;
-  wire to_function_in0_valid;
-  wire to_function_in0_ready;
-  wire [127:0] to_function_in0_header;
-  wire [255:0] to_function_in0_data;
-  wire [7:0] to_function_in0_strobe;
-  wire to_function_in0_start;
-  wire to_function_in0_end;
-  wire to_function_in1_valid;
-  wire to_function_in1_ready;
-  wire [127:0] to_function_in1_header;
-  wire [255:0] to_function_in1_data;
-  wire [7:0] to_function_in1_strobe;
-  wire to_function_in1_start;
-  wire to_function_in1_end;
-  wire to_function_out_valid;
-  wire to_function_out_ready;
-  wire [127:0] to_function_out_header;
-  wire [255:0] to_function_out_data;
-  wire [7:0] to_function_out_strobe;
-  wire to_function_out_start;
-  wire to_function_out_end;
-  wire [1:0] to_function_grant;
-  wire [1:0] unused_grant;  // NTBEndpoint.swift:76
 
   /* verilator lint_off UNUSED */
-  wire [63:0] _to_function_in0_header_0;  // 2 of 64 bits not read
+  wire [63:0] _ntb_local_in_header_0;  // 2 of 64 bits not read
   /* verilator lint_on UNUSED */
-  assign _to_function_in0_header_0 = {{38{1'b0}}, shell_bar0_offset};  // NTBEndpoint.swift:68
+  assign _ntb_local_in_header_0 = {{38{1'b0}}, shell_bar0_offset};  // NTBEndpoint.swift:71
 
   assign shell_link_in_valid = link_in_valid;  // NTBEndpoint.swift:43
   assign link_in_ready = shell_link_in_ready;  // NTBEndpoint.swift:43
@@ -264,69 +239,53 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
   assign id = shell_id;  // NTBEndpoint.swift:54
   assign shell_signaled_completer_abort = 1'b0;  // NTBEndpoint.swift:55
   assign unused_shell_outputs = {shell_memory_space_enable, shell_bus_master_enable, shell_max_payload_size, shell_max_read_request_size};  // NTBEndpoint.swift:57
-  assign to_function_in0_valid = shell_bar0_valid;  // NTBEndpoint.swift:66
-  assign shell_bar0_ready = to_function_in0_ready;  // NTBEndpoint.swift:67
-  assign to_function_in0_header = {shell_bar0_header[127:126], 1'b1, shell_bar0_header[124:64], _to_function_in0_header_0[63:32], _to_function_in0_header_0[31:2], (shell_bar0_header[125] ? shell_bar0_header[1:0] : shell_bar0_header[33:32])};  // NTBEndpoint.swift:68
-  assign to_function_in0_data = shell_bar0_data;  // NTBEndpoint.swift:69
-  assign to_function_in0_strobe = shell_bar0_strobe;  // NTBEndpoint.swift:70
-  assign to_function_in0_start = shell_bar0_start;  // NTBEndpoint.swift:71
-  assign to_function_in0_end = shell_bar0_end;  // NTBEndpoint.swift:72
-  assign to_function_in1_valid = shell_requester_completion_valid;  // NTBEndpoint.swift:73
-  assign shell_requester_completion_ready = to_function_in1_ready;  // NTBEndpoint.swift:73
-  assign to_function_in1_header = shell_requester_completion_header;  // NTBEndpoint.swift:73
-  assign to_function_in1_data = shell_requester_completion_data;  // NTBEndpoint.swift:73
-  assign to_function_in1_strobe = shell_requester_completion_strobe;  // NTBEndpoint.swift:73
-  assign to_function_in1_start = shell_requester_completion_start;  // NTBEndpoint.swift:73
-  assign to_function_in1_end = shell_requester_completion_end;  // NTBEndpoint.swift:73
-  assign ntb_local_in_valid = to_function_out_valid;  // NTBEndpoint.swift:74
-  assign to_function_out_ready = ntb_local_in_ready;  // NTBEndpoint.swift:74
-  assign ntb_local_in_header = to_function_out_header;  // NTBEndpoint.swift:74
-  assign ntb_local_in_data = to_function_out_data;  // NTBEndpoint.swift:74
-  assign ntb_local_in_strobe = to_function_out_strobe;  // NTBEndpoint.swift:74
-  assign ntb_local_in_start = to_function_out_start;  // NTBEndpoint.swift:74
-  assign ntb_local_in_end = to_function_out_end;  // NTBEndpoint.swift:74
-  assign shell_completion_valid = ntb_local_out_valid;  // NTBEndpoint.swift:75
-  assign ntb_local_out_ready = shell_completion_ready;  // NTBEndpoint.swift:75
-  assign shell_completion_header = ntb_local_out_header;  // NTBEndpoint.swift:75
-  assign shell_completion_data = ntb_local_out_data;  // NTBEndpoint.swift:75
-  assign shell_completion_strobe = ntb_local_out_strobe;  // NTBEndpoint.swift:75
-  assign shell_completion_start = ntb_local_out_start;  // NTBEndpoint.swift:75
-  assign shell_completion_end = ntb_local_out_end;  // NTBEndpoint.swift:75
-  assign unused_grant = to_function_grant;  // NTBEndpoint.swift:77
-  assign ntb_mmio_valid = mmio_valid;  // NTBEndpoint.swift:80
-  assign ntb_mmio_write = mmio_write;  // NTBEndpoint.swift:80
-  assign ntb_mmio_address = mmio_address;  // NTBEndpoint.swift:80
-  assign ntb_mmio_wdata = mmio_wdata;  // NTBEndpoint.swift:80
-  assign ntb_mmio_strobe = mmio_strobe;  // NTBEndpoint.swift:80
-  assign mmio_ready = ntb_mmio_ready;  // NTBEndpoint.swift:80
-  assign mmio_rdata = ntb_mmio_rdata;  // NTBEndpoint.swift:80
-  assign mmio_error = ntb_mmio_error;  // NTBEndpoint.swift:80
-  assign ntb_peer_in_valid = peer_in_valid;  // NTBEndpoint.swift:81
-  assign peer_in_ready = ntb_peer_in_ready;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_header = peer_in_header;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_data = peer_in_data;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_strobe = peer_in_strobe;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_start = peer_in_start;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_end = peer_in_end;  // NTBEndpoint.swift:81
-  assign peer_out_valid = ntb_peer_out_valid;  // NTBEndpoint.swift:82
-  assign ntb_peer_out_ready = peer_out_ready;  // NTBEndpoint.swift:82
-  assign peer_out_header = ntb_peer_out_header;  // NTBEndpoint.swift:82
-  assign peer_out_data = ntb_peer_out_data;  // NTBEndpoint.swift:82
-  assign peer_out_strobe = ntb_peer_out_strobe;  // NTBEndpoint.swift:82
-  assign peer_out_start = ntb_peer_out_start;  // NTBEndpoint.swift:82
-  assign peer_out_end = ntb_peer_out_end;  // NTBEndpoint.swift:82
-  assign irq = ntb_irq;  // NTBEndpoint.swift:83
-  assign local_dropped_count = ntb_local_dropped_count;  // NTBEndpoint.swift:84
-  assign peer_dropped_count = ntb_peer_dropped_count;  // NTBEndpoint.swift:85
-  assign ntb_phy_up = phy_up;  // NTBEndpoint.swift:86
-  assign ntb_link_speed = link_speed;  // NTBEndpoint.swift:87
-  assign ntb_link_width = link_width;  // NTBEndpoint.swift:88
+  assign ntb_local_in_valid = shell_bar0_valid | shell_requester_completion_valid;  // NTBEndpoint.swift:70
+  assign ntb_local_in_header = shell_bar0_valid ? {shell_bar0_header[127:126], 1'b1, shell_bar0_header[124:64], _ntb_local_in_header_0[63:32], _ntb_local_in_header_0[31:2], (shell_bar0_header[125] ? shell_bar0_header[1:0] : shell_bar0_header[33:32])} : shell_requester_completion_header;  // NTBEndpoint.swift:71
+  assign ntb_local_in_data = shell_bar0_valid ? shell_bar0_data : shell_requester_completion_data;  // NTBEndpoint.swift:72
+  assign ntb_local_in_strobe = shell_bar0_valid ? shell_bar0_strobe : shell_requester_completion_strobe;  // NTBEndpoint.swift:73
+  assign ntb_local_in_start = shell_bar0_valid ? shell_bar0_start : shell_requester_completion_start;  // NTBEndpoint.swift:74
+  assign ntb_local_in_end = shell_bar0_valid ? shell_bar0_end : shell_requester_completion_end;  // NTBEndpoint.swift:75
+  assign shell_bar0_ready = ntb_local_in_ready;  // NTBEndpoint.swift:76
+  assign shell_requester_completion_ready = ntb_local_in_ready;  // NTBEndpoint.swift:77
+  assign shell_completion_valid = ntb_local_out_valid;  // NTBEndpoint.swift:78
+  assign ntb_local_out_ready = shell_completion_ready;  // NTBEndpoint.swift:78
+  assign shell_completion_header = ntb_local_out_header;  // NTBEndpoint.swift:78
+  assign shell_completion_data = ntb_local_out_data;  // NTBEndpoint.swift:78
+  assign shell_completion_strobe = ntb_local_out_strobe;  // NTBEndpoint.swift:78
+  assign shell_completion_start = ntb_local_out_start;  // NTBEndpoint.swift:78
+  assign shell_completion_end = ntb_local_out_end;  // NTBEndpoint.swift:78
+  assign ntb_mmio_valid = mmio_valid;  // NTBEndpoint.swift:81
+  assign ntb_mmio_write = mmio_write;  // NTBEndpoint.swift:81
+  assign ntb_mmio_address = mmio_address;  // NTBEndpoint.swift:81
+  assign ntb_mmio_wdata = mmio_wdata;  // NTBEndpoint.swift:81
+  assign ntb_mmio_strobe = mmio_strobe;  // NTBEndpoint.swift:81
+  assign mmio_ready = ntb_mmio_ready;  // NTBEndpoint.swift:81
+  assign mmio_rdata = ntb_mmio_rdata;  // NTBEndpoint.swift:81
+  assign mmio_error = ntb_mmio_error;  // NTBEndpoint.swift:81
+  assign ntb_peer_in_valid = peer_in_valid;  // NTBEndpoint.swift:82
+  assign peer_in_ready = ntb_peer_in_ready;  // NTBEndpoint.swift:82
+  assign ntb_peer_in_header = peer_in_header;  // NTBEndpoint.swift:82
+  assign ntb_peer_in_data = peer_in_data;  // NTBEndpoint.swift:82
+  assign ntb_peer_in_strobe = peer_in_strobe;  // NTBEndpoint.swift:82
+  assign ntb_peer_in_start = peer_in_start;  // NTBEndpoint.swift:82
+  assign ntb_peer_in_end = peer_in_end;  // NTBEndpoint.swift:82
+  assign peer_out_valid = ntb_peer_out_valid;  // NTBEndpoint.swift:83
+  assign ntb_peer_out_ready = peer_out_ready;  // NTBEndpoint.swift:83
+  assign peer_out_header = ntb_peer_out_header;  // NTBEndpoint.swift:83
+  assign peer_out_data = ntb_peer_out_data;  // NTBEndpoint.swift:83
+  assign peer_out_strobe = ntb_peer_out_strobe;  // NTBEndpoint.swift:83
+  assign peer_out_start = ntb_peer_out_start;  // NTBEndpoint.swift:83
+  assign peer_out_end = ntb_peer_out_end;  // NTBEndpoint.swift:83
+  assign irq = ntb_irq;  // NTBEndpoint.swift:84
+  assign local_dropped_count = ntb_local_dropped_count;  // NTBEndpoint.swift:85
+  assign peer_dropped_count = ntb_peer_dropped_count;  // NTBEndpoint.swift:86
+  assign ntb_phy_up = phy_up;  // NTBEndpoint.swift:87
+  assign ntb_link_speed = link_speed;  // NTBEndpoint.swift:88
+  assign ntb_link_width = link_width;  // NTBEndpoint.swift:89
   assign shell_clk = clk;  // NTBEndpoint.swift:38
   assign shell_rst = rst;  // NTBEndpoint.swift:38
   assign ntb_clk = clk;  // NTBEndpoint.swift:39
   assign ntb_rst = rst;  // NTBEndpoint.swift:39
-  assign to_function_clk = clk;  // NTBEndpoint.swift:62
-  assign to_function_rst = rst;  // NTBEndpoint.swift:62
 
   pcie_endpoint_vendor6836_device23042_variant1454258125_shape1160205563 shell (  // NTBEndpoint.swift:38
     .clk(shell_clk),
@@ -445,32 +404,6 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
     .link_width(ntb_link_width),
     .local_dropped_count(ntb_local_dropped_count),
     .peer_dropped_count(ntb_peer_dropped_count)
-  );
-  tlp_merge_inputs2_dw256 to_function (  // NTBEndpoint.swift:62
-    .clk(to_function_clk),
-    .rst(to_function_rst),
-    .in0_valid(to_function_in0_valid),
-    .in0_ready(to_function_in0_ready),
-    .in0_header(to_function_in0_header),
-    .in0_data(to_function_in0_data),
-    .in0_strobe(to_function_in0_strobe),
-    .in0_start(to_function_in0_start),
-    .in0_end(to_function_in0_end),
-    .in1_valid(to_function_in1_valid),
-    .in1_ready(to_function_in1_ready),
-    .in1_header(to_function_in1_header),
-    .in1_data(to_function_in1_data),
-    .in1_strobe(to_function_in1_strobe),
-    .in1_start(to_function_in1_start),
-    .in1_end(to_function_in1_end),
-    .out_valid(to_function_out_valid),
-    .out_ready(to_function_out_ready),
-    .out_header(to_function_out_header),
-    .out_data(to_function_out_data),
-    .out_strobe(to_function_out_strobe),
-    .out_start(to_function_out_start),
-    .out_end(to_function_out_end),
-    .grant(to_function_grant)
   );
 
 endmodule

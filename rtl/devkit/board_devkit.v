@@ -162,7 +162,22 @@ module board_devkit (
   output wire         node0_disk_wr_data_valid,
   output wire [63:0]  node0_disk_wr_data,
   output wire [7:0]   node0_disk_wr_data_strobe,
-  output wire         node0_disk_wr_ack_ready
+  output wire         node0_disk_wr_ack_ready,
+  input  wire         cable0_in_valid,
+  output wire         cable0_in_ready,
+  input  wire [127:0] cable0_in_header,
+  input  wire [127:0] cable0_in_data,
+  input  wire [3:0]   cable0_in_strobe,
+  input  wire         cable0_in_start,
+  input  wire         cable0_in_end,
+  output wire         cable0_out_valid,
+  input  wire         cable0_out_ready,
+  output wire [127:0] cable0_out_header,
+  output wire [127:0] cable0_out_data,
+  output wire [3:0]   cable0_out_strobe,
+  output wire         cable0_out_start,
+  output wire         cable0_out_end,
+  input  wire         cable0_up
 );
 
   wire node0_clk;
@@ -329,18 +344,39 @@ module board_devkit (
   wire [63:0] node0_tier_disk_wr_data;
   wire [7:0] node0_tier_disk_wr_data_strobe;
   wire node0_tier_disk_wr_ack_ready;
+  wire node0_ntb0_peer_in_valid;
+  wire node0_ntb0_peer_in_ready;
+  wire [127:0] node0_ntb0_peer_in_header;
+  wire [127:0] node0_ntb0_peer_in_data;
+  wire [3:0] node0_ntb0_peer_in_strobe;
+  wire node0_ntb0_peer_in_start;
+  wire node0_ntb0_peer_in_end;
+  wire node0_ntb0_peer_out_valid;
+  wire node0_ntb0_peer_out_ready;
+  wire [127:0] node0_ntb0_peer_out_header;
+  wire [127:0] node0_ntb0_peer_out_data;
+  wire [3:0] node0_ntb0_peer_out_strobe;
+  wire node0_ntb0_peer_out_start;
+  wire node0_ntb0_peer_out_end;
+  wire node0_ntb0_phy_up;
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_local_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] node0_ntb0_peer_dropped;  // not read
+  /* verilator lint_on UNUSED */
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:24
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:26
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:26
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:26
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:26
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:26
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:26
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:26
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:26
-  assign irq0 = node0_irq;  // BoardTop.swift:27
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:28
+  assign node0_node_index = 8'd0;  // BoardTop.swift:26
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:28
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:28
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:28
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:28
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:28
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:28
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:28
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:28
+  assign irq0 = node0_irq;  // BoardTop.swift:29
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:30
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -387,115 +423,130 @@ module board_devkit (
   assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
   assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
   assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:35
-  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:35
-  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:35
-  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:35
-  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:35
-  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:35
-  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:35
-  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:35
-  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:35
-  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:35
-  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:35
-  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:35
-  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:35
-  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:35
-  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:35
-  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:38
-  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:38
-  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:38
-  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:38
-  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:38
-  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:38
-  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:38
-  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:38
-  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:38
-  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:38
-  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:38
-  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:38
-  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:38
-  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:38
-  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:38
-  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:38
-  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:38
-  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:38
-  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:38
-  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:38
-  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:35
-  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:35
-  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:35
-  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:35
-  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:35
-  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:35
-  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:35
-  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:35
-  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:35
-  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:35
-  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:35
-  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:35
-  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:35
-  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:35
-  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:35
-  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:38
-  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:38
-  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:38
-  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:38
-  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:38
-  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:38
-  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:38
-  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:38
-  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:38
-  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:38
-  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:38
-  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:38
-  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:38
-  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:38
-  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:38
-  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:38
-  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:38
-  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:38
-  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:38
-  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:38
-  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:35
-  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:35
-  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:35
-  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:35
-  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:35
-  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:35
-  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:35
-  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:35
-  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:35
-  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:35
-  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:35
-  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:35
-  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:35
-  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:35
-  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:35
-  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:38
-  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:38
-  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:38
-  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:38
-  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:38
-  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:38
-  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:38
-  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:38
-  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:38
-  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:38
-  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:38
-  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:38
-  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:38
-  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:38
-  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:38
-  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:38
-  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:38
-  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:38
-  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:38
-  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:38
-  assign node0_clk = clk;  // BoardTop.swift:21
-  assign node0_rst = rst;  // BoardTop.swift:21
+  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:37
+  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:37
+  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:37
+  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:37
+  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:37
+  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:37
+  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:37
+  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:37
+  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:37
+  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:37
+  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:37
+  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:37
+  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:37
+  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:37
+  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:37
+  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:40
+  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:40
+  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:40
+  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:40
+  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:40
+  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:40
+  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:40
+  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:40
+  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:40
+  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:40
+  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:40
+  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:40
+  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:40
+  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:40
+  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:40
+  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:40
+  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:40
+  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:40
+  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:40
+  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:40
+  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:37
+  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:37
+  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:37
+  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:37
+  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:37
+  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:37
+  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:37
+  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:37
+  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:37
+  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:37
+  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:37
+  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:37
+  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:37
+  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:37
+  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:37
+  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:40
+  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:40
+  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:40
+  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:40
+  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:40
+  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:40
+  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:40
+  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:40
+  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:40
+  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:40
+  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:40
+  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:40
+  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:40
+  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:40
+  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:40
+  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:40
+  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:40
+  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:40
+  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:40
+  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:40
+  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:37
+  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:37
+  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:37
+  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:37
+  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:37
+  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:37
+  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:37
+  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:37
+  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:37
+  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:37
+  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:37
+  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:37
+  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:37
+  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:37
+  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:37
+  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:40
+  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:40
+  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:40
+  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:40
+  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:40
+  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:40
+  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:40
+  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:40
+  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:40
+  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:40
+  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:40
+  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:40
+  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:40
+  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:40
+  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:40
+  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:40
+  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:40
+  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:40
+  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:40
+  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:40
+  assign node0_ntb0_peer_in_valid = cable0_in_valid;  // BoardTop.swift:70
+  assign cable0_in_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:70
+  assign node0_ntb0_peer_in_header = cable0_in_header;  // BoardTop.swift:70
+  assign node0_ntb0_peer_in_data = cable0_in_data;  // BoardTop.swift:70
+  assign node0_ntb0_peer_in_strobe = cable0_in_strobe;  // BoardTop.swift:70
+  assign node0_ntb0_peer_in_start = cable0_in_start;  // BoardTop.swift:70
+  assign node0_ntb0_peer_in_end = cable0_in_end;  // BoardTop.swift:70
+  assign cable0_out_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:72
+  assign node0_ntb0_peer_out_ready = cable0_out_ready;  // BoardTop.swift:72
+  assign cable0_out_header = node0_ntb0_peer_out_header;  // BoardTop.swift:72
+  assign cable0_out_data = node0_ntb0_peer_out_data;  // BoardTop.swift:72
+  assign cable0_out_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:72
+  assign cable0_out_start = node0_ntb0_peer_out_start;  // BoardTop.swift:72
+  assign cable0_out_end = node0_ntb0_peer_out_end;  // BoardTop.swift:72
+  assign node0_ntb0_phy_up = cable0_up;  // BoardTop.swift:74
+  assign node0_clk = clk;  // BoardTop.swift:23
+  assign node0_rst = rst;  // BoardTop.swift:23
 
-  devkit_node node0 (  // BoardTop.swift:21
+  devkit_node node0 (  // BoardTop.swift:23
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -659,7 +710,24 @@ module board_devkit (
     .tier_disk_wr_data_valid(node0_tier_disk_wr_data_valid),
     .tier_disk_wr_data(node0_tier_disk_wr_data),
     .tier_disk_wr_data_strobe(node0_tier_disk_wr_data_strobe),
-    .tier_disk_wr_ack_ready(node0_tier_disk_wr_ack_ready)
+    .tier_disk_wr_ack_ready(node0_tier_disk_wr_ack_ready),
+    .ntb0_peer_in_valid(node0_ntb0_peer_in_valid),
+    .ntb0_peer_in_ready(node0_ntb0_peer_in_ready),
+    .ntb0_peer_in_header(node0_ntb0_peer_in_header),
+    .ntb0_peer_in_data(node0_ntb0_peer_in_data),
+    .ntb0_peer_in_strobe(node0_ntb0_peer_in_strobe),
+    .ntb0_peer_in_start(node0_ntb0_peer_in_start),
+    .ntb0_peer_in_end(node0_ntb0_peer_in_end),
+    .ntb0_peer_out_valid(node0_ntb0_peer_out_valid),
+    .ntb0_peer_out_ready(node0_ntb0_peer_out_ready),
+    .ntb0_peer_out_header(node0_ntb0_peer_out_header),
+    .ntb0_peer_out_data(node0_ntb0_peer_out_data),
+    .ntb0_peer_out_strobe(node0_ntb0_peer_out_strobe),
+    .ntb0_peer_out_start(node0_ntb0_peer_out_start),
+    .ntb0_peer_out_end(node0_ntb0_peer_out_end),
+    .ntb0_phy_up(node0_ntb0_phy_up),
+    .ntb0_local_dropped(node0_ntb0_local_dropped),
+    .ntb0_peer_dropped(node0_ntb0_peer_dropped)
   );
 
 endmodule

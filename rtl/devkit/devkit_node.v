@@ -163,7 +163,24 @@ module devkit_node (
   output wire         tier_disk_wr_data_valid,
   output wire [63:0]  tier_disk_wr_data,
   output wire [7:0]   tier_disk_wr_data_strobe,
-  output wire         tier_disk_wr_ack_ready
+  output wire         tier_disk_wr_ack_ready,
+  input  wire         ntb0_peer_in_valid,
+  output wire         ntb0_peer_in_ready,
+  input  wire [127:0] ntb0_peer_in_header,
+  input  wire [127:0] ntb0_peer_in_data,
+  input  wire [3:0]   ntb0_peer_in_strobe,
+  input  wire         ntb0_peer_in_start,
+  input  wire         ntb0_peer_in_end,
+  output wire         ntb0_peer_out_valid,
+  input  wire         ntb0_peer_out_ready,
+  output wire [127:0] ntb0_peer_out_header,
+  output wire [127:0] ntb0_peer_out_data,
+  output wire [3:0]   ntb0_peer_out_strobe,
+  output wire         ntb0_peer_out_start,
+  output wire         ntb0_peer_out_end,
+  input  wire         ntb0_phy_up,
+  output wire [15:0]  ntb0_local_dropped,
+  output wire [15:0]  ntb0_peer_dropped
 );
 
   wire system_control_clk;
@@ -296,6 +313,58 @@ module devkit_node (
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link1_unsupported;  // not read
   /* verilator lint_on UNUSED */
+  wire pcie_switch_link2_in_valid;
+  wire pcie_switch_link2_in_ready;
+  wire [127:0] pcie_switch_link2_in_header;
+  wire [127:0] pcie_switch_link2_in_data;
+  wire [3:0] pcie_switch_link2_in_strobe;
+  wire pcie_switch_link2_in_start;
+  wire pcie_switch_link2_in_end;
+  wire pcie_switch_link2_out_valid;
+  wire pcie_switch_link2_out_ready;
+  wire [127:0] pcie_switch_link2_out_header;
+  wire [127:0] pcie_switch_link2_out_data;
+  wire [3:0] pcie_switch_link2_out_strobe;
+  wire pcie_switch_link2_out_start;
+  wire pcie_switch_link2_out_end;
+  wire pcie_switch_link2_fc_initialize;
+  wire pcie_switch_link2_fc_update;
+  wire [7:0] pcie_switch_link2_fc_ph_advertised;
+  wire [7:0] pcie_switch_link2_fc_ph_limit;
+  wire [7:0] pcie_switch_link2_rx_fc_ph_advertised;
+  wire [7:0] pcie_switch_link2_rx_fc_ph_allocated;
+  wire [11:0] pcie_switch_link2_fc_pd_advertised;
+  wire [11:0] pcie_switch_link2_fc_pd_limit;
+  wire [11:0] pcie_switch_link2_rx_fc_pd_advertised;
+  wire [11:0] pcie_switch_link2_rx_fc_pd_allocated;
+  wire [7:0] pcie_switch_link2_fc_nph_advertised;
+  wire [7:0] pcie_switch_link2_fc_nph_limit;
+  wire [7:0] pcie_switch_link2_rx_fc_nph_advertised;
+  wire [7:0] pcie_switch_link2_rx_fc_nph_allocated;
+  wire [11:0] pcie_switch_link2_fc_npd_advertised;
+  wire [11:0] pcie_switch_link2_fc_npd_limit;
+  wire [11:0] pcie_switch_link2_rx_fc_npd_advertised;
+  wire [11:0] pcie_switch_link2_rx_fc_npd_allocated;
+  wire [7:0] pcie_switch_link2_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link2_fc_cplh_limit;
+  wire [7:0] pcie_switch_link2_rx_fc_cplh_advertised;
+  wire [7:0] pcie_switch_link2_rx_fc_cplh_allocated;
+  wire [11:0] pcie_switch_link2_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link2_fc_cpld_limit;
+  wire [11:0] pcie_switch_link2_rx_fc_cpld_advertised;
+  wire [11:0] pcie_switch_link2_rx_fc_cpld_allocated;
+  wire [3:0] pcie_switch_link2_speed;
+  wire [5:0] pcie_switch_link2_width;
+  wire pcie_switch_link2_active;
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link2_dropped;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link2_malformed;  // not read
+  /* verilator lint_on UNUSED */
+  /* verilator lint_off UNUSED */
+  wire [15:0] pcie_switch_link2_unsupported;  // not read
+  /* verilator lint_on UNUSED */
   wire pcie_switch_mgmt_valid;
   wire pcie_switch_mgmt_write;
   wire [12:0] pcie_switch_mgmt_address;
@@ -305,6 +374,78 @@ module devkit_node (
   wire [31:0] pcie_switch_mgmt_rdata;
   wire pcie_switch_mgmt_error;
   wire in_pcie_switch;  // NodeTop.swift:129
+  wire ntb_endpoint0_clk;
+  wire ntb_endpoint0_rst;
+  wire ntb_endpoint0_link_in_valid;
+  wire ntb_endpoint0_link_in_ready;
+  wire [127:0] ntb_endpoint0_link_in_header;
+  wire [127:0] ntb_endpoint0_link_in_data;
+  wire [3:0] ntb_endpoint0_link_in_strobe;
+  wire ntb_endpoint0_link_in_start;
+  wire ntb_endpoint0_link_in_end;
+  wire ntb_endpoint0_link_out_valid;
+  wire ntb_endpoint0_link_out_ready;
+  wire [127:0] ntb_endpoint0_link_out_header;
+  wire [127:0] ntb_endpoint0_link_out_data;
+  wire [3:0] ntb_endpoint0_link_out_strobe;
+  wire ntb_endpoint0_link_out_start;
+  wire ntb_endpoint0_link_out_end;
+  wire ntb_endpoint0_link_fc_initialize;
+  wire ntb_endpoint0_link_fc_update;
+  wire [7:0] ntb_endpoint0_link_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_ph_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_ph_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_pd_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_pd_allocated;
+  wire [7:0] ntb_endpoint0_link_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_nph_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_nph_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_npd_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_npd_allocated;
+  wire [7:0] ntb_endpoint0_link_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_link_fc_cplh_limit;
+  wire [7:0] ntb_endpoint0_link_rx_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_link_rx_fc_cplh_allocated;
+  wire [11:0] ntb_endpoint0_link_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_link_fc_cpld_limit;
+  wire [11:0] ntb_endpoint0_link_rx_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_link_rx_fc_cpld_allocated;
+  wire [15:0] ntb_endpoint0_id;
+  wire ntb_endpoint0_mmio_valid;
+  wire ntb_endpoint0_mmio_write;
+  wire [12:0] ntb_endpoint0_mmio_address;
+  wire [31:0] ntb_endpoint0_mmio_wdata;
+  wire [3:0] ntb_endpoint0_mmio_strobe;
+  wire ntb_endpoint0_mmio_ready;
+  wire [31:0] ntb_endpoint0_mmio_rdata;
+  wire ntb_endpoint0_mmio_error;
+  wire ntb_endpoint0_peer_in_valid;
+  wire ntb_endpoint0_peer_in_ready;
+  wire [127:0] ntb_endpoint0_peer_in_header;
+  wire [127:0] ntb_endpoint0_peer_in_data;
+  wire [3:0] ntb_endpoint0_peer_in_strobe;
+  wire ntb_endpoint0_peer_in_start;
+  wire ntb_endpoint0_peer_in_end;
+  wire ntb_endpoint0_peer_out_valid;
+  wire ntb_endpoint0_peer_out_ready;
+  wire [127:0] ntb_endpoint0_peer_out_header;
+  wire [127:0] ntb_endpoint0_peer_out_data;
+  wire [3:0] ntb_endpoint0_peer_out_strobe;
+  wire ntb_endpoint0_peer_out_start;
+  wire ntb_endpoint0_peer_out_end;
+  wire [3:0] ntb_endpoint0_irq;
+  wire [15:0] ntb_endpoint0_local_dropped_count;
+  wire [15:0] ntb_endpoint0_peer_dropped_count;
+  wire ntb_endpoint0_phy_up;
+  wire [3:0] ntb_endpoint0_link_speed;
+  wire [5:0] ntb_endpoint0_link_width;
+  wire in_ntb0;  // NodeTop.swift:133
   wire tier_function_clk;
   wire tier_function_rst;
   wire tier_function_link_in_valid;
@@ -532,10 +673,13 @@ module devkit_node (
   wire tier_presented;  // NodeTop.swift:157
   reg pcie_switch_link1_started;  // EndpointLink.swift:12
   wire [1:0] unused_tier_irq;  // NodeTop.swift:190
+  reg pcie_switch_link2_started;  // EndpointLink.swift:12
+  wire [15:0] unused_ntb_ids;  // NodeTop.swift:204
 
   assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:144
   assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:145
   assign in_tier_controller = mgmt_address[19:8] == 12'd128;  // NodeTop.swift:146
+  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:148
   assign tier_waiting = in_tier_controller & ~tier_wait_state;  // NodeTop.swift:155
   assign tier_presented = in_tier_controller & tier_wait_state;  // NodeTop.swift:158
   assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:162
@@ -553,9 +697,14 @@ module devkit_node (
   assign tier_registers_a_address = mgmt_address[7:0];  // NodeTop.swift:164
   assign tier_registers_a_wdata = mgmt_wdata;  // NodeTop.swift:165
   assign tier_registers_a_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign mgmt_ready = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (tier_presented ? tier_registers_a_ready : mgmt_valid)));  // NodeTop.swift:168
-  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (tier_presented ? tier_registers_a_rdata : 32'd0));  // NodeTop.swift:169
-  assign mgmt_error = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (tier_presented ? tier_registers_a_error : mgmt_valid)));  // NodeTop.swift:170
+  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:162
+  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:163
+  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:164
+  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
+  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
+  assign mgmt_ready = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (tier_presented ? tier_registers_a_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : mgmt_valid))));  // NodeTop.swift:168
+  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (tier_presented ? tier_registers_a_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : 32'd0)));  // NodeTop.swift:169
+  assign mgmt_error = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (tier_presented ? tier_registers_a_error : (in_ntb0 ? ntb_endpoint0_mmio_error : mgmt_valid))));  // NodeTop.swift:170
   assign pcie_switch_link0_in_valid = host_in_valid;  // SwitchLinkPorts.swift:27
   assign host_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link0_in_header = host_in_header;  // SwitchLinkPorts.swift:27
@@ -783,10 +932,75 @@ module devkit_node (
   assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:188
   assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:188
   assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:191
+  assign ntb_endpoint0_link_in_valid = pcie_switch_link2_out_valid;  // EndpointLink.swift:14
+  assign pcie_switch_link2_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_header = pcie_switch_link2_out_header;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_data = pcie_switch_link2_out_data;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_strobe = pcie_switch_link2_out_strobe;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_start = pcie_switch_link2_out_start;  // EndpointLink.swift:14
+  assign ntb_endpoint0_link_in_end = pcie_switch_link2_out_end;  // EndpointLink.swift:14
+  assign pcie_switch_link2_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:15
+  assign ntb_endpoint0_link_out_ready = pcie_switch_link2_in_ready;  // EndpointLink.swift:15
+  assign pcie_switch_link2_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:15
+  assign pcie_switch_link2_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:15
+  assign pcie_switch_link2_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:15
+  assign pcie_switch_link2_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:15
+  assign pcie_switch_link2_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:15
+  assign pcie_switch_link2_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:16
+  assign pcie_switch_link2_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:18
+  assign ntb_endpoint0_link_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:19
+  assign pcie_switch_link2_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link2_rx_fc_ph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link2_rx_fc_ph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link2_rx_fc_pd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link2_rx_fc_pd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link2_rx_fc_nph_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link2_rx_fc_nph_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link2_rx_fc_npd_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link2_rx_fc_npd_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link2_rx_fc_cplh_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link2_rx_fc_cplh_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
+  assign pcie_switch_link2_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
+  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link2_rx_fc_cpld_advertised;  // EndpointLink.swift:23
+  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link2_rx_fc_cpld_allocated;  // EndpointLink.swift:24
+  assign pcie_switch_link2_speed = 4'd3;  // EndpointLink.swift:26
+  assign pcie_switch_link2_width = 6'd4;  // EndpointLink.swift:27
+  assign pcie_switch_link2_active = 1'b1;  // EndpointLink.swift:28
+  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:195
+  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:195
+  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:195
+  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:196
+  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:196
+  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:196
+  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:196
+  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:196
+  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:196
+  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:196
+  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:197
+  assign ntb_endpoint0_link_speed = 4'd3;  // NodeTop.swift:198
+  assign ntb_endpoint0_link_width = 6'd4;  // NodeTop.swift:199
+  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:200
+  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:201
+  assign unused_ntb_ids = ntb_endpoint0_id;  // NodeTop.swift:205
   assign system_control_node_index_in = node_index;  // NodeTop.swift:208
   assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:212
   assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:213
-  assign system_control_interrupt_status_doorbell_set = 1'b0;  // NodeTop.swift:229
+  assign system_control_interrupt_status_doorbell_set = ntb_endpoint0_irq != 4'd0;  // NodeTop.swift:223
   assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:229
   assign system_control_interrupt_status_dma_done_set = tier_controller_irq_causes[1];  // NodeTop.swift:225
   assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:227
@@ -797,6 +1011,8 @@ module devkit_node (
   assign system_control_rst = rst;  // NodeTop.swift:119
   assign pcie_switch_clk = clk;  // NodeTop.swift:126
   assign pcie_switch_rst = rst;  // NodeTop.swift:126
+  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:130
+  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:130
   assign tier_function_clk = clk;  // NodeTop.swift:134
   assign tier_function_rst = rst;  // NodeTop.swift:134
   assign tier_controller_clk = clk;  // NodeTop.swift:135
@@ -810,9 +1026,11 @@ module devkit_node (
       soft_reset_timer <= 5'd0;  // NodeTop.swift:124
       tier_wait_state <= 1'b0;  // NodeTop.swift:153
       pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:12
+      pcie_switch_link2_started <= 1'b0;  // EndpointLink.swift:12
     end else begin
       tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:156
       pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:13
+      pcie_switch_link2_started <= 1'b1;  // EndpointLink.swift:13
       cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:211
       if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:235
         soft_reset_timer <= 5'd16;  // NodeTop.swift:235
@@ -851,7 +1069,7 @@ module devkit_node (
     .control_soft_reset_clear(system_control_control_soft_reset_clear),
     .control_soft_reset_out(system_control_control_soft_reset_out)
   );
-  pcie_switch_ports2_dw128_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
+  pcie_switch_ports3_dw128_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
     .link0_in_valid(pcie_switch_link0_in_valid),
@@ -946,6 +1164,52 @@ module devkit_node (
     .link1_dropped(pcie_switch_link1_dropped),
     .link1_malformed(pcie_switch_link1_malformed),
     .link1_unsupported(pcie_switch_link1_unsupported),
+    .link2_in_valid(pcie_switch_link2_in_valid),
+    .link2_in_ready(pcie_switch_link2_in_ready),
+    .link2_in_header(pcie_switch_link2_in_header),
+    .link2_in_data(pcie_switch_link2_in_data),
+    .link2_in_strobe(pcie_switch_link2_in_strobe),
+    .link2_in_start(pcie_switch_link2_in_start),
+    .link2_in_end(pcie_switch_link2_in_end),
+    .link2_out_valid(pcie_switch_link2_out_valid),
+    .link2_out_ready(pcie_switch_link2_out_ready),
+    .link2_out_header(pcie_switch_link2_out_header),
+    .link2_out_data(pcie_switch_link2_out_data),
+    .link2_out_strobe(pcie_switch_link2_out_strobe),
+    .link2_out_start(pcie_switch_link2_out_start),
+    .link2_out_end(pcie_switch_link2_out_end),
+    .link2_fc_initialize(pcie_switch_link2_fc_initialize),
+    .link2_fc_update(pcie_switch_link2_fc_update),
+    .link2_fc_ph_advertised(pcie_switch_link2_fc_ph_advertised),
+    .link2_fc_ph_limit(pcie_switch_link2_fc_ph_limit),
+    .link2_rx_fc_ph_advertised(pcie_switch_link2_rx_fc_ph_advertised),
+    .link2_rx_fc_ph_allocated(pcie_switch_link2_rx_fc_ph_allocated),
+    .link2_fc_pd_advertised(pcie_switch_link2_fc_pd_advertised),
+    .link2_fc_pd_limit(pcie_switch_link2_fc_pd_limit),
+    .link2_rx_fc_pd_advertised(pcie_switch_link2_rx_fc_pd_advertised),
+    .link2_rx_fc_pd_allocated(pcie_switch_link2_rx_fc_pd_allocated),
+    .link2_fc_nph_advertised(pcie_switch_link2_fc_nph_advertised),
+    .link2_fc_nph_limit(pcie_switch_link2_fc_nph_limit),
+    .link2_rx_fc_nph_advertised(pcie_switch_link2_rx_fc_nph_advertised),
+    .link2_rx_fc_nph_allocated(pcie_switch_link2_rx_fc_nph_allocated),
+    .link2_fc_npd_advertised(pcie_switch_link2_fc_npd_advertised),
+    .link2_fc_npd_limit(pcie_switch_link2_fc_npd_limit),
+    .link2_rx_fc_npd_advertised(pcie_switch_link2_rx_fc_npd_advertised),
+    .link2_rx_fc_npd_allocated(pcie_switch_link2_rx_fc_npd_allocated),
+    .link2_fc_cplh_advertised(pcie_switch_link2_fc_cplh_advertised),
+    .link2_fc_cplh_limit(pcie_switch_link2_fc_cplh_limit),
+    .link2_rx_fc_cplh_advertised(pcie_switch_link2_rx_fc_cplh_advertised),
+    .link2_rx_fc_cplh_allocated(pcie_switch_link2_rx_fc_cplh_allocated),
+    .link2_fc_cpld_advertised(pcie_switch_link2_fc_cpld_advertised),
+    .link2_fc_cpld_limit(pcie_switch_link2_fc_cpld_limit),
+    .link2_rx_fc_cpld_advertised(pcie_switch_link2_rx_fc_cpld_advertised),
+    .link2_rx_fc_cpld_allocated(pcie_switch_link2_rx_fc_cpld_allocated),
+    .link2_speed(pcie_switch_link2_speed),
+    .link2_width(pcie_switch_link2_width),
+    .link2_active(pcie_switch_link2_active),
+    .link2_dropped(pcie_switch_link2_dropped),
+    .link2_malformed(pcie_switch_link2_malformed),
+    .link2_unsupported(pcie_switch_link2_unsupported),
     .mgmt_valid(pcie_switch_mgmt_valid),
     .mgmt_write(pcie_switch_mgmt_write),
     .mgmt_address(pcie_switch_mgmt_address),
@@ -954,6 +1218,79 @@ module devkit_node (
     .mgmt_ready(pcie_switch_mgmt_ready),
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
+  );
+  ntb_endpoint_vendor6836_device23042_speed3_width4_design701550408 ntb_endpoint0 (  // NodeTop.swift:130
+    .clk(ntb_endpoint0_clk),
+    .rst(ntb_endpoint0_rst),
+    .link_in_valid(ntb_endpoint0_link_in_valid),
+    .link_in_ready(ntb_endpoint0_link_in_ready),
+    .link_in_header(ntb_endpoint0_link_in_header),
+    .link_in_data(ntb_endpoint0_link_in_data),
+    .link_in_strobe(ntb_endpoint0_link_in_strobe),
+    .link_in_start(ntb_endpoint0_link_in_start),
+    .link_in_end(ntb_endpoint0_link_in_end),
+    .link_out_valid(ntb_endpoint0_link_out_valid),
+    .link_out_ready(ntb_endpoint0_link_out_ready),
+    .link_out_header(ntb_endpoint0_link_out_header),
+    .link_out_data(ntb_endpoint0_link_out_data),
+    .link_out_strobe(ntb_endpoint0_link_out_strobe),
+    .link_out_start(ntb_endpoint0_link_out_start),
+    .link_out_end(ntb_endpoint0_link_out_end),
+    .link_fc_initialize(ntb_endpoint0_link_fc_initialize),
+    .link_fc_update(ntb_endpoint0_link_fc_update),
+    .link_fc_ph_advertised(ntb_endpoint0_link_fc_ph_advertised),
+    .link_fc_ph_limit(ntb_endpoint0_link_fc_ph_limit),
+    .link_rx_fc_ph_advertised(ntb_endpoint0_link_rx_fc_ph_advertised),
+    .link_rx_fc_ph_allocated(ntb_endpoint0_link_rx_fc_ph_allocated),
+    .link_fc_pd_advertised(ntb_endpoint0_link_fc_pd_advertised),
+    .link_fc_pd_limit(ntb_endpoint0_link_fc_pd_limit),
+    .link_rx_fc_pd_advertised(ntb_endpoint0_link_rx_fc_pd_advertised),
+    .link_rx_fc_pd_allocated(ntb_endpoint0_link_rx_fc_pd_allocated),
+    .link_fc_nph_advertised(ntb_endpoint0_link_fc_nph_advertised),
+    .link_fc_nph_limit(ntb_endpoint0_link_fc_nph_limit),
+    .link_rx_fc_nph_advertised(ntb_endpoint0_link_rx_fc_nph_advertised),
+    .link_rx_fc_nph_allocated(ntb_endpoint0_link_rx_fc_nph_allocated),
+    .link_fc_npd_advertised(ntb_endpoint0_link_fc_npd_advertised),
+    .link_fc_npd_limit(ntb_endpoint0_link_fc_npd_limit),
+    .link_rx_fc_npd_advertised(ntb_endpoint0_link_rx_fc_npd_advertised),
+    .link_rx_fc_npd_allocated(ntb_endpoint0_link_rx_fc_npd_allocated),
+    .link_fc_cplh_advertised(ntb_endpoint0_link_fc_cplh_advertised),
+    .link_fc_cplh_limit(ntb_endpoint0_link_fc_cplh_limit),
+    .link_rx_fc_cplh_advertised(ntb_endpoint0_link_rx_fc_cplh_advertised),
+    .link_rx_fc_cplh_allocated(ntb_endpoint0_link_rx_fc_cplh_allocated),
+    .link_fc_cpld_advertised(ntb_endpoint0_link_fc_cpld_advertised),
+    .link_fc_cpld_limit(ntb_endpoint0_link_fc_cpld_limit),
+    .link_rx_fc_cpld_advertised(ntb_endpoint0_link_rx_fc_cpld_advertised),
+    .link_rx_fc_cpld_allocated(ntb_endpoint0_link_rx_fc_cpld_allocated),
+    .id(ntb_endpoint0_id),
+    .mmio_valid(ntb_endpoint0_mmio_valid),
+    .mmio_write(ntb_endpoint0_mmio_write),
+    .mmio_address(ntb_endpoint0_mmio_address),
+    .mmio_wdata(ntb_endpoint0_mmio_wdata),
+    .mmio_strobe(ntb_endpoint0_mmio_strobe),
+    .mmio_ready(ntb_endpoint0_mmio_ready),
+    .mmio_rdata(ntb_endpoint0_mmio_rdata),
+    .mmio_error(ntb_endpoint0_mmio_error),
+    .peer_in_valid(ntb_endpoint0_peer_in_valid),
+    .peer_in_ready(ntb_endpoint0_peer_in_ready),
+    .peer_in_header(ntb_endpoint0_peer_in_header),
+    .peer_in_data(ntb_endpoint0_peer_in_data),
+    .peer_in_strobe(ntb_endpoint0_peer_in_strobe),
+    .peer_in_start(ntb_endpoint0_peer_in_start),
+    .peer_in_end(ntb_endpoint0_peer_in_end),
+    .peer_out_valid(ntb_endpoint0_peer_out_valid),
+    .peer_out_ready(ntb_endpoint0_peer_out_ready),
+    .peer_out_header(ntb_endpoint0_peer_out_header),
+    .peer_out_data(ntb_endpoint0_peer_out_data),
+    .peer_out_strobe(ntb_endpoint0_peer_out_strobe),
+    .peer_out_start(ntb_endpoint0_peer_out_start),
+    .peer_out_end(ntb_endpoint0_peer_out_end),
+    .irq(ntb_endpoint0_irq),
+    .local_dropped_count(ntb_endpoint0_local_dropped_count),
+    .peer_dropped_count(ntb_endpoint0_peer_dropped_count),
+    .phy_up(ntb_endpoint0_phy_up),
+    .link_speed(ntb_endpoint0_link_speed),
+    .link_width(ntb_endpoint0_link_width)
   );
   tier_pcie_function_pages65536_shift12_device32257_width128 tier_function (  // NodeTop.swift:134
     .clk(tier_function_clk),

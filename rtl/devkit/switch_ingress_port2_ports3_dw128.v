@@ -157,11 +157,11 @@ module switch_ingress_port2_ports3_dw128 (
   assign _egress_19 = {(_egress_20 & _egress_22), (_egress_25 & _egress_22), (((~_egress_23 & ~_egress_24) & ~((1'b0 | _egress_25) | _egress_20)) & _egress_22)};  // SwitchIngress.swift:72
   assign _egress_18 = _egress_19 & (~_egress_19 + 3'd1);  // SwitchIngress.swift:72
   assign _egress_30 = link_header[63:56];  // SwitchIngress.swift:72
-  assign _egress_29 = ((p2_secondary <= _egress_30) & (_egress_30 <= p2_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
-  assign _egress_31 = (2'd2 == 2'd0) ? ((p0_secondary <= _egress_30) & (_egress_30 <= p0_subordinate)) : ((2'd2 == 2'd1) ? ((p1_secondary <= _egress_30) & (_egress_30 <= p1_subordinate)) : ((p2_secondary <= _egress_30) & (_egress_30 <= p2_subordinate)));  // SwitchIngress.swift:72
-  assign _egress_32 = ((p1_secondary <= _egress_30) & (_egress_30 <= p1_subordinate)) & ~_egress_26;  // SwitchIngress.swift:72
+  assign _egress_29 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_30)) & (_egress_30 <= p2_subordinate)) & ~_egress_21;  // SwitchIngress.swift:72
+  assign _egress_31 = (2'd2 == 2'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_30)) & (_egress_30 <= p0_subordinate)) : ((2'd2 == 2'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_30)) & (_egress_30 <= p1_subordinate)) : (((p2_secondary != 8'd0) & (p2_secondary <= _egress_30)) & (_egress_30 <= p2_subordinate)));  // SwitchIngress.swift:72
+  assign _egress_32 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_30)) & (_egress_30 <= p1_subordinate)) & ~_egress_26;  // SwitchIngress.swift:72
   assign _egress_33 = (1'b0 | _egress_32) | _egress_29;  // SwitchIngress.swift:72
-  assign _egress_28 = {(_egress_29 & ~(~_egress_23 & _egress_31)), (_egress_32 & ~(~_egress_23 & _egress_31)), (((~_egress_23 & ~_egress_31) & ~_egress_33) & ~((p0_secondary <= _egress_30) & (_egress_30 <= p0_subordinate)))};  // SwitchIngress.swift:72
+  assign _egress_28 = {(_egress_29 & ~(~_egress_23 & _egress_31)), (_egress_32 & ~(~_egress_23 & _egress_31)), (((~_egress_23 & ~_egress_31) & ~_egress_33) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_30)) & (_egress_30 <= p0_subordinate)))};  // SwitchIngress.swift:72
   assign _egress_27 = _egress_28 & (~_egress_28 + 3'd1);  // SwitchIngress.swift:72
   assign _egress_34 = _egress_30 == p0_secondary;  // SwitchIngress.swift:72
   assign _egress_35 = {(_egress_30 == p2_secondary), (_egress_30 == p1_secondary), 1'b0} & _egress_27;  // SwitchIngress.swift:72
@@ -171,7 +171,7 @@ module switch_ingress_port2_ports3_dw128 (
   assign _egress_39 = _egress_38 == 3'd3;  // SwitchIngress.swift:72
   assign _egress_40 = _egress_38 == 3'd1;  // SwitchIngress.swift:72
   assign _egress_41 = _egress_38 == 3'd2;  // SwitchIngress.swift:72
-  assign _egress_0 = _egress_1 ? 3'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_27 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_34) & ((p0_secondary <= _egress_30) & (_egress_30 <= p0_subordinate))) & _egress_33) & ((_egress_35 == 3'd0) | (_egress_36 == 5'd0))) ? _egress_27 : 3'd0) : (_egress_13 ? (_egress_37 ? (_egress_23 ? 3'd0 : {1'b0, 1'b0, 1'b1}) : (_egress_39 ? (_egress_23 ? {1'b1, 1'b1, 1'b0} : 3'd0) : (_egress_40 ? _egress_18 : (_egress_41 ? _egress_27 : 3'd0)))) : 3'd0))));  // SwitchIngress.swift:72
+  assign _egress_0 = _egress_1 ? 3'd0 : ((_egress_17 | (_egress_2 & _egress_6)) ? _egress_18 : (_egress_12 ? _egress_27 : ((_egress_10 | _egress_11) ? ((((((_egress_23 & _egress_11) & ~_egress_34) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_30)) & (_egress_30 <= p0_subordinate))) & _egress_33) & ((_egress_35 == 3'd0) | (_egress_36 == 5'd0))) ? _egress_27 : 3'd0) : (_egress_13 ? (_egress_37 ? (_egress_23 ? 3'd0 : {1'b0, 1'b0, 1'b1}) : (_egress_39 ? (_egress_23 ? {1'b1, 1'b1, 1'b0} : 3'd0) : (_egress_40 ? _egress_18 : (_egress_41 ? _egress_27 : 3'd0)))) : 3'd0))));  // SwitchIngress.swift:72
   assign _to_own_43 = link_header[50:48];  // SwitchIngress.swift:73
   assign _to_own_42 = (~_egress_1 & (_egress_10 | _egress_11)) & (_egress_23 & ((_egress_10 & (_to_own_43 == 3'd0)) | (_egress_11 & ((_egress_34 & (_to_own_43 == 3'd0)) & (_egress_36 < 5'd2)))));  // SwitchIngress.swift:73
   assign _to_type0_44 = _egress_11 & ((_egress_35 & _egress_0) != 3'd0);  // SwitchIngress.swift:74
