@@ -104,7 +104,7 @@ let package = Package(
     // The firmware against the RTL: SimulatedHAL turns HAL calls into cycle-accurate transactions
     // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
     .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL"]),
-    .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "SimulationTesting", "HDL"]),
+    .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
                 dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),

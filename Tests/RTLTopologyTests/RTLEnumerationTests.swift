@@ -2,6 +2,7 @@ import Firmware
 import FirmwareSimulation
 import PCIModel
 import RTLTopology
+import Simulation
 import SimulationTesting
 import XCTest
 
@@ -57,7 +58,7 @@ final class RTLEnumerationTests: SimulationTestCase {
   }
 
   func testNoTopologyButTheSlowOneSeesCRS() throws {
-    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.design.get()))
+    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.compiled.get(), trace: try TopologyBenchFixture.tracing("one-switch")))
     let run = try enumerateOnRTL(system, prefix: TopologyBenchFixture.prefix("one-switch"))
     XCTAssertEqual(run.retryCompletions, 0)
   }
@@ -73,7 +74,7 @@ final class RTLEnumerationTests: SimulationTestCase {
 
   private func check(_ name: String, buses: [String: [UInt8]], file: StaticString = #filePath, line: UInt = #line) throws -> Run {
     let topology = try TopologyBenchFixture.topology(name)
-    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.design.get()))
+    let system = SimulatedSystem(model: try model(try TopologyBenchFixture.compiled.get(), trace: try TopologyBenchFixture.tracing(name)))
     watch(name, "\(TopologyBenchFixture.prefix(name))_mgmt")
     let rtl = try enumerateOnRTL(system, prefix: TopologyBenchFixture.prefix(name), options: topology.options)
     var readBack: [BDF: ReadBack] = [:]
