@@ -5,11 +5,23 @@ import RTLTopology
 import Simulation
 import SimulationTesting
 
-/// The test topologies (firmware/topologies/rtl), all in one `topologyBench` design so that one
+/// The test topologies (firmware/topologies/rtl) in one `topologyBench` design so that one
 /// Verilator build serves every test here: each topology `name` is under the prefix
 /// `prefix(name)`.
+///
+/// By default the bench holds `combined` alone (3 switches, 3 endpoints): it has every case of
+/// the six per-case files, and a bench of all seven costs about three times its cold build.
+/// `STRATA_RTL_TOPOLOGIES=all` builds the six beside it and runs their tests on the RTL too;
+/// the six are checked on the Swift model in every run (`SwiftModelTopologyTests`).
 enum TopologyBenchFixture {
-  static let names = ["one-switch", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars"]
+  static let combined = "combined"
+  static let perCase = ["one-switch", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars"]
+  /// Every topology file the tests read.
+  static let allNames = perCase + [combined]
+
+  static let perCaseOnRTL = ProcessInfo.processInfo.environment["STRATA_RTL_TOPOLOGIES"] == "all"
+  /// The topologies in the bench.
+  static let names = perCaseOnRTL ? allNames : [combined]
 
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("firmware/topologies/rtl")
@@ -29,8 +41,8 @@ enum TopologyBenchFixture {
   }
 
   /// What a test's waveform holds: the bench's ports and the topology's root switch with the
-  /// ports of its children, not the five other topologies (tracing all of them every cycle
-  /// triples a test's time).
+  /// ports of its children, not the other topologies (tracing all of them every cycle triples
+  /// a test's time).
   static func tracing(_ name: String) throws -> Tracing {
     Tracing(keep: false, scopes: [TraceScope("TOP.rtl_topology_tests", depth: 1),
                                   TraceScope("TOP.rtl_topology_tests.\(try rootInstance(name))", depth: 2)])
