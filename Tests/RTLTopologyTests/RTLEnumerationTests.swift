@@ -49,7 +49,7 @@ final class RTLEnumerationTests: SimulationTestCase {
 }
 
 /// The six per-case topologies on the RTL, each with its own root switch in the bench: only
-/// with STRATA_RTL_TOPOLOGIES=all (their bench costs about three times the default's cold build).
+/// with STRATA_RTL_TOPOLOGIES=all (their bench costs 2.5 times the default one's cold build CPU).
 final class RTLPerCaseEnumerationTests: SimulationTestCase {
   override func setUpWithError() throws {
     try super.setUpWithError()

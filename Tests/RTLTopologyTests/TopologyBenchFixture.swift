@@ -10,7 +10,7 @@ import SimulationTesting
 /// `prefix(name)`.
 ///
 /// By default the bench holds `combined` alone (3 switches, 3 endpoints): it has every case of
-/// the six per-case files, and a bench of all seven costs about three times its cold build.
+/// the six per-case files, and the six side by side cost 2.5 times its cold build CPU (BENCHMARKS.md).
 /// `STRATA_RTL_TOPOLOGIES=all` builds the six beside it and runs their tests on the RTL too;
 /// the six are checked on the Swift model in every run (`SwiftModelTopologyTests`).
 enum TopologyBenchFixture {
