@@ -107,7 +107,7 @@ let package = Package(
     // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
     // The multi-node `World`: N nodes of a board's Verilated top, each with its firmware's HAL.
     .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL", "Board", "Cores"]),
-    .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "SimulationTesting", "HDL"]),
+    .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
                 dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),

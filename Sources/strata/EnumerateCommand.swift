@@ -62,7 +62,7 @@ struct EnumerateCommand: ParsableCommand {
       let (result, built) = try enumerateRTL(parsed)
       tree = result.tree
       summary = "\(result.configurationRequests) configuration requests (\(result.retryCompletions) answered CRS), "
-        + "\(result.cycles) cycles on the RTL of \(built.switches) switches and \(built.endpoints) endpoints"
+        + "\(result.cycles) cycles on the RTL of \(count(built.switches, "switch", "switches")) and \(count(built.endpoints, "endpoint", "endpoints"))"
     }
     // Names by where the Swift model places each function: the same bus numbers, since
     // enumeration is the same algorithm on the same topology.
@@ -75,6 +75,8 @@ struct EnumerateCommand: ParsableCommand {
       print(summary)
     }
   }
+
+  private func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
   /// Builds the topology's RTL (or finds it in the model cache), then enumerates it.
   private func enumerateRTL(_ parsed: Topology) throws -> (RTLEnumerationResult, RTLTopology) {
