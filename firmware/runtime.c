@@ -1,6 +1,6 @@
 // The few C library functions Embedded Swift code calls on a bare-metal core: memory
 // primitives and a heap (posix_memalign/free) over the RAM between the end of .bss and the
-// stack, from the linker script's __heap_start and __heap_end.
+// cluster region below the stack, from the linker script's __heap_start and __heap_end.
 //
 // The heap is a first-fit free list kept in address order, merging neighbours on free, so
 // memory the firmware releases is reused (drivers run for as long as the board is up).

@@ -12,13 +12,16 @@ public struct FirmwareArtifacts: Sendable {
   public var elfFile: ELFFile
   public var header: ImageHeader
 
-  /// "text data bss" as `size` prints them, and the RAM they leave.
+  /// "text data bss" as `size` prints them, less the cluster region (reserved, not the image's),
+  /// which is reported beside them, and the RAM they leave.
   public func sizeReport(ramSize: UInt64, stackSize: UInt64) -> String {
     let s = elfFile.sizes
-    let used = s.text + s.data + s.bss
-    let heap = ramSize > used + stackSize ? ramSize - used - stackSize : 0
+    let region = elfFile.sections.first { $0.name == FirmwareLayout.clusterSectionName }?.size ?? 0
+    let bss = s.bss - region
+    let used = s.text + s.data + bss
+    let heap = ramSize > used + region + stackSize ? ramSize - used - region - stackSize : 0
     return """
-      text \(s.text)  data \(s.data)  bss \(s.bss)  (\(used) of \(ramSize) bytes of RAM; stack \(stackSize), heap \(heap))
+      text \(s.text)  data \(s.data)  bss \(bss)  (\(used) of \(ramSize) bytes of RAM; cluster region \(region), stack \(stackSize), heap \(heap))
       """
   }
 }

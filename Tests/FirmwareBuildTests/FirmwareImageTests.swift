@@ -7,8 +7,9 @@ import XCTest
 
 /// The test suite builds the bare-metal image, so the firmware cannot drift out of Embedded
 /// Swift, and checks what came out: an ELF for the board's core, entry at the start-up code,
-/// every section inside the board's RAM, the symbols the start-up code relies on, and a flash
-/// image `strata flash` accepts.
+/// every section inside the board's RAM, the symbols the start-up code relies on, the cluster
+/// boot linked in with its RAM region kept out of the image, and a flash image `strata flash`
+/// accepts.
 final class FirmwareImageTests: XCTestCase {
   let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
 
@@ -17,7 +18,34 @@ final class FirmwareImageTests: XCTestCase {
     let layout = try FirmwareLayout(board: board, triple: triple)
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("strata-firmware-\(UUID().uuidString)")
     addTeardownBlock { try? FileManager.default.removeItem(at: out) }
-    return (layout, try FirmwareBuilder(layout: layout, root: root, output: out).build())
+    let artifacts = try FirmwareBuilder(layout: layout, root: root, output: out).build()
+    print("\(boardFile) \(layout.triple): \(artifacts.sizeReport(ramSize: layout.ramSize, stackSize: layout.stackSize))")
+    return (layout, artifacts)
+  }
+
+  /// The region the cluster boot writes (its rings, then its shared buffer) as the linked ELF
+  /// has it: inside RAM, 4 KiB aligned, big enough for what Main.swift places there, where the
+  /// generated BoardLayout says, and disjoint from every other section and from the stack.
+  func assertClusterRegion(_ elf: ELFFile, _ layout: FirmwareLayout, file: StaticString = #filePath, line: UInt = #line) {
+    let context = "\(layout.boardName) \(layout.triple)"
+    guard let start = elf.symbols["__cluster_start"], let end = elf.symbols["__cluster_end"],
+          let section = elf.sections.first(where: { $0.name == ".cluster" })
+    else { return XCTFail("\(context): no .cluster section or __cluster_start/__cluster_end", file: file, line: line) }
+    XCTAssertTrue(section.isAllocated && section.hasNoBits, "\(context): NOLOAD, not in the flash image", file: file, line: line)
+    XCTAssertEqual(section.address, start, context, file: file, line: line)
+    XCTAssertEqual(section.address + section.size, end, context, file: file, line: line)
+    XCTAssertEqual(start % 4096, 0, "\(context): 4 KiB aligned", file: file, line: line)
+    XCTAssertEqual(start - layout.ramBase, layout.clusterRegionOffset, "\(context): where BoardLayout tells Main", file: file, line: line)
+    // ClusterSettings: ringBytes per NTB port (4096), then sharedBufferBytes (4096).
+    XCTAssertGreaterThanOrEqual(end - start, 4096 * UInt64(layout.ntbPorts) + 4096, context, file: file, line: line)
+    let stack = layout.ramBase + layout.ramSize - layout.stackSize
+    XCTAssertTrue(start >= layout.ramBase && end <= stack, "\(context): inside RAM, below the stack at \(stack)", file: file, line: line)
+    for other in elf.sections where other.isAllocated && other.size > 0 && other.name != ".cluster" {
+      XCTAssertTrue(other.address + other.size <= start || other.address >= end,
+                    "\(context): \(other.name) overlaps the cluster region", file: file, line: line)
+    }
+    XCTAssertEqual(elf.symbols["__heap_end"], start, "\(context): the heap stops below the region", file: file, line: line)
+    XCTAssertTrue(elf.symbols.keys.contains { $0.contains("11ClusterNode") }, "\(context): the cluster boot is linked in", file: file, line: line)
   }
 
   func testTheDevkitImageIsAnAArch64ELFInsideRAMWithAFlashableImage() throws {
@@ -30,7 +58,7 @@ final class FirmwareImageTests: XCTestCase {
     XCTAssertEqual(elf.entry, ram.lowerBound, "the start-up code is linked first")
     XCTAssertEqual(elf.symbols["_start"], elf.entry)
     // No .init_array or other section the start-up code would not know to run or copy.
-    XCTAssertEqual(Set(elf.sections.filter { $0.isAllocated && $0.size > 0 }.map(\.name)), [".text", ".rodata", ".data", ".bss"])
+    XCTAssertEqual(Set(elf.sections.filter { $0.isAllocated && $0.size > 0 }.map(\.name)), [".text", ".rodata", ".data", ".bss", ".cluster"])
     for s in elf.sections where s.isAllocated && s.size > 0 {
       XCTAssertTrue(ram.contains(s.address) && s.address + s.size <= ram.upperBound, "\(s.name) at \(s.address) outside RAM")
     }
@@ -39,8 +67,12 @@ final class FirmwareImageTests: XCTestCase {
       XCTAssertNotNil(elf.symbols[name], "symbol \(name)")
     }
     XCTAssertEqual(elf.symbols["__stack_top"], ram.upperBound)
-    XCTAssertEqual(elf.symbols["__heap_end"], ram.upperBound - layout.stackSize)
+    // devkit.yaml has no crosslinks: the region holds the 4 KiB shared buffer, just below the 16 KiB stack.
+    XCTAssertEqual(layout.ntbPorts, 0)
+    XCTAssertEqual(elf.symbols["__cluster_start"], ram.upperBound - 0x4000 - 0x1000)
+    assertClusterRegion(elf, layout)
     XCTAssertTrue(elf.symbols.keys.contains { $0.hasPrefix("$e8Firmware9enumerate") }, "the enumeration is linked in")
+    XCTAssertFalse(elf.symbols.keys.contains { $0.contains("ECAM") }, "configuration requests go through the switch, not an ECAM window")
 
     // What `strata flash --image` reads: header and body checked whole (magic, version, CRCs, length).
     let file = Array(try Data(contentsOf: artifacts.image))
@@ -56,15 +88,18 @@ final class FirmwareImageTests: XCTestCase {
     XCTAssertLessThan(sizes.text + sizes.data + sizes.bss, layout.ramSize - layout.stackSize)
   }
 
+  /// riscv32 on cluster4.yaml (two NTB ports a node: two rings and the buffer), armv7em on devkit.yaml.
   func testThirtyTwoBitCoresLinkToo() throws {
-    for (triple, machine, entryThumb) in [("riscv32-none-none-eabi", UInt16(243), false), ("armv7em-none-none-eabi", UInt16(40), true)] {
-      let (_, artifacts) = try build("devkit.yaml", triple: triple)
+    for (board, triple, machine, entryThumb) in [("cluster4.yaml", "riscv32-none-none-eabi", UInt16(243), false),
+                                                 ("devkit.yaml", "armv7em-none-none-eabi", UInt16(40), true)] {
+      let (layout, artifacts) = try build(board, triple: triple)
       let elf = artifacts.elfFile
       XCTAssertFalse(elf.is64Bit, triple)
       XCTAssertEqual(elf.machine, machine, triple)
       XCTAssertEqual(elf.entry & ~1, elf.symbols["_start"].map { $0 & ~1 }, triple)
       XCTAssertEqual(elf.entry & 1 == 1, entryThumb, "\(triple): Thumb entry points have bit 0 set")
       XCTAssertNoThrow(try FirmwareImage(fileBytes: Array(try Data(contentsOf: artifacts.image))), triple)
+      assertClusterRegion(elf, layout)
     }
   }
 
@@ -72,17 +107,29 @@ final class FirmwareImageTests: XCTestCase {
     let board = try Board.load(path: root.appendingPathComponent("boards/cluster4.yaml").path)
     let layout = try FirmwareLayout(board: board)
     let script = linkerScript(for: layout)
-    // cluster4.yaml: ram_base 0x40000000, ram_size 4MiB.
+    // cluster4.yaml: ram_base 0x40000000, ram_size 4MiB; a ring of four nodes, two crosslinks
+    // each: two 4 KiB rings and a 4 KiB buffer, 12 KiB below the 16 KiB stack at 0x3FC000.
     XCTAssertTrue(script.contains("RAM (rwx) : ORIGIN = 0x40000000, LENGTH = 0x400000"), script)
-    XCTAssertTrue(boardLayoutSource(for: layout).contains("static let ecamBase: UInt64 = 0x20000000"))
+    XCTAssertEqual(layout.ntbPorts, 2)
+    XCTAssertEqual(layout.clusterRegionSize, 0x3000)
+    XCTAssertEqual(layout.clusterRegionOffset, 0x3F9000)
+    XCTAssertTrue(script.contains("CLUSTER_REGION = ORIGIN(RAM) + 0x3F9000;"), script)
+    XCTAssertTrue(script.contains("(NOLOAD)"), script)
+    let constants = boardLayoutSource(for: layout)
+    XCTAssertTrue(constants.contains("static let clusterRegionOffset: UInt64 = 0x3F9000"), constants)
+    XCTAssertTrue(constants.contains("static let ntbPorts = 2"), constants)
+    XCTAssertFalse(constants.contains("ecam"), constants)
   }
 
-  func testABoardWhoseECAMWindowWouldOverlapRAMIsRefused() throws {
-    var board = try Board.load(path: root.appendingPathComponent("boards/devkit.yaml").path)
-    board.management.mmioBase = 0x3000_0000  // ECAM at 0x40000000, on top of RAM
+  func testARAMTooSmallForTheStackAndTheClusterRegionIsRefused() throws {
+    var board = try Board.load(path: root.appendingPathComponent("boards/cluster4.yaml").path)
+    board.management.ramSize = 48 * 1024  // 16 KiB stack + 12 KiB region: more than half
     XCTAssertThrowsError(try FirmwareLayout(board: board)) { error in
-      XCTAssertTrue("\(error)".contains("overlaps RAM"), "\(error)")
+      XCTAssertTrue("\(error)".contains("12288-byte cluster region (2 NTB ring(s) of 4096 bytes and a 4096-byte shared buffer)"), "\(error)")
+      XCTAssertTrue("\(error)".contains("management.ram_size must be more than 57344 bytes"), "\(error)")
     }
+    board.management.ramSize = 60 * 1024
+    XCTAssertNoThrow(try FirmwareLayout(board: board))
     XCTAssertThrowsError(try FirmwareLayout(board: board, triple: "mips-none-none-elf")) { error in
       XCTAssertTrue("\(error)".contains("mips-none-none-elf has no start-up code"), "\(error)")
     }
