@@ -44,10 +44,11 @@ final class DemoCommandTests: XCTestCase {
     XCTAssertTrue(out.contains("boot: 2 of 2 nodes done"), out)
     for node in 0..<2 {
       XCTAssertTrue(out.contains("node \(node): booted"), out)
-      // Depth-first numbering: the NTB port's bridge (switch port 2) gets bus 3, its endpoint 03:00.0.
-      XCTAssertTrue(out.contains("link: NTB port 0 (03:00.0) to node \(1 - node): up, 8 GT/s x4"), out)
+      // Depth-first numbering: the tier controller's bridge (switch port 1) gets bus 2, the spare's
+      // bus 3, the NTB port's (switch port 3) bus 4, its endpoint 04:00.0.
+      XCTAssertTrue(out.contains("link: NTB port 0 (04:00.0) to node \(1 - node): up, 8 GT/s x4"), out)
     }
-    XCTAssertEqual(out.components(separatedBy: "03:00.0 [1ab4:5a02] class 068000 NTB port 0").count - 1, 2, "each node's tree lists its NTB endpoint")
+    XCTAssertEqual(out.components(separatedBy: "04:00.0 [1ab4:5a02] class 068000 NTB port 0").count - 1, 2, "each node's tree lists its NTB endpoint")
     XCTAssertTrue(out.contains("remote copy: 256 bytes written into node 1's RAM through an NTB window: arrived, read back: match"), out)
     XCTAssertTrue(out.contains("remote 64-byte read:") && out.contains("data match"), out)
 
