@@ -12,17 +12,7 @@ final class CommandLineTests: XCTestCase {
   }
 
   private func strata(_ arguments: [String], in directory: URL = root) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try StrataExecutable.run(arguments, in: directory)
   }
 
   private func temporaryProject() throws -> URL {

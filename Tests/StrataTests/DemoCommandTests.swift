@@ -6,8 +6,7 @@ import XCTest
 /// The report is checked for facts that follow from the board file and the PCI rules, and for
 /// figures within what the hardware allows, not against a copy of an earlier report.
 final class DemoCommandTests: XCTestCase {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  static var executable: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("strata") }
+  static var executable: URL { StrataExecutable.url }
 
   override func setUpWithError() throws {
     try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.executable.path),
@@ -15,17 +14,7 @@ final class DemoCommandTests: XCTestCase {
   }
 
   private func strata(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
-    process.currentDirectoryURL = Self.root
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try StrataExecutable.run(arguments)
   }
 
   /// The first number after `prefix` on the line that contains it.
