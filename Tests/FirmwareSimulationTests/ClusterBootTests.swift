@@ -66,6 +66,24 @@ final class ClusterBootTests: SimulationTestCase {
     }
   }
 
+  /// A crosslink whose cable nobody plugged in: its link never comes up, so after
+  /// `linkTimeoutCycles` each end sets the port aside and finishes the boot without it,
+  /// instead of waiting for a peer forever.
+  func testAPortWhoseLinkNeverComesUpIsLeftOutAfterTheLinkTimeout() throws {
+    let world = try self.world(nodes: 2)
+    world.setCrosslink(0, up: false)
+    let settings = ClusterSettings(linkTimeoutCycles: 5_000)
+    let (nodes, ran) = bootCluster(world, settings: settings)
+    XCTAssertNotNil(ran, "the boot waited for a link that never comes up")
+    for node in nodes {
+      XCTAssertEqual(node.phase, .done, "node \(node.index)")
+      XCTAssertEqual(node.ports.count, 0, "node \(node.index): no port is left in the cluster")
+      XCTAssertEqual(node.unpluggedPorts.map(\.index), [0], "node \(node.index): its one NTB port is set aside")
+      XCTAssertNil(node.unpluggedPorts.first?.link)
+    }
+    XCTAssertGreaterThan(world.system.cycle, settings.linkTimeoutCycles, "not before the timeout")
+  }
+
   // MARK: Links and ntb_pingpong
 
   func checkLinks(_ world: World, _ nodes: [Node]) {

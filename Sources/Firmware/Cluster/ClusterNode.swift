@@ -8,7 +8,9 @@
 ///    each (windows at the BAR enumeration gave it, LOCAL_BUS its bus, the core in the
 ///    requester table), enables the doorbell interrupt and every link;
 /// 2. **links**: waits until every link is up, records speed and width, and swaps node
-///    indices with each peer through a scratchpad;
+///    indices with each peer through a scratchpad; a port whose link is still down
+///    `linkTimeoutCycles` after the links were enabled (a cable left unplugged) is set aside in
+///    `unpluggedPorts`;
 /// 3. **ping-pong**: ntb_pingpong on every crosslink, the lower-numbered node serving;
 /// 4. **handshake**: an `NTBTransport` per port (its scratchpad handshake), then a hello each
 ///    way: the node's index and the buffer it lends;
@@ -28,6 +30,9 @@ public final class ClusterNode<H: HAL> {
   public private(set) var index = 0
   public private(set) var tree: DeviceTree?
   public private(set) var ports: [ClusterPort<H>] = []
+  /// NTB ports whose link never came up: not part of the cluster.
+  public private(set) var unpluggedPorts: [ClusterPort<H>] = []
+  private var linksEnabledAt: UInt64 = 0
   /// Node 0: cycles from sending the token to having it back.
   public internal(set) var ringCycles: UInt64?
   /// Node 0: the remote copy, once done.
@@ -83,6 +88,7 @@ public final class ClusterNode<H: HAL> {
     }
     hal.write32(layout.systemControl + SystemControlRegister.interruptEnable, SystemControlRegister.doorbell)
     for port in ports { port.driver.linkEnable() }
+    linksEnabledAt = hal.cycles
     phase = ports.isEmpty ? .done : .links
   }
 
@@ -104,6 +110,11 @@ public final class ClusterNode<H: HAL> {
         do { value = try port.driver.readScratchpad(pad) } catch { throw .ntb(port: port.index, error) }
         if value & Self.identityMark != 0 { port.peer = Int(value & 0xFF) }
       }
+    }
+    if hal.cycles &- linksEnabledAt > settings.linkTimeoutCycles && ports.contains(where: { $0.link == nil }) {
+      unpluggedPorts += ports.filter { $0.link == nil }
+      ports.removeAll { $0.link == nil }
+      if ports.isEmpty { phase = .done; return }
     }
     guard ports.allSatisfy({ $0.peer != nil }) else {
       _ = hal.waitForInterrupt(lines: SystemControlRegister.doorbell, timeoutCycles: settings.idleWaitCycles)

@@ -20,11 +20,15 @@ public struct ClusterSettings {
   public var copyData: [UInt8]
   /// Cycles an idle turn waits for the interrupt line.
   public var idleWaitCycles: UInt64
+  /// Cycles after the links are enabled by which an NTB port's physical link must be up; a
+  /// port still down then (a cable nobody plugged in) is left out of the cluster.
+  public var linkTimeoutCycles: UInt64
 
   public init(pingPongRounds: Int = 64, coreRequesterID: UInt16 = 0x0000, enumeration: EnumerationOptions = EnumerationOptions(),
               configurationTimeoutCycles: UInt32 = 2048, ringsOffset: UInt64 = 0x1_0000, ringBytes: Int = 4096,
               sharedBufferOffset: UInt64 = 0x8_0000, sharedBufferBytes: Int = 4096,
-              copyData: [UInt8] = (0..<256).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }, idleWaitCycles: UInt64 = 8) {
+              copyData: [UInt8] = (0..<256).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }, idleWaitCycles: UInt64 = 8,
+              linkTimeoutCycles: UInt64 = 50_000) {
     self.pingPongRounds = pingPongRounds
     self.coreRequesterID = coreRequesterID
     self.enumeration = enumeration
@@ -35,6 +39,7 @@ public struct ClusterSettings {
     self.sharedBufferBytes = sharedBufferBytes
     self.copyData = copyData
     self.idleWaitCycles = idleWaitCycles
+    self.linkTimeoutCycles = linkTimeoutCycles
   }
 }
 

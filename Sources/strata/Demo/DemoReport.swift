@@ -43,13 +43,16 @@ struct DemoReport {
     var lines = ["node \(node.index): \(node.failure.map { "failed: \($0)" } ?? (node.phase == .done ? "booted" : "stopped in \(node.phase)"))"]
     if let tree = node.tree {
       var names: [BDF: String] = [:]
-      for port in node.ports { names[port.endpoint] = "NTB port \(port.index)" }
+      for port in node.ports + node.unpluggedPorts { names[port.endpoint] = "NTB port \(port.index)" }
       lines += DeviceTreeReport.text(tree, names: names).split(separator: "\n").map { "    " + $0 }
     }
     for port in node.ports {
       let peer = port.peer.map { "node \($0)" } ?? "?"
       let link = port.link.map { "up, \(Self.gigatransfers($0.speed)) GT/s x\($0.width)" } ?? "down"
       lines.append("  link: NTB port \(port.index) (\(port.endpoint.text)) to \(peer): \(link)")
+    }
+    for port in node.unpluggedPorts {
+      lines.append("  link: NTB port \(port.index) (\(port.endpoint.text)): down, its link never came up: left out of the cluster")
     }
     for fault in world.nodes[node.index].hal.faults.prefix(5) { lines.append("  fault: \(fault)") }
     return lines.joined(separator: "\n")
