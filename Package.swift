@@ -109,7 +109,8 @@ let package = Package(
     .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL", "Board", "Cores", "TierModel"]),
     .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
-                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
+                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain",
+                               "TierModel"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
