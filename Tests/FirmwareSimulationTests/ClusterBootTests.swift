@@ -29,20 +29,23 @@ final class ClusterBootTests: SimulationTestCase {
   func testEveryNodeNumbersItsSwitchDepthFirstAndFindsItsNTBEndpointBehindItsLastPort() throws {
     let (world, nodes, _) = try bootedCluster(nodes: 2)
     let board = world.board
-    // Switch ports: upstream, 1 local downstream port, 1 NTB port. Depth first (probe.c):
-    // the upstream bridge 0:0.0 gets bus 1; the downstream bridges 1:0.0 and 1:1.0 buses 2 and 3.
+    // Switch ports: upstream, 2 local downstream ports (port 1 holds the tier controller, port 2
+    // is empty), 1 NTB port. Depth first (probe.c): the upstream bridge 0:0.0 gets bus 1; the
+    // downstream bridges 1:0.0, 1:1.0 and 1:2.0 buses 2, 3 and 4.
     for node in nodes {
       let tree = try XCTUnwrap(node.tree)
       let bridges = tree.functions.filter(\.isBridge).map { ($0.bdf, $0.bridge?.secondaryBus, $0.bridge?.subordinateBus) }
-      XCTAssertEqual(bridges.map(\.0), [BDF(bus: 0, device: 0, function: 0), BDF(bus: 1, device: 0, function: 0), BDF(bus: 1, device: 1, function: 0)])
-      XCTAssertEqual(bridges.map(\.1), [1, 2, 3])
-      XCTAssertEqual(bridges.map(\.2), [3, 2, 3])
-      XCTAssertEqual(tree.lastBus, 3)
-      // The NTB endpoint on bus 3 (below switch port 1 + downstream_ports): Cores' identity,
+      XCTAssertEqual(bridges.map(\.0), [BDF(bus: 0, device: 0, function: 0), BDF(bus: 1, device: 0, function: 0),
+                                         BDF(bus: 1, device: 1, function: 0), BDF(bus: 1, device: 2, function: 0)])
+      XCTAssertEqual(bridges.map(\.1), [1, 2, 3, 4])
+      XCTAssertEqual(bridges.map(\.2), [4, 2, 3, 4])
+      XCTAssertEqual(tree.lastBus, 4)
+      // The NTB endpoint on bus 4 (below switch port 1 + downstream_ports): Cores' identity,
       // BAR0 64-bit prefetchable over the windows rounded up to a power of two, aligned, inside
-      // its bridge's prefetchable window.
-      let endpoint = try XCTUnwrap(tree.functions.first { !$0.isBridge })
-      XCTAssertEqual(endpoint.bdf, BDF(bus: 3, device: 0, function: 0))
+      // its bridge's prefetchable window. The only other endpoint is the tier function on bus 2.
+      let endpoints = tree.functions.filter { !$0.isBridge }
+      XCTAssertEqual(endpoints.map(\.bdf), [BDF(bus: 2, device: 0, function: 0), BDF(bus: 4, device: 0, function: 0)])
+      let endpoint = try XCTUnwrap(endpoints.last)
       XCTAssertEqual([endpoint.vendorID, endpoint.deviceID], [UInt16(nodeNTBVendorID), UInt16(nodeNTBDeviceID)])
       let bar = try XCTUnwrap(endpoint.bars.first)
       let aperture = UInt64(board.ntb.memoryWindows * board.ntb.windowSize)
@@ -52,7 +55,7 @@ final class ClusterBootTests: SimulationTestCase {
       XCTAssertEqual([bar.kind == .memory64, bar.isPrefetchable], [true, true])
       let address = try XCTUnwrap(bar.address)
       XCTAssertEqual(address % bar.size, 0, "aligned to its size")
-      let window = try XCTUnwrap(tree.functions.first { $0.bdf == BDF(bus: 1, device: 1, function: 0) }?.bridge?.prefetchableWindow)
+      let window = try XCTUnwrap(tree.functions.first { $0.bdf == BDF(bus: 1, device: 2, function: 0) }?.bridge?.prefetchableWindow)
       XCTAssertTrue(window.contains(AddressWindow(base: address, limit: address + bar.size - 1)))
       XCTAssertEqual(node.ports.map(\.endpoint), [endpoint.bdf])
     }
