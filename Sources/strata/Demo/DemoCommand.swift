@@ -74,13 +74,15 @@ struct DemoCommand: ParsableCommand {
       ClusterFigures.measure(world, node0: $0, payloadBytes: $0.tree.map(DemoReport.pathPayload) ?? board.switchConfig.maxPayloadBytes)
     }
     let bootSeconds = Date().timeIntervalSince(bootStarted)
-    let tiering = DemoTiering.run(world, tree: cluster.first?.tree)
-    _ = model.stopTrace()
 
     let report = DemoReport(board: board, world: world, cluster: cluster, figures: figures, bootCycles: bootCycles, copyArrived: copyArrived)
     print(report.boot(finished: rounds != nil, seconds: bootSeconds))
     for node in cluster { print(report.node(node)) }
     if let figures { print(report.figures(figures)) }
+    // Printed before it runs: on a board with a large page map the set-up alone takes a while.
+    print("tiering: node 0's firmware sets up its page map of \(board.tiers.mappedPages) pages and runs the workload…")
+    let tiering = DemoTiering.run(world, tree: cluster.first?.tree)
+    _ = model.stopTrace()
     print(tiering.text)
     if trace { print("waveform: \(relative(wave)) (strata waves \(relative(wave)), or gtkwave)") }
     print(String(format: "done in %.1f s", Date().timeIntervalSince(started)))
