@@ -20,7 +20,6 @@ let package = Package(
     .library(name: "Firmware", targets: ["Firmware"]),
     .library(name: "FirmwareSimulation", targets: ["FirmwareSimulation"]),
     .library(name: "SystemCExport", targets: ["SystemCExport"]),
-    .library(name: "TierSimulation", targets: ["TierSimulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -105,11 +104,13 @@ let package = Package(
     .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "PCIModel"]),
     // The firmware against the RTL: SimulatedHAL turns HAL calls into cycle-accurate transactions
     // on a Verilated model's management ports; the memory and root port on a node's PCIe side.
-    // The multi-node `World`: N nodes of a board's Verilated top, each with its firmware's HAL.
-    .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL", "Board", "Cores"]),
+    // The multi-node `World`: N nodes of a board's Verilated top, each with its firmware's HAL and
+    // its tier controller's backing stores (DRAM, flash, disk as cycle agents timed from the board file).
+    .target(name: "FirmwareSimulation", dependencies: ["Firmware", "Simulation", "PCIe", "HDL", "Board", "Cores", "TierModel"]),
     .testTarget(name: "RTLTopologyTests", dependencies: ["RTLTopology", "PCIModel", "Cores", "Firmware", "FirmwareSimulation", "Simulation", "SimulationTesting", "HDL"]),
     .testTarget(name: "FirmwareSimulationTests",
-                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain"]),
+                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe", "Board", "Toolchain",
+                               "TierModel"]),
     .testTarget(name: "FirmwareBuildTests", dependencies: ["FirmwareBuild", "Board", "Flash"]),
 
     // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
@@ -142,11 +143,10 @@ let package = Package(
     .executableTarget(name: "strata-bench-ntb-firmware", dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "Cores", "HDL"],
                       path: "Benchmarks/NTBFirmwareBench"),
 
-    // Backing stores (DRAM, flash, disk) as cycle agents on a Verilated tier controller's store
-    // ports, timed from the board file; the node's tier controller under its firmware.
-    .target(name: "TierSimulation", dependencies: ["FirmwareSimulation", "Simulation", "TierModel"]),
+    // The node's tier controller under its firmware, with its backing stores (FirmwareSimulation's
+    // BackingStoreAgent) on its store ports.
     .testTarget(name: "TierNodeTests",
-                dependencies: ["TierSimulation", "FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe",
+                dependencies: ["FirmwareSimulation", "Firmware", "Simulation", "SimulationTesting", "Cores", "HDL", "PCIe",
                                "Board", "TierModel", "TierFirmwareSupport"]),
     // scripts/bench/cluster (RTL part): doorbell round trip, remote read and window writes on a two-node devkit board top.
     .executableTarget(name: "strata-bench-cluster", dependencies: ["Board", "Cores", "HDL", "PCIe", "Simulation", "Firmware", "FirmwareSimulation"],

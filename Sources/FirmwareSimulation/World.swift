@@ -4,6 +4,7 @@ import Firmware
 import HDL
 import PCIe
 import Simulation
+import TierModel
 
 /// The nodes of a board on one Verilated `boardTop`, each as its management processor sees it:
 ///
@@ -14,8 +15,10 @@ import Simulation
 /// - a `PCIeLocalSide` on `host<i>_*`: the root complex and the RAM behind it, the link
 ///   partner of the switch's upstream port (what arrives through an NTB window from another
 ///   node lands in this RAM);
-/// - the local downstream ports `node<i>_pcie<k>_*` (k ≥ 2; port 1 is the tier controller) are
-///   empty slots (`EmptySlot`);
+/// - the local downstream ports `node<i>_pcie<k>_*` (k from 2: port 1 is the node's tier
+///   controller, inside the node) are empty slots (`EmptySlot`);
+/// - the tier controller's backing stores `node<i>_<dram|flash|disk>_*` are `BackingStoreAgent`s
+///   timed from the board's `tiers` (`WorldNode.stores`), when the top has those ports;
 /// - every crosslink up (`setCrosslink` takes one down), with the board's
 ///   `ntb.link_latency_cycles` each way, as `boardTop` builds it.
 ///
@@ -44,6 +47,7 @@ public final class World {
     let registers = management.mmioBase..<(management.mmioBase + (1 << UInt64(NodeAddressMap.addressWidth)))
     let ram = management.ramBase..<(management.ramBase + UInt64(management.ramSize))
     let speed = UInt64(SwitchParameters.linkSpeedEncoding(board)), width = UInt64(board.switchConfig.linkWidth)
+    let timing = TierTiming(board: board)
     var nodes: [WorldNode] = []
     for i in 0..<board.nodeCount {
       let side = try PCIeLocalSide(system: system, prefix: "host\(i)", requester: Self.coreID, completer: Self.coreID,
@@ -52,11 +56,10 @@ public final class World {
       try model.input("host\(i)_speed").set(speed)
       try model.input("host\(i)_width").set(width)
       try model.input("host\(i)_active").set(true)
-      // Port 1 is the node's tier controller; the board brings out ports 2 and up.
-      for k in stride(from: 2, through: board.switchConfig.downstreamPorts, by: 1) {
+      for k in 1...board.switchConfig.downstreamPorts where k > 1 {
         _ = try EmptySlot(system: system, prefix: "node\(i)_pcie\(k)")
       }
-      nodes.append(WorldNode(index: i, hal: hal, side: side))
+      nodes.append(WorldNode(index: i, hal: hal, side: side, stores: try Self.stores(of: i, system: system, timing: timing)))
     }
     self.nodes = nodes
     crosslinks = try board.ntb.links.indices.map { try model.input("crosslink\($0)_up") }
@@ -65,6 +68,15 @@ public final class World {
   }
 
   public var model: Model { system.model }
+
+  /// Node `i`'s DRAM, flash and disk on its tier controller's store ports; none when the model's
+  /// top has no such ports (a board top from before the tier controller was in the node).
+  private static func stores(of i: Int, system: SimulatedSystem, timing: TierTiming) throws -> [BackingStoreAgent] {
+    guard system.model.ports.contains(where: { $0.name == "node\(i)_\(TierStorePorts.tiers[0])_req_valid" }) else { return [] }
+    return try zip(TierStorePorts.tiers, Tier.allCases).map { name, tier in
+      try BackingStoreAgent(system: system, prefix: "node\(i)_\(name)", tier: tier, timing: timing)
+    }
+  }
 
   /// Plugs or unplugs crosslink `l` (`ntb.links[l]`): both ends see their physical link change.
   public func setCrosslink(_ l: Int, up: Bool) { crosslinks[l].set(up) }
@@ -79,9 +91,15 @@ public final class World {
   }
 }
 
-/// One node of a `World`: its firmware's HAL and its root complex with RAM.
+/// One node of a `World`: its firmware's HAL, its root complex with RAM and its tier
+/// controller's backing stores.
 public struct WorldNode {
   public let index: Int
   public let hal: SimulatedHAL
   public let side: PCIeLocalSide
+  /// DRAM, flash, disk (`Tier.allCases` order); empty when the board top has no store ports.
+  public let stores: [BackingStoreAgent]
+
+  /// The backing store of `tier`; nil when the board top has no store ports.
+  public func store(_ tier: Tier) -> BackingStoreAgent? { stores.first { $0.tier == tier } }
 }

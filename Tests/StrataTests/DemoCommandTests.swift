@@ -33,8 +33,9 @@ final class DemoCommandTests: XCTestCase {
     XCTAssertTrue(out.contains("boot: 2 of 2 nodes done"), out)
     for node in 0..<2 {
       XCTAssertTrue(out.contains("node \(node): booted"), out)
-      // Depth-first numbering: the tier controller's bridge (switch port 1) gets bus 2, the spare's
-      // bus 3, the NTB port's (switch port 3) bus 4, its endpoint 04:00.0.
+      // Depth-first numbering: the upstream bridge gets bus 1, the downstream bridges of switch
+      // ports 1 (the tier controller) and 2 (the spare) buses 2 and 3, the NTB port's bridge
+      // (port 1 + downstream_ports = 3) bus 4: its endpoint is 04:00.0.
       XCTAssertTrue(out.contains("link: NTB port 0 (04:00.0) to node \(1 - node): up, 8 GT/s x4"), out)
     }
     XCTAssertEqual(out.components(separatedBy: "04:00.0 [1ab4:5a02] class 068000 NTB port 0").count - 1, 2, "each node's tree lists its NTB endpoint")
@@ -52,10 +53,23 @@ final class DemoCommandTests: XCTestCase {
     XCTAssertGreaterThan(perCycle, 0)
     XCTAssertLessThanOrEqual(perCycle, 8)
 
-    XCTAssertTrue(out.contains("transaction-level model, not the RTL"), "the tiering part says what it ran on")
+    // Tiering on node 0's RTL tier controller: the policy migrated pages, every read returned
+    // what was last written there, and every host access was served by exactly one store.
+    XCTAssertTrue(out.contains("tiering (on the RTL: node 0's tier controller"), "the tiering part says what it ran on")
+    XCTAssertFalse(out.contains("FAILED"), out)
+    let accesses = try XCTUnwrap(number(after: "host accesses through its root complex):", in: out))
+    XCTAssertGreaterThan(accesses, 0)
+    XCTAssertGreaterThan(try XCTUnwrap(number(after: "migrations:", in: out)), 0, out)
     let hitRatio = try XCTUnwrap(number(after: "hit ratio:", in: out))
     XCTAssertTrue((0...1).contains(hitRatio), out)
-    XCTAssertGreaterThan(try XCTUnwrap(number(after: "migrations:", in: out)), 0)
+    let storeCounts = String(try XCTUnwrap(out.range(of: "served by DRAM").map { out[$0.lowerBound...] }))
+    let served = try ["DRAM", "flash", "disk"].map { try XCTUnwrap(number(after: $0, in: storeCounts)) }
+    XCTAssertEqual(served.reduce(0, +), accesses, "each access reached one store")
+    XCTAssertEqual(hitRatio, served[0] / accesses, accuracy: 0.001, "the ratio is DRAM's share")
+    let checked = try XCTUnwrap(number(after: "data checked:", in: out))
+    XCTAssertGreaterThan(checked, 0)
+    XCTAssertEqual(number(after: "reads against a shadow of the writes,", in: out), 0, "mismatches")
+    XCTAssertTrue(out.contains("the same trace and policy on the transaction-level model"), out)
   }
 
   func testANodeCountOutsideOneToEightIsRefusedNamingTheOption() throws {

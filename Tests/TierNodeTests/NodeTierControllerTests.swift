@@ -6,7 +6,6 @@ import HDL
 import Simulation
 import SimulationTesting
 import TierModel
-import TierSimulation
 import XCTest
 
 /// The memory-tier controller inside a node (switch port 1), driven only as the node's firmware

@@ -7,7 +7,6 @@ import PCIe
 import Simulation
 import SimulationTesting
 import TierModel
-import TierSimulation
 
 /// One node of `OneNodeBoard` on its Verilated board top, as its firmware and its host see it:
 /// the management core's `SimulatedHAL` on `mgmt0` (registers from `management.mmio_base`, the

@@ -1,4 +1,3 @@
-import FirmwareSimulation
 import Simulation
 import TierModel
 
@@ -34,6 +33,9 @@ public final class BackingStoreAgent: CycleAgent {
   public var failNextAccesses = 0
   /// Accesses served (request-path reads and writes, DMA reads and writes), for tests and figures.
   public private(set) var accesses = 0
+  /// Of those, the request path's (the host's reads and writes of the unified space; the rest are
+  /// the DMA engine's copies): which store served the host, for hit ratios.
+  public private(set) var requestAccesses = 0
   /// Accesses that failed by fault injection.
   public private(set) var failedAccesses = 0
 
@@ -124,6 +126,7 @@ public final class BackingStoreAgent: CycleAgent {
     if hostJob == nil && req.fires {
       var job = started(frame: Int(req.value("frame")), word: Int(req.value("word")), beats: Int(req.value("beats")))
       job.write = req.value("write") == 1
+      requestAccesses += 1
       if !job.write { job.readyAt = now + readLatency }
       hostJob = job
     }
