@@ -115,7 +115,7 @@ let package = Package(
 
     // The board as a SystemC/TLM-2.0 module: a folder with the Verilog, the wrapper, a sample
     // sc_main and a Makefile (verilator --sc, libsystemc); its build cached by content hash.
-    .target(name: "SystemCExport", dependencies: ["HDL", "Toolchain", "Simulation", "Cores", "Board"]),
+    .target(name: "SystemCExport", dependencies: ["HDL", "Toolchain", "Simulation", "Cores", "Board", "PCIe"]),
     .testTarget(name: "SystemCExportTests",
                 dependencies: ["SystemCExport", "Cores", "HDL", "Board", "PCIe", "Simulation", "SimulationTesting"]),
 

@@ -6,8 +6,9 @@ import HDL
 /// system controller (ID, VERSION, NODE.INDEX, the cycle counter), check that writes arrive
 /// (SCRATCH, whole and with byte enables), and an address no block decodes. With
 /// `protocolChecks`, payloads the TLM socket itself must refuse follow on `mgmt0`. A board with
-/// a cable (`ntb.cables`) gets a two-board sample, cable 0 crossed between the boards, and the
-/// steps of `CableBringUp` after the rest.
+/// a cable (`ntb.cables`) gets a two-board sample, cable 0 crossed between the boards through a
+/// channel of `ntb.link_latency_cycles`, the steps of `CableBringUp` after the rest and then those
+/// of `WindowTransfer` (board 1's host a memory). Every node's host link is up.
 public enum BoardBringUp {
   public static func script(for board: Board, protocolChecks: Bool = true) throws -> BringUpScript {
     let map = try systemControlRegisters(boardID: Int(board.id), baseAddress: board.management.mmioBase)
@@ -36,8 +37,12 @@ public enum BoardBringUp {
         .payload(port: "mgmt0", isWrite: true, address: offset("SCRATCH"), length: 4, byteEnables: [0x0F, 0xFF, 0xFF, 0xFF], label: "half a byte enabled"),
       ]
     }
-    guard !board.ntb.cables.isEmpty else { return BringUpScript(resetCycles: 4, steps: steps) }
-    return BringUpScript(resetCycles: 4, crossedLinks: ["cable0"], steps: steps + (try CableBringUp.steps(for: board, sysctl: map)))
+    let pins = WindowTransfer.hostPins(board)
+    guard !board.ntb.cables.isEmpty else { return BringUpScript(resetCycles: 4, pins: pins, steps: steps) }
+    let memory = BringUpScript.HostMemory(board: 1, link: "host\(board.ntb.cables[0])", completer: WindowTransfer.rootComplex.rawValue)
+    return BringUpScript(resetCycles: 4, crossedLinks: ["cable0"], linkLatencyCycles: board.ntb.linkLatencyCycles, pins: pins,
+                         hostMemories: [memory],
+                         steps: steps + (try CableBringUp.steps(for: board, sysctl: map)) + (try WindowTransfer.steps(for: board)))
   }
 
   /// The clock period of `board` in picoseconds (its `clock_mhz`).

@@ -18,14 +18,40 @@ public struct BringUpScript: Sendable {
     indirect case onBoard(Int, Step)
   }
 
+  /// A host's memory (`strata::HostMemory`) behind link `link` of board `board`: it stores the
+  /// memory writes the board sends out of `<link>_out` and answers its memory reads into
+  /// `<link>_in` as `completer`; the script does not send into that `<link>_in` itself.
+  public struct HostMemory: Sendable, Equatable {
+    public var board: Int
+    public var link: String
+    public var completer: UInt16
+
+    public init(board: Int, link: String, completer: UInt16) {
+      self.board = board
+      self.link = link
+      self.completer = completer
+    }
+  }
+
   public var resetCycles: Int
   /// Links (see `SystemCPortPlan.links`) the sample crosses between two boards; none: one board.
   public var crossedLinks: [String]
+  /// Clock cycles a crossed link's channel (`strata::TLPChannel`) delays each TLP: a cable's
+  /// `ntb.link_latency_cycles`.
+  public var linkLatencyCycles: Int
+  /// Input pins held at these values on every board from the start (a host link's speed, width
+  /// and `active`), by name.
+  public var pins: [String: UInt64]
+  public var hostMemories: [HostMemory]
   public var steps: [Step]
 
-  public init(resetCycles: Int = 4, crossedLinks: [String] = [], steps: [Step]) {
+  public init(resetCycles: Int = 4, crossedLinks: [String] = [], linkLatencyCycles: Int = 1, pins: [String: UInt64] = [:],
+              hostMemories: [HostMemory] = [], steps: [Step]) {
     self.resetCycles = resetCycles
     self.crossedLinks = crossedLinks
+    self.linkLatencyCycles = linkLatencyCycles
+    self.pins = pins
+    self.hostMemories = hostMemories
     self.steps = steps
   }
 
@@ -57,6 +83,11 @@ public enum BringUpLog {
   /// `link_in send 40000004... -> TLM_OK_RESPONSE  # label`: a TLP sent into the board.
   public static func send(port: String, bytes: [UInt8], status: String, label: String) -> String {
     "\(port) send \(bytes.map { hex(UInt64($0), digits: 2) }.joined()) -> \(status)  # \(label)"
+  }
+
+  /// `board1.host0 memory 0x0000000200000000 a0a1...`: a run of bytes a host memory holds at the end.
+  public static func memory(owner: String, address: UInt64, bytes: [UInt8]) -> String {
+    "\(owner) memory 0x\(hex(address, digits: 16)) \(bytes.map { hex(UInt64($0), digits: 2) }.joined())"
   }
 
   /// The byte enables as printed: one hex byte per data byte, address order.

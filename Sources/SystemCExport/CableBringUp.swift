@@ -20,8 +20,8 @@ public enum CableBringUp {
   public static let doorbell = 5
   public static let outbound: UInt32 = 0x5354_0A0B
   public static let inbound: UInt32 = 0x0A0B_5354
-  /// Cycles given to the messages to cross and land (the sample binds the cable directly).
-  public static let settleCycles = 24
+  /// Cycles given to a message to cross the cable (`ntb.link_latency_cycles` in the channel) and land.
+  public static func settleCycles(_ board: Board) -> Int { board.ntb.linkLatencyCycles + 24 }
 
   /// The steps, for a board with at least one cable; `sysctl` is the system controller's map.
   static func steps(for board: Board, sysctl: RegisterMap) throws -> [BringUpScript.Step] {
@@ -59,17 +59,20 @@ public enum CableBringUp {
       read(0, L.windowTranslationHigh(0), "WINDOW_TRANSLATION_HIGH_0"),
       write(0, L.linkControl, 1, "LINK_CONTROL.ENABLE"),
       write(1, L.linkControl, 1, "LINK_CONTROL.ENABLE"),
-      .idle(cycles: settleCycles),
+      // Board 0's enable is still in the cable (`ntb.link_latency_cycles`): board 1's link is not up yet.
+      .idle(cycles: max(0, board.ntb.linkLatencyCycles - 3)),
+      read(1, L.linkStatus, "LINK_STATUS while board 0's enable crosses"),
+      .idle(cycles: settleCycles(board)),
       read(0, L.linkStatus, "LINK_STATUS"),
       read(1, L.linkStatus, "LINK_STATUS"),
       write(0, L.peerScratchpad(0), UInt64(outbound), "PEER_SCRATCHPAD_0: across the cable"),
       write(0, L.peerDoorbellSet(0), 1 << UInt64(doorbell), "PEER_DOORBELL_SET_0: ring doorbell \(doorbell)"),
-      .idle(cycles: settleCycles),
+      .idle(cycles: settleCycles(board)),
       read(1, L.scratchpad(0), "SCRATCHPAD_0 from board 0"),
       read(1, L.doorbellStatus(0), "DOORBELL_STATUS_0"),
       on(1, .read(port: port, address: interruptStatus, label: "INTERRUPT_STATUS")),
       write(1, L.peerScratchpad(1), UInt64(inbound), "PEER_SCRATCHPAD_1: back across the cable"),
-      .idle(cycles: settleCycles),
+      .idle(cycles: settleCycles(board)),
       read(0, L.scratchpad(1), "SCRATCHPAD_1 from board 1"),
       on(0, .read(port: port, address: interruptStatus, label: "INTERRUPT_STATUS")),
     ]

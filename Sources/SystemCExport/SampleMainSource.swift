@@ -2,8 +2,9 @@
 /// management port and TLP input that runs a `BringUpScript` and prints each access, and a
 /// `strata::TLPSink` on each TLP output that prints what the board sends. When the script
 /// crosses links (`<b>_in` and `<b>_out` TLP streams), there are two boards, `board` and
-/// `board1`, each such link crossed between them through a `strata::TLPTap` that prints its TLPs
-/// (bound directly: the crossing adds no latency of its own), its `<b>_up` pin high.
+/// `board1`, each such link crossed between them through a `strata::TLPChannel` that prints its
+/// TLPs and delays them by the script's `linkLatencyCycles`, its `<b>_up` pin high. A host memory
+/// of the script (`strata::HostMemory`) sits behind its board's link, a tap printing what reaches it.
 struct SampleMainSource {
   let top: String
   let plan: SystemCPortPlan
@@ -13,10 +14,21 @@ struct SampleMainSource {
   var text: String {
     let links = script.crossedLinks
     let boards = links.isEmpty ? [0] : [0, 1]
-    let inputs = plan.tlp.filter { $0.direction == .intoDesign && !links.map { "\($0)_in" }.contains($0.prefix) }
-    let outputs = plan.tlp.filter { $0.direction == .outOfDesign && !links.map { "\($0)_out" }.contains($0.prefix) }
-    let ports = plan.mmio.map(\.prefix) + inputs.map(\.prefix)
-    let sockets = boards.flatMap { b in ports.map { Self.member($0, board: b) } }
+    // Per board: the script's sockets (management ports, TLP inputs neither crossed nor a host
+    // memory's) and the TLP outputs that go to sinks.
+    let memories = script.hostMemories
+    func served(_ b: Int) -> [String] { memories.filter { $0.board == b }.map(\.link) }
+    func ports(_ b: Int) -> [String] {
+      plan.mmio.map(\.prefix) + plan.tlp.filter { port in
+        port.direction == .intoDesign && !(links + served(b)).contains { "\($0)_in" == port.prefix }
+      }.map(\.prefix)
+    }
+    func outputs(_ b: Int) -> [String] {
+      plan.tlp.filter { port in
+        port.direction == .outOfDesign && !(links + served(b)).contains { "\($0)_out" == port.prefix }
+      }.map(\.prefix)
+    }
+    let sockets = boards.flatMap { b in ports(b).map { Self.member($0, board: b) } }
     var body: [String] = []
     if let reset = plan.reset {
       body.append("for (int i = 0; i < \(script.resetCycles); ++i) wait(clk.posedge_event());")
@@ -25,10 +37,13 @@ struct SampleMainSource {
     for step in script.steps { body.append(statement(step)) }
 
     // A crossed link's cable is plugged in: its `<b>_up` pin (when the design has one) is high.
+    // The script's pins hold their values from the start.
     let plugged = Set(links.map { "\($0)_up" })
     let pinSignals = boards.flatMap { b in plan.pins.map { pin in
       let name = Self.member(pin.name, board: b)
-      let initial = pin.direction == .input && plugged.contains(pin.name) ? ", true" : ""
+      let held = pin.direction == .input && pin.width <= 64 ? script.pins[pin.name] : nil
+      let initial = pin.direction == .input && plugged.contains(pin.name) ? ", true"
+        : held.map { pin.width == 1 ? ($0 != 0 ? ", true" : ", false") : ", \($0)u" } ?? ""
       return "sc_core::sc_signal<\(systemCPinType(width: pin.width))> \(name)(\"\(name)\"\(initial));"
     } }
     let pinBindings = boards.flatMap { b in plan.pins.map { "\(Self.boardName(b)).\($0.name)(\(Self.member($0.name, board: b)));" } }
@@ -37,9 +52,28 @@ struct SampleMainSource {
     } }
     let crossings = links.flatMap { link in
       boards.map { b -> String in
-        let tap = "board\(b)_\(link)_out"
-        return "strata::TLPTap \(tap)(\"\(tap)\");\n  \(Self.boardName(b)).\(link)_out.socket.bind(\(tap).in);\n  \(tap).out.bind(\(Self.boardName(1 - b)).\(link)_in.socket);"
+        let channel = "board\(b)_\(link)_out"
+        return """
+          strata::TLPChannel \(channel)("\(channel)", \(script.linkLatencyCycles), BringUp::clk_period());
+            \(channel).clk(clk);
+            \(Self.boardName(b)).\(link)_out.socket.bind(\(channel).in);
+            \(channel).out.bind(\(Self.boardName(1 - b)).\(link)_in.socket);
+          """
       }
+    }
+    let memoryModules = memories.map { memory -> String in
+      let tap = Self.member("\(memory.link)_out", board: memory.board), module = Self.member("\(memory.link)_memory", board: memory.board)
+      let board = Self.boardName(memory.board)
+      return """
+        strata::TLPTap \(tap)("\(tap)");
+          strata::HostMemory \(module)("\(module)", 0x\(hex(UInt64(memory.completer), digits: 4)));
+          \(board).\(memory.link)_out.socket.bind(\(tap).in);
+          \(tap).out.bind(\(module).in);
+          \(module).out.bind(\(board).\(memory.link)_in.socket);
+        """
+    }
+    let memoryPrints = memories.map {
+      "\(Self.member("\($0.link)_memory", board: $0.board)).print(\"\(Self.printed($0.link, board: $0.board))\");"
     }
     let resetSignal = plan.reset.map { "sc_core::sc_signal<bool> \($0)(\"\($0)\", true);  // held for \(script.resetCycles) cycles" }
 
@@ -144,12 +178,14 @@ struct SampleMainSource {
         \(pinBindings.joined(separator: "\n  "))
         BringUp bringup("bringup"\(plan.reset.map { ", \($0)" } ?? ""));
         bringup.clk(clk);
-        \(boards.flatMap { b in ports.map { "bringup.\(Self.member($0, board: b)).bind(\(Self.boardName(b)).\($0).socket);" } }.joined(separator: "\n  "))
-        \(boards.flatMap { b in outputs.map { "strata::TLPSink \(Self.member($0.prefix, board: b))_sink(\"\(Self.member($0.prefix, board: b))\");\n  \(Self.boardName(b)).\($0.prefix).socket.bind(\(Self.member($0.prefix, board: b))_sink.in);" } }.joined(separator: "\n  "))
+        \(boards.flatMap { b in ports(b).map { "bringup.\(Self.member($0, board: b)).bind(\(Self.boardName(b)).\($0).socket);" } }.joined(separator: "\n  "))
+        \(boards.flatMap { b in outputs(b).map { "strata::TLPSink \(Self.member($0, board: b))_sink(\"\(Self.member($0, board: b))\");\n  \(Self.boardName(b)).\($0).socket.bind(\(Self.member($0, board: b))_sink.in);" } }.joined(separator: "\n  "))
         \(crossings.joined(separator: "\n  "))
+        \(memoryModules.joined(separator: "\n  "))
         std::printf("# \(top): clock period %s\\n", BringUp::clk_period().to_string().c_str());
         sc_core::sc_start();
         \(pinPrints.joined(separator: "\n  "))
+        \(memoryPrints.joined(separator: "\n  "))
         return 0;
       }
 

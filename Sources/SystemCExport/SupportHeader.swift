@@ -24,7 +24,10 @@ enum SupportHeader {
 // TLP links: a generic payload carries one whole TLP, its bytes in transmission order
 // (header DW0 byte 0 first, then the payload; no digest), command TLM_WRITE_COMMAND,
 // address 0, no byte enables, no extension. A TLP stream into the RTL is a target socket;
-// a TLP stream out of the RTL is an initiator socket.
+// a TLP stream out of the RTL is an initiator socket. TLM_OK_RESPONSE: the TLP was taken
+// whole (into the RTL: its last beat moved); any error status: it was not taken at all.
+// On a switch port with flow-control pins, LinkCredits answers the switch's flow control
+// for the link partner: the target socket starts a TLP only when the switch's credits allow it.
 #ifndef STRATA_TLM_H
 #define STRATA_TLM_H
 
@@ -35,6 +38,7 @@ enum SupportHeader {
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -189,6 +193,97 @@ class MMIOTarget : public sc_core::sc_module {
   sc_core::sc_mutex lock_;
 };
 
+// The credit type a TLP draws from (PCIe Base 6.3 Table 2-48, in the order PH, PD, NPH, NPD,
+// CplH, CplD): posted for memory writes and messages, completion for completions, else non-posted.
+inline unsigned tlp_credit_class(const uint8_t* tlp) {
+  unsigned type = tlp[0] & 0x1F;
+  bool has_data = (tlp[0] & 0x40) != 0;
+  if ((type & 0x18) == 0x10 || (type == 0 && has_data)) return 0;
+  if (type == 0x0A || type == 0x0B) return 2;
+  return 1;
+}
+
+// Data credits (4-DW units) a TLP needs: Roundup(Length / 4), Length 0 meaning 1024 DWs.
+inline unsigned tlp_data_credits(const uint8_t* tlp) {
+  if ((tlp[0] & 0x40) == 0) return 0;
+  unsigned length = unsigned(tlp[2] & 0x03) << 8 | tlp[3];
+  return ((length == 0 ? 1024 : length) + 3) / 4;
+}
+
+// The link partner's half of flow control on a switch port `<b>_*` (PCIe Base 6.3 §2.6.1), for
+// whatever the port's sockets connect to:
+//  - towards the switch: InitFC in the first cycle after reset with 0 for every type (infinite
+//    credits: the partner takes a beat every cycle the TLPStreamOut adapter is ready), no UpdateFC;
+//  - from the switch: a gate per type (§2.6.1.1, Equation 2-13) initialised from the switch's
+//    `rx_fc_*_advertised` (0: infinite) and raised every cycle to its `rx_fc_*_allocated`, as
+//    the RTL showed them before the last rising edge. TLPStreamIn asks it before each TLP.
+class LinkCredits : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> clk, rst;
+  sc_core::sc_signal<bool> initialize, update;
+  // Ours, into the RTL (`<b>_fc_<type>_advertised`, `_limit`), in the order ph pd nph npd cplh cpld.
+  sc_core::sc_vector<sc_core::sc_signal<uint32_t> > advertised, limit;
+  // The switch's, out of the RTL (`<b>_rx_fc_<type>_advertised`, `_allocated`).
+  sc_core::sc_vector<sc_core::sc_signal<uint32_t> > rx_advertised, rx_allocated;
+
+  SC_HAS_PROCESS(LinkCredits);
+  explicit LinkCredits(sc_core::sc_module_name name)
+      : sc_core::sc_module(name), clk("clk"), rst("rst"), initialize("initialize"), update("update"),
+        advertised("advertised", 6), limit("limit", 6), rx_advertised("rx_advertised", 6), rx_allocated("rx_allocated", 6) {
+    SC_THREAD(track);
+  }
+
+  bool permits(const uint8_t* tlp) const {
+    unsigned type = 2 * tlp_credit_class(tlp);
+    return initialized_ && gates_[type].permits(1) && gates_[type + 1].permits(tlp_data_credits(tlp));
+  }
+
+  void consume(const uint8_t* tlp) {
+    unsigned type = 2 * tlp_credit_class(tlp);
+    gates_[type].consume(1);
+    gates_[type + 1].consume(tlp_data_credits(tlp));
+  }
+
+ private:
+  // CREDIT_LIMIT and CREDITS_CONSUMED modulo 2^[Field Size]: 8 bits for headers, 12 for data.
+  struct Gate {
+    bool infinite = true;
+    unsigned bits = 8, limit = 0, consumed = 0;
+    unsigned modulus() const { return 1u << bits; }
+    bool permits(unsigned units) const {
+      if (infinite) return true;
+      unsigned cumulative = (consumed + units) % modulus();
+      return (limit - cumulative + modulus()) % modulus() <= modulus() / 2;
+    }
+    void consume(unsigned units) { consumed = (consumed + units) % modulus(); }
+  };
+
+  void track() {
+    // InitFC: the first cycle after reset.
+    if (rst.read()) sc_core::wait(rst.negedge_event());
+    initialize.write(true);
+    for (;;) {
+      sc_core::wait(clk.posedge_event());
+      if (initialize.read()) {  // the InitFC cycle: the switch's advertisement is in place
+        for (unsigned t = 0; t < 6; ++t) {
+          gates_[t].bits = t % 2 == 0 ? 8 : 12;
+          gates_[t].infinite = rx_advertised[t].read() == 0;
+          gates_[t].limit = rx_advertised[t].read() % gates_[t].modulus();
+          gates_[t].consumed = 0;
+        }
+        initialized_ = true;
+        initialize.write(false);
+      } else if (initialized_) {
+        for (unsigned t = 0; t < 6; ++t)
+          if (!gates_[t].infinite) gates_[t].limit = rx_allocated[t].read() % gates_[t].modulus();
+      }
+    }
+  }
+
+  Gate gates_[6];
+  bool initialized_ = false;
+};
+
 // A TLP stream into the RTL: each TLP written to `socket` is sent as beats (header beside the
 // first, payload DWs in lanes) with valid/ready; b_transport returns when the last beat moved.
 template <typename DataT, typename StrobeT>
@@ -206,6 +301,9 @@ class TLPStreamIn : public sc_core::sc_module {
         end("end"), header("header"), data("data"), strobe("strobe"), lanes_(lanes) {
     socket.register_b_transport(this, &TLPStreamIn::b_transport);
   }
+
+  // On a switch port: start a TLP only when `credits` (the switch's) allow it.
+  void use_credits(LinkCredits* credits) { credits_ = credits; }
 
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
     payload.set_dmi_allowed(false);
@@ -232,6 +330,10 @@ class TLPStreamIn : public sc_core::sc_module {
 
  private:
   void send(const unsigned char* bytes, unsigned length) {
+    if (credits_ != nullptr) {
+      while (!credits_->permits(bytes)) sc_core::wait(clk.posedge_event());
+      credits_->consume(bytes);
+    }
     unsigned header_bytes = tlp_header_bytes(bytes);
     uint8_t header_le[16] = {0};
     for (unsigned i = 0; i < header_bytes; ++i) header_le[15 - i] = bytes[i];  // DW0 in bits 127:96
@@ -263,6 +365,7 @@ class TLPStreamIn : public sc_core::sc_module {
   }
 
   const unsigned lanes_;
+  LinkCredits* credits_ = nullptr;
   sc_core::sc_mutex lock_;
 };
 
@@ -359,6 +462,146 @@ class TLPSink : public sc_core::sc_module {
     std::printf("%s tlp %s\n", basename(), hex_bytes(payload.get_data_ptr(), payload.get_data_length()).c_str());
     payload.set_response_status(tlm::TLM_OK_RESPONSE);
   }
+};
+
+// A cable between two boards' link sockets: each TLP taken at `in` is printed like TLPTap's
+// ("<name> tlp <hex bytes>") and offered to `out` `latency` clock cycles later (from the rising
+// edge it arrived at), in order. `in` never back-pressures: the channel holds any number of
+// TLPs in flight; `out` may (the receiving board's `ready`), and a TLP due while an earlier one
+// is still going in waits for it.
+class TLPChannel : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<TLPChannel> in;
+  tlm_utils::simple_initiator_socket<TLPChannel> out;
+  sc_core::sc_in<bool> clk;
+
+  SC_HAS_PROCESS(TLPChannel);
+  TLPChannel(sc_core::sc_module_name name, unsigned latency, sc_core::sc_time period)
+      : sc_core::sc_module(name), in("in"), out("out"), clk("clk"), delay_(period * double(latency)) {
+    in.register_b_transport(this, &TLPChannel::b_transport);
+    SC_THREAD(deliver);
+  }
+
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+    const unsigned char* bytes = payload.get_data_ptr();
+    std::printf("%s tlp %s\n", basename(), hex_bytes(bytes, payload.get_data_length()).c_str());
+    in_flight_.push_back(InFlight{std::vector<unsigned char>(bytes, bytes + payload.get_data_length()),
+                                  sc_core::sc_time_stamp() + delay + delay_});
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+ private:
+  struct InFlight {
+    std::vector<unsigned char> bytes;
+    sc_core::sc_time due;
+  };
+
+  void deliver() {
+    for (;;) {
+      sc_core::wait(clk.posedge_event());
+      while (!in_flight_.empty() && in_flight_.front().due <= sc_core::sc_time_stamp()) {
+        std::vector<unsigned char> tlp = in_flight_.front().bytes;
+        in_flight_.erase(in_flight_.begin());
+        tlm::tlm_generic_payload payload;
+        payload.set_command(tlm::TLM_WRITE_COMMAND);
+        payload.set_address(0);
+        payload.set_data_ptr(tlp.data());
+        payload.set_data_length(unsigned(tlp.size()));
+        payload.set_streaming_width(unsigned(tlp.size()));
+        payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        out->b_transport(payload, delay);
+        if (payload.is_response_error())
+          SC_REPORT_WARNING(name(), ("the far end refused a TLP: " + payload.get_response_string()).c_str());
+      }
+    }
+  }
+
+  const sc_core::sc_time delay_;
+  std::vector<InFlight> in_flight_;
+};
+
+// A host's memory behind a switch port, for test benches (the Swift harness's PCIeLocalSide):
+// memory writes taken at `in` are stored, byte enables honoured; a memory read is answered with
+// one successful completion with data (bytes never written read as 0), completer `completer`,
+// sent through `out` before `b_transport` returns (so the board's `<b>_out` waits meanwhile).
+// Any other TLP gets TLM_COMMAND_ERROR_RESPONSE. print(owner) prints what it holds.
+class HostMemory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<HostMemory> in;
+  tlm_utils::simple_initiator_socket<HostMemory> out;
+
+  HostMemory(sc_core::sc_module_name name, uint16_t completer)
+      : sc_core::sc_module(name), in("in"), out("out"), completer_(completer) {
+    in.register_b_transport(this, &HostMemory::b_transport);
+  }
+
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&) {
+    const unsigned char* tlp = payload.get_data_ptr();
+    unsigned type = tlp[0] & 0x1F, header = tlp_header_bytes(tlp);
+    bool has_data = (tlp[0] & 0x40) != 0;
+    if (type != 0 || payload.get_data_length() < header) {
+      payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      return;
+    }
+    unsigned length = unsigned(tlp[2] & 0x03) << 8 | tlp[3];
+    if (length == 0) length = 1024;
+    uint64_t address = 0;
+    for (unsigned i = 8; i < header; ++i) address = address << 8 | tlp[i];
+    address &= ~uint64_t(3);
+    unsigned first = tlp[7] & 0xF, last = tlp[7] >> 4;
+    if (has_data) {
+      for (unsigned i = 0; i < 4 * length && header + i < payload.get_data_length(); ++i) {
+        unsigned dw = i / 4, enables = dw == 0 ? first : dw + 1 == length ? last : 0xF;
+        if (enables >> (i % 4) & 1) bytes_[address + i] = tlp[header + i];
+      }
+    } else {
+      answer(tlp, address, length, first, last);
+    }
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  // "<owner> memory 0x<address> <hex bytes>", one line per run of consecutive bytes written.
+  void print(const char* owner) const {
+    for (auto run = bytes_.begin(); run != bytes_.end();) {
+      std::vector<unsigned char> bytes;
+      uint64_t start = run->first;
+      for (; run != bytes_.end() && run->first == start + bytes.size(); ++run) bytes.push_back(run->second);
+      std::printf("%s memory 0x%016llx %s\n", owner, (unsigned long long)start, hex_bytes(bytes.data(), unsigned(bytes.size())).c_str());
+    }
+  }
+
+ private:
+  // The completion with data (PCIe Base 6.3 §2.2.9): TC, attributes and tag from the request,
+  // Byte Count from its byte enables and Lower Address from its first enabled byte (§2.3.1.1).
+  void answer(const unsigned char* request, uint64_t address, unsigned length, unsigned first, unsigned last) {
+    unsigned skipped_start = length <= 1 ? 0 : first == 0 ? 4 : __builtin_ctz(first);
+    unsigned byte_count;
+    if (length <= 1) byte_count = first == 0 ? 1 : 8 - (__builtin_clz(first) - 24) - __builtin_ctz(first);
+    else byte_count = 4 * length - skipped_start - (last == 0 ? 4 : __builtin_clz(last) - 28);
+    unsigned lower = unsigned(address & 0x7C) | (first == 0 ? 0 : __builtin_ctz(first));
+    std::vector<unsigned char> cpl = {
+        0x4A, (unsigned char)(request[1] & 0xFC), (unsigned char)((request[2] & 0x30) | (length >> 8 & 3)),
+        (unsigned char)(length & 0xFF), (unsigned char)(completer_ >> 8), (unsigned char)completer_,
+        (unsigned char)(byte_count >> 8 & 0x0F), (unsigned char)byte_count, request[4], request[5], request[6],
+        (unsigned char)(lower & 0x7F)};
+    for (unsigned i = 0; i < 4 * (length == 1024 ? 1024 : length); ++i) {
+      auto stored = bytes_.find(address + i);
+      cpl.push_back(stored == bytes_.end() ? 0 : stored->second);
+    }
+    tlm::tlm_generic_payload payload;
+    payload.set_command(tlm::TLM_WRITE_COMMAND);
+    payload.set_address(0);
+    payload.set_data_ptr(cpl.data());
+    payload.set_data_length(unsigned(cpl.size()));
+    payload.set_streaming_width(unsigned(cpl.size()));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    out->b_transport(payload, delay);
+  }
+
+  const uint16_t completer_;
+  std::map<uint64_t, unsigned char> bytes_;
 };
 
 }  // namespace strata

@@ -27,9 +27,15 @@ public struct SystemCExport: Sendable {
     let linked = script.crossedLinks.map { "\($0)_in" }
     let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign && !linked.contains($0.prefix) }.map(\.prefix)
     let boards = script.crossedLinks.isEmpty ? 1 : 2
+    for memory in script.hostMemories where !plan.links.contains(memory.link) || memory.board >= boards {
+      throw SystemCExportError.unknownLink(memory.link, links: plan.links)
+    }
     for (index, step) in script.steps.enumerated() {
-      if let port = step.port, !known.contains(port) {
-        throw SystemCExportError.unknownScriptPort(step: index, port: port, known: known)
+      // A host memory's board sends nothing into that link itself: the memory does.
+      let served = script.hostMemories.filter { $0.board == step.board }.map { "\($0.link)_in" }
+      let ports = known.filter { !served.contains($0) }
+      if let port = step.port, !ports.contains(port) {
+        throw SystemCExportError.unknownScriptPort(step: index, port: port, known: ports)
       }
       if step.board >= boards { throw SystemCExportError.unknownScriptBoard(step: index, board: step.board, boards: boards) }
     }

@@ -39,6 +39,10 @@ public struct SystemCPortPlan: Equatable, Sendable {
   public let reset: String?
   public let mmio: [MMIOPort]
   public let tlp: [TLPPort]
+  /// Links (see `links`) on a switch port: with the flow-control pins `<b>_fc_*` in and
+  /// `<b>_rx_fc_*` out, which the wrapper answers itself (`strata::LinkCredits`) for the link
+  /// partner its sockets stand for.
+  public let creditedLinks: [String]
   /// Ports that belong to no group, in the top's order.
   public let pins: [ModulePort]
 
@@ -53,6 +57,13 @@ public struct SystemCPortPlan: Equatable, Sendable {
   static let mmioInputs = ["valid", "write", "address", "wdata", "strobe"]
   static let mmioOutputs = ["ready", "rdata", "error"]
   static let tlpForward = ["valid", "header", "data", "strobe", "start", "end"]
+  /// Credit types in `strata::LinkCredits`' order (PH, PD, NPH, NPD, CplH, CplD).
+  static let creditTypes = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
+  /// A switch port's flow-control pins: ours into the RTL, then the switch's out of it.
+  static func creditPins(of link: String) -> (inputs: [String], outputs: [String]) {
+    (["\(link)_fc_initialize", "\(link)_fc_update"] + creditTypes.flatMap { ["\(link)_fc_\($0)_advertised", "\(link)_fc_\($0)_limit"] },
+     creditTypes.flatMap { ["\(link)_rx_fc_\($0)_advertised", "\(link)_rx_fc_\($0)_allocated"] })
+  }
 
   /// Sorts `ports`; fails when there is no clock input named `clock`.
   public init(ports: [ModulePort], clock: String = "clk", reset: String = "rst") throws {
@@ -94,6 +105,21 @@ public struct SystemCPortPlan: Equatable, Sendable {
     }
     self.mmio = mmio
     self.tlp = tlp
+    // A link with all of a switch port's flow-control pins (1-bit strobes, values of 2...32 bits,
+    // the pin type LinkCredits uses), and a reset to start from.
+    let links = tlp.filter { $0.direction == .intoDesign && $0.prefix.hasSuffix("_in") }.map { String($0.prefix.dropLast(3)) }
+      .filter { base in tlp.contains { $0.direction == .outOfDesign && $0.prefix == "\(base)_out" } }
+    creditedLinks = self.reset == nil ? [] : links.filter { link in
+      let (inputs, outputs) = Self.creditPins(of: link)
+      return inputs.enumerated().allSatisfy { index, name in
+        guard let port = byName[name], port.direction == .input else { return false }
+        return index < 2 ? port.width == 1 : (2...32).contains(port.width)
+      } && outputs.allSatisfy { byName[$0]?.direction == .output && (2...32).contains(byName[$0]!.width) }
+    }
+    for link in creditedLinks {
+      let (inputs, outputs) = Self.creditPins(of: link)
+      claimed.formUnion(inputs + outputs)
+    }
     pins = ports.filter { !claimed.contains($0.name) }
   }
 }

@@ -35,6 +35,19 @@ struct WrapperSource {
         bindings.append("rtl.\(port.prefix)_\(member)(\(port.prefix).\(member));")
       }
     }
+    for link in plan.creditedLinks {
+      let credits = "\(link)_fc"
+      members.append("strata::LinkCredits \(credits);  // \(link)'s flow control, answered for the link partner")
+      initializers.append("\(credits)(\"\(credits)\")")
+      bindings += ["\(credits).clk(\(plan.clock));", "\(credits).rst(\(plan.reset!));",
+                   "rtl.\(link)_fc_initialize(\(credits).initialize);", "rtl.\(link)_fc_update(\(credits).update);"]
+      for (index, type) in SystemCPortPlan.creditTypes.enumerated() {
+        bindings += ["rtl.\(link)_fc_\(type)_advertised(\(credits).advertised[\(index)]);", "rtl.\(link)_fc_\(type)_limit(\(credits).limit[\(index)]);",
+                     "rtl.\(link)_rx_fc_\(type)_advertised(\(credits).rx_advertised[\(index)]);",
+                     "rtl.\(link)_rx_fc_\(type)_allocated(\(credits).rx_allocated[\(index)]);"]
+      }
+      bindings.append("\(link)_in.use_credits(&\(credits));")
+    }
     for pin in plan.pins {
       let kind = pin.direction == .input ? "sc_in" : "sc_out"
       members.append("sc_core::\(kind)<\(systemCPinType(width: pin.width))> \(pin.name);")

@@ -26,14 +26,16 @@ final class EquivalenceTests: SimulationTestCase {
     XCTAssertEqual(script.crossedLinks, ["cable0"])
     let models = [try self.model(design), try Model(try CompiledModel.load(design))]
     let verilator = try TwoModelBringUp(models, plan: export.plan, crossing: script.crossedLinks).run(script)
-    // 10 accesses per node, the cable bring-up, the cable's 7 TLPs (each end's link enable as the
-    // cable comes up and once enabled, board 0's scratchpad and doorbell, board 1's scratchpad
-    // back), then every output pin per board.
+    // 10 accesses per node, the cable bring-up and window transfer (an access or a send per
+    // step), the cable's 7 TLPs of the bring-up (each end's link enable as the cable comes up and
+    // once enabled, board 0's scratchpad and doorbell, board 1's scratchpad back), the window
+    // transfer's 6 (the write and the read across and into board 1's host memory, the completion
+    // back across and into board 0's host), every output pin per board, and the memory's one run.
     let cableSteps = script.steps.count - 10 * board.nodeCount
       - script.steps.filter { if case .payload = $0 { return true } else { return false } }.count
       - script.steps.filter { if case .idle = $0 { return true } else { return false } }.count
     let pins = export.plan.pins.filter { $0.direction == .output && $0.width <= 64 }.count
-    XCTAssertEqual(verilator.count, 10 * board.nodeCount + cableSteps + 7 + 2 * pins)
+    XCTAssertEqual(verilator.count, 10 * board.nodeCount + cableSteps + 7 + 6 + 2 * pins + 1)
     XCTAssertEqual(systemC.count, verilator.count)
     // The taps print while the kernel runs, so within a cycle a TLP line and an access line may
     // come in either order: TLPs and accesses compare as two sequences.

@@ -3,45 +3,66 @@ import PCIe
 import Simulation
 import SystemCExport
 
-/// Runs a two-board `BringUpScript` on two Verilator C++ models in lockstep, each link crossed
-/// as the SystemC sample crosses it: the sending side's `<b>_out` stays ready until a TLP's
-/// last beat, then drops `ready` while the TLP is offered beat by beat to the peer's `<b>_in`
-/// from the next cycle on. Register accesses hold `valid` until `ready`, as `MMIOMaster` does.
-/// Prints the sample's register-access lines and its tap lines (`board<i>_<b>_out tlp ...`).
+/// Runs a two-board `BringUpScript` on two Verilator C++ models in lockstep, as the SystemC
+/// sample runs it: each crossed link through a channel that takes every TLP leaving a board's
+/// `<b>_out` (always ready) and offers it beat by beat to the peer's `<b>_in` from the script's
+/// `linkLatencyCycles` edges later, in order (`strata::TLPChannel`); every other link with a
+/// `HostLinkPartner` (a sink or the script's host memory, the switch port's flow control
+/// answered); the script's input pins held from the start. Register accesses hold `valid` until
+/// `ready`, as `MMIOMaster` does. Prints the sample's register-access, send and TLP lines, the
+/// output pins and what the host memories hold.
 final class TwoModelBringUp {
   private let models: [Model]
   private let plan: SystemCPortPlan
   private var links: [LinkDirection] = []
+  /// Per board, the partners of links that are not crossed, by link name.
+  private var partners: [[String: HostLinkPartner]] = [[:], [:]]
+  private let crossed: [String]
   private(set) var lines: [String] = []
 
   init(_ models: [Model], plan: SystemCPortPlan, crossing crossedLinks: [String]) throws {
     precondition(models.count == 2)
     self.models = models
     self.plan = plan
-    for link in crossedLinks {
-      let lanes = plan.tlp.first { $0.prefix == "\(link)_out" }!.lanes
-      for from in 0..<2 {
-        links.append(try LinkDirection(name: "board\(from)_\(link)_out", from: models[from], to: models[1 - from],
-                                       prefix: link, lanes: lanes))
-      }
-    }
+    crossed = crossedLinks
   }
 
   func run(_ script: BringUpScript) throws -> [String] {
-    for link in links { link.readyPin.set(true) }
-    // The sample plugs each crossed link's cable in: `<b>_up` high from the start.
-    for model in models {
-      for link in script.crossedLinks where model.ports.contains(where: { $0.name == "\(link)_up" && $0.direction == .input }) {
-        try model.input("\(link)_up").set(true)
+    for link in crossed {
+      let lanes = plan.tlp.first { $0.prefix == "\(link)_out" }!.lanes
+      for from in 0..<2 {
+        links.append(try LinkDirection(name: "board\(from)_\(link)_out", from: models[from], to: models[1 - from],
+                                       prefix: link, lanes: lanes, latency: script.linkLatencyCycles))
       }
     }
+    for board in 0..<2 {
+      for link in plan.links where !crossed.contains(link) {
+        let memory = script.hostMemories.first { $0.board == board && $0.link == link }
+        partners[board][link] = try HostLinkPartner(
+          models[board], link: link, lanes: plan.tlp.first { $0.prefix == "\(link)_out" }!.lanes,
+          credited: plan.creditedLinks.contains(link), logName: board == 0 ? "\(link)_out" : "board\(board)_\(link)_out",
+          memoryCompleter: memory.map { PCIeID(rawValue: $0.completer) })
+      }
+    }
+    for model in models {
+      // The sample plugs each crossed link's cable in (`<b>_up` high) and holds the script's pins.
+      for pin in model.ports where pin.direction == .input {
+        if crossed.contains(where: { "\($0)_up" == pin.name }) { try model.input(pin.name).set(true) }
+        if let value = script.pins[pin.name] { try model.input(pin.name).set(value) }
+      }
+    }
+    for link in links { link.readyPin.set(true) }
     for model in models { model.reset(cycles: script.resetCycles) }
+    for partner in partners.flatMap(\.values) { try partner.afterReset() }
     for step in script.steps { try run(step, board: 0) }
     try cycle()
     for board in 0..<2 {
       for pin in plan.pins where pin.direction == .output && pin.width <= 64 {
         lines.append("\(board == 0 ? "" : "board\(board).")\(pin.name) = \(try models[board].output(pin.name).uint64)")
       }
+    }
+    for memory in script.hostMemories {
+      lines += partners[memory.board][memory.link]!.memoryLines(owner: memory.board == 0 ? memory.link : "board\(memory.board).\(memory.link)")
     }
     return lines
   }
@@ -64,8 +85,13 @@ final class TwoModelBringUp {
       for _ in 0..<cycles { try cycle() }
     case .payload:
       break  // the TLM socket's own checks: the RTL never sees them
-    case .sendTLP:
-      preconditionFailure("two-model runs take register accesses, idle cycles and steps on board 1")
+    case .sendTLP(let port, let bytes, let label):
+      guard port.hasSuffix("_in"), let partner = partners[board][String(port.dropLast(3))] else {
+        preconditionFailure("\(port) is no link input the script drives")
+      }
+      try partner.send(try TLP(bytes: bytes))
+      while !partner.isIdle { try cycle() }
+      lines.append(BringUpLog.send(port: shown(port), bytes: bytes, status: "TLM_OK_RESPONSE", label: label))
     }
   }
 
@@ -92,79 +118,58 @@ final class TwoModelBringUp {
     for model in models { model.settle() }
     try sample()
     for link in links { if let tlp = try link.sample() { lines.append(BringUpLog.tlp(port: link.name, bytes: tlp)) } }
+    for board in 0..<2 {
+      for link in plan.links where partners[board][link] != nil { if let line = try partners[board][link]!.sample() { lines.append(line) } }
+    }
     for model in models { model.step() }
     for link in links { try link.drive() }
+    for partner in partners.flatMap(\.values) { try partner.drive() }
   }
 }
 
-/// One direction of a link: board `from`'s `<b>_out` into board `to`'s `<b>_in`.
+/// One direction of a crossed link, as `strata::TLPChannel` carries it: board `from`'s `<b>_out`
+/// (always ready) into board `to`'s `<b>_in`, each TLP offered from `latency` edges after the
+/// edge that took its last beat, and not before the one ahead of it has gone in.
 private final class LinkDirection {
   let name: String
   let readyPin: InputPort
-  private let out: [String: OutputPort]
-  private let into: [String: InputPort]
-  private let intoReady: OutputPort
-  private let lanes: Int
+  private let out: TLPStreamOutPins
+  private let into: TLPStreamInPins
+  private let latency: Int
   private var collected: [TLPStreamBeat] = []
+  /// TLPs in the channel with the edge they are due at, then the beats of the one going in.
+  private var inFlight: [(due: Int, tlp: TLP)] = []
   private var forwarding: [TLPStreamBeat] = []
-  private var nextForwarding: [TLPStreamBeat]?
-  private var sourceReady = true
-  /// The `ready` the sender sees at this cycle's edge (what `drive` set last): a beat is taken
-  /// only then, so a TLP offered while `ready` is low is not collected twice.
-  private var readyAtEdge = true
+  private var edges = 0
 
-  init(name: String, from: Model, to: Model, prefix: String, lanes: Int) throws {
+  init(name: String, from: Model, to: Model, prefix: String, lanes: Int, latency: Int) throws {
     self.name = name
-    self.lanes = lanes
-    readyPin = try from.input("\(prefix)_out_ready")
-    var out: [String: OutputPort] = [:], into: [String: InputPort] = [:]
-    for member in ["valid", "header", "data", "strobe", "start", "end"] {
-      out[member] = try from.output("\(prefix)_out_\(member)")
-      into[member] = try to.input("\(prefix)_in_\(member)")
-    }
-    self.out = out
-    self.into = into
-    intoReady = try to.output("\(prefix)_in_ready")
+    self.latency = latency
+    out = try TLPStreamOutPins(from, prefix: "\(prefix)_out", lanes: lanes)
+    into = try TLPStreamInPins(to, prefix: "\(prefix)_in", lanes: lanes)
+    readyPin = out.ready
   }
 
-  /// Before the edge: the beat leaving `from` (a whole TLP's bytes on its last beat), and
-  /// whether the peer takes the beat offered to it.
+  /// Before the edge: the beat the peer takes, and the beat leaving `from` (a whole TLP's bytes
+  /// on its last beat).
   func sample() throws -> [UInt8]? {
-    if !forwarding.isEmpty && intoReady.bool {
-      forwarding.removeFirst()
-      if forwarding.isEmpty { sourceReady = true }
-    }
-    guard readyAtEdge && out["valid"]!.bool else { return nil }
-    let h = out["header"]!.value.words, d = out["data"]!.value.words
-    let header = [UInt32(truncatingIfNeeded: h[1] >> 32), UInt32(truncatingIfNeeded: h[1]), UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])]
-    let laneValues = (0..<lanes).map { UInt32(truncatingIfNeeded: d[$0 / 2] >> (32 * UInt64($0 % 2))) }
-    if out["start"]!.bool { collected = [] }
-    collected.append(TLPStreamBeat(header: header, lanes: laneValues, strobe: out["strobe"]!.uint64, start: out["start"]!.bool, end: out["end"]!.bool))
-    guard out["end"]!.bool else { return nil }
+    if !forwarding.isEmpty && into.ready.bool { forwarding.removeFirst() }
+    guard let beat = out.beat else { return nil }
+    if beat.start { collected = [] }
+    collected.append(beat)
+    guard beat.end else { return nil }
     let tlp = try TLP(streamBeats: collected)
-    sourceReady = false
-    nextForwarding = tlp.streamBeats(lanes: lanes)
+    inFlight.append((due: edges + 1 + latency, tlp: tlp))
     return tlp.bytes
   }
 
   /// After the edge: the pins for the next cycle.
   func drive() throws {
-    if let next = nextForwarding {
-      forwarding = next
-      nextForwarding = nil
+    edges += 1
+    if forwarding.isEmpty, let next = inFlight.first, next.due <= edges {
+      inFlight.removeFirst()
+      forwarding = next.tlp.streamBeats(lanes: into.lanes)
     }
-    readyPin.set(sourceReady)
-    readyAtEdge = sourceReady
-    guard let beat = forwarding.first else { into["valid"]!.set(false); return }
-    into["valid"]!.set(true)
-    try into["header"]!.set(BitVector(width: 128, words: [UInt64(beat.header[3]) | UInt64(beat.header[2]) << 32,
-                                                         UInt64(beat.header[1]) | UInt64(beat.header[0]) << 32]))
-    try into["data"]!.set(BitVector(width: 32 * lanes, words: stride(from: 0, to: lanes, by: 2).map { i in
-      UInt64(beat.lanes[i]) | (i + 1 < lanes ? UInt64(beat.lanes[i + 1]) << 32 : 0)
-    }))
-    try into["strobe"]!.set(beat.strobe)
-    into["start"]!.set(beat.start)
-    into["end"]!.set(beat.end)
+    try into.offer(forwarding.first)
   }
-
 }
