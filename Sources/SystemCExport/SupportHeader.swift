@@ -1,7 +1,7 @@
 /// `strata_tlm.h`: the design-independent half of an export. The adapters between TLM-2.0
-/// sockets and the RTL's pins (an MMIO target, a TLP stream in and out) and two helpers for
-/// test benches (a TLP tap that logs and forwards, a TLP sink). Every generated wrapper
-/// includes it.
+/// sockets and the RTL's pins (an MMIO target, a TLP stream in and out, a switch port's flow
+/// control) and helpers for test benches (a TLP tap that logs and forwards, a TLP sink, a cable
+/// channel with latency, a host memory). Every generated wrapper includes it.
 enum SupportHeader {
   static let name = "strata_tlm.h"
 

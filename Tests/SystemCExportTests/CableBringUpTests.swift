@@ -109,7 +109,7 @@ final class CableBringUpTests: XCTestCase {
     XCTAssertEqual(Array(lines.filter { $0.hasPrefix("board1_cable0_out tlp") }.dropFirst(3)),
                    [BringUpLog.tlp(port: "board1_cable0_out", bytes: completion.bytes)])
     XCTAssertEqual(lines.filter { $0.hasPrefix("host0_out tlp") }, [BringUpLog.tlp(port: "host0_out", bytes: home.bytes)])
-    XCTAssertEqual(lines.filter { $0.contains(" memory ") },
+    XCTAssertEqual(lines.filter { $0.hasPrefix("board1.host0 memory ") },
                    [BringUpLog.memory(owner: "board1.host0", address: target, bytes: WindowTransfer.buffer)])
   }
 
