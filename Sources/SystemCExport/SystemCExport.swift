@@ -27,8 +27,9 @@ public struct SystemCExport: Sendable {
     let linked = script.crossedLinks.map { "\($0)_in" }
     let known = plan.mmio.map(\.prefix) + plan.tlp.filter { $0.direction == .intoDesign && !linked.contains($0.prefix) }.map(\.prefix)
     let boards = script.crossedLinks.isEmpty ? 1 : 2
-    for memory in script.hostMemories where !plan.links.contains(memory.link) || memory.board >= boards {
-      throw SystemCExportError.unknownLink(memory.link, links: plan.links)
+    for memory in script.hostMemories
+    where !plan.links.contains(memory.link) || script.crossedLinks.contains(memory.link) || !(0..<boards).contains(memory.board) {
+      throw SystemCExportError.badHostMemory(link: memory.link, board: memory.board, links: plan.links, boards: boards)
     }
     for (index, step) in script.steps.enumerated() {
       // A host memory's board sends nothing into that link itself: the memory does.

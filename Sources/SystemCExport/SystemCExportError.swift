@@ -4,6 +4,7 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
   case unknownScriptPort(step: Int, port: String, known: [String])
   case unknownScriptBoard(step: Int, board: Int, boards: Int)
   case unknownLink(String, links: [String])
+  case badHostMemory(link: String, board: Int, links: [String], boards: Int)
   case buildFailed(directory: String, output: String)
   case runFailed(executable: String, status: Int32, output: String)
   case toolMissing(tool: String, fix: String)
@@ -18,6 +19,8 @@ public enum SystemCExportError: Error, CustomStringConvertible, Equatable {
       return "bring-up step \(step) runs on board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") (two only when the script crosses links)"
     case .unknownLink(let link, let links):
       return "the script crosses link `\(link)`, but the design's links (TLP streams `<name>_in` and `<name>_out`) are: \(links.isEmpty ? "none" : links.joined(separator: ", "))"
+    case .badHostMemory(let link, let board, let links, let boards):
+      return "the script puts a host memory behind link `\(link)` of board \(board), but the sample has \(boards) board\(boards == 1 ? "" : "s") and the design's links are: \(links.isEmpty ? "none" : links.joined(separator: ", ")); name a link that is not crossed, on board 0 or (with crossed links) 1"
     case .buildFailed(let directory, let output):
       return "`make` failed in \(directory) (kept; run `make` there to see it again):\n\(output)"
     case .runFailed(let executable, let status, let output):

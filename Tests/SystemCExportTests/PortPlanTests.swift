@@ -45,4 +45,34 @@ final class PortPlanTests: XCTestCase {
     XCTAssertEqual(plan.links, ["ntb"])
     XCTAssertEqual(try TLPRelay.export.get().plan.links, [], "rx and tx are no pair")
   }
+
+  /// A switch port's flow-control pins (`<p>_fc_*` in, `<p>_rx_fc_*` out, beside `<p>_in`/`_out`)
+  /// are no pins of the module: `LinkCredits` inside it answers them.
+  func testASwitchPortsFlowControlPinsAreAnsweredInsideTheModule() throws {
+    let export = try BoardExport.export.get()
+    XCTAssertEqual(export.plan.creditedLinks, ["host0"])
+    XCTAssertFalse(export.plan.pins.contains { $0.name.hasPrefix("host0_fc_") || $0.name.hasPrefix("host0_rx_fc_") })
+    XCTAssert(export.plan.pins.contains { $0.name == "host0_active" }, "the PHY's facts stay pins")
+    XCTAssertEqual(export.plan.creditedLinks.contains("cable0"), false, "a cable has no flow-control pins")
+    let wrapper = try XCTUnwrap(export.files.first { $0.path == "board_devkit_tlm.h" }?.contents)
+    XCTAssert(wrapper.contains("rtl.host0_rx_fc_cpld_allocated(host0_fc.rx_allocated[5]);"))
+    XCTAssert(wrapper.contains("host0_in.use_credits(&host0_fc);"))
+    XCTAssertEqual(try LinkEndpoint.export.get().plan.creditedLinks, [], "ntb_in/ntb_out carry no credits")
+  }
+
+  func testAHostMemoryOnALinkTheSampleCannotServeIsRefused() throws {
+    let design = try LinkEndpoint.design.get()
+    for memory in [BringUpScript.HostMemory(board: 0, link: "pcie", completer: 0),   // no such link
+                   BringUpScript.HostMemory(board: 1, link: "ntb", completer: 0)] {  // one board only
+      XCTAssertThrowsError(try SystemCExport(design, script: BringUpScript(hostMemories: [memory], steps: []), clockPeriodPicoseconds: 4000)) { error in
+        XCTAssertEqual(error as? SystemCExportError, .badHostMemory(link: memory.link, board: memory.board, links: ["ntb"], boards: 1))
+      }
+    }
+    // The memory answers through the link's input: the script may not send into it too.
+    let script = BringUpScript(hostMemories: [.init(board: 0, link: "ntb", completer: 0)],
+                               steps: [.sendTLP(port: "ntb_in", bytes: [], label: "")])
+    XCTAssertThrowsError(try SystemCExport(design, script: script, clockPeriodPicoseconds: 4000)) { error in
+      XCTAssertEqual(error as? SystemCExportError, .unknownScriptPort(step: 0, port: "ntb_in", known: ["mgmt0"]))
+    }
+  }
 }
