@@ -67,7 +67,7 @@ public enum WindowTransfer {
     let base = UInt64(NodeAddressMap.pcieSwitch.lowerBound)
     func register(_ name: String) -> UInt64 { base + registers.register(named: name)!.offset }
     let port = "mgmt\(board.ntb.cables[0])", host = "host\(board.ntb.cables[0])_in"
-    let crossing = 2 * board.ntb.linkLatencyCycles + 64
+    let crossing = crossingCycles(board)
     var steps: [BringUpScript.Step] = []
     for b in 0..<2 {
       func on(_ step: BringUpScript.Step) -> BringUpScript.Step { b == 0 ? step : .onBoard(b, step) }
@@ -92,6 +92,9 @@ public enum WindowTransfer {
     ]
     return steps
   }
+
+  /// Cycles the script waits after each host request: the cable both ways and the switches' pipelines.
+  public static func crossingCycles(_ board: Board) -> Int { 2 * board.ntb.linkLatencyCycles + 64 }
 
   /// Input pins for every node's host link: up, at the board's speed and width (as `World` sets them).
   static func hostPins(_ board: Board) -> [String: UInt64] {

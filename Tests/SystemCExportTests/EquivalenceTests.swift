@@ -25,7 +25,8 @@ final class EquivalenceTests: SimulationTestCase {
     // Verilator model (one build), crossed the same way.
     XCTAssertEqual(script.crossedLinks, ["cable0"])
     let models = [try self.model(design), try Model(try CompiledModel.load(design))]
-    let verilator = try TwoModelBringUp(models, plan: export.plan, crossing: script.crossedLinks).run(script)
+    let harness = try TwoModelBringUp(models, plan: export.plan, crossing: script.crossedLinks)
+    let verilator = try harness.run(script)
     // 10 accesses per node, the cable bring-up and window transfer (an access or a send per
     // step), the cable's 7 TLPs of the bring-up (each end's link enable as the cable comes up and
     // once enabled, board 0's scratchpad and doorbell, board 1's scratchpad back), the window
@@ -45,5 +46,18 @@ final class EquivalenceTests: SimulationTestCase {
       XCTFail("line \(index): SystemC `\(a)`, Verilator model `\(b)`")
       break
     }
+
+    // The window transfer's timing, on the models (the sample runs the same cycles, as the lines
+    // show): the cable's latency is paid once by the write (host0_in → board 1's host memory)
+    // and twice by the read (host0_in → the completion at board 0's host0_out).
+    func edge(_ matches: (String) -> Bool) throws -> Int { harness.lineCycles[try XCTUnwrap(verilator.firstIndex(where: matches))] }
+    let writeSent = try edge { $0.hasPrefix("host0_in send 40") }, readSent = try edge { $0.hasPrefix("host0_in send 00") }
+    let written = try edge { $0.hasPrefix("board1_host0_out tlp 60") }, completed = try edge { $0.hasPrefix("host0_out tlp 4a") }
+    let latency = board.ntb.linkLatencyCycles
+    print("window transfer on devkit (cable \(latency) cycles): MWr host0_in -> board 1's host \(written - writeSent) cycles, "
+          + "MRd -> CplD at host0_out \(completed - readSent) cycles")
+    XCTAssertGreaterThanOrEqual(written - writeSent, latency)
+    XCTAssertGreaterThanOrEqual(completed - readSent, 2 * latency)
+    XCTAssertLessThan(completed - readSent, WindowTransfer.crossingCycles(board), "the script waits long enough for the completion")
   }
 }

@@ -18,7 +18,12 @@ final class TwoModelBringUp {
   /// Per board, the partners of links that are not crossed, by link name.
   private var partners: [[String: HostLinkPartner]] = [[:], [:]]
   private let crossed: [String]
-  private(set) var lines: [String] = []
+  private(set) var lines: [String] = [] {
+    didSet { lineCycles += Array(repeating: edges, count: max(0, lines.count - lineCycles.count)) }
+  }
+  /// The rising edges before each line was printed (for latency figures).
+  private(set) var lineCycles: [Int] = []
+  private var edges = 0
 
   init(_ models: [Model], plan: SystemCPortPlan, crossing crossedLinks: [String]) throws {
     precondition(models.count == 2)
@@ -122,6 +127,7 @@ final class TwoModelBringUp {
       for link in plan.links where partners[board][link] != nil { if let line = try partners[board][link]!.sample() { lines.append(line) } }
     }
     for model in models { model.step() }
+    edges += 1
     for link in links { try link.drive() }
     for partner in partners.flatMap(\.values) { try partner.drive() }
   }
