@@ -12,6 +12,9 @@ public struct BringUpScript: Sendable {
     case payload(port: String, isWrite: Bool, address: UInt64, length: Int, byteEnables: [UInt8]?, label: String)
     /// One TLP's bytes, in transmission order, sent into a TLP input.
     case sendTLP(port: String, bytes: [UInt8], label: String)
+    /// A check of what came out: the completion with `tag` that left through TLP output `port`
+    /// (one the sample gives a sink) carries `data`. Prints MATCH, MISMATCH or MISSING.
+    case expectCompletion(port: String, tag: UInt16, data: [UInt8], label: String)
     /// Cycles with nothing to do.
     case idle(cycles: Int)
     /// A step on the second board of a sample that crosses links (board 1; board 0 is the default).
@@ -88,6 +91,14 @@ public enum BringUpLog {
   /// `board1.host0 memory 0x0000000200000000 a0a1...`: a run of bytes a host memory holds at the end.
   public static func memory(owner: String, address: UInt64, bytes: [UInt8]) -> String {
     "\(owner) memory 0x\(hex(address, digits: 16)) \(bytes.map { hex(UInt64($0), digits: 2) }.joined())"
+  }
+
+  /// `host0_out completion tag 2 -> MATCH data=a0a7...  # label`: a completion checked
+  /// against the data expected (`received` nil: none with that tag arrived).
+  public static func completion(port: String, tag: UInt16, received: [UInt8]?, expected: [UInt8], label: String) -> String {
+    guard let received else { return "\(port) completion tag \(tag) -> MISSING  # \(label)" }
+    let verdict = received == expected ? "MATCH" : "MISMATCH"
+    return "\(port) completion tag \(tag) -> \(verdict) data=\(received.map { hex(UInt64($0), digits: 2) }.joined())  # \(label)"
   }
 
   /// The byte enables as printed: one hex byte per data byte, address order.

@@ -29,6 +29,9 @@ struct SampleMainSource {
       }.map(\.prefix)
     }
     let sockets = boards.flatMap { b in ports(b).map { Self.member($0, board: b) } }
+    // With completion checks, the sinks keep what they took (`SampleSink`).
+    let checks = script.steps.contains { if case .expectCompletion = $0.inner { return true } else { return false } }
+    let sinkType = checks ? "SampleSink" : "strata::TLPSink"
     var body: [String] = []
     if let reset = plan.reset {
       body.append("for (int i = 0; i < \(script.resetCycles); ++i) wait(clk.posedge_event());")
@@ -95,6 +98,7 @@ struct SampleMainSource {
         return "?";
       }
 
+      \(checks ? Self.sampleSink : "")
       struct BringUp : sc_core::sc_module {
         sc_core::sc_in<bool> clk;
         \(plan.reset.map { "sc_core::sc_signal<bool>& \($0);" } ?? "")
@@ -156,6 +160,7 @@ struct SampleMainSource {
                       status_name(payload.get_response_status()), label);
         }
 
+        \(checks ? Self.checkCompletion : "")
         static sc_core::sc_time clk_period() { return sc_core::sc_time(\(clockPeriodPicoseconds), sc_core::SC_PS); }
 
         void run() {
@@ -179,7 +184,11 @@ struct SampleMainSource {
         BringUp bringup("bringup"\(plan.reset.map { ", \($0)" } ?? ""));
         bringup.clk(clk);
         \(boards.flatMap { b in ports(b).map { "bringup.\(Self.member($0, board: b)).bind(\(Self.boardName(b)).\($0).socket);" } }.joined(separator: "\n  "))
-        \(boards.flatMap { b in outputs(b).map { "strata::TLPSink \(Self.member($0, board: b))_sink(\"\(Self.member($0, board: b))\");\n  \(Self.boardName(b)).\($0).socket.bind(\(Self.member($0, board: b))_sink.in);" } }.joined(separator: "\n  "))
+        \(boards.flatMap { b in outputs(b).map { sink in
+          let name = Self.member(sink, board: b)
+          return "\(sinkType) \(name)_sink(\"\(name)\");\n  \(Self.boardName(b)).\(sink).socket.bind(\(name)_sink.in);"
+            + (checks ? "\n  bringup.sinks[\"\(name)\"] = &\(name)_sink;" : "")
+        } }.joined(separator: "\n  "))
         \(crossings.joined(separator: "\n  "))
         \(memoryModules.joined(separator: "\n  "))
         std::printf("# \(top): clock period %s\\n", BringUp::clk_period().to_string().c_str());
@@ -197,6 +206,48 @@ struct SampleMainSource {
     text.split(separator: "\n", omittingEmptySubsequences: false)
       .filter { $0.isEmpty || !$0.allSatisfy { $0 == " " } }.joined(separator: "\n")
   }
+
+  /// A sink that keeps each completion's payload by tag for the script's checks.
+  static let sampleSink = """
+    // Takes every TLP and prints it like strata::TLPSink; keeps each completion with data's
+    // payload by its 10-bit tag (byte 10, T8 and T9 in byte 1) for the script's checks.
+    struct SampleSink : sc_core::sc_module {
+      tlm_utils::simple_target_socket<SampleSink> in;
+      std::map<unsigned, std::vector<unsigned char> > completions;
+
+      SampleSink(sc_core::sc_module_name name) : sc_core::sc_module(name), in("in") {
+        in.register_b_transport(this, &SampleSink::b_transport);
+      }
+
+      void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&) {
+        const unsigned char* tlp = payload.get_data_ptr();
+        unsigned length = payload.get_data_length();
+        std::printf("%s tlp %s\\n", basename(), strata::hex_bytes(tlp, length).c_str());
+        if ((tlp[0] & 0x5F) == 0x4A && length >= 12)
+          completions[tlp[10] | unsigned(tlp[1] >> 3 & 1) << 8 | unsigned(tlp[1] >> 7 & 1) << 9] =
+              std::vector<unsigned char>(tlp + 12, tlp + length);
+        payload.set_response_status(tlm::TLM_OK_RESPONSE);
+      }
+    };
+
+    """
+
+  /// The script's completion check; prints the line `BringUpLog.completion` describes.
+  static let checkCompletion = """
+    std::map<std::string, SampleSink*> sinks;
+
+      void check_completion(SampleSink* sink, const char* port, unsigned tag, std::vector<unsigned char> expected,
+                            const char* label) {
+        auto found = sink->completions.find(tag);
+        if (found == sink->completions.end()) {
+          std::printf("%s completion tag %u -> MISSING  # %s\\n", port, tag, label);
+          return;
+        }
+        std::printf("%s completion tag %u -> %s data=%s  # %s\\n", port, tag, found->second == expected ? "MATCH" : "MISMATCH",
+                    strata::hex_bytes(found->second.data(), unsigned(found->second.size())).c_str(), label);
+      }
+
+    """
 
   /// Board 0 keeps the plain names (`board`, `mgmt0`); board 1's are prefixed.
   static func boardName(_ board: Int) -> String { board == 0 ? "board" : "board\(board)" }
@@ -221,6 +272,8 @@ struct SampleMainSource {
       return "access(\(socket(port)), \"\(shown(port))\", \(isWrite), 0x\(hex(address))ull, 0, \(length), \(dataBytes(port)), \(table), \(enables?.count ?? 0), \(quoted(label)));"
     case .sendTLP(let port, let bytes, let label):
       return "send_tlp(\(socket(port)), \"\(shown(port))\", {\(bytes.map { "0x" + hex(UInt64($0), digits: 2) }.joined(separator: ", "))}, \(quoted(label)));"
+    case .expectCompletion(let port, let tag, let data, let label):
+      return "check_completion(sinks[\"\(socket(port))\"], \"\(shown(port))\", \(tag), {\(data.map { "0x" + hex(UInt64($0), digits: 2) }.joined(separator: ", "))}, \(quoted(label)));"
     case .idle(let cycles):
       return "for (int i = 0; i < \(cycles); ++i) wait(clk.posedge_event());"
     }

@@ -35,7 +35,12 @@ public struct SystemCExport: Sendable {
       // A host memory's board sends nothing into that link itself: the memory does.
       let served = script.hostMemories.filter { $0.board == step.board }.map { "\($0.link)_in" }
       let ports = known.filter { !served.contains($0) }
-      if let port = step.port, !ports.contains(port) {
+      if case .expectCompletion(let port, _, _, _) = step.inner {
+        // The output must end in a sink of the sample: not crossed, no host memory's.
+        let sinks = plan.tlp.filter { $0.direction == .outOfDesign }.map(\.prefix)
+          .filter { out in !(script.crossedLinks + script.hostMemories.filter { $0.board == step.board }.map(\.link)).contains { "\($0)_out" == out } }
+        if !sinks.contains(port) { throw SystemCExportError.unknownScriptPort(step: index, port: port, known: sinks) }
+      } else if let port = step.port, !ports.contains(port) {
         throw SystemCExportError.unknownScriptPort(step: index, port: port, known: ports)
       }
       if step.board >= boards { throw SystemCExportError.unknownScriptBoard(step: index, board: step.board, boards: boards) }
@@ -59,11 +64,15 @@ extension BringUpScript.Step {
   /// The socket a step uses, if any.
   var port: String? {
     switch self {
-    case .read(let port, _, _), .write(let port, _, _, _, _), .payload(let port, _, _, _, _, _), .sendTLP(let port, _, _): return port
+    case .read(let port, _, _), .write(let port, _, _, _, _), .payload(let port, _, _, _, _, _), .sendTLP(let port, _, _),
+         .expectCompletion(let port, _, _, _): return port
     case .idle: return nil
     case .onBoard(_, let step): return step.port
     }
   }
+
+  /// The step without its `onBoard`.
+  var inner: BringUpScript.Step { if case .onBoard(_, let step) = self { return step.inner } else { return self } }
 
   /// The board a step runs on.
   var board: Int { if case .onBoard(let index, _) = self { return index } else { return 0 } }

@@ -5,7 +5,8 @@ import PCIe
 /// The part of the two-board sample that moves data through board 0's NTB window: after
 /// `CableBringUp` (window 0 translating to `CableBringUp.hostBuffer` on board 1), each board's
 /// switch is enumerated through its management port, board 0's host writes `buffer` into its
-/// window as one memory write and reads it back with one memory read. Board 1's host side is a
+/// window as one memory write, reads it back with one memory read and checks the completion's
+/// data against `buffer`. Board 1's host side is a
 /// memory (`BringUpScript.HostMemory`) that stores the write and answers the read; the
 /// completion crosses back to board 0's host.
 ///
@@ -89,6 +90,7 @@ public enum WindowTransfer {
       .idle(cycles: crossing),
       .sendTLP(port: host, bytes: read.bytes, label: "MRd: the same \(buffer.count) bytes back"),
       .idle(cycles: crossing),
+      .expectCompletion(port: "host\(board.ntb.cables[0])_out", tag: readTag, data: buffer, label: "the read returns what was written"),
     ]
     return steps
   }

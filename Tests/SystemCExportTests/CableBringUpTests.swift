@@ -109,6 +109,8 @@ final class CableBringUpTests: XCTestCase {
     XCTAssertEqual(Array(lines.filter { $0.hasPrefix("board1_cable0_out tlp") }.dropFirst(3)),
                    [BringUpLog.tlp(port: "board1_cable0_out", bytes: completion.bytes)])
     XCTAssertEqual(lines.filter { $0.hasPrefix("host0_out tlp") }, [BringUpLog.tlp(port: "host0_out", bytes: home.bytes)])
+    XCTAssert(lines.contains(BringUpLog.completion(port: "host0_out", tag: WindowTransfer.readTag, received: WindowTransfer.buffer,
+                                                   expected: WindowTransfer.buffer, label: "the read returns what was written")), "\(lines)")
     XCTAssertEqual(lines.filter { $0.hasPrefix("board1.host0 memory ") },
                    [BringUpLog.memory(owner: "board1.host0", address: target, bytes: WindowTransfer.buffer)])
   }

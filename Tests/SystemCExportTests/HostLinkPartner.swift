@@ -23,6 +23,8 @@ final class HostLinkPartner {
   private let credits: Credits?
   private let completer: PCIeID?
   private(set) var memory: [UInt64: UInt8] = [:]
+  /// The payload of each completion with data that left through `<b>_out`, by tag.
+  private(set) var completions: [UInt16: [UInt8]] = [:]
   private var waiting: [TLP] = []
   private var sending: [TLPStreamBeat] = []
   private var arriving: [TLPStreamBeat] = []
@@ -66,6 +68,7 @@ final class HostLinkPartner {
     arriving.append(beat)
     guard beat.end else { return nil }
     let tlp = try TLP(streamBeats: arriving)
+    if tlp.kind == .completionWithData { completions[tlp.tag] = tlp.payload }
     if let completer { store(tlp, completer: completer) }
     return BringUpLog.tlp(port: logName, bytes: tlp.bytes)
   }

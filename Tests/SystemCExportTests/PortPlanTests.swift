@@ -75,4 +75,12 @@ final class PortPlanTests: XCTestCase {
       XCTAssertEqual(error as? SystemCExportError, .unknownScriptPort(step: 0, port: "ntb_in", known: ["mgmt0"]))
     }
   }
+
+  func testACompletionCheckOnAnOutputWithoutASinkIsRefused() throws {
+    // A crossed link's output goes to the other board, not to a sink that keeps completions.
+    let script = BringUpScript(crossedLinks: ["ntb"], steps: [.expectCompletion(port: "ntb_out", tag: 0, data: [], label: "")])
+    XCTAssertThrowsError(try SystemCExport(try LinkEndpoint.design.get(), script: script, clockPeriodPicoseconds: 4000)) { error in
+      XCTAssertEqual(error as? SystemCExportError, .unknownScriptPort(step: 0, port: "ntb_out", known: []))
+    }
+  }
 }

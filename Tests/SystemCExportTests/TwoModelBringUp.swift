@@ -90,6 +90,9 @@ final class TwoModelBringUp {
       for _ in 0..<cycles { try cycle() }
     case .payload:
       break  // the TLM socket's own checks: the RTL never sees them
+    case .expectCompletion(let port, let tag, let data, let label):
+      let partner = partners[board][String(port.dropLast(4))]
+      lines.append(BringUpLog.completion(port: shown(port), tag: tag, received: partner?.completions[tag], expected: data, label: label))
     case .sendTLP(let port, let bytes, let label):
       guard port.hasSuffix("_in"), let partner = partners[board][String(port.dropLast(3))] else {
         preconditionFailure("\(port) is no link input the script drives")
