@@ -138,7 +138,7 @@ public final class Model {
     guard let clockIndex else { noClock() }
     api.run_cycles(instance, clockIndex, UInt64(cycles), settledFlag.pointee ? 1 : 0)
     settledFlag.pointee = false
-    steppedCycles += cycles
+    steppedCycles &+= cycles  // counts of cycles cannot reach 2^63
   }
 
   @usableFromInline @inline(never)

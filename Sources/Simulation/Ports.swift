@@ -46,6 +46,7 @@ public struct InputPort {
     // Three compares inline, the rest out of line: with four or more cases LLVM builds a jump
     // table, an indirect jump on every write; each compare is a well-predicted branch (a port's
     // size never changes). 16-bit (SData) ports are rare in stream data.
+    let storage = self.storage, bytes = self.bytes
     if bytes == 4 {
       storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
     } else if bytes == 8 {
@@ -53,12 +54,15 @@ public struct InputPort {
     } else if bytes == 1 {
       storage.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
     } else {
-      storeOther(value)
+      Self.storeOther(value, into: storage, bytes: bytes)
     }
   }
 
+  // Static, on the two fields it needs: a method would take the 48-byte handle by address, so
+  // every inlined write would first copy the handle from its BFM onto the stack (and the next
+  // load of `bytes` from that copy waited on the copy's store, 5% of a bench loop's samples).
   @usableFromInline @inline(never) @_effects(releasenone)
-  func storeOther(_ value: UInt64) {
+  static func storeOther(_ value: UInt64, into storage: UnsafeMutableRawPointer, bytes: Int) {
     if bytes == 2 { storage.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self); return }
     storage.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
     storage.storeBytes(of: UInt32(truncatingIfNeeded: value >> 32), toByteOffset: 4, as: UInt32.self)

@@ -39,7 +39,9 @@ public final class Scoreboard<Value: Equatable> {
   /// Compares `actual` with the oldest expected value.
   @inlinable @inline(__always)
   public func observe(_ actual: Value, cycle: Int) {
-    let want = expected.popFirst()
+    // No Optional in between: `popFirst()` built one in memory only to compare it.
+    guard !expected.isEmpty else { return recordMismatch(expected: nil, actual: actual, cycle: cycle) }
+    let want = expected.takeFirst()
     if want == actual { matchedCount &+= 1; return }  // counts of cycles cannot reach 2^63
     recordMismatch(expected: want, actual: actual, cycle: cycle)
   }
