@@ -74,7 +74,9 @@ struct BenchBuilder {
       case .empty: children.append(.empty)
       case .endpoint(let e):
         do {
-          let module = try pcieEndpoint(identity: e.identity, dataWidth: plan.parameters.dataWidth, readyAfterCycles: e.readyAfterCycles)
+          let module = e.isMultiFunction
+            ? try pcieEndpoint(functions: e.functions, dataWidth: plan.parameters.dataWidth, readyAfterCycles: e.readyAfterCycles)
+            : try pcieEndpoint(identity: e.identity, dataWidth: plan.parameters.dataWidth, readyAfterCycles: e.readyAfterCycles)
           children.append(.endpoint(e, module, instanceName: instanceName(prefix, e.name)))
         } catch {
           problems.append(.init(file: file, line: e.line, column: 1, message: "\(e.name): the endpoint cannot be built: \(error)"))
@@ -110,7 +112,13 @@ private func place(_ m: ModuleBuilder, _ built: BuiltSwitch, _ sw: Instance) -> 
     case .endpoint(let plan, let module, let instanceName):
       let ep = m.instance(module, name: instanceName)
       connectLink(m, switch: sw, port: port, to: ep)
-      idleFunction(ep, plan.identity, dataWidth: built.plan.parameters.dataWidth)
+      if plan.isMultiFunction {
+        for (number, identity) in plan.functions.sorted(by: { $0.key < $1.key }) {
+          idleFunction(ep, identity, dataWidth: built.plan.parameters.dataWidth, prefix: "f\(number)_")
+        }
+      } else {
+        idleFunction(ep, plan.identity, dataWidth: built.plan.parameters.dataWidth)
+      }
     case .switch(let below):
       let child = m.instance(below.module, name: below.instanceName)
       connectSwitches(m, parent: sw, port: port, child: child)
@@ -119,13 +127,14 @@ private func place(_ m: ModuleBuilder, _ built: BuiltSwitch, _ sw: Instance) -> 
   }
 }
 
-/// An endpoint's function side with nothing behind it.
+/// An endpoint function's side with nothing behind it (`prefix`: `f<n>_` for function n of a
+/// multi-function endpoint).
 @StatementBuilder
-private func idleFunction(_ ep: Instance, _ identity: EndpointIdentity, dataWidth: Int) -> [Statement] {
-  for i in identity.bars.indices { ep["bar\(i)_ready"] <== true }
-  for name in ["valid", "start", "end"] { ep["completion_\(name)"] <== false }
-  ep["completion_header"] <== Signal.zero(width: TLPStream.headerWidth)
-  ep["completion_data"] <== Signal.zero(width: dataWidth)
-  ep["completion_strobe"] <== Signal.zero(width: dataWidth / 32)
-  ep["signaled_completer_abort"] <== false
+private func idleFunction(_ ep: Instance, _ identity: EndpointIdentity, dataWidth: Int, prefix: String = "") -> [Statement] {
+  for i in identity.bars.indices { ep["\(prefix)bar\(i)_ready"] <== true }
+  for name in ["valid", "start", "end"] { ep["\(prefix)completion_\(name)"] <== false }
+  ep["\(prefix)completion_header"] <== Signal.zero(width: TLPStream.headerWidth)
+  ep["\(prefix)completion_data"] <== Signal.zero(width: dataWidth)
+  ep["\(prefix)completion_strobe"] <== Signal.zero(width: dataWidth / 32)
+  ep["\(prefix)signaled_completer_abort"] <== false
 }

@@ -10,7 +10,10 @@ import PCIModel
 ///   because the engine stands where a downstream port would and reaches Device 0 only;
 /// - an upstream port's bus holds downstream ports (`bridge: downstream`) at devices 0...n-1;
 /// - below a downstream port: nothing (an empty slot), an endpoint or another switch's
-///   upstream port, at device 0 function 0 (`pcieEndpoint` is a single-function device);
+///   upstream port, at device 0; an endpoint may have several functions (0...7, function 0
+///   present, gaps allowed: `pcieEndpoint(functions:)`), all endpoints, all with the same
+///   `ready_after_cycles` (the device answers CRS as a whole); a switch's upstream port is a
+///   single-function device;
 /// - root ports and PCIe-to-PCI bridges, I/O BARs, BARs under 4 KiB, endpoint BARs that leave a
 ///   slot unused before the last one, bridge BARs other than one 32-bit non-prefetchable BAR0,
 ///   prefetchable windows other than 64-bit, conventional PCI functions (`max_payload: null`),
@@ -57,12 +60,19 @@ public struct SwitchPlan: Sendable {
   }
 }
 
-/// An endpoint: its configuration constants and how long after reset it answers CRS.
+/// An endpoint device: its functions' configuration constants and how long after reset it
+/// answers CRS. `name` and `line` are function 0's.
 public struct EndpointPlan: Sendable {
   public var name: String
   public var line: Int
-  public var identity: EndpointIdentity
+  /// By function number; function 0 is always present.
+  public var functions: [Int: EndpointIdentity]
   public var readyAfterCycles: Int
+
+  /// Function 0's.
+  public var identity: EndpointIdentity { functions[0]! }
+  /// More than one function: built with `pcieEndpoint(functions:)`, Header Type bit 7 set.
+  public var isMultiFunction: Bool { functions.count > 1 }
 }
 
 /// What a downstream port's link leads to.
@@ -144,26 +154,41 @@ struct Planner {
 
   /// What a downstream port's `below:` describes.
   private mutating func attachment(_ below: [TopologyFunction]) -> Attachment {
-    guard let first = below.first else { return .empty }
-    for extra in below.dropFirst() {
-      if extra.device != 0 {
-        refuse(extra, "a link carries device 0 only (PCIe Base 4.0 §7.3.1)")
-      } else {
-        refuse(extra, "function \(extra.function): pcieEndpoint and the switch's upstream port are single-function devices; "
-                      + "the RTL cannot build a multi-function device. Give each function its own downstream port")
-      }
+    guard !below.isEmpty else { return .empty }
+    for stray in below where stray.device != 0 {
+      refuse(stray, "a link carries device 0 only (PCIe Base 4.0 §7.3.1)")
     }
-    guard first.device == 0, first.function == 0 else {
-      refuse(first, "below a downstream port the RTL attaches device 0 function 0, not device \(first.device) function \(first.function)")
+    let functions = below.filter { $0.device == 0 }.sorted { $0.function < $1.function }
+    guard let first = functions.first else { return .empty }
+    guard first.function == 0 else {
+      refuse(first, "device 0 has no function 0 here: software probes function 0 first and finds no device without it; "
+                    + "number this function 0")
       return .empty
     }
+    if functions.count > 1 {
+      for f in functions where f.kind != .endpoint {
+        refuse(f, "function \(f.function) of a multi-function device is \(describe(f.kind)); the RTL builds multi-function "
+                  + "endpoints only (a switch's upstream port is a single-function device). Give it its own downstream port")
+      }
+      for f in functions.dropFirst() where f.readyAfterCycles != first.readyAfterCycles {
+        refuse(f, "ready_after_cycles \(f.readyAfterCycles) differs from function 0's \(first.readyAfterCycles); the RTL device "
+                  + "answers CRS as a whole, so give every function the same value")
+      }
+      guard functions.allSatisfy({ $0.kind == .endpoint }) else { return .empty }
+    }
     switch first.kind {
-    case .endpoint: return endpointPlan(first).map(Attachment.endpoint) ?? .empty
+    case .endpoint:
+      var identities: [Int: EndpointIdentity] = [:]
+      for f in functions {
+        if let identity = endpointIdentity(f) { identities[f.function] = identity }
+      }
+      guard identities.count == functions.count else { return .empty }
+      return .endpoint(EndpointPlan(name: first.name, line: first.line, functions: identities, readyAfterCycles: first.readyAfterCycles))
     case .bridge: return switchPlan(first).map(Attachment.switch) ?? .empty
     }
   }
 
-  private mutating func endpointPlan(_ f: TopologyFunction) -> EndpointPlan? {
+  private mutating func endpointIdentity(_ f: TopologyFunction) -> EndpointIdentity? {
     var ok = true
     guard let payload = f.maxPayload else {
       refuse(f, "max_payload: null (conventional PCI) cannot be built: pcieEndpoint is a PCI Express function; give max_payload: 128...4096")
@@ -194,9 +219,8 @@ struct Planner {
       bars.append(spec)
     }
     guard ok else { return nil }
-    let identity = EndpointIdentity(vendorID: f.vendor, deviceID: f.deviceID, revisionID: Int(ModelFunction.revisionID), classCode: f.classCode,
-                                    bars: bars, maxPayloadBytes: payload)
-    return EndpointPlan(name: f.name, line: f.line, identity: identity, readyAfterCycles: f.readyAfterCycles)
+    return EndpointIdentity(vendorID: f.vendor, deviceID: f.deviceID, revisionID: Int(ModelFunction.revisionID), classCode: f.classCode,
+                            bars: bars, maxPayloadBytes: payload)
   }
 
   private mutating func bridgeIdentity(_ f: TopologyFunction, role: SwitchPortRole, port: Int) -> BridgeIdentity? {

@@ -14,17 +14,19 @@ struct EnumerateCommand: ParsableCommand {
     abstract: "Run the firmware's PCIe enumeration on a topology file and print the device tree.",
     discussion: """
       The topology file (YAML, see docs/firmware.md) describes switches and endpoints with
-      their BARs, empty slots and endpoints slow to answer (CRS). With --model rtl (the
-      default) it is built from the RTL switch and endpoint models (pcieSwitch, pcieEndpoint),
-      Verilated (cached by content; the first build of a topology takes minutes), and the
-      firmware enumerates it through the root switch's management port as on the node. What
-      the RTL cannot build (root ports, multi-function devices, I/O BARs, ...) is refused with
-      the line it is on. With --model swift it runs on PCIModel's configuration-space model,
-      which also has root ports, PCI bridges, I/O BARs and multi-function devices.
+      their BARs, empty slots, endpoints slow to answer (CRS) and multi-function endpoints.
+      With --model rtl (the default) it is built from the RTL switch and endpoint models
+      (pcieSwitch, pcieEndpoint), Verilated (cached by content; the first build of a topology
+      takes minutes), and the firmware enumerates it through the root switch's management
+      port as on the node. What the RTL cannot build (root ports, multi-function switch ports,
+      I/O BARs, ...) is refused with the line it is on. With --model swift it runs on
+      PCIModel's configuration-space model, which also has root ports, PCI bridges, I/O BARs
+      and bridge functions in multi-function devices.
 
       Examples:
         strata enumerate --topology firmware/topologies/rtl/nested-switches.yaml
         strata enumerate --topology firmware/topologies/rtl/slow-device.yaml --json
+        strata enumerate --topology firmware/topologies/rtl/multi-function.yaml
         strata enumerate --topology firmware/topologies/two-switches.yaml --model swift
       """)
 

@@ -4,7 +4,9 @@ import Cores
 /// written independently of `endpointConfigSpace`: per DW a value, the bits software may write
 /// (RW) and the bits a 1 clears (RW1C), entered as hex from the register layouts of §7.5.1.1
 /// (common header), §7.5.1.2 (Type 0 header, BARs) and §7.5.3 (PCI Express Capability).
-/// DWs not listed read 0 and ignore writes.
+/// DWs not listed read 0 and ignore writes. One model per function: the functions of a
+/// multi-function device have configuration spaces of their own (§7.5.1.1), alike but for the
+/// Header Type's Multi-Function Device bit.
 struct EndpointConfigModel {
   struct DW {
     var value: UInt32
@@ -13,7 +15,7 @@ struct EndpointConfigModel {
   }
   private(set) var dws: [Int: DW] = [:]
 
-  init(_ identity: EndpointIdentity) {
+  init(_ identity: EndpointIdentity, multiFunction: Bool = false) {
     let mpsCode = UInt32(identity.maxPayloadBytes.trailingZeroBitCount - 7)
     dws[0x00] = DW(value: UInt32(identity.vendorID) | UInt32(identity.deviceID) << 16)
     // Command: Memory Space (1), Bus Master (2), Parity Error Response (6), SERR# (8),
@@ -22,8 +24,9 @@ struct EndpointConfigModel {
     // Capabilities List (bit 4 → 20) is 1; bits 8, 11-15 (→ 24, 27-31) are RW1C.
     dws[0x04] = DW(value: 0x0010_0000, writable: 0x0000_0546, clearable: 0xF900_0000)
     dws[0x08] = DW(value: UInt32(identity.revisionID) | UInt32(identity.classCode) << 8)
-    // Cache Line Size RW; Latency Timer 0; Header Type 00h (single function); BIST 0.
-    dws[0x0C] = DW(value: 0, writable: 0x0000_00FF)
+    // Cache Line Size RW; Latency Timer 0; Header Type 00h (Type 0 layout), bit 7 (→ 23) the
+    // Multi-Function Device bit (§7.5.1.1.9); BIST 0.
+    dws[0x0C] = DW(value: multiFunction ? 0x0080_0000 : 0, writable: 0x0000_00FF)
     var slot = 0
     for bar in identity.bars {
       // §7.5.1.2.1: bit 0 memory (0), bits 2:1 type (00b 32-bit, 10b 64-bit), bit 3

@@ -116,9 +116,10 @@ final class PCIeEndpointTests: SimulationTestCase {
 extension SimulationTestCase {
   /// Random MRd/MWr in, at the edges of and outside each BAR (`bases`, `sizes`): hits reach the
   /// function's BAR stream unchanged with their offset, reads come back as the function's
-  /// CplD; misses are UR (reads) or vanish (writes).
-  func checkRandomMemoryRequests(_ bench: EndpointBench, function: Int, endpoint: PCIeID, bases: [UInt64], sizes: [UInt64], count: Int,
-                                 far: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
+  /// CplD (from `endpoint`); misses are UR (reads, from `unsupportedFrom`, by default
+  /// `endpoint`) or vanish (writes).
+  func checkRandomMemoryRequests(_ bench: EndpointBench, function: Int, endpoint: PCIeID, unsupportedFrom: PCIeID? = nil, bases: [UInt64],
+                                 sizes: [UInt64], count: Int, far: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
     var random = random("memory\(function)")
     var hits = 0, misses = 0
     for _ in 0..<count {
@@ -152,7 +153,7 @@ extension SimulationTestCase {
       } else {
         misses += 1
         XCTAssertEqual(taken.count, 0, "0x\(String(at, radix: 16)) lies in no BAR", file: file, line: line)
-        XCTAssertEqual(answer, request.kind == .memoryRead ? .completion(answering: request, completer: endpoint, status: .unsupportedRequest) : nil,
+        XCTAssertEqual(answer, request.kind == .memoryRead ? .completion(answering: request, completer: unsupportedFrom ?? endpoint, status: .unsupportedRequest) : nil,
                        file: file, line: line)
       }
     }

@@ -31,11 +31,13 @@ enum ExpectedHierarchy {
                                "4:0.0": [4, 5, 7], "5:0.0": [5, 6, 6], "5:1.0": [5, 7, 7], "3:1.0": [3, 8, 8], "1:1.0": [1, 9, 9]],
                        endpoints: ["6:0.0"]),
     // sw0.up 0:0.0 → bus 1 (sw0's ports); sw0.down0 → bus 2 (sw1.up) → bus 3 (sw1's ports);
-    // sw1.down0 → bus 4 (sw2.up) → bus 5 (sw2's ports) → buses 6 (nvme) and 7 (dev); then the
-    // empty sw1.down1 takes bus 8 and sw0.down1 bus 9 (wide).
+    // sw1.down0 → bus 4 (sw2.up) → bus 5 (sw2's ports) → buses 6 (nvme) and 7 (dev, functions
+    // 0, 1 and 3); then the empty sw1.down1 takes bus 8 and sw0.down1 bus 9 (wide).
     "combined": Hierarchy(buses: ["0:0.0": [0, 1, 9], "1:0.0": [1, 2, 8], "2:0.0": [2, 3, 8], "3:0.0": [3, 4, 7],
                                   "4:0.0": [4, 5, 7], "5:0.0": [5, 6, 6], "5:1.0": [5, 7, 7], "3:1.0": [3, 8, 8], "1:1.0": [1, 9, 9]],
-                          endpoints: ["6:0.0", "7:0.0", "9:0.0"]),
+                          endpoints: ["6:0.0", "7:0.0", "7:0.1", "7:0.3", "9:0.0"]),
+    // Functions 0, 1 and 3 of the sparse device on bus 2, 0 and 1 of the other on bus 3.
+    "multi-function": Hierarchy(buses: oneSwitch.buses, endpoints: ["2:0.0", "2:0.1", "2:0.3", "3:0.0", "3:0.1"]),
   ]
 }
 

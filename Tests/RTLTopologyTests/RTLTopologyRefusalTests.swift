@@ -25,7 +25,7 @@ final class RTLTopologyRefusalTests: XCTestCase {
     XCTAssertTrue(found[0].contains("root port"), found[0])
   }
 
-  func testMultiFunctionDevicesIOBARsAndBARGapsAreRefusedEachAtItsLine() throws {
+  func testIOBARsBARGapsAndDevicesTheRTLCannotSplitAreRefusedEachAtItsLine() throws {
     let found = try problems("""
       root:
         - device: 0
@@ -37,7 +37,7 @@ final class RTLTopologyRefusalTests: XCTestCase {
               bridge: downstream
               below:
                 - { device: 0, name: a, bars: [ { slot: 0, type: io, size: 256 } ] }
-                - { device: 0, function: 1, name: b }
+                - { device: 0, function: 1, name: b, ready_after_cycles: 5, bars: [ { slot: 0, type: mem32, size: 4KiB } ] }
             - device: 1
               name: down1
               bridge: downstream
@@ -46,8 +46,32 @@ final class RTLTopologyRefusalTests: XCTestCase {
       """)
     XCTAssertEqual(found.map { $0.prefix(while: { $0 != ":" }) }, ["10", "11", "16"], found.joined(separator: "\n"))
     XCTAssertTrue(found[0].contains("I/O BAR"), found[0])
-    XCTAssertTrue(found[1].contains("multi-function"), found[1])
+    XCTAssertTrue(found[1].contains("ready_after_cycles 5 differs from function 0's 0"), found[1])
     XCTAssertTrue(found[2].contains("leaves slot 0 unused"), found[2])
+  }
+
+  func testAMultiFunctionDeviceWithoutFunction0OrWithABridgeFunctionIsRefused() throws {
+    let found = try problems("""
+      root:
+        - device: 0
+          name: up
+          bridge: upstream
+          below:
+            - device: 0
+              name: down0
+              bridge: downstream
+              below:
+                - { device: 0, function: 1, name: lonely, bars: [ { slot: 0, type: mem32, size: 4KiB } ] }
+            - device: 1
+              name: down1
+              bridge: downstream
+              below:
+                - { device: 0, name: ep, bars: [ { slot: 0, type: mem32, size: 4KiB } ] }
+                - { device: 0, function: 2, name: port, bridge: upstream }
+      """)
+    XCTAssertEqual(found.map { $0.prefix(while: { $0 != ":" }) }, ["10", "16"], found.joined(separator: "\n"))
+    XCTAssertTrue(found[0].contains("no function 0"), found[0])
+    XCTAssertTrue(found[1].contains("multi-function endpoints only"), found[1])
   }
 
   func testDownstreamPortsWithAGapAndASecondRootFunctionAreRefused() throws {
@@ -108,5 +132,30 @@ final class RTLTopologyPlanTests: XCTestCase {
     }
     XCTAssertEqual(ep.identity.bars, [BARSpec(bytes: 8 << 10, is64Bit: true, prefetchable: true)])
     XCTAssertEqual(ep.readyAfterCycles, 7)
+  }
+
+  func testTheFunctionsOfADeviceBecomeOneMultiFunctionEndpointByFunctionNumber() throws {
+    let topology = try Topology.parse(yaml: """
+      root:
+        - device: 0
+          name: up
+          bridge: upstream
+          below:
+            - device: 0
+              name: down0
+              bridge: downstream
+              below:
+                - { device: 0, function: 3, name: c, device_id: 3, ready_after_cycles: 9, bars: [ { slot: 0, type: mem32, size: 8KiB } ] }
+                - { device: 0, name: a, device_id: 1, ready_after_cycles: 9, bars: [ { slot: 0, type: mem32, size: 4KiB } ] }
+                - { device: 0, function: 1, name: b, device_id: 2, ready_after_cycles: 9, bars: [ { slot: 0, type: mem64, size: 4KiB } ] }
+      """, file: "t.yaml")
+    let plan = try RTLTopology(topology)
+    XCTAssertEqual(plan.endpoints, 1, "one device")
+    guard case .endpoint(let ep) = plan.root.downstream[0] else { return XCTFail("port 1: the device") }
+    XCTAssertTrue(ep.isMultiFunction)
+    XCTAssertEqual(ep.name, "a", "named by function 0, whatever the order written")
+    XCTAssertEqual(ep.functions.keys.sorted(), [0, 1, 3])
+    XCTAssertEqual(ep.functions.mapValues(\.deviceID), [0: 1, 1: 2, 3: 3])
+    XCTAssertEqual(ep.readyAfterCycles, 9)
   }
 }

@@ -9,13 +9,14 @@ import SimulationTesting
 /// Verilator build serves every test here: each topology `name` is under the prefix
 /// `prefix(name)`.
 ///
-/// By default the bench holds `combined` alone (3 switches, 3 endpoints): it has every case of
-/// the six per-case files, and the six side by side cost 2.5 times its cold build CPU (BENCHMARKS.md).
-/// `STRATA_RTL_TOPOLOGIES=all` builds the six beside it and runs their tests on the RTL too;
-/// the six are checked on the Swift model in every run (`SwiftModelTopologyTests`).
+/// By default the bench holds `combined` alone (3 switches, 3 endpoints, one multi-function):
+/// it has every case of the seven per-case files, and the six first side by side cost 2.5 times
+/// its cold build CPU (BENCHMARKS.md). `STRATA_RTL_TOPOLOGIES=all` builds the seven beside it
+/// and runs their tests on the RTL too; the seven are checked on the Swift model in every run
+/// (`SwiftModelTopologyTests`).
 enum TopologyBenchFixture {
   static let combined = "combined"
-  static let perCase = ["one-switch", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars"]
+  static let perCase = ["one-switch", "empty-slots", "nested-switches", "slow-device", "chain", "payload-and-bars", "multi-function"]
   /// Every topology file the tests read.
   static let allNames = perCase + [combined]
 

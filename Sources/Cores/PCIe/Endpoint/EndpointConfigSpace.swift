@@ -16,8 +16,8 @@ public let endpointExpressCapabilityOffset: UInt64 = 0x40
 ///   Control/Status read 0 (the link is the switch port's business in this model).
 ///
 /// Hardware hooks: Memory Space and Bus Master Enable, every BAR's base, Max_Payload_Size and
-/// Max_Read_Request_Size go out (`_out`); the error flags are raised by `_set` pulses.
-public func endpointConfigSpace(_ identity: EndpointIdentity, file: StaticString = #fileID, line: UInt = #line) throws -> RegisterMap {
+/// Max_Read_Request_Size go out (`_out`); the error flags are raised by `_set` pulses. `multiFunction`: Header Type bit 7.
+public func endpointConfigSpace(_ identity: EndpointIdentity, multiFunction: Bool = false, file: StaticString = #fileID, line: UInt = #line) throws -> RegisterMap {
   var problems: [String] = []
   func check(_ ok: Bool, _ message: String) { if !ok { problems.append("\(file):\(line): \(message)") } }
   check((0...0xFFFF).contains(identity.vendorID), "vendorID \(identity.vendorID) is not a 16-bit value")
@@ -41,11 +41,11 @@ public func endpointConfigSpace(_ identity: EndpointIdentity, file: StaticString
   if !problems.isEmpty { throw RegisterMapError(map: "pcie_endpoint_config", problems: problems) }
 
   let payloadCode = UInt32(payloadCodes.firstIndex(of: identity.maxPayloadBytes)!)
-  let registers = endpointHeaderRegisters(identity) + barRegisters(identity) + endpointExpressCapabilityRegisters(identity, payloadCode: payloadCode)
+  let registers = endpointHeaderRegisters(identity, multiFunction: multiFunction) + barRegisters(identity) + endpointExpressCapabilityRegisters(identity, payloadCode: payloadCode)
   // Verilator shortens long module names (and then cannot find them), so the identity's
   // other values are folded into one stable number.
   let values = [identity.revisionID, identity.classCode, identity.subsystemVendorID, identity.subsystemID, identity.maxPayloadBytes,
-                identity.maxLinkSpeed, identity.maxLinkWidth] + identity.bars.map { bar in
+                identity.maxLinkSpeed, identity.maxLinkWidth] + (multiFunction ? [multiFunctionMarker] : []) + identity.bars.map { bar in
     bar.offsetBits << 2 | (bar.is64Bit ? 2 : 0) | (bar.prefetchable ? 1 : 0)
   }
   return try RegisterMap(
@@ -61,7 +61,7 @@ public func endpointConfigSpace(_ identity: EndpointIdentity, file: StaticString
 /// 64-bit BAR's upper half is `bar<slot + 1>_base_upper_out`.
 func barRegisterName(slot: Int) -> String { "BAR\(slot)" }
 
-private func endpointHeaderRegisters(_ identity: EndpointIdentity) -> [Register] {
+private func endpointHeaderRegisters(_ identity: EndpointIdentity, multiFunction: Bool) -> [Register] {
   [
     Register("ID", offset: 0x00, description: "Vendor ID and Device ID (§7.5.1.1.1–2).", fields: [
       Field("VENDOR_ID", bits: 0...15, access: .readOnly, reset: UInt32(identity.vendorID), description: "PCI-SIG vendor identifier."),
@@ -88,7 +88,7 @@ private func endpointHeaderRegisters(_ identity: EndpointIdentity) -> [Register]
     Register("HEADER", offset: 0x0C, description: "Cache Line Size, Latency Timer, Header Type and BIST (§7.5.1.1.7–10).", fields: [
       Field("CACHE_LINE_SIZE", bits: 0...7, access: .readWrite, description: "Kept for software; no effect on PCI Express."),
       Field("HEADER_LAYOUT", bits: 16...22, access: .readOnly, reset: 0, description: "0: Type 0 (function) header."),
-      Field("MULTI_FUNCTION", bit: 23, access: .readOnly, reset: 0, description: "0: a single-function device."),
+      Field("MULTI_FUNCTION", bit: 23, access: .readOnly, reset: multiFunction ? 1 : 0, description: multiFunction ? "1: a multi-function device; software probes functions 1...7." : "0: a single-function device."),
     ]),
     Register("SUBSYSTEM", offset: 0x2C, description: "Subsystem Vendor ID and Subsystem ID (§7.5.1.2.3).", fields: [
       Field("SUBSYSTEM_VENDOR_ID", bits: 0...15, access: .readOnly, reset: UInt32(identity.subsystemVendorID), description: "Vendor of the add-in card or subsystem."),
@@ -177,3 +177,7 @@ func stableDigest(_ values: [Int]) -> Int {
   }
   return Int(hash)
 }
+
+/// Folded into the variant of a function of a multi-function device (Header Type bit 7 set),
+/// so that its register block is a module of its own.
+private let multiFunctionMarker = 0x4D46

@@ -190,7 +190,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
 
 /// 1 when `address` lies in the BAR whose first register is BAR slot `slot` (its base from the
 /// configuration block's outputs); a 32-bit BAR claims only addresses below 4 GiB.
-private func barClaims(_ bar: BARSpec, slot: Int, address: Signal, block: Instance) -> Signal {
+func barClaims(_ bar: BARSpec, slot: Int, address: Signal, block: Instance) -> Signal {
   let low = bar.offsetBits
   let lowName = barRegisterName(slot: slot).lowercased()
   if !bar.is64Bit {
