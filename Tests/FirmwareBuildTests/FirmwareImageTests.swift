@@ -11,13 +11,33 @@ import XCTest
 /// boot linked in with its RAM region kept out of the image, and a flash image `strata flash`
 /// accepts.
 final class FirmwareImageTests: XCTestCase {
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+  static let output = FileManager.default.temporaryDirectory.appendingPathComponent("strata-firmware-\(UUID().uuidString)")
 
-  func build(_ boardFile: String, triple: String? = nil) throws -> (FirmwareLayout, FirmwareArtifacts) {
+  /// The images the tests look at (board file, triple; nil is the board's default), built once
+  /// per run and side by side: each build is one single-threaded `swiftc -wmo`, so on a 2-core
+  /// machine two take the time of one.
+  static let images: [Result<(FirmwareLayout, FirmwareArtifacts), Error>] = {
+    let wanted: [(String, String?)] = [("devkit.yaml", nil), ("cluster4.yaml", "riscv32-none-none-eabi"), ("devkit.yaml", "armv7em-none-none-eabi")]
+    let lock = NSLock()
+    var results = [Result<(FirmwareLayout, FirmwareArtifacts), Error>](repeating: .failure(CocoaError(.featureUnsupported)), count: wanted.count)
+    DispatchQueue.concurrentPerform(iterations: wanted.count) { i in
+      let result = Result { try build(wanted[i].0, triple: wanted[i].1, into: output.appendingPathComponent("\(i)")) }
+      lock.lock()
+      results[i] = result
+      lock.unlock()
+    }
+    return results
+  }()
+
+  override class func tearDown() {
+    try? FileManager.default.removeItem(at: output)
+    super.tearDown()
+  }
+
+  static func build(_ boardFile: String, triple: String?, into out: URL) throws -> (FirmwareLayout, FirmwareArtifacts) {
     let board = try Board.load(path: root.appendingPathComponent("boards/\(boardFile)").path)
     let layout = try FirmwareLayout(board: board, triple: triple)
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("strata-firmware-\(UUID().uuidString)")
-    addTeardownBlock { try? FileManager.default.removeItem(at: out) }
     let artifacts = try FirmwareBuilder(layout: layout, root: root, output: out).build()
     print("\(boardFile) \(layout.triple): \(artifacts.sizeReport(ramSize: layout.ramSize, stackSize: layout.stackSize))")
     return (layout, artifacts)
@@ -49,7 +69,7 @@ final class FirmwareImageTests: XCTestCase {
   }
 
   func testTheDevkitImageIsAnAArch64ELFInsideRAMWithAFlashableImage() throws {
-    let (layout, artifacts) = try build("devkit.yaml")
+    let (layout, artifacts) = try Self.images[0].get()
     let elf = artifacts.elfFile
     XCTAssertTrue(elf.is64Bit)
     XCTAssertEqual(elf.machine, 183, "EM_AARCH64")
@@ -90,9 +110,10 @@ final class FirmwareImageTests: XCTestCase {
 
   /// riscv32 on cluster4.yaml (two NTB ports a node: two rings and the buffer), armv7em on devkit.yaml.
   func testThirtyTwoBitCoresLinkToo() throws {
-    for (board, triple, machine, entryThumb) in [("cluster4.yaml", "riscv32-none-none-eabi", UInt16(243), false),
-                                                 ("devkit.yaml", "armv7em-none-none-eabi", UInt16(40), true)] {
-      let (layout, artifacts) = try build(board, triple: triple)
+    for (image, triple, machine, entryThumb) in [(1, "riscv32-none-none-eabi", UInt16(243), false),
+                                                 (2, "armv7em-none-none-eabi", UInt16(40), true)] {
+      let (layout, artifacts) = try Self.images[image].get()
+      XCTAssertEqual(layout.triple, triple)
       let elf = artifacts.elfFile
       XCTAssertFalse(elf.is64Bit, triple)
       XCTAssertEqual(elf.machine, machine, triple)
@@ -104,7 +125,7 @@ final class FirmwareImageTests: XCTestCase {
   }
 
   func testTheLinkerScriptFollowsTheBoardsMemoryMap() throws {
-    let board = try Board.load(path: root.appendingPathComponent("boards/cluster4.yaml").path)
+    let board = try Board.load(path: Self.root.appendingPathComponent("boards/cluster4.yaml").path)
     let layout = try FirmwareLayout(board: board)
     let script = linkerScript(for: layout)
     // cluster4.yaml: ram_base 0x40000000, ram_size 4MiB; a ring of four nodes, two crosslinks
@@ -122,7 +143,7 @@ final class FirmwareImageTests: XCTestCase {
   }
 
   func testARAMTooSmallForTheStackAndTheClusterRegionIsRefused() throws {
-    var board = try Board.load(path: root.appendingPathComponent("boards/cluster4.yaml").path)
+    var board = try Board.load(path: Self.root.appendingPathComponent("boards/cluster4.yaml").path)
     board.management.ramSize = 48 * 1024  // 16 KiB stack + 12 KiB region: more than half
     XCTAssertThrowsError(try FirmwareLayout(board: board)) { error in
       XCTAssertTrue("\(error)".contains("12288-byte cluster region (2 NTB ring(s) of 4096 bytes and a 4096-byte shared buffer)"), "\(error)")
