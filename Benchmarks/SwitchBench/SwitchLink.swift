@@ -46,7 +46,8 @@ final class SwitchLink {
       try model.input("\(p)_fc_\(name)_limit").set(0)
     }
     try model.input("\(p)_fc_update").set(0)
-    for (input, width) in [("speed", 4), ("width", 6), ("active", 1)] { try model.set("\(p)_\(input)", BitVector(width: width)) }
+    for (input, width) in [("speed", 4), ("width", 6)] { try model.set("\(p)_\(input)", BitVector(width: width)) }
+    try model.input("\(p)_active").set(1)  // the link is up (DL_Active), or the switch refuses TLPs for it (§2.9.1)
   }
 
   /// After reset: InitFC towards the switch in the next cycle, and the switch's advertisement read.

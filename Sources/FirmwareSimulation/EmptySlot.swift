@@ -1,8 +1,8 @@
 import Simulation
 
-/// A switch downstream port with nothing plugged in (`<prefix>_*`): the link is not active,
-/// nothing arrives, and whatever the switch sends (a configuration request looking for a
-/// device) is taken and lost, so the request times out as it would at an empty slot.
+/// A switch downstream port with nothing plugged in (`<prefix>_*`): its link is down
+/// (`<prefix>_active` 0), so the switch answers a configuration request for the slot with
+/// Unsupported Request itself (§2.9.1) and sends nothing out; nothing arrives.
 final class EmptySlot: CycleAgent {
   private let outReady: InputPort
   private let flowControl: LinkFlowControl?

@@ -29,18 +29,13 @@ public enum RTLEnumerationError: Error, CustomStringConvertible {
   }
 }
 
-/// The switch management register CFG_TIMEOUT (`switchManagementRegisters`, layout version 1).
-let configurationTimeoutRegister: UInt64 = 0x18
-
 /// Resets the model and runs the firmware's `enumerate` on the topology whose root switch's
 /// management port is `<prefix>_mgmt`, through `SwitchConfigurationAccess` on a `SimulatedHAL`,
 /// as the management core does. Every topology on the model is reset with it.
-///
-/// `completionTimeoutCycles` goes into CFG_TIMEOUT first (bring-up's choice, not the
-/// firmware's): a request into an empty slot gets no completion, so it is what an absent
-/// device costs. Through three switches a completion takes under 100 cycles.
-public func enumerateOnRTL(_ system: SimulatedSystem, prefix: String, options: EnumerationOptions = EnumerationOptions(),
-                           completionTimeoutCycles: UInt32 = 1024) throws(RTLEnumerationError) -> RTLEnumerationResult {
+/// CFG_TIMEOUT keeps its reset value: an empty slot is a downstream port whose link is down,
+/// which answers with Unsupported Request at once (§2.9.1), so only a device that never
+/// answers costs the timeout. Through three switches a completion takes under 100 cycles.
+public func enumerateOnRTL(_ system: SimulatedSystem, prefix: String, options: EnumerationOptions = EnumerationOptions()) throws(RTLEnumerationError) -> RTLEnumerationResult {
   system.model.reset()
   let hal: SimulatedHAL
   do {
@@ -48,7 +43,6 @@ public func enumerateOnRTL(_ system: SimulatedSystem, prefix: String, options: E
   } catch {
     throw .managementFaults(["\(prefix)_mgmt: \(error)"])
   }
-  hal.write32(configurationTimeoutRegister, completionTimeoutCycles)
   let access = CountingAccess(SwitchConfigurationAccess(hal: hal, base: 0))
   let start = system.cycle
   let tree: DeviceTree

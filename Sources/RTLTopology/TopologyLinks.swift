@@ -28,9 +28,9 @@ func connectSwitches(_ m: ModuleBuilder, parent: Instance, port: Int, child: Ins
 
 /// A switch port with no link partner: nothing arrives, whatever leaves is taken and lost (a
 /// link that is down discards it), and the partner's credits read infinite (InitFC of 0) so
-/// that nothing waits at the egress. `active` is the bridge's Data Link Layer Link Active.
-/// A configuration request sent into an empty slot gets no completion: the engine times out
-/// (CFG_TIMEOUT) and firmware reads Unsupported Request, as for a master abort.
+/// that nothing waits at the egress. `active` is the bridge's Data Link Layer Link Active: an
+/// empty slot's link is down, so the switch answers a configuration request for it with
+/// Unsupported Request itself (§2.9.1).
 @StatementBuilder
 func unconnectedPort(_ m: ModuleBuilder, switch sw: Instance, port: Int, active: Bool) -> [Statement] {
   let started = m.register("\(sw.name)_port\(port)_started")

@@ -19,6 +19,8 @@ final class SwitchIngressTests: XCTestCase {
     var beats: [TLPStreamBeat]
     var route: SwitchRoutingModel.Route
     var urHeader: [UInt32]?
+    /// The `link_down_event` bits its first beat raises: the down port, for a request (§2.9.1).
+    var linkDownEvent = 0
   }
 
   func testPacketsGoWhereTheModelSaysCycleByCycle() throws {
@@ -49,8 +51,15 @@ final class SwitchIngressTests: XCTestCase {
                                    strobe: 1, start: true, end: true)]
           }
           let route = model.route(parsed, ingress: port)
-          let ur = route == .unsupported ? TLP.completion(answering: parsed!, completer: completer, status: .unsupportedRequest).headerDWordValues : nil
-          packets.append(Packet(beats: beats, route: route, urHeader: ur))
+          var ur = route == .unsupported ? TLP.completion(answering: parsed!, completer: completer, status: .unsupportedRequest).headerDWordValues : nil
+          var downEvent = 0
+          if case .linkDown(let down, let nonPosted) = route {
+            // The down port's bridge answers: device down − 1 on the internal bus.
+            let bridge = PCIeID(bus: UInt8(model.bridges[0].secondary), device: UInt8(down - 1), function: 0)
+            if nonPosted { ur = TLP.completion(answering: parsed!, completer: bridge, status: .unsupportedRequest).headerDWordValues }
+            if !parsed!.kind.isCompletion { downEvent = 1 << down }
+          }
+          packets.append(Packet(beats: beats, route: route, urHeader: ur, linkDownEvent: downEvent))
         }
         // Drive the packets back to back, holding each beat until it is taken.
         var queue = packets.flatMap { p in p.beats.map { (beat: $0, packet: p) } }
@@ -93,7 +102,7 @@ final class SwitchIngressTests: XCTestCase {
             } else if own {
               linkReady = ready.own
               expected.merge(beatOutputs(beat, prefix: "own", width: width)) { $1 }
-            } else if beat.start && route == .unsupported {
+            } else if beat.start && packet.urHeader != nil {
               linkReady = pendingUR == nil
             }
             seen["\(route)".components(separatedBy: "(").first!, default: 0] += 1
@@ -107,6 +116,7 @@ final class SwitchIngressTests: XCTestCase {
           let takenRoute = queue.first?.packet.route
           let poisoned = (queue.first?.beat.header[0] ?? 0) & 1 << 14 != 0
           expected["unsupported_event"] = BitVector(taken && takenRoute == .unsupported)
+          expected["link_down_event"] = BitVector(width: ports, value: taken ? queue.first!.packet.linkDownEvent : 0)
           expected["malformed_event"] = BitVector(taken && takenRoute == .malformed)
           expected["poisoned_event"] = BitVector(taken && poisoned && takenRoute != .malformed)
           table.add(row, expecting: expected)
@@ -122,6 +132,8 @@ final class SwitchIngressTests: XCTestCase {
               case .drop: counts.dropped += 1
               case .malformed: counts.malformed += 1
               case .unsupported: counts.unsupported += 1; pendingUR = packet.urHeader
+              case .linkDown(_, let nonPosted):
+                if nonPosted { counts.unsupported += 1; pendingUR = packet.urHeader } else { counts.dropped += 1 }
               default: break
               }
             }
@@ -129,7 +141,7 @@ final class SwitchIngressTests: XCTestCase {
         }
       }
       // Configuration requests for the switch's own bridges arrive only from upstream.
-      for outcome in ["forward", "unsupported", "drop", "malformed"] + (port == 0 ? ["ownBridge"] : []) {
+      for outcome in ["forward", "unsupported", "drop", "malformed", "linkDown"] + (port == 0 ? ["ownBridge"] : []) {
         XCTAssertGreaterThan(seen[outcome] ?? 0, 5, "port \(port): too few `\(outcome)` beats: \(seen); \(random)")
       }
       let actual = try table.simulate(design)

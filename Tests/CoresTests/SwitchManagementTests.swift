@@ -44,6 +44,7 @@ final class SwitchManagementTests: SimulationTestCase {
       for k in 0..<2 {
         try model.set("link\(k)_out_ready", BitVector(true))
         try model.set("link\(k)_fc_initialize", BitVector(true))
+        try model.set("link\(k)_active", BitVector(true))
       }
       model.step()
       for k in 0..<2 { try model.set("link\(k)_fc_initialize", BitVector(false)) }
@@ -110,6 +111,45 @@ final class SwitchManagementTests: SimulationTestCase {
         guard taken else { XCTFail("link 1 never took a beat of \(tlp.kind)"); return }
       }
     }
+
+    /// The first beat of the next TLP leaving on link `k` within `cycles` (TLPs of one beat: at most two DWs of payload).
+    func nextTLP(onLink k: Int, within cycles: Int = 200) throws -> TLP? {
+      let valid = try model.output("link\(k)_out_valid"), start = try model.output("link\(k)_out_start")
+      for _ in 0..<cycles {
+        model.settle()
+        if valid.bool && start.bool {
+          let h = try model.output("link\(k)_out_header").value.words, d = try model.output("link\(k)_out_data").uint64
+          let beat = TLPStreamBeat(header: [UInt32(truncatingIfNeeded: h[1] >> 32), UInt32(truncatingIfNeeded: h[1]),
+                                            UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])],
+                                   lanes: [UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32)],
+                                   strobe: try model.output("link\(k)_out_strobe").uint64, start: true, end: true)
+          model.step()
+          return try TLP(streamBeats: [beat])
+        }
+        model.step()
+      }
+      return nil
+    }
+
+    /// Sends a TLP of one beat into link `k` as its link partner would.
+    func send(_ tlp: TLP, onLink k: Int) throws {
+      let beats = tlp.streamBeats(lanes: 2)
+      XCTAssertEqual(beats.count, 1, "send(_:onLink:) sends TLPs of one beat")
+      let beat = beats[0], h = beat.header
+      try model.set("link\(k)_in_header", BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
+      try model.set("link\(k)_in_data", BitVector(width: 64, unsigned: UInt64(beat.lanes[0]) | UInt64(beat.lanes[1]) << 32))
+      try model.set("link\(k)_in_strobe", BitVector(width: 2, unsigned: beat.strobe))
+      for (name, value) in [("start", true), ("end", true), ("valid", true)] { try model.set("link\(k)_in_\(name)", BitVector(value)) }
+      let ready = try model.output("link\(k)_in_ready")
+      var taken = false
+      for _ in 0..<50 where !taken {
+        model.settle()
+        taken = ready.bool
+        model.step()
+      }
+      try model.set("link\(k)_in_valid", BitVector(false))
+      XCTAssertTrue(taken, "link \(k) never took \(tlp.kind)")
+    }
   }
 
   static let identities = TwoPortSwitchTests.identities
@@ -129,8 +169,9 @@ final class SwitchManagementTests: SimulationTestCase {
     try bench.issue(upstream, offset: 0x00)
     XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5A00_1AB4))
     // Type 0 goes to device 0 only, as from a downstream port (§7.3.1): device 3 on the primary bus is UR.
+    // A failed read reads all ones, as a root complex returns it (Linux: PCI_ERROR_RESPONSE).
     try bench.issue(PCIeID(bus: 0, device: 3, function: 0), offset: 0x00)
-    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0))
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0xFFFF_FFFF))
     // CfgWr0: primary 0, secondary 1, subordinate 5; then the downstream bridge answers a CfgRd1 on bus 1.
     try bench.issue(upstream, offset: 0x18, write: 0x0005_0100)
     XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0))
@@ -138,7 +179,7 @@ final class SwitchManagementTests: SimulationTestCase {
     XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5A01_1AB4))
     // Device 1 on the internal bus does not exist in a two-port switch: UR (§7.3.1).
     try bench.issue(PCIeID(bus: 1, device: 1, function: 0), offset: 0x00)
-    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0))
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 1, timedOut: false, data: 0xFFFF_FFFF))
     // A partial write: only byte 2 (the subordinate bus) changes.
     try bench.issue(upstream, offset: 0x18, write: 0x0009_FFFF, byteEnables: 0b0100)
     XCTAssertEqual(try bench.outcome()?.status, 0)
@@ -155,7 +196,7 @@ final class SwitchManagementTests: SimulationTestCase {
       XCTAssertEqual(try bench.outcome()?.status, 0)
     }
     for (answer, expected) in [(CompletionStatus.successful, Outcome(status: 0, timedOut: false, data: 0xCAFE_F00D)),
-                               (.configurationRetry, Outcome(status: 2, timedOut: false, data: 0))] {
+                               (.configurationRetry, Outcome(status: 2, timedOut: false, data: 0xFFFF_FFFF))] {
       try bench.issue(endpoint, offset: 0x10)
       let request = try XCTUnwrap(try bench.nextTLPOnDownstreamLink(), "a CfgRd0 leaves the downstream port")
       var expectedRequest = TLP.configRead(target: endpoint, offset: 0x10, requester: Self.managementID)
@@ -171,7 +212,7 @@ final class SwitchManagementTests: SimulationTestCase {
     try bench.mgmt.write(Self.cfgTimeout, 200)
     try bench.issue(endpoint, offset: 0x00)
     let late = try XCTUnwrap(try bench.nextTLPOnDownstreamLink())
-    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: true, data: 0))
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: true, data: 0xFFFF_FFFF))
     // Its completion arrives late: it is consumed (never sent to the root complex) and not
     // taken for the next request's, whose own completion is.
     try bench.mgmt.write(Self.cfgTimeout, 0x1_0000)
@@ -230,5 +271,58 @@ final class SwitchManagementTests: SimulationTestCase {
     bench.model.step(40)
     XCTAssertTrue(bench.sawUpstreamTraffic, "within Max_Payload_Size the write goes up (outside the upstream bridge's window)")
     XCTAssertEqual(try bench.mgmt.read(0x10C).data, 1, "no second malformed TLP")
+  }
+
+  /// PCIe Base Specification 6.3 §2.9.1 (Transaction Layer behaviour in DL_Down status) at a
+  /// downstream port with nothing attached (`link1_active` 0): a Type 1 configuration read for
+  /// its secondary bus and a memory read for its window are completed with Unsupported Request
+  /// by the port's bridge (bus 1, device 0), a posted write is discarded and counted, and
+  /// nothing leaves on the link; Link Status shows the link inactive (§7.5.3.8 bit 13, with
+  /// Data Link Layer Link Active Reporting Capable, §7.5.3.6 bit 20). Enumeration's read of
+  /// Vendor ID there ends at once with UR and all ones (Linux pci_bus_generic_read_dev_vendor_id
+  /// then sees no device). When the link comes up the same requests go through.
+  func testADownstreamPortWhoseLinkIsDownAnswersUnsupportedRequest() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    let endpoint = PCIeID(bus: 2, device: 0, function: 0), rc = PCIeID(bus: 0, device: 0, function: 0)
+    // Buses 0/1/2...5; window 0x8000_0000...0x8FFF_FFFF upstream, 0x8000_0000...0x80FF_FFFF below port 1.
+    for (target, offset, value) in [(upstream, 0x18, UInt32(0x0005_0100)), (upstream, 0x20, 0x8FF0_8000), (upstream, 0x04, 0x6),
+                                    (upstream, 0x24, 0x0000_FFF0), (downstream, 0x18, 0x0005_0201), (downstream, 0x20, 0x80F0_8000),
+                                    (downstream, 0x04, 0x6), (downstream, 0x24, 0x0000_FFF0)] {
+      try bench.issue(target, offset: offset, write: value)
+      XCTAssertEqual(try bench.outcome()?.status, 0)
+    }
+    try bench.model.set("link1_active", BitVector(false))
+    let linkStatus: UInt64 = 0x1080 + 0x50, linkCapabilities: UInt64 = 0x1080 + 0x4C, deviceStatus: UInt64 = 0x1080 + 0x48
+    XCTAssertEqual(try bench.mgmt.read(linkCapabilities).data >> 20 & 1, 1, "Data Link Layer Link Active Reporting Capable")
+    XCTAssertEqual(try bench.mgmt.read(linkStatus).data >> 29 & 1, 0, "Link Status: Data Link Layer Link Active is 0")
+
+    // CfgRd1 for Vendor ID on the secondary bus: UR within a few polls, not a timeout.
+    try bench.issue(endpoint, offset: 0x00)
+    XCTAssertEqual(try bench.outcome(pollLimit: 20), Outcome(status: 1, timedOut: false, data: 0xFFFF_FFFF))
+    XCTAssertEqual(try bench.mgmt.read(deviceStatus).data >> 19 & 1, 1, "port 1's bridge records the Unsupported Request")
+    XCTAssertEqual(try bench.mgmt.read(0x1000 + 0x48).data >> 19 & 1, 0, "the upstream bridge does not")
+    // A memory read from the root complex into port 1's window: a UR completion from port 1's bridge.
+    let read = TLP.memoryRead(address: 0x8000_0040, byteCount: 8, requester: rc, tag: 9)
+    try bench.send(read, onLink: 0)
+    XCTAssertEqual(try bench.nextTLP(onLink: 0), .completion(answering: read, completer: downstream, status: .unsupportedRequest))
+    // A posted write there is discarded and counted where it entered.
+    try bench.send(.memoryWrite(address: 0x8000_0080, data: [1, 2, 3, 4], requester: rc), onLink: 0)
+    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 40), "nothing leaves on a link that is down")
+    let errors = try bench.mgmt.read(0x100).data  // PORT0_ERRORS: DROPPED 15:0, UNSUPPORTED 31:16
+    XCTAssertEqual(errors & 0xFFFF, 1, "PORT0_ERRORS.DROPPED: the write")
+    XCTAssertEqual(errors >> 16, 2, "PORT0_ERRORS.UNSUPPORTED: the configuration read and the memory read")
+
+    // The link comes up: the configuration read leaves as Type 0 and is answered, the write is forwarded.
+    try bench.model.set("link1_active", BitVector(true))
+    XCTAssertEqual(try bench.mgmt.read(linkStatus).data >> 29 & 1, 1, "Link Status: Data Link Layer Link Active is 1")
+    try bench.issue(endpoint, offset: 0x00)
+    let request = try XCTUnwrap(try bench.nextTLP(onLink: 1), "a CfgRd0 leaves the downstream port")
+    XCTAssertEqual(request.kind, .configRead0)
+    try bench.send(.completionWithData(answering: request, completer: endpoint, data: [0x34, 0x12, 0x78, 0x56]), onLink: 1)
+    XCTAssertEqual(try bench.outcome(), Outcome(status: 0, timedOut: false, data: 0x5678_1234))
+    let write = TLP.memoryWrite(address: 0x8000_0080, data: [1, 2, 3, 4], requester: rc)
+    try bench.send(write, onLink: 0)
+    XCTAssertEqual(try bench.nextTLP(onLink: 1), write)
   }
 }

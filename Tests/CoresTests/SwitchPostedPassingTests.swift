@@ -26,7 +26,8 @@ final class SwitchPostedPassingTests: SimulationTestCase {
       try TLPReceiver(model, prefix: "link\($0)", readyProbability: 1.0, releaseProbability: 0.5, random: random("rx\($0)"))
     }
     for port in 0..<3 {
-      for (input, width) in [("speed", 4), ("width", 6), ("active", 1)] { try model.set("link\(port)_\(input)", BitVector(width: width)) }
+      for (input, width) in [("speed", 4), ("width", 6)] { try model.set("link\(port)_\(input)", BitVector(width: width)) }
+      try model.set("link\(port)_active", BitVector(true))  // a link partner on every port: DL_Active (§2.9.1)
     }
     let bridges = SwitchTrafficTests.bridges(ports: 3)
     let configuration = SwitchTrafficTests.configuration(bridges)

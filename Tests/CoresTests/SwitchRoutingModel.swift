@@ -4,7 +4,8 @@ import PCIe
 /// (§2.2.4 address and ID routing, §2.2.8 message routing Table 2-20, §2.3.1 Unsupported
 /// Request, §2.3.2 completion handling, §7.3.1 configuration forwarding and the Type 1 → 0
 /// conversion with Device Number 0 enforcement, §7.5.3.16) and cocotbext-pcie's
-/// `Switch._run_routing`/`Bridge.match_tlp_secondary` as a second reading. Port 0 is the
+/// `Switch._run_routing`/`Bridge.match_tlp_secondary` as a second reading; §2.9.1 (Transaction
+/// Layer behaviour in DL_Down status) for downstream ports whose link is down. Port 0 is the
 /// upstream port; downstream port k is device k-1 on the internal bus.
 struct SwitchRoutingModel {
   struct Bridge {
@@ -15,6 +16,8 @@ struct SwitchRoutingModel {
     var memorySpaceEnable = false, busMasterEnable = false
     /// Device Control's Max_Payload_Size in bytes; 128 after reset (§7.5.3.4).
     var maxPayloadBytes = 128
+    /// The port's Data Link Layer is up (DL_Active); false is DL_Down (§2.9.1).
+    var linkUp = true
 
     func claims(_ address: UInt64) -> Bool {
       let mib = address >> 20
@@ -33,6 +36,10 @@ struct SwitchRoutingModel {
     case drop
     case terminate
     case malformed
+    /// §2.9.1: routed to downstream `port`, whose link is down. A non-posted request gets an
+    /// Unsupported Request completion from that port's bridge, a posted request is discarded
+    /// (both reported as that bridge's UR), a completion is discarded.
+    case linkDown(port: Int, nonPosted: Bool)
   }
 
   var bridges: [Bridge]
@@ -41,6 +48,24 @@ struct SwitchRoutingModel {
   /// must discard it (its kind could not be parsed, it crosses 4 KiB, or its payload exceeds
   /// the ingress bridge's Max_Payload_Size).
   func route(_ tlp: TLP?, ingress: Int) -> Route {
+    let r = routeIgnoringLinks(tlp, ingress: ingress)
+    guard let tlp, case .forward(let ports, _) = r else { return r }
+    if case .message(.broadcastFromRootComplex) = tlp.kind {
+      let up = ports.filter { bridges[$0].linkUp }
+      return up.isEmpty ? .terminate : .forward(ports: up, toType0: false)
+    }
+    if case .messageWithData(.broadcastFromRootComplex) = tlp.kind {
+      let up = ports.filter { bridges[$0].linkUp }
+      return up.isEmpty ? .terminate : .forward(ports: up, toType0: false)
+    }
+    if let port = ports.first, port != 0, !bridges[port].linkUp {
+      return .linkDown(port: port, nonPosted: tlp.kind.flowControlClass == .nonPosted)
+    }
+    return r
+  }
+
+  /// The route as if every link were up.
+  private func routeIgnoringLinks(_ tlp: TLP?, ingress: Int) -> Route {
     guard let tlp else { return .malformed }
     let kind = tlp.kind
     if kind.isMemoryRequest && Int(tlp.address & 0xFFF) + tlp.length * 4 > 4096 { return .malformed }

@@ -12,6 +12,8 @@ import XCTest
 /// written from the specification) sends there, in an order Table 2-42 allows; every unclaimed
 /// request is answered with UR and every unclaimed posted TLP or completion counted; both link
 /// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
+/// The last port's link is down for the first quarter (§2.9.1: what is routed there is refused
+/// by that port), then comes up.
 final class SwitchTrafficTests: SimulationTestCase {
   /// Cycles of random traffic on the two-port switch (the four-port one runs a quarter), then
   /// the switch drains; STRATA_TRAFFIC_CYCLES sets another
@@ -89,8 +91,14 @@ final class SwitchTrafficTests: SimulationTestCase {
       try TLPReceiver(model, prefix: "link\($0)", readyProbability: 0.7, releaseProbability: 0.3, random: random("rx\($0)"))
     }
     for port in 0..<n {
-      for input in ["speed", "width", "active"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : input == "width" ? 6 : 1)) }
+      for input in ["speed", "width"] { try model.set("link\(port)_\(input)", BitVector(width: input == "speed" ? 4 : 6)) }
     }
+    // The last port's link is down for the first quarter of the traffic (an empty slot, §2.9.1):
+    // what is routed to it is refused there. Then the traffic drains, the link comes up and
+    // the other three quarters flow through it as well.
+    let downPort = n - 1
+    for port in 0..<n { try model.set("link\(port)_active", BitVector(port != downPort)) }
+    var linkPhase = LinkPhase.down
     let counters = try (0..<n).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
     let allocated = try (0..<n).map { port in
       try ["ph", "pd", "nph", "npd", "cplh", "cpld"].map { try model.output("link\(port)_rx_fc_\($0)_allocated") }
@@ -101,9 +109,10 @@ final class SwitchTrafficTests: SimulationTestCase {
     let urPath = n, configurationPath = n + 1
     let scoreboard = SwitchScoreboard(ports: n, paths: n + 2)
     let bridges = Self.bridges(ports: n)
-    let router = SwitchRoutingModel(bridges: bridges)
+    var router = SwitchRoutingModel(bridges: bridges)
+    router.bridges[downPort].linkUp = false
     let urCompleter = [PCIeID(rawValue: 0)] + (1..<n).map { PCIeID(bus: 1, device: UInt8($0 - 1), function: 0) }
-    var dropped = Array(repeating: 0, count: n), unsupported = dropped, sent = dropped
+    var dropped = Array(repeating: 0, count: n), unsupported = dropped, sent = dropped, refused = 0
     var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: n)
 
     model.reset()
@@ -122,7 +131,19 @@ final class SwitchTrafficTests: SimulationTestCase {
         trafficEnd = cycle + cycles
       }
       if configured && cycle < trafficEnd {
-        for port in 0..<n where transmitters[port].waiting < 2 {
+        if linkPhase == .down && cycle >= trafficEnd - cycles * 3 / 4 { linkPhase = .draining }
+        // Drained: everything sent has arrived, or was dropped or refused by its ingress (the
+        // counters agree), so no TLP still in a receive buffer is routed after the link changes.
+        let drained = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
+          && (0..<n).allSatisfy { counters[$0][0].uint64 == UInt64(dropped[$0]) && counters[$0][1].uint64 == UInt64(unsupported[$0]) }
+        if linkPhase == .draining && drained {
+          try model.set("link\(downPort)_active", BitVector(true))
+          router.bridges[downPort].linkUp = true
+          linkPhase = .up
+          trafficEnd = cycle + cycles * 3 / 4
+        }
+        // Nothing arrives on a link that is down; nothing is offered while the first quarter drains.
+        for port in 0..<n where transmitters[port].waiting < 2 && linkPhase != .draining && (port != downPort || linkPhase == .up) {
           transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
         }
       }
@@ -161,6 +182,16 @@ final class SwitchTrafficTests: SimulationTestCase {
                             path: urPath)
         case .drop:
           dropped[port] += 1
+        case .linkDown(let down, let nonPosted):
+          // Refused at the down port: its bridge answers a non-posted request, the rest is dropped.
+          refused += 1
+          if nonPosted {
+            unsupported[port] += 1
+            scoreboard.expect(.completion(answering: tlp, completer: urCompleter[down], status: .unsupportedRequest), at: port,
+                              path: urPath)
+          } else {
+            dropped[port] += 1
+          }
         case .terminate:
           break
         case .ownBridge, .malformed:
@@ -194,8 +225,13 @@ final class SwitchTrafficTests: SimulationTestCase {
       }
     }
     XCTAssertGreaterThan(scoreboard.matched, cycles / 20, "the traffic must keep the switch busy")
-    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped)")
+    XCTAssertEqual(linkPhase, .up, "port \(downPort)'s link came up")
+    XCTAssertGreaterThan(refused, 0, "TLPs were routed to port \(downPort) while its link was down")
+    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped), refused at port \(downPort) while its link was down \(refused)")
   }
+
+  /// Port `n − 1`'s link during `runRandomTraffic`: down, waiting for the switch to go idle, up.
+  enum LinkPhase { case down, draining, up }
 
   /// CREDITS_ALLOCATED once all `spent` credits are back: the switch's initial advertisement
   /// (8 header, 16 data credits per class) plus what was spent, modulo the field size (§2.6.1.2).

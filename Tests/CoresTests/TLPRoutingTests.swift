@@ -18,13 +18,14 @@ final class TLPRoutingTests: XCTestCase {
                       memoryBase: m.input("p\(k)_memory_base", width: 12), memoryLimit: m.input("p\(k)_memory_limit", width: 12),
                       prefetchableBase: m.input("p\(k)_prefetchable_base", width: 44),
                       prefetchableLimit: m.input("p\(k)_prefetchable_limit", width: 44),
-                      memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"))
+                      memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"),
+                      linkUp: k == 0 ? .high : m.input("p\(k)_link_up"))
       }
       let decision = routeDecision(header, ingress: ingress, bridges: bridges, maxPayloadSize: m.input("max_payload_size", width: 3))
       let outputs: [(String, Signal)] = [
         ("egress", decision.egress), ("to_type0", decision.convertToType0), ("own", decision.toOwnBridge),
         ("own_port", decision.ownBridge), ("unsupported", decision.unsupported), ("drop", decision.drop),
-        ("terminate", decision.terminate), ("malformed", decision.malformed),
+        ("terminate", decision.terminate), ("malformed", decision.malformed), ("link_down", decision.linkDown),
       ]
       for (name, signal) in outputs {
         let port = m.output(name, width: signal.width)
@@ -63,7 +64,7 @@ final class TLPRoutingTests: XCTestCase {
           expected.append(outputs(route, ports: ports))
         }
       }
-      for outcome in ["forward", "type0", "own", "unsupported", "drop", "terminate", "malformed"] {
+      for outcome in ["forward", "type0", "own", "unsupported", "drop", "terminate", "malformed", "link down, non-posted", "link down, posted or completion"] {
         XCTAssertGreaterThan(seen[outcome] ?? 0, 8, "\(ports) ports: too few `\(outcome)` cases to judge: \(seen); \(random)")
       }
       let actual = try IcarusSimulation(design).run(rows)
@@ -124,6 +125,49 @@ final class TLPRoutingTests: XCTestCase {
     assertOutputsMatch(design.top, actual, cases.map { outputs($0.2, ports: 3) }, SeededRandom(seed: 0))
   }
 
+  /// §2.9.1 worked by hand on the same 3-port switch with port 2's link down (an empty slot):
+  /// what would go to port 2 is refused there, everything else routes as before.
+  func testHandWorkedRoutesAroundAPortWhoseLinkIsDown() throws {
+    let up = SwitchRoutingModel.Bridge(secondary: 1, subordinate: 9, memoryBase: 0x800, memoryLimit: 0x8FF,
+                                       prefetchableBase: 0x1000, prefetchableLimit: 0x10FF, memorySpaceEnable: true, busMasterEnable: true)
+    let a = SwitchRoutingModel.Bridge(secondary: 2, subordinate: 4, memoryBase: 0x800, memoryLimit: 0x80F,
+                                      memorySpaceEnable: true, busMasterEnable: true)
+    var b = SwitchRoutingModel.Bridge(secondary: 5, subordinate: 9, memoryBase: 0x810, memoryLimit: 0x81F,
+                                      prefetchableBase: 0x1000, prefetchableLimit: 0x100F, memorySpaceEnable: true,
+                                      busMasterEnable: true)
+    b.linkUp = false
+    var bothDown = a
+    bothDown.linkUp = false
+    let rc = PCIeID(bus: 0, device: 0, function: 0), below = PCIeID(bus: 2, device: 0, function: 0)
+    let model = SwitchRoutingModel(bridges: [up, a, b]), dark = SwitchRoutingModel(bridges: [up, bothDown, b])
+    let read = TLP.memoryRead(address: 0x1_0000_2000, byteCount: 64, requester: rc)
+    let cases: [(SwitchRoutingModel, TLP, Int, SwitchRoutingModel.Route)] = [
+      // Type 1 to the down port's secondary bus, and deeper below it: UR from port 2's bridge.
+      (model, .configRead(type1: true, target: PCIeID(bus: 5, device: 0, function: 0), offset: 0, requester: rc), 0,
+       .linkDown(port: 2, nonPosted: true)),
+      (model, .configWrite(type1: true, target: PCIeID(bus: 7, device: 0, function: 0), offset: 4, value: 6, requester: rc), 0,
+       .linkDown(port: 2, nonPosted: true)),
+      (model, read, 0, .linkDown(port: 2, nonPosted: true)),
+      (model, .memoryWrite(address: 0x8100_0000, data: [1, 2, 3, 4], requester: below), 1, .linkDown(port: 2, nonPosted: false)),
+      (model, .completionWithData(answering: .memoryRead(address: 0x8000_0000, byteCount: 4, requester: PCIeID(bus: 6, device: 0, function: 0)),
+                                  completer: rc, data: [1, 2, 3, 4]), 0, .linkDown(port: 2, nonPosted: false)),
+      // Port 1 is unaffected; a broadcast skips port 2, and with no link up it ends at the switch.
+      (model, .memoryWrite(address: 0x8000_1000, data: [1, 2, 3, 4], requester: rc), 0, .forward(ports: [1], toType0: false)),
+      (model, .configRead(type1: true, target: PCIeID(bus: 1, device: 1, function: 0), offset: 0, requester: rc), 0, .ownBridge(2)),
+      (model, .message(code: 0x19, routing: .broadcastFromRootComplex, requester: rc), 0, .forward(ports: [1], toType0: false)),
+      (dark, .message(code: 0x19, routing: .broadcastFromRootComplex, requester: rc), 0, .terminate),
+    ]
+    for (i, (m, tlp, ingress, route)) in cases.enumerated() {
+      XCTAssertEqual(m.route(tlp, ingress: ingress), route, "case \(i): \(tlp.kind) at port \(ingress)")
+    }
+    let design = try Design(top: Self.router(ports: 3))
+    let rows = cases.map { m, tlp, ingress, _ in
+      bridgeInputs(m.bridges).merging(["header": headerBits(tlp), "ingress": BitVector(width: 2, value: ingress)]) { $1 }
+    }
+    let actual = try IcarusSimulation(design).run(rows)
+    assertOutputsMatch(design.top, actual, cases.map { outputs($0.3, ports: 3) }, SeededRandom(seed: 0))
+  }
+
   // MARK: stimulus
 
   private func label(_ route: SwitchRoutingModel.Route) -> String {
@@ -134,19 +178,23 @@ final class TLPRoutingTests: XCTestCase {
     case .drop: return "drop"
     case .terminate: return "terminate"
     case .malformed: return "malformed"
+    case .linkDown(_, let nonPosted): return nonPosted ? "link down, non-posted" : "link down, posted or completion"
     }
   }
 
   private func outputs(_ route: SwitchRoutingModel.Route, ports: Int) -> [String: BitVector] {
-    var egress = 0, type0 = false, own = false, ownPort = 0
+    var egress = 0, type0 = false, own = false, ownPort = 0, down = 0
+    var unsupported = route == .unsupported, drop = route == .drop
     switch route {
     case .forward(let list, let t0): egress = list.reduce(0) { $0 | 1 << $1 }; type0 = t0
     case .ownBridge(let port): own = true; ownPort = port
+    case .linkDown(let port, let nonPosted): down = 1 << port; unsupported = nonPosted; drop = !nonPosted
     default: break
     }
     var out: [String: BitVector] = [
       "egress": BitVector(width: ports, value: egress), "to_type0": BitVector(type0), "own": BitVector(own),
-      "unsupported": BitVector(route == .unsupported), "drop": BitVector(route == .drop),
+      "link_down": BitVector(width: ports, value: down),
+      "unsupported": BitVector(unsupported), "drop": BitVector(drop),
       "terminate": BitVector(route == .terminate), "malformed": BitVector(route == .malformed),
     ]
     if own { out["own_port"] = BitVector(width: bitsToIndex(ports), value: ownPort) }

@@ -63,7 +63,8 @@ final class TwoPortSwitchTests: XCTestCase {
 
     var rows: [[String: BitVector]] = [["rst": BitVector(true)]]
     var base: [String: BitVector] = ["rst": BitVector(false), "link0_out_ready": BitVector(true), "link1_out_ready": BitVector(true),
-                                     "link0_fc_initialize": BitVector(true), "link1_fc_initialize": BitVector(true)]
+                                     "link0_fc_initialize": BitVector(true), "link1_fc_initialize": BitVector(true),
+                                     "link0_active": BitVector(true), "link1_active": BitVector(true)]
     rows.append(base)  // InitFC with every advertisement 0: infinite credits
     base["link0_fc_initialize"] = BitVector(false)
     base["link1_fc_initialize"] = BitVector(false)

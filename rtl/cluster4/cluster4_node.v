@@ -278,6 +278,11 @@ module cluster4_node (
   reg [4:0] soft_reset_timer;  // NodeTop.swift:124
   wire pcie_switch_clk;
   wire pcie_switch_rst;
+  wire pcie_switch_link0_active;
+  wire pcie_switch_link1_active;
+  wire pcie_switch_link2_active;
+  wire pcie_switch_link3_active;
+  wire pcie_switch_link4_active;
   wire pcie_switch_link0_in_valid;
   wire pcie_switch_link0_in_ready;
   wire [127:0] pcie_switch_link0_in_header;
@@ -320,7 +325,6 @@ module cluster4_node (
   wire [11:0] pcie_switch_link0_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link0_speed;
   wire [5:0] pcie_switch_link0_width;
-  wire pcie_switch_link0_active;
   wire [15:0] pcie_switch_link0_dropped;
   wire [15:0] pcie_switch_link0_malformed;
   wire [15:0] pcie_switch_link0_unsupported;
@@ -366,7 +370,6 @@ module cluster4_node (
   wire [11:0] pcie_switch_link1_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link1_speed;
   wire [5:0] pcie_switch_link1_width;
-  wire pcie_switch_link1_active;
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link1_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -418,7 +421,6 @@ module cluster4_node (
   wire [11:0] pcie_switch_link2_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link2_speed;
   wire [5:0] pcie_switch_link2_width;
-  wire pcie_switch_link2_active;
   wire [15:0] pcie_switch_link2_dropped;
   wire [15:0] pcie_switch_link2_malformed;
   wire [15:0] pcie_switch_link2_unsupported;
@@ -464,7 +466,6 @@ module cluster4_node (
   wire [11:0] pcie_switch_link3_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link3_speed;
   wire [5:0] pcie_switch_link3_width;
-  wire pcie_switch_link3_active;
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link3_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -516,7 +517,6 @@ module cluster4_node (
   wire [11:0] pcie_switch_link4_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link4_speed;
   wire [5:0] pcie_switch_link4_width;
-  wire pcie_switch_link4_active;
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link4_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1426,6 +1426,11 @@ module cluster4_node (
   pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
+    .link0_active(pcie_switch_link0_active),
+    .link1_active(pcie_switch_link1_active),
+    .link2_active(pcie_switch_link2_active),
+    .link3_active(pcie_switch_link3_active),
+    .link4_active(pcie_switch_link4_active),
     .link0_in_valid(pcie_switch_link0_in_valid),
     .link0_in_ready(pcie_switch_link0_in_ready),
     .link0_in_header(pcie_switch_link0_in_header),
@@ -1468,7 +1473,6 @@ module cluster4_node (
     .link0_rx_fc_cpld_allocated(pcie_switch_link0_rx_fc_cpld_allocated),
     .link0_speed(pcie_switch_link0_speed),
     .link0_width(pcie_switch_link0_width),
-    .link0_active(pcie_switch_link0_active),
     .link0_dropped(pcie_switch_link0_dropped),
     .link0_malformed(pcie_switch_link0_malformed),
     .link0_unsupported(pcie_switch_link0_unsupported),
@@ -1514,7 +1518,6 @@ module cluster4_node (
     .link1_rx_fc_cpld_allocated(pcie_switch_link1_rx_fc_cpld_allocated),
     .link1_speed(pcie_switch_link1_speed),
     .link1_width(pcie_switch_link1_width),
-    .link1_active(pcie_switch_link1_active),
     .link1_dropped(pcie_switch_link1_dropped),
     .link1_malformed(pcie_switch_link1_malformed),
     .link1_unsupported(pcie_switch_link1_unsupported),
@@ -1560,7 +1563,6 @@ module cluster4_node (
     .link2_rx_fc_cpld_allocated(pcie_switch_link2_rx_fc_cpld_allocated),
     .link2_speed(pcie_switch_link2_speed),
     .link2_width(pcie_switch_link2_width),
-    .link2_active(pcie_switch_link2_active),
     .link2_dropped(pcie_switch_link2_dropped),
     .link2_malformed(pcie_switch_link2_malformed),
     .link2_unsupported(pcie_switch_link2_unsupported),
@@ -1606,7 +1608,6 @@ module cluster4_node (
     .link3_rx_fc_cpld_allocated(pcie_switch_link3_rx_fc_cpld_allocated),
     .link3_speed(pcie_switch_link3_speed),
     .link3_width(pcie_switch_link3_width),
-    .link3_active(pcie_switch_link3_active),
     .link3_dropped(pcie_switch_link3_dropped),
     .link3_malformed(pcie_switch_link3_malformed),
     .link3_unsupported(pcie_switch_link3_unsupported),
@@ -1652,7 +1653,6 @@ module cluster4_node (
     .link4_rx_fc_cpld_allocated(pcie_switch_link4_rx_fc_cpld_allocated),
     .link4_speed(pcie_switch_link4_speed),
     .link4_width(pcie_switch_link4_width),
-    .link4_active(pcie_switch_link4_active),
     .link4_dropped(pcie_switch_link4_dropped),
     .link4_malformed(pcie_switch_link4_malformed),
     .link4_unsupported(pcie_switch_link4_unsupported),

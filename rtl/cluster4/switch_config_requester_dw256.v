@@ -44,20 +44,20 @@ module switch_config_requester_dw256 (
   localparam PHASE_IDLE = 2'd0;
   localparam PHASE_ISSUE = 2'd1;
   localparam PHASE_WAIT = 2'd2;
-  reg [1:0] phase;  // SwitchConfigRequester.swift:45
-  reg [127:0] header;  // SwitchConfigRequester.swift:46
-  reg [31:0] data;  // SwitchConfigRequester.swift:47
-  reg carries_data;  // SwitchConfigRequester.swift:48
-  reg [7:0] tag;  // SwitchConfigRequester.swift:49
-  reg [23:0] waited;  // SwitchConfigRequester.swift:50
-  reg [2:0] status;  // SwitchConfigRequester.swift:51
-  reg [31:0] read_data_value;  // SwitchConfigRequester.swift:52
-  reg timed_out_flag;  // SwitchConfigRequester.swift:53
-  wire [15:0] requester_id;  // SwitchConfigRequester.swift:54
-  wire no_such_device;  // SwitchConfigRequester.swift:61
-  reg held_mine;  // SwitchConfigRequester.swift:72
-  wire mine;  // SwitchConfigRequester.swift:73
-  wire answers;  // SwitchConfigRequester.swift:83
+  reg [1:0] phase;  // SwitchConfigRequester.swift:46
+  reg [127:0] header;  // SwitchConfigRequester.swift:47
+  reg [31:0] data;  // SwitchConfigRequester.swift:48
+  reg carries_data;  // SwitchConfigRequester.swift:49
+  reg [7:0] tag;  // SwitchConfigRequester.swift:50
+  reg [23:0] waited;  // SwitchConfigRequester.swift:51
+  reg [2:0] status;  // SwitchConfigRequester.swift:52
+  reg [31:0] read_data_value;  // SwitchConfigRequester.swift:53
+  reg timed_out_flag;  // SwitchConfigRequester.swift:54
+  wire [15:0] requester_id;  // SwitchConfigRequester.swift:58
+  wire no_such_device;  // SwitchConfigRequester.swift:65
+  reg held_mine;  // SwitchConfigRequester.swift:76
+  wire mine;  // SwitchConfigRequester.swift:77
+  wire answers;  // SwitchConfigRequester.swift:87
 
   wire _no_such_device_0;
   wire _mine_1;
@@ -67,81 +67,81 @@ module switch_config_requester_dw256 (
   wire [9:0] _mine_4;  // 2 of 10 bits not read
   /* verilator lint_on UNUSED */
   wire [2:0] _status_5;
-  assign _no_such_device_0 = target_bus != primary_bus;  // SwitchConfigRequester.swift:62
-  assign _mine_3 = returning_header[124:120];  // SwitchConfigRequester.swift:74
-  assign _mine_2 = (~returning_header[127] & ~returning_header[125]) & ((_mine_3 == 5'd10) | (_mine_3 == 5'd11));  // SwitchConfigRequester.swift:74
-  assign _mine_4 = {returning_header[119], returning_header[115], (_mine_2 ? returning_header[47:40] : returning_header[79:72])};  // SwitchConfigRequester.swift:74
-  assign _mine_1 = (((phase == PHASE_WAIT) & _mine_2) & ((_mine_2 ? returning_header[63:48] : returning_header[95:80]) == requester_id)) & (_mine_4[7:0] == tag);  // SwitchConfigRequester.swift:74
-  assign _status_5 = returning_header[79:77];  // SwitchConfigRequester.swift:123
+  assign _no_such_device_0 = target_bus != primary_bus;  // SwitchConfigRequester.swift:66
+  assign _mine_3 = returning_header[124:120];  // SwitchConfigRequester.swift:78
+  assign _mine_2 = (~returning_header[127] & ~returning_header[125]) & ((_mine_3 == 5'd10) | (_mine_3 == 5'd11));  // SwitchConfigRequester.swift:78
+  assign _mine_4 = {returning_header[119], returning_header[115], (_mine_2 ? returning_header[47:40] : returning_header[79:72])};  // SwitchConfigRequester.swift:78
+  assign _mine_1 = (((phase == PHASE_WAIT) & _mine_2) & ((_mine_2 ? returning_header[63:48] : returning_header[95:80]) == requester_id)) & (_mine_4[7:0] == tag);  // SwitchConfigRequester.swift:78
+  assign _status_5 = returning_header[79:77];  // SwitchConfigRequester.swift:127
 
-  assign requester_id = {primary_bus, 8'd255};  // SwitchConfigRequester.swift:55
-  assign no_such_device = ~_no_such_device_0 & (target_device != 5'd0);  // SwitchConfigRequester.swift:62
-  assign mine = returning_start ? _mine_1 : held_mine;  // SwitchConfigRequester.swift:74
-  assign returning_ready = mine | passing_ready;  // SwitchConfigRequester.swift:76
-  assign passing_valid = returning_valid & ~mine;  // SwitchConfigRequester.swift:77
-  assign passing_header = returning_header;  // SwitchConfigRequester.swift:78
-  assign passing_data = returning_data;  // SwitchConfigRequester.swift:79
-  assign passing_strobe = returning_strobe;  // SwitchConfigRequester.swift:80
-  assign passing_start = returning_start;  // SwitchConfigRequester.swift:81
-  assign passing_end = returning_end;  // SwitchConfigRequester.swift:82
-  assign answers = ((returning_valid & returning_ready) & returning_start) & _mine_1;  // SwitchConfigRequester.swift:84
-  assign request_valid = phase == PHASE_ISSUE;  // SwitchConfigRequester.swift:86
-  assign request_header = header;  // SwitchConfigRequester.swift:87
-  assign request_data = {{224{1'b0}}, data};  // SwitchConfigRequester.swift:88
-  assign request_strobe = {{7{1'b0}}, carries_data};  // SwitchConfigRequester.swift:89
-  assign request_start = 1'b1;  // SwitchConfigRequester.swift:90
-  assign request_end = 1'b1;  // SwitchConfigRequester.swift:91
-  assign busy = ~(phase == PHASE_IDLE);  // SwitchConfigRequester.swift:93
-  assign go_clear = (phase == PHASE_IDLE) & go;  // SwitchConfigRequester.swift:94
-  assign done_set = (answers | ((phase == PHASE_WAIT) & (waited == timeout_cycles))) | (((phase == PHASE_IDLE) & go) & no_such_device);  // SwitchConfigRequester.swift:95
-  assign timed_out = timed_out_flag;  // SwitchConfigRequester.swift:96
-  assign completion_status = status;  // SwitchConfigRequester.swift:97
-  assign read_data = read_data_value;  // SwitchConfigRequester.swift:98
+  assign requester_id = {primary_bus, 8'd255};  // SwitchConfigRequester.swift:59
+  assign no_such_device = ~_no_such_device_0 & (target_device != 5'd0);  // SwitchConfigRequester.swift:66
+  assign mine = returning_start ? _mine_1 : held_mine;  // SwitchConfigRequester.swift:78
+  assign returning_ready = mine | passing_ready;  // SwitchConfigRequester.swift:80
+  assign passing_valid = returning_valid & ~mine;  // SwitchConfigRequester.swift:81
+  assign passing_header = returning_header;  // SwitchConfigRequester.swift:82
+  assign passing_data = returning_data;  // SwitchConfigRequester.swift:83
+  assign passing_strobe = returning_strobe;  // SwitchConfigRequester.swift:84
+  assign passing_start = returning_start;  // SwitchConfigRequester.swift:85
+  assign passing_end = returning_end;  // SwitchConfigRequester.swift:86
+  assign answers = ((returning_valid & returning_ready) & returning_start) & _mine_1;  // SwitchConfigRequester.swift:88
+  assign request_valid = phase == PHASE_ISSUE;  // SwitchConfigRequester.swift:90
+  assign request_header = header;  // SwitchConfigRequester.swift:91
+  assign request_data = {{224{1'b0}}, data};  // SwitchConfigRequester.swift:92
+  assign request_strobe = {{7{1'b0}}, carries_data};  // SwitchConfigRequester.swift:93
+  assign request_start = 1'b1;  // SwitchConfigRequester.swift:94
+  assign request_end = 1'b1;  // SwitchConfigRequester.swift:95
+  assign busy = ~(phase == PHASE_IDLE);  // SwitchConfigRequester.swift:97
+  assign go_clear = (phase == PHASE_IDLE) & go;  // SwitchConfigRequester.swift:98
+  assign done_set = (answers | ((phase == PHASE_WAIT) & (waited == timeout_cycles))) | (((phase == PHASE_IDLE) & go) & no_such_device);  // SwitchConfigRequester.swift:99
+  assign timed_out = timed_out_flag;  // SwitchConfigRequester.swift:100
+  assign completion_status = status;  // SwitchConfigRequester.swift:101
+  assign read_data = read_data_value;  // SwitchConfigRequester.swift:102
 
   always @(posedge clk) begin
     if (rst) begin
-      phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:45
-      carries_data <= 1'b0;  // SwitchConfigRequester.swift:48
-      tag <= 8'd0;  // SwitchConfigRequester.swift:49
-      waited <= 24'd0;  // SwitchConfigRequester.swift:50
-      status <= 3'd0;  // SwitchConfigRequester.swift:51
-      read_data_value <= 32'd0;  // SwitchConfigRequester.swift:52
-      timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:53
-      held_mine <= 1'b0;  // SwitchConfigRequester.swift:72
+      phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:46
+      carries_data <= 1'b0;  // SwitchConfigRequester.swift:49
+      tag <= 8'd0;  // SwitchConfigRequester.swift:50
+      waited <= 24'd0;  // SwitchConfigRequester.swift:51
+      status <= 3'd0;  // SwitchConfigRequester.swift:52
+      read_data_value <= 32'd0;  // SwitchConfigRequester.swift:53
+      timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:54
+      held_mine <= 1'b0;  // SwitchConfigRequester.swift:76
     end else begin
-      if ((returning_valid & returning_ready) & returning_start) begin  // SwitchConfigRequester.swift:75
-        held_mine <= _mine_1;  // SwitchConfigRequester.swift:75
+      if ((returning_valid & returning_ready) & returning_start) begin  // SwitchConfigRequester.swift:79
+        held_mine <= _mine_1;  // SwitchConfigRequester.swift:79
       end
-      case (phase)  // SwitchConfigRequester.swift:100
+      case (phase)  // SwitchConfigRequester.swift:104
         PHASE_IDLE: begin
-          if (go & no_such_device) begin  // SwitchConfigRequester.swift:102
-            status <= 3'd1;  // SwitchConfigRequester.swift:103
-            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:104
-            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:105
+          if (go & no_such_device) begin  // SwitchConfigRequester.swift:106
+            status <= 3'd1;  // SwitchConfigRequester.swift:107
+            read_data_value <= write ? 32'd0 : 32'hffffffff;  // SwitchConfigRequester.swift:108
+            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:109
           end else if (go) begin
-            carries_data <= write;  // SwitchConfigRequester.swift:109
-            tag <= tag + 8'd1;  // SwitchConfigRequester.swift:110
-            phase <= PHASE_ISSUE;  // SwitchConfigRequester.swift:111
+            carries_data <= write;  // SwitchConfigRequester.swift:113
+            tag <= tag + 8'd1;  // SwitchConfigRequester.swift:114
+            phase <= PHASE_ISSUE;  // SwitchConfigRequester.swift:115
           end
         end
         PHASE_ISSUE: begin
-          if (request_valid & request_ready) begin  // SwitchConfigRequester.swift:115
-            waited <= 24'd0;  // SwitchConfigRequester.swift:116
-            phase <= PHASE_WAIT;  // SwitchConfigRequester.swift:117
+          if (request_valid & request_ready) begin  // SwitchConfigRequester.swift:119
+            waited <= 24'd0;  // SwitchConfigRequester.swift:120
+            phase <= PHASE_WAIT;  // SwitchConfigRequester.swift:121
           end
         end
         PHASE_WAIT: begin
-          waited <= waited + 24'd1;  // SwitchConfigRequester.swift:121
-          if (answers) begin  // SwitchConfigRequester.swift:122
-            status <= _status_5;  // SwitchConfigRequester.swift:123
-            read_data_value <= (returning_header[126] & (_status_5 == 3'd0)) ? returning_data[31:0] : 32'd0;  // SwitchConfigRequester.swift:124
-            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:125
-            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:126
+          waited <= waited + 24'd1;  // SwitchConfigRequester.swift:125
+          if (answers) begin  // SwitchConfigRequester.swift:126
+            status <= _status_5;  // SwitchConfigRequester.swift:127
+            read_data_value <= (returning_header[126] & (_status_5 == 3'd0)) ? returning_data[31:0] : (carries_data ? 32'd0 : 32'hffffffff);  // SwitchConfigRequester.swift:128
+            timed_out_flag <= 1'b0;  // SwitchConfigRequester.swift:129
+            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:130
           end else if (waited == timeout_cycles) begin
-            status <= 3'd0;  // SwitchConfigRequester.swift:128
-            read_data_value <= 32'd0;  // SwitchConfigRequester.swift:129
-            timed_out_flag <= 1'b1;  // SwitchConfigRequester.swift:130
-            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:131
+            status <= 3'd0;  // SwitchConfigRequester.swift:132
+            read_data_value <= carries_data ? 32'd0 : 32'hffffffff;  // SwitchConfigRequester.swift:133
+            timed_out_flag <= 1'b1;  // SwitchConfigRequester.swift:134
+            phase <= PHASE_IDLE;  // SwitchConfigRequester.swift:135
           end
         end
         default: begin
@@ -150,12 +150,12 @@ module switch_config_requester_dw256 (
     end
   end
   always @(posedge clk) begin
-    case (phase)  // SwitchConfigRequester.swift:100
+    case (phase)  // SwitchConfigRequester.swift:104
       PHASE_IDLE: begin
-        if (go & no_such_device) begin  // SwitchConfigRequester.swift:102
+        if (go & no_such_device) begin  // SwitchConfigRequester.swift:106
         end else if (go) begin
-          header <= {{{1'b0, write, 1'b0}, {4'd2, _no_such_device_0}, 14'd0, 10'd1}, {requester_id, (tag + 8'd1), 4'd0, byte_enables}, {target_bus, target_device, target_function, 4'd0, target_register[9:6], target_register[5:0], 2'd0}, 32'd0};  // SwitchConfigRequester.swift:107
-          data <= write_data;  // SwitchConfigRequester.swift:108
+          header <= {{{1'b0, write, 1'b0}, {4'd2, _no_such_device_0}, 14'd0, 10'd1}, {requester_id, (tag + 8'd1), 4'd0, byte_enables}, {target_bus, target_device, target_function, 4'd0, target_register[9:6], target_register[5:0], 2'd0}, 32'd0};  // SwitchConfigRequester.swift:111
+          data <= write_data;  // SwitchConfigRequester.swift:112
         end
       end
       default: begin

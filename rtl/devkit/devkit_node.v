@@ -215,6 +215,9 @@ module devkit_node (
   reg [4:0] soft_reset_timer;  // NodeTop.swift:124
   wire pcie_switch_clk;
   wire pcie_switch_rst;
+  wire pcie_switch_link0_active;
+  wire pcie_switch_link1_active;
+  wire pcie_switch_link2_active;
   wire pcie_switch_link0_in_valid;
   wire pcie_switch_link0_in_ready;
   wire [127:0] pcie_switch_link0_in_header;
@@ -257,7 +260,6 @@ module devkit_node (
   wire [11:0] pcie_switch_link0_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link0_speed;
   wire [5:0] pcie_switch_link0_width;
-  wire pcie_switch_link0_active;
   wire [15:0] pcie_switch_link0_dropped;
   wire [15:0] pcie_switch_link0_malformed;
   wire [15:0] pcie_switch_link0_unsupported;
@@ -303,7 +305,6 @@ module devkit_node (
   wire [11:0] pcie_switch_link1_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link1_speed;
   wire [5:0] pcie_switch_link1_width;
-  wire pcie_switch_link1_active;
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link1_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -355,7 +356,6 @@ module devkit_node (
   wire [11:0] pcie_switch_link2_rx_fc_cpld_allocated;
   wire [3:0] pcie_switch_link2_speed;
   wire [5:0] pcie_switch_link2_width;
-  wire pcie_switch_link2_active;
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link2_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1072,6 +1072,9 @@ module devkit_node (
   pcie_switch_ports3_dw128_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
+    .link0_active(pcie_switch_link0_active),
+    .link1_active(pcie_switch_link1_active),
+    .link2_active(pcie_switch_link2_active),
     .link0_in_valid(pcie_switch_link0_in_valid),
     .link0_in_ready(pcie_switch_link0_in_ready),
     .link0_in_header(pcie_switch_link0_in_header),
@@ -1114,7 +1117,6 @@ module devkit_node (
     .link0_rx_fc_cpld_allocated(pcie_switch_link0_rx_fc_cpld_allocated),
     .link0_speed(pcie_switch_link0_speed),
     .link0_width(pcie_switch_link0_width),
-    .link0_active(pcie_switch_link0_active),
     .link0_dropped(pcie_switch_link0_dropped),
     .link0_malformed(pcie_switch_link0_malformed),
     .link0_unsupported(pcie_switch_link0_unsupported),
@@ -1160,7 +1162,6 @@ module devkit_node (
     .link1_rx_fc_cpld_allocated(pcie_switch_link1_rx_fc_cpld_allocated),
     .link1_speed(pcie_switch_link1_speed),
     .link1_width(pcie_switch_link1_width),
-    .link1_active(pcie_switch_link1_active),
     .link1_dropped(pcie_switch_link1_dropped),
     .link1_malformed(pcie_switch_link1_malformed),
     .link1_unsupported(pcie_switch_link1_unsupported),
@@ -1206,7 +1207,6 @@ module devkit_node (
     .link2_rx_fc_cpld_allocated(pcie_switch_link2_rx_fc_cpld_allocated),
     .link2_speed(pcie_switch_link2_speed),
     .link2_width(pcie_switch_link2_width),
-    .link2_active(pcie_switch_link2_active),
     .link2_dropped(pcie_switch_link2_dropped),
     .link2_malformed(pcie_switch_link2_malformed),
     .link2_unsupported(pcie_switch_link2_unsupported),

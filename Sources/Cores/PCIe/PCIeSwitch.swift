@@ -19,6 +19,15 @@ import PCIe
 ///
 /// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
 /// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
+///
+/// `link<k>_active` is port k's Data Link Layer state (DL_Active): Link Status's Data Link Layer
+/// Link Active, and for a downstream port the §2.9.1 behaviour while it is 0 (DL_Down): a
+/// request routed to the port (a Type 1 configuration request for its secondary bus included)
+/// is answered with Unsupported Request by the port's bridge when non-posted and discarded
+/// when posted, both recorded in that bridge's Device Status (UR Detected) and counted at the
+/// ingress (`link<i>_unsupported`, `link<i>_dropped`); completions for it are discarded and
+/// counted as dropped; broadcast messages skip it; TLPs queued for it are discarded, and
+/// `link<k>_out_valid` stays 0.
 /// Downstream port k is device k − 1 on the internal bus (the upstream bridge's secondary bus),
 /// which is its UR completions' Completer ID.
 public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, crossbarDepth: Int = 64,
@@ -51,9 +60,24 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let requester = m.instance(switchConfigRequester(dataWidth: dataWidth), name: "config_requester")
     let upstreamIn = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "upstream_ingress_merge")
 
+    // Each port's Data Link Layer state: Link Status, and for a downstream port §2.9.1 routing.
+    let active = (0..<n).map { m.input("link\($0)_active") }
     for k in 0..<n {
       connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
-      connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
+      if k == 0 {
+        connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
+      } else {
+        // A downstream port whose link is down discards what was queued for it before (§2.9.1).
+        let leaving = egress[k].interface("link", as: TLPStream.self)
+        let out = m.port("link\(k)_out", TLPStream(dataWidth: dataWidth))
+        out.valid <== leaving.valid && active[k]
+        leaving.ready <== out.ready || !active[k]
+        out.header <== leaving.header
+        out.data <== leaving.data
+        out.strobe <== leaving.strobe
+        out.start <== leaving.start
+        out.end <== leaving.end
+      }
       if k == 0 {
         // The management processor's configuration requests join the root complex's TLPs, and
         // their completions leave the stream towards it.
@@ -101,12 +125,15 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       ingress[k]["max_payload_size"] <== blocks[k]["device_control_status_max_payload_size_out"]
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
-      blocks[k]["link_control_status_link_active_in"] <== m.input("link\(k)_active")
+      blocks[k]["link_control_status_link_active_in"] <== active[k]
       // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
       // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
       // received on the bridge's primary side (upstream port) or secondary side (downstream).
       let raised: [String: Signal] = [
-        "device_control_status_unsupported_request_detected": ingress[k]["unsupported_event"],
+        // §2.9.1: a request refused because this port's link is down is this bridge's UR.
+        "device_control_status_unsupported_request_detected":
+          k == 0 ? ingress[0]["unsupported_event"]
+                 : (0..<n).reduce(ingress[k]["unsupported_event"]) { $0 || ingress[$1]["link_down_event"][k] },
         "device_control_status_fatal_detected": ingress[k]["malformed_event"],
         (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
       ]
@@ -134,7 +161,10 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         ingress[k]["p\(j)_prefetchable_limit"] <== concat(b["prefetchable_limit_upper_address_out"], b["prefetchable_window_limit_out"])
         ingress[k]["p\(j)_memory_enable"] <== b["command_status_memory_space_enable_out"]
         ingress[k]["p\(j)_bus_master"] <== b["command_status_bus_master_enable_out"]
+        if j > 0 { ingress[k]["p\(j)_link_up"] <== active[j] }
       }
+      let upstreamBit = m.wire("unused_link_down_event\(k)")  // the upstream port is never refused for its link
+      upstreamBit <== ingress[k]["link_down_event"][0]
     }
     // Completer IDs: the upstream bridge is device 0 on its primary bus; downstream port k is
     // device k - 1 on the internal bus (the upstream bridge's secondary bus).

@@ -24,7 +24,8 @@ enum ConfigRequesterPhase: CaseIterable { case idle, issue, wait }
 /// completions.
 ///
 /// Outputs for the registers: `busy`, `go_clear` (the request was taken), `done_set` (it
-/// ended), `timed_out`, `completion_status`, `read_data` (the CplD's DW, else 0).
+/// ended), `timed_out`, `completion_status`, `read_data` (the CplD's DW; all ones after a read
+/// that failed or timed out; 0 after a write).
 public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("switch_config_requester", parameters: ["dw": dataWidth]) { m in
     m.require([64, 128, 256].contains(dataWidth), "switchConfigRequester: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
@@ -51,6 +52,9 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
     let status = m.register("status", width: 3)
     let readData = m.register("read_data_value", width: 32)
     let timedOut = m.register("timed_out_flag")
+    // A read that fails (UR, CRS, CA or no completion) reads all ones, as a root complex
+    // returns it to software for a failed configuration read (Linux: PCI_ERROR_RESPONSE).
+    let failedRead = Signal.ones(width: 32)
     let requester = m.wire("requester_id", width: 16)
     requester <== concat(primaryBus, Signal.constant(SwitchManagementMap.requesterDevice << 3 | SwitchManagementMap.requesterFunction, width: 8))
 
@@ -101,7 +105,7 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
       phase.on(.idle) {
         when(go && noSuchDevice) {
           status <== Signal.constant(Int(CompletionStatus.unsupportedRequest.rawValue), width: 3)
-          readData <== 0
+          readData <== mux(isWrite, Signal.zero(width: 32), failedRead)
           timedOut <== false
         }.elseWhen(go) {
           header <== concat(dw0, dw1, dw2, Signal.zero(width: 32))
@@ -121,12 +125,12 @@ public func switchConfigRequester(dataWidth: Int, file: StaticString = #fileID, 
         waited <== waited + 1
         when(answers) {
           status <== fields.status
-          readData <== mux(fields.hasData && fields.status == 0, returning.data[0..<32], Signal.zero(width: 32))
+          readData <== mux(fields.hasData && fields.status == 0, returning.data[0..<32], mux(carriesData, Signal.zero(width: 32), failedRead))
           timedOut <== false
           phase.goto(.idle)
         }.elseWhen(waited == timeoutCycles) {
           status <== 0
-          readData <== 0
+          readData <== mux(carriesData, Signal.zero(width: 32), failedRead)
           timedOut <== true
           phase.goto(.idle)
         }

@@ -9,7 +9,8 @@ func bridgeRoutingInputs(_ m: ModuleBuilder, ports: Int) -> [BridgeRouting] {
                   memoryBase: m.input("p\(k)_memory_base", width: 12), memoryLimit: m.input("p\(k)_memory_limit", width: 12),
                   prefetchableBase: m.input("p\(k)_prefetchable_base", width: 44),
                   prefetchableLimit: m.input("p\(k)_prefetchable_limit", width: 44),
-                  memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"))
+                  memorySpaceEnable: m.input("p\(k)_memory_enable"), busMasterEnable: m.input("p\(k)_bus_master"),
+                  linkUp: k == 0 ? .high : m.input("p\(k)_link_up"))
   }
 }
 
@@ -36,6 +37,11 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 ///   messages are consumed; `dropped_count`, `malformed_count` and `unsupported_count` count
 ///   the first two and the unclaimed non-posted requests (16 bits, saturating). Poisoned TLPs
 ///   are routed like any other (§2.7.2.2).
+///
+/// - a TLP routed to a downstream port whose link is down (`p<k>_link_up` 0, §2.9.1) is
+///   treated as unclaimed, except that its UR completion comes from that port's bridge (device
+///   k − 1 on the internal bus `p0_secondary`), which also records the error: `link_down_event`
+///   bit k pulses for a request (not for a completion), `unsupported_event` does not.
 ///
 /// `unsupported_event`, `malformed_event` and `poisoned_event` pulse on the first beat of such
 /// a TLP, for the bridge's error flags.
@@ -76,6 +82,10 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
 
     let pendingValid = m.register("ur_valid")
     let pendingHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
+    // A request refused for a down link is answered by that port's bridge: device k − 1 on the internal bus.
+    let urCompleter = m.wire("ur_completer_id", width: 16)
+    let downDevice = priority((1..<n).map { k in (live.linkDown[k], Signal.constant((k - 1) << 3, width: 8)) }, otherwise: .zero(width: 8))
+    urCompleter <== mux(live.linkDown != 0, concat(bridges[0].secondaryBus, downDevice), completerID)
     let answersUR = m.wire("answers_ur")  // the first beat of an unclaimed non-posted request
     answersUR <== link.start && live.unsupported
 
@@ -113,13 +123,15 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     when(unsupported.fires) { pendingValid <== false }
     when(firstBeat && live.unsupported) {
       pendingValid <== true
-      pendingHeader <== unsupportedRequestCompletionHeader(fields, completer: completerID)
+      pendingHeader <== unsupportedRequestCompletionHeader(fields, completer: urCompleter)
     }
     // One-cycle events for the bridge's error flags.
     let unsupportedEvent = m.output("unsupported_event")
     let malformedEvent = m.output("malformed_event")
     let poisonedEvent = m.output("poisoned_event")
-    unsupportedEvent <== firstBeat && live.unsupported
+    unsupportedEvent <== firstBeat && live.unsupported && live.linkDown == 0
+    let linkDownEvent = m.output("link_down_event", width: n)
+    linkDownEvent <== live.linkDown & (firstBeat && !fields.isCompletion).replicated(n)
     malformedEvent <== firstBeat && live.malformed
     poisonedEvent <== firstBeat && fields.poisoned && !live.malformed
     let dropped = m.output("dropped_count", width: 16)

@@ -71,7 +71,7 @@ public func switchManagementRegisters(ports: Int, baseAddress: UInt64 = 0) throw
         Field("VALUE", bits: 0...31, access: .readWrite, description: "The DW written (bytes per BYTE_ENABLES).", hardware: [.output]),
       ]),
       Register("CFG_READ_DATA", offset: 0x10, description: "Data of the last successful configuration read.", fields: [
-        Field("VALUE", bits: 0...31, access: .readOnly, description: "The completion's data DW; 0 after a write, a failed read or a timeout.", hardware: [.input]),
+        Field("VALUE", bits: 0...31, access: .readOnly, description: "The completion's data DW; all ones after a read that failed (UR, CRS, CA) or timed out, as a root complex returns it; 0 after a write.", hardware: [.input]),
       ]),
       Register("CFG_STATUS", offset: 0x14, description: "Progress and outcome of the last request.", fields: [
         Field("BUSY", bit: 0, access: .readOnly, description: "A request is issued or waits for its completion.", hardware: [.input]),

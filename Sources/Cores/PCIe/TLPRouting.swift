@@ -14,9 +14,13 @@ public struct BridgeRouting {
   public let prefetchableLimit: Signal
   public let memorySpaceEnable: Signal
   public let busMasterEnable: Signal
+  /// The port's Data Link Layer is up (DL_Active, Link Status bit 13). Only downstream ports'
+  /// matter: a TLP routed to a downstream port whose link is down is refused (§2.9.1).
+  public let linkUp: Signal
 
   public init(secondaryBus: Signal, subordinateBus: Signal, memoryBase: Signal, memoryLimit: Signal,
-              prefetchableBase: Signal, prefetchableLimit: Signal, memorySpaceEnable: Signal, busMasterEnable: Signal) {
+              prefetchableBase: Signal, prefetchableLimit: Signal, memorySpaceEnable: Signal, busMasterEnable: Signal,
+              linkUp: Signal = .high) {
     self.secondaryBus = secondaryBus
     self.subordinateBus = subordinateBus
     self.memoryBase = memoryBase
@@ -25,6 +29,7 @@ public struct BridgeRouting {
     self.prefetchableLimit = prefetchableLimit
     self.memorySpaceEnable = memorySpaceEnable
     self.busMasterEnable = busMasterEnable
+    self.linkUp = linkUp
   }
 
   /// 1 when `bus` is below this bridge: secondary ≤ bus ≤ subordinate. A bridge whose
@@ -66,6 +71,9 @@ public struct RouteDecision {
   /// A malformed TLP (reserved or unsupported Fmt/Type, a memory request crossing 4 KiB, a payload
   /// above Max_Payload_Size): drop and count.
   public let malformed: Signal
+  /// One bit per port: the downstream port a unicast TLP was routed to while its link is down
+  /// (§2.9.1). The TLP is then `unsupported` (non-posted) or `drop` (posted, completion).
+  public let linkDown: Signal
 }
 
 /// The routing decision for `header` entering at port `ingress` of a switch whose port 0 is
@@ -149,9 +157,17 @@ public func routeDecision(_ header: TLPHeaderFields, ingress: Signal, bridges: [
     (header.isConfig, configEgress),
     (header.isMessage, messageEgress),
   ], otherwise: Signal.zero(width: n))
-  let egress = mux(malformed, Signal.zero(width: n), egressOf)
+  let routed = mux(malformed, Signal.zero(width: n), egressOf)
+  // §2.9.1, a downstream port in DL_Down: a request routed to it is completed with UR
+  // (non-posted) or discarded (posted), a completion discarded, as if its address or ID
+  // belonged to no one; a Type 1 configuration request for its secondary bus included. A
+  // broadcast skips such ports; with none left it ends here.
+  let down = oneHot(ports.map { k in k == 0 ? Signal.low : !bridges[k].linkUp })
+  let egress = routed & ~down
+  let isBroadcast = header.isMessage && broadcast
+  let emptyBroadcast = isBroadcast && routed != 0 && egress == 0
   let isInternal = !malformed && header.isConfig && configInternal
-  let terminate = !malformed && header.isMessage && messageEnds
+  let terminate = !malformed && header.isMessage && messageEnds || emptyBroadcast
   let unclaimed = !malformed && egress == 0 && !isInternal && !terminate
   return RouteDecision(
     egress: egress,
@@ -161,5 +177,6 @@ public func routeDecision(_ header: TLPHeaderFields, ingress: Signal, bridges: [
     unsupported: unclaimed && header.isNonPosted,
     drop: unclaimed && !header.isNonPosted,
     terminate: terminate,
-    malformed: malformed)
+    malformed: malformed,
+    linkDown: mux(isBroadcast, Signal.zero(width: n), routed & down))
 }

@@ -70,7 +70,6 @@ public final class ClusterNode<H: HAL> {
 
   func boot() throws(ClusterBootError) {
     index = Int(hal.read32(layout.systemControl + SystemControlRegister.node) & 0xFF)
-    hal.write32(layout.pcieSwitch + SwitchTimeoutRegister.offset, settings.configurationTimeoutCycles)
     let access = SwitchConfigurationAccess(hal: hal, base: layout.pcieSwitch, linkBus: settings.enumeration.rootBus)
     let tree: DeviceTree
     do { tree = try enumerate(access, options: settings.enumeration) } catch { throw .enumeration(error) }

@@ -7,9 +7,6 @@ public struct ClusterSettings {
   /// the NTB windows.
   public var coreRequesterID: UInt16
   public var enumeration: EnumerationOptions
-  /// CFG_TIMEOUT: cycles before a configuration request to an empty slot ends as UR (the
-  /// switch's reset value, 65,536, makes every empty slot cost that long).
-  public var configurationTimeoutCycles: UInt32
   /// Where in RAM each NTB port's transport ring lives: `ringsOffset + ringBytes * port`.
   public var ringsOffset: UInt64
   public var ringBytes: Int
@@ -25,14 +22,13 @@ public struct ClusterSettings {
   public var linkTimeoutCycles: UInt64
 
   public init(pingPongRounds: Int = 64, coreRequesterID: UInt16 = 0x0000, enumeration: EnumerationOptions = EnumerationOptions(),
-              configurationTimeoutCycles: UInt32 = 2048, ringsOffset: UInt64 = 0x1_0000, ringBytes: Int = 4096,
+              ringsOffset: UInt64 = 0x1_0000, ringBytes: Int = 4096,
               sharedBufferOffset: UInt64 = 0x8_0000, sharedBufferBytes: Int = 4096,
               copyData: [UInt8] = (0..<256).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }, idleWaitCycles: UInt64 = 8,
               linkTimeoutCycles: UInt64 = 50_000) {
     self.pingPongRounds = pingPongRounds
     self.coreRequesterID = coreRequesterID
     self.enumeration = enumeration
-    self.configurationTimeoutCycles = configurationTimeoutCycles
     self.ringsOffset = ringsOffset
     self.ringBytes = ringBytes
     self.sharedBufferOffset = sharedBufferOffset

@@ -36,12 +36,6 @@ enum SystemControlRegister {
   static let doorbell: UInt32 = 1 << 0
 }
 
-/// CFG_TIMEOUT of the switch's management registers: cycles before a configuration request
-/// nothing answers (an empty slot) ends as Unsupported Request.
-enum SwitchTimeoutRegister {
-  static let offset: UInt64 = 0x18
-}
-
 /// The PCI identity of a node's NTB endpoints (Cores: `nodeNTBVendorID`, `nodeNTBDeviceID`,
 /// class 0x068000 "other bridge").
 public enum NodeNTBIdentity {

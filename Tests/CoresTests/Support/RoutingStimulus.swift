@@ -15,6 +15,7 @@ func bridgeInputs(_ bridges: [SwitchRoutingModel.Bridge]) -> [String: BitVector]
     row["p\(k)_prefetchable_limit"] = BitVector(width: 44, unsigned: b.prefetchableLimit)
     row["p\(k)_memory_enable"] = BitVector(b.memorySpaceEnable)
     row["p\(k)_bus_master"] = BitVector(b.busMasterEnable)
+    if k > 0 { row["p\(k)_link_up"] = BitVector(b.linkUp) }
   }
   return row
 }
@@ -44,6 +45,7 @@ func randomBridges(ports: Int, _ random: inout SeededRandom) -> [SwitchRoutingMo
     prefetchable += prefetchSize
     b.memorySpaceEnable = random.chance(0.85)
     b.busMasterEnable = random.chance(0.85)
+    b.linkUp = random.chance(0.8)  // an empty slot, a link that went down
     if random.chance(0.1) { b.secondary = max(internalBus + 1, b.secondary - 2) }  // overlapping bus range
     downstream.append(b)
   }
