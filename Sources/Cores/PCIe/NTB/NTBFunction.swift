@@ -30,8 +30,9 @@ import HDL
 /// Unsupported Request completion from `LOCAL_BUS`:00.0 (which the peer's function returns to
 /// the original requester); a peer's write is dropped; both count in `peer_dropped_count` and
 /// set REQUEST_REFUSED. MSIs wait until the bit is set. Each host thus governs what reaches its
-/// own memory, as the Linux NTB drivers (ntb_hw_intel, ntb_hw_switchtec) call pci_set_master on
-/// their own NT endpoint; requests leaving towards the peer are the peer function's to issue.
+/// own memory, as Linux's NTB drivers call pci_set_master on their own NT endpoint
+/// (intel_ntb_init_pci; switchtec_init_pci for ntb_hw_switchtec); requests leaving towards the
+/// peer are the peer function's to issue.
 ///
 /// The data path is cut-through and decides on a TLP's first beat, so clearing
 /// `LINK_CONTROL.ENABLE` is a barrier: no request starts across the link after the write.
