@@ -41,6 +41,8 @@ public final class NTBPairNodes {
     phyUp = try model.input("phy_up")
     try model.input("link_speed").set(3)
     try model.input("link_width").set(8)
+    // Both hosts have made their NTB function a bus master, as their drivers do.
+    for side in ["a", "b"] { try model.input("\(side)_bus_master_enable").set(1) }
     phyUp.set(true)
     model.reset()
   }

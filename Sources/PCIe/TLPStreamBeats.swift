@@ -17,6 +17,12 @@ public struct TLPStreamBeat: Hashable, Sendable {
     self.start = start
     self.end = end
   }
+
+  /// The nullify marker: a later beat (not `start`) with `end` set and no lane strobed ends its
+  /// TLP as bad (a cut-through switch found it malformed after passing its head on); the
+  /// receiver discards the TLP and returns the credits its header consumed. No well-formed TLP
+  /// has such a beat: every beat after the first carries payload.
+  public var nullifies: Bool { end && !start && strobe == 0 }
 }
 
 extension TLP {
@@ -47,6 +53,9 @@ extension TLP {
     var payload: [UInt8] = []
     for (index, beat) in beats.enumerated() {
       if index > 0 && beat.start { throw TLPError(field: "stream framing", "beat \(index) sets start inside a TLP") }
+      if beat.nullifies {
+        throw TLPError(field: "stream framing", "beat \(index) is the nullify marker (end with strobe 0): the sender discarded this TLP")
+      }
       if (index == beats.count - 1) != beat.end {
         throw TLPError(field: "stream framing", "end must be set on the last beat only, not on beat \(index) of \(beats.count)")
       }

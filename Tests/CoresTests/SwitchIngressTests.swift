@@ -6,8 +6,9 @@ import Toolchain
 import XCTest
 
 /// The ingress stage against a cycle model built on `SwitchRoutingModel`: random packets
-/// (every routing outcome, multi-beat payloads, raw malformed headers) with random readiness
-/// on every output; every output compared every cycle.
+/// (every routing outcome, multi-beat payloads, raw malformed headers, payloads cut short,
+/// overlong or nullified by the sender) with random readiness on every output; every output
+/// compared every cycle.
 final class SwitchIngressTests: XCTestCase {
   func testTheIngressIsAcceptedByVerilatorIcarusAndYosys() throws {
     let design = try Design(top: switchIngress(port: 1, ports: 4, dataWidth: 128))
@@ -17,10 +18,14 @@ final class SwitchIngressTests: XCTestCase {
 
   struct Packet {
     var beats: [TLPStreamBeat]
+    /// Where the header routes it, or `malformed` when its header or first beat breaks a rule.
     var route: SwitchRoutingModel.Route
     var urHeader: [UInt32]?
     /// The `link_down_event` bits its first beat raises: the down port, for a request (§2.9.1).
     var linkDownEvent = 0
+    /// The first beat that breaks the payload framing, when it is a later beat: from there the
+    /// packet on its way ends nullified and the rest is consumed.
+    var brokenAt: Int?
   }
 
   func testPacketsGoWhereTheModelSaysCycleByCycle() throws {
@@ -44,13 +49,18 @@ final class SwitchIngressTests: XCTestCase {
           if var tlp = parsed, parsed.map({ headerBits($0) == header }) == true {
             tlp.digest = nil
             beats = tlp.streamBeats(lanes: lanes)
+            // Configuration requests stay whole, so enough of them reach the bridges.
+            if random.chance(0.25) && ![.configRead0, .configWrite0, .configRead1, .configWrite1].contains(tlp.kind) {
+              breakFraming(&beats, &random)
+            }
           } else {  // a raw header: one beat, whatever its Length says
             let h = [UInt32(truncatingIfNeeded: header.words[1] >> 32), UInt32(truncatingIfNeeded: header.words[1]),
                      UInt32(truncatingIfNeeded: header.words[0] >> 32), UInt32(truncatingIfNeeded: header.words[0])]
             beats = [TLPStreamBeat(header: h, lanes: (0..<lanes).map { _ in UInt32.random(in: 0...UInt32.max, using: &random) },
                                    strobe: 1, start: true, end: true)]
           }
-          let route = model.route(parsed, ingress: port)
+          let broken = MalformedTLP.firstBrokenBeat(beats, header: beats[0].header, lanes: lanes)
+          let route = broken == 0 ? .malformed : model.route(parsed, ingress: port)
           var ur = route == .unsupported ? TLP.completion(answering: parsed!, completer: completer, status: .unsupportedRequest).headerDWordValues : nil
           var downEvent = 0
           if case .linkDown(let down, let nonPosted) = route {
@@ -59,10 +69,10 @@ final class SwitchIngressTests: XCTestCase {
             if nonPosted { ur = TLP.completion(answering: parsed!, completer: bridge, status: .unsupportedRequest).headerDWordValues }
             if !parsed!.kind.isCompletion { downEvent = 1 << down }
           }
-          packets.append(Packet(beats: beats, route: route, urHeader: ur, linkDownEvent: downEvent))
+          packets.append(Packet(beats: beats, route: route, urHeader: ur, linkDownEvent: downEvent, brokenAt: route == .malformed ? nil : broken))
         }
         // Drive the packets back to back, holding each beat until it is taken.
-        var queue = packets.flatMap { p in p.beats.map { (beat: $0, packet: p) } }
+        var queue = packets.flatMap { p in p.beats.enumerated().map { (beat: $1, packet: p, index: $0) } }
         var held: SwitchRoutingModel.Route = .drop
         var pendingUR: [UInt32]?
         var offering = false
@@ -84,9 +94,12 @@ final class SwitchIngressTests: XCTestCase {
           ]
           if let ur = pendingUR { expected["unsupported_header"] = bits128(ur) }
           var linkReady = true
-          if offering, let (beat, packet) = queue.first {
+          // A late beat that breaks the framing goes out as the nullify marker; the beats after it nowhere.
+          let nullifying = queue.first.map { $0.index == $0.packet.brokenAt } ?? false
+          let afterBreak = queue.first.map { f in f.packet.brokenAt.map { f.index > $0 } ?? false } ?? false
+          if offering, let (beat, packet, _) = queue.first {
             row.merge(beatInputs(beat, prefix: "link", width: width)) { $1 }
-            let route = beat.start ? packet.route : held
+            let route = afterBreak ? .drop : beat.start ? packet.route : held
             var forwardTo = 0, type0 = false
             if case .forward(let list, let t0) = route { forwardTo = list.reduce(0) { $0 | 1 << $1 }; type0 = t0 }
             let own: Bool = { if case .ownBridge = route { return true } else { return false } }()
@@ -96,12 +109,15 @@ final class SwitchIngressTests: XCTestCase {
               linkReady = ready.fabric
               var h = beat.header
               if type0 { h[0] &= ~(1 << 24) }
-              expected.merge(beatOutputs(TLPStreamBeat(header: h, lanes: beat.lanes, strobe: beat.strobe, start: beat.start, end: beat.end),
+              expected.merge(beatOutputs(TLPStreamBeat(header: h, lanes: beat.lanes, strobe: nullifying ? 0 : beat.strobe, start: beat.start,
+                                                       end: beat.end || nullifying),
                                          prefix: "fabric", width: width)) { $1 }
               expected["fabric_egress"] = BitVector(width: ports, value: forwardTo)
+              if nullifying { seen["nullified", default: 0] += 1 }
             } else if own {
               linkReady = ready.own
-              expected.merge(beatOutputs(beat, prefix: "own", width: width)) { $1 }
+              expected.merge(beatOutputs(TLPStreamBeat(header: beat.header, lanes: beat.lanes, strobe: nullifying ? 0 : beat.strobe,
+                                                       start: beat.start, end: beat.end || nullifying), prefix: "own", width: width)) { $1 }
             } else if beat.start && packet.urHeader != nil {
               linkReady = pendingUR == nil
             }
@@ -111,29 +127,33 @@ final class SwitchIngressTests: XCTestCase {
             expected["own_valid"] = BitVector(false)
           }
           if offering { expected["link_ready"] = BitVector(linkReady) }  // without a beat, ready follows stale inputs
-          // Error events pulse on the first beat as it is taken.
+          // Error events pulse on the first beat as it is taken, or on the late beat that breaks
+          // the framing (not when the sender nullified the TLP itself).
           let taken = offering && linkReady && queue.first?.beat.start == true
           let takenRoute = queue.first?.packet.route
           let poisoned = (queue.first?.beat.header[0] ?? 0) & 1 << 14 != 0
+          let lateMalformed = offering && linkReady && nullifying && queue.first?.beat.nullifies == false
           expected["unsupported_event"] = BitVector(taken && takenRoute == .unsupported)
           expected["link_down_event"] = BitVector(width: ports, value: taken ? queue.first!.packet.linkDownEvent : 0)
-          expected["malformed_event"] = BitVector(taken && takenRoute == .malformed)
+          expected["malformed_event"] = BitVector(taken && takenRoute == .malformed || lateMalformed)
           expected["poisoned_event"] = BitVector(taken && poisoned && takenRoute != .malformed)
           table.add(row, expecting: expected)
           // The clock edge.
           if ready.ur { pendingUR = nil }
-          if offering && linkReady, let (beat, packet) = queue.first {
+          if offering && linkReady, let (beat, packet, index) = queue.first {
             queue.removeFirst()
             offering = false
             idle = 0
+            if lateMalformed { counts.malformed += 1 }
+            // A dropped TLP counts once its last beat shows it well formed.
+            let dropped: Bool = { if case .linkDown(_, false) = packet.route { return true } else { return packet.route == .drop } }()
+            if beat.end && dropped && packet.brokenAt.map({ index < $0 }) ?? true { counts.dropped += 1 }
             if beat.start {
               held = packet.route
               switch packet.route {
-              case .drop: counts.dropped += 1
               case .malformed: counts.malformed += 1
               case .unsupported: counts.unsupported += 1; pendingUR = packet.urHeader
-              case .linkDown(_, let nonPosted):
-                if nonPosted { counts.unsupported += 1; pendingUR = packet.urHeader } else { counts.dropped += 1 }
+              case .linkDown(_, true): counts.unsupported += 1; pendingUR = packet.urHeader
               default: break
               }
             }
@@ -141,7 +161,7 @@ final class SwitchIngressTests: XCTestCase {
         }
       }
       // Configuration requests for the switch's own bridges arrive only from upstream.
-      for outcome in ["forward", "unsupported", "drop", "malformed", "linkDown"] + (port == 0 ? ["ownBridge"] : []) {
+      for outcome in ["forward", "unsupported", "drop", "malformed", "linkDown", "nullified"] + (port == 0 ? ["ownBridge"] : []) {
         XCTAssertGreaterThan(seen[outcome] ?? 0, 5, "port \(port): too few `\(outcome)` beats: \(seen); \(random)")
       }
       let actual = try table.simulate(design)
@@ -170,5 +190,30 @@ final class SwitchIngressTests: XCTestCase {
 
   private func beatOutputs(_ beat: TLPStreamBeat, prefix: String, width: Int) -> [String: BitVector] {
     beatFields(beat, prefix: prefix, width: width)
+  }
+
+  /// Breaks the payload framing of a well-formed packet: beats cut off the end, beats added,
+  /// the last beat's strobe shortened, or the sender's nullify marker after some beats.
+  private func breakFraming(_ beats: inout [TLPStreamBeat], _ random: inout SeededRandom) {
+    let lanes = beats[0].lanes.count
+    let last = beats.count - 1
+    switch Int.random(in: 0..<4, using: &random) {
+    case 0 where beats.count > 1:
+      beats.removeLast(Int.random(in: 1...last, using: &random))
+      beats[beats.count - 1].end = true
+    case 1 where beats[last].strobe > 1:
+      beats[last].strobe >>= 1
+    case 2 where beats.count > 1:
+      beats.removeLast(Int.random(in: 0..<last, using: &random))
+      beats[beats.count - 1].strobe = 0
+    default:
+      beats[last].end = false
+      let full = lanes == 64 ? UInt64.max : (UInt64(1) << lanes) - 1
+      beats += (0..<Int.random(in: 1...2, using: &random)).map { _ in
+        TLPStreamBeat(header: beats[0].header, lanes: (0..<lanes).map { _ in UInt32.random(in: 0...UInt32.max, using: &random) },
+                      strobe: full, start: false, end: false)
+      }
+      beats[beats.count - 1].end = true
+    }
   }
 }

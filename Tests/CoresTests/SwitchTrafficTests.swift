@@ -14,11 +14,19 @@ import XCTest
 /// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
 /// The last port's link is down for the first quarter (§2.9.1: what is routed there is refused
 /// by that port), then comes up.
+///
+/// Among the traffic, one TLP in 25 is sent malformed (`MalformedTLP`: short, long, payload
+/// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB) or
+/// nullified by its sender: each malformed one must be counted at its port and arrive nowhere as
+/// good; one whose head the switch passed on before the framing broke must arrive nullified
+/// at every port its header routes to, and nowhere else; the port takes the next TLP as usual.
 final class SwitchTrafficTests: SimulationTestCase {
   /// Cycles of random traffic on the two-port switch (the four-port one runs a quarter), then
   /// the switch drains; STRATA_TRAFFIC_CYCLES sets another
   /// number for a longer soak.
   static let trafficCycles = ProcessInfo.processInfo.environment["STRATA_TRAFFIC_CYCLES"].flatMap { Int($0) } ?? 100_000
+  /// The share of the random traffic sent malformed (or nullified by the sender).
+  static let malformedShare: Probability = 0.04
 
   static let rootComplex = PCIeID(bus: 0, device: 0, function: 0)
   static let fourPorts = [BridgeIdentity(vendorID: 0x1AB4, deviceID: 0x5A00, role: .upstream, portNumber: 0, maxPayloadBytes: 256,
@@ -113,6 +121,9 @@ final class SwitchTrafficTests: SimulationTestCase {
     router.bridges[downPort].linkUp = false
     let urCompleter = [PCIeID(rawValue: 0)] + (1..<n).map { PCIeID(bus: 1, device: UInt8($0 - 1), function: 0) }
     var dropped = Array(repeating: 0, count: n), unsupported = dropped, sent = dropped, refused = 0
+    var malformed = dropped, nullified = dropped
+    var flawsSent: [MalformedTLP.Kind: Int] = [:]
+    var flaws = random("malformed")
     var spent = [[Int]](repeating: [Int](repeating: 0, count: 6), count: n)
 
     model.reset()
@@ -132,10 +143,12 @@ final class SwitchTrafficTests: SimulationTestCase {
       }
       if configured && cycle < trafficEnd {
         if linkPhase == .down && cycle >= trafficEnd - cycles * 3 / 4 { linkPhase = .draining }
-        // Drained: everything sent has arrived, or was dropped or refused by its ingress (the
-        // counters agree), so no TLP still in a receive buffer is routed after the link changes.
+        // Drained: everything sent has arrived, or was dropped, refused or found malformed by its
+        // ingress (the counters agree), so no TLP still in a receive buffer is routed after the
+        // link changes.
         let drained = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
-          && (0..<n).allSatisfy { counters[$0][0].uint64 == UInt64(dropped[$0]) && counters[$0][1].uint64 == UInt64(unsupported[$0]) }
+          && (0..<n).allSatisfy { counters[$0][0].uint64 == UInt64(dropped[$0]) && counters[$0][1].uint64 == UInt64(unsupported[$0])
+                                  && counters[$0][2].uint64 == UInt64(malformed[$0]) }
         if linkPhase == .draining && drained {
           try model.set("link\(downPort)_active", BitVector(true))
           router.bridges[downPort].linkUp = true
@@ -144,7 +157,12 @@ final class SwitchTrafficTests: SimulationTestCase {
         }
         // Nothing arrives on a link that is down; nothing is offered while the first quarter drains.
         for port in 0..<n where transmitters[port].waiting < 2 && linkPhase != .draining && (port != downPort || linkPhase == .up) {
-          transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
+          if flaws.chance(Self.malformedShare) {
+            let broken = MalformedTLP.random(from: port, ports: n, &flaws)
+            transmitters[port].send(beats: broken.beats, credits: broken.credits, flaw: broken.kind.rawValue, tlp: broken.tlp)
+          } else {
+            transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
+          }
         }
       }
       if cycle >= trafficEnd {
@@ -159,7 +177,7 @@ final class SwitchTrafficTests: SimulationTestCase {
         if idle { break }
         guard cycle < trafficEnd + drainLimit else {
           let links = (0..<n).map { port in
-            "link\(port): \(transmitters[port].waiting) TLPs not started, next \(transmitters[port].next.map { "\($0.kind) needing \($0.creditsRequired)" } ?? "none"), one part-sent: \(transmitters[port].busy), credits allocated \(allocated[port].map(\.uint64))"
+            "link\(port): \(transmitters[port].waiting) TLPs not started, next \(transmitters[port].nextOutgoing.map { "\($0.tlp.map { "\($0.kind)" } ?? "raw header") needing \($0.credits)" } ?? "none"), one part-sent: \(transmitters[port].busy), credits allocated \(allocated[port].map(\.uint64))"
           }
           XCTFail("deadlock: \(drainLimit) cycles after the traffic stopped, \(scoreboard.outstanding) TLPs are still expected (\(scoreboard.matched) arrived); \(links.joined(separator: "; "))")
           return
@@ -169,10 +187,20 @@ final class SwitchTrafficTests: SimulationTestCase {
       for receiver in receivers { try receiver.drive() }
       model.settle()
       for port in 0..<n {
-        guard cycle >= 1, let tlp = transmitters[port].observe() else { continue }
+        guard cycle >= 1, let started = transmitters[port].observeStart() else { continue }
         sent[port] += 1
-        for (type, units) in tlp.creditsRequired { spent[port][type.rawValue] += units }
+        for (type, units) in started.credits { spent[port][type.rawValue] += units }
         guard configured else { continue }
+        if let flaw = started.flaw {
+          let broken = MalformedTLP(kind: MalformedTLP.Kind(rawValue: flaw)!, tlp: started.tlp, beats: started.beats, credits: started.credits)
+          flawsSent[broken.kind, default: 0] += 1
+          if broken.countsAsMalformed { malformed[port] += 1 }
+          if broken.leavesNullified, let tlp = broken.tlp, case .forward(let ports, _) = router.route(tlp, ingress: port) {
+            for egress in ports { nullified[egress] += 1 }
+          }
+          continue
+        }
+        guard let tlp = started.tlp else { continue }
         switch router.route(tlp, ingress: port) {
         case .forward(let ports, _):
           for egress in ports { scoreboard.expect(tlp, at: egress, path: port) }
@@ -195,7 +223,7 @@ final class SwitchTrafficTests: SimulationTestCase {
         case .terminate:
           break
         case .ownBridge, .malformed:
-          XCTFail("the random traffic holds no configuration requests and no malformed TLPs: \(tlp)")
+          XCTFail("the random traffic holds no configuration requests, and its malformed TLPs are sent as such: \(tlp)")
           return
         }
       }
@@ -218,7 +246,8 @@ final class SwitchTrafficTests: SimulationTestCase {
     for port in 0..<n {
       XCTAssertEqual(counters[port][0].uint64, UInt64(dropped[port]), "port \(port): dropped posted TLPs and completions")
       XCTAssertEqual(counters[port][1].uint64, UInt64(unsupported[port]), "port \(port): Unsupported Requests")
-      XCTAssertEqual(counters[port][2].uint64, 0, "port \(port): malformed TLPs")
+      XCTAssertEqual(counters[port][2].uint64, UInt64(malformed[port]), "port \(port): malformed TLPs")
+      XCTAssertEqual(receivers[port].nullified, nullified[port], "port \(port): TLPs that left nullified")
       // Every credit the switch's receive buffer advertised is back once it is empty.
       for type in CreditType.allCases {
         XCTAssertEqual(allocated[port][type.rawValue].uint64, Self.returned(spent[port][type.rawValue], type), "port \(port): \(type) credits returned")
@@ -227,7 +256,8 @@ final class SwitchTrafficTests: SimulationTestCase {
     XCTAssertGreaterThan(scoreboard.matched, cycles / 20, "the traffic must keep the switch busy")
     XCTAssertEqual(linkPhase, .up, "port \(downPort)'s link came up")
     XCTAssertGreaterThan(refused, 0, "TLPs were routed to port \(downPort) while its link was down")
-    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped), refused at port \(downPort) while its link was down \(refused)")
+    XCTAssertEqual(Set(flawsSent.keys), Set(MalformedTLP.Kind.allCases), "every kind of malformed TLP must be sent: \(flawsSent)")
+    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped), refused at port \(downPort) while its link was down \(refused), malformed \(malformed), left nullified \(nullified), kinds \(flawsSent.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" })")
   }
 
   /// Port `n − 1`'s link during `runRandomTraffic`: down, waiting for the switch to go idle, up.

@@ -55,4 +55,17 @@ final class TLPStreamBeatTests: XCTestCase {
     beats[1].end = true
     XCTAssertThrowsError(try TLP(streamBeats: beats)) { XCTAssertTrue("\($0)".contains("not on beat 1 of 4")) }
   }
+
+  /// A switch that finds a TLP malformed after passing its head on ends it with a beat that
+  /// has `end` and no strobe (`Cores.TLPStream`); a header-only TLP's single beat looks alike
+  /// but is its first beat.
+  func testTheNullifyMarkerIsALaterEndBeatWithoutStrobeAndIsRefused() {
+    var beats = TLP.memoryWrite(address: 0, data: [UInt8](repeating: 9, count: 32), requester: me).streamBeats(lanes: 2)
+    beats[1].end = true
+    beats[1].strobe = 0
+    XCTAssertTrue(beats[1].nullifies)
+    XCTAssertFalse(beats[0].nullifies)
+    XCTAssertFalse(TLP.memoryRead(address: 0, byteCount: 4, requester: me).streamBeats(lanes: 2)[0].nullifies)
+    XCTAssertThrowsError(try TLP(streamBeats: Array(beats.prefix(2)))) { XCTAssertTrue("\($0)".contains("beat 1 is the nullify marker"), "\($0)") }
+  }
 }

@@ -187,14 +187,15 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
   wire ntb_phy_up;
   wire [3:0] ntb_link_speed;
   wire [5:0] ntb_link_width;
+  wire ntb_bus_master_enable;
   wire [15:0] ntb_local_dropped_count;
   wire [15:0] ntb_peer_dropped_count;
-  wire [7:0] unused_shell_outputs;  // NTBEndpoint.swift:56
+  wire [6:0] unused_shell_outputs;  // NTBEndpoint.swift:58
 
   /* verilator lint_off UNUSED */
   wire [63:0] _ntb_local_in_header_0;  // 2 of 64 bits not read
   /* verilator lint_on UNUSED */
-  assign _ntb_local_in_header_0 = {{38{1'b0}}, shell_bar0_offset};  // NTBEndpoint.swift:71
+  assign _ntb_local_in_header_0 = {{38{1'b0}}, shell_bar0_offset};  // NTBEndpoint.swift:73
 
   assign shell_link_in_valid = link_in_valid;  // NTBEndpoint.swift:43
   assign link_in_ready = shell_link_in_ready;  // NTBEndpoint.swift:43
@@ -238,50 +239,51 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
   assign link_rx_fc_cpld_allocated = shell_link_rx_fc_cpld_allocated;  // NTBEndpoint.swift:52
   assign id = shell_id;  // NTBEndpoint.swift:54
   assign shell_signaled_completer_abort = 1'b0;  // NTBEndpoint.swift:55
-  assign unused_shell_outputs = {shell_memory_space_enable, shell_bus_master_enable, shell_max_payload_size, shell_max_read_request_size};  // NTBEndpoint.swift:57
-  assign ntb_local_in_valid = shell_bar0_valid | shell_requester_completion_valid;  // NTBEndpoint.swift:70
-  assign ntb_local_in_header = shell_bar0_valid ? {shell_bar0_header[127:126], 1'b1, shell_bar0_header[124:64], _ntb_local_in_header_0[63:32], _ntb_local_in_header_0[31:2], (shell_bar0_header[125] ? shell_bar0_header[1:0] : shell_bar0_header[33:32])} : shell_requester_completion_header;  // NTBEndpoint.swift:71
-  assign ntb_local_in_data = shell_bar0_valid ? shell_bar0_data : shell_requester_completion_data;  // NTBEndpoint.swift:72
-  assign ntb_local_in_strobe = shell_bar0_valid ? shell_bar0_strobe : shell_requester_completion_strobe;  // NTBEndpoint.swift:73
-  assign ntb_local_in_start = shell_bar0_valid ? shell_bar0_start : shell_requester_completion_start;  // NTBEndpoint.swift:74
-  assign ntb_local_in_end = shell_bar0_valid ? shell_bar0_end : shell_requester_completion_end;  // NTBEndpoint.swift:75
-  assign shell_bar0_ready = ntb_local_in_ready;  // NTBEndpoint.swift:76
-  assign shell_requester_completion_ready = ntb_local_in_ready;  // NTBEndpoint.swift:77
-  assign shell_completion_valid = ntb_local_out_valid;  // NTBEndpoint.swift:78
-  assign ntb_local_out_ready = shell_completion_ready;  // NTBEndpoint.swift:78
-  assign shell_completion_header = ntb_local_out_header;  // NTBEndpoint.swift:78
-  assign shell_completion_data = ntb_local_out_data;  // NTBEndpoint.swift:78
-  assign shell_completion_strobe = ntb_local_out_strobe;  // NTBEndpoint.swift:78
-  assign shell_completion_start = ntb_local_out_start;  // NTBEndpoint.swift:78
-  assign shell_completion_end = ntb_local_out_end;  // NTBEndpoint.swift:78
-  assign ntb_mmio_valid = mmio_valid;  // NTBEndpoint.swift:81
-  assign ntb_mmio_write = mmio_write;  // NTBEndpoint.swift:81
-  assign ntb_mmio_address = mmio_address;  // NTBEndpoint.swift:81
-  assign ntb_mmio_wdata = mmio_wdata;  // NTBEndpoint.swift:81
-  assign ntb_mmio_strobe = mmio_strobe;  // NTBEndpoint.swift:81
-  assign mmio_ready = ntb_mmio_ready;  // NTBEndpoint.swift:81
-  assign mmio_rdata = ntb_mmio_rdata;  // NTBEndpoint.swift:81
-  assign mmio_error = ntb_mmio_error;  // NTBEndpoint.swift:81
-  assign ntb_peer_in_valid = peer_in_valid;  // NTBEndpoint.swift:82
-  assign peer_in_ready = ntb_peer_in_ready;  // NTBEndpoint.swift:82
-  assign ntb_peer_in_header = peer_in_header;  // NTBEndpoint.swift:82
-  assign ntb_peer_in_data = peer_in_data;  // NTBEndpoint.swift:82
-  assign ntb_peer_in_strobe = peer_in_strobe;  // NTBEndpoint.swift:82
-  assign ntb_peer_in_start = peer_in_start;  // NTBEndpoint.swift:82
-  assign ntb_peer_in_end = peer_in_end;  // NTBEndpoint.swift:82
-  assign peer_out_valid = ntb_peer_out_valid;  // NTBEndpoint.swift:83
-  assign ntb_peer_out_ready = peer_out_ready;  // NTBEndpoint.swift:83
-  assign peer_out_header = ntb_peer_out_header;  // NTBEndpoint.swift:83
-  assign peer_out_data = ntb_peer_out_data;  // NTBEndpoint.swift:83
-  assign peer_out_strobe = ntb_peer_out_strobe;  // NTBEndpoint.swift:83
-  assign peer_out_start = ntb_peer_out_start;  // NTBEndpoint.swift:83
-  assign peer_out_end = ntb_peer_out_end;  // NTBEndpoint.swift:83
-  assign irq = ntb_irq;  // NTBEndpoint.swift:84
-  assign local_dropped_count = ntb_local_dropped_count;  // NTBEndpoint.swift:85
-  assign peer_dropped_count = ntb_peer_dropped_count;  // NTBEndpoint.swift:86
-  assign ntb_phy_up = phy_up;  // NTBEndpoint.swift:87
-  assign ntb_link_speed = link_speed;  // NTBEndpoint.swift:88
-  assign ntb_link_width = link_width;  // NTBEndpoint.swift:89
+  assign ntb_bus_master_enable = shell_bus_master_enable;  // NTBEndpoint.swift:57
+  assign unused_shell_outputs = {shell_memory_space_enable, shell_max_payload_size, shell_max_read_request_size};  // NTBEndpoint.swift:59
+  assign ntb_local_in_valid = shell_bar0_valid | shell_requester_completion_valid;  // NTBEndpoint.swift:72
+  assign ntb_local_in_header = shell_bar0_valid ? {shell_bar0_header[127:126], 1'b1, shell_bar0_header[124:64], _ntb_local_in_header_0[63:32], _ntb_local_in_header_0[31:2], (shell_bar0_header[125] ? shell_bar0_header[1:0] : shell_bar0_header[33:32])} : shell_requester_completion_header;  // NTBEndpoint.swift:73
+  assign ntb_local_in_data = shell_bar0_valid ? shell_bar0_data : shell_requester_completion_data;  // NTBEndpoint.swift:74
+  assign ntb_local_in_strobe = shell_bar0_valid ? shell_bar0_strobe : shell_requester_completion_strobe;  // NTBEndpoint.swift:75
+  assign ntb_local_in_start = shell_bar0_valid ? shell_bar0_start : shell_requester_completion_start;  // NTBEndpoint.swift:76
+  assign ntb_local_in_end = shell_bar0_valid ? shell_bar0_end : shell_requester_completion_end;  // NTBEndpoint.swift:77
+  assign shell_bar0_ready = ntb_local_in_ready;  // NTBEndpoint.swift:78
+  assign shell_requester_completion_ready = ntb_local_in_ready;  // NTBEndpoint.swift:79
+  assign shell_completion_valid = ntb_local_out_valid;  // NTBEndpoint.swift:80
+  assign ntb_local_out_ready = shell_completion_ready;  // NTBEndpoint.swift:80
+  assign shell_completion_header = ntb_local_out_header;  // NTBEndpoint.swift:80
+  assign shell_completion_data = ntb_local_out_data;  // NTBEndpoint.swift:80
+  assign shell_completion_strobe = ntb_local_out_strobe;  // NTBEndpoint.swift:80
+  assign shell_completion_start = ntb_local_out_start;  // NTBEndpoint.swift:80
+  assign shell_completion_end = ntb_local_out_end;  // NTBEndpoint.swift:80
+  assign ntb_mmio_valid = mmio_valid;  // NTBEndpoint.swift:83
+  assign ntb_mmio_write = mmio_write;  // NTBEndpoint.swift:83
+  assign ntb_mmio_address = mmio_address;  // NTBEndpoint.swift:83
+  assign ntb_mmio_wdata = mmio_wdata;  // NTBEndpoint.swift:83
+  assign ntb_mmio_strobe = mmio_strobe;  // NTBEndpoint.swift:83
+  assign mmio_ready = ntb_mmio_ready;  // NTBEndpoint.swift:83
+  assign mmio_rdata = ntb_mmio_rdata;  // NTBEndpoint.swift:83
+  assign mmio_error = ntb_mmio_error;  // NTBEndpoint.swift:83
+  assign ntb_peer_in_valid = peer_in_valid;  // NTBEndpoint.swift:84
+  assign peer_in_ready = ntb_peer_in_ready;  // NTBEndpoint.swift:84
+  assign ntb_peer_in_header = peer_in_header;  // NTBEndpoint.swift:84
+  assign ntb_peer_in_data = peer_in_data;  // NTBEndpoint.swift:84
+  assign ntb_peer_in_strobe = peer_in_strobe;  // NTBEndpoint.swift:84
+  assign ntb_peer_in_start = peer_in_start;  // NTBEndpoint.swift:84
+  assign ntb_peer_in_end = peer_in_end;  // NTBEndpoint.swift:84
+  assign peer_out_valid = ntb_peer_out_valid;  // NTBEndpoint.swift:85
+  assign ntb_peer_out_ready = peer_out_ready;  // NTBEndpoint.swift:85
+  assign peer_out_header = ntb_peer_out_header;  // NTBEndpoint.swift:85
+  assign peer_out_data = ntb_peer_out_data;  // NTBEndpoint.swift:85
+  assign peer_out_strobe = ntb_peer_out_strobe;  // NTBEndpoint.swift:85
+  assign peer_out_start = ntb_peer_out_start;  // NTBEndpoint.swift:85
+  assign peer_out_end = ntb_peer_out_end;  // NTBEndpoint.swift:85
+  assign irq = ntb_irq;  // NTBEndpoint.swift:86
+  assign local_dropped_count = ntb_local_dropped_count;  // NTBEndpoint.swift:87
+  assign peer_dropped_count = ntb_peer_dropped_count;  // NTBEndpoint.swift:88
+  assign ntb_phy_up = phy_up;  // NTBEndpoint.swift:89
+  assign ntb_link_speed = link_speed;  // NTBEndpoint.swift:90
+  assign ntb_link_width = link_width;  // NTBEndpoint.swift:91
   assign shell_clk = clk;  // NTBEndpoint.swift:38
   assign shell_rst = rst;  // NTBEndpoint.swift:38
   assign ntb_clk = clk;  // NTBEndpoint.swift:39
@@ -402,6 +404,7 @@ module ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 (
     .phy_up(ntb_phy_up),
     .link_speed(ntb_link_speed),
     .link_width(ntb_link_width),
+    .bus_master_enable(ntb_bus_master_enable),
     .local_dropped_count(ntb_local_dropped_count),
     .peer_dropped_count(ntb_peer_dropped_count)
   );

@@ -42,6 +42,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   input  wire         phy_up,
   input  wire [3:0]   link_speed,
   input  wire [5:0]   link_width,
+  input  wire         bus_master_enable,
   output wire [15:0]  local_dropped_count,
   output wire [15:0]  peer_dropped_count
 );
@@ -434,11 +435,11 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire [5:0] regs_lut31_control_peer_out;
   wire [19:0] regs_lut31_translation_low_address_out;
   wire [31:0] regs_lut31_translation_high_address_out;
-  reg peer_enabled;  // NTBFunction.swift:73
-  wire link_up;  // NTBFunction.swift:74
-  reg link_up_before;  // NTBFunction.swift:75
-  reg enable_before;  // NTBFunction.swift:76
-  reg phy_up_before;  // NTBFunction.swift:77
+  reg peer_enabled;  // NTBFunction.swift:84
+  wire link_up;  // NTBFunction.swift:85
+  reg link_up_before;  // NTBFunction.swift:86
+  reg enable_before;  // NTBFunction.swift:87
+  reg phy_up_before;  // NTBFunction.swift:88
   wire peer_ops_clk;
   wire peer_ops_rst;
   wire peer_ops_enq_valid;
@@ -462,14 +463,14 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   /* verilator lint_off UNUSED */
   wire peer_ops_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire mmio_writing;  // NTBFunction.swift:86
-  reg [3:0] out_full;  // NTBFunction.swift:90
-  wire op_enqueue;  // NTBFunction.swift:103
-  wire mmio_stall;  // NTBFunction.swift:104
-  wire op_enqueued;  // NTBFunction.swift:107
-  wire mmio_write_accepted;  // NTBFunction.swift:118
-  reg announce_link;  // NTBFunction.swift:126
-  wire op_valid;  // NTBFunction.swift:128
+  wire mmio_writing;  // NTBFunction.swift:97
+  reg [3:0] out_full;  // NTBFunction.swift:101
+  wire op_enqueue;  // NTBFunction.swift:114
+  wire mmio_stall;  // NTBFunction.swift:115
+  wire op_enqueued;  // NTBFunction.swift:118
+  wire mmio_write_accepted;  // NTBFunction.swift:129
+  reg announce_link;  // NTBFunction.swift:137
+  wire op_valid;  // NTBFunction.swift:139
   wire to_peer_clk;
   wire to_peer_rst;
   wire to_peer_in0_valid;
@@ -486,6 +487,13 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire [3:0] to_peer_in1_strobe;
   wire to_peer_in1_start;
   wire to_peer_in1_end;
+  wire to_peer_in2_valid;
+  wire to_peer_in2_ready;
+  wire [127:0] to_peer_in2_header;
+  wire [127:0] to_peer_in2_data;
+  wire [3:0] to_peer_in2_strobe;
+  wire to_peer_in2_start;
+  wire to_peer_in2_end;
   wire to_peer_out_valid;
   wire to_peer_out_ready;
   wire [127:0] to_peer_out_header;
@@ -493,7 +501,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire [3:0] to_peer_out_strobe;
   wire to_peer_out_start;
   wire to_peer_out_end;
-  wire [1:0] to_peer_grant;
+  wire [2:0] to_peer_grant;
   wire to_local_clk;
   wire to_local_rst;
   wire to_local_in0_valid;
@@ -525,23 +533,27 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire to_local_out_start;
   wire to_local_out_end;
   wire [2:0] to_local_grant;
-  wire [4:0] unused_grants;  // NTBFunction.swift:145
-  reg held_to_peer;  // NTBFunction.swift:158
-  wire local_to_peer;  // NTBFunction.swift:159
-  reg ur_valid;  // NTBFunction.swift:161
-  reg [127:0] ur_header;  // NTBFunction.swift:162
-  wire answers_ur;  // NTBFunction.swift:163
-  wire local_first_beat;  // NTBFunction.swift:167
-  reg [15:0] local_dropped;  // NTBFunction.swift:303
-  reg held_to_local;  // NTBFunction.swift:186
-  wire peer_to_local;  // NTBFunction.swift:187
-  wire peer_first_beat;  // NTBFunction.swift:195
-  reg [15:0] peer_dropped;  // NTBFunction.swift:303
-  wire op_arrives;  // NTBFunction.swift:201
-  wire [3:0] irq_lines;  // NTBFunction.swift:266
-  reg [3:0] irq_before;  // NTBFunction.swift:267
-  reg [3:0] msi_pending;  // NTBFunction.swift:268
-  wire [1:0] unused_msi_data;  // NTBFunction.swift:278
+  wire [5:0] unused_grants;  // NTBFunction.swift:157
+  reg held_to_peer;  // NTBFunction.swift:170
+  wire local_to_peer;  // NTBFunction.swift:171
+  reg ur_valid;  // NTBFunction.swift:173
+  reg [127:0] ur_header;  // NTBFunction.swift:174
+  wire answers_ur;  // NTBFunction.swift:175
+  wire local_first_beat;  // NTBFunction.swift:179
+  wire refused_from_peer;  // NTBFunction.swift:188
+  reg [15:0] local_dropped;  // NTBFunction.swift:330
+  reg peer_ur_valid;  // NTBFunction.swift:200
+  reg [127:0] peer_ur_header;  // NTBFunction.swift:201
+  wire peer_answers_ur;  // NTBFunction.swift:202
+  reg held_to_local;  // NTBFunction.swift:204
+  wire peer_to_local;  // NTBFunction.swift:205
+  wire peer_first_beat;  // NTBFunction.swift:213
+  reg [15:0] peer_dropped;  // NTBFunction.swift:330
+  wire op_arrives;  // NTBFunction.swift:227
+  wire [3:0] irq_lines;  // NTBFunction.swift:293
+  reg [3:0] irq_before;  // NTBFunction.swift:294
+  reg [3:0] msi_pending;  // NTBFunction.swift:295
+  wire [1:0] unused_msi_data;  // NTBFunction.swift:305
 
   wire _op_enqueue_0;
   wire _op_enqueue_1;
@@ -622,158 +634,170 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire [63:0] _to_peer_in0_header_75;  // 2 of 64 bits not read
   /* verilator lint_on UNUSED */
   wire [31:0] _to_peer_in0_header_76;
-  wire _peer_to_local_77;
-  wire _peer_to_local_78;
-  wire _peer_to_local_79;
-  wire [4:0] _peer_to_local_80;
-  wire _peer_to_local_81;
-  wire _peer_to_local_82;
-  /* verilator lint_off UNUSED */
-  wire [15:0] _peer_to_local_83;  // 8 of 16 bits not read
-  /* verilator lint_on UNUSED */
-  wire [3:0] _peer_to_local_84;
-  wire [3:0] _to_local_in0_header_85;
-  wire _op_arrives_86;
-  wire [7:0] _regs_doorbell_status_0_db0_set_87;
-  wire [7:0] _regs_doorbell_status_0_db0_set_88;
-  wire [31:0] _regs_scratchpad_0_value_load_value_89;
-  wire _irq_lines_90;
-  wire [1:0] _irq_lines_91;
-  wire _irq_lines_92;
-  wire [1:0] _irq_lines_93;
-  wire _irq_lines_94;
-  wire [1:0] _irq_lines_95;
-  wire _irq_lines_96;
-  wire [1:0] _irq_lines_97;
-  wire _irq_lines_98;
-  wire [1:0] _irq_lines_99;
-  wire _irq_lines_100;
-  wire [1:0] _irq_lines_101;
-  wire _irq_lines_102;
-  wire [1:0] _irq_lines_103;
-  wire _irq_lines_104;
-  wire [1:0] _irq_lines_105;
-  wire _irq_lines_106;
-  wire [1:0] _irq_lines_107;
-  wire _irq_lines_108;
-  wire [1:0] _irq_lines_109;
-  wire _irq_lines_110;
-  wire [1:0] _irq_lines_111;
-  wire _irq_lines_112;
-  wire [1:0] _irq_lines_113;
-  wire _irq_lines_114;
-  wire [1:0] _irq_lines_115;
-  wire _irq_lines_116;
-  wire [1:0] _irq_lines_117;
-  wire _irq_lines_118;
-  wire [1:0] _irq_lines_119;
-  wire _irq_lines_120;
-  wire [1:0] _irq_lines_121;
-  wire _irq_lines_122;
-  wire [1:0] _irq_lines_123;
-  wire _irq_lines_124;
-  wire [1:0] _irq_lines_125;
-  wire _irq_lines_126;
-  wire [1:0] _irq_lines_127;
-  wire _irq_lines_128;
-  wire [1:0] _irq_lines_129;
-  wire _irq_lines_130;
-  wire [1:0] _irq_lines_131;
-  wire _irq_lines_132;
-  wire [1:0] _irq_lines_133;
-  wire _irq_lines_134;
-  wire [1:0] _irq_lines_135;
-  wire _irq_lines_136;
-  wire [1:0] _irq_lines_137;
-  wire _irq_lines_138;
-  wire [1:0] _irq_lines_139;
-  wire _irq_lines_140;
-  wire [1:0] _irq_lines_141;
-  wire _irq_lines_142;
-  wire [1:0] _irq_lines_143;
-  wire _irq_lines_144;
-  wire [1:0] _irq_lines_145;
-  wire _irq_lines_146;
-  wire [1:0] _irq_lines_147;
-  wire _irq_lines_148;
-  wire [1:0] _irq_lines_149;
-  wire _irq_lines_150;
-  wire [1:0] _irq_lines_151;
-  wire _irq_lines_152;
-  wire [1:0] _irq_lines_153;
-  wire _irq_lines_154;
-  wire [1:0] _irq_lines_155;
-  wire _irq_lines_156;
-  wire [1:0] _irq_lines_157;
-  wire _irq_lines_158;
-  wire [1:0] _irq_lines_159;
-  wire _irq_lines_160;
-  wire [1:0] _irq_lines_161;
-  wire _irq_lines_162;
-  wire [1:0] _irq_lines_163;
-  wire _irq_lines_164;
-  wire [1:0] _irq_lines_165;
-  wire _irq_lines_166;
-  wire [1:0] _irq_lines_167;
-  wire _irq_lines_168;
-  wire [1:0] _irq_lines_169;
-  wire _irq_lines_170;
-  wire [1:0] _irq_lines_171;
-  wire _irq_lines_172;
-  wire [1:0] _irq_lines_173;
-  wire _irq_lines_174;
-  wire [1:0] _irq_lines_175;
-  wire _irq_lines_176;
-  wire [1:0] _irq_lines_177;
-  wire _irq_lines_178;
-  wire [1:0] _irq_lines_179;
-  wire _irq_lines_180;
-  wire [1:0] _irq_lines_181;
-  wire _irq_lines_182;
-  wire [1:0] _irq_lines_183;
-  wire _irq_lines_184;
-  wire [1:0] _irq_lines_185;
-  wire _irq_lines_186;
-  wire [1:0] _irq_lines_187;
-  wire _irq_lines_188;
-  wire [1:0] _irq_lines_189;
-  wire _irq_lines_190;
-  wire [1:0] _irq_lines_191;
-  wire _irq_lines_192;
-  wire [1:0] _irq_lines_193;
-  wire _irq_lines_194;
-  wire [1:0] _irq_lines_195;
-  wire _irq_lines_196;
-  wire [1:0] _irq_lines_197;
-  wire _irq_lines_198;
-  wire [1:0] _irq_lines_199;
-  wire _irq_lines_200;
-  wire [1:0] _irq_lines_201;
-  wire _irq_lines_202;
-  wire [1:0] _irq_lines_203;
-  wire _irq_lines_204;
-  wire [1:0] _irq_lines_205;
-  wire _irq_lines_206;
-  wire [1:0] _irq_lines_207;
-  wire _irq_lines_208;
-  wire [1:0] _irq_lines_209;
-  wire _irq_lines_210;
-  wire [1:0] _irq_lines_211;
-  wire _irq_lines_212;
-  wire [1:0] _irq_lines_213;
-  wire _irq_lines_214;
-  wire [1:0] _irq_lines_215;
-  wire _irq_lines_216;
-  wire [1:0] _irq_lines_217;
-  wire _irq_lines_218;
+  wire _peer_answers_ur_77;
+  wire _peer_answers_ur_78;
+  wire _peer_answers_ur_79;
+  wire _peer_answers_ur_80;
+  wire [4:0] _peer_answers_ur_81;
+  wire _peer_answers_ur_82;
+  wire _peer_answers_ur_83;
+  wire _peer_answers_ur_84;
+  wire _peer_answers_ur_85;
+  wire _peer_answers_ur_86;
+  wire _peer_answers_ur_87;
+  wire _peer_answers_ur_88;
+  wire _peer_answers_ur_89;
+  wire _peer_to_local_90;
+  wire _peer_to_local_91;
+  wire [15:0] _peer_to_local_92;
+  wire [3:0] _peer_to_local_93;
+  wire [3:0] _to_local_in0_header_94;
+  wire _op_arrives_95;
+  wire [7:0] _regs_doorbell_status_0_db0_set_96;
+  wire [7:0] _regs_doorbell_status_0_db0_set_97;
+  wire [31:0] _regs_scratchpad_0_value_load_value_98;
+  wire _irq_lines_99;
+  wire [1:0] _irq_lines_100;
+  wire _irq_lines_101;
+  wire [1:0] _irq_lines_102;
+  wire _irq_lines_103;
+  wire [1:0] _irq_lines_104;
+  wire _irq_lines_105;
+  wire [1:0] _irq_lines_106;
+  wire _irq_lines_107;
+  wire [1:0] _irq_lines_108;
+  wire _irq_lines_109;
+  wire [1:0] _irq_lines_110;
+  wire _irq_lines_111;
+  wire [1:0] _irq_lines_112;
+  wire _irq_lines_113;
+  wire [1:0] _irq_lines_114;
+  wire _irq_lines_115;
+  wire [1:0] _irq_lines_116;
+  wire _irq_lines_117;
+  wire [1:0] _irq_lines_118;
+  wire _irq_lines_119;
+  wire [1:0] _irq_lines_120;
+  wire _irq_lines_121;
+  wire [1:0] _irq_lines_122;
+  wire _irq_lines_123;
+  wire [1:0] _irq_lines_124;
+  wire _irq_lines_125;
+  wire [1:0] _irq_lines_126;
+  wire _irq_lines_127;
+  wire [1:0] _irq_lines_128;
+  wire _irq_lines_129;
+  wire [1:0] _irq_lines_130;
+  wire _irq_lines_131;
+  wire [1:0] _irq_lines_132;
+  wire _irq_lines_133;
+  wire [1:0] _irq_lines_134;
+  wire _irq_lines_135;
+  wire [1:0] _irq_lines_136;
+  wire _irq_lines_137;
+  wire [1:0] _irq_lines_138;
+  wire _irq_lines_139;
+  wire [1:0] _irq_lines_140;
+  wire _irq_lines_141;
+  wire [1:0] _irq_lines_142;
+  wire _irq_lines_143;
+  wire [1:0] _irq_lines_144;
+  wire _irq_lines_145;
+  wire [1:0] _irq_lines_146;
+  wire _irq_lines_147;
+  wire [1:0] _irq_lines_148;
+  wire _irq_lines_149;
+  wire [1:0] _irq_lines_150;
+  wire _irq_lines_151;
+  wire [1:0] _irq_lines_152;
+  wire _irq_lines_153;
+  wire [1:0] _irq_lines_154;
+  wire _irq_lines_155;
+  wire [1:0] _irq_lines_156;
+  wire _irq_lines_157;
+  wire [1:0] _irq_lines_158;
+  wire _irq_lines_159;
+  wire [1:0] _irq_lines_160;
+  wire _irq_lines_161;
+  wire [1:0] _irq_lines_162;
+  wire _irq_lines_163;
+  wire [1:0] _irq_lines_164;
+  wire _irq_lines_165;
+  wire [1:0] _irq_lines_166;
+  wire _irq_lines_167;
+  wire [1:0] _irq_lines_168;
+  wire _irq_lines_169;
+  wire [1:0] _irq_lines_170;
+  wire _irq_lines_171;
+  wire [1:0] _irq_lines_172;
+  wire _irq_lines_173;
+  wire [1:0] _irq_lines_174;
+  wire _irq_lines_175;
+  wire [1:0] _irq_lines_176;
+  wire _irq_lines_177;
+  wire [1:0] _irq_lines_178;
+  wire _irq_lines_179;
+  wire [1:0] _irq_lines_180;
+  wire _irq_lines_181;
+  wire [1:0] _irq_lines_182;
+  wire _irq_lines_183;
+  wire [1:0] _irq_lines_184;
+  wire _irq_lines_185;
+  wire [1:0] _irq_lines_186;
+  wire _irq_lines_187;
+  wire [1:0] _irq_lines_188;
+  wire _irq_lines_189;
+  wire [1:0] _irq_lines_190;
+  wire _irq_lines_191;
+  wire [1:0] _irq_lines_192;
+  wire _irq_lines_193;
+  wire [1:0] _irq_lines_194;
+  wire _irq_lines_195;
+  wire [1:0] _irq_lines_196;
+  wire _irq_lines_197;
+  wire [1:0] _irq_lines_198;
+  wire _irq_lines_199;
+  wire [1:0] _irq_lines_200;
+  wire _irq_lines_201;
+  wire [1:0] _irq_lines_202;
+  wire _irq_lines_203;
+  wire [1:0] _irq_lines_204;
+  wire _irq_lines_205;
+  wire [1:0] _irq_lines_206;
+  wire _irq_lines_207;
+  wire [1:0] _irq_lines_208;
+  wire _irq_lines_209;
+  wire [1:0] _irq_lines_210;
+  wire _irq_lines_211;
+  wire [1:0] _irq_lines_212;
+  wire _irq_lines_213;
+  wire [1:0] _irq_lines_214;
+  wire _irq_lines_215;
+  wire [1:0] _irq_lines_216;
+  wire _irq_lines_217;
+  wire [1:0] _irq_lines_218;
   wire _irq_lines_219;
-  wire [127:0] _to_local_in2_header_220;
-  wire _to_local_in2_header_221;
-  wire [63:0] _to_local_in2_header_222;
-  wire [1:0] _to_local_in2_data_223;
-  wire [9:0] _ur_header_224;
-  wire [2:0] _ur_header_225;
-  wire [3:0] _ur_header_226;
+  wire [1:0] _irq_lines_220;
+  wire _irq_lines_221;
+  wire [1:0] _irq_lines_222;
+  wire _irq_lines_223;
+  wire [1:0] _irq_lines_224;
+  wire _irq_lines_225;
+  wire [1:0] _irq_lines_226;
+  wire _irq_lines_227;
+  wire _irq_lines_228;
+  wire [127:0] _to_local_in2_header_229;
+  wire _to_local_in2_header_230;
+  wire [63:0] _to_local_in2_header_231;
+  wire [1:0] _to_local_in2_data_232;
+  wire [9:0] _ur_header_233;
+  wire [2:0] _ur_header_234;
+  wire [3:0] _ur_header_235;
+  wire [9:0] _peer_ur_header_236;
+  wire [2:0] _peer_ur_header_237;
+  wire [10:0] _peer_ur_header_238;
+  wire [9:0] _peer_ur_header_239;
+  wire [3:0] _peer_ur_header_240;
   assign _op_enqueue_0 = mmio_address == 13'd80;
   assign _op_enqueue_1 = mmio_address == 13'd84;
   assign _op_enqueue_2 = mmio_address == 13'd768;
@@ -851,156 +875,170 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign _to_peer_in0_header_75 = _local_to_peer_54 ? (((_local_to_peer_55 == 5'd0) ? {regs_lut0_translation_high_address_out, regs_lut0_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd1) ? {regs_lut1_translation_high_address_out, regs_lut1_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd2) ? {regs_lut2_translation_high_address_out, regs_lut2_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd3) ? {regs_lut3_translation_high_address_out, regs_lut3_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd4) ? {regs_lut4_translation_high_address_out, regs_lut4_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd5) ? {regs_lut5_translation_high_address_out, regs_lut5_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd6) ? {regs_lut6_translation_high_address_out, regs_lut6_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd7) ? {regs_lut7_translation_high_address_out, regs_lut7_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd8) ? {regs_lut8_translation_high_address_out, regs_lut8_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd9) ? {regs_lut9_translation_high_address_out, regs_lut9_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd10) ? {regs_lut10_translation_high_address_out, regs_lut10_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd11) ? {regs_lut11_translation_high_address_out, regs_lut11_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd12) ? {regs_lut12_translation_high_address_out, regs_lut12_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd13) ? {regs_lut13_translation_high_address_out, regs_lut13_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd14) ? {regs_lut14_translation_high_address_out, regs_lut14_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd15) ? {regs_lut15_translation_high_address_out, regs_lut15_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd16) ? {regs_lut16_translation_high_address_out, regs_lut16_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd17) ? {regs_lut17_translation_high_address_out, regs_lut17_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd18) ? {regs_lut18_translation_high_address_out, regs_lut18_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd19) ? {regs_lut19_translation_high_address_out, regs_lut19_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd20) ? {regs_lut20_translation_high_address_out, regs_lut20_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd21) ? {regs_lut21_translation_high_address_out, regs_lut21_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd22) ? {regs_lut22_translation_high_address_out, regs_lut22_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd23) ? {regs_lut23_translation_high_address_out, regs_lut23_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd24) ? {regs_lut24_translation_high_address_out, regs_lut24_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd25) ? {regs_lut25_translation_high_address_out, regs_lut25_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd26) ? {regs_lut26_translation_high_address_out, regs_lut26_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd27) ? {regs_lut27_translation_high_address_out, regs_lut27_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd28) ? {regs_lut28_translation_high_address_out, regs_lut28_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd29) ? {regs_lut29_translation_high_address_out, regs_lut29_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd30) ? {regs_lut30_translation_high_address_out, regs_lut30_translation_low_address_out, 12'd0} : {regs_lut31_translation_high_address_out, regs_lut31_translation_low_address_out, 12'd0}))))))))))))))))))))))))))))))) + {{49{1'b0}}, _local_to_peer_44[14:0]}) : (((_local_to_peer_45 == 1'b0) ? {regs_mw0_translation_high_address_out, regs_mw0_translation_low_address_out, 12'd0} : {regs_mw1_translation_high_address_out, regs_mw1_translation_low_address_out, 12'd0}) + {{44{1'b0}}, _local_to_peer_47});
   assign _to_peer_in0_header_74 = _to_peer_in0_header_75[63:32] != 32'd0;
   assign _to_peer_in0_header_76 = {_to_peer_in0_header_75[31:2], (_local_to_peer_42 ? local_in_header[1:0] : local_in_header[33:32])};
-  assign _peer_to_local_79 = peer_in_header[127];
-  assign _peer_to_local_80 = peer_in_header[124:120];
-  assign _peer_to_local_78 = ~_peer_to_local_79 & (_peer_to_local_80 == 5'd0);
-  assign _peer_to_local_81 = peer_in_header[126];
-  assign _peer_to_local_82 = (~_peer_to_local_79 & ~peer_in_header[125]) & ((_peer_to_local_80 == 5'd10) | (_peer_to_local_80 == 5'd11));
-  assign _peer_to_local_83 = _peer_to_local_82 ? peer_in_header[63:48] : peer_in_header[95:80];
-  assign _peer_to_local_84 = _peer_to_local_83[3:0];
-  assign _peer_to_local_77 = ((((_peer_to_local_78 & ~_peer_to_local_81) | ((~_peer_to_local_79 & ~_peer_to_local_81) & (_peer_to_local_80 == 5'd1))) | (_peer_to_local_78 & _peer_to_local_81)) & link_up) | (_peer_to_local_82 & ((_peer_to_local_83[7:0] < 8'd16) & ((_peer_to_local_84 == 4'd0) ? regs_requester_id_0_valid_out : ((_peer_to_local_84 == 4'd1) ? regs_requester_id_1_valid_out : ((_peer_to_local_84 == 4'd2) ? regs_requester_id_2_valid_out : ((_peer_to_local_84 == 4'd3) ? regs_requester_id_3_valid_out : ((_peer_to_local_84 == 4'd4) ? regs_requester_id_4_valid_out : ((_peer_to_local_84 == 4'd5) ? regs_requester_id_5_valid_out : ((_peer_to_local_84 == 4'd6) ? regs_requester_id_6_valid_out : ((_peer_to_local_84 == 4'd7) ? regs_requester_id_7_valid_out : ((_peer_to_local_84 == 4'd8) ? regs_requester_id_8_valid_out : ((_peer_to_local_84 == 4'd9) ? regs_requester_id_9_valid_out : ((_peer_to_local_84 == 4'd10) ? regs_requester_id_10_valid_out : ((_peer_to_local_84 == 4'd11) ? regs_requester_id_11_valid_out : ((_peer_to_local_84 == 4'd12) ? regs_requester_id_12_valid_out : ((_peer_to_local_84 == 4'd13) ? regs_requester_id_13_valid_out : ((_peer_to_local_84 == 4'd14) ? regs_requester_id_14_valid_out : regs_requester_id_15_valid_out)))))))))))))))));
-  assign _to_local_in0_header_85 = _peer_to_local_83[3:0];
-  assign _op_arrives_86 = ((peer_in_header[127:120] == 8'd116) & (peer_in_header[71:64] == 8'd127)) & (peer_in_header[47:32] == 16'd21332);
-  assign _regs_doorbell_status_0_db0_set_87 = peer_in_header[31:24];
-  assign _regs_doorbell_status_0_db0_set_88 = peer_in_header[23:16];
-  assign _regs_scratchpad_0_value_load_value_89 = peer_in_data[31:0];
-  assign _irq_lines_90 = regs_doorbell_status_0_db0_out & ~regs_doorbell_mask_0_mask_out[0];
-  assign _irq_lines_91 = regs_doorbell_vectors_0_vectors_out[1:0];
-  assign _irq_lines_92 = regs_doorbell_status_0_db1_out & ~regs_doorbell_mask_0_mask_out[1];
-  assign _irq_lines_93 = regs_doorbell_vectors_0_vectors_out[3:2];
-  assign _irq_lines_94 = regs_doorbell_status_0_db2_out & ~regs_doorbell_mask_0_mask_out[2];
-  assign _irq_lines_95 = regs_doorbell_vectors_0_vectors_out[5:4];
-  assign _irq_lines_96 = regs_doorbell_status_0_db3_out & ~regs_doorbell_mask_0_mask_out[3];
-  assign _irq_lines_97 = regs_doorbell_vectors_0_vectors_out[7:6];
-  assign _irq_lines_98 = regs_doorbell_status_0_db4_out & ~regs_doorbell_mask_0_mask_out[4];
-  assign _irq_lines_99 = regs_doorbell_vectors_0_vectors_out[9:8];
-  assign _irq_lines_100 = regs_doorbell_status_0_db5_out & ~regs_doorbell_mask_0_mask_out[5];
-  assign _irq_lines_101 = regs_doorbell_vectors_0_vectors_out[11:10];
-  assign _irq_lines_102 = regs_doorbell_status_0_db6_out & ~regs_doorbell_mask_0_mask_out[6];
-  assign _irq_lines_103 = regs_doorbell_vectors_0_vectors_out[13:12];
-  assign _irq_lines_104 = regs_doorbell_status_0_db7_out & ~regs_doorbell_mask_0_mask_out[7];
-  assign _irq_lines_105 = regs_doorbell_vectors_0_vectors_out[15:14];
-  assign _irq_lines_106 = regs_doorbell_status_0_db8_out & ~regs_doorbell_mask_0_mask_out[8];
-  assign _irq_lines_107 = regs_doorbell_vectors_0_vectors_out[17:16];
-  assign _irq_lines_108 = regs_doorbell_status_0_db9_out & ~regs_doorbell_mask_0_mask_out[9];
-  assign _irq_lines_109 = regs_doorbell_vectors_0_vectors_out[19:18];
-  assign _irq_lines_110 = regs_doorbell_status_0_db10_out & ~regs_doorbell_mask_0_mask_out[10];
-  assign _irq_lines_111 = regs_doorbell_vectors_0_vectors_out[21:20];
-  assign _irq_lines_112 = regs_doorbell_status_0_db11_out & ~regs_doorbell_mask_0_mask_out[11];
-  assign _irq_lines_113 = regs_doorbell_vectors_0_vectors_out[23:22];
-  assign _irq_lines_114 = regs_doorbell_status_0_db12_out & ~regs_doorbell_mask_0_mask_out[12];
-  assign _irq_lines_115 = regs_doorbell_vectors_0_vectors_out[25:24];
-  assign _irq_lines_116 = regs_doorbell_status_0_db13_out & ~regs_doorbell_mask_0_mask_out[13];
-  assign _irq_lines_117 = regs_doorbell_vectors_0_vectors_out[27:26];
-  assign _irq_lines_118 = regs_doorbell_status_0_db14_out & ~regs_doorbell_mask_0_mask_out[14];
-  assign _irq_lines_119 = regs_doorbell_vectors_0_vectors_out[29:28];
-  assign _irq_lines_120 = regs_doorbell_status_0_db15_out & ~regs_doorbell_mask_0_mask_out[15];
-  assign _irq_lines_121 = regs_doorbell_vectors_0_vectors_out[31:30];
-  assign _irq_lines_122 = regs_doorbell_status_0_db16_out & ~regs_doorbell_mask_0_mask_out[16];
-  assign _irq_lines_123 = regs_doorbell_vectors_1_vectors_out[1:0];
-  assign _irq_lines_124 = regs_doorbell_status_0_db17_out & ~regs_doorbell_mask_0_mask_out[17];
-  assign _irq_lines_125 = regs_doorbell_vectors_1_vectors_out[3:2];
-  assign _irq_lines_126 = regs_doorbell_status_0_db18_out & ~regs_doorbell_mask_0_mask_out[18];
-  assign _irq_lines_127 = regs_doorbell_vectors_1_vectors_out[5:4];
-  assign _irq_lines_128 = regs_doorbell_status_0_db19_out & ~regs_doorbell_mask_0_mask_out[19];
-  assign _irq_lines_129 = regs_doorbell_vectors_1_vectors_out[7:6];
-  assign _irq_lines_130 = regs_doorbell_status_0_db20_out & ~regs_doorbell_mask_0_mask_out[20];
-  assign _irq_lines_131 = regs_doorbell_vectors_1_vectors_out[9:8];
-  assign _irq_lines_132 = regs_doorbell_status_0_db21_out & ~regs_doorbell_mask_0_mask_out[21];
-  assign _irq_lines_133 = regs_doorbell_vectors_1_vectors_out[11:10];
-  assign _irq_lines_134 = regs_doorbell_status_0_db22_out & ~regs_doorbell_mask_0_mask_out[22];
-  assign _irq_lines_135 = regs_doorbell_vectors_1_vectors_out[13:12];
-  assign _irq_lines_136 = regs_doorbell_status_0_db23_out & ~regs_doorbell_mask_0_mask_out[23];
-  assign _irq_lines_137 = regs_doorbell_vectors_1_vectors_out[15:14];
-  assign _irq_lines_138 = regs_doorbell_status_0_db24_out & ~regs_doorbell_mask_0_mask_out[24];
-  assign _irq_lines_139 = regs_doorbell_vectors_1_vectors_out[17:16];
-  assign _irq_lines_140 = regs_doorbell_status_0_db25_out & ~regs_doorbell_mask_0_mask_out[25];
-  assign _irq_lines_141 = regs_doorbell_vectors_1_vectors_out[19:18];
-  assign _irq_lines_142 = regs_doorbell_status_0_db26_out & ~regs_doorbell_mask_0_mask_out[26];
-  assign _irq_lines_143 = regs_doorbell_vectors_1_vectors_out[21:20];
-  assign _irq_lines_144 = regs_doorbell_status_0_db27_out & ~regs_doorbell_mask_0_mask_out[27];
-  assign _irq_lines_145 = regs_doorbell_vectors_1_vectors_out[23:22];
-  assign _irq_lines_146 = regs_doorbell_status_0_db28_out & ~regs_doorbell_mask_0_mask_out[28];
-  assign _irq_lines_147 = regs_doorbell_vectors_1_vectors_out[25:24];
-  assign _irq_lines_148 = regs_doorbell_status_0_db29_out & ~regs_doorbell_mask_0_mask_out[29];
-  assign _irq_lines_149 = regs_doorbell_vectors_1_vectors_out[27:26];
-  assign _irq_lines_150 = regs_doorbell_status_0_db30_out & ~regs_doorbell_mask_0_mask_out[30];
-  assign _irq_lines_151 = regs_doorbell_vectors_1_vectors_out[29:28];
-  assign _irq_lines_152 = regs_doorbell_status_0_db31_out & ~regs_doorbell_mask_0_mask_out[31];
-  assign _irq_lines_153 = regs_doorbell_vectors_1_vectors_out[31:30];
-  assign _irq_lines_154 = regs_doorbell_status_1_db32_out & ~regs_doorbell_mask_1_mask_out[0];
-  assign _irq_lines_155 = regs_doorbell_vectors_2_vectors_out[1:0];
-  assign _irq_lines_156 = regs_doorbell_status_1_db33_out & ~regs_doorbell_mask_1_mask_out[1];
-  assign _irq_lines_157 = regs_doorbell_vectors_2_vectors_out[3:2];
-  assign _irq_lines_158 = regs_doorbell_status_1_db34_out & ~regs_doorbell_mask_1_mask_out[2];
-  assign _irq_lines_159 = regs_doorbell_vectors_2_vectors_out[5:4];
-  assign _irq_lines_160 = regs_doorbell_status_1_db35_out & ~regs_doorbell_mask_1_mask_out[3];
-  assign _irq_lines_161 = regs_doorbell_vectors_2_vectors_out[7:6];
-  assign _irq_lines_162 = regs_doorbell_status_1_db36_out & ~regs_doorbell_mask_1_mask_out[4];
-  assign _irq_lines_163 = regs_doorbell_vectors_2_vectors_out[9:8];
-  assign _irq_lines_164 = regs_doorbell_status_1_db37_out & ~regs_doorbell_mask_1_mask_out[5];
-  assign _irq_lines_165 = regs_doorbell_vectors_2_vectors_out[11:10];
-  assign _irq_lines_166 = regs_doorbell_status_1_db38_out & ~regs_doorbell_mask_1_mask_out[6];
-  assign _irq_lines_167 = regs_doorbell_vectors_2_vectors_out[13:12];
-  assign _irq_lines_168 = regs_doorbell_status_1_db39_out & ~regs_doorbell_mask_1_mask_out[7];
-  assign _irq_lines_169 = regs_doorbell_vectors_2_vectors_out[15:14];
-  assign _irq_lines_170 = regs_doorbell_status_1_db40_out & ~regs_doorbell_mask_1_mask_out[8];
-  assign _irq_lines_171 = regs_doorbell_vectors_2_vectors_out[17:16];
-  assign _irq_lines_172 = regs_doorbell_status_1_db41_out & ~regs_doorbell_mask_1_mask_out[9];
-  assign _irq_lines_173 = regs_doorbell_vectors_2_vectors_out[19:18];
-  assign _irq_lines_174 = regs_doorbell_status_1_db42_out & ~regs_doorbell_mask_1_mask_out[10];
-  assign _irq_lines_175 = regs_doorbell_vectors_2_vectors_out[21:20];
-  assign _irq_lines_176 = regs_doorbell_status_1_db43_out & ~regs_doorbell_mask_1_mask_out[11];
-  assign _irq_lines_177 = regs_doorbell_vectors_2_vectors_out[23:22];
-  assign _irq_lines_178 = regs_doorbell_status_1_db44_out & ~regs_doorbell_mask_1_mask_out[12];
-  assign _irq_lines_179 = regs_doorbell_vectors_2_vectors_out[25:24];
-  assign _irq_lines_180 = regs_doorbell_status_1_db45_out & ~regs_doorbell_mask_1_mask_out[13];
-  assign _irq_lines_181 = regs_doorbell_vectors_2_vectors_out[27:26];
-  assign _irq_lines_182 = regs_doorbell_status_1_db46_out & ~regs_doorbell_mask_1_mask_out[14];
-  assign _irq_lines_183 = regs_doorbell_vectors_2_vectors_out[29:28];
-  assign _irq_lines_184 = regs_doorbell_status_1_db47_out & ~regs_doorbell_mask_1_mask_out[15];
-  assign _irq_lines_185 = regs_doorbell_vectors_2_vectors_out[31:30];
-  assign _irq_lines_186 = regs_doorbell_status_1_db48_out & ~regs_doorbell_mask_1_mask_out[16];
-  assign _irq_lines_187 = regs_doorbell_vectors_3_vectors_out[1:0];
-  assign _irq_lines_188 = regs_doorbell_status_1_db49_out & ~regs_doorbell_mask_1_mask_out[17];
-  assign _irq_lines_189 = regs_doorbell_vectors_3_vectors_out[3:2];
-  assign _irq_lines_190 = regs_doorbell_status_1_db50_out & ~regs_doorbell_mask_1_mask_out[18];
-  assign _irq_lines_191 = regs_doorbell_vectors_3_vectors_out[5:4];
-  assign _irq_lines_192 = regs_doorbell_status_1_db51_out & ~regs_doorbell_mask_1_mask_out[19];
-  assign _irq_lines_193 = regs_doorbell_vectors_3_vectors_out[7:6];
-  assign _irq_lines_194 = regs_doorbell_status_1_db52_out & ~regs_doorbell_mask_1_mask_out[20];
-  assign _irq_lines_195 = regs_doorbell_vectors_3_vectors_out[9:8];
-  assign _irq_lines_196 = regs_doorbell_status_1_db53_out & ~regs_doorbell_mask_1_mask_out[21];
-  assign _irq_lines_197 = regs_doorbell_vectors_3_vectors_out[11:10];
-  assign _irq_lines_198 = regs_doorbell_status_1_db54_out & ~regs_doorbell_mask_1_mask_out[22];
-  assign _irq_lines_199 = regs_doorbell_vectors_3_vectors_out[13:12];
-  assign _irq_lines_200 = regs_doorbell_status_1_db55_out & ~regs_doorbell_mask_1_mask_out[23];
-  assign _irq_lines_201 = regs_doorbell_vectors_3_vectors_out[15:14];
-  assign _irq_lines_202 = regs_doorbell_status_1_db56_out & ~regs_doorbell_mask_1_mask_out[24];
-  assign _irq_lines_203 = regs_doorbell_vectors_3_vectors_out[17:16];
-  assign _irq_lines_204 = regs_doorbell_status_1_db57_out & ~regs_doorbell_mask_1_mask_out[25];
-  assign _irq_lines_205 = regs_doorbell_vectors_3_vectors_out[19:18];
-  assign _irq_lines_206 = regs_doorbell_status_1_db58_out & ~regs_doorbell_mask_1_mask_out[26];
-  assign _irq_lines_207 = regs_doorbell_vectors_3_vectors_out[21:20];
-  assign _irq_lines_208 = regs_doorbell_status_1_db59_out & ~regs_doorbell_mask_1_mask_out[27];
-  assign _irq_lines_209 = regs_doorbell_vectors_3_vectors_out[23:22];
-  assign _irq_lines_210 = regs_doorbell_status_1_db60_out & ~regs_doorbell_mask_1_mask_out[28];
-  assign _irq_lines_211 = regs_doorbell_vectors_3_vectors_out[25:24];
-  assign _irq_lines_212 = regs_doorbell_status_1_db61_out & ~regs_doorbell_mask_1_mask_out[29];
-  assign _irq_lines_213 = regs_doorbell_vectors_3_vectors_out[27:26];
-  assign _irq_lines_214 = regs_doorbell_status_1_db62_out & ~regs_doorbell_mask_1_mask_out[30];
-  assign _irq_lines_215 = regs_doorbell_vectors_3_vectors_out[29:28];
-  assign _irq_lines_216 = regs_doorbell_status_1_db63_out & ~regs_doorbell_mask_1_mask_out[31];
-  assign _irq_lines_217 = regs_doorbell_vectors_3_vectors_out[31:30];
-  assign _irq_lines_218 = (({regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out} & ~regs_message_mask_mask_out) != 4'd0) & regs_interrupt_routing_message_interrupt_out;
-  assign _irq_lines_219 = regs_event_status_link_changed_out & regs_interrupt_routing_link_interrupt_out;
-  assign _to_local_in2_header_222 = {regs_msi_address_high_address_out, regs_msi_address_low_address_out, 2'd0};
-  assign _to_local_in2_header_221 = _to_local_in2_header_222[63:32] != 32'd0;
-  assign _to_local_in2_header_220 = {2'd1, _to_local_in2_header_221, 5'd0, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd15, (_to_local_in2_header_221 ? _to_local_in2_header_222[63:32] : _to_local_in2_header_222[31:0]), (_to_local_in2_header_221 ? _to_local_in2_header_222[31:0] : 32'd0)};
-  assign _to_local_in2_data_223 = msi_pending[0] ? 2'd0 : (msi_pending[1] ? 2'd1 : (msi_pending[2] ? 2'd2 : (msi_pending[3] ? 2'd3 : 2'd0)));
-  assign _ur_header_224 = {local_in_header[119], local_in_header[115], (_local_to_peer_58 ? local_in_header[47:40] : local_in_header[79:72])};  // NTBFunction.swift:174
-  assign _ur_header_225 = {local_in_header[114], local_in_header[109:108]};  // NTBFunction.swift:174
-  assign _ur_header_226 = local_in_header[67:64];  // NTBFunction.swift:174
+  assign _peer_answers_ur_80 = peer_in_header[127];
+  assign _peer_answers_ur_81 = peer_in_header[124:120];
+  assign _peer_answers_ur_79 = ~_peer_answers_ur_80 & (_peer_answers_ur_81 == 5'd0);
+  assign _peer_answers_ur_82 = peer_in_header[126];
+  assign _peer_answers_ur_83 = (~_peer_answers_ur_80 & ~_peer_answers_ur_82) & (_peer_answers_ur_81 == 5'd1);
+  assign _peer_answers_ur_78 = (_peer_answers_ur_79 & ~_peer_answers_ur_82) | _peer_answers_ur_83;
+  assign _peer_answers_ur_84 = _peer_answers_ur_79 & _peer_answers_ur_82;
+  assign _peer_answers_ur_77 = ((_peer_answers_ur_78 | _peer_answers_ur_84) & link_up) & ~bus_master_enable;
+  assign _peer_answers_ur_87 = peer_in_header[125];
+  assign _peer_answers_ur_86 = ~_peer_answers_ur_80 & ~_peer_answers_ur_87;
+  assign _peer_answers_ur_85 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd2);
+  assign _peer_answers_ur_88 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd4);
+  assign _peer_answers_ur_89 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd5);
+  assign _peer_to_local_91 = _peer_answers_ur_86 & ((_peer_answers_ur_81 == 5'd10) | (_peer_answers_ur_81 == 5'd11));
+  assign _peer_to_local_92 = _peer_to_local_91 ? peer_in_header[63:48] : peer_in_header[95:80];
+  assign _peer_to_local_93 = _peer_to_local_92[3:0];
+  assign _peer_to_local_90 = (((_peer_answers_ur_78 | _peer_answers_ur_84) & link_up) & bus_master_enable) | (_peer_to_local_91 & ((_peer_to_local_92[7:0] < 8'd16) & ((_peer_to_local_93 == 4'd0) ? regs_requester_id_0_valid_out : ((_peer_to_local_93 == 4'd1) ? regs_requester_id_1_valid_out : ((_peer_to_local_93 == 4'd2) ? regs_requester_id_2_valid_out : ((_peer_to_local_93 == 4'd3) ? regs_requester_id_3_valid_out : ((_peer_to_local_93 == 4'd4) ? regs_requester_id_4_valid_out : ((_peer_to_local_93 == 4'd5) ? regs_requester_id_5_valid_out : ((_peer_to_local_93 == 4'd6) ? regs_requester_id_6_valid_out : ((_peer_to_local_93 == 4'd7) ? regs_requester_id_7_valid_out : ((_peer_to_local_93 == 4'd8) ? regs_requester_id_8_valid_out : ((_peer_to_local_93 == 4'd9) ? regs_requester_id_9_valid_out : ((_peer_to_local_93 == 4'd10) ? regs_requester_id_10_valid_out : ((_peer_to_local_93 == 4'd11) ? regs_requester_id_11_valid_out : ((_peer_to_local_93 == 4'd12) ? regs_requester_id_12_valid_out : ((_peer_to_local_93 == 4'd13) ? regs_requester_id_13_valid_out : ((_peer_to_local_93 == 4'd14) ? regs_requester_id_14_valid_out : regs_requester_id_15_valid_out)))))))))))))))));
+  assign _to_local_in0_header_94 = _peer_to_local_92[3:0];
+  assign _op_arrives_95 = ((peer_in_header[127:120] == 8'd116) & (peer_in_header[71:64] == 8'd127)) & (peer_in_header[47:32] == 16'd21332);
+  assign _regs_doorbell_status_0_db0_set_96 = peer_in_header[31:24];
+  assign _regs_doorbell_status_0_db0_set_97 = peer_in_header[23:16];
+  assign _regs_scratchpad_0_value_load_value_98 = peer_in_data[31:0];
+  assign _irq_lines_99 = regs_doorbell_status_0_db0_out & ~regs_doorbell_mask_0_mask_out[0];
+  assign _irq_lines_100 = regs_doorbell_vectors_0_vectors_out[1:0];
+  assign _irq_lines_101 = regs_doorbell_status_0_db1_out & ~regs_doorbell_mask_0_mask_out[1];
+  assign _irq_lines_102 = regs_doorbell_vectors_0_vectors_out[3:2];
+  assign _irq_lines_103 = regs_doorbell_status_0_db2_out & ~regs_doorbell_mask_0_mask_out[2];
+  assign _irq_lines_104 = regs_doorbell_vectors_0_vectors_out[5:4];
+  assign _irq_lines_105 = regs_doorbell_status_0_db3_out & ~regs_doorbell_mask_0_mask_out[3];
+  assign _irq_lines_106 = regs_doorbell_vectors_0_vectors_out[7:6];
+  assign _irq_lines_107 = regs_doorbell_status_0_db4_out & ~regs_doorbell_mask_0_mask_out[4];
+  assign _irq_lines_108 = regs_doorbell_vectors_0_vectors_out[9:8];
+  assign _irq_lines_109 = regs_doorbell_status_0_db5_out & ~regs_doorbell_mask_0_mask_out[5];
+  assign _irq_lines_110 = regs_doorbell_vectors_0_vectors_out[11:10];
+  assign _irq_lines_111 = regs_doorbell_status_0_db6_out & ~regs_doorbell_mask_0_mask_out[6];
+  assign _irq_lines_112 = regs_doorbell_vectors_0_vectors_out[13:12];
+  assign _irq_lines_113 = regs_doorbell_status_0_db7_out & ~regs_doorbell_mask_0_mask_out[7];
+  assign _irq_lines_114 = regs_doorbell_vectors_0_vectors_out[15:14];
+  assign _irq_lines_115 = regs_doorbell_status_0_db8_out & ~regs_doorbell_mask_0_mask_out[8];
+  assign _irq_lines_116 = regs_doorbell_vectors_0_vectors_out[17:16];
+  assign _irq_lines_117 = regs_doorbell_status_0_db9_out & ~regs_doorbell_mask_0_mask_out[9];
+  assign _irq_lines_118 = regs_doorbell_vectors_0_vectors_out[19:18];
+  assign _irq_lines_119 = regs_doorbell_status_0_db10_out & ~regs_doorbell_mask_0_mask_out[10];
+  assign _irq_lines_120 = regs_doorbell_vectors_0_vectors_out[21:20];
+  assign _irq_lines_121 = regs_doorbell_status_0_db11_out & ~regs_doorbell_mask_0_mask_out[11];
+  assign _irq_lines_122 = regs_doorbell_vectors_0_vectors_out[23:22];
+  assign _irq_lines_123 = regs_doorbell_status_0_db12_out & ~regs_doorbell_mask_0_mask_out[12];
+  assign _irq_lines_124 = regs_doorbell_vectors_0_vectors_out[25:24];
+  assign _irq_lines_125 = regs_doorbell_status_0_db13_out & ~regs_doorbell_mask_0_mask_out[13];
+  assign _irq_lines_126 = regs_doorbell_vectors_0_vectors_out[27:26];
+  assign _irq_lines_127 = regs_doorbell_status_0_db14_out & ~regs_doorbell_mask_0_mask_out[14];
+  assign _irq_lines_128 = regs_doorbell_vectors_0_vectors_out[29:28];
+  assign _irq_lines_129 = regs_doorbell_status_0_db15_out & ~regs_doorbell_mask_0_mask_out[15];
+  assign _irq_lines_130 = regs_doorbell_vectors_0_vectors_out[31:30];
+  assign _irq_lines_131 = regs_doorbell_status_0_db16_out & ~regs_doorbell_mask_0_mask_out[16];
+  assign _irq_lines_132 = regs_doorbell_vectors_1_vectors_out[1:0];
+  assign _irq_lines_133 = regs_doorbell_status_0_db17_out & ~regs_doorbell_mask_0_mask_out[17];
+  assign _irq_lines_134 = regs_doorbell_vectors_1_vectors_out[3:2];
+  assign _irq_lines_135 = regs_doorbell_status_0_db18_out & ~regs_doorbell_mask_0_mask_out[18];
+  assign _irq_lines_136 = regs_doorbell_vectors_1_vectors_out[5:4];
+  assign _irq_lines_137 = regs_doorbell_status_0_db19_out & ~regs_doorbell_mask_0_mask_out[19];
+  assign _irq_lines_138 = regs_doorbell_vectors_1_vectors_out[7:6];
+  assign _irq_lines_139 = regs_doorbell_status_0_db20_out & ~regs_doorbell_mask_0_mask_out[20];
+  assign _irq_lines_140 = regs_doorbell_vectors_1_vectors_out[9:8];
+  assign _irq_lines_141 = regs_doorbell_status_0_db21_out & ~regs_doorbell_mask_0_mask_out[21];
+  assign _irq_lines_142 = regs_doorbell_vectors_1_vectors_out[11:10];
+  assign _irq_lines_143 = regs_doorbell_status_0_db22_out & ~regs_doorbell_mask_0_mask_out[22];
+  assign _irq_lines_144 = regs_doorbell_vectors_1_vectors_out[13:12];
+  assign _irq_lines_145 = regs_doorbell_status_0_db23_out & ~regs_doorbell_mask_0_mask_out[23];
+  assign _irq_lines_146 = regs_doorbell_vectors_1_vectors_out[15:14];
+  assign _irq_lines_147 = regs_doorbell_status_0_db24_out & ~regs_doorbell_mask_0_mask_out[24];
+  assign _irq_lines_148 = regs_doorbell_vectors_1_vectors_out[17:16];
+  assign _irq_lines_149 = regs_doorbell_status_0_db25_out & ~regs_doorbell_mask_0_mask_out[25];
+  assign _irq_lines_150 = regs_doorbell_vectors_1_vectors_out[19:18];
+  assign _irq_lines_151 = regs_doorbell_status_0_db26_out & ~regs_doorbell_mask_0_mask_out[26];
+  assign _irq_lines_152 = regs_doorbell_vectors_1_vectors_out[21:20];
+  assign _irq_lines_153 = regs_doorbell_status_0_db27_out & ~regs_doorbell_mask_0_mask_out[27];
+  assign _irq_lines_154 = regs_doorbell_vectors_1_vectors_out[23:22];
+  assign _irq_lines_155 = regs_doorbell_status_0_db28_out & ~regs_doorbell_mask_0_mask_out[28];
+  assign _irq_lines_156 = regs_doorbell_vectors_1_vectors_out[25:24];
+  assign _irq_lines_157 = regs_doorbell_status_0_db29_out & ~regs_doorbell_mask_0_mask_out[29];
+  assign _irq_lines_158 = regs_doorbell_vectors_1_vectors_out[27:26];
+  assign _irq_lines_159 = regs_doorbell_status_0_db30_out & ~regs_doorbell_mask_0_mask_out[30];
+  assign _irq_lines_160 = regs_doorbell_vectors_1_vectors_out[29:28];
+  assign _irq_lines_161 = regs_doorbell_status_0_db31_out & ~regs_doorbell_mask_0_mask_out[31];
+  assign _irq_lines_162 = regs_doorbell_vectors_1_vectors_out[31:30];
+  assign _irq_lines_163 = regs_doorbell_status_1_db32_out & ~regs_doorbell_mask_1_mask_out[0];
+  assign _irq_lines_164 = regs_doorbell_vectors_2_vectors_out[1:0];
+  assign _irq_lines_165 = regs_doorbell_status_1_db33_out & ~regs_doorbell_mask_1_mask_out[1];
+  assign _irq_lines_166 = regs_doorbell_vectors_2_vectors_out[3:2];
+  assign _irq_lines_167 = regs_doorbell_status_1_db34_out & ~regs_doorbell_mask_1_mask_out[2];
+  assign _irq_lines_168 = regs_doorbell_vectors_2_vectors_out[5:4];
+  assign _irq_lines_169 = regs_doorbell_status_1_db35_out & ~regs_doorbell_mask_1_mask_out[3];
+  assign _irq_lines_170 = regs_doorbell_vectors_2_vectors_out[7:6];
+  assign _irq_lines_171 = regs_doorbell_status_1_db36_out & ~regs_doorbell_mask_1_mask_out[4];
+  assign _irq_lines_172 = regs_doorbell_vectors_2_vectors_out[9:8];
+  assign _irq_lines_173 = regs_doorbell_status_1_db37_out & ~regs_doorbell_mask_1_mask_out[5];
+  assign _irq_lines_174 = regs_doorbell_vectors_2_vectors_out[11:10];
+  assign _irq_lines_175 = regs_doorbell_status_1_db38_out & ~regs_doorbell_mask_1_mask_out[6];
+  assign _irq_lines_176 = regs_doorbell_vectors_2_vectors_out[13:12];
+  assign _irq_lines_177 = regs_doorbell_status_1_db39_out & ~regs_doorbell_mask_1_mask_out[7];
+  assign _irq_lines_178 = regs_doorbell_vectors_2_vectors_out[15:14];
+  assign _irq_lines_179 = regs_doorbell_status_1_db40_out & ~regs_doorbell_mask_1_mask_out[8];
+  assign _irq_lines_180 = regs_doorbell_vectors_2_vectors_out[17:16];
+  assign _irq_lines_181 = regs_doorbell_status_1_db41_out & ~regs_doorbell_mask_1_mask_out[9];
+  assign _irq_lines_182 = regs_doorbell_vectors_2_vectors_out[19:18];
+  assign _irq_lines_183 = regs_doorbell_status_1_db42_out & ~regs_doorbell_mask_1_mask_out[10];
+  assign _irq_lines_184 = regs_doorbell_vectors_2_vectors_out[21:20];
+  assign _irq_lines_185 = regs_doorbell_status_1_db43_out & ~regs_doorbell_mask_1_mask_out[11];
+  assign _irq_lines_186 = regs_doorbell_vectors_2_vectors_out[23:22];
+  assign _irq_lines_187 = regs_doorbell_status_1_db44_out & ~regs_doorbell_mask_1_mask_out[12];
+  assign _irq_lines_188 = regs_doorbell_vectors_2_vectors_out[25:24];
+  assign _irq_lines_189 = regs_doorbell_status_1_db45_out & ~regs_doorbell_mask_1_mask_out[13];
+  assign _irq_lines_190 = regs_doorbell_vectors_2_vectors_out[27:26];
+  assign _irq_lines_191 = regs_doorbell_status_1_db46_out & ~regs_doorbell_mask_1_mask_out[14];
+  assign _irq_lines_192 = regs_doorbell_vectors_2_vectors_out[29:28];
+  assign _irq_lines_193 = regs_doorbell_status_1_db47_out & ~regs_doorbell_mask_1_mask_out[15];
+  assign _irq_lines_194 = regs_doorbell_vectors_2_vectors_out[31:30];
+  assign _irq_lines_195 = regs_doorbell_status_1_db48_out & ~regs_doorbell_mask_1_mask_out[16];
+  assign _irq_lines_196 = regs_doorbell_vectors_3_vectors_out[1:0];
+  assign _irq_lines_197 = regs_doorbell_status_1_db49_out & ~regs_doorbell_mask_1_mask_out[17];
+  assign _irq_lines_198 = regs_doorbell_vectors_3_vectors_out[3:2];
+  assign _irq_lines_199 = regs_doorbell_status_1_db50_out & ~regs_doorbell_mask_1_mask_out[18];
+  assign _irq_lines_200 = regs_doorbell_vectors_3_vectors_out[5:4];
+  assign _irq_lines_201 = regs_doorbell_status_1_db51_out & ~regs_doorbell_mask_1_mask_out[19];
+  assign _irq_lines_202 = regs_doorbell_vectors_3_vectors_out[7:6];
+  assign _irq_lines_203 = regs_doorbell_status_1_db52_out & ~regs_doorbell_mask_1_mask_out[20];
+  assign _irq_lines_204 = regs_doorbell_vectors_3_vectors_out[9:8];
+  assign _irq_lines_205 = regs_doorbell_status_1_db53_out & ~regs_doorbell_mask_1_mask_out[21];
+  assign _irq_lines_206 = regs_doorbell_vectors_3_vectors_out[11:10];
+  assign _irq_lines_207 = regs_doorbell_status_1_db54_out & ~regs_doorbell_mask_1_mask_out[22];
+  assign _irq_lines_208 = regs_doorbell_vectors_3_vectors_out[13:12];
+  assign _irq_lines_209 = regs_doorbell_status_1_db55_out & ~regs_doorbell_mask_1_mask_out[23];
+  assign _irq_lines_210 = regs_doorbell_vectors_3_vectors_out[15:14];
+  assign _irq_lines_211 = regs_doorbell_status_1_db56_out & ~regs_doorbell_mask_1_mask_out[24];
+  assign _irq_lines_212 = regs_doorbell_vectors_3_vectors_out[17:16];
+  assign _irq_lines_213 = regs_doorbell_status_1_db57_out & ~regs_doorbell_mask_1_mask_out[25];
+  assign _irq_lines_214 = regs_doorbell_vectors_3_vectors_out[19:18];
+  assign _irq_lines_215 = regs_doorbell_status_1_db58_out & ~regs_doorbell_mask_1_mask_out[26];
+  assign _irq_lines_216 = regs_doorbell_vectors_3_vectors_out[21:20];
+  assign _irq_lines_217 = regs_doorbell_status_1_db59_out & ~regs_doorbell_mask_1_mask_out[27];
+  assign _irq_lines_218 = regs_doorbell_vectors_3_vectors_out[23:22];
+  assign _irq_lines_219 = regs_doorbell_status_1_db60_out & ~regs_doorbell_mask_1_mask_out[28];
+  assign _irq_lines_220 = regs_doorbell_vectors_3_vectors_out[25:24];
+  assign _irq_lines_221 = regs_doorbell_status_1_db61_out & ~regs_doorbell_mask_1_mask_out[29];
+  assign _irq_lines_222 = regs_doorbell_vectors_3_vectors_out[27:26];
+  assign _irq_lines_223 = regs_doorbell_status_1_db62_out & ~regs_doorbell_mask_1_mask_out[30];
+  assign _irq_lines_224 = regs_doorbell_vectors_3_vectors_out[29:28];
+  assign _irq_lines_225 = regs_doorbell_status_1_db63_out & ~regs_doorbell_mask_1_mask_out[31];
+  assign _irq_lines_226 = regs_doorbell_vectors_3_vectors_out[31:30];
+  assign _irq_lines_227 = (({regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out} & ~regs_message_mask_mask_out) != 4'd0) & regs_interrupt_routing_message_interrupt_out;
+  assign _irq_lines_228 = regs_event_status_link_changed_out & regs_interrupt_routing_link_interrupt_out;
+  assign _to_local_in2_header_231 = {regs_msi_address_high_address_out, regs_msi_address_low_address_out, 2'd0};
+  assign _to_local_in2_header_230 = _to_local_in2_header_231[63:32] != 32'd0;
+  assign _to_local_in2_header_229 = {2'd1, _to_local_in2_header_230, 5'd0, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd15, (_to_local_in2_header_230 ? _to_local_in2_header_231[63:32] : _to_local_in2_header_231[31:0]), (_to_local_in2_header_230 ? _to_local_in2_header_231[31:0] : 32'd0)};
+  assign _to_local_in2_data_232 = msi_pending[0] ? 2'd0 : (msi_pending[1] ? 2'd1 : (msi_pending[2] ? 2'd2 : (msi_pending[3] ? 2'd3 : 2'd0)));
+  assign _ur_header_233 = {local_in_header[119], local_in_header[115], (_local_to_peer_58 ? local_in_header[47:40] : local_in_header[79:72])};  // NTBFunction.swift:186
+  assign _ur_header_234 = {local_in_header[114], local_in_header[109:108]};  // NTBFunction.swift:186
+  assign _ur_header_235 = local_in_header[67:64];  // NTBFunction.swift:186
+  assign _peer_ur_header_236 = {peer_in_header[119], peer_in_header[115], (_peer_to_local_91 ? peer_in_header[47:40] : peer_in_header[79:72])};  // NTBFunction.swift:220
+  assign _peer_ur_header_237 = {peer_in_header[114], peer_in_header[109:108]};  // NTBFunction.swift:220
+  assign _peer_ur_header_239 = peer_in_header[105:96];  // NTBFunction.swift:220
+  assign _peer_ur_header_238 = ((_peer_ur_header_239 == 10'd0) & (((((_peer_answers_ur_82 | _peer_answers_ur_79) | _peer_answers_ur_83) | _peer_answers_ur_85) | _peer_answers_ur_88) | _peer_answers_ur_89)) ? 11'd1024 : {1'b0, _peer_ur_header_239};  // NTBFunction.swift:220
+  assign _peer_ur_header_240 = peer_in_header[67:64];  // NTBFunction.swift:220
 
   assign link_up = (phy_up & regs_link_control_enable_out) & peer_enabled;
   assign regs_link_status_up_in = link_up;
@@ -1030,20 +1068,20 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign regs_message_status_refused2_set = (mmio_write_accepted & _op_enqueue_23) & (out_full[2] | ~link_up);
   assign regs_message_status_refused3_set = (mmio_write_accepted & _op_enqueue_25) & (out_full[3] | ~link_up);
   assign op_valid = announce_link | peer_ops_deq_valid;
-  assign peer_out_valid = to_peer_out_valid;  // NTBFunction.swift:143
-  assign to_peer_out_ready = peer_out_ready;  // NTBFunction.swift:143
-  assign peer_out_header = to_peer_out_header;  // NTBFunction.swift:143
-  assign peer_out_data = to_peer_out_data;  // NTBFunction.swift:143
-  assign peer_out_strobe = to_peer_out_strobe;  // NTBFunction.swift:143
-  assign peer_out_start = to_peer_out_start;  // NTBFunction.swift:143
-  assign peer_out_end = to_peer_out_end;  // NTBFunction.swift:143
-  assign local_out_valid = to_local_out_valid;  // NTBFunction.swift:144
-  assign to_local_out_ready = local_out_ready;  // NTBFunction.swift:144
-  assign local_out_header = to_local_out_header;  // NTBFunction.swift:144
-  assign local_out_data = to_local_out_data;  // NTBFunction.swift:144
-  assign local_out_strobe = to_local_out_strobe;  // NTBFunction.swift:144
-  assign local_out_start = to_local_out_start;  // NTBFunction.swift:144
-  assign local_out_end = to_local_out_end;  // NTBFunction.swift:144
+  assign peer_out_valid = to_peer_out_valid;  // NTBFunction.swift:155
+  assign to_peer_out_ready = peer_out_ready;  // NTBFunction.swift:155
+  assign peer_out_header = to_peer_out_header;  // NTBFunction.swift:155
+  assign peer_out_data = to_peer_out_data;  // NTBFunction.swift:155
+  assign peer_out_strobe = to_peer_out_strobe;  // NTBFunction.swift:155
+  assign peer_out_start = to_peer_out_start;  // NTBFunction.swift:155
+  assign peer_out_end = to_peer_out_end;  // NTBFunction.swift:155
+  assign local_out_valid = to_local_out_valid;  // NTBFunction.swift:156
+  assign to_local_out_ready = local_out_ready;  // NTBFunction.swift:156
+  assign local_out_header = to_local_out_header;  // NTBFunction.swift:156
+  assign local_out_data = to_local_out_data;  // NTBFunction.swift:156
+  assign local_out_strobe = to_local_out_strobe;  // NTBFunction.swift:156
+  assign local_out_start = to_local_out_start;  // NTBFunction.swift:156
+  assign local_out_end = to_local_out_end;  // NTBFunction.swift:156
   assign unused_grants = {to_peer_grant, to_local_grant};
   assign to_peer_in1_valid = op_valid;
   assign to_peer_in1_header = _to_peer_in1_header_31;
@@ -1068,206 +1106,224 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign to_local_in1_strobe = ur_header[126] ? 4'd1 : 4'd0;
   assign to_local_in1_start = 1'b1;
   assign to_local_in1_end = 1'b1;
-  assign regs_event_status_request_refused_set = local_first_beat & ((_local_to_peer_34 | _local_to_peer_40) & ~_local_to_peer_33);
   assign local_dropped_count = local_dropped;
-  assign peer_to_local = peer_in_start ? _peer_to_local_77 : held_to_local;
-  assign peer_in_ready = peer_to_local ? to_local_in0_ready : 1'b1;
+  assign peer_answers_ur = (peer_in_start & _peer_answers_ur_77) & (((_peer_answers_ur_78 | _peer_answers_ur_85) | _peer_answers_ur_88) | _peer_answers_ur_89);
+  assign peer_to_local = peer_in_start ? _peer_to_local_90 : held_to_local;
+  assign peer_in_ready = peer_to_local ? to_local_in0_ready : (peer_answers_ur ? ~peer_ur_valid : 1'b1);
   assign to_local_in0_valid = peer_in_valid & peer_to_local;
-  assign to_local_in0_header = _peer_to_local_82 ? {peer_in_header[127:64], ((_to_local_in0_header_85 == 4'd0) ? regs_requester_id_0_id_out : ((_to_local_in0_header_85 == 4'd1) ? regs_requester_id_1_id_out : ((_to_local_in0_header_85 == 4'd2) ? regs_requester_id_2_id_out : ((_to_local_in0_header_85 == 4'd3) ? regs_requester_id_3_id_out : ((_to_local_in0_header_85 == 4'd4) ? regs_requester_id_4_id_out : ((_to_local_in0_header_85 == 4'd5) ? regs_requester_id_5_id_out : ((_to_local_in0_header_85 == 4'd6) ? regs_requester_id_6_id_out : ((_to_local_in0_header_85 == 4'd7) ? regs_requester_id_7_id_out : ((_to_local_in0_header_85 == 4'd8) ? regs_requester_id_8_id_out : ((_to_local_in0_header_85 == 4'd9) ? regs_requester_id_9_id_out : ((_to_local_in0_header_85 == 4'd10) ? regs_requester_id_10_id_out : ((_to_local_in0_header_85 == 4'd11) ? regs_requester_id_11_id_out : ((_to_local_in0_header_85 == 4'd12) ? regs_requester_id_12_id_out : ((_to_local_in0_header_85 == 4'd13) ? regs_requester_id_13_id_out : ((_to_local_in0_header_85 == 4'd14) ? regs_requester_id_14_id_out : regs_requester_id_15_id_out))))))))))))))), peer_in_header[47:0]} : {peer_in_header[127:96], regs_ntb_identity_local_bus_out, peer_in_header[87:0]};
+  assign to_local_in0_header = _peer_to_local_91 ? {peer_in_header[127:64], ((_to_local_in0_header_94 == 4'd0) ? regs_requester_id_0_id_out : ((_to_local_in0_header_94 == 4'd1) ? regs_requester_id_1_id_out : ((_to_local_in0_header_94 == 4'd2) ? regs_requester_id_2_id_out : ((_to_local_in0_header_94 == 4'd3) ? regs_requester_id_3_id_out : ((_to_local_in0_header_94 == 4'd4) ? regs_requester_id_4_id_out : ((_to_local_in0_header_94 == 4'd5) ? regs_requester_id_5_id_out : ((_to_local_in0_header_94 == 4'd6) ? regs_requester_id_6_id_out : ((_to_local_in0_header_94 == 4'd7) ? regs_requester_id_7_id_out : ((_to_local_in0_header_94 == 4'd8) ? regs_requester_id_8_id_out : ((_to_local_in0_header_94 == 4'd9) ? regs_requester_id_9_id_out : ((_to_local_in0_header_94 == 4'd10) ? regs_requester_id_10_id_out : ((_to_local_in0_header_94 == 4'd11) ? regs_requester_id_11_id_out : ((_to_local_in0_header_94 == 4'd12) ? regs_requester_id_12_id_out : ((_to_local_in0_header_94 == 4'd13) ? regs_requester_id_13_id_out : ((_to_local_in0_header_94 == 4'd14) ? regs_requester_id_14_id_out : regs_requester_id_15_id_out))))))))))))))), peer_in_header[47:0]} : {peer_in_header[127:96], regs_ntb_identity_local_bus_out, peer_in_header[87:0]};
   assign to_local_in0_data = peer_in_data;
   assign to_local_in0_strobe = peer_in_strobe;
   assign to_local_in0_start = peer_in_start;
   assign to_local_in0_end = peer_in_end;
   assign peer_first_beat = (peer_in_valid & peer_in_ready) & peer_in_start;
+  assign to_peer_in2_valid = peer_ur_valid;
+  assign to_peer_in2_header = peer_ur_header;
+  assign to_peer_in2_data = {{96{1'b0}}, 32'd0};
+  assign to_peer_in2_strobe = peer_ur_header[126] ? 4'd1 : 4'd0;
+  assign to_peer_in2_start = 1'b1;
+  assign to_peer_in2_end = 1'b1;
+  assign refused_from_peer = peer_first_beat & _peer_answers_ur_77;
+  assign regs_event_status_request_refused_set = (local_first_beat & ((_local_to_peer_34 | _local_to_peer_40) & ~_local_to_peer_33)) | refused_from_peer;
   assign peer_dropped_count = peer_dropped;
-  assign op_arrives = peer_first_beat & _op_arrives_86;
-  assign regs_doorbell_status_0_db0_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[0];
-  assign regs_doorbell_status_0_db1_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[1];
-  assign regs_doorbell_status_0_db2_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[2];
-  assign regs_doorbell_status_0_db3_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[3];
-  assign regs_doorbell_status_0_db4_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[4];
-  assign regs_doorbell_status_0_db5_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[5];
-  assign regs_doorbell_status_0_db6_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[6];
-  assign regs_doorbell_status_0_db7_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[7];
-  assign regs_doorbell_status_0_db8_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[8];
-  assign regs_doorbell_status_0_db9_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[9];
-  assign regs_doorbell_status_0_db10_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[10];
-  assign regs_doorbell_status_0_db11_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[11];
-  assign regs_doorbell_status_0_db12_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[12];
-  assign regs_doorbell_status_0_db13_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[13];
-  assign regs_doorbell_status_0_db14_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[14];
-  assign regs_doorbell_status_0_db15_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[15];
-  assign regs_doorbell_status_0_db16_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[16];
-  assign regs_doorbell_status_0_db17_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[17];
-  assign regs_doorbell_status_0_db18_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[18];
-  assign regs_doorbell_status_0_db19_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[19];
-  assign regs_doorbell_status_0_db20_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[20];
-  assign regs_doorbell_status_0_db21_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[21];
-  assign regs_doorbell_status_0_db22_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[22];
-  assign regs_doorbell_status_0_db23_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[23];
-  assign regs_doorbell_status_0_db24_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[24];
-  assign regs_doorbell_status_0_db25_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[25];
-  assign regs_doorbell_status_0_db26_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[26];
-  assign regs_doorbell_status_0_db27_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[27];
-  assign regs_doorbell_status_0_db28_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[28];
-  assign regs_doorbell_status_0_db29_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[29];
-  assign regs_doorbell_status_0_db30_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[30];
-  assign regs_doorbell_status_0_db31_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) & peer_in_data[31];
-  assign regs_doorbell_status_1_db32_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[0];
-  assign regs_doorbell_status_1_db33_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[1];
-  assign regs_doorbell_status_1_db34_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[2];
-  assign regs_doorbell_status_1_db35_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[3];
-  assign regs_doorbell_status_1_db36_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[4];
-  assign regs_doorbell_status_1_db37_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[5];
-  assign regs_doorbell_status_1_db38_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[6];
-  assign regs_doorbell_status_1_db39_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[7];
-  assign regs_doorbell_status_1_db40_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[8];
-  assign regs_doorbell_status_1_db41_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[9];
-  assign regs_doorbell_status_1_db42_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[10];
-  assign regs_doorbell_status_1_db43_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[11];
-  assign regs_doorbell_status_1_db44_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[12];
-  assign regs_doorbell_status_1_db45_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[13];
-  assign regs_doorbell_status_1_db46_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[14];
-  assign regs_doorbell_status_1_db47_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[15];
-  assign regs_doorbell_status_1_db48_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[16];
-  assign regs_doorbell_status_1_db49_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[17];
-  assign regs_doorbell_status_1_db50_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[18];
-  assign regs_doorbell_status_1_db51_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[19];
-  assign regs_doorbell_status_1_db52_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[20];
-  assign regs_doorbell_status_1_db53_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[21];
-  assign regs_doorbell_status_1_db54_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[22];
-  assign regs_doorbell_status_1_db55_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[23];
-  assign regs_doorbell_status_1_db56_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[24];
-  assign regs_doorbell_status_1_db57_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[25];
-  assign regs_doorbell_status_1_db58_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[26];
-  assign regs_doorbell_status_1_db59_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[27];
-  assign regs_doorbell_status_1_db60_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[28];
-  assign regs_doorbell_status_1_db61_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[29];
-  assign regs_doorbell_status_1_db62_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[30];
-  assign regs_doorbell_status_1_db63_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd1)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1)) & peer_in_data[31];
-  assign regs_scratchpad_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0);
-  assign regs_scratchpad_0_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1);
-  assign regs_scratchpad_1_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd2);
-  assign regs_scratchpad_2_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd3);
-  assign regs_scratchpad_3_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_4_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd4);
-  assign regs_scratchpad_4_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_5_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd5);
-  assign regs_scratchpad_5_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_6_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd6);
-  assign regs_scratchpad_6_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_7_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd7);
-  assign regs_scratchpad_7_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_8_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd8);
-  assign regs_scratchpad_8_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_9_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd9);
-  assign regs_scratchpad_9_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_10_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd10);
-  assign regs_scratchpad_10_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_11_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd11);
-  assign regs_scratchpad_11_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_12_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd12);
-  assign regs_scratchpad_12_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_13_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd13);
-  assign regs_scratchpad_13_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_14_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd14);
-  assign regs_scratchpad_14_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_scratchpad_15_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd2)) & (_regs_doorbell_status_0_db0_set_88 == 8'd15);
-  assign regs_scratchpad_15_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_inbound_message_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0);
-  assign regs_inbound_message_0_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_message_status_in0_set = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0);
-  assign regs_inbound_message_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1);
-  assign regs_inbound_message_1_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_message_status_in1_set = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd1);
-  assign regs_inbound_message_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd2);
-  assign regs_inbound_message_2_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_message_status_in2_set = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd2);
-  assign regs_inbound_message_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd3);
-  assign regs_inbound_message_3_value_load_value = _regs_scratchpad_0_value_load_value_89;
-  assign regs_message_status_in3_set = (op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd3)) & (_regs_doorbell_status_0_db0_set_88 == 8'd3);
-  assign irq_lines = {((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_90 & (_irq_lines_91 == 2'd3))) | (_irq_lines_92 & (_irq_lines_93 == 2'd3))) | (_irq_lines_94 & (_irq_lines_95 == 2'd3))) | (_irq_lines_96 & (_irq_lines_97 == 2'd3))) | (_irq_lines_98 & (_irq_lines_99 == 2'd3))) | (_irq_lines_100 & (_irq_lines_101 == 2'd3))) | (_irq_lines_102 & (_irq_lines_103 == 2'd3))) | (_irq_lines_104 & (_irq_lines_105 == 2'd3))) | (_irq_lines_106 & (_irq_lines_107 == 2'd3))) | (_irq_lines_108 & (_irq_lines_109 == 2'd3))) | (_irq_lines_110 & (_irq_lines_111 == 2'd3))) | (_irq_lines_112 & (_irq_lines_113 == 2'd3))) | (_irq_lines_114 & (_irq_lines_115 == 2'd3))) | (_irq_lines_116 & (_irq_lines_117 == 2'd3))) | (_irq_lines_118 & (_irq_lines_119 == 2'd3))) | (_irq_lines_120 & (_irq_lines_121 == 2'd3))) | (_irq_lines_122 & (_irq_lines_123 == 2'd3))) | (_irq_lines_124 & (_irq_lines_125 == 2'd3))) | (_irq_lines_126 & (_irq_lines_127 == 2'd3))) | (_irq_lines_128 & (_irq_lines_129 == 2'd3))) | (_irq_lines_130 & (_irq_lines_131 == 2'd3))) | (_irq_lines_132 & (_irq_lines_133 == 2'd3))) | (_irq_lines_134 & (_irq_lines_135 == 2'd3))) | (_irq_lines_136 & (_irq_lines_137 == 2'd3))) | (_irq_lines_138 & (_irq_lines_139 == 2'd3))) | (_irq_lines_140 & (_irq_lines_141 == 2'd3))) | (_irq_lines_142 & (_irq_lines_143 == 2'd3))) | (_irq_lines_144 & (_irq_lines_145 == 2'd3))) | (_irq_lines_146 & (_irq_lines_147 == 2'd3))) | (_irq_lines_148 & (_irq_lines_149 == 2'd3))) | (_irq_lines_150 & (_irq_lines_151 == 2'd3))) | (_irq_lines_152 & (_irq_lines_153 == 2'd3))) | (_irq_lines_154 & (_irq_lines_155 == 2'd3))) | (_irq_lines_156 & (_irq_lines_157 == 2'd3))) | (_irq_lines_158 & (_irq_lines_159 == 2'd3))) | (_irq_lines_160 & (_irq_lines_161 == 2'd3))) | (_irq_lines_162 & (_irq_lines_163 == 2'd3))) | (_irq_lines_164 & (_irq_lines_165 == 2'd3))) | (_irq_lines_166 & (_irq_lines_167 == 2'd3))) | (_irq_lines_168 & (_irq_lines_169 == 2'd3))) | (_irq_lines_170 & (_irq_lines_171 == 2'd3))) | (_irq_lines_172 & (_irq_lines_173 == 2'd3))) | (_irq_lines_174 & (_irq_lines_175 == 2'd3))) | (_irq_lines_176 & (_irq_lines_177 == 2'd3))) | (_irq_lines_178 & (_irq_lines_179 == 2'd3))) | (_irq_lines_180 & (_irq_lines_181 == 2'd3))) | (_irq_lines_182 & (_irq_lines_183 == 2'd3))) | (_irq_lines_184 & (_irq_lines_185 == 2'd3))) | (_irq_lines_186 & (_irq_lines_187 == 2'd3))) | (_irq_lines_188 & (_irq_lines_189 == 2'd3))) | (_irq_lines_190 & (_irq_lines_191 == 2'd3))) | (_irq_lines_192 & (_irq_lines_193 == 2'd3))) | (_irq_lines_194 & (_irq_lines_195 == 2'd3))) | (_irq_lines_196 & (_irq_lines_197 == 2'd3))) | (_irq_lines_198 & (_irq_lines_199 == 2'd3))) | (_irq_lines_200 & (_irq_lines_201 == 2'd3))) | (_irq_lines_202 & (_irq_lines_203 == 2'd3))) | (_irq_lines_204 & (_irq_lines_205 == 2'd3))) | (_irq_lines_206 & (_irq_lines_207 == 2'd3))) | (_irq_lines_208 & (_irq_lines_209 == 2'd3))) | (_irq_lines_210 & (_irq_lines_211 == 2'd3))) | (_irq_lines_212 & (_irq_lines_213 == 2'd3))) | (_irq_lines_214 & (_irq_lines_215 == 2'd3))) | (_irq_lines_216 & (_irq_lines_217 == 2'd3))) | (_irq_lines_218 & (regs_interrupt_routing_message_vector_out == 2'd3))) | (_irq_lines_219 & (regs_interrupt_routing_link_vector_out == 2'd3))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_90 & (_irq_lines_91 == 2'd2))) | (_irq_lines_92 & (_irq_lines_93 == 2'd2))) | (_irq_lines_94 & (_irq_lines_95 == 2'd2))) | (_irq_lines_96 & (_irq_lines_97 == 2'd2))) | (_irq_lines_98 & (_irq_lines_99 == 2'd2))) | (_irq_lines_100 & (_irq_lines_101 == 2'd2))) | (_irq_lines_102 & (_irq_lines_103 == 2'd2))) | (_irq_lines_104 & (_irq_lines_105 == 2'd2))) | (_irq_lines_106 & (_irq_lines_107 == 2'd2))) | (_irq_lines_108 & (_irq_lines_109 == 2'd2))) | (_irq_lines_110 & (_irq_lines_111 == 2'd2))) | (_irq_lines_112 & (_irq_lines_113 == 2'd2))) | (_irq_lines_114 & (_irq_lines_115 == 2'd2))) | (_irq_lines_116 & (_irq_lines_117 == 2'd2))) | (_irq_lines_118 & (_irq_lines_119 == 2'd2))) | (_irq_lines_120 & (_irq_lines_121 == 2'd2))) | (_irq_lines_122 & (_irq_lines_123 == 2'd2))) | (_irq_lines_124 & (_irq_lines_125 == 2'd2))) | (_irq_lines_126 & (_irq_lines_127 == 2'd2))) | (_irq_lines_128 & (_irq_lines_129 == 2'd2))) | (_irq_lines_130 & (_irq_lines_131 == 2'd2))) | (_irq_lines_132 & (_irq_lines_133 == 2'd2))) | (_irq_lines_134 & (_irq_lines_135 == 2'd2))) | (_irq_lines_136 & (_irq_lines_137 == 2'd2))) | (_irq_lines_138 & (_irq_lines_139 == 2'd2))) | (_irq_lines_140 & (_irq_lines_141 == 2'd2))) | (_irq_lines_142 & (_irq_lines_143 == 2'd2))) | (_irq_lines_144 & (_irq_lines_145 == 2'd2))) | (_irq_lines_146 & (_irq_lines_147 == 2'd2))) | (_irq_lines_148 & (_irq_lines_149 == 2'd2))) | (_irq_lines_150 & (_irq_lines_151 == 2'd2))) | (_irq_lines_152 & (_irq_lines_153 == 2'd2))) | (_irq_lines_154 & (_irq_lines_155 == 2'd2))) | (_irq_lines_156 & (_irq_lines_157 == 2'd2))) | (_irq_lines_158 & (_irq_lines_159 == 2'd2))) | (_irq_lines_160 & (_irq_lines_161 == 2'd2))) | (_irq_lines_162 & (_irq_lines_163 == 2'd2))) | (_irq_lines_164 & (_irq_lines_165 == 2'd2))) | (_irq_lines_166 & (_irq_lines_167 == 2'd2))) | (_irq_lines_168 & (_irq_lines_169 == 2'd2))) | (_irq_lines_170 & (_irq_lines_171 == 2'd2))) | (_irq_lines_172 & (_irq_lines_173 == 2'd2))) | (_irq_lines_174 & (_irq_lines_175 == 2'd2))) | (_irq_lines_176 & (_irq_lines_177 == 2'd2))) | (_irq_lines_178 & (_irq_lines_179 == 2'd2))) | (_irq_lines_180 & (_irq_lines_181 == 2'd2))) | (_irq_lines_182 & (_irq_lines_183 == 2'd2))) | (_irq_lines_184 & (_irq_lines_185 == 2'd2))) | (_irq_lines_186 & (_irq_lines_187 == 2'd2))) | (_irq_lines_188 & (_irq_lines_189 == 2'd2))) | (_irq_lines_190 & (_irq_lines_191 == 2'd2))) | (_irq_lines_192 & (_irq_lines_193 == 2'd2))) | (_irq_lines_194 & (_irq_lines_195 == 2'd2))) | (_irq_lines_196 & (_irq_lines_197 == 2'd2))) | (_irq_lines_198 & (_irq_lines_199 == 2'd2))) | (_irq_lines_200 & (_irq_lines_201 == 2'd2))) | (_irq_lines_202 & (_irq_lines_203 == 2'd2))) | (_irq_lines_204 & (_irq_lines_205 == 2'd2))) | (_irq_lines_206 & (_irq_lines_207 == 2'd2))) | (_irq_lines_208 & (_irq_lines_209 == 2'd2))) | (_irq_lines_210 & (_irq_lines_211 == 2'd2))) | (_irq_lines_212 & (_irq_lines_213 == 2'd2))) | (_irq_lines_214 & (_irq_lines_215 == 2'd2))) | (_irq_lines_216 & (_irq_lines_217 == 2'd2))) | (_irq_lines_218 & (regs_interrupt_routing_message_vector_out == 2'd2))) | (_irq_lines_219 & (regs_interrupt_routing_link_vector_out == 2'd2))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_90 & (_irq_lines_91 == 2'd1))) | (_irq_lines_92 & (_irq_lines_93 == 2'd1))) | (_irq_lines_94 & (_irq_lines_95 == 2'd1))) | (_irq_lines_96 & (_irq_lines_97 == 2'd1))) | (_irq_lines_98 & (_irq_lines_99 == 2'd1))) | (_irq_lines_100 & (_irq_lines_101 == 2'd1))) | (_irq_lines_102 & (_irq_lines_103 == 2'd1))) | (_irq_lines_104 & (_irq_lines_105 == 2'd1))) | (_irq_lines_106 & (_irq_lines_107 == 2'd1))) | (_irq_lines_108 & (_irq_lines_109 == 2'd1))) | (_irq_lines_110 & (_irq_lines_111 == 2'd1))) | (_irq_lines_112 & (_irq_lines_113 == 2'd1))) | (_irq_lines_114 & (_irq_lines_115 == 2'd1))) | (_irq_lines_116 & (_irq_lines_117 == 2'd1))) | (_irq_lines_118 & (_irq_lines_119 == 2'd1))) | (_irq_lines_120 & (_irq_lines_121 == 2'd1))) | (_irq_lines_122 & (_irq_lines_123 == 2'd1))) | (_irq_lines_124 & (_irq_lines_125 == 2'd1))) | (_irq_lines_126 & (_irq_lines_127 == 2'd1))) | (_irq_lines_128 & (_irq_lines_129 == 2'd1))) | (_irq_lines_130 & (_irq_lines_131 == 2'd1))) | (_irq_lines_132 & (_irq_lines_133 == 2'd1))) | (_irq_lines_134 & (_irq_lines_135 == 2'd1))) | (_irq_lines_136 & (_irq_lines_137 == 2'd1))) | (_irq_lines_138 & (_irq_lines_139 == 2'd1))) | (_irq_lines_140 & (_irq_lines_141 == 2'd1))) | (_irq_lines_142 & (_irq_lines_143 == 2'd1))) | (_irq_lines_144 & (_irq_lines_145 == 2'd1))) | (_irq_lines_146 & (_irq_lines_147 == 2'd1))) | (_irq_lines_148 & (_irq_lines_149 == 2'd1))) | (_irq_lines_150 & (_irq_lines_151 == 2'd1))) | (_irq_lines_152 & (_irq_lines_153 == 2'd1))) | (_irq_lines_154 & (_irq_lines_155 == 2'd1))) | (_irq_lines_156 & (_irq_lines_157 == 2'd1))) | (_irq_lines_158 & (_irq_lines_159 == 2'd1))) | (_irq_lines_160 & (_irq_lines_161 == 2'd1))) | (_irq_lines_162 & (_irq_lines_163 == 2'd1))) | (_irq_lines_164 & (_irq_lines_165 == 2'd1))) | (_irq_lines_166 & (_irq_lines_167 == 2'd1))) | (_irq_lines_168 & (_irq_lines_169 == 2'd1))) | (_irq_lines_170 & (_irq_lines_171 == 2'd1))) | (_irq_lines_172 & (_irq_lines_173 == 2'd1))) | (_irq_lines_174 & (_irq_lines_175 == 2'd1))) | (_irq_lines_176 & (_irq_lines_177 == 2'd1))) | (_irq_lines_178 & (_irq_lines_179 == 2'd1))) | (_irq_lines_180 & (_irq_lines_181 == 2'd1))) | (_irq_lines_182 & (_irq_lines_183 == 2'd1))) | (_irq_lines_184 & (_irq_lines_185 == 2'd1))) | (_irq_lines_186 & (_irq_lines_187 == 2'd1))) | (_irq_lines_188 & (_irq_lines_189 == 2'd1))) | (_irq_lines_190 & (_irq_lines_191 == 2'd1))) | (_irq_lines_192 & (_irq_lines_193 == 2'd1))) | (_irq_lines_194 & (_irq_lines_195 == 2'd1))) | (_irq_lines_196 & (_irq_lines_197 == 2'd1))) | (_irq_lines_198 & (_irq_lines_199 == 2'd1))) | (_irq_lines_200 & (_irq_lines_201 == 2'd1))) | (_irq_lines_202 & (_irq_lines_203 == 2'd1))) | (_irq_lines_204 & (_irq_lines_205 == 2'd1))) | (_irq_lines_206 & (_irq_lines_207 == 2'd1))) | (_irq_lines_208 & (_irq_lines_209 == 2'd1))) | (_irq_lines_210 & (_irq_lines_211 == 2'd1))) | (_irq_lines_212 & (_irq_lines_213 == 2'd1))) | (_irq_lines_214 & (_irq_lines_215 == 2'd1))) | (_irq_lines_216 & (_irq_lines_217 == 2'd1))) | (_irq_lines_218 & (regs_interrupt_routing_message_vector_out == 2'd1))) | (_irq_lines_219 & (regs_interrupt_routing_link_vector_out == 2'd1))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_90 & (_irq_lines_91 == 2'd0))) | (_irq_lines_92 & (_irq_lines_93 == 2'd0))) | (_irq_lines_94 & (_irq_lines_95 == 2'd0))) | (_irq_lines_96 & (_irq_lines_97 == 2'd0))) | (_irq_lines_98 & (_irq_lines_99 == 2'd0))) | (_irq_lines_100 & (_irq_lines_101 == 2'd0))) | (_irq_lines_102 & (_irq_lines_103 == 2'd0))) | (_irq_lines_104 & (_irq_lines_105 == 2'd0))) | (_irq_lines_106 & (_irq_lines_107 == 2'd0))) | (_irq_lines_108 & (_irq_lines_109 == 2'd0))) | (_irq_lines_110 & (_irq_lines_111 == 2'd0))) | (_irq_lines_112 & (_irq_lines_113 == 2'd0))) | (_irq_lines_114 & (_irq_lines_115 == 2'd0))) | (_irq_lines_116 & (_irq_lines_117 == 2'd0))) | (_irq_lines_118 & (_irq_lines_119 == 2'd0))) | (_irq_lines_120 & (_irq_lines_121 == 2'd0))) | (_irq_lines_122 & (_irq_lines_123 == 2'd0))) | (_irq_lines_124 & (_irq_lines_125 == 2'd0))) | (_irq_lines_126 & (_irq_lines_127 == 2'd0))) | (_irq_lines_128 & (_irq_lines_129 == 2'd0))) | (_irq_lines_130 & (_irq_lines_131 == 2'd0))) | (_irq_lines_132 & (_irq_lines_133 == 2'd0))) | (_irq_lines_134 & (_irq_lines_135 == 2'd0))) | (_irq_lines_136 & (_irq_lines_137 == 2'd0))) | (_irq_lines_138 & (_irq_lines_139 == 2'd0))) | (_irq_lines_140 & (_irq_lines_141 == 2'd0))) | (_irq_lines_142 & (_irq_lines_143 == 2'd0))) | (_irq_lines_144 & (_irq_lines_145 == 2'd0))) | (_irq_lines_146 & (_irq_lines_147 == 2'd0))) | (_irq_lines_148 & (_irq_lines_149 == 2'd0))) | (_irq_lines_150 & (_irq_lines_151 == 2'd0))) | (_irq_lines_152 & (_irq_lines_153 == 2'd0))) | (_irq_lines_154 & (_irq_lines_155 == 2'd0))) | (_irq_lines_156 & (_irq_lines_157 == 2'd0))) | (_irq_lines_158 & (_irq_lines_159 == 2'd0))) | (_irq_lines_160 & (_irq_lines_161 == 2'd0))) | (_irq_lines_162 & (_irq_lines_163 == 2'd0))) | (_irq_lines_164 & (_irq_lines_165 == 2'd0))) | (_irq_lines_166 & (_irq_lines_167 == 2'd0))) | (_irq_lines_168 & (_irq_lines_169 == 2'd0))) | (_irq_lines_170 & (_irq_lines_171 == 2'd0))) | (_irq_lines_172 & (_irq_lines_173 == 2'd0))) | (_irq_lines_174 & (_irq_lines_175 == 2'd0))) | (_irq_lines_176 & (_irq_lines_177 == 2'd0))) | (_irq_lines_178 & (_irq_lines_179 == 2'd0))) | (_irq_lines_180 & (_irq_lines_181 == 2'd0))) | (_irq_lines_182 & (_irq_lines_183 == 2'd0))) | (_irq_lines_184 & (_irq_lines_185 == 2'd0))) | (_irq_lines_186 & (_irq_lines_187 == 2'd0))) | (_irq_lines_188 & (_irq_lines_189 == 2'd0))) | (_irq_lines_190 & (_irq_lines_191 == 2'd0))) | (_irq_lines_192 & (_irq_lines_193 == 2'd0))) | (_irq_lines_194 & (_irq_lines_195 == 2'd0))) | (_irq_lines_196 & (_irq_lines_197 == 2'd0))) | (_irq_lines_198 & (_irq_lines_199 == 2'd0))) | (_irq_lines_200 & (_irq_lines_201 == 2'd0))) | (_irq_lines_202 & (_irq_lines_203 == 2'd0))) | (_irq_lines_204 & (_irq_lines_205 == 2'd0))) | (_irq_lines_206 & (_irq_lines_207 == 2'd0))) | (_irq_lines_208 & (_irq_lines_209 == 2'd0))) | (_irq_lines_210 & (_irq_lines_211 == 2'd0))) | (_irq_lines_212 & (_irq_lines_213 == 2'd0))) | (_irq_lines_214 & (_irq_lines_215 == 2'd0))) | (_irq_lines_216 & (_irq_lines_217 == 2'd0))) | (_irq_lines_218 & (regs_interrupt_routing_message_vector_out == 2'd0))) | (_irq_lines_219 & (regs_interrupt_routing_link_vector_out == 2'd0)))};
+  assign op_arrives = peer_first_beat & _op_arrives_95;
+  assign regs_doorbell_status_0_db0_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[0];
+  assign regs_doorbell_status_0_db1_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[1];
+  assign regs_doorbell_status_0_db2_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[2];
+  assign regs_doorbell_status_0_db3_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[3];
+  assign regs_doorbell_status_0_db4_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[4];
+  assign regs_doorbell_status_0_db5_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[5];
+  assign regs_doorbell_status_0_db6_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[6];
+  assign regs_doorbell_status_0_db7_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[7];
+  assign regs_doorbell_status_0_db8_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[8];
+  assign regs_doorbell_status_0_db9_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[9];
+  assign regs_doorbell_status_0_db10_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[10];
+  assign regs_doorbell_status_0_db11_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[11];
+  assign regs_doorbell_status_0_db12_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[12];
+  assign regs_doorbell_status_0_db13_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[13];
+  assign regs_doorbell_status_0_db14_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[14];
+  assign regs_doorbell_status_0_db15_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[15];
+  assign regs_doorbell_status_0_db16_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[16];
+  assign regs_doorbell_status_0_db17_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[17];
+  assign regs_doorbell_status_0_db18_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[18];
+  assign regs_doorbell_status_0_db19_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[19];
+  assign regs_doorbell_status_0_db20_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[20];
+  assign regs_doorbell_status_0_db21_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[21];
+  assign regs_doorbell_status_0_db22_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[22];
+  assign regs_doorbell_status_0_db23_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[23];
+  assign regs_doorbell_status_0_db24_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[24];
+  assign regs_doorbell_status_0_db25_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[25];
+  assign regs_doorbell_status_0_db26_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[26];
+  assign regs_doorbell_status_0_db27_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[27];
+  assign regs_doorbell_status_0_db28_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[28];
+  assign regs_doorbell_status_0_db29_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[29];
+  assign regs_doorbell_status_0_db30_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[30];
+  assign regs_doorbell_status_0_db31_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[31];
+  assign regs_doorbell_status_1_db32_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[0];
+  assign regs_doorbell_status_1_db33_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[1];
+  assign regs_doorbell_status_1_db34_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[2];
+  assign regs_doorbell_status_1_db35_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[3];
+  assign regs_doorbell_status_1_db36_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[4];
+  assign regs_doorbell_status_1_db37_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[5];
+  assign regs_doorbell_status_1_db38_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[6];
+  assign regs_doorbell_status_1_db39_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[7];
+  assign regs_doorbell_status_1_db40_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[8];
+  assign regs_doorbell_status_1_db41_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[9];
+  assign regs_doorbell_status_1_db42_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[10];
+  assign regs_doorbell_status_1_db43_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[11];
+  assign regs_doorbell_status_1_db44_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[12];
+  assign regs_doorbell_status_1_db45_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[13];
+  assign regs_doorbell_status_1_db46_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[14];
+  assign regs_doorbell_status_1_db47_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[15];
+  assign regs_doorbell_status_1_db48_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[16];
+  assign regs_doorbell_status_1_db49_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[17];
+  assign regs_doorbell_status_1_db50_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[18];
+  assign regs_doorbell_status_1_db51_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[19];
+  assign regs_doorbell_status_1_db52_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[20];
+  assign regs_doorbell_status_1_db53_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[21];
+  assign regs_doorbell_status_1_db54_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[22];
+  assign regs_doorbell_status_1_db55_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[23];
+  assign regs_doorbell_status_1_db56_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[24];
+  assign regs_doorbell_status_1_db57_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[25];
+  assign regs_doorbell_status_1_db58_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[26];
+  assign regs_doorbell_status_1_db59_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[27];
+  assign regs_doorbell_status_1_db60_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[28];
+  assign regs_doorbell_status_1_db61_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[29];
+  assign regs_doorbell_status_1_db62_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[30];
+  assign regs_doorbell_status_1_db63_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[31];
+  assign regs_scratchpad_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
+  assign regs_scratchpad_0_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
+  assign regs_scratchpad_1_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
+  assign regs_scratchpad_2_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
+  assign regs_scratchpad_3_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_4_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd4);
+  assign regs_scratchpad_4_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_5_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd5);
+  assign regs_scratchpad_5_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_6_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd6);
+  assign regs_scratchpad_6_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_7_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd7);
+  assign regs_scratchpad_7_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_8_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd8);
+  assign regs_scratchpad_8_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_9_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd9);
+  assign regs_scratchpad_9_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_10_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd10);
+  assign regs_scratchpad_10_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_11_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd11);
+  assign regs_scratchpad_11_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_12_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd12);
+  assign regs_scratchpad_12_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_13_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd13);
+  assign regs_scratchpad_13_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_14_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd14);
+  assign regs_scratchpad_14_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_scratchpad_15_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd15);
+  assign regs_scratchpad_15_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_inbound_message_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
+  assign regs_inbound_message_0_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_message_status_in0_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
+  assign regs_inbound_message_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
+  assign regs_inbound_message_1_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_message_status_in1_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
+  assign regs_inbound_message_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
+  assign regs_inbound_message_2_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_message_status_in2_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
+  assign regs_inbound_message_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
+  assign regs_inbound_message_3_value_load_value = _regs_scratchpad_0_value_load_value_98;
+  assign regs_message_status_in3_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
+  assign irq_lines = {((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd3))) | (_irq_lines_101 & (_irq_lines_102 == 2'd3))) | (_irq_lines_103 & (_irq_lines_104 == 2'd3))) | (_irq_lines_105 & (_irq_lines_106 == 2'd3))) | (_irq_lines_107 & (_irq_lines_108 == 2'd3))) | (_irq_lines_109 & (_irq_lines_110 == 2'd3))) | (_irq_lines_111 & (_irq_lines_112 == 2'd3))) | (_irq_lines_113 & (_irq_lines_114 == 2'd3))) | (_irq_lines_115 & (_irq_lines_116 == 2'd3))) | (_irq_lines_117 & (_irq_lines_118 == 2'd3))) | (_irq_lines_119 & (_irq_lines_120 == 2'd3))) | (_irq_lines_121 & (_irq_lines_122 == 2'd3))) | (_irq_lines_123 & (_irq_lines_124 == 2'd3))) | (_irq_lines_125 & (_irq_lines_126 == 2'd3))) | (_irq_lines_127 & (_irq_lines_128 == 2'd3))) | (_irq_lines_129 & (_irq_lines_130 == 2'd3))) | (_irq_lines_131 & (_irq_lines_132 == 2'd3))) | (_irq_lines_133 & (_irq_lines_134 == 2'd3))) | (_irq_lines_135 & (_irq_lines_136 == 2'd3))) | (_irq_lines_137 & (_irq_lines_138 == 2'd3))) | (_irq_lines_139 & (_irq_lines_140 == 2'd3))) | (_irq_lines_141 & (_irq_lines_142 == 2'd3))) | (_irq_lines_143 & (_irq_lines_144 == 2'd3))) | (_irq_lines_145 & (_irq_lines_146 == 2'd3))) | (_irq_lines_147 & (_irq_lines_148 == 2'd3))) | (_irq_lines_149 & (_irq_lines_150 == 2'd3))) | (_irq_lines_151 & (_irq_lines_152 == 2'd3))) | (_irq_lines_153 & (_irq_lines_154 == 2'd3))) | (_irq_lines_155 & (_irq_lines_156 == 2'd3))) | (_irq_lines_157 & (_irq_lines_158 == 2'd3))) | (_irq_lines_159 & (_irq_lines_160 == 2'd3))) | (_irq_lines_161 & (_irq_lines_162 == 2'd3))) | (_irq_lines_163 & (_irq_lines_164 == 2'd3))) | (_irq_lines_165 & (_irq_lines_166 == 2'd3))) | (_irq_lines_167 & (_irq_lines_168 == 2'd3))) | (_irq_lines_169 & (_irq_lines_170 == 2'd3))) | (_irq_lines_171 & (_irq_lines_172 == 2'd3))) | (_irq_lines_173 & (_irq_lines_174 == 2'd3))) | (_irq_lines_175 & (_irq_lines_176 == 2'd3))) | (_irq_lines_177 & (_irq_lines_178 == 2'd3))) | (_irq_lines_179 & (_irq_lines_180 == 2'd3))) | (_irq_lines_181 & (_irq_lines_182 == 2'd3))) | (_irq_lines_183 & (_irq_lines_184 == 2'd3))) | (_irq_lines_185 & (_irq_lines_186 == 2'd3))) | (_irq_lines_187 & (_irq_lines_188 == 2'd3))) | (_irq_lines_189 & (_irq_lines_190 == 2'd3))) | (_irq_lines_191 & (_irq_lines_192 == 2'd3))) | (_irq_lines_193 & (_irq_lines_194 == 2'd3))) | (_irq_lines_195 & (_irq_lines_196 == 2'd3))) | (_irq_lines_197 & (_irq_lines_198 == 2'd3))) | (_irq_lines_199 & (_irq_lines_200 == 2'd3))) | (_irq_lines_201 & (_irq_lines_202 == 2'd3))) | (_irq_lines_203 & (_irq_lines_204 == 2'd3))) | (_irq_lines_205 & (_irq_lines_206 == 2'd3))) | (_irq_lines_207 & (_irq_lines_208 == 2'd3))) | (_irq_lines_209 & (_irq_lines_210 == 2'd3))) | (_irq_lines_211 & (_irq_lines_212 == 2'd3))) | (_irq_lines_213 & (_irq_lines_214 == 2'd3))) | (_irq_lines_215 & (_irq_lines_216 == 2'd3))) | (_irq_lines_217 & (_irq_lines_218 == 2'd3))) | (_irq_lines_219 & (_irq_lines_220 == 2'd3))) | (_irq_lines_221 & (_irq_lines_222 == 2'd3))) | (_irq_lines_223 & (_irq_lines_224 == 2'd3))) | (_irq_lines_225 & (_irq_lines_226 == 2'd3))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd3))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd3))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd2))) | (_irq_lines_101 & (_irq_lines_102 == 2'd2))) | (_irq_lines_103 & (_irq_lines_104 == 2'd2))) | (_irq_lines_105 & (_irq_lines_106 == 2'd2))) | (_irq_lines_107 & (_irq_lines_108 == 2'd2))) | (_irq_lines_109 & (_irq_lines_110 == 2'd2))) | (_irq_lines_111 & (_irq_lines_112 == 2'd2))) | (_irq_lines_113 & (_irq_lines_114 == 2'd2))) | (_irq_lines_115 & (_irq_lines_116 == 2'd2))) | (_irq_lines_117 & (_irq_lines_118 == 2'd2))) | (_irq_lines_119 & (_irq_lines_120 == 2'd2))) | (_irq_lines_121 & (_irq_lines_122 == 2'd2))) | (_irq_lines_123 & (_irq_lines_124 == 2'd2))) | (_irq_lines_125 & (_irq_lines_126 == 2'd2))) | (_irq_lines_127 & (_irq_lines_128 == 2'd2))) | (_irq_lines_129 & (_irq_lines_130 == 2'd2))) | (_irq_lines_131 & (_irq_lines_132 == 2'd2))) | (_irq_lines_133 & (_irq_lines_134 == 2'd2))) | (_irq_lines_135 & (_irq_lines_136 == 2'd2))) | (_irq_lines_137 & (_irq_lines_138 == 2'd2))) | (_irq_lines_139 & (_irq_lines_140 == 2'd2))) | (_irq_lines_141 & (_irq_lines_142 == 2'd2))) | (_irq_lines_143 & (_irq_lines_144 == 2'd2))) | (_irq_lines_145 & (_irq_lines_146 == 2'd2))) | (_irq_lines_147 & (_irq_lines_148 == 2'd2))) | (_irq_lines_149 & (_irq_lines_150 == 2'd2))) | (_irq_lines_151 & (_irq_lines_152 == 2'd2))) | (_irq_lines_153 & (_irq_lines_154 == 2'd2))) | (_irq_lines_155 & (_irq_lines_156 == 2'd2))) | (_irq_lines_157 & (_irq_lines_158 == 2'd2))) | (_irq_lines_159 & (_irq_lines_160 == 2'd2))) | (_irq_lines_161 & (_irq_lines_162 == 2'd2))) | (_irq_lines_163 & (_irq_lines_164 == 2'd2))) | (_irq_lines_165 & (_irq_lines_166 == 2'd2))) | (_irq_lines_167 & (_irq_lines_168 == 2'd2))) | (_irq_lines_169 & (_irq_lines_170 == 2'd2))) | (_irq_lines_171 & (_irq_lines_172 == 2'd2))) | (_irq_lines_173 & (_irq_lines_174 == 2'd2))) | (_irq_lines_175 & (_irq_lines_176 == 2'd2))) | (_irq_lines_177 & (_irq_lines_178 == 2'd2))) | (_irq_lines_179 & (_irq_lines_180 == 2'd2))) | (_irq_lines_181 & (_irq_lines_182 == 2'd2))) | (_irq_lines_183 & (_irq_lines_184 == 2'd2))) | (_irq_lines_185 & (_irq_lines_186 == 2'd2))) | (_irq_lines_187 & (_irq_lines_188 == 2'd2))) | (_irq_lines_189 & (_irq_lines_190 == 2'd2))) | (_irq_lines_191 & (_irq_lines_192 == 2'd2))) | (_irq_lines_193 & (_irq_lines_194 == 2'd2))) | (_irq_lines_195 & (_irq_lines_196 == 2'd2))) | (_irq_lines_197 & (_irq_lines_198 == 2'd2))) | (_irq_lines_199 & (_irq_lines_200 == 2'd2))) | (_irq_lines_201 & (_irq_lines_202 == 2'd2))) | (_irq_lines_203 & (_irq_lines_204 == 2'd2))) | (_irq_lines_205 & (_irq_lines_206 == 2'd2))) | (_irq_lines_207 & (_irq_lines_208 == 2'd2))) | (_irq_lines_209 & (_irq_lines_210 == 2'd2))) | (_irq_lines_211 & (_irq_lines_212 == 2'd2))) | (_irq_lines_213 & (_irq_lines_214 == 2'd2))) | (_irq_lines_215 & (_irq_lines_216 == 2'd2))) | (_irq_lines_217 & (_irq_lines_218 == 2'd2))) | (_irq_lines_219 & (_irq_lines_220 == 2'd2))) | (_irq_lines_221 & (_irq_lines_222 == 2'd2))) | (_irq_lines_223 & (_irq_lines_224 == 2'd2))) | (_irq_lines_225 & (_irq_lines_226 == 2'd2))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd2))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd2))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd1))) | (_irq_lines_101 & (_irq_lines_102 == 2'd1))) | (_irq_lines_103 & (_irq_lines_104 == 2'd1))) | (_irq_lines_105 & (_irq_lines_106 == 2'd1))) | (_irq_lines_107 & (_irq_lines_108 == 2'd1))) | (_irq_lines_109 & (_irq_lines_110 == 2'd1))) | (_irq_lines_111 & (_irq_lines_112 == 2'd1))) | (_irq_lines_113 & (_irq_lines_114 == 2'd1))) | (_irq_lines_115 & (_irq_lines_116 == 2'd1))) | (_irq_lines_117 & (_irq_lines_118 == 2'd1))) | (_irq_lines_119 & (_irq_lines_120 == 2'd1))) | (_irq_lines_121 & (_irq_lines_122 == 2'd1))) | (_irq_lines_123 & (_irq_lines_124 == 2'd1))) | (_irq_lines_125 & (_irq_lines_126 == 2'd1))) | (_irq_lines_127 & (_irq_lines_128 == 2'd1))) | (_irq_lines_129 & (_irq_lines_130 == 2'd1))) | (_irq_lines_131 & (_irq_lines_132 == 2'd1))) | (_irq_lines_133 & (_irq_lines_134 == 2'd1))) | (_irq_lines_135 & (_irq_lines_136 == 2'd1))) | (_irq_lines_137 & (_irq_lines_138 == 2'd1))) | (_irq_lines_139 & (_irq_lines_140 == 2'd1))) | (_irq_lines_141 & (_irq_lines_142 == 2'd1))) | (_irq_lines_143 & (_irq_lines_144 == 2'd1))) | (_irq_lines_145 & (_irq_lines_146 == 2'd1))) | (_irq_lines_147 & (_irq_lines_148 == 2'd1))) | (_irq_lines_149 & (_irq_lines_150 == 2'd1))) | (_irq_lines_151 & (_irq_lines_152 == 2'd1))) | (_irq_lines_153 & (_irq_lines_154 == 2'd1))) | (_irq_lines_155 & (_irq_lines_156 == 2'd1))) | (_irq_lines_157 & (_irq_lines_158 == 2'd1))) | (_irq_lines_159 & (_irq_lines_160 == 2'd1))) | (_irq_lines_161 & (_irq_lines_162 == 2'd1))) | (_irq_lines_163 & (_irq_lines_164 == 2'd1))) | (_irq_lines_165 & (_irq_lines_166 == 2'd1))) | (_irq_lines_167 & (_irq_lines_168 == 2'd1))) | (_irq_lines_169 & (_irq_lines_170 == 2'd1))) | (_irq_lines_171 & (_irq_lines_172 == 2'd1))) | (_irq_lines_173 & (_irq_lines_174 == 2'd1))) | (_irq_lines_175 & (_irq_lines_176 == 2'd1))) | (_irq_lines_177 & (_irq_lines_178 == 2'd1))) | (_irq_lines_179 & (_irq_lines_180 == 2'd1))) | (_irq_lines_181 & (_irq_lines_182 == 2'd1))) | (_irq_lines_183 & (_irq_lines_184 == 2'd1))) | (_irq_lines_185 & (_irq_lines_186 == 2'd1))) | (_irq_lines_187 & (_irq_lines_188 == 2'd1))) | (_irq_lines_189 & (_irq_lines_190 == 2'd1))) | (_irq_lines_191 & (_irq_lines_192 == 2'd1))) | (_irq_lines_193 & (_irq_lines_194 == 2'd1))) | (_irq_lines_195 & (_irq_lines_196 == 2'd1))) | (_irq_lines_197 & (_irq_lines_198 == 2'd1))) | (_irq_lines_199 & (_irq_lines_200 == 2'd1))) | (_irq_lines_201 & (_irq_lines_202 == 2'd1))) | (_irq_lines_203 & (_irq_lines_204 == 2'd1))) | (_irq_lines_205 & (_irq_lines_206 == 2'd1))) | (_irq_lines_207 & (_irq_lines_208 == 2'd1))) | (_irq_lines_209 & (_irq_lines_210 == 2'd1))) | (_irq_lines_211 & (_irq_lines_212 == 2'd1))) | (_irq_lines_213 & (_irq_lines_214 == 2'd1))) | (_irq_lines_215 & (_irq_lines_216 == 2'd1))) | (_irq_lines_217 & (_irq_lines_218 == 2'd1))) | (_irq_lines_219 & (_irq_lines_220 == 2'd1))) | (_irq_lines_221 & (_irq_lines_222 == 2'd1))) | (_irq_lines_223 & (_irq_lines_224 == 2'd1))) | (_irq_lines_225 & (_irq_lines_226 == 2'd1))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd1))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd1))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd0))) | (_irq_lines_101 & (_irq_lines_102 == 2'd0))) | (_irq_lines_103 & (_irq_lines_104 == 2'd0))) | (_irq_lines_105 & (_irq_lines_106 == 2'd0))) | (_irq_lines_107 & (_irq_lines_108 == 2'd0))) | (_irq_lines_109 & (_irq_lines_110 == 2'd0))) | (_irq_lines_111 & (_irq_lines_112 == 2'd0))) | (_irq_lines_113 & (_irq_lines_114 == 2'd0))) | (_irq_lines_115 & (_irq_lines_116 == 2'd0))) | (_irq_lines_117 & (_irq_lines_118 == 2'd0))) | (_irq_lines_119 & (_irq_lines_120 == 2'd0))) | (_irq_lines_121 & (_irq_lines_122 == 2'd0))) | (_irq_lines_123 & (_irq_lines_124 == 2'd0))) | (_irq_lines_125 & (_irq_lines_126 == 2'd0))) | (_irq_lines_127 & (_irq_lines_128 == 2'd0))) | (_irq_lines_129 & (_irq_lines_130 == 2'd0))) | (_irq_lines_131 & (_irq_lines_132 == 2'd0))) | (_irq_lines_133 & (_irq_lines_134 == 2'd0))) | (_irq_lines_135 & (_irq_lines_136 == 2'd0))) | (_irq_lines_137 & (_irq_lines_138 == 2'd0))) | (_irq_lines_139 & (_irq_lines_140 == 2'd0))) | (_irq_lines_141 & (_irq_lines_142 == 2'd0))) | (_irq_lines_143 & (_irq_lines_144 == 2'd0))) | (_irq_lines_145 & (_irq_lines_146 == 2'd0))) | (_irq_lines_147 & (_irq_lines_148 == 2'd0))) | (_irq_lines_149 & (_irq_lines_150 == 2'd0))) | (_irq_lines_151 & (_irq_lines_152 == 2'd0))) | (_irq_lines_153 & (_irq_lines_154 == 2'd0))) | (_irq_lines_155 & (_irq_lines_156 == 2'd0))) | (_irq_lines_157 & (_irq_lines_158 == 2'd0))) | (_irq_lines_159 & (_irq_lines_160 == 2'd0))) | (_irq_lines_161 & (_irq_lines_162 == 2'd0))) | (_irq_lines_163 & (_irq_lines_164 == 2'd0))) | (_irq_lines_165 & (_irq_lines_166 == 2'd0))) | (_irq_lines_167 & (_irq_lines_168 == 2'd0))) | (_irq_lines_169 & (_irq_lines_170 == 2'd0))) | (_irq_lines_171 & (_irq_lines_172 == 2'd0))) | (_irq_lines_173 & (_irq_lines_174 == 2'd0))) | (_irq_lines_175 & (_irq_lines_176 == 2'd0))) | (_irq_lines_177 & (_irq_lines_178 == 2'd0))) | (_irq_lines_179 & (_irq_lines_180 == 2'd0))) | (_irq_lines_181 & (_irq_lines_182 == 2'd0))) | (_irq_lines_183 & (_irq_lines_184 == 2'd0))) | (_irq_lines_185 & (_irq_lines_186 == 2'd0))) | (_irq_lines_187 & (_irq_lines_188 == 2'd0))) | (_irq_lines_189 & (_irq_lines_190 == 2'd0))) | (_irq_lines_191 & (_irq_lines_192 == 2'd0))) | (_irq_lines_193 & (_irq_lines_194 == 2'd0))) | (_irq_lines_195 & (_irq_lines_196 == 2'd0))) | (_irq_lines_197 & (_irq_lines_198 == 2'd0))) | (_irq_lines_199 & (_irq_lines_200 == 2'd0))) | (_irq_lines_201 & (_irq_lines_202 == 2'd0))) | (_irq_lines_203 & (_irq_lines_204 == 2'd0))) | (_irq_lines_205 & (_irq_lines_206 == 2'd0))) | (_irq_lines_207 & (_irq_lines_208 == 2'd0))) | (_irq_lines_209 & (_irq_lines_210 == 2'd0))) | (_irq_lines_211 & (_irq_lines_212 == 2'd0))) | (_irq_lines_213 & (_irq_lines_214 == 2'd0))) | (_irq_lines_215 & (_irq_lines_216 == 2'd0))) | (_irq_lines_217 & (_irq_lines_218 == 2'd0))) | (_irq_lines_219 & (_irq_lines_220 == 2'd0))) | (_irq_lines_221 & (_irq_lines_222 == 2'd0))) | (_irq_lines_223 & (_irq_lines_224 == 2'd0))) | (_irq_lines_225 & (_irq_lines_226 == 2'd0))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd0))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd0)))};
   assign irq = irq_lines;
   assign unused_msi_data = regs_msi_data_data_out[1:0];
-  assign to_local_in2_valid = msi_pending != 4'd0;
-  assign to_local_in2_header = _to_local_in2_header_220;
-  assign to_local_in2_data = {{96{1'b0}}, {{16{1'b0}}, {regs_msi_data_data_out[15:2], _to_local_in2_data_223}}};
-  assign to_local_in2_strobe = _to_local_in2_header_220[126] ? 4'd1 : 4'd0;
+  assign to_local_in2_valid = (msi_pending != 4'd0) & bus_master_enable;
+  assign to_local_in2_header = _to_local_in2_header_229;
+  assign to_local_in2_data = {{96{1'b0}}, {{16{1'b0}}, {regs_msi_data_data_out[15:2], _to_local_in2_data_232}}};
+  assign to_local_in2_strobe = _to_local_in2_header_229[126] ? 4'd1 : 4'd0;
   assign to_local_in2_start = 1'b1;
   assign to_local_in2_end = 1'b1;
-  assign regs_clk = clk;  // NTBFunction.swift:63
-  assign regs_rst = rst;  // NTBFunction.swift:63
-  assign peer_ops_clk = clk;  // NTBFunction.swift:84
-  assign peer_ops_rst = rst;  // NTBFunction.swift:84
-  assign to_peer_clk = clk;  // NTBFunction.swift:136
-  assign to_peer_rst = rst;  // NTBFunction.swift:136
-  assign to_local_clk = clk;  // NTBFunction.swift:137
-  assign to_local_rst = rst;  // NTBFunction.swift:137
+  assign regs_clk = clk;  // NTBFunction.swift:74
+  assign regs_rst = rst;  // NTBFunction.swift:74
+  assign peer_ops_clk = clk;  // NTBFunction.swift:95
+  assign peer_ops_rst = rst;  // NTBFunction.swift:95
+  assign to_peer_clk = clk;  // NTBFunction.swift:147
+  assign to_peer_rst = rst;  // NTBFunction.swift:147
+  assign to_local_clk = clk;  // NTBFunction.swift:148
+  assign to_local_rst = rst;  // NTBFunction.swift:148
 
   always @(posedge clk) begin
     if (rst) begin
-      peer_enabled <= 1'b0;  // NTBFunction.swift:73
-      link_up_before <= 1'b0;  // NTBFunction.swift:75
-      enable_before <= 1'b0;  // NTBFunction.swift:76
-      phy_up_before <= 1'b0;  // NTBFunction.swift:77
-      out_full <= 4'd0;  // NTBFunction.swift:90
-      announce_link <= 1'b0;  // NTBFunction.swift:126
-      held_to_peer <= 1'b0;  // NTBFunction.swift:158
-      ur_valid <= 1'b0;  // NTBFunction.swift:161
-      local_dropped <= 16'd0;  // NTBFunction.swift:303
-      held_to_local <= 1'b0;  // NTBFunction.swift:186
-      peer_dropped <= 16'd0;  // NTBFunction.swift:303
-      irq_before <= 4'd0;  // NTBFunction.swift:267
-      msi_pending <= 4'd0;  // NTBFunction.swift:268
+      peer_enabled <= 1'b0;  // NTBFunction.swift:84
+      link_up_before <= 1'b0;  // NTBFunction.swift:86
+      enable_before <= 1'b0;  // NTBFunction.swift:87
+      phy_up_before <= 1'b0;  // NTBFunction.swift:88
+      out_full <= 4'd0;  // NTBFunction.swift:101
+      announce_link <= 1'b0;  // NTBFunction.swift:137
+      held_to_peer <= 1'b0;  // NTBFunction.swift:170
+      ur_valid <= 1'b0;  // NTBFunction.swift:173
+      local_dropped <= 16'd0;  // NTBFunction.swift:330
+      peer_ur_valid <= 1'b0;  // NTBFunction.swift:200
+      held_to_local <= 1'b0;  // NTBFunction.swift:204
+      peer_dropped <= 16'd0;  // NTBFunction.swift:330
+      irq_before <= 4'd0;  // NTBFunction.swift:294
+      msi_pending <= 4'd0;  // NTBFunction.swift:295
     end else begin
       link_up_before <= link_up;
       enable_before <= regs_link_control_enable_out;
       phy_up_before <= phy_up;
-      if (to_peer_in1_valid & to_peer_in1_ready) begin  // NTBFunction.swift:150
-        announce_link <= 1'b0;  // NTBFunction.swift:150
+      if (to_peer_in1_valid & to_peer_in1_ready) begin  // NTBFunction.swift:162
+        announce_link <= 1'b0;  // NTBFunction.swift:162
       end
-      if ((regs_link_control_enable_out != enable_before) | (phy_up & ~phy_up_before)) begin  // NTBFunction.swift:151
-        announce_link <= 1'b1;  // NTBFunction.swift:151
+      if ((regs_link_control_enable_out != enable_before) | (phy_up & ~phy_up_before)) begin  // NTBFunction.swift:163
+        announce_link <= 1'b1;  // NTBFunction.swift:163
       end
-      if (~phy_up) begin  // NTBFunction.swift:152
-        peer_enabled <= 1'b0;  // NTBFunction.swift:152
+      if (~phy_up) begin  // NTBFunction.swift:164
+        peer_enabled <= 1'b0;  // NTBFunction.swift:164
       end
-      if (local_first_beat) begin  // NTBFunction.swift:169
-        held_to_peer <= _local_to_peer_32;  // NTBFunction.swift:169
+      if (local_first_beat) begin  // NTBFunction.swift:181
+        held_to_peer <= _local_to_peer_32;  // NTBFunction.swift:181
       end
-      if (to_local_in1_valid & to_local_in1_ready) begin  // NTBFunction.swift:171
-        ur_valid <= 1'b0;  // NTBFunction.swift:171
+      if (to_local_in1_valid & to_local_in1_ready) begin  // NTBFunction.swift:183
+        ur_valid <= 1'b0;  // NTBFunction.swift:183
       end
-      if (local_first_beat & answers_ur) begin  // NTBFunction.swift:172
-        ur_valid <= 1'b1;  // NTBFunction.swift:173
+      if (local_first_beat & answers_ur) begin  // NTBFunction.swift:184
+        ur_valid <= 1'b1;  // NTBFunction.swift:185
       end
-      if (((local_first_beat & ~_local_to_peer_32) & ~answers_ur) & (local_dropped != 16'd65535)) begin  // NTBFunction.swift:304
-        local_dropped <= local_dropped + 16'd1;  // NTBFunction.swift:304
+      if (((local_first_beat & ~_local_to_peer_32) & ~answers_ur) & (local_dropped != 16'd65535)) begin  // NTBFunction.swift:331
+        local_dropped <= local_dropped + 16'd1;  // NTBFunction.swift:331
       end
-      if (peer_first_beat) begin  // NTBFunction.swift:197
-        held_to_local <= _peer_to_local_77;  // NTBFunction.swift:197
+      if (peer_first_beat) begin  // NTBFunction.swift:215
+        held_to_local <= _peer_to_local_90;  // NTBFunction.swift:215
       end
-      if (((peer_first_beat & ~_peer_to_local_77) & ~_op_arrives_86) & (peer_dropped != 16'd65535)) begin  // NTBFunction.swift:304
-        peer_dropped <= peer_dropped + 16'd1;  // NTBFunction.swift:304
+      if (to_peer_in2_valid & to_peer_in2_ready) begin  // NTBFunction.swift:217
+        peer_ur_valid <= 1'b0;  // NTBFunction.swift:217
       end
-      out_full <= (out_full & ~(((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd4)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) ? peer_in_data[3:0] : 4'd0)) | {((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd3)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd2)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd1)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd0))};
-      if ((op_arrives & (_regs_doorbell_status_0_db0_set_87 == 8'd5)) & (_regs_doorbell_status_0_db0_set_88 == 8'd0)) begin  // NTBFunction.swift:222
-        peer_enabled <= peer_in_data[0] & phy_up;  // NTBFunction.swift:222
+      if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:218
+        peer_ur_valid <= 1'b1;  // NTBFunction.swift:219
+      end
+      if (((peer_first_beat & ~_peer_to_local_90) & ~_op_arrives_95) & (peer_dropped != 16'd65535)) begin  // NTBFunction.swift:331
+        peer_dropped <= peer_dropped + 16'd1;  // NTBFunction.swift:331
+      end
+      out_full <= (out_full & ~(((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd4)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) ? peer_in_data[3:0] : 4'd0)) | {((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd3)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd2)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd1)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd0))};
+      if ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd5)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) begin  // NTBFunction.swift:248
+        peer_enabled <= peer_in_data[0] & phy_up;  // NTBFunction.swift:248
       end
       irq_before <= irq_lines;
-      msi_pending <= (msi_pending & ~((to_local_in2_valid & to_local_in2_ready) ? (4'd1 << _to_local_in2_data_223) : 4'd0)) | (regs_msi_control_enable_out ? (irq_lines & ~irq_before) : 4'd0);
+      msi_pending <= (msi_pending & ~((to_local_in2_valid & to_local_in2_ready) ? (4'd1 << _to_local_in2_data_232) : 4'd0)) | (regs_msi_control_enable_out ? (irq_lines & ~irq_before) : 4'd0);
     end
   end
   always @(posedge clk) begin
-    if (local_first_beat & answers_ur) begin  // NTBFunction.swift:172
-      ur_header <= {{3'd0, (_local_to_peer_39 ? 5'd11 : 5'd10), _ur_header_224[9], local_in_header[118:116], _ur_header_224[8], _ur_header_225[2], 4'd0, _ur_header_225[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_local_to_peer_34 ? ((_local_to_peer_48 == 11'd1) ? ((_ur_header_226 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (local_in_header[67] ? 2'd0 : (local_in_header[66] ? 2'd1 : (local_in_header[65] ? 2'd2 : (local_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_local_to_peer_48[9:0], 2'd0} - ((_ur_header_226 == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))})) - ((local_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[71] ? 2'd0 : (local_in_header[70] ? 2'd1 : (local_in_header[69] ? 2'd2 : (local_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_local_to_peer_57, _ur_header_224[7:0], 1'b0, (_local_to_peer_34 ? {(_local_to_peer_42 ? local_in_header[6:2] : local_in_header[38:34]), (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:174
+    if (local_first_beat & answers_ur) begin  // NTBFunction.swift:184
+      ur_header <= {{3'd0, (_local_to_peer_39 ? 5'd11 : 5'd10), _ur_header_233[9], local_in_header[118:116], _ur_header_233[8], _ur_header_234[2], 4'd0, _ur_header_234[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_local_to_peer_34 ? ((_local_to_peer_48 == 11'd1) ? ((_ur_header_235 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (local_in_header[67] ? 2'd0 : (local_in_header[66] ? 2'd1 : (local_in_header[65] ? 2'd2 : (local_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_local_to_peer_48[9:0], 2'd0} - ((_ur_header_235 == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))})) - ((local_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[71] ? 2'd0 : (local_in_header[70] ? 2'd1 : (local_in_header[69] ? 2'd2 : (local_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_local_to_peer_57, _ur_header_233[7:0], 1'b0, (_local_to_peer_34 ? {(_local_to_peer_42 ? local_in_header[6:2] : local_in_header[38:34]), (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:186
+    end
+    if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:218
+      peer_ur_header <= {{3'd0, (_peer_answers_ur_83 ? 5'd11 : 5'd10), _peer_ur_header_236[9], peer_in_header[118:116], _peer_ur_header_236[8], _peer_ur_header_237[2], 4'd0, _peer_ur_header_237[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_peer_answers_ur_78 ? ((_peer_ur_header_238 == 11'd1) ? ((_peer_ur_header_240 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (peer_in_header[67] ? 2'd0 : (peer_in_header[66] ? 2'd1 : (peer_in_header[65] ? 2'd2 : (peer_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_peer_ur_header_238[9:0], 2'd0} - ((_peer_ur_header_240 == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))})) - ((peer_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[71] ? 2'd0 : (peer_in_header[70] ? 2'd1 : (peer_in_header[69] ? 2'd2 : (peer_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_peer_to_local_92, _peer_ur_header_236[7:0], 1'b0, (_peer_answers_ur_78 ? {(_peer_answers_ur_87 ? peer_in_header[6:2] : peer_in_header[38:34]), (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:220
     end
   end
 
-  ntb_mw2_ws20_lut32_spad16_db64 regs (  // NTBFunction.swift:63
+  ntb_mw2_ws20_lut32_spad16_db64 regs (  // NTBFunction.swift:74
     .clk(regs_clk),
     .rst(regs_rst),
     .mmio_valid(regs_mmio_valid),
@@ -1657,7 +1713,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .lut31_translation_low_address_out(regs_lut31_translation_low_address_out),
     .lut31_translation_high_address_out(regs_lut31_translation_high_address_out)
   );
-  fifo_fwft_depth4_width48_afull3_aempty1 peer_ops (  // NTBFunction.swift:84
+  fifo_fwft_depth4_width48_afull3_aempty1 peer_ops (  // NTBFunction.swift:95
     .clk(peer_ops_clk),
     .rst(peer_ops_rst),
     .enq_valid(peer_ops_enq_valid),
@@ -1672,7 +1728,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .almost_full(peer_ops_almost_full),
     .almost_empty(peer_ops_almost_empty)
   );
-  tlp_merge_inputs2_dw128 to_peer (  // NTBFunction.swift:136
+  tlp_merge_inputs3_dw128 to_peer (  // NTBFunction.swift:147
     .clk(to_peer_clk),
     .rst(to_peer_rst),
     .in0_valid(to_peer_in0_valid),
@@ -1689,6 +1745,13 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .in1_strobe(to_peer_in1_strobe),
     .in1_start(to_peer_in1_start),
     .in1_end(to_peer_in1_end),
+    .in2_valid(to_peer_in2_valid),
+    .in2_ready(to_peer_in2_ready),
+    .in2_header(to_peer_in2_header),
+    .in2_data(to_peer_in2_data),
+    .in2_strobe(to_peer_in2_strobe),
+    .in2_start(to_peer_in2_start),
+    .in2_end(to_peer_in2_end),
     .out_valid(to_peer_out_valid),
     .out_ready(to_peer_out_ready),
     .out_header(to_peer_out_header),
@@ -1698,7 +1761,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .out_end(to_peer_out_end),
     .grant(to_peer_grant)
   );
-  tlp_merge_inputs3_dw128 to_local (  // NTBFunction.swift:137
+  tlp_merge_inputs3_dw128 to_local (  // NTBFunction.swift:148
     .clk(to_local_clk),
     .rst(to_local_rst),
     .in0_valid(to_local_in0_valid),

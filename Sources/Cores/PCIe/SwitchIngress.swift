@@ -32,19 +32,27 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 ///   Unsupported Request completion from `completer_id` (one waiting completion at most: a
 ///   second unclaimed request waits until the first is taken);
 /// - a TLP whose payload (Length) exceeds this port's Max_Payload_Size (`max_payload_size`,
-///   the bridge's Device Control field: 128 << value bytes) is malformed (§2.2.2);
+///   the bridge's Device Control field: 128 << value bytes) is malformed (§2.2.2), and so is
+///   one whose beats do not carry exactly the payload its Length announces (`PayloadFraming`:
+///   short, long, data on a TLP without payload, no data on one with payload). Found on the
+///   first beat, the TLP goes nowhere; found on a later beat, after the head has been passed
+///   on cut-through, the packet on its way is ended at once with the nullify marker (`end`
+///   with strobe 0, see `TLPStream`) and the rest of the TLP is consumed, so no truncated TLP
+///   travels as good and the port takes the next TLP as usual. A TLP the link partner itself
+///   nullified is passed on nullified and not counted;
 /// - unclaimed posted requests and completions, malformed TLPs and terminated (local)
 ///   messages are consumed; `dropped_count`, `malformed_count` and `unsupported_count` count
-///   the first two and the unclaimed non-posted requests (16 bits, saturating). Poisoned TLPs
-///   are routed like any other (§2.7.2.2).
+///   the first two and the unclaimed non-posted requests (16 bits, saturating): each TLP once,
+///   a dropped one when its last beat shows it well formed. Poisoned TLPs are routed like any
+///   other (§2.7.2.2).
 ///
 /// - a TLP routed to a downstream port whose link is down (`p<k>_link_up` 0, §2.9.1) is
 ///   treated as unclaimed, except that its UR completion comes from that port's bridge (device
 ///   k − 1 on the internal bus `p0_secondary`), which also records the error: `link_down_event`
 ///   bit k pulses for a request (not for a completion), `unsupported_event` does not.
 ///
-/// `unsupported_event`, `malformed_event` and `poisoned_event` pulse on the first beat of such
-/// a TLP, for the bridge's error flags.
+/// `unsupported_event` and `poisoned_event` pulse on the first beat of such a TLP,
+/// `malformed_event` on the beat that shows it malformed, for the bridge's error flags.
 ///
 /// `link_ready` follows the ready of the output a packet goes to, so one blocked output holds
 /// only this port's link. Inputs `p<k>_*` carry every port's bridge state.
@@ -67,18 +75,31 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let fields = TLPHeaderFields(link.header)
     let live = routeDecision(fields, ingress: .constant(min(port, n - 1), width: bitsToIndex(n)), bridges: bridges,
                              maxPayloadSize: maxPayloadSize)
+    let framing = payloadFraming(m, link, fields: fields)
+    framing.statements
 
-    // The decision is taken on the first beat and kept for the others.
+    // The decision is taken on the first beat and kept for the others. A TLP malformed on its
+    // first beat (header or framing) goes nowhere: every beat of it is consumed.
+    let malformedNow = m.wire("malformed_now")
+    malformedNow <== live.malformed || framing.wrongBeat
+    let liveEgress = mux(malformedNow, Signal.zero(width: n), live.egress)
+    let liveOwn = live.toOwnBridge && !malformedNow
     let heldEgress = m.register("held_egress", width: n)
     let heldOwn = m.register("held_own")
     let heldType0 = m.register("held_type0")
+    let heldDrop = m.register("held_drop")
     let egress = m.wire("egress", width: n)
     let toOwn = m.wire("to_own")
     let toType0 = m.wire("to_type0")
-    egress <== mux(link.start, live.egress, heldEgress)
-    toOwn <== mux(link.start, live.toOwnBridge, heldOwn)
+    egress <== mux(link.start, liveEgress, heldEgress)
+    toOwn <== mux(link.start, liveOwn, heldOwn)
     toType0 <== mux(link.start, live.convertToType0, heldType0)
     let forwards = egress != 0
+    // A later beat that breaks the framing ends the packet already on its way with the
+    // nullify marker (end, strobe 0; see `TLPStream`); the rest of it is consumed.
+    let intact = m.register("intact")  // this TLP was well formed up to the last beat taken
+    let nullifies = m.wire("nullifies")
+    nullifies <== !link.start && intact && framing.wrongBeat
 
     let pendingValid = m.register("ur_valid")
     let pendingHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
@@ -87,24 +108,24 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let downDevice = priority((1..<n).map { k in (live.linkDown[k], Signal.constant((k - 1) << 3, width: 8)) }, otherwise: .zero(width: 8))
     urCompleter <== mux(live.linkDown != 0, concat(bridges[0].secondaryBus, downDevice), completerID)
     let answersUR = m.wire("answers_ur")  // the first beat of an unclaimed non-posted request
-    answersUR <== link.start && live.unsupported
+    answersUR <== link.start && live.unsupported && !malformedNow
 
     link.ready <== priority([(forwards, fabric.ready), (toOwn, own.ready), (answersUR, !pendingValid)], otherwise: .high)
 
     fabric.valid <== link.valid && forwards
     fabric.header <== concat(link.header[121..<128], link.header[120] && !toType0, link.header[0..<120])
     fabric.data <== link.data
-    fabric.strobe <== link.strobe
+    fabric.strobe <== mux(nullifies, Signal.zero(width: width / 32), link.strobe)
     fabric.start <== link.start
-    fabric.end <== link.end
+    fabric.end <== link.end || nullifies
     fabricEgress <== egress
 
     own.valid <== link.valid && !forwards && toOwn
     own.header <== link.header
     own.data <== link.data
-    own.strobe <== link.strobe
+    own.strobe <== mux(nullifies, Signal.zero(width: width / 32), link.strobe)
     own.start <== link.start
-    own.end <== link.end
+    own.end <== link.end || nullifies
 
     unsupported.valid <== pendingValid
     unsupported.header <== pendingHeader
@@ -116,12 +137,22 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let firstBeat = m.wire("first_beat")
     firstBeat <== link.fires && link.start
     when(firstBeat) {
-      heldEgress <== live.egress
-      heldOwn <== live.toOwnBridge
+      heldEgress <== liveEgress
+      heldOwn <== liveOwn
       heldType0 <== live.convertToType0
+      heldDrop <== live.drop && !malformedNow
+      intact <== !malformedNow
+    }
+    let laterBeat = m.wire("later_beat")
+    laterBeat <== link.fires && !link.start
+    when(laterBeat && nullifies) {
+      heldEgress <== Signal.zero(width: n)
+      heldOwn <== false
+      heldDrop <== false
+      intact <== false
     }
     when(unsupported.fires) { pendingValid <== false }
-    when(firstBeat && live.unsupported) {
+    when(firstBeat && answersUR) {
       pendingValid <== true
       pendingHeader <== unsupportedRequestCompletionHeader(fields, completer: urCompleter)
     }
@@ -129,17 +160,23 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let unsupportedEvent = m.output("unsupported_event")
     let malformedEvent = m.output("malformed_event")
     let poisonedEvent = m.output("poisoned_event")
-    unsupportedEvent <== firstBeat && live.unsupported && live.linkDown == 0
+    // A TLP a link partner nullified (see `TLPStream`) never existed: it is not counted.
+    let malformedTLP = m.wire("malformed_tlp")
+    malformedTLP <== (firstBeat && malformedNow) || (laterBeat && nullifies && !framing.nullifiedByPartner)
+    unsupportedEvent <== firstBeat && answersUR && live.linkDown == 0
     let linkDownEvent = m.output("link_down_event", width: n)
-    linkDownEvent <== live.linkDown & (firstBeat && !fields.isCompletion).replicated(n)
-    malformedEvent <== firstBeat && live.malformed
-    poisonedEvent <== firstBeat && fields.poisoned && !live.malformed
+    linkDownEvent <== live.linkDown & (firstBeat && !fields.isCompletion && !malformedNow).replicated(n)
+    malformedEvent <== malformedTLP
+    poisonedEvent <== firstBeat && fields.poisoned && !malformedNow
+    // An unclaimed posted TLP or completion counts as dropped once its last beat shows it well formed.
+    let droppedTLP = m.wire("dropped_tlp")
+    droppedTLP <== link.fires && link.end && mux(link.start, live.drop && !malformedNow, heldDrop && !framing.wrongBeat)
     let dropped = m.output("dropped_count", width: 16)
     let malformed = m.output("malformed_count", width: 16)
     let unclaimed = m.output("unsupported_count", width: 16)
-    let (droppedCount, countDropped) = saturatingCounter(m, "dropped", counting: firstBeat && live.drop)
-    let (malformedCount, countMalformed) = saturatingCounter(m, "malformed", counting: firstBeat && live.malformed)
-    let (unsupportedCount, countUnsupported) = saturatingCounter(m, "unsupported_requests", counting: firstBeat && live.unsupported)
+    let (droppedCount, countDropped) = saturatingCounter(m, "dropped", counting: droppedTLP)
+    let (malformedCount, countMalformed) = saturatingCounter(m, "malformed", counting: malformedTLP)
+    let (unsupportedCount, countUnsupported) = saturatingCounter(m, "unsupported_requests", counting: firstBeat && answersUR)
     countDropped
     countMalformed
     countUnsupported

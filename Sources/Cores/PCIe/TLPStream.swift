@@ -15,6 +15,14 @@ import HDL
 ///   with `strobe` all zero; byte-level enables stay in the header's First/Last DW BE, so
 ///   lanes are whole DWs as the payload is.
 /// - `start`, `end`: first and last beat of the TLP (both on a single-beat TLP).
+/// - **Nullify marker**: a beat with `end` set, `start` clear and `strobe` all zero ends the
+///   TLP as bad, as the EDB (End Bad) symbol and inverted LCRC end a TLP that a cut-through
+///   switch has begun to forward before finding it bad (§3.6.2, nullified TLPs): every consumer
+///   discards the TLP. Its credits were consumed by its header when it started and are
+///   returned when it is discarded, so both sides' credit counters agree without a rewind. No well-formed TLP has such a beat (every beat after the
+///   first carries payload), so every queue and merge carries the marker unchanged.
+///   `switchIngress` sends it when a TLP turns out malformed on a later beat;
+///   `TLPStreamBeat.nullifies` is the Swift test for it.
 ///
 /// A beat moves when `valid` and `ready` are both 1; once `valid` is raised the producer
 /// holds it and every forward member steady until the transfer. The end-to-end digest

@@ -77,8 +77,16 @@ public final class ClusterNode<H: HAL> {
     let endpoints = tree.functions.filter {
       $0.vendorID == NodeNTBIdentity.vendorID && $0.deviceID == NodeNTBIdentity.deviceID && $0.classCode == NodeNTBIdentity.classCode
     }
+    let io = ConfigurationIO(access: access, options: settings.enumeration)
     for (j, endpoint) in endpoints.prefix(NodeLayout.maxNTBPorts).enumerated() {
       guard let bar = endpoint.bars.first(where: { $0.index == 0 }), let address = bar.address else { throw .windowsUnassigned(port: j) }
+      // The NTB function issues the peer's requests into this node's memory only as a bus
+      // master (§7.5.1.1.3): the driver sets Bus Master Enable, as Linux's NTB drivers call
+      // pci_set_master on their endpoint.
+      do {
+        let command = try io.read(endpoint.bdf, ConfigurationRegister.commandAndStatus) & 0xFFFF
+        try io.write(endpoint.bdf, ConfigurationRegister.commandAndStatus, command | CommandBit.busMaster, byteEnables: 0b0011)
+      } catch { throw .enumeration(error) }
       do {
         let driver = try NTBDriver(hal: hal, base: layout.ntb(j), windowsAddress: address)
         try driver.configure(localBus: endpoint.bdf.bus, apertureBase: 0, requesters: [settings.coreRequesterID])

@@ -143,6 +143,43 @@ final class NTBFunctionTests: SimulationTestCase {
     XCTAssertEqual(try h.read(.a, L.eventStatus) & 4, 4, "REQUEST_REFUSED")
   }
 
+  /// §7.5.1.1.3: a function whose Bus Master Enable is clear issues no memory requests. B's
+  /// function issues on B's side what A's requesters send through A's windows, so B's bit
+  /// decides: a read is answered across the link with UR from B's function (00:00.0 on B's bus,
+  /// 0x20) and reaches its requester through A's requester-ID table; a write is dropped; both
+  /// count at B and set REQUEST_REFUSED. An MSI waits for the bit. Set again, traffic flows as
+  /// the reference model says.
+  func testBusMasterEnableGovernsWhatTheFunctionIssuesOnItsLocalSide() throws {
+    let h = try configuredPair()
+    h.setBusMaster(.b, false)
+    let read = TLP.memoryRead(address: 0x9000_0040, byteCount: 24, requester: PCIeID(rawValue: 0x0208), tag: 0x15)
+    let write = TLP.memoryWrite(address: 0x9000_0080, data: Array(0..<12), requester: PCIeID(rawValue: 0x0100), tag: 3)
+    h.send(write, on: .a)
+    h.send(read, on: .a)
+    // B's MSI for a doorbell, while B is not a bus master.
+    try h.write(.b, L.msiAddressLow, 0xFEE0_1000)
+    try h.write(.b, L.msiData, 0x4560)
+    try h.write(.b, L.msiControl, 1)
+    try h.write(.a, L.peerDoorbellSet(0), 1)  // doorbell 0: vector 0
+    try h.drain()
+    XCTAssertEqual(h.received[1], [], "B issues nothing on its local side: not the write, not the read, not the MSI")
+    XCTAssertEqual(h.received[0], [.completion(answering: read, completer: PCIeID(rawValue: 0x2000), status: .unsupportedRequest)],
+                   "the read's UR, home with the original requester 02:01.0 and tag")
+    XCTAssertEqual(h.dropped(.b).peer, 2)
+    XCTAssertEqual(try h.read(.b, L.eventStatus) & 4, 4, "REQUEST_REFUSED")
+    XCTAssertEqual(h.dropped(.a).local, 0, "A forwarded both: the refusal is B's")
+
+    h.setBusMaster(.b, true)
+    try h.run(10)
+    XCTAssertEqual(h.received[1].map(\.address), [0xFEE0_1000], "the waiting MSI goes once B is a bus master")
+    h.send(write, on: .a)
+    h.send(read, on: .a)
+    try h.drain()
+    let expected = [write, read].map { reference.outbound($0, sender: Self.a, receiver: Self.b, up: true) }
+    XCTAssertEqual(h.received[1].dropFirst().map { NTBReferenceModel.Outcome.delivered($0) }, expected)
+    XCTAssertEqual(h.dropped(.b).peer, 2, "nothing more refused")
+  }
+
   func testDoorbellsSetMaskClearInterruptAndMSI() throws {
     let h = try configuredPair()
     // B: doorbell 1 → vector 1, doorbell 3 → vector 2, doorbell 40 → vector 3; doorbell 5 masked.

@@ -30,6 +30,7 @@ final class NTBPairHarness {
   }
   private let ports: [SidePorts]
   private let phyUp: InputPort
+  private let busMaster: [InputPort]
   private var sending: [[TLPStreamBeat]] = [[], []]
   private var inbound: [[TLPStreamBeat]] = [[], []]
 
@@ -55,11 +56,16 @@ final class NTBPairHarness {
     phyUp = try model.input("phy_up")
     try model.input("link_speed").set(3)
     try model.input("link_width").set(8)
+    busMaster = try ["a", "b"].map { try model.input("\($0)_bus_master_enable") }
+    for port in busMaster { port.set(true) }
     phyUp.set(true)
     model.reset()
   }
 
   func setPhysicalLink(up: Bool) { phyUp.set(up) }
+
+  /// Sets or clears `side`'s Bus Master Enable (set after reset, as a driver leaves it).
+  func setBusMaster(_ side: Side, _ enabled: Bool) { busMaster[side.rawValue].set(enabled) }
 
   /// Queues `tlp` for `side`'s `local_in` (sent one beat per cycle, in order).
   func send(_ tlp: TLP, on side: Side) { sending[side.rawValue] += tlp.streamBeats(lanes: 2) }

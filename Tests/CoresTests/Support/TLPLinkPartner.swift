@@ -18,7 +18,7 @@ final class TLPTransmitter {
   private var random: SimulationRandom
   private let validProbability: Probability
   private(set) var gates: [CreditGate] = []
-  private var queue: [TLP] = []
+  private var queue: [Outgoing] = []
   private var queueHead = 0
   private var beats: [TLPStreamBeat] = []
   private var beatIndex = 0
@@ -26,8 +26,21 @@ final class TLPTransmitter {
 
   /// TLPs queued and not yet started.
   var waiting: Int { queue.count - queueHead }
-  /// The next TLP to start.
-  var next: TLP? { queueHead < queue.count ? queue[queueHead] : nil }
+  /// The next TLP to start (nil also when it has a header no `TLP` holds).
+  var next: TLP? { nextOutgoing?.tlp }
+  /// The next beats to start.
+  var nextOutgoing: Outgoing? { queueHead < queue.count ? queue[queueHead] : nil }
+
+  /// What the transmitter sends: a TLP's beats, or beats that break a rule on purpose, with
+  /// the credits they consume (those their header announces, as a receiver reads them).
+  struct Outgoing {
+    /// The TLP as built; nil for a header no `TLP` can hold (a reserved Fmt/Type).
+    let tlp: TLP?
+    let beats: [TLPStreamBeat]
+    let credits: [CreditType: Int]
+    /// What is wrong with it, if it is sent malformed on purpose.
+    let flaw: String?
+  }
   /// Whether a TLP is part-way through.
   var busy: Bool { !beats.isEmpty }
 
@@ -50,13 +63,18 @@ final class TLPTransmitter {
     gates = CreditType.allCases.map { CreditGate(type: $0, advertised: Int(advertised[$0.rawValue].uint64)) }
   }
 
-  func send(_ tlp: TLP) { queue.append(tlp) }
+  func send(_ tlp: TLP) { queue.append(Outgoing(tlp: tlp, beats: tlp.streamBeats(lanes: 2), credits: tlp.creditsRequired, flaw: nil)) }
+
+  /// Queues beats that break a rule on purpose (`flaw` names it), consuming `credits`.
+  func send(beats: [TLPStreamBeat], credits: [CreditType: Int], flaw: String, tlp: TLP? = nil) {
+    queue.append(Outgoing(tlp: tlp, beats: beats, credits: credits, flaw: flaw))
+  }
 
   func drive() throws {
     for type in CreditType.allCases { gates[type.rawValue].update(limit: Int(allocated[type.rawValue].uint64)) }
     if beats.isEmpty, queueHead < queue.count,
-       queue[queueHead].creditsRequired.allSatisfy({ gates[$0.key.rawValue].permits($0.value) }) {
-      beats = queue[queueHead].streamBeats(lanes: 2)
+       queue[queueHead].credits.allSatisfy({ gates[$0.key.rawValue].permits($0.value) }) {
+      beats = queue[queueHead].beats
       beatIndex = 0
     }
     if !offering && !beats.isEmpty && random.chance(validProbability) {
@@ -73,12 +91,15 @@ final class TLPTransmitter {
   }
 
   /// The TLP whose first beat the switch took in this cycle, if any; its credits are consumed.
-  func observe() -> TLP? {
+  func observe() -> TLP? { observeStart()?.tlp }
+
+  /// What the switch began to take in this cycle (its first beat), if anything; its credits are consumed.
+  func observeStart() -> Outgoing? {
     guard offering && ready.bool else { return nil }
     offering = false
     let tlp = queue[queueHead]
     let first = beatIndex == 0
-    if first { for (type, units) in tlp.creditsRequired { gates[type.rawValue].consume(units) } }
+    if first { for (type, units) in tlp.credits { gates[type.rawValue].consume(units) } }
     beatIndex += 1
     if beatIndex == beats.count {
       beats = []
@@ -162,8 +183,12 @@ final class TLPReceiver {
     if released { for type in CreditType.allCases { try limit[type.rawValue].set(UInt64(pools[type.rawValue].creditsAllocated)) } }
   }
 
+  /// TLPs that arrived ended by the nullify marker (`TLPStreamBeat.nullifies`) and were discarded.
+  private(set) var nullified = 0
+
   /// The TLP whose last beat arrived in this cycle, if any. Throws when its beats do not frame
-  /// a TLP or its credits exceed what was advertised.
+  /// a TLP or its credits exceed what was advertised. A TLP ended by the nullify marker is
+  /// discarded (counted in `nullified`); the credits its header consumed come back as usual.
   func observe() throws -> TLP? {
     guard valid.bool && accepting else { return nil }
     let h = header.value.words, d = data.uint64
@@ -173,6 +198,13 @@ final class TLPReceiver {
                                strobe: strobe.uint64, start: start.bool, end: end.bool))
     guard end.bool else { return nil }
     defer { beats = [] }
+    if let last = beats.last, last.nullifies {
+      let credits = announcedCredits(header: beats[0].header)
+      for (type, units) in credits { try pools[type.rawValue].receive(units) }
+      unreleased.append(credits)
+      nullified += 1
+      return nil
+    }
     let tlp = try TLP(streamBeats: beats)
     let credits = tlp.creditsRequired
     for (type, units) in credits { try pools[type.rawValue].receive(units) }
@@ -182,4 +214,22 @@ final class TLPReceiver {
 
   /// Credits consumed by TLPs and not yet returned.
   var holding: Bool { !unreleased.isEmpty }
+}
+
+/// The credits a header announces (Table 2-49: one header credit of its class, Roundup(Length/4)
+/// data credits when Fmt says it carries data), read from DW0 alone as a receiver must for a TLP
+/// it discards: posted = MWr and messages, non-posted = MRd, MRdLk, I/O and configuration
+/// requests, everything else a completion.
+func announcedCredits(header: [UInt32]) -> [CreditType: Int] {
+  let dw0 = header[0]
+  let hasData = dw0 >> 30 & 1 == 1, type = dw0 >> 24 & 0x1F
+  let length = dw0 & 0x3FF == 0 ? 1024 : Int(dw0 & 0x3FF)
+  let prefix = dw0 >> 31 & 1 == 1
+  let posted = !prefix && (type == 0 && hasData || type >> 3 == 0b10 && dw0 >> 29 & 1 == 1)
+  let nonPosted = !prefix && ((type == 0 || type == 1) && !hasData || [2, 4, 5].contains(type) && dw0 >> 29 & 1 == 0)
+  let (headerType, dataType): (CreditType, CreditType) = posted ? (.postedHeader, .postedData)
+    : nonPosted ? (.nonPostedHeader, .nonPostedData) : (.completionHeader, .completionData)
+  var credits: [CreditType: Int] = [headerType: 1]
+  if hasData { credits[dataType] = (length + 3) / 4 }
+  return credits
 }

@@ -53,8 +53,10 @@ public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWid
     }
     m.output("id", width: 16) <== shell["id"]
     shell["signaled_completer_abort"] <== false
-    let unused = m.wire("unused_shell_outputs", width: 8)
-    unused <== concat(shell["memory_space_enable"], shell["bus_master_enable"], shell["max_payload_size"], shell["max_read_request_size"])
+    // The function issues requests on the link (a peer's, MSIs) only as a bus master.
+    function["bus_master_enable"] <== shell["bus_master_enable"]
+    let unused = m.wire("unused_shell_outputs", width: 7)
+    unused <== concat(shell["memory_space_enable"], shell["max_payload_size"], shell["max_read_request_size"])
 
     // BAR0 hits, with the offset as their address (4DW header), and completions for the function.
     // Both are views of the shell's one receive stream, never valid together, so a plain mux

@@ -24,6 +24,16 @@ import HDL
 /// proxy ID is the entry). Peer operations (`NTBPeerOperation`) are consumed. Requests from
 /// the peer while the link is down, and everything else, are dropped and counted.
 ///
+/// `bus_master_enable` is the function's Command register bit (§7.5.1.1.3): this function is
+/// the requester of what it sends on `local_out`, so with the bit clear it issues no memory
+/// requests there. A peer's read it cannot issue is answered across the link with an
+/// Unsupported Request completion from `LOCAL_BUS`:00.0 (which the peer's function returns to
+/// the original requester); a peer's write is dropped; both count in `peer_dropped_count` and
+/// set REQUEST_REFUSED. MSIs wait until the bit is set. Each host thus governs what reaches its
+/// own memory, as Linux's NTB drivers call pci_set_master on their own NT endpoint
+/// (intel_ntb_init_pci; switchtec_init_pci for ntb_hw_switchtec); requests leaving towards the
+/// peer are the peer function's to issue.
+///
 /// The data path is cut-through and decides on a TLP's first beat, so clearing
 /// `LINK_CONTROL.ENABLE` is a barrier: no request starts across the link after the write.
 public func ntbFunction(config: NTBConfig, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
@@ -57,6 +67,7 @@ private struct NTBFunctionBody {
     let phyUp = m.input("phy_up")
     let linkSpeed = m.input("link_speed", width: 4)
     let linkWidth = m.input("link_width", width: 6)
+    let busMaster = m.input("bus_master_enable")
     let localDropped = m.output("local_dropped_count", width: 16)
     let peerDropped = m.output("peer_dropped_count", width: 16)
 
@@ -133,16 +144,17 @@ private struct NTBFunctionBody {
     let opPayload = mux(announce, enable.zeroExtended(to: 32), opHead[0..<32])
 
     // Merges in front of the two outputs.
-    let toPeer = m.instance(tlpMerge(inputs: 2, dataWidth: width), name: "to_peer")
+    let toPeer = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_peer")
     let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_local")
     let peerForward = toPeer.interface("in0", as: TLPStream.self)
     let peerOperations = toPeer.interface("in1", as: TLPStream.self)
+    let peerUnsupported = toPeer.interface("in2", as: TLPStream.self)
     let localForward = toLocal.interface("in0", as: TLPStream.self)
     let localUnsupported = toLocal.interface("in1", as: TLPStream.self)
     let localMSI = toLocal.interface("in2", as: TLPStream.self)
     body += [connect(toPeer.interface("out", as: TLPStream.self), to: peerOut),
              connect(toLocal.interface("out", as: TLPStream.self), to: localOut)]
-    let unusedGrants = m.wire("unused_grants", width: 5)
+    let unusedGrants = m.wire("unused_grants", width: 6)
     body.append(unusedGrants <== concat(toPeer["grant"], toLocal["grant"]))
 
     body += oneBeat(peerOperations, valid: opValid, header: opHeader, payload: opPayload)
@@ -173,7 +185,7 @@ private struct NTBFunctionBody {
       urValid <== true
       urHeader <== unsupportedRequestCompletionHeader(local, completer: concat(localBus, Signal.zero(width: 8)))
     })
-    body.append(pin("EVENT_STATUS", "REQUEST_REFUSED", "set") <== localFirst && outbound.refused)
+    let refusedFromPeer = m.wire("refused_from_peer")
     body += count("local_dropped", localDropped, localFirst && !outbound.toPeer && !answersUR)
 
     // Inbound: the peer side.
@@ -182,7 +194,13 @@ private struct NTBFunctionBody {
     let entry = peer.requester[0..<8]
     let entryValid = entry < NTBLayout.requesterEntries
       && select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterValid)
-    let liveToLocal = (peer.isMemoryRequest && up) || (peer.isCompletion && entryValid)
+    let liveToLocal = (peer.isMemoryRequest && up && busMaster) || (peer.isCompletion && entryValid)
+    // A peer's request this function may not issue on the local side (Bus Master Enable clear).
+    let notMaster = peer.isMemoryRequest && up && !busMaster
+    let peerURValid = m.register("peer_ur_valid")
+    let peerURHeader = m.register("peer_ur_header", width: TLPStream.headerWidth, reset: nil)
+    let peerAnswersUR = m.wire("peer_answers_ur")
+    body.append(peerAnswersUR <== peerIn.start && notMaster && peer.isNonPosted)
     let heldToLocal = m.register("held_to_local")
     let peerToLocal = m.wire("peer_to_local")
     body.append(peerToLocal <== mux(peerIn.start, liveToLocal, heldToLocal))
@@ -190,11 +208,19 @@ private struct NTBFunctionBody {
     let restored = select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterID)
     let localHeader = mux(peer.isCompletion, concat(raw[64..<128], restored, raw[0..<48]),
                           concat(raw[96..<128], localBus, raw[0..<88]))
-    body.append(peerIn.ready <== mux(peerToLocal, localForward.ready, .high))
+    body.append(peerIn.ready <== priority([(peerToLocal, localForward.ready), (peerAnswersUR, !peerURValid)], otherwise: .high))
     body += forward(peerIn, to: localForward, when: peerToLocal, header: localHeader)
     let peerFirst = m.wire("peer_first_beat")
     body.append(peerFirst <== peerIn.fires && peerIn.start)
     body.append(when(peerFirst) { heldToLocal <== liveToLocal })
+    body += oneBeat(peerUnsupported, valid: peerURValid, header: peerURHeader, payload: .zero(width: 32))
+    body.append(when(peerUnsupported.fires) { peerURValid <== false })
+    body.append(when(peerFirst && peerAnswersUR) {
+      peerURValid <== true
+      peerURHeader <== unsupportedRequestCompletionHeader(peer, completer: concat(localBus, Signal.zero(width: 8)))
+    })
+    body.append(refusedFromPeer <== peerFirst && notMaster)
+    body.append(pin("EVENT_STATUS", "REQUEST_REFUSED", "set") <== localFirst && outbound.refused || refusedFromPeer)
     body += count("peer_dropped", peerDropped, peerFirst && !liveToLocal && !op.isOperation)
 
     // Peer operations take effect as they arrive.
@@ -222,7 +248,7 @@ private struct NTBFunctionBody {
     body.append(when(arriving(.link, 0)) { peerEnabled <== value[0] && phyUp })
 
     // Interrupts and MSI.
-    body += interrupts(regs, irq: irq, localBus: localBus, msi: localMSI)
+    body += interrupts(regs, irq: irq, localBus: localBus, msi: localMSI, busMaster: busMaster)
     return body
   }
 
@@ -245,8 +271,9 @@ private struct NTBFunctionBody {
       requesterID: requesters.map { out("REQUESTER_ID_\($0)", "ID") })
   }
 
-  /// Level interrupts per vector and, when enabled, one MSI per rising vector.
-  private func interrupts(_ regs: Instance, irq: Signal, localBus: Signal, msi: TLPStream) -> [Statement] {
+  /// Level interrupts per vector and, when enabled, one MSI per rising vector (sent once Bus
+  /// Master Enable allows: an MSI is a memory write, §7.7.1).
+  private func interrupts(_ regs: Instance, irq: Signal, localBus: Signal, msi: TLPStream, busMaster: Signal) -> [Statement] {
     func out(_ register: String, _ field: String) -> Signal { regs[RegisterNames.port(register: register, field: field, suffix: "out")] }
     let vectors = NTBLayout.vectors, vectorBits = bitsToIndex(vectors)
     var raised = [Signal](repeating: .low, count: vectors)
@@ -277,7 +304,7 @@ private struct NTBFunctionBody {
     let data = concat(out("MSI_DATA", "DATA")[vectorBits..<16], vector).zeroExtended(to: 32)
     let unusedData = m.wire("unused_msi_data", width: vectorBits)
     body.append(unusedData <== out("MSI_DATA", "DATA")[0..<vectorBits])
-    body += oneBeat(msi, valid: msiPending != 0, header: header, payload: data)
+    body += oneBeat(msi, valid: msiPending != 0 && busMaster, header: header, payload: data)
     let cleared = mux(msi.fires, Signal.constant(1, width: vectors) << vector, .zero(width: vectors))
     let rising = mux(out("MSI_CONTROL", "ENABLE"), lines & ~before, .zero(width: vectors))
     body.append(msiPending <== (msiPending & ~cleared) | rising)

@@ -5,7 +5,8 @@ import HDL
 ///
 /// Ports: `a_local_in`/`a_local_out`, `a_mmio`, `a_irq`, `a_local_dropped_count`,
 /// `a_peer_dropped_count`, the same for `b`, and the crosslink's `phy_up`, `link_speed`,
-/// `link_width`, shared by both ends. With `linkLatency` > 0 each direction of the crosslink
+/// `link_width`, shared by both ends, and each function's Command bit `a_bus_master_enable`,
+/// `b_bus_master_enable` (set them for traffic to reach a local side). With `linkLatency` > 0 each direction of the crosslink
 /// passes a `tlpDelayLine` of that many cycles.
 public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) throws -> Module {
   let function = try ntbFunction(layout: layout, dataWidth: dataWidth)
@@ -16,6 +17,7 @@ public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) thr
       side["phy_up"] <== phyUp
       side["link_speed"] <== speed
       side["link_width"] <== width
+      side["bus_master_enable"] <== m.input("\(name)_bus_master_enable")
       connect(m.port("\(name)_local_in", TLPStream(dataWidth: dataWidth).flipped), to: side.interface("local_in", as: TLPStream.self))
       connect(side.interface("local_out", as: TLPStream.self), to: m.port("\(name)_local_out", TLPStream(dataWidth: dataWidth)))
       connect(m.port("\(name)_mmio", MMIO(addressWidth: side["mmio_address"].width).flipped), to: side.interface("mmio", as: MMIO.self))
