@@ -5,7 +5,8 @@ import TierModel
 ///
 /// 1. the node's firmware (through its `SimulatedHAL`) maps the first `pages` pages of the unified
 ///    space in order over `frames` frames (DRAM first, then flash, then disk; `mapPagesInOrder`
-///    also unmaps the rest of the map) and starts the `TierManager` with `HotListPolicy`;
+///    waits for the controller's map clear, so the rest of the map is invalid without being
+///    written) and starts the `TierManager` with `HotListPolicy`;
 /// 2. the host (the node's root complex, `PCIeLocalSide`) reads and writes 32-bit words of those
 ///    pages through the tier function's BAR 0, one access at a time, in the order of `trace`,
 ///    and the manager is serviced after each access, as firmware polling between them would:
@@ -47,6 +48,9 @@ public struct TierWorkload {
     public var cycles: UInt64 = 0
     /// Cycles the page-map set-up and the manager's start took (register accesses only).
     public var setupCycles: UInt64 = 0
+    /// Pages in the controller's map, and the entries the manager read at start (MAP_EXTENT).
+    public var mapPages: UInt32 = 0
+    public var pagesScanned: UInt32 = 0
     public var failure: String?
 
     public init() {}
@@ -92,6 +96,8 @@ public struct TierWorkload {
     var policy = HotListPolicy(pageCount: manager.placement.pageCount)
     manager.start(policy)
     out.setupCycles = hal.cycles - setupStart
+    out.mapPages = manager.placement.pageCount
+    out.pagesScanned = manager.pagesScanned
 
     let before = node.stores.map(\.requestAccesses)
     let shift = control.readCapability().pageShift

@@ -34,6 +34,9 @@ extension TierController {
     case .hotTail: return UInt32(hotness.hotList.tail)
     case .hotEntryLow: return UInt32(truncatingIfNeeded: hotness.hotList.front ?? 0)
     case .hotEntryHigh: return UInt32(truncatingIfNeeded: (hotness.hotList.front ?? 0) >> 32)
+    // The model clears at once, so no MAP_WRITE comes during a clear: CLEAR and WRITE_REFUSED read 0.
+    case .mapControl: return 0
+    case .mapExtent: return UInt32(mapExtent)
     case .dmaSource: return registerState.staged[0]
     case .dmaDestination: return registerState.staged[1]
     case .dmaLength: return registerState.staged[2]
@@ -55,6 +58,8 @@ extension TierController {
     case .mapWrite:
       registerState.mapWrite = value & 0x83FF_FFFF
       writeMapEntry(page: registerState.mapIndex, PageEntry(encoded: value))
+    case .mapControl:
+      if value & MapControlBits.clear != 0 { clearMap() }
     case .hotControl:
       advance(to: clock)
       var c = hotness.config
@@ -86,7 +91,7 @@ extension TierController {
       // A slot came free: a descriptor waiting for one starts now, as the RTL engine takes it.
       startQueuedCopies(at: clock)
     case .id, .capability, .pageCount, .mapEntry, .ringSizes, .faultAddressLow, .faultAddressHigh, .faultInfo,
-         .hotStatus, .hotTail, .hotEntryLow, .hotEntryHigh, .dmaHead, .dmaTail, .completionTail, .completionEntry:
+         .hotStatus, .mapExtent, .hotTail, .hotEntryLow, .hotEntryHigh, .dmaHead, .dmaTail, .completionTail, .completionEntry:
       return
     }
   }

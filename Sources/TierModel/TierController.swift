@@ -18,6 +18,9 @@ public struct TierController: Sendable {
   public let pageCount: Int
   public internal(set) var stores: [BackingStore]
   public internal(set) var pageMap: [PageEntry]
+  /// MAP_EXTENT: one more than the highest page mapped since the last clear; every page at or
+  /// above it is unmapped (remaps move only mapped pages, which lie below it).
+  public internal(set) var mapExtent = 0
   public var hotness: HotnessUnit
   /// Descriptors submitted and not yet started, each with its index and submission cycle.
   public internal(set) var descriptorRing: Ring<(index: Int, descriptor: DMADescriptor, submitted: Int)>
@@ -86,6 +89,7 @@ public struct TierController: Sendable {
         page += 1
       }
     }
+    mapExtent = max(mapExtent, page)
   }
 
   public func store(_ tier: Tier) -> BackingStore { stores[Int(tier.rawValue)] }
@@ -194,6 +198,15 @@ public struct TierController: Sendable {
     var e = entry
     e.migrating = false
     pageMap[page] = e
+    if e.valid { mapExtent = max(mapExtent, page + 1) }
+  }
+
+  /// MAP_CONTROL.CLEAR: every entry unmapped at once (the RTL takes a cycle per page and holds
+  /// requests meanwhile). A remap in flight still lands when its copy completes, as in the RTL:
+  /// clear with the DMA engine idle.
+  public mutating func clearMap() {
+    pageMap = Array(repeating: .unmapped, count: pageCount)
+    mapExtent = 0
   }
 
   // MARK: the DMA engine

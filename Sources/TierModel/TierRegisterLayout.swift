@@ -47,6 +47,11 @@ public enum TierRegister: UInt64, CaseIterable, Sendable {
   case hotEntryLow = 0x4C
   /// Its bits 63:32.
   case hotEntryHigh = 0x50
+  /// CLEAR 0 (write 1: unmap every page; set at reset; reads 1 until done, never in the
+  /// transaction-level model), WRITE_REFUSED 1 (write 1 to clear: a MAP_WRITE came during a clear).
+  case mapControl = 0x54
+  /// PAGES 24:0: one more than the highest page firmware has mapped since the last clear (read only).
+  case mapExtent = 0x58
   /// The staged descriptor's source: FRAME 23:0, TIER 25:24.
   case dmaSource = 0x60
   /// Its destination.
@@ -70,7 +75,13 @@ public enum TierRegister: UInt64, CaseIterable, Sendable {
   case completionEntry = 0x84
 
   public static let magic: UInt32 = 0x5452
-  public static let version = (major: 1, minor: 0)
+  public static let version = (major: 1, minor: 1)
+}
+
+/// Bits of MAP_CONTROL.
+public enum MapControlBits {
+  public static let clear: UInt32 = 1 << 0
+  public static let writeRefused: UInt32 = 1 << 1
 }
 
 /// Bits of HOT_CONTROL and HOT_STATUS.

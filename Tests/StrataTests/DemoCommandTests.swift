@@ -70,6 +70,12 @@ final class DemoCommandTests: XCTestCase {
     XCTAssertGreaterThan(checked, 0)
     XCTAssertEqual(number(after: "reads against a shadow of the writes,", in: out), 0, "mismatches")
     XCTAssertTrue(out.contains("the same trace and policy on the transaction-level model"), out)
+    // The controller cleared its map after reset; the manager read back only what was mapped
+    // since (MAP_EXTENT): at most pair.yaml's 16 pages (mapped_size 64 KiB of 4 KiB pages).
+    XCTAssertEqual(number(after: "the controller cleared its", in: out), 16, out)
+    let scanned = try XCTUnwrap(number(after: "the manager read back", in: out))
+    XCTAssertGreaterThan(scanned, 0)
+    XCTAssertLessThanOrEqual(scanned, 16)
   }
 
   func testANodeCountOutsideOneToEightIsRefusedNamingTheOption() throws {

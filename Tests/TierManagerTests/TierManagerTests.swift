@@ -119,12 +119,36 @@ final class TierMapSetupTests: XCTestCase {
     let timing = TierTiming.defaults(timeScale: 1000, dramPages: 4, flashPages: 6, diskPages: 8)
     var reference = try TierController(timing: timing, pageCount: 20)
     reference.mapInOrder()
-    // Garbage in every entry first, as after reset.
+    // Garbage mapped in every entry first, as a previous run of the firmware might leave it.
     var c = try TierController(timing: timing, pageCount: 20)
     for page in 0..<20 { c.writeMapEntry(page: page, PageEntry(encoded: UInt32(truncatingIfNeeded: page &* 0x9E37_79B9) | 1 << 31)) }
     let hal = TierModelHAL(controller: c)
+    hal.recording = true
     let control = TierControl(bus: hal, baseAddress: hal.baseAddress)
     XCTAssertEqual(control.mapPagesInOrder(frames: [4, 6, 8]), 18)
     XCTAssertEqual(hal.controller.pageMap, reference.pageMap, "pages 18 and 19 find no frame and are unmapped")
+    XCTAssertEqual(hal.log.filter { $0.isWrite && $0.register == .mapControl }.map(\.value), [MapControlBits.clear],
+                   "MAP_EXTENT was 20: the map is cleared before it is written")
+  }
+
+  /// On a fresh map (MAP_EXTENT 0, as after reset) only the mapped entries are written, and the
+  /// manager reads only the entries below MAP_EXTENT.
+  func testAFreshMapIsWrittenAndReadOnlyAsFarAsItIsMapped() throws {
+    let timing = TierTiming.defaults(timeScale: 1000, dramPages: 4, flashPages: 6, diskPages: 8)
+    let hal = TierModelHAL(controller: try TierController(timing: timing, pageCount: 1_000))
+    hal.recording = true
+    let control = TierControl(bus: hal, baseAddress: hal.baseAddress)
+    XCTAssertEqual(control.mapPagesInOrder(frames: [2, 3, 0]), 5)
+    XCTAssertEqual(hal.log.filter { $0.isWrite && $0.register == .mapWrite }.count, 5)
+    XCTAssertFalse(hal.log.contains { $0.isWrite && $0.register == .mapControl }, "a fresh map needs no clear")
+    XCTAssertEqual(control.readMapExtent().pages, 5)
+    let before = hal.log.count
+    let manager = try TierManager(hal: hal, baseAddress: hal.baseAddress, frames: [4, 6, 8],
+                                  settings: TierManagerSettings(epochCycles: 1000, promotionsPerEpoch: 1))
+    XCTAssertEqual(manager.pagesScanned, 5)
+    XCTAssertEqual(hal.log[before...].filter { $0.register == .mapEntry }.count, 5)
+    XCTAssertEqual(manager.placement.location(of: 4), TierFrame(.flash, 2))
+    XCTAssertNil(manager.placement.location(of: 5))
+    XCTAssertEqual(manager.placement.freeFrames(.dram), 2, "DRAM frames 2 and 3 are free")
   }
 }

@@ -65,6 +65,7 @@ final class HotPagePromotionOnRTLTests: SimulationTestCase {
                                                     maxInFlight: 1, descriptorRingSize: 8, completionRingSize: 4,
                                                     hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64)))
     model.reset()
+    try rtl.base.driver.waitForMapReady()
     // Pages 0–11 in DRAM (4 DRAM frames free), 12–35 in flash, 36–63 on disk.
     for page in 0..<64 {
       let location = page < 12 ? FrameAddress(.dram, page) : page < 36 ? FrameAddress(.flash, page - 12) : FrameAddress(.disk, page - 36)

@@ -29,6 +29,7 @@ final class TierControllerConcurrentCopyTests: SimulationTestCase {
                                  descriptorRingSize: 8, completionRingSize: 8,
                                  hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
     model.reset()
+    try rtl.waitForMapReady()
     var rng = SplitMix64(seed: seed)
     var shadow = WordShadow()
     var mismatches: [String] = []

@@ -57,6 +57,10 @@ final class TierControllerRegisterTests: XCTestCase {
     for r in [TierRegister.id, .capability, .pageCount, .ringSizes, .interruptEnable, .hotControl, .hotThreshold, .hotEpochCycles,
               .hotFillThreshold, .hotStatus, .hotTail, .dmaHead, .dmaTail, .completionTail, .completionEntry] { s.read(r) }
 
+    // The map clears itself after reset, one entry a cycle; MAP_WRITE is refused meanwhile.
+    s.idle(shape.pageCount)
+    s.read(.mapControl)
+    s.read(.mapExtent)
     // Firmware writes the whole map: pages 0–15 in DRAM, 16–47 in flash, the rest on disk, page 9 unmapped.
     for page in 0..<64 {
       let entry = page == 9 ? PageEntry.unmapped
@@ -69,6 +73,7 @@ final class TierControllerRegisterTests: XCTestCase {
       s.read(.mapEntry)
       s.read(.mapWrite)
     }
+    s.read(.mapExtent)
 
     // A page fault, reported and acknowledged.
     s.write(.interruptEnable, 0x1F)

@@ -111,7 +111,7 @@ final class TierControllerSystemTests: XCTestCase {
                                  hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
     var s = Script(tlm: tlm, addressWidth: try tierControllerRegisters(shape: shape).addressWidth)
     s.held["rsp_ready"] = s.v(1, 1)
-    s.idle(2)
+    s.idle(2 + shape.pageCount)  // the map clears itself after reset, one entry a cycle
     // Pages 0–15 in DRAM, 16–47 in flash, 48–63 on disk.
     for page in 0..<64 {
       let at = page < 16 ? FrameAddress(.dram, page) : page < 48 ? FrameAddress(.flash, page - 16) : FrameAddress(.disk, page - 48)
@@ -186,7 +186,7 @@ final class TierControllerSystemTests: XCTestCase {
                                  hotness: HotnessUnit(counterCapacity: 16, counterWidth: 16, hotListSize: 64))
     var s = Script(tlm: tlm, addressWidth: try tierControllerRegisters(shape: shape).addressWidth)
     s.held["rsp_ready"] = s.v(1, 1)
-    s.idle(2)
+    s.idle(2 + shape.pageCount)  // the map clears itself after reset, one entry a cycle
     var location: [FrameAddress] = (0..<64).map { p in p < 16 ? FrameAddress(.dram, p) : p < 40 ? FrameAddress(.flash, p - 16) : FrameAddress(.disk, p - 40) }
     var free: [Tier: [Int]] = [.dram: [], .flash: Array(24..<32), .disk: Array(24..<64)]
     for page in 0..<64 {

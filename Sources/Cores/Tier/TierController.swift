@@ -14,8 +14,10 @@ import TierModel
 /// (`<tier>_rd_*`, `<tier>_wr_*`), as `tierRequestPath` and `tierDMAEngine` describe them.
 ///
 /// MAP_WRITE reaches the map a cycle after the bus write (when the register holds the new value),
-/// MAP_ENTRY shows the entry of MAP_INDEX as of the previous clock edge. After reset the map's
-/// content is undefined: firmware writes every entry before it lets requests in.
+/// MAP_ENTRY shows the entry of MAP_INDEX as of the previous clock edge. After reset (and after
+/// firmware sets MAP_CONTROL.CLEAR) the request path's clear engine writes every entry invalid,
+/// one a cycle; MAP_CONTROL.CLEAR reads 1 until it is done, requests wait meanwhile and map
+/// writes are refused (MAP_CONTROL.WRITE_REFUSED). MAP_EXTENT bounds the mapped pages.
 public func tierController(shape: TierShape, frames: [Int], counters: Int = 16,
                            file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("tier_controller", parameters: ["pages": shape.pageCount, "shift": shape.pageShift, "lanes": shape.maxInFlight], file: file, line: line) { m in
@@ -98,6 +100,10 @@ private struct ControllerBody {
     path["fw_write_valid"] <== mapWritten
     path["fw_write_page"] <== regs["map_index_page_out"][0..<pageBits]
     path["fw_write_entry"] <== concat(regs["map_write_valid_out"], Signal.zero(width: 5), regs["map_write_tier_out"], regs["map_write_frame_out"])
+    path["clear_request"] <== regs["map_control_clear_out"]
+    regs["map_control_clear_clear"] <== path["clear_done"]
+    regs["map_control_write_refused_set"] <== path["fw_write_refused"]
+    regs["map_extent_pages_in"] <== path["map_extent"]
     path["migrating_valid"] <== dma["migrating_valid"]
     path["migrating_page"] <== dma["migrating_page"]
     path["engine_page"] <== dma["map_page"]

@@ -6,7 +6,8 @@ import TierModel
 /// Hardware hooks: read-only values the controller supplies each cycle are `.input`; settings
 /// are RW `.output`; INTERRUPT_STATUS flags are raised by `_set` pulses; DMA_SUBMIT.PUSH and
 /// HOT_CONTROL.RESET are requests (W1S) that hardware acknowledges with `_clear`; MAP_WRITE
-/// tells hardware with `_written` that an entry is to be stored.
+/// tells hardware with `_written` that an entry is to be stored; MAP_CONTROL.CLEAR is set at
+/// reset and acknowledged by the clear engine when the map is all invalid.
 public func tierControllerRegisters(shape: TierShape, baseAddress: UInt64 = 0x2000_0000) throws -> RegisterMap {
   var problems: [String] = []
   func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String) {
@@ -81,6 +82,18 @@ public func tierControllerRegisters(shape: TierShape, baseAddress: UInt64 = 0x20
         Field("FRAME", bits: 0...23, access: .readWrite, description: "Frame within the tier.", hardware: [.output, .writePulse]),
         Field("TIER", bits: 24...25, access: .readWrite, description: "The tier to hold the page.", hardware: [.output, .writePulse], values: tierValues),
         Field("VALID", bit: 31, access: .readWrite, description: "Map the page (0 unmaps it).", hardware: [.output, .writePulse]),
+      ]),
+      Register("MAP_CONTROL", offset: at(.mapControl), description: "Clearing the page map.", fields: [
+        Field("CLEAR", bit: 0, access: .writeOneToSet, reset: 1,
+              description: "Write 1 to unmap every page (also done after reset); reads 1 until done, PAGE_COUNT cycles. Meanwhile requests wait and MAP_WRITE is refused.",
+              hardware: [.output, .clear]),
+        Field("WRITE_REFUSED", bit: 1, access: .writeOneToClear,
+              description: "A MAP_WRITE came while CLEAR read 1 and was not stored; write 1 to acknowledge.", hardware: [.set]),
+      ]),
+      Register("MAP_EXTENT", offset: at(.mapExtent), description: "How far the map has been written since it was last cleared.", fields: [
+        Field("PAGES", bits: 0...24, access: .readOnly,
+              description: "One more than the highest page MAP_WRITE has made VALID since the last clear: every page at or above it is unmapped.",
+              hardware: [.input]),
       ]),
       Register("HOT_CONTROL", offset: at(.hotControl), description: "Hotness unit configuration (CXL CHMU configuration registers).", fields: [
         Field("ENABLE", bit: 0, access: .readWrite, description: "Count requests; turning it on starts an epoch.", hardware: [.output]),

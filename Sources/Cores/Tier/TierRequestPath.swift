@@ -33,8 +33,16 @@ import HDL
 /// (`hw_write_*`, every bit, `hw_write_ready` low while firmware writes). `map_view_entry` is
 /// the entry of `map_view_page` as of the previous clock edge (MAP_ENTRY), and `engine_entry`
 /// that of `engine_page` (the DMA engine's checks). Every read port forwards a map write of the
-/// previous cycle, so no reader sees an entry older than one edge. After reset the map's content
-/// is undefined: firmware writes every entry before it lets requests in.
+/// previous cycle, so no reader sees an entry older than one edge.
+///
+/// The clear engine: while `clear_request` is high (MAP_CONTROL.CLEAR, set at reset and by
+/// firmware) it writes one entry invalid per cycle, page 0 up to the last, and pulses
+/// `clear_done` with the last, so a clear takes `pageCount` cycles. Meanwhile requests wait
+/// (`req_ready` low; one already accepted finishes with the entry as it finds it), firmware
+/// writes are refused (`fw_write_refused` pulses, for MAP_CONTROL.WRITE_REFUSED) and the DMA
+/// engine's writes wait (`hw_write_ready` low). `map_extent` is one more than the highest page
+/// firmware has written VALID since the last clear: every page at or above it is invalid (the
+/// engine only remaps mapped pages, which lie below it).
 public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes: Int = 1,
                             file: StaticString = #fileID, line: UInt = #line) -> Module {
   let pages = max(pageCount, 2)
@@ -78,6 +86,10 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes:
     let busy = m.output("busy")
     let busyWrite = m.output("busy_write")
     let busyPage = m.output("busy_page", width: pageBits)
+    let clearRequest = m.input("clear_request")
+    let clearDone = m.output("clear_done")
+    let fwRefused = m.output("fw_write_refused")
+    let mapExtent = m.output("map_extent", width: 25)
 
     // The map: entries of 28 bits (VALID 27, MIGRATING 26, TIER 25:24, FRAME 23:0); registers
     // and descriptors use the 32-bit form with MIGRATING at 30 and VALID at 31.
@@ -102,6 +114,8 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes:
     let lastWritePage = m.register("last_write_page", width: pageBits)
     let lastWriteEntry = m.register("last_write_entry", width: 28)
     let fwAllowed = m.wire("fw_write_allowed")
+    let clearPage = m.register("clear_page", width: pageBits)
+    let extent = m.register("extent", width: pageBits + 1)
 
     // The two read ports: the lookup of the request in flight and firmware's view.
     let reqPage = req.address[shift..<64]
@@ -143,12 +157,25 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes:
     // Firmware may not write the entry of the page the DMA engine is moving (the engine says
     // which, so the check does not depend on the map's content, undefined after reset).
     let moving = (0..<lanes).map { migratingValid[$0] && migratingPage[$0 * pageBits..<($0 + 1) * pageBits] == fwWrite.page }
-    fwAllowed <== fwWrite.valid && !moving.dropFirst().reduce(moving[0]) { $0 || $1 }
-    hwWrite.ready <== !fwWrite.valid
-    writeValid <== fwAllowed || hwWrite.valid
-    writePage <== mux(fwWrite.valid, fwWrite.page, hwWrite.page)
-    writeEntry <== mux(fwWrite.valid, concat(fwWrite.entry[31], Signal.low, fwWrite.entry[0..<26]),
-                       concat(hwWrite.entry[31], hwWrite.entry[30], hwWrite.entry[0..<26]))
+    fwAllowed <== fwWrite.valid && !clearRequest && !moving.dropFirst().reduce(moving[0]) { $0 || $1 }
+    fwRefused <== fwWrite.valid && clearRequest
+    hwWrite.ready <== !fwWrite.valid && !clearRequest
+    writeValid <== clearRequest || fwAllowed || hwWrite.valid
+    writePage <== mux(clearRequest, clearPage, mux(fwWrite.valid, fwWrite.page, hwWrite.page))
+    writeEntry <== mux(clearRequest, Signal.zero(width: 28),
+                       mux(fwWrite.valid, concat(fwWrite.entry[31], Signal.low, fwWrite.entry[0..<26]),
+                           concat(hwWrite.entry[31], hwWrite.entry[30], hwWrite.entry[0..<26])))
+
+    // The clear engine walks the map one entry a cycle; the extent restarts with it.
+    let lastPage = clearPage == pages - 1
+    clearDone <== clearRequest && lastPage
+    when(clearRequest) {
+      clearPage <== mux(lastPage, Signal.zero(width: pageBits), clearPage + 1)
+      extent <== 0
+    }.elseWhen(fwAllowed && fwWrite.entry[31] && fwWrite.page.zeroExtended(to: pageBits + 1) >= extent) {
+      extent <== fwWrite.page.zeroExtended(to: pageBits + 1) + 1
+    }
+    mapExtent <== extent.zeroExtended(to: 25)
     when(writeValid) { map[writePage] <== writeEntry }
     // Bits 29:26 of the 32-bit form are reserved; firmware cannot set MIGRATING.
     let unusedEntryBits = m.wire("unused_entry_bits", width: 9)
@@ -167,7 +194,7 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes:
     issued <== issue && select(entryTier.truncated(to: 2), stores.map(\.reqReady) + [Signal.low])
 
     // Defaults; the states below override.
-    req.ready <== state.isIn(.idle)
+    req.ready <== state.isIn(.idle) && !clearRequest
     wdata.ready <== false
     rsp.valid <== false
     rsp.data <== 0
@@ -206,7 +233,7 @@ public func tierRequestPath(pageShift: Int = 12, pageCount: Int, migratingLanes:
 
     switchOn(state.state) {
       state.on(.idle) {
-        when(req.valid) {
+        when(req.valid && !clearRequest) {
           curWrite <== req.write
           curAddress <== req.address
           curBeats <== req.beats

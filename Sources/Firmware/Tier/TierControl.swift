@@ -8,7 +8,7 @@ public enum TierControlRegisters {
   /// ID at offset 0x0: Identifies the block and its layout.
   public struct Id: Equatable {
     public static let offset: UInt64 = 0x0
-    public static let resetValue: UInt32 = 0x54520100
+    public static let resetValue: UInt32 = 0x54520101
     /// Bits that act when written as 1 (W1C, W1S); read-modify-write leaves them 0 unless raised.
     public static let writeOneMask: UInt32 = 0x0
     public var rawValue: UInt32
@@ -419,6 +419,53 @@ public enum TierControlRegisters {
     public var valid: Bool {
       get { rawValue & Self.validMask != 0 }
       set { rawValue = newValue ? rawValue | Self.validMask : rawValue & ~Self.validMask }
+    }
+  }
+
+  /// MAP_CONTROL at offset 0x54: Clearing the page map.
+  public struct MapControl: Equatable {
+    public static let offset: UInt64 = 0x54
+    public static let resetValue: UInt32 = 0x1
+    /// Bits that act when written as 1 (W1C, W1S); read-modify-write leaves them 0 unless raised.
+    public static let writeOneMask: UInt32 = 0x3
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// All fields 0: start here to build a value to write.
+    public init() { rawValue = 0 }
+
+    public static let clearMask: UInt32 = 0x1
+    public static let clearShift: UInt32 = 0
+    /// CLEAR [0] W1S: Write 1 to unmap every page (also done after reset); reads 1 until done, PAGE_COUNT cycles. Meanwhile requests wait and MAP_WRITE is refused.
+    public var clear: Bool {
+      get { rawValue & Self.clearMask != 0 }
+      set { rawValue = newValue ? rawValue | Self.clearMask : rawValue & ~Self.clearMask }
+    }
+
+    public static let writeRefusedMask: UInt32 = 0x2
+    public static let writeRefusedShift: UInt32 = 1
+    /// WRITE_REFUSED [1] W1C: A MAP_WRITE came while CLEAR read 1 and was not stored; write 1 to acknowledge.
+    public var writeRefused: Bool {
+      get { rawValue & Self.writeRefusedMask != 0 }
+      set { rawValue = newValue ? rawValue | Self.writeRefusedMask : rawValue & ~Self.writeRefusedMask }
+    }
+  }
+
+  /// MAP_EXTENT at offset 0x58: How far the map has been written since it was last cleared.
+  public struct MapExtent: Equatable {
+    public static let offset: UInt64 = 0x58
+    public static let resetValue: UInt32 = 0x0
+    /// Bits that act when written as 1 (W1C, W1S); read-modify-write leaves them 0 unless raised.
+    public static let writeOneMask: UInt32 = 0x0
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// All fields 0: start here to build a value to write.
+    public init() { rawValue = 0 }
+
+    public static let pagesMask: UInt32 = 0x1ffffff
+    public static let pagesShift: UInt32 = 0
+    /// PAGES [24:0] RO: One more than the highest page MAP_WRITE has made VALID since the last clear: every page at or above it is unmapped.
+    public var pages: UInt32 {
+      (rawValue & Self.pagesMask) >> Self.pagesShift
     }
   }
 
@@ -1107,6 +1154,21 @@ public struct TierControl<Bus: HAL> {
     change(&new)
     let raised = new.rawValue & ~old.rawValue & TierControlRegisters.MapWrite.writeOneMask
     writeMapWrite(TierControlRegisters.MapWrite(rawValue: (new.rawValue & ~TierControlRegisters.MapWrite.writeOneMask) | raised))
+  }
+
+  /// Reads MAP_CONTROL.
+  public func readMapControl() -> TierControlRegisters.MapControl {
+    TierControlRegisters.MapControl(rawValue: bus.read32(baseAddress + TierControlRegisters.MapControl.offset))
+  }
+
+  /// Writes `value` to MAP_CONTROL as it is (for W1C/W1S fields, a 1 acts on that bit).
+  public func writeMapControl(_ value: TierControlRegisters.MapControl) {
+    bus.write32(baseAddress + TierControlRegisters.MapControl.offset, value.rawValue)
+  }
+
+  /// Reads MAP_EXTENT.
+  public func readMapExtent() -> TierControlRegisters.MapExtent {
+    TierControlRegisters.MapExtent(rawValue: bus.read32(baseAddress + TierControlRegisters.MapExtent.offset))
   }
 
   /// Reads HOT_CONTROL.

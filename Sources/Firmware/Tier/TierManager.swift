@@ -11,6 +11,8 @@ public struct TierManager<H: HAL> {
   public let settings: TierManagerSettings
   public private(set) var placement: TierPlacement
   public private(set) var statistics = TierManagerStatistics()
+  /// Map entries read at start: MAP_EXTENT's pages (every page with a 1.0 controller).
+  public let pagesScanned: UInt32
   let pageShift: UInt32
   let counterWidth: UInt32
   let hotListSize: UInt32
@@ -43,8 +45,11 @@ public struct TierManager<H: HAL> {
   }
 
   /// Takes over the controller at `baseAddress`, whose tiers have `frames` frames (DRAM, flash,
-  /// disk, from the board). Reads the whole page map to learn where pages are and which frames
-  /// are free; refuses a map that maps a frame twice or outside its tier.
+  /// disk, from the board). Reads the page map to learn where pages are and which frames are
+  /// free; refuses a map that maps a frame twice or outside its tier. Only the pages below
+  /// MAP_EXTENT are read: the controller vouches that every page at or above it has been
+  /// invalid since the map was last cleared (a controller before version 1.1 has no MAP_EXTENT:
+  /// the whole map is read).
   public init(hal: H, baseAddress: UInt64, frames: [UInt32], settings: TierManagerSettings) throws(TierManagerError) {
     control = TierControl(bus: hal, baseAddress: baseAddress)
     self.settings = settings
@@ -61,10 +66,12 @@ public struct TierManager<H: HAL> {
     completionRingSize = rings.completions
     descriptorSlots = Int(min(rings.descriptors, rings.completions)) - 1
     let pageCount = control.readPageCount().value
+    let scanned = id.minor >= 1 ? min(control.readMapExtent().pages, pageCount) : pageCount
+    pagesScanned = scanned
 
     var entries = [UInt32](repeating: 0, count: Int(pageCount))
     var owner: [[UInt32]] = frames.map { [UInt32](repeating: TierPlacement.noPage, count: Int($0)) }
-    for page in 0..<pageCount {
+    for page in 0..<scanned {
       var index = TierControlRegisters.MapIndex()
       index.page = page
       control.writeMapIndex(index)

@@ -80,7 +80,7 @@ struct DemoCommand: ParsableCommand {
     for node in cluster { print(report.node(node)) }
     if let figures { print(report.figures(figures)) }
     // Printed before it runs: on a board with a large page map the set-up alone takes a while.
-    print("tiering: node 0's firmware sets up its page map of \(board.tiers.mappedPages) pages and runs the workload…")
+    print("tiering: node 0's firmware maps its workload's pages (the controller cleared all \(board.tiers.mappedPages) after reset) and runs it…")
     let tiering = DemoTiering.run(world, tree: cluster.first?.tree)
     _ = model.stopTrace()
     print(tiering.text)

@@ -61,7 +61,9 @@ enum DemoTiering {
     lines.append("  fast-tier (DRAM) hit ratio: \(ratio) (host accesses served by DRAM \(rtl.servedBy[0]), flash \(rtl.servedBy[1]), "
                  + "disk \(rtl.servedBy[2]), counted at the stores)")
     lines.append("  data checked: \(rtl.checkedReads) reads against a shadow of the writes, \(rtl.mismatches) mismatch\(rtl.mismatches == 1 ? "" : "es")")
-    lines.append("  \(rtl.cycles) cycles (\(time(rtl.cycles, board))) after \(rtl.setupCycles) cycles of page-map set-up; simulated in \(simulated)")
+    lines.append("  \(rtl.cycles) cycles (\(time(rtl.cycles, board))) after \(rtl.setupCycles) cycles of page-map set-up "
+                 + "(the controller cleared its \(rtl.mapPages) entries after reset; the manager read back \(rtl.pagesScanned), MAP_EXTENT); "
+                 + "simulated in \(simulated)")
     if let failure = rtl.failure { lines.append("  FAILED: \(failure)") }
     if let model {
       let modelRatio = String(format: "%.3f", model.dramHitRatio)

@@ -57,6 +57,13 @@ final class ControllerDriver {
     return value
   }
 
+  /// Polls MAP_CONTROL until CLEAR reads 0, as firmware does after reset: the map is being
+  /// cleared (one entry a cycle) and refuses MAP_WRITE until then.
+  func waitForMapReady() throws {
+    for _ in 0..<(1 << 20) where try read(.mapControl) & MapControlBits.clear == 0 { return }
+    throw Stuck(description: "MAP_CONTROL.CLEAR still reads 1 after 2^20 polls (cycle \(model.cycle))")
+  }
+
   /// One single-beat request; returns the response's status code (`MemoryStatus` order: 0 ok,
   /// 1 page fault, 2 store error, 3 bad request) and data.
   func access(_ request: MemoryRequest) throws -> (status: UInt64, data: UInt64) {
