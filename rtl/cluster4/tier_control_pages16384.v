@@ -40,6 +40,10 @@ module tier_control_pages16384 (
   output wire        map_write_tier_written,
   output wire        map_write_valid_out,
   output wire        map_write_valid_written,
+  input  wire        map_control_clear_clear,
+  output wire        map_control_clear_out,
+  input  wire        map_control_write_refused_set,
+  input  wire [24:0] map_extent_pages_in,
   output wire        hot_control_enable_out,
   input  wire        hot_control_reset_clear,
   output wire        hot_control_reset_out,
@@ -80,300 +84,313 @@ module tier_control_pages16384 (
   input  wire        completion_entry_valid_in
 );
 
-  wire interrupt_status_write;  // TierControllerRegisters.swift:52
-  reg interrupt_status_page_fault;  // TierControllerRegisters.swift:54
-  reg interrupt_status_dma_done;  // TierControllerRegisters.swift:54
-  reg interrupt_status_dma_error;  // TierControllerRegisters.swift:54
-  reg interrupt_status_hot_level;  // TierControllerRegisters.swift:54
-  reg interrupt_status_hot_overflow;  // TierControllerRegisters.swift:54
-  wire interrupt_enable_write;  // TierControllerRegisters.swift:56
-  reg interrupt_enable_page_fault;  // TierControllerRegisters.swift:58
-  reg interrupt_enable_dma_done;  // TierControllerRegisters.swift:58
-  reg interrupt_enable_dma_error;  // TierControllerRegisters.swift:58
-  reg interrupt_enable_hot_level;  // TierControllerRegisters.swift:58
-  reg interrupt_enable_hot_overflow;  // TierControllerRegisters.swift:58
-  wire map_index_write;  // TierControllerRegisters.swift:70
-  reg [23:0] map_index_page;  // TierControllerRegisters.swift:71
-  wire map_write_write;  // TierControllerRegisters.swift:79
-  reg [23:0] map_write_frame;  // TierControllerRegisters.swift:81
-  reg [1:0] map_write_tier;  // TierControllerRegisters.swift:82
-  reg map_write_valid;  // TierControllerRegisters.swift:83
-  wire hot_control_write;  // TierControllerRegisters.swift:85
-  reg hot_control_enable;  // TierControllerRegisters.swift:86
-  reg hot_control_reset;  // TierControllerRegisters.swift:87
-  reg hot_control_track_reads;  // TierControllerRegisters.swift:88
-  reg hot_control_track_writes;  // TierControllerRegisters.swift:89
-  reg hot_control_always_on;  // TierControllerRegisters.swift:90
-  reg [4:0] hot_control_unit_shift;  // TierControllerRegisters.swift:91
-  reg [3:0] hot_control_downsample_shift;  // TierControllerRegisters.swift:92
-  wire hot_threshold_write;  // TierControllerRegisters.swift:94
-  reg [31:0] hot_threshold_count;  // TierControllerRegisters.swift:95
-  wire hot_epoch_cycles_write;  // TierControllerRegisters.swift:97
-  reg [31:0] hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:98
-  wire hot_fill_threshold_write;  // TierControllerRegisters.swift:100
-  reg [15:0] hot_fill_threshold_entries;  // TierControllerRegisters.swift:101
-  wire hot_head_write;  // TierControllerRegisters.swift:109
-  reg [15:0] hot_head_index;  // TierControllerRegisters.swift:110
-  wire dma_source_write;  // TierControllerRegisters.swift:121
-  reg [23:0] dma_source_frame;  // TierControllerRegisters.swift:26
-  reg [1:0] dma_source_tier;  // TierControllerRegisters.swift:27
-  wire dma_destination_write;  // TierControllerRegisters.swift:122
-  reg [23:0] dma_destination_frame;  // TierControllerRegisters.swift:26
-  reg [1:0] dma_destination_tier;  // TierControllerRegisters.swift:27
-  wire dma_length_write;  // TierControllerRegisters.swift:123
-  reg [31:0] dma_length_bytes;  // TierControllerRegisters.swift:124
-  wire dma_control_write;  // TierControllerRegisters.swift:126
-  reg [23:0] dma_control_page;  // TierControllerRegisters.swift:127
-  reg dma_control_remap;  // TierControllerRegisters.swift:128
-  reg dma_control_interrupt;  // TierControllerRegisters.swift:129
-  wire dma_submit_write;  // TierControllerRegisters.swift:131
-  reg dma_submit_push;  // TierControllerRegisters.swift:132
-  wire completion_head_write;  // TierControllerRegisters.swift:140
-  reg [15:0] completion_head_index;  // TierControllerRegisters.swift:141
+  wire interrupt_status_write;  // TierControllerRegisters.swift:53
+  reg interrupt_status_page_fault;  // TierControllerRegisters.swift:55
+  reg interrupt_status_dma_done;  // TierControllerRegisters.swift:55
+  reg interrupt_status_dma_error;  // TierControllerRegisters.swift:55
+  reg interrupt_status_hot_level;  // TierControllerRegisters.swift:55
+  reg interrupt_status_hot_overflow;  // TierControllerRegisters.swift:55
+  wire interrupt_enable_write;  // TierControllerRegisters.swift:57
+  reg interrupt_enable_page_fault;  // TierControllerRegisters.swift:59
+  reg interrupt_enable_dma_done;  // TierControllerRegisters.swift:59
+  reg interrupt_enable_dma_error;  // TierControllerRegisters.swift:59
+  reg interrupt_enable_hot_level;  // TierControllerRegisters.swift:59
+  reg interrupt_enable_hot_overflow;  // TierControllerRegisters.swift:59
+  wire map_index_write;  // TierControllerRegisters.swift:71
+  reg [23:0] map_index_page;  // TierControllerRegisters.swift:72
+  wire map_write_write;  // TierControllerRegisters.swift:80
+  reg [23:0] map_write_frame;  // TierControllerRegisters.swift:82
+  reg [1:0] map_write_tier;  // TierControllerRegisters.swift:83
+  reg map_write_valid;  // TierControllerRegisters.swift:84
+  wire map_control_write;  // TierControllerRegisters.swift:86
+  reg map_control_clear;  // TierControllerRegisters.swift:87
+  reg map_control_write_refused;  // TierControllerRegisters.swift:90
+  wire hot_control_write;  // TierControllerRegisters.swift:98
+  reg hot_control_enable;  // TierControllerRegisters.swift:99
+  reg hot_control_reset;  // TierControllerRegisters.swift:100
+  reg hot_control_track_reads;  // TierControllerRegisters.swift:101
+  reg hot_control_track_writes;  // TierControllerRegisters.swift:102
+  reg hot_control_always_on;  // TierControllerRegisters.swift:103
+  reg [4:0] hot_control_unit_shift;  // TierControllerRegisters.swift:104
+  reg [3:0] hot_control_downsample_shift;  // TierControllerRegisters.swift:105
+  wire hot_threshold_write;  // TierControllerRegisters.swift:107
+  reg [31:0] hot_threshold_count;  // TierControllerRegisters.swift:108
+  wire hot_epoch_cycles_write;  // TierControllerRegisters.swift:110
+  reg [31:0] hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:111
+  wire hot_fill_threshold_write;  // TierControllerRegisters.swift:113
+  reg [15:0] hot_fill_threshold_entries;  // TierControllerRegisters.swift:114
+  wire hot_head_write;  // TierControllerRegisters.swift:122
+  reg [15:0] hot_head_index;  // TierControllerRegisters.swift:123
+  wire dma_source_write;  // TierControllerRegisters.swift:134
+  reg [23:0] dma_source_frame;  // TierControllerRegisters.swift:27
+  reg [1:0] dma_source_tier;  // TierControllerRegisters.swift:28
+  wire dma_destination_write;  // TierControllerRegisters.swift:135
+  reg [23:0] dma_destination_frame;  // TierControllerRegisters.swift:27
+  reg [1:0] dma_destination_tier;  // TierControllerRegisters.swift:28
+  wire dma_length_write;  // TierControllerRegisters.swift:136
+  reg [31:0] dma_length_bytes;  // TierControllerRegisters.swift:137
+  wire dma_control_write;  // TierControllerRegisters.swift:139
+  reg [23:0] dma_control_page;  // TierControllerRegisters.swift:140
+  reg dma_control_remap;  // TierControllerRegisters.swift:141
+  reg dma_control_interrupt;  // TierControllerRegisters.swift:142
+  wire dma_submit_write;  // TierControllerRegisters.swift:144
+  reg dma_submit_push;  // TierControllerRegisters.swift:145
+  wire completion_head_write;  // TierControllerRegisters.swift:153
+  reg [15:0] completion_head_index;  // TierControllerRegisters.swift:154
 
   wire _interrupt_status_write_0;
   wire _interrupt_status_write_1;
   wire _interrupt_enable_write_2;
   wire _map_index_write_3;
   wire _map_write_write_4;
-  wire _hot_control_write_5;
-  wire _hot_threshold_write_6;
-  wire _hot_epoch_cycles_write_7;
-  wire _hot_fill_threshold_write_8;
-  wire _hot_head_write_9;
-  wire _dma_source_write_10;
-  wire _dma_destination_write_11;
-  wire _dma_length_write_12;
-  wire _dma_control_write_13;
-  wire _dma_submit_write_14;
-  wire _completion_head_write_15;
-  wire _interrupt_enable_page_fault_16;
-  wire _interrupt_enable_dma_done_17;
-  wire _interrupt_enable_dma_error_18;
-  wire _interrupt_enable_hot_level_19;
-  wire _interrupt_enable_hot_overflow_20;
-  wire [23:0] _map_index_page_21;
-  wire [23:0] _map_write_frame_22;
-  wire [1:0] _map_write_tier_23;
-  wire _map_write_valid_24;
-  wire _hot_control_enable_25;
-  wire _hot_control_track_reads_26;
-  wire _hot_control_track_writes_27;
-  wire _hot_control_always_on_28;
-  wire [4:0] _hot_control_unit_shift_29;
-  wire [3:0] _hot_control_downsample_shift_30;
-  wire [31:0] _hot_threshold_count_31;
-  wire [31:0] _hot_epoch_cycles_cycles_32;
-  wire [15:0] _hot_fill_threshold_entries_33;
-  wire [15:0] _hot_head_index_34;
-  wire [23:0] _dma_source_frame_35;
-  wire [1:0] _dma_source_tier_36;
-  wire [23:0] _dma_destination_frame_37;
-  wire [1:0] _dma_destination_tier_38;
-  wire [31:0] _dma_length_bytes_39;
-  wire [23:0] _dma_control_page_40;
-  wire _dma_control_remap_41;
-  wire _dma_control_interrupt_42;
-  wire [15:0] _completion_head_index_43;
-  assign _interrupt_status_write_0 = mmio_valid & mmio_write;  // TierControllerRegisters.swift:52
-  assign _interrupt_status_write_1 = mmio_address == 8'd16;  // TierControllerRegisters.swift:52
-  assign _interrupt_enable_write_2 = mmio_address == 8'd20;  // TierControllerRegisters.swift:56
-  assign _map_index_write_3 = mmio_address == 8'd36;  // TierControllerRegisters.swift:70
-  assign _map_write_write_4 = mmio_address == 8'd44;  // TierControllerRegisters.swift:79
-  assign _hot_control_write_5 = mmio_address == 8'd48;  // TierControllerRegisters.swift:85
-  assign _hot_threshold_write_6 = mmio_address == 8'd52;  // TierControllerRegisters.swift:94
-  assign _hot_epoch_cycles_write_7 = mmio_address == 8'd56;  // TierControllerRegisters.swift:97
-  assign _hot_fill_threshold_write_8 = mmio_address == 8'd60;  // TierControllerRegisters.swift:100
-  assign _hot_head_write_9 = mmio_address == 8'd68;  // TierControllerRegisters.swift:109
-  assign _dma_source_write_10 = mmio_address == 8'd96;  // TierControllerRegisters.swift:121
-  assign _dma_destination_write_11 = mmio_address == 8'd100;  // TierControllerRegisters.swift:122
-  assign _dma_length_write_12 = mmio_address == 8'd104;  // TierControllerRegisters.swift:123
-  assign _dma_control_write_13 = mmio_address == 8'd108;  // TierControllerRegisters.swift:126
-  assign _dma_submit_write_14 = mmio_address == 8'd112;  // TierControllerRegisters.swift:131
-  assign _completion_head_write_15 = mmio_address == 8'd124;  // TierControllerRegisters.swift:140
-  assign _interrupt_enable_page_fault_16 = mmio_strobe[0];  // TierControllerRegisters.swift:58
-  assign _interrupt_enable_dma_done_17 = mmio_strobe[0];  // TierControllerRegisters.swift:58
-  assign _interrupt_enable_dma_error_18 = mmio_strobe[0];  // TierControllerRegisters.swift:58
-  assign _interrupt_enable_hot_level_19 = mmio_strobe[0];  // TierControllerRegisters.swift:58
-  assign _interrupt_enable_hot_overflow_20 = mmio_strobe[0];  // TierControllerRegisters.swift:58
-  assign _map_index_page_21 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:71
-  assign _map_write_frame_22 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:81
-  assign _map_write_tier_23 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:82
-  assign _map_write_valid_24 = mmio_strobe[3];  // TierControllerRegisters.swift:83
-  assign _hot_control_enable_25 = mmio_strobe[0];  // TierControllerRegisters.swift:86
-  assign _hot_control_track_reads_26 = mmio_strobe[0];  // TierControllerRegisters.swift:88
-  assign _hot_control_track_writes_27 = mmio_strobe[0];  // TierControllerRegisters.swift:89
-  assign _hot_control_always_on_28 = mmio_strobe[0];  // TierControllerRegisters.swift:90
-  assign _hot_control_unit_shift_29 = {5{mmio_strobe[1]}};  // TierControllerRegisters.swift:91
-  assign _hot_control_downsample_shift_30 = {4{mmio_strobe[2]}};  // TierControllerRegisters.swift:92
-  assign _hot_threshold_count_31 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:95
-  assign _hot_epoch_cycles_cycles_32 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:98
-  assign _hot_fill_threshold_entries_33 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:101
-  assign _hot_head_index_34 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:110
-  assign _dma_source_frame_35 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:26
-  assign _dma_source_tier_36 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:27
-  assign _dma_destination_frame_37 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:26
-  assign _dma_destination_tier_38 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:27
-  assign _dma_length_bytes_39 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:124
-  assign _dma_control_page_40 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:127
-  assign _dma_control_remap_41 = mmio_strobe[3];  // TierControllerRegisters.swift:128
-  assign _dma_control_interrupt_42 = mmio_strobe[3];  // TierControllerRegisters.swift:129
-  assign _completion_head_index_43 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:141
+  wire _map_control_write_5;
+  wire _hot_control_write_6;
+  wire _hot_threshold_write_7;
+  wire _hot_epoch_cycles_write_8;
+  wire _hot_fill_threshold_write_9;
+  wire _hot_head_write_10;
+  wire _dma_source_write_11;
+  wire _dma_destination_write_12;
+  wire _dma_length_write_13;
+  wire _dma_control_write_14;
+  wire _dma_submit_write_15;
+  wire _completion_head_write_16;
+  wire _interrupt_enable_page_fault_17;
+  wire _interrupt_enable_dma_done_18;
+  wire _interrupt_enable_dma_error_19;
+  wire _interrupt_enable_hot_level_20;
+  wire _interrupt_enable_hot_overflow_21;
+  wire [23:0] _map_index_page_22;
+  wire [23:0] _map_write_frame_23;
+  wire [1:0] _map_write_tier_24;
+  wire _map_write_valid_25;
+  wire _hot_control_enable_26;
+  wire _hot_control_track_reads_27;
+  wire _hot_control_track_writes_28;
+  wire _hot_control_always_on_29;
+  wire [4:0] _hot_control_unit_shift_30;
+  wire [3:0] _hot_control_downsample_shift_31;
+  wire [31:0] _hot_threshold_count_32;
+  wire [31:0] _hot_epoch_cycles_cycles_33;
+  wire [15:0] _hot_fill_threshold_entries_34;
+  wire [15:0] _hot_head_index_35;
+  wire [23:0] _dma_source_frame_36;
+  wire [1:0] _dma_source_tier_37;
+  wire [23:0] _dma_destination_frame_38;
+  wire [1:0] _dma_destination_tier_39;
+  wire [31:0] _dma_length_bytes_40;
+  wire [23:0] _dma_control_page_41;
+  wire _dma_control_remap_42;
+  wire _dma_control_interrupt_43;
+  wire [15:0] _completion_head_index_44;
+  assign _interrupt_status_write_0 = mmio_valid & mmio_write;  // TierControllerRegisters.swift:53
+  assign _interrupt_status_write_1 = mmio_address == 8'd16;  // TierControllerRegisters.swift:53
+  assign _interrupt_enable_write_2 = mmio_address == 8'd20;  // TierControllerRegisters.swift:57
+  assign _map_index_write_3 = mmio_address == 8'd36;  // TierControllerRegisters.swift:71
+  assign _map_write_write_4 = mmio_address == 8'd44;  // TierControllerRegisters.swift:80
+  assign _map_control_write_5 = mmio_address == 8'd84;  // TierControllerRegisters.swift:86
+  assign _hot_control_write_6 = mmio_address == 8'd48;  // TierControllerRegisters.swift:98
+  assign _hot_threshold_write_7 = mmio_address == 8'd52;  // TierControllerRegisters.swift:107
+  assign _hot_epoch_cycles_write_8 = mmio_address == 8'd56;  // TierControllerRegisters.swift:110
+  assign _hot_fill_threshold_write_9 = mmio_address == 8'd60;  // TierControllerRegisters.swift:113
+  assign _hot_head_write_10 = mmio_address == 8'd68;  // TierControllerRegisters.swift:122
+  assign _dma_source_write_11 = mmio_address == 8'd96;  // TierControllerRegisters.swift:134
+  assign _dma_destination_write_12 = mmio_address == 8'd100;  // TierControllerRegisters.swift:135
+  assign _dma_length_write_13 = mmio_address == 8'd104;  // TierControllerRegisters.swift:136
+  assign _dma_control_write_14 = mmio_address == 8'd108;  // TierControllerRegisters.swift:139
+  assign _dma_submit_write_15 = mmio_address == 8'd112;  // TierControllerRegisters.swift:144
+  assign _completion_head_write_16 = mmio_address == 8'd124;  // TierControllerRegisters.swift:153
+  assign _interrupt_enable_page_fault_17 = mmio_strobe[0];  // TierControllerRegisters.swift:59
+  assign _interrupt_enable_dma_done_18 = mmio_strobe[0];  // TierControllerRegisters.swift:59
+  assign _interrupt_enable_dma_error_19 = mmio_strobe[0];  // TierControllerRegisters.swift:59
+  assign _interrupt_enable_hot_level_20 = mmio_strobe[0];  // TierControllerRegisters.swift:59
+  assign _interrupt_enable_hot_overflow_21 = mmio_strobe[0];  // TierControllerRegisters.swift:59
+  assign _map_index_page_22 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:72
+  assign _map_write_frame_23 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:82
+  assign _map_write_tier_24 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:83
+  assign _map_write_valid_25 = mmio_strobe[3];  // TierControllerRegisters.swift:84
+  assign _hot_control_enable_26 = mmio_strobe[0];  // TierControllerRegisters.swift:99
+  assign _hot_control_track_reads_27 = mmio_strobe[0];  // TierControllerRegisters.swift:101
+  assign _hot_control_track_writes_28 = mmio_strobe[0];  // TierControllerRegisters.swift:102
+  assign _hot_control_always_on_29 = mmio_strobe[0];  // TierControllerRegisters.swift:103
+  assign _hot_control_unit_shift_30 = {5{mmio_strobe[1]}};  // TierControllerRegisters.swift:104
+  assign _hot_control_downsample_shift_31 = {4{mmio_strobe[2]}};  // TierControllerRegisters.swift:105
+  assign _hot_threshold_count_32 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:108
+  assign _hot_epoch_cycles_cycles_33 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:111
+  assign _hot_fill_threshold_entries_34 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:114
+  assign _hot_head_index_35 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:123
+  assign _dma_source_frame_36 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:27
+  assign _dma_source_tier_37 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:28
+  assign _dma_destination_frame_38 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:27
+  assign _dma_destination_tier_39 = {2{mmio_strobe[3]}};  // TierControllerRegisters.swift:28
+  assign _dma_length_bytes_40 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:137
+  assign _dma_control_page_41 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:140
+  assign _dma_control_remap_42 = mmio_strobe[3];  // TierControllerRegisters.swift:141
+  assign _dma_control_interrupt_43 = mmio_strobe[3];  // TierControllerRegisters.swift:142
+  assign _completion_head_index_44 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // TierControllerRegisters.swift:154
 
   assign mmio_ready = mmio_valid;
-  assign interrupt_status_write = _interrupt_status_write_0 & _interrupt_status_write_1;  // TierControllerRegisters.swift:52
-  assign interrupt_status_page_fault_out = interrupt_status_page_fault;  // TierControllerRegisters.swift:54
-  assign interrupt_status_dma_done_out = interrupt_status_dma_done;  // TierControllerRegisters.swift:54
-  assign interrupt_status_dma_error_out = interrupt_status_dma_error;  // TierControllerRegisters.swift:54
-  assign interrupt_status_hot_level_out = interrupt_status_hot_level;  // TierControllerRegisters.swift:54
-  assign interrupt_status_hot_overflow_out = interrupt_status_hot_overflow;  // TierControllerRegisters.swift:54
-  assign interrupt_enable_write = _interrupt_status_write_0 & _interrupt_enable_write_2;  // TierControllerRegisters.swift:56
-  assign interrupt_enable_page_fault_out = interrupt_enable_page_fault;  // TierControllerRegisters.swift:58
-  assign interrupt_enable_dma_done_out = interrupt_enable_dma_done;  // TierControllerRegisters.swift:58
-  assign interrupt_enable_dma_error_out = interrupt_enable_dma_error;  // TierControllerRegisters.swift:58
-  assign interrupt_enable_hot_level_out = interrupt_enable_hot_level;  // TierControllerRegisters.swift:58
-  assign interrupt_enable_hot_overflow_out = interrupt_enable_hot_overflow;  // TierControllerRegisters.swift:58
-  assign map_index_write = _interrupt_status_write_0 & _map_index_write_3;  // TierControllerRegisters.swift:70
-  assign map_index_page_out = map_index_page;  // TierControllerRegisters.swift:71
-  assign map_write_write = _interrupt_status_write_0 & _map_write_write_4;  // TierControllerRegisters.swift:79
-  assign map_write_frame_out = map_write_frame;  // TierControllerRegisters.swift:81
-  assign map_write_frame_written = map_write_write & |{mmio_strobe[0], mmio_strobe[1], mmio_strobe[2]};  // TierControllerRegisters.swift:81
-  assign map_write_tier_out = map_write_tier;  // TierControllerRegisters.swift:82
-  assign map_write_tier_written = map_write_write & |mmio_strobe[3];  // TierControllerRegisters.swift:82
-  assign map_write_valid_out = map_write_valid;  // TierControllerRegisters.swift:83
-  assign map_write_valid_written = map_write_write & |mmio_strobe[3];  // TierControllerRegisters.swift:83
-  assign hot_control_write = _interrupt_status_write_0 & _hot_control_write_5;  // TierControllerRegisters.swift:85
-  assign hot_control_enable_out = hot_control_enable;  // TierControllerRegisters.swift:86
-  assign hot_control_reset_out = hot_control_reset;  // TierControllerRegisters.swift:87
-  assign hot_control_track_reads_out = hot_control_track_reads;  // TierControllerRegisters.swift:88
-  assign hot_control_track_writes_out = hot_control_track_writes;  // TierControllerRegisters.swift:89
-  assign hot_control_always_on_out = hot_control_always_on;  // TierControllerRegisters.swift:90
-  assign hot_control_unit_shift_out = hot_control_unit_shift;  // TierControllerRegisters.swift:91
-  assign hot_control_downsample_shift_out = hot_control_downsample_shift;  // TierControllerRegisters.swift:92
-  assign hot_threshold_write = _interrupt_status_write_0 & _hot_threshold_write_6;  // TierControllerRegisters.swift:94
-  assign hot_threshold_count_out = hot_threshold_count;  // TierControllerRegisters.swift:95
-  assign hot_epoch_cycles_write = _interrupt_status_write_0 & _hot_epoch_cycles_write_7;  // TierControllerRegisters.swift:97
-  assign hot_epoch_cycles_cycles_out = hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:98
-  assign hot_fill_threshold_write = _interrupt_status_write_0 & _hot_fill_threshold_write_8;  // TierControllerRegisters.swift:100
-  assign hot_fill_threshold_entries_out = hot_fill_threshold_entries;  // TierControllerRegisters.swift:101
-  assign hot_head_write = _interrupt_status_write_0 & _hot_head_write_9;  // TierControllerRegisters.swift:109
-  assign hot_head_index_out = hot_head_index;  // TierControllerRegisters.swift:110
-  assign hot_head_index_written = hot_head_write & |{mmio_strobe[0], mmio_strobe[1]};  // TierControllerRegisters.swift:110
-  assign dma_source_write = _interrupt_status_write_0 & _dma_source_write_10;  // TierControllerRegisters.swift:121
-  assign dma_source_frame_out = dma_source_frame;  // TierControllerRegisters.swift:26
-  assign dma_source_tier_out = dma_source_tier;  // TierControllerRegisters.swift:27
-  assign dma_destination_write = _interrupt_status_write_0 & _dma_destination_write_11;  // TierControllerRegisters.swift:122
-  assign dma_destination_frame_out = dma_destination_frame;  // TierControllerRegisters.swift:26
-  assign dma_destination_tier_out = dma_destination_tier;  // TierControllerRegisters.swift:27
-  assign dma_length_write = _interrupt_status_write_0 & _dma_length_write_12;  // TierControllerRegisters.swift:123
-  assign dma_length_bytes_out = dma_length_bytes;  // TierControllerRegisters.swift:124
-  assign dma_control_write = _interrupt_status_write_0 & _dma_control_write_13;  // TierControllerRegisters.swift:126
-  assign dma_control_page_out = dma_control_page;  // TierControllerRegisters.swift:127
-  assign dma_control_remap_out = dma_control_remap;  // TierControllerRegisters.swift:128
-  assign dma_control_interrupt_out = dma_control_interrupt;  // TierControllerRegisters.swift:129
-  assign dma_submit_write = _interrupt_status_write_0 & _dma_submit_write_14;  // TierControllerRegisters.swift:131
-  assign dma_submit_push_out = dma_submit_push;  // TierControllerRegisters.swift:132
-  assign completion_head_write = _interrupt_status_write_0 & _completion_head_write_15;  // TierControllerRegisters.swift:140
-  assign completion_head_index_out = completion_head_index;  // TierControllerRegisters.swift:141
-  assign completion_head_index_written = completion_head_write & |{mmio_strobe[0], mmio_strobe[1]};  // TierControllerRegisters.swift:141
-  assign mmio_error = mmio_valid & ~(((((((((((((((((((((((((((((((mmio_address == 8'd0) | (mmio_address == 8'd4)) | (mmio_address == 8'd8)) | (mmio_address == 8'd12)) | _interrupt_status_write_1) | _interrupt_enable_write_2) | (mmio_address == 8'd24)) | (mmio_address == 8'd28)) | (mmio_address == 8'd32)) | _map_index_write_3) | (mmio_address == 8'd40)) | _map_write_write_4) | _hot_control_write_5) | _hot_threshold_write_6) | _hot_epoch_cycles_write_7) | _hot_fill_threshold_write_8) | (mmio_address == 8'd64)) | _hot_head_write_9) | (mmio_address == 8'd72)) | (mmio_address == 8'd76)) | (mmio_address == 8'd80)) | _dma_source_write_10) | _dma_destination_write_11) | _dma_length_write_12) | _dma_control_write_13) | _dma_submit_write_14) | (mmio_address == 8'd116)) | (mmio_address == 8'd120)) | _completion_head_write_15) | (mmio_address == 8'd128)) | (mmio_address == 8'd132));
+  assign interrupt_status_write = _interrupt_status_write_0 & _interrupt_status_write_1;  // TierControllerRegisters.swift:53
+  assign interrupt_status_page_fault_out = interrupt_status_page_fault;  // TierControllerRegisters.swift:55
+  assign interrupt_status_dma_done_out = interrupt_status_dma_done;  // TierControllerRegisters.swift:55
+  assign interrupt_status_dma_error_out = interrupt_status_dma_error;  // TierControllerRegisters.swift:55
+  assign interrupt_status_hot_level_out = interrupt_status_hot_level;  // TierControllerRegisters.swift:55
+  assign interrupt_status_hot_overflow_out = interrupt_status_hot_overflow;  // TierControllerRegisters.swift:55
+  assign interrupt_enable_write = _interrupt_status_write_0 & _interrupt_enable_write_2;  // TierControllerRegisters.swift:57
+  assign interrupt_enable_page_fault_out = interrupt_enable_page_fault;  // TierControllerRegisters.swift:59
+  assign interrupt_enable_dma_done_out = interrupt_enable_dma_done;  // TierControllerRegisters.swift:59
+  assign interrupt_enable_dma_error_out = interrupt_enable_dma_error;  // TierControllerRegisters.swift:59
+  assign interrupt_enable_hot_level_out = interrupt_enable_hot_level;  // TierControllerRegisters.swift:59
+  assign interrupt_enable_hot_overflow_out = interrupt_enable_hot_overflow;  // TierControllerRegisters.swift:59
+  assign map_index_write = _interrupt_status_write_0 & _map_index_write_3;  // TierControllerRegisters.swift:71
+  assign map_index_page_out = map_index_page;  // TierControllerRegisters.swift:72
+  assign map_write_write = _interrupt_status_write_0 & _map_write_write_4;  // TierControllerRegisters.swift:80
+  assign map_write_frame_out = map_write_frame;  // TierControllerRegisters.swift:82
+  assign map_write_frame_written = map_write_write & |{mmio_strobe[0], mmio_strobe[1], mmio_strobe[2]};  // TierControllerRegisters.swift:82
+  assign map_write_tier_out = map_write_tier;  // TierControllerRegisters.swift:83
+  assign map_write_tier_written = map_write_write & |mmio_strobe[3];  // TierControllerRegisters.swift:83
+  assign map_write_valid_out = map_write_valid;  // TierControllerRegisters.swift:84
+  assign map_write_valid_written = map_write_write & |mmio_strobe[3];  // TierControllerRegisters.swift:84
+  assign map_control_write = _interrupt_status_write_0 & _map_control_write_5;  // TierControllerRegisters.swift:86
+  assign map_control_clear_out = map_control_clear;  // TierControllerRegisters.swift:87
+  assign hot_control_write = _interrupt_status_write_0 & _hot_control_write_6;  // TierControllerRegisters.swift:98
+  assign hot_control_enable_out = hot_control_enable;  // TierControllerRegisters.swift:99
+  assign hot_control_reset_out = hot_control_reset;  // TierControllerRegisters.swift:100
+  assign hot_control_track_reads_out = hot_control_track_reads;  // TierControllerRegisters.swift:101
+  assign hot_control_track_writes_out = hot_control_track_writes;  // TierControllerRegisters.swift:102
+  assign hot_control_always_on_out = hot_control_always_on;  // TierControllerRegisters.swift:103
+  assign hot_control_unit_shift_out = hot_control_unit_shift;  // TierControllerRegisters.swift:104
+  assign hot_control_downsample_shift_out = hot_control_downsample_shift;  // TierControllerRegisters.swift:105
+  assign hot_threshold_write = _interrupt_status_write_0 & _hot_threshold_write_7;  // TierControllerRegisters.swift:107
+  assign hot_threshold_count_out = hot_threshold_count;  // TierControllerRegisters.swift:108
+  assign hot_epoch_cycles_write = _interrupt_status_write_0 & _hot_epoch_cycles_write_8;  // TierControllerRegisters.swift:110
+  assign hot_epoch_cycles_cycles_out = hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:111
+  assign hot_fill_threshold_write = _interrupt_status_write_0 & _hot_fill_threshold_write_9;  // TierControllerRegisters.swift:113
+  assign hot_fill_threshold_entries_out = hot_fill_threshold_entries;  // TierControllerRegisters.swift:114
+  assign hot_head_write = _interrupt_status_write_0 & _hot_head_write_10;  // TierControllerRegisters.swift:122
+  assign hot_head_index_out = hot_head_index;  // TierControllerRegisters.swift:123
+  assign hot_head_index_written = hot_head_write & |{mmio_strobe[0], mmio_strobe[1]};  // TierControllerRegisters.swift:123
+  assign dma_source_write = _interrupt_status_write_0 & _dma_source_write_11;  // TierControllerRegisters.swift:134
+  assign dma_source_frame_out = dma_source_frame;  // TierControllerRegisters.swift:27
+  assign dma_source_tier_out = dma_source_tier;  // TierControllerRegisters.swift:28
+  assign dma_destination_write = _interrupt_status_write_0 & _dma_destination_write_12;  // TierControllerRegisters.swift:135
+  assign dma_destination_frame_out = dma_destination_frame;  // TierControllerRegisters.swift:27
+  assign dma_destination_tier_out = dma_destination_tier;  // TierControllerRegisters.swift:28
+  assign dma_length_write = _interrupt_status_write_0 & _dma_length_write_13;  // TierControllerRegisters.swift:136
+  assign dma_length_bytes_out = dma_length_bytes;  // TierControllerRegisters.swift:137
+  assign dma_control_write = _interrupt_status_write_0 & _dma_control_write_14;  // TierControllerRegisters.swift:139
+  assign dma_control_page_out = dma_control_page;  // TierControllerRegisters.swift:140
+  assign dma_control_remap_out = dma_control_remap;  // TierControllerRegisters.swift:141
+  assign dma_control_interrupt_out = dma_control_interrupt;  // TierControllerRegisters.swift:142
+  assign dma_submit_write = _interrupt_status_write_0 & _dma_submit_write_15;  // TierControllerRegisters.swift:144
+  assign dma_submit_push_out = dma_submit_push;  // TierControllerRegisters.swift:145
+  assign completion_head_write = _interrupt_status_write_0 & _completion_head_write_16;  // TierControllerRegisters.swift:153
+  assign completion_head_index_out = completion_head_index;  // TierControllerRegisters.swift:154
+  assign completion_head_index_written = completion_head_write & |{mmio_strobe[0], mmio_strobe[1]};  // TierControllerRegisters.swift:154
+  assign mmio_error = mmio_valid & ~(((((((((((((((((((((((((((((((((mmio_address == 8'd0) | (mmio_address == 8'd4)) | (mmio_address == 8'd8)) | (mmio_address == 8'd12)) | _interrupt_status_write_1) | _interrupt_enable_write_2) | (mmio_address == 8'd24)) | (mmio_address == 8'd28)) | (mmio_address == 8'd32)) | _map_index_write_3) | (mmio_address == 8'd40)) | _map_write_write_4) | _map_control_write_5) | (mmio_address == 8'd88)) | _hot_control_write_6) | _hot_threshold_write_7) | _hot_epoch_cycles_write_8) | _hot_fill_threshold_write_9) | (mmio_address == 8'd64)) | _hot_head_write_10) | (mmio_address == 8'd72)) | (mmio_address == 8'd76)) | (mmio_address == 8'd80)) | _dma_source_write_11) | _dma_destination_write_12) | _dma_length_write_13) | _dma_control_write_14) | _dma_submit_write_15) | (mmio_address == 8'd116)) | (mmio_address == 8'd120)) | _completion_head_write_16) | (mmio_address == 8'd128)) | (mmio_address == 8'd132));
 
   always @(*) begin
     mmio_rdata = 32'd0;
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         8'd0: begin
-          mmio_rdata = {16'd21586, 8'd1, 8'd0};  // TierControllerRegisters.swift:34
+          mmio_rdata = {16'd21586, 8'd1, 8'd1};  // TierControllerRegisters.swift:35
         end
         8'd4: begin
-          mmio_rdata = {12'd0, 4'd4, 3'd0, 5'd16, 3'd0, 5'd16};  // TierControllerRegisters.swift:39
+          mmio_rdata = {12'd0, 4'd4, 3'd0, 5'd16, 3'd0, 5'd16};  // TierControllerRegisters.swift:40
         end
         8'd8: begin
-          mmio_rdata = 32'd16384;  // TierControllerRegisters.swift:44
+          mmio_rdata = 32'd16384;  // TierControllerRegisters.swift:45
         end
         8'd12: begin
-          mmio_rdata = {8'd16, 8'd16, 16'd256};  // TierControllerRegisters.swift:47
+          mmio_rdata = {8'd16, 8'd16, 16'd256};  // TierControllerRegisters.swift:48
         end
         8'd16: begin
-          mmio_rdata = {27'd0, interrupt_status_hot_overflow, interrupt_status_hot_level, interrupt_status_dma_error, interrupt_status_dma_done, interrupt_status_page_fault};  // TierControllerRegisters.swift:52
+          mmio_rdata = {27'd0, interrupt_status_hot_overflow, interrupt_status_hot_level, interrupt_status_dma_error, interrupt_status_dma_done, interrupt_status_page_fault};  // TierControllerRegisters.swift:53
         end
         8'd20: begin
-          mmio_rdata = {27'd0, interrupt_enable_hot_overflow, interrupt_enable_hot_level, interrupt_enable_dma_error, interrupt_enable_dma_done, interrupt_enable_page_fault};  // TierControllerRegisters.swift:56
+          mmio_rdata = {27'd0, interrupt_enable_hot_overflow, interrupt_enable_hot_level, interrupt_enable_dma_error, interrupt_enable_dma_done, interrupt_enable_page_fault};  // TierControllerRegisters.swift:57
         end
         8'd24: begin
-          mmio_rdata = fault_address_low_value_in;  // TierControllerRegisters.swift:60
+          mmio_rdata = fault_address_low_value_in;  // TierControllerRegisters.swift:61
         end
         8'd28: begin
-          mmio_rdata = fault_address_high_value_in;  // TierControllerRegisters.swift:63
+          mmio_rdata = fault_address_high_value_in;  // TierControllerRegisters.swift:64
         end
         8'd32: begin
-          mmio_rdata = {30'd0, fault_info_more_in, fault_info_write_in};  // TierControllerRegisters.swift:66
+          mmio_rdata = {30'd0, fault_info_more_in, fault_info_write_in};  // TierControllerRegisters.swift:67
         end
         8'd36: begin
-          mmio_rdata = {8'd0, map_index_page};  // TierControllerRegisters.swift:70
+          mmio_rdata = {8'd0, map_index_page};  // TierControllerRegisters.swift:71
         end
         8'd40: begin
-          mmio_rdata = {map_entry_valid_in, map_entry_migrating_in, 4'd0, map_entry_tier_in, map_entry_frame_in};  // TierControllerRegisters.swift:73
+          mmio_rdata = {map_entry_valid_in, map_entry_migrating_in, 4'd0, map_entry_tier_in, map_entry_frame_in};  // TierControllerRegisters.swift:74
         end
         8'd44: begin
-          mmio_rdata = {map_write_valid, 5'd0, map_write_tier, map_write_frame};  // TierControllerRegisters.swift:79
+          mmio_rdata = {map_write_valid, 5'd0, map_write_tier, map_write_frame};  // TierControllerRegisters.swift:80
+        end
+        8'd84: begin
+          mmio_rdata = {30'd0, map_control_write_refused, map_control_clear};  // TierControllerRegisters.swift:86
+        end
+        8'd88: begin
+          mmio_rdata = {7'd0, map_extent_pages_in};  // TierControllerRegisters.swift:93
         end
         8'd48: begin
-          mmio_rdata = {12'd0, hot_control_downsample_shift, 3'd0, hot_control_unit_shift, 3'd0, hot_control_always_on, hot_control_track_writes, hot_control_track_reads, hot_control_reset, hot_control_enable};  // TierControllerRegisters.swift:85
+          mmio_rdata = {12'd0, hot_control_downsample_shift, 3'd0, hot_control_unit_shift, 3'd0, hot_control_always_on, hot_control_track_writes, hot_control_track_reads, hot_control_reset, hot_control_enable};  // TierControllerRegisters.swift:98
         end
         8'd52: begin
-          mmio_rdata = hot_threshold_count;  // TierControllerRegisters.swift:94
+          mmio_rdata = hot_threshold_count;  // TierControllerRegisters.swift:107
         end
         8'd56: begin
-          mmio_rdata = hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:97
+          mmio_rdata = hot_epoch_cycles_cycles;  // TierControllerRegisters.swift:110
         end
         8'd60: begin
-          mmio_rdata = {16'd0, hot_fill_threshold_entries};  // TierControllerRegisters.swift:100
+          mmio_rdata = {16'd0, hot_fill_threshold_entries};  // TierControllerRegisters.swift:113
         end
         8'd64: begin
-          mmio_rdata = {28'd0, hot_status_counters_exhausted_in, hot_status_fill_level_in, hot_status_overflow_in, hot_status_enabled_in};  // TierControllerRegisters.swift:103
+          mmio_rdata = {28'd0, hot_status_counters_exhausted_in, hot_status_fill_level_in, hot_status_overflow_in, hot_status_enabled_in};  // TierControllerRegisters.swift:116
         end
         8'd68: begin
-          mmio_rdata = {16'd0, hot_head_index};  // TierControllerRegisters.swift:109
+          mmio_rdata = {16'd0, hot_head_index};  // TierControllerRegisters.swift:122
         end
         8'd72: begin
-          mmio_rdata = {16'd0, hot_tail_index_in};  // TierControllerRegisters.swift:112
+          mmio_rdata = {16'd0, hot_tail_index_in};  // TierControllerRegisters.swift:125
         end
         8'd76: begin
-          mmio_rdata = hot_entry_low_value_in;  // TierControllerRegisters.swift:115
+          mmio_rdata = hot_entry_low_value_in;  // TierControllerRegisters.swift:128
         end
         8'd80: begin
-          mmio_rdata = hot_entry_high_value_in;  // TierControllerRegisters.swift:118
+          mmio_rdata = hot_entry_high_value_in;  // TierControllerRegisters.swift:131
         end
         8'd96: begin
-          mmio_rdata = {6'd0, dma_source_tier, dma_source_frame};  // TierControllerRegisters.swift:121
+          mmio_rdata = {6'd0, dma_source_tier, dma_source_frame};  // TierControllerRegisters.swift:134
         end
         8'd100: begin
-          mmio_rdata = {6'd0, dma_destination_tier, dma_destination_frame};  // TierControllerRegisters.swift:122
+          mmio_rdata = {6'd0, dma_destination_tier, dma_destination_frame};  // TierControllerRegisters.swift:135
         end
         8'd104: begin
-          mmio_rdata = dma_length_bytes;  // TierControllerRegisters.swift:123
+          mmio_rdata = dma_length_bytes;  // TierControllerRegisters.swift:136
         end
         8'd108: begin
-          mmio_rdata = {6'd0, dma_control_interrupt, dma_control_remap, dma_control_page};  // TierControllerRegisters.swift:126
+          mmio_rdata = {6'd0, dma_control_interrupt, dma_control_remap, dma_control_page};  // TierControllerRegisters.swift:139
         end
         8'd112: begin
-          mmio_rdata = {31'd0, dma_submit_push};  // TierControllerRegisters.swift:131
+          mmio_rdata = {31'd0, dma_submit_push};  // TierControllerRegisters.swift:144
         end
         8'd116: begin
-          mmio_rdata = {16'd0, dma_head_index_in};  // TierControllerRegisters.swift:134
+          mmio_rdata = {16'd0, dma_head_index_in};  // TierControllerRegisters.swift:147
         end
         8'd120: begin
-          mmio_rdata = {16'd0, dma_tail_index_in};  // TierControllerRegisters.swift:137
+          mmio_rdata = {16'd0, dma_tail_index_in};  // TierControllerRegisters.swift:150
         end
         8'd124: begin
-          mmio_rdata = {16'd0, completion_head_index};  // TierControllerRegisters.swift:140
+          mmio_rdata = {16'd0, completion_head_index};  // TierControllerRegisters.swift:153
         end
         8'd128: begin
-          mmio_rdata = {16'd0, completion_tail_index_in};  // TierControllerRegisters.swift:143
+          mmio_rdata = {16'd0, completion_tail_index_in};  // TierControllerRegisters.swift:156
         end
         8'd132: begin
-          mmio_rdata = {completion_entry_valid_in, 11'd0, completion_entry_status_in, completion_entry_descriptor_in};  // TierControllerRegisters.swift:146
+          mmio_rdata = {completion_entry_valid_in, 11'd0, completion_entry_status_in, completion_entry_descriptor_in};  // TierControllerRegisters.swift:159
         end
         default: begin
         end
@@ -383,167 +400,181 @@ module tier_control_pages16384 (
 
   always @(posedge clk) begin
     if (rst) begin
-      interrupt_status_page_fault <= 1'b0;  // TierControllerRegisters.swift:54
-      interrupt_status_dma_done <= 1'b0;  // TierControllerRegisters.swift:54
-      interrupt_status_dma_error <= 1'b0;  // TierControllerRegisters.swift:54
-      interrupt_status_hot_level <= 1'b0;  // TierControllerRegisters.swift:54
-      interrupt_status_hot_overflow <= 1'b0;  // TierControllerRegisters.swift:54
-      interrupt_enable_page_fault <= 1'b0;  // TierControllerRegisters.swift:58
-      interrupt_enable_dma_done <= 1'b0;  // TierControllerRegisters.swift:58
-      interrupt_enable_dma_error <= 1'b0;  // TierControllerRegisters.swift:58
-      interrupt_enable_hot_level <= 1'b0;  // TierControllerRegisters.swift:58
-      interrupt_enable_hot_overflow <= 1'b0;  // TierControllerRegisters.swift:58
-      map_index_page <= 24'd0;  // TierControllerRegisters.swift:71
-      map_write_frame <= 24'd0;  // TierControllerRegisters.swift:81
-      map_write_tier <= 2'd0;  // TierControllerRegisters.swift:82
-      map_write_valid <= 1'b0;  // TierControllerRegisters.swift:83
-      hot_control_enable <= 1'b0;  // TierControllerRegisters.swift:86
-      hot_control_reset <= 1'b0;  // TierControllerRegisters.swift:87
-      hot_control_track_reads <= 1'b1;  // TierControllerRegisters.swift:88
-      hot_control_track_writes <= 1'b1;  // TierControllerRegisters.swift:89
-      hot_control_always_on <= 1'b0;  // TierControllerRegisters.swift:90
-      hot_control_unit_shift <= 5'd12;  // TierControllerRegisters.swift:91
-      hot_control_downsample_shift <= 4'd0;  // TierControllerRegisters.swift:92
-      hot_threshold_count <= 32'd1;  // TierControllerRegisters.swift:95
-      hot_epoch_cycles_cycles <= 32'd10000;  // TierControllerRegisters.swift:98
-      hot_fill_threshold_entries <= 16'd0;  // TierControllerRegisters.swift:101
-      hot_head_index <= 16'd0;  // TierControllerRegisters.swift:110
-      dma_source_frame <= 24'd0;  // TierControllerRegisters.swift:26
-      dma_source_tier <= 2'd0;  // TierControllerRegisters.swift:27
-      dma_destination_frame <= 24'd0;  // TierControllerRegisters.swift:26
-      dma_destination_tier <= 2'd0;  // TierControllerRegisters.swift:27
-      dma_length_bytes <= 32'd0;  // TierControllerRegisters.swift:124
-      dma_control_page <= 24'd0;  // TierControllerRegisters.swift:127
-      dma_control_remap <= 1'b0;  // TierControllerRegisters.swift:128
-      dma_control_interrupt <= 1'b0;  // TierControllerRegisters.swift:129
-      dma_submit_push <= 1'b0;  // TierControllerRegisters.swift:132
-      completion_head_index <= 16'd0;  // TierControllerRegisters.swift:141
+      interrupt_status_page_fault <= 1'b0;  // TierControllerRegisters.swift:55
+      interrupt_status_dma_done <= 1'b0;  // TierControllerRegisters.swift:55
+      interrupt_status_dma_error <= 1'b0;  // TierControllerRegisters.swift:55
+      interrupt_status_hot_level <= 1'b0;  // TierControllerRegisters.swift:55
+      interrupt_status_hot_overflow <= 1'b0;  // TierControllerRegisters.swift:55
+      interrupt_enable_page_fault <= 1'b0;  // TierControllerRegisters.swift:59
+      interrupt_enable_dma_done <= 1'b0;  // TierControllerRegisters.swift:59
+      interrupt_enable_dma_error <= 1'b0;  // TierControllerRegisters.swift:59
+      interrupt_enable_hot_level <= 1'b0;  // TierControllerRegisters.swift:59
+      interrupt_enable_hot_overflow <= 1'b0;  // TierControllerRegisters.swift:59
+      map_index_page <= 24'd0;  // TierControllerRegisters.swift:72
+      map_write_frame <= 24'd0;  // TierControllerRegisters.swift:82
+      map_write_tier <= 2'd0;  // TierControllerRegisters.swift:83
+      map_write_valid <= 1'b0;  // TierControllerRegisters.swift:84
+      map_control_clear <= 1'b1;  // TierControllerRegisters.swift:87
+      map_control_write_refused <= 1'b0;  // TierControllerRegisters.swift:90
+      hot_control_enable <= 1'b0;  // TierControllerRegisters.swift:99
+      hot_control_reset <= 1'b0;  // TierControllerRegisters.swift:100
+      hot_control_track_reads <= 1'b1;  // TierControllerRegisters.swift:101
+      hot_control_track_writes <= 1'b1;  // TierControllerRegisters.swift:102
+      hot_control_always_on <= 1'b0;  // TierControllerRegisters.swift:103
+      hot_control_unit_shift <= 5'd12;  // TierControllerRegisters.swift:104
+      hot_control_downsample_shift <= 4'd0;  // TierControllerRegisters.swift:105
+      hot_threshold_count <= 32'd1;  // TierControllerRegisters.swift:108
+      hot_epoch_cycles_cycles <= 32'd10000;  // TierControllerRegisters.swift:111
+      hot_fill_threshold_entries <= 16'd0;  // TierControllerRegisters.swift:114
+      hot_head_index <= 16'd0;  // TierControllerRegisters.swift:123
+      dma_source_frame <= 24'd0;  // TierControllerRegisters.swift:27
+      dma_source_tier <= 2'd0;  // TierControllerRegisters.swift:28
+      dma_destination_frame <= 24'd0;  // TierControllerRegisters.swift:27
+      dma_destination_tier <= 2'd0;  // TierControllerRegisters.swift:28
+      dma_length_bytes <= 32'd0;  // TierControllerRegisters.swift:137
+      dma_control_page <= 24'd0;  // TierControllerRegisters.swift:140
+      dma_control_remap <= 1'b0;  // TierControllerRegisters.swift:141
+      dma_control_interrupt <= 1'b0;  // TierControllerRegisters.swift:142
+      dma_submit_push <= 1'b0;  // TierControllerRegisters.swift:145
+      completion_head_index <= 16'd0;  // TierControllerRegisters.swift:154
     end else begin
-      if (interrupt_status_write) begin  // TierControllerRegisters.swift:54
-        interrupt_status_page_fault <= interrupt_status_page_fault & ~(mmio_wdata[0] & mmio_strobe[0]);  // TierControllerRegisters.swift:54
+      if (interrupt_status_write) begin  // TierControllerRegisters.swift:55
+        interrupt_status_page_fault <= interrupt_status_page_fault & ~(mmio_wdata[0] & mmio_strobe[0]);  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_page_fault_set) begin  // TierControllerRegisters.swift:54
-        interrupt_status_page_fault <= 1'b1;  // TierControllerRegisters.swift:54
+      if (interrupt_status_page_fault_set) begin  // TierControllerRegisters.swift:55
+        interrupt_status_page_fault <= 1'b1;  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_write) begin  // TierControllerRegisters.swift:54
-        interrupt_status_dma_done <= interrupt_status_dma_done & ~(mmio_wdata[1] & mmio_strobe[0]);  // TierControllerRegisters.swift:54
+      if (interrupt_status_write) begin  // TierControllerRegisters.swift:55
+        interrupt_status_dma_done <= interrupt_status_dma_done & ~(mmio_wdata[1] & mmio_strobe[0]);  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_dma_done_set) begin  // TierControllerRegisters.swift:54
-        interrupt_status_dma_done <= 1'b1;  // TierControllerRegisters.swift:54
+      if (interrupt_status_dma_done_set) begin  // TierControllerRegisters.swift:55
+        interrupt_status_dma_done <= 1'b1;  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_write) begin  // TierControllerRegisters.swift:54
-        interrupt_status_dma_error <= interrupt_status_dma_error & ~(mmio_wdata[2] & mmio_strobe[0]);  // TierControllerRegisters.swift:54
+      if (interrupt_status_write) begin  // TierControllerRegisters.swift:55
+        interrupt_status_dma_error <= interrupt_status_dma_error & ~(mmio_wdata[2] & mmio_strobe[0]);  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_dma_error_set) begin  // TierControllerRegisters.swift:54
-        interrupt_status_dma_error <= 1'b1;  // TierControllerRegisters.swift:54
+      if (interrupt_status_dma_error_set) begin  // TierControllerRegisters.swift:55
+        interrupt_status_dma_error <= 1'b1;  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_write) begin  // TierControllerRegisters.swift:54
-        interrupt_status_hot_level <= interrupt_status_hot_level & ~(mmio_wdata[3] & mmio_strobe[0]);  // TierControllerRegisters.swift:54
+      if (interrupt_status_write) begin  // TierControllerRegisters.swift:55
+        interrupt_status_hot_level <= interrupt_status_hot_level & ~(mmio_wdata[3] & mmio_strobe[0]);  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_hot_level_set) begin  // TierControllerRegisters.swift:54
-        interrupt_status_hot_level <= 1'b1;  // TierControllerRegisters.swift:54
+      if (interrupt_status_hot_level_set) begin  // TierControllerRegisters.swift:55
+        interrupt_status_hot_level <= 1'b1;  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_write) begin  // TierControllerRegisters.swift:54
-        interrupt_status_hot_overflow <= interrupt_status_hot_overflow & ~(mmio_wdata[4] & mmio_strobe[0]);  // TierControllerRegisters.swift:54
+      if (interrupt_status_write) begin  // TierControllerRegisters.swift:55
+        interrupt_status_hot_overflow <= interrupt_status_hot_overflow & ~(mmio_wdata[4] & mmio_strobe[0]);  // TierControllerRegisters.swift:55
       end
-      if (interrupt_status_hot_overflow_set) begin  // TierControllerRegisters.swift:54
-        interrupt_status_hot_overflow <= 1'b1;  // TierControllerRegisters.swift:54
+      if (interrupt_status_hot_overflow_set) begin  // TierControllerRegisters.swift:55
+        interrupt_status_hot_overflow <= 1'b1;  // TierControllerRegisters.swift:55
       end
-      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:58
-        interrupt_enable_page_fault <= (interrupt_enable_page_fault & ~_interrupt_enable_page_fault_16) | (mmio_wdata[0] & _interrupt_enable_page_fault_16);  // TierControllerRegisters.swift:58
+      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:59
+        interrupt_enable_page_fault <= (interrupt_enable_page_fault & ~_interrupt_enable_page_fault_17) | (mmio_wdata[0] & _interrupt_enable_page_fault_17);  // TierControllerRegisters.swift:59
       end
-      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:58
-        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_interrupt_enable_dma_done_17) | (mmio_wdata[1] & _interrupt_enable_dma_done_17);  // TierControllerRegisters.swift:58
+      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:59
+        interrupt_enable_dma_done <= (interrupt_enable_dma_done & ~_interrupt_enable_dma_done_18) | (mmio_wdata[1] & _interrupt_enable_dma_done_18);  // TierControllerRegisters.swift:59
       end
-      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:58
-        interrupt_enable_dma_error <= (interrupt_enable_dma_error & ~_interrupt_enable_dma_error_18) | (mmio_wdata[2] & _interrupt_enable_dma_error_18);  // TierControllerRegisters.swift:58
+      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:59
+        interrupt_enable_dma_error <= (interrupt_enable_dma_error & ~_interrupt_enable_dma_error_19) | (mmio_wdata[2] & _interrupt_enable_dma_error_19);  // TierControllerRegisters.swift:59
       end
-      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:58
-        interrupt_enable_hot_level <= (interrupt_enable_hot_level & ~_interrupt_enable_hot_level_19) | (mmio_wdata[3] & _interrupt_enable_hot_level_19);  // TierControllerRegisters.swift:58
+      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:59
+        interrupt_enable_hot_level <= (interrupt_enable_hot_level & ~_interrupt_enable_hot_level_20) | (mmio_wdata[3] & _interrupt_enable_hot_level_20);  // TierControllerRegisters.swift:59
       end
-      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:58
-        interrupt_enable_hot_overflow <= (interrupt_enable_hot_overflow & ~_interrupt_enable_hot_overflow_20) | (mmio_wdata[4] & _interrupt_enable_hot_overflow_20);  // TierControllerRegisters.swift:58
+      if (interrupt_enable_write) begin  // TierControllerRegisters.swift:59
+        interrupt_enable_hot_overflow <= (interrupt_enable_hot_overflow & ~_interrupt_enable_hot_overflow_21) | (mmio_wdata[4] & _interrupt_enable_hot_overflow_21);  // TierControllerRegisters.swift:59
       end
-      if (map_index_write) begin  // TierControllerRegisters.swift:71
-        map_index_page <= (map_index_page & ~_map_index_page_21) | (mmio_wdata[23:0] & _map_index_page_21);  // TierControllerRegisters.swift:71
-      end
-      if (map_write_write) begin  // TierControllerRegisters.swift:81
-        map_write_frame <= (map_write_frame & ~_map_write_frame_22) | (mmio_wdata[23:0] & _map_write_frame_22);  // TierControllerRegisters.swift:81
+      if (map_index_write) begin  // TierControllerRegisters.swift:72
+        map_index_page <= (map_index_page & ~_map_index_page_22) | (mmio_wdata[23:0] & _map_index_page_22);  // TierControllerRegisters.swift:72
       end
       if (map_write_write) begin  // TierControllerRegisters.swift:82
-        map_write_tier <= (map_write_tier & ~_map_write_tier_23) | (mmio_wdata[25:24] & _map_write_tier_23);  // TierControllerRegisters.swift:82
+        map_write_frame <= (map_write_frame & ~_map_write_frame_23) | (mmio_wdata[23:0] & _map_write_frame_23);  // TierControllerRegisters.swift:82
       end
       if (map_write_write) begin  // TierControllerRegisters.swift:83
-        map_write_valid <= (map_write_valid & ~_map_write_valid_24) | (mmio_wdata[31] & _map_write_valid_24);  // TierControllerRegisters.swift:83
+        map_write_tier <= (map_write_tier & ~_map_write_tier_24) | (mmio_wdata[25:24] & _map_write_tier_24);  // TierControllerRegisters.swift:83
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:86
-        hot_control_enable <= (hot_control_enable & ~_hot_control_enable_25) | (mmio_wdata[0] & _hot_control_enable_25);  // TierControllerRegisters.swift:86
+      if (map_write_write) begin  // TierControllerRegisters.swift:84
+        map_write_valid <= (map_write_valid & ~_map_write_valid_25) | (mmio_wdata[31] & _map_write_valid_25);  // TierControllerRegisters.swift:84
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:87
-        hot_control_reset <= hot_control_reset | (mmio_wdata[1] & mmio_strobe[0]);  // TierControllerRegisters.swift:87
+      if (map_control_write) begin  // TierControllerRegisters.swift:87
+        map_control_clear <= map_control_clear | (mmio_wdata[0] & mmio_strobe[0]);  // TierControllerRegisters.swift:87
       end
-      if (hot_control_reset_clear) begin  // TierControllerRegisters.swift:87
-        hot_control_reset <= 1'b0;  // TierControllerRegisters.swift:87
+      if (map_control_clear_clear) begin  // TierControllerRegisters.swift:87
+        map_control_clear <= 1'b0;  // TierControllerRegisters.swift:87
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:88
-        hot_control_track_reads <= (hot_control_track_reads & ~_hot_control_track_reads_26) | (mmio_wdata[2] & _hot_control_track_reads_26);  // TierControllerRegisters.swift:88
+      if (map_control_write) begin  // TierControllerRegisters.swift:90
+        map_control_write_refused <= map_control_write_refused & ~(mmio_wdata[1] & mmio_strobe[0]);  // TierControllerRegisters.swift:90
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:89
-        hot_control_track_writes <= (hot_control_track_writes & ~_hot_control_track_writes_27) | (mmio_wdata[3] & _hot_control_track_writes_27);  // TierControllerRegisters.swift:89
+      if (map_control_write_refused_set) begin  // TierControllerRegisters.swift:90
+        map_control_write_refused <= 1'b1;  // TierControllerRegisters.swift:90
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:90
-        hot_control_always_on <= (hot_control_always_on & ~_hot_control_always_on_28) | (mmio_wdata[4] & _hot_control_always_on_28);  // TierControllerRegisters.swift:90
+      if (hot_control_write) begin  // TierControllerRegisters.swift:99
+        hot_control_enable <= (hot_control_enable & ~_hot_control_enable_26) | (mmio_wdata[0] & _hot_control_enable_26);  // TierControllerRegisters.swift:99
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:91
-        hot_control_unit_shift <= (hot_control_unit_shift & ~_hot_control_unit_shift_29) | (mmio_wdata[12:8] & _hot_control_unit_shift_29);  // TierControllerRegisters.swift:91
+      if (hot_control_write) begin  // TierControllerRegisters.swift:100
+        hot_control_reset <= hot_control_reset | (mmio_wdata[1] & mmio_strobe[0]);  // TierControllerRegisters.swift:100
       end
-      if (hot_control_write) begin  // TierControllerRegisters.swift:92
-        hot_control_downsample_shift <= (hot_control_downsample_shift & ~_hot_control_downsample_shift_30) | (mmio_wdata[19:16] & _hot_control_downsample_shift_30);  // TierControllerRegisters.swift:92
+      if (hot_control_reset_clear) begin  // TierControllerRegisters.swift:100
+        hot_control_reset <= 1'b0;  // TierControllerRegisters.swift:100
       end
-      if (hot_threshold_write) begin  // TierControllerRegisters.swift:95
-        hot_threshold_count <= (hot_threshold_count & ~_hot_threshold_count_31) | (mmio_wdata & _hot_threshold_count_31);  // TierControllerRegisters.swift:95
+      if (hot_control_write) begin  // TierControllerRegisters.swift:101
+        hot_control_track_reads <= (hot_control_track_reads & ~_hot_control_track_reads_27) | (mmio_wdata[2] & _hot_control_track_reads_27);  // TierControllerRegisters.swift:101
       end
-      if (hot_epoch_cycles_write) begin  // TierControllerRegisters.swift:98
-        hot_epoch_cycles_cycles <= (hot_epoch_cycles_cycles & ~_hot_epoch_cycles_cycles_32) | (mmio_wdata & _hot_epoch_cycles_cycles_32);  // TierControllerRegisters.swift:98
+      if (hot_control_write) begin  // TierControllerRegisters.swift:102
+        hot_control_track_writes <= (hot_control_track_writes & ~_hot_control_track_writes_28) | (mmio_wdata[3] & _hot_control_track_writes_28);  // TierControllerRegisters.swift:102
       end
-      if (hot_fill_threshold_write) begin  // TierControllerRegisters.swift:101
-        hot_fill_threshold_entries <= (hot_fill_threshold_entries & ~_hot_fill_threshold_entries_33) | (mmio_wdata[15:0] & _hot_fill_threshold_entries_33);  // TierControllerRegisters.swift:101
+      if (hot_control_write) begin  // TierControllerRegisters.swift:103
+        hot_control_always_on <= (hot_control_always_on & ~_hot_control_always_on_29) | (mmio_wdata[4] & _hot_control_always_on_29);  // TierControllerRegisters.swift:103
       end
-      if (hot_head_write) begin  // TierControllerRegisters.swift:110
-        hot_head_index <= (hot_head_index & ~_hot_head_index_34) | (mmio_wdata[15:0] & _hot_head_index_34);  // TierControllerRegisters.swift:110
+      if (hot_control_write) begin  // TierControllerRegisters.swift:104
+        hot_control_unit_shift <= (hot_control_unit_shift & ~_hot_control_unit_shift_30) | (mmio_wdata[12:8] & _hot_control_unit_shift_30);  // TierControllerRegisters.swift:104
       end
-      if (dma_source_write) begin  // TierControllerRegisters.swift:26
-        dma_source_frame <= (dma_source_frame & ~_dma_source_frame_35) | (mmio_wdata[23:0] & _dma_source_frame_35);  // TierControllerRegisters.swift:26
+      if (hot_control_write) begin  // TierControllerRegisters.swift:105
+        hot_control_downsample_shift <= (hot_control_downsample_shift & ~_hot_control_downsample_shift_31) | (mmio_wdata[19:16] & _hot_control_downsample_shift_31);  // TierControllerRegisters.swift:105
+      end
+      if (hot_threshold_write) begin  // TierControllerRegisters.swift:108
+        hot_threshold_count <= (hot_threshold_count & ~_hot_threshold_count_32) | (mmio_wdata & _hot_threshold_count_32);  // TierControllerRegisters.swift:108
+      end
+      if (hot_epoch_cycles_write) begin  // TierControllerRegisters.swift:111
+        hot_epoch_cycles_cycles <= (hot_epoch_cycles_cycles & ~_hot_epoch_cycles_cycles_33) | (mmio_wdata & _hot_epoch_cycles_cycles_33);  // TierControllerRegisters.swift:111
+      end
+      if (hot_fill_threshold_write) begin  // TierControllerRegisters.swift:114
+        hot_fill_threshold_entries <= (hot_fill_threshold_entries & ~_hot_fill_threshold_entries_34) | (mmio_wdata[15:0] & _hot_fill_threshold_entries_34);  // TierControllerRegisters.swift:114
+      end
+      if (hot_head_write) begin  // TierControllerRegisters.swift:123
+        hot_head_index <= (hot_head_index & ~_hot_head_index_35) | (mmio_wdata[15:0] & _hot_head_index_35);  // TierControllerRegisters.swift:123
       end
       if (dma_source_write) begin  // TierControllerRegisters.swift:27
-        dma_source_tier <= (dma_source_tier & ~_dma_source_tier_36) | (mmio_wdata[25:24] & _dma_source_tier_36);  // TierControllerRegisters.swift:27
+        dma_source_frame <= (dma_source_frame & ~_dma_source_frame_36) | (mmio_wdata[23:0] & _dma_source_frame_36);  // TierControllerRegisters.swift:27
       end
-      if (dma_destination_write) begin  // TierControllerRegisters.swift:26
-        dma_destination_frame <= (dma_destination_frame & ~_dma_destination_frame_37) | (mmio_wdata[23:0] & _dma_destination_frame_37);  // TierControllerRegisters.swift:26
+      if (dma_source_write) begin  // TierControllerRegisters.swift:28
+        dma_source_tier <= (dma_source_tier & ~_dma_source_tier_37) | (mmio_wdata[25:24] & _dma_source_tier_37);  // TierControllerRegisters.swift:28
       end
       if (dma_destination_write) begin  // TierControllerRegisters.swift:27
-        dma_destination_tier <= (dma_destination_tier & ~_dma_destination_tier_38) | (mmio_wdata[25:24] & _dma_destination_tier_38);  // TierControllerRegisters.swift:27
+        dma_destination_frame <= (dma_destination_frame & ~_dma_destination_frame_38) | (mmio_wdata[23:0] & _dma_destination_frame_38);  // TierControllerRegisters.swift:27
       end
-      if (dma_length_write) begin  // TierControllerRegisters.swift:124
-        dma_length_bytes <= (dma_length_bytes & ~_dma_length_bytes_39) | (mmio_wdata & _dma_length_bytes_39);  // TierControllerRegisters.swift:124
+      if (dma_destination_write) begin  // TierControllerRegisters.swift:28
+        dma_destination_tier <= (dma_destination_tier & ~_dma_destination_tier_39) | (mmio_wdata[25:24] & _dma_destination_tier_39);  // TierControllerRegisters.swift:28
       end
-      if (dma_control_write) begin  // TierControllerRegisters.swift:127
-        dma_control_page <= (dma_control_page & ~_dma_control_page_40) | (mmio_wdata[23:0] & _dma_control_page_40);  // TierControllerRegisters.swift:127
+      if (dma_length_write) begin  // TierControllerRegisters.swift:137
+        dma_length_bytes <= (dma_length_bytes & ~_dma_length_bytes_40) | (mmio_wdata & _dma_length_bytes_40);  // TierControllerRegisters.swift:137
       end
-      if (dma_control_write) begin  // TierControllerRegisters.swift:128
-        dma_control_remap <= (dma_control_remap & ~_dma_control_remap_41) | (mmio_wdata[24] & _dma_control_remap_41);  // TierControllerRegisters.swift:128
+      if (dma_control_write) begin  // TierControllerRegisters.swift:140
+        dma_control_page <= (dma_control_page & ~_dma_control_page_41) | (mmio_wdata[23:0] & _dma_control_page_41);  // TierControllerRegisters.swift:140
       end
-      if (dma_control_write) begin  // TierControllerRegisters.swift:129
-        dma_control_interrupt <= (dma_control_interrupt & ~_dma_control_interrupt_42) | (mmio_wdata[25] & _dma_control_interrupt_42);  // TierControllerRegisters.swift:129
+      if (dma_control_write) begin  // TierControllerRegisters.swift:141
+        dma_control_remap <= (dma_control_remap & ~_dma_control_remap_42) | (mmio_wdata[24] & _dma_control_remap_42);  // TierControllerRegisters.swift:141
       end
-      if (dma_submit_write) begin  // TierControllerRegisters.swift:132
-        dma_submit_push <= dma_submit_push | (mmio_wdata[0] & mmio_strobe[0]);  // TierControllerRegisters.swift:132
+      if (dma_control_write) begin  // TierControllerRegisters.swift:142
+        dma_control_interrupt <= (dma_control_interrupt & ~_dma_control_interrupt_43) | (mmio_wdata[25] & _dma_control_interrupt_43);  // TierControllerRegisters.swift:142
       end
-      if (dma_submit_push_clear) begin  // TierControllerRegisters.swift:132
-        dma_submit_push <= 1'b0;  // TierControllerRegisters.swift:132
+      if (dma_submit_write) begin  // TierControllerRegisters.swift:145
+        dma_submit_push <= dma_submit_push | (mmio_wdata[0] & mmio_strobe[0]);  // TierControllerRegisters.swift:145
       end
-      if (completion_head_write) begin  // TierControllerRegisters.swift:141
-        completion_head_index <= (completion_head_index & ~_completion_head_index_43) | (mmio_wdata[15:0] & _completion_head_index_43);  // TierControllerRegisters.swift:141
+      if (dma_submit_push_clear) begin  // TierControllerRegisters.swift:145
+        dma_submit_push <= 1'b0;  // TierControllerRegisters.swift:145
+      end
+      if (completion_head_write) begin  // TierControllerRegisters.swift:154
+        completion_head_index <= (completion_head_index & ~_completion_head_index_44) | (mmio_wdata[15:0] & _completion_head_index_44);  // TierControllerRegisters.swift:154
       end
     end
   end

@@ -49,6 +49,7 @@ module switch_ingress_port1_ports3_dw128 (
   input  wire [43:0]  p1_prefetchable_limit,
   input  wire         p1_memory_enable,
   input  wire         p1_bus_master,
+  input  wire         p1_link_up,
   input  wire [7:0]   p2_secondary,
   input  wire [7:0]   p2_subordinate,
   input  wire [11:0]  p2_memory_base,
@@ -57,9 +58,11 @@ module switch_ingress_port1_ports3_dw128 (
   input  wire [43:0]  p2_prefetchable_limit,
   input  wire         p2_memory_enable,
   input  wire         p2_bus_master,
+  input  wire         p2_link_up,
   output wire         unsupported_event,
   output wire         malformed_event,
   output wire         poisoned_event,
+  output wire [2:0]   link_down_event,
   output wire [15:0]  dropped_count,
   output wire [15:0]  malformed_count,
   output wire [15:0]  unsupported_count
@@ -71,26 +74,27 @@ module switch_ingress_port1_ports3_dw128 (
   wire [3:0] payload_strobe;  // PayloadFraming.swift:28
   wire payload_wrong_beat;  // PayloadFraming.swift:31
   wire payload_nullified;  // PayloadFraming.swift:33
-  wire malformed_now;  // SwitchIngress.swift:77
-  reg [2:0] held_egress;  // SwitchIngress.swift:81
-  reg held_own;  // SwitchIngress.swift:82
-  reg held_type0;  // SwitchIngress.swift:83
-  reg held_drop;  // SwitchIngress.swift:84
-  wire [2:0] egress;  // SwitchIngress.swift:85
-  wire to_own;  // SwitchIngress.swift:86
-  wire to_type0;  // SwitchIngress.swift:87
-  reg intact;  // SwitchIngress.swift:94
-  wire nullifies;  // SwitchIngress.swift:95
-  reg ur_valid;  // SwitchIngress.swift:98
-  reg [127:0] ur_header;  // SwitchIngress.swift:99
-  wire answers_ur;  // SwitchIngress.swift:100
-  wire first_beat;  // SwitchIngress.swift:127
-  wire later_beat;  // SwitchIngress.swift:136
-  wire malformed_tlp;  // SwitchIngress.swift:154
-  wire dropped_tlp;  // SwitchIngress.swift:160
-  reg [15:0] dropped;  // SwitchIngress.swift:19
-  reg [15:0] malformed;  // SwitchIngress.swift:19
-  reg [15:0] unsupported_requests;  // SwitchIngress.swift:19
+  wire malformed_now;  // SwitchIngress.swift:83
+  reg [2:0] held_egress;  // SwitchIngress.swift:87
+  reg held_own;  // SwitchIngress.swift:88
+  reg held_type0;  // SwitchIngress.swift:89
+  reg held_drop;  // SwitchIngress.swift:90
+  wire [2:0] egress;  // SwitchIngress.swift:91
+  wire to_own;  // SwitchIngress.swift:92
+  wire to_type0;  // SwitchIngress.swift:93
+  reg intact;  // SwitchIngress.swift:100
+  wire nullifies;  // SwitchIngress.swift:101
+  reg ur_valid;  // SwitchIngress.swift:104
+  reg [127:0] ur_header;  // SwitchIngress.swift:105
+  wire [15:0] ur_completer_id;  // SwitchIngress.swift:107
+  wire answers_ur;  // SwitchIngress.swift:110
+  wire first_beat;  // SwitchIngress.swift:137
+  wire later_beat;  // SwitchIngress.swift:146
+  wire malformed_tlp;  // SwitchIngress.swift:164
+  wire dropped_tlp;  // SwitchIngress.swift:172
+  reg [15:0] dropped;  // SwitchIngress.swift:20
+  reg [15:0] malformed;  // SwitchIngress.swift:20
+  reg [15:0] unsupported_requests;  // SwitchIngress.swift:20
 
   wire _payload_before_0;
   wire [10:0] _payload_before_1;
@@ -110,41 +114,45 @@ module switch_ingress_port1_ports3_dw128 (
   wire [61:0] _malformed_now_15;
   wire [2:0] _egress_16;
   wire [2:0] _egress_17;
-  wire _egress_18;
-  wire [2:0] _egress_19;
+  wire [2:0] _egress_18;
+  wire _egress_19;
   wire [2:0] _egress_20;
-  wire _egress_21;
+  wire [2:0] _egress_21;
   wire _egress_22;
   wire _egress_23;
   wire _egress_24;
   wire _egress_25;
   wire _egress_26;
   wire _egress_27;
-  wire [2:0] _egress_28;
+  wire _egress_28;
   wire [2:0] _egress_29;
-  wire _egress_30;
-  wire [7:0] _egress_31;
-  wire _egress_32;
+  wire [2:0] _egress_30;
+  wire _egress_31;
+  wire [7:0] _egress_32;
   wire _egress_33;
   wire _egress_34;
   wire _egress_35;
-  wire [2:0] _egress_36;
-  wire [4:0] _egress_37;
-  wire _egress_38;
-  wire [2:0] _egress_39;
-  wire _egress_40;
+  wire _egress_36;
+  wire [2:0] _egress_37;
+  wire [4:0] _egress_38;
+  wire _egress_39;
+  wire [2:0] _egress_40;
   wire _egress_41;
   wire _egress_42;
-  wire _to_own_43;
-  wire _to_own_44;
-  wire [2:0] _to_own_45;
-  wire _to_type0_46;
-  wire _answers_ur_47;
-  wire _link_ready_48;
-  wire _dropped_tlp_49;
-  wire [9:0] _ur_header_50;
-  wire [2:0] _ur_header_51;
-  wire [3:0] _ur_header_52;
+  wire _egress_43;
+  wire [2:0] _egress_44;
+  wire _to_own_45;
+  wire _to_own_46;
+  wire [2:0] _to_own_47;
+  wire _to_type0_48;
+  wire [2:0] _ur_completer_id_49;
+  wire _ur_completer_id_50;
+  wire _answers_ur_51;
+  wire _link_ready_52;
+  wire _dropped_tlp_53;
+  wire [9:0] _ur_header_54;
+  wire [2:0] _ur_header_55;
+  wire [3:0] _ur_header_56;
   assign _payload_before_0 = link_header[126];
   assign _payload_before_2 = link_header[105:96];
   assign _payload_before_4 = link_header[127];
@@ -157,139 +165,145 @@ module switch_ingress_port1_ports3_dw128 (
   assign _payload_before_10 = _payload_before_8 & (_payload_before_5 == 5'd4);
   assign _payload_before_11 = _payload_before_8 & (_payload_before_5 == 5'd5);
   assign _payload_before_1 = ((_payload_before_2 == 10'd0) & (((((_payload_before_0 | _payload_before_3) | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11)) ? 11'd1024 : {1'b0, _payload_before_2};
-  assign _malformed_now_13 = _payload_before_8 & ((_payload_before_5 == 5'd10) | (_payload_before_5 == 5'd11));  // SwitchIngress.swift:78
-  assign _malformed_now_14 = (~_payload_before_4 & link_header[125]) & (link_header[124:123] == 2'd2);  // SwitchIngress.swift:78
-  assign _malformed_now_15 = _payload_before_9 ? {link_header[63:32], link_header[31:2]} : {{32{1'b0}}, link_header[63:34]};  // SwitchIngress.swift:78
-  assign _malformed_now_12 = (~((((((_payload_before_3 | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11) | _malformed_now_13) | _malformed_now_14) | ((_payload_before_3 | _payload_before_6) & (({1'b0, _malformed_now_15[9:0]} + _payload_before_1) > 11'd1024))) | (_payload_before_0 & (_payload_before_1 > ((max_payload_size == 3'd0) ? 11'd32 : ((max_payload_size == 3'd1) ? 11'd64 : ((max_payload_size == 3'd2) ? 11'd128 : ((max_payload_size == 3'd3) ? 11'd256 : ((max_payload_size == 3'd4) ? 11'd512 : ((max_payload_size == 3'd5) ? 11'd1024 : ((max_payload_size == 3'd6) ? 11'd1024 : 11'd1024)))))))));  // SwitchIngress.swift:78
-  assign _egress_18 = (_payload_before_3 & ~_payload_before_0) | _payload_before_6;  // SwitchIngress.swift:88
-  assign _egress_22 = 2'd1 == 2'd2;  // SwitchIngress.swift:88
-  assign _egress_21 = (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) & ~_egress_22;  // SwitchIngress.swift:88
-  assign _egress_24 = 2'd1 == 2'd0;  // SwitchIngress.swift:88
-  assign _egress_25 = p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})));  // SwitchIngress.swift:88
-  assign _egress_23 = _egress_24 ? _egress_25 : (((2'd1 == 2'd0) ? p0_bus_master : ((2'd1 == 2'd1) ? p1_bus_master : p2_bus_master)) & ~((2'd1 == 2'd0) ? (p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})))) : ((2'd1 == 2'd1) ? (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) : (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))))));  // SwitchIngress.swift:88
-  assign _egress_27 = 2'd1 == 2'd1;  // SwitchIngress.swift:88
-  assign _egress_26 = (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) & ~_egress_27;  // SwitchIngress.swift:88
-  assign _egress_20 = {(_egress_21 & _egress_23), (_egress_26 & _egress_23), (((~_egress_24 & ~_egress_25) & ~((1'b0 | _egress_26) | _egress_21)) & _egress_23)};  // SwitchIngress.swift:88
-  assign _egress_19 = _egress_20 & (~_egress_20 + 3'd1);  // SwitchIngress.swift:88
-  assign _egress_31 = link_header[63:56];  // SwitchIngress.swift:88
-  assign _egress_30 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_31)) & (_egress_31 <= p2_subordinate)) & ~_egress_22;  // SwitchIngress.swift:88
-  assign _egress_32 = (2'd1 == 2'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_31)) & (_egress_31 <= p0_subordinate)) : ((2'd1 == 2'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_31)) & (_egress_31 <= p1_subordinate)) : (((p2_secondary != 8'd0) & (p2_secondary <= _egress_31)) & (_egress_31 <= p2_subordinate)));  // SwitchIngress.swift:88
-  assign _egress_33 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_31)) & (_egress_31 <= p1_subordinate)) & ~_egress_27;  // SwitchIngress.swift:88
-  assign _egress_34 = (1'b0 | _egress_33) | _egress_30;  // SwitchIngress.swift:88
-  assign _egress_29 = {(_egress_30 & ~(~_egress_24 & _egress_32)), (_egress_33 & ~(~_egress_24 & _egress_32)), (((~_egress_24 & ~_egress_32) & ~_egress_34) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_31)) & (_egress_31 <= p0_subordinate)))};  // SwitchIngress.swift:88
-  assign _egress_28 = _egress_29 & (~_egress_29 + 3'd1);  // SwitchIngress.swift:88
-  assign _egress_35 = _egress_31 == p0_secondary;  // SwitchIngress.swift:88
-  assign _egress_36 = {(_egress_31 == p2_secondary), (_egress_31 == p1_secondary), 1'b0} & _egress_28;  // SwitchIngress.swift:88
-  assign _egress_37 = link_header[55:51];  // SwitchIngress.swift:88
-  assign _egress_39 = link_header[122:120];  // SwitchIngress.swift:88
-  assign _egress_38 = (_egress_39 == 3'd0) | (_egress_39 == 3'd5);  // SwitchIngress.swift:88
-  assign _egress_40 = _egress_39 == 3'd3;  // SwitchIngress.swift:88
-  assign _egress_41 = _egress_39 == 3'd1;  // SwitchIngress.swift:88
-  assign _egress_42 = _egress_39 == 3'd2;  // SwitchIngress.swift:88
-  assign _egress_17 = _malformed_now_12 ? 3'd0 : ((_egress_18 | (_payload_before_3 & _payload_before_0)) ? _egress_19 : (_malformed_now_13 ? _egress_28 : ((_payload_before_10 | _payload_before_11) ? ((((((_egress_24 & _payload_before_11) & ~_egress_35) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_31)) & (_egress_31 <= p0_subordinate))) & _egress_34) & ((_egress_36 == 3'd0) | (_egress_37 == 5'd0))) ? _egress_28 : 3'd0) : (_malformed_now_14 ? (_egress_38 ? (_egress_24 ? 3'd0 : {1'b0, 1'b0, 1'b1}) : (_egress_40 ? (_egress_24 ? {1'b1, 1'b1, 1'b0} : 3'd0) : (_egress_41 ? _egress_19 : (_egress_42 ? _egress_28 : 3'd0)))) : 3'd0))));  // SwitchIngress.swift:88
-  assign _egress_16 = malformed_now ? 3'd0 : _egress_17;  // SwitchIngress.swift:88
-  assign _to_own_45 = link_header[50:48];  // SwitchIngress.swift:89
-  assign _to_own_44 = (~_malformed_now_12 & (_payload_before_10 | _payload_before_11)) & (_egress_24 & ((_payload_before_10 & (_to_own_45 == 3'd0)) | (_payload_before_11 & ((_egress_35 & (_to_own_45 == 3'd0)) & (_egress_37 < 5'd2)))));  // SwitchIngress.swift:89
-  assign _to_own_43 = _to_own_44 & ~malformed_now;  // SwitchIngress.swift:89
-  assign _to_type0_46 = _payload_before_11 & ((_egress_36 & _egress_17) != 3'd0);  // SwitchIngress.swift:90
-  assign _answers_ur_47 = ((~_malformed_now_12 & (_egress_17 == 3'd0)) & ~_to_own_44) & ~((~_malformed_now_12 & _malformed_now_14) & ~(((_egress_38 | _egress_40) | _egress_41) | _egress_42));  // SwitchIngress.swift:101
-  assign _link_ready_48 = egress != 3'd0;  // SwitchIngress.swift:103
-  assign _dropped_tlp_49 = _answers_ur_47 & ~(((_egress_18 | _payload_before_7) | _payload_before_10) | _payload_before_11);  // SwitchIngress.swift:161
-  assign _ur_header_50 = {link_header[119], link_header[115], (_malformed_now_13 ? link_header[47:40] : link_header[79:72])};  // SwitchIngress.swift:147
-  assign _ur_header_51 = {link_header[114], link_header[109:108]};  // SwitchIngress.swift:147
-  assign _ur_header_52 = link_header[67:64];  // SwitchIngress.swift:147
+  assign _malformed_now_13 = _payload_before_8 & ((_payload_before_5 == 5'd10) | (_payload_before_5 == 5'd11));  // SwitchIngress.swift:84
+  assign _malformed_now_14 = (~_payload_before_4 & link_header[125]) & (link_header[124:123] == 2'd2);  // SwitchIngress.swift:84
+  assign _malformed_now_15 = _payload_before_9 ? {link_header[63:32], link_header[31:2]} : {{32{1'b0}}, link_header[63:34]};  // SwitchIngress.swift:84
+  assign _malformed_now_12 = (~((((((_payload_before_3 | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11) | _malformed_now_13) | _malformed_now_14) | ((_payload_before_3 | _payload_before_6) & (({1'b0, _malformed_now_15[9:0]} + _payload_before_1) > 11'd1024))) | (_payload_before_0 & (_payload_before_1 > ((max_payload_size == 3'd0) ? 11'd32 : ((max_payload_size == 3'd1) ? 11'd64 : ((max_payload_size == 3'd2) ? 11'd128 : ((max_payload_size == 3'd3) ? 11'd256 : ((max_payload_size == 3'd4) ? 11'd512 : ((max_payload_size == 3'd5) ? 11'd1024 : ((max_payload_size == 3'd6) ? 11'd1024 : 11'd1024)))))))));  // SwitchIngress.swift:84
+  assign _egress_19 = (_payload_before_3 & ~_payload_before_0) | _payload_before_6;  // SwitchIngress.swift:94
+  assign _egress_23 = 2'd1 == 2'd2;  // SwitchIngress.swift:94
+  assign _egress_22 = (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) & ~_egress_23;  // SwitchIngress.swift:94
+  assign _egress_25 = 2'd1 == 2'd0;  // SwitchIngress.swift:94
+  assign _egress_26 = p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})));  // SwitchIngress.swift:94
+  assign _egress_24 = _egress_25 ? _egress_26 : (((2'd1 == 2'd0) ? p0_bus_master : ((2'd1 == 2'd1) ? p1_bus_master : p2_bus_master)) & ~((2'd1 == 2'd0) ? (p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})))) : ((2'd1 == 2'd1) ? (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) : (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))))));  // SwitchIngress.swift:94
+  assign _egress_28 = 2'd1 == 2'd1;  // SwitchIngress.swift:94
+  assign _egress_27 = (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) & ~_egress_28;  // SwitchIngress.swift:94
+  assign _egress_21 = {(_egress_22 & _egress_24), (_egress_27 & _egress_24), (((~_egress_25 & ~_egress_26) & ~((1'b0 | _egress_27) | _egress_22)) & _egress_24)};  // SwitchIngress.swift:94
+  assign _egress_20 = _egress_21 & (~_egress_21 + 3'd1);  // SwitchIngress.swift:94
+  assign _egress_32 = link_header[63:56];  // SwitchIngress.swift:94
+  assign _egress_31 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_32)) & (_egress_32 <= p2_subordinate)) & ~_egress_23;  // SwitchIngress.swift:94
+  assign _egress_33 = (2'd1 == 2'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_32)) & (_egress_32 <= p0_subordinate)) : ((2'd1 == 2'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_32)) & (_egress_32 <= p1_subordinate)) : (((p2_secondary != 8'd0) & (p2_secondary <= _egress_32)) & (_egress_32 <= p2_subordinate)));  // SwitchIngress.swift:94
+  assign _egress_34 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_32)) & (_egress_32 <= p1_subordinate)) & ~_egress_28;  // SwitchIngress.swift:94
+  assign _egress_35 = (1'b0 | _egress_34) | _egress_31;  // SwitchIngress.swift:94
+  assign _egress_30 = {(_egress_31 & ~(~_egress_25 & _egress_33)), (_egress_34 & ~(~_egress_25 & _egress_33)), (((~_egress_25 & ~_egress_33) & ~_egress_35) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_32)) & (_egress_32 <= p0_subordinate)))};  // SwitchIngress.swift:94
+  assign _egress_29 = _egress_30 & (~_egress_30 + 3'd1);  // SwitchIngress.swift:94
+  assign _egress_36 = _egress_32 == p0_secondary;  // SwitchIngress.swift:94
+  assign _egress_37 = {(_egress_32 == p2_secondary), (_egress_32 == p1_secondary), 1'b0} & _egress_29;  // SwitchIngress.swift:94
+  assign _egress_38 = link_header[55:51];  // SwitchIngress.swift:94
+  assign _egress_40 = link_header[122:120];  // SwitchIngress.swift:94
+  assign _egress_39 = (_egress_40 == 3'd0) | (_egress_40 == 3'd5);  // SwitchIngress.swift:94
+  assign _egress_41 = _egress_40 == 3'd3;  // SwitchIngress.swift:94
+  assign _egress_42 = _egress_40 == 3'd1;  // SwitchIngress.swift:94
+  assign _egress_43 = _egress_40 == 3'd2;  // SwitchIngress.swift:94
+  assign _egress_18 = _malformed_now_12 ? 3'd0 : ((_egress_19 | (_payload_before_3 & _payload_before_0)) ? _egress_20 : (_malformed_now_13 ? _egress_29 : ((_payload_before_10 | _payload_before_11) ? ((((((_egress_25 & _payload_before_11) & ~_egress_36) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_32)) & (_egress_32 <= p0_subordinate))) & _egress_35) & ((_egress_37 == 3'd0) | (_egress_38 == 5'd0))) ? _egress_29 : 3'd0) : (_malformed_now_14 ? (_egress_39 ? (_egress_25 ? 3'd0 : {1'b0, 1'b0, 1'b1}) : (_egress_41 ? (_egress_25 ? {1'b1, 1'b1, 1'b0} : 3'd0) : (_egress_42 ? _egress_20 : (_egress_43 ? _egress_29 : 3'd0)))) : 3'd0))));  // SwitchIngress.swift:94
+  assign _egress_44 = {~p2_link_up, ~p1_link_up, 1'b0};  // SwitchIngress.swift:94
+  assign _egress_17 = _egress_18 & ~_egress_44;  // SwitchIngress.swift:94
+  assign _egress_16 = malformed_now ? 3'd0 : _egress_17;  // SwitchIngress.swift:94
+  assign _to_own_47 = link_header[50:48];  // SwitchIngress.swift:95
+  assign _to_own_46 = (~_malformed_now_12 & (_payload_before_10 | _payload_before_11)) & (_egress_25 & ((_payload_before_10 & (_to_own_47 == 3'd0)) | (_payload_before_11 & ((_egress_36 & (_to_own_47 == 3'd0)) & (_egress_38 < 5'd2)))));  // SwitchIngress.swift:95
+  assign _to_own_45 = _to_own_46 & ~malformed_now;  // SwitchIngress.swift:95
+  assign _to_type0_48 = _payload_before_11 & ((_egress_37 & _egress_17) != 3'd0);  // SwitchIngress.swift:96
+  assign _ur_completer_id_50 = _malformed_now_14 & _egress_41;  // SwitchIngress.swift:109
+  assign _ur_completer_id_49 = _ur_completer_id_50 ? 3'd0 : (_egress_18 & _egress_44);  // SwitchIngress.swift:109
+  assign _answers_ur_51 = ((~_malformed_now_12 & (_egress_17 == 3'd0)) & ~_to_own_46) & ~(((~_malformed_now_12 & _malformed_now_14) & ~(((_egress_39 | _egress_41) | _egress_42) | _egress_43)) | ((_ur_completer_id_50 & (_egress_18 != 3'd0)) & (_egress_17 == 3'd0)));  // SwitchIngress.swift:111
+  assign _link_ready_52 = egress != 3'd0;  // SwitchIngress.swift:113
+  assign _dropped_tlp_53 = _answers_ur_51 & ~(((_egress_19 | _payload_before_7) | _payload_before_10) | _payload_before_11);  // SwitchIngress.swift:173
+  assign _ur_header_54 = {link_header[119], link_header[115], (_malformed_now_13 ? link_header[47:40] : link_header[79:72])};  // SwitchIngress.swift:157
+  assign _ur_header_55 = {link_header[114], link_header[109:108]};  // SwitchIngress.swift:157
+  assign _ur_header_56 = link_header[67:64];  // SwitchIngress.swift:157
 
   assign payload_before = link_start ? (_payload_before_0 ? _payload_before_1 : 11'd0) : payload_remaining;
   assign payload_last_beat = payload_before <= 11'd4;
   assign payload_strobe = (payload_before == 11'd0) ? 4'd0 : ((payload_before == 11'd1) ? 4'd1 : ((payload_before == 11'd2) ? 4'd3 : ((payload_before == 11'd3) ? 4'd7 : 4'd15)));
   assign payload_wrong_beat = (link_strobe != payload_strobe) | (link_end != payload_last_beat);
   assign payload_nullified = (~link_start & link_end) & (link_strobe == 4'd0);
-  assign malformed_now = _malformed_now_12 | payload_wrong_beat;  // SwitchIngress.swift:78
-  assign egress = link_start ? _egress_16 : held_egress;  // SwitchIngress.swift:88
-  assign to_own = link_start ? _to_own_43 : held_own;  // SwitchIngress.swift:89
-  assign to_type0 = link_start ? _to_type0_46 : held_type0;  // SwitchIngress.swift:90
-  assign nullifies = (~link_start & intact) & payload_wrong_beat;  // SwitchIngress.swift:96
-  assign answers_ur = (link_start & (_answers_ur_47 & (((_egress_18 | _payload_before_7) | _payload_before_10) | _payload_before_11))) & ~malformed_now;  // SwitchIngress.swift:101
-  assign link_ready = _link_ready_48 ? fabric_ready : (to_own ? own_ready : (answers_ur ? ~ur_valid : 1'b1));  // SwitchIngress.swift:103
-  assign fabric_valid = link_valid & _link_ready_48;  // SwitchIngress.swift:105
-  assign fabric_header = {link_header[127:121], (link_header[120] & ~to_type0), link_header[119:0]};  // SwitchIngress.swift:106
-  assign fabric_data = link_data;  // SwitchIngress.swift:107
-  assign fabric_strobe = nullifies ? 4'd0 : link_strobe;  // SwitchIngress.swift:108
-  assign fabric_start = link_start;  // SwitchIngress.swift:109
-  assign fabric_end = link_end | nullifies;  // SwitchIngress.swift:110
-  assign fabric_egress = egress;  // SwitchIngress.swift:111
-  assign own_valid = (link_valid & ~_link_ready_48) & to_own;  // SwitchIngress.swift:113
-  assign own_header = link_header;  // SwitchIngress.swift:114
-  assign own_data = link_data;  // SwitchIngress.swift:115
-  assign own_strobe = nullifies ? 4'd0 : link_strobe;  // SwitchIngress.swift:116
-  assign own_start = link_start;  // SwitchIngress.swift:117
-  assign own_end = link_end | nullifies;  // SwitchIngress.swift:118
-  assign unsupported_valid = ur_valid;  // SwitchIngress.swift:120
-  assign unsupported_header = ur_header;  // SwitchIngress.swift:121
-  assign unsupported_data = 128'd0;  // SwitchIngress.swift:122
-  assign unsupported_strobe = 4'd0;  // SwitchIngress.swift:123
-  assign unsupported_start = 1'b1;  // SwitchIngress.swift:124
-  assign unsupported_end = 1'b1;  // SwitchIngress.swift:125
-  assign first_beat = (link_valid & link_ready) & link_start;  // SwitchIngress.swift:128
-  assign later_beat = (link_valid & link_ready) & ~link_start;  // SwitchIngress.swift:137
-  assign malformed_tlp = (first_beat & malformed_now) | ((later_beat & nullifies) & ~payload_nullified);  // SwitchIngress.swift:155
-  assign unsupported_event = first_beat & answers_ur;  // SwitchIngress.swift:156
-  assign malformed_event = malformed_tlp;  // SwitchIngress.swift:157
-  assign poisoned_event = (first_beat & link_header[110]) & ~malformed_now;  // SwitchIngress.swift:158
-  assign dropped_tlp = ((link_valid & link_ready) & link_end) & (link_start ? (_dropped_tlp_49 & ~malformed_now) : (held_drop & ~payload_wrong_beat));  // SwitchIngress.swift:161
-  assign dropped_count = dropped;  // SwitchIngress.swift:171
-  assign malformed_count = malformed;  // SwitchIngress.swift:172
-  assign unsupported_count = unsupported_requests;  // SwitchIngress.swift:173
+  assign malformed_now = _malformed_now_12 | payload_wrong_beat;  // SwitchIngress.swift:84
+  assign egress = link_start ? _egress_16 : held_egress;  // SwitchIngress.swift:94
+  assign to_own = link_start ? _to_own_45 : held_own;  // SwitchIngress.swift:95
+  assign to_type0 = link_start ? _to_type0_48 : held_type0;  // SwitchIngress.swift:96
+  assign nullifies = (~link_start & intact) & payload_wrong_beat;  // SwitchIngress.swift:102
+  assign ur_completer_id = (_ur_completer_id_49 != 3'd0) ? {p0_secondary, (_ur_completer_id_49[1] ? 8'd0 : (_ur_completer_id_49[2] ? 8'd8 : 8'd0))} : completer_id;  // SwitchIngress.swift:109
+  assign answers_ur = (link_start & (_answers_ur_51 & (((_egress_19 | _payload_before_7) | _payload_before_10) | _payload_before_11))) & ~malformed_now;  // SwitchIngress.swift:111
+  assign link_ready = _link_ready_52 ? fabric_ready : (to_own ? own_ready : (answers_ur ? ~ur_valid : 1'b1));  // SwitchIngress.swift:113
+  assign fabric_valid = link_valid & _link_ready_52;  // SwitchIngress.swift:115
+  assign fabric_header = {link_header[127:121], (link_header[120] & ~to_type0), link_header[119:0]};  // SwitchIngress.swift:116
+  assign fabric_data = link_data;  // SwitchIngress.swift:117
+  assign fabric_strobe = nullifies ? 4'd0 : link_strobe;  // SwitchIngress.swift:118
+  assign fabric_start = link_start;  // SwitchIngress.swift:119
+  assign fabric_end = link_end | nullifies;  // SwitchIngress.swift:120
+  assign fabric_egress = egress;  // SwitchIngress.swift:121
+  assign own_valid = (link_valid & ~_link_ready_52) & to_own;  // SwitchIngress.swift:123
+  assign own_header = link_header;  // SwitchIngress.swift:124
+  assign own_data = link_data;  // SwitchIngress.swift:125
+  assign own_strobe = nullifies ? 4'd0 : link_strobe;  // SwitchIngress.swift:126
+  assign own_start = link_start;  // SwitchIngress.swift:127
+  assign own_end = link_end | nullifies;  // SwitchIngress.swift:128
+  assign unsupported_valid = ur_valid;  // SwitchIngress.swift:130
+  assign unsupported_header = ur_header;  // SwitchIngress.swift:131
+  assign unsupported_data = 128'd0;  // SwitchIngress.swift:132
+  assign unsupported_strobe = 4'd0;  // SwitchIngress.swift:133
+  assign unsupported_start = 1'b1;  // SwitchIngress.swift:134
+  assign unsupported_end = 1'b1;  // SwitchIngress.swift:135
+  assign first_beat = (link_valid & link_ready) & link_start;  // SwitchIngress.swift:138
+  assign later_beat = (link_valid & link_ready) & ~link_start;  // SwitchIngress.swift:147
+  assign malformed_tlp = (first_beat & malformed_now) | ((later_beat & nullifies) & ~payload_nullified);  // SwitchIngress.swift:165
+  assign unsupported_event = (first_beat & answers_ur) & (_ur_completer_id_49 == 3'd0);  // SwitchIngress.swift:166
+  assign link_down_event = _ur_completer_id_49 & {3{((first_beat & ~_malformed_now_13) & ~malformed_now)}};  // SwitchIngress.swift:168
+  assign malformed_event = malformed_tlp;  // SwitchIngress.swift:169
+  assign poisoned_event = (first_beat & link_header[110]) & ~malformed_now;  // SwitchIngress.swift:170
+  assign dropped_tlp = ((link_valid & link_ready) & link_end) & (link_start ? (_dropped_tlp_53 & ~malformed_now) : (held_drop & ~payload_wrong_beat));  // SwitchIngress.swift:173
+  assign dropped_count = dropped;  // SwitchIngress.swift:183
+  assign malformed_count = malformed;  // SwitchIngress.swift:184
+  assign unsupported_count = unsupported_requests;  // SwitchIngress.swift:185
 
   always @(posedge clk) begin
     if (rst) begin
       payload_remaining <= 11'd0;  // PayloadFraming.swift:22
-      held_egress <= 3'd0;  // SwitchIngress.swift:81
-      held_own <= 1'b0;  // SwitchIngress.swift:82
-      held_type0 <= 1'b0;  // SwitchIngress.swift:83
-      held_drop <= 1'b0;  // SwitchIngress.swift:84
-      intact <= 1'b0;  // SwitchIngress.swift:94
-      ur_valid <= 1'b0;  // SwitchIngress.swift:98
-      dropped <= 16'd0;  // SwitchIngress.swift:19
-      malformed <= 16'd0;  // SwitchIngress.swift:19
-      unsupported_requests <= 16'd0;  // SwitchIngress.swift:19
+      held_egress <= 3'd0;  // SwitchIngress.swift:87
+      held_own <= 1'b0;  // SwitchIngress.swift:88
+      held_type0 <= 1'b0;  // SwitchIngress.swift:89
+      held_drop <= 1'b0;  // SwitchIngress.swift:90
+      intact <= 1'b0;  // SwitchIngress.swift:100
+      ur_valid <= 1'b0;  // SwitchIngress.swift:104
+      dropped <= 16'd0;  // SwitchIngress.swift:20
+      malformed <= 16'd0;  // SwitchIngress.swift:20
+      unsupported_requests <= 16'd0;  // SwitchIngress.swift:20
     end else begin
       if (link_valid & link_ready) begin  // PayloadFraming.swift:35
         payload_remaining <= payload_last_beat ? 11'd0 : (payload_before - 11'd4);  // PayloadFraming.swift:35
       end
-      if (first_beat) begin  // SwitchIngress.swift:129
-        held_egress <= _egress_16;  // SwitchIngress.swift:130
-        held_own <= _to_own_43;  // SwitchIngress.swift:131
-        held_type0 <= _to_type0_46;  // SwitchIngress.swift:132
-        held_drop <= _dropped_tlp_49 & ~malformed_now;  // SwitchIngress.swift:133
-        intact <= ~malformed_now;  // SwitchIngress.swift:134
+      if (first_beat) begin  // SwitchIngress.swift:139
+        held_egress <= _egress_16;  // SwitchIngress.swift:140
+        held_own <= _to_own_45;  // SwitchIngress.swift:141
+        held_type0 <= _to_type0_48;  // SwitchIngress.swift:142
+        held_drop <= _dropped_tlp_53 & ~malformed_now;  // SwitchIngress.swift:143
+        intact <= ~malformed_now;  // SwitchIngress.swift:144
       end
-      if (later_beat & nullifies) begin  // SwitchIngress.swift:138
-        held_egress <= 3'd0;  // SwitchIngress.swift:139
-        held_own <= 1'b0;  // SwitchIngress.swift:140
-        held_drop <= 1'b0;  // SwitchIngress.swift:141
-        intact <= 1'b0;  // SwitchIngress.swift:142
+      if (later_beat & nullifies) begin  // SwitchIngress.swift:148
+        held_egress <= 3'd0;  // SwitchIngress.swift:149
+        held_own <= 1'b0;  // SwitchIngress.swift:150
+        held_drop <= 1'b0;  // SwitchIngress.swift:151
+        intact <= 1'b0;  // SwitchIngress.swift:152
       end
-      if (unsupported_valid & unsupported_ready) begin  // SwitchIngress.swift:144
-        ur_valid <= 1'b0;  // SwitchIngress.swift:144
+      if (unsupported_valid & unsupported_ready) begin  // SwitchIngress.swift:154
+        ur_valid <= 1'b0;  // SwitchIngress.swift:154
       end
-      if (first_beat & answers_ur) begin  // SwitchIngress.swift:145
-        ur_valid <= 1'b1;  // SwitchIngress.swift:146
+      if (first_beat & answers_ur) begin  // SwitchIngress.swift:155
+        ur_valid <= 1'b1;  // SwitchIngress.swift:156
       end
-      if (dropped_tlp & (dropped != 16'd65535)) begin  // SwitchIngress.swift:20
-        dropped <= dropped + 16'd1;  // SwitchIngress.swift:20
+      if (dropped_tlp & (dropped != 16'd65535)) begin  // SwitchIngress.swift:21
+        dropped <= dropped + 16'd1;  // SwitchIngress.swift:21
       end
-      if (malformed_tlp & (malformed != 16'd65535)) begin  // SwitchIngress.swift:20
-        malformed <= malformed + 16'd1;  // SwitchIngress.swift:20
+      if (malformed_tlp & (malformed != 16'd65535)) begin  // SwitchIngress.swift:21
+        malformed <= malformed + 16'd1;  // SwitchIngress.swift:21
       end
-      if ((first_beat & answers_ur) & (unsupported_requests != 16'd65535)) begin  // SwitchIngress.swift:20
-        unsupported_requests <= unsupported_requests + 16'd1;  // SwitchIngress.swift:20
+      if ((first_beat & answers_ur) & (unsupported_requests != 16'd65535)) begin  // SwitchIngress.swift:21
+        unsupported_requests <= unsupported_requests + 16'd1;  // SwitchIngress.swift:21
       end
     end
   end
   always @(posedge clk) begin
-    if (first_beat & answers_ur) begin  // SwitchIngress.swift:145
-      ur_header <= {{3'd0, (_payload_before_6 ? 5'd11 : 5'd10), _ur_header_50[9], link_header[118:116], _ur_header_50[8], _ur_header_51[2], 4'd0, _ur_header_51[1:0], 2'd0, 10'd0}, {completer_id, 3'd1, 1'b0, (_egress_18 ? ((_payload_before_1 == 11'd1) ? ((_ur_header_52 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (link_header[67] ? 2'd0 : (link_header[66] ? 2'd1 : (link_header[65] ? 2'd2 : (link_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_payload_before_1[9:0], 2'd0} - ((_ur_header_52 == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))})) - ((link_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[71] ? 2'd0 : (link_header[70] ? 2'd1 : (link_header[69] ? 2'd2 : (link_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_malformed_now_13 ? link_header[63:48] : link_header[95:80]), _ur_header_50[7:0], 1'b0, (_egress_18 ? {(_payload_before_9 ? link_header[6:2] : link_header[38:34]), (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // SwitchIngress.swift:147
+    if (first_beat & answers_ur) begin  // SwitchIngress.swift:155
+      ur_header <= {{3'd0, (_payload_before_6 ? 5'd11 : 5'd10), _ur_header_54[9], link_header[118:116], _ur_header_54[8], _ur_header_55[2], 4'd0, _ur_header_55[1:0], 2'd0, 10'd0}, {ur_completer_id, 3'd1, 1'b0, (_egress_19 ? ((_payload_before_1 == 11'd1) ? ((_ur_header_56 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (link_header[67] ? 2'd0 : (link_header[66] ? 2'd1 : (link_header[65] ? 2'd2 : (link_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_payload_before_1[9:0], 2'd0} - ((_ur_header_56 == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))})) - ((link_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[71] ? 2'd0 : (link_header[70] ? 2'd1 : (link_header[69] ? 2'd2 : (link_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_malformed_now_13 ? link_header[63:48] : link_header[95:80]), _ur_header_54[7:0], 1'b0, (_egress_19 ? {(_payload_before_9 ? link_header[6:2] : link_header[38:34]), (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // SwitchIngress.swift:157
     end
   end
 

@@ -173,6 +173,10 @@ module tier_controller_pages65536_shift12_lanes2 (
   wire regs_map_write_tier_written;
   wire regs_map_write_valid_out;
   wire regs_map_write_valid_written;
+  wire regs_map_control_clear_clear;
+  wire regs_map_control_clear_out;
+  wire regs_map_control_write_refused_set;
+  wire [24:0] regs_map_extent_pages_in;
   wire regs_hot_control_enable_out;
   wire regs_hot_control_reset_clear;
   wire regs_hot_control_reset_out;
@@ -296,6 +300,10 @@ module tier_controller_pages65536_shift12_lanes2 (
   wire path_busy;
   wire path_busy_write;
   wire [15:0] path_busy_page;
+  wire path_clear_request;
+  wire path_clear_done;
+  wire path_fw_write_refused;
+  wire [24:0] path_map_extent;
   wire hotness_clk;
   wire hotness_rst;
   wire hotness_observe_valid;
@@ -407,223 +415,227 @@ module tier_controller_pages65536_shift12_lanes2 (
   wire dma_disk_wr_ack_valid;
   wire dma_disk_wr_ack_ready;
   wire dma_disk_wr_ack_error;
-  reg map_write_pending;  // TierController.swift:57
-  wire [24:0] unused_bits;  // TierController.swift:58
-  wire [4:0] pending_causes;  // TierController.swift:168
+  reg map_write_pending;  // TierController.swift:59
+  wire [24:0] unused_bits;  // TierController.swift:60
+  wire [4:0] pending_causes;  // TierController.swift:174
 
-  assign regs_mmio_valid = mmio_valid;  // TierController.swift:61
-  assign regs_mmio_write = mmio_write;  // TierController.swift:61
-  assign regs_mmio_address = mmio_address;  // TierController.swift:61
-  assign regs_mmio_wdata = mmio_wdata;  // TierController.swift:61
-  assign regs_mmio_strobe = mmio_strobe;  // TierController.swift:61
-  assign mmio_ready = regs_mmio_ready;  // TierController.swift:61
-  assign mmio_rdata = regs_mmio_rdata;  // TierController.swift:61
-  assign mmio_error = regs_mmio_error;  // TierController.swift:61
-  assign path_req_valid = req_valid;  // TierController.swift:66
-  assign path_req_write = req_write;  // TierController.swift:66
-  assign path_req_address = req_address;  // TierController.swift:66
-  assign path_req_beats = req_beats;  // TierController.swift:66
-  assign path_wdata_valid = wdata_valid;  // TierController.swift:66
-  assign path_wdata_data = wdata_data;  // TierController.swift:66
-  assign path_wdata_strobe = wdata_strobe;  // TierController.swift:66
-  assign path_rsp_ready = rsp_ready;  // TierController.swift:66
-  assign req_ready = path_req_ready;  // TierController.swift:69
-  assign wdata_ready = path_wdata_ready;  // TierController.swift:69
-  assign rsp_valid = path_rsp_valid;  // TierController.swift:69
-  assign rsp_data = path_rsp_data;  // TierController.swift:69
-  assign rsp_last = path_rsp_last;  // TierController.swift:69
-  assign rsp_status = path_rsp_status;  // TierController.swift:69
-  assign path_dram_req_ready = dram_req_ready;  // TierController.swift:73
-  assign path_dram_wdata_ready = dram_wdata_ready;  // TierController.swift:73
-  assign path_dram_rsp_valid = dram_rsp_valid;  // TierController.swift:73
-  assign path_dram_rsp_data = dram_rsp_data;  // TierController.swift:73
-  assign path_dram_rsp_last = dram_rsp_last;  // TierController.swift:73
-  assign path_dram_rsp_error = dram_rsp_error;  // TierController.swift:73
-  assign dram_req_valid = path_dram_req_valid;  // TierController.swift:77
-  assign dram_req_write = path_dram_req_write;  // TierController.swift:77
-  assign dram_req_frame = path_dram_req_frame;  // TierController.swift:77
-  assign dram_req_word = path_dram_req_word;  // TierController.swift:77
-  assign dram_req_beats = path_dram_req_beats;  // TierController.swift:77
-  assign dram_wdata_valid = path_dram_wdata_valid;  // TierController.swift:77
-  assign dram_wdata_data = path_dram_wdata_data;  // TierController.swift:77
-  assign dram_wdata_strobe = path_dram_wdata_strobe;  // TierController.swift:77
-  assign dram_rsp_ready = path_dram_rsp_ready;  // TierController.swift:77
-  assign dma_dram_rd_req_ready = dram_rd_req_ready;  // TierController.swift:81
-  assign dma_dram_rd_data_valid = dram_rd_data_valid;  // TierController.swift:81
-  assign dma_dram_rd_data = dram_rd_data;  // TierController.swift:81
-  assign dma_dram_rd_data_last = dram_rd_data_last;  // TierController.swift:81
-  assign dma_dram_rd_data_error = dram_rd_data_error;  // TierController.swift:81
-  assign dma_dram_wr_req_ready = dram_wr_req_ready;  // TierController.swift:81
-  assign dma_dram_wr_data_ready = dram_wr_data_ready;  // TierController.swift:81
-  assign dma_dram_wr_ack_valid = dram_wr_ack_valid;  // TierController.swift:81
-  assign dma_dram_wr_ack_error = dram_wr_ack_error;  // TierController.swift:81
-  assign dram_rd_req_valid = dma_dram_rd_req_valid;  // TierController.swift:86
-  assign dram_rd_req_frame = dma_dram_rd_req_frame;  // TierController.swift:86
-  assign dram_rd_req_beats = dma_dram_rd_req_beats;  // TierController.swift:86
-  assign dram_rd_data_ready = dma_dram_rd_data_ready;  // TierController.swift:86
-  assign dram_wr_req_valid = dma_dram_wr_req_valid;  // TierController.swift:86
-  assign dram_wr_req_frame = dma_dram_wr_req_frame;  // TierController.swift:86
-  assign dram_wr_req_beats = dma_dram_wr_req_beats;  // TierController.swift:86
-  assign dram_wr_data_valid = dma_dram_wr_data_valid;  // TierController.swift:86
-  assign dram_wr_data = dma_dram_wr_data;  // TierController.swift:86
-  assign dram_wr_data_strobe = dma_dram_wr_data_strobe;  // TierController.swift:86
-  assign dram_wr_ack_ready = dma_dram_wr_ack_ready;  // TierController.swift:86
-  assign path_flash_req_ready = flash_req_ready;  // TierController.swift:73
-  assign path_flash_wdata_ready = flash_wdata_ready;  // TierController.swift:73
-  assign path_flash_rsp_valid = flash_rsp_valid;  // TierController.swift:73
-  assign path_flash_rsp_data = flash_rsp_data;  // TierController.swift:73
-  assign path_flash_rsp_last = flash_rsp_last;  // TierController.swift:73
-  assign path_flash_rsp_error = flash_rsp_error;  // TierController.swift:73
-  assign flash_req_valid = path_flash_req_valid;  // TierController.swift:77
-  assign flash_req_write = path_flash_req_write;  // TierController.swift:77
-  assign flash_req_frame = path_flash_req_frame;  // TierController.swift:77
-  assign flash_req_word = path_flash_req_word;  // TierController.swift:77
-  assign flash_req_beats = path_flash_req_beats;  // TierController.swift:77
-  assign flash_wdata_valid = path_flash_wdata_valid;  // TierController.swift:77
-  assign flash_wdata_data = path_flash_wdata_data;  // TierController.swift:77
-  assign flash_wdata_strobe = path_flash_wdata_strobe;  // TierController.swift:77
-  assign flash_rsp_ready = path_flash_rsp_ready;  // TierController.swift:77
-  assign dma_flash_rd_req_ready = flash_rd_req_ready;  // TierController.swift:81
-  assign dma_flash_rd_data_valid = flash_rd_data_valid;  // TierController.swift:81
-  assign dma_flash_rd_data = flash_rd_data;  // TierController.swift:81
-  assign dma_flash_rd_data_last = flash_rd_data_last;  // TierController.swift:81
-  assign dma_flash_rd_data_error = flash_rd_data_error;  // TierController.swift:81
-  assign dma_flash_wr_req_ready = flash_wr_req_ready;  // TierController.swift:81
-  assign dma_flash_wr_data_ready = flash_wr_data_ready;  // TierController.swift:81
-  assign dma_flash_wr_ack_valid = flash_wr_ack_valid;  // TierController.swift:81
-  assign dma_flash_wr_ack_error = flash_wr_ack_error;  // TierController.swift:81
-  assign flash_rd_req_valid = dma_flash_rd_req_valid;  // TierController.swift:86
-  assign flash_rd_req_frame = dma_flash_rd_req_frame;  // TierController.swift:86
-  assign flash_rd_req_beats = dma_flash_rd_req_beats;  // TierController.swift:86
-  assign flash_rd_data_ready = dma_flash_rd_data_ready;  // TierController.swift:86
-  assign flash_wr_req_valid = dma_flash_wr_req_valid;  // TierController.swift:86
-  assign flash_wr_req_frame = dma_flash_wr_req_frame;  // TierController.swift:86
-  assign flash_wr_req_beats = dma_flash_wr_req_beats;  // TierController.swift:86
-  assign flash_wr_data_valid = dma_flash_wr_data_valid;  // TierController.swift:86
-  assign flash_wr_data = dma_flash_wr_data;  // TierController.swift:86
-  assign flash_wr_data_strobe = dma_flash_wr_data_strobe;  // TierController.swift:86
-  assign flash_wr_ack_ready = dma_flash_wr_ack_ready;  // TierController.swift:86
-  assign path_disk_req_ready = disk_req_ready;  // TierController.swift:73
-  assign path_disk_wdata_ready = disk_wdata_ready;  // TierController.swift:73
-  assign path_disk_rsp_valid = disk_rsp_valid;  // TierController.swift:73
-  assign path_disk_rsp_data = disk_rsp_data;  // TierController.swift:73
-  assign path_disk_rsp_last = disk_rsp_last;  // TierController.swift:73
-  assign path_disk_rsp_error = disk_rsp_error;  // TierController.swift:73
-  assign disk_req_valid = path_disk_req_valid;  // TierController.swift:77
-  assign disk_req_write = path_disk_req_write;  // TierController.swift:77
-  assign disk_req_frame = path_disk_req_frame;  // TierController.swift:77
-  assign disk_req_word = path_disk_req_word;  // TierController.swift:77
-  assign disk_req_beats = path_disk_req_beats;  // TierController.swift:77
-  assign disk_wdata_valid = path_disk_wdata_valid;  // TierController.swift:77
-  assign disk_wdata_data = path_disk_wdata_data;  // TierController.swift:77
-  assign disk_wdata_strobe = path_disk_wdata_strobe;  // TierController.swift:77
-  assign disk_rsp_ready = path_disk_rsp_ready;  // TierController.swift:77
-  assign dma_disk_rd_req_ready = disk_rd_req_ready;  // TierController.swift:81
-  assign dma_disk_rd_data_valid = disk_rd_data_valid;  // TierController.swift:81
-  assign dma_disk_rd_data = disk_rd_data;  // TierController.swift:81
-  assign dma_disk_rd_data_last = disk_rd_data_last;  // TierController.swift:81
-  assign dma_disk_rd_data_error = disk_rd_data_error;  // TierController.swift:81
-  assign dma_disk_wr_req_ready = disk_wr_req_ready;  // TierController.swift:81
-  assign dma_disk_wr_data_ready = disk_wr_data_ready;  // TierController.swift:81
-  assign dma_disk_wr_ack_valid = disk_wr_ack_valid;  // TierController.swift:81
-  assign dma_disk_wr_ack_error = disk_wr_ack_error;  // TierController.swift:81
-  assign disk_rd_req_valid = dma_disk_rd_req_valid;  // TierController.swift:86
-  assign disk_rd_req_frame = dma_disk_rd_req_frame;  // TierController.swift:86
-  assign disk_rd_req_beats = dma_disk_rd_req_beats;  // TierController.swift:86
-  assign disk_rd_data_ready = dma_disk_rd_data_ready;  // TierController.swift:86
-  assign disk_wr_req_valid = dma_disk_wr_req_valid;  // TierController.swift:86
-  assign disk_wr_req_frame = dma_disk_wr_req_frame;  // TierController.swift:86
-  assign disk_wr_req_beats = dma_disk_wr_req_beats;  // TierController.swift:86
-  assign disk_wr_data_valid = dma_disk_wr_data_valid;  // TierController.swift:86
-  assign disk_wr_data = dma_disk_wr_data;  // TierController.swift:86
-  assign disk_wr_data_strobe = dma_disk_wr_data_strobe;  // TierController.swift:86
-  assign disk_wr_ack_ready = dma_disk_wr_ack_ready;  // TierController.swift:86
-  assign path_map_view_page = regs_map_index_page_out[15:0];  // TierController.swift:91
-  assign regs_map_entry_frame_in = path_map_view_entry[23:0];  // TierController.swift:93
-  assign regs_map_entry_tier_in = path_map_view_entry[25:24];  // TierController.swift:94
-  assign regs_map_entry_migrating_in = path_map_view_entry[30];  // TierController.swift:95
-  assign regs_map_entry_valid_in = path_map_view_entry[31];  // TierController.swift:96
-  assign path_fw_write_valid = map_write_pending;  // TierController.swift:98
-  assign path_fw_write_page = regs_map_index_page_out[15:0];  // TierController.swift:99
-  assign path_fw_write_entry = {regs_map_write_valid_out, 5'd0, regs_map_write_tier_out, regs_map_write_frame_out};  // TierController.swift:100
-  assign path_migrating_valid = dma_migrating_valid;  // TierController.swift:101
-  assign path_migrating_page = dma_migrating_page;  // TierController.swift:102
-  assign path_engine_page = dma_map_page;  // TierController.swift:103
-  assign dma_map_entry = path_engine_entry;  // TierController.swift:104
-  assign path_hw_write_valid = dma_hw_write_valid;  // TierController.swift:105
-  assign path_hw_write_page = dma_hw_write_page;  // TierController.swift:106
-  assign path_hw_write_entry = dma_hw_write_entry;  // TierController.swift:107
-  assign dma_hw_write_ready = path_hw_write_ready;  // TierController.swift:108
-  assign dma_busy = path_busy;  // TierController.swift:109
-  assign dma_busy_write = path_busy_write;  // TierController.swift:110
-  assign dma_busy_page = path_busy_page;  // TierController.swift:111
-  assign path_page_fault_pending = regs_interrupt_status_page_fault_out;  // TierController.swift:114
-  assign regs_interrupt_status_page_fault_set = path_page_fault;  // TierController.swift:115
-  assign regs_fault_address_low_value_in = path_fault_address[31:0];  // TierController.swift:116
-  assign regs_fault_address_high_value_in = path_fault_address[63:32];  // TierController.swift:117
-  assign regs_fault_info_write_in = path_fault_write;  // TierController.swift:118
-  assign regs_fault_info_more_in = path_fault_more;  // TierController.swift:119
-  assign hotness_observe_valid = path_observe_valid;  // TierController.swift:122
-  assign hotness_observe_address = path_observe_address;  // TierController.swift:123
-  assign hotness_observe_write = path_observe_write;  // TierController.swift:124
-  assign hotness_enable = regs_hot_control_enable_out;  // TierController.swift:125
-  assign hotness_track_reads = regs_hot_control_track_reads_out;  // TierController.swift:126
-  assign hotness_track_writes = regs_hot_control_track_writes_out;  // TierController.swift:127
-  assign hotness_always_on = regs_hot_control_always_on_out;  // TierController.swift:128
-  assign hotness_unit_shift = regs_hot_control_unit_shift_out;  // TierController.swift:129
-  assign hotness_downsample_shift = regs_hot_control_downsample_shift_out;  // TierController.swift:130
-  assign hotness_threshold = regs_hot_threshold_count_out;  // TierController.swift:131
-  assign hotness_epoch_cycles = regs_hot_epoch_cycles_cycles_out;  // TierController.swift:132
-  assign hotness_fill_threshold = regs_hot_fill_threshold_entries_out;  // TierController.swift:133
-  assign hotness_reset_request = regs_hot_control_reset_out;  // TierController.swift:134
-  assign regs_hot_control_reset_clear = hotness_reset_done;  // TierController.swift:135
-  assign hotness_hot_head = regs_hot_head_index_out;  // TierController.swift:136
-  assign regs_hot_tail_index_in = hotness_hot_tail;  // TierController.swift:137
-  assign regs_hot_entry_low_value_in = hotness_hot_entry[31:0];  // TierController.swift:138
-  assign regs_hot_entry_high_value_in = hotness_hot_entry[63:32];  // TierController.swift:139
-  assign regs_hot_status_enabled_in = hotness_enabled;  // TierController.swift:140
-  assign regs_hot_status_overflow_in = hotness_overflow;  // TierController.swift:141
-  assign regs_hot_status_fill_level_in = hotness_fill_level;  // TierController.swift:142
-  assign regs_hot_status_counters_exhausted_in = hotness_counters_exhausted;  // TierController.swift:143
-  assign regs_interrupt_status_hot_level_set = hotness_level_set;  // TierController.swift:144
-  assign regs_interrupt_status_hot_overflow_set = hotness_overflow_set;  // TierController.swift:145
-  assign dma_desc_source = {regs_dma_source_tier_out, regs_dma_source_frame_out};  // TierController.swift:148
-  assign dma_desc_destination = {regs_dma_destination_tier_out, regs_dma_destination_frame_out};  // TierController.swift:149
-  assign dma_desc_length = regs_dma_length_bytes_out;  // TierController.swift:150
-  assign dma_desc_control = {regs_dma_control_interrupt_out, regs_dma_control_remap_out, regs_dma_control_page_out};  // TierController.swift:151
-  assign dma_push = regs_dma_submit_push_out;  // TierController.swift:152
-  assign regs_dma_submit_push_clear = dma_push_done;  // TierController.swift:153
-  assign regs_dma_head_index_in = dma_dma_head;  // TierController.swift:154
-  assign regs_dma_tail_index_in = dma_dma_tail;  // TierController.swift:155
-  assign dma_completion_head = regs_completion_head_index_out;  // TierController.swift:156
-  assign regs_completion_tail_index_in = dma_completion_tail;  // TierController.swift:157
-  assign regs_completion_entry_descriptor_in = dma_completion_entry[15:0];  // TierController.swift:159
-  assign regs_completion_entry_status_in = dma_completion_entry[19:16];  // TierController.swift:160
-  assign regs_completion_entry_valid_in = dma_completion_entry[31];  // TierController.swift:161
-  assign regs_interrupt_status_dma_done_set = dma_done_set;  // TierController.swift:162
-  assign regs_interrupt_status_dma_error_set = dma_error_set;  // TierController.swift:163
-  assign pending_causes = {regs_interrupt_status_hot_overflow_out, regs_interrupt_status_hot_level_out, regs_interrupt_status_dma_error_out, regs_interrupt_status_dma_done_out, regs_interrupt_status_page_fault_out} & {regs_interrupt_enable_hot_overflow_out, regs_interrupt_enable_hot_level_out, regs_interrupt_enable_dma_error_out, regs_interrupt_enable_dma_done_out, regs_interrupt_enable_page_fault_out};  // TierController.swift:169
-  assign irq = pending_causes != 5'd0;  // TierController.swift:170
-  assign irq_causes = pending_causes;  // TierController.swift:171
-  assign unused_bits = {regs_hot_head_index_written, regs_completion_head_index_written, regs_map_index_page_out[23:16], path_map_view_entry[29:26], dma_completion_entry[30:20]};  // TierController.swift:173
-  assign regs_clk = clk;  // TierController.swift:48
-  assign regs_rst = rst;  // TierController.swift:48
-  assign path_clk = clk;  // TierController.swift:49
-  assign path_rst = rst;  // TierController.swift:49
-  assign hotness_clk = clk;  // TierController.swift:50
-  assign hotness_rst = rst;  // TierController.swift:50
-  assign dma_clk = clk;  // TierController.swift:52
-  assign dma_rst = rst;  // TierController.swift:52
+  assign regs_mmio_valid = mmio_valid;  // TierController.swift:63
+  assign regs_mmio_write = mmio_write;  // TierController.swift:63
+  assign regs_mmio_address = mmio_address;  // TierController.swift:63
+  assign regs_mmio_wdata = mmio_wdata;  // TierController.swift:63
+  assign regs_mmio_strobe = mmio_strobe;  // TierController.swift:63
+  assign mmio_ready = regs_mmio_ready;  // TierController.swift:63
+  assign mmio_rdata = regs_mmio_rdata;  // TierController.swift:63
+  assign mmio_error = regs_mmio_error;  // TierController.swift:63
+  assign path_req_valid = req_valid;  // TierController.swift:68
+  assign path_req_write = req_write;  // TierController.swift:68
+  assign path_req_address = req_address;  // TierController.swift:68
+  assign path_req_beats = req_beats;  // TierController.swift:68
+  assign path_wdata_valid = wdata_valid;  // TierController.swift:68
+  assign path_wdata_data = wdata_data;  // TierController.swift:68
+  assign path_wdata_strobe = wdata_strobe;  // TierController.swift:68
+  assign path_rsp_ready = rsp_ready;  // TierController.swift:68
+  assign req_ready = path_req_ready;  // TierController.swift:71
+  assign wdata_ready = path_wdata_ready;  // TierController.swift:71
+  assign rsp_valid = path_rsp_valid;  // TierController.swift:71
+  assign rsp_data = path_rsp_data;  // TierController.swift:71
+  assign rsp_last = path_rsp_last;  // TierController.swift:71
+  assign rsp_status = path_rsp_status;  // TierController.swift:71
+  assign path_dram_req_ready = dram_req_ready;  // TierController.swift:75
+  assign path_dram_wdata_ready = dram_wdata_ready;  // TierController.swift:75
+  assign path_dram_rsp_valid = dram_rsp_valid;  // TierController.swift:75
+  assign path_dram_rsp_data = dram_rsp_data;  // TierController.swift:75
+  assign path_dram_rsp_last = dram_rsp_last;  // TierController.swift:75
+  assign path_dram_rsp_error = dram_rsp_error;  // TierController.swift:75
+  assign dram_req_valid = path_dram_req_valid;  // TierController.swift:79
+  assign dram_req_write = path_dram_req_write;  // TierController.swift:79
+  assign dram_req_frame = path_dram_req_frame;  // TierController.swift:79
+  assign dram_req_word = path_dram_req_word;  // TierController.swift:79
+  assign dram_req_beats = path_dram_req_beats;  // TierController.swift:79
+  assign dram_wdata_valid = path_dram_wdata_valid;  // TierController.swift:79
+  assign dram_wdata_data = path_dram_wdata_data;  // TierController.swift:79
+  assign dram_wdata_strobe = path_dram_wdata_strobe;  // TierController.swift:79
+  assign dram_rsp_ready = path_dram_rsp_ready;  // TierController.swift:79
+  assign dma_dram_rd_req_ready = dram_rd_req_ready;  // TierController.swift:83
+  assign dma_dram_rd_data_valid = dram_rd_data_valid;  // TierController.swift:83
+  assign dma_dram_rd_data = dram_rd_data;  // TierController.swift:83
+  assign dma_dram_rd_data_last = dram_rd_data_last;  // TierController.swift:83
+  assign dma_dram_rd_data_error = dram_rd_data_error;  // TierController.swift:83
+  assign dma_dram_wr_req_ready = dram_wr_req_ready;  // TierController.swift:83
+  assign dma_dram_wr_data_ready = dram_wr_data_ready;  // TierController.swift:83
+  assign dma_dram_wr_ack_valid = dram_wr_ack_valid;  // TierController.swift:83
+  assign dma_dram_wr_ack_error = dram_wr_ack_error;  // TierController.swift:83
+  assign dram_rd_req_valid = dma_dram_rd_req_valid;  // TierController.swift:88
+  assign dram_rd_req_frame = dma_dram_rd_req_frame;  // TierController.swift:88
+  assign dram_rd_req_beats = dma_dram_rd_req_beats;  // TierController.swift:88
+  assign dram_rd_data_ready = dma_dram_rd_data_ready;  // TierController.swift:88
+  assign dram_wr_req_valid = dma_dram_wr_req_valid;  // TierController.swift:88
+  assign dram_wr_req_frame = dma_dram_wr_req_frame;  // TierController.swift:88
+  assign dram_wr_req_beats = dma_dram_wr_req_beats;  // TierController.swift:88
+  assign dram_wr_data_valid = dma_dram_wr_data_valid;  // TierController.swift:88
+  assign dram_wr_data = dma_dram_wr_data;  // TierController.swift:88
+  assign dram_wr_data_strobe = dma_dram_wr_data_strobe;  // TierController.swift:88
+  assign dram_wr_ack_ready = dma_dram_wr_ack_ready;  // TierController.swift:88
+  assign path_flash_req_ready = flash_req_ready;  // TierController.swift:75
+  assign path_flash_wdata_ready = flash_wdata_ready;  // TierController.swift:75
+  assign path_flash_rsp_valid = flash_rsp_valid;  // TierController.swift:75
+  assign path_flash_rsp_data = flash_rsp_data;  // TierController.swift:75
+  assign path_flash_rsp_last = flash_rsp_last;  // TierController.swift:75
+  assign path_flash_rsp_error = flash_rsp_error;  // TierController.swift:75
+  assign flash_req_valid = path_flash_req_valid;  // TierController.swift:79
+  assign flash_req_write = path_flash_req_write;  // TierController.swift:79
+  assign flash_req_frame = path_flash_req_frame;  // TierController.swift:79
+  assign flash_req_word = path_flash_req_word;  // TierController.swift:79
+  assign flash_req_beats = path_flash_req_beats;  // TierController.swift:79
+  assign flash_wdata_valid = path_flash_wdata_valid;  // TierController.swift:79
+  assign flash_wdata_data = path_flash_wdata_data;  // TierController.swift:79
+  assign flash_wdata_strobe = path_flash_wdata_strobe;  // TierController.swift:79
+  assign flash_rsp_ready = path_flash_rsp_ready;  // TierController.swift:79
+  assign dma_flash_rd_req_ready = flash_rd_req_ready;  // TierController.swift:83
+  assign dma_flash_rd_data_valid = flash_rd_data_valid;  // TierController.swift:83
+  assign dma_flash_rd_data = flash_rd_data;  // TierController.swift:83
+  assign dma_flash_rd_data_last = flash_rd_data_last;  // TierController.swift:83
+  assign dma_flash_rd_data_error = flash_rd_data_error;  // TierController.swift:83
+  assign dma_flash_wr_req_ready = flash_wr_req_ready;  // TierController.swift:83
+  assign dma_flash_wr_data_ready = flash_wr_data_ready;  // TierController.swift:83
+  assign dma_flash_wr_ack_valid = flash_wr_ack_valid;  // TierController.swift:83
+  assign dma_flash_wr_ack_error = flash_wr_ack_error;  // TierController.swift:83
+  assign flash_rd_req_valid = dma_flash_rd_req_valid;  // TierController.swift:88
+  assign flash_rd_req_frame = dma_flash_rd_req_frame;  // TierController.swift:88
+  assign flash_rd_req_beats = dma_flash_rd_req_beats;  // TierController.swift:88
+  assign flash_rd_data_ready = dma_flash_rd_data_ready;  // TierController.swift:88
+  assign flash_wr_req_valid = dma_flash_wr_req_valid;  // TierController.swift:88
+  assign flash_wr_req_frame = dma_flash_wr_req_frame;  // TierController.swift:88
+  assign flash_wr_req_beats = dma_flash_wr_req_beats;  // TierController.swift:88
+  assign flash_wr_data_valid = dma_flash_wr_data_valid;  // TierController.swift:88
+  assign flash_wr_data = dma_flash_wr_data;  // TierController.swift:88
+  assign flash_wr_data_strobe = dma_flash_wr_data_strobe;  // TierController.swift:88
+  assign flash_wr_ack_ready = dma_flash_wr_ack_ready;  // TierController.swift:88
+  assign path_disk_req_ready = disk_req_ready;  // TierController.swift:75
+  assign path_disk_wdata_ready = disk_wdata_ready;  // TierController.swift:75
+  assign path_disk_rsp_valid = disk_rsp_valid;  // TierController.swift:75
+  assign path_disk_rsp_data = disk_rsp_data;  // TierController.swift:75
+  assign path_disk_rsp_last = disk_rsp_last;  // TierController.swift:75
+  assign path_disk_rsp_error = disk_rsp_error;  // TierController.swift:75
+  assign disk_req_valid = path_disk_req_valid;  // TierController.swift:79
+  assign disk_req_write = path_disk_req_write;  // TierController.swift:79
+  assign disk_req_frame = path_disk_req_frame;  // TierController.swift:79
+  assign disk_req_word = path_disk_req_word;  // TierController.swift:79
+  assign disk_req_beats = path_disk_req_beats;  // TierController.swift:79
+  assign disk_wdata_valid = path_disk_wdata_valid;  // TierController.swift:79
+  assign disk_wdata_data = path_disk_wdata_data;  // TierController.swift:79
+  assign disk_wdata_strobe = path_disk_wdata_strobe;  // TierController.swift:79
+  assign disk_rsp_ready = path_disk_rsp_ready;  // TierController.swift:79
+  assign dma_disk_rd_req_ready = disk_rd_req_ready;  // TierController.swift:83
+  assign dma_disk_rd_data_valid = disk_rd_data_valid;  // TierController.swift:83
+  assign dma_disk_rd_data = disk_rd_data;  // TierController.swift:83
+  assign dma_disk_rd_data_last = disk_rd_data_last;  // TierController.swift:83
+  assign dma_disk_rd_data_error = disk_rd_data_error;  // TierController.swift:83
+  assign dma_disk_wr_req_ready = disk_wr_req_ready;  // TierController.swift:83
+  assign dma_disk_wr_data_ready = disk_wr_data_ready;  // TierController.swift:83
+  assign dma_disk_wr_ack_valid = disk_wr_ack_valid;  // TierController.swift:83
+  assign dma_disk_wr_ack_error = disk_wr_ack_error;  // TierController.swift:83
+  assign disk_rd_req_valid = dma_disk_rd_req_valid;  // TierController.swift:88
+  assign disk_rd_req_frame = dma_disk_rd_req_frame;  // TierController.swift:88
+  assign disk_rd_req_beats = dma_disk_rd_req_beats;  // TierController.swift:88
+  assign disk_rd_data_ready = dma_disk_rd_data_ready;  // TierController.swift:88
+  assign disk_wr_req_valid = dma_disk_wr_req_valid;  // TierController.swift:88
+  assign disk_wr_req_frame = dma_disk_wr_req_frame;  // TierController.swift:88
+  assign disk_wr_req_beats = dma_disk_wr_req_beats;  // TierController.swift:88
+  assign disk_wr_data_valid = dma_disk_wr_data_valid;  // TierController.swift:88
+  assign disk_wr_data = dma_disk_wr_data;  // TierController.swift:88
+  assign disk_wr_data_strobe = dma_disk_wr_data_strobe;  // TierController.swift:88
+  assign disk_wr_ack_ready = dma_disk_wr_ack_ready;  // TierController.swift:88
+  assign path_map_view_page = regs_map_index_page_out[15:0];  // TierController.swift:93
+  assign regs_map_entry_frame_in = path_map_view_entry[23:0];  // TierController.swift:95
+  assign regs_map_entry_tier_in = path_map_view_entry[25:24];  // TierController.swift:96
+  assign regs_map_entry_migrating_in = path_map_view_entry[30];  // TierController.swift:97
+  assign regs_map_entry_valid_in = path_map_view_entry[31];  // TierController.swift:98
+  assign path_fw_write_valid = map_write_pending;  // TierController.swift:100
+  assign path_fw_write_page = regs_map_index_page_out[15:0];  // TierController.swift:101
+  assign path_fw_write_entry = {regs_map_write_valid_out, 5'd0, regs_map_write_tier_out, regs_map_write_frame_out};  // TierController.swift:102
+  assign path_clear_request = regs_map_control_clear_out;  // TierController.swift:103
+  assign regs_map_control_clear_clear = path_clear_done;  // TierController.swift:104
+  assign regs_map_control_write_refused_set = path_fw_write_refused;  // TierController.swift:105
+  assign regs_map_extent_pages_in = path_map_extent;  // TierController.swift:106
+  assign path_migrating_valid = dma_migrating_valid;  // TierController.swift:107
+  assign path_migrating_page = dma_migrating_page;  // TierController.swift:108
+  assign path_engine_page = dma_map_page;  // TierController.swift:109
+  assign dma_map_entry = path_engine_entry;  // TierController.swift:110
+  assign path_hw_write_valid = dma_hw_write_valid;  // TierController.swift:111
+  assign path_hw_write_page = dma_hw_write_page;  // TierController.swift:112
+  assign path_hw_write_entry = dma_hw_write_entry;  // TierController.swift:113
+  assign dma_hw_write_ready = path_hw_write_ready;  // TierController.swift:114
+  assign dma_busy = path_busy;  // TierController.swift:115
+  assign dma_busy_write = path_busy_write;  // TierController.swift:116
+  assign dma_busy_page = path_busy_page;  // TierController.swift:117
+  assign path_page_fault_pending = regs_interrupt_status_page_fault_out;  // TierController.swift:120
+  assign regs_interrupt_status_page_fault_set = path_page_fault;  // TierController.swift:121
+  assign regs_fault_address_low_value_in = path_fault_address[31:0];  // TierController.swift:122
+  assign regs_fault_address_high_value_in = path_fault_address[63:32];  // TierController.swift:123
+  assign regs_fault_info_write_in = path_fault_write;  // TierController.swift:124
+  assign regs_fault_info_more_in = path_fault_more;  // TierController.swift:125
+  assign hotness_observe_valid = path_observe_valid;  // TierController.swift:128
+  assign hotness_observe_address = path_observe_address;  // TierController.swift:129
+  assign hotness_observe_write = path_observe_write;  // TierController.swift:130
+  assign hotness_enable = regs_hot_control_enable_out;  // TierController.swift:131
+  assign hotness_track_reads = regs_hot_control_track_reads_out;  // TierController.swift:132
+  assign hotness_track_writes = regs_hot_control_track_writes_out;  // TierController.swift:133
+  assign hotness_always_on = regs_hot_control_always_on_out;  // TierController.swift:134
+  assign hotness_unit_shift = regs_hot_control_unit_shift_out;  // TierController.swift:135
+  assign hotness_downsample_shift = regs_hot_control_downsample_shift_out;  // TierController.swift:136
+  assign hotness_threshold = regs_hot_threshold_count_out;  // TierController.swift:137
+  assign hotness_epoch_cycles = regs_hot_epoch_cycles_cycles_out;  // TierController.swift:138
+  assign hotness_fill_threshold = regs_hot_fill_threshold_entries_out;  // TierController.swift:139
+  assign hotness_reset_request = regs_hot_control_reset_out;  // TierController.swift:140
+  assign regs_hot_control_reset_clear = hotness_reset_done;  // TierController.swift:141
+  assign hotness_hot_head = regs_hot_head_index_out;  // TierController.swift:142
+  assign regs_hot_tail_index_in = hotness_hot_tail;  // TierController.swift:143
+  assign regs_hot_entry_low_value_in = hotness_hot_entry[31:0];  // TierController.swift:144
+  assign regs_hot_entry_high_value_in = hotness_hot_entry[63:32];  // TierController.swift:145
+  assign regs_hot_status_enabled_in = hotness_enabled;  // TierController.swift:146
+  assign regs_hot_status_overflow_in = hotness_overflow;  // TierController.swift:147
+  assign regs_hot_status_fill_level_in = hotness_fill_level;  // TierController.swift:148
+  assign regs_hot_status_counters_exhausted_in = hotness_counters_exhausted;  // TierController.swift:149
+  assign regs_interrupt_status_hot_level_set = hotness_level_set;  // TierController.swift:150
+  assign regs_interrupt_status_hot_overflow_set = hotness_overflow_set;  // TierController.swift:151
+  assign dma_desc_source = {regs_dma_source_tier_out, regs_dma_source_frame_out};  // TierController.swift:154
+  assign dma_desc_destination = {regs_dma_destination_tier_out, regs_dma_destination_frame_out};  // TierController.swift:155
+  assign dma_desc_length = regs_dma_length_bytes_out;  // TierController.swift:156
+  assign dma_desc_control = {regs_dma_control_interrupt_out, regs_dma_control_remap_out, regs_dma_control_page_out};  // TierController.swift:157
+  assign dma_push = regs_dma_submit_push_out;  // TierController.swift:158
+  assign regs_dma_submit_push_clear = dma_push_done;  // TierController.swift:159
+  assign regs_dma_head_index_in = dma_dma_head;  // TierController.swift:160
+  assign regs_dma_tail_index_in = dma_dma_tail;  // TierController.swift:161
+  assign dma_completion_head = regs_completion_head_index_out;  // TierController.swift:162
+  assign regs_completion_tail_index_in = dma_completion_tail;  // TierController.swift:163
+  assign regs_completion_entry_descriptor_in = dma_completion_entry[15:0];  // TierController.swift:165
+  assign regs_completion_entry_status_in = dma_completion_entry[19:16];  // TierController.swift:166
+  assign regs_completion_entry_valid_in = dma_completion_entry[31];  // TierController.swift:167
+  assign regs_interrupt_status_dma_done_set = dma_done_set;  // TierController.swift:168
+  assign regs_interrupt_status_dma_error_set = dma_error_set;  // TierController.swift:169
+  assign pending_causes = {regs_interrupt_status_hot_overflow_out, regs_interrupt_status_hot_level_out, regs_interrupt_status_dma_error_out, regs_interrupt_status_dma_done_out, regs_interrupt_status_page_fault_out} & {regs_interrupt_enable_hot_overflow_out, regs_interrupt_enable_hot_level_out, regs_interrupt_enable_dma_error_out, regs_interrupt_enable_dma_done_out, regs_interrupt_enable_page_fault_out};  // TierController.swift:175
+  assign irq = pending_causes != 5'd0;  // TierController.swift:176
+  assign irq_causes = pending_causes;  // TierController.swift:177
+  assign unused_bits = {regs_hot_head_index_written, regs_completion_head_index_written, regs_map_index_page_out[23:16], path_map_view_entry[29:26], dma_completion_entry[30:20]};  // TierController.swift:179
+  assign regs_clk = clk;  // TierController.swift:50
+  assign regs_rst = rst;  // TierController.swift:50
+  assign path_clk = clk;  // TierController.swift:51
+  assign path_rst = rst;  // TierController.swift:51
+  assign hotness_clk = clk;  // TierController.swift:52
+  assign hotness_rst = rst;  // TierController.swift:52
+  assign dma_clk = clk;  // TierController.swift:54
+  assign dma_rst = rst;  // TierController.swift:54
 
   always @(posedge clk) begin
     if (rst) begin
-      map_write_pending <= 1'b0;  // TierController.swift:57
+      map_write_pending <= 1'b0;  // TierController.swift:59
     end else begin
-      map_write_pending <= (regs_map_write_frame_written | regs_map_write_tier_written) | regs_map_write_valid_written;  // TierController.swift:97
+      map_write_pending <= (regs_map_write_frame_written | regs_map_write_tier_written) | regs_map_write_valid_written;  // TierController.swift:99
     end
   end
 
-  tier_control_pages65536 regs (  // TierController.swift:48
+  tier_control_pages65536 regs (  // TierController.swift:50
     .clk(regs_clk),
     .rst(regs_rst),
     .mmio_valid(regs_mmio_valid),
@@ -664,6 +676,10 @@ module tier_controller_pages65536_shift12_lanes2 (
     .map_write_tier_written(regs_map_write_tier_written),
     .map_write_valid_out(regs_map_write_valid_out),
     .map_write_valid_written(regs_map_write_valid_written),
+    .map_control_clear_clear(regs_map_control_clear_clear),
+    .map_control_clear_out(regs_map_control_clear_out),
+    .map_control_write_refused_set(regs_map_control_write_refused_set),
+    .map_extent_pages_in(regs_map_extent_pages_in),
     .hot_control_enable_out(regs_hot_control_enable_out),
     .hot_control_reset_clear(regs_hot_control_reset_clear),
     .hot_control_reset_out(regs_hot_control_reset_out),
@@ -703,7 +719,7 @@ module tier_controller_pages65536_shift12_lanes2 (
     .completion_entry_status_in(regs_completion_entry_status_in),
     .completion_entry_valid_in(regs_completion_entry_valid_in)
   );
-  tier_request_path_pages65536_shift12_lanes2 path (  // TierController.swift:49
+  tier_request_path_pages65536_shift12_lanes2 path (  // TierController.swift:51
     .clk(path_clk),
     .rst(path_rst),
     .req_valid(path_req_valid),
@@ -788,9 +804,13 @@ module tier_controller_pages65536_shift12_lanes2 (
     .observe_write(path_observe_write),
     .busy(path_busy),
     .busy_write(path_busy_write),
-    .busy_page(path_busy_page)
+    .busy_page(path_busy_page),
+    .clear_request(path_clear_request),
+    .clear_done(path_clear_done),
+    .fw_write_refused(path_fw_write_refused),
+    .map_extent(path_map_extent)
   );
-  tier_hotness_counters16_cw16_list256 hotness (  // TierController.swift:50
+  tier_hotness_counters16_cw16_list256 hotness (  // TierController.swift:52
     .clk(hotness_clk),
     .rst(hotness_rst),
     .observe_valid(hotness_observe_valid),
@@ -817,7 +837,7 @@ module tier_controller_pages65536_shift12_lanes2 (
     .level_set(hotness_level_set),
     .overflow_set(hotness_overflow_set)
   );
-  tier_dma_pages65536_shift12_dram65536_flash1048576_disk16777216_ring16_done16_lanes2 dma (  // TierController.swift:52
+  tier_dma_pages65536_shift12_dram65536_flash1048576_disk16777216_ring16_done16_lanes2 dma (  // TierController.swift:54
     .clk(dma_clk),
     .rst(dma_rst),
     .desc_source(dma_desc_source),

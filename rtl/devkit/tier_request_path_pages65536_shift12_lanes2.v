@@ -84,7 +84,11 @@ module tier_request_path_pages65536_shift12_lanes2 (
   output wire        observe_write,
   output wire        busy,
   output wire        busy_write,
-  output wire [15:0] busy_page
+  output wire [15:0] busy_page,
+  input  wire        clear_request,
+  output wire        clear_done,
+  output wire        fw_write_refused,
+  output wire [24:0] map_extent
 );
 
   localparam PATH_STATE_IDLE = 3'd0;
@@ -94,197 +98,204 @@ module tier_request_path_pages65536_shift12_lanes2 (
   localparam PATH_STATE_READDATA = 3'd4;
   localparam PATH_STATE_FAIL = 3'd5;
   localparam PATH_STATE_DRAIN = 3'd6;
-  reg [2:0] path_state;  // TierRequestPath.swift:85
-  reg cur_write;  // TierRequestPath.swift:86
-  reg [63:0] cur_address;  // TierRequestPath.swift:87
-  reg [9:0] cur_beats;  // TierRequestPath.swift:88
-  reg [1:0] cur_tier;  // TierRequestPath.swift:89
-  reg [9:0] beats_left;  // TierRequestPath.swift:90
-  reg [1:0] status;  // TierRequestPath.swift:91
-  reg fresh;  // TierRequestPath.swift:92
-  reg [63:0] fault_address_q;  // TierRequestPath.swift:93
-  reg fault_write_q;  // TierRequestPath.swift:94
-  reg fault_more_q;  // TierRequestPath.swift:95
-  wire map_write_valid;  // TierRequestPath.swift:98
-  wire [15:0] map_write_page;  // TierRequestPath.swift:99
-  wire [27:0] map_write_entry;  // TierRequestPath.swift:100
-  reg last_write_valid;  // TierRequestPath.swift:101
-  reg [15:0] last_write_page;  // TierRequestPath.swift:102
-  reg [27:0] last_write_entry;  // TierRequestPath.swift:103
-  wire fw_write_allowed;  // TierRequestPath.swift:104
-  wire [15:0] lookup_address;  // TierRequestPath.swift:109
-  reg [15:0] lookup_address_q;  // TierRequestPath.swift:110
-  reg [15:0] view_page_q;  // TierRequestPath.swift:111
-  reg [27:0] lookup_read;  // TierRequestPath.swift:112
-  reg [27:0] view_read;  // TierRequestPath.swift:113
-  reg [15:0] engine_page_q;  // TierRequestPath.swift:114
-  reg [27:0] engine_read;  // TierRequestPath.swift:115
-  wire [27:0] engine_view;  // TierRequestPath.swift:116
-  wire [27:0] entry;  // TierRequestPath.swift:120
-  wire [27:0] view;  // TierRequestPath.swift:121
-  wire entry_valid;  // TierRequestPath.swift:125
-  wire entry_migrating;  // TierRequestPath.swift:126
-  wire [1:0] entry_tier;  // TierRequestPath.swift:127
-  wire stall;  // TierRequestPath.swift:128
-  wire issue;  // TierRequestPath.swift:129
-  wire issued;  // TierRequestPath.swift:130
-  wire malformed;  // TierRequestPath.swift:131
-  wire [8:0] unused_entry_bits;  // TierRequestPath.swift:154
-  reg [27:0] page_map [0:65535];  // TierRequestPath.swift:84
+  reg [2:0] path_state;  // TierRequestPath.swift:97
+  reg cur_write;  // TierRequestPath.swift:98
+  reg [63:0] cur_address;  // TierRequestPath.swift:99
+  reg [9:0] cur_beats;  // TierRequestPath.swift:100
+  reg [1:0] cur_tier;  // TierRequestPath.swift:101
+  reg [9:0] beats_left;  // TierRequestPath.swift:102
+  reg [1:0] status;  // TierRequestPath.swift:103
+  reg fresh;  // TierRequestPath.swift:104
+  reg [63:0] fault_address_q;  // TierRequestPath.swift:105
+  reg fault_write_q;  // TierRequestPath.swift:106
+  reg fault_more_q;  // TierRequestPath.swift:107
+  wire map_write_valid;  // TierRequestPath.swift:110
+  wire [15:0] map_write_page;  // TierRequestPath.swift:111
+  wire [27:0] map_write_entry;  // TierRequestPath.swift:112
+  reg last_write_valid;  // TierRequestPath.swift:113
+  reg [15:0] last_write_page;  // TierRequestPath.swift:114
+  reg [27:0] last_write_entry;  // TierRequestPath.swift:115
+  wire fw_write_allowed;  // TierRequestPath.swift:116
+  reg [15:0] clear_page;  // TierRequestPath.swift:117
+  reg [16:0] extent;  // TierRequestPath.swift:118
+  wire [15:0] lookup_address;  // TierRequestPath.swift:123
+  reg [15:0] lookup_address_q;  // TierRequestPath.swift:124
+  reg [15:0] view_page_q;  // TierRequestPath.swift:125
+  reg [27:0] lookup_read;  // TierRequestPath.swift:126
+  reg [27:0] view_read;  // TierRequestPath.swift:127
+  reg [15:0] engine_page_q;  // TierRequestPath.swift:128
+  reg [27:0] engine_read;  // TierRequestPath.swift:129
+  wire [27:0] engine_view;  // TierRequestPath.swift:130
+  wire [27:0] entry;  // TierRequestPath.swift:134
+  wire [27:0] view;  // TierRequestPath.swift:135
+  wire entry_valid;  // TierRequestPath.swift:139
+  wire entry_migrating;  // TierRequestPath.swift:140
+  wire [1:0] entry_tier;  // TierRequestPath.swift:141
+  wire stall;  // TierRequestPath.swift:142
+  wire issue;  // TierRequestPath.swift:143
+  wire issued;  // TierRequestPath.swift:144
+  wire malformed;  // TierRequestPath.swift:145
+  wire [8:0] unused_entry_bits;  // TierRequestPath.swift:181
+  reg [27:0] page_map [0:65535];  // TierRequestPath.swift:96
 
   wire [15:0] _lookup_address_0;
-  wire _dram_wdata_valid_1;
-  wire _flash_wdata_valid_2;
-  wire _disk_wdata_valid_3;
-  assign _lookup_address_0 = cur_address[27:12];  // TierRequestPath.swift:133
-  assign _dram_wdata_valid_1 = cur_tier == 2'd0;  // TierRequestPath.swift:194
-  assign _flash_wdata_valid_2 = cur_tier == 2'd1;  // TierRequestPath.swift:194
-  assign _disk_wdata_valid_3 = cur_tier == 2'd2;  // TierRequestPath.swift:194
+  wire _clear_done_1;
+  wire _dram_wdata_valid_2;
+  wire _flash_wdata_valid_3;
+  wire _disk_wdata_valid_4;
+  assign _lookup_address_0 = cur_address[27:12];  // TierRequestPath.swift:147
+  assign _clear_done_1 = clear_page == 16'd65535;  // TierRequestPath.swift:171
+  assign _dram_wdata_valid_2 = cur_tier == 2'd0;  // TierRequestPath.swift:221
+  assign _flash_wdata_valid_3 = cur_tier == 2'd1;  // TierRequestPath.swift:221
+  assign _disk_wdata_valid_4 = cur_tier == 2'd2;  // TierRequestPath.swift:221
 
-  assign engine_view = (last_write_valid & (last_write_page == engine_page_q)) ? last_write_entry : engine_read;  // TierRequestPath.swift:118
-  assign engine_entry = {engine_view[27], engine_view[26], 4'd0, engine_view[25:0]};  // TierRequestPath.swift:119
-  assign lookup_address = (path_state == PATH_STATE_IDLE) ? req_address[27:12] : _lookup_address_0;  // TierRequestPath.swift:133
-  assign entry = (last_write_valid & (last_write_page == lookup_address_q)) ? last_write_entry : lookup_read;  // TierRequestPath.swift:136
-  assign view = (last_write_valid & (last_write_page == view_page_q)) ? last_write_entry : view_read;  // TierRequestPath.swift:137
-  assign map_view_entry = {view[27], view[26], 4'd0, view[25:0]};  // TierRequestPath.swift:138
-  assign entry_tier = entry[25:24];  // TierRequestPath.swift:139
-  assign entry_valid = entry[27] & (entry_tier != 2'd3);  // TierRequestPath.swift:140
-  assign entry_migrating = entry[26];  // TierRequestPath.swift:141
-  assign fw_write_allowed = fw_write_valid & ~((migrating_valid[0] & (migrating_page[15:0] == fw_write_page)) | (migrating_valid[1] & (migrating_page[31:16] == fw_write_page)));  // TierRequestPath.swift:146
-  assign hw_write_ready = ~fw_write_valid;  // TierRequestPath.swift:147
-  assign map_write_valid = fw_write_allowed | hw_write_valid;  // TierRequestPath.swift:148
-  assign map_write_page = fw_write_valid ? fw_write_page : hw_write_page;  // TierRequestPath.swift:149
-  assign map_write_entry = fw_write_valid ? {fw_write_entry[31], 1'b0, fw_write_entry[25:0]} : {hw_write_entry[31], hw_write_entry[30], hw_write_entry[25:0]};  // TierRequestPath.swift:150
-  assign unused_entry_bits = {fw_write_entry[30:26], hw_write_entry[29:26]};  // TierRequestPath.swift:155
-  assign malformed = (((req_address[2:0] != 3'd0) | (req_beats == 10'd0)) | (req_address[63:12] >= 52'd65536)) | (({{2{1'b0}}, req_address[11:3]} + {1'b0, req_beats}) > 11'd512);  // TierRequestPath.swift:163
-  assign stall = cur_write & entry_migrating;  // TierRequestPath.swift:165
-  assign issue = ((path_state == PATH_STATE_LOOKUP) & entry_valid) & ~stall;  // TierRequestPath.swift:166
-  assign issued = issue & ((entry_tier == 2'd0) ? dram_req_ready : ((entry_tier == 2'd1) ? flash_req_ready : ((entry_tier == 2'd2) ? disk_req_ready : 1'b0)));  // TierRequestPath.swift:167
-  assign req_ready = path_state == PATH_STATE_IDLE;  // TierRequestPath.swift:170
-  assign observe_valid = ((path_state == PATH_STATE_LOOKUP) & fresh) & entry_valid;  // TierRequestPath.swift:177
-  assign observe_address = cur_address;  // TierRequestPath.swift:178
-  assign observe_write = cur_write;  // TierRequestPath.swift:179
-  assign fault_address = fault_address_q;  // TierRequestPath.swift:180
-  assign fault_write = fault_write_q;  // TierRequestPath.swift:181
-  assign fault_more = fault_more_q;  // TierRequestPath.swift:182
-  assign busy = (((path_state == PATH_STATE_SENDWRITE) | (path_state == PATH_STATE_ACKNOWLEDGE)) | (path_state == PATH_STATE_READDATA)) | issued;  // TierRequestPath.swift:183
-  assign busy_write = cur_write & busy;  // TierRequestPath.swift:184
-  assign busy_page = _lookup_address_0;  // TierRequestPath.swift:185
-  assign dram_req_valid = issue & (entry_tier == 2'd0);  // TierRequestPath.swift:189
-  assign dram_req_write = cur_write;  // TierRequestPath.swift:190
-  assign dram_req_frame = entry[23:0];  // TierRequestPath.swift:191
-  assign dram_req_word = cur_address[11:3];  // TierRequestPath.swift:192
-  assign dram_req_beats = cur_beats;  // TierRequestPath.swift:193
-  assign dram_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _dram_wdata_valid_1) & wdata_valid;  // TierRequestPath.swift:194
-  assign dram_wdata_data = wdata_data;  // TierRequestPath.swift:195
-  assign dram_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:196
-  assign dram_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_1) & rsp_ready;  // TierRequestPath.swift:197
-  assign flash_req_valid = issue & (entry_tier == 2'd1);  // TierRequestPath.swift:189
-  assign flash_req_write = cur_write;  // TierRequestPath.swift:190
-  assign flash_req_frame = entry[23:0];  // TierRequestPath.swift:191
-  assign flash_req_word = cur_address[11:3];  // TierRequestPath.swift:192
-  assign flash_req_beats = cur_beats;  // TierRequestPath.swift:193
-  assign flash_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _flash_wdata_valid_2) & wdata_valid;  // TierRequestPath.swift:194
-  assign flash_wdata_data = wdata_data;  // TierRequestPath.swift:195
-  assign flash_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:196
-  assign flash_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_2) & rsp_ready;  // TierRequestPath.swift:197
-  assign disk_req_valid = issue & (entry_tier == 2'd2);  // TierRequestPath.swift:189
-  assign disk_req_write = cur_write;  // TierRequestPath.swift:190
-  assign disk_req_frame = entry[23:0];  // TierRequestPath.swift:191
-  assign disk_req_word = cur_address[11:3];  // TierRequestPath.swift:192
-  assign disk_req_beats = cur_beats;  // TierRequestPath.swift:193
-  assign disk_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _disk_wdata_valid_3) & wdata_valid;  // TierRequestPath.swift:194
-  assign disk_wdata_data = wdata_data;  // TierRequestPath.swift:195
-  assign disk_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:196
-  assign disk_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_3) & rsp_ready;  // TierRequestPath.swift:197
+  assign engine_view = (last_write_valid & (last_write_page == engine_page_q)) ? last_write_entry : engine_read;  // TierRequestPath.swift:132
+  assign engine_entry = {engine_view[27], engine_view[26], 4'd0, engine_view[25:0]};  // TierRequestPath.swift:133
+  assign lookup_address = (path_state == PATH_STATE_IDLE) ? req_address[27:12] : _lookup_address_0;  // TierRequestPath.swift:147
+  assign entry = (last_write_valid & (last_write_page == lookup_address_q)) ? last_write_entry : lookup_read;  // TierRequestPath.swift:150
+  assign view = (last_write_valid & (last_write_page == view_page_q)) ? last_write_entry : view_read;  // TierRequestPath.swift:151
+  assign map_view_entry = {view[27], view[26], 4'd0, view[25:0]};  // TierRequestPath.swift:152
+  assign entry_tier = entry[25:24];  // TierRequestPath.swift:153
+  assign entry_valid = entry[27] & (entry_tier != 2'd3);  // TierRequestPath.swift:154
+  assign entry_migrating = entry[26];  // TierRequestPath.swift:155
+  assign fw_write_allowed = (fw_write_valid & ~clear_request) & ~((migrating_valid[0] & (migrating_page[15:0] == fw_write_page)) | (migrating_valid[1] & (migrating_page[31:16] == fw_write_page)));  // TierRequestPath.swift:160
+  assign fw_write_refused = fw_write_valid & clear_request;  // TierRequestPath.swift:161
+  assign hw_write_ready = ~fw_write_valid & ~clear_request;  // TierRequestPath.swift:162
+  assign map_write_valid = (clear_request | fw_write_allowed) | hw_write_valid;  // TierRequestPath.swift:163
+  assign map_write_page = clear_request ? clear_page : (fw_write_valid ? fw_write_page : hw_write_page);  // TierRequestPath.swift:164
+  assign map_write_entry = clear_request ? 28'd0 : (fw_write_valid ? {fw_write_entry[31], 1'b0, fw_write_entry[25:0]} : {hw_write_entry[31], hw_write_entry[30], hw_write_entry[25:0]});  // TierRequestPath.swift:165
+  assign clear_done = clear_request & _clear_done_1;  // TierRequestPath.swift:171
+  assign map_extent = {{8{1'b0}}, extent};  // TierRequestPath.swift:178
+  assign unused_entry_bits = {fw_write_entry[30:26], hw_write_entry[29:26]};  // TierRequestPath.swift:182
+  assign malformed = (((req_address[2:0] != 3'd0) | (req_beats == 10'd0)) | (req_address[63:12] >= 52'd65536)) | (({{2{1'b0}}, req_address[11:3]} + {1'b0, req_beats}) > 11'd512);  // TierRequestPath.swift:190
+  assign stall = cur_write & entry_migrating;  // TierRequestPath.swift:192
+  assign issue = ((path_state == PATH_STATE_LOOKUP) & entry_valid) & ~stall;  // TierRequestPath.swift:193
+  assign issued = issue & ((entry_tier == 2'd0) ? dram_req_ready : ((entry_tier == 2'd1) ? flash_req_ready : ((entry_tier == 2'd2) ? disk_req_ready : 1'b0)));  // TierRequestPath.swift:194
+  assign req_ready = (path_state == PATH_STATE_IDLE) & ~clear_request;  // TierRequestPath.swift:197
+  assign observe_valid = ((path_state == PATH_STATE_LOOKUP) & fresh) & entry_valid;  // TierRequestPath.swift:204
+  assign observe_address = cur_address;  // TierRequestPath.swift:205
+  assign observe_write = cur_write;  // TierRequestPath.swift:206
+  assign fault_address = fault_address_q;  // TierRequestPath.swift:207
+  assign fault_write = fault_write_q;  // TierRequestPath.swift:208
+  assign fault_more = fault_more_q;  // TierRequestPath.swift:209
+  assign busy = (((path_state == PATH_STATE_SENDWRITE) | (path_state == PATH_STATE_ACKNOWLEDGE)) | (path_state == PATH_STATE_READDATA)) | issued;  // TierRequestPath.swift:210
+  assign busy_write = cur_write & busy;  // TierRequestPath.swift:211
+  assign busy_page = _lookup_address_0;  // TierRequestPath.swift:212
+  assign dram_req_valid = issue & (entry_tier == 2'd0);  // TierRequestPath.swift:216
+  assign dram_req_write = cur_write;  // TierRequestPath.swift:217
+  assign dram_req_frame = entry[23:0];  // TierRequestPath.swift:218
+  assign dram_req_word = cur_address[11:3];  // TierRequestPath.swift:219
+  assign dram_req_beats = cur_beats;  // TierRequestPath.swift:220
+  assign dram_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _dram_wdata_valid_2) & wdata_valid;  // TierRequestPath.swift:221
+  assign dram_wdata_data = wdata_data;  // TierRequestPath.swift:222
+  assign dram_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:223
+  assign dram_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_2) & rsp_ready;  // TierRequestPath.swift:224
+  assign flash_req_valid = issue & (entry_tier == 2'd1);  // TierRequestPath.swift:216
+  assign flash_req_write = cur_write;  // TierRequestPath.swift:217
+  assign flash_req_frame = entry[23:0];  // TierRequestPath.swift:218
+  assign flash_req_word = cur_address[11:3];  // TierRequestPath.swift:219
+  assign flash_req_beats = cur_beats;  // TierRequestPath.swift:220
+  assign flash_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _flash_wdata_valid_3) & wdata_valid;  // TierRequestPath.swift:221
+  assign flash_wdata_data = wdata_data;  // TierRequestPath.swift:222
+  assign flash_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:223
+  assign flash_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_3) & rsp_ready;  // TierRequestPath.swift:224
+  assign disk_req_valid = issue & (entry_tier == 2'd2);  // TierRequestPath.swift:216
+  assign disk_req_write = cur_write;  // TierRequestPath.swift:217
+  assign disk_req_frame = entry[23:0];  // TierRequestPath.swift:218
+  assign disk_req_word = cur_address[11:3];  // TierRequestPath.swift:219
+  assign disk_req_beats = cur_beats;  // TierRequestPath.swift:220
+  assign disk_wdata_valid = ((path_state == PATH_STATE_SENDWRITE) & _disk_wdata_valid_4) & wdata_valid;  // TierRequestPath.swift:221
+  assign disk_wdata_data = wdata_data;  // TierRequestPath.swift:222
+  assign disk_wdata_strobe = wdata_strobe;  // TierRequestPath.swift:223
+  assign disk_rsp_ready = (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_4) & rsp_ready;  // TierRequestPath.swift:224
 
   always @(*) begin
-    wdata_ready = 1'b0;  // TierRequestPath.swift:171
-    if ((path_state == PATH_STATE_SENDWRITE) & _dram_wdata_valid_1) begin  // TierRequestPath.swift:204
-      wdata_ready = dram_wdata_ready;  // TierRequestPath.swift:204
+    wdata_ready = 1'b0;  // TierRequestPath.swift:198
+    if ((path_state == PATH_STATE_SENDWRITE) & _dram_wdata_valid_2) begin  // TierRequestPath.swift:231
+      wdata_ready = dram_wdata_ready;  // TierRequestPath.swift:231
     end
-    if ((path_state == PATH_STATE_SENDWRITE) & _flash_wdata_valid_2) begin  // TierRequestPath.swift:204
-      wdata_ready = flash_wdata_ready;  // TierRequestPath.swift:204
+    if ((path_state == PATH_STATE_SENDWRITE) & _flash_wdata_valid_3) begin  // TierRequestPath.swift:231
+      wdata_ready = flash_wdata_ready;  // TierRequestPath.swift:231
     end
-    if ((path_state == PATH_STATE_SENDWRITE) & _disk_wdata_valid_3) begin  // TierRequestPath.swift:204
-      wdata_ready = disk_wdata_ready;  // TierRequestPath.swift:204
+    if ((path_state == PATH_STATE_SENDWRITE) & _disk_wdata_valid_4) begin  // TierRequestPath.swift:231
+      wdata_ready = disk_wdata_ready;  // TierRequestPath.swift:231
     end
-    case (path_state)  // TierRequestPath.swift:207
+    case (path_state)  // TierRequestPath.swift:234
       PATH_STATE_DRAIN: begin
-        wdata_ready = 1'b1;  // TierRequestPath.swift:262
+        wdata_ready = 1'b1;  // TierRequestPath.swift:289
       end
       default: begin
       end
     endcase
   end
   always @(*) begin
-    rsp_valid = 1'b0;  // TierRequestPath.swift:172
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_1) begin  // TierRequestPath.swift:198
-      rsp_valid = dram_rsp_valid;  // TierRequestPath.swift:199
+    rsp_valid = 1'b0;  // TierRequestPath.swift:199
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_2) begin  // TierRequestPath.swift:225
+      rsp_valid = dram_rsp_valid;  // TierRequestPath.swift:226
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_2) begin  // TierRequestPath.swift:198
-      rsp_valid = flash_rsp_valid;  // TierRequestPath.swift:199
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_3) begin  // TierRequestPath.swift:225
+      rsp_valid = flash_rsp_valid;  // TierRequestPath.swift:226
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_3) begin  // TierRequestPath.swift:198
-      rsp_valid = disk_rsp_valid;  // TierRequestPath.swift:199
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_4) begin  // TierRequestPath.swift:225
+      rsp_valid = disk_rsp_valid;  // TierRequestPath.swift:226
     end
-    case (path_state)  // TierRequestPath.swift:207
+    case (path_state)  // TierRequestPath.swift:234
       PATH_STATE_FAIL: begin
-        rsp_valid = 1'b1;  // TierRequestPath.swift:255
+        rsp_valid = 1'b1;  // TierRequestPath.swift:282
       end
       default: begin
       end
     endcase
   end
   always @(*) begin
-    rsp_data = 64'd0;  // TierRequestPath.swift:173
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_1) begin  // TierRequestPath.swift:198
-      rsp_data = (path_state == PATH_STATE_READDATA) ? dram_rsp_data : 64'd0;  // TierRequestPath.swift:200
+    rsp_data = 64'd0;  // TierRequestPath.swift:200
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_2) begin  // TierRequestPath.swift:225
+      rsp_data = (path_state == PATH_STATE_READDATA) ? dram_rsp_data : 64'd0;  // TierRequestPath.swift:227
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_2) begin  // TierRequestPath.swift:198
-      rsp_data = (path_state == PATH_STATE_READDATA) ? flash_rsp_data : 64'd0;  // TierRequestPath.swift:200
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_3) begin  // TierRequestPath.swift:225
+      rsp_data = (path_state == PATH_STATE_READDATA) ? flash_rsp_data : 64'd0;  // TierRequestPath.swift:227
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_3) begin  // TierRequestPath.swift:198
-      rsp_data = (path_state == PATH_STATE_READDATA) ? disk_rsp_data : 64'd0;  // TierRequestPath.swift:200
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_4) begin  // TierRequestPath.swift:225
+      rsp_data = (path_state == PATH_STATE_READDATA) ? disk_rsp_data : 64'd0;  // TierRequestPath.swift:227
     end
   end
   always @(*) begin
-    rsp_last = 1'b0;  // TierRequestPath.swift:174
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_1) begin  // TierRequestPath.swift:198
-      rsp_last = dram_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:201
+    rsp_last = 1'b0;  // TierRequestPath.swift:201
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_2) begin  // TierRequestPath.swift:225
+      rsp_last = dram_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:228
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_2) begin  // TierRequestPath.swift:198
-      rsp_last = flash_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:201
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_3) begin  // TierRequestPath.swift:225
+      rsp_last = flash_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:228
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_3) begin  // TierRequestPath.swift:198
-      rsp_last = disk_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:201
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_4) begin  // TierRequestPath.swift:225
+      rsp_last = disk_rsp_last | (path_state == PATH_STATE_ACKNOWLEDGE);  // TierRequestPath.swift:228
     end
-    case (path_state)  // TierRequestPath.swift:207
+    case (path_state)  // TierRequestPath.swift:234
       PATH_STATE_FAIL: begin
-        rsp_last = 1'b1;  // TierRequestPath.swift:256
+        rsp_last = 1'b1;  // TierRequestPath.swift:283
       end
       default: begin
       end
     endcase
   end
   always @(*) begin
-    rsp_status = status;  // TierRequestPath.swift:175
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_1) begin  // TierRequestPath.swift:198
-      rsp_status = {dram_rsp_error, 1'b0};  // TierRequestPath.swift:202
+    rsp_status = status;  // TierRequestPath.swift:202
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _dram_wdata_valid_2) begin  // TierRequestPath.swift:225
+      rsp_status = {dram_rsp_error, 1'b0};  // TierRequestPath.swift:229
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_2) begin  // TierRequestPath.swift:198
-      rsp_status = {flash_rsp_error, 1'b0};  // TierRequestPath.swift:202
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _flash_wdata_valid_3) begin  // TierRequestPath.swift:225
+      rsp_status = {flash_rsp_error, 1'b0};  // TierRequestPath.swift:229
     end
-    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_3) begin  // TierRequestPath.swift:198
-      rsp_status = {disk_rsp_error, 1'b0};  // TierRequestPath.swift:202
+    if (((path_state == PATH_STATE_ACKNOWLEDGE) | (path_state == PATH_STATE_READDATA)) & _disk_wdata_valid_4) begin  // TierRequestPath.swift:225
+      rsp_status = {disk_rsp_error, 1'b0};  // TierRequestPath.swift:229
     end
   end
   always @(*) begin
-    page_fault = 1'b0;  // TierRequestPath.swift:176
-    case (path_state)  // TierRequestPath.swift:207
+    page_fault = 1'b0;  // TierRequestPath.swift:203
+    case (path_state)  // TierRequestPath.swift:234
       PATH_STATE_LOOKUP: begin
-        if (~entry_valid) begin  // TierRequestPath.swift:226
-          page_fault = 1'b1;  // TierRequestPath.swift:227
+        if (~entry_valid) begin  // TierRequestPath.swift:253
+          page_fault = 1'b1;  // TierRequestPath.swift:254
         end else if (issued) begin
         end
       end
@@ -295,92 +306,100 @@ module tier_request_path_pages65536_shift12_lanes2 (
 
   always @(posedge clk) begin
     if (rst) begin
-      path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:85
-      cur_write <= 1'b0;  // TierRequestPath.swift:86
-      cur_address <= 64'd0;  // TierRequestPath.swift:87
-      cur_beats <= 10'd0;  // TierRequestPath.swift:88
-      cur_tier <= 2'd0;  // TierRequestPath.swift:89
-      beats_left <= 10'd0;  // TierRequestPath.swift:90
-      status <= 2'd0;  // TierRequestPath.swift:91
-      fresh <= 1'b0;  // TierRequestPath.swift:92
-      fault_address_q <= 64'd0;  // TierRequestPath.swift:93
-      fault_write_q <= 1'b0;  // TierRequestPath.swift:94
-      fault_more_q <= 1'b0;  // TierRequestPath.swift:95
-      last_write_valid <= 1'b0;  // TierRequestPath.swift:101
-      last_write_page <= 16'd0;  // TierRequestPath.swift:102
-      last_write_entry <= 28'd0;  // TierRequestPath.swift:103
-      lookup_address_q <= 16'd0;  // TierRequestPath.swift:110
-      view_page_q <= 16'd0;  // TierRequestPath.swift:111
-      engine_page_q <= 16'd0;  // TierRequestPath.swift:114
+      path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:97
+      cur_write <= 1'b0;  // TierRequestPath.swift:98
+      cur_address <= 64'd0;  // TierRequestPath.swift:99
+      cur_beats <= 10'd0;  // TierRequestPath.swift:100
+      cur_tier <= 2'd0;  // TierRequestPath.swift:101
+      beats_left <= 10'd0;  // TierRequestPath.swift:102
+      status <= 2'd0;  // TierRequestPath.swift:103
+      fresh <= 1'b0;  // TierRequestPath.swift:104
+      fault_address_q <= 64'd0;  // TierRequestPath.swift:105
+      fault_write_q <= 1'b0;  // TierRequestPath.swift:106
+      fault_more_q <= 1'b0;  // TierRequestPath.swift:107
+      last_write_valid <= 1'b0;  // TierRequestPath.swift:113
+      last_write_page <= 16'd0;  // TierRequestPath.swift:114
+      last_write_entry <= 28'd0;  // TierRequestPath.swift:115
+      clear_page <= 16'd0;  // TierRequestPath.swift:117
+      extent <= 17'd0;  // TierRequestPath.swift:118
+      lookup_address_q <= 16'd0;  // TierRequestPath.swift:124
+      view_page_q <= 16'd0;  // TierRequestPath.swift:125
+      engine_page_q <= 16'd0;  // TierRequestPath.swift:128
     end else begin
-      engine_page_q <= engine_page;  // TierRequestPath.swift:117
-      lookup_address_q <= lookup_address;  // TierRequestPath.swift:134
-      view_page_q <= map_view_page;  // TierRequestPath.swift:135
-      last_write_valid <= map_write_valid;  // TierRequestPath.swift:156
-      last_write_page <= map_write_page;  // TierRequestPath.swift:157
-      last_write_entry <= map_write_entry;  // TierRequestPath.swift:158
-      case (path_state)  // TierRequestPath.swift:207
+      engine_page_q <= engine_page;  // TierRequestPath.swift:131
+      lookup_address_q <= lookup_address;  // TierRequestPath.swift:148
+      view_page_q <= map_view_page;  // TierRequestPath.swift:149
+      if (clear_request) begin  // TierRequestPath.swift:172
+        clear_page <= _clear_done_1 ? 16'd0 : (clear_page + 16'd1);  // TierRequestPath.swift:173
+        extent <= 17'd0;  // TierRequestPath.swift:174
+      end else if ((fw_write_allowed & fw_write_entry[31]) & ({1'b0, fw_write_page} >= extent)) begin
+        extent <= {1'b0, fw_write_page} + 17'd1;  // TierRequestPath.swift:176
+      end
+      last_write_valid <= map_write_valid;  // TierRequestPath.swift:183
+      last_write_page <= map_write_page;  // TierRequestPath.swift:184
+      last_write_entry <= map_write_entry;  // TierRequestPath.swift:185
+      case (path_state)  // TierRequestPath.swift:234
         PATH_STATE_IDLE: begin
-          if (req_valid) begin  // TierRequestPath.swift:209
-            cur_write <= req_write;  // TierRequestPath.swift:210
-            cur_address <= req_address;  // TierRequestPath.swift:211
-            cur_beats <= req_beats;  // TierRequestPath.swift:212
-            beats_left <= req_beats;  // TierRequestPath.swift:213
-            fresh <= 1'b1;  // TierRequestPath.swift:214
-            if (malformed) begin  // TierRequestPath.swift:215
-              status <= 2'd3;  // TierRequestPath.swift:216
-              path_state <= PATH_STATE_FAIL;  // TierRequestPath.swift:217
+          if (req_valid & ~clear_request) begin  // TierRequestPath.swift:236
+            cur_write <= req_write;  // TierRequestPath.swift:237
+            cur_address <= req_address;  // TierRequestPath.swift:238
+            cur_beats <= req_beats;  // TierRequestPath.swift:239
+            beats_left <= req_beats;  // TierRequestPath.swift:240
+            fresh <= 1'b1;  // TierRequestPath.swift:241
+            if (malformed) begin  // TierRequestPath.swift:242
+              status <= 2'd3;  // TierRequestPath.swift:243
+              path_state <= PATH_STATE_FAIL;  // TierRequestPath.swift:244
             end else begin
-              status <= 2'd0;  // TierRequestPath.swift:219
-              path_state <= PATH_STATE_LOOKUP;  // TierRequestPath.swift:220
+              status <= 2'd0;  // TierRequestPath.swift:246
+              path_state <= PATH_STATE_LOOKUP;  // TierRequestPath.swift:247
             end
           end
         end
         PATH_STATE_LOOKUP: begin
-          fresh <= 1'b0;  // TierRequestPath.swift:225
-          if (~entry_valid) begin  // TierRequestPath.swift:226
-            if (page_fault_pending) begin  // TierRequestPath.swift:228
-              fault_more_q <= 1'b1;  // TierRequestPath.swift:229
+          fresh <= 1'b0;  // TierRequestPath.swift:252
+          if (~entry_valid) begin  // TierRequestPath.swift:253
+            if (page_fault_pending) begin  // TierRequestPath.swift:255
+              fault_more_q <= 1'b1;  // TierRequestPath.swift:256
             end else begin
-              fault_address_q <= cur_address;  // TierRequestPath.swift:231
-              fault_write_q <= cur_write;  // TierRequestPath.swift:232
-              fault_more_q <= 1'b0;  // TierRequestPath.swift:233
+              fault_address_q <= cur_address;  // TierRequestPath.swift:258
+              fault_write_q <= cur_write;  // TierRequestPath.swift:259
+              fault_more_q <= 1'b0;  // TierRequestPath.swift:260
             end
-            status <= 2'd1;  // TierRequestPath.swift:235
-            path_state <= PATH_STATE_FAIL;  // TierRequestPath.swift:236
+            status <= 2'd1;  // TierRequestPath.swift:262
+            path_state <= PATH_STATE_FAIL;  // TierRequestPath.swift:263
           end else if (issued) begin
-            cur_tier <= entry_tier;  // TierRequestPath.swift:238
-            path_state <= cur_write ? PATH_STATE_SENDWRITE : PATH_STATE_READDATA;  // TierRequestPath.swift:239
+            cur_tier <= entry_tier;  // TierRequestPath.swift:265
+            path_state <= cur_write ? PATH_STATE_SENDWRITE : PATH_STATE_READDATA;  // TierRequestPath.swift:266
           end
         end
         PATH_STATE_SENDWRITE: begin
-          if (wdata_valid & wdata_ready) begin  // TierRequestPath.swift:243
-            beats_left <= beats_left - 10'd1;  // TierRequestPath.swift:244
-            if (beats_left == 10'd1) begin  // TierRequestPath.swift:245
-              path_state <= PATH_STATE_ACKNOWLEDGE;  // TierRequestPath.swift:245
+          if (wdata_valid & wdata_ready) begin  // TierRequestPath.swift:270
+            beats_left <= beats_left - 10'd1;  // TierRequestPath.swift:271
+            if (beats_left == 10'd1) begin  // TierRequestPath.swift:272
+              path_state <= PATH_STATE_ACKNOWLEDGE;  // TierRequestPath.swift:272
             end
           end
         end
         PATH_STATE_ACKNOWLEDGE: begin
-          if (rsp_valid & rsp_ready) begin  // TierRequestPath.swift:249
-            path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:249
+          if (rsp_valid & rsp_ready) begin  // TierRequestPath.swift:276
+            path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:276
           end
         end
         PATH_STATE_READDATA: begin
-          if ((rsp_valid & rsp_ready) & rsp_last) begin  // TierRequestPath.swift:252
-            path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:252
+          if ((rsp_valid & rsp_ready) & rsp_last) begin  // TierRequestPath.swift:279
+            path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:279
           end
         end
         PATH_STATE_FAIL: begin
-          if (rsp_ready) begin  // TierRequestPath.swift:257
-            path_state <= (cur_write & (cur_beats != 10'd0)) ? PATH_STATE_DRAIN : PATH_STATE_IDLE;  // TierRequestPath.swift:258
+          if (rsp_ready) begin  // TierRequestPath.swift:284
+            path_state <= (cur_write & (cur_beats != 10'd0)) ? PATH_STATE_DRAIN : PATH_STATE_IDLE;  // TierRequestPath.swift:285
           end
         end
         PATH_STATE_DRAIN: begin
-          if (wdata_valid) begin  // TierRequestPath.swift:263
-            beats_left <= beats_left - 10'd1;  // TierRequestPath.swift:264
-            if (beats_left == 10'd1) begin  // TierRequestPath.swift:265
-              path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:265
+          if (wdata_valid) begin  // TierRequestPath.swift:290
+            beats_left <= beats_left - 10'd1;  // TierRequestPath.swift:291
+            if (beats_left == 10'd1) begin  // TierRequestPath.swift:292
+              path_state <= PATH_STATE_IDLE;  // TierRequestPath.swift:292
             end
           end
         end
@@ -390,18 +409,18 @@ module tier_request_path_pages65536_shift12_lanes2 (
     end
   end
   always @(posedge clk) begin
-    if (map_write_valid) begin  // TierRequestPath.swift:152
-      page_map[map_write_page] <= map_write_entry;  // TierRequestPath.swift:152
+    if (map_write_valid) begin  // TierRequestPath.swift:179
+      page_map[map_write_page] <= map_write_entry;  // TierRequestPath.swift:179
     end
   end
   always @(posedge clk) begin
-    lookup_read <= page_map[lookup_address];  // TierRequestPath.swift:112
+    lookup_read <= page_map[lookup_address];  // TierRequestPath.swift:126
   end
   always @(posedge clk) begin
-    view_read <= page_map[map_view_page];  // TierRequestPath.swift:113
+    view_read <= page_map[map_view_page];  // TierRequestPath.swift:127
   end
   always @(posedge clk) begin
-    engine_read <= page_map[engine_page];  // TierRequestPath.swift:115
+    engine_read <= page_map[engine_page];  // TierRequestPath.swift:129
   end
 
 endmodule
