@@ -47,12 +47,20 @@ final class SwitchEgressTests: XCTestCase {
       var offering = false
       var nextID = 0
       var starvedPostedStarts = 0
+      var starveStart: Int?
       let cycles = 5000
       for cycle in 0..<cycles {
-        // From cycle 1900 NP credits stop coming back; until 2000 only NP TLPs are sent, so some
-        // are left waiting; from 2000 to 3000 only posted and completions follow them.
-        let starveNonPosted = (1900..<3000).contains(cycle)
-        let onlyNonPosted = (1900..<2000).contains(cycle)
+        // From cycle 1800 no new NP TLPs are sent, so the NP queue drains; NP credits stop coming
+        // back from the first cycle after 1900 with fewer than four NP beats queued and no NP TLP
+        // waiting to enter (one held at the input in front of a full NP queue would stop the single
+        // input stream for good). For 100 cycles only NP TLPs are sent then, so some are left
+        // waiting; for 1000 more only posted and completions follow them.
+        let drainingNonPosted = cycle >= 1800 && starveStart == nil
+        if starveStart == nil && cycle >= 1900 && queues[1].count < 4 && !pending.contains(where: { classIndex($0.tlp) == 1 }) {
+          starveStart = cycle
+        }
+        let starveNonPosted = starveStart.map { ($0..<($0 + 1100)).contains(cycle) } ?? false
+        let onlyNonPosted = starveStart.map { ($0..<($0 + 100)).contains(cycle) } ?? false
         // (In the NP-only stretch a few NP TLPs suffice: a full NP queue would stop the input.)
         if pending.isEmpty && random.chance(0.5) && !(onlyNonPosted && queues[1].count >= 4) {
           var tlp = TLP.random(using: &random)
@@ -62,7 +70,7 @@ final class SwitchEgressTests: XCTestCase {
           if onlyNonPosted && tlp.kind.flowControlClass != .nonPosted {
             tlp = TLP.memoryRead(address: 0x2000, byteCount: 8, requester: tlp.requester, tag: tlp.tag)
           }
-          if (tlp.kind.hasData && tlp.length > 24) || (starveNonPosted && !onlyNonPosted && tlp.kind.flowControlClass == .nonPosted) {
+          if (tlp.kind.hasData && tlp.length > 24) || ((drainingNonPosted || starveNonPosted && !onlyNonPosted) && tlp.kind.flowControlClass == .nonPosted) {
             tlp = TLP.memoryWrite(address: 0x1000, data: [UInt8](repeating: UInt8(nextID % 256), count: 4 * Int.random(in: 1...24, using: &random)),
                                   requester: tlp.requester, tag: tlp.tag)
           }
@@ -109,7 +117,8 @@ final class SwitchEgressTests: XCTestCase {
         if linkValid && linkReady {
           let entry = queues[current].removeFirst()
           if entry.beat.start {
-            for (type, units) in entry.tlp.creditsRequired {
+            // In type order: each release draws a random delay, and a dictionary's order differs from run to run.
+            for (type, units) in entry.tlp.creditsRequired.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
               gates![type.rawValue].consume(units)
               try pools[type.rawValue].receive(units)
               releases.append((cycle + Int.random(in: 1...30, using: &random), type.rawValue, units))
@@ -151,6 +160,7 @@ final class SwitchEgressTests: XCTestCase {
       for d in departures where d.cls > 0 {
         XCTAssertTrue(d.postedBefore.allSatisfy { $0 > d.id }, "TLP \(d.id) passed an earlier posted TLP; \(random)")
       }
+      XCTAssertLessThan(starveStart ?? .max, 3000, "the NP queue had room at some point after cycle 1900; \(random)")
       XCTAssertGreaterThan(starvedPostedStarts, 20, "posted TLPs must pass NP TLPs waiting for credits; \(random)")
       XCTAssertGreaterThan(received.map(\.count).reduce(0, +), 800, "\(random)")
       let actual = try table.simulate(design)
