@@ -226,19 +226,19 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   /* verilator lint_off UNUSED */
   wire [2:0] merge_grant;  // not read
   /* verilator lint_on UNUSED */
-  wire [1:0] live_bar;  // PCIeEndpoint.swift:107
-  wire live_config;  // PCIeEndpoint.swift:109
-  wire live_ur;  // PCIeEndpoint.swift:112
-  wire posted_miss;  // PCIeEndpoint.swift:114
-  reg [1:0] held_bar;  // PCIeEndpoint.swift:117
-  reg held_config;  // PCIeEndpoint.swift:118
-  wire [1:0] to_bar;  // PCIeEndpoint.swift:119
-  wire to_config;  // PCIeEndpoint.swift:120
-  wire first_beat;  // PCIeEndpoint.swift:123
-  reg ur_valid;  // PCIeEndpoint.swift:142
-  reg [127:0] ur_header;  // PCIeEndpoint.swift:143
-  wire answers_ur;  // PCIeEndpoint.swift:144
-  wire unused_poisoned;  // PCIeEndpoint.swift:186
+  wire [1:0] live_bar;  // PCIeEndpoint.swift:95
+  wire live_config;  // PCIeEndpoint.swift:97
+  wire live_ur;  // PCIeEndpoint.swift:100
+  wire posted_miss;  // PCIeEndpoint.swift:102
+  reg [1:0] held_bar;  // PCIeEndpoint.swift:105
+  reg held_config;  // PCIeEndpoint.swift:106
+  wire [1:0] to_bar;  // PCIeEndpoint.swift:107
+  wire to_config;  // PCIeEndpoint.swift:108
+  wire first_beat;  // PCIeEndpoint.swift:111
+  reg ur_valid;  // PCIeEndpoint.swift:130
+  reg [127:0] ur_header;  // PCIeEndpoint.swift:131
+  wire answers_ur;  // PCIeEndpoint.swift:132
+  wire unused_poisoned;  // PCIeEndpoint.swift:174
 
   wire _live_bar_0;
   wire _live_bar_1;
@@ -262,28 +262,28 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   wire [9:0] _ur_header_19;
   wire [2:0] _ur_header_20;
   wire [3:0] _ur_header_21;
-  assign _live_bar_3 = receiver_out_header[127];  // PCIeEndpoint.swift:108
-  assign _live_bar_4 = receiver_out_header[124:120];  // PCIeEndpoint.swift:108
-  assign _live_bar_2 = ~_live_bar_3 & (_live_bar_4 == 5'd0);  // PCIeEndpoint.swift:108
-  assign _live_bar_5 = receiver_out_header[126];  // PCIeEndpoint.swift:108
-  assign _live_bar_6 = (~_live_bar_3 & ~_live_bar_5) & (_live_bar_4 == 5'd1);  // PCIeEndpoint.swift:108
-  assign _live_bar_1 = (_live_bar_2 & ~_live_bar_5) | _live_bar_6;  // PCIeEndpoint.swift:108
-  assign _live_bar_7 = _live_bar_2 & _live_bar_5;  // PCIeEndpoint.swift:108
-  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_6) | _live_bar_7;  // PCIeEndpoint.swift:108
-  assign _live_bar_11 = receiver_out_header[125];  // PCIeEndpoint.swift:108
-  assign _live_bar_10 = ~_live_bar_3 & ~_live_bar_11;  // PCIeEndpoint.swift:108
-  assign _live_bar_9 = _live_bar_10 & (_live_bar_4 == 5'd2);  // PCIeEndpoint.swift:108
-  assign _live_bar_12 = _live_bar_10 & (_live_bar_4 == 5'd4);  // PCIeEndpoint.swift:108
-  assign _live_bar_13 = _live_bar_10 & (_live_bar_4 == 5'd5);  // PCIeEndpoint.swift:108
-  assign _live_bar_14 = _live_bar_10 & ((_live_bar_4 == 5'd10) | (_live_bar_4 == 5'd11));  // PCIeEndpoint.swift:108
-  assign _live_bar_15 = _live_bar_11 ? {receiver_out_header[63:32], receiver_out_header[31:2]} : {{32{1'b0}}, receiver_out_header[63:34]};  // PCIeEndpoint.swift:108
-  assign _live_bar_17 = receiver_out_header[105:96];  // PCIeEndpoint.swift:108
-  assign _live_bar_16 = ((_live_bar_17 == 10'd0) & (((((_live_bar_5 | _live_bar_2) | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13)) ? 11'd1024 : {1'b0, _live_bar_17};  // PCIeEndpoint.swift:108
-  assign _live_bar_8 = ~((((((_live_bar_2 | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13) | _live_bar_14) | ((~_live_bar_3 & receiver_out_header[125]) & (receiver_out_header[124:123] == 2'd2))) | ((_live_bar_2 | _live_bar_6) & (({1'b0, _live_bar_15[9:0]} + _live_bar_16) > 11'd1024));  // PCIeEndpoint.swift:108
-  assign _live_bar_18 = {_live_bar_15, 2'd0};  // PCIeEndpoint.swift:108
-  assign _ur_header_19 = {receiver_out_header[119], receiver_out_header[115], (_live_bar_14 ? receiver_out_header[47:40] : receiver_out_header[79:72])};  // PCIeEndpoint.swift:170
-  assign _ur_header_20 = {receiver_out_header[114], receiver_out_header[109:108]};  // PCIeEndpoint.swift:170
-  assign _ur_header_21 = receiver_out_header[67:64];  // PCIeEndpoint.swift:170
+  assign _live_bar_3 = receiver_out_header[127];  // PCIeEndpoint.swift:96
+  assign _live_bar_4 = receiver_out_header[124:120];  // PCIeEndpoint.swift:96
+  assign _live_bar_2 = ~_live_bar_3 & (_live_bar_4 == 5'd0);  // PCIeEndpoint.swift:96
+  assign _live_bar_5 = receiver_out_header[126];  // PCIeEndpoint.swift:96
+  assign _live_bar_6 = (~_live_bar_3 & ~_live_bar_5) & (_live_bar_4 == 5'd1);  // PCIeEndpoint.swift:96
+  assign _live_bar_1 = (_live_bar_2 & ~_live_bar_5) | _live_bar_6;  // PCIeEndpoint.swift:96
+  assign _live_bar_7 = _live_bar_2 & _live_bar_5;  // PCIeEndpoint.swift:96
+  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_6) | _live_bar_7;  // PCIeEndpoint.swift:96
+  assign _live_bar_11 = receiver_out_header[125];  // PCIeEndpoint.swift:96
+  assign _live_bar_10 = ~_live_bar_3 & ~_live_bar_11;  // PCIeEndpoint.swift:96
+  assign _live_bar_9 = _live_bar_10 & (_live_bar_4 == 5'd2);  // PCIeEndpoint.swift:96
+  assign _live_bar_12 = _live_bar_10 & (_live_bar_4 == 5'd4);  // PCIeEndpoint.swift:96
+  assign _live_bar_13 = _live_bar_10 & (_live_bar_4 == 5'd5);  // PCIeEndpoint.swift:96
+  assign _live_bar_14 = _live_bar_10 & ((_live_bar_4 == 5'd10) | (_live_bar_4 == 5'd11));  // PCIeEndpoint.swift:96
+  assign _live_bar_15 = _live_bar_11 ? {receiver_out_header[63:32], receiver_out_header[31:2]} : {{32{1'b0}}, receiver_out_header[63:34]};  // PCIeEndpoint.swift:96
+  assign _live_bar_17 = receiver_out_header[105:96];  // PCIeEndpoint.swift:96
+  assign _live_bar_16 = ((_live_bar_17 == 10'd0) & (((((_live_bar_5 | _live_bar_2) | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13)) ? 11'd1024 : {1'b0, _live_bar_17};  // PCIeEndpoint.swift:96
+  assign _live_bar_8 = ~((((((_live_bar_2 | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13) | _live_bar_14) | ((~_live_bar_3 & receiver_out_header[125]) & (receiver_out_header[124:123] == 2'd2))) | ((_live_bar_2 | _live_bar_6) & (({1'b0, _live_bar_15[9:0]} + _live_bar_16) > 11'd1024));  // PCIeEndpoint.swift:96
+  assign _live_bar_18 = {_live_bar_15, 2'd0};  // PCIeEndpoint.swift:96
+  assign _ur_header_19 = {receiver_out_header[119], receiver_out_header[115], (_live_bar_14 ? receiver_out_header[47:40] : receiver_out_header[79:72])};  // PCIeEndpoint.swift:158
+  assign _ur_header_20 = {receiver_out_header[114], receiver_out_header[109:108]};  // PCIeEndpoint.swift:158
+  assign _ur_header_21 = receiver_out_header[67:64];  // PCIeEndpoint.swift:158
 
   assign config_space_mmio_valid = config_completer_config_valid;  // PCIeEndpoint.swift:73
   assign config_space_mmio_write = config_completer_config_write;  // PCIeEndpoint.swift:73
@@ -293,118 +293,118 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   assign config_completer_config_ready = config_space_mmio_ready;  // PCIeEndpoint.swift:73
   assign config_completer_config_rdata = config_space_mmio_rdata;  // PCIeEndpoint.swift:73
   assign config_completer_config_error = config_space_mmio_error;  // PCIeEndpoint.swift:73
-  assign receiver_link_valid = link_in_valid;  // PCIeEndpoint.swift:76
-  assign link_in_ready = receiver_link_ready;  // PCIeEndpoint.swift:76
-  assign receiver_link_header = link_in_header;  // PCIeEndpoint.swift:76
-  assign receiver_link_data = link_in_data;  // PCIeEndpoint.swift:76
-  assign receiver_link_strobe = link_in_strobe;  // PCIeEndpoint.swift:76
-  assign receiver_link_start = link_in_start;  // PCIeEndpoint.swift:76
-  assign receiver_link_end = link_in_end;  // PCIeEndpoint.swift:76
-  assign link_out_valid = egress_link_valid;  // PCIeEndpoint.swift:77
-  assign egress_link_ready = link_out_ready;  // PCIeEndpoint.swift:77
-  assign link_out_header = egress_link_header;  // PCIeEndpoint.swift:77
-  assign link_out_data = egress_link_data;  // PCIeEndpoint.swift:77
-  assign link_out_strobe = egress_link_strobe;  // PCIeEndpoint.swift:77
-  assign link_out_start = egress_link_start;  // PCIeEndpoint.swift:77
-  assign link_out_end = egress_link_end;  // PCIeEndpoint.swift:77
-  assign egress_fabric_valid = merge_out_valid;  // PCIeEndpoint.swift:78
-  assign merge_out_ready = egress_fabric_ready;  // PCIeEndpoint.swift:78
-  assign egress_fabric_header = merge_out_header;  // PCIeEndpoint.swift:78
-  assign egress_fabric_data = merge_out_data;  // PCIeEndpoint.swift:78
-  assign egress_fabric_strobe = merge_out_strobe;  // PCIeEndpoint.swift:78
-  assign egress_fabric_start = merge_out_start;  // PCIeEndpoint.swift:78
-  assign egress_fabric_end = merge_out_end;  // PCIeEndpoint.swift:78
-  assign egress_fc_initialize = link_fc_initialize;  // PCIeEndpoint.swift:79
-  assign egress_fc_update = link_fc_update;  // PCIeEndpoint.swift:80
-  assign egress_fc_ph_advertised = link_fc_ph_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_ph_limit = link_fc_ph_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_ph_advertised = receiver_fc_ph_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_ph_allocated = receiver_fc_ph_allocated;  // PCIeEndpoint.swift:86
-  assign egress_fc_pd_advertised = link_fc_pd_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_pd_limit = link_fc_pd_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_pd_advertised = receiver_fc_pd_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_pd_allocated = receiver_fc_pd_allocated;  // PCIeEndpoint.swift:86
-  assign egress_fc_nph_advertised = link_fc_nph_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_nph_limit = link_fc_nph_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_nph_advertised = receiver_fc_nph_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_nph_allocated = receiver_fc_nph_allocated;  // PCIeEndpoint.swift:86
-  assign egress_fc_npd_advertised = link_fc_npd_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_npd_limit = link_fc_npd_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_npd_advertised = receiver_fc_npd_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_npd_allocated = receiver_fc_npd_allocated;  // PCIeEndpoint.swift:86
-  assign egress_fc_cplh_advertised = link_fc_cplh_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_cplh_limit = link_fc_cplh_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_cplh_advertised = receiver_fc_cplh_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_cplh_allocated = receiver_fc_cplh_allocated;  // PCIeEndpoint.swift:86
-  assign egress_fc_cpld_advertised = link_fc_cpld_advertised;  // PCIeEndpoint.swift:83
-  assign egress_fc_cpld_limit = link_fc_cpld_limit;  // PCIeEndpoint.swift:84
-  assign link_rx_fc_cpld_advertised = receiver_fc_cpld_advertised;  // PCIeEndpoint.swift:85
-  assign link_rx_fc_cpld_allocated = receiver_fc_cpld_allocated;  // PCIeEndpoint.swift:86
-  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:88
-  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:88
-  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:88
-  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:88
-  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:88
-  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:88
-  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:88
-  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:89
-  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:89
-  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:89
-  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:89
-  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:89
-  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:89
-  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:89
-  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:92
-  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:94
-  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:95
-  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:96
-  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:97
-  assign live_bar = {(((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[63:32] == 32'd0) & (_live_bar_18[31:12] == config_space_bar2_base_out))), (((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[31:28] == config_space_bar0_base_out) & (_live_bar_18[63:32] == config_space_bar1_base_upper_out)))};  // PCIeEndpoint.swift:108
-  assign live_config = (~_live_bar_8 & _live_bar_12) & (receiver_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:110
-  assign live_ur = (~_live_bar_8 & ~(live_config | (live_bar != 2'd0))) & (((_live_bar_1 | _live_bar_9) | _live_bar_12) | _live_bar_13);  // PCIeEndpoint.swift:113
-  assign posted_miss = (~_live_bar_8 & _live_bar_7) & (live_bar == 2'd0);  // PCIeEndpoint.swift:115
-  assign to_bar = receiver_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:121
-  assign to_config = receiver_out_start ? live_config : held_config;  // PCIeEndpoint.swift:122
-  assign first_beat = (receiver_out_valid & receiver_out_ready) & receiver_out_start;  // PCIeEndpoint.swift:124
-  assign answers_ur = receiver_out_start & live_ur;  // PCIeEndpoint.swift:145
-  assign receiver_out_ready = to_config ? config_completer_request_ready : (to_bar[0] ? bar0_ready : (to_bar[1] ? bar1_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:146
-  assign config_completer_request_valid = receiver_out_valid & to_config;  // PCIeEndpoint.swift:149
-  assign config_completer_request_header = receiver_out_header;  // PCIeEndpoint.swift:150
-  assign config_completer_request_data = receiver_out_data;  // PCIeEndpoint.swift:151
-  assign config_completer_request_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:152
-  assign config_completer_request_start = receiver_out_start;  // PCIeEndpoint.swift:153
-  assign config_completer_request_end = receiver_out_end;  // PCIeEndpoint.swift:154
-  assign bar0_valid = receiver_out_valid & to_bar[0];  // PCIeEndpoint.swift:149
-  assign bar0_header = receiver_out_header;  // PCIeEndpoint.swift:150
-  assign bar0_data = receiver_out_data;  // PCIeEndpoint.swift:151
-  assign bar0_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:152
-  assign bar0_start = receiver_out_start;  // PCIeEndpoint.swift:153
-  assign bar0_end = receiver_out_end;  // PCIeEndpoint.swift:154
-  assign bar1_valid = receiver_out_valid & to_bar[1];  // PCIeEndpoint.swift:149
-  assign bar1_header = receiver_out_header;  // PCIeEndpoint.swift:150
-  assign bar1_data = receiver_out_data;  // PCIeEndpoint.swift:151
-  assign bar1_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:152
-  assign bar1_start = receiver_out_start;  // PCIeEndpoint.swift:153
-  assign bar1_end = receiver_out_end;  // PCIeEndpoint.swift:154
-  assign bar0_offset = _live_bar_18[27:0];  // PCIeEndpoint.swift:157
-  assign bar1_offset = _live_bar_18[11:0];  // PCIeEndpoint.swift:157
-  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:161
-  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:162
-  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:163
-  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:164
-  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:165
-  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:166
-  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:183
-  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_command_status_detected_parity_error_set = (first_beat & receiver_out_header[110]) & ~_live_bar_8;  // PCIeEndpoint.swift:183
-  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:183
-  assign config_space_device_control_status_fatal_detected_set = first_beat & _live_bar_8;  // PCIeEndpoint.swift:183
-  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:183
-  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:187
+  assign receiver_link_valid = link_in_valid;  // MultiFunctionEndpoint.swift:210
+  assign link_in_ready = receiver_link_ready;  // MultiFunctionEndpoint.swift:210
+  assign receiver_link_header = link_in_header;  // MultiFunctionEndpoint.swift:210
+  assign receiver_link_data = link_in_data;  // MultiFunctionEndpoint.swift:210
+  assign receiver_link_strobe = link_in_strobe;  // MultiFunctionEndpoint.swift:210
+  assign receiver_link_start = link_in_start;  // MultiFunctionEndpoint.swift:210
+  assign receiver_link_end = link_in_end;  // MultiFunctionEndpoint.swift:210
+  assign link_out_valid = egress_link_valid;  // MultiFunctionEndpoint.swift:211
+  assign egress_link_ready = link_out_ready;  // MultiFunctionEndpoint.swift:211
+  assign link_out_header = egress_link_header;  // MultiFunctionEndpoint.swift:211
+  assign link_out_data = egress_link_data;  // MultiFunctionEndpoint.swift:211
+  assign link_out_strobe = egress_link_strobe;  // MultiFunctionEndpoint.swift:211
+  assign link_out_start = egress_link_start;  // MultiFunctionEndpoint.swift:211
+  assign link_out_end = egress_link_end;  // MultiFunctionEndpoint.swift:211
+  assign egress_fabric_valid = merge_out_valid;  // MultiFunctionEndpoint.swift:212
+  assign merge_out_ready = egress_fabric_ready;  // MultiFunctionEndpoint.swift:212
+  assign egress_fabric_header = merge_out_header;  // MultiFunctionEndpoint.swift:212
+  assign egress_fabric_data = merge_out_data;  // MultiFunctionEndpoint.swift:212
+  assign egress_fabric_strobe = merge_out_strobe;  // MultiFunctionEndpoint.swift:212
+  assign egress_fabric_start = merge_out_start;  // MultiFunctionEndpoint.swift:212
+  assign egress_fabric_end = merge_out_end;  // MultiFunctionEndpoint.swift:212
+  assign egress_fc_initialize = link_fc_initialize;  // MultiFunctionEndpoint.swift:213
+  assign egress_fc_update = link_fc_update;  // MultiFunctionEndpoint.swift:214
+  assign egress_fc_ph_advertised = link_fc_ph_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_ph_limit = link_fc_ph_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_ph_advertised = receiver_fc_ph_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_ph_allocated = receiver_fc_ph_allocated;  // MultiFunctionEndpoint.swift:220
+  assign egress_fc_pd_advertised = link_fc_pd_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_pd_limit = link_fc_pd_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_pd_advertised = receiver_fc_pd_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_pd_allocated = receiver_fc_pd_allocated;  // MultiFunctionEndpoint.swift:220
+  assign egress_fc_nph_advertised = link_fc_nph_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_nph_limit = link_fc_nph_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_nph_advertised = receiver_fc_nph_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_nph_allocated = receiver_fc_nph_allocated;  // MultiFunctionEndpoint.swift:220
+  assign egress_fc_npd_advertised = link_fc_npd_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_npd_limit = link_fc_npd_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_npd_advertised = receiver_fc_npd_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_npd_allocated = receiver_fc_npd_allocated;  // MultiFunctionEndpoint.swift:220
+  assign egress_fc_cplh_advertised = link_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_cplh_limit = link_fc_cplh_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_cplh_advertised = receiver_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_cplh_allocated = receiver_fc_cplh_allocated;  // MultiFunctionEndpoint.swift:220
+  assign egress_fc_cpld_advertised = link_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_cpld_limit = link_fc_cpld_limit;  // MultiFunctionEndpoint.swift:218
+  assign link_rx_fc_cpld_advertised = receiver_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:219
+  assign link_rx_fc_cpld_allocated = receiver_fc_cpld_allocated;  // MultiFunctionEndpoint.swift:220
+  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:76
+  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:76
+  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:76
+  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:76
+  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:76
+  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:76
+  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:76
+  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:77
+  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:77
+  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:77
+  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:77
+  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:77
+  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:77
+  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:77
+  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:80
+  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:82
+  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:83
+  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:84
+  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:85
+  assign live_bar = {(((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[63:32] == 32'd0) & (_live_bar_18[31:12] == config_space_bar2_base_out))), (((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[31:28] == config_space_bar0_base_out) & (_live_bar_18[63:32] == config_space_bar1_base_upper_out)))};  // PCIeEndpoint.swift:96
+  assign live_config = (~_live_bar_8 & _live_bar_12) & (receiver_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:98
+  assign live_ur = (~_live_bar_8 & ~(live_config | (live_bar != 2'd0))) & (((_live_bar_1 | _live_bar_9) | _live_bar_12) | _live_bar_13);  // PCIeEndpoint.swift:101
+  assign posted_miss = (~_live_bar_8 & _live_bar_7) & (live_bar == 2'd0);  // PCIeEndpoint.swift:103
+  assign to_bar = receiver_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:109
+  assign to_config = receiver_out_start ? live_config : held_config;  // PCIeEndpoint.swift:110
+  assign first_beat = (receiver_out_valid & receiver_out_ready) & receiver_out_start;  // PCIeEndpoint.swift:112
+  assign answers_ur = receiver_out_start & live_ur;  // PCIeEndpoint.swift:133
+  assign receiver_out_ready = to_config ? config_completer_request_ready : (to_bar[0] ? bar0_ready : (to_bar[1] ? bar1_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:134
+  assign config_completer_request_valid = receiver_out_valid & to_config;  // PCIeEndpoint.swift:137
+  assign config_completer_request_header = receiver_out_header;  // PCIeEndpoint.swift:138
+  assign config_completer_request_data = receiver_out_data;  // PCIeEndpoint.swift:139
+  assign config_completer_request_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
+  assign config_completer_request_start = receiver_out_start;  // PCIeEndpoint.swift:141
+  assign config_completer_request_end = receiver_out_end;  // PCIeEndpoint.swift:142
+  assign bar0_valid = receiver_out_valid & to_bar[0];  // PCIeEndpoint.swift:137
+  assign bar0_header = receiver_out_header;  // PCIeEndpoint.swift:138
+  assign bar0_data = receiver_out_data;  // PCIeEndpoint.swift:139
+  assign bar0_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
+  assign bar0_start = receiver_out_start;  // PCIeEndpoint.swift:141
+  assign bar0_end = receiver_out_end;  // PCIeEndpoint.swift:142
+  assign bar1_valid = receiver_out_valid & to_bar[1];  // PCIeEndpoint.swift:137
+  assign bar1_header = receiver_out_header;  // PCIeEndpoint.swift:138
+  assign bar1_data = receiver_out_data;  // PCIeEndpoint.swift:139
+  assign bar1_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
+  assign bar1_start = receiver_out_start;  // PCIeEndpoint.swift:141
+  assign bar1_end = receiver_out_end;  // PCIeEndpoint.swift:142
+  assign bar0_offset = _live_bar_18[27:0];  // PCIeEndpoint.swift:145
+  assign bar1_offset = _live_bar_18[11:0];  // PCIeEndpoint.swift:145
+  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:149
+  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:150
+  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:151
+  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:152
+  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:153
+  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:154
+  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:171
+  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_command_status_detected_parity_error_set = (first_beat & receiver_out_header[110]) & ~_live_bar_8;  // PCIeEndpoint.swift:171
+  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:171
+  assign config_space_device_control_status_fatal_detected_set = first_beat & _live_bar_8;  // PCIeEndpoint.swift:171
+  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:171
+  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:175
   assign config_space_clk = clk;  // PCIeEndpoint.swift:59
   assign config_space_rst = rst;  // PCIeEndpoint.swift:59
   assign config_completer_clk = clk;  // PCIeEndpoint.swift:60
@@ -418,25 +418,25 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
 
   always @(posedge clk) begin
     if (rst) begin
-      held_bar <= 2'd0;  // PCIeEndpoint.swift:117
-      held_config <= 1'b0;  // PCIeEndpoint.swift:118
-      ur_valid <= 1'b0;  // PCIeEndpoint.swift:142
+      held_bar <= 2'd0;  // PCIeEndpoint.swift:105
+      held_config <= 1'b0;  // PCIeEndpoint.swift:106
+      ur_valid <= 1'b0;  // PCIeEndpoint.swift:130
     end else begin
-      if (first_beat) begin  // PCIeEndpoint.swift:125
-        held_bar <= live_bar;  // PCIeEndpoint.swift:126
-        held_config <= live_config;  // PCIeEndpoint.swift:127
+      if (first_beat) begin  // PCIeEndpoint.swift:113
+        held_bar <= live_bar;  // PCIeEndpoint.swift:114
+        held_config <= live_config;  // PCIeEndpoint.swift:115
       end
-      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:167
-        ur_valid <= 1'b0;  // PCIeEndpoint.swift:167
+      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:155
+        ur_valid <= 1'b0;  // PCIeEndpoint.swift:155
       end
-      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:168
-        ur_valid <= 1'b1;  // PCIeEndpoint.swift:169
+      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:156
+        ur_valid <= 1'b1;  // PCIeEndpoint.swift:157
       end
     end
   end
   always @(posedge clk) begin
-    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:168
-      ur_header <= {{3'd0, (_live_bar_6 ? 5'd11 : 5'd10), _ur_header_19[9], receiver_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_1 ? ((_live_bar_16 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (receiver_out_header[67] ? 2'd0 : (receiver_out_header[66] ? 2'd1 : (receiver_out_header[65] ? 2'd2 : (receiver_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_16[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))})) - ((receiver_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[71] ? 2'd0 : (receiver_out_header[70] ? 2'd1 : (receiver_out_header[69] ? 2'd2 : (receiver_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_live_bar_14 ? receiver_out_header[63:48] : receiver_out_header[95:80]), _ur_header_19[7:0], 1'b0, (_live_bar_1 ? {(_live_bar_11 ? receiver_out_header[6:2] : receiver_out_header[38:34]), (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:170
+    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:156
+      ur_header <= {{3'd0, (_live_bar_6 ? 5'd11 : 5'd10), _ur_header_19[9], receiver_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_1 ? ((_live_bar_16 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (receiver_out_header[67] ? 2'd0 : (receiver_out_header[66] ? 2'd1 : (receiver_out_header[65] ? 2'd2 : (receiver_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_16[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))})) - ((receiver_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[71] ? 2'd0 : (receiver_out_header[70] ? 2'd1 : (receiver_out_header[69] ? 2'd2 : (receiver_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_live_bar_14 ? receiver_out_header[63:48] : receiver_out_header[95:80]), _ur_header_19[7:0], 1'b0, (_live_bar_1 ? {(_live_bar_11 ? receiver_out_header[6:2] : receiver_out_header[38:34]), (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:158
     end
   end
 

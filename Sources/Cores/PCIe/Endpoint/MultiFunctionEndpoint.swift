@@ -206,7 +206,7 @@ private struct MultiFunctionShell {
 /// The link side of an endpoint shell: `link_in` into the receiver, the merged function-side
 /// traffic out through the egress to `link_out`, and the flow-control ports of both.
 @StatementBuilder
-private func endpointLinkSide(_ m: ModuleBuilder, receiver: Instance, egress: Instance, merge: Instance, dataWidth: Int) -> [Statement] {
+func endpointLinkSide(_ m: ModuleBuilder, receiver: Instance, egress: Instance, merge: Instance, dataWidth: Int) -> [Statement] {
   connect(m.port("link_in", TLPStream(dataWidth: dataWidth).flipped), to: receiver.interface("link", as: TLPStream.self))
   connect(egress.interface("link", as: TLPStream.self), to: m.port("link_out", TLPStream(dataWidth: dataWidth)))
   connect(merge.interface("out", as: TLPStream.self), to: egress.interface("fabric", as: TLPStream.self))

@@ -72,19 +72,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     let merge = m.instance(tlpMerge(inputs: 3, dataWidth: dataWidth), name: "merge")
     connect(completer.interface("config", as: MMIO.self), to: block.interface("mmio", as: MMIO.self))
 
-    // Link side.
-    connect(m.port("link_in", TLPStream(dataWidth: dataWidth).flipped), to: receiver.interface("link", as: TLPStream.self))
-    connect(egress.interface("link", as: TLPStream.self), to: m.port("link_out", TLPStream(dataWidth: dataWidth)))
-    connect(merge.interface("out", as: TLPStream.self), to: egress.interface("fabric", as: TLPStream.self))
-    egress["fc_initialize"] <== m.input("link_fc_initialize")
-    egress["fc_update"] <== m.input("link_fc_update")
-    for (t, type) in CreditType.allCases.enumerated() {
-      let name = creditPortNames[t]
-      egress["fc_\(name)_advertised"] <== m.input("link_fc_\(name)_advertised", width: type.fieldSize)
-      egress["fc_\(name)_limit"] <== m.input("link_fc_\(name)_limit", width: type.fieldSize)
-      m.output("link_rx_fc_\(name)_advertised", width: type.fieldSize) <== receiver["fc_\(name)_advertised"]
-      m.output("link_rx_fc_\(name)_allocated", width: type.fieldSize) <== receiver["fc_\(name)_allocated"]
-    }
+    endpointLinkSide(m, receiver: receiver, egress: egress, merge: merge, dataWidth: dataWidth)
     connect(m.port("completion", TLPStream(dataWidth: dataWidth).flipped), to: merge.interface("in0", as: TLPStream.self))
     connect(completer.interface("completion", as: TLPStream.self), to: merge.interface("in1", as: TLPStream.self))
 
