@@ -1,5 +1,6 @@
 import HDL
 import Cores
+import PCIe
 import XCTest
 
 /// Bad parameters are refused at elaboration with a message that names the parameter, the
@@ -25,6 +26,23 @@ final class ParameterErrorTests: XCTestCase {
         XCTAssertTrue(errors[0].location.file.hasSuffix("ParameterErrorTests.swift"), errors[0].description)
       }
     }
+  }
+
+  /// A switch's egress Cpl queue must hold a whole maximum-size completion, or a completion
+  /// waiting for Cpl credits holds posted TLPs behind it (see `SwitchPostedPassingTests`): 256
+  /// bytes (Max_Payload_Size Supported of `fourPorts`) are 32 beats at 64 bits.
+  func testASwitchCompletionQueueShorterThanAMaximumSizeCompletionIsRefused() throws {
+    let line = #line + 1
+    let tooShort = try pcieSwitch(identities: SwitchTrafficTests.fourPorts, dataWidth: 64, completionQueueDepth: 31)
+    XCTAssertThrowsError(try Design(top: tooShort)) { error in
+      guard let errors = (error as? ElaborationError)?.errors else { return XCTFail("\(error)") }
+      XCTAssertEqual(errors.count, 1, "exactly the one problem, no follow-on errors: \(errors)")
+      XCTAssertTrue(errors[0].message.contains("completionQueueDepth 31 beats cannot hold a 256-byte completion"), errors[0].message)
+      XCTAssertTrue(errors[0].message.contains("give at least 32"), errors[0].message)
+      XCTAssertEqual(errors[0].location.line, line, errors[0].description)
+      XCTAssertTrue(errors[0].location.file.hasSuffix("ParameterErrorTests.swift"), errors[0].description)
+    }
+    XCTAssertNoThrow(try Design(top: try pcieSwitch(identities: SwitchTrafficTests.fourPorts, dataWidth: 64, completionQueueDepth: 32)))
   }
 
   func testTheEdgesOfEachRangeAreAccepted() throws {

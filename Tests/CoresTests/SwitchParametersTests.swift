@@ -23,6 +23,7 @@ final class SwitchParametersTests: XCTestCase {
     XCTAssertEqual(p.dataCredits, 32, "2 × 256 bytes / 16 bytes per credit")
     XCTAssertEqual(p.receiveDepth, 8 + 32, "8 header beats + 32 credits × 4 DWs / 4 lanes")
     XCTAssertEqual(p.crossbarDepth, 8 * 16, "eight 256-byte TLPs of 16 beats at 128 bits")
+    XCTAssertEqual(p.completionQueueDepth, 16, "a 256-byte CplD is 16 beats at 128 bits, as many as the other class queues")
   }
 
   func testTheCluster4SwitchFollowsItsBoardFile() throws {
@@ -41,5 +42,7 @@ final class SwitchParametersTests: XCTestCase {
     XCTAssertEqual(p.dataCredits, 512)
     XCTAssertLessThanOrEqual(p.dataCredits, 2047, "§2.6.1: at most 2047 unused data credits without Scaled Flow Control")
     XCTAssertEqual(p.crossbarDepth, 4096, "8 × 512 beats is the crossbar's largest queue")
+    XCTAssertEqual(p.completionQueueDepth, 512, "a 4096-byte CplD is 512 beats at 64 bits: the egress Cpl queue holds it whole")
+    XCTAssertEqual(p.queueDepth, 16, "the posted and NP queues stay at 16 beats")
   }
 }

@@ -19,20 +19,9 @@ final class SwitchPostedPassingTests: SimulationTestCase {
   /// (the merge in front of its egress held the fifth MRd, and the writes waited behind it in
   /// the path's single crossbar queue).
   func testPostedWritesPassRequestsWaitingForNonPostedCredits() throws {
-    let identities = Array(SwitchTrafficTests.fourPorts.prefix(3))
-    let model = try self.model(try Design(top: try pcieSwitch(identities: identities, dataWidth: 64, queueDepth: 4, crossbarDepth: 16)))
-    let transmitters = try (0..<3).map { try TLPTransmitter(model, prefix: "link\($0)", validProbability: 1.0, random: random("tx\($0)")) }
-    let receivers = try (0..<3).map {
-      try TLPReceiver(model, prefix: "link\($0)", readyProbability: 1.0, releaseProbability: 0.5, random: random("rx\($0)"))
-    }
-    for port in 0..<3 {
-      for (input, width) in [("speed", 4), ("width", 6)] { try model.set("link\(port)_\(input)", BitVector(width: width)) }
-      try model.set("link\(port)_active", BitVector(true))  // a link partner on every port: DL_Active (§2.9.1)
-    }
-    let bridges = SwitchTrafficTests.bridges(ports: 3)
-    let configuration = SwitchTrafficTests.configuration(bridges)
+    let (model, transmitters, receivers) = try threePortSwitch()
+    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: 3))
     let scoreboard = SwitchScoreboard(ports: 3, paths: 1)
-    model.reset()
     try receivers[0].chooseCredits()
     try receivers[2].chooseCredits()
     // NPH 1; every other type infinite (0).
@@ -81,5 +70,88 @@ final class SwitchPostedPassingTests: SimulationTestCase {
     XCTAssertEqual(writesArrived, Self.writes,
                    "posted writes held behind MRd waiting for NP credits: \(writesArrived) of \(Self.writes) MWr reached port 1, \(requestsArrived) MRd")
     XCTAssertEqual(requestsArrived, Self.requests, "every MRd follows once the NP credits return")
+  }
+
+  /// The switch both tests drive (one Verilator model): three ports, crossbar, 4-beat egress
+  /// queues for posted and NP TLPs, 256-byte Max_Payload_Size Supported; out of reset, every
+  /// link active.
+  private func threePortSwitch() throws -> (Model, [TLPTransmitter], [TLPReceiver]) {
+    let identities = Array(SwitchTrafficTests.fourPorts.prefix(3))
+    let model = try self.model(try Design(top: try pcieSwitch(identities: identities, dataWidth: 64, queueDepth: 4, crossbarDepth: 16)))
+    let transmitters = try (0..<3).map { try TLPTransmitter(model, prefix: "link\($0)", validProbability: 1.0, random: random("tx\($0)")) }
+    let receivers = try (0..<3).map {
+      try TLPReceiver(model, prefix: "link\($0)", readyProbability: 1.0, releaseProbability: 0.5, random: random("rx\($0)"))
+    }
+    for port in 0..<3 {
+      for (input, width) in [("speed", 4), ("width", 6)] { try model.set("link\(port)_\(input)", BitVector(width: width)) }
+      try model.set("link\(port)_active", BitVector(true))  // a link partner on every port: DL_Active (§2.9.1)
+    }
+    model.reset()
+    return (model, transmitters, receivers)
+  }
+
+  /// Posted writes must pass a completion too (Table 2-42 A4). Port 1's link partner (say
+  /// another switch: endpoints advertise infinite completion credits, §2.6.1.1) advertises 16
+  /// CplD credits, one 256-byte completion, and returns none until every write has arrived. The
+  /// root complex sends a 64-byte CplD (4 credits, it leaves), a 256-byte CplD (32 beats; 12
+  /// credits are left, so it waits at port 1's egress), then 8 MWr to port 1. Before the egress
+  /// Cpl queue held a maximum-size completion this failed with 0 of 8 writes: the CplD started
+  /// into the empty 4-beat queue, stopped after 4 beats, and held the merges in front of port 1
+  /// and the ingress stream behind it.
+  func testPostedWritesPassACompletionWaitingForCompletionCredits() throws {
+    let (model, transmitters, receivers) = try threePortSwitch()
+    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: 3))
+    let scoreboard = SwitchScoreboard(ports: 3, paths: 1)
+    try receivers[0].chooseCredits()
+    try receivers[2].chooseCredits()
+    try receivers[1].advertise([0, 0, 0, 0, 0, 16])  // CplD 16 (256 bytes); every other type infinite
+    receivers[1].releaseProbabilityOverride = 0.0
+    for tlp in configuration { transmitters[0].send(tlp) }
+
+    // Completions for a requester below port 1 (its secondary bus is 2), routed by ID.
+    let requester = PCIeID(bus: 2, device: 0, function: 0)
+    let completions = [64, 256].enumerated().map { tag, bytes in
+      TLP.completionWithData(answering: TLP.memoryRead(address: 0x1_0000, byteCount: bytes, requester: requester, tag: UInt16(tag)),
+                             completer: SwitchTrafficTests.rootComplex, data: (0..<bytes).map { UInt8(truncatingIfNeeded: $0 * 7) })
+    }
+    var configured = 0, trafficSent = false, writesArrived = 0, completionsArrived = 0
+    var creditsReturned = false
+    for cycle in 0..<4_000 {
+      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      if configured == configuration.count && !trafficSent {
+        trafficSent = true
+        for completion in completions {
+          transmitters[0].send(completion)
+          scoreboard.expect(completion, at: 1, path: 0)
+        }
+        for k in 0..<Self.writes {
+          let write = TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
+                                      requester: SwitchTrafficTests.rootComplex, tag: UInt16(k))
+          transmitters[0].send(write)
+          scoreboard.expect(write, at: 1, path: 0)
+        }
+      }
+      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
+      for receiver in receivers { try receiver.drive() }
+      model.settle()
+      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
+      if try receivers[0].observe() != nil { configured += 1 }
+      XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
+      if let tlp = try receivers[1].observe() {
+        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
+        if tlp.kind.flowControlClass == .posted { writesArrived += 1 } else { completionsArrived += 1 }
+        if !creditsReturned && completionsArrived > 1 { return XCTFail("cycle \(cycle): the 256-byte CplD left port 1 with 12 CplD credits") }
+      }
+      // The link partner returns completion credits only once the writes have landed.
+      if writesArrived == Self.writes && !creditsReturned {
+        creditsReturned = true
+        receivers[1].releaseProbabilityOverride = 1.0
+      }
+      if completionsArrived == completions.count { break }
+      model.step()
+    }
+    XCTAssertEqual(writesArrived, Self.writes,
+                   "posted writes held behind a CplD waiting for Cpl credits: \(writesArrived) of \(Self.writes) MWr reached port 1, \(completionsArrived) CplD")
+    XCTAssertEqual(completionsArrived, completions.count, "the 256-byte CplD follows once the credits return")
   }
 }

@@ -74,7 +74,7 @@ final class SwitchTrafficTests: SimulationTestCase {
     try runRandomTraffic(design, ports: 2, cycles: Self.trafficCycles)
   }
 
-  /// Verilator's lint only: Yosys takes most of a minute on the whole switch (384,332 cells);
+  /// Verilator's lint only: Yosys takes most of a minute on the whole switch (594,375 cells);
   /// the parts each pass all three tools in their own tests.
   func testTheFourPortSwitchIsLintCleanUnderVerilator() throws {
     let design = try Design(top: try pcieSwitch(identities: Self.fourPorts, dataWidth: 64, queueDepth: 8, crossbarDepth: 16))

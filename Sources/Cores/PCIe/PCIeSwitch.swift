@@ -30,27 +30,44 @@ import PCIe
 /// `link<k>_out_valid` stays 0.
 /// Downstream port k is device k − 1 on the internal bus (the upstream bridge's secondary bus),
 /// which is its UR completions' Completer ID.
-public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, crossbarDepth: Int = 64,
-                       receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
+///
+/// Each egress stage queues `queueDepth` beats of posted and of NP TLPs, and
+/// `completionQueueDepth` beats of completions (by default the larger of `queueDepth` and the
+/// minimum): at least one completion of the largest Max_Payload_Size Supported among the
+/// bridges (any ingress may admit one that large), so that a completion waiting for the link
+/// partner's Cpl credits is wholly in the queue and never holds the posted TLPs behind it in
+/// the merges in front (Table 2-42 A4).
+public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, completionQueueDepth: Int? = nil,
+                       crossbarDepth: Int = 64, receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                        file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   guard identities.count >= 2, identities.count <= 32, identities[0].role == .upstream,
         identities.dropFirst().allSatisfy({ $0.role == .downstream }) else {
     throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): pcieSwitch needs 2...32 identities, the upstream port's first, then downstream ports"])
   }
   let n = identities.count
+  let largestPayload = identities.map(\.maxPayloadBytes).max() ?? 128
+  let completionBeats = maximumCompletionBeats(maxPayloadBytes: largestPayload, dataWidth: dataWidth)
+  let completionDepth = completionQueueDepth ?? max(queueDepth, completionBeats)
   let maps = try identities.map { try bridgeConfigSpace($0) }
   let managementMap = try switchManagementRegisters(ports: identities.count)
   guard maps.allSatisfy({ 1 << $0.addressWidth <= SwitchManagementMap.bridgeWindowStride }) else {
     throw RegisterMapError(map: "pcie_switch", problems: ["\(file):\(line): a bridge's configuration block is larger than its management window (\(SwitchManagementMap.bridgeWindowStride) bytes)"])
   }
-  return Module("pcie_switch", parameters: ["ports": n, "dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID,
-                                           "device": identities[0].deviceID]) { m in
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = completionDepth == queueDepth
+    ? ["ports": n, "dw": dataWidth, "depth": queueDepth, "vendor": identities[0].vendorID, "device": identities[0].deviceID]
+    : ["ports": n, "dw": dataWidth, "depth": queueDepth, "cpl": completionDepth, "vendor": identities[0].vendorID,
+       "device": identities[0].deviceID]
+  return Module("pcie_switch", parameters: parameters) { m in
+    m.require(completionDepth >= completionBeats,
+              "pcieSwitch: completionQueueDepth \(completionDepth) beats cannot hold a \(largestPayload)-byte completion (Max_Payload_Size Supported) at \(dataWidth) bits; give at least \(completionBeats), or leave it out",
+              file: file, line: line)
     let receivers = (0..<n).map {
       m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
                  name: "receiver\($0)")
     }
     let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
-    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress\($0)") }
+    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth, completionDepth: max(completionDepth, completionBeats)),
+                                          name: "egress\($0)") }
     let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
     let management = m.instance(registerBlock(managementMap), name: "management")
     let completer = m.instance(bridgeConfigCompleter(bridges: n, registerAddressWidth: maps[0].addressWidth, dataWidth: dataWidth),
@@ -190,6 +207,12 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let unusedPoison = m.wire("unused_poisoned")
     unusedPoison <== completer["poisoned"]
   }
+}
+
+/// Beats of a completion carrying `maxPayloadBytes` on a `dataWidth`-bit TLP stream: the header
+/// travels beside the first data beat, so only the payload counts (`EgressRoom.beats`).
+public func maximumCompletionBeats(maxPayloadBytes: Int, dataWidth: Int) -> Int {
+  max(1, (maxPayloadBytes * 8 + dataWidth - 1) / max(dataWidth, 32))
 }
 
 /// The switch's `mgmt` port (`SwitchManagementMap`): its management registers, each bridge's

@@ -5,8 +5,11 @@ import PCIe
 /// class, sent when the link partner has credits, in an order the PCIe ordering rules allow
 /// (PCIe Base Specification 6.3, §2.4.1 Table 2-42, §2.6.1):
 ///
-/// - three queues of `depth` beats each, posted (P), non-posted (NP) and completions (Cpl);
-///   a TLP enters the queue of its class (`fabric_ready` is that queue's room);
+/// - three queues, posted (P) and non-posted (NP) of `depth` beats, completions (Cpl) of
+///   `completionDepth` beats (`depth` when not given); a TLP enters the queue of its class
+///   (`fabric_ready` is that queue's room). A switch gives its Cpl queue room for a whole
+///   maximum-size completion, so that one waiting for Cpl credits never holds the merge in
+///   front (see `EgressRoom`);
 /// - posted TLPs never wait for NP or Cpl TLPs, so a link starved of NP or Cpl credits still
 ///   carries writes (A3, A4, and A5 as permitted) and no credit pattern deadlocks the port;
 /// - an NP or Cpl TLP waits until every posted TLP that entered before it has started to
@@ -28,17 +31,25 @@ import PCIe
 ///
 /// Credit ports: `fc_initialize` with `fc_<type>_advertised` (InitFC; 0 = infinite) and
 /// `fc_update` with `fc_<type>_limit` (UpdateFC), for types ph, pd, nph, npd, cplh, cpld.
-public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("switch_egress", parameters: ["dw": dataWidth, "depth": depth]) { m in
+public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil,
+                         file: StaticString = #fileID, line: UInt = #line) -> Module {
+  let cplDepth = completionDepth ?? depth
+  // The name changes only when the Cpl queue differs, so existing users keep their modules.
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = cplDepth == depth
+    ? ["dw": dataWidth, "depth": depth] : ["dw": dataWidth, "depth": depth, "cpl": cplDepth]
+  return Module("switch_egress", parameters: parameters) { m in
     m.require([64, 128, 256].contains(dataWidth), "switchEgress: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
     m.require((2...4096).contains(depth), "switchEgress: depth \(depth) is outside 2...4096 beats per queue", file: file, line: line)
+    m.require((2...4096).contains(cplDepth), "switchEgress: completionDepth \(cplDepth) is outside 2...4096 beats", file: file, line: line)
     let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
     let depthUsed = min(max(depth, 2), 4096)
+    let cplDepthUsed = min(max(cplDepth, 2), 4096)
+    let depths = [depthUsed, depthUsed, cplDepthUsed]
     let lanes = width / 32
     let beatWidth = TLPStream.headerWidth + width + lanes + 2
     // NP and Cpl TLPs counted modulo 2^stampBits: the values compared never differ by more
-    // than depth, so 2^(stampBits - 1) > depth suffices.
-    let stampBits = bitsToHold(depthUsed) + 1
+    // than the TLPs a queue holds, so 2^(stampBits - 1) > the deeper queue suffices.
+    let stampBits = bitsToHold(depths.max()!) + 1
 
     let fabric = m.port("fabric", TLPStream(dataWidth: width).flipped)
     let link = m.port("link", TLPStream(dataWidth: width))
@@ -56,7 +67,7 @@ public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileI
     let beat = concat(fabric.end, fabric.start, fabric.strobe, fabric.data, fabric.header)
 
     let queues = ["posted", "non_posted", "completion"].enumerated().map { c, name in
-      m.instance(fifo(depth: depthUsed, width: beatWidth + (c == 0 ? 2 * stampBits : 0)), name: "\(name)_queue")
+      m.instance(fifo(depth: depths[c], width: beatWidth + (c == 0 ? 2 * stampBits : 0)), name: "\(name)_queue")
     }
     var readies: [Signal] = []
     for (c, queue) in queues.enumerated() {
@@ -67,7 +78,7 @@ public func switchEgress(dataWidth: Int, depth: Int, file: StaticString = #fileI
     fabric.ready <== select(inClass, readies)
     // Room per class for the merges in front (`EgressRoom`).
     for (c, queue) in queues.enumerated() {
-      let free = Signal.constant(depthUsed, width: EgressRoom.width) - queue["count"].zeroExtended(to: EgressRoom.width)
+      let free = Signal.constant(depths[c], width: EgressRoom.width) - queue["count"].zeroExtended(to: EgressRoom.width)
       m.output("room_\(EgressRoom.classNames[c])", width: EgressRoom.width)
         <== mux(queue["count"] == 0, Signal.constant(EgressRoom.anyTLP, width: EgressRoom.width), free)
     }

@@ -14,13 +14,17 @@ import HDL
 ///   its ingress (the receive buffer is in order), so under uniform all-to-all writes the
 ///   outputs run at about 0.87 of line rate with 2 TLPs per queue, 0.92 with 4 and 0.96 with
 ///   8 (4 ports, 64-bit, 256-byte writes; `scripts/bench/switch`).
-/// - egress queues: 16 beats per class (they cut through; the link partner's credits pace them).
+/// - egress queues: 16 beats per class (they cut through; the link partner's credits pace them),
+///   and the completion queue at least one maximum-size completion (M·8/`dataWidth` beats), so a
+///   completion waiting for the partner's Cpl credits never stops half-way in the merge in front
+///   and holds the posted TLPs behind it (Table 2-42 A4).
 public struct SwitchParameters: Sendable {
   /// The upstream port's bridge first, then one per downstream port.
   public var identities: [BridgeIdentity]
   public var dataWidth: Int
   public var maxPayloadBytes: Int
   public var queueDepth: Int
+  public var completionQueueDepth: Int
   public var crossbarDepth: Int
   public var receiveDepth: Int
   public var headerCredits: Int
@@ -44,6 +48,7 @@ public struct SwitchParameters: Sendable {
     self.maxPayloadBytes = maxPayloadBytes
     let beatsPerTLP = max(1, maxPayloadBytes * 8 / max(dataWidth, 32))
     queueDepth = 16
+    completionQueueDepth = max(queueDepth, maximumCompletionBeats(maxPayloadBytes: maxPayloadBytes, dataWidth: dataWidth))
     headerCredits = 8
     dataCredits = 2 * maxPayloadBytes / 16
     receiveDepth = headerCredits + (4 * dataCredits * 32 + dataWidth - 1) / max(dataWidth, 32)
@@ -68,6 +73,7 @@ public struct SwitchParameters: Sendable {
 
 /// The switch these parameters describe (see `pcieSwitch(identities:...)`).
 public func pcieSwitch(_ p: SwitchParameters, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
-  try pcieSwitch(identities: p.identities, dataWidth: p.dataWidth, queueDepth: p.queueDepth, crossbarDepth: p.crossbarDepth,
+  try pcieSwitch(identities: p.identities, dataWidth: p.dataWidth, queueDepth: p.queueDepth,
+                 completionQueueDepth: p.completionQueueDepth, crossbarDepth: p.crossbarDepth,
                  receiveDepth: p.receiveDepth, headerCredits: p.headerCredits, dataCredits: p.dataCredits, file: file, line: line)
 }
