@@ -5,7 +5,7 @@ import XCTest
 final class RegisterSemanticsTests: XCTestCase {
   func testIdentificationAndCapabilities() {
     var c = mappedController(pages: 100)
-    XCTAssertEqual(c.read(.id), 0x5452_0100)
+    XCTAssertEqual(c.read(.id), 0x5452_0101, "\"TR\", version 1.1 (1.1 added MAP_CONTROL and MAP_EXTENT)")
     XCTAssertEqual(c.read(.capability), 12 | 16 << 8 | 4 << 16, "4 KiB pages, 16-bit counters, 4 copies in flight")
     XCTAssertEqual(c.read(.pageCount), 100)
     XCTAssertEqual(c.read(.ringSizes), 256 | 16 << 16 | 16 << 24)
