@@ -76,12 +76,24 @@ func assertExpectedHierarchy(_ name: String, _ tree: DeviceTree, access: any Con
   return run
 }
 
+/// `checkOnRTL`'s runs by topology name (XCTest runs the tests of a process one at a time).
+private var enumerationRuns: [String: Result<EnumerationRun, Error>] = [:]
+
 extension SimulationTestCase {
   /// Enumerates topology `name` on the RTL bench (`TopologyBenchFixture`) and checks it: the
   /// Linux rules with the hand-worked hierarchy, and the device tree against the one the same
   /// enumeration finds on the Swift configuration-space model of the file (PCIModel), two
   /// independent implementations of the topology.
+  /// A topology is enumerated and checked once per test process (the first test to ask reports
+  /// any failure); the tests after it look at aspects of the same run.
   func checkOnRTL(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> EnumerationRun {
+    if let earlier = enumerationRuns[name] { return try earlier.get() }
+    let run = Result { try enumerateAndCheckOnRTL(name, file: file, line: line) }
+    enumerationRuns[name] = run
+    return try run.get()
+  }
+
+  private func enumerateAndCheckOnRTL(_ name: String, file: StaticString, line: UInt) throws -> EnumerationRun {
     let topology = try TopologyBenchFixture.topology(name)
     let system = SimulatedSystem(model: try model(try TopologyBenchFixture.compiled.get(), trace: try TopologyBenchFixture.tracing(name)))
     watch(name, "\(TopologyBenchFixture.prefix(name))_mgmt")
