@@ -28,15 +28,25 @@ extension SystemCExport {
   /// Builds the folder with `make` under `<cache>/systemc-<hash>` unless that entry exists, and
   /// returns the sample's executable. Builders stage in a private folder and rename it into place,
   /// so a concurrent reader never sees half a build.
-  public func build(cache: ModelCache = .default) throws -> URL {
+  /// - Parameter makeVariables: `NAME=value` arguments for `make`, part of the cache key. Make
+  ///   hands them down to the makefile Verilator runs, so `["OPT_FAST=-O0", "OPT_GLOBAL=-O0"]`
+  ///   compiles the model unoptimised (Verilator's default is -Os).
+  public func build(cache: ModelCache = .default, makeVariables: [String] = []) throws -> URL {
     try SystemCToolchain.require()
-    let entry = cache.directory.appendingPathComponent("systemc-\(contentHash)")
+    var key = contentHash
+    if !makeVariables.isEmpty {
+      var hash = SHA256()
+      hash.updateField(key)
+      for variable in makeVariables { hash.updateField(variable) }
+      key = hash.finalize()
+    }
+    let entry = cache.directory.appendingPathComponent("systemc-\(key)")
     let executable = entry.appendingPathComponent("obj_dir/bringup")
     if FileManager.default.isExecutableFile(atPath: executable.path) { return executable }
     let staging = cache.directory.appendingPathComponent("building-systemc-\(UUID().uuidString)")
     try write(to: staging)
     // The Makefile runs the compiler 2-wide itself (JOBS=2); an outer -j would only fight its jobserver.
-    let result = try Toolchain.run("/usr/bin/env", ["make"], in: staging)
+    let result = try Toolchain.run("/usr/bin/env", ["make"] + makeVariables, in: staging)
     // A failed build stays where it is, so the message's folder can be opened and rebuilt by hand.
     guard result.status == 0 else { throw SystemCExportError.buildFailed(directory: staging.path, output: result.output) }
     do { try FileManager.default.moveItem(at: staging, to: entry) } catch {
@@ -48,8 +58,8 @@ extension SystemCExport {
   }
 
   /// Builds (or finds) the sample and runs it; its standard output, as lines.
-  public func runSample(cache: ModelCache = .default) throws -> [String] {
-    let executable = try build(cache: cache)
+  public func runSample(cache: ModelCache = .default, makeVariables: [String] = []) throws -> [String] {
+    let executable = try build(cache: cache, makeVariables: makeVariables)
     let result = try Toolchain.run(executable.path, [])
     guard result.status == 0 else { throw SystemCExportError.runFailed(executable: executable.path, status: result.status, output: result.output) }
     return result.output.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

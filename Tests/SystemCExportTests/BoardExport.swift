@@ -21,7 +21,7 @@ enum BoardExport {
   }
 
   /// The sample's output, run once per process.
-  static let sampleOutput = Result { try export.get().runSample() }
+  static let sampleOutput = Result { try export.get().runSample(makeVariables: SystemCTestBuild.makeVariables) }
 
   static func skipUnlessSystemC() throws {
     try XCTSkipUnless(SystemCToolchain.isInstalled,

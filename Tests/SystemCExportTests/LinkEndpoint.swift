@@ -55,7 +55,7 @@ enum LinkEndpoint {
   ])
 
   static let export = Result { try SystemCExport(try design.get(), script: script, clockPeriodPicoseconds: 4000) }
-  static let sampleOutput = Result { try export.get().runSample() }
+  static let sampleOutput = Result { try export.get().runSample(makeVariables: SystemCTestBuild.makeVariables) }
 
   /// What the link must carry for a doorbell of `value`, as the PCIe encoder writes it.
   static func doorbell(_ value: UInt32) -> [UInt8] {

@@ -40,5 +40,5 @@ enum TLPRelay {
   ])
 
   static let export = Result { try SystemCExport(try design.get(), script: script, clockPeriodPicoseconds: 4000) }
-  static let sampleOutput = Result { try export.get().runSample() }
+  static let sampleOutput = Result { try export.get().runSample(makeVariables: SystemCTestBuild.makeVariables) }
 }
