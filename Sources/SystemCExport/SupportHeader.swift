@@ -89,6 +89,17 @@ inline std::string hex_bytes(const unsigned char* bytes, unsigned count) {
   return text;
 }
 
+// A TLP as a TLM write: the payload's data are the TLP's bytes (address 0, no byte enables).
+inline void set_tlp_payload(tlm::tlm_generic_payload& payload, std::vector<unsigned char>& tlp) {
+  payload.set_command(tlm::TLM_WRITE_COMMAND);
+  payload.set_address(0);
+  payload.set_data_ptr(tlp.data());
+  payload.set_data_length(unsigned(tlp.size()));
+  payload.set_streaming_width(unsigned(tlp.size()));
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
 // A management port: TLM-2.0 register accesses become cycles on the RTL's MMIO pins.
 template <typename AddressT, typename DataT, typename StrobeT>
 class MMIOTarget : public sc_core::sc_module {
@@ -416,13 +427,7 @@ class TLPStreamOut : public sc_core::sc_module {
 
   void forward(std::vector<unsigned char>& tlp) {
     tlm::tlm_generic_payload payload;
-    payload.set_command(tlm::TLM_WRITE_COMMAND);
-    payload.set_address(0);
-    payload.set_data_ptr(tlp.data());
-    payload.set_data_length(unsigned(tlp.size()));
-    payload.set_streaming_width(unsigned(tlp.size()));
-    payload.set_byte_enable_ptr(nullptr);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    set_tlp_payload(payload, tlp);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(payload, delay);
     if (delay != sc_core::SC_ZERO_TIME) sc_core::wait(delay);
@@ -503,12 +508,7 @@ class TLPChannel : public sc_core::sc_module {
         std::vector<unsigned char> tlp = in_flight_.front().bytes;
         in_flight_.erase(in_flight_.begin());
         tlm::tlm_generic_payload payload;
-        payload.set_command(tlm::TLM_WRITE_COMMAND);
-        payload.set_address(0);
-        payload.set_data_ptr(tlp.data());
-        payload.set_data_length(unsigned(tlp.size()));
-        payload.set_streaming_width(unsigned(tlp.size()));
-        payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        set_tlp_payload(payload, tlp);
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         out->b_transport(payload, delay);
         if (payload.is_response_error())
@@ -590,12 +590,7 @@ class HostMemory : public sc_core::sc_module {
       cpl.push_back(stored == bytes_.end() ? 0 : stored->second);
     }
     tlm::tlm_generic_payload payload;
-    payload.set_command(tlm::TLM_WRITE_COMMAND);
-    payload.set_address(0);
-    payload.set_data_ptr(cpl.data());
-    payload.set_data_length(unsigned(cpl.size()));
-    payload.set_streaming_width(unsigned(cpl.size()));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    set_tlp_payload(payload, cpl);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     out->b_transport(payload, delay);
   }
