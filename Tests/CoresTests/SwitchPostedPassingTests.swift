@@ -41,12 +41,7 @@ final class SwitchPostedPassingTests: SimulationTestCase {
           transmitters[0].send(read)
           scoreboard.expect(read, at: 1, path: 0)
         }
-        for k in 0..<Self.writes {
-          let write = TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
-                                      requester: rootComplex, tag: UInt16(k))
-          transmitters[0].send(write)
-          scoreboard.expect(write, at: 1, path: 0)
-        }
+        sendPostedWrites(transmitters[0], scoreboard)
       }
       if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
       for receiver in receivers { try receiver.drive() }
@@ -75,6 +70,16 @@ final class SwitchPostedPassingTests: SimulationTestCase {
   /// The switch both tests drive (one Verilator model): three ports, crossbar, 4-beat egress
   /// queues for posted and NP TLPs, 256-byte Max_Payload_Size Supported; out of reset, every
   /// link active.
+  /// The root complex's `writes` 64-byte MWr, queued at port 0 and expected at port 1 in order.
+  private func sendPostedWrites(_ transmitter: TLPTransmitter, _ scoreboard: SwitchScoreboard) {
+    for k in 0..<Self.writes {
+      let write = TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
+                                  requester: SwitchTrafficTests.rootComplex, tag: UInt16(k))
+      transmitter.send(write)
+      scoreboard.expect(write, at: 1, path: 0)
+    }
+  }
+
   private func threePortSwitch() throws -> (Model, [TLPTransmitter], [TLPReceiver]) {
     let identities = Array(SwitchTrafficTests.fourPorts.prefix(3))
     let model = try self.model(try Design(top: try pcieSwitch(identities: identities, dataWidth: 64, queueDepth: 4, crossbarDepth: 16)))
@@ -124,12 +129,7 @@ final class SwitchPostedPassingTests: SimulationTestCase {
           transmitters[0].send(completion)
           scoreboard.expect(completion, at: 1, path: 0)
         }
-        for k in 0..<Self.writes {
-          let write = TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
-                                      requester: SwitchTrafficTests.rootComplex, tag: UInt16(k))
-          transmitters[0].send(write)
-          scoreboard.expect(write, at: 1, path: 0)
-        }
+        sendPostedWrites(transmitters[0], scoreboard)
       }
       if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
       for receiver in receivers { try receiver.drive() }
