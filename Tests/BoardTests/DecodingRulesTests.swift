@@ -152,10 +152,10 @@ final class DecodingRulesTests: XCTestCase {
   }
 
   func testAMissingKeyOfAnInlineMappingPointsAtTheKeyThatIntroducesIt() throws {
-    let yaml = try devkitText(replacing: "read_latency: 100ns, ", with: "")
+    let yaml = try devkitText(replacing: "{ size: 256MiB, ", with: "{ ")
     let error = try XCTUnwrap(boardError { try Board.parse(yaml: yaml, file: "test.yaml") })
     let dramLine = try XCTUnwrap(yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("  dram:") })
-    XCTAssertEqual(error.allErrors.map(\.description), ["test.yaml:\(dramLine + 1):3: error: tiers.dram: missing required key 'read_latency'"])
+    XCTAssertEqual(error.allErrors.map(\.description), ["test.yaml:\(dramLine + 1):3: error: tiers.dram: missing required key 'size'"])
   }
 
   func testBoardRulesWaitUntilEveryValueIsReadable() throws {

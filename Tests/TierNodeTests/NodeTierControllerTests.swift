@@ -176,6 +176,46 @@ final class NodeTierControllerTests: SimulationTestCase {
     XCTAssertEqual(node.hal.faults, [])
   }
 
+  /// Fault injection by count (`failNextAccesses`), whatever frame is touched: the disk fails the
+  /// host's next read (a store error, which the function answers with Completer Abort, as it does
+  /// a page fault), then serves the same read; DRAM fails the next access, a copy's write burst,
+  /// which completes with DESTINATION_ERROR and leaves the page map as it was.
+  func testAStoreToldToFailItsNextAccessFailsExactlyThat() throws {
+    let (node, _, base) = try mappedNode()
+    node.store(.disk).setWord(frame: 2, at: 5, 0x0BAD_F00D_600D_CAFE)
+    node.store(.disk).failNextAccesses = 1
+    let page50 = base + (50 << 12) + 5 * 8  // disk frame 2 in the in-order mapping
+    XCTAssertEqual(node.hal.read32(page50), 0xFFFF_FFFF, "the failed read reads all ones")
+    XCTAssertEqual(node.hal.faults.count, 1)
+    XCTAssertTrue(node.hal.faults.first?.hasSuffix("completed with status CA") ?? false, "Completer Abort: \(node.hal.faults)")
+    XCTAssertEqual(node.hal.read32(page50), 0x600D_CAFE, "the next access is served")
+    XCTAssertEqual(node.store(.disk).failedAccesses, 1)
+    XCTAssertEqual(node.store(.disk).failNextAccesses, 0)
+
+    node.store(.dram).setWord(frame: 1, at: 0, 0x1111)
+    node.store(.flash).setWord(frame: 5, at: 0, 0x5555)
+    node.store(.dram).failNextAccesses = 1
+    // Migrate page 21 (flash frame 5) into DRAM frame 1 with remap: the destination fails.
+    node.control.writeDmaSource(.init(rawValue: 1 << 24 | 5))
+    node.control.writeDmaDestination(.init(rawValue: 0 << 24 | 1))
+    node.control.writeDmaLength(.init(rawValue: 4096))
+    node.control.writeDmaControl(.init(rawValue: 1 << 24 | 21))  // REMAP, PAGE 21
+    var push = TierControlRegisters.DmaSubmit()
+    push.push = true
+    node.control.writeDmaSubmit(push)
+    var entry: UInt32 = 0
+    for _ in 0..<100 where entry >> 31 == 0 {
+      node.hal.wait(cycles: 100)
+      entry = node.control.readCompletionEntry().rawValue
+    }
+    XCTAssertEqual(entry, 1 << 31 | 2 << 16, "VALID, DESTINATION_ERROR, descriptor 0")
+    XCTAssertEqual(node.store(.dram).failedAccesses, 1)
+    XCTAssertEqual(node.store(.dram).word(frame: 1, at: 0), 0x1111, "the failed write stored nothing")
+    node.control.writeMapIndex(.init(rawValue: 21))
+    XCTAssertEqual(node.control.readMapEntry().rawValue, 1 << 31 | 1 << 24 | 5, "page 21 still flash frame 5")
+    XCTAssertEqual(node.hal.read32(base + (21 << 12)), 0x5555, "and its data where it was")
+  }
+
   func testTheTierManagerPromotesAHotFlashPageIntoDRAMWithItsData() throws {
     let (node, _, base) = try mappedNode()
     // Free two DRAM frames (pages 14 and 15 unmapped) so that a promotion needs no victim.

@@ -1,13 +1,14 @@
 extension BoardDecoder {
   static func tiers(_ value: YAMLValue) -> TierConfig? {
     guard let fields = value.fields(BoardSchema.tiers) else { return nil }
-    let pageSize = fields["page_size"]?.size(minimum: 4096, powerOfTwo: true)
+    // Optional: absent means the defaults of `TierConfig` and `TierSpec.publicFigures`. Whether
+    // a size is whole pages is a rule (it needs page_size).
+    let pageValue = fields.optional("page_size")
+    let pageSize = pageValue.map { $0.size(minimum: 4096, powerOfTwo: true) } ?? TierConfig.defaultPageSize
     let timeScale = fields["time_scale"]?.integer(in: 1...1_000_000_000)
-    let dram = fields["dram"].flatMap(Self.tier)
-    let flash = fields["flash"].flatMap(Self.tier)
-    let disk = fields["disk"].flatMap(Self.tier)
-    // Optional: absent means the defaults of `TierConfig`. Whether the size is whole pages is
-    // a rule (it needs page_size).
+    let dram = fields["dram"].flatMap { Self.tier($0, figures: .dram) }
+    let flash = fields["flash"].flatMap { Self.tier($0, figures: .flash) }
+    let disk = fields["disk"].flatMap { Self.tier($0, figures: .disk) }
     let mappedValue = fields.optional("mapped_size")
     let mappedSize = mappedValue?.size(minimum: 8192)
     let dmaValue = fields.optional("dma_lanes")
@@ -18,12 +19,13 @@ extension BoardDecoder {
                       mappedSize: mappedSize, dmaLanes: dmaLanes ?? TierConfig.defaultDMALanes)
   }
 
-  static func tier(_ value: YAMLValue) -> TierSpec? {
+  /// One tier; a latency or bandwidth left out is the tier's public figure.
+  static func tier(_ value: YAMLValue, figures: TierSpec.Figures) -> TierSpec? {
     guard let fields = value.fields(BoardSchema.tier) else { return nil }
     let size = fields["size"]?.size()
-    let readLatency = fields["read_latency"]?.duration()
-    let writeLatency = fields["write_latency"]?.duration()
-    let bandwidth = fields["bandwidth_mbps"]?.integer(in: 1...10_000_000)
+    let readLatency = fields.optional("read_latency").map { $0.duration() } ?? figures.readLatencyNs
+    let writeLatency = fields.optional("write_latency").map { $0.duration() } ?? figures.writeLatencyNs
+    let bandwidth = fields.optional("bandwidth_mbps").map { $0.integer(in: 1...10_000_000) } ?? figures.bandwidthMBps
     guard let size, let readLatency, let writeLatency, let bandwidth else { return nil }
     return TierSpec(size: size, readLatencyNs: readLatency, writeLatencyNs: writeLatency, bandwidthMBps: bandwidth)
   }

@@ -20,8 +20,8 @@ enum BoardSchema {
     required: ["links", "memory_windows", "window_size", "lut_entries", "scratchpads", "doorbells", "link_latency_cycles"],
     optional: ["cables"])
   static let tiers = MappingSchema(
-    name: "tiers", required: ["page_size", "time_scale", "dram", "flash", "disk"], optional: ["mapped_size", "dma_lanes"])
-  static let tier = MappingSchema(name: "tier", required: ["size", "read_latency", "write_latency", "bandwidth_mbps"])
+    name: "tiers", required: ["time_scale", "dram", "flash", "disk"], optional: ["page_size", "mapped_size", "dma_lanes"])
+  static let tier = MappingSchema(name: "tier", required: ["size"], optional: ["read_latency", "write_latency", "bandwidth_mbps"])
   static let management = MappingSchema(name: "management", required: ["triple", "ram_base", "ram_size", "mmio_base"])
   static let flash = MappingSchema(name: "flash", required: ["size", "regions"], optional: ["part", "jedec_id"])
   static let flashRegion = MappingSchema(name: "flash region", required: ["name", "offset", "size", "role"])

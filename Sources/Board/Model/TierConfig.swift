@@ -15,6 +15,32 @@ public struct TierSpec: Equatable, Sendable {
   }
 }
 
+extension TierSpec {
+  /// A tier's latencies and bandwidth.
+  public struct Figures: Equatable, Sendable {
+    public var readLatencyNs: Int
+    public var writeLatencyNs: Int
+    public var bandwidthMBps: Int
+  }
+
+  /// What a tier has when its board entry leaves a figure out, from public figures (the same as
+  /// `TierTiming.defaults` in TierModel, and the devkit board's): DRAM about 100 ns (The Next
+  /// Platform, "Just How Bad Is CXL Memory Latency?"), 12,800 MB/s (one DDR4-1600 64-bit channel).
+  public static let publicDRAM = Figures(readLatencyNs: 100, writeLatencyNs: 100, bandwidthMBps: 12_800)
+  /// NAND flash: about 80 µs for a 4 KiB read (AnandTech's Intel P3700 QD1 figure, 77.9 µs), a
+  /// 500 µs page program, 2,000 MB/s.
+  public static let publicFlash = Figures(readLatencyNs: 80_000, writeLatencyNs: 500_000, bandwidthMBps: 2_000)
+  /// A 7200 rpm disk: about 8 ms seek plus 4 ms rotation (WD Ultrastar DC HC310: 7.4–8.2 ms seek,
+  /// 4.16 ms rotational latency), 200 MB/s sustained.
+  public static let publicDisk = Figures(readLatencyNs: 12_000_000, writeLatencyNs: 12_000_000, bandwidthMBps: 200)
+}
+
+extension TierSpec.Figures {
+  static let dram = TierSpec.publicDRAM
+  static let flash = TierSpec.publicFlash
+  static let disk = TierSpec.publicDisk
+}
+
 /// The memory-tier controller: one address space of pages backed by DRAM, flash and disk.
 public struct TierConfig: Equatable, Sendable {
   /// Bytes per page, a power of two, at least 4 KiB.
@@ -31,6 +57,8 @@ public struct TierConfig: Equatable, Sendable {
   /// Descriptors the DMA engine copies at once (`tiers.dma_lanes`), 1...8.
   public var dmaLanes: Int
 
+  /// Bytes per page when a board file does not say (`page_size` absent).
+  public static let defaultPageSize = 4096
   /// Pages the map covers when a board file does not say (`mapped_size` absent): 16384 entries
   /// of 28 bits, a 56 KiB on-chip memory.
   public static let defaultMappedPages = 16384

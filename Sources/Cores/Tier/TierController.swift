@@ -57,7 +57,8 @@ private struct ControllerBody {
                          name: "dma")
     let bus = regs.interface("mmio", as: MMIO.self)
     let mapWritten = m.register("map_write_pending")
-    let unused = m.wire("unused_bits", width: 2 + (24 - pageBits) + 4 + 11)
+    let unused = m.wire("unused_bits", width: 2 + 4 + 11)
+    let viewInSpace = m.register("map_view_in_space")
 
     // The register bus.
     connect(mmio, to: bus)
@@ -90,16 +91,24 @@ private struct ControllerBody {
     }
 
     // The page map: firmware's view and writes, the engine's port.
-    path["map_view_page"] <== regs["map_index_page_out"][0..<pageBits]
-    let view = path["map_view_entry"]
+    // MAP_INDEX at or past PAGE_COUNT names no page (the map's index would wrap onto a real one):
+    // MAP_ENTRY reads 0 and MAP_WRITE stores nothing, as in the model. An entry written with
+    // TIER 3 (no tier) is stored unmapped with TIER 0, as the model decodes it.
+    let index = regs["map_index_page_out"]
+    let indexInSpace = shape.pageCount < 1 << 24 ? index < shape.pageCount : Signal.high
+    path["map_view_page"] <== index[0..<pageBits]
+    viewInSpace <== indexInSpace
+    let view = mux(viewInSpace, path["map_view_entry"], Signal.zero(width: 32))
     regs["map_entry_frame_in"] <== view[0..<24]
     regs["map_entry_tier_in"] <== view[24..<26]
     regs["map_entry_migrating_in"] <== view[30]
     regs["map_entry_valid_in"] <== view[31]
     mapWritten <== regs["map_write_frame_written"] || regs["map_write_tier_written"] || regs["map_write_valid_written"]
-    path["fw_write_valid"] <== mapWritten
-    path["fw_write_page"] <== regs["map_index_page_out"][0..<pageBits]
-    path["fw_write_entry"] <== concat(regs["map_write_valid_out"], Signal.zero(width: 5), regs["map_write_tier_out"], regs["map_write_frame_out"])
+    path["fw_write_valid"] <== mapWritten && indexInSpace
+    path["fw_write_page"] <== index[0..<pageBits]
+    let noTier = regs["map_write_tier_out"] == 3
+    path["fw_write_entry"] <== concat(regs["map_write_valid_out"] && !noTier, Signal.zero(width: 5),
+                                      mux(noTier, Signal.zero(width: 2), regs["map_write_tier_out"]), regs["map_write_frame_out"])
     path["clear_request"] <== regs["map_control_clear_out"]
     regs["map_control_clear_clear"] <== path["clear_done"]
     regs["map_control_write_refused_set"] <== path["fw_write_refused"]
@@ -169,14 +178,12 @@ private struct ControllerBody {
     regs["interrupt_status_dma_error_set"] <== dma["error_set"]
 
     // The interrupt line. Not needed: the ring heads' write pulses (the units read the heads),
-    // MAP_INDEX bits past the space, the reserved bits of entries and completions.
+    // the reserved bits of entries and completions.
     let causes = tierInterrupts.map { $0.name.lowercased() }
     let pending = m.wire("pending_causes", width: causes.count)
     pending <== concat(causes.reversed().map { regs["interrupt_status_\($0)_out"] }) & concat(causes.reversed().map { regs["interrupt_enable_\($0)_out"] })
     irq <== pending != 0
     m.output("irq_causes", width: causes.count) <== pending
-    let pastTheSpace = pageBits < 24 ? [regs["map_index_page_out"][pageBits..<24]] : []
-    unused <== concat([regs["hot_head_index_written"], regs["completion_head_index_written"]] + pastTheSpace
-                      + [view[26..<30], completion[20..<31]])
+    unused <== concat([regs["hot_head_index_written"], regs["completion_head_index_written"], view[26..<30], completion[20..<31]])
   }
 }
