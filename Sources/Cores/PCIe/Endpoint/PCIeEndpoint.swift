@@ -85,7 +85,11 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     m.output("max_read_request_size", width: 3) <== block["device_control_status_max_read_request_size_out"]
 
     // Where each TLP goes, decided on its first beat and held for the rest.
-    let rx = receiver.interface("out", as: TLPStream.self)
+    // Only whole, well-framed TLPs go on: nullified ones vanish, malformed ones are logged.
+    let whole = m.instance(wholeTLPBuffer(dataWidth: dataWidth, depth: wholeTLPBufferDepth(dataWidth: dataWidth, dataCredits: dataCredits)),
+                           name: "whole_tlps")
+    connect(receiver.interface("out", as: TLPStream.self), to: whole.interface("in", as: TLPStream.self))
+    let rx = whole.interface("out", as: TLPStream.self)
     let fields = TLPHeaderFields(rx.header)
     let malformed = fields.isUnsupportedKind || fields.crosses4KiB
     let memoryRequest = (fields.isMemoryRead && !fields.isLockedRead) || fields.isMemoryWrite
@@ -161,7 +165,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     // Error logging (§6.2, §7.5.1.1.4, §7.5.3.5).
     let raised: [String: Signal] = [
       "device_control_status_unsupported_request_detected": firstBeat && (liveUR || postedMiss),
-      "device_control_status_fatal_detected": firstBeat && malformed,
+      "device_control_status_fatal_detected": (firstBeat && malformed) || whole["malformed_event"],
       "command_status_detected_parity_error": firstBeat && fields.poisoned && !malformed,
       "command_status_signaled_target_abort": m.input("signaled_completer_abort"),
     ]
