@@ -150,18 +150,12 @@ final class PCIeEndpointTests: SimulationTestCase {
     // 24 nullified writes (up to 4 data credits each, 16 advertised): cut after 1...all their beats.
     for _ in 0..<24 {
       let tlp = write()
-      var beats = tlp.streamBeats(lanes: 2)
-      beats.removeLast(Int.random(in: 0..<beats.count, using: &random))
-      beats[beats.count - 1].end = false
-      beats.append(TLPStreamBeat(header: beats[0].header, lanes: [0, 0], strobe: 0, start: false, end: true))
+      let beats = tlp.nullifiedStreamBeats(lanes: 2, keeping: Int.random(in: 1...tlp.streamBeats(lanes: 2).count, using: &random))
       XCTAssertNil(try sendBroken(beats, of: tlp, flaw: "nullified write"))
     }
     // A nullified read: its one beat without end, then the marker. No completion, no request.
     let read = TLP.memoryRead(address: barBases[0] + 0x40, byteCount: 8, requester: Self.rootComplex, tag: bench.nextTag())
-    var readBeats = read.streamBeats(lanes: 2)
-    readBeats[0].end = false
-    readBeats.append(TLPStreamBeat(header: readBeats[0].header, lanes: [0, 0], strobe: 0, start: false, end: true))
-    XCTAssertNil(try sendBroken(readBeats, of: read, flaw: "nullified read"), "a nullified read is not answered")
+    XCTAssertNil(try sendBroken(read.nullifiedStreamBeats(lanes: 2, keeping: 1), of: read, flaw: "nullified read"), "a nullified read is not answered")
     XCTAssertEqual(bench.functions[0].requests.count, 0, "no part of a nullified TLP reaches a BAR")
     XCTAssertEqual(try deviceStatus().map { $0 & 0x0F }, 0, "a nullified TLP is no error: Device Status has no error bit")
 
