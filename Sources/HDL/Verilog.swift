@@ -33,6 +33,7 @@ enum Verilog {
     "modport", "package", "import", "export", "return", "break", "continue", "do", "final", "string", "void", "const",
     "unique", "priority", "property", "sequence", "assert", "assume", "cover", "bind", "chandle", "clocking", "program",
     "rand", "randc", "ref", "static", "virtual", "this", "super", "new", "null", "context", "extern", "inside", "type",
+    "before", "after", "first_match", "throughout", "within", "intersect", "expect", "wildcard", "dist", "solve",
     // SystemVerilog's built-in classes: Verilator parses these names as types, not signals
     "mailbox", "semaphore", "process",
   ]

@@ -111,6 +111,86 @@ final class PCIeEndpointTests: SimulationTestCase {
     }
     try checkRandomMemoryRequests(bench, function: 0, endpoint: me, bases: bases, sizes: Self.identity.bars.map(\.bytes), count: 300, far: true)
   }
+
+  /// §3.6.2.1: a receiver silently discards a TLP ended by the nullify marker (see `TLPStream`),
+  /// so no part of a nullified write reaches the BAR, a nullified read is never answered and
+  /// nothing is logged; §2.2.2: a TLP whose beats do not carry its Length's payload is
+  /// malformed, dropped whole and logged as a Fatal Error Detected in Device Status. Credits of
+  /// both come back (the transmitter's credit gates stall otherwise), and good requests after
+  /// them are served.
+  func testNullifiedAndMisframedTLPsNeverReachTheBARs() throws {
+    let bench = try EndpointBench(try model(try Design(top: try pcieEndpoint(identity: Self.identity, dataWidth: 64))),
+                                  link: "link", functions: [("", 2)], random: random)
+    let me = PCIeID(bus: 9, device: 0, function: 0)
+    for (offset, value) in [(0x10, UInt32(0x9001_0000)), (0x14, 0x3450_0000), (0x18, 0x12), (0x04, 0x2)] {
+      _ = try bench.exchange(.configWrite(target: me, offset: offset, value: value, requester: Self.rootComplex, tag: bench.nextTag()))
+    }
+    func deviceStatus() throws -> UInt8? {
+      try bench.exchange(.configRead(target: me, offset: 0x48, requester: Self.rootComplex, tag: bench.nextTag())).map { $0.payload[2] }
+    }
+    let barBases: [UInt64] = [0x9001_0000, 0x12_3450_0000]
+    var random = random("framing")
+    // Sends `beats` (of `tlp`'s header) and runs until `quiet` cycles pass without a TLP from the endpoint.
+    func sendBroken(_ beats: [TLPStreamBeat], of tlp: TLP, flaw: String) throws -> TLP? {
+      bench.transmitter.send(beats: beats, credits: tlp.creditsRequired, flaw: flaw, tlp: tlp)
+      var quiet = 0
+      while quiet < 120 {
+        if let arrived = try bench.step() { return arrived }
+        if bench.transmitter.waiting == 0 && !bench.transmitter.busy { quiet += 1 }
+      }
+      return nil
+    }
+    func write() -> TLP {
+      let bar = Int.random(in: 0...1, using: &random)
+      let at = barBases[bar] + UInt64.random(in: 0...0xF00, using: &random) & ~3
+      return .memoryWrite(address: at, data: (0..<Int.random(in: 12...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) },
+                          requester: Self.rootComplex, tag: bench.nextTag())
+    }
+
+    // 24 nullified writes (up to 4 data credits each, 16 advertised): cut after 1...all their beats.
+    for _ in 0..<24 {
+      let tlp = write()
+      let beats = tlp.nullifiedStreamBeats(lanes: 2, keeping: Int.random(in: 1...tlp.streamBeats(lanes: 2).count, using: &random))
+      XCTAssertNil(try sendBroken(beats, of: tlp, flaw: "nullified write"))
+    }
+    // A nullified read: its one beat without end, then the marker. No completion, no request.
+    let read = TLP.memoryRead(address: barBases[0] + 0x40, byteCount: 8, requester: Self.rootComplex, tag: bench.nextTag())
+    XCTAssertNil(try sendBroken(read.nullifiedStreamBeats(lanes: 2, keeping: 1), of: read, flaw: "nullified read"), "a nullified read is not answered")
+    XCTAssertEqual(bench.functions[0].requests.count, 0, "no part of a nullified TLP reaches a BAR")
+    XCTAssertEqual(try deviceStatus().map { $0 & 0x0F }, 0, "a nullified TLP is no error: Device Status has no error bit")
+
+    // The same read, whole, is served; so is a write.
+    XCTAssertEqual(try bench.exchange(read), BARFunction.answer(read, completer: me))
+    let good = write()
+    XCTAssertNil(try bench.exchange(good, quietCycles: 60))
+    XCTAssertEqual(bench.functions[0].requests.map(\.tlp), [read, good])
+
+    // Misframed writes: end too early, beats past Length, a start beat before the end.
+    for flaw in ["short", "long", "cut by a start"] {
+      let tlp = write()
+      var beats = tlp.streamBeats(lanes: 2)
+      switch flaw {
+      case "short":
+        beats.removeLast(Int.random(in: 1..<beats.count, using: &random))
+        beats[beats.count - 1].end = true
+      case "long":
+        beats[beats.count - 1].end = false
+        beats.append(TLPStreamBeat(header: beats[0].header, lanes: [1, 2], strobe: 0b11, start: false, end: true))
+      default:
+        beats.removeLast(Int.random(in: 1..<beats.count, using: &random))
+      }
+      XCTAssertNil(try sendBroken(beats, of: tlp, flaw: flaw), flaw)
+      if flaw == "cut by a start" {
+        // The start beat that cuts it short begins a TLP of its own, which is served.
+        let next = write()
+        XCTAssertNil(try bench.exchange(next, quietCycles: 60))
+        XCTAssertEqual(bench.functions[0].requests.last?.tlp, next, "the TLP whose start cut the other short")
+      }
+    }
+    XCTAssertEqual(bench.functions[0].requests.count, 3, "no misframed write reaches a BAR")
+    XCTAssertEqual(try deviceStatus().map { $0 & 0x0F }, 0x04, "Device Status: Fatal Error Detected (bit 18) for the malformed TLPs, nothing else")
+    XCTAssertEqual(try bench.exchange(read), BARFunction.answer(read, completer: me), "the endpoint still serves reads")
+  }
 }
 
 extension SimulationTestCase {

@@ -7,8 +7,8 @@ import XCTest
 
 /// The ingress stage against a cycle model built on `SwitchRoutingModel`: random packets
 /// (every routing outcome, multi-beat payloads, raw malformed headers, payloads cut short,
-/// overlong or nullified by the sender) with random readiness on every output; every output
-/// compared every cycle.
+/// overlong, nullified by the sender or cut short by the next packet's start beat) with random
+/// readiness on every output; every output compared every cycle.
 final class SwitchIngressTests: XCTestCase {
   func testTheIngressIsAcceptedByVerilatorIcarusAndYosys() throws {
     let design = try Design(top: switchIngress(port: 1, ports: 4, dataWidth: 128))
@@ -38,12 +38,18 @@ final class SwitchIngressTests: XCTestCase {
       var table = CycleTable()
       var seen: [String: Int] = [:]
       var counts = (dropped: 0, malformed: 0, unsupported: 0)
+      var held: SwitchRoutingModel.Route = .drop
+      // A packet whose first beat was taken and whose end was not, and whether it is still
+      // intact (not yet found malformed): a start beat now cuts it short.
+      var inside = false
+      var insideIntact = false
+      var heldType0 = false
       for _ in 0..<60 {
         let model = SwitchRoutingModel(bridges: randomBridges(ports: ports, &random))
         let config = bridgeInputs(model.bridges).merging(["completer_id": BitVector(width: 16, value: Int(completer.rawValue)),
                                                           "max_payload_size": maxPayloadSizeField(model.bridges[port].maxPayloadBytes)]) { $1 }
         var packets: [Packet] = []
-        for _ in 0..<12 {
+        for index in 0..<12 {
           let (header, parsed) = randomHeader(aimedAt: model.bridges, &random)
           var beats: [TLPStreamBeat]
           if var tlp = parsed, parsed.map({ headerBits($0) == header }) == true {
@@ -51,7 +57,8 @@ final class SwitchIngressTests: XCTestCase {
             beats = tlp.streamBeats(lanes: lanes)
             // Configuration requests stay whole, so enough of them reach the bridges.
             if random.chance(0.25) && ![.configRead0, .configWrite0, .configRead1, .configWrite1].contains(tlp.kind) {
-              breakFraming(&beats, &random)
+              // The last packet of a batch keeps its end: the next batch routes with other bridges.
+              breakFraming(&beats, cutShortAllowed: index < 11, &random)
             }
           } else {  // a raw header: one beat, whatever its Length says
             let h = [UInt32(truncatingIfNeeded: header.words[1] >> 32), UInt32(truncatingIfNeeded: header.words[1]),
@@ -73,7 +80,6 @@ final class SwitchIngressTests: XCTestCase {
         }
         // Drive the packets back to back, holding each beat until it is taken.
         var queue = packets.flatMap { p in p.beats.enumerated().map { (beat: $1, packet: p, index: $0) } }
-        var held: SwitchRoutingModel.Route = .drop
         var pendingUR: [UInt32]?
         var offering = false
         var idle = 0
@@ -97,7 +103,32 @@ final class SwitchIngressTests: XCTestCase {
           // A late beat that breaks the framing goes out as the nullify marker; the beats after it nowhere.
           let nullifying = queue.first.map { $0.index == $0.packet.brokenAt } ?? false
           let afterBreak = queue.first.map { f in f.packet.brokenAt.map { f.index > $0 } ?? false } ?? false
-          if offering, let (beat, packet, _) = queue.first {
+          // A start beat while a packet is inside waits; the packet on its way ends with the marker.
+          let cutting = offering && inside && queue.first?.beat.start == true
+          var closes = false
+          if cutting, let (beat, _, _) = queue.first {
+            row.merge(beatInputs(beat, prefix: "link", width: width)) { $1 }
+            var forwardTo = 0
+            if case .forward(let list, _) = held { forwardTo = list.reduce(0) { $0 | 1 << $1 } }
+            let own: Bool = { if case .ownBridge = held { return true } else { return false } }()
+            expected["fabric_valid"] = BitVector(forwardTo != 0)
+            expected["own_valid"] = BitVector(own)
+            var h = beat.header
+            if heldType0 { h[0] &= ~(1 << 24) }
+            let marker = TLPStreamBeat(header: forwardTo != 0 ? h : beat.header, lanes: beat.lanes, strobe: 0, start: false, end: true)
+            if forwardTo != 0 {
+              expected.merge(beatOutputs(marker, prefix: "fabric", width: width)) { $1 }
+              expected["fabric_egress"] = BitVector(width: ports, value: forwardTo)
+              closes = ready.fabric
+            } else if own {
+              expected.merge(beatOutputs(marker, prefix: "own", width: width)) { $1 }
+              closes = ready.own
+            } else {
+              closes = true
+            }
+            linkReady = false
+            seen["cutShort", default: 0] += 1
+          } else if offering, let (beat, packet, _) = queue.first {
             row.merge(beatInputs(beat, prefix: "link", width: width)) { $1 }
             let route = afterBreak ? .drop : beat.start ? packet.route : held
             var forwardTo = 0, type0 = false
@@ -135,16 +166,28 @@ final class SwitchIngressTests: XCTestCase {
           let lateMalformed = offering && linkReady && nullifying && queue.first?.beat.nullifies == false
           expected["unsupported_event"] = BitVector(taken && takenRoute == .unsupported)
           expected["link_down_event"] = BitVector(width: ports, value: taken ? queue.first!.packet.linkDownEvent : 0)
-          expected["malformed_event"] = BitVector(taken && takenRoute == .malformed || lateMalformed)
+          expected["malformed_event"] = BitVector(taken && takenRoute == .malformed || lateMalformed || closes && insideIntact)
           expected["poisoned_event"] = BitVector(taken && poisoned && takenRoute != .malformed)
           table.add(row, expecting: expected)
           // The clock edge.
           if ready.ur { pendingUR = nil }
+          if closes {
+            if insideIntact { counts.malformed += 1 }
+            inside = false
+            insideIntact = false
+            held = .drop
+          }
           if offering && linkReady, let (beat, packet, index) = queue.first {
             queue.removeFirst()
             offering = false
             idle = 0
             if lateMalformed { counts.malformed += 1 }
+            if nullifying { insideIntact = false; held = .drop }
+            inside = !beat.end
+            if beat.start {
+              insideIntact = packet.route != .malformed
+              if case .forward(_, let t0) = packet.route { heldType0 = t0 } else { heldType0 = false }
+            }
             // A dropped TLP counts once its last beat shows it well formed.
             let dropped: Bool = { if case .linkDown(_, false) = packet.route { return true } else { return packet.route == .drop } }()
             if beat.end && dropped && packet.brokenAt.map({ index < $0 }) ?? true { counts.dropped += 1 }
@@ -161,7 +204,7 @@ final class SwitchIngressTests: XCTestCase {
         }
       }
       // Configuration requests for the switch's own bridges arrive only from upstream.
-      for outcome in ["forward", "unsupported", "drop", "malformed", "linkDown", "nullified"] + (port == 0 ? ["ownBridge"] : []) {
+      for outcome in ["forward", "unsupported", "drop", "malformed", "linkDown", "nullified", "cutShort"] + (port == 0 ? ["ownBridge"] : []) {
         XCTAssertGreaterThan(seen[outcome] ?? 0, 5, "port \(port): too few `\(outcome)` beats: \(seen); \(random)")
       }
       let actual = try table.simulate(design)
@@ -193,11 +236,15 @@ final class SwitchIngressTests: XCTestCase {
   }
 
   /// Breaks the payload framing of a well-formed packet: beats cut off the end, beats added,
-  /// the last beat's strobe shortened, or the sender's nullify marker after some beats.
-  private func breakFraming(_ beats: inout [TLPStreamBeat], _ random: inout SeededRandom) {
+  /// the last beat's strobe shortened, the sender's nullify marker after some beats, or
+  /// (`cutShortAllowed`) beats cut off with no `end` at all, so the next packet's start beat
+  /// arrives inside this one.
+  private func breakFraming(_ beats: inout [TLPStreamBeat], cutShortAllowed: Bool, _ random: inout SeededRandom) {
     let lanes = beats[0].lanes.count
     let last = beats.count - 1
-    switch Int.random(in: 0..<4, using: &random) {
+    switch Int.random(in: 0..<5, using: &random) {
+    case 4 where beats.count > 1 && cutShortAllowed:
+      beats.removeLast(Int.random(in: 1...last, using: &random))
     case 0 where beats.count > 1:
       beats.removeLast(Int.random(in: 1...last, using: &random))
       beats[beats.count - 1].end = true
@@ -206,6 +253,7 @@ final class SwitchIngressTests: XCTestCase {
     case 2 where beats.count > 1:
       beats.removeLast(Int.random(in: 0..<last, using: &random))
       beats[beats.count - 1].strobe = 0
+      beats[beats.count - 1].end = true
     default:
       beats[last].end = false
       let full = lanes == 64 ? UInt64.max : (UInt64(1) << lanes) - 1

@@ -168,12 +168,14 @@ final class SwitchTrafficTests: SimulationTestCase {
       if cycle >= trafficEnd {
         for receiver in receivers { receiver.releaseProbabilityOverride = 1.0 }
         // Idle: nothing expected, nothing to send, every credit back on both sides (a dropped
-        // TLP's credits return when its last beat has been consumed).
+        // TLP's credits return when its last beat has been consumed), and every nullified TLP
+        // arrived: the scoreboard does not wait for those, and one may still be in the crossbar
+        // when its receive buffer has returned its credits.
         let creditsBack = (0..<n).allSatisfy { port in
           CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
         }
         let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
-          && receivers.allSatisfy { !$0.holding } && creditsBack
+          && receivers.allSatisfy { !$0.holding } && creditsBack && (0..<n).allSatisfy { receivers[$0].nullified == nullified[$0] }
         if idle { break }
         guard cycle < trafficEnd + drainLimit else {
           let links = (0..<n).map { port in

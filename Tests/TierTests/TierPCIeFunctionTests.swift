@@ -108,7 +108,12 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     /// Sends `request` and gathers what comes back until `quiet` cycles pass without a TLP
     /// (the function's answer to one request arrives within a few hundred cycles).
     func exchange(_ request: TLP, quiet: Int = 300) throws -> [TLP] {
-      source.send(request)
+      try exchange(beats: request.streamBeats(lanes: 2), quiet: quiet)
+    }
+
+    /// The same for beats as they are (a nullified TLP, say).
+    func exchange(beats: [TLPStreamBeat], quiet: Int = 300) throws -> [TLP] {
+      source.send(beats: beats)
       var got: [TLP] = [], idle = 0
       while idle < quiet {
         try source.drive()
@@ -238,13 +243,19 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     try writeRegister(host, .mapIndex, 40)
     tlm.write(.mapIndex, 40)
     XCTAssertEqual(try readRegister(host, .mapEntry), tlm.read(.mapEntry))
+    // §3.6.2.1: a nullified register write (MAP_INDEX ← 3) changes nothing.
+    let index3 = TLP.memoryWrite(address: Self.registerBase + TierRegister.mapIndex.rawValue, data: [3, 0, 0, 0], requester: Self.host, tag: host.nextTag())
+    XCTAssertEqual(try host.exchange(beats: index3.nullifiedStreamBeats(lanes: 2, keeping: 1), quiet: 30), [])
+    XCTAssertEqual(try readRegister(host, .mapEntry), tlm.read(.mapEntry), "MAP_INDEX still 40 after the nullified write")
 
     // Random writes and reads of 1...300 bytes at any byte address in the first KiB of pages on
     // every tier and the alias (so reads meet earlier writes), with Max_Payload_Size 128 and
-    // then 256 bytes (Device Control bits 7:5).
+    // then 256 bytes (Device Control bits 7:5). One write and one read in eight are nullified
+    // by their sender after some beats: the write changes no byte, the read gets no answer.
     var shadow: [UInt64: UInt8] = [:]  // byte of the unified space → value; pages 5 and 62 share a frame
     func home(_ address: UInt64) -> UInt64 { address >> 12 == 62 ? 5 << 12 | address & 0xFFF : address }
     var readBytes = 0  // bytes read back that an earlier write set (nonzero)
+    var nullified = 0
     for mpsCode in [0, 1] {
       try writeConfig(host, 0x48, 0x0000_2810 | UInt32(mpsCode) << 5)
       let mps = UInt64(128 << mpsCode)
@@ -254,7 +265,14 @@ final class TierPCIeFunctionTests: SimulationTestCase {
         let at = Self.spaceBase + page << 12 + UInt64.random(in: 0..<1024, using: &random)
         // A write's payload, whole DWs from its first, may not exceed Max_Payload_Size (§2.2.2).
         let count = Int.random(in: 1...(write ? Int(mps - at & 3) : 300), using: &random)
-        if write {
+        if random.chance(0.125) {
+          let tlp: TLP = write
+            ? .memoryWrite(address: at, data: (0..<count).map { _ in UInt8.random(in: 1...255, using: &random) }, requester: Self.host, tag: host.nextTag())
+            : .memoryRead(address: at, byteCount: count, requester: Self.host, tag: host.nextTag())
+          let beats = tlp.nullifiedStreamBeats(lanes: 2, keeping: Int.random(in: 1...tlp.streamBeats(lanes: 2).count, using: &random))
+          XCTAssertEqual(try host.exchange(beats: beats, quiet: write ? 60 : 300), [], "a nullified \(tlp.kind) of \(count) bytes")
+          nullified += 1
+        } else if write {
           let data = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
           XCTAssertEqual(try host.exchange(.memoryWrite(address: at, data: data, requester: Self.host, tag: host.nextTag()), quiet: 60), [])
           for (i, byte) in data.enumerated() { shadow[home(at - Self.spaceBase + UInt64(i))] = byte }
@@ -278,6 +296,7 @@ final class TierPCIeFunctionTests: SimulationTestCase {
     XCTAssertEqual(try readRegister(host, .faultAddressLow), UInt32(63 << 12 + 0x120), "the fault's address (the 8-byte beat it starts in)")
     XCTAssertEqual(try readConfig(host, 0x04) >> 27 & 1, 1, "Signaled Target Abort")
     XCTAssertGreaterThan(readBytes, 5000, "reads must meet written data")
+    XCTAssertGreaterThan(nullified, 10)
     print("tier PCIe function: \(shadow.count) bytes written, \(readBytes) written bytes read back")
   }
 }

@@ -39,7 +39,10 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 ///   on cut-through, the packet on its way is ended at once with the nullify marker (`end`
 ///   with strobe 0, see `TLPStream`) and the rest of the TLP is consumed, so no truncated TLP
 ///   travels as good and the port takes the next TLP as usual. A TLP the link partner itself
-///   nullified is passed on nullified and not counted;
+///   nullified is passed on nullified and not counted. A `start` beat before the TLP passing
+///   has ended cuts that TLP short: it is malformed too; the start beat waits one cycle (or
+///   until the marker is taken) while the packet on its way ends with the nullify marker,
+///   then begins the next TLP;
 /// - unclaimed posted requests and completions, malformed TLPs and terminated (local)
 ///   messages are consumed; `dropped_count`, `malformed_count` and `unsupported_count` count
 ///   the first two and the unclaimed non-posted requests (16 bits, saturating): each TLP once,
@@ -91,9 +94,16 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let egress = m.wire("egress", width: n)
     let toOwn = m.wire("to_own")
     let toType0 = m.wire("to_type0")
-    egress <== mux(link.start, liveEgress, heldEgress)
-    toOwn <== mux(link.start, liveOwn, heldOwn)
-    toType0 <== mux(link.start, live.convertToType0, heldType0)
+    // A start beat while a TLP is still passing (its `end` never came) cuts that TLP short: it
+    // is malformed. The start beat waits while the packet on its way ends with the nullify
+    // marker (or, when the TLP went nowhere, one cycle), then starts a new TLP.
+    let inside = m.register("mid_tlp")  // a TLP's first beat was taken, its end not yet
+    let cutShort = m.wire("cut_short")
+    cutShort <== link.start && inside
+    let decides = link.start && !inside
+    egress <== mux(decides, liveEgress, heldEgress)
+    toOwn <== mux(decides, liveOwn, heldOwn)
+    toType0 <== mux(decides, live.convertToType0, heldType0)
     let forwards = egress != 0
     // A later beat that breaks the framing ends the packet already on its way with the
     // nullify marker (end, strobe 0; see `TLPStream`); the rest of it is consumed.
@@ -110,22 +120,26 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let answersUR = m.wire("answers_ur")  // the first beat of an unclaimed non-posted request
     answersUR <== link.start && live.unsupported && !malformedNow
 
-    link.ready <== priority([(forwards, fabric.ready), (toOwn, own.ready), (answersUR, !pendingValid)], otherwise: .high)
+    let outputReady = priority([(forwards, fabric.ready), (toOwn, own.ready), (answersUR, !pendingValid)], otherwise: .high)
+    link.ready <== outputReady && !cutShort
+    let closes = m.wire("closes")  // the marker that ends a TLP cut short leaves (or it went nowhere)
+    closes <== link.valid && cutShort && priority([(forwards, fabric.ready), (toOwn, own.ready)], otherwise: .high)
+    let marks = nullifies || cutShort
 
     fabric.valid <== link.valid && forwards
     fabric.header <== concat(link.header[121..<128], link.header[120] && !toType0, link.header[0..<120])
     fabric.data <== link.data
-    fabric.strobe <== mux(nullifies, Signal.zero(width: width / 32), link.strobe)
-    fabric.start <== link.start
-    fabric.end <== link.end || nullifies
+    fabric.strobe <== mux(marks, Signal.zero(width: width / 32), link.strobe)
+    fabric.start <== link.start && !cutShort
+    fabric.end <== link.end || marks
     fabricEgress <== egress
 
     own.valid <== link.valid && !forwards && toOwn
     own.header <== link.header
     own.data <== link.data
-    own.strobe <== mux(nullifies, Signal.zero(width: width / 32), link.strobe)
-    own.start <== link.start
-    own.end <== link.end || nullifies
+    own.strobe <== mux(marks, Signal.zero(width: width / 32), link.strobe)
+    own.start <== link.start && !cutShort
+    own.end <== link.end || marks
 
     unsupported.valid <== pendingValid
     unsupported.header <== pendingHeader
@@ -145,12 +159,14 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     }
     let laterBeat = m.wire("later_beat")
     laterBeat <== link.fires && !link.start
-    when(laterBeat && nullifies) {
+    when((laterBeat && nullifies) || closes) {
       heldEgress <== Signal.zero(width: n)
       heldOwn <== false
       heldDrop <== false
       intact <== false
     }
+    when(link.fires) { inside <== !link.end }
+    when(closes) { inside <== false }
     when(unsupported.fires) { pendingValid <== false }
     when(firstBeat && answersUR) {
       pendingValid <== true
@@ -162,7 +178,7 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
     let poisonedEvent = m.output("poisoned_event")
     // A TLP a link partner nullified (see `TLPStream`) never existed: it is not counted.
     let malformedTLP = m.wire("malformed_tlp")
-    malformedTLP <== (firstBeat && malformedNow) || (laterBeat && nullifies && !framing.nullifiedByPartner)
+    malformedTLP <== (firstBeat && malformedNow) || (laterBeat && nullifies && !framing.nullifiedByPartner) || (closes && intact)
     unsupportedEvent <== firstBeat && answersUR && live.linkDown == 0
     let linkDownEvent = m.output("link_down_event", width: n)
     linkDownEvent <== live.linkDown & (firstBeat && !fields.isCompletion && !malformedNow).replicated(n)

@@ -69,6 +69,8 @@ public final class TLPStreamSource {
 
   public var idle: Bool { queue.isEmpty }
   public func send(_ tlp: TLP) { queue += tlp.streamBeats(lanes: 2) }
+  /// Queues beats as they are, broken ones included.
+  public func send(beats: [TLPStreamBeat]) { queue += beats }
 
   public func drive() throws {
     valid.set(!queue.isEmpty)

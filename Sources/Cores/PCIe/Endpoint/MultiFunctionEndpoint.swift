@@ -91,7 +91,11 @@ public func pcieEndpoint(functions: [Int: EndpointIdentity], dataWidth: Int, que
     }
 
     // Where each TLP goes, decided on its first beat and held for the rest.
-    let rx = receiver.interface("out", as: TLPStream.self)
+    // Only whole, well-framed TLPs go on: nullified ones vanish, malformed ones are logged.
+    let whole = m.instance(wholeTLPBuffer(dataWidth: dataWidth, depth: wholeTLPBufferDepth(dataWidth: dataWidth, dataCredits: dataCredits)),
+                           name: "whole_tlps")
+    connect(receiver.interface("out", as: TLPStream.self), to: whole.interface("in", as: TLPStream.self))
+    let rx = whole.interface("out", as: TLPStream.self)
     let fields = TLPHeaderFields(rx.header)
     let malformed = fields.isUnsupportedKind || fields.crosses4KiB
     let memoryRequest = (fields.isMemoryRead && !fields.isLockedRead) || fields.isMemoryWrite
@@ -162,7 +166,7 @@ public func pcieEndpoint(functions: [Int: EndpointIdentity], dataWidth: Int, que
       let ownsIt = j == 0 ? claimsIt || !claimed : claimsIt
       let raised: [String: Signal] = [
         "device_control_status_unsupported_request_detected": j == 0 ? firstBeat && (liveUR || postedMiss) : Signal.low,
-        "device_control_status_fatal_detected": j == 0 ? firstBeat && malformed : Signal.low,
+        "device_control_status_fatal_detected": j == 0 ? (firstBeat && malformed) || whole["malformed_event"] : Signal.low,
         "command_status_detected_parity_error": firstBeat && fields.poisoned && !malformed && ownsIt,
         "command_status_signaled_target_abort": m.input("f\(numbers[j])_signaled_completer_abort"),
       ]

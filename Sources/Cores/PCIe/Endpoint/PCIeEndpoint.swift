@@ -14,7 +14,10 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 /// - `link_out` leaves a `switchEgress` that honours the link partner's credits
 ///   (`link_fc_initialize`/`link_fc_<type>_advertised`, `link_fc_update`/`link_fc_<type>_limit`).
 ///
-/// What arrives on `link_in` (decided on a TLP's first beat, PCIe Base Specification 6.3):
+/// What arrives on `link_in` passes a `wholeTLPBuffer` first: only whole, well-framed TLPs go
+/// on, so a TLP the link partner nullified never reaches the function (a write changes nothing,
+/// a read is not answered) and one whose beats break its Length is dropped as malformed. Then
+/// (decided on a TLP's first beat, PCIe Base Specification 6.3):
 /// - CfgRd0/CfgWr0 to function 0 → the configuration completer (CplD/Cpl); the Bus and Device
 ///   Number of each completed CfgWr0 are captured (§2.2.6.2) and shown on `id`.
 /// - MRd/MWr whose address lies in a BAR while Memory Space Enable is set → that BAR's request
@@ -24,8 +27,8 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 ///   configuration, Type 0 to another function) → an Unsupported Request completion from `id`
 ///   (§2.3.1: an endpoint does not support locked reads, I/O without an I/O BAR, or Type 1).
 /// - Posted requests that hit no BAR, messages and completions (the function issues no
-///   requests) are dropped; malformed TLPs (reserved Fmt/Type, crossing 4 KiB) are dropped and
-///   logged as a fatal error in Device Status (§2.3, §2.7). Unsupported Requests, posted or
+///   requests) are dropped; malformed TLPs (reserved Fmt/Type, crossing 4 KiB, misframed) are
+///   dropped and logged as a fatal error in Device Status (§2.3, §2.7). Unsupported Requests, posted or
 ///   not, are logged in Device Status, poisoned TLPs in Status.
 ///
 /// The function answers its BARs' reads on `completion` (whole completions, Completer ID `id`);
@@ -85,7 +88,11 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     m.output("max_read_request_size", width: 3) <== block["device_control_status_max_read_request_size_out"]
 
     // Where each TLP goes, decided on its first beat and held for the rest.
-    let rx = receiver.interface("out", as: TLPStream.self)
+    // Only whole, well-framed TLPs go on: nullified ones vanish, malformed ones are logged.
+    let whole = m.instance(wholeTLPBuffer(dataWidth: dataWidth, depth: wholeTLPBufferDepth(dataWidth: dataWidth, dataCredits: dataCredits)),
+                           name: "whole_tlps")
+    connect(receiver.interface("out", as: TLPStream.self), to: whole.interface("in", as: TLPStream.self))
+    let rx = whole.interface("out", as: TLPStream.self)
     let fields = TLPHeaderFields(rx.header)
     let malformed = fields.isUnsupportedKind || fields.crosses4KiB
     let memoryRequest = (fields.isMemoryRead && !fields.isLockedRead) || fields.isMemoryWrite
@@ -161,7 +168,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     // Error logging (§6.2, §7.5.1.1.4, §7.5.3.5).
     let raised: [String: Signal] = [
       "device_control_status_unsupported_request_detected": firstBeat && (liveUR || postedMiss),
-      "device_control_status_fatal_detected": firstBeat && malformed,
+      "device_control_status_fatal_detected": (firstBeat && malformed) || whole["malformed_event"],
       "command_status_detected_parity_error": firstBeat && fields.poisoned && !malformed,
       "command_status_signaled_target_abort": m.input("signaled_completer_abort"),
     ]
