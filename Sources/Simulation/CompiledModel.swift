@@ -24,8 +24,10 @@ public final class CompiledModel: @unchecked Sendable {
 
   /// Builds `design` (unless the cache has it) and loads it.
   /// - Parameter traceFormat: the waveform format compiled in; nil for STRATA_TRACE_FORMAT, else FST.
-  public static func load(_ design: Design, traceFormat: TraceFormat? = nil, cache: ModelCache = .default) throws -> CompiledModel {
-    try load(ModelSource(design, traceFormat: try traceFormat ?? TraceFormat.fromEnvironment()), cache: cache)
+  /// - Parameter optimization: `.buildTime` for a large design run briefly (see `BuildOptimization`).
+  public static func load(_ design: Design, traceFormat: TraceFormat? = nil, optimization: BuildOptimization = .simulationSpeed,
+                          cache: ModelCache = .default) throws -> CompiledModel {
+    try load(ModelSource(design, traceFormat: try traceFormat ?? TraceFormat.fromEnvironment(), optimization: optimization), cache: cache)
   }
 
   /// Builds `source` (unless the cache has it) and loads it; a library that fails to load is

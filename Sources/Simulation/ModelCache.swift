@@ -31,7 +31,7 @@ public struct ModelCache: Sendable {
     var hash = SHA256()
     hash.updateField("strata-model-abi \(ModelABI.version)")
     hash.updateField(try VerilatorBuild.version.get())
-    for flag in VerilatorBuild.flags(for: source.traceFormat) { hash.updateField(flag) }
+    for flag in VerilatorBuild.flags(for: source.traceFormat, optimization: source.optimization) { hash.updateField(flag) }
     hash.updateField(source.top)
     for file in source.files {
       hash.updateField(file.name)
@@ -60,6 +60,7 @@ public struct ModelCache: Sendable {
     try createDirectory(staging)
     do {
       let log = BuildLog()
+      // The runtime is compiled with OPT_GLOBAL, which every optimization keeps at -O2: one entry.
       let runtime = VerilatorRuntime(cache: directory, flags: VerilatorBuild.flags(for: source.traceFormat),
                                      verilatorVersion: try VerilatorBuild.version.get())
       try VerilatorBuild(source: source).run(in: staging, runtime: runtime)

@@ -11,6 +11,8 @@ public struct ModelSource: Sendable {
   /// The instances below the top (`Design.instancePaths`), to check trace scopes against;
   /// nil when unknown (hand-written Verilog), and then scopes are not checked.
   public var instancePaths: [String]?
+  /// How the model's C++ is compiled (`-O2` unless a test asks for a quicker build).
+  public var optimization: BuildOptimization = .simulationSpeed
 
   public init(top: String, files: [(name: String, contents: String)], ports: [ModelPort], traceFormat: TraceFormat = .fst,
               instancePaths: [String]? = nil) {
@@ -21,9 +23,10 @@ public struct ModelSource: Sendable {
     self.instancePaths = instancePaths
   }
 
-  public init(_ design: Design, traceFormat: TraceFormat = .fst) {
+  public init(_ design: Design, traceFormat: TraceFormat = .fst, optimization: BuildOptimization = .simulationSpeed) {
     self.init(top: design.top, files: design.verilogFiles(), ports: design.topPorts.map(ModelPort.init),
               traceFormat: traceFormat, instancePaths: design.instancePaths)
+    self.optimization = optimization
   }
 
   var shim: ShimSource { ShimSource(top: top, ports: ports, traceFormat: traceFormat) }

@@ -5,21 +5,22 @@ import Toolchain
 struct VerilatorBuild {
   static let libraryName = "libmodel.so"
 
-  /// The flags a model is built with; part of the cache key.
-  static func flags(for format: TraceFormat) -> [String] { format.verilatorFlags + commonFlags }
-
-  private static let commonFlags: [String] = [
-    "--cc", "--exe", "--build", "-j", "2", "--prefix", ShimSource.modelClass, "-Mdir", "obj",
-    "-Wno-fatal", "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared",
-    // Verilator's default OPT_FAST (-Os) halves throughput on the hot path.
-    "-MAKEFLAGS", "OPT_FAST=-O2 OPT_GLOBAL=-O2",
-    // A shared library's global functions may be interposed, so g++ neither inlines them nor
-    // calls them directly: the model's small per-eval functions (triggers, ico/nba sequents)
-    // stay separate calls through the PLT, a quarter slower than the same code linked into an
-    // executable. Binding them inside the library gives the native bench's code back.
-    "-CFLAGS", "-fno-semantic-interposition", "-LDFLAGS", "-Wl,-Bsymbolic",
-    "-o", libraryName,
-  ]
+  /// The flags a model is built with; part of the cache key (in this order, so the keys of
+  /// models built at `-O2` are what they were before `optimization` existed).
+  static func flags(for format: TraceFormat, optimization: BuildOptimization = .simulationSpeed) -> [String] {
+    format.verilatorFlags + [
+      "--cc", "--exe", "--build", "-j", "2", "--prefix", ShimSource.modelClass, "-Mdir", "obj",
+      "-Wno-fatal", "-CFLAGS", "-fPIC", "-LDFLAGS", "-shared",
+      // Verilator's default OPT_FAST (-Os) halves throughput on the hot path.
+      "-MAKEFLAGS", optimization.makeFlags,
+      // A shared library's global functions may be interposed, so g++ neither inlines them nor
+      // calls them directly: the model's small per-eval functions (triggers, ico/nba sequents)
+      // stay separate calls through the PLT, a quarter slower than the same code linked into an
+      // executable. Binding them inside the library gives the native bench's code back.
+      "-CFLAGS", "-fno-semantic-interposition", "-LDFLAGS", "-Wl,-Bsymbolic",
+      "-o", libraryName,
+    ]
+  }
 
   /// `verilator --version`, read once per process; part of the cache key.
   static let version: Result<String, SimulationError> = {
@@ -48,7 +49,7 @@ struct VerilatorBuild {
     let shim = sources.appendingPathComponent("shim.cpp")
     try Data(source.shim.text.utf8).write(to: shim)
 
-    let arguments = Self.flags(for: source.traceFormat) + ["--top-module", source.top, "-CFLAGS", "-I\(sources.path)"] + verilogPaths + [shim.path]
+    let arguments = Self.flags(for: source.traceFormat, optimization: source.optimization) + ["--top-module", source.top, "-CFLAGS", "-I\(sources.path)"] + verilogPaths + [shim.path]
     let obj = directory.appendingPathComponent("obj")
     let library = obj.appendingPathComponent(Self.libraryName)
     var kept = runtime?.objects()

@@ -30,11 +30,11 @@ open class SimulationTestCase: XCTestCase {
   public func random(_ stream: String) -> SimulationRandom { SimulationRandom(seed: seed, stream: stream) }
 
   /// An instance of `design` (built once per process, cached across runs), traced as described above.
-  public func model(_ design: Design, trace: Tracing = false, clock: String? = "clk", reset: String? = "rst",
-                    resetActiveLow: Bool = false) throws -> Model {
+  public func model(_ design: Design, trace: Tracing = false, optimization: BuildOptimization = .simulationSpeed,
+                    clock: String? = "clk", reset: String? = "rst", resetActiveLow: Bool = false) throws -> Model {
     stateMachines += design.stateMachines
-    return try model(try CompiledModel.load(design, traceFormat: trace.format), trace: trace, clock: clock, reset: reset,
-                     resetActiveLow: resetActiveLow)
+    return try model(try CompiledModel.load(design, traceFormat: trace.format, optimization: optimization), trace: trace,
+                     clock: clock, reset: reset, resetActiveLow: resetActiveLow)
   }
 
   /// Names a group of interfaces (port prefixes: `enq` for `enq_valid`, `enq_data`, ...) that a

@@ -17,12 +17,22 @@ final class BoardTopTests: XCTestCase {
     case write(Int, UInt32, strobe: Int = 0xF)
   }
 
-  /// Runs `accesses` (after one reset cycle) and returns each cycle's outputs.
+  /// Runs `accesses` on node `node`'s management port (after one reset cycle) and returns each
+  /// cycle's outputs.
   private func run(_ board: Board, node: Int = 0, _ accesses: [Access]) throws -> [[String: BitVector]] {
+    try run(board, accesses.map { (node, $0) })
+  }
+
+  /// Runs `accesses`, each on its node's management port, one a cycle after one reset cycle,
+  /// in one simulation (a board is compiled once however many nodes it serves), and returns
+  /// each cycle's outputs.
+  private func run(_ board: Board, _ accesses: [(node: Int, access: Access)]) throws -> [[String: BitVector]] {
     let design = try Design(top: boardTop(board))
+    let nodes = Set(accesses.map(\.node))
     var rows: [[String: BitVector]] = [["rst": BitVector(true)]]
-    for a in accesses {
-      var row: [String: BitVector] = ["rst": BitVector(false), "mgmt\(node)_valid": BitVector(false)]
+    for (node, a) in accesses {
+      var row: [String: BitVector] = ["rst": BitVector(false)]
+      for n in nodes { row["mgmt\(n)_valid"] = BitVector(false) }
       switch a {
       case .idle: break
       case .read(let address):
@@ -57,9 +67,12 @@ final class BoardTopTests: XCTestCase {
 
   func testEveryNodeOfTheClusterReportsItsOwnIndex() throws {
     let cluster = try board("cluster4")
+    // Node n reads NODE.INDEX in cycle n: one simulation of the board for all four.
+    let out = try run(cluster, (0..<cluster.nodeCount).map { (node: $0, access: Access.read(0x0C)) })
+    XCTAssertEqual(cluster.nodeCount, 4, "cluster4.yaml")
     for node in 0..<cluster.nodeCount {
-      let out = try run(cluster, node: node, [.read(0x0C)])
-      XCTAssertEqual(word(out[0], "mgmt\(node)_rdata"), UInt32(node), "NODE.INDEX of node \(node)")
+      XCTAssertEqual(word(out[node], "mgmt\(node)_rdata"), UInt32(node), "NODE.INDEX of node \(node)")
+      XCTAssertEqual(word(out[node], "mgmt\(node)_ready"), 1, "node \(node) answers in the cycle of its access")
     }
   }
 

@@ -66,7 +66,7 @@ final class NTBDriverTests: SimulationTestCase {
   }
 
   func testAWindowWriteLandsAtTheTranslatedAddressOnThePeer() throws {
-    let nodes = try ntbNodes(linkLatency: 3)
+    let nodes = try ntbNodes(linkLatency: 5)
     let drivers = try nodes.bootBoth()
     let (a, b) = (drivers[0], drivers[1])
     XCTAssertEqual(try a.windowAlignment(1), NTBWindowAlignment(addressAlignment: 4096, sizeAlignment: 4096, maximumSize: 1 << 20))
@@ -148,7 +148,7 @@ final class NTBDriverTests: SimulationTestCase {
   }
 
   func testMessagesAreNeverOverwrittenAndRefusedWhileTheLinkIsDown() throws {
-    let nodes = try ntbNodes(linkLatency: 3)
+    let nodes = try ntbNodes(linkLatency: 5)
     let drivers = try nodes.bootBoth()
     let (a, b) = (drivers[0], drivers[1])
     try a.sendMessage(1, 0x1111)

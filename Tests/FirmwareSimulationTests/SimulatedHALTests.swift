@@ -64,7 +64,7 @@ final class SimulatedHALTests: SimulationTestCase {
   /// models give the same accesses in the same cycles.
   func testTwoNodesOnOneModelRunTheSameWayTwice() throws {
     func run() throws -> [String] {
-      let nodes = try ntbNodes(linkLatency: 3)
+      let nodes = try ntbNodes(linkLatency: 5)
       var trace: [String] = []
       for hal in nodes.hals { hal.write32(base + L.linkControl, 1) }
       nodes.system.step(20)

@@ -19,11 +19,14 @@ extension SimulationTestCase {
 
   /// `nodes` of the pair board on its model. The waveform (kept when a test fails) holds the
   /// board's ports and each node's system controller: the whole design's would cost four times
-  /// the simulation itself.
+  /// the simulation itself. The two-node model is built at -O2 (`strata demo` and NodePairTests
+  /// share it); larger rings boot once in one test, so their model is built for build time
+  /// (BENCHMARKS.md, "Test-suite time, session 5").
   func world(nodes: Int) throws -> World {
     let board = try worldBoard(nodes: nodes)
     let scopes = (0..<nodes).map { TraceScope("node\($0).system_control") }
-    let model = try self.model(try World.design(board), trace: Tracing(keep: false, scopes: scopes))
+    let model = try self.model(try World.design(board), trace: Tracing(keep: false, scopes: scopes),
+                               optimization: nodes > 2 ? .buildTime : .simulationSpeed)
     for i in 0..<nodes {
       watch("mgmt\(i)", "mgmt\(i)")
       watch("host\(i) in", "host\(i)_in")

@@ -60,6 +60,22 @@ final class BuildTests: XCTestCase {
     XCTAssertNotEqual(try ModelCache.key(for: renamed), base, "the shim (made from the ports) is part of the key")
     let vcd = ModelSource(top: "tiny", files: tiny.files, ports: tiny.ports, traceFormat: .vcd)
     XCTAssertNotEqual(try ModelCache.key(for: vcd), base, "the trace format (Verilator --trace or --trace-fst) is part of the key")
+    var quick = tiny
+    quick.optimization = .buildTime
+    XCTAssertNotEqual(try ModelCache.key(for: quick), base, "the optimization is part of the key")
+  }
+
+  /// `.buildTime` compiles the model's per-cycle code (OPT_FAST) at -O0 and leaves the runtime
+  /// (OPT_GLOBAL) at -O2 (verilated.mk compiles the runtime with OPT_GLOBAL only), so both
+  /// kinds of model link the one kept runtime; the default stays at -O2 for both.
+  func testABuildForBuildTimeLowersOnlyTheModelsOptimization() {
+    func makeFlags(_ optimization: BuildOptimization) -> String? {
+      let flags = VerilatorBuild.flags(for: .fst, optimization: optimization)
+      return flags.firstIndex(of: "-MAKEFLAGS").map { flags[$0 + 1] }
+    }
+    XCTAssertEqual(makeFlags(.simulationSpeed), "OPT_FAST=-O2 OPT_GLOBAL=-O2")
+    XCTAssertEqual(makeFlags(.buildTime), "OPT_FAST=-O0 OPT_GLOBAL=-O2")
+    XCTAssertEqual(VerilatorBuild.flags(for: .fst), VerilatorBuild.flags(for: .fst, optimization: .simulationSpeed))
   }
 
   /// Two builders of one model at once (threads here; the lock is a file lock, so processes
