@@ -29,7 +29,7 @@ final class SwitchPostedPassingTests: SimulationTestCase {
   /// queue from port 0 to port 1, and three wait in port 0's receive buffer, whose head the
   /// ingress cannot start for want of room in that queue. The writes behind them in the receive
   /// buffer must pass. Before the receiver offered another class's head when its NP head was
-  /// refused for room, this failed with 0 of 8 writes at port 1 (the ingress held the MRd).
+  /// refused for room, this failed with 1 of 8 writes at port 1 (the ingress held the MRd).
   func testPostedWritesPassRequestsWaitingForAFullCrossbarQueue() throws {
     let (model, transmitters, receivers) = try threePortSwitch()
     try assertTLPsPassRequestsWaitingForNonPostedCredits(model, transmitters, receivers, ports: 3, requests: 24,
@@ -41,7 +41,7 @@ final class SwitchPostedPassingTests: SimulationTestCase {
   /// queue, and the tenth is refused at port 0's ingress for want of room. The 8 MWr and then
   /// two CplD (for a requester below port 1) behind it in the receive buffer must pass it
   /// (A3, D3), each class in order and no CplD before an older MWr (D2a). Before the receiver
-  /// offered another class's head when its NP head was refused, this failed with 0 of 8 writes
+  /// offered another class's head when its NP head was refused, this failed with 1 of the 10
   /// at port 1 (the documented limit of the two-port switch).
   func testWritesAndCompletionsPassARequestRefusedAtTheTwoPortIngress() throws {
     let model = try self.model(try Design(top: try twoPortSwitch(identities: TwoPortSwitchTests.identities, dataWidth: 64, queueDepth: 8)))
