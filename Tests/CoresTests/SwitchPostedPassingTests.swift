@@ -8,8 +8,9 @@ import XCTest
 /// Posted writes must be able to pass non-posted requests through the switch (PCIe 6.3
 /// §2.4.1, Table 2-42 A3, A5), because a completer may drain posted writes before it returns
 /// non-posted credits; a switch that holds the writes behind the requests then deadlocks.
+/// Completions may pass them too (D3).
 final class SwitchPostedPassingTests: SimulationTestCase {
-  static let requests = 10, writes = 8
+  static let writes = 8
 
   /// A three-port switch (crossbar, 4-beat egress queues). Port 1's link partner advertises one
   /// NP header credit and returns no credit until every posted write from the root complex has
@@ -20,80 +21,128 @@ final class SwitchPostedPassingTests: SimulationTestCase {
   /// the path's single crossbar queue).
   func testPostedWritesPassRequestsWaitingForNonPostedCredits() throws {
     let (model, transmitters, receivers) = try threePortSwitch()
-    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: 3))
-    let scoreboard = SwitchScoreboard(ports: 3, paths: 1)
-    try receivers[0].chooseCredits()
-    try receivers[2].chooseCredits()
+    try assertTLPsPassRequestsWaitingForNonPostedCredits(model, transmitters, receivers, ports: 3, requests: 10,
+                                                         passing: Self.postedWrites())
+  }
+
+  /// As above with 24 MRd: one leaves, four fill the egress NP queue, 16 fill the crossbar's NP
+  /// queue from port 0 to port 1, and three wait in port 0's receive buffer, whose head the
+  /// ingress cannot start for want of room in that queue. The writes behind them in the receive
+  /// buffer must pass. Before the receiver offered another class's head when its NP head was
+  /// refused for room, this failed with 1 of 8 writes at port 1 (the ingress held the MRd).
+  func testPostedWritesPassRequestsWaitingForAFullCrossbarQueue() throws {
+    let (model, transmitters, receivers) = try threePortSwitch()
+    try assertTLPsPassRequestsWaitingForNonPostedCredits(model, transmitters, receivers, ports: 3, requests: 24,
+                                                         passing: Self.postedWrites())
+  }
+
+  /// The two-port switch (no crossbar: each ingress feeds the other port's egress, 8-beat
+  /// queues) with the same credit pattern: of 12 MRd one leaves, eight fill port 1's egress NP
+  /// queue, and the tenth is refused at port 0's ingress for want of room. The 8 MWr and then
+  /// two CplD (for a requester below port 1) behind it in the receive buffer must pass it
+  /// (A3, D3), each class in order and no CplD before an older MWr (D2a). Before the receiver
+  /// offered another class's head when its NP head was refused, this failed with 1 of the 10
+  /// at port 1 (the documented limit of the two-port switch).
+  func testWritesAndCompletionsPassARequestRefusedAtTheTwoPortIngress() throws {
+    let model = try self.model(try Design(top: try twoPortSwitch(identities: TwoPortSwitchTests.identities, dataWidth: 64, queueDepth: 8)))
+    let (transmitters, receivers) = try linkPartners(model, ports: 2)
+    let requester = PCIeID(bus: 2, device: 0, function: 0)  // port 1's secondary bus
+    let completions = [16, 64].enumerated().map { tag, bytes in
+      TLP.completionWithData(answering: TLP.memoryRead(address: 0x1_0000, byteCount: bytes, requester: requester, tag: UInt16(tag)),
+                             completer: SwitchTrafficTests.rootComplex, data: (0..<bytes).map { UInt8(truncatingIfNeeded: $0 * 3) })
+    }
+    try assertTLPsPassRequestsWaitingForNonPostedCredits(model, transmitters, receivers, ports: 2, requests: 12,
+                                                         passing: Self.postedWrites() + completions)
+  }
+
+  /// Configures the switch, then sends `requests` MRd and after them `passing` from the root
+  /// complex to port 1, whose link partner advertises one NP header credit (every other type
+  /// infinite) and returns none until every TLP of `passing` has arrived. Every TLP must arrive
+  /// in an order Table 2-42 allows, `passing` before a second MRd, the MRd once credits return.
+  private func assertTLPsPassRequestsWaitingForNonPostedCredits(_ model: Model, _ transmitters: [TLPTransmitter],
+                                                                _ receivers: [TLPReceiver], ports n: Int, requests: Int,
+                                                                passing: [TLP]) throws {
+    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: n))
+    let scoreboard = SwitchScoreboard(ports: n, paths: 1)
+    for port in 0..<n where port != 1 { try receivers[port].chooseCredits() }
     // NPH 1; every other type infinite (0).
     try receivers[1].advertise([0, 0, 1, 0, 0, 0])
     receivers[1].releaseProbabilityOverride = 0.0
     for tlp in configuration { transmitters[0].send(tlp) }
 
     let rootComplex = SwitchTrafficTests.rootComplex
-    var configured = 0, trafficSent = false, writesArrived = 0, requestsArrived = 0
+    var configured = 0, trafficSent = false, passed = 0, requestsArrived = 0
     var creditsReturnedAt: Int?
     for cycle in 0..<4_000 {
       if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
       if configured == configuration.count && !trafficSent {
         trafficSent = true
-        for k in 0..<Self.requests {
+        for k in 0..<requests {
           let read = TLP.memoryRead(address: 0x8000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k))
           transmitters[0].send(read)
           scoreboard.expect(read, at: 1, path: 0)
         }
-        sendPostedWrites(transmitters[0], scoreboard)
+        for tlp in passing {
+          transmitters[0].send(tlp)
+          scoreboard.expect(tlp, at: 1, path: 0)
+        }
       }
       if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
       for receiver in receivers { try receiver.drive() }
       model.settle()
       if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
       if try receivers[0].observe() != nil { configured += 1 }
-      XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
+      for port in 2..<n { XCTAssertNil(try receivers[port].observe(), "nothing is sent to port \(port)") }
       if let tlp = try receivers[1].observe() {
         if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
-        if tlp.kind.flowControlClass == .posted { writesArrived += 1 } else { requestsArrived += 1 }
+        if tlp.kind.flowControlClass == .nonPosted { requestsArrived += 1 } else { passed += 1 }
         if creditsReturnedAt == nil && requestsArrived > 1 { return XCTFail("cycle \(cycle): a second MRd left port 1 with one NP credit") }
       }
-      // The completer returns NP credits only once the writes have landed.
-      if writesArrived == Self.writes && creditsReturnedAt == nil {
+      // The completer returns NP credits only once the others have landed.
+      if passed == passing.count && creditsReturnedAt == nil {
         creditsReturnedAt = cycle
         receivers[1].releaseProbabilityOverride = 1.0
       }
-      if requestsArrived == Self.requests { break }
+      if requestsArrived == requests { break }
       model.step()
     }
-    XCTAssertEqual(writesArrived, Self.writes,
-                   "posted writes held behind MRd waiting for NP credits: \(writesArrived) of \(Self.writes) MWr reached port 1, \(requestsArrived) MRd")
-    XCTAssertEqual(requestsArrived, Self.requests, "every MRd follows once the NP credits return")
+    XCTAssertEqual(passed, passing.count,
+                   "held behind MRd waiting for NP credits: \(passed) of \(passing.count) posted and Cpl TLPs reached port 1, \(requestsArrived) MRd")
+    XCTAssertEqual(requestsArrived, requests, "every MRd follows once the NP credits return")
   }
 
-  /// The switch both tests drive (one Verilator model): three ports, crossbar, 4-beat egress
-  /// queues for posted and NP TLPs, 256-byte Max_Payload_Size Supported; out of reset, every
-  /// link active.
-  /// The root complex's `writes` 64-byte MWr, queued at port 0 and expected at port 1 in order.
-  private func sendPostedWrites(_ transmitter: TLPTransmitter, _ scoreboard: SwitchScoreboard) {
-    for k in 0..<Self.writes {
-      let write = TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
-                                  requester: SwitchTrafficTests.rootComplex, tag: UInt16(k))
-      transmitter.send(write)
-      scoreboard.expect(write, at: 1, path: 0)
+  /// The root complex's `writes` 64-byte MWr for port 1's window.
+  private static func postedWrites() -> [TLP] {
+    (0..<writes).map { k in
+      TLP.memoryWrite(address: 0x8010_0000 + UInt64(64 * k), data: (0..<64).map { UInt8(truncatingIfNeeded: k + $0) },
+                      requester: SwitchTrafficTests.rootComplex, tag: UInt16(k))
     }
   }
 
-  private func threePortSwitch() throws -> (Model, [TLPTransmitter], [TLPReceiver]) {
-    let identities = Array(SwitchTrafficTests.fourPorts.prefix(3))
-    let model = try self.model(try Design(top: try pcieSwitch(identities: identities, dataWidth: 64, queueDepth: 4, crossbarDepth: 16)))
-    let transmitters = try (0..<3).map { try TLPTransmitter(model, prefix: "link\($0)", validProbability: 1.0, random: random("tx\($0)")) }
-    let receivers = try (0..<3).map {
+  /// Link partners that offer every beat and take every beat, releasing credits half the time.
+  private func linkPartners(_ model: Model, ports n: Int) throws -> ([TLPTransmitter], [TLPReceiver]) {
+    let transmitters = try (0..<n).map { try TLPTransmitter(model, prefix: "link\($0)", validProbability: 1.0, random: random("tx\($0)")) }
+    let receivers = try (0..<n).map {
       try TLPReceiver(model, prefix: "link\($0)", readyProbability: 1.0, releaseProbability: 0.5, random: random("rx\($0)"))
     }
-    for port in 0..<3 {
+    for port in 0..<n {
       for (input, width) in [("speed", 4), ("width", 6)] { try model.set("link\(port)_\(input)", BitVector(width: width)) }
       try model.set("link\(port)_active", BitVector(true))  // a link partner on every port: DL_Active (§2.9.1)
     }
     model.reset()
+    return (transmitters, receivers)
+  }
+
+  /// The switch the three-port tests drive (one Verilator model): three ports, crossbar, 4-beat
+  /// egress queues for posted and NP TLPs, 256-byte Max_Payload_Size Supported; out of reset,
+  /// every link active.
+  private func threePortSwitch() throws -> (Model, [TLPTransmitter], [TLPReceiver]) {
+    let identities = Array(SwitchTrafficTests.fourPorts.prefix(3))
+    let model = try self.model(try Design(top: try pcieSwitch(identities: identities, dataWidth: 64, queueDepth: 4, crossbarDepth: 16)))
+    let (transmitters, receivers) = try linkPartners(model, ports: 3)
     return (model, transmitters, receivers)
   }
+
 
   /// Posted writes must pass a completion too (Table 2-42 A4). Port 1's link partner (say
   /// another switch: endpoints advertise infinite completion credits, §2.6.1.1) advertises 16
@@ -129,7 +178,10 @@ final class SwitchPostedPassingTests: SimulationTestCase {
           transmitters[0].send(completion)
           scoreboard.expect(completion, at: 1, path: 0)
         }
-        sendPostedWrites(transmitters[0], scoreboard)
+        for write in Self.postedWrites() {
+          transmitters[0].send(write)
+          scoreboard.expect(write, at: 1, path: 0)
+        }
       }
       if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
       for receiver in receivers { try receiver.drive() }

@@ -37,6 +37,12 @@ import PCIe
 /// bridges (any ingress may admit one that large), so that a completion waiting for the link
 /// partner's Cpl credits is wholly in the queue and never holds the posted TLPs behind it in
 /// the merges in front (Table 2-42 A4).
+///
+/// Each receive buffer is `refusable`: when the ingress offers a forwarded TLP's first beat and
+/// its class has no room further on (the crossbar's queue, or between two ports the other egress
+/// stage), the receiver offers the head of another class that may pass it, so posted TLPs pass an
+/// NP request or completion stalled for room and completions pass a stalled NP request (A3, A4,
+/// D3). Inside the switch a first beat offered and not taken may therefore be withdrawn.
 public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth: Int = 16, completionQueueDepth: Int? = nil,
                        crossbarDepth: Int = 64, receiveDepth: Int = 48, headerCredits: Int = 8, dataCredits: Int = 16,
                        file: StaticString = #fileID, line: UInt = #line) throws -> Module {
@@ -62,7 +68,8 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
               "pcieSwitch: completionQueueDepth \(completionDepth) beats cannot hold a \(largestPayload)-byte completion (Max_Payload_Size Supported) at \(dataWidth) bits; give at least \(completionBeats), or leave it out",
               file: file, line: line)
     let receivers = (0..<n).map {
-      m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
+      m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits,
+                                refusable: true),
                  name: "receiver\($0)")
     }
     let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
@@ -77,6 +84,11 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let requester = m.instance(switchConfigRequester(dataWidth: dataWidth), name: "config_requester")
     let upstreamIn = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "upstream_ingress_merge")
 
+    // A forwarded TLP that cannot start for want of room for its class further on (the crossbar's
+    // queue, or between two ports the other egress stage) is refused, and the receiver offers a
+    // TLP of another class that may pass it instead (Table 2-42 A3, A4, D3). Nothing between
+    // receiver and crossbar or merge keeps state from a first beat not taken.
+    let refused = (0..<n).map { m.wire("receiver\($0)_refused") }
     // Each port's Data Link Layer state: Link Status, and for a downstream port §2.9.1 routing.
     let active = (0..<n).map { m.input("link\($0)_active") }
     for k in 0..<n {
@@ -120,10 +132,17 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         }
         EgressRoom.connect(crossbar.interface("out\(k)", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
                            lanes: dataWidth / 32, rooms: rooms)
+        // The crossbar takes a beat exactly when its class queues have room.
+        let forwarded = ingress[k].interface("fabric", as: TLPStream.self)
+        refused[k] <== forwarded.valid && forwarded.start && !forwarded.ready
       } else {
-        EgressRoom.connect(ingress[1 - k].interface("fabric", as: TLPStream.self), to: merges[k].interface("in0", as: TLPStream.self),
-                           lanes: dataWidth / 32, rooms: rooms)
+        let forwarded = ingress[1 - k].interface("fabric", as: TLPStream.self)
+        EgressRoom.connect(forwarded, to: merges[k].interface("in0", as: TLPStream.self), lanes: dataWidth / 32, rooms: rooms)
+        refused[1 - k] <== forwarded.valid && forwarded.start
+          && !EgressRoom.admits(TLPHeaderFields(forwarded.header), lanes: dataWidth / 32, rooms: rooms)
       }
+      // Port 0's ingress also takes the management processor's configuration requests.
+      receivers[k]["out_refused"] <== (k == 0 ? refused[0] && upstreamIn["grant"][0] : refused[k])
       EgressRoom.connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self),
                          lanes: dataWidth / 32, rooms: rooms)
       if k == 0 {

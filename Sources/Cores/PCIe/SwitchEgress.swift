@@ -31,12 +31,26 @@ import PCIe
 ///
 /// Credit ports: `fc_initialize` with `fc_<type>_advertised` (InitFC; 0 = infinite) and
 /// `fc_update` with `fc_<type>_limit` (UpdateFC), for types ph, pd, nph, npd, cplh, cpld.
-public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil,
+///
+/// `refusable` (for a receive buffer inside the switch, see `switchReceiver`) adds the input
+/// `link_refused`: the consumer cannot start the first beat offered on `link` now for want of
+/// room for its class. From the next cycle another class whose head may start is offered in its
+/// place (refused classes are passed over until a TLP starts; when every class that may start
+/// has been refused, the search begins again from the turn). So `link` is then not a plain
+/// ready/valid stream: a first beat offered and not taken may be withdrawn, and the consumer
+/// must keep no state from it. Once a first beat is taken, the TLP is sent whole as always.
+public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil, refusable: Bool = false,
                          file: StaticString = #fileID, line: UInt = #line) -> Module {
   let cplDepth = completionDepth ?? depth
-  // The name changes only when the Cpl queue differs, so existing users keep their modules.
-  let parameters: KeyValuePairs<String, any CustomStringConvertible> = cplDepth == depth
-    ? ["dw": dataWidth, "depth": depth] : ["dw": dataWidth, "depth": depth, "cpl": cplDepth]
+  // The name changes only when the Cpl queue differs or offers may be refused, so existing
+  // users keep their modules.
+  let parameters: KeyValuePairs<String, any CustomStringConvertible>
+  switch (cplDepth == depth, refusable) {
+  case (true, false): parameters = ["dw": dataWidth, "depth": depth]
+  case (false, false): parameters = ["dw": dataWidth, "depth": depth, "cpl": cplDepth]
+  case (true, true): parameters = ["dw": dataWidth, "depth": depth, "refusable": 1]
+  case (false, true): parameters = ["dw": dataWidth, "depth": depth, "cpl": cplDepth, "refusable": 1]
+  }
   return Module("switch_egress", parameters: parameters) { m in
     m.require([64, 128, 256].contains(dataWidth), "switchEgress: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
     m.require((2...4096).contains(depth), "switchEgress: depth \(depth) is outside 2...4096 beats per queue", file: file, line: line)
@@ -120,12 +134,18 @@ public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil
     let eligible = (0..<3).map { c in
       queues[c]["deq_valid"] && headStart[c] && ordered[c] && permits[2 * c] && permits[2 * c + 1]
     }
+    // Classes whose head was refused are passed over while another class may start.
+    let passedOver = refusable ? m.register("passed_over", width: 3) : nil
+    let offered = passedOver.map { skip in
+      let fresh = (0..<3).map { eligible[$0] && !skip[$0] }.reduce(Signal.low) { $0 || $1 }
+      return (0..<3).map { eligible[$0] && (!skip[$0] || !fresh) }
+    } ?? eligible
     // Round robin from the class after the last one served.
     let turn = m.register("turn", width: 2)
     let choice = m.wire("choice", width: 2)
     let order = (0..<3).map { last in (1...3).map { (last + $0) % 3 } }
     choice <== select(turn, order.map { seq in
-      priority(seq.map { c in (eligible[c], Signal.constant(c, width: 2)) }, otherwise: .constant(seq[0], width: 2))
+      priority(seq.map { c in (offered[c], Signal.constant(c, width: 2)) }, otherwise: .constant(seq[0], width: 2))
     } + [Signal.constant(0, width: 2)])
     let anyEligible = eligible.reduce(Signal.low) { $0 || $1 }
 
@@ -157,6 +177,19 @@ public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil
     when(link.fires) {
       locked <== !link.end
       lockedClass <== current
+    }
+    if let passedOver {
+      let refused = m.input("link_refused")
+      let refusal = m.wire("refusal")
+      refusal <== link.valid && link.start && !locked && refused
+      let currentBit = concat((0..<3).reversed().map { current == $0 })
+      let restart = m.wire("all_refused")  // nothing else may start: only this class stays passed over
+      restart <== !(0..<3).map { eligible[$0] && !(passedOver[$0] || currentBit[$0]) }.reduce(Signal.low) { $0 || $1 }
+      when(starts) {
+        passedOver <== Signal.zero(width: 3)
+      }.elseWhen(refusal) {
+        passedOver <== mux(restart, currentBit, passedOver | currentBit)
+      }
     }
   }
 }

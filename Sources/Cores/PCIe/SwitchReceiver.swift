@@ -11,9 +11,19 @@ import PCIe
 /// The advertisement fits the queues: headerCredits + ⌈4 · dataCredits / lanes⌉ ≤ depth
 /// beats, so a partner that honours it always finds room, and the single input never blocks
 /// on a full queue.
-public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataCredits: Int,
+///
+/// `refusable` adds the input `out_refused`, for a consumer inside the switch that cannot start
+/// the offered TLP for want of room for its class further on (the ingress stage in front of a
+/// full queue): another class's head that the ordering rules let pass is offered from the next
+/// cycle instead (`switchEgress(refusable:)`), so posted TLPs pass a stalled NP request or
+/// completion and completions pass a stalled NP request (Table 2-42 A3, A4, D3). A first beat
+/// offered on `out` and not taken may then be withdrawn; the consumer must keep no state from it.
+public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataCredits: Int, refusable: Bool = false,
                            file: StaticString = #fileID, line: UInt = #line) -> Module {
-  Module("switch_receiver", parameters: ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits]) { m in
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = refusable
+    ? ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits, "refusable": 1]
+    : ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits]
+  return Module("switch_receiver", parameters: parameters) { m in
     let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
     let lanes = width / 32
     m.require([64, 128, 256].contains(dataWidth), "switchReceiver: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
@@ -25,7 +35,8 @@ public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataC
               "switchReceiver: \(headerCredits) header and \(dataCredits) data credits may need \(headerCredits + (4 * dataCredits + lanes - 1) / lanes) beats, more than the queue depth \(depth); lower the credits or deepen the queues",
               file: file, line: line)
 
-    let queues = m.instance(switchEgress(dataWidth: width, depth: max(depth, 2)), name: "queues")
+    let queues = m.instance(switchEgress(dataWidth: width, depth: max(depth, 2), refusable: refusable), name: "queues")
+    if refusable { queues["link_refused"] <== m.input("out_refused") }
     connect(m.port("link", TLPStream(dataWidth: width).flipped), to: queues.interface("fabric", as: TLPStream.self))
     let out = m.port("out", TLPStream(dataWidth: width))
     connect(queues.interface("link", as: TLPStream.self), to: out)
