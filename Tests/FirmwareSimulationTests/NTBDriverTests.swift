@@ -141,9 +141,16 @@ final class NTBDriverTests: SimulationTestCase {
     nodes.system.step(20)
     XCTAssertEqual(try (0..<16).map { try b.readScratchpad($0) }, (0..<16).map { 0x1000 + UInt32($0) })
     XCTAssertEqual(try a.readScratchpad(15), 0xCAFE)
-    XCTAssertEqual(try a.readPeerScratchpad(3), 0x1003, "reads back the value sent")
+    XCTAssertEqual(try a.readPeerScratchpad(3), 0x1003, "B's scratchpad 3, which A wrote")
     try b.writeScratchpad(0, 7)
     XCTAssertEqual(try b.readScratchpad(0), 7)
+    XCTAssertEqual(try a.readPeerScratchpad(0), 7, "ntb_peer_spad_read: what B wrote there itself")
+    try b.writeScratchpad(3, 0x3003)
+    XCTAssertEqual(try a.readPeerScratchpad(3), 0x3003, "B's own write replaced A's")
+    XCTAssertEqual(try b.readPeerScratchpad(15), 0xCAFE)
+    b.linkDisable()
+    nodes.system.step(20)
+    XCTAssertThrowsError(try a.readPeerScratchpad(0)) { XCTAssertEqual($0 as? NTBError, .linkDown) }
     XCTAssertThrowsError(try a.readScratchpad(16)) { XCTAssertEqual($0 as? NTBError, .scratchpadOutOfRange(index: 16, count: 16)) }
   }
 

@@ -240,36 +240,84 @@ module ntb_mw4_ws24_lut64_spad16_db64 (
   output wire [31:0] mw3_translation_high_address_out,
   input  wire        scratchpad_0_value_load,
   input  wire [31:0] scratchpad_0_value_load_value,
+  output wire [31:0] scratchpad_0_value_out,
   input  wire        scratchpad_1_value_load,
   input  wire [31:0] scratchpad_1_value_load_value,
+  output wire [31:0] scratchpad_1_value_out,
   input  wire        scratchpad_2_value_load,
   input  wire [31:0] scratchpad_2_value_load_value,
+  output wire [31:0] scratchpad_2_value_out,
   input  wire        scratchpad_3_value_load,
   input  wire [31:0] scratchpad_3_value_load_value,
+  output wire [31:0] scratchpad_3_value_out,
   input  wire        scratchpad_4_value_load,
   input  wire [31:0] scratchpad_4_value_load_value,
+  output wire [31:0] scratchpad_4_value_out,
   input  wire        scratchpad_5_value_load,
   input  wire [31:0] scratchpad_5_value_load_value,
+  output wire [31:0] scratchpad_5_value_out,
   input  wire        scratchpad_6_value_load,
   input  wire [31:0] scratchpad_6_value_load_value,
+  output wire [31:0] scratchpad_6_value_out,
   input  wire        scratchpad_7_value_load,
   input  wire [31:0] scratchpad_7_value_load_value,
+  output wire [31:0] scratchpad_7_value_out,
   input  wire        scratchpad_8_value_load,
   input  wire [31:0] scratchpad_8_value_load_value,
+  output wire [31:0] scratchpad_8_value_out,
   input  wire        scratchpad_9_value_load,
   input  wire [31:0] scratchpad_9_value_load_value,
+  output wire [31:0] scratchpad_9_value_out,
   input  wire        scratchpad_10_value_load,
   input  wire [31:0] scratchpad_10_value_load_value,
+  output wire [31:0] scratchpad_10_value_out,
   input  wire        scratchpad_11_value_load,
   input  wire [31:0] scratchpad_11_value_load_value,
+  output wire [31:0] scratchpad_11_value_out,
   input  wire        scratchpad_12_value_load,
   input  wire [31:0] scratchpad_12_value_load_value,
+  output wire [31:0] scratchpad_12_value_out,
   input  wire        scratchpad_13_value_load,
   input  wire [31:0] scratchpad_13_value_load_value,
+  output wire [31:0] scratchpad_13_value_out,
   input  wire        scratchpad_14_value_load,
   input  wire [31:0] scratchpad_14_value_load_value,
+  output wire [31:0] scratchpad_14_value_out,
   input  wire        scratchpad_15_value_load,
   input  wire [31:0] scratchpad_15_value_load_value,
+  output wire [31:0] scratchpad_15_value_out,
+  input  wire        peer_scratchpad_0_value_load,
+  input  wire [31:0] peer_scratchpad_0_value_load_value,
+  input  wire        peer_scratchpad_1_value_load,
+  input  wire [31:0] peer_scratchpad_1_value_load_value,
+  input  wire        peer_scratchpad_2_value_load,
+  input  wire [31:0] peer_scratchpad_2_value_load_value,
+  input  wire        peer_scratchpad_3_value_load,
+  input  wire [31:0] peer_scratchpad_3_value_load_value,
+  input  wire        peer_scratchpad_4_value_load,
+  input  wire [31:0] peer_scratchpad_4_value_load_value,
+  input  wire        peer_scratchpad_5_value_load,
+  input  wire [31:0] peer_scratchpad_5_value_load_value,
+  input  wire        peer_scratchpad_6_value_load,
+  input  wire [31:0] peer_scratchpad_6_value_load_value,
+  input  wire        peer_scratchpad_7_value_load,
+  input  wire [31:0] peer_scratchpad_7_value_load_value,
+  input  wire        peer_scratchpad_8_value_load,
+  input  wire [31:0] peer_scratchpad_8_value_load_value,
+  input  wire        peer_scratchpad_9_value_load,
+  input  wire [31:0] peer_scratchpad_9_value_load_value,
+  input  wire        peer_scratchpad_10_value_load,
+  input  wire [31:0] peer_scratchpad_10_value_load_value,
+  input  wire        peer_scratchpad_11_value_load,
+  input  wire [31:0] peer_scratchpad_11_value_load_value,
+  input  wire        peer_scratchpad_12_value_load,
+  input  wire [31:0] peer_scratchpad_12_value_load_value,
+  input  wire        peer_scratchpad_13_value_load,
+  input  wire [31:0] peer_scratchpad_13_value_load_value,
+  input  wire        peer_scratchpad_14_value_load,
+  input  wire [31:0] peer_scratchpad_14_value_load_value,
+  input  wire        peer_scratchpad_15_value_load,
+  input  wire [31:0] peer_scratchpad_15_value_load_value,
   output wire        lut0_control_valid_out,
   output wire [5:0]  lut0_control_peer_out,
   output wire [19:0] lut0_translation_low_address_out,
@@ -528,728 +576,728 @@ module ntb_mw4_ws24_lut64_spad16_db64 (
   output wire [31:0] lut63_translation_high_address_out
 );
 
-  wire ntb_identity_write;  // NTBRegisters.swift:31
-  reg [7:0] ntb_identity_local_bus;  // NTBRegisters.swift:32
-  wire link_control_write;  // NTBRegisters.swift:34
-  reg link_control_enable;  // NTBRegisters.swift:35
-  wire event_status_write;  // NTBRegisters.swift:43
-  reg event_status_link_changed;  // NTBRegisters.swift:44
-  reg event_status_peer_op_dropped;  // NTBRegisters.swift:45
-  reg event_status_request_refused;  // NTBRegisters.swift:46
-  wire interrupt_routing_write;  // NTBRegisters.swift:48
-  reg [1:0] interrupt_routing_link_vector;  // NTBRegisters.swift:49
-  reg [1:0] interrupt_routing_message_vector;  // NTBRegisters.swift:50
-  reg interrupt_routing_link_interrupt;  // NTBRegisters.swift:51
-  reg interrupt_routing_message_interrupt;  // NTBRegisters.swift:52
-  wire aperture_base_low_write;  // NTBRegisters.swift:54
-  reg [19:0] aperture_base_low_address;  // NTBRegisters.swift:55
-  wire aperture_base_high_write;  // NTBRegisters.swift:57
-  reg [31:0] aperture_base_high_address;  // NTBRegisters.swift:58
-  wire msi_control_write;  // NTBRegisters.swift:60
-  reg msi_control_enable;  // NTBRegisters.swift:61
-  wire msi_address_low_write;  // NTBRegisters.swift:63
-  reg [29:0] msi_address_low_address;  // NTBRegisters.swift:64
-  wire msi_address_high_write;  // NTBRegisters.swift:66
-  reg [31:0] msi_address_high_address;  // NTBRegisters.swift:67
-  wire msi_data_write;  // NTBRegisters.swift:69
-  reg [15:0] msi_data_data;  // NTBRegisters.swift:70
-  wire doorbell_status_0_write;  // NTBRegisters.swift:75
-  reg doorbell_status_0_db0;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db1;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db2;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db3;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db4;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db5;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db6;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db7;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db8;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db9;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db10;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db11;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db12;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db13;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db14;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db15;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db16;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db17;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db18;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db19;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db20;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db21;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db22;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db23;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db24;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db25;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db26;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db27;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db28;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db29;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db30;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db31;  // NTBRegisters.swift:76
-  wire doorbell_mask_0_write;  // NTBRegisters.swift:78
-  reg [31:0] doorbell_mask_0_mask;  // NTBRegisters.swift:79
-  wire peer_doorbell_set_0_write;  // NTBRegisters.swift:81
-  reg [31:0] peer_doorbell_set_0_bits;  // NTBRegisters.swift:82
-  wire doorbell_status_1_write;  // NTBRegisters.swift:75
-  reg doorbell_status_1_db32;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db33;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db34;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db35;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db36;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db37;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db38;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db39;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db40;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db41;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db42;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db43;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db44;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db45;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db46;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db47;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db48;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db49;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db50;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db51;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db52;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db53;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db54;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db55;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db56;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db57;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db58;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db59;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db60;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db61;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db62;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db63;  // NTBRegisters.swift:76
-  wire doorbell_mask_1_write;  // NTBRegisters.swift:78
-  reg [31:0] doorbell_mask_1_mask;  // NTBRegisters.swift:79
-  wire peer_doorbell_set_1_write;  // NTBRegisters.swift:81
-  reg [31:0] peer_doorbell_set_1_bits;  // NTBRegisters.swift:82
-  wire doorbell_vectors_0_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_1_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_2_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_3_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
-  wire message_status_write;  // NTBRegisters.swift:91
-  reg message_status_in0;  // NTBRegisters.swift:93
-  reg message_status_in1;  // NTBRegisters.swift:93
-  reg message_status_in2;  // NTBRegisters.swift:93
-  reg message_status_in3;  // NTBRegisters.swift:93
-  reg message_status_refused0;  // NTBRegisters.swift:96
-  reg message_status_refused1;  // NTBRegisters.swift:96
-  reg message_status_refused2;  // NTBRegisters.swift:96
-  reg message_status_refused3;  // NTBRegisters.swift:96
-  wire message_mask_write;  // NTBRegisters.swift:98
-  reg [3:0] message_mask_mask;  // NTBRegisters.swift:99
-  wire outbound_message_0_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_0_value;  // NTBRegisters.swift:103
-  wire outbound_message_1_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_1_value;  // NTBRegisters.swift:103
-  wire outbound_message_2_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_2_value;  // NTBRegisters.swift:103
-  wire outbound_message_3_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_3_value;  // NTBRegisters.swift:103
-  reg [31:0] inbound_message_0_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_1_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_2_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_3_value;  // NTBRegisters.swift:108
-  wire requester_id_0_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_0_id;  // NTBRegisters.swift:113
-  reg requester_id_0_valid;  // NTBRegisters.swift:114
-  wire requester_id_1_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_1_id;  // NTBRegisters.swift:113
-  reg requester_id_1_valid;  // NTBRegisters.swift:114
-  wire requester_id_2_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_2_id;  // NTBRegisters.swift:113
-  reg requester_id_2_valid;  // NTBRegisters.swift:114
-  wire requester_id_3_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_3_id;  // NTBRegisters.swift:113
-  reg requester_id_3_valid;  // NTBRegisters.swift:114
-  wire requester_id_4_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_4_id;  // NTBRegisters.swift:113
-  reg requester_id_4_valid;  // NTBRegisters.swift:114
-  wire requester_id_5_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_5_id;  // NTBRegisters.swift:113
-  reg requester_id_5_valid;  // NTBRegisters.swift:114
-  wire requester_id_6_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_6_id;  // NTBRegisters.swift:113
-  reg requester_id_6_valid;  // NTBRegisters.swift:114
-  wire requester_id_7_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_7_id;  // NTBRegisters.swift:113
-  reg requester_id_7_valid;  // NTBRegisters.swift:114
-  wire requester_id_8_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_8_id;  // NTBRegisters.swift:113
-  reg requester_id_8_valid;  // NTBRegisters.swift:114
-  wire requester_id_9_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_9_id;  // NTBRegisters.swift:113
-  reg requester_id_9_valid;  // NTBRegisters.swift:114
-  wire requester_id_10_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_10_id;  // NTBRegisters.swift:113
-  reg requester_id_10_valid;  // NTBRegisters.swift:114
-  wire requester_id_11_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_11_id;  // NTBRegisters.swift:113
-  reg requester_id_11_valid;  // NTBRegisters.swift:114
-  wire requester_id_12_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_12_id;  // NTBRegisters.swift:113
-  reg requester_id_12_valid;  // NTBRegisters.swift:114
-  wire requester_id_13_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_13_id;  // NTBRegisters.swift:113
-  reg requester_id_13_valid;  // NTBRegisters.swift:114
-  wire requester_id_14_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_14_id;  // NTBRegisters.swift:113
-  reg requester_id_14_valid;  // NTBRegisters.swift:114
-  wire requester_id_15_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_15_id;  // NTBRegisters.swift:113
-  reg requester_id_15_valid;  // NTBRegisters.swift:114
-  wire mw0_control_write;  // NTBRegisters.swift:126
-  reg mw0_control_valid;  // NTBRegisters.swift:118
-  reg mw0_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw0_control_size_log2;  // NTBRegisters.swift:123
-  wire mw0_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw0_translation_low_address;  // NTBRegisters.swift:133
-  wire mw0_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw0_translation_high_address;  // NTBRegisters.swift:136
-  wire mw1_control_write;  // NTBRegisters.swift:126
-  reg mw1_control_valid;  // NTBRegisters.swift:118
-  reg mw1_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw1_control_size_log2;  // NTBRegisters.swift:123
-  wire mw1_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw1_translation_low_address;  // NTBRegisters.swift:133
-  wire mw1_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw1_translation_high_address;  // NTBRegisters.swift:136
-  wire mw2_control_write;  // NTBRegisters.swift:126
-  reg mw2_control_valid;  // NTBRegisters.swift:118
-  reg mw2_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw2_control_size_log2;  // NTBRegisters.swift:123
-  wire mw2_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw2_translation_low_address;  // NTBRegisters.swift:133
-  wire mw2_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw2_translation_high_address;  // NTBRegisters.swift:136
-  wire mw3_control_write;  // NTBRegisters.swift:126
-  reg mw3_control_valid;  // NTBRegisters.swift:118
-  reg mw3_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw3_control_size_log2;  // NTBRegisters.swift:123
-  wire mw3_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw3_translation_low_address;  // NTBRegisters.swift:133
-  wire mw3_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw3_translation_high_address;  // NTBRegisters.swift:136
-  wire scratchpad_0_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_0_value;  // NTBRegisters.swift:142
-  wire scratchpad_1_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_1_value;  // NTBRegisters.swift:142
-  wire scratchpad_2_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_2_value;  // NTBRegisters.swift:142
-  wire scratchpad_3_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_3_value;  // NTBRegisters.swift:142
-  wire scratchpad_4_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_4_value;  // NTBRegisters.swift:142
-  wire scratchpad_5_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_5_value;  // NTBRegisters.swift:142
-  wire scratchpad_6_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_6_value;  // NTBRegisters.swift:142
-  wire scratchpad_7_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_7_value;  // NTBRegisters.swift:142
-  wire scratchpad_8_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_8_value;  // NTBRegisters.swift:142
-  wire scratchpad_9_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_9_value;  // NTBRegisters.swift:142
-  wire scratchpad_10_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_10_value;  // NTBRegisters.swift:142
-  wire scratchpad_11_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_11_value;  // NTBRegisters.swift:142
-  wire scratchpad_12_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_12_value;  // NTBRegisters.swift:142
-  wire scratchpad_13_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_13_value;  // NTBRegisters.swift:142
-  wire scratchpad_14_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_14_value;  // NTBRegisters.swift:142
-  wire scratchpad_15_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_15_value;  // NTBRegisters.swift:142
-  wire peer_scratchpad_0_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_0_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_1_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_1_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_2_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_2_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_3_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_3_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_4_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_4_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_5_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_5_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_6_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_6_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_7_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_7_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_8_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_8_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_9_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_9_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_10_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_10_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_11_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_11_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_12_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_12_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_13_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_13_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_14_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_14_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_15_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_15_value;  // NTBRegisters.swift:147
-  wire lut0_control_write;  // NTBRegisters.swift:152
-  reg lut0_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut0_control_peer;  // NTBRegisters.swift:154
-  wire lut0_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut0_translation_low_address;  // NTBRegisters.swift:157
-  wire lut0_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut0_translation_high_address;  // NTBRegisters.swift:160
-  wire lut1_control_write;  // NTBRegisters.swift:152
-  reg lut1_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut1_control_peer;  // NTBRegisters.swift:154
-  wire lut1_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut1_translation_low_address;  // NTBRegisters.swift:157
-  wire lut1_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut1_translation_high_address;  // NTBRegisters.swift:160
-  wire lut2_control_write;  // NTBRegisters.swift:152
-  reg lut2_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut2_control_peer;  // NTBRegisters.swift:154
-  wire lut2_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut2_translation_low_address;  // NTBRegisters.swift:157
-  wire lut2_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut2_translation_high_address;  // NTBRegisters.swift:160
-  wire lut3_control_write;  // NTBRegisters.swift:152
-  reg lut3_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut3_control_peer;  // NTBRegisters.swift:154
-  wire lut3_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut3_translation_low_address;  // NTBRegisters.swift:157
-  wire lut3_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut3_translation_high_address;  // NTBRegisters.swift:160
-  wire lut4_control_write;  // NTBRegisters.swift:152
-  reg lut4_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut4_control_peer;  // NTBRegisters.swift:154
-  wire lut4_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut4_translation_low_address;  // NTBRegisters.swift:157
-  wire lut4_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut4_translation_high_address;  // NTBRegisters.swift:160
-  wire lut5_control_write;  // NTBRegisters.swift:152
-  reg lut5_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut5_control_peer;  // NTBRegisters.swift:154
-  wire lut5_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut5_translation_low_address;  // NTBRegisters.swift:157
-  wire lut5_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut5_translation_high_address;  // NTBRegisters.swift:160
-  wire lut6_control_write;  // NTBRegisters.swift:152
-  reg lut6_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut6_control_peer;  // NTBRegisters.swift:154
-  wire lut6_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut6_translation_low_address;  // NTBRegisters.swift:157
-  wire lut6_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut6_translation_high_address;  // NTBRegisters.swift:160
-  wire lut7_control_write;  // NTBRegisters.swift:152
-  reg lut7_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut7_control_peer;  // NTBRegisters.swift:154
-  wire lut7_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut7_translation_low_address;  // NTBRegisters.swift:157
-  wire lut7_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut7_translation_high_address;  // NTBRegisters.swift:160
-  wire lut8_control_write;  // NTBRegisters.swift:152
-  reg lut8_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut8_control_peer;  // NTBRegisters.swift:154
-  wire lut8_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut8_translation_low_address;  // NTBRegisters.swift:157
-  wire lut8_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut8_translation_high_address;  // NTBRegisters.swift:160
-  wire lut9_control_write;  // NTBRegisters.swift:152
-  reg lut9_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut9_control_peer;  // NTBRegisters.swift:154
-  wire lut9_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut9_translation_low_address;  // NTBRegisters.swift:157
-  wire lut9_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut9_translation_high_address;  // NTBRegisters.swift:160
-  wire lut10_control_write;  // NTBRegisters.swift:152
-  reg lut10_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut10_control_peer;  // NTBRegisters.swift:154
-  wire lut10_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut10_translation_low_address;  // NTBRegisters.swift:157
-  wire lut10_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut10_translation_high_address;  // NTBRegisters.swift:160
-  wire lut11_control_write;  // NTBRegisters.swift:152
-  reg lut11_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut11_control_peer;  // NTBRegisters.swift:154
-  wire lut11_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut11_translation_low_address;  // NTBRegisters.swift:157
-  wire lut11_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut11_translation_high_address;  // NTBRegisters.swift:160
-  wire lut12_control_write;  // NTBRegisters.swift:152
-  reg lut12_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut12_control_peer;  // NTBRegisters.swift:154
-  wire lut12_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut12_translation_low_address;  // NTBRegisters.swift:157
-  wire lut12_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut12_translation_high_address;  // NTBRegisters.swift:160
-  wire lut13_control_write;  // NTBRegisters.swift:152
-  reg lut13_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut13_control_peer;  // NTBRegisters.swift:154
-  wire lut13_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut13_translation_low_address;  // NTBRegisters.swift:157
-  wire lut13_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut13_translation_high_address;  // NTBRegisters.swift:160
-  wire lut14_control_write;  // NTBRegisters.swift:152
-  reg lut14_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut14_control_peer;  // NTBRegisters.swift:154
-  wire lut14_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut14_translation_low_address;  // NTBRegisters.swift:157
-  wire lut14_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut14_translation_high_address;  // NTBRegisters.swift:160
-  wire lut15_control_write;  // NTBRegisters.swift:152
-  reg lut15_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut15_control_peer;  // NTBRegisters.swift:154
-  wire lut15_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut15_translation_low_address;  // NTBRegisters.swift:157
-  wire lut15_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut15_translation_high_address;  // NTBRegisters.swift:160
-  wire lut16_control_write;  // NTBRegisters.swift:152
-  reg lut16_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut16_control_peer;  // NTBRegisters.swift:154
-  wire lut16_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut16_translation_low_address;  // NTBRegisters.swift:157
-  wire lut16_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut16_translation_high_address;  // NTBRegisters.swift:160
-  wire lut17_control_write;  // NTBRegisters.swift:152
-  reg lut17_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut17_control_peer;  // NTBRegisters.swift:154
-  wire lut17_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut17_translation_low_address;  // NTBRegisters.swift:157
-  wire lut17_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut17_translation_high_address;  // NTBRegisters.swift:160
-  wire lut18_control_write;  // NTBRegisters.swift:152
-  reg lut18_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut18_control_peer;  // NTBRegisters.swift:154
-  wire lut18_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut18_translation_low_address;  // NTBRegisters.swift:157
-  wire lut18_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut18_translation_high_address;  // NTBRegisters.swift:160
-  wire lut19_control_write;  // NTBRegisters.swift:152
-  reg lut19_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut19_control_peer;  // NTBRegisters.swift:154
-  wire lut19_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut19_translation_low_address;  // NTBRegisters.swift:157
-  wire lut19_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut19_translation_high_address;  // NTBRegisters.swift:160
-  wire lut20_control_write;  // NTBRegisters.swift:152
-  reg lut20_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut20_control_peer;  // NTBRegisters.swift:154
-  wire lut20_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut20_translation_low_address;  // NTBRegisters.swift:157
-  wire lut20_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut20_translation_high_address;  // NTBRegisters.swift:160
-  wire lut21_control_write;  // NTBRegisters.swift:152
-  reg lut21_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut21_control_peer;  // NTBRegisters.swift:154
-  wire lut21_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut21_translation_low_address;  // NTBRegisters.swift:157
-  wire lut21_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut21_translation_high_address;  // NTBRegisters.swift:160
-  wire lut22_control_write;  // NTBRegisters.swift:152
-  reg lut22_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut22_control_peer;  // NTBRegisters.swift:154
-  wire lut22_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut22_translation_low_address;  // NTBRegisters.swift:157
-  wire lut22_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut22_translation_high_address;  // NTBRegisters.swift:160
-  wire lut23_control_write;  // NTBRegisters.swift:152
-  reg lut23_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut23_control_peer;  // NTBRegisters.swift:154
-  wire lut23_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut23_translation_low_address;  // NTBRegisters.swift:157
-  wire lut23_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut23_translation_high_address;  // NTBRegisters.swift:160
-  wire lut24_control_write;  // NTBRegisters.swift:152
-  reg lut24_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut24_control_peer;  // NTBRegisters.swift:154
-  wire lut24_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut24_translation_low_address;  // NTBRegisters.swift:157
-  wire lut24_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut24_translation_high_address;  // NTBRegisters.swift:160
-  wire lut25_control_write;  // NTBRegisters.swift:152
-  reg lut25_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut25_control_peer;  // NTBRegisters.swift:154
-  wire lut25_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut25_translation_low_address;  // NTBRegisters.swift:157
-  wire lut25_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut25_translation_high_address;  // NTBRegisters.swift:160
-  wire lut26_control_write;  // NTBRegisters.swift:152
-  reg lut26_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut26_control_peer;  // NTBRegisters.swift:154
-  wire lut26_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut26_translation_low_address;  // NTBRegisters.swift:157
-  wire lut26_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut26_translation_high_address;  // NTBRegisters.swift:160
-  wire lut27_control_write;  // NTBRegisters.swift:152
-  reg lut27_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut27_control_peer;  // NTBRegisters.swift:154
-  wire lut27_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut27_translation_low_address;  // NTBRegisters.swift:157
-  wire lut27_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut27_translation_high_address;  // NTBRegisters.swift:160
-  wire lut28_control_write;  // NTBRegisters.swift:152
-  reg lut28_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut28_control_peer;  // NTBRegisters.swift:154
-  wire lut28_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut28_translation_low_address;  // NTBRegisters.swift:157
-  wire lut28_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut28_translation_high_address;  // NTBRegisters.swift:160
-  wire lut29_control_write;  // NTBRegisters.swift:152
-  reg lut29_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut29_control_peer;  // NTBRegisters.swift:154
-  wire lut29_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut29_translation_low_address;  // NTBRegisters.swift:157
-  wire lut29_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut29_translation_high_address;  // NTBRegisters.swift:160
-  wire lut30_control_write;  // NTBRegisters.swift:152
-  reg lut30_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut30_control_peer;  // NTBRegisters.swift:154
-  wire lut30_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut30_translation_low_address;  // NTBRegisters.swift:157
-  wire lut30_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut30_translation_high_address;  // NTBRegisters.swift:160
-  wire lut31_control_write;  // NTBRegisters.swift:152
-  reg lut31_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut31_control_peer;  // NTBRegisters.swift:154
-  wire lut31_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut31_translation_low_address;  // NTBRegisters.swift:157
-  wire lut31_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut31_translation_high_address;  // NTBRegisters.swift:160
-  wire lut32_control_write;  // NTBRegisters.swift:152
-  reg lut32_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut32_control_peer;  // NTBRegisters.swift:154
-  wire lut32_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut32_translation_low_address;  // NTBRegisters.swift:157
-  wire lut32_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut32_translation_high_address;  // NTBRegisters.swift:160
-  wire lut33_control_write;  // NTBRegisters.swift:152
-  reg lut33_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut33_control_peer;  // NTBRegisters.swift:154
-  wire lut33_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut33_translation_low_address;  // NTBRegisters.swift:157
-  wire lut33_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut33_translation_high_address;  // NTBRegisters.swift:160
-  wire lut34_control_write;  // NTBRegisters.swift:152
-  reg lut34_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut34_control_peer;  // NTBRegisters.swift:154
-  wire lut34_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut34_translation_low_address;  // NTBRegisters.swift:157
-  wire lut34_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut34_translation_high_address;  // NTBRegisters.swift:160
-  wire lut35_control_write;  // NTBRegisters.swift:152
-  reg lut35_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut35_control_peer;  // NTBRegisters.swift:154
-  wire lut35_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut35_translation_low_address;  // NTBRegisters.swift:157
-  wire lut35_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut35_translation_high_address;  // NTBRegisters.swift:160
-  wire lut36_control_write;  // NTBRegisters.swift:152
-  reg lut36_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut36_control_peer;  // NTBRegisters.swift:154
-  wire lut36_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut36_translation_low_address;  // NTBRegisters.swift:157
-  wire lut36_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut36_translation_high_address;  // NTBRegisters.swift:160
-  wire lut37_control_write;  // NTBRegisters.swift:152
-  reg lut37_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut37_control_peer;  // NTBRegisters.swift:154
-  wire lut37_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut37_translation_low_address;  // NTBRegisters.swift:157
-  wire lut37_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut37_translation_high_address;  // NTBRegisters.swift:160
-  wire lut38_control_write;  // NTBRegisters.swift:152
-  reg lut38_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut38_control_peer;  // NTBRegisters.swift:154
-  wire lut38_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut38_translation_low_address;  // NTBRegisters.swift:157
-  wire lut38_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut38_translation_high_address;  // NTBRegisters.swift:160
-  wire lut39_control_write;  // NTBRegisters.swift:152
-  reg lut39_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut39_control_peer;  // NTBRegisters.swift:154
-  wire lut39_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut39_translation_low_address;  // NTBRegisters.swift:157
-  wire lut39_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut39_translation_high_address;  // NTBRegisters.swift:160
-  wire lut40_control_write;  // NTBRegisters.swift:152
-  reg lut40_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut40_control_peer;  // NTBRegisters.swift:154
-  wire lut40_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut40_translation_low_address;  // NTBRegisters.swift:157
-  wire lut40_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut40_translation_high_address;  // NTBRegisters.swift:160
-  wire lut41_control_write;  // NTBRegisters.swift:152
-  reg lut41_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut41_control_peer;  // NTBRegisters.swift:154
-  wire lut41_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut41_translation_low_address;  // NTBRegisters.swift:157
-  wire lut41_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut41_translation_high_address;  // NTBRegisters.swift:160
-  wire lut42_control_write;  // NTBRegisters.swift:152
-  reg lut42_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut42_control_peer;  // NTBRegisters.swift:154
-  wire lut42_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut42_translation_low_address;  // NTBRegisters.swift:157
-  wire lut42_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut42_translation_high_address;  // NTBRegisters.swift:160
-  wire lut43_control_write;  // NTBRegisters.swift:152
-  reg lut43_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut43_control_peer;  // NTBRegisters.swift:154
-  wire lut43_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut43_translation_low_address;  // NTBRegisters.swift:157
-  wire lut43_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut43_translation_high_address;  // NTBRegisters.swift:160
-  wire lut44_control_write;  // NTBRegisters.swift:152
-  reg lut44_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut44_control_peer;  // NTBRegisters.swift:154
-  wire lut44_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut44_translation_low_address;  // NTBRegisters.swift:157
-  wire lut44_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut44_translation_high_address;  // NTBRegisters.swift:160
-  wire lut45_control_write;  // NTBRegisters.swift:152
-  reg lut45_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut45_control_peer;  // NTBRegisters.swift:154
-  wire lut45_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut45_translation_low_address;  // NTBRegisters.swift:157
-  wire lut45_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut45_translation_high_address;  // NTBRegisters.swift:160
-  wire lut46_control_write;  // NTBRegisters.swift:152
-  reg lut46_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut46_control_peer;  // NTBRegisters.swift:154
-  wire lut46_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut46_translation_low_address;  // NTBRegisters.swift:157
-  wire lut46_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut46_translation_high_address;  // NTBRegisters.swift:160
-  wire lut47_control_write;  // NTBRegisters.swift:152
-  reg lut47_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut47_control_peer;  // NTBRegisters.swift:154
-  wire lut47_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut47_translation_low_address;  // NTBRegisters.swift:157
-  wire lut47_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut47_translation_high_address;  // NTBRegisters.swift:160
-  wire lut48_control_write;  // NTBRegisters.swift:152
-  reg lut48_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut48_control_peer;  // NTBRegisters.swift:154
-  wire lut48_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut48_translation_low_address;  // NTBRegisters.swift:157
-  wire lut48_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut48_translation_high_address;  // NTBRegisters.swift:160
-  wire lut49_control_write;  // NTBRegisters.swift:152
-  reg lut49_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut49_control_peer;  // NTBRegisters.swift:154
-  wire lut49_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut49_translation_low_address;  // NTBRegisters.swift:157
-  wire lut49_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut49_translation_high_address;  // NTBRegisters.swift:160
-  wire lut50_control_write;  // NTBRegisters.swift:152
-  reg lut50_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut50_control_peer;  // NTBRegisters.swift:154
-  wire lut50_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut50_translation_low_address;  // NTBRegisters.swift:157
-  wire lut50_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut50_translation_high_address;  // NTBRegisters.swift:160
-  wire lut51_control_write;  // NTBRegisters.swift:152
-  reg lut51_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut51_control_peer;  // NTBRegisters.swift:154
-  wire lut51_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut51_translation_low_address;  // NTBRegisters.swift:157
-  wire lut51_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut51_translation_high_address;  // NTBRegisters.swift:160
-  wire lut52_control_write;  // NTBRegisters.swift:152
-  reg lut52_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut52_control_peer;  // NTBRegisters.swift:154
-  wire lut52_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut52_translation_low_address;  // NTBRegisters.swift:157
-  wire lut52_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut52_translation_high_address;  // NTBRegisters.swift:160
-  wire lut53_control_write;  // NTBRegisters.swift:152
-  reg lut53_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut53_control_peer;  // NTBRegisters.swift:154
-  wire lut53_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut53_translation_low_address;  // NTBRegisters.swift:157
-  wire lut53_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut53_translation_high_address;  // NTBRegisters.swift:160
-  wire lut54_control_write;  // NTBRegisters.swift:152
-  reg lut54_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut54_control_peer;  // NTBRegisters.swift:154
-  wire lut54_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut54_translation_low_address;  // NTBRegisters.swift:157
-  wire lut54_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut54_translation_high_address;  // NTBRegisters.swift:160
-  wire lut55_control_write;  // NTBRegisters.swift:152
-  reg lut55_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut55_control_peer;  // NTBRegisters.swift:154
-  wire lut55_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut55_translation_low_address;  // NTBRegisters.swift:157
-  wire lut55_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut55_translation_high_address;  // NTBRegisters.swift:160
-  wire lut56_control_write;  // NTBRegisters.swift:152
-  reg lut56_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut56_control_peer;  // NTBRegisters.swift:154
-  wire lut56_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut56_translation_low_address;  // NTBRegisters.swift:157
-  wire lut56_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut56_translation_high_address;  // NTBRegisters.swift:160
-  wire lut57_control_write;  // NTBRegisters.swift:152
-  reg lut57_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut57_control_peer;  // NTBRegisters.swift:154
-  wire lut57_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut57_translation_low_address;  // NTBRegisters.swift:157
-  wire lut57_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut57_translation_high_address;  // NTBRegisters.swift:160
-  wire lut58_control_write;  // NTBRegisters.swift:152
-  reg lut58_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut58_control_peer;  // NTBRegisters.swift:154
-  wire lut58_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut58_translation_low_address;  // NTBRegisters.swift:157
-  wire lut58_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut58_translation_high_address;  // NTBRegisters.swift:160
-  wire lut59_control_write;  // NTBRegisters.swift:152
-  reg lut59_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut59_control_peer;  // NTBRegisters.swift:154
-  wire lut59_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut59_translation_low_address;  // NTBRegisters.swift:157
-  wire lut59_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut59_translation_high_address;  // NTBRegisters.swift:160
-  wire lut60_control_write;  // NTBRegisters.swift:152
-  reg lut60_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut60_control_peer;  // NTBRegisters.swift:154
-  wire lut60_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut60_translation_low_address;  // NTBRegisters.swift:157
-  wire lut60_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut60_translation_high_address;  // NTBRegisters.swift:160
-  wire lut61_control_write;  // NTBRegisters.swift:152
-  reg lut61_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut61_control_peer;  // NTBRegisters.swift:154
-  wire lut61_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut61_translation_low_address;  // NTBRegisters.swift:157
-  wire lut61_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut61_translation_high_address;  // NTBRegisters.swift:160
-  wire lut62_control_write;  // NTBRegisters.swift:152
-  reg lut62_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut62_control_peer;  // NTBRegisters.swift:154
-  wire lut62_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut62_translation_low_address;  // NTBRegisters.swift:157
-  wire lut62_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut62_translation_high_address;  // NTBRegisters.swift:160
-  wire lut63_control_write;  // NTBRegisters.swift:152
-  reg lut63_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut63_control_peer;  // NTBRegisters.swift:154
-  wire lut63_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut63_translation_low_address;  // NTBRegisters.swift:157
-  wire lut63_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut63_translation_high_address;  // NTBRegisters.swift:160
+  wire ntb_identity_write;  // NTBRegisters.swift:32
+  reg [7:0] ntb_identity_local_bus;  // NTBRegisters.swift:33
+  wire link_control_write;  // NTBRegisters.swift:35
+  reg link_control_enable;  // NTBRegisters.swift:36
+  wire event_status_write;  // NTBRegisters.swift:44
+  reg event_status_link_changed;  // NTBRegisters.swift:45
+  reg event_status_peer_op_dropped;  // NTBRegisters.swift:46
+  reg event_status_request_refused;  // NTBRegisters.swift:47
+  wire interrupt_routing_write;  // NTBRegisters.swift:49
+  reg [1:0] interrupt_routing_link_vector;  // NTBRegisters.swift:50
+  reg [1:0] interrupt_routing_message_vector;  // NTBRegisters.swift:51
+  reg interrupt_routing_link_interrupt;  // NTBRegisters.swift:52
+  reg interrupt_routing_message_interrupt;  // NTBRegisters.swift:53
+  wire aperture_base_low_write;  // NTBRegisters.swift:55
+  reg [19:0] aperture_base_low_address;  // NTBRegisters.swift:56
+  wire aperture_base_high_write;  // NTBRegisters.swift:58
+  reg [31:0] aperture_base_high_address;  // NTBRegisters.swift:59
+  wire msi_control_write;  // NTBRegisters.swift:61
+  reg msi_control_enable;  // NTBRegisters.swift:62
+  wire msi_address_low_write;  // NTBRegisters.swift:64
+  reg [29:0] msi_address_low_address;  // NTBRegisters.swift:65
+  wire msi_address_high_write;  // NTBRegisters.swift:67
+  reg [31:0] msi_address_high_address;  // NTBRegisters.swift:68
+  wire msi_data_write;  // NTBRegisters.swift:70
+  reg [15:0] msi_data_data;  // NTBRegisters.swift:71
+  wire doorbell_status_0_write;  // NTBRegisters.swift:76
+  reg doorbell_status_0_db0;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db1;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db2;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db3;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db4;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db5;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db6;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db7;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db8;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db9;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db10;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db11;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db12;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db13;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db14;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db15;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db16;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db17;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db18;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db19;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db20;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db21;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db22;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db23;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db24;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db25;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db26;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db27;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db28;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db29;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db30;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db31;  // NTBRegisters.swift:77
+  wire doorbell_mask_0_write;  // NTBRegisters.swift:79
+  reg [31:0] doorbell_mask_0_mask;  // NTBRegisters.swift:80
+  wire peer_doorbell_set_0_write;  // NTBRegisters.swift:82
+  reg [31:0] peer_doorbell_set_0_bits;  // NTBRegisters.swift:83
+  wire doorbell_status_1_write;  // NTBRegisters.swift:76
+  reg doorbell_status_1_db32;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db33;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db34;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db35;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db36;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db37;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db38;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db39;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db40;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db41;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db42;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db43;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db44;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db45;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db46;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db47;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db48;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db49;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db50;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db51;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db52;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db53;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db54;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db55;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db56;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db57;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db58;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db59;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db60;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db61;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db62;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db63;  // NTBRegisters.swift:77
+  wire doorbell_mask_1_write;  // NTBRegisters.swift:79
+  reg [31:0] doorbell_mask_1_mask;  // NTBRegisters.swift:80
+  wire peer_doorbell_set_1_write;  // NTBRegisters.swift:82
+  reg [31:0] peer_doorbell_set_1_bits;  // NTBRegisters.swift:83
+  wire doorbell_vectors_0_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_0_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_1_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_1_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_2_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_2_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_3_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_3_vectors;  // NTBRegisters.swift:89
+  wire message_status_write;  // NTBRegisters.swift:92
+  reg message_status_in0;  // NTBRegisters.swift:94
+  reg message_status_in1;  // NTBRegisters.swift:94
+  reg message_status_in2;  // NTBRegisters.swift:94
+  reg message_status_in3;  // NTBRegisters.swift:94
+  reg message_status_refused0;  // NTBRegisters.swift:97
+  reg message_status_refused1;  // NTBRegisters.swift:97
+  reg message_status_refused2;  // NTBRegisters.swift:97
+  reg message_status_refused3;  // NTBRegisters.swift:97
+  wire message_mask_write;  // NTBRegisters.swift:99
+  reg [3:0] message_mask_mask;  // NTBRegisters.swift:100
+  wire outbound_message_0_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_0_value;  // NTBRegisters.swift:104
+  wire outbound_message_1_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_1_value;  // NTBRegisters.swift:104
+  wire outbound_message_2_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_2_value;  // NTBRegisters.swift:104
+  wire outbound_message_3_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_3_value;  // NTBRegisters.swift:104
+  reg [31:0] inbound_message_0_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_1_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_2_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_3_value;  // NTBRegisters.swift:109
+  wire requester_id_0_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_0_id;  // NTBRegisters.swift:114
+  reg requester_id_0_valid;  // NTBRegisters.swift:115
+  wire requester_id_1_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_1_id;  // NTBRegisters.swift:114
+  reg requester_id_1_valid;  // NTBRegisters.swift:115
+  wire requester_id_2_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_2_id;  // NTBRegisters.swift:114
+  reg requester_id_2_valid;  // NTBRegisters.swift:115
+  wire requester_id_3_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_3_id;  // NTBRegisters.swift:114
+  reg requester_id_3_valid;  // NTBRegisters.swift:115
+  wire requester_id_4_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_4_id;  // NTBRegisters.swift:114
+  reg requester_id_4_valid;  // NTBRegisters.swift:115
+  wire requester_id_5_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_5_id;  // NTBRegisters.swift:114
+  reg requester_id_5_valid;  // NTBRegisters.swift:115
+  wire requester_id_6_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_6_id;  // NTBRegisters.swift:114
+  reg requester_id_6_valid;  // NTBRegisters.swift:115
+  wire requester_id_7_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_7_id;  // NTBRegisters.swift:114
+  reg requester_id_7_valid;  // NTBRegisters.swift:115
+  wire requester_id_8_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_8_id;  // NTBRegisters.swift:114
+  reg requester_id_8_valid;  // NTBRegisters.swift:115
+  wire requester_id_9_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_9_id;  // NTBRegisters.swift:114
+  reg requester_id_9_valid;  // NTBRegisters.swift:115
+  wire requester_id_10_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_10_id;  // NTBRegisters.swift:114
+  reg requester_id_10_valid;  // NTBRegisters.swift:115
+  wire requester_id_11_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_11_id;  // NTBRegisters.swift:114
+  reg requester_id_11_valid;  // NTBRegisters.swift:115
+  wire requester_id_12_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_12_id;  // NTBRegisters.swift:114
+  reg requester_id_12_valid;  // NTBRegisters.swift:115
+  wire requester_id_13_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_13_id;  // NTBRegisters.swift:114
+  reg requester_id_13_valid;  // NTBRegisters.swift:115
+  wire requester_id_14_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_14_id;  // NTBRegisters.swift:114
+  reg requester_id_14_valid;  // NTBRegisters.swift:115
+  wire requester_id_15_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_15_id;  // NTBRegisters.swift:114
+  reg requester_id_15_valid;  // NTBRegisters.swift:115
+  wire mw0_control_write;  // NTBRegisters.swift:127
+  reg mw0_control_valid;  // NTBRegisters.swift:119
+  reg mw0_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw0_control_size_log2;  // NTBRegisters.swift:124
+  wire mw0_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw0_translation_low_address;  // NTBRegisters.swift:134
+  wire mw0_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw0_translation_high_address;  // NTBRegisters.swift:137
+  wire mw1_control_write;  // NTBRegisters.swift:127
+  reg mw1_control_valid;  // NTBRegisters.swift:119
+  reg mw1_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw1_control_size_log2;  // NTBRegisters.swift:124
+  wire mw1_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw1_translation_low_address;  // NTBRegisters.swift:134
+  wire mw1_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw1_translation_high_address;  // NTBRegisters.swift:137
+  wire mw2_control_write;  // NTBRegisters.swift:127
+  reg mw2_control_valid;  // NTBRegisters.swift:119
+  reg mw2_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw2_control_size_log2;  // NTBRegisters.swift:124
+  wire mw2_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw2_translation_low_address;  // NTBRegisters.swift:134
+  wire mw2_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw2_translation_high_address;  // NTBRegisters.swift:137
+  wire mw3_control_write;  // NTBRegisters.swift:127
+  reg mw3_control_valid;  // NTBRegisters.swift:119
+  reg mw3_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw3_control_size_log2;  // NTBRegisters.swift:124
+  wire mw3_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw3_translation_low_address;  // NTBRegisters.swift:134
+  wire mw3_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw3_translation_high_address;  // NTBRegisters.swift:137
+  wire scratchpad_0_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_0_value;  // NTBRegisters.swift:143
+  wire scratchpad_1_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_1_value;  // NTBRegisters.swift:143
+  wire scratchpad_2_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_2_value;  // NTBRegisters.swift:143
+  wire scratchpad_3_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_3_value;  // NTBRegisters.swift:143
+  wire scratchpad_4_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_4_value;  // NTBRegisters.swift:143
+  wire scratchpad_5_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_5_value;  // NTBRegisters.swift:143
+  wire scratchpad_6_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_6_value;  // NTBRegisters.swift:143
+  wire scratchpad_7_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_7_value;  // NTBRegisters.swift:143
+  wire scratchpad_8_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_8_value;  // NTBRegisters.swift:143
+  wire scratchpad_9_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_9_value;  // NTBRegisters.swift:143
+  wire scratchpad_10_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_10_value;  // NTBRegisters.swift:143
+  wire scratchpad_11_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_11_value;  // NTBRegisters.swift:143
+  wire scratchpad_12_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_12_value;  // NTBRegisters.swift:143
+  wire scratchpad_13_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_13_value;  // NTBRegisters.swift:143
+  wire scratchpad_14_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_14_value;  // NTBRegisters.swift:143
+  wire scratchpad_15_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_15_value;  // NTBRegisters.swift:143
+  wire peer_scratchpad_0_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_0_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_1_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_1_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_2_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_2_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_3_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_3_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_4_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_4_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_5_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_5_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_6_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_6_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_7_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_7_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_8_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_8_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_9_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_9_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_10_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_10_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_11_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_11_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_12_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_12_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_13_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_13_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_14_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_14_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_15_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_15_value;  // NTBRegisters.swift:148
+  wire lut0_control_write;  // NTBRegisters.swift:153
+  reg lut0_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut0_control_peer;  // NTBRegisters.swift:155
+  wire lut0_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut0_translation_low_address;  // NTBRegisters.swift:158
+  wire lut0_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut0_translation_high_address;  // NTBRegisters.swift:161
+  wire lut1_control_write;  // NTBRegisters.swift:153
+  reg lut1_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut1_control_peer;  // NTBRegisters.swift:155
+  wire lut1_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut1_translation_low_address;  // NTBRegisters.swift:158
+  wire lut1_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut1_translation_high_address;  // NTBRegisters.swift:161
+  wire lut2_control_write;  // NTBRegisters.swift:153
+  reg lut2_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut2_control_peer;  // NTBRegisters.swift:155
+  wire lut2_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut2_translation_low_address;  // NTBRegisters.swift:158
+  wire lut2_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut2_translation_high_address;  // NTBRegisters.swift:161
+  wire lut3_control_write;  // NTBRegisters.swift:153
+  reg lut3_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut3_control_peer;  // NTBRegisters.swift:155
+  wire lut3_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut3_translation_low_address;  // NTBRegisters.swift:158
+  wire lut3_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut3_translation_high_address;  // NTBRegisters.swift:161
+  wire lut4_control_write;  // NTBRegisters.swift:153
+  reg lut4_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut4_control_peer;  // NTBRegisters.swift:155
+  wire lut4_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut4_translation_low_address;  // NTBRegisters.swift:158
+  wire lut4_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut4_translation_high_address;  // NTBRegisters.swift:161
+  wire lut5_control_write;  // NTBRegisters.swift:153
+  reg lut5_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut5_control_peer;  // NTBRegisters.swift:155
+  wire lut5_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut5_translation_low_address;  // NTBRegisters.swift:158
+  wire lut5_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut5_translation_high_address;  // NTBRegisters.swift:161
+  wire lut6_control_write;  // NTBRegisters.swift:153
+  reg lut6_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut6_control_peer;  // NTBRegisters.swift:155
+  wire lut6_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut6_translation_low_address;  // NTBRegisters.swift:158
+  wire lut6_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut6_translation_high_address;  // NTBRegisters.swift:161
+  wire lut7_control_write;  // NTBRegisters.swift:153
+  reg lut7_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut7_control_peer;  // NTBRegisters.swift:155
+  wire lut7_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut7_translation_low_address;  // NTBRegisters.swift:158
+  wire lut7_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut7_translation_high_address;  // NTBRegisters.swift:161
+  wire lut8_control_write;  // NTBRegisters.swift:153
+  reg lut8_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut8_control_peer;  // NTBRegisters.swift:155
+  wire lut8_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut8_translation_low_address;  // NTBRegisters.swift:158
+  wire lut8_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut8_translation_high_address;  // NTBRegisters.swift:161
+  wire lut9_control_write;  // NTBRegisters.swift:153
+  reg lut9_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut9_control_peer;  // NTBRegisters.swift:155
+  wire lut9_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut9_translation_low_address;  // NTBRegisters.swift:158
+  wire lut9_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut9_translation_high_address;  // NTBRegisters.swift:161
+  wire lut10_control_write;  // NTBRegisters.swift:153
+  reg lut10_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut10_control_peer;  // NTBRegisters.swift:155
+  wire lut10_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut10_translation_low_address;  // NTBRegisters.swift:158
+  wire lut10_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut10_translation_high_address;  // NTBRegisters.swift:161
+  wire lut11_control_write;  // NTBRegisters.swift:153
+  reg lut11_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut11_control_peer;  // NTBRegisters.swift:155
+  wire lut11_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut11_translation_low_address;  // NTBRegisters.swift:158
+  wire lut11_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut11_translation_high_address;  // NTBRegisters.swift:161
+  wire lut12_control_write;  // NTBRegisters.swift:153
+  reg lut12_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut12_control_peer;  // NTBRegisters.swift:155
+  wire lut12_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut12_translation_low_address;  // NTBRegisters.swift:158
+  wire lut12_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut12_translation_high_address;  // NTBRegisters.swift:161
+  wire lut13_control_write;  // NTBRegisters.swift:153
+  reg lut13_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut13_control_peer;  // NTBRegisters.swift:155
+  wire lut13_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut13_translation_low_address;  // NTBRegisters.swift:158
+  wire lut13_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut13_translation_high_address;  // NTBRegisters.swift:161
+  wire lut14_control_write;  // NTBRegisters.swift:153
+  reg lut14_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut14_control_peer;  // NTBRegisters.swift:155
+  wire lut14_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut14_translation_low_address;  // NTBRegisters.swift:158
+  wire lut14_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut14_translation_high_address;  // NTBRegisters.swift:161
+  wire lut15_control_write;  // NTBRegisters.swift:153
+  reg lut15_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut15_control_peer;  // NTBRegisters.swift:155
+  wire lut15_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut15_translation_low_address;  // NTBRegisters.swift:158
+  wire lut15_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut15_translation_high_address;  // NTBRegisters.swift:161
+  wire lut16_control_write;  // NTBRegisters.swift:153
+  reg lut16_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut16_control_peer;  // NTBRegisters.swift:155
+  wire lut16_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut16_translation_low_address;  // NTBRegisters.swift:158
+  wire lut16_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut16_translation_high_address;  // NTBRegisters.swift:161
+  wire lut17_control_write;  // NTBRegisters.swift:153
+  reg lut17_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut17_control_peer;  // NTBRegisters.swift:155
+  wire lut17_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut17_translation_low_address;  // NTBRegisters.swift:158
+  wire lut17_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut17_translation_high_address;  // NTBRegisters.swift:161
+  wire lut18_control_write;  // NTBRegisters.swift:153
+  reg lut18_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut18_control_peer;  // NTBRegisters.swift:155
+  wire lut18_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut18_translation_low_address;  // NTBRegisters.swift:158
+  wire lut18_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut18_translation_high_address;  // NTBRegisters.swift:161
+  wire lut19_control_write;  // NTBRegisters.swift:153
+  reg lut19_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut19_control_peer;  // NTBRegisters.swift:155
+  wire lut19_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut19_translation_low_address;  // NTBRegisters.swift:158
+  wire lut19_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut19_translation_high_address;  // NTBRegisters.swift:161
+  wire lut20_control_write;  // NTBRegisters.swift:153
+  reg lut20_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut20_control_peer;  // NTBRegisters.swift:155
+  wire lut20_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut20_translation_low_address;  // NTBRegisters.swift:158
+  wire lut20_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut20_translation_high_address;  // NTBRegisters.swift:161
+  wire lut21_control_write;  // NTBRegisters.swift:153
+  reg lut21_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut21_control_peer;  // NTBRegisters.swift:155
+  wire lut21_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut21_translation_low_address;  // NTBRegisters.swift:158
+  wire lut21_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut21_translation_high_address;  // NTBRegisters.swift:161
+  wire lut22_control_write;  // NTBRegisters.swift:153
+  reg lut22_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut22_control_peer;  // NTBRegisters.swift:155
+  wire lut22_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut22_translation_low_address;  // NTBRegisters.swift:158
+  wire lut22_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut22_translation_high_address;  // NTBRegisters.swift:161
+  wire lut23_control_write;  // NTBRegisters.swift:153
+  reg lut23_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut23_control_peer;  // NTBRegisters.swift:155
+  wire lut23_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut23_translation_low_address;  // NTBRegisters.swift:158
+  wire lut23_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut23_translation_high_address;  // NTBRegisters.swift:161
+  wire lut24_control_write;  // NTBRegisters.swift:153
+  reg lut24_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut24_control_peer;  // NTBRegisters.swift:155
+  wire lut24_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut24_translation_low_address;  // NTBRegisters.swift:158
+  wire lut24_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut24_translation_high_address;  // NTBRegisters.swift:161
+  wire lut25_control_write;  // NTBRegisters.swift:153
+  reg lut25_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut25_control_peer;  // NTBRegisters.swift:155
+  wire lut25_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut25_translation_low_address;  // NTBRegisters.swift:158
+  wire lut25_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut25_translation_high_address;  // NTBRegisters.swift:161
+  wire lut26_control_write;  // NTBRegisters.swift:153
+  reg lut26_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut26_control_peer;  // NTBRegisters.swift:155
+  wire lut26_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut26_translation_low_address;  // NTBRegisters.swift:158
+  wire lut26_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut26_translation_high_address;  // NTBRegisters.swift:161
+  wire lut27_control_write;  // NTBRegisters.swift:153
+  reg lut27_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut27_control_peer;  // NTBRegisters.swift:155
+  wire lut27_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut27_translation_low_address;  // NTBRegisters.swift:158
+  wire lut27_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut27_translation_high_address;  // NTBRegisters.swift:161
+  wire lut28_control_write;  // NTBRegisters.swift:153
+  reg lut28_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut28_control_peer;  // NTBRegisters.swift:155
+  wire lut28_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut28_translation_low_address;  // NTBRegisters.swift:158
+  wire lut28_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut28_translation_high_address;  // NTBRegisters.swift:161
+  wire lut29_control_write;  // NTBRegisters.swift:153
+  reg lut29_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut29_control_peer;  // NTBRegisters.swift:155
+  wire lut29_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut29_translation_low_address;  // NTBRegisters.swift:158
+  wire lut29_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut29_translation_high_address;  // NTBRegisters.swift:161
+  wire lut30_control_write;  // NTBRegisters.swift:153
+  reg lut30_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut30_control_peer;  // NTBRegisters.swift:155
+  wire lut30_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut30_translation_low_address;  // NTBRegisters.swift:158
+  wire lut30_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut30_translation_high_address;  // NTBRegisters.swift:161
+  wire lut31_control_write;  // NTBRegisters.swift:153
+  reg lut31_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut31_control_peer;  // NTBRegisters.swift:155
+  wire lut31_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut31_translation_low_address;  // NTBRegisters.swift:158
+  wire lut31_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut31_translation_high_address;  // NTBRegisters.swift:161
+  wire lut32_control_write;  // NTBRegisters.swift:153
+  reg lut32_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut32_control_peer;  // NTBRegisters.swift:155
+  wire lut32_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut32_translation_low_address;  // NTBRegisters.swift:158
+  wire lut32_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut32_translation_high_address;  // NTBRegisters.swift:161
+  wire lut33_control_write;  // NTBRegisters.swift:153
+  reg lut33_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut33_control_peer;  // NTBRegisters.swift:155
+  wire lut33_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut33_translation_low_address;  // NTBRegisters.swift:158
+  wire lut33_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut33_translation_high_address;  // NTBRegisters.swift:161
+  wire lut34_control_write;  // NTBRegisters.swift:153
+  reg lut34_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut34_control_peer;  // NTBRegisters.swift:155
+  wire lut34_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut34_translation_low_address;  // NTBRegisters.swift:158
+  wire lut34_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut34_translation_high_address;  // NTBRegisters.swift:161
+  wire lut35_control_write;  // NTBRegisters.swift:153
+  reg lut35_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut35_control_peer;  // NTBRegisters.swift:155
+  wire lut35_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut35_translation_low_address;  // NTBRegisters.swift:158
+  wire lut35_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut35_translation_high_address;  // NTBRegisters.swift:161
+  wire lut36_control_write;  // NTBRegisters.swift:153
+  reg lut36_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut36_control_peer;  // NTBRegisters.swift:155
+  wire lut36_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut36_translation_low_address;  // NTBRegisters.swift:158
+  wire lut36_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut36_translation_high_address;  // NTBRegisters.swift:161
+  wire lut37_control_write;  // NTBRegisters.swift:153
+  reg lut37_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut37_control_peer;  // NTBRegisters.swift:155
+  wire lut37_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut37_translation_low_address;  // NTBRegisters.swift:158
+  wire lut37_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut37_translation_high_address;  // NTBRegisters.swift:161
+  wire lut38_control_write;  // NTBRegisters.swift:153
+  reg lut38_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut38_control_peer;  // NTBRegisters.swift:155
+  wire lut38_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut38_translation_low_address;  // NTBRegisters.swift:158
+  wire lut38_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut38_translation_high_address;  // NTBRegisters.swift:161
+  wire lut39_control_write;  // NTBRegisters.swift:153
+  reg lut39_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut39_control_peer;  // NTBRegisters.swift:155
+  wire lut39_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut39_translation_low_address;  // NTBRegisters.swift:158
+  wire lut39_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut39_translation_high_address;  // NTBRegisters.swift:161
+  wire lut40_control_write;  // NTBRegisters.swift:153
+  reg lut40_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut40_control_peer;  // NTBRegisters.swift:155
+  wire lut40_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut40_translation_low_address;  // NTBRegisters.swift:158
+  wire lut40_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut40_translation_high_address;  // NTBRegisters.swift:161
+  wire lut41_control_write;  // NTBRegisters.swift:153
+  reg lut41_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut41_control_peer;  // NTBRegisters.swift:155
+  wire lut41_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut41_translation_low_address;  // NTBRegisters.swift:158
+  wire lut41_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut41_translation_high_address;  // NTBRegisters.swift:161
+  wire lut42_control_write;  // NTBRegisters.swift:153
+  reg lut42_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut42_control_peer;  // NTBRegisters.swift:155
+  wire lut42_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut42_translation_low_address;  // NTBRegisters.swift:158
+  wire lut42_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut42_translation_high_address;  // NTBRegisters.swift:161
+  wire lut43_control_write;  // NTBRegisters.swift:153
+  reg lut43_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut43_control_peer;  // NTBRegisters.swift:155
+  wire lut43_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut43_translation_low_address;  // NTBRegisters.swift:158
+  wire lut43_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut43_translation_high_address;  // NTBRegisters.swift:161
+  wire lut44_control_write;  // NTBRegisters.swift:153
+  reg lut44_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut44_control_peer;  // NTBRegisters.swift:155
+  wire lut44_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut44_translation_low_address;  // NTBRegisters.swift:158
+  wire lut44_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut44_translation_high_address;  // NTBRegisters.swift:161
+  wire lut45_control_write;  // NTBRegisters.swift:153
+  reg lut45_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut45_control_peer;  // NTBRegisters.swift:155
+  wire lut45_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut45_translation_low_address;  // NTBRegisters.swift:158
+  wire lut45_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut45_translation_high_address;  // NTBRegisters.swift:161
+  wire lut46_control_write;  // NTBRegisters.swift:153
+  reg lut46_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut46_control_peer;  // NTBRegisters.swift:155
+  wire lut46_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut46_translation_low_address;  // NTBRegisters.swift:158
+  wire lut46_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut46_translation_high_address;  // NTBRegisters.swift:161
+  wire lut47_control_write;  // NTBRegisters.swift:153
+  reg lut47_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut47_control_peer;  // NTBRegisters.swift:155
+  wire lut47_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut47_translation_low_address;  // NTBRegisters.swift:158
+  wire lut47_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut47_translation_high_address;  // NTBRegisters.swift:161
+  wire lut48_control_write;  // NTBRegisters.swift:153
+  reg lut48_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut48_control_peer;  // NTBRegisters.swift:155
+  wire lut48_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut48_translation_low_address;  // NTBRegisters.swift:158
+  wire lut48_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut48_translation_high_address;  // NTBRegisters.swift:161
+  wire lut49_control_write;  // NTBRegisters.swift:153
+  reg lut49_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut49_control_peer;  // NTBRegisters.swift:155
+  wire lut49_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut49_translation_low_address;  // NTBRegisters.swift:158
+  wire lut49_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut49_translation_high_address;  // NTBRegisters.swift:161
+  wire lut50_control_write;  // NTBRegisters.swift:153
+  reg lut50_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut50_control_peer;  // NTBRegisters.swift:155
+  wire lut50_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut50_translation_low_address;  // NTBRegisters.swift:158
+  wire lut50_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut50_translation_high_address;  // NTBRegisters.swift:161
+  wire lut51_control_write;  // NTBRegisters.swift:153
+  reg lut51_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut51_control_peer;  // NTBRegisters.swift:155
+  wire lut51_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut51_translation_low_address;  // NTBRegisters.swift:158
+  wire lut51_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut51_translation_high_address;  // NTBRegisters.swift:161
+  wire lut52_control_write;  // NTBRegisters.swift:153
+  reg lut52_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut52_control_peer;  // NTBRegisters.swift:155
+  wire lut52_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut52_translation_low_address;  // NTBRegisters.swift:158
+  wire lut52_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut52_translation_high_address;  // NTBRegisters.swift:161
+  wire lut53_control_write;  // NTBRegisters.swift:153
+  reg lut53_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut53_control_peer;  // NTBRegisters.swift:155
+  wire lut53_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut53_translation_low_address;  // NTBRegisters.swift:158
+  wire lut53_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut53_translation_high_address;  // NTBRegisters.swift:161
+  wire lut54_control_write;  // NTBRegisters.swift:153
+  reg lut54_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut54_control_peer;  // NTBRegisters.swift:155
+  wire lut54_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut54_translation_low_address;  // NTBRegisters.swift:158
+  wire lut54_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut54_translation_high_address;  // NTBRegisters.swift:161
+  wire lut55_control_write;  // NTBRegisters.swift:153
+  reg lut55_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut55_control_peer;  // NTBRegisters.swift:155
+  wire lut55_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut55_translation_low_address;  // NTBRegisters.swift:158
+  wire lut55_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut55_translation_high_address;  // NTBRegisters.swift:161
+  wire lut56_control_write;  // NTBRegisters.swift:153
+  reg lut56_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut56_control_peer;  // NTBRegisters.swift:155
+  wire lut56_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut56_translation_low_address;  // NTBRegisters.swift:158
+  wire lut56_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut56_translation_high_address;  // NTBRegisters.swift:161
+  wire lut57_control_write;  // NTBRegisters.swift:153
+  reg lut57_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut57_control_peer;  // NTBRegisters.swift:155
+  wire lut57_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut57_translation_low_address;  // NTBRegisters.swift:158
+  wire lut57_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut57_translation_high_address;  // NTBRegisters.swift:161
+  wire lut58_control_write;  // NTBRegisters.swift:153
+  reg lut58_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut58_control_peer;  // NTBRegisters.swift:155
+  wire lut58_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut58_translation_low_address;  // NTBRegisters.swift:158
+  wire lut58_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut58_translation_high_address;  // NTBRegisters.swift:161
+  wire lut59_control_write;  // NTBRegisters.swift:153
+  reg lut59_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut59_control_peer;  // NTBRegisters.swift:155
+  wire lut59_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut59_translation_low_address;  // NTBRegisters.swift:158
+  wire lut59_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut59_translation_high_address;  // NTBRegisters.swift:161
+  wire lut60_control_write;  // NTBRegisters.swift:153
+  reg lut60_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut60_control_peer;  // NTBRegisters.swift:155
+  wire lut60_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut60_translation_low_address;  // NTBRegisters.swift:158
+  wire lut60_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut60_translation_high_address;  // NTBRegisters.swift:161
+  wire lut61_control_write;  // NTBRegisters.swift:153
+  reg lut61_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut61_control_peer;  // NTBRegisters.swift:155
+  wire lut61_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut61_translation_low_address;  // NTBRegisters.swift:158
+  wire lut61_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut61_translation_high_address;  // NTBRegisters.swift:161
+  wire lut62_control_write;  // NTBRegisters.swift:153
+  reg lut62_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut62_control_peer;  // NTBRegisters.swift:155
+  wire lut62_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut62_translation_low_address;  // NTBRegisters.swift:158
+  wire lut62_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut62_translation_high_address;  // NTBRegisters.swift:161
+  wire lut63_control_write;  // NTBRegisters.swift:153
+  reg lut63_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut63_control_peer;  // NTBRegisters.swift:155
+  wire lut63_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut63_translation_low_address;  // NTBRegisters.swift:158
+  wire lut63_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut63_translation_high_address;  // NTBRegisters.swift:161
 
   wire _ntb_identity_write_0;
   wire _ntb_identity_write_1;
@@ -1895,1326 +1943,1342 @@ module ntb_mw4_ws24_lut64_spad16_db64 (
   wire [5:0] _lut63_control_peer_641;
   wire [19:0] _lut63_translation_low_address_642;
   wire [31:0] _lut63_translation_high_address_643;
-  assign _ntb_identity_write_0 = mmio_valid & mmio_write;  // NTBRegisters.swift:31
-  assign _ntb_identity_write_1 = mmio_address == 13'd8;  // NTBRegisters.swift:31
-  assign _link_control_write_2 = mmio_address == 13'd12;  // NTBRegisters.swift:34
-  assign _event_status_write_3 = mmio_address == 13'd20;  // NTBRegisters.swift:43
-  assign _interrupt_routing_write_4 = mmio_address == 13'd24;  // NTBRegisters.swift:48
-  assign _aperture_base_low_write_5 = mmio_address == 13'd28;  // NTBRegisters.swift:54
-  assign _aperture_base_high_write_6 = mmio_address == 13'd32;  // NTBRegisters.swift:57
-  assign _msi_control_write_7 = mmio_address == 13'd36;  // NTBRegisters.swift:60
-  assign _msi_address_low_write_8 = mmio_address == 13'd40;  // NTBRegisters.swift:63
-  assign _msi_address_high_write_9 = mmio_address == 13'd44;  // NTBRegisters.swift:66
-  assign _msi_data_write_10 = mmio_address == 13'd48;  // NTBRegisters.swift:69
-  assign _doorbell_status_0_write_11 = mmio_address == 13'd64;  // NTBRegisters.swift:75
-  assign _doorbell_mask_0_write_12 = mmio_address == 13'd72;  // NTBRegisters.swift:78
-  assign _peer_doorbell_set_0_write_13 = mmio_address == 13'd80;  // NTBRegisters.swift:81
-  assign _doorbell_status_1_write_14 = mmio_address == 13'd68;  // NTBRegisters.swift:75
-  assign _doorbell_mask_1_write_15 = mmio_address == 13'd76;  // NTBRegisters.swift:78
-  assign _peer_doorbell_set_1_write_16 = mmio_address == 13'd84;  // NTBRegisters.swift:81
-  assign _doorbell_vectors_0_write_17 = mmio_address == 13'd96;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_1_write_18 = mmio_address == 13'd100;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_2_write_19 = mmio_address == 13'd104;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_3_write_20 = mmio_address == 13'd108;  // NTBRegisters.swift:87
-  assign _message_status_write_21 = mmio_address == 13'd128;  // NTBRegisters.swift:91
-  assign _message_mask_write_22 = mmio_address == 13'd132;  // NTBRegisters.swift:98
-  assign _outbound_message_0_write_23 = mmio_address == 13'd144;  // NTBRegisters.swift:102
-  assign _outbound_message_1_write_24 = mmio_address == 13'd148;  // NTBRegisters.swift:102
-  assign _outbound_message_2_write_25 = mmio_address == 13'd152;  // NTBRegisters.swift:102
-  assign _outbound_message_3_write_26 = mmio_address == 13'd156;  // NTBRegisters.swift:102
-  assign _requester_id_0_write_27 = mmio_address == 13'd192;  // NTBRegisters.swift:112
-  assign _requester_id_1_write_28 = mmio_address == 13'd196;  // NTBRegisters.swift:112
-  assign _requester_id_2_write_29 = mmio_address == 13'd200;  // NTBRegisters.swift:112
-  assign _requester_id_3_write_30 = mmio_address == 13'd204;  // NTBRegisters.swift:112
-  assign _requester_id_4_write_31 = mmio_address == 13'd208;  // NTBRegisters.swift:112
-  assign _requester_id_5_write_32 = mmio_address == 13'd212;  // NTBRegisters.swift:112
-  assign _requester_id_6_write_33 = mmio_address == 13'd216;  // NTBRegisters.swift:112
-  assign _requester_id_7_write_34 = mmio_address == 13'd220;  // NTBRegisters.swift:112
-  assign _requester_id_8_write_35 = mmio_address == 13'd224;  // NTBRegisters.swift:112
-  assign _requester_id_9_write_36 = mmio_address == 13'd228;  // NTBRegisters.swift:112
-  assign _requester_id_10_write_37 = mmio_address == 13'd232;  // NTBRegisters.swift:112
-  assign _requester_id_11_write_38 = mmio_address == 13'd236;  // NTBRegisters.swift:112
-  assign _requester_id_12_write_39 = mmio_address == 13'd240;  // NTBRegisters.swift:112
-  assign _requester_id_13_write_40 = mmio_address == 13'd244;  // NTBRegisters.swift:112
-  assign _requester_id_14_write_41 = mmio_address == 13'd248;  // NTBRegisters.swift:112
-  assign _requester_id_15_write_42 = mmio_address == 13'd252;  // NTBRegisters.swift:112
-  assign _mw0_control_write_43 = mmio_address == 13'd256;  // NTBRegisters.swift:126
-  assign _mw0_translation_low_write_44 = mmio_address == 13'd264;  // NTBRegisters.swift:132
-  assign _mw0_translation_high_write_45 = mmio_address == 13'd268;  // NTBRegisters.swift:135
-  assign _mw1_control_write_46 = mmio_address == 13'd272;  // NTBRegisters.swift:126
-  assign _mw1_translation_low_write_47 = mmio_address == 13'd280;  // NTBRegisters.swift:132
-  assign _mw1_translation_high_write_48 = mmio_address == 13'd284;  // NTBRegisters.swift:135
-  assign _mw2_control_write_49 = mmio_address == 13'd288;  // NTBRegisters.swift:126
-  assign _mw2_translation_low_write_50 = mmio_address == 13'd296;  // NTBRegisters.swift:132
-  assign _mw2_translation_high_write_51 = mmio_address == 13'd300;  // NTBRegisters.swift:135
-  assign _mw3_control_write_52 = mmio_address == 13'd304;  // NTBRegisters.swift:126
-  assign _mw3_translation_low_write_53 = mmio_address == 13'd312;  // NTBRegisters.swift:132
-  assign _mw3_translation_high_write_54 = mmio_address == 13'd316;  // NTBRegisters.swift:135
-  assign _scratchpad_0_write_55 = mmio_address == 13'd512;  // NTBRegisters.swift:141
-  assign _scratchpad_1_write_56 = mmio_address == 13'd516;  // NTBRegisters.swift:141
-  assign _scratchpad_2_write_57 = mmio_address == 13'd520;  // NTBRegisters.swift:141
-  assign _scratchpad_3_write_58 = mmio_address == 13'd524;  // NTBRegisters.swift:141
-  assign _scratchpad_4_write_59 = mmio_address == 13'd528;  // NTBRegisters.swift:141
-  assign _scratchpad_5_write_60 = mmio_address == 13'd532;  // NTBRegisters.swift:141
-  assign _scratchpad_6_write_61 = mmio_address == 13'd536;  // NTBRegisters.swift:141
-  assign _scratchpad_7_write_62 = mmio_address == 13'd540;  // NTBRegisters.swift:141
-  assign _scratchpad_8_write_63 = mmio_address == 13'd544;  // NTBRegisters.swift:141
-  assign _scratchpad_9_write_64 = mmio_address == 13'd548;  // NTBRegisters.swift:141
-  assign _scratchpad_10_write_65 = mmio_address == 13'd552;  // NTBRegisters.swift:141
-  assign _scratchpad_11_write_66 = mmio_address == 13'd556;  // NTBRegisters.swift:141
-  assign _scratchpad_12_write_67 = mmio_address == 13'd560;  // NTBRegisters.swift:141
-  assign _scratchpad_13_write_68 = mmio_address == 13'd564;  // NTBRegisters.swift:141
-  assign _scratchpad_14_write_69 = mmio_address == 13'd568;  // NTBRegisters.swift:141
-  assign _scratchpad_15_write_70 = mmio_address == 13'd572;  // NTBRegisters.swift:141
-  assign _peer_scratchpad_0_write_71 = mmio_address == 13'd768;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_1_write_72 = mmio_address == 13'd772;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_2_write_73 = mmio_address == 13'd776;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_3_write_74 = mmio_address == 13'd780;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_4_write_75 = mmio_address == 13'd784;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_5_write_76 = mmio_address == 13'd788;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_6_write_77 = mmio_address == 13'd792;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_7_write_78 = mmio_address == 13'd796;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_8_write_79 = mmio_address == 13'd800;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_9_write_80 = mmio_address == 13'd804;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_10_write_81 = mmio_address == 13'd808;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_11_write_82 = mmio_address == 13'd812;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_12_write_83 = mmio_address == 13'd816;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_13_write_84 = mmio_address == 13'd820;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_14_write_85 = mmio_address == 13'd824;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_15_write_86 = mmio_address == 13'd828;  // NTBRegisters.swift:146
-  assign _lut0_control_write_87 = mmio_address == 13'd4096;  // NTBRegisters.swift:152
-  assign _lut0_translation_low_write_88 = mmio_address == 13'd4100;  // NTBRegisters.swift:156
-  assign _lut0_translation_high_write_89 = mmio_address == 13'd4104;  // NTBRegisters.swift:159
-  assign _lut1_control_write_90 = mmio_address == 13'd4112;  // NTBRegisters.swift:152
-  assign _lut1_translation_low_write_91 = mmio_address == 13'd4116;  // NTBRegisters.swift:156
-  assign _lut1_translation_high_write_92 = mmio_address == 13'd4120;  // NTBRegisters.swift:159
-  assign _lut2_control_write_93 = mmio_address == 13'd4128;  // NTBRegisters.swift:152
-  assign _lut2_translation_low_write_94 = mmio_address == 13'd4132;  // NTBRegisters.swift:156
-  assign _lut2_translation_high_write_95 = mmio_address == 13'd4136;  // NTBRegisters.swift:159
-  assign _lut3_control_write_96 = mmio_address == 13'd4144;  // NTBRegisters.swift:152
-  assign _lut3_translation_low_write_97 = mmio_address == 13'd4148;  // NTBRegisters.swift:156
-  assign _lut3_translation_high_write_98 = mmio_address == 13'd4152;  // NTBRegisters.swift:159
-  assign _lut4_control_write_99 = mmio_address == 13'd4160;  // NTBRegisters.swift:152
-  assign _lut4_translation_low_write_100 = mmio_address == 13'd4164;  // NTBRegisters.swift:156
-  assign _lut4_translation_high_write_101 = mmio_address == 13'd4168;  // NTBRegisters.swift:159
-  assign _lut5_control_write_102 = mmio_address == 13'd4176;  // NTBRegisters.swift:152
-  assign _lut5_translation_low_write_103 = mmio_address == 13'd4180;  // NTBRegisters.swift:156
-  assign _lut5_translation_high_write_104 = mmio_address == 13'd4184;  // NTBRegisters.swift:159
-  assign _lut6_control_write_105 = mmio_address == 13'd4192;  // NTBRegisters.swift:152
-  assign _lut6_translation_low_write_106 = mmio_address == 13'd4196;  // NTBRegisters.swift:156
-  assign _lut6_translation_high_write_107 = mmio_address == 13'd4200;  // NTBRegisters.swift:159
-  assign _lut7_control_write_108 = mmio_address == 13'd4208;  // NTBRegisters.swift:152
-  assign _lut7_translation_low_write_109 = mmio_address == 13'd4212;  // NTBRegisters.swift:156
-  assign _lut7_translation_high_write_110 = mmio_address == 13'd4216;  // NTBRegisters.swift:159
-  assign _lut8_control_write_111 = mmio_address == 13'd4224;  // NTBRegisters.swift:152
-  assign _lut8_translation_low_write_112 = mmio_address == 13'd4228;  // NTBRegisters.swift:156
-  assign _lut8_translation_high_write_113 = mmio_address == 13'd4232;  // NTBRegisters.swift:159
-  assign _lut9_control_write_114 = mmio_address == 13'd4240;  // NTBRegisters.swift:152
-  assign _lut9_translation_low_write_115 = mmio_address == 13'd4244;  // NTBRegisters.swift:156
-  assign _lut9_translation_high_write_116 = mmio_address == 13'd4248;  // NTBRegisters.swift:159
-  assign _lut10_control_write_117 = mmio_address == 13'd4256;  // NTBRegisters.swift:152
-  assign _lut10_translation_low_write_118 = mmio_address == 13'd4260;  // NTBRegisters.swift:156
-  assign _lut10_translation_high_write_119 = mmio_address == 13'd4264;  // NTBRegisters.swift:159
-  assign _lut11_control_write_120 = mmio_address == 13'd4272;  // NTBRegisters.swift:152
-  assign _lut11_translation_low_write_121 = mmio_address == 13'd4276;  // NTBRegisters.swift:156
-  assign _lut11_translation_high_write_122 = mmio_address == 13'd4280;  // NTBRegisters.swift:159
-  assign _lut12_control_write_123 = mmio_address == 13'd4288;  // NTBRegisters.swift:152
-  assign _lut12_translation_low_write_124 = mmio_address == 13'd4292;  // NTBRegisters.swift:156
-  assign _lut12_translation_high_write_125 = mmio_address == 13'd4296;  // NTBRegisters.swift:159
-  assign _lut13_control_write_126 = mmio_address == 13'd4304;  // NTBRegisters.swift:152
-  assign _lut13_translation_low_write_127 = mmio_address == 13'd4308;  // NTBRegisters.swift:156
-  assign _lut13_translation_high_write_128 = mmio_address == 13'd4312;  // NTBRegisters.swift:159
-  assign _lut14_control_write_129 = mmio_address == 13'd4320;  // NTBRegisters.swift:152
-  assign _lut14_translation_low_write_130 = mmio_address == 13'd4324;  // NTBRegisters.swift:156
-  assign _lut14_translation_high_write_131 = mmio_address == 13'd4328;  // NTBRegisters.swift:159
-  assign _lut15_control_write_132 = mmio_address == 13'd4336;  // NTBRegisters.swift:152
-  assign _lut15_translation_low_write_133 = mmio_address == 13'd4340;  // NTBRegisters.swift:156
-  assign _lut15_translation_high_write_134 = mmio_address == 13'd4344;  // NTBRegisters.swift:159
-  assign _lut16_control_write_135 = mmio_address == 13'd4352;  // NTBRegisters.swift:152
-  assign _lut16_translation_low_write_136 = mmio_address == 13'd4356;  // NTBRegisters.swift:156
-  assign _lut16_translation_high_write_137 = mmio_address == 13'd4360;  // NTBRegisters.swift:159
-  assign _lut17_control_write_138 = mmio_address == 13'd4368;  // NTBRegisters.swift:152
-  assign _lut17_translation_low_write_139 = mmio_address == 13'd4372;  // NTBRegisters.swift:156
-  assign _lut17_translation_high_write_140 = mmio_address == 13'd4376;  // NTBRegisters.swift:159
-  assign _lut18_control_write_141 = mmio_address == 13'd4384;  // NTBRegisters.swift:152
-  assign _lut18_translation_low_write_142 = mmio_address == 13'd4388;  // NTBRegisters.swift:156
-  assign _lut18_translation_high_write_143 = mmio_address == 13'd4392;  // NTBRegisters.swift:159
-  assign _lut19_control_write_144 = mmio_address == 13'd4400;  // NTBRegisters.swift:152
-  assign _lut19_translation_low_write_145 = mmio_address == 13'd4404;  // NTBRegisters.swift:156
-  assign _lut19_translation_high_write_146 = mmio_address == 13'd4408;  // NTBRegisters.swift:159
-  assign _lut20_control_write_147 = mmio_address == 13'd4416;  // NTBRegisters.swift:152
-  assign _lut20_translation_low_write_148 = mmio_address == 13'd4420;  // NTBRegisters.swift:156
-  assign _lut20_translation_high_write_149 = mmio_address == 13'd4424;  // NTBRegisters.swift:159
-  assign _lut21_control_write_150 = mmio_address == 13'd4432;  // NTBRegisters.swift:152
-  assign _lut21_translation_low_write_151 = mmio_address == 13'd4436;  // NTBRegisters.swift:156
-  assign _lut21_translation_high_write_152 = mmio_address == 13'd4440;  // NTBRegisters.swift:159
-  assign _lut22_control_write_153 = mmio_address == 13'd4448;  // NTBRegisters.swift:152
-  assign _lut22_translation_low_write_154 = mmio_address == 13'd4452;  // NTBRegisters.swift:156
-  assign _lut22_translation_high_write_155 = mmio_address == 13'd4456;  // NTBRegisters.swift:159
-  assign _lut23_control_write_156 = mmio_address == 13'd4464;  // NTBRegisters.swift:152
-  assign _lut23_translation_low_write_157 = mmio_address == 13'd4468;  // NTBRegisters.swift:156
-  assign _lut23_translation_high_write_158 = mmio_address == 13'd4472;  // NTBRegisters.swift:159
-  assign _lut24_control_write_159 = mmio_address == 13'd4480;  // NTBRegisters.swift:152
-  assign _lut24_translation_low_write_160 = mmio_address == 13'd4484;  // NTBRegisters.swift:156
-  assign _lut24_translation_high_write_161 = mmio_address == 13'd4488;  // NTBRegisters.swift:159
-  assign _lut25_control_write_162 = mmio_address == 13'd4496;  // NTBRegisters.swift:152
-  assign _lut25_translation_low_write_163 = mmio_address == 13'd4500;  // NTBRegisters.swift:156
-  assign _lut25_translation_high_write_164 = mmio_address == 13'd4504;  // NTBRegisters.swift:159
-  assign _lut26_control_write_165 = mmio_address == 13'd4512;  // NTBRegisters.swift:152
-  assign _lut26_translation_low_write_166 = mmio_address == 13'd4516;  // NTBRegisters.swift:156
-  assign _lut26_translation_high_write_167 = mmio_address == 13'd4520;  // NTBRegisters.swift:159
-  assign _lut27_control_write_168 = mmio_address == 13'd4528;  // NTBRegisters.swift:152
-  assign _lut27_translation_low_write_169 = mmio_address == 13'd4532;  // NTBRegisters.swift:156
-  assign _lut27_translation_high_write_170 = mmio_address == 13'd4536;  // NTBRegisters.swift:159
-  assign _lut28_control_write_171 = mmio_address == 13'd4544;  // NTBRegisters.swift:152
-  assign _lut28_translation_low_write_172 = mmio_address == 13'd4548;  // NTBRegisters.swift:156
-  assign _lut28_translation_high_write_173 = mmio_address == 13'd4552;  // NTBRegisters.swift:159
-  assign _lut29_control_write_174 = mmio_address == 13'd4560;  // NTBRegisters.swift:152
-  assign _lut29_translation_low_write_175 = mmio_address == 13'd4564;  // NTBRegisters.swift:156
-  assign _lut29_translation_high_write_176 = mmio_address == 13'd4568;  // NTBRegisters.swift:159
-  assign _lut30_control_write_177 = mmio_address == 13'd4576;  // NTBRegisters.swift:152
-  assign _lut30_translation_low_write_178 = mmio_address == 13'd4580;  // NTBRegisters.swift:156
-  assign _lut30_translation_high_write_179 = mmio_address == 13'd4584;  // NTBRegisters.swift:159
-  assign _lut31_control_write_180 = mmio_address == 13'd4592;  // NTBRegisters.swift:152
-  assign _lut31_translation_low_write_181 = mmio_address == 13'd4596;  // NTBRegisters.swift:156
-  assign _lut31_translation_high_write_182 = mmio_address == 13'd4600;  // NTBRegisters.swift:159
-  assign _lut32_control_write_183 = mmio_address == 13'd4608;  // NTBRegisters.swift:152
-  assign _lut32_translation_low_write_184 = mmio_address == 13'd4612;  // NTBRegisters.swift:156
-  assign _lut32_translation_high_write_185 = mmio_address == 13'd4616;  // NTBRegisters.swift:159
-  assign _lut33_control_write_186 = mmio_address == 13'd4624;  // NTBRegisters.swift:152
-  assign _lut33_translation_low_write_187 = mmio_address == 13'd4628;  // NTBRegisters.swift:156
-  assign _lut33_translation_high_write_188 = mmio_address == 13'd4632;  // NTBRegisters.swift:159
-  assign _lut34_control_write_189 = mmio_address == 13'd4640;  // NTBRegisters.swift:152
-  assign _lut34_translation_low_write_190 = mmio_address == 13'd4644;  // NTBRegisters.swift:156
-  assign _lut34_translation_high_write_191 = mmio_address == 13'd4648;  // NTBRegisters.swift:159
-  assign _lut35_control_write_192 = mmio_address == 13'd4656;  // NTBRegisters.swift:152
-  assign _lut35_translation_low_write_193 = mmio_address == 13'd4660;  // NTBRegisters.swift:156
-  assign _lut35_translation_high_write_194 = mmio_address == 13'd4664;  // NTBRegisters.swift:159
-  assign _lut36_control_write_195 = mmio_address == 13'd4672;  // NTBRegisters.swift:152
-  assign _lut36_translation_low_write_196 = mmio_address == 13'd4676;  // NTBRegisters.swift:156
-  assign _lut36_translation_high_write_197 = mmio_address == 13'd4680;  // NTBRegisters.swift:159
-  assign _lut37_control_write_198 = mmio_address == 13'd4688;  // NTBRegisters.swift:152
-  assign _lut37_translation_low_write_199 = mmio_address == 13'd4692;  // NTBRegisters.swift:156
-  assign _lut37_translation_high_write_200 = mmio_address == 13'd4696;  // NTBRegisters.swift:159
-  assign _lut38_control_write_201 = mmio_address == 13'd4704;  // NTBRegisters.swift:152
-  assign _lut38_translation_low_write_202 = mmio_address == 13'd4708;  // NTBRegisters.swift:156
-  assign _lut38_translation_high_write_203 = mmio_address == 13'd4712;  // NTBRegisters.swift:159
-  assign _lut39_control_write_204 = mmio_address == 13'd4720;  // NTBRegisters.swift:152
-  assign _lut39_translation_low_write_205 = mmio_address == 13'd4724;  // NTBRegisters.swift:156
-  assign _lut39_translation_high_write_206 = mmio_address == 13'd4728;  // NTBRegisters.swift:159
-  assign _lut40_control_write_207 = mmio_address == 13'd4736;  // NTBRegisters.swift:152
-  assign _lut40_translation_low_write_208 = mmio_address == 13'd4740;  // NTBRegisters.swift:156
-  assign _lut40_translation_high_write_209 = mmio_address == 13'd4744;  // NTBRegisters.swift:159
-  assign _lut41_control_write_210 = mmio_address == 13'd4752;  // NTBRegisters.swift:152
-  assign _lut41_translation_low_write_211 = mmio_address == 13'd4756;  // NTBRegisters.swift:156
-  assign _lut41_translation_high_write_212 = mmio_address == 13'd4760;  // NTBRegisters.swift:159
-  assign _lut42_control_write_213 = mmio_address == 13'd4768;  // NTBRegisters.swift:152
-  assign _lut42_translation_low_write_214 = mmio_address == 13'd4772;  // NTBRegisters.swift:156
-  assign _lut42_translation_high_write_215 = mmio_address == 13'd4776;  // NTBRegisters.swift:159
-  assign _lut43_control_write_216 = mmio_address == 13'd4784;  // NTBRegisters.swift:152
-  assign _lut43_translation_low_write_217 = mmio_address == 13'd4788;  // NTBRegisters.swift:156
-  assign _lut43_translation_high_write_218 = mmio_address == 13'd4792;  // NTBRegisters.swift:159
-  assign _lut44_control_write_219 = mmio_address == 13'd4800;  // NTBRegisters.swift:152
-  assign _lut44_translation_low_write_220 = mmio_address == 13'd4804;  // NTBRegisters.swift:156
-  assign _lut44_translation_high_write_221 = mmio_address == 13'd4808;  // NTBRegisters.swift:159
-  assign _lut45_control_write_222 = mmio_address == 13'd4816;  // NTBRegisters.swift:152
-  assign _lut45_translation_low_write_223 = mmio_address == 13'd4820;  // NTBRegisters.swift:156
-  assign _lut45_translation_high_write_224 = mmio_address == 13'd4824;  // NTBRegisters.swift:159
-  assign _lut46_control_write_225 = mmio_address == 13'd4832;  // NTBRegisters.swift:152
-  assign _lut46_translation_low_write_226 = mmio_address == 13'd4836;  // NTBRegisters.swift:156
-  assign _lut46_translation_high_write_227 = mmio_address == 13'd4840;  // NTBRegisters.swift:159
-  assign _lut47_control_write_228 = mmio_address == 13'd4848;  // NTBRegisters.swift:152
-  assign _lut47_translation_low_write_229 = mmio_address == 13'd4852;  // NTBRegisters.swift:156
-  assign _lut47_translation_high_write_230 = mmio_address == 13'd4856;  // NTBRegisters.swift:159
-  assign _lut48_control_write_231 = mmio_address == 13'd4864;  // NTBRegisters.swift:152
-  assign _lut48_translation_low_write_232 = mmio_address == 13'd4868;  // NTBRegisters.swift:156
-  assign _lut48_translation_high_write_233 = mmio_address == 13'd4872;  // NTBRegisters.swift:159
-  assign _lut49_control_write_234 = mmio_address == 13'd4880;  // NTBRegisters.swift:152
-  assign _lut49_translation_low_write_235 = mmio_address == 13'd4884;  // NTBRegisters.swift:156
-  assign _lut49_translation_high_write_236 = mmio_address == 13'd4888;  // NTBRegisters.swift:159
-  assign _lut50_control_write_237 = mmio_address == 13'd4896;  // NTBRegisters.swift:152
-  assign _lut50_translation_low_write_238 = mmio_address == 13'd4900;  // NTBRegisters.swift:156
-  assign _lut50_translation_high_write_239 = mmio_address == 13'd4904;  // NTBRegisters.swift:159
-  assign _lut51_control_write_240 = mmio_address == 13'd4912;  // NTBRegisters.swift:152
-  assign _lut51_translation_low_write_241 = mmio_address == 13'd4916;  // NTBRegisters.swift:156
-  assign _lut51_translation_high_write_242 = mmio_address == 13'd4920;  // NTBRegisters.swift:159
-  assign _lut52_control_write_243 = mmio_address == 13'd4928;  // NTBRegisters.swift:152
-  assign _lut52_translation_low_write_244 = mmio_address == 13'd4932;  // NTBRegisters.swift:156
-  assign _lut52_translation_high_write_245 = mmio_address == 13'd4936;  // NTBRegisters.swift:159
-  assign _lut53_control_write_246 = mmio_address == 13'd4944;  // NTBRegisters.swift:152
-  assign _lut53_translation_low_write_247 = mmio_address == 13'd4948;  // NTBRegisters.swift:156
-  assign _lut53_translation_high_write_248 = mmio_address == 13'd4952;  // NTBRegisters.swift:159
-  assign _lut54_control_write_249 = mmio_address == 13'd4960;  // NTBRegisters.swift:152
-  assign _lut54_translation_low_write_250 = mmio_address == 13'd4964;  // NTBRegisters.swift:156
-  assign _lut54_translation_high_write_251 = mmio_address == 13'd4968;  // NTBRegisters.swift:159
-  assign _lut55_control_write_252 = mmio_address == 13'd4976;  // NTBRegisters.swift:152
-  assign _lut55_translation_low_write_253 = mmio_address == 13'd4980;  // NTBRegisters.swift:156
-  assign _lut55_translation_high_write_254 = mmio_address == 13'd4984;  // NTBRegisters.swift:159
-  assign _lut56_control_write_255 = mmio_address == 13'd4992;  // NTBRegisters.swift:152
-  assign _lut56_translation_low_write_256 = mmio_address == 13'd4996;  // NTBRegisters.swift:156
-  assign _lut56_translation_high_write_257 = mmio_address == 13'd5000;  // NTBRegisters.swift:159
-  assign _lut57_control_write_258 = mmio_address == 13'd5008;  // NTBRegisters.swift:152
-  assign _lut57_translation_low_write_259 = mmio_address == 13'd5012;  // NTBRegisters.swift:156
-  assign _lut57_translation_high_write_260 = mmio_address == 13'd5016;  // NTBRegisters.swift:159
-  assign _lut58_control_write_261 = mmio_address == 13'd5024;  // NTBRegisters.swift:152
-  assign _lut58_translation_low_write_262 = mmio_address == 13'd5028;  // NTBRegisters.swift:156
-  assign _lut58_translation_high_write_263 = mmio_address == 13'd5032;  // NTBRegisters.swift:159
-  assign _lut59_control_write_264 = mmio_address == 13'd5040;  // NTBRegisters.swift:152
-  assign _lut59_translation_low_write_265 = mmio_address == 13'd5044;  // NTBRegisters.swift:156
-  assign _lut59_translation_high_write_266 = mmio_address == 13'd5048;  // NTBRegisters.swift:159
-  assign _lut60_control_write_267 = mmio_address == 13'd5056;  // NTBRegisters.swift:152
-  assign _lut60_translation_low_write_268 = mmio_address == 13'd5060;  // NTBRegisters.swift:156
-  assign _lut60_translation_high_write_269 = mmio_address == 13'd5064;  // NTBRegisters.swift:159
-  assign _lut61_control_write_270 = mmio_address == 13'd5072;  // NTBRegisters.swift:152
-  assign _lut61_translation_low_write_271 = mmio_address == 13'd5076;  // NTBRegisters.swift:156
-  assign _lut61_translation_high_write_272 = mmio_address == 13'd5080;  // NTBRegisters.swift:159
-  assign _lut62_control_write_273 = mmio_address == 13'd5088;  // NTBRegisters.swift:152
-  assign _lut62_translation_low_write_274 = mmio_address == 13'd5092;  // NTBRegisters.swift:156
-  assign _lut62_translation_high_write_275 = mmio_address == 13'd5096;  // NTBRegisters.swift:159
-  assign _lut63_control_write_276 = mmio_address == 13'd5104;  // NTBRegisters.swift:152
-  assign _lut63_translation_low_write_277 = mmio_address == 13'd5108;  // NTBRegisters.swift:156
-  assign _lut63_translation_high_write_278 = mmio_address == 13'd5112;  // NTBRegisters.swift:159
-  assign _ntb_identity_local_bus_279 = {8{mmio_strobe[0]}};  // NTBRegisters.swift:32
-  assign _link_control_enable_280 = mmio_strobe[0];  // NTBRegisters.swift:35
-  assign _interrupt_routing_link_vector_281 = {2{mmio_strobe[0]}};  // NTBRegisters.swift:49
-  assign _interrupt_routing_message_vector_282 = {2{mmio_strobe[1]}};  // NTBRegisters.swift:50
-  assign _interrupt_routing_link_interrupt_283 = mmio_strobe[2];  // NTBRegisters.swift:51
-  assign _interrupt_routing_message_interrupt_284 = mmio_strobe[2];  // NTBRegisters.swift:52
-  assign _aperture_base_low_address_285 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:55
-  assign _aperture_base_high_address_286 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:58
-  assign _msi_control_enable_287 = mmio_strobe[0];  // NTBRegisters.swift:61
-  assign _msi_address_low_address_288 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {6{mmio_strobe[0]}}};  // NTBRegisters.swift:64
-  assign _msi_address_high_address_289 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:67
-  assign _msi_data_data_290 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:70
-  assign _doorbell_mask_0_mask_291 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:79
-  assign _peer_doorbell_set_0_bits_292 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:82
-  assign _doorbell_mask_1_mask_293 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:79
-  assign _peer_doorbell_set_1_bits_294 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:82
-  assign _doorbell_vectors_0_vectors_295 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_1_vectors_296 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_2_vectors_297 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_3_vectors_298 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _message_mask_mask_299 = {4{mmio_strobe[0]}};  // NTBRegisters.swift:99
-  assign _outbound_message_0_value_300 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_1_value_301 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_2_value_302 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_3_value_303 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _requester_id_0_id_304 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_0_valid_305 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_1_id_306 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_1_valid_307 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_2_id_308 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_2_valid_309 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_3_id_310 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_3_valid_311 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_4_id_312 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_4_valid_313 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_5_id_314 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_5_valid_315 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_6_id_316 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_6_valid_317 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_7_id_318 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_7_valid_319 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_8_id_320 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_8_valid_321 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_9_id_322 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_9_valid_323 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_10_id_324 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_10_valid_325 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_11_id_326 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_11_valid_327 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_12_id_328 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_12_valid_329 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_13_id_330 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_13_valid_331 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_14_id_332 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_14_valid_333 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_15_id_334 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_15_valid_335 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _mw0_control_valid_336 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw0_control_lut_337 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw0_control_size_log2_338 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw0_translation_low_address_339 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw0_translation_high_address_340 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _mw1_control_valid_341 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw1_control_lut_342 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw1_control_size_log2_343 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw1_translation_low_address_344 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw1_translation_high_address_345 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _mw2_control_valid_346 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw2_control_lut_347 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw2_control_size_log2_348 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw2_translation_low_address_349 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw2_translation_high_address_350 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _mw3_control_valid_351 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw3_control_lut_352 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw3_control_size_log2_353 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw3_translation_low_address_354 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw3_translation_high_address_355 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _scratchpad_0_value_356 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_1_value_357 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_2_value_358 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_3_value_359 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_4_value_360 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_5_value_361 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_6_value_362 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_7_value_363 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_8_value_364 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_9_value_365 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_10_value_366 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_11_value_367 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_12_value_368 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_13_value_369 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_14_value_370 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_15_value_371 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _peer_scratchpad_0_value_372 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_1_value_373 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_2_value_374 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_3_value_375 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_4_value_376 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_5_value_377 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_6_value_378 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_7_value_379 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_8_value_380 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_9_value_381 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_10_value_382 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_11_value_383 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_12_value_384 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_13_value_385 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_14_value_386 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_15_value_387 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _lut0_control_valid_388 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut0_control_peer_389 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut0_translation_low_address_390 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut0_translation_high_address_391 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut1_control_valid_392 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut1_control_peer_393 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut1_translation_low_address_394 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut1_translation_high_address_395 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut2_control_valid_396 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut2_control_peer_397 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut2_translation_low_address_398 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut2_translation_high_address_399 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut3_control_valid_400 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut3_control_peer_401 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut3_translation_low_address_402 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut3_translation_high_address_403 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut4_control_valid_404 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut4_control_peer_405 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut4_translation_low_address_406 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut4_translation_high_address_407 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut5_control_valid_408 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut5_control_peer_409 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut5_translation_low_address_410 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut5_translation_high_address_411 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut6_control_valid_412 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut6_control_peer_413 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut6_translation_low_address_414 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut6_translation_high_address_415 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut7_control_valid_416 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut7_control_peer_417 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut7_translation_low_address_418 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut7_translation_high_address_419 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut8_control_valid_420 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut8_control_peer_421 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut8_translation_low_address_422 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut8_translation_high_address_423 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut9_control_valid_424 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut9_control_peer_425 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut9_translation_low_address_426 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut9_translation_high_address_427 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut10_control_valid_428 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut10_control_peer_429 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut10_translation_low_address_430 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut10_translation_high_address_431 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut11_control_valid_432 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut11_control_peer_433 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut11_translation_low_address_434 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut11_translation_high_address_435 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut12_control_valid_436 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut12_control_peer_437 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut12_translation_low_address_438 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut12_translation_high_address_439 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut13_control_valid_440 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut13_control_peer_441 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut13_translation_low_address_442 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut13_translation_high_address_443 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut14_control_valid_444 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut14_control_peer_445 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut14_translation_low_address_446 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut14_translation_high_address_447 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut15_control_valid_448 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut15_control_peer_449 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut15_translation_low_address_450 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut15_translation_high_address_451 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut16_control_valid_452 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut16_control_peer_453 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut16_translation_low_address_454 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut16_translation_high_address_455 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut17_control_valid_456 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut17_control_peer_457 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut17_translation_low_address_458 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut17_translation_high_address_459 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut18_control_valid_460 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut18_control_peer_461 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut18_translation_low_address_462 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut18_translation_high_address_463 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut19_control_valid_464 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut19_control_peer_465 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut19_translation_low_address_466 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut19_translation_high_address_467 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut20_control_valid_468 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut20_control_peer_469 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut20_translation_low_address_470 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut20_translation_high_address_471 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut21_control_valid_472 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut21_control_peer_473 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut21_translation_low_address_474 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut21_translation_high_address_475 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut22_control_valid_476 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut22_control_peer_477 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut22_translation_low_address_478 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut22_translation_high_address_479 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut23_control_valid_480 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut23_control_peer_481 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut23_translation_low_address_482 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut23_translation_high_address_483 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut24_control_valid_484 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut24_control_peer_485 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut24_translation_low_address_486 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut24_translation_high_address_487 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut25_control_valid_488 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut25_control_peer_489 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut25_translation_low_address_490 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut25_translation_high_address_491 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut26_control_valid_492 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut26_control_peer_493 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut26_translation_low_address_494 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut26_translation_high_address_495 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut27_control_valid_496 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut27_control_peer_497 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut27_translation_low_address_498 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut27_translation_high_address_499 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut28_control_valid_500 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut28_control_peer_501 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut28_translation_low_address_502 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut28_translation_high_address_503 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut29_control_valid_504 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut29_control_peer_505 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut29_translation_low_address_506 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut29_translation_high_address_507 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut30_control_valid_508 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut30_control_peer_509 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut30_translation_low_address_510 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut30_translation_high_address_511 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut31_control_valid_512 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut31_control_peer_513 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut31_translation_low_address_514 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut31_translation_high_address_515 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut32_control_valid_516 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut32_control_peer_517 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut32_translation_low_address_518 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut32_translation_high_address_519 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut33_control_valid_520 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut33_control_peer_521 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut33_translation_low_address_522 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut33_translation_high_address_523 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut34_control_valid_524 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut34_control_peer_525 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut34_translation_low_address_526 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut34_translation_high_address_527 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut35_control_valid_528 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut35_control_peer_529 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut35_translation_low_address_530 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut35_translation_high_address_531 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut36_control_valid_532 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut36_control_peer_533 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut36_translation_low_address_534 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut36_translation_high_address_535 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut37_control_valid_536 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut37_control_peer_537 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut37_translation_low_address_538 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut37_translation_high_address_539 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut38_control_valid_540 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut38_control_peer_541 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut38_translation_low_address_542 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut38_translation_high_address_543 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut39_control_valid_544 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut39_control_peer_545 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut39_translation_low_address_546 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut39_translation_high_address_547 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut40_control_valid_548 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut40_control_peer_549 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut40_translation_low_address_550 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut40_translation_high_address_551 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut41_control_valid_552 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut41_control_peer_553 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut41_translation_low_address_554 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut41_translation_high_address_555 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut42_control_valid_556 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut42_control_peer_557 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut42_translation_low_address_558 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut42_translation_high_address_559 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut43_control_valid_560 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut43_control_peer_561 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut43_translation_low_address_562 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut43_translation_high_address_563 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut44_control_valid_564 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut44_control_peer_565 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut44_translation_low_address_566 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut44_translation_high_address_567 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut45_control_valid_568 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut45_control_peer_569 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut45_translation_low_address_570 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut45_translation_high_address_571 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut46_control_valid_572 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut46_control_peer_573 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut46_translation_low_address_574 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut46_translation_high_address_575 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut47_control_valid_576 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut47_control_peer_577 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut47_translation_low_address_578 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut47_translation_high_address_579 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut48_control_valid_580 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut48_control_peer_581 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut48_translation_low_address_582 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut48_translation_high_address_583 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut49_control_valid_584 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut49_control_peer_585 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut49_translation_low_address_586 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut49_translation_high_address_587 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut50_control_valid_588 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut50_control_peer_589 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut50_translation_low_address_590 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut50_translation_high_address_591 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut51_control_valid_592 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut51_control_peer_593 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut51_translation_low_address_594 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut51_translation_high_address_595 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut52_control_valid_596 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut52_control_peer_597 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut52_translation_low_address_598 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut52_translation_high_address_599 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut53_control_valid_600 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut53_control_peer_601 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut53_translation_low_address_602 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut53_translation_high_address_603 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut54_control_valid_604 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut54_control_peer_605 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut54_translation_low_address_606 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut54_translation_high_address_607 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut55_control_valid_608 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut55_control_peer_609 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut55_translation_low_address_610 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut55_translation_high_address_611 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut56_control_valid_612 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut56_control_peer_613 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut56_translation_low_address_614 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut56_translation_high_address_615 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut57_control_valid_616 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut57_control_peer_617 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut57_translation_low_address_618 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut57_translation_high_address_619 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut58_control_valid_620 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut58_control_peer_621 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut58_translation_low_address_622 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut58_translation_high_address_623 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut59_control_valid_624 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut59_control_peer_625 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut59_translation_low_address_626 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut59_translation_high_address_627 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut60_control_valid_628 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut60_control_peer_629 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut60_translation_low_address_630 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut60_translation_high_address_631 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut61_control_valid_632 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut61_control_peer_633 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut61_translation_low_address_634 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut61_translation_high_address_635 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut62_control_valid_636 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut62_control_peer_637 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut62_translation_low_address_638 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut62_translation_high_address_639 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut63_control_valid_640 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut63_control_peer_641 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut63_translation_low_address_642 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut63_translation_high_address_643 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
+  assign _ntb_identity_write_0 = mmio_valid & mmio_write;  // NTBRegisters.swift:32
+  assign _ntb_identity_write_1 = mmio_address == 13'd8;  // NTBRegisters.swift:32
+  assign _link_control_write_2 = mmio_address == 13'd12;  // NTBRegisters.swift:35
+  assign _event_status_write_3 = mmio_address == 13'd20;  // NTBRegisters.swift:44
+  assign _interrupt_routing_write_4 = mmio_address == 13'd24;  // NTBRegisters.swift:49
+  assign _aperture_base_low_write_5 = mmio_address == 13'd28;  // NTBRegisters.swift:55
+  assign _aperture_base_high_write_6 = mmio_address == 13'd32;  // NTBRegisters.swift:58
+  assign _msi_control_write_7 = mmio_address == 13'd36;  // NTBRegisters.swift:61
+  assign _msi_address_low_write_8 = mmio_address == 13'd40;  // NTBRegisters.swift:64
+  assign _msi_address_high_write_9 = mmio_address == 13'd44;  // NTBRegisters.swift:67
+  assign _msi_data_write_10 = mmio_address == 13'd48;  // NTBRegisters.swift:70
+  assign _doorbell_status_0_write_11 = mmio_address == 13'd64;  // NTBRegisters.swift:76
+  assign _doorbell_mask_0_write_12 = mmio_address == 13'd72;  // NTBRegisters.swift:79
+  assign _peer_doorbell_set_0_write_13 = mmio_address == 13'd80;  // NTBRegisters.swift:82
+  assign _doorbell_status_1_write_14 = mmio_address == 13'd68;  // NTBRegisters.swift:76
+  assign _doorbell_mask_1_write_15 = mmio_address == 13'd76;  // NTBRegisters.swift:79
+  assign _peer_doorbell_set_1_write_16 = mmio_address == 13'd84;  // NTBRegisters.swift:82
+  assign _doorbell_vectors_0_write_17 = mmio_address == 13'd96;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_1_write_18 = mmio_address == 13'd100;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_2_write_19 = mmio_address == 13'd104;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_3_write_20 = mmio_address == 13'd108;  // NTBRegisters.swift:88
+  assign _message_status_write_21 = mmio_address == 13'd128;  // NTBRegisters.swift:92
+  assign _message_mask_write_22 = mmio_address == 13'd132;  // NTBRegisters.swift:99
+  assign _outbound_message_0_write_23 = mmio_address == 13'd144;  // NTBRegisters.swift:103
+  assign _outbound_message_1_write_24 = mmio_address == 13'd148;  // NTBRegisters.swift:103
+  assign _outbound_message_2_write_25 = mmio_address == 13'd152;  // NTBRegisters.swift:103
+  assign _outbound_message_3_write_26 = mmio_address == 13'd156;  // NTBRegisters.swift:103
+  assign _requester_id_0_write_27 = mmio_address == 13'd192;  // NTBRegisters.swift:113
+  assign _requester_id_1_write_28 = mmio_address == 13'd196;  // NTBRegisters.swift:113
+  assign _requester_id_2_write_29 = mmio_address == 13'd200;  // NTBRegisters.swift:113
+  assign _requester_id_3_write_30 = mmio_address == 13'd204;  // NTBRegisters.swift:113
+  assign _requester_id_4_write_31 = mmio_address == 13'd208;  // NTBRegisters.swift:113
+  assign _requester_id_5_write_32 = mmio_address == 13'd212;  // NTBRegisters.swift:113
+  assign _requester_id_6_write_33 = mmio_address == 13'd216;  // NTBRegisters.swift:113
+  assign _requester_id_7_write_34 = mmio_address == 13'd220;  // NTBRegisters.swift:113
+  assign _requester_id_8_write_35 = mmio_address == 13'd224;  // NTBRegisters.swift:113
+  assign _requester_id_9_write_36 = mmio_address == 13'd228;  // NTBRegisters.swift:113
+  assign _requester_id_10_write_37 = mmio_address == 13'd232;  // NTBRegisters.swift:113
+  assign _requester_id_11_write_38 = mmio_address == 13'd236;  // NTBRegisters.swift:113
+  assign _requester_id_12_write_39 = mmio_address == 13'd240;  // NTBRegisters.swift:113
+  assign _requester_id_13_write_40 = mmio_address == 13'd244;  // NTBRegisters.swift:113
+  assign _requester_id_14_write_41 = mmio_address == 13'd248;  // NTBRegisters.swift:113
+  assign _requester_id_15_write_42 = mmio_address == 13'd252;  // NTBRegisters.swift:113
+  assign _mw0_control_write_43 = mmio_address == 13'd256;  // NTBRegisters.swift:127
+  assign _mw0_translation_low_write_44 = mmio_address == 13'd264;  // NTBRegisters.swift:133
+  assign _mw0_translation_high_write_45 = mmio_address == 13'd268;  // NTBRegisters.swift:136
+  assign _mw1_control_write_46 = mmio_address == 13'd272;  // NTBRegisters.swift:127
+  assign _mw1_translation_low_write_47 = mmio_address == 13'd280;  // NTBRegisters.swift:133
+  assign _mw1_translation_high_write_48 = mmio_address == 13'd284;  // NTBRegisters.swift:136
+  assign _mw2_control_write_49 = mmio_address == 13'd288;  // NTBRegisters.swift:127
+  assign _mw2_translation_low_write_50 = mmio_address == 13'd296;  // NTBRegisters.swift:133
+  assign _mw2_translation_high_write_51 = mmio_address == 13'd300;  // NTBRegisters.swift:136
+  assign _mw3_control_write_52 = mmio_address == 13'd304;  // NTBRegisters.swift:127
+  assign _mw3_translation_low_write_53 = mmio_address == 13'd312;  // NTBRegisters.swift:133
+  assign _mw3_translation_high_write_54 = mmio_address == 13'd316;  // NTBRegisters.swift:136
+  assign _scratchpad_0_write_55 = mmio_address == 13'd512;  // NTBRegisters.swift:142
+  assign _scratchpad_1_write_56 = mmio_address == 13'd516;  // NTBRegisters.swift:142
+  assign _scratchpad_2_write_57 = mmio_address == 13'd520;  // NTBRegisters.swift:142
+  assign _scratchpad_3_write_58 = mmio_address == 13'd524;  // NTBRegisters.swift:142
+  assign _scratchpad_4_write_59 = mmio_address == 13'd528;  // NTBRegisters.swift:142
+  assign _scratchpad_5_write_60 = mmio_address == 13'd532;  // NTBRegisters.swift:142
+  assign _scratchpad_6_write_61 = mmio_address == 13'd536;  // NTBRegisters.swift:142
+  assign _scratchpad_7_write_62 = mmio_address == 13'd540;  // NTBRegisters.swift:142
+  assign _scratchpad_8_write_63 = mmio_address == 13'd544;  // NTBRegisters.swift:142
+  assign _scratchpad_9_write_64 = mmio_address == 13'd548;  // NTBRegisters.swift:142
+  assign _scratchpad_10_write_65 = mmio_address == 13'd552;  // NTBRegisters.swift:142
+  assign _scratchpad_11_write_66 = mmio_address == 13'd556;  // NTBRegisters.swift:142
+  assign _scratchpad_12_write_67 = mmio_address == 13'd560;  // NTBRegisters.swift:142
+  assign _scratchpad_13_write_68 = mmio_address == 13'd564;  // NTBRegisters.swift:142
+  assign _scratchpad_14_write_69 = mmio_address == 13'd568;  // NTBRegisters.swift:142
+  assign _scratchpad_15_write_70 = mmio_address == 13'd572;  // NTBRegisters.swift:142
+  assign _peer_scratchpad_0_write_71 = mmio_address == 13'd768;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_1_write_72 = mmio_address == 13'd772;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_2_write_73 = mmio_address == 13'd776;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_3_write_74 = mmio_address == 13'd780;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_4_write_75 = mmio_address == 13'd784;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_5_write_76 = mmio_address == 13'd788;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_6_write_77 = mmio_address == 13'd792;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_7_write_78 = mmio_address == 13'd796;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_8_write_79 = mmio_address == 13'd800;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_9_write_80 = mmio_address == 13'd804;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_10_write_81 = mmio_address == 13'd808;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_11_write_82 = mmio_address == 13'd812;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_12_write_83 = mmio_address == 13'd816;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_13_write_84 = mmio_address == 13'd820;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_14_write_85 = mmio_address == 13'd824;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_15_write_86 = mmio_address == 13'd828;  // NTBRegisters.swift:147
+  assign _lut0_control_write_87 = mmio_address == 13'd4096;  // NTBRegisters.swift:153
+  assign _lut0_translation_low_write_88 = mmio_address == 13'd4100;  // NTBRegisters.swift:157
+  assign _lut0_translation_high_write_89 = mmio_address == 13'd4104;  // NTBRegisters.swift:160
+  assign _lut1_control_write_90 = mmio_address == 13'd4112;  // NTBRegisters.swift:153
+  assign _lut1_translation_low_write_91 = mmio_address == 13'd4116;  // NTBRegisters.swift:157
+  assign _lut1_translation_high_write_92 = mmio_address == 13'd4120;  // NTBRegisters.swift:160
+  assign _lut2_control_write_93 = mmio_address == 13'd4128;  // NTBRegisters.swift:153
+  assign _lut2_translation_low_write_94 = mmio_address == 13'd4132;  // NTBRegisters.swift:157
+  assign _lut2_translation_high_write_95 = mmio_address == 13'd4136;  // NTBRegisters.swift:160
+  assign _lut3_control_write_96 = mmio_address == 13'd4144;  // NTBRegisters.swift:153
+  assign _lut3_translation_low_write_97 = mmio_address == 13'd4148;  // NTBRegisters.swift:157
+  assign _lut3_translation_high_write_98 = mmio_address == 13'd4152;  // NTBRegisters.swift:160
+  assign _lut4_control_write_99 = mmio_address == 13'd4160;  // NTBRegisters.swift:153
+  assign _lut4_translation_low_write_100 = mmio_address == 13'd4164;  // NTBRegisters.swift:157
+  assign _lut4_translation_high_write_101 = mmio_address == 13'd4168;  // NTBRegisters.swift:160
+  assign _lut5_control_write_102 = mmio_address == 13'd4176;  // NTBRegisters.swift:153
+  assign _lut5_translation_low_write_103 = mmio_address == 13'd4180;  // NTBRegisters.swift:157
+  assign _lut5_translation_high_write_104 = mmio_address == 13'd4184;  // NTBRegisters.swift:160
+  assign _lut6_control_write_105 = mmio_address == 13'd4192;  // NTBRegisters.swift:153
+  assign _lut6_translation_low_write_106 = mmio_address == 13'd4196;  // NTBRegisters.swift:157
+  assign _lut6_translation_high_write_107 = mmio_address == 13'd4200;  // NTBRegisters.swift:160
+  assign _lut7_control_write_108 = mmio_address == 13'd4208;  // NTBRegisters.swift:153
+  assign _lut7_translation_low_write_109 = mmio_address == 13'd4212;  // NTBRegisters.swift:157
+  assign _lut7_translation_high_write_110 = mmio_address == 13'd4216;  // NTBRegisters.swift:160
+  assign _lut8_control_write_111 = mmio_address == 13'd4224;  // NTBRegisters.swift:153
+  assign _lut8_translation_low_write_112 = mmio_address == 13'd4228;  // NTBRegisters.swift:157
+  assign _lut8_translation_high_write_113 = mmio_address == 13'd4232;  // NTBRegisters.swift:160
+  assign _lut9_control_write_114 = mmio_address == 13'd4240;  // NTBRegisters.swift:153
+  assign _lut9_translation_low_write_115 = mmio_address == 13'd4244;  // NTBRegisters.swift:157
+  assign _lut9_translation_high_write_116 = mmio_address == 13'd4248;  // NTBRegisters.swift:160
+  assign _lut10_control_write_117 = mmio_address == 13'd4256;  // NTBRegisters.swift:153
+  assign _lut10_translation_low_write_118 = mmio_address == 13'd4260;  // NTBRegisters.swift:157
+  assign _lut10_translation_high_write_119 = mmio_address == 13'd4264;  // NTBRegisters.swift:160
+  assign _lut11_control_write_120 = mmio_address == 13'd4272;  // NTBRegisters.swift:153
+  assign _lut11_translation_low_write_121 = mmio_address == 13'd4276;  // NTBRegisters.swift:157
+  assign _lut11_translation_high_write_122 = mmio_address == 13'd4280;  // NTBRegisters.swift:160
+  assign _lut12_control_write_123 = mmio_address == 13'd4288;  // NTBRegisters.swift:153
+  assign _lut12_translation_low_write_124 = mmio_address == 13'd4292;  // NTBRegisters.swift:157
+  assign _lut12_translation_high_write_125 = mmio_address == 13'd4296;  // NTBRegisters.swift:160
+  assign _lut13_control_write_126 = mmio_address == 13'd4304;  // NTBRegisters.swift:153
+  assign _lut13_translation_low_write_127 = mmio_address == 13'd4308;  // NTBRegisters.swift:157
+  assign _lut13_translation_high_write_128 = mmio_address == 13'd4312;  // NTBRegisters.swift:160
+  assign _lut14_control_write_129 = mmio_address == 13'd4320;  // NTBRegisters.swift:153
+  assign _lut14_translation_low_write_130 = mmio_address == 13'd4324;  // NTBRegisters.swift:157
+  assign _lut14_translation_high_write_131 = mmio_address == 13'd4328;  // NTBRegisters.swift:160
+  assign _lut15_control_write_132 = mmio_address == 13'd4336;  // NTBRegisters.swift:153
+  assign _lut15_translation_low_write_133 = mmio_address == 13'd4340;  // NTBRegisters.swift:157
+  assign _lut15_translation_high_write_134 = mmio_address == 13'd4344;  // NTBRegisters.swift:160
+  assign _lut16_control_write_135 = mmio_address == 13'd4352;  // NTBRegisters.swift:153
+  assign _lut16_translation_low_write_136 = mmio_address == 13'd4356;  // NTBRegisters.swift:157
+  assign _lut16_translation_high_write_137 = mmio_address == 13'd4360;  // NTBRegisters.swift:160
+  assign _lut17_control_write_138 = mmio_address == 13'd4368;  // NTBRegisters.swift:153
+  assign _lut17_translation_low_write_139 = mmio_address == 13'd4372;  // NTBRegisters.swift:157
+  assign _lut17_translation_high_write_140 = mmio_address == 13'd4376;  // NTBRegisters.swift:160
+  assign _lut18_control_write_141 = mmio_address == 13'd4384;  // NTBRegisters.swift:153
+  assign _lut18_translation_low_write_142 = mmio_address == 13'd4388;  // NTBRegisters.swift:157
+  assign _lut18_translation_high_write_143 = mmio_address == 13'd4392;  // NTBRegisters.swift:160
+  assign _lut19_control_write_144 = mmio_address == 13'd4400;  // NTBRegisters.swift:153
+  assign _lut19_translation_low_write_145 = mmio_address == 13'd4404;  // NTBRegisters.swift:157
+  assign _lut19_translation_high_write_146 = mmio_address == 13'd4408;  // NTBRegisters.swift:160
+  assign _lut20_control_write_147 = mmio_address == 13'd4416;  // NTBRegisters.swift:153
+  assign _lut20_translation_low_write_148 = mmio_address == 13'd4420;  // NTBRegisters.swift:157
+  assign _lut20_translation_high_write_149 = mmio_address == 13'd4424;  // NTBRegisters.swift:160
+  assign _lut21_control_write_150 = mmio_address == 13'd4432;  // NTBRegisters.swift:153
+  assign _lut21_translation_low_write_151 = mmio_address == 13'd4436;  // NTBRegisters.swift:157
+  assign _lut21_translation_high_write_152 = mmio_address == 13'd4440;  // NTBRegisters.swift:160
+  assign _lut22_control_write_153 = mmio_address == 13'd4448;  // NTBRegisters.swift:153
+  assign _lut22_translation_low_write_154 = mmio_address == 13'd4452;  // NTBRegisters.swift:157
+  assign _lut22_translation_high_write_155 = mmio_address == 13'd4456;  // NTBRegisters.swift:160
+  assign _lut23_control_write_156 = mmio_address == 13'd4464;  // NTBRegisters.swift:153
+  assign _lut23_translation_low_write_157 = mmio_address == 13'd4468;  // NTBRegisters.swift:157
+  assign _lut23_translation_high_write_158 = mmio_address == 13'd4472;  // NTBRegisters.swift:160
+  assign _lut24_control_write_159 = mmio_address == 13'd4480;  // NTBRegisters.swift:153
+  assign _lut24_translation_low_write_160 = mmio_address == 13'd4484;  // NTBRegisters.swift:157
+  assign _lut24_translation_high_write_161 = mmio_address == 13'd4488;  // NTBRegisters.swift:160
+  assign _lut25_control_write_162 = mmio_address == 13'd4496;  // NTBRegisters.swift:153
+  assign _lut25_translation_low_write_163 = mmio_address == 13'd4500;  // NTBRegisters.swift:157
+  assign _lut25_translation_high_write_164 = mmio_address == 13'd4504;  // NTBRegisters.swift:160
+  assign _lut26_control_write_165 = mmio_address == 13'd4512;  // NTBRegisters.swift:153
+  assign _lut26_translation_low_write_166 = mmio_address == 13'd4516;  // NTBRegisters.swift:157
+  assign _lut26_translation_high_write_167 = mmio_address == 13'd4520;  // NTBRegisters.swift:160
+  assign _lut27_control_write_168 = mmio_address == 13'd4528;  // NTBRegisters.swift:153
+  assign _lut27_translation_low_write_169 = mmio_address == 13'd4532;  // NTBRegisters.swift:157
+  assign _lut27_translation_high_write_170 = mmio_address == 13'd4536;  // NTBRegisters.swift:160
+  assign _lut28_control_write_171 = mmio_address == 13'd4544;  // NTBRegisters.swift:153
+  assign _lut28_translation_low_write_172 = mmio_address == 13'd4548;  // NTBRegisters.swift:157
+  assign _lut28_translation_high_write_173 = mmio_address == 13'd4552;  // NTBRegisters.swift:160
+  assign _lut29_control_write_174 = mmio_address == 13'd4560;  // NTBRegisters.swift:153
+  assign _lut29_translation_low_write_175 = mmio_address == 13'd4564;  // NTBRegisters.swift:157
+  assign _lut29_translation_high_write_176 = mmio_address == 13'd4568;  // NTBRegisters.swift:160
+  assign _lut30_control_write_177 = mmio_address == 13'd4576;  // NTBRegisters.swift:153
+  assign _lut30_translation_low_write_178 = mmio_address == 13'd4580;  // NTBRegisters.swift:157
+  assign _lut30_translation_high_write_179 = mmio_address == 13'd4584;  // NTBRegisters.swift:160
+  assign _lut31_control_write_180 = mmio_address == 13'd4592;  // NTBRegisters.swift:153
+  assign _lut31_translation_low_write_181 = mmio_address == 13'd4596;  // NTBRegisters.swift:157
+  assign _lut31_translation_high_write_182 = mmio_address == 13'd4600;  // NTBRegisters.swift:160
+  assign _lut32_control_write_183 = mmio_address == 13'd4608;  // NTBRegisters.swift:153
+  assign _lut32_translation_low_write_184 = mmio_address == 13'd4612;  // NTBRegisters.swift:157
+  assign _lut32_translation_high_write_185 = mmio_address == 13'd4616;  // NTBRegisters.swift:160
+  assign _lut33_control_write_186 = mmio_address == 13'd4624;  // NTBRegisters.swift:153
+  assign _lut33_translation_low_write_187 = mmio_address == 13'd4628;  // NTBRegisters.swift:157
+  assign _lut33_translation_high_write_188 = mmio_address == 13'd4632;  // NTBRegisters.swift:160
+  assign _lut34_control_write_189 = mmio_address == 13'd4640;  // NTBRegisters.swift:153
+  assign _lut34_translation_low_write_190 = mmio_address == 13'd4644;  // NTBRegisters.swift:157
+  assign _lut34_translation_high_write_191 = mmio_address == 13'd4648;  // NTBRegisters.swift:160
+  assign _lut35_control_write_192 = mmio_address == 13'd4656;  // NTBRegisters.swift:153
+  assign _lut35_translation_low_write_193 = mmio_address == 13'd4660;  // NTBRegisters.swift:157
+  assign _lut35_translation_high_write_194 = mmio_address == 13'd4664;  // NTBRegisters.swift:160
+  assign _lut36_control_write_195 = mmio_address == 13'd4672;  // NTBRegisters.swift:153
+  assign _lut36_translation_low_write_196 = mmio_address == 13'd4676;  // NTBRegisters.swift:157
+  assign _lut36_translation_high_write_197 = mmio_address == 13'd4680;  // NTBRegisters.swift:160
+  assign _lut37_control_write_198 = mmio_address == 13'd4688;  // NTBRegisters.swift:153
+  assign _lut37_translation_low_write_199 = mmio_address == 13'd4692;  // NTBRegisters.swift:157
+  assign _lut37_translation_high_write_200 = mmio_address == 13'd4696;  // NTBRegisters.swift:160
+  assign _lut38_control_write_201 = mmio_address == 13'd4704;  // NTBRegisters.swift:153
+  assign _lut38_translation_low_write_202 = mmio_address == 13'd4708;  // NTBRegisters.swift:157
+  assign _lut38_translation_high_write_203 = mmio_address == 13'd4712;  // NTBRegisters.swift:160
+  assign _lut39_control_write_204 = mmio_address == 13'd4720;  // NTBRegisters.swift:153
+  assign _lut39_translation_low_write_205 = mmio_address == 13'd4724;  // NTBRegisters.swift:157
+  assign _lut39_translation_high_write_206 = mmio_address == 13'd4728;  // NTBRegisters.swift:160
+  assign _lut40_control_write_207 = mmio_address == 13'd4736;  // NTBRegisters.swift:153
+  assign _lut40_translation_low_write_208 = mmio_address == 13'd4740;  // NTBRegisters.swift:157
+  assign _lut40_translation_high_write_209 = mmio_address == 13'd4744;  // NTBRegisters.swift:160
+  assign _lut41_control_write_210 = mmio_address == 13'd4752;  // NTBRegisters.swift:153
+  assign _lut41_translation_low_write_211 = mmio_address == 13'd4756;  // NTBRegisters.swift:157
+  assign _lut41_translation_high_write_212 = mmio_address == 13'd4760;  // NTBRegisters.swift:160
+  assign _lut42_control_write_213 = mmio_address == 13'd4768;  // NTBRegisters.swift:153
+  assign _lut42_translation_low_write_214 = mmio_address == 13'd4772;  // NTBRegisters.swift:157
+  assign _lut42_translation_high_write_215 = mmio_address == 13'd4776;  // NTBRegisters.swift:160
+  assign _lut43_control_write_216 = mmio_address == 13'd4784;  // NTBRegisters.swift:153
+  assign _lut43_translation_low_write_217 = mmio_address == 13'd4788;  // NTBRegisters.swift:157
+  assign _lut43_translation_high_write_218 = mmio_address == 13'd4792;  // NTBRegisters.swift:160
+  assign _lut44_control_write_219 = mmio_address == 13'd4800;  // NTBRegisters.swift:153
+  assign _lut44_translation_low_write_220 = mmio_address == 13'd4804;  // NTBRegisters.swift:157
+  assign _lut44_translation_high_write_221 = mmio_address == 13'd4808;  // NTBRegisters.swift:160
+  assign _lut45_control_write_222 = mmio_address == 13'd4816;  // NTBRegisters.swift:153
+  assign _lut45_translation_low_write_223 = mmio_address == 13'd4820;  // NTBRegisters.swift:157
+  assign _lut45_translation_high_write_224 = mmio_address == 13'd4824;  // NTBRegisters.swift:160
+  assign _lut46_control_write_225 = mmio_address == 13'd4832;  // NTBRegisters.swift:153
+  assign _lut46_translation_low_write_226 = mmio_address == 13'd4836;  // NTBRegisters.swift:157
+  assign _lut46_translation_high_write_227 = mmio_address == 13'd4840;  // NTBRegisters.swift:160
+  assign _lut47_control_write_228 = mmio_address == 13'd4848;  // NTBRegisters.swift:153
+  assign _lut47_translation_low_write_229 = mmio_address == 13'd4852;  // NTBRegisters.swift:157
+  assign _lut47_translation_high_write_230 = mmio_address == 13'd4856;  // NTBRegisters.swift:160
+  assign _lut48_control_write_231 = mmio_address == 13'd4864;  // NTBRegisters.swift:153
+  assign _lut48_translation_low_write_232 = mmio_address == 13'd4868;  // NTBRegisters.swift:157
+  assign _lut48_translation_high_write_233 = mmio_address == 13'd4872;  // NTBRegisters.swift:160
+  assign _lut49_control_write_234 = mmio_address == 13'd4880;  // NTBRegisters.swift:153
+  assign _lut49_translation_low_write_235 = mmio_address == 13'd4884;  // NTBRegisters.swift:157
+  assign _lut49_translation_high_write_236 = mmio_address == 13'd4888;  // NTBRegisters.swift:160
+  assign _lut50_control_write_237 = mmio_address == 13'd4896;  // NTBRegisters.swift:153
+  assign _lut50_translation_low_write_238 = mmio_address == 13'd4900;  // NTBRegisters.swift:157
+  assign _lut50_translation_high_write_239 = mmio_address == 13'd4904;  // NTBRegisters.swift:160
+  assign _lut51_control_write_240 = mmio_address == 13'd4912;  // NTBRegisters.swift:153
+  assign _lut51_translation_low_write_241 = mmio_address == 13'd4916;  // NTBRegisters.swift:157
+  assign _lut51_translation_high_write_242 = mmio_address == 13'd4920;  // NTBRegisters.swift:160
+  assign _lut52_control_write_243 = mmio_address == 13'd4928;  // NTBRegisters.swift:153
+  assign _lut52_translation_low_write_244 = mmio_address == 13'd4932;  // NTBRegisters.swift:157
+  assign _lut52_translation_high_write_245 = mmio_address == 13'd4936;  // NTBRegisters.swift:160
+  assign _lut53_control_write_246 = mmio_address == 13'd4944;  // NTBRegisters.swift:153
+  assign _lut53_translation_low_write_247 = mmio_address == 13'd4948;  // NTBRegisters.swift:157
+  assign _lut53_translation_high_write_248 = mmio_address == 13'd4952;  // NTBRegisters.swift:160
+  assign _lut54_control_write_249 = mmio_address == 13'd4960;  // NTBRegisters.swift:153
+  assign _lut54_translation_low_write_250 = mmio_address == 13'd4964;  // NTBRegisters.swift:157
+  assign _lut54_translation_high_write_251 = mmio_address == 13'd4968;  // NTBRegisters.swift:160
+  assign _lut55_control_write_252 = mmio_address == 13'd4976;  // NTBRegisters.swift:153
+  assign _lut55_translation_low_write_253 = mmio_address == 13'd4980;  // NTBRegisters.swift:157
+  assign _lut55_translation_high_write_254 = mmio_address == 13'd4984;  // NTBRegisters.swift:160
+  assign _lut56_control_write_255 = mmio_address == 13'd4992;  // NTBRegisters.swift:153
+  assign _lut56_translation_low_write_256 = mmio_address == 13'd4996;  // NTBRegisters.swift:157
+  assign _lut56_translation_high_write_257 = mmio_address == 13'd5000;  // NTBRegisters.swift:160
+  assign _lut57_control_write_258 = mmio_address == 13'd5008;  // NTBRegisters.swift:153
+  assign _lut57_translation_low_write_259 = mmio_address == 13'd5012;  // NTBRegisters.swift:157
+  assign _lut57_translation_high_write_260 = mmio_address == 13'd5016;  // NTBRegisters.swift:160
+  assign _lut58_control_write_261 = mmio_address == 13'd5024;  // NTBRegisters.swift:153
+  assign _lut58_translation_low_write_262 = mmio_address == 13'd5028;  // NTBRegisters.swift:157
+  assign _lut58_translation_high_write_263 = mmio_address == 13'd5032;  // NTBRegisters.swift:160
+  assign _lut59_control_write_264 = mmio_address == 13'd5040;  // NTBRegisters.swift:153
+  assign _lut59_translation_low_write_265 = mmio_address == 13'd5044;  // NTBRegisters.swift:157
+  assign _lut59_translation_high_write_266 = mmio_address == 13'd5048;  // NTBRegisters.swift:160
+  assign _lut60_control_write_267 = mmio_address == 13'd5056;  // NTBRegisters.swift:153
+  assign _lut60_translation_low_write_268 = mmio_address == 13'd5060;  // NTBRegisters.swift:157
+  assign _lut60_translation_high_write_269 = mmio_address == 13'd5064;  // NTBRegisters.swift:160
+  assign _lut61_control_write_270 = mmio_address == 13'd5072;  // NTBRegisters.swift:153
+  assign _lut61_translation_low_write_271 = mmio_address == 13'd5076;  // NTBRegisters.swift:157
+  assign _lut61_translation_high_write_272 = mmio_address == 13'd5080;  // NTBRegisters.swift:160
+  assign _lut62_control_write_273 = mmio_address == 13'd5088;  // NTBRegisters.swift:153
+  assign _lut62_translation_low_write_274 = mmio_address == 13'd5092;  // NTBRegisters.swift:157
+  assign _lut62_translation_high_write_275 = mmio_address == 13'd5096;  // NTBRegisters.swift:160
+  assign _lut63_control_write_276 = mmio_address == 13'd5104;  // NTBRegisters.swift:153
+  assign _lut63_translation_low_write_277 = mmio_address == 13'd5108;  // NTBRegisters.swift:157
+  assign _lut63_translation_high_write_278 = mmio_address == 13'd5112;  // NTBRegisters.swift:160
+  assign _ntb_identity_local_bus_279 = {8{mmio_strobe[0]}};  // NTBRegisters.swift:33
+  assign _link_control_enable_280 = mmio_strobe[0];  // NTBRegisters.swift:36
+  assign _interrupt_routing_link_vector_281 = {2{mmio_strobe[0]}};  // NTBRegisters.swift:50
+  assign _interrupt_routing_message_vector_282 = {2{mmio_strobe[1]}};  // NTBRegisters.swift:51
+  assign _interrupt_routing_link_interrupt_283 = mmio_strobe[2];  // NTBRegisters.swift:52
+  assign _interrupt_routing_message_interrupt_284 = mmio_strobe[2];  // NTBRegisters.swift:53
+  assign _aperture_base_low_address_285 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:56
+  assign _aperture_base_high_address_286 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:59
+  assign _msi_control_enable_287 = mmio_strobe[0];  // NTBRegisters.swift:62
+  assign _msi_address_low_address_288 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {6{mmio_strobe[0]}}};  // NTBRegisters.swift:65
+  assign _msi_address_high_address_289 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:68
+  assign _msi_data_data_290 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:71
+  assign _doorbell_mask_0_mask_291 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:80
+  assign _peer_doorbell_set_0_bits_292 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:83
+  assign _doorbell_mask_1_mask_293 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:80
+  assign _peer_doorbell_set_1_bits_294 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:83
+  assign _doorbell_vectors_0_vectors_295 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_1_vectors_296 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_2_vectors_297 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_3_vectors_298 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _message_mask_mask_299 = {4{mmio_strobe[0]}};  // NTBRegisters.swift:100
+  assign _outbound_message_0_value_300 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_1_value_301 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_2_value_302 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_3_value_303 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _requester_id_0_id_304 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_0_valid_305 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_1_id_306 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_1_valid_307 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_2_id_308 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_2_valid_309 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_3_id_310 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_3_valid_311 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_4_id_312 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_4_valid_313 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_5_id_314 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_5_valid_315 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_6_id_316 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_6_valid_317 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_7_id_318 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_7_valid_319 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_8_id_320 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_8_valid_321 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_9_id_322 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_9_valid_323 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_10_id_324 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_10_valid_325 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_11_id_326 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_11_valid_327 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_12_id_328 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_12_valid_329 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_13_id_330 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_13_valid_331 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_14_id_332 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_14_valid_333 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_15_id_334 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_15_valid_335 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _mw0_control_valid_336 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw0_control_lut_337 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw0_control_size_log2_338 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw0_translation_low_address_339 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw0_translation_high_address_340 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _mw1_control_valid_341 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw1_control_lut_342 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw1_control_size_log2_343 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw1_translation_low_address_344 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw1_translation_high_address_345 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _mw2_control_valid_346 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw2_control_lut_347 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw2_control_size_log2_348 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw2_translation_low_address_349 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw2_translation_high_address_350 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _mw3_control_valid_351 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw3_control_lut_352 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw3_control_size_log2_353 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw3_translation_low_address_354 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw3_translation_high_address_355 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _scratchpad_0_value_356 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_1_value_357 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_2_value_358 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_3_value_359 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_4_value_360 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_5_value_361 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_6_value_362 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_7_value_363 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_8_value_364 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_9_value_365 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_10_value_366 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_11_value_367 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_12_value_368 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_13_value_369 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_14_value_370 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_15_value_371 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _peer_scratchpad_0_value_372 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_1_value_373 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_2_value_374 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_3_value_375 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_4_value_376 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_5_value_377 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_6_value_378 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_7_value_379 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_8_value_380 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_9_value_381 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_10_value_382 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_11_value_383 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_12_value_384 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_13_value_385 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_14_value_386 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_15_value_387 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _lut0_control_valid_388 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut0_control_peer_389 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut0_translation_low_address_390 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut0_translation_high_address_391 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut1_control_valid_392 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut1_control_peer_393 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut1_translation_low_address_394 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut1_translation_high_address_395 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut2_control_valid_396 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut2_control_peer_397 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut2_translation_low_address_398 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut2_translation_high_address_399 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut3_control_valid_400 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut3_control_peer_401 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut3_translation_low_address_402 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut3_translation_high_address_403 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut4_control_valid_404 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut4_control_peer_405 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut4_translation_low_address_406 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut4_translation_high_address_407 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut5_control_valid_408 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut5_control_peer_409 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut5_translation_low_address_410 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut5_translation_high_address_411 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut6_control_valid_412 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut6_control_peer_413 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut6_translation_low_address_414 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut6_translation_high_address_415 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut7_control_valid_416 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut7_control_peer_417 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut7_translation_low_address_418 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut7_translation_high_address_419 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut8_control_valid_420 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut8_control_peer_421 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut8_translation_low_address_422 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut8_translation_high_address_423 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut9_control_valid_424 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut9_control_peer_425 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut9_translation_low_address_426 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut9_translation_high_address_427 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut10_control_valid_428 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut10_control_peer_429 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut10_translation_low_address_430 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut10_translation_high_address_431 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut11_control_valid_432 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut11_control_peer_433 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut11_translation_low_address_434 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut11_translation_high_address_435 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut12_control_valid_436 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut12_control_peer_437 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut12_translation_low_address_438 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut12_translation_high_address_439 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut13_control_valid_440 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut13_control_peer_441 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut13_translation_low_address_442 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut13_translation_high_address_443 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut14_control_valid_444 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut14_control_peer_445 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut14_translation_low_address_446 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut14_translation_high_address_447 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut15_control_valid_448 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut15_control_peer_449 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut15_translation_low_address_450 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut15_translation_high_address_451 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut16_control_valid_452 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut16_control_peer_453 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut16_translation_low_address_454 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut16_translation_high_address_455 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut17_control_valid_456 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut17_control_peer_457 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut17_translation_low_address_458 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut17_translation_high_address_459 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut18_control_valid_460 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut18_control_peer_461 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut18_translation_low_address_462 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut18_translation_high_address_463 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut19_control_valid_464 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut19_control_peer_465 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut19_translation_low_address_466 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut19_translation_high_address_467 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut20_control_valid_468 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut20_control_peer_469 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut20_translation_low_address_470 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut20_translation_high_address_471 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut21_control_valid_472 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut21_control_peer_473 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut21_translation_low_address_474 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut21_translation_high_address_475 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut22_control_valid_476 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut22_control_peer_477 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut22_translation_low_address_478 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut22_translation_high_address_479 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut23_control_valid_480 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut23_control_peer_481 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut23_translation_low_address_482 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut23_translation_high_address_483 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut24_control_valid_484 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut24_control_peer_485 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut24_translation_low_address_486 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut24_translation_high_address_487 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut25_control_valid_488 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut25_control_peer_489 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut25_translation_low_address_490 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut25_translation_high_address_491 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut26_control_valid_492 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut26_control_peer_493 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut26_translation_low_address_494 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut26_translation_high_address_495 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut27_control_valid_496 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut27_control_peer_497 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut27_translation_low_address_498 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut27_translation_high_address_499 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut28_control_valid_500 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut28_control_peer_501 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut28_translation_low_address_502 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut28_translation_high_address_503 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut29_control_valid_504 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut29_control_peer_505 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut29_translation_low_address_506 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut29_translation_high_address_507 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut30_control_valid_508 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut30_control_peer_509 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut30_translation_low_address_510 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut30_translation_high_address_511 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut31_control_valid_512 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut31_control_peer_513 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut31_translation_low_address_514 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut31_translation_high_address_515 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut32_control_valid_516 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut32_control_peer_517 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut32_translation_low_address_518 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut32_translation_high_address_519 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut33_control_valid_520 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut33_control_peer_521 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut33_translation_low_address_522 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut33_translation_high_address_523 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut34_control_valid_524 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut34_control_peer_525 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut34_translation_low_address_526 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut34_translation_high_address_527 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut35_control_valid_528 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut35_control_peer_529 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut35_translation_low_address_530 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut35_translation_high_address_531 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut36_control_valid_532 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut36_control_peer_533 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut36_translation_low_address_534 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut36_translation_high_address_535 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut37_control_valid_536 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut37_control_peer_537 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut37_translation_low_address_538 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut37_translation_high_address_539 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut38_control_valid_540 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut38_control_peer_541 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut38_translation_low_address_542 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut38_translation_high_address_543 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut39_control_valid_544 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut39_control_peer_545 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut39_translation_low_address_546 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut39_translation_high_address_547 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut40_control_valid_548 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut40_control_peer_549 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut40_translation_low_address_550 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut40_translation_high_address_551 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut41_control_valid_552 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut41_control_peer_553 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut41_translation_low_address_554 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut41_translation_high_address_555 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut42_control_valid_556 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut42_control_peer_557 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut42_translation_low_address_558 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut42_translation_high_address_559 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut43_control_valid_560 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut43_control_peer_561 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut43_translation_low_address_562 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut43_translation_high_address_563 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut44_control_valid_564 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut44_control_peer_565 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut44_translation_low_address_566 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut44_translation_high_address_567 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut45_control_valid_568 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut45_control_peer_569 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut45_translation_low_address_570 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut45_translation_high_address_571 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut46_control_valid_572 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut46_control_peer_573 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut46_translation_low_address_574 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut46_translation_high_address_575 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut47_control_valid_576 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut47_control_peer_577 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut47_translation_low_address_578 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut47_translation_high_address_579 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut48_control_valid_580 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut48_control_peer_581 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut48_translation_low_address_582 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut48_translation_high_address_583 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut49_control_valid_584 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut49_control_peer_585 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut49_translation_low_address_586 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut49_translation_high_address_587 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut50_control_valid_588 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut50_control_peer_589 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut50_translation_low_address_590 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut50_translation_high_address_591 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut51_control_valid_592 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut51_control_peer_593 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut51_translation_low_address_594 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut51_translation_high_address_595 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut52_control_valid_596 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut52_control_peer_597 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut52_translation_low_address_598 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut52_translation_high_address_599 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut53_control_valid_600 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut53_control_peer_601 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut53_translation_low_address_602 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut53_translation_high_address_603 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut54_control_valid_604 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut54_control_peer_605 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut54_translation_low_address_606 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut54_translation_high_address_607 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut55_control_valid_608 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut55_control_peer_609 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut55_translation_low_address_610 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut55_translation_high_address_611 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut56_control_valid_612 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut56_control_peer_613 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut56_translation_low_address_614 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut56_translation_high_address_615 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut57_control_valid_616 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut57_control_peer_617 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut57_translation_low_address_618 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut57_translation_high_address_619 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut58_control_valid_620 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut58_control_peer_621 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut58_translation_low_address_622 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut58_translation_high_address_623 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut59_control_valid_624 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut59_control_peer_625 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut59_translation_low_address_626 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut59_translation_high_address_627 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut60_control_valid_628 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut60_control_peer_629 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut60_translation_low_address_630 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut60_translation_high_address_631 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut61_control_valid_632 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut61_control_peer_633 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut61_translation_low_address_634 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut61_translation_high_address_635 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut62_control_valid_636 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut62_control_peer_637 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut62_translation_low_address_638 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut62_translation_high_address_639 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut63_control_valid_640 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut63_control_peer_641 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut63_translation_low_address_642 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut63_translation_high_address_643 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
 
   assign mmio_ready = mmio_valid;
-  assign ntb_identity_write = _ntb_identity_write_0 & _ntb_identity_write_1;  // NTBRegisters.swift:31
-  assign ntb_identity_local_bus_out = ntb_identity_local_bus;  // NTBRegisters.swift:32
-  assign link_control_write = _ntb_identity_write_0 & _link_control_write_2;  // NTBRegisters.swift:34
-  assign link_control_enable_out = link_control_enable;  // NTBRegisters.swift:35
-  assign event_status_write = _ntb_identity_write_0 & _event_status_write_3;  // NTBRegisters.swift:43
-  assign event_status_link_changed_out = event_status_link_changed;  // NTBRegisters.swift:44
-  assign interrupt_routing_write = _ntb_identity_write_0 & _interrupt_routing_write_4;  // NTBRegisters.swift:48
-  assign interrupt_routing_link_vector_out = interrupt_routing_link_vector;  // NTBRegisters.swift:49
-  assign interrupt_routing_message_vector_out = interrupt_routing_message_vector;  // NTBRegisters.swift:50
-  assign interrupt_routing_link_interrupt_out = interrupt_routing_link_interrupt;  // NTBRegisters.swift:51
-  assign interrupt_routing_message_interrupt_out = interrupt_routing_message_interrupt;  // NTBRegisters.swift:52
-  assign aperture_base_low_write = _ntb_identity_write_0 & _aperture_base_low_write_5;  // NTBRegisters.swift:54
-  assign aperture_base_low_address_out = aperture_base_low_address;  // NTBRegisters.swift:55
-  assign aperture_base_high_write = _ntb_identity_write_0 & _aperture_base_high_write_6;  // NTBRegisters.swift:57
-  assign aperture_base_high_address_out = aperture_base_high_address;  // NTBRegisters.swift:58
-  assign msi_control_write = _ntb_identity_write_0 & _msi_control_write_7;  // NTBRegisters.swift:60
-  assign msi_control_enable_out = msi_control_enable;  // NTBRegisters.swift:61
-  assign msi_address_low_write = _ntb_identity_write_0 & _msi_address_low_write_8;  // NTBRegisters.swift:63
-  assign msi_address_low_address_out = msi_address_low_address;  // NTBRegisters.swift:64
-  assign msi_address_high_write = _ntb_identity_write_0 & _msi_address_high_write_9;  // NTBRegisters.swift:66
-  assign msi_address_high_address_out = msi_address_high_address;  // NTBRegisters.swift:67
-  assign msi_data_write = _ntb_identity_write_0 & _msi_data_write_10;  // NTBRegisters.swift:69
-  assign msi_data_data_out = msi_data_data;  // NTBRegisters.swift:70
-  assign doorbell_status_0_write = _ntb_identity_write_0 & _doorbell_status_0_write_11;  // NTBRegisters.swift:75
-  assign doorbell_status_0_db0_out = doorbell_status_0_db0;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db1_out = doorbell_status_0_db1;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db2_out = doorbell_status_0_db2;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db3_out = doorbell_status_0_db3;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db4_out = doorbell_status_0_db4;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db5_out = doorbell_status_0_db5;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db6_out = doorbell_status_0_db6;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db7_out = doorbell_status_0_db7;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db8_out = doorbell_status_0_db8;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db9_out = doorbell_status_0_db9;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db10_out = doorbell_status_0_db10;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db11_out = doorbell_status_0_db11;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db12_out = doorbell_status_0_db12;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db13_out = doorbell_status_0_db13;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db14_out = doorbell_status_0_db14;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db15_out = doorbell_status_0_db15;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db16_out = doorbell_status_0_db16;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db17_out = doorbell_status_0_db17;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db18_out = doorbell_status_0_db18;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db19_out = doorbell_status_0_db19;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db20_out = doorbell_status_0_db20;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db21_out = doorbell_status_0_db21;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db22_out = doorbell_status_0_db22;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db23_out = doorbell_status_0_db23;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db24_out = doorbell_status_0_db24;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db25_out = doorbell_status_0_db25;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db26_out = doorbell_status_0_db26;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db27_out = doorbell_status_0_db27;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db28_out = doorbell_status_0_db28;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db29_out = doorbell_status_0_db29;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db30_out = doorbell_status_0_db30;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db31_out = doorbell_status_0_db31;  // NTBRegisters.swift:76
-  assign doorbell_mask_0_write = _ntb_identity_write_0 & _doorbell_mask_0_write_12;  // NTBRegisters.swift:78
-  assign doorbell_mask_0_mask_out = doorbell_mask_0_mask;  // NTBRegisters.swift:79
-  assign peer_doorbell_set_0_write = _ntb_identity_write_0 & _peer_doorbell_set_0_write_13;  // NTBRegisters.swift:81
-  assign doorbell_status_1_write = _ntb_identity_write_0 & _doorbell_status_1_write_14;  // NTBRegisters.swift:75
-  assign doorbell_status_1_db32_out = doorbell_status_1_db32;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db33_out = doorbell_status_1_db33;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db34_out = doorbell_status_1_db34;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db35_out = doorbell_status_1_db35;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db36_out = doorbell_status_1_db36;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db37_out = doorbell_status_1_db37;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db38_out = doorbell_status_1_db38;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db39_out = doorbell_status_1_db39;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db40_out = doorbell_status_1_db40;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db41_out = doorbell_status_1_db41;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db42_out = doorbell_status_1_db42;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db43_out = doorbell_status_1_db43;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db44_out = doorbell_status_1_db44;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db45_out = doorbell_status_1_db45;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db46_out = doorbell_status_1_db46;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db47_out = doorbell_status_1_db47;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db48_out = doorbell_status_1_db48;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db49_out = doorbell_status_1_db49;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db50_out = doorbell_status_1_db50;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db51_out = doorbell_status_1_db51;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db52_out = doorbell_status_1_db52;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db53_out = doorbell_status_1_db53;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db54_out = doorbell_status_1_db54;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db55_out = doorbell_status_1_db55;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db56_out = doorbell_status_1_db56;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db57_out = doorbell_status_1_db57;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db58_out = doorbell_status_1_db58;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db59_out = doorbell_status_1_db59;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db60_out = doorbell_status_1_db60;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db61_out = doorbell_status_1_db61;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db62_out = doorbell_status_1_db62;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db63_out = doorbell_status_1_db63;  // NTBRegisters.swift:76
-  assign doorbell_mask_1_write = _ntb_identity_write_0 & _doorbell_mask_1_write_15;  // NTBRegisters.swift:78
-  assign doorbell_mask_1_mask_out = doorbell_mask_1_mask;  // NTBRegisters.swift:79
-  assign peer_doorbell_set_1_write = _ntb_identity_write_0 & _peer_doorbell_set_1_write_16;  // NTBRegisters.swift:81
-  assign doorbell_vectors_0_write = _ntb_identity_write_0 & _doorbell_vectors_0_write_17;  // NTBRegisters.swift:87
-  assign doorbell_vectors_0_vectors_out = doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_1_write = _ntb_identity_write_0 & _doorbell_vectors_1_write_18;  // NTBRegisters.swift:87
-  assign doorbell_vectors_1_vectors_out = doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_2_write = _ntb_identity_write_0 & _doorbell_vectors_2_write_19;  // NTBRegisters.swift:87
-  assign doorbell_vectors_2_vectors_out = doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_3_write = _ntb_identity_write_0 & _doorbell_vectors_3_write_20;  // NTBRegisters.swift:87
-  assign doorbell_vectors_3_vectors_out = doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
-  assign message_status_write = _ntb_identity_write_0 & _message_status_write_21;  // NTBRegisters.swift:91
-  assign message_status_in0_out = message_status_in0;  // NTBRegisters.swift:93
-  assign message_status_in1_out = message_status_in1;  // NTBRegisters.swift:93
-  assign message_status_in2_out = message_status_in2;  // NTBRegisters.swift:93
-  assign message_status_in3_out = message_status_in3;  // NTBRegisters.swift:93
-  assign message_mask_write = _ntb_identity_write_0 & _message_mask_write_22;  // NTBRegisters.swift:98
-  assign message_mask_mask_out = message_mask_mask;  // NTBRegisters.swift:99
-  assign outbound_message_0_write = _ntb_identity_write_0 & _outbound_message_0_write_23;  // NTBRegisters.swift:102
-  assign outbound_message_1_write = _ntb_identity_write_0 & _outbound_message_1_write_24;  // NTBRegisters.swift:102
-  assign outbound_message_2_write = _ntb_identity_write_0 & _outbound_message_2_write_25;  // NTBRegisters.swift:102
-  assign outbound_message_3_write = _ntb_identity_write_0 & _outbound_message_3_write_26;  // NTBRegisters.swift:102
-  assign requester_id_0_write = _ntb_identity_write_0 & _requester_id_0_write_27;  // NTBRegisters.swift:112
-  assign requester_id_0_id_out = requester_id_0_id;  // NTBRegisters.swift:113
-  assign requester_id_0_valid_out = requester_id_0_valid;  // NTBRegisters.swift:114
-  assign requester_id_1_write = _ntb_identity_write_0 & _requester_id_1_write_28;  // NTBRegisters.swift:112
-  assign requester_id_1_id_out = requester_id_1_id;  // NTBRegisters.swift:113
-  assign requester_id_1_valid_out = requester_id_1_valid;  // NTBRegisters.swift:114
-  assign requester_id_2_write = _ntb_identity_write_0 & _requester_id_2_write_29;  // NTBRegisters.swift:112
-  assign requester_id_2_id_out = requester_id_2_id;  // NTBRegisters.swift:113
-  assign requester_id_2_valid_out = requester_id_2_valid;  // NTBRegisters.swift:114
-  assign requester_id_3_write = _ntb_identity_write_0 & _requester_id_3_write_30;  // NTBRegisters.swift:112
-  assign requester_id_3_id_out = requester_id_3_id;  // NTBRegisters.swift:113
-  assign requester_id_3_valid_out = requester_id_3_valid;  // NTBRegisters.swift:114
-  assign requester_id_4_write = _ntb_identity_write_0 & _requester_id_4_write_31;  // NTBRegisters.swift:112
-  assign requester_id_4_id_out = requester_id_4_id;  // NTBRegisters.swift:113
-  assign requester_id_4_valid_out = requester_id_4_valid;  // NTBRegisters.swift:114
-  assign requester_id_5_write = _ntb_identity_write_0 & _requester_id_5_write_32;  // NTBRegisters.swift:112
-  assign requester_id_5_id_out = requester_id_5_id;  // NTBRegisters.swift:113
-  assign requester_id_5_valid_out = requester_id_5_valid;  // NTBRegisters.swift:114
-  assign requester_id_6_write = _ntb_identity_write_0 & _requester_id_6_write_33;  // NTBRegisters.swift:112
-  assign requester_id_6_id_out = requester_id_6_id;  // NTBRegisters.swift:113
-  assign requester_id_6_valid_out = requester_id_6_valid;  // NTBRegisters.swift:114
-  assign requester_id_7_write = _ntb_identity_write_0 & _requester_id_7_write_34;  // NTBRegisters.swift:112
-  assign requester_id_7_id_out = requester_id_7_id;  // NTBRegisters.swift:113
-  assign requester_id_7_valid_out = requester_id_7_valid;  // NTBRegisters.swift:114
-  assign requester_id_8_write = _ntb_identity_write_0 & _requester_id_8_write_35;  // NTBRegisters.swift:112
-  assign requester_id_8_id_out = requester_id_8_id;  // NTBRegisters.swift:113
-  assign requester_id_8_valid_out = requester_id_8_valid;  // NTBRegisters.swift:114
-  assign requester_id_9_write = _ntb_identity_write_0 & _requester_id_9_write_36;  // NTBRegisters.swift:112
-  assign requester_id_9_id_out = requester_id_9_id;  // NTBRegisters.swift:113
-  assign requester_id_9_valid_out = requester_id_9_valid;  // NTBRegisters.swift:114
-  assign requester_id_10_write = _ntb_identity_write_0 & _requester_id_10_write_37;  // NTBRegisters.swift:112
-  assign requester_id_10_id_out = requester_id_10_id;  // NTBRegisters.swift:113
-  assign requester_id_10_valid_out = requester_id_10_valid;  // NTBRegisters.swift:114
-  assign requester_id_11_write = _ntb_identity_write_0 & _requester_id_11_write_38;  // NTBRegisters.swift:112
-  assign requester_id_11_id_out = requester_id_11_id;  // NTBRegisters.swift:113
-  assign requester_id_11_valid_out = requester_id_11_valid;  // NTBRegisters.swift:114
-  assign requester_id_12_write = _ntb_identity_write_0 & _requester_id_12_write_39;  // NTBRegisters.swift:112
-  assign requester_id_12_id_out = requester_id_12_id;  // NTBRegisters.swift:113
-  assign requester_id_12_valid_out = requester_id_12_valid;  // NTBRegisters.swift:114
-  assign requester_id_13_write = _ntb_identity_write_0 & _requester_id_13_write_40;  // NTBRegisters.swift:112
-  assign requester_id_13_id_out = requester_id_13_id;  // NTBRegisters.swift:113
-  assign requester_id_13_valid_out = requester_id_13_valid;  // NTBRegisters.swift:114
-  assign requester_id_14_write = _ntb_identity_write_0 & _requester_id_14_write_41;  // NTBRegisters.swift:112
-  assign requester_id_14_id_out = requester_id_14_id;  // NTBRegisters.swift:113
-  assign requester_id_14_valid_out = requester_id_14_valid;  // NTBRegisters.swift:114
-  assign requester_id_15_write = _ntb_identity_write_0 & _requester_id_15_write_42;  // NTBRegisters.swift:112
-  assign requester_id_15_id_out = requester_id_15_id;  // NTBRegisters.swift:113
-  assign requester_id_15_valid_out = requester_id_15_valid;  // NTBRegisters.swift:114
-  assign mw0_control_write = _ntb_identity_write_0 & _mw0_control_write_43;  // NTBRegisters.swift:126
-  assign mw0_control_valid_out = mw0_control_valid;  // NTBRegisters.swift:118
-  assign mw0_control_lut_out = mw0_control_lut;  // NTBRegisters.swift:120
-  assign mw0_control_size_log2_out = mw0_control_size_log2;  // NTBRegisters.swift:123
-  assign mw0_translation_low_write = _ntb_identity_write_0 & _mw0_translation_low_write_44;  // NTBRegisters.swift:132
-  assign mw0_translation_low_address_out = mw0_translation_low_address;  // NTBRegisters.swift:133
-  assign mw0_translation_high_write = _ntb_identity_write_0 & _mw0_translation_high_write_45;  // NTBRegisters.swift:135
-  assign mw0_translation_high_address_out = mw0_translation_high_address;  // NTBRegisters.swift:136
-  assign mw1_control_write = _ntb_identity_write_0 & _mw1_control_write_46;  // NTBRegisters.swift:126
-  assign mw1_control_valid_out = mw1_control_valid;  // NTBRegisters.swift:118
-  assign mw1_control_lut_out = mw1_control_lut;  // NTBRegisters.swift:120
-  assign mw1_control_size_log2_out = mw1_control_size_log2;  // NTBRegisters.swift:123
-  assign mw1_translation_low_write = _ntb_identity_write_0 & _mw1_translation_low_write_47;  // NTBRegisters.swift:132
-  assign mw1_translation_low_address_out = mw1_translation_low_address;  // NTBRegisters.swift:133
-  assign mw1_translation_high_write = _ntb_identity_write_0 & _mw1_translation_high_write_48;  // NTBRegisters.swift:135
-  assign mw1_translation_high_address_out = mw1_translation_high_address;  // NTBRegisters.swift:136
-  assign mw2_control_write = _ntb_identity_write_0 & _mw2_control_write_49;  // NTBRegisters.swift:126
-  assign mw2_control_valid_out = mw2_control_valid;  // NTBRegisters.swift:118
-  assign mw2_control_lut_out = mw2_control_lut;  // NTBRegisters.swift:120
-  assign mw2_control_size_log2_out = mw2_control_size_log2;  // NTBRegisters.swift:123
-  assign mw2_translation_low_write = _ntb_identity_write_0 & _mw2_translation_low_write_50;  // NTBRegisters.swift:132
-  assign mw2_translation_low_address_out = mw2_translation_low_address;  // NTBRegisters.swift:133
-  assign mw2_translation_high_write = _ntb_identity_write_0 & _mw2_translation_high_write_51;  // NTBRegisters.swift:135
-  assign mw2_translation_high_address_out = mw2_translation_high_address;  // NTBRegisters.swift:136
-  assign mw3_control_write = _ntb_identity_write_0 & _mw3_control_write_52;  // NTBRegisters.swift:126
-  assign mw3_control_valid_out = mw3_control_valid;  // NTBRegisters.swift:118
-  assign mw3_control_lut_out = mw3_control_lut;  // NTBRegisters.swift:120
-  assign mw3_control_size_log2_out = mw3_control_size_log2;  // NTBRegisters.swift:123
-  assign mw3_translation_low_write = _ntb_identity_write_0 & _mw3_translation_low_write_53;  // NTBRegisters.swift:132
-  assign mw3_translation_low_address_out = mw3_translation_low_address;  // NTBRegisters.swift:133
-  assign mw3_translation_high_write = _ntb_identity_write_0 & _mw3_translation_high_write_54;  // NTBRegisters.swift:135
-  assign mw3_translation_high_address_out = mw3_translation_high_address;  // NTBRegisters.swift:136
-  assign scratchpad_0_write = _ntb_identity_write_0 & _scratchpad_0_write_55;  // NTBRegisters.swift:141
-  assign scratchpad_1_write = _ntb_identity_write_0 & _scratchpad_1_write_56;  // NTBRegisters.swift:141
-  assign scratchpad_2_write = _ntb_identity_write_0 & _scratchpad_2_write_57;  // NTBRegisters.swift:141
-  assign scratchpad_3_write = _ntb_identity_write_0 & _scratchpad_3_write_58;  // NTBRegisters.swift:141
-  assign scratchpad_4_write = _ntb_identity_write_0 & _scratchpad_4_write_59;  // NTBRegisters.swift:141
-  assign scratchpad_5_write = _ntb_identity_write_0 & _scratchpad_5_write_60;  // NTBRegisters.swift:141
-  assign scratchpad_6_write = _ntb_identity_write_0 & _scratchpad_6_write_61;  // NTBRegisters.swift:141
-  assign scratchpad_7_write = _ntb_identity_write_0 & _scratchpad_7_write_62;  // NTBRegisters.swift:141
-  assign scratchpad_8_write = _ntb_identity_write_0 & _scratchpad_8_write_63;  // NTBRegisters.swift:141
-  assign scratchpad_9_write = _ntb_identity_write_0 & _scratchpad_9_write_64;  // NTBRegisters.swift:141
-  assign scratchpad_10_write = _ntb_identity_write_0 & _scratchpad_10_write_65;  // NTBRegisters.swift:141
-  assign scratchpad_11_write = _ntb_identity_write_0 & _scratchpad_11_write_66;  // NTBRegisters.swift:141
-  assign scratchpad_12_write = _ntb_identity_write_0 & _scratchpad_12_write_67;  // NTBRegisters.swift:141
-  assign scratchpad_13_write = _ntb_identity_write_0 & _scratchpad_13_write_68;  // NTBRegisters.swift:141
-  assign scratchpad_14_write = _ntb_identity_write_0 & _scratchpad_14_write_69;  // NTBRegisters.swift:141
-  assign scratchpad_15_write = _ntb_identity_write_0 & _scratchpad_15_write_70;  // NTBRegisters.swift:141
-  assign peer_scratchpad_0_write = _ntb_identity_write_0 & _peer_scratchpad_0_write_71;  // NTBRegisters.swift:146
-  assign peer_scratchpad_1_write = _ntb_identity_write_0 & _peer_scratchpad_1_write_72;  // NTBRegisters.swift:146
-  assign peer_scratchpad_2_write = _ntb_identity_write_0 & _peer_scratchpad_2_write_73;  // NTBRegisters.swift:146
-  assign peer_scratchpad_3_write = _ntb_identity_write_0 & _peer_scratchpad_3_write_74;  // NTBRegisters.swift:146
-  assign peer_scratchpad_4_write = _ntb_identity_write_0 & _peer_scratchpad_4_write_75;  // NTBRegisters.swift:146
-  assign peer_scratchpad_5_write = _ntb_identity_write_0 & _peer_scratchpad_5_write_76;  // NTBRegisters.swift:146
-  assign peer_scratchpad_6_write = _ntb_identity_write_0 & _peer_scratchpad_6_write_77;  // NTBRegisters.swift:146
-  assign peer_scratchpad_7_write = _ntb_identity_write_0 & _peer_scratchpad_7_write_78;  // NTBRegisters.swift:146
-  assign peer_scratchpad_8_write = _ntb_identity_write_0 & _peer_scratchpad_8_write_79;  // NTBRegisters.swift:146
-  assign peer_scratchpad_9_write = _ntb_identity_write_0 & _peer_scratchpad_9_write_80;  // NTBRegisters.swift:146
-  assign peer_scratchpad_10_write = _ntb_identity_write_0 & _peer_scratchpad_10_write_81;  // NTBRegisters.swift:146
-  assign peer_scratchpad_11_write = _ntb_identity_write_0 & _peer_scratchpad_11_write_82;  // NTBRegisters.swift:146
-  assign peer_scratchpad_12_write = _ntb_identity_write_0 & _peer_scratchpad_12_write_83;  // NTBRegisters.swift:146
-  assign peer_scratchpad_13_write = _ntb_identity_write_0 & _peer_scratchpad_13_write_84;  // NTBRegisters.swift:146
-  assign peer_scratchpad_14_write = _ntb_identity_write_0 & _peer_scratchpad_14_write_85;  // NTBRegisters.swift:146
-  assign peer_scratchpad_15_write = _ntb_identity_write_0 & _peer_scratchpad_15_write_86;  // NTBRegisters.swift:146
-  assign lut0_control_write = _ntb_identity_write_0 & _lut0_control_write_87;  // NTBRegisters.swift:152
-  assign lut0_control_valid_out = lut0_control_valid;  // NTBRegisters.swift:153
-  assign lut0_control_peer_out = lut0_control_peer;  // NTBRegisters.swift:154
-  assign lut0_translation_low_write = _ntb_identity_write_0 & _lut0_translation_low_write_88;  // NTBRegisters.swift:156
-  assign lut0_translation_low_address_out = lut0_translation_low_address;  // NTBRegisters.swift:157
-  assign lut0_translation_high_write = _ntb_identity_write_0 & _lut0_translation_high_write_89;  // NTBRegisters.swift:159
-  assign lut0_translation_high_address_out = lut0_translation_high_address;  // NTBRegisters.swift:160
-  assign lut1_control_write = _ntb_identity_write_0 & _lut1_control_write_90;  // NTBRegisters.swift:152
-  assign lut1_control_valid_out = lut1_control_valid;  // NTBRegisters.swift:153
-  assign lut1_control_peer_out = lut1_control_peer;  // NTBRegisters.swift:154
-  assign lut1_translation_low_write = _ntb_identity_write_0 & _lut1_translation_low_write_91;  // NTBRegisters.swift:156
-  assign lut1_translation_low_address_out = lut1_translation_low_address;  // NTBRegisters.swift:157
-  assign lut1_translation_high_write = _ntb_identity_write_0 & _lut1_translation_high_write_92;  // NTBRegisters.swift:159
-  assign lut1_translation_high_address_out = lut1_translation_high_address;  // NTBRegisters.swift:160
-  assign lut2_control_write = _ntb_identity_write_0 & _lut2_control_write_93;  // NTBRegisters.swift:152
-  assign lut2_control_valid_out = lut2_control_valid;  // NTBRegisters.swift:153
-  assign lut2_control_peer_out = lut2_control_peer;  // NTBRegisters.swift:154
-  assign lut2_translation_low_write = _ntb_identity_write_0 & _lut2_translation_low_write_94;  // NTBRegisters.swift:156
-  assign lut2_translation_low_address_out = lut2_translation_low_address;  // NTBRegisters.swift:157
-  assign lut2_translation_high_write = _ntb_identity_write_0 & _lut2_translation_high_write_95;  // NTBRegisters.swift:159
-  assign lut2_translation_high_address_out = lut2_translation_high_address;  // NTBRegisters.swift:160
-  assign lut3_control_write = _ntb_identity_write_0 & _lut3_control_write_96;  // NTBRegisters.swift:152
-  assign lut3_control_valid_out = lut3_control_valid;  // NTBRegisters.swift:153
-  assign lut3_control_peer_out = lut3_control_peer;  // NTBRegisters.swift:154
-  assign lut3_translation_low_write = _ntb_identity_write_0 & _lut3_translation_low_write_97;  // NTBRegisters.swift:156
-  assign lut3_translation_low_address_out = lut3_translation_low_address;  // NTBRegisters.swift:157
-  assign lut3_translation_high_write = _ntb_identity_write_0 & _lut3_translation_high_write_98;  // NTBRegisters.swift:159
-  assign lut3_translation_high_address_out = lut3_translation_high_address;  // NTBRegisters.swift:160
-  assign lut4_control_write = _ntb_identity_write_0 & _lut4_control_write_99;  // NTBRegisters.swift:152
-  assign lut4_control_valid_out = lut4_control_valid;  // NTBRegisters.swift:153
-  assign lut4_control_peer_out = lut4_control_peer;  // NTBRegisters.swift:154
-  assign lut4_translation_low_write = _ntb_identity_write_0 & _lut4_translation_low_write_100;  // NTBRegisters.swift:156
-  assign lut4_translation_low_address_out = lut4_translation_low_address;  // NTBRegisters.swift:157
-  assign lut4_translation_high_write = _ntb_identity_write_0 & _lut4_translation_high_write_101;  // NTBRegisters.swift:159
-  assign lut4_translation_high_address_out = lut4_translation_high_address;  // NTBRegisters.swift:160
-  assign lut5_control_write = _ntb_identity_write_0 & _lut5_control_write_102;  // NTBRegisters.swift:152
-  assign lut5_control_valid_out = lut5_control_valid;  // NTBRegisters.swift:153
-  assign lut5_control_peer_out = lut5_control_peer;  // NTBRegisters.swift:154
-  assign lut5_translation_low_write = _ntb_identity_write_0 & _lut5_translation_low_write_103;  // NTBRegisters.swift:156
-  assign lut5_translation_low_address_out = lut5_translation_low_address;  // NTBRegisters.swift:157
-  assign lut5_translation_high_write = _ntb_identity_write_0 & _lut5_translation_high_write_104;  // NTBRegisters.swift:159
-  assign lut5_translation_high_address_out = lut5_translation_high_address;  // NTBRegisters.swift:160
-  assign lut6_control_write = _ntb_identity_write_0 & _lut6_control_write_105;  // NTBRegisters.swift:152
-  assign lut6_control_valid_out = lut6_control_valid;  // NTBRegisters.swift:153
-  assign lut6_control_peer_out = lut6_control_peer;  // NTBRegisters.swift:154
-  assign lut6_translation_low_write = _ntb_identity_write_0 & _lut6_translation_low_write_106;  // NTBRegisters.swift:156
-  assign lut6_translation_low_address_out = lut6_translation_low_address;  // NTBRegisters.swift:157
-  assign lut6_translation_high_write = _ntb_identity_write_0 & _lut6_translation_high_write_107;  // NTBRegisters.swift:159
-  assign lut6_translation_high_address_out = lut6_translation_high_address;  // NTBRegisters.swift:160
-  assign lut7_control_write = _ntb_identity_write_0 & _lut7_control_write_108;  // NTBRegisters.swift:152
-  assign lut7_control_valid_out = lut7_control_valid;  // NTBRegisters.swift:153
-  assign lut7_control_peer_out = lut7_control_peer;  // NTBRegisters.swift:154
-  assign lut7_translation_low_write = _ntb_identity_write_0 & _lut7_translation_low_write_109;  // NTBRegisters.swift:156
-  assign lut7_translation_low_address_out = lut7_translation_low_address;  // NTBRegisters.swift:157
-  assign lut7_translation_high_write = _ntb_identity_write_0 & _lut7_translation_high_write_110;  // NTBRegisters.swift:159
-  assign lut7_translation_high_address_out = lut7_translation_high_address;  // NTBRegisters.swift:160
-  assign lut8_control_write = _ntb_identity_write_0 & _lut8_control_write_111;  // NTBRegisters.swift:152
-  assign lut8_control_valid_out = lut8_control_valid;  // NTBRegisters.swift:153
-  assign lut8_control_peer_out = lut8_control_peer;  // NTBRegisters.swift:154
-  assign lut8_translation_low_write = _ntb_identity_write_0 & _lut8_translation_low_write_112;  // NTBRegisters.swift:156
-  assign lut8_translation_low_address_out = lut8_translation_low_address;  // NTBRegisters.swift:157
-  assign lut8_translation_high_write = _ntb_identity_write_0 & _lut8_translation_high_write_113;  // NTBRegisters.swift:159
-  assign lut8_translation_high_address_out = lut8_translation_high_address;  // NTBRegisters.swift:160
-  assign lut9_control_write = _ntb_identity_write_0 & _lut9_control_write_114;  // NTBRegisters.swift:152
-  assign lut9_control_valid_out = lut9_control_valid;  // NTBRegisters.swift:153
-  assign lut9_control_peer_out = lut9_control_peer;  // NTBRegisters.swift:154
-  assign lut9_translation_low_write = _ntb_identity_write_0 & _lut9_translation_low_write_115;  // NTBRegisters.swift:156
-  assign lut9_translation_low_address_out = lut9_translation_low_address;  // NTBRegisters.swift:157
-  assign lut9_translation_high_write = _ntb_identity_write_0 & _lut9_translation_high_write_116;  // NTBRegisters.swift:159
-  assign lut9_translation_high_address_out = lut9_translation_high_address;  // NTBRegisters.swift:160
-  assign lut10_control_write = _ntb_identity_write_0 & _lut10_control_write_117;  // NTBRegisters.swift:152
-  assign lut10_control_valid_out = lut10_control_valid;  // NTBRegisters.swift:153
-  assign lut10_control_peer_out = lut10_control_peer;  // NTBRegisters.swift:154
-  assign lut10_translation_low_write = _ntb_identity_write_0 & _lut10_translation_low_write_118;  // NTBRegisters.swift:156
-  assign lut10_translation_low_address_out = lut10_translation_low_address;  // NTBRegisters.swift:157
-  assign lut10_translation_high_write = _ntb_identity_write_0 & _lut10_translation_high_write_119;  // NTBRegisters.swift:159
-  assign lut10_translation_high_address_out = lut10_translation_high_address;  // NTBRegisters.swift:160
-  assign lut11_control_write = _ntb_identity_write_0 & _lut11_control_write_120;  // NTBRegisters.swift:152
-  assign lut11_control_valid_out = lut11_control_valid;  // NTBRegisters.swift:153
-  assign lut11_control_peer_out = lut11_control_peer;  // NTBRegisters.swift:154
-  assign lut11_translation_low_write = _ntb_identity_write_0 & _lut11_translation_low_write_121;  // NTBRegisters.swift:156
-  assign lut11_translation_low_address_out = lut11_translation_low_address;  // NTBRegisters.swift:157
-  assign lut11_translation_high_write = _ntb_identity_write_0 & _lut11_translation_high_write_122;  // NTBRegisters.swift:159
-  assign lut11_translation_high_address_out = lut11_translation_high_address;  // NTBRegisters.swift:160
-  assign lut12_control_write = _ntb_identity_write_0 & _lut12_control_write_123;  // NTBRegisters.swift:152
-  assign lut12_control_valid_out = lut12_control_valid;  // NTBRegisters.swift:153
-  assign lut12_control_peer_out = lut12_control_peer;  // NTBRegisters.swift:154
-  assign lut12_translation_low_write = _ntb_identity_write_0 & _lut12_translation_low_write_124;  // NTBRegisters.swift:156
-  assign lut12_translation_low_address_out = lut12_translation_low_address;  // NTBRegisters.swift:157
-  assign lut12_translation_high_write = _ntb_identity_write_0 & _lut12_translation_high_write_125;  // NTBRegisters.swift:159
-  assign lut12_translation_high_address_out = lut12_translation_high_address;  // NTBRegisters.swift:160
-  assign lut13_control_write = _ntb_identity_write_0 & _lut13_control_write_126;  // NTBRegisters.swift:152
-  assign lut13_control_valid_out = lut13_control_valid;  // NTBRegisters.swift:153
-  assign lut13_control_peer_out = lut13_control_peer;  // NTBRegisters.swift:154
-  assign lut13_translation_low_write = _ntb_identity_write_0 & _lut13_translation_low_write_127;  // NTBRegisters.swift:156
-  assign lut13_translation_low_address_out = lut13_translation_low_address;  // NTBRegisters.swift:157
-  assign lut13_translation_high_write = _ntb_identity_write_0 & _lut13_translation_high_write_128;  // NTBRegisters.swift:159
-  assign lut13_translation_high_address_out = lut13_translation_high_address;  // NTBRegisters.swift:160
-  assign lut14_control_write = _ntb_identity_write_0 & _lut14_control_write_129;  // NTBRegisters.swift:152
-  assign lut14_control_valid_out = lut14_control_valid;  // NTBRegisters.swift:153
-  assign lut14_control_peer_out = lut14_control_peer;  // NTBRegisters.swift:154
-  assign lut14_translation_low_write = _ntb_identity_write_0 & _lut14_translation_low_write_130;  // NTBRegisters.swift:156
-  assign lut14_translation_low_address_out = lut14_translation_low_address;  // NTBRegisters.swift:157
-  assign lut14_translation_high_write = _ntb_identity_write_0 & _lut14_translation_high_write_131;  // NTBRegisters.swift:159
-  assign lut14_translation_high_address_out = lut14_translation_high_address;  // NTBRegisters.swift:160
-  assign lut15_control_write = _ntb_identity_write_0 & _lut15_control_write_132;  // NTBRegisters.swift:152
-  assign lut15_control_valid_out = lut15_control_valid;  // NTBRegisters.swift:153
-  assign lut15_control_peer_out = lut15_control_peer;  // NTBRegisters.swift:154
-  assign lut15_translation_low_write = _ntb_identity_write_0 & _lut15_translation_low_write_133;  // NTBRegisters.swift:156
-  assign lut15_translation_low_address_out = lut15_translation_low_address;  // NTBRegisters.swift:157
-  assign lut15_translation_high_write = _ntb_identity_write_0 & _lut15_translation_high_write_134;  // NTBRegisters.swift:159
-  assign lut15_translation_high_address_out = lut15_translation_high_address;  // NTBRegisters.swift:160
-  assign lut16_control_write = _ntb_identity_write_0 & _lut16_control_write_135;  // NTBRegisters.swift:152
-  assign lut16_control_valid_out = lut16_control_valid;  // NTBRegisters.swift:153
-  assign lut16_control_peer_out = lut16_control_peer;  // NTBRegisters.swift:154
-  assign lut16_translation_low_write = _ntb_identity_write_0 & _lut16_translation_low_write_136;  // NTBRegisters.swift:156
-  assign lut16_translation_low_address_out = lut16_translation_low_address;  // NTBRegisters.swift:157
-  assign lut16_translation_high_write = _ntb_identity_write_0 & _lut16_translation_high_write_137;  // NTBRegisters.swift:159
-  assign lut16_translation_high_address_out = lut16_translation_high_address;  // NTBRegisters.swift:160
-  assign lut17_control_write = _ntb_identity_write_0 & _lut17_control_write_138;  // NTBRegisters.swift:152
-  assign lut17_control_valid_out = lut17_control_valid;  // NTBRegisters.swift:153
-  assign lut17_control_peer_out = lut17_control_peer;  // NTBRegisters.swift:154
-  assign lut17_translation_low_write = _ntb_identity_write_0 & _lut17_translation_low_write_139;  // NTBRegisters.swift:156
-  assign lut17_translation_low_address_out = lut17_translation_low_address;  // NTBRegisters.swift:157
-  assign lut17_translation_high_write = _ntb_identity_write_0 & _lut17_translation_high_write_140;  // NTBRegisters.swift:159
-  assign lut17_translation_high_address_out = lut17_translation_high_address;  // NTBRegisters.swift:160
-  assign lut18_control_write = _ntb_identity_write_0 & _lut18_control_write_141;  // NTBRegisters.swift:152
-  assign lut18_control_valid_out = lut18_control_valid;  // NTBRegisters.swift:153
-  assign lut18_control_peer_out = lut18_control_peer;  // NTBRegisters.swift:154
-  assign lut18_translation_low_write = _ntb_identity_write_0 & _lut18_translation_low_write_142;  // NTBRegisters.swift:156
-  assign lut18_translation_low_address_out = lut18_translation_low_address;  // NTBRegisters.swift:157
-  assign lut18_translation_high_write = _ntb_identity_write_0 & _lut18_translation_high_write_143;  // NTBRegisters.swift:159
-  assign lut18_translation_high_address_out = lut18_translation_high_address;  // NTBRegisters.swift:160
-  assign lut19_control_write = _ntb_identity_write_0 & _lut19_control_write_144;  // NTBRegisters.swift:152
-  assign lut19_control_valid_out = lut19_control_valid;  // NTBRegisters.swift:153
-  assign lut19_control_peer_out = lut19_control_peer;  // NTBRegisters.swift:154
-  assign lut19_translation_low_write = _ntb_identity_write_0 & _lut19_translation_low_write_145;  // NTBRegisters.swift:156
-  assign lut19_translation_low_address_out = lut19_translation_low_address;  // NTBRegisters.swift:157
-  assign lut19_translation_high_write = _ntb_identity_write_0 & _lut19_translation_high_write_146;  // NTBRegisters.swift:159
-  assign lut19_translation_high_address_out = lut19_translation_high_address;  // NTBRegisters.swift:160
-  assign lut20_control_write = _ntb_identity_write_0 & _lut20_control_write_147;  // NTBRegisters.swift:152
-  assign lut20_control_valid_out = lut20_control_valid;  // NTBRegisters.swift:153
-  assign lut20_control_peer_out = lut20_control_peer;  // NTBRegisters.swift:154
-  assign lut20_translation_low_write = _ntb_identity_write_0 & _lut20_translation_low_write_148;  // NTBRegisters.swift:156
-  assign lut20_translation_low_address_out = lut20_translation_low_address;  // NTBRegisters.swift:157
-  assign lut20_translation_high_write = _ntb_identity_write_0 & _lut20_translation_high_write_149;  // NTBRegisters.swift:159
-  assign lut20_translation_high_address_out = lut20_translation_high_address;  // NTBRegisters.swift:160
-  assign lut21_control_write = _ntb_identity_write_0 & _lut21_control_write_150;  // NTBRegisters.swift:152
-  assign lut21_control_valid_out = lut21_control_valid;  // NTBRegisters.swift:153
-  assign lut21_control_peer_out = lut21_control_peer;  // NTBRegisters.swift:154
-  assign lut21_translation_low_write = _ntb_identity_write_0 & _lut21_translation_low_write_151;  // NTBRegisters.swift:156
-  assign lut21_translation_low_address_out = lut21_translation_low_address;  // NTBRegisters.swift:157
-  assign lut21_translation_high_write = _ntb_identity_write_0 & _lut21_translation_high_write_152;  // NTBRegisters.swift:159
-  assign lut21_translation_high_address_out = lut21_translation_high_address;  // NTBRegisters.swift:160
-  assign lut22_control_write = _ntb_identity_write_0 & _lut22_control_write_153;  // NTBRegisters.swift:152
-  assign lut22_control_valid_out = lut22_control_valid;  // NTBRegisters.swift:153
-  assign lut22_control_peer_out = lut22_control_peer;  // NTBRegisters.swift:154
-  assign lut22_translation_low_write = _ntb_identity_write_0 & _lut22_translation_low_write_154;  // NTBRegisters.swift:156
-  assign lut22_translation_low_address_out = lut22_translation_low_address;  // NTBRegisters.swift:157
-  assign lut22_translation_high_write = _ntb_identity_write_0 & _lut22_translation_high_write_155;  // NTBRegisters.swift:159
-  assign lut22_translation_high_address_out = lut22_translation_high_address;  // NTBRegisters.swift:160
-  assign lut23_control_write = _ntb_identity_write_0 & _lut23_control_write_156;  // NTBRegisters.swift:152
-  assign lut23_control_valid_out = lut23_control_valid;  // NTBRegisters.swift:153
-  assign lut23_control_peer_out = lut23_control_peer;  // NTBRegisters.swift:154
-  assign lut23_translation_low_write = _ntb_identity_write_0 & _lut23_translation_low_write_157;  // NTBRegisters.swift:156
-  assign lut23_translation_low_address_out = lut23_translation_low_address;  // NTBRegisters.swift:157
-  assign lut23_translation_high_write = _ntb_identity_write_0 & _lut23_translation_high_write_158;  // NTBRegisters.swift:159
-  assign lut23_translation_high_address_out = lut23_translation_high_address;  // NTBRegisters.swift:160
-  assign lut24_control_write = _ntb_identity_write_0 & _lut24_control_write_159;  // NTBRegisters.swift:152
-  assign lut24_control_valid_out = lut24_control_valid;  // NTBRegisters.swift:153
-  assign lut24_control_peer_out = lut24_control_peer;  // NTBRegisters.swift:154
-  assign lut24_translation_low_write = _ntb_identity_write_0 & _lut24_translation_low_write_160;  // NTBRegisters.swift:156
-  assign lut24_translation_low_address_out = lut24_translation_low_address;  // NTBRegisters.swift:157
-  assign lut24_translation_high_write = _ntb_identity_write_0 & _lut24_translation_high_write_161;  // NTBRegisters.swift:159
-  assign lut24_translation_high_address_out = lut24_translation_high_address;  // NTBRegisters.swift:160
-  assign lut25_control_write = _ntb_identity_write_0 & _lut25_control_write_162;  // NTBRegisters.swift:152
-  assign lut25_control_valid_out = lut25_control_valid;  // NTBRegisters.swift:153
-  assign lut25_control_peer_out = lut25_control_peer;  // NTBRegisters.swift:154
-  assign lut25_translation_low_write = _ntb_identity_write_0 & _lut25_translation_low_write_163;  // NTBRegisters.swift:156
-  assign lut25_translation_low_address_out = lut25_translation_low_address;  // NTBRegisters.swift:157
-  assign lut25_translation_high_write = _ntb_identity_write_0 & _lut25_translation_high_write_164;  // NTBRegisters.swift:159
-  assign lut25_translation_high_address_out = lut25_translation_high_address;  // NTBRegisters.swift:160
-  assign lut26_control_write = _ntb_identity_write_0 & _lut26_control_write_165;  // NTBRegisters.swift:152
-  assign lut26_control_valid_out = lut26_control_valid;  // NTBRegisters.swift:153
-  assign lut26_control_peer_out = lut26_control_peer;  // NTBRegisters.swift:154
-  assign lut26_translation_low_write = _ntb_identity_write_0 & _lut26_translation_low_write_166;  // NTBRegisters.swift:156
-  assign lut26_translation_low_address_out = lut26_translation_low_address;  // NTBRegisters.swift:157
-  assign lut26_translation_high_write = _ntb_identity_write_0 & _lut26_translation_high_write_167;  // NTBRegisters.swift:159
-  assign lut26_translation_high_address_out = lut26_translation_high_address;  // NTBRegisters.swift:160
-  assign lut27_control_write = _ntb_identity_write_0 & _lut27_control_write_168;  // NTBRegisters.swift:152
-  assign lut27_control_valid_out = lut27_control_valid;  // NTBRegisters.swift:153
-  assign lut27_control_peer_out = lut27_control_peer;  // NTBRegisters.swift:154
-  assign lut27_translation_low_write = _ntb_identity_write_0 & _lut27_translation_low_write_169;  // NTBRegisters.swift:156
-  assign lut27_translation_low_address_out = lut27_translation_low_address;  // NTBRegisters.swift:157
-  assign lut27_translation_high_write = _ntb_identity_write_0 & _lut27_translation_high_write_170;  // NTBRegisters.swift:159
-  assign lut27_translation_high_address_out = lut27_translation_high_address;  // NTBRegisters.swift:160
-  assign lut28_control_write = _ntb_identity_write_0 & _lut28_control_write_171;  // NTBRegisters.swift:152
-  assign lut28_control_valid_out = lut28_control_valid;  // NTBRegisters.swift:153
-  assign lut28_control_peer_out = lut28_control_peer;  // NTBRegisters.swift:154
-  assign lut28_translation_low_write = _ntb_identity_write_0 & _lut28_translation_low_write_172;  // NTBRegisters.swift:156
-  assign lut28_translation_low_address_out = lut28_translation_low_address;  // NTBRegisters.swift:157
-  assign lut28_translation_high_write = _ntb_identity_write_0 & _lut28_translation_high_write_173;  // NTBRegisters.swift:159
-  assign lut28_translation_high_address_out = lut28_translation_high_address;  // NTBRegisters.swift:160
-  assign lut29_control_write = _ntb_identity_write_0 & _lut29_control_write_174;  // NTBRegisters.swift:152
-  assign lut29_control_valid_out = lut29_control_valid;  // NTBRegisters.swift:153
-  assign lut29_control_peer_out = lut29_control_peer;  // NTBRegisters.swift:154
-  assign lut29_translation_low_write = _ntb_identity_write_0 & _lut29_translation_low_write_175;  // NTBRegisters.swift:156
-  assign lut29_translation_low_address_out = lut29_translation_low_address;  // NTBRegisters.swift:157
-  assign lut29_translation_high_write = _ntb_identity_write_0 & _lut29_translation_high_write_176;  // NTBRegisters.swift:159
-  assign lut29_translation_high_address_out = lut29_translation_high_address;  // NTBRegisters.swift:160
-  assign lut30_control_write = _ntb_identity_write_0 & _lut30_control_write_177;  // NTBRegisters.swift:152
-  assign lut30_control_valid_out = lut30_control_valid;  // NTBRegisters.swift:153
-  assign lut30_control_peer_out = lut30_control_peer;  // NTBRegisters.swift:154
-  assign lut30_translation_low_write = _ntb_identity_write_0 & _lut30_translation_low_write_178;  // NTBRegisters.swift:156
-  assign lut30_translation_low_address_out = lut30_translation_low_address;  // NTBRegisters.swift:157
-  assign lut30_translation_high_write = _ntb_identity_write_0 & _lut30_translation_high_write_179;  // NTBRegisters.swift:159
-  assign lut30_translation_high_address_out = lut30_translation_high_address;  // NTBRegisters.swift:160
-  assign lut31_control_write = _ntb_identity_write_0 & _lut31_control_write_180;  // NTBRegisters.swift:152
-  assign lut31_control_valid_out = lut31_control_valid;  // NTBRegisters.swift:153
-  assign lut31_control_peer_out = lut31_control_peer;  // NTBRegisters.swift:154
-  assign lut31_translation_low_write = _ntb_identity_write_0 & _lut31_translation_low_write_181;  // NTBRegisters.swift:156
-  assign lut31_translation_low_address_out = lut31_translation_low_address;  // NTBRegisters.swift:157
-  assign lut31_translation_high_write = _ntb_identity_write_0 & _lut31_translation_high_write_182;  // NTBRegisters.swift:159
-  assign lut31_translation_high_address_out = lut31_translation_high_address;  // NTBRegisters.swift:160
-  assign lut32_control_write = _ntb_identity_write_0 & _lut32_control_write_183;  // NTBRegisters.swift:152
-  assign lut32_control_valid_out = lut32_control_valid;  // NTBRegisters.swift:153
-  assign lut32_control_peer_out = lut32_control_peer;  // NTBRegisters.swift:154
-  assign lut32_translation_low_write = _ntb_identity_write_0 & _lut32_translation_low_write_184;  // NTBRegisters.swift:156
-  assign lut32_translation_low_address_out = lut32_translation_low_address;  // NTBRegisters.swift:157
-  assign lut32_translation_high_write = _ntb_identity_write_0 & _lut32_translation_high_write_185;  // NTBRegisters.swift:159
-  assign lut32_translation_high_address_out = lut32_translation_high_address;  // NTBRegisters.swift:160
-  assign lut33_control_write = _ntb_identity_write_0 & _lut33_control_write_186;  // NTBRegisters.swift:152
-  assign lut33_control_valid_out = lut33_control_valid;  // NTBRegisters.swift:153
-  assign lut33_control_peer_out = lut33_control_peer;  // NTBRegisters.swift:154
-  assign lut33_translation_low_write = _ntb_identity_write_0 & _lut33_translation_low_write_187;  // NTBRegisters.swift:156
-  assign lut33_translation_low_address_out = lut33_translation_low_address;  // NTBRegisters.swift:157
-  assign lut33_translation_high_write = _ntb_identity_write_0 & _lut33_translation_high_write_188;  // NTBRegisters.swift:159
-  assign lut33_translation_high_address_out = lut33_translation_high_address;  // NTBRegisters.swift:160
-  assign lut34_control_write = _ntb_identity_write_0 & _lut34_control_write_189;  // NTBRegisters.swift:152
-  assign lut34_control_valid_out = lut34_control_valid;  // NTBRegisters.swift:153
-  assign lut34_control_peer_out = lut34_control_peer;  // NTBRegisters.swift:154
-  assign lut34_translation_low_write = _ntb_identity_write_0 & _lut34_translation_low_write_190;  // NTBRegisters.swift:156
-  assign lut34_translation_low_address_out = lut34_translation_low_address;  // NTBRegisters.swift:157
-  assign lut34_translation_high_write = _ntb_identity_write_0 & _lut34_translation_high_write_191;  // NTBRegisters.swift:159
-  assign lut34_translation_high_address_out = lut34_translation_high_address;  // NTBRegisters.swift:160
-  assign lut35_control_write = _ntb_identity_write_0 & _lut35_control_write_192;  // NTBRegisters.swift:152
-  assign lut35_control_valid_out = lut35_control_valid;  // NTBRegisters.swift:153
-  assign lut35_control_peer_out = lut35_control_peer;  // NTBRegisters.swift:154
-  assign lut35_translation_low_write = _ntb_identity_write_0 & _lut35_translation_low_write_193;  // NTBRegisters.swift:156
-  assign lut35_translation_low_address_out = lut35_translation_low_address;  // NTBRegisters.swift:157
-  assign lut35_translation_high_write = _ntb_identity_write_0 & _lut35_translation_high_write_194;  // NTBRegisters.swift:159
-  assign lut35_translation_high_address_out = lut35_translation_high_address;  // NTBRegisters.swift:160
-  assign lut36_control_write = _ntb_identity_write_0 & _lut36_control_write_195;  // NTBRegisters.swift:152
-  assign lut36_control_valid_out = lut36_control_valid;  // NTBRegisters.swift:153
-  assign lut36_control_peer_out = lut36_control_peer;  // NTBRegisters.swift:154
-  assign lut36_translation_low_write = _ntb_identity_write_0 & _lut36_translation_low_write_196;  // NTBRegisters.swift:156
-  assign lut36_translation_low_address_out = lut36_translation_low_address;  // NTBRegisters.swift:157
-  assign lut36_translation_high_write = _ntb_identity_write_0 & _lut36_translation_high_write_197;  // NTBRegisters.swift:159
-  assign lut36_translation_high_address_out = lut36_translation_high_address;  // NTBRegisters.swift:160
-  assign lut37_control_write = _ntb_identity_write_0 & _lut37_control_write_198;  // NTBRegisters.swift:152
-  assign lut37_control_valid_out = lut37_control_valid;  // NTBRegisters.swift:153
-  assign lut37_control_peer_out = lut37_control_peer;  // NTBRegisters.swift:154
-  assign lut37_translation_low_write = _ntb_identity_write_0 & _lut37_translation_low_write_199;  // NTBRegisters.swift:156
-  assign lut37_translation_low_address_out = lut37_translation_low_address;  // NTBRegisters.swift:157
-  assign lut37_translation_high_write = _ntb_identity_write_0 & _lut37_translation_high_write_200;  // NTBRegisters.swift:159
-  assign lut37_translation_high_address_out = lut37_translation_high_address;  // NTBRegisters.swift:160
-  assign lut38_control_write = _ntb_identity_write_0 & _lut38_control_write_201;  // NTBRegisters.swift:152
-  assign lut38_control_valid_out = lut38_control_valid;  // NTBRegisters.swift:153
-  assign lut38_control_peer_out = lut38_control_peer;  // NTBRegisters.swift:154
-  assign lut38_translation_low_write = _ntb_identity_write_0 & _lut38_translation_low_write_202;  // NTBRegisters.swift:156
-  assign lut38_translation_low_address_out = lut38_translation_low_address;  // NTBRegisters.swift:157
-  assign lut38_translation_high_write = _ntb_identity_write_0 & _lut38_translation_high_write_203;  // NTBRegisters.swift:159
-  assign lut38_translation_high_address_out = lut38_translation_high_address;  // NTBRegisters.swift:160
-  assign lut39_control_write = _ntb_identity_write_0 & _lut39_control_write_204;  // NTBRegisters.swift:152
-  assign lut39_control_valid_out = lut39_control_valid;  // NTBRegisters.swift:153
-  assign lut39_control_peer_out = lut39_control_peer;  // NTBRegisters.swift:154
-  assign lut39_translation_low_write = _ntb_identity_write_0 & _lut39_translation_low_write_205;  // NTBRegisters.swift:156
-  assign lut39_translation_low_address_out = lut39_translation_low_address;  // NTBRegisters.swift:157
-  assign lut39_translation_high_write = _ntb_identity_write_0 & _lut39_translation_high_write_206;  // NTBRegisters.swift:159
-  assign lut39_translation_high_address_out = lut39_translation_high_address;  // NTBRegisters.swift:160
-  assign lut40_control_write = _ntb_identity_write_0 & _lut40_control_write_207;  // NTBRegisters.swift:152
-  assign lut40_control_valid_out = lut40_control_valid;  // NTBRegisters.swift:153
-  assign lut40_control_peer_out = lut40_control_peer;  // NTBRegisters.swift:154
-  assign lut40_translation_low_write = _ntb_identity_write_0 & _lut40_translation_low_write_208;  // NTBRegisters.swift:156
-  assign lut40_translation_low_address_out = lut40_translation_low_address;  // NTBRegisters.swift:157
-  assign lut40_translation_high_write = _ntb_identity_write_0 & _lut40_translation_high_write_209;  // NTBRegisters.swift:159
-  assign lut40_translation_high_address_out = lut40_translation_high_address;  // NTBRegisters.swift:160
-  assign lut41_control_write = _ntb_identity_write_0 & _lut41_control_write_210;  // NTBRegisters.swift:152
-  assign lut41_control_valid_out = lut41_control_valid;  // NTBRegisters.swift:153
-  assign lut41_control_peer_out = lut41_control_peer;  // NTBRegisters.swift:154
-  assign lut41_translation_low_write = _ntb_identity_write_0 & _lut41_translation_low_write_211;  // NTBRegisters.swift:156
-  assign lut41_translation_low_address_out = lut41_translation_low_address;  // NTBRegisters.swift:157
-  assign lut41_translation_high_write = _ntb_identity_write_0 & _lut41_translation_high_write_212;  // NTBRegisters.swift:159
-  assign lut41_translation_high_address_out = lut41_translation_high_address;  // NTBRegisters.swift:160
-  assign lut42_control_write = _ntb_identity_write_0 & _lut42_control_write_213;  // NTBRegisters.swift:152
-  assign lut42_control_valid_out = lut42_control_valid;  // NTBRegisters.swift:153
-  assign lut42_control_peer_out = lut42_control_peer;  // NTBRegisters.swift:154
-  assign lut42_translation_low_write = _ntb_identity_write_0 & _lut42_translation_low_write_214;  // NTBRegisters.swift:156
-  assign lut42_translation_low_address_out = lut42_translation_low_address;  // NTBRegisters.swift:157
-  assign lut42_translation_high_write = _ntb_identity_write_0 & _lut42_translation_high_write_215;  // NTBRegisters.swift:159
-  assign lut42_translation_high_address_out = lut42_translation_high_address;  // NTBRegisters.swift:160
-  assign lut43_control_write = _ntb_identity_write_0 & _lut43_control_write_216;  // NTBRegisters.swift:152
-  assign lut43_control_valid_out = lut43_control_valid;  // NTBRegisters.swift:153
-  assign lut43_control_peer_out = lut43_control_peer;  // NTBRegisters.swift:154
-  assign lut43_translation_low_write = _ntb_identity_write_0 & _lut43_translation_low_write_217;  // NTBRegisters.swift:156
-  assign lut43_translation_low_address_out = lut43_translation_low_address;  // NTBRegisters.swift:157
-  assign lut43_translation_high_write = _ntb_identity_write_0 & _lut43_translation_high_write_218;  // NTBRegisters.swift:159
-  assign lut43_translation_high_address_out = lut43_translation_high_address;  // NTBRegisters.swift:160
-  assign lut44_control_write = _ntb_identity_write_0 & _lut44_control_write_219;  // NTBRegisters.swift:152
-  assign lut44_control_valid_out = lut44_control_valid;  // NTBRegisters.swift:153
-  assign lut44_control_peer_out = lut44_control_peer;  // NTBRegisters.swift:154
-  assign lut44_translation_low_write = _ntb_identity_write_0 & _lut44_translation_low_write_220;  // NTBRegisters.swift:156
-  assign lut44_translation_low_address_out = lut44_translation_low_address;  // NTBRegisters.swift:157
-  assign lut44_translation_high_write = _ntb_identity_write_0 & _lut44_translation_high_write_221;  // NTBRegisters.swift:159
-  assign lut44_translation_high_address_out = lut44_translation_high_address;  // NTBRegisters.swift:160
-  assign lut45_control_write = _ntb_identity_write_0 & _lut45_control_write_222;  // NTBRegisters.swift:152
-  assign lut45_control_valid_out = lut45_control_valid;  // NTBRegisters.swift:153
-  assign lut45_control_peer_out = lut45_control_peer;  // NTBRegisters.swift:154
-  assign lut45_translation_low_write = _ntb_identity_write_0 & _lut45_translation_low_write_223;  // NTBRegisters.swift:156
-  assign lut45_translation_low_address_out = lut45_translation_low_address;  // NTBRegisters.swift:157
-  assign lut45_translation_high_write = _ntb_identity_write_0 & _lut45_translation_high_write_224;  // NTBRegisters.swift:159
-  assign lut45_translation_high_address_out = lut45_translation_high_address;  // NTBRegisters.swift:160
-  assign lut46_control_write = _ntb_identity_write_0 & _lut46_control_write_225;  // NTBRegisters.swift:152
-  assign lut46_control_valid_out = lut46_control_valid;  // NTBRegisters.swift:153
-  assign lut46_control_peer_out = lut46_control_peer;  // NTBRegisters.swift:154
-  assign lut46_translation_low_write = _ntb_identity_write_0 & _lut46_translation_low_write_226;  // NTBRegisters.swift:156
-  assign lut46_translation_low_address_out = lut46_translation_low_address;  // NTBRegisters.swift:157
-  assign lut46_translation_high_write = _ntb_identity_write_0 & _lut46_translation_high_write_227;  // NTBRegisters.swift:159
-  assign lut46_translation_high_address_out = lut46_translation_high_address;  // NTBRegisters.swift:160
-  assign lut47_control_write = _ntb_identity_write_0 & _lut47_control_write_228;  // NTBRegisters.swift:152
-  assign lut47_control_valid_out = lut47_control_valid;  // NTBRegisters.swift:153
-  assign lut47_control_peer_out = lut47_control_peer;  // NTBRegisters.swift:154
-  assign lut47_translation_low_write = _ntb_identity_write_0 & _lut47_translation_low_write_229;  // NTBRegisters.swift:156
-  assign lut47_translation_low_address_out = lut47_translation_low_address;  // NTBRegisters.swift:157
-  assign lut47_translation_high_write = _ntb_identity_write_0 & _lut47_translation_high_write_230;  // NTBRegisters.swift:159
-  assign lut47_translation_high_address_out = lut47_translation_high_address;  // NTBRegisters.swift:160
-  assign lut48_control_write = _ntb_identity_write_0 & _lut48_control_write_231;  // NTBRegisters.swift:152
-  assign lut48_control_valid_out = lut48_control_valid;  // NTBRegisters.swift:153
-  assign lut48_control_peer_out = lut48_control_peer;  // NTBRegisters.swift:154
-  assign lut48_translation_low_write = _ntb_identity_write_0 & _lut48_translation_low_write_232;  // NTBRegisters.swift:156
-  assign lut48_translation_low_address_out = lut48_translation_low_address;  // NTBRegisters.swift:157
-  assign lut48_translation_high_write = _ntb_identity_write_0 & _lut48_translation_high_write_233;  // NTBRegisters.swift:159
-  assign lut48_translation_high_address_out = lut48_translation_high_address;  // NTBRegisters.swift:160
-  assign lut49_control_write = _ntb_identity_write_0 & _lut49_control_write_234;  // NTBRegisters.swift:152
-  assign lut49_control_valid_out = lut49_control_valid;  // NTBRegisters.swift:153
-  assign lut49_control_peer_out = lut49_control_peer;  // NTBRegisters.swift:154
-  assign lut49_translation_low_write = _ntb_identity_write_0 & _lut49_translation_low_write_235;  // NTBRegisters.swift:156
-  assign lut49_translation_low_address_out = lut49_translation_low_address;  // NTBRegisters.swift:157
-  assign lut49_translation_high_write = _ntb_identity_write_0 & _lut49_translation_high_write_236;  // NTBRegisters.swift:159
-  assign lut49_translation_high_address_out = lut49_translation_high_address;  // NTBRegisters.swift:160
-  assign lut50_control_write = _ntb_identity_write_0 & _lut50_control_write_237;  // NTBRegisters.swift:152
-  assign lut50_control_valid_out = lut50_control_valid;  // NTBRegisters.swift:153
-  assign lut50_control_peer_out = lut50_control_peer;  // NTBRegisters.swift:154
-  assign lut50_translation_low_write = _ntb_identity_write_0 & _lut50_translation_low_write_238;  // NTBRegisters.swift:156
-  assign lut50_translation_low_address_out = lut50_translation_low_address;  // NTBRegisters.swift:157
-  assign lut50_translation_high_write = _ntb_identity_write_0 & _lut50_translation_high_write_239;  // NTBRegisters.swift:159
-  assign lut50_translation_high_address_out = lut50_translation_high_address;  // NTBRegisters.swift:160
-  assign lut51_control_write = _ntb_identity_write_0 & _lut51_control_write_240;  // NTBRegisters.swift:152
-  assign lut51_control_valid_out = lut51_control_valid;  // NTBRegisters.swift:153
-  assign lut51_control_peer_out = lut51_control_peer;  // NTBRegisters.swift:154
-  assign lut51_translation_low_write = _ntb_identity_write_0 & _lut51_translation_low_write_241;  // NTBRegisters.swift:156
-  assign lut51_translation_low_address_out = lut51_translation_low_address;  // NTBRegisters.swift:157
-  assign lut51_translation_high_write = _ntb_identity_write_0 & _lut51_translation_high_write_242;  // NTBRegisters.swift:159
-  assign lut51_translation_high_address_out = lut51_translation_high_address;  // NTBRegisters.swift:160
-  assign lut52_control_write = _ntb_identity_write_0 & _lut52_control_write_243;  // NTBRegisters.swift:152
-  assign lut52_control_valid_out = lut52_control_valid;  // NTBRegisters.swift:153
-  assign lut52_control_peer_out = lut52_control_peer;  // NTBRegisters.swift:154
-  assign lut52_translation_low_write = _ntb_identity_write_0 & _lut52_translation_low_write_244;  // NTBRegisters.swift:156
-  assign lut52_translation_low_address_out = lut52_translation_low_address;  // NTBRegisters.swift:157
-  assign lut52_translation_high_write = _ntb_identity_write_0 & _lut52_translation_high_write_245;  // NTBRegisters.swift:159
-  assign lut52_translation_high_address_out = lut52_translation_high_address;  // NTBRegisters.swift:160
-  assign lut53_control_write = _ntb_identity_write_0 & _lut53_control_write_246;  // NTBRegisters.swift:152
-  assign lut53_control_valid_out = lut53_control_valid;  // NTBRegisters.swift:153
-  assign lut53_control_peer_out = lut53_control_peer;  // NTBRegisters.swift:154
-  assign lut53_translation_low_write = _ntb_identity_write_0 & _lut53_translation_low_write_247;  // NTBRegisters.swift:156
-  assign lut53_translation_low_address_out = lut53_translation_low_address;  // NTBRegisters.swift:157
-  assign lut53_translation_high_write = _ntb_identity_write_0 & _lut53_translation_high_write_248;  // NTBRegisters.swift:159
-  assign lut53_translation_high_address_out = lut53_translation_high_address;  // NTBRegisters.swift:160
-  assign lut54_control_write = _ntb_identity_write_0 & _lut54_control_write_249;  // NTBRegisters.swift:152
-  assign lut54_control_valid_out = lut54_control_valid;  // NTBRegisters.swift:153
-  assign lut54_control_peer_out = lut54_control_peer;  // NTBRegisters.swift:154
-  assign lut54_translation_low_write = _ntb_identity_write_0 & _lut54_translation_low_write_250;  // NTBRegisters.swift:156
-  assign lut54_translation_low_address_out = lut54_translation_low_address;  // NTBRegisters.swift:157
-  assign lut54_translation_high_write = _ntb_identity_write_0 & _lut54_translation_high_write_251;  // NTBRegisters.swift:159
-  assign lut54_translation_high_address_out = lut54_translation_high_address;  // NTBRegisters.swift:160
-  assign lut55_control_write = _ntb_identity_write_0 & _lut55_control_write_252;  // NTBRegisters.swift:152
-  assign lut55_control_valid_out = lut55_control_valid;  // NTBRegisters.swift:153
-  assign lut55_control_peer_out = lut55_control_peer;  // NTBRegisters.swift:154
-  assign lut55_translation_low_write = _ntb_identity_write_0 & _lut55_translation_low_write_253;  // NTBRegisters.swift:156
-  assign lut55_translation_low_address_out = lut55_translation_low_address;  // NTBRegisters.swift:157
-  assign lut55_translation_high_write = _ntb_identity_write_0 & _lut55_translation_high_write_254;  // NTBRegisters.swift:159
-  assign lut55_translation_high_address_out = lut55_translation_high_address;  // NTBRegisters.swift:160
-  assign lut56_control_write = _ntb_identity_write_0 & _lut56_control_write_255;  // NTBRegisters.swift:152
-  assign lut56_control_valid_out = lut56_control_valid;  // NTBRegisters.swift:153
-  assign lut56_control_peer_out = lut56_control_peer;  // NTBRegisters.swift:154
-  assign lut56_translation_low_write = _ntb_identity_write_0 & _lut56_translation_low_write_256;  // NTBRegisters.swift:156
-  assign lut56_translation_low_address_out = lut56_translation_low_address;  // NTBRegisters.swift:157
-  assign lut56_translation_high_write = _ntb_identity_write_0 & _lut56_translation_high_write_257;  // NTBRegisters.swift:159
-  assign lut56_translation_high_address_out = lut56_translation_high_address;  // NTBRegisters.swift:160
-  assign lut57_control_write = _ntb_identity_write_0 & _lut57_control_write_258;  // NTBRegisters.swift:152
-  assign lut57_control_valid_out = lut57_control_valid;  // NTBRegisters.swift:153
-  assign lut57_control_peer_out = lut57_control_peer;  // NTBRegisters.swift:154
-  assign lut57_translation_low_write = _ntb_identity_write_0 & _lut57_translation_low_write_259;  // NTBRegisters.swift:156
-  assign lut57_translation_low_address_out = lut57_translation_low_address;  // NTBRegisters.swift:157
-  assign lut57_translation_high_write = _ntb_identity_write_0 & _lut57_translation_high_write_260;  // NTBRegisters.swift:159
-  assign lut57_translation_high_address_out = lut57_translation_high_address;  // NTBRegisters.swift:160
-  assign lut58_control_write = _ntb_identity_write_0 & _lut58_control_write_261;  // NTBRegisters.swift:152
-  assign lut58_control_valid_out = lut58_control_valid;  // NTBRegisters.swift:153
-  assign lut58_control_peer_out = lut58_control_peer;  // NTBRegisters.swift:154
-  assign lut58_translation_low_write = _ntb_identity_write_0 & _lut58_translation_low_write_262;  // NTBRegisters.swift:156
-  assign lut58_translation_low_address_out = lut58_translation_low_address;  // NTBRegisters.swift:157
-  assign lut58_translation_high_write = _ntb_identity_write_0 & _lut58_translation_high_write_263;  // NTBRegisters.swift:159
-  assign lut58_translation_high_address_out = lut58_translation_high_address;  // NTBRegisters.swift:160
-  assign lut59_control_write = _ntb_identity_write_0 & _lut59_control_write_264;  // NTBRegisters.swift:152
-  assign lut59_control_valid_out = lut59_control_valid;  // NTBRegisters.swift:153
-  assign lut59_control_peer_out = lut59_control_peer;  // NTBRegisters.swift:154
-  assign lut59_translation_low_write = _ntb_identity_write_0 & _lut59_translation_low_write_265;  // NTBRegisters.swift:156
-  assign lut59_translation_low_address_out = lut59_translation_low_address;  // NTBRegisters.swift:157
-  assign lut59_translation_high_write = _ntb_identity_write_0 & _lut59_translation_high_write_266;  // NTBRegisters.swift:159
-  assign lut59_translation_high_address_out = lut59_translation_high_address;  // NTBRegisters.swift:160
-  assign lut60_control_write = _ntb_identity_write_0 & _lut60_control_write_267;  // NTBRegisters.swift:152
-  assign lut60_control_valid_out = lut60_control_valid;  // NTBRegisters.swift:153
-  assign lut60_control_peer_out = lut60_control_peer;  // NTBRegisters.swift:154
-  assign lut60_translation_low_write = _ntb_identity_write_0 & _lut60_translation_low_write_268;  // NTBRegisters.swift:156
-  assign lut60_translation_low_address_out = lut60_translation_low_address;  // NTBRegisters.swift:157
-  assign lut60_translation_high_write = _ntb_identity_write_0 & _lut60_translation_high_write_269;  // NTBRegisters.swift:159
-  assign lut60_translation_high_address_out = lut60_translation_high_address;  // NTBRegisters.swift:160
-  assign lut61_control_write = _ntb_identity_write_0 & _lut61_control_write_270;  // NTBRegisters.swift:152
-  assign lut61_control_valid_out = lut61_control_valid;  // NTBRegisters.swift:153
-  assign lut61_control_peer_out = lut61_control_peer;  // NTBRegisters.swift:154
-  assign lut61_translation_low_write = _ntb_identity_write_0 & _lut61_translation_low_write_271;  // NTBRegisters.swift:156
-  assign lut61_translation_low_address_out = lut61_translation_low_address;  // NTBRegisters.swift:157
-  assign lut61_translation_high_write = _ntb_identity_write_0 & _lut61_translation_high_write_272;  // NTBRegisters.swift:159
-  assign lut61_translation_high_address_out = lut61_translation_high_address;  // NTBRegisters.swift:160
-  assign lut62_control_write = _ntb_identity_write_0 & _lut62_control_write_273;  // NTBRegisters.swift:152
-  assign lut62_control_valid_out = lut62_control_valid;  // NTBRegisters.swift:153
-  assign lut62_control_peer_out = lut62_control_peer;  // NTBRegisters.swift:154
-  assign lut62_translation_low_write = _ntb_identity_write_0 & _lut62_translation_low_write_274;  // NTBRegisters.swift:156
-  assign lut62_translation_low_address_out = lut62_translation_low_address;  // NTBRegisters.swift:157
-  assign lut62_translation_high_write = _ntb_identity_write_0 & _lut62_translation_high_write_275;  // NTBRegisters.swift:159
-  assign lut62_translation_high_address_out = lut62_translation_high_address;  // NTBRegisters.swift:160
-  assign lut63_control_write = _ntb_identity_write_0 & _lut63_control_write_276;  // NTBRegisters.swift:152
-  assign lut63_control_valid_out = lut63_control_valid;  // NTBRegisters.swift:153
-  assign lut63_control_peer_out = lut63_control_peer;  // NTBRegisters.swift:154
-  assign lut63_translation_low_write = _ntb_identity_write_0 & _lut63_translation_low_write_277;  // NTBRegisters.swift:156
-  assign lut63_translation_low_address_out = lut63_translation_low_address;  // NTBRegisters.swift:157
-  assign lut63_translation_high_write = _ntb_identity_write_0 & _lut63_translation_high_write_278;  // NTBRegisters.swift:159
-  assign lut63_translation_high_address_out = lut63_translation_high_address;  // NTBRegisters.swift:160
+  assign ntb_identity_write = _ntb_identity_write_0 & _ntb_identity_write_1;  // NTBRegisters.swift:32
+  assign ntb_identity_local_bus_out = ntb_identity_local_bus;  // NTBRegisters.swift:33
+  assign link_control_write = _ntb_identity_write_0 & _link_control_write_2;  // NTBRegisters.swift:35
+  assign link_control_enable_out = link_control_enable;  // NTBRegisters.swift:36
+  assign event_status_write = _ntb_identity_write_0 & _event_status_write_3;  // NTBRegisters.swift:44
+  assign event_status_link_changed_out = event_status_link_changed;  // NTBRegisters.swift:45
+  assign interrupt_routing_write = _ntb_identity_write_0 & _interrupt_routing_write_4;  // NTBRegisters.swift:49
+  assign interrupt_routing_link_vector_out = interrupt_routing_link_vector;  // NTBRegisters.swift:50
+  assign interrupt_routing_message_vector_out = interrupt_routing_message_vector;  // NTBRegisters.swift:51
+  assign interrupt_routing_link_interrupt_out = interrupt_routing_link_interrupt;  // NTBRegisters.swift:52
+  assign interrupt_routing_message_interrupt_out = interrupt_routing_message_interrupt;  // NTBRegisters.swift:53
+  assign aperture_base_low_write = _ntb_identity_write_0 & _aperture_base_low_write_5;  // NTBRegisters.swift:55
+  assign aperture_base_low_address_out = aperture_base_low_address;  // NTBRegisters.swift:56
+  assign aperture_base_high_write = _ntb_identity_write_0 & _aperture_base_high_write_6;  // NTBRegisters.swift:58
+  assign aperture_base_high_address_out = aperture_base_high_address;  // NTBRegisters.swift:59
+  assign msi_control_write = _ntb_identity_write_0 & _msi_control_write_7;  // NTBRegisters.swift:61
+  assign msi_control_enable_out = msi_control_enable;  // NTBRegisters.swift:62
+  assign msi_address_low_write = _ntb_identity_write_0 & _msi_address_low_write_8;  // NTBRegisters.swift:64
+  assign msi_address_low_address_out = msi_address_low_address;  // NTBRegisters.swift:65
+  assign msi_address_high_write = _ntb_identity_write_0 & _msi_address_high_write_9;  // NTBRegisters.swift:67
+  assign msi_address_high_address_out = msi_address_high_address;  // NTBRegisters.swift:68
+  assign msi_data_write = _ntb_identity_write_0 & _msi_data_write_10;  // NTBRegisters.swift:70
+  assign msi_data_data_out = msi_data_data;  // NTBRegisters.swift:71
+  assign doorbell_status_0_write = _ntb_identity_write_0 & _doorbell_status_0_write_11;  // NTBRegisters.swift:76
+  assign doorbell_status_0_db0_out = doorbell_status_0_db0;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db1_out = doorbell_status_0_db1;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db2_out = doorbell_status_0_db2;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db3_out = doorbell_status_0_db3;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db4_out = doorbell_status_0_db4;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db5_out = doorbell_status_0_db5;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db6_out = doorbell_status_0_db6;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db7_out = doorbell_status_0_db7;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db8_out = doorbell_status_0_db8;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db9_out = doorbell_status_0_db9;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db10_out = doorbell_status_0_db10;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db11_out = doorbell_status_0_db11;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db12_out = doorbell_status_0_db12;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db13_out = doorbell_status_0_db13;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db14_out = doorbell_status_0_db14;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db15_out = doorbell_status_0_db15;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db16_out = doorbell_status_0_db16;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db17_out = doorbell_status_0_db17;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db18_out = doorbell_status_0_db18;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db19_out = doorbell_status_0_db19;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db20_out = doorbell_status_0_db20;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db21_out = doorbell_status_0_db21;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db22_out = doorbell_status_0_db22;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db23_out = doorbell_status_0_db23;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db24_out = doorbell_status_0_db24;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db25_out = doorbell_status_0_db25;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db26_out = doorbell_status_0_db26;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db27_out = doorbell_status_0_db27;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db28_out = doorbell_status_0_db28;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db29_out = doorbell_status_0_db29;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db30_out = doorbell_status_0_db30;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db31_out = doorbell_status_0_db31;  // NTBRegisters.swift:77
+  assign doorbell_mask_0_write = _ntb_identity_write_0 & _doorbell_mask_0_write_12;  // NTBRegisters.swift:79
+  assign doorbell_mask_0_mask_out = doorbell_mask_0_mask;  // NTBRegisters.swift:80
+  assign peer_doorbell_set_0_write = _ntb_identity_write_0 & _peer_doorbell_set_0_write_13;  // NTBRegisters.swift:82
+  assign doorbell_status_1_write = _ntb_identity_write_0 & _doorbell_status_1_write_14;  // NTBRegisters.swift:76
+  assign doorbell_status_1_db32_out = doorbell_status_1_db32;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db33_out = doorbell_status_1_db33;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db34_out = doorbell_status_1_db34;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db35_out = doorbell_status_1_db35;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db36_out = doorbell_status_1_db36;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db37_out = doorbell_status_1_db37;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db38_out = doorbell_status_1_db38;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db39_out = doorbell_status_1_db39;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db40_out = doorbell_status_1_db40;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db41_out = doorbell_status_1_db41;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db42_out = doorbell_status_1_db42;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db43_out = doorbell_status_1_db43;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db44_out = doorbell_status_1_db44;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db45_out = doorbell_status_1_db45;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db46_out = doorbell_status_1_db46;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db47_out = doorbell_status_1_db47;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db48_out = doorbell_status_1_db48;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db49_out = doorbell_status_1_db49;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db50_out = doorbell_status_1_db50;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db51_out = doorbell_status_1_db51;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db52_out = doorbell_status_1_db52;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db53_out = doorbell_status_1_db53;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db54_out = doorbell_status_1_db54;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db55_out = doorbell_status_1_db55;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db56_out = doorbell_status_1_db56;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db57_out = doorbell_status_1_db57;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db58_out = doorbell_status_1_db58;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db59_out = doorbell_status_1_db59;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db60_out = doorbell_status_1_db60;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db61_out = doorbell_status_1_db61;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db62_out = doorbell_status_1_db62;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db63_out = doorbell_status_1_db63;  // NTBRegisters.swift:77
+  assign doorbell_mask_1_write = _ntb_identity_write_0 & _doorbell_mask_1_write_15;  // NTBRegisters.swift:79
+  assign doorbell_mask_1_mask_out = doorbell_mask_1_mask;  // NTBRegisters.swift:80
+  assign peer_doorbell_set_1_write = _ntb_identity_write_0 & _peer_doorbell_set_1_write_16;  // NTBRegisters.swift:82
+  assign doorbell_vectors_0_write = _ntb_identity_write_0 & _doorbell_vectors_0_write_17;  // NTBRegisters.swift:88
+  assign doorbell_vectors_0_vectors_out = doorbell_vectors_0_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_1_write = _ntb_identity_write_0 & _doorbell_vectors_1_write_18;  // NTBRegisters.swift:88
+  assign doorbell_vectors_1_vectors_out = doorbell_vectors_1_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_2_write = _ntb_identity_write_0 & _doorbell_vectors_2_write_19;  // NTBRegisters.swift:88
+  assign doorbell_vectors_2_vectors_out = doorbell_vectors_2_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_3_write = _ntb_identity_write_0 & _doorbell_vectors_3_write_20;  // NTBRegisters.swift:88
+  assign doorbell_vectors_3_vectors_out = doorbell_vectors_3_vectors;  // NTBRegisters.swift:89
+  assign message_status_write = _ntb_identity_write_0 & _message_status_write_21;  // NTBRegisters.swift:92
+  assign message_status_in0_out = message_status_in0;  // NTBRegisters.swift:94
+  assign message_status_in1_out = message_status_in1;  // NTBRegisters.swift:94
+  assign message_status_in2_out = message_status_in2;  // NTBRegisters.swift:94
+  assign message_status_in3_out = message_status_in3;  // NTBRegisters.swift:94
+  assign message_mask_write = _ntb_identity_write_0 & _message_mask_write_22;  // NTBRegisters.swift:99
+  assign message_mask_mask_out = message_mask_mask;  // NTBRegisters.swift:100
+  assign outbound_message_0_write = _ntb_identity_write_0 & _outbound_message_0_write_23;  // NTBRegisters.swift:103
+  assign outbound_message_1_write = _ntb_identity_write_0 & _outbound_message_1_write_24;  // NTBRegisters.swift:103
+  assign outbound_message_2_write = _ntb_identity_write_0 & _outbound_message_2_write_25;  // NTBRegisters.swift:103
+  assign outbound_message_3_write = _ntb_identity_write_0 & _outbound_message_3_write_26;  // NTBRegisters.swift:103
+  assign requester_id_0_write = _ntb_identity_write_0 & _requester_id_0_write_27;  // NTBRegisters.swift:113
+  assign requester_id_0_id_out = requester_id_0_id;  // NTBRegisters.swift:114
+  assign requester_id_0_valid_out = requester_id_0_valid;  // NTBRegisters.swift:115
+  assign requester_id_1_write = _ntb_identity_write_0 & _requester_id_1_write_28;  // NTBRegisters.swift:113
+  assign requester_id_1_id_out = requester_id_1_id;  // NTBRegisters.swift:114
+  assign requester_id_1_valid_out = requester_id_1_valid;  // NTBRegisters.swift:115
+  assign requester_id_2_write = _ntb_identity_write_0 & _requester_id_2_write_29;  // NTBRegisters.swift:113
+  assign requester_id_2_id_out = requester_id_2_id;  // NTBRegisters.swift:114
+  assign requester_id_2_valid_out = requester_id_2_valid;  // NTBRegisters.swift:115
+  assign requester_id_3_write = _ntb_identity_write_0 & _requester_id_3_write_30;  // NTBRegisters.swift:113
+  assign requester_id_3_id_out = requester_id_3_id;  // NTBRegisters.swift:114
+  assign requester_id_3_valid_out = requester_id_3_valid;  // NTBRegisters.swift:115
+  assign requester_id_4_write = _ntb_identity_write_0 & _requester_id_4_write_31;  // NTBRegisters.swift:113
+  assign requester_id_4_id_out = requester_id_4_id;  // NTBRegisters.swift:114
+  assign requester_id_4_valid_out = requester_id_4_valid;  // NTBRegisters.swift:115
+  assign requester_id_5_write = _ntb_identity_write_0 & _requester_id_5_write_32;  // NTBRegisters.swift:113
+  assign requester_id_5_id_out = requester_id_5_id;  // NTBRegisters.swift:114
+  assign requester_id_5_valid_out = requester_id_5_valid;  // NTBRegisters.swift:115
+  assign requester_id_6_write = _ntb_identity_write_0 & _requester_id_6_write_33;  // NTBRegisters.swift:113
+  assign requester_id_6_id_out = requester_id_6_id;  // NTBRegisters.swift:114
+  assign requester_id_6_valid_out = requester_id_6_valid;  // NTBRegisters.swift:115
+  assign requester_id_7_write = _ntb_identity_write_0 & _requester_id_7_write_34;  // NTBRegisters.swift:113
+  assign requester_id_7_id_out = requester_id_7_id;  // NTBRegisters.swift:114
+  assign requester_id_7_valid_out = requester_id_7_valid;  // NTBRegisters.swift:115
+  assign requester_id_8_write = _ntb_identity_write_0 & _requester_id_8_write_35;  // NTBRegisters.swift:113
+  assign requester_id_8_id_out = requester_id_8_id;  // NTBRegisters.swift:114
+  assign requester_id_8_valid_out = requester_id_8_valid;  // NTBRegisters.swift:115
+  assign requester_id_9_write = _ntb_identity_write_0 & _requester_id_9_write_36;  // NTBRegisters.swift:113
+  assign requester_id_9_id_out = requester_id_9_id;  // NTBRegisters.swift:114
+  assign requester_id_9_valid_out = requester_id_9_valid;  // NTBRegisters.swift:115
+  assign requester_id_10_write = _ntb_identity_write_0 & _requester_id_10_write_37;  // NTBRegisters.swift:113
+  assign requester_id_10_id_out = requester_id_10_id;  // NTBRegisters.swift:114
+  assign requester_id_10_valid_out = requester_id_10_valid;  // NTBRegisters.swift:115
+  assign requester_id_11_write = _ntb_identity_write_0 & _requester_id_11_write_38;  // NTBRegisters.swift:113
+  assign requester_id_11_id_out = requester_id_11_id;  // NTBRegisters.swift:114
+  assign requester_id_11_valid_out = requester_id_11_valid;  // NTBRegisters.swift:115
+  assign requester_id_12_write = _ntb_identity_write_0 & _requester_id_12_write_39;  // NTBRegisters.swift:113
+  assign requester_id_12_id_out = requester_id_12_id;  // NTBRegisters.swift:114
+  assign requester_id_12_valid_out = requester_id_12_valid;  // NTBRegisters.swift:115
+  assign requester_id_13_write = _ntb_identity_write_0 & _requester_id_13_write_40;  // NTBRegisters.swift:113
+  assign requester_id_13_id_out = requester_id_13_id;  // NTBRegisters.swift:114
+  assign requester_id_13_valid_out = requester_id_13_valid;  // NTBRegisters.swift:115
+  assign requester_id_14_write = _ntb_identity_write_0 & _requester_id_14_write_41;  // NTBRegisters.swift:113
+  assign requester_id_14_id_out = requester_id_14_id;  // NTBRegisters.swift:114
+  assign requester_id_14_valid_out = requester_id_14_valid;  // NTBRegisters.swift:115
+  assign requester_id_15_write = _ntb_identity_write_0 & _requester_id_15_write_42;  // NTBRegisters.swift:113
+  assign requester_id_15_id_out = requester_id_15_id;  // NTBRegisters.swift:114
+  assign requester_id_15_valid_out = requester_id_15_valid;  // NTBRegisters.swift:115
+  assign mw0_control_write = _ntb_identity_write_0 & _mw0_control_write_43;  // NTBRegisters.swift:127
+  assign mw0_control_valid_out = mw0_control_valid;  // NTBRegisters.swift:119
+  assign mw0_control_lut_out = mw0_control_lut;  // NTBRegisters.swift:121
+  assign mw0_control_size_log2_out = mw0_control_size_log2;  // NTBRegisters.swift:124
+  assign mw0_translation_low_write = _ntb_identity_write_0 & _mw0_translation_low_write_44;  // NTBRegisters.swift:133
+  assign mw0_translation_low_address_out = mw0_translation_low_address;  // NTBRegisters.swift:134
+  assign mw0_translation_high_write = _ntb_identity_write_0 & _mw0_translation_high_write_45;  // NTBRegisters.swift:136
+  assign mw0_translation_high_address_out = mw0_translation_high_address;  // NTBRegisters.swift:137
+  assign mw1_control_write = _ntb_identity_write_0 & _mw1_control_write_46;  // NTBRegisters.swift:127
+  assign mw1_control_valid_out = mw1_control_valid;  // NTBRegisters.swift:119
+  assign mw1_control_lut_out = mw1_control_lut;  // NTBRegisters.swift:121
+  assign mw1_control_size_log2_out = mw1_control_size_log2;  // NTBRegisters.swift:124
+  assign mw1_translation_low_write = _ntb_identity_write_0 & _mw1_translation_low_write_47;  // NTBRegisters.swift:133
+  assign mw1_translation_low_address_out = mw1_translation_low_address;  // NTBRegisters.swift:134
+  assign mw1_translation_high_write = _ntb_identity_write_0 & _mw1_translation_high_write_48;  // NTBRegisters.swift:136
+  assign mw1_translation_high_address_out = mw1_translation_high_address;  // NTBRegisters.swift:137
+  assign mw2_control_write = _ntb_identity_write_0 & _mw2_control_write_49;  // NTBRegisters.swift:127
+  assign mw2_control_valid_out = mw2_control_valid;  // NTBRegisters.swift:119
+  assign mw2_control_lut_out = mw2_control_lut;  // NTBRegisters.swift:121
+  assign mw2_control_size_log2_out = mw2_control_size_log2;  // NTBRegisters.swift:124
+  assign mw2_translation_low_write = _ntb_identity_write_0 & _mw2_translation_low_write_50;  // NTBRegisters.swift:133
+  assign mw2_translation_low_address_out = mw2_translation_low_address;  // NTBRegisters.swift:134
+  assign mw2_translation_high_write = _ntb_identity_write_0 & _mw2_translation_high_write_51;  // NTBRegisters.swift:136
+  assign mw2_translation_high_address_out = mw2_translation_high_address;  // NTBRegisters.swift:137
+  assign mw3_control_write = _ntb_identity_write_0 & _mw3_control_write_52;  // NTBRegisters.swift:127
+  assign mw3_control_valid_out = mw3_control_valid;  // NTBRegisters.swift:119
+  assign mw3_control_lut_out = mw3_control_lut;  // NTBRegisters.swift:121
+  assign mw3_control_size_log2_out = mw3_control_size_log2;  // NTBRegisters.swift:124
+  assign mw3_translation_low_write = _ntb_identity_write_0 & _mw3_translation_low_write_53;  // NTBRegisters.swift:133
+  assign mw3_translation_low_address_out = mw3_translation_low_address;  // NTBRegisters.swift:134
+  assign mw3_translation_high_write = _ntb_identity_write_0 & _mw3_translation_high_write_54;  // NTBRegisters.swift:136
+  assign mw3_translation_high_address_out = mw3_translation_high_address;  // NTBRegisters.swift:137
+  assign scratchpad_0_write = _ntb_identity_write_0 & _scratchpad_0_write_55;  // NTBRegisters.swift:142
+  assign scratchpad_0_value_out = scratchpad_0_value;  // NTBRegisters.swift:143
+  assign scratchpad_1_write = _ntb_identity_write_0 & _scratchpad_1_write_56;  // NTBRegisters.swift:142
+  assign scratchpad_1_value_out = scratchpad_1_value;  // NTBRegisters.swift:143
+  assign scratchpad_2_write = _ntb_identity_write_0 & _scratchpad_2_write_57;  // NTBRegisters.swift:142
+  assign scratchpad_2_value_out = scratchpad_2_value;  // NTBRegisters.swift:143
+  assign scratchpad_3_write = _ntb_identity_write_0 & _scratchpad_3_write_58;  // NTBRegisters.swift:142
+  assign scratchpad_3_value_out = scratchpad_3_value;  // NTBRegisters.swift:143
+  assign scratchpad_4_write = _ntb_identity_write_0 & _scratchpad_4_write_59;  // NTBRegisters.swift:142
+  assign scratchpad_4_value_out = scratchpad_4_value;  // NTBRegisters.swift:143
+  assign scratchpad_5_write = _ntb_identity_write_0 & _scratchpad_5_write_60;  // NTBRegisters.swift:142
+  assign scratchpad_5_value_out = scratchpad_5_value;  // NTBRegisters.swift:143
+  assign scratchpad_6_write = _ntb_identity_write_0 & _scratchpad_6_write_61;  // NTBRegisters.swift:142
+  assign scratchpad_6_value_out = scratchpad_6_value;  // NTBRegisters.swift:143
+  assign scratchpad_7_write = _ntb_identity_write_0 & _scratchpad_7_write_62;  // NTBRegisters.swift:142
+  assign scratchpad_7_value_out = scratchpad_7_value;  // NTBRegisters.swift:143
+  assign scratchpad_8_write = _ntb_identity_write_0 & _scratchpad_8_write_63;  // NTBRegisters.swift:142
+  assign scratchpad_8_value_out = scratchpad_8_value;  // NTBRegisters.swift:143
+  assign scratchpad_9_write = _ntb_identity_write_0 & _scratchpad_9_write_64;  // NTBRegisters.swift:142
+  assign scratchpad_9_value_out = scratchpad_9_value;  // NTBRegisters.swift:143
+  assign scratchpad_10_write = _ntb_identity_write_0 & _scratchpad_10_write_65;  // NTBRegisters.swift:142
+  assign scratchpad_10_value_out = scratchpad_10_value;  // NTBRegisters.swift:143
+  assign scratchpad_11_write = _ntb_identity_write_0 & _scratchpad_11_write_66;  // NTBRegisters.swift:142
+  assign scratchpad_11_value_out = scratchpad_11_value;  // NTBRegisters.swift:143
+  assign scratchpad_12_write = _ntb_identity_write_0 & _scratchpad_12_write_67;  // NTBRegisters.swift:142
+  assign scratchpad_12_value_out = scratchpad_12_value;  // NTBRegisters.swift:143
+  assign scratchpad_13_write = _ntb_identity_write_0 & _scratchpad_13_write_68;  // NTBRegisters.swift:142
+  assign scratchpad_13_value_out = scratchpad_13_value;  // NTBRegisters.swift:143
+  assign scratchpad_14_write = _ntb_identity_write_0 & _scratchpad_14_write_69;  // NTBRegisters.swift:142
+  assign scratchpad_14_value_out = scratchpad_14_value;  // NTBRegisters.swift:143
+  assign scratchpad_15_write = _ntb_identity_write_0 & _scratchpad_15_write_70;  // NTBRegisters.swift:142
+  assign scratchpad_15_value_out = scratchpad_15_value;  // NTBRegisters.swift:143
+  assign peer_scratchpad_0_write = _ntb_identity_write_0 & _peer_scratchpad_0_write_71;  // NTBRegisters.swift:147
+  assign peer_scratchpad_1_write = _ntb_identity_write_0 & _peer_scratchpad_1_write_72;  // NTBRegisters.swift:147
+  assign peer_scratchpad_2_write = _ntb_identity_write_0 & _peer_scratchpad_2_write_73;  // NTBRegisters.swift:147
+  assign peer_scratchpad_3_write = _ntb_identity_write_0 & _peer_scratchpad_3_write_74;  // NTBRegisters.swift:147
+  assign peer_scratchpad_4_write = _ntb_identity_write_0 & _peer_scratchpad_4_write_75;  // NTBRegisters.swift:147
+  assign peer_scratchpad_5_write = _ntb_identity_write_0 & _peer_scratchpad_5_write_76;  // NTBRegisters.swift:147
+  assign peer_scratchpad_6_write = _ntb_identity_write_0 & _peer_scratchpad_6_write_77;  // NTBRegisters.swift:147
+  assign peer_scratchpad_7_write = _ntb_identity_write_0 & _peer_scratchpad_7_write_78;  // NTBRegisters.swift:147
+  assign peer_scratchpad_8_write = _ntb_identity_write_0 & _peer_scratchpad_8_write_79;  // NTBRegisters.swift:147
+  assign peer_scratchpad_9_write = _ntb_identity_write_0 & _peer_scratchpad_9_write_80;  // NTBRegisters.swift:147
+  assign peer_scratchpad_10_write = _ntb_identity_write_0 & _peer_scratchpad_10_write_81;  // NTBRegisters.swift:147
+  assign peer_scratchpad_11_write = _ntb_identity_write_0 & _peer_scratchpad_11_write_82;  // NTBRegisters.swift:147
+  assign peer_scratchpad_12_write = _ntb_identity_write_0 & _peer_scratchpad_12_write_83;  // NTBRegisters.swift:147
+  assign peer_scratchpad_13_write = _ntb_identity_write_0 & _peer_scratchpad_13_write_84;  // NTBRegisters.swift:147
+  assign peer_scratchpad_14_write = _ntb_identity_write_0 & _peer_scratchpad_14_write_85;  // NTBRegisters.swift:147
+  assign peer_scratchpad_15_write = _ntb_identity_write_0 & _peer_scratchpad_15_write_86;  // NTBRegisters.swift:147
+  assign lut0_control_write = _ntb_identity_write_0 & _lut0_control_write_87;  // NTBRegisters.swift:153
+  assign lut0_control_valid_out = lut0_control_valid;  // NTBRegisters.swift:154
+  assign lut0_control_peer_out = lut0_control_peer;  // NTBRegisters.swift:155
+  assign lut0_translation_low_write = _ntb_identity_write_0 & _lut0_translation_low_write_88;  // NTBRegisters.swift:157
+  assign lut0_translation_low_address_out = lut0_translation_low_address;  // NTBRegisters.swift:158
+  assign lut0_translation_high_write = _ntb_identity_write_0 & _lut0_translation_high_write_89;  // NTBRegisters.swift:160
+  assign lut0_translation_high_address_out = lut0_translation_high_address;  // NTBRegisters.swift:161
+  assign lut1_control_write = _ntb_identity_write_0 & _lut1_control_write_90;  // NTBRegisters.swift:153
+  assign lut1_control_valid_out = lut1_control_valid;  // NTBRegisters.swift:154
+  assign lut1_control_peer_out = lut1_control_peer;  // NTBRegisters.swift:155
+  assign lut1_translation_low_write = _ntb_identity_write_0 & _lut1_translation_low_write_91;  // NTBRegisters.swift:157
+  assign lut1_translation_low_address_out = lut1_translation_low_address;  // NTBRegisters.swift:158
+  assign lut1_translation_high_write = _ntb_identity_write_0 & _lut1_translation_high_write_92;  // NTBRegisters.swift:160
+  assign lut1_translation_high_address_out = lut1_translation_high_address;  // NTBRegisters.swift:161
+  assign lut2_control_write = _ntb_identity_write_0 & _lut2_control_write_93;  // NTBRegisters.swift:153
+  assign lut2_control_valid_out = lut2_control_valid;  // NTBRegisters.swift:154
+  assign lut2_control_peer_out = lut2_control_peer;  // NTBRegisters.swift:155
+  assign lut2_translation_low_write = _ntb_identity_write_0 & _lut2_translation_low_write_94;  // NTBRegisters.swift:157
+  assign lut2_translation_low_address_out = lut2_translation_low_address;  // NTBRegisters.swift:158
+  assign lut2_translation_high_write = _ntb_identity_write_0 & _lut2_translation_high_write_95;  // NTBRegisters.swift:160
+  assign lut2_translation_high_address_out = lut2_translation_high_address;  // NTBRegisters.swift:161
+  assign lut3_control_write = _ntb_identity_write_0 & _lut3_control_write_96;  // NTBRegisters.swift:153
+  assign lut3_control_valid_out = lut3_control_valid;  // NTBRegisters.swift:154
+  assign lut3_control_peer_out = lut3_control_peer;  // NTBRegisters.swift:155
+  assign lut3_translation_low_write = _ntb_identity_write_0 & _lut3_translation_low_write_97;  // NTBRegisters.swift:157
+  assign lut3_translation_low_address_out = lut3_translation_low_address;  // NTBRegisters.swift:158
+  assign lut3_translation_high_write = _ntb_identity_write_0 & _lut3_translation_high_write_98;  // NTBRegisters.swift:160
+  assign lut3_translation_high_address_out = lut3_translation_high_address;  // NTBRegisters.swift:161
+  assign lut4_control_write = _ntb_identity_write_0 & _lut4_control_write_99;  // NTBRegisters.swift:153
+  assign lut4_control_valid_out = lut4_control_valid;  // NTBRegisters.swift:154
+  assign lut4_control_peer_out = lut4_control_peer;  // NTBRegisters.swift:155
+  assign lut4_translation_low_write = _ntb_identity_write_0 & _lut4_translation_low_write_100;  // NTBRegisters.swift:157
+  assign lut4_translation_low_address_out = lut4_translation_low_address;  // NTBRegisters.swift:158
+  assign lut4_translation_high_write = _ntb_identity_write_0 & _lut4_translation_high_write_101;  // NTBRegisters.swift:160
+  assign lut4_translation_high_address_out = lut4_translation_high_address;  // NTBRegisters.swift:161
+  assign lut5_control_write = _ntb_identity_write_0 & _lut5_control_write_102;  // NTBRegisters.swift:153
+  assign lut5_control_valid_out = lut5_control_valid;  // NTBRegisters.swift:154
+  assign lut5_control_peer_out = lut5_control_peer;  // NTBRegisters.swift:155
+  assign lut5_translation_low_write = _ntb_identity_write_0 & _lut5_translation_low_write_103;  // NTBRegisters.swift:157
+  assign lut5_translation_low_address_out = lut5_translation_low_address;  // NTBRegisters.swift:158
+  assign lut5_translation_high_write = _ntb_identity_write_0 & _lut5_translation_high_write_104;  // NTBRegisters.swift:160
+  assign lut5_translation_high_address_out = lut5_translation_high_address;  // NTBRegisters.swift:161
+  assign lut6_control_write = _ntb_identity_write_0 & _lut6_control_write_105;  // NTBRegisters.swift:153
+  assign lut6_control_valid_out = lut6_control_valid;  // NTBRegisters.swift:154
+  assign lut6_control_peer_out = lut6_control_peer;  // NTBRegisters.swift:155
+  assign lut6_translation_low_write = _ntb_identity_write_0 & _lut6_translation_low_write_106;  // NTBRegisters.swift:157
+  assign lut6_translation_low_address_out = lut6_translation_low_address;  // NTBRegisters.swift:158
+  assign lut6_translation_high_write = _ntb_identity_write_0 & _lut6_translation_high_write_107;  // NTBRegisters.swift:160
+  assign lut6_translation_high_address_out = lut6_translation_high_address;  // NTBRegisters.swift:161
+  assign lut7_control_write = _ntb_identity_write_0 & _lut7_control_write_108;  // NTBRegisters.swift:153
+  assign lut7_control_valid_out = lut7_control_valid;  // NTBRegisters.swift:154
+  assign lut7_control_peer_out = lut7_control_peer;  // NTBRegisters.swift:155
+  assign lut7_translation_low_write = _ntb_identity_write_0 & _lut7_translation_low_write_109;  // NTBRegisters.swift:157
+  assign lut7_translation_low_address_out = lut7_translation_low_address;  // NTBRegisters.swift:158
+  assign lut7_translation_high_write = _ntb_identity_write_0 & _lut7_translation_high_write_110;  // NTBRegisters.swift:160
+  assign lut7_translation_high_address_out = lut7_translation_high_address;  // NTBRegisters.swift:161
+  assign lut8_control_write = _ntb_identity_write_0 & _lut8_control_write_111;  // NTBRegisters.swift:153
+  assign lut8_control_valid_out = lut8_control_valid;  // NTBRegisters.swift:154
+  assign lut8_control_peer_out = lut8_control_peer;  // NTBRegisters.swift:155
+  assign lut8_translation_low_write = _ntb_identity_write_0 & _lut8_translation_low_write_112;  // NTBRegisters.swift:157
+  assign lut8_translation_low_address_out = lut8_translation_low_address;  // NTBRegisters.swift:158
+  assign lut8_translation_high_write = _ntb_identity_write_0 & _lut8_translation_high_write_113;  // NTBRegisters.swift:160
+  assign lut8_translation_high_address_out = lut8_translation_high_address;  // NTBRegisters.swift:161
+  assign lut9_control_write = _ntb_identity_write_0 & _lut9_control_write_114;  // NTBRegisters.swift:153
+  assign lut9_control_valid_out = lut9_control_valid;  // NTBRegisters.swift:154
+  assign lut9_control_peer_out = lut9_control_peer;  // NTBRegisters.swift:155
+  assign lut9_translation_low_write = _ntb_identity_write_0 & _lut9_translation_low_write_115;  // NTBRegisters.swift:157
+  assign lut9_translation_low_address_out = lut9_translation_low_address;  // NTBRegisters.swift:158
+  assign lut9_translation_high_write = _ntb_identity_write_0 & _lut9_translation_high_write_116;  // NTBRegisters.swift:160
+  assign lut9_translation_high_address_out = lut9_translation_high_address;  // NTBRegisters.swift:161
+  assign lut10_control_write = _ntb_identity_write_0 & _lut10_control_write_117;  // NTBRegisters.swift:153
+  assign lut10_control_valid_out = lut10_control_valid;  // NTBRegisters.swift:154
+  assign lut10_control_peer_out = lut10_control_peer;  // NTBRegisters.swift:155
+  assign lut10_translation_low_write = _ntb_identity_write_0 & _lut10_translation_low_write_118;  // NTBRegisters.swift:157
+  assign lut10_translation_low_address_out = lut10_translation_low_address;  // NTBRegisters.swift:158
+  assign lut10_translation_high_write = _ntb_identity_write_0 & _lut10_translation_high_write_119;  // NTBRegisters.swift:160
+  assign lut10_translation_high_address_out = lut10_translation_high_address;  // NTBRegisters.swift:161
+  assign lut11_control_write = _ntb_identity_write_0 & _lut11_control_write_120;  // NTBRegisters.swift:153
+  assign lut11_control_valid_out = lut11_control_valid;  // NTBRegisters.swift:154
+  assign lut11_control_peer_out = lut11_control_peer;  // NTBRegisters.swift:155
+  assign lut11_translation_low_write = _ntb_identity_write_0 & _lut11_translation_low_write_121;  // NTBRegisters.swift:157
+  assign lut11_translation_low_address_out = lut11_translation_low_address;  // NTBRegisters.swift:158
+  assign lut11_translation_high_write = _ntb_identity_write_0 & _lut11_translation_high_write_122;  // NTBRegisters.swift:160
+  assign lut11_translation_high_address_out = lut11_translation_high_address;  // NTBRegisters.swift:161
+  assign lut12_control_write = _ntb_identity_write_0 & _lut12_control_write_123;  // NTBRegisters.swift:153
+  assign lut12_control_valid_out = lut12_control_valid;  // NTBRegisters.swift:154
+  assign lut12_control_peer_out = lut12_control_peer;  // NTBRegisters.swift:155
+  assign lut12_translation_low_write = _ntb_identity_write_0 & _lut12_translation_low_write_124;  // NTBRegisters.swift:157
+  assign lut12_translation_low_address_out = lut12_translation_low_address;  // NTBRegisters.swift:158
+  assign lut12_translation_high_write = _ntb_identity_write_0 & _lut12_translation_high_write_125;  // NTBRegisters.swift:160
+  assign lut12_translation_high_address_out = lut12_translation_high_address;  // NTBRegisters.swift:161
+  assign lut13_control_write = _ntb_identity_write_0 & _lut13_control_write_126;  // NTBRegisters.swift:153
+  assign lut13_control_valid_out = lut13_control_valid;  // NTBRegisters.swift:154
+  assign lut13_control_peer_out = lut13_control_peer;  // NTBRegisters.swift:155
+  assign lut13_translation_low_write = _ntb_identity_write_0 & _lut13_translation_low_write_127;  // NTBRegisters.swift:157
+  assign lut13_translation_low_address_out = lut13_translation_low_address;  // NTBRegisters.swift:158
+  assign lut13_translation_high_write = _ntb_identity_write_0 & _lut13_translation_high_write_128;  // NTBRegisters.swift:160
+  assign lut13_translation_high_address_out = lut13_translation_high_address;  // NTBRegisters.swift:161
+  assign lut14_control_write = _ntb_identity_write_0 & _lut14_control_write_129;  // NTBRegisters.swift:153
+  assign lut14_control_valid_out = lut14_control_valid;  // NTBRegisters.swift:154
+  assign lut14_control_peer_out = lut14_control_peer;  // NTBRegisters.swift:155
+  assign lut14_translation_low_write = _ntb_identity_write_0 & _lut14_translation_low_write_130;  // NTBRegisters.swift:157
+  assign lut14_translation_low_address_out = lut14_translation_low_address;  // NTBRegisters.swift:158
+  assign lut14_translation_high_write = _ntb_identity_write_0 & _lut14_translation_high_write_131;  // NTBRegisters.swift:160
+  assign lut14_translation_high_address_out = lut14_translation_high_address;  // NTBRegisters.swift:161
+  assign lut15_control_write = _ntb_identity_write_0 & _lut15_control_write_132;  // NTBRegisters.swift:153
+  assign lut15_control_valid_out = lut15_control_valid;  // NTBRegisters.swift:154
+  assign lut15_control_peer_out = lut15_control_peer;  // NTBRegisters.swift:155
+  assign lut15_translation_low_write = _ntb_identity_write_0 & _lut15_translation_low_write_133;  // NTBRegisters.swift:157
+  assign lut15_translation_low_address_out = lut15_translation_low_address;  // NTBRegisters.swift:158
+  assign lut15_translation_high_write = _ntb_identity_write_0 & _lut15_translation_high_write_134;  // NTBRegisters.swift:160
+  assign lut15_translation_high_address_out = lut15_translation_high_address;  // NTBRegisters.swift:161
+  assign lut16_control_write = _ntb_identity_write_0 & _lut16_control_write_135;  // NTBRegisters.swift:153
+  assign lut16_control_valid_out = lut16_control_valid;  // NTBRegisters.swift:154
+  assign lut16_control_peer_out = lut16_control_peer;  // NTBRegisters.swift:155
+  assign lut16_translation_low_write = _ntb_identity_write_0 & _lut16_translation_low_write_136;  // NTBRegisters.swift:157
+  assign lut16_translation_low_address_out = lut16_translation_low_address;  // NTBRegisters.swift:158
+  assign lut16_translation_high_write = _ntb_identity_write_0 & _lut16_translation_high_write_137;  // NTBRegisters.swift:160
+  assign lut16_translation_high_address_out = lut16_translation_high_address;  // NTBRegisters.swift:161
+  assign lut17_control_write = _ntb_identity_write_0 & _lut17_control_write_138;  // NTBRegisters.swift:153
+  assign lut17_control_valid_out = lut17_control_valid;  // NTBRegisters.swift:154
+  assign lut17_control_peer_out = lut17_control_peer;  // NTBRegisters.swift:155
+  assign lut17_translation_low_write = _ntb_identity_write_0 & _lut17_translation_low_write_139;  // NTBRegisters.swift:157
+  assign lut17_translation_low_address_out = lut17_translation_low_address;  // NTBRegisters.swift:158
+  assign lut17_translation_high_write = _ntb_identity_write_0 & _lut17_translation_high_write_140;  // NTBRegisters.swift:160
+  assign lut17_translation_high_address_out = lut17_translation_high_address;  // NTBRegisters.swift:161
+  assign lut18_control_write = _ntb_identity_write_0 & _lut18_control_write_141;  // NTBRegisters.swift:153
+  assign lut18_control_valid_out = lut18_control_valid;  // NTBRegisters.swift:154
+  assign lut18_control_peer_out = lut18_control_peer;  // NTBRegisters.swift:155
+  assign lut18_translation_low_write = _ntb_identity_write_0 & _lut18_translation_low_write_142;  // NTBRegisters.swift:157
+  assign lut18_translation_low_address_out = lut18_translation_low_address;  // NTBRegisters.swift:158
+  assign lut18_translation_high_write = _ntb_identity_write_0 & _lut18_translation_high_write_143;  // NTBRegisters.swift:160
+  assign lut18_translation_high_address_out = lut18_translation_high_address;  // NTBRegisters.swift:161
+  assign lut19_control_write = _ntb_identity_write_0 & _lut19_control_write_144;  // NTBRegisters.swift:153
+  assign lut19_control_valid_out = lut19_control_valid;  // NTBRegisters.swift:154
+  assign lut19_control_peer_out = lut19_control_peer;  // NTBRegisters.swift:155
+  assign lut19_translation_low_write = _ntb_identity_write_0 & _lut19_translation_low_write_145;  // NTBRegisters.swift:157
+  assign lut19_translation_low_address_out = lut19_translation_low_address;  // NTBRegisters.swift:158
+  assign lut19_translation_high_write = _ntb_identity_write_0 & _lut19_translation_high_write_146;  // NTBRegisters.swift:160
+  assign lut19_translation_high_address_out = lut19_translation_high_address;  // NTBRegisters.swift:161
+  assign lut20_control_write = _ntb_identity_write_0 & _lut20_control_write_147;  // NTBRegisters.swift:153
+  assign lut20_control_valid_out = lut20_control_valid;  // NTBRegisters.swift:154
+  assign lut20_control_peer_out = lut20_control_peer;  // NTBRegisters.swift:155
+  assign lut20_translation_low_write = _ntb_identity_write_0 & _lut20_translation_low_write_148;  // NTBRegisters.swift:157
+  assign lut20_translation_low_address_out = lut20_translation_low_address;  // NTBRegisters.swift:158
+  assign lut20_translation_high_write = _ntb_identity_write_0 & _lut20_translation_high_write_149;  // NTBRegisters.swift:160
+  assign lut20_translation_high_address_out = lut20_translation_high_address;  // NTBRegisters.swift:161
+  assign lut21_control_write = _ntb_identity_write_0 & _lut21_control_write_150;  // NTBRegisters.swift:153
+  assign lut21_control_valid_out = lut21_control_valid;  // NTBRegisters.swift:154
+  assign lut21_control_peer_out = lut21_control_peer;  // NTBRegisters.swift:155
+  assign lut21_translation_low_write = _ntb_identity_write_0 & _lut21_translation_low_write_151;  // NTBRegisters.swift:157
+  assign lut21_translation_low_address_out = lut21_translation_low_address;  // NTBRegisters.swift:158
+  assign lut21_translation_high_write = _ntb_identity_write_0 & _lut21_translation_high_write_152;  // NTBRegisters.swift:160
+  assign lut21_translation_high_address_out = lut21_translation_high_address;  // NTBRegisters.swift:161
+  assign lut22_control_write = _ntb_identity_write_0 & _lut22_control_write_153;  // NTBRegisters.swift:153
+  assign lut22_control_valid_out = lut22_control_valid;  // NTBRegisters.swift:154
+  assign lut22_control_peer_out = lut22_control_peer;  // NTBRegisters.swift:155
+  assign lut22_translation_low_write = _ntb_identity_write_0 & _lut22_translation_low_write_154;  // NTBRegisters.swift:157
+  assign lut22_translation_low_address_out = lut22_translation_low_address;  // NTBRegisters.swift:158
+  assign lut22_translation_high_write = _ntb_identity_write_0 & _lut22_translation_high_write_155;  // NTBRegisters.swift:160
+  assign lut22_translation_high_address_out = lut22_translation_high_address;  // NTBRegisters.swift:161
+  assign lut23_control_write = _ntb_identity_write_0 & _lut23_control_write_156;  // NTBRegisters.swift:153
+  assign lut23_control_valid_out = lut23_control_valid;  // NTBRegisters.swift:154
+  assign lut23_control_peer_out = lut23_control_peer;  // NTBRegisters.swift:155
+  assign lut23_translation_low_write = _ntb_identity_write_0 & _lut23_translation_low_write_157;  // NTBRegisters.swift:157
+  assign lut23_translation_low_address_out = lut23_translation_low_address;  // NTBRegisters.swift:158
+  assign lut23_translation_high_write = _ntb_identity_write_0 & _lut23_translation_high_write_158;  // NTBRegisters.swift:160
+  assign lut23_translation_high_address_out = lut23_translation_high_address;  // NTBRegisters.swift:161
+  assign lut24_control_write = _ntb_identity_write_0 & _lut24_control_write_159;  // NTBRegisters.swift:153
+  assign lut24_control_valid_out = lut24_control_valid;  // NTBRegisters.swift:154
+  assign lut24_control_peer_out = lut24_control_peer;  // NTBRegisters.swift:155
+  assign lut24_translation_low_write = _ntb_identity_write_0 & _lut24_translation_low_write_160;  // NTBRegisters.swift:157
+  assign lut24_translation_low_address_out = lut24_translation_low_address;  // NTBRegisters.swift:158
+  assign lut24_translation_high_write = _ntb_identity_write_0 & _lut24_translation_high_write_161;  // NTBRegisters.swift:160
+  assign lut24_translation_high_address_out = lut24_translation_high_address;  // NTBRegisters.swift:161
+  assign lut25_control_write = _ntb_identity_write_0 & _lut25_control_write_162;  // NTBRegisters.swift:153
+  assign lut25_control_valid_out = lut25_control_valid;  // NTBRegisters.swift:154
+  assign lut25_control_peer_out = lut25_control_peer;  // NTBRegisters.swift:155
+  assign lut25_translation_low_write = _ntb_identity_write_0 & _lut25_translation_low_write_163;  // NTBRegisters.swift:157
+  assign lut25_translation_low_address_out = lut25_translation_low_address;  // NTBRegisters.swift:158
+  assign lut25_translation_high_write = _ntb_identity_write_0 & _lut25_translation_high_write_164;  // NTBRegisters.swift:160
+  assign lut25_translation_high_address_out = lut25_translation_high_address;  // NTBRegisters.swift:161
+  assign lut26_control_write = _ntb_identity_write_0 & _lut26_control_write_165;  // NTBRegisters.swift:153
+  assign lut26_control_valid_out = lut26_control_valid;  // NTBRegisters.swift:154
+  assign lut26_control_peer_out = lut26_control_peer;  // NTBRegisters.swift:155
+  assign lut26_translation_low_write = _ntb_identity_write_0 & _lut26_translation_low_write_166;  // NTBRegisters.swift:157
+  assign lut26_translation_low_address_out = lut26_translation_low_address;  // NTBRegisters.swift:158
+  assign lut26_translation_high_write = _ntb_identity_write_0 & _lut26_translation_high_write_167;  // NTBRegisters.swift:160
+  assign lut26_translation_high_address_out = lut26_translation_high_address;  // NTBRegisters.swift:161
+  assign lut27_control_write = _ntb_identity_write_0 & _lut27_control_write_168;  // NTBRegisters.swift:153
+  assign lut27_control_valid_out = lut27_control_valid;  // NTBRegisters.swift:154
+  assign lut27_control_peer_out = lut27_control_peer;  // NTBRegisters.swift:155
+  assign lut27_translation_low_write = _ntb_identity_write_0 & _lut27_translation_low_write_169;  // NTBRegisters.swift:157
+  assign lut27_translation_low_address_out = lut27_translation_low_address;  // NTBRegisters.swift:158
+  assign lut27_translation_high_write = _ntb_identity_write_0 & _lut27_translation_high_write_170;  // NTBRegisters.swift:160
+  assign lut27_translation_high_address_out = lut27_translation_high_address;  // NTBRegisters.swift:161
+  assign lut28_control_write = _ntb_identity_write_0 & _lut28_control_write_171;  // NTBRegisters.swift:153
+  assign lut28_control_valid_out = lut28_control_valid;  // NTBRegisters.swift:154
+  assign lut28_control_peer_out = lut28_control_peer;  // NTBRegisters.swift:155
+  assign lut28_translation_low_write = _ntb_identity_write_0 & _lut28_translation_low_write_172;  // NTBRegisters.swift:157
+  assign lut28_translation_low_address_out = lut28_translation_low_address;  // NTBRegisters.swift:158
+  assign lut28_translation_high_write = _ntb_identity_write_0 & _lut28_translation_high_write_173;  // NTBRegisters.swift:160
+  assign lut28_translation_high_address_out = lut28_translation_high_address;  // NTBRegisters.swift:161
+  assign lut29_control_write = _ntb_identity_write_0 & _lut29_control_write_174;  // NTBRegisters.swift:153
+  assign lut29_control_valid_out = lut29_control_valid;  // NTBRegisters.swift:154
+  assign lut29_control_peer_out = lut29_control_peer;  // NTBRegisters.swift:155
+  assign lut29_translation_low_write = _ntb_identity_write_0 & _lut29_translation_low_write_175;  // NTBRegisters.swift:157
+  assign lut29_translation_low_address_out = lut29_translation_low_address;  // NTBRegisters.swift:158
+  assign lut29_translation_high_write = _ntb_identity_write_0 & _lut29_translation_high_write_176;  // NTBRegisters.swift:160
+  assign lut29_translation_high_address_out = lut29_translation_high_address;  // NTBRegisters.swift:161
+  assign lut30_control_write = _ntb_identity_write_0 & _lut30_control_write_177;  // NTBRegisters.swift:153
+  assign lut30_control_valid_out = lut30_control_valid;  // NTBRegisters.swift:154
+  assign lut30_control_peer_out = lut30_control_peer;  // NTBRegisters.swift:155
+  assign lut30_translation_low_write = _ntb_identity_write_0 & _lut30_translation_low_write_178;  // NTBRegisters.swift:157
+  assign lut30_translation_low_address_out = lut30_translation_low_address;  // NTBRegisters.swift:158
+  assign lut30_translation_high_write = _ntb_identity_write_0 & _lut30_translation_high_write_179;  // NTBRegisters.swift:160
+  assign lut30_translation_high_address_out = lut30_translation_high_address;  // NTBRegisters.swift:161
+  assign lut31_control_write = _ntb_identity_write_0 & _lut31_control_write_180;  // NTBRegisters.swift:153
+  assign lut31_control_valid_out = lut31_control_valid;  // NTBRegisters.swift:154
+  assign lut31_control_peer_out = lut31_control_peer;  // NTBRegisters.swift:155
+  assign lut31_translation_low_write = _ntb_identity_write_0 & _lut31_translation_low_write_181;  // NTBRegisters.swift:157
+  assign lut31_translation_low_address_out = lut31_translation_low_address;  // NTBRegisters.swift:158
+  assign lut31_translation_high_write = _ntb_identity_write_0 & _lut31_translation_high_write_182;  // NTBRegisters.swift:160
+  assign lut31_translation_high_address_out = lut31_translation_high_address;  // NTBRegisters.swift:161
+  assign lut32_control_write = _ntb_identity_write_0 & _lut32_control_write_183;  // NTBRegisters.swift:153
+  assign lut32_control_valid_out = lut32_control_valid;  // NTBRegisters.swift:154
+  assign lut32_control_peer_out = lut32_control_peer;  // NTBRegisters.swift:155
+  assign lut32_translation_low_write = _ntb_identity_write_0 & _lut32_translation_low_write_184;  // NTBRegisters.swift:157
+  assign lut32_translation_low_address_out = lut32_translation_low_address;  // NTBRegisters.swift:158
+  assign lut32_translation_high_write = _ntb_identity_write_0 & _lut32_translation_high_write_185;  // NTBRegisters.swift:160
+  assign lut32_translation_high_address_out = lut32_translation_high_address;  // NTBRegisters.swift:161
+  assign lut33_control_write = _ntb_identity_write_0 & _lut33_control_write_186;  // NTBRegisters.swift:153
+  assign lut33_control_valid_out = lut33_control_valid;  // NTBRegisters.swift:154
+  assign lut33_control_peer_out = lut33_control_peer;  // NTBRegisters.swift:155
+  assign lut33_translation_low_write = _ntb_identity_write_0 & _lut33_translation_low_write_187;  // NTBRegisters.swift:157
+  assign lut33_translation_low_address_out = lut33_translation_low_address;  // NTBRegisters.swift:158
+  assign lut33_translation_high_write = _ntb_identity_write_0 & _lut33_translation_high_write_188;  // NTBRegisters.swift:160
+  assign lut33_translation_high_address_out = lut33_translation_high_address;  // NTBRegisters.swift:161
+  assign lut34_control_write = _ntb_identity_write_0 & _lut34_control_write_189;  // NTBRegisters.swift:153
+  assign lut34_control_valid_out = lut34_control_valid;  // NTBRegisters.swift:154
+  assign lut34_control_peer_out = lut34_control_peer;  // NTBRegisters.swift:155
+  assign lut34_translation_low_write = _ntb_identity_write_0 & _lut34_translation_low_write_190;  // NTBRegisters.swift:157
+  assign lut34_translation_low_address_out = lut34_translation_low_address;  // NTBRegisters.swift:158
+  assign lut34_translation_high_write = _ntb_identity_write_0 & _lut34_translation_high_write_191;  // NTBRegisters.swift:160
+  assign lut34_translation_high_address_out = lut34_translation_high_address;  // NTBRegisters.swift:161
+  assign lut35_control_write = _ntb_identity_write_0 & _lut35_control_write_192;  // NTBRegisters.swift:153
+  assign lut35_control_valid_out = lut35_control_valid;  // NTBRegisters.swift:154
+  assign lut35_control_peer_out = lut35_control_peer;  // NTBRegisters.swift:155
+  assign lut35_translation_low_write = _ntb_identity_write_0 & _lut35_translation_low_write_193;  // NTBRegisters.swift:157
+  assign lut35_translation_low_address_out = lut35_translation_low_address;  // NTBRegisters.swift:158
+  assign lut35_translation_high_write = _ntb_identity_write_0 & _lut35_translation_high_write_194;  // NTBRegisters.swift:160
+  assign lut35_translation_high_address_out = lut35_translation_high_address;  // NTBRegisters.swift:161
+  assign lut36_control_write = _ntb_identity_write_0 & _lut36_control_write_195;  // NTBRegisters.swift:153
+  assign lut36_control_valid_out = lut36_control_valid;  // NTBRegisters.swift:154
+  assign lut36_control_peer_out = lut36_control_peer;  // NTBRegisters.swift:155
+  assign lut36_translation_low_write = _ntb_identity_write_0 & _lut36_translation_low_write_196;  // NTBRegisters.swift:157
+  assign lut36_translation_low_address_out = lut36_translation_low_address;  // NTBRegisters.swift:158
+  assign lut36_translation_high_write = _ntb_identity_write_0 & _lut36_translation_high_write_197;  // NTBRegisters.swift:160
+  assign lut36_translation_high_address_out = lut36_translation_high_address;  // NTBRegisters.swift:161
+  assign lut37_control_write = _ntb_identity_write_0 & _lut37_control_write_198;  // NTBRegisters.swift:153
+  assign lut37_control_valid_out = lut37_control_valid;  // NTBRegisters.swift:154
+  assign lut37_control_peer_out = lut37_control_peer;  // NTBRegisters.swift:155
+  assign lut37_translation_low_write = _ntb_identity_write_0 & _lut37_translation_low_write_199;  // NTBRegisters.swift:157
+  assign lut37_translation_low_address_out = lut37_translation_low_address;  // NTBRegisters.swift:158
+  assign lut37_translation_high_write = _ntb_identity_write_0 & _lut37_translation_high_write_200;  // NTBRegisters.swift:160
+  assign lut37_translation_high_address_out = lut37_translation_high_address;  // NTBRegisters.swift:161
+  assign lut38_control_write = _ntb_identity_write_0 & _lut38_control_write_201;  // NTBRegisters.swift:153
+  assign lut38_control_valid_out = lut38_control_valid;  // NTBRegisters.swift:154
+  assign lut38_control_peer_out = lut38_control_peer;  // NTBRegisters.swift:155
+  assign lut38_translation_low_write = _ntb_identity_write_0 & _lut38_translation_low_write_202;  // NTBRegisters.swift:157
+  assign lut38_translation_low_address_out = lut38_translation_low_address;  // NTBRegisters.swift:158
+  assign lut38_translation_high_write = _ntb_identity_write_0 & _lut38_translation_high_write_203;  // NTBRegisters.swift:160
+  assign lut38_translation_high_address_out = lut38_translation_high_address;  // NTBRegisters.swift:161
+  assign lut39_control_write = _ntb_identity_write_0 & _lut39_control_write_204;  // NTBRegisters.swift:153
+  assign lut39_control_valid_out = lut39_control_valid;  // NTBRegisters.swift:154
+  assign lut39_control_peer_out = lut39_control_peer;  // NTBRegisters.swift:155
+  assign lut39_translation_low_write = _ntb_identity_write_0 & _lut39_translation_low_write_205;  // NTBRegisters.swift:157
+  assign lut39_translation_low_address_out = lut39_translation_low_address;  // NTBRegisters.swift:158
+  assign lut39_translation_high_write = _ntb_identity_write_0 & _lut39_translation_high_write_206;  // NTBRegisters.swift:160
+  assign lut39_translation_high_address_out = lut39_translation_high_address;  // NTBRegisters.swift:161
+  assign lut40_control_write = _ntb_identity_write_0 & _lut40_control_write_207;  // NTBRegisters.swift:153
+  assign lut40_control_valid_out = lut40_control_valid;  // NTBRegisters.swift:154
+  assign lut40_control_peer_out = lut40_control_peer;  // NTBRegisters.swift:155
+  assign lut40_translation_low_write = _ntb_identity_write_0 & _lut40_translation_low_write_208;  // NTBRegisters.swift:157
+  assign lut40_translation_low_address_out = lut40_translation_low_address;  // NTBRegisters.swift:158
+  assign lut40_translation_high_write = _ntb_identity_write_0 & _lut40_translation_high_write_209;  // NTBRegisters.swift:160
+  assign lut40_translation_high_address_out = lut40_translation_high_address;  // NTBRegisters.swift:161
+  assign lut41_control_write = _ntb_identity_write_0 & _lut41_control_write_210;  // NTBRegisters.swift:153
+  assign lut41_control_valid_out = lut41_control_valid;  // NTBRegisters.swift:154
+  assign lut41_control_peer_out = lut41_control_peer;  // NTBRegisters.swift:155
+  assign lut41_translation_low_write = _ntb_identity_write_0 & _lut41_translation_low_write_211;  // NTBRegisters.swift:157
+  assign lut41_translation_low_address_out = lut41_translation_low_address;  // NTBRegisters.swift:158
+  assign lut41_translation_high_write = _ntb_identity_write_0 & _lut41_translation_high_write_212;  // NTBRegisters.swift:160
+  assign lut41_translation_high_address_out = lut41_translation_high_address;  // NTBRegisters.swift:161
+  assign lut42_control_write = _ntb_identity_write_0 & _lut42_control_write_213;  // NTBRegisters.swift:153
+  assign lut42_control_valid_out = lut42_control_valid;  // NTBRegisters.swift:154
+  assign lut42_control_peer_out = lut42_control_peer;  // NTBRegisters.swift:155
+  assign lut42_translation_low_write = _ntb_identity_write_0 & _lut42_translation_low_write_214;  // NTBRegisters.swift:157
+  assign lut42_translation_low_address_out = lut42_translation_low_address;  // NTBRegisters.swift:158
+  assign lut42_translation_high_write = _ntb_identity_write_0 & _lut42_translation_high_write_215;  // NTBRegisters.swift:160
+  assign lut42_translation_high_address_out = lut42_translation_high_address;  // NTBRegisters.swift:161
+  assign lut43_control_write = _ntb_identity_write_0 & _lut43_control_write_216;  // NTBRegisters.swift:153
+  assign lut43_control_valid_out = lut43_control_valid;  // NTBRegisters.swift:154
+  assign lut43_control_peer_out = lut43_control_peer;  // NTBRegisters.swift:155
+  assign lut43_translation_low_write = _ntb_identity_write_0 & _lut43_translation_low_write_217;  // NTBRegisters.swift:157
+  assign lut43_translation_low_address_out = lut43_translation_low_address;  // NTBRegisters.swift:158
+  assign lut43_translation_high_write = _ntb_identity_write_0 & _lut43_translation_high_write_218;  // NTBRegisters.swift:160
+  assign lut43_translation_high_address_out = lut43_translation_high_address;  // NTBRegisters.swift:161
+  assign lut44_control_write = _ntb_identity_write_0 & _lut44_control_write_219;  // NTBRegisters.swift:153
+  assign lut44_control_valid_out = lut44_control_valid;  // NTBRegisters.swift:154
+  assign lut44_control_peer_out = lut44_control_peer;  // NTBRegisters.swift:155
+  assign lut44_translation_low_write = _ntb_identity_write_0 & _lut44_translation_low_write_220;  // NTBRegisters.swift:157
+  assign lut44_translation_low_address_out = lut44_translation_low_address;  // NTBRegisters.swift:158
+  assign lut44_translation_high_write = _ntb_identity_write_0 & _lut44_translation_high_write_221;  // NTBRegisters.swift:160
+  assign lut44_translation_high_address_out = lut44_translation_high_address;  // NTBRegisters.swift:161
+  assign lut45_control_write = _ntb_identity_write_0 & _lut45_control_write_222;  // NTBRegisters.swift:153
+  assign lut45_control_valid_out = lut45_control_valid;  // NTBRegisters.swift:154
+  assign lut45_control_peer_out = lut45_control_peer;  // NTBRegisters.swift:155
+  assign lut45_translation_low_write = _ntb_identity_write_0 & _lut45_translation_low_write_223;  // NTBRegisters.swift:157
+  assign lut45_translation_low_address_out = lut45_translation_low_address;  // NTBRegisters.swift:158
+  assign lut45_translation_high_write = _ntb_identity_write_0 & _lut45_translation_high_write_224;  // NTBRegisters.swift:160
+  assign lut45_translation_high_address_out = lut45_translation_high_address;  // NTBRegisters.swift:161
+  assign lut46_control_write = _ntb_identity_write_0 & _lut46_control_write_225;  // NTBRegisters.swift:153
+  assign lut46_control_valid_out = lut46_control_valid;  // NTBRegisters.swift:154
+  assign lut46_control_peer_out = lut46_control_peer;  // NTBRegisters.swift:155
+  assign lut46_translation_low_write = _ntb_identity_write_0 & _lut46_translation_low_write_226;  // NTBRegisters.swift:157
+  assign lut46_translation_low_address_out = lut46_translation_low_address;  // NTBRegisters.swift:158
+  assign lut46_translation_high_write = _ntb_identity_write_0 & _lut46_translation_high_write_227;  // NTBRegisters.swift:160
+  assign lut46_translation_high_address_out = lut46_translation_high_address;  // NTBRegisters.swift:161
+  assign lut47_control_write = _ntb_identity_write_0 & _lut47_control_write_228;  // NTBRegisters.swift:153
+  assign lut47_control_valid_out = lut47_control_valid;  // NTBRegisters.swift:154
+  assign lut47_control_peer_out = lut47_control_peer;  // NTBRegisters.swift:155
+  assign lut47_translation_low_write = _ntb_identity_write_0 & _lut47_translation_low_write_229;  // NTBRegisters.swift:157
+  assign lut47_translation_low_address_out = lut47_translation_low_address;  // NTBRegisters.swift:158
+  assign lut47_translation_high_write = _ntb_identity_write_0 & _lut47_translation_high_write_230;  // NTBRegisters.swift:160
+  assign lut47_translation_high_address_out = lut47_translation_high_address;  // NTBRegisters.swift:161
+  assign lut48_control_write = _ntb_identity_write_0 & _lut48_control_write_231;  // NTBRegisters.swift:153
+  assign lut48_control_valid_out = lut48_control_valid;  // NTBRegisters.swift:154
+  assign lut48_control_peer_out = lut48_control_peer;  // NTBRegisters.swift:155
+  assign lut48_translation_low_write = _ntb_identity_write_0 & _lut48_translation_low_write_232;  // NTBRegisters.swift:157
+  assign lut48_translation_low_address_out = lut48_translation_low_address;  // NTBRegisters.swift:158
+  assign lut48_translation_high_write = _ntb_identity_write_0 & _lut48_translation_high_write_233;  // NTBRegisters.swift:160
+  assign lut48_translation_high_address_out = lut48_translation_high_address;  // NTBRegisters.swift:161
+  assign lut49_control_write = _ntb_identity_write_0 & _lut49_control_write_234;  // NTBRegisters.swift:153
+  assign lut49_control_valid_out = lut49_control_valid;  // NTBRegisters.swift:154
+  assign lut49_control_peer_out = lut49_control_peer;  // NTBRegisters.swift:155
+  assign lut49_translation_low_write = _ntb_identity_write_0 & _lut49_translation_low_write_235;  // NTBRegisters.swift:157
+  assign lut49_translation_low_address_out = lut49_translation_low_address;  // NTBRegisters.swift:158
+  assign lut49_translation_high_write = _ntb_identity_write_0 & _lut49_translation_high_write_236;  // NTBRegisters.swift:160
+  assign lut49_translation_high_address_out = lut49_translation_high_address;  // NTBRegisters.swift:161
+  assign lut50_control_write = _ntb_identity_write_0 & _lut50_control_write_237;  // NTBRegisters.swift:153
+  assign lut50_control_valid_out = lut50_control_valid;  // NTBRegisters.swift:154
+  assign lut50_control_peer_out = lut50_control_peer;  // NTBRegisters.swift:155
+  assign lut50_translation_low_write = _ntb_identity_write_0 & _lut50_translation_low_write_238;  // NTBRegisters.swift:157
+  assign lut50_translation_low_address_out = lut50_translation_low_address;  // NTBRegisters.swift:158
+  assign lut50_translation_high_write = _ntb_identity_write_0 & _lut50_translation_high_write_239;  // NTBRegisters.swift:160
+  assign lut50_translation_high_address_out = lut50_translation_high_address;  // NTBRegisters.swift:161
+  assign lut51_control_write = _ntb_identity_write_0 & _lut51_control_write_240;  // NTBRegisters.swift:153
+  assign lut51_control_valid_out = lut51_control_valid;  // NTBRegisters.swift:154
+  assign lut51_control_peer_out = lut51_control_peer;  // NTBRegisters.swift:155
+  assign lut51_translation_low_write = _ntb_identity_write_0 & _lut51_translation_low_write_241;  // NTBRegisters.swift:157
+  assign lut51_translation_low_address_out = lut51_translation_low_address;  // NTBRegisters.swift:158
+  assign lut51_translation_high_write = _ntb_identity_write_0 & _lut51_translation_high_write_242;  // NTBRegisters.swift:160
+  assign lut51_translation_high_address_out = lut51_translation_high_address;  // NTBRegisters.swift:161
+  assign lut52_control_write = _ntb_identity_write_0 & _lut52_control_write_243;  // NTBRegisters.swift:153
+  assign lut52_control_valid_out = lut52_control_valid;  // NTBRegisters.swift:154
+  assign lut52_control_peer_out = lut52_control_peer;  // NTBRegisters.swift:155
+  assign lut52_translation_low_write = _ntb_identity_write_0 & _lut52_translation_low_write_244;  // NTBRegisters.swift:157
+  assign lut52_translation_low_address_out = lut52_translation_low_address;  // NTBRegisters.swift:158
+  assign lut52_translation_high_write = _ntb_identity_write_0 & _lut52_translation_high_write_245;  // NTBRegisters.swift:160
+  assign lut52_translation_high_address_out = lut52_translation_high_address;  // NTBRegisters.swift:161
+  assign lut53_control_write = _ntb_identity_write_0 & _lut53_control_write_246;  // NTBRegisters.swift:153
+  assign lut53_control_valid_out = lut53_control_valid;  // NTBRegisters.swift:154
+  assign lut53_control_peer_out = lut53_control_peer;  // NTBRegisters.swift:155
+  assign lut53_translation_low_write = _ntb_identity_write_0 & _lut53_translation_low_write_247;  // NTBRegisters.swift:157
+  assign lut53_translation_low_address_out = lut53_translation_low_address;  // NTBRegisters.swift:158
+  assign lut53_translation_high_write = _ntb_identity_write_0 & _lut53_translation_high_write_248;  // NTBRegisters.swift:160
+  assign lut53_translation_high_address_out = lut53_translation_high_address;  // NTBRegisters.swift:161
+  assign lut54_control_write = _ntb_identity_write_0 & _lut54_control_write_249;  // NTBRegisters.swift:153
+  assign lut54_control_valid_out = lut54_control_valid;  // NTBRegisters.swift:154
+  assign lut54_control_peer_out = lut54_control_peer;  // NTBRegisters.swift:155
+  assign lut54_translation_low_write = _ntb_identity_write_0 & _lut54_translation_low_write_250;  // NTBRegisters.swift:157
+  assign lut54_translation_low_address_out = lut54_translation_low_address;  // NTBRegisters.swift:158
+  assign lut54_translation_high_write = _ntb_identity_write_0 & _lut54_translation_high_write_251;  // NTBRegisters.swift:160
+  assign lut54_translation_high_address_out = lut54_translation_high_address;  // NTBRegisters.swift:161
+  assign lut55_control_write = _ntb_identity_write_0 & _lut55_control_write_252;  // NTBRegisters.swift:153
+  assign lut55_control_valid_out = lut55_control_valid;  // NTBRegisters.swift:154
+  assign lut55_control_peer_out = lut55_control_peer;  // NTBRegisters.swift:155
+  assign lut55_translation_low_write = _ntb_identity_write_0 & _lut55_translation_low_write_253;  // NTBRegisters.swift:157
+  assign lut55_translation_low_address_out = lut55_translation_low_address;  // NTBRegisters.swift:158
+  assign lut55_translation_high_write = _ntb_identity_write_0 & _lut55_translation_high_write_254;  // NTBRegisters.swift:160
+  assign lut55_translation_high_address_out = lut55_translation_high_address;  // NTBRegisters.swift:161
+  assign lut56_control_write = _ntb_identity_write_0 & _lut56_control_write_255;  // NTBRegisters.swift:153
+  assign lut56_control_valid_out = lut56_control_valid;  // NTBRegisters.swift:154
+  assign lut56_control_peer_out = lut56_control_peer;  // NTBRegisters.swift:155
+  assign lut56_translation_low_write = _ntb_identity_write_0 & _lut56_translation_low_write_256;  // NTBRegisters.swift:157
+  assign lut56_translation_low_address_out = lut56_translation_low_address;  // NTBRegisters.swift:158
+  assign lut56_translation_high_write = _ntb_identity_write_0 & _lut56_translation_high_write_257;  // NTBRegisters.swift:160
+  assign lut56_translation_high_address_out = lut56_translation_high_address;  // NTBRegisters.swift:161
+  assign lut57_control_write = _ntb_identity_write_0 & _lut57_control_write_258;  // NTBRegisters.swift:153
+  assign lut57_control_valid_out = lut57_control_valid;  // NTBRegisters.swift:154
+  assign lut57_control_peer_out = lut57_control_peer;  // NTBRegisters.swift:155
+  assign lut57_translation_low_write = _ntb_identity_write_0 & _lut57_translation_low_write_259;  // NTBRegisters.swift:157
+  assign lut57_translation_low_address_out = lut57_translation_low_address;  // NTBRegisters.swift:158
+  assign lut57_translation_high_write = _ntb_identity_write_0 & _lut57_translation_high_write_260;  // NTBRegisters.swift:160
+  assign lut57_translation_high_address_out = lut57_translation_high_address;  // NTBRegisters.swift:161
+  assign lut58_control_write = _ntb_identity_write_0 & _lut58_control_write_261;  // NTBRegisters.swift:153
+  assign lut58_control_valid_out = lut58_control_valid;  // NTBRegisters.swift:154
+  assign lut58_control_peer_out = lut58_control_peer;  // NTBRegisters.swift:155
+  assign lut58_translation_low_write = _ntb_identity_write_0 & _lut58_translation_low_write_262;  // NTBRegisters.swift:157
+  assign lut58_translation_low_address_out = lut58_translation_low_address;  // NTBRegisters.swift:158
+  assign lut58_translation_high_write = _ntb_identity_write_0 & _lut58_translation_high_write_263;  // NTBRegisters.swift:160
+  assign lut58_translation_high_address_out = lut58_translation_high_address;  // NTBRegisters.swift:161
+  assign lut59_control_write = _ntb_identity_write_0 & _lut59_control_write_264;  // NTBRegisters.swift:153
+  assign lut59_control_valid_out = lut59_control_valid;  // NTBRegisters.swift:154
+  assign lut59_control_peer_out = lut59_control_peer;  // NTBRegisters.swift:155
+  assign lut59_translation_low_write = _ntb_identity_write_0 & _lut59_translation_low_write_265;  // NTBRegisters.swift:157
+  assign lut59_translation_low_address_out = lut59_translation_low_address;  // NTBRegisters.swift:158
+  assign lut59_translation_high_write = _ntb_identity_write_0 & _lut59_translation_high_write_266;  // NTBRegisters.swift:160
+  assign lut59_translation_high_address_out = lut59_translation_high_address;  // NTBRegisters.swift:161
+  assign lut60_control_write = _ntb_identity_write_0 & _lut60_control_write_267;  // NTBRegisters.swift:153
+  assign lut60_control_valid_out = lut60_control_valid;  // NTBRegisters.swift:154
+  assign lut60_control_peer_out = lut60_control_peer;  // NTBRegisters.swift:155
+  assign lut60_translation_low_write = _ntb_identity_write_0 & _lut60_translation_low_write_268;  // NTBRegisters.swift:157
+  assign lut60_translation_low_address_out = lut60_translation_low_address;  // NTBRegisters.swift:158
+  assign lut60_translation_high_write = _ntb_identity_write_0 & _lut60_translation_high_write_269;  // NTBRegisters.swift:160
+  assign lut60_translation_high_address_out = lut60_translation_high_address;  // NTBRegisters.swift:161
+  assign lut61_control_write = _ntb_identity_write_0 & _lut61_control_write_270;  // NTBRegisters.swift:153
+  assign lut61_control_valid_out = lut61_control_valid;  // NTBRegisters.swift:154
+  assign lut61_control_peer_out = lut61_control_peer;  // NTBRegisters.swift:155
+  assign lut61_translation_low_write = _ntb_identity_write_0 & _lut61_translation_low_write_271;  // NTBRegisters.swift:157
+  assign lut61_translation_low_address_out = lut61_translation_low_address;  // NTBRegisters.swift:158
+  assign lut61_translation_high_write = _ntb_identity_write_0 & _lut61_translation_high_write_272;  // NTBRegisters.swift:160
+  assign lut61_translation_high_address_out = lut61_translation_high_address;  // NTBRegisters.swift:161
+  assign lut62_control_write = _ntb_identity_write_0 & _lut62_control_write_273;  // NTBRegisters.swift:153
+  assign lut62_control_valid_out = lut62_control_valid;  // NTBRegisters.swift:154
+  assign lut62_control_peer_out = lut62_control_peer;  // NTBRegisters.swift:155
+  assign lut62_translation_low_write = _ntb_identity_write_0 & _lut62_translation_low_write_274;  // NTBRegisters.swift:157
+  assign lut62_translation_low_address_out = lut62_translation_low_address;  // NTBRegisters.swift:158
+  assign lut62_translation_high_write = _ntb_identity_write_0 & _lut62_translation_high_write_275;  // NTBRegisters.swift:160
+  assign lut62_translation_high_address_out = lut62_translation_high_address;  // NTBRegisters.swift:161
+  assign lut63_control_write = _ntb_identity_write_0 & _lut63_control_write_276;  // NTBRegisters.swift:153
+  assign lut63_control_valid_out = lut63_control_valid;  // NTBRegisters.swift:154
+  assign lut63_control_peer_out = lut63_control_peer;  // NTBRegisters.swift:155
+  assign lut63_translation_low_write = _ntb_identity_write_0 & _lut63_translation_low_write_277;  // NTBRegisters.swift:157
+  assign lut63_translation_low_address_out = lut63_translation_low_address;  // NTBRegisters.swift:158
+  assign lut63_translation_high_write = _ntb_identity_write_0 & _lut63_translation_high_write_278;  // NTBRegisters.swift:160
+  assign lut63_translation_high_address_out = lut63_translation_high_address;  // NTBRegisters.swift:161
   assign mmio_error = mmio_valid & ~(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((mmio_address == 13'd0) | (mmio_address == 13'd4)) | _ntb_identity_write_1) | _link_control_write_2) | (mmio_address == 13'd16)) | _event_status_write_3) | _interrupt_routing_write_4) | _aperture_base_low_write_5) | _aperture_base_high_write_6) | _msi_control_write_7) | _msi_address_low_write_8) | _msi_address_high_write_9) | _msi_data_write_10) | _doorbell_status_0_write_11) | _doorbell_mask_0_write_12) | _peer_doorbell_set_0_write_13) | _doorbell_status_1_write_14) | _doorbell_mask_1_write_15) | _peer_doorbell_set_1_write_16) | _doorbell_vectors_0_write_17) | _doorbell_vectors_1_write_18) | _doorbell_vectors_2_write_19) | _doorbell_vectors_3_write_20) | _message_status_write_21) | _message_mask_write_22) | _outbound_message_0_write_23) | _outbound_message_1_write_24) | _outbound_message_2_write_25) | _outbound_message_3_write_26) | (mmio_address == 13'd160)) | (mmio_address == 13'd164)) | (mmio_address == 13'd168)) | (mmio_address == 13'd172)) | _requester_id_0_write_27) | _requester_id_1_write_28) | _requester_id_2_write_29) | _requester_id_3_write_30) | _requester_id_4_write_31) | _requester_id_5_write_32) | _requester_id_6_write_33) | _requester_id_7_write_34) | _requester_id_8_write_35) | _requester_id_9_write_36) | _requester_id_10_write_37) | _requester_id_11_write_38) | _requester_id_12_write_39) | _requester_id_13_write_40) | _requester_id_14_write_41) | _requester_id_15_write_42) | _mw0_control_write_43) | (mmio_address == 13'd260)) | _mw0_translation_low_write_44) | _mw0_translation_high_write_45) | _mw1_control_write_46) | (mmio_address == 13'd276)) | _mw1_translation_low_write_47) | _mw1_translation_high_write_48) | _mw2_control_write_49) | (mmio_address == 13'd292)) | _mw2_translation_low_write_50) | _mw2_translation_high_write_51) | _mw3_control_write_52) | (mmio_address == 13'd308)) | _mw3_translation_low_write_53) | _mw3_translation_high_write_54) | _scratchpad_0_write_55) | _scratchpad_1_write_56) | _scratchpad_2_write_57) | _scratchpad_3_write_58) | _scratchpad_4_write_59) | _scratchpad_5_write_60) | _scratchpad_6_write_61) | _scratchpad_7_write_62) | _scratchpad_8_write_63) | _scratchpad_9_write_64) | _scratchpad_10_write_65) | _scratchpad_11_write_66) | _scratchpad_12_write_67) | _scratchpad_13_write_68) | _scratchpad_14_write_69) | _scratchpad_15_write_70) | _peer_scratchpad_0_write_71) | _peer_scratchpad_1_write_72) | _peer_scratchpad_2_write_73) | _peer_scratchpad_3_write_74) | _peer_scratchpad_4_write_75) | _peer_scratchpad_5_write_76) | _peer_scratchpad_6_write_77) | _peer_scratchpad_7_write_78) | _peer_scratchpad_8_write_79) | _peer_scratchpad_9_write_80) | _peer_scratchpad_10_write_81) | _peer_scratchpad_11_write_82) | _peer_scratchpad_12_write_83) | _peer_scratchpad_13_write_84) | _peer_scratchpad_14_write_85) | _peer_scratchpad_15_write_86) | _lut0_control_write_87) | _lut0_translation_low_write_88) | _lut0_translation_high_write_89) | _lut1_control_write_90) | _lut1_translation_low_write_91) | _lut1_translation_high_write_92) | _lut2_control_write_93) | _lut2_translation_low_write_94) | _lut2_translation_high_write_95) | _lut3_control_write_96) | _lut3_translation_low_write_97) | _lut3_translation_high_write_98) | _lut4_control_write_99) | _lut4_translation_low_write_100) | _lut4_translation_high_write_101) | _lut5_control_write_102) | _lut5_translation_low_write_103) | _lut5_translation_high_write_104) | _lut6_control_write_105) | _lut6_translation_low_write_106) | _lut6_translation_high_write_107) | _lut7_control_write_108) | _lut7_translation_low_write_109) | _lut7_translation_high_write_110) | _lut8_control_write_111) | _lut8_translation_low_write_112) | _lut8_translation_high_write_113) | _lut9_control_write_114) | _lut9_translation_low_write_115) | _lut9_translation_high_write_116) | _lut10_control_write_117) | _lut10_translation_low_write_118) | _lut10_translation_high_write_119) | _lut11_control_write_120) | _lut11_translation_low_write_121) | _lut11_translation_high_write_122) | _lut12_control_write_123) | _lut12_translation_low_write_124) | _lut12_translation_high_write_125) | _lut13_control_write_126) | _lut13_translation_low_write_127) | _lut13_translation_high_write_128) | _lut14_control_write_129) | _lut14_translation_low_write_130) | _lut14_translation_high_write_131) | _lut15_control_write_132) | _lut15_translation_low_write_133) | _lut15_translation_high_write_134) | _lut16_control_write_135) | _lut16_translation_low_write_136) | _lut16_translation_high_write_137) | _lut17_control_write_138) | _lut17_translation_low_write_139) | _lut17_translation_high_write_140) | _lut18_control_write_141) | _lut18_translation_low_write_142) | _lut18_translation_high_write_143) | _lut19_control_write_144) | _lut19_translation_low_write_145) | _lut19_translation_high_write_146) | _lut20_control_write_147) | _lut20_translation_low_write_148) | _lut20_translation_high_write_149) | _lut21_control_write_150) | _lut21_translation_low_write_151) | _lut21_translation_high_write_152) | _lut22_control_write_153) | _lut22_translation_low_write_154) | _lut22_translation_high_write_155) | _lut23_control_write_156) | _lut23_translation_low_write_157) | _lut23_translation_high_write_158) | _lut24_control_write_159) | _lut24_translation_low_write_160) | _lut24_translation_high_write_161) | _lut25_control_write_162) | _lut25_translation_low_write_163) | _lut25_translation_high_write_164) | _lut26_control_write_165) | _lut26_translation_low_write_166) | _lut26_translation_high_write_167) | _lut27_control_write_168) | _lut27_translation_low_write_169) | _lut27_translation_high_write_170) | _lut28_control_write_171) | _lut28_translation_low_write_172) | _lut28_translation_high_write_173) | _lut29_control_write_174) | _lut29_translation_low_write_175) | _lut29_translation_high_write_176) | _lut30_control_write_177) | _lut30_translation_low_write_178) | _lut30_translation_high_write_179) | _lut31_control_write_180) | _lut31_translation_low_write_181) | _lut31_translation_high_write_182) | _lut32_control_write_183) | _lut32_translation_low_write_184) | _lut32_translation_high_write_185) | _lut33_control_write_186) | _lut33_translation_low_write_187) | _lut33_translation_high_write_188) | _lut34_control_write_189) | _lut34_translation_low_write_190) | _lut34_translation_high_write_191) | _lut35_control_write_192) | _lut35_translation_low_write_193) | _lut35_translation_high_write_194) | _lut36_control_write_195) | _lut36_translation_low_write_196) | _lut36_translation_high_write_197) | _lut37_control_write_198) | _lut37_translation_low_write_199) | _lut37_translation_high_write_200) | _lut38_control_write_201) | _lut38_translation_low_write_202) | _lut38_translation_high_write_203) | _lut39_control_write_204) | _lut39_translation_low_write_205) | _lut39_translation_high_write_206) | _lut40_control_write_207) | _lut40_translation_low_write_208) | _lut40_translation_high_write_209) | _lut41_control_write_210) | _lut41_translation_low_write_211) | _lut41_translation_high_write_212) | _lut42_control_write_213) | _lut42_translation_low_write_214) | _lut42_translation_high_write_215) | _lut43_control_write_216) | _lut43_translation_low_write_217) | _lut43_translation_high_write_218) | _lut44_control_write_219) | _lut44_translation_low_write_220) | _lut44_translation_high_write_221) | _lut45_control_write_222) | _lut45_translation_low_write_223) | _lut45_translation_high_write_224) | _lut46_control_write_225) | _lut46_translation_low_write_226) | _lut46_translation_high_write_227) | _lut47_control_write_228) | _lut47_translation_low_write_229) | _lut47_translation_high_write_230) | _lut48_control_write_231) | _lut48_translation_low_write_232) | _lut48_translation_high_write_233) | _lut49_control_write_234) | _lut49_translation_low_write_235) | _lut49_translation_high_write_236) | _lut50_control_write_237) | _lut50_translation_low_write_238) | _lut50_translation_high_write_239) | _lut51_control_write_240) | _lut51_translation_low_write_241) | _lut51_translation_high_write_242) | _lut52_control_write_243) | _lut52_translation_low_write_244) | _lut52_translation_high_write_245) | _lut53_control_write_246) | _lut53_translation_low_write_247) | _lut53_translation_high_write_248) | _lut54_control_write_249) | _lut54_translation_low_write_250) | _lut54_translation_high_write_251) | _lut55_control_write_252) | _lut55_translation_low_write_253) | _lut55_translation_high_write_254) | _lut56_control_write_255) | _lut56_translation_low_write_256) | _lut56_translation_high_write_257) | _lut57_control_write_258) | _lut57_translation_low_write_259) | _lut57_translation_high_write_260) | _lut58_control_write_261) | _lut58_translation_low_write_262) | _lut58_translation_high_write_263) | _lut59_control_write_264) | _lut59_translation_low_write_265) | _lut59_translation_high_write_266) | _lut60_control_write_267) | _lut60_translation_low_write_268) | _lut60_translation_high_write_269) | _lut61_control_write_270) | _lut61_translation_low_write_271) | _lut61_translation_high_write_272) | _lut62_control_write_273) | _lut62_translation_low_write_274) | _lut62_translation_high_write_275) | _lut63_control_write_276) | _lut63_translation_low_write_277) | _lut63_translation_high_write_278);
 
   always @(*) begin
@@ -3222,871 +3286,871 @@ module ntb_mw4_ws24_lut64_spad16_db64 (
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         13'd0: begin
-          mmio_rdata = {1'b0, 3'd4, 1'b0, 3'd4, 1'b0, 7'd64, 1'b0, 7'd16, 3'd0, 5'd4};  // NTBRegisters.swift:18
+          mmio_rdata = {1'b0, 3'd4, 1'b0, 3'd4, 1'b0, 7'd64, 1'b0, 7'd16, 3'd0, 5'd4};  // NTBRegisters.swift:19
         end
         13'd4: begin
-          mmio_rdata = {3'd0, 5'd16, 2'd0, 6'd18, 5'd0, 11'd64};  // NTBRegisters.swift:25
+          mmio_rdata = {3'd0, 5'd16, 2'd0, 6'd18, 5'd0, 11'd64};  // NTBRegisters.swift:26
         end
         13'd8: begin
-          mmio_rdata = {24'd0, ntb_identity_local_bus};  // NTBRegisters.swift:31
+          mmio_rdata = {24'd0, ntb_identity_local_bus};  // NTBRegisters.swift:32
         end
         13'd12: begin
-          mmio_rdata = {31'd0, link_control_enable};  // NTBRegisters.swift:34
+          mmio_rdata = {31'd0, link_control_enable};  // NTBRegisters.swift:35
         end
         13'd16: begin
-          mmio_rdata = {6'd0, link_status_width_in, link_status_speed_in, 14'd0, link_status_peer_enabled_in, link_status_up_in};  // NTBRegisters.swift:37
+          mmio_rdata = {6'd0, link_status_width_in, link_status_speed_in, 14'd0, link_status_peer_enabled_in, link_status_up_in};  // NTBRegisters.swift:38
         end
         13'd20: begin
-          mmio_rdata = {29'd0, event_status_request_refused, event_status_peer_op_dropped, event_status_link_changed};  // NTBRegisters.swift:43
+          mmio_rdata = {29'd0, event_status_request_refused, event_status_peer_op_dropped, event_status_link_changed};  // NTBRegisters.swift:44
         end
         13'd24: begin
-          mmio_rdata = {14'd0, interrupt_routing_message_interrupt, interrupt_routing_link_interrupt, 6'd0, interrupt_routing_message_vector, 6'd0, interrupt_routing_link_vector};  // NTBRegisters.swift:48
+          mmio_rdata = {14'd0, interrupt_routing_message_interrupt, interrupt_routing_link_interrupt, 6'd0, interrupt_routing_message_vector, 6'd0, interrupt_routing_link_vector};  // NTBRegisters.swift:49
         end
         13'd28: begin
-          mmio_rdata = {aperture_base_low_address, 12'd0};  // NTBRegisters.swift:54
+          mmio_rdata = {aperture_base_low_address, 12'd0};  // NTBRegisters.swift:55
         end
         13'd32: begin
-          mmio_rdata = aperture_base_high_address;  // NTBRegisters.swift:57
+          mmio_rdata = aperture_base_high_address;  // NTBRegisters.swift:58
         end
         13'd36: begin
-          mmio_rdata = {31'd0, msi_control_enable};  // NTBRegisters.swift:60
+          mmio_rdata = {31'd0, msi_control_enable};  // NTBRegisters.swift:61
         end
         13'd40: begin
-          mmio_rdata = {msi_address_low_address, 2'd0};  // NTBRegisters.swift:63
+          mmio_rdata = {msi_address_low_address, 2'd0};  // NTBRegisters.swift:64
         end
         13'd44: begin
-          mmio_rdata = msi_address_high_address;  // NTBRegisters.swift:66
+          mmio_rdata = msi_address_high_address;  // NTBRegisters.swift:67
         end
         13'd48: begin
-          mmio_rdata = {16'd0, msi_data_data};  // NTBRegisters.swift:69
+          mmio_rdata = {16'd0, msi_data_data};  // NTBRegisters.swift:70
         end
         13'd64: begin
-          mmio_rdata = {doorbell_status_0_db31, doorbell_status_0_db30, doorbell_status_0_db29, doorbell_status_0_db28, doorbell_status_0_db27, doorbell_status_0_db26, doorbell_status_0_db25, doorbell_status_0_db24, doorbell_status_0_db23, doorbell_status_0_db22, doorbell_status_0_db21, doorbell_status_0_db20, doorbell_status_0_db19, doorbell_status_0_db18, doorbell_status_0_db17, doorbell_status_0_db16, doorbell_status_0_db15, doorbell_status_0_db14, doorbell_status_0_db13, doorbell_status_0_db12, doorbell_status_0_db11, doorbell_status_0_db10, doorbell_status_0_db9, doorbell_status_0_db8, doorbell_status_0_db7, doorbell_status_0_db6, doorbell_status_0_db5, doorbell_status_0_db4, doorbell_status_0_db3, doorbell_status_0_db2, doorbell_status_0_db1, doorbell_status_0_db0};  // NTBRegisters.swift:75
+          mmio_rdata = {doorbell_status_0_db31, doorbell_status_0_db30, doorbell_status_0_db29, doorbell_status_0_db28, doorbell_status_0_db27, doorbell_status_0_db26, doorbell_status_0_db25, doorbell_status_0_db24, doorbell_status_0_db23, doorbell_status_0_db22, doorbell_status_0_db21, doorbell_status_0_db20, doorbell_status_0_db19, doorbell_status_0_db18, doorbell_status_0_db17, doorbell_status_0_db16, doorbell_status_0_db15, doorbell_status_0_db14, doorbell_status_0_db13, doorbell_status_0_db12, doorbell_status_0_db11, doorbell_status_0_db10, doorbell_status_0_db9, doorbell_status_0_db8, doorbell_status_0_db7, doorbell_status_0_db6, doorbell_status_0_db5, doorbell_status_0_db4, doorbell_status_0_db3, doorbell_status_0_db2, doorbell_status_0_db1, doorbell_status_0_db0};  // NTBRegisters.swift:76
         end
         13'd72: begin
-          mmio_rdata = doorbell_mask_0_mask;  // NTBRegisters.swift:78
+          mmio_rdata = doorbell_mask_0_mask;  // NTBRegisters.swift:79
         end
         13'd80: begin
-          mmio_rdata = peer_doorbell_set_0_bits;  // NTBRegisters.swift:81
+          mmio_rdata = peer_doorbell_set_0_bits;  // NTBRegisters.swift:82
         end
         13'd68: begin
-          mmio_rdata = {doorbell_status_1_db63, doorbell_status_1_db62, doorbell_status_1_db61, doorbell_status_1_db60, doorbell_status_1_db59, doorbell_status_1_db58, doorbell_status_1_db57, doorbell_status_1_db56, doorbell_status_1_db55, doorbell_status_1_db54, doorbell_status_1_db53, doorbell_status_1_db52, doorbell_status_1_db51, doorbell_status_1_db50, doorbell_status_1_db49, doorbell_status_1_db48, doorbell_status_1_db47, doorbell_status_1_db46, doorbell_status_1_db45, doorbell_status_1_db44, doorbell_status_1_db43, doorbell_status_1_db42, doorbell_status_1_db41, doorbell_status_1_db40, doorbell_status_1_db39, doorbell_status_1_db38, doorbell_status_1_db37, doorbell_status_1_db36, doorbell_status_1_db35, doorbell_status_1_db34, doorbell_status_1_db33, doorbell_status_1_db32};  // NTBRegisters.swift:75
+          mmio_rdata = {doorbell_status_1_db63, doorbell_status_1_db62, doorbell_status_1_db61, doorbell_status_1_db60, doorbell_status_1_db59, doorbell_status_1_db58, doorbell_status_1_db57, doorbell_status_1_db56, doorbell_status_1_db55, doorbell_status_1_db54, doorbell_status_1_db53, doorbell_status_1_db52, doorbell_status_1_db51, doorbell_status_1_db50, doorbell_status_1_db49, doorbell_status_1_db48, doorbell_status_1_db47, doorbell_status_1_db46, doorbell_status_1_db45, doorbell_status_1_db44, doorbell_status_1_db43, doorbell_status_1_db42, doorbell_status_1_db41, doorbell_status_1_db40, doorbell_status_1_db39, doorbell_status_1_db38, doorbell_status_1_db37, doorbell_status_1_db36, doorbell_status_1_db35, doorbell_status_1_db34, doorbell_status_1_db33, doorbell_status_1_db32};  // NTBRegisters.swift:76
         end
         13'd76: begin
-          mmio_rdata = doorbell_mask_1_mask;  // NTBRegisters.swift:78
+          mmio_rdata = doorbell_mask_1_mask;  // NTBRegisters.swift:79
         end
         13'd84: begin
-          mmio_rdata = peer_doorbell_set_1_bits;  // NTBRegisters.swift:81
+          mmio_rdata = peer_doorbell_set_1_bits;  // NTBRegisters.swift:82
         end
         13'd96: begin
-          mmio_rdata = doorbell_vectors_0_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
         end
         13'd100: begin
-          mmio_rdata = doorbell_vectors_1_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
         end
         13'd104: begin
-          mmio_rdata = doorbell_vectors_2_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
         end
         13'd108: begin
-          mmio_rdata = doorbell_vectors_3_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
         end
         13'd128: begin
-          mmio_rdata = {12'd0, message_status_refused3, message_status_refused2, message_status_refused1, message_status_refused0, 4'd0, message_status_out_full_in, 4'd0, message_status_in3, message_status_in2, message_status_in1, message_status_in0};  // NTBRegisters.swift:91
+          mmio_rdata = {12'd0, message_status_refused3, message_status_refused2, message_status_refused1, message_status_refused0, 4'd0, message_status_out_full_in, 4'd0, message_status_in3, message_status_in2, message_status_in1, message_status_in0};  // NTBRegisters.swift:92
         end
         13'd132: begin
-          mmio_rdata = {28'd0, message_mask_mask};  // NTBRegisters.swift:98
+          mmio_rdata = {28'd0, message_mask_mask};  // NTBRegisters.swift:99
         end
         13'd144: begin
-          mmio_rdata = outbound_message_0_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_0_value;  // NTBRegisters.swift:103
         end
         13'd148: begin
-          mmio_rdata = outbound_message_1_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_1_value;  // NTBRegisters.swift:103
         end
         13'd152: begin
-          mmio_rdata = outbound_message_2_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_2_value;  // NTBRegisters.swift:103
         end
         13'd156: begin
-          mmio_rdata = outbound_message_3_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_3_value;  // NTBRegisters.swift:103
         end
         13'd160: begin
-          mmio_rdata = inbound_message_0_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_0_value;  // NTBRegisters.swift:108
         end
         13'd164: begin
-          mmio_rdata = inbound_message_1_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_1_value;  // NTBRegisters.swift:108
         end
         13'd168: begin
-          mmio_rdata = inbound_message_2_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_2_value;  // NTBRegisters.swift:108
         end
         13'd172: begin
-          mmio_rdata = inbound_message_3_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_3_value;  // NTBRegisters.swift:108
         end
         13'd192: begin
-          mmio_rdata = {requester_id_0_valid, 15'd0, requester_id_0_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_0_valid, 15'd0, requester_id_0_id};  // NTBRegisters.swift:113
         end
         13'd196: begin
-          mmio_rdata = {requester_id_1_valid, 15'd0, requester_id_1_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_1_valid, 15'd0, requester_id_1_id};  // NTBRegisters.swift:113
         end
         13'd200: begin
-          mmio_rdata = {requester_id_2_valid, 15'd0, requester_id_2_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_2_valid, 15'd0, requester_id_2_id};  // NTBRegisters.swift:113
         end
         13'd204: begin
-          mmio_rdata = {requester_id_3_valid, 15'd0, requester_id_3_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_3_valid, 15'd0, requester_id_3_id};  // NTBRegisters.swift:113
         end
         13'd208: begin
-          mmio_rdata = {requester_id_4_valid, 15'd0, requester_id_4_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_4_valid, 15'd0, requester_id_4_id};  // NTBRegisters.swift:113
         end
         13'd212: begin
-          mmio_rdata = {requester_id_5_valid, 15'd0, requester_id_5_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_5_valid, 15'd0, requester_id_5_id};  // NTBRegisters.swift:113
         end
         13'd216: begin
-          mmio_rdata = {requester_id_6_valid, 15'd0, requester_id_6_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_6_valid, 15'd0, requester_id_6_id};  // NTBRegisters.swift:113
         end
         13'd220: begin
-          mmio_rdata = {requester_id_7_valid, 15'd0, requester_id_7_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_7_valid, 15'd0, requester_id_7_id};  // NTBRegisters.swift:113
         end
         13'd224: begin
-          mmio_rdata = {requester_id_8_valid, 15'd0, requester_id_8_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_8_valid, 15'd0, requester_id_8_id};  // NTBRegisters.swift:113
         end
         13'd228: begin
-          mmio_rdata = {requester_id_9_valid, 15'd0, requester_id_9_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_9_valid, 15'd0, requester_id_9_id};  // NTBRegisters.swift:113
         end
         13'd232: begin
-          mmio_rdata = {requester_id_10_valid, 15'd0, requester_id_10_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_10_valid, 15'd0, requester_id_10_id};  // NTBRegisters.swift:113
         end
         13'd236: begin
-          mmio_rdata = {requester_id_11_valid, 15'd0, requester_id_11_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_11_valid, 15'd0, requester_id_11_id};  // NTBRegisters.swift:113
         end
         13'd240: begin
-          mmio_rdata = {requester_id_12_valid, 15'd0, requester_id_12_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_12_valid, 15'd0, requester_id_12_id};  // NTBRegisters.swift:113
         end
         13'd244: begin
-          mmio_rdata = {requester_id_13_valid, 15'd0, requester_id_13_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_13_valid, 15'd0, requester_id_13_id};  // NTBRegisters.swift:113
         end
         13'd248: begin
-          mmio_rdata = {requester_id_14_valid, 15'd0, requester_id_14_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_14_valid, 15'd0, requester_id_14_id};  // NTBRegisters.swift:113
         end
         13'd252: begin
-          mmio_rdata = {requester_id_15_valid, 15'd0, requester_id_15_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_15_valid, 15'd0, requester_id_15_id};  // NTBRegisters.swift:113
         end
         13'd256: begin
-          mmio_rdata = {18'd0, mw0_control_size_log2, 6'd0, mw0_control_lut, mw0_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw0_control_size_log2, 6'd0, mw0_control_lut, mw0_control_valid};  // NTBRegisters.swift:127
         end
         13'd260: begin
-          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd264: begin
-          mmio_rdata = {mw0_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw0_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd268: begin
-          mmio_rdata = mw0_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw0_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd272: begin
-          mmio_rdata = {18'd0, mw1_control_size_log2, 6'd0, mw1_control_lut, mw1_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw1_control_size_log2, 6'd0, mw1_control_lut, mw1_control_valid};  // NTBRegisters.swift:127
         end
         13'd276: begin
-          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd280: begin
-          mmio_rdata = {mw1_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw1_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd284: begin
-          mmio_rdata = mw1_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw1_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd288: begin
-          mmio_rdata = {18'd0, mw2_control_size_log2, 6'd0, mw2_control_lut, mw2_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw2_control_size_log2, 6'd0, mw2_control_lut, mw2_control_valid};  // NTBRegisters.swift:127
         end
         13'd292: begin
-          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd296: begin
-          mmio_rdata = {mw2_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw2_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd300: begin
-          mmio_rdata = mw2_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw2_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd304: begin
-          mmio_rdata = {18'd0, mw3_control_size_log2, 6'd0, mw3_control_lut, mw3_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw3_control_size_log2, 6'd0, mw3_control_lut, mw3_control_valid};  // NTBRegisters.swift:127
         end
         13'd308: begin
-          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd24, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd312: begin
-          mmio_rdata = {mw3_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw3_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd316: begin
-          mmio_rdata = mw3_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw3_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd512: begin
-          mmio_rdata = scratchpad_0_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_0_value;  // NTBRegisters.swift:142
         end
         13'd516: begin
-          mmio_rdata = scratchpad_1_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_1_value;  // NTBRegisters.swift:142
         end
         13'd520: begin
-          mmio_rdata = scratchpad_2_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_2_value;  // NTBRegisters.swift:142
         end
         13'd524: begin
-          mmio_rdata = scratchpad_3_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_3_value;  // NTBRegisters.swift:142
         end
         13'd528: begin
-          mmio_rdata = scratchpad_4_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_4_value;  // NTBRegisters.swift:142
         end
         13'd532: begin
-          mmio_rdata = scratchpad_5_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_5_value;  // NTBRegisters.swift:142
         end
         13'd536: begin
-          mmio_rdata = scratchpad_6_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_6_value;  // NTBRegisters.swift:142
         end
         13'd540: begin
-          mmio_rdata = scratchpad_7_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_7_value;  // NTBRegisters.swift:142
         end
         13'd544: begin
-          mmio_rdata = scratchpad_8_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_8_value;  // NTBRegisters.swift:142
         end
         13'd548: begin
-          mmio_rdata = scratchpad_9_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_9_value;  // NTBRegisters.swift:142
         end
         13'd552: begin
-          mmio_rdata = scratchpad_10_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_10_value;  // NTBRegisters.swift:142
         end
         13'd556: begin
-          mmio_rdata = scratchpad_11_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_11_value;  // NTBRegisters.swift:142
         end
         13'd560: begin
-          mmio_rdata = scratchpad_12_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_12_value;  // NTBRegisters.swift:142
         end
         13'd564: begin
-          mmio_rdata = scratchpad_13_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_13_value;  // NTBRegisters.swift:142
         end
         13'd568: begin
-          mmio_rdata = scratchpad_14_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_14_value;  // NTBRegisters.swift:142
         end
         13'd572: begin
-          mmio_rdata = scratchpad_15_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_15_value;  // NTBRegisters.swift:142
         end
         13'd768: begin
-          mmio_rdata = peer_scratchpad_0_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_0_value;  // NTBRegisters.swift:147
         end
         13'd772: begin
-          mmio_rdata = peer_scratchpad_1_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_1_value;  // NTBRegisters.swift:147
         end
         13'd776: begin
-          mmio_rdata = peer_scratchpad_2_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_2_value;  // NTBRegisters.swift:147
         end
         13'd780: begin
-          mmio_rdata = peer_scratchpad_3_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_3_value;  // NTBRegisters.swift:147
         end
         13'd784: begin
-          mmio_rdata = peer_scratchpad_4_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_4_value;  // NTBRegisters.swift:147
         end
         13'd788: begin
-          mmio_rdata = peer_scratchpad_5_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_5_value;  // NTBRegisters.swift:147
         end
         13'd792: begin
-          mmio_rdata = peer_scratchpad_6_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_6_value;  // NTBRegisters.swift:147
         end
         13'd796: begin
-          mmio_rdata = peer_scratchpad_7_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_7_value;  // NTBRegisters.swift:147
         end
         13'd800: begin
-          mmio_rdata = peer_scratchpad_8_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_8_value;  // NTBRegisters.swift:147
         end
         13'd804: begin
-          mmio_rdata = peer_scratchpad_9_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_9_value;  // NTBRegisters.swift:147
         end
         13'd808: begin
-          mmio_rdata = peer_scratchpad_10_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_10_value;  // NTBRegisters.swift:147
         end
         13'd812: begin
-          mmio_rdata = peer_scratchpad_11_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_11_value;  // NTBRegisters.swift:147
         end
         13'd816: begin
-          mmio_rdata = peer_scratchpad_12_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_12_value;  // NTBRegisters.swift:147
         end
         13'd820: begin
-          mmio_rdata = peer_scratchpad_13_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_13_value;  // NTBRegisters.swift:147
         end
         13'd824: begin
-          mmio_rdata = peer_scratchpad_14_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_14_value;  // NTBRegisters.swift:147
         end
         13'd828: begin
-          mmio_rdata = peer_scratchpad_15_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_15_value;  // NTBRegisters.swift:147
         end
         13'd4096: begin
-          mmio_rdata = {18'd0, lut0_control_peer, 7'd0, lut0_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut0_control_peer, 7'd0, lut0_control_valid};  // NTBRegisters.swift:153
         end
         13'd4100: begin
-          mmio_rdata = {lut0_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut0_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4104: begin
-          mmio_rdata = lut0_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut0_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4112: begin
-          mmio_rdata = {18'd0, lut1_control_peer, 7'd0, lut1_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut1_control_peer, 7'd0, lut1_control_valid};  // NTBRegisters.swift:153
         end
         13'd4116: begin
-          mmio_rdata = {lut1_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut1_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4120: begin
-          mmio_rdata = lut1_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut1_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4128: begin
-          mmio_rdata = {18'd0, lut2_control_peer, 7'd0, lut2_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut2_control_peer, 7'd0, lut2_control_valid};  // NTBRegisters.swift:153
         end
         13'd4132: begin
-          mmio_rdata = {lut2_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut2_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4136: begin
-          mmio_rdata = lut2_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut2_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4144: begin
-          mmio_rdata = {18'd0, lut3_control_peer, 7'd0, lut3_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut3_control_peer, 7'd0, lut3_control_valid};  // NTBRegisters.swift:153
         end
         13'd4148: begin
-          mmio_rdata = {lut3_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut3_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4152: begin
-          mmio_rdata = lut3_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut3_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4160: begin
-          mmio_rdata = {18'd0, lut4_control_peer, 7'd0, lut4_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut4_control_peer, 7'd0, lut4_control_valid};  // NTBRegisters.swift:153
         end
         13'd4164: begin
-          mmio_rdata = {lut4_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut4_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4168: begin
-          mmio_rdata = lut4_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut4_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4176: begin
-          mmio_rdata = {18'd0, lut5_control_peer, 7'd0, lut5_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut5_control_peer, 7'd0, lut5_control_valid};  // NTBRegisters.swift:153
         end
         13'd4180: begin
-          mmio_rdata = {lut5_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut5_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4184: begin
-          mmio_rdata = lut5_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut5_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4192: begin
-          mmio_rdata = {18'd0, lut6_control_peer, 7'd0, lut6_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut6_control_peer, 7'd0, lut6_control_valid};  // NTBRegisters.swift:153
         end
         13'd4196: begin
-          mmio_rdata = {lut6_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut6_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4200: begin
-          mmio_rdata = lut6_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut6_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4208: begin
-          mmio_rdata = {18'd0, lut7_control_peer, 7'd0, lut7_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut7_control_peer, 7'd0, lut7_control_valid};  // NTBRegisters.swift:153
         end
         13'd4212: begin
-          mmio_rdata = {lut7_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut7_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4216: begin
-          mmio_rdata = lut7_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut7_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4224: begin
-          mmio_rdata = {18'd0, lut8_control_peer, 7'd0, lut8_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut8_control_peer, 7'd0, lut8_control_valid};  // NTBRegisters.swift:153
         end
         13'd4228: begin
-          mmio_rdata = {lut8_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut8_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4232: begin
-          mmio_rdata = lut8_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut8_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4240: begin
-          mmio_rdata = {18'd0, lut9_control_peer, 7'd0, lut9_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut9_control_peer, 7'd0, lut9_control_valid};  // NTBRegisters.swift:153
         end
         13'd4244: begin
-          mmio_rdata = {lut9_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut9_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4248: begin
-          mmio_rdata = lut9_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut9_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4256: begin
-          mmio_rdata = {18'd0, lut10_control_peer, 7'd0, lut10_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut10_control_peer, 7'd0, lut10_control_valid};  // NTBRegisters.swift:153
         end
         13'd4260: begin
-          mmio_rdata = {lut10_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut10_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4264: begin
-          mmio_rdata = lut10_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut10_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4272: begin
-          mmio_rdata = {18'd0, lut11_control_peer, 7'd0, lut11_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut11_control_peer, 7'd0, lut11_control_valid};  // NTBRegisters.swift:153
         end
         13'd4276: begin
-          mmio_rdata = {lut11_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut11_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4280: begin
-          mmio_rdata = lut11_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut11_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4288: begin
-          mmio_rdata = {18'd0, lut12_control_peer, 7'd0, lut12_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut12_control_peer, 7'd0, lut12_control_valid};  // NTBRegisters.swift:153
         end
         13'd4292: begin
-          mmio_rdata = {lut12_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut12_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4296: begin
-          mmio_rdata = lut12_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut12_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4304: begin
-          mmio_rdata = {18'd0, lut13_control_peer, 7'd0, lut13_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut13_control_peer, 7'd0, lut13_control_valid};  // NTBRegisters.swift:153
         end
         13'd4308: begin
-          mmio_rdata = {lut13_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut13_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4312: begin
-          mmio_rdata = lut13_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut13_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4320: begin
-          mmio_rdata = {18'd0, lut14_control_peer, 7'd0, lut14_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut14_control_peer, 7'd0, lut14_control_valid};  // NTBRegisters.swift:153
         end
         13'd4324: begin
-          mmio_rdata = {lut14_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut14_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4328: begin
-          mmio_rdata = lut14_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut14_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4336: begin
-          mmio_rdata = {18'd0, lut15_control_peer, 7'd0, lut15_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut15_control_peer, 7'd0, lut15_control_valid};  // NTBRegisters.swift:153
         end
         13'd4340: begin
-          mmio_rdata = {lut15_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut15_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4344: begin
-          mmio_rdata = lut15_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut15_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4352: begin
-          mmio_rdata = {18'd0, lut16_control_peer, 7'd0, lut16_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut16_control_peer, 7'd0, lut16_control_valid};  // NTBRegisters.swift:153
         end
         13'd4356: begin
-          mmio_rdata = {lut16_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut16_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4360: begin
-          mmio_rdata = lut16_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut16_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4368: begin
-          mmio_rdata = {18'd0, lut17_control_peer, 7'd0, lut17_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut17_control_peer, 7'd0, lut17_control_valid};  // NTBRegisters.swift:153
         end
         13'd4372: begin
-          mmio_rdata = {lut17_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut17_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4376: begin
-          mmio_rdata = lut17_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut17_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4384: begin
-          mmio_rdata = {18'd0, lut18_control_peer, 7'd0, lut18_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut18_control_peer, 7'd0, lut18_control_valid};  // NTBRegisters.swift:153
         end
         13'd4388: begin
-          mmio_rdata = {lut18_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut18_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4392: begin
-          mmio_rdata = lut18_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut18_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4400: begin
-          mmio_rdata = {18'd0, lut19_control_peer, 7'd0, lut19_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut19_control_peer, 7'd0, lut19_control_valid};  // NTBRegisters.swift:153
         end
         13'd4404: begin
-          mmio_rdata = {lut19_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut19_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4408: begin
-          mmio_rdata = lut19_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut19_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4416: begin
-          mmio_rdata = {18'd0, lut20_control_peer, 7'd0, lut20_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut20_control_peer, 7'd0, lut20_control_valid};  // NTBRegisters.swift:153
         end
         13'd4420: begin
-          mmio_rdata = {lut20_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut20_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4424: begin
-          mmio_rdata = lut20_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut20_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4432: begin
-          mmio_rdata = {18'd0, lut21_control_peer, 7'd0, lut21_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut21_control_peer, 7'd0, lut21_control_valid};  // NTBRegisters.swift:153
         end
         13'd4436: begin
-          mmio_rdata = {lut21_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut21_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4440: begin
-          mmio_rdata = lut21_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut21_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4448: begin
-          mmio_rdata = {18'd0, lut22_control_peer, 7'd0, lut22_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut22_control_peer, 7'd0, lut22_control_valid};  // NTBRegisters.swift:153
         end
         13'd4452: begin
-          mmio_rdata = {lut22_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut22_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4456: begin
-          mmio_rdata = lut22_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut22_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4464: begin
-          mmio_rdata = {18'd0, lut23_control_peer, 7'd0, lut23_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut23_control_peer, 7'd0, lut23_control_valid};  // NTBRegisters.swift:153
         end
         13'd4468: begin
-          mmio_rdata = {lut23_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut23_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4472: begin
-          mmio_rdata = lut23_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut23_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4480: begin
-          mmio_rdata = {18'd0, lut24_control_peer, 7'd0, lut24_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut24_control_peer, 7'd0, lut24_control_valid};  // NTBRegisters.swift:153
         end
         13'd4484: begin
-          mmio_rdata = {lut24_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut24_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4488: begin
-          mmio_rdata = lut24_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut24_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4496: begin
-          mmio_rdata = {18'd0, lut25_control_peer, 7'd0, lut25_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut25_control_peer, 7'd0, lut25_control_valid};  // NTBRegisters.swift:153
         end
         13'd4500: begin
-          mmio_rdata = {lut25_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut25_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4504: begin
-          mmio_rdata = lut25_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut25_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4512: begin
-          mmio_rdata = {18'd0, lut26_control_peer, 7'd0, lut26_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut26_control_peer, 7'd0, lut26_control_valid};  // NTBRegisters.swift:153
         end
         13'd4516: begin
-          mmio_rdata = {lut26_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut26_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4520: begin
-          mmio_rdata = lut26_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut26_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4528: begin
-          mmio_rdata = {18'd0, lut27_control_peer, 7'd0, lut27_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut27_control_peer, 7'd0, lut27_control_valid};  // NTBRegisters.swift:153
         end
         13'd4532: begin
-          mmio_rdata = {lut27_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut27_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4536: begin
-          mmio_rdata = lut27_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut27_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4544: begin
-          mmio_rdata = {18'd0, lut28_control_peer, 7'd0, lut28_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut28_control_peer, 7'd0, lut28_control_valid};  // NTBRegisters.swift:153
         end
         13'd4548: begin
-          mmio_rdata = {lut28_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut28_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4552: begin
-          mmio_rdata = lut28_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut28_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4560: begin
-          mmio_rdata = {18'd0, lut29_control_peer, 7'd0, lut29_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut29_control_peer, 7'd0, lut29_control_valid};  // NTBRegisters.swift:153
         end
         13'd4564: begin
-          mmio_rdata = {lut29_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut29_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4568: begin
-          mmio_rdata = lut29_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut29_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4576: begin
-          mmio_rdata = {18'd0, lut30_control_peer, 7'd0, lut30_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut30_control_peer, 7'd0, lut30_control_valid};  // NTBRegisters.swift:153
         end
         13'd4580: begin
-          mmio_rdata = {lut30_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut30_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4584: begin
-          mmio_rdata = lut30_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut30_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4592: begin
-          mmio_rdata = {18'd0, lut31_control_peer, 7'd0, lut31_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut31_control_peer, 7'd0, lut31_control_valid};  // NTBRegisters.swift:153
         end
         13'd4596: begin
-          mmio_rdata = {lut31_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut31_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4600: begin
-          mmio_rdata = lut31_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut31_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4608: begin
-          mmio_rdata = {18'd0, lut32_control_peer, 7'd0, lut32_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut32_control_peer, 7'd0, lut32_control_valid};  // NTBRegisters.swift:153
         end
         13'd4612: begin
-          mmio_rdata = {lut32_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut32_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4616: begin
-          mmio_rdata = lut32_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut32_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4624: begin
-          mmio_rdata = {18'd0, lut33_control_peer, 7'd0, lut33_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut33_control_peer, 7'd0, lut33_control_valid};  // NTBRegisters.swift:153
         end
         13'd4628: begin
-          mmio_rdata = {lut33_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut33_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4632: begin
-          mmio_rdata = lut33_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut33_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4640: begin
-          mmio_rdata = {18'd0, lut34_control_peer, 7'd0, lut34_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut34_control_peer, 7'd0, lut34_control_valid};  // NTBRegisters.swift:153
         end
         13'd4644: begin
-          mmio_rdata = {lut34_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut34_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4648: begin
-          mmio_rdata = lut34_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut34_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4656: begin
-          mmio_rdata = {18'd0, lut35_control_peer, 7'd0, lut35_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut35_control_peer, 7'd0, lut35_control_valid};  // NTBRegisters.swift:153
         end
         13'd4660: begin
-          mmio_rdata = {lut35_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut35_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4664: begin
-          mmio_rdata = lut35_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut35_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4672: begin
-          mmio_rdata = {18'd0, lut36_control_peer, 7'd0, lut36_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut36_control_peer, 7'd0, lut36_control_valid};  // NTBRegisters.swift:153
         end
         13'd4676: begin
-          mmio_rdata = {lut36_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut36_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4680: begin
-          mmio_rdata = lut36_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut36_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4688: begin
-          mmio_rdata = {18'd0, lut37_control_peer, 7'd0, lut37_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut37_control_peer, 7'd0, lut37_control_valid};  // NTBRegisters.swift:153
         end
         13'd4692: begin
-          mmio_rdata = {lut37_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut37_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4696: begin
-          mmio_rdata = lut37_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut37_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4704: begin
-          mmio_rdata = {18'd0, lut38_control_peer, 7'd0, lut38_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut38_control_peer, 7'd0, lut38_control_valid};  // NTBRegisters.swift:153
         end
         13'd4708: begin
-          mmio_rdata = {lut38_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut38_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4712: begin
-          mmio_rdata = lut38_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut38_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4720: begin
-          mmio_rdata = {18'd0, lut39_control_peer, 7'd0, lut39_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut39_control_peer, 7'd0, lut39_control_valid};  // NTBRegisters.swift:153
         end
         13'd4724: begin
-          mmio_rdata = {lut39_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut39_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4728: begin
-          mmio_rdata = lut39_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut39_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4736: begin
-          mmio_rdata = {18'd0, lut40_control_peer, 7'd0, lut40_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut40_control_peer, 7'd0, lut40_control_valid};  // NTBRegisters.swift:153
         end
         13'd4740: begin
-          mmio_rdata = {lut40_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut40_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4744: begin
-          mmio_rdata = lut40_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut40_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4752: begin
-          mmio_rdata = {18'd0, lut41_control_peer, 7'd0, lut41_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut41_control_peer, 7'd0, lut41_control_valid};  // NTBRegisters.swift:153
         end
         13'd4756: begin
-          mmio_rdata = {lut41_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut41_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4760: begin
-          mmio_rdata = lut41_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut41_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4768: begin
-          mmio_rdata = {18'd0, lut42_control_peer, 7'd0, lut42_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut42_control_peer, 7'd0, lut42_control_valid};  // NTBRegisters.swift:153
         end
         13'd4772: begin
-          mmio_rdata = {lut42_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut42_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4776: begin
-          mmio_rdata = lut42_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut42_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4784: begin
-          mmio_rdata = {18'd0, lut43_control_peer, 7'd0, lut43_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut43_control_peer, 7'd0, lut43_control_valid};  // NTBRegisters.swift:153
         end
         13'd4788: begin
-          mmio_rdata = {lut43_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut43_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4792: begin
-          mmio_rdata = lut43_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut43_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4800: begin
-          mmio_rdata = {18'd0, lut44_control_peer, 7'd0, lut44_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut44_control_peer, 7'd0, lut44_control_valid};  // NTBRegisters.swift:153
         end
         13'd4804: begin
-          mmio_rdata = {lut44_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut44_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4808: begin
-          mmio_rdata = lut44_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut44_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4816: begin
-          mmio_rdata = {18'd0, lut45_control_peer, 7'd0, lut45_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut45_control_peer, 7'd0, lut45_control_valid};  // NTBRegisters.swift:153
         end
         13'd4820: begin
-          mmio_rdata = {lut45_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut45_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4824: begin
-          mmio_rdata = lut45_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut45_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4832: begin
-          mmio_rdata = {18'd0, lut46_control_peer, 7'd0, lut46_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut46_control_peer, 7'd0, lut46_control_valid};  // NTBRegisters.swift:153
         end
         13'd4836: begin
-          mmio_rdata = {lut46_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut46_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4840: begin
-          mmio_rdata = lut46_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut46_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4848: begin
-          mmio_rdata = {18'd0, lut47_control_peer, 7'd0, lut47_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut47_control_peer, 7'd0, lut47_control_valid};  // NTBRegisters.swift:153
         end
         13'd4852: begin
-          mmio_rdata = {lut47_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut47_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4856: begin
-          mmio_rdata = lut47_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut47_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4864: begin
-          mmio_rdata = {18'd0, lut48_control_peer, 7'd0, lut48_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut48_control_peer, 7'd0, lut48_control_valid};  // NTBRegisters.swift:153
         end
         13'd4868: begin
-          mmio_rdata = {lut48_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut48_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4872: begin
-          mmio_rdata = lut48_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut48_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4880: begin
-          mmio_rdata = {18'd0, lut49_control_peer, 7'd0, lut49_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut49_control_peer, 7'd0, lut49_control_valid};  // NTBRegisters.swift:153
         end
         13'd4884: begin
-          mmio_rdata = {lut49_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut49_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4888: begin
-          mmio_rdata = lut49_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut49_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4896: begin
-          mmio_rdata = {18'd0, lut50_control_peer, 7'd0, lut50_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut50_control_peer, 7'd0, lut50_control_valid};  // NTBRegisters.swift:153
         end
         13'd4900: begin
-          mmio_rdata = {lut50_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut50_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4904: begin
-          mmio_rdata = lut50_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut50_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4912: begin
-          mmio_rdata = {18'd0, lut51_control_peer, 7'd0, lut51_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut51_control_peer, 7'd0, lut51_control_valid};  // NTBRegisters.swift:153
         end
         13'd4916: begin
-          mmio_rdata = {lut51_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut51_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4920: begin
-          mmio_rdata = lut51_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut51_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4928: begin
-          mmio_rdata = {18'd0, lut52_control_peer, 7'd0, lut52_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut52_control_peer, 7'd0, lut52_control_valid};  // NTBRegisters.swift:153
         end
         13'd4932: begin
-          mmio_rdata = {lut52_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut52_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4936: begin
-          mmio_rdata = lut52_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut52_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4944: begin
-          mmio_rdata = {18'd0, lut53_control_peer, 7'd0, lut53_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut53_control_peer, 7'd0, lut53_control_valid};  // NTBRegisters.swift:153
         end
         13'd4948: begin
-          mmio_rdata = {lut53_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut53_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4952: begin
-          mmio_rdata = lut53_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut53_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4960: begin
-          mmio_rdata = {18'd0, lut54_control_peer, 7'd0, lut54_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut54_control_peer, 7'd0, lut54_control_valid};  // NTBRegisters.swift:153
         end
         13'd4964: begin
-          mmio_rdata = {lut54_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut54_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4968: begin
-          mmio_rdata = lut54_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut54_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4976: begin
-          mmio_rdata = {18'd0, lut55_control_peer, 7'd0, lut55_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut55_control_peer, 7'd0, lut55_control_valid};  // NTBRegisters.swift:153
         end
         13'd4980: begin
-          mmio_rdata = {lut55_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut55_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4984: begin
-          mmio_rdata = lut55_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut55_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4992: begin
-          mmio_rdata = {18'd0, lut56_control_peer, 7'd0, lut56_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut56_control_peer, 7'd0, lut56_control_valid};  // NTBRegisters.swift:153
         end
         13'd4996: begin
-          mmio_rdata = {lut56_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut56_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5000: begin
-          mmio_rdata = lut56_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut56_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5008: begin
-          mmio_rdata = {18'd0, lut57_control_peer, 7'd0, lut57_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut57_control_peer, 7'd0, lut57_control_valid};  // NTBRegisters.swift:153
         end
         13'd5012: begin
-          mmio_rdata = {lut57_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut57_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5016: begin
-          mmio_rdata = lut57_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut57_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5024: begin
-          mmio_rdata = {18'd0, lut58_control_peer, 7'd0, lut58_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut58_control_peer, 7'd0, lut58_control_valid};  // NTBRegisters.swift:153
         end
         13'd5028: begin
-          mmio_rdata = {lut58_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut58_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5032: begin
-          mmio_rdata = lut58_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut58_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5040: begin
-          mmio_rdata = {18'd0, lut59_control_peer, 7'd0, lut59_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut59_control_peer, 7'd0, lut59_control_valid};  // NTBRegisters.swift:153
         end
         13'd5044: begin
-          mmio_rdata = {lut59_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut59_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5048: begin
-          mmio_rdata = lut59_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut59_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5056: begin
-          mmio_rdata = {18'd0, lut60_control_peer, 7'd0, lut60_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut60_control_peer, 7'd0, lut60_control_valid};  // NTBRegisters.swift:153
         end
         13'd5060: begin
-          mmio_rdata = {lut60_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut60_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5064: begin
-          mmio_rdata = lut60_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut60_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5072: begin
-          mmio_rdata = {18'd0, lut61_control_peer, 7'd0, lut61_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut61_control_peer, 7'd0, lut61_control_valid};  // NTBRegisters.swift:153
         end
         13'd5076: begin
-          mmio_rdata = {lut61_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut61_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5080: begin
-          mmio_rdata = lut61_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut61_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5088: begin
-          mmio_rdata = {18'd0, lut62_control_peer, 7'd0, lut62_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut62_control_peer, 7'd0, lut62_control_valid};  // NTBRegisters.swift:153
         end
         13'd5092: begin
-          mmio_rdata = {lut62_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut62_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5096: begin
-          mmio_rdata = lut62_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut62_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd5104: begin
-          mmio_rdata = {18'd0, lut63_control_peer, 7'd0, lut63_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut63_control_peer, 7'd0, lut63_control_valid};  // NTBRegisters.swift:153
         end
         13'd5108: begin
-          mmio_rdata = {lut63_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut63_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd5112: begin
-          mmio_rdata = lut63_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut63_translation_high_address;  // NTBRegisters.swift:160
         end
         default: begin
         end
@@ -4096,2055 +4160,2103 @@ module ntb_mw4_ws24_lut64_spad16_db64 (
 
   always @(posedge clk) begin
     if (rst) begin
-      ntb_identity_local_bus <= 8'd0;  // NTBRegisters.swift:32
-      link_control_enable <= 1'b0;  // NTBRegisters.swift:35
-      event_status_link_changed <= 1'b0;  // NTBRegisters.swift:44
-      event_status_peer_op_dropped <= 1'b0;  // NTBRegisters.swift:45
-      event_status_request_refused <= 1'b0;  // NTBRegisters.swift:46
-      interrupt_routing_link_vector <= 2'd0;  // NTBRegisters.swift:49
-      interrupt_routing_message_vector <= 2'd0;  // NTBRegisters.swift:50
-      interrupt_routing_link_interrupt <= 1'b1;  // NTBRegisters.swift:51
-      interrupt_routing_message_interrupt <= 1'b1;  // NTBRegisters.swift:52
-      aperture_base_low_address <= 20'd0;  // NTBRegisters.swift:55
-      aperture_base_high_address <= 32'd0;  // NTBRegisters.swift:58
-      msi_control_enable <= 1'b0;  // NTBRegisters.swift:61
-      msi_address_low_address <= 30'd0;  // NTBRegisters.swift:64
-      msi_address_high_address <= 32'd0;  // NTBRegisters.swift:67
-      msi_data_data <= 16'd0;  // NTBRegisters.swift:70
-      doorbell_status_0_db0 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db1 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db2 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db3 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db4 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db5 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db6 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db7 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db8 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db9 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db10 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db11 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db12 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db13 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db14 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db15 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db16 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db17 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db18 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db19 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db20 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db21 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db22 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db23 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db24 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db25 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db26 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db27 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db28 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db29 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db30 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db31 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_mask_0_mask <= 32'd0;  // NTBRegisters.swift:79
-      peer_doorbell_set_0_bits <= 32'd0;  // NTBRegisters.swift:82
-      doorbell_status_1_db32 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db33 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db34 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db35 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db36 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db37 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db38 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db39 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db40 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db41 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db42 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db43 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db44 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db45 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db46 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db47 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db48 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db49 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db50 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db51 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db52 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db53 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db54 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db55 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db56 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db57 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db58 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db59 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db60 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db61 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db62 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db63 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_mask_1_mask <= 32'd0;  // NTBRegisters.swift:79
-      peer_doorbell_set_1_bits <= 32'd0;  // NTBRegisters.swift:82
-      doorbell_vectors_0_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_1_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_2_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_3_vectors <= 32'd0;  // NTBRegisters.swift:88
-      message_status_in0 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in1 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in2 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in3 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_refused0 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused1 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused2 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused3 <= 1'b0;  // NTBRegisters.swift:96
-      message_mask_mask <= 4'd0;  // NTBRegisters.swift:99
-      outbound_message_0_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_1_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_2_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_3_value <= 32'd0;  // NTBRegisters.swift:103
-      inbound_message_0_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_1_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_2_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_3_value <= 32'd0;  // NTBRegisters.swift:108
-      requester_id_0_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_0_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_1_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_1_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_2_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_2_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_3_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_3_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_4_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_4_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_5_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_5_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_6_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_6_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_7_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_7_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_8_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_8_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_9_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_9_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_10_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_10_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_11_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_11_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_12_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_12_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_13_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_13_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_14_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_14_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_15_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_15_valid <= 1'b0;  // NTBRegisters.swift:114
-      mw0_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw0_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw0_control_size_log2 <= 6'd24;  // NTBRegisters.swift:123
-      mw0_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw0_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      mw1_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw1_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw1_control_size_log2 <= 6'd24;  // NTBRegisters.swift:123
-      mw1_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw1_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      mw2_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw2_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw2_control_size_log2 <= 6'd24;  // NTBRegisters.swift:123
-      mw2_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw2_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      mw3_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw3_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw3_control_size_log2 <= 6'd24;  // NTBRegisters.swift:123
-      mw3_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw3_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:142
-      peer_scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:147
-      lut0_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut0_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut0_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut0_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut1_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut1_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut1_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut1_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut2_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut2_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut2_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut2_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut3_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut3_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut3_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut3_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut4_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut4_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut4_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut4_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut5_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut5_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut5_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut5_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut6_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut6_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut6_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut6_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut7_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut7_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut7_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut7_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut8_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut8_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut8_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut8_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut9_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut9_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut9_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut9_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut10_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut10_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut10_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut10_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut11_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut11_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut11_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut11_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut12_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut12_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut12_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut12_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut13_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut13_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut13_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut13_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut14_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut14_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut14_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut14_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut15_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut15_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut15_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut15_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut16_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut16_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut16_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut16_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut17_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut17_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut17_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut17_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut18_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut18_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut18_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut18_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut19_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut19_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut19_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut19_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut20_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut20_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut20_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut20_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut21_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut21_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut21_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut21_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut22_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut22_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut22_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut22_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut23_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut23_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut23_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut23_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut24_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut24_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut24_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut24_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut25_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut25_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut25_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut25_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut26_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut26_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut26_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut26_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut27_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut27_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut27_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut27_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut28_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut28_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut28_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut28_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut29_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut29_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut29_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut29_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut30_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut30_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut30_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut30_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut31_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut31_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut31_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut31_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut32_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut32_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut32_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut32_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut33_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut33_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut33_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut33_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut34_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut34_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut34_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut34_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut35_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut35_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut35_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut35_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut36_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut36_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut36_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut36_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut37_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut37_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut37_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut37_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut38_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut38_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut38_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut38_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut39_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut39_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut39_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut39_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut40_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut40_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut40_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut40_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut41_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut41_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut41_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut41_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut42_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut42_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut42_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut42_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut43_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut43_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut43_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut43_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut44_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut44_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut44_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut44_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut45_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut45_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut45_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut45_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut46_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut46_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut46_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut46_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut47_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut47_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut47_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut47_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut48_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut48_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut48_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut48_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut49_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut49_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut49_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut49_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut50_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut50_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut50_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut50_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut51_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut51_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut51_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut51_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut52_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut52_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut52_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut52_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut53_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut53_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut53_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut53_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut54_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut54_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut54_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut54_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut55_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut55_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut55_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut55_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut56_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut56_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut56_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut56_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut57_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut57_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut57_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut57_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut58_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut58_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut58_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut58_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut59_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut59_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut59_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut59_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut60_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut60_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut60_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut60_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut61_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut61_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut61_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut61_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut62_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut62_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut62_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut62_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut63_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut63_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut63_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut63_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
+      ntb_identity_local_bus <= 8'd0;  // NTBRegisters.swift:33
+      link_control_enable <= 1'b0;  // NTBRegisters.swift:36
+      event_status_link_changed <= 1'b0;  // NTBRegisters.swift:45
+      event_status_peer_op_dropped <= 1'b0;  // NTBRegisters.swift:46
+      event_status_request_refused <= 1'b0;  // NTBRegisters.swift:47
+      interrupt_routing_link_vector <= 2'd0;  // NTBRegisters.swift:50
+      interrupt_routing_message_vector <= 2'd0;  // NTBRegisters.swift:51
+      interrupt_routing_link_interrupt <= 1'b1;  // NTBRegisters.swift:52
+      interrupt_routing_message_interrupt <= 1'b1;  // NTBRegisters.swift:53
+      aperture_base_low_address <= 20'd0;  // NTBRegisters.swift:56
+      aperture_base_high_address <= 32'd0;  // NTBRegisters.swift:59
+      msi_control_enable <= 1'b0;  // NTBRegisters.swift:62
+      msi_address_low_address <= 30'd0;  // NTBRegisters.swift:65
+      msi_address_high_address <= 32'd0;  // NTBRegisters.swift:68
+      msi_data_data <= 16'd0;  // NTBRegisters.swift:71
+      doorbell_status_0_db0 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db1 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db2 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db3 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db4 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db5 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db6 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db7 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db8 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db9 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db10 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db11 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db12 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db13 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db14 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db15 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db16 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db17 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db18 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db19 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db20 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db21 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db22 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db23 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db24 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db25 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db26 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db27 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db28 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db29 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db30 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db31 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_mask_0_mask <= 32'd0;  // NTBRegisters.swift:80
+      peer_doorbell_set_0_bits <= 32'd0;  // NTBRegisters.swift:83
+      doorbell_status_1_db32 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db33 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db34 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db35 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db36 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db37 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db38 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db39 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db40 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db41 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db42 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db43 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db44 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db45 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db46 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db47 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db48 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db49 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db50 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db51 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db52 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db53 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db54 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db55 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db56 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db57 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db58 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db59 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db60 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db61 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db62 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db63 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_mask_1_mask <= 32'd0;  // NTBRegisters.swift:80
+      peer_doorbell_set_1_bits <= 32'd0;  // NTBRegisters.swift:83
+      doorbell_vectors_0_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_1_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_2_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_3_vectors <= 32'd0;  // NTBRegisters.swift:89
+      message_status_in0 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in1 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in2 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in3 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_refused0 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused1 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused2 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused3 <= 1'b0;  // NTBRegisters.swift:97
+      message_mask_mask <= 4'd0;  // NTBRegisters.swift:100
+      outbound_message_0_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_1_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_2_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_3_value <= 32'd0;  // NTBRegisters.swift:104
+      inbound_message_0_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_1_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_2_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_3_value <= 32'd0;  // NTBRegisters.swift:109
+      requester_id_0_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_0_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_1_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_1_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_2_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_2_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_3_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_3_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_4_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_4_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_5_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_5_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_6_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_6_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_7_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_7_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_8_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_8_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_9_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_9_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_10_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_10_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_11_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_11_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_12_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_12_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_13_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_13_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_14_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_14_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_15_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_15_valid <= 1'b0;  // NTBRegisters.swift:115
+      mw0_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw0_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw0_control_size_log2 <= 6'd24;  // NTBRegisters.swift:124
+      mw0_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw0_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      mw1_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw1_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw1_control_size_log2 <= 6'd24;  // NTBRegisters.swift:124
+      mw1_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw1_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      mw2_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw2_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw2_control_size_log2 <= 6'd24;  // NTBRegisters.swift:124
+      mw2_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw2_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      mw3_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw3_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw3_control_size_log2 <= 6'd24;  // NTBRegisters.swift:124
+      mw3_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw3_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:143
+      peer_scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:148
+      lut0_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut0_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut0_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut0_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut1_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut1_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut1_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut1_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut2_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut2_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut2_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut2_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut3_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut3_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut3_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut3_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut4_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut4_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut4_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut4_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut5_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut5_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut5_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut5_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut6_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut6_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut6_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut6_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut7_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut7_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut7_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut7_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut8_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut8_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut8_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut8_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut9_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut9_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut9_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut9_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut10_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut10_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut10_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut10_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut11_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut11_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut11_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut11_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut12_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut12_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut12_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut12_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut13_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut13_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut13_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut13_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut14_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut14_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut14_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut14_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut15_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut15_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut15_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut15_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut16_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut16_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut16_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut16_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut17_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut17_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut17_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut17_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut18_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut18_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut18_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut18_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut19_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut19_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut19_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut19_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut20_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut20_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut20_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut20_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut21_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut21_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut21_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut21_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut22_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut22_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut22_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut22_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut23_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut23_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut23_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut23_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut24_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut24_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut24_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut24_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut25_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut25_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut25_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut25_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut26_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut26_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut26_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut26_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut27_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut27_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut27_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut27_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut28_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut28_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut28_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut28_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut29_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut29_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut29_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut29_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut30_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut30_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut30_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut30_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut31_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut31_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut31_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut31_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut32_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut32_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut32_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut32_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut33_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut33_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut33_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut33_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut34_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut34_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut34_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut34_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut35_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut35_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut35_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut35_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut36_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut36_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut36_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut36_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut37_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut37_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut37_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut37_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut38_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut38_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut38_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut38_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut39_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut39_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut39_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut39_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut40_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut40_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut40_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut40_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut41_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut41_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut41_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut41_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut42_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut42_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut42_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut42_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut43_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut43_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut43_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut43_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut44_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut44_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut44_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut44_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut45_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut45_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut45_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut45_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut46_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut46_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut46_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut46_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut47_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut47_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut47_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut47_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut48_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut48_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut48_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut48_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut49_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut49_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut49_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut49_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut50_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut50_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut50_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut50_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut51_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut51_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut51_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut51_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut52_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut52_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut52_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut52_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut53_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut53_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut53_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut53_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut54_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut54_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut54_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut54_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut55_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut55_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut55_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut55_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut56_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut56_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut56_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut56_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut57_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut57_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut57_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut57_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut58_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut58_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut58_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut58_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut59_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut59_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut59_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut59_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut60_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut60_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut60_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut60_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut61_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut61_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut61_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut61_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut62_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut62_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut62_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut62_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut63_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut63_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut63_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut63_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
     end else begin
-      if (ntb_identity_write) begin  // NTBRegisters.swift:32
-        ntb_identity_local_bus <= (ntb_identity_local_bus & ~_ntb_identity_local_bus_279) | (mmio_wdata[7:0] & _ntb_identity_local_bus_279);  // NTBRegisters.swift:32
+      if (ntb_identity_write) begin  // NTBRegisters.swift:33
+        ntb_identity_local_bus <= (ntb_identity_local_bus & ~_ntb_identity_local_bus_279) | (mmio_wdata[7:0] & _ntb_identity_local_bus_279);  // NTBRegisters.swift:33
       end
-      if (link_control_write) begin  // NTBRegisters.swift:35
-        link_control_enable <= (link_control_enable & ~_link_control_enable_280) | (mmio_wdata[0] & _link_control_enable_280);  // NTBRegisters.swift:35
-      end
-      if (event_status_write) begin  // NTBRegisters.swift:44
-        event_status_link_changed <= event_status_link_changed & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:44
-      end
-      if (event_status_link_changed_set) begin  // NTBRegisters.swift:44
-        event_status_link_changed <= 1'b1;  // NTBRegisters.swift:44
+      if (link_control_write) begin  // NTBRegisters.swift:36
+        link_control_enable <= (link_control_enable & ~_link_control_enable_280) | (mmio_wdata[0] & _link_control_enable_280);  // NTBRegisters.swift:36
       end
       if (event_status_write) begin  // NTBRegisters.swift:45
-        event_status_peer_op_dropped <= event_status_peer_op_dropped & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:45
+        event_status_link_changed <= event_status_link_changed & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:45
       end
-      if (event_status_peer_op_dropped_set) begin  // NTBRegisters.swift:45
-        event_status_peer_op_dropped <= 1'b1;  // NTBRegisters.swift:45
+      if (event_status_link_changed_set) begin  // NTBRegisters.swift:45
+        event_status_link_changed <= 1'b1;  // NTBRegisters.swift:45
       end
       if (event_status_write) begin  // NTBRegisters.swift:46
-        event_status_request_refused <= event_status_request_refused & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:46
+        event_status_peer_op_dropped <= event_status_peer_op_dropped & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:46
       end
-      if (event_status_request_refused_set) begin  // NTBRegisters.swift:46
-        event_status_request_refused <= 1'b1;  // NTBRegisters.swift:46
+      if (event_status_peer_op_dropped_set) begin  // NTBRegisters.swift:46
+        event_status_peer_op_dropped <= 1'b1;  // NTBRegisters.swift:46
       end
-      if (interrupt_routing_write) begin  // NTBRegisters.swift:49
-        interrupt_routing_link_vector <= (interrupt_routing_link_vector & ~_interrupt_routing_link_vector_281) | (mmio_wdata[1:0] & _interrupt_routing_link_vector_281);  // NTBRegisters.swift:49
+      if (event_status_write) begin  // NTBRegisters.swift:47
+        event_status_request_refused <= event_status_request_refused & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:47
+      end
+      if (event_status_request_refused_set) begin  // NTBRegisters.swift:47
+        event_status_request_refused <= 1'b1;  // NTBRegisters.swift:47
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:50
-        interrupt_routing_message_vector <= (interrupt_routing_message_vector & ~_interrupt_routing_message_vector_282) | (mmio_wdata[9:8] & _interrupt_routing_message_vector_282);  // NTBRegisters.swift:50
+        interrupt_routing_link_vector <= (interrupt_routing_link_vector & ~_interrupt_routing_link_vector_281) | (mmio_wdata[1:0] & _interrupt_routing_link_vector_281);  // NTBRegisters.swift:50
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:51
-        interrupt_routing_link_interrupt <= (interrupt_routing_link_interrupt & ~_interrupt_routing_link_interrupt_283) | (mmio_wdata[16] & _interrupt_routing_link_interrupt_283);  // NTBRegisters.swift:51
+        interrupt_routing_message_vector <= (interrupt_routing_message_vector & ~_interrupt_routing_message_vector_282) | (mmio_wdata[9:8] & _interrupt_routing_message_vector_282);  // NTBRegisters.swift:51
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:52
-        interrupt_routing_message_interrupt <= (interrupt_routing_message_interrupt & ~_interrupt_routing_message_interrupt_284) | (mmio_wdata[17] & _interrupt_routing_message_interrupt_284);  // NTBRegisters.swift:52
+        interrupt_routing_link_interrupt <= (interrupt_routing_link_interrupt & ~_interrupt_routing_link_interrupt_283) | (mmio_wdata[16] & _interrupt_routing_link_interrupt_283);  // NTBRegisters.swift:52
       end
-      if (aperture_base_low_write) begin  // NTBRegisters.swift:55
-        aperture_base_low_address <= (aperture_base_low_address & ~_aperture_base_low_address_285) | (mmio_wdata[31:12] & _aperture_base_low_address_285);  // NTBRegisters.swift:55
+      if (interrupt_routing_write) begin  // NTBRegisters.swift:53
+        interrupt_routing_message_interrupt <= (interrupt_routing_message_interrupt & ~_interrupt_routing_message_interrupt_284) | (mmio_wdata[17] & _interrupt_routing_message_interrupt_284);  // NTBRegisters.swift:53
       end
-      if (aperture_base_high_write) begin  // NTBRegisters.swift:58
-        aperture_base_high_address <= (aperture_base_high_address & ~_aperture_base_high_address_286) | (mmio_wdata & _aperture_base_high_address_286);  // NTBRegisters.swift:58
+      if (aperture_base_low_write) begin  // NTBRegisters.swift:56
+        aperture_base_low_address <= (aperture_base_low_address & ~_aperture_base_low_address_285) | (mmio_wdata[31:12] & _aperture_base_low_address_285);  // NTBRegisters.swift:56
       end
-      if (msi_control_write) begin  // NTBRegisters.swift:61
-        msi_control_enable <= (msi_control_enable & ~_msi_control_enable_287) | (mmio_wdata[0] & _msi_control_enable_287);  // NTBRegisters.swift:61
+      if (aperture_base_high_write) begin  // NTBRegisters.swift:59
+        aperture_base_high_address <= (aperture_base_high_address & ~_aperture_base_high_address_286) | (mmio_wdata & _aperture_base_high_address_286);  // NTBRegisters.swift:59
       end
-      if (msi_address_low_write) begin  // NTBRegisters.swift:64
-        msi_address_low_address <= (msi_address_low_address & ~_msi_address_low_address_288) | (mmio_wdata[31:2] & _msi_address_low_address_288);  // NTBRegisters.swift:64
+      if (msi_control_write) begin  // NTBRegisters.swift:62
+        msi_control_enable <= (msi_control_enable & ~_msi_control_enable_287) | (mmio_wdata[0] & _msi_control_enable_287);  // NTBRegisters.swift:62
       end
-      if (msi_address_high_write) begin  // NTBRegisters.swift:67
-        msi_address_high_address <= (msi_address_high_address & ~_msi_address_high_address_289) | (mmio_wdata & _msi_address_high_address_289);  // NTBRegisters.swift:67
+      if (msi_address_low_write) begin  // NTBRegisters.swift:65
+        msi_address_low_address <= (msi_address_low_address & ~_msi_address_low_address_288) | (mmio_wdata[31:2] & _msi_address_low_address_288);  // NTBRegisters.swift:65
       end
-      if (msi_data_write) begin  // NTBRegisters.swift:70
-        msi_data_data <= (msi_data_data & ~_msi_data_data_290) | (mmio_wdata[15:0] & _msi_data_data_290);  // NTBRegisters.swift:70
+      if (msi_address_high_write) begin  // NTBRegisters.swift:68
+        msi_address_high_address <= (msi_address_high_address & ~_msi_address_high_address_289) | (mmio_wdata & _msi_address_high_address_289);  // NTBRegisters.swift:68
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db0 <= doorbell_status_0_db0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (msi_data_write) begin  // NTBRegisters.swift:71
+        msi_data_data <= (msi_data_data & ~_msi_data_data_290) | (mmio_wdata[15:0] & _msi_data_data_290);  // NTBRegisters.swift:71
       end
-      if (doorbell_status_0_db0_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db0 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db0 <= doorbell_status_0_db0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db1 <= doorbell_status_0_db1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db0_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db0 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db1_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db1 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db1 <= doorbell_status_0_db1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db2 <= doorbell_status_0_db2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db1_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db1 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db2_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db2 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db2 <= doorbell_status_0_db2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db3 <= doorbell_status_0_db3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db2_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db2 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db3_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db3 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db3 <= doorbell_status_0_db3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db4 <= doorbell_status_0_db4 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db3_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db3 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db4_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db4 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db4 <= doorbell_status_0_db4 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db5 <= doorbell_status_0_db5 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db4_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db4 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db5_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db5 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db5 <= doorbell_status_0_db5 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db6 <= doorbell_status_0_db6 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db5_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db5 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db6_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db6 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db6 <= doorbell_status_0_db6 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db7 <= doorbell_status_0_db7 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db6_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db6 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db7_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db7 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db7 <= doorbell_status_0_db7 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db8 <= doorbell_status_0_db8 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db7_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db7 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db8_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db8 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db8 <= doorbell_status_0_db8 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db9 <= doorbell_status_0_db9 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db8_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db8 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db9_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db9 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db9 <= doorbell_status_0_db9 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db10 <= doorbell_status_0_db10 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db9_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db9 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db10_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db10 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db10 <= doorbell_status_0_db10 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db11 <= doorbell_status_0_db11 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db10_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db10 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db11_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db11 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db11 <= doorbell_status_0_db11 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db12 <= doorbell_status_0_db12 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db11_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db11 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db12_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db12 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db12 <= doorbell_status_0_db12 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db13 <= doorbell_status_0_db13 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db12_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db12 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db13_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db13 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db13 <= doorbell_status_0_db13 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db14 <= doorbell_status_0_db14 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db13_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db13 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db14_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db14 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db14 <= doorbell_status_0_db14 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db15 <= doorbell_status_0_db15 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db14_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db14 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db15_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db15 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db15 <= doorbell_status_0_db15 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db16 <= doorbell_status_0_db16 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db15_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db15 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db16_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db16 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db16 <= doorbell_status_0_db16 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db17 <= doorbell_status_0_db17 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db16_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db16 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db17_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db17 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db17 <= doorbell_status_0_db17 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db18 <= doorbell_status_0_db18 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db17_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db17 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db18_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db18 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db18 <= doorbell_status_0_db18 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db19 <= doorbell_status_0_db19 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db18_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db18 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db19_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db19 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db19 <= doorbell_status_0_db19 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db20 <= doorbell_status_0_db20 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db19_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db19 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db20_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db20 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db20 <= doorbell_status_0_db20 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db21 <= doorbell_status_0_db21 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db20_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db20 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db21_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db21 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db21 <= doorbell_status_0_db21 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db22 <= doorbell_status_0_db22 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db21_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db21 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db22_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db22 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db22 <= doorbell_status_0_db22 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db23 <= doorbell_status_0_db23 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db22_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db22 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db23_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db23 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db23 <= doorbell_status_0_db23 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db24 <= doorbell_status_0_db24 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db23_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db23 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db24_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db24 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db24 <= doorbell_status_0_db24 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db25 <= doorbell_status_0_db25 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db24_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db24 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db25_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db25 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db25 <= doorbell_status_0_db25 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db26 <= doorbell_status_0_db26 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db25_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db25 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db26_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db26 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db26 <= doorbell_status_0_db26 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db27 <= doorbell_status_0_db27 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db26_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db26 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db27_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db27 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db27 <= doorbell_status_0_db27 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db28 <= doorbell_status_0_db28 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db27_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db27 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db28_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db28 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db28 <= doorbell_status_0_db28 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db29 <= doorbell_status_0_db29 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db28_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db28 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db29_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db29 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db29 <= doorbell_status_0_db29 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db30 <= doorbell_status_0_db30 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db29_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db29 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db30_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db30 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db30 <= doorbell_status_0_db30 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db31 <= doorbell_status_0_db31 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db30_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db30 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db31_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db31 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db31 <= doorbell_status_0_db31 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_mask_0_write) begin  // NTBRegisters.swift:79
-        doorbell_mask_0_mask <= (doorbell_mask_0_mask & ~_doorbell_mask_0_mask_291) | (mmio_wdata & _doorbell_mask_0_mask_291);  // NTBRegisters.swift:79
+      if (doorbell_status_0_db31_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db31 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (peer_doorbell_set_0_write) begin  // NTBRegisters.swift:82
-        peer_doorbell_set_0_bits <= (peer_doorbell_set_0_bits & ~_peer_doorbell_set_0_bits_292) | (mmio_wdata & _peer_doorbell_set_0_bits_292);  // NTBRegisters.swift:82
+      if (doorbell_mask_0_write) begin  // NTBRegisters.swift:80
+        doorbell_mask_0_mask <= (doorbell_mask_0_mask & ~_doorbell_mask_0_mask_291) | (mmio_wdata & _doorbell_mask_0_mask_291);  // NTBRegisters.swift:80
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db32 <= doorbell_status_1_db32 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (peer_doorbell_set_0_write) begin  // NTBRegisters.swift:83
+        peer_doorbell_set_0_bits <= (peer_doorbell_set_0_bits & ~_peer_doorbell_set_0_bits_292) | (mmio_wdata & _peer_doorbell_set_0_bits_292);  // NTBRegisters.swift:83
       end
-      if (doorbell_status_1_db32_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db32 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db32 <= doorbell_status_1_db32 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db33 <= doorbell_status_1_db33 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db32_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db32 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db33_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db33 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db33 <= doorbell_status_1_db33 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db34 <= doorbell_status_1_db34 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db33_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db33 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db34_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db34 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db34 <= doorbell_status_1_db34 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db35 <= doorbell_status_1_db35 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db34_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db34 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db35_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db35 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db35 <= doorbell_status_1_db35 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db36 <= doorbell_status_1_db36 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db35_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db35 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db36_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db36 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db36 <= doorbell_status_1_db36 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db37 <= doorbell_status_1_db37 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db36_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db36 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db37_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db37 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db37 <= doorbell_status_1_db37 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db38 <= doorbell_status_1_db38 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db37_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db37 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db38_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db38 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db38 <= doorbell_status_1_db38 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db39 <= doorbell_status_1_db39 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db38_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db38 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db39_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db39 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db39 <= doorbell_status_1_db39 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db40 <= doorbell_status_1_db40 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db39_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db39 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db40_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db40 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db40 <= doorbell_status_1_db40 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db41 <= doorbell_status_1_db41 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db40_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db40 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db41_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db41 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db41 <= doorbell_status_1_db41 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db42 <= doorbell_status_1_db42 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db41_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db41 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db42_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db42 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db42 <= doorbell_status_1_db42 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db43 <= doorbell_status_1_db43 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db42_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db42 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db43_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db43 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db43 <= doorbell_status_1_db43 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db44 <= doorbell_status_1_db44 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db43_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db43 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db44_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db44 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db44 <= doorbell_status_1_db44 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db45 <= doorbell_status_1_db45 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db44_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db44 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db45_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db45 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db45 <= doorbell_status_1_db45 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db46 <= doorbell_status_1_db46 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db45_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db45 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db46_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db46 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db46 <= doorbell_status_1_db46 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db47 <= doorbell_status_1_db47 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db46_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db46 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db47_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db47 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db47 <= doorbell_status_1_db47 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db48 <= doorbell_status_1_db48 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db47_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db47 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db48_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db48 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db48 <= doorbell_status_1_db48 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db49 <= doorbell_status_1_db49 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db48_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db48 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db49_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db49 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db49 <= doorbell_status_1_db49 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db50 <= doorbell_status_1_db50 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db49_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db49 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db50_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db50 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db50 <= doorbell_status_1_db50 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db51 <= doorbell_status_1_db51 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db50_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db50 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db51_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db51 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db51 <= doorbell_status_1_db51 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db52 <= doorbell_status_1_db52 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db51_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db51 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db52_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db52 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db52 <= doorbell_status_1_db52 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db53 <= doorbell_status_1_db53 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db52_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db52 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db53_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db53 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db53 <= doorbell_status_1_db53 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db54 <= doorbell_status_1_db54 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db53_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db53 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db54_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db54 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db54 <= doorbell_status_1_db54 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db55 <= doorbell_status_1_db55 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db54_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db54 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db55_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db55 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db55 <= doorbell_status_1_db55 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db56 <= doorbell_status_1_db56 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db55_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db55 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db56_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db56 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db56 <= doorbell_status_1_db56 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db57 <= doorbell_status_1_db57 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db56_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db56 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db57_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db57 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db57 <= doorbell_status_1_db57 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db58 <= doorbell_status_1_db58 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db57_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db57 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db58_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db58 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db58 <= doorbell_status_1_db58 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db59 <= doorbell_status_1_db59 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db58_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db58 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db59_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db59 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db59 <= doorbell_status_1_db59 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db60 <= doorbell_status_1_db60 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db59_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db59 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db60_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db60 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db60 <= doorbell_status_1_db60 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db61 <= doorbell_status_1_db61 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db60_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db60 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db61_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db61 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db61 <= doorbell_status_1_db61 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db62 <= doorbell_status_1_db62 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db61_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db61 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db62_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db62 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db62 <= doorbell_status_1_db62 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db63 <= doorbell_status_1_db63 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db62_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db62 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db63_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db63 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db63 <= doorbell_status_1_db63 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_mask_1_write) begin  // NTBRegisters.swift:79
-        doorbell_mask_1_mask <= (doorbell_mask_1_mask & ~_doorbell_mask_1_mask_293) | (mmio_wdata & _doorbell_mask_1_mask_293);  // NTBRegisters.swift:79
+      if (doorbell_status_1_db63_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db63 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (peer_doorbell_set_1_write) begin  // NTBRegisters.swift:82
-        peer_doorbell_set_1_bits <= (peer_doorbell_set_1_bits & ~_peer_doorbell_set_1_bits_294) | (mmio_wdata & _peer_doorbell_set_1_bits_294);  // NTBRegisters.swift:82
+      if (doorbell_mask_1_write) begin  // NTBRegisters.swift:80
+        doorbell_mask_1_mask <= (doorbell_mask_1_mask & ~_doorbell_mask_1_mask_293) | (mmio_wdata & _doorbell_mask_1_mask_293);  // NTBRegisters.swift:80
       end
-      if (doorbell_vectors_0_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_0_vectors <= (doorbell_vectors_0_vectors & ~_doorbell_vectors_0_vectors_295) | (mmio_wdata & _doorbell_vectors_0_vectors_295);  // NTBRegisters.swift:88
+      if (peer_doorbell_set_1_write) begin  // NTBRegisters.swift:83
+        peer_doorbell_set_1_bits <= (peer_doorbell_set_1_bits & ~_peer_doorbell_set_1_bits_294) | (mmio_wdata & _peer_doorbell_set_1_bits_294);  // NTBRegisters.swift:83
       end
-      if (doorbell_vectors_1_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_1_vectors <= (doorbell_vectors_1_vectors & ~_doorbell_vectors_1_vectors_296) | (mmio_wdata & _doorbell_vectors_1_vectors_296);  // NTBRegisters.swift:88
+      if (doorbell_vectors_0_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_0_vectors <= (doorbell_vectors_0_vectors & ~_doorbell_vectors_0_vectors_295) | (mmio_wdata & _doorbell_vectors_0_vectors_295);  // NTBRegisters.swift:89
       end
-      if (doorbell_vectors_2_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_2_vectors <= (doorbell_vectors_2_vectors & ~_doorbell_vectors_2_vectors_297) | (mmio_wdata & _doorbell_vectors_2_vectors_297);  // NTBRegisters.swift:88
+      if (doorbell_vectors_1_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_1_vectors <= (doorbell_vectors_1_vectors & ~_doorbell_vectors_1_vectors_296) | (mmio_wdata & _doorbell_vectors_1_vectors_296);  // NTBRegisters.swift:89
       end
-      if (doorbell_vectors_3_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_3_vectors <= (doorbell_vectors_3_vectors & ~_doorbell_vectors_3_vectors_298) | (mmio_wdata & _doorbell_vectors_3_vectors_298);  // NTBRegisters.swift:88
+      if (doorbell_vectors_2_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_2_vectors <= (doorbell_vectors_2_vectors & ~_doorbell_vectors_2_vectors_297) | (mmio_wdata & _doorbell_vectors_2_vectors_297);  // NTBRegisters.swift:89
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in0 <= message_status_in0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (doorbell_vectors_3_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_3_vectors <= (doorbell_vectors_3_vectors & ~_doorbell_vectors_3_vectors_298) | (mmio_wdata & _doorbell_vectors_3_vectors_298);  // NTBRegisters.swift:89
       end
-      if (message_status_in0_set) begin  // NTBRegisters.swift:93
-        message_status_in0 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in0 <= message_status_in0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in1 <= message_status_in1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in0_set) begin  // NTBRegisters.swift:94
+        message_status_in0 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in1_set) begin  // NTBRegisters.swift:93
-        message_status_in1 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in1 <= message_status_in1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in2 <= message_status_in2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in1_set) begin  // NTBRegisters.swift:94
+        message_status_in1 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in2_set) begin  // NTBRegisters.swift:93
-        message_status_in2 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in2 <= message_status_in2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in3 <= message_status_in3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in2_set) begin  // NTBRegisters.swift:94
+        message_status_in2 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in3_set) begin  // NTBRegisters.swift:93
-        message_status_in3 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in3 <= message_status_in3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused0 <= message_status_refused0 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_in3_set) begin  // NTBRegisters.swift:94
+        message_status_in3 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_refused0_set) begin  // NTBRegisters.swift:96
-        message_status_refused0 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused0 <= message_status_refused0 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused1 <= message_status_refused1 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused0_set) begin  // NTBRegisters.swift:97
+        message_status_refused0 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused1_set) begin  // NTBRegisters.swift:96
-        message_status_refused1 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused1 <= message_status_refused1 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused2 <= message_status_refused2 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused1_set) begin  // NTBRegisters.swift:97
+        message_status_refused1 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused2_set) begin  // NTBRegisters.swift:96
-        message_status_refused2 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused2 <= message_status_refused2 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused3 <= message_status_refused3 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused2_set) begin  // NTBRegisters.swift:97
+        message_status_refused2 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused3_set) begin  // NTBRegisters.swift:96
-        message_status_refused3 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused3 <= message_status_refused3 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_mask_write) begin  // NTBRegisters.swift:99
-        message_mask_mask <= (message_mask_mask & ~_message_mask_mask_299) | (mmio_wdata[3:0] & _message_mask_mask_299);  // NTBRegisters.swift:99
+      if (message_status_refused3_set) begin  // NTBRegisters.swift:97
+        message_status_refused3 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (outbound_message_0_write) begin  // NTBRegisters.swift:103
-        outbound_message_0_value <= (outbound_message_0_value & ~_outbound_message_0_value_300) | (mmio_wdata & _outbound_message_0_value_300);  // NTBRegisters.swift:103
+      if (message_mask_write) begin  // NTBRegisters.swift:100
+        message_mask_mask <= (message_mask_mask & ~_message_mask_mask_299) | (mmio_wdata[3:0] & _message_mask_mask_299);  // NTBRegisters.swift:100
       end
-      if (outbound_message_1_write) begin  // NTBRegisters.swift:103
-        outbound_message_1_value <= (outbound_message_1_value & ~_outbound_message_1_value_301) | (mmio_wdata & _outbound_message_1_value_301);  // NTBRegisters.swift:103
+      if (outbound_message_0_write) begin  // NTBRegisters.swift:104
+        outbound_message_0_value <= (outbound_message_0_value & ~_outbound_message_0_value_300) | (mmio_wdata & _outbound_message_0_value_300);  // NTBRegisters.swift:104
       end
-      if (outbound_message_2_write) begin  // NTBRegisters.swift:103
-        outbound_message_2_value <= (outbound_message_2_value & ~_outbound_message_2_value_302) | (mmio_wdata & _outbound_message_2_value_302);  // NTBRegisters.swift:103
+      if (outbound_message_1_write) begin  // NTBRegisters.swift:104
+        outbound_message_1_value <= (outbound_message_1_value & ~_outbound_message_1_value_301) | (mmio_wdata & _outbound_message_1_value_301);  // NTBRegisters.swift:104
       end
-      if (outbound_message_3_write) begin  // NTBRegisters.swift:103
-        outbound_message_3_value <= (outbound_message_3_value & ~_outbound_message_3_value_303) | (mmio_wdata & _outbound_message_3_value_303);  // NTBRegisters.swift:103
+      if (outbound_message_2_write) begin  // NTBRegisters.swift:104
+        outbound_message_2_value <= (outbound_message_2_value & ~_outbound_message_2_value_302) | (mmio_wdata & _outbound_message_2_value_302);  // NTBRegisters.swift:104
       end
-      if (inbound_message_0_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_0_value <= inbound_message_0_value_load_value;  // NTBRegisters.swift:108
+      if (outbound_message_3_write) begin  // NTBRegisters.swift:104
+        outbound_message_3_value <= (outbound_message_3_value & ~_outbound_message_3_value_303) | (mmio_wdata & _outbound_message_3_value_303);  // NTBRegisters.swift:104
       end
-      if (inbound_message_1_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_1_value <= inbound_message_1_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_0_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_0_value <= inbound_message_0_value_load_value;  // NTBRegisters.swift:109
       end
-      if (inbound_message_2_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_2_value <= inbound_message_2_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_1_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_1_value <= inbound_message_1_value_load_value;  // NTBRegisters.swift:109
       end
-      if (inbound_message_3_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_3_value <= inbound_message_3_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_2_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_2_value <= inbound_message_2_value_load_value;  // NTBRegisters.swift:109
       end
-      if (requester_id_0_write) begin  // NTBRegisters.swift:113
-        requester_id_0_id <= (requester_id_0_id & ~_requester_id_0_id_304) | (mmio_wdata[15:0] & _requester_id_0_id_304);  // NTBRegisters.swift:113
+      if (inbound_message_3_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_3_value <= inbound_message_3_value_load_value;  // NTBRegisters.swift:109
       end
       if (requester_id_0_write) begin  // NTBRegisters.swift:114
-        requester_id_0_valid <= (requester_id_0_valid & ~_requester_id_0_valid_305) | (mmio_wdata[31] & _requester_id_0_valid_305);  // NTBRegisters.swift:114
+        requester_id_0_id <= (requester_id_0_id & ~_requester_id_0_id_304) | (mmio_wdata[15:0] & _requester_id_0_id_304);  // NTBRegisters.swift:114
       end
-      if (requester_id_1_write) begin  // NTBRegisters.swift:113
-        requester_id_1_id <= (requester_id_1_id & ~_requester_id_1_id_306) | (mmio_wdata[15:0] & _requester_id_1_id_306);  // NTBRegisters.swift:113
+      if (requester_id_0_write) begin  // NTBRegisters.swift:115
+        requester_id_0_valid <= (requester_id_0_valid & ~_requester_id_0_valid_305) | (mmio_wdata[31] & _requester_id_0_valid_305);  // NTBRegisters.swift:115
       end
       if (requester_id_1_write) begin  // NTBRegisters.swift:114
-        requester_id_1_valid <= (requester_id_1_valid & ~_requester_id_1_valid_307) | (mmio_wdata[31] & _requester_id_1_valid_307);  // NTBRegisters.swift:114
+        requester_id_1_id <= (requester_id_1_id & ~_requester_id_1_id_306) | (mmio_wdata[15:0] & _requester_id_1_id_306);  // NTBRegisters.swift:114
       end
-      if (requester_id_2_write) begin  // NTBRegisters.swift:113
-        requester_id_2_id <= (requester_id_2_id & ~_requester_id_2_id_308) | (mmio_wdata[15:0] & _requester_id_2_id_308);  // NTBRegisters.swift:113
+      if (requester_id_1_write) begin  // NTBRegisters.swift:115
+        requester_id_1_valid <= (requester_id_1_valid & ~_requester_id_1_valid_307) | (mmio_wdata[31] & _requester_id_1_valid_307);  // NTBRegisters.swift:115
       end
       if (requester_id_2_write) begin  // NTBRegisters.swift:114
-        requester_id_2_valid <= (requester_id_2_valid & ~_requester_id_2_valid_309) | (mmio_wdata[31] & _requester_id_2_valid_309);  // NTBRegisters.swift:114
+        requester_id_2_id <= (requester_id_2_id & ~_requester_id_2_id_308) | (mmio_wdata[15:0] & _requester_id_2_id_308);  // NTBRegisters.swift:114
       end
-      if (requester_id_3_write) begin  // NTBRegisters.swift:113
-        requester_id_3_id <= (requester_id_3_id & ~_requester_id_3_id_310) | (mmio_wdata[15:0] & _requester_id_3_id_310);  // NTBRegisters.swift:113
+      if (requester_id_2_write) begin  // NTBRegisters.swift:115
+        requester_id_2_valid <= (requester_id_2_valid & ~_requester_id_2_valid_309) | (mmio_wdata[31] & _requester_id_2_valid_309);  // NTBRegisters.swift:115
       end
       if (requester_id_3_write) begin  // NTBRegisters.swift:114
-        requester_id_3_valid <= (requester_id_3_valid & ~_requester_id_3_valid_311) | (mmio_wdata[31] & _requester_id_3_valid_311);  // NTBRegisters.swift:114
+        requester_id_3_id <= (requester_id_3_id & ~_requester_id_3_id_310) | (mmio_wdata[15:0] & _requester_id_3_id_310);  // NTBRegisters.swift:114
       end
-      if (requester_id_4_write) begin  // NTBRegisters.swift:113
-        requester_id_4_id <= (requester_id_4_id & ~_requester_id_4_id_312) | (mmio_wdata[15:0] & _requester_id_4_id_312);  // NTBRegisters.swift:113
+      if (requester_id_3_write) begin  // NTBRegisters.swift:115
+        requester_id_3_valid <= (requester_id_3_valid & ~_requester_id_3_valid_311) | (mmio_wdata[31] & _requester_id_3_valid_311);  // NTBRegisters.swift:115
       end
       if (requester_id_4_write) begin  // NTBRegisters.swift:114
-        requester_id_4_valid <= (requester_id_4_valid & ~_requester_id_4_valid_313) | (mmio_wdata[31] & _requester_id_4_valid_313);  // NTBRegisters.swift:114
+        requester_id_4_id <= (requester_id_4_id & ~_requester_id_4_id_312) | (mmio_wdata[15:0] & _requester_id_4_id_312);  // NTBRegisters.swift:114
       end
-      if (requester_id_5_write) begin  // NTBRegisters.swift:113
-        requester_id_5_id <= (requester_id_5_id & ~_requester_id_5_id_314) | (mmio_wdata[15:0] & _requester_id_5_id_314);  // NTBRegisters.swift:113
+      if (requester_id_4_write) begin  // NTBRegisters.swift:115
+        requester_id_4_valid <= (requester_id_4_valid & ~_requester_id_4_valid_313) | (mmio_wdata[31] & _requester_id_4_valid_313);  // NTBRegisters.swift:115
       end
       if (requester_id_5_write) begin  // NTBRegisters.swift:114
-        requester_id_5_valid <= (requester_id_5_valid & ~_requester_id_5_valid_315) | (mmio_wdata[31] & _requester_id_5_valid_315);  // NTBRegisters.swift:114
+        requester_id_5_id <= (requester_id_5_id & ~_requester_id_5_id_314) | (mmio_wdata[15:0] & _requester_id_5_id_314);  // NTBRegisters.swift:114
       end
-      if (requester_id_6_write) begin  // NTBRegisters.swift:113
-        requester_id_6_id <= (requester_id_6_id & ~_requester_id_6_id_316) | (mmio_wdata[15:0] & _requester_id_6_id_316);  // NTBRegisters.swift:113
+      if (requester_id_5_write) begin  // NTBRegisters.swift:115
+        requester_id_5_valid <= (requester_id_5_valid & ~_requester_id_5_valid_315) | (mmio_wdata[31] & _requester_id_5_valid_315);  // NTBRegisters.swift:115
       end
       if (requester_id_6_write) begin  // NTBRegisters.swift:114
-        requester_id_6_valid <= (requester_id_6_valid & ~_requester_id_6_valid_317) | (mmio_wdata[31] & _requester_id_6_valid_317);  // NTBRegisters.swift:114
+        requester_id_6_id <= (requester_id_6_id & ~_requester_id_6_id_316) | (mmio_wdata[15:0] & _requester_id_6_id_316);  // NTBRegisters.swift:114
       end
-      if (requester_id_7_write) begin  // NTBRegisters.swift:113
-        requester_id_7_id <= (requester_id_7_id & ~_requester_id_7_id_318) | (mmio_wdata[15:0] & _requester_id_7_id_318);  // NTBRegisters.swift:113
+      if (requester_id_6_write) begin  // NTBRegisters.swift:115
+        requester_id_6_valid <= (requester_id_6_valid & ~_requester_id_6_valid_317) | (mmio_wdata[31] & _requester_id_6_valid_317);  // NTBRegisters.swift:115
       end
       if (requester_id_7_write) begin  // NTBRegisters.swift:114
-        requester_id_7_valid <= (requester_id_7_valid & ~_requester_id_7_valid_319) | (mmio_wdata[31] & _requester_id_7_valid_319);  // NTBRegisters.swift:114
+        requester_id_7_id <= (requester_id_7_id & ~_requester_id_7_id_318) | (mmio_wdata[15:0] & _requester_id_7_id_318);  // NTBRegisters.swift:114
       end
-      if (requester_id_8_write) begin  // NTBRegisters.swift:113
-        requester_id_8_id <= (requester_id_8_id & ~_requester_id_8_id_320) | (mmio_wdata[15:0] & _requester_id_8_id_320);  // NTBRegisters.swift:113
+      if (requester_id_7_write) begin  // NTBRegisters.swift:115
+        requester_id_7_valid <= (requester_id_7_valid & ~_requester_id_7_valid_319) | (mmio_wdata[31] & _requester_id_7_valid_319);  // NTBRegisters.swift:115
       end
       if (requester_id_8_write) begin  // NTBRegisters.swift:114
-        requester_id_8_valid <= (requester_id_8_valid & ~_requester_id_8_valid_321) | (mmio_wdata[31] & _requester_id_8_valid_321);  // NTBRegisters.swift:114
+        requester_id_8_id <= (requester_id_8_id & ~_requester_id_8_id_320) | (mmio_wdata[15:0] & _requester_id_8_id_320);  // NTBRegisters.swift:114
       end
-      if (requester_id_9_write) begin  // NTBRegisters.swift:113
-        requester_id_9_id <= (requester_id_9_id & ~_requester_id_9_id_322) | (mmio_wdata[15:0] & _requester_id_9_id_322);  // NTBRegisters.swift:113
+      if (requester_id_8_write) begin  // NTBRegisters.swift:115
+        requester_id_8_valid <= (requester_id_8_valid & ~_requester_id_8_valid_321) | (mmio_wdata[31] & _requester_id_8_valid_321);  // NTBRegisters.swift:115
       end
       if (requester_id_9_write) begin  // NTBRegisters.swift:114
-        requester_id_9_valid <= (requester_id_9_valid & ~_requester_id_9_valid_323) | (mmio_wdata[31] & _requester_id_9_valid_323);  // NTBRegisters.swift:114
+        requester_id_9_id <= (requester_id_9_id & ~_requester_id_9_id_322) | (mmio_wdata[15:0] & _requester_id_9_id_322);  // NTBRegisters.swift:114
       end
-      if (requester_id_10_write) begin  // NTBRegisters.swift:113
-        requester_id_10_id <= (requester_id_10_id & ~_requester_id_10_id_324) | (mmio_wdata[15:0] & _requester_id_10_id_324);  // NTBRegisters.swift:113
+      if (requester_id_9_write) begin  // NTBRegisters.swift:115
+        requester_id_9_valid <= (requester_id_9_valid & ~_requester_id_9_valid_323) | (mmio_wdata[31] & _requester_id_9_valid_323);  // NTBRegisters.swift:115
       end
       if (requester_id_10_write) begin  // NTBRegisters.swift:114
-        requester_id_10_valid <= (requester_id_10_valid & ~_requester_id_10_valid_325) | (mmio_wdata[31] & _requester_id_10_valid_325);  // NTBRegisters.swift:114
+        requester_id_10_id <= (requester_id_10_id & ~_requester_id_10_id_324) | (mmio_wdata[15:0] & _requester_id_10_id_324);  // NTBRegisters.swift:114
       end
-      if (requester_id_11_write) begin  // NTBRegisters.swift:113
-        requester_id_11_id <= (requester_id_11_id & ~_requester_id_11_id_326) | (mmio_wdata[15:0] & _requester_id_11_id_326);  // NTBRegisters.swift:113
+      if (requester_id_10_write) begin  // NTBRegisters.swift:115
+        requester_id_10_valid <= (requester_id_10_valid & ~_requester_id_10_valid_325) | (mmio_wdata[31] & _requester_id_10_valid_325);  // NTBRegisters.swift:115
       end
       if (requester_id_11_write) begin  // NTBRegisters.swift:114
-        requester_id_11_valid <= (requester_id_11_valid & ~_requester_id_11_valid_327) | (mmio_wdata[31] & _requester_id_11_valid_327);  // NTBRegisters.swift:114
+        requester_id_11_id <= (requester_id_11_id & ~_requester_id_11_id_326) | (mmio_wdata[15:0] & _requester_id_11_id_326);  // NTBRegisters.swift:114
       end
-      if (requester_id_12_write) begin  // NTBRegisters.swift:113
-        requester_id_12_id <= (requester_id_12_id & ~_requester_id_12_id_328) | (mmio_wdata[15:0] & _requester_id_12_id_328);  // NTBRegisters.swift:113
+      if (requester_id_11_write) begin  // NTBRegisters.swift:115
+        requester_id_11_valid <= (requester_id_11_valid & ~_requester_id_11_valid_327) | (mmio_wdata[31] & _requester_id_11_valid_327);  // NTBRegisters.swift:115
       end
       if (requester_id_12_write) begin  // NTBRegisters.swift:114
-        requester_id_12_valid <= (requester_id_12_valid & ~_requester_id_12_valid_329) | (mmio_wdata[31] & _requester_id_12_valid_329);  // NTBRegisters.swift:114
+        requester_id_12_id <= (requester_id_12_id & ~_requester_id_12_id_328) | (mmio_wdata[15:0] & _requester_id_12_id_328);  // NTBRegisters.swift:114
       end
-      if (requester_id_13_write) begin  // NTBRegisters.swift:113
-        requester_id_13_id <= (requester_id_13_id & ~_requester_id_13_id_330) | (mmio_wdata[15:0] & _requester_id_13_id_330);  // NTBRegisters.swift:113
+      if (requester_id_12_write) begin  // NTBRegisters.swift:115
+        requester_id_12_valid <= (requester_id_12_valid & ~_requester_id_12_valid_329) | (mmio_wdata[31] & _requester_id_12_valid_329);  // NTBRegisters.swift:115
       end
       if (requester_id_13_write) begin  // NTBRegisters.swift:114
-        requester_id_13_valid <= (requester_id_13_valid & ~_requester_id_13_valid_331) | (mmio_wdata[31] & _requester_id_13_valid_331);  // NTBRegisters.swift:114
+        requester_id_13_id <= (requester_id_13_id & ~_requester_id_13_id_330) | (mmio_wdata[15:0] & _requester_id_13_id_330);  // NTBRegisters.swift:114
       end
-      if (requester_id_14_write) begin  // NTBRegisters.swift:113
-        requester_id_14_id <= (requester_id_14_id & ~_requester_id_14_id_332) | (mmio_wdata[15:0] & _requester_id_14_id_332);  // NTBRegisters.swift:113
+      if (requester_id_13_write) begin  // NTBRegisters.swift:115
+        requester_id_13_valid <= (requester_id_13_valid & ~_requester_id_13_valid_331) | (mmio_wdata[31] & _requester_id_13_valid_331);  // NTBRegisters.swift:115
       end
       if (requester_id_14_write) begin  // NTBRegisters.swift:114
-        requester_id_14_valid <= (requester_id_14_valid & ~_requester_id_14_valid_333) | (mmio_wdata[31] & _requester_id_14_valid_333);  // NTBRegisters.swift:114
+        requester_id_14_id <= (requester_id_14_id & ~_requester_id_14_id_332) | (mmio_wdata[15:0] & _requester_id_14_id_332);  // NTBRegisters.swift:114
       end
-      if (requester_id_15_write) begin  // NTBRegisters.swift:113
-        requester_id_15_id <= (requester_id_15_id & ~_requester_id_15_id_334) | (mmio_wdata[15:0] & _requester_id_15_id_334);  // NTBRegisters.swift:113
+      if (requester_id_14_write) begin  // NTBRegisters.swift:115
+        requester_id_14_valid <= (requester_id_14_valid & ~_requester_id_14_valid_333) | (mmio_wdata[31] & _requester_id_14_valid_333);  // NTBRegisters.swift:115
       end
       if (requester_id_15_write) begin  // NTBRegisters.swift:114
-        requester_id_15_valid <= (requester_id_15_valid & ~_requester_id_15_valid_335) | (mmio_wdata[31] & _requester_id_15_valid_335);  // NTBRegisters.swift:114
+        requester_id_15_id <= (requester_id_15_id & ~_requester_id_15_id_334) | (mmio_wdata[15:0] & _requester_id_15_id_334);  // NTBRegisters.swift:114
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:118
-        mw0_control_valid <= (mw0_control_valid & ~_mw0_control_valid_336) | (mmio_wdata[0] & _mw0_control_valid_336);  // NTBRegisters.swift:118
+      if (requester_id_15_write) begin  // NTBRegisters.swift:115
+        requester_id_15_valid <= (requester_id_15_valid & ~_requester_id_15_valid_335) | (mmio_wdata[31] & _requester_id_15_valid_335);  // NTBRegisters.swift:115
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:120
-        mw0_control_lut <= (mw0_control_lut & ~_mw0_control_lut_337) | (mmio_wdata[1] & _mw0_control_lut_337);  // NTBRegisters.swift:120
+      if (mw0_control_write) begin  // NTBRegisters.swift:119
+        mw0_control_valid <= (mw0_control_valid & ~_mw0_control_valid_336) | (mmio_wdata[0] & _mw0_control_valid_336);  // NTBRegisters.swift:119
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:123
-        mw0_control_size_log2 <= (mw0_control_size_log2 & ~_mw0_control_size_log2_338) | (mmio_wdata[13:8] & _mw0_control_size_log2_338);  // NTBRegisters.swift:123
+      if (mw0_control_write) begin  // NTBRegisters.swift:121
+        mw0_control_lut <= (mw0_control_lut & ~_mw0_control_lut_337) | (mmio_wdata[1] & _mw0_control_lut_337);  // NTBRegisters.swift:121
       end
-      if (mw0_translation_low_write) begin  // NTBRegisters.swift:133
-        mw0_translation_low_address <= (mw0_translation_low_address & ~_mw0_translation_low_address_339) | (mmio_wdata[31:12] & _mw0_translation_low_address_339);  // NTBRegisters.swift:133
+      if (mw0_control_write) begin  // NTBRegisters.swift:124
+        mw0_control_size_log2 <= (mw0_control_size_log2 & ~_mw0_control_size_log2_338) | (mmio_wdata[13:8] & _mw0_control_size_log2_338);  // NTBRegisters.swift:124
       end
-      if (mw0_translation_high_write) begin  // NTBRegisters.swift:136
-        mw0_translation_high_address <= (mw0_translation_high_address & ~_mw0_translation_high_address_340) | (mmio_wdata & _mw0_translation_high_address_340);  // NTBRegisters.swift:136
+      if (mw0_translation_low_write) begin  // NTBRegisters.swift:134
+        mw0_translation_low_address <= (mw0_translation_low_address & ~_mw0_translation_low_address_339) | (mmio_wdata[31:12] & _mw0_translation_low_address_339);  // NTBRegisters.swift:134
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:118
-        mw1_control_valid <= (mw1_control_valid & ~_mw1_control_valid_341) | (mmio_wdata[0] & _mw1_control_valid_341);  // NTBRegisters.swift:118
+      if (mw0_translation_high_write) begin  // NTBRegisters.swift:137
+        mw0_translation_high_address <= (mw0_translation_high_address & ~_mw0_translation_high_address_340) | (mmio_wdata & _mw0_translation_high_address_340);  // NTBRegisters.swift:137
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:120
-        mw1_control_lut <= (mw1_control_lut & ~_mw1_control_lut_342) | (mmio_wdata[1] & _mw1_control_lut_342);  // NTBRegisters.swift:120
+      if (mw1_control_write) begin  // NTBRegisters.swift:119
+        mw1_control_valid <= (mw1_control_valid & ~_mw1_control_valid_341) | (mmio_wdata[0] & _mw1_control_valid_341);  // NTBRegisters.swift:119
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:123
-        mw1_control_size_log2 <= (mw1_control_size_log2 & ~_mw1_control_size_log2_343) | (mmio_wdata[13:8] & _mw1_control_size_log2_343);  // NTBRegisters.swift:123
+      if (mw1_control_write) begin  // NTBRegisters.swift:121
+        mw1_control_lut <= (mw1_control_lut & ~_mw1_control_lut_342) | (mmio_wdata[1] & _mw1_control_lut_342);  // NTBRegisters.swift:121
       end
-      if (mw1_translation_low_write) begin  // NTBRegisters.swift:133
-        mw1_translation_low_address <= (mw1_translation_low_address & ~_mw1_translation_low_address_344) | (mmio_wdata[31:12] & _mw1_translation_low_address_344);  // NTBRegisters.swift:133
+      if (mw1_control_write) begin  // NTBRegisters.swift:124
+        mw1_control_size_log2 <= (mw1_control_size_log2 & ~_mw1_control_size_log2_343) | (mmio_wdata[13:8] & _mw1_control_size_log2_343);  // NTBRegisters.swift:124
       end
-      if (mw1_translation_high_write) begin  // NTBRegisters.swift:136
-        mw1_translation_high_address <= (mw1_translation_high_address & ~_mw1_translation_high_address_345) | (mmio_wdata & _mw1_translation_high_address_345);  // NTBRegisters.swift:136
+      if (mw1_translation_low_write) begin  // NTBRegisters.swift:134
+        mw1_translation_low_address <= (mw1_translation_low_address & ~_mw1_translation_low_address_344) | (mmio_wdata[31:12] & _mw1_translation_low_address_344);  // NTBRegisters.swift:134
       end
-      if (mw2_control_write) begin  // NTBRegisters.swift:118
-        mw2_control_valid <= (mw2_control_valid & ~_mw2_control_valid_346) | (mmio_wdata[0] & _mw2_control_valid_346);  // NTBRegisters.swift:118
+      if (mw1_translation_high_write) begin  // NTBRegisters.swift:137
+        mw1_translation_high_address <= (mw1_translation_high_address & ~_mw1_translation_high_address_345) | (mmio_wdata & _mw1_translation_high_address_345);  // NTBRegisters.swift:137
       end
-      if (mw2_control_write) begin  // NTBRegisters.swift:120
-        mw2_control_lut <= (mw2_control_lut & ~_mw2_control_lut_347) | (mmio_wdata[1] & _mw2_control_lut_347);  // NTBRegisters.swift:120
+      if (mw2_control_write) begin  // NTBRegisters.swift:119
+        mw2_control_valid <= (mw2_control_valid & ~_mw2_control_valid_346) | (mmio_wdata[0] & _mw2_control_valid_346);  // NTBRegisters.swift:119
       end
-      if (mw2_control_write) begin  // NTBRegisters.swift:123
-        mw2_control_size_log2 <= (mw2_control_size_log2 & ~_mw2_control_size_log2_348) | (mmio_wdata[13:8] & _mw2_control_size_log2_348);  // NTBRegisters.swift:123
+      if (mw2_control_write) begin  // NTBRegisters.swift:121
+        mw2_control_lut <= (mw2_control_lut & ~_mw2_control_lut_347) | (mmio_wdata[1] & _mw2_control_lut_347);  // NTBRegisters.swift:121
       end
-      if (mw2_translation_low_write) begin  // NTBRegisters.swift:133
-        mw2_translation_low_address <= (mw2_translation_low_address & ~_mw2_translation_low_address_349) | (mmio_wdata[31:12] & _mw2_translation_low_address_349);  // NTBRegisters.swift:133
+      if (mw2_control_write) begin  // NTBRegisters.swift:124
+        mw2_control_size_log2 <= (mw2_control_size_log2 & ~_mw2_control_size_log2_348) | (mmio_wdata[13:8] & _mw2_control_size_log2_348);  // NTBRegisters.swift:124
       end
-      if (mw2_translation_high_write) begin  // NTBRegisters.swift:136
-        mw2_translation_high_address <= (mw2_translation_high_address & ~_mw2_translation_high_address_350) | (mmio_wdata & _mw2_translation_high_address_350);  // NTBRegisters.swift:136
+      if (mw2_translation_low_write) begin  // NTBRegisters.swift:134
+        mw2_translation_low_address <= (mw2_translation_low_address & ~_mw2_translation_low_address_349) | (mmio_wdata[31:12] & _mw2_translation_low_address_349);  // NTBRegisters.swift:134
       end
-      if (mw3_control_write) begin  // NTBRegisters.swift:118
-        mw3_control_valid <= (mw3_control_valid & ~_mw3_control_valid_351) | (mmio_wdata[0] & _mw3_control_valid_351);  // NTBRegisters.swift:118
+      if (mw2_translation_high_write) begin  // NTBRegisters.swift:137
+        mw2_translation_high_address <= (mw2_translation_high_address & ~_mw2_translation_high_address_350) | (mmio_wdata & _mw2_translation_high_address_350);  // NTBRegisters.swift:137
       end
-      if (mw3_control_write) begin  // NTBRegisters.swift:120
-        mw3_control_lut <= (mw3_control_lut & ~_mw3_control_lut_352) | (mmio_wdata[1] & _mw3_control_lut_352);  // NTBRegisters.swift:120
+      if (mw3_control_write) begin  // NTBRegisters.swift:119
+        mw3_control_valid <= (mw3_control_valid & ~_mw3_control_valid_351) | (mmio_wdata[0] & _mw3_control_valid_351);  // NTBRegisters.swift:119
       end
-      if (mw3_control_write) begin  // NTBRegisters.swift:123
-        mw3_control_size_log2 <= (mw3_control_size_log2 & ~_mw3_control_size_log2_353) | (mmio_wdata[13:8] & _mw3_control_size_log2_353);  // NTBRegisters.swift:123
+      if (mw3_control_write) begin  // NTBRegisters.swift:121
+        mw3_control_lut <= (mw3_control_lut & ~_mw3_control_lut_352) | (mmio_wdata[1] & _mw3_control_lut_352);  // NTBRegisters.swift:121
       end
-      if (mw3_translation_low_write) begin  // NTBRegisters.swift:133
-        mw3_translation_low_address <= (mw3_translation_low_address & ~_mw3_translation_low_address_354) | (mmio_wdata[31:12] & _mw3_translation_low_address_354);  // NTBRegisters.swift:133
+      if (mw3_control_write) begin  // NTBRegisters.swift:124
+        mw3_control_size_log2 <= (mw3_control_size_log2 & ~_mw3_control_size_log2_353) | (mmio_wdata[13:8] & _mw3_control_size_log2_353);  // NTBRegisters.swift:124
       end
-      if (mw3_translation_high_write) begin  // NTBRegisters.swift:136
-        mw3_translation_high_address <= (mw3_translation_high_address & ~_mw3_translation_high_address_355) | (mmio_wdata & _mw3_translation_high_address_355);  // NTBRegisters.swift:136
+      if (mw3_translation_low_write) begin  // NTBRegisters.swift:134
+        mw3_translation_low_address <= (mw3_translation_low_address & ~_mw3_translation_low_address_354) | (mmio_wdata[31:12] & _mw3_translation_low_address_354);  // NTBRegisters.swift:134
       end
-      if (scratchpad_0_write) begin  // NTBRegisters.swift:142
-        scratchpad_0_value <= (scratchpad_0_value & ~_scratchpad_0_value_356) | (mmio_wdata & _scratchpad_0_value_356);  // NTBRegisters.swift:142
+      if (mw3_translation_high_write) begin  // NTBRegisters.swift:137
+        mw3_translation_high_address <= (mw3_translation_high_address & ~_mw3_translation_high_address_355) | (mmio_wdata & _mw3_translation_high_address_355);  // NTBRegisters.swift:137
       end
-      if (scratchpad_0_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_0_value <= scratchpad_0_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_0_write) begin  // NTBRegisters.swift:143
+        scratchpad_0_value <= (scratchpad_0_value & ~_scratchpad_0_value_356) | (mmio_wdata & _scratchpad_0_value_356);  // NTBRegisters.swift:143
       end
-      if (scratchpad_1_write) begin  // NTBRegisters.swift:142
-        scratchpad_1_value <= (scratchpad_1_value & ~_scratchpad_1_value_357) | (mmio_wdata & _scratchpad_1_value_357);  // NTBRegisters.swift:142
+      if (scratchpad_0_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_0_value <= scratchpad_0_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_1_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_1_value <= scratchpad_1_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_1_write) begin  // NTBRegisters.swift:143
+        scratchpad_1_value <= (scratchpad_1_value & ~_scratchpad_1_value_357) | (mmio_wdata & _scratchpad_1_value_357);  // NTBRegisters.swift:143
       end
-      if (scratchpad_2_write) begin  // NTBRegisters.swift:142
-        scratchpad_2_value <= (scratchpad_2_value & ~_scratchpad_2_value_358) | (mmio_wdata & _scratchpad_2_value_358);  // NTBRegisters.swift:142
+      if (scratchpad_1_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_1_value <= scratchpad_1_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_2_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_2_value <= scratchpad_2_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_2_write) begin  // NTBRegisters.swift:143
+        scratchpad_2_value <= (scratchpad_2_value & ~_scratchpad_2_value_358) | (mmio_wdata & _scratchpad_2_value_358);  // NTBRegisters.swift:143
       end
-      if (scratchpad_3_write) begin  // NTBRegisters.swift:142
-        scratchpad_3_value <= (scratchpad_3_value & ~_scratchpad_3_value_359) | (mmio_wdata & _scratchpad_3_value_359);  // NTBRegisters.swift:142
+      if (scratchpad_2_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_2_value <= scratchpad_2_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_3_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_3_value <= scratchpad_3_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_3_write) begin  // NTBRegisters.swift:143
+        scratchpad_3_value <= (scratchpad_3_value & ~_scratchpad_3_value_359) | (mmio_wdata & _scratchpad_3_value_359);  // NTBRegisters.swift:143
       end
-      if (scratchpad_4_write) begin  // NTBRegisters.swift:142
-        scratchpad_4_value <= (scratchpad_4_value & ~_scratchpad_4_value_360) | (mmio_wdata & _scratchpad_4_value_360);  // NTBRegisters.swift:142
+      if (scratchpad_3_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_3_value <= scratchpad_3_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_4_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_4_value <= scratchpad_4_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_4_write) begin  // NTBRegisters.swift:143
+        scratchpad_4_value <= (scratchpad_4_value & ~_scratchpad_4_value_360) | (mmio_wdata & _scratchpad_4_value_360);  // NTBRegisters.swift:143
       end
-      if (scratchpad_5_write) begin  // NTBRegisters.swift:142
-        scratchpad_5_value <= (scratchpad_5_value & ~_scratchpad_5_value_361) | (mmio_wdata & _scratchpad_5_value_361);  // NTBRegisters.swift:142
+      if (scratchpad_4_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_4_value <= scratchpad_4_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_5_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_5_value <= scratchpad_5_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_5_write) begin  // NTBRegisters.swift:143
+        scratchpad_5_value <= (scratchpad_5_value & ~_scratchpad_5_value_361) | (mmio_wdata & _scratchpad_5_value_361);  // NTBRegisters.swift:143
       end
-      if (scratchpad_6_write) begin  // NTBRegisters.swift:142
-        scratchpad_6_value <= (scratchpad_6_value & ~_scratchpad_6_value_362) | (mmio_wdata & _scratchpad_6_value_362);  // NTBRegisters.swift:142
+      if (scratchpad_5_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_5_value <= scratchpad_5_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_6_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_6_value <= scratchpad_6_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_6_write) begin  // NTBRegisters.swift:143
+        scratchpad_6_value <= (scratchpad_6_value & ~_scratchpad_6_value_362) | (mmio_wdata & _scratchpad_6_value_362);  // NTBRegisters.swift:143
       end
-      if (scratchpad_7_write) begin  // NTBRegisters.swift:142
-        scratchpad_7_value <= (scratchpad_7_value & ~_scratchpad_7_value_363) | (mmio_wdata & _scratchpad_7_value_363);  // NTBRegisters.swift:142
+      if (scratchpad_6_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_6_value <= scratchpad_6_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_7_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_7_value <= scratchpad_7_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_7_write) begin  // NTBRegisters.swift:143
+        scratchpad_7_value <= (scratchpad_7_value & ~_scratchpad_7_value_363) | (mmio_wdata & _scratchpad_7_value_363);  // NTBRegisters.swift:143
       end
-      if (scratchpad_8_write) begin  // NTBRegisters.swift:142
-        scratchpad_8_value <= (scratchpad_8_value & ~_scratchpad_8_value_364) | (mmio_wdata & _scratchpad_8_value_364);  // NTBRegisters.swift:142
+      if (scratchpad_7_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_7_value <= scratchpad_7_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_8_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_8_value <= scratchpad_8_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_8_write) begin  // NTBRegisters.swift:143
+        scratchpad_8_value <= (scratchpad_8_value & ~_scratchpad_8_value_364) | (mmio_wdata & _scratchpad_8_value_364);  // NTBRegisters.swift:143
       end
-      if (scratchpad_9_write) begin  // NTBRegisters.swift:142
-        scratchpad_9_value <= (scratchpad_9_value & ~_scratchpad_9_value_365) | (mmio_wdata & _scratchpad_9_value_365);  // NTBRegisters.swift:142
+      if (scratchpad_8_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_8_value <= scratchpad_8_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_9_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_9_value <= scratchpad_9_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_9_write) begin  // NTBRegisters.swift:143
+        scratchpad_9_value <= (scratchpad_9_value & ~_scratchpad_9_value_365) | (mmio_wdata & _scratchpad_9_value_365);  // NTBRegisters.swift:143
       end
-      if (scratchpad_10_write) begin  // NTBRegisters.swift:142
-        scratchpad_10_value <= (scratchpad_10_value & ~_scratchpad_10_value_366) | (mmio_wdata & _scratchpad_10_value_366);  // NTBRegisters.swift:142
+      if (scratchpad_9_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_9_value <= scratchpad_9_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_10_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_10_value <= scratchpad_10_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_10_write) begin  // NTBRegisters.swift:143
+        scratchpad_10_value <= (scratchpad_10_value & ~_scratchpad_10_value_366) | (mmio_wdata & _scratchpad_10_value_366);  // NTBRegisters.swift:143
       end
-      if (scratchpad_11_write) begin  // NTBRegisters.swift:142
-        scratchpad_11_value <= (scratchpad_11_value & ~_scratchpad_11_value_367) | (mmio_wdata & _scratchpad_11_value_367);  // NTBRegisters.swift:142
+      if (scratchpad_10_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_10_value <= scratchpad_10_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_11_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_11_value <= scratchpad_11_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_11_write) begin  // NTBRegisters.swift:143
+        scratchpad_11_value <= (scratchpad_11_value & ~_scratchpad_11_value_367) | (mmio_wdata & _scratchpad_11_value_367);  // NTBRegisters.swift:143
       end
-      if (scratchpad_12_write) begin  // NTBRegisters.swift:142
-        scratchpad_12_value <= (scratchpad_12_value & ~_scratchpad_12_value_368) | (mmio_wdata & _scratchpad_12_value_368);  // NTBRegisters.swift:142
+      if (scratchpad_11_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_11_value <= scratchpad_11_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_12_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_12_value <= scratchpad_12_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_12_write) begin  // NTBRegisters.swift:143
+        scratchpad_12_value <= (scratchpad_12_value & ~_scratchpad_12_value_368) | (mmio_wdata & _scratchpad_12_value_368);  // NTBRegisters.swift:143
       end
-      if (scratchpad_13_write) begin  // NTBRegisters.swift:142
-        scratchpad_13_value <= (scratchpad_13_value & ~_scratchpad_13_value_369) | (mmio_wdata & _scratchpad_13_value_369);  // NTBRegisters.swift:142
+      if (scratchpad_12_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_12_value <= scratchpad_12_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_13_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_13_value <= scratchpad_13_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_13_write) begin  // NTBRegisters.swift:143
+        scratchpad_13_value <= (scratchpad_13_value & ~_scratchpad_13_value_369) | (mmio_wdata & _scratchpad_13_value_369);  // NTBRegisters.swift:143
       end
-      if (scratchpad_14_write) begin  // NTBRegisters.swift:142
-        scratchpad_14_value <= (scratchpad_14_value & ~_scratchpad_14_value_370) | (mmio_wdata & _scratchpad_14_value_370);  // NTBRegisters.swift:142
+      if (scratchpad_13_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_13_value <= scratchpad_13_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_14_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_14_value <= scratchpad_14_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_14_write) begin  // NTBRegisters.swift:143
+        scratchpad_14_value <= (scratchpad_14_value & ~_scratchpad_14_value_370) | (mmio_wdata & _scratchpad_14_value_370);  // NTBRegisters.swift:143
       end
-      if (scratchpad_15_write) begin  // NTBRegisters.swift:142
-        scratchpad_15_value <= (scratchpad_15_value & ~_scratchpad_15_value_371) | (mmio_wdata & _scratchpad_15_value_371);  // NTBRegisters.swift:142
+      if (scratchpad_14_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_14_value <= scratchpad_14_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_15_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_15_value <= scratchpad_15_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_15_write) begin  // NTBRegisters.swift:143
+        scratchpad_15_value <= (scratchpad_15_value & ~_scratchpad_15_value_371) | (mmio_wdata & _scratchpad_15_value_371);  // NTBRegisters.swift:143
       end
-      if (peer_scratchpad_0_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_0_value <= (peer_scratchpad_0_value & ~_peer_scratchpad_0_value_372) | (mmio_wdata & _peer_scratchpad_0_value_372);  // NTBRegisters.swift:147
+      if (scratchpad_15_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_15_value <= scratchpad_15_value_load_value;  // NTBRegisters.swift:143
       end
-      if (peer_scratchpad_1_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_1_value <= (peer_scratchpad_1_value & ~_peer_scratchpad_1_value_373) | (mmio_wdata & _peer_scratchpad_1_value_373);  // NTBRegisters.swift:147
+      if (peer_scratchpad_0_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_0_value <= (peer_scratchpad_0_value & ~_peer_scratchpad_0_value_372) | (mmio_wdata & _peer_scratchpad_0_value_372);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_2_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_2_value <= (peer_scratchpad_2_value & ~_peer_scratchpad_2_value_374) | (mmio_wdata & _peer_scratchpad_2_value_374);  // NTBRegisters.swift:147
+      if (peer_scratchpad_0_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_0_value <= peer_scratchpad_0_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_3_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_3_value <= (peer_scratchpad_3_value & ~_peer_scratchpad_3_value_375) | (mmio_wdata & _peer_scratchpad_3_value_375);  // NTBRegisters.swift:147
+      if (peer_scratchpad_1_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_1_value <= (peer_scratchpad_1_value & ~_peer_scratchpad_1_value_373) | (mmio_wdata & _peer_scratchpad_1_value_373);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_4_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_4_value <= (peer_scratchpad_4_value & ~_peer_scratchpad_4_value_376) | (mmio_wdata & _peer_scratchpad_4_value_376);  // NTBRegisters.swift:147
+      if (peer_scratchpad_1_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_1_value <= peer_scratchpad_1_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_5_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_5_value <= (peer_scratchpad_5_value & ~_peer_scratchpad_5_value_377) | (mmio_wdata & _peer_scratchpad_5_value_377);  // NTBRegisters.swift:147
+      if (peer_scratchpad_2_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_2_value <= (peer_scratchpad_2_value & ~_peer_scratchpad_2_value_374) | (mmio_wdata & _peer_scratchpad_2_value_374);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_6_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_6_value <= (peer_scratchpad_6_value & ~_peer_scratchpad_6_value_378) | (mmio_wdata & _peer_scratchpad_6_value_378);  // NTBRegisters.swift:147
+      if (peer_scratchpad_2_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_2_value <= peer_scratchpad_2_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_7_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_7_value <= (peer_scratchpad_7_value & ~_peer_scratchpad_7_value_379) | (mmio_wdata & _peer_scratchpad_7_value_379);  // NTBRegisters.swift:147
+      if (peer_scratchpad_3_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_3_value <= (peer_scratchpad_3_value & ~_peer_scratchpad_3_value_375) | (mmio_wdata & _peer_scratchpad_3_value_375);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_8_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_8_value <= (peer_scratchpad_8_value & ~_peer_scratchpad_8_value_380) | (mmio_wdata & _peer_scratchpad_8_value_380);  // NTBRegisters.swift:147
+      if (peer_scratchpad_3_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_3_value <= peer_scratchpad_3_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_9_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_9_value <= (peer_scratchpad_9_value & ~_peer_scratchpad_9_value_381) | (mmio_wdata & _peer_scratchpad_9_value_381);  // NTBRegisters.swift:147
+      if (peer_scratchpad_4_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_4_value <= (peer_scratchpad_4_value & ~_peer_scratchpad_4_value_376) | (mmio_wdata & _peer_scratchpad_4_value_376);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_10_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_10_value <= (peer_scratchpad_10_value & ~_peer_scratchpad_10_value_382) | (mmio_wdata & _peer_scratchpad_10_value_382);  // NTBRegisters.swift:147
+      if (peer_scratchpad_4_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_4_value <= peer_scratchpad_4_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_11_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_11_value <= (peer_scratchpad_11_value & ~_peer_scratchpad_11_value_383) | (mmio_wdata & _peer_scratchpad_11_value_383);  // NTBRegisters.swift:147
+      if (peer_scratchpad_5_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_5_value <= (peer_scratchpad_5_value & ~_peer_scratchpad_5_value_377) | (mmio_wdata & _peer_scratchpad_5_value_377);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_12_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_12_value <= (peer_scratchpad_12_value & ~_peer_scratchpad_12_value_384) | (mmio_wdata & _peer_scratchpad_12_value_384);  // NTBRegisters.swift:147
+      if (peer_scratchpad_5_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_5_value <= peer_scratchpad_5_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_13_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_13_value <= (peer_scratchpad_13_value & ~_peer_scratchpad_13_value_385) | (mmio_wdata & _peer_scratchpad_13_value_385);  // NTBRegisters.swift:147
+      if (peer_scratchpad_6_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_6_value <= (peer_scratchpad_6_value & ~_peer_scratchpad_6_value_378) | (mmio_wdata & _peer_scratchpad_6_value_378);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_14_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_14_value <= (peer_scratchpad_14_value & ~_peer_scratchpad_14_value_386) | (mmio_wdata & _peer_scratchpad_14_value_386);  // NTBRegisters.swift:147
+      if (peer_scratchpad_6_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_6_value <= peer_scratchpad_6_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_15_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_15_value <= (peer_scratchpad_15_value & ~_peer_scratchpad_15_value_387) | (mmio_wdata & _peer_scratchpad_15_value_387);  // NTBRegisters.swift:147
+      if (peer_scratchpad_7_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_7_value <= (peer_scratchpad_7_value & ~_peer_scratchpad_7_value_379) | (mmio_wdata & _peer_scratchpad_7_value_379);  // NTBRegisters.swift:148
       end
-      if (lut0_control_write) begin  // NTBRegisters.swift:153
-        lut0_control_valid <= (lut0_control_valid & ~_lut0_control_valid_388) | (mmio_wdata[0] & _lut0_control_valid_388);  // NTBRegisters.swift:153
+      if (peer_scratchpad_7_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_7_value <= peer_scratchpad_7_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_8_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_8_value <= (peer_scratchpad_8_value & ~_peer_scratchpad_8_value_380) | (mmio_wdata & _peer_scratchpad_8_value_380);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_8_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_8_value <= peer_scratchpad_8_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_9_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_9_value <= (peer_scratchpad_9_value & ~_peer_scratchpad_9_value_381) | (mmio_wdata & _peer_scratchpad_9_value_381);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_9_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_9_value <= peer_scratchpad_9_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_10_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_10_value <= (peer_scratchpad_10_value & ~_peer_scratchpad_10_value_382) | (mmio_wdata & _peer_scratchpad_10_value_382);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_10_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_10_value <= peer_scratchpad_10_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_11_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_11_value <= (peer_scratchpad_11_value & ~_peer_scratchpad_11_value_383) | (mmio_wdata & _peer_scratchpad_11_value_383);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_11_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_11_value <= peer_scratchpad_11_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_12_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_12_value <= (peer_scratchpad_12_value & ~_peer_scratchpad_12_value_384) | (mmio_wdata & _peer_scratchpad_12_value_384);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_12_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_12_value <= peer_scratchpad_12_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_13_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_13_value <= (peer_scratchpad_13_value & ~_peer_scratchpad_13_value_385) | (mmio_wdata & _peer_scratchpad_13_value_385);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_13_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_13_value <= peer_scratchpad_13_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_14_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_14_value <= (peer_scratchpad_14_value & ~_peer_scratchpad_14_value_386) | (mmio_wdata & _peer_scratchpad_14_value_386);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_14_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_14_value <= peer_scratchpad_14_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_15_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_15_value <= (peer_scratchpad_15_value & ~_peer_scratchpad_15_value_387) | (mmio_wdata & _peer_scratchpad_15_value_387);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_15_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_15_value <= peer_scratchpad_15_value_load_value;  // NTBRegisters.swift:148
       end
       if (lut0_control_write) begin  // NTBRegisters.swift:154
-        lut0_control_peer <= (lut0_control_peer & ~_lut0_control_peer_389) | (mmio_wdata[13:8] & _lut0_control_peer_389);  // NTBRegisters.swift:154
+        lut0_control_valid <= (lut0_control_valid & ~_lut0_control_valid_388) | (mmio_wdata[0] & _lut0_control_valid_388);  // NTBRegisters.swift:154
       end
-      if (lut0_translation_low_write) begin  // NTBRegisters.swift:157
-        lut0_translation_low_address <= (lut0_translation_low_address & ~_lut0_translation_low_address_390) | (mmio_wdata[31:12] & _lut0_translation_low_address_390);  // NTBRegisters.swift:157
+      if (lut0_control_write) begin  // NTBRegisters.swift:155
+        lut0_control_peer <= (lut0_control_peer & ~_lut0_control_peer_389) | (mmio_wdata[13:8] & _lut0_control_peer_389);  // NTBRegisters.swift:155
       end
-      if (lut0_translation_high_write) begin  // NTBRegisters.swift:160
-        lut0_translation_high_address <= (lut0_translation_high_address & ~_lut0_translation_high_address_391) | (mmio_wdata & _lut0_translation_high_address_391);  // NTBRegisters.swift:160
+      if (lut0_translation_low_write) begin  // NTBRegisters.swift:158
+        lut0_translation_low_address <= (lut0_translation_low_address & ~_lut0_translation_low_address_390) | (mmio_wdata[31:12] & _lut0_translation_low_address_390);  // NTBRegisters.swift:158
       end
-      if (lut1_control_write) begin  // NTBRegisters.swift:153
-        lut1_control_valid <= (lut1_control_valid & ~_lut1_control_valid_392) | (mmio_wdata[0] & _lut1_control_valid_392);  // NTBRegisters.swift:153
+      if (lut0_translation_high_write) begin  // NTBRegisters.swift:161
+        lut0_translation_high_address <= (lut0_translation_high_address & ~_lut0_translation_high_address_391) | (mmio_wdata & _lut0_translation_high_address_391);  // NTBRegisters.swift:161
       end
       if (lut1_control_write) begin  // NTBRegisters.swift:154
-        lut1_control_peer <= (lut1_control_peer & ~_lut1_control_peer_393) | (mmio_wdata[13:8] & _lut1_control_peer_393);  // NTBRegisters.swift:154
+        lut1_control_valid <= (lut1_control_valid & ~_lut1_control_valid_392) | (mmio_wdata[0] & _lut1_control_valid_392);  // NTBRegisters.swift:154
       end
-      if (lut1_translation_low_write) begin  // NTBRegisters.swift:157
-        lut1_translation_low_address <= (lut1_translation_low_address & ~_lut1_translation_low_address_394) | (mmio_wdata[31:12] & _lut1_translation_low_address_394);  // NTBRegisters.swift:157
+      if (lut1_control_write) begin  // NTBRegisters.swift:155
+        lut1_control_peer <= (lut1_control_peer & ~_lut1_control_peer_393) | (mmio_wdata[13:8] & _lut1_control_peer_393);  // NTBRegisters.swift:155
       end
-      if (lut1_translation_high_write) begin  // NTBRegisters.swift:160
-        lut1_translation_high_address <= (lut1_translation_high_address & ~_lut1_translation_high_address_395) | (mmio_wdata & _lut1_translation_high_address_395);  // NTBRegisters.swift:160
+      if (lut1_translation_low_write) begin  // NTBRegisters.swift:158
+        lut1_translation_low_address <= (lut1_translation_low_address & ~_lut1_translation_low_address_394) | (mmio_wdata[31:12] & _lut1_translation_low_address_394);  // NTBRegisters.swift:158
       end
-      if (lut2_control_write) begin  // NTBRegisters.swift:153
-        lut2_control_valid <= (lut2_control_valid & ~_lut2_control_valid_396) | (mmio_wdata[0] & _lut2_control_valid_396);  // NTBRegisters.swift:153
+      if (lut1_translation_high_write) begin  // NTBRegisters.swift:161
+        lut1_translation_high_address <= (lut1_translation_high_address & ~_lut1_translation_high_address_395) | (mmio_wdata & _lut1_translation_high_address_395);  // NTBRegisters.swift:161
       end
       if (lut2_control_write) begin  // NTBRegisters.swift:154
-        lut2_control_peer <= (lut2_control_peer & ~_lut2_control_peer_397) | (mmio_wdata[13:8] & _lut2_control_peer_397);  // NTBRegisters.swift:154
+        lut2_control_valid <= (lut2_control_valid & ~_lut2_control_valid_396) | (mmio_wdata[0] & _lut2_control_valid_396);  // NTBRegisters.swift:154
       end
-      if (lut2_translation_low_write) begin  // NTBRegisters.swift:157
-        lut2_translation_low_address <= (lut2_translation_low_address & ~_lut2_translation_low_address_398) | (mmio_wdata[31:12] & _lut2_translation_low_address_398);  // NTBRegisters.swift:157
+      if (lut2_control_write) begin  // NTBRegisters.swift:155
+        lut2_control_peer <= (lut2_control_peer & ~_lut2_control_peer_397) | (mmio_wdata[13:8] & _lut2_control_peer_397);  // NTBRegisters.swift:155
       end
-      if (lut2_translation_high_write) begin  // NTBRegisters.swift:160
-        lut2_translation_high_address <= (lut2_translation_high_address & ~_lut2_translation_high_address_399) | (mmio_wdata & _lut2_translation_high_address_399);  // NTBRegisters.swift:160
+      if (lut2_translation_low_write) begin  // NTBRegisters.swift:158
+        lut2_translation_low_address <= (lut2_translation_low_address & ~_lut2_translation_low_address_398) | (mmio_wdata[31:12] & _lut2_translation_low_address_398);  // NTBRegisters.swift:158
       end
-      if (lut3_control_write) begin  // NTBRegisters.swift:153
-        lut3_control_valid <= (lut3_control_valid & ~_lut3_control_valid_400) | (mmio_wdata[0] & _lut3_control_valid_400);  // NTBRegisters.swift:153
+      if (lut2_translation_high_write) begin  // NTBRegisters.swift:161
+        lut2_translation_high_address <= (lut2_translation_high_address & ~_lut2_translation_high_address_399) | (mmio_wdata & _lut2_translation_high_address_399);  // NTBRegisters.swift:161
       end
       if (lut3_control_write) begin  // NTBRegisters.swift:154
-        lut3_control_peer <= (lut3_control_peer & ~_lut3_control_peer_401) | (mmio_wdata[13:8] & _lut3_control_peer_401);  // NTBRegisters.swift:154
+        lut3_control_valid <= (lut3_control_valid & ~_lut3_control_valid_400) | (mmio_wdata[0] & _lut3_control_valid_400);  // NTBRegisters.swift:154
       end
-      if (lut3_translation_low_write) begin  // NTBRegisters.swift:157
-        lut3_translation_low_address <= (lut3_translation_low_address & ~_lut3_translation_low_address_402) | (mmio_wdata[31:12] & _lut3_translation_low_address_402);  // NTBRegisters.swift:157
+      if (lut3_control_write) begin  // NTBRegisters.swift:155
+        lut3_control_peer <= (lut3_control_peer & ~_lut3_control_peer_401) | (mmio_wdata[13:8] & _lut3_control_peer_401);  // NTBRegisters.swift:155
       end
-      if (lut3_translation_high_write) begin  // NTBRegisters.swift:160
-        lut3_translation_high_address <= (lut3_translation_high_address & ~_lut3_translation_high_address_403) | (mmio_wdata & _lut3_translation_high_address_403);  // NTBRegisters.swift:160
+      if (lut3_translation_low_write) begin  // NTBRegisters.swift:158
+        lut3_translation_low_address <= (lut3_translation_low_address & ~_lut3_translation_low_address_402) | (mmio_wdata[31:12] & _lut3_translation_low_address_402);  // NTBRegisters.swift:158
       end
-      if (lut4_control_write) begin  // NTBRegisters.swift:153
-        lut4_control_valid <= (lut4_control_valid & ~_lut4_control_valid_404) | (mmio_wdata[0] & _lut4_control_valid_404);  // NTBRegisters.swift:153
+      if (lut3_translation_high_write) begin  // NTBRegisters.swift:161
+        lut3_translation_high_address <= (lut3_translation_high_address & ~_lut3_translation_high_address_403) | (mmio_wdata & _lut3_translation_high_address_403);  // NTBRegisters.swift:161
       end
       if (lut4_control_write) begin  // NTBRegisters.swift:154
-        lut4_control_peer <= (lut4_control_peer & ~_lut4_control_peer_405) | (mmio_wdata[13:8] & _lut4_control_peer_405);  // NTBRegisters.swift:154
+        lut4_control_valid <= (lut4_control_valid & ~_lut4_control_valid_404) | (mmio_wdata[0] & _lut4_control_valid_404);  // NTBRegisters.swift:154
       end
-      if (lut4_translation_low_write) begin  // NTBRegisters.swift:157
-        lut4_translation_low_address <= (lut4_translation_low_address & ~_lut4_translation_low_address_406) | (mmio_wdata[31:12] & _lut4_translation_low_address_406);  // NTBRegisters.swift:157
+      if (lut4_control_write) begin  // NTBRegisters.swift:155
+        lut4_control_peer <= (lut4_control_peer & ~_lut4_control_peer_405) | (mmio_wdata[13:8] & _lut4_control_peer_405);  // NTBRegisters.swift:155
       end
-      if (lut4_translation_high_write) begin  // NTBRegisters.swift:160
-        lut4_translation_high_address <= (lut4_translation_high_address & ~_lut4_translation_high_address_407) | (mmio_wdata & _lut4_translation_high_address_407);  // NTBRegisters.swift:160
+      if (lut4_translation_low_write) begin  // NTBRegisters.swift:158
+        lut4_translation_low_address <= (lut4_translation_low_address & ~_lut4_translation_low_address_406) | (mmio_wdata[31:12] & _lut4_translation_low_address_406);  // NTBRegisters.swift:158
       end
-      if (lut5_control_write) begin  // NTBRegisters.swift:153
-        lut5_control_valid <= (lut5_control_valid & ~_lut5_control_valid_408) | (mmio_wdata[0] & _lut5_control_valid_408);  // NTBRegisters.swift:153
+      if (lut4_translation_high_write) begin  // NTBRegisters.swift:161
+        lut4_translation_high_address <= (lut4_translation_high_address & ~_lut4_translation_high_address_407) | (mmio_wdata & _lut4_translation_high_address_407);  // NTBRegisters.swift:161
       end
       if (lut5_control_write) begin  // NTBRegisters.swift:154
-        lut5_control_peer <= (lut5_control_peer & ~_lut5_control_peer_409) | (mmio_wdata[13:8] & _lut5_control_peer_409);  // NTBRegisters.swift:154
+        lut5_control_valid <= (lut5_control_valid & ~_lut5_control_valid_408) | (mmio_wdata[0] & _lut5_control_valid_408);  // NTBRegisters.swift:154
       end
-      if (lut5_translation_low_write) begin  // NTBRegisters.swift:157
-        lut5_translation_low_address <= (lut5_translation_low_address & ~_lut5_translation_low_address_410) | (mmio_wdata[31:12] & _lut5_translation_low_address_410);  // NTBRegisters.swift:157
+      if (lut5_control_write) begin  // NTBRegisters.swift:155
+        lut5_control_peer <= (lut5_control_peer & ~_lut5_control_peer_409) | (mmio_wdata[13:8] & _lut5_control_peer_409);  // NTBRegisters.swift:155
       end
-      if (lut5_translation_high_write) begin  // NTBRegisters.swift:160
-        lut5_translation_high_address <= (lut5_translation_high_address & ~_lut5_translation_high_address_411) | (mmio_wdata & _lut5_translation_high_address_411);  // NTBRegisters.swift:160
+      if (lut5_translation_low_write) begin  // NTBRegisters.swift:158
+        lut5_translation_low_address <= (lut5_translation_low_address & ~_lut5_translation_low_address_410) | (mmio_wdata[31:12] & _lut5_translation_low_address_410);  // NTBRegisters.swift:158
       end
-      if (lut6_control_write) begin  // NTBRegisters.swift:153
-        lut6_control_valid <= (lut6_control_valid & ~_lut6_control_valid_412) | (mmio_wdata[0] & _lut6_control_valid_412);  // NTBRegisters.swift:153
+      if (lut5_translation_high_write) begin  // NTBRegisters.swift:161
+        lut5_translation_high_address <= (lut5_translation_high_address & ~_lut5_translation_high_address_411) | (mmio_wdata & _lut5_translation_high_address_411);  // NTBRegisters.swift:161
       end
       if (lut6_control_write) begin  // NTBRegisters.swift:154
-        lut6_control_peer <= (lut6_control_peer & ~_lut6_control_peer_413) | (mmio_wdata[13:8] & _lut6_control_peer_413);  // NTBRegisters.swift:154
+        lut6_control_valid <= (lut6_control_valid & ~_lut6_control_valid_412) | (mmio_wdata[0] & _lut6_control_valid_412);  // NTBRegisters.swift:154
       end
-      if (lut6_translation_low_write) begin  // NTBRegisters.swift:157
-        lut6_translation_low_address <= (lut6_translation_low_address & ~_lut6_translation_low_address_414) | (mmio_wdata[31:12] & _lut6_translation_low_address_414);  // NTBRegisters.swift:157
+      if (lut6_control_write) begin  // NTBRegisters.swift:155
+        lut6_control_peer <= (lut6_control_peer & ~_lut6_control_peer_413) | (mmio_wdata[13:8] & _lut6_control_peer_413);  // NTBRegisters.swift:155
       end
-      if (lut6_translation_high_write) begin  // NTBRegisters.swift:160
-        lut6_translation_high_address <= (lut6_translation_high_address & ~_lut6_translation_high_address_415) | (mmio_wdata & _lut6_translation_high_address_415);  // NTBRegisters.swift:160
+      if (lut6_translation_low_write) begin  // NTBRegisters.swift:158
+        lut6_translation_low_address <= (lut6_translation_low_address & ~_lut6_translation_low_address_414) | (mmio_wdata[31:12] & _lut6_translation_low_address_414);  // NTBRegisters.swift:158
       end
-      if (lut7_control_write) begin  // NTBRegisters.swift:153
-        lut7_control_valid <= (lut7_control_valid & ~_lut7_control_valid_416) | (mmio_wdata[0] & _lut7_control_valid_416);  // NTBRegisters.swift:153
+      if (lut6_translation_high_write) begin  // NTBRegisters.swift:161
+        lut6_translation_high_address <= (lut6_translation_high_address & ~_lut6_translation_high_address_415) | (mmio_wdata & _lut6_translation_high_address_415);  // NTBRegisters.swift:161
       end
       if (lut7_control_write) begin  // NTBRegisters.swift:154
-        lut7_control_peer <= (lut7_control_peer & ~_lut7_control_peer_417) | (mmio_wdata[13:8] & _lut7_control_peer_417);  // NTBRegisters.swift:154
+        lut7_control_valid <= (lut7_control_valid & ~_lut7_control_valid_416) | (mmio_wdata[0] & _lut7_control_valid_416);  // NTBRegisters.swift:154
       end
-      if (lut7_translation_low_write) begin  // NTBRegisters.swift:157
-        lut7_translation_low_address <= (lut7_translation_low_address & ~_lut7_translation_low_address_418) | (mmio_wdata[31:12] & _lut7_translation_low_address_418);  // NTBRegisters.swift:157
+      if (lut7_control_write) begin  // NTBRegisters.swift:155
+        lut7_control_peer <= (lut7_control_peer & ~_lut7_control_peer_417) | (mmio_wdata[13:8] & _lut7_control_peer_417);  // NTBRegisters.swift:155
       end
-      if (lut7_translation_high_write) begin  // NTBRegisters.swift:160
-        lut7_translation_high_address <= (lut7_translation_high_address & ~_lut7_translation_high_address_419) | (mmio_wdata & _lut7_translation_high_address_419);  // NTBRegisters.swift:160
+      if (lut7_translation_low_write) begin  // NTBRegisters.swift:158
+        lut7_translation_low_address <= (lut7_translation_low_address & ~_lut7_translation_low_address_418) | (mmio_wdata[31:12] & _lut7_translation_low_address_418);  // NTBRegisters.swift:158
       end
-      if (lut8_control_write) begin  // NTBRegisters.swift:153
-        lut8_control_valid <= (lut8_control_valid & ~_lut8_control_valid_420) | (mmio_wdata[0] & _lut8_control_valid_420);  // NTBRegisters.swift:153
+      if (lut7_translation_high_write) begin  // NTBRegisters.swift:161
+        lut7_translation_high_address <= (lut7_translation_high_address & ~_lut7_translation_high_address_419) | (mmio_wdata & _lut7_translation_high_address_419);  // NTBRegisters.swift:161
       end
       if (lut8_control_write) begin  // NTBRegisters.swift:154
-        lut8_control_peer <= (lut8_control_peer & ~_lut8_control_peer_421) | (mmio_wdata[13:8] & _lut8_control_peer_421);  // NTBRegisters.swift:154
+        lut8_control_valid <= (lut8_control_valid & ~_lut8_control_valid_420) | (mmio_wdata[0] & _lut8_control_valid_420);  // NTBRegisters.swift:154
       end
-      if (lut8_translation_low_write) begin  // NTBRegisters.swift:157
-        lut8_translation_low_address <= (lut8_translation_low_address & ~_lut8_translation_low_address_422) | (mmio_wdata[31:12] & _lut8_translation_low_address_422);  // NTBRegisters.swift:157
+      if (lut8_control_write) begin  // NTBRegisters.swift:155
+        lut8_control_peer <= (lut8_control_peer & ~_lut8_control_peer_421) | (mmio_wdata[13:8] & _lut8_control_peer_421);  // NTBRegisters.swift:155
       end
-      if (lut8_translation_high_write) begin  // NTBRegisters.swift:160
-        lut8_translation_high_address <= (lut8_translation_high_address & ~_lut8_translation_high_address_423) | (mmio_wdata & _lut8_translation_high_address_423);  // NTBRegisters.swift:160
+      if (lut8_translation_low_write) begin  // NTBRegisters.swift:158
+        lut8_translation_low_address <= (lut8_translation_low_address & ~_lut8_translation_low_address_422) | (mmio_wdata[31:12] & _lut8_translation_low_address_422);  // NTBRegisters.swift:158
       end
-      if (lut9_control_write) begin  // NTBRegisters.swift:153
-        lut9_control_valid <= (lut9_control_valid & ~_lut9_control_valid_424) | (mmio_wdata[0] & _lut9_control_valid_424);  // NTBRegisters.swift:153
+      if (lut8_translation_high_write) begin  // NTBRegisters.swift:161
+        lut8_translation_high_address <= (lut8_translation_high_address & ~_lut8_translation_high_address_423) | (mmio_wdata & _lut8_translation_high_address_423);  // NTBRegisters.swift:161
       end
       if (lut9_control_write) begin  // NTBRegisters.swift:154
-        lut9_control_peer <= (lut9_control_peer & ~_lut9_control_peer_425) | (mmio_wdata[13:8] & _lut9_control_peer_425);  // NTBRegisters.swift:154
+        lut9_control_valid <= (lut9_control_valid & ~_lut9_control_valid_424) | (mmio_wdata[0] & _lut9_control_valid_424);  // NTBRegisters.swift:154
       end
-      if (lut9_translation_low_write) begin  // NTBRegisters.swift:157
-        lut9_translation_low_address <= (lut9_translation_low_address & ~_lut9_translation_low_address_426) | (mmio_wdata[31:12] & _lut9_translation_low_address_426);  // NTBRegisters.swift:157
+      if (lut9_control_write) begin  // NTBRegisters.swift:155
+        lut9_control_peer <= (lut9_control_peer & ~_lut9_control_peer_425) | (mmio_wdata[13:8] & _lut9_control_peer_425);  // NTBRegisters.swift:155
       end
-      if (lut9_translation_high_write) begin  // NTBRegisters.swift:160
-        lut9_translation_high_address <= (lut9_translation_high_address & ~_lut9_translation_high_address_427) | (mmio_wdata & _lut9_translation_high_address_427);  // NTBRegisters.swift:160
+      if (lut9_translation_low_write) begin  // NTBRegisters.swift:158
+        lut9_translation_low_address <= (lut9_translation_low_address & ~_lut9_translation_low_address_426) | (mmio_wdata[31:12] & _lut9_translation_low_address_426);  // NTBRegisters.swift:158
       end
-      if (lut10_control_write) begin  // NTBRegisters.swift:153
-        lut10_control_valid <= (lut10_control_valid & ~_lut10_control_valid_428) | (mmio_wdata[0] & _lut10_control_valid_428);  // NTBRegisters.swift:153
+      if (lut9_translation_high_write) begin  // NTBRegisters.swift:161
+        lut9_translation_high_address <= (lut9_translation_high_address & ~_lut9_translation_high_address_427) | (mmio_wdata & _lut9_translation_high_address_427);  // NTBRegisters.swift:161
       end
       if (lut10_control_write) begin  // NTBRegisters.swift:154
-        lut10_control_peer <= (lut10_control_peer & ~_lut10_control_peer_429) | (mmio_wdata[13:8] & _lut10_control_peer_429);  // NTBRegisters.swift:154
+        lut10_control_valid <= (lut10_control_valid & ~_lut10_control_valid_428) | (mmio_wdata[0] & _lut10_control_valid_428);  // NTBRegisters.swift:154
       end
-      if (lut10_translation_low_write) begin  // NTBRegisters.swift:157
-        lut10_translation_low_address <= (lut10_translation_low_address & ~_lut10_translation_low_address_430) | (mmio_wdata[31:12] & _lut10_translation_low_address_430);  // NTBRegisters.swift:157
+      if (lut10_control_write) begin  // NTBRegisters.swift:155
+        lut10_control_peer <= (lut10_control_peer & ~_lut10_control_peer_429) | (mmio_wdata[13:8] & _lut10_control_peer_429);  // NTBRegisters.swift:155
       end
-      if (lut10_translation_high_write) begin  // NTBRegisters.swift:160
-        lut10_translation_high_address <= (lut10_translation_high_address & ~_lut10_translation_high_address_431) | (mmio_wdata & _lut10_translation_high_address_431);  // NTBRegisters.swift:160
+      if (lut10_translation_low_write) begin  // NTBRegisters.swift:158
+        lut10_translation_low_address <= (lut10_translation_low_address & ~_lut10_translation_low_address_430) | (mmio_wdata[31:12] & _lut10_translation_low_address_430);  // NTBRegisters.swift:158
       end
-      if (lut11_control_write) begin  // NTBRegisters.swift:153
-        lut11_control_valid <= (lut11_control_valid & ~_lut11_control_valid_432) | (mmio_wdata[0] & _lut11_control_valid_432);  // NTBRegisters.swift:153
+      if (lut10_translation_high_write) begin  // NTBRegisters.swift:161
+        lut10_translation_high_address <= (lut10_translation_high_address & ~_lut10_translation_high_address_431) | (mmio_wdata & _lut10_translation_high_address_431);  // NTBRegisters.swift:161
       end
       if (lut11_control_write) begin  // NTBRegisters.swift:154
-        lut11_control_peer <= (lut11_control_peer & ~_lut11_control_peer_433) | (mmio_wdata[13:8] & _lut11_control_peer_433);  // NTBRegisters.swift:154
+        lut11_control_valid <= (lut11_control_valid & ~_lut11_control_valid_432) | (mmio_wdata[0] & _lut11_control_valid_432);  // NTBRegisters.swift:154
       end
-      if (lut11_translation_low_write) begin  // NTBRegisters.swift:157
-        lut11_translation_low_address <= (lut11_translation_low_address & ~_lut11_translation_low_address_434) | (mmio_wdata[31:12] & _lut11_translation_low_address_434);  // NTBRegisters.swift:157
+      if (lut11_control_write) begin  // NTBRegisters.swift:155
+        lut11_control_peer <= (lut11_control_peer & ~_lut11_control_peer_433) | (mmio_wdata[13:8] & _lut11_control_peer_433);  // NTBRegisters.swift:155
       end
-      if (lut11_translation_high_write) begin  // NTBRegisters.swift:160
-        lut11_translation_high_address <= (lut11_translation_high_address & ~_lut11_translation_high_address_435) | (mmio_wdata & _lut11_translation_high_address_435);  // NTBRegisters.swift:160
+      if (lut11_translation_low_write) begin  // NTBRegisters.swift:158
+        lut11_translation_low_address <= (lut11_translation_low_address & ~_lut11_translation_low_address_434) | (mmio_wdata[31:12] & _lut11_translation_low_address_434);  // NTBRegisters.swift:158
       end
-      if (lut12_control_write) begin  // NTBRegisters.swift:153
-        lut12_control_valid <= (lut12_control_valid & ~_lut12_control_valid_436) | (mmio_wdata[0] & _lut12_control_valid_436);  // NTBRegisters.swift:153
+      if (lut11_translation_high_write) begin  // NTBRegisters.swift:161
+        lut11_translation_high_address <= (lut11_translation_high_address & ~_lut11_translation_high_address_435) | (mmio_wdata & _lut11_translation_high_address_435);  // NTBRegisters.swift:161
       end
       if (lut12_control_write) begin  // NTBRegisters.swift:154
-        lut12_control_peer <= (lut12_control_peer & ~_lut12_control_peer_437) | (mmio_wdata[13:8] & _lut12_control_peer_437);  // NTBRegisters.swift:154
+        lut12_control_valid <= (lut12_control_valid & ~_lut12_control_valid_436) | (mmio_wdata[0] & _lut12_control_valid_436);  // NTBRegisters.swift:154
       end
-      if (lut12_translation_low_write) begin  // NTBRegisters.swift:157
-        lut12_translation_low_address <= (lut12_translation_low_address & ~_lut12_translation_low_address_438) | (mmio_wdata[31:12] & _lut12_translation_low_address_438);  // NTBRegisters.swift:157
+      if (lut12_control_write) begin  // NTBRegisters.swift:155
+        lut12_control_peer <= (lut12_control_peer & ~_lut12_control_peer_437) | (mmio_wdata[13:8] & _lut12_control_peer_437);  // NTBRegisters.swift:155
       end
-      if (lut12_translation_high_write) begin  // NTBRegisters.swift:160
-        lut12_translation_high_address <= (lut12_translation_high_address & ~_lut12_translation_high_address_439) | (mmio_wdata & _lut12_translation_high_address_439);  // NTBRegisters.swift:160
+      if (lut12_translation_low_write) begin  // NTBRegisters.swift:158
+        lut12_translation_low_address <= (lut12_translation_low_address & ~_lut12_translation_low_address_438) | (mmio_wdata[31:12] & _lut12_translation_low_address_438);  // NTBRegisters.swift:158
       end
-      if (lut13_control_write) begin  // NTBRegisters.swift:153
-        lut13_control_valid <= (lut13_control_valid & ~_lut13_control_valid_440) | (mmio_wdata[0] & _lut13_control_valid_440);  // NTBRegisters.swift:153
+      if (lut12_translation_high_write) begin  // NTBRegisters.swift:161
+        lut12_translation_high_address <= (lut12_translation_high_address & ~_lut12_translation_high_address_439) | (mmio_wdata & _lut12_translation_high_address_439);  // NTBRegisters.swift:161
       end
       if (lut13_control_write) begin  // NTBRegisters.swift:154
-        lut13_control_peer <= (lut13_control_peer & ~_lut13_control_peer_441) | (mmio_wdata[13:8] & _lut13_control_peer_441);  // NTBRegisters.swift:154
+        lut13_control_valid <= (lut13_control_valid & ~_lut13_control_valid_440) | (mmio_wdata[0] & _lut13_control_valid_440);  // NTBRegisters.swift:154
       end
-      if (lut13_translation_low_write) begin  // NTBRegisters.swift:157
-        lut13_translation_low_address <= (lut13_translation_low_address & ~_lut13_translation_low_address_442) | (mmio_wdata[31:12] & _lut13_translation_low_address_442);  // NTBRegisters.swift:157
+      if (lut13_control_write) begin  // NTBRegisters.swift:155
+        lut13_control_peer <= (lut13_control_peer & ~_lut13_control_peer_441) | (mmio_wdata[13:8] & _lut13_control_peer_441);  // NTBRegisters.swift:155
       end
-      if (lut13_translation_high_write) begin  // NTBRegisters.swift:160
-        lut13_translation_high_address <= (lut13_translation_high_address & ~_lut13_translation_high_address_443) | (mmio_wdata & _lut13_translation_high_address_443);  // NTBRegisters.swift:160
+      if (lut13_translation_low_write) begin  // NTBRegisters.swift:158
+        lut13_translation_low_address <= (lut13_translation_low_address & ~_lut13_translation_low_address_442) | (mmio_wdata[31:12] & _lut13_translation_low_address_442);  // NTBRegisters.swift:158
       end
-      if (lut14_control_write) begin  // NTBRegisters.swift:153
-        lut14_control_valid <= (lut14_control_valid & ~_lut14_control_valid_444) | (mmio_wdata[0] & _lut14_control_valid_444);  // NTBRegisters.swift:153
+      if (lut13_translation_high_write) begin  // NTBRegisters.swift:161
+        lut13_translation_high_address <= (lut13_translation_high_address & ~_lut13_translation_high_address_443) | (mmio_wdata & _lut13_translation_high_address_443);  // NTBRegisters.swift:161
       end
       if (lut14_control_write) begin  // NTBRegisters.swift:154
-        lut14_control_peer <= (lut14_control_peer & ~_lut14_control_peer_445) | (mmio_wdata[13:8] & _lut14_control_peer_445);  // NTBRegisters.swift:154
+        lut14_control_valid <= (lut14_control_valid & ~_lut14_control_valid_444) | (mmio_wdata[0] & _lut14_control_valid_444);  // NTBRegisters.swift:154
       end
-      if (lut14_translation_low_write) begin  // NTBRegisters.swift:157
-        lut14_translation_low_address <= (lut14_translation_low_address & ~_lut14_translation_low_address_446) | (mmio_wdata[31:12] & _lut14_translation_low_address_446);  // NTBRegisters.swift:157
+      if (lut14_control_write) begin  // NTBRegisters.swift:155
+        lut14_control_peer <= (lut14_control_peer & ~_lut14_control_peer_445) | (mmio_wdata[13:8] & _lut14_control_peer_445);  // NTBRegisters.swift:155
       end
-      if (lut14_translation_high_write) begin  // NTBRegisters.swift:160
-        lut14_translation_high_address <= (lut14_translation_high_address & ~_lut14_translation_high_address_447) | (mmio_wdata & _lut14_translation_high_address_447);  // NTBRegisters.swift:160
+      if (lut14_translation_low_write) begin  // NTBRegisters.swift:158
+        lut14_translation_low_address <= (lut14_translation_low_address & ~_lut14_translation_low_address_446) | (mmio_wdata[31:12] & _lut14_translation_low_address_446);  // NTBRegisters.swift:158
       end
-      if (lut15_control_write) begin  // NTBRegisters.swift:153
-        lut15_control_valid <= (lut15_control_valid & ~_lut15_control_valid_448) | (mmio_wdata[0] & _lut15_control_valid_448);  // NTBRegisters.swift:153
+      if (lut14_translation_high_write) begin  // NTBRegisters.swift:161
+        lut14_translation_high_address <= (lut14_translation_high_address & ~_lut14_translation_high_address_447) | (mmio_wdata & _lut14_translation_high_address_447);  // NTBRegisters.swift:161
       end
       if (lut15_control_write) begin  // NTBRegisters.swift:154
-        lut15_control_peer <= (lut15_control_peer & ~_lut15_control_peer_449) | (mmio_wdata[13:8] & _lut15_control_peer_449);  // NTBRegisters.swift:154
+        lut15_control_valid <= (lut15_control_valid & ~_lut15_control_valid_448) | (mmio_wdata[0] & _lut15_control_valid_448);  // NTBRegisters.swift:154
       end
-      if (lut15_translation_low_write) begin  // NTBRegisters.swift:157
-        lut15_translation_low_address <= (lut15_translation_low_address & ~_lut15_translation_low_address_450) | (mmio_wdata[31:12] & _lut15_translation_low_address_450);  // NTBRegisters.swift:157
+      if (lut15_control_write) begin  // NTBRegisters.swift:155
+        lut15_control_peer <= (lut15_control_peer & ~_lut15_control_peer_449) | (mmio_wdata[13:8] & _lut15_control_peer_449);  // NTBRegisters.swift:155
       end
-      if (lut15_translation_high_write) begin  // NTBRegisters.swift:160
-        lut15_translation_high_address <= (lut15_translation_high_address & ~_lut15_translation_high_address_451) | (mmio_wdata & _lut15_translation_high_address_451);  // NTBRegisters.swift:160
+      if (lut15_translation_low_write) begin  // NTBRegisters.swift:158
+        lut15_translation_low_address <= (lut15_translation_low_address & ~_lut15_translation_low_address_450) | (mmio_wdata[31:12] & _lut15_translation_low_address_450);  // NTBRegisters.swift:158
       end
-      if (lut16_control_write) begin  // NTBRegisters.swift:153
-        lut16_control_valid <= (lut16_control_valid & ~_lut16_control_valid_452) | (mmio_wdata[0] & _lut16_control_valid_452);  // NTBRegisters.swift:153
+      if (lut15_translation_high_write) begin  // NTBRegisters.swift:161
+        lut15_translation_high_address <= (lut15_translation_high_address & ~_lut15_translation_high_address_451) | (mmio_wdata & _lut15_translation_high_address_451);  // NTBRegisters.swift:161
       end
       if (lut16_control_write) begin  // NTBRegisters.swift:154
-        lut16_control_peer <= (lut16_control_peer & ~_lut16_control_peer_453) | (mmio_wdata[13:8] & _lut16_control_peer_453);  // NTBRegisters.swift:154
+        lut16_control_valid <= (lut16_control_valid & ~_lut16_control_valid_452) | (mmio_wdata[0] & _lut16_control_valid_452);  // NTBRegisters.swift:154
       end
-      if (lut16_translation_low_write) begin  // NTBRegisters.swift:157
-        lut16_translation_low_address <= (lut16_translation_low_address & ~_lut16_translation_low_address_454) | (mmio_wdata[31:12] & _lut16_translation_low_address_454);  // NTBRegisters.swift:157
+      if (lut16_control_write) begin  // NTBRegisters.swift:155
+        lut16_control_peer <= (lut16_control_peer & ~_lut16_control_peer_453) | (mmio_wdata[13:8] & _lut16_control_peer_453);  // NTBRegisters.swift:155
       end
-      if (lut16_translation_high_write) begin  // NTBRegisters.swift:160
-        lut16_translation_high_address <= (lut16_translation_high_address & ~_lut16_translation_high_address_455) | (mmio_wdata & _lut16_translation_high_address_455);  // NTBRegisters.swift:160
+      if (lut16_translation_low_write) begin  // NTBRegisters.swift:158
+        lut16_translation_low_address <= (lut16_translation_low_address & ~_lut16_translation_low_address_454) | (mmio_wdata[31:12] & _lut16_translation_low_address_454);  // NTBRegisters.swift:158
       end
-      if (lut17_control_write) begin  // NTBRegisters.swift:153
-        lut17_control_valid <= (lut17_control_valid & ~_lut17_control_valid_456) | (mmio_wdata[0] & _lut17_control_valid_456);  // NTBRegisters.swift:153
+      if (lut16_translation_high_write) begin  // NTBRegisters.swift:161
+        lut16_translation_high_address <= (lut16_translation_high_address & ~_lut16_translation_high_address_455) | (mmio_wdata & _lut16_translation_high_address_455);  // NTBRegisters.swift:161
       end
       if (lut17_control_write) begin  // NTBRegisters.swift:154
-        lut17_control_peer <= (lut17_control_peer & ~_lut17_control_peer_457) | (mmio_wdata[13:8] & _lut17_control_peer_457);  // NTBRegisters.swift:154
+        lut17_control_valid <= (lut17_control_valid & ~_lut17_control_valid_456) | (mmio_wdata[0] & _lut17_control_valid_456);  // NTBRegisters.swift:154
       end
-      if (lut17_translation_low_write) begin  // NTBRegisters.swift:157
-        lut17_translation_low_address <= (lut17_translation_low_address & ~_lut17_translation_low_address_458) | (mmio_wdata[31:12] & _lut17_translation_low_address_458);  // NTBRegisters.swift:157
+      if (lut17_control_write) begin  // NTBRegisters.swift:155
+        lut17_control_peer <= (lut17_control_peer & ~_lut17_control_peer_457) | (mmio_wdata[13:8] & _lut17_control_peer_457);  // NTBRegisters.swift:155
       end
-      if (lut17_translation_high_write) begin  // NTBRegisters.swift:160
-        lut17_translation_high_address <= (lut17_translation_high_address & ~_lut17_translation_high_address_459) | (mmio_wdata & _lut17_translation_high_address_459);  // NTBRegisters.swift:160
+      if (lut17_translation_low_write) begin  // NTBRegisters.swift:158
+        lut17_translation_low_address <= (lut17_translation_low_address & ~_lut17_translation_low_address_458) | (mmio_wdata[31:12] & _lut17_translation_low_address_458);  // NTBRegisters.swift:158
       end
-      if (lut18_control_write) begin  // NTBRegisters.swift:153
-        lut18_control_valid <= (lut18_control_valid & ~_lut18_control_valid_460) | (mmio_wdata[0] & _lut18_control_valid_460);  // NTBRegisters.swift:153
+      if (lut17_translation_high_write) begin  // NTBRegisters.swift:161
+        lut17_translation_high_address <= (lut17_translation_high_address & ~_lut17_translation_high_address_459) | (mmio_wdata & _lut17_translation_high_address_459);  // NTBRegisters.swift:161
       end
       if (lut18_control_write) begin  // NTBRegisters.swift:154
-        lut18_control_peer <= (lut18_control_peer & ~_lut18_control_peer_461) | (mmio_wdata[13:8] & _lut18_control_peer_461);  // NTBRegisters.swift:154
+        lut18_control_valid <= (lut18_control_valid & ~_lut18_control_valid_460) | (mmio_wdata[0] & _lut18_control_valid_460);  // NTBRegisters.swift:154
       end
-      if (lut18_translation_low_write) begin  // NTBRegisters.swift:157
-        lut18_translation_low_address <= (lut18_translation_low_address & ~_lut18_translation_low_address_462) | (mmio_wdata[31:12] & _lut18_translation_low_address_462);  // NTBRegisters.swift:157
+      if (lut18_control_write) begin  // NTBRegisters.swift:155
+        lut18_control_peer <= (lut18_control_peer & ~_lut18_control_peer_461) | (mmio_wdata[13:8] & _lut18_control_peer_461);  // NTBRegisters.swift:155
       end
-      if (lut18_translation_high_write) begin  // NTBRegisters.swift:160
-        lut18_translation_high_address <= (lut18_translation_high_address & ~_lut18_translation_high_address_463) | (mmio_wdata & _lut18_translation_high_address_463);  // NTBRegisters.swift:160
+      if (lut18_translation_low_write) begin  // NTBRegisters.swift:158
+        lut18_translation_low_address <= (lut18_translation_low_address & ~_lut18_translation_low_address_462) | (mmio_wdata[31:12] & _lut18_translation_low_address_462);  // NTBRegisters.swift:158
       end
-      if (lut19_control_write) begin  // NTBRegisters.swift:153
-        lut19_control_valid <= (lut19_control_valid & ~_lut19_control_valid_464) | (mmio_wdata[0] & _lut19_control_valid_464);  // NTBRegisters.swift:153
+      if (lut18_translation_high_write) begin  // NTBRegisters.swift:161
+        lut18_translation_high_address <= (lut18_translation_high_address & ~_lut18_translation_high_address_463) | (mmio_wdata & _lut18_translation_high_address_463);  // NTBRegisters.swift:161
       end
       if (lut19_control_write) begin  // NTBRegisters.swift:154
-        lut19_control_peer <= (lut19_control_peer & ~_lut19_control_peer_465) | (mmio_wdata[13:8] & _lut19_control_peer_465);  // NTBRegisters.swift:154
+        lut19_control_valid <= (lut19_control_valid & ~_lut19_control_valid_464) | (mmio_wdata[0] & _lut19_control_valid_464);  // NTBRegisters.swift:154
       end
-      if (lut19_translation_low_write) begin  // NTBRegisters.swift:157
-        lut19_translation_low_address <= (lut19_translation_low_address & ~_lut19_translation_low_address_466) | (mmio_wdata[31:12] & _lut19_translation_low_address_466);  // NTBRegisters.swift:157
+      if (lut19_control_write) begin  // NTBRegisters.swift:155
+        lut19_control_peer <= (lut19_control_peer & ~_lut19_control_peer_465) | (mmio_wdata[13:8] & _lut19_control_peer_465);  // NTBRegisters.swift:155
       end
-      if (lut19_translation_high_write) begin  // NTBRegisters.swift:160
-        lut19_translation_high_address <= (lut19_translation_high_address & ~_lut19_translation_high_address_467) | (mmio_wdata & _lut19_translation_high_address_467);  // NTBRegisters.swift:160
+      if (lut19_translation_low_write) begin  // NTBRegisters.swift:158
+        lut19_translation_low_address <= (lut19_translation_low_address & ~_lut19_translation_low_address_466) | (mmio_wdata[31:12] & _lut19_translation_low_address_466);  // NTBRegisters.swift:158
       end
-      if (lut20_control_write) begin  // NTBRegisters.swift:153
-        lut20_control_valid <= (lut20_control_valid & ~_lut20_control_valid_468) | (mmio_wdata[0] & _lut20_control_valid_468);  // NTBRegisters.swift:153
+      if (lut19_translation_high_write) begin  // NTBRegisters.swift:161
+        lut19_translation_high_address <= (lut19_translation_high_address & ~_lut19_translation_high_address_467) | (mmio_wdata & _lut19_translation_high_address_467);  // NTBRegisters.swift:161
       end
       if (lut20_control_write) begin  // NTBRegisters.swift:154
-        lut20_control_peer <= (lut20_control_peer & ~_lut20_control_peer_469) | (mmio_wdata[13:8] & _lut20_control_peer_469);  // NTBRegisters.swift:154
+        lut20_control_valid <= (lut20_control_valid & ~_lut20_control_valid_468) | (mmio_wdata[0] & _lut20_control_valid_468);  // NTBRegisters.swift:154
       end
-      if (lut20_translation_low_write) begin  // NTBRegisters.swift:157
-        lut20_translation_low_address <= (lut20_translation_low_address & ~_lut20_translation_low_address_470) | (mmio_wdata[31:12] & _lut20_translation_low_address_470);  // NTBRegisters.swift:157
+      if (lut20_control_write) begin  // NTBRegisters.swift:155
+        lut20_control_peer <= (lut20_control_peer & ~_lut20_control_peer_469) | (mmio_wdata[13:8] & _lut20_control_peer_469);  // NTBRegisters.swift:155
       end
-      if (lut20_translation_high_write) begin  // NTBRegisters.swift:160
-        lut20_translation_high_address <= (lut20_translation_high_address & ~_lut20_translation_high_address_471) | (mmio_wdata & _lut20_translation_high_address_471);  // NTBRegisters.swift:160
+      if (lut20_translation_low_write) begin  // NTBRegisters.swift:158
+        lut20_translation_low_address <= (lut20_translation_low_address & ~_lut20_translation_low_address_470) | (mmio_wdata[31:12] & _lut20_translation_low_address_470);  // NTBRegisters.swift:158
       end
-      if (lut21_control_write) begin  // NTBRegisters.swift:153
-        lut21_control_valid <= (lut21_control_valid & ~_lut21_control_valid_472) | (mmio_wdata[0] & _lut21_control_valid_472);  // NTBRegisters.swift:153
+      if (lut20_translation_high_write) begin  // NTBRegisters.swift:161
+        lut20_translation_high_address <= (lut20_translation_high_address & ~_lut20_translation_high_address_471) | (mmio_wdata & _lut20_translation_high_address_471);  // NTBRegisters.swift:161
       end
       if (lut21_control_write) begin  // NTBRegisters.swift:154
-        lut21_control_peer <= (lut21_control_peer & ~_lut21_control_peer_473) | (mmio_wdata[13:8] & _lut21_control_peer_473);  // NTBRegisters.swift:154
+        lut21_control_valid <= (lut21_control_valid & ~_lut21_control_valid_472) | (mmio_wdata[0] & _lut21_control_valid_472);  // NTBRegisters.swift:154
       end
-      if (lut21_translation_low_write) begin  // NTBRegisters.swift:157
-        lut21_translation_low_address <= (lut21_translation_low_address & ~_lut21_translation_low_address_474) | (mmio_wdata[31:12] & _lut21_translation_low_address_474);  // NTBRegisters.swift:157
+      if (lut21_control_write) begin  // NTBRegisters.swift:155
+        lut21_control_peer <= (lut21_control_peer & ~_lut21_control_peer_473) | (mmio_wdata[13:8] & _lut21_control_peer_473);  // NTBRegisters.swift:155
       end
-      if (lut21_translation_high_write) begin  // NTBRegisters.swift:160
-        lut21_translation_high_address <= (lut21_translation_high_address & ~_lut21_translation_high_address_475) | (mmio_wdata & _lut21_translation_high_address_475);  // NTBRegisters.swift:160
+      if (lut21_translation_low_write) begin  // NTBRegisters.swift:158
+        lut21_translation_low_address <= (lut21_translation_low_address & ~_lut21_translation_low_address_474) | (mmio_wdata[31:12] & _lut21_translation_low_address_474);  // NTBRegisters.swift:158
       end
-      if (lut22_control_write) begin  // NTBRegisters.swift:153
-        lut22_control_valid <= (lut22_control_valid & ~_lut22_control_valid_476) | (mmio_wdata[0] & _lut22_control_valid_476);  // NTBRegisters.swift:153
+      if (lut21_translation_high_write) begin  // NTBRegisters.swift:161
+        lut21_translation_high_address <= (lut21_translation_high_address & ~_lut21_translation_high_address_475) | (mmio_wdata & _lut21_translation_high_address_475);  // NTBRegisters.swift:161
       end
       if (lut22_control_write) begin  // NTBRegisters.swift:154
-        lut22_control_peer <= (lut22_control_peer & ~_lut22_control_peer_477) | (mmio_wdata[13:8] & _lut22_control_peer_477);  // NTBRegisters.swift:154
+        lut22_control_valid <= (lut22_control_valid & ~_lut22_control_valid_476) | (mmio_wdata[0] & _lut22_control_valid_476);  // NTBRegisters.swift:154
       end
-      if (lut22_translation_low_write) begin  // NTBRegisters.swift:157
-        lut22_translation_low_address <= (lut22_translation_low_address & ~_lut22_translation_low_address_478) | (mmio_wdata[31:12] & _lut22_translation_low_address_478);  // NTBRegisters.swift:157
+      if (lut22_control_write) begin  // NTBRegisters.swift:155
+        lut22_control_peer <= (lut22_control_peer & ~_lut22_control_peer_477) | (mmio_wdata[13:8] & _lut22_control_peer_477);  // NTBRegisters.swift:155
       end
-      if (lut22_translation_high_write) begin  // NTBRegisters.swift:160
-        lut22_translation_high_address <= (lut22_translation_high_address & ~_lut22_translation_high_address_479) | (mmio_wdata & _lut22_translation_high_address_479);  // NTBRegisters.swift:160
+      if (lut22_translation_low_write) begin  // NTBRegisters.swift:158
+        lut22_translation_low_address <= (lut22_translation_low_address & ~_lut22_translation_low_address_478) | (mmio_wdata[31:12] & _lut22_translation_low_address_478);  // NTBRegisters.swift:158
       end
-      if (lut23_control_write) begin  // NTBRegisters.swift:153
-        lut23_control_valid <= (lut23_control_valid & ~_lut23_control_valid_480) | (mmio_wdata[0] & _lut23_control_valid_480);  // NTBRegisters.swift:153
+      if (lut22_translation_high_write) begin  // NTBRegisters.swift:161
+        lut22_translation_high_address <= (lut22_translation_high_address & ~_lut22_translation_high_address_479) | (mmio_wdata & _lut22_translation_high_address_479);  // NTBRegisters.swift:161
       end
       if (lut23_control_write) begin  // NTBRegisters.swift:154
-        lut23_control_peer <= (lut23_control_peer & ~_lut23_control_peer_481) | (mmio_wdata[13:8] & _lut23_control_peer_481);  // NTBRegisters.swift:154
+        lut23_control_valid <= (lut23_control_valid & ~_lut23_control_valid_480) | (mmio_wdata[0] & _lut23_control_valid_480);  // NTBRegisters.swift:154
       end
-      if (lut23_translation_low_write) begin  // NTBRegisters.swift:157
-        lut23_translation_low_address <= (lut23_translation_low_address & ~_lut23_translation_low_address_482) | (mmio_wdata[31:12] & _lut23_translation_low_address_482);  // NTBRegisters.swift:157
+      if (lut23_control_write) begin  // NTBRegisters.swift:155
+        lut23_control_peer <= (lut23_control_peer & ~_lut23_control_peer_481) | (mmio_wdata[13:8] & _lut23_control_peer_481);  // NTBRegisters.swift:155
       end
-      if (lut23_translation_high_write) begin  // NTBRegisters.swift:160
-        lut23_translation_high_address <= (lut23_translation_high_address & ~_lut23_translation_high_address_483) | (mmio_wdata & _lut23_translation_high_address_483);  // NTBRegisters.swift:160
+      if (lut23_translation_low_write) begin  // NTBRegisters.swift:158
+        lut23_translation_low_address <= (lut23_translation_low_address & ~_lut23_translation_low_address_482) | (mmio_wdata[31:12] & _lut23_translation_low_address_482);  // NTBRegisters.swift:158
       end
-      if (lut24_control_write) begin  // NTBRegisters.swift:153
-        lut24_control_valid <= (lut24_control_valid & ~_lut24_control_valid_484) | (mmio_wdata[0] & _lut24_control_valid_484);  // NTBRegisters.swift:153
+      if (lut23_translation_high_write) begin  // NTBRegisters.swift:161
+        lut23_translation_high_address <= (lut23_translation_high_address & ~_lut23_translation_high_address_483) | (mmio_wdata & _lut23_translation_high_address_483);  // NTBRegisters.swift:161
       end
       if (lut24_control_write) begin  // NTBRegisters.swift:154
-        lut24_control_peer <= (lut24_control_peer & ~_lut24_control_peer_485) | (mmio_wdata[13:8] & _lut24_control_peer_485);  // NTBRegisters.swift:154
+        lut24_control_valid <= (lut24_control_valid & ~_lut24_control_valid_484) | (mmio_wdata[0] & _lut24_control_valid_484);  // NTBRegisters.swift:154
       end
-      if (lut24_translation_low_write) begin  // NTBRegisters.swift:157
-        lut24_translation_low_address <= (lut24_translation_low_address & ~_lut24_translation_low_address_486) | (mmio_wdata[31:12] & _lut24_translation_low_address_486);  // NTBRegisters.swift:157
+      if (lut24_control_write) begin  // NTBRegisters.swift:155
+        lut24_control_peer <= (lut24_control_peer & ~_lut24_control_peer_485) | (mmio_wdata[13:8] & _lut24_control_peer_485);  // NTBRegisters.swift:155
       end
-      if (lut24_translation_high_write) begin  // NTBRegisters.swift:160
-        lut24_translation_high_address <= (lut24_translation_high_address & ~_lut24_translation_high_address_487) | (mmio_wdata & _lut24_translation_high_address_487);  // NTBRegisters.swift:160
+      if (lut24_translation_low_write) begin  // NTBRegisters.swift:158
+        lut24_translation_low_address <= (lut24_translation_low_address & ~_lut24_translation_low_address_486) | (mmio_wdata[31:12] & _lut24_translation_low_address_486);  // NTBRegisters.swift:158
       end
-      if (lut25_control_write) begin  // NTBRegisters.swift:153
-        lut25_control_valid <= (lut25_control_valid & ~_lut25_control_valid_488) | (mmio_wdata[0] & _lut25_control_valid_488);  // NTBRegisters.swift:153
+      if (lut24_translation_high_write) begin  // NTBRegisters.swift:161
+        lut24_translation_high_address <= (lut24_translation_high_address & ~_lut24_translation_high_address_487) | (mmio_wdata & _lut24_translation_high_address_487);  // NTBRegisters.swift:161
       end
       if (lut25_control_write) begin  // NTBRegisters.swift:154
-        lut25_control_peer <= (lut25_control_peer & ~_lut25_control_peer_489) | (mmio_wdata[13:8] & _lut25_control_peer_489);  // NTBRegisters.swift:154
+        lut25_control_valid <= (lut25_control_valid & ~_lut25_control_valid_488) | (mmio_wdata[0] & _lut25_control_valid_488);  // NTBRegisters.swift:154
       end
-      if (lut25_translation_low_write) begin  // NTBRegisters.swift:157
-        lut25_translation_low_address <= (lut25_translation_low_address & ~_lut25_translation_low_address_490) | (mmio_wdata[31:12] & _lut25_translation_low_address_490);  // NTBRegisters.swift:157
+      if (lut25_control_write) begin  // NTBRegisters.swift:155
+        lut25_control_peer <= (lut25_control_peer & ~_lut25_control_peer_489) | (mmio_wdata[13:8] & _lut25_control_peer_489);  // NTBRegisters.swift:155
       end
-      if (lut25_translation_high_write) begin  // NTBRegisters.swift:160
-        lut25_translation_high_address <= (lut25_translation_high_address & ~_lut25_translation_high_address_491) | (mmio_wdata & _lut25_translation_high_address_491);  // NTBRegisters.swift:160
+      if (lut25_translation_low_write) begin  // NTBRegisters.swift:158
+        lut25_translation_low_address <= (lut25_translation_low_address & ~_lut25_translation_low_address_490) | (mmio_wdata[31:12] & _lut25_translation_low_address_490);  // NTBRegisters.swift:158
       end
-      if (lut26_control_write) begin  // NTBRegisters.swift:153
-        lut26_control_valid <= (lut26_control_valid & ~_lut26_control_valid_492) | (mmio_wdata[0] & _lut26_control_valid_492);  // NTBRegisters.swift:153
+      if (lut25_translation_high_write) begin  // NTBRegisters.swift:161
+        lut25_translation_high_address <= (lut25_translation_high_address & ~_lut25_translation_high_address_491) | (mmio_wdata & _lut25_translation_high_address_491);  // NTBRegisters.swift:161
       end
       if (lut26_control_write) begin  // NTBRegisters.swift:154
-        lut26_control_peer <= (lut26_control_peer & ~_lut26_control_peer_493) | (mmio_wdata[13:8] & _lut26_control_peer_493);  // NTBRegisters.swift:154
+        lut26_control_valid <= (lut26_control_valid & ~_lut26_control_valid_492) | (mmio_wdata[0] & _lut26_control_valid_492);  // NTBRegisters.swift:154
       end
-      if (lut26_translation_low_write) begin  // NTBRegisters.swift:157
-        lut26_translation_low_address <= (lut26_translation_low_address & ~_lut26_translation_low_address_494) | (mmio_wdata[31:12] & _lut26_translation_low_address_494);  // NTBRegisters.swift:157
+      if (lut26_control_write) begin  // NTBRegisters.swift:155
+        lut26_control_peer <= (lut26_control_peer & ~_lut26_control_peer_493) | (mmio_wdata[13:8] & _lut26_control_peer_493);  // NTBRegisters.swift:155
       end
-      if (lut26_translation_high_write) begin  // NTBRegisters.swift:160
-        lut26_translation_high_address <= (lut26_translation_high_address & ~_lut26_translation_high_address_495) | (mmio_wdata & _lut26_translation_high_address_495);  // NTBRegisters.swift:160
+      if (lut26_translation_low_write) begin  // NTBRegisters.swift:158
+        lut26_translation_low_address <= (lut26_translation_low_address & ~_lut26_translation_low_address_494) | (mmio_wdata[31:12] & _lut26_translation_low_address_494);  // NTBRegisters.swift:158
       end
-      if (lut27_control_write) begin  // NTBRegisters.swift:153
-        lut27_control_valid <= (lut27_control_valid & ~_lut27_control_valid_496) | (mmio_wdata[0] & _lut27_control_valid_496);  // NTBRegisters.swift:153
+      if (lut26_translation_high_write) begin  // NTBRegisters.swift:161
+        lut26_translation_high_address <= (lut26_translation_high_address & ~_lut26_translation_high_address_495) | (mmio_wdata & _lut26_translation_high_address_495);  // NTBRegisters.swift:161
       end
       if (lut27_control_write) begin  // NTBRegisters.swift:154
-        lut27_control_peer <= (lut27_control_peer & ~_lut27_control_peer_497) | (mmio_wdata[13:8] & _lut27_control_peer_497);  // NTBRegisters.swift:154
+        lut27_control_valid <= (lut27_control_valid & ~_lut27_control_valid_496) | (mmio_wdata[0] & _lut27_control_valid_496);  // NTBRegisters.swift:154
       end
-      if (lut27_translation_low_write) begin  // NTBRegisters.swift:157
-        lut27_translation_low_address <= (lut27_translation_low_address & ~_lut27_translation_low_address_498) | (mmio_wdata[31:12] & _lut27_translation_low_address_498);  // NTBRegisters.swift:157
+      if (lut27_control_write) begin  // NTBRegisters.swift:155
+        lut27_control_peer <= (lut27_control_peer & ~_lut27_control_peer_497) | (mmio_wdata[13:8] & _lut27_control_peer_497);  // NTBRegisters.swift:155
       end
-      if (lut27_translation_high_write) begin  // NTBRegisters.swift:160
-        lut27_translation_high_address <= (lut27_translation_high_address & ~_lut27_translation_high_address_499) | (mmio_wdata & _lut27_translation_high_address_499);  // NTBRegisters.swift:160
+      if (lut27_translation_low_write) begin  // NTBRegisters.swift:158
+        lut27_translation_low_address <= (lut27_translation_low_address & ~_lut27_translation_low_address_498) | (mmio_wdata[31:12] & _lut27_translation_low_address_498);  // NTBRegisters.swift:158
       end
-      if (lut28_control_write) begin  // NTBRegisters.swift:153
-        lut28_control_valid <= (lut28_control_valid & ~_lut28_control_valid_500) | (mmio_wdata[0] & _lut28_control_valid_500);  // NTBRegisters.swift:153
+      if (lut27_translation_high_write) begin  // NTBRegisters.swift:161
+        lut27_translation_high_address <= (lut27_translation_high_address & ~_lut27_translation_high_address_499) | (mmio_wdata & _lut27_translation_high_address_499);  // NTBRegisters.swift:161
       end
       if (lut28_control_write) begin  // NTBRegisters.swift:154
-        lut28_control_peer <= (lut28_control_peer & ~_lut28_control_peer_501) | (mmio_wdata[13:8] & _lut28_control_peer_501);  // NTBRegisters.swift:154
+        lut28_control_valid <= (lut28_control_valid & ~_lut28_control_valid_500) | (mmio_wdata[0] & _lut28_control_valid_500);  // NTBRegisters.swift:154
       end
-      if (lut28_translation_low_write) begin  // NTBRegisters.swift:157
-        lut28_translation_low_address <= (lut28_translation_low_address & ~_lut28_translation_low_address_502) | (mmio_wdata[31:12] & _lut28_translation_low_address_502);  // NTBRegisters.swift:157
+      if (lut28_control_write) begin  // NTBRegisters.swift:155
+        lut28_control_peer <= (lut28_control_peer & ~_lut28_control_peer_501) | (mmio_wdata[13:8] & _lut28_control_peer_501);  // NTBRegisters.swift:155
       end
-      if (lut28_translation_high_write) begin  // NTBRegisters.swift:160
-        lut28_translation_high_address <= (lut28_translation_high_address & ~_lut28_translation_high_address_503) | (mmio_wdata & _lut28_translation_high_address_503);  // NTBRegisters.swift:160
+      if (lut28_translation_low_write) begin  // NTBRegisters.swift:158
+        lut28_translation_low_address <= (lut28_translation_low_address & ~_lut28_translation_low_address_502) | (mmio_wdata[31:12] & _lut28_translation_low_address_502);  // NTBRegisters.swift:158
       end
-      if (lut29_control_write) begin  // NTBRegisters.swift:153
-        lut29_control_valid <= (lut29_control_valid & ~_lut29_control_valid_504) | (mmio_wdata[0] & _lut29_control_valid_504);  // NTBRegisters.swift:153
+      if (lut28_translation_high_write) begin  // NTBRegisters.swift:161
+        lut28_translation_high_address <= (lut28_translation_high_address & ~_lut28_translation_high_address_503) | (mmio_wdata & _lut28_translation_high_address_503);  // NTBRegisters.swift:161
       end
       if (lut29_control_write) begin  // NTBRegisters.swift:154
-        lut29_control_peer <= (lut29_control_peer & ~_lut29_control_peer_505) | (mmio_wdata[13:8] & _lut29_control_peer_505);  // NTBRegisters.swift:154
+        lut29_control_valid <= (lut29_control_valid & ~_lut29_control_valid_504) | (mmio_wdata[0] & _lut29_control_valid_504);  // NTBRegisters.swift:154
       end
-      if (lut29_translation_low_write) begin  // NTBRegisters.swift:157
-        lut29_translation_low_address <= (lut29_translation_low_address & ~_lut29_translation_low_address_506) | (mmio_wdata[31:12] & _lut29_translation_low_address_506);  // NTBRegisters.swift:157
+      if (lut29_control_write) begin  // NTBRegisters.swift:155
+        lut29_control_peer <= (lut29_control_peer & ~_lut29_control_peer_505) | (mmio_wdata[13:8] & _lut29_control_peer_505);  // NTBRegisters.swift:155
       end
-      if (lut29_translation_high_write) begin  // NTBRegisters.swift:160
-        lut29_translation_high_address <= (lut29_translation_high_address & ~_lut29_translation_high_address_507) | (mmio_wdata & _lut29_translation_high_address_507);  // NTBRegisters.swift:160
+      if (lut29_translation_low_write) begin  // NTBRegisters.swift:158
+        lut29_translation_low_address <= (lut29_translation_low_address & ~_lut29_translation_low_address_506) | (mmio_wdata[31:12] & _lut29_translation_low_address_506);  // NTBRegisters.swift:158
       end
-      if (lut30_control_write) begin  // NTBRegisters.swift:153
-        lut30_control_valid <= (lut30_control_valid & ~_lut30_control_valid_508) | (mmio_wdata[0] & _lut30_control_valid_508);  // NTBRegisters.swift:153
+      if (lut29_translation_high_write) begin  // NTBRegisters.swift:161
+        lut29_translation_high_address <= (lut29_translation_high_address & ~_lut29_translation_high_address_507) | (mmio_wdata & _lut29_translation_high_address_507);  // NTBRegisters.swift:161
       end
       if (lut30_control_write) begin  // NTBRegisters.swift:154
-        lut30_control_peer <= (lut30_control_peer & ~_lut30_control_peer_509) | (mmio_wdata[13:8] & _lut30_control_peer_509);  // NTBRegisters.swift:154
+        lut30_control_valid <= (lut30_control_valid & ~_lut30_control_valid_508) | (mmio_wdata[0] & _lut30_control_valid_508);  // NTBRegisters.swift:154
       end
-      if (lut30_translation_low_write) begin  // NTBRegisters.swift:157
-        lut30_translation_low_address <= (lut30_translation_low_address & ~_lut30_translation_low_address_510) | (mmio_wdata[31:12] & _lut30_translation_low_address_510);  // NTBRegisters.swift:157
+      if (lut30_control_write) begin  // NTBRegisters.swift:155
+        lut30_control_peer <= (lut30_control_peer & ~_lut30_control_peer_509) | (mmio_wdata[13:8] & _lut30_control_peer_509);  // NTBRegisters.swift:155
       end
-      if (lut30_translation_high_write) begin  // NTBRegisters.swift:160
-        lut30_translation_high_address <= (lut30_translation_high_address & ~_lut30_translation_high_address_511) | (mmio_wdata & _lut30_translation_high_address_511);  // NTBRegisters.swift:160
+      if (lut30_translation_low_write) begin  // NTBRegisters.swift:158
+        lut30_translation_low_address <= (lut30_translation_low_address & ~_lut30_translation_low_address_510) | (mmio_wdata[31:12] & _lut30_translation_low_address_510);  // NTBRegisters.swift:158
       end
-      if (lut31_control_write) begin  // NTBRegisters.swift:153
-        lut31_control_valid <= (lut31_control_valid & ~_lut31_control_valid_512) | (mmio_wdata[0] & _lut31_control_valid_512);  // NTBRegisters.swift:153
+      if (lut30_translation_high_write) begin  // NTBRegisters.swift:161
+        lut30_translation_high_address <= (lut30_translation_high_address & ~_lut30_translation_high_address_511) | (mmio_wdata & _lut30_translation_high_address_511);  // NTBRegisters.swift:161
       end
       if (lut31_control_write) begin  // NTBRegisters.swift:154
-        lut31_control_peer <= (lut31_control_peer & ~_lut31_control_peer_513) | (mmio_wdata[13:8] & _lut31_control_peer_513);  // NTBRegisters.swift:154
+        lut31_control_valid <= (lut31_control_valid & ~_lut31_control_valid_512) | (mmio_wdata[0] & _lut31_control_valid_512);  // NTBRegisters.swift:154
       end
-      if (lut31_translation_low_write) begin  // NTBRegisters.swift:157
-        lut31_translation_low_address <= (lut31_translation_low_address & ~_lut31_translation_low_address_514) | (mmio_wdata[31:12] & _lut31_translation_low_address_514);  // NTBRegisters.swift:157
+      if (lut31_control_write) begin  // NTBRegisters.swift:155
+        lut31_control_peer <= (lut31_control_peer & ~_lut31_control_peer_513) | (mmio_wdata[13:8] & _lut31_control_peer_513);  // NTBRegisters.swift:155
       end
-      if (lut31_translation_high_write) begin  // NTBRegisters.swift:160
-        lut31_translation_high_address <= (lut31_translation_high_address & ~_lut31_translation_high_address_515) | (mmio_wdata & _lut31_translation_high_address_515);  // NTBRegisters.swift:160
+      if (lut31_translation_low_write) begin  // NTBRegisters.swift:158
+        lut31_translation_low_address <= (lut31_translation_low_address & ~_lut31_translation_low_address_514) | (mmio_wdata[31:12] & _lut31_translation_low_address_514);  // NTBRegisters.swift:158
       end
-      if (lut32_control_write) begin  // NTBRegisters.swift:153
-        lut32_control_valid <= (lut32_control_valid & ~_lut32_control_valid_516) | (mmio_wdata[0] & _lut32_control_valid_516);  // NTBRegisters.swift:153
+      if (lut31_translation_high_write) begin  // NTBRegisters.swift:161
+        lut31_translation_high_address <= (lut31_translation_high_address & ~_lut31_translation_high_address_515) | (mmio_wdata & _lut31_translation_high_address_515);  // NTBRegisters.swift:161
       end
       if (lut32_control_write) begin  // NTBRegisters.swift:154
-        lut32_control_peer <= (lut32_control_peer & ~_lut32_control_peer_517) | (mmio_wdata[13:8] & _lut32_control_peer_517);  // NTBRegisters.swift:154
+        lut32_control_valid <= (lut32_control_valid & ~_lut32_control_valid_516) | (mmio_wdata[0] & _lut32_control_valid_516);  // NTBRegisters.swift:154
       end
-      if (lut32_translation_low_write) begin  // NTBRegisters.swift:157
-        lut32_translation_low_address <= (lut32_translation_low_address & ~_lut32_translation_low_address_518) | (mmio_wdata[31:12] & _lut32_translation_low_address_518);  // NTBRegisters.swift:157
+      if (lut32_control_write) begin  // NTBRegisters.swift:155
+        lut32_control_peer <= (lut32_control_peer & ~_lut32_control_peer_517) | (mmio_wdata[13:8] & _lut32_control_peer_517);  // NTBRegisters.swift:155
       end
-      if (lut32_translation_high_write) begin  // NTBRegisters.swift:160
-        lut32_translation_high_address <= (lut32_translation_high_address & ~_lut32_translation_high_address_519) | (mmio_wdata & _lut32_translation_high_address_519);  // NTBRegisters.swift:160
+      if (lut32_translation_low_write) begin  // NTBRegisters.swift:158
+        lut32_translation_low_address <= (lut32_translation_low_address & ~_lut32_translation_low_address_518) | (mmio_wdata[31:12] & _lut32_translation_low_address_518);  // NTBRegisters.swift:158
       end
-      if (lut33_control_write) begin  // NTBRegisters.swift:153
-        lut33_control_valid <= (lut33_control_valid & ~_lut33_control_valid_520) | (mmio_wdata[0] & _lut33_control_valid_520);  // NTBRegisters.swift:153
+      if (lut32_translation_high_write) begin  // NTBRegisters.swift:161
+        lut32_translation_high_address <= (lut32_translation_high_address & ~_lut32_translation_high_address_519) | (mmio_wdata & _lut32_translation_high_address_519);  // NTBRegisters.swift:161
       end
       if (lut33_control_write) begin  // NTBRegisters.swift:154
-        lut33_control_peer <= (lut33_control_peer & ~_lut33_control_peer_521) | (mmio_wdata[13:8] & _lut33_control_peer_521);  // NTBRegisters.swift:154
+        lut33_control_valid <= (lut33_control_valid & ~_lut33_control_valid_520) | (mmio_wdata[0] & _lut33_control_valid_520);  // NTBRegisters.swift:154
       end
-      if (lut33_translation_low_write) begin  // NTBRegisters.swift:157
-        lut33_translation_low_address <= (lut33_translation_low_address & ~_lut33_translation_low_address_522) | (mmio_wdata[31:12] & _lut33_translation_low_address_522);  // NTBRegisters.swift:157
+      if (lut33_control_write) begin  // NTBRegisters.swift:155
+        lut33_control_peer <= (lut33_control_peer & ~_lut33_control_peer_521) | (mmio_wdata[13:8] & _lut33_control_peer_521);  // NTBRegisters.swift:155
       end
-      if (lut33_translation_high_write) begin  // NTBRegisters.swift:160
-        lut33_translation_high_address <= (lut33_translation_high_address & ~_lut33_translation_high_address_523) | (mmio_wdata & _lut33_translation_high_address_523);  // NTBRegisters.swift:160
+      if (lut33_translation_low_write) begin  // NTBRegisters.swift:158
+        lut33_translation_low_address <= (lut33_translation_low_address & ~_lut33_translation_low_address_522) | (mmio_wdata[31:12] & _lut33_translation_low_address_522);  // NTBRegisters.swift:158
       end
-      if (lut34_control_write) begin  // NTBRegisters.swift:153
-        lut34_control_valid <= (lut34_control_valid & ~_lut34_control_valid_524) | (mmio_wdata[0] & _lut34_control_valid_524);  // NTBRegisters.swift:153
+      if (lut33_translation_high_write) begin  // NTBRegisters.swift:161
+        lut33_translation_high_address <= (lut33_translation_high_address & ~_lut33_translation_high_address_523) | (mmio_wdata & _lut33_translation_high_address_523);  // NTBRegisters.swift:161
       end
       if (lut34_control_write) begin  // NTBRegisters.swift:154
-        lut34_control_peer <= (lut34_control_peer & ~_lut34_control_peer_525) | (mmio_wdata[13:8] & _lut34_control_peer_525);  // NTBRegisters.swift:154
+        lut34_control_valid <= (lut34_control_valid & ~_lut34_control_valid_524) | (mmio_wdata[0] & _lut34_control_valid_524);  // NTBRegisters.swift:154
       end
-      if (lut34_translation_low_write) begin  // NTBRegisters.swift:157
-        lut34_translation_low_address <= (lut34_translation_low_address & ~_lut34_translation_low_address_526) | (mmio_wdata[31:12] & _lut34_translation_low_address_526);  // NTBRegisters.swift:157
+      if (lut34_control_write) begin  // NTBRegisters.swift:155
+        lut34_control_peer <= (lut34_control_peer & ~_lut34_control_peer_525) | (mmio_wdata[13:8] & _lut34_control_peer_525);  // NTBRegisters.swift:155
       end
-      if (lut34_translation_high_write) begin  // NTBRegisters.swift:160
-        lut34_translation_high_address <= (lut34_translation_high_address & ~_lut34_translation_high_address_527) | (mmio_wdata & _lut34_translation_high_address_527);  // NTBRegisters.swift:160
+      if (lut34_translation_low_write) begin  // NTBRegisters.swift:158
+        lut34_translation_low_address <= (lut34_translation_low_address & ~_lut34_translation_low_address_526) | (mmio_wdata[31:12] & _lut34_translation_low_address_526);  // NTBRegisters.swift:158
       end
-      if (lut35_control_write) begin  // NTBRegisters.swift:153
-        lut35_control_valid <= (lut35_control_valid & ~_lut35_control_valid_528) | (mmio_wdata[0] & _lut35_control_valid_528);  // NTBRegisters.swift:153
+      if (lut34_translation_high_write) begin  // NTBRegisters.swift:161
+        lut34_translation_high_address <= (lut34_translation_high_address & ~_lut34_translation_high_address_527) | (mmio_wdata & _lut34_translation_high_address_527);  // NTBRegisters.swift:161
       end
       if (lut35_control_write) begin  // NTBRegisters.swift:154
-        lut35_control_peer <= (lut35_control_peer & ~_lut35_control_peer_529) | (mmio_wdata[13:8] & _lut35_control_peer_529);  // NTBRegisters.swift:154
+        lut35_control_valid <= (lut35_control_valid & ~_lut35_control_valid_528) | (mmio_wdata[0] & _lut35_control_valid_528);  // NTBRegisters.swift:154
       end
-      if (lut35_translation_low_write) begin  // NTBRegisters.swift:157
-        lut35_translation_low_address <= (lut35_translation_low_address & ~_lut35_translation_low_address_530) | (mmio_wdata[31:12] & _lut35_translation_low_address_530);  // NTBRegisters.swift:157
+      if (lut35_control_write) begin  // NTBRegisters.swift:155
+        lut35_control_peer <= (lut35_control_peer & ~_lut35_control_peer_529) | (mmio_wdata[13:8] & _lut35_control_peer_529);  // NTBRegisters.swift:155
       end
-      if (lut35_translation_high_write) begin  // NTBRegisters.swift:160
-        lut35_translation_high_address <= (lut35_translation_high_address & ~_lut35_translation_high_address_531) | (mmio_wdata & _lut35_translation_high_address_531);  // NTBRegisters.swift:160
+      if (lut35_translation_low_write) begin  // NTBRegisters.swift:158
+        lut35_translation_low_address <= (lut35_translation_low_address & ~_lut35_translation_low_address_530) | (mmio_wdata[31:12] & _lut35_translation_low_address_530);  // NTBRegisters.swift:158
       end
-      if (lut36_control_write) begin  // NTBRegisters.swift:153
-        lut36_control_valid <= (lut36_control_valid & ~_lut36_control_valid_532) | (mmio_wdata[0] & _lut36_control_valid_532);  // NTBRegisters.swift:153
+      if (lut35_translation_high_write) begin  // NTBRegisters.swift:161
+        lut35_translation_high_address <= (lut35_translation_high_address & ~_lut35_translation_high_address_531) | (mmio_wdata & _lut35_translation_high_address_531);  // NTBRegisters.swift:161
       end
       if (lut36_control_write) begin  // NTBRegisters.swift:154
-        lut36_control_peer <= (lut36_control_peer & ~_lut36_control_peer_533) | (mmio_wdata[13:8] & _lut36_control_peer_533);  // NTBRegisters.swift:154
+        lut36_control_valid <= (lut36_control_valid & ~_lut36_control_valid_532) | (mmio_wdata[0] & _lut36_control_valid_532);  // NTBRegisters.swift:154
       end
-      if (lut36_translation_low_write) begin  // NTBRegisters.swift:157
-        lut36_translation_low_address <= (lut36_translation_low_address & ~_lut36_translation_low_address_534) | (mmio_wdata[31:12] & _lut36_translation_low_address_534);  // NTBRegisters.swift:157
+      if (lut36_control_write) begin  // NTBRegisters.swift:155
+        lut36_control_peer <= (lut36_control_peer & ~_lut36_control_peer_533) | (mmio_wdata[13:8] & _lut36_control_peer_533);  // NTBRegisters.swift:155
       end
-      if (lut36_translation_high_write) begin  // NTBRegisters.swift:160
-        lut36_translation_high_address <= (lut36_translation_high_address & ~_lut36_translation_high_address_535) | (mmio_wdata & _lut36_translation_high_address_535);  // NTBRegisters.swift:160
+      if (lut36_translation_low_write) begin  // NTBRegisters.swift:158
+        lut36_translation_low_address <= (lut36_translation_low_address & ~_lut36_translation_low_address_534) | (mmio_wdata[31:12] & _lut36_translation_low_address_534);  // NTBRegisters.swift:158
       end
-      if (lut37_control_write) begin  // NTBRegisters.swift:153
-        lut37_control_valid <= (lut37_control_valid & ~_lut37_control_valid_536) | (mmio_wdata[0] & _lut37_control_valid_536);  // NTBRegisters.swift:153
+      if (lut36_translation_high_write) begin  // NTBRegisters.swift:161
+        lut36_translation_high_address <= (lut36_translation_high_address & ~_lut36_translation_high_address_535) | (mmio_wdata & _lut36_translation_high_address_535);  // NTBRegisters.swift:161
       end
       if (lut37_control_write) begin  // NTBRegisters.swift:154
-        lut37_control_peer <= (lut37_control_peer & ~_lut37_control_peer_537) | (mmio_wdata[13:8] & _lut37_control_peer_537);  // NTBRegisters.swift:154
+        lut37_control_valid <= (lut37_control_valid & ~_lut37_control_valid_536) | (mmio_wdata[0] & _lut37_control_valid_536);  // NTBRegisters.swift:154
       end
-      if (lut37_translation_low_write) begin  // NTBRegisters.swift:157
-        lut37_translation_low_address <= (lut37_translation_low_address & ~_lut37_translation_low_address_538) | (mmio_wdata[31:12] & _lut37_translation_low_address_538);  // NTBRegisters.swift:157
+      if (lut37_control_write) begin  // NTBRegisters.swift:155
+        lut37_control_peer <= (lut37_control_peer & ~_lut37_control_peer_537) | (mmio_wdata[13:8] & _lut37_control_peer_537);  // NTBRegisters.swift:155
       end
-      if (lut37_translation_high_write) begin  // NTBRegisters.swift:160
-        lut37_translation_high_address <= (lut37_translation_high_address & ~_lut37_translation_high_address_539) | (mmio_wdata & _lut37_translation_high_address_539);  // NTBRegisters.swift:160
+      if (lut37_translation_low_write) begin  // NTBRegisters.swift:158
+        lut37_translation_low_address <= (lut37_translation_low_address & ~_lut37_translation_low_address_538) | (mmio_wdata[31:12] & _lut37_translation_low_address_538);  // NTBRegisters.swift:158
       end
-      if (lut38_control_write) begin  // NTBRegisters.swift:153
-        lut38_control_valid <= (lut38_control_valid & ~_lut38_control_valid_540) | (mmio_wdata[0] & _lut38_control_valid_540);  // NTBRegisters.swift:153
+      if (lut37_translation_high_write) begin  // NTBRegisters.swift:161
+        lut37_translation_high_address <= (lut37_translation_high_address & ~_lut37_translation_high_address_539) | (mmio_wdata & _lut37_translation_high_address_539);  // NTBRegisters.swift:161
       end
       if (lut38_control_write) begin  // NTBRegisters.swift:154
-        lut38_control_peer <= (lut38_control_peer & ~_lut38_control_peer_541) | (mmio_wdata[13:8] & _lut38_control_peer_541);  // NTBRegisters.swift:154
+        lut38_control_valid <= (lut38_control_valid & ~_lut38_control_valid_540) | (mmio_wdata[0] & _lut38_control_valid_540);  // NTBRegisters.swift:154
       end
-      if (lut38_translation_low_write) begin  // NTBRegisters.swift:157
-        lut38_translation_low_address <= (lut38_translation_low_address & ~_lut38_translation_low_address_542) | (mmio_wdata[31:12] & _lut38_translation_low_address_542);  // NTBRegisters.swift:157
+      if (lut38_control_write) begin  // NTBRegisters.swift:155
+        lut38_control_peer <= (lut38_control_peer & ~_lut38_control_peer_541) | (mmio_wdata[13:8] & _lut38_control_peer_541);  // NTBRegisters.swift:155
       end
-      if (lut38_translation_high_write) begin  // NTBRegisters.swift:160
-        lut38_translation_high_address <= (lut38_translation_high_address & ~_lut38_translation_high_address_543) | (mmio_wdata & _lut38_translation_high_address_543);  // NTBRegisters.swift:160
+      if (lut38_translation_low_write) begin  // NTBRegisters.swift:158
+        lut38_translation_low_address <= (lut38_translation_low_address & ~_lut38_translation_low_address_542) | (mmio_wdata[31:12] & _lut38_translation_low_address_542);  // NTBRegisters.swift:158
       end
-      if (lut39_control_write) begin  // NTBRegisters.swift:153
-        lut39_control_valid <= (lut39_control_valid & ~_lut39_control_valid_544) | (mmio_wdata[0] & _lut39_control_valid_544);  // NTBRegisters.swift:153
+      if (lut38_translation_high_write) begin  // NTBRegisters.swift:161
+        lut38_translation_high_address <= (lut38_translation_high_address & ~_lut38_translation_high_address_543) | (mmio_wdata & _lut38_translation_high_address_543);  // NTBRegisters.swift:161
       end
       if (lut39_control_write) begin  // NTBRegisters.swift:154
-        lut39_control_peer <= (lut39_control_peer & ~_lut39_control_peer_545) | (mmio_wdata[13:8] & _lut39_control_peer_545);  // NTBRegisters.swift:154
+        lut39_control_valid <= (lut39_control_valid & ~_lut39_control_valid_544) | (mmio_wdata[0] & _lut39_control_valid_544);  // NTBRegisters.swift:154
       end
-      if (lut39_translation_low_write) begin  // NTBRegisters.swift:157
-        lut39_translation_low_address <= (lut39_translation_low_address & ~_lut39_translation_low_address_546) | (mmio_wdata[31:12] & _lut39_translation_low_address_546);  // NTBRegisters.swift:157
+      if (lut39_control_write) begin  // NTBRegisters.swift:155
+        lut39_control_peer <= (lut39_control_peer & ~_lut39_control_peer_545) | (mmio_wdata[13:8] & _lut39_control_peer_545);  // NTBRegisters.swift:155
       end
-      if (lut39_translation_high_write) begin  // NTBRegisters.swift:160
-        lut39_translation_high_address <= (lut39_translation_high_address & ~_lut39_translation_high_address_547) | (mmio_wdata & _lut39_translation_high_address_547);  // NTBRegisters.swift:160
+      if (lut39_translation_low_write) begin  // NTBRegisters.swift:158
+        lut39_translation_low_address <= (lut39_translation_low_address & ~_lut39_translation_low_address_546) | (mmio_wdata[31:12] & _lut39_translation_low_address_546);  // NTBRegisters.swift:158
       end
-      if (lut40_control_write) begin  // NTBRegisters.swift:153
-        lut40_control_valid <= (lut40_control_valid & ~_lut40_control_valid_548) | (mmio_wdata[0] & _lut40_control_valid_548);  // NTBRegisters.swift:153
+      if (lut39_translation_high_write) begin  // NTBRegisters.swift:161
+        lut39_translation_high_address <= (lut39_translation_high_address & ~_lut39_translation_high_address_547) | (mmio_wdata & _lut39_translation_high_address_547);  // NTBRegisters.swift:161
       end
       if (lut40_control_write) begin  // NTBRegisters.swift:154
-        lut40_control_peer <= (lut40_control_peer & ~_lut40_control_peer_549) | (mmio_wdata[13:8] & _lut40_control_peer_549);  // NTBRegisters.swift:154
+        lut40_control_valid <= (lut40_control_valid & ~_lut40_control_valid_548) | (mmio_wdata[0] & _lut40_control_valid_548);  // NTBRegisters.swift:154
       end
-      if (lut40_translation_low_write) begin  // NTBRegisters.swift:157
-        lut40_translation_low_address <= (lut40_translation_low_address & ~_lut40_translation_low_address_550) | (mmio_wdata[31:12] & _lut40_translation_low_address_550);  // NTBRegisters.swift:157
+      if (lut40_control_write) begin  // NTBRegisters.swift:155
+        lut40_control_peer <= (lut40_control_peer & ~_lut40_control_peer_549) | (mmio_wdata[13:8] & _lut40_control_peer_549);  // NTBRegisters.swift:155
       end
-      if (lut40_translation_high_write) begin  // NTBRegisters.swift:160
-        lut40_translation_high_address <= (lut40_translation_high_address & ~_lut40_translation_high_address_551) | (mmio_wdata & _lut40_translation_high_address_551);  // NTBRegisters.swift:160
+      if (lut40_translation_low_write) begin  // NTBRegisters.swift:158
+        lut40_translation_low_address <= (lut40_translation_low_address & ~_lut40_translation_low_address_550) | (mmio_wdata[31:12] & _lut40_translation_low_address_550);  // NTBRegisters.swift:158
       end
-      if (lut41_control_write) begin  // NTBRegisters.swift:153
-        lut41_control_valid <= (lut41_control_valid & ~_lut41_control_valid_552) | (mmio_wdata[0] & _lut41_control_valid_552);  // NTBRegisters.swift:153
+      if (lut40_translation_high_write) begin  // NTBRegisters.swift:161
+        lut40_translation_high_address <= (lut40_translation_high_address & ~_lut40_translation_high_address_551) | (mmio_wdata & _lut40_translation_high_address_551);  // NTBRegisters.swift:161
       end
       if (lut41_control_write) begin  // NTBRegisters.swift:154
-        lut41_control_peer <= (lut41_control_peer & ~_lut41_control_peer_553) | (mmio_wdata[13:8] & _lut41_control_peer_553);  // NTBRegisters.swift:154
+        lut41_control_valid <= (lut41_control_valid & ~_lut41_control_valid_552) | (mmio_wdata[0] & _lut41_control_valid_552);  // NTBRegisters.swift:154
       end
-      if (lut41_translation_low_write) begin  // NTBRegisters.swift:157
-        lut41_translation_low_address <= (lut41_translation_low_address & ~_lut41_translation_low_address_554) | (mmio_wdata[31:12] & _lut41_translation_low_address_554);  // NTBRegisters.swift:157
+      if (lut41_control_write) begin  // NTBRegisters.swift:155
+        lut41_control_peer <= (lut41_control_peer & ~_lut41_control_peer_553) | (mmio_wdata[13:8] & _lut41_control_peer_553);  // NTBRegisters.swift:155
       end
-      if (lut41_translation_high_write) begin  // NTBRegisters.swift:160
-        lut41_translation_high_address <= (lut41_translation_high_address & ~_lut41_translation_high_address_555) | (mmio_wdata & _lut41_translation_high_address_555);  // NTBRegisters.swift:160
+      if (lut41_translation_low_write) begin  // NTBRegisters.swift:158
+        lut41_translation_low_address <= (lut41_translation_low_address & ~_lut41_translation_low_address_554) | (mmio_wdata[31:12] & _lut41_translation_low_address_554);  // NTBRegisters.swift:158
       end
-      if (lut42_control_write) begin  // NTBRegisters.swift:153
-        lut42_control_valid <= (lut42_control_valid & ~_lut42_control_valid_556) | (mmio_wdata[0] & _lut42_control_valid_556);  // NTBRegisters.swift:153
+      if (lut41_translation_high_write) begin  // NTBRegisters.swift:161
+        lut41_translation_high_address <= (lut41_translation_high_address & ~_lut41_translation_high_address_555) | (mmio_wdata & _lut41_translation_high_address_555);  // NTBRegisters.swift:161
       end
       if (lut42_control_write) begin  // NTBRegisters.swift:154
-        lut42_control_peer <= (lut42_control_peer & ~_lut42_control_peer_557) | (mmio_wdata[13:8] & _lut42_control_peer_557);  // NTBRegisters.swift:154
+        lut42_control_valid <= (lut42_control_valid & ~_lut42_control_valid_556) | (mmio_wdata[0] & _lut42_control_valid_556);  // NTBRegisters.swift:154
       end
-      if (lut42_translation_low_write) begin  // NTBRegisters.swift:157
-        lut42_translation_low_address <= (lut42_translation_low_address & ~_lut42_translation_low_address_558) | (mmio_wdata[31:12] & _lut42_translation_low_address_558);  // NTBRegisters.swift:157
+      if (lut42_control_write) begin  // NTBRegisters.swift:155
+        lut42_control_peer <= (lut42_control_peer & ~_lut42_control_peer_557) | (mmio_wdata[13:8] & _lut42_control_peer_557);  // NTBRegisters.swift:155
       end
-      if (lut42_translation_high_write) begin  // NTBRegisters.swift:160
-        lut42_translation_high_address <= (lut42_translation_high_address & ~_lut42_translation_high_address_559) | (mmio_wdata & _lut42_translation_high_address_559);  // NTBRegisters.swift:160
+      if (lut42_translation_low_write) begin  // NTBRegisters.swift:158
+        lut42_translation_low_address <= (lut42_translation_low_address & ~_lut42_translation_low_address_558) | (mmio_wdata[31:12] & _lut42_translation_low_address_558);  // NTBRegisters.swift:158
       end
-      if (lut43_control_write) begin  // NTBRegisters.swift:153
-        lut43_control_valid <= (lut43_control_valid & ~_lut43_control_valid_560) | (mmio_wdata[0] & _lut43_control_valid_560);  // NTBRegisters.swift:153
+      if (lut42_translation_high_write) begin  // NTBRegisters.swift:161
+        lut42_translation_high_address <= (lut42_translation_high_address & ~_lut42_translation_high_address_559) | (mmio_wdata & _lut42_translation_high_address_559);  // NTBRegisters.swift:161
       end
       if (lut43_control_write) begin  // NTBRegisters.swift:154
-        lut43_control_peer <= (lut43_control_peer & ~_lut43_control_peer_561) | (mmio_wdata[13:8] & _lut43_control_peer_561);  // NTBRegisters.swift:154
+        lut43_control_valid <= (lut43_control_valid & ~_lut43_control_valid_560) | (mmio_wdata[0] & _lut43_control_valid_560);  // NTBRegisters.swift:154
       end
-      if (lut43_translation_low_write) begin  // NTBRegisters.swift:157
-        lut43_translation_low_address <= (lut43_translation_low_address & ~_lut43_translation_low_address_562) | (mmio_wdata[31:12] & _lut43_translation_low_address_562);  // NTBRegisters.swift:157
+      if (lut43_control_write) begin  // NTBRegisters.swift:155
+        lut43_control_peer <= (lut43_control_peer & ~_lut43_control_peer_561) | (mmio_wdata[13:8] & _lut43_control_peer_561);  // NTBRegisters.swift:155
       end
-      if (lut43_translation_high_write) begin  // NTBRegisters.swift:160
-        lut43_translation_high_address <= (lut43_translation_high_address & ~_lut43_translation_high_address_563) | (mmio_wdata & _lut43_translation_high_address_563);  // NTBRegisters.swift:160
+      if (lut43_translation_low_write) begin  // NTBRegisters.swift:158
+        lut43_translation_low_address <= (lut43_translation_low_address & ~_lut43_translation_low_address_562) | (mmio_wdata[31:12] & _lut43_translation_low_address_562);  // NTBRegisters.swift:158
       end
-      if (lut44_control_write) begin  // NTBRegisters.swift:153
-        lut44_control_valid <= (lut44_control_valid & ~_lut44_control_valid_564) | (mmio_wdata[0] & _lut44_control_valid_564);  // NTBRegisters.swift:153
+      if (lut43_translation_high_write) begin  // NTBRegisters.swift:161
+        lut43_translation_high_address <= (lut43_translation_high_address & ~_lut43_translation_high_address_563) | (mmio_wdata & _lut43_translation_high_address_563);  // NTBRegisters.swift:161
       end
       if (lut44_control_write) begin  // NTBRegisters.swift:154
-        lut44_control_peer <= (lut44_control_peer & ~_lut44_control_peer_565) | (mmio_wdata[13:8] & _lut44_control_peer_565);  // NTBRegisters.swift:154
+        lut44_control_valid <= (lut44_control_valid & ~_lut44_control_valid_564) | (mmio_wdata[0] & _lut44_control_valid_564);  // NTBRegisters.swift:154
       end
-      if (lut44_translation_low_write) begin  // NTBRegisters.swift:157
-        lut44_translation_low_address <= (lut44_translation_low_address & ~_lut44_translation_low_address_566) | (mmio_wdata[31:12] & _lut44_translation_low_address_566);  // NTBRegisters.swift:157
+      if (lut44_control_write) begin  // NTBRegisters.swift:155
+        lut44_control_peer <= (lut44_control_peer & ~_lut44_control_peer_565) | (mmio_wdata[13:8] & _lut44_control_peer_565);  // NTBRegisters.swift:155
       end
-      if (lut44_translation_high_write) begin  // NTBRegisters.swift:160
-        lut44_translation_high_address <= (lut44_translation_high_address & ~_lut44_translation_high_address_567) | (mmio_wdata & _lut44_translation_high_address_567);  // NTBRegisters.swift:160
+      if (lut44_translation_low_write) begin  // NTBRegisters.swift:158
+        lut44_translation_low_address <= (lut44_translation_low_address & ~_lut44_translation_low_address_566) | (mmio_wdata[31:12] & _lut44_translation_low_address_566);  // NTBRegisters.swift:158
       end
-      if (lut45_control_write) begin  // NTBRegisters.swift:153
-        lut45_control_valid <= (lut45_control_valid & ~_lut45_control_valid_568) | (mmio_wdata[0] & _lut45_control_valid_568);  // NTBRegisters.swift:153
+      if (lut44_translation_high_write) begin  // NTBRegisters.swift:161
+        lut44_translation_high_address <= (lut44_translation_high_address & ~_lut44_translation_high_address_567) | (mmio_wdata & _lut44_translation_high_address_567);  // NTBRegisters.swift:161
       end
       if (lut45_control_write) begin  // NTBRegisters.swift:154
-        lut45_control_peer <= (lut45_control_peer & ~_lut45_control_peer_569) | (mmio_wdata[13:8] & _lut45_control_peer_569);  // NTBRegisters.swift:154
+        lut45_control_valid <= (lut45_control_valid & ~_lut45_control_valid_568) | (mmio_wdata[0] & _lut45_control_valid_568);  // NTBRegisters.swift:154
       end
-      if (lut45_translation_low_write) begin  // NTBRegisters.swift:157
-        lut45_translation_low_address <= (lut45_translation_low_address & ~_lut45_translation_low_address_570) | (mmio_wdata[31:12] & _lut45_translation_low_address_570);  // NTBRegisters.swift:157
+      if (lut45_control_write) begin  // NTBRegisters.swift:155
+        lut45_control_peer <= (lut45_control_peer & ~_lut45_control_peer_569) | (mmio_wdata[13:8] & _lut45_control_peer_569);  // NTBRegisters.swift:155
       end
-      if (lut45_translation_high_write) begin  // NTBRegisters.swift:160
-        lut45_translation_high_address <= (lut45_translation_high_address & ~_lut45_translation_high_address_571) | (mmio_wdata & _lut45_translation_high_address_571);  // NTBRegisters.swift:160
+      if (lut45_translation_low_write) begin  // NTBRegisters.swift:158
+        lut45_translation_low_address <= (lut45_translation_low_address & ~_lut45_translation_low_address_570) | (mmio_wdata[31:12] & _lut45_translation_low_address_570);  // NTBRegisters.swift:158
       end
-      if (lut46_control_write) begin  // NTBRegisters.swift:153
-        lut46_control_valid <= (lut46_control_valid & ~_lut46_control_valid_572) | (mmio_wdata[0] & _lut46_control_valid_572);  // NTBRegisters.swift:153
+      if (lut45_translation_high_write) begin  // NTBRegisters.swift:161
+        lut45_translation_high_address <= (lut45_translation_high_address & ~_lut45_translation_high_address_571) | (mmio_wdata & _lut45_translation_high_address_571);  // NTBRegisters.swift:161
       end
       if (lut46_control_write) begin  // NTBRegisters.swift:154
-        lut46_control_peer <= (lut46_control_peer & ~_lut46_control_peer_573) | (mmio_wdata[13:8] & _lut46_control_peer_573);  // NTBRegisters.swift:154
+        lut46_control_valid <= (lut46_control_valid & ~_lut46_control_valid_572) | (mmio_wdata[0] & _lut46_control_valid_572);  // NTBRegisters.swift:154
       end
-      if (lut46_translation_low_write) begin  // NTBRegisters.swift:157
-        lut46_translation_low_address <= (lut46_translation_low_address & ~_lut46_translation_low_address_574) | (mmio_wdata[31:12] & _lut46_translation_low_address_574);  // NTBRegisters.swift:157
+      if (lut46_control_write) begin  // NTBRegisters.swift:155
+        lut46_control_peer <= (lut46_control_peer & ~_lut46_control_peer_573) | (mmio_wdata[13:8] & _lut46_control_peer_573);  // NTBRegisters.swift:155
       end
-      if (lut46_translation_high_write) begin  // NTBRegisters.swift:160
-        lut46_translation_high_address <= (lut46_translation_high_address & ~_lut46_translation_high_address_575) | (mmio_wdata & _lut46_translation_high_address_575);  // NTBRegisters.swift:160
+      if (lut46_translation_low_write) begin  // NTBRegisters.swift:158
+        lut46_translation_low_address <= (lut46_translation_low_address & ~_lut46_translation_low_address_574) | (mmio_wdata[31:12] & _lut46_translation_low_address_574);  // NTBRegisters.swift:158
       end
-      if (lut47_control_write) begin  // NTBRegisters.swift:153
-        lut47_control_valid <= (lut47_control_valid & ~_lut47_control_valid_576) | (mmio_wdata[0] & _lut47_control_valid_576);  // NTBRegisters.swift:153
+      if (lut46_translation_high_write) begin  // NTBRegisters.swift:161
+        lut46_translation_high_address <= (lut46_translation_high_address & ~_lut46_translation_high_address_575) | (mmio_wdata & _lut46_translation_high_address_575);  // NTBRegisters.swift:161
       end
       if (lut47_control_write) begin  // NTBRegisters.swift:154
-        lut47_control_peer <= (lut47_control_peer & ~_lut47_control_peer_577) | (mmio_wdata[13:8] & _lut47_control_peer_577);  // NTBRegisters.swift:154
+        lut47_control_valid <= (lut47_control_valid & ~_lut47_control_valid_576) | (mmio_wdata[0] & _lut47_control_valid_576);  // NTBRegisters.swift:154
       end
-      if (lut47_translation_low_write) begin  // NTBRegisters.swift:157
-        lut47_translation_low_address <= (lut47_translation_low_address & ~_lut47_translation_low_address_578) | (mmio_wdata[31:12] & _lut47_translation_low_address_578);  // NTBRegisters.swift:157
+      if (lut47_control_write) begin  // NTBRegisters.swift:155
+        lut47_control_peer <= (lut47_control_peer & ~_lut47_control_peer_577) | (mmio_wdata[13:8] & _lut47_control_peer_577);  // NTBRegisters.swift:155
       end
-      if (lut47_translation_high_write) begin  // NTBRegisters.swift:160
-        lut47_translation_high_address <= (lut47_translation_high_address & ~_lut47_translation_high_address_579) | (mmio_wdata & _lut47_translation_high_address_579);  // NTBRegisters.swift:160
+      if (lut47_translation_low_write) begin  // NTBRegisters.swift:158
+        lut47_translation_low_address <= (lut47_translation_low_address & ~_lut47_translation_low_address_578) | (mmio_wdata[31:12] & _lut47_translation_low_address_578);  // NTBRegisters.swift:158
       end
-      if (lut48_control_write) begin  // NTBRegisters.swift:153
-        lut48_control_valid <= (lut48_control_valid & ~_lut48_control_valid_580) | (mmio_wdata[0] & _lut48_control_valid_580);  // NTBRegisters.swift:153
+      if (lut47_translation_high_write) begin  // NTBRegisters.swift:161
+        lut47_translation_high_address <= (lut47_translation_high_address & ~_lut47_translation_high_address_579) | (mmio_wdata & _lut47_translation_high_address_579);  // NTBRegisters.swift:161
       end
       if (lut48_control_write) begin  // NTBRegisters.swift:154
-        lut48_control_peer <= (lut48_control_peer & ~_lut48_control_peer_581) | (mmio_wdata[13:8] & _lut48_control_peer_581);  // NTBRegisters.swift:154
+        lut48_control_valid <= (lut48_control_valid & ~_lut48_control_valid_580) | (mmio_wdata[0] & _lut48_control_valid_580);  // NTBRegisters.swift:154
       end
-      if (lut48_translation_low_write) begin  // NTBRegisters.swift:157
-        lut48_translation_low_address <= (lut48_translation_low_address & ~_lut48_translation_low_address_582) | (mmio_wdata[31:12] & _lut48_translation_low_address_582);  // NTBRegisters.swift:157
+      if (lut48_control_write) begin  // NTBRegisters.swift:155
+        lut48_control_peer <= (lut48_control_peer & ~_lut48_control_peer_581) | (mmio_wdata[13:8] & _lut48_control_peer_581);  // NTBRegisters.swift:155
       end
-      if (lut48_translation_high_write) begin  // NTBRegisters.swift:160
-        lut48_translation_high_address <= (lut48_translation_high_address & ~_lut48_translation_high_address_583) | (mmio_wdata & _lut48_translation_high_address_583);  // NTBRegisters.swift:160
+      if (lut48_translation_low_write) begin  // NTBRegisters.swift:158
+        lut48_translation_low_address <= (lut48_translation_low_address & ~_lut48_translation_low_address_582) | (mmio_wdata[31:12] & _lut48_translation_low_address_582);  // NTBRegisters.swift:158
       end
-      if (lut49_control_write) begin  // NTBRegisters.swift:153
-        lut49_control_valid <= (lut49_control_valid & ~_lut49_control_valid_584) | (mmio_wdata[0] & _lut49_control_valid_584);  // NTBRegisters.swift:153
+      if (lut48_translation_high_write) begin  // NTBRegisters.swift:161
+        lut48_translation_high_address <= (lut48_translation_high_address & ~_lut48_translation_high_address_583) | (mmio_wdata & _lut48_translation_high_address_583);  // NTBRegisters.swift:161
       end
       if (lut49_control_write) begin  // NTBRegisters.swift:154
-        lut49_control_peer <= (lut49_control_peer & ~_lut49_control_peer_585) | (mmio_wdata[13:8] & _lut49_control_peer_585);  // NTBRegisters.swift:154
+        lut49_control_valid <= (lut49_control_valid & ~_lut49_control_valid_584) | (mmio_wdata[0] & _lut49_control_valid_584);  // NTBRegisters.swift:154
       end
-      if (lut49_translation_low_write) begin  // NTBRegisters.swift:157
-        lut49_translation_low_address <= (lut49_translation_low_address & ~_lut49_translation_low_address_586) | (mmio_wdata[31:12] & _lut49_translation_low_address_586);  // NTBRegisters.swift:157
+      if (lut49_control_write) begin  // NTBRegisters.swift:155
+        lut49_control_peer <= (lut49_control_peer & ~_lut49_control_peer_585) | (mmio_wdata[13:8] & _lut49_control_peer_585);  // NTBRegisters.swift:155
       end
-      if (lut49_translation_high_write) begin  // NTBRegisters.swift:160
-        lut49_translation_high_address <= (lut49_translation_high_address & ~_lut49_translation_high_address_587) | (mmio_wdata & _lut49_translation_high_address_587);  // NTBRegisters.swift:160
+      if (lut49_translation_low_write) begin  // NTBRegisters.swift:158
+        lut49_translation_low_address <= (lut49_translation_low_address & ~_lut49_translation_low_address_586) | (mmio_wdata[31:12] & _lut49_translation_low_address_586);  // NTBRegisters.swift:158
       end
-      if (lut50_control_write) begin  // NTBRegisters.swift:153
-        lut50_control_valid <= (lut50_control_valid & ~_lut50_control_valid_588) | (mmio_wdata[0] & _lut50_control_valid_588);  // NTBRegisters.swift:153
+      if (lut49_translation_high_write) begin  // NTBRegisters.swift:161
+        lut49_translation_high_address <= (lut49_translation_high_address & ~_lut49_translation_high_address_587) | (mmio_wdata & _lut49_translation_high_address_587);  // NTBRegisters.swift:161
       end
       if (lut50_control_write) begin  // NTBRegisters.swift:154
-        lut50_control_peer <= (lut50_control_peer & ~_lut50_control_peer_589) | (mmio_wdata[13:8] & _lut50_control_peer_589);  // NTBRegisters.swift:154
+        lut50_control_valid <= (lut50_control_valid & ~_lut50_control_valid_588) | (mmio_wdata[0] & _lut50_control_valid_588);  // NTBRegisters.swift:154
       end
-      if (lut50_translation_low_write) begin  // NTBRegisters.swift:157
-        lut50_translation_low_address <= (lut50_translation_low_address & ~_lut50_translation_low_address_590) | (mmio_wdata[31:12] & _lut50_translation_low_address_590);  // NTBRegisters.swift:157
+      if (lut50_control_write) begin  // NTBRegisters.swift:155
+        lut50_control_peer <= (lut50_control_peer & ~_lut50_control_peer_589) | (mmio_wdata[13:8] & _lut50_control_peer_589);  // NTBRegisters.swift:155
       end
-      if (lut50_translation_high_write) begin  // NTBRegisters.swift:160
-        lut50_translation_high_address <= (lut50_translation_high_address & ~_lut50_translation_high_address_591) | (mmio_wdata & _lut50_translation_high_address_591);  // NTBRegisters.swift:160
+      if (lut50_translation_low_write) begin  // NTBRegisters.swift:158
+        lut50_translation_low_address <= (lut50_translation_low_address & ~_lut50_translation_low_address_590) | (mmio_wdata[31:12] & _lut50_translation_low_address_590);  // NTBRegisters.swift:158
       end
-      if (lut51_control_write) begin  // NTBRegisters.swift:153
-        lut51_control_valid <= (lut51_control_valid & ~_lut51_control_valid_592) | (mmio_wdata[0] & _lut51_control_valid_592);  // NTBRegisters.swift:153
+      if (lut50_translation_high_write) begin  // NTBRegisters.swift:161
+        lut50_translation_high_address <= (lut50_translation_high_address & ~_lut50_translation_high_address_591) | (mmio_wdata & _lut50_translation_high_address_591);  // NTBRegisters.swift:161
       end
       if (lut51_control_write) begin  // NTBRegisters.swift:154
-        lut51_control_peer <= (lut51_control_peer & ~_lut51_control_peer_593) | (mmio_wdata[13:8] & _lut51_control_peer_593);  // NTBRegisters.swift:154
+        lut51_control_valid <= (lut51_control_valid & ~_lut51_control_valid_592) | (mmio_wdata[0] & _lut51_control_valid_592);  // NTBRegisters.swift:154
       end
-      if (lut51_translation_low_write) begin  // NTBRegisters.swift:157
-        lut51_translation_low_address <= (lut51_translation_low_address & ~_lut51_translation_low_address_594) | (mmio_wdata[31:12] & _lut51_translation_low_address_594);  // NTBRegisters.swift:157
+      if (lut51_control_write) begin  // NTBRegisters.swift:155
+        lut51_control_peer <= (lut51_control_peer & ~_lut51_control_peer_593) | (mmio_wdata[13:8] & _lut51_control_peer_593);  // NTBRegisters.swift:155
       end
-      if (lut51_translation_high_write) begin  // NTBRegisters.swift:160
-        lut51_translation_high_address <= (lut51_translation_high_address & ~_lut51_translation_high_address_595) | (mmio_wdata & _lut51_translation_high_address_595);  // NTBRegisters.swift:160
+      if (lut51_translation_low_write) begin  // NTBRegisters.swift:158
+        lut51_translation_low_address <= (lut51_translation_low_address & ~_lut51_translation_low_address_594) | (mmio_wdata[31:12] & _lut51_translation_low_address_594);  // NTBRegisters.swift:158
       end
-      if (lut52_control_write) begin  // NTBRegisters.swift:153
-        lut52_control_valid <= (lut52_control_valid & ~_lut52_control_valid_596) | (mmio_wdata[0] & _lut52_control_valid_596);  // NTBRegisters.swift:153
+      if (lut51_translation_high_write) begin  // NTBRegisters.swift:161
+        lut51_translation_high_address <= (lut51_translation_high_address & ~_lut51_translation_high_address_595) | (mmio_wdata & _lut51_translation_high_address_595);  // NTBRegisters.swift:161
       end
       if (lut52_control_write) begin  // NTBRegisters.swift:154
-        lut52_control_peer <= (lut52_control_peer & ~_lut52_control_peer_597) | (mmio_wdata[13:8] & _lut52_control_peer_597);  // NTBRegisters.swift:154
+        lut52_control_valid <= (lut52_control_valid & ~_lut52_control_valid_596) | (mmio_wdata[0] & _lut52_control_valid_596);  // NTBRegisters.swift:154
       end
-      if (lut52_translation_low_write) begin  // NTBRegisters.swift:157
-        lut52_translation_low_address <= (lut52_translation_low_address & ~_lut52_translation_low_address_598) | (mmio_wdata[31:12] & _lut52_translation_low_address_598);  // NTBRegisters.swift:157
+      if (lut52_control_write) begin  // NTBRegisters.swift:155
+        lut52_control_peer <= (lut52_control_peer & ~_lut52_control_peer_597) | (mmio_wdata[13:8] & _lut52_control_peer_597);  // NTBRegisters.swift:155
       end
-      if (lut52_translation_high_write) begin  // NTBRegisters.swift:160
-        lut52_translation_high_address <= (lut52_translation_high_address & ~_lut52_translation_high_address_599) | (mmio_wdata & _lut52_translation_high_address_599);  // NTBRegisters.swift:160
+      if (lut52_translation_low_write) begin  // NTBRegisters.swift:158
+        lut52_translation_low_address <= (lut52_translation_low_address & ~_lut52_translation_low_address_598) | (mmio_wdata[31:12] & _lut52_translation_low_address_598);  // NTBRegisters.swift:158
       end
-      if (lut53_control_write) begin  // NTBRegisters.swift:153
-        lut53_control_valid <= (lut53_control_valid & ~_lut53_control_valid_600) | (mmio_wdata[0] & _lut53_control_valid_600);  // NTBRegisters.swift:153
+      if (lut52_translation_high_write) begin  // NTBRegisters.swift:161
+        lut52_translation_high_address <= (lut52_translation_high_address & ~_lut52_translation_high_address_599) | (mmio_wdata & _lut52_translation_high_address_599);  // NTBRegisters.swift:161
       end
       if (lut53_control_write) begin  // NTBRegisters.swift:154
-        lut53_control_peer <= (lut53_control_peer & ~_lut53_control_peer_601) | (mmio_wdata[13:8] & _lut53_control_peer_601);  // NTBRegisters.swift:154
+        lut53_control_valid <= (lut53_control_valid & ~_lut53_control_valid_600) | (mmio_wdata[0] & _lut53_control_valid_600);  // NTBRegisters.swift:154
       end
-      if (lut53_translation_low_write) begin  // NTBRegisters.swift:157
-        lut53_translation_low_address <= (lut53_translation_low_address & ~_lut53_translation_low_address_602) | (mmio_wdata[31:12] & _lut53_translation_low_address_602);  // NTBRegisters.swift:157
+      if (lut53_control_write) begin  // NTBRegisters.swift:155
+        lut53_control_peer <= (lut53_control_peer & ~_lut53_control_peer_601) | (mmio_wdata[13:8] & _lut53_control_peer_601);  // NTBRegisters.swift:155
       end
-      if (lut53_translation_high_write) begin  // NTBRegisters.swift:160
-        lut53_translation_high_address <= (lut53_translation_high_address & ~_lut53_translation_high_address_603) | (mmio_wdata & _lut53_translation_high_address_603);  // NTBRegisters.swift:160
+      if (lut53_translation_low_write) begin  // NTBRegisters.swift:158
+        lut53_translation_low_address <= (lut53_translation_low_address & ~_lut53_translation_low_address_602) | (mmio_wdata[31:12] & _lut53_translation_low_address_602);  // NTBRegisters.swift:158
       end
-      if (lut54_control_write) begin  // NTBRegisters.swift:153
-        lut54_control_valid <= (lut54_control_valid & ~_lut54_control_valid_604) | (mmio_wdata[0] & _lut54_control_valid_604);  // NTBRegisters.swift:153
+      if (lut53_translation_high_write) begin  // NTBRegisters.swift:161
+        lut53_translation_high_address <= (lut53_translation_high_address & ~_lut53_translation_high_address_603) | (mmio_wdata & _lut53_translation_high_address_603);  // NTBRegisters.swift:161
       end
       if (lut54_control_write) begin  // NTBRegisters.swift:154
-        lut54_control_peer <= (lut54_control_peer & ~_lut54_control_peer_605) | (mmio_wdata[13:8] & _lut54_control_peer_605);  // NTBRegisters.swift:154
+        lut54_control_valid <= (lut54_control_valid & ~_lut54_control_valid_604) | (mmio_wdata[0] & _lut54_control_valid_604);  // NTBRegisters.swift:154
       end
-      if (lut54_translation_low_write) begin  // NTBRegisters.swift:157
-        lut54_translation_low_address <= (lut54_translation_low_address & ~_lut54_translation_low_address_606) | (mmio_wdata[31:12] & _lut54_translation_low_address_606);  // NTBRegisters.swift:157
+      if (lut54_control_write) begin  // NTBRegisters.swift:155
+        lut54_control_peer <= (lut54_control_peer & ~_lut54_control_peer_605) | (mmio_wdata[13:8] & _lut54_control_peer_605);  // NTBRegisters.swift:155
       end
-      if (lut54_translation_high_write) begin  // NTBRegisters.swift:160
-        lut54_translation_high_address <= (lut54_translation_high_address & ~_lut54_translation_high_address_607) | (mmio_wdata & _lut54_translation_high_address_607);  // NTBRegisters.swift:160
+      if (lut54_translation_low_write) begin  // NTBRegisters.swift:158
+        lut54_translation_low_address <= (lut54_translation_low_address & ~_lut54_translation_low_address_606) | (mmio_wdata[31:12] & _lut54_translation_low_address_606);  // NTBRegisters.swift:158
       end
-      if (lut55_control_write) begin  // NTBRegisters.swift:153
-        lut55_control_valid <= (lut55_control_valid & ~_lut55_control_valid_608) | (mmio_wdata[0] & _lut55_control_valid_608);  // NTBRegisters.swift:153
+      if (lut54_translation_high_write) begin  // NTBRegisters.swift:161
+        lut54_translation_high_address <= (lut54_translation_high_address & ~_lut54_translation_high_address_607) | (mmio_wdata & _lut54_translation_high_address_607);  // NTBRegisters.swift:161
       end
       if (lut55_control_write) begin  // NTBRegisters.swift:154
-        lut55_control_peer <= (lut55_control_peer & ~_lut55_control_peer_609) | (mmio_wdata[13:8] & _lut55_control_peer_609);  // NTBRegisters.swift:154
+        lut55_control_valid <= (lut55_control_valid & ~_lut55_control_valid_608) | (mmio_wdata[0] & _lut55_control_valid_608);  // NTBRegisters.swift:154
       end
-      if (lut55_translation_low_write) begin  // NTBRegisters.swift:157
-        lut55_translation_low_address <= (lut55_translation_low_address & ~_lut55_translation_low_address_610) | (mmio_wdata[31:12] & _lut55_translation_low_address_610);  // NTBRegisters.swift:157
+      if (lut55_control_write) begin  // NTBRegisters.swift:155
+        lut55_control_peer <= (lut55_control_peer & ~_lut55_control_peer_609) | (mmio_wdata[13:8] & _lut55_control_peer_609);  // NTBRegisters.swift:155
       end
-      if (lut55_translation_high_write) begin  // NTBRegisters.swift:160
-        lut55_translation_high_address <= (lut55_translation_high_address & ~_lut55_translation_high_address_611) | (mmio_wdata & _lut55_translation_high_address_611);  // NTBRegisters.swift:160
+      if (lut55_translation_low_write) begin  // NTBRegisters.swift:158
+        lut55_translation_low_address <= (lut55_translation_low_address & ~_lut55_translation_low_address_610) | (mmio_wdata[31:12] & _lut55_translation_low_address_610);  // NTBRegisters.swift:158
       end
-      if (lut56_control_write) begin  // NTBRegisters.swift:153
-        lut56_control_valid <= (lut56_control_valid & ~_lut56_control_valid_612) | (mmio_wdata[0] & _lut56_control_valid_612);  // NTBRegisters.swift:153
+      if (lut55_translation_high_write) begin  // NTBRegisters.swift:161
+        lut55_translation_high_address <= (lut55_translation_high_address & ~_lut55_translation_high_address_611) | (mmio_wdata & _lut55_translation_high_address_611);  // NTBRegisters.swift:161
       end
       if (lut56_control_write) begin  // NTBRegisters.swift:154
-        lut56_control_peer <= (lut56_control_peer & ~_lut56_control_peer_613) | (mmio_wdata[13:8] & _lut56_control_peer_613);  // NTBRegisters.swift:154
+        lut56_control_valid <= (lut56_control_valid & ~_lut56_control_valid_612) | (mmio_wdata[0] & _lut56_control_valid_612);  // NTBRegisters.swift:154
       end
-      if (lut56_translation_low_write) begin  // NTBRegisters.swift:157
-        lut56_translation_low_address <= (lut56_translation_low_address & ~_lut56_translation_low_address_614) | (mmio_wdata[31:12] & _lut56_translation_low_address_614);  // NTBRegisters.swift:157
+      if (lut56_control_write) begin  // NTBRegisters.swift:155
+        lut56_control_peer <= (lut56_control_peer & ~_lut56_control_peer_613) | (mmio_wdata[13:8] & _lut56_control_peer_613);  // NTBRegisters.swift:155
       end
-      if (lut56_translation_high_write) begin  // NTBRegisters.swift:160
-        lut56_translation_high_address <= (lut56_translation_high_address & ~_lut56_translation_high_address_615) | (mmio_wdata & _lut56_translation_high_address_615);  // NTBRegisters.swift:160
+      if (lut56_translation_low_write) begin  // NTBRegisters.swift:158
+        lut56_translation_low_address <= (lut56_translation_low_address & ~_lut56_translation_low_address_614) | (mmio_wdata[31:12] & _lut56_translation_low_address_614);  // NTBRegisters.swift:158
       end
-      if (lut57_control_write) begin  // NTBRegisters.swift:153
-        lut57_control_valid <= (lut57_control_valid & ~_lut57_control_valid_616) | (mmio_wdata[0] & _lut57_control_valid_616);  // NTBRegisters.swift:153
+      if (lut56_translation_high_write) begin  // NTBRegisters.swift:161
+        lut56_translation_high_address <= (lut56_translation_high_address & ~_lut56_translation_high_address_615) | (mmio_wdata & _lut56_translation_high_address_615);  // NTBRegisters.swift:161
       end
       if (lut57_control_write) begin  // NTBRegisters.swift:154
-        lut57_control_peer <= (lut57_control_peer & ~_lut57_control_peer_617) | (mmio_wdata[13:8] & _lut57_control_peer_617);  // NTBRegisters.swift:154
+        lut57_control_valid <= (lut57_control_valid & ~_lut57_control_valid_616) | (mmio_wdata[0] & _lut57_control_valid_616);  // NTBRegisters.swift:154
       end
-      if (lut57_translation_low_write) begin  // NTBRegisters.swift:157
-        lut57_translation_low_address <= (lut57_translation_low_address & ~_lut57_translation_low_address_618) | (mmio_wdata[31:12] & _lut57_translation_low_address_618);  // NTBRegisters.swift:157
+      if (lut57_control_write) begin  // NTBRegisters.swift:155
+        lut57_control_peer <= (lut57_control_peer & ~_lut57_control_peer_617) | (mmio_wdata[13:8] & _lut57_control_peer_617);  // NTBRegisters.swift:155
       end
-      if (lut57_translation_high_write) begin  // NTBRegisters.swift:160
-        lut57_translation_high_address <= (lut57_translation_high_address & ~_lut57_translation_high_address_619) | (mmio_wdata & _lut57_translation_high_address_619);  // NTBRegisters.swift:160
+      if (lut57_translation_low_write) begin  // NTBRegisters.swift:158
+        lut57_translation_low_address <= (lut57_translation_low_address & ~_lut57_translation_low_address_618) | (mmio_wdata[31:12] & _lut57_translation_low_address_618);  // NTBRegisters.swift:158
       end
-      if (lut58_control_write) begin  // NTBRegisters.swift:153
-        lut58_control_valid <= (lut58_control_valid & ~_lut58_control_valid_620) | (mmio_wdata[0] & _lut58_control_valid_620);  // NTBRegisters.swift:153
+      if (lut57_translation_high_write) begin  // NTBRegisters.swift:161
+        lut57_translation_high_address <= (lut57_translation_high_address & ~_lut57_translation_high_address_619) | (mmio_wdata & _lut57_translation_high_address_619);  // NTBRegisters.swift:161
       end
       if (lut58_control_write) begin  // NTBRegisters.swift:154
-        lut58_control_peer <= (lut58_control_peer & ~_lut58_control_peer_621) | (mmio_wdata[13:8] & _lut58_control_peer_621);  // NTBRegisters.swift:154
+        lut58_control_valid <= (lut58_control_valid & ~_lut58_control_valid_620) | (mmio_wdata[0] & _lut58_control_valid_620);  // NTBRegisters.swift:154
       end
-      if (lut58_translation_low_write) begin  // NTBRegisters.swift:157
-        lut58_translation_low_address <= (lut58_translation_low_address & ~_lut58_translation_low_address_622) | (mmio_wdata[31:12] & _lut58_translation_low_address_622);  // NTBRegisters.swift:157
+      if (lut58_control_write) begin  // NTBRegisters.swift:155
+        lut58_control_peer <= (lut58_control_peer & ~_lut58_control_peer_621) | (mmio_wdata[13:8] & _lut58_control_peer_621);  // NTBRegisters.swift:155
       end
-      if (lut58_translation_high_write) begin  // NTBRegisters.swift:160
-        lut58_translation_high_address <= (lut58_translation_high_address & ~_lut58_translation_high_address_623) | (mmio_wdata & _lut58_translation_high_address_623);  // NTBRegisters.swift:160
+      if (lut58_translation_low_write) begin  // NTBRegisters.swift:158
+        lut58_translation_low_address <= (lut58_translation_low_address & ~_lut58_translation_low_address_622) | (mmio_wdata[31:12] & _lut58_translation_low_address_622);  // NTBRegisters.swift:158
       end
-      if (lut59_control_write) begin  // NTBRegisters.swift:153
-        lut59_control_valid <= (lut59_control_valid & ~_lut59_control_valid_624) | (mmio_wdata[0] & _lut59_control_valid_624);  // NTBRegisters.swift:153
+      if (lut58_translation_high_write) begin  // NTBRegisters.swift:161
+        lut58_translation_high_address <= (lut58_translation_high_address & ~_lut58_translation_high_address_623) | (mmio_wdata & _lut58_translation_high_address_623);  // NTBRegisters.swift:161
       end
       if (lut59_control_write) begin  // NTBRegisters.swift:154
-        lut59_control_peer <= (lut59_control_peer & ~_lut59_control_peer_625) | (mmio_wdata[13:8] & _lut59_control_peer_625);  // NTBRegisters.swift:154
+        lut59_control_valid <= (lut59_control_valid & ~_lut59_control_valid_624) | (mmio_wdata[0] & _lut59_control_valid_624);  // NTBRegisters.swift:154
       end
-      if (lut59_translation_low_write) begin  // NTBRegisters.swift:157
-        lut59_translation_low_address <= (lut59_translation_low_address & ~_lut59_translation_low_address_626) | (mmio_wdata[31:12] & _lut59_translation_low_address_626);  // NTBRegisters.swift:157
+      if (lut59_control_write) begin  // NTBRegisters.swift:155
+        lut59_control_peer <= (lut59_control_peer & ~_lut59_control_peer_625) | (mmio_wdata[13:8] & _lut59_control_peer_625);  // NTBRegisters.swift:155
       end
-      if (lut59_translation_high_write) begin  // NTBRegisters.swift:160
-        lut59_translation_high_address <= (lut59_translation_high_address & ~_lut59_translation_high_address_627) | (mmio_wdata & _lut59_translation_high_address_627);  // NTBRegisters.swift:160
+      if (lut59_translation_low_write) begin  // NTBRegisters.swift:158
+        lut59_translation_low_address <= (lut59_translation_low_address & ~_lut59_translation_low_address_626) | (mmio_wdata[31:12] & _lut59_translation_low_address_626);  // NTBRegisters.swift:158
       end
-      if (lut60_control_write) begin  // NTBRegisters.swift:153
-        lut60_control_valid <= (lut60_control_valid & ~_lut60_control_valid_628) | (mmio_wdata[0] & _lut60_control_valid_628);  // NTBRegisters.swift:153
+      if (lut59_translation_high_write) begin  // NTBRegisters.swift:161
+        lut59_translation_high_address <= (lut59_translation_high_address & ~_lut59_translation_high_address_627) | (mmio_wdata & _lut59_translation_high_address_627);  // NTBRegisters.swift:161
       end
       if (lut60_control_write) begin  // NTBRegisters.swift:154
-        lut60_control_peer <= (lut60_control_peer & ~_lut60_control_peer_629) | (mmio_wdata[13:8] & _lut60_control_peer_629);  // NTBRegisters.swift:154
+        lut60_control_valid <= (lut60_control_valid & ~_lut60_control_valid_628) | (mmio_wdata[0] & _lut60_control_valid_628);  // NTBRegisters.swift:154
       end
-      if (lut60_translation_low_write) begin  // NTBRegisters.swift:157
-        lut60_translation_low_address <= (lut60_translation_low_address & ~_lut60_translation_low_address_630) | (mmio_wdata[31:12] & _lut60_translation_low_address_630);  // NTBRegisters.swift:157
+      if (lut60_control_write) begin  // NTBRegisters.swift:155
+        lut60_control_peer <= (lut60_control_peer & ~_lut60_control_peer_629) | (mmio_wdata[13:8] & _lut60_control_peer_629);  // NTBRegisters.swift:155
       end
-      if (lut60_translation_high_write) begin  // NTBRegisters.swift:160
-        lut60_translation_high_address <= (lut60_translation_high_address & ~_lut60_translation_high_address_631) | (mmio_wdata & _lut60_translation_high_address_631);  // NTBRegisters.swift:160
+      if (lut60_translation_low_write) begin  // NTBRegisters.swift:158
+        lut60_translation_low_address <= (lut60_translation_low_address & ~_lut60_translation_low_address_630) | (mmio_wdata[31:12] & _lut60_translation_low_address_630);  // NTBRegisters.swift:158
       end
-      if (lut61_control_write) begin  // NTBRegisters.swift:153
-        lut61_control_valid <= (lut61_control_valid & ~_lut61_control_valid_632) | (mmio_wdata[0] & _lut61_control_valid_632);  // NTBRegisters.swift:153
+      if (lut60_translation_high_write) begin  // NTBRegisters.swift:161
+        lut60_translation_high_address <= (lut60_translation_high_address & ~_lut60_translation_high_address_631) | (mmio_wdata & _lut60_translation_high_address_631);  // NTBRegisters.swift:161
       end
       if (lut61_control_write) begin  // NTBRegisters.swift:154
-        lut61_control_peer <= (lut61_control_peer & ~_lut61_control_peer_633) | (mmio_wdata[13:8] & _lut61_control_peer_633);  // NTBRegisters.swift:154
+        lut61_control_valid <= (lut61_control_valid & ~_lut61_control_valid_632) | (mmio_wdata[0] & _lut61_control_valid_632);  // NTBRegisters.swift:154
       end
-      if (lut61_translation_low_write) begin  // NTBRegisters.swift:157
-        lut61_translation_low_address <= (lut61_translation_low_address & ~_lut61_translation_low_address_634) | (mmio_wdata[31:12] & _lut61_translation_low_address_634);  // NTBRegisters.swift:157
+      if (lut61_control_write) begin  // NTBRegisters.swift:155
+        lut61_control_peer <= (lut61_control_peer & ~_lut61_control_peer_633) | (mmio_wdata[13:8] & _lut61_control_peer_633);  // NTBRegisters.swift:155
       end
-      if (lut61_translation_high_write) begin  // NTBRegisters.swift:160
-        lut61_translation_high_address <= (lut61_translation_high_address & ~_lut61_translation_high_address_635) | (mmio_wdata & _lut61_translation_high_address_635);  // NTBRegisters.swift:160
+      if (lut61_translation_low_write) begin  // NTBRegisters.swift:158
+        lut61_translation_low_address <= (lut61_translation_low_address & ~_lut61_translation_low_address_634) | (mmio_wdata[31:12] & _lut61_translation_low_address_634);  // NTBRegisters.swift:158
       end
-      if (lut62_control_write) begin  // NTBRegisters.swift:153
-        lut62_control_valid <= (lut62_control_valid & ~_lut62_control_valid_636) | (mmio_wdata[0] & _lut62_control_valid_636);  // NTBRegisters.swift:153
+      if (lut61_translation_high_write) begin  // NTBRegisters.swift:161
+        lut61_translation_high_address <= (lut61_translation_high_address & ~_lut61_translation_high_address_635) | (mmio_wdata & _lut61_translation_high_address_635);  // NTBRegisters.swift:161
       end
       if (lut62_control_write) begin  // NTBRegisters.swift:154
-        lut62_control_peer <= (lut62_control_peer & ~_lut62_control_peer_637) | (mmio_wdata[13:8] & _lut62_control_peer_637);  // NTBRegisters.swift:154
+        lut62_control_valid <= (lut62_control_valid & ~_lut62_control_valid_636) | (mmio_wdata[0] & _lut62_control_valid_636);  // NTBRegisters.swift:154
       end
-      if (lut62_translation_low_write) begin  // NTBRegisters.swift:157
-        lut62_translation_low_address <= (lut62_translation_low_address & ~_lut62_translation_low_address_638) | (mmio_wdata[31:12] & _lut62_translation_low_address_638);  // NTBRegisters.swift:157
+      if (lut62_control_write) begin  // NTBRegisters.swift:155
+        lut62_control_peer <= (lut62_control_peer & ~_lut62_control_peer_637) | (mmio_wdata[13:8] & _lut62_control_peer_637);  // NTBRegisters.swift:155
       end
-      if (lut62_translation_high_write) begin  // NTBRegisters.swift:160
-        lut62_translation_high_address <= (lut62_translation_high_address & ~_lut62_translation_high_address_639) | (mmio_wdata & _lut62_translation_high_address_639);  // NTBRegisters.swift:160
+      if (lut62_translation_low_write) begin  // NTBRegisters.swift:158
+        lut62_translation_low_address <= (lut62_translation_low_address & ~_lut62_translation_low_address_638) | (mmio_wdata[31:12] & _lut62_translation_low_address_638);  // NTBRegisters.swift:158
       end
-      if (lut63_control_write) begin  // NTBRegisters.swift:153
-        lut63_control_valid <= (lut63_control_valid & ~_lut63_control_valid_640) | (mmio_wdata[0] & _lut63_control_valid_640);  // NTBRegisters.swift:153
+      if (lut62_translation_high_write) begin  // NTBRegisters.swift:161
+        lut62_translation_high_address <= (lut62_translation_high_address & ~_lut62_translation_high_address_639) | (mmio_wdata & _lut62_translation_high_address_639);  // NTBRegisters.swift:161
       end
       if (lut63_control_write) begin  // NTBRegisters.swift:154
-        lut63_control_peer <= (lut63_control_peer & ~_lut63_control_peer_641) | (mmio_wdata[13:8] & _lut63_control_peer_641);  // NTBRegisters.swift:154
+        lut63_control_valid <= (lut63_control_valid & ~_lut63_control_valid_640) | (mmio_wdata[0] & _lut63_control_valid_640);  // NTBRegisters.swift:154
       end
-      if (lut63_translation_low_write) begin  // NTBRegisters.swift:157
-        lut63_translation_low_address <= (lut63_translation_low_address & ~_lut63_translation_low_address_642) | (mmio_wdata[31:12] & _lut63_translation_low_address_642);  // NTBRegisters.swift:157
+      if (lut63_control_write) begin  // NTBRegisters.swift:155
+        lut63_control_peer <= (lut63_control_peer & ~_lut63_control_peer_641) | (mmio_wdata[13:8] & _lut63_control_peer_641);  // NTBRegisters.swift:155
       end
-      if (lut63_translation_high_write) begin  // NTBRegisters.swift:160
-        lut63_translation_high_address <= (lut63_translation_high_address & ~_lut63_translation_high_address_643) | (mmio_wdata & _lut63_translation_high_address_643);  // NTBRegisters.swift:160
+      if (lut63_translation_low_write) begin  // NTBRegisters.swift:158
+        lut63_translation_low_address <= (lut63_translation_low_address & ~_lut63_translation_low_address_642) | (mmio_wdata[31:12] & _lut63_translation_low_address_642);  // NTBRegisters.swift:158
+      end
+      if (lut63_translation_high_write) begin  // NTBRegisters.swift:161
+        lut63_translation_high_address <= (lut63_translation_high_address & ~_lut63_translation_high_address_643) | (mmio_wdata & _lut63_translation_high_address_643);  // NTBRegisters.swift:161
       end
     end
   end

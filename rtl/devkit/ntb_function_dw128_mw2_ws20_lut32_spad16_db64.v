@@ -277,36 +277,84 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire [31:0] regs_mw1_translation_high_address_out;
   wire regs_scratchpad_0_value_load;
   wire [31:0] regs_scratchpad_0_value_load_value;
+  wire [31:0] regs_scratchpad_0_value_out;
   wire regs_scratchpad_1_value_load;
   wire [31:0] regs_scratchpad_1_value_load_value;
+  wire [31:0] regs_scratchpad_1_value_out;
   wire regs_scratchpad_2_value_load;
   wire [31:0] regs_scratchpad_2_value_load_value;
+  wire [31:0] regs_scratchpad_2_value_out;
   wire regs_scratchpad_3_value_load;
   wire [31:0] regs_scratchpad_3_value_load_value;
+  wire [31:0] regs_scratchpad_3_value_out;
   wire regs_scratchpad_4_value_load;
   wire [31:0] regs_scratchpad_4_value_load_value;
+  wire [31:0] regs_scratchpad_4_value_out;
   wire regs_scratchpad_5_value_load;
   wire [31:0] regs_scratchpad_5_value_load_value;
+  wire [31:0] regs_scratchpad_5_value_out;
   wire regs_scratchpad_6_value_load;
   wire [31:0] regs_scratchpad_6_value_load_value;
+  wire [31:0] regs_scratchpad_6_value_out;
   wire regs_scratchpad_7_value_load;
   wire [31:0] regs_scratchpad_7_value_load_value;
+  wire [31:0] regs_scratchpad_7_value_out;
   wire regs_scratchpad_8_value_load;
   wire [31:0] regs_scratchpad_8_value_load_value;
+  wire [31:0] regs_scratchpad_8_value_out;
   wire regs_scratchpad_9_value_load;
   wire [31:0] regs_scratchpad_9_value_load_value;
+  wire [31:0] regs_scratchpad_9_value_out;
   wire regs_scratchpad_10_value_load;
   wire [31:0] regs_scratchpad_10_value_load_value;
+  wire [31:0] regs_scratchpad_10_value_out;
   wire regs_scratchpad_11_value_load;
   wire [31:0] regs_scratchpad_11_value_load_value;
+  wire [31:0] regs_scratchpad_11_value_out;
   wire regs_scratchpad_12_value_load;
   wire [31:0] regs_scratchpad_12_value_load_value;
+  wire [31:0] regs_scratchpad_12_value_out;
   wire regs_scratchpad_13_value_load;
   wire [31:0] regs_scratchpad_13_value_load_value;
+  wire [31:0] regs_scratchpad_13_value_out;
   wire regs_scratchpad_14_value_load;
   wire [31:0] regs_scratchpad_14_value_load_value;
+  wire [31:0] regs_scratchpad_14_value_out;
   wire regs_scratchpad_15_value_load;
   wire [31:0] regs_scratchpad_15_value_load_value;
+  wire [31:0] regs_scratchpad_15_value_out;
+  wire regs_peer_scratchpad_0_value_load;
+  wire [31:0] regs_peer_scratchpad_0_value_load_value;
+  wire regs_peer_scratchpad_1_value_load;
+  wire [31:0] regs_peer_scratchpad_1_value_load_value;
+  wire regs_peer_scratchpad_2_value_load;
+  wire [31:0] regs_peer_scratchpad_2_value_load_value;
+  wire regs_peer_scratchpad_3_value_load;
+  wire [31:0] regs_peer_scratchpad_3_value_load_value;
+  wire regs_peer_scratchpad_4_value_load;
+  wire [31:0] regs_peer_scratchpad_4_value_load_value;
+  wire regs_peer_scratchpad_5_value_load;
+  wire [31:0] regs_peer_scratchpad_5_value_load_value;
+  wire regs_peer_scratchpad_6_value_load;
+  wire [31:0] regs_peer_scratchpad_6_value_load_value;
+  wire regs_peer_scratchpad_7_value_load;
+  wire [31:0] regs_peer_scratchpad_7_value_load_value;
+  wire regs_peer_scratchpad_8_value_load;
+  wire [31:0] regs_peer_scratchpad_8_value_load_value;
+  wire regs_peer_scratchpad_9_value_load;
+  wire [31:0] regs_peer_scratchpad_9_value_load_value;
+  wire regs_peer_scratchpad_10_value_load;
+  wire [31:0] regs_peer_scratchpad_10_value_load_value;
+  wire regs_peer_scratchpad_11_value_load;
+  wire [31:0] regs_peer_scratchpad_11_value_load_value;
+  wire regs_peer_scratchpad_12_value_load;
+  wire [31:0] regs_peer_scratchpad_12_value_load_value;
+  wire regs_peer_scratchpad_13_value_load;
+  wire [31:0] regs_peer_scratchpad_13_value_load_value;
+  wire regs_peer_scratchpad_14_value_load;
+  wire [31:0] regs_peer_scratchpad_14_value_load_value;
+  wire regs_peer_scratchpad_15_value_load;
+  wire [31:0] regs_peer_scratchpad_15_value_load_value;
   wire regs_lut0_control_valid_out;
   wire [5:0] regs_lut0_control_peer_out;
   wire [19:0] regs_lut0_translation_low_address_out;
@@ -444,10 +492,10 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire peer_ops_rst;
   wire peer_ops_enq_valid;
   wire peer_ops_enq_ready;
-  wire [47:0] peer_ops_enq_data;
+  wire [63:0] peer_ops_enq_data;
   wire peer_ops_deq_valid;
   wire peer_ops_deq_ready;
-  wire [47:0] peer_ops_deq_data;
+  wire [63:0] peer_ops_deq_data;
   /* verilator lint_off UNUSED */
   wire [2:0] peer_ops_count;  // not read
   /* verilator lint_on UNUSED */
@@ -463,14 +511,25 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   /* verilator lint_off UNUSED */
   wire peer_ops_almost_empty;  // not read
   /* verilator lint_on UNUSED */
-  wire mmio_writing;  // NTBFunction.swift:97
-  reg [3:0] out_full;  // NTBFunction.swift:101
-  wire op_enqueue;  // NTBFunction.swift:114
-  wire mmio_stall;  // NTBFunction.swift:115
-  wire op_enqueued;  // NTBFunction.swift:118
-  wire mmio_write_accepted;  // NTBFunction.swift:129
-  reg announce_link;  // NTBFunction.swift:137
-  wire op_valid;  // NTBFunction.swift:139
+  wire mmio_writing;  // NTBFunction.swift:98
+  reg [3:0] out_full;  // NTBFunction.swift:102
+  wire peer_read;  // NTBFunction.swift:120
+  reg peer_read_waiting;  // NTBFunction.swift:122
+  reg peer_read_answered;  // NTBFunction.swift:123
+  reg [7:0] peer_read_tag;  // NTBFunction.swift:124
+  wire peer_read_request;  // NTBFunction.swift:125
+  wire op_enqueue;  // NTBFunction.swift:128
+  wire mmio_stall;  // NTBFunction.swift:129
+  wire op_enqueued;  // NTBFunction.swift:132
+  wire peer_read_held;  // NTBFunction.swift:142
+  wire mmio_write_accepted;  // NTBFunction.swift:150
+  wire peer_read_fails;  // NTBFunction.swift:152
+  reg announce_link;  // NTBFunction.swift:160
+  reg spad_reply_pending;  // NTBFunction.swift:161
+  reg [7:0] spad_reply_index;  // NTBFunction.swift:162
+  reg [7:0] spad_reply_tag;  // NTBFunction.swift:163
+  reg [31:0] spad_reply_value;  // NTBFunction.swift:164
+  wire op_valid;  // NTBFunction.swift:166
   wire to_peer_clk;
   wire to_peer_rst;
   wire to_peer_in0_valid;
@@ -533,44 +592,51 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire to_local_out_start;
   wire to_local_out_end;
   wire [2:0] to_local_grant;
-  wire [5:0] unused_grants;  // NTBFunction.swift:157
-  reg held_to_peer;  // NTBFunction.swift:170
-  wire local_to_peer;  // NTBFunction.swift:171
-  reg ur_valid;  // NTBFunction.swift:173
-  reg [127:0] ur_header;  // NTBFunction.swift:174
-  wire answers_ur;  // NTBFunction.swift:175
-  wire local_first_beat;  // NTBFunction.swift:179
-  wire refused_from_peer;  // NTBFunction.swift:188
-  reg [15:0] local_dropped;  // NTBFunction.swift:330
-  reg peer_ur_valid;  // NTBFunction.swift:200
-  reg [127:0] peer_ur_header;  // NTBFunction.swift:201
-  wire peer_answers_ur;  // NTBFunction.swift:202
-  reg held_to_local;  // NTBFunction.swift:204
-  wire peer_to_local;  // NTBFunction.swift:205
-  wire peer_first_beat;  // NTBFunction.swift:213
-  reg [15:0] peer_dropped;  // NTBFunction.swift:330
-  wire op_arrives;  // NTBFunction.swift:227
-  wire [3:0] irq_lines;  // NTBFunction.swift:293
-  reg [3:0] irq_before;  // NTBFunction.swift:294
-  reg [3:0] msi_pending;  // NTBFunction.swift:295
-  wire [1:0] unused_msi_data;  // NTBFunction.swift:305
+  wire [5:0] unused_grants;  // NTBFunction.swift:187
+  reg held_to_peer;  // NTBFunction.swift:203
+  wire local_decision;  // NTBFunction.swift:204
+  reg local_offer_waiting;  // NTBFunction.swift:383
+  reg local_offer_decision;  // NTBFunction.swift:384
+  wire local_to_peer;  // NTBFunction.swift:206
+  reg ur_valid;  // NTBFunction.swift:208
+  reg [127:0] ur_header;  // NTBFunction.swift:209
+  wire answers_ur;  // NTBFunction.swift:210
+  wire local_first_beat;  // NTBFunction.swift:214
+  wire refused_from_peer;  // NTBFunction.swift:223
+  reg [15:0] local_dropped;  // NTBFunction.swift:406
+  reg peer_ur_valid;  // NTBFunction.swift:235
+  reg [127:0] peer_ur_header;  // NTBFunction.swift:236
+  wire peer_answers_ur;  // NTBFunction.swift:237
+  reg held_to_local;  // NTBFunction.swift:239
+  wire peer_decision;  // NTBFunction.swift:240
+  reg peer_offer_waiting;  // NTBFunction.swift:383
+  reg peer_offer_decision;  // NTBFunction.swift:384
+  wire peer_to_local;  // NTBFunction.swift:242
+  wire peer_first_beat;  // NTBFunction.swift:250
+  reg [15:0] peer_dropped;  // NTBFunction.swift:406
+  wire op_arrives;  // NTBFunction.swift:264
+  wire peer_read_answer;  // NTBFunction.swift:289
+  wire [3:0] irq_lines;  // NTBFunction.swift:357
+  reg [3:0] irq_before;  // NTBFunction.swift:358
+  reg [3:0] msi_pending;  // NTBFunction.swift:359
+  wire [1:0] unused_msi_data;  // NTBFunction.swift:369
 
-  wire _op_enqueue_0;
-  wire _op_enqueue_1;
-  wire _op_enqueue_2;
-  wire _op_enqueue_3;
-  wire _op_enqueue_4;
-  wire _op_enqueue_5;
-  wire _op_enqueue_6;
-  wire _op_enqueue_7;
-  wire _op_enqueue_8;
-  wire _op_enqueue_9;
-  wire _op_enqueue_10;
-  wire _op_enqueue_11;
-  wire _op_enqueue_12;
-  wire _op_enqueue_13;
-  wire _op_enqueue_14;
-  wire _op_enqueue_15;
+  wire _peer_read_0;
+  wire _peer_read_1;
+  wire _peer_read_2;
+  wire _peer_read_3;
+  wire _peer_read_4;
+  wire _peer_read_5;
+  wire _peer_read_6;
+  wire _peer_read_7;
+  wire _peer_read_8;
+  wire _peer_read_9;
+  wire _peer_read_10;
+  wire _peer_read_11;
+  wire _peer_read_12;
+  wire _peer_read_13;
+  wire _peer_read_14;
+  wire _peer_read_15;
   wire _op_enqueue_16;
   wire _op_enqueue_17;
   wire _op_enqueue_18;
@@ -582,96 +648,96 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire _op_enqueue_24;
   wire _op_enqueue_25;
   wire _op_enqueue_26;
-  wire [3:0] _op_enqueue_27;
+  wire _op_enqueue_27;
   wire _op_enqueue_28;
-  wire [7:0] _peer_ops_enq_data_29;
-  wire [7:0] _peer_ops_enq_data_30;
-  wire [127:0] _to_peer_in1_header_31;
-  wire _local_to_peer_32;
-  wire _local_to_peer_33;
-  wire _local_to_peer_34;
-  wire _local_to_peer_35;
-  wire _local_to_peer_36;
-  wire [4:0] _local_to_peer_37;
-  wire _local_to_peer_38;
-  wire _local_to_peer_39;
-  wire _local_to_peer_40;
-  wire [63:0] _local_to_peer_41;
-  wire _local_to_peer_42;
-  wire [63:0] _local_to_peer_43;
-  wire [63:0] _local_to_peer_44;
-  wire _local_to_peer_45;
-  wire [20:0] _local_to_peer_46;
-  wire [19:0] _local_to_peer_47;
-  wire [10:0] _local_to_peer_48;
-  wire [9:0] _local_to_peer_49;
-  wire _local_to_peer_50;
-  wire _local_to_peer_51;
-  wire _local_to_peer_52;
-  wire _local_to_peer_53;
-  wire _local_to_peer_54;
-  wire [4:0] _local_to_peer_55;
-  wire _local_to_peer_56;
-  wire [15:0] _local_to_peer_57;
-  wire _local_to_peer_58;
-  wire _local_to_peer_59;
-  wire _local_to_peer_60;
-  wire _local_to_peer_61;
-  wire _local_to_peer_62;
-  wire _local_to_peer_63;
-  wire _local_to_peer_64;
-  wire _local_to_peer_65;
-  wire _local_to_peer_66;
-  wire _local_to_peer_67;
-  wire _local_to_peer_68;
-  wire _local_to_peer_69;
-  wire _local_to_peer_70;
-  wire _local_to_peer_71;
-  wire _local_to_peer_72;
-  wire _local_to_peer_73;
-  wire _to_peer_in0_header_74;
+  wire _op_enqueue_29;
+  wire _op_enqueue_30;
+  wire _op_enqueue_31;
+  wire _op_enqueue_32;
+  wire _op_enqueue_33;
+  wire _op_enqueue_34;
+  wire _op_enqueue_35;
+  wire _op_enqueue_36;
+  wire _op_enqueue_37;
+  wire _op_enqueue_38;
+  wire _op_enqueue_39;
+  wire _op_enqueue_40;
+  wire _op_enqueue_41;
+  wire _op_enqueue_42;
+  wire [3:0] _op_enqueue_43;
+  wire _op_enqueue_44;
+  wire [7:0] _peer_ops_enq_data_45;
+  wire [7:0] _peer_ops_enq_data_46;
+  wire [127:0] _to_peer_in1_header_47;
+  wire _local_decision_48;
+  wire _local_decision_49;
+  wire _local_decision_50;
+  wire _local_decision_51;
+  wire [4:0] _local_decision_52;
+  wire _local_decision_53;
+  wire _local_decision_54;
+  wire _local_decision_55;
+  wire [63:0] _local_decision_56;
+  wire _local_decision_57;
+  wire [63:0] _local_decision_58;
+  wire [63:0] _local_decision_59;
+  wire _local_decision_60;
+  wire [20:0] _local_decision_61;
+  wire [19:0] _local_decision_62;
+  wire [10:0] _local_decision_63;
+  wire [9:0] _local_decision_64;
+  wire _local_decision_65;
+  wire _local_decision_66;
+  wire _local_decision_67;
+  wire _local_decision_68;
+  wire _local_decision_69;
+  wire [4:0] _local_decision_70;
+  wire _local_decision_71;
+  wire [15:0] _local_decision_72;
+  wire _local_decision_73;
+  wire _local_decision_74;
+  wire _local_decision_75;
+  wire _local_decision_76;
+  wire _local_decision_77;
+  wire _local_decision_78;
+  wire _local_decision_79;
+  wire _local_decision_80;
+  wire _local_decision_81;
+  wire _local_decision_82;
+  wire _local_decision_83;
+  wire _local_decision_84;
+  wire _local_decision_85;
+  wire _local_decision_86;
+  wire _local_decision_87;
+  wire _local_decision_88;
+  wire _to_peer_in0_header_89;
   /* verilator lint_off UNUSED */
-  wire [63:0] _to_peer_in0_header_75;  // 2 of 64 bits not read
+  wire [63:0] _to_peer_in0_header_90;  // 2 of 64 bits not read
   /* verilator lint_on UNUSED */
-  wire [31:0] _to_peer_in0_header_76;
-  wire _peer_answers_ur_77;
-  wire _peer_answers_ur_78;
-  wire _peer_answers_ur_79;
-  wire _peer_answers_ur_80;
-  wire [4:0] _peer_answers_ur_81;
-  wire _peer_answers_ur_82;
-  wire _peer_answers_ur_83;
-  wire _peer_answers_ur_84;
-  wire _peer_answers_ur_85;
-  wire _peer_answers_ur_86;
-  wire _peer_answers_ur_87;
-  wire _peer_answers_ur_88;
-  wire _peer_answers_ur_89;
-  wire _peer_to_local_90;
-  wire _peer_to_local_91;
-  wire [15:0] _peer_to_local_92;
-  wire [3:0] _peer_to_local_93;
-  wire [3:0] _to_local_in0_header_94;
-  wire _op_arrives_95;
-  wire [7:0] _regs_doorbell_status_0_db0_set_96;
-  wire [7:0] _regs_doorbell_status_0_db0_set_97;
-  wire [31:0] _regs_scratchpad_0_value_load_value_98;
-  wire _irq_lines_99;
-  wire [1:0] _irq_lines_100;
-  wire _irq_lines_101;
-  wire [1:0] _irq_lines_102;
-  wire _irq_lines_103;
-  wire [1:0] _irq_lines_104;
-  wire _irq_lines_105;
-  wire [1:0] _irq_lines_106;
-  wire _irq_lines_107;
-  wire [1:0] _irq_lines_108;
-  wire _irq_lines_109;
-  wire [1:0] _irq_lines_110;
-  wire _irq_lines_111;
-  wire [1:0] _irq_lines_112;
-  wire _irq_lines_113;
-  wire [1:0] _irq_lines_114;
+  wire [31:0] _to_peer_in0_header_91;
+  wire _peer_answers_ur_92;
+  wire _peer_answers_ur_93;
+  wire _peer_answers_ur_94;
+  wire _peer_answers_ur_95;
+  wire [4:0] _peer_answers_ur_96;
+  wire _peer_answers_ur_97;
+  wire _peer_answers_ur_98;
+  wire _peer_answers_ur_99;
+  wire _peer_answers_ur_100;
+  wire _peer_answers_ur_101;
+  wire _peer_answers_ur_102;
+  wire _peer_answers_ur_103;
+  wire _peer_answers_ur_104;
+  wire _peer_decision_105;
+  wire [15:0] _peer_decision_106;
+  wire [3:0] _peer_decision_107;
+  wire [3:0] _to_local_in0_header_108;
+  wire _op_arrives_109;
+  wire [7:0] _regs_doorbell_status_0_db0_set_110;
+  wire [7:0] _regs_doorbell_status_0_db0_set_111;
+  wire [31:0] _regs_scratchpad_0_value_load_value_112;
+  wire [31:0] _regs_scratchpad_0_value_load_value_113;
+  wire [7:0] _peer_read_answer_114;
   wire _irq_lines_115;
   wire [1:0] _irq_lines_116;
   wire _irq_lines_117;
@@ -785,260 +851,292 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   wire _irq_lines_225;
   wire [1:0] _irq_lines_226;
   wire _irq_lines_227;
-  wire _irq_lines_228;
-  wire [127:0] _to_local_in2_header_229;
-  wire _to_local_in2_header_230;
-  wire [63:0] _to_local_in2_header_231;
-  wire [1:0] _to_local_in2_data_232;
-  wire [9:0] _ur_header_233;
-  wire [2:0] _ur_header_234;
-  wire [3:0] _ur_header_235;
-  wire [9:0] _peer_ur_header_236;
-  wire [2:0] _peer_ur_header_237;
-  wire [10:0] _peer_ur_header_238;
-  wire [9:0] _peer_ur_header_239;
-  wire [3:0] _peer_ur_header_240;
-  assign _op_enqueue_0 = mmio_address == 13'd80;
-  assign _op_enqueue_1 = mmio_address == 13'd84;
-  assign _op_enqueue_2 = mmio_address == 13'd768;
-  assign _op_enqueue_3 = mmio_address == 13'd772;
-  assign _op_enqueue_4 = mmio_address == 13'd776;
-  assign _op_enqueue_5 = mmio_address == 13'd780;
-  assign _op_enqueue_6 = mmio_address == 13'd784;
-  assign _op_enqueue_7 = mmio_address == 13'd788;
-  assign _op_enqueue_8 = mmio_address == 13'd792;
-  assign _op_enqueue_9 = mmio_address == 13'd796;
-  assign _op_enqueue_10 = mmio_address == 13'd800;
-  assign _op_enqueue_11 = mmio_address == 13'd804;
-  assign _op_enqueue_12 = mmio_address == 13'd808;
-  assign _op_enqueue_13 = mmio_address == 13'd812;
-  assign _op_enqueue_14 = mmio_address == 13'd816;
-  assign _op_enqueue_15 = mmio_address == 13'd820;
-  assign _op_enqueue_16 = mmio_address == 13'd824;
-  assign _op_enqueue_17 = mmio_address == 13'd828;
-  assign _op_enqueue_19 = mmio_address == 13'd144;
-  assign _op_enqueue_18 = _op_enqueue_19 & ~out_full[0];
-  assign _op_enqueue_21 = mmio_address == 13'd148;
-  assign _op_enqueue_20 = _op_enqueue_21 & ~out_full[1];
-  assign _op_enqueue_23 = mmio_address == 13'd152;
-  assign _op_enqueue_22 = _op_enqueue_23 & ~out_full[2];
-  assign _op_enqueue_25 = mmio_address == 13'd156;
-  assign _op_enqueue_24 = _op_enqueue_25 & ~out_full[3];
-  assign _op_enqueue_27 = mmio_wdata[3:0] & {regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out};
-  assign _op_enqueue_26 = (mmio_address == 13'd128) & (_op_enqueue_27 != 4'd0);
-  assign _op_enqueue_28 = |{_op_enqueue_0, _op_enqueue_1, _op_enqueue_2, _op_enqueue_3, _op_enqueue_4, _op_enqueue_5, _op_enqueue_6, _op_enqueue_7, _op_enqueue_8, _op_enqueue_9, _op_enqueue_10, _op_enqueue_11, _op_enqueue_12, _op_enqueue_13, _op_enqueue_14, _op_enqueue_15, _op_enqueue_16, _op_enqueue_17, _op_enqueue_18, _op_enqueue_20, _op_enqueue_22, _op_enqueue_24};
-  assign _peer_ops_enq_data_29 = _op_enqueue_0 ? 8'd1 : (_op_enqueue_1 ? 8'd1 : (_op_enqueue_2 ? 8'd2 : (_op_enqueue_3 ? 8'd2 : (_op_enqueue_4 ? 8'd2 : (_op_enqueue_5 ? 8'd2 : (_op_enqueue_6 ? 8'd2 : (_op_enqueue_7 ? 8'd2 : (_op_enqueue_8 ? 8'd2 : (_op_enqueue_9 ? 8'd2 : (_op_enqueue_10 ? 8'd2 : (_op_enqueue_11 ? 8'd2 : (_op_enqueue_12 ? 8'd2 : (_op_enqueue_13 ? 8'd2 : (_op_enqueue_14 ? 8'd2 : (_op_enqueue_15 ? 8'd2 : (_op_enqueue_16 ? 8'd2 : (_op_enqueue_17 ? 8'd2 : (_op_enqueue_18 ? 8'd3 : (_op_enqueue_20 ? 8'd3 : (_op_enqueue_22 ? 8'd3 : (_op_enqueue_24 ? 8'd3 : (_op_enqueue_26 ? 8'd4 : 8'd0))))))))))))))))))))));
-  assign _peer_ops_enq_data_30 = _op_enqueue_0 ? 8'd0 : (_op_enqueue_1 ? 8'd1 : (_op_enqueue_2 ? 8'd0 : (_op_enqueue_3 ? 8'd1 : (_op_enqueue_4 ? 8'd2 : (_op_enqueue_5 ? 8'd3 : (_op_enqueue_6 ? 8'd4 : (_op_enqueue_7 ? 8'd5 : (_op_enqueue_8 ? 8'd6 : (_op_enqueue_9 ? 8'd7 : (_op_enqueue_10 ? 8'd8 : (_op_enqueue_11 ? 8'd9 : (_op_enqueue_12 ? 8'd10 : (_op_enqueue_13 ? 8'd11 : (_op_enqueue_14 ? 8'd12 : (_op_enqueue_15 ? 8'd13 : (_op_enqueue_16 ? 8'd14 : (_op_enqueue_17 ? 8'd15 : (_op_enqueue_18 ? 8'd0 : (_op_enqueue_20 ? 8'd1 : (_op_enqueue_22 ? 8'd2 : (_op_enqueue_24 ? 8'd3 : (_op_enqueue_26 ? 8'd0 : 8'd0))))))))))))))))))))));
-  assign _to_peer_in1_header_31 = {8'd116, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd127, 16'd0, 16'd21332, (announce_link ? 8'd5 : peer_ops_deq_data[47:40]), (announce_link ? 8'd0 : peer_ops_deq_data[39:32]), 16'd0};
-  assign _local_to_peer_36 = local_in_header[127];
-  assign _local_to_peer_37 = local_in_header[124:120];
-  assign _local_to_peer_35 = ~_local_to_peer_36 & (_local_to_peer_37 == 5'd0);
-  assign _local_to_peer_38 = local_in_header[126];
-  assign _local_to_peer_39 = (~_local_to_peer_36 & ~_local_to_peer_38) & (_local_to_peer_37 == 5'd1);
-  assign _local_to_peer_34 = (_local_to_peer_35 & ~_local_to_peer_38) | _local_to_peer_39;
-  assign _local_to_peer_40 = _local_to_peer_35 & _local_to_peer_38;
-  assign _local_to_peer_42 = local_in_header[125];
-  assign _local_to_peer_41 = {(_local_to_peer_42 ? {local_in_header[63:32], local_in_header[31:2]} : {{32{1'b0}}, local_in_header[63:34]}), 2'd0};
-  assign _local_to_peer_43 = {regs_aperture_base_high_address_out, regs_aperture_base_low_address_out, 12'd0};
-  assign _local_to_peer_44 = _local_to_peer_41 - _local_to_peer_43;
-  assign _local_to_peer_45 = _local_to_peer_44[20];
-  assign _local_to_peer_47 = _local_to_peer_44[19:0];
-  assign _local_to_peer_49 = local_in_header[105:96];
-  assign _local_to_peer_51 = ~_local_to_peer_36 & ~_local_to_peer_42;
-  assign _local_to_peer_50 = _local_to_peer_51 & (_local_to_peer_37 == 5'd2);
-  assign _local_to_peer_52 = _local_to_peer_51 & (_local_to_peer_37 == 5'd4);
-  assign _local_to_peer_53 = _local_to_peer_51 & (_local_to_peer_37 == 5'd5);
-  assign _local_to_peer_48 = ((_local_to_peer_49 == 10'd0) & (((((_local_to_peer_38 | _local_to_peer_35) | _local_to_peer_39) | _local_to_peer_50) | _local_to_peer_52) | _local_to_peer_53)) ? 11'd1024 : {1'b0, _local_to_peer_49};
-  assign _local_to_peer_46 = ({1'b0, _local_to_peer_47} + {{8{1'b0}}, {_local_to_peer_48, 2'd0}}) - 21'd1;
-  assign _local_to_peer_54 = (_local_to_peer_45 == 1'b0) ? regs_mw0_control_lut_out : regs_mw1_control_lut_out;
-  assign _local_to_peer_55 = _local_to_peer_44[19:15];
-  assign _local_to_peer_58 = _local_to_peer_51 & ((_local_to_peer_37 == 5'd10) | (_local_to_peer_37 == 5'd11));
-  assign _local_to_peer_57 = _local_to_peer_58 ? local_in_header[63:48] : local_in_header[95:80];
-  assign _local_to_peer_56 = regs_requester_id_0_valid_out & (regs_requester_id_0_id_out == _local_to_peer_57);
-  assign _local_to_peer_59 = regs_requester_id_1_valid_out & (regs_requester_id_1_id_out == _local_to_peer_57);
-  assign _local_to_peer_60 = regs_requester_id_2_valid_out & (regs_requester_id_2_id_out == _local_to_peer_57);
-  assign _local_to_peer_61 = regs_requester_id_3_valid_out & (regs_requester_id_3_id_out == _local_to_peer_57);
-  assign _local_to_peer_62 = regs_requester_id_4_valid_out & (regs_requester_id_4_id_out == _local_to_peer_57);
-  assign _local_to_peer_63 = regs_requester_id_5_valid_out & (regs_requester_id_5_id_out == _local_to_peer_57);
-  assign _local_to_peer_64 = regs_requester_id_6_valid_out & (regs_requester_id_6_id_out == _local_to_peer_57);
-  assign _local_to_peer_65 = regs_requester_id_7_valid_out & (regs_requester_id_7_id_out == _local_to_peer_57);
-  assign _local_to_peer_66 = regs_requester_id_8_valid_out & (regs_requester_id_8_id_out == _local_to_peer_57);
-  assign _local_to_peer_67 = regs_requester_id_9_valid_out & (regs_requester_id_9_id_out == _local_to_peer_57);
-  assign _local_to_peer_68 = regs_requester_id_10_valid_out & (regs_requester_id_10_id_out == _local_to_peer_57);
-  assign _local_to_peer_69 = regs_requester_id_11_valid_out & (regs_requester_id_11_id_out == _local_to_peer_57);
-  assign _local_to_peer_70 = regs_requester_id_12_valid_out & (regs_requester_id_12_id_out == _local_to_peer_57);
-  assign _local_to_peer_71 = regs_requester_id_13_valid_out & (regs_requester_id_13_id_out == _local_to_peer_57);
-  assign _local_to_peer_72 = regs_requester_id_14_valid_out & (regs_requester_id_14_id_out == _local_to_peer_57);
-  assign _local_to_peer_73 = regs_requester_id_15_valid_out & (regs_requester_id_15_id_out == _local_to_peer_57);
-  assign _local_to_peer_33 = (((((link_up & ((_local_to_peer_34 | _local_to_peer_40) & ~_local_to_peer_39)) & ((_local_to_peer_41 >= _local_to_peer_43) & (_local_to_peer_44 < 64'h0000000000200000))) & ((_local_to_peer_45 == 1'b0) ? regs_mw0_control_valid_out : regs_mw1_control_valid_out)) & (((_local_to_peer_46 >> ((_local_to_peer_45 == 1'b0) ? regs_mw0_control_size_log2_out : regs_mw1_control_size_log2_out)) == 21'd0) & ((_local_to_peer_46 >> 5'd20) == 21'd0))) & (~_local_to_peer_54 | ((((_local_to_peer_55 == 5'd0) ? regs_lut0_control_valid_out : ((_local_to_peer_55 == 5'd1) ? regs_lut1_control_valid_out : ((_local_to_peer_55 == 5'd2) ? regs_lut2_control_valid_out : ((_local_to_peer_55 == 5'd3) ? regs_lut3_control_valid_out : ((_local_to_peer_55 == 5'd4) ? regs_lut4_control_valid_out : ((_local_to_peer_55 == 5'd5) ? regs_lut5_control_valid_out : ((_local_to_peer_55 == 5'd6) ? regs_lut6_control_valid_out : ((_local_to_peer_55 == 5'd7) ? regs_lut7_control_valid_out : ((_local_to_peer_55 == 5'd8) ? regs_lut8_control_valid_out : ((_local_to_peer_55 == 5'd9) ? regs_lut9_control_valid_out : ((_local_to_peer_55 == 5'd10) ? regs_lut10_control_valid_out : ((_local_to_peer_55 == 5'd11) ? regs_lut11_control_valid_out : ((_local_to_peer_55 == 5'd12) ? regs_lut12_control_valid_out : ((_local_to_peer_55 == 5'd13) ? regs_lut13_control_valid_out : ((_local_to_peer_55 == 5'd14) ? regs_lut14_control_valid_out : ((_local_to_peer_55 == 5'd15) ? regs_lut15_control_valid_out : ((_local_to_peer_55 == 5'd16) ? regs_lut16_control_valid_out : ((_local_to_peer_55 == 5'd17) ? regs_lut17_control_valid_out : ((_local_to_peer_55 == 5'd18) ? regs_lut18_control_valid_out : ((_local_to_peer_55 == 5'd19) ? regs_lut19_control_valid_out : ((_local_to_peer_55 == 5'd20) ? regs_lut20_control_valid_out : ((_local_to_peer_55 == 5'd21) ? regs_lut21_control_valid_out : ((_local_to_peer_55 == 5'd22) ? regs_lut22_control_valid_out : ((_local_to_peer_55 == 5'd23) ? regs_lut23_control_valid_out : ((_local_to_peer_55 == 5'd24) ? regs_lut24_control_valid_out : ((_local_to_peer_55 == 5'd25) ? regs_lut25_control_valid_out : ((_local_to_peer_55 == 5'd26) ? regs_lut26_control_valid_out : ((_local_to_peer_55 == 5'd27) ? regs_lut27_control_valid_out : ((_local_to_peer_55 == 5'd28) ? regs_lut28_control_valid_out : ((_local_to_peer_55 == 5'd29) ? regs_lut29_control_valid_out : ((_local_to_peer_55 == 5'd30) ? regs_lut30_control_valid_out : regs_lut31_control_valid_out))))))))))))))))))))))))))))))) & (((_local_to_peer_55 == 5'd0) ? regs_lut0_control_peer_out : ((_local_to_peer_55 == 5'd1) ? regs_lut1_control_peer_out : ((_local_to_peer_55 == 5'd2) ? regs_lut2_control_peer_out : ((_local_to_peer_55 == 5'd3) ? regs_lut3_control_peer_out : ((_local_to_peer_55 == 5'd4) ? regs_lut4_control_peer_out : ((_local_to_peer_55 == 5'd5) ? regs_lut5_control_peer_out : ((_local_to_peer_55 == 5'd6) ? regs_lut6_control_peer_out : ((_local_to_peer_55 == 5'd7) ? regs_lut7_control_peer_out : ((_local_to_peer_55 == 5'd8) ? regs_lut8_control_peer_out : ((_local_to_peer_55 == 5'd9) ? regs_lut9_control_peer_out : ((_local_to_peer_55 == 5'd10) ? regs_lut10_control_peer_out : ((_local_to_peer_55 == 5'd11) ? regs_lut11_control_peer_out : ((_local_to_peer_55 == 5'd12) ? regs_lut12_control_peer_out : ((_local_to_peer_55 == 5'd13) ? regs_lut13_control_peer_out : ((_local_to_peer_55 == 5'd14) ? regs_lut14_control_peer_out : ((_local_to_peer_55 == 5'd15) ? regs_lut15_control_peer_out : ((_local_to_peer_55 == 5'd16) ? regs_lut16_control_peer_out : ((_local_to_peer_55 == 5'd17) ? regs_lut17_control_peer_out : ((_local_to_peer_55 == 5'd18) ? regs_lut18_control_peer_out : ((_local_to_peer_55 == 5'd19) ? regs_lut19_control_peer_out : ((_local_to_peer_55 == 5'd20) ? regs_lut20_control_peer_out : ((_local_to_peer_55 == 5'd21) ? regs_lut21_control_peer_out : ((_local_to_peer_55 == 5'd22) ? regs_lut22_control_peer_out : ((_local_to_peer_55 == 5'd23) ? regs_lut23_control_peer_out : ((_local_to_peer_55 == 5'd24) ? regs_lut24_control_peer_out : ((_local_to_peer_55 == 5'd25) ? regs_lut25_control_peer_out : ((_local_to_peer_55 == 5'd26) ? regs_lut26_control_peer_out : ((_local_to_peer_55 == 5'd27) ? regs_lut27_control_peer_out : ((_local_to_peer_55 == 5'd28) ? regs_lut28_control_peer_out : ((_local_to_peer_55 == 5'd29) ? regs_lut29_control_peer_out : ((_local_to_peer_55 == 5'd30) ? regs_lut30_control_peer_out : regs_lut31_control_peer_out))))))))))))))))))))))))))))))) == 6'd0)) & ((_local_to_peer_46[19:15] == _local_to_peer_55) & ((_local_to_peer_46 >> 5'd20) == 21'd0))))) & |{_local_to_peer_56, _local_to_peer_59, _local_to_peer_60, _local_to_peer_61, _local_to_peer_62, _local_to_peer_63, _local_to_peer_64, _local_to_peer_65, _local_to_peer_66, _local_to_peer_67, _local_to_peer_68, _local_to_peer_69, _local_to_peer_70, _local_to_peer_71, _local_to_peer_72, _local_to_peer_73};
-  assign _local_to_peer_32 = _local_to_peer_33 | ((link_up & _local_to_peer_58) & (_local_to_peer_57[15:8] == regs_ntb_identity_local_bus_out));
-  assign _to_peer_in0_header_75 = _local_to_peer_54 ? (((_local_to_peer_55 == 5'd0) ? {regs_lut0_translation_high_address_out, regs_lut0_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd1) ? {regs_lut1_translation_high_address_out, regs_lut1_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd2) ? {regs_lut2_translation_high_address_out, regs_lut2_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd3) ? {regs_lut3_translation_high_address_out, regs_lut3_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd4) ? {regs_lut4_translation_high_address_out, regs_lut4_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd5) ? {regs_lut5_translation_high_address_out, regs_lut5_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd6) ? {regs_lut6_translation_high_address_out, regs_lut6_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd7) ? {regs_lut7_translation_high_address_out, regs_lut7_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd8) ? {regs_lut8_translation_high_address_out, regs_lut8_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd9) ? {regs_lut9_translation_high_address_out, regs_lut9_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd10) ? {regs_lut10_translation_high_address_out, regs_lut10_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd11) ? {regs_lut11_translation_high_address_out, regs_lut11_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd12) ? {regs_lut12_translation_high_address_out, regs_lut12_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd13) ? {regs_lut13_translation_high_address_out, regs_lut13_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd14) ? {regs_lut14_translation_high_address_out, regs_lut14_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd15) ? {regs_lut15_translation_high_address_out, regs_lut15_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd16) ? {regs_lut16_translation_high_address_out, regs_lut16_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd17) ? {regs_lut17_translation_high_address_out, regs_lut17_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd18) ? {regs_lut18_translation_high_address_out, regs_lut18_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd19) ? {regs_lut19_translation_high_address_out, regs_lut19_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd20) ? {regs_lut20_translation_high_address_out, regs_lut20_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd21) ? {regs_lut21_translation_high_address_out, regs_lut21_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd22) ? {regs_lut22_translation_high_address_out, regs_lut22_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd23) ? {regs_lut23_translation_high_address_out, regs_lut23_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd24) ? {regs_lut24_translation_high_address_out, regs_lut24_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd25) ? {regs_lut25_translation_high_address_out, regs_lut25_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd26) ? {regs_lut26_translation_high_address_out, regs_lut26_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd27) ? {regs_lut27_translation_high_address_out, regs_lut27_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd28) ? {regs_lut28_translation_high_address_out, regs_lut28_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd29) ? {regs_lut29_translation_high_address_out, regs_lut29_translation_low_address_out, 12'd0} : ((_local_to_peer_55 == 5'd30) ? {regs_lut30_translation_high_address_out, regs_lut30_translation_low_address_out, 12'd0} : {regs_lut31_translation_high_address_out, regs_lut31_translation_low_address_out, 12'd0}))))))))))))))))))))))))))))))) + {{49{1'b0}}, _local_to_peer_44[14:0]}) : (((_local_to_peer_45 == 1'b0) ? {regs_mw0_translation_high_address_out, regs_mw0_translation_low_address_out, 12'd0} : {regs_mw1_translation_high_address_out, regs_mw1_translation_low_address_out, 12'd0}) + {{44{1'b0}}, _local_to_peer_47});
-  assign _to_peer_in0_header_74 = _to_peer_in0_header_75[63:32] != 32'd0;
-  assign _to_peer_in0_header_76 = {_to_peer_in0_header_75[31:2], (_local_to_peer_42 ? local_in_header[1:0] : local_in_header[33:32])};
-  assign _peer_answers_ur_80 = peer_in_header[127];
-  assign _peer_answers_ur_81 = peer_in_header[124:120];
-  assign _peer_answers_ur_79 = ~_peer_answers_ur_80 & (_peer_answers_ur_81 == 5'd0);
-  assign _peer_answers_ur_82 = peer_in_header[126];
-  assign _peer_answers_ur_83 = (~_peer_answers_ur_80 & ~_peer_answers_ur_82) & (_peer_answers_ur_81 == 5'd1);
-  assign _peer_answers_ur_78 = (_peer_answers_ur_79 & ~_peer_answers_ur_82) | _peer_answers_ur_83;
-  assign _peer_answers_ur_84 = _peer_answers_ur_79 & _peer_answers_ur_82;
-  assign _peer_answers_ur_77 = ((_peer_answers_ur_78 | _peer_answers_ur_84) & link_up) & ~bus_master_enable;
-  assign _peer_answers_ur_87 = peer_in_header[125];
-  assign _peer_answers_ur_86 = ~_peer_answers_ur_80 & ~_peer_answers_ur_87;
-  assign _peer_answers_ur_85 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd2);
-  assign _peer_answers_ur_88 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd4);
-  assign _peer_answers_ur_89 = _peer_answers_ur_86 & (_peer_answers_ur_81 == 5'd5);
-  assign _peer_to_local_91 = _peer_answers_ur_86 & ((_peer_answers_ur_81 == 5'd10) | (_peer_answers_ur_81 == 5'd11));
-  assign _peer_to_local_92 = _peer_to_local_91 ? peer_in_header[63:48] : peer_in_header[95:80];
-  assign _peer_to_local_93 = _peer_to_local_92[3:0];
-  assign _peer_to_local_90 = (((_peer_answers_ur_78 | _peer_answers_ur_84) & link_up) & bus_master_enable) | (_peer_to_local_91 & ((_peer_to_local_92[7:0] < 8'd16) & ((_peer_to_local_93 == 4'd0) ? regs_requester_id_0_valid_out : ((_peer_to_local_93 == 4'd1) ? regs_requester_id_1_valid_out : ((_peer_to_local_93 == 4'd2) ? regs_requester_id_2_valid_out : ((_peer_to_local_93 == 4'd3) ? regs_requester_id_3_valid_out : ((_peer_to_local_93 == 4'd4) ? regs_requester_id_4_valid_out : ((_peer_to_local_93 == 4'd5) ? regs_requester_id_5_valid_out : ((_peer_to_local_93 == 4'd6) ? regs_requester_id_6_valid_out : ((_peer_to_local_93 == 4'd7) ? regs_requester_id_7_valid_out : ((_peer_to_local_93 == 4'd8) ? regs_requester_id_8_valid_out : ((_peer_to_local_93 == 4'd9) ? regs_requester_id_9_valid_out : ((_peer_to_local_93 == 4'd10) ? regs_requester_id_10_valid_out : ((_peer_to_local_93 == 4'd11) ? regs_requester_id_11_valid_out : ((_peer_to_local_93 == 4'd12) ? regs_requester_id_12_valid_out : ((_peer_to_local_93 == 4'd13) ? regs_requester_id_13_valid_out : ((_peer_to_local_93 == 4'd14) ? regs_requester_id_14_valid_out : regs_requester_id_15_valid_out)))))))))))))))));
-  assign _to_local_in0_header_94 = _peer_to_local_92[3:0];
-  assign _op_arrives_95 = ((peer_in_header[127:120] == 8'd116) & (peer_in_header[71:64] == 8'd127)) & (peer_in_header[47:32] == 16'd21332);
-  assign _regs_doorbell_status_0_db0_set_96 = peer_in_header[31:24];
-  assign _regs_doorbell_status_0_db0_set_97 = peer_in_header[23:16];
-  assign _regs_scratchpad_0_value_load_value_98 = peer_in_data[31:0];
-  assign _irq_lines_99 = regs_doorbell_status_0_db0_out & ~regs_doorbell_mask_0_mask_out[0];
-  assign _irq_lines_100 = regs_doorbell_vectors_0_vectors_out[1:0];
-  assign _irq_lines_101 = regs_doorbell_status_0_db1_out & ~regs_doorbell_mask_0_mask_out[1];
-  assign _irq_lines_102 = regs_doorbell_vectors_0_vectors_out[3:2];
-  assign _irq_lines_103 = regs_doorbell_status_0_db2_out & ~regs_doorbell_mask_0_mask_out[2];
-  assign _irq_lines_104 = regs_doorbell_vectors_0_vectors_out[5:4];
-  assign _irq_lines_105 = regs_doorbell_status_0_db3_out & ~regs_doorbell_mask_0_mask_out[3];
-  assign _irq_lines_106 = regs_doorbell_vectors_0_vectors_out[7:6];
-  assign _irq_lines_107 = regs_doorbell_status_0_db4_out & ~regs_doorbell_mask_0_mask_out[4];
-  assign _irq_lines_108 = regs_doorbell_vectors_0_vectors_out[9:8];
-  assign _irq_lines_109 = regs_doorbell_status_0_db5_out & ~regs_doorbell_mask_0_mask_out[5];
-  assign _irq_lines_110 = regs_doorbell_vectors_0_vectors_out[11:10];
-  assign _irq_lines_111 = regs_doorbell_status_0_db6_out & ~regs_doorbell_mask_0_mask_out[6];
-  assign _irq_lines_112 = regs_doorbell_vectors_0_vectors_out[13:12];
-  assign _irq_lines_113 = regs_doorbell_status_0_db7_out & ~regs_doorbell_mask_0_mask_out[7];
-  assign _irq_lines_114 = regs_doorbell_vectors_0_vectors_out[15:14];
-  assign _irq_lines_115 = regs_doorbell_status_0_db8_out & ~regs_doorbell_mask_0_mask_out[8];
-  assign _irq_lines_116 = regs_doorbell_vectors_0_vectors_out[17:16];
-  assign _irq_lines_117 = regs_doorbell_status_0_db9_out & ~regs_doorbell_mask_0_mask_out[9];
-  assign _irq_lines_118 = regs_doorbell_vectors_0_vectors_out[19:18];
-  assign _irq_lines_119 = regs_doorbell_status_0_db10_out & ~regs_doorbell_mask_0_mask_out[10];
-  assign _irq_lines_120 = regs_doorbell_vectors_0_vectors_out[21:20];
-  assign _irq_lines_121 = regs_doorbell_status_0_db11_out & ~regs_doorbell_mask_0_mask_out[11];
-  assign _irq_lines_122 = regs_doorbell_vectors_0_vectors_out[23:22];
-  assign _irq_lines_123 = regs_doorbell_status_0_db12_out & ~regs_doorbell_mask_0_mask_out[12];
-  assign _irq_lines_124 = regs_doorbell_vectors_0_vectors_out[25:24];
-  assign _irq_lines_125 = regs_doorbell_status_0_db13_out & ~regs_doorbell_mask_0_mask_out[13];
-  assign _irq_lines_126 = regs_doorbell_vectors_0_vectors_out[27:26];
-  assign _irq_lines_127 = regs_doorbell_status_0_db14_out & ~regs_doorbell_mask_0_mask_out[14];
-  assign _irq_lines_128 = regs_doorbell_vectors_0_vectors_out[29:28];
-  assign _irq_lines_129 = regs_doorbell_status_0_db15_out & ~regs_doorbell_mask_0_mask_out[15];
-  assign _irq_lines_130 = regs_doorbell_vectors_0_vectors_out[31:30];
-  assign _irq_lines_131 = regs_doorbell_status_0_db16_out & ~regs_doorbell_mask_0_mask_out[16];
-  assign _irq_lines_132 = regs_doorbell_vectors_1_vectors_out[1:0];
-  assign _irq_lines_133 = regs_doorbell_status_0_db17_out & ~regs_doorbell_mask_0_mask_out[17];
-  assign _irq_lines_134 = regs_doorbell_vectors_1_vectors_out[3:2];
-  assign _irq_lines_135 = regs_doorbell_status_0_db18_out & ~regs_doorbell_mask_0_mask_out[18];
-  assign _irq_lines_136 = regs_doorbell_vectors_1_vectors_out[5:4];
-  assign _irq_lines_137 = regs_doorbell_status_0_db19_out & ~regs_doorbell_mask_0_mask_out[19];
-  assign _irq_lines_138 = regs_doorbell_vectors_1_vectors_out[7:6];
-  assign _irq_lines_139 = regs_doorbell_status_0_db20_out & ~regs_doorbell_mask_0_mask_out[20];
-  assign _irq_lines_140 = regs_doorbell_vectors_1_vectors_out[9:8];
-  assign _irq_lines_141 = regs_doorbell_status_0_db21_out & ~regs_doorbell_mask_0_mask_out[21];
-  assign _irq_lines_142 = regs_doorbell_vectors_1_vectors_out[11:10];
-  assign _irq_lines_143 = regs_doorbell_status_0_db22_out & ~regs_doorbell_mask_0_mask_out[22];
-  assign _irq_lines_144 = regs_doorbell_vectors_1_vectors_out[13:12];
-  assign _irq_lines_145 = regs_doorbell_status_0_db23_out & ~regs_doorbell_mask_0_mask_out[23];
-  assign _irq_lines_146 = regs_doorbell_vectors_1_vectors_out[15:14];
-  assign _irq_lines_147 = regs_doorbell_status_0_db24_out & ~regs_doorbell_mask_0_mask_out[24];
-  assign _irq_lines_148 = regs_doorbell_vectors_1_vectors_out[17:16];
-  assign _irq_lines_149 = regs_doorbell_status_0_db25_out & ~regs_doorbell_mask_0_mask_out[25];
-  assign _irq_lines_150 = regs_doorbell_vectors_1_vectors_out[19:18];
-  assign _irq_lines_151 = regs_doorbell_status_0_db26_out & ~regs_doorbell_mask_0_mask_out[26];
-  assign _irq_lines_152 = regs_doorbell_vectors_1_vectors_out[21:20];
-  assign _irq_lines_153 = regs_doorbell_status_0_db27_out & ~regs_doorbell_mask_0_mask_out[27];
-  assign _irq_lines_154 = regs_doorbell_vectors_1_vectors_out[23:22];
-  assign _irq_lines_155 = regs_doorbell_status_0_db28_out & ~regs_doorbell_mask_0_mask_out[28];
-  assign _irq_lines_156 = regs_doorbell_vectors_1_vectors_out[25:24];
-  assign _irq_lines_157 = regs_doorbell_status_0_db29_out & ~regs_doorbell_mask_0_mask_out[29];
-  assign _irq_lines_158 = regs_doorbell_vectors_1_vectors_out[27:26];
-  assign _irq_lines_159 = regs_doorbell_status_0_db30_out & ~regs_doorbell_mask_0_mask_out[30];
-  assign _irq_lines_160 = regs_doorbell_vectors_1_vectors_out[29:28];
-  assign _irq_lines_161 = regs_doorbell_status_0_db31_out & ~regs_doorbell_mask_0_mask_out[31];
-  assign _irq_lines_162 = regs_doorbell_vectors_1_vectors_out[31:30];
-  assign _irq_lines_163 = regs_doorbell_status_1_db32_out & ~regs_doorbell_mask_1_mask_out[0];
-  assign _irq_lines_164 = regs_doorbell_vectors_2_vectors_out[1:0];
-  assign _irq_lines_165 = regs_doorbell_status_1_db33_out & ~regs_doorbell_mask_1_mask_out[1];
-  assign _irq_lines_166 = regs_doorbell_vectors_2_vectors_out[3:2];
-  assign _irq_lines_167 = regs_doorbell_status_1_db34_out & ~regs_doorbell_mask_1_mask_out[2];
-  assign _irq_lines_168 = regs_doorbell_vectors_2_vectors_out[5:4];
-  assign _irq_lines_169 = regs_doorbell_status_1_db35_out & ~regs_doorbell_mask_1_mask_out[3];
-  assign _irq_lines_170 = regs_doorbell_vectors_2_vectors_out[7:6];
-  assign _irq_lines_171 = regs_doorbell_status_1_db36_out & ~regs_doorbell_mask_1_mask_out[4];
-  assign _irq_lines_172 = regs_doorbell_vectors_2_vectors_out[9:8];
-  assign _irq_lines_173 = regs_doorbell_status_1_db37_out & ~regs_doorbell_mask_1_mask_out[5];
-  assign _irq_lines_174 = regs_doorbell_vectors_2_vectors_out[11:10];
-  assign _irq_lines_175 = regs_doorbell_status_1_db38_out & ~regs_doorbell_mask_1_mask_out[6];
-  assign _irq_lines_176 = regs_doorbell_vectors_2_vectors_out[13:12];
-  assign _irq_lines_177 = regs_doorbell_status_1_db39_out & ~regs_doorbell_mask_1_mask_out[7];
-  assign _irq_lines_178 = regs_doorbell_vectors_2_vectors_out[15:14];
-  assign _irq_lines_179 = regs_doorbell_status_1_db40_out & ~regs_doorbell_mask_1_mask_out[8];
-  assign _irq_lines_180 = regs_doorbell_vectors_2_vectors_out[17:16];
-  assign _irq_lines_181 = regs_doorbell_status_1_db41_out & ~regs_doorbell_mask_1_mask_out[9];
-  assign _irq_lines_182 = regs_doorbell_vectors_2_vectors_out[19:18];
-  assign _irq_lines_183 = regs_doorbell_status_1_db42_out & ~regs_doorbell_mask_1_mask_out[10];
-  assign _irq_lines_184 = regs_doorbell_vectors_2_vectors_out[21:20];
-  assign _irq_lines_185 = regs_doorbell_status_1_db43_out & ~regs_doorbell_mask_1_mask_out[11];
-  assign _irq_lines_186 = regs_doorbell_vectors_2_vectors_out[23:22];
-  assign _irq_lines_187 = regs_doorbell_status_1_db44_out & ~regs_doorbell_mask_1_mask_out[12];
-  assign _irq_lines_188 = regs_doorbell_vectors_2_vectors_out[25:24];
-  assign _irq_lines_189 = regs_doorbell_status_1_db45_out & ~regs_doorbell_mask_1_mask_out[13];
-  assign _irq_lines_190 = regs_doorbell_vectors_2_vectors_out[27:26];
-  assign _irq_lines_191 = regs_doorbell_status_1_db46_out & ~regs_doorbell_mask_1_mask_out[14];
-  assign _irq_lines_192 = regs_doorbell_vectors_2_vectors_out[29:28];
-  assign _irq_lines_193 = regs_doorbell_status_1_db47_out & ~regs_doorbell_mask_1_mask_out[15];
-  assign _irq_lines_194 = regs_doorbell_vectors_2_vectors_out[31:30];
-  assign _irq_lines_195 = regs_doorbell_status_1_db48_out & ~regs_doorbell_mask_1_mask_out[16];
-  assign _irq_lines_196 = regs_doorbell_vectors_3_vectors_out[1:0];
-  assign _irq_lines_197 = regs_doorbell_status_1_db49_out & ~regs_doorbell_mask_1_mask_out[17];
-  assign _irq_lines_198 = regs_doorbell_vectors_3_vectors_out[3:2];
-  assign _irq_lines_199 = regs_doorbell_status_1_db50_out & ~regs_doorbell_mask_1_mask_out[18];
-  assign _irq_lines_200 = regs_doorbell_vectors_3_vectors_out[5:4];
-  assign _irq_lines_201 = regs_doorbell_status_1_db51_out & ~regs_doorbell_mask_1_mask_out[19];
-  assign _irq_lines_202 = regs_doorbell_vectors_3_vectors_out[7:6];
-  assign _irq_lines_203 = regs_doorbell_status_1_db52_out & ~regs_doorbell_mask_1_mask_out[20];
-  assign _irq_lines_204 = regs_doorbell_vectors_3_vectors_out[9:8];
-  assign _irq_lines_205 = regs_doorbell_status_1_db53_out & ~regs_doorbell_mask_1_mask_out[21];
-  assign _irq_lines_206 = regs_doorbell_vectors_3_vectors_out[11:10];
-  assign _irq_lines_207 = regs_doorbell_status_1_db54_out & ~regs_doorbell_mask_1_mask_out[22];
-  assign _irq_lines_208 = regs_doorbell_vectors_3_vectors_out[13:12];
-  assign _irq_lines_209 = regs_doorbell_status_1_db55_out & ~regs_doorbell_mask_1_mask_out[23];
-  assign _irq_lines_210 = regs_doorbell_vectors_3_vectors_out[15:14];
-  assign _irq_lines_211 = regs_doorbell_status_1_db56_out & ~regs_doorbell_mask_1_mask_out[24];
-  assign _irq_lines_212 = regs_doorbell_vectors_3_vectors_out[17:16];
-  assign _irq_lines_213 = regs_doorbell_status_1_db57_out & ~regs_doorbell_mask_1_mask_out[25];
-  assign _irq_lines_214 = regs_doorbell_vectors_3_vectors_out[19:18];
-  assign _irq_lines_215 = regs_doorbell_status_1_db58_out & ~regs_doorbell_mask_1_mask_out[26];
-  assign _irq_lines_216 = regs_doorbell_vectors_3_vectors_out[21:20];
-  assign _irq_lines_217 = regs_doorbell_status_1_db59_out & ~regs_doorbell_mask_1_mask_out[27];
-  assign _irq_lines_218 = regs_doorbell_vectors_3_vectors_out[23:22];
-  assign _irq_lines_219 = regs_doorbell_status_1_db60_out & ~regs_doorbell_mask_1_mask_out[28];
-  assign _irq_lines_220 = regs_doorbell_vectors_3_vectors_out[25:24];
-  assign _irq_lines_221 = regs_doorbell_status_1_db61_out & ~regs_doorbell_mask_1_mask_out[29];
-  assign _irq_lines_222 = regs_doorbell_vectors_3_vectors_out[27:26];
-  assign _irq_lines_223 = regs_doorbell_status_1_db62_out & ~regs_doorbell_mask_1_mask_out[30];
-  assign _irq_lines_224 = regs_doorbell_vectors_3_vectors_out[29:28];
-  assign _irq_lines_225 = regs_doorbell_status_1_db63_out & ~regs_doorbell_mask_1_mask_out[31];
-  assign _irq_lines_226 = regs_doorbell_vectors_3_vectors_out[31:30];
-  assign _irq_lines_227 = (({regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out} & ~regs_message_mask_mask_out) != 4'd0) & regs_interrupt_routing_message_interrupt_out;
-  assign _irq_lines_228 = regs_event_status_link_changed_out & regs_interrupt_routing_link_interrupt_out;
-  assign _to_local_in2_header_231 = {regs_msi_address_high_address_out, regs_msi_address_low_address_out, 2'd0};
-  assign _to_local_in2_header_230 = _to_local_in2_header_231[63:32] != 32'd0;
-  assign _to_local_in2_header_229 = {2'd1, _to_local_in2_header_230, 5'd0, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd15, (_to_local_in2_header_230 ? _to_local_in2_header_231[63:32] : _to_local_in2_header_231[31:0]), (_to_local_in2_header_230 ? _to_local_in2_header_231[31:0] : 32'd0)};
-  assign _to_local_in2_data_232 = msi_pending[0] ? 2'd0 : (msi_pending[1] ? 2'd1 : (msi_pending[2] ? 2'd2 : (msi_pending[3] ? 2'd3 : 2'd0)));
-  assign _ur_header_233 = {local_in_header[119], local_in_header[115], (_local_to_peer_58 ? local_in_header[47:40] : local_in_header[79:72])};  // NTBFunction.swift:186
-  assign _ur_header_234 = {local_in_header[114], local_in_header[109:108]};  // NTBFunction.swift:186
-  assign _ur_header_235 = local_in_header[67:64];  // NTBFunction.swift:186
-  assign _peer_ur_header_236 = {peer_in_header[119], peer_in_header[115], (_peer_to_local_91 ? peer_in_header[47:40] : peer_in_header[79:72])};  // NTBFunction.swift:220
-  assign _peer_ur_header_237 = {peer_in_header[114], peer_in_header[109:108]};  // NTBFunction.swift:220
-  assign _peer_ur_header_239 = peer_in_header[105:96];  // NTBFunction.swift:220
-  assign _peer_ur_header_238 = ((_peer_ur_header_239 == 10'd0) & (((((_peer_answers_ur_82 | _peer_answers_ur_79) | _peer_answers_ur_83) | _peer_answers_ur_85) | _peer_answers_ur_88) | _peer_answers_ur_89)) ? 11'd1024 : {1'b0, _peer_ur_header_239};  // NTBFunction.swift:220
-  assign _peer_ur_header_240 = peer_in_header[67:64];  // NTBFunction.swift:220
+  wire [1:0] _irq_lines_228;
+  wire _irq_lines_229;
+  wire [1:0] _irq_lines_230;
+  wire _irq_lines_231;
+  wire [1:0] _irq_lines_232;
+  wire _irq_lines_233;
+  wire [1:0] _irq_lines_234;
+  wire _irq_lines_235;
+  wire [1:0] _irq_lines_236;
+  wire _irq_lines_237;
+  wire [1:0] _irq_lines_238;
+  wire _irq_lines_239;
+  wire [1:0] _irq_lines_240;
+  wire _irq_lines_241;
+  wire [1:0] _irq_lines_242;
+  wire _irq_lines_243;
+  wire _irq_lines_244;
+  wire [127:0] _to_local_in2_header_245;
+  wire _to_local_in2_header_246;
+  wire [63:0] _to_local_in2_header_247;
+  wire [1:0] _to_local_in2_data_248;
+  wire [9:0] _ur_header_249;
+  wire [2:0] _ur_header_250;
+  wire [3:0] _ur_header_251;
+  wire [9:0] _peer_ur_header_252;
+  wire [2:0] _peer_ur_header_253;
+  wire [10:0] _peer_ur_header_254;
+  wire [9:0] _peer_ur_header_255;
+  wire [3:0] _peer_ur_header_256;
+  assign _peer_read_0 = mmio_address == 13'd768;
+  assign _peer_read_1 = mmio_address == 13'd772;
+  assign _peer_read_2 = mmio_address == 13'd776;
+  assign _peer_read_3 = mmio_address == 13'd780;
+  assign _peer_read_4 = mmio_address == 13'd784;
+  assign _peer_read_5 = mmio_address == 13'd788;
+  assign _peer_read_6 = mmio_address == 13'd792;
+  assign _peer_read_7 = mmio_address == 13'd796;
+  assign _peer_read_8 = mmio_address == 13'd800;
+  assign _peer_read_9 = mmio_address == 13'd804;
+  assign _peer_read_10 = mmio_address == 13'd808;
+  assign _peer_read_11 = mmio_address == 13'd812;
+  assign _peer_read_12 = mmio_address == 13'd816;
+  assign _peer_read_13 = mmio_address == 13'd820;
+  assign _peer_read_14 = mmio_address == 13'd824;
+  assign _peer_read_15 = mmio_address == 13'd828;
+  assign _op_enqueue_16 = mmio_address == 13'd80;
+  assign _op_enqueue_17 = mmio_address == 13'd84;
+  assign _op_enqueue_18 = mmio_address == 13'd768;
+  assign _op_enqueue_19 = mmio_address == 13'd772;
+  assign _op_enqueue_20 = mmio_address == 13'd776;
+  assign _op_enqueue_21 = mmio_address == 13'd780;
+  assign _op_enqueue_22 = mmio_address == 13'd784;
+  assign _op_enqueue_23 = mmio_address == 13'd788;
+  assign _op_enqueue_24 = mmio_address == 13'd792;
+  assign _op_enqueue_25 = mmio_address == 13'd796;
+  assign _op_enqueue_26 = mmio_address == 13'd800;
+  assign _op_enqueue_27 = mmio_address == 13'd804;
+  assign _op_enqueue_28 = mmio_address == 13'd808;
+  assign _op_enqueue_29 = mmio_address == 13'd812;
+  assign _op_enqueue_30 = mmio_address == 13'd816;
+  assign _op_enqueue_31 = mmio_address == 13'd820;
+  assign _op_enqueue_32 = mmio_address == 13'd824;
+  assign _op_enqueue_33 = mmio_address == 13'd828;
+  assign _op_enqueue_35 = mmio_address == 13'd144;
+  assign _op_enqueue_34 = _op_enqueue_35 & ~out_full[0];
+  assign _op_enqueue_37 = mmio_address == 13'd148;
+  assign _op_enqueue_36 = _op_enqueue_37 & ~out_full[1];
+  assign _op_enqueue_39 = mmio_address == 13'd152;
+  assign _op_enqueue_38 = _op_enqueue_39 & ~out_full[2];
+  assign _op_enqueue_41 = mmio_address == 13'd156;
+  assign _op_enqueue_40 = _op_enqueue_41 & ~out_full[3];
+  assign _op_enqueue_43 = mmio_wdata[3:0] & {regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out};
+  assign _op_enqueue_42 = (mmio_address == 13'd128) & (_op_enqueue_43 != 4'd0);
+  assign _op_enqueue_44 = |{_op_enqueue_16, _op_enqueue_17, _op_enqueue_18, _op_enqueue_19, _op_enqueue_20, _op_enqueue_21, _op_enqueue_22, _op_enqueue_23, _op_enqueue_24, _op_enqueue_25, _op_enqueue_26, _op_enqueue_27, _op_enqueue_28, _op_enqueue_29, _op_enqueue_30, _op_enqueue_31, _op_enqueue_32, _op_enqueue_33, _op_enqueue_34, _op_enqueue_36, _op_enqueue_38, _op_enqueue_40};
+  assign _peer_ops_enq_data_45 = peer_read ? 8'd6 : (_op_enqueue_16 ? 8'd1 : (_op_enqueue_17 ? 8'd1 : (_op_enqueue_18 ? 8'd2 : (_op_enqueue_19 ? 8'd2 : (_op_enqueue_20 ? 8'd2 : (_op_enqueue_21 ? 8'd2 : (_op_enqueue_22 ? 8'd2 : (_op_enqueue_23 ? 8'd2 : (_op_enqueue_24 ? 8'd2 : (_op_enqueue_25 ? 8'd2 : (_op_enqueue_26 ? 8'd2 : (_op_enqueue_27 ? 8'd2 : (_op_enqueue_28 ? 8'd2 : (_op_enqueue_29 ? 8'd2 : (_op_enqueue_30 ? 8'd2 : (_op_enqueue_31 ? 8'd2 : (_op_enqueue_32 ? 8'd2 : (_op_enqueue_33 ? 8'd2 : (_op_enqueue_34 ? 8'd3 : (_op_enqueue_36 ? 8'd3 : (_op_enqueue_38 ? 8'd3 : (_op_enqueue_40 ? 8'd3 : (_op_enqueue_42 ? 8'd4 : 8'd0)))))))))))))))))))))));
+  assign _peer_ops_enq_data_46 = peer_read ? (_peer_read_0 ? 8'd0 : (_peer_read_1 ? 8'd1 : (_peer_read_2 ? 8'd2 : (_peer_read_3 ? 8'd3 : (_peer_read_4 ? 8'd4 : (_peer_read_5 ? 8'd5 : (_peer_read_6 ? 8'd6 : (_peer_read_7 ? 8'd7 : (_peer_read_8 ? 8'd8 : (_peer_read_9 ? 8'd9 : (_peer_read_10 ? 8'd10 : (_peer_read_11 ? 8'd11 : (_peer_read_12 ? 8'd12 : (_peer_read_13 ? 8'd13 : (_peer_read_14 ? 8'd14 : (_peer_read_15 ? 8'd15 : 8'd0)))))))))))))))) : (_op_enqueue_16 ? 8'd0 : (_op_enqueue_17 ? 8'd1 : (_op_enqueue_18 ? 8'd0 : (_op_enqueue_19 ? 8'd1 : (_op_enqueue_20 ? 8'd2 : (_op_enqueue_21 ? 8'd3 : (_op_enqueue_22 ? 8'd4 : (_op_enqueue_23 ? 8'd5 : (_op_enqueue_24 ? 8'd6 : (_op_enqueue_25 ? 8'd7 : (_op_enqueue_26 ? 8'd8 : (_op_enqueue_27 ? 8'd9 : (_op_enqueue_28 ? 8'd10 : (_op_enqueue_29 ? 8'd11 : (_op_enqueue_30 ? 8'd12 : (_op_enqueue_31 ? 8'd13 : (_op_enqueue_32 ? 8'd14 : (_op_enqueue_33 ? 8'd15 : (_op_enqueue_34 ? 8'd0 : (_op_enqueue_36 ? 8'd1 : (_op_enqueue_38 ? 8'd2 : (_op_enqueue_40 ? 8'd3 : (_op_enqueue_42 ? 8'd0 : 8'd0)))))))))))))))))))))));
+  assign _to_peer_in1_header_47 = {8'd116, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd127, 16'd0, 16'd21332, (announce_link ? 8'd5 : (spad_reply_pending ? 8'd7 : peer_ops_deq_data[63:56])), (announce_link ? 8'd0 : (spad_reply_pending ? spad_reply_index : peer_ops_deq_data[55:48])), (announce_link ? 16'd0 : (spad_reply_pending ? {{8{1'b0}}, spad_reply_tag} : peer_ops_deq_data[47:32]))};
+  assign _local_decision_51 = local_in_header[127];
+  assign _local_decision_52 = local_in_header[124:120];
+  assign _local_decision_50 = ~_local_decision_51 & (_local_decision_52 == 5'd0);
+  assign _local_decision_53 = local_in_header[126];
+  assign _local_decision_54 = (~_local_decision_51 & ~_local_decision_53) & (_local_decision_52 == 5'd1);
+  assign _local_decision_49 = (_local_decision_50 & ~_local_decision_53) | _local_decision_54;
+  assign _local_decision_55 = _local_decision_50 & _local_decision_53;
+  assign _local_decision_57 = local_in_header[125];
+  assign _local_decision_56 = {(_local_decision_57 ? {local_in_header[63:32], local_in_header[31:2]} : {{32{1'b0}}, local_in_header[63:34]}), 2'd0};
+  assign _local_decision_58 = {regs_aperture_base_high_address_out, regs_aperture_base_low_address_out, 12'd0};
+  assign _local_decision_59 = _local_decision_56 - _local_decision_58;
+  assign _local_decision_60 = _local_decision_59[20];
+  assign _local_decision_62 = _local_decision_59[19:0];
+  assign _local_decision_64 = local_in_header[105:96];
+  assign _local_decision_66 = ~_local_decision_51 & ~_local_decision_57;
+  assign _local_decision_65 = _local_decision_66 & (_local_decision_52 == 5'd2);
+  assign _local_decision_67 = _local_decision_66 & (_local_decision_52 == 5'd4);
+  assign _local_decision_68 = _local_decision_66 & (_local_decision_52 == 5'd5);
+  assign _local_decision_63 = ((_local_decision_64 == 10'd0) & (((((_local_decision_53 | _local_decision_50) | _local_decision_54) | _local_decision_65) | _local_decision_67) | _local_decision_68)) ? 11'd1024 : {1'b0, _local_decision_64};
+  assign _local_decision_61 = ({1'b0, _local_decision_62} + {{8{1'b0}}, {_local_decision_63, 2'd0}}) - 21'd1;
+  assign _local_decision_69 = (_local_decision_60 == 1'b0) ? regs_mw0_control_lut_out : regs_mw1_control_lut_out;
+  assign _local_decision_70 = _local_decision_59[19:15];
+  assign _local_decision_73 = _local_decision_66 & ((_local_decision_52 == 5'd10) | (_local_decision_52 == 5'd11));
+  assign _local_decision_72 = _local_decision_73 ? local_in_header[63:48] : local_in_header[95:80];
+  assign _local_decision_71 = regs_requester_id_0_valid_out & (regs_requester_id_0_id_out == _local_decision_72);
+  assign _local_decision_74 = regs_requester_id_1_valid_out & (regs_requester_id_1_id_out == _local_decision_72);
+  assign _local_decision_75 = regs_requester_id_2_valid_out & (regs_requester_id_2_id_out == _local_decision_72);
+  assign _local_decision_76 = regs_requester_id_3_valid_out & (regs_requester_id_3_id_out == _local_decision_72);
+  assign _local_decision_77 = regs_requester_id_4_valid_out & (regs_requester_id_4_id_out == _local_decision_72);
+  assign _local_decision_78 = regs_requester_id_5_valid_out & (regs_requester_id_5_id_out == _local_decision_72);
+  assign _local_decision_79 = regs_requester_id_6_valid_out & (regs_requester_id_6_id_out == _local_decision_72);
+  assign _local_decision_80 = regs_requester_id_7_valid_out & (regs_requester_id_7_id_out == _local_decision_72);
+  assign _local_decision_81 = regs_requester_id_8_valid_out & (regs_requester_id_8_id_out == _local_decision_72);
+  assign _local_decision_82 = regs_requester_id_9_valid_out & (regs_requester_id_9_id_out == _local_decision_72);
+  assign _local_decision_83 = regs_requester_id_10_valid_out & (regs_requester_id_10_id_out == _local_decision_72);
+  assign _local_decision_84 = regs_requester_id_11_valid_out & (regs_requester_id_11_id_out == _local_decision_72);
+  assign _local_decision_85 = regs_requester_id_12_valid_out & (regs_requester_id_12_id_out == _local_decision_72);
+  assign _local_decision_86 = regs_requester_id_13_valid_out & (regs_requester_id_13_id_out == _local_decision_72);
+  assign _local_decision_87 = regs_requester_id_14_valid_out & (regs_requester_id_14_id_out == _local_decision_72);
+  assign _local_decision_88 = regs_requester_id_15_valid_out & (regs_requester_id_15_id_out == _local_decision_72);
+  assign _local_decision_48 = (((((link_up & ((_local_decision_49 | _local_decision_55) & ~_local_decision_54)) & ((_local_decision_56 >= _local_decision_58) & (_local_decision_59 < 64'h0000000000200000))) & ((_local_decision_60 == 1'b0) ? regs_mw0_control_valid_out : regs_mw1_control_valid_out)) & (((_local_decision_61 >> ((_local_decision_60 == 1'b0) ? regs_mw0_control_size_log2_out : regs_mw1_control_size_log2_out)) == 21'd0) & ((_local_decision_61 >> 5'd20) == 21'd0))) & (~_local_decision_69 | ((((_local_decision_70 == 5'd0) ? regs_lut0_control_valid_out : ((_local_decision_70 == 5'd1) ? regs_lut1_control_valid_out : ((_local_decision_70 == 5'd2) ? regs_lut2_control_valid_out : ((_local_decision_70 == 5'd3) ? regs_lut3_control_valid_out : ((_local_decision_70 == 5'd4) ? regs_lut4_control_valid_out : ((_local_decision_70 == 5'd5) ? regs_lut5_control_valid_out : ((_local_decision_70 == 5'd6) ? regs_lut6_control_valid_out : ((_local_decision_70 == 5'd7) ? regs_lut7_control_valid_out : ((_local_decision_70 == 5'd8) ? regs_lut8_control_valid_out : ((_local_decision_70 == 5'd9) ? regs_lut9_control_valid_out : ((_local_decision_70 == 5'd10) ? regs_lut10_control_valid_out : ((_local_decision_70 == 5'd11) ? regs_lut11_control_valid_out : ((_local_decision_70 == 5'd12) ? regs_lut12_control_valid_out : ((_local_decision_70 == 5'd13) ? regs_lut13_control_valid_out : ((_local_decision_70 == 5'd14) ? regs_lut14_control_valid_out : ((_local_decision_70 == 5'd15) ? regs_lut15_control_valid_out : ((_local_decision_70 == 5'd16) ? regs_lut16_control_valid_out : ((_local_decision_70 == 5'd17) ? regs_lut17_control_valid_out : ((_local_decision_70 == 5'd18) ? regs_lut18_control_valid_out : ((_local_decision_70 == 5'd19) ? regs_lut19_control_valid_out : ((_local_decision_70 == 5'd20) ? regs_lut20_control_valid_out : ((_local_decision_70 == 5'd21) ? regs_lut21_control_valid_out : ((_local_decision_70 == 5'd22) ? regs_lut22_control_valid_out : ((_local_decision_70 == 5'd23) ? regs_lut23_control_valid_out : ((_local_decision_70 == 5'd24) ? regs_lut24_control_valid_out : ((_local_decision_70 == 5'd25) ? regs_lut25_control_valid_out : ((_local_decision_70 == 5'd26) ? regs_lut26_control_valid_out : ((_local_decision_70 == 5'd27) ? regs_lut27_control_valid_out : ((_local_decision_70 == 5'd28) ? regs_lut28_control_valid_out : ((_local_decision_70 == 5'd29) ? regs_lut29_control_valid_out : ((_local_decision_70 == 5'd30) ? regs_lut30_control_valid_out : regs_lut31_control_valid_out))))))))))))))))))))))))))))))) & (((_local_decision_70 == 5'd0) ? regs_lut0_control_peer_out : ((_local_decision_70 == 5'd1) ? regs_lut1_control_peer_out : ((_local_decision_70 == 5'd2) ? regs_lut2_control_peer_out : ((_local_decision_70 == 5'd3) ? regs_lut3_control_peer_out : ((_local_decision_70 == 5'd4) ? regs_lut4_control_peer_out : ((_local_decision_70 == 5'd5) ? regs_lut5_control_peer_out : ((_local_decision_70 == 5'd6) ? regs_lut6_control_peer_out : ((_local_decision_70 == 5'd7) ? regs_lut7_control_peer_out : ((_local_decision_70 == 5'd8) ? regs_lut8_control_peer_out : ((_local_decision_70 == 5'd9) ? regs_lut9_control_peer_out : ((_local_decision_70 == 5'd10) ? regs_lut10_control_peer_out : ((_local_decision_70 == 5'd11) ? regs_lut11_control_peer_out : ((_local_decision_70 == 5'd12) ? regs_lut12_control_peer_out : ((_local_decision_70 == 5'd13) ? regs_lut13_control_peer_out : ((_local_decision_70 == 5'd14) ? regs_lut14_control_peer_out : ((_local_decision_70 == 5'd15) ? regs_lut15_control_peer_out : ((_local_decision_70 == 5'd16) ? regs_lut16_control_peer_out : ((_local_decision_70 == 5'd17) ? regs_lut17_control_peer_out : ((_local_decision_70 == 5'd18) ? regs_lut18_control_peer_out : ((_local_decision_70 == 5'd19) ? regs_lut19_control_peer_out : ((_local_decision_70 == 5'd20) ? regs_lut20_control_peer_out : ((_local_decision_70 == 5'd21) ? regs_lut21_control_peer_out : ((_local_decision_70 == 5'd22) ? regs_lut22_control_peer_out : ((_local_decision_70 == 5'd23) ? regs_lut23_control_peer_out : ((_local_decision_70 == 5'd24) ? regs_lut24_control_peer_out : ((_local_decision_70 == 5'd25) ? regs_lut25_control_peer_out : ((_local_decision_70 == 5'd26) ? regs_lut26_control_peer_out : ((_local_decision_70 == 5'd27) ? regs_lut27_control_peer_out : ((_local_decision_70 == 5'd28) ? regs_lut28_control_peer_out : ((_local_decision_70 == 5'd29) ? regs_lut29_control_peer_out : ((_local_decision_70 == 5'd30) ? regs_lut30_control_peer_out : regs_lut31_control_peer_out))))))))))))))))))))))))))))))) == 6'd0)) & ((_local_decision_61[19:15] == _local_decision_70) & ((_local_decision_61 >> 5'd20) == 21'd0))))) & |{_local_decision_71, _local_decision_74, _local_decision_75, _local_decision_76, _local_decision_77, _local_decision_78, _local_decision_79, _local_decision_80, _local_decision_81, _local_decision_82, _local_decision_83, _local_decision_84, _local_decision_85, _local_decision_86, _local_decision_87, _local_decision_88};
+  assign _to_peer_in0_header_90 = _local_decision_69 ? (((_local_decision_70 == 5'd0) ? {regs_lut0_translation_high_address_out, regs_lut0_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd1) ? {regs_lut1_translation_high_address_out, regs_lut1_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd2) ? {regs_lut2_translation_high_address_out, regs_lut2_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd3) ? {regs_lut3_translation_high_address_out, regs_lut3_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd4) ? {regs_lut4_translation_high_address_out, regs_lut4_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd5) ? {regs_lut5_translation_high_address_out, regs_lut5_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd6) ? {regs_lut6_translation_high_address_out, regs_lut6_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd7) ? {regs_lut7_translation_high_address_out, regs_lut7_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd8) ? {regs_lut8_translation_high_address_out, regs_lut8_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd9) ? {regs_lut9_translation_high_address_out, regs_lut9_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd10) ? {regs_lut10_translation_high_address_out, regs_lut10_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd11) ? {regs_lut11_translation_high_address_out, regs_lut11_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd12) ? {regs_lut12_translation_high_address_out, regs_lut12_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd13) ? {regs_lut13_translation_high_address_out, regs_lut13_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd14) ? {regs_lut14_translation_high_address_out, regs_lut14_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd15) ? {regs_lut15_translation_high_address_out, regs_lut15_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd16) ? {regs_lut16_translation_high_address_out, regs_lut16_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd17) ? {regs_lut17_translation_high_address_out, regs_lut17_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd18) ? {regs_lut18_translation_high_address_out, regs_lut18_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd19) ? {regs_lut19_translation_high_address_out, regs_lut19_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd20) ? {regs_lut20_translation_high_address_out, regs_lut20_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd21) ? {regs_lut21_translation_high_address_out, regs_lut21_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd22) ? {regs_lut22_translation_high_address_out, regs_lut22_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd23) ? {regs_lut23_translation_high_address_out, regs_lut23_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd24) ? {regs_lut24_translation_high_address_out, regs_lut24_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd25) ? {regs_lut25_translation_high_address_out, regs_lut25_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd26) ? {regs_lut26_translation_high_address_out, regs_lut26_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd27) ? {regs_lut27_translation_high_address_out, regs_lut27_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd28) ? {regs_lut28_translation_high_address_out, regs_lut28_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd29) ? {regs_lut29_translation_high_address_out, regs_lut29_translation_low_address_out, 12'd0} : ((_local_decision_70 == 5'd30) ? {regs_lut30_translation_high_address_out, regs_lut30_translation_low_address_out, 12'd0} : {regs_lut31_translation_high_address_out, regs_lut31_translation_low_address_out, 12'd0}))))))))))))))))))))))))))))))) + {{49{1'b0}}, _local_decision_59[14:0]}) : (((_local_decision_60 == 1'b0) ? {regs_mw0_translation_high_address_out, regs_mw0_translation_low_address_out, 12'd0} : {regs_mw1_translation_high_address_out, regs_mw1_translation_low_address_out, 12'd0}) + {{44{1'b0}}, _local_decision_62});
+  assign _to_peer_in0_header_89 = _to_peer_in0_header_90[63:32] != 32'd0;
+  assign _to_peer_in0_header_91 = {_to_peer_in0_header_90[31:2], (_local_decision_57 ? local_in_header[1:0] : local_in_header[33:32])};
+  assign _peer_answers_ur_95 = peer_in_header[127];
+  assign _peer_answers_ur_96 = peer_in_header[124:120];
+  assign _peer_answers_ur_94 = ~_peer_answers_ur_95 & (_peer_answers_ur_96 == 5'd0);
+  assign _peer_answers_ur_97 = peer_in_header[126];
+  assign _peer_answers_ur_98 = (~_peer_answers_ur_95 & ~_peer_answers_ur_97) & (_peer_answers_ur_96 == 5'd1);
+  assign _peer_answers_ur_93 = (_peer_answers_ur_94 & ~_peer_answers_ur_97) | _peer_answers_ur_98;
+  assign _peer_answers_ur_99 = _peer_answers_ur_94 & _peer_answers_ur_97;
+  assign _peer_answers_ur_92 = ((_peer_answers_ur_93 | _peer_answers_ur_99) & link_up) & ~bus_master_enable;
+  assign _peer_answers_ur_102 = peer_in_header[125];
+  assign _peer_answers_ur_101 = ~_peer_answers_ur_95 & ~_peer_answers_ur_102;
+  assign _peer_answers_ur_100 = _peer_answers_ur_101 & (_peer_answers_ur_96 == 5'd2);
+  assign _peer_answers_ur_103 = _peer_answers_ur_101 & (_peer_answers_ur_96 == 5'd4);
+  assign _peer_answers_ur_104 = _peer_answers_ur_101 & (_peer_answers_ur_96 == 5'd5);
+  assign _peer_decision_105 = _peer_answers_ur_101 & ((_peer_answers_ur_96 == 5'd10) | (_peer_answers_ur_96 == 5'd11));
+  assign _peer_decision_106 = _peer_decision_105 ? peer_in_header[63:48] : peer_in_header[95:80];
+  assign _peer_decision_107 = _peer_decision_106[3:0];
+  assign _to_local_in0_header_108 = _peer_decision_106[3:0];
+  assign _op_arrives_109 = ((peer_in_header[127:120] == 8'd116) & (peer_in_header[71:64] == 8'd127)) & (peer_in_header[47:32] == 16'd21332);
+  assign _regs_doorbell_status_0_db0_set_110 = peer_in_header[31:24];
+  assign _regs_doorbell_status_0_db0_set_111 = peer_in_header[23:16];
+  assign _regs_scratchpad_0_value_load_value_112 = {{8{~peer_in_header[11]}}, {8{~peer_in_header[10]}}, {8{~peer_in_header[9]}}, {8{~peer_in_header[8]}}};
+  assign _regs_scratchpad_0_value_load_value_113 = peer_in_data[31:0];
+  assign _peer_read_answer_114 = peer_in_header[7:0];
+  assign _irq_lines_115 = regs_doorbell_status_0_db0_out & ~regs_doorbell_mask_0_mask_out[0];
+  assign _irq_lines_116 = regs_doorbell_vectors_0_vectors_out[1:0];
+  assign _irq_lines_117 = regs_doorbell_status_0_db1_out & ~regs_doorbell_mask_0_mask_out[1];
+  assign _irq_lines_118 = regs_doorbell_vectors_0_vectors_out[3:2];
+  assign _irq_lines_119 = regs_doorbell_status_0_db2_out & ~regs_doorbell_mask_0_mask_out[2];
+  assign _irq_lines_120 = regs_doorbell_vectors_0_vectors_out[5:4];
+  assign _irq_lines_121 = regs_doorbell_status_0_db3_out & ~regs_doorbell_mask_0_mask_out[3];
+  assign _irq_lines_122 = regs_doorbell_vectors_0_vectors_out[7:6];
+  assign _irq_lines_123 = regs_doorbell_status_0_db4_out & ~regs_doorbell_mask_0_mask_out[4];
+  assign _irq_lines_124 = regs_doorbell_vectors_0_vectors_out[9:8];
+  assign _irq_lines_125 = regs_doorbell_status_0_db5_out & ~regs_doorbell_mask_0_mask_out[5];
+  assign _irq_lines_126 = regs_doorbell_vectors_0_vectors_out[11:10];
+  assign _irq_lines_127 = regs_doorbell_status_0_db6_out & ~regs_doorbell_mask_0_mask_out[6];
+  assign _irq_lines_128 = regs_doorbell_vectors_0_vectors_out[13:12];
+  assign _irq_lines_129 = regs_doorbell_status_0_db7_out & ~regs_doorbell_mask_0_mask_out[7];
+  assign _irq_lines_130 = regs_doorbell_vectors_0_vectors_out[15:14];
+  assign _irq_lines_131 = regs_doorbell_status_0_db8_out & ~regs_doorbell_mask_0_mask_out[8];
+  assign _irq_lines_132 = regs_doorbell_vectors_0_vectors_out[17:16];
+  assign _irq_lines_133 = regs_doorbell_status_0_db9_out & ~regs_doorbell_mask_0_mask_out[9];
+  assign _irq_lines_134 = regs_doorbell_vectors_0_vectors_out[19:18];
+  assign _irq_lines_135 = regs_doorbell_status_0_db10_out & ~regs_doorbell_mask_0_mask_out[10];
+  assign _irq_lines_136 = regs_doorbell_vectors_0_vectors_out[21:20];
+  assign _irq_lines_137 = regs_doorbell_status_0_db11_out & ~regs_doorbell_mask_0_mask_out[11];
+  assign _irq_lines_138 = regs_doorbell_vectors_0_vectors_out[23:22];
+  assign _irq_lines_139 = regs_doorbell_status_0_db12_out & ~regs_doorbell_mask_0_mask_out[12];
+  assign _irq_lines_140 = regs_doorbell_vectors_0_vectors_out[25:24];
+  assign _irq_lines_141 = regs_doorbell_status_0_db13_out & ~regs_doorbell_mask_0_mask_out[13];
+  assign _irq_lines_142 = regs_doorbell_vectors_0_vectors_out[27:26];
+  assign _irq_lines_143 = regs_doorbell_status_0_db14_out & ~regs_doorbell_mask_0_mask_out[14];
+  assign _irq_lines_144 = regs_doorbell_vectors_0_vectors_out[29:28];
+  assign _irq_lines_145 = regs_doorbell_status_0_db15_out & ~regs_doorbell_mask_0_mask_out[15];
+  assign _irq_lines_146 = regs_doorbell_vectors_0_vectors_out[31:30];
+  assign _irq_lines_147 = regs_doorbell_status_0_db16_out & ~regs_doorbell_mask_0_mask_out[16];
+  assign _irq_lines_148 = regs_doorbell_vectors_1_vectors_out[1:0];
+  assign _irq_lines_149 = regs_doorbell_status_0_db17_out & ~regs_doorbell_mask_0_mask_out[17];
+  assign _irq_lines_150 = regs_doorbell_vectors_1_vectors_out[3:2];
+  assign _irq_lines_151 = regs_doorbell_status_0_db18_out & ~regs_doorbell_mask_0_mask_out[18];
+  assign _irq_lines_152 = regs_doorbell_vectors_1_vectors_out[5:4];
+  assign _irq_lines_153 = regs_doorbell_status_0_db19_out & ~regs_doorbell_mask_0_mask_out[19];
+  assign _irq_lines_154 = regs_doorbell_vectors_1_vectors_out[7:6];
+  assign _irq_lines_155 = regs_doorbell_status_0_db20_out & ~regs_doorbell_mask_0_mask_out[20];
+  assign _irq_lines_156 = regs_doorbell_vectors_1_vectors_out[9:8];
+  assign _irq_lines_157 = regs_doorbell_status_0_db21_out & ~regs_doorbell_mask_0_mask_out[21];
+  assign _irq_lines_158 = regs_doorbell_vectors_1_vectors_out[11:10];
+  assign _irq_lines_159 = regs_doorbell_status_0_db22_out & ~regs_doorbell_mask_0_mask_out[22];
+  assign _irq_lines_160 = regs_doorbell_vectors_1_vectors_out[13:12];
+  assign _irq_lines_161 = regs_doorbell_status_0_db23_out & ~regs_doorbell_mask_0_mask_out[23];
+  assign _irq_lines_162 = regs_doorbell_vectors_1_vectors_out[15:14];
+  assign _irq_lines_163 = regs_doorbell_status_0_db24_out & ~regs_doorbell_mask_0_mask_out[24];
+  assign _irq_lines_164 = regs_doorbell_vectors_1_vectors_out[17:16];
+  assign _irq_lines_165 = regs_doorbell_status_0_db25_out & ~regs_doorbell_mask_0_mask_out[25];
+  assign _irq_lines_166 = regs_doorbell_vectors_1_vectors_out[19:18];
+  assign _irq_lines_167 = regs_doorbell_status_0_db26_out & ~regs_doorbell_mask_0_mask_out[26];
+  assign _irq_lines_168 = regs_doorbell_vectors_1_vectors_out[21:20];
+  assign _irq_lines_169 = regs_doorbell_status_0_db27_out & ~regs_doorbell_mask_0_mask_out[27];
+  assign _irq_lines_170 = regs_doorbell_vectors_1_vectors_out[23:22];
+  assign _irq_lines_171 = regs_doorbell_status_0_db28_out & ~regs_doorbell_mask_0_mask_out[28];
+  assign _irq_lines_172 = regs_doorbell_vectors_1_vectors_out[25:24];
+  assign _irq_lines_173 = regs_doorbell_status_0_db29_out & ~regs_doorbell_mask_0_mask_out[29];
+  assign _irq_lines_174 = regs_doorbell_vectors_1_vectors_out[27:26];
+  assign _irq_lines_175 = regs_doorbell_status_0_db30_out & ~regs_doorbell_mask_0_mask_out[30];
+  assign _irq_lines_176 = regs_doorbell_vectors_1_vectors_out[29:28];
+  assign _irq_lines_177 = regs_doorbell_status_0_db31_out & ~regs_doorbell_mask_0_mask_out[31];
+  assign _irq_lines_178 = regs_doorbell_vectors_1_vectors_out[31:30];
+  assign _irq_lines_179 = regs_doorbell_status_1_db32_out & ~regs_doorbell_mask_1_mask_out[0];
+  assign _irq_lines_180 = regs_doorbell_vectors_2_vectors_out[1:0];
+  assign _irq_lines_181 = regs_doorbell_status_1_db33_out & ~regs_doorbell_mask_1_mask_out[1];
+  assign _irq_lines_182 = regs_doorbell_vectors_2_vectors_out[3:2];
+  assign _irq_lines_183 = regs_doorbell_status_1_db34_out & ~regs_doorbell_mask_1_mask_out[2];
+  assign _irq_lines_184 = regs_doorbell_vectors_2_vectors_out[5:4];
+  assign _irq_lines_185 = regs_doorbell_status_1_db35_out & ~regs_doorbell_mask_1_mask_out[3];
+  assign _irq_lines_186 = regs_doorbell_vectors_2_vectors_out[7:6];
+  assign _irq_lines_187 = regs_doorbell_status_1_db36_out & ~regs_doorbell_mask_1_mask_out[4];
+  assign _irq_lines_188 = regs_doorbell_vectors_2_vectors_out[9:8];
+  assign _irq_lines_189 = regs_doorbell_status_1_db37_out & ~regs_doorbell_mask_1_mask_out[5];
+  assign _irq_lines_190 = regs_doorbell_vectors_2_vectors_out[11:10];
+  assign _irq_lines_191 = regs_doorbell_status_1_db38_out & ~regs_doorbell_mask_1_mask_out[6];
+  assign _irq_lines_192 = regs_doorbell_vectors_2_vectors_out[13:12];
+  assign _irq_lines_193 = regs_doorbell_status_1_db39_out & ~regs_doorbell_mask_1_mask_out[7];
+  assign _irq_lines_194 = regs_doorbell_vectors_2_vectors_out[15:14];
+  assign _irq_lines_195 = regs_doorbell_status_1_db40_out & ~regs_doorbell_mask_1_mask_out[8];
+  assign _irq_lines_196 = regs_doorbell_vectors_2_vectors_out[17:16];
+  assign _irq_lines_197 = regs_doorbell_status_1_db41_out & ~regs_doorbell_mask_1_mask_out[9];
+  assign _irq_lines_198 = regs_doorbell_vectors_2_vectors_out[19:18];
+  assign _irq_lines_199 = regs_doorbell_status_1_db42_out & ~regs_doorbell_mask_1_mask_out[10];
+  assign _irq_lines_200 = regs_doorbell_vectors_2_vectors_out[21:20];
+  assign _irq_lines_201 = regs_doorbell_status_1_db43_out & ~regs_doorbell_mask_1_mask_out[11];
+  assign _irq_lines_202 = regs_doorbell_vectors_2_vectors_out[23:22];
+  assign _irq_lines_203 = regs_doorbell_status_1_db44_out & ~regs_doorbell_mask_1_mask_out[12];
+  assign _irq_lines_204 = regs_doorbell_vectors_2_vectors_out[25:24];
+  assign _irq_lines_205 = regs_doorbell_status_1_db45_out & ~regs_doorbell_mask_1_mask_out[13];
+  assign _irq_lines_206 = regs_doorbell_vectors_2_vectors_out[27:26];
+  assign _irq_lines_207 = regs_doorbell_status_1_db46_out & ~regs_doorbell_mask_1_mask_out[14];
+  assign _irq_lines_208 = regs_doorbell_vectors_2_vectors_out[29:28];
+  assign _irq_lines_209 = regs_doorbell_status_1_db47_out & ~regs_doorbell_mask_1_mask_out[15];
+  assign _irq_lines_210 = regs_doorbell_vectors_2_vectors_out[31:30];
+  assign _irq_lines_211 = regs_doorbell_status_1_db48_out & ~regs_doorbell_mask_1_mask_out[16];
+  assign _irq_lines_212 = regs_doorbell_vectors_3_vectors_out[1:0];
+  assign _irq_lines_213 = regs_doorbell_status_1_db49_out & ~regs_doorbell_mask_1_mask_out[17];
+  assign _irq_lines_214 = regs_doorbell_vectors_3_vectors_out[3:2];
+  assign _irq_lines_215 = regs_doorbell_status_1_db50_out & ~regs_doorbell_mask_1_mask_out[18];
+  assign _irq_lines_216 = regs_doorbell_vectors_3_vectors_out[5:4];
+  assign _irq_lines_217 = regs_doorbell_status_1_db51_out & ~regs_doorbell_mask_1_mask_out[19];
+  assign _irq_lines_218 = regs_doorbell_vectors_3_vectors_out[7:6];
+  assign _irq_lines_219 = regs_doorbell_status_1_db52_out & ~regs_doorbell_mask_1_mask_out[20];
+  assign _irq_lines_220 = regs_doorbell_vectors_3_vectors_out[9:8];
+  assign _irq_lines_221 = regs_doorbell_status_1_db53_out & ~regs_doorbell_mask_1_mask_out[21];
+  assign _irq_lines_222 = regs_doorbell_vectors_3_vectors_out[11:10];
+  assign _irq_lines_223 = regs_doorbell_status_1_db54_out & ~regs_doorbell_mask_1_mask_out[22];
+  assign _irq_lines_224 = regs_doorbell_vectors_3_vectors_out[13:12];
+  assign _irq_lines_225 = regs_doorbell_status_1_db55_out & ~regs_doorbell_mask_1_mask_out[23];
+  assign _irq_lines_226 = regs_doorbell_vectors_3_vectors_out[15:14];
+  assign _irq_lines_227 = regs_doorbell_status_1_db56_out & ~regs_doorbell_mask_1_mask_out[24];
+  assign _irq_lines_228 = regs_doorbell_vectors_3_vectors_out[17:16];
+  assign _irq_lines_229 = regs_doorbell_status_1_db57_out & ~regs_doorbell_mask_1_mask_out[25];
+  assign _irq_lines_230 = regs_doorbell_vectors_3_vectors_out[19:18];
+  assign _irq_lines_231 = regs_doorbell_status_1_db58_out & ~regs_doorbell_mask_1_mask_out[26];
+  assign _irq_lines_232 = regs_doorbell_vectors_3_vectors_out[21:20];
+  assign _irq_lines_233 = regs_doorbell_status_1_db59_out & ~regs_doorbell_mask_1_mask_out[27];
+  assign _irq_lines_234 = regs_doorbell_vectors_3_vectors_out[23:22];
+  assign _irq_lines_235 = regs_doorbell_status_1_db60_out & ~regs_doorbell_mask_1_mask_out[28];
+  assign _irq_lines_236 = regs_doorbell_vectors_3_vectors_out[25:24];
+  assign _irq_lines_237 = regs_doorbell_status_1_db61_out & ~regs_doorbell_mask_1_mask_out[29];
+  assign _irq_lines_238 = regs_doorbell_vectors_3_vectors_out[27:26];
+  assign _irq_lines_239 = regs_doorbell_status_1_db62_out & ~regs_doorbell_mask_1_mask_out[30];
+  assign _irq_lines_240 = regs_doorbell_vectors_3_vectors_out[29:28];
+  assign _irq_lines_241 = regs_doorbell_status_1_db63_out & ~regs_doorbell_mask_1_mask_out[31];
+  assign _irq_lines_242 = regs_doorbell_vectors_3_vectors_out[31:30];
+  assign _irq_lines_243 = (({regs_message_status_in3_out, regs_message_status_in2_out, regs_message_status_in1_out, regs_message_status_in0_out} & ~regs_message_mask_mask_out) != 4'd0) & regs_interrupt_routing_message_interrupt_out;
+  assign _irq_lines_244 = regs_event_status_link_changed_out & regs_interrupt_routing_link_interrupt_out;
+  assign _to_local_in2_header_247 = {regs_msi_address_high_address_out, regs_msi_address_low_address_out, 2'd0};
+  assign _to_local_in2_header_246 = _to_local_in2_header_247[63:32] != 32'd0;
+  assign _to_local_in2_header_245 = {2'd1, _to_local_in2_header_246, 5'd0, 24'd1, regs_ntb_identity_local_bus_out, 16'd0, 8'd15, (_to_local_in2_header_246 ? _to_local_in2_header_247[63:32] : _to_local_in2_header_247[31:0]), (_to_local_in2_header_246 ? _to_local_in2_header_247[31:0] : 32'd0)};
+  assign _to_local_in2_data_248 = msi_pending[0] ? 2'd0 : (msi_pending[1] ? 2'd1 : (msi_pending[2] ? 2'd2 : (msi_pending[3] ? 2'd3 : 2'd0)));
+  assign _ur_header_249 = {local_in_header[119], local_in_header[115], (_local_decision_73 ? local_in_header[47:40] : local_in_header[79:72])};  // NTBFunction.swift:221
+  assign _ur_header_250 = {local_in_header[114], local_in_header[109:108]};  // NTBFunction.swift:221
+  assign _ur_header_251 = local_in_header[67:64];  // NTBFunction.swift:221
+  assign _peer_ur_header_252 = {peer_in_header[119], peer_in_header[115], (_peer_decision_105 ? peer_in_header[47:40] : peer_in_header[79:72])};  // NTBFunction.swift:257
+  assign _peer_ur_header_253 = {peer_in_header[114], peer_in_header[109:108]};  // NTBFunction.swift:257
+  assign _peer_ur_header_255 = peer_in_header[105:96];  // NTBFunction.swift:257
+  assign _peer_ur_header_254 = ((_peer_ur_header_255 == 10'd0) & (((((_peer_answers_ur_97 | _peer_answers_ur_94) | _peer_answers_ur_98) | _peer_answers_ur_100) | _peer_answers_ur_103) | _peer_answers_ur_104)) ? 11'd1024 : {1'b0, _peer_ur_header_255};  // NTBFunction.swift:257
+  assign _peer_ur_header_256 = peer_in_header[67:64];  // NTBFunction.swift:257
 
   assign link_up = (phy_up & regs_link_control_enable_out) & peer_enabled;
   assign regs_link_status_up_in = link_up;
@@ -1048,12 +1146,15 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign regs_event_status_link_changed_set = link_up != link_up_before;
   assign mmio_writing = mmio_valid & mmio_write;
   assign regs_message_status_out_full_in = out_full;
-  assign op_enqueue = (mmio_writing & |{_op_enqueue_0, _op_enqueue_1, _op_enqueue_2, _op_enqueue_3, _op_enqueue_4, _op_enqueue_5, _op_enqueue_6, _op_enqueue_7, _op_enqueue_8, _op_enqueue_9, _op_enqueue_10, _op_enqueue_11, _op_enqueue_12, _op_enqueue_13, _op_enqueue_14, _op_enqueue_15, _op_enqueue_16, _op_enqueue_17, _op_enqueue_18, _op_enqueue_20, _op_enqueue_22, _op_enqueue_24, _op_enqueue_26}) & ~(_op_enqueue_28 & ~link_up);
+  assign peer_read = (mmio_valid & ~mmio_write) & |{_peer_read_0, _peer_read_1, _peer_read_2, _peer_read_3, _peer_read_4, _peer_read_5, _peer_read_6, _peer_read_7, _peer_read_8, _peer_read_9, _peer_read_10, _peer_read_11, _peer_read_12, _peer_read_13, _peer_read_14, _peer_read_15};
+  assign peer_read_request = ((peer_read & ~peer_read_waiting) & ~peer_read_answered) & link_up;
+  assign op_enqueue = ((mmio_writing & |{_op_enqueue_16, _op_enqueue_17, _op_enqueue_18, _op_enqueue_19, _op_enqueue_20, _op_enqueue_21, _op_enqueue_22, _op_enqueue_23, _op_enqueue_24, _op_enqueue_25, _op_enqueue_26, _op_enqueue_27, _op_enqueue_28, _op_enqueue_29, _op_enqueue_30, _op_enqueue_31, _op_enqueue_32, _op_enqueue_33, _op_enqueue_34, _op_enqueue_36, _op_enqueue_38, _op_enqueue_40, _op_enqueue_42}) & ~(_op_enqueue_44 & ~link_up)) | peer_read_request;
   assign mmio_stall = op_enqueue & ~peer_ops_enq_ready;
   assign op_enqueued = op_enqueue & ~mmio_stall;
+  assign peer_read_held = peer_read & ~peer_read_answered;
   assign peer_ops_enq_valid = op_enqueued;
-  assign peer_ops_enq_data = {_peer_ops_enq_data_29, _peer_ops_enq_data_30, ((mmio_address == 13'd128) ? {{28{1'b0}}, _op_enqueue_27} : mmio_wdata)};
-  assign regs_mmio_valid = mmio_valid & ~mmio_stall;
+  assign peer_ops_enq_data = {_peer_ops_enq_data_45, _peer_ops_enq_data_46, (peer_read ? {{8{1'b0}}, peer_read_tag} : {(|{_peer_read_0, _peer_read_1, _peer_read_2, _peer_read_3, _peer_read_4, _peer_read_5, _peer_read_6, _peer_read_7, _peer_read_8, _peer_read_9, _peer_read_10, _peer_read_11, _peer_read_12, _peer_read_13, _peer_read_14, _peer_read_15} ? {{4{1'b0}}, ~mmio_strobe} : 8'd0), 8'd0}), ((peer_read | ~(mmio_address == 13'd128)) ? mmio_wdata : {{28{1'b0}}, _op_enqueue_43})};
+  assign regs_mmio_valid = (mmio_valid & ~mmio_stall) & ~peer_read_held;
   assign regs_mmio_write = mmio_write;
   assign regs_mmio_address = mmio_address;
   assign regs_mmio_wdata = mmio_wdata;
@@ -1062,39 +1163,40 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign mmio_rdata = regs_mmio_rdata;
   assign mmio_error = regs_mmio_error;
   assign mmio_write_accepted = mmio_writing & ~mmio_stall;
-  assign regs_event_status_peer_op_dropped_set = (mmio_write_accepted & _op_enqueue_28) & ~link_up;
-  assign regs_message_status_refused0_set = (mmio_write_accepted & _op_enqueue_19) & (out_full[0] | ~link_up);
-  assign regs_message_status_refused1_set = (mmio_write_accepted & _op_enqueue_21) & (out_full[1] | ~link_up);
-  assign regs_message_status_refused2_set = (mmio_write_accepted & _op_enqueue_23) & (out_full[2] | ~link_up);
-  assign regs_message_status_refused3_set = (mmio_write_accepted & _op_enqueue_25) & (out_full[3] | ~link_up);
-  assign op_valid = announce_link | peer_ops_deq_valid;
-  assign peer_out_valid = to_peer_out_valid;  // NTBFunction.swift:155
-  assign to_peer_out_ready = peer_out_ready;  // NTBFunction.swift:155
-  assign peer_out_header = to_peer_out_header;  // NTBFunction.swift:155
-  assign peer_out_data = to_peer_out_data;  // NTBFunction.swift:155
-  assign peer_out_strobe = to_peer_out_strobe;  // NTBFunction.swift:155
-  assign peer_out_start = to_peer_out_start;  // NTBFunction.swift:155
-  assign peer_out_end = to_peer_out_end;  // NTBFunction.swift:155
-  assign local_out_valid = to_local_out_valid;  // NTBFunction.swift:156
-  assign to_local_out_ready = local_out_ready;  // NTBFunction.swift:156
-  assign local_out_header = to_local_out_header;  // NTBFunction.swift:156
-  assign local_out_data = to_local_out_data;  // NTBFunction.swift:156
-  assign local_out_strobe = to_local_out_strobe;  // NTBFunction.swift:156
-  assign local_out_start = to_local_out_start;  // NTBFunction.swift:156
-  assign local_out_end = to_local_out_end;  // NTBFunction.swift:156
+  assign regs_event_status_peer_op_dropped_set = ((mmio_write_accepted & _op_enqueue_44) & ~link_up) | peer_read_fails;
+  assign regs_message_status_refused0_set = (mmio_write_accepted & _op_enqueue_35) & (out_full[0] | ~link_up);
+  assign regs_message_status_refused1_set = (mmio_write_accepted & _op_enqueue_37) & (out_full[1] | ~link_up);
+  assign regs_message_status_refused2_set = (mmio_write_accepted & _op_enqueue_39) & (out_full[2] | ~link_up);
+  assign regs_message_status_refused3_set = (mmio_write_accepted & _op_enqueue_41) & (out_full[3] | ~link_up);
+  assign op_valid = (announce_link | spad_reply_pending) | peer_ops_deq_valid;
+  assign peer_out_valid = to_peer_out_valid;  // NTBFunction.swift:185
+  assign to_peer_out_ready = peer_out_ready;  // NTBFunction.swift:185
+  assign peer_out_header = to_peer_out_header;  // NTBFunction.swift:185
+  assign peer_out_data = to_peer_out_data;  // NTBFunction.swift:185
+  assign peer_out_strobe = to_peer_out_strobe;  // NTBFunction.swift:185
+  assign peer_out_start = to_peer_out_start;  // NTBFunction.swift:185
+  assign peer_out_end = to_peer_out_end;  // NTBFunction.swift:185
+  assign local_out_valid = to_local_out_valid;  // NTBFunction.swift:186
+  assign to_local_out_ready = local_out_ready;  // NTBFunction.swift:186
+  assign local_out_header = to_local_out_header;  // NTBFunction.swift:186
+  assign local_out_data = to_local_out_data;  // NTBFunction.swift:186
+  assign local_out_strobe = to_local_out_strobe;  // NTBFunction.swift:186
+  assign local_out_start = to_local_out_start;  // NTBFunction.swift:186
+  assign local_out_end = to_local_out_end;  // NTBFunction.swift:186
   assign unused_grants = {to_peer_grant, to_local_grant};
   assign to_peer_in1_valid = op_valid;
-  assign to_peer_in1_header = _to_peer_in1_header_31;
-  assign to_peer_in1_data = {{96{1'b0}}, (announce_link ? {{31{1'b0}}, regs_link_control_enable_out} : peer_ops_deq_data[31:0])};
-  assign to_peer_in1_strobe = _to_peer_in1_header_31[126] ? 4'd1 : 4'd0;
+  assign to_peer_in1_header = _to_peer_in1_header_47;
+  assign to_peer_in1_data = {{96{1'b0}}, (announce_link ? {{31{1'b0}}, regs_link_control_enable_out} : (spad_reply_pending ? spad_reply_value : peer_ops_deq_data[31:0]))};
+  assign to_peer_in1_strobe = _to_peer_in1_header_47[126] ? 4'd1 : 4'd0;
   assign to_peer_in1_start = 1'b1;
   assign to_peer_in1_end = 1'b1;
-  assign peer_ops_deq_ready = to_peer_in1_ready & ~announce_link;
-  assign local_to_peer = local_in_start ? _local_to_peer_32 : held_to_peer;
-  assign answers_ur = (local_in_start & ~_local_to_peer_32) & (((_local_to_peer_34 | _local_to_peer_50) | _local_to_peer_52) | _local_to_peer_53);
+  assign peer_ops_deq_ready = (to_peer_in1_ready & ~announce_link) & ~spad_reply_pending;
+  assign local_decision = local_offer_waiting ? local_offer_decision : (_local_decision_48 | ((link_up & _local_decision_73) & (_local_decision_72[15:8] == regs_ntb_identity_local_bus_out)));
+  assign local_to_peer = local_in_start ? local_decision : held_to_peer;
+  assign answers_ur = (local_in_start & ~local_decision) & (((_local_decision_49 | _local_decision_65) | _local_decision_67) | _local_decision_68);
   assign local_in_ready = local_to_peer ? to_peer_in0_ready : (answers_ur ? ~ur_valid : 1'b1);
   assign to_peer_in0_valid = local_in_valid & local_to_peer;
-  assign to_peer_in0_header = _local_to_peer_58 ? local_in_header : {local_in_header[127:126], _to_peer_in0_header_74, local_in_header[124:96], regs_ntb_identity_local_bus_out, (_local_to_peer_56 ? 8'd0 : (_local_to_peer_59 ? 8'd1 : (_local_to_peer_60 ? 8'd2 : (_local_to_peer_61 ? 8'd3 : (_local_to_peer_62 ? 8'd4 : (_local_to_peer_63 ? 8'd5 : (_local_to_peer_64 ? 8'd6 : (_local_to_peer_65 ? 8'd7 : (_local_to_peer_66 ? 8'd8 : (_local_to_peer_67 ? 8'd9 : (_local_to_peer_68 ? 8'd10 : (_local_to_peer_69 ? 8'd11 : (_local_to_peer_70 ? 8'd12 : (_local_to_peer_71 ? 8'd13 : (_local_to_peer_72 ? 8'd14 : (_local_to_peer_73 ? 8'd15 : 8'd0)))))))))))))))), local_in_header[79:64], (_to_peer_in0_header_74 ? _to_peer_in0_header_75[63:32] : _to_peer_in0_header_76), (_to_peer_in0_header_74 ? _to_peer_in0_header_76 : 32'd0)};
+  assign to_peer_in0_header = _local_decision_73 ? local_in_header : {local_in_header[127:126], _to_peer_in0_header_89, local_in_header[124:96], regs_ntb_identity_local_bus_out, (_local_decision_71 ? 8'd0 : (_local_decision_74 ? 8'd1 : (_local_decision_75 ? 8'd2 : (_local_decision_76 ? 8'd3 : (_local_decision_77 ? 8'd4 : (_local_decision_78 ? 8'd5 : (_local_decision_79 ? 8'd6 : (_local_decision_80 ? 8'd7 : (_local_decision_81 ? 8'd8 : (_local_decision_82 ? 8'd9 : (_local_decision_83 ? 8'd10 : (_local_decision_84 ? 8'd11 : (_local_decision_85 ? 8'd12 : (_local_decision_86 ? 8'd13 : (_local_decision_87 ? 8'd14 : (_local_decision_88 ? 8'd15 : 8'd0)))))))))))))))), local_in_header[79:64], (_to_peer_in0_header_89 ? _to_peer_in0_header_90[63:32] : _to_peer_in0_header_91), (_to_peer_in0_header_89 ? _to_peer_in0_header_91 : 32'd0)};
   assign to_peer_in0_data = local_in_data;
   assign to_peer_in0_strobe = local_in_strobe;
   assign to_peer_in0_start = local_in_start;
@@ -1107,11 +1209,12 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign to_local_in1_start = 1'b1;
   assign to_local_in1_end = 1'b1;
   assign local_dropped_count = local_dropped;
-  assign peer_answers_ur = (peer_in_start & _peer_answers_ur_77) & (((_peer_answers_ur_78 | _peer_answers_ur_85) | _peer_answers_ur_88) | _peer_answers_ur_89);
-  assign peer_to_local = peer_in_start ? _peer_to_local_90 : held_to_local;
+  assign peer_answers_ur = (peer_in_start & _peer_answers_ur_92) & (((_peer_answers_ur_93 | _peer_answers_ur_100) | _peer_answers_ur_103) | _peer_answers_ur_104);
+  assign peer_decision = peer_offer_waiting ? peer_offer_decision : ((((_peer_answers_ur_93 | _peer_answers_ur_99) & link_up) & bus_master_enable) | (_peer_decision_105 & ((_peer_decision_106[7:0] < 8'd16) & ((_peer_decision_107 == 4'd0) ? regs_requester_id_0_valid_out : ((_peer_decision_107 == 4'd1) ? regs_requester_id_1_valid_out : ((_peer_decision_107 == 4'd2) ? regs_requester_id_2_valid_out : ((_peer_decision_107 == 4'd3) ? regs_requester_id_3_valid_out : ((_peer_decision_107 == 4'd4) ? regs_requester_id_4_valid_out : ((_peer_decision_107 == 4'd5) ? regs_requester_id_5_valid_out : ((_peer_decision_107 == 4'd6) ? regs_requester_id_6_valid_out : ((_peer_decision_107 == 4'd7) ? regs_requester_id_7_valid_out : ((_peer_decision_107 == 4'd8) ? regs_requester_id_8_valid_out : ((_peer_decision_107 == 4'd9) ? regs_requester_id_9_valid_out : ((_peer_decision_107 == 4'd10) ? regs_requester_id_10_valid_out : ((_peer_decision_107 == 4'd11) ? regs_requester_id_11_valid_out : ((_peer_decision_107 == 4'd12) ? regs_requester_id_12_valid_out : ((_peer_decision_107 == 4'd13) ? regs_requester_id_13_valid_out : ((_peer_decision_107 == 4'd14) ? regs_requester_id_14_valid_out : regs_requester_id_15_valid_out))))))))))))))))));
+  assign peer_to_local = peer_in_start ? peer_decision : held_to_local;
   assign peer_in_ready = peer_to_local ? to_local_in0_ready : (peer_answers_ur ? ~peer_ur_valid : 1'b1);
   assign to_local_in0_valid = peer_in_valid & peer_to_local;
-  assign to_local_in0_header = _peer_to_local_91 ? {peer_in_header[127:64], ((_to_local_in0_header_94 == 4'd0) ? regs_requester_id_0_id_out : ((_to_local_in0_header_94 == 4'd1) ? regs_requester_id_1_id_out : ((_to_local_in0_header_94 == 4'd2) ? regs_requester_id_2_id_out : ((_to_local_in0_header_94 == 4'd3) ? regs_requester_id_3_id_out : ((_to_local_in0_header_94 == 4'd4) ? regs_requester_id_4_id_out : ((_to_local_in0_header_94 == 4'd5) ? regs_requester_id_5_id_out : ((_to_local_in0_header_94 == 4'd6) ? regs_requester_id_6_id_out : ((_to_local_in0_header_94 == 4'd7) ? regs_requester_id_7_id_out : ((_to_local_in0_header_94 == 4'd8) ? regs_requester_id_8_id_out : ((_to_local_in0_header_94 == 4'd9) ? regs_requester_id_9_id_out : ((_to_local_in0_header_94 == 4'd10) ? regs_requester_id_10_id_out : ((_to_local_in0_header_94 == 4'd11) ? regs_requester_id_11_id_out : ((_to_local_in0_header_94 == 4'd12) ? regs_requester_id_12_id_out : ((_to_local_in0_header_94 == 4'd13) ? regs_requester_id_13_id_out : ((_to_local_in0_header_94 == 4'd14) ? regs_requester_id_14_id_out : regs_requester_id_15_id_out))))))))))))))), peer_in_header[47:0]} : {peer_in_header[127:96], regs_ntb_identity_local_bus_out, peer_in_header[87:0]};
+  assign to_local_in0_header = _peer_decision_105 ? {peer_in_header[127:64], ((_to_local_in0_header_108 == 4'd0) ? regs_requester_id_0_id_out : ((_to_local_in0_header_108 == 4'd1) ? regs_requester_id_1_id_out : ((_to_local_in0_header_108 == 4'd2) ? regs_requester_id_2_id_out : ((_to_local_in0_header_108 == 4'd3) ? regs_requester_id_3_id_out : ((_to_local_in0_header_108 == 4'd4) ? regs_requester_id_4_id_out : ((_to_local_in0_header_108 == 4'd5) ? regs_requester_id_5_id_out : ((_to_local_in0_header_108 == 4'd6) ? regs_requester_id_6_id_out : ((_to_local_in0_header_108 == 4'd7) ? regs_requester_id_7_id_out : ((_to_local_in0_header_108 == 4'd8) ? regs_requester_id_8_id_out : ((_to_local_in0_header_108 == 4'd9) ? regs_requester_id_9_id_out : ((_to_local_in0_header_108 == 4'd10) ? regs_requester_id_10_id_out : ((_to_local_in0_header_108 == 4'd11) ? regs_requester_id_11_id_out : ((_to_local_in0_header_108 == 4'd12) ? regs_requester_id_12_id_out : ((_to_local_in0_header_108 == 4'd13) ? regs_requester_id_13_id_out : ((_to_local_in0_header_108 == 4'd14) ? regs_requester_id_14_id_out : regs_requester_id_15_id_out))))))))))))))), peer_in_header[47:0]} : {peer_in_header[127:96], regs_ntb_identity_local_bus_out, peer_in_header[87:0]};
   assign to_local_in0_data = peer_in_data;
   assign to_local_in0_strobe = peer_in_strobe;
   assign to_local_in0_start = peer_in_start;
@@ -1123,135 +1226,169 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
   assign to_peer_in2_strobe = peer_ur_header[126] ? 4'd1 : 4'd0;
   assign to_peer_in2_start = 1'b1;
   assign to_peer_in2_end = 1'b1;
-  assign refused_from_peer = peer_first_beat & _peer_answers_ur_77;
-  assign regs_event_status_request_refused_set = (local_first_beat & ((_local_to_peer_34 | _local_to_peer_40) & ~_local_to_peer_33)) | refused_from_peer;
+  assign refused_from_peer = peer_first_beat & _peer_answers_ur_92;
+  assign regs_event_status_request_refused_set = ((local_first_beat & ~local_decision) & ((_local_decision_49 | _local_decision_55) & ~_local_decision_48)) | refused_from_peer;
   assign peer_dropped_count = peer_dropped;
-  assign op_arrives = peer_first_beat & _op_arrives_95;
-  assign regs_doorbell_status_0_db0_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[0];
-  assign regs_doorbell_status_0_db1_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[1];
-  assign regs_doorbell_status_0_db2_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[2];
-  assign regs_doorbell_status_0_db3_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[3];
-  assign regs_doorbell_status_0_db4_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[4];
-  assign regs_doorbell_status_0_db5_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[5];
-  assign regs_doorbell_status_0_db6_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[6];
-  assign regs_doorbell_status_0_db7_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[7];
-  assign regs_doorbell_status_0_db8_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[8];
-  assign regs_doorbell_status_0_db9_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[9];
-  assign regs_doorbell_status_0_db10_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[10];
-  assign regs_doorbell_status_0_db11_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[11];
-  assign regs_doorbell_status_0_db12_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[12];
-  assign regs_doorbell_status_0_db13_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[13];
-  assign regs_doorbell_status_0_db14_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[14];
-  assign regs_doorbell_status_0_db15_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[15];
-  assign regs_doorbell_status_0_db16_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[16];
-  assign regs_doorbell_status_0_db17_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[17];
-  assign regs_doorbell_status_0_db18_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[18];
-  assign regs_doorbell_status_0_db19_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[19];
-  assign regs_doorbell_status_0_db20_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[20];
-  assign regs_doorbell_status_0_db21_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[21];
-  assign regs_doorbell_status_0_db22_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[22];
-  assign regs_doorbell_status_0_db23_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[23];
-  assign regs_doorbell_status_0_db24_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[24];
-  assign regs_doorbell_status_0_db25_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[25];
-  assign regs_doorbell_status_0_db26_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[26];
-  assign regs_doorbell_status_0_db27_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[27];
-  assign regs_doorbell_status_0_db28_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[28];
-  assign regs_doorbell_status_0_db29_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[29];
-  assign regs_doorbell_status_0_db30_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[30];
-  assign regs_doorbell_status_0_db31_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) & peer_in_data[31];
-  assign regs_doorbell_status_1_db32_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[0];
-  assign regs_doorbell_status_1_db33_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[1];
-  assign regs_doorbell_status_1_db34_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[2];
-  assign regs_doorbell_status_1_db35_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[3];
-  assign regs_doorbell_status_1_db36_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[4];
-  assign regs_doorbell_status_1_db37_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[5];
-  assign regs_doorbell_status_1_db38_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[6];
-  assign regs_doorbell_status_1_db39_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[7];
-  assign regs_doorbell_status_1_db40_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[8];
-  assign regs_doorbell_status_1_db41_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[9];
-  assign regs_doorbell_status_1_db42_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[10];
-  assign regs_doorbell_status_1_db43_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[11];
-  assign regs_doorbell_status_1_db44_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[12];
-  assign regs_doorbell_status_1_db45_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[13];
-  assign regs_doorbell_status_1_db46_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[14];
-  assign regs_doorbell_status_1_db47_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[15];
-  assign regs_doorbell_status_1_db48_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[16];
-  assign regs_doorbell_status_1_db49_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[17];
-  assign regs_doorbell_status_1_db50_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[18];
-  assign regs_doorbell_status_1_db51_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[19];
-  assign regs_doorbell_status_1_db52_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[20];
-  assign regs_doorbell_status_1_db53_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[21];
-  assign regs_doorbell_status_1_db54_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[22];
-  assign regs_doorbell_status_1_db55_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[23];
-  assign regs_doorbell_status_1_db56_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[24];
-  assign regs_doorbell_status_1_db57_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[25];
-  assign regs_doorbell_status_1_db58_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[26];
-  assign regs_doorbell_status_1_db59_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[27];
-  assign regs_doorbell_status_1_db60_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[28];
-  assign regs_doorbell_status_1_db61_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[29];
-  assign regs_doorbell_status_1_db62_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[30];
-  assign regs_doorbell_status_1_db63_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd1)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1)) & peer_in_data[31];
-  assign regs_scratchpad_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
-  assign regs_scratchpad_0_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
-  assign regs_scratchpad_1_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
-  assign regs_scratchpad_2_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
-  assign regs_scratchpad_3_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_4_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd4);
-  assign regs_scratchpad_4_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_5_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd5);
-  assign regs_scratchpad_5_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_6_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd6);
-  assign regs_scratchpad_6_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_7_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd7);
-  assign regs_scratchpad_7_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_8_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd8);
-  assign regs_scratchpad_8_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_9_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd9);
-  assign regs_scratchpad_9_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_10_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd10);
-  assign regs_scratchpad_10_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_11_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd11);
-  assign regs_scratchpad_11_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_12_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd12);
-  assign regs_scratchpad_12_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_13_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd13);
-  assign regs_scratchpad_13_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_14_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd14);
-  assign regs_scratchpad_14_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_scratchpad_15_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd2)) & (_regs_doorbell_status_0_db0_set_97 == 8'd15);
-  assign regs_scratchpad_15_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_inbound_message_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
-  assign regs_inbound_message_0_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_message_status_in0_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0);
-  assign regs_inbound_message_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
-  assign regs_inbound_message_1_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_message_status_in1_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd1);
-  assign regs_inbound_message_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
-  assign regs_inbound_message_2_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_message_status_in2_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd2);
-  assign regs_inbound_message_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
-  assign regs_inbound_message_3_value_load_value = _regs_scratchpad_0_value_load_value_98;
-  assign regs_message_status_in3_set = (op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd3)) & (_regs_doorbell_status_0_db0_set_97 == 8'd3);
-  assign irq_lines = {((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd3))) | (_irq_lines_101 & (_irq_lines_102 == 2'd3))) | (_irq_lines_103 & (_irq_lines_104 == 2'd3))) | (_irq_lines_105 & (_irq_lines_106 == 2'd3))) | (_irq_lines_107 & (_irq_lines_108 == 2'd3))) | (_irq_lines_109 & (_irq_lines_110 == 2'd3))) | (_irq_lines_111 & (_irq_lines_112 == 2'd3))) | (_irq_lines_113 & (_irq_lines_114 == 2'd3))) | (_irq_lines_115 & (_irq_lines_116 == 2'd3))) | (_irq_lines_117 & (_irq_lines_118 == 2'd3))) | (_irq_lines_119 & (_irq_lines_120 == 2'd3))) | (_irq_lines_121 & (_irq_lines_122 == 2'd3))) | (_irq_lines_123 & (_irq_lines_124 == 2'd3))) | (_irq_lines_125 & (_irq_lines_126 == 2'd3))) | (_irq_lines_127 & (_irq_lines_128 == 2'd3))) | (_irq_lines_129 & (_irq_lines_130 == 2'd3))) | (_irq_lines_131 & (_irq_lines_132 == 2'd3))) | (_irq_lines_133 & (_irq_lines_134 == 2'd3))) | (_irq_lines_135 & (_irq_lines_136 == 2'd3))) | (_irq_lines_137 & (_irq_lines_138 == 2'd3))) | (_irq_lines_139 & (_irq_lines_140 == 2'd3))) | (_irq_lines_141 & (_irq_lines_142 == 2'd3))) | (_irq_lines_143 & (_irq_lines_144 == 2'd3))) | (_irq_lines_145 & (_irq_lines_146 == 2'd3))) | (_irq_lines_147 & (_irq_lines_148 == 2'd3))) | (_irq_lines_149 & (_irq_lines_150 == 2'd3))) | (_irq_lines_151 & (_irq_lines_152 == 2'd3))) | (_irq_lines_153 & (_irq_lines_154 == 2'd3))) | (_irq_lines_155 & (_irq_lines_156 == 2'd3))) | (_irq_lines_157 & (_irq_lines_158 == 2'd3))) | (_irq_lines_159 & (_irq_lines_160 == 2'd3))) | (_irq_lines_161 & (_irq_lines_162 == 2'd3))) | (_irq_lines_163 & (_irq_lines_164 == 2'd3))) | (_irq_lines_165 & (_irq_lines_166 == 2'd3))) | (_irq_lines_167 & (_irq_lines_168 == 2'd3))) | (_irq_lines_169 & (_irq_lines_170 == 2'd3))) | (_irq_lines_171 & (_irq_lines_172 == 2'd3))) | (_irq_lines_173 & (_irq_lines_174 == 2'd3))) | (_irq_lines_175 & (_irq_lines_176 == 2'd3))) | (_irq_lines_177 & (_irq_lines_178 == 2'd3))) | (_irq_lines_179 & (_irq_lines_180 == 2'd3))) | (_irq_lines_181 & (_irq_lines_182 == 2'd3))) | (_irq_lines_183 & (_irq_lines_184 == 2'd3))) | (_irq_lines_185 & (_irq_lines_186 == 2'd3))) | (_irq_lines_187 & (_irq_lines_188 == 2'd3))) | (_irq_lines_189 & (_irq_lines_190 == 2'd3))) | (_irq_lines_191 & (_irq_lines_192 == 2'd3))) | (_irq_lines_193 & (_irq_lines_194 == 2'd3))) | (_irq_lines_195 & (_irq_lines_196 == 2'd3))) | (_irq_lines_197 & (_irq_lines_198 == 2'd3))) | (_irq_lines_199 & (_irq_lines_200 == 2'd3))) | (_irq_lines_201 & (_irq_lines_202 == 2'd3))) | (_irq_lines_203 & (_irq_lines_204 == 2'd3))) | (_irq_lines_205 & (_irq_lines_206 == 2'd3))) | (_irq_lines_207 & (_irq_lines_208 == 2'd3))) | (_irq_lines_209 & (_irq_lines_210 == 2'd3))) | (_irq_lines_211 & (_irq_lines_212 == 2'd3))) | (_irq_lines_213 & (_irq_lines_214 == 2'd3))) | (_irq_lines_215 & (_irq_lines_216 == 2'd3))) | (_irq_lines_217 & (_irq_lines_218 == 2'd3))) | (_irq_lines_219 & (_irq_lines_220 == 2'd3))) | (_irq_lines_221 & (_irq_lines_222 == 2'd3))) | (_irq_lines_223 & (_irq_lines_224 == 2'd3))) | (_irq_lines_225 & (_irq_lines_226 == 2'd3))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd3))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd3))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd2))) | (_irq_lines_101 & (_irq_lines_102 == 2'd2))) | (_irq_lines_103 & (_irq_lines_104 == 2'd2))) | (_irq_lines_105 & (_irq_lines_106 == 2'd2))) | (_irq_lines_107 & (_irq_lines_108 == 2'd2))) | (_irq_lines_109 & (_irq_lines_110 == 2'd2))) | (_irq_lines_111 & (_irq_lines_112 == 2'd2))) | (_irq_lines_113 & (_irq_lines_114 == 2'd2))) | (_irq_lines_115 & (_irq_lines_116 == 2'd2))) | (_irq_lines_117 & (_irq_lines_118 == 2'd2))) | (_irq_lines_119 & (_irq_lines_120 == 2'd2))) | (_irq_lines_121 & (_irq_lines_122 == 2'd2))) | (_irq_lines_123 & (_irq_lines_124 == 2'd2))) | (_irq_lines_125 & (_irq_lines_126 == 2'd2))) | (_irq_lines_127 & (_irq_lines_128 == 2'd2))) | (_irq_lines_129 & (_irq_lines_130 == 2'd2))) | (_irq_lines_131 & (_irq_lines_132 == 2'd2))) | (_irq_lines_133 & (_irq_lines_134 == 2'd2))) | (_irq_lines_135 & (_irq_lines_136 == 2'd2))) | (_irq_lines_137 & (_irq_lines_138 == 2'd2))) | (_irq_lines_139 & (_irq_lines_140 == 2'd2))) | (_irq_lines_141 & (_irq_lines_142 == 2'd2))) | (_irq_lines_143 & (_irq_lines_144 == 2'd2))) | (_irq_lines_145 & (_irq_lines_146 == 2'd2))) | (_irq_lines_147 & (_irq_lines_148 == 2'd2))) | (_irq_lines_149 & (_irq_lines_150 == 2'd2))) | (_irq_lines_151 & (_irq_lines_152 == 2'd2))) | (_irq_lines_153 & (_irq_lines_154 == 2'd2))) | (_irq_lines_155 & (_irq_lines_156 == 2'd2))) | (_irq_lines_157 & (_irq_lines_158 == 2'd2))) | (_irq_lines_159 & (_irq_lines_160 == 2'd2))) | (_irq_lines_161 & (_irq_lines_162 == 2'd2))) | (_irq_lines_163 & (_irq_lines_164 == 2'd2))) | (_irq_lines_165 & (_irq_lines_166 == 2'd2))) | (_irq_lines_167 & (_irq_lines_168 == 2'd2))) | (_irq_lines_169 & (_irq_lines_170 == 2'd2))) | (_irq_lines_171 & (_irq_lines_172 == 2'd2))) | (_irq_lines_173 & (_irq_lines_174 == 2'd2))) | (_irq_lines_175 & (_irq_lines_176 == 2'd2))) | (_irq_lines_177 & (_irq_lines_178 == 2'd2))) | (_irq_lines_179 & (_irq_lines_180 == 2'd2))) | (_irq_lines_181 & (_irq_lines_182 == 2'd2))) | (_irq_lines_183 & (_irq_lines_184 == 2'd2))) | (_irq_lines_185 & (_irq_lines_186 == 2'd2))) | (_irq_lines_187 & (_irq_lines_188 == 2'd2))) | (_irq_lines_189 & (_irq_lines_190 == 2'd2))) | (_irq_lines_191 & (_irq_lines_192 == 2'd2))) | (_irq_lines_193 & (_irq_lines_194 == 2'd2))) | (_irq_lines_195 & (_irq_lines_196 == 2'd2))) | (_irq_lines_197 & (_irq_lines_198 == 2'd2))) | (_irq_lines_199 & (_irq_lines_200 == 2'd2))) | (_irq_lines_201 & (_irq_lines_202 == 2'd2))) | (_irq_lines_203 & (_irq_lines_204 == 2'd2))) | (_irq_lines_205 & (_irq_lines_206 == 2'd2))) | (_irq_lines_207 & (_irq_lines_208 == 2'd2))) | (_irq_lines_209 & (_irq_lines_210 == 2'd2))) | (_irq_lines_211 & (_irq_lines_212 == 2'd2))) | (_irq_lines_213 & (_irq_lines_214 == 2'd2))) | (_irq_lines_215 & (_irq_lines_216 == 2'd2))) | (_irq_lines_217 & (_irq_lines_218 == 2'd2))) | (_irq_lines_219 & (_irq_lines_220 == 2'd2))) | (_irq_lines_221 & (_irq_lines_222 == 2'd2))) | (_irq_lines_223 & (_irq_lines_224 == 2'd2))) | (_irq_lines_225 & (_irq_lines_226 == 2'd2))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd2))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd2))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd1))) | (_irq_lines_101 & (_irq_lines_102 == 2'd1))) | (_irq_lines_103 & (_irq_lines_104 == 2'd1))) | (_irq_lines_105 & (_irq_lines_106 == 2'd1))) | (_irq_lines_107 & (_irq_lines_108 == 2'd1))) | (_irq_lines_109 & (_irq_lines_110 == 2'd1))) | (_irq_lines_111 & (_irq_lines_112 == 2'd1))) | (_irq_lines_113 & (_irq_lines_114 == 2'd1))) | (_irq_lines_115 & (_irq_lines_116 == 2'd1))) | (_irq_lines_117 & (_irq_lines_118 == 2'd1))) | (_irq_lines_119 & (_irq_lines_120 == 2'd1))) | (_irq_lines_121 & (_irq_lines_122 == 2'd1))) | (_irq_lines_123 & (_irq_lines_124 == 2'd1))) | (_irq_lines_125 & (_irq_lines_126 == 2'd1))) | (_irq_lines_127 & (_irq_lines_128 == 2'd1))) | (_irq_lines_129 & (_irq_lines_130 == 2'd1))) | (_irq_lines_131 & (_irq_lines_132 == 2'd1))) | (_irq_lines_133 & (_irq_lines_134 == 2'd1))) | (_irq_lines_135 & (_irq_lines_136 == 2'd1))) | (_irq_lines_137 & (_irq_lines_138 == 2'd1))) | (_irq_lines_139 & (_irq_lines_140 == 2'd1))) | (_irq_lines_141 & (_irq_lines_142 == 2'd1))) | (_irq_lines_143 & (_irq_lines_144 == 2'd1))) | (_irq_lines_145 & (_irq_lines_146 == 2'd1))) | (_irq_lines_147 & (_irq_lines_148 == 2'd1))) | (_irq_lines_149 & (_irq_lines_150 == 2'd1))) | (_irq_lines_151 & (_irq_lines_152 == 2'd1))) | (_irq_lines_153 & (_irq_lines_154 == 2'd1))) | (_irq_lines_155 & (_irq_lines_156 == 2'd1))) | (_irq_lines_157 & (_irq_lines_158 == 2'd1))) | (_irq_lines_159 & (_irq_lines_160 == 2'd1))) | (_irq_lines_161 & (_irq_lines_162 == 2'd1))) | (_irq_lines_163 & (_irq_lines_164 == 2'd1))) | (_irq_lines_165 & (_irq_lines_166 == 2'd1))) | (_irq_lines_167 & (_irq_lines_168 == 2'd1))) | (_irq_lines_169 & (_irq_lines_170 == 2'd1))) | (_irq_lines_171 & (_irq_lines_172 == 2'd1))) | (_irq_lines_173 & (_irq_lines_174 == 2'd1))) | (_irq_lines_175 & (_irq_lines_176 == 2'd1))) | (_irq_lines_177 & (_irq_lines_178 == 2'd1))) | (_irq_lines_179 & (_irq_lines_180 == 2'd1))) | (_irq_lines_181 & (_irq_lines_182 == 2'd1))) | (_irq_lines_183 & (_irq_lines_184 == 2'd1))) | (_irq_lines_185 & (_irq_lines_186 == 2'd1))) | (_irq_lines_187 & (_irq_lines_188 == 2'd1))) | (_irq_lines_189 & (_irq_lines_190 == 2'd1))) | (_irq_lines_191 & (_irq_lines_192 == 2'd1))) | (_irq_lines_193 & (_irq_lines_194 == 2'd1))) | (_irq_lines_195 & (_irq_lines_196 == 2'd1))) | (_irq_lines_197 & (_irq_lines_198 == 2'd1))) | (_irq_lines_199 & (_irq_lines_200 == 2'd1))) | (_irq_lines_201 & (_irq_lines_202 == 2'd1))) | (_irq_lines_203 & (_irq_lines_204 == 2'd1))) | (_irq_lines_205 & (_irq_lines_206 == 2'd1))) | (_irq_lines_207 & (_irq_lines_208 == 2'd1))) | (_irq_lines_209 & (_irq_lines_210 == 2'd1))) | (_irq_lines_211 & (_irq_lines_212 == 2'd1))) | (_irq_lines_213 & (_irq_lines_214 == 2'd1))) | (_irq_lines_215 & (_irq_lines_216 == 2'd1))) | (_irq_lines_217 & (_irq_lines_218 == 2'd1))) | (_irq_lines_219 & (_irq_lines_220 == 2'd1))) | (_irq_lines_221 & (_irq_lines_222 == 2'd1))) | (_irq_lines_223 & (_irq_lines_224 == 2'd1))) | (_irq_lines_225 & (_irq_lines_226 == 2'd1))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd1))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd1))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_99 & (_irq_lines_100 == 2'd0))) | (_irq_lines_101 & (_irq_lines_102 == 2'd0))) | (_irq_lines_103 & (_irq_lines_104 == 2'd0))) | (_irq_lines_105 & (_irq_lines_106 == 2'd0))) | (_irq_lines_107 & (_irq_lines_108 == 2'd0))) | (_irq_lines_109 & (_irq_lines_110 == 2'd0))) | (_irq_lines_111 & (_irq_lines_112 == 2'd0))) | (_irq_lines_113 & (_irq_lines_114 == 2'd0))) | (_irq_lines_115 & (_irq_lines_116 == 2'd0))) | (_irq_lines_117 & (_irq_lines_118 == 2'd0))) | (_irq_lines_119 & (_irq_lines_120 == 2'd0))) | (_irq_lines_121 & (_irq_lines_122 == 2'd0))) | (_irq_lines_123 & (_irq_lines_124 == 2'd0))) | (_irq_lines_125 & (_irq_lines_126 == 2'd0))) | (_irq_lines_127 & (_irq_lines_128 == 2'd0))) | (_irq_lines_129 & (_irq_lines_130 == 2'd0))) | (_irq_lines_131 & (_irq_lines_132 == 2'd0))) | (_irq_lines_133 & (_irq_lines_134 == 2'd0))) | (_irq_lines_135 & (_irq_lines_136 == 2'd0))) | (_irq_lines_137 & (_irq_lines_138 == 2'd0))) | (_irq_lines_139 & (_irq_lines_140 == 2'd0))) | (_irq_lines_141 & (_irq_lines_142 == 2'd0))) | (_irq_lines_143 & (_irq_lines_144 == 2'd0))) | (_irq_lines_145 & (_irq_lines_146 == 2'd0))) | (_irq_lines_147 & (_irq_lines_148 == 2'd0))) | (_irq_lines_149 & (_irq_lines_150 == 2'd0))) | (_irq_lines_151 & (_irq_lines_152 == 2'd0))) | (_irq_lines_153 & (_irq_lines_154 == 2'd0))) | (_irq_lines_155 & (_irq_lines_156 == 2'd0))) | (_irq_lines_157 & (_irq_lines_158 == 2'd0))) | (_irq_lines_159 & (_irq_lines_160 == 2'd0))) | (_irq_lines_161 & (_irq_lines_162 == 2'd0))) | (_irq_lines_163 & (_irq_lines_164 == 2'd0))) | (_irq_lines_165 & (_irq_lines_166 == 2'd0))) | (_irq_lines_167 & (_irq_lines_168 == 2'd0))) | (_irq_lines_169 & (_irq_lines_170 == 2'd0))) | (_irq_lines_171 & (_irq_lines_172 == 2'd0))) | (_irq_lines_173 & (_irq_lines_174 == 2'd0))) | (_irq_lines_175 & (_irq_lines_176 == 2'd0))) | (_irq_lines_177 & (_irq_lines_178 == 2'd0))) | (_irq_lines_179 & (_irq_lines_180 == 2'd0))) | (_irq_lines_181 & (_irq_lines_182 == 2'd0))) | (_irq_lines_183 & (_irq_lines_184 == 2'd0))) | (_irq_lines_185 & (_irq_lines_186 == 2'd0))) | (_irq_lines_187 & (_irq_lines_188 == 2'd0))) | (_irq_lines_189 & (_irq_lines_190 == 2'd0))) | (_irq_lines_191 & (_irq_lines_192 == 2'd0))) | (_irq_lines_193 & (_irq_lines_194 == 2'd0))) | (_irq_lines_195 & (_irq_lines_196 == 2'd0))) | (_irq_lines_197 & (_irq_lines_198 == 2'd0))) | (_irq_lines_199 & (_irq_lines_200 == 2'd0))) | (_irq_lines_201 & (_irq_lines_202 == 2'd0))) | (_irq_lines_203 & (_irq_lines_204 == 2'd0))) | (_irq_lines_205 & (_irq_lines_206 == 2'd0))) | (_irq_lines_207 & (_irq_lines_208 == 2'd0))) | (_irq_lines_209 & (_irq_lines_210 == 2'd0))) | (_irq_lines_211 & (_irq_lines_212 == 2'd0))) | (_irq_lines_213 & (_irq_lines_214 == 2'd0))) | (_irq_lines_215 & (_irq_lines_216 == 2'd0))) | (_irq_lines_217 & (_irq_lines_218 == 2'd0))) | (_irq_lines_219 & (_irq_lines_220 == 2'd0))) | (_irq_lines_221 & (_irq_lines_222 == 2'd0))) | (_irq_lines_223 & (_irq_lines_224 == 2'd0))) | (_irq_lines_225 & (_irq_lines_226 == 2'd0))) | (_irq_lines_227 & (regs_interrupt_routing_message_vector_out == 2'd0))) | (_irq_lines_228 & (regs_interrupt_routing_link_vector_out == 2'd0)))};
+  assign op_arrives = peer_first_beat & _op_arrives_109;
+  assign regs_doorbell_status_0_db0_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[0];
+  assign regs_doorbell_status_0_db1_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[1];
+  assign regs_doorbell_status_0_db2_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[2];
+  assign regs_doorbell_status_0_db3_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[3];
+  assign regs_doorbell_status_0_db4_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[4];
+  assign regs_doorbell_status_0_db5_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[5];
+  assign regs_doorbell_status_0_db6_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[6];
+  assign regs_doorbell_status_0_db7_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[7];
+  assign regs_doorbell_status_0_db8_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[8];
+  assign regs_doorbell_status_0_db9_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[9];
+  assign regs_doorbell_status_0_db10_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[10];
+  assign regs_doorbell_status_0_db11_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[11];
+  assign regs_doorbell_status_0_db12_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[12];
+  assign regs_doorbell_status_0_db13_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[13];
+  assign regs_doorbell_status_0_db14_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[14];
+  assign regs_doorbell_status_0_db15_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[15];
+  assign regs_doorbell_status_0_db16_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[16];
+  assign regs_doorbell_status_0_db17_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[17];
+  assign regs_doorbell_status_0_db18_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[18];
+  assign regs_doorbell_status_0_db19_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[19];
+  assign regs_doorbell_status_0_db20_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[20];
+  assign regs_doorbell_status_0_db21_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[21];
+  assign regs_doorbell_status_0_db22_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[22];
+  assign regs_doorbell_status_0_db23_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[23];
+  assign regs_doorbell_status_0_db24_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[24];
+  assign regs_doorbell_status_0_db25_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[25];
+  assign regs_doorbell_status_0_db26_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[26];
+  assign regs_doorbell_status_0_db27_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[27];
+  assign regs_doorbell_status_0_db28_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[28];
+  assign regs_doorbell_status_0_db29_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[29];
+  assign regs_doorbell_status_0_db30_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[30];
+  assign regs_doorbell_status_0_db31_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) & peer_in_data[31];
+  assign regs_doorbell_status_1_db32_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[0];
+  assign regs_doorbell_status_1_db33_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[1];
+  assign regs_doorbell_status_1_db34_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[2];
+  assign regs_doorbell_status_1_db35_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[3];
+  assign regs_doorbell_status_1_db36_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[4];
+  assign regs_doorbell_status_1_db37_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[5];
+  assign regs_doorbell_status_1_db38_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[6];
+  assign regs_doorbell_status_1_db39_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[7];
+  assign regs_doorbell_status_1_db40_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[8];
+  assign regs_doorbell_status_1_db41_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[9];
+  assign regs_doorbell_status_1_db42_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[10];
+  assign regs_doorbell_status_1_db43_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[11];
+  assign regs_doorbell_status_1_db44_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[12];
+  assign regs_doorbell_status_1_db45_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[13];
+  assign regs_doorbell_status_1_db46_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[14];
+  assign regs_doorbell_status_1_db47_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[15];
+  assign regs_doorbell_status_1_db48_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[16];
+  assign regs_doorbell_status_1_db49_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[17];
+  assign regs_doorbell_status_1_db50_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[18];
+  assign regs_doorbell_status_1_db51_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[19];
+  assign regs_doorbell_status_1_db52_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[20];
+  assign regs_doorbell_status_1_db53_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[21];
+  assign regs_doorbell_status_1_db54_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[22];
+  assign regs_doorbell_status_1_db55_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[23];
+  assign regs_doorbell_status_1_db56_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[24];
+  assign regs_doorbell_status_1_db57_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[25];
+  assign regs_doorbell_status_1_db58_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[26];
+  assign regs_doorbell_status_1_db59_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[27];
+  assign regs_doorbell_status_1_db60_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[28];
+  assign regs_doorbell_status_1_db61_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[29];
+  assign regs_doorbell_status_1_db62_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[30];
+  assign regs_doorbell_status_1_db63_set = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd1)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1)) & peer_in_data[31];
+  assign regs_scratchpad_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0);
+  assign regs_scratchpad_0_value_load_value = (regs_scratchpad_0_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1);
+  assign regs_scratchpad_1_value_load_value = (regs_scratchpad_1_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd2);
+  assign regs_scratchpad_2_value_load_value = (regs_scratchpad_2_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd3);
+  assign regs_scratchpad_3_value_load_value = (regs_scratchpad_3_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_4_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd4);
+  assign regs_scratchpad_4_value_load_value = (regs_scratchpad_4_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_5_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd5);
+  assign regs_scratchpad_5_value_load_value = (regs_scratchpad_5_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_6_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd6);
+  assign regs_scratchpad_6_value_load_value = (regs_scratchpad_6_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_7_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd7);
+  assign regs_scratchpad_7_value_load_value = (regs_scratchpad_7_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_8_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd8);
+  assign regs_scratchpad_8_value_load_value = (regs_scratchpad_8_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_9_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd9);
+  assign regs_scratchpad_9_value_load_value = (regs_scratchpad_9_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_10_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd10);
+  assign regs_scratchpad_10_value_load_value = (regs_scratchpad_10_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_11_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd11);
+  assign regs_scratchpad_11_value_load_value = (regs_scratchpad_11_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_12_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd12);
+  assign regs_scratchpad_12_value_load_value = (regs_scratchpad_12_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_13_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd13);
+  assign regs_scratchpad_13_value_load_value = (regs_scratchpad_13_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_14_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd14);
+  assign regs_scratchpad_14_value_load_value = (regs_scratchpad_14_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign regs_scratchpad_15_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd2)) & (_regs_doorbell_status_0_db0_set_111 == 8'd15);
+  assign regs_scratchpad_15_value_load_value = (regs_scratchpad_15_value_out & ~_regs_scratchpad_0_value_load_value_112) | (_regs_scratchpad_0_value_load_value_113 & _regs_scratchpad_0_value_load_value_112);
+  assign peer_read_answer = ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd7)) & (_peer_read_answer_114 == peer_read_tag)) & peer_read_waiting;
+  assign peer_read_fails = (peer_read_held & ~link_up) & ~peer_read_answer;
+  assign regs_peer_scratchpad_0_value_load = _peer_read_0 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_0_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_1_value_load = _peer_read_1 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_1_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_2_value_load = _peer_read_2 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_2_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_3_value_load = _peer_read_3 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_3_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_4_value_load = _peer_read_4 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_4_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_5_value_load = _peer_read_5 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_5_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_6_value_load = _peer_read_6 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_6_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_7_value_load = _peer_read_7 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_7_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_8_value_load = _peer_read_8 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_8_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_9_value_load = _peer_read_9 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_9_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_10_value_load = _peer_read_10 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_10_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_11_value_load = _peer_read_11 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_11_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_12_value_load = _peer_read_12 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_12_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_13_value_load = _peer_read_13 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_13_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_14_value_load = _peer_read_14 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_14_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_peer_scratchpad_15_value_load = _peer_read_15 & (peer_read_answer | peer_read_fails);
+  assign regs_peer_scratchpad_15_value_load_value = peer_read_fails ? 32'hffffffff : _regs_scratchpad_0_value_load_value_113;
+  assign regs_inbound_message_0_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0);
+  assign regs_inbound_message_0_value_load_value = _regs_scratchpad_0_value_load_value_113;
+  assign regs_message_status_in0_set = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0);
+  assign regs_inbound_message_1_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1);
+  assign regs_inbound_message_1_value_load_value = _regs_scratchpad_0_value_load_value_113;
+  assign regs_message_status_in1_set = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd1);
+  assign regs_inbound_message_2_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd2);
+  assign regs_inbound_message_2_value_load_value = _regs_scratchpad_0_value_load_value_113;
+  assign regs_message_status_in2_set = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd2);
+  assign regs_inbound_message_3_value_load = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd3);
+  assign regs_inbound_message_3_value_load_value = _regs_scratchpad_0_value_load_value_113;
+  assign regs_message_status_in3_set = (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd3)) & (_regs_doorbell_status_0_db0_set_111 == 8'd3);
+  assign irq_lines = {((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_115 & (_irq_lines_116 == 2'd3))) | (_irq_lines_117 & (_irq_lines_118 == 2'd3))) | (_irq_lines_119 & (_irq_lines_120 == 2'd3))) | (_irq_lines_121 & (_irq_lines_122 == 2'd3))) | (_irq_lines_123 & (_irq_lines_124 == 2'd3))) | (_irq_lines_125 & (_irq_lines_126 == 2'd3))) | (_irq_lines_127 & (_irq_lines_128 == 2'd3))) | (_irq_lines_129 & (_irq_lines_130 == 2'd3))) | (_irq_lines_131 & (_irq_lines_132 == 2'd3))) | (_irq_lines_133 & (_irq_lines_134 == 2'd3))) | (_irq_lines_135 & (_irq_lines_136 == 2'd3))) | (_irq_lines_137 & (_irq_lines_138 == 2'd3))) | (_irq_lines_139 & (_irq_lines_140 == 2'd3))) | (_irq_lines_141 & (_irq_lines_142 == 2'd3))) | (_irq_lines_143 & (_irq_lines_144 == 2'd3))) | (_irq_lines_145 & (_irq_lines_146 == 2'd3))) | (_irq_lines_147 & (_irq_lines_148 == 2'd3))) | (_irq_lines_149 & (_irq_lines_150 == 2'd3))) | (_irq_lines_151 & (_irq_lines_152 == 2'd3))) | (_irq_lines_153 & (_irq_lines_154 == 2'd3))) | (_irq_lines_155 & (_irq_lines_156 == 2'd3))) | (_irq_lines_157 & (_irq_lines_158 == 2'd3))) | (_irq_lines_159 & (_irq_lines_160 == 2'd3))) | (_irq_lines_161 & (_irq_lines_162 == 2'd3))) | (_irq_lines_163 & (_irq_lines_164 == 2'd3))) | (_irq_lines_165 & (_irq_lines_166 == 2'd3))) | (_irq_lines_167 & (_irq_lines_168 == 2'd3))) | (_irq_lines_169 & (_irq_lines_170 == 2'd3))) | (_irq_lines_171 & (_irq_lines_172 == 2'd3))) | (_irq_lines_173 & (_irq_lines_174 == 2'd3))) | (_irq_lines_175 & (_irq_lines_176 == 2'd3))) | (_irq_lines_177 & (_irq_lines_178 == 2'd3))) | (_irq_lines_179 & (_irq_lines_180 == 2'd3))) | (_irq_lines_181 & (_irq_lines_182 == 2'd3))) | (_irq_lines_183 & (_irq_lines_184 == 2'd3))) | (_irq_lines_185 & (_irq_lines_186 == 2'd3))) | (_irq_lines_187 & (_irq_lines_188 == 2'd3))) | (_irq_lines_189 & (_irq_lines_190 == 2'd3))) | (_irq_lines_191 & (_irq_lines_192 == 2'd3))) | (_irq_lines_193 & (_irq_lines_194 == 2'd3))) | (_irq_lines_195 & (_irq_lines_196 == 2'd3))) | (_irq_lines_197 & (_irq_lines_198 == 2'd3))) | (_irq_lines_199 & (_irq_lines_200 == 2'd3))) | (_irq_lines_201 & (_irq_lines_202 == 2'd3))) | (_irq_lines_203 & (_irq_lines_204 == 2'd3))) | (_irq_lines_205 & (_irq_lines_206 == 2'd3))) | (_irq_lines_207 & (_irq_lines_208 == 2'd3))) | (_irq_lines_209 & (_irq_lines_210 == 2'd3))) | (_irq_lines_211 & (_irq_lines_212 == 2'd3))) | (_irq_lines_213 & (_irq_lines_214 == 2'd3))) | (_irq_lines_215 & (_irq_lines_216 == 2'd3))) | (_irq_lines_217 & (_irq_lines_218 == 2'd3))) | (_irq_lines_219 & (_irq_lines_220 == 2'd3))) | (_irq_lines_221 & (_irq_lines_222 == 2'd3))) | (_irq_lines_223 & (_irq_lines_224 == 2'd3))) | (_irq_lines_225 & (_irq_lines_226 == 2'd3))) | (_irq_lines_227 & (_irq_lines_228 == 2'd3))) | (_irq_lines_229 & (_irq_lines_230 == 2'd3))) | (_irq_lines_231 & (_irq_lines_232 == 2'd3))) | (_irq_lines_233 & (_irq_lines_234 == 2'd3))) | (_irq_lines_235 & (_irq_lines_236 == 2'd3))) | (_irq_lines_237 & (_irq_lines_238 == 2'd3))) | (_irq_lines_239 & (_irq_lines_240 == 2'd3))) | (_irq_lines_241 & (_irq_lines_242 == 2'd3))) | (_irq_lines_243 & (regs_interrupt_routing_message_vector_out == 2'd3))) | (_irq_lines_244 & (regs_interrupt_routing_link_vector_out == 2'd3))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_115 & (_irq_lines_116 == 2'd2))) | (_irq_lines_117 & (_irq_lines_118 == 2'd2))) | (_irq_lines_119 & (_irq_lines_120 == 2'd2))) | (_irq_lines_121 & (_irq_lines_122 == 2'd2))) | (_irq_lines_123 & (_irq_lines_124 == 2'd2))) | (_irq_lines_125 & (_irq_lines_126 == 2'd2))) | (_irq_lines_127 & (_irq_lines_128 == 2'd2))) | (_irq_lines_129 & (_irq_lines_130 == 2'd2))) | (_irq_lines_131 & (_irq_lines_132 == 2'd2))) | (_irq_lines_133 & (_irq_lines_134 == 2'd2))) | (_irq_lines_135 & (_irq_lines_136 == 2'd2))) | (_irq_lines_137 & (_irq_lines_138 == 2'd2))) | (_irq_lines_139 & (_irq_lines_140 == 2'd2))) | (_irq_lines_141 & (_irq_lines_142 == 2'd2))) | (_irq_lines_143 & (_irq_lines_144 == 2'd2))) | (_irq_lines_145 & (_irq_lines_146 == 2'd2))) | (_irq_lines_147 & (_irq_lines_148 == 2'd2))) | (_irq_lines_149 & (_irq_lines_150 == 2'd2))) | (_irq_lines_151 & (_irq_lines_152 == 2'd2))) | (_irq_lines_153 & (_irq_lines_154 == 2'd2))) | (_irq_lines_155 & (_irq_lines_156 == 2'd2))) | (_irq_lines_157 & (_irq_lines_158 == 2'd2))) | (_irq_lines_159 & (_irq_lines_160 == 2'd2))) | (_irq_lines_161 & (_irq_lines_162 == 2'd2))) | (_irq_lines_163 & (_irq_lines_164 == 2'd2))) | (_irq_lines_165 & (_irq_lines_166 == 2'd2))) | (_irq_lines_167 & (_irq_lines_168 == 2'd2))) | (_irq_lines_169 & (_irq_lines_170 == 2'd2))) | (_irq_lines_171 & (_irq_lines_172 == 2'd2))) | (_irq_lines_173 & (_irq_lines_174 == 2'd2))) | (_irq_lines_175 & (_irq_lines_176 == 2'd2))) | (_irq_lines_177 & (_irq_lines_178 == 2'd2))) | (_irq_lines_179 & (_irq_lines_180 == 2'd2))) | (_irq_lines_181 & (_irq_lines_182 == 2'd2))) | (_irq_lines_183 & (_irq_lines_184 == 2'd2))) | (_irq_lines_185 & (_irq_lines_186 == 2'd2))) | (_irq_lines_187 & (_irq_lines_188 == 2'd2))) | (_irq_lines_189 & (_irq_lines_190 == 2'd2))) | (_irq_lines_191 & (_irq_lines_192 == 2'd2))) | (_irq_lines_193 & (_irq_lines_194 == 2'd2))) | (_irq_lines_195 & (_irq_lines_196 == 2'd2))) | (_irq_lines_197 & (_irq_lines_198 == 2'd2))) | (_irq_lines_199 & (_irq_lines_200 == 2'd2))) | (_irq_lines_201 & (_irq_lines_202 == 2'd2))) | (_irq_lines_203 & (_irq_lines_204 == 2'd2))) | (_irq_lines_205 & (_irq_lines_206 == 2'd2))) | (_irq_lines_207 & (_irq_lines_208 == 2'd2))) | (_irq_lines_209 & (_irq_lines_210 == 2'd2))) | (_irq_lines_211 & (_irq_lines_212 == 2'd2))) | (_irq_lines_213 & (_irq_lines_214 == 2'd2))) | (_irq_lines_215 & (_irq_lines_216 == 2'd2))) | (_irq_lines_217 & (_irq_lines_218 == 2'd2))) | (_irq_lines_219 & (_irq_lines_220 == 2'd2))) | (_irq_lines_221 & (_irq_lines_222 == 2'd2))) | (_irq_lines_223 & (_irq_lines_224 == 2'd2))) | (_irq_lines_225 & (_irq_lines_226 == 2'd2))) | (_irq_lines_227 & (_irq_lines_228 == 2'd2))) | (_irq_lines_229 & (_irq_lines_230 == 2'd2))) | (_irq_lines_231 & (_irq_lines_232 == 2'd2))) | (_irq_lines_233 & (_irq_lines_234 == 2'd2))) | (_irq_lines_235 & (_irq_lines_236 == 2'd2))) | (_irq_lines_237 & (_irq_lines_238 == 2'd2))) | (_irq_lines_239 & (_irq_lines_240 == 2'd2))) | (_irq_lines_241 & (_irq_lines_242 == 2'd2))) | (_irq_lines_243 & (regs_interrupt_routing_message_vector_out == 2'd2))) | (_irq_lines_244 & (regs_interrupt_routing_link_vector_out == 2'd2))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_115 & (_irq_lines_116 == 2'd1))) | (_irq_lines_117 & (_irq_lines_118 == 2'd1))) | (_irq_lines_119 & (_irq_lines_120 == 2'd1))) | (_irq_lines_121 & (_irq_lines_122 == 2'd1))) | (_irq_lines_123 & (_irq_lines_124 == 2'd1))) | (_irq_lines_125 & (_irq_lines_126 == 2'd1))) | (_irq_lines_127 & (_irq_lines_128 == 2'd1))) | (_irq_lines_129 & (_irq_lines_130 == 2'd1))) | (_irq_lines_131 & (_irq_lines_132 == 2'd1))) | (_irq_lines_133 & (_irq_lines_134 == 2'd1))) | (_irq_lines_135 & (_irq_lines_136 == 2'd1))) | (_irq_lines_137 & (_irq_lines_138 == 2'd1))) | (_irq_lines_139 & (_irq_lines_140 == 2'd1))) | (_irq_lines_141 & (_irq_lines_142 == 2'd1))) | (_irq_lines_143 & (_irq_lines_144 == 2'd1))) | (_irq_lines_145 & (_irq_lines_146 == 2'd1))) | (_irq_lines_147 & (_irq_lines_148 == 2'd1))) | (_irq_lines_149 & (_irq_lines_150 == 2'd1))) | (_irq_lines_151 & (_irq_lines_152 == 2'd1))) | (_irq_lines_153 & (_irq_lines_154 == 2'd1))) | (_irq_lines_155 & (_irq_lines_156 == 2'd1))) | (_irq_lines_157 & (_irq_lines_158 == 2'd1))) | (_irq_lines_159 & (_irq_lines_160 == 2'd1))) | (_irq_lines_161 & (_irq_lines_162 == 2'd1))) | (_irq_lines_163 & (_irq_lines_164 == 2'd1))) | (_irq_lines_165 & (_irq_lines_166 == 2'd1))) | (_irq_lines_167 & (_irq_lines_168 == 2'd1))) | (_irq_lines_169 & (_irq_lines_170 == 2'd1))) | (_irq_lines_171 & (_irq_lines_172 == 2'd1))) | (_irq_lines_173 & (_irq_lines_174 == 2'd1))) | (_irq_lines_175 & (_irq_lines_176 == 2'd1))) | (_irq_lines_177 & (_irq_lines_178 == 2'd1))) | (_irq_lines_179 & (_irq_lines_180 == 2'd1))) | (_irq_lines_181 & (_irq_lines_182 == 2'd1))) | (_irq_lines_183 & (_irq_lines_184 == 2'd1))) | (_irq_lines_185 & (_irq_lines_186 == 2'd1))) | (_irq_lines_187 & (_irq_lines_188 == 2'd1))) | (_irq_lines_189 & (_irq_lines_190 == 2'd1))) | (_irq_lines_191 & (_irq_lines_192 == 2'd1))) | (_irq_lines_193 & (_irq_lines_194 == 2'd1))) | (_irq_lines_195 & (_irq_lines_196 == 2'd1))) | (_irq_lines_197 & (_irq_lines_198 == 2'd1))) | (_irq_lines_199 & (_irq_lines_200 == 2'd1))) | (_irq_lines_201 & (_irq_lines_202 == 2'd1))) | (_irq_lines_203 & (_irq_lines_204 == 2'd1))) | (_irq_lines_205 & (_irq_lines_206 == 2'd1))) | (_irq_lines_207 & (_irq_lines_208 == 2'd1))) | (_irq_lines_209 & (_irq_lines_210 == 2'd1))) | (_irq_lines_211 & (_irq_lines_212 == 2'd1))) | (_irq_lines_213 & (_irq_lines_214 == 2'd1))) | (_irq_lines_215 & (_irq_lines_216 == 2'd1))) | (_irq_lines_217 & (_irq_lines_218 == 2'd1))) | (_irq_lines_219 & (_irq_lines_220 == 2'd1))) | (_irq_lines_221 & (_irq_lines_222 == 2'd1))) | (_irq_lines_223 & (_irq_lines_224 == 2'd1))) | (_irq_lines_225 & (_irq_lines_226 == 2'd1))) | (_irq_lines_227 & (_irq_lines_228 == 2'd1))) | (_irq_lines_229 & (_irq_lines_230 == 2'd1))) | (_irq_lines_231 & (_irq_lines_232 == 2'd1))) | (_irq_lines_233 & (_irq_lines_234 == 2'd1))) | (_irq_lines_235 & (_irq_lines_236 == 2'd1))) | (_irq_lines_237 & (_irq_lines_238 == 2'd1))) | (_irq_lines_239 & (_irq_lines_240 == 2'd1))) | (_irq_lines_241 & (_irq_lines_242 == 2'd1))) | (_irq_lines_243 & (regs_interrupt_routing_message_vector_out == 2'd1))) | (_irq_lines_244 & (regs_interrupt_routing_link_vector_out == 2'd1))), ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1'b0 | (_irq_lines_115 & (_irq_lines_116 == 2'd0))) | (_irq_lines_117 & (_irq_lines_118 == 2'd0))) | (_irq_lines_119 & (_irq_lines_120 == 2'd0))) | (_irq_lines_121 & (_irq_lines_122 == 2'd0))) | (_irq_lines_123 & (_irq_lines_124 == 2'd0))) | (_irq_lines_125 & (_irq_lines_126 == 2'd0))) | (_irq_lines_127 & (_irq_lines_128 == 2'd0))) | (_irq_lines_129 & (_irq_lines_130 == 2'd0))) | (_irq_lines_131 & (_irq_lines_132 == 2'd0))) | (_irq_lines_133 & (_irq_lines_134 == 2'd0))) | (_irq_lines_135 & (_irq_lines_136 == 2'd0))) | (_irq_lines_137 & (_irq_lines_138 == 2'd0))) | (_irq_lines_139 & (_irq_lines_140 == 2'd0))) | (_irq_lines_141 & (_irq_lines_142 == 2'd0))) | (_irq_lines_143 & (_irq_lines_144 == 2'd0))) | (_irq_lines_145 & (_irq_lines_146 == 2'd0))) | (_irq_lines_147 & (_irq_lines_148 == 2'd0))) | (_irq_lines_149 & (_irq_lines_150 == 2'd0))) | (_irq_lines_151 & (_irq_lines_152 == 2'd0))) | (_irq_lines_153 & (_irq_lines_154 == 2'd0))) | (_irq_lines_155 & (_irq_lines_156 == 2'd0))) | (_irq_lines_157 & (_irq_lines_158 == 2'd0))) | (_irq_lines_159 & (_irq_lines_160 == 2'd0))) | (_irq_lines_161 & (_irq_lines_162 == 2'd0))) | (_irq_lines_163 & (_irq_lines_164 == 2'd0))) | (_irq_lines_165 & (_irq_lines_166 == 2'd0))) | (_irq_lines_167 & (_irq_lines_168 == 2'd0))) | (_irq_lines_169 & (_irq_lines_170 == 2'd0))) | (_irq_lines_171 & (_irq_lines_172 == 2'd0))) | (_irq_lines_173 & (_irq_lines_174 == 2'd0))) | (_irq_lines_175 & (_irq_lines_176 == 2'd0))) | (_irq_lines_177 & (_irq_lines_178 == 2'd0))) | (_irq_lines_179 & (_irq_lines_180 == 2'd0))) | (_irq_lines_181 & (_irq_lines_182 == 2'd0))) | (_irq_lines_183 & (_irq_lines_184 == 2'd0))) | (_irq_lines_185 & (_irq_lines_186 == 2'd0))) | (_irq_lines_187 & (_irq_lines_188 == 2'd0))) | (_irq_lines_189 & (_irq_lines_190 == 2'd0))) | (_irq_lines_191 & (_irq_lines_192 == 2'd0))) | (_irq_lines_193 & (_irq_lines_194 == 2'd0))) | (_irq_lines_195 & (_irq_lines_196 == 2'd0))) | (_irq_lines_197 & (_irq_lines_198 == 2'd0))) | (_irq_lines_199 & (_irq_lines_200 == 2'd0))) | (_irq_lines_201 & (_irq_lines_202 == 2'd0))) | (_irq_lines_203 & (_irq_lines_204 == 2'd0))) | (_irq_lines_205 & (_irq_lines_206 == 2'd0))) | (_irq_lines_207 & (_irq_lines_208 == 2'd0))) | (_irq_lines_209 & (_irq_lines_210 == 2'd0))) | (_irq_lines_211 & (_irq_lines_212 == 2'd0))) | (_irq_lines_213 & (_irq_lines_214 == 2'd0))) | (_irq_lines_215 & (_irq_lines_216 == 2'd0))) | (_irq_lines_217 & (_irq_lines_218 == 2'd0))) | (_irq_lines_219 & (_irq_lines_220 == 2'd0))) | (_irq_lines_221 & (_irq_lines_222 == 2'd0))) | (_irq_lines_223 & (_irq_lines_224 == 2'd0))) | (_irq_lines_225 & (_irq_lines_226 == 2'd0))) | (_irq_lines_227 & (_irq_lines_228 == 2'd0))) | (_irq_lines_229 & (_irq_lines_230 == 2'd0))) | (_irq_lines_231 & (_irq_lines_232 == 2'd0))) | (_irq_lines_233 & (_irq_lines_234 == 2'd0))) | (_irq_lines_235 & (_irq_lines_236 == 2'd0))) | (_irq_lines_237 & (_irq_lines_238 == 2'd0))) | (_irq_lines_239 & (_irq_lines_240 == 2'd0))) | (_irq_lines_241 & (_irq_lines_242 == 2'd0))) | (_irq_lines_243 & (regs_interrupt_routing_message_vector_out == 2'd0))) | (_irq_lines_244 & (regs_interrupt_routing_link_vector_out == 2'd0)))};
   assign irq = irq_lines;
   assign unused_msi_data = regs_msi_data_data_out[1:0];
   assign to_local_in2_valid = (msi_pending != 4'd0) & bus_master_enable;
-  assign to_local_in2_header = _to_local_in2_header_229;
-  assign to_local_in2_data = {{96{1'b0}}, {{16{1'b0}}, {regs_msi_data_data_out[15:2], _to_local_in2_data_232}}};
-  assign to_local_in2_strobe = _to_local_in2_header_229[126] ? 4'd1 : 4'd0;
+  assign to_local_in2_header = _to_local_in2_header_245;
+  assign to_local_in2_data = {{96{1'b0}}, {{16{1'b0}}, {regs_msi_data_data_out[15:2], _to_local_in2_data_248}}};
+  assign to_local_in2_strobe = _to_local_in2_header_245[126] ? 4'd1 : 4'd0;
   assign to_local_in2_start = 1'b1;
   assign to_local_in2_end = 1'b1;
   assign regs_clk = clk;  // NTBFunction.swift:74
   assign regs_rst = rst;  // NTBFunction.swift:74
-  assign peer_ops_clk = clk;  // NTBFunction.swift:95
-  assign peer_ops_rst = rst;  // NTBFunction.swift:95
-  assign to_peer_clk = clk;  // NTBFunction.swift:147
-  assign to_peer_rst = rst;  // NTBFunction.swift:147
-  assign to_local_clk = clk;  // NTBFunction.swift:148
-  assign to_local_rst = rst;  // NTBFunction.swift:148
+  assign peer_ops_clk = clk;  // NTBFunction.swift:96
+  assign peer_ops_rst = rst;  // NTBFunction.swift:96
+  assign to_peer_clk = clk;  // NTBFunction.swift:177
+  assign to_peer_rst = rst;  // NTBFunction.swift:177
+  assign to_local_clk = clk;  // NTBFunction.swift:178
+  assign to_local_rst = rst;  // NTBFunction.swift:178
 
   always @(posedge clk) begin
     if (rst) begin
@@ -1259,67 +1396,103 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
       link_up_before <= 1'b0;  // NTBFunction.swift:86
       enable_before <= 1'b0;  // NTBFunction.swift:87
       phy_up_before <= 1'b0;  // NTBFunction.swift:88
-      out_full <= 4'd0;  // NTBFunction.swift:101
-      announce_link <= 1'b0;  // NTBFunction.swift:137
-      held_to_peer <= 1'b0;  // NTBFunction.swift:170
-      ur_valid <= 1'b0;  // NTBFunction.swift:173
-      local_dropped <= 16'd0;  // NTBFunction.swift:330
-      peer_ur_valid <= 1'b0;  // NTBFunction.swift:200
-      held_to_local <= 1'b0;  // NTBFunction.swift:204
-      peer_dropped <= 16'd0;  // NTBFunction.swift:330
-      irq_before <= 4'd0;  // NTBFunction.swift:294
-      msi_pending <= 4'd0;  // NTBFunction.swift:295
+      out_full <= 4'd0;  // NTBFunction.swift:102
+      peer_read_waiting <= 1'b0;  // NTBFunction.swift:122
+      peer_read_answered <= 1'b0;  // NTBFunction.swift:123
+      peer_read_tag <= 8'd0;  // NTBFunction.swift:124
+      announce_link <= 1'b0;  // NTBFunction.swift:160
+      spad_reply_pending <= 1'b0;  // NTBFunction.swift:161
+      spad_reply_index <= 8'd0;  // NTBFunction.swift:162
+      spad_reply_tag <= 8'd0;  // NTBFunction.swift:163
+      held_to_peer <= 1'b0;  // NTBFunction.swift:203
+      local_offer_waiting <= 1'b0;  // NTBFunction.swift:383
+      local_offer_decision <= 1'b0;  // NTBFunction.swift:384
+      ur_valid <= 1'b0;  // NTBFunction.swift:208
+      local_dropped <= 16'd0;  // NTBFunction.swift:406
+      peer_ur_valid <= 1'b0;  // NTBFunction.swift:235
+      held_to_local <= 1'b0;  // NTBFunction.swift:239
+      peer_offer_waiting <= 1'b0;  // NTBFunction.swift:383
+      peer_offer_decision <= 1'b0;  // NTBFunction.swift:384
+      peer_dropped <= 16'd0;  // NTBFunction.swift:406
+      irq_before <= 4'd0;  // NTBFunction.swift:358
+      msi_pending <= 4'd0;  // NTBFunction.swift:359
     end else begin
       link_up_before <= link_up;
       enable_before <= regs_link_control_enable_out;
       phy_up_before <= phy_up;
-      if (to_peer_in1_valid & to_peer_in1_ready) begin  // NTBFunction.swift:162
-        announce_link <= 1'b0;  // NTBFunction.swift:162
+      if (to_peer_in1_valid & to_peer_in1_ready) begin  // NTBFunction.swift:192
+        announce_link <= 1'b0;  // NTBFunction.swift:193
+        if (~announce_link) begin  // NTBFunction.swift:194
+          spad_reply_pending <= 1'b0;  // NTBFunction.swift:194
+        end
       end
-      if ((regs_link_control_enable_out != enable_before) | (phy_up & ~phy_up_before)) begin  // NTBFunction.swift:163
-        announce_link <= 1'b1;  // NTBFunction.swift:163
+      if ((regs_link_control_enable_out != enable_before) | (phy_up & ~phy_up_before)) begin  // NTBFunction.swift:196
+        announce_link <= 1'b1;  // NTBFunction.swift:196
       end
-      if (~phy_up) begin  // NTBFunction.swift:164
-        peer_enabled <= 1'b0;  // NTBFunction.swift:164
+      if (~phy_up) begin  // NTBFunction.swift:197
+        peer_enabled <= 1'b0;  // NTBFunction.swift:197
       end
-      if (local_first_beat) begin  // NTBFunction.swift:181
-        held_to_peer <= _local_to_peer_32;  // NTBFunction.swift:181
+      local_offer_waiting <= (local_in_valid & local_in_start) & ~local_in_ready;
+      local_offer_decision <= local_decision;
+      if (local_first_beat) begin  // NTBFunction.swift:216
+        held_to_peer <= local_decision;  // NTBFunction.swift:216
       end
-      if (to_local_in1_valid & to_local_in1_ready) begin  // NTBFunction.swift:183
-        ur_valid <= 1'b0;  // NTBFunction.swift:183
+      if (to_local_in1_valid & to_local_in1_ready) begin  // NTBFunction.swift:218
+        ur_valid <= 1'b0;  // NTBFunction.swift:218
       end
-      if (local_first_beat & answers_ur) begin  // NTBFunction.swift:184
-        ur_valid <= 1'b1;  // NTBFunction.swift:185
+      if (local_first_beat & answers_ur) begin  // NTBFunction.swift:219
+        ur_valid <= 1'b1;  // NTBFunction.swift:220
       end
-      if (((local_first_beat & ~_local_to_peer_32) & ~answers_ur) & (local_dropped != 16'd65535)) begin  // NTBFunction.swift:331
-        local_dropped <= local_dropped + 16'd1;  // NTBFunction.swift:331
+      if (((local_first_beat & ~local_decision) & ~answers_ur) & (local_dropped != 16'd65535)) begin  // NTBFunction.swift:407
+        local_dropped <= local_dropped + 16'd1;  // NTBFunction.swift:407
       end
-      if (peer_first_beat) begin  // NTBFunction.swift:215
-        held_to_local <= _peer_to_local_90;  // NTBFunction.swift:215
+      peer_offer_waiting <= (peer_in_valid & peer_in_start) & ~peer_in_ready;
+      peer_offer_decision <= peer_decision;
+      if (peer_first_beat) begin  // NTBFunction.swift:252
+        held_to_local <= peer_decision;  // NTBFunction.swift:252
       end
-      if (to_peer_in2_valid & to_peer_in2_ready) begin  // NTBFunction.swift:217
-        peer_ur_valid <= 1'b0;  // NTBFunction.swift:217
+      if (to_peer_in2_valid & to_peer_in2_ready) begin  // NTBFunction.swift:254
+        peer_ur_valid <= 1'b0;  // NTBFunction.swift:254
       end
-      if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:218
-        peer_ur_valid <= 1'b1;  // NTBFunction.swift:219
+      if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:255
+        peer_ur_valid <= 1'b1;  // NTBFunction.swift:256
       end
-      if (((peer_first_beat & ~_peer_to_local_90) & ~_op_arrives_95) & (peer_dropped != 16'd65535)) begin  // NTBFunction.swift:331
-        peer_dropped <= peer_dropped + 16'd1;  // NTBFunction.swift:331
+      if (((peer_first_beat & ~peer_decision) & ~_op_arrives_109) & (peer_dropped != 16'd65535)) begin  // NTBFunction.swift:407
+        peer_dropped <= peer_dropped + 16'd1;  // NTBFunction.swift:407
       end
-      out_full <= (out_full & ~(((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd4)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) ? peer_in_data[3:0] : 4'd0)) | {((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd3)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd2)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd1)), ((op_enqueued & (_peer_ops_enq_data_29 == 8'd3)) & (_peer_ops_enq_data_30 == 8'd0))};
-      if ((op_arrives & (_regs_doorbell_status_0_db0_set_96 == 8'd5)) & (_regs_doorbell_status_0_db0_set_97 == 8'd0)) begin  // NTBFunction.swift:248
-        peer_enabled <= peer_in_data[0] & phy_up;  // NTBFunction.swift:248
+      if (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd6)) begin  // NTBFunction.swift:282
+        spad_reply_pending <= 1'b1;  // NTBFunction.swift:283
+        spad_reply_index <= _regs_doorbell_status_0_db0_set_111;  // NTBFunction.swift:284
+        spad_reply_tag <= _peer_read_answer_114;  // NTBFunction.swift:285
+      end
+      if (op_enqueued & peer_read_request) begin  // NTBFunction.swift:296
+        peer_read_waiting <= 1'b1;  // NTBFunction.swift:296
+      end
+      if (peer_read_answer | peer_read_fails) begin  // NTBFunction.swift:297
+        peer_read_waiting <= 1'b0;  // NTBFunction.swift:298
+        peer_read_answered <= 1'b1;  // NTBFunction.swift:299
+        peer_read_tag <= peer_read_tag + 8'd1;  // NTBFunction.swift:300
+      end
+      if (peer_read_answered & peer_read) begin  // NTBFunction.swift:302
+        peer_read_answered <= 1'b0;  // NTBFunction.swift:302
+      end
+      out_full <= (out_full & ~(((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd4)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) ? peer_in_data[3:0] : 4'd0)) | {((op_enqueued & (_peer_ops_enq_data_45 == 8'd3)) & (_peer_ops_enq_data_46 == 8'd3)), ((op_enqueued & (_peer_ops_enq_data_45 == 8'd3)) & (_peer_ops_enq_data_46 == 8'd2)), ((op_enqueued & (_peer_ops_enq_data_45 == 8'd3)) & (_peer_ops_enq_data_46 == 8'd1)), ((op_enqueued & (_peer_ops_enq_data_45 == 8'd3)) & (_peer_ops_enq_data_46 == 8'd0))};
+      if ((op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd5)) & (_regs_doorbell_status_0_db0_set_111 == 8'd0)) begin  // NTBFunction.swift:312
+        peer_enabled <= peer_in_data[0] & phy_up;  // NTBFunction.swift:312
       end
       irq_before <= irq_lines;
-      msi_pending <= (msi_pending & ~((to_local_in2_valid & to_local_in2_ready) ? (4'd1 << _to_local_in2_data_232) : 4'd0)) | (regs_msi_control_enable_out ? (irq_lines & ~irq_before) : 4'd0);
+      msi_pending <= (msi_pending & ~((to_local_in2_valid & to_local_in2_ready) ? (4'd1 << _to_local_in2_data_248) : 4'd0)) | (regs_msi_control_enable_out ? (irq_lines & ~irq_before) : 4'd0);
     end
   end
   always @(posedge clk) begin
-    if (local_first_beat & answers_ur) begin  // NTBFunction.swift:184
-      ur_header <= {{3'd0, (_local_to_peer_39 ? 5'd11 : 5'd10), _ur_header_233[9], local_in_header[118:116], _ur_header_233[8], _ur_header_234[2], 4'd0, _ur_header_234[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_local_to_peer_34 ? ((_local_to_peer_48 == 11'd1) ? ((_ur_header_235 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (local_in_header[67] ? 2'd0 : (local_in_header[66] ? 2'd1 : (local_in_header[65] ? 2'd2 : (local_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_local_to_peer_48[9:0], 2'd0} - ((_ur_header_235 == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))})) - ((local_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[71] ? 2'd0 : (local_in_header[70] ? 2'd1 : (local_in_header[69] ? 2'd2 : (local_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_local_to_peer_57, _ur_header_233[7:0], 1'b0, (_local_to_peer_34 ? {(_local_to_peer_42 ? local_in_header[6:2] : local_in_header[38:34]), (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:186
+    if (local_first_beat & answers_ur) begin  // NTBFunction.swift:219
+      ur_header <= {{3'd0, (_local_decision_54 ? 5'd11 : 5'd10), _ur_header_249[9], local_in_header[118:116], _ur_header_249[8], _ur_header_250[2], 4'd0, _ur_header_250[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_local_decision_49 ? ((_local_decision_63 == 11'd1) ? ((_ur_header_251 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (local_in_header[67] ? 2'd0 : (local_in_header[66] ? 2'd1 : (local_in_header[65] ? 2'd2 : (local_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_local_decision_63[9:0], 2'd0} - ((_ur_header_251 == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))})) - ((local_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (local_in_header[71] ? 2'd0 : (local_in_header[70] ? 2'd1 : (local_in_header[69] ? 2'd2 : (local_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_local_decision_72, _ur_header_249[7:0], 1'b0, (_local_decision_49 ? {(_local_decision_57 ? local_in_header[6:2] : local_in_header[38:34]), (local_in_header[64] ? 2'd0 : (local_in_header[65] ? 2'd1 : (local_in_header[66] ? 2'd2 : (local_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:221
     end
-    if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:218
-      peer_ur_header <= {{3'd0, (_peer_answers_ur_83 ? 5'd11 : 5'd10), _peer_ur_header_236[9], peer_in_header[118:116], _peer_ur_header_236[8], _peer_ur_header_237[2], 4'd0, _peer_ur_header_237[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_peer_answers_ur_78 ? ((_peer_ur_header_238 == 11'd1) ? ((_peer_ur_header_240 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (peer_in_header[67] ? 2'd0 : (peer_in_header[66] ? 2'd1 : (peer_in_header[65] ? 2'd2 : (peer_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_peer_ur_header_238[9:0], 2'd0} - ((_peer_ur_header_240 == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))})) - ((peer_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[71] ? 2'd0 : (peer_in_header[70] ? 2'd1 : (peer_in_header[69] ? 2'd2 : (peer_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_peer_to_local_92, _peer_ur_header_236[7:0], 1'b0, (_peer_answers_ur_78 ? {(_peer_answers_ur_87 ? peer_in_header[6:2] : peer_in_header[38:34]), (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:220
+    if (peer_first_beat & peer_answers_ur) begin  // NTBFunction.swift:255
+      peer_ur_header <= {{3'd0, (_peer_answers_ur_98 ? 5'd11 : 5'd10), _peer_ur_header_252[9], peer_in_header[118:116], _peer_ur_header_252[8], _peer_ur_header_253[2], 4'd0, _peer_ur_header_253[1:0], 2'd0, 10'd0}, {{regs_ntb_identity_local_bus_out, 8'd0}, 3'd1, 1'b0, (_peer_answers_ur_93 ? ((_peer_ur_header_254 == 11'd1) ? ((_peer_ur_header_256 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (peer_in_header[67] ? 2'd0 : (peer_in_header[66] ? 2'd1 : (peer_in_header[65] ? 2'd2 : (peer_in_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_peer_ur_header_254[9:0], 2'd0} - ((_peer_ur_header_256 == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))})) - ((peer_in_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (peer_in_header[71] ? 2'd0 : (peer_in_header[70] ? 2'd1 : (peer_in_header[69] ? 2'd2 : (peer_in_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_peer_decision_106, _peer_ur_header_252[7:0], 1'b0, (_peer_answers_ur_93 ? {(_peer_answers_ur_102 ? peer_in_header[6:2] : peer_in_header[38:34]), (peer_in_header[64] ? 2'd0 : (peer_in_header[65] ? 2'd1 : (peer_in_header[66] ? 2'd2 : (peer_in_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // NTBFunction.swift:257
+    end
+    if (op_arrives & (_regs_doorbell_status_0_db0_set_110 == 8'd6)) begin  // NTBFunction.swift:282
+      spad_reply_value <= (_regs_doorbell_status_0_db0_set_111 == 8'd0) ? regs_scratchpad_0_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd1) ? regs_scratchpad_1_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd2) ? regs_scratchpad_2_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd3) ? regs_scratchpad_3_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd4) ? regs_scratchpad_4_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd5) ? regs_scratchpad_5_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd6) ? regs_scratchpad_6_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd7) ? regs_scratchpad_7_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd8) ? regs_scratchpad_8_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd9) ? regs_scratchpad_9_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd10) ? regs_scratchpad_10_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd11) ? regs_scratchpad_11_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd12) ? regs_scratchpad_12_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd13) ? regs_scratchpad_13_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd14) ? regs_scratchpad_14_value_out : ((_regs_doorbell_status_0_db0_set_111 == 8'd15) ? regs_scratchpad_15_value_out : 32'hffffffff)))))))))))))));  // NTBFunction.swift:286
     end
   end
 
@@ -1554,36 +1727,84 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .mw1_translation_high_address_out(regs_mw1_translation_high_address_out),
     .scratchpad_0_value_load(regs_scratchpad_0_value_load),
     .scratchpad_0_value_load_value(regs_scratchpad_0_value_load_value),
+    .scratchpad_0_value_out(regs_scratchpad_0_value_out),
     .scratchpad_1_value_load(regs_scratchpad_1_value_load),
     .scratchpad_1_value_load_value(regs_scratchpad_1_value_load_value),
+    .scratchpad_1_value_out(regs_scratchpad_1_value_out),
     .scratchpad_2_value_load(regs_scratchpad_2_value_load),
     .scratchpad_2_value_load_value(regs_scratchpad_2_value_load_value),
+    .scratchpad_2_value_out(regs_scratchpad_2_value_out),
     .scratchpad_3_value_load(regs_scratchpad_3_value_load),
     .scratchpad_3_value_load_value(regs_scratchpad_3_value_load_value),
+    .scratchpad_3_value_out(regs_scratchpad_3_value_out),
     .scratchpad_4_value_load(regs_scratchpad_4_value_load),
     .scratchpad_4_value_load_value(regs_scratchpad_4_value_load_value),
+    .scratchpad_4_value_out(regs_scratchpad_4_value_out),
     .scratchpad_5_value_load(regs_scratchpad_5_value_load),
     .scratchpad_5_value_load_value(regs_scratchpad_5_value_load_value),
+    .scratchpad_5_value_out(regs_scratchpad_5_value_out),
     .scratchpad_6_value_load(regs_scratchpad_6_value_load),
     .scratchpad_6_value_load_value(regs_scratchpad_6_value_load_value),
+    .scratchpad_6_value_out(regs_scratchpad_6_value_out),
     .scratchpad_7_value_load(regs_scratchpad_7_value_load),
     .scratchpad_7_value_load_value(regs_scratchpad_7_value_load_value),
+    .scratchpad_7_value_out(regs_scratchpad_7_value_out),
     .scratchpad_8_value_load(regs_scratchpad_8_value_load),
     .scratchpad_8_value_load_value(regs_scratchpad_8_value_load_value),
+    .scratchpad_8_value_out(regs_scratchpad_8_value_out),
     .scratchpad_9_value_load(regs_scratchpad_9_value_load),
     .scratchpad_9_value_load_value(regs_scratchpad_9_value_load_value),
+    .scratchpad_9_value_out(regs_scratchpad_9_value_out),
     .scratchpad_10_value_load(regs_scratchpad_10_value_load),
     .scratchpad_10_value_load_value(regs_scratchpad_10_value_load_value),
+    .scratchpad_10_value_out(regs_scratchpad_10_value_out),
     .scratchpad_11_value_load(regs_scratchpad_11_value_load),
     .scratchpad_11_value_load_value(regs_scratchpad_11_value_load_value),
+    .scratchpad_11_value_out(regs_scratchpad_11_value_out),
     .scratchpad_12_value_load(regs_scratchpad_12_value_load),
     .scratchpad_12_value_load_value(regs_scratchpad_12_value_load_value),
+    .scratchpad_12_value_out(regs_scratchpad_12_value_out),
     .scratchpad_13_value_load(regs_scratchpad_13_value_load),
     .scratchpad_13_value_load_value(regs_scratchpad_13_value_load_value),
+    .scratchpad_13_value_out(regs_scratchpad_13_value_out),
     .scratchpad_14_value_load(regs_scratchpad_14_value_load),
     .scratchpad_14_value_load_value(regs_scratchpad_14_value_load_value),
+    .scratchpad_14_value_out(regs_scratchpad_14_value_out),
     .scratchpad_15_value_load(regs_scratchpad_15_value_load),
     .scratchpad_15_value_load_value(regs_scratchpad_15_value_load_value),
+    .scratchpad_15_value_out(regs_scratchpad_15_value_out),
+    .peer_scratchpad_0_value_load(regs_peer_scratchpad_0_value_load),
+    .peer_scratchpad_0_value_load_value(regs_peer_scratchpad_0_value_load_value),
+    .peer_scratchpad_1_value_load(regs_peer_scratchpad_1_value_load),
+    .peer_scratchpad_1_value_load_value(regs_peer_scratchpad_1_value_load_value),
+    .peer_scratchpad_2_value_load(regs_peer_scratchpad_2_value_load),
+    .peer_scratchpad_2_value_load_value(regs_peer_scratchpad_2_value_load_value),
+    .peer_scratchpad_3_value_load(regs_peer_scratchpad_3_value_load),
+    .peer_scratchpad_3_value_load_value(regs_peer_scratchpad_3_value_load_value),
+    .peer_scratchpad_4_value_load(regs_peer_scratchpad_4_value_load),
+    .peer_scratchpad_4_value_load_value(regs_peer_scratchpad_4_value_load_value),
+    .peer_scratchpad_5_value_load(regs_peer_scratchpad_5_value_load),
+    .peer_scratchpad_5_value_load_value(regs_peer_scratchpad_5_value_load_value),
+    .peer_scratchpad_6_value_load(regs_peer_scratchpad_6_value_load),
+    .peer_scratchpad_6_value_load_value(regs_peer_scratchpad_6_value_load_value),
+    .peer_scratchpad_7_value_load(regs_peer_scratchpad_7_value_load),
+    .peer_scratchpad_7_value_load_value(regs_peer_scratchpad_7_value_load_value),
+    .peer_scratchpad_8_value_load(regs_peer_scratchpad_8_value_load),
+    .peer_scratchpad_8_value_load_value(regs_peer_scratchpad_8_value_load_value),
+    .peer_scratchpad_9_value_load(regs_peer_scratchpad_9_value_load),
+    .peer_scratchpad_9_value_load_value(regs_peer_scratchpad_9_value_load_value),
+    .peer_scratchpad_10_value_load(regs_peer_scratchpad_10_value_load),
+    .peer_scratchpad_10_value_load_value(regs_peer_scratchpad_10_value_load_value),
+    .peer_scratchpad_11_value_load(regs_peer_scratchpad_11_value_load),
+    .peer_scratchpad_11_value_load_value(regs_peer_scratchpad_11_value_load_value),
+    .peer_scratchpad_12_value_load(regs_peer_scratchpad_12_value_load),
+    .peer_scratchpad_12_value_load_value(regs_peer_scratchpad_12_value_load_value),
+    .peer_scratchpad_13_value_load(regs_peer_scratchpad_13_value_load),
+    .peer_scratchpad_13_value_load_value(regs_peer_scratchpad_13_value_load_value),
+    .peer_scratchpad_14_value_load(regs_peer_scratchpad_14_value_load),
+    .peer_scratchpad_14_value_load_value(regs_peer_scratchpad_14_value_load_value),
+    .peer_scratchpad_15_value_load(regs_peer_scratchpad_15_value_load),
+    .peer_scratchpad_15_value_load_value(regs_peer_scratchpad_15_value_load_value),
     .lut0_control_valid_out(regs_lut0_control_valid_out),
     .lut0_control_peer_out(regs_lut0_control_peer_out),
     .lut0_translation_low_address_out(regs_lut0_translation_low_address_out),
@@ -1713,7 +1934,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .lut31_translation_low_address_out(regs_lut31_translation_low_address_out),
     .lut31_translation_high_address_out(regs_lut31_translation_high_address_out)
   );
-  fifo_fwft_depth4_width48_afull3_aempty1 peer_ops (  // NTBFunction.swift:95
+  fifo_fwft_depth4_width64_afull3_aempty1 peer_ops (  // NTBFunction.swift:96
     .clk(peer_ops_clk),
     .rst(peer_ops_rst),
     .enq_valid(peer_ops_enq_valid),
@@ -1728,7 +1949,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .almost_full(peer_ops_almost_full),
     .almost_empty(peer_ops_almost_empty)
   );
-  tlp_merge_inputs3_dw128 to_peer (  // NTBFunction.swift:147
+  tlp_merge_inputs3_dw128 to_peer (  // NTBFunction.swift:177
     .clk(to_peer_clk),
     .rst(to_peer_rst),
     .in0_valid(to_peer_in0_valid),
@@ -1761,7 +1982,7 @@ module ntb_function_dw128_mw2_ws20_lut32_spad16_db64 (
     .out_end(to_peer_out_end),
     .grant(to_peer_grant)
   );
-  tlp_merge_inputs3_dw128 to_local (  // NTBFunction.swift:148
+  tlp_merge_inputs3_dw128 to_local (  // NTBFunction.swift:178
     .clk(to_local_clk),
     .rst(to_local_rst),
     .in0_valid(to_local_in0_valid),

@@ -230,36 +230,84 @@ module ntb_mw2_ws20_lut32_spad16_db64 (
   output wire [31:0] mw1_translation_high_address_out,
   input  wire        scratchpad_0_value_load,
   input  wire [31:0] scratchpad_0_value_load_value,
+  output wire [31:0] scratchpad_0_value_out,
   input  wire        scratchpad_1_value_load,
   input  wire [31:0] scratchpad_1_value_load_value,
+  output wire [31:0] scratchpad_1_value_out,
   input  wire        scratchpad_2_value_load,
   input  wire [31:0] scratchpad_2_value_load_value,
+  output wire [31:0] scratchpad_2_value_out,
   input  wire        scratchpad_3_value_load,
   input  wire [31:0] scratchpad_3_value_load_value,
+  output wire [31:0] scratchpad_3_value_out,
   input  wire        scratchpad_4_value_load,
   input  wire [31:0] scratchpad_4_value_load_value,
+  output wire [31:0] scratchpad_4_value_out,
   input  wire        scratchpad_5_value_load,
   input  wire [31:0] scratchpad_5_value_load_value,
+  output wire [31:0] scratchpad_5_value_out,
   input  wire        scratchpad_6_value_load,
   input  wire [31:0] scratchpad_6_value_load_value,
+  output wire [31:0] scratchpad_6_value_out,
   input  wire        scratchpad_7_value_load,
   input  wire [31:0] scratchpad_7_value_load_value,
+  output wire [31:0] scratchpad_7_value_out,
   input  wire        scratchpad_8_value_load,
   input  wire [31:0] scratchpad_8_value_load_value,
+  output wire [31:0] scratchpad_8_value_out,
   input  wire        scratchpad_9_value_load,
   input  wire [31:0] scratchpad_9_value_load_value,
+  output wire [31:0] scratchpad_9_value_out,
   input  wire        scratchpad_10_value_load,
   input  wire [31:0] scratchpad_10_value_load_value,
+  output wire [31:0] scratchpad_10_value_out,
   input  wire        scratchpad_11_value_load,
   input  wire [31:0] scratchpad_11_value_load_value,
+  output wire [31:0] scratchpad_11_value_out,
   input  wire        scratchpad_12_value_load,
   input  wire [31:0] scratchpad_12_value_load_value,
+  output wire [31:0] scratchpad_12_value_out,
   input  wire        scratchpad_13_value_load,
   input  wire [31:0] scratchpad_13_value_load_value,
+  output wire [31:0] scratchpad_13_value_out,
   input  wire        scratchpad_14_value_load,
   input  wire [31:0] scratchpad_14_value_load_value,
+  output wire [31:0] scratchpad_14_value_out,
   input  wire        scratchpad_15_value_load,
   input  wire [31:0] scratchpad_15_value_load_value,
+  output wire [31:0] scratchpad_15_value_out,
+  input  wire        peer_scratchpad_0_value_load,
+  input  wire [31:0] peer_scratchpad_0_value_load_value,
+  input  wire        peer_scratchpad_1_value_load,
+  input  wire [31:0] peer_scratchpad_1_value_load_value,
+  input  wire        peer_scratchpad_2_value_load,
+  input  wire [31:0] peer_scratchpad_2_value_load_value,
+  input  wire        peer_scratchpad_3_value_load,
+  input  wire [31:0] peer_scratchpad_3_value_load_value,
+  input  wire        peer_scratchpad_4_value_load,
+  input  wire [31:0] peer_scratchpad_4_value_load_value,
+  input  wire        peer_scratchpad_5_value_load,
+  input  wire [31:0] peer_scratchpad_5_value_load_value,
+  input  wire        peer_scratchpad_6_value_load,
+  input  wire [31:0] peer_scratchpad_6_value_load_value,
+  input  wire        peer_scratchpad_7_value_load,
+  input  wire [31:0] peer_scratchpad_7_value_load_value,
+  input  wire        peer_scratchpad_8_value_load,
+  input  wire [31:0] peer_scratchpad_8_value_load_value,
+  input  wire        peer_scratchpad_9_value_load,
+  input  wire [31:0] peer_scratchpad_9_value_load_value,
+  input  wire        peer_scratchpad_10_value_load,
+  input  wire [31:0] peer_scratchpad_10_value_load_value,
+  input  wire        peer_scratchpad_11_value_load,
+  input  wire [31:0] peer_scratchpad_11_value_load_value,
+  input  wire        peer_scratchpad_12_value_load,
+  input  wire [31:0] peer_scratchpad_12_value_load_value,
+  input  wire        peer_scratchpad_13_value_load,
+  input  wire [31:0] peer_scratchpad_13_value_load_value,
+  input  wire        peer_scratchpad_14_value_load,
+  input  wire [31:0] peer_scratchpad_14_value_load_value,
+  input  wire        peer_scratchpad_15_value_load,
+  input  wire [31:0] peer_scratchpad_15_value_load_value,
   output wire        lut0_control_valid_out,
   output wire [5:0]  lut0_control_peer_out,
   output wire [19:0] lut0_translation_low_address_out,
@@ -390,488 +438,488 @@ module ntb_mw2_ws20_lut32_spad16_db64 (
   output wire [31:0] lut31_translation_high_address_out
 );
 
-  wire ntb_identity_write;  // NTBRegisters.swift:31
-  reg [7:0] ntb_identity_local_bus;  // NTBRegisters.swift:32
-  wire link_control_write;  // NTBRegisters.swift:34
-  reg link_control_enable;  // NTBRegisters.swift:35
-  wire event_status_write;  // NTBRegisters.swift:43
-  reg event_status_link_changed;  // NTBRegisters.swift:44
-  reg event_status_peer_op_dropped;  // NTBRegisters.swift:45
-  reg event_status_request_refused;  // NTBRegisters.swift:46
-  wire interrupt_routing_write;  // NTBRegisters.swift:48
-  reg [1:0] interrupt_routing_link_vector;  // NTBRegisters.swift:49
-  reg [1:0] interrupt_routing_message_vector;  // NTBRegisters.swift:50
-  reg interrupt_routing_link_interrupt;  // NTBRegisters.swift:51
-  reg interrupt_routing_message_interrupt;  // NTBRegisters.swift:52
-  wire aperture_base_low_write;  // NTBRegisters.swift:54
-  reg [19:0] aperture_base_low_address;  // NTBRegisters.swift:55
-  wire aperture_base_high_write;  // NTBRegisters.swift:57
-  reg [31:0] aperture_base_high_address;  // NTBRegisters.swift:58
-  wire msi_control_write;  // NTBRegisters.swift:60
-  reg msi_control_enable;  // NTBRegisters.swift:61
-  wire msi_address_low_write;  // NTBRegisters.swift:63
-  reg [29:0] msi_address_low_address;  // NTBRegisters.swift:64
-  wire msi_address_high_write;  // NTBRegisters.swift:66
-  reg [31:0] msi_address_high_address;  // NTBRegisters.swift:67
-  wire msi_data_write;  // NTBRegisters.swift:69
-  reg [15:0] msi_data_data;  // NTBRegisters.swift:70
-  wire doorbell_status_0_write;  // NTBRegisters.swift:75
-  reg doorbell_status_0_db0;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db1;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db2;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db3;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db4;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db5;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db6;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db7;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db8;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db9;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db10;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db11;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db12;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db13;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db14;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db15;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db16;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db17;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db18;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db19;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db20;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db21;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db22;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db23;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db24;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db25;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db26;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db27;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db28;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db29;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db30;  // NTBRegisters.swift:76
-  reg doorbell_status_0_db31;  // NTBRegisters.swift:76
-  wire doorbell_mask_0_write;  // NTBRegisters.swift:78
-  reg [31:0] doorbell_mask_0_mask;  // NTBRegisters.swift:79
-  wire peer_doorbell_set_0_write;  // NTBRegisters.swift:81
-  reg [31:0] peer_doorbell_set_0_bits;  // NTBRegisters.swift:82
-  wire doorbell_status_1_write;  // NTBRegisters.swift:75
-  reg doorbell_status_1_db32;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db33;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db34;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db35;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db36;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db37;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db38;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db39;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db40;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db41;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db42;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db43;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db44;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db45;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db46;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db47;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db48;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db49;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db50;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db51;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db52;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db53;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db54;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db55;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db56;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db57;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db58;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db59;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db60;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db61;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db62;  // NTBRegisters.swift:76
-  reg doorbell_status_1_db63;  // NTBRegisters.swift:76
-  wire doorbell_mask_1_write;  // NTBRegisters.swift:78
-  reg [31:0] doorbell_mask_1_mask;  // NTBRegisters.swift:79
-  wire peer_doorbell_set_1_write;  // NTBRegisters.swift:81
-  reg [31:0] peer_doorbell_set_1_bits;  // NTBRegisters.swift:82
-  wire doorbell_vectors_0_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_1_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_2_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
-  wire doorbell_vectors_3_write;  // NTBRegisters.swift:87
-  reg [31:0] doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
-  wire message_status_write;  // NTBRegisters.swift:91
-  reg message_status_in0;  // NTBRegisters.swift:93
-  reg message_status_in1;  // NTBRegisters.swift:93
-  reg message_status_in2;  // NTBRegisters.swift:93
-  reg message_status_in3;  // NTBRegisters.swift:93
-  reg message_status_refused0;  // NTBRegisters.swift:96
-  reg message_status_refused1;  // NTBRegisters.swift:96
-  reg message_status_refused2;  // NTBRegisters.swift:96
-  reg message_status_refused3;  // NTBRegisters.swift:96
-  wire message_mask_write;  // NTBRegisters.swift:98
-  reg [3:0] message_mask_mask;  // NTBRegisters.swift:99
-  wire outbound_message_0_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_0_value;  // NTBRegisters.swift:103
-  wire outbound_message_1_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_1_value;  // NTBRegisters.swift:103
-  wire outbound_message_2_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_2_value;  // NTBRegisters.swift:103
-  wire outbound_message_3_write;  // NTBRegisters.swift:102
-  reg [31:0] outbound_message_3_value;  // NTBRegisters.swift:103
-  reg [31:0] inbound_message_0_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_1_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_2_value;  // NTBRegisters.swift:108
-  reg [31:0] inbound_message_3_value;  // NTBRegisters.swift:108
-  wire requester_id_0_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_0_id;  // NTBRegisters.swift:113
-  reg requester_id_0_valid;  // NTBRegisters.swift:114
-  wire requester_id_1_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_1_id;  // NTBRegisters.swift:113
-  reg requester_id_1_valid;  // NTBRegisters.swift:114
-  wire requester_id_2_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_2_id;  // NTBRegisters.swift:113
-  reg requester_id_2_valid;  // NTBRegisters.swift:114
-  wire requester_id_3_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_3_id;  // NTBRegisters.swift:113
-  reg requester_id_3_valid;  // NTBRegisters.swift:114
-  wire requester_id_4_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_4_id;  // NTBRegisters.swift:113
-  reg requester_id_4_valid;  // NTBRegisters.swift:114
-  wire requester_id_5_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_5_id;  // NTBRegisters.swift:113
-  reg requester_id_5_valid;  // NTBRegisters.swift:114
-  wire requester_id_6_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_6_id;  // NTBRegisters.swift:113
-  reg requester_id_6_valid;  // NTBRegisters.swift:114
-  wire requester_id_7_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_7_id;  // NTBRegisters.swift:113
-  reg requester_id_7_valid;  // NTBRegisters.swift:114
-  wire requester_id_8_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_8_id;  // NTBRegisters.swift:113
-  reg requester_id_8_valid;  // NTBRegisters.swift:114
-  wire requester_id_9_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_9_id;  // NTBRegisters.swift:113
-  reg requester_id_9_valid;  // NTBRegisters.swift:114
-  wire requester_id_10_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_10_id;  // NTBRegisters.swift:113
-  reg requester_id_10_valid;  // NTBRegisters.swift:114
-  wire requester_id_11_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_11_id;  // NTBRegisters.swift:113
-  reg requester_id_11_valid;  // NTBRegisters.swift:114
-  wire requester_id_12_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_12_id;  // NTBRegisters.swift:113
-  reg requester_id_12_valid;  // NTBRegisters.swift:114
-  wire requester_id_13_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_13_id;  // NTBRegisters.swift:113
-  reg requester_id_13_valid;  // NTBRegisters.swift:114
-  wire requester_id_14_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_14_id;  // NTBRegisters.swift:113
-  reg requester_id_14_valid;  // NTBRegisters.swift:114
-  wire requester_id_15_write;  // NTBRegisters.swift:112
-  reg [15:0] requester_id_15_id;  // NTBRegisters.swift:113
-  reg requester_id_15_valid;  // NTBRegisters.swift:114
-  wire mw0_control_write;  // NTBRegisters.swift:126
-  reg mw0_control_valid;  // NTBRegisters.swift:118
-  reg mw0_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw0_control_size_log2;  // NTBRegisters.swift:123
-  wire mw0_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw0_translation_low_address;  // NTBRegisters.swift:133
-  wire mw0_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw0_translation_high_address;  // NTBRegisters.swift:136
-  wire mw1_control_write;  // NTBRegisters.swift:126
-  reg mw1_control_valid;  // NTBRegisters.swift:118
-  reg mw1_control_lut;  // NTBRegisters.swift:120
-  reg [5:0] mw1_control_size_log2;  // NTBRegisters.swift:123
-  wire mw1_translation_low_write;  // NTBRegisters.swift:132
-  reg [19:0] mw1_translation_low_address;  // NTBRegisters.swift:133
-  wire mw1_translation_high_write;  // NTBRegisters.swift:135
-  reg [31:0] mw1_translation_high_address;  // NTBRegisters.swift:136
-  wire scratchpad_0_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_0_value;  // NTBRegisters.swift:142
-  wire scratchpad_1_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_1_value;  // NTBRegisters.swift:142
-  wire scratchpad_2_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_2_value;  // NTBRegisters.swift:142
-  wire scratchpad_3_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_3_value;  // NTBRegisters.swift:142
-  wire scratchpad_4_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_4_value;  // NTBRegisters.swift:142
-  wire scratchpad_5_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_5_value;  // NTBRegisters.swift:142
-  wire scratchpad_6_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_6_value;  // NTBRegisters.swift:142
-  wire scratchpad_7_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_7_value;  // NTBRegisters.swift:142
-  wire scratchpad_8_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_8_value;  // NTBRegisters.swift:142
-  wire scratchpad_9_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_9_value;  // NTBRegisters.swift:142
-  wire scratchpad_10_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_10_value;  // NTBRegisters.swift:142
-  wire scratchpad_11_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_11_value;  // NTBRegisters.swift:142
-  wire scratchpad_12_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_12_value;  // NTBRegisters.swift:142
-  wire scratchpad_13_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_13_value;  // NTBRegisters.swift:142
-  wire scratchpad_14_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_14_value;  // NTBRegisters.swift:142
-  wire scratchpad_15_write;  // NTBRegisters.swift:141
-  reg [31:0] scratchpad_15_value;  // NTBRegisters.swift:142
-  wire peer_scratchpad_0_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_0_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_1_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_1_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_2_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_2_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_3_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_3_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_4_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_4_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_5_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_5_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_6_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_6_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_7_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_7_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_8_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_8_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_9_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_9_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_10_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_10_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_11_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_11_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_12_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_12_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_13_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_13_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_14_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_14_value;  // NTBRegisters.swift:147
-  wire peer_scratchpad_15_write;  // NTBRegisters.swift:146
-  reg [31:0] peer_scratchpad_15_value;  // NTBRegisters.swift:147
-  wire lut0_control_write;  // NTBRegisters.swift:152
-  reg lut0_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut0_control_peer;  // NTBRegisters.swift:154
-  wire lut0_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut0_translation_low_address;  // NTBRegisters.swift:157
-  wire lut0_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut0_translation_high_address;  // NTBRegisters.swift:160
-  wire lut1_control_write;  // NTBRegisters.swift:152
-  reg lut1_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut1_control_peer;  // NTBRegisters.swift:154
-  wire lut1_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut1_translation_low_address;  // NTBRegisters.swift:157
-  wire lut1_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut1_translation_high_address;  // NTBRegisters.swift:160
-  wire lut2_control_write;  // NTBRegisters.swift:152
-  reg lut2_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut2_control_peer;  // NTBRegisters.swift:154
-  wire lut2_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut2_translation_low_address;  // NTBRegisters.swift:157
-  wire lut2_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut2_translation_high_address;  // NTBRegisters.swift:160
-  wire lut3_control_write;  // NTBRegisters.swift:152
-  reg lut3_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut3_control_peer;  // NTBRegisters.swift:154
-  wire lut3_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut3_translation_low_address;  // NTBRegisters.swift:157
-  wire lut3_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut3_translation_high_address;  // NTBRegisters.swift:160
-  wire lut4_control_write;  // NTBRegisters.swift:152
-  reg lut4_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut4_control_peer;  // NTBRegisters.swift:154
-  wire lut4_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut4_translation_low_address;  // NTBRegisters.swift:157
-  wire lut4_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut4_translation_high_address;  // NTBRegisters.swift:160
-  wire lut5_control_write;  // NTBRegisters.swift:152
-  reg lut5_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut5_control_peer;  // NTBRegisters.swift:154
-  wire lut5_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut5_translation_low_address;  // NTBRegisters.swift:157
-  wire lut5_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut5_translation_high_address;  // NTBRegisters.swift:160
-  wire lut6_control_write;  // NTBRegisters.swift:152
-  reg lut6_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut6_control_peer;  // NTBRegisters.swift:154
-  wire lut6_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut6_translation_low_address;  // NTBRegisters.swift:157
-  wire lut6_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut6_translation_high_address;  // NTBRegisters.swift:160
-  wire lut7_control_write;  // NTBRegisters.swift:152
-  reg lut7_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut7_control_peer;  // NTBRegisters.swift:154
-  wire lut7_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut7_translation_low_address;  // NTBRegisters.swift:157
-  wire lut7_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut7_translation_high_address;  // NTBRegisters.swift:160
-  wire lut8_control_write;  // NTBRegisters.swift:152
-  reg lut8_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut8_control_peer;  // NTBRegisters.swift:154
-  wire lut8_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut8_translation_low_address;  // NTBRegisters.swift:157
-  wire lut8_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut8_translation_high_address;  // NTBRegisters.swift:160
-  wire lut9_control_write;  // NTBRegisters.swift:152
-  reg lut9_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut9_control_peer;  // NTBRegisters.swift:154
-  wire lut9_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut9_translation_low_address;  // NTBRegisters.swift:157
-  wire lut9_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut9_translation_high_address;  // NTBRegisters.swift:160
-  wire lut10_control_write;  // NTBRegisters.swift:152
-  reg lut10_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut10_control_peer;  // NTBRegisters.swift:154
-  wire lut10_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut10_translation_low_address;  // NTBRegisters.swift:157
-  wire lut10_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut10_translation_high_address;  // NTBRegisters.swift:160
-  wire lut11_control_write;  // NTBRegisters.swift:152
-  reg lut11_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut11_control_peer;  // NTBRegisters.swift:154
-  wire lut11_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut11_translation_low_address;  // NTBRegisters.swift:157
-  wire lut11_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut11_translation_high_address;  // NTBRegisters.swift:160
-  wire lut12_control_write;  // NTBRegisters.swift:152
-  reg lut12_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut12_control_peer;  // NTBRegisters.swift:154
-  wire lut12_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut12_translation_low_address;  // NTBRegisters.swift:157
-  wire lut12_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut12_translation_high_address;  // NTBRegisters.swift:160
-  wire lut13_control_write;  // NTBRegisters.swift:152
-  reg lut13_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut13_control_peer;  // NTBRegisters.swift:154
-  wire lut13_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut13_translation_low_address;  // NTBRegisters.swift:157
-  wire lut13_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut13_translation_high_address;  // NTBRegisters.swift:160
-  wire lut14_control_write;  // NTBRegisters.swift:152
-  reg lut14_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut14_control_peer;  // NTBRegisters.swift:154
-  wire lut14_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut14_translation_low_address;  // NTBRegisters.swift:157
-  wire lut14_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut14_translation_high_address;  // NTBRegisters.swift:160
-  wire lut15_control_write;  // NTBRegisters.swift:152
-  reg lut15_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut15_control_peer;  // NTBRegisters.swift:154
-  wire lut15_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut15_translation_low_address;  // NTBRegisters.swift:157
-  wire lut15_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut15_translation_high_address;  // NTBRegisters.swift:160
-  wire lut16_control_write;  // NTBRegisters.swift:152
-  reg lut16_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut16_control_peer;  // NTBRegisters.swift:154
-  wire lut16_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut16_translation_low_address;  // NTBRegisters.swift:157
-  wire lut16_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut16_translation_high_address;  // NTBRegisters.swift:160
-  wire lut17_control_write;  // NTBRegisters.swift:152
-  reg lut17_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut17_control_peer;  // NTBRegisters.swift:154
-  wire lut17_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut17_translation_low_address;  // NTBRegisters.swift:157
-  wire lut17_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut17_translation_high_address;  // NTBRegisters.swift:160
-  wire lut18_control_write;  // NTBRegisters.swift:152
-  reg lut18_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut18_control_peer;  // NTBRegisters.swift:154
-  wire lut18_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut18_translation_low_address;  // NTBRegisters.swift:157
-  wire lut18_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut18_translation_high_address;  // NTBRegisters.swift:160
-  wire lut19_control_write;  // NTBRegisters.swift:152
-  reg lut19_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut19_control_peer;  // NTBRegisters.swift:154
-  wire lut19_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut19_translation_low_address;  // NTBRegisters.swift:157
-  wire lut19_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut19_translation_high_address;  // NTBRegisters.swift:160
-  wire lut20_control_write;  // NTBRegisters.swift:152
-  reg lut20_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut20_control_peer;  // NTBRegisters.swift:154
-  wire lut20_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut20_translation_low_address;  // NTBRegisters.swift:157
-  wire lut20_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut20_translation_high_address;  // NTBRegisters.swift:160
-  wire lut21_control_write;  // NTBRegisters.swift:152
-  reg lut21_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut21_control_peer;  // NTBRegisters.swift:154
-  wire lut21_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut21_translation_low_address;  // NTBRegisters.swift:157
-  wire lut21_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut21_translation_high_address;  // NTBRegisters.swift:160
-  wire lut22_control_write;  // NTBRegisters.swift:152
-  reg lut22_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut22_control_peer;  // NTBRegisters.swift:154
-  wire lut22_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut22_translation_low_address;  // NTBRegisters.swift:157
-  wire lut22_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut22_translation_high_address;  // NTBRegisters.swift:160
-  wire lut23_control_write;  // NTBRegisters.swift:152
-  reg lut23_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut23_control_peer;  // NTBRegisters.swift:154
-  wire lut23_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut23_translation_low_address;  // NTBRegisters.swift:157
-  wire lut23_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut23_translation_high_address;  // NTBRegisters.swift:160
-  wire lut24_control_write;  // NTBRegisters.swift:152
-  reg lut24_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut24_control_peer;  // NTBRegisters.swift:154
-  wire lut24_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut24_translation_low_address;  // NTBRegisters.swift:157
-  wire lut24_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut24_translation_high_address;  // NTBRegisters.swift:160
-  wire lut25_control_write;  // NTBRegisters.swift:152
-  reg lut25_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut25_control_peer;  // NTBRegisters.swift:154
-  wire lut25_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut25_translation_low_address;  // NTBRegisters.swift:157
-  wire lut25_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut25_translation_high_address;  // NTBRegisters.swift:160
-  wire lut26_control_write;  // NTBRegisters.swift:152
-  reg lut26_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut26_control_peer;  // NTBRegisters.swift:154
-  wire lut26_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut26_translation_low_address;  // NTBRegisters.swift:157
-  wire lut26_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut26_translation_high_address;  // NTBRegisters.swift:160
-  wire lut27_control_write;  // NTBRegisters.swift:152
-  reg lut27_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut27_control_peer;  // NTBRegisters.swift:154
-  wire lut27_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut27_translation_low_address;  // NTBRegisters.swift:157
-  wire lut27_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut27_translation_high_address;  // NTBRegisters.swift:160
-  wire lut28_control_write;  // NTBRegisters.swift:152
-  reg lut28_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut28_control_peer;  // NTBRegisters.swift:154
-  wire lut28_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut28_translation_low_address;  // NTBRegisters.swift:157
-  wire lut28_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut28_translation_high_address;  // NTBRegisters.swift:160
-  wire lut29_control_write;  // NTBRegisters.swift:152
-  reg lut29_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut29_control_peer;  // NTBRegisters.swift:154
-  wire lut29_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut29_translation_low_address;  // NTBRegisters.swift:157
-  wire lut29_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut29_translation_high_address;  // NTBRegisters.swift:160
-  wire lut30_control_write;  // NTBRegisters.swift:152
-  reg lut30_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut30_control_peer;  // NTBRegisters.swift:154
-  wire lut30_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut30_translation_low_address;  // NTBRegisters.swift:157
-  wire lut30_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut30_translation_high_address;  // NTBRegisters.swift:160
-  wire lut31_control_write;  // NTBRegisters.swift:152
-  reg lut31_control_valid;  // NTBRegisters.swift:153
-  reg [5:0] lut31_control_peer;  // NTBRegisters.swift:154
-  wire lut31_translation_low_write;  // NTBRegisters.swift:156
-  reg [19:0] lut31_translation_low_address;  // NTBRegisters.swift:157
-  wire lut31_translation_high_write;  // NTBRegisters.swift:159
-  reg [31:0] lut31_translation_high_address;  // NTBRegisters.swift:160
+  wire ntb_identity_write;  // NTBRegisters.swift:32
+  reg [7:0] ntb_identity_local_bus;  // NTBRegisters.swift:33
+  wire link_control_write;  // NTBRegisters.swift:35
+  reg link_control_enable;  // NTBRegisters.swift:36
+  wire event_status_write;  // NTBRegisters.swift:44
+  reg event_status_link_changed;  // NTBRegisters.swift:45
+  reg event_status_peer_op_dropped;  // NTBRegisters.swift:46
+  reg event_status_request_refused;  // NTBRegisters.swift:47
+  wire interrupt_routing_write;  // NTBRegisters.swift:49
+  reg [1:0] interrupt_routing_link_vector;  // NTBRegisters.swift:50
+  reg [1:0] interrupt_routing_message_vector;  // NTBRegisters.swift:51
+  reg interrupt_routing_link_interrupt;  // NTBRegisters.swift:52
+  reg interrupt_routing_message_interrupt;  // NTBRegisters.swift:53
+  wire aperture_base_low_write;  // NTBRegisters.swift:55
+  reg [19:0] aperture_base_low_address;  // NTBRegisters.swift:56
+  wire aperture_base_high_write;  // NTBRegisters.swift:58
+  reg [31:0] aperture_base_high_address;  // NTBRegisters.swift:59
+  wire msi_control_write;  // NTBRegisters.swift:61
+  reg msi_control_enable;  // NTBRegisters.swift:62
+  wire msi_address_low_write;  // NTBRegisters.swift:64
+  reg [29:0] msi_address_low_address;  // NTBRegisters.swift:65
+  wire msi_address_high_write;  // NTBRegisters.swift:67
+  reg [31:0] msi_address_high_address;  // NTBRegisters.swift:68
+  wire msi_data_write;  // NTBRegisters.swift:70
+  reg [15:0] msi_data_data;  // NTBRegisters.swift:71
+  wire doorbell_status_0_write;  // NTBRegisters.swift:76
+  reg doorbell_status_0_db0;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db1;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db2;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db3;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db4;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db5;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db6;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db7;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db8;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db9;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db10;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db11;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db12;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db13;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db14;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db15;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db16;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db17;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db18;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db19;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db20;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db21;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db22;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db23;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db24;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db25;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db26;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db27;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db28;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db29;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db30;  // NTBRegisters.swift:77
+  reg doorbell_status_0_db31;  // NTBRegisters.swift:77
+  wire doorbell_mask_0_write;  // NTBRegisters.swift:79
+  reg [31:0] doorbell_mask_0_mask;  // NTBRegisters.swift:80
+  wire peer_doorbell_set_0_write;  // NTBRegisters.swift:82
+  reg [31:0] peer_doorbell_set_0_bits;  // NTBRegisters.swift:83
+  wire doorbell_status_1_write;  // NTBRegisters.swift:76
+  reg doorbell_status_1_db32;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db33;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db34;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db35;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db36;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db37;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db38;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db39;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db40;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db41;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db42;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db43;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db44;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db45;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db46;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db47;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db48;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db49;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db50;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db51;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db52;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db53;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db54;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db55;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db56;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db57;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db58;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db59;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db60;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db61;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db62;  // NTBRegisters.swift:77
+  reg doorbell_status_1_db63;  // NTBRegisters.swift:77
+  wire doorbell_mask_1_write;  // NTBRegisters.swift:79
+  reg [31:0] doorbell_mask_1_mask;  // NTBRegisters.swift:80
+  wire peer_doorbell_set_1_write;  // NTBRegisters.swift:82
+  reg [31:0] peer_doorbell_set_1_bits;  // NTBRegisters.swift:83
+  wire doorbell_vectors_0_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_0_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_1_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_1_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_2_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_2_vectors;  // NTBRegisters.swift:89
+  wire doorbell_vectors_3_write;  // NTBRegisters.swift:88
+  reg [31:0] doorbell_vectors_3_vectors;  // NTBRegisters.swift:89
+  wire message_status_write;  // NTBRegisters.swift:92
+  reg message_status_in0;  // NTBRegisters.swift:94
+  reg message_status_in1;  // NTBRegisters.swift:94
+  reg message_status_in2;  // NTBRegisters.swift:94
+  reg message_status_in3;  // NTBRegisters.swift:94
+  reg message_status_refused0;  // NTBRegisters.swift:97
+  reg message_status_refused1;  // NTBRegisters.swift:97
+  reg message_status_refused2;  // NTBRegisters.swift:97
+  reg message_status_refused3;  // NTBRegisters.swift:97
+  wire message_mask_write;  // NTBRegisters.swift:99
+  reg [3:0] message_mask_mask;  // NTBRegisters.swift:100
+  wire outbound_message_0_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_0_value;  // NTBRegisters.swift:104
+  wire outbound_message_1_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_1_value;  // NTBRegisters.swift:104
+  wire outbound_message_2_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_2_value;  // NTBRegisters.swift:104
+  wire outbound_message_3_write;  // NTBRegisters.swift:103
+  reg [31:0] outbound_message_3_value;  // NTBRegisters.swift:104
+  reg [31:0] inbound_message_0_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_1_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_2_value;  // NTBRegisters.swift:109
+  reg [31:0] inbound_message_3_value;  // NTBRegisters.swift:109
+  wire requester_id_0_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_0_id;  // NTBRegisters.swift:114
+  reg requester_id_0_valid;  // NTBRegisters.swift:115
+  wire requester_id_1_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_1_id;  // NTBRegisters.swift:114
+  reg requester_id_1_valid;  // NTBRegisters.swift:115
+  wire requester_id_2_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_2_id;  // NTBRegisters.swift:114
+  reg requester_id_2_valid;  // NTBRegisters.swift:115
+  wire requester_id_3_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_3_id;  // NTBRegisters.swift:114
+  reg requester_id_3_valid;  // NTBRegisters.swift:115
+  wire requester_id_4_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_4_id;  // NTBRegisters.swift:114
+  reg requester_id_4_valid;  // NTBRegisters.swift:115
+  wire requester_id_5_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_5_id;  // NTBRegisters.swift:114
+  reg requester_id_5_valid;  // NTBRegisters.swift:115
+  wire requester_id_6_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_6_id;  // NTBRegisters.swift:114
+  reg requester_id_6_valid;  // NTBRegisters.swift:115
+  wire requester_id_7_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_7_id;  // NTBRegisters.swift:114
+  reg requester_id_7_valid;  // NTBRegisters.swift:115
+  wire requester_id_8_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_8_id;  // NTBRegisters.swift:114
+  reg requester_id_8_valid;  // NTBRegisters.swift:115
+  wire requester_id_9_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_9_id;  // NTBRegisters.swift:114
+  reg requester_id_9_valid;  // NTBRegisters.swift:115
+  wire requester_id_10_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_10_id;  // NTBRegisters.swift:114
+  reg requester_id_10_valid;  // NTBRegisters.swift:115
+  wire requester_id_11_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_11_id;  // NTBRegisters.swift:114
+  reg requester_id_11_valid;  // NTBRegisters.swift:115
+  wire requester_id_12_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_12_id;  // NTBRegisters.swift:114
+  reg requester_id_12_valid;  // NTBRegisters.swift:115
+  wire requester_id_13_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_13_id;  // NTBRegisters.swift:114
+  reg requester_id_13_valid;  // NTBRegisters.swift:115
+  wire requester_id_14_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_14_id;  // NTBRegisters.swift:114
+  reg requester_id_14_valid;  // NTBRegisters.swift:115
+  wire requester_id_15_write;  // NTBRegisters.swift:113
+  reg [15:0] requester_id_15_id;  // NTBRegisters.swift:114
+  reg requester_id_15_valid;  // NTBRegisters.swift:115
+  wire mw0_control_write;  // NTBRegisters.swift:127
+  reg mw0_control_valid;  // NTBRegisters.swift:119
+  reg mw0_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw0_control_size_log2;  // NTBRegisters.swift:124
+  wire mw0_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw0_translation_low_address;  // NTBRegisters.swift:134
+  wire mw0_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw0_translation_high_address;  // NTBRegisters.swift:137
+  wire mw1_control_write;  // NTBRegisters.swift:127
+  reg mw1_control_valid;  // NTBRegisters.swift:119
+  reg mw1_control_lut;  // NTBRegisters.swift:121
+  reg [5:0] mw1_control_size_log2;  // NTBRegisters.swift:124
+  wire mw1_translation_low_write;  // NTBRegisters.swift:133
+  reg [19:0] mw1_translation_low_address;  // NTBRegisters.swift:134
+  wire mw1_translation_high_write;  // NTBRegisters.swift:136
+  reg [31:0] mw1_translation_high_address;  // NTBRegisters.swift:137
+  wire scratchpad_0_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_0_value;  // NTBRegisters.swift:143
+  wire scratchpad_1_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_1_value;  // NTBRegisters.swift:143
+  wire scratchpad_2_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_2_value;  // NTBRegisters.swift:143
+  wire scratchpad_3_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_3_value;  // NTBRegisters.swift:143
+  wire scratchpad_4_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_4_value;  // NTBRegisters.swift:143
+  wire scratchpad_5_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_5_value;  // NTBRegisters.swift:143
+  wire scratchpad_6_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_6_value;  // NTBRegisters.swift:143
+  wire scratchpad_7_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_7_value;  // NTBRegisters.swift:143
+  wire scratchpad_8_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_8_value;  // NTBRegisters.swift:143
+  wire scratchpad_9_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_9_value;  // NTBRegisters.swift:143
+  wire scratchpad_10_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_10_value;  // NTBRegisters.swift:143
+  wire scratchpad_11_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_11_value;  // NTBRegisters.swift:143
+  wire scratchpad_12_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_12_value;  // NTBRegisters.swift:143
+  wire scratchpad_13_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_13_value;  // NTBRegisters.swift:143
+  wire scratchpad_14_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_14_value;  // NTBRegisters.swift:143
+  wire scratchpad_15_write;  // NTBRegisters.swift:142
+  reg [31:0] scratchpad_15_value;  // NTBRegisters.swift:143
+  wire peer_scratchpad_0_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_0_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_1_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_1_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_2_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_2_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_3_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_3_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_4_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_4_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_5_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_5_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_6_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_6_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_7_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_7_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_8_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_8_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_9_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_9_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_10_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_10_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_11_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_11_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_12_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_12_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_13_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_13_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_14_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_14_value;  // NTBRegisters.swift:148
+  wire peer_scratchpad_15_write;  // NTBRegisters.swift:147
+  reg [31:0] peer_scratchpad_15_value;  // NTBRegisters.swift:148
+  wire lut0_control_write;  // NTBRegisters.swift:153
+  reg lut0_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut0_control_peer;  // NTBRegisters.swift:155
+  wire lut0_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut0_translation_low_address;  // NTBRegisters.swift:158
+  wire lut0_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut0_translation_high_address;  // NTBRegisters.swift:161
+  wire lut1_control_write;  // NTBRegisters.swift:153
+  reg lut1_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut1_control_peer;  // NTBRegisters.swift:155
+  wire lut1_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut1_translation_low_address;  // NTBRegisters.swift:158
+  wire lut1_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut1_translation_high_address;  // NTBRegisters.swift:161
+  wire lut2_control_write;  // NTBRegisters.swift:153
+  reg lut2_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut2_control_peer;  // NTBRegisters.swift:155
+  wire lut2_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut2_translation_low_address;  // NTBRegisters.swift:158
+  wire lut2_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut2_translation_high_address;  // NTBRegisters.swift:161
+  wire lut3_control_write;  // NTBRegisters.swift:153
+  reg lut3_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut3_control_peer;  // NTBRegisters.swift:155
+  wire lut3_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut3_translation_low_address;  // NTBRegisters.swift:158
+  wire lut3_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut3_translation_high_address;  // NTBRegisters.swift:161
+  wire lut4_control_write;  // NTBRegisters.swift:153
+  reg lut4_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut4_control_peer;  // NTBRegisters.swift:155
+  wire lut4_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut4_translation_low_address;  // NTBRegisters.swift:158
+  wire lut4_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut4_translation_high_address;  // NTBRegisters.swift:161
+  wire lut5_control_write;  // NTBRegisters.swift:153
+  reg lut5_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut5_control_peer;  // NTBRegisters.swift:155
+  wire lut5_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut5_translation_low_address;  // NTBRegisters.swift:158
+  wire lut5_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut5_translation_high_address;  // NTBRegisters.swift:161
+  wire lut6_control_write;  // NTBRegisters.swift:153
+  reg lut6_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut6_control_peer;  // NTBRegisters.swift:155
+  wire lut6_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut6_translation_low_address;  // NTBRegisters.swift:158
+  wire lut6_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut6_translation_high_address;  // NTBRegisters.swift:161
+  wire lut7_control_write;  // NTBRegisters.swift:153
+  reg lut7_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut7_control_peer;  // NTBRegisters.swift:155
+  wire lut7_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut7_translation_low_address;  // NTBRegisters.swift:158
+  wire lut7_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut7_translation_high_address;  // NTBRegisters.swift:161
+  wire lut8_control_write;  // NTBRegisters.swift:153
+  reg lut8_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut8_control_peer;  // NTBRegisters.swift:155
+  wire lut8_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut8_translation_low_address;  // NTBRegisters.swift:158
+  wire lut8_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut8_translation_high_address;  // NTBRegisters.swift:161
+  wire lut9_control_write;  // NTBRegisters.swift:153
+  reg lut9_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut9_control_peer;  // NTBRegisters.swift:155
+  wire lut9_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut9_translation_low_address;  // NTBRegisters.swift:158
+  wire lut9_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut9_translation_high_address;  // NTBRegisters.swift:161
+  wire lut10_control_write;  // NTBRegisters.swift:153
+  reg lut10_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut10_control_peer;  // NTBRegisters.swift:155
+  wire lut10_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut10_translation_low_address;  // NTBRegisters.swift:158
+  wire lut10_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut10_translation_high_address;  // NTBRegisters.swift:161
+  wire lut11_control_write;  // NTBRegisters.swift:153
+  reg lut11_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut11_control_peer;  // NTBRegisters.swift:155
+  wire lut11_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut11_translation_low_address;  // NTBRegisters.swift:158
+  wire lut11_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut11_translation_high_address;  // NTBRegisters.swift:161
+  wire lut12_control_write;  // NTBRegisters.swift:153
+  reg lut12_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut12_control_peer;  // NTBRegisters.swift:155
+  wire lut12_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut12_translation_low_address;  // NTBRegisters.swift:158
+  wire lut12_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut12_translation_high_address;  // NTBRegisters.swift:161
+  wire lut13_control_write;  // NTBRegisters.swift:153
+  reg lut13_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut13_control_peer;  // NTBRegisters.swift:155
+  wire lut13_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut13_translation_low_address;  // NTBRegisters.swift:158
+  wire lut13_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut13_translation_high_address;  // NTBRegisters.swift:161
+  wire lut14_control_write;  // NTBRegisters.swift:153
+  reg lut14_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut14_control_peer;  // NTBRegisters.swift:155
+  wire lut14_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut14_translation_low_address;  // NTBRegisters.swift:158
+  wire lut14_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut14_translation_high_address;  // NTBRegisters.swift:161
+  wire lut15_control_write;  // NTBRegisters.swift:153
+  reg lut15_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut15_control_peer;  // NTBRegisters.swift:155
+  wire lut15_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut15_translation_low_address;  // NTBRegisters.swift:158
+  wire lut15_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut15_translation_high_address;  // NTBRegisters.swift:161
+  wire lut16_control_write;  // NTBRegisters.swift:153
+  reg lut16_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut16_control_peer;  // NTBRegisters.swift:155
+  wire lut16_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut16_translation_low_address;  // NTBRegisters.swift:158
+  wire lut16_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut16_translation_high_address;  // NTBRegisters.swift:161
+  wire lut17_control_write;  // NTBRegisters.swift:153
+  reg lut17_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut17_control_peer;  // NTBRegisters.swift:155
+  wire lut17_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut17_translation_low_address;  // NTBRegisters.swift:158
+  wire lut17_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut17_translation_high_address;  // NTBRegisters.swift:161
+  wire lut18_control_write;  // NTBRegisters.swift:153
+  reg lut18_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut18_control_peer;  // NTBRegisters.swift:155
+  wire lut18_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut18_translation_low_address;  // NTBRegisters.swift:158
+  wire lut18_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut18_translation_high_address;  // NTBRegisters.swift:161
+  wire lut19_control_write;  // NTBRegisters.swift:153
+  reg lut19_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut19_control_peer;  // NTBRegisters.swift:155
+  wire lut19_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut19_translation_low_address;  // NTBRegisters.swift:158
+  wire lut19_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut19_translation_high_address;  // NTBRegisters.swift:161
+  wire lut20_control_write;  // NTBRegisters.swift:153
+  reg lut20_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut20_control_peer;  // NTBRegisters.swift:155
+  wire lut20_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut20_translation_low_address;  // NTBRegisters.swift:158
+  wire lut20_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut20_translation_high_address;  // NTBRegisters.swift:161
+  wire lut21_control_write;  // NTBRegisters.swift:153
+  reg lut21_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut21_control_peer;  // NTBRegisters.swift:155
+  wire lut21_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut21_translation_low_address;  // NTBRegisters.swift:158
+  wire lut21_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut21_translation_high_address;  // NTBRegisters.swift:161
+  wire lut22_control_write;  // NTBRegisters.swift:153
+  reg lut22_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut22_control_peer;  // NTBRegisters.swift:155
+  wire lut22_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut22_translation_low_address;  // NTBRegisters.swift:158
+  wire lut22_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut22_translation_high_address;  // NTBRegisters.swift:161
+  wire lut23_control_write;  // NTBRegisters.swift:153
+  reg lut23_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut23_control_peer;  // NTBRegisters.swift:155
+  wire lut23_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut23_translation_low_address;  // NTBRegisters.swift:158
+  wire lut23_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut23_translation_high_address;  // NTBRegisters.swift:161
+  wire lut24_control_write;  // NTBRegisters.swift:153
+  reg lut24_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut24_control_peer;  // NTBRegisters.swift:155
+  wire lut24_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut24_translation_low_address;  // NTBRegisters.swift:158
+  wire lut24_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut24_translation_high_address;  // NTBRegisters.swift:161
+  wire lut25_control_write;  // NTBRegisters.swift:153
+  reg lut25_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut25_control_peer;  // NTBRegisters.swift:155
+  wire lut25_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut25_translation_low_address;  // NTBRegisters.swift:158
+  wire lut25_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut25_translation_high_address;  // NTBRegisters.swift:161
+  wire lut26_control_write;  // NTBRegisters.swift:153
+  reg lut26_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut26_control_peer;  // NTBRegisters.swift:155
+  wire lut26_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut26_translation_low_address;  // NTBRegisters.swift:158
+  wire lut26_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut26_translation_high_address;  // NTBRegisters.swift:161
+  wire lut27_control_write;  // NTBRegisters.swift:153
+  reg lut27_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut27_control_peer;  // NTBRegisters.swift:155
+  wire lut27_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut27_translation_low_address;  // NTBRegisters.swift:158
+  wire lut27_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut27_translation_high_address;  // NTBRegisters.swift:161
+  wire lut28_control_write;  // NTBRegisters.swift:153
+  reg lut28_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut28_control_peer;  // NTBRegisters.swift:155
+  wire lut28_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut28_translation_low_address;  // NTBRegisters.swift:158
+  wire lut28_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut28_translation_high_address;  // NTBRegisters.swift:161
+  wire lut29_control_write;  // NTBRegisters.swift:153
+  reg lut29_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut29_control_peer;  // NTBRegisters.swift:155
+  wire lut29_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut29_translation_low_address;  // NTBRegisters.swift:158
+  wire lut29_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut29_translation_high_address;  // NTBRegisters.swift:161
+  wire lut30_control_write;  // NTBRegisters.swift:153
+  reg lut30_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut30_control_peer;  // NTBRegisters.swift:155
+  wire lut30_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut30_translation_low_address;  // NTBRegisters.swift:158
+  wire lut30_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut30_translation_high_address;  // NTBRegisters.swift:161
+  wire lut31_control_write;  // NTBRegisters.swift:153
+  reg lut31_control_valid;  // NTBRegisters.swift:154
+  reg [5:0] lut31_control_peer;  // NTBRegisters.swift:155
+  wire lut31_translation_low_write;  // NTBRegisters.swift:157
+  reg [19:0] lut31_translation_low_address;  // NTBRegisters.swift:158
+  wire lut31_translation_high_write;  // NTBRegisters.swift:160
+  reg [31:0] lut31_translation_high_address;  // NTBRegisters.swift:161
 
   wire _ntb_identity_write_0;
   wire _ntb_identity_write_1;
@@ -1277,846 +1325,862 @@ module ntb_mw2_ws20_lut32_spad16_db64 (
   wire [5:0] _lut31_control_peer_401;
   wire [19:0] _lut31_translation_low_address_402;
   wire [31:0] _lut31_translation_high_address_403;
-  assign _ntb_identity_write_0 = mmio_valid & mmio_write;  // NTBRegisters.swift:31
-  assign _ntb_identity_write_1 = mmio_address == 13'd8;  // NTBRegisters.swift:31
-  assign _link_control_write_2 = mmio_address == 13'd12;  // NTBRegisters.swift:34
-  assign _event_status_write_3 = mmio_address == 13'd20;  // NTBRegisters.swift:43
-  assign _interrupt_routing_write_4 = mmio_address == 13'd24;  // NTBRegisters.swift:48
-  assign _aperture_base_low_write_5 = mmio_address == 13'd28;  // NTBRegisters.swift:54
-  assign _aperture_base_high_write_6 = mmio_address == 13'd32;  // NTBRegisters.swift:57
-  assign _msi_control_write_7 = mmio_address == 13'd36;  // NTBRegisters.swift:60
-  assign _msi_address_low_write_8 = mmio_address == 13'd40;  // NTBRegisters.swift:63
-  assign _msi_address_high_write_9 = mmio_address == 13'd44;  // NTBRegisters.swift:66
-  assign _msi_data_write_10 = mmio_address == 13'd48;  // NTBRegisters.swift:69
-  assign _doorbell_status_0_write_11 = mmio_address == 13'd64;  // NTBRegisters.swift:75
-  assign _doorbell_mask_0_write_12 = mmio_address == 13'd72;  // NTBRegisters.swift:78
-  assign _peer_doorbell_set_0_write_13 = mmio_address == 13'd80;  // NTBRegisters.swift:81
-  assign _doorbell_status_1_write_14 = mmio_address == 13'd68;  // NTBRegisters.swift:75
-  assign _doorbell_mask_1_write_15 = mmio_address == 13'd76;  // NTBRegisters.swift:78
-  assign _peer_doorbell_set_1_write_16 = mmio_address == 13'd84;  // NTBRegisters.swift:81
-  assign _doorbell_vectors_0_write_17 = mmio_address == 13'd96;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_1_write_18 = mmio_address == 13'd100;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_2_write_19 = mmio_address == 13'd104;  // NTBRegisters.swift:87
-  assign _doorbell_vectors_3_write_20 = mmio_address == 13'd108;  // NTBRegisters.swift:87
-  assign _message_status_write_21 = mmio_address == 13'd128;  // NTBRegisters.swift:91
-  assign _message_mask_write_22 = mmio_address == 13'd132;  // NTBRegisters.swift:98
-  assign _outbound_message_0_write_23 = mmio_address == 13'd144;  // NTBRegisters.swift:102
-  assign _outbound_message_1_write_24 = mmio_address == 13'd148;  // NTBRegisters.swift:102
-  assign _outbound_message_2_write_25 = mmio_address == 13'd152;  // NTBRegisters.swift:102
-  assign _outbound_message_3_write_26 = mmio_address == 13'd156;  // NTBRegisters.swift:102
-  assign _requester_id_0_write_27 = mmio_address == 13'd192;  // NTBRegisters.swift:112
-  assign _requester_id_1_write_28 = mmio_address == 13'd196;  // NTBRegisters.swift:112
-  assign _requester_id_2_write_29 = mmio_address == 13'd200;  // NTBRegisters.swift:112
-  assign _requester_id_3_write_30 = mmio_address == 13'd204;  // NTBRegisters.swift:112
-  assign _requester_id_4_write_31 = mmio_address == 13'd208;  // NTBRegisters.swift:112
-  assign _requester_id_5_write_32 = mmio_address == 13'd212;  // NTBRegisters.swift:112
-  assign _requester_id_6_write_33 = mmio_address == 13'd216;  // NTBRegisters.swift:112
-  assign _requester_id_7_write_34 = mmio_address == 13'd220;  // NTBRegisters.swift:112
-  assign _requester_id_8_write_35 = mmio_address == 13'd224;  // NTBRegisters.swift:112
-  assign _requester_id_9_write_36 = mmio_address == 13'd228;  // NTBRegisters.swift:112
-  assign _requester_id_10_write_37 = mmio_address == 13'd232;  // NTBRegisters.swift:112
-  assign _requester_id_11_write_38 = mmio_address == 13'd236;  // NTBRegisters.swift:112
-  assign _requester_id_12_write_39 = mmio_address == 13'd240;  // NTBRegisters.swift:112
-  assign _requester_id_13_write_40 = mmio_address == 13'd244;  // NTBRegisters.swift:112
-  assign _requester_id_14_write_41 = mmio_address == 13'd248;  // NTBRegisters.swift:112
-  assign _requester_id_15_write_42 = mmio_address == 13'd252;  // NTBRegisters.swift:112
-  assign _mw0_control_write_43 = mmio_address == 13'd256;  // NTBRegisters.swift:126
-  assign _mw0_translation_low_write_44 = mmio_address == 13'd264;  // NTBRegisters.swift:132
-  assign _mw0_translation_high_write_45 = mmio_address == 13'd268;  // NTBRegisters.swift:135
-  assign _mw1_control_write_46 = mmio_address == 13'd272;  // NTBRegisters.swift:126
-  assign _mw1_translation_low_write_47 = mmio_address == 13'd280;  // NTBRegisters.swift:132
-  assign _mw1_translation_high_write_48 = mmio_address == 13'd284;  // NTBRegisters.swift:135
-  assign _scratchpad_0_write_49 = mmio_address == 13'd512;  // NTBRegisters.swift:141
-  assign _scratchpad_1_write_50 = mmio_address == 13'd516;  // NTBRegisters.swift:141
-  assign _scratchpad_2_write_51 = mmio_address == 13'd520;  // NTBRegisters.swift:141
-  assign _scratchpad_3_write_52 = mmio_address == 13'd524;  // NTBRegisters.swift:141
-  assign _scratchpad_4_write_53 = mmio_address == 13'd528;  // NTBRegisters.swift:141
-  assign _scratchpad_5_write_54 = mmio_address == 13'd532;  // NTBRegisters.swift:141
-  assign _scratchpad_6_write_55 = mmio_address == 13'd536;  // NTBRegisters.swift:141
-  assign _scratchpad_7_write_56 = mmio_address == 13'd540;  // NTBRegisters.swift:141
-  assign _scratchpad_8_write_57 = mmio_address == 13'd544;  // NTBRegisters.swift:141
-  assign _scratchpad_9_write_58 = mmio_address == 13'd548;  // NTBRegisters.swift:141
-  assign _scratchpad_10_write_59 = mmio_address == 13'd552;  // NTBRegisters.swift:141
-  assign _scratchpad_11_write_60 = mmio_address == 13'd556;  // NTBRegisters.swift:141
-  assign _scratchpad_12_write_61 = mmio_address == 13'd560;  // NTBRegisters.swift:141
-  assign _scratchpad_13_write_62 = mmio_address == 13'd564;  // NTBRegisters.swift:141
-  assign _scratchpad_14_write_63 = mmio_address == 13'd568;  // NTBRegisters.swift:141
-  assign _scratchpad_15_write_64 = mmio_address == 13'd572;  // NTBRegisters.swift:141
-  assign _peer_scratchpad_0_write_65 = mmio_address == 13'd768;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_1_write_66 = mmio_address == 13'd772;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_2_write_67 = mmio_address == 13'd776;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_3_write_68 = mmio_address == 13'd780;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_4_write_69 = mmio_address == 13'd784;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_5_write_70 = mmio_address == 13'd788;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_6_write_71 = mmio_address == 13'd792;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_7_write_72 = mmio_address == 13'd796;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_8_write_73 = mmio_address == 13'd800;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_9_write_74 = mmio_address == 13'd804;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_10_write_75 = mmio_address == 13'd808;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_11_write_76 = mmio_address == 13'd812;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_12_write_77 = mmio_address == 13'd816;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_13_write_78 = mmio_address == 13'd820;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_14_write_79 = mmio_address == 13'd824;  // NTBRegisters.swift:146
-  assign _peer_scratchpad_15_write_80 = mmio_address == 13'd828;  // NTBRegisters.swift:146
-  assign _lut0_control_write_81 = mmio_address == 13'd4096;  // NTBRegisters.swift:152
-  assign _lut0_translation_low_write_82 = mmio_address == 13'd4100;  // NTBRegisters.swift:156
-  assign _lut0_translation_high_write_83 = mmio_address == 13'd4104;  // NTBRegisters.swift:159
-  assign _lut1_control_write_84 = mmio_address == 13'd4112;  // NTBRegisters.swift:152
-  assign _lut1_translation_low_write_85 = mmio_address == 13'd4116;  // NTBRegisters.swift:156
-  assign _lut1_translation_high_write_86 = mmio_address == 13'd4120;  // NTBRegisters.swift:159
-  assign _lut2_control_write_87 = mmio_address == 13'd4128;  // NTBRegisters.swift:152
-  assign _lut2_translation_low_write_88 = mmio_address == 13'd4132;  // NTBRegisters.swift:156
-  assign _lut2_translation_high_write_89 = mmio_address == 13'd4136;  // NTBRegisters.swift:159
-  assign _lut3_control_write_90 = mmio_address == 13'd4144;  // NTBRegisters.swift:152
-  assign _lut3_translation_low_write_91 = mmio_address == 13'd4148;  // NTBRegisters.swift:156
-  assign _lut3_translation_high_write_92 = mmio_address == 13'd4152;  // NTBRegisters.swift:159
-  assign _lut4_control_write_93 = mmio_address == 13'd4160;  // NTBRegisters.swift:152
-  assign _lut4_translation_low_write_94 = mmio_address == 13'd4164;  // NTBRegisters.swift:156
-  assign _lut4_translation_high_write_95 = mmio_address == 13'd4168;  // NTBRegisters.swift:159
-  assign _lut5_control_write_96 = mmio_address == 13'd4176;  // NTBRegisters.swift:152
-  assign _lut5_translation_low_write_97 = mmio_address == 13'd4180;  // NTBRegisters.swift:156
-  assign _lut5_translation_high_write_98 = mmio_address == 13'd4184;  // NTBRegisters.swift:159
-  assign _lut6_control_write_99 = mmio_address == 13'd4192;  // NTBRegisters.swift:152
-  assign _lut6_translation_low_write_100 = mmio_address == 13'd4196;  // NTBRegisters.swift:156
-  assign _lut6_translation_high_write_101 = mmio_address == 13'd4200;  // NTBRegisters.swift:159
-  assign _lut7_control_write_102 = mmio_address == 13'd4208;  // NTBRegisters.swift:152
-  assign _lut7_translation_low_write_103 = mmio_address == 13'd4212;  // NTBRegisters.swift:156
-  assign _lut7_translation_high_write_104 = mmio_address == 13'd4216;  // NTBRegisters.swift:159
-  assign _lut8_control_write_105 = mmio_address == 13'd4224;  // NTBRegisters.swift:152
-  assign _lut8_translation_low_write_106 = mmio_address == 13'd4228;  // NTBRegisters.swift:156
-  assign _lut8_translation_high_write_107 = mmio_address == 13'd4232;  // NTBRegisters.swift:159
-  assign _lut9_control_write_108 = mmio_address == 13'd4240;  // NTBRegisters.swift:152
-  assign _lut9_translation_low_write_109 = mmio_address == 13'd4244;  // NTBRegisters.swift:156
-  assign _lut9_translation_high_write_110 = mmio_address == 13'd4248;  // NTBRegisters.swift:159
-  assign _lut10_control_write_111 = mmio_address == 13'd4256;  // NTBRegisters.swift:152
-  assign _lut10_translation_low_write_112 = mmio_address == 13'd4260;  // NTBRegisters.swift:156
-  assign _lut10_translation_high_write_113 = mmio_address == 13'd4264;  // NTBRegisters.swift:159
-  assign _lut11_control_write_114 = mmio_address == 13'd4272;  // NTBRegisters.swift:152
-  assign _lut11_translation_low_write_115 = mmio_address == 13'd4276;  // NTBRegisters.swift:156
-  assign _lut11_translation_high_write_116 = mmio_address == 13'd4280;  // NTBRegisters.swift:159
-  assign _lut12_control_write_117 = mmio_address == 13'd4288;  // NTBRegisters.swift:152
-  assign _lut12_translation_low_write_118 = mmio_address == 13'd4292;  // NTBRegisters.swift:156
-  assign _lut12_translation_high_write_119 = mmio_address == 13'd4296;  // NTBRegisters.swift:159
-  assign _lut13_control_write_120 = mmio_address == 13'd4304;  // NTBRegisters.swift:152
-  assign _lut13_translation_low_write_121 = mmio_address == 13'd4308;  // NTBRegisters.swift:156
-  assign _lut13_translation_high_write_122 = mmio_address == 13'd4312;  // NTBRegisters.swift:159
-  assign _lut14_control_write_123 = mmio_address == 13'd4320;  // NTBRegisters.swift:152
-  assign _lut14_translation_low_write_124 = mmio_address == 13'd4324;  // NTBRegisters.swift:156
-  assign _lut14_translation_high_write_125 = mmio_address == 13'd4328;  // NTBRegisters.swift:159
-  assign _lut15_control_write_126 = mmio_address == 13'd4336;  // NTBRegisters.swift:152
-  assign _lut15_translation_low_write_127 = mmio_address == 13'd4340;  // NTBRegisters.swift:156
-  assign _lut15_translation_high_write_128 = mmio_address == 13'd4344;  // NTBRegisters.swift:159
-  assign _lut16_control_write_129 = mmio_address == 13'd4352;  // NTBRegisters.swift:152
-  assign _lut16_translation_low_write_130 = mmio_address == 13'd4356;  // NTBRegisters.swift:156
-  assign _lut16_translation_high_write_131 = mmio_address == 13'd4360;  // NTBRegisters.swift:159
-  assign _lut17_control_write_132 = mmio_address == 13'd4368;  // NTBRegisters.swift:152
-  assign _lut17_translation_low_write_133 = mmio_address == 13'd4372;  // NTBRegisters.swift:156
-  assign _lut17_translation_high_write_134 = mmio_address == 13'd4376;  // NTBRegisters.swift:159
-  assign _lut18_control_write_135 = mmio_address == 13'd4384;  // NTBRegisters.swift:152
-  assign _lut18_translation_low_write_136 = mmio_address == 13'd4388;  // NTBRegisters.swift:156
-  assign _lut18_translation_high_write_137 = mmio_address == 13'd4392;  // NTBRegisters.swift:159
-  assign _lut19_control_write_138 = mmio_address == 13'd4400;  // NTBRegisters.swift:152
-  assign _lut19_translation_low_write_139 = mmio_address == 13'd4404;  // NTBRegisters.swift:156
-  assign _lut19_translation_high_write_140 = mmio_address == 13'd4408;  // NTBRegisters.swift:159
-  assign _lut20_control_write_141 = mmio_address == 13'd4416;  // NTBRegisters.swift:152
-  assign _lut20_translation_low_write_142 = mmio_address == 13'd4420;  // NTBRegisters.swift:156
-  assign _lut20_translation_high_write_143 = mmio_address == 13'd4424;  // NTBRegisters.swift:159
-  assign _lut21_control_write_144 = mmio_address == 13'd4432;  // NTBRegisters.swift:152
-  assign _lut21_translation_low_write_145 = mmio_address == 13'd4436;  // NTBRegisters.swift:156
-  assign _lut21_translation_high_write_146 = mmio_address == 13'd4440;  // NTBRegisters.swift:159
-  assign _lut22_control_write_147 = mmio_address == 13'd4448;  // NTBRegisters.swift:152
-  assign _lut22_translation_low_write_148 = mmio_address == 13'd4452;  // NTBRegisters.swift:156
-  assign _lut22_translation_high_write_149 = mmio_address == 13'd4456;  // NTBRegisters.swift:159
-  assign _lut23_control_write_150 = mmio_address == 13'd4464;  // NTBRegisters.swift:152
-  assign _lut23_translation_low_write_151 = mmio_address == 13'd4468;  // NTBRegisters.swift:156
-  assign _lut23_translation_high_write_152 = mmio_address == 13'd4472;  // NTBRegisters.swift:159
-  assign _lut24_control_write_153 = mmio_address == 13'd4480;  // NTBRegisters.swift:152
-  assign _lut24_translation_low_write_154 = mmio_address == 13'd4484;  // NTBRegisters.swift:156
-  assign _lut24_translation_high_write_155 = mmio_address == 13'd4488;  // NTBRegisters.swift:159
-  assign _lut25_control_write_156 = mmio_address == 13'd4496;  // NTBRegisters.swift:152
-  assign _lut25_translation_low_write_157 = mmio_address == 13'd4500;  // NTBRegisters.swift:156
-  assign _lut25_translation_high_write_158 = mmio_address == 13'd4504;  // NTBRegisters.swift:159
-  assign _lut26_control_write_159 = mmio_address == 13'd4512;  // NTBRegisters.swift:152
-  assign _lut26_translation_low_write_160 = mmio_address == 13'd4516;  // NTBRegisters.swift:156
-  assign _lut26_translation_high_write_161 = mmio_address == 13'd4520;  // NTBRegisters.swift:159
-  assign _lut27_control_write_162 = mmio_address == 13'd4528;  // NTBRegisters.swift:152
-  assign _lut27_translation_low_write_163 = mmio_address == 13'd4532;  // NTBRegisters.swift:156
-  assign _lut27_translation_high_write_164 = mmio_address == 13'd4536;  // NTBRegisters.swift:159
-  assign _lut28_control_write_165 = mmio_address == 13'd4544;  // NTBRegisters.swift:152
-  assign _lut28_translation_low_write_166 = mmio_address == 13'd4548;  // NTBRegisters.swift:156
-  assign _lut28_translation_high_write_167 = mmio_address == 13'd4552;  // NTBRegisters.swift:159
-  assign _lut29_control_write_168 = mmio_address == 13'd4560;  // NTBRegisters.swift:152
-  assign _lut29_translation_low_write_169 = mmio_address == 13'd4564;  // NTBRegisters.swift:156
-  assign _lut29_translation_high_write_170 = mmio_address == 13'd4568;  // NTBRegisters.swift:159
-  assign _lut30_control_write_171 = mmio_address == 13'd4576;  // NTBRegisters.swift:152
-  assign _lut30_translation_low_write_172 = mmio_address == 13'd4580;  // NTBRegisters.swift:156
-  assign _lut30_translation_high_write_173 = mmio_address == 13'd4584;  // NTBRegisters.swift:159
-  assign _lut31_control_write_174 = mmio_address == 13'd4592;  // NTBRegisters.swift:152
-  assign _lut31_translation_low_write_175 = mmio_address == 13'd4596;  // NTBRegisters.swift:156
-  assign _lut31_translation_high_write_176 = mmio_address == 13'd4600;  // NTBRegisters.swift:159
-  assign _ntb_identity_local_bus_177 = {8{mmio_strobe[0]}};  // NTBRegisters.swift:32
-  assign _link_control_enable_178 = mmio_strobe[0];  // NTBRegisters.swift:35
-  assign _interrupt_routing_link_vector_179 = {2{mmio_strobe[0]}};  // NTBRegisters.swift:49
-  assign _interrupt_routing_message_vector_180 = {2{mmio_strobe[1]}};  // NTBRegisters.swift:50
-  assign _interrupt_routing_link_interrupt_181 = mmio_strobe[2];  // NTBRegisters.swift:51
-  assign _interrupt_routing_message_interrupt_182 = mmio_strobe[2];  // NTBRegisters.swift:52
-  assign _aperture_base_low_address_183 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:55
-  assign _aperture_base_high_address_184 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:58
-  assign _msi_control_enable_185 = mmio_strobe[0];  // NTBRegisters.swift:61
-  assign _msi_address_low_address_186 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {6{mmio_strobe[0]}}};  // NTBRegisters.swift:64
-  assign _msi_address_high_address_187 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:67
-  assign _msi_data_data_188 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:70
-  assign _doorbell_mask_0_mask_189 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:79
-  assign _peer_doorbell_set_0_bits_190 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:82
-  assign _doorbell_mask_1_mask_191 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:79
-  assign _peer_doorbell_set_1_bits_192 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:82
-  assign _doorbell_vectors_0_vectors_193 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_1_vectors_194 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_2_vectors_195 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _doorbell_vectors_3_vectors_196 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:88
-  assign _message_mask_mask_197 = {4{mmio_strobe[0]}};  // NTBRegisters.swift:99
-  assign _outbound_message_0_value_198 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_1_value_199 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_2_value_200 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _outbound_message_3_value_201 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:103
-  assign _requester_id_0_id_202 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_0_valid_203 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_1_id_204 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_1_valid_205 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_2_id_206 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_2_valid_207 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_3_id_208 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_3_valid_209 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_4_id_210 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_4_valid_211 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_5_id_212 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_5_valid_213 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_6_id_214 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_6_valid_215 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_7_id_216 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_7_valid_217 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_8_id_218 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_8_valid_219 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_9_id_220 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_9_valid_221 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_10_id_222 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_10_valid_223 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_11_id_224 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_11_valid_225 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_12_id_226 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_12_valid_227 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_13_id_228 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_13_valid_229 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_14_id_230 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_14_valid_231 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _requester_id_15_id_232 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:113
-  assign _requester_id_15_valid_233 = mmio_strobe[3];  // NTBRegisters.swift:114
-  assign _mw0_control_valid_234 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw0_control_lut_235 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw0_control_size_log2_236 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw0_translation_low_address_237 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw0_translation_high_address_238 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _mw1_control_valid_239 = mmio_strobe[0];  // NTBRegisters.swift:118
-  assign _mw1_control_lut_240 = mmio_strobe[0];  // NTBRegisters.swift:120
-  assign _mw1_control_size_log2_241 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:123
-  assign _mw1_translation_low_address_242 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:133
-  assign _mw1_translation_high_address_243 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:136
-  assign _scratchpad_0_value_244 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_1_value_245 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_2_value_246 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_3_value_247 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_4_value_248 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_5_value_249 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_6_value_250 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_7_value_251 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_8_value_252 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_9_value_253 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_10_value_254 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_11_value_255 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_12_value_256 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_13_value_257 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_14_value_258 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _scratchpad_15_value_259 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:142
-  assign _peer_scratchpad_0_value_260 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_1_value_261 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_2_value_262 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_3_value_263 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_4_value_264 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_5_value_265 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_6_value_266 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_7_value_267 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_8_value_268 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_9_value_269 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_10_value_270 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_11_value_271 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_12_value_272 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_13_value_273 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_14_value_274 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _peer_scratchpad_15_value_275 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:147
-  assign _lut0_control_valid_276 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut0_control_peer_277 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut0_translation_low_address_278 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut0_translation_high_address_279 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut1_control_valid_280 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut1_control_peer_281 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut1_translation_low_address_282 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut1_translation_high_address_283 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut2_control_valid_284 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut2_control_peer_285 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut2_translation_low_address_286 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut2_translation_high_address_287 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut3_control_valid_288 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut3_control_peer_289 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut3_translation_low_address_290 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut3_translation_high_address_291 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut4_control_valid_292 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut4_control_peer_293 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut4_translation_low_address_294 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut4_translation_high_address_295 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut5_control_valid_296 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut5_control_peer_297 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut5_translation_low_address_298 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut5_translation_high_address_299 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut6_control_valid_300 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut6_control_peer_301 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut6_translation_low_address_302 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut6_translation_high_address_303 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut7_control_valid_304 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut7_control_peer_305 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut7_translation_low_address_306 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut7_translation_high_address_307 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut8_control_valid_308 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut8_control_peer_309 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut8_translation_low_address_310 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut8_translation_high_address_311 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut9_control_valid_312 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut9_control_peer_313 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut9_translation_low_address_314 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut9_translation_high_address_315 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut10_control_valid_316 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut10_control_peer_317 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut10_translation_low_address_318 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut10_translation_high_address_319 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut11_control_valid_320 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut11_control_peer_321 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut11_translation_low_address_322 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut11_translation_high_address_323 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut12_control_valid_324 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut12_control_peer_325 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut12_translation_low_address_326 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut12_translation_high_address_327 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut13_control_valid_328 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut13_control_peer_329 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut13_translation_low_address_330 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut13_translation_high_address_331 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut14_control_valid_332 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut14_control_peer_333 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut14_translation_low_address_334 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut14_translation_high_address_335 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut15_control_valid_336 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut15_control_peer_337 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut15_translation_low_address_338 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut15_translation_high_address_339 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut16_control_valid_340 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut16_control_peer_341 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut16_translation_low_address_342 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut16_translation_high_address_343 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut17_control_valid_344 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut17_control_peer_345 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut17_translation_low_address_346 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut17_translation_high_address_347 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut18_control_valid_348 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut18_control_peer_349 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut18_translation_low_address_350 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut18_translation_high_address_351 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut19_control_valid_352 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut19_control_peer_353 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut19_translation_low_address_354 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut19_translation_high_address_355 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut20_control_valid_356 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut20_control_peer_357 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut20_translation_low_address_358 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut20_translation_high_address_359 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut21_control_valid_360 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut21_control_peer_361 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut21_translation_low_address_362 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut21_translation_high_address_363 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut22_control_valid_364 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut22_control_peer_365 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut22_translation_low_address_366 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut22_translation_high_address_367 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut23_control_valid_368 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut23_control_peer_369 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut23_translation_low_address_370 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut23_translation_high_address_371 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut24_control_valid_372 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut24_control_peer_373 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut24_translation_low_address_374 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut24_translation_high_address_375 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut25_control_valid_376 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut25_control_peer_377 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut25_translation_low_address_378 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut25_translation_high_address_379 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut26_control_valid_380 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut26_control_peer_381 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut26_translation_low_address_382 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut26_translation_high_address_383 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut27_control_valid_384 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut27_control_peer_385 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut27_translation_low_address_386 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut27_translation_high_address_387 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut28_control_valid_388 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut28_control_peer_389 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut28_translation_low_address_390 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut28_translation_high_address_391 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut29_control_valid_392 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut29_control_peer_393 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut29_translation_low_address_394 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut29_translation_high_address_395 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut30_control_valid_396 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut30_control_peer_397 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut30_translation_low_address_398 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut30_translation_high_address_399 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
-  assign _lut31_control_valid_400 = mmio_strobe[0];  // NTBRegisters.swift:153
-  assign _lut31_control_peer_401 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:154
-  assign _lut31_translation_low_address_402 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:157
-  assign _lut31_translation_high_address_403 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:160
+  assign _ntb_identity_write_0 = mmio_valid & mmio_write;  // NTBRegisters.swift:32
+  assign _ntb_identity_write_1 = mmio_address == 13'd8;  // NTBRegisters.swift:32
+  assign _link_control_write_2 = mmio_address == 13'd12;  // NTBRegisters.swift:35
+  assign _event_status_write_3 = mmio_address == 13'd20;  // NTBRegisters.swift:44
+  assign _interrupt_routing_write_4 = mmio_address == 13'd24;  // NTBRegisters.swift:49
+  assign _aperture_base_low_write_5 = mmio_address == 13'd28;  // NTBRegisters.swift:55
+  assign _aperture_base_high_write_6 = mmio_address == 13'd32;  // NTBRegisters.swift:58
+  assign _msi_control_write_7 = mmio_address == 13'd36;  // NTBRegisters.swift:61
+  assign _msi_address_low_write_8 = mmio_address == 13'd40;  // NTBRegisters.swift:64
+  assign _msi_address_high_write_9 = mmio_address == 13'd44;  // NTBRegisters.swift:67
+  assign _msi_data_write_10 = mmio_address == 13'd48;  // NTBRegisters.swift:70
+  assign _doorbell_status_0_write_11 = mmio_address == 13'd64;  // NTBRegisters.swift:76
+  assign _doorbell_mask_0_write_12 = mmio_address == 13'd72;  // NTBRegisters.swift:79
+  assign _peer_doorbell_set_0_write_13 = mmio_address == 13'd80;  // NTBRegisters.swift:82
+  assign _doorbell_status_1_write_14 = mmio_address == 13'd68;  // NTBRegisters.swift:76
+  assign _doorbell_mask_1_write_15 = mmio_address == 13'd76;  // NTBRegisters.swift:79
+  assign _peer_doorbell_set_1_write_16 = mmio_address == 13'd84;  // NTBRegisters.swift:82
+  assign _doorbell_vectors_0_write_17 = mmio_address == 13'd96;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_1_write_18 = mmio_address == 13'd100;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_2_write_19 = mmio_address == 13'd104;  // NTBRegisters.swift:88
+  assign _doorbell_vectors_3_write_20 = mmio_address == 13'd108;  // NTBRegisters.swift:88
+  assign _message_status_write_21 = mmio_address == 13'd128;  // NTBRegisters.swift:92
+  assign _message_mask_write_22 = mmio_address == 13'd132;  // NTBRegisters.swift:99
+  assign _outbound_message_0_write_23 = mmio_address == 13'd144;  // NTBRegisters.swift:103
+  assign _outbound_message_1_write_24 = mmio_address == 13'd148;  // NTBRegisters.swift:103
+  assign _outbound_message_2_write_25 = mmio_address == 13'd152;  // NTBRegisters.swift:103
+  assign _outbound_message_3_write_26 = mmio_address == 13'd156;  // NTBRegisters.swift:103
+  assign _requester_id_0_write_27 = mmio_address == 13'd192;  // NTBRegisters.swift:113
+  assign _requester_id_1_write_28 = mmio_address == 13'd196;  // NTBRegisters.swift:113
+  assign _requester_id_2_write_29 = mmio_address == 13'd200;  // NTBRegisters.swift:113
+  assign _requester_id_3_write_30 = mmio_address == 13'd204;  // NTBRegisters.swift:113
+  assign _requester_id_4_write_31 = mmio_address == 13'd208;  // NTBRegisters.swift:113
+  assign _requester_id_5_write_32 = mmio_address == 13'd212;  // NTBRegisters.swift:113
+  assign _requester_id_6_write_33 = mmio_address == 13'd216;  // NTBRegisters.swift:113
+  assign _requester_id_7_write_34 = mmio_address == 13'd220;  // NTBRegisters.swift:113
+  assign _requester_id_8_write_35 = mmio_address == 13'd224;  // NTBRegisters.swift:113
+  assign _requester_id_9_write_36 = mmio_address == 13'd228;  // NTBRegisters.swift:113
+  assign _requester_id_10_write_37 = mmio_address == 13'd232;  // NTBRegisters.swift:113
+  assign _requester_id_11_write_38 = mmio_address == 13'd236;  // NTBRegisters.swift:113
+  assign _requester_id_12_write_39 = mmio_address == 13'd240;  // NTBRegisters.swift:113
+  assign _requester_id_13_write_40 = mmio_address == 13'd244;  // NTBRegisters.swift:113
+  assign _requester_id_14_write_41 = mmio_address == 13'd248;  // NTBRegisters.swift:113
+  assign _requester_id_15_write_42 = mmio_address == 13'd252;  // NTBRegisters.swift:113
+  assign _mw0_control_write_43 = mmio_address == 13'd256;  // NTBRegisters.swift:127
+  assign _mw0_translation_low_write_44 = mmio_address == 13'd264;  // NTBRegisters.swift:133
+  assign _mw0_translation_high_write_45 = mmio_address == 13'd268;  // NTBRegisters.swift:136
+  assign _mw1_control_write_46 = mmio_address == 13'd272;  // NTBRegisters.swift:127
+  assign _mw1_translation_low_write_47 = mmio_address == 13'd280;  // NTBRegisters.swift:133
+  assign _mw1_translation_high_write_48 = mmio_address == 13'd284;  // NTBRegisters.swift:136
+  assign _scratchpad_0_write_49 = mmio_address == 13'd512;  // NTBRegisters.swift:142
+  assign _scratchpad_1_write_50 = mmio_address == 13'd516;  // NTBRegisters.swift:142
+  assign _scratchpad_2_write_51 = mmio_address == 13'd520;  // NTBRegisters.swift:142
+  assign _scratchpad_3_write_52 = mmio_address == 13'd524;  // NTBRegisters.swift:142
+  assign _scratchpad_4_write_53 = mmio_address == 13'd528;  // NTBRegisters.swift:142
+  assign _scratchpad_5_write_54 = mmio_address == 13'd532;  // NTBRegisters.swift:142
+  assign _scratchpad_6_write_55 = mmio_address == 13'd536;  // NTBRegisters.swift:142
+  assign _scratchpad_7_write_56 = mmio_address == 13'd540;  // NTBRegisters.swift:142
+  assign _scratchpad_8_write_57 = mmio_address == 13'd544;  // NTBRegisters.swift:142
+  assign _scratchpad_9_write_58 = mmio_address == 13'd548;  // NTBRegisters.swift:142
+  assign _scratchpad_10_write_59 = mmio_address == 13'd552;  // NTBRegisters.swift:142
+  assign _scratchpad_11_write_60 = mmio_address == 13'd556;  // NTBRegisters.swift:142
+  assign _scratchpad_12_write_61 = mmio_address == 13'd560;  // NTBRegisters.swift:142
+  assign _scratchpad_13_write_62 = mmio_address == 13'd564;  // NTBRegisters.swift:142
+  assign _scratchpad_14_write_63 = mmio_address == 13'd568;  // NTBRegisters.swift:142
+  assign _scratchpad_15_write_64 = mmio_address == 13'd572;  // NTBRegisters.swift:142
+  assign _peer_scratchpad_0_write_65 = mmio_address == 13'd768;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_1_write_66 = mmio_address == 13'd772;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_2_write_67 = mmio_address == 13'd776;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_3_write_68 = mmio_address == 13'd780;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_4_write_69 = mmio_address == 13'd784;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_5_write_70 = mmio_address == 13'd788;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_6_write_71 = mmio_address == 13'd792;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_7_write_72 = mmio_address == 13'd796;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_8_write_73 = mmio_address == 13'd800;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_9_write_74 = mmio_address == 13'd804;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_10_write_75 = mmio_address == 13'd808;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_11_write_76 = mmio_address == 13'd812;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_12_write_77 = mmio_address == 13'd816;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_13_write_78 = mmio_address == 13'd820;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_14_write_79 = mmio_address == 13'd824;  // NTBRegisters.swift:147
+  assign _peer_scratchpad_15_write_80 = mmio_address == 13'd828;  // NTBRegisters.swift:147
+  assign _lut0_control_write_81 = mmio_address == 13'd4096;  // NTBRegisters.swift:153
+  assign _lut0_translation_low_write_82 = mmio_address == 13'd4100;  // NTBRegisters.swift:157
+  assign _lut0_translation_high_write_83 = mmio_address == 13'd4104;  // NTBRegisters.swift:160
+  assign _lut1_control_write_84 = mmio_address == 13'd4112;  // NTBRegisters.swift:153
+  assign _lut1_translation_low_write_85 = mmio_address == 13'd4116;  // NTBRegisters.swift:157
+  assign _lut1_translation_high_write_86 = mmio_address == 13'd4120;  // NTBRegisters.swift:160
+  assign _lut2_control_write_87 = mmio_address == 13'd4128;  // NTBRegisters.swift:153
+  assign _lut2_translation_low_write_88 = mmio_address == 13'd4132;  // NTBRegisters.swift:157
+  assign _lut2_translation_high_write_89 = mmio_address == 13'd4136;  // NTBRegisters.swift:160
+  assign _lut3_control_write_90 = mmio_address == 13'd4144;  // NTBRegisters.swift:153
+  assign _lut3_translation_low_write_91 = mmio_address == 13'd4148;  // NTBRegisters.swift:157
+  assign _lut3_translation_high_write_92 = mmio_address == 13'd4152;  // NTBRegisters.swift:160
+  assign _lut4_control_write_93 = mmio_address == 13'd4160;  // NTBRegisters.swift:153
+  assign _lut4_translation_low_write_94 = mmio_address == 13'd4164;  // NTBRegisters.swift:157
+  assign _lut4_translation_high_write_95 = mmio_address == 13'd4168;  // NTBRegisters.swift:160
+  assign _lut5_control_write_96 = mmio_address == 13'd4176;  // NTBRegisters.swift:153
+  assign _lut5_translation_low_write_97 = mmio_address == 13'd4180;  // NTBRegisters.swift:157
+  assign _lut5_translation_high_write_98 = mmio_address == 13'd4184;  // NTBRegisters.swift:160
+  assign _lut6_control_write_99 = mmio_address == 13'd4192;  // NTBRegisters.swift:153
+  assign _lut6_translation_low_write_100 = mmio_address == 13'd4196;  // NTBRegisters.swift:157
+  assign _lut6_translation_high_write_101 = mmio_address == 13'd4200;  // NTBRegisters.swift:160
+  assign _lut7_control_write_102 = mmio_address == 13'd4208;  // NTBRegisters.swift:153
+  assign _lut7_translation_low_write_103 = mmio_address == 13'd4212;  // NTBRegisters.swift:157
+  assign _lut7_translation_high_write_104 = mmio_address == 13'd4216;  // NTBRegisters.swift:160
+  assign _lut8_control_write_105 = mmio_address == 13'd4224;  // NTBRegisters.swift:153
+  assign _lut8_translation_low_write_106 = mmio_address == 13'd4228;  // NTBRegisters.swift:157
+  assign _lut8_translation_high_write_107 = mmio_address == 13'd4232;  // NTBRegisters.swift:160
+  assign _lut9_control_write_108 = mmio_address == 13'd4240;  // NTBRegisters.swift:153
+  assign _lut9_translation_low_write_109 = mmio_address == 13'd4244;  // NTBRegisters.swift:157
+  assign _lut9_translation_high_write_110 = mmio_address == 13'd4248;  // NTBRegisters.swift:160
+  assign _lut10_control_write_111 = mmio_address == 13'd4256;  // NTBRegisters.swift:153
+  assign _lut10_translation_low_write_112 = mmio_address == 13'd4260;  // NTBRegisters.swift:157
+  assign _lut10_translation_high_write_113 = mmio_address == 13'd4264;  // NTBRegisters.swift:160
+  assign _lut11_control_write_114 = mmio_address == 13'd4272;  // NTBRegisters.swift:153
+  assign _lut11_translation_low_write_115 = mmio_address == 13'd4276;  // NTBRegisters.swift:157
+  assign _lut11_translation_high_write_116 = mmio_address == 13'd4280;  // NTBRegisters.swift:160
+  assign _lut12_control_write_117 = mmio_address == 13'd4288;  // NTBRegisters.swift:153
+  assign _lut12_translation_low_write_118 = mmio_address == 13'd4292;  // NTBRegisters.swift:157
+  assign _lut12_translation_high_write_119 = mmio_address == 13'd4296;  // NTBRegisters.swift:160
+  assign _lut13_control_write_120 = mmio_address == 13'd4304;  // NTBRegisters.swift:153
+  assign _lut13_translation_low_write_121 = mmio_address == 13'd4308;  // NTBRegisters.swift:157
+  assign _lut13_translation_high_write_122 = mmio_address == 13'd4312;  // NTBRegisters.swift:160
+  assign _lut14_control_write_123 = mmio_address == 13'd4320;  // NTBRegisters.swift:153
+  assign _lut14_translation_low_write_124 = mmio_address == 13'd4324;  // NTBRegisters.swift:157
+  assign _lut14_translation_high_write_125 = mmio_address == 13'd4328;  // NTBRegisters.swift:160
+  assign _lut15_control_write_126 = mmio_address == 13'd4336;  // NTBRegisters.swift:153
+  assign _lut15_translation_low_write_127 = mmio_address == 13'd4340;  // NTBRegisters.swift:157
+  assign _lut15_translation_high_write_128 = mmio_address == 13'd4344;  // NTBRegisters.swift:160
+  assign _lut16_control_write_129 = mmio_address == 13'd4352;  // NTBRegisters.swift:153
+  assign _lut16_translation_low_write_130 = mmio_address == 13'd4356;  // NTBRegisters.swift:157
+  assign _lut16_translation_high_write_131 = mmio_address == 13'd4360;  // NTBRegisters.swift:160
+  assign _lut17_control_write_132 = mmio_address == 13'd4368;  // NTBRegisters.swift:153
+  assign _lut17_translation_low_write_133 = mmio_address == 13'd4372;  // NTBRegisters.swift:157
+  assign _lut17_translation_high_write_134 = mmio_address == 13'd4376;  // NTBRegisters.swift:160
+  assign _lut18_control_write_135 = mmio_address == 13'd4384;  // NTBRegisters.swift:153
+  assign _lut18_translation_low_write_136 = mmio_address == 13'd4388;  // NTBRegisters.swift:157
+  assign _lut18_translation_high_write_137 = mmio_address == 13'd4392;  // NTBRegisters.swift:160
+  assign _lut19_control_write_138 = mmio_address == 13'd4400;  // NTBRegisters.swift:153
+  assign _lut19_translation_low_write_139 = mmio_address == 13'd4404;  // NTBRegisters.swift:157
+  assign _lut19_translation_high_write_140 = mmio_address == 13'd4408;  // NTBRegisters.swift:160
+  assign _lut20_control_write_141 = mmio_address == 13'd4416;  // NTBRegisters.swift:153
+  assign _lut20_translation_low_write_142 = mmio_address == 13'd4420;  // NTBRegisters.swift:157
+  assign _lut20_translation_high_write_143 = mmio_address == 13'd4424;  // NTBRegisters.swift:160
+  assign _lut21_control_write_144 = mmio_address == 13'd4432;  // NTBRegisters.swift:153
+  assign _lut21_translation_low_write_145 = mmio_address == 13'd4436;  // NTBRegisters.swift:157
+  assign _lut21_translation_high_write_146 = mmio_address == 13'd4440;  // NTBRegisters.swift:160
+  assign _lut22_control_write_147 = mmio_address == 13'd4448;  // NTBRegisters.swift:153
+  assign _lut22_translation_low_write_148 = mmio_address == 13'd4452;  // NTBRegisters.swift:157
+  assign _lut22_translation_high_write_149 = mmio_address == 13'd4456;  // NTBRegisters.swift:160
+  assign _lut23_control_write_150 = mmio_address == 13'd4464;  // NTBRegisters.swift:153
+  assign _lut23_translation_low_write_151 = mmio_address == 13'd4468;  // NTBRegisters.swift:157
+  assign _lut23_translation_high_write_152 = mmio_address == 13'd4472;  // NTBRegisters.swift:160
+  assign _lut24_control_write_153 = mmio_address == 13'd4480;  // NTBRegisters.swift:153
+  assign _lut24_translation_low_write_154 = mmio_address == 13'd4484;  // NTBRegisters.swift:157
+  assign _lut24_translation_high_write_155 = mmio_address == 13'd4488;  // NTBRegisters.swift:160
+  assign _lut25_control_write_156 = mmio_address == 13'd4496;  // NTBRegisters.swift:153
+  assign _lut25_translation_low_write_157 = mmio_address == 13'd4500;  // NTBRegisters.swift:157
+  assign _lut25_translation_high_write_158 = mmio_address == 13'd4504;  // NTBRegisters.swift:160
+  assign _lut26_control_write_159 = mmio_address == 13'd4512;  // NTBRegisters.swift:153
+  assign _lut26_translation_low_write_160 = mmio_address == 13'd4516;  // NTBRegisters.swift:157
+  assign _lut26_translation_high_write_161 = mmio_address == 13'd4520;  // NTBRegisters.swift:160
+  assign _lut27_control_write_162 = mmio_address == 13'd4528;  // NTBRegisters.swift:153
+  assign _lut27_translation_low_write_163 = mmio_address == 13'd4532;  // NTBRegisters.swift:157
+  assign _lut27_translation_high_write_164 = mmio_address == 13'd4536;  // NTBRegisters.swift:160
+  assign _lut28_control_write_165 = mmio_address == 13'd4544;  // NTBRegisters.swift:153
+  assign _lut28_translation_low_write_166 = mmio_address == 13'd4548;  // NTBRegisters.swift:157
+  assign _lut28_translation_high_write_167 = mmio_address == 13'd4552;  // NTBRegisters.swift:160
+  assign _lut29_control_write_168 = mmio_address == 13'd4560;  // NTBRegisters.swift:153
+  assign _lut29_translation_low_write_169 = mmio_address == 13'd4564;  // NTBRegisters.swift:157
+  assign _lut29_translation_high_write_170 = mmio_address == 13'd4568;  // NTBRegisters.swift:160
+  assign _lut30_control_write_171 = mmio_address == 13'd4576;  // NTBRegisters.swift:153
+  assign _lut30_translation_low_write_172 = mmio_address == 13'd4580;  // NTBRegisters.swift:157
+  assign _lut30_translation_high_write_173 = mmio_address == 13'd4584;  // NTBRegisters.swift:160
+  assign _lut31_control_write_174 = mmio_address == 13'd4592;  // NTBRegisters.swift:153
+  assign _lut31_translation_low_write_175 = mmio_address == 13'd4596;  // NTBRegisters.swift:157
+  assign _lut31_translation_high_write_176 = mmio_address == 13'd4600;  // NTBRegisters.swift:160
+  assign _ntb_identity_local_bus_177 = {8{mmio_strobe[0]}};  // NTBRegisters.swift:33
+  assign _link_control_enable_178 = mmio_strobe[0];  // NTBRegisters.swift:36
+  assign _interrupt_routing_link_vector_179 = {2{mmio_strobe[0]}};  // NTBRegisters.swift:50
+  assign _interrupt_routing_message_vector_180 = {2{mmio_strobe[1]}};  // NTBRegisters.swift:51
+  assign _interrupt_routing_link_interrupt_181 = mmio_strobe[2];  // NTBRegisters.swift:52
+  assign _interrupt_routing_message_interrupt_182 = mmio_strobe[2];  // NTBRegisters.swift:53
+  assign _aperture_base_low_address_183 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:56
+  assign _aperture_base_high_address_184 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:59
+  assign _msi_control_enable_185 = mmio_strobe[0];  // NTBRegisters.swift:62
+  assign _msi_address_low_address_186 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {6{mmio_strobe[0]}}};  // NTBRegisters.swift:65
+  assign _msi_address_high_address_187 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:68
+  assign _msi_data_data_188 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:71
+  assign _doorbell_mask_0_mask_189 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:80
+  assign _peer_doorbell_set_0_bits_190 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:83
+  assign _doorbell_mask_1_mask_191 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:80
+  assign _peer_doorbell_set_1_bits_192 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:83
+  assign _doorbell_vectors_0_vectors_193 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_1_vectors_194 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_2_vectors_195 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _doorbell_vectors_3_vectors_196 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:89
+  assign _message_mask_mask_197 = {4{mmio_strobe[0]}};  // NTBRegisters.swift:100
+  assign _outbound_message_0_value_198 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_1_value_199 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_2_value_200 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _outbound_message_3_value_201 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:104
+  assign _requester_id_0_id_202 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_0_valid_203 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_1_id_204 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_1_valid_205 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_2_id_206 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_2_valid_207 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_3_id_208 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_3_valid_209 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_4_id_210 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_4_valid_211 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_5_id_212 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_5_valid_213 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_6_id_214 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_6_valid_215 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_7_id_216 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_7_valid_217 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_8_id_218 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_8_valid_219 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_9_id_220 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_9_valid_221 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_10_id_222 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_10_valid_223 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_11_id_224 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_11_valid_225 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_12_id_226 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_12_valid_227 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_13_id_228 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_13_valid_229 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_14_id_230 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_14_valid_231 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _requester_id_15_id_232 = {{8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:114
+  assign _requester_id_15_valid_233 = mmio_strobe[3];  // NTBRegisters.swift:115
+  assign _mw0_control_valid_234 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw0_control_lut_235 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw0_control_size_log2_236 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw0_translation_low_address_237 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw0_translation_high_address_238 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _mw1_control_valid_239 = mmio_strobe[0];  // NTBRegisters.swift:119
+  assign _mw1_control_lut_240 = mmio_strobe[0];  // NTBRegisters.swift:121
+  assign _mw1_control_size_log2_241 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:124
+  assign _mw1_translation_low_address_242 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:134
+  assign _mw1_translation_high_address_243 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:137
+  assign _scratchpad_0_value_244 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_1_value_245 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_2_value_246 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_3_value_247 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_4_value_248 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_5_value_249 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_6_value_250 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_7_value_251 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_8_value_252 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_9_value_253 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_10_value_254 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_11_value_255 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_12_value_256 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_13_value_257 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_14_value_258 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _scratchpad_15_value_259 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:143
+  assign _peer_scratchpad_0_value_260 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_1_value_261 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_2_value_262 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_3_value_263 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_4_value_264 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_5_value_265 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_6_value_266 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_7_value_267 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_8_value_268 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_9_value_269 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_10_value_270 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_11_value_271 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_12_value_272 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_13_value_273 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_14_value_274 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _peer_scratchpad_15_value_275 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:148
+  assign _lut0_control_valid_276 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut0_control_peer_277 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut0_translation_low_address_278 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut0_translation_high_address_279 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut1_control_valid_280 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut1_control_peer_281 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut1_translation_low_address_282 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut1_translation_high_address_283 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut2_control_valid_284 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut2_control_peer_285 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut2_translation_low_address_286 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut2_translation_high_address_287 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut3_control_valid_288 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut3_control_peer_289 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut3_translation_low_address_290 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut3_translation_high_address_291 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut4_control_valid_292 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut4_control_peer_293 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut4_translation_low_address_294 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut4_translation_high_address_295 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut5_control_valid_296 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut5_control_peer_297 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut5_translation_low_address_298 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut5_translation_high_address_299 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut6_control_valid_300 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut6_control_peer_301 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut6_translation_low_address_302 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut6_translation_high_address_303 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut7_control_valid_304 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut7_control_peer_305 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut7_translation_low_address_306 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut7_translation_high_address_307 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut8_control_valid_308 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut8_control_peer_309 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut8_translation_low_address_310 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut8_translation_high_address_311 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut9_control_valid_312 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut9_control_peer_313 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut9_translation_low_address_314 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut9_translation_high_address_315 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut10_control_valid_316 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut10_control_peer_317 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut10_translation_low_address_318 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut10_translation_high_address_319 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut11_control_valid_320 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut11_control_peer_321 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut11_translation_low_address_322 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut11_translation_high_address_323 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut12_control_valid_324 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut12_control_peer_325 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut12_translation_low_address_326 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut12_translation_high_address_327 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut13_control_valid_328 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut13_control_peer_329 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut13_translation_low_address_330 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut13_translation_high_address_331 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut14_control_valid_332 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut14_control_peer_333 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut14_translation_low_address_334 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut14_translation_high_address_335 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut15_control_valid_336 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut15_control_peer_337 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut15_translation_low_address_338 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut15_translation_high_address_339 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut16_control_valid_340 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut16_control_peer_341 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut16_translation_low_address_342 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut16_translation_high_address_343 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut17_control_valid_344 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut17_control_peer_345 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut17_translation_low_address_346 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut17_translation_high_address_347 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut18_control_valid_348 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut18_control_peer_349 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut18_translation_low_address_350 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut18_translation_high_address_351 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut19_control_valid_352 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut19_control_peer_353 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut19_translation_low_address_354 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut19_translation_high_address_355 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut20_control_valid_356 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut20_control_peer_357 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut20_translation_low_address_358 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut20_translation_high_address_359 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut21_control_valid_360 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut21_control_peer_361 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut21_translation_low_address_362 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut21_translation_high_address_363 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut22_control_valid_364 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut22_control_peer_365 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut22_translation_low_address_366 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut22_translation_high_address_367 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut23_control_valid_368 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut23_control_peer_369 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut23_translation_low_address_370 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut23_translation_high_address_371 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut24_control_valid_372 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut24_control_peer_373 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut24_translation_low_address_374 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut24_translation_high_address_375 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut25_control_valid_376 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut25_control_peer_377 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut25_translation_low_address_378 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut25_translation_high_address_379 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut26_control_valid_380 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut26_control_peer_381 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut26_translation_low_address_382 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut26_translation_high_address_383 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut27_control_valid_384 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut27_control_peer_385 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut27_translation_low_address_386 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut27_translation_high_address_387 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut28_control_valid_388 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut28_control_peer_389 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut28_translation_low_address_390 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut28_translation_high_address_391 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut29_control_valid_392 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut29_control_peer_393 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut29_translation_low_address_394 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut29_translation_high_address_395 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut30_control_valid_396 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut30_control_peer_397 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut30_translation_low_address_398 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut30_translation_high_address_399 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
+  assign _lut31_control_valid_400 = mmio_strobe[0];  // NTBRegisters.swift:154
+  assign _lut31_control_peer_401 = {6{mmio_strobe[1]}};  // NTBRegisters.swift:155
+  assign _lut31_translation_low_address_402 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {4{mmio_strobe[1]}}};  // NTBRegisters.swift:158
+  assign _lut31_translation_high_address_403 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // NTBRegisters.swift:161
 
   assign mmio_ready = mmio_valid;
-  assign ntb_identity_write = _ntb_identity_write_0 & _ntb_identity_write_1;  // NTBRegisters.swift:31
-  assign ntb_identity_local_bus_out = ntb_identity_local_bus;  // NTBRegisters.swift:32
-  assign link_control_write = _ntb_identity_write_0 & _link_control_write_2;  // NTBRegisters.swift:34
-  assign link_control_enable_out = link_control_enable;  // NTBRegisters.swift:35
-  assign event_status_write = _ntb_identity_write_0 & _event_status_write_3;  // NTBRegisters.swift:43
-  assign event_status_link_changed_out = event_status_link_changed;  // NTBRegisters.swift:44
-  assign interrupt_routing_write = _ntb_identity_write_0 & _interrupt_routing_write_4;  // NTBRegisters.swift:48
-  assign interrupt_routing_link_vector_out = interrupt_routing_link_vector;  // NTBRegisters.swift:49
-  assign interrupt_routing_message_vector_out = interrupt_routing_message_vector;  // NTBRegisters.swift:50
-  assign interrupt_routing_link_interrupt_out = interrupt_routing_link_interrupt;  // NTBRegisters.swift:51
-  assign interrupt_routing_message_interrupt_out = interrupt_routing_message_interrupt;  // NTBRegisters.swift:52
-  assign aperture_base_low_write = _ntb_identity_write_0 & _aperture_base_low_write_5;  // NTBRegisters.swift:54
-  assign aperture_base_low_address_out = aperture_base_low_address;  // NTBRegisters.swift:55
-  assign aperture_base_high_write = _ntb_identity_write_0 & _aperture_base_high_write_6;  // NTBRegisters.swift:57
-  assign aperture_base_high_address_out = aperture_base_high_address;  // NTBRegisters.swift:58
-  assign msi_control_write = _ntb_identity_write_0 & _msi_control_write_7;  // NTBRegisters.swift:60
-  assign msi_control_enable_out = msi_control_enable;  // NTBRegisters.swift:61
-  assign msi_address_low_write = _ntb_identity_write_0 & _msi_address_low_write_8;  // NTBRegisters.swift:63
-  assign msi_address_low_address_out = msi_address_low_address;  // NTBRegisters.swift:64
-  assign msi_address_high_write = _ntb_identity_write_0 & _msi_address_high_write_9;  // NTBRegisters.swift:66
-  assign msi_address_high_address_out = msi_address_high_address;  // NTBRegisters.swift:67
-  assign msi_data_write = _ntb_identity_write_0 & _msi_data_write_10;  // NTBRegisters.swift:69
-  assign msi_data_data_out = msi_data_data;  // NTBRegisters.swift:70
-  assign doorbell_status_0_write = _ntb_identity_write_0 & _doorbell_status_0_write_11;  // NTBRegisters.swift:75
-  assign doorbell_status_0_db0_out = doorbell_status_0_db0;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db1_out = doorbell_status_0_db1;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db2_out = doorbell_status_0_db2;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db3_out = doorbell_status_0_db3;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db4_out = doorbell_status_0_db4;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db5_out = doorbell_status_0_db5;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db6_out = doorbell_status_0_db6;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db7_out = doorbell_status_0_db7;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db8_out = doorbell_status_0_db8;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db9_out = doorbell_status_0_db9;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db10_out = doorbell_status_0_db10;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db11_out = doorbell_status_0_db11;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db12_out = doorbell_status_0_db12;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db13_out = doorbell_status_0_db13;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db14_out = doorbell_status_0_db14;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db15_out = doorbell_status_0_db15;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db16_out = doorbell_status_0_db16;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db17_out = doorbell_status_0_db17;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db18_out = doorbell_status_0_db18;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db19_out = doorbell_status_0_db19;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db20_out = doorbell_status_0_db20;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db21_out = doorbell_status_0_db21;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db22_out = doorbell_status_0_db22;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db23_out = doorbell_status_0_db23;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db24_out = doorbell_status_0_db24;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db25_out = doorbell_status_0_db25;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db26_out = doorbell_status_0_db26;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db27_out = doorbell_status_0_db27;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db28_out = doorbell_status_0_db28;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db29_out = doorbell_status_0_db29;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db30_out = doorbell_status_0_db30;  // NTBRegisters.swift:76
-  assign doorbell_status_0_db31_out = doorbell_status_0_db31;  // NTBRegisters.swift:76
-  assign doorbell_mask_0_write = _ntb_identity_write_0 & _doorbell_mask_0_write_12;  // NTBRegisters.swift:78
-  assign doorbell_mask_0_mask_out = doorbell_mask_0_mask;  // NTBRegisters.swift:79
-  assign peer_doorbell_set_0_write = _ntb_identity_write_0 & _peer_doorbell_set_0_write_13;  // NTBRegisters.swift:81
-  assign doorbell_status_1_write = _ntb_identity_write_0 & _doorbell_status_1_write_14;  // NTBRegisters.swift:75
-  assign doorbell_status_1_db32_out = doorbell_status_1_db32;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db33_out = doorbell_status_1_db33;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db34_out = doorbell_status_1_db34;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db35_out = doorbell_status_1_db35;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db36_out = doorbell_status_1_db36;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db37_out = doorbell_status_1_db37;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db38_out = doorbell_status_1_db38;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db39_out = doorbell_status_1_db39;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db40_out = doorbell_status_1_db40;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db41_out = doorbell_status_1_db41;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db42_out = doorbell_status_1_db42;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db43_out = doorbell_status_1_db43;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db44_out = doorbell_status_1_db44;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db45_out = doorbell_status_1_db45;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db46_out = doorbell_status_1_db46;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db47_out = doorbell_status_1_db47;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db48_out = doorbell_status_1_db48;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db49_out = doorbell_status_1_db49;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db50_out = doorbell_status_1_db50;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db51_out = doorbell_status_1_db51;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db52_out = doorbell_status_1_db52;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db53_out = doorbell_status_1_db53;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db54_out = doorbell_status_1_db54;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db55_out = doorbell_status_1_db55;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db56_out = doorbell_status_1_db56;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db57_out = doorbell_status_1_db57;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db58_out = doorbell_status_1_db58;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db59_out = doorbell_status_1_db59;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db60_out = doorbell_status_1_db60;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db61_out = doorbell_status_1_db61;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db62_out = doorbell_status_1_db62;  // NTBRegisters.swift:76
-  assign doorbell_status_1_db63_out = doorbell_status_1_db63;  // NTBRegisters.swift:76
-  assign doorbell_mask_1_write = _ntb_identity_write_0 & _doorbell_mask_1_write_15;  // NTBRegisters.swift:78
-  assign doorbell_mask_1_mask_out = doorbell_mask_1_mask;  // NTBRegisters.swift:79
-  assign peer_doorbell_set_1_write = _ntb_identity_write_0 & _peer_doorbell_set_1_write_16;  // NTBRegisters.swift:81
-  assign doorbell_vectors_0_write = _ntb_identity_write_0 & _doorbell_vectors_0_write_17;  // NTBRegisters.swift:87
-  assign doorbell_vectors_0_vectors_out = doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_1_write = _ntb_identity_write_0 & _doorbell_vectors_1_write_18;  // NTBRegisters.swift:87
-  assign doorbell_vectors_1_vectors_out = doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_2_write = _ntb_identity_write_0 & _doorbell_vectors_2_write_19;  // NTBRegisters.swift:87
-  assign doorbell_vectors_2_vectors_out = doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
-  assign doorbell_vectors_3_write = _ntb_identity_write_0 & _doorbell_vectors_3_write_20;  // NTBRegisters.swift:87
-  assign doorbell_vectors_3_vectors_out = doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
-  assign message_status_write = _ntb_identity_write_0 & _message_status_write_21;  // NTBRegisters.swift:91
-  assign message_status_in0_out = message_status_in0;  // NTBRegisters.swift:93
-  assign message_status_in1_out = message_status_in1;  // NTBRegisters.swift:93
-  assign message_status_in2_out = message_status_in2;  // NTBRegisters.swift:93
-  assign message_status_in3_out = message_status_in3;  // NTBRegisters.swift:93
-  assign message_mask_write = _ntb_identity_write_0 & _message_mask_write_22;  // NTBRegisters.swift:98
-  assign message_mask_mask_out = message_mask_mask;  // NTBRegisters.swift:99
-  assign outbound_message_0_write = _ntb_identity_write_0 & _outbound_message_0_write_23;  // NTBRegisters.swift:102
-  assign outbound_message_1_write = _ntb_identity_write_0 & _outbound_message_1_write_24;  // NTBRegisters.swift:102
-  assign outbound_message_2_write = _ntb_identity_write_0 & _outbound_message_2_write_25;  // NTBRegisters.swift:102
-  assign outbound_message_3_write = _ntb_identity_write_0 & _outbound_message_3_write_26;  // NTBRegisters.swift:102
-  assign requester_id_0_write = _ntb_identity_write_0 & _requester_id_0_write_27;  // NTBRegisters.swift:112
-  assign requester_id_0_id_out = requester_id_0_id;  // NTBRegisters.swift:113
-  assign requester_id_0_valid_out = requester_id_0_valid;  // NTBRegisters.swift:114
-  assign requester_id_1_write = _ntb_identity_write_0 & _requester_id_1_write_28;  // NTBRegisters.swift:112
-  assign requester_id_1_id_out = requester_id_1_id;  // NTBRegisters.swift:113
-  assign requester_id_1_valid_out = requester_id_1_valid;  // NTBRegisters.swift:114
-  assign requester_id_2_write = _ntb_identity_write_0 & _requester_id_2_write_29;  // NTBRegisters.swift:112
-  assign requester_id_2_id_out = requester_id_2_id;  // NTBRegisters.swift:113
-  assign requester_id_2_valid_out = requester_id_2_valid;  // NTBRegisters.swift:114
-  assign requester_id_3_write = _ntb_identity_write_0 & _requester_id_3_write_30;  // NTBRegisters.swift:112
-  assign requester_id_3_id_out = requester_id_3_id;  // NTBRegisters.swift:113
-  assign requester_id_3_valid_out = requester_id_3_valid;  // NTBRegisters.swift:114
-  assign requester_id_4_write = _ntb_identity_write_0 & _requester_id_4_write_31;  // NTBRegisters.swift:112
-  assign requester_id_4_id_out = requester_id_4_id;  // NTBRegisters.swift:113
-  assign requester_id_4_valid_out = requester_id_4_valid;  // NTBRegisters.swift:114
-  assign requester_id_5_write = _ntb_identity_write_0 & _requester_id_5_write_32;  // NTBRegisters.swift:112
-  assign requester_id_5_id_out = requester_id_5_id;  // NTBRegisters.swift:113
-  assign requester_id_5_valid_out = requester_id_5_valid;  // NTBRegisters.swift:114
-  assign requester_id_6_write = _ntb_identity_write_0 & _requester_id_6_write_33;  // NTBRegisters.swift:112
-  assign requester_id_6_id_out = requester_id_6_id;  // NTBRegisters.swift:113
-  assign requester_id_6_valid_out = requester_id_6_valid;  // NTBRegisters.swift:114
-  assign requester_id_7_write = _ntb_identity_write_0 & _requester_id_7_write_34;  // NTBRegisters.swift:112
-  assign requester_id_7_id_out = requester_id_7_id;  // NTBRegisters.swift:113
-  assign requester_id_7_valid_out = requester_id_7_valid;  // NTBRegisters.swift:114
-  assign requester_id_8_write = _ntb_identity_write_0 & _requester_id_8_write_35;  // NTBRegisters.swift:112
-  assign requester_id_8_id_out = requester_id_8_id;  // NTBRegisters.swift:113
-  assign requester_id_8_valid_out = requester_id_8_valid;  // NTBRegisters.swift:114
-  assign requester_id_9_write = _ntb_identity_write_0 & _requester_id_9_write_36;  // NTBRegisters.swift:112
-  assign requester_id_9_id_out = requester_id_9_id;  // NTBRegisters.swift:113
-  assign requester_id_9_valid_out = requester_id_9_valid;  // NTBRegisters.swift:114
-  assign requester_id_10_write = _ntb_identity_write_0 & _requester_id_10_write_37;  // NTBRegisters.swift:112
-  assign requester_id_10_id_out = requester_id_10_id;  // NTBRegisters.swift:113
-  assign requester_id_10_valid_out = requester_id_10_valid;  // NTBRegisters.swift:114
-  assign requester_id_11_write = _ntb_identity_write_0 & _requester_id_11_write_38;  // NTBRegisters.swift:112
-  assign requester_id_11_id_out = requester_id_11_id;  // NTBRegisters.swift:113
-  assign requester_id_11_valid_out = requester_id_11_valid;  // NTBRegisters.swift:114
-  assign requester_id_12_write = _ntb_identity_write_0 & _requester_id_12_write_39;  // NTBRegisters.swift:112
-  assign requester_id_12_id_out = requester_id_12_id;  // NTBRegisters.swift:113
-  assign requester_id_12_valid_out = requester_id_12_valid;  // NTBRegisters.swift:114
-  assign requester_id_13_write = _ntb_identity_write_0 & _requester_id_13_write_40;  // NTBRegisters.swift:112
-  assign requester_id_13_id_out = requester_id_13_id;  // NTBRegisters.swift:113
-  assign requester_id_13_valid_out = requester_id_13_valid;  // NTBRegisters.swift:114
-  assign requester_id_14_write = _ntb_identity_write_0 & _requester_id_14_write_41;  // NTBRegisters.swift:112
-  assign requester_id_14_id_out = requester_id_14_id;  // NTBRegisters.swift:113
-  assign requester_id_14_valid_out = requester_id_14_valid;  // NTBRegisters.swift:114
-  assign requester_id_15_write = _ntb_identity_write_0 & _requester_id_15_write_42;  // NTBRegisters.swift:112
-  assign requester_id_15_id_out = requester_id_15_id;  // NTBRegisters.swift:113
-  assign requester_id_15_valid_out = requester_id_15_valid;  // NTBRegisters.swift:114
-  assign mw0_control_write = _ntb_identity_write_0 & _mw0_control_write_43;  // NTBRegisters.swift:126
-  assign mw0_control_valid_out = mw0_control_valid;  // NTBRegisters.swift:118
-  assign mw0_control_lut_out = mw0_control_lut;  // NTBRegisters.swift:120
-  assign mw0_control_size_log2_out = mw0_control_size_log2;  // NTBRegisters.swift:123
-  assign mw0_translation_low_write = _ntb_identity_write_0 & _mw0_translation_low_write_44;  // NTBRegisters.swift:132
-  assign mw0_translation_low_address_out = mw0_translation_low_address;  // NTBRegisters.swift:133
-  assign mw0_translation_high_write = _ntb_identity_write_0 & _mw0_translation_high_write_45;  // NTBRegisters.swift:135
-  assign mw0_translation_high_address_out = mw0_translation_high_address;  // NTBRegisters.swift:136
-  assign mw1_control_write = _ntb_identity_write_0 & _mw1_control_write_46;  // NTBRegisters.swift:126
-  assign mw1_control_valid_out = mw1_control_valid;  // NTBRegisters.swift:118
-  assign mw1_control_lut_out = mw1_control_lut;  // NTBRegisters.swift:120
-  assign mw1_control_size_log2_out = mw1_control_size_log2;  // NTBRegisters.swift:123
-  assign mw1_translation_low_write = _ntb_identity_write_0 & _mw1_translation_low_write_47;  // NTBRegisters.swift:132
-  assign mw1_translation_low_address_out = mw1_translation_low_address;  // NTBRegisters.swift:133
-  assign mw1_translation_high_write = _ntb_identity_write_0 & _mw1_translation_high_write_48;  // NTBRegisters.swift:135
-  assign mw1_translation_high_address_out = mw1_translation_high_address;  // NTBRegisters.swift:136
-  assign scratchpad_0_write = _ntb_identity_write_0 & _scratchpad_0_write_49;  // NTBRegisters.swift:141
-  assign scratchpad_1_write = _ntb_identity_write_0 & _scratchpad_1_write_50;  // NTBRegisters.swift:141
-  assign scratchpad_2_write = _ntb_identity_write_0 & _scratchpad_2_write_51;  // NTBRegisters.swift:141
-  assign scratchpad_3_write = _ntb_identity_write_0 & _scratchpad_3_write_52;  // NTBRegisters.swift:141
-  assign scratchpad_4_write = _ntb_identity_write_0 & _scratchpad_4_write_53;  // NTBRegisters.swift:141
-  assign scratchpad_5_write = _ntb_identity_write_0 & _scratchpad_5_write_54;  // NTBRegisters.swift:141
-  assign scratchpad_6_write = _ntb_identity_write_0 & _scratchpad_6_write_55;  // NTBRegisters.swift:141
-  assign scratchpad_7_write = _ntb_identity_write_0 & _scratchpad_7_write_56;  // NTBRegisters.swift:141
-  assign scratchpad_8_write = _ntb_identity_write_0 & _scratchpad_8_write_57;  // NTBRegisters.swift:141
-  assign scratchpad_9_write = _ntb_identity_write_0 & _scratchpad_9_write_58;  // NTBRegisters.swift:141
-  assign scratchpad_10_write = _ntb_identity_write_0 & _scratchpad_10_write_59;  // NTBRegisters.swift:141
-  assign scratchpad_11_write = _ntb_identity_write_0 & _scratchpad_11_write_60;  // NTBRegisters.swift:141
-  assign scratchpad_12_write = _ntb_identity_write_0 & _scratchpad_12_write_61;  // NTBRegisters.swift:141
-  assign scratchpad_13_write = _ntb_identity_write_0 & _scratchpad_13_write_62;  // NTBRegisters.swift:141
-  assign scratchpad_14_write = _ntb_identity_write_0 & _scratchpad_14_write_63;  // NTBRegisters.swift:141
-  assign scratchpad_15_write = _ntb_identity_write_0 & _scratchpad_15_write_64;  // NTBRegisters.swift:141
-  assign peer_scratchpad_0_write = _ntb_identity_write_0 & _peer_scratchpad_0_write_65;  // NTBRegisters.swift:146
-  assign peer_scratchpad_1_write = _ntb_identity_write_0 & _peer_scratchpad_1_write_66;  // NTBRegisters.swift:146
-  assign peer_scratchpad_2_write = _ntb_identity_write_0 & _peer_scratchpad_2_write_67;  // NTBRegisters.swift:146
-  assign peer_scratchpad_3_write = _ntb_identity_write_0 & _peer_scratchpad_3_write_68;  // NTBRegisters.swift:146
-  assign peer_scratchpad_4_write = _ntb_identity_write_0 & _peer_scratchpad_4_write_69;  // NTBRegisters.swift:146
-  assign peer_scratchpad_5_write = _ntb_identity_write_0 & _peer_scratchpad_5_write_70;  // NTBRegisters.swift:146
-  assign peer_scratchpad_6_write = _ntb_identity_write_0 & _peer_scratchpad_6_write_71;  // NTBRegisters.swift:146
-  assign peer_scratchpad_7_write = _ntb_identity_write_0 & _peer_scratchpad_7_write_72;  // NTBRegisters.swift:146
-  assign peer_scratchpad_8_write = _ntb_identity_write_0 & _peer_scratchpad_8_write_73;  // NTBRegisters.swift:146
-  assign peer_scratchpad_9_write = _ntb_identity_write_0 & _peer_scratchpad_9_write_74;  // NTBRegisters.swift:146
-  assign peer_scratchpad_10_write = _ntb_identity_write_0 & _peer_scratchpad_10_write_75;  // NTBRegisters.swift:146
-  assign peer_scratchpad_11_write = _ntb_identity_write_0 & _peer_scratchpad_11_write_76;  // NTBRegisters.swift:146
-  assign peer_scratchpad_12_write = _ntb_identity_write_0 & _peer_scratchpad_12_write_77;  // NTBRegisters.swift:146
-  assign peer_scratchpad_13_write = _ntb_identity_write_0 & _peer_scratchpad_13_write_78;  // NTBRegisters.swift:146
-  assign peer_scratchpad_14_write = _ntb_identity_write_0 & _peer_scratchpad_14_write_79;  // NTBRegisters.swift:146
-  assign peer_scratchpad_15_write = _ntb_identity_write_0 & _peer_scratchpad_15_write_80;  // NTBRegisters.swift:146
-  assign lut0_control_write = _ntb_identity_write_0 & _lut0_control_write_81;  // NTBRegisters.swift:152
-  assign lut0_control_valid_out = lut0_control_valid;  // NTBRegisters.swift:153
-  assign lut0_control_peer_out = lut0_control_peer;  // NTBRegisters.swift:154
-  assign lut0_translation_low_write = _ntb_identity_write_0 & _lut0_translation_low_write_82;  // NTBRegisters.swift:156
-  assign lut0_translation_low_address_out = lut0_translation_low_address;  // NTBRegisters.swift:157
-  assign lut0_translation_high_write = _ntb_identity_write_0 & _lut0_translation_high_write_83;  // NTBRegisters.swift:159
-  assign lut0_translation_high_address_out = lut0_translation_high_address;  // NTBRegisters.swift:160
-  assign lut1_control_write = _ntb_identity_write_0 & _lut1_control_write_84;  // NTBRegisters.swift:152
-  assign lut1_control_valid_out = lut1_control_valid;  // NTBRegisters.swift:153
-  assign lut1_control_peer_out = lut1_control_peer;  // NTBRegisters.swift:154
-  assign lut1_translation_low_write = _ntb_identity_write_0 & _lut1_translation_low_write_85;  // NTBRegisters.swift:156
-  assign lut1_translation_low_address_out = lut1_translation_low_address;  // NTBRegisters.swift:157
-  assign lut1_translation_high_write = _ntb_identity_write_0 & _lut1_translation_high_write_86;  // NTBRegisters.swift:159
-  assign lut1_translation_high_address_out = lut1_translation_high_address;  // NTBRegisters.swift:160
-  assign lut2_control_write = _ntb_identity_write_0 & _lut2_control_write_87;  // NTBRegisters.swift:152
-  assign lut2_control_valid_out = lut2_control_valid;  // NTBRegisters.swift:153
-  assign lut2_control_peer_out = lut2_control_peer;  // NTBRegisters.swift:154
-  assign lut2_translation_low_write = _ntb_identity_write_0 & _lut2_translation_low_write_88;  // NTBRegisters.swift:156
-  assign lut2_translation_low_address_out = lut2_translation_low_address;  // NTBRegisters.swift:157
-  assign lut2_translation_high_write = _ntb_identity_write_0 & _lut2_translation_high_write_89;  // NTBRegisters.swift:159
-  assign lut2_translation_high_address_out = lut2_translation_high_address;  // NTBRegisters.swift:160
-  assign lut3_control_write = _ntb_identity_write_0 & _lut3_control_write_90;  // NTBRegisters.swift:152
-  assign lut3_control_valid_out = lut3_control_valid;  // NTBRegisters.swift:153
-  assign lut3_control_peer_out = lut3_control_peer;  // NTBRegisters.swift:154
-  assign lut3_translation_low_write = _ntb_identity_write_0 & _lut3_translation_low_write_91;  // NTBRegisters.swift:156
-  assign lut3_translation_low_address_out = lut3_translation_low_address;  // NTBRegisters.swift:157
-  assign lut3_translation_high_write = _ntb_identity_write_0 & _lut3_translation_high_write_92;  // NTBRegisters.swift:159
-  assign lut3_translation_high_address_out = lut3_translation_high_address;  // NTBRegisters.swift:160
-  assign lut4_control_write = _ntb_identity_write_0 & _lut4_control_write_93;  // NTBRegisters.swift:152
-  assign lut4_control_valid_out = lut4_control_valid;  // NTBRegisters.swift:153
-  assign lut4_control_peer_out = lut4_control_peer;  // NTBRegisters.swift:154
-  assign lut4_translation_low_write = _ntb_identity_write_0 & _lut4_translation_low_write_94;  // NTBRegisters.swift:156
-  assign lut4_translation_low_address_out = lut4_translation_low_address;  // NTBRegisters.swift:157
-  assign lut4_translation_high_write = _ntb_identity_write_0 & _lut4_translation_high_write_95;  // NTBRegisters.swift:159
-  assign lut4_translation_high_address_out = lut4_translation_high_address;  // NTBRegisters.swift:160
-  assign lut5_control_write = _ntb_identity_write_0 & _lut5_control_write_96;  // NTBRegisters.swift:152
-  assign lut5_control_valid_out = lut5_control_valid;  // NTBRegisters.swift:153
-  assign lut5_control_peer_out = lut5_control_peer;  // NTBRegisters.swift:154
-  assign lut5_translation_low_write = _ntb_identity_write_0 & _lut5_translation_low_write_97;  // NTBRegisters.swift:156
-  assign lut5_translation_low_address_out = lut5_translation_low_address;  // NTBRegisters.swift:157
-  assign lut5_translation_high_write = _ntb_identity_write_0 & _lut5_translation_high_write_98;  // NTBRegisters.swift:159
-  assign lut5_translation_high_address_out = lut5_translation_high_address;  // NTBRegisters.swift:160
-  assign lut6_control_write = _ntb_identity_write_0 & _lut6_control_write_99;  // NTBRegisters.swift:152
-  assign lut6_control_valid_out = lut6_control_valid;  // NTBRegisters.swift:153
-  assign lut6_control_peer_out = lut6_control_peer;  // NTBRegisters.swift:154
-  assign lut6_translation_low_write = _ntb_identity_write_0 & _lut6_translation_low_write_100;  // NTBRegisters.swift:156
-  assign lut6_translation_low_address_out = lut6_translation_low_address;  // NTBRegisters.swift:157
-  assign lut6_translation_high_write = _ntb_identity_write_0 & _lut6_translation_high_write_101;  // NTBRegisters.swift:159
-  assign lut6_translation_high_address_out = lut6_translation_high_address;  // NTBRegisters.swift:160
-  assign lut7_control_write = _ntb_identity_write_0 & _lut7_control_write_102;  // NTBRegisters.swift:152
-  assign lut7_control_valid_out = lut7_control_valid;  // NTBRegisters.swift:153
-  assign lut7_control_peer_out = lut7_control_peer;  // NTBRegisters.swift:154
-  assign lut7_translation_low_write = _ntb_identity_write_0 & _lut7_translation_low_write_103;  // NTBRegisters.swift:156
-  assign lut7_translation_low_address_out = lut7_translation_low_address;  // NTBRegisters.swift:157
-  assign lut7_translation_high_write = _ntb_identity_write_0 & _lut7_translation_high_write_104;  // NTBRegisters.swift:159
-  assign lut7_translation_high_address_out = lut7_translation_high_address;  // NTBRegisters.swift:160
-  assign lut8_control_write = _ntb_identity_write_0 & _lut8_control_write_105;  // NTBRegisters.swift:152
-  assign lut8_control_valid_out = lut8_control_valid;  // NTBRegisters.swift:153
-  assign lut8_control_peer_out = lut8_control_peer;  // NTBRegisters.swift:154
-  assign lut8_translation_low_write = _ntb_identity_write_0 & _lut8_translation_low_write_106;  // NTBRegisters.swift:156
-  assign lut8_translation_low_address_out = lut8_translation_low_address;  // NTBRegisters.swift:157
-  assign lut8_translation_high_write = _ntb_identity_write_0 & _lut8_translation_high_write_107;  // NTBRegisters.swift:159
-  assign lut8_translation_high_address_out = lut8_translation_high_address;  // NTBRegisters.swift:160
-  assign lut9_control_write = _ntb_identity_write_0 & _lut9_control_write_108;  // NTBRegisters.swift:152
-  assign lut9_control_valid_out = lut9_control_valid;  // NTBRegisters.swift:153
-  assign lut9_control_peer_out = lut9_control_peer;  // NTBRegisters.swift:154
-  assign lut9_translation_low_write = _ntb_identity_write_0 & _lut9_translation_low_write_109;  // NTBRegisters.swift:156
-  assign lut9_translation_low_address_out = lut9_translation_low_address;  // NTBRegisters.swift:157
-  assign lut9_translation_high_write = _ntb_identity_write_0 & _lut9_translation_high_write_110;  // NTBRegisters.swift:159
-  assign lut9_translation_high_address_out = lut9_translation_high_address;  // NTBRegisters.swift:160
-  assign lut10_control_write = _ntb_identity_write_0 & _lut10_control_write_111;  // NTBRegisters.swift:152
-  assign lut10_control_valid_out = lut10_control_valid;  // NTBRegisters.swift:153
-  assign lut10_control_peer_out = lut10_control_peer;  // NTBRegisters.swift:154
-  assign lut10_translation_low_write = _ntb_identity_write_0 & _lut10_translation_low_write_112;  // NTBRegisters.swift:156
-  assign lut10_translation_low_address_out = lut10_translation_low_address;  // NTBRegisters.swift:157
-  assign lut10_translation_high_write = _ntb_identity_write_0 & _lut10_translation_high_write_113;  // NTBRegisters.swift:159
-  assign lut10_translation_high_address_out = lut10_translation_high_address;  // NTBRegisters.swift:160
-  assign lut11_control_write = _ntb_identity_write_0 & _lut11_control_write_114;  // NTBRegisters.swift:152
-  assign lut11_control_valid_out = lut11_control_valid;  // NTBRegisters.swift:153
-  assign lut11_control_peer_out = lut11_control_peer;  // NTBRegisters.swift:154
-  assign lut11_translation_low_write = _ntb_identity_write_0 & _lut11_translation_low_write_115;  // NTBRegisters.swift:156
-  assign lut11_translation_low_address_out = lut11_translation_low_address;  // NTBRegisters.swift:157
-  assign lut11_translation_high_write = _ntb_identity_write_0 & _lut11_translation_high_write_116;  // NTBRegisters.swift:159
-  assign lut11_translation_high_address_out = lut11_translation_high_address;  // NTBRegisters.swift:160
-  assign lut12_control_write = _ntb_identity_write_0 & _lut12_control_write_117;  // NTBRegisters.swift:152
-  assign lut12_control_valid_out = lut12_control_valid;  // NTBRegisters.swift:153
-  assign lut12_control_peer_out = lut12_control_peer;  // NTBRegisters.swift:154
-  assign lut12_translation_low_write = _ntb_identity_write_0 & _lut12_translation_low_write_118;  // NTBRegisters.swift:156
-  assign lut12_translation_low_address_out = lut12_translation_low_address;  // NTBRegisters.swift:157
-  assign lut12_translation_high_write = _ntb_identity_write_0 & _lut12_translation_high_write_119;  // NTBRegisters.swift:159
-  assign lut12_translation_high_address_out = lut12_translation_high_address;  // NTBRegisters.swift:160
-  assign lut13_control_write = _ntb_identity_write_0 & _lut13_control_write_120;  // NTBRegisters.swift:152
-  assign lut13_control_valid_out = lut13_control_valid;  // NTBRegisters.swift:153
-  assign lut13_control_peer_out = lut13_control_peer;  // NTBRegisters.swift:154
-  assign lut13_translation_low_write = _ntb_identity_write_0 & _lut13_translation_low_write_121;  // NTBRegisters.swift:156
-  assign lut13_translation_low_address_out = lut13_translation_low_address;  // NTBRegisters.swift:157
-  assign lut13_translation_high_write = _ntb_identity_write_0 & _lut13_translation_high_write_122;  // NTBRegisters.swift:159
-  assign lut13_translation_high_address_out = lut13_translation_high_address;  // NTBRegisters.swift:160
-  assign lut14_control_write = _ntb_identity_write_0 & _lut14_control_write_123;  // NTBRegisters.swift:152
-  assign lut14_control_valid_out = lut14_control_valid;  // NTBRegisters.swift:153
-  assign lut14_control_peer_out = lut14_control_peer;  // NTBRegisters.swift:154
-  assign lut14_translation_low_write = _ntb_identity_write_0 & _lut14_translation_low_write_124;  // NTBRegisters.swift:156
-  assign lut14_translation_low_address_out = lut14_translation_low_address;  // NTBRegisters.swift:157
-  assign lut14_translation_high_write = _ntb_identity_write_0 & _lut14_translation_high_write_125;  // NTBRegisters.swift:159
-  assign lut14_translation_high_address_out = lut14_translation_high_address;  // NTBRegisters.swift:160
-  assign lut15_control_write = _ntb_identity_write_0 & _lut15_control_write_126;  // NTBRegisters.swift:152
-  assign lut15_control_valid_out = lut15_control_valid;  // NTBRegisters.swift:153
-  assign lut15_control_peer_out = lut15_control_peer;  // NTBRegisters.swift:154
-  assign lut15_translation_low_write = _ntb_identity_write_0 & _lut15_translation_low_write_127;  // NTBRegisters.swift:156
-  assign lut15_translation_low_address_out = lut15_translation_low_address;  // NTBRegisters.swift:157
-  assign lut15_translation_high_write = _ntb_identity_write_0 & _lut15_translation_high_write_128;  // NTBRegisters.swift:159
-  assign lut15_translation_high_address_out = lut15_translation_high_address;  // NTBRegisters.swift:160
-  assign lut16_control_write = _ntb_identity_write_0 & _lut16_control_write_129;  // NTBRegisters.swift:152
-  assign lut16_control_valid_out = lut16_control_valid;  // NTBRegisters.swift:153
-  assign lut16_control_peer_out = lut16_control_peer;  // NTBRegisters.swift:154
-  assign lut16_translation_low_write = _ntb_identity_write_0 & _lut16_translation_low_write_130;  // NTBRegisters.swift:156
-  assign lut16_translation_low_address_out = lut16_translation_low_address;  // NTBRegisters.swift:157
-  assign lut16_translation_high_write = _ntb_identity_write_0 & _lut16_translation_high_write_131;  // NTBRegisters.swift:159
-  assign lut16_translation_high_address_out = lut16_translation_high_address;  // NTBRegisters.swift:160
-  assign lut17_control_write = _ntb_identity_write_0 & _lut17_control_write_132;  // NTBRegisters.swift:152
-  assign lut17_control_valid_out = lut17_control_valid;  // NTBRegisters.swift:153
-  assign lut17_control_peer_out = lut17_control_peer;  // NTBRegisters.swift:154
-  assign lut17_translation_low_write = _ntb_identity_write_0 & _lut17_translation_low_write_133;  // NTBRegisters.swift:156
-  assign lut17_translation_low_address_out = lut17_translation_low_address;  // NTBRegisters.swift:157
-  assign lut17_translation_high_write = _ntb_identity_write_0 & _lut17_translation_high_write_134;  // NTBRegisters.swift:159
-  assign lut17_translation_high_address_out = lut17_translation_high_address;  // NTBRegisters.swift:160
-  assign lut18_control_write = _ntb_identity_write_0 & _lut18_control_write_135;  // NTBRegisters.swift:152
-  assign lut18_control_valid_out = lut18_control_valid;  // NTBRegisters.swift:153
-  assign lut18_control_peer_out = lut18_control_peer;  // NTBRegisters.swift:154
-  assign lut18_translation_low_write = _ntb_identity_write_0 & _lut18_translation_low_write_136;  // NTBRegisters.swift:156
-  assign lut18_translation_low_address_out = lut18_translation_low_address;  // NTBRegisters.swift:157
-  assign lut18_translation_high_write = _ntb_identity_write_0 & _lut18_translation_high_write_137;  // NTBRegisters.swift:159
-  assign lut18_translation_high_address_out = lut18_translation_high_address;  // NTBRegisters.swift:160
-  assign lut19_control_write = _ntb_identity_write_0 & _lut19_control_write_138;  // NTBRegisters.swift:152
-  assign lut19_control_valid_out = lut19_control_valid;  // NTBRegisters.swift:153
-  assign lut19_control_peer_out = lut19_control_peer;  // NTBRegisters.swift:154
-  assign lut19_translation_low_write = _ntb_identity_write_0 & _lut19_translation_low_write_139;  // NTBRegisters.swift:156
-  assign lut19_translation_low_address_out = lut19_translation_low_address;  // NTBRegisters.swift:157
-  assign lut19_translation_high_write = _ntb_identity_write_0 & _lut19_translation_high_write_140;  // NTBRegisters.swift:159
-  assign lut19_translation_high_address_out = lut19_translation_high_address;  // NTBRegisters.swift:160
-  assign lut20_control_write = _ntb_identity_write_0 & _lut20_control_write_141;  // NTBRegisters.swift:152
-  assign lut20_control_valid_out = lut20_control_valid;  // NTBRegisters.swift:153
-  assign lut20_control_peer_out = lut20_control_peer;  // NTBRegisters.swift:154
-  assign lut20_translation_low_write = _ntb_identity_write_0 & _lut20_translation_low_write_142;  // NTBRegisters.swift:156
-  assign lut20_translation_low_address_out = lut20_translation_low_address;  // NTBRegisters.swift:157
-  assign lut20_translation_high_write = _ntb_identity_write_0 & _lut20_translation_high_write_143;  // NTBRegisters.swift:159
-  assign lut20_translation_high_address_out = lut20_translation_high_address;  // NTBRegisters.swift:160
-  assign lut21_control_write = _ntb_identity_write_0 & _lut21_control_write_144;  // NTBRegisters.swift:152
-  assign lut21_control_valid_out = lut21_control_valid;  // NTBRegisters.swift:153
-  assign lut21_control_peer_out = lut21_control_peer;  // NTBRegisters.swift:154
-  assign lut21_translation_low_write = _ntb_identity_write_0 & _lut21_translation_low_write_145;  // NTBRegisters.swift:156
-  assign lut21_translation_low_address_out = lut21_translation_low_address;  // NTBRegisters.swift:157
-  assign lut21_translation_high_write = _ntb_identity_write_0 & _lut21_translation_high_write_146;  // NTBRegisters.swift:159
-  assign lut21_translation_high_address_out = lut21_translation_high_address;  // NTBRegisters.swift:160
-  assign lut22_control_write = _ntb_identity_write_0 & _lut22_control_write_147;  // NTBRegisters.swift:152
-  assign lut22_control_valid_out = lut22_control_valid;  // NTBRegisters.swift:153
-  assign lut22_control_peer_out = lut22_control_peer;  // NTBRegisters.swift:154
-  assign lut22_translation_low_write = _ntb_identity_write_0 & _lut22_translation_low_write_148;  // NTBRegisters.swift:156
-  assign lut22_translation_low_address_out = lut22_translation_low_address;  // NTBRegisters.swift:157
-  assign lut22_translation_high_write = _ntb_identity_write_0 & _lut22_translation_high_write_149;  // NTBRegisters.swift:159
-  assign lut22_translation_high_address_out = lut22_translation_high_address;  // NTBRegisters.swift:160
-  assign lut23_control_write = _ntb_identity_write_0 & _lut23_control_write_150;  // NTBRegisters.swift:152
-  assign lut23_control_valid_out = lut23_control_valid;  // NTBRegisters.swift:153
-  assign lut23_control_peer_out = lut23_control_peer;  // NTBRegisters.swift:154
-  assign lut23_translation_low_write = _ntb_identity_write_0 & _lut23_translation_low_write_151;  // NTBRegisters.swift:156
-  assign lut23_translation_low_address_out = lut23_translation_low_address;  // NTBRegisters.swift:157
-  assign lut23_translation_high_write = _ntb_identity_write_0 & _lut23_translation_high_write_152;  // NTBRegisters.swift:159
-  assign lut23_translation_high_address_out = lut23_translation_high_address;  // NTBRegisters.swift:160
-  assign lut24_control_write = _ntb_identity_write_0 & _lut24_control_write_153;  // NTBRegisters.swift:152
-  assign lut24_control_valid_out = lut24_control_valid;  // NTBRegisters.swift:153
-  assign lut24_control_peer_out = lut24_control_peer;  // NTBRegisters.swift:154
-  assign lut24_translation_low_write = _ntb_identity_write_0 & _lut24_translation_low_write_154;  // NTBRegisters.swift:156
-  assign lut24_translation_low_address_out = lut24_translation_low_address;  // NTBRegisters.swift:157
-  assign lut24_translation_high_write = _ntb_identity_write_0 & _lut24_translation_high_write_155;  // NTBRegisters.swift:159
-  assign lut24_translation_high_address_out = lut24_translation_high_address;  // NTBRegisters.swift:160
-  assign lut25_control_write = _ntb_identity_write_0 & _lut25_control_write_156;  // NTBRegisters.swift:152
-  assign lut25_control_valid_out = lut25_control_valid;  // NTBRegisters.swift:153
-  assign lut25_control_peer_out = lut25_control_peer;  // NTBRegisters.swift:154
-  assign lut25_translation_low_write = _ntb_identity_write_0 & _lut25_translation_low_write_157;  // NTBRegisters.swift:156
-  assign lut25_translation_low_address_out = lut25_translation_low_address;  // NTBRegisters.swift:157
-  assign lut25_translation_high_write = _ntb_identity_write_0 & _lut25_translation_high_write_158;  // NTBRegisters.swift:159
-  assign lut25_translation_high_address_out = lut25_translation_high_address;  // NTBRegisters.swift:160
-  assign lut26_control_write = _ntb_identity_write_0 & _lut26_control_write_159;  // NTBRegisters.swift:152
-  assign lut26_control_valid_out = lut26_control_valid;  // NTBRegisters.swift:153
-  assign lut26_control_peer_out = lut26_control_peer;  // NTBRegisters.swift:154
-  assign lut26_translation_low_write = _ntb_identity_write_0 & _lut26_translation_low_write_160;  // NTBRegisters.swift:156
-  assign lut26_translation_low_address_out = lut26_translation_low_address;  // NTBRegisters.swift:157
-  assign lut26_translation_high_write = _ntb_identity_write_0 & _lut26_translation_high_write_161;  // NTBRegisters.swift:159
-  assign lut26_translation_high_address_out = lut26_translation_high_address;  // NTBRegisters.swift:160
-  assign lut27_control_write = _ntb_identity_write_0 & _lut27_control_write_162;  // NTBRegisters.swift:152
-  assign lut27_control_valid_out = lut27_control_valid;  // NTBRegisters.swift:153
-  assign lut27_control_peer_out = lut27_control_peer;  // NTBRegisters.swift:154
-  assign lut27_translation_low_write = _ntb_identity_write_0 & _lut27_translation_low_write_163;  // NTBRegisters.swift:156
-  assign lut27_translation_low_address_out = lut27_translation_low_address;  // NTBRegisters.swift:157
-  assign lut27_translation_high_write = _ntb_identity_write_0 & _lut27_translation_high_write_164;  // NTBRegisters.swift:159
-  assign lut27_translation_high_address_out = lut27_translation_high_address;  // NTBRegisters.swift:160
-  assign lut28_control_write = _ntb_identity_write_0 & _lut28_control_write_165;  // NTBRegisters.swift:152
-  assign lut28_control_valid_out = lut28_control_valid;  // NTBRegisters.swift:153
-  assign lut28_control_peer_out = lut28_control_peer;  // NTBRegisters.swift:154
-  assign lut28_translation_low_write = _ntb_identity_write_0 & _lut28_translation_low_write_166;  // NTBRegisters.swift:156
-  assign lut28_translation_low_address_out = lut28_translation_low_address;  // NTBRegisters.swift:157
-  assign lut28_translation_high_write = _ntb_identity_write_0 & _lut28_translation_high_write_167;  // NTBRegisters.swift:159
-  assign lut28_translation_high_address_out = lut28_translation_high_address;  // NTBRegisters.swift:160
-  assign lut29_control_write = _ntb_identity_write_0 & _lut29_control_write_168;  // NTBRegisters.swift:152
-  assign lut29_control_valid_out = lut29_control_valid;  // NTBRegisters.swift:153
-  assign lut29_control_peer_out = lut29_control_peer;  // NTBRegisters.swift:154
-  assign lut29_translation_low_write = _ntb_identity_write_0 & _lut29_translation_low_write_169;  // NTBRegisters.swift:156
-  assign lut29_translation_low_address_out = lut29_translation_low_address;  // NTBRegisters.swift:157
-  assign lut29_translation_high_write = _ntb_identity_write_0 & _lut29_translation_high_write_170;  // NTBRegisters.swift:159
-  assign lut29_translation_high_address_out = lut29_translation_high_address;  // NTBRegisters.swift:160
-  assign lut30_control_write = _ntb_identity_write_0 & _lut30_control_write_171;  // NTBRegisters.swift:152
-  assign lut30_control_valid_out = lut30_control_valid;  // NTBRegisters.swift:153
-  assign lut30_control_peer_out = lut30_control_peer;  // NTBRegisters.swift:154
-  assign lut30_translation_low_write = _ntb_identity_write_0 & _lut30_translation_low_write_172;  // NTBRegisters.swift:156
-  assign lut30_translation_low_address_out = lut30_translation_low_address;  // NTBRegisters.swift:157
-  assign lut30_translation_high_write = _ntb_identity_write_0 & _lut30_translation_high_write_173;  // NTBRegisters.swift:159
-  assign lut30_translation_high_address_out = lut30_translation_high_address;  // NTBRegisters.swift:160
-  assign lut31_control_write = _ntb_identity_write_0 & _lut31_control_write_174;  // NTBRegisters.swift:152
-  assign lut31_control_valid_out = lut31_control_valid;  // NTBRegisters.swift:153
-  assign lut31_control_peer_out = lut31_control_peer;  // NTBRegisters.swift:154
-  assign lut31_translation_low_write = _ntb_identity_write_0 & _lut31_translation_low_write_175;  // NTBRegisters.swift:156
-  assign lut31_translation_low_address_out = lut31_translation_low_address;  // NTBRegisters.swift:157
-  assign lut31_translation_high_write = _ntb_identity_write_0 & _lut31_translation_high_write_176;  // NTBRegisters.swift:159
-  assign lut31_translation_high_address_out = lut31_translation_high_address;  // NTBRegisters.swift:160
+  assign ntb_identity_write = _ntb_identity_write_0 & _ntb_identity_write_1;  // NTBRegisters.swift:32
+  assign ntb_identity_local_bus_out = ntb_identity_local_bus;  // NTBRegisters.swift:33
+  assign link_control_write = _ntb_identity_write_0 & _link_control_write_2;  // NTBRegisters.swift:35
+  assign link_control_enable_out = link_control_enable;  // NTBRegisters.swift:36
+  assign event_status_write = _ntb_identity_write_0 & _event_status_write_3;  // NTBRegisters.swift:44
+  assign event_status_link_changed_out = event_status_link_changed;  // NTBRegisters.swift:45
+  assign interrupt_routing_write = _ntb_identity_write_0 & _interrupt_routing_write_4;  // NTBRegisters.swift:49
+  assign interrupt_routing_link_vector_out = interrupt_routing_link_vector;  // NTBRegisters.swift:50
+  assign interrupt_routing_message_vector_out = interrupt_routing_message_vector;  // NTBRegisters.swift:51
+  assign interrupt_routing_link_interrupt_out = interrupt_routing_link_interrupt;  // NTBRegisters.swift:52
+  assign interrupt_routing_message_interrupt_out = interrupt_routing_message_interrupt;  // NTBRegisters.swift:53
+  assign aperture_base_low_write = _ntb_identity_write_0 & _aperture_base_low_write_5;  // NTBRegisters.swift:55
+  assign aperture_base_low_address_out = aperture_base_low_address;  // NTBRegisters.swift:56
+  assign aperture_base_high_write = _ntb_identity_write_0 & _aperture_base_high_write_6;  // NTBRegisters.swift:58
+  assign aperture_base_high_address_out = aperture_base_high_address;  // NTBRegisters.swift:59
+  assign msi_control_write = _ntb_identity_write_0 & _msi_control_write_7;  // NTBRegisters.swift:61
+  assign msi_control_enable_out = msi_control_enable;  // NTBRegisters.swift:62
+  assign msi_address_low_write = _ntb_identity_write_0 & _msi_address_low_write_8;  // NTBRegisters.swift:64
+  assign msi_address_low_address_out = msi_address_low_address;  // NTBRegisters.swift:65
+  assign msi_address_high_write = _ntb_identity_write_0 & _msi_address_high_write_9;  // NTBRegisters.swift:67
+  assign msi_address_high_address_out = msi_address_high_address;  // NTBRegisters.swift:68
+  assign msi_data_write = _ntb_identity_write_0 & _msi_data_write_10;  // NTBRegisters.swift:70
+  assign msi_data_data_out = msi_data_data;  // NTBRegisters.swift:71
+  assign doorbell_status_0_write = _ntb_identity_write_0 & _doorbell_status_0_write_11;  // NTBRegisters.swift:76
+  assign doorbell_status_0_db0_out = doorbell_status_0_db0;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db1_out = doorbell_status_0_db1;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db2_out = doorbell_status_0_db2;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db3_out = doorbell_status_0_db3;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db4_out = doorbell_status_0_db4;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db5_out = doorbell_status_0_db5;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db6_out = doorbell_status_0_db6;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db7_out = doorbell_status_0_db7;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db8_out = doorbell_status_0_db8;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db9_out = doorbell_status_0_db9;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db10_out = doorbell_status_0_db10;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db11_out = doorbell_status_0_db11;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db12_out = doorbell_status_0_db12;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db13_out = doorbell_status_0_db13;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db14_out = doorbell_status_0_db14;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db15_out = doorbell_status_0_db15;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db16_out = doorbell_status_0_db16;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db17_out = doorbell_status_0_db17;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db18_out = doorbell_status_0_db18;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db19_out = doorbell_status_0_db19;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db20_out = doorbell_status_0_db20;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db21_out = doorbell_status_0_db21;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db22_out = doorbell_status_0_db22;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db23_out = doorbell_status_0_db23;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db24_out = doorbell_status_0_db24;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db25_out = doorbell_status_0_db25;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db26_out = doorbell_status_0_db26;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db27_out = doorbell_status_0_db27;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db28_out = doorbell_status_0_db28;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db29_out = doorbell_status_0_db29;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db30_out = doorbell_status_0_db30;  // NTBRegisters.swift:77
+  assign doorbell_status_0_db31_out = doorbell_status_0_db31;  // NTBRegisters.swift:77
+  assign doorbell_mask_0_write = _ntb_identity_write_0 & _doorbell_mask_0_write_12;  // NTBRegisters.swift:79
+  assign doorbell_mask_0_mask_out = doorbell_mask_0_mask;  // NTBRegisters.swift:80
+  assign peer_doorbell_set_0_write = _ntb_identity_write_0 & _peer_doorbell_set_0_write_13;  // NTBRegisters.swift:82
+  assign doorbell_status_1_write = _ntb_identity_write_0 & _doorbell_status_1_write_14;  // NTBRegisters.swift:76
+  assign doorbell_status_1_db32_out = doorbell_status_1_db32;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db33_out = doorbell_status_1_db33;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db34_out = doorbell_status_1_db34;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db35_out = doorbell_status_1_db35;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db36_out = doorbell_status_1_db36;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db37_out = doorbell_status_1_db37;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db38_out = doorbell_status_1_db38;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db39_out = doorbell_status_1_db39;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db40_out = doorbell_status_1_db40;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db41_out = doorbell_status_1_db41;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db42_out = doorbell_status_1_db42;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db43_out = doorbell_status_1_db43;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db44_out = doorbell_status_1_db44;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db45_out = doorbell_status_1_db45;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db46_out = doorbell_status_1_db46;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db47_out = doorbell_status_1_db47;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db48_out = doorbell_status_1_db48;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db49_out = doorbell_status_1_db49;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db50_out = doorbell_status_1_db50;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db51_out = doorbell_status_1_db51;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db52_out = doorbell_status_1_db52;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db53_out = doorbell_status_1_db53;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db54_out = doorbell_status_1_db54;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db55_out = doorbell_status_1_db55;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db56_out = doorbell_status_1_db56;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db57_out = doorbell_status_1_db57;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db58_out = doorbell_status_1_db58;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db59_out = doorbell_status_1_db59;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db60_out = doorbell_status_1_db60;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db61_out = doorbell_status_1_db61;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db62_out = doorbell_status_1_db62;  // NTBRegisters.swift:77
+  assign doorbell_status_1_db63_out = doorbell_status_1_db63;  // NTBRegisters.swift:77
+  assign doorbell_mask_1_write = _ntb_identity_write_0 & _doorbell_mask_1_write_15;  // NTBRegisters.swift:79
+  assign doorbell_mask_1_mask_out = doorbell_mask_1_mask;  // NTBRegisters.swift:80
+  assign peer_doorbell_set_1_write = _ntb_identity_write_0 & _peer_doorbell_set_1_write_16;  // NTBRegisters.swift:82
+  assign doorbell_vectors_0_write = _ntb_identity_write_0 & _doorbell_vectors_0_write_17;  // NTBRegisters.swift:88
+  assign doorbell_vectors_0_vectors_out = doorbell_vectors_0_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_1_write = _ntb_identity_write_0 & _doorbell_vectors_1_write_18;  // NTBRegisters.swift:88
+  assign doorbell_vectors_1_vectors_out = doorbell_vectors_1_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_2_write = _ntb_identity_write_0 & _doorbell_vectors_2_write_19;  // NTBRegisters.swift:88
+  assign doorbell_vectors_2_vectors_out = doorbell_vectors_2_vectors;  // NTBRegisters.swift:89
+  assign doorbell_vectors_3_write = _ntb_identity_write_0 & _doorbell_vectors_3_write_20;  // NTBRegisters.swift:88
+  assign doorbell_vectors_3_vectors_out = doorbell_vectors_3_vectors;  // NTBRegisters.swift:89
+  assign message_status_write = _ntb_identity_write_0 & _message_status_write_21;  // NTBRegisters.swift:92
+  assign message_status_in0_out = message_status_in0;  // NTBRegisters.swift:94
+  assign message_status_in1_out = message_status_in1;  // NTBRegisters.swift:94
+  assign message_status_in2_out = message_status_in2;  // NTBRegisters.swift:94
+  assign message_status_in3_out = message_status_in3;  // NTBRegisters.swift:94
+  assign message_mask_write = _ntb_identity_write_0 & _message_mask_write_22;  // NTBRegisters.swift:99
+  assign message_mask_mask_out = message_mask_mask;  // NTBRegisters.swift:100
+  assign outbound_message_0_write = _ntb_identity_write_0 & _outbound_message_0_write_23;  // NTBRegisters.swift:103
+  assign outbound_message_1_write = _ntb_identity_write_0 & _outbound_message_1_write_24;  // NTBRegisters.swift:103
+  assign outbound_message_2_write = _ntb_identity_write_0 & _outbound_message_2_write_25;  // NTBRegisters.swift:103
+  assign outbound_message_3_write = _ntb_identity_write_0 & _outbound_message_3_write_26;  // NTBRegisters.swift:103
+  assign requester_id_0_write = _ntb_identity_write_0 & _requester_id_0_write_27;  // NTBRegisters.swift:113
+  assign requester_id_0_id_out = requester_id_0_id;  // NTBRegisters.swift:114
+  assign requester_id_0_valid_out = requester_id_0_valid;  // NTBRegisters.swift:115
+  assign requester_id_1_write = _ntb_identity_write_0 & _requester_id_1_write_28;  // NTBRegisters.swift:113
+  assign requester_id_1_id_out = requester_id_1_id;  // NTBRegisters.swift:114
+  assign requester_id_1_valid_out = requester_id_1_valid;  // NTBRegisters.swift:115
+  assign requester_id_2_write = _ntb_identity_write_0 & _requester_id_2_write_29;  // NTBRegisters.swift:113
+  assign requester_id_2_id_out = requester_id_2_id;  // NTBRegisters.swift:114
+  assign requester_id_2_valid_out = requester_id_2_valid;  // NTBRegisters.swift:115
+  assign requester_id_3_write = _ntb_identity_write_0 & _requester_id_3_write_30;  // NTBRegisters.swift:113
+  assign requester_id_3_id_out = requester_id_3_id;  // NTBRegisters.swift:114
+  assign requester_id_3_valid_out = requester_id_3_valid;  // NTBRegisters.swift:115
+  assign requester_id_4_write = _ntb_identity_write_0 & _requester_id_4_write_31;  // NTBRegisters.swift:113
+  assign requester_id_4_id_out = requester_id_4_id;  // NTBRegisters.swift:114
+  assign requester_id_4_valid_out = requester_id_4_valid;  // NTBRegisters.swift:115
+  assign requester_id_5_write = _ntb_identity_write_0 & _requester_id_5_write_32;  // NTBRegisters.swift:113
+  assign requester_id_5_id_out = requester_id_5_id;  // NTBRegisters.swift:114
+  assign requester_id_5_valid_out = requester_id_5_valid;  // NTBRegisters.swift:115
+  assign requester_id_6_write = _ntb_identity_write_0 & _requester_id_6_write_33;  // NTBRegisters.swift:113
+  assign requester_id_6_id_out = requester_id_6_id;  // NTBRegisters.swift:114
+  assign requester_id_6_valid_out = requester_id_6_valid;  // NTBRegisters.swift:115
+  assign requester_id_7_write = _ntb_identity_write_0 & _requester_id_7_write_34;  // NTBRegisters.swift:113
+  assign requester_id_7_id_out = requester_id_7_id;  // NTBRegisters.swift:114
+  assign requester_id_7_valid_out = requester_id_7_valid;  // NTBRegisters.swift:115
+  assign requester_id_8_write = _ntb_identity_write_0 & _requester_id_8_write_35;  // NTBRegisters.swift:113
+  assign requester_id_8_id_out = requester_id_8_id;  // NTBRegisters.swift:114
+  assign requester_id_8_valid_out = requester_id_8_valid;  // NTBRegisters.swift:115
+  assign requester_id_9_write = _ntb_identity_write_0 & _requester_id_9_write_36;  // NTBRegisters.swift:113
+  assign requester_id_9_id_out = requester_id_9_id;  // NTBRegisters.swift:114
+  assign requester_id_9_valid_out = requester_id_9_valid;  // NTBRegisters.swift:115
+  assign requester_id_10_write = _ntb_identity_write_0 & _requester_id_10_write_37;  // NTBRegisters.swift:113
+  assign requester_id_10_id_out = requester_id_10_id;  // NTBRegisters.swift:114
+  assign requester_id_10_valid_out = requester_id_10_valid;  // NTBRegisters.swift:115
+  assign requester_id_11_write = _ntb_identity_write_0 & _requester_id_11_write_38;  // NTBRegisters.swift:113
+  assign requester_id_11_id_out = requester_id_11_id;  // NTBRegisters.swift:114
+  assign requester_id_11_valid_out = requester_id_11_valid;  // NTBRegisters.swift:115
+  assign requester_id_12_write = _ntb_identity_write_0 & _requester_id_12_write_39;  // NTBRegisters.swift:113
+  assign requester_id_12_id_out = requester_id_12_id;  // NTBRegisters.swift:114
+  assign requester_id_12_valid_out = requester_id_12_valid;  // NTBRegisters.swift:115
+  assign requester_id_13_write = _ntb_identity_write_0 & _requester_id_13_write_40;  // NTBRegisters.swift:113
+  assign requester_id_13_id_out = requester_id_13_id;  // NTBRegisters.swift:114
+  assign requester_id_13_valid_out = requester_id_13_valid;  // NTBRegisters.swift:115
+  assign requester_id_14_write = _ntb_identity_write_0 & _requester_id_14_write_41;  // NTBRegisters.swift:113
+  assign requester_id_14_id_out = requester_id_14_id;  // NTBRegisters.swift:114
+  assign requester_id_14_valid_out = requester_id_14_valid;  // NTBRegisters.swift:115
+  assign requester_id_15_write = _ntb_identity_write_0 & _requester_id_15_write_42;  // NTBRegisters.swift:113
+  assign requester_id_15_id_out = requester_id_15_id;  // NTBRegisters.swift:114
+  assign requester_id_15_valid_out = requester_id_15_valid;  // NTBRegisters.swift:115
+  assign mw0_control_write = _ntb_identity_write_0 & _mw0_control_write_43;  // NTBRegisters.swift:127
+  assign mw0_control_valid_out = mw0_control_valid;  // NTBRegisters.swift:119
+  assign mw0_control_lut_out = mw0_control_lut;  // NTBRegisters.swift:121
+  assign mw0_control_size_log2_out = mw0_control_size_log2;  // NTBRegisters.swift:124
+  assign mw0_translation_low_write = _ntb_identity_write_0 & _mw0_translation_low_write_44;  // NTBRegisters.swift:133
+  assign mw0_translation_low_address_out = mw0_translation_low_address;  // NTBRegisters.swift:134
+  assign mw0_translation_high_write = _ntb_identity_write_0 & _mw0_translation_high_write_45;  // NTBRegisters.swift:136
+  assign mw0_translation_high_address_out = mw0_translation_high_address;  // NTBRegisters.swift:137
+  assign mw1_control_write = _ntb_identity_write_0 & _mw1_control_write_46;  // NTBRegisters.swift:127
+  assign mw1_control_valid_out = mw1_control_valid;  // NTBRegisters.swift:119
+  assign mw1_control_lut_out = mw1_control_lut;  // NTBRegisters.swift:121
+  assign mw1_control_size_log2_out = mw1_control_size_log2;  // NTBRegisters.swift:124
+  assign mw1_translation_low_write = _ntb_identity_write_0 & _mw1_translation_low_write_47;  // NTBRegisters.swift:133
+  assign mw1_translation_low_address_out = mw1_translation_low_address;  // NTBRegisters.swift:134
+  assign mw1_translation_high_write = _ntb_identity_write_0 & _mw1_translation_high_write_48;  // NTBRegisters.swift:136
+  assign mw1_translation_high_address_out = mw1_translation_high_address;  // NTBRegisters.swift:137
+  assign scratchpad_0_write = _ntb_identity_write_0 & _scratchpad_0_write_49;  // NTBRegisters.swift:142
+  assign scratchpad_0_value_out = scratchpad_0_value;  // NTBRegisters.swift:143
+  assign scratchpad_1_write = _ntb_identity_write_0 & _scratchpad_1_write_50;  // NTBRegisters.swift:142
+  assign scratchpad_1_value_out = scratchpad_1_value;  // NTBRegisters.swift:143
+  assign scratchpad_2_write = _ntb_identity_write_0 & _scratchpad_2_write_51;  // NTBRegisters.swift:142
+  assign scratchpad_2_value_out = scratchpad_2_value;  // NTBRegisters.swift:143
+  assign scratchpad_3_write = _ntb_identity_write_0 & _scratchpad_3_write_52;  // NTBRegisters.swift:142
+  assign scratchpad_3_value_out = scratchpad_3_value;  // NTBRegisters.swift:143
+  assign scratchpad_4_write = _ntb_identity_write_0 & _scratchpad_4_write_53;  // NTBRegisters.swift:142
+  assign scratchpad_4_value_out = scratchpad_4_value;  // NTBRegisters.swift:143
+  assign scratchpad_5_write = _ntb_identity_write_0 & _scratchpad_5_write_54;  // NTBRegisters.swift:142
+  assign scratchpad_5_value_out = scratchpad_5_value;  // NTBRegisters.swift:143
+  assign scratchpad_6_write = _ntb_identity_write_0 & _scratchpad_6_write_55;  // NTBRegisters.swift:142
+  assign scratchpad_6_value_out = scratchpad_6_value;  // NTBRegisters.swift:143
+  assign scratchpad_7_write = _ntb_identity_write_0 & _scratchpad_7_write_56;  // NTBRegisters.swift:142
+  assign scratchpad_7_value_out = scratchpad_7_value;  // NTBRegisters.swift:143
+  assign scratchpad_8_write = _ntb_identity_write_0 & _scratchpad_8_write_57;  // NTBRegisters.swift:142
+  assign scratchpad_8_value_out = scratchpad_8_value;  // NTBRegisters.swift:143
+  assign scratchpad_9_write = _ntb_identity_write_0 & _scratchpad_9_write_58;  // NTBRegisters.swift:142
+  assign scratchpad_9_value_out = scratchpad_9_value;  // NTBRegisters.swift:143
+  assign scratchpad_10_write = _ntb_identity_write_0 & _scratchpad_10_write_59;  // NTBRegisters.swift:142
+  assign scratchpad_10_value_out = scratchpad_10_value;  // NTBRegisters.swift:143
+  assign scratchpad_11_write = _ntb_identity_write_0 & _scratchpad_11_write_60;  // NTBRegisters.swift:142
+  assign scratchpad_11_value_out = scratchpad_11_value;  // NTBRegisters.swift:143
+  assign scratchpad_12_write = _ntb_identity_write_0 & _scratchpad_12_write_61;  // NTBRegisters.swift:142
+  assign scratchpad_12_value_out = scratchpad_12_value;  // NTBRegisters.swift:143
+  assign scratchpad_13_write = _ntb_identity_write_0 & _scratchpad_13_write_62;  // NTBRegisters.swift:142
+  assign scratchpad_13_value_out = scratchpad_13_value;  // NTBRegisters.swift:143
+  assign scratchpad_14_write = _ntb_identity_write_0 & _scratchpad_14_write_63;  // NTBRegisters.swift:142
+  assign scratchpad_14_value_out = scratchpad_14_value;  // NTBRegisters.swift:143
+  assign scratchpad_15_write = _ntb_identity_write_0 & _scratchpad_15_write_64;  // NTBRegisters.swift:142
+  assign scratchpad_15_value_out = scratchpad_15_value;  // NTBRegisters.swift:143
+  assign peer_scratchpad_0_write = _ntb_identity_write_0 & _peer_scratchpad_0_write_65;  // NTBRegisters.swift:147
+  assign peer_scratchpad_1_write = _ntb_identity_write_0 & _peer_scratchpad_1_write_66;  // NTBRegisters.swift:147
+  assign peer_scratchpad_2_write = _ntb_identity_write_0 & _peer_scratchpad_2_write_67;  // NTBRegisters.swift:147
+  assign peer_scratchpad_3_write = _ntb_identity_write_0 & _peer_scratchpad_3_write_68;  // NTBRegisters.swift:147
+  assign peer_scratchpad_4_write = _ntb_identity_write_0 & _peer_scratchpad_4_write_69;  // NTBRegisters.swift:147
+  assign peer_scratchpad_5_write = _ntb_identity_write_0 & _peer_scratchpad_5_write_70;  // NTBRegisters.swift:147
+  assign peer_scratchpad_6_write = _ntb_identity_write_0 & _peer_scratchpad_6_write_71;  // NTBRegisters.swift:147
+  assign peer_scratchpad_7_write = _ntb_identity_write_0 & _peer_scratchpad_7_write_72;  // NTBRegisters.swift:147
+  assign peer_scratchpad_8_write = _ntb_identity_write_0 & _peer_scratchpad_8_write_73;  // NTBRegisters.swift:147
+  assign peer_scratchpad_9_write = _ntb_identity_write_0 & _peer_scratchpad_9_write_74;  // NTBRegisters.swift:147
+  assign peer_scratchpad_10_write = _ntb_identity_write_0 & _peer_scratchpad_10_write_75;  // NTBRegisters.swift:147
+  assign peer_scratchpad_11_write = _ntb_identity_write_0 & _peer_scratchpad_11_write_76;  // NTBRegisters.swift:147
+  assign peer_scratchpad_12_write = _ntb_identity_write_0 & _peer_scratchpad_12_write_77;  // NTBRegisters.swift:147
+  assign peer_scratchpad_13_write = _ntb_identity_write_0 & _peer_scratchpad_13_write_78;  // NTBRegisters.swift:147
+  assign peer_scratchpad_14_write = _ntb_identity_write_0 & _peer_scratchpad_14_write_79;  // NTBRegisters.swift:147
+  assign peer_scratchpad_15_write = _ntb_identity_write_0 & _peer_scratchpad_15_write_80;  // NTBRegisters.swift:147
+  assign lut0_control_write = _ntb_identity_write_0 & _lut0_control_write_81;  // NTBRegisters.swift:153
+  assign lut0_control_valid_out = lut0_control_valid;  // NTBRegisters.swift:154
+  assign lut0_control_peer_out = lut0_control_peer;  // NTBRegisters.swift:155
+  assign lut0_translation_low_write = _ntb_identity_write_0 & _lut0_translation_low_write_82;  // NTBRegisters.swift:157
+  assign lut0_translation_low_address_out = lut0_translation_low_address;  // NTBRegisters.swift:158
+  assign lut0_translation_high_write = _ntb_identity_write_0 & _lut0_translation_high_write_83;  // NTBRegisters.swift:160
+  assign lut0_translation_high_address_out = lut0_translation_high_address;  // NTBRegisters.swift:161
+  assign lut1_control_write = _ntb_identity_write_0 & _lut1_control_write_84;  // NTBRegisters.swift:153
+  assign lut1_control_valid_out = lut1_control_valid;  // NTBRegisters.swift:154
+  assign lut1_control_peer_out = lut1_control_peer;  // NTBRegisters.swift:155
+  assign lut1_translation_low_write = _ntb_identity_write_0 & _lut1_translation_low_write_85;  // NTBRegisters.swift:157
+  assign lut1_translation_low_address_out = lut1_translation_low_address;  // NTBRegisters.swift:158
+  assign lut1_translation_high_write = _ntb_identity_write_0 & _lut1_translation_high_write_86;  // NTBRegisters.swift:160
+  assign lut1_translation_high_address_out = lut1_translation_high_address;  // NTBRegisters.swift:161
+  assign lut2_control_write = _ntb_identity_write_0 & _lut2_control_write_87;  // NTBRegisters.swift:153
+  assign lut2_control_valid_out = lut2_control_valid;  // NTBRegisters.swift:154
+  assign lut2_control_peer_out = lut2_control_peer;  // NTBRegisters.swift:155
+  assign lut2_translation_low_write = _ntb_identity_write_0 & _lut2_translation_low_write_88;  // NTBRegisters.swift:157
+  assign lut2_translation_low_address_out = lut2_translation_low_address;  // NTBRegisters.swift:158
+  assign lut2_translation_high_write = _ntb_identity_write_0 & _lut2_translation_high_write_89;  // NTBRegisters.swift:160
+  assign lut2_translation_high_address_out = lut2_translation_high_address;  // NTBRegisters.swift:161
+  assign lut3_control_write = _ntb_identity_write_0 & _lut3_control_write_90;  // NTBRegisters.swift:153
+  assign lut3_control_valid_out = lut3_control_valid;  // NTBRegisters.swift:154
+  assign lut3_control_peer_out = lut3_control_peer;  // NTBRegisters.swift:155
+  assign lut3_translation_low_write = _ntb_identity_write_0 & _lut3_translation_low_write_91;  // NTBRegisters.swift:157
+  assign lut3_translation_low_address_out = lut3_translation_low_address;  // NTBRegisters.swift:158
+  assign lut3_translation_high_write = _ntb_identity_write_0 & _lut3_translation_high_write_92;  // NTBRegisters.swift:160
+  assign lut3_translation_high_address_out = lut3_translation_high_address;  // NTBRegisters.swift:161
+  assign lut4_control_write = _ntb_identity_write_0 & _lut4_control_write_93;  // NTBRegisters.swift:153
+  assign lut4_control_valid_out = lut4_control_valid;  // NTBRegisters.swift:154
+  assign lut4_control_peer_out = lut4_control_peer;  // NTBRegisters.swift:155
+  assign lut4_translation_low_write = _ntb_identity_write_0 & _lut4_translation_low_write_94;  // NTBRegisters.swift:157
+  assign lut4_translation_low_address_out = lut4_translation_low_address;  // NTBRegisters.swift:158
+  assign lut4_translation_high_write = _ntb_identity_write_0 & _lut4_translation_high_write_95;  // NTBRegisters.swift:160
+  assign lut4_translation_high_address_out = lut4_translation_high_address;  // NTBRegisters.swift:161
+  assign lut5_control_write = _ntb_identity_write_0 & _lut5_control_write_96;  // NTBRegisters.swift:153
+  assign lut5_control_valid_out = lut5_control_valid;  // NTBRegisters.swift:154
+  assign lut5_control_peer_out = lut5_control_peer;  // NTBRegisters.swift:155
+  assign lut5_translation_low_write = _ntb_identity_write_0 & _lut5_translation_low_write_97;  // NTBRegisters.swift:157
+  assign lut5_translation_low_address_out = lut5_translation_low_address;  // NTBRegisters.swift:158
+  assign lut5_translation_high_write = _ntb_identity_write_0 & _lut5_translation_high_write_98;  // NTBRegisters.swift:160
+  assign lut5_translation_high_address_out = lut5_translation_high_address;  // NTBRegisters.swift:161
+  assign lut6_control_write = _ntb_identity_write_0 & _lut6_control_write_99;  // NTBRegisters.swift:153
+  assign lut6_control_valid_out = lut6_control_valid;  // NTBRegisters.swift:154
+  assign lut6_control_peer_out = lut6_control_peer;  // NTBRegisters.swift:155
+  assign lut6_translation_low_write = _ntb_identity_write_0 & _lut6_translation_low_write_100;  // NTBRegisters.swift:157
+  assign lut6_translation_low_address_out = lut6_translation_low_address;  // NTBRegisters.swift:158
+  assign lut6_translation_high_write = _ntb_identity_write_0 & _lut6_translation_high_write_101;  // NTBRegisters.swift:160
+  assign lut6_translation_high_address_out = lut6_translation_high_address;  // NTBRegisters.swift:161
+  assign lut7_control_write = _ntb_identity_write_0 & _lut7_control_write_102;  // NTBRegisters.swift:153
+  assign lut7_control_valid_out = lut7_control_valid;  // NTBRegisters.swift:154
+  assign lut7_control_peer_out = lut7_control_peer;  // NTBRegisters.swift:155
+  assign lut7_translation_low_write = _ntb_identity_write_0 & _lut7_translation_low_write_103;  // NTBRegisters.swift:157
+  assign lut7_translation_low_address_out = lut7_translation_low_address;  // NTBRegisters.swift:158
+  assign lut7_translation_high_write = _ntb_identity_write_0 & _lut7_translation_high_write_104;  // NTBRegisters.swift:160
+  assign lut7_translation_high_address_out = lut7_translation_high_address;  // NTBRegisters.swift:161
+  assign lut8_control_write = _ntb_identity_write_0 & _lut8_control_write_105;  // NTBRegisters.swift:153
+  assign lut8_control_valid_out = lut8_control_valid;  // NTBRegisters.swift:154
+  assign lut8_control_peer_out = lut8_control_peer;  // NTBRegisters.swift:155
+  assign lut8_translation_low_write = _ntb_identity_write_0 & _lut8_translation_low_write_106;  // NTBRegisters.swift:157
+  assign lut8_translation_low_address_out = lut8_translation_low_address;  // NTBRegisters.swift:158
+  assign lut8_translation_high_write = _ntb_identity_write_0 & _lut8_translation_high_write_107;  // NTBRegisters.swift:160
+  assign lut8_translation_high_address_out = lut8_translation_high_address;  // NTBRegisters.swift:161
+  assign lut9_control_write = _ntb_identity_write_0 & _lut9_control_write_108;  // NTBRegisters.swift:153
+  assign lut9_control_valid_out = lut9_control_valid;  // NTBRegisters.swift:154
+  assign lut9_control_peer_out = lut9_control_peer;  // NTBRegisters.swift:155
+  assign lut9_translation_low_write = _ntb_identity_write_0 & _lut9_translation_low_write_109;  // NTBRegisters.swift:157
+  assign lut9_translation_low_address_out = lut9_translation_low_address;  // NTBRegisters.swift:158
+  assign lut9_translation_high_write = _ntb_identity_write_0 & _lut9_translation_high_write_110;  // NTBRegisters.swift:160
+  assign lut9_translation_high_address_out = lut9_translation_high_address;  // NTBRegisters.swift:161
+  assign lut10_control_write = _ntb_identity_write_0 & _lut10_control_write_111;  // NTBRegisters.swift:153
+  assign lut10_control_valid_out = lut10_control_valid;  // NTBRegisters.swift:154
+  assign lut10_control_peer_out = lut10_control_peer;  // NTBRegisters.swift:155
+  assign lut10_translation_low_write = _ntb_identity_write_0 & _lut10_translation_low_write_112;  // NTBRegisters.swift:157
+  assign lut10_translation_low_address_out = lut10_translation_low_address;  // NTBRegisters.swift:158
+  assign lut10_translation_high_write = _ntb_identity_write_0 & _lut10_translation_high_write_113;  // NTBRegisters.swift:160
+  assign lut10_translation_high_address_out = lut10_translation_high_address;  // NTBRegisters.swift:161
+  assign lut11_control_write = _ntb_identity_write_0 & _lut11_control_write_114;  // NTBRegisters.swift:153
+  assign lut11_control_valid_out = lut11_control_valid;  // NTBRegisters.swift:154
+  assign lut11_control_peer_out = lut11_control_peer;  // NTBRegisters.swift:155
+  assign lut11_translation_low_write = _ntb_identity_write_0 & _lut11_translation_low_write_115;  // NTBRegisters.swift:157
+  assign lut11_translation_low_address_out = lut11_translation_low_address;  // NTBRegisters.swift:158
+  assign lut11_translation_high_write = _ntb_identity_write_0 & _lut11_translation_high_write_116;  // NTBRegisters.swift:160
+  assign lut11_translation_high_address_out = lut11_translation_high_address;  // NTBRegisters.swift:161
+  assign lut12_control_write = _ntb_identity_write_0 & _lut12_control_write_117;  // NTBRegisters.swift:153
+  assign lut12_control_valid_out = lut12_control_valid;  // NTBRegisters.swift:154
+  assign lut12_control_peer_out = lut12_control_peer;  // NTBRegisters.swift:155
+  assign lut12_translation_low_write = _ntb_identity_write_0 & _lut12_translation_low_write_118;  // NTBRegisters.swift:157
+  assign lut12_translation_low_address_out = lut12_translation_low_address;  // NTBRegisters.swift:158
+  assign lut12_translation_high_write = _ntb_identity_write_0 & _lut12_translation_high_write_119;  // NTBRegisters.swift:160
+  assign lut12_translation_high_address_out = lut12_translation_high_address;  // NTBRegisters.swift:161
+  assign lut13_control_write = _ntb_identity_write_0 & _lut13_control_write_120;  // NTBRegisters.swift:153
+  assign lut13_control_valid_out = lut13_control_valid;  // NTBRegisters.swift:154
+  assign lut13_control_peer_out = lut13_control_peer;  // NTBRegisters.swift:155
+  assign lut13_translation_low_write = _ntb_identity_write_0 & _lut13_translation_low_write_121;  // NTBRegisters.swift:157
+  assign lut13_translation_low_address_out = lut13_translation_low_address;  // NTBRegisters.swift:158
+  assign lut13_translation_high_write = _ntb_identity_write_0 & _lut13_translation_high_write_122;  // NTBRegisters.swift:160
+  assign lut13_translation_high_address_out = lut13_translation_high_address;  // NTBRegisters.swift:161
+  assign lut14_control_write = _ntb_identity_write_0 & _lut14_control_write_123;  // NTBRegisters.swift:153
+  assign lut14_control_valid_out = lut14_control_valid;  // NTBRegisters.swift:154
+  assign lut14_control_peer_out = lut14_control_peer;  // NTBRegisters.swift:155
+  assign lut14_translation_low_write = _ntb_identity_write_0 & _lut14_translation_low_write_124;  // NTBRegisters.swift:157
+  assign lut14_translation_low_address_out = lut14_translation_low_address;  // NTBRegisters.swift:158
+  assign lut14_translation_high_write = _ntb_identity_write_0 & _lut14_translation_high_write_125;  // NTBRegisters.swift:160
+  assign lut14_translation_high_address_out = lut14_translation_high_address;  // NTBRegisters.swift:161
+  assign lut15_control_write = _ntb_identity_write_0 & _lut15_control_write_126;  // NTBRegisters.swift:153
+  assign lut15_control_valid_out = lut15_control_valid;  // NTBRegisters.swift:154
+  assign lut15_control_peer_out = lut15_control_peer;  // NTBRegisters.swift:155
+  assign lut15_translation_low_write = _ntb_identity_write_0 & _lut15_translation_low_write_127;  // NTBRegisters.swift:157
+  assign lut15_translation_low_address_out = lut15_translation_low_address;  // NTBRegisters.swift:158
+  assign lut15_translation_high_write = _ntb_identity_write_0 & _lut15_translation_high_write_128;  // NTBRegisters.swift:160
+  assign lut15_translation_high_address_out = lut15_translation_high_address;  // NTBRegisters.swift:161
+  assign lut16_control_write = _ntb_identity_write_0 & _lut16_control_write_129;  // NTBRegisters.swift:153
+  assign lut16_control_valid_out = lut16_control_valid;  // NTBRegisters.swift:154
+  assign lut16_control_peer_out = lut16_control_peer;  // NTBRegisters.swift:155
+  assign lut16_translation_low_write = _ntb_identity_write_0 & _lut16_translation_low_write_130;  // NTBRegisters.swift:157
+  assign lut16_translation_low_address_out = lut16_translation_low_address;  // NTBRegisters.swift:158
+  assign lut16_translation_high_write = _ntb_identity_write_0 & _lut16_translation_high_write_131;  // NTBRegisters.swift:160
+  assign lut16_translation_high_address_out = lut16_translation_high_address;  // NTBRegisters.swift:161
+  assign lut17_control_write = _ntb_identity_write_0 & _lut17_control_write_132;  // NTBRegisters.swift:153
+  assign lut17_control_valid_out = lut17_control_valid;  // NTBRegisters.swift:154
+  assign lut17_control_peer_out = lut17_control_peer;  // NTBRegisters.swift:155
+  assign lut17_translation_low_write = _ntb_identity_write_0 & _lut17_translation_low_write_133;  // NTBRegisters.swift:157
+  assign lut17_translation_low_address_out = lut17_translation_low_address;  // NTBRegisters.swift:158
+  assign lut17_translation_high_write = _ntb_identity_write_0 & _lut17_translation_high_write_134;  // NTBRegisters.swift:160
+  assign lut17_translation_high_address_out = lut17_translation_high_address;  // NTBRegisters.swift:161
+  assign lut18_control_write = _ntb_identity_write_0 & _lut18_control_write_135;  // NTBRegisters.swift:153
+  assign lut18_control_valid_out = lut18_control_valid;  // NTBRegisters.swift:154
+  assign lut18_control_peer_out = lut18_control_peer;  // NTBRegisters.swift:155
+  assign lut18_translation_low_write = _ntb_identity_write_0 & _lut18_translation_low_write_136;  // NTBRegisters.swift:157
+  assign lut18_translation_low_address_out = lut18_translation_low_address;  // NTBRegisters.swift:158
+  assign lut18_translation_high_write = _ntb_identity_write_0 & _lut18_translation_high_write_137;  // NTBRegisters.swift:160
+  assign lut18_translation_high_address_out = lut18_translation_high_address;  // NTBRegisters.swift:161
+  assign lut19_control_write = _ntb_identity_write_0 & _lut19_control_write_138;  // NTBRegisters.swift:153
+  assign lut19_control_valid_out = lut19_control_valid;  // NTBRegisters.swift:154
+  assign lut19_control_peer_out = lut19_control_peer;  // NTBRegisters.swift:155
+  assign lut19_translation_low_write = _ntb_identity_write_0 & _lut19_translation_low_write_139;  // NTBRegisters.swift:157
+  assign lut19_translation_low_address_out = lut19_translation_low_address;  // NTBRegisters.swift:158
+  assign lut19_translation_high_write = _ntb_identity_write_0 & _lut19_translation_high_write_140;  // NTBRegisters.swift:160
+  assign lut19_translation_high_address_out = lut19_translation_high_address;  // NTBRegisters.swift:161
+  assign lut20_control_write = _ntb_identity_write_0 & _lut20_control_write_141;  // NTBRegisters.swift:153
+  assign lut20_control_valid_out = lut20_control_valid;  // NTBRegisters.swift:154
+  assign lut20_control_peer_out = lut20_control_peer;  // NTBRegisters.swift:155
+  assign lut20_translation_low_write = _ntb_identity_write_0 & _lut20_translation_low_write_142;  // NTBRegisters.swift:157
+  assign lut20_translation_low_address_out = lut20_translation_low_address;  // NTBRegisters.swift:158
+  assign lut20_translation_high_write = _ntb_identity_write_0 & _lut20_translation_high_write_143;  // NTBRegisters.swift:160
+  assign lut20_translation_high_address_out = lut20_translation_high_address;  // NTBRegisters.swift:161
+  assign lut21_control_write = _ntb_identity_write_0 & _lut21_control_write_144;  // NTBRegisters.swift:153
+  assign lut21_control_valid_out = lut21_control_valid;  // NTBRegisters.swift:154
+  assign lut21_control_peer_out = lut21_control_peer;  // NTBRegisters.swift:155
+  assign lut21_translation_low_write = _ntb_identity_write_0 & _lut21_translation_low_write_145;  // NTBRegisters.swift:157
+  assign lut21_translation_low_address_out = lut21_translation_low_address;  // NTBRegisters.swift:158
+  assign lut21_translation_high_write = _ntb_identity_write_0 & _lut21_translation_high_write_146;  // NTBRegisters.swift:160
+  assign lut21_translation_high_address_out = lut21_translation_high_address;  // NTBRegisters.swift:161
+  assign lut22_control_write = _ntb_identity_write_0 & _lut22_control_write_147;  // NTBRegisters.swift:153
+  assign lut22_control_valid_out = lut22_control_valid;  // NTBRegisters.swift:154
+  assign lut22_control_peer_out = lut22_control_peer;  // NTBRegisters.swift:155
+  assign lut22_translation_low_write = _ntb_identity_write_0 & _lut22_translation_low_write_148;  // NTBRegisters.swift:157
+  assign lut22_translation_low_address_out = lut22_translation_low_address;  // NTBRegisters.swift:158
+  assign lut22_translation_high_write = _ntb_identity_write_0 & _lut22_translation_high_write_149;  // NTBRegisters.swift:160
+  assign lut22_translation_high_address_out = lut22_translation_high_address;  // NTBRegisters.swift:161
+  assign lut23_control_write = _ntb_identity_write_0 & _lut23_control_write_150;  // NTBRegisters.swift:153
+  assign lut23_control_valid_out = lut23_control_valid;  // NTBRegisters.swift:154
+  assign lut23_control_peer_out = lut23_control_peer;  // NTBRegisters.swift:155
+  assign lut23_translation_low_write = _ntb_identity_write_0 & _lut23_translation_low_write_151;  // NTBRegisters.swift:157
+  assign lut23_translation_low_address_out = lut23_translation_low_address;  // NTBRegisters.swift:158
+  assign lut23_translation_high_write = _ntb_identity_write_0 & _lut23_translation_high_write_152;  // NTBRegisters.swift:160
+  assign lut23_translation_high_address_out = lut23_translation_high_address;  // NTBRegisters.swift:161
+  assign lut24_control_write = _ntb_identity_write_0 & _lut24_control_write_153;  // NTBRegisters.swift:153
+  assign lut24_control_valid_out = lut24_control_valid;  // NTBRegisters.swift:154
+  assign lut24_control_peer_out = lut24_control_peer;  // NTBRegisters.swift:155
+  assign lut24_translation_low_write = _ntb_identity_write_0 & _lut24_translation_low_write_154;  // NTBRegisters.swift:157
+  assign lut24_translation_low_address_out = lut24_translation_low_address;  // NTBRegisters.swift:158
+  assign lut24_translation_high_write = _ntb_identity_write_0 & _lut24_translation_high_write_155;  // NTBRegisters.swift:160
+  assign lut24_translation_high_address_out = lut24_translation_high_address;  // NTBRegisters.swift:161
+  assign lut25_control_write = _ntb_identity_write_0 & _lut25_control_write_156;  // NTBRegisters.swift:153
+  assign lut25_control_valid_out = lut25_control_valid;  // NTBRegisters.swift:154
+  assign lut25_control_peer_out = lut25_control_peer;  // NTBRegisters.swift:155
+  assign lut25_translation_low_write = _ntb_identity_write_0 & _lut25_translation_low_write_157;  // NTBRegisters.swift:157
+  assign lut25_translation_low_address_out = lut25_translation_low_address;  // NTBRegisters.swift:158
+  assign lut25_translation_high_write = _ntb_identity_write_0 & _lut25_translation_high_write_158;  // NTBRegisters.swift:160
+  assign lut25_translation_high_address_out = lut25_translation_high_address;  // NTBRegisters.swift:161
+  assign lut26_control_write = _ntb_identity_write_0 & _lut26_control_write_159;  // NTBRegisters.swift:153
+  assign lut26_control_valid_out = lut26_control_valid;  // NTBRegisters.swift:154
+  assign lut26_control_peer_out = lut26_control_peer;  // NTBRegisters.swift:155
+  assign lut26_translation_low_write = _ntb_identity_write_0 & _lut26_translation_low_write_160;  // NTBRegisters.swift:157
+  assign lut26_translation_low_address_out = lut26_translation_low_address;  // NTBRegisters.swift:158
+  assign lut26_translation_high_write = _ntb_identity_write_0 & _lut26_translation_high_write_161;  // NTBRegisters.swift:160
+  assign lut26_translation_high_address_out = lut26_translation_high_address;  // NTBRegisters.swift:161
+  assign lut27_control_write = _ntb_identity_write_0 & _lut27_control_write_162;  // NTBRegisters.swift:153
+  assign lut27_control_valid_out = lut27_control_valid;  // NTBRegisters.swift:154
+  assign lut27_control_peer_out = lut27_control_peer;  // NTBRegisters.swift:155
+  assign lut27_translation_low_write = _ntb_identity_write_0 & _lut27_translation_low_write_163;  // NTBRegisters.swift:157
+  assign lut27_translation_low_address_out = lut27_translation_low_address;  // NTBRegisters.swift:158
+  assign lut27_translation_high_write = _ntb_identity_write_0 & _lut27_translation_high_write_164;  // NTBRegisters.swift:160
+  assign lut27_translation_high_address_out = lut27_translation_high_address;  // NTBRegisters.swift:161
+  assign lut28_control_write = _ntb_identity_write_0 & _lut28_control_write_165;  // NTBRegisters.swift:153
+  assign lut28_control_valid_out = lut28_control_valid;  // NTBRegisters.swift:154
+  assign lut28_control_peer_out = lut28_control_peer;  // NTBRegisters.swift:155
+  assign lut28_translation_low_write = _ntb_identity_write_0 & _lut28_translation_low_write_166;  // NTBRegisters.swift:157
+  assign lut28_translation_low_address_out = lut28_translation_low_address;  // NTBRegisters.swift:158
+  assign lut28_translation_high_write = _ntb_identity_write_0 & _lut28_translation_high_write_167;  // NTBRegisters.swift:160
+  assign lut28_translation_high_address_out = lut28_translation_high_address;  // NTBRegisters.swift:161
+  assign lut29_control_write = _ntb_identity_write_0 & _lut29_control_write_168;  // NTBRegisters.swift:153
+  assign lut29_control_valid_out = lut29_control_valid;  // NTBRegisters.swift:154
+  assign lut29_control_peer_out = lut29_control_peer;  // NTBRegisters.swift:155
+  assign lut29_translation_low_write = _ntb_identity_write_0 & _lut29_translation_low_write_169;  // NTBRegisters.swift:157
+  assign lut29_translation_low_address_out = lut29_translation_low_address;  // NTBRegisters.swift:158
+  assign lut29_translation_high_write = _ntb_identity_write_0 & _lut29_translation_high_write_170;  // NTBRegisters.swift:160
+  assign lut29_translation_high_address_out = lut29_translation_high_address;  // NTBRegisters.swift:161
+  assign lut30_control_write = _ntb_identity_write_0 & _lut30_control_write_171;  // NTBRegisters.swift:153
+  assign lut30_control_valid_out = lut30_control_valid;  // NTBRegisters.swift:154
+  assign lut30_control_peer_out = lut30_control_peer;  // NTBRegisters.swift:155
+  assign lut30_translation_low_write = _ntb_identity_write_0 & _lut30_translation_low_write_172;  // NTBRegisters.swift:157
+  assign lut30_translation_low_address_out = lut30_translation_low_address;  // NTBRegisters.swift:158
+  assign lut30_translation_high_write = _ntb_identity_write_0 & _lut30_translation_high_write_173;  // NTBRegisters.swift:160
+  assign lut30_translation_high_address_out = lut30_translation_high_address;  // NTBRegisters.swift:161
+  assign lut31_control_write = _ntb_identity_write_0 & _lut31_control_write_174;  // NTBRegisters.swift:153
+  assign lut31_control_valid_out = lut31_control_valid;  // NTBRegisters.swift:154
+  assign lut31_control_peer_out = lut31_control_peer;  // NTBRegisters.swift:155
+  assign lut31_translation_low_write = _ntb_identity_write_0 & _lut31_translation_low_write_175;  // NTBRegisters.swift:157
+  assign lut31_translation_low_address_out = lut31_translation_low_address;  // NTBRegisters.swift:158
+  assign lut31_translation_high_write = _ntb_identity_write_0 & _lut31_translation_high_write_176;  // NTBRegisters.swift:160
+  assign lut31_translation_high_address_out = lut31_translation_high_address;  // NTBRegisters.swift:161
   assign mmio_error = mmio_valid & ~(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((mmio_address == 13'd0) | (mmio_address == 13'd4)) | _ntb_identity_write_1) | _link_control_write_2) | (mmio_address == 13'd16)) | _event_status_write_3) | _interrupt_routing_write_4) | _aperture_base_low_write_5) | _aperture_base_high_write_6) | _msi_control_write_7) | _msi_address_low_write_8) | _msi_address_high_write_9) | _msi_data_write_10) | _doorbell_status_0_write_11) | _doorbell_mask_0_write_12) | _peer_doorbell_set_0_write_13) | _doorbell_status_1_write_14) | _doorbell_mask_1_write_15) | _peer_doorbell_set_1_write_16) | _doorbell_vectors_0_write_17) | _doorbell_vectors_1_write_18) | _doorbell_vectors_2_write_19) | _doorbell_vectors_3_write_20) | _message_status_write_21) | _message_mask_write_22) | _outbound_message_0_write_23) | _outbound_message_1_write_24) | _outbound_message_2_write_25) | _outbound_message_3_write_26) | (mmio_address == 13'd160)) | (mmio_address == 13'd164)) | (mmio_address == 13'd168)) | (mmio_address == 13'd172)) | _requester_id_0_write_27) | _requester_id_1_write_28) | _requester_id_2_write_29) | _requester_id_3_write_30) | _requester_id_4_write_31) | _requester_id_5_write_32) | _requester_id_6_write_33) | _requester_id_7_write_34) | _requester_id_8_write_35) | _requester_id_9_write_36) | _requester_id_10_write_37) | _requester_id_11_write_38) | _requester_id_12_write_39) | _requester_id_13_write_40) | _requester_id_14_write_41) | _requester_id_15_write_42) | _mw0_control_write_43) | (mmio_address == 13'd260)) | _mw0_translation_low_write_44) | _mw0_translation_high_write_45) | _mw1_control_write_46) | (mmio_address == 13'd276)) | _mw1_translation_low_write_47) | _mw1_translation_high_write_48) | _scratchpad_0_write_49) | _scratchpad_1_write_50) | _scratchpad_2_write_51) | _scratchpad_3_write_52) | _scratchpad_4_write_53) | _scratchpad_5_write_54) | _scratchpad_6_write_55) | _scratchpad_7_write_56) | _scratchpad_8_write_57) | _scratchpad_9_write_58) | _scratchpad_10_write_59) | _scratchpad_11_write_60) | _scratchpad_12_write_61) | _scratchpad_13_write_62) | _scratchpad_14_write_63) | _scratchpad_15_write_64) | _peer_scratchpad_0_write_65) | _peer_scratchpad_1_write_66) | _peer_scratchpad_2_write_67) | _peer_scratchpad_3_write_68) | _peer_scratchpad_4_write_69) | _peer_scratchpad_5_write_70) | _peer_scratchpad_6_write_71) | _peer_scratchpad_7_write_72) | _peer_scratchpad_8_write_73) | _peer_scratchpad_9_write_74) | _peer_scratchpad_10_write_75) | _peer_scratchpad_11_write_76) | _peer_scratchpad_12_write_77) | _peer_scratchpad_13_write_78) | _peer_scratchpad_14_write_79) | _peer_scratchpad_15_write_80) | _lut0_control_write_81) | _lut0_translation_low_write_82) | _lut0_translation_high_write_83) | _lut1_control_write_84) | _lut1_translation_low_write_85) | _lut1_translation_high_write_86) | _lut2_control_write_87) | _lut2_translation_low_write_88) | _lut2_translation_high_write_89) | _lut3_control_write_90) | _lut3_translation_low_write_91) | _lut3_translation_high_write_92) | _lut4_control_write_93) | _lut4_translation_low_write_94) | _lut4_translation_high_write_95) | _lut5_control_write_96) | _lut5_translation_low_write_97) | _lut5_translation_high_write_98) | _lut6_control_write_99) | _lut6_translation_low_write_100) | _lut6_translation_high_write_101) | _lut7_control_write_102) | _lut7_translation_low_write_103) | _lut7_translation_high_write_104) | _lut8_control_write_105) | _lut8_translation_low_write_106) | _lut8_translation_high_write_107) | _lut9_control_write_108) | _lut9_translation_low_write_109) | _lut9_translation_high_write_110) | _lut10_control_write_111) | _lut10_translation_low_write_112) | _lut10_translation_high_write_113) | _lut11_control_write_114) | _lut11_translation_low_write_115) | _lut11_translation_high_write_116) | _lut12_control_write_117) | _lut12_translation_low_write_118) | _lut12_translation_high_write_119) | _lut13_control_write_120) | _lut13_translation_low_write_121) | _lut13_translation_high_write_122) | _lut14_control_write_123) | _lut14_translation_low_write_124) | _lut14_translation_high_write_125) | _lut15_control_write_126) | _lut15_translation_low_write_127) | _lut15_translation_high_write_128) | _lut16_control_write_129) | _lut16_translation_low_write_130) | _lut16_translation_high_write_131) | _lut17_control_write_132) | _lut17_translation_low_write_133) | _lut17_translation_high_write_134) | _lut18_control_write_135) | _lut18_translation_low_write_136) | _lut18_translation_high_write_137) | _lut19_control_write_138) | _lut19_translation_low_write_139) | _lut19_translation_high_write_140) | _lut20_control_write_141) | _lut20_translation_low_write_142) | _lut20_translation_high_write_143) | _lut21_control_write_144) | _lut21_translation_low_write_145) | _lut21_translation_high_write_146) | _lut22_control_write_147) | _lut22_translation_low_write_148) | _lut22_translation_high_write_149) | _lut23_control_write_150) | _lut23_translation_low_write_151) | _lut23_translation_high_write_152) | _lut24_control_write_153) | _lut24_translation_low_write_154) | _lut24_translation_high_write_155) | _lut25_control_write_156) | _lut25_translation_low_write_157) | _lut25_translation_high_write_158) | _lut26_control_write_159) | _lut26_translation_low_write_160) | _lut26_translation_high_write_161) | _lut27_control_write_162) | _lut27_translation_low_write_163) | _lut27_translation_high_write_164) | _lut28_control_write_165) | _lut28_translation_low_write_166) | _lut28_translation_high_write_167) | _lut29_control_write_168) | _lut29_translation_low_write_169) | _lut29_translation_high_write_170) | _lut30_control_write_171) | _lut30_translation_low_write_172) | _lut30_translation_high_write_173) | _lut31_control_write_174) | _lut31_translation_low_write_175) | _lut31_translation_high_write_176);
 
   always @(*) begin
@@ -2124,559 +2188,559 @@ module ntb_mw2_ws20_lut32_spad16_db64 (
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         13'd0: begin
-          mmio_rdata = {1'b0, 3'd4, 1'b0, 3'd4, 1'b0, 7'd64, 1'b0, 7'd16, 3'd0, 5'd2};  // NTBRegisters.swift:18
+          mmio_rdata = {1'b0, 3'd4, 1'b0, 3'd4, 1'b0, 7'd64, 1'b0, 7'd16, 3'd0, 5'd2};  // NTBRegisters.swift:19
         end
         13'd4: begin
-          mmio_rdata = {3'd0, 5'd16, 2'd0, 6'd15, 5'd0, 11'd32};  // NTBRegisters.swift:25
+          mmio_rdata = {3'd0, 5'd16, 2'd0, 6'd15, 5'd0, 11'd32};  // NTBRegisters.swift:26
         end
         13'd8: begin
-          mmio_rdata = {24'd0, ntb_identity_local_bus};  // NTBRegisters.swift:31
+          mmio_rdata = {24'd0, ntb_identity_local_bus};  // NTBRegisters.swift:32
         end
         13'd12: begin
-          mmio_rdata = {31'd0, link_control_enable};  // NTBRegisters.swift:34
+          mmio_rdata = {31'd0, link_control_enable};  // NTBRegisters.swift:35
         end
         13'd16: begin
-          mmio_rdata = {6'd0, link_status_width_in, link_status_speed_in, 14'd0, link_status_peer_enabled_in, link_status_up_in};  // NTBRegisters.swift:37
+          mmio_rdata = {6'd0, link_status_width_in, link_status_speed_in, 14'd0, link_status_peer_enabled_in, link_status_up_in};  // NTBRegisters.swift:38
         end
         13'd20: begin
-          mmio_rdata = {29'd0, event_status_request_refused, event_status_peer_op_dropped, event_status_link_changed};  // NTBRegisters.swift:43
+          mmio_rdata = {29'd0, event_status_request_refused, event_status_peer_op_dropped, event_status_link_changed};  // NTBRegisters.swift:44
         end
         13'd24: begin
-          mmio_rdata = {14'd0, interrupt_routing_message_interrupt, interrupt_routing_link_interrupt, 6'd0, interrupt_routing_message_vector, 6'd0, interrupt_routing_link_vector};  // NTBRegisters.swift:48
+          mmio_rdata = {14'd0, interrupt_routing_message_interrupt, interrupt_routing_link_interrupt, 6'd0, interrupt_routing_message_vector, 6'd0, interrupt_routing_link_vector};  // NTBRegisters.swift:49
         end
         13'd28: begin
-          mmio_rdata = {aperture_base_low_address, 12'd0};  // NTBRegisters.swift:54
+          mmio_rdata = {aperture_base_low_address, 12'd0};  // NTBRegisters.swift:55
         end
         13'd32: begin
-          mmio_rdata = aperture_base_high_address;  // NTBRegisters.swift:57
+          mmio_rdata = aperture_base_high_address;  // NTBRegisters.swift:58
         end
         13'd36: begin
-          mmio_rdata = {31'd0, msi_control_enable};  // NTBRegisters.swift:60
+          mmio_rdata = {31'd0, msi_control_enable};  // NTBRegisters.swift:61
         end
         13'd40: begin
-          mmio_rdata = {msi_address_low_address, 2'd0};  // NTBRegisters.swift:63
+          mmio_rdata = {msi_address_low_address, 2'd0};  // NTBRegisters.swift:64
         end
         13'd44: begin
-          mmio_rdata = msi_address_high_address;  // NTBRegisters.swift:66
+          mmio_rdata = msi_address_high_address;  // NTBRegisters.swift:67
         end
         13'd48: begin
-          mmio_rdata = {16'd0, msi_data_data};  // NTBRegisters.swift:69
+          mmio_rdata = {16'd0, msi_data_data};  // NTBRegisters.swift:70
         end
         13'd64: begin
-          mmio_rdata = {doorbell_status_0_db31, doorbell_status_0_db30, doorbell_status_0_db29, doorbell_status_0_db28, doorbell_status_0_db27, doorbell_status_0_db26, doorbell_status_0_db25, doorbell_status_0_db24, doorbell_status_0_db23, doorbell_status_0_db22, doorbell_status_0_db21, doorbell_status_0_db20, doorbell_status_0_db19, doorbell_status_0_db18, doorbell_status_0_db17, doorbell_status_0_db16, doorbell_status_0_db15, doorbell_status_0_db14, doorbell_status_0_db13, doorbell_status_0_db12, doorbell_status_0_db11, doorbell_status_0_db10, doorbell_status_0_db9, doorbell_status_0_db8, doorbell_status_0_db7, doorbell_status_0_db6, doorbell_status_0_db5, doorbell_status_0_db4, doorbell_status_0_db3, doorbell_status_0_db2, doorbell_status_0_db1, doorbell_status_0_db0};  // NTBRegisters.swift:75
+          mmio_rdata = {doorbell_status_0_db31, doorbell_status_0_db30, doorbell_status_0_db29, doorbell_status_0_db28, doorbell_status_0_db27, doorbell_status_0_db26, doorbell_status_0_db25, doorbell_status_0_db24, doorbell_status_0_db23, doorbell_status_0_db22, doorbell_status_0_db21, doorbell_status_0_db20, doorbell_status_0_db19, doorbell_status_0_db18, doorbell_status_0_db17, doorbell_status_0_db16, doorbell_status_0_db15, doorbell_status_0_db14, doorbell_status_0_db13, doorbell_status_0_db12, doorbell_status_0_db11, doorbell_status_0_db10, doorbell_status_0_db9, doorbell_status_0_db8, doorbell_status_0_db7, doorbell_status_0_db6, doorbell_status_0_db5, doorbell_status_0_db4, doorbell_status_0_db3, doorbell_status_0_db2, doorbell_status_0_db1, doorbell_status_0_db0};  // NTBRegisters.swift:76
         end
         13'd72: begin
-          mmio_rdata = doorbell_mask_0_mask;  // NTBRegisters.swift:78
+          mmio_rdata = doorbell_mask_0_mask;  // NTBRegisters.swift:79
         end
         13'd80: begin
-          mmio_rdata = peer_doorbell_set_0_bits;  // NTBRegisters.swift:81
+          mmio_rdata = peer_doorbell_set_0_bits;  // NTBRegisters.swift:82
         end
         13'd68: begin
-          mmio_rdata = {doorbell_status_1_db63, doorbell_status_1_db62, doorbell_status_1_db61, doorbell_status_1_db60, doorbell_status_1_db59, doorbell_status_1_db58, doorbell_status_1_db57, doorbell_status_1_db56, doorbell_status_1_db55, doorbell_status_1_db54, doorbell_status_1_db53, doorbell_status_1_db52, doorbell_status_1_db51, doorbell_status_1_db50, doorbell_status_1_db49, doorbell_status_1_db48, doorbell_status_1_db47, doorbell_status_1_db46, doorbell_status_1_db45, doorbell_status_1_db44, doorbell_status_1_db43, doorbell_status_1_db42, doorbell_status_1_db41, doorbell_status_1_db40, doorbell_status_1_db39, doorbell_status_1_db38, doorbell_status_1_db37, doorbell_status_1_db36, doorbell_status_1_db35, doorbell_status_1_db34, doorbell_status_1_db33, doorbell_status_1_db32};  // NTBRegisters.swift:75
+          mmio_rdata = {doorbell_status_1_db63, doorbell_status_1_db62, doorbell_status_1_db61, doorbell_status_1_db60, doorbell_status_1_db59, doorbell_status_1_db58, doorbell_status_1_db57, doorbell_status_1_db56, doorbell_status_1_db55, doorbell_status_1_db54, doorbell_status_1_db53, doorbell_status_1_db52, doorbell_status_1_db51, doorbell_status_1_db50, doorbell_status_1_db49, doorbell_status_1_db48, doorbell_status_1_db47, doorbell_status_1_db46, doorbell_status_1_db45, doorbell_status_1_db44, doorbell_status_1_db43, doorbell_status_1_db42, doorbell_status_1_db41, doorbell_status_1_db40, doorbell_status_1_db39, doorbell_status_1_db38, doorbell_status_1_db37, doorbell_status_1_db36, doorbell_status_1_db35, doorbell_status_1_db34, doorbell_status_1_db33, doorbell_status_1_db32};  // NTBRegisters.swift:76
         end
         13'd76: begin
-          mmio_rdata = doorbell_mask_1_mask;  // NTBRegisters.swift:78
+          mmio_rdata = doorbell_mask_1_mask;  // NTBRegisters.swift:79
         end
         13'd84: begin
-          mmio_rdata = peer_doorbell_set_1_bits;  // NTBRegisters.swift:81
+          mmio_rdata = peer_doorbell_set_1_bits;  // NTBRegisters.swift:82
         end
         13'd96: begin
-          mmio_rdata = doorbell_vectors_0_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_0_vectors;  // NTBRegisters.swift:88
         end
         13'd100: begin
-          mmio_rdata = doorbell_vectors_1_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_1_vectors;  // NTBRegisters.swift:88
         end
         13'd104: begin
-          mmio_rdata = doorbell_vectors_2_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_2_vectors;  // NTBRegisters.swift:88
         end
         13'd108: begin
-          mmio_rdata = doorbell_vectors_3_vectors;  // NTBRegisters.swift:87
+          mmio_rdata = doorbell_vectors_3_vectors;  // NTBRegisters.swift:88
         end
         13'd128: begin
-          mmio_rdata = {12'd0, message_status_refused3, message_status_refused2, message_status_refused1, message_status_refused0, 4'd0, message_status_out_full_in, 4'd0, message_status_in3, message_status_in2, message_status_in1, message_status_in0};  // NTBRegisters.swift:91
+          mmio_rdata = {12'd0, message_status_refused3, message_status_refused2, message_status_refused1, message_status_refused0, 4'd0, message_status_out_full_in, 4'd0, message_status_in3, message_status_in2, message_status_in1, message_status_in0};  // NTBRegisters.swift:92
         end
         13'd132: begin
-          mmio_rdata = {28'd0, message_mask_mask};  // NTBRegisters.swift:98
+          mmio_rdata = {28'd0, message_mask_mask};  // NTBRegisters.swift:99
         end
         13'd144: begin
-          mmio_rdata = outbound_message_0_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_0_value;  // NTBRegisters.swift:103
         end
         13'd148: begin
-          mmio_rdata = outbound_message_1_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_1_value;  // NTBRegisters.swift:103
         end
         13'd152: begin
-          mmio_rdata = outbound_message_2_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_2_value;  // NTBRegisters.swift:103
         end
         13'd156: begin
-          mmio_rdata = outbound_message_3_value;  // NTBRegisters.swift:102
+          mmio_rdata = outbound_message_3_value;  // NTBRegisters.swift:103
         end
         13'd160: begin
-          mmio_rdata = inbound_message_0_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_0_value;  // NTBRegisters.swift:108
         end
         13'd164: begin
-          mmio_rdata = inbound_message_1_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_1_value;  // NTBRegisters.swift:108
         end
         13'd168: begin
-          mmio_rdata = inbound_message_2_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_2_value;  // NTBRegisters.swift:108
         end
         13'd172: begin
-          mmio_rdata = inbound_message_3_value;  // NTBRegisters.swift:107
+          mmio_rdata = inbound_message_3_value;  // NTBRegisters.swift:108
         end
         13'd192: begin
-          mmio_rdata = {requester_id_0_valid, 15'd0, requester_id_0_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_0_valid, 15'd0, requester_id_0_id};  // NTBRegisters.swift:113
         end
         13'd196: begin
-          mmio_rdata = {requester_id_1_valid, 15'd0, requester_id_1_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_1_valid, 15'd0, requester_id_1_id};  // NTBRegisters.swift:113
         end
         13'd200: begin
-          mmio_rdata = {requester_id_2_valid, 15'd0, requester_id_2_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_2_valid, 15'd0, requester_id_2_id};  // NTBRegisters.swift:113
         end
         13'd204: begin
-          mmio_rdata = {requester_id_3_valid, 15'd0, requester_id_3_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_3_valid, 15'd0, requester_id_3_id};  // NTBRegisters.swift:113
         end
         13'd208: begin
-          mmio_rdata = {requester_id_4_valid, 15'd0, requester_id_4_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_4_valid, 15'd0, requester_id_4_id};  // NTBRegisters.swift:113
         end
         13'd212: begin
-          mmio_rdata = {requester_id_5_valid, 15'd0, requester_id_5_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_5_valid, 15'd0, requester_id_5_id};  // NTBRegisters.swift:113
         end
         13'd216: begin
-          mmio_rdata = {requester_id_6_valid, 15'd0, requester_id_6_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_6_valid, 15'd0, requester_id_6_id};  // NTBRegisters.swift:113
         end
         13'd220: begin
-          mmio_rdata = {requester_id_7_valid, 15'd0, requester_id_7_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_7_valid, 15'd0, requester_id_7_id};  // NTBRegisters.swift:113
         end
         13'd224: begin
-          mmio_rdata = {requester_id_8_valid, 15'd0, requester_id_8_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_8_valid, 15'd0, requester_id_8_id};  // NTBRegisters.swift:113
         end
         13'd228: begin
-          mmio_rdata = {requester_id_9_valid, 15'd0, requester_id_9_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_9_valid, 15'd0, requester_id_9_id};  // NTBRegisters.swift:113
         end
         13'd232: begin
-          mmio_rdata = {requester_id_10_valid, 15'd0, requester_id_10_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_10_valid, 15'd0, requester_id_10_id};  // NTBRegisters.swift:113
         end
         13'd236: begin
-          mmio_rdata = {requester_id_11_valid, 15'd0, requester_id_11_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_11_valid, 15'd0, requester_id_11_id};  // NTBRegisters.swift:113
         end
         13'd240: begin
-          mmio_rdata = {requester_id_12_valid, 15'd0, requester_id_12_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_12_valid, 15'd0, requester_id_12_id};  // NTBRegisters.swift:113
         end
         13'd244: begin
-          mmio_rdata = {requester_id_13_valid, 15'd0, requester_id_13_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_13_valid, 15'd0, requester_id_13_id};  // NTBRegisters.swift:113
         end
         13'd248: begin
-          mmio_rdata = {requester_id_14_valid, 15'd0, requester_id_14_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_14_valid, 15'd0, requester_id_14_id};  // NTBRegisters.swift:113
         end
         13'd252: begin
-          mmio_rdata = {requester_id_15_valid, 15'd0, requester_id_15_id};  // NTBRegisters.swift:112
+          mmio_rdata = {requester_id_15_valid, 15'd0, requester_id_15_id};  // NTBRegisters.swift:113
         end
         13'd256: begin
-          mmio_rdata = {18'd0, mw0_control_size_log2, 6'd0, mw0_control_lut, mw0_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw0_control_size_log2, 6'd0, mw0_control_lut, mw0_control_valid};  // NTBRegisters.swift:127
         end
         13'd260: begin
-          mmio_rdata = {10'd0, 6'd20, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd20, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd264: begin
-          mmio_rdata = {mw0_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw0_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd268: begin
-          mmio_rdata = mw0_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw0_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd272: begin
-          mmio_rdata = {18'd0, mw1_control_size_log2, 6'd0, mw1_control_lut, mw1_control_valid};  // NTBRegisters.swift:126
+          mmio_rdata = {18'd0, mw1_control_size_log2, 6'd0, mw1_control_lut, mw1_control_valid};  // NTBRegisters.swift:127
         end
         13'd276: begin
-          mmio_rdata = {10'd0, 6'd20, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:127
+          mmio_rdata = {10'd0, 6'd20, 2'd0, 6'd12, 2'd0, 6'd12};  // NTBRegisters.swift:128
         end
         13'd280: begin
-          mmio_rdata = {mw1_translation_low_address, 12'd0};  // NTBRegisters.swift:132
+          mmio_rdata = {mw1_translation_low_address, 12'd0};  // NTBRegisters.swift:133
         end
         13'd284: begin
-          mmio_rdata = mw1_translation_high_address;  // NTBRegisters.swift:135
+          mmio_rdata = mw1_translation_high_address;  // NTBRegisters.swift:136
         end
         13'd512: begin
-          mmio_rdata = scratchpad_0_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_0_value;  // NTBRegisters.swift:142
         end
         13'd516: begin
-          mmio_rdata = scratchpad_1_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_1_value;  // NTBRegisters.swift:142
         end
         13'd520: begin
-          mmio_rdata = scratchpad_2_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_2_value;  // NTBRegisters.swift:142
         end
         13'd524: begin
-          mmio_rdata = scratchpad_3_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_3_value;  // NTBRegisters.swift:142
         end
         13'd528: begin
-          mmio_rdata = scratchpad_4_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_4_value;  // NTBRegisters.swift:142
         end
         13'd532: begin
-          mmio_rdata = scratchpad_5_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_5_value;  // NTBRegisters.swift:142
         end
         13'd536: begin
-          mmio_rdata = scratchpad_6_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_6_value;  // NTBRegisters.swift:142
         end
         13'd540: begin
-          mmio_rdata = scratchpad_7_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_7_value;  // NTBRegisters.swift:142
         end
         13'd544: begin
-          mmio_rdata = scratchpad_8_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_8_value;  // NTBRegisters.swift:142
         end
         13'd548: begin
-          mmio_rdata = scratchpad_9_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_9_value;  // NTBRegisters.swift:142
         end
         13'd552: begin
-          mmio_rdata = scratchpad_10_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_10_value;  // NTBRegisters.swift:142
         end
         13'd556: begin
-          mmio_rdata = scratchpad_11_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_11_value;  // NTBRegisters.swift:142
         end
         13'd560: begin
-          mmio_rdata = scratchpad_12_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_12_value;  // NTBRegisters.swift:142
         end
         13'd564: begin
-          mmio_rdata = scratchpad_13_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_13_value;  // NTBRegisters.swift:142
         end
         13'd568: begin
-          mmio_rdata = scratchpad_14_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_14_value;  // NTBRegisters.swift:142
         end
         13'd572: begin
-          mmio_rdata = scratchpad_15_value;  // NTBRegisters.swift:141
+          mmio_rdata = scratchpad_15_value;  // NTBRegisters.swift:142
         end
         13'd768: begin
-          mmio_rdata = peer_scratchpad_0_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_0_value;  // NTBRegisters.swift:147
         end
         13'd772: begin
-          mmio_rdata = peer_scratchpad_1_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_1_value;  // NTBRegisters.swift:147
         end
         13'd776: begin
-          mmio_rdata = peer_scratchpad_2_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_2_value;  // NTBRegisters.swift:147
         end
         13'd780: begin
-          mmio_rdata = peer_scratchpad_3_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_3_value;  // NTBRegisters.swift:147
         end
         13'd784: begin
-          mmio_rdata = peer_scratchpad_4_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_4_value;  // NTBRegisters.swift:147
         end
         13'd788: begin
-          mmio_rdata = peer_scratchpad_5_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_5_value;  // NTBRegisters.swift:147
         end
         13'd792: begin
-          mmio_rdata = peer_scratchpad_6_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_6_value;  // NTBRegisters.swift:147
         end
         13'd796: begin
-          mmio_rdata = peer_scratchpad_7_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_7_value;  // NTBRegisters.swift:147
         end
         13'd800: begin
-          mmio_rdata = peer_scratchpad_8_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_8_value;  // NTBRegisters.swift:147
         end
         13'd804: begin
-          mmio_rdata = peer_scratchpad_9_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_9_value;  // NTBRegisters.swift:147
         end
         13'd808: begin
-          mmio_rdata = peer_scratchpad_10_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_10_value;  // NTBRegisters.swift:147
         end
         13'd812: begin
-          mmio_rdata = peer_scratchpad_11_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_11_value;  // NTBRegisters.swift:147
         end
         13'd816: begin
-          mmio_rdata = peer_scratchpad_12_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_12_value;  // NTBRegisters.swift:147
         end
         13'd820: begin
-          mmio_rdata = peer_scratchpad_13_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_13_value;  // NTBRegisters.swift:147
         end
         13'd824: begin
-          mmio_rdata = peer_scratchpad_14_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_14_value;  // NTBRegisters.swift:147
         end
         13'd828: begin
-          mmio_rdata = peer_scratchpad_15_value;  // NTBRegisters.swift:146
+          mmio_rdata = peer_scratchpad_15_value;  // NTBRegisters.swift:147
         end
         13'd4096: begin
-          mmio_rdata = {18'd0, lut0_control_peer, 7'd0, lut0_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut0_control_peer, 7'd0, lut0_control_valid};  // NTBRegisters.swift:153
         end
         13'd4100: begin
-          mmio_rdata = {lut0_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut0_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4104: begin
-          mmio_rdata = lut0_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut0_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4112: begin
-          mmio_rdata = {18'd0, lut1_control_peer, 7'd0, lut1_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut1_control_peer, 7'd0, lut1_control_valid};  // NTBRegisters.swift:153
         end
         13'd4116: begin
-          mmio_rdata = {lut1_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut1_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4120: begin
-          mmio_rdata = lut1_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut1_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4128: begin
-          mmio_rdata = {18'd0, lut2_control_peer, 7'd0, lut2_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut2_control_peer, 7'd0, lut2_control_valid};  // NTBRegisters.swift:153
         end
         13'd4132: begin
-          mmio_rdata = {lut2_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut2_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4136: begin
-          mmio_rdata = lut2_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut2_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4144: begin
-          mmio_rdata = {18'd0, lut3_control_peer, 7'd0, lut3_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut3_control_peer, 7'd0, lut3_control_valid};  // NTBRegisters.swift:153
         end
         13'd4148: begin
-          mmio_rdata = {lut3_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut3_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4152: begin
-          mmio_rdata = lut3_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut3_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4160: begin
-          mmio_rdata = {18'd0, lut4_control_peer, 7'd0, lut4_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut4_control_peer, 7'd0, lut4_control_valid};  // NTBRegisters.swift:153
         end
         13'd4164: begin
-          mmio_rdata = {lut4_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut4_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4168: begin
-          mmio_rdata = lut4_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut4_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4176: begin
-          mmio_rdata = {18'd0, lut5_control_peer, 7'd0, lut5_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut5_control_peer, 7'd0, lut5_control_valid};  // NTBRegisters.swift:153
         end
         13'd4180: begin
-          mmio_rdata = {lut5_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut5_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4184: begin
-          mmio_rdata = lut5_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut5_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4192: begin
-          mmio_rdata = {18'd0, lut6_control_peer, 7'd0, lut6_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut6_control_peer, 7'd0, lut6_control_valid};  // NTBRegisters.swift:153
         end
         13'd4196: begin
-          mmio_rdata = {lut6_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut6_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4200: begin
-          mmio_rdata = lut6_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut6_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4208: begin
-          mmio_rdata = {18'd0, lut7_control_peer, 7'd0, lut7_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut7_control_peer, 7'd0, lut7_control_valid};  // NTBRegisters.swift:153
         end
         13'd4212: begin
-          mmio_rdata = {lut7_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut7_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4216: begin
-          mmio_rdata = lut7_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut7_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4224: begin
-          mmio_rdata = {18'd0, lut8_control_peer, 7'd0, lut8_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut8_control_peer, 7'd0, lut8_control_valid};  // NTBRegisters.swift:153
         end
         13'd4228: begin
-          mmio_rdata = {lut8_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut8_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4232: begin
-          mmio_rdata = lut8_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut8_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4240: begin
-          mmio_rdata = {18'd0, lut9_control_peer, 7'd0, lut9_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut9_control_peer, 7'd0, lut9_control_valid};  // NTBRegisters.swift:153
         end
         13'd4244: begin
-          mmio_rdata = {lut9_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut9_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4248: begin
-          mmio_rdata = lut9_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut9_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4256: begin
-          mmio_rdata = {18'd0, lut10_control_peer, 7'd0, lut10_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut10_control_peer, 7'd0, lut10_control_valid};  // NTBRegisters.swift:153
         end
         13'd4260: begin
-          mmio_rdata = {lut10_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut10_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4264: begin
-          mmio_rdata = lut10_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut10_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4272: begin
-          mmio_rdata = {18'd0, lut11_control_peer, 7'd0, lut11_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut11_control_peer, 7'd0, lut11_control_valid};  // NTBRegisters.swift:153
         end
         13'd4276: begin
-          mmio_rdata = {lut11_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut11_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4280: begin
-          mmio_rdata = lut11_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut11_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4288: begin
-          mmio_rdata = {18'd0, lut12_control_peer, 7'd0, lut12_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut12_control_peer, 7'd0, lut12_control_valid};  // NTBRegisters.swift:153
         end
         13'd4292: begin
-          mmio_rdata = {lut12_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut12_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4296: begin
-          mmio_rdata = lut12_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut12_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4304: begin
-          mmio_rdata = {18'd0, lut13_control_peer, 7'd0, lut13_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut13_control_peer, 7'd0, lut13_control_valid};  // NTBRegisters.swift:153
         end
         13'd4308: begin
-          mmio_rdata = {lut13_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut13_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4312: begin
-          mmio_rdata = lut13_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut13_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4320: begin
-          mmio_rdata = {18'd0, lut14_control_peer, 7'd0, lut14_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut14_control_peer, 7'd0, lut14_control_valid};  // NTBRegisters.swift:153
         end
         13'd4324: begin
-          mmio_rdata = {lut14_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut14_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4328: begin
-          mmio_rdata = lut14_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut14_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4336: begin
-          mmio_rdata = {18'd0, lut15_control_peer, 7'd0, lut15_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut15_control_peer, 7'd0, lut15_control_valid};  // NTBRegisters.swift:153
         end
         13'd4340: begin
-          mmio_rdata = {lut15_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut15_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4344: begin
-          mmio_rdata = lut15_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut15_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4352: begin
-          mmio_rdata = {18'd0, lut16_control_peer, 7'd0, lut16_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut16_control_peer, 7'd0, lut16_control_valid};  // NTBRegisters.swift:153
         end
         13'd4356: begin
-          mmio_rdata = {lut16_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut16_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4360: begin
-          mmio_rdata = lut16_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut16_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4368: begin
-          mmio_rdata = {18'd0, lut17_control_peer, 7'd0, lut17_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut17_control_peer, 7'd0, lut17_control_valid};  // NTBRegisters.swift:153
         end
         13'd4372: begin
-          mmio_rdata = {lut17_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut17_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4376: begin
-          mmio_rdata = lut17_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut17_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4384: begin
-          mmio_rdata = {18'd0, lut18_control_peer, 7'd0, lut18_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut18_control_peer, 7'd0, lut18_control_valid};  // NTBRegisters.swift:153
         end
         13'd4388: begin
-          mmio_rdata = {lut18_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut18_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4392: begin
-          mmio_rdata = lut18_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut18_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4400: begin
-          mmio_rdata = {18'd0, lut19_control_peer, 7'd0, lut19_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut19_control_peer, 7'd0, lut19_control_valid};  // NTBRegisters.swift:153
         end
         13'd4404: begin
-          mmio_rdata = {lut19_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut19_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4408: begin
-          mmio_rdata = lut19_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut19_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4416: begin
-          mmio_rdata = {18'd0, lut20_control_peer, 7'd0, lut20_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut20_control_peer, 7'd0, lut20_control_valid};  // NTBRegisters.swift:153
         end
         13'd4420: begin
-          mmio_rdata = {lut20_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut20_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4424: begin
-          mmio_rdata = lut20_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut20_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4432: begin
-          mmio_rdata = {18'd0, lut21_control_peer, 7'd0, lut21_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut21_control_peer, 7'd0, lut21_control_valid};  // NTBRegisters.swift:153
         end
         13'd4436: begin
-          mmio_rdata = {lut21_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut21_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4440: begin
-          mmio_rdata = lut21_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut21_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4448: begin
-          mmio_rdata = {18'd0, lut22_control_peer, 7'd0, lut22_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut22_control_peer, 7'd0, lut22_control_valid};  // NTBRegisters.swift:153
         end
         13'd4452: begin
-          mmio_rdata = {lut22_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut22_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4456: begin
-          mmio_rdata = lut22_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut22_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4464: begin
-          mmio_rdata = {18'd0, lut23_control_peer, 7'd0, lut23_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut23_control_peer, 7'd0, lut23_control_valid};  // NTBRegisters.swift:153
         end
         13'd4468: begin
-          mmio_rdata = {lut23_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut23_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4472: begin
-          mmio_rdata = lut23_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut23_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4480: begin
-          mmio_rdata = {18'd0, lut24_control_peer, 7'd0, lut24_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut24_control_peer, 7'd0, lut24_control_valid};  // NTBRegisters.swift:153
         end
         13'd4484: begin
-          mmio_rdata = {lut24_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut24_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4488: begin
-          mmio_rdata = lut24_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut24_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4496: begin
-          mmio_rdata = {18'd0, lut25_control_peer, 7'd0, lut25_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut25_control_peer, 7'd0, lut25_control_valid};  // NTBRegisters.swift:153
         end
         13'd4500: begin
-          mmio_rdata = {lut25_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut25_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4504: begin
-          mmio_rdata = lut25_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut25_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4512: begin
-          mmio_rdata = {18'd0, lut26_control_peer, 7'd0, lut26_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut26_control_peer, 7'd0, lut26_control_valid};  // NTBRegisters.swift:153
         end
         13'd4516: begin
-          mmio_rdata = {lut26_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut26_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4520: begin
-          mmio_rdata = lut26_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut26_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4528: begin
-          mmio_rdata = {18'd0, lut27_control_peer, 7'd0, lut27_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut27_control_peer, 7'd0, lut27_control_valid};  // NTBRegisters.swift:153
         end
         13'd4532: begin
-          mmio_rdata = {lut27_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut27_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4536: begin
-          mmio_rdata = lut27_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut27_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4544: begin
-          mmio_rdata = {18'd0, lut28_control_peer, 7'd0, lut28_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut28_control_peer, 7'd0, lut28_control_valid};  // NTBRegisters.swift:153
         end
         13'd4548: begin
-          mmio_rdata = {lut28_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut28_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4552: begin
-          mmio_rdata = lut28_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut28_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4560: begin
-          mmio_rdata = {18'd0, lut29_control_peer, 7'd0, lut29_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut29_control_peer, 7'd0, lut29_control_valid};  // NTBRegisters.swift:153
         end
         13'd4564: begin
-          mmio_rdata = {lut29_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut29_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4568: begin
-          mmio_rdata = lut29_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut29_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4576: begin
-          mmio_rdata = {18'd0, lut30_control_peer, 7'd0, lut30_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut30_control_peer, 7'd0, lut30_control_valid};  // NTBRegisters.swift:153
         end
         13'd4580: begin
-          mmio_rdata = {lut30_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut30_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4584: begin
-          mmio_rdata = lut30_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut30_translation_high_address;  // NTBRegisters.swift:160
         end
         13'd4592: begin
-          mmio_rdata = {18'd0, lut31_control_peer, 7'd0, lut31_control_valid};  // NTBRegisters.swift:152
+          mmio_rdata = {18'd0, lut31_control_peer, 7'd0, lut31_control_valid};  // NTBRegisters.swift:153
         end
         13'd4596: begin
-          mmio_rdata = {lut31_translation_low_address, 12'd0};  // NTBRegisters.swift:156
+          mmio_rdata = {lut31_translation_low_address, 12'd0};  // NTBRegisters.swift:157
         end
         13'd4600: begin
-          mmio_rdata = lut31_translation_high_address;  // NTBRegisters.swift:159
+          mmio_rdata = lut31_translation_high_address;  // NTBRegisters.swift:160
         end
         default: begin
         end
@@ -2686,1503 +2750,1551 @@ module ntb_mw2_ws20_lut32_spad16_db64 (
 
   always @(posedge clk) begin
     if (rst) begin
-      ntb_identity_local_bus <= 8'd0;  // NTBRegisters.swift:32
-      link_control_enable <= 1'b0;  // NTBRegisters.swift:35
-      event_status_link_changed <= 1'b0;  // NTBRegisters.swift:44
-      event_status_peer_op_dropped <= 1'b0;  // NTBRegisters.swift:45
-      event_status_request_refused <= 1'b0;  // NTBRegisters.swift:46
-      interrupt_routing_link_vector <= 2'd0;  // NTBRegisters.swift:49
-      interrupt_routing_message_vector <= 2'd0;  // NTBRegisters.swift:50
-      interrupt_routing_link_interrupt <= 1'b1;  // NTBRegisters.swift:51
-      interrupt_routing_message_interrupt <= 1'b1;  // NTBRegisters.swift:52
-      aperture_base_low_address <= 20'd0;  // NTBRegisters.swift:55
-      aperture_base_high_address <= 32'd0;  // NTBRegisters.swift:58
-      msi_control_enable <= 1'b0;  // NTBRegisters.swift:61
-      msi_address_low_address <= 30'd0;  // NTBRegisters.swift:64
-      msi_address_high_address <= 32'd0;  // NTBRegisters.swift:67
-      msi_data_data <= 16'd0;  // NTBRegisters.swift:70
-      doorbell_status_0_db0 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db1 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db2 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db3 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db4 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db5 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db6 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db7 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db8 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db9 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db10 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db11 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db12 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db13 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db14 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db15 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db16 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db17 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db18 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db19 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db20 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db21 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db22 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db23 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db24 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db25 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db26 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db27 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db28 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db29 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db30 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_0_db31 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_mask_0_mask <= 32'd0;  // NTBRegisters.swift:79
-      peer_doorbell_set_0_bits <= 32'd0;  // NTBRegisters.swift:82
-      doorbell_status_1_db32 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db33 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db34 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db35 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db36 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db37 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db38 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db39 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db40 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db41 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db42 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db43 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db44 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db45 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db46 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db47 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db48 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db49 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db50 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db51 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db52 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db53 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db54 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db55 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db56 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db57 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db58 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db59 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db60 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db61 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db62 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_status_1_db63 <= 1'b0;  // NTBRegisters.swift:76
-      doorbell_mask_1_mask <= 32'd0;  // NTBRegisters.swift:79
-      peer_doorbell_set_1_bits <= 32'd0;  // NTBRegisters.swift:82
-      doorbell_vectors_0_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_1_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_2_vectors <= 32'd0;  // NTBRegisters.swift:88
-      doorbell_vectors_3_vectors <= 32'd0;  // NTBRegisters.swift:88
-      message_status_in0 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in1 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in2 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_in3 <= 1'b0;  // NTBRegisters.swift:93
-      message_status_refused0 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused1 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused2 <= 1'b0;  // NTBRegisters.swift:96
-      message_status_refused3 <= 1'b0;  // NTBRegisters.swift:96
-      message_mask_mask <= 4'd0;  // NTBRegisters.swift:99
-      outbound_message_0_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_1_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_2_value <= 32'd0;  // NTBRegisters.swift:103
-      outbound_message_3_value <= 32'd0;  // NTBRegisters.swift:103
-      inbound_message_0_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_1_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_2_value <= 32'd0;  // NTBRegisters.swift:108
-      inbound_message_3_value <= 32'd0;  // NTBRegisters.swift:108
-      requester_id_0_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_0_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_1_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_1_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_2_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_2_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_3_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_3_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_4_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_4_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_5_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_5_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_6_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_6_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_7_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_7_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_8_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_8_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_9_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_9_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_10_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_10_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_11_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_11_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_12_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_12_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_13_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_13_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_14_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_14_valid <= 1'b0;  // NTBRegisters.swift:114
-      requester_id_15_id <= 16'd0;  // NTBRegisters.swift:113
-      requester_id_15_valid <= 1'b0;  // NTBRegisters.swift:114
-      mw0_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw0_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw0_control_size_log2 <= 6'd20;  // NTBRegisters.swift:123
-      mw0_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw0_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      mw1_control_valid <= 1'b0;  // NTBRegisters.swift:118
-      mw1_control_lut <= 1'b0;  // NTBRegisters.swift:120
-      mw1_control_size_log2 <= 6'd20;  // NTBRegisters.swift:123
-      mw1_translation_low_address <= 20'd0;  // NTBRegisters.swift:133
-      mw1_translation_high_address <= 32'd0;  // NTBRegisters.swift:136
-      scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:142
-      scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:142
-      peer_scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:147
-      peer_scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:147
-      lut0_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut0_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut0_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut0_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut1_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut1_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut1_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut1_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut2_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut2_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut2_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut2_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut3_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut3_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut3_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut3_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut4_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut4_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut4_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut4_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut5_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut5_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut5_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut5_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut6_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut6_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut6_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut6_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut7_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut7_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut7_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut7_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut8_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut8_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut8_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut8_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut9_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut9_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut9_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut9_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut10_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut10_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut10_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut10_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut11_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut11_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut11_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut11_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut12_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut12_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut12_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut12_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut13_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut13_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut13_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut13_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut14_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut14_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut14_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut14_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut15_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut15_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut15_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut15_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut16_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut16_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut16_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut16_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut17_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut17_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut17_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut17_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut18_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut18_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut18_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut18_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut19_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut19_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut19_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut19_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut20_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut20_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut20_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut20_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut21_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut21_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut21_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut21_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut22_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut22_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut22_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut22_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut23_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut23_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut23_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut23_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut24_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut24_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut24_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut24_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut25_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut25_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut25_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut25_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut26_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut26_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut26_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut26_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut27_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut27_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut27_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut27_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut28_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut28_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut28_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut28_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut29_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut29_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut29_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut29_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut30_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut30_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut30_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut30_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
-      lut31_control_valid <= 1'b0;  // NTBRegisters.swift:153
-      lut31_control_peer <= 6'd0;  // NTBRegisters.swift:154
-      lut31_translation_low_address <= 20'd0;  // NTBRegisters.swift:157
-      lut31_translation_high_address <= 32'd0;  // NTBRegisters.swift:160
+      ntb_identity_local_bus <= 8'd0;  // NTBRegisters.swift:33
+      link_control_enable <= 1'b0;  // NTBRegisters.swift:36
+      event_status_link_changed <= 1'b0;  // NTBRegisters.swift:45
+      event_status_peer_op_dropped <= 1'b0;  // NTBRegisters.swift:46
+      event_status_request_refused <= 1'b0;  // NTBRegisters.swift:47
+      interrupt_routing_link_vector <= 2'd0;  // NTBRegisters.swift:50
+      interrupt_routing_message_vector <= 2'd0;  // NTBRegisters.swift:51
+      interrupt_routing_link_interrupt <= 1'b1;  // NTBRegisters.swift:52
+      interrupt_routing_message_interrupt <= 1'b1;  // NTBRegisters.swift:53
+      aperture_base_low_address <= 20'd0;  // NTBRegisters.swift:56
+      aperture_base_high_address <= 32'd0;  // NTBRegisters.swift:59
+      msi_control_enable <= 1'b0;  // NTBRegisters.swift:62
+      msi_address_low_address <= 30'd0;  // NTBRegisters.swift:65
+      msi_address_high_address <= 32'd0;  // NTBRegisters.swift:68
+      msi_data_data <= 16'd0;  // NTBRegisters.swift:71
+      doorbell_status_0_db0 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db1 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db2 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db3 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db4 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db5 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db6 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db7 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db8 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db9 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db10 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db11 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db12 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db13 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db14 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db15 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db16 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db17 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db18 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db19 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db20 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db21 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db22 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db23 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db24 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db25 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db26 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db27 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db28 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db29 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db30 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_0_db31 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_mask_0_mask <= 32'd0;  // NTBRegisters.swift:80
+      peer_doorbell_set_0_bits <= 32'd0;  // NTBRegisters.swift:83
+      doorbell_status_1_db32 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db33 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db34 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db35 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db36 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db37 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db38 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db39 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db40 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db41 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db42 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db43 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db44 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db45 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db46 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db47 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db48 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db49 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db50 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db51 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db52 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db53 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db54 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db55 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db56 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db57 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db58 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db59 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db60 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db61 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db62 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_status_1_db63 <= 1'b0;  // NTBRegisters.swift:77
+      doorbell_mask_1_mask <= 32'd0;  // NTBRegisters.swift:80
+      peer_doorbell_set_1_bits <= 32'd0;  // NTBRegisters.swift:83
+      doorbell_vectors_0_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_1_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_2_vectors <= 32'd0;  // NTBRegisters.swift:89
+      doorbell_vectors_3_vectors <= 32'd0;  // NTBRegisters.swift:89
+      message_status_in0 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in1 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in2 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_in3 <= 1'b0;  // NTBRegisters.swift:94
+      message_status_refused0 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused1 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused2 <= 1'b0;  // NTBRegisters.swift:97
+      message_status_refused3 <= 1'b0;  // NTBRegisters.swift:97
+      message_mask_mask <= 4'd0;  // NTBRegisters.swift:100
+      outbound_message_0_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_1_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_2_value <= 32'd0;  // NTBRegisters.swift:104
+      outbound_message_3_value <= 32'd0;  // NTBRegisters.swift:104
+      inbound_message_0_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_1_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_2_value <= 32'd0;  // NTBRegisters.swift:109
+      inbound_message_3_value <= 32'd0;  // NTBRegisters.swift:109
+      requester_id_0_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_0_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_1_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_1_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_2_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_2_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_3_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_3_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_4_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_4_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_5_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_5_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_6_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_6_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_7_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_7_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_8_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_8_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_9_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_9_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_10_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_10_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_11_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_11_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_12_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_12_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_13_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_13_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_14_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_14_valid <= 1'b0;  // NTBRegisters.swift:115
+      requester_id_15_id <= 16'd0;  // NTBRegisters.swift:114
+      requester_id_15_valid <= 1'b0;  // NTBRegisters.swift:115
+      mw0_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw0_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw0_control_size_log2 <= 6'd20;  // NTBRegisters.swift:124
+      mw0_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw0_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      mw1_control_valid <= 1'b0;  // NTBRegisters.swift:119
+      mw1_control_lut <= 1'b0;  // NTBRegisters.swift:121
+      mw1_control_size_log2 <= 6'd20;  // NTBRegisters.swift:124
+      mw1_translation_low_address <= 20'd0;  // NTBRegisters.swift:134
+      mw1_translation_high_address <= 32'd0;  // NTBRegisters.swift:137
+      scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:143
+      scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:143
+      peer_scratchpad_0_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_1_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_2_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_3_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_4_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_5_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_6_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_7_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_8_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_9_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_10_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_11_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_12_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_13_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_14_value <= 32'd0;  // NTBRegisters.swift:148
+      peer_scratchpad_15_value <= 32'd0;  // NTBRegisters.swift:148
+      lut0_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut0_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut0_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut0_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut1_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut1_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut1_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut1_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut2_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut2_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut2_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut2_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut3_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut3_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut3_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut3_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut4_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut4_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut4_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut4_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut5_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut5_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut5_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut5_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut6_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut6_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut6_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut6_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut7_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut7_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut7_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut7_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut8_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut8_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut8_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut8_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut9_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut9_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut9_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut9_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut10_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut10_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut10_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut10_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut11_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut11_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut11_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut11_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut12_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut12_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut12_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut12_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut13_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut13_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut13_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut13_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut14_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut14_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut14_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut14_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut15_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut15_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut15_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut15_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut16_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut16_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut16_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut16_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut17_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut17_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut17_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut17_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut18_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut18_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut18_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut18_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut19_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut19_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut19_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut19_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut20_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut20_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut20_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut20_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut21_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut21_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut21_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut21_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut22_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut22_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut22_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut22_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut23_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut23_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut23_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut23_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut24_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut24_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut24_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut24_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut25_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut25_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut25_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut25_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut26_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut26_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut26_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut26_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut27_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut27_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut27_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut27_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut28_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut28_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut28_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut28_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut29_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut29_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut29_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut29_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut30_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut30_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut30_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut30_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
+      lut31_control_valid <= 1'b0;  // NTBRegisters.swift:154
+      lut31_control_peer <= 6'd0;  // NTBRegisters.swift:155
+      lut31_translation_low_address <= 20'd0;  // NTBRegisters.swift:158
+      lut31_translation_high_address <= 32'd0;  // NTBRegisters.swift:161
     end else begin
-      if (ntb_identity_write) begin  // NTBRegisters.swift:32
-        ntb_identity_local_bus <= (ntb_identity_local_bus & ~_ntb_identity_local_bus_177) | (mmio_wdata[7:0] & _ntb_identity_local_bus_177);  // NTBRegisters.swift:32
+      if (ntb_identity_write) begin  // NTBRegisters.swift:33
+        ntb_identity_local_bus <= (ntb_identity_local_bus & ~_ntb_identity_local_bus_177) | (mmio_wdata[7:0] & _ntb_identity_local_bus_177);  // NTBRegisters.swift:33
       end
-      if (link_control_write) begin  // NTBRegisters.swift:35
-        link_control_enable <= (link_control_enable & ~_link_control_enable_178) | (mmio_wdata[0] & _link_control_enable_178);  // NTBRegisters.swift:35
-      end
-      if (event_status_write) begin  // NTBRegisters.swift:44
-        event_status_link_changed <= event_status_link_changed & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:44
-      end
-      if (event_status_link_changed_set) begin  // NTBRegisters.swift:44
-        event_status_link_changed <= 1'b1;  // NTBRegisters.swift:44
+      if (link_control_write) begin  // NTBRegisters.swift:36
+        link_control_enable <= (link_control_enable & ~_link_control_enable_178) | (mmio_wdata[0] & _link_control_enable_178);  // NTBRegisters.swift:36
       end
       if (event_status_write) begin  // NTBRegisters.swift:45
-        event_status_peer_op_dropped <= event_status_peer_op_dropped & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:45
+        event_status_link_changed <= event_status_link_changed & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:45
       end
-      if (event_status_peer_op_dropped_set) begin  // NTBRegisters.swift:45
-        event_status_peer_op_dropped <= 1'b1;  // NTBRegisters.swift:45
+      if (event_status_link_changed_set) begin  // NTBRegisters.swift:45
+        event_status_link_changed <= 1'b1;  // NTBRegisters.swift:45
       end
       if (event_status_write) begin  // NTBRegisters.swift:46
-        event_status_request_refused <= event_status_request_refused & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:46
+        event_status_peer_op_dropped <= event_status_peer_op_dropped & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:46
       end
-      if (event_status_request_refused_set) begin  // NTBRegisters.swift:46
-        event_status_request_refused <= 1'b1;  // NTBRegisters.swift:46
+      if (event_status_peer_op_dropped_set) begin  // NTBRegisters.swift:46
+        event_status_peer_op_dropped <= 1'b1;  // NTBRegisters.swift:46
       end
-      if (interrupt_routing_write) begin  // NTBRegisters.swift:49
-        interrupt_routing_link_vector <= (interrupt_routing_link_vector & ~_interrupt_routing_link_vector_179) | (mmio_wdata[1:0] & _interrupt_routing_link_vector_179);  // NTBRegisters.swift:49
+      if (event_status_write) begin  // NTBRegisters.swift:47
+        event_status_request_refused <= event_status_request_refused & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:47
+      end
+      if (event_status_request_refused_set) begin  // NTBRegisters.swift:47
+        event_status_request_refused <= 1'b1;  // NTBRegisters.swift:47
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:50
-        interrupt_routing_message_vector <= (interrupt_routing_message_vector & ~_interrupt_routing_message_vector_180) | (mmio_wdata[9:8] & _interrupt_routing_message_vector_180);  // NTBRegisters.swift:50
+        interrupt_routing_link_vector <= (interrupt_routing_link_vector & ~_interrupt_routing_link_vector_179) | (mmio_wdata[1:0] & _interrupt_routing_link_vector_179);  // NTBRegisters.swift:50
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:51
-        interrupt_routing_link_interrupt <= (interrupt_routing_link_interrupt & ~_interrupt_routing_link_interrupt_181) | (mmio_wdata[16] & _interrupt_routing_link_interrupt_181);  // NTBRegisters.swift:51
+        interrupt_routing_message_vector <= (interrupt_routing_message_vector & ~_interrupt_routing_message_vector_180) | (mmio_wdata[9:8] & _interrupt_routing_message_vector_180);  // NTBRegisters.swift:51
       end
       if (interrupt_routing_write) begin  // NTBRegisters.swift:52
-        interrupt_routing_message_interrupt <= (interrupt_routing_message_interrupt & ~_interrupt_routing_message_interrupt_182) | (mmio_wdata[17] & _interrupt_routing_message_interrupt_182);  // NTBRegisters.swift:52
+        interrupt_routing_link_interrupt <= (interrupt_routing_link_interrupt & ~_interrupt_routing_link_interrupt_181) | (mmio_wdata[16] & _interrupt_routing_link_interrupt_181);  // NTBRegisters.swift:52
       end
-      if (aperture_base_low_write) begin  // NTBRegisters.swift:55
-        aperture_base_low_address <= (aperture_base_low_address & ~_aperture_base_low_address_183) | (mmio_wdata[31:12] & _aperture_base_low_address_183);  // NTBRegisters.swift:55
+      if (interrupt_routing_write) begin  // NTBRegisters.swift:53
+        interrupt_routing_message_interrupt <= (interrupt_routing_message_interrupt & ~_interrupt_routing_message_interrupt_182) | (mmio_wdata[17] & _interrupt_routing_message_interrupt_182);  // NTBRegisters.swift:53
       end
-      if (aperture_base_high_write) begin  // NTBRegisters.swift:58
-        aperture_base_high_address <= (aperture_base_high_address & ~_aperture_base_high_address_184) | (mmio_wdata & _aperture_base_high_address_184);  // NTBRegisters.swift:58
+      if (aperture_base_low_write) begin  // NTBRegisters.swift:56
+        aperture_base_low_address <= (aperture_base_low_address & ~_aperture_base_low_address_183) | (mmio_wdata[31:12] & _aperture_base_low_address_183);  // NTBRegisters.swift:56
       end
-      if (msi_control_write) begin  // NTBRegisters.swift:61
-        msi_control_enable <= (msi_control_enable & ~_msi_control_enable_185) | (mmio_wdata[0] & _msi_control_enable_185);  // NTBRegisters.swift:61
+      if (aperture_base_high_write) begin  // NTBRegisters.swift:59
+        aperture_base_high_address <= (aperture_base_high_address & ~_aperture_base_high_address_184) | (mmio_wdata & _aperture_base_high_address_184);  // NTBRegisters.swift:59
       end
-      if (msi_address_low_write) begin  // NTBRegisters.swift:64
-        msi_address_low_address <= (msi_address_low_address & ~_msi_address_low_address_186) | (mmio_wdata[31:2] & _msi_address_low_address_186);  // NTBRegisters.swift:64
+      if (msi_control_write) begin  // NTBRegisters.swift:62
+        msi_control_enable <= (msi_control_enable & ~_msi_control_enable_185) | (mmio_wdata[0] & _msi_control_enable_185);  // NTBRegisters.swift:62
       end
-      if (msi_address_high_write) begin  // NTBRegisters.swift:67
-        msi_address_high_address <= (msi_address_high_address & ~_msi_address_high_address_187) | (mmio_wdata & _msi_address_high_address_187);  // NTBRegisters.swift:67
+      if (msi_address_low_write) begin  // NTBRegisters.swift:65
+        msi_address_low_address <= (msi_address_low_address & ~_msi_address_low_address_186) | (mmio_wdata[31:2] & _msi_address_low_address_186);  // NTBRegisters.swift:65
       end
-      if (msi_data_write) begin  // NTBRegisters.swift:70
-        msi_data_data <= (msi_data_data & ~_msi_data_data_188) | (mmio_wdata[15:0] & _msi_data_data_188);  // NTBRegisters.swift:70
+      if (msi_address_high_write) begin  // NTBRegisters.swift:68
+        msi_address_high_address <= (msi_address_high_address & ~_msi_address_high_address_187) | (mmio_wdata & _msi_address_high_address_187);  // NTBRegisters.swift:68
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db0 <= doorbell_status_0_db0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (msi_data_write) begin  // NTBRegisters.swift:71
+        msi_data_data <= (msi_data_data & ~_msi_data_data_188) | (mmio_wdata[15:0] & _msi_data_data_188);  // NTBRegisters.swift:71
       end
-      if (doorbell_status_0_db0_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db0 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db0 <= doorbell_status_0_db0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db1 <= doorbell_status_0_db1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db0_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db0 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db1_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db1 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db1 <= doorbell_status_0_db1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db2 <= doorbell_status_0_db2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db1_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db1 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db2_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db2 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db2 <= doorbell_status_0_db2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db3 <= doorbell_status_0_db3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db2_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db2 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db3_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db3 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db3 <= doorbell_status_0_db3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db4 <= doorbell_status_0_db4 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db3_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db3 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db4_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db4 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db4 <= doorbell_status_0_db4 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db5 <= doorbell_status_0_db5 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db4_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db4 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db5_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db5 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db5 <= doorbell_status_0_db5 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db6 <= doorbell_status_0_db6 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db5_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db5 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db6_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db6 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db6 <= doorbell_status_0_db6 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db7 <= doorbell_status_0_db7 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db6_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db6 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db7_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db7 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db7 <= doorbell_status_0_db7 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db8 <= doorbell_status_0_db8 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db7_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db7 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db8_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db8 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db8 <= doorbell_status_0_db8 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db9 <= doorbell_status_0_db9 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db8_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db8 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db9_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db9 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db9 <= doorbell_status_0_db9 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db10 <= doorbell_status_0_db10 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db9_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db9 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db10_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db10 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db10 <= doorbell_status_0_db10 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db11 <= doorbell_status_0_db11 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db10_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db10 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db11_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db11 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db11 <= doorbell_status_0_db11 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db12 <= doorbell_status_0_db12 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db11_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db11 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db12_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db12 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db12 <= doorbell_status_0_db12 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db13 <= doorbell_status_0_db13 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db12_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db12 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db13_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db13 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db13 <= doorbell_status_0_db13 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db14 <= doorbell_status_0_db14 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db13_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db13 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db14_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db14 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db14 <= doorbell_status_0_db14 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db15 <= doorbell_status_0_db15 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db14_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db14 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db15_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db15 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db15 <= doorbell_status_0_db15 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db16 <= doorbell_status_0_db16 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db15_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db15 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db16_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db16 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db16 <= doorbell_status_0_db16 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db17 <= doorbell_status_0_db17 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db16_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db16 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db17_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db17 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db17 <= doorbell_status_0_db17 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db18 <= doorbell_status_0_db18 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db17_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db17 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db18_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db18 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db18 <= doorbell_status_0_db18 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db19 <= doorbell_status_0_db19 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db18_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db18 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db19_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db19 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db19 <= doorbell_status_0_db19 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db20 <= doorbell_status_0_db20 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db19_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db19 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db20_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db20 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db20 <= doorbell_status_0_db20 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db21 <= doorbell_status_0_db21 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db20_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db20 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db21_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db21 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db21 <= doorbell_status_0_db21 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db22 <= doorbell_status_0_db22 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db21_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db21 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db22_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db22 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db22 <= doorbell_status_0_db22 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db23 <= doorbell_status_0_db23 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db22_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db22 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db23_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db23 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db23 <= doorbell_status_0_db23 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db24 <= doorbell_status_0_db24 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db23_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db23 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db24_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db24 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db24 <= doorbell_status_0_db24 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db25 <= doorbell_status_0_db25 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db24_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db24 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db25_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db25 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db25 <= doorbell_status_0_db25 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db26 <= doorbell_status_0_db26 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db25_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db25 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db26_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db26 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db26 <= doorbell_status_0_db26 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db27 <= doorbell_status_0_db27 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db26_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db26 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db27_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db27 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db27 <= doorbell_status_0_db27 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db28 <= doorbell_status_0_db28 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db27_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db27 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db28_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db28 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db28 <= doorbell_status_0_db28 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db29 <= doorbell_status_0_db29 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db28_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db28 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db29_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db29 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db29 <= doorbell_status_0_db29 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db30 <= doorbell_status_0_db30 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db29_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db29 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db30_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db30 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db30 <= doorbell_status_0_db30 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_write) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db31 <= doorbell_status_0_db31 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_0_db30_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db30 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_0_db31_set) begin  // NTBRegisters.swift:76
-        doorbell_status_0_db31 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_0_write) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db31 <= doorbell_status_0_db31 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_mask_0_write) begin  // NTBRegisters.swift:79
-        doorbell_mask_0_mask <= (doorbell_mask_0_mask & ~_doorbell_mask_0_mask_189) | (mmio_wdata & _doorbell_mask_0_mask_189);  // NTBRegisters.swift:79
+      if (doorbell_status_0_db31_set) begin  // NTBRegisters.swift:77
+        doorbell_status_0_db31 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (peer_doorbell_set_0_write) begin  // NTBRegisters.swift:82
-        peer_doorbell_set_0_bits <= (peer_doorbell_set_0_bits & ~_peer_doorbell_set_0_bits_190) | (mmio_wdata & _peer_doorbell_set_0_bits_190);  // NTBRegisters.swift:82
+      if (doorbell_mask_0_write) begin  // NTBRegisters.swift:80
+        doorbell_mask_0_mask <= (doorbell_mask_0_mask & ~_doorbell_mask_0_mask_189) | (mmio_wdata & _doorbell_mask_0_mask_189);  // NTBRegisters.swift:80
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db32 <= doorbell_status_1_db32 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (peer_doorbell_set_0_write) begin  // NTBRegisters.swift:83
+        peer_doorbell_set_0_bits <= (peer_doorbell_set_0_bits & ~_peer_doorbell_set_0_bits_190) | (mmio_wdata & _peer_doorbell_set_0_bits_190);  // NTBRegisters.swift:83
       end
-      if (doorbell_status_1_db32_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db32 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db32 <= doorbell_status_1_db32 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db33 <= doorbell_status_1_db33 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db32_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db32 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db33_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db33 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db33 <= doorbell_status_1_db33 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db34 <= doorbell_status_1_db34 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db33_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db33 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db34_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db34 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db34 <= doorbell_status_1_db34 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db35 <= doorbell_status_1_db35 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db34_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db34 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db35_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db35 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db35 <= doorbell_status_1_db35 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db36 <= doorbell_status_1_db36 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db35_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db35 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db36_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db36 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db36 <= doorbell_status_1_db36 & ~(mmio_wdata[4] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db37 <= doorbell_status_1_db37 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db36_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db36 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db37_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db37 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db37 <= doorbell_status_1_db37 & ~(mmio_wdata[5] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db38 <= doorbell_status_1_db38 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db37_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db37 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db38_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db38 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db38 <= doorbell_status_1_db38 & ~(mmio_wdata[6] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db39 <= doorbell_status_1_db39 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db38_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db38 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db39_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db39 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db39 <= doorbell_status_1_db39 & ~(mmio_wdata[7] & mmio_strobe[0]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db40 <= doorbell_status_1_db40 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db39_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db39 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db40_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db40 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db40 <= doorbell_status_1_db40 & ~(mmio_wdata[8] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db41 <= doorbell_status_1_db41 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db40_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db40 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db41_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db41 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db41 <= doorbell_status_1_db41 & ~(mmio_wdata[9] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db42 <= doorbell_status_1_db42 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db41_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db41 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db42_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db42 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db42 <= doorbell_status_1_db42 & ~(mmio_wdata[10] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db43 <= doorbell_status_1_db43 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db42_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db42 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db43_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db43 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db43 <= doorbell_status_1_db43 & ~(mmio_wdata[11] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db44 <= doorbell_status_1_db44 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db43_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db43 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db44_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db44 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db44 <= doorbell_status_1_db44 & ~(mmio_wdata[12] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db45 <= doorbell_status_1_db45 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db44_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db44 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db45_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db45 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db45 <= doorbell_status_1_db45 & ~(mmio_wdata[13] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db46 <= doorbell_status_1_db46 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db45_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db45 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db46_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db46 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db46 <= doorbell_status_1_db46 & ~(mmio_wdata[14] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db47 <= doorbell_status_1_db47 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db46_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db46 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db47_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db47 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db47 <= doorbell_status_1_db47 & ~(mmio_wdata[15] & mmio_strobe[1]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db48 <= doorbell_status_1_db48 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db47_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db47 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db48_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db48 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db48 <= doorbell_status_1_db48 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db49 <= doorbell_status_1_db49 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db48_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db48 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db49_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db49 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db49 <= doorbell_status_1_db49 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db50 <= doorbell_status_1_db50 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db49_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db49 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db50_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db50 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db50 <= doorbell_status_1_db50 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db51 <= doorbell_status_1_db51 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db50_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db50 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db51_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db51 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db51 <= doorbell_status_1_db51 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db52 <= doorbell_status_1_db52 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db51_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db51 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db52_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db52 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db52 <= doorbell_status_1_db52 & ~(mmio_wdata[20] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db53 <= doorbell_status_1_db53 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db52_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db52 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db53_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db53 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db53 <= doorbell_status_1_db53 & ~(mmio_wdata[21] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db54 <= doorbell_status_1_db54 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db53_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db53 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db54_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db54 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db54 <= doorbell_status_1_db54 & ~(mmio_wdata[22] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db55 <= doorbell_status_1_db55 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db54_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db54 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db55_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db55 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db55 <= doorbell_status_1_db55 & ~(mmio_wdata[23] & mmio_strobe[2]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db56 <= doorbell_status_1_db56 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db55_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db55 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db56_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db56 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db56 <= doorbell_status_1_db56 & ~(mmio_wdata[24] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db57 <= doorbell_status_1_db57 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db56_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db56 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db57_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db57 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db57 <= doorbell_status_1_db57 & ~(mmio_wdata[25] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db58 <= doorbell_status_1_db58 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db57_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db57 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db58_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db58 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db58 <= doorbell_status_1_db58 & ~(mmio_wdata[26] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db59 <= doorbell_status_1_db59 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db58_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db58 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db59_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db59 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db59 <= doorbell_status_1_db59 & ~(mmio_wdata[27] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db60 <= doorbell_status_1_db60 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db59_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db59 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db60_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db60 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db60 <= doorbell_status_1_db60 & ~(mmio_wdata[28] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db61 <= doorbell_status_1_db61 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db60_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db60 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db61_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db61 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db61 <= doorbell_status_1_db61 & ~(mmio_wdata[29] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db62 <= doorbell_status_1_db62 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db61_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db61 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db62_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db62 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db62 <= doorbell_status_1_db62 & ~(mmio_wdata[30] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_write) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db63 <= doorbell_status_1_db63 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:76
+      if (doorbell_status_1_db62_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db62 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (doorbell_status_1_db63_set) begin  // NTBRegisters.swift:76
-        doorbell_status_1_db63 <= 1'b1;  // NTBRegisters.swift:76
+      if (doorbell_status_1_write) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db63 <= doorbell_status_1_db63 & ~(mmio_wdata[31] & mmio_strobe[3]);  // NTBRegisters.swift:77
       end
-      if (doorbell_mask_1_write) begin  // NTBRegisters.swift:79
-        doorbell_mask_1_mask <= (doorbell_mask_1_mask & ~_doorbell_mask_1_mask_191) | (mmio_wdata & _doorbell_mask_1_mask_191);  // NTBRegisters.swift:79
+      if (doorbell_status_1_db63_set) begin  // NTBRegisters.swift:77
+        doorbell_status_1_db63 <= 1'b1;  // NTBRegisters.swift:77
       end
-      if (peer_doorbell_set_1_write) begin  // NTBRegisters.swift:82
-        peer_doorbell_set_1_bits <= (peer_doorbell_set_1_bits & ~_peer_doorbell_set_1_bits_192) | (mmio_wdata & _peer_doorbell_set_1_bits_192);  // NTBRegisters.swift:82
+      if (doorbell_mask_1_write) begin  // NTBRegisters.swift:80
+        doorbell_mask_1_mask <= (doorbell_mask_1_mask & ~_doorbell_mask_1_mask_191) | (mmio_wdata & _doorbell_mask_1_mask_191);  // NTBRegisters.swift:80
       end
-      if (doorbell_vectors_0_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_0_vectors <= (doorbell_vectors_0_vectors & ~_doorbell_vectors_0_vectors_193) | (mmio_wdata & _doorbell_vectors_0_vectors_193);  // NTBRegisters.swift:88
+      if (peer_doorbell_set_1_write) begin  // NTBRegisters.swift:83
+        peer_doorbell_set_1_bits <= (peer_doorbell_set_1_bits & ~_peer_doorbell_set_1_bits_192) | (mmio_wdata & _peer_doorbell_set_1_bits_192);  // NTBRegisters.swift:83
       end
-      if (doorbell_vectors_1_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_1_vectors <= (doorbell_vectors_1_vectors & ~_doorbell_vectors_1_vectors_194) | (mmio_wdata & _doorbell_vectors_1_vectors_194);  // NTBRegisters.swift:88
+      if (doorbell_vectors_0_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_0_vectors <= (doorbell_vectors_0_vectors & ~_doorbell_vectors_0_vectors_193) | (mmio_wdata & _doorbell_vectors_0_vectors_193);  // NTBRegisters.swift:89
       end
-      if (doorbell_vectors_2_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_2_vectors <= (doorbell_vectors_2_vectors & ~_doorbell_vectors_2_vectors_195) | (mmio_wdata & _doorbell_vectors_2_vectors_195);  // NTBRegisters.swift:88
+      if (doorbell_vectors_1_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_1_vectors <= (doorbell_vectors_1_vectors & ~_doorbell_vectors_1_vectors_194) | (mmio_wdata & _doorbell_vectors_1_vectors_194);  // NTBRegisters.swift:89
       end
-      if (doorbell_vectors_3_write) begin  // NTBRegisters.swift:88
-        doorbell_vectors_3_vectors <= (doorbell_vectors_3_vectors & ~_doorbell_vectors_3_vectors_196) | (mmio_wdata & _doorbell_vectors_3_vectors_196);  // NTBRegisters.swift:88
+      if (doorbell_vectors_2_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_2_vectors <= (doorbell_vectors_2_vectors & ~_doorbell_vectors_2_vectors_195) | (mmio_wdata & _doorbell_vectors_2_vectors_195);  // NTBRegisters.swift:89
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in0 <= message_status_in0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (doorbell_vectors_3_write) begin  // NTBRegisters.swift:89
+        doorbell_vectors_3_vectors <= (doorbell_vectors_3_vectors & ~_doorbell_vectors_3_vectors_196) | (mmio_wdata & _doorbell_vectors_3_vectors_196);  // NTBRegisters.swift:89
       end
-      if (message_status_in0_set) begin  // NTBRegisters.swift:93
-        message_status_in0 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in0 <= message_status_in0 & ~(mmio_wdata[0] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in1 <= message_status_in1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in0_set) begin  // NTBRegisters.swift:94
+        message_status_in0 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in1_set) begin  // NTBRegisters.swift:93
-        message_status_in1 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in1 <= message_status_in1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in2 <= message_status_in2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in1_set) begin  // NTBRegisters.swift:94
+        message_status_in1 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in2_set) begin  // NTBRegisters.swift:93
-        message_status_in2 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in2 <= message_status_in2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:93
-        message_status_in3 <= message_status_in3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:93
+      if (message_status_in2_set) begin  // NTBRegisters.swift:94
+        message_status_in2 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_in3_set) begin  // NTBRegisters.swift:93
-        message_status_in3 <= 1'b1;  // NTBRegisters.swift:93
+      if (message_status_write) begin  // NTBRegisters.swift:94
+        message_status_in3 <= message_status_in3 & ~(mmio_wdata[3] & mmio_strobe[0]);  // NTBRegisters.swift:94
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused0 <= message_status_refused0 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_in3_set) begin  // NTBRegisters.swift:94
+        message_status_in3 <= 1'b1;  // NTBRegisters.swift:94
       end
-      if (message_status_refused0_set) begin  // NTBRegisters.swift:96
-        message_status_refused0 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused0 <= message_status_refused0 & ~(mmio_wdata[16] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused1 <= message_status_refused1 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused0_set) begin  // NTBRegisters.swift:97
+        message_status_refused0 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused1_set) begin  // NTBRegisters.swift:96
-        message_status_refused1 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused1 <= message_status_refused1 & ~(mmio_wdata[17] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused2 <= message_status_refused2 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused1_set) begin  // NTBRegisters.swift:97
+        message_status_refused1 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused2_set) begin  // NTBRegisters.swift:96
-        message_status_refused2 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused2 <= message_status_refused2 & ~(mmio_wdata[18] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_status_write) begin  // NTBRegisters.swift:96
-        message_status_refused3 <= message_status_refused3 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:96
+      if (message_status_refused2_set) begin  // NTBRegisters.swift:97
+        message_status_refused2 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (message_status_refused3_set) begin  // NTBRegisters.swift:96
-        message_status_refused3 <= 1'b1;  // NTBRegisters.swift:96
+      if (message_status_write) begin  // NTBRegisters.swift:97
+        message_status_refused3 <= message_status_refused3 & ~(mmio_wdata[19] & mmio_strobe[2]);  // NTBRegisters.swift:97
       end
-      if (message_mask_write) begin  // NTBRegisters.swift:99
-        message_mask_mask <= (message_mask_mask & ~_message_mask_mask_197) | (mmio_wdata[3:0] & _message_mask_mask_197);  // NTBRegisters.swift:99
+      if (message_status_refused3_set) begin  // NTBRegisters.swift:97
+        message_status_refused3 <= 1'b1;  // NTBRegisters.swift:97
       end
-      if (outbound_message_0_write) begin  // NTBRegisters.swift:103
-        outbound_message_0_value <= (outbound_message_0_value & ~_outbound_message_0_value_198) | (mmio_wdata & _outbound_message_0_value_198);  // NTBRegisters.swift:103
+      if (message_mask_write) begin  // NTBRegisters.swift:100
+        message_mask_mask <= (message_mask_mask & ~_message_mask_mask_197) | (mmio_wdata[3:0] & _message_mask_mask_197);  // NTBRegisters.swift:100
       end
-      if (outbound_message_1_write) begin  // NTBRegisters.swift:103
-        outbound_message_1_value <= (outbound_message_1_value & ~_outbound_message_1_value_199) | (mmio_wdata & _outbound_message_1_value_199);  // NTBRegisters.swift:103
+      if (outbound_message_0_write) begin  // NTBRegisters.swift:104
+        outbound_message_0_value <= (outbound_message_0_value & ~_outbound_message_0_value_198) | (mmio_wdata & _outbound_message_0_value_198);  // NTBRegisters.swift:104
       end
-      if (outbound_message_2_write) begin  // NTBRegisters.swift:103
-        outbound_message_2_value <= (outbound_message_2_value & ~_outbound_message_2_value_200) | (mmio_wdata & _outbound_message_2_value_200);  // NTBRegisters.swift:103
+      if (outbound_message_1_write) begin  // NTBRegisters.swift:104
+        outbound_message_1_value <= (outbound_message_1_value & ~_outbound_message_1_value_199) | (mmio_wdata & _outbound_message_1_value_199);  // NTBRegisters.swift:104
       end
-      if (outbound_message_3_write) begin  // NTBRegisters.swift:103
-        outbound_message_3_value <= (outbound_message_3_value & ~_outbound_message_3_value_201) | (mmio_wdata & _outbound_message_3_value_201);  // NTBRegisters.swift:103
+      if (outbound_message_2_write) begin  // NTBRegisters.swift:104
+        outbound_message_2_value <= (outbound_message_2_value & ~_outbound_message_2_value_200) | (mmio_wdata & _outbound_message_2_value_200);  // NTBRegisters.swift:104
       end
-      if (inbound_message_0_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_0_value <= inbound_message_0_value_load_value;  // NTBRegisters.swift:108
+      if (outbound_message_3_write) begin  // NTBRegisters.swift:104
+        outbound_message_3_value <= (outbound_message_3_value & ~_outbound_message_3_value_201) | (mmio_wdata & _outbound_message_3_value_201);  // NTBRegisters.swift:104
       end
-      if (inbound_message_1_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_1_value <= inbound_message_1_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_0_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_0_value <= inbound_message_0_value_load_value;  // NTBRegisters.swift:109
       end
-      if (inbound_message_2_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_2_value <= inbound_message_2_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_1_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_1_value <= inbound_message_1_value_load_value;  // NTBRegisters.swift:109
       end
-      if (inbound_message_3_value_load) begin  // NTBRegisters.swift:108
-        inbound_message_3_value <= inbound_message_3_value_load_value;  // NTBRegisters.swift:108
+      if (inbound_message_2_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_2_value <= inbound_message_2_value_load_value;  // NTBRegisters.swift:109
       end
-      if (requester_id_0_write) begin  // NTBRegisters.swift:113
-        requester_id_0_id <= (requester_id_0_id & ~_requester_id_0_id_202) | (mmio_wdata[15:0] & _requester_id_0_id_202);  // NTBRegisters.swift:113
+      if (inbound_message_3_value_load) begin  // NTBRegisters.swift:109
+        inbound_message_3_value <= inbound_message_3_value_load_value;  // NTBRegisters.swift:109
       end
       if (requester_id_0_write) begin  // NTBRegisters.swift:114
-        requester_id_0_valid <= (requester_id_0_valid & ~_requester_id_0_valid_203) | (mmio_wdata[31] & _requester_id_0_valid_203);  // NTBRegisters.swift:114
+        requester_id_0_id <= (requester_id_0_id & ~_requester_id_0_id_202) | (mmio_wdata[15:0] & _requester_id_0_id_202);  // NTBRegisters.swift:114
       end
-      if (requester_id_1_write) begin  // NTBRegisters.swift:113
-        requester_id_1_id <= (requester_id_1_id & ~_requester_id_1_id_204) | (mmio_wdata[15:0] & _requester_id_1_id_204);  // NTBRegisters.swift:113
+      if (requester_id_0_write) begin  // NTBRegisters.swift:115
+        requester_id_0_valid <= (requester_id_0_valid & ~_requester_id_0_valid_203) | (mmio_wdata[31] & _requester_id_0_valid_203);  // NTBRegisters.swift:115
       end
       if (requester_id_1_write) begin  // NTBRegisters.swift:114
-        requester_id_1_valid <= (requester_id_1_valid & ~_requester_id_1_valid_205) | (mmio_wdata[31] & _requester_id_1_valid_205);  // NTBRegisters.swift:114
+        requester_id_1_id <= (requester_id_1_id & ~_requester_id_1_id_204) | (mmio_wdata[15:0] & _requester_id_1_id_204);  // NTBRegisters.swift:114
       end
-      if (requester_id_2_write) begin  // NTBRegisters.swift:113
-        requester_id_2_id <= (requester_id_2_id & ~_requester_id_2_id_206) | (mmio_wdata[15:0] & _requester_id_2_id_206);  // NTBRegisters.swift:113
+      if (requester_id_1_write) begin  // NTBRegisters.swift:115
+        requester_id_1_valid <= (requester_id_1_valid & ~_requester_id_1_valid_205) | (mmio_wdata[31] & _requester_id_1_valid_205);  // NTBRegisters.swift:115
       end
       if (requester_id_2_write) begin  // NTBRegisters.swift:114
-        requester_id_2_valid <= (requester_id_2_valid & ~_requester_id_2_valid_207) | (mmio_wdata[31] & _requester_id_2_valid_207);  // NTBRegisters.swift:114
+        requester_id_2_id <= (requester_id_2_id & ~_requester_id_2_id_206) | (mmio_wdata[15:0] & _requester_id_2_id_206);  // NTBRegisters.swift:114
       end
-      if (requester_id_3_write) begin  // NTBRegisters.swift:113
-        requester_id_3_id <= (requester_id_3_id & ~_requester_id_3_id_208) | (mmio_wdata[15:0] & _requester_id_3_id_208);  // NTBRegisters.swift:113
+      if (requester_id_2_write) begin  // NTBRegisters.swift:115
+        requester_id_2_valid <= (requester_id_2_valid & ~_requester_id_2_valid_207) | (mmio_wdata[31] & _requester_id_2_valid_207);  // NTBRegisters.swift:115
       end
       if (requester_id_3_write) begin  // NTBRegisters.swift:114
-        requester_id_3_valid <= (requester_id_3_valid & ~_requester_id_3_valid_209) | (mmio_wdata[31] & _requester_id_3_valid_209);  // NTBRegisters.swift:114
+        requester_id_3_id <= (requester_id_3_id & ~_requester_id_3_id_208) | (mmio_wdata[15:0] & _requester_id_3_id_208);  // NTBRegisters.swift:114
       end
-      if (requester_id_4_write) begin  // NTBRegisters.swift:113
-        requester_id_4_id <= (requester_id_4_id & ~_requester_id_4_id_210) | (mmio_wdata[15:0] & _requester_id_4_id_210);  // NTBRegisters.swift:113
+      if (requester_id_3_write) begin  // NTBRegisters.swift:115
+        requester_id_3_valid <= (requester_id_3_valid & ~_requester_id_3_valid_209) | (mmio_wdata[31] & _requester_id_3_valid_209);  // NTBRegisters.swift:115
       end
       if (requester_id_4_write) begin  // NTBRegisters.swift:114
-        requester_id_4_valid <= (requester_id_4_valid & ~_requester_id_4_valid_211) | (mmio_wdata[31] & _requester_id_4_valid_211);  // NTBRegisters.swift:114
+        requester_id_4_id <= (requester_id_4_id & ~_requester_id_4_id_210) | (mmio_wdata[15:0] & _requester_id_4_id_210);  // NTBRegisters.swift:114
       end
-      if (requester_id_5_write) begin  // NTBRegisters.swift:113
-        requester_id_5_id <= (requester_id_5_id & ~_requester_id_5_id_212) | (mmio_wdata[15:0] & _requester_id_5_id_212);  // NTBRegisters.swift:113
+      if (requester_id_4_write) begin  // NTBRegisters.swift:115
+        requester_id_4_valid <= (requester_id_4_valid & ~_requester_id_4_valid_211) | (mmio_wdata[31] & _requester_id_4_valid_211);  // NTBRegisters.swift:115
       end
       if (requester_id_5_write) begin  // NTBRegisters.swift:114
-        requester_id_5_valid <= (requester_id_5_valid & ~_requester_id_5_valid_213) | (mmio_wdata[31] & _requester_id_5_valid_213);  // NTBRegisters.swift:114
+        requester_id_5_id <= (requester_id_5_id & ~_requester_id_5_id_212) | (mmio_wdata[15:0] & _requester_id_5_id_212);  // NTBRegisters.swift:114
       end
-      if (requester_id_6_write) begin  // NTBRegisters.swift:113
-        requester_id_6_id <= (requester_id_6_id & ~_requester_id_6_id_214) | (mmio_wdata[15:0] & _requester_id_6_id_214);  // NTBRegisters.swift:113
+      if (requester_id_5_write) begin  // NTBRegisters.swift:115
+        requester_id_5_valid <= (requester_id_5_valid & ~_requester_id_5_valid_213) | (mmio_wdata[31] & _requester_id_5_valid_213);  // NTBRegisters.swift:115
       end
       if (requester_id_6_write) begin  // NTBRegisters.swift:114
-        requester_id_6_valid <= (requester_id_6_valid & ~_requester_id_6_valid_215) | (mmio_wdata[31] & _requester_id_6_valid_215);  // NTBRegisters.swift:114
+        requester_id_6_id <= (requester_id_6_id & ~_requester_id_6_id_214) | (mmio_wdata[15:0] & _requester_id_6_id_214);  // NTBRegisters.swift:114
       end
-      if (requester_id_7_write) begin  // NTBRegisters.swift:113
-        requester_id_7_id <= (requester_id_7_id & ~_requester_id_7_id_216) | (mmio_wdata[15:0] & _requester_id_7_id_216);  // NTBRegisters.swift:113
+      if (requester_id_6_write) begin  // NTBRegisters.swift:115
+        requester_id_6_valid <= (requester_id_6_valid & ~_requester_id_6_valid_215) | (mmio_wdata[31] & _requester_id_6_valid_215);  // NTBRegisters.swift:115
       end
       if (requester_id_7_write) begin  // NTBRegisters.swift:114
-        requester_id_7_valid <= (requester_id_7_valid & ~_requester_id_7_valid_217) | (mmio_wdata[31] & _requester_id_7_valid_217);  // NTBRegisters.swift:114
+        requester_id_7_id <= (requester_id_7_id & ~_requester_id_7_id_216) | (mmio_wdata[15:0] & _requester_id_7_id_216);  // NTBRegisters.swift:114
       end
-      if (requester_id_8_write) begin  // NTBRegisters.swift:113
-        requester_id_8_id <= (requester_id_8_id & ~_requester_id_8_id_218) | (mmio_wdata[15:0] & _requester_id_8_id_218);  // NTBRegisters.swift:113
+      if (requester_id_7_write) begin  // NTBRegisters.swift:115
+        requester_id_7_valid <= (requester_id_7_valid & ~_requester_id_7_valid_217) | (mmio_wdata[31] & _requester_id_7_valid_217);  // NTBRegisters.swift:115
       end
       if (requester_id_8_write) begin  // NTBRegisters.swift:114
-        requester_id_8_valid <= (requester_id_8_valid & ~_requester_id_8_valid_219) | (mmio_wdata[31] & _requester_id_8_valid_219);  // NTBRegisters.swift:114
+        requester_id_8_id <= (requester_id_8_id & ~_requester_id_8_id_218) | (mmio_wdata[15:0] & _requester_id_8_id_218);  // NTBRegisters.swift:114
       end
-      if (requester_id_9_write) begin  // NTBRegisters.swift:113
-        requester_id_9_id <= (requester_id_9_id & ~_requester_id_9_id_220) | (mmio_wdata[15:0] & _requester_id_9_id_220);  // NTBRegisters.swift:113
+      if (requester_id_8_write) begin  // NTBRegisters.swift:115
+        requester_id_8_valid <= (requester_id_8_valid & ~_requester_id_8_valid_219) | (mmio_wdata[31] & _requester_id_8_valid_219);  // NTBRegisters.swift:115
       end
       if (requester_id_9_write) begin  // NTBRegisters.swift:114
-        requester_id_9_valid <= (requester_id_9_valid & ~_requester_id_9_valid_221) | (mmio_wdata[31] & _requester_id_9_valid_221);  // NTBRegisters.swift:114
+        requester_id_9_id <= (requester_id_9_id & ~_requester_id_9_id_220) | (mmio_wdata[15:0] & _requester_id_9_id_220);  // NTBRegisters.swift:114
       end
-      if (requester_id_10_write) begin  // NTBRegisters.swift:113
-        requester_id_10_id <= (requester_id_10_id & ~_requester_id_10_id_222) | (mmio_wdata[15:0] & _requester_id_10_id_222);  // NTBRegisters.swift:113
+      if (requester_id_9_write) begin  // NTBRegisters.swift:115
+        requester_id_9_valid <= (requester_id_9_valid & ~_requester_id_9_valid_221) | (mmio_wdata[31] & _requester_id_9_valid_221);  // NTBRegisters.swift:115
       end
       if (requester_id_10_write) begin  // NTBRegisters.swift:114
-        requester_id_10_valid <= (requester_id_10_valid & ~_requester_id_10_valid_223) | (mmio_wdata[31] & _requester_id_10_valid_223);  // NTBRegisters.swift:114
+        requester_id_10_id <= (requester_id_10_id & ~_requester_id_10_id_222) | (mmio_wdata[15:0] & _requester_id_10_id_222);  // NTBRegisters.swift:114
       end
-      if (requester_id_11_write) begin  // NTBRegisters.swift:113
-        requester_id_11_id <= (requester_id_11_id & ~_requester_id_11_id_224) | (mmio_wdata[15:0] & _requester_id_11_id_224);  // NTBRegisters.swift:113
+      if (requester_id_10_write) begin  // NTBRegisters.swift:115
+        requester_id_10_valid <= (requester_id_10_valid & ~_requester_id_10_valid_223) | (mmio_wdata[31] & _requester_id_10_valid_223);  // NTBRegisters.swift:115
       end
       if (requester_id_11_write) begin  // NTBRegisters.swift:114
-        requester_id_11_valid <= (requester_id_11_valid & ~_requester_id_11_valid_225) | (mmio_wdata[31] & _requester_id_11_valid_225);  // NTBRegisters.swift:114
+        requester_id_11_id <= (requester_id_11_id & ~_requester_id_11_id_224) | (mmio_wdata[15:0] & _requester_id_11_id_224);  // NTBRegisters.swift:114
       end
-      if (requester_id_12_write) begin  // NTBRegisters.swift:113
-        requester_id_12_id <= (requester_id_12_id & ~_requester_id_12_id_226) | (mmio_wdata[15:0] & _requester_id_12_id_226);  // NTBRegisters.swift:113
+      if (requester_id_11_write) begin  // NTBRegisters.swift:115
+        requester_id_11_valid <= (requester_id_11_valid & ~_requester_id_11_valid_225) | (mmio_wdata[31] & _requester_id_11_valid_225);  // NTBRegisters.swift:115
       end
       if (requester_id_12_write) begin  // NTBRegisters.swift:114
-        requester_id_12_valid <= (requester_id_12_valid & ~_requester_id_12_valid_227) | (mmio_wdata[31] & _requester_id_12_valid_227);  // NTBRegisters.swift:114
+        requester_id_12_id <= (requester_id_12_id & ~_requester_id_12_id_226) | (mmio_wdata[15:0] & _requester_id_12_id_226);  // NTBRegisters.swift:114
       end
-      if (requester_id_13_write) begin  // NTBRegisters.swift:113
-        requester_id_13_id <= (requester_id_13_id & ~_requester_id_13_id_228) | (mmio_wdata[15:0] & _requester_id_13_id_228);  // NTBRegisters.swift:113
+      if (requester_id_12_write) begin  // NTBRegisters.swift:115
+        requester_id_12_valid <= (requester_id_12_valid & ~_requester_id_12_valid_227) | (mmio_wdata[31] & _requester_id_12_valid_227);  // NTBRegisters.swift:115
       end
       if (requester_id_13_write) begin  // NTBRegisters.swift:114
-        requester_id_13_valid <= (requester_id_13_valid & ~_requester_id_13_valid_229) | (mmio_wdata[31] & _requester_id_13_valid_229);  // NTBRegisters.swift:114
+        requester_id_13_id <= (requester_id_13_id & ~_requester_id_13_id_228) | (mmio_wdata[15:0] & _requester_id_13_id_228);  // NTBRegisters.swift:114
       end
-      if (requester_id_14_write) begin  // NTBRegisters.swift:113
-        requester_id_14_id <= (requester_id_14_id & ~_requester_id_14_id_230) | (mmio_wdata[15:0] & _requester_id_14_id_230);  // NTBRegisters.swift:113
+      if (requester_id_13_write) begin  // NTBRegisters.swift:115
+        requester_id_13_valid <= (requester_id_13_valid & ~_requester_id_13_valid_229) | (mmio_wdata[31] & _requester_id_13_valid_229);  // NTBRegisters.swift:115
       end
       if (requester_id_14_write) begin  // NTBRegisters.swift:114
-        requester_id_14_valid <= (requester_id_14_valid & ~_requester_id_14_valid_231) | (mmio_wdata[31] & _requester_id_14_valid_231);  // NTBRegisters.swift:114
+        requester_id_14_id <= (requester_id_14_id & ~_requester_id_14_id_230) | (mmio_wdata[15:0] & _requester_id_14_id_230);  // NTBRegisters.swift:114
       end
-      if (requester_id_15_write) begin  // NTBRegisters.swift:113
-        requester_id_15_id <= (requester_id_15_id & ~_requester_id_15_id_232) | (mmio_wdata[15:0] & _requester_id_15_id_232);  // NTBRegisters.swift:113
+      if (requester_id_14_write) begin  // NTBRegisters.swift:115
+        requester_id_14_valid <= (requester_id_14_valid & ~_requester_id_14_valid_231) | (mmio_wdata[31] & _requester_id_14_valid_231);  // NTBRegisters.swift:115
       end
       if (requester_id_15_write) begin  // NTBRegisters.swift:114
-        requester_id_15_valid <= (requester_id_15_valid & ~_requester_id_15_valid_233) | (mmio_wdata[31] & _requester_id_15_valid_233);  // NTBRegisters.swift:114
+        requester_id_15_id <= (requester_id_15_id & ~_requester_id_15_id_232) | (mmio_wdata[15:0] & _requester_id_15_id_232);  // NTBRegisters.swift:114
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:118
-        mw0_control_valid <= (mw0_control_valid & ~_mw0_control_valid_234) | (mmio_wdata[0] & _mw0_control_valid_234);  // NTBRegisters.swift:118
+      if (requester_id_15_write) begin  // NTBRegisters.swift:115
+        requester_id_15_valid <= (requester_id_15_valid & ~_requester_id_15_valid_233) | (mmio_wdata[31] & _requester_id_15_valid_233);  // NTBRegisters.swift:115
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:120
-        mw0_control_lut <= (mw0_control_lut & ~_mw0_control_lut_235) | (mmio_wdata[1] & _mw0_control_lut_235);  // NTBRegisters.swift:120
+      if (mw0_control_write) begin  // NTBRegisters.swift:119
+        mw0_control_valid <= (mw0_control_valid & ~_mw0_control_valid_234) | (mmio_wdata[0] & _mw0_control_valid_234);  // NTBRegisters.swift:119
       end
-      if (mw0_control_write) begin  // NTBRegisters.swift:123
-        mw0_control_size_log2 <= (mw0_control_size_log2 & ~_mw0_control_size_log2_236) | (mmio_wdata[13:8] & _mw0_control_size_log2_236);  // NTBRegisters.swift:123
+      if (mw0_control_write) begin  // NTBRegisters.swift:121
+        mw0_control_lut <= (mw0_control_lut & ~_mw0_control_lut_235) | (mmio_wdata[1] & _mw0_control_lut_235);  // NTBRegisters.swift:121
       end
-      if (mw0_translation_low_write) begin  // NTBRegisters.swift:133
-        mw0_translation_low_address <= (mw0_translation_low_address & ~_mw0_translation_low_address_237) | (mmio_wdata[31:12] & _mw0_translation_low_address_237);  // NTBRegisters.swift:133
+      if (mw0_control_write) begin  // NTBRegisters.swift:124
+        mw0_control_size_log2 <= (mw0_control_size_log2 & ~_mw0_control_size_log2_236) | (mmio_wdata[13:8] & _mw0_control_size_log2_236);  // NTBRegisters.swift:124
       end
-      if (mw0_translation_high_write) begin  // NTBRegisters.swift:136
-        mw0_translation_high_address <= (mw0_translation_high_address & ~_mw0_translation_high_address_238) | (mmio_wdata & _mw0_translation_high_address_238);  // NTBRegisters.swift:136
+      if (mw0_translation_low_write) begin  // NTBRegisters.swift:134
+        mw0_translation_low_address <= (mw0_translation_low_address & ~_mw0_translation_low_address_237) | (mmio_wdata[31:12] & _mw0_translation_low_address_237);  // NTBRegisters.swift:134
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:118
-        mw1_control_valid <= (mw1_control_valid & ~_mw1_control_valid_239) | (mmio_wdata[0] & _mw1_control_valid_239);  // NTBRegisters.swift:118
+      if (mw0_translation_high_write) begin  // NTBRegisters.swift:137
+        mw0_translation_high_address <= (mw0_translation_high_address & ~_mw0_translation_high_address_238) | (mmio_wdata & _mw0_translation_high_address_238);  // NTBRegisters.swift:137
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:120
-        mw1_control_lut <= (mw1_control_lut & ~_mw1_control_lut_240) | (mmio_wdata[1] & _mw1_control_lut_240);  // NTBRegisters.swift:120
+      if (mw1_control_write) begin  // NTBRegisters.swift:119
+        mw1_control_valid <= (mw1_control_valid & ~_mw1_control_valid_239) | (mmio_wdata[0] & _mw1_control_valid_239);  // NTBRegisters.swift:119
       end
-      if (mw1_control_write) begin  // NTBRegisters.swift:123
-        mw1_control_size_log2 <= (mw1_control_size_log2 & ~_mw1_control_size_log2_241) | (mmio_wdata[13:8] & _mw1_control_size_log2_241);  // NTBRegisters.swift:123
+      if (mw1_control_write) begin  // NTBRegisters.swift:121
+        mw1_control_lut <= (mw1_control_lut & ~_mw1_control_lut_240) | (mmio_wdata[1] & _mw1_control_lut_240);  // NTBRegisters.swift:121
       end
-      if (mw1_translation_low_write) begin  // NTBRegisters.swift:133
-        mw1_translation_low_address <= (mw1_translation_low_address & ~_mw1_translation_low_address_242) | (mmio_wdata[31:12] & _mw1_translation_low_address_242);  // NTBRegisters.swift:133
+      if (mw1_control_write) begin  // NTBRegisters.swift:124
+        mw1_control_size_log2 <= (mw1_control_size_log2 & ~_mw1_control_size_log2_241) | (mmio_wdata[13:8] & _mw1_control_size_log2_241);  // NTBRegisters.swift:124
       end
-      if (mw1_translation_high_write) begin  // NTBRegisters.swift:136
-        mw1_translation_high_address <= (mw1_translation_high_address & ~_mw1_translation_high_address_243) | (mmio_wdata & _mw1_translation_high_address_243);  // NTBRegisters.swift:136
+      if (mw1_translation_low_write) begin  // NTBRegisters.swift:134
+        mw1_translation_low_address <= (mw1_translation_low_address & ~_mw1_translation_low_address_242) | (mmio_wdata[31:12] & _mw1_translation_low_address_242);  // NTBRegisters.swift:134
       end
-      if (scratchpad_0_write) begin  // NTBRegisters.swift:142
-        scratchpad_0_value <= (scratchpad_0_value & ~_scratchpad_0_value_244) | (mmio_wdata & _scratchpad_0_value_244);  // NTBRegisters.swift:142
+      if (mw1_translation_high_write) begin  // NTBRegisters.swift:137
+        mw1_translation_high_address <= (mw1_translation_high_address & ~_mw1_translation_high_address_243) | (mmio_wdata & _mw1_translation_high_address_243);  // NTBRegisters.swift:137
       end
-      if (scratchpad_0_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_0_value <= scratchpad_0_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_0_write) begin  // NTBRegisters.swift:143
+        scratchpad_0_value <= (scratchpad_0_value & ~_scratchpad_0_value_244) | (mmio_wdata & _scratchpad_0_value_244);  // NTBRegisters.swift:143
       end
-      if (scratchpad_1_write) begin  // NTBRegisters.swift:142
-        scratchpad_1_value <= (scratchpad_1_value & ~_scratchpad_1_value_245) | (mmio_wdata & _scratchpad_1_value_245);  // NTBRegisters.swift:142
+      if (scratchpad_0_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_0_value <= scratchpad_0_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_1_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_1_value <= scratchpad_1_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_1_write) begin  // NTBRegisters.swift:143
+        scratchpad_1_value <= (scratchpad_1_value & ~_scratchpad_1_value_245) | (mmio_wdata & _scratchpad_1_value_245);  // NTBRegisters.swift:143
       end
-      if (scratchpad_2_write) begin  // NTBRegisters.swift:142
-        scratchpad_2_value <= (scratchpad_2_value & ~_scratchpad_2_value_246) | (mmio_wdata & _scratchpad_2_value_246);  // NTBRegisters.swift:142
+      if (scratchpad_1_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_1_value <= scratchpad_1_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_2_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_2_value <= scratchpad_2_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_2_write) begin  // NTBRegisters.swift:143
+        scratchpad_2_value <= (scratchpad_2_value & ~_scratchpad_2_value_246) | (mmio_wdata & _scratchpad_2_value_246);  // NTBRegisters.swift:143
       end
-      if (scratchpad_3_write) begin  // NTBRegisters.swift:142
-        scratchpad_3_value <= (scratchpad_3_value & ~_scratchpad_3_value_247) | (mmio_wdata & _scratchpad_3_value_247);  // NTBRegisters.swift:142
+      if (scratchpad_2_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_2_value <= scratchpad_2_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_3_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_3_value <= scratchpad_3_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_3_write) begin  // NTBRegisters.swift:143
+        scratchpad_3_value <= (scratchpad_3_value & ~_scratchpad_3_value_247) | (mmio_wdata & _scratchpad_3_value_247);  // NTBRegisters.swift:143
       end
-      if (scratchpad_4_write) begin  // NTBRegisters.swift:142
-        scratchpad_4_value <= (scratchpad_4_value & ~_scratchpad_4_value_248) | (mmio_wdata & _scratchpad_4_value_248);  // NTBRegisters.swift:142
+      if (scratchpad_3_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_3_value <= scratchpad_3_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_4_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_4_value <= scratchpad_4_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_4_write) begin  // NTBRegisters.swift:143
+        scratchpad_4_value <= (scratchpad_4_value & ~_scratchpad_4_value_248) | (mmio_wdata & _scratchpad_4_value_248);  // NTBRegisters.swift:143
       end
-      if (scratchpad_5_write) begin  // NTBRegisters.swift:142
-        scratchpad_5_value <= (scratchpad_5_value & ~_scratchpad_5_value_249) | (mmio_wdata & _scratchpad_5_value_249);  // NTBRegisters.swift:142
+      if (scratchpad_4_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_4_value <= scratchpad_4_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_5_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_5_value <= scratchpad_5_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_5_write) begin  // NTBRegisters.swift:143
+        scratchpad_5_value <= (scratchpad_5_value & ~_scratchpad_5_value_249) | (mmio_wdata & _scratchpad_5_value_249);  // NTBRegisters.swift:143
       end
-      if (scratchpad_6_write) begin  // NTBRegisters.swift:142
-        scratchpad_6_value <= (scratchpad_6_value & ~_scratchpad_6_value_250) | (mmio_wdata & _scratchpad_6_value_250);  // NTBRegisters.swift:142
+      if (scratchpad_5_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_5_value <= scratchpad_5_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_6_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_6_value <= scratchpad_6_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_6_write) begin  // NTBRegisters.swift:143
+        scratchpad_6_value <= (scratchpad_6_value & ~_scratchpad_6_value_250) | (mmio_wdata & _scratchpad_6_value_250);  // NTBRegisters.swift:143
       end
-      if (scratchpad_7_write) begin  // NTBRegisters.swift:142
-        scratchpad_7_value <= (scratchpad_7_value & ~_scratchpad_7_value_251) | (mmio_wdata & _scratchpad_7_value_251);  // NTBRegisters.swift:142
+      if (scratchpad_6_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_6_value <= scratchpad_6_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_7_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_7_value <= scratchpad_7_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_7_write) begin  // NTBRegisters.swift:143
+        scratchpad_7_value <= (scratchpad_7_value & ~_scratchpad_7_value_251) | (mmio_wdata & _scratchpad_7_value_251);  // NTBRegisters.swift:143
       end
-      if (scratchpad_8_write) begin  // NTBRegisters.swift:142
-        scratchpad_8_value <= (scratchpad_8_value & ~_scratchpad_8_value_252) | (mmio_wdata & _scratchpad_8_value_252);  // NTBRegisters.swift:142
+      if (scratchpad_7_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_7_value <= scratchpad_7_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_8_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_8_value <= scratchpad_8_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_8_write) begin  // NTBRegisters.swift:143
+        scratchpad_8_value <= (scratchpad_8_value & ~_scratchpad_8_value_252) | (mmio_wdata & _scratchpad_8_value_252);  // NTBRegisters.swift:143
       end
-      if (scratchpad_9_write) begin  // NTBRegisters.swift:142
-        scratchpad_9_value <= (scratchpad_9_value & ~_scratchpad_9_value_253) | (mmio_wdata & _scratchpad_9_value_253);  // NTBRegisters.swift:142
+      if (scratchpad_8_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_8_value <= scratchpad_8_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_9_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_9_value <= scratchpad_9_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_9_write) begin  // NTBRegisters.swift:143
+        scratchpad_9_value <= (scratchpad_9_value & ~_scratchpad_9_value_253) | (mmio_wdata & _scratchpad_9_value_253);  // NTBRegisters.swift:143
       end
-      if (scratchpad_10_write) begin  // NTBRegisters.swift:142
-        scratchpad_10_value <= (scratchpad_10_value & ~_scratchpad_10_value_254) | (mmio_wdata & _scratchpad_10_value_254);  // NTBRegisters.swift:142
+      if (scratchpad_9_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_9_value <= scratchpad_9_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_10_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_10_value <= scratchpad_10_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_10_write) begin  // NTBRegisters.swift:143
+        scratchpad_10_value <= (scratchpad_10_value & ~_scratchpad_10_value_254) | (mmio_wdata & _scratchpad_10_value_254);  // NTBRegisters.swift:143
       end
-      if (scratchpad_11_write) begin  // NTBRegisters.swift:142
-        scratchpad_11_value <= (scratchpad_11_value & ~_scratchpad_11_value_255) | (mmio_wdata & _scratchpad_11_value_255);  // NTBRegisters.swift:142
+      if (scratchpad_10_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_10_value <= scratchpad_10_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_11_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_11_value <= scratchpad_11_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_11_write) begin  // NTBRegisters.swift:143
+        scratchpad_11_value <= (scratchpad_11_value & ~_scratchpad_11_value_255) | (mmio_wdata & _scratchpad_11_value_255);  // NTBRegisters.swift:143
       end
-      if (scratchpad_12_write) begin  // NTBRegisters.swift:142
-        scratchpad_12_value <= (scratchpad_12_value & ~_scratchpad_12_value_256) | (mmio_wdata & _scratchpad_12_value_256);  // NTBRegisters.swift:142
+      if (scratchpad_11_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_11_value <= scratchpad_11_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_12_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_12_value <= scratchpad_12_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_12_write) begin  // NTBRegisters.swift:143
+        scratchpad_12_value <= (scratchpad_12_value & ~_scratchpad_12_value_256) | (mmio_wdata & _scratchpad_12_value_256);  // NTBRegisters.swift:143
       end
-      if (scratchpad_13_write) begin  // NTBRegisters.swift:142
-        scratchpad_13_value <= (scratchpad_13_value & ~_scratchpad_13_value_257) | (mmio_wdata & _scratchpad_13_value_257);  // NTBRegisters.swift:142
+      if (scratchpad_12_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_12_value <= scratchpad_12_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_13_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_13_value <= scratchpad_13_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_13_write) begin  // NTBRegisters.swift:143
+        scratchpad_13_value <= (scratchpad_13_value & ~_scratchpad_13_value_257) | (mmio_wdata & _scratchpad_13_value_257);  // NTBRegisters.swift:143
       end
-      if (scratchpad_14_write) begin  // NTBRegisters.swift:142
-        scratchpad_14_value <= (scratchpad_14_value & ~_scratchpad_14_value_258) | (mmio_wdata & _scratchpad_14_value_258);  // NTBRegisters.swift:142
+      if (scratchpad_13_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_13_value <= scratchpad_13_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_14_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_14_value <= scratchpad_14_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_14_write) begin  // NTBRegisters.swift:143
+        scratchpad_14_value <= (scratchpad_14_value & ~_scratchpad_14_value_258) | (mmio_wdata & _scratchpad_14_value_258);  // NTBRegisters.swift:143
       end
-      if (scratchpad_15_write) begin  // NTBRegisters.swift:142
-        scratchpad_15_value <= (scratchpad_15_value & ~_scratchpad_15_value_259) | (mmio_wdata & _scratchpad_15_value_259);  // NTBRegisters.swift:142
+      if (scratchpad_14_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_14_value <= scratchpad_14_value_load_value;  // NTBRegisters.swift:143
       end
-      if (scratchpad_15_value_load) begin  // NTBRegisters.swift:142
-        scratchpad_15_value <= scratchpad_15_value_load_value;  // NTBRegisters.swift:142
+      if (scratchpad_15_write) begin  // NTBRegisters.swift:143
+        scratchpad_15_value <= (scratchpad_15_value & ~_scratchpad_15_value_259) | (mmio_wdata & _scratchpad_15_value_259);  // NTBRegisters.swift:143
       end
-      if (peer_scratchpad_0_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_0_value <= (peer_scratchpad_0_value & ~_peer_scratchpad_0_value_260) | (mmio_wdata & _peer_scratchpad_0_value_260);  // NTBRegisters.swift:147
+      if (scratchpad_15_value_load) begin  // NTBRegisters.swift:143
+        scratchpad_15_value <= scratchpad_15_value_load_value;  // NTBRegisters.swift:143
       end
-      if (peer_scratchpad_1_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_1_value <= (peer_scratchpad_1_value & ~_peer_scratchpad_1_value_261) | (mmio_wdata & _peer_scratchpad_1_value_261);  // NTBRegisters.swift:147
+      if (peer_scratchpad_0_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_0_value <= (peer_scratchpad_0_value & ~_peer_scratchpad_0_value_260) | (mmio_wdata & _peer_scratchpad_0_value_260);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_2_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_2_value <= (peer_scratchpad_2_value & ~_peer_scratchpad_2_value_262) | (mmio_wdata & _peer_scratchpad_2_value_262);  // NTBRegisters.swift:147
+      if (peer_scratchpad_0_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_0_value <= peer_scratchpad_0_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_3_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_3_value <= (peer_scratchpad_3_value & ~_peer_scratchpad_3_value_263) | (mmio_wdata & _peer_scratchpad_3_value_263);  // NTBRegisters.swift:147
+      if (peer_scratchpad_1_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_1_value <= (peer_scratchpad_1_value & ~_peer_scratchpad_1_value_261) | (mmio_wdata & _peer_scratchpad_1_value_261);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_4_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_4_value <= (peer_scratchpad_4_value & ~_peer_scratchpad_4_value_264) | (mmio_wdata & _peer_scratchpad_4_value_264);  // NTBRegisters.swift:147
+      if (peer_scratchpad_1_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_1_value <= peer_scratchpad_1_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_5_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_5_value <= (peer_scratchpad_5_value & ~_peer_scratchpad_5_value_265) | (mmio_wdata & _peer_scratchpad_5_value_265);  // NTBRegisters.swift:147
+      if (peer_scratchpad_2_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_2_value <= (peer_scratchpad_2_value & ~_peer_scratchpad_2_value_262) | (mmio_wdata & _peer_scratchpad_2_value_262);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_6_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_6_value <= (peer_scratchpad_6_value & ~_peer_scratchpad_6_value_266) | (mmio_wdata & _peer_scratchpad_6_value_266);  // NTBRegisters.swift:147
+      if (peer_scratchpad_2_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_2_value <= peer_scratchpad_2_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_7_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_7_value <= (peer_scratchpad_7_value & ~_peer_scratchpad_7_value_267) | (mmio_wdata & _peer_scratchpad_7_value_267);  // NTBRegisters.swift:147
+      if (peer_scratchpad_3_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_3_value <= (peer_scratchpad_3_value & ~_peer_scratchpad_3_value_263) | (mmio_wdata & _peer_scratchpad_3_value_263);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_8_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_8_value <= (peer_scratchpad_8_value & ~_peer_scratchpad_8_value_268) | (mmio_wdata & _peer_scratchpad_8_value_268);  // NTBRegisters.swift:147
+      if (peer_scratchpad_3_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_3_value <= peer_scratchpad_3_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_9_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_9_value <= (peer_scratchpad_9_value & ~_peer_scratchpad_9_value_269) | (mmio_wdata & _peer_scratchpad_9_value_269);  // NTBRegisters.swift:147
+      if (peer_scratchpad_4_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_4_value <= (peer_scratchpad_4_value & ~_peer_scratchpad_4_value_264) | (mmio_wdata & _peer_scratchpad_4_value_264);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_10_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_10_value <= (peer_scratchpad_10_value & ~_peer_scratchpad_10_value_270) | (mmio_wdata & _peer_scratchpad_10_value_270);  // NTBRegisters.swift:147
+      if (peer_scratchpad_4_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_4_value <= peer_scratchpad_4_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_11_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_11_value <= (peer_scratchpad_11_value & ~_peer_scratchpad_11_value_271) | (mmio_wdata & _peer_scratchpad_11_value_271);  // NTBRegisters.swift:147
+      if (peer_scratchpad_5_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_5_value <= (peer_scratchpad_5_value & ~_peer_scratchpad_5_value_265) | (mmio_wdata & _peer_scratchpad_5_value_265);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_12_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_12_value <= (peer_scratchpad_12_value & ~_peer_scratchpad_12_value_272) | (mmio_wdata & _peer_scratchpad_12_value_272);  // NTBRegisters.swift:147
+      if (peer_scratchpad_5_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_5_value <= peer_scratchpad_5_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_13_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_13_value <= (peer_scratchpad_13_value & ~_peer_scratchpad_13_value_273) | (mmio_wdata & _peer_scratchpad_13_value_273);  // NTBRegisters.swift:147
+      if (peer_scratchpad_6_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_6_value <= (peer_scratchpad_6_value & ~_peer_scratchpad_6_value_266) | (mmio_wdata & _peer_scratchpad_6_value_266);  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_14_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_14_value <= (peer_scratchpad_14_value & ~_peer_scratchpad_14_value_274) | (mmio_wdata & _peer_scratchpad_14_value_274);  // NTBRegisters.swift:147
+      if (peer_scratchpad_6_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_6_value <= peer_scratchpad_6_value_load_value;  // NTBRegisters.swift:148
       end
-      if (peer_scratchpad_15_write) begin  // NTBRegisters.swift:147
-        peer_scratchpad_15_value <= (peer_scratchpad_15_value & ~_peer_scratchpad_15_value_275) | (mmio_wdata & _peer_scratchpad_15_value_275);  // NTBRegisters.swift:147
+      if (peer_scratchpad_7_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_7_value <= (peer_scratchpad_7_value & ~_peer_scratchpad_7_value_267) | (mmio_wdata & _peer_scratchpad_7_value_267);  // NTBRegisters.swift:148
       end
-      if (lut0_control_write) begin  // NTBRegisters.swift:153
-        lut0_control_valid <= (lut0_control_valid & ~_lut0_control_valid_276) | (mmio_wdata[0] & _lut0_control_valid_276);  // NTBRegisters.swift:153
+      if (peer_scratchpad_7_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_7_value <= peer_scratchpad_7_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_8_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_8_value <= (peer_scratchpad_8_value & ~_peer_scratchpad_8_value_268) | (mmio_wdata & _peer_scratchpad_8_value_268);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_8_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_8_value <= peer_scratchpad_8_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_9_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_9_value <= (peer_scratchpad_9_value & ~_peer_scratchpad_9_value_269) | (mmio_wdata & _peer_scratchpad_9_value_269);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_9_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_9_value <= peer_scratchpad_9_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_10_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_10_value <= (peer_scratchpad_10_value & ~_peer_scratchpad_10_value_270) | (mmio_wdata & _peer_scratchpad_10_value_270);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_10_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_10_value <= peer_scratchpad_10_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_11_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_11_value <= (peer_scratchpad_11_value & ~_peer_scratchpad_11_value_271) | (mmio_wdata & _peer_scratchpad_11_value_271);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_11_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_11_value <= peer_scratchpad_11_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_12_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_12_value <= (peer_scratchpad_12_value & ~_peer_scratchpad_12_value_272) | (mmio_wdata & _peer_scratchpad_12_value_272);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_12_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_12_value <= peer_scratchpad_12_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_13_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_13_value <= (peer_scratchpad_13_value & ~_peer_scratchpad_13_value_273) | (mmio_wdata & _peer_scratchpad_13_value_273);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_13_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_13_value <= peer_scratchpad_13_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_14_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_14_value <= (peer_scratchpad_14_value & ~_peer_scratchpad_14_value_274) | (mmio_wdata & _peer_scratchpad_14_value_274);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_14_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_14_value <= peer_scratchpad_14_value_load_value;  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_15_write) begin  // NTBRegisters.swift:148
+        peer_scratchpad_15_value <= (peer_scratchpad_15_value & ~_peer_scratchpad_15_value_275) | (mmio_wdata & _peer_scratchpad_15_value_275);  // NTBRegisters.swift:148
+      end
+      if (peer_scratchpad_15_value_load) begin  // NTBRegisters.swift:148
+        peer_scratchpad_15_value <= peer_scratchpad_15_value_load_value;  // NTBRegisters.swift:148
       end
       if (lut0_control_write) begin  // NTBRegisters.swift:154
-        lut0_control_peer <= (lut0_control_peer & ~_lut0_control_peer_277) | (mmio_wdata[13:8] & _lut0_control_peer_277);  // NTBRegisters.swift:154
+        lut0_control_valid <= (lut0_control_valid & ~_lut0_control_valid_276) | (mmio_wdata[0] & _lut0_control_valid_276);  // NTBRegisters.swift:154
       end
-      if (lut0_translation_low_write) begin  // NTBRegisters.swift:157
-        lut0_translation_low_address <= (lut0_translation_low_address & ~_lut0_translation_low_address_278) | (mmio_wdata[31:12] & _lut0_translation_low_address_278);  // NTBRegisters.swift:157
+      if (lut0_control_write) begin  // NTBRegisters.swift:155
+        lut0_control_peer <= (lut0_control_peer & ~_lut0_control_peer_277) | (mmio_wdata[13:8] & _lut0_control_peer_277);  // NTBRegisters.swift:155
       end
-      if (lut0_translation_high_write) begin  // NTBRegisters.swift:160
-        lut0_translation_high_address <= (lut0_translation_high_address & ~_lut0_translation_high_address_279) | (mmio_wdata & _lut0_translation_high_address_279);  // NTBRegisters.swift:160
+      if (lut0_translation_low_write) begin  // NTBRegisters.swift:158
+        lut0_translation_low_address <= (lut0_translation_low_address & ~_lut0_translation_low_address_278) | (mmio_wdata[31:12] & _lut0_translation_low_address_278);  // NTBRegisters.swift:158
       end
-      if (lut1_control_write) begin  // NTBRegisters.swift:153
-        lut1_control_valid <= (lut1_control_valid & ~_lut1_control_valid_280) | (mmio_wdata[0] & _lut1_control_valid_280);  // NTBRegisters.swift:153
+      if (lut0_translation_high_write) begin  // NTBRegisters.swift:161
+        lut0_translation_high_address <= (lut0_translation_high_address & ~_lut0_translation_high_address_279) | (mmio_wdata & _lut0_translation_high_address_279);  // NTBRegisters.swift:161
       end
       if (lut1_control_write) begin  // NTBRegisters.swift:154
-        lut1_control_peer <= (lut1_control_peer & ~_lut1_control_peer_281) | (mmio_wdata[13:8] & _lut1_control_peer_281);  // NTBRegisters.swift:154
+        lut1_control_valid <= (lut1_control_valid & ~_lut1_control_valid_280) | (mmio_wdata[0] & _lut1_control_valid_280);  // NTBRegisters.swift:154
       end
-      if (lut1_translation_low_write) begin  // NTBRegisters.swift:157
-        lut1_translation_low_address <= (lut1_translation_low_address & ~_lut1_translation_low_address_282) | (mmio_wdata[31:12] & _lut1_translation_low_address_282);  // NTBRegisters.swift:157
+      if (lut1_control_write) begin  // NTBRegisters.swift:155
+        lut1_control_peer <= (lut1_control_peer & ~_lut1_control_peer_281) | (mmio_wdata[13:8] & _lut1_control_peer_281);  // NTBRegisters.swift:155
       end
-      if (lut1_translation_high_write) begin  // NTBRegisters.swift:160
-        lut1_translation_high_address <= (lut1_translation_high_address & ~_lut1_translation_high_address_283) | (mmio_wdata & _lut1_translation_high_address_283);  // NTBRegisters.swift:160
+      if (lut1_translation_low_write) begin  // NTBRegisters.swift:158
+        lut1_translation_low_address <= (lut1_translation_low_address & ~_lut1_translation_low_address_282) | (mmio_wdata[31:12] & _lut1_translation_low_address_282);  // NTBRegisters.swift:158
       end
-      if (lut2_control_write) begin  // NTBRegisters.swift:153
-        lut2_control_valid <= (lut2_control_valid & ~_lut2_control_valid_284) | (mmio_wdata[0] & _lut2_control_valid_284);  // NTBRegisters.swift:153
+      if (lut1_translation_high_write) begin  // NTBRegisters.swift:161
+        lut1_translation_high_address <= (lut1_translation_high_address & ~_lut1_translation_high_address_283) | (mmio_wdata & _lut1_translation_high_address_283);  // NTBRegisters.swift:161
       end
       if (lut2_control_write) begin  // NTBRegisters.swift:154
-        lut2_control_peer <= (lut2_control_peer & ~_lut2_control_peer_285) | (mmio_wdata[13:8] & _lut2_control_peer_285);  // NTBRegisters.swift:154
+        lut2_control_valid <= (lut2_control_valid & ~_lut2_control_valid_284) | (mmio_wdata[0] & _lut2_control_valid_284);  // NTBRegisters.swift:154
       end
-      if (lut2_translation_low_write) begin  // NTBRegisters.swift:157
-        lut2_translation_low_address <= (lut2_translation_low_address & ~_lut2_translation_low_address_286) | (mmio_wdata[31:12] & _lut2_translation_low_address_286);  // NTBRegisters.swift:157
+      if (lut2_control_write) begin  // NTBRegisters.swift:155
+        lut2_control_peer <= (lut2_control_peer & ~_lut2_control_peer_285) | (mmio_wdata[13:8] & _lut2_control_peer_285);  // NTBRegisters.swift:155
       end
-      if (lut2_translation_high_write) begin  // NTBRegisters.swift:160
-        lut2_translation_high_address <= (lut2_translation_high_address & ~_lut2_translation_high_address_287) | (mmio_wdata & _lut2_translation_high_address_287);  // NTBRegisters.swift:160
+      if (lut2_translation_low_write) begin  // NTBRegisters.swift:158
+        lut2_translation_low_address <= (lut2_translation_low_address & ~_lut2_translation_low_address_286) | (mmio_wdata[31:12] & _lut2_translation_low_address_286);  // NTBRegisters.swift:158
       end
-      if (lut3_control_write) begin  // NTBRegisters.swift:153
-        lut3_control_valid <= (lut3_control_valid & ~_lut3_control_valid_288) | (mmio_wdata[0] & _lut3_control_valid_288);  // NTBRegisters.swift:153
+      if (lut2_translation_high_write) begin  // NTBRegisters.swift:161
+        lut2_translation_high_address <= (lut2_translation_high_address & ~_lut2_translation_high_address_287) | (mmio_wdata & _lut2_translation_high_address_287);  // NTBRegisters.swift:161
       end
       if (lut3_control_write) begin  // NTBRegisters.swift:154
-        lut3_control_peer <= (lut3_control_peer & ~_lut3_control_peer_289) | (mmio_wdata[13:8] & _lut3_control_peer_289);  // NTBRegisters.swift:154
+        lut3_control_valid <= (lut3_control_valid & ~_lut3_control_valid_288) | (mmio_wdata[0] & _lut3_control_valid_288);  // NTBRegisters.swift:154
       end
-      if (lut3_translation_low_write) begin  // NTBRegisters.swift:157
-        lut3_translation_low_address <= (lut3_translation_low_address & ~_lut3_translation_low_address_290) | (mmio_wdata[31:12] & _lut3_translation_low_address_290);  // NTBRegisters.swift:157
+      if (lut3_control_write) begin  // NTBRegisters.swift:155
+        lut3_control_peer <= (lut3_control_peer & ~_lut3_control_peer_289) | (mmio_wdata[13:8] & _lut3_control_peer_289);  // NTBRegisters.swift:155
       end
-      if (lut3_translation_high_write) begin  // NTBRegisters.swift:160
-        lut3_translation_high_address <= (lut3_translation_high_address & ~_lut3_translation_high_address_291) | (mmio_wdata & _lut3_translation_high_address_291);  // NTBRegisters.swift:160
+      if (lut3_translation_low_write) begin  // NTBRegisters.swift:158
+        lut3_translation_low_address <= (lut3_translation_low_address & ~_lut3_translation_low_address_290) | (mmio_wdata[31:12] & _lut3_translation_low_address_290);  // NTBRegisters.swift:158
       end
-      if (lut4_control_write) begin  // NTBRegisters.swift:153
-        lut4_control_valid <= (lut4_control_valid & ~_lut4_control_valid_292) | (mmio_wdata[0] & _lut4_control_valid_292);  // NTBRegisters.swift:153
+      if (lut3_translation_high_write) begin  // NTBRegisters.swift:161
+        lut3_translation_high_address <= (lut3_translation_high_address & ~_lut3_translation_high_address_291) | (mmio_wdata & _lut3_translation_high_address_291);  // NTBRegisters.swift:161
       end
       if (lut4_control_write) begin  // NTBRegisters.swift:154
-        lut4_control_peer <= (lut4_control_peer & ~_lut4_control_peer_293) | (mmio_wdata[13:8] & _lut4_control_peer_293);  // NTBRegisters.swift:154
+        lut4_control_valid <= (lut4_control_valid & ~_lut4_control_valid_292) | (mmio_wdata[0] & _lut4_control_valid_292);  // NTBRegisters.swift:154
       end
-      if (lut4_translation_low_write) begin  // NTBRegisters.swift:157
-        lut4_translation_low_address <= (lut4_translation_low_address & ~_lut4_translation_low_address_294) | (mmio_wdata[31:12] & _lut4_translation_low_address_294);  // NTBRegisters.swift:157
+      if (lut4_control_write) begin  // NTBRegisters.swift:155
+        lut4_control_peer <= (lut4_control_peer & ~_lut4_control_peer_293) | (mmio_wdata[13:8] & _lut4_control_peer_293);  // NTBRegisters.swift:155
       end
-      if (lut4_translation_high_write) begin  // NTBRegisters.swift:160
-        lut4_translation_high_address <= (lut4_translation_high_address & ~_lut4_translation_high_address_295) | (mmio_wdata & _lut4_translation_high_address_295);  // NTBRegisters.swift:160
+      if (lut4_translation_low_write) begin  // NTBRegisters.swift:158
+        lut4_translation_low_address <= (lut4_translation_low_address & ~_lut4_translation_low_address_294) | (mmio_wdata[31:12] & _lut4_translation_low_address_294);  // NTBRegisters.swift:158
       end
-      if (lut5_control_write) begin  // NTBRegisters.swift:153
-        lut5_control_valid <= (lut5_control_valid & ~_lut5_control_valid_296) | (mmio_wdata[0] & _lut5_control_valid_296);  // NTBRegisters.swift:153
+      if (lut4_translation_high_write) begin  // NTBRegisters.swift:161
+        lut4_translation_high_address <= (lut4_translation_high_address & ~_lut4_translation_high_address_295) | (mmio_wdata & _lut4_translation_high_address_295);  // NTBRegisters.swift:161
       end
       if (lut5_control_write) begin  // NTBRegisters.swift:154
-        lut5_control_peer <= (lut5_control_peer & ~_lut5_control_peer_297) | (mmio_wdata[13:8] & _lut5_control_peer_297);  // NTBRegisters.swift:154
+        lut5_control_valid <= (lut5_control_valid & ~_lut5_control_valid_296) | (mmio_wdata[0] & _lut5_control_valid_296);  // NTBRegisters.swift:154
       end
-      if (lut5_translation_low_write) begin  // NTBRegisters.swift:157
-        lut5_translation_low_address <= (lut5_translation_low_address & ~_lut5_translation_low_address_298) | (mmio_wdata[31:12] & _lut5_translation_low_address_298);  // NTBRegisters.swift:157
+      if (lut5_control_write) begin  // NTBRegisters.swift:155
+        lut5_control_peer <= (lut5_control_peer & ~_lut5_control_peer_297) | (mmio_wdata[13:8] & _lut5_control_peer_297);  // NTBRegisters.swift:155
       end
-      if (lut5_translation_high_write) begin  // NTBRegisters.swift:160
-        lut5_translation_high_address <= (lut5_translation_high_address & ~_lut5_translation_high_address_299) | (mmio_wdata & _lut5_translation_high_address_299);  // NTBRegisters.swift:160
+      if (lut5_translation_low_write) begin  // NTBRegisters.swift:158
+        lut5_translation_low_address <= (lut5_translation_low_address & ~_lut5_translation_low_address_298) | (mmio_wdata[31:12] & _lut5_translation_low_address_298);  // NTBRegisters.swift:158
       end
-      if (lut6_control_write) begin  // NTBRegisters.swift:153
-        lut6_control_valid <= (lut6_control_valid & ~_lut6_control_valid_300) | (mmio_wdata[0] & _lut6_control_valid_300);  // NTBRegisters.swift:153
+      if (lut5_translation_high_write) begin  // NTBRegisters.swift:161
+        lut5_translation_high_address <= (lut5_translation_high_address & ~_lut5_translation_high_address_299) | (mmio_wdata & _lut5_translation_high_address_299);  // NTBRegisters.swift:161
       end
       if (lut6_control_write) begin  // NTBRegisters.swift:154
-        lut6_control_peer <= (lut6_control_peer & ~_lut6_control_peer_301) | (mmio_wdata[13:8] & _lut6_control_peer_301);  // NTBRegisters.swift:154
+        lut6_control_valid <= (lut6_control_valid & ~_lut6_control_valid_300) | (mmio_wdata[0] & _lut6_control_valid_300);  // NTBRegisters.swift:154
       end
-      if (lut6_translation_low_write) begin  // NTBRegisters.swift:157
-        lut6_translation_low_address <= (lut6_translation_low_address & ~_lut6_translation_low_address_302) | (mmio_wdata[31:12] & _lut6_translation_low_address_302);  // NTBRegisters.swift:157
+      if (lut6_control_write) begin  // NTBRegisters.swift:155
+        lut6_control_peer <= (lut6_control_peer & ~_lut6_control_peer_301) | (mmio_wdata[13:8] & _lut6_control_peer_301);  // NTBRegisters.swift:155
       end
-      if (lut6_translation_high_write) begin  // NTBRegisters.swift:160
-        lut6_translation_high_address <= (lut6_translation_high_address & ~_lut6_translation_high_address_303) | (mmio_wdata & _lut6_translation_high_address_303);  // NTBRegisters.swift:160
+      if (lut6_translation_low_write) begin  // NTBRegisters.swift:158
+        lut6_translation_low_address <= (lut6_translation_low_address & ~_lut6_translation_low_address_302) | (mmio_wdata[31:12] & _lut6_translation_low_address_302);  // NTBRegisters.swift:158
       end
-      if (lut7_control_write) begin  // NTBRegisters.swift:153
-        lut7_control_valid <= (lut7_control_valid & ~_lut7_control_valid_304) | (mmio_wdata[0] & _lut7_control_valid_304);  // NTBRegisters.swift:153
+      if (lut6_translation_high_write) begin  // NTBRegisters.swift:161
+        lut6_translation_high_address <= (lut6_translation_high_address & ~_lut6_translation_high_address_303) | (mmio_wdata & _lut6_translation_high_address_303);  // NTBRegisters.swift:161
       end
       if (lut7_control_write) begin  // NTBRegisters.swift:154
-        lut7_control_peer <= (lut7_control_peer & ~_lut7_control_peer_305) | (mmio_wdata[13:8] & _lut7_control_peer_305);  // NTBRegisters.swift:154
+        lut7_control_valid <= (lut7_control_valid & ~_lut7_control_valid_304) | (mmio_wdata[0] & _lut7_control_valid_304);  // NTBRegisters.swift:154
       end
-      if (lut7_translation_low_write) begin  // NTBRegisters.swift:157
-        lut7_translation_low_address <= (lut7_translation_low_address & ~_lut7_translation_low_address_306) | (mmio_wdata[31:12] & _lut7_translation_low_address_306);  // NTBRegisters.swift:157
+      if (lut7_control_write) begin  // NTBRegisters.swift:155
+        lut7_control_peer <= (lut7_control_peer & ~_lut7_control_peer_305) | (mmio_wdata[13:8] & _lut7_control_peer_305);  // NTBRegisters.swift:155
       end
-      if (lut7_translation_high_write) begin  // NTBRegisters.swift:160
-        lut7_translation_high_address <= (lut7_translation_high_address & ~_lut7_translation_high_address_307) | (mmio_wdata & _lut7_translation_high_address_307);  // NTBRegisters.swift:160
+      if (lut7_translation_low_write) begin  // NTBRegisters.swift:158
+        lut7_translation_low_address <= (lut7_translation_low_address & ~_lut7_translation_low_address_306) | (mmio_wdata[31:12] & _lut7_translation_low_address_306);  // NTBRegisters.swift:158
       end
-      if (lut8_control_write) begin  // NTBRegisters.swift:153
-        lut8_control_valid <= (lut8_control_valid & ~_lut8_control_valid_308) | (mmio_wdata[0] & _lut8_control_valid_308);  // NTBRegisters.swift:153
+      if (lut7_translation_high_write) begin  // NTBRegisters.swift:161
+        lut7_translation_high_address <= (lut7_translation_high_address & ~_lut7_translation_high_address_307) | (mmio_wdata & _lut7_translation_high_address_307);  // NTBRegisters.swift:161
       end
       if (lut8_control_write) begin  // NTBRegisters.swift:154
-        lut8_control_peer <= (lut8_control_peer & ~_lut8_control_peer_309) | (mmio_wdata[13:8] & _lut8_control_peer_309);  // NTBRegisters.swift:154
+        lut8_control_valid <= (lut8_control_valid & ~_lut8_control_valid_308) | (mmio_wdata[0] & _lut8_control_valid_308);  // NTBRegisters.swift:154
       end
-      if (lut8_translation_low_write) begin  // NTBRegisters.swift:157
-        lut8_translation_low_address <= (lut8_translation_low_address & ~_lut8_translation_low_address_310) | (mmio_wdata[31:12] & _lut8_translation_low_address_310);  // NTBRegisters.swift:157
+      if (lut8_control_write) begin  // NTBRegisters.swift:155
+        lut8_control_peer <= (lut8_control_peer & ~_lut8_control_peer_309) | (mmio_wdata[13:8] & _lut8_control_peer_309);  // NTBRegisters.swift:155
       end
-      if (lut8_translation_high_write) begin  // NTBRegisters.swift:160
-        lut8_translation_high_address <= (lut8_translation_high_address & ~_lut8_translation_high_address_311) | (mmio_wdata & _lut8_translation_high_address_311);  // NTBRegisters.swift:160
+      if (lut8_translation_low_write) begin  // NTBRegisters.swift:158
+        lut8_translation_low_address <= (lut8_translation_low_address & ~_lut8_translation_low_address_310) | (mmio_wdata[31:12] & _lut8_translation_low_address_310);  // NTBRegisters.swift:158
       end
-      if (lut9_control_write) begin  // NTBRegisters.swift:153
-        lut9_control_valid <= (lut9_control_valid & ~_lut9_control_valid_312) | (mmio_wdata[0] & _lut9_control_valid_312);  // NTBRegisters.swift:153
+      if (lut8_translation_high_write) begin  // NTBRegisters.swift:161
+        lut8_translation_high_address <= (lut8_translation_high_address & ~_lut8_translation_high_address_311) | (mmio_wdata & _lut8_translation_high_address_311);  // NTBRegisters.swift:161
       end
       if (lut9_control_write) begin  // NTBRegisters.swift:154
-        lut9_control_peer <= (lut9_control_peer & ~_lut9_control_peer_313) | (mmio_wdata[13:8] & _lut9_control_peer_313);  // NTBRegisters.swift:154
+        lut9_control_valid <= (lut9_control_valid & ~_lut9_control_valid_312) | (mmio_wdata[0] & _lut9_control_valid_312);  // NTBRegisters.swift:154
       end
-      if (lut9_translation_low_write) begin  // NTBRegisters.swift:157
-        lut9_translation_low_address <= (lut9_translation_low_address & ~_lut9_translation_low_address_314) | (mmio_wdata[31:12] & _lut9_translation_low_address_314);  // NTBRegisters.swift:157
+      if (lut9_control_write) begin  // NTBRegisters.swift:155
+        lut9_control_peer <= (lut9_control_peer & ~_lut9_control_peer_313) | (mmio_wdata[13:8] & _lut9_control_peer_313);  // NTBRegisters.swift:155
       end
-      if (lut9_translation_high_write) begin  // NTBRegisters.swift:160
-        lut9_translation_high_address <= (lut9_translation_high_address & ~_lut9_translation_high_address_315) | (mmio_wdata & _lut9_translation_high_address_315);  // NTBRegisters.swift:160
+      if (lut9_translation_low_write) begin  // NTBRegisters.swift:158
+        lut9_translation_low_address <= (lut9_translation_low_address & ~_lut9_translation_low_address_314) | (mmio_wdata[31:12] & _lut9_translation_low_address_314);  // NTBRegisters.swift:158
       end
-      if (lut10_control_write) begin  // NTBRegisters.swift:153
-        lut10_control_valid <= (lut10_control_valid & ~_lut10_control_valid_316) | (mmio_wdata[0] & _lut10_control_valid_316);  // NTBRegisters.swift:153
+      if (lut9_translation_high_write) begin  // NTBRegisters.swift:161
+        lut9_translation_high_address <= (lut9_translation_high_address & ~_lut9_translation_high_address_315) | (mmio_wdata & _lut9_translation_high_address_315);  // NTBRegisters.swift:161
       end
       if (lut10_control_write) begin  // NTBRegisters.swift:154
-        lut10_control_peer <= (lut10_control_peer & ~_lut10_control_peer_317) | (mmio_wdata[13:8] & _lut10_control_peer_317);  // NTBRegisters.swift:154
+        lut10_control_valid <= (lut10_control_valid & ~_lut10_control_valid_316) | (mmio_wdata[0] & _lut10_control_valid_316);  // NTBRegisters.swift:154
       end
-      if (lut10_translation_low_write) begin  // NTBRegisters.swift:157
-        lut10_translation_low_address <= (lut10_translation_low_address & ~_lut10_translation_low_address_318) | (mmio_wdata[31:12] & _lut10_translation_low_address_318);  // NTBRegisters.swift:157
+      if (lut10_control_write) begin  // NTBRegisters.swift:155
+        lut10_control_peer <= (lut10_control_peer & ~_lut10_control_peer_317) | (mmio_wdata[13:8] & _lut10_control_peer_317);  // NTBRegisters.swift:155
       end
-      if (lut10_translation_high_write) begin  // NTBRegisters.swift:160
-        lut10_translation_high_address <= (lut10_translation_high_address & ~_lut10_translation_high_address_319) | (mmio_wdata & _lut10_translation_high_address_319);  // NTBRegisters.swift:160
+      if (lut10_translation_low_write) begin  // NTBRegisters.swift:158
+        lut10_translation_low_address <= (lut10_translation_low_address & ~_lut10_translation_low_address_318) | (mmio_wdata[31:12] & _lut10_translation_low_address_318);  // NTBRegisters.swift:158
       end
-      if (lut11_control_write) begin  // NTBRegisters.swift:153
-        lut11_control_valid <= (lut11_control_valid & ~_lut11_control_valid_320) | (mmio_wdata[0] & _lut11_control_valid_320);  // NTBRegisters.swift:153
+      if (lut10_translation_high_write) begin  // NTBRegisters.swift:161
+        lut10_translation_high_address <= (lut10_translation_high_address & ~_lut10_translation_high_address_319) | (mmio_wdata & _lut10_translation_high_address_319);  // NTBRegisters.swift:161
       end
       if (lut11_control_write) begin  // NTBRegisters.swift:154
-        lut11_control_peer <= (lut11_control_peer & ~_lut11_control_peer_321) | (mmio_wdata[13:8] & _lut11_control_peer_321);  // NTBRegisters.swift:154
+        lut11_control_valid <= (lut11_control_valid & ~_lut11_control_valid_320) | (mmio_wdata[0] & _lut11_control_valid_320);  // NTBRegisters.swift:154
       end
-      if (lut11_translation_low_write) begin  // NTBRegisters.swift:157
-        lut11_translation_low_address <= (lut11_translation_low_address & ~_lut11_translation_low_address_322) | (mmio_wdata[31:12] & _lut11_translation_low_address_322);  // NTBRegisters.swift:157
+      if (lut11_control_write) begin  // NTBRegisters.swift:155
+        lut11_control_peer <= (lut11_control_peer & ~_lut11_control_peer_321) | (mmio_wdata[13:8] & _lut11_control_peer_321);  // NTBRegisters.swift:155
       end
-      if (lut11_translation_high_write) begin  // NTBRegisters.swift:160
-        lut11_translation_high_address <= (lut11_translation_high_address & ~_lut11_translation_high_address_323) | (mmio_wdata & _lut11_translation_high_address_323);  // NTBRegisters.swift:160
+      if (lut11_translation_low_write) begin  // NTBRegisters.swift:158
+        lut11_translation_low_address <= (lut11_translation_low_address & ~_lut11_translation_low_address_322) | (mmio_wdata[31:12] & _lut11_translation_low_address_322);  // NTBRegisters.swift:158
       end
-      if (lut12_control_write) begin  // NTBRegisters.swift:153
-        lut12_control_valid <= (lut12_control_valid & ~_lut12_control_valid_324) | (mmio_wdata[0] & _lut12_control_valid_324);  // NTBRegisters.swift:153
+      if (lut11_translation_high_write) begin  // NTBRegisters.swift:161
+        lut11_translation_high_address <= (lut11_translation_high_address & ~_lut11_translation_high_address_323) | (mmio_wdata & _lut11_translation_high_address_323);  // NTBRegisters.swift:161
       end
       if (lut12_control_write) begin  // NTBRegisters.swift:154
-        lut12_control_peer <= (lut12_control_peer & ~_lut12_control_peer_325) | (mmio_wdata[13:8] & _lut12_control_peer_325);  // NTBRegisters.swift:154
+        lut12_control_valid <= (lut12_control_valid & ~_lut12_control_valid_324) | (mmio_wdata[0] & _lut12_control_valid_324);  // NTBRegisters.swift:154
       end
-      if (lut12_translation_low_write) begin  // NTBRegisters.swift:157
-        lut12_translation_low_address <= (lut12_translation_low_address & ~_lut12_translation_low_address_326) | (mmio_wdata[31:12] & _lut12_translation_low_address_326);  // NTBRegisters.swift:157
+      if (lut12_control_write) begin  // NTBRegisters.swift:155
+        lut12_control_peer <= (lut12_control_peer & ~_lut12_control_peer_325) | (mmio_wdata[13:8] & _lut12_control_peer_325);  // NTBRegisters.swift:155
       end
-      if (lut12_translation_high_write) begin  // NTBRegisters.swift:160
-        lut12_translation_high_address <= (lut12_translation_high_address & ~_lut12_translation_high_address_327) | (mmio_wdata & _lut12_translation_high_address_327);  // NTBRegisters.swift:160
+      if (lut12_translation_low_write) begin  // NTBRegisters.swift:158
+        lut12_translation_low_address <= (lut12_translation_low_address & ~_lut12_translation_low_address_326) | (mmio_wdata[31:12] & _lut12_translation_low_address_326);  // NTBRegisters.swift:158
       end
-      if (lut13_control_write) begin  // NTBRegisters.swift:153
-        lut13_control_valid <= (lut13_control_valid & ~_lut13_control_valid_328) | (mmio_wdata[0] & _lut13_control_valid_328);  // NTBRegisters.swift:153
+      if (lut12_translation_high_write) begin  // NTBRegisters.swift:161
+        lut12_translation_high_address <= (lut12_translation_high_address & ~_lut12_translation_high_address_327) | (mmio_wdata & _lut12_translation_high_address_327);  // NTBRegisters.swift:161
       end
       if (lut13_control_write) begin  // NTBRegisters.swift:154
-        lut13_control_peer <= (lut13_control_peer & ~_lut13_control_peer_329) | (mmio_wdata[13:8] & _lut13_control_peer_329);  // NTBRegisters.swift:154
+        lut13_control_valid <= (lut13_control_valid & ~_lut13_control_valid_328) | (mmio_wdata[0] & _lut13_control_valid_328);  // NTBRegisters.swift:154
       end
-      if (lut13_translation_low_write) begin  // NTBRegisters.swift:157
-        lut13_translation_low_address <= (lut13_translation_low_address & ~_lut13_translation_low_address_330) | (mmio_wdata[31:12] & _lut13_translation_low_address_330);  // NTBRegisters.swift:157
+      if (lut13_control_write) begin  // NTBRegisters.swift:155
+        lut13_control_peer <= (lut13_control_peer & ~_lut13_control_peer_329) | (mmio_wdata[13:8] & _lut13_control_peer_329);  // NTBRegisters.swift:155
       end
-      if (lut13_translation_high_write) begin  // NTBRegisters.swift:160
-        lut13_translation_high_address <= (lut13_translation_high_address & ~_lut13_translation_high_address_331) | (mmio_wdata & _lut13_translation_high_address_331);  // NTBRegisters.swift:160
+      if (lut13_translation_low_write) begin  // NTBRegisters.swift:158
+        lut13_translation_low_address <= (lut13_translation_low_address & ~_lut13_translation_low_address_330) | (mmio_wdata[31:12] & _lut13_translation_low_address_330);  // NTBRegisters.swift:158
       end
-      if (lut14_control_write) begin  // NTBRegisters.swift:153
-        lut14_control_valid <= (lut14_control_valid & ~_lut14_control_valid_332) | (mmio_wdata[0] & _lut14_control_valid_332);  // NTBRegisters.swift:153
+      if (lut13_translation_high_write) begin  // NTBRegisters.swift:161
+        lut13_translation_high_address <= (lut13_translation_high_address & ~_lut13_translation_high_address_331) | (mmio_wdata & _lut13_translation_high_address_331);  // NTBRegisters.swift:161
       end
       if (lut14_control_write) begin  // NTBRegisters.swift:154
-        lut14_control_peer <= (lut14_control_peer & ~_lut14_control_peer_333) | (mmio_wdata[13:8] & _lut14_control_peer_333);  // NTBRegisters.swift:154
+        lut14_control_valid <= (lut14_control_valid & ~_lut14_control_valid_332) | (mmio_wdata[0] & _lut14_control_valid_332);  // NTBRegisters.swift:154
       end
-      if (lut14_translation_low_write) begin  // NTBRegisters.swift:157
-        lut14_translation_low_address <= (lut14_translation_low_address & ~_lut14_translation_low_address_334) | (mmio_wdata[31:12] & _lut14_translation_low_address_334);  // NTBRegisters.swift:157
+      if (lut14_control_write) begin  // NTBRegisters.swift:155
+        lut14_control_peer <= (lut14_control_peer & ~_lut14_control_peer_333) | (mmio_wdata[13:8] & _lut14_control_peer_333);  // NTBRegisters.swift:155
       end
-      if (lut14_translation_high_write) begin  // NTBRegisters.swift:160
-        lut14_translation_high_address <= (lut14_translation_high_address & ~_lut14_translation_high_address_335) | (mmio_wdata & _lut14_translation_high_address_335);  // NTBRegisters.swift:160
+      if (lut14_translation_low_write) begin  // NTBRegisters.swift:158
+        lut14_translation_low_address <= (lut14_translation_low_address & ~_lut14_translation_low_address_334) | (mmio_wdata[31:12] & _lut14_translation_low_address_334);  // NTBRegisters.swift:158
       end
-      if (lut15_control_write) begin  // NTBRegisters.swift:153
-        lut15_control_valid <= (lut15_control_valid & ~_lut15_control_valid_336) | (mmio_wdata[0] & _lut15_control_valid_336);  // NTBRegisters.swift:153
+      if (lut14_translation_high_write) begin  // NTBRegisters.swift:161
+        lut14_translation_high_address <= (lut14_translation_high_address & ~_lut14_translation_high_address_335) | (mmio_wdata & _lut14_translation_high_address_335);  // NTBRegisters.swift:161
       end
       if (lut15_control_write) begin  // NTBRegisters.swift:154
-        lut15_control_peer <= (lut15_control_peer & ~_lut15_control_peer_337) | (mmio_wdata[13:8] & _lut15_control_peer_337);  // NTBRegisters.swift:154
+        lut15_control_valid <= (lut15_control_valid & ~_lut15_control_valid_336) | (mmio_wdata[0] & _lut15_control_valid_336);  // NTBRegisters.swift:154
       end
-      if (lut15_translation_low_write) begin  // NTBRegisters.swift:157
-        lut15_translation_low_address <= (lut15_translation_low_address & ~_lut15_translation_low_address_338) | (mmio_wdata[31:12] & _lut15_translation_low_address_338);  // NTBRegisters.swift:157
+      if (lut15_control_write) begin  // NTBRegisters.swift:155
+        lut15_control_peer <= (lut15_control_peer & ~_lut15_control_peer_337) | (mmio_wdata[13:8] & _lut15_control_peer_337);  // NTBRegisters.swift:155
       end
-      if (lut15_translation_high_write) begin  // NTBRegisters.swift:160
-        lut15_translation_high_address <= (lut15_translation_high_address & ~_lut15_translation_high_address_339) | (mmio_wdata & _lut15_translation_high_address_339);  // NTBRegisters.swift:160
+      if (lut15_translation_low_write) begin  // NTBRegisters.swift:158
+        lut15_translation_low_address <= (lut15_translation_low_address & ~_lut15_translation_low_address_338) | (mmio_wdata[31:12] & _lut15_translation_low_address_338);  // NTBRegisters.swift:158
       end
-      if (lut16_control_write) begin  // NTBRegisters.swift:153
-        lut16_control_valid <= (lut16_control_valid & ~_lut16_control_valid_340) | (mmio_wdata[0] & _lut16_control_valid_340);  // NTBRegisters.swift:153
+      if (lut15_translation_high_write) begin  // NTBRegisters.swift:161
+        lut15_translation_high_address <= (lut15_translation_high_address & ~_lut15_translation_high_address_339) | (mmio_wdata & _lut15_translation_high_address_339);  // NTBRegisters.swift:161
       end
       if (lut16_control_write) begin  // NTBRegisters.swift:154
-        lut16_control_peer <= (lut16_control_peer & ~_lut16_control_peer_341) | (mmio_wdata[13:8] & _lut16_control_peer_341);  // NTBRegisters.swift:154
+        lut16_control_valid <= (lut16_control_valid & ~_lut16_control_valid_340) | (mmio_wdata[0] & _lut16_control_valid_340);  // NTBRegisters.swift:154
       end
-      if (lut16_translation_low_write) begin  // NTBRegisters.swift:157
-        lut16_translation_low_address <= (lut16_translation_low_address & ~_lut16_translation_low_address_342) | (mmio_wdata[31:12] & _lut16_translation_low_address_342);  // NTBRegisters.swift:157
+      if (lut16_control_write) begin  // NTBRegisters.swift:155
+        lut16_control_peer <= (lut16_control_peer & ~_lut16_control_peer_341) | (mmio_wdata[13:8] & _lut16_control_peer_341);  // NTBRegisters.swift:155
       end
-      if (lut16_translation_high_write) begin  // NTBRegisters.swift:160
-        lut16_translation_high_address <= (lut16_translation_high_address & ~_lut16_translation_high_address_343) | (mmio_wdata & _lut16_translation_high_address_343);  // NTBRegisters.swift:160
+      if (lut16_translation_low_write) begin  // NTBRegisters.swift:158
+        lut16_translation_low_address <= (lut16_translation_low_address & ~_lut16_translation_low_address_342) | (mmio_wdata[31:12] & _lut16_translation_low_address_342);  // NTBRegisters.swift:158
       end
-      if (lut17_control_write) begin  // NTBRegisters.swift:153
-        lut17_control_valid <= (lut17_control_valid & ~_lut17_control_valid_344) | (mmio_wdata[0] & _lut17_control_valid_344);  // NTBRegisters.swift:153
+      if (lut16_translation_high_write) begin  // NTBRegisters.swift:161
+        lut16_translation_high_address <= (lut16_translation_high_address & ~_lut16_translation_high_address_343) | (mmio_wdata & _lut16_translation_high_address_343);  // NTBRegisters.swift:161
       end
       if (lut17_control_write) begin  // NTBRegisters.swift:154
-        lut17_control_peer <= (lut17_control_peer & ~_lut17_control_peer_345) | (mmio_wdata[13:8] & _lut17_control_peer_345);  // NTBRegisters.swift:154
+        lut17_control_valid <= (lut17_control_valid & ~_lut17_control_valid_344) | (mmio_wdata[0] & _lut17_control_valid_344);  // NTBRegisters.swift:154
       end
-      if (lut17_translation_low_write) begin  // NTBRegisters.swift:157
-        lut17_translation_low_address <= (lut17_translation_low_address & ~_lut17_translation_low_address_346) | (mmio_wdata[31:12] & _lut17_translation_low_address_346);  // NTBRegisters.swift:157
+      if (lut17_control_write) begin  // NTBRegisters.swift:155
+        lut17_control_peer <= (lut17_control_peer & ~_lut17_control_peer_345) | (mmio_wdata[13:8] & _lut17_control_peer_345);  // NTBRegisters.swift:155
       end
-      if (lut17_translation_high_write) begin  // NTBRegisters.swift:160
-        lut17_translation_high_address <= (lut17_translation_high_address & ~_lut17_translation_high_address_347) | (mmio_wdata & _lut17_translation_high_address_347);  // NTBRegisters.swift:160
+      if (lut17_translation_low_write) begin  // NTBRegisters.swift:158
+        lut17_translation_low_address <= (lut17_translation_low_address & ~_lut17_translation_low_address_346) | (mmio_wdata[31:12] & _lut17_translation_low_address_346);  // NTBRegisters.swift:158
       end
-      if (lut18_control_write) begin  // NTBRegisters.swift:153
-        lut18_control_valid <= (lut18_control_valid & ~_lut18_control_valid_348) | (mmio_wdata[0] & _lut18_control_valid_348);  // NTBRegisters.swift:153
+      if (lut17_translation_high_write) begin  // NTBRegisters.swift:161
+        lut17_translation_high_address <= (lut17_translation_high_address & ~_lut17_translation_high_address_347) | (mmio_wdata & _lut17_translation_high_address_347);  // NTBRegisters.swift:161
       end
       if (lut18_control_write) begin  // NTBRegisters.swift:154
-        lut18_control_peer <= (lut18_control_peer & ~_lut18_control_peer_349) | (mmio_wdata[13:8] & _lut18_control_peer_349);  // NTBRegisters.swift:154
+        lut18_control_valid <= (lut18_control_valid & ~_lut18_control_valid_348) | (mmio_wdata[0] & _lut18_control_valid_348);  // NTBRegisters.swift:154
       end
-      if (lut18_translation_low_write) begin  // NTBRegisters.swift:157
-        lut18_translation_low_address <= (lut18_translation_low_address & ~_lut18_translation_low_address_350) | (mmio_wdata[31:12] & _lut18_translation_low_address_350);  // NTBRegisters.swift:157
+      if (lut18_control_write) begin  // NTBRegisters.swift:155
+        lut18_control_peer <= (lut18_control_peer & ~_lut18_control_peer_349) | (mmio_wdata[13:8] & _lut18_control_peer_349);  // NTBRegisters.swift:155
       end
-      if (lut18_translation_high_write) begin  // NTBRegisters.swift:160
-        lut18_translation_high_address <= (lut18_translation_high_address & ~_lut18_translation_high_address_351) | (mmio_wdata & _lut18_translation_high_address_351);  // NTBRegisters.swift:160
+      if (lut18_translation_low_write) begin  // NTBRegisters.swift:158
+        lut18_translation_low_address <= (lut18_translation_low_address & ~_lut18_translation_low_address_350) | (mmio_wdata[31:12] & _lut18_translation_low_address_350);  // NTBRegisters.swift:158
       end
-      if (lut19_control_write) begin  // NTBRegisters.swift:153
-        lut19_control_valid <= (lut19_control_valid & ~_lut19_control_valid_352) | (mmio_wdata[0] & _lut19_control_valid_352);  // NTBRegisters.swift:153
+      if (lut18_translation_high_write) begin  // NTBRegisters.swift:161
+        lut18_translation_high_address <= (lut18_translation_high_address & ~_lut18_translation_high_address_351) | (mmio_wdata & _lut18_translation_high_address_351);  // NTBRegisters.swift:161
       end
       if (lut19_control_write) begin  // NTBRegisters.swift:154
-        lut19_control_peer <= (lut19_control_peer & ~_lut19_control_peer_353) | (mmio_wdata[13:8] & _lut19_control_peer_353);  // NTBRegisters.swift:154
+        lut19_control_valid <= (lut19_control_valid & ~_lut19_control_valid_352) | (mmio_wdata[0] & _lut19_control_valid_352);  // NTBRegisters.swift:154
       end
-      if (lut19_translation_low_write) begin  // NTBRegisters.swift:157
-        lut19_translation_low_address <= (lut19_translation_low_address & ~_lut19_translation_low_address_354) | (mmio_wdata[31:12] & _lut19_translation_low_address_354);  // NTBRegisters.swift:157
+      if (lut19_control_write) begin  // NTBRegisters.swift:155
+        lut19_control_peer <= (lut19_control_peer & ~_lut19_control_peer_353) | (mmio_wdata[13:8] & _lut19_control_peer_353);  // NTBRegisters.swift:155
       end
-      if (lut19_translation_high_write) begin  // NTBRegisters.swift:160
-        lut19_translation_high_address <= (lut19_translation_high_address & ~_lut19_translation_high_address_355) | (mmio_wdata & _lut19_translation_high_address_355);  // NTBRegisters.swift:160
+      if (lut19_translation_low_write) begin  // NTBRegisters.swift:158
+        lut19_translation_low_address <= (lut19_translation_low_address & ~_lut19_translation_low_address_354) | (mmio_wdata[31:12] & _lut19_translation_low_address_354);  // NTBRegisters.swift:158
       end
-      if (lut20_control_write) begin  // NTBRegisters.swift:153
-        lut20_control_valid <= (lut20_control_valid & ~_lut20_control_valid_356) | (mmio_wdata[0] & _lut20_control_valid_356);  // NTBRegisters.swift:153
+      if (lut19_translation_high_write) begin  // NTBRegisters.swift:161
+        lut19_translation_high_address <= (lut19_translation_high_address & ~_lut19_translation_high_address_355) | (mmio_wdata & _lut19_translation_high_address_355);  // NTBRegisters.swift:161
       end
       if (lut20_control_write) begin  // NTBRegisters.swift:154
-        lut20_control_peer <= (lut20_control_peer & ~_lut20_control_peer_357) | (mmio_wdata[13:8] & _lut20_control_peer_357);  // NTBRegisters.swift:154
+        lut20_control_valid <= (lut20_control_valid & ~_lut20_control_valid_356) | (mmio_wdata[0] & _lut20_control_valid_356);  // NTBRegisters.swift:154
       end
-      if (lut20_translation_low_write) begin  // NTBRegisters.swift:157
-        lut20_translation_low_address <= (lut20_translation_low_address & ~_lut20_translation_low_address_358) | (mmio_wdata[31:12] & _lut20_translation_low_address_358);  // NTBRegisters.swift:157
+      if (lut20_control_write) begin  // NTBRegisters.swift:155
+        lut20_control_peer <= (lut20_control_peer & ~_lut20_control_peer_357) | (mmio_wdata[13:8] & _lut20_control_peer_357);  // NTBRegisters.swift:155
       end
-      if (lut20_translation_high_write) begin  // NTBRegisters.swift:160
-        lut20_translation_high_address <= (lut20_translation_high_address & ~_lut20_translation_high_address_359) | (mmio_wdata & _lut20_translation_high_address_359);  // NTBRegisters.swift:160
+      if (lut20_translation_low_write) begin  // NTBRegisters.swift:158
+        lut20_translation_low_address <= (lut20_translation_low_address & ~_lut20_translation_low_address_358) | (mmio_wdata[31:12] & _lut20_translation_low_address_358);  // NTBRegisters.swift:158
       end
-      if (lut21_control_write) begin  // NTBRegisters.swift:153
-        lut21_control_valid <= (lut21_control_valid & ~_lut21_control_valid_360) | (mmio_wdata[0] & _lut21_control_valid_360);  // NTBRegisters.swift:153
+      if (lut20_translation_high_write) begin  // NTBRegisters.swift:161
+        lut20_translation_high_address <= (lut20_translation_high_address & ~_lut20_translation_high_address_359) | (mmio_wdata & _lut20_translation_high_address_359);  // NTBRegisters.swift:161
       end
       if (lut21_control_write) begin  // NTBRegisters.swift:154
-        lut21_control_peer <= (lut21_control_peer & ~_lut21_control_peer_361) | (mmio_wdata[13:8] & _lut21_control_peer_361);  // NTBRegisters.swift:154
+        lut21_control_valid <= (lut21_control_valid & ~_lut21_control_valid_360) | (mmio_wdata[0] & _lut21_control_valid_360);  // NTBRegisters.swift:154
       end
-      if (lut21_translation_low_write) begin  // NTBRegisters.swift:157
-        lut21_translation_low_address <= (lut21_translation_low_address & ~_lut21_translation_low_address_362) | (mmio_wdata[31:12] & _lut21_translation_low_address_362);  // NTBRegisters.swift:157
+      if (lut21_control_write) begin  // NTBRegisters.swift:155
+        lut21_control_peer <= (lut21_control_peer & ~_lut21_control_peer_361) | (mmio_wdata[13:8] & _lut21_control_peer_361);  // NTBRegisters.swift:155
       end
-      if (lut21_translation_high_write) begin  // NTBRegisters.swift:160
-        lut21_translation_high_address <= (lut21_translation_high_address & ~_lut21_translation_high_address_363) | (mmio_wdata & _lut21_translation_high_address_363);  // NTBRegisters.swift:160
+      if (lut21_translation_low_write) begin  // NTBRegisters.swift:158
+        lut21_translation_low_address <= (lut21_translation_low_address & ~_lut21_translation_low_address_362) | (mmio_wdata[31:12] & _lut21_translation_low_address_362);  // NTBRegisters.swift:158
       end
-      if (lut22_control_write) begin  // NTBRegisters.swift:153
-        lut22_control_valid <= (lut22_control_valid & ~_lut22_control_valid_364) | (mmio_wdata[0] & _lut22_control_valid_364);  // NTBRegisters.swift:153
+      if (lut21_translation_high_write) begin  // NTBRegisters.swift:161
+        lut21_translation_high_address <= (lut21_translation_high_address & ~_lut21_translation_high_address_363) | (mmio_wdata & _lut21_translation_high_address_363);  // NTBRegisters.swift:161
       end
       if (lut22_control_write) begin  // NTBRegisters.swift:154
-        lut22_control_peer <= (lut22_control_peer & ~_lut22_control_peer_365) | (mmio_wdata[13:8] & _lut22_control_peer_365);  // NTBRegisters.swift:154
+        lut22_control_valid <= (lut22_control_valid & ~_lut22_control_valid_364) | (mmio_wdata[0] & _lut22_control_valid_364);  // NTBRegisters.swift:154
       end
-      if (lut22_translation_low_write) begin  // NTBRegisters.swift:157
-        lut22_translation_low_address <= (lut22_translation_low_address & ~_lut22_translation_low_address_366) | (mmio_wdata[31:12] & _lut22_translation_low_address_366);  // NTBRegisters.swift:157
+      if (lut22_control_write) begin  // NTBRegisters.swift:155
+        lut22_control_peer <= (lut22_control_peer & ~_lut22_control_peer_365) | (mmio_wdata[13:8] & _lut22_control_peer_365);  // NTBRegisters.swift:155
       end
-      if (lut22_translation_high_write) begin  // NTBRegisters.swift:160
-        lut22_translation_high_address <= (lut22_translation_high_address & ~_lut22_translation_high_address_367) | (mmio_wdata & _lut22_translation_high_address_367);  // NTBRegisters.swift:160
+      if (lut22_translation_low_write) begin  // NTBRegisters.swift:158
+        lut22_translation_low_address <= (lut22_translation_low_address & ~_lut22_translation_low_address_366) | (mmio_wdata[31:12] & _lut22_translation_low_address_366);  // NTBRegisters.swift:158
       end
-      if (lut23_control_write) begin  // NTBRegisters.swift:153
-        lut23_control_valid <= (lut23_control_valid & ~_lut23_control_valid_368) | (mmio_wdata[0] & _lut23_control_valid_368);  // NTBRegisters.swift:153
+      if (lut22_translation_high_write) begin  // NTBRegisters.swift:161
+        lut22_translation_high_address <= (lut22_translation_high_address & ~_lut22_translation_high_address_367) | (mmio_wdata & _lut22_translation_high_address_367);  // NTBRegisters.swift:161
       end
       if (lut23_control_write) begin  // NTBRegisters.swift:154
-        lut23_control_peer <= (lut23_control_peer & ~_lut23_control_peer_369) | (mmio_wdata[13:8] & _lut23_control_peer_369);  // NTBRegisters.swift:154
+        lut23_control_valid <= (lut23_control_valid & ~_lut23_control_valid_368) | (mmio_wdata[0] & _lut23_control_valid_368);  // NTBRegisters.swift:154
       end
-      if (lut23_translation_low_write) begin  // NTBRegisters.swift:157
-        lut23_translation_low_address <= (lut23_translation_low_address & ~_lut23_translation_low_address_370) | (mmio_wdata[31:12] & _lut23_translation_low_address_370);  // NTBRegisters.swift:157
+      if (lut23_control_write) begin  // NTBRegisters.swift:155
+        lut23_control_peer <= (lut23_control_peer & ~_lut23_control_peer_369) | (mmio_wdata[13:8] & _lut23_control_peer_369);  // NTBRegisters.swift:155
       end
-      if (lut23_translation_high_write) begin  // NTBRegisters.swift:160
-        lut23_translation_high_address <= (lut23_translation_high_address & ~_lut23_translation_high_address_371) | (mmio_wdata & _lut23_translation_high_address_371);  // NTBRegisters.swift:160
+      if (lut23_translation_low_write) begin  // NTBRegisters.swift:158
+        lut23_translation_low_address <= (lut23_translation_low_address & ~_lut23_translation_low_address_370) | (mmio_wdata[31:12] & _lut23_translation_low_address_370);  // NTBRegisters.swift:158
       end
-      if (lut24_control_write) begin  // NTBRegisters.swift:153
-        lut24_control_valid <= (lut24_control_valid & ~_lut24_control_valid_372) | (mmio_wdata[0] & _lut24_control_valid_372);  // NTBRegisters.swift:153
+      if (lut23_translation_high_write) begin  // NTBRegisters.swift:161
+        lut23_translation_high_address <= (lut23_translation_high_address & ~_lut23_translation_high_address_371) | (mmio_wdata & _lut23_translation_high_address_371);  // NTBRegisters.swift:161
       end
       if (lut24_control_write) begin  // NTBRegisters.swift:154
-        lut24_control_peer <= (lut24_control_peer & ~_lut24_control_peer_373) | (mmio_wdata[13:8] & _lut24_control_peer_373);  // NTBRegisters.swift:154
+        lut24_control_valid <= (lut24_control_valid & ~_lut24_control_valid_372) | (mmio_wdata[0] & _lut24_control_valid_372);  // NTBRegisters.swift:154
       end
-      if (lut24_translation_low_write) begin  // NTBRegisters.swift:157
-        lut24_translation_low_address <= (lut24_translation_low_address & ~_lut24_translation_low_address_374) | (mmio_wdata[31:12] & _lut24_translation_low_address_374);  // NTBRegisters.swift:157
+      if (lut24_control_write) begin  // NTBRegisters.swift:155
+        lut24_control_peer <= (lut24_control_peer & ~_lut24_control_peer_373) | (mmio_wdata[13:8] & _lut24_control_peer_373);  // NTBRegisters.swift:155
       end
-      if (lut24_translation_high_write) begin  // NTBRegisters.swift:160
-        lut24_translation_high_address <= (lut24_translation_high_address & ~_lut24_translation_high_address_375) | (mmio_wdata & _lut24_translation_high_address_375);  // NTBRegisters.swift:160
+      if (lut24_translation_low_write) begin  // NTBRegisters.swift:158
+        lut24_translation_low_address <= (lut24_translation_low_address & ~_lut24_translation_low_address_374) | (mmio_wdata[31:12] & _lut24_translation_low_address_374);  // NTBRegisters.swift:158
       end
-      if (lut25_control_write) begin  // NTBRegisters.swift:153
-        lut25_control_valid <= (lut25_control_valid & ~_lut25_control_valid_376) | (mmio_wdata[0] & _lut25_control_valid_376);  // NTBRegisters.swift:153
+      if (lut24_translation_high_write) begin  // NTBRegisters.swift:161
+        lut24_translation_high_address <= (lut24_translation_high_address & ~_lut24_translation_high_address_375) | (mmio_wdata & _lut24_translation_high_address_375);  // NTBRegisters.swift:161
       end
       if (lut25_control_write) begin  // NTBRegisters.swift:154
-        lut25_control_peer <= (lut25_control_peer & ~_lut25_control_peer_377) | (mmio_wdata[13:8] & _lut25_control_peer_377);  // NTBRegisters.swift:154
+        lut25_control_valid <= (lut25_control_valid & ~_lut25_control_valid_376) | (mmio_wdata[0] & _lut25_control_valid_376);  // NTBRegisters.swift:154
       end
-      if (lut25_translation_low_write) begin  // NTBRegisters.swift:157
-        lut25_translation_low_address <= (lut25_translation_low_address & ~_lut25_translation_low_address_378) | (mmio_wdata[31:12] & _lut25_translation_low_address_378);  // NTBRegisters.swift:157
+      if (lut25_control_write) begin  // NTBRegisters.swift:155
+        lut25_control_peer <= (lut25_control_peer & ~_lut25_control_peer_377) | (mmio_wdata[13:8] & _lut25_control_peer_377);  // NTBRegisters.swift:155
       end
-      if (lut25_translation_high_write) begin  // NTBRegisters.swift:160
-        lut25_translation_high_address <= (lut25_translation_high_address & ~_lut25_translation_high_address_379) | (mmio_wdata & _lut25_translation_high_address_379);  // NTBRegisters.swift:160
+      if (lut25_translation_low_write) begin  // NTBRegisters.swift:158
+        lut25_translation_low_address <= (lut25_translation_low_address & ~_lut25_translation_low_address_378) | (mmio_wdata[31:12] & _lut25_translation_low_address_378);  // NTBRegisters.swift:158
       end
-      if (lut26_control_write) begin  // NTBRegisters.swift:153
-        lut26_control_valid <= (lut26_control_valid & ~_lut26_control_valid_380) | (mmio_wdata[0] & _lut26_control_valid_380);  // NTBRegisters.swift:153
+      if (lut25_translation_high_write) begin  // NTBRegisters.swift:161
+        lut25_translation_high_address <= (lut25_translation_high_address & ~_lut25_translation_high_address_379) | (mmio_wdata & _lut25_translation_high_address_379);  // NTBRegisters.swift:161
       end
       if (lut26_control_write) begin  // NTBRegisters.swift:154
-        lut26_control_peer <= (lut26_control_peer & ~_lut26_control_peer_381) | (mmio_wdata[13:8] & _lut26_control_peer_381);  // NTBRegisters.swift:154
+        lut26_control_valid <= (lut26_control_valid & ~_lut26_control_valid_380) | (mmio_wdata[0] & _lut26_control_valid_380);  // NTBRegisters.swift:154
       end
-      if (lut26_translation_low_write) begin  // NTBRegisters.swift:157
-        lut26_translation_low_address <= (lut26_translation_low_address & ~_lut26_translation_low_address_382) | (mmio_wdata[31:12] & _lut26_translation_low_address_382);  // NTBRegisters.swift:157
+      if (lut26_control_write) begin  // NTBRegisters.swift:155
+        lut26_control_peer <= (lut26_control_peer & ~_lut26_control_peer_381) | (mmio_wdata[13:8] & _lut26_control_peer_381);  // NTBRegisters.swift:155
       end
-      if (lut26_translation_high_write) begin  // NTBRegisters.swift:160
-        lut26_translation_high_address <= (lut26_translation_high_address & ~_lut26_translation_high_address_383) | (mmio_wdata & _lut26_translation_high_address_383);  // NTBRegisters.swift:160
+      if (lut26_translation_low_write) begin  // NTBRegisters.swift:158
+        lut26_translation_low_address <= (lut26_translation_low_address & ~_lut26_translation_low_address_382) | (mmio_wdata[31:12] & _lut26_translation_low_address_382);  // NTBRegisters.swift:158
       end
-      if (lut27_control_write) begin  // NTBRegisters.swift:153
-        lut27_control_valid <= (lut27_control_valid & ~_lut27_control_valid_384) | (mmio_wdata[0] & _lut27_control_valid_384);  // NTBRegisters.swift:153
+      if (lut26_translation_high_write) begin  // NTBRegisters.swift:161
+        lut26_translation_high_address <= (lut26_translation_high_address & ~_lut26_translation_high_address_383) | (mmio_wdata & _lut26_translation_high_address_383);  // NTBRegisters.swift:161
       end
       if (lut27_control_write) begin  // NTBRegisters.swift:154
-        lut27_control_peer <= (lut27_control_peer & ~_lut27_control_peer_385) | (mmio_wdata[13:8] & _lut27_control_peer_385);  // NTBRegisters.swift:154
+        lut27_control_valid <= (lut27_control_valid & ~_lut27_control_valid_384) | (mmio_wdata[0] & _lut27_control_valid_384);  // NTBRegisters.swift:154
       end
-      if (lut27_translation_low_write) begin  // NTBRegisters.swift:157
-        lut27_translation_low_address <= (lut27_translation_low_address & ~_lut27_translation_low_address_386) | (mmio_wdata[31:12] & _lut27_translation_low_address_386);  // NTBRegisters.swift:157
+      if (lut27_control_write) begin  // NTBRegisters.swift:155
+        lut27_control_peer <= (lut27_control_peer & ~_lut27_control_peer_385) | (mmio_wdata[13:8] & _lut27_control_peer_385);  // NTBRegisters.swift:155
       end
-      if (lut27_translation_high_write) begin  // NTBRegisters.swift:160
-        lut27_translation_high_address <= (lut27_translation_high_address & ~_lut27_translation_high_address_387) | (mmio_wdata & _lut27_translation_high_address_387);  // NTBRegisters.swift:160
+      if (lut27_translation_low_write) begin  // NTBRegisters.swift:158
+        lut27_translation_low_address <= (lut27_translation_low_address & ~_lut27_translation_low_address_386) | (mmio_wdata[31:12] & _lut27_translation_low_address_386);  // NTBRegisters.swift:158
       end
-      if (lut28_control_write) begin  // NTBRegisters.swift:153
-        lut28_control_valid <= (lut28_control_valid & ~_lut28_control_valid_388) | (mmio_wdata[0] & _lut28_control_valid_388);  // NTBRegisters.swift:153
+      if (lut27_translation_high_write) begin  // NTBRegisters.swift:161
+        lut27_translation_high_address <= (lut27_translation_high_address & ~_lut27_translation_high_address_387) | (mmio_wdata & _lut27_translation_high_address_387);  // NTBRegisters.swift:161
       end
       if (lut28_control_write) begin  // NTBRegisters.swift:154
-        lut28_control_peer <= (lut28_control_peer & ~_lut28_control_peer_389) | (mmio_wdata[13:8] & _lut28_control_peer_389);  // NTBRegisters.swift:154
+        lut28_control_valid <= (lut28_control_valid & ~_lut28_control_valid_388) | (mmio_wdata[0] & _lut28_control_valid_388);  // NTBRegisters.swift:154
       end
-      if (lut28_translation_low_write) begin  // NTBRegisters.swift:157
-        lut28_translation_low_address <= (lut28_translation_low_address & ~_lut28_translation_low_address_390) | (mmio_wdata[31:12] & _lut28_translation_low_address_390);  // NTBRegisters.swift:157
+      if (lut28_control_write) begin  // NTBRegisters.swift:155
+        lut28_control_peer <= (lut28_control_peer & ~_lut28_control_peer_389) | (mmio_wdata[13:8] & _lut28_control_peer_389);  // NTBRegisters.swift:155
       end
-      if (lut28_translation_high_write) begin  // NTBRegisters.swift:160
-        lut28_translation_high_address <= (lut28_translation_high_address & ~_lut28_translation_high_address_391) | (mmio_wdata & _lut28_translation_high_address_391);  // NTBRegisters.swift:160
+      if (lut28_translation_low_write) begin  // NTBRegisters.swift:158
+        lut28_translation_low_address <= (lut28_translation_low_address & ~_lut28_translation_low_address_390) | (mmio_wdata[31:12] & _lut28_translation_low_address_390);  // NTBRegisters.swift:158
       end
-      if (lut29_control_write) begin  // NTBRegisters.swift:153
-        lut29_control_valid <= (lut29_control_valid & ~_lut29_control_valid_392) | (mmio_wdata[0] & _lut29_control_valid_392);  // NTBRegisters.swift:153
+      if (lut28_translation_high_write) begin  // NTBRegisters.swift:161
+        lut28_translation_high_address <= (lut28_translation_high_address & ~_lut28_translation_high_address_391) | (mmio_wdata & _lut28_translation_high_address_391);  // NTBRegisters.swift:161
       end
       if (lut29_control_write) begin  // NTBRegisters.swift:154
-        lut29_control_peer <= (lut29_control_peer & ~_lut29_control_peer_393) | (mmio_wdata[13:8] & _lut29_control_peer_393);  // NTBRegisters.swift:154
+        lut29_control_valid <= (lut29_control_valid & ~_lut29_control_valid_392) | (mmio_wdata[0] & _lut29_control_valid_392);  // NTBRegisters.swift:154
       end
-      if (lut29_translation_low_write) begin  // NTBRegisters.swift:157
-        lut29_translation_low_address <= (lut29_translation_low_address & ~_lut29_translation_low_address_394) | (mmio_wdata[31:12] & _lut29_translation_low_address_394);  // NTBRegisters.swift:157
+      if (lut29_control_write) begin  // NTBRegisters.swift:155
+        lut29_control_peer <= (lut29_control_peer & ~_lut29_control_peer_393) | (mmio_wdata[13:8] & _lut29_control_peer_393);  // NTBRegisters.swift:155
       end
-      if (lut29_translation_high_write) begin  // NTBRegisters.swift:160
-        lut29_translation_high_address <= (lut29_translation_high_address & ~_lut29_translation_high_address_395) | (mmio_wdata & _lut29_translation_high_address_395);  // NTBRegisters.swift:160
+      if (lut29_translation_low_write) begin  // NTBRegisters.swift:158
+        lut29_translation_low_address <= (lut29_translation_low_address & ~_lut29_translation_low_address_394) | (mmio_wdata[31:12] & _lut29_translation_low_address_394);  // NTBRegisters.swift:158
       end
-      if (lut30_control_write) begin  // NTBRegisters.swift:153
-        lut30_control_valid <= (lut30_control_valid & ~_lut30_control_valid_396) | (mmio_wdata[0] & _lut30_control_valid_396);  // NTBRegisters.swift:153
+      if (lut29_translation_high_write) begin  // NTBRegisters.swift:161
+        lut29_translation_high_address <= (lut29_translation_high_address & ~_lut29_translation_high_address_395) | (mmio_wdata & _lut29_translation_high_address_395);  // NTBRegisters.swift:161
       end
       if (lut30_control_write) begin  // NTBRegisters.swift:154
-        lut30_control_peer <= (lut30_control_peer & ~_lut30_control_peer_397) | (mmio_wdata[13:8] & _lut30_control_peer_397);  // NTBRegisters.swift:154
+        lut30_control_valid <= (lut30_control_valid & ~_lut30_control_valid_396) | (mmio_wdata[0] & _lut30_control_valid_396);  // NTBRegisters.swift:154
       end
-      if (lut30_translation_low_write) begin  // NTBRegisters.swift:157
-        lut30_translation_low_address <= (lut30_translation_low_address & ~_lut30_translation_low_address_398) | (mmio_wdata[31:12] & _lut30_translation_low_address_398);  // NTBRegisters.swift:157
+      if (lut30_control_write) begin  // NTBRegisters.swift:155
+        lut30_control_peer <= (lut30_control_peer & ~_lut30_control_peer_397) | (mmio_wdata[13:8] & _lut30_control_peer_397);  // NTBRegisters.swift:155
       end
-      if (lut30_translation_high_write) begin  // NTBRegisters.swift:160
-        lut30_translation_high_address <= (lut30_translation_high_address & ~_lut30_translation_high_address_399) | (mmio_wdata & _lut30_translation_high_address_399);  // NTBRegisters.swift:160
+      if (lut30_translation_low_write) begin  // NTBRegisters.swift:158
+        lut30_translation_low_address <= (lut30_translation_low_address & ~_lut30_translation_low_address_398) | (mmio_wdata[31:12] & _lut30_translation_low_address_398);  // NTBRegisters.swift:158
       end
-      if (lut31_control_write) begin  // NTBRegisters.swift:153
-        lut31_control_valid <= (lut31_control_valid & ~_lut31_control_valid_400) | (mmio_wdata[0] & _lut31_control_valid_400);  // NTBRegisters.swift:153
+      if (lut30_translation_high_write) begin  // NTBRegisters.swift:161
+        lut30_translation_high_address <= (lut30_translation_high_address & ~_lut30_translation_high_address_399) | (mmio_wdata & _lut30_translation_high_address_399);  // NTBRegisters.swift:161
       end
       if (lut31_control_write) begin  // NTBRegisters.swift:154
-        lut31_control_peer <= (lut31_control_peer & ~_lut31_control_peer_401) | (mmio_wdata[13:8] & _lut31_control_peer_401);  // NTBRegisters.swift:154
+        lut31_control_valid <= (lut31_control_valid & ~_lut31_control_valid_400) | (mmio_wdata[0] & _lut31_control_valid_400);  // NTBRegisters.swift:154
       end
-      if (lut31_translation_low_write) begin  // NTBRegisters.swift:157
-        lut31_translation_low_address <= (lut31_translation_low_address & ~_lut31_translation_low_address_402) | (mmio_wdata[31:12] & _lut31_translation_low_address_402);  // NTBRegisters.swift:157
+      if (lut31_control_write) begin  // NTBRegisters.swift:155
+        lut31_control_peer <= (lut31_control_peer & ~_lut31_control_peer_401) | (mmio_wdata[13:8] & _lut31_control_peer_401);  // NTBRegisters.swift:155
       end
-      if (lut31_translation_high_write) begin  // NTBRegisters.swift:160
-        lut31_translation_high_address <= (lut31_translation_high_address & ~_lut31_translation_high_address_403) | (mmio_wdata & _lut31_translation_high_address_403);  // NTBRegisters.swift:160
+      if (lut31_translation_low_write) begin  // NTBRegisters.swift:158
+        lut31_translation_low_address <= (lut31_translation_low_address & ~_lut31_translation_low_address_402) | (mmio_wdata[31:12] & _lut31_translation_low_address_402);  // NTBRegisters.swift:158
+      end
+      if (lut31_translation_high_write) begin  // NTBRegisters.swift:161
+        lut31_translation_high_address <= (lut31_translation_high_address & ~_lut31_translation_high_address_403) | (mmio_wdata & _lut31_translation_high_address_403);  // NTBRegisters.swift:161
       end
     end
   end

@@ -260,11 +260,16 @@ public struct NTBDriver<H: HAL> {
     hal.write32(address(R.PeerScratchpad0.offset, R.PeerScratchpad1.offset, index), value)
   }
 
-  /// `ntb_peer_spad_read`: the value this side last wrote to the peer's scratchpad `index`
-  /// (the function reads back its outbound copy; the peer may have overwritten its own since).
+  /// `ntb_peer_spad_read`: the peer's scratchpad `index` as it is now, read across the link
+  /// (the read waits a round trip; it sees every write of ours to the peer made before it, and
+  /// whatever the peer wrote there itself). Needs the link; a link that goes down while the read
+  /// waits ends it with all ones, reported here as `linkDown`.
   public func readPeerScratchpad(_ index: Int) throws(NTBError) -> UInt32 {
     try checkScratchpad(index)
-    return hal.read32(address(R.PeerScratchpad0.offset, R.PeerScratchpad1.offset, index))
+    guard isLinkUp else { throw .linkDown }
+    let value = hal.read32(address(R.PeerScratchpad0.offset, R.PeerScratchpad1.offset, index))
+    guard value != 0xFFFF_FFFF || isLinkUp else { throw .linkDown }
+    return value
   }
 
   // MARK: Messages (ntb_msg_count, ntb_msg_read_sts, ntb_msg_clear_sts, ntb_msg_read, ntb_peer_msg_write)

@@ -189,7 +189,7 @@ public enum NtbRegisters {
 
     public static let peerOpDroppedMask: UInt32 = 0x2
     public static let peerOpDroppedShift: UInt32 = 1
-    /// PEER_OP_DROPPED [1] W1C: A peer doorbell, scratchpad or message write was not sent because the link was down.
+    /// PEER_OP_DROPPED [1] W1C: A peer doorbell, scratchpad or message write was not sent, or a peer scratchpad read not answered, because the link was down.
     public var peerOpDropped: Bool {
       get { rawValue & Self.peerOpDroppedMask != 0 }
       set { rawValue = newValue ? rawValue | Self.peerOpDroppedMask : rawValue & ~Self.peerOpDroppedMask }
@@ -680,7 +680,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_DOORBELL_SET_0 at offset 0x50: Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_0. Reads the last value written.
+  /// PEER_DOORBELL_SET_0 at offset 0x50: Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_0. Reads the last value written here, not the peer's doorbells (ntb_peer_db_read is optional in Linux and not offered).
   public struct PeerDoorbellSet0: Equatable {
     public static let offset: UInt64 = 0x50
     public static let resetValue: UInt32 = 0x0
@@ -994,7 +994,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_DOORBELL_SET_1 at offset 0x54: Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_1. Reads the last value written.
+  /// PEER_DOORBELL_SET_1 at offset 0x54: Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_1. Reads the last value written here, not the peer's doorbells (ntb_peer_db_read is optional in Linux and not offered).
   public struct PeerDoorbellSet1: Equatable {
     public static let offset: UInt64 = 0x54
     public static let resetValue: UInt32 = 0x0
@@ -1215,7 +1215,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// OUTBOUND_MESSAGE_0 at offset 0x90: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_0 unless OUT_FULL bit 0 is set. Reads the last value written.
+  /// OUTBOUND_MESSAGE_0 at offset 0x90: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_0 unless OUT_FULL bit 0 is set. Reads the last value written here (Linux has no read of a peer's message; MESSAGE_STATUS.OUT_FULL says whether it is still held).
   public struct OutboundMessage0: Equatable {
     public static let offset: UInt64 = 0x90
     public static let resetValue: UInt32 = 0x0
@@ -1238,7 +1238,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// OUTBOUND_MESSAGE_1 at offset 0x94: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_1 unless OUT_FULL bit 1 is set. Reads the last value written.
+  /// OUTBOUND_MESSAGE_1 at offset 0x94: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_1 unless OUT_FULL bit 1 is set. Reads the last value written here (Linux has no read of a peer's message; MESSAGE_STATUS.OUT_FULL says whether it is still held).
   public struct OutboundMessage1: Equatable {
     public static let offset: UInt64 = 0x94
     public static let resetValue: UInt32 = 0x0
@@ -1261,7 +1261,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// OUTBOUND_MESSAGE_2 at offset 0x98: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_2 unless OUT_FULL bit 2 is set. Reads the last value written.
+  /// OUTBOUND_MESSAGE_2 at offset 0x98: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_2 unless OUT_FULL bit 2 is set. Reads the last value written here (Linux has no read of a peer's message; MESSAGE_STATUS.OUT_FULL says whether it is still held).
   public struct OutboundMessage2: Equatable {
     public static let offset: UInt64 = 0x98
     public static let resetValue: UInt32 = 0x0
@@ -1284,7 +1284,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// OUTBOUND_MESSAGE_3 at offset 0x9c: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_3 unless OUT_FULL bit 3 is set. Reads the last value written.
+  /// OUTBOUND_MESSAGE_3 at offset 0x9c: ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_3 unless OUT_FULL bit 3 is set. Reads the last value written here (Linux has no read of a peer's message; MESSAGE_STATUS.OUT_FULL says whether it is still held).
   public struct OutboundMessage3: Equatable {
     public static let offset: UInt64 = 0x9c
     public static let resetValue: UInt32 = 0x0
@@ -2467,7 +2467,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_0 at offset 0x300: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_0. Reads the last value written.
+  /// PEER_SCRATCHPAD_0 at offset 0x300: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_0 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_0 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad0: Equatable {
     public static let offset: UInt64 = 0x300
     public static let resetValue: UInt32 = 0x0
@@ -2480,7 +2480,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2490,7 +2490,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_1 at offset 0x304: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_1. Reads the last value written.
+  /// PEER_SCRATCHPAD_1 at offset 0x304: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_1 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_1 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad1: Equatable {
     public static let offset: UInt64 = 0x304
     public static let resetValue: UInt32 = 0x0
@@ -2503,7 +2503,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2513,7 +2513,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_2 at offset 0x308: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_2. Reads the last value written.
+  /// PEER_SCRATCHPAD_2 at offset 0x308: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_2 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_2 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad2: Equatable {
     public static let offset: UInt64 = 0x308
     public static let resetValue: UInt32 = 0x0
@@ -2526,7 +2526,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2536,7 +2536,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_3 at offset 0x30c: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_3. Reads the last value written.
+  /// PEER_SCRATCHPAD_3 at offset 0x30c: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_3 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_3 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad3: Equatable {
     public static let offset: UInt64 = 0x30c
     public static let resetValue: UInt32 = 0x0
@@ -2549,7 +2549,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2559,7 +2559,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_4 at offset 0x310: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_4. Reads the last value written.
+  /// PEER_SCRATCHPAD_4 at offset 0x310: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_4 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_4 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad4: Equatable {
     public static let offset: UInt64 = 0x310
     public static let resetValue: UInt32 = 0x0
@@ -2572,7 +2572,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2582,7 +2582,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_5 at offset 0x314: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_5. Reads the last value written.
+  /// PEER_SCRATCHPAD_5 at offset 0x314: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_5 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_5 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad5: Equatable {
     public static let offset: UInt64 = 0x314
     public static let resetValue: UInt32 = 0x0
@@ -2595,7 +2595,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2605,7 +2605,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_6 at offset 0x318: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_6. Reads the last value written.
+  /// PEER_SCRATCHPAD_6 at offset 0x318: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_6 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_6 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad6: Equatable {
     public static let offset: UInt64 = 0x318
     public static let resetValue: UInt32 = 0x0
@@ -2618,7 +2618,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2628,7 +2628,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_7 at offset 0x31c: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_7. Reads the last value written.
+  /// PEER_SCRATCHPAD_7 at offset 0x31c: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_7 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_7 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad7: Equatable {
     public static let offset: UInt64 = 0x31c
     public static let resetValue: UInt32 = 0x0
@@ -2641,7 +2641,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2651,7 +2651,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_8 at offset 0x320: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_8. Reads the last value written.
+  /// PEER_SCRATCHPAD_8 at offset 0x320: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_8 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_8 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad8: Equatable {
     public static let offset: UInt64 = 0x320
     public static let resetValue: UInt32 = 0x0
@@ -2664,7 +2664,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2674,7 +2674,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_9 at offset 0x324: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_9. Reads the last value written.
+  /// PEER_SCRATCHPAD_9 at offset 0x324: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_9 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_9 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad9: Equatable {
     public static let offset: UInt64 = 0x324
     public static let resetValue: UInt32 = 0x0
@@ -2687,7 +2687,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2697,7 +2697,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_10 at offset 0x328: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_10. Reads the last value written.
+  /// PEER_SCRATCHPAD_10 at offset 0x328: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_10 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_10 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad10: Equatable {
     public static let offset: UInt64 = 0x328
     public static let resetValue: UInt32 = 0x0
@@ -2710,7 +2710,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2720,7 +2720,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_11 at offset 0x32c: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_11. Reads the last value written.
+  /// PEER_SCRATCHPAD_11 at offset 0x32c: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_11 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_11 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad11: Equatable {
     public static let offset: UInt64 = 0x32c
     public static let resetValue: UInt32 = 0x0
@@ -2733,7 +2733,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2743,7 +2743,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_12 at offset 0x330: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_12. Reads the last value written.
+  /// PEER_SCRATCHPAD_12 at offset 0x330: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_12 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_12 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad12: Equatable {
     public static let offset: UInt64 = 0x330
     public static let resetValue: UInt32 = 0x0
@@ -2756,7 +2756,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2766,7 +2766,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_13 at offset 0x334: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_13. Reads the last value written.
+  /// PEER_SCRATCHPAD_13 at offset 0x334: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_13 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_13 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad13: Equatable {
     public static let offset: UInt64 = 0x334
     public static let resetValue: UInt32 = 0x0
@@ -2779,7 +2779,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2789,7 +2789,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_14 at offset 0x338: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_14. Reads the last value written.
+  /// PEER_SCRATCHPAD_14 at offset 0x338: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_14 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_14 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad14: Equatable {
     public static let offset: UInt64 = 0x338
     public static let resetValue: UInt32 = 0x0
@@ -2802,7 +2802,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {
@@ -2812,7 +2812,7 @@ public enum NtbRegisters {
     }
   }
 
-  /// PEER_SCRATCHPAD_15 at offset 0x33c: ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_15. Reads the last value written.
+  /// PEER_SCRATCHPAD_15 at offset 0x33c: ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_15 (its strobed bytes only); a read waits for the peer's SCRATCHPAD_15 to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).
   public struct PeerScratchpad15: Equatable {
     public static let offset: UInt64 = 0x33c
     public static let resetValue: UInt32 = 0x0
@@ -2825,7 +2825,7 @@ public enum NtbRegisters {
 
     public static let valueMask: UInt32 = 0xffffffff
     public static let valueShift: UInt32 = 0
-    /// VALUE [31:0] RW: Value for the peer.
+    /// VALUE [31:0] RW: The peer's scratchpad as the last read found it.
     public var value: UInt32 {
       get { (rawValue & Self.valueMask) >> Self.valueShift }
       set {

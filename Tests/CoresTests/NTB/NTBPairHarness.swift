@@ -125,8 +125,10 @@ final class NTBPairHarness {
   }
 
   /// One management access, held until the function takes it; returns (data, error).
+  /// `waiting` runs before each cycle the access has to wait, with the count of cycles waited.
   @discardableResult
-  func access(_ side: Side, write: Bool, _ offset: UInt64, _ value: UInt32 = 0, strobe: UInt64 = 0xF) throws -> (UInt32, Bool) {
+  func access(_ side: Side, write: Bool, _ offset: UInt64, _ value: UInt32 = 0, strobe: UInt64 = 0xF,
+              waiting: ((Int) throws -> Void)? = nil) throws -> (UInt32, Bool) {
     let p = ports[side.rawValue]
     p.mmioValid.set(true)
     p.mmioWrite.set(write)
@@ -134,13 +136,14 @@ final class NTBPairHarness {
     try p.mmioData.set(UInt64(value))
     try p.mmioStrobe.set(strobe)
     defer { p.mmioValid.set(false) }
-    for _ in 0..<1000 {
+    for waited in 0..<1000 {
       model.settle()
       if p.mmioReady.bool {
         let result = (UInt32(truncatingIfNeeded: p.mmioReadData.uint64), p.mmioError.bool)
         try step()
         return result
       }
+      try waiting?(waited)
       try step()
     }
     throw NTBHarnessError.accessNeverTaken(offset)

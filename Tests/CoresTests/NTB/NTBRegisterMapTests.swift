@@ -85,10 +85,15 @@ final class NTBRegisterMapTests: SimulationTestCase {
     XCTAssertEqual(try h.read(.a, L.inboundMessage(0)), 0, "only the peer loads it")
     try h.write(.a, L.messageStatus, 0xFFFF_FFFF)
     XCTAssertEqual(try h.read(.a, L.messageStatus), 0, "nothing to clear; OUT_FULL is read-only")
-    // Writes to the peer registers are kept (and, with the link down, not sent).
+    // With the link down a write to a peer register is not sent, and a peer scratchpad read
+    // answers all ones; the doorbell register keeps the value written.
     try h.write(.a, L.peerScratchpad(4), 0x5555_AAAA)
-    XCTAssertEqual(try h.read(.a, L.peerScratchpad(4)), 0x5555_AAAA)
     XCTAssertEqual(try h.read(.a, L.eventStatus), 2, "PEER_OP_DROPPED: the link is down")
+    try h.write(.a, L.eventStatus, 2)
+    XCTAssertEqual(try h.read(.a, L.peerScratchpad(4)), 0xFFFF_FFFF, "no peer to read")
+    XCTAssertEqual(try h.read(.a, L.eventStatus), 2, "PEER_OP_DROPPED again: the read was not sent")
+    try h.write(.a, L.peerDoorbellSet(1), 0x8000_0001)
+    XCTAssertEqual(try h.read(.a, L.peerDoorbellSet(1)), 0x8000_0001, "the last value written (no ntb_peer_db_read)")
     try h.write(.a, L.eventStatus, 2)
     XCTAssertEqual(try h.read(.a, L.eventStatus), 0, "write 1 to clear")
     // Unmapped and misaligned offsets answer with an error.

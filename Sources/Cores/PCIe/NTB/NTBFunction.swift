@@ -91,8 +91,9 @@ private struct NTBFunctionBody {
              pin("LINK_STATUS", "SPEED", "in") <== linkSpeed, pin("LINK_STATUS", "WIDTH", "in") <== linkWidth,
              pin("EVENT_STATUS", "LINK_CHANGED", "set") <== up != upBefore]
 
-    // The management port: writes that reach the peer go through a queue of operations.
-    let opQueue = m.instance(fifo(depth: 4, width: 48), name: "peer_ops")
+    // The management port: writes that reach the peer, and reads of the peer's scratchpads, go
+    // through a queue of operations: operation (8), index (8), header bytes 14–15 (16), payload (32).
+    let opQueue = m.instance(fifo(depth: 4, width: 64), name: "peer_ops")
     let bus = regs.interface(RegisterNames.busPort, as: MMIO.self)
     let writing = m.wire("mmio_writing")
     body.append(writing <== mmio.valid && mmio.write)
@@ -111,37 +112,66 @@ private struct NTBFunctionBody {
     sends.append((at(NTBLayout.messageStatus) && released != 0, .messageRelease, 0, false))
     let wantsLink = concat(sends.filter { $0.3 }.map { $0.0 }).reduceOr()
     let sendsAnything = concat(sends.map { $0.0 }).reduceOr()
+
+    // A read of PEER_SCRATCHPAD_n waits while a scratchpad read crosses to the peer and its value
+    // comes back into PEER_SCRATCHPAD_n (or all ones when the link is or goes down); then the
+    // register block answers it.
+    let peerScratchpadAt = (0..<layout.scratchpads).map { at(NTBLayout.peerScratchpad($0)) }
+    let readsPeer = m.wire("peer_read")
+    body.append(readsPeer <== mmio.valid && !mmio.write && concat(peerScratchpadAt).reduceOr())
+    let readWaiting = m.register("peer_read_waiting")
+    let readAnswered = m.register("peer_read_answered")
+    let readTag = m.register("peer_read_tag", width: 8)
+    let readRequest = m.wire("peer_read_request")
+    body.append(readRequest <== readsPeer && !readWaiting && !readAnswered && up)
+
     let enqueue = m.wire("op_enqueue")
     let stall = m.wire("mmio_stall")
-    body.append(enqueue <== writing && sendsAnything && !(wantsLink && !up))
+    body.append(enqueue <== (writing && sendsAnything && !(wantsLink && !up)) || readRequest)
     body.append(stall <== enqueue && !opQueue["enq_ready"])
     let enqueued = m.wire("op_enqueued")
     body.append(enqueued <== enqueue && !stall)
-    let operation = priority(sends.map { ($0.0, Signal.constant($0.1.rawValue, width: 8)) }, otherwise: .zero(width: 8))
-    let index = priority(sends.map { ($0.0, Signal.constant($0.2, width: 8)) }, otherwise: .zero(width: 8))
-    let payload = mux(at(NTBLayout.messageStatus), released.zeroExtended(to: 32), mmio.writeData)
+    let readIndex = priority(peerScratchpadAt.enumerated().map { ($1, Signal.constant($0, width: 8)) }, otherwise: .zero(width: 8))
+    let operation = mux(readsPeer, Signal.constant(NTBPeerOperation.scratchpadRead.rawValue, width: 8),
+                        priority(sends.map { ($0.0, Signal.constant($0.1.rawValue, width: 8)) }, otherwise: .zero(width: 8)))
+    let index = mux(readsPeer, readIndex, priority(sends.map { ($0.0, Signal.constant($0.2, width: 8)) }, otherwise: .zero(width: 8)))
+    // A scratchpad write names the byte lanes it leaves alone; a read carries its tag.
+    let keptLanes = mux(concat(peerScratchpadAt).reduceOr(), (~mmio.strobe).zeroExtended(to: 8), .zero(width: 8))
+    let detail = mux(readsPeer, readTag.zeroExtended(to: 16), concat(keptLanes, Signal.zero(width: 8)))
+    let payload = mux(readsPeer || !at(NTBLayout.messageStatus), mmio.writeData, released.zeroExtended(to: 32))
+    let peerReadHeld = m.wire("peer_read_held")
+    body.append(peerReadHeld <== readsPeer && !readAnswered)
     body += [
-      opQueue["enq_valid"] <== enqueued, opQueue["enq_data"] <== concat(operation, index, payload),
-      bus.valid <== mmio.valid && !stall, bus.write <== mmio.write, bus.address <== mmio.address,
+      opQueue["enq_valid"] <== enqueued, opQueue["enq_data"] <== concat(operation, index, detail, payload),
+      bus.valid <== mmio.valid && !stall && !peerReadHeld, bus.write <== mmio.write, bus.address <== mmio.address,
       bus.writeData <== mmio.writeData, bus.strobe <== mmio.strobe,
       mmio.ready <== bus.ready, mmio.readData <== bus.readData, mmio.error <== bus.error,
     ]
     let accepted = m.wire("mmio_write_accepted")
     body.append(accepted <== writing && !stall)
-    body.append(pin("EVENT_STATUS", "PEER_OP_DROPPED", "set") <== accepted && wantsLink && !up)
+    let readFails = m.wire("peer_read_fails")
+    body.append(pin("EVENT_STATUS", "PEER_OP_DROPPED", "set") <== (accepted && wantsLink && !up) || readFails)
     for n in 0..<NTBLayout.messages {
       body.append(pin("MESSAGE_STATUS", "REFUSED\(n)", "set") <== accepted && messageWrite[n] && (outFull[n] || !up))
     }
 
-    // Link announcements go before queued operations.
+    // Link announcements go first, then the answer to a peer's scratchpad read, then queued
+    // operations.
     let announce = m.register("announce_link")
+    let replyPending = m.register("spad_reply_pending")
+    let replyIndex = m.register("spad_reply_index", width: 8)
+    let replyTag = m.register("spad_reply_tag", width: 8)
+    let replyValue = m.register("spad_reply_value", width: 32, reset: nil)
     let opHead = opQueue["deq_data"]
     let opValid = m.wire("op_valid")
-    body.append(opValid <== announce || opQueue["deq_valid"])
+    body.append(opValid <== announce || replyPending || opQueue["deq_valid"])
     let opHeader = ntbPeerOperationHeader(
-      operation: mux(announce, Signal.constant(NTBPeerOperation.link.rawValue, width: 8), opHead[40..<48]),
-      index: mux(announce, Signal.zero(width: 8), opHead[32..<40]), requesterBus: localBus)
-    let opPayload = mux(announce, enable.zeroExtended(to: 32), opHead[0..<32])
+      operation: priority([(announce, Signal.constant(NTBPeerOperation.link.rawValue, width: 8)),
+                           (replyPending, Signal.constant(NTBPeerOperation.scratchpadValue.rawValue, width: 8))], otherwise: opHead[56..<64]),
+      index: priority([(announce, Signal.zero(width: 8)), (replyPending, replyIndex)], otherwise: opHead[48..<56]),
+      detail: priority([(announce, Signal.zero(width: 16)), (replyPending, replyTag.zeroExtended(to: 16))], otherwise: opHead[32..<48]),
+      requesterBus: localBus)
+    let opPayload = priority([(announce, enable.zeroExtended(to: 32)), (replyPending, replyValue)], otherwise: opHead[0..<32])
 
     // Merges in front of the two outputs.
     let toPeer = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_peer")
@@ -158,8 +188,11 @@ private struct NTBFunctionBody {
     body.append(unusedGrants <== concat(toPeer["grant"], toLocal["grant"]))
 
     body += oneBeat(peerOperations, valid: opValid, header: opHeader, payload: opPayload)
-    body.append(opQueue["deq_ready"] <== peerOperations.ready && !announce)
-    body.append(when(peerOperations.fires) { announce <== false })
+    body.append(opQueue["deq_ready"] <== peerOperations.ready && !announce && !replyPending)
+    body.append(when(peerOperations.fires) {
+      announce <== false
+      when(!announce) { replyPending <== false }
+    })
     body.append(when(enable != enableBefore || (phyUp && !phyBefore)) { announce <== true })
     body.append(when(!phyUp) { peerEnabled <== false })
 
@@ -168,17 +201,19 @@ private struct NTBFunctionBody {
     let state = translationState(regs, up: up, localBus: localBus)
     let outbound = NTBOutboundDecision(local, layout: layout, state: state)
     let heldToPeer = m.register("held_to_peer")
+    let localDecision = m.wire("local_decision")
+    body += offered(localIn, decision: localDecision, live: outbound.toPeer, name: "local")
     let localToPeer = m.wire("local_to_peer")
-    body.append(localToPeer <== mux(localIn.start, outbound.toPeer, heldToPeer))
+    body.append(localToPeer <== mux(localIn.start, localDecision, heldToPeer))
     let urValid = m.register("ur_valid")
     let urHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
     let answersUR = m.wire("answers_ur")
-    body.append(answersUR <== localIn.start && !outbound.toPeer && local.isNonPosted)
+    body.append(answersUR <== localIn.start && !localDecision && local.isNonPosted)
     body.append(localIn.ready <== priority([(localToPeer, peerForward.ready), (answersUR, !urValid)], otherwise: .high))
     body += forward(localIn, to: peerForward, when: localToPeer, header: outbound.peerHeader)
     let localFirst = m.wire("local_first_beat")
     body.append(localFirst <== localIn.fires && localIn.start)
-    body.append(when(localFirst) { heldToPeer <== outbound.toPeer })
+    body.append(when(localFirst) { heldToPeer <== localDecision })
     body += oneBeat(localUnsupported, valid: urValid, header: urHeader, payload: .zero(width: 32))
     body.append(when(localUnsupported.fires) { urValid <== false })
     body.append(when(localFirst && answersUR) {
@@ -186,7 +221,7 @@ private struct NTBFunctionBody {
       urHeader <== unsupportedRequestCompletionHeader(local, completer: concat(localBus, Signal.zero(width: 8)))
     })
     let refusedFromPeer = m.wire("refused_from_peer")
-    body += count("local_dropped", localDropped, localFirst && !outbound.toPeer && !answersUR)
+    body += count("local_dropped", localDropped, localFirst && !localDecision && !answersUR)
 
     // Inbound: the peer side.
     let peer = TLPHeaderFields(peerIn.header)
@@ -202,8 +237,10 @@ private struct NTBFunctionBody {
     let peerAnswersUR = m.wire("peer_answers_ur")
     body.append(peerAnswersUR <== peerIn.start && notMaster && peer.isNonPosted)
     let heldToLocal = m.register("held_to_local")
+    let peerDecision = m.wire("peer_decision")
+    body += offered(peerIn, decision: peerDecision, live: liveToLocal, name: "peer")
     let peerToLocal = m.wire("peer_to_local")
-    body.append(peerToLocal <== mux(peerIn.start, liveToLocal, heldToLocal))
+    body.append(peerToLocal <== mux(peerIn.start, peerDecision, heldToLocal))
     let raw = peer.raw
     let restored = select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterID)
     let localHeader = mux(peer.isCompletion, concat(raw[64..<128], restored, raw[0..<48]),
@@ -212,7 +249,7 @@ private struct NTBFunctionBody {
     body += forward(peerIn, to: localForward, when: peerToLocal, header: localHeader)
     let peerFirst = m.wire("peer_first_beat")
     body.append(peerFirst <== peerIn.fires && peerIn.start)
-    body.append(when(peerFirst) { heldToLocal <== liveToLocal })
+    body.append(when(peerFirst) { heldToLocal <== peerDecision })
     body += oneBeat(peerUnsupported, valid: peerURValid, header: peerURHeader, payload: .zero(width: 32))
     body.append(when(peerUnsupported.fires) { peerURValid <== false })
     body.append(when(peerFirst && peerAnswersUR) {
@@ -220,8 +257,8 @@ private struct NTBFunctionBody {
       peerURHeader <== unsupportedRequestCompletionHeader(peer, completer: concat(localBus, Signal.zero(width: 8)))
     })
     body.append(refusedFromPeer <== peerFirst && notMaster)
-    body.append(pin("EVENT_STATUS", "REQUEST_REFUSED", "set") <== localFirst && outbound.refused || refusedFromPeer)
-    body += count("peer_dropped", peerDropped, peerFirst && !liveToLocal && !op.isOperation)
+    body.append(pin("EVENT_STATUS", "REQUEST_REFUSED", "set") <== localFirst && !localDecision && outbound.refused || refusedFromPeer)
+    body += count("peer_dropped", peerDropped, peerFirst && !peerDecision && !op.isOperation)
 
     // Peer operations take effect as they arrive.
     let arrives = m.wire("op_arrives")
@@ -233,9 +270,36 @@ private struct NTBFunctionBody {
         body.append(pin("DOORBELL_STATUS_\(w)", "DB\(i)", "set") <== arriving(.doorbell, w) && value[i - w * 32])
       }
     }
+    // A scratchpad write changes the lanes it does not leave alone.
+    let written = concat((0..<4).reversed().map { (!op.keptLanes[$0]).replicated(8) })
+    let scratchpads = (0..<layout.scratchpads).map { out("SCRATCHPAD_\($0)", "VALUE") }
     for n in 0..<layout.scratchpads {
-      body += [pin("SCRATCHPAD_\(n)", "VALUE", "load") <== arriving(.scratchpad, n), pin("SCRATCHPAD_\(n)", "VALUE", "load_value") <== value]
+      body += [pin("SCRATCHPAD_\(n)", "VALUE", "load") <== arriving(.scratchpad, n),
+               pin("SCRATCHPAD_\(n)", "VALUE", "load_value") <== (scratchpads[n] & ~written) | (value & written)]
     }
+    // The peer reads a scratchpad: its value now, sent back with the read's tag. The peer has one
+    // read outstanding at a time, so one answer register is enough.
+    body.append(when(arrives && op.operation == NTBPeerOperation.scratchpadRead.rawValue) {
+      replyPending <== true
+      replyIndex <== op.index
+      replyTag <== op.tag
+      replyValue <== priority(scratchpads.enumerated().map { (op.index == $0, $1) }, otherwise: .ones(width: 32))
+    })
+    // Our read's answer (a stale one, from a read that already failed, has another tag).
+    let answer = m.wire("peer_read_answer")
+    body.append(answer <== arrives && op.operation == NTBPeerOperation.scratchpadValue.rawValue && op.tag == readTag && readWaiting)
+    body.append(readFails <== peerReadHeld && !up && !answer)
+    for n in 0..<layout.scratchpads {
+      body += [pin("PEER_SCRATCHPAD_\(n)", "VALUE", "load") <== peerScratchpadAt[n] && (answer || readFails),
+               pin("PEER_SCRATCHPAD_\(n)", "VALUE", "load_value") <== mux(readFails, .ones(width: 32), value)]
+    }
+    body.append(when(enqueued && readRequest) { readWaiting <== true })
+    body.append(when(answer || readFails) {
+      readWaiting <== false
+      readAnswered <== true
+      readTag <== readTag + 1
+    })
+    body.append(when(readAnswered && readsPeer) { readAnswered <== false })
     for n in 0..<NTBLayout.messages {
       body += [pin("INBOUND_MESSAGE_\(n)", "VALUE", "load") <== arriving(.message, n),
                pin("INBOUND_MESSAGE_\(n)", "VALUE", "load_value") <== value,
@@ -309,6 +373,18 @@ private struct NTBFunctionBody {
     let rising = mux(out("MSI_CONTROL", "ENABLE"), lines & ~before, .zero(width: vectors))
     body.append(msiPending <== (msiPending & ~cleared) | rising)
     return body
+  }
+
+  /// Where a TLP's first beat goes, `decision`: `live` (the translation, the link) until the beat
+  /// has been offered and not taken, then what it was when first offered. A beat offered to a
+  /// merge must stay offered (its arbiter holds the grant from the first offer), so the link going
+  /// down under backpressure must not withdraw it.
+  private func offered(_ input: TLPStream, decision: Signal, live: Signal, name: String) -> [Statement] {
+    let waiting = m.register("\(name)_offer_waiting")
+    let kept = m.register("\(name)_offer_decision")
+    return [decision <== mux(waiting, kept, live),
+            waiting <== input.valid && input.start && !input.ready,
+            kept <== decision]
   }
 
   /// `input`'s beats to `output` while `selected`, with `header` in place of its own.

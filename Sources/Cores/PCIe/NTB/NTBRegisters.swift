@@ -6,8 +6,9 @@ import Board
 /// Registers written by the peer across the crosslink (`SCRATCHPAD_n`, `INBOUND_MESSAGE_n`, the
 /// doorbell and message status bits, the peer's link state) are loaded or set by the function's
 /// hardware. Writes to `PEER_DOORBELL_SET_n`, `PEER_SCRATCHPAD_n`, `OUTBOUND_MESSAGE_n` and the
-/// inbound message bits of `MESSAGE_STATUS` are also sent to the peer; those registers read back
-/// the last value written here, not the peer's state.
+/// inbound message bits of `MESSAGE_STATUS` are also sent to the peer. A read of
+/// `PEER_SCRATCHPAD_n` reads the peer's `SCRATCHPAD_n` across the link (ntb_peer_spad_read);
+/// `PEER_DOORBELL_SET_n` and `OUTBOUND_MESSAGE_n` read back the last value written here.
 public func ntbRegisters(_ config: NTBConfig, baseAddress: UInt64 = 0) throws -> RegisterMap {
   try ntbRegisters(NTBLayout(config), baseAddress: baseAddress)
 }
@@ -42,7 +43,7 @@ public func ntbRegisters(_ layout: NTBLayout, baseAddress: UInt64 = 0) throws ->
     ]),
     Register("EVENT_STATUS", offset: L.eventStatus, description: "Events, each raised by hardware; write 1 to clear.", fields: [
       Field("LINK_CHANGED", bit: 0, access: .writeOneToClear, description: "LINK_STATUS.UP changed (the link-change interrupt).", hardware: [.set, .output]),
-      Field("PEER_OP_DROPPED", bit: 1, access: .writeOneToClear, description: "A peer doorbell, scratchpad or message write was not sent because the link was down.", hardware: [.set]),
+      Field("PEER_OP_DROPPED", bit: 1, access: .writeOneToClear, description: "A peer doorbell, scratchpad or message write was not sent, or a peer scratchpad read not answered, because the link was down.", hardware: [.set]),
       Field("REQUEST_REFUSED", bit: 2, access: .writeOneToClear, description: "A request from the local side hit no valid translation, had no requester-ID entry or met a down link (reads get UR, writes are dropped).", hardware: [.set]),
     ]),
     Register("INTERRUPT_ROUTING", offset: L.interruptRouting, description: "Which vector link and message events raise.", fields: [
@@ -78,7 +79,7 @@ public func ntbRegisters(_ layout: NTBLayout, baseAddress: UInt64 = 0) throws ->
     registers.append(Register("DOORBELL_MASK_\(word)", offset: L.doorbellMask(word), description: "Inbound doorbell mask (ntb_db_set_mask): 1 keeps a doorbell from raising its vector; its status still records it.", fields: [
       Field("MASK", bits: 0...(bits.count - 1), access: .readWrite, description: "One bit per doorbell.", hardware: [.output]),
     ]))
-    registers.append(Register("PEER_DOORBELL_SET_\(word)", offset: L.peerDoorbellSet(word), description: "Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_\(word). Reads the last value written.", fields: [
+    registers.append(Register("PEER_DOORBELL_SET_\(word)", offset: L.peerDoorbellSet(word), description: "Outbound doorbells (ntb_peer_db_set): each 1 written sets that doorbell in the peer's DOORBELL_STATUS_\(word). Reads the last value written here, not the peer's doorbells (ntb_peer_db_read is optional in Linux and not offered).", fields: [
       Field("BITS", bits: 0...(bits.count - 1), access: .readWrite, description: "Doorbells to ring."),
     ]))
   }
@@ -99,7 +100,7 @@ public func ntbRegisters(_ layout: NTBLayout, baseAddress: UInt64 = 0) throws ->
     Field("MASK", bits: 0...(L.messages - 1), access: .readWrite, description: "Bit n: message n raises no interrupt.", hardware: [.output]),
   ]))
   for n in 0..<L.messages {
-    registers.append(Register("OUTBOUND_MESSAGE_\(n)", offset: L.outboundMessage(n), description: "ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_\(n) unless OUT_FULL bit \(n) is set. Reads the last value written.", fields: [
+    registers.append(Register("OUTBOUND_MESSAGE_\(n)", offset: L.outboundMessage(n), description: "ntb_peer_msg_write: a write sends the value to the peer's INBOUND_MESSAGE_\(n) unless OUT_FULL bit \(n) is set. Reads the last value written here (Linux has no read of a peer's message; MESSAGE_STATUS.OUT_FULL says whether it is still held).", fields: [
       Field("VALUE", bits: 0...31, access: .readWrite, description: "The message."),
     ]))
   }
@@ -139,12 +140,12 @@ public func ntbRegisters(_ layout: NTBLayout, baseAddress: UInt64 = 0) throws ->
   }
   for n in 0..<layout.scratchpads {
     registers.append(Register("SCRATCHPAD_\(n)", offset: L.scratchpad(n), description: "ntb_spad_read / ntb_spad_write; the peer's PEER_SCRATCHPAD_\(n) writes land here.", fields: [
-      Field("VALUE", bits: 0...31, access: .readWrite, description: "Scratch value.", hardware: [.load]),
+      Field("VALUE", bits: 0...31, access: .readWrite, description: "Scratch value.", hardware: [.load, .output]),
     ]))
   }
   for n in 0..<layout.scratchpads {
-    registers.append(Register("PEER_SCRATCHPAD_\(n)", offset: L.peerScratchpad(n), description: "ntb_peer_spad_write: a write is sent to the peer's SCRATCHPAD_\(n). Reads the last value written.", fields: [
-      Field("VALUE", bits: 0...31, access: .readWrite, description: "Value for the peer."),
+    registers.append(Register("PEER_SCRATCHPAD_\(n)", offset: L.peerScratchpad(n), description: "ntb_peer_spad_write / ntb_peer_spad_read: a write is sent to the peer's SCRATCHPAD_\(n) (its strobed bytes only); a read waits for the peer's SCRATCHPAD_\(n) to come back across the link (all ones, and EVENT_STATUS.PEER_OP_DROPPED, when the link is down or goes down meanwhile).", fields: [
+      Field("VALUE", bits: 0...31, access: .readWrite, description: "The peer's scratchpad as the last read found it.", hardware: [.load]),
     ]))
   }
   for e in 0..<layout.lutEntries {
