@@ -224,22 +224,39 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
   /* verilator lint_off UNUSED */
   wire [2:0] merge_grant;  // not read
   /* verilator lint_on UNUSED */
-  wire live_bar;  // PCIeEndpoint.swift:95
-  wire live_config;  // PCIeEndpoint.swift:97
-  wire live_ur;  // PCIeEndpoint.swift:100
-  wire posted_miss;  // PCIeEndpoint.swift:102
-  reg held_bar;  // PCIeEndpoint.swift:105
-  reg held_config;  // PCIeEndpoint.swift:106
-  wire to_bar;  // PCIeEndpoint.swift:107
-  wire to_config;  // PCIeEndpoint.swift:108
-  wire first_beat;  // PCIeEndpoint.swift:111
-  wire to_completion;  // PCIeEndpoint.swift:122
-  wire live_completion;  // PCIeEndpoint.swift:124
-  reg held_completion;  // PCIeEndpoint.swift:125
-  reg ur_valid;  // PCIeEndpoint.swift:130
-  reg [127:0] ur_header;  // PCIeEndpoint.swift:131
-  wire answers_ur;  // PCIeEndpoint.swift:132
-  wire unused_poisoned;  // PCIeEndpoint.swift:174
+  wire whole_tlps_clk;
+  wire whole_tlps_rst;
+  wire whole_tlps_in_valid;
+  wire whole_tlps_in_ready;
+  wire [127:0] whole_tlps_in_header;
+  wire [127:0] whole_tlps_in_data;
+  wire [3:0] whole_tlps_in_strobe;
+  wire whole_tlps_in_start;
+  wire whole_tlps_in_end;
+  wire whole_tlps_out_valid;
+  wire whole_tlps_out_ready;
+  wire [127:0] whole_tlps_out_header;
+  wire [127:0] whole_tlps_out_data;
+  wire [3:0] whole_tlps_out_strobe;
+  wire whole_tlps_out_start;
+  wire whole_tlps_out_end;
+  wire whole_tlps_malformed_event;
+  wire live_bar;  // PCIeEndpoint.swift:102
+  wire live_config;  // PCIeEndpoint.swift:104
+  wire live_ur;  // PCIeEndpoint.swift:107
+  wire posted_miss;  // PCIeEndpoint.swift:109
+  reg held_bar;  // PCIeEndpoint.swift:112
+  reg held_config;  // PCIeEndpoint.swift:113
+  wire to_bar;  // PCIeEndpoint.swift:114
+  wire to_config;  // PCIeEndpoint.swift:115
+  wire first_beat;  // PCIeEndpoint.swift:118
+  wire to_completion;  // PCIeEndpoint.swift:129
+  wire live_completion;  // PCIeEndpoint.swift:131
+  reg held_completion;  // PCIeEndpoint.swift:132
+  reg ur_valid;  // PCIeEndpoint.swift:137
+  reg [127:0] ur_header;  // PCIeEndpoint.swift:138
+  wire answers_ur;  // PCIeEndpoint.swift:139
+  wire unused_poisoned;  // PCIeEndpoint.swift:181
 
   wire _live_bar_0;
   wire _live_bar_1;
@@ -263,190 +280,199 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
   wire [9:0] _ur_header_19;
   wire [2:0] _ur_header_20;
   wire [3:0] _ur_header_21;
-  assign _live_bar_2 = receiver_out_header[127];  // PCIeEndpoint.swift:96
-  assign _live_bar_3 = receiver_out_header[124:120];  // PCIeEndpoint.swift:96
-  assign _live_bar_1 = ~_live_bar_2 & (_live_bar_3 == 5'd0);  // PCIeEndpoint.swift:96
-  assign _live_bar_4 = receiver_out_header[126];  // PCIeEndpoint.swift:96
-  assign _live_bar_5 = (~_live_bar_2 & ~_live_bar_4) & (_live_bar_3 == 5'd1);  // PCIeEndpoint.swift:96
-  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_4) | _live_bar_5;  // PCIeEndpoint.swift:96
-  assign _live_bar_6 = _live_bar_1 & _live_bar_4;  // PCIeEndpoint.swift:96
-  assign _live_bar_10 = receiver_out_header[125];  // PCIeEndpoint.swift:96
-  assign _live_bar_9 = ~_live_bar_2 & ~_live_bar_10;  // PCIeEndpoint.swift:96
-  assign _live_bar_8 = _live_bar_9 & (_live_bar_3 == 5'd2);  // PCIeEndpoint.swift:96
-  assign _live_bar_11 = _live_bar_9 & (_live_bar_3 == 5'd4);  // PCIeEndpoint.swift:96
-  assign _live_bar_12 = _live_bar_9 & (_live_bar_3 == 5'd5);  // PCIeEndpoint.swift:96
-  assign _live_bar_13 = _live_bar_9 & ((_live_bar_3 == 5'd10) | (_live_bar_3 == 5'd11));  // PCIeEndpoint.swift:96
-  assign _live_bar_14 = _live_bar_10 ? {receiver_out_header[63:32], receiver_out_header[31:2]} : {{32{1'b0}}, receiver_out_header[63:34]};  // PCIeEndpoint.swift:96
-  assign _live_bar_16 = receiver_out_header[105:96];  // PCIeEndpoint.swift:96
-  assign _live_bar_15 = ((_live_bar_16 == 10'd0) & (((((_live_bar_4 | _live_bar_1) | _live_bar_5) | _live_bar_8) | _live_bar_11) | _live_bar_12)) ? 11'd1024 : {1'b0, _live_bar_16};  // PCIeEndpoint.swift:96
-  assign _live_bar_7 = ~((((((_live_bar_1 | _live_bar_5) | _live_bar_8) | _live_bar_11) | _live_bar_12) | _live_bar_13) | ((~_live_bar_2 & receiver_out_header[125]) & (receiver_out_header[124:123] == 2'd2))) | ((_live_bar_1 | _live_bar_5) & (({1'b0, _live_bar_14[9:0]} + _live_bar_15) > 11'd1024));  // PCIeEndpoint.swift:96
-  assign _live_bar_17 = {_live_bar_14, 2'd0};  // PCIeEndpoint.swift:96
-  assign _live_completion_18 = _live_bar_13 ? receiver_out_header[63:48] : receiver_out_header[95:80];  // PCIeEndpoint.swift:126
-  assign _ur_header_19 = {receiver_out_header[119], receiver_out_header[115], (_live_bar_13 ? receiver_out_header[47:40] : receiver_out_header[79:72])};  // PCIeEndpoint.swift:158
-  assign _ur_header_20 = {receiver_out_header[114], receiver_out_header[109:108]};  // PCIeEndpoint.swift:158
-  assign _ur_header_21 = receiver_out_header[67:64];  // PCIeEndpoint.swift:158
+  assign _live_bar_2 = whole_tlps_out_header[127];  // PCIeEndpoint.swift:103
+  assign _live_bar_3 = whole_tlps_out_header[124:120];  // PCIeEndpoint.swift:103
+  assign _live_bar_1 = ~_live_bar_2 & (_live_bar_3 == 5'd0);  // PCIeEndpoint.swift:103
+  assign _live_bar_4 = whole_tlps_out_header[126];  // PCIeEndpoint.swift:103
+  assign _live_bar_5 = (~_live_bar_2 & ~_live_bar_4) & (_live_bar_3 == 5'd1);  // PCIeEndpoint.swift:103
+  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_4) | _live_bar_5;  // PCIeEndpoint.swift:103
+  assign _live_bar_6 = _live_bar_1 & _live_bar_4;  // PCIeEndpoint.swift:103
+  assign _live_bar_10 = whole_tlps_out_header[125];  // PCIeEndpoint.swift:103
+  assign _live_bar_9 = ~_live_bar_2 & ~_live_bar_10;  // PCIeEndpoint.swift:103
+  assign _live_bar_8 = _live_bar_9 & (_live_bar_3 == 5'd2);  // PCIeEndpoint.swift:103
+  assign _live_bar_11 = _live_bar_9 & (_live_bar_3 == 5'd4);  // PCIeEndpoint.swift:103
+  assign _live_bar_12 = _live_bar_9 & (_live_bar_3 == 5'd5);  // PCIeEndpoint.swift:103
+  assign _live_bar_13 = _live_bar_9 & ((_live_bar_3 == 5'd10) | (_live_bar_3 == 5'd11));  // PCIeEndpoint.swift:103
+  assign _live_bar_14 = _live_bar_10 ? {whole_tlps_out_header[63:32], whole_tlps_out_header[31:2]} : {{32{1'b0}}, whole_tlps_out_header[63:34]};  // PCIeEndpoint.swift:103
+  assign _live_bar_16 = whole_tlps_out_header[105:96];  // PCIeEndpoint.swift:103
+  assign _live_bar_15 = ((_live_bar_16 == 10'd0) & (((((_live_bar_4 | _live_bar_1) | _live_bar_5) | _live_bar_8) | _live_bar_11) | _live_bar_12)) ? 11'd1024 : {1'b0, _live_bar_16};  // PCIeEndpoint.swift:103
+  assign _live_bar_7 = ~((((((_live_bar_1 | _live_bar_5) | _live_bar_8) | _live_bar_11) | _live_bar_12) | _live_bar_13) | ((~_live_bar_2 & whole_tlps_out_header[125]) & (whole_tlps_out_header[124:123] == 2'd2))) | ((_live_bar_1 | _live_bar_5) & (({1'b0, _live_bar_14[9:0]} + _live_bar_15) > 11'd1024));  // PCIeEndpoint.swift:103
+  assign _live_bar_17 = {_live_bar_14, 2'd0};  // PCIeEndpoint.swift:103
+  assign _live_completion_18 = _live_bar_13 ? whole_tlps_out_header[63:48] : whole_tlps_out_header[95:80];  // PCIeEndpoint.swift:133
+  assign _ur_header_19 = {whole_tlps_out_header[119], whole_tlps_out_header[115], (_live_bar_13 ? whole_tlps_out_header[47:40] : whole_tlps_out_header[79:72])};  // PCIeEndpoint.swift:165
+  assign _ur_header_20 = {whole_tlps_out_header[114], whole_tlps_out_header[109:108]};  // PCIeEndpoint.swift:165
+  assign _ur_header_21 = whole_tlps_out_header[67:64];  // PCIeEndpoint.swift:165
 
-  assign config_space_mmio_valid = config_completer_config_valid;  // PCIeEndpoint.swift:73
-  assign config_space_mmio_write = config_completer_config_write;  // PCIeEndpoint.swift:73
-  assign config_space_mmio_address = config_completer_config_address;  // PCIeEndpoint.swift:73
-  assign config_space_mmio_wdata = config_completer_config_wdata;  // PCIeEndpoint.swift:73
-  assign config_space_mmio_strobe = config_completer_config_strobe;  // PCIeEndpoint.swift:73
-  assign config_completer_config_ready = config_space_mmio_ready;  // PCIeEndpoint.swift:73
-  assign config_completer_config_rdata = config_space_mmio_rdata;  // PCIeEndpoint.swift:73
-  assign config_completer_config_error = config_space_mmio_error;  // PCIeEndpoint.swift:73
-  assign receiver_link_valid = link_in_valid;  // MultiFunctionEndpoint.swift:210
-  assign link_in_ready = receiver_link_ready;  // MultiFunctionEndpoint.swift:210
-  assign receiver_link_header = link_in_header;  // MultiFunctionEndpoint.swift:210
-  assign receiver_link_data = link_in_data;  // MultiFunctionEndpoint.swift:210
-  assign receiver_link_strobe = link_in_strobe;  // MultiFunctionEndpoint.swift:210
-  assign receiver_link_start = link_in_start;  // MultiFunctionEndpoint.swift:210
-  assign receiver_link_end = link_in_end;  // MultiFunctionEndpoint.swift:210
-  assign link_out_valid = egress_link_valid;  // MultiFunctionEndpoint.swift:211
-  assign egress_link_ready = link_out_ready;  // MultiFunctionEndpoint.swift:211
-  assign link_out_header = egress_link_header;  // MultiFunctionEndpoint.swift:211
-  assign link_out_data = egress_link_data;  // MultiFunctionEndpoint.swift:211
-  assign link_out_strobe = egress_link_strobe;  // MultiFunctionEndpoint.swift:211
-  assign link_out_start = egress_link_start;  // MultiFunctionEndpoint.swift:211
-  assign link_out_end = egress_link_end;  // MultiFunctionEndpoint.swift:211
-  assign egress_fabric_valid = merge_out_valid;  // MultiFunctionEndpoint.swift:212
-  assign merge_out_ready = egress_fabric_ready;  // MultiFunctionEndpoint.swift:212
-  assign egress_fabric_header = merge_out_header;  // MultiFunctionEndpoint.swift:212
-  assign egress_fabric_data = merge_out_data;  // MultiFunctionEndpoint.swift:212
-  assign egress_fabric_strobe = merge_out_strobe;  // MultiFunctionEndpoint.swift:212
-  assign egress_fabric_start = merge_out_start;  // MultiFunctionEndpoint.swift:212
-  assign egress_fabric_end = merge_out_end;  // MultiFunctionEndpoint.swift:212
-  assign egress_fc_initialize = link_fc_initialize;  // MultiFunctionEndpoint.swift:213
-  assign egress_fc_update = link_fc_update;  // MultiFunctionEndpoint.swift:214
-  assign egress_fc_ph_advertised = link_fc_ph_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_ph_limit = link_fc_ph_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_ph_advertised = receiver_fc_ph_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_ph_allocated = receiver_fc_ph_allocated;  // MultiFunctionEndpoint.swift:220
-  assign egress_fc_pd_advertised = link_fc_pd_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_pd_limit = link_fc_pd_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_pd_advertised = receiver_fc_pd_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_pd_allocated = receiver_fc_pd_allocated;  // MultiFunctionEndpoint.swift:220
-  assign egress_fc_nph_advertised = link_fc_nph_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_nph_limit = link_fc_nph_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_nph_advertised = receiver_fc_nph_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_nph_allocated = receiver_fc_nph_allocated;  // MultiFunctionEndpoint.swift:220
-  assign egress_fc_npd_advertised = link_fc_npd_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_npd_limit = link_fc_npd_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_npd_advertised = receiver_fc_npd_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_npd_allocated = receiver_fc_npd_allocated;  // MultiFunctionEndpoint.swift:220
-  assign egress_fc_cplh_advertised = link_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_cplh_limit = link_fc_cplh_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_cplh_advertised = receiver_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_cplh_allocated = receiver_fc_cplh_allocated;  // MultiFunctionEndpoint.swift:220
-  assign egress_fc_cpld_advertised = link_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:217
-  assign egress_fc_cpld_limit = link_fc_cpld_limit;  // MultiFunctionEndpoint.swift:218
-  assign link_rx_fc_cpld_advertised = receiver_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:219
-  assign link_rx_fc_cpld_allocated = receiver_fc_cpld_allocated;  // MultiFunctionEndpoint.swift:220
-  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:76
-  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:76
-  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:76
-  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:76
-  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:76
-  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:76
-  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:76
-  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:77
-  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:77
-  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:77
-  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:77
-  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:77
-  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:77
-  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:77
-  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:80
-  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:82
-  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:83
-  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:84
-  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:85
-  assign live_bar = ((config_space_command_status_memory_space_enable_out & ((_live_bar_0 & ~_live_bar_5) | _live_bar_6)) & ~_live_bar_7) & ((_live_bar_17[31:21] == config_space_bar0_base_out) & (_live_bar_17[63:32] == config_space_bar1_base_upper_out));  // PCIeEndpoint.swift:96
-  assign live_config = (~_live_bar_7 & _live_bar_11) & (receiver_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:98
-  assign live_ur = (~_live_bar_7 & ~(live_config | (live_bar != 1'b0))) & (((_live_bar_0 | _live_bar_8) | _live_bar_11) | _live_bar_12);  // PCIeEndpoint.swift:101
-  assign posted_miss = (~_live_bar_7 & _live_bar_6) & (live_bar == 1'b0);  // PCIeEndpoint.swift:103
-  assign to_bar = receiver_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:109
-  assign to_config = receiver_out_start ? live_config : held_config;  // PCIeEndpoint.swift:110
-  assign first_beat = (receiver_out_valid & receiver_out_ready) & receiver_out_start;  // PCIeEndpoint.swift:112
-  assign live_completion = (~_live_bar_7 & _live_bar_13) & (_live_completion_18[15:8] == id[15:8]);  // PCIeEndpoint.swift:126
-  assign to_completion = receiver_out_start ? live_completion : held_completion;  // PCIeEndpoint.swift:127
-  assign answers_ur = receiver_out_start & live_ur;  // PCIeEndpoint.swift:133
-  assign receiver_out_ready = to_config ? config_completer_request_ready : (to_bar ? bar0_ready : (to_completion ? requester_completion_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:134
-  assign config_completer_request_valid = receiver_out_valid & to_config;  // PCIeEndpoint.swift:137
-  assign config_completer_request_header = receiver_out_header;  // PCIeEndpoint.swift:138
-  assign config_completer_request_data = receiver_out_data;  // PCIeEndpoint.swift:139
-  assign config_completer_request_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
-  assign config_completer_request_start = receiver_out_start;  // PCIeEndpoint.swift:141
-  assign config_completer_request_end = receiver_out_end;  // PCIeEndpoint.swift:142
-  assign bar0_valid = receiver_out_valid & to_bar;  // PCIeEndpoint.swift:137
-  assign bar0_header = receiver_out_header;  // PCIeEndpoint.swift:138
-  assign bar0_data = receiver_out_data;  // PCIeEndpoint.swift:139
-  assign bar0_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
-  assign bar0_start = receiver_out_start;  // PCIeEndpoint.swift:141
-  assign bar0_end = receiver_out_end;  // PCIeEndpoint.swift:142
-  assign requester_completion_valid = receiver_out_valid & to_completion;  // PCIeEndpoint.swift:137
-  assign requester_completion_header = receiver_out_header;  // PCIeEndpoint.swift:138
-  assign requester_completion_data = receiver_out_data;  // PCIeEndpoint.swift:139
-  assign requester_completion_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:140
-  assign requester_completion_start = receiver_out_start;  // PCIeEndpoint.swift:141
-  assign requester_completion_end = receiver_out_end;  // PCIeEndpoint.swift:142
-  assign bar0_offset = _live_bar_17[20:0];  // PCIeEndpoint.swift:145
-  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:149
-  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:150
-  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:151
-  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:152
-  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:153
-  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:154
-  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:171
-  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_command_status_detected_parity_error_set = (first_beat & receiver_out_header[110]) & ~_live_bar_7;  // PCIeEndpoint.swift:171
-  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:171
-  assign config_space_device_control_status_fatal_detected_set = first_beat & _live_bar_7;  // PCIeEndpoint.swift:171
-  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:171
-  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:175
-  assign config_space_clk = clk;  // PCIeEndpoint.swift:59
-  assign config_space_rst = rst;  // PCIeEndpoint.swift:59
-  assign config_completer_clk = clk;  // PCIeEndpoint.swift:60
-  assign config_completer_rst = rst;  // PCIeEndpoint.swift:60
-  assign receiver_clk = clk;  // PCIeEndpoint.swift:69
-  assign receiver_rst = rst;  // PCIeEndpoint.swift:69
-  assign egress_clk = clk;  // PCIeEndpoint.swift:71
-  assign egress_rst = rst;  // PCIeEndpoint.swift:71
-  assign merge_clk = clk;  // PCIeEndpoint.swift:72
-  assign merge_rst = rst;  // PCIeEndpoint.swift:72
+  assign config_space_mmio_valid = config_completer_config_valid;  // PCIeEndpoint.swift:76
+  assign config_space_mmio_write = config_completer_config_write;  // PCIeEndpoint.swift:76
+  assign config_space_mmio_address = config_completer_config_address;  // PCIeEndpoint.swift:76
+  assign config_space_mmio_wdata = config_completer_config_wdata;  // PCIeEndpoint.swift:76
+  assign config_space_mmio_strobe = config_completer_config_strobe;  // PCIeEndpoint.swift:76
+  assign config_completer_config_ready = config_space_mmio_ready;  // PCIeEndpoint.swift:76
+  assign config_completer_config_rdata = config_space_mmio_rdata;  // PCIeEndpoint.swift:76
+  assign config_completer_config_error = config_space_mmio_error;  // PCIeEndpoint.swift:76
+  assign receiver_link_valid = link_in_valid;  // MultiFunctionEndpoint.swift:214
+  assign link_in_ready = receiver_link_ready;  // MultiFunctionEndpoint.swift:214
+  assign receiver_link_header = link_in_header;  // MultiFunctionEndpoint.swift:214
+  assign receiver_link_data = link_in_data;  // MultiFunctionEndpoint.swift:214
+  assign receiver_link_strobe = link_in_strobe;  // MultiFunctionEndpoint.swift:214
+  assign receiver_link_start = link_in_start;  // MultiFunctionEndpoint.swift:214
+  assign receiver_link_end = link_in_end;  // MultiFunctionEndpoint.swift:214
+  assign link_out_valid = egress_link_valid;  // MultiFunctionEndpoint.swift:215
+  assign egress_link_ready = link_out_ready;  // MultiFunctionEndpoint.swift:215
+  assign link_out_header = egress_link_header;  // MultiFunctionEndpoint.swift:215
+  assign link_out_data = egress_link_data;  // MultiFunctionEndpoint.swift:215
+  assign link_out_strobe = egress_link_strobe;  // MultiFunctionEndpoint.swift:215
+  assign link_out_start = egress_link_start;  // MultiFunctionEndpoint.swift:215
+  assign link_out_end = egress_link_end;  // MultiFunctionEndpoint.swift:215
+  assign egress_fabric_valid = merge_out_valid;  // MultiFunctionEndpoint.swift:216
+  assign merge_out_ready = egress_fabric_ready;  // MultiFunctionEndpoint.swift:216
+  assign egress_fabric_header = merge_out_header;  // MultiFunctionEndpoint.swift:216
+  assign egress_fabric_data = merge_out_data;  // MultiFunctionEndpoint.swift:216
+  assign egress_fabric_strobe = merge_out_strobe;  // MultiFunctionEndpoint.swift:216
+  assign egress_fabric_start = merge_out_start;  // MultiFunctionEndpoint.swift:216
+  assign egress_fabric_end = merge_out_end;  // MultiFunctionEndpoint.swift:216
+  assign egress_fc_initialize = link_fc_initialize;  // MultiFunctionEndpoint.swift:217
+  assign egress_fc_update = link_fc_update;  // MultiFunctionEndpoint.swift:218
+  assign egress_fc_ph_advertised = link_fc_ph_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_ph_limit = link_fc_ph_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_ph_advertised = receiver_fc_ph_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_ph_allocated = receiver_fc_ph_allocated;  // MultiFunctionEndpoint.swift:224
+  assign egress_fc_pd_advertised = link_fc_pd_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_pd_limit = link_fc_pd_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_pd_advertised = receiver_fc_pd_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_pd_allocated = receiver_fc_pd_allocated;  // MultiFunctionEndpoint.swift:224
+  assign egress_fc_nph_advertised = link_fc_nph_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_nph_limit = link_fc_nph_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_nph_advertised = receiver_fc_nph_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_nph_allocated = receiver_fc_nph_allocated;  // MultiFunctionEndpoint.swift:224
+  assign egress_fc_npd_advertised = link_fc_npd_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_npd_limit = link_fc_npd_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_npd_advertised = receiver_fc_npd_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_npd_allocated = receiver_fc_npd_allocated;  // MultiFunctionEndpoint.swift:224
+  assign egress_fc_cplh_advertised = link_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_cplh_limit = link_fc_cplh_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_cplh_advertised = receiver_fc_cplh_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_cplh_allocated = receiver_fc_cplh_allocated;  // MultiFunctionEndpoint.swift:224
+  assign egress_fc_cpld_advertised = link_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:221
+  assign egress_fc_cpld_limit = link_fc_cpld_limit;  // MultiFunctionEndpoint.swift:222
+  assign link_rx_fc_cpld_advertised = receiver_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:223
+  assign link_rx_fc_cpld_allocated = receiver_fc_cpld_allocated;  // MultiFunctionEndpoint.swift:224
+  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:79
+  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:79
+  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:79
+  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:79
+  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:79
+  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:79
+  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:79
+  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:80
+  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:80
+  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:80
+  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:80
+  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:80
+  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:80
+  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:80
+  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:83
+  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:85
+  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:86
+  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:87
+  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:88
+  assign whole_tlps_in_valid = receiver_out_valid;  // PCIeEndpoint.swift:94
+  assign receiver_out_ready = whole_tlps_in_ready;  // PCIeEndpoint.swift:94
+  assign whole_tlps_in_header = receiver_out_header;  // PCIeEndpoint.swift:94
+  assign whole_tlps_in_data = receiver_out_data;  // PCIeEndpoint.swift:94
+  assign whole_tlps_in_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:94
+  assign whole_tlps_in_start = receiver_out_start;  // PCIeEndpoint.swift:94
+  assign whole_tlps_in_end = receiver_out_end;  // PCIeEndpoint.swift:94
+  assign live_bar = ((config_space_command_status_memory_space_enable_out & ((_live_bar_0 & ~_live_bar_5) | _live_bar_6)) & ~_live_bar_7) & ((_live_bar_17[31:21] == config_space_bar0_base_out) & (_live_bar_17[63:32] == config_space_bar1_base_upper_out));  // PCIeEndpoint.swift:103
+  assign live_config = (~_live_bar_7 & _live_bar_11) & (whole_tlps_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:105
+  assign live_ur = (~_live_bar_7 & ~(live_config | (live_bar != 1'b0))) & (((_live_bar_0 | _live_bar_8) | _live_bar_11) | _live_bar_12);  // PCIeEndpoint.swift:108
+  assign posted_miss = (~_live_bar_7 & _live_bar_6) & (live_bar == 1'b0);  // PCIeEndpoint.swift:110
+  assign to_bar = whole_tlps_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:116
+  assign to_config = whole_tlps_out_start ? live_config : held_config;  // PCIeEndpoint.swift:117
+  assign first_beat = (whole_tlps_out_valid & whole_tlps_out_ready) & whole_tlps_out_start;  // PCIeEndpoint.swift:119
+  assign live_completion = (~_live_bar_7 & _live_bar_13) & (_live_completion_18[15:8] == id[15:8]);  // PCIeEndpoint.swift:133
+  assign to_completion = whole_tlps_out_start ? live_completion : held_completion;  // PCIeEndpoint.swift:134
+  assign answers_ur = whole_tlps_out_start & live_ur;  // PCIeEndpoint.swift:140
+  assign whole_tlps_out_ready = to_config ? config_completer_request_ready : (to_bar ? bar0_ready : (to_completion ? requester_completion_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:141
+  assign config_completer_request_valid = whole_tlps_out_valid & to_config;  // PCIeEndpoint.swift:144
+  assign config_completer_request_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
+  assign config_completer_request_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
+  assign config_completer_request_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
+  assign config_completer_request_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
+  assign config_completer_request_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
+  assign bar0_valid = whole_tlps_out_valid & to_bar;  // PCIeEndpoint.swift:144
+  assign bar0_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
+  assign bar0_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
+  assign bar0_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
+  assign bar0_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
+  assign bar0_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
+  assign requester_completion_valid = whole_tlps_out_valid & to_completion;  // PCIeEndpoint.swift:144
+  assign requester_completion_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
+  assign requester_completion_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
+  assign requester_completion_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
+  assign requester_completion_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
+  assign requester_completion_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
+  assign bar0_offset = _live_bar_17[20:0];  // PCIeEndpoint.swift:152
+  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:156
+  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:157
+  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:158
+  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:159
+  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:160
+  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:161
+  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:178
+  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_command_status_detected_parity_error_set = (first_beat & whole_tlps_out_header[110]) & ~_live_bar_7;  // PCIeEndpoint.swift:178
+  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:178
+  assign config_space_device_control_status_fatal_detected_set = (first_beat & _live_bar_7) | whole_tlps_malformed_event;  // PCIeEndpoint.swift:178
+  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:178
+  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:182
+  assign config_space_clk = clk;  // PCIeEndpoint.swift:62
+  assign config_space_rst = rst;  // PCIeEndpoint.swift:62
+  assign config_completer_clk = clk;  // PCIeEndpoint.swift:63
+  assign config_completer_rst = rst;  // PCIeEndpoint.swift:63
+  assign receiver_clk = clk;  // PCIeEndpoint.swift:72
+  assign receiver_rst = rst;  // PCIeEndpoint.swift:72
+  assign egress_clk = clk;  // PCIeEndpoint.swift:74
+  assign egress_rst = rst;  // PCIeEndpoint.swift:74
+  assign merge_clk = clk;  // PCIeEndpoint.swift:75
+  assign merge_rst = rst;  // PCIeEndpoint.swift:75
+  assign whole_tlps_clk = clk;  // PCIeEndpoint.swift:92
+  assign whole_tlps_rst = rst;  // PCIeEndpoint.swift:92
 
   always @(posedge clk) begin
     if (rst) begin
-      held_bar <= 1'b0;  // PCIeEndpoint.swift:105
-      held_config <= 1'b0;  // PCIeEndpoint.swift:106
-      held_completion <= 1'b0;  // PCIeEndpoint.swift:125
-      ur_valid <= 1'b0;  // PCIeEndpoint.swift:130
+      held_bar <= 1'b0;  // PCIeEndpoint.swift:112
+      held_config <= 1'b0;  // PCIeEndpoint.swift:113
+      held_completion <= 1'b0;  // PCIeEndpoint.swift:132
+      ur_valid <= 1'b0;  // PCIeEndpoint.swift:137
     end else begin
-      if (first_beat) begin  // PCIeEndpoint.swift:113
-        held_bar <= live_bar;  // PCIeEndpoint.swift:114
-        held_config <= live_config;  // PCIeEndpoint.swift:115
+      if (first_beat) begin  // PCIeEndpoint.swift:120
+        held_bar <= live_bar;  // PCIeEndpoint.swift:121
+        held_config <= live_config;  // PCIeEndpoint.swift:122
       end
-      if (first_beat) begin  // PCIeEndpoint.swift:128
-        held_completion <= live_completion;  // PCIeEndpoint.swift:128
+      if (first_beat) begin  // PCIeEndpoint.swift:135
+        held_completion <= live_completion;  // PCIeEndpoint.swift:135
       end
-      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:155
-        ur_valid <= 1'b0;  // PCIeEndpoint.swift:155
+      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:162
+        ur_valid <= 1'b0;  // PCIeEndpoint.swift:162
       end
-      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:156
-        ur_valid <= 1'b1;  // PCIeEndpoint.swift:157
+      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:163
+        ur_valid <= 1'b1;  // PCIeEndpoint.swift:164
       end
     end
   end
   always @(posedge clk) begin
-    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:156
-      ur_header <= {{3'd0, (_live_bar_5 ? 5'd11 : 5'd10), _ur_header_19[9], receiver_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_0 ? ((_live_bar_15 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (receiver_out_header[67] ? 2'd0 : (receiver_out_header[66] ? 2'd1 : (receiver_out_header[65] ? 2'd2 : (receiver_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_15[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))})) - ((receiver_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (receiver_out_header[71] ? 2'd0 : (receiver_out_header[70] ? 2'd1 : (receiver_out_header[69] ? 2'd2 : (receiver_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_live_completion_18, _ur_header_19[7:0], 1'b0, (_live_bar_0 ? {(_live_bar_10 ? receiver_out_header[6:2] : receiver_out_header[38:34]), (receiver_out_header[64] ? 2'd0 : (receiver_out_header[65] ? 2'd1 : (receiver_out_header[66] ? 2'd2 : (receiver_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:158
+    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:163
+      ur_header <= {{3'd0, (_live_bar_5 ? 5'd11 : 5'd10), _ur_header_19[9], whole_tlps_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_0 ? ((_live_bar_15 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (whole_tlps_out_header[67] ? 2'd0 : (whole_tlps_out_header[66] ? 2'd1 : (whole_tlps_out_header[65] ? 2'd2 : (whole_tlps_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_15[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))})) - ((whole_tlps_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[71] ? 2'd0 : (whole_tlps_out_header[70] ? 2'd1 : (whole_tlps_out_header[69] ? 2'd2 : (whole_tlps_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {_live_completion_18, _ur_header_19[7:0], 1'b0, (_live_bar_0 ? {(_live_bar_10 ? whole_tlps_out_header[6:2] : whole_tlps_out_header[38:34]), (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:165
     end
   end
 
-  pcie_endpoint_config_vendor6836_device23042_variant2683677466 config_space (  // PCIeEndpoint.swift:59
+  pcie_endpoint_config_vendor6836_device23042_variant2683677466 config_space (  // PCIeEndpoint.swift:62
     .clk(config_space_clk),
     .rst(config_space_rst),
     .mmio_valid(config_space_mmio_valid),
@@ -474,7 +500,7 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
     .device_control_status_fatal_detected_set(config_space_device_control_status_fatal_detected_set),
     .device_control_status_unsupported_request_detected_set(config_space_device_control_status_unsupported_request_detected_set)
   );
-  endpoint_config_completer_aw7_dw128 config_completer (  // PCIeEndpoint.swift:60
+  endpoint_config_completer_aw7_dw128 config_completer (  // PCIeEndpoint.swift:63
     .clk(config_completer_clk),
     .rst(config_completer_rst),
     .request_valid(config_completer_request_valid),
@@ -502,7 +528,7 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
     .captured_id(config_completer_captured_id),
     .poisoned(config_completer_poisoned)
   );
-  switch_receiver_dw128_depth40_hc8_dc32 receiver (  // PCIeEndpoint.swift:69
+  switch_receiver_dw128_depth40_hc8_dc32 receiver (  // PCIeEndpoint.swift:72
     .clk(receiver_clk),
     .rst(receiver_rst),
     .link_valid(receiver_link_valid),
@@ -532,7 +558,7 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
     .fc_cpld_advertised(receiver_fc_cpld_advertised),
     .fc_cpld_allocated(receiver_fc_cpld_allocated)
   );
-  switch_egress_dw128_depth16 egress (  // PCIeEndpoint.swift:71
+  switch_egress_dw128_depth16 egress (  // PCIeEndpoint.swift:74
     .clk(egress_clk),
     .rst(egress_rst),
     .fabric_valid(egress_fabric_valid),
@@ -567,7 +593,7 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
     .fc_cpld_advertised(egress_fc_cpld_advertised),
     .fc_cpld_limit(egress_fc_cpld_limit)
   );
-  tlp_merge_inputs3_dw128 merge (  // PCIeEndpoint.swift:72
+  tlp_merge_inputs3_dw128 merge (  // PCIeEndpoint.swift:75
     .clk(merge_clk),
     .rst(merge_rst),
     .in0_valid(merge_in0_valid),
@@ -599,6 +625,25 @@ module pcie_endpoint_vendor6836_device23042_variant2683677466_shape1605180148 (
     .out_start(merge_out_start),
     .out_end(merge_out_end),
     .grant(merge_grant)
+  );
+  whole_tlp_buffer_dw128_depth32 whole_tlps (  // PCIeEndpoint.swift:92
+    .clk(whole_tlps_clk),
+    .rst(whole_tlps_rst),
+    .in_valid(whole_tlps_in_valid),
+    .in_ready(whole_tlps_in_ready),
+    .in_header(whole_tlps_in_header),
+    .in_data(whole_tlps_in_data),
+    .in_strobe(whole_tlps_in_strobe),
+    .in_start(whole_tlps_in_start),
+    .in_end(whole_tlps_in_end),
+    .out_valid(whole_tlps_out_valid),
+    .out_ready(whole_tlps_out_ready),
+    .out_header(whole_tlps_out_header),
+    .out_data(whole_tlps_out_data),
+    .out_strobe(whole_tlps_out_strobe),
+    .out_start(whole_tlps_out_start),
+    .out_end(whole_tlps_out_end),
+    .malformed_event(whole_tlps_malformed_event)
   );
 
 endmodule
