@@ -20,9 +20,10 @@ import XCTest
 /// Epochs are lined up, not timed alike (the model's host accesses and register accesses take
 /// other times than the RTL's): the manager is serviced only at fixed points, the same cycles
 /// after its `start` on both. Round r plays its accesses inside epoch r, then time passes to the
-/// epoch's end plus the hot list's settling time, the manager plans and submits once, and
-/// `finishCopies` takes every completion before round r + 1's accesses, all inside epoch r + 1
-/// (asserted, so a run that would let timing into the decisions fails instead).
+/// epoch's end plus the hot list's settling time, the manager plans and submits once, and then
+/// it is serviced once per batch of copies (when every copy it pushed has completed) until none
+/// is left, before round r + 1's accesses, all inside epoch r + 1 (asserted, so a run that
+/// would let timing into the decisions fails instead).
 final class TierManagerOnRTLTests: SimulationTestCase {
   static let epochCycles: UInt32 = 12_000
   static let rounds = 4
