@@ -12,7 +12,8 @@ import TierModel
 /// the management core's `SimulatedHAL` on `mgmt0` (registers from `management.mmio_base`, the
 /// interrupt line `irq0`), the root complex and its memory on `host0` (`PCIeLocalSide`, so that
 /// HAL accesses outside the registers become memory requests into the switch), and a
-/// `BackingStoreAgent` on each tier's ports (`node0_dram_*`, ...) timed from the board file.
+/// `BackingStoreAgent` on each tier's ports (`node0_dram_*`, ...) timed from the board file
+/// unless a test gives its own `timing` (the stores are Swift agents: the RTL is the same).
 final class TierNode {
   let board: Board
   let model: Model
@@ -31,10 +32,10 @@ final class TierNode {
 
   static let root = PCIeID(bus: 0, device: 0, function: 0)
 
-  init(model: Model, board: Board) throws {
+  init(model: Model, board: Board, timing: TierTiming? = nil) throws {
     self.board = board
     self.model = model
-    let system = SimulatedSystem(model: model), timing = TierTiming(board: board)
+    let system = SimulatedSystem(model: model), timing = timing ?? TierTiming(board: board)
     self.system = system
     self.timing = timing
     host = try PCIeLocalSide(system: system, prefix: "host0", requester: Self.root, completer: Self.root)

@@ -20,8 +20,12 @@ public struct TierManager<H: HAL> {
   /// Descriptors that may be outstanding at once: both rings hold size - 1 entries.
   let descriptorSlots: Int
   var pending: [PendingCopy] = []
-  /// Promotions into frames their victims have left, waiting for promotion budget.
-  var waiting: [(page: UInt32, frame: TierFrame, paidIn: Int)] = []
+  /// Promotions into frames their victims have left, waiting for promotion budget; kept in the
+  /// order their demotions were submitted, not the order the DMA lanes finished them in, so
+  /// the descriptors that follow do not depend on copy timing.
+  var waiting: [(page: UInt32, frame: TierFrame, paidIn: Int, serial: Int)] = []
+  /// Copies submitted so far (the next copy's `PendingCopy.serial`).
+  var submittedCopies = 0
   /// Planned moves that did not fit in the descriptor ring yet; replaced by the next plan.
   var backlog: [TierMove] = []
   var hotHead: UInt32
@@ -42,6 +46,8 @@ public struct TierManager<H: HAL> {
     var then: UInt32
     /// The epoch whose budget paid for that promotion.
     var paidIn: Int
+    /// Submission order.
+    var serial: Int
   }
 
   /// Takes over the controller at `baseAddress`, whose tiers have `frames` frames (DRAM, flash,
@@ -241,7 +247,8 @@ public struct TierManager<H: HAL> {
     while control.readDmaSubmit().push && polls < 1_000 { polls += 1 }
     guard control.readDmaTail().index != tail else { return false }
     if promotion && !prepaid { placement.promotionBudget -= 1 }
-    pending.append(PendingCopy(descriptor: tail, page: page, from: from, to: to, then: then, paidIn: paidIn))
+    pending.append(PendingCopy(descriptor: tail, page: page, from: from, to: to, then: then, paidIn: paidIn, serial: submittedCopies))
+    submittedCopies += 1
     placement.setMoving(page, true)
     if to.tier == .dram { placement.dramResidents[Int(to.index)] = page }
     return true
@@ -276,7 +283,8 @@ public struct TierManager<H: HAL> {
     if copy.from.tier == .dram { placement.dramResidents[Int(copy.from.index)] = TierPlacement.noPage }
     if copy.then != TierPlacement.noPage {
       if copy.from.tier == .dram { placement.dramResidents[Int(copy.from.index)] = copy.then }
-      waiting.append((copy.then, copy.from, copy.paidIn))
+      let next = waiting.firstIndex { $0.serial > copy.serial } ?? waiting.count
+      waiting.insert((copy.then, copy.from, copy.paidIn, copy.serial), at: next)
     } else {
       placement.pools.give(copy.from)
     }
@@ -285,7 +293,7 @@ public struct TierManager<H: HAL> {
   /// Moves the pages of exchanges into the frames their victims left; a page that has gone
   /// elsewhere meanwhile gives the frame back. One without budget waits for the next epoch.
   mutating func submitWaiting() {
-    var still: [(page: UInt32, frame: TierFrame, paidIn: Int)] = []
+    var still: [(page: UInt32, frame: TierFrame, paidIn: Int, serial: Int)] = []
     for w in waiting {
       guard let from = movable(w.page), w.frame.tier.isFaster(than: from.tier) else {
         if w.frame.tier == .dram { placement.dramResidents[Int(w.frame.index)] = TierPlacement.noPage }
