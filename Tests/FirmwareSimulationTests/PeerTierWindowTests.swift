@@ -85,7 +85,7 @@ final class PeerTierWindowTests: SimulationTestCase {
   func testNode0ReachesNode1sTierMemoryThroughAnNTBWindowAndAnUnmappedPageFaultsAtNode1() throws {
     let peer = try peerWindow()
     try checkStoresLandInTheFramesNode1sMapNamesAndLoadsReadThemBack(peer)
-    checkALoadFromAnUnmappedPageGetsCompleterAbortAtNode0AndRaisesTierErrorAtNode1(peer)
+    checkAccessesToUnmappedPagesFaultAtNode1(peer)
   }
 
   func checkStoresLandInTheFramesNode1sMapNamesAndLoadsReadThemBack(_ peer: PeerWindow) throws {
@@ -127,7 +127,8 @@ final class PeerTierWindowTests: SimulationTestCase {
   /// A load from a page node 1 has not mapped: node 1's tier function answers Completer Abort
   /// (the NTB's own refusal would be Unsupported Request), which comes back to node 0's core,
   /// and node 1's controller records the fault: TIER_ERROR at node 1, the address in its space.
-  func checkALoadFromAnUnmappedPageGetsCompleterAbortAtNode0AndRaisesTierErrorAtNode1(_ peer: PeerWindow) {
+  /// A store to an unmapped page is posted: only node 1 records it, as a write.
+  func checkAccessesToUnmappedPagesFaultAtNode1(_ peer: PeerWindow) {
     let accesses = peer.node1.stores.map(\.accesses)
     let status = peer.world.layout.systemControl + 0x10, enable = peer.world.layout.systemControl + 0x14
     var sources = TierControlRegisters.InterruptEnable()
@@ -149,6 +150,25 @@ final class PeerTierWindowTests: SimulationTestCase {
     XCTAssertEqual(high << 32 | low, page << 12 | (offset & ~7), "the fault address is the beat's in node 1's unified space")
     XCTAssertFalse(peer.control.readFaultInfo().write)
     XCTAssertEqual(peer.node1.stores.map(\.accesses), accesses, "no store touched")
+
+    // Re-armed (PAGE_FAULT written 1), a store to another unmapped page: posted, so node 0 hears
+    // nothing back; node 1 records it as a write. A load behind it (ordered after the posted
+    // store on the same path) tells node 0 it has arrived.
+    var acknowledge = TierControlRegisters.InterruptStatus()
+    acknowledge.pageFault = true
+    peer.control.writeInterruptStatus(acknowledge)
+    XCTAssertFalse(peer.control.readInterruptStatus().pageFault)
+    let writePage: UInt64 = 15
+    XCTAssertNil(Self.expectedFrame(page: writePage))
+    peer.node0.hal.write32(peer.base + writePage << 12 + 0x10, 0xDEAD_BEEF)
+    XCTAssertEqual(peer.node0.hal.read32(peer.base + 5 * 8 + 4), 0x0123_4567, "page 0 still reads")
+    XCTAssertEqual(peer.node0.hal.faults.count, 1, "the store's fault is not node 0's to see")
+    XCTAssertTrue(peer.control.readInterruptStatus().pageFault)
+    let writeLow = UInt64(peer.control.readFaultAddressLow().rawValue), writeHigh = UInt64(peer.control.readFaultAddressHigh().rawValue)
+    XCTAssertEqual(writeHigh << 32 | writeLow, writePage << 12 | 0x10)
+    XCTAssertTrue(peer.control.readFaultInfo().write)
+    XCTAssertEqual(peer.node1.stores.map(\.accesses), [accesses[0] + 1, accesses[1], accesses[2]],
+                   "only page 0's load reached a store (DRAM)")
     XCTAssertEqual(peer.node1.hal.faults, [])
   }
 }
