@@ -73,7 +73,8 @@ final class PeerTierWindowTests: SimulationTestCase {
     control.writeMapWrite(.init(rawValue: 1 << 31 | UInt32(Self.handMapped.tier.rawValue) << 24 | UInt32(Self.handMapped.frame)))
 
     let driver = try XCTUnwrap(nodes[0].ports.first { $0.peer == 1 }?.driver, "node 0's port towards node 1")
-    // Window 1 (window 0 carries the transport's ring): the translation is node 1's bus address.
+    // Window 1, as the remote copy (the full boot's transport takes window 0): the translation
+    // is node 1's bus address, the one node 1's enumeration gave its tier BAR 0.
     try driver.setTranslation(window: 1, peerAddress: space, size: bar.size)
     let window = try driver.windowAddress(1)
     XCTAssertGreaterThanOrEqual(window.size, bar.size, "one window covers node 1's unified space")
