@@ -160,6 +160,7 @@ final class SwitchTrafficTests: SimulationTestCase {
           if flaws.chance(Self.malformedShare) {
             let broken = MalformedTLP.random(from: port, ports: n, &flaws)
             transmitters[port].send(beats: broken.beats, credits: broken.credits, flaw: broken.kind.rawValue, tlp: broken.tlp)
+            if broken.kind == .cutShort { transmitters[port].send(MalformedTLP.follower(from: port)) }
           } else {
             transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
           }
