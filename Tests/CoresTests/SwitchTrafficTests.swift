@@ -16,7 +16,8 @@ import XCTest
 /// by that port), then comes up.
 ///
 /// Among the traffic, one TLP in 25 is sent malformed (`MalformedTLP`: short, long, payload
-/// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB) or
+/// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB, cut short
+/// by the next TLP's start) or
 /// nullified by its sender: each malformed one must be counted at its port and arrive nowhere as
 /// good; one whose head the switch passed on before the framing broke must arrive nullified
 /// at every port its header routes to, and nowhere else; the port takes the next TLP as usual.
