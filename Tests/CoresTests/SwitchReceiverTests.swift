@@ -93,6 +93,47 @@ final class SwitchReceiverTests: XCTestCase {
     }
   }
 
+  /// A `start` before a TLP's `end` (its sender began the next TLP): the receive buffer closes
+  /// the cut TLP in its class queue with a beat no framing check accepts (`end`, strobe on the
+  /// top lane only, unlike the nullify marker's 0, which would read as the sender's own), so the
+  /// consumer counts it as malformed; the start waits that one cycle, then the next TLP, of
+  /// another class here, passes whole, and both TLPs' announced credits come back.
+  func testATLPCutShortByAStartIsClosedAndItsCreditsComeBack() throws {
+    let lanes = Self.width / 32
+    let design = try Design(top: switchReceiver(dataWidth: Self.width, depth: Self.depth, headerCredits: Self.headers,
+                                                dataCredits: Self.data))
+    let write = TLP.memoryWrite(address: 0x1000, data: [UInt8](repeating: 0xA5, count: 32), requester: PCIeID(rawValue: 0x0100), tag: 1)
+    let read = TLP.memoryRead(address: 0x2000, byteCount: 4, requester: PCIeID(rawValue: 0x0100), tag: 2)
+    let writeBeats = write.streamBeats(lanes: lanes)  // 8 DWs: four beats, two of them sent
+    XCTAssertEqual(writeBeats.count, 4)
+    func offer(_ beat: TLPStreamBeat) -> [String: BitVector] {
+      beatFields(beat).merging(["rst": BitVector(false), "link_valid": BitVector(true), "out_ready": BitVector(true)]) { $1 }
+    }
+    var rows: [[String: BitVector]] = [["rst": BitVector(true)]]
+    rows += [offer(writeBeats[0]), offer(writeBeats[1])]
+    let readBeat = read.streamBeats(lanes: lanes)[0]
+    rows += [offer(readBeat), offer(readBeat)]  // refused once while the write is closed
+    rows += Array(repeating: ["rst": BitVector(false), "link_valid": BitVector(false), "out_ready": BitVector(true)], count: 30)
+    let out = try IcarusSimulation(design).run(rows)
+
+    XCTAssertEqual((1...4).map { out[$0]["link_ready"] == BitVector(true) }, [true, true, false, true],
+                   "the start that cuts the write waits one cycle")
+    let left = zip(rows, out).filter { $1["out_valid"] == BitVector(true) }.map { outBeat($1) }
+    XCTAssertEqual(left.count, 4, "two beats of the write, its closing beat, the read: \(left)")
+    guard left.count == 4 else { return }
+    XCTAssertEqual(Array(left[0..<2]), Array(writeBeats[0..<2]))
+    XCTAssertEqual([left[2].start, left[2].end, left[2].strobe == 0b10], [false, true, true], "the closing beat: \(left[2])")
+    XCTAssertNotNil(MalformedTLP.firstBrokenBeat(Array(left[0...2]), header: left[0].header, lanes: lanes),
+                    "a framing check must find the closed write malformed")
+    XCTAssertFalse(left[2].nullifies, "the closing beat must not read as the sender's nullify marker")
+    XCTAssertEqual(try TLP(streamBeats: [left[3]]), read)
+    // Credits as announced by the headers: the write's 1 PH and 2 PD (8 DWs), the read's 1 NPH.
+    let last = out[out.count - 1]
+    let expected = ["ph": Self.headers + 1, "pd": Self.data + 2, "nph": Self.headers + 1, "npd": Self.data,
+                    "cplh": Self.headers, "cpld": Self.data]
+    for (name, value) in expected { XCTAssertEqual(last["fc_\(name)_allocated"]?.uint64, UInt64(value), "\(name) credits returned") }
+  }
+
   private func beatFields(_ beat: TLPStreamBeat) -> [String: BitVector] {
     let d = beat.header + [0, 0, 0, 0]
     var words: [UInt64] = []

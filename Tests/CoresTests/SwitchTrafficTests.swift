@@ -16,7 +16,8 @@ import XCTest
 /// by that port), then comes up.
 ///
 /// Among the traffic, one TLP in 25 is sent malformed (`MalformedTLP`: short, long, payload
-/// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB) or
+/// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB, cut short
+/// by the next TLP's start) or
 /// nullified by its sender: each malformed one must be counted at its port and arrive nowhere as
 /// good; one whose head the switch passed on before the framing broke must arrive nullified
 /// at every port its header routes to, and nowhere else; the port takes the next TLP as usual.
@@ -132,6 +133,12 @@ final class SwitchTrafficTests: SimulationTestCase {
       transmitters[0].send(tlp)
       scoreboard.expect(.completion(answering: tlp, completer: tlp.target), at: 0, path: configurationPath)
     }
+    // Every credit the switch's receive buffers advertised is back: nothing is left in them.
+    func creditsBack() -> Bool {
+      (0..<n).allSatisfy { port in
+        CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
+      }
+    }
     var configured = false
     var cycle = 0, trafficEnd = Int.max
     let drainLimit = 20_000
@@ -144,9 +151,11 @@ final class SwitchTrafficTests: SimulationTestCase {
       if configured && cycle < trafficEnd {
         if linkPhase == .down && cycle >= trafficEnd - cycles * 3 / 4 { linkPhase = .draining }
         // Drained: everything sent has arrived, or was dropped, refused or found malformed by its
-        // ingress (the counters agree), so no TLP still in a receive buffer is routed after the
-        // link changes.
-        let drained = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
+        // ingress (the counters agree), and every receive buffer has returned its credits (a TLP
+        // the model terminates, counted nowhere, has then been routed too: seed
+        // 1982180949855290464 had a broadcast message still in one when the link came up), so
+        // no TLP still in a receive buffer is routed after the link changes.
+        let drained = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 } && creditsBack()
           && (0..<n).allSatisfy { counters[$0][0].uint64 == UInt64(dropped[$0]) && counters[$0][1].uint64 == UInt64(unsupported[$0])
                                   && counters[$0][2].uint64 == UInt64(malformed[$0]) }
         if linkPhase == .draining && drained {
@@ -160,6 +169,7 @@ final class SwitchTrafficTests: SimulationTestCase {
           if flaws.chance(Self.malformedShare) {
             let broken = MalformedTLP.random(from: port, ports: n, &flaws)
             transmitters[port].send(beats: broken.beats, credits: broken.credits, flaw: broken.kind.rawValue, tlp: broken.tlp)
+            if broken.kind == .cutShort { transmitters[port].send(MalformedTLP.follower(from: port)) }
           } else {
             transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
           }
@@ -171,11 +181,8 @@ final class SwitchTrafficTests: SimulationTestCase {
         // TLP's credits return when its last beat has been consumed), and every nullified TLP
         // arrived: the scoreboard does not wait for those, and one may still be in the crossbar
         // when its receive buffer has returned its credits.
-        let creditsBack = (0..<n).allSatisfy { port in
-          CreditType.allCases.allSatisfy { allocated[port][$0.rawValue].uint64 == Self.returned(spent[port][$0.rawValue], $0) }
-        }
         let idle = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 }
-          && receivers.allSatisfy { !$0.holding } && creditsBack && (0..<n).allSatisfy { receivers[$0].nullified == nullified[$0] }
+          && receivers.allSatisfy { !$0.holding } && creditsBack() && (0..<n).allSatisfy { receivers[$0].nullified == nullified[$0] }
         if idle { break }
         guard cycle < trafficEnd + drainLimit else {
           let links = (0..<n).map { port in

@@ -18,6 +18,11 @@ import PCIe
 /// cycle instead (`switchEgress(refusable:)`), so posted TLPs pass a stalled NP request or
 /// completion and completions pass a stalled NP request (Table 2-42 A3, A4, D3). A first beat
 /// offered on `out` and not taken may then be withdrawn; the consumer must keep no state from it.
+///
+/// A TLP cut short on `link` (a `start` beat before its `end`) is closed in its queue with a
+/// beat no framing check accepts (`end`, only the top lane strobed) before the start is taken,
+/// one cycle later; its credits return when that beat leaves, and the consumer counts the TLP
+/// as malformed.
 public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataCredits: Int, refusable: Bool = false,
                            file: StaticString = #fileID, line: UInt = #line) -> Module {
   let parameters: KeyValuePairs<String, any CustomStringConvertible> = refusable
@@ -37,7 +42,25 @@ public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataC
 
     let queues = m.instance(switchEgress(dataWidth: width, depth: max(depth, 2), refusable: refusable), name: "queues")
     if refusable { queues["link_refused"] <== m.input("out_refused") }
-    connect(m.port("link", TLPStream(dataWidth: width).flipped), to: queues.interface("fabric", as: TLPStream.self))
+    // A `start` before the open TLP's `end` cuts that TLP short (its sender began the next one).
+    // Its class queue gets a closing beat first, so its output is not left waiting for an end
+    // and its credits return; the start waits that one cycle. The closing beat is `end` with
+    // only the top lane strobed: no TLP's last beat strobes that (`PayloadFraming`), so the
+    // ingress (or an endpoint's `wholeTLPBuffer`) finds it malformed and counts it there, once,
+    // and never mistakes it for the sender's own nullify marker (strobe 0), which counts nowhere.
+    let link = m.port("link", TLPStream(dataWidth: width).flipped)
+    let queued = queues.interface("fabric", as: TLPStream.self)
+    let open = m.register("open")  // a TLP's first beat was taken, its end not yet
+    let closing = m.wire("closing")
+    closing <== link.start && open
+    queued.valid <== link.valid
+    queued.header <== link.header
+    queued.data <== link.data
+    queued.strobe <== mux(closing, Signal.constant(1 << (lanes - 1), width: lanes), link.strobe)
+    queued.start <== link.start && !closing
+    queued.end <== link.end || closing
+    link.ready <== queued.ready && !closing
+    when(queued.fires) { open <== !queued.end }
     let out = m.port("out", TLPStream(dataWidth: width))
     connect(queues.interface("link", as: TLPStream.self), to: out)
 

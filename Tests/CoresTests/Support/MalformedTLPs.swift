@@ -20,6 +20,9 @@ struct MalformedTLP {
     case reservedType
     /// A memory write whose Length runs past its 4 KiB page.
     case crosses4KiB
+    /// Cut short: some beats of a TLP with payload and no `end`; the sender's next TLP (see
+    /// `follower`) begins with its `start`. The receive buffer closes it, its credits come back.
+    case cutShort
     /// Not malformed: the sender ends the TLP with the nullify marker after some beats, as a
     /// cut-through switch upstream would; it is passed on nullified and counted nowhere.
     case nullifiedBySender
@@ -38,6 +41,7 @@ struct MalformedTLP {
   /// the framing is not the first beat), so the packet leaves wherever the header routes it,
   /// ended by the nullify marker.
   var leavesNullified: Bool {
+    if kind == .cutShort { return true }  // every beat sent fits; only the missing end breaks it
     guard kind != .reservedType && kind != .crosses4KiB, let header = beats.first?.header else { return false }
     return (MalformedTLP.firstBrokenBeat(beats, header: header, lanes: 2) ?? 0) > 0
   }
@@ -57,6 +61,15 @@ struct MalformedTLP {
       remaining -= here
     }
     return nil
+  }
+
+  /// What the sender sends right after a TLP cut short, so that a `start` follows it: a local
+  /// message without data (terminated at the switch, counted nowhere). It needs only a posted
+  /// header credit, which the cut TLP, alone in its class queue, cannot exhaust; a TLP needing
+  /// credits the cut one holds would wait for them forever.
+  static func follower(from port: Int) -> TLP {
+    TLP.message(code: 0x7F, routing: .local, requester: port == 0 ? SwitchTrafficTests.rootComplex
+                  : PCIeID(bus: UInt8(4 * port - 2), device: 0, function: 0))
   }
 
   /// A malformed TLP (or a nullified one) from a link partner on `port`, starting from a TLP of
@@ -117,6 +130,11 @@ struct MalformedTLP {
       let tlp = TLP.memoryWrite(address: address, data: (0..<count).map { UInt8(truncatingIfNeeded: $0) },
                                 requester: SwitchTrafficTests.rootComplex, tag: 0)
       return MalformedTLP(kind: kind, tlp: tlp, beats: tlp.streamBeats(lanes: lanes), credits: tlp.creditsRequired)
+    case .cutShort:
+      let tlp = base(withData: true, minimumDWs: lanes + 1)
+      var beats = tlp.streamBeats(lanes: lanes)
+      beats.removeLast(Int.random(in: 1...(beats.count - 1), using: &random))
+      return MalformedTLP(kind: kind, tlp: tlp, beats: beats, credits: tlp.creditsRequired)
     case .nullifiedBySender:
       let tlp = base(withData: true, minimumDWs: lanes + 1)
       var beats = tlp.streamBeats(lanes: lanes)
