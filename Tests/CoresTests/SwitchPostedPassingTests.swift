@@ -55,6 +55,74 @@ final class SwitchPostedPassingTests: SimulationTestCase {
                                                          passing: Self.postedWrites() + completions)
   }
 
+  /// Posted writes must pass a request the switch itself answers (A3): the root complex's link
+  /// partner advertises one completion header credit beyond the configuration's and returns
+  /// none until every write has arrived at port 1. The root complex sends 38 MRd no port
+  /// claims (each answered with an Unsupported Request completion, §2.3.1), then 8 MWr to port 1's
+  /// window. One UR completion leaves, 32 fill port 0's egress Cpl queue (one 256-byte
+  /// completion's beats), one waits in the ingress, and the 35th MRd cannot be taken; the last
+  /// four wait behind it in the receive buffer (8 NP credits, so the root complex's link sends
+  /// them all, and the writes after them). The receive buffer must offer the writes. Before the
+  /// ingress refused such a request, 4 of 8 writes arrived (those the receive buffer's turn
+  /// let through between requests) and then nothing: the switch was deadlocked.
+  func testPostedWritesPassARequestWaitingForItsUnsupportedRequestCompletion() throws {
+    let (model, transmitters, receivers) = try threePortSwitch()
+    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: 3))
+    let scoreboard = SwitchScoreboard(ports: 3, paths: 1)
+    let requests = 38
+    try receivers[0].advertise([0, 0, 0, 0, configuration.count + 1, 0])  // CplH: the configuration's and one
+    receivers[0].releaseProbabilityOverride = 0.0
+    try receivers[1].advertise([0, 0, 0, 0, 0, 0])
+    try receivers[2].advertise([0, 0, 0, 0, 0, 0])
+    for tlp in configuration { transmitters[0].send(tlp) }
+
+    let rootComplex = SwitchTrafficTests.rootComplex
+    var answered = 0, trafficSent = false, writesArrived = 0, unsupported = 0
+    var creditsReturned = false
+    for cycle in 0..<6_000 {
+      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      if answered == configuration.count && !trafficSent {
+        trafficSent = true
+        for k in 0..<requests {  // 0x400 MiB: inside no bridge's window
+          transmitters[0].send(TLP.memoryRead(address: 0x4000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k)))
+        }
+        for write in Self.postedWrites() {
+          transmitters[0].send(write)
+          scoreboard.expect(write, at: 1, path: 0)
+        }
+      }
+      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
+      for receiver in receivers { try receiver.drive() }
+      model.settle()
+      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
+      if let completion = try receivers[0].observe() {
+        if answered < configuration.count {
+          answered += 1
+        } else {
+          XCTAssertEqual(completion.status, .unsupportedRequest, "cycle \(cycle): what comes back for an unclaimed MRd")
+          XCTAssertEqual(completion.tag, UInt16(unsupported), "cycle \(cycle): UR completions in request order")
+          unsupported += 1
+          if !creditsReturned && unsupported > 1 { return XCTFail("cycle \(cycle): a second completion left port 0 with one CplH credit") }
+        }
+      }
+      XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
+      if let tlp = try receivers[1].observe() {
+        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
+        writesArrived += 1
+      }
+      // The root complex returns completion credits only once the writes have landed.
+      if writesArrived == Self.writes && !creditsReturned {
+        creditsReturned = true
+        receivers[0].releaseProbabilityOverride = 1.0
+      }
+      if unsupported == requests { break }
+      model.step()
+    }
+    XCTAssertEqual(writesArrived, Self.writes,
+                   "posted writes held behind an MRd waiting for its UR completion: \(writesArrived) of \(Self.writes) MWr reached port 1")
+    XCTAssertEqual(unsupported, requests, "every unclaimed MRd is answered once the completion credits return")
+  }
+
   /// Configures the switch, then sends `requests` MRd and after them `passing` from the root
   /// complex to port 1, whose link partner advertises one NP header credit (every other type
   /// infinite) and returns none until every TLP of `passing` has arrived. Every TLP must arrive

@@ -142,7 +142,10 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
           && !EgressRoom.admits(TLPHeaderFields(forwarded.header), lanes: dataWidth / 32, rooms: rooms)
       }
       // Port 0's ingress also takes the management processor's configuration requests.
-      receivers[k]["out_refused"] <== (k == 0 ? refused[0] && upstreamIn["grant"][0] : refused[k])
+      // So is a non-posted request the ingress holds for its own outputs (the configuration
+      // completer, the UR completion before it).
+      let waits = refused[k] || ingress[k]["head_waits"]
+      receivers[k]["out_refused"] <== (k == 0 ? waits && upstreamIn["grant"][0] : waits)
       EgressRoom.connect(ingress[k].interface("unsupported", as: TLPStream.self), to: merges[k].interface("in1", as: TLPStream.self),
                          lanes: dataWidth / 32, rooms: rooms)
       if k == 0 {

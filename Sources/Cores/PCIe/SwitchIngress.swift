@@ -58,7 +58,10 @@ private func saturatingCounter(_ m: ModuleBuilder, _ name: String, counting even
 /// `malformed_event` on the beat that shows it malformed, for the bridge's error flags.
 ///
 /// `link_ready` follows the ready of the output a packet goes to, so one blocked output holds
-/// only this port's link. Inputs `p<k>_*` carry every port's bridge state.
+/// only this port's link. `head_waits` says the first beat offered is a non-posted request
+/// held inside the stage (the completer busy, or the previous UR completion not yet taken), for
+/// a receive buffer that then offers a TLP allowed to pass it; nothing is kept from a first
+/// beat not taken, so it may be withdrawn. Inputs `p<k>_*` carry every port's bridge state.
 public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
   Module("switch_ingress", parameters: ["port": port, "ports": ports, "dw": dataWidth]) { m in
     m.require(ports >= 2 && ports <= 32 && (0..<ports).contains(port),
@@ -122,6 +125,10 @@ public func switchIngress(port: Int, ports: Int, dataWidth: Int, file: StaticStr
 
     let outputReady = priority([(forwards, fabric.ready), (toOwn, own.ready), (answersUR, !pendingValid)], otherwise: .high)
     link.ready <== outputReady && !cutShort
+    // A request for the switch's own bridges waiting for the configuration completer, or an
+    // unclaimed one waiting for the previous UR completion to leave, cannot start: both are
+    // non-posted, so the receive buffer may offer a TLP that passes it (Table 2-42 A3, D3).
+    m.output("head_waits") <== link.valid && decides && !forwards && !outputReady
     let closes = m.wire("closes")  // the marker that ends a TLP cut short leaves (or it went nowhere)
     closes <== link.valid && cutShort && priority([(forwards, fabric.ready), (toOwn, own.ready)], otherwise: .high)
     let marks = nullifies || cutShort
