@@ -77,6 +77,7 @@ module switch_ingress_port1_ports5_dw256 (
   input  wire         p4_memory_enable,
   input  wire         p4_bus_master,
   input  wire         p4_link_up,
+  output wire         head_waits,
   output wire         unsupported_event,
   output wire         malformed_event,
   output wire         poisoned_event,
@@ -92,27 +93,27 @@ module switch_ingress_port1_ports5_dw256 (
   wire [7:0] payload_strobe;  // PayloadFraming.swift:28
   wire payload_wrong_beat;  // PayloadFraming.swift:31
   wire payload_nullified;  // PayloadFraming.swift:33
-  wire malformed_now;  // SwitchIngress.swift:86
-  reg [4:0] held_egress;  // SwitchIngress.swift:90
-  reg held_own;  // SwitchIngress.swift:91
-  reg held_type0;  // SwitchIngress.swift:92
-  reg held_drop;  // SwitchIngress.swift:93
-  wire [4:0] egress;  // SwitchIngress.swift:94
-  wire to_own;  // SwitchIngress.swift:95
-  wire to_type0;  // SwitchIngress.swift:96
-  reg mid_tlp;  // SwitchIngress.swift:100
-  wire cut_short;  // SwitchIngress.swift:101
-  reg intact;  // SwitchIngress.swift:110
-  wire nullifies;  // SwitchIngress.swift:111
-  reg ur_valid;  // SwitchIngress.swift:114
-  reg [127:0] ur_header;  // SwitchIngress.swift:115
-  wire [15:0] ur_completer_id;  // SwitchIngress.swift:117
-  wire answers_ur;  // SwitchIngress.swift:120
-  wire closes;  // SwitchIngress.swift:125
-  wire first_beat;  // SwitchIngress.swift:151
-  wire later_beat;  // SwitchIngress.swift:160
-  wire malformed_tlp;  // SwitchIngress.swift:180
-  wire dropped_tlp;  // SwitchIngress.swift:188
+  wire malformed_now;  // SwitchIngress.swift:89
+  reg [4:0] held_egress;  // SwitchIngress.swift:93
+  reg held_own;  // SwitchIngress.swift:94
+  reg held_type0;  // SwitchIngress.swift:95
+  reg held_drop;  // SwitchIngress.swift:96
+  wire [4:0] egress;  // SwitchIngress.swift:97
+  wire to_own;  // SwitchIngress.swift:98
+  wire to_type0;  // SwitchIngress.swift:99
+  reg mid_tlp;  // SwitchIngress.swift:103
+  wire cut_short;  // SwitchIngress.swift:104
+  reg intact;  // SwitchIngress.swift:113
+  wire nullifies;  // SwitchIngress.swift:114
+  reg ur_valid;  // SwitchIngress.swift:117
+  reg [127:0] ur_header;  // SwitchIngress.swift:118
+  wire [15:0] ur_completer_id;  // SwitchIngress.swift:120
+  wire answers_ur;  // SwitchIngress.swift:123
+  wire closes;  // SwitchIngress.swift:132
+  wire first_beat;  // SwitchIngress.swift:158
+  wire later_beat;  // SwitchIngress.swift:167
+  wire malformed_tlp;  // SwitchIngress.swift:187
+  wire dropped_tlp;  // SwitchIngress.swift:195
   reg [15:0] dropped;  // SwitchIngress.swift:20
   reg [15:0] malformed;  // SwitchIngress.swift:20
   reg [15:0] unsupported_requests;  // SwitchIngress.swift:20
@@ -177,11 +178,12 @@ module switch_ingress_port1_ports5_dw256 (
   wire _ur_completer_id_57;
   wire _answers_ur_58;
   wire _link_ready_59;
-  wire _fabric_strobe_60;
-  wire _dropped_tlp_61;
-  wire [9:0] _ur_header_62;
-  wire [2:0] _ur_header_63;
-  wire [3:0] _ur_header_64;
+  wire _link_ready_60;
+  wire _fabric_strobe_61;
+  wire _dropped_tlp_62;
+  wire [9:0] _ur_header_63;
+  wire [2:0] _ur_header_64;
+  wire [3:0] _ur_header_65;
   assign _payload_before_0 = link_header[126];
   assign _payload_before_2 = link_header[105:96];
   assign _payload_before_4 = link_header[127];
@@ -194,116 +196,118 @@ module switch_ingress_port1_ports5_dw256 (
   assign _payload_before_10 = _payload_before_8 & (_payload_before_5 == 5'd4);
   assign _payload_before_11 = _payload_before_8 & (_payload_before_5 == 5'd5);
   assign _payload_before_1 = ((_payload_before_2 == 10'd0) & (((((_payload_before_0 | _payload_before_3) | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11)) ? 11'd1024 : {1'b0, _payload_before_2};
-  assign _malformed_now_13 = _payload_before_8 & ((_payload_before_5 == 5'd10) | (_payload_before_5 == 5'd11));  // SwitchIngress.swift:87
-  assign _malformed_now_14 = (~_payload_before_4 & link_header[125]) & (link_header[124:123] == 2'd2);  // SwitchIngress.swift:87
-  assign _malformed_now_15 = _payload_before_9 ? {link_header[63:32], link_header[31:2]} : {{32{1'b0}}, link_header[63:34]};  // SwitchIngress.swift:87
-  assign _malformed_now_12 = (~((((((_payload_before_3 | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11) | _malformed_now_13) | _malformed_now_14) | ((_payload_before_3 | _payload_before_6) & (({1'b0, _malformed_now_15[9:0]} + _payload_before_1) > 11'd1024))) | (_payload_before_0 & (_payload_before_1 > ((max_payload_size == 3'd0) ? 11'd32 : ((max_payload_size == 3'd1) ? 11'd64 : ((max_payload_size == 3'd2) ? 11'd128 : ((max_payload_size == 3'd3) ? 11'd256 : ((max_payload_size == 3'd4) ? 11'd512 : ((max_payload_size == 3'd5) ? 11'd1024 : ((max_payload_size == 3'd6) ? 11'd1024 : 11'd1024)))))))));  // SwitchIngress.swift:87
-  assign _egress_16 = link_start & ~mid_tlp;  // SwitchIngress.swift:104
-  assign _egress_20 = (_payload_before_3 & ~_payload_before_0) | _payload_before_6;  // SwitchIngress.swift:104
-  assign _egress_24 = 3'd1 == 3'd4;  // SwitchIngress.swift:104
-  assign _egress_23 = (p4_memory_enable & ((({{32{1'b0}}, {p4_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p4_memory_limit, 18'd262143}})) | (({p4_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p4_prefetchable_limit, 18'd262143})))) & ~_egress_24;  // SwitchIngress.swift:104
-  assign _egress_26 = 3'd1 == 3'd0;  // SwitchIngress.swift:104
-  assign _egress_27 = p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})));  // SwitchIngress.swift:104
-  assign _egress_25 = _egress_26 ? _egress_27 : (((3'd1 == 3'd0) ? p0_bus_master : ((3'd1 == 3'd1) ? p1_bus_master : ((3'd1 == 3'd2) ? p2_bus_master : ((3'd1 == 3'd3) ? p3_bus_master : p4_bus_master)))) & ~((3'd1 == 3'd0) ? (p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd1) ? (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd2) ? (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd3) ? (p3_memory_enable & ((({{32{1'b0}}, {p3_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p3_memory_limit, 18'd262143}})) | (({p3_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p3_prefetchable_limit, 18'd262143})))) : (p4_memory_enable & ((({{32{1'b0}}, {p4_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p4_memory_limit, 18'd262143}})) | (({p4_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p4_prefetchable_limit, 18'd262143})))))))));  // SwitchIngress.swift:104
-  assign _egress_29 = 3'd1 == 3'd3;  // SwitchIngress.swift:104
-  assign _egress_28 = (p3_memory_enable & ((({{32{1'b0}}, {p3_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p3_memory_limit, 18'd262143}})) | (({p3_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p3_prefetchable_limit, 18'd262143})))) & ~_egress_29;  // SwitchIngress.swift:104
-  assign _egress_31 = 3'd1 == 3'd2;  // SwitchIngress.swift:104
-  assign _egress_30 = (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) & ~_egress_31;  // SwitchIngress.swift:104
-  assign _egress_33 = 3'd1 == 3'd1;  // SwitchIngress.swift:104
-  assign _egress_32 = (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) & ~_egress_33;  // SwitchIngress.swift:104
-  assign _egress_22 = {(_egress_23 & _egress_25), (_egress_28 & _egress_25), (_egress_30 & _egress_25), (_egress_32 & _egress_25), (((~_egress_26 & ~_egress_27) & ~((((1'b0 | _egress_32) | _egress_30) | _egress_28) | _egress_23)) & _egress_25)};  // SwitchIngress.swift:104
-  assign _egress_21 = _egress_22 & (~_egress_22 + 5'd1);  // SwitchIngress.swift:104
-  assign _egress_37 = link_header[63:56];  // SwitchIngress.swift:104
-  assign _egress_36 = (((p4_secondary != 8'd0) & (p4_secondary <= _egress_37)) & (_egress_37 <= p4_subordinate)) & ~_egress_24;  // SwitchIngress.swift:104
-  assign _egress_38 = (3'd1 == 3'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate)) : ((3'd1 == 3'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_37)) & (_egress_37 <= p1_subordinate)) : ((3'd1 == 3'd2) ? (((p2_secondary != 8'd0) & (p2_secondary <= _egress_37)) & (_egress_37 <= p2_subordinate)) : ((3'd1 == 3'd3) ? (((p3_secondary != 8'd0) & (p3_secondary <= _egress_37)) & (_egress_37 <= p3_subordinate)) : (((p4_secondary != 8'd0) & (p4_secondary <= _egress_37)) & (_egress_37 <= p4_subordinate)))));  // SwitchIngress.swift:104
-  assign _egress_39 = (((p3_secondary != 8'd0) & (p3_secondary <= _egress_37)) & (_egress_37 <= p3_subordinate)) & ~_egress_29;  // SwitchIngress.swift:104
-  assign _egress_40 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_37)) & (_egress_37 <= p2_subordinate)) & ~_egress_31;  // SwitchIngress.swift:104
-  assign _egress_41 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_37)) & (_egress_37 <= p1_subordinate)) & ~_egress_33;  // SwitchIngress.swift:104
-  assign _egress_42 = (((1'b0 | _egress_41) | _egress_40) | _egress_39) | _egress_36;  // SwitchIngress.swift:104
-  assign _egress_35 = {(_egress_36 & ~(~_egress_26 & _egress_38)), (_egress_39 & ~(~_egress_26 & _egress_38)), (_egress_40 & ~(~_egress_26 & _egress_38)), (_egress_41 & ~(~_egress_26 & _egress_38)), (((~_egress_26 & ~_egress_38) & ~_egress_42) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate)))};  // SwitchIngress.swift:104
-  assign _egress_34 = _egress_35 & (~_egress_35 + 5'd1);  // SwitchIngress.swift:104
-  assign _egress_43 = _egress_37 == p0_secondary;  // SwitchIngress.swift:104
-  assign _egress_44 = {(_egress_37 == p4_secondary), (_egress_37 == p3_secondary), (_egress_37 == p2_secondary), (_egress_37 == p1_secondary), 1'b0} & _egress_34;  // SwitchIngress.swift:104
-  assign _egress_45 = link_header[55:51];  // SwitchIngress.swift:104
-  assign _egress_47 = link_header[122:120];  // SwitchIngress.swift:104
-  assign _egress_46 = (_egress_47 == 3'd0) | (_egress_47 == 3'd5);  // SwitchIngress.swift:104
-  assign _egress_48 = _egress_47 == 3'd3;  // SwitchIngress.swift:104
-  assign _egress_49 = _egress_47 == 3'd1;  // SwitchIngress.swift:104
-  assign _egress_50 = _egress_47 == 3'd2;  // SwitchIngress.swift:104
-  assign _egress_19 = _malformed_now_12 ? 5'd0 : ((_egress_20 | (_payload_before_3 & _payload_before_0)) ? _egress_21 : (_malformed_now_13 ? _egress_34 : ((_payload_before_10 | _payload_before_11) ? ((((((_egress_26 & _payload_before_11) & ~_egress_43) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate))) & _egress_42) & ((_egress_44 == 5'd0) | (_egress_45 == 5'd0))) ? _egress_34 : 5'd0) : (_malformed_now_14 ? (_egress_46 ? (_egress_26 ? 5'd0 : {1'b0, 1'b0, 1'b0, 1'b0, 1'b1}) : (_egress_48 ? (_egress_26 ? {1'b1, 1'b1, 1'b1, 1'b1, 1'b0} : 5'd0) : (_egress_49 ? _egress_21 : (_egress_50 ? _egress_34 : 5'd0)))) : 5'd0))));  // SwitchIngress.swift:104
-  assign _egress_51 = {~p4_link_up, ~p3_link_up, ~p2_link_up, ~p1_link_up, 1'b0};  // SwitchIngress.swift:104
-  assign _egress_18 = _egress_19 & ~_egress_51;  // SwitchIngress.swift:104
-  assign _egress_17 = malformed_now ? 5'd0 : _egress_18;  // SwitchIngress.swift:104
-  assign _to_own_54 = link_header[50:48];  // SwitchIngress.swift:105
-  assign _to_own_53 = (~_malformed_now_12 & (_payload_before_10 | _payload_before_11)) & (_egress_26 & ((_payload_before_10 & (_to_own_54 == 3'd0)) | (_payload_before_11 & ((_egress_43 & (_to_own_54 == 3'd0)) & (_egress_45 < 5'd4)))));  // SwitchIngress.swift:105
-  assign _to_own_52 = _to_own_53 & ~malformed_now;  // SwitchIngress.swift:105
-  assign _to_type0_55 = _payload_before_11 & ((_egress_44 & _egress_18) != 5'd0);  // SwitchIngress.swift:106
-  assign _ur_completer_id_57 = _malformed_now_14 & _egress_48;  // SwitchIngress.swift:119
-  assign _ur_completer_id_56 = _ur_completer_id_57 ? 5'd0 : (_egress_19 & _egress_51);  // SwitchIngress.swift:119
-  assign _answers_ur_58 = ((~_malformed_now_12 & (_egress_18 == 5'd0)) & ~_to_own_53) & ~(((~_malformed_now_12 & _malformed_now_14) & ~(((_egress_46 | _egress_48) | _egress_49) | _egress_50)) | ((_ur_completer_id_57 & (_egress_19 != 5'd0)) & (_egress_18 == 5'd0)));  // SwitchIngress.swift:121
-  assign _link_ready_59 = egress != 5'd0;  // SwitchIngress.swift:124
-  assign _fabric_strobe_60 = nullifies | cut_short;  // SwitchIngress.swift:132
-  assign _dropped_tlp_61 = _answers_ur_58 & ~(((_egress_20 | _payload_before_7) | _payload_before_10) | _payload_before_11);  // SwitchIngress.swift:189
-  assign _ur_header_62 = {link_header[119], link_header[115], (_malformed_now_13 ? link_header[47:40] : link_header[79:72])};  // SwitchIngress.swift:173
-  assign _ur_header_63 = {link_header[114], link_header[109:108]};  // SwitchIngress.swift:173
-  assign _ur_header_64 = link_header[67:64];  // SwitchIngress.swift:173
+  assign _malformed_now_13 = _payload_before_8 & ((_payload_before_5 == 5'd10) | (_payload_before_5 == 5'd11));  // SwitchIngress.swift:90
+  assign _malformed_now_14 = (~_payload_before_4 & link_header[125]) & (link_header[124:123] == 2'd2);  // SwitchIngress.swift:90
+  assign _malformed_now_15 = _payload_before_9 ? {link_header[63:32], link_header[31:2]} : {{32{1'b0}}, link_header[63:34]};  // SwitchIngress.swift:90
+  assign _malformed_now_12 = (~((((((_payload_before_3 | _payload_before_6) | _payload_before_7) | _payload_before_10) | _payload_before_11) | _malformed_now_13) | _malformed_now_14) | ((_payload_before_3 | _payload_before_6) & (({1'b0, _malformed_now_15[9:0]} + _payload_before_1) > 11'd1024))) | (_payload_before_0 & (_payload_before_1 > ((max_payload_size == 3'd0) ? 11'd32 : ((max_payload_size == 3'd1) ? 11'd64 : ((max_payload_size == 3'd2) ? 11'd128 : ((max_payload_size == 3'd3) ? 11'd256 : ((max_payload_size == 3'd4) ? 11'd512 : ((max_payload_size == 3'd5) ? 11'd1024 : ((max_payload_size == 3'd6) ? 11'd1024 : 11'd1024)))))))));  // SwitchIngress.swift:90
+  assign _egress_16 = link_start & ~mid_tlp;  // SwitchIngress.swift:107
+  assign _egress_20 = (_payload_before_3 & ~_payload_before_0) | _payload_before_6;  // SwitchIngress.swift:107
+  assign _egress_24 = 3'd1 == 3'd4;  // SwitchIngress.swift:107
+  assign _egress_23 = (p4_memory_enable & ((({{32{1'b0}}, {p4_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p4_memory_limit, 18'd262143}})) | (({p4_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p4_prefetchable_limit, 18'd262143})))) & ~_egress_24;  // SwitchIngress.swift:107
+  assign _egress_26 = 3'd1 == 3'd0;  // SwitchIngress.swift:107
+  assign _egress_27 = p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})));  // SwitchIngress.swift:107
+  assign _egress_25 = _egress_26 ? _egress_27 : (((3'd1 == 3'd0) ? p0_bus_master : ((3'd1 == 3'd1) ? p1_bus_master : ((3'd1 == 3'd2) ? p2_bus_master : ((3'd1 == 3'd3) ? p3_bus_master : p4_bus_master)))) & ~((3'd1 == 3'd0) ? (p0_memory_enable & ((({{32{1'b0}}, {p0_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p0_memory_limit, 18'd262143}})) | (({p0_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p0_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd1) ? (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd2) ? (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) : ((3'd1 == 3'd3) ? (p3_memory_enable & ((({{32{1'b0}}, {p3_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p3_memory_limit, 18'd262143}})) | (({p3_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p3_prefetchable_limit, 18'd262143})))) : (p4_memory_enable & ((({{32{1'b0}}, {p4_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p4_memory_limit, 18'd262143}})) | (({p4_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p4_prefetchable_limit, 18'd262143})))))))));  // SwitchIngress.swift:107
+  assign _egress_29 = 3'd1 == 3'd3;  // SwitchIngress.swift:107
+  assign _egress_28 = (p3_memory_enable & ((({{32{1'b0}}, {p3_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p3_memory_limit, 18'd262143}})) | (({p3_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p3_prefetchable_limit, 18'd262143})))) & ~_egress_29;  // SwitchIngress.swift:107
+  assign _egress_31 = 3'd1 == 3'd2;  // SwitchIngress.swift:107
+  assign _egress_30 = (p2_memory_enable & ((({{32{1'b0}}, {p2_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p2_memory_limit, 18'd262143}})) | (({p2_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p2_prefetchable_limit, 18'd262143})))) & ~_egress_31;  // SwitchIngress.swift:107
+  assign _egress_33 = 3'd1 == 3'd1;  // SwitchIngress.swift:107
+  assign _egress_32 = (p1_memory_enable & ((({{32{1'b0}}, {p1_memory_base, 18'd0}} <= _malformed_now_15) & (_malformed_now_15 <= {{32{1'b0}}, {p1_memory_limit, 18'd262143}})) | (({p1_prefetchable_base, 18'd0} <= _malformed_now_15) & (_malformed_now_15 <= {p1_prefetchable_limit, 18'd262143})))) & ~_egress_33;  // SwitchIngress.swift:107
+  assign _egress_22 = {(_egress_23 & _egress_25), (_egress_28 & _egress_25), (_egress_30 & _egress_25), (_egress_32 & _egress_25), (((~_egress_26 & ~_egress_27) & ~((((1'b0 | _egress_32) | _egress_30) | _egress_28) | _egress_23)) & _egress_25)};  // SwitchIngress.swift:107
+  assign _egress_21 = _egress_22 & (~_egress_22 + 5'd1);  // SwitchIngress.swift:107
+  assign _egress_37 = link_header[63:56];  // SwitchIngress.swift:107
+  assign _egress_36 = (((p4_secondary != 8'd0) & (p4_secondary <= _egress_37)) & (_egress_37 <= p4_subordinate)) & ~_egress_24;  // SwitchIngress.swift:107
+  assign _egress_38 = (3'd1 == 3'd0) ? (((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate)) : ((3'd1 == 3'd1) ? (((p1_secondary != 8'd0) & (p1_secondary <= _egress_37)) & (_egress_37 <= p1_subordinate)) : ((3'd1 == 3'd2) ? (((p2_secondary != 8'd0) & (p2_secondary <= _egress_37)) & (_egress_37 <= p2_subordinate)) : ((3'd1 == 3'd3) ? (((p3_secondary != 8'd0) & (p3_secondary <= _egress_37)) & (_egress_37 <= p3_subordinate)) : (((p4_secondary != 8'd0) & (p4_secondary <= _egress_37)) & (_egress_37 <= p4_subordinate)))));  // SwitchIngress.swift:107
+  assign _egress_39 = (((p3_secondary != 8'd0) & (p3_secondary <= _egress_37)) & (_egress_37 <= p3_subordinate)) & ~_egress_29;  // SwitchIngress.swift:107
+  assign _egress_40 = (((p2_secondary != 8'd0) & (p2_secondary <= _egress_37)) & (_egress_37 <= p2_subordinate)) & ~_egress_31;  // SwitchIngress.swift:107
+  assign _egress_41 = (((p1_secondary != 8'd0) & (p1_secondary <= _egress_37)) & (_egress_37 <= p1_subordinate)) & ~_egress_33;  // SwitchIngress.swift:107
+  assign _egress_42 = (((1'b0 | _egress_41) | _egress_40) | _egress_39) | _egress_36;  // SwitchIngress.swift:107
+  assign _egress_35 = {(_egress_36 & ~(~_egress_26 & _egress_38)), (_egress_39 & ~(~_egress_26 & _egress_38)), (_egress_40 & ~(~_egress_26 & _egress_38)), (_egress_41 & ~(~_egress_26 & _egress_38)), (((~_egress_26 & ~_egress_38) & ~_egress_42) & ~(((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate)))};  // SwitchIngress.swift:107
+  assign _egress_34 = _egress_35 & (~_egress_35 + 5'd1);  // SwitchIngress.swift:107
+  assign _egress_43 = _egress_37 == p0_secondary;  // SwitchIngress.swift:107
+  assign _egress_44 = {(_egress_37 == p4_secondary), (_egress_37 == p3_secondary), (_egress_37 == p2_secondary), (_egress_37 == p1_secondary), 1'b0} & _egress_34;  // SwitchIngress.swift:107
+  assign _egress_45 = link_header[55:51];  // SwitchIngress.swift:107
+  assign _egress_47 = link_header[122:120];  // SwitchIngress.swift:107
+  assign _egress_46 = (_egress_47 == 3'd0) | (_egress_47 == 3'd5);  // SwitchIngress.swift:107
+  assign _egress_48 = _egress_47 == 3'd3;  // SwitchIngress.swift:107
+  assign _egress_49 = _egress_47 == 3'd1;  // SwitchIngress.swift:107
+  assign _egress_50 = _egress_47 == 3'd2;  // SwitchIngress.swift:107
+  assign _egress_19 = _malformed_now_12 ? 5'd0 : ((_egress_20 | (_payload_before_3 & _payload_before_0)) ? _egress_21 : (_malformed_now_13 ? _egress_34 : ((_payload_before_10 | _payload_before_11) ? ((((((_egress_26 & _payload_before_11) & ~_egress_43) & (((p0_secondary != 8'd0) & (p0_secondary <= _egress_37)) & (_egress_37 <= p0_subordinate))) & _egress_42) & ((_egress_44 == 5'd0) | (_egress_45 == 5'd0))) ? _egress_34 : 5'd0) : (_malformed_now_14 ? (_egress_46 ? (_egress_26 ? 5'd0 : {1'b0, 1'b0, 1'b0, 1'b0, 1'b1}) : (_egress_48 ? (_egress_26 ? {1'b1, 1'b1, 1'b1, 1'b1, 1'b0} : 5'd0) : (_egress_49 ? _egress_21 : (_egress_50 ? _egress_34 : 5'd0)))) : 5'd0))));  // SwitchIngress.swift:107
+  assign _egress_51 = {~p4_link_up, ~p3_link_up, ~p2_link_up, ~p1_link_up, 1'b0};  // SwitchIngress.swift:107
+  assign _egress_18 = _egress_19 & ~_egress_51;  // SwitchIngress.swift:107
+  assign _egress_17 = malformed_now ? 5'd0 : _egress_18;  // SwitchIngress.swift:107
+  assign _to_own_54 = link_header[50:48];  // SwitchIngress.swift:108
+  assign _to_own_53 = (~_malformed_now_12 & (_payload_before_10 | _payload_before_11)) & (_egress_26 & ((_payload_before_10 & (_to_own_54 == 3'd0)) | (_payload_before_11 & ((_egress_43 & (_to_own_54 == 3'd0)) & (_egress_45 < 5'd4)))));  // SwitchIngress.swift:108
+  assign _to_own_52 = _to_own_53 & ~malformed_now;  // SwitchIngress.swift:108
+  assign _to_type0_55 = _payload_before_11 & ((_egress_44 & _egress_18) != 5'd0);  // SwitchIngress.swift:109
+  assign _ur_completer_id_57 = _malformed_now_14 & _egress_48;  // SwitchIngress.swift:122
+  assign _ur_completer_id_56 = _ur_completer_id_57 ? 5'd0 : (_egress_19 & _egress_51);  // SwitchIngress.swift:122
+  assign _answers_ur_58 = ((~_malformed_now_12 & (_egress_18 == 5'd0)) & ~_to_own_53) & ~(((~_malformed_now_12 & _malformed_now_14) & ~(((_egress_46 | _egress_48) | _egress_49) | _egress_50)) | ((_ur_completer_id_57 & (_egress_19 != 5'd0)) & (_egress_18 == 5'd0)));  // SwitchIngress.swift:124
+  assign _link_ready_60 = egress != 5'd0;  // SwitchIngress.swift:127
+  assign _link_ready_59 = _link_ready_60 ? fabric_ready : (to_own ? own_ready : (answers_ur ? ~ur_valid : 1'b1));  // SwitchIngress.swift:127
+  assign _fabric_strobe_61 = nullifies | cut_short;  // SwitchIngress.swift:139
+  assign _dropped_tlp_62 = _answers_ur_58 & ~(((_egress_20 | _payload_before_7) | _payload_before_10) | _payload_before_11);  // SwitchIngress.swift:196
+  assign _ur_header_63 = {link_header[119], link_header[115], (_malformed_now_13 ? link_header[47:40] : link_header[79:72])};  // SwitchIngress.swift:180
+  assign _ur_header_64 = {link_header[114], link_header[109:108]};  // SwitchIngress.swift:180
+  assign _ur_header_65 = link_header[67:64];  // SwitchIngress.swift:180
 
   assign payload_before = link_start ? (_payload_before_0 ? _payload_before_1 : 11'd0) : payload_remaining;
   assign payload_last_beat = payload_before <= 11'd8;
   assign payload_strobe = (payload_before == 11'd0) ? 8'd0 : ((payload_before == 11'd1) ? 8'd1 : ((payload_before == 11'd2) ? 8'd3 : ((payload_before == 11'd3) ? 8'd7 : ((payload_before == 11'd4) ? 8'd15 : ((payload_before == 11'd5) ? 8'd31 : ((payload_before == 11'd6) ? 8'd63 : ((payload_before == 11'd7) ? 8'd127 : 8'd255)))))));
   assign payload_wrong_beat = (link_strobe != payload_strobe) | (link_end != payload_last_beat);
   assign payload_nullified = (~link_start & link_end) & (link_strobe == 8'd0);
-  assign malformed_now = _malformed_now_12 | payload_wrong_beat;  // SwitchIngress.swift:87
-  assign cut_short = link_start & mid_tlp;  // SwitchIngress.swift:102
-  assign egress = _egress_16 ? _egress_17 : held_egress;  // SwitchIngress.swift:104
-  assign to_own = _egress_16 ? _to_own_52 : held_own;  // SwitchIngress.swift:105
-  assign to_type0 = _egress_16 ? _to_type0_55 : held_type0;  // SwitchIngress.swift:106
-  assign nullifies = (~link_start & intact) & payload_wrong_beat;  // SwitchIngress.swift:112
-  assign ur_completer_id = (_ur_completer_id_56 != 5'd0) ? {p0_secondary, (_ur_completer_id_56[1] ? 8'd0 : (_ur_completer_id_56[2] ? 8'd8 : (_ur_completer_id_56[3] ? 8'd16 : (_ur_completer_id_56[4] ? 8'd24 : 8'd0))))} : completer_id;  // SwitchIngress.swift:119
-  assign answers_ur = (link_start & (_answers_ur_58 & (((_egress_20 | _payload_before_7) | _payload_before_10) | _payload_before_11))) & ~malformed_now;  // SwitchIngress.swift:121
-  assign link_ready = (_link_ready_59 ? fabric_ready : (to_own ? own_ready : (answers_ur ? ~ur_valid : 1'b1))) & ~cut_short;  // SwitchIngress.swift:124
-  assign closes = (link_valid & cut_short) & (_link_ready_59 ? fabric_ready : (to_own ? own_ready : 1'b1));  // SwitchIngress.swift:126
-  assign fabric_valid = link_valid & _link_ready_59;  // SwitchIngress.swift:129
-  assign fabric_header = {link_header[127:121], (link_header[120] & ~to_type0), link_header[119:0]};  // SwitchIngress.swift:130
-  assign fabric_data = link_data;  // SwitchIngress.swift:131
-  assign fabric_strobe = _fabric_strobe_60 ? 8'd0 : link_strobe;  // SwitchIngress.swift:132
-  assign fabric_start = link_start & ~cut_short;  // SwitchIngress.swift:133
-  assign fabric_end = link_end | _fabric_strobe_60;  // SwitchIngress.swift:134
-  assign fabric_egress = egress;  // SwitchIngress.swift:135
-  assign own_valid = (link_valid & ~_link_ready_59) & to_own;  // SwitchIngress.swift:137
-  assign own_header = link_header;  // SwitchIngress.swift:138
-  assign own_data = link_data;  // SwitchIngress.swift:139
-  assign own_strobe = _fabric_strobe_60 ? 8'd0 : link_strobe;  // SwitchIngress.swift:140
-  assign own_start = link_start & ~cut_short;  // SwitchIngress.swift:141
-  assign own_end = link_end | _fabric_strobe_60;  // SwitchIngress.swift:142
-  assign unsupported_valid = ur_valid;  // SwitchIngress.swift:144
-  assign unsupported_header = ur_header;  // SwitchIngress.swift:145
-  assign unsupported_data = 256'd0;  // SwitchIngress.swift:146
-  assign unsupported_strobe = 8'd0;  // SwitchIngress.swift:147
-  assign unsupported_start = 1'b1;  // SwitchIngress.swift:148
-  assign unsupported_end = 1'b1;  // SwitchIngress.swift:149
-  assign first_beat = (link_valid & link_ready) & link_start;  // SwitchIngress.swift:152
-  assign later_beat = (link_valid & link_ready) & ~link_start;  // SwitchIngress.swift:161
-  assign malformed_tlp = ((first_beat & malformed_now) | ((later_beat & nullifies) & ~payload_nullified)) | (closes & intact);  // SwitchIngress.swift:181
-  assign unsupported_event = (first_beat & answers_ur) & (_ur_completer_id_56 == 5'd0);  // SwitchIngress.swift:182
-  assign link_down_event = _ur_completer_id_56 & {5{((first_beat & ~_malformed_now_13) & ~malformed_now)}};  // SwitchIngress.swift:184
-  assign malformed_event = malformed_tlp;  // SwitchIngress.swift:185
-  assign poisoned_event = (first_beat & link_header[110]) & ~malformed_now;  // SwitchIngress.swift:186
-  assign dropped_tlp = ((link_valid & link_ready) & link_end) & (link_start ? (_dropped_tlp_61 & ~malformed_now) : (held_drop & ~payload_wrong_beat));  // SwitchIngress.swift:189
-  assign dropped_count = dropped;  // SwitchIngress.swift:199
-  assign malformed_count = malformed;  // SwitchIngress.swift:200
-  assign unsupported_count = unsupported_requests;  // SwitchIngress.swift:201
+  assign malformed_now = _malformed_now_12 | payload_wrong_beat;  // SwitchIngress.swift:90
+  assign cut_short = link_start & mid_tlp;  // SwitchIngress.swift:105
+  assign egress = _egress_16 ? _egress_17 : held_egress;  // SwitchIngress.swift:107
+  assign to_own = _egress_16 ? _to_own_52 : held_own;  // SwitchIngress.swift:108
+  assign to_type0 = _egress_16 ? _to_type0_55 : held_type0;  // SwitchIngress.swift:109
+  assign nullifies = (~link_start & intact) & payload_wrong_beat;  // SwitchIngress.swift:115
+  assign ur_completer_id = (_ur_completer_id_56 != 5'd0) ? {p0_secondary, (_ur_completer_id_56[1] ? 8'd0 : (_ur_completer_id_56[2] ? 8'd8 : (_ur_completer_id_56[3] ? 8'd16 : (_ur_completer_id_56[4] ? 8'd24 : 8'd0))))} : completer_id;  // SwitchIngress.swift:122
+  assign answers_ur = (link_start & (_answers_ur_58 & (((_egress_20 | _payload_before_7) | _payload_before_10) | _payload_before_11))) & ~malformed_now;  // SwitchIngress.swift:124
+  assign link_ready = _link_ready_59 & ~cut_short;  // SwitchIngress.swift:127
+  assign head_waits = ((link_valid & _egress_16) & ~_link_ready_60) & ~_link_ready_59;  // SwitchIngress.swift:131
+  assign closes = (link_valid & cut_short) & (_link_ready_60 ? fabric_ready : (to_own ? own_ready : 1'b1));  // SwitchIngress.swift:133
+  assign fabric_valid = link_valid & _link_ready_60;  // SwitchIngress.swift:136
+  assign fabric_header = {link_header[127:121], (link_header[120] & ~to_type0), link_header[119:0]};  // SwitchIngress.swift:137
+  assign fabric_data = link_data;  // SwitchIngress.swift:138
+  assign fabric_strobe = _fabric_strobe_61 ? 8'd0 : link_strobe;  // SwitchIngress.swift:139
+  assign fabric_start = link_start & ~cut_short;  // SwitchIngress.swift:140
+  assign fabric_end = link_end | _fabric_strobe_61;  // SwitchIngress.swift:141
+  assign fabric_egress = egress;  // SwitchIngress.swift:142
+  assign own_valid = (link_valid & ~_link_ready_60) & to_own;  // SwitchIngress.swift:144
+  assign own_header = link_header;  // SwitchIngress.swift:145
+  assign own_data = link_data;  // SwitchIngress.swift:146
+  assign own_strobe = _fabric_strobe_61 ? 8'd0 : link_strobe;  // SwitchIngress.swift:147
+  assign own_start = link_start & ~cut_short;  // SwitchIngress.swift:148
+  assign own_end = link_end | _fabric_strobe_61;  // SwitchIngress.swift:149
+  assign unsupported_valid = ur_valid;  // SwitchIngress.swift:151
+  assign unsupported_header = ur_header;  // SwitchIngress.swift:152
+  assign unsupported_data = 256'd0;  // SwitchIngress.swift:153
+  assign unsupported_strobe = 8'd0;  // SwitchIngress.swift:154
+  assign unsupported_start = 1'b1;  // SwitchIngress.swift:155
+  assign unsupported_end = 1'b1;  // SwitchIngress.swift:156
+  assign first_beat = (link_valid & link_ready) & link_start;  // SwitchIngress.swift:159
+  assign later_beat = (link_valid & link_ready) & ~link_start;  // SwitchIngress.swift:168
+  assign malformed_tlp = ((first_beat & malformed_now) | ((later_beat & nullifies) & ~payload_nullified)) | (closes & intact);  // SwitchIngress.swift:188
+  assign unsupported_event = (first_beat & answers_ur) & (_ur_completer_id_56 == 5'd0);  // SwitchIngress.swift:189
+  assign link_down_event = _ur_completer_id_56 & {5{((first_beat & ~_malformed_now_13) & ~malformed_now)}};  // SwitchIngress.swift:191
+  assign malformed_event = malformed_tlp;  // SwitchIngress.swift:192
+  assign poisoned_event = (first_beat & link_header[110]) & ~malformed_now;  // SwitchIngress.swift:193
+  assign dropped_tlp = ((link_valid & link_ready) & link_end) & (link_start ? (_dropped_tlp_62 & ~malformed_now) : (held_drop & ~payload_wrong_beat));  // SwitchIngress.swift:196
+  assign dropped_count = dropped;  // SwitchIngress.swift:206
+  assign malformed_count = malformed;  // SwitchIngress.swift:207
+  assign unsupported_count = unsupported_requests;  // SwitchIngress.swift:208
 
   always @(posedge clk) begin
     if (rst) begin
       payload_remaining <= 11'd0;  // PayloadFraming.swift:22
-      held_egress <= 5'd0;  // SwitchIngress.swift:90
-      held_own <= 1'b0;  // SwitchIngress.swift:91
-      held_type0 <= 1'b0;  // SwitchIngress.swift:92
-      held_drop <= 1'b0;  // SwitchIngress.swift:93
-      mid_tlp <= 1'b0;  // SwitchIngress.swift:100
-      intact <= 1'b0;  // SwitchIngress.swift:110
-      ur_valid <= 1'b0;  // SwitchIngress.swift:114
+      held_egress <= 5'd0;  // SwitchIngress.swift:93
+      held_own <= 1'b0;  // SwitchIngress.swift:94
+      held_type0 <= 1'b0;  // SwitchIngress.swift:95
+      held_drop <= 1'b0;  // SwitchIngress.swift:96
+      mid_tlp <= 1'b0;  // SwitchIngress.swift:103
+      intact <= 1'b0;  // SwitchIngress.swift:113
+      ur_valid <= 1'b0;  // SwitchIngress.swift:117
       dropped <= 16'd0;  // SwitchIngress.swift:20
       malformed <= 16'd0;  // SwitchIngress.swift:20
       unsupported_requests <= 16'd0;  // SwitchIngress.swift:20
@@ -311,30 +315,30 @@ module switch_ingress_port1_ports5_dw256 (
       if (link_valid & link_ready) begin  // PayloadFraming.swift:35
         payload_remaining <= payload_last_beat ? 11'd0 : (payload_before - 11'd8);  // PayloadFraming.swift:35
       end
-      if (first_beat) begin  // SwitchIngress.swift:153
-        held_egress <= _egress_17;  // SwitchIngress.swift:154
-        held_own <= _to_own_52;  // SwitchIngress.swift:155
-        held_type0 <= _to_type0_55;  // SwitchIngress.swift:156
-        held_drop <= _dropped_tlp_61 & ~malformed_now;  // SwitchIngress.swift:157
-        intact <= ~malformed_now;  // SwitchIngress.swift:158
+      if (first_beat) begin  // SwitchIngress.swift:160
+        held_egress <= _egress_17;  // SwitchIngress.swift:161
+        held_own <= _to_own_52;  // SwitchIngress.swift:162
+        held_type0 <= _to_type0_55;  // SwitchIngress.swift:163
+        held_drop <= _dropped_tlp_62 & ~malformed_now;  // SwitchIngress.swift:164
+        intact <= ~malformed_now;  // SwitchIngress.swift:165
       end
-      if ((later_beat & nullifies) | closes) begin  // SwitchIngress.swift:162
-        held_egress <= 5'd0;  // SwitchIngress.swift:163
-        held_own <= 1'b0;  // SwitchIngress.swift:164
-        held_drop <= 1'b0;  // SwitchIngress.swift:165
-        intact <= 1'b0;  // SwitchIngress.swift:166
+      if ((later_beat & nullifies) | closes) begin  // SwitchIngress.swift:169
+        held_egress <= 5'd0;  // SwitchIngress.swift:170
+        held_own <= 1'b0;  // SwitchIngress.swift:171
+        held_drop <= 1'b0;  // SwitchIngress.swift:172
+        intact <= 1'b0;  // SwitchIngress.swift:173
       end
-      if (link_valid & link_ready) begin  // SwitchIngress.swift:168
-        mid_tlp <= ~link_end;  // SwitchIngress.swift:168
+      if (link_valid & link_ready) begin  // SwitchIngress.swift:175
+        mid_tlp <= ~link_end;  // SwitchIngress.swift:175
       end
-      if (closes) begin  // SwitchIngress.swift:169
-        mid_tlp <= 1'b0;  // SwitchIngress.swift:169
+      if (closes) begin  // SwitchIngress.swift:176
+        mid_tlp <= 1'b0;  // SwitchIngress.swift:176
       end
-      if (unsupported_valid & unsupported_ready) begin  // SwitchIngress.swift:170
-        ur_valid <= 1'b0;  // SwitchIngress.swift:170
+      if (unsupported_valid & unsupported_ready) begin  // SwitchIngress.swift:177
+        ur_valid <= 1'b0;  // SwitchIngress.swift:177
       end
-      if (first_beat & answers_ur) begin  // SwitchIngress.swift:171
-        ur_valid <= 1'b1;  // SwitchIngress.swift:172
+      if (first_beat & answers_ur) begin  // SwitchIngress.swift:178
+        ur_valid <= 1'b1;  // SwitchIngress.swift:179
       end
       if (dropped_tlp & (dropped != 16'd65535)) begin  // SwitchIngress.swift:21
         dropped <= dropped + 16'd1;  // SwitchIngress.swift:21
@@ -348,8 +352,8 @@ module switch_ingress_port1_ports5_dw256 (
     end
   end
   always @(posedge clk) begin
-    if (first_beat & answers_ur) begin  // SwitchIngress.swift:171
-      ur_header <= {{3'd0, (_payload_before_6 ? 5'd11 : 5'd10), _ur_header_62[9], link_header[118:116], _ur_header_62[8], _ur_header_63[2], 4'd0, _ur_header_63[1:0], 2'd0, 10'd0}, {ur_completer_id, 3'd1, 1'b0, (_egress_20 ? ((_payload_before_1 == 11'd1) ? ((_ur_header_64 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (link_header[67] ? 2'd0 : (link_header[66] ? 2'd1 : (link_header[65] ? 2'd2 : (link_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_payload_before_1[9:0], 2'd0} - ((_ur_header_64 == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))})) - ((link_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[71] ? 2'd0 : (link_header[70] ? 2'd1 : (link_header[69] ? 2'd2 : (link_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_malformed_now_13 ? link_header[63:48] : link_header[95:80]), _ur_header_62[7:0], 1'b0, (_egress_20 ? {(_payload_before_9 ? link_header[6:2] : link_header[38:34]), (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // SwitchIngress.swift:173
+    if (first_beat & answers_ur) begin  // SwitchIngress.swift:178
+      ur_header <= {{3'd0, (_payload_before_6 ? 5'd11 : 5'd10), _ur_header_63[9], link_header[118:116], _ur_header_63[8], _ur_header_64[2], 4'd0, _ur_header_64[1:0], 2'd0, 10'd0}, {ur_completer_id, 3'd1, 1'b0, (_egress_20 ? ((_payload_before_1 == 11'd1) ? ((_ur_header_65 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (link_header[67] ? 2'd0 : (link_header[66] ? 2'd1 : (link_header[65] ? 2'd2 : (link_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_payload_before_1[9:0], 2'd0} - ((_ur_header_65 == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))})) - ((link_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (link_header[71] ? 2'd0 : (link_header[70] ? 2'd1 : (link_header[69] ? 2'd2 : (link_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_malformed_now_13 ? link_header[63:48] : link_header[95:80]), _ur_header_63[7:0], 1'b0, (_egress_20 ? {(_payload_before_9 ? link_header[6:2] : link_header[38:34]), (link_header[64] ? 2'd0 : (link_header[65] ? 2'd1 : (link_header[66] ? 2'd2 : (link_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // SwitchIngress.swift:180
     end
   end
 

@@ -71,20 +71,22 @@ module switch_receiver_dw256_depth40_hc8_dc64_refusable1 (
   wire [11:0] queues_fc_cpld_advertised;
   wire [11:0] queues_fc_cpld_limit;
   wire queues_link_refused;
-  reg started;  // SwitchReceiver.swift:45
-  wire [1:0] class_now;  // SwitchReceiver.swift:57
-  wire [11:0] units_now;  // SwitchReceiver.swift:60
-  reg [1:0] held_class;  // SwitchReceiver.swift:62
-  reg [11:0] held_units;  // SwitchReceiver.swift:63
-  wire [1:0] end_class;  // SwitchReceiver.swift:68
-  wire [11:0] end_units;  // SwitchReceiver.swift:69
-  wire returns;  // SwitchReceiver.swift:72
-  reg [7:0] ph_allocated;  // SwitchReceiver.swift:77
-  reg [11:0] pd_allocated;  // SwitchReceiver.swift:77
-  reg [7:0] nph_allocated;  // SwitchReceiver.swift:77
-  reg [11:0] npd_allocated;  // SwitchReceiver.swift:77
-  reg [7:0] cplh_allocated;  // SwitchReceiver.swift:77
-  reg [11:0] cpld_allocated;  // SwitchReceiver.swift:77
+  reg open;  // SwitchReceiver.swift:53
+  wire closing;  // SwitchReceiver.swift:54
+  reg started;  // SwitchReceiver.swift:68
+  wire [1:0] class_now;  // SwitchReceiver.swift:80
+  wire [11:0] units_now;  // SwitchReceiver.swift:83
+  reg [1:0] held_class;  // SwitchReceiver.swift:85
+  reg [11:0] held_units;  // SwitchReceiver.swift:86
+  wire [1:0] end_class;  // SwitchReceiver.swift:91
+  wire [11:0] end_units;  // SwitchReceiver.swift:92
+  wire returns;  // SwitchReceiver.swift:95
+  reg [7:0] ph_allocated;  // SwitchReceiver.swift:100
+  reg [11:0] pd_allocated;  // SwitchReceiver.swift:100
+  reg [7:0] nph_allocated;  // SwitchReceiver.swift:100
+  reg [11:0] npd_allocated;  // SwitchReceiver.swift:100
+  reg [7:0] cplh_allocated;  // SwitchReceiver.swift:100
+  reg [11:0] cpld_allocated;  // SwitchReceiver.swift:100
 
   wire _class_now_0;
   wire _class_now_1;
@@ -96,105 +98,110 @@ module switch_receiver_dw256_depth40_hc8_dc64_refusable1 (
   wire _class_now_7;
   wire _class_now_8;
   wire [9:0] _units_now_9;
-  assign _class_now_1 = out_header[127];  // SwitchReceiver.swift:58
-  assign _class_now_2 = out_header[124:120];  // SwitchReceiver.swift:58
-  assign _class_now_0 = ~_class_now_1 & (_class_now_2 == 5'd0);  // SwitchReceiver.swift:58
-  assign _class_now_3 = out_header[126];  // SwitchReceiver.swift:58
-  assign _class_now_4 = (~_class_now_1 & ~_class_now_3) & (_class_now_2 == 5'd1);  // SwitchReceiver.swift:58
-  assign _class_now_6 = ~_class_now_1 & ~out_header[125];  // SwitchReceiver.swift:58
-  assign _class_now_5 = _class_now_6 & (_class_now_2 == 5'd2);  // SwitchReceiver.swift:58
-  assign _class_now_7 = _class_now_6 & (_class_now_2 == 5'd4);  // SwitchReceiver.swift:58
-  assign _class_now_8 = _class_now_6 & (_class_now_2 == 5'd5);  // SwitchReceiver.swift:58
-  assign _units_now_9 = out_header[105:96];  // SwitchReceiver.swift:61
+  assign _class_now_1 = out_header[127];  // SwitchReceiver.swift:81
+  assign _class_now_2 = out_header[124:120];  // SwitchReceiver.swift:81
+  assign _class_now_0 = ~_class_now_1 & (_class_now_2 == 5'd0);  // SwitchReceiver.swift:81
+  assign _class_now_3 = out_header[126];  // SwitchReceiver.swift:81
+  assign _class_now_4 = (~_class_now_1 & ~_class_now_3) & (_class_now_2 == 5'd1);  // SwitchReceiver.swift:81
+  assign _class_now_6 = ~_class_now_1 & ~out_header[125];  // SwitchReceiver.swift:81
+  assign _class_now_5 = _class_now_6 & (_class_now_2 == 5'd2);  // SwitchReceiver.swift:81
+  assign _class_now_7 = _class_now_6 & (_class_now_2 == 5'd4);  // SwitchReceiver.swift:81
+  assign _class_now_8 = _class_now_6 & (_class_now_2 == 5'd5);  // SwitchReceiver.swift:81
+  assign _units_now_9 = out_header[105:96];  // SwitchReceiver.swift:84
 
-  assign queues_link_refused = out_refused;  // SwitchReceiver.swift:39
-  assign queues_fabric_valid = link_valid;  // SwitchReceiver.swift:40
-  assign link_ready = queues_fabric_ready;  // SwitchReceiver.swift:40
-  assign queues_fabric_header = link_header;  // SwitchReceiver.swift:40
-  assign queues_fabric_data = link_data;  // SwitchReceiver.swift:40
-  assign queues_fabric_strobe = link_strobe;  // SwitchReceiver.swift:40
-  assign queues_fabric_start = link_start;  // SwitchReceiver.swift:40
-  assign queues_fabric_end = link_end;  // SwitchReceiver.swift:40
-  assign out_valid = queues_link_valid;  // SwitchReceiver.swift:42
-  assign queues_link_ready = out_ready;  // SwitchReceiver.swift:42
-  assign out_header = queues_link_header;  // SwitchReceiver.swift:42
-  assign out_data = queues_link_data;  // SwitchReceiver.swift:42
-  assign out_strobe = queues_link_strobe;  // SwitchReceiver.swift:42
-  assign out_start = queues_link_start;  // SwitchReceiver.swift:42
-  assign out_end = queues_link_end;  // SwitchReceiver.swift:42
-  assign queues_fc_initialize = ~started;  // SwitchReceiver.swift:47
-  assign queues_fc_update = 1'b0;  // SwitchReceiver.swift:48
-  assign queues_fc_ph_advertised = 8'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_ph_limit = 8'd0;  // SwitchReceiver.swift:52
-  assign queues_fc_pd_advertised = 12'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_pd_limit = 12'd0;  // SwitchReceiver.swift:52
-  assign queues_fc_nph_advertised = 8'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_nph_limit = 8'd0;  // SwitchReceiver.swift:52
-  assign queues_fc_npd_advertised = 12'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_npd_limit = 12'd0;  // SwitchReceiver.swift:52
-  assign queues_fc_cplh_advertised = 8'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_cplh_limit = 8'd0;  // SwitchReceiver.swift:52
-  assign queues_fc_cpld_advertised = 12'd0;  // SwitchReceiver.swift:51
-  assign queues_fc_cpld_limit = 12'd0;  // SwitchReceiver.swift:52
-  assign class_now = ((_class_now_0 & _class_now_3) | ((~_class_now_1 & out_header[125]) & (out_header[124:123] == 2'd2))) ? 2'd0 : ((((((_class_now_0 & ~_class_now_3) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8) ? 2'd1 : 2'd2);  // SwitchReceiver.swift:58
-  assign units_now = _class_now_3 ? {1'b0, (((((_units_now_9 == 10'd0) & (((((_class_now_3 | _class_now_0) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8)) ? 11'd1024 : {1'b0, _units_now_9}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchReceiver.swift:61
-  assign end_class = out_start ? class_now : held_class;  // SwitchReceiver.swift:70
-  assign end_units = out_start ? units_now : held_units;  // SwitchReceiver.swift:71
-  assign returns = (out_valid & out_ready) & out_end;  // SwitchReceiver.swift:73
-  assign fc_ph_advertised = 8'd8;  // SwitchReceiver.swift:76
-  assign fc_ph_allocated = ph_allocated;  // SwitchReceiver.swift:78
-  assign fc_pd_advertised = 12'd64;  // SwitchReceiver.swift:76
-  assign fc_pd_allocated = pd_allocated;  // SwitchReceiver.swift:78
-  assign fc_nph_advertised = 8'd8;  // SwitchReceiver.swift:76
-  assign fc_nph_allocated = nph_allocated;  // SwitchReceiver.swift:78
-  assign fc_npd_advertised = 12'd64;  // SwitchReceiver.swift:76
-  assign fc_npd_allocated = npd_allocated;  // SwitchReceiver.swift:78
-  assign fc_cplh_advertised = 8'd8;  // SwitchReceiver.swift:76
-  assign fc_cplh_allocated = cplh_allocated;  // SwitchReceiver.swift:78
-  assign fc_cpld_advertised = 12'd64;  // SwitchReceiver.swift:76
-  assign fc_cpld_allocated = cpld_allocated;  // SwitchReceiver.swift:78
-  assign queues_clk = clk;  // SwitchReceiver.swift:38
-  assign queues_rst = rst;  // SwitchReceiver.swift:38
+  assign queues_link_refused = out_refused;  // SwitchReceiver.swift:44
+  assign closing = link_start & open;  // SwitchReceiver.swift:55
+  assign queues_fabric_valid = link_valid;  // SwitchReceiver.swift:56
+  assign queues_fabric_header = link_header;  // SwitchReceiver.swift:57
+  assign queues_fabric_data = link_data;  // SwitchReceiver.swift:58
+  assign queues_fabric_strobe = closing ? 8'd128 : link_strobe;  // SwitchReceiver.swift:59
+  assign queues_fabric_start = link_start & ~closing;  // SwitchReceiver.swift:60
+  assign queues_fabric_end = link_end | closing;  // SwitchReceiver.swift:61
+  assign link_ready = queues_fabric_ready & ~closing;  // SwitchReceiver.swift:62
+  assign out_valid = queues_link_valid;  // SwitchReceiver.swift:65
+  assign queues_link_ready = out_ready;  // SwitchReceiver.swift:65
+  assign out_header = queues_link_header;  // SwitchReceiver.swift:65
+  assign out_data = queues_link_data;  // SwitchReceiver.swift:65
+  assign out_strobe = queues_link_strobe;  // SwitchReceiver.swift:65
+  assign out_start = queues_link_start;  // SwitchReceiver.swift:65
+  assign out_end = queues_link_end;  // SwitchReceiver.swift:65
+  assign queues_fc_initialize = ~started;  // SwitchReceiver.swift:70
+  assign queues_fc_update = 1'b0;  // SwitchReceiver.swift:71
+  assign queues_fc_ph_advertised = 8'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_ph_limit = 8'd0;  // SwitchReceiver.swift:75
+  assign queues_fc_pd_advertised = 12'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_pd_limit = 12'd0;  // SwitchReceiver.swift:75
+  assign queues_fc_nph_advertised = 8'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_nph_limit = 8'd0;  // SwitchReceiver.swift:75
+  assign queues_fc_npd_advertised = 12'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_npd_limit = 12'd0;  // SwitchReceiver.swift:75
+  assign queues_fc_cplh_advertised = 8'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_cplh_limit = 8'd0;  // SwitchReceiver.swift:75
+  assign queues_fc_cpld_advertised = 12'd0;  // SwitchReceiver.swift:74
+  assign queues_fc_cpld_limit = 12'd0;  // SwitchReceiver.swift:75
+  assign class_now = ((_class_now_0 & _class_now_3) | ((~_class_now_1 & out_header[125]) & (out_header[124:123] == 2'd2))) ? 2'd0 : ((((((_class_now_0 & ~_class_now_3) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8) ? 2'd1 : 2'd2);  // SwitchReceiver.swift:81
+  assign units_now = _class_now_3 ? {1'b0, (((((_units_now_9 == 10'd0) & (((((_class_now_3 | _class_now_0) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8)) ? 11'd1024 : {1'b0, _units_now_9}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchReceiver.swift:84
+  assign end_class = out_start ? class_now : held_class;  // SwitchReceiver.swift:93
+  assign end_units = out_start ? units_now : held_units;  // SwitchReceiver.swift:94
+  assign returns = (out_valid & out_ready) & out_end;  // SwitchReceiver.swift:96
+  assign fc_ph_advertised = 8'd8;  // SwitchReceiver.swift:99
+  assign fc_ph_allocated = ph_allocated;  // SwitchReceiver.swift:101
+  assign fc_pd_advertised = 12'd64;  // SwitchReceiver.swift:99
+  assign fc_pd_allocated = pd_allocated;  // SwitchReceiver.swift:101
+  assign fc_nph_advertised = 8'd8;  // SwitchReceiver.swift:99
+  assign fc_nph_allocated = nph_allocated;  // SwitchReceiver.swift:101
+  assign fc_npd_advertised = 12'd64;  // SwitchReceiver.swift:99
+  assign fc_npd_allocated = npd_allocated;  // SwitchReceiver.swift:101
+  assign fc_cplh_advertised = 8'd8;  // SwitchReceiver.swift:99
+  assign fc_cplh_allocated = cplh_allocated;  // SwitchReceiver.swift:101
+  assign fc_cpld_advertised = 12'd64;  // SwitchReceiver.swift:99
+  assign fc_cpld_allocated = cpld_allocated;  // SwitchReceiver.swift:101
+  assign queues_clk = clk;  // SwitchReceiver.swift:43
+  assign queues_rst = rst;  // SwitchReceiver.swift:43
 
   always @(posedge clk) begin
     if (rst) begin
-      started <= 1'b0;  // SwitchReceiver.swift:45
-      held_class <= 2'd0;  // SwitchReceiver.swift:62
-      held_units <= 12'd0;  // SwitchReceiver.swift:63
-      ph_allocated <= 8'd8;  // SwitchReceiver.swift:77
-      pd_allocated <= 12'd64;  // SwitchReceiver.swift:77
-      nph_allocated <= 8'd8;  // SwitchReceiver.swift:77
-      npd_allocated <= 12'd64;  // SwitchReceiver.swift:77
-      cplh_allocated <= 8'd8;  // SwitchReceiver.swift:77
-      cpld_allocated <= 12'd64;  // SwitchReceiver.swift:77
+      open <= 1'b0;  // SwitchReceiver.swift:53
+      started <= 1'b0;  // SwitchReceiver.swift:68
+      held_class <= 2'd0;  // SwitchReceiver.swift:85
+      held_units <= 12'd0;  // SwitchReceiver.swift:86
+      ph_allocated <= 8'd8;  // SwitchReceiver.swift:100
+      pd_allocated <= 12'd64;  // SwitchReceiver.swift:100
+      nph_allocated <= 8'd8;  // SwitchReceiver.swift:100
+      npd_allocated <= 12'd64;  // SwitchReceiver.swift:100
+      cplh_allocated <= 8'd8;  // SwitchReceiver.swift:100
+      cpld_allocated <= 12'd64;  // SwitchReceiver.swift:100
     end else begin
-      started <= 1'b1;  // SwitchReceiver.swift:46
-      if ((out_valid & out_ready) & out_start) begin  // SwitchReceiver.swift:64
-        held_class <= class_now;  // SwitchReceiver.swift:65
-        held_units <= units_now;  // SwitchReceiver.swift:66
+      if (queues_fabric_valid & queues_fabric_ready) begin  // SwitchReceiver.swift:63
+        open <= ~queues_fabric_end;  // SwitchReceiver.swift:63
       end
-      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:80
-        ph_allocated <= ph_allocated + 8'd1;  // SwitchReceiver.swift:80
+      started <= 1'b1;  // SwitchReceiver.swift:69
+      if ((out_valid & out_ready) & out_start) begin  // SwitchReceiver.swift:87
+        held_class <= class_now;  // SwitchReceiver.swift:88
+        held_units <= units_now;  // SwitchReceiver.swift:89
       end
-      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:80
-        pd_allocated <= pd_allocated + end_units;  // SwitchReceiver.swift:80
+      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:103
+        ph_allocated <= ph_allocated + 8'd1;  // SwitchReceiver.swift:103
       end
-      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:80
-        nph_allocated <= nph_allocated + 8'd1;  // SwitchReceiver.swift:80
+      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:103
+        pd_allocated <= pd_allocated + end_units;  // SwitchReceiver.swift:103
       end
-      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:80
-        npd_allocated <= npd_allocated + end_units;  // SwitchReceiver.swift:80
+      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:103
+        nph_allocated <= nph_allocated + 8'd1;  // SwitchReceiver.swift:103
       end
-      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:80
-        cplh_allocated <= cplh_allocated + 8'd1;  // SwitchReceiver.swift:80
+      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:103
+        npd_allocated <= npd_allocated + end_units;  // SwitchReceiver.swift:103
       end
-      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:80
-        cpld_allocated <= cpld_allocated + end_units;  // SwitchReceiver.swift:80
+      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:103
+        cplh_allocated <= cplh_allocated + 8'd1;  // SwitchReceiver.swift:103
+      end
+      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:103
+        cpld_allocated <= cpld_allocated + end_units;  // SwitchReceiver.swift:103
       end
     end
   end
 
-  switch_egress_dw256_depth40_refusable1 queues (  // SwitchReceiver.swift:38
+  switch_egress_dw256_depth40_refusable1 queues (  // SwitchReceiver.swift:43
     .clk(queues_clk),
     .rst(queues_rst),
     .fabric_valid(queues_fabric_valid),

@@ -296,6 +296,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   wire ingress0_p2_memory_enable;
   wire ingress0_p2_bus_master;
   wire ingress0_p2_link_up;
+  wire ingress0_head_waits;
   wire ingress0_unsupported_event;
   wire ingress0_malformed_event;
   wire ingress0_poisoned_event;
@@ -362,6 +363,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   wire ingress1_p2_memory_enable;
   wire ingress1_p2_bus_master;
   wire ingress1_p2_link_up;
+  wire ingress1_head_waits;
   wire ingress1_unsupported_event;
   wire ingress1_malformed_event;
   wire ingress1_poisoned_event;
@@ -428,6 +430,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   wire ingress2_p2_memory_enable;
   wire ingress2_p2_bus_master;
   wire ingress2_p2_link_up;
+  wire ingress2_head_waits;
   wire ingress2_unsupported_event;
   wire ingress2_malformed_event;
   wire ingress2_poisoned_event;
@@ -963,18 +966,18 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   wire receiver0_refused;  // PCIeSwitch.swift:91
   wire receiver1_refused;  // PCIeSwitch.swift:91
   wire receiver2_refused;  // PCIeSwitch.swift:91
-  wire unused_link_down_event0;  // PCIeSwitch.swift:202
-  wire unused_link_down_event1;  // PCIeSwitch.swift:202
-  wire unused_link_down_event2;  // PCIeSwitch.swift:202
-  wire [262:0] unused_own_from_port1;  // PCIeSwitch.swift:216
-  wire [262:0] unused_own_from_port2;  // PCIeSwitch.swift:216
-  wire mgmt_in_registers;  // PCIeSwitch.swift:248
-  wire mgmt_in_bridge;  // PCIeSwitch.swift:249
-  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:250
-  wire mgmt_to_bridge0;  // PCIeSwitch.swift:266
-  wire mgmt_to_bridge1;  // PCIeSwitch.swift:266
-  wire mgmt_to_bridge2;  // PCIeSwitch.swift:266
-  wire unused_poisoned;  // PCIeSwitch.swift:226
+  wire unused_link_down_event0;  // PCIeSwitch.swift:205
+  wire unused_link_down_event1;  // PCIeSwitch.swift:205
+  wire unused_link_down_event2;  // PCIeSwitch.swift:205
+  wire [262:0] unused_own_from_port1;  // PCIeSwitch.swift:219
+  wire [262:0] unused_own_from_port2;  // PCIeSwitch.swift:219
+  wire mgmt_in_registers;  // PCIeSwitch.swift:251
+  wire mgmt_in_bridge;  // PCIeSwitch.swift:252
+  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:253
+  wire mgmt_to_bridge0;  // PCIeSwitch.swift:269
+  wire mgmt_to_bridge1;  // PCIeSwitch.swift:269
+  wire mgmt_to_bridge2;  // PCIeSwitch.swift:269
+  wire unused_poisoned;  // PCIeSwitch.swift:229
 
   wire _merge0_in0_valid_0;
   wire [1:0] _merge0_in0_valid_1;
@@ -1227,7 +1230,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge0_in0_end = crossbar_out0_end;  // EgressRoom.swift:53
   assign crossbar_out0_ready = merge0_in0_ready & _merge0_in0_valid_0;  // EgressRoom.swift:54
   assign receiver0_refused = (ingress0_fabric_valid & ingress0_fabric_start) & ~ingress0_fabric_ready;  // PCIeSwitch.swift:137
-  assign receiver0_out_refused = receiver0_refused & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:145
+  assign receiver0_out_refused = (receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:148
   assign merge0_in1_valid = ingress0_unsupported_valid & _merge0_in1_valid_13;  // EgressRoom.swift:48
   assign merge0_in1_header = ingress0_unsupported_header;  // EgressRoom.swift:49
   assign merge0_in1_data = ingress0_unsupported_data;  // EgressRoom.swift:50
@@ -1242,85 +1245,85 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge0_in2_start = completer_completion_start;  // EgressRoom.swift:52
   assign merge0_in2_end = completer_completion_end;  // EgressRoom.swift:53
   assign completer_completion_ready = merge0_in2_ready & _merge0_in2_valid_26;  // EgressRoom.swift:54
-  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:152
-  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:153
-  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:159
-  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:159
-  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:159
-  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:159
-  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:159
-  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:156
-  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:157
-  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:158
-  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:159
-  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:161
-  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:162
-  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:163
-  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:164
-  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:179
-  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:179
-  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:184
-  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:184
-  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:184
-  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:186
-  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:187
-  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:188
-  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:200
-  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:200
-  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:203
+  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:155
+  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:156
+  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:162
+  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:162
+  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:162
+  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:162
+  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:162
+  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:159
+  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:160
+  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:161
+  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:162
+  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:164
+  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:165
+  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:166
+  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:167
+  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:182
+  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:182
+  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:187
+  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:187
+  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:187
+  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:189
+  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:190
+  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:191
+  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:203
+  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:203
+  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:206
   assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:95
   assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:95
   assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:95
@@ -1368,7 +1371,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge1_in0_end = crossbar_out1_end;  // EgressRoom.swift:53
   assign crossbar_out1_ready = merge1_in0_ready & _merge1_in0_valid_39;  // EgressRoom.swift:54
   assign receiver1_refused = (ingress1_fabric_valid & ingress1_fabric_start) & ~ingress1_fabric_ready;  // PCIeSwitch.swift:137
-  assign receiver1_out_refused = receiver1_refused;  // PCIeSwitch.swift:145
+  assign receiver1_out_refused = receiver1_refused | ingress1_head_waits;  // PCIeSwitch.swift:148
   assign merge1_in1_valid = ingress1_unsupported_valid & _merge1_in1_valid_52;  // EgressRoom.swift:48
   assign merge1_in1_header = ingress1_unsupported_header;  // EgressRoom.swift:49
   assign merge1_in1_data = ingress1_unsupported_data;  // EgressRoom.swift:50
@@ -1376,85 +1379,85 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge1_in1_start = ingress1_unsupported_start;  // EgressRoom.swift:52
   assign merge1_in1_end = ingress1_unsupported_end;  // EgressRoom.swift:53
   assign ingress1_unsupported_ready = merge1_in1_ready & _merge1_in1_valid_52;  // EgressRoom.swift:54
-  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:152
-  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:153
-  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:159
-  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:159
-  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:159
-  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:159
-  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:159
-  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:156
-  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:157
-  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:158
-  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:159
-  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:161
-  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:162
-  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:163
-  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:164
-  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:179
-  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:179
-  assign bridge1_device_control_status_unsupported_request_detected_set = ((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1];  // PCIeSwitch.swift:179
-  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:184
-  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:184
-  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:184
-  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:186
-  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:187
-  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:188
-  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:200
-  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:200
-  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:203
+  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:155
+  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:156
+  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:162
+  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:162
+  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:162
+  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:162
+  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:162
+  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:159
+  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:160
+  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:161
+  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:162
+  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:164
+  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:165
+  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:166
+  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:167
+  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:182
+  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:182
+  assign bridge1_device_control_status_unsupported_request_detected_set = ((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1];  // PCIeSwitch.swift:182
+  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:187
+  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:187
+  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:187
+  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:189
+  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:190
+  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:191
+  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:203
+  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:203
+  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:206
   assign receiver2_link_valid = link2_in_valid;  // PCIeSwitch.swift:95
   assign link2_in_ready = receiver2_link_ready;  // PCIeSwitch.swift:95
   assign receiver2_link_header = link2_in_header;  // PCIeSwitch.swift:95
@@ -1502,7 +1505,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge2_in0_end = crossbar_out2_end;  // EgressRoom.swift:53
   assign crossbar_out2_ready = merge2_in0_ready & _merge2_in0_valid_65;  // EgressRoom.swift:54
   assign receiver2_refused = (ingress2_fabric_valid & ingress2_fabric_start) & ~ingress2_fabric_ready;  // PCIeSwitch.swift:137
-  assign receiver2_out_refused = receiver2_refused;  // PCIeSwitch.swift:145
+  assign receiver2_out_refused = receiver2_refused | ingress2_head_waits;  // PCIeSwitch.swift:148
   assign merge2_in1_valid = ingress2_unsupported_valid & _merge2_in1_valid_78;  // EgressRoom.swift:48
   assign merge2_in1_header = ingress2_unsupported_header;  // EgressRoom.swift:49
   assign merge2_in1_data = ingress2_unsupported_data;  // EgressRoom.swift:50
@@ -1510,154 +1513,154 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
   assign merge2_in1_start = ingress2_unsupported_start;  // EgressRoom.swift:52
   assign merge2_in1_end = ingress2_unsupported_end;  // EgressRoom.swift:53
   assign ingress2_unsupported_ready = merge2_in1_ready & _merge2_in1_valid_78;  // EgressRoom.swift:54
-  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:152
-  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:153
-  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:159
-  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:159
-  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:159
-  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:159
-  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:159
-  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:156
-  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:157
-  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:158
-  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:159
-  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:161
-  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:162
-  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:163
-  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:164
-  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:179
-  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:179
-  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:179
-  assign bridge2_device_control_status_unsupported_request_detected_set = ((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2];  // PCIeSwitch.swift:179
-  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:184
-  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:184
-  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:184
-  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:186
-  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:187
-  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:188
-  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:200
-  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:192
-  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:193
-  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:194
-  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:195
-  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:196
-  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:197
-  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:198
-  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:199
-  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:200
-  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:203
-  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:207
-  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:209
-  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:209
-  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:211
-  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:211
-  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:211
-  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:211
-  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:211
-  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:211
-  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:211
-  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:215
-  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:217
-  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:215
-  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:217
-  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:251
-  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:252
-  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd3);  // PCIeSwitch.swift:253
-  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:254
-  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:255
-  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:256
-  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:257
-  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:258
-  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:267
-  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:268
-  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:269
-  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:270
-  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:271
-  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:272
-  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:273
-  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:274
-  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:275
-  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:267
-  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:268
-  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:269
-  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:270
-  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:271
-  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:272
-  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:273
-  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:274
-  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:275
-  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:267
-  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:268
-  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:269
-  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:270
-  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:271
-  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:272
-  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:273
-  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:274
-  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:275
-  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : 1'b0))) : mgmt_valid);  // PCIeSwitch.swift:281
-  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)));  // PCIeSwitch.swift:282
-  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))) : mgmt_valid);  // PCIeSwitch.swift:283
-  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:285
-  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:286
-  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:287
-  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:288
-  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:289
-  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:290
-  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:291
-  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:292
-  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:293
-  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:294
-  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:295
-  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:296
-  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:297
-  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:298
-  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:299
-  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:300
-  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:227
+  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:155
+  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:156
+  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:162
+  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:162
+  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:162
+  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:162
+  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:162
+  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:159
+  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:160
+  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:161
+  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:162
+  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:164
+  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:165
+  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:166
+  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:167
+  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:182
+  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:182
+  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:182
+  assign bridge2_device_control_status_unsupported_request_detected_set = ((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2];  // PCIeSwitch.swift:182
+  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:187
+  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:187
+  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:187
+  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:189
+  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:190
+  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:191
+  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:203
+  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:195
+  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:196
+  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:197
+  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:198
+  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:199
+  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:200
+  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:201
+  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:202
+  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:203
+  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:206
+  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:210
+  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:212
+  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:212
+  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:214
+  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:214
+  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:214
+  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:214
+  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:214
+  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:214
+  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:214
+  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:218
+  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:220
+  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:218
+  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:220
+  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:254
+  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:255
+  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd3);  // PCIeSwitch.swift:256
+  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:257
+  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:258
+  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:259
+  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:260
+  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:261
+  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:270
+  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:271
+  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:272
+  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:273
+  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:274
+  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:275
+  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:276
+  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:277
+  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:278
+  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:270
+  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:271
+  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:272
+  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:273
+  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:274
+  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:275
+  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:276
+  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:277
+  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:278
+  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:270
+  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:271
+  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:272
+  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:273
+  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:274
+  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:275
+  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:276
+  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:277
+  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:278
+  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : 1'b0))) : mgmt_valid);  // PCIeSwitch.swift:284
+  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)));  // PCIeSwitch.swift:285
+  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))) : mgmt_valid);  // PCIeSwitch.swift:286
+  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:288
+  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:289
+  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:290
+  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:291
+  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:292
+  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:293
+  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:294
+  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:295
+  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:296
+  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:297
+  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:298
+  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:299
+  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:300
+  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:301
+  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:302
+  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:303
+  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:230
   assign receiver0_clk = clk;  // PCIeSwitch.swift:71
   assign receiver0_rst = rst;  // PCIeSwitch.swift:71
   assign receiver1_clk = clk;  // PCIeSwitch.swift:71
@@ -1852,6 +1855,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
     .p2_memory_enable(ingress0_p2_memory_enable),
     .p2_bus_master(ingress0_p2_bus_master),
     .p2_link_up(ingress0_p2_link_up),
+    .head_waits(ingress0_head_waits),
     .unsupported_event(ingress0_unsupported_event),
     .malformed_event(ingress0_malformed_event),
     .poisoned_event(ingress0_poisoned_event),
@@ -1920,6 +1924,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
     .p2_memory_enable(ingress1_p2_memory_enable),
     .p2_bus_master(ingress1_p2_bus_master),
     .p2_link_up(ingress1_p2_link_up),
+    .head_waits(ingress1_head_waits),
     .unsupported_event(ingress1_unsupported_event),
     .malformed_event(ingress1_malformed_event),
     .poisoned_event(ingress1_poisoned_event),
@@ -1988,6 +1993,7 @@ module pcie_switch_ports3_dw128_depth16_vendor6836_device23040 (
     .p2_memory_enable(ingress2_p2_memory_enable),
     .p2_bus_master(ingress2_p2_bus_master),
     .p2_link_up(ingress2_p2_link_up),
+    .head_waits(ingress2_head_waits),
     .unsupported_event(ingress2_unsupported_event),
     .malformed_event(ingress2_malformed_event),
     .poisoned_event(ingress2_poisoned_event),
