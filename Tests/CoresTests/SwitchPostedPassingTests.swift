@@ -74,40 +74,27 @@ final class SwitchPostedPassingTests: SimulationTestCase {
     receivers[0].releaseProbabilityOverride = 0.0
     try receivers[1].advertise([0, 0, 0, 0, 0, 0])
     try receivers[2].advertise([0, 0, 0, 0, 0, 0])
-    for tlp in configuration { transmitters[0].send(tlp) }
-
     let rootComplex = SwitchTrafficTests.rootComplex
-    var answered = 0, trafficSent = false, writesArrived = 0, unsupported = 0
+    var writesArrived = 0, unsupported = 0
     var creditsReturned = false
-    for cycle in 0..<6_000 {
-      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
-      if answered == configuration.count && !trafficSent {
-        trafficSent = true
-        for k in 0..<requests {  // 0x400 MiB: inside no bridge's window
-          transmitters[0].send(TLP.memoryRead(address: 0x4000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k)))
-        }
-        for write in Self.postedWrites() {
-          transmitters[0].send(write)
-          scoreboard.expect(write, at: 1, path: 0)
-        }
+    try run(model, transmitters, receivers, configuration: configuration, cycles: 6_000, sendTraffic: {
+      for k in 0..<requests {  // 0x400 MiB: inside no bridge's window
+        transmitters[0].send(TLP.memoryRead(address: 0x4000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k)))
       }
-      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
-      for receiver in receivers { try receiver.drive() }
-      model.settle()
-      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
-      if let completion = try receivers[0].observe() {
-        if answered < configuration.count {
-          answered += 1
-        } else {
-          XCTAssertEqual(completion.status, .unsupportedRequest, "cycle \(cycle): what comes back for an unclaimed MRd")
-          XCTAssertEqual(completion.tag, UInt16(unsupported), "cycle \(cycle): UR completions in request order")
-          unsupported += 1
-          if !creditsReturned && unsupported > 1 { return XCTFail("cycle \(cycle): a second completion left port 0 with one CplH credit") }
-        }
+      for write in Self.postedWrites() {
+        transmitters[0].send(write)
+        scoreboard.expect(write, at: 1, path: 0)
+      }
+    }, observe: { cycle, completion in
+      if let completion {
+        XCTAssertEqual(completion.status, .unsupportedRequest, "cycle \(cycle): what comes back for an unclaimed MRd")
+        XCTAssertEqual(completion.tag, UInt16(unsupported), "cycle \(cycle): UR completions in request order")
+        unsupported += 1
+        if !creditsReturned && unsupported > 1 { XCTFail("cycle \(cycle): a second completion left port 0 with one CplH credit"); return true }
       }
       XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
       if let tlp = try receivers[1].observe() {
-        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
+        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { XCTFail(problem); return true }
         writesArrived += 1
       }
       // The root complex returns completion credits only once the writes have landed.
@@ -115,9 +102,8 @@ final class SwitchPostedPassingTests: SimulationTestCase {
         creditsReturned = true
         receivers[0].releaseProbabilityOverride = 1.0
       }
-      if unsupported == requests { break }
-      model.step()
-    }
+      return unsupported == requests
+    })
     XCTAssertEqual(writesArrived, Self.writes,
                    "posted writes held behind an MRd waiting for its UR completion: \(writesArrived) of \(Self.writes) MWr reached port 1")
     XCTAssertEqual(unsupported, requests, "every unclaimed MRd is answered once the completion credits return")
@@ -136,47 +122,65 @@ final class SwitchPostedPassingTests: SimulationTestCase {
     // NPH 1; every other type infinite (0).
     try receivers[1].advertise([0, 0, 1, 0, 0, 0])
     receivers[1].releaseProbabilityOverride = 0.0
-    for tlp in configuration { transmitters[0].send(tlp) }
-
     let rootComplex = SwitchTrafficTests.rootComplex
-    var configured = 0, trafficSent = false, passed = 0, requestsArrived = 0
+    var passed = 0, requestsArrived = 0
     var creditsReturnedAt: Int?
-    for cycle in 0..<4_000 {
-      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
-      if configured == configuration.count && !trafficSent {
-        trafficSent = true
-        for k in 0..<requests {
-          let read = TLP.memoryRead(address: 0x8000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k))
-          transmitters[0].send(read)
-          scoreboard.expect(read, at: 1, path: 0)
-        }
-        for tlp in passing {
-          transmitters[0].send(tlp)
-          scoreboard.expect(tlp, at: 1, path: 0)
-        }
+    try run(model, transmitters, receivers, configuration: configuration, cycles: 4_000, sendTraffic: {
+      for k in 0..<requests {
+        let read = TLP.memoryRead(address: 0x8000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k))
+        transmitters[0].send(read)
+        scoreboard.expect(read, at: 1, path: 0)
       }
-      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
-      for receiver in receivers { try receiver.drive() }
-      model.settle()
-      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
-      if try receivers[0].observe() != nil { configured += 1 }
+      for tlp in passing {
+        transmitters[0].send(tlp)
+        scoreboard.expect(tlp, at: 1, path: 0)
+      }
+    }, observe: { cycle, atRoot in
+      XCTAssertNil(atRoot, "nothing comes back to the root complex")
       for port in 2..<n { XCTAssertNil(try receivers[port].observe(), "nothing is sent to port \(port)") }
       if let tlp = try receivers[1].observe() {
-        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
+        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { XCTFail(problem); return true }
         if tlp.kind.flowControlClass == .nonPosted { requestsArrived += 1 } else { passed += 1 }
-        if creditsReturnedAt == nil && requestsArrived > 1 { return XCTFail("cycle \(cycle): a second MRd left port 1 with one NP credit") }
+        if creditsReturnedAt == nil && requestsArrived > 1 { XCTFail("cycle \(cycle): a second MRd left port 1 with one NP credit"); return true }
       }
       // The completer returns NP credits only once the others have landed.
       if passed == passing.count && creditsReturnedAt == nil {
         creditsReturnedAt = cycle
         receivers[1].releaseProbabilityOverride = 1.0
       }
-      if requestsArrived == requests { break }
-      model.step()
-    }
+      return requestsArrived == requests
+    })
     XCTAssertEqual(passed, passing.count,
                    "held behind MRd waiting for NP credits: \(passed) of \(passing.count) posted and Cpl TLPs reached port 1, \(requestsArrived) MRd")
     XCTAssertEqual(requestsArrived, requests, "every MRd follows once the NP credits return")
+  }
+
+  /// Drives the link partners around `model` cycle by cycle: the root complex first sends
+  /// `configuration`, and once all its completions are back, `sendTraffic` queues the traffic.
+  /// Each cycle after that, `observe` gets what reached the root complex (if anything) and reads
+  /// the other ports itself; it returns true when the test is done (or has failed).
+  private func run(_ model: Model, _ transmitters: [TLPTransmitter], _ receivers: [TLPReceiver], configuration: [TLP],
+                   cycles: Int, sendTraffic: () -> Void, observe: (_ cycle: Int, _ atRoot: TLP?) throws -> Bool) throws {
+    for tlp in configuration { transmitters[0].send(tlp) }
+    var configured = 0, trafficSent = false
+    for cycle in 0..<cycles {
+      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      if configured == configuration.count && !trafficSent {
+        trafficSent = true
+        sendTraffic()
+      }
+      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
+      for receiver in receivers { try receiver.drive() }
+      model.settle()
+      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
+      var atRoot = try receivers[0].observe()
+      if atRoot != nil && configured < configuration.count {
+        configured += 1
+        atRoot = nil
+      }
+      if try observe(cycle, atRoot) { return }
+      model.step()
+    }
   }
 
   /// The root complex's `writes` 64-byte MWr for port 1's window.
@@ -228,48 +232,38 @@ final class SwitchPostedPassingTests: SimulationTestCase {
     try receivers[2].chooseCredits()
     try receivers[1].advertise([0, 0, 0, 0, 0, 16])  // CplD 16 (256 bytes); every other type infinite
     receivers[1].releaseProbabilityOverride = 0.0
-    for tlp in configuration { transmitters[0].send(tlp) }
-
     // Completions for a requester below port 1 (its secondary bus is 2), routed by ID.
     let requester = PCIeID(bus: 2, device: 0, function: 0)
     let completions = [64, 256].enumerated().map { tag, bytes in
       TLP.completionWithData(answering: TLP.memoryRead(address: 0x1_0000, byteCount: bytes, requester: requester, tag: UInt16(tag)),
                              completer: SwitchTrafficTests.rootComplex, data: (0..<bytes).map { UInt8(truncatingIfNeeded: $0 * 7) })
     }
-    var configured = 0, trafficSent = false, writesArrived = 0, completionsArrived = 0
+    var writesArrived = 0, completionsArrived = 0
     var creditsReturned = false
-    for cycle in 0..<4_000 {
-      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
-      if configured == configuration.count && !trafficSent {
-        trafficSent = true
-        for completion in completions {
-          transmitters[0].send(completion)
-          scoreboard.expect(completion, at: 1, path: 0)
-        }
-        for write in Self.postedWrites() {
-          transmitters[0].send(write)
-          scoreboard.expect(write, at: 1, path: 0)
-        }
+    try run(model, transmitters, receivers, configuration: configuration, cycles: 4_000, sendTraffic: {
+      for completion in completions {
+        transmitters[0].send(completion)
+        scoreboard.expect(completion, at: 1, path: 0)
       }
-      if cycle >= 1 { for transmitter in transmitters { try transmitter.drive() } }
-      for receiver in receivers { try receiver.drive() }
-      model.settle()
-      if cycle >= 1 { for transmitter in transmitters { _ = transmitter.observe() } }
-      if try receivers[0].observe() != nil { configured += 1 }
+      for write in Self.postedWrites() {
+        transmitters[0].send(write)
+        scoreboard.expect(write, at: 1, path: 0)
+      }
+    }, observe: { cycle, atRoot in
+      XCTAssertNil(atRoot, "nothing comes back to the root complex")
       XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
       if let tlp = try receivers[1].observe() {
-        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { return XCTFail(problem) }
+        if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { XCTFail(problem); return true }
         if tlp.kind.flowControlClass == .posted { writesArrived += 1 } else { completionsArrived += 1 }
-        if !creditsReturned && completionsArrived > 1 { return XCTFail("cycle \(cycle): the 256-byte CplD left port 1 with 12 CplD credits") }
+        if !creditsReturned && completionsArrived > 1 { XCTFail("cycle \(cycle): the 256-byte CplD left port 1 with 12 CplD credits"); return true }
       }
       // The link partner returns completion credits only once the writes have landed.
       if writesArrived == Self.writes && !creditsReturned {
         creditsReturned = true
         receivers[1].releaseProbabilityOverride = 1.0
       }
-      if completionsArrived == completions.count { break }
-      model.step()
-    }
+      return completionsArrived == completions.count
+    })
     XCTAssertEqual(writesArrived, Self.writes,
                    "posted writes held behind a CplD waiting for Cpl credits: \(writesArrived) of \(Self.writes) MWr reached port 1, \(completionsArrived) CplD")
     XCTAssertEqual(completionsArrived, completions.count, "the 256-byte CplD follows once the credits return")

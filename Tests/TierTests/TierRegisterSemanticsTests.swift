@@ -27,8 +27,7 @@ final class TierRegisterSemanticsTests: XCTestCase {
 
     /// A write with byte enables `strobe`; the model gets the whole word it amounts to.
     mutating func write(_ register: TierRegister, _ value: UInt32, strobe: UInt8 = 0xF) {
-      rows.append(["rst": v(1, 0), "mmio_valid": v(1, 1), "mmio_write": v(1, 1), "mmio_address": v(map.addressWidth, register.rawValue),
-                   "mmio_wdata": v(32, UInt64(value)), "mmio_strobe": v(4, UInt64(strobe))])
+      writeRTLOnly(register, value, strobe: strobe)
       var lanes: UInt32 = 0
       for lane in 0..<4 where (strobe >> UInt8(lane)) & 1 == 1 { lanes |= UInt32(0xFF) << UInt32(8 * lane) }
       let old: UInt32 = tlm.read(register)
@@ -37,6 +36,13 @@ final class TierRegisterSemanticsTests: XCTestCase {
       let readWrite = fields.filter { $0.access == .readWrite }.reduce(UInt32(0)) { $0 | $1.mask }
       if strobe != 0 { tlm.write(register, (old & readWrite & ~lanes) | (value & lanes)) }
       idle()
+    }
+
+    /// One cycle of a write on the RTL alone, no idle after it (`write` adds the model's side;
+    /// the map clear's steps are given to the model by the test itself).
+    mutating func writeRTLOnly(_ register: TierRegister, _ value: UInt32, strobe: UInt8 = 0xF) {
+      rows.append(["rst": v(1, 0), "mmio_valid": v(1, 1), "mmio_write": v(1, 1), "mmio_address": v(map.addressWidth, register.rawValue),
+                   "mmio_wdata": v(32, UInt64(value)), "mmio_strobe": v(4, UInt64(strobe))])
     }
 
     mutating func read(_ register: TierRegister, expecting expected: UInt32? = nil, _ why: String = "") {
@@ -206,15 +212,11 @@ final class TierRegisterSemanticsTests: XCTestCase {
     s.write(.mapControl, 1, strobe: 0b1110)
     s.read(.mapControl, expecting: 0, "CLEAR not strobed")
     s.read(.mapEntry, expecting: PageEntry(FrameAddress(.flash, 7)).encoded, "page 5 still mapped")
-    s.rows.append(["rst": s.v(1, 0), "mmio_valid": s.v(1, 1), "mmio_write": s.v(1, 1),
-                   "mmio_address": s.v(s.map.addressWidth, TierRegister.mapControl.rawValue), "mmio_wdata": s.v(32, 1),
-                   "mmio_strobe": s.v(4, 1)])
+    s.writeRTLOnly(.mapControl, 1, strobe: 0b0001)
     s.tlm.clearMap()
     s.idle(2)
     s.read(.mapControl, expecting: 1, "CLEAR strobed: clearing")
-    s.rows.append(["rst": s.v(1, 0), "mmio_valid": s.v(1, 1), "mmio_write": s.v(1, 1),
-                   "mmio_address": s.v(s.map.addressWidth, TierRegister.mapWrite.rawValue),
-                   "mmio_wdata": s.v(32, UInt64(PageEntry(FrameAddress(.dram, 2)).encoded)), "mmio_strobe": s.v(4, 0xF)])
+    s.writeRTLOnly(.mapWrite, PageEntry(FrameAddress(.dram, 2)).encoded)
     s.idle(Self.shape.pageCount)
     s.read(.mapControl, expecting: 0b10, "done; WRITE_REFUSED")
     s.read(.mapEntry, expecting: 0, "the refused write stored nothing")
