@@ -29,9 +29,16 @@ import HDL
 /// Comparable to verilog-axis `axis_arb_mux` (round robin, grant blocked until `tlast`), whose
 /// grant comes one cycle after the request; here it comes in the same cycle.
 ///
+/// With `withdrawable`, the grant is held only from the first beat taken: before that it is
+/// recomputed every cycle, so a requester whose first beat is not taken may drop `valid` and
+/// the turn goes to the next requester with `valid` (the turn order moves on only when a packet
+/// starts). `tlpMerge(withdrawable:)` uses it where a TLP offered but refused must not hold the
+/// merge.
+///
 /// - Parameters:
 ///   - requesters: the number of input streams, at least 2.
 ///   - width: bits per beat, at least 1.
+///   - withdrawable: hold the grant from the first beat taken rather than from the grant.
 ///
 /// ```swift
 /// let top = Module("dma_merge") { m in
@@ -42,10 +49,13 @@ import HDL
 ///   connect(merge.interface("out", as: PacketStream.self), to: m.port("link", PacketStream(width: 64)))
 /// }
 /// ```
-public func roundRobinArbiter(requesters: Int, width: Int, file: StaticString = #fileID, line: UInt = #line) -> Module {
+public func roundRobinArbiter(requesters: Int, width: Int, withdrawable: Bool = false,
+                              file: StaticString = #fileID, line: UInt = #line) -> Module {
   let n = max(requesters, 2), widthUsed = max(width, 1)
   let indexWidth = bitsToIndex(n)
-  return Module("round_robin_arbiter", parameters: ["requesters": requesters, "width": width]) { m in
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = withdrawable
+    ? ["requesters": requesters, "width": width, "withdrawable": 1] : ["requesters": requesters, "width": width]
+  return Module("round_robin_arbiter", parameters: parameters) { m in
     m.require(requesters >= 2, "roundRobinArbiter: \(requesters) requesters is too few; an arbiter takes at least 2 "
               + "(connect a single stream directly)", file: file, line: line)
     m.require(width >= 1, "roundRobinArbiter: width \(width) is invalid; beats need at least 1 bit", file: file, line: line)
@@ -85,12 +95,22 @@ public func roundRobinArbiter(requesters: Int, width: Int, file: StaticString = 
       input.ready <== out.ready && grant[i]
     }
 
-    when(!holding && requests != 0) {
-      owner <== nextOwner
-      lastGranted <== nextOwner
-      holding <== !out.ends
-    }.elseWhen(out.ends) {
-      holding <== false
+    if withdrawable {
+      when(!holding && out.fires) {
+        owner <== nextOwner
+        lastGranted <== nextOwner
+        holding <== !out.last
+      }.elseWhen(out.ends) {
+        holding <== false
+      }
+    } else {
+      when(!holding && requests != 0) {
+        owner <== nextOwner
+        lastGranted <== nextOwner
+        holding <== !out.ends
+      }.elseWhen(out.ends) {
+        holding <== false
+      }
     }
   }
 }

@@ -109,6 +109,74 @@ final class SwitchPostedPassingTests: SimulationTestCase {
     XCTAssertEqual(unsupported, requests, "every unclaimed MRd is answered once the completion credits return")
   }
 
+  /// The management processor's configuration requests join the root complex's TLPs in front
+  /// of port 0's ingress, and a refused one must not hold that merge (A3). Port 1's partner gives
+  /// one NP credit and returns none until 8 MWr have arrived. 24 MRd fill the way to port 1 (as
+  /// above); then the management processor reads a register of the device below port 1 (a
+  /// CfgRd, refused for room like the MRd), and only then does the root complex send the writes.
+  /// Before a refused management request stepped back, 1 of 8 writes arrived: after it, the
+  /// merge granted the request and held the grant while the request waited for room.
+  func testPostedWritesPassAManagementConfigurationRequestWaitingForRoom() throws {
+    let (model, transmitters, receivers) = try threePortSwitch()
+    let mgmt = try MMIOMaster(model, prefix: "mgmt", random: random("mgmt"))
+    let configuration = SwitchTrafficTests.configuration(SwitchTrafficTests.bridges(ports: 3))
+    let scoreboard = SwitchScoreboard(ports: 3, paths: 1)
+    let requests = 24
+    try receivers[0].advertise([0, 0, 0, 0, 0, 0])
+    try receivers[2].advertise([0, 0, 0, 0, 0, 0])
+    try receivers[1].advertise([0, 0, 1, 0, 0, 0])  // NPH 1; every other type infinite
+    receivers[1].releaseProbabilityOverride = 0.0
+
+    let rootComplex = SwitchTrafficTests.rootComplex
+    let device = PCIeID(bus: 2, device: 0, function: 0)  // port 1's secondary bus
+    var trafficAt: Int?, requestIssued = false, writesSent = false, creditsReturned = false
+    var writes = 0, reads = 0, configurationReads = 0
+    try run(model, transmitters, receivers, configuration: configuration, cycles: 6_000, sendTraffic: {
+      for k in 0..<requests {
+        let read = TLP.memoryRead(address: 0x8000_0000 + UInt64(64 * k), byteCount: 4, requester: rootComplex, tag: UInt16(k))
+        transmitters[0].send(read)
+        scoreboard.expect(read, at: 1, path: 0)
+      }
+    }, observe: { cycle, atRoot in
+      XCTAssertNil(atRoot, "nothing comes back to the root complex")
+      XCTAssertNil(try receivers[2].observe(), "nothing is sent to port 2")
+      if let tlp = try receivers[1].observe() {
+        if tlp.kind == .configRead0 {
+          XCTAssertEqual(tlp.requester, PCIeID(bus: 0, device: 31, function: 7), "the management processor's request")
+          configurationReads += 1
+        } else {
+          if let problem = scoreboard.observe(tlp, at: 1, cycle: cycle) { XCTFail(problem); return true }
+          if tlp.kind.flowControlClass == .nonPosted { reads += 1 } else { writes += 1 }
+        }
+      }
+      let start = trafficAt ?? cycle
+      trafficAt = start
+      if !requestIssued && cycle == start + 200 {
+        // The MRd have filled the way to port 1, and the links are quiet while the
+        // management port's register writes take their cycles.
+        XCTAssertEqual(transmitters[0].waiting, 0, "every MRd entered the switch")
+        requestIssued = true
+        _ = try mgmt.write(SwitchManagementTests.cfgTarget, UInt64(device.rawValue) | UInt64(0x00 / 4) << 16)
+        _ = try mgmt.write(SwitchManagementTests.cfgControl, SwitchManagementTests.go | 0xF)
+      } else if requestIssued && !writesSent {
+        writesSent = true
+        for write in Self.postedWrites() {
+          transmitters[0].send(write)
+          scoreboard.expect(write, at: 1, path: 0)
+        }
+      }
+      // The completer returns NP credits only once the writes have landed.
+      if writes == Self.writes && !creditsReturned {
+        creditsReturned = true
+        receivers[1].releaseProbabilityOverride = 1.0
+      }
+      return reads == requests && configurationReads == 1
+    })
+    XCTAssertEqual(writes, Self.writes, "posted writes held behind a management CfgRd waiting for room: \(writes) of \(Self.writes) MWr reached port 1")
+    XCTAssertEqual(reads, requests, "every MRd follows once the NP credits return")
+    XCTAssertEqual(configurationReads, 1, "and so does the management processor's CfgRd (as Type 0)")
+  }
+
   /// Configures the switch, then sends `requests` MRd and after them `passing` from the root
   /// complex to port 1, whose link partner advertises one NP header credit (every other type
   /// infinite) and returns none until every TLP of `passing` has arrived. Every TLP must arrive

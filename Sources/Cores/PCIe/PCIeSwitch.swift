@@ -1,6 +1,9 @@
 import HDL
 import PCIe
 
+/// Cycles a refused management configuration request waits before it is offered again.
+let requestBackoffCycles = 8
+
 /// A switch with one upstream port (0) and `identities.count - 1` ≥ 1 downstream ports: a
 /// virtual bridge per port (`bridgeConfigSpace`), a receiver and an ingress stage per port, the
 /// configuration completer, and per port a `tlpMerge` in front of the egress stage. With three
@@ -82,7 +85,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let crossbar = n >= 3 ? m.instance(tlpCrossbar(ports: n, dataWidth: dataWidth, depth: crossbarDepth), name: "crossbar") : nil
     let merges = (0..<n).map { m.instance(tlpMerge(inputs: $0 == 0 ? 3 : 2, dataWidth: dataWidth), name: "merge\($0)") }
     let requester = m.instance(switchConfigRequester(dataWidth: dataWidth), name: "config_requester")
-    let upstreamIn = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth), name: "upstream_ingress_merge")
+    let upstreamIn = m.instance(tlpMerge(inputs: 2, dataWidth: dataWidth, withdrawable: true), name: "upstream_ingress_merge")
 
     // A forwarded TLP that cannot start for want of room for its class further on (the crossbar's
     // queue, or between two ports the other egress stage) is refused, and the receiver offers a
@@ -111,7 +114,25 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         // The management processor's configuration requests join the root complex's TLPs, and
         // their completions leave the stream towards it.
         connect(receivers[0].interface("out", as: TLPStream.self), to: upstreamIn.interface("in0", as: TLPStream.self))
-        connect(requester.interface("request", as: TLPStream.self), to: upstreamIn.interface("in1", as: TLPStream.self))
+        // The management processor's configuration request (non-posted, one beat) steps back
+        // for `requestBackoffCycles` when it is refused, so the root complex's TLPs behind
+        // the merge may pass it (A3, D3); then it is offered again.
+        let request = requester.interface("request", as: TLPStream.self)
+        let merged = upstreamIn.interface("in1", as: TLPStream.self)
+        let backoff = m.register("config_request_backoff", width: bitsToHold(requestBackoffCycles))
+        let offered = backoff == 0
+        merged.valid <== request.valid && offered
+        request.ready <== merged.ready && offered
+        merged.header <== request.header
+        merged.data <== request.data
+        merged.strobe <== request.strobe
+        merged.start <== request.start
+        merged.end <== request.end
+        when((refused[0] || ingress[0]["head_waits"]) && upstreamIn["grant"][1]) {
+          backoff <== requestBackoffCycles
+        }.elseWhen(backoff != 0) {
+          backoff <== backoff - 1
+        }
         connect(upstreamIn.interface("out", as: TLPStream.self), to: ingress[0].interface("link", as: TLPStream.self))
         connect(merges[0].interface("out", as: TLPStream.self), to: requester.interface("returning", as: TLPStream.self))
         connect(requester.interface("passing", as: TLPStream.self), to: egress[0].interface("fabric", as: TLPStream.self))
