@@ -58,16 +58,16 @@ module round_robin_arbiter_requesters12_width393 (
   output wire [3:0]   grant_index
 );
 
-  reg holding;  // RoundRobinArbiter.swift:58
-  reg [3:0] owner;  // RoundRobinArbiter.swift:59
-  reg [3:0] last_granted;  // RoundRobinArbiter.swift:60
-  wire [11:0] requests;  // RoundRobinArbiter.swift:61
-  wire [3:0] start;  // RoundRobinArbiter.swift:64
-  wire [11:0] rotated;  // RoundRobinArbiter.swift:65
-  wire [3:0] offset;  // RoundRobinArbiter.swift:66
-  wire [3:0] next_owner;  // RoundRobinArbiter.swift:67
-  wire granted;  // RoundRobinArbiter.swift:68
-  wire [3:0] current;  // RoundRobinArbiter.swift:69
+  reg holding;  // RoundRobinArbiter.swift:68
+  reg [3:0] owner;  // RoundRobinArbiter.swift:69
+  reg [3:0] last_granted;  // RoundRobinArbiter.swift:70
+  wire [11:0] requests;  // RoundRobinArbiter.swift:71
+  wire [3:0] start;  // RoundRobinArbiter.swift:74
+  wire [11:0] rotated;  // RoundRobinArbiter.swift:75
+  wire [3:0] offset;  // RoundRobinArbiter.swift:76
+  wire [3:0] next_owner;  // RoundRobinArbiter.swift:77
+  wire granted;  // RoundRobinArbiter.swift:78
+  wire [3:0] current;  // RoundRobinArbiter.swift:79
 
   /* verilator lint_off UNUSED */
   wire [23:0] _rotated_0;  // 12 of 24 bits not read
@@ -76,47 +76,47 @@ module round_robin_arbiter_requesters12_width393 (
   wire [4:0] _next_owner_1;  // 1 of 5 bits not read
   /* verilator lint_on UNUSED */
   wire [4:0] _next_owner_2;
-  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:73
-  assign _next_owner_2 = {1'b0, start} + {1'b0, offset};  // RoundRobinArbiter.swift:75
-  assign _next_owner_1 = (_next_owner_2 >= 5'd12) ? (_next_owner_2 - 5'd12) : _next_owner_2;  // RoundRobinArbiter.swift:75
+  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:83
+  assign _next_owner_2 = {1'b0, start} + {1'b0, offset};  // RoundRobinArbiter.swift:85
+  assign _next_owner_1 = (_next_owner_2 >= 5'd12) ? (_next_owner_2 - 5'd12) : _next_owner_2;  // RoundRobinArbiter.swift:85
 
-  assign requests = {in11_valid, in10_valid, in9_valid, in8_valid, in7_valid, in6_valid, in5_valid, in4_valid, in3_valid, in2_valid, in1_valid, in0_valid};  // RoundRobinArbiter.swift:71
-  assign start = (last_granted == 4'd11) ? 4'd0 : (last_granted + 4'd1);  // RoundRobinArbiter.swift:72
-  assign rotated = _rotated_0[11:0];  // RoundRobinArbiter.swift:73
-  assign offset = rotated[0] ? 4'd0 : (rotated[1] ? 4'd1 : (rotated[2] ? 4'd2 : (rotated[3] ? 4'd3 : (rotated[4] ? 4'd4 : (rotated[5] ? 4'd5 : (rotated[6] ? 4'd6 : (rotated[7] ? 4'd7 : (rotated[8] ? 4'd8 : (rotated[9] ? 4'd9 : (rotated[10] ? 4'd10 : (rotated[11] ? 4'd11 : 4'd0)))))))))));  // RoundRobinArbiter.swift:74
-  assign next_owner = _next_owner_1[3:0];  // RoundRobinArbiter.swift:75
-  assign granted = holding | (requests != 12'd0);  // RoundRobinArbiter.swift:76
-  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:77
-  assign grant = {(granted & (current == 4'd11)), (granted & (current == 4'd10)), (granted & (current == 4'd9)), (granted & (current == 4'd8)), (granted & (current == 4'd7)), (granted & (current == 4'd6)), (granted & (current == 4'd5)), (granted & (current == 4'd4)), (granted & (current == 4'd3)), (granted & (current == 4'd2)), (granted & (current == 4'd1)), (granted & (current == 4'd0))};  // RoundRobinArbiter.swift:79
-  assign grant_index = current;  // RoundRobinArbiter.swift:80
-  assign out_valid = (current == 4'd0) ? in0_valid : ((current == 4'd1) ? in1_valid : ((current == 4'd2) ? in2_valid : ((current == 4'd3) ? in3_valid : ((current == 4'd4) ? in4_valid : ((current == 4'd5) ? in5_valid : ((current == 4'd6) ? in6_valid : ((current == 4'd7) ? in7_valid : ((current == 4'd8) ? in8_valid : ((current == 4'd9) ? in9_valid : ((current == 4'd10) ? in10_valid : in11_valid))))))))));  // RoundRobinArbiter.swift:81
-  assign out_data = (current == 4'd0) ? in0_data : ((current == 4'd1) ? in1_data : ((current == 4'd2) ? in2_data : ((current == 4'd3) ? in3_data : ((current == 4'd4) ? in4_data : ((current == 4'd5) ? in5_data : ((current == 4'd6) ? in6_data : ((current == 4'd7) ? in7_data : ((current == 4'd8) ? in8_data : ((current == 4'd9) ? in9_data : ((current == 4'd10) ? in10_data : in11_data))))))))));  // RoundRobinArbiter.swift:82
-  assign out_last = (current == 4'd0) ? in0_last : ((current == 4'd1) ? in1_last : ((current == 4'd2) ? in2_last : ((current == 4'd3) ? in3_last : ((current == 4'd4) ? in4_last : ((current == 4'd5) ? in5_last : ((current == 4'd6) ? in6_last : ((current == 4'd7) ? in7_last : ((current == 4'd8) ? in8_last : ((current == 4'd9) ? in9_last : ((current == 4'd10) ? in10_last : in11_last))))))))));  // RoundRobinArbiter.swift:83
-  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:85
-  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:85
-  assign in2_ready = out_ready & grant[2];  // RoundRobinArbiter.swift:85
-  assign in3_ready = out_ready & grant[3];  // RoundRobinArbiter.swift:85
-  assign in4_ready = out_ready & grant[4];  // RoundRobinArbiter.swift:85
-  assign in5_ready = out_ready & grant[5];  // RoundRobinArbiter.swift:85
-  assign in6_ready = out_ready & grant[6];  // RoundRobinArbiter.swift:85
-  assign in7_ready = out_ready & grant[7];  // RoundRobinArbiter.swift:85
-  assign in8_ready = out_ready & grant[8];  // RoundRobinArbiter.swift:85
-  assign in9_ready = out_ready & grant[9];  // RoundRobinArbiter.swift:85
-  assign in10_ready = out_ready & grant[10];  // RoundRobinArbiter.swift:85
-  assign in11_ready = out_ready & grant[11];  // RoundRobinArbiter.swift:85
+  assign requests = {in11_valid, in10_valid, in9_valid, in8_valid, in7_valid, in6_valid, in5_valid, in4_valid, in3_valid, in2_valid, in1_valid, in0_valid};  // RoundRobinArbiter.swift:81
+  assign start = (last_granted == 4'd11) ? 4'd0 : (last_granted + 4'd1);  // RoundRobinArbiter.swift:82
+  assign rotated = _rotated_0[11:0];  // RoundRobinArbiter.swift:83
+  assign offset = rotated[0] ? 4'd0 : (rotated[1] ? 4'd1 : (rotated[2] ? 4'd2 : (rotated[3] ? 4'd3 : (rotated[4] ? 4'd4 : (rotated[5] ? 4'd5 : (rotated[6] ? 4'd6 : (rotated[7] ? 4'd7 : (rotated[8] ? 4'd8 : (rotated[9] ? 4'd9 : (rotated[10] ? 4'd10 : (rotated[11] ? 4'd11 : 4'd0)))))))))));  // RoundRobinArbiter.swift:84
+  assign next_owner = _next_owner_1[3:0];  // RoundRobinArbiter.swift:85
+  assign granted = holding | (requests != 12'd0);  // RoundRobinArbiter.swift:86
+  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:87
+  assign grant = {(granted & (current == 4'd11)), (granted & (current == 4'd10)), (granted & (current == 4'd9)), (granted & (current == 4'd8)), (granted & (current == 4'd7)), (granted & (current == 4'd6)), (granted & (current == 4'd5)), (granted & (current == 4'd4)), (granted & (current == 4'd3)), (granted & (current == 4'd2)), (granted & (current == 4'd1)), (granted & (current == 4'd0))};  // RoundRobinArbiter.swift:89
+  assign grant_index = current;  // RoundRobinArbiter.swift:90
+  assign out_valid = (current == 4'd0) ? in0_valid : ((current == 4'd1) ? in1_valid : ((current == 4'd2) ? in2_valid : ((current == 4'd3) ? in3_valid : ((current == 4'd4) ? in4_valid : ((current == 4'd5) ? in5_valid : ((current == 4'd6) ? in6_valid : ((current == 4'd7) ? in7_valid : ((current == 4'd8) ? in8_valid : ((current == 4'd9) ? in9_valid : ((current == 4'd10) ? in10_valid : in11_valid))))))))));  // RoundRobinArbiter.swift:91
+  assign out_data = (current == 4'd0) ? in0_data : ((current == 4'd1) ? in1_data : ((current == 4'd2) ? in2_data : ((current == 4'd3) ? in3_data : ((current == 4'd4) ? in4_data : ((current == 4'd5) ? in5_data : ((current == 4'd6) ? in6_data : ((current == 4'd7) ? in7_data : ((current == 4'd8) ? in8_data : ((current == 4'd9) ? in9_data : ((current == 4'd10) ? in10_data : in11_data))))))))));  // RoundRobinArbiter.swift:92
+  assign out_last = (current == 4'd0) ? in0_last : ((current == 4'd1) ? in1_last : ((current == 4'd2) ? in2_last : ((current == 4'd3) ? in3_last : ((current == 4'd4) ? in4_last : ((current == 4'd5) ? in5_last : ((current == 4'd6) ? in6_last : ((current == 4'd7) ? in7_last : ((current == 4'd8) ? in8_last : ((current == 4'd9) ? in9_last : ((current == 4'd10) ? in10_last : in11_last))))))))));  // RoundRobinArbiter.swift:93
+  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:95
+  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:95
+  assign in2_ready = out_ready & grant[2];  // RoundRobinArbiter.swift:95
+  assign in3_ready = out_ready & grant[3];  // RoundRobinArbiter.swift:95
+  assign in4_ready = out_ready & grant[4];  // RoundRobinArbiter.swift:95
+  assign in5_ready = out_ready & grant[5];  // RoundRobinArbiter.swift:95
+  assign in6_ready = out_ready & grant[6];  // RoundRobinArbiter.swift:95
+  assign in7_ready = out_ready & grant[7];  // RoundRobinArbiter.swift:95
+  assign in8_ready = out_ready & grant[8];  // RoundRobinArbiter.swift:95
+  assign in9_ready = out_ready & grant[9];  // RoundRobinArbiter.swift:95
+  assign in10_ready = out_ready & grant[10];  // RoundRobinArbiter.swift:95
+  assign in11_ready = out_ready & grant[11];  // RoundRobinArbiter.swift:95
 
   always @(posedge clk) begin
     if (rst) begin
-      holding <= 1'b0;  // RoundRobinArbiter.swift:58
-      owner <= 4'd0;  // RoundRobinArbiter.swift:59
-      last_granted <= 4'd11;  // RoundRobinArbiter.swift:60
+      holding <= 1'b0;  // RoundRobinArbiter.swift:68
+      owner <= 4'd0;  // RoundRobinArbiter.swift:69
+      last_granted <= 4'd11;  // RoundRobinArbiter.swift:70
     end else begin
-      if (~holding & (requests != 12'd0)) begin  // RoundRobinArbiter.swift:88
-        owner <= next_owner;  // RoundRobinArbiter.swift:89
-        last_granted <= next_owner;  // RoundRobinArbiter.swift:90
-        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:91
+      if (~holding & (requests != 12'd0)) begin  // RoundRobinArbiter.swift:107
+        owner <= next_owner;  // RoundRobinArbiter.swift:108
+        last_granted <= next_owner;  // RoundRobinArbiter.swift:109
+        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:110
       end else if ((out_valid & out_ready) & out_last) begin
-        holding <= 1'b0;  // RoundRobinArbiter.swift:93
+        holding <= 1'b0;  // RoundRobinArbiter.swift:112
       end
     end
   end

@@ -18,49 +18,49 @@ module round_robin_arbiter_requesters2_width393 (
   output wire         grant_index
 );
 
-  reg holding;  // RoundRobinArbiter.swift:58
-  reg owner;  // RoundRobinArbiter.swift:59
-  reg last_granted;  // RoundRobinArbiter.swift:60
-  wire [1:0] requests;  // RoundRobinArbiter.swift:61
-  wire start;  // RoundRobinArbiter.swift:64
-  wire [1:0] rotated;  // RoundRobinArbiter.swift:65
-  wire offset;  // RoundRobinArbiter.swift:66
-  wire next_owner;  // RoundRobinArbiter.swift:67
-  wire granted;  // RoundRobinArbiter.swift:68
-  wire current;  // RoundRobinArbiter.swift:69
+  reg holding;  // RoundRobinArbiter.swift:68
+  reg owner;  // RoundRobinArbiter.swift:69
+  reg last_granted;  // RoundRobinArbiter.swift:70
+  wire [1:0] requests;  // RoundRobinArbiter.swift:71
+  wire start;  // RoundRobinArbiter.swift:74
+  wire [1:0] rotated;  // RoundRobinArbiter.swift:75
+  wire offset;  // RoundRobinArbiter.swift:76
+  wire next_owner;  // RoundRobinArbiter.swift:77
+  wire granted;  // RoundRobinArbiter.swift:78
+  wire current;  // RoundRobinArbiter.swift:79
 
   /* verilator lint_off UNUSED */
   wire [3:0] _rotated_0;  // 2 of 4 bits not read
   /* verilator lint_on UNUSED */
-  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:73
+  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:83
 
-  assign requests = {in1_valid, in0_valid};  // RoundRobinArbiter.swift:71
-  assign start = last_granted + 1'b1;  // RoundRobinArbiter.swift:72
-  assign rotated = _rotated_0[1:0];  // RoundRobinArbiter.swift:73
-  assign offset = rotated[0] ? 1'b0 : (rotated[1] ? 1'b1 : 1'b0);  // RoundRobinArbiter.swift:74
-  assign next_owner = start + offset;  // RoundRobinArbiter.swift:75
-  assign granted = holding | (requests != 2'd0);  // RoundRobinArbiter.swift:76
-  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:77
-  assign grant = {(granted & (current == 1'b1)), (granted & (current == 1'b0))};  // RoundRobinArbiter.swift:79
-  assign grant_index = current;  // RoundRobinArbiter.swift:80
-  assign out_valid = (current == 1'b0) ? in0_valid : in1_valid;  // RoundRobinArbiter.swift:81
-  assign out_data = (current == 1'b0) ? in0_data : in1_data;  // RoundRobinArbiter.swift:82
-  assign out_last = (current == 1'b0) ? in0_last : in1_last;  // RoundRobinArbiter.swift:83
-  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:85
-  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:85
+  assign requests = {in1_valid, in0_valid};  // RoundRobinArbiter.swift:81
+  assign start = last_granted + 1'b1;  // RoundRobinArbiter.swift:82
+  assign rotated = _rotated_0[1:0];  // RoundRobinArbiter.swift:83
+  assign offset = rotated[0] ? 1'b0 : (rotated[1] ? 1'b1 : 1'b0);  // RoundRobinArbiter.swift:84
+  assign next_owner = start + offset;  // RoundRobinArbiter.swift:85
+  assign granted = holding | (requests != 2'd0);  // RoundRobinArbiter.swift:86
+  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:87
+  assign grant = {(granted & (current == 1'b1)), (granted & (current == 1'b0))};  // RoundRobinArbiter.swift:89
+  assign grant_index = current;  // RoundRobinArbiter.swift:90
+  assign out_valid = (current == 1'b0) ? in0_valid : in1_valid;  // RoundRobinArbiter.swift:91
+  assign out_data = (current == 1'b0) ? in0_data : in1_data;  // RoundRobinArbiter.swift:92
+  assign out_last = (current == 1'b0) ? in0_last : in1_last;  // RoundRobinArbiter.swift:93
+  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:95
+  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:95
 
   always @(posedge clk) begin
     if (rst) begin
-      holding <= 1'b0;  // RoundRobinArbiter.swift:58
-      owner <= 1'b0;  // RoundRobinArbiter.swift:59
-      last_granted <= 1'b1;  // RoundRobinArbiter.swift:60
+      holding <= 1'b0;  // RoundRobinArbiter.swift:68
+      owner <= 1'b0;  // RoundRobinArbiter.swift:69
+      last_granted <= 1'b1;  // RoundRobinArbiter.swift:70
     end else begin
-      if (~holding & (requests != 2'd0)) begin  // RoundRobinArbiter.swift:88
-        owner <= next_owner;  // RoundRobinArbiter.swift:89
-        last_granted <= next_owner;  // RoundRobinArbiter.swift:90
-        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:91
+      if (~holding & (requests != 2'd0)) begin  // RoundRobinArbiter.swift:107
+        owner <= next_owner;  // RoundRobinArbiter.swift:108
+        last_granted <= next_owner;  // RoundRobinArbiter.swift:109
+        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:110
       end else if ((out_valid & out_ready) & out_last) begin
-        holding <= 1'b0;  // RoundRobinArbiter.swift:93
+        holding <= 1'b0;  // RoundRobinArbiter.swift:112
       end
     end
   end

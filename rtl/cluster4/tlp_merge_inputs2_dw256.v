@@ -45,26 +45,26 @@ module tlp_merge_inputs2_dw256 (
   wire arbiter_grant_index;  // not read
   /* verilator lint_on UNUSED */
 
-  assign arbiter_in0_valid = in0_valid;  // TLPMerge.swift:22
-  assign arbiter_in0_data = {in0_start, in0_strobe, in0_data, in0_header};  // TLPMerge.swift:23
-  assign arbiter_in0_last = in0_end;  // TLPMerge.swift:24
-  assign in0_ready = arbiter_in0_ready;  // TLPMerge.swift:25
-  assign arbiter_in1_valid = in1_valid;  // TLPMerge.swift:22
-  assign arbiter_in1_data = {in1_start, in1_strobe, in1_data, in1_header};  // TLPMerge.swift:23
-  assign arbiter_in1_last = in1_end;  // TLPMerge.swift:24
-  assign in1_ready = arbiter_in1_ready;  // TLPMerge.swift:25
-  assign out_valid = arbiter_out_valid;  // TLPMerge.swift:29
-  assign out_header = arbiter_out_data[127:0];  // TLPMerge.swift:30
-  assign out_data = arbiter_out_data[383:128];  // TLPMerge.swift:31
-  assign out_strobe = arbiter_out_data[391:384];  // TLPMerge.swift:32
-  assign out_start = arbiter_out_data[392];  // TLPMerge.swift:33
-  assign out_end = arbiter_out_last;  // TLPMerge.swift:34
-  assign arbiter_out_ready = out_ready;  // TLPMerge.swift:35
-  assign grant = arbiter_grant;  // TLPMerge.swift:37
-  assign arbiter_clk = clk;  // TLPMerge.swift:19
-  assign arbiter_rst = rst;  // TLPMerge.swift:19
+  assign arbiter_in0_valid = in0_valid;  // TLPMerge.swift:27
+  assign arbiter_in0_data = {in0_start, in0_strobe, in0_data, in0_header};  // TLPMerge.swift:28
+  assign arbiter_in0_last = in0_end;  // TLPMerge.swift:29
+  assign in0_ready = arbiter_in0_ready;  // TLPMerge.swift:30
+  assign arbiter_in1_valid = in1_valid;  // TLPMerge.swift:27
+  assign arbiter_in1_data = {in1_start, in1_strobe, in1_data, in1_header};  // TLPMerge.swift:28
+  assign arbiter_in1_last = in1_end;  // TLPMerge.swift:29
+  assign in1_ready = arbiter_in1_ready;  // TLPMerge.swift:30
+  assign out_valid = arbiter_out_valid;  // TLPMerge.swift:34
+  assign out_header = arbiter_out_data[127:0];  // TLPMerge.swift:35
+  assign out_data = arbiter_out_data[383:128];  // TLPMerge.swift:36
+  assign out_strobe = arbiter_out_data[391:384];  // TLPMerge.swift:37
+  assign out_start = arbiter_out_data[392];  // TLPMerge.swift:38
+  assign out_end = arbiter_out_last;  // TLPMerge.swift:39
+  assign arbiter_out_ready = out_ready;  // TLPMerge.swift:40
+  assign grant = arbiter_grant;  // TLPMerge.swift:42
+  assign arbiter_clk = clk;  // TLPMerge.swift:24
+  assign arbiter_rst = rst;  // TLPMerge.swift:24
 
-  round_robin_arbiter_requesters2_width393 arbiter (  // TLPMerge.swift:19
+  round_robin_arbiter_requesters2_width393 arbiter (  // TLPMerge.swift:24
     .clk(arbiter_clk),
     .rst(arbiter_rst),
     .in0_valid(arbiter_in0_valid),

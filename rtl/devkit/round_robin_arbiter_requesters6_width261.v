@@ -34,16 +34,16 @@ module round_robin_arbiter_requesters6_width261 (
   output wire [2:0]   grant_index
 );
 
-  reg holding;  // RoundRobinArbiter.swift:58
-  reg [2:0] owner;  // RoundRobinArbiter.swift:59
-  reg [2:0] last_granted;  // RoundRobinArbiter.swift:60
-  wire [5:0] requests;  // RoundRobinArbiter.swift:61
-  wire [2:0] start;  // RoundRobinArbiter.swift:64
-  wire [5:0] rotated;  // RoundRobinArbiter.swift:65
-  wire [2:0] offset;  // RoundRobinArbiter.swift:66
-  wire [2:0] next_owner;  // RoundRobinArbiter.swift:67
-  wire granted;  // RoundRobinArbiter.swift:68
-  wire [2:0] current;  // RoundRobinArbiter.swift:69
+  reg holding;  // RoundRobinArbiter.swift:68
+  reg [2:0] owner;  // RoundRobinArbiter.swift:69
+  reg [2:0] last_granted;  // RoundRobinArbiter.swift:70
+  wire [5:0] requests;  // RoundRobinArbiter.swift:71
+  wire [2:0] start;  // RoundRobinArbiter.swift:74
+  wire [5:0] rotated;  // RoundRobinArbiter.swift:75
+  wire [2:0] offset;  // RoundRobinArbiter.swift:76
+  wire [2:0] next_owner;  // RoundRobinArbiter.swift:77
+  wire granted;  // RoundRobinArbiter.swift:78
+  wire [2:0] current;  // RoundRobinArbiter.swift:79
 
   /* verilator lint_off UNUSED */
   wire [11:0] _rotated_0;  // 6 of 12 bits not read
@@ -52,41 +52,41 @@ module round_robin_arbiter_requesters6_width261 (
   wire [3:0] _next_owner_1;  // 1 of 4 bits not read
   /* verilator lint_on UNUSED */
   wire [3:0] _next_owner_2;
-  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:73
-  assign _next_owner_2 = {1'b0, start} + {1'b0, offset};  // RoundRobinArbiter.swift:75
-  assign _next_owner_1 = (_next_owner_2 >= 4'd6) ? (_next_owner_2 - 4'd6) : _next_owner_2;  // RoundRobinArbiter.swift:75
+  assign _rotated_0 = {requests, requests} >> start;  // RoundRobinArbiter.swift:83
+  assign _next_owner_2 = {1'b0, start} + {1'b0, offset};  // RoundRobinArbiter.swift:85
+  assign _next_owner_1 = (_next_owner_2 >= 4'd6) ? (_next_owner_2 - 4'd6) : _next_owner_2;  // RoundRobinArbiter.swift:85
 
-  assign requests = {in5_valid, in4_valid, in3_valid, in2_valid, in1_valid, in0_valid};  // RoundRobinArbiter.swift:71
-  assign start = (last_granted == 3'd5) ? 3'd0 : (last_granted + 3'd1);  // RoundRobinArbiter.swift:72
-  assign rotated = _rotated_0[5:0];  // RoundRobinArbiter.swift:73
-  assign offset = rotated[0] ? 3'd0 : (rotated[1] ? 3'd1 : (rotated[2] ? 3'd2 : (rotated[3] ? 3'd3 : (rotated[4] ? 3'd4 : (rotated[5] ? 3'd5 : 3'd0)))));  // RoundRobinArbiter.swift:74
-  assign next_owner = _next_owner_1[2:0];  // RoundRobinArbiter.swift:75
-  assign granted = holding | (requests != 6'd0);  // RoundRobinArbiter.swift:76
-  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:77
-  assign grant = {(granted & (current == 3'd5)), (granted & (current == 3'd4)), (granted & (current == 3'd3)), (granted & (current == 3'd2)), (granted & (current == 3'd1)), (granted & (current == 3'd0))};  // RoundRobinArbiter.swift:79
-  assign grant_index = current;  // RoundRobinArbiter.swift:80
-  assign out_valid = (current == 3'd0) ? in0_valid : ((current == 3'd1) ? in1_valid : ((current == 3'd2) ? in2_valid : ((current == 3'd3) ? in3_valid : ((current == 3'd4) ? in4_valid : in5_valid))));  // RoundRobinArbiter.swift:81
-  assign out_data = (current == 3'd0) ? in0_data : ((current == 3'd1) ? in1_data : ((current == 3'd2) ? in2_data : ((current == 3'd3) ? in3_data : ((current == 3'd4) ? in4_data : in5_data))));  // RoundRobinArbiter.swift:82
-  assign out_last = (current == 3'd0) ? in0_last : ((current == 3'd1) ? in1_last : ((current == 3'd2) ? in2_last : ((current == 3'd3) ? in3_last : ((current == 3'd4) ? in4_last : in5_last))));  // RoundRobinArbiter.swift:83
-  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:85
-  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:85
-  assign in2_ready = out_ready & grant[2];  // RoundRobinArbiter.swift:85
-  assign in3_ready = out_ready & grant[3];  // RoundRobinArbiter.swift:85
-  assign in4_ready = out_ready & grant[4];  // RoundRobinArbiter.swift:85
-  assign in5_ready = out_ready & grant[5];  // RoundRobinArbiter.swift:85
+  assign requests = {in5_valid, in4_valid, in3_valid, in2_valid, in1_valid, in0_valid};  // RoundRobinArbiter.swift:81
+  assign start = (last_granted == 3'd5) ? 3'd0 : (last_granted + 3'd1);  // RoundRobinArbiter.swift:82
+  assign rotated = _rotated_0[5:0];  // RoundRobinArbiter.swift:83
+  assign offset = rotated[0] ? 3'd0 : (rotated[1] ? 3'd1 : (rotated[2] ? 3'd2 : (rotated[3] ? 3'd3 : (rotated[4] ? 3'd4 : (rotated[5] ? 3'd5 : 3'd0)))));  // RoundRobinArbiter.swift:84
+  assign next_owner = _next_owner_1[2:0];  // RoundRobinArbiter.swift:85
+  assign granted = holding | (requests != 6'd0);  // RoundRobinArbiter.swift:86
+  assign current = holding ? owner : next_owner;  // RoundRobinArbiter.swift:87
+  assign grant = {(granted & (current == 3'd5)), (granted & (current == 3'd4)), (granted & (current == 3'd3)), (granted & (current == 3'd2)), (granted & (current == 3'd1)), (granted & (current == 3'd0))};  // RoundRobinArbiter.swift:89
+  assign grant_index = current;  // RoundRobinArbiter.swift:90
+  assign out_valid = (current == 3'd0) ? in0_valid : ((current == 3'd1) ? in1_valid : ((current == 3'd2) ? in2_valid : ((current == 3'd3) ? in3_valid : ((current == 3'd4) ? in4_valid : in5_valid))));  // RoundRobinArbiter.swift:91
+  assign out_data = (current == 3'd0) ? in0_data : ((current == 3'd1) ? in1_data : ((current == 3'd2) ? in2_data : ((current == 3'd3) ? in3_data : ((current == 3'd4) ? in4_data : in5_data))));  // RoundRobinArbiter.swift:92
+  assign out_last = (current == 3'd0) ? in0_last : ((current == 3'd1) ? in1_last : ((current == 3'd2) ? in2_last : ((current == 3'd3) ? in3_last : ((current == 3'd4) ? in4_last : in5_last))));  // RoundRobinArbiter.swift:93
+  assign in0_ready = out_ready & grant[0];  // RoundRobinArbiter.swift:95
+  assign in1_ready = out_ready & grant[1];  // RoundRobinArbiter.swift:95
+  assign in2_ready = out_ready & grant[2];  // RoundRobinArbiter.swift:95
+  assign in3_ready = out_ready & grant[3];  // RoundRobinArbiter.swift:95
+  assign in4_ready = out_ready & grant[4];  // RoundRobinArbiter.swift:95
+  assign in5_ready = out_ready & grant[5];  // RoundRobinArbiter.swift:95
 
   always @(posedge clk) begin
     if (rst) begin
-      holding <= 1'b0;  // RoundRobinArbiter.swift:58
-      owner <= 3'd0;  // RoundRobinArbiter.swift:59
-      last_granted <= 3'd5;  // RoundRobinArbiter.swift:60
+      holding <= 1'b0;  // RoundRobinArbiter.swift:68
+      owner <= 3'd0;  // RoundRobinArbiter.swift:69
+      last_granted <= 3'd5;  // RoundRobinArbiter.swift:70
     end else begin
-      if (~holding & (requests != 6'd0)) begin  // RoundRobinArbiter.swift:88
-        owner <= next_owner;  // RoundRobinArbiter.swift:89
-        last_granted <= next_owner;  // RoundRobinArbiter.swift:90
-        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:91
+      if (~holding & (requests != 6'd0)) begin  // RoundRobinArbiter.swift:107
+        owner <= next_owner;  // RoundRobinArbiter.swift:108
+        last_granted <= next_owner;  // RoundRobinArbiter.swift:109
+        holding <= ~((out_valid & out_ready) & out_last);  // RoundRobinArbiter.swift:110
       end else if ((out_valid & out_ready) & out_last) begin
-        holding <= 1'b0;  // RoundRobinArbiter.swift:93
+        holding <= 1'b0;  // RoundRobinArbiter.swift:112
       end
     end
   end
