@@ -1614,25 +1614,25 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire receiver2_refused;  // PCIeSwitch.swift:94
   wire receiver3_refused;  // PCIeSwitch.swift:94
   wire receiver4_refused;  // PCIeSwitch.swift:94
-  reg [3:0] config_request_backoff;  // PCIeSwitch.swift:122
-  wire unused_link_down_event0;  // PCIeSwitch.swift:226
-  wire unused_link_down_event1;  // PCIeSwitch.swift:226
-  wire unused_link_down_event2;  // PCIeSwitch.swift:226
-  wire unused_link_down_event3;  // PCIeSwitch.swift:226
-  wire unused_link_down_event4;  // PCIeSwitch.swift:226
-  wire [394:0] unused_own_from_port1;  // PCIeSwitch.swift:240
-  wire [394:0] unused_own_from_port2;  // PCIeSwitch.swift:240
-  wire [394:0] unused_own_from_port3;  // PCIeSwitch.swift:240
-  wire [394:0] unused_own_from_port4;  // PCIeSwitch.swift:240
-  wire mgmt_in_registers;  // PCIeSwitch.swift:272
-  wire mgmt_in_bridge;  // PCIeSwitch.swift:273
-  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:274
-  wire mgmt_to_bridge0;  // PCIeSwitch.swift:290
-  wire mgmt_to_bridge1;  // PCIeSwitch.swift:290
-  wire mgmt_to_bridge2;  // PCIeSwitch.swift:290
-  wire mgmt_to_bridge3;  // PCIeSwitch.swift:290
-  wire mgmt_to_bridge4;  // PCIeSwitch.swift:290
-  wire unused_poisoned;  // PCIeSwitch.swift:250
+  reg [3:0] config_request_backoff;  // PCIeSwitch.swift:120
+  wire unused_link_down_event0;  // PCIeSwitch.swift:218
+  wire unused_link_down_event1;  // PCIeSwitch.swift:218
+  wire unused_link_down_event2;  // PCIeSwitch.swift:218
+  wire unused_link_down_event3;  // PCIeSwitch.swift:218
+  wire unused_link_down_event4;  // PCIeSwitch.swift:218
+  wire [394:0] unused_own_from_port1;  // PCIeSwitch.swift:232
+  wire [394:0] unused_own_from_port2;  // PCIeSwitch.swift:232
+  wire [394:0] unused_own_from_port3;  // PCIeSwitch.swift:232
+  wire [394:0] unused_own_from_port4;  // PCIeSwitch.swift:232
+  wire mgmt_in_registers;  // PCIeSwitch.swift:264
+  wire mgmt_in_bridge;  // PCIeSwitch.swift:265
+  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:266
+  wire mgmt_to_bridge0;  // PCIeSwitch.swift:282
+  wire mgmt_to_bridge1;  // PCIeSwitch.swift:282
+  wire mgmt_to_bridge2;  // PCIeSwitch.swift:282
+  wire mgmt_to_bridge3;  // PCIeSwitch.swift:282
+  wire mgmt_to_bridge4;  // PCIeSwitch.swift:282
+  wire unused_poisoned;  // PCIeSwitch.swift:242
 
   wire _upstream_ingress_merge_in1_valid_0;
   wire _merge0_in0_valid_1;
@@ -1778,150 +1778,150 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire _merge4_in1_valid_141;
   wire [10:0] _merge4_in1_valid_142;
   wire [9:0] _merge4_in1_valid_143;
-  assign _upstream_ingress_merge_in1_valid_0 = config_request_backoff == 4'd0;  // PCIeSwitch.swift:124
-  assign _merge0_in0_valid_4 = crossbar_out0_header[127];  // EgressRoom.swift:48
-  assign _merge0_in0_valid_5 = crossbar_out0_header[124:120];  // EgressRoom.swift:48
-  assign _merge0_in0_valid_3 = ~_merge0_in0_valid_4 & (_merge0_in0_valid_5 == 5'd0);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_6 = crossbar_out0_header[126];  // EgressRoom.swift:48
-  assign _merge0_in0_valid_7 = (~_merge0_in0_valid_4 & ~_merge0_in0_valid_6) & (_merge0_in0_valid_5 == 5'd1);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_9 = ~_merge0_in0_valid_4 & ~crossbar_out0_header[125];  // EgressRoom.swift:48
-  assign _merge0_in0_valid_8 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd2);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_10 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd4);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_11 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd5);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_2 = ((_merge0_in0_valid_3 & _merge0_in0_valid_6) | ((~_merge0_in0_valid_4 & crossbar_out0_header[125]) & (crossbar_out0_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in0_valid_3 & ~_merge0_in0_valid_6) | _merge0_in0_valid_7) | _merge0_in0_valid_8) | _merge0_in0_valid_10) | _merge0_in0_valid_11) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge0_in0_valid_13 = crossbar_out0_header[105:96];  // EgressRoom.swift:48
-  assign _merge0_in0_valid_12 = ((_merge0_in0_valid_13 == 10'd0) & (((((_merge0_in0_valid_6 | _merge0_in0_valid_3) | _merge0_in0_valid_7) | _merge0_in0_valid_8) | _merge0_in0_valid_10) | _merge0_in0_valid_11)) ? 11'd1024 : {1'b0, _merge0_in0_valid_13};  // EgressRoom.swift:48
-  assign _merge0_in0_valid_1 = ~crossbar_out0_start | ((_merge0_in0_valid_2 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in0_valid_2 == 2'd1) ? ((_merge0_in0_valid_6 ? (({{2{1'b0}}, _merge0_in0_valid_12} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in0_valid_2 == 2'd2) ? ((_merge0_in0_valid_6 ? (({{2{1'b0}}, _merge0_in0_valid_12} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge0_in1_valid_17 = ingress0_unsupported_header[127];  // EgressRoom.swift:48
-  assign _merge0_in1_valid_18 = ingress0_unsupported_header[124:120];  // EgressRoom.swift:48
-  assign _merge0_in1_valid_16 = ~_merge0_in1_valid_17 & (_merge0_in1_valid_18 == 5'd0);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_19 = ingress0_unsupported_header[126];  // EgressRoom.swift:48
-  assign _merge0_in1_valid_20 = (~_merge0_in1_valid_17 & ~_merge0_in1_valid_19) & (_merge0_in1_valid_18 == 5'd1);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_22 = ~_merge0_in1_valid_17 & ~ingress0_unsupported_header[125];  // EgressRoom.swift:48
-  assign _merge0_in1_valid_21 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd2);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_23 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd4);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_24 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd5);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_15 = ((_merge0_in1_valid_16 & _merge0_in1_valid_19) | ((~_merge0_in1_valid_17 & ingress0_unsupported_header[125]) & (ingress0_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in1_valid_16 & ~_merge0_in1_valid_19) | _merge0_in1_valid_20) | _merge0_in1_valid_21) | _merge0_in1_valid_23) | _merge0_in1_valid_24) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge0_in1_valid_26 = ingress0_unsupported_header[105:96];  // EgressRoom.swift:48
-  assign _merge0_in1_valid_25 = ((_merge0_in1_valid_26 == 10'd0) & (((((_merge0_in1_valid_19 | _merge0_in1_valid_16) | _merge0_in1_valid_20) | _merge0_in1_valid_21) | _merge0_in1_valid_23) | _merge0_in1_valid_24)) ? 11'd1024 : {1'b0, _merge0_in1_valid_26};  // EgressRoom.swift:48
-  assign _merge0_in1_valid_14 = ~ingress0_unsupported_start | ((_merge0_in1_valid_15 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in1_valid_15 == 2'd1) ? ((_merge0_in1_valid_19 ? (({{2{1'b0}}, _merge0_in1_valid_25} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in1_valid_15 == 2'd2) ? ((_merge0_in1_valid_19 ? (({{2{1'b0}}, _merge0_in1_valid_25} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge0_in2_valid_30 = completer_completion_header[127];  // EgressRoom.swift:48
-  assign _merge0_in2_valid_31 = completer_completion_header[124:120];  // EgressRoom.swift:48
-  assign _merge0_in2_valid_29 = ~_merge0_in2_valid_30 & (_merge0_in2_valid_31 == 5'd0);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_32 = completer_completion_header[126];  // EgressRoom.swift:48
-  assign _merge0_in2_valid_33 = (~_merge0_in2_valid_30 & ~_merge0_in2_valid_32) & (_merge0_in2_valid_31 == 5'd1);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_35 = ~_merge0_in2_valid_30 & ~completer_completion_header[125];  // EgressRoom.swift:48
-  assign _merge0_in2_valid_34 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd2);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_36 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd4);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_37 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd5);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_28 = ((_merge0_in2_valid_29 & _merge0_in2_valid_32) | ((~_merge0_in2_valid_30 & completer_completion_header[125]) & (completer_completion_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in2_valid_29 & ~_merge0_in2_valid_32) | _merge0_in2_valid_33) | _merge0_in2_valid_34) | _merge0_in2_valid_36) | _merge0_in2_valid_37) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge0_in2_valid_39 = completer_completion_header[105:96];  // EgressRoom.swift:48
-  assign _merge0_in2_valid_38 = ((_merge0_in2_valid_39 == 10'd0) & (((((_merge0_in2_valid_32 | _merge0_in2_valid_29) | _merge0_in2_valid_33) | _merge0_in2_valid_34) | _merge0_in2_valid_36) | _merge0_in2_valid_37)) ? 11'd1024 : {1'b0, _merge0_in2_valid_39};  // EgressRoom.swift:48
-  assign _merge0_in2_valid_27 = ~completer_completion_start | ((_merge0_in2_valid_28 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in2_valid_28 == 2'd1) ? ((_merge0_in2_valid_32 ? (({{2{1'b0}}, _merge0_in2_valid_38} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in2_valid_28 == 2'd2) ? ((_merge0_in2_valid_32 ? (({{2{1'b0}}, _merge0_in2_valid_38} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge1_in0_valid_43 = crossbar_out1_header[127];  // EgressRoom.swift:48
-  assign _merge1_in0_valid_44 = crossbar_out1_header[124:120];  // EgressRoom.swift:48
-  assign _merge1_in0_valid_42 = ~_merge1_in0_valid_43 & (_merge1_in0_valid_44 == 5'd0);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_45 = crossbar_out1_header[126];  // EgressRoom.swift:48
-  assign _merge1_in0_valid_46 = (~_merge1_in0_valid_43 & ~_merge1_in0_valid_45) & (_merge1_in0_valid_44 == 5'd1);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_48 = ~_merge1_in0_valid_43 & ~crossbar_out1_header[125];  // EgressRoom.swift:48
-  assign _merge1_in0_valid_47 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd2);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_49 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd4);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_50 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd5);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_41 = ((_merge1_in0_valid_42 & _merge1_in0_valid_45) | ((~_merge1_in0_valid_43 & crossbar_out1_header[125]) & (crossbar_out1_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in0_valid_42 & ~_merge1_in0_valid_45) | _merge1_in0_valid_46) | _merge1_in0_valid_47) | _merge1_in0_valid_49) | _merge1_in0_valid_50) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge1_in0_valid_52 = crossbar_out1_header[105:96];  // EgressRoom.swift:48
-  assign _merge1_in0_valid_51 = ((_merge1_in0_valid_52 == 10'd0) & (((((_merge1_in0_valid_45 | _merge1_in0_valid_42) | _merge1_in0_valid_46) | _merge1_in0_valid_47) | _merge1_in0_valid_49) | _merge1_in0_valid_50)) ? 11'd1024 : {1'b0, _merge1_in0_valid_52};  // EgressRoom.swift:48
-  assign _merge1_in0_valid_40 = ~crossbar_out1_start | ((_merge1_in0_valid_41 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in0_valid_41 == 2'd1) ? ((_merge1_in0_valid_45 ? (({{2{1'b0}}, _merge1_in0_valid_51} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in0_valid_41 == 2'd2) ? ((_merge1_in0_valid_45 ? (({{2{1'b0}}, _merge1_in0_valid_51} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge1_in1_valid_56 = ingress1_unsupported_header[127];  // EgressRoom.swift:48
-  assign _merge1_in1_valid_57 = ingress1_unsupported_header[124:120];  // EgressRoom.swift:48
-  assign _merge1_in1_valid_55 = ~_merge1_in1_valid_56 & (_merge1_in1_valid_57 == 5'd0);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_58 = ingress1_unsupported_header[126];  // EgressRoom.swift:48
-  assign _merge1_in1_valid_59 = (~_merge1_in1_valid_56 & ~_merge1_in1_valid_58) & (_merge1_in1_valid_57 == 5'd1);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_61 = ~_merge1_in1_valid_56 & ~ingress1_unsupported_header[125];  // EgressRoom.swift:48
-  assign _merge1_in1_valid_60 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd2);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_62 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd4);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_63 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd5);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_54 = ((_merge1_in1_valid_55 & _merge1_in1_valid_58) | ((~_merge1_in1_valid_56 & ingress1_unsupported_header[125]) & (ingress1_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in1_valid_55 & ~_merge1_in1_valid_58) | _merge1_in1_valid_59) | _merge1_in1_valid_60) | _merge1_in1_valid_62) | _merge1_in1_valid_63) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge1_in1_valid_65 = ingress1_unsupported_header[105:96];  // EgressRoom.swift:48
-  assign _merge1_in1_valid_64 = ((_merge1_in1_valid_65 == 10'd0) & (((((_merge1_in1_valid_58 | _merge1_in1_valid_55) | _merge1_in1_valid_59) | _merge1_in1_valid_60) | _merge1_in1_valid_62) | _merge1_in1_valid_63)) ? 11'd1024 : {1'b0, _merge1_in1_valid_65};  // EgressRoom.swift:48
-  assign _merge1_in1_valid_53 = ~ingress1_unsupported_start | ((_merge1_in1_valid_54 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in1_valid_54 == 2'd1) ? ((_merge1_in1_valid_58 ? (({{2{1'b0}}, _merge1_in1_valid_64} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in1_valid_54 == 2'd2) ? ((_merge1_in1_valid_58 ? (({{2{1'b0}}, _merge1_in1_valid_64} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge2_in0_valid_69 = crossbar_out2_header[127];  // EgressRoom.swift:48
-  assign _merge2_in0_valid_70 = crossbar_out2_header[124:120];  // EgressRoom.swift:48
-  assign _merge2_in0_valid_68 = ~_merge2_in0_valid_69 & (_merge2_in0_valid_70 == 5'd0);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_71 = crossbar_out2_header[126];  // EgressRoom.swift:48
-  assign _merge2_in0_valid_72 = (~_merge2_in0_valid_69 & ~_merge2_in0_valid_71) & (_merge2_in0_valid_70 == 5'd1);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_74 = ~_merge2_in0_valid_69 & ~crossbar_out2_header[125];  // EgressRoom.swift:48
-  assign _merge2_in0_valid_73 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd2);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_75 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd4);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_76 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd5);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_67 = ((_merge2_in0_valid_68 & _merge2_in0_valid_71) | ((~_merge2_in0_valid_69 & crossbar_out2_header[125]) & (crossbar_out2_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge2_in0_valid_68 & ~_merge2_in0_valid_71) | _merge2_in0_valid_72) | _merge2_in0_valid_73) | _merge2_in0_valid_75) | _merge2_in0_valid_76) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge2_in0_valid_78 = crossbar_out2_header[105:96];  // EgressRoom.swift:48
-  assign _merge2_in0_valid_77 = ((_merge2_in0_valid_78 == 10'd0) & (((((_merge2_in0_valid_71 | _merge2_in0_valid_68) | _merge2_in0_valid_72) | _merge2_in0_valid_73) | _merge2_in0_valid_75) | _merge2_in0_valid_76)) ? 11'd1024 : {1'b0, _merge2_in0_valid_78};  // EgressRoom.swift:48
-  assign _merge2_in0_valid_66 = ~crossbar_out2_start | ((_merge2_in0_valid_67 == 2'd0) ? (egress2_room_posted != 13'd0) : ((_merge2_in0_valid_67 == 2'd1) ? ((_merge2_in0_valid_71 ? (({{2{1'b0}}, _merge2_in0_valid_77} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_non_posted) : ((_merge2_in0_valid_67 == 2'd2) ? ((_merge2_in0_valid_71 ? (({{2{1'b0}}, _merge2_in0_valid_77} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge2_in1_valid_82 = ingress2_unsupported_header[127];  // EgressRoom.swift:48
-  assign _merge2_in1_valid_83 = ingress2_unsupported_header[124:120];  // EgressRoom.swift:48
-  assign _merge2_in1_valid_81 = ~_merge2_in1_valid_82 & (_merge2_in1_valid_83 == 5'd0);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_84 = ingress2_unsupported_header[126];  // EgressRoom.swift:48
-  assign _merge2_in1_valid_85 = (~_merge2_in1_valid_82 & ~_merge2_in1_valid_84) & (_merge2_in1_valid_83 == 5'd1);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_87 = ~_merge2_in1_valid_82 & ~ingress2_unsupported_header[125];  // EgressRoom.swift:48
-  assign _merge2_in1_valid_86 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd2);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_88 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd4);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_89 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd5);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_80 = ((_merge2_in1_valid_81 & _merge2_in1_valid_84) | ((~_merge2_in1_valid_82 & ingress2_unsupported_header[125]) & (ingress2_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge2_in1_valid_81 & ~_merge2_in1_valid_84) | _merge2_in1_valid_85) | _merge2_in1_valid_86) | _merge2_in1_valid_88) | _merge2_in1_valid_89) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge2_in1_valid_91 = ingress2_unsupported_header[105:96];  // EgressRoom.swift:48
-  assign _merge2_in1_valid_90 = ((_merge2_in1_valid_91 == 10'd0) & (((((_merge2_in1_valid_84 | _merge2_in1_valid_81) | _merge2_in1_valid_85) | _merge2_in1_valid_86) | _merge2_in1_valid_88) | _merge2_in1_valid_89)) ? 11'd1024 : {1'b0, _merge2_in1_valid_91};  // EgressRoom.swift:48
-  assign _merge2_in1_valid_79 = ~ingress2_unsupported_start | ((_merge2_in1_valid_80 == 2'd0) ? (egress2_room_posted != 13'd0) : ((_merge2_in1_valid_80 == 2'd1) ? ((_merge2_in1_valid_84 ? (({{2{1'b0}}, _merge2_in1_valid_90} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_non_posted) : ((_merge2_in1_valid_80 == 2'd2) ? ((_merge2_in1_valid_84 ? (({{2{1'b0}}, _merge2_in1_valid_90} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge3_in0_valid_95 = crossbar_out3_header[127];  // EgressRoom.swift:48
-  assign _merge3_in0_valid_96 = crossbar_out3_header[124:120];  // EgressRoom.swift:48
-  assign _merge3_in0_valid_94 = ~_merge3_in0_valid_95 & (_merge3_in0_valid_96 == 5'd0);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_97 = crossbar_out3_header[126];  // EgressRoom.swift:48
-  assign _merge3_in0_valid_98 = (~_merge3_in0_valid_95 & ~_merge3_in0_valid_97) & (_merge3_in0_valid_96 == 5'd1);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_100 = ~_merge3_in0_valid_95 & ~crossbar_out3_header[125];  // EgressRoom.swift:48
-  assign _merge3_in0_valid_99 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd2);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_101 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd4);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_102 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd5);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_93 = ((_merge3_in0_valid_94 & _merge3_in0_valid_97) | ((~_merge3_in0_valid_95 & crossbar_out3_header[125]) & (crossbar_out3_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge3_in0_valid_94 & ~_merge3_in0_valid_97) | _merge3_in0_valid_98) | _merge3_in0_valid_99) | _merge3_in0_valid_101) | _merge3_in0_valid_102) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge3_in0_valid_104 = crossbar_out3_header[105:96];  // EgressRoom.swift:48
-  assign _merge3_in0_valid_103 = ((_merge3_in0_valid_104 == 10'd0) & (((((_merge3_in0_valid_97 | _merge3_in0_valid_94) | _merge3_in0_valid_98) | _merge3_in0_valid_99) | _merge3_in0_valid_101) | _merge3_in0_valid_102)) ? 11'd1024 : {1'b0, _merge3_in0_valid_104};  // EgressRoom.swift:48
-  assign _merge3_in0_valid_92 = ~crossbar_out3_start | ((_merge3_in0_valid_93 == 2'd0) ? (egress3_room_posted != 13'd0) : ((_merge3_in0_valid_93 == 2'd1) ? ((_merge3_in0_valid_97 ? (({{2{1'b0}}, _merge3_in0_valid_103} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_non_posted) : ((_merge3_in0_valid_93 == 2'd2) ? ((_merge3_in0_valid_97 ? (({{2{1'b0}}, _merge3_in0_valid_103} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge3_in1_valid_108 = ingress3_unsupported_header[127];  // EgressRoom.swift:48
-  assign _merge3_in1_valid_109 = ingress3_unsupported_header[124:120];  // EgressRoom.swift:48
-  assign _merge3_in1_valid_107 = ~_merge3_in1_valid_108 & (_merge3_in1_valid_109 == 5'd0);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_110 = ingress3_unsupported_header[126];  // EgressRoom.swift:48
-  assign _merge3_in1_valid_111 = (~_merge3_in1_valid_108 & ~_merge3_in1_valid_110) & (_merge3_in1_valid_109 == 5'd1);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_113 = ~_merge3_in1_valid_108 & ~ingress3_unsupported_header[125];  // EgressRoom.swift:48
-  assign _merge3_in1_valid_112 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd2);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_114 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd4);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_115 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd5);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_106 = ((_merge3_in1_valid_107 & _merge3_in1_valid_110) | ((~_merge3_in1_valid_108 & ingress3_unsupported_header[125]) & (ingress3_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge3_in1_valid_107 & ~_merge3_in1_valid_110) | _merge3_in1_valid_111) | _merge3_in1_valid_112) | _merge3_in1_valid_114) | _merge3_in1_valid_115) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge3_in1_valid_117 = ingress3_unsupported_header[105:96];  // EgressRoom.swift:48
-  assign _merge3_in1_valid_116 = ((_merge3_in1_valid_117 == 10'd0) & (((((_merge3_in1_valid_110 | _merge3_in1_valid_107) | _merge3_in1_valid_111) | _merge3_in1_valid_112) | _merge3_in1_valid_114) | _merge3_in1_valid_115)) ? 11'd1024 : {1'b0, _merge3_in1_valid_117};  // EgressRoom.swift:48
-  assign _merge3_in1_valid_105 = ~ingress3_unsupported_start | ((_merge3_in1_valid_106 == 2'd0) ? (egress3_room_posted != 13'd0) : ((_merge3_in1_valid_106 == 2'd1) ? ((_merge3_in1_valid_110 ? (({{2{1'b0}}, _merge3_in1_valid_116} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_non_posted) : ((_merge3_in1_valid_106 == 2'd2) ? ((_merge3_in1_valid_110 ? (({{2{1'b0}}, _merge3_in1_valid_116} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge4_in0_valid_121 = crossbar_out4_header[127];  // EgressRoom.swift:48
-  assign _merge4_in0_valid_122 = crossbar_out4_header[124:120];  // EgressRoom.swift:48
-  assign _merge4_in0_valid_120 = ~_merge4_in0_valid_121 & (_merge4_in0_valid_122 == 5'd0);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_123 = crossbar_out4_header[126];  // EgressRoom.swift:48
-  assign _merge4_in0_valid_124 = (~_merge4_in0_valid_121 & ~_merge4_in0_valid_123) & (_merge4_in0_valid_122 == 5'd1);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_126 = ~_merge4_in0_valid_121 & ~crossbar_out4_header[125];  // EgressRoom.swift:48
-  assign _merge4_in0_valid_125 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd2);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_127 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd4);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_128 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd5);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_119 = ((_merge4_in0_valid_120 & _merge4_in0_valid_123) | ((~_merge4_in0_valid_121 & crossbar_out4_header[125]) & (crossbar_out4_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge4_in0_valid_120 & ~_merge4_in0_valid_123) | _merge4_in0_valid_124) | _merge4_in0_valid_125) | _merge4_in0_valid_127) | _merge4_in0_valid_128) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge4_in0_valid_130 = crossbar_out4_header[105:96];  // EgressRoom.swift:48
-  assign _merge4_in0_valid_129 = ((_merge4_in0_valid_130 == 10'd0) & (((((_merge4_in0_valid_123 | _merge4_in0_valid_120) | _merge4_in0_valid_124) | _merge4_in0_valid_125) | _merge4_in0_valid_127) | _merge4_in0_valid_128)) ? 11'd1024 : {1'b0, _merge4_in0_valid_130};  // EgressRoom.swift:48
-  assign _merge4_in0_valid_118 = ~crossbar_out4_start | ((_merge4_in0_valid_119 == 2'd0) ? (egress4_room_posted != 13'd0) : ((_merge4_in0_valid_119 == 2'd1) ? ((_merge4_in0_valid_123 ? (({{2{1'b0}}, _merge4_in0_valid_129} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_non_posted) : ((_merge4_in0_valid_119 == 2'd2) ? ((_merge4_in0_valid_123 ? (({{2{1'b0}}, _merge4_in0_valid_129} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_completion) : 1'b0)));  // EgressRoom.swift:48
-  assign _merge4_in1_valid_134 = ingress4_unsupported_header[127];  // EgressRoom.swift:48
-  assign _merge4_in1_valid_135 = ingress4_unsupported_header[124:120];  // EgressRoom.swift:48
-  assign _merge4_in1_valid_133 = ~_merge4_in1_valid_134 & (_merge4_in1_valid_135 == 5'd0);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_136 = ingress4_unsupported_header[126];  // EgressRoom.swift:48
-  assign _merge4_in1_valid_137 = (~_merge4_in1_valid_134 & ~_merge4_in1_valid_136) & (_merge4_in1_valid_135 == 5'd1);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_139 = ~_merge4_in1_valid_134 & ~ingress4_unsupported_header[125];  // EgressRoom.swift:48
-  assign _merge4_in1_valid_138 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd2);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_140 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd4);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_141 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd5);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_132 = ((_merge4_in1_valid_133 & _merge4_in1_valid_136) | ((~_merge4_in1_valid_134 & ingress4_unsupported_header[125]) & (ingress4_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge4_in1_valid_133 & ~_merge4_in1_valid_136) | _merge4_in1_valid_137) | _merge4_in1_valid_138) | _merge4_in1_valid_140) | _merge4_in1_valid_141) ? 2'd1 : 2'd2);  // EgressRoom.swift:48
-  assign _merge4_in1_valid_143 = ingress4_unsupported_header[105:96];  // EgressRoom.swift:48
-  assign _merge4_in1_valid_142 = ((_merge4_in1_valid_143 == 10'd0) & (((((_merge4_in1_valid_136 | _merge4_in1_valid_133) | _merge4_in1_valid_137) | _merge4_in1_valid_138) | _merge4_in1_valid_140) | _merge4_in1_valid_141)) ? 11'd1024 : {1'b0, _merge4_in1_valid_143};  // EgressRoom.swift:48
-  assign _merge4_in1_valid_131 = ~ingress4_unsupported_start | ((_merge4_in1_valid_132 == 2'd0) ? (egress4_room_posted != 13'd0) : ((_merge4_in1_valid_132 == 2'd1) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_non_posted) : ((_merge4_in1_valid_132 == 2'd2) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_completion) : 1'b0)));  // EgressRoom.swift:48
+  assign _upstream_ingress_merge_in1_valid_0 = config_request_backoff == 4'd0;  // TLPStream.swift:76
+  assign _merge0_in0_valid_4 = crossbar_out0_header[127];  // TLPStream.swift:76
+  assign _merge0_in0_valid_5 = crossbar_out0_header[124:120];  // TLPStream.swift:76
+  assign _merge0_in0_valid_3 = ~_merge0_in0_valid_4 & (_merge0_in0_valid_5 == 5'd0);  // TLPStream.swift:76
+  assign _merge0_in0_valid_6 = crossbar_out0_header[126];  // TLPStream.swift:76
+  assign _merge0_in0_valid_7 = (~_merge0_in0_valid_4 & ~_merge0_in0_valid_6) & (_merge0_in0_valid_5 == 5'd1);  // TLPStream.swift:76
+  assign _merge0_in0_valid_9 = ~_merge0_in0_valid_4 & ~crossbar_out0_header[125];  // TLPStream.swift:76
+  assign _merge0_in0_valid_8 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd2);  // TLPStream.swift:76
+  assign _merge0_in0_valid_10 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd4);  // TLPStream.swift:76
+  assign _merge0_in0_valid_11 = _merge0_in0_valid_9 & (_merge0_in0_valid_5 == 5'd5);  // TLPStream.swift:76
+  assign _merge0_in0_valid_2 = ((_merge0_in0_valid_3 & _merge0_in0_valid_6) | ((~_merge0_in0_valid_4 & crossbar_out0_header[125]) & (crossbar_out0_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in0_valid_3 & ~_merge0_in0_valid_6) | _merge0_in0_valid_7) | _merge0_in0_valid_8) | _merge0_in0_valid_10) | _merge0_in0_valid_11) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge0_in0_valid_13 = crossbar_out0_header[105:96];  // TLPStream.swift:76
+  assign _merge0_in0_valid_12 = ((_merge0_in0_valid_13 == 10'd0) & (((((_merge0_in0_valid_6 | _merge0_in0_valid_3) | _merge0_in0_valid_7) | _merge0_in0_valid_8) | _merge0_in0_valid_10) | _merge0_in0_valid_11)) ? 11'd1024 : {1'b0, _merge0_in0_valid_13};  // TLPStream.swift:76
+  assign _merge0_in0_valid_1 = ~crossbar_out0_start | ((_merge0_in0_valid_2 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in0_valid_2 == 2'd1) ? ((_merge0_in0_valid_6 ? (({{2{1'b0}}, _merge0_in0_valid_12} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in0_valid_2 == 2'd2) ? ((_merge0_in0_valid_6 ? (({{2{1'b0}}, _merge0_in0_valid_12} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge0_in1_valid_17 = ingress0_unsupported_header[127];  // TLPStream.swift:76
+  assign _merge0_in1_valid_18 = ingress0_unsupported_header[124:120];  // TLPStream.swift:76
+  assign _merge0_in1_valid_16 = ~_merge0_in1_valid_17 & (_merge0_in1_valid_18 == 5'd0);  // TLPStream.swift:76
+  assign _merge0_in1_valid_19 = ingress0_unsupported_header[126];  // TLPStream.swift:76
+  assign _merge0_in1_valid_20 = (~_merge0_in1_valid_17 & ~_merge0_in1_valid_19) & (_merge0_in1_valid_18 == 5'd1);  // TLPStream.swift:76
+  assign _merge0_in1_valid_22 = ~_merge0_in1_valid_17 & ~ingress0_unsupported_header[125];  // TLPStream.swift:76
+  assign _merge0_in1_valid_21 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd2);  // TLPStream.swift:76
+  assign _merge0_in1_valid_23 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd4);  // TLPStream.swift:76
+  assign _merge0_in1_valid_24 = _merge0_in1_valid_22 & (_merge0_in1_valid_18 == 5'd5);  // TLPStream.swift:76
+  assign _merge0_in1_valid_15 = ((_merge0_in1_valid_16 & _merge0_in1_valid_19) | ((~_merge0_in1_valid_17 & ingress0_unsupported_header[125]) & (ingress0_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in1_valid_16 & ~_merge0_in1_valid_19) | _merge0_in1_valid_20) | _merge0_in1_valid_21) | _merge0_in1_valid_23) | _merge0_in1_valid_24) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge0_in1_valid_26 = ingress0_unsupported_header[105:96];  // TLPStream.swift:76
+  assign _merge0_in1_valid_25 = ((_merge0_in1_valid_26 == 10'd0) & (((((_merge0_in1_valid_19 | _merge0_in1_valid_16) | _merge0_in1_valid_20) | _merge0_in1_valid_21) | _merge0_in1_valid_23) | _merge0_in1_valid_24)) ? 11'd1024 : {1'b0, _merge0_in1_valid_26};  // TLPStream.swift:76
+  assign _merge0_in1_valid_14 = ~ingress0_unsupported_start | ((_merge0_in1_valid_15 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in1_valid_15 == 2'd1) ? ((_merge0_in1_valid_19 ? (({{2{1'b0}}, _merge0_in1_valid_25} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in1_valid_15 == 2'd2) ? ((_merge0_in1_valid_19 ? (({{2{1'b0}}, _merge0_in1_valid_25} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge0_in2_valid_30 = completer_completion_header[127];  // TLPStream.swift:76
+  assign _merge0_in2_valid_31 = completer_completion_header[124:120];  // TLPStream.swift:76
+  assign _merge0_in2_valid_29 = ~_merge0_in2_valid_30 & (_merge0_in2_valid_31 == 5'd0);  // TLPStream.swift:76
+  assign _merge0_in2_valid_32 = completer_completion_header[126];  // TLPStream.swift:76
+  assign _merge0_in2_valid_33 = (~_merge0_in2_valid_30 & ~_merge0_in2_valid_32) & (_merge0_in2_valid_31 == 5'd1);  // TLPStream.swift:76
+  assign _merge0_in2_valid_35 = ~_merge0_in2_valid_30 & ~completer_completion_header[125];  // TLPStream.swift:76
+  assign _merge0_in2_valid_34 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd2);  // TLPStream.swift:76
+  assign _merge0_in2_valid_36 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd4);  // TLPStream.swift:76
+  assign _merge0_in2_valid_37 = _merge0_in2_valid_35 & (_merge0_in2_valid_31 == 5'd5);  // TLPStream.swift:76
+  assign _merge0_in2_valid_28 = ((_merge0_in2_valid_29 & _merge0_in2_valid_32) | ((~_merge0_in2_valid_30 & completer_completion_header[125]) & (completer_completion_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge0_in2_valid_29 & ~_merge0_in2_valid_32) | _merge0_in2_valid_33) | _merge0_in2_valid_34) | _merge0_in2_valid_36) | _merge0_in2_valid_37) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge0_in2_valid_39 = completer_completion_header[105:96];  // TLPStream.swift:76
+  assign _merge0_in2_valid_38 = ((_merge0_in2_valid_39 == 10'd0) & (((((_merge0_in2_valid_32 | _merge0_in2_valid_29) | _merge0_in2_valid_33) | _merge0_in2_valid_34) | _merge0_in2_valid_36) | _merge0_in2_valid_37)) ? 11'd1024 : {1'b0, _merge0_in2_valid_39};  // TLPStream.swift:76
+  assign _merge0_in2_valid_27 = ~completer_completion_start | ((_merge0_in2_valid_28 == 2'd0) ? (egress0_room_posted != 13'd0) : ((_merge0_in2_valid_28 == 2'd1) ? ((_merge0_in2_valid_32 ? (({{2{1'b0}}, _merge0_in2_valid_38} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_non_posted) : ((_merge0_in2_valid_28 == 2'd2) ? ((_merge0_in2_valid_32 ? (({{2{1'b0}}, _merge0_in2_valid_38} + 13'd7) >> 2'd3) : 13'd1) <= egress0_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge1_in0_valid_43 = crossbar_out1_header[127];  // TLPStream.swift:76
+  assign _merge1_in0_valid_44 = crossbar_out1_header[124:120];  // TLPStream.swift:76
+  assign _merge1_in0_valid_42 = ~_merge1_in0_valid_43 & (_merge1_in0_valid_44 == 5'd0);  // TLPStream.swift:76
+  assign _merge1_in0_valid_45 = crossbar_out1_header[126];  // TLPStream.swift:76
+  assign _merge1_in0_valid_46 = (~_merge1_in0_valid_43 & ~_merge1_in0_valid_45) & (_merge1_in0_valid_44 == 5'd1);  // TLPStream.swift:76
+  assign _merge1_in0_valid_48 = ~_merge1_in0_valid_43 & ~crossbar_out1_header[125];  // TLPStream.swift:76
+  assign _merge1_in0_valid_47 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd2);  // TLPStream.swift:76
+  assign _merge1_in0_valid_49 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd4);  // TLPStream.swift:76
+  assign _merge1_in0_valid_50 = _merge1_in0_valid_48 & (_merge1_in0_valid_44 == 5'd5);  // TLPStream.swift:76
+  assign _merge1_in0_valid_41 = ((_merge1_in0_valid_42 & _merge1_in0_valid_45) | ((~_merge1_in0_valid_43 & crossbar_out1_header[125]) & (crossbar_out1_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in0_valid_42 & ~_merge1_in0_valid_45) | _merge1_in0_valid_46) | _merge1_in0_valid_47) | _merge1_in0_valid_49) | _merge1_in0_valid_50) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge1_in0_valid_52 = crossbar_out1_header[105:96];  // TLPStream.swift:76
+  assign _merge1_in0_valid_51 = ((_merge1_in0_valid_52 == 10'd0) & (((((_merge1_in0_valid_45 | _merge1_in0_valid_42) | _merge1_in0_valid_46) | _merge1_in0_valid_47) | _merge1_in0_valid_49) | _merge1_in0_valid_50)) ? 11'd1024 : {1'b0, _merge1_in0_valid_52};  // TLPStream.swift:76
+  assign _merge1_in0_valid_40 = ~crossbar_out1_start | ((_merge1_in0_valid_41 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in0_valid_41 == 2'd1) ? ((_merge1_in0_valid_45 ? (({{2{1'b0}}, _merge1_in0_valid_51} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in0_valid_41 == 2'd2) ? ((_merge1_in0_valid_45 ? (({{2{1'b0}}, _merge1_in0_valid_51} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge1_in1_valid_56 = ingress1_unsupported_header[127];  // TLPStream.swift:76
+  assign _merge1_in1_valid_57 = ingress1_unsupported_header[124:120];  // TLPStream.swift:76
+  assign _merge1_in1_valid_55 = ~_merge1_in1_valid_56 & (_merge1_in1_valid_57 == 5'd0);  // TLPStream.swift:76
+  assign _merge1_in1_valid_58 = ingress1_unsupported_header[126];  // TLPStream.swift:76
+  assign _merge1_in1_valid_59 = (~_merge1_in1_valid_56 & ~_merge1_in1_valid_58) & (_merge1_in1_valid_57 == 5'd1);  // TLPStream.swift:76
+  assign _merge1_in1_valid_61 = ~_merge1_in1_valid_56 & ~ingress1_unsupported_header[125];  // TLPStream.swift:76
+  assign _merge1_in1_valid_60 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd2);  // TLPStream.swift:76
+  assign _merge1_in1_valid_62 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd4);  // TLPStream.swift:76
+  assign _merge1_in1_valid_63 = _merge1_in1_valid_61 & (_merge1_in1_valid_57 == 5'd5);  // TLPStream.swift:76
+  assign _merge1_in1_valid_54 = ((_merge1_in1_valid_55 & _merge1_in1_valid_58) | ((~_merge1_in1_valid_56 & ingress1_unsupported_header[125]) & (ingress1_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge1_in1_valid_55 & ~_merge1_in1_valid_58) | _merge1_in1_valid_59) | _merge1_in1_valid_60) | _merge1_in1_valid_62) | _merge1_in1_valid_63) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge1_in1_valid_65 = ingress1_unsupported_header[105:96];  // TLPStream.swift:76
+  assign _merge1_in1_valid_64 = ((_merge1_in1_valid_65 == 10'd0) & (((((_merge1_in1_valid_58 | _merge1_in1_valid_55) | _merge1_in1_valid_59) | _merge1_in1_valid_60) | _merge1_in1_valid_62) | _merge1_in1_valid_63)) ? 11'd1024 : {1'b0, _merge1_in1_valid_65};  // TLPStream.swift:76
+  assign _merge1_in1_valid_53 = ~ingress1_unsupported_start | ((_merge1_in1_valid_54 == 2'd0) ? (egress1_room_posted != 13'd0) : ((_merge1_in1_valid_54 == 2'd1) ? ((_merge1_in1_valid_58 ? (({{2{1'b0}}, _merge1_in1_valid_64} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_non_posted) : ((_merge1_in1_valid_54 == 2'd2) ? ((_merge1_in1_valid_58 ? (({{2{1'b0}}, _merge1_in1_valid_64} + 13'd7) >> 2'd3) : 13'd1) <= egress1_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge2_in0_valid_69 = crossbar_out2_header[127];  // TLPStream.swift:76
+  assign _merge2_in0_valid_70 = crossbar_out2_header[124:120];  // TLPStream.swift:76
+  assign _merge2_in0_valid_68 = ~_merge2_in0_valid_69 & (_merge2_in0_valid_70 == 5'd0);  // TLPStream.swift:76
+  assign _merge2_in0_valid_71 = crossbar_out2_header[126];  // TLPStream.swift:76
+  assign _merge2_in0_valid_72 = (~_merge2_in0_valid_69 & ~_merge2_in0_valid_71) & (_merge2_in0_valid_70 == 5'd1);  // TLPStream.swift:76
+  assign _merge2_in0_valid_74 = ~_merge2_in0_valid_69 & ~crossbar_out2_header[125];  // TLPStream.swift:76
+  assign _merge2_in0_valid_73 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd2);  // TLPStream.swift:76
+  assign _merge2_in0_valid_75 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd4);  // TLPStream.swift:76
+  assign _merge2_in0_valid_76 = _merge2_in0_valid_74 & (_merge2_in0_valid_70 == 5'd5);  // TLPStream.swift:76
+  assign _merge2_in0_valid_67 = ((_merge2_in0_valid_68 & _merge2_in0_valid_71) | ((~_merge2_in0_valid_69 & crossbar_out2_header[125]) & (crossbar_out2_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge2_in0_valid_68 & ~_merge2_in0_valid_71) | _merge2_in0_valid_72) | _merge2_in0_valid_73) | _merge2_in0_valid_75) | _merge2_in0_valid_76) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge2_in0_valid_78 = crossbar_out2_header[105:96];  // TLPStream.swift:76
+  assign _merge2_in0_valid_77 = ((_merge2_in0_valid_78 == 10'd0) & (((((_merge2_in0_valid_71 | _merge2_in0_valid_68) | _merge2_in0_valid_72) | _merge2_in0_valid_73) | _merge2_in0_valid_75) | _merge2_in0_valid_76)) ? 11'd1024 : {1'b0, _merge2_in0_valid_78};  // TLPStream.swift:76
+  assign _merge2_in0_valid_66 = ~crossbar_out2_start | ((_merge2_in0_valid_67 == 2'd0) ? (egress2_room_posted != 13'd0) : ((_merge2_in0_valid_67 == 2'd1) ? ((_merge2_in0_valid_71 ? (({{2{1'b0}}, _merge2_in0_valid_77} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_non_posted) : ((_merge2_in0_valid_67 == 2'd2) ? ((_merge2_in0_valid_71 ? (({{2{1'b0}}, _merge2_in0_valid_77} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge2_in1_valid_82 = ingress2_unsupported_header[127];  // TLPStream.swift:76
+  assign _merge2_in1_valid_83 = ingress2_unsupported_header[124:120];  // TLPStream.swift:76
+  assign _merge2_in1_valid_81 = ~_merge2_in1_valid_82 & (_merge2_in1_valid_83 == 5'd0);  // TLPStream.swift:76
+  assign _merge2_in1_valid_84 = ingress2_unsupported_header[126];  // TLPStream.swift:76
+  assign _merge2_in1_valid_85 = (~_merge2_in1_valid_82 & ~_merge2_in1_valid_84) & (_merge2_in1_valid_83 == 5'd1);  // TLPStream.swift:76
+  assign _merge2_in1_valid_87 = ~_merge2_in1_valid_82 & ~ingress2_unsupported_header[125];  // TLPStream.swift:76
+  assign _merge2_in1_valid_86 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd2);  // TLPStream.swift:76
+  assign _merge2_in1_valid_88 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd4);  // TLPStream.swift:76
+  assign _merge2_in1_valid_89 = _merge2_in1_valid_87 & (_merge2_in1_valid_83 == 5'd5);  // TLPStream.swift:76
+  assign _merge2_in1_valid_80 = ((_merge2_in1_valid_81 & _merge2_in1_valid_84) | ((~_merge2_in1_valid_82 & ingress2_unsupported_header[125]) & (ingress2_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge2_in1_valid_81 & ~_merge2_in1_valid_84) | _merge2_in1_valid_85) | _merge2_in1_valid_86) | _merge2_in1_valid_88) | _merge2_in1_valid_89) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge2_in1_valid_91 = ingress2_unsupported_header[105:96];  // TLPStream.swift:76
+  assign _merge2_in1_valid_90 = ((_merge2_in1_valid_91 == 10'd0) & (((((_merge2_in1_valid_84 | _merge2_in1_valid_81) | _merge2_in1_valid_85) | _merge2_in1_valid_86) | _merge2_in1_valid_88) | _merge2_in1_valid_89)) ? 11'd1024 : {1'b0, _merge2_in1_valid_91};  // TLPStream.swift:76
+  assign _merge2_in1_valid_79 = ~ingress2_unsupported_start | ((_merge2_in1_valid_80 == 2'd0) ? (egress2_room_posted != 13'd0) : ((_merge2_in1_valid_80 == 2'd1) ? ((_merge2_in1_valid_84 ? (({{2{1'b0}}, _merge2_in1_valid_90} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_non_posted) : ((_merge2_in1_valid_80 == 2'd2) ? ((_merge2_in1_valid_84 ? (({{2{1'b0}}, _merge2_in1_valid_90} + 13'd7) >> 2'd3) : 13'd1) <= egress2_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge3_in0_valid_95 = crossbar_out3_header[127];  // TLPStream.swift:76
+  assign _merge3_in0_valid_96 = crossbar_out3_header[124:120];  // TLPStream.swift:76
+  assign _merge3_in0_valid_94 = ~_merge3_in0_valid_95 & (_merge3_in0_valid_96 == 5'd0);  // TLPStream.swift:76
+  assign _merge3_in0_valid_97 = crossbar_out3_header[126];  // TLPStream.swift:76
+  assign _merge3_in0_valid_98 = (~_merge3_in0_valid_95 & ~_merge3_in0_valid_97) & (_merge3_in0_valid_96 == 5'd1);  // TLPStream.swift:76
+  assign _merge3_in0_valid_100 = ~_merge3_in0_valid_95 & ~crossbar_out3_header[125];  // TLPStream.swift:76
+  assign _merge3_in0_valid_99 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd2);  // TLPStream.swift:76
+  assign _merge3_in0_valid_101 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd4);  // TLPStream.swift:76
+  assign _merge3_in0_valid_102 = _merge3_in0_valid_100 & (_merge3_in0_valid_96 == 5'd5);  // TLPStream.swift:76
+  assign _merge3_in0_valid_93 = ((_merge3_in0_valid_94 & _merge3_in0_valid_97) | ((~_merge3_in0_valid_95 & crossbar_out3_header[125]) & (crossbar_out3_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge3_in0_valid_94 & ~_merge3_in0_valid_97) | _merge3_in0_valid_98) | _merge3_in0_valid_99) | _merge3_in0_valid_101) | _merge3_in0_valid_102) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge3_in0_valid_104 = crossbar_out3_header[105:96];  // TLPStream.swift:76
+  assign _merge3_in0_valid_103 = ((_merge3_in0_valid_104 == 10'd0) & (((((_merge3_in0_valid_97 | _merge3_in0_valid_94) | _merge3_in0_valid_98) | _merge3_in0_valid_99) | _merge3_in0_valid_101) | _merge3_in0_valid_102)) ? 11'd1024 : {1'b0, _merge3_in0_valid_104};  // TLPStream.swift:76
+  assign _merge3_in0_valid_92 = ~crossbar_out3_start | ((_merge3_in0_valid_93 == 2'd0) ? (egress3_room_posted != 13'd0) : ((_merge3_in0_valid_93 == 2'd1) ? ((_merge3_in0_valid_97 ? (({{2{1'b0}}, _merge3_in0_valid_103} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_non_posted) : ((_merge3_in0_valid_93 == 2'd2) ? ((_merge3_in0_valid_97 ? (({{2{1'b0}}, _merge3_in0_valid_103} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge3_in1_valid_108 = ingress3_unsupported_header[127];  // TLPStream.swift:76
+  assign _merge3_in1_valid_109 = ingress3_unsupported_header[124:120];  // TLPStream.swift:76
+  assign _merge3_in1_valid_107 = ~_merge3_in1_valid_108 & (_merge3_in1_valid_109 == 5'd0);  // TLPStream.swift:76
+  assign _merge3_in1_valid_110 = ingress3_unsupported_header[126];  // TLPStream.swift:76
+  assign _merge3_in1_valid_111 = (~_merge3_in1_valid_108 & ~_merge3_in1_valid_110) & (_merge3_in1_valid_109 == 5'd1);  // TLPStream.swift:76
+  assign _merge3_in1_valid_113 = ~_merge3_in1_valid_108 & ~ingress3_unsupported_header[125];  // TLPStream.swift:76
+  assign _merge3_in1_valid_112 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd2);  // TLPStream.swift:76
+  assign _merge3_in1_valid_114 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd4);  // TLPStream.swift:76
+  assign _merge3_in1_valid_115 = _merge3_in1_valid_113 & (_merge3_in1_valid_109 == 5'd5);  // TLPStream.swift:76
+  assign _merge3_in1_valid_106 = ((_merge3_in1_valid_107 & _merge3_in1_valid_110) | ((~_merge3_in1_valid_108 & ingress3_unsupported_header[125]) & (ingress3_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge3_in1_valid_107 & ~_merge3_in1_valid_110) | _merge3_in1_valid_111) | _merge3_in1_valid_112) | _merge3_in1_valid_114) | _merge3_in1_valid_115) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge3_in1_valid_117 = ingress3_unsupported_header[105:96];  // TLPStream.swift:76
+  assign _merge3_in1_valid_116 = ((_merge3_in1_valid_117 == 10'd0) & (((((_merge3_in1_valid_110 | _merge3_in1_valid_107) | _merge3_in1_valid_111) | _merge3_in1_valid_112) | _merge3_in1_valid_114) | _merge3_in1_valid_115)) ? 11'd1024 : {1'b0, _merge3_in1_valid_117};  // TLPStream.swift:76
+  assign _merge3_in1_valid_105 = ~ingress3_unsupported_start | ((_merge3_in1_valid_106 == 2'd0) ? (egress3_room_posted != 13'd0) : ((_merge3_in1_valid_106 == 2'd1) ? ((_merge3_in1_valid_110 ? (({{2{1'b0}}, _merge3_in1_valid_116} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_non_posted) : ((_merge3_in1_valid_106 == 2'd2) ? ((_merge3_in1_valid_110 ? (({{2{1'b0}}, _merge3_in1_valid_116} + 13'd7) >> 2'd3) : 13'd1) <= egress3_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge4_in0_valid_121 = crossbar_out4_header[127];  // TLPStream.swift:76
+  assign _merge4_in0_valid_122 = crossbar_out4_header[124:120];  // TLPStream.swift:76
+  assign _merge4_in0_valid_120 = ~_merge4_in0_valid_121 & (_merge4_in0_valid_122 == 5'd0);  // TLPStream.swift:76
+  assign _merge4_in0_valid_123 = crossbar_out4_header[126];  // TLPStream.swift:76
+  assign _merge4_in0_valid_124 = (~_merge4_in0_valid_121 & ~_merge4_in0_valid_123) & (_merge4_in0_valid_122 == 5'd1);  // TLPStream.swift:76
+  assign _merge4_in0_valid_126 = ~_merge4_in0_valid_121 & ~crossbar_out4_header[125];  // TLPStream.swift:76
+  assign _merge4_in0_valid_125 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd2);  // TLPStream.swift:76
+  assign _merge4_in0_valid_127 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd4);  // TLPStream.swift:76
+  assign _merge4_in0_valid_128 = _merge4_in0_valid_126 & (_merge4_in0_valid_122 == 5'd5);  // TLPStream.swift:76
+  assign _merge4_in0_valid_119 = ((_merge4_in0_valid_120 & _merge4_in0_valid_123) | ((~_merge4_in0_valid_121 & crossbar_out4_header[125]) & (crossbar_out4_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge4_in0_valid_120 & ~_merge4_in0_valid_123) | _merge4_in0_valid_124) | _merge4_in0_valid_125) | _merge4_in0_valid_127) | _merge4_in0_valid_128) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge4_in0_valid_130 = crossbar_out4_header[105:96];  // TLPStream.swift:76
+  assign _merge4_in0_valid_129 = ((_merge4_in0_valid_130 == 10'd0) & (((((_merge4_in0_valid_123 | _merge4_in0_valid_120) | _merge4_in0_valid_124) | _merge4_in0_valid_125) | _merge4_in0_valid_127) | _merge4_in0_valid_128)) ? 11'd1024 : {1'b0, _merge4_in0_valid_130};  // TLPStream.swift:76
+  assign _merge4_in0_valid_118 = ~crossbar_out4_start | ((_merge4_in0_valid_119 == 2'd0) ? (egress4_room_posted != 13'd0) : ((_merge4_in0_valid_119 == 2'd1) ? ((_merge4_in0_valid_123 ? (({{2{1'b0}}, _merge4_in0_valid_129} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_non_posted) : ((_merge4_in0_valid_119 == 2'd2) ? ((_merge4_in0_valid_123 ? (({{2{1'b0}}, _merge4_in0_valid_129} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_completion) : 1'b0)));  // TLPStream.swift:76
+  assign _merge4_in1_valid_134 = ingress4_unsupported_header[127];  // TLPStream.swift:76
+  assign _merge4_in1_valid_135 = ingress4_unsupported_header[124:120];  // TLPStream.swift:76
+  assign _merge4_in1_valid_133 = ~_merge4_in1_valid_134 & (_merge4_in1_valid_135 == 5'd0);  // TLPStream.swift:76
+  assign _merge4_in1_valid_136 = ingress4_unsupported_header[126];  // TLPStream.swift:76
+  assign _merge4_in1_valid_137 = (~_merge4_in1_valid_134 & ~_merge4_in1_valid_136) & (_merge4_in1_valid_135 == 5'd1);  // TLPStream.swift:76
+  assign _merge4_in1_valid_139 = ~_merge4_in1_valid_134 & ~ingress4_unsupported_header[125];  // TLPStream.swift:76
+  assign _merge4_in1_valid_138 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd2);  // TLPStream.swift:76
+  assign _merge4_in1_valid_140 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd4);  // TLPStream.swift:76
+  assign _merge4_in1_valid_141 = _merge4_in1_valid_139 & (_merge4_in1_valid_135 == 5'd5);  // TLPStream.swift:76
+  assign _merge4_in1_valid_132 = ((_merge4_in1_valid_133 & _merge4_in1_valid_136) | ((~_merge4_in1_valid_134 & ingress4_unsupported_header[125]) & (ingress4_unsupported_header[124:123] == 2'd2))) ? 2'd0 : ((((((_merge4_in1_valid_133 & ~_merge4_in1_valid_136) | _merge4_in1_valid_137) | _merge4_in1_valid_138) | _merge4_in1_valid_140) | _merge4_in1_valid_141) ? 2'd1 : 2'd2);  // TLPStream.swift:76
+  assign _merge4_in1_valid_143 = ingress4_unsupported_header[105:96];  // TLPStream.swift:76
+  assign _merge4_in1_valid_142 = ((_merge4_in1_valid_143 == 10'd0) & (((((_merge4_in1_valid_136 | _merge4_in1_valid_133) | _merge4_in1_valid_137) | _merge4_in1_valid_138) | _merge4_in1_valid_140) | _merge4_in1_valid_141)) ? 11'd1024 : {1'b0, _merge4_in1_valid_143};  // TLPStream.swift:76
+  assign _merge4_in1_valid_131 = ~ingress4_unsupported_start | ((_merge4_in1_valid_132 == 2'd0) ? (egress4_room_posted != 13'd0) : ((_merge4_in1_valid_132 == 2'd1) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_non_posted) : ((_merge4_in1_valid_132 == 2'd2) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_completion) : 1'b0)));  // TLPStream.swift:76
 
   assign receiver0_link_valid = link0_in_valid;  // PCIeSwitch.swift:98
   assign link0_in_ready = receiver0_link_ready;  // PCIeSwitch.swift:98
@@ -1944,165 +1944,165 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign upstream_ingress_merge_in0_strobe = receiver0_out_strobe;  // PCIeSwitch.swift:116
   assign upstream_ingress_merge_in0_start = receiver0_out_start;  // PCIeSwitch.swift:116
   assign upstream_ingress_merge_in0_end = receiver0_out_end;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in1_valid = config_requester_request_valid & _upstream_ingress_merge_in1_valid_0;  // PCIeSwitch.swift:124
-  assign config_requester_request_ready = upstream_ingress_merge_in1_ready & _upstream_ingress_merge_in1_valid_0;  // PCIeSwitch.swift:125
-  assign upstream_ingress_merge_in1_header = config_requester_request_header;  // PCIeSwitch.swift:126
-  assign upstream_ingress_merge_in1_data = config_requester_request_data;  // PCIeSwitch.swift:127
-  assign upstream_ingress_merge_in1_strobe = config_requester_request_strobe;  // PCIeSwitch.swift:128
-  assign upstream_ingress_merge_in1_start = config_requester_request_start;  // PCIeSwitch.swift:129
-  assign upstream_ingress_merge_in1_end = config_requester_request_end;  // PCIeSwitch.swift:130
-  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:136
-  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:136
-  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:136
-  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:136
-  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:136
-  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:136
-  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:136
-  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:137
-  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:137
-  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:137
-  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:137
-  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:137
-  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:137
-  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:137
-  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:138
-  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:138
-  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:138
-  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:138
-  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:138
-  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:138
-  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:138
-  assign crossbar_in0_valid = ingress0_fabric_valid;  // PCIeSwitch.swift:149
-  assign ingress0_fabric_ready = crossbar_in0_ready;  // PCIeSwitch.swift:149
-  assign crossbar_in0_header = ingress0_fabric_header;  // PCIeSwitch.swift:149
-  assign crossbar_in0_data = ingress0_fabric_data;  // PCIeSwitch.swift:149
-  assign crossbar_in0_strobe = ingress0_fabric_strobe;  // PCIeSwitch.swift:149
-  assign crossbar_in0_start = ingress0_fabric_start;  // PCIeSwitch.swift:149
-  assign crossbar_in0_end = ingress0_fabric_end;  // PCIeSwitch.swift:149
-  assign crossbar_in0_egress = ingress0_fabric_egress;  // PCIeSwitch.swift:150
-  assign crossbar_out0_room_posted = egress0_room_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out0_room_non_posted = egress0_room_non_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out0_room_completion = egress0_room_completion;  // PCIeSwitch.swift:152
-  assign merge0_in0_valid = crossbar_out0_valid & _merge0_in0_valid_1;  // EgressRoom.swift:48
-  assign merge0_in0_header = crossbar_out0_header;  // EgressRoom.swift:49
-  assign merge0_in0_data = crossbar_out0_data;  // EgressRoom.swift:50
-  assign merge0_in0_strobe = crossbar_out0_strobe;  // EgressRoom.swift:51
-  assign merge0_in0_start = crossbar_out0_start;  // EgressRoom.swift:52
-  assign merge0_in0_end = crossbar_out0_end;  // EgressRoom.swift:53
-  assign crossbar_out0_ready = merge0_in0_ready & _merge0_in0_valid_1;  // EgressRoom.swift:54
-  assign receiver0_refused = (ingress0_fabric_valid & ingress0_fabric_start) & ~ingress0_fabric_ready;  // PCIeSwitch.swift:158
-  assign receiver0_out_refused = (receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:169
-  assign merge0_in1_valid = ingress0_unsupported_valid & _merge0_in1_valid_14;  // EgressRoom.swift:48
-  assign merge0_in1_header = ingress0_unsupported_header;  // EgressRoom.swift:49
-  assign merge0_in1_data = ingress0_unsupported_data;  // EgressRoom.swift:50
-  assign merge0_in1_strobe = ingress0_unsupported_strobe;  // EgressRoom.swift:51
-  assign merge0_in1_start = ingress0_unsupported_start;  // EgressRoom.swift:52
-  assign merge0_in1_end = ingress0_unsupported_end;  // EgressRoom.swift:53
-  assign ingress0_unsupported_ready = merge0_in1_ready & _merge0_in1_valid_14;  // EgressRoom.swift:54
-  assign merge0_in2_valid = completer_completion_valid & _merge0_in2_valid_27;  // EgressRoom.swift:48
-  assign merge0_in2_header = completer_completion_header;  // EgressRoom.swift:49
-  assign merge0_in2_data = completer_completion_data;  // EgressRoom.swift:50
-  assign merge0_in2_strobe = completer_completion_strobe;  // EgressRoom.swift:51
-  assign merge0_in2_start = completer_completion_start;  // EgressRoom.swift:52
-  assign merge0_in2_end = completer_completion_end;  // EgressRoom.swift:53
-  assign completer_completion_ready = merge0_in2_ready & _merge0_in2_valid_27;  // EgressRoom.swift:54
-  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:176
-  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:177
-  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:183
-  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:183
-  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:183
-  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:183
-  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:183
-  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:180
-  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:181
-  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:182
-  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:183
-  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:185
-  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:186
-  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:187
-  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:188
-  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:203
-  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:203
-  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:208
-  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:208
-  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:208
-  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:210
-  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:211
-  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:212
-  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:224
-  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:224
-  assign ingress0_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress0_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress0_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress0_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress0_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress0_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress0_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress0_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress0_p3_link_up = link3_active;  // PCIeSwitch.swift:224
-  assign ingress0_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress0_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress0_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress0_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress0_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress0_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress0_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress0_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress0_p4_link_up = link4_active;  // PCIeSwitch.swift:224
-  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:227
+  assign upstream_ingress_merge_in1_valid = config_requester_request_valid & _upstream_ingress_merge_in1_valid_0;  // TLPStream.swift:76
+  assign upstream_ingress_merge_in1_header = config_requester_request_header;  // TLPStream.swift:77
+  assign upstream_ingress_merge_in1_data = config_requester_request_data;  // TLPStream.swift:78
+  assign upstream_ingress_merge_in1_strobe = config_requester_request_strobe;  // TLPStream.swift:79
+  assign upstream_ingress_merge_in1_start = config_requester_request_start;  // TLPStream.swift:80
+  assign upstream_ingress_merge_in1_end = config_requester_request_end;  // TLPStream.swift:81
+  assign config_requester_request_ready = upstream_ingress_merge_in1_ready & _upstream_ingress_merge_in1_valid_0;  // TLPStream.swift:82
+  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:128
+  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:128
+  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:128
+  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:128
+  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:128
+  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:128
+  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:128
+  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:129
+  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:129
+  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:129
+  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:129
+  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:129
+  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:129
+  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:129
+  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:130
+  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:130
+  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:130
+  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:130
+  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:130
+  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:130
+  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:130
+  assign crossbar_in0_valid = ingress0_fabric_valid;  // PCIeSwitch.swift:141
+  assign ingress0_fabric_ready = crossbar_in0_ready;  // PCIeSwitch.swift:141
+  assign crossbar_in0_header = ingress0_fabric_header;  // PCIeSwitch.swift:141
+  assign crossbar_in0_data = ingress0_fabric_data;  // PCIeSwitch.swift:141
+  assign crossbar_in0_strobe = ingress0_fabric_strobe;  // PCIeSwitch.swift:141
+  assign crossbar_in0_start = ingress0_fabric_start;  // PCIeSwitch.swift:141
+  assign crossbar_in0_end = ingress0_fabric_end;  // PCIeSwitch.swift:141
+  assign crossbar_in0_egress = ingress0_fabric_egress;  // PCIeSwitch.swift:142
+  assign crossbar_out0_room_posted = egress0_room_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out0_room_non_posted = egress0_room_non_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out0_room_completion = egress0_room_completion;  // PCIeSwitch.swift:144
+  assign merge0_in0_valid = crossbar_out0_valid & _merge0_in0_valid_1;  // TLPStream.swift:76
+  assign merge0_in0_header = crossbar_out0_header;  // TLPStream.swift:77
+  assign merge0_in0_data = crossbar_out0_data;  // TLPStream.swift:78
+  assign merge0_in0_strobe = crossbar_out0_strobe;  // TLPStream.swift:79
+  assign merge0_in0_start = crossbar_out0_start;  // TLPStream.swift:80
+  assign merge0_in0_end = crossbar_out0_end;  // TLPStream.swift:81
+  assign crossbar_out0_ready = merge0_in0_ready & _merge0_in0_valid_1;  // TLPStream.swift:82
+  assign receiver0_refused = (ingress0_fabric_valid & ingress0_fabric_start) & ~ingress0_fabric_ready;  // PCIeSwitch.swift:150
+  assign receiver0_out_refused = (receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:161
+  assign merge0_in1_valid = ingress0_unsupported_valid & _merge0_in1_valid_14;  // TLPStream.swift:76
+  assign merge0_in1_header = ingress0_unsupported_header;  // TLPStream.swift:77
+  assign merge0_in1_data = ingress0_unsupported_data;  // TLPStream.swift:78
+  assign merge0_in1_strobe = ingress0_unsupported_strobe;  // TLPStream.swift:79
+  assign merge0_in1_start = ingress0_unsupported_start;  // TLPStream.swift:80
+  assign merge0_in1_end = ingress0_unsupported_end;  // TLPStream.swift:81
+  assign ingress0_unsupported_ready = merge0_in1_ready & _merge0_in1_valid_14;  // TLPStream.swift:82
+  assign merge0_in2_valid = completer_completion_valid & _merge0_in2_valid_27;  // TLPStream.swift:76
+  assign merge0_in2_header = completer_completion_header;  // TLPStream.swift:77
+  assign merge0_in2_data = completer_completion_data;  // TLPStream.swift:78
+  assign merge0_in2_strobe = completer_completion_strobe;  // TLPStream.swift:79
+  assign merge0_in2_start = completer_completion_start;  // TLPStream.swift:80
+  assign merge0_in2_end = completer_completion_end;  // TLPStream.swift:81
+  assign completer_completion_ready = merge0_in2_ready & _merge0_in2_valid_27;  // TLPStream.swift:82
+  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:168
+  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:169
+  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:175
+  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:175
+  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:175
+  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:175
+  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:175
+  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:172
+  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:173
+  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:174
+  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:175
+  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
+  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:178
+  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:179
+  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:180
+  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:195
+  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:195
+  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:200
+  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:200
+  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:200
+  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:202
+  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:203
+  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:204
+  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:216
+  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:216
+  assign ingress0_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress0_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress0_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress0_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress0_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress0_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress0_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress0_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress0_p3_link_up = link3_active;  // PCIeSwitch.swift:216
+  assign ingress0_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress0_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress0_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress0_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress0_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress0_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress0_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress0_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress0_p4_link_up = link4_active;  // PCIeSwitch.swift:216
+  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:219
   assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:98
   assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:98
   assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:98
@@ -2117,144 +2117,144 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign link1_out_strobe = egress1_link_strobe;  // PCIeSwitch.swift:109
   assign link1_out_start = egress1_link_start;  // PCIeSwitch.swift:110
   assign link1_out_end = egress1_link_end;  // PCIeSwitch.swift:111
-  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:140
-  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:140
-  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:140
-  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:140
-  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:140
-  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:140
-  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:140
-  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:141
-  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:141
-  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:141
-  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:141
-  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:141
-  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:141
-  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:141
-  assign crossbar_in1_valid = ingress1_fabric_valid;  // PCIeSwitch.swift:149
-  assign ingress1_fabric_ready = crossbar_in1_ready;  // PCIeSwitch.swift:149
-  assign crossbar_in1_header = ingress1_fabric_header;  // PCIeSwitch.swift:149
-  assign crossbar_in1_data = ingress1_fabric_data;  // PCIeSwitch.swift:149
-  assign crossbar_in1_strobe = ingress1_fabric_strobe;  // PCIeSwitch.swift:149
-  assign crossbar_in1_start = ingress1_fabric_start;  // PCIeSwitch.swift:149
-  assign crossbar_in1_end = ingress1_fabric_end;  // PCIeSwitch.swift:149
-  assign crossbar_in1_egress = ingress1_fabric_egress;  // PCIeSwitch.swift:150
-  assign crossbar_out1_room_posted = egress1_room_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out1_room_non_posted = egress1_room_non_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out1_room_completion = egress1_room_completion;  // PCIeSwitch.swift:152
-  assign merge1_in0_valid = crossbar_out1_valid & _merge1_in0_valid_40;  // EgressRoom.swift:48
-  assign merge1_in0_header = crossbar_out1_header;  // EgressRoom.swift:49
-  assign merge1_in0_data = crossbar_out1_data;  // EgressRoom.swift:50
-  assign merge1_in0_strobe = crossbar_out1_strobe;  // EgressRoom.swift:51
-  assign merge1_in0_start = crossbar_out1_start;  // EgressRoom.swift:52
-  assign merge1_in0_end = crossbar_out1_end;  // EgressRoom.swift:53
-  assign crossbar_out1_ready = merge1_in0_ready & _merge1_in0_valid_40;  // EgressRoom.swift:54
-  assign receiver1_refused = (ingress1_fabric_valid & ingress1_fabric_start) & ~ingress1_fabric_ready;  // PCIeSwitch.swift:158
-  assign receiver1_out_refused = receiver1_refused | ingress1_head_waits;  // PCIeSwitch.swift:169
-  assign merge1_in1_valid = ingress1_unsupported_valid & _merge1_in1_valid_53;  // EgressRoom.swift:48
-  assign merge1_in1_header = ingress1_unsupported_header;  // EgressRoom.swift:49
-  assign merge1_in1_data = ingress1_unsupported_data;  // EgressRoom.swift:50
-  assign merge1_in1_strobe = ingress1_unsupported_strobe;  // EgressRoom.swift:51
-  assign merge1_in1_start = ingress1_unsupported_start;  // EgressRoom.swift:52
-  assign merge1_in1_end = ingress1_unsupported_end;  // EgressRoom.swift:53
-  assign ingress1_unsupported_ready = merge1_in1_ready & _merge1_in1_valid_53;  // EgressRoom.swift:54
-  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:176
-  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:177
-  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:183
-  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:183
-  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:183
-  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:183
-  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:183
-  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:180
-  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:181
-  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:182
-  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:183
-  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:185
-  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:186
-  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:187
-  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:188
-  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:203
-  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:203
-  assign bridge1_device_control_status_unsupported_request_detected_set = ((((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1]) | ingress3_link_down_event[1]) | ingress4_link_down_event[1];  // PCIeSwitch.swift:203
-  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:208
-  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:208
-  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:208
-  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:210
-  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:211
-  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:212
-  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:224
-  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:224
-  assign ingress1_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress1_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress1_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress1_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress1_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress1_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress1_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress1_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress1_p3_link_up = link3_active;  // PCIeSwitch.swift:224
-  assign ingress1_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress1_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress1_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress1_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress1_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress1_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress1_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress1_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress1_p4_link_up = link4_active;  // PCIeSwitch.swift:224
-  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:227
+  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:132
+  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:132
+  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:132
+  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:132
+  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:132
+  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:132
+  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:132
+  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:133
+  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:133
+  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:133
+  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:133
+  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:133
+  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:133
+  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:133
+  assign crossbar_in1_valid = ingress1_fabric_valid;  // PCIeSwitch.swift:141
+  assign ingress1_fabric_ready = crossbar_in1_ready;  // PCIeSwitch.swift:141
+  assign crossbar_in1_header = ingress1_fabric_header;  // PCIeSwitch.swift:141
+  assign crossbar_in1_data = ingress1_fabric_data;  // PCIeSwitch.swift:141
+  assign crossbar_in1_strobe = ingress1_fabric_strobe;  // PCIeSwitch.swift:141
+  assign crossbar_in1_start = ingress1_fabric_start;  // PCIeSwitch.swift:141
+  assign crossbar_in1_end = ingress1_fabric_end;  // PCIeSwitch.swift:141
+  assign crossbar_in1_egress = ingress1_fabric_egress;  // PCIeSwitch.swift:142
+  assign crossbar_out1_room_posted = egress1_room_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out1_room_non_posted = egress1_room_non_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out1_room_completion = egress1_room_completion;  // PCIeSwitch.swift:144
+  assign merge1_in0_valid = crossbar_out1_valid & _merge1_in0_valid_40;  // TLPStream.swift:76
+  assign merge1_in0_header = crossbar_out1_header;  // TLPStream.swift:77
+  assign merge1_in0_data = crossbar_out1_data;  // TLPStream.swift:78
+  assign merge1_in0_strobe = crossbar_out1_strobe;  // TLPStream.swift:79
+  assign merge1_in0_start = crossbar_out1_start;  // TLPStream.swift:80
+  assign merge1_in0_end = crossbar_out1_end;  // TLPStream.swift:81
+  assign crossbar_out1_ready = merge1_in0_ready & _merge1_in0_valid_40;  // TLPStream.swift:82
+  assign receiver1_refused = (ingress1_fabric_valid & ingress1_fabric_start) & ~ingress1_fabric_ready;  // PCIeSwitch.swift:150
+  assign receiver1_out_refused = receiver1_refused | ingress1_head_waits;  // PCIeSwitch.swift:161
+  assign merge1_in1_valid = ingress1_unsupported_valid & _merge1_in1_valid_53;  // TLPStream.swift:76
+  assign merge1_in1_header = ingress1_unsupported_header;  // TLPStream.swift:77
+  assign merge1_in1_data = ingress1_unsupported_data;  // TLPStream.swift:78
+  assign merge1_in1_strobe = ingress1_unsupported_strobe;  // TLPStream.swift:79
+  assign merge1_in1_start = ingress1_unsupported_start;  // TLPStream.swift:80
+  assign merge1_in1_end = ingress1_unsupported_end;  // TLPStream.swift:81
+  assign ingress1_unsupported_ready = merge1_in1_ready & _merge1_in1_valid_53;  // TLPStream.swift:82
+  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:168
+  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:169
+  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:175
+  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:175
+  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:175
+  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:175
+  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:175
+  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:172
+  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:173
+  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:174
+  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:175
+  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
+  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:178
+  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:179
+  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:180
+  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:195
+  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:195
+  assign bridge1_device_control_status_unsupported_request_detected_set = ((((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1]) | ingress3_link_down_event[1]) | ingress4_link_down_event[1];  // PCIeSwitch.swift:195
+  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:200
+  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:200
+  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:200
+  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:202
+  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:203
+  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:204
+  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:216
+  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:216
+  assign ingress1_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress1_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress1_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress1_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress1_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress1_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress1_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress1_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress1_p3_link_up = link3_active;  // PCIeSwitch.swift:216
+  assign ingress1_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress1_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress1_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress1_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress1_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress1_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress1_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress1_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress1_p4_link_up = link4_active;  // PCIeSwitch.swift:216
+  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:219
   assign receiver2_link_valid = link2_in_valid;  // PCIeSwitch.swift:98
   assign link2_in_ready = receiver2_link_ready;  // PCIeSwitch.swift:98
   assign receiver2_link_header = link2_in_header;  // PCIeSwitch.swift:98
@@ -2269,144 +2269,144 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign link2_out_strobe = egress2_link_strobe;  // PCIeSwitch.swift:109
   assign link2_out_start = egress2_link_start;  // PCIeSwitch.swift:110
   assign link2_out_end = egress2_link_end;  // PCIeSwitch.swift:111
-  assign ingress2_link_valid = receiver2_out_valid;  // PCIeSwitch.swift:140
-  assign receiver2_out_ready = ingress2_link_ready;  // PCIeSwitch.swift:140
-  assign ingress2_link_header = receiver2_out_header;  // PCIeSwitch.swift:140
-  assign ingress2_link_data = receiver2_out_data;  // PCIeSwitch.swift:140
-  assign ingress2_link_strobe = receiver2_out_strobe;  // PCIeSwitch.swift:140
-  assign ingress2_link_start = receiver2_out_start;  // PCIeSwitch.swift:140
-  assign ingress2_link_end = receiver2_out_end;  // PCIeSwitch.swift:140
-  assign egress2_fabric_valid = merge2_out_valid;  // PCIeSwitch.swift:141
-  assign merge2_out_ready = egress2_fabric_ready;  // PCIeSwitch.swift:141
-  assign egress2_fabric_header = merge2_out_header;  // PCIeSwitch.swift:141
-  assign egress2_fabric_data = merge2_out_data;  // PCIeSwitch.swift:141
-  assign egress2_fabric_strobe = merge2_out_strobe;  // PCIeSwitch.swift:141
-  assign egress2_fabric_start = merge2_out_start;  // PCIeSwitch.swift:141
-  assign egress2_fabric_end = merge2_out_end;  // PCIeSwitch.swift:141
-  assign crossbar_in2_valid = ingress2_fabric_valid;  // PCIeSwitch.swift:149
-  assign ingress2_fabric_ready = crossbar_in2_ready;  // PCIeSwitch.swift:149
-  assign crossbar_in2_header = ingress2_fabric_header;  // PCIeSwitch.swift:149
-  assign crossbar_in2_data = ingress2_fabric_data;  // PCIeSwitch.swift:149
-  assign crossbar_in2_strobe = ingress2_fabric_strobe;  // PCIeSwitch.swift:149
-  assign crossbar_in2_start = ingress2_fabric_start;  // PCIeSwitch.swift:149
-  assign crossbar_in2_end = ingress2_fabric_end;  // PCIeSwitch.swift:149
-  assign crossbar_in2_egress = ingress2_fabric_egress;  // PCIeSwitch.swift:150
-  assign crossbar_out2_room_posted = egress2_room_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out2_room_non_posted = egress2_room_non_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out2_room_completion = egress2_room_completion;  // PCIeSwitch.swift:152
-  assign merge2_in0_valid = crossbar_out2_valid & _merge2_in0_valid_66;  // EgressRoom.swift:48
-  assign merge2_in0_header = crossbar_out2_header;  // EgressRoom.swift:49
-  assign merge2_in0_data = crossbar_out2_data;  // EgressRoom.swift:50
-  assign merge2_in0_strobe = crossbar_out2_strobe;  // EgressRoom.swift:51
-  assign merge2_in0_start = crossbar_out2_start;  // EgressRoom.swift:52
-  assign merge2_in0_end = crossbar_out2_end;  // EgressRoom.swift:53
-  assign crossbar_out2_ready = merge2_in0_ready & _merge2_in0_valid_66;  // EgressRoom.swift:54
-  assign receiver2_refused = (ingress2_fabric_valid & ingress2_fabric_start) & ~ingress2_fabric_ready;  // PCIeSwitch.swift:158
-  assign receiver2_out_refused = receiver2_refused | ingress2_head_waits;  // PCIeSwitch.swift:169
-  assign merge2_in1_valid = ingress2_unsupported_valid & _merge2_in1_valid_79;  // EgressRoom.swift:48
-  assign merge2_in1_header = ingress2_unsupported_header;  // EgressRoom.swift:49
-  assign merge2_in1_data = ingress2_unsupported_data;  // EgressRoom.swift:50
-  assign merge2_in1_strobe = ingress2_unsupported_strobe;  // EgressRoom.swift:51
-  assign merge2_in1_start = ingress2_unsupported_start;  // EgressRoom.swift:52
-  assign merge2_in1_end = ingress2_unsupported_end;  // EgressRoom.swift:53
-  assign ingress2_unsupported_ready = merge2_in1_ready & _merge2_in1_valid_79;  // EgressRoom.swift:54
-  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:176
-  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:177
-  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:183
-  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:183
-  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:183
-  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:183
-  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:183
-  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:180
-  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:181
-  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:182
-  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:183
-  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:185
-  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:186
-  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:187
-  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:188
-  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:203
-  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:203
-  assign bridge2_device_control_status_unsupported_request_detected_set = ((((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2]) | ingress3_link_down_event[2]) | ingress4_link_down_event[2];  // PCIeSwitch.swift:203
-  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:208
-  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:208
-  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:208
-  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:210
-  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:211
-  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:212
-  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:224
-  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:224
-  assign ingress2_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress2_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress2_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress2_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress2_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress2_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress2_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress2_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress2_p3_link_up = link3_active;  // PCIeSwitch.swift:224
-  assign ingress2_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress2_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress2_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress2_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress2_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress2_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress2_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress2_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress2_p4_link_up = link4_active;  // PCIeSwitch.swift:224
-  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:227
+  assign ingress2_link_valid = receiver2_out_valid;  // PCIeSwitch.swift:132
+  assign receiver2_out_ready = ingress2_link_ready;  // PCIeSwitch.swift:132
+  assign ingress2_link_header = receiver2_out_header;  // PCIeSwitch.swift:132
+  assign ingress2_link_data = receiver2_out_data;  // PCIeSwitch.swift:132
+  assign ingress2_link_strobe = receiver2_out_strobe;  // PCIeSwitch.swift:132
+  assign ingress2_link_start = receiver2_out_start;  // PCIeSwitch.swift:132
+  assign ingress2_link_end = receiver2_out_end;  // PCIeSwitch.swift:132
+  assign egress2_fabric_valid = merge2_out_valid;  // PCIeSwitch.swift:133
+  assign merge2_out_ready = egress2_fabric_ready;  // PCIeSwitch.swift:133
+  assign egress2_fabric_header = merge2_out_header;  // PCIeSwitch.swift:133
+  assign egress2_fabric_data = merge2_out_data;  // PCIeSwitch.swift:133
+  assign egress2_fabric_strobe = merge2_out_strobe;  // PCIeSwitch.swift:133
+  assign egress2_fabric_start = merge2_out_start;  // PCIeSwitch.swift:133
+  assign egress2_fabric_end = merge2_out_end;  // PCIeSwitch.swift:133
+  assign crossbar_in2_valid = ingress2_fabric_valid;  // PCIeSwitch.swift:141
+  assign ingress2_fabric_ready = crossbar_in2_ready;  // PCIeSwitch.swift:141
+  assign crossbar_in2_header = ingress2_fabric_header;  // PCIeSwitch.swift:141
+  assign crossbar_in2_data = ingress2_fabric_data;  // PCIeSwitch.swift:141
+  assign crossbar_in2_strobe = ingress2_fabric_strobe;  // PCIeSwitch.swift:141
+  assign crossbar_in2_start = ingress2_fabric_start;  // PCIeSwitch.swift:141
+  assign crossbar_in2_end = ingress2_fabric_end;  // PCIeSwitch.swift:141
+  assign crossbar_in2_egress = ingress2_fabric_egress;  // PCIeSwitch.swift:142
+  assign crossbar_out2_room_posted = egress2_room_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out2_room_non_posted = egress2_room_non_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out2_room_completion = egress2_room_completion;  // PCIeSwitch.swift:144
+  assign merge2_in0_valid = crossbar_out2_valid & _merge2_in0_valid_66;  // TLPStream.swift:76
+  assign merge2_in0_header = crossbar_out2_header;  // TLPStream.swift:77
+  assign merge2_in0_data = crossbar_out2_data;  // TLPStream.swift:78
+  assign merge2_in0_strobe = crossbar_out2_strobe;  // TLPStream.swift:79
+  assign merge2_in0_start = crossbar_out2_start;  // TLPStream.swift:80
+  assign merge2_in0_end = crossbar_out2_end;  // TLPStream.swift:81
+  assign crossbar_out2_ready = merge2_in0_ready & _merge2_in0_valid_66;  // TLPStream.swift:82
+  assign receiver2_refused = (ingress2_fabric_valid & ingress2_fabric_start) & ~ingress2_fabric_ready;  // PCIeSwitch.swift:150
+  assign receiver2_out_refused = receiver2_refused | ingress2_head_waits;  // PCIeSwitch.swift:161
+  assign merge2_in1_valid = ingress2_unsupported_valid & _merge2_in1_valid_79;  // TLPStream.swift:76
+  assign merge2_in1_header = ingress2_unsupported_header;  // TLPStream.swift:77
+  assign merge2_in1_data = ingress2_unsupported_data;  // TLPStream.swift:78
+  assign merge2_in1_strobe = ingress2_unsupported_strobe;  // TLPStream.swift:79
+  assign merge2_in1_start = ingress2_unsupported_start;  // TLPStream.swift:80
+  assign merge2_in1_end = ingress2_unsupported_end;  // TLPStream.swift:81
+  assign ingress2_unsupported_ready = merge2_in1_ready & _merge2_in1_valid_79;  // TLPStream.swift:82
+  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:168
+  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:169
+  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:175
+  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:175
+  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:175
+  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:175
+  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:175
+  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:172
+  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:173
+  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:174
+  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:175
+  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
+  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:178
+  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:179
+  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:180
+  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:195
+  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:195
+  assign bridge2_device_control_status_unsupported_request_detected_set = ((((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2]) | ingress3_link_down_event[2]) | ingress4_link_down_event[2];  // PCIeSwitch.swift:195
+  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:200
+  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:200
+  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:200
+  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:202
+  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:203
+  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:204
+  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:216
+  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:216
+  assign ingress2_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress2_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress2_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress2_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress2_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress2_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress2_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress2_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress2_p3_link_up = link3_active;  // PCIeSwitch.swift:216
+  assign ingress2_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress2_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress2_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress2_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress2_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress2_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress2_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress2_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress2_p4_link_up = link4_active;  // PCIeSwitch.swift:216
+  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:219
   assign receiver3_link_valid = link3_in_valid;  // PCIeSwitch.swift:98
   assign link3_in_ready = receiver3_link_ready;  // PCIeSwitch.swift:98
   assign receiver3_link_header = link3_in_header;  // PCIeSwitch.swift:98
@@ -2421,144 +2421,144 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign link3_out_strobe = egress3_link_strobe;  // PCIeSwitch.swift:109
   assign link3_out_start = egress3_link_start;  // PCIeSwitch.swift:110
   assign link3_out_end = egress3_link_end;  // PCIeSwitch.swift:111
-  assign ingress3_link_valid = receiver3_out_valid;  // PCIeSwitch.swift:140
-  assign receiver3_out_ready = ingress3_link_ready;  // PCIeSwitch.swift:140
-  assign ingress3_link_header = receiver3_out_header;  // PCIeSwitch.swift:140
-  assign ingress3_link_data = receiver3_out_data;  // PCIeSwitch.swift:140
-  assign ingress3_link_strobe = receiver3_out_strobe;  // PCIeSwitch.swift:140
-  assign ingress3_link_start = receiver3_out_start;  // PCIeSwitch.swift:140
-  assign ingress3_link_end = receiver3_out_end;  // PCIeSwitch.swift:140
-  assign egress3_fabric_valid = merge3_out_valid;  // PCIeSwitch.swift:141
-  assign merge3_out_ready = egress3_fabric_ready;  // PCIeSwitch.swift:141
-  assign egress3_fabric_header = merge3_out_header;  // PCIeSwitch.swift:141
-  assign egress3_fabric_data = merge3_out_data;  // PCIeSwitch.swift:141
-  assign egress3_fabric_strobe = merge3_out_strobe;  // PCIeSwitch.swift:141
-  assign egress3_fabric_start = merge3_out_start;  // PCIeSwitch.swift:141
-  assign egress3_fabric_end = merge3_out_end;  // PCIeSwitch.swift:141
-  assign crossbar_in3_valid = ingress3_fabric_valid;  // PCIeSwitch.swift:149
-  assign ingress3_fabric_ready = crossbar_in3_ready;  // PCIeSwitch.swift:149
-  assign crossbar_in3_header = ingress3_fabric_header;  // PCIeSwitch.swift:149
-  assign crossbar_in3_data = ingress3_fabric_data;  // PCIeSwitch.swift:149
-  assign crossbar_in3_strobe = ingress3_fabric_strobe;  // PCIeSwitch.swift:149
-  assign crossbar_in3_start = ingress3_fabric_start;  // PCIeSwitch.swift:149
-  assign crossbar_in3_end = ingress3_fabric_end;  // PCIeSwitch.swift:149
-  assign crossbar_in3_egress = ingress3_fabric_egress;  // PCIeSwitch.swift:150
-  assign crossbar_out3_room_posted = egress3_room_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out3_room_non_posted = egress3_room_non_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out3_room_completion = egress3_room_completion;  // PCIeSwitch.swift:152
-  assign merge3_in0_valid = crossbar_out3_valid & _merge3_in0_valid_92;  // EgressRoom.swift:48
-  assign merge3_in0_header = crossbar_out3_header;  // EgressRoom.swift:49
-  assign merge3_in0_data = crossbar_out3_data;  // EgressRoom.swift:50
-  assign merge3_in0_strobe = crossbar_out3_strobe;  // EgressRoom.swift:51
-  assign merge3_in0_start = crossbar_out3_start;  // EgressRoom.swift:52
-  assign merge3_in0_end = crossbar_out3_end;  // EgressRoom.swift:53
-  assign crossbar_out3_ready = merge3_in0_ready & _merge3_in0_valid_92;  // EgressRoom.swift:54
-  assign receiver3_refused = (ingress3_fabric_valid & ingress3_fabric_start) & ~ingress3_fabric_ready;  // PCIeSwitch.swift:158
-  assign receiver3_out_refused = receiver3_refused | ingress3_head_waits;  // PCIeSwitch.swift:169
-  assign merge3_in1_valid = ingress3_unsupported_valid & _merge3_in1_valid_105;  // EgressRoom.swift:48
-  assign merge3_in1_header = ingress3_unsupported_header;  // EgressRoom.swift:49
-  assign merge3_in1_data = ingress3_unsupported_data;  // EgressRoom.swift:50
-  assign merge3_in1_strobe = ingress3_unsupported_strobe;  // EgressRoom.swift:51
-  assign merge3_in1_start = ingress3_unsupported_start;  // EgressRoom.swift:52
-  assign merge3_in1_end = ingress3_unsupported_end;  // EgressRoom.swift:53
-  assign ingress3_unsupported_ready = merge3_in1_ready & _merge3_in1_valid_105;  // EgressRoom.swift:54
-  assign egress3_fc_initialize = link3_fc_initialize;  // PCIeSwitch.swift:176
-  assign egress3_fc_update = link3_fc_update;  // PCIeSwitch.swift:177
-  assign egress3_fc_ph_advertised = link3_fc_ph_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_ph_limit = link3_fc_ph_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_ph_advertised = receiver3_fc_ph_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_ph_allocated = receiver3_fc_ph_allocated;  // PCIeSwitch.swift:183
-  assign egress3_fc_pd_advertised = link3_fc_pd_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_pd_limit = link3_fc_pd_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_pd_advertised = receiver3_fc_pd_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_pd_allocated = receiver3_fc_pd_allocated;  // PCIeSwitch.swift:183
-  assign egress3_fc_nph_advertised = link3_fc_nph_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_nph_limit = link3_fc_nph_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_nph_advertised = receiver3_fc_nph_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_nph_allocated = receiver3_fc_nph_allocated;  // PCIeSwitch.swift:183
-  assign egress3_fc_npd_advertised = link3_fc_npd_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_npd_limit = link3_fc_npd_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_npd_advertised = receiver3_fc_npd_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_npd_allocated = receiver3_fc_npd_allocated;  // PCIeSwitch.swift:183
-  assign egress3_fc_cplh_advertised = link3_fc_cplh_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_cplh_limit = link3_fc_cplh_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_cplh_advertised = receiver3_fc_cplh_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_cplh_allocated = receiver3_fc_cplh_allocated;  // PCIeSwitch.swift:183
-  assign egress3_fc_cpld_advertised = link3_fc_cpld_advertised;  // PCIeSwitch.swift:180
-  assign egress3_fc_cpld_limit = link3_fc_cpld_limit;  // PCIeSwitch.swift:181
-  assign link3_rx_fc_cpld_advertised = receiver3_fc_cpld_advertised;  // PCIeSwitch.swift:182
-  assign link3_rx_fc_cpld_allocated = receiver3_fc_cpld_allocated;  // PCIeSwitch.swift:183
-  assign ingress3_max_payload_size = bridge3_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:185
-  assign bridge3_link_control_status_current_link_speed_in = link3_speed;  // PCIeSwitch.swift:186
-  assign bridge3_link_control_status_negotiated_link_width_in = link3_width;  // PCIeSwitch.swift:187
-  assign bridge3_link_control_status_link_active_in = link3_active;  // PCIeSwitch.swift:188
-  assign bridge3_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_io_window_secondary_status_detected_parity_error_set = ingress3_poisoned_event;  // PCIeSwitch.swift:203
-  assign bridge3_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge3_device_control_status_fatal_detected_set = ingress3_malformed_event;  // PCIeSwitch.swift:203
-  assign bridge3_device_control_status_unsupported_request_detected_set = ((((ingress3_unsupported_event | ingress0_link_down_event[3]) | ingress1_link_down_event[3]) | ingress2_link_down_event[3]) | ingress3_link_down_event[3]) | ingress4_link_down_event[3];  // PCIeSwitch.swift:203
-  assign link3_dropped = ingress3_dropped_count;  // PCIeSwitch.swift:208
-  assign link3_malformed = ingress3_malformed_count;  // PCIeSwitch.swift:208
-  assign link3_unsupported = ingress3_unsupported_count;  // PCIeSwitch.swift:208
-  assign management_port3_errors_dropped_in = ingress3_dropped_count;  // PCIeSwitch.swift:210
-  assign management_port3_errors_unsupported_in = ingress3_unsupported_count;  // PCIeSwitch.swift:211
-  assign management_port3_malformed_count_in = ingress3_malformed_count;  // PCIeSwitch.swift:212
-  assign ingress3_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress3_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress3_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress3_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress3_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress3_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress3_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress3_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress3_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress3_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress3_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress3_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress3_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress3_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress3_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress3_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress3_p1_link_up = link1_active;  // PCIeSwitch.swift:224
-  assign ingress3_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress3_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress3_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress3_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress3_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress3_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress3_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress3_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress3_p2_link_up = link2_active;  // PCIeSwitch.swift:224
-  assign ingress3_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress3_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress3_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress3_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress3_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress3_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress3_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress3_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress3_p3_link_up = link3_active;  // PCIeSwitch.swift:224
-  assign ingress3_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress3_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress3_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress3_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress3_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress3_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress3_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress3_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress3_p4_link_up = link4_active;  // PCIeSwitch.swift:224
-  assign unused_link_down_event3 = ingress3_link_down_event[0];  // PCIeSwitch.swift:227
+  assign ingress3_link_valid = receiver3_out_valid;  // PCIeSwitch.swift:132
+  assign receiver3_out_ready = ingress3_link_ready;  // PCIeSwitch.swift:132
+  assign ingress3_link_header = receiver3_out_header;  // PCIeSwitch.swift:132
+  assign ingress3_link_data = receiver3_out_data;  // PCIeSwitch.swift:132
+  assign ingress3_link_strobe = receiver3_out_strobe;  // PCIeSwitch.swift:132
+  assign ingress3_link_start = receiver3_out_start;  // PCIeSwitch.swift:132
+  assign ingress3_link_end = receiver3_out_end;  // PCIeSwitch.swift:132
+  assign egress3_fabric_valid = merge3_out_valid;  // PCIeSwitch.swift:133
+  assign merge3_out_ready = egress3_fabric_ready;  // PCIeSwitch.swift:133
+  assign egress3_fabric_header = merge3_out_header;  // PCIeSwitch.swift:133
+  assign egress3_fabric_data = merge3_out_data;  // PCIeSwitch.swift:133
+  assign egress3_fabric_strobe = merge3_out_strobe;  // PCIeSwitch.swift:133
+  assign egress3_fabric_start = merge3_out_start;  // PCIeSwitch.swift:133
+  assign egress3_fabric_end = merge3_out_end;  // PCIeSwitch.swift:133
+  assign crossbar_in3_valid = ingress3_fabric_valid;  // PCIeSwitch.swift:141
+  assign ingress3_fabric_ready = crossbar_in3_ready;  // PCIeSwitch.swift:141
+  assign crossbar_in3_header = ingress3_fabric_header;  // PCIeSwitch.swift:141
+  assign crossbar_in3_data = ingress3_fabric_data;  // PCIeSwitch.swift:141
+  assign crossbar_in3_strobe = ingress3_fabric_strobe;  // PCIeSwitch.swift:141
+  assign crossbar_in3_start = ingress3_fabric_start;  // PCIeSwitch.swift:141
+  assign crossbar_in3_end = ingress3_fabric_end;  // PCIeSwitch.swift:141
+  assign crossbar_in3_egress = ingress3_fabric_egress;  // PCIeSwitch.swift:142
+  assign crossbar_out3_room_posted = egress3_room_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out3_room_non_posted = egress3_room_non_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out3_room_completion = egress3_room_completion;  // PCIeSwitch.swift:144
+  assign merge3_in0_valid = crossbar_out3_valid & _merge3_in0_valid_92;  // TLPStream.swift:76
+  assign merge3_in0_header = crossbar_out3_header;  // TLPStream.swift:77
+  assign merge3_in0_data = crossbar_out3_data;  // TLPStream.swift:78
+  assign merge3_in0_strobe = crossbar_out3_strobe;  // TLPStream.swift:79
+  assign merge3_in0_start = crossbar_out3_start;  // TLPStream.swift:80
+  assign merge3_in0_end = crossbar_out3_end;  // TLPStream.swift:81
+  assign crossbar_out3_ready = merge3_in0_ready & _merge3_in0_valid_92;  // TLPStream.swift:82
+  assign receiver3_refused = (ingress3_fabric_valid & ingress3_fabric_start) & ~ingress3_fabric_ready;  // PCIeSwitch.swift:150
+  assign receiver3_out_refused = receiver3_refused | ingress3_head_waits;  // PCIeSwitch.swift:161
+  assign merge3_in1_valid = ingress3_unsupported_valid & _merge3_in1_valid_105;  // TLPStream.swift:76
+  assign merge3_in1_header = ingress3_unsupported_header;  // TLPStream.swift:77
+  assign merge3_in1_data = ingress3_unsupported_data;  // TLPStream.swift:78
+  assign merge3_in1_strobe = ingress3_unsupported_strobe;  // TLPStream.swift:79
+  assign merge3_in1_start = ingress3_unsupported_start;  // TLPStream.swift:80
+  assign merge3_in1_end = ingress3_unsupported_end;  // TLPStream.swift:81
+  assign ingress3_unsupported_ready = merge3_in1_ready & _merge3_in1_valid_105;  // TLPStream.swift:82
+  assign egress3_fc_initialize = link3_fc_initialize;  // PCIeSwitch.swift:168
+  assign egress3_fc_update = link3_fc_update;  // PCIeSwitch.swift:169
+  assign egress3_fc_ph_advertised = link3_fc_ph_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_ph_limit = link3_fc_ph_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_ph_advertised = receiver3_fc_ph_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_ph_allocated = receiver3_fc_ph_allocated;  // PCIeSwitch.swift:175
+  assign egress3_fc_pd_advertised = link3_fc_pd_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_pd_limit = link3_fc_pd_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_pd_advertised = receiver3_fc_pd_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_pd_allocated = receiver3_fc_pd_allocated;  // PCIeSwitch.swift:175
+  assign egress3_fc_nph_advertised = link3_fc_nph_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_nph_limit = link3_fc_nph_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_nph_advertised = receiver3_fc_nph_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_nph_allocated = receiver3_fc_nph_allocated;  // PCIeSwitch.swift:175
+  assign egress3_fc_npd_advertised = link3_fc_npd_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_npd_limit = link3_fc_npd_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_npd_advertised = receiver3_fc_npd_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_npd_allocated = receiver3_fc_npd_allocated;  // PCIeSwitch.swift:175
+  assign egress3_fc_cplh_advertised = link3_fc_cplh_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_cplh_limit = link3_fc_cplh_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_cplh_advertised = receiver3_fc_cplh_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_cplh_allocated = receiver3_fc_cplh_allocated;  // PCIeSwitch.swift:175
+  assign egress3_fc_cpld_advertised = link3_fc_cpld_advertised;  // PCIeSwitch.swift:172
+  assign egress3_fc_cpld_limit = link3_fc_cpld_limit;  // PCIeSwitch.swift:173
+  assign link3_rx_fc_cpld_advertised = receiver3_fc_cpld_advertised;  // PCIeSwitch.swift:174
+  assign link3_rx_fc_cpld_allocated = receiver3_fc_cpld_allocated;  // PCIeSwitch.swift:175
+  assign ingress3_max_payload_size = bridge3_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
+  assign bridge3_link_control_status_current_link_speed_in = link3_speed;  // PCIeSwitch.swift:178
+  assign bridge3_link_control_status_negotiated_link_width_in = link3_width;  // PCIeSwitch.swift:179
+  assign bridge3_link_control_status_link_active_in = link3_active;  // PCIeSwitch.swift:180
+  assign bridge3_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_io_window_secondary_status_detected_parity_error_set = ingress3_poisoned_event;  // PCIeSwitch.swift:195
+  assign bridge3_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge3_device_control_status_fatal_detected_set = ingress3_malformed_event;  // PCIeSwitch.swift:195
+  assign bridge3_device_control_status_unsupported_request_detected_set = ((((ingress3_unsupported_event | ingress0_link_down_event[3]) | ingress1_link_down_event[3]) | ingress2_link_down_event[3]) | ingress3_link_down_event[3]) | ingress4_link_down_event[3];  // PCIeSwitch.swift:195
+  assign link3_dropped = ingress3_dropped_count;  // PCIeSwitch.swift:200
+  assign link3_malformed = ingress3_malformed_count;  // PCIeSwitch.swift:200
+  assign link3_unsupported = ingress3_unsupported_count;  // PCIeSwitch.swift:200
+  assign management_port3_errors_dropped_in = ingress3_dropped_count;  // PCIeSwitch.swift:202
+  assign management_port3_errors_unsupported_in = ingress3_unsupported_count;  // PCIeSwitch.swift:203
+  assign management_port3_malformed_count_in = ingress3_malformed_count;  // PCIeSwitch.swift:204
+  assign ingress3_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress3_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress3_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress3_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress3_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress3_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress3_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress3_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress3_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress3_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress3_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress3_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress3_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress3_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress3_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress3_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress3_p1_link_up = link1_active;  // PCIeSwitch.swift:216
+  assign ingress3_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress3_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress3_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress3_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress3_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress3_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress3_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress3_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress3_p2_link_up = link2_active;  // PCIeSwitch.swift:216
+  assign ingress3_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress3_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress3_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress3_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress3_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress3_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress3_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress3_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress3_p3_link_up = link3_active;  // PCIeSwitch.swift:216
+  assign ingress3_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress3_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress3_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress3_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress3_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress3_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress3_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress3_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress3_p4_link_up = link4_active;  // PCIeSwitch.swift:216
+  assign unused_link_down_event3 = ingress3_link_down_event[0];  // PCIeSwitch.swift:219
   assign receiver4_link_valid = link4_in_valid;  // PCIeSwitch.swift:98
   assign link4_in_ready = receiver4_link_ready;  // PCIeSwitch.swift:98
   assign receiver4_link_header = link4_in_header;  // PCIeSwitch.swift:98
@@ -2573,237 +2573,237 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign link4_out_strobe = egress4_link_strobe;  // PCIeSwitch.swift:109
   assign link4_out_start = egress4_link_start;  // PCIeSwitch.swift:110
   assign link4_out_end = egress4_link_end;  // PCIeSwitch.swift:111
-  assign ingress4_link_valid = receiver4_out_valid;  // PCIeSwitch.swift:140
-  assign receiver4_out_ready = ingress4_link_ready;  // PCIeSwitch.swift:140
-  assign ingress4_link_header = receiver4_out_header;  // PCIeSwitch.swift:140
-  assign ingress4_link_data = receiver4_out_data;  // PCIeSwitch.swift:140
-  assign ingress4_link_strobe = receiver4_out_strobe;  // PCIeSwitch.swift:140
-  assign ingress4_link_start = receiver4_out_start;  // PCIeSwitch.swift:140
-  assign ingress4_link_end = receiver4_out_end;  // PCIeSwitch.swift:140
-  assign egress4_fabric_valid = merge4_out_valid;  // PCIeSwitch.swift:141
-  assign merge4_out_ready = egress4_fabric_ready;  // PCIeSwitch.swift:141
-  assign egress4_fabric_header = merge4_out_header;  // PCIeSwitch.swift:141
-  assign egress4_fabric_data = merge4_out_data;  // PCIeSwitch.swift:141
-  assign egress4_fabric_strobe = merge4_out_strobe;  // PCIeSwitch.swift:141
-  assign egress4_fabric_start = merge4_out_start;  // PCIeSwitch.swift:141
-  assign egress4_fabric_end = merge4_out_end;  // PCIeSwitch.swift:141
-  assign crossbar_in4_valid = ingress4_fabric_valid;  // PCIeSwitch.swift:149
-  assign ingress4_fabric_ready = crossbar_in4_ready;  // PCIeSwitch.swift:149
-  assign crossbar_in4_header = ingress4_fabric_header;  // PCIeSwitch.swift:149
-  assign crossbar_in4_data = ingress4_fabric_data;  // PCIeSwitch.swift:149
-  assign crossbar_in4_strobe = ingress4_fabric_strobe;  // PCIeSwitch.swift:149
-  assign crossbar_in4_start = ingress4_fabric_start;  // PCIeSwitch.swift:149
-  assign crossbar_in4_end = ingress4_fabric_end;  // PCIeSwitch.swift:149
-  assign crossbar_in4_egress = ingress4_fabric_egress;  // PCIeSwitch.swift:150
-  assign crossbar_out4_room_posted = egress4_room_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out4_room_non_posted = egress4_room_non_posted;  // PCIeSwitch.swift:152
-  assign crossbar_out4_room_completion = egress4_room_completion;  // PCIeSwitch.swift:152
-  assign merge4_in0_valid = crossbar_out4_valid & _merge4_in0_valid_118;  // EgressRoom.swift:48
-  assign merge4_in0_header = crossbar_out4_header;  // EgressRoom.swift:49
-  assign merge4_in0_data = crossbar_out4_data;  // EgressRoom.swift:50
-  assign merge4_in0_strobe = crossbar_out4_strobe;  // EgressRoom.swift:51
-  assign merge4_in0_start = crossbar_out4_start;  // EgressRoom.swift:52
-  assign merge4_in0_end = crossbar_out4_end;  // EgressRoom.swift:53
-  assign crossbar_out4_ready = merge4_in0_ready & _merge4_in0_valid_118;  // EgressRoom.swift:54
-  assign receiver4_refused = (ingress4_fabric_valid & ingress4_fabric_start) & ~ingress4_fabric_ready;  // PCIeSwitch.swift:158
-  assign receiver4_out_refused = receiver4_refused | ingress4_head_waits;  // PCIeSwitch.swift:169
-  assign merge4_in1_valid = ingress4_unsupported_valid & _merge4_in1_valid_131;  // EgressRoom.swift:48
-  assign merge4_in1_header = ingress4_unsupported_header;  // EgressRoom.swift:49
-  assign merge4_in1_data = ingress4_unsupported_data;  // EgressRoom.swift:50
-  assign merge4_in1_strobe = ingress4_unsupported_strobe;  // EgressRoom.swift:51
-  assign merge4_in1_start = ingress4_unsupported_start;  // EgressRoom.swift:52
-  assign merge4_in1_end = ingress4_unsupported_end;  // EgressRoom.swift:53
-  assign ingress4_unsupported_ready = merge4_in1_ready & _merge4_in1_valid_131;  // EgressRoom.swift:54
-  assign egress4_fc_initialize = link4_fc_initialize;  // PCIeSwitch.swift:176
-  assign egress4_fc_update = link4_fc_update;  // PCIeSwitch.swift:177
-  assign egress4_fc_ph_advertised = link4_fc_ph_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_ph_limit = link4_fc_ph_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_ph_advertised = receiver4_fc_ph_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_ph_allocated = receiver4_fc_ph_allocated;  // PCIeSwitch.swift:183
-  assign egress4_fc_pd_advertised = link4_fc_pd_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_pd_limit = link4_fc_pd_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_pd_advertised = receiver4_fc_pd_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_pd_allocated = receiver4_fc_pd_allocated;  // PCIeSwitch.swift:183
-  assign egress4_fc_nph_advertised = link4_fc_nph_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_nph_limit = link4_fc_nph_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_nph_advertised = receiver4_fc_nph_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_nph_allocated = receiver4_fc_nph_allocated;  // PCIeSwitch.swift:183
-  assign egress4_fc_npd_advertised = link4_fc_npd_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_npd_limit = link4_fc_npd_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_npd_advertised = receiver4_fc_npd_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_npd_allocated = receiver4_fc_npd_allocated;  // PCIeSwitch.swift:183
-  assign egress4_fc_cplh_advertised = link4_fc_cplh_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_cplh_limit = link4_fc_cplh_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_cplh_advertised = receiver4_fc_cplh_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_cplh_allocated = receiver4_fc_cplh_allocated;  // PCIeSwitch.swift:183
-  assign egress4_fc_cpld_advertised = link4_fc_cpld_advertised;  // PCIeSwitch.swift:180
-  assign egress4_fc_cpld_limit = link4_fc_cpld_limit;  // PCIeSwitch.swift:181
-  assign link4_rx_fc_cpld_advertised = receiver4_fc_cpld_advertised;  // PCIeSwitch.swift:182
-  assign link4_rx_fc_cpld_allocated = receiver4_fc_cpld_allocated;  // PCIeSwitch.swift:183
-  assign ingress4_max_payload_size = bridge4_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:185
-  assign bridge4_link_control_status_current_link_speed_in = link4_speed;  // PCIeSwitch.swift:186
-  assign bridge4_link_control_status_negotiated_link_width_in = link4_width;  // PCIeSwitch.swift:187
-  assign bridge4_link_control_status_link_active_in = link4_active;  // PCIeSwitch.swift:188
-  assign bridge4_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_io_window_secondary_status_detected_parity_error_set = ingress4_poisoned_event;  // PCIeSwitch.swift:203
-  assign bridge4_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:203
-  assign bridge4_device_control_status_fatal_detected_set = ingress4_malformed_event;  // PCIeSwitch.swift:203
-  assign bridge4_device_control_status_unsupported_request_detected_set = ((((ingress4_unsupported_event | ingress0_link_down_event[4]) | ingress1_link_down_event[4]) | ingress2_link_down_event[4]) | ingress3_link_down_event[4]) | ingress4_link_down_event[4];  // PCIeSwitch.swift:203
-  assign link4_dropped = ingress4_dropped_count;  // PCIeSwitch.swift:208
-  assign link4_malformed = ingress4_malformed_count;  // PCIeSwitch.swift:208
-  assign link4_unsupported = ingress4_unsupported_count;  // PCIeSwitch.swift:208
-  assign management_port4_errors_dropped_in = ingress4_dropped_count;  // PCIeSwitch.swift:210
-  assign management_port4_errors_unsupported_in = ingress4_unsupported_count;  // PCIeSwitch.swift:211
-  assign management_port4_malformed_count_in = ingress4_malformed_count;  // PCIeSwitch.swift:212
-  assign ingress4_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress4_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress4_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress4_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress4_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress4_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress4_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress4_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress4_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress4_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress4_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress4_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress4_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress4_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress4_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress4_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress4_p1_link_up = link1_active;  // PCIeSwitch.swift:224
-  assign ingress4_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress4_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress4_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress4_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress4_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress4_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress4_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress4_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress4_p2_link_up = link2_active;  // PCIeSwitch.swift:224
-  assign ingress4_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress4_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress4_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress4_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress4_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress4_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress4_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress4_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress4_p3_link_up = link3_active;  // PCIeSwitch.swift:224
-  assign ingress4_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:216
-  assign ingress4_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:217
-  assign ingress4_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:218
-  assign ingress4_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:219
-  assign ingress4_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:220
-  assign ingress4_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:221
-  assign ingress4_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:222
-  assign ingress4_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:223
-  assign ingress4_p4_link_up = link4_active;  // PCIeSwitch.swift:224
-  assign unused_link_down_event4 = ingress4_link_down_event[0];  // PCIeSwitch.swift:227
-  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:231
-  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:233
-  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:233
-  assign ingress3_completer_id = {bridge0_bus_numbers_secondary_out, 8'd16};  // PCIeSwitch.swift:233
-  assign ingress4_completer_id = {bridge0_bus_numbers_secondary_out, 8'd24};  // PCIeSwitch.swift:233
-  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:235
-  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:235
-  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:235
-  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:235
-  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:235
-  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:235
-  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:235
-  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:239
-  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:241
-  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:239
-  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:241
-  assign ingress3_own_ready = 1'b1;  // PCIeSwitch.swift:239
-  assign unused_own_from_port3 = {ingress3_own_valid, ingress3_own_header, ingress3_own_data, ingress3_own_strobe, ingress3_own_start, ingress3_own_end};  // PCIeSwitch.swift:241
-  assign ingress4_own_ready = 1'b1;  // PCIeSwitch.swift:239
-  assign unused_own_from_port4 = {ingress4_own_valid, ingress4_own_header, ingress4_own_data, ingress4_own_strobe, ingress4_own_start, ingress4_own_end};  // PCIeSwitch.swift:241
-  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:275
-  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:276
-  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd5);  // PCIeSwitch.swift:277
-  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:278
-  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:279
-  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:280
-  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:281
-  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:282
-  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:291
-  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:292
-  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:293
-  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:294
-  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:295
-  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:296
-  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:297
-  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:298
-  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:299
-  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:291
-  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:292
-  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:293
-  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:294
-  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:295
-  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:296
-  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:297
-  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:298
-  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:299
-  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:291
-  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:292
-  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:293
-  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:294
-  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:295
-  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:296
-  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:297
-  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:298
-  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:299
-  assign mgmt_to_bridge3 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd3)) & ~completer_bridge3_valid;  // PCIeSwitch.swift:291
-  assign bridge3_mmio_valid = completer_bridge3_valid | mgmt_to_bridge3;  // PCIeSwitch.swift:292
-  assign bridge3_mmio_write = completer_bridge3_valid ? completer_bridge3_write : mgmt_write;  // PCIeSwitch.swift:293
-  assign bridge3_mmio_address = completer_bridge3_valid ? completer_bridge3_address : mgmt_address[6:0];  // PCIeSwitch.swift:294
-  assign bridge3_mmio_wdata = completer_bridge3_valid ? completer_bridge3_wdata : mgmt_wdata;  // PCIeSwitch.swift:295
-  assign bridge3_mmio_strobe = completer_bridge3_valid ? completer_bridge3_strobe : mgmt_strobe;  // PCIeSwitch.swift:296
-  assign completer_bridge3_ready = bridge3_mmio_ready & completer_bridge3_valid;  // PCIeSwitch.swift:297
-  assign completer_bridge3_rdata = bridge3_mmio_rdata;  // PCIeSwitch.swift:298
-  assign completer_bridge3_error = bridge3_mmio_error;  // PCIeSwitch.swift:299
-  assign mgmt_to_bridge4 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd4)) & ~completer_bridge4_valid;  // PCIeSwitch.swift:291
-  assign bridge4_mmio_valid = completer_bridge4_valid | mgmt_to_bridge4;  // PCIeSwitch.swift:292
-  assign bridge4_mmio_write = completer_bridge4_valid ? completer_bridge4_write : mgmt_write;  // PCIeSwitch.swift:293
-  assign bridge4_mmio_address = completer_bridge4_valid ? completer_bridge4_address : mgmt_address[6:0];  // PCIeSwitch.swift:294
-  assign bridge4_mmio_wdata = completer_bridge4_valid ? completer_bridge4_wdata : mgmt_wdata;  // PCIeSwitch.swift:295
-  assign bridge4_mmio_strobe = completer_bridge4_valid ? completer_bridge4_strobe : mgmt_strobe;  // PCIeSwitch.swift:296
-  assign completer_bridge4_ready = bridge4_mmio_ready & completer_bridge4_valid;  // PCIeSwitch.swift:297
-  assign completer_bridge4_rdata = bridge4_mmio_rdata;  // PCIeSwitch.swift:298
-  assign completer_bridge4_error = bridge4_mmio_error;  // PCIeSwitch.swift:299
-  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : ((mgmt_bridge_index == 5'd3) ? (bridge3_mmio_ready & mgmt_to_bridge3) : ((mgmt_bridge_index == 5'd4) ? (bridge4_mmio_ready & mgmt_to_bridge4) : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:305
-  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge4 ? bridge4_mmio_rdata : (mgmt_to_bridge3 ? bridge3_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)))));  // PCIeSwitch.swift:306
-  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge4 ? bridge4_mmio_error : (mgmt_to_bridge3 ? bridge3_mmio_error : (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:307
-  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:309
-  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:310
-  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:311
-  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:312
-  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:313
-  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:314
-  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:315
-  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:316
-  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:317
-  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:318
-  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:319
-  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:320
-  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:321
-  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:322
-  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:323
-  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:324
-  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:251
+  assign ingress4_link_valid = receiver4_out_valid;  // PCIeSwitch.swift:132
+  assign receiver4_out_ready = ingress4_link_ready;  // PCIeSwitch.swift:132
+  assign ingress4_link_header = receiver4_out_header;  // PCIeSwitch.swift:132
+  assign ingress4_link_data = receiver4_out_data;  // PCIeSwitch.swift:132
+  assign ingress4_link_strobe = receiver4_out_strobe;  // PCIeSwitch.swift:132
+  assign ingress4_link_start = receiver4_out_start;  // PCIeSwitch.swift:132
+  assign ingress4_link_end = receiver4_out_end;  // PCIeSwitch.swift:132
+  assign egress4_fabric_valid = merge4_out_valid;  // PCIeSwitch.swift:133
+  assign merge4_out_ready = egress4_fabric_ready;  // PCIeSwitch.swift:133
+  assign egress4_fabric_header = merge4_out_header;  // PCIeSwitch.swift:133
+  assign egress4_fabric_data = merge4_out_data;  // PCIeSwitch.swift:133
+  assign egress4_fabric_strobe = merge4_out_strobe;  // PCIeSwitch.swift:133
+  assign egress4_fabric_start = merge4_out_start;  // PCIeSwitch.swift:133
+  assign egress4_fabric_end = merge4_out_end;  // PCIeSwitch.swift:133
+  assign crossbar_in4_valid = ingress4_fabric_valid;  // PCIeSwitch.swift:141
+  assign ingress4_fabric_ready = crossbar_in4_ready;  // PCIeSwitch.swift:141
+  assign crossbar_in4_header = ingress4_fabric_header;  // PCIeSwitch.swift:141
+  assign crossbar_in4_data = ingress4_fabric_data;  // PCIeSwitch.swift:141
+  assign crossbar_in4_strobe = ingress4_fabric_strobe;  // PCIeSwitch.swift:141
+  assign crossbar_in4_start = ingress4_fabric_start;  // PCIeSwitch.swift:141
+  assign crossbar_in4_end = ingress4_fabric_end;  // PCIeSwitch.swift:141
+  assign crossbar_in4_egress = ingress4_fabric_egress;  // PCIeSwitch.swift:142
+  assign crossbar_out4_room_posted = egress4_room_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out4_room_non_posted = egress4_room_non_posted;  // PCIeSwitch.swift:144
+  assign crossbar_out4_room_completion = egress4_room_completion;  // PCIeSwitch.swift:144
+  assign merge4_in0_valid = crossbar_out4_valid & _merge4_in0_valid_118;  // TLPStream.swift:76
+  assign merge4_in0_header = crossbar_out4_header;  // TLPStream.swift:77
+  assign merge4_in0_data = crossbar_out4_data;  // TLPStream.swift:78
+  assign merge4_in0_strobe = crossbar_out4_strobe;  // TLPStream.swift:79
+  assign merge4_in0_start = crossbar_out4_start;  // TLPStream.swift:80
+  assign merge4_in0_end = crossbar_out4_end;  // TLPStream.swift:81
+  assign crossbar_out4_ready = merge4_in0_ready & _merge4_in0_valid_118;  // TLPStream.swift:82
+  assign receiver4_refused = (ingress4_fabric_valid & ingress4_fabric_start) & ~ingress4_fabric_ready;  // PCIeSwitch.swift:150
+  assign receiver4_out_refused = receiver4_refused | ingress4_head_waits;  // PCIeSwitch.swift:161
+  assign merge4_in1_valid = ingress4_unsupported_valid & _merge4_in1_valid_131;  // TLPStream.swift:76
+  assign merge4_in1_header = ingress4_unsupported_header;  // TLPStream.swift:77
+  assign merge4_in1_data = ingress4_unsupported_data;  // TLPStream.swift:78
+  assign merge4_in1_strobe = ingress4_unsupported_strobe;  // TLPStream.swift:79
+  assign merge4_in1_start = ingress4_unsupported_start;  // TLPStream.swift:80
+  assign merge4_in1_end = ingress4_unsupported_end;  // TLPStream.swift:81
+  assign ingress4_unsupported_ready = merge4_in1_ready & _merge4_in1_valid_131;  // TLPStream.swift:82
+  assign egress4_fc_initialize = link4_fc_initialize;  // PCIeSwitch.swift:168
+  assign egress4_fc_update = link4_fc_update;  // PCIeSwitch.swift:169
+  assign egress4_fc_ph_advertised = link4_fc_ph_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_ph_limit = link4_fc_ph_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_ph_advertised = receiver4_fc_ph_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_ph_allocated = receiver4_fc_ph_allocated;  // PCIeSwitch.swift:175
+  assign egress4_fc_pd_advertised = link4_fc_pd_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_pd_limit = link4_fc_pd_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_pd_advertised = receiver4_fc_pd_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_pd_allocated = receiver4_fc_pd_allocated;  // PCIeSwitch.swift:175
+  assign egress4_fc_nph_advertised = link4_fc_nph_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_nph_limit = link4_fc_nph_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_nph_advertised = receiver4_fc_nph_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_nph_allocated = receiver4_fc_nph_allocated;  // PCIeSwitch.swift:175
+  assign egress4_fc_npd_advertised = link4_fc_npd_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_npd_limit = link4_fc_npd_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_npd_advertised = receiver4_fc_npd_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_npd_allocated = receiver4_fc_npd_allocated;  // PCIeSwitch.swift:175
+  assign egress4_fc_cplh_advertised = link4_fc_cplh_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_cplh_limit = link4_fc_cplh_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_cplh_advertised = receiver4_fc_cplh_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_cplh_allocated = receiver4_fc_cplh_allocated;  // PCIeSwitch.swift:175
+  assign egress4_fc_cpld_advertised = link4_fc_cpld_advertised;  // PCIeSwitch.swift:172
+  assign egress4_fc_cpld_limit = link4_fc_cpld_limit;  // PCIeSwitch.swift:173
+  assign link4_rx_fc_cpld_advertised = receiver4_fc_cpld_advertised;  // PCIeSwitch.swift:174
+  assign link4_rx_fc_cpld_allocated = receiver4_fc_cpld_allocated;  // PCIeSwitch.swift:175
+  assign ingress4_max_payload_size = bridge4_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
+  assign bridge4_link_control_status_current_link_speed_in = link4_speed;  // PCIeSwitch.swift:178
+  assign bridge4_link_control_status_negotiated_link_width_in = link4_width;  // PCIeSwitch.swift:179
+  assign bridge4_link_control_status_link_active_in = link4_active;  // PCIeSwitch.swift:180
+  assign bridge4_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_io_window_secondary_status_detected_parity_error_set = ingress4_poisoned_event;  // PCIeSwitch.swift:195
+  assign bridge4_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
+  assign bridge4_device_control_status_fatal_detected_set = ingress4_malformed_event;  // PCIeSwitch.swift:195
+  assign bridge4_device_control_status_unsupported_request_detected_set = ((((ingress4_unsupported_event | ingress0_link_down_event[4]) | ingress1_link_down_event[4]) | ingress2_link_down_event[4]) | ingress3_link_down_event[4]) | ingress4_link_down_event[4];  // PCIeSwitch.swift:195
+  assign link4_dropped = ingress4_dropped_count;  // PCIeSwitch.swift:200
+  assign link4_malformed = ingress4_malformed_count;  // PCIeSwitch.swift:200
+  assign link4_unsupported = ingress4_unsupported_count;  // PCIeSwitch.swift:200
+  assign management_port4_errors_dropped_in = ingress4_dropped_count;  // PCIeSwitch.swift:202
+  assign management_port4_errors_unsupported_in = ingress4_unsupported_count;  // PCIeSwitch.swift:203
+  assign management_port4_malformed_count_in = ingress4_malformed_count;  // PCIeSwitch.swift:204
+  assign ingress4_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress4_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress4_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress4_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress4_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress4_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress4_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress4_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress4_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress4_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress4_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress4_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress4_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress4_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress4_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress4_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress4_p1_link_up = link1_active;  // PCIeSwitch.swift:216
+  assign ingress4_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress4_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress4_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress4_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress4_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress4_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress4_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress4_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress4_p2_link_up = link2_active;  // PCIeSwitch.swift:216
+  assign ingress4_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress4_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress4_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress4_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress4_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress4_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress4_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress4_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress4_p3_link_up = link3_active;  // PCIeSwitch.swift:216
+  assign ingress4_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
+  assign ingress4_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
+  assign ingress4_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
+  assign ingress4_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
+  assign ingress4_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
+  assign ingress4_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
+  assign ingress4_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
+  assign ingress4_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
+  assign ingress4_p4_link_up = link4_active;  // PCIeSwitch.swift:216
+  assign unused_link_down_event4 = ingress4_link_down_event[0];  // PCIeSwitch.swift:219
+  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:223
+  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:225
+  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:225
+  assign ingress3_completer_id = {bridge0_bus_numbers_secondary_out, 8'd16};  // PCIeSwitch.swift:225
+  assign ingress4_completer_id = {bridge0_bus_numbers_secondary_out, 8'd24};  // PCIeSwitch.swift:225
+  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:227
+  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:227
+  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:227
+  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:227
+  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:227
+  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:227
+  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:227
+  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:231
+  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:233
+  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:231
+  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:233
+  assign ingress3_own_ready = 1'b1;  // PCIeSwitch.swift:231
+  assign unused_own_from_port3 = {ingress3_own_valid, ingress3_own_header, ingress3_own_data, ingress3_own_strobe, ingress3_own_start, ingress3_own_end};  // PCIeSwitch.swift:233
+  assign ingress4_own_ready = 1'b1;  // PCIeSwitch.swift:231
+  assign unused_own_from_port4 = {ingress4_own_valid, ingress4_own_header, ingress4_own_data, ingress4_own_strobe, ingress4_own_start, ingress4_own_end};  // PCIeSwitch.swift:233
+  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:267
+  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:268
+  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd5);  // PCIeSwitch.swift:269
+  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:270
+  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:271
+  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:272
+  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:273
+  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:274
+  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:283
+  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:284
+  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:285
+  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
+  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
+  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
+  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:289
+  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:290
+  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:291
+  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:283
+  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:284
+  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:285
+  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
+  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
+  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
+  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:289
+  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:290
+  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:291
+  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:283
+  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:284
+  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:285
+  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
+  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
+  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
+  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:289
+  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:290
+  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:291
+  assign mgmt_to_bridge3 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd3)) & ~completer_bridge3_valid;  // PCIeSwitch.swift:283
+  assign bridge3_mmio_valid = completer_bridge3_valid | mgmt_to_bridge3;  // PCIeSwitch.swift:284
+  assign bridge3_mmio_write = completer_bridge3_valid ? completer_bridge3_write : mgmt_write;  // PCIeSwitch.swift:285
+  assign bridge3_mmio_address = completer_bridge3_valid ? completer_bridge3_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
+  assign bridge3_mmio_wdata = completer_bridge3_valid ? completer_bridge3_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
+  assign bridge3_mmio_strobe = completer_bridge3_valid ? completer_bridge3_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
+  assign completer_bridge3_ready = bridge3_mmio_ready & completer_bridge3_valid;  // PCIeSwitch.swift:289
+  assign completer_bridge3_rdata = bridge3_mmio_rdata;  // PCIeSwitch.swift:290
+  assign completer_bridge3_error = bridge3_mmio_error;  // PCIeSwitch.swift:291
+  assign mgmt_to_bridge4 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd4)) & ~completer_bridge4_valid;  // PCIeSwitch.swift:283
+  assign bridge4_mmio_valid = completer_bridge4_valid | mgmt_to_bridge4;  // PCIeSwitch.swift:284
+  assign bridge4_mmio_write = completer_bridge4_valid ? completer_bridge4_write : mgmt_write;  // PCIeSwitch.swift:285
+  assign bridge4_mmio_address = completer_bridge4_valid ? completer_bridge4_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
+  assign bridge4_mmio_wdata = completer_bridge4_valid ? completer_bridge4_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
+  assign bridge4_mmio_strobe = completer_bridge4_valid ? completer_bridge4_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
+  assign completer_bridge4_ready = bridge4_mmio_ready & completer_bridge4_valid;  // PCIeSwitch.swift:289
+  assign completer_bridge4_rdata = bridge4_mmio_rdata;  // PCIeSwitch.swift:290
+  assign completer_bridge4_error = bridge4_mmio_error;  // PCIeSwitch.swift:291
+  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : ((mgmt_bridge_index == 5'd3) ? (bridge3_mmio_ready & mgmt_to_bridge3) : ((mgmt_bridge_index == 5'd4) ? (bridge4_mmio_ready & mgmt_to_bridge4) : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:297
+  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge4 ? bridge4_mmio_rdata : (mgmt_to_bridge3 ? bridge3_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)))));  // PCIeSwitch.swift:298
+  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge4 ? bridge4_mmio_error : (mgmt_to_bridge3 ? bridge3_mmio_error : (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:299
+  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:301
+  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:302
+  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:303
+  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:304
+  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:305
+  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:306
+  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:307
+  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:308
+  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:309
+  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:310
+  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:311
+  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:312
+  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:313
+  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:314
+  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:315
+  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:316
+  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:243
   assign receiver0_clk = clk;  // PCIeSwitch.swift:74
   assign receiver0_rst = rst;  // PCIeSwitch.swift:74
   assign receiver1_clk = clk;  // PCIeSwitch.swift:74
@@ -2867,12 +2867,12 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
 
   always @(posedge clk) begin
     if (rst) begin
-      config_request_backoff <= 4'd0;  // PCIeSwitch.swift:122
+      config_request_backoff <= 4'd0;  // PCIeSwitch.swift:120
     end else begin
-      if ((receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[1]) begin  // PCIeSwitch.swift:131
-        config_request_backoff <= 4'd8;  // PCIeSwitch.swift:132
+      if ((receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[1]) begin  // PCIeSwitch.swift:123
+        config_request_backoff <= 4'd8;  // PCIeSwitch.swift:124
       end else if (config_request_backoff != 4'd0) begin
-        config_request_backoff <= config_request_backoff - 4'd1;  // PCIeSwitch.swift:134
+        config_request_backoff <= config_request_backoff - 4'd1;  // PCIeSwitch.swift:126
       end
     end
   end

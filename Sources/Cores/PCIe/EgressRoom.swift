@@ -44,13 +44,6 @@ public enum EgressRoom {
   /// the first pass as they come.
   @StatementBuilder
   public static func connect(_ source: TLPStream, to sink: TLPStream, lanes: Int, rooms: [Signal]) -> [Statement] {
-    let open = !source.start || admits(TLPHeaderFields(source.header), lanes: lanes, rooms: rooms)
-    sink.valid <== source.valid && open
-    sink.header <== source.header
-    sink.data <== source.data
-    sink.strobe <== source.strobe
-    sink.start <== source.start
-    sink.end <== source.end
-    source.ready <== sink.ready && open
+    source.connect(to: sink, while: !source.start || admits(TLPHeaderFields(source.header), lanes: lanes, rooms: rooms))
   }
 }

@@ -117,17 +117,9 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
         // The management processor's configuration request (non-posted, one beat) steps back
         // for `requestBackoffCycles` when it is refused, so the root complex's TLPs behind
         // the merge may pass it (A3, D3); then it is offered again.
-        let request = requester.interface("request", as: TLPStream.self)
-        let merged = upstreamIn.interface("in1", as: TLPStream.self)
         let backoff = m.register("config_request_backoff", width: bitsToHold(requestBackoffCycles))
-        let offered = backoff == 0
-        merged.valid <== request.valid && offered
-        request.ready <== merged.ready && offered
-        merged.header <== request.header
-        merged.data <== request.data
-        merged.strobe <== request.strobe
-        merged.start <== request.start
-        merged.end <== request.end
+        requester.interface("request", as: TLPStream.self).connect(to: upstreamIn.interface("in1", as: TLPStream.self),
+                                                                   while: backoff == 0)
         when((refused[0] || ingress[0]["head_waits"]) && upstreamIn["grant"][1]) {
           backoff <== requestBackoffCycles
         }.elseWhen(backoff != 0) {

@@ -69,6 +69,19 @@ public struct TLPStream: Interface {
      .init("end", end, .forward)]
   }
 
+  /// Connects this stream to `sink` beat for beat while `open` is 1; while it is 0 the sink
+  /// sees no beat and none is taken here (a gate that holds a TLP back and keeps no state).
+  @StatementBuilder
+  public func connect(to sink: TLPStream, while open: Signal) -> [Statement] {
+    sink.valid <== valid && open
+    sink.header <== header
+    sink.data <== data
+    sink.strobe <== strobe
+    sink.start <== start
+    sink.end <== end
+    ready <== sink.ready && open
+  }
+
   public func rebound(_ bind: (InterfaceMember) -> Signal) -> TLPStream {
     let m = members
     return TLPStream(valid: bind(m[0]), ready: bind(m[1]), header: bind(m[2]), data: bind(m[3]), strobe: bind(m[4]),
