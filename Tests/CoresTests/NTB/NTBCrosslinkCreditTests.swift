@@ -38,15 +38,22 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
     tlps.map { reference.outbound($0, sender: Reference.a, receiver: Reference.b, up: true) }
   }
 
-  func testWritesPassReadsTheFarLocalSideCannotTake() throws {
-    let latency = 5
-    let model = try self.model(try Design(top: ntbPair(layout: Reference.layout, dataWidth: 64, linkLatency: latency,
+  /// The pair with credits over a 5-cycle link, both local sides with room for anything.
+  private func creditPair() throws -> NTBPairHarness {
+    let model = try self.model(try Design(top: ntbPair(layout: Reference.layout, dataWidth: 64, linkLatency: 5,
                                                        crosslinkCredits: NTBCrosslinkCredits())))
     watch("a local in", "a_local_in")
+    watch("a local out", "a_local_out")
+    watch("b local in", "b_local_in")
     watch("b local out", "b_local_out")
     let h = try NTBPairHarness(model, layout: Reference.layout)
-    let any = EgressRoom.anyTLP
-    try h.setLocalRoom(.a, posted: any, nonPosted: any, completion: any)
+    for side in [NTBPairHarness.Side.a, .b] { try h.setLocalRoom(side, posted: any, nonPosted: any, completion: any) }
+    return h
+  }
+  private let any = EgressRoom.anyTLP
+
+  func testWritesPassReadsTheFarLocalSideCannotTake() throws {
+    let h = try creditPair()
     try h.setLocalRoom(.b, posted: any, nonPosted: 0, completion: any)
     h.refusesReads = [.b]
     _ = try configured(h)
@@ -77,5 +84,99 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
     h.refusesReads = []
     try h.drain(100)
     XCTAssertEqual(h.received[1].map { NTBReferenceModel.Outcome.delivered($0) }, expected(Self.reads + Self.writes))
+  }
+
+  /// `NTBRandomTrafficTests`' traffic on the pair with credits, and B's local side withholding
+  /// non-posted room in random phases: every TLP is as `NTBReferenceModel` translates it; at B,
+  /// writes arrive in the order sent, reads in the order sent, and no read passes a write sent
+  /// before it (Table 2-42: a posted request may pass a non-posted one, A3; a read may not pass
+  /// a posted request, B2a); B's writes reach A in order; every answer comes back. (This test does
+  /// not single out the receive buffer's refusal — writes also pass at A's egress — the directed
+  /// test above does.)
+  func testRandomTrafficWithStalledReadsKeepsTheOrderingRules() throws {
+    typealias Random = NTBRandomTrafficTests
+    let h = try creditPair()
+    var random = self.random("settings")
+    var traffic = self.random("traffic")
+    var backpressure = self.random("backpressure")
+    let a = Random.randomSettings(bus: 0x10, aperture: 0x9000_0000, &random)
+    let b = Random.randomSettings(bus: 0x20, aperture: 0x3_0000_0000, &random)
+    try h.configure(.a, a)
+    try h.configure(.b, b)
+    try h.run(40)
+    h.localReady = { _ in backpressure.chance(0.7) }
+
+    var expectedAtB: [TLP] = [], expectedAtA: [TLP] = [], expectedAnswers: [TLP] = []
+    var handledAtB = 0, stalledCycles = 0
+    var bStalls = false, phases = true
+    // B's memory answers each read that has arrived; B's NP room comes and goes in phases.
+    func step() throws {
+      if phases && backpressure.chance(0.02) {
+        bStalls.toggle()
+        try h.setLocalRoom(.b, posted: any, nonPosted: bStalls ? 0 : any, completion: any)
+        h.refusesReads = bStalls ? [.b] : []
+      }
+      if bStalls { stalledCycles += 1 }
+      try h.step()
+      while handledAtB < h.received[1].count {
+        let arrived = h.received[1][handledAtB]
+        handledAtB += 1
+        guard arrived.kind == .memoryRead else { continue }
+        let data = (0..<(arrived.length * 4)).map { UInt8(truncatingIfNeeded: Int(arrived.address) + $0 * 7) }
+        let completion = TLP.completionWithData(answering: arrived, completer: PCIeID(rawValue: 0x2100), data: data)
+        h.send(completion, on: .b)
+        if let back = reference.completionBack(completion, completerSide: b, requesterSide: a, up: true) { expectedAnswers.append(back) }
+      }
+    }
+    let requests = 400
+    for i in 0..<requests {
+      let request = Random.randomRequest(a, tag: UInt16(i % 256), &traffic)
+      h.send(request, on: .a)
+      switch reference.outbound(request, sender: a, receiver: b, up: true) {
+      case .delivered(let t): expectedAtB.append(t)
+      case .unsupported(let c): expectedAnswers.append(c)
+      case .dropped: break
+      }
+      if traffic.chance(0.3) {
+        var write = Random.randomRequest(b, tag: UInt16(i % 256), &traffic)
+        if write.kind == .memoryRead { write = TLP.memoryWrite(address: write.address, data: [1, 2, 3, 4], requester: write.requester, tag: write.tag) }
+        h.send(write, on: .b)
+        if case .delivered(let t) = reference.outbound(write, sender: b, receiver: a, up: true) { expectedAtA.append(t) }
+      }
+      for _ in 0..<Int.random(in: 0...12, using: &traffic) { try step() }
+    }
+    // Then B takes reads again, for good.
+    try h.setLocalRoom(.b, posted: any, nonPosted: any, completion: any)
+    h.refusesReads = []
+    bStalls = false
+    phases = false
+    for _ in 0..<4000 { try step() }
+
+    XCTAssertGreaterThan(expectedAtB.count, requests / 5, "enough traffic crosses to mean something")
+    XCTAssertGreaterThan(stalledCycles, 100, "B withheld NP room for a while")
+    let atB = h.received[1]
+    XCTAssertEqual(atB.count, expectedAtB.count)
+    let isWrite = { (t: TLP) in t.kind == .memoryWrite }
+    XCTAssertEqual(atB.filter(isWrite), expectedAtB.filter(isWrite), "writes at B in the order sent")
+    XCTAssertEqual(atB.filter { !isWrite($0) }, expectedAtB.filter { !isWrite($0) }, "reads at B in the order sent")
+    // A read may not pass a write sent before it: count the writes ahead of each read.
+    func writesAhead(_ tlps: [TLP]) -> [Int] {
+      var writes = 0, ahead: [Int] = []
+      for t in tlps { if isWrite(t) { writes += 1 } else { ahead.append(writes) } }
+      return ahead
+    }
+    for (k, (got, sent)) in zip(writesAhead(atB), writesAhead(expectedAtB)).enumerated() where got < sent {
+      XCTFail("read \(k) at B passed a write: \(got) writes before it, \(sent) were sent before it")
+      break
+    }
+    XCTAssertGreaterThan(zip(writesAhead(atB), writesAhead(expectedAtB)).filter { $0 > $1 }.count, 0,
+                         "some writes passed a stalled read (the point of the credits)")
+    let atA = h.received[0]
+    XCTAssertEqual(atA.filter(isWrite), expectedAtA, "B's writes reach A in order")
+    var missing = expectedAnswers
+    for t in atA where !isWrite(t) {
+      if let i = missing.firstIndex(of: t) { missing.remove(at: i) } else { XCTFail("unexpected at A: \(t)") }
+    }
+    XCTAssertEqual(missing, [], "answers that never came back")
   }
 }
