@@ -86,6 +86,33 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
     XCTAssertEqual(h.received[1].map { NTBReferenceModel.Outcome.delivered($0) }, expected(Self.reads + Self.writes))
   }
 
+  /// The receive buffer may offer another class's head in place of one that waits (a posted TLP
+  /// arriving behind a completion held by a busy local side, when the turn favours posted): the
+  /// function must decide on the head it is offered now, not keep the decision of the one before.
+  /// A doorbell from B that replaces a waiting completion must ring, not leave on A's local side.
+  func testAHeadReplacedWhileItWaitsIsDecidedAfresh() throws {
+    let h = try configured(try creditPair())
+    var reads: [TLP] = []
+    for tag in 0..<2 {
+      let read = TLP.memoryRead(address: 0x9000_0100, byteCount: 16, requester: PCIeID(rawValue: 0x0100), tag: UInt16(tag))
+      h.send(read, on: .a)
+      try h.drain(30)
+      guard let arrived = h.received[1].last, arrived.kind == .memoryRead else { return XCTFail("read \(tag) did not reach B") }
+      reads.append(arrived)
+      // The second completion waits at A's local side, which takes nothing now.
+      if tag == 1 { h.localReady = { $0 != .a } }
+      h.send(TLP.completionWithData(answering: arrived, completer: PCIeID(rawValue: 0x2100), data: Array(repeating: UInt8(tag), count: 16)), on: .b)
+      try h.drain(30)
+    }
+    XCTAssertEqual(h.received[0].count, 1, "the first completion came home, the second waits")
+    try h.write(.b, NTBLayout.peerDoorbellSet(0), 1 << 5)
+    try h.run(30)
+    XCTAssertEqual(try h.read(.a, NTBLayout.doorbellStatus(0)), 1 << 5, "B's doorbell rang at A while the completion waited")
+    h.localReady = { _ in true }
+    try h.run(30)
+    XCTAssertEqual(h.received[0].map(\.kind), [.completionWithData, .completionWithData], "only the two completions left A's local side")
+  }
+
   /// `NTBRandomTrafficTests`' traffic on the pair with credits, and B's local side withholding
   /// non-posted room in random phases: every TLP is as `NTBReferenceModel` translates it; at B,
   /// writes arrive in the order sent, reads in the order sent, and no read passes a write sent

@@ -189,7 +189,10 @@ private struct NTBFunctionBody {
 
     // Merges in front of the two outputs.
     let toPeer = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_peer")
-    let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_local")
+    // With credits the receive buffer may replace a head that waits with another class's head
+    // (`switchEgress(refusable:)`), so the merge towards the local side must let an untaken first
+    // beat be withdrawn.
+    let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width, withdrawable: credits != nil), name: "to_local")
     let peerForward = toPeer.interface("in0", as: TLPStream.self)
     let peerOperations = toPeer.interface("in1", as: TLPStream.self)
     let peerUnsupported = toPeer.interface("in2", as: TLPStream.self)
@@ -264,13 +267,18 @@ private struct NTBFunctionBody {
     let heldToLocal = m.register("held_to_local")
     let peerDecision = m.wire("peer_decision")
     // With credits, a peer TLP the local side has no room for (or a read whose UR answer must
-    // wait) is refused: the receive buffer offers another class's head that may pass it.
+    // wait) is refused: the receive buffer offers another class's head that may pass it. The head
+    // offered may change while it waits, so the decision is the one for the head offered now
+    // (nothing is kept from an untaken beat; the merge to the local side is withdrawable).
     let refusal = link.map { link -> (refused: Signal, localTakes: Signal) in
       let admits = !peerIn.start || EgressRoom.admits(peer, lanes: width / 32, rooms: link.localRooms)
       return (peerIn.valid && peerIn.start && ((peerDecision && !admits) || (peerAnswersUR && peerURValid)), admits)
     }
-    body += offered(peerIn, decision: peerDecision, live: liveToLocal, name: "peer", refused: refusal?.refused)
-    if let link, let refusal { body.append(link.refuse <== refusal.refused) }
+    if let link, let refusal {
+      body += [peerDecision <== liveToLocal, link.refuse <== refusal.refused]
+    } else {
+      body += offered(peerIn, decision: peerDecision, live: liveToLocal, name: "peer")
+    }
     let peerToLocal = m.wire("peer_to_local")
     body.append(peerToLocal <== mux(peerIn.start, peerDecision, heldToLocal))
     let raw = peer.raw
@@ -412,13 +420,11 @@ private struct NTBFunctionBody {
   /// has been offered and not taken, then what it was when first offered. A beat offered to a
   /// merge must stay offered (its arbiter holds the grant from the first offer), so the link going
   /// down under backpressure must not withdraw it.
-  /// A `refused` beat was never offered to a merge and is withdrawn: nothing is kept from it.
-  private func offered(_ input: TLPStream, decision: Signal, live: Signal, name: String, refused: Signal? = nil) -> [Statement] {
+  private func offered(_ input: TLPStream, decision: Signal, live: Signal, name: String) -> [Statement] {
     let waiting = m.register("\(name)_offer_waiting")
     let kept = m.register("\(name)_offer_decision")
-    let waits = input.valid && input.start && !input.ready
     return [decision <== mux(waiting, kept, live),
-            waiting <== refused.map { waits && !$0 } ?? waits,
+            waiting <== input.valid && input.start && !input.ready,
             kept <== decision]
   }
 
