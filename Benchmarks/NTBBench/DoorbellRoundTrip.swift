@@ -11,8 +11,15 @@ struct DoorbellRoundTrip {
   let oneWayCycles: Int
   let roundTripCycles: Int
 
-  static func measure(layout: NTBLayout, dataWidth: Int = 64, linkLatency: Int) throws -> DoorbellRoundTrip {
-    let model = try Model(try CompiledModel.load(try Design(top: ntbPair(layout: layout, dataWidth: dataWidth, linkLatency: linkLatency))))
+  static func measure(layout: NTBLayout, dataWidth: Int = 64, linkLatency: Int,
+                      crosslinkCredits: NTBCrosslinkCredits? = nil) throws -> DoorbellRoundTrip {
+    let pair = try ntbPair(layout: layout, dataWidth: dataWidth, linkLatency: linkLatency, crosslinkCredits: crosslinkCredits)
+    let model = try Model(try CompiledModel.load(try Design(top: pair)))
+    if crosslinkCredits != nil {  // local sides with room for anything
+      for side in ["a", "b"] {
+        for room in EgressRoom.classNames { try model.input("\(side)_local_room_\(room)").set(UInt64(EgressRoom.anyTLP)) }
+      }
+    }
     let sides = try ["a", "b"].map { try ManagementPort(model, prefix: $0) }
     try model.input("phy_up").set(1)
     try model.input("link_speed").set(3)

@@ -19,6 +19,8 @@ final class NTBPairHarness {
   var starts: [[Int]] = [[], []]
   /// Whether each side's `local_out` is ready in a cycle (backpressure in random tests).
   var localReady: (Side) -> Bool = { _ in true }
+  /// Sides whose `local_out` does not take memory reads (a local side without NP credits).
+  var refusesReads: Set<Side> = []
 
   private struct SidePorts {
     let inValid, inHeader, inData, inStrobe, inStart, inEnd: InputPort
@@ -64,6 +66,15 @@ final class NTBPairHarness {
 
   func setPhysicalLink(up: Bool) { phyUp.set(up) }
 
+  /// On a pair with crosslink credits: `side`'s local room per class (posted, non-posted,
+  /// completion), as `EgressRoom` values.
+  func setLocalRoom(_ side: Side, posted: Int, nonPosted: Int, completion: Int) throws {
+    let name = side == .a ? "a" : "b"
+    for (room, value) in zip(EgressRoom.classNames, [posted, nonPosted, completion]) {
+      try model.input("\(name)_local_room_\(room)").set(UInt64(value))
+    }
+  }
+
   /// Sets or clears `side`'s Bus Master Enable (set after reset, as a driver leaves it).
   func setBusMaster(_ side: Side, _ enabled: Bool) { busMaster[side.rawValue].set(enabled) }
 
@@ -78,7 +89,7 @@ final class NTBPairHarness {
 
   /// One clock cycle with the MMIO inputs as they are set.
   func step() throws {
-    let ready = Side.allCases.map { localReady($0) }
+    var ready = Side.allCases.map { localReady($0) }
     for side in Side.allCases {
       let p = ports[side.rawValue], s = side.rawValue
       if let beat = sending[s].first {
@@ -93,6 +104,15 @@ final class NTBPairHarness {
       p.outReady.set(ready[s])
     }
     model.settle()
+    for side in refusesReads where ready[side.rawValue] {
+      let p = ports[side.rawValue]
+      let dw0 = p.outHeader.value.words[1] >> 32
+      if p.outValid.bool && p.outStart.bool && (dw0 >> 24) & 0x1F == 0 && dw0 >> 30 == 0 {  // MRd: Fmt 00x, Type 0
+        ready[side.rawValue] = false
+        p.outReady.set(false)
+        model.settle()
+      }
+    }
     for side in Side.allCases {
       let p = ports[side.rawValue], s = side.rawValue
       if !sending[s].isEmpty && p.inReady.bool {

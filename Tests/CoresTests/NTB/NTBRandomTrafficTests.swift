@@ -14,7 +14,7 @@ final class NTBRandomTrafficTests: SimulationTestCase {
   let reference = NTBReferenceModel(layout: NTBRandomTrafficTests.layout)
   static let requesterPool: [UInt16] = [0x0100, 0x0108, 0x0209, 0x0300, 0x0418, 0x05FF]
 
-  func randomSettings(bus: UInt8, aperture: UInt64, _ random: inout SimulationRandom) -> NTBSettings {
+  static func randomSettings(bus: UInt8, aperture: UInt64, _ random: inout SimulationRandom) -> NTBSettings {
     func translation() -> UInt64 {
       random.chance(0.5) ? UInt64.random(in: 0..<(1 << 20), using: &random) << 12 : UInt64.random(in: 0..<(1 << 40), using: &random) << 12
     }
@@ -41,7 +41,7 @@ final class NTBRandomTrafficTests: SimulationTestCase {
   }
 
   /// A memory request near the aperture: mostly inside, sometimes just outside.
-  func randomRequest(_ s: NTBSettings, tag: UInt16, _ random: inout SimulationRandom) -> TLP {
+  static func randomRequest(_ s: NTBSettings, tag: UInt16, _ random: inout SimulationRandom) -> TLP {
     let span = UInt64(Self.layout.apertureSize)
     var address = s.apertureBase + UInt64.random(in: 0..<span, using: &random)
     if random.chance(0.1) { address = random.chance(0.5) ? s.apertureBase - 4 * UInt64.random(in: 1...64, using: &random) : s.apertureBase + span + UInt64.random(in: 0..<256, using: &random) }
@@ -65,8 +65,8 @@ final class NTBRandomTrafficTests: SimulationTestCase {
     var random = self.random("settings")
     var traffic = self.random("traffic")
     var backpressure = self.random("backpressure")
-    let a = randomSettings(bus: 0x10, aperture: 0x9000_0000, &random)
-    let b = randomSettings(bus: 0x20, aperture: 0x3_0000_0000, &random)
+    let a = Self.randomSettings(bus: 0x10, aperture: 0x9000_0000, &random)
+    let b = Self.randomSettings(bus: 0x20, aperture: 0x3_0000_0000, &random)
     try h.configure(.a, a)
     try h.configure(.b, b)
     try h.run(20)
@@ -92,7 +92,7 @@ final class NTBRandomTrafficTests: SimulationTestCase {
       }
     }
     for i in 0..<requests {
-      let request = randomRequest(a, tag: UInt16(i % 256), &traffic)
+      let request = Self.randomRequest(a, tag: UInt16(i % 256), &traffic)
       h.send(request, on: .a)
       switch reference.outbound(request, sender: a, receiver: b, up: true) {
       case .delivered(let t):
@@ -102,7 +102,7 @@ final class NTBRandomTrafficTests: SimulationTestCase {
       case .dropped: droppedAtA += 1
       }
       if traffic.chance(0.3) {
-        var write = randomRequest(b, tag: UInt16(i % 256), &traffic)
+        var write = Self.randomRequest(b, tag: UInt16(i % 256), &traffic)
         if write.kind == .memoryRead { write = TLP.memoryWrite(address: write.address, data: [1, 2, 3, 4], requester: write.requester, tag: write.tag) }
         h.send(write, on: .b)
         if case .delivered(let t) = reference.outbound(write, sender: b, receiver: a, up: true) { expectedAtA.append(t) }

@@ -1,5 +1,6 @@
 import Board
 import HDL
+import PCIe
 
 /// One non-transparent bridge function (issue [switch], "The NTB function"; docs/switch.md):
 ///
@@ -36,16 +37,24 @@ import HDL
 ///
 /// The data path is cut-through and decides on a TLP's first beat, so clearing
 /// `LINK_CONTROL.ENABLE` is a barrier: no request starts across the link after the write.
-public func ntbFunction(config: NTBConfig, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
-  try ntbFunction(layout: NTBLayout(config), dataWidth: dataWidth, file: file, line: line)
+///
+/// `crosslinkCredits` puts credit-based flow control on the crosslink (`NTBCrosslinkCredits`):
+/// a per-class receive buffer on `peer_in`, a per-class egress on `peer_out`, credit sideband
+/// ports, and `local_room_*` inputs by which peer TLPs of a class the local side cannot take
+/// are refused so that other classes pass. Without it the crosslink is plain ready/valid.
+public func ntbFunction(config: NTBConfig, dataWidth: Int, crosslinkCredits: NTBCrosslinkCredits? = nil,
+                        file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+  try ntbFunction(layout: NTBLayout(config), dataWidth: dataWidth, crosslinkCredits: crosslinkCredits, file: file, line: line)
 }
 
-public func ntbFunction(layout: NTBLayout, dataWidth: Int, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+public func ntbFunction(layout: NTBLayout, dataWidth: Int, crosslinkCredits: NTBCrosslinkCredits? = nil,
+                        file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   let map = try ntbRegisters(layout)
-  let variant = ([("dw", dataWidth)] + map.parameters).map { "_\($0.0)\($0.1)" }.joined()
+  let variant = ([("dw", dataWidth)] + map.parameters).map { "_\($0.0)\($0.1)" }.joined() + (crosslinkCredits?.nameSuffix ?? "")
   return Module("ntb_function" + variant) { m in
     m.require([64, 128, 256].contains(dataWidth), "ntbFunction: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
-    NTBFunctionBody(layout: layout, map: map, dataWidth: [64, 128, 256].contains(dataWidth) ? dataWidth : 64, m: m).statements()
+    NTBFunctionBody(layout: layout, map: map, dataWidth: [64, 128, 256].contains(dataWidth) ? dataWidth : 64,
+                    credits: crosslinkCredits, file: file, line: line, m: m).statements()
   }
 }
 
@@ -54,14 +63,19 @@ private struct NTBFunctionBody {
   let layout: NTBLayout
   let map: RegisterMap
   let dataWidth: Int
+  let credits: NTBCrosslinkCredits?
+  let file: StaticString
+  let line: UInt
   let m: ModuleBuilder
 
   func statements() -> [Statement] {
     let width = dataWidth
     let localIn = m.port("local_in", TLPStream(dataWidth: width).flipped)
     let localOut = m.port("local_out", TLPStream(dataWidth: width))
-    let peerIn = m.port("peer_in", TLPStream(dataWidth: width).flipped)
+    let peerLinkIn = m.port("peer_in", TLPStream(dataWidth: width).flipped)
     let peerOut = m.port("peer_out", TLPStream(dataWidth: width))
+    let link = credits.map { crosslinkQueues($0, peerIn: peerLinkIn, peerOut: peerOut) }
+    let peerIn = link?.received ?? peerLinkIn
     let mmio = m.port("mmio", MMIO(addressWidth: map.addressWidth, dataWidth: 32).flipped)
     let irq = m.output("irq", width: NTBLayout.vectors)
     let phyUp = m.input("phy_up")
@@ -175,20 +189,33 @@ private struct NTBFunctionBody {
 
     // Merges in front of the two outputs.
     let toPeer = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_peer")
-    let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width), name: "to_local")
+    // With credits the receive buffer may replace a head that waits with another class's head
+    // (`switchEgress(refusable:)`), so the merge towards the local side must let an untaken first
+    // beat be withdrawn.
+    let toLocal = m.instance(tlpMerge(inputs: 3, dataWidth: width, withdrawable: credits != nil), name: "to_local")
     let peerForward = toPeer.interface("in0", as: TLPStream.self)
     let peerOperations = toPeer.interface("in1", as: TLPStream.self)
     let peerUnsupported = toPeer.interface("in2", as: TLPStream.self)
     let localForward = toLocal.interface("in0", as: TLPStream.self)
     let localUnsupported = toLocal.interface("in1", as: TLPStream.self)
     let localMSI = toLocal.interface("in2", as: TLPStream.self)
-    body += [connect(toPeer.interface("out", as: TLPStream.self), to: peerOut),
+    body += [connect(toPeer.interface("out", as: TLPStream.self), to: link?.toPeer ?? peerOut),
              connect(toLocal.interface("out", as: TLPStream.self), to: localOut)]
+    body += link?.statements ?? []
+    // With credits, a TLP starts into the merge towards the peer only when its class has room
+    // in the egress queue, so it never stops half-way there holding the other classes.
+    // (Without credits the expressions stay as they were, so those modules keep their Verilog.)
+    func peerRoom(_ valid: Signal, _ fields: TLPHeaderFields, start: Signal? = nil) -> Signal {
+      guard let link else { return valid }
+      let admits = EgressRoom.admits(fields, lanes: width / 32, rooms: link.peerRooms)
+      return valid && (start.map { !$0 || admits } ?? admits)
+    }
     let unusedGrants = m.wire("unused_grants", width: 6)
     body.append(unusedGrants <== concat(toPeer["grant"], toLocal["grant"]))
 
-    body += oneBeat(peerOperations, valid: opValid, header: opHeader, payload: opPayload)
-    body.append(opQueue["deq_ready"] <== peerOperations.ready && !announce && !replyPending)
+    let opOffered = peerRoom(opValid, TLPHeaderFields(opHeader))
+    body += oneBeat(peerOperations, valid: opOffered, header: opHeader, payload: opPayload)
+    body.append(opQueue["deq_ready"] <== (link == nil ? peerOperations.ready : peerOperations.ready && opOffered) && !announce && !replyPending)
     body.append(when(peerOperations.fires) {
       announce <== false
       when(!announce) { replyPending <== false }
@@ -209,8 +236,9 @@ private struct NTBFunctionBody {
     let urHeader = m.register("ur_header", width: TLPStream.headerWidth, reset: nil)
     let answersUR = m.wire("answers_ur")
     body.append(answersUR <== localIn.start && !localDecision && local.isNonPosted)
-    body.append(localIn.ready <== priority([(localToPeer, peerForward.ready), (answersUR, !urValid)], otherwise: .high))
-    body += forward(localIn, to: peerForward, when: localToPeer, header: outbound.peerHeader)
+    let peerTakes = link == nil ? peerForward.ready : peerRoom(peerForward.ready, local, start: localIn.start)
+    body.append(localIn.ready <== priority([(localToPeer, peerTakes), (answersUR, !urValid)], otherwise: .high))
+    body += forward(localIn, to: peerForward, when: peerRoom(localToPeer, local, start: localIn.start), header: outbound.peerHeader)
     let localFirst = m.wire("local_first_beat")
     body.append(localFirst <== localIn.fires && localIn.start)
     body.append(when(localFirst) { heldToPeer <== localDecision })
@@ -238,19 +266,32 @@ private struct NTBFunctionBody {
     body.append(peerAnswersUR <== peerIn.start && notMaster && peer.isNonPosted)
     let heldToLocal = m.register("held_to_local")
     let peerDecision = m.wire("peer_decision")
-    body += offered(peerIn, decision: peerDecision, live: liveToLocal, name: "peer")
+    // With credits, a peer TLP the local side has no room for (or a read whose UR answer must
+    // wait) is refused: the receive buffer offers another class's head that may pass it. The head
+    // offered may change while it waits, so the decision is the one for the head offered now
+    // (nothing is kept from an untaken beat; the merge to the local side is withdrawable).
+    let refusal = link.map { link -> (refused: Signal, localTakes: Signal) in
+      let admits = !peerIn.start || EgressRoom.admits(peer, lanes: width / 32, rooms: link.localRooms)
+      return (peerIn.valid && peerIn.start && ((peerDecision && !admits) || (peerAnswersUR && peerURValid)), admits)
+    }
+    if let link, let refusal {
+      body += [peerDecision <== liveToLocal, link.refuse <== refusal.refused]
+    } else {
+      body += offered(peerIn, decision: peerDecision, live: liveToLocal, name: "peer")
+    }
     let peerToLocal = m.wire("peer_to_local")
     body.append(peerToLocal <== mux(peerIn.start, peerDecision, heldToLocal))
     let raw = peer.raw
     let restored = select(entry[0..<bitsToIndex(NTBLayout.requesterEntries)], state.requesterID)
     let localHeader = mux(peer.isCompletion, concat(raw[64..<128], restored, raw[0..<48]),
                           concat(raw[96..<128], localBus, raw[0..<88]))
-    body.append(peerIn.ready <== priority([(peerToLocal, localForward.ready), (peerAnswersUR, !peerURValid)], otherwise: .high))
-    body += forward(peerIn, to: localForward, when: peerToLocal, header: localHeader)
+    let localTakes = refusal.map { localForward.ready && $0.localTakes } ?? localForward.ready
+    body.append(peerIn.ready <== priority([(peerToLocal, localTakes), (peerAnswersUR, !peerURValid)], otherwise: .high))
+    body += forward(peerIn, to: localForward, when: refusal.map { peerToLocal && $0.localTakes } ?? peerToLocal, header: localHeader)
     let peerFirst = m.wire("peer_first_beat")
     body.append(peerFirst <== peerIn.fires && peerIn.start)
     body.append(when(peerFirst) { heldToLocal <== peerDecision })
-    body += oneBeat(peerUnsupported, valid: peerURValid, header: peerURHeader, payload: .zero(width: 32))
+    body += oneBeat(peerUnsupported, valid: peerRoom(peerURValid, TLPHeaderFields(peerURHeader)), header: peerURHeader, payload: .zero(width: 32))
     body.append(when(peerUnsupported.fires) { peerURValid <== false })
     body.append(when(peerFirst && peerAnswersUR) {
       peerURValid <== true
@@ -387,6 +428,31 @@ private struct NTBFunctionBody {
             kept <== decision]
   }
 
+  /// The crosslink's queues when it has credits: `received` (the receive buffer's output, in
+  /// place of `peer_in`), `toPeer` (the egress's input, in place of `peer_out`), the egress's
+  /// room per class, the local side's room per class, and `refuse` (the receive buffer's
+  /// `out_refused`).
+  private func crosslinkQueues(_ credits: NTBCrosslinkCredits, peerIn: TLPStream, peerOut: TLPStream) -> CrosslinkQueues {
+    let receiver = m.instance(switchReceiver(dataWidth: dataWidth, depth: credits.receiveDepth, headerCredits: credits.headerCredits,
+                                             dataCredits: credits.dataCredits, refusable: true, file: file, line: line), name: "peer_receiver")
+    let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: credits.egressDepth, file: file, line: line), name: "peer_egress")
+    var statements: [Statement] = [connect(peerIn, to: receiver.interface("link", as: TLPStream.self)),
+                                   connect(egress.interface("link", as: TLPStream.self), to: peerOut),
+                                   egress["fc_initialize"] <== m.input("peer_fc_initialize"),
+                                   egress["fc_update"] <== m.input("peer_fc_update")]
+    for (t, type) in CreditType.allCases.enumerated() {
+      let name = NTBCrosslinkCredits.typeNames[t]
+      statements += [m.output("peer_rx_fc_\(name)_advertised", width: type.fieldSize) <== receiver["fc_\(name)_advertised"],
+                     m.output("peer_rx_fc_\(name)_allocated", width: type.fieldSize) <== receiver["fc_\(name)_allocated"],
+                     egress["fc_\(name)_advertised"] <== m.input("peer_fc_\(name)_advertised", width: type.fieldSize),
+                     egress["fc_\(name)_limit"] <== m.input("peer_fc_\(name)_limit", width: type.fieldSize)]
+    }
+    return CrosslinkQueues(received: receiver.interface("out", as: TLPStream.self), toPeer: egress.interface("fabric", as: TLPStream.self),
+                           peerRooms: EgressRoom.classNames.map { egress["room_\($0)"] },
+                           localRooms: EgressRoom.classNames.map { m.input("local_room_\($0)", width: EgressRoom.width) },
+                           refuse: receiver["out_refused"], statements: statements)
+  }
+
   /// `input`'s beats to `output` while `selected`, with `header` in place of its own.
   private func forward(_ input: TLPStream, to output: TLPStream, when selected: Signal, header: Signal) -> [Statement] {
     [output.valid <== input.valid && selected, output.header <== header, output.data <== input.data,
@@ -406,4 +472,14 @@ private struct NTBFunctionBody {
     let counter = m.register(name, width: 16)
     return [when(event && counter != 0xFFFF) { counter <== counter + 1 }, output <== counter]
   }
+}
+
+/// `NTBFunctionBody.crosslinkQueues`' result.
+private struct CrosslinkQueues {
+  let received: TLPStream
+  let toPeer: TLPStream
+  let peerRooms: [Signal]
+  let localRooms: [Signal]
+  let refuse: Signal
+  let statements: [Statement]
 }

@@ -8,9 +8,16 @@ import HDL
 /// `link_width`, shared by both ends, and each function's Command bit `a_bus_master_enable`,
 /// `b_bus_master_enable` (set them for traffic to reach a local side). With `linkLatency` > 0 each direction of the crosslink
 /// passes a `tlpDelayLine` of that many cycles.
-public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) throws -> Module {
-  let function = try ntbFunction(layout: layout, dataWidth: dataWidth)
-  return Module("ntb_pair", parameters: ["latency": linkLatency]) { m in
+///
+/// With `crosslinkCredits` the functions have credit-based flow control on the crosslink
+/// (`NTBCrosslinkCredits`): each sends InitFC in the first cycle after reset and UpdateFC every
+/// cycle after, on sideband wires delayed by the same `linkLatency`; each side's local room per
+/// class is an input (`a_local_room_posted`, `_non_posted`, `_completion`, `EgressRoom` values).
+public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0, crosslinkCredits: NTBCrosslinkCredits? = nil) throws -> Module {
+  let function = try ntbFunction(layout: layout, dataWidth: dataWidth, crosslinkCredits: crosslinkCredits)
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = crosslinkCredits == nil
+    ? ["latency": linkLatency] : ["latency": linkLatency, "credits": crosslinkCredits!.nameSuffix.dropFirst(3)]
+  return Module("ntb_pair", parameters: parameters) { m in
     let a = m.instance(function, name: "node_a"), b = m.instance(function, name: "node_b")
     let phyUp = m.input("phy_up"), speed = m.input("link_speed", width: 4), width = m.input("link_width", width: 6)
     for (side, name) in [(a, "a"), (b, "b")] {
@@ -24,6 +31,32 @@ public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) thr
       m.output("\(name)_irq", width: NTBLayout.vectors) <== side["irq"]
       m.output("\(name)_local_dropped_count", width: 16) <== side["local_dropped_count"]
       m.output("\(name)_peer_dropped_count", width: 16) <== side["peer_dropped_count"]
+      if crosslinkCredits != nil {
+        for room in EgressRoom.classNames { side["local_room_\(room)"] <== m.input("\(name)_local_room_\(room)", width: EgressRoom.width) }
+      }
+    }
+    if crosslinkCredits != nil {
+      let started = m.register("fc_started")
+      started <== true
+      for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
+        // What `from`'s receive buffer advertises reaches `to`'s egress a link latency later.
+        let sent = [!started, started] + NTBCrosslinkCredits.typeNames.flatMap {
+          [from["peer_rx_fc_\($0)_advertised"], from["peer_rx_fc_\($0)_allocated"]]
+        }
+        let stages = sent.enumerated().map { k, signal in
+          (0..<linkLatency).map { m.register("\(name)_fc\(k)_d\($0)", width: signal.width) }
+        }
+        for (k, signal) in sent.enumerated() {
+          for (d, stage) in stages[k].enumerated() { stage <== (d == 0 ? signal : stages[k][d - 1]) }
+        }
+        let arrived = sent.enumerated().map { k, signal in stages[k].last ?? signal }
+        to["peer_fc_initialize"] <== arrived[0]
+        to["peer_fc_update"] <== arrived[1]
+        for (t, type) in NTBCrosslinkCredits.typeNames.enumerated() {
+          to["peer_fc_\(type)_advertised"] <== arrived[2 + 2 * t]
+          to["peer_fc_\(type)_limit"] <== arrived[3 + 2 * t]
+        }
+      }
     }
     for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
       if linkLatency > 0 {
@@ -36,3 +69,4 @@ public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0) thr
     }
   }
 }
+
