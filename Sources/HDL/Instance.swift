@@ -51,7 +51,10 @@ final class InstanceInfo {
 
 extension ModuleBuilder {
   /// Places `module` (elaborated once per distinct parameterisation) as instance `name`.
-  public func instance(_ module: Module, name: String, file: StaticString = #fileID, line: UInt = #line) -> Instance {
+  /// `reset`, when given, drives the child's implicit `rst` in place of this module's own (for
+  /// a block that must restart while its parent runs on, e.g. a link's queues at link down).
+  public func instance(_ module: Module, name: String, reset childReset: Signal? = nil,
+                       file: StaticString = #fileID, line: UInt = #line) -> Instance {
     let location = SourceLocation(file: file, line: line)
     claim(name, at: location)
     let child = elaborator.elaborate(module)
@@ -71,7 +74,7 @@ extension ModuleBuilder {
       implicitStatements.append(Statement(.assign(target: clk, value: clock.node), location: location))
     }
     if child.hasImplicitReset, let rst = info.pins["rst"] {
-      implicitStatements.append(Statement(.assign(target: rst, value: reset.node), location: location))
+      implicitStatements.append(Statement(.assign(target: rst, value: (childReset ?? reset).node), location: location))
     }
     return Instance(info: info)
   }

@@ -125,7 +125,9 @@ public final class ModuleBuilder {
   public var reset: Signal {
     if let implicitReset { return implicitReset }
     let rst = declaredInput("rst") ?? {
-      let clockIndex = ports.firstIndex { $0 === clock.node }!
+      // The clock first (it may be created now, which changes `ports`), then its place.
+      let clockNode = clock.node
+      let clockIndex = ports.firstIndex { $0 === clockNode }!
       let rst = Signal(declare("rst", .input, width: 1, signed: false, at: SourceLocation(file: #fileID, line: #line)))
       ports.insert(rst.node, at: clockIndex + 1)
       return rst
