@@ -129,7 +129,7 @@ let package = Package(
     // scripts/bench/waves: the whole-file baseline that streaming `strata waves` is measured against.
     .executableTarget(name: "WavesBench", dependencies: ["Waves"], path: "Benchmarks/WavesBench"),
     // scripts/bench/switch: the NTB doorbell round trip (doorbell_rtt_cycles).
-    .executableTarget(name: "strata-bench-ntb", dependencies: ["Simulation", "Cores", "HDL"], path: "Benchmarks/NTBBench"),
+    .executableTarget(name: "strata-bench-ntb", dependencies: ["Simulation", "Cores", "HDL", "PCIe"], path: "Benchmarks/NTBBench"),
 
     // The firmware's tier manager against the transaction-level model: a HAL over TierController.
     .target(name: "TierFirmwareSupport", dependencies: ["Firmware", "TierModel"], path: "Tests/Support/TierFirmwareSupport"),

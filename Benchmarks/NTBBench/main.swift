@@ -10,6 +10,21 @@ do {
   // The same round trips with credit-based flow control on the crosslink (NTBCrosslinkCredits, issue #6).
   let credited = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 0, crosslinkCredits: NTBCrosslinkCredits())
   let creditedBoard = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 20, crosslinkCredits: NTBCrosslinkCredits())
+  // Posted-write bandwidth over the devkit's 20-cycle crosslink, plain and with the credits sized
+  // from the link (NTBCrosslinkCredits(linkLatency:dataWidth:)), measured side by side.
+  let sized = NTBCrosslinkCredits(linkLatency: 20, dataWidth: 64)
+  let plainRate = try CrosslinkBandwidth.measure(layout: layout, linkLatency: 20, crosslinkCredits: nil)
+  let creditRate = try CrosslinkBandwidth.measure(layout: layout, linkLatency: 20, crosslinkCredits: sized)
+  print(String(format: "crosslink_bytes_per_cycle_plain: %.2f (%d cycles)", plainRate.bytesPerCycle, plainRate.cycles))
+  print(String(format: "crosslink_bytes_per_cycle_credits: %.2f (%d cycles; %d header, %d data credits, receive queues of %d beats)",
+               creditRate.bytesPerCycle, creditRate.cycles, sized.headerCredits, sized.dataCredits, sized.receiveDepth))
+  if ProcessInfo.processInfo.environment["STRATA_BENCH_SWEEP"] != nil {
+    for data in [16, 20, 24, 26, 28, 32] {
+      let c = NTBCrosslinkCredits(headerCredits: 8, dataCredits: data, receiveDepth: 8 + 2 * data, egressDepth: 16)
+      let r = try CrosslinkBandwidth.measure(layout: layout, linkLatency: 20, crosslinkCredits: c)
+      print(String(format: "sweep data credits %d: %.2f bytes/cycle (%d cycles)", data, r.bytesPerCycle, r.cycles))
+    }
+  }
   print("doorbell_rtt_cycles_no_link_latency_crosslink_credits: \(credited.roundTripCycles)")
   print("doorbell_rtt_cycles_crosslink_credits: \(creditedBoard.roundTripCycles)")
   print("doorbell_one_way_cycles_no_link_latency: \(bare.oneWayCycles)")
