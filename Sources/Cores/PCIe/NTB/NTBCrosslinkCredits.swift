@@ -65,6 +65,21 @@ public struct NTBCrosslinkCredits: Hashable, Sendable {
   /// The module-name suffix that keeps functions without credits unchanged.
   var nameSuffix: String { "_xl\(headerCredits)_\(dataCredits)_\(receiveDepth)_\(egressDepth)" }
 
+  /// The flow-control sideband a function with credits takes, after `peer_` (the names of a
+  /// switch port's link partner credits after `link<k>_`, `SwitchLinkPorts`).
+  public static var sidebandInputs: [(name: String, width: Int)] {
+    [("fc_initialize", 1), ("fc_update", 1)] + CreditType.allCases.enumerated().flatMap { t, type in
+      [("fc_\(typeNames[t])_advertised", type.fieldSize), ("fc_\(typeNames[t])_limit", type.fieldSize)]
+    }
+  }
+  /// The flow-control sideband a function with credits gives, after `peer_`: its receive buffer's
+  /// advertisement and CREDITS_ALLOCATED.
+  public static var sidebandOutputs: [(name: String, width: Int)] {
+    CreditType.allCases.enumerated().flatMap { t, type in
+      [("rx_fc_\(typeNames[t])_advertised", type.fieldSize), ("rx_fc_\(typeNames[t])_allocated", type.fieldSize)]
+    }
+  }
+
   /// Credit types in port-name order: ph, pd, nph, npd, cplh, cpld.
   public static let typeNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 }

@@ -74,11 +74,11 @@ private struct NTBFunctionBody {
     let localOut = m.port("local_out", TLPStream(dataWidth: width))
     let peerLinkIn = m.port("peer_in", TLPStream(dataWidth: width).flipped)
     let peerOut = m.port("peer_out", TLPStream(dataWidth: width))
-    let link = credits.map { crosslinkQueues($0, peerIn: peerLinkIn, peerOut: peerOut) }
+    let phyUp = m.input("phy_up")
+    let link = credits.map { crosslinkQueues($0, peerIn: peerLinkIn, peerOut: peerOut, phyUp: phyUp) }
     let peerIn = link?.received ?? peerLinkIn
     let mmio = m.port("mmio", MMIO(addressWidth: map.addressWidth, dataWidth: 32).flipped)
     let irq = m.output("irq", width: NTBLayout.vectors)
-    let phyUp = m.input("phy_up")
     let linkSpeed = m.input("link_speed", width: 4)
     let linkWidth = m.input("link_width", width: 6)
     let busMaster = m.input("bus_master_enable")
@@ -199,7 +199,12 @@ private struct NTBFunctionBody {
     let localForward = toLocal.interface("in0", as: TLPStream.self)
     let localUnsupported = toLocal.interface("in1", as: TLPStream.self)
     let localMSI = toLocal.interface("in2", as: TLPStream.self)
-    body += [connect(toPeer.interface("out", as: TLPStream.self), to: link?.toPeer ?? peerOut),
+    if let link {
+      body += afterCuts(toPeer.interface("out", as: TLPStream.self), to: link.toPeer, down: link.down)
+    } else {
+      body.append(connect(toPeer.interface("out", as: TLPStream.self), to: peerOut))
+    }
+    body += [
              connect(toLocal.interface("out", as: TLPStream.self), to: localOut)]
     body += link?.statements ?? []
     // With credits, a TLP starts into the merge towards the peer only when its class has room
@@ -286,8 +291,14 @@ private struct NTBFunctionBody {
     let localHeader = mux(peer.isCompletion, concat(raw[64..<128], restored, raw[0..<48]),
                           concat(raw[96..<128], localBus, raw[0..<88]))
     let localTakes = refusal.map { localForward.ready && $0.localTakes } ?? localForward.ready
-    body.append(peerIn.ready <== priority([(peerToLocal, localTakes), (peerAnswersUR, !peerURValid)], otherwise: .high))
-    body += forward(peerIn, to: localForward, when: refusal.map { peerToLocal && $0.localTakes } ?? peerToLocal, header: localHeader)
+    let inboundReady = priority([(peerToLocal, localTakes), (peerAnswersUR, !peerURValid)], otherwise: .high)
+    if let link, let refusal {
+      body += closingAfterCuts(peerIn, ready: inboundReady, to: localForward, when: peerToLocal && refusal.localTakes,
+                               header: localHeader, down: link.down)
+    } else {
+      body.append(peerIn.ready <== inboundReady)
+      body += forward(peerIn, to: localForward, when: peerToLocal, header: localHeader)
+    }
     let peerFirst = m.wire("peer_first_beat")
     body.append(peerFirst <== peerIn.fires && peerIn.start)
     body.append(when(peerFirst) { heldToLocal <== peerDecision })
@@ -351,6 +362,9 @@ private struct NTBFunctionBody {
       enqueued && operation == NTBPeerOperation.message.rawValue && index == n })
     body.append(outFull <== (outFull & ~releasedByPeer) | sentMessage)
     body.append(when(arriving(.link, 0)) { peerEnabled <== value[0] && phyUp })
+
+    // A UR answer for the peer does not outlive the link (its queues restart at link down).
+    if let link { body.append(when(link.down) { peerURValid <== false }) }
 
     // Interrupts and MSI.
     body += interrupts(regs, irq: irq, localBus: localBus, msi: localMSI, busMaster: busMaster)
@@ -432,11 +446,18 @@ private struct NTBFunctionBody {
   /// place of `peer_in`), `toPeer` (the egress's input, in place of `peer_out`), the egress's
   /// room per class, the local side's room per class, and `refuse` (the receive buffer's
   /// `out_refused`).
-  private func crosslinkQueues(_ credits: NTBCrosslinkCredits, peerIn: TLPStream, peerOut: TLPStream) -> CrosslinkQueues {
+  /// Both queues restart (empty, no credits until the peer's next InitFC) while `phy_up` is low:
+  /// what was queued for or from a link that went down is discarded (§2.9.1), and flow control
+  /// initialises afresh when it comes up (§2.6.1).
+  private func crosslinkQueues(_ credits: NTBCrosslinkCredits, peerIn: TLPStream, peerOut: TLPStream, phyUp: Signal) -> CrosslinkQueues {
+    let down = m.wire("crosslink_down")
+    let restart = m.wire("crosslink_restart")
     let receiver = m.instance(switchReceiver(dataWidth: dataWidth, depth: credits.receiveDepth, headerCredits: credits.headerCredits,
-                                             dataCredits: credits.dataCredits, refusable: true, file: file, line: line), name: "peer_receiver")
-    let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: credits.egressDepth, file: file, line: line), name: "peer_egress")
-    var statements: [Statement] = [connect(peerIn, to: receiver.interface("link", as: TLPStream.self)),
+                                             dataCredits: credits.dataCredits, refusable: true, file: file, line: line),
+                              name: "peer_receiver", reset: restart)
+    let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: credits.egressDepth, file: file, line: line),
+                            name: "peer_egress", reset: restart)
+    var statements: [Statement] = [down <== !phyUp, restart <== m.reset || down,connect(peerIn, to: receiver.interface("link", as: TLPStream.self)),
                                    connect(egress.interface("link", as: TLPStream.self), to: peerOut),
                                    egress["fc_initialize"] <== m.input("peer_fc_initialize"),
                                    egress["fc_update"] <== m.input("peer_fc_update")]
@@ -450,7 +471,37 @@ private struct NTBFunctionBody {
     return CrosslinkQueues(received: receiver.interface("out", as: TLPStream.self), toPeer: egress.interface("fabric", as: TLPStream.self),
                            peerRooms: EgressRoom.classNames.map { egress["room_\($0)"] },
                            localRooms: EgressRoom.classNames.map { m.input("local_room_\($0)", width: EgressRoom.width) },
-                           refuse: receiver["out_refused"], statements: statements)
+                           refuse: receiver["out_refused"], down: down, statements: statements)
+  }
+
+  /// `source` into `sink` (the crosslink egress) except while the link is `down` and, after it
+  /// was, the rest of a TLP it cut short: those beats are taken and lost, so the merge in front
+  /// finishes its TLP and the egress, restarted, never sees a TLP without its first beat.
+  private func afterCuts(_ source: TLPStream, to sink: TLPStream, down: Signal) -> [Statement] {
+    let open = m.register("to_peer_open")  // a TLP is passing: its first beat went in, its end not yet
+    let passes = m.wire("to_peer_passes")
+    return [passes <== !down && (source.start || open),
+            sink.valid <== source.valid && passes, sink.header <== source.header, sink.data <== source.data,
+            sink.strobe <== source.strobe, sink.start <== source.start, sink.end <== source.end,
+            source.ready <== !passes || sink.ready,
+            when(down) { open <== false }.elseWhen(source.valid && passes && sink.ready) { open <== !source.end }]
+  }
+
+  /// The inbound path to the local side (`forward`) when the crosslink queues restart at link
+  /// down: nothing passes while the link is `down`, and a TLP it cut short on its way to the
+  /// local side is closed with a nullifying beat (`end`, no `start`, strobe 0, as a link partner
+  /// ends a TLP it abandons), so the merge in front of `local_out` is not left waiting for an end
+  /// and what lies behind discards it.
+  private func closingAfterCuts(_ input: TLPStream, ready: Signal, to output: TLPStream, when selected: Signal, header: Signal,
+                                down: Signal) -> [Statement] {
+    let open = m.register("to_local_open")  // a TLP's first beat went to the local side, its end not yet
+    let closing = m.register("to_local_closing")
+    return [input.ready <== !down && !closing && ready,
+            output.valid <== closing || (input.valid && selected && !down), output.header <== header, output.data <== input.data,
+            output.strobe <== mux(closing, .zero(width: input.strobe.width), input.strobe),
+            output.start <== input.start && !closing, output.end <== input.end || closing,
+            when(output.valid && output.ready) { open <== !output.end },
+            closing <== mux(closing, !(output.valid && output.ready), down && open)]
   }
 
   /// `input`'s beats to `output` while `selected`, with `header` in place of its own.
@@ -481,5 +532,7 @@ private struct CrosslinkQueues {
   let peerRooms: [Signal]
   let localRooms: [Signal]
   let refuse: Signal
+  /// The physical link is down: the queues are restarting.
+  let down: Signal
   let statements: [Statement]
 }

@@ -10,8 +10,9 @@ import HDL
 /// passes a `tlpDelayLine` of that many cycles.
 ///
 /// With `crosslinkCredits` the functions have credit-based flow control on the crosslink
-/// (`NTBCrosslinkCredits`): each sends InitFC in the first cycle after reset and UpdateFC every
-/// cycle after, on sideband wires delayed by the same `linkLatency`; each side's local room per
+/// (`NTBCrosslinkCredits`), joined by an `ntbCrosslink` of `linkLatency` cycles: each sends InitFC
+/// in the first cycle the link is up and UpdateFC every cycle after, on sideband wires delayed by
+/// the same latency, and flow control restarts when `phy_up` falls and rises; each side's local room per
 /// class is an input (`a_local_room_posted`, `_non_posted`, `_completion`, `EgressRoom` values).
 public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0, crosslinkCredits: NTBCrosslinkCredits? = nil) throws -> Module {
   let function = try ntbFunction(layout: layout, dataWidth: dataWidth, crosslinkCredits: crosslinkCredits)
@@ -36,35 +37,24 @@ public func ntbPair(layout: NTBLayout, dataWidth: Int, linkLatency: Int = 0, cro
       }
     }
     if crosslinkCredits != nil {
-      let started = m.register("fc_started")
-      started <== true
-      for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
-        // What `from`'s receive buffer advertises reaches `to`'s egress a link latency later.
-        let sent = [!started, started] + NTBCrosslinkCredits.typeNames.flatMap {
-          [from["peer_rx_fc_\($0)_advertised"], from["peer_rx_fc_\($0)_allocated"]]
-        }
-        let stages = sent.enumerated().map { k, signal in
-          (0..<linkLatency).map { m.register("\(name)_fc\(k)_d\($0)", width: signal.width) }
-        }
-        for (k, signal) in sent.enumerated() {
-          for (d, stage) in stages[k].enumerated() { stage <== (d == 0 ? signal : stages[k][d - 1]) }
-        }
-        let arrived = sent.enumerated().map { k, signal in stages[k].last ?? signal }
-        to["peer_fc_initialize"] <== arrived[0]
-        to["peer_fc_update"] <== arrived[1]
-        for (t, type) in NTBCrosslinkCredits.typeNames.enumerated() {
-          to["peer_fc_\(type)_advertised"] <== arrived[2 + 2 * t]
-          to["peer_fc_\(type)_limit"] <== arrived[3 + 2 * t]
-        }
+      // TLPs and credits through one `ntbCrosslink`, which restarts flow control at every link up.
+      let link = m.instance(ntbCrosslink(latency: linkLatency, dataWidth: dataWidth), name: "crosslink")
+      link["up"] <== phyUp
+      for (side, name) in [(a, "a"), (b, "b")] {
+        connect(side.interface("peer_out", as: TLPStream.self), to: link.interface("\(name)_out", as: TLPStream.self))
+        connect(link.interface("\(name)_in", as: TLPStream.self), to: side.interface("peer_in", as: TLPStream.self))
+        for port in NTBCrosslinkCredits.sidebandInputs { side["peer_\(port.name)"] <== link["\(name)_\(port.name)"] }
+        for port in NTBCrosslinkCredits.sidebandOutputs { link["\(name)_\(port.name)"] <== side["peer_\(port.name)"] }
       }
-    }
-    for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
-      if linkLatency > 0 {
-        let line = m.instance(tlpDelayLine(cycles: linkLatency, dataWidth: dataWidth), name: name)
-        connect(from.interface("peer_out", as: TLPStream.self), to: line.interface("in", as: TLPStream.self))
-        connect(line.interface("out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
-      } else {
-        connect(from.interface("peer_out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
+    } else {
+      for (from, to, name) in [(a, b, "a_to_b"), (b, a, "b_to_a")] {
+        if linkLatency > 0 {
+          let line = m.instance(tlpDelayLine(cycles: linkLatency, dataWidth: dataWidth), name: name)
+          connect(from.interface("peer_out", as: TLPStream.self), to: line.interface("in", as: TLPStream.self))
+          connect(line.interface("out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
+        } else {
+          connect(from.interface("peer_out", as: TLPStream.self), to: to.interface("peer_in", as: TLPStream.self))
+        }
       }
     }
   }
