@@ -1061,6 +1061,32 @@ module board_cluster4 (
   wire node0_ntb0_peer_out_start;
   wire node0_ntb0_peer_out_end;
   wire node0_ntb0_phy_up;
+  wire node0_ntb0_peer_fc_initialize;
+  wire node0_ntb0_peer_fc_update;
+  wire [7:0] node0_ntb0_peer_fc_ph_advertised;
+  wire [7:0] node0_ntb0_peer_fc_ph_limit;
+  wire [11:0] node0_ntb0_peer_fc_pd_advertised;
+  wire [11:0] node0_ntb0_peer_fc_pd_limit;
+  wire [7:0] node0_ntb0_peer_fc_nph_advertised;
+  wire [7:0] node0_ntb0_peer_fc_nph_limit;
+  wire [11:0] node0_ntb0_peer_fc_npd_advertised;
+  wire [11:0] node0_ntb0_peer_fc_npd_limit;
+  wire [7:0] node0_ntb0_peer_fc_cplh_advertised;
+  wire [7:0] node0_ntb0_peer_fc_cplh_limit;
+  wire [11:0] node0_ntb0_peer_fc_cpld_advertised;
+  wire [11:0] node0_ntb0_peer_fc_cpld_limit;
+  wire [7:0] node0_ntb0_peer_rx_fc_ph_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_ph_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_pd_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_pd_allocated;
+  wire [7:0] node0_ntb0_peer_rx_fc_nph_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_nph_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_npd_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_npd_allocated;
+  wire [7:0] node0_ntb0_peer_rx_fc_cplh_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_cplh_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_cpld_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node0_ntb0_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1082,6 +1108,32 @@ module board_cluster4 (
   wire node0_ntb1_peer_out_start;
   wire node0_ntb1_peer_out_end;
   wire node0_ntb1_phy_up;
+  wire node0_ntb1_peer_fc_initialize;
+  wire node0_ntb1_peer_fc_update;
+  wire [7:0] node0_ntb1_peer_fc_ph_advertised;
+  wire [7:0] node0_ntb1_peer_fc_ph_limit;
+  wire [11:0] node0_ntb1_peer_fc_pd_advertised;
+  wire [11:0] node0_ntb1_peer_fc_pd_limit;
+  wire [7:0] node0_ntb1_peer_fc_nph_advertised;
+  wire [7:0] node0_ntb1_peer_fc_nph_limit;
+  wire [11:0] node0_ntb1_peer_fc_npd_advertised;
+  wire [11:0] node0_ntb1_peer_fc_npd_limit;
+  wire [7:0] node0_ntb1_peer_fc_cplh_advertised;
+  wire [7:0] node0_ntb1_peer_fc_cplh_limit;
+  wire [11:0] node0_ntb1_peer_fc_cpld_advertised;
+  wire [11:0] node0_ntb1_peer_fc_cpld_limit;
+  wire [7:0] node0_ntb1_peer_rx_fc_ph_advertised;
+  wire [7:0] node0_ntb1_peer_rx_fc_ph_allocated;
+  wire [11:0] node0_ntb1_peer_rx_fc_pd_advertised;
+  wire [11:0] node0_ntb1_peer_rx_fc_pd_allocated;
+  wire [7:0] node0_ntb1_peer_rx_fc_nph_advertised;
+  wire [7:0] node0_ntb1_peer_rx_fc_nph_allocated;
+  wire [11:0] node0_ntb1_peer_rx_fc_npd_advertised;
+  wire [11:0] node0_ntb1_peer_rx_fc_npd_allocated;
+  wire [7:0] node0_ntb1_peer_rx_fc_cplh_advertised;
+  wire [7:0] node0_ntb1_peer_rx_fc_cplh_allocated;
+  wire [11:0] node0_ntb1_peer_rx_fc_cpld_advertised;
+  wire [11:0] node0_ntb1_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node0_ntb1_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1313,6 +1365,32 @@ module board_cluster4 (
   wire node1_ntb0_peer_out_start;
   wire node1_ntb0_peer_out_end;
   wire node1_ntb0_phy_up;
+  wire node1_ntb0_peer_fc_initialize;
+  wire node1_ntb0_peer_fc_update;
+  wire [7:0] node1_ntb0_peer_fc_ph_advertised;
+  wire [7:0] node1_ntb0_peer_fc_ph_limit;
+  wire [11:0] node1_ntb0_peer_fc_pd_advertised;
+  wire [11:0] node1_ntb0_peer_fc_pd_limit;
+  wire [7:0] node1_ntb0_peer_fc_nph_advertised;
+  wire [7:0] node1_ntb0_peer_fc_nph_limit;
+  wire [11:0] node1_ntb0_peer_fc_npd_advertised;
+  wire [11:0] node1_ntb0_peer_fc_npd_limit;
+  wire [7:0] node1_ntb0_peer_fc_cplh_advertised;
+  wire [7:0] node1_ntb0_peer_fc_cplh_limit;
+  wire [11:0] node1_ntb0_peer_fc_cpld_advertised;
+  wire [11:0] node1_ntb0_peer_fc_cpld_limit;
+  wire [7:0] node1_ntb0_peer_rx_fc_ph_advertised;
+  wire [7:0] node1_ntb0_peer_rx_fc_ph_allocated;
+  wire [11:0] node1_ntb0_peer_rx_fc_pd_advertised;
+  wire [11:0] node1_ntb0_peer_rx_fc_pd_allocated;
+  wire [7:0] node1_ntb0_peer_rx_fc_nph_advertised;
+  wire [7:0] node1_ntb0_peer_rx_fc_nph_allocated;
+  wire [11:0] node1_ntb0_peer_rx_fc_npd_advertised;
+  wire [11:0] node1_ntb0_peer_rx_fc_npd_allocated;
+  wire [7:0] node1_ntb0_peer_rx_fc_cplh_advertised;
+  wire [7:0] node1_ntb0_peer_rx_fc_cplh_allocated;
+  wire [11:0] node1_ntb0_peer_rx_fc_cpld_advertised;
+  wire [11:0] node1_ntb0_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node1_ntb0_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1334,6 +1412,32 @@ module board_cluster4 (
   wire node1_ntb1_peer_out_start;
   wire node1_ntb1_peer_out_end;
   wire node1_ntb1_phy_up;
+  wire node1_ntb1_peer_fc_initialize;
+  wire node1_ntb1_peer_fc_update;
+  wire [7:0] node1_ntb1_peer_fc_ph_advertised;
+  wire [7:0] node1_ntb1_peer_fc_ph_limit;
+  wire [11:0] node1_ntb1_peer_fc_pd_advertised;
+  wire [11:0] node1_ntb1_peer_fc_pd_limit;
+  wire [7:0] node1_ntb1_peer_fc_nph_advertised;
+  wire [7:0] node1_ntb1_peer_fc_nph_limit;
+  wire [11:0] node1_ntb1_peer_fc_npd_advertised;
+  wire [11:0] node1_ntb1_peer_fc_npd_limit;
+  wire [7:0] node1_ntb1_peer_fc_cplh_advertised;
+  wire [7:0] node1_ntb1_peer_fc_cplh_limit;
+  wire [11:0] node1_ntb1_peer_fc_cpld_advertised;
+  wire [11:0] node1_ntb1_peer_fc_cpld_limit;
+  wire [7:0] node1_ntb1_peer_rx_fc_ph_advertised;
+  wire [7:0] node1_ntb1_peer_rx_fc_ph_allocated;
+  wire [11:0] node1_ntb1_peer_rx_fc_pd_advertised;
+  wire [11:0] node1_ntb1_peer_rx_fc_pd_allocated;
+  wire [7:0] node1_ntb1_peer_rx_fc_nph_advertised;
+  wire [7:0] node1_ntb1_peer_rx_fc_nph_allocated;
+  wire [11:0] node1_ntb1_peer_rx_fc_npd_advertised;
+  wire [11:0] node1_ntb1_peer_rx_fc_npd_allocated;
+  wire [7:0] node1_ntb1_peer_rx_fc_cplh_advertised;
+  wire [7:0] node1_ntb1_peer_rx_fc_cplh_allocated;
+  wire [11:0] node1_ntb1_peer_rx_fc_cpld_advertised;
+  wire [11:0] node1_ntb1_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node1_ntb1_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1565,6 +1669,32 @@ module board_cluster4 (
   wire node2_ntb0_peer_out_start;
   wire node2_ntb0_peer_out_end;
   wire node2_ntb0_phy_up;
+  wire node2_ntb0_peer_fc_initialize;
+  wire node2_ntb0_peer_fc_update;
+  wire [7:0] node2_ntb0_peer_fc_ph_advertised;
+  wire [7:0] node2_ntb0_peer_fc_ph_limit;
+  wire [11:0] node2_ntb0_peer_fc_pd_advertised;
+  wire [11:0] node2_ntb0_peer_fc_pd_limit;
+  wire [7:0] node2_ntb0_peer_fc_nph_advertised;
+  wire [7:0] node2_ntb0_peer_fc_nph_limit;
+  wire [11:0] node2_ntb0_peer_fc_npd_advertised;
+  wire [11:0] node2_ntb0_peer_fc_npd_limit;
+  wire [7:0] node2_ntb0_peer_fc_cplh_advertised;
+  wire [7:0] node2_ntb0_peer_fc_cplh_limit;
+  wire [11:0] node2_ntb0_peer_fc_cpld_advertised;
+  wire [11:0] node2_ntb0_peer_fc_cpld_limit;
+  wire [7:0] node2_ntb0_peer_rx_fc_ph_advertised;
+  wire [7:0] node2_ntb0_peer_rx_fc_ph_allocated;
+  wire [11:0] node2_ntb0_peer_rx_fc_pd_advertised;
+  wire [11:0] node2_ntb0_peer_rx_fc_pd_allocated;
+  wire [7:0] node2_ntb0_peer_rx_fc_nph_advertised;
+  wire [7:0] node2_ntb0_peer_rx_fc_nph_allocated;
+  wire [11:0] node2_ntb0_peer_rx_fc_npd_advertised;
+  wire [11:0] node2_ntb0_peer_rx_fc_npd_allocated;
+  wire [7:0] node2_ntb0_peer_rx_fc_cplh_advertised;
+  wire [7:0] node2_ntb0_peer_rx_fc_cplh_allocated;
+  wire [11:0] node2_ntb0_peer_rx_fc_cpld_advertised;
+  wire [11:0] node2_ntb0_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node2_ntb0_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1586,6 +1716,32 @@ module board_cluster4 (
   wire node2_ntb1_peer_out_start;
   wire node2_ntb1_peer_out_end;
   wire node2_ntb1_phy_up;
+  wire node2_ntb1_peer_fc_initialize;
+  wire node2_ntb1_peer_fc_update;
+  wire [7:0] node2_ntb1_peer_fc_ph_advertised;
+  wire [7:0] node2_ntb1_peer_fc_ph_limit;
+  wire [11:0] node2_ntb1_peer_fc_pd_advertised;
+  wire [11:0] node2_ntb1_peer_fc_pd_limit;
+  wire [7:0] node2_ntb1_peer_fc_nph_advertised;
+  wire [7:0] node2_ntb1_peer_fc_nph_limit;
+  wire [11:0] node2_ntb1_peer_fc_npd_advertised;
+  wire [11:0] node2_ntb1_peer_fc_npd_limit;
+  wire [7:0] node2_ntb1_peer_fc_cplh_advertised;
+  wire [7:0] node2_ntb1_peer_fc_cplh_limit;
+  wire [11:0] node2_ntb1_peer_fc_cpld_advertised;
+  wire [11:0] node2_ntb1_peer_fc_cpld_limit;
+  wire [7:0] node2_ntb1_peer_rx_fc_ph_advertised;
+  wire [7:0] node2_ntb1_peer_rx_fc_ph_allocated;
+  wire [11:0] node2_ntb1_peer_rx_fc_pd_advertised;
+  wire [11:0] node2_ntb1_peer_rx_fc_pd_allocated;
+  wire [7:0] node2_ntb1_peer_rx_fc_nph_advertised;
+  wire [7:0] node2_ntb1_peer_rx_fc_nph_allocated;
+  wire [11:0] node2_ntb1_peer_rx_fc_npd_advertised;
+  wire [11:0] node2_ntb1_peer_rx_fc_npd_allocated;
+  wire [7:0] node2_ntb1_peer_rx_fc_cplh_advertised;
+  wire [7:0] node2_ntb1_peer_rx_fc_cplh_allocated;
+  wire [11:0] node2_ntb1_peer_rx_fc_cpld_advertised;
+  wire [11:0] node2_ntb1_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node2_ntb1_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1817,6 +1973,32 @@ module board_cluster4 (
   wire node3_ntb0_peer_out_start;
   wire node3_ntb0_peer_out_end;
   wire node3_ntb0_phy_up;
+  wire node3_ntb0_peer_fc_initialize;
+  wire node3_ntb0_peer_fc_update;
+  wire [7:0] node3_ntb0_peer_fc_ph_advertised;
+  wire [7:0] node3_ntb0_peer_fc_ph_limit;
+  wire [11:0] node3_ntb0_peer_fc_pd_advertised;
+  wire [11:0] node3_ntb0_peer_fc_pd_limit;
+  wire [7:0] node3_ntb0_peer_fc_nph_advertised;
+  wire [7:0] node3_ntb0_peer_fc_nph_limit;
+  wire [11:0] node3_ntb0_peer_fc_npd_advertised;
+  wire [11:0] node3_ntb0_peer_fc_npd_limit;
+  wire [7:0] node3_ntb0_peer_fc_cplh_advertised;
+  wire [7:0] node3_ntb0_peer_fc_cplh_limit;
+  wire [11:0] node3_ntb0_peer_fc_cpld_advertised;
+  wire [11:0] node3_ntb0_peer_fc_cpld_limit;
+  wire [7:0] node3_ntb0_peer_rx_fc_ph_advertised;
+  wire [7:0] node3_ntb0_peer_rx_fc_ph_allocated;
+  wire [11:0] node3_ntb0_peer_rx_fc_pd_advertised;
+  wire [11:0] node3_ntb0_peer_rx_fc_pd_allocated;
+  wire [7:0] node3_ntb0_peer_rx_fc_nph_advertised;
+  wire [7:0] node3_ntb0_peer_rx_fc_nph_allocated;
+  wire [11:0] node3_ntb0_peer_rx_fc_npd_advertised;
+  wire [11:0] node3_ntb0_peer_rx_fc_npd_allocated;
+  wire [7:0] node3_ntb0_peer_rx_fc_cplh_advertised;
+  wire [7:0] node3_ntb0_peer_rx_fc_cplh_allocated;
+  wire [11:0] node3_ntb0_peer_rx_fc_cpld_advertised;
+  wire [11:0] node3_ntb0_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node3_ntb0_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -1838,152 +2020,382 @@ module board_cluster4 (
   wire node3_ntb1_peer_out_start;
   wire node3_ntb1_peer_out_end;
   wire node3_ntb1_phy_up;
+  wire node3_ntb1_peer_fc_initialize;
+  wire node3_ntb1_peer_fc_update;
+  wire [7:0] node3_ntb1_peer_fc_ph_advertised;
+  wire [7:0] node3_ntb1_peer_fc_ph_limit;
+  wire [11:0] node3_ntb1_peer_fc_pd_advertised;
+  wire [11:0] node3_ntb1_peer_fc_pd_limit;
+  wire [7:0] node3_ntb1_peer_fc_nph_advertised;
+  wire [7:0] node3_ntb1_peer_fc_nph_limit;
+  wire [11:0] node3_ntb1_peer_fc_npd_advertised;
+  wire [11:0] node3_ntb1_peer_fc_npd_limit;
+  wire [7:0] node3_ntb1_peer_fc_cplh_advertised;
+  wire [7:0] node3_ntb1_peer_fc_cplh_limit;
+  wire [11:0] node3_ntb1_peer_fc_cpld_advertised;
+  wire [11:0] node3_ntb1_peer_fc_cpld_limit;
+  wire [7:0] node3_ntb1_peer_rx_fc_ph_advertised;
+  wire [7:0] node3_ntb1_peer_rx_fc_ph_allocated;
+  wire [11:0] node3_ntb1_peer_rx_fc_pd_advertised;
+  wire [11:0] node3_ntb1_peer_rx_fc_pd_allocated;
+  wire [7:0] node3_ntb1_peer_rx_fc_nph_advertised;
+  wire [7:0] node3_ntb1_peer_rx_fc_nph_allocated;
+  wire [11:0] node3_ntb1_peer_rx_fc_npd_advertised;
+  wire [11:0] node3_ntb1_peer_rx_fc_npd_allocated;
+  wire [7:0] node3_ntb1_peer_rx_fc_cplh_advertised;
+  wire [7:0] node3_ntb1_peer_rx_fc_cplh_allocated;
+  wire [11:0] node3_ntb1_peer_rx_fc_cpld_advertised;
+  wire [11:0] node3_ntb1_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node3_ntb1_local_dropped;  // not read
   /* verilator lint_on UNUSED */
   /* verilator lint_off UNUSED */
   wire [15:0] node3_ntb1_peer_dropped;  // not read
   /* verilator lint_on UNUSED */
-  wire crosslink0_0_to_1_clk;
-  wire crosslink0_0_to_1_rst;
-  wire crosslink0_0_to_1_in_valid;
-  wire crosslink0_0_to_1_in_ready;
-  wire [127:0] crosslink0_0_to_1_in_header;
-  wire [255:0] crosslink0_0_to_1_in_data;
-  wire [7:0] crosslink0_0_to_1_in_strobe;
-  wire crosslink0_0_to_1_in_start;
-  wire crosslink0_0_to_1_in_end;
-  wire crosslink0_0_to_1_out_valid;
-  wire crosslink0_0_to_1_out_ready;
-  wire [127:0] crosslink0_0_to_1_out_header;
-  wire [255:0] crosslink0_0_to_1_out_data;
-  wire [7:0] crosslink0_0_to_1_out_strobe;
-  wire crosslink0_0_to_1_out_start;
-  wire crosslink0_0_to_1_out_end;
-  wire crosslink0_1_to_0_clk;
-  wire crosslink0_1_to_0_rst;
-  wire crosslink0_1_to_0_in_valid;
-  wire crosslink0_1_to_0_in_ready;
-  wire [127:0] crosslink0_1_to_0_in_header;
-  wire [255:0] crosslink0_1_to_0_in_data;
-  wire [7:0] crosslink0_1_to_0_in_strobe;
-  wire crosslink0_1_to_0_in_start;
-  wire crosslink0_1_to_0_in_end;
-  wire crosslink0_1_to_0_out_valid;
-  wire crosslink0_1_to_0_out_ready;
-  wire [127:0] crosslink0_1_to_0_out_header;
-  wire [255:0] crosslink0_1_to_0_out_data;
-  wire [7:0] crosslink0_1_to_0_out_strobe;
-  wire crosslink0_1_to_0_out_start;
-  wire crosslink0_1_to_0_out_end;
-  wire crosslink1_1_to_2_clk;
-  wire crosslink1_1_to_2_rst;
-  wire crosslink1_1_to_2_in_valid;
-  wire crosslink1_1_to_2_in_ready;
-  wire [127:0] crosslink1_1_to_2_in_header;
-  wire [255:0] crosslink1_1_to_2_in_data;
-  wire [7:0] crosslink1_1_to_2_in_strobe;
-  wire crosslink1_1_to_2_in_start;
-  wire crosslink1_1_to_2_in_end;
-  wire crosslink1_1_to_2_out_valid;
-  wire crosslink1_1_to_2_out_ready;
-  wire [127:0] crosslink1_1_to_2_out_header;
-  wire [255:0] crosslink1_1_to_2_out_data;
-  wire [7:0] crosslink1_1_to_2_out_strobe;
-  wire crosslink1_1_to_2_out_start;
-  wire crosslink1_1_to_2_out_end;
-  wire crosslink1_2_to_1_clk;
-  wire crosslink1_2_to_1_rst;
-  wire crosslink1_2_to_1_in_valid;
-  wire crosslink1_2_to_1_in_ready;
-  wire [127:0] crosslink1_2_to_1_in_header;
-  wire [255:0] crosslink1_2_to_1_in_data;
-  wire [7:0] crosslink1_2_to_1_in_strobe;
-  wire crosslink1_2_to_1_in_start;
-  wire crosslink1_2_to_1_in_end;
-  wire crosslink1_2_to_1_out_valid;
-  wire crosslink1_2_to_1_out_ready;
-  wire [127:0] crosslink1_2_to_1_out_header;
-  wire [255:0] crosslink1_2_to_1_out_data;
-  wire [7:0] crosslink1_2_to_1_out_strobe;
-  wire crosslink1_2_to_1_out_start;
-  wire crosslink1_2_to_1_out_end;
-  wire crosslink2_2_to_3_clk;
-  wire crosslink2_2_to_3_rst;
-  wire crosslink2_2_to_3_in_valid;
-  wire crosslink2_2_to_3_in_ready;
-  wire [127:0] crosslink2_2_to_3_in_header;
-  wire [255:0] crosslink2_2_to_3_in_data;
-  wire [7:0] crosslink2_2_to_3_in_strobe;
-  wire crosslink2_2_to_3_in_start;
-  wire crosslink2_2_to_3_in_end;
-  wire crosslink2_2_to_3_out_valid;
-  wire crosslink2_2_to_3_out_ready;
-  wire [127:0] crosslink2_2_to_3_out_header;
-  wire [255:0] crosslink2_2_to_3_out_data;
-  wire [7:0] crosslink2_2_to_3_out_strobe;
-  wire crosslink2_2_to_3_out_start;
-  wire crosslink2_2_to_3_out_end;
-  wire crosslink2_3_to_2_clk;
-  wire crosslink2_3_to_2_rst;
-  wire crosslink2_3_to_2_in_valid;
-  wire crosslink2_3_to_2_in_ready;
-  wire [127:0] crosslink2_3_to_2_in_header;
-  wire [255:0] crosslink2_3_to_2_in_data;
-  wire [7:0] crosslink2_3_to_2_in_strobe;
-  wire crosslink2_3_to_2_in_start;
-  wire crosslink2_3_to_2_in_end;
-  wire crosslink2_3_to_2_out_valid;
-  wire crosslink2_3_to_2_out_ready;
-  wire [127:0] crosslink2_3_to_2_out_header;
-  wire [255:0] crosslink2_3_to_2_out_data;
-  wire [7:0] crosslink2_3_to_2_out_strobe;
-  wire crosslink2_3_to_2_out_start;
-  wire crosslink2_3_to_2_out_end;
-  wire crosslink3_3_to_0_clk;
-  wire crosslink3_3_to_0_rst;
-  wire crosslink3_3_to_0_in_valid;
-  wire crosslink3_3_to_0_in_ready;
-  wire [127:0] crosslink3_3_to_0_in_header;
-  wire [255:0] crosslink3_3_to_0_in_data;
-  wire [7:0] crosslink3_3_to_0_in_strobe;
-  wire crosslink3_3_to_0_in_start;
-  wire crosslink3_3_to_0_in_end;
-  wire crosslink3_3_to_0_out_valid;
-  wire crosslink3_3_to_0_out_ready;
-  wire [127:0] crosslink3_3_to_0_out_header;
-  wire [255:0] crosslink3_3_to_0_out_data;
-  wire [7:0] crosslink3_3_to_0_out_strobe;
-  wire crosslink3_3_to_0_out_start;
-  wire crosslink3_3_to_0_out_end;
-  wire crosslink3_0_to_3_clk;
-  wire crosslink3_0_to_3_rst;
-  wire crosslink3_0_to_3_in_valid;
-  wire crosslink3_0_to_3_in_ready;
-  wire [127:0] crosslink3_0_to_3_in_header;
-  wire [255:0] crosslink3_0_to_3_in_data;
-  wire [7:0] crosslink3_0_to_3_in_strobe;
-  wire crosslink3_0_to_3_in_start;
-  wire crosslink3_0_to_3_in_end;
-  wire crosslink3_0_to_3_out_valid;
-  wire crosslink3_0_to_3_out_ready;
-  wire [127:0] crosslink3_0_to_3_out_header;
-  wire [255:0] crosslink3_0_to_3_out_data;
-  wire [7:0] crosslink3_0_to_3_out_strobe;
-  wire crosslink3_0_to_3_out_start;
-  wire crosslink3_0_to_3_out_end;
+  wire crosslink0_line_clk;
+  wire crosslink0_line_rst;
+  wire crosslink0_line_up;
+  wire crosslink0_line_a_out_valid;
+  wire crosslink0_line_a_out_ready;
+  wire [127:0] crosslink0_line_a_out_header;
+  wire [255:0] crosslink0_line_a_out_data;
+  wire [7:0] crosslink0_line_a_out_strobe;
+  wire crosslink0_line_a_out_start;
+  wire crosslink0_line_a_out_end;
+  wire crosslink0_line_b_in_valid;
+  wire crosslink0_line_b_in_ready;
+  wire [127:0] crosslink0_line_b_in_header;
+  wire [255:0] crosslink0_line_b_in_data;
+  wire [7:0] crosslink0_line_b_in_strobe;
+  wire crosslink0_line_b_in_start;
+  wire crosslink0_line_b_in_end;
+  wire [7:0] crosslink0_line_a_rx_fc_ph_advertised;
+  wire [7:0] crosslink0_line_a_rx_fc_ph_allocated;
+  wire [11:0] crosslink0_line_a_rx_fc_pd_advertised;
+  wire [11:0] crosslink0_line_a_rx_fc_pd_allocated;
+  wire [7:0] crosslink0_line_a_rx_fc_nph_advertised;
+  wire [7:0] crosslink0_line_a_rx_fc_nph_allocated;
+  wire [11:0] crosslink0_line_a_rx_fc_npd_advertised;
+  wire [11:0] crosslink0_line_a_rx_fc_npd_allocated;
+  wire [7:0] crosslink0_line_a_rx_fc_cplh_advertised;
+  wire [7:0] crosslink0_line_a_rx_fc_cplh_allocated;
+  wire [11:0] crosslink0_line_a_rx_fc_cpld_advertised;
+  wire [11:0] crosslink0_line_a_rx_fc_cpld_allocated;
+  wire crosslink0_line_b_fc_initialize;
+  wire crosslink0_line_b_fc_update;
+  wire [7:0] crosslink0_line_b_fc_ph_advertised;
+  wire [7:0] crosslink0_line_b_fc_ph_limit;
+  wire [11:0] crosslink0_line_b_fc_pd_advertised;
+  wire [11:0] crosslink0_line_b_fc_pd_limit;
+  wire [7:0] crosslink0_line_b_fc_nph_advertised;
+  wire [7:0] crosslink0_line_b_fc_nph_limit;
+  wire [11:0] crosslink0_line_b_fc_npd_advertised;
+  wire [11:0] crosslink0_line_b_fc_npd_limit;
+  wire [7:0] crosslink0_line_b_fc_cplh_advertised;
+  wire [7:0] crosslink0_line_b_fc_cplh_limit;
+  wire [11:0] crosslink0_line_b_fc_cpld_advertised;
+  wire [11:0] crosslink0_line_b_fc_cpld_limit;
+  wire crosslink0_line_b_out_valid;
+  wire crosslink0_line_b_out_ready;
+  wire [127:0] crosslink0_line_b_out_header;
+  wire [255:0] crosslink0_line_b_out_data;
+  wire [7:0] crosslink0_line_b_out_strobe;
+  wire crosslink0_line_b_out_start;
+  wire crosslink0_line_b_out_end;
+  wire crosslink0_line_a_in_valid;
+  wire crosslink0_line_a_in_ready;
+  wire [127:0] crosslink0_line_a_in_header;
+  wire [255:0] crosslink0_line_a_in_data;
+  wire [7:0] crosslink0_line_a_in_strobe;
+  wire crosslink0_line_a_in_start;
+  wire crosslink0_line_a_in_end;
+  wire [7:0] crosslink0_line_b_rx_fc_ph_advertised;
+  wire [7:0] crosslink0_line_b_rx_fc_ph_allocated;
+  wire [11:0] crosslink0_line_b_rx_fc_pd_advertised;
+  wire [11:0] crosslink0_line_b_rx_fc_pd_allocated;
+  wire [7:0] crosslink0_line_b_rx_fc_nph_advertised;
+  wire [7:0] crosslink0_line_b_rx_fc_nph_allocated;
+  wire [11:0] crosslink0_line_b_rx_fc_npd_advertised;
+  wire [11:0] crosslink0_line_b_rx_fc_npd_allocated;
+  wire [7:0] crosslink0_line_b_rx_fc_cplh_advertised;
+  wire [7:0] crosslink0_line_b_rx_fc_cplh_allocated;
+  wire [11:0] crosslink0_line_b_rx_fc_cpld_advertised;
+  wire [11:0] crosslink0_line_b_rx_fc_cpld_allocated;
+  wire crosslink0_line_a_fc_initialize;
+  wire crosslink0_line_a_fc_update;
+  wire [7:0] crosslink0_line_a_fc_ph_advertised;
+  wire [7:0] crosslink0_line_a_fc_ph_limit;
+  wire [11:0] crosslink0_line_a_fc_pd_advertised;
+  wire [11:0] crosslink0_line_a_fc_pd_limit;
+  wire [7:0] crosslink0_line_a_fc_nph_advertised;
+  wire [7:0] crosslink0_line_a_fc_nph_limit;
+  wire [11:0] crosslink0_line_a_fc_npd_advertised;
+  wire [11:0] crosslink0_line_a_fc_npd_limit;
+  wire [7:0] crosslink0_line_a_fc_cplh_advertised;
+  wire [7:0] crosslink0_line_a_fc_cplh_limit;
+  wire [11:0] crosslink0_line_a_fc_cpld_advertised;
+  wire [11:0] crosslink0_line_a_fc_cpld_limit;
+  wire crosslink1_line_clk;
+  wire crosslink1_line_rst;
+  wire crosslink1_line_up;
+  wire crosslink1_line_a_out_valid;
+  wire crosslink1_line_a_out_ready;
+  wire [127:0] crosslink1_line_a_out_header;
+  wire [255:0] crosslink1_line_a_out_data;
+  wire [7:0] crosslink1_line_a_out_strobe;
+  wire crosslink1_line_a_out_start;
+  wire crosslink1_line_a_out_end;
+  wire crosslink1_line_b_in_valid;
+  wire crosslink1_line_b_in_ready;
+  wire [127:0] crosslink1_line_b_in_header;
+  wire [255:0] crosslink1_line_b_in_data;
+  wire [7:0] crosslink1_line_b_in_strobe;
+  wire crosslink1_line_b_in_start;
+  wire crosslink1_line_b_in_end;
+  wire [7:0] crosslink1_line_a_rx_fc_ph_advertised;
+  wire [7:0] crosslink1_line_a_rx_fc_ph_allocated;
+  wire [11:0] crosslink1_line_a_rx_fc_pd_advertised;
+  wire [11:0] crosslink1_line_a_rx_fc_pd_allocated;
+  wire [7:0] crosslink1_line_a_rx_fc_nph_advertised;
+  wire [7:0] crosslink1_line_a_rx_fc_nph_allocated;
+  wire [11:0] crosslink1_line_a_rx_fc_npd_advertised;
+  wire [11:0] crosslink1_line_a_rx_fc_npd_allocated;
+  wire [7:0] crosslink1_line_a_rx_fc_cplh_advertised;
+  wire [7:0] crosslink1_line_a_rx_fc_cplh_allocated;
+  wire [11:0] crosslink1_line_a_rx_fc_cpld_advertised;
+  wire [11:0] crosslink1_line_a_rx_fc_cpld_allocated;
+  wire crosslink1_line_b_fc_initialize;
+  wire crosslink1_line_b_fc_update;
+  wire [7:0] crosslink1_line_b_fc_ph_advertised;
+  wire [7:0] crosslink1_line_b_fc_ph_limit;
+  wire [11:0] crosslink1_line_b_fc_pd_advertised;
+  wire [11:0] crosslink1_line_b_fc_pd_limit;
+  wire [7:0] crosslink1_line_b_fc_nph_advertised;
+  wire [7:0] crosslink1_line_b_fc_nph_limit;
+  wire [11:0] crosslink1_line_b_fc_npd_advertised;
+  wire [11:0] crosslink1_line_b_fc_npd_limit;
+  wire [7:0] crosslink1_line_b_fc_cplh_advertised;
+  wire [7:0] crosslink1_line_b_fc_cplh_limit;
+  wire [11:0] crosslink1_line_b_fc_cpld_advertised;
+  wire [11:0] crosslink1_line_b_fc_cpld_limit;
+  wire crosslink1_line_b_out_valid;
+  wire crosslink1_line_b_out_ready;
+  wire [127:0] crosslink1_line_b_out_header;
+  wire [255:0] crosslink1_line_b_out_data;
+  wire [7:0] crosslink1_line_b_out_strobe;
+  wire crosslink1_line_b_out_start;
+  wire crosslink1_line_b_out_end;
+  wire crosslink1_line_a_in_valid;
+  wire crosslink1_line_a_in_ready;
+  wire [127:0] crosslink1_line_a_in_header;
+  wire [255:0] crosslink1_line_a_in_data;
+  wire [7:0] crosslink1_line_a_in_strobe;
+  wire crosslink1_line_a_in_start;
+  wire crosslink1_line_a_in_end;
+  wire [7:0] crosslink1_line_b_rx_fc_ph_advertised;
+  wire [7:0] crosslink1_line_b_rx_fc_ph_allocated;
+  wire [11:0] crosslink1_line_b_rx_fc_pd_advertised;
+  wire [11:0] crosslink1_line_b_rx_fc_pd_allocated;
+  wire [7:0] crosslink1_line_b_rx_fc_nph_advertised;
+  wire [7:0] crosslink1_line_b_rx_fc_nph_allocated;
+  wire [11:0] crosslink1_line_b_rx_fc_npd_advertised;
+  wire [11:0] crosslink1_line_b_rx_fc_npd_allocated;
+  wire [7:0] crosslink1_line_b_rx_fc_cplh_advertised;
+  wire [7:0] crosslink1_line_b_rx_fc_cplh_allocated;
+  wire [11:0] crosslink1_line_b_rx_fc_cpld_advertised;
+  wire [11:0] crosslink1_line_b_rx_fc_cpld_allocated;
+  wire crosslink1_line_a_fc_initialize;
+  wire crosslink1_line_a_fc_update;
+  wire [7:0] crosslink1_line_a_fc_ph_advertised;
+  wire [7:0] crosslink1_line_a_fc_ph_limit;
+  wire [11:0] crosslink1_line_a_fc_pd_advertised;
+  wire [11:0] crosslink1_line_a_fc_pd_limit;
+  wire [7:0] crosslink1_line_a_fc_nph_advertised;
+  wire [7:0] crosslink1_line_a_fc_nph_limit;
+  wire [11:0] crosslink1_line_a_fc_npd_advertised;
+  wire [11:0] crosslink1_line_a_fc_npd_limit;
+  wire [7:0] crosslink1_line_a_fc_cplh_advertised;
+  wire [7:0] crosslink1_line_a_fc_cplh_limit;
+  wire [11:0] crosslink1_line_a_fc_cpld_advertised;
+  wire [11:0] crosslink1_line_a_fc_cpld_limit;
+  wire crosslink2_line_clk;
+  wire crosslink2_line_rst;
+  wire crosslink2_line_up;
+  wire crosslink2_line_a_out_valid;
+  wire crosslink2_line_a_out_ready;
+  wire [127:0] crosslink2_line_a_out_header;
+  wire [255:0] crosslink2_line_a_out_data;
+  wire [7:0] crosslink2_line_a_out_strobe;
+  wire crosslink2_line_a_out_start;
+  wire crosslink2_line_a_out_end;
+  wire crosslink2_line_b_in_valid;
+  wire crosslink2_line_b_in_ready;
+  wire [127:0] crosslink2_line_b_in_header;
+  wire [255:0] crosslink2_line_b_in_data;
+  wire [7:0] crosslink2_line_b_in_strobe;
+  wire crosslink2_line_b_in_start;
+  wire crosslink2_line_b_in_end;
+  wire [7:0] crosslink2_line_a_rx_fc_ph_advertised;
+  wire [7:0] crosslink2_line_a_rx_fc_ph_allocated;
+  wire [11:0] crosslink2_line_a_rx_fc_pd_advertised;
+  wire [11:0] crosslink2_line_a_rx_fc_pd_allocated;
+  wire [7:0] crosslink2_line_a_rx_fc_nph_advertised;
+  wire [7:0] crosslink2_line_a_rx_fc_nph_allocated;
+  wire [11:0] crosslink2_line_a_rx_fc_npd_advertised;
+  wire [11:0] crosslink2_line_a_rx_fc_npd_allocated;
+  wire [7:0] crosslink2_line_a_rx_fc_cplh_advertised;
+  wire [7:0] crosslink2_line_a_rx_fc_cplh_allocated;
+  wire [11:0] crosslink2_line_a_rx_fc_cpld_advertised;
+  wire [11:0] crosslink2_line_a_rx_fc_cpld_allocated;
+  wire crosslink2_line_b_fc_initialize;
+  wire crosslink2_line_b_fc_update;
+  wire [7:0] crosslink2_line_b_fc_ph_advertised;
+  wire [7:0] crosslink2_line_b_fc_ph_limit;
+  wire [11:0] crosslink2_line_b_fc_pd_advertised;
+  wire [11:0] crosslink2_line_b_fc_pd_limit;
+  wire [7:0] crosslink2_line_b_fc_nph_advertised;
+  wire [7:0] crosslink2_line_b_fc_nph_limit;
+  wire [11:0] crosslink2_line_b_fc_npd_advertised;
+  wire [11:0] crosslink2_line_b_fc_npd_limit;
+  wire [7:0] crosslink2_line_b_fc_cplh_advertised;
+  wire [7:0] crosslink2_line_b_fc_cplh_limit;
+  wire [11:0] crosslink2_line_b_fc_cpld_advertised;
+  wire [11:0] crosslink2_line_b_fc_cpld_limit;
+  wire crosslink2_line_b_out_valid;
+  wire crosslink2_line_b_out_ready;
+  wire [127:0] crosslink2_line_b_out_header;
+  wire [255:0] crosslink2_line_b_out_data;
+  wire [7:0] crosslink2_line_b_out_strobe;
+  wire crosslink2_line_b_out_start;
+  wire crosslink2_line_b_out_end;
+  wire crosslink2_line_a_in_valid;
+  wire crosslink2_line_a_in_ready;
+  wire [127:0] crosslink2_line_a_in_header;
+  wire [255:0] crosslink2_line_a_in_data;
+  wire [7:0] crosslink2_line_a_in_strobe;
+  wire crosslink2_line_a_in_start;
+  wire crosslink2_line_a_in_end;
+  wire [7:0] crosslink2_line_b_rx_fc_ph_advertised;
+  wire [7:0] crosslink2_line_b_rx_fc_ph_allocated;
+  wire [11:0] crosslink2_line_b_rx_fc_pd_advertised;
+  wire [11:0] crosslink2_line_b_rx_fc_pd_allocated;
+  wire [7:0] crosslink2_line_b_rx_fc_nph_advertised;
+  wire [7:0] crosslink2_line_b_rx_fc_nph_allocated;
+  wire [11:0] crosslink2_line_b_rx_fc_npd_advertised;
+  wire [11:0] crosslink2_line_b_rx_fc_npd_allocated;
+  wire [7:0] crosslink2_line_b_rx_fc_cplh_advertised;
+  wire [7:0] crosslink2_line_b_rx_fc_cplh_allocated;
+  wire [11:0] crosslink2_line_b_rx_fc_cpld_advertised;
+  wire [11:0] crosslink2_line_b_rx_fc_cpld_allocated;
+  wire crosslink2_line_a_fc_initialize;
+  wire crosslink2_line_a_fc_update;
+  wire [7:0] crosslink2_line_a_fc_ph_advertised;
+  wire [7:0] crosslink2_line_a_fc_ph_limit;
+  wire [11:0] crosslink2_line_a_fc_pd_advertised;
+  wire [11:0] crosslink2_line_a_fc_pd_limit;
+  wire [7:0] crosslink2_line_a_fc_nph_advertised;
+  wire [7:0] crosslink2_line_a_fc_nph_limit;
+  wire [11:0] crosslink2_line_a_fc_npd_advertised;
+  wire [11:0] crosslink2_line_a_fc_npd_limit;
+  wire [7:0] crosslink2_line_a_fc_cplh_advertised;
+  wire [7:0] crosslink2_line_a_fc_cplh_limit;
+  wire [11:0] crosslink2_line_a_fc_cpld_advertised;
+  wire [11:0] crosslink2_line_a_fc_cpld_limit;
+  wire crosslink3_line_clk;
+  wire crosslink3_line_rst;
+  wire crosslink3_line_up;
+  wire crosslink3_line_a_out_valid;
+  wire crosslink3_line_a_out_ready;
+  wire [127:0] crosslink3_line_a_out_header;
+  wire [255:0] crosslink3_line_a_out_data;
+  wire [7:0] crosslink3_line_a_out_strobe;
+  wire crosslink3_line_a_out_start;
+  wire crosslink3_line_a_out_end;
+  wire crosslink3_line_b_in_valid;
+  wire crosslink3_line_b_in_ready;
+  wire [127:0] crosslink3_line_b_in_header;
+  wire [255:0] crosslink3_line_b_in_data;
+  wire [7:0] crosslink3_line_b_in_strobe;
+  wire crosslink3_line_b_in_start;
+  wire crosslink3_line_b_in_end;
+  wire [7:0] crosslink3_line_a_rx_fc_ph_advertised;
+  wire [7:0] crosslink3_line_a_rx_fc_ph_allocated;
+  wire [11:0] crosslink3_line_a_rx_fc_pd_advertised;
+  wire [11:0] crosslink3_line_a_rx_fc_pd_allocated;
+  wire [7:0] crosslink3_line_a_rx_fc_nph_advertised;
+  wire [7:0] crosslink3_line_a_rx_fc_nph_allocated;
+  wire [11:0] crosslink3_line_a_rx_fc_npd_advertised;
+  wire [11:0] crosslink3_line_a_rx_fc_npd_allocated;
+  wire [7:0] crosslink3_line_a_rx_fc_cplh_advertised;
+  wire [7:0] crosslink3_line_a_rx_fc_cplh_allocated;
+  wire [11:0] crosslink3_line_a_rx_fc_cpld_advertised;
+  wire [11:0] crosslink3_line_a_rx_fc_cpld_allocated;
+  wire crosslink3_line_b_fc_initialize;
+  wire crosslink3_line_b_fc_update;
+  wire [7:0] crosslink3_line_b_fc_ph_advertised;
+  wire [7:0] crosslink3_line_b_fc_ph_limit;
+  wire [11:0] crosslink3_line_b_fc_pd_advertised;
+  wire [11:0] crosslink3_line_b_fc_pd_limit;
+  wire [7:0] crosslink3_line_b_fc_nph_advertised;
+  wire [7:0] crosslink3_line_b_fc_nph_limit;
+  wire [11:0] crosslink3_line_b_fc_npd_advertised;
+  wire [11:0] crosslink3_line_b_fc_npd_limit;
+  wire [7:0] crosslink3_line_b_fc_cplh_advertised;
+  wire [7:0] crosslink3_line_b_fc_cplh_limit;
+  wire [11:0] crosslink3_line_b_fc_cpld_advertised;
+  wire [11:0] crosslink3_line_b_fc_cpld_limit;
+  wire crosslink3_line_b_out_valid;
+  wire crosslink3_line_b_out_ready;
+  wire [127:0] crosslink3_line_b_out_header;
+  wire [255:0] crosslink3_line_b_out_data;
+  wire [7:0] crosslink3_line_b_out_strobe;
+  wire crosslink3_line_b_out_start;
+  wire crosslink3_line_b_out_end;
+  wire crosslink3_line_a_in_valid;
+  wire crosslink3_line_a_in_ready;
+  wire [127:0] crosslink3_line_a_in_header;
+  wire [255:0] crosslink3_line_a_in_data;
+  wire [7:0] crosslink3_line_a_in_strobe;
+  wire crosslink3_line_a_in_start;
+  wire crosslink3_line_a_in_end;
+  wire [7:0] crosslink3_line_b_rx_fc_ph_advertised;
+  wire [7:0] crosslink3_line_b_rx_fc_ph_allocated;
+  wire [11:0] crosslink3_line_b_rx_fc_pd_advertised;
+  wire [11:0] crosslink3_line_b_rx_fc_pd_allocated;
+  wire [7:0] crosslink3_line_b_rx_fc_nph_advertised;
+  wire [7:0] crosslink3_line_b_rx_fc_nph_allocated;
+  wire [11:0] crosslink3_line_b_rx_fc_npd_advertised;
+  wire [11:0] crosslink3_line_b_rx_fc_npd_allocated;
+  wire [7:0] crosslink3_line_b_rx_fc_cplh_advertised;
+  wire [7:0] crosslink3_line_b_rx_fc_cplh_allocated;
+  wire [11:0] crosslink3_line_b_rx_fc_cpld_advertised;
+  wire [11:0] crosslink3_line_b_rx_fc_cpld_allocated;
+  wire crosslink3_line_a_fc_initialize;
+  wire crosslink3_line_a_fc_update;
+  wire [7:0] crosslink3_line_a_fc_ph_advertised;
+  wire [7:0] crosslink3_line_a_fc_ph_limit;
+  wire [11:0] crosslink3_line_a_fc_pd_advertised;
+  wire [11:0] crosslink3_line_a_fc_pd_limit;
+  wire [7:0] crosslink3_line_a_fc_nph_advertised;
+  wire [7:0] crosslink3_line_a_fc_nph_limit;
+  wire [11:0] crosslink3_line_a_fc_npd_advertised;
+  wire [11:0] crosslink3_line_a_fc_npd_limit;
+  wire [7:0] crosslink3_line_a_fc_cplh_advertised;
+  wire [7:0] crosslink3_line_a_fc_cplh_limit;
+  wire [11:0] crosslink3_line_a_fc_cpld_advertised;
+  wire [11:0] crosslink3_line_a_fc_cpld_limit;
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:26
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:28
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:28
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:28
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:28
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:28
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:28
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:28
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:28
-  assign irq0 = node0_irq;  // BoardTop.swift:29
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:30
+  assign node0_node_index = 8'd0;  // BoardTop.swift:30
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:32
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:32
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:32
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:32
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:32
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:32
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:32
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:32
+  assign irq0 = node0_irq;  // BoardTop.swift:33
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:34
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -2076,122 +2488,122 @@ module board_cluster4 (
   assign node0_pcie2_dropped = node0_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_malformed = node0_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node0_pcie2_unsupported = node0_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:37
-  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:40
-  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:40
-  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:40
-  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:40
-  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:40
-  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:40
-  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:40
-  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:40
-  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:40
-  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:40
-  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:40
-  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:40
-  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:40
-  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:40
-  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:40
-  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:40
-  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:40
-  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:40
-  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:40
-  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:37
-  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:40
-  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:40
-  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:40
-  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:40
-  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:40
-  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:40
-  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:40
-  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:40
-  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:40
-  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:40
-  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:40
-  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:40
-  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:40
-  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:40
-  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:40
-  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:40
-  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:40
-  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:40
-  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:40
-  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:37
-  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:40
-  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:40
-  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:40
-  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:40
-  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:40
-  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:40
-  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:40
-  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:40
-  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:40
-  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:40
-  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:40
-  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:40
-  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:40
-  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:40
-  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:40
-  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:40
-  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:40
-  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:40
-  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:40
-  assign node1_node_index = 8'd1;  // BoardTop.swift:26
-  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:28
-  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:28
-  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:28
-  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:28
-  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:28
-  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:28
-  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:28
-  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:28
-  assign irq1 = node1_irq;  // BoardTop.swift:29
-  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:30
+  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:41
+  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:44
+  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:44
+  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:44
+  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:44
+  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:44
+  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:44
+  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:44
+  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:44
+  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:44
+  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:44
+  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:44
+  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:44
+  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:44
+  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:44
+  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:44
+  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:44
+  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:44
+  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:44
+  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:44
+  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:41
+  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:44
+  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:44
+  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:44
+  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:44
+  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:44
+  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:44
+  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:44
+  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:44
+  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:44
+  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:44
+  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:44
+  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:44
+  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:44
+  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:44
+  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:44
+  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:44
+  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:44
+  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:44
+  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:44
+  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:41
+  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:44
+  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:44
+  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:44
+  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:44
+  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:44
+  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:44
+  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:44
+  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:44
+  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:44
+  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:44
+  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:44
+  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:44
+  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:44
+  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:44
+  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:44
+  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:44
+  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:44
+  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:44
+  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:44
+  assign node1_node_index = 8'd1;  // BoardTop.swift:30
+  assign node1_mgmt_valid = mgmt1_valid;  // BoardTop.swift:32
+  assign node1_mgmt_write = mgmt1_write;  // BoardTop.swift:32
+  assign node1_mgmt_address = mgmt1_address;  // BoardTop.swift:32
+  assign node1_mgmt_wdata = mgmt1_wdata;  // BoardTop.swift:32
+  assign node1_mgmt_strobe = mgmt1_strobe;  // BoardTop.swift:32
+  assign mgmt1_ready = node1_mgmt_ready;  // BoardTop.swift:32
+  assign mgmt1_rdata = node1_mgmt_rdata;  // BoardTop.swift:32
+  assign mgmt1_error = node1_mgmt_error;  // BoardTop.swift:32
+  assign irq1 = node1_irq;  // BoardTop.swift:33
+  assign cores_reset1 = node1_cores_reset;  // BoardTop.swift:34
   assign node1_host_in_valid = host1_in_valid;  // SwitchLinkPorts.swift:27
   assign host1_in_ready = node1_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node1_host_in_header = host1_in_header;  // SwitchLinkPorts.swift:27
@@ -2284,122 +2696,122 @@ module board_cluster4 (
   assign node1_pcie2_dropped = node1_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_malformed = node1_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node1_pcie2_unsupported = node1_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node1_tier_dram_req_ready = node1_dram_req_ready;  // BoardTop.swift:37
-  assign node1_tier_dram_wdata_ready = node1_dram_wdata_ready;  // BoardTop.swift:37
-  assign node1_tier_dram_rsp_valid = node1_dram_rsp_valid;  // BoardTop.swift:37
-  assign node1_tier_dram_rsp_data = node1_dram_rsp_data;  // BoardTop.swift:37
-  assign node1_tier_dram_rsp_last = node1_dram_rsp_last;  // BoardTop.swift:37
-  assign node1_tier_dram_rsp_error = node1_dram_rsp_error;  // BoardTop.swift:37
-  assign node1_tier_dram_rd_req_ready = node1_dram_rd_req_ready;  // BoardTop.swift:37
-  assign node1_tier_dram_rd_data_valid = node1_dram_rd_data_valid;  // BoardTop.swift:37
-  assign node1_tier_dram_rd_data = node1_dram_rd_data;  // BoardTop.swift:37
-  assign node1_tier_dram_rd_data_last = node1_dram_rd_data_last;  // BoardTop.swift:37
-  assign node1_tier_dram_rd_data_error = node1_dram_rd_data_error;  // BoardTop.swift:37
-  assign node1_tier_dram_wr_req_ready = node1_dram_wr_req_ready;  // BoardTop.swift:37
-  assign node1_tier_dram_wr_data_ready = node1_dram_wr_data_ready;  // BoardTop.swift:37
-  assign node1_tier_dram_wr_ack_valid = node1_dram_wr_ack_valid;  // BoardTop.swift:37
-  assign node1_tier_dram_wr_ack_error = node1_dram_wr_ack_error;  // BoardTop.swift:37
-  assign node1_dram_req_valid = node1_tier_dram_req_valid;  // BoardTop.swift:40
-  assign node1_dram_req_write = node1_tier_dram_req_write;  // BoardTop.swift:40
-  assign node1_dram_req_frame = node1_tier_dram_req_frame;  // BoardTop.swift:40
-  assign node1_dram_req_word = node1_tier_dram_req_word;  // BoardTop.swift:40
-  assign node1_dram_req_beats = node1_tier_dram_req_beats;  // BoardTop.swift:40
-  assign node1_dram_wdata_valid = node1_tier_dram_wdata_valid;  // BoardTop.swift:40
-  assign node1_dram_wdata_data = node1_tier_dram_wdata_data;  // BoardTop.swift:40
-  assign node1_dram_wdata_strobe = node1_tier_dram_wdata_strobe;  // BoardTop.swift:40
-  assign node1_dram_rsp_ready = node1_tier_dram_rsp_ready;  // BoardTop.swift:40
-  assign node1_dram_rd_req_valid = node1_tier_dram_rd_req_valid;  // BoardTop.swift:40
-  assign node1_dram_rd_req_frame = node1_tier_dram_rd_req_frame;  // BoardTop.swift:40
-  assign node1_dram_rd_req_beats = node1_tier_dram_rd_req_beats;  // BoardTop.swift:40
-  assign node1_dram_rd_data_ready = node1_tier_dram_rd_data_ready;  // BoardTop.swift:40
-  assign node1_dram_wr_req_valid = node1_tier_dram_wr_req_valid;  // BoardTop.swift:40
-  assign node1_dram_wr_req_frame = node1_tier_dram_wr_req_frame;  // BoardTop.swift:40
-  assign node1_dram_wr_req_beats = node1_tier_dram_wr_req_beats;  // BoardTop.swift:40
-  assign node1_dram_wr_data_valid = node1_tier_dram_wr_data_valid;  // BoardTop.swift:40
-  assign node1_dram_wr_data = node1_tier_dram_wr_data;  // BoardTop.swift:40
-  assign node1_dram_wr_data_strobe = node1_tier_dram_wr_data_strobe;  // BoardTop.swift:40
-  assign node1_dram_wr_ack_ready = node1_tier_dram_wr_ack_ready;  // BoardTop.swift:40
-  assign node1_tier_flash_req_ready = node1_flash_req_ready;  // BoardTop.swift:37
-  assign node1_tier_flash_wdata_ready = node1_flash_wdata_ready;  // BoardTop.swift:37
-  assign node1_tier_flash_rsp_valid = node1_flash_rsp_valid;  // BoardTop.swift:37
-  assign node1_tier_flash_rsp_data = node1_flash_rsp_data;  // BoardTop.swift:37
-  assign node1_tier_flash_rsp_last = node1_flash_rsp_last;  // BoardTop.swift:37
-  assign node1_tier_flash_rsp_error = node1_flash_rsp_error;  // BoardTop.swift:37
-  assign node1_tier_flash_rd_req_ready = node1_flash_rd_req_ready;  // BoardTop.swift:37
-  assign node1_tier_flash_rd_data_valid = node1_flash_rd_data_valid;  // BoardTop.swift:37
-  assign node1_tier_flash_rd_data = node1_flash_rd_data;  // BoardTop.swift:37
-  assign node1_tier_flash_rd_data_last = node1_flash_rd_data_last;  // BoardTop.swift:37
-  assign node1_tier_flash_rd_data_error = node1_flash_rd_data_error;  // BoardTop.swift:37
-  assign node1_tier_flash_wr_req_ready = node1_flash_wr_req_ready;  // BoardTop.swift:37
-  assign node1_tier_flash_wr_data_ready = node1_flash_wr_data_ready;  // BoardTop.swift:37
-  assign node1_tier_flash_wr_ack_valid = node1_flash_wr_ack_valid;  // BoardTop.swift:37
-  assign node1_tier_flash_wr_ack_error = node1_flash_wr_ack_error;  // BoardTop.swift:37
-  assign node1_flash_req_valid = node1_tier_flash_req_valid;  // BoardTop.swift:40
-  assign node1_flash_req_write = node1_tier_flash_req_write;  // BoardTop.swift:40
-  assign node1_flash_req_frame = node1_tier_flash_req_frame;  // BoardTop.swift:40
-  assign node1_flash_req_word = node1_tier_flash_req_word;  // BoardTop.swift:40
-  assign node1_flash_req_beats = node1_tier_flash_req_beats;  // BoardTop.swift:40
-  assign node1_flash_wdata_valid = node1_tier_flash_wdata_valid;  // BoardTop.swift:40
-  assign node1_flash_wdata_data = node1_tier_flash_wdata_data;  // BoardTop.swift:40
-  assign node1_flash_wdata_strobe = node1_tier_flash_wdata_strobe;  // BoardTop.swift:40
-  assign node1_flash_rsp_ready = node1_tier_flash_rsp_ready;  // BoardTop.swift:40
-  assign node1_flash_rd_req_valid = node1_tier_flash_rd_req_valid;  // BoardTop.swift:40
-  assign node1_flash_rd_req_frame = node1_tier_flash_rd_req_frame;  // BoardTop.swift:40
-  assign node1_flash_rd_req_beats = node1_tier_flash_rd_req_beats;  // BoardTop.swift:40
-  assign node1_flash_rd_data_ready = node1_tier_flash_rd_data_ready;  // BoardTop.swift:40
-  assign node1_flash_wr_req_valid = node1_tier_flash_wr_req_valid;  // BoardTop.swift:40
-  assign node1_flash_wr_req_frame = node1_tier_flash_wr_req_frame;  // BoardTop.swift:40
-  assign node1_flash_wr_req_beats = node1_tier_flash_wr_req_beats;  // BoardTop.swift:40
-  assign node1_flash_wr_data_valid = node1_tier_flash_wr_data_valid;  // BoardTop.swift:40
-  assign node1_flash_wr_data = node1_tier_flash_wr_data;  // BoardTop.swift:40
-  assign node1_flash_wr_data_strobe = node1_tier_flash_wr_data_strobe;  // BoardTop.swift:40
-  assign node1_flash_wr_ack_ready = node1_tier_flash_wr_ack_ready;  // BoardTop.swift:40
-  assign node1_tier_disk_req_ready = node1_disk_req_ready;  // BoardTop.swift:37
-  assign node1_tier_disk_wdata_ready = node1_disk_wdata_ready;  // BoardTop.swift:37
-  assign node1_tier_disk_rsp_valid = node1_disk_rsp_valid;  // BoardTop.swift:37
-  assign node1_tier_disk_rsp_data = node1_disk_rsp_data;  // BoardTop.swift:37
-  assign node1_tier_disk_rsp_last = node1_disk_rsp_last;  // BoardTop.swift:37
-  assign node1_tier_disk_rsp_error = node1_disk_rsp_error;  // BoardTop.swift:37
-  assign node1_tier_disk_rd_req_ready = node1_disk_rd_req_ready;  // BoardTop.swift:37
-  assign node1_tier_disk_rd_data_valid = node1_disk_rd_data_valid;  // BoardTop.swift:37
-  assign node1_tier_disk_rd_data = node1_disk_rd_data;  // BoardTop.swift:37
-  assign node1_tier_disk_rd_data_last = node1_disk_rd_data_last;  // BoardTop.swift:37
-  assign node1_tier_disk_rd_data_error = node1_disk_rd_data_error;  // BoardTop.swift:37
-  assign node1_tier_disk_wr_req_ready = node1_disk_wr_req_ready;  // BoardTop.swift:37
-  assign node1_tier_disk_wr_data_ready = node1_disk_wr_data_ready;  // BoardTop.swift:37
-  assign node1_tier_disk_wr_ack_valid = node1_disk_wr_ack_valid;  // BoardTop.swift:37
-  assign node1_tier_disk_wr_ack_error = node1_disk_wr_ack_error;  // BoardTop.swift:37
-  assign node1_disk_req_valid = node1_tier_disk_req_valid;  // BoardTop.swift:40
-  assign node1_disk_req_write = node1_tier_disk_req_write;  // BoardTop.swift:40
-  assign node1_disk_req_frame = node1_tier_disk_req_frame;  // BoardTop.swift:40
-  assign node1_disk_req_word = node1_tier_disk_req_word;  // BoardTop.swift:40
-  assign node1_disk_req_beats = node1_tier_disk_req_beats;  // BoardTop.swift:40
-  assign node1_disk_wdata_valid = node1_tier_disk_wdata_valid;  // BoardTop.swift:40
-  assign node1_disk_wdata_data = node1_tier_disk_wdata_data;  // BoardTop.swift:40
-  assign node1_disk_wdata_strobe = node1_tier_disk_wdata_strobe;  // BoardTop.swift:40
-  assign node1_disk_rsp_ready = node1_tier_disk_rsp_ready;  // BoardTop.swift:40
-  assign node1_disk_rd_req_valid = node1_tier_disk_rd_req_valid;  // BoardTop.swift:40
-  assign node1_disk_rd_req_frame = node1_tier_disk_rd_req_frame;  // BoardTop.swift:40
-  assign node1_disk_rd_req_beats = node1_tier_disk_rd_req_beats;  // BoardTop.swift:40
-  assign node1_disk_rd_data_ready = node1_tier_disk_rd_data_ready;  // BoardTop.swift:40
-  assign node1_disk_wr_req_valid = node1_tier_disk_wr_req_valid;  // BoardTop.swift:40
-  assign node1_disk_wr_req_frame = node1_tier_disk_wr_req_frame;  // BoardTop.swift:40
-  assign node1_disk_wr_req_beats = node1_tier_disk_wr_req_beats;  // BoardTop.swift:40
-  assign node1_disk_wr_data_valid = node1_tier_disk_wr_data_valid;  // BoardTop.swift:40
-  assign node1_disk_wr_data = node1_tier_disk_wr_data;  // BoardTop.swift:40
-  assign node1_disk_wr_data_strobe = node1_tier_disk_wr_data_strobe;  // BoardTop.swift:40
-  assign node1_disk_wr_ack_ready = node1_tier_disk_wr_ack_ready;  // BoardTop.swift:40
-  assign node2_node_index = 8'd2;  // BoardTop.swift:26
-  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:28
-  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:28
-  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:28
-  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:28
-  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:28
-  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:28
-  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:28
-  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:28
-  assign irq2 = node2_irq;  // BoardTop.swift:29
-  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:30
+  assign node1_tier_dram_req_ready = node1_dram_req_ready;  // BoardTop.swift:41
+  assign node1_tier_dram_wdata_ready = node1_dram_wdata_ready;  // BoardTop.swift:41
+  assign node1_tier_dram_rsp_valid = node1_dram_rsp_valid;  // BoardTop.swift:41
+  assign node1_tier_dram_rsp_data = node1_dram_rsp_data;  // BoardTop.swift:41
+  assign node1_tier_dram_rsp_last = node1_dram_rsp_last;  // BoardTop.swift:41
+  assign node1_tier_dram_rsp_error = node1_dram_rsp_error;  // BoardTop.swift:41
+  assign node1_tier_dram_rd_req_ready = node1_dram_rd_req_ready;  // BoardTop.swift:41
+  assign node1_tier_dram_rd_data_valid = node1_dram_rd_data_valid;  // BoardTop.swift:41
+  assign node1_tier_dram_rd_data = node1_dram_rd_data;  // BoardTop.swift:41
+  assign node1_tier_dram_rd_data_last = node1_dram_rd_data_last;  // BoardTop.swift:41
+  assign node1_tier_dram_rd_data_error = node1_dram_rd_data_error;  // BoardTop.swift:41
+  assign node1_tier_dram_wr_req_ready = node1_dram_wr_req_ready;  // BoardTop.swift:41
+  assign node1_tier_dram_wr_data_ready = node1_dram_wr_data_ready;  // BoardTop.swift:41
+  assign node1_tier_dram_wr_ack_valid = node1_dram_wr_ack_valid;  // BoardTop.swift:41
+  assign node1_tier_dram_wr_ack_error = node1_dram_wr_ack_error;  // BoardTop.swift:41
+  assign node1_dram_req_valid = node1_tier_dram_req_valid;  // BoardTop.swift:44
+  assign node1_dram_req_write = node1_tier_dram_req_write;  // BoardTop.swift:44
+  assign node1_dram_req_frame = node1_tier_dram_req_frame;  // BoardTop.swift:44
+  assign node1_dram_req_word = node1_tier_dram_req_word;  // BoardTop.swift:44
+  assign node1_dram_req_beats = node1_tier_dram_req_beats;  // BoardTop.swift:44
+  assign node1_dram_wdata_valid = node1_tier_dram_wdata_valid;  // BoardTop.swift:44
+  assign node1_dram_wdata_data = node1_tier_dram_wdata_data;  // BoardTop.swift:44
+  assign node1_dram_wdata_strobe = node1_tier_dram_wdata_strobe;  // BoardTop.swift:44
+  assign node1_dram_rsp_ready = node1_tier_dram_rsp_ready;  // BoardTop.swift:44
+  assign node1_dram_rd_req_valid = node1_tier_dram_rd_req_valid;  // BoardTop.swift:44
+  assign node1_dram_rd_req_frame = node1_tier_dram_rd_req_frame;  // BoardTop.swift:44
+  assign node1_dram_rd_req_beats = node1_tier_dram_rd_req_beats;  // BoardTop.swift:44
+  assign node1_dram_rd_data_ready = node1_tier_dram_rd_data_ready;  // BoardTop.swift:44
+  assign node1_dram_wr_req_valid = node1_tier_dram_wr_req_valid;  // BoardTop.swift:44
+  assign node1_dram_wr_req_frame = node1_tier_dram_wr_req_frame;  // BoardTop.swift:44
+  assign node1_dram_wr_req_beats = node1_tier_dram_wr_req_beats;  // BoardTop.swift:44
+  assign node1_dram_wr_data_valid = node1_tier_dram_wr_data_valid;  // BoardTop.swift:44
+  assign node1_dram_wr_data = node1_tier_dram_wr_data;  // BoardTop.swift:44
+  assign node1_dram_wr_data_strobe = node1_tier_dram_wr_data_strobe;  // BoardTop.swift:44
+  assign node1_dram_wr_ack_ready = node1_tier_dram_wr_ack_ready;  // BoardTop.swift:44
+  assign node1_tier_flash_req_ready = node1_flash_req_ready;  // BoardTop.swift:41
+  assign node1_tier_flash_wdata_ready = node1_flash_wdata_ready;  // BoardTop.swift:41
+  assign node1_tier_flash_rsp_valid = node1_flash_rsp_valid;  // BoardTop.swift:41
+  assign node1_tier_flash_rsp_data = node1_flash_rsp_data;  // BoardTop.swift:41
+  assign node1_tier_flash_rsp_last = node1_flash_rsp_last;  // BoardTop.swift:41
+  assign node1_tier_flash_rsp_error = node1_flash_rsp_error;  // BoardTop.swift:41
+  assign node1_tier_flash_rd_req_ready = node1_flash_rd_req_ready;  // BoardTop.swift:41
+  assign node1_tier_flash_rd_data_valid = node1_flash_rd_data_valid;  // BoardTop.swift:41
+  assign node1_tier_flash_rd_data = node1_flash_rd_data;  // BoardTop.swift:41
+  assign node1_tier_flash_rd_data_last = node1_flash_rd_data_last;  // BoardTop.swift:41
+  assign node1_tier_flash_rd_data_error = node1_flash_rd_data_error;  // BoardTop.swift:41
+  assign node1_tier_flash_wr_req_ready = node1_flash_wr_req_ready;  // BoardTop.swift:41
+  assign node1_tier_flash_wr_data_ready = node1_flash_wr_data_ready;  // BoardTop.swift:41
+  assign node1_tier_flash_wr_ack_valid = node1_flash_wr_ack_valid;  // BoardTop.swift:41
+  assign node1_tier_flash_wr_ack_error = node1_flash_wr_ack_error;  // BoardTop.swift:41
+  assign node1_flash_req_valid = node1_tier_flash_req_valid;  // BoardTop.swift:44
+  assign node1_flash_req_write = node1_tier_flash_req_write;  // BoardTop.swift:44
+  assign node1_flash_req_frame = node1_tier_flash_req_frame;  // BoardTop.swift:44
+  assign node1_flash_req_word = node1_tier_flash_req_word;  // BoardTop.swift:44
+  assign node1_flash_req_beats = node1_tier_flash_req_beats;  // BoardTop.swift:44
+  assign node1_flash_wdata_valid = node1_tier_flash_wdata_valid;  // BoardTop.swift:44
+  assign node1_flash_wdata_data = node1_tier_flash_wdata_data;  // BoardTop.swift:44
+  assign node1_flash_wdata_strobe = node1_tier_flash_wdata_strobe;  // BoardTop.swift:44
+  assign node1_flash_rsp_ready = node1_tier_flash_rsp_ready;  // BoardTop.swift:44
+  assign node1_flash_rd_req_valid = node1_tier_flash_rd_req_valid;  // BoardTop.swift:44
+  assign node1_flash_rd_req_frame = node1_tier_flash_rd_req_frame;  // BoardTop.swift:44
+  assign node1_flash_rd_req_beats = node1_tier_flash_rd_req_beats;  // BoardTop.swift:44
+  assign node1_flash_rd_data_ready = node1_tier_flash_rd_data_ready;  // BoardTop.swift:44
+  assign node1_flash_wr_req_valid = node1_tier_flash_wr_req_valid;  // BoardTop.swift:44
+  assign node1_flash_wr_req_frame = node1_tier_flash_wr_req_frame;  // BoardTop.swift:44
+  assign node1_flash_wr_req_beats = node1_tier_flash_wr_req_beats;  // BoardTop.swift:44
+  assign node1_flash_wr_data_valid = node1_tier_flash_wr_data_valid;  // BoardTop.swift:44
+  assign node1_flash_wr_data = node1_tier_flash_wr_data;  // BoardTop.swift:44
+  assign node1_flash_wr_data_strobe = node1_tier_flash_wr_data_strobe;  // BoardTop.swift:44
+  assign node1_flash_wr_ack_ready = node1_tier_flash_wr_ack_ready;  // BoardTop.swift:44
+  assign node1_tier_disk_req_ready = node1_disk_req_ready;  // BoardTop.swift:41
+  assign node1_tier_disk_wdata_ready = node1_disk_wdata_ready;  // BoardTop.swift:41
+  assign node1_tier_disk_rsp_valid = node1_disk_rsp_valid;  // BoardTop.swift:41
+  assign node1_tier_disk_rsp_data = node1_disk_rsp_data;  // BoardTop.swift:41
+  assign node1_tier_disk_rsp_last = node1_disk_rsp_last;  // BoardTop.swift:41
+  assign node1_tier_disk_rsp_error = node1_disk_rsp_error;  // BoardTop.swift:41
+  assign node1_tier_disk_rd_req_ready = node1_disk_rd_req_ready;  // BoardTop.swift:41
+  assign node1_tier_disk_rd_data_valid = node1_disk_rd_data_valid;  // BoardTop.swift:41
+  assign node1_tier_disk_rd_data = node1_disk_rd_data;  // BoardTop.swift:41
+  assign node1_tier_disk_rd_data_last = node1_disk_rd_data_last;  // BoardTop.swift:41
+  assign node1_tier_disk_rd_data_error = node1_disk_rd_data_error;  // BoardTop.swift:41
+  assign node1_tier_disk_wr_req_ready = node1_disk_wr_req_ready;  // BoardTop.swift:41
+  assign node1_tier_disk_wr_data_ready = node1_disk_wr_data_ready;  // BoardTop.swift:41
+  assign node1_tier_disk_wr_ack_valid = node1_disk_wr_ack_valid;  // BoardTop.swift:41
+  assign node1_tier_disk_wr_ack_error = node1_disk_wr_ack_error;  // BoardTop.swift:41
+  assign node1_disk_req_valid = node1_tier_disk_req_valid;  // BoardTop.swift:44
+  assign node1_disk_req_write = node1_tier_disk_req_write;  // BoardTop.swift:44
+  assign node1_disk_req_frame = node1_tier_disk_req_frame;  // BoardTop.swift:44
+  assign node1_disk_req_word = node1_tier_disk_req_word;  // BoardTop.swift:44
+  assign node1_disk_req_beats = node1_tier_disk_req_beats;  // BoardTop.swift:44
+  assign node1_disk_wdata_valid = node1_tier_disk_wdata_valid;  // BoardTop.swift:44
+  assign node1_disk_wdata_data = node1_tier_disk_wdata_data;  // BoardTop.swift:44
+  assign node1_disk_wdata_strobe = node1_tier_disk_wdata_strobe;  // BoardTop.swift:44
+  assign node1_disk_rsp_ready = node1_tier_disk_rsp_ready;  // BoardTop.swift:44
+  assign node1_disk_rd_req_valid = node1_tier_disk_rd_req_valid;  // BoardTop.swift:44
+  assign node1_disk_rd_req_frame = node1_tier_disk_rd_req_frame;  // BoardTop.swift:44
+  assign node1_disk_rd_req_beats = node1_tier_disk_rd_req_beats;  // BoardTop.swift:44
+  assign node1_disk_rd_data_ready = node1_tier_disk_rd_data_ready;  // BoardTop.swift:44
+  assign node1_disk_wr_req_valid = node1_tier_disk_wr_req_valid;  // BoardTop.swift:44
+  assign node1_disk_wr_req_frame = node1_tier_disk_wr_req_frame;  // BoardTop.swift:44
+  assign node1_disk_wr_req_beats = node1_tier_disk_wr_req_beats;  // BoardTop.swift:44
+  assign node1_disk_wr_data_valid = node1_tier_disk_wr_data_valid;  // BoardTop.swift:44
+  assign node1_disk_wr_data = node1_tier_disk_wr_data;  // BoardTop.swift:44
+  assign node1_disk_wr_data_strobe = node1_tier_disk_wr_data_strobe;  // BoardTop.swift:44
+  assign node1_disk_wr_ack_ready = node1_tier_disk_wr_ack_ready;  // BoardTop.swift:44
+  assign node2_node_index = 8'd2;  // BoardTop.swift:30
+  assign node2_mgmt_valid = mgmt2_valid;  // BoardTop.swift:32
+  assign node2_mgmt_write = mgmt2_write;  // BoardTop.swift:32
+  assign node2_mgmt_address = mgmt2_address;  // BoardTop.swift:32
+  assign node2_mgmt_wdata = mgmt2_wdata;  // BoardTop.swift:32
+  assign node2_mgmt_strobe = mgmt2_strobe;  // BoardTop.swift:32
+  assign mgmt2_ready = node2_mgmt_ready;  // BoardTop.swift:32
+  assign mgmt2_rdata = node2_mgmt_rdata;  // BoardTop.swift:32
+  assign mgmt2_error = node2_mgmt_error;  // BoardTop.swift:32
+  assign irq2 = node2_irq;  // BoardTop.swift:33
+  assign cores_reset2 = node2_cores_reset;  // BoardTop.swift:34
   assign node2_host_in_valid = host2_in_valid;  // SwitchLinkPorts.swift:27
   assign host2_in_ready = node2_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node2_host_in_header = host2_in_header;  // SwitchLinkPorts.swift:27
@@ -2492,122 +2904,122 @@ module board_cluster4 (
   assign node2_pcie2_dropped = node2_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_malformed = node2_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node2_pcie2_unsupported = node2_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node2_tier_dram_req_ready = node2_dram_req_ready;  // BoardTop.swift:37
-  assign node2_tier_dram_wdata_ready = node2_dram_wdata_ready;  // BoardTop.swift:37
-  assign node2_tier_dram_rsp_valid = node2_dram_rsp_valid;  // BoardTop.swift:37
-  assign node2_tier_dram_rsp_data = node2_dram_rsp_data;  // BoardTop.swift:37
-  assign node2_tier_dram_rsp_last = node2_dram_rsp_last;  // BoardTop.swift:37
-  assign node2_tier_dram_rsp_error = node2_dram_rsp_error;  // BoardTop.swift:37
-  assign node2_tier_dram_rd_req_ready = node2_dram_rd_req_ready;  // BoardTop.swift:37
-  assign node2_tier_dram_rd_data_valid = node2_dram_rd_data_valid;  // BoardTop.swift:37
-  assign node2_tier_dram_rd_data = node2_dram_rd_data;  // BoardTop.swift:37
-  assign node2_tier_dram_rd_data_last = node2_dram_rd_data_last;  // BoardTop.swift:37
-  assign node2_tier_dram_rd_data_error = node2_dram_rd_data_error;  // BoardTop.swift:37
-  assign node2_tier_dram_wr_req_ready = node2_dram_wr_req_ready;  // BoardTop.swift:37
-  assign node2_tier_dram_wr_data_ready = node2_dram_wr_data_ready;  // BoardTop.swift:37
-  assign node2_tier_dram_wr_ack_valid = node2_dram_wr_ack_valid;  // BoardTop.swift:37
-  assign node2_tier_dram_wr_ack_error = node2_dram_wr_ack_error;  // BoardTop.swift:37
-  assign node2_dram_req_valid = node2_tier_dram_req_valid;  // BoardTop.swift:40
-  assign node2_dram_req_write = node2_tier_dram_req_write;  // BoardTop.swift:40
-  assign node2_dram_req_frame = node2_tier_dram_req_frame;  // BoardTop.swift:40
-  assign node2_dram_req_word = node2_tier_dram_req_word;  // BoardTop.swift:40
-  assign node2_dram_req_beats = node2_tier_dram_req_beats;  // BoardTop.swift:40
-  assign node2_dram_wdata_valid = node2_tier_dram_wdata_valid;  // BoardTop.swift:40
-  assign node2_dram_wdata_data = node2_tier_dram_wdata_data;  // BoardTop.swift:40
-  assign node2_dram_wdata_strobe = node2_tier_dram_wdata_strobe;  // BoardTop.swift:40
-  assign node2_dram_rsp_ready = node2_tier_dram_rsp_ready;  // BoardTop.swift:40
-  assign node2_dram_rd_req_valid = node2_tier_dram_rd_req_valid;  // BoardTop.swift:40
-  assign node2_dram_rd_req_frame = node2_tier_dram_rd_req_frame;  // BoardTop.swift:40
-  assign node2_dram_rd_req_beats = node2_tier_dram_rd_req_beats;  // BoardTop.swift:40
-  assign node2_dram_rd_data_ready = node2_tier_dram_rd_data_ready;  // BoardTop.swift:40
-  assign node2_dram_wr_req_valid = node2_tier_dram_wr_req_valid;  // BoardTop.swift:40
-  assign node2_dram_wr_req_frame = node2_tier_dram_wr_req_frame;  // BoardTop.swift:40
-  assign node2_dram_wr_req_beats = node2_tier_dram_wr_req_beats;  // BoardTop.swift:40
-  assign node2_dram_wr_data_valid = node2_tier_dram_wr_data_valid;  // BoardTop.swift:40
-  assign node2_dram_wr_data = node2_tier_dram_wr_data;  // BoardTop.swift:40
-  assign node2_dram_wr_data_strobe = node2_tier_dram_wr_data_strobe;  // BoardTop.swift:40
-  assign node2_dram_wr_ack_ready = node2_tier_dram_wr_ack_ready;  // BoardTop.swift:40
-  assign node2_tier_flash_req_ready = node2_flash_req_ready;  // BoardTop.swift:37
-  assign node2_tier_flash_wdata_ready = node2_flash_wdata_ready;  // BoardTop.swift:37
-  assign node2_tier_flash_rsp_valid = node2_flash_rsp_valid;  // BoardTop.swift:37
-  assign node2_tier_flash_rsp_data = node2_flash_rsp_data;  // BoardTop.swift:37
-  assign node2_tier_flash_rsp_last = node2_flash_rsp_last;  // BoardTop.swift:37
-  assign node2_tier_flash_rsp_error = node2_flash_rsp_error;  // BoardTop.swift:37
-  assign node2_tier_flash_rd_req_ready = node2_flash_rd_req_ready;  // BoardTop.swift:37
-  assign node2_tier_flash_rd_data_valid = node2_flash_rd_data_valid;  // BoardTop.swift:37
-  assign node2_tier_flash_rd_data = node2_flash_rd_data;  // BoardTop.swift:37
-  assign node2_tier_flash_rd_data_last = node2_flash_rd_data_last;  // BoardTop.swift:37
-  assign node2_tier_flash_rd_data_error = node2_flash_rd_data_error;  // BoardTop.swift:37
-  assign node2_tier_flash_wr_req_ready = node2_flash_wr_req_ready;  // BoardTop.swift:37
-  assign node2_tier_flash_wr_data_ready = node2_flash_wr_data_ready;  // BoardTop.swift:37
-  assign node2_tier_flash_wr_ack_valid = node2_flash_wr_ack_valid;  // BoardTop.swift:37
-  assign node2_tier_flash_wr_ack_error = node2_flash_wr_ack_error;  // BoardTop.swift:37
-  assign node2_flash_req_valid = node2_tier_flash_req_valid;  // BoardTop.swift:40
-  assign node2_flash_req_write = node2_tier_flash_req_write;  // BoardTop.swift:40
-  assign node2_flash_req_frame = node2_tier_flash_req_frame;  // BoardTop.swift:40
-  assign node2_flash_req_word = node2_tier_flash_req_word;  // BoardTop.swift:40
-  assign node2_flash_req_beats = node2_tier_flash_req_beats;  // BoardTop.swift:40
-  assign node2_flash_wdata_valid = node2_tier_flash_wdata_valid;  // BoardTop.swift:40
-  assign node2_flash_wdata_data = node2_tier_flash_wdata_data;  // BoardTop.swift:40
-  assign node2_flash_wdata_strobe = node2_tier_flash_wdata_strobe;  // BoardTop.swift:40
-  assign node2_flash_rsp_ready = node2_tier_flash_rsp_ready;  // BoardTop.swift:40
-  assign node2_flash_rd_req_valid = node2_tier_flash_rd_req_valid;  // BoardTop.swift:40
-  assign node2_flash_rd_req_frame = node2_tier_flash_rd_req_frame;  // BoardTop.swift:40
-  assign node2_flash_rd_req_beats = node2_tier_flash_rd_req_beats;  // BoardTop.swift:40
-  assign node2_flash_rd_data_ready = node2_tier_flash_rd_data_ready;  // BoardTop.swift:40
-  assign node2_flash_wr_req_valid = node2_tier_flash_wr_req_valid;  // BoardTop.swift:40
-  assign node2_flash_wr_req_frame = node2_tier_flash_wr_req_frame;  // BoardTop.swift:40
-  assign node2_flash_wr_req_beats = node2_tier_flash_wr_req_beats;  // BoardTop.swift:40
-  assign node2_flash_wr_data_valid = node2_tier_flash_wr_data_valid;  // BoardTop.swift:40
-  assign node2_flash_wr_data = node2_tier_flash_wr_data;  // BoardTop.swift:40
-  assign node2_flash_wr_data_strobe = node2_tier_flash_wr_data_strobe;  // BoardTop.swift:40
-  assign node2_flash_wr_ack_ready = node2_tier_flash_wr_ack_ready;  // BoardTop.swift:40
-  assign node2_tier_disk_req_ready = node2_disk_req_ready;  // BoardTop.swift:37
-  assign node2_tier_disk_wdata_ready = node2_disk_wdata_ready;  // BoardTop.swift:37
-  assign node2_tier_disk_rsp_valid = node2_disk_rsp_valid;  // BoardTop.swift:37
-  assign node2_tier_disk_rsp_data = node2_disk_rsp_data;  // BoardTop.swift:37
-  assign node2_tier_disk_rsp_last = node2_disk_rsp_last;  // BoardTop.swift:37
-  assign node2_tier_disk_rsp_error = node2_disk_rsp_error;  // BoardTop.swift:37
-  assign node2_tier_disk_rd_req_ready = node2_disk_rd_req_ready;  // BoardTop.swift:37
-  assign node2_tier_disk_rd_data_valid = node2_disk_rd_data_valid;  // BoardTop.swift:37
-  assign node2_tier_disk_rd_data = node2_disk_rd_data;  // BoardTop.swift:37
-  assign node2_tier_disk_rd_data_last = node2_disk_rd_data_last;  // BoardTop.swift:37
-  assign node2_tier_disk_rd_data_error = node2_disk_rd_data_error;  // BoardTop.swift:37
-  assign node2_tier_disk_wr_req_ready = node2_disk_wr_req_ready;  // BoardTop.swift:37
-  assign node2_tier_disk_wr_data_ready = node2_disk_wr_data_ready;  // BoardTop.swift:37
-  assign node2_tier_disk_wr_ack_valid = node2_disk_wr_ack_valid;  // BoardTop.swift:37
-  assign node2_tier_disk_wr_ack_error = node2_disk_wr_ack_error;  // BoardTop.swift:37
-  assign node2_disk_req_valid = node2_tier_disk_req_valid;  // BoardTop.swift:40
-  assign node2_disk_req_write = node2_tier_disk_req_write;  // BoardTop.swift:40
-  assign node2_disk_req_frame = node2_tier_disk_req_frame;  // BoardTop.swift:40
-  assign node2_disk_req_word = node2_tier_disk_req_word;  // BoardTop.swift:40
-  assign node2_disk_req_beats = node2_tier_disk_req_beats;  // BoardTop.swift:40
-  assign node2_disk_wdata_valid = node2_tier_disk_wdata_valid;  // BoardTop.swift:40
-  assign node2_disk_wdata_data = node2_tier_disk_wdata_data;  // BoardTop.swift:40
-  assign node2_disk_wdata_strobe = node2_tier_disk_wdata_strobe;  // BoardTop.swift:40
-  assign node2_disk_rsp_ready = node2_tier_disk_rsp_ready;  // BoardTop.swift:40
-  assign node2_disk_rd_req_valid = node2_tier_disk_rd_req_valid;  // BoardTop.swift:40
-  assign node2_disk_rd_req_frame = node2_tier_disk_rd_req_frame;  // BoardTop.swift:40
-  assign node2_disk_rd_req_beats = node2_tier_disk_rd_req_beats;  // BoardTop.swift:40
-  assign node2_disk_rd_data_ready = node2_tier_disk_rd_data_ready;  // BoardTop.swift:40
-  assign node2_disk_wr_req_valid = node2_tier_disk_wr_req_valid;  // BoardTop.swift:40
-  assign node2_disk_wr_req_frame = node2_tier_disk_wr_req_frame;  // BoardTop.swift:40
-  assign node2_disk_wr_req_beats = node2_tier_disk_wr_req_beats;  // BoardTop.swift:40
-  assign node2_disk_wr_data_valid = node2_tier_disk_wr_data_valid;  // BoardTop.swift:40
-  assign node2_disk_wr_data = node2_tier_disk_wr_data;  // BoardTop.swift:40
-  assign node2_disk_wr_data_strobe = node2_tier_disk_wr_data_strobe;  // BoardTop.swift:40
-  assign node2_disk_wr_ack_ready = node2_tier_disk_wr_ack_ready;  // BoardTop.swift:40
-  assign node3_node_index = 8'd3;  // BoardTop.swift:26
-  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:28
-  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:28
-  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:28
-  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:28
-  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:28
-  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:28
-  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:28
-  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:28
-  assign irq3 = node3_irq;  // BoardTop.swift:29
-  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:30
+  assign node2_tier_dram_req_ready = node2_dram_req_ready;  // BoardTop.swift:41
+  assign node2_tier_dram_wdata_ready = node2_dram_wdata_ready;  // BoardTop.swift:41
+  assign node2_tier_dram_rsp_valid = node2_dram_rsp_valid;  // BoardTop.swift:41
+  assign node2_tier_dram_rsp_data = node2_dram_rsp_data;  // BoardTop.swift:41
+  assign node2_tier_dram_rsp_last = node2_dram_rsp_last;  // BoardTop.swift:41
+  assign node2_tier_dram_rsp_error = node2_dram_rsp_error;  // BoardTop.swift:41
+  assign node2_tier_dram_rd_req_ready = node2_dram_rd_req_ready;  // BoardTop.swift:41
+  assign node2_tier_dram_rd_data_valid = node2_dram_rd_data_valid;  // BoardTop.swift:41
+  assign node2_tier_dram_rd_data = node2_dram_rd_data;  // BoardTop.swift:41
+  assign node2_tier_dram_rd_data_last = node2_dram_rd_data_last;  // BoardTop.swift:41
+  assign node2_tier_dram_rd_data_error = node2_dram_rd_data_error;  // BoardTop.swift:41
+  assign node2_tier_dram_wr_req_ready = node2_dram_wr_req_ready;  // BoardTop.swift:41
+  assign node2_tier_dram_wr_data_ready = node2_dram_wr_data_ready;  // BoardTop.swift:41
+  assign node2_tier_dram_wr_ack_valid = node2_dram_wr_ack_valid;  // BoardTop.swift:41
+  assign node2_tier_dram_wr_ack_error = node2_dram_wr_ack_error;  // BoardTop.swift:41
+  assign node2_dram_req_valid = node2_tier_dram_req_valid;  // BoardTop.swift:44
+  assign node2_dram_req_write = node2_tier_dram_req_write;  // BoardTop.swift:44
+  assign node2_dram_req_frame = node2_tier_dram_req_frame;  // BoardTop.swift:44
+  assign node2_dram_req_word = node2_tier_dram_req_word;  // BoardTop.swift:44
+  assign node2_dram_req_beats = node2_tier_dram_req_beats;  // BoardTop.swift:44
+  assign node2_dram_wdata_valid = node2_tier_dram_wdata_valid;  // BoardTop.swift:44
+  assign node2_dram_wdata_data = node2_tier_dram_wdata_data;  // BoardTop.swift:44
+  assign node2_dram_wdata_strobe = node2_tier_dram_wdata_strobe;  // BoardTop.swift:44
+  assign node2_dram_rsp_ready = node2_tier_dram_rsp_ready;  // BoardTop.swift:44
+  assign node2_dram_rd_req_valid = node2_tier_dram_rd_req_valid;  // BoardTop.swift:44
+  assign node2_dram_rd_req_frame = node2_tier_dram_rd_req_frame;  // BoardTop.swift:44
+  assign node2_dram_rd_req_beats = node2_tier_dram_rd_req_beats;  // BoardTop.swift:44
+  assign node2_dram_rd_data_ready = node2_tier_dram_rd_data_ready;  // BoardTop.swift:44
+  assign node2_dram_wr_req_valid = node2_tier_dram_wr_req_valid;  // BoardTop.swift:44
+  assign node2_dram_wr_req_frame = node2_tier_dram_wr_req_frame;  // BoardTop.swift:44
+  assign node2_dram_wr_req_beats = node2_tier_dram_wr_req_beats;  // BoardTop.swift:44
+  assign node2_dram_wr_data_valid = node2_tier_dram_wr_data_valid;  // BoardTop.swift:44
+  assign node2_dram_wr_data = node2_tier_dram_wr_data;  // BoardTop.swift:44
+  assign node2_dram_wr_data_strobe = node2_tier_dram_wr_data_strobe;  // BoardTop.swift:44
+  assign node2_dram_wr_ack_ready = node2_tier_dram_wr_ack_ready;  // BoardTop.swift:44
+  assign node2_tier_flash_req_ready = node2_flash_req_ready;  // BoardTop.swift:41
+  assign node2_tier_flash_wdata_ready = node2_flash_wdata_ready;  // BoardTop.swift:41
+  assign node2_tier_flash_rsp_valid = node2_flash_rsp_valid;  // BoardTop.swift:41
+  assign node2_tier_flash_rsp_data = node2_flash_rsp_data;  // BoardTop.swift:41
+  assign node2_tier_flash_rsp_last = node2_flash_rsp_last;  // BoardTop.swift:41
+  assign node2_tier_flash_rsp_error = node2_flash_rsp_error;  // BoardTop.swift:41
+  assign node2_tier_flash_rd_req_ready = node2_flash_rd_req_ready;  // BoardTop.swift:41
+  assign node2_tier_flash_rd_data_valid = node2_flash_rd_data_valid;  // BoardTop.swift:41
+  assign node2_tier_flash_rd_data = node2_flash_rd_data;  // BoardTop.swift:41
+  assign node2_tier_flash_rd_data_last = node2_flash_rd_data_last;  // BoardTop.swift:41
+  assign node2_tier_flash_rd_data_error = node2_flash_rd_data_error;  // BoardTop.swift:41
+  assign node2_tier_flash_wr_req_ready = node2_flash_wr_req_ready;  // BoardTop.swift:41
+  assign node2_tier_flash_wr_data_ready = node2_flash_wr_data_ready;  // BoardTop.swift:41
+  assign node2_tier_flash_wr_ack_valid = node2_flash_wr_ack_valid;  // BoardTop.swift:41
+  assign node2_tier_flash_wr_ack_error = node2_flash_wr_ack_error;  // BoardTop.swift:41
+  assign node2_flash_req_valid = node2_tier_flash_req_valid;  // BoardTop.swift:44
+  assign node2_flash_req_write = node2_tier_flash_req_write;  // BoardTop.swift:44
+  assign node2_flash_req_frame = node2_tier_flash_req_frame;  // BoardTop.swift:44
+  assign node2_flash_req_word = node2_tier_flash_req_word;  // BoardTop.swift:44
+  assign node2_flash_req_beats = node2_tier_flash_req_beats;  // BoardTop.swift:44
+  assign node2_flash_wdata_valid = node2_tier_flash_wdata_valid;  // BoardTop.swift:44
+  assign node2_flash_wdata_data = node2_tier_flash_wdata_data;  // BoardTop.swift:44
+  assign node2_flash_wdata_strobe = node2_tier_flash_wdata_strobe;  // BoardTop.swift:44
+  assign node2_flash_rsp_ready = node2_tier_flash_rsp_ready;  // BoardTop.swift:44
+  assign node2_flash_rd_req_valid = node2_tier_flash_rd_req_valid;  // BoardTop.swift:44
+  assign node2_flash_rd_req_frame = node2_tier_flash_rd_req_frame;  // BoardTop.swift:44
+  assign node2_flash_rd_req_beats = node2_tier_flash_rd_req_beats;  // BoardTop.swift:44
+  assign node2_flash_rd_data_ready = node2_tier_flash_rd_data_ready;  // BoardTop.swift:44
+  assign node2_flash_wr_req_valid = node2_tier_flash_wr_req_valid;  // BoardTop.swift:44
+  assign node2_flash_wr_req_frame = node2_tier_flash_wr_req_frame;  // BoardTop.swift:44
+  assign node2_flash_wr_req_beats = node2_tier_flash_wr_req_beats;  // BoardTop.swift:44
+  assign node2_flash_wr_data_valid = node2_tier_flash_wr_data_valid;  // BoardTop.swift:44
+  assign node2_flash_wr_data = node2_tier_flash_wr_data;  // BoardTop.swift:44
+  assign node2_flash_wr_data_strobe = node2_tier_flash_wr_data_strobe;  // BoardTop.swift:44
+  assign node2_flash_wr_ack_ready = node2_tier_flash_wr_ack_ready;  // BoardTop.swift:44
+  assign node2_tier_disk_req_ready = node2_disk_req_ready;  // BoardTop.swift:41
+  assign node2_tier_disk_wdata_ready = node2_disk_wdata_ready;  // BoardTop.swift:41
+  assign node2_tier_disk_rsp_valid = node2_disk_rsp_valid;  // BoardTop.swift:41
+  assign node2_tier_disk_rsp_data = node2_disk_rsp_data;  // BoardTop.swift:41
+  assign node2_tier_disk_rsp_last = node2_disk_rsp_last;  // BoardTop.swift:41
+  assign node2_tier_disk_rsp_error = node2_disk_rsp_error;  // BoardTop.swift:41
+  assign node2_tier_disk_rd_req_ready = node2_disk_rd_req_ready;  // BoardTop.swift:41
+  assign node2_tier_disk_rd_data_valid = node2_disk_rd_data_valid;  // BoardTop.swift:41
+  assign node2_tier_disk_rd_data = node2_disk_rd_data;  // BoardTop.swift:41
+  assign node2_tier_disk_rd_data_last = node2_disk_rd_data_last;  // BoardTop.swift:41
+  assign node2_tier_disk_rd_data_error = node2_disk_rd_data_error;  // BoardTop.swift:41
+  assign node2_tier_disk_wr_req_ready = node2_disk_wr_req_ready;  // BoardTop.swift:41
+  assign node2_tier_disk_wr_data_ready = node2_disk_wr_data_ready;  // BoardTop.swift:41
+  assign node2_tier_disk_wr_ack_valid = node2_disk_wr_ack_valid;  // BoardTop.swift:41
+  assign node2_tier_disk_wr_ack_error = node2_disk_wr_ack_error;  // BoardTop.swift:41
+  assign node2_disk_req_valid = node2_tier_disk_req_valid;  // BoardTop.swift:44
+  assign node2_disk_req_write = node2_tier_disk_req_write;  // BoardTop.swift:44
+  assign node2_disk_req_frame = node2_tier_disk_req_frame;  // BoardTop.swift:44
+  assign node2_disk_req_word = node2_tier_disk_req_word;  // BoardTop.swift:44
+  assign node2_disk_req_beats = node2_tier_disk_req_beats;  // BoardTop.swift:44
+  assign node2_disk_wdata_valid = node2_tier_disk_wdata_valid;  // BoardTop.swift:44
+  assign node2_disk_wdata_data = node2_tier_disk_wdata_data;  // BoardTop.swift:44
+  assign node2_disk_wdata_strobe = node2_tier_disk_wdata_strobe;  // BoardTop.swift:44
+  assign node2_disk_rsp_ready = node2_tier_disk_rsp_ready;  // BoardTop.swift:44
+  assign node2_disk_rd_req_valid = node2_tier_disk_rd_req_valid;  // BoardTop.swift:44
+  assign node2_disk_rd_req_frame = node2_tier_disk_rd_req_frame;  // BoardTop.swift:44
+  assign node2_disk_rd_req_beats = node2_tier_disk_rd_req_beats;  // BoardTop.swift:44
+  assign node2_disk_rd_data_ready = node2_tier_disk_rd_data_ready;  // BoardTop.swift:44
+  assign node2_disk_wr_req_valid = node2_tier_disk_wr_req_valid;  // BoardTop.swift:44
+  assign node2_disk_wr_req_frame = node2_tier_disk_wr_req_frame;  // BoardTop.swift:44
+  assign node2_disk_wr_req_beats = node2_tier_disk_wr_req_beats;  // BoardTop.swift:44
+  assign node2_disk_wr_data_valid = node2_tier_disk_wr_data_valid;  // BoardTop.swift:44
+  assign node2_disk_wr_data = node2_tier_disk_wr_data;  // BoardTop.swift:44
+  assign node2_disk_wr_data_strobe = node2_tier_disk_wr_data_strobe;  // BoardTop.swift:44
+  assign node2_disk_wr_ack_ready = node2_tier_disk_wr_ack_ready;  // BoardTop.swift:44
+  assign node3_node_index = 8'd3;  // BoardTop.swift:30
+  assign node3_mgmt_valid = mgmt3_valid;  // BoardTop.swift:32
+  assign node3_mgmt_write = mgmt3_write;  // BoardTop.swift:32
+  assign node3_mgmt_address = mgmt3_address;  // BoardTop.swift:32
+  assign node3_mgmt_wdata = mgmt3_wdata;  // BoardTop.swift:32
+  assign node3_mgmt_strobe = mgmt3_strobe;  // BoardTop.swift:32
+  assign mgmt3_ready = node3_mgmt_ready;  // BoardTop.swift:32
+  assign mgmt3_rdata = node3_mgmt_rdata;  // BoardTop.swift:32
+  assign mgmt3_error = node3_mgmt_error;  // BoardTop.swift:32
+  assign irq3 = node3_irq;  // BoardTop.swift:33
+  assign cores_reset3 = node3_cores_reset;  // BoardTop.swift:34
   assign node3_host_in_valid = host3_in_valid;  // SwitchLinkPorts.swift:27
   assign host3_in_ready = node3_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node3_host_in_header = host3_in_header;  // SwitchLinkPorts.swift:27
@@ -2700,257 +3112,461 @@ module board_cluster4 (
   assign node3_pcie2_dropped = node3_link2_dropped;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_malformed = node3_link2_malformed;  // SwitchLinkPorts.swift:33
   assign node3_pcie2_unsupported = node3_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign node3_tier_dram_req_ready = node3_dram_req_ready;  // BoardTop.swift:37
-  assign node3_tier_dram_wdata_ready = node3_dram_wdata_ready;  // BoardTop.swift:37
-  assign node3_tier_dram_rsp_valid = node3_dram_rsp_valid;  // BoardTop.swift:37
-  assign node3_tier_dram_rsp_data = node3_dram_rsp_data;  // BoardTop.swift:37
-  assign node3_tier_dram_rsp_last = node3_dram_rsp_last;  // BoardTop.swift:37
-  assign node3_tier_dram_rsp_error = node3_dram_rsp_error;  // BoardTop.swift:37
-  assign node3_tier_dram_rd_req_ready = node3_dram_rd_req_ready;  // BoardTop.swift:37
-  assign node3_tier_dram_rd_data_valid = node3_dram_rd_data_valid;  // BoardTop.swift:37
-  assign node3_tier_dram_rd_data = node3_dram_rd_data;  // BoardTop.swift:37
-  assign node3_tier_dram_rd_data_last = node3_dram_rd_data_last;  // BoardTop.swift:37
-  assign node3_tier_dram_rd_data_error = node3_dram_rd_data_error;  // BoardTop.swift:37
-  assign node3_tier_dram_wr_req_ready = node3_dram_wr_req_ready;  // BoardTop.swift:37
-  assign node3_tier_dram_wr_data_ready = node3_dram_wr_data_ready;  // BoardTop.swift:37
-  assign node3_tier_dram_wr_ack_valid = node3_dram_wr_ack_valid;  // BoardTop.swift:37
-  assign node3_tier_dram_wr_ack_error = node3_dram_wr_ack_error;  // BoardTop.swift:37
-  assign node3_dram_req_valid = node3_tier_dram_req_valid;  // BoardTop.swift:40
-  assign node3_dram_req_write = node3_tier_dram_req_write;  // BoardTop.swift:40
-  assign node3_dram_req_frame = node3_tier_dram_req_frame;  // BoardTop.swift:40
-  assign node3_dram_req_word = node3_tier_dram_req_word;  // BoardTop.swift:40
-  assign node3_dram_req_beats = node3_tier_dram_req_beats;  // BoardTop.swift:40
-  assign node3_dram_wdata_valid = node3_tier_dram_wdata_valid;  // BoardTop.swift:40
-  assign node3_dram_wdata_data = node3_tier_dram_wdata_data;  // BoardTop.swift:40
-  assign node3_dram_wdata_strobe = node3_tier_dram_wdata_strobe;  // BoardTop.swift:40
-  assign node3_dram_rsp_ready = node3_tier_dram_rsp_ready;  // BoardTop.swift:40
-  assign node3_dram_rd_req_valid = node3_tier_dram_rd_req_valid;  // BoardTop.swift:40
-  assign node3_dram_rd_req_frame = node3_tier_dram_rd_req_frame;  // BoardTop.swift:40
-  assign node3_dram_rd_req_beats = node3_tier_dram_rd_req_beats;  // BoardTop.swift:40
-  assign node3_dram_rd_data_ready = node3_tier_dram_rd_data_ready;  // BoardTop.swift:40
-  assign node3_dram_wr_req_valid = node3_tier_dram_wr_req_valid;  // BoardTop.swift:40
-  assign node3_dram_wr_req_frame = node3_tier_dram_wr_req_frame;  // BoardTop.swift:40
-  assign node3_dram_wr_req_beats = node3_tier_dram_wr_req_beats;  // BoardTop.swift:40
-  assign node3_dram_wr_data_valid = node3_tier_dram_wr_data_valid;  // BoardTop.swift:40
-  assign node3_dram_wr_data = node3_tier_dram_wr_data;  // BoardTop.swift:40
-  assign node3_dram_wr_data_strobe = node3_tier_dram_wr_data_strobe;  // BoardTop.swift:40
-  assign node3_dram_wr_ack_ready = node3_tier_dram_wr_ack_ready;  // BoardTop.swift:40
-  assign node3_tier_flash_req_ready = node3_flash_req_ready;  // BoardTop.swift:37
-  assign node3_tier_flash_wdata_ready = node3_flash_wdata_ready;  // BoardTop.swift:37
-  assign node3_tier_flash_rsp_valid = node3_flash_rsp_valid;  // BoardTop.swift:37
-  assign node3_tier_flash_rsp_data = node3_flash_rsp_data;  // BoardTop.swift:37
-  assign node3_tier_flash_rsp_last = node3_flash_rsp_last;  // BoardTop.swift:37
-  assign node3_tier_flash_rsp_error = node3_flash_rsp_error;  // BoardTop.swift:37
-  assign node3_tier_flash_rd_req_ready = node3_flash_rd_req_ready;  // BoardTop.swift:37
-  assign node3_tier_flash_rd_data_valid = node3_flash_rd_data_valid;  // BoardTop.swift:37
-  assign node3_tier_flash_rd_data = node3_flash_rd_data;  // BoardTop.swift:37
-  assign node3_tier_flash_rd_data_last = node3_flash_rd_data_last;  // BoardTop.swift:37
-  assign node3_tier_flash_rd_data_error = node3_flash_rd_data_error;  // BoardTop.swift:37
-  assign node3_tier_flash_wr_req_ready = node3_flash_wr_req_ready;  // BoardTop.swift:37
-  assign node3_tier_flash_wr_data_ready = node3_flash_wr_data_ready;  // BoardTop.swift:37
-  assign node3_tier_flash_wr_ack_valid = node3_flash_wr_ack_valid;  // BoardTop.swift:37
-  assign node3_tier_flash_wr_ack_error = node3_flash_wr_ack_error;  // BoardTop.swift:37
-  assign node3_flash_req_valid = node3_tier_flash_req_valid;  // BoardTop.swift:40
-  assign node3_flash_req_write = node3_tier_flash_req_write;  // BoardTop.swift:40
-  assign node3_flash_req_frame = node3_tier_flash_req_frame;  // BoardTop.swift:40
-  assign node3_flash_req_word = node3_tier_flash_req_word;  // BoardTop.swift:40
-  assign node3_flash_req_beats = node3_tier_flash_req_beats;  // BoardTop.swift:40
-  assign node3_flash_wdata_valid = node3_tier_flash_wdata_valid;  // BoardTop.swift:40
-  assign node3_flash_wdata_data = node3_tier_flash_wdata_data;  // BoardTop.swift:40
-  assign node3_flash_wdata_strobe = node3_tier_flash_wdata_strobe;  // BoardTop.swift:40
-  assign node3_flash_rsp_ready = node3_tier_flash_rsp_ready;  // BoardTop.swift:40
-  assign node3_flash_rd_req_valid = node3_tier_flash_rd_req_valid;  // BoardTop.swift:40
-  assign node3_flash_rd_req_frame = node3_tier_flash_rd_req_frame;  // BoardTop.swift:40
-  assign node3_flash_rd_req_beats = node3_tier_flash_rd_req_beats;  // BoardTop.swift:40
-  assign node3_flash_rd_data_ready = node3_tier_flash_rd_data_ready;  // BoardTop.swift:40
-  assign node3_flash_wr_req_valid = node3_tier_flash_wr_req_valid;  // BoardTop.swift:40
-  assign node3_flash_wr_req_frame = node3_tier_flash_wr_req_frame;  // BoardTop.swift:40
-  assign node3_flash_wr_req_beats = node3_tier_flash_wr_req_beats;  // BoardTop.swift:40
-  assign node3_flash_wr_data_valid = node3_tier_flash_wr_data_valid;  // BoardTop.swift:40
-  assign node3_flash_wr_data = node3_tier_flash_wr_data;  // BoardTop.swift:40
-  assign node3_flash_wr_data_strobe = node3_tier_flash_wr_data_strobe;  // BoardTop.swift:40
-  assign node3_flash_wr_ack_ready = node3_tier_flash_wr_ack_ready;  // BoardTop.swift:40
-  assign node3_tier_disk_req_ready = node3_disk_req_ready;  // BoardTop.swift:37
-  assign node3_tier_disk_wdata_ready = node3_disk_wdata_ready;  // BoardTop.swift:37
-  assign node3_tier_disk_rsp_valid = node3_disk_rsp_valid;  // BoardTop.swift:37
-  assign node3_tier_disk_rsp_data = node3_disk_rsp_data;  // BoardTop.swift:37
-  assign node3_tier_disk_rsp_last = node3_disk_rsp_last;  // BoardTop.swift:37
-  assign node3_tier_disk_rsp_error = node3_disk_rsp_error;  // BoardTop.swift:37
-  assign node3_tier_disk_rd_req_ready = node3_disk_rd_req_ready;  // BoardTop.swift:37
-  assign node3_tier_disk_rd_data_valid = node3_disk_rd_data_valid;  // BoardTop.swift:37
-  assign node3_tier_disk_rd_data = node3_disk_rd_data;  // BoardTop.swift:37
-  assign node3_tier_disk_rd_data_last = node3_disk_rd_data_last;  // BoardTop.swift:37
-  assign node3_tier_disk_rd_data_error = node3_disk_rd_data_error;  // BoardTop.swift:37
-  assign node3_tier_disk_wr_req_ready = node3_disk_wr_req_ready;  // BoardTop.swift:37
-  assign node3_tier_disk_wr_data_ready = node3_disk_wr_data_ready;  // BoardTop.swift:37
-  assign node3_tier_disk_wr_ack_valid = node3_disk_wr_ack_valid;  // BoardTop.swift:37
-  assign node3_tier_disk_wr_ack_error = node3_disk_wr_ack_error;  // BoardTop.swift:37
-  assign node3_disk_req_valid = node3_tier_disk_req_valid;  // BoardTop.swift:40
-  assign node3_disk_req_write = node3_tier_disk_req_write;  // BoardTop.swift:40
-  assign node3_disk_req_frame = node3_tier_disk_req_frame;  // BoardTop.swift:40
-  assign node3_disk_req_word = node3_tier_disk_req_word;  // BoardTop.swift:40
-  assign node3_disk_req_beats = node3_tier_disk_req_beats;  // BoardTop.swift:40
-  assign node3_disk_wdata_valid = node3_tier_disk_wdata_valid;  // BoardTop.swift:40
-  assign node3_disk_wdata_data = node3_tier_disk_wdata_data;  // BoardTop.swift:40
-  assign node3_disk_wdata_strobe = node3_tier_disk_wdata_strobe;  // BoardTop.swift:40
-  assign node3_disk_rsp_ready = node3_tier_disk_rsp_ready;  // BoardTop.swift:40
-  assign node3_disk_rd_req_valid = node3_tier_disk_rd_req_valid;  // BoardTop.swift:40
-  assign node3_disk_rd_req_frame = node3_tier_disk_rd_req_frame;  // BoardTop.swift:40
-  assign node3_disk_rd_req_beats = node3_tier_disk_rd_req_beats;  // BoardTop.swift:40
-  assign node3_disk_rd_data_ready = node3_tier_disk_rd_data_ready;  // BoardTop.swift:40
-  assign node3_disk_wr_req_valid = node3_tier_disk_wr_req_valid;  // BoardTop.swift:40
-  assign node3_disk_wr_req_frame = node3_tier_disk_wr_req_frame;  // BoardTop.swift:40
-  assign node3_disk_wr_req_beats = node3_tier_disk_wr_req_beats;  // BoardTop.swift:40
-  assign node3_disk_wr_data_valid = node3_tier_disk_wr_data_valid;  // BoardTop.swift:40
-  assign node3_disk_wr_data = node3_tier_disk_wr_data;  // BoardTop.swift:40
-  assign node3_disk_wr_data_strobe = node3_tier_disk_wr_data_strobe;  // BoardTop.swift:40
-  assign node3_disk_wr_ack_ready = node3_tier_disk_wr_ack_ready;  // BoardTop.swift:40
-  assign crosslink0_0_to_1_in_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:63
-  assign node0_ntb0_peer_out_ready = crosslink0_0_to_1_in_ready;  // BoardTop.swift:63
-  assign crosslink0_0_to_1_in_header = node0_ntb0_peer_out_header;  // BoardTop.swift:63
-  assign crosslink0_0_to_1_in_data = node0_ntb0_peer_out_data;  // BoardTop.swift:63
-  assign crosslink0_0_to_1_in_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink0_0_to_1_in_start = node0_ntb0_peer_out_start;  // BoardTop.swift:63
-  assign crosslink0_0_to_1_in_end = node0_ntb0_peer_out_end;  // BoardTop.swift:63
-  assign node1_ntb0_peer_in_valid = crosslink0_0_to_1_out_valid;  // BoardTop.swift:64
-  assign crosslink0_0_to_1_out_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:64
-  assign node1_ntb0_peer_in_header = crosslink0_0_to_1_out_header;  // BoardTop.swift:64
-  assign node1_ntb0_peer_in_data = crosslink0_0_to_1_out_data;  // BoardTop.swift:64
-  assign node1_ntb0_peer_in_strobe = crosslink0_0_to_1_out_strobe;  // BoardTop.swift:64
-  assign node1_ntb0_peer_in_start = crosslink0_0_to_1_out_start;  // BoardTop.swift:64
-  assign node1_ntb0_peer_in_end = crosslink0_0_to_1_out_end;  // BoardTop.swift:64
-  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:65
-  assign crosslink0_1_to_0_in_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:63
-  assign node1_ntb0_peer_out_ready = crosslink0_1_to_0_in_ready;  // BoardTop.swift:63
-  assign crosslink0_1_to_0_in_header = node1_ntb0_peer_out_header;  // BoardTop.swift:63
-  assign crosslink0_1_to_0_in_data = node1_ntb0_peer_out_data;  // BoardTop.swift:63
-  assign crosslink0_1_to_0_in_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink0_1_to_0_in_start = node1_ntb0_peer_out_start;  // BoardTop.swift:63
-  assign crosslink0_1_to_0_in_end = node1_ntb0_peer_out_end;  // BoardTop.swift:63
-  assign node0_ntb0_peer_in_valid = crosslink0_1_to_0_out_valid;  // BoardTop.swift:64
-  assign crosslink0_1_to_0_out_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:64
-  assign node0_ntb0_peer_in_header = crosslink0_1_to_0_out_header;  // BoardTop.swift:64
-  assign node0_ntb0_peer_in_data = crosslink0_1_to_0_out_data;  // BoardTop.swift:64
-  assign node0_ntb0_peer_in_strobe = crosslink0_1_to_0_out_strobe;  // BoardTop.swift:64
-  assign node0_ntb0_peer_in_start = crosslink0_1_to_0_out_start;  // BoardTop.swift:64
-  assign node0_ntb0_peer_in_end = crosslink0_1_to_0_out_end;  // BoardTop.swift:64
-  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:65
-  assign crosslink1_1_to_2_in_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:63
-  assign node1_ntb1_peer_out_ready = crosslink1_1_to_2_in_ready;  // BoardTop.swift:63
-  assign crosslink1_1_to_2_in_header = node1_ntb1_peer_out_header;  // BoardTop.swift:63
-  assign crosslink1_1_to_2_in_data = node1_ntb1_peer_out_data;  // BoardTop.swift:63
-  assign crosslink1_1_to_2_in_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink1_1_to_2_in_start = node1_ntb1_peer_out_start;  // BoardTop.swift:63
-  assign crosslink1_1_to_2_in_end = node1_ntb1_peer_out_end;  // BoardTop.swift:63
-  assign node2_ntb0_peer_in_valid = crosslink1_1_to_2_out_valid;  // BoardTop.swift:64
-  assign crosslink1_1_to_2_out_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:64
-  assign node2_ntb0_peer_in_header = crosslink1_1_to_2_out_header;  // BoardTop.swift:64
-  assign node2_ntb0_peer_in_data = crosslink1_1_to_2_out_data;  // BoardTop.swift:64
-  assign node2_ntb0_peer_in_strobe = crosslink1_1_to_2_out_strobe;  // BoardTop.swift:64
-  assign node2_ntb0_peer_in_start = crosslink1_1_to_2_out_start;  // BoardTop.swift:64
-  assign node2_ntb0_peer_in_end = crosslink1_1_to_2_out_end;  // BoardTop.swift:64
-  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:65
-  assign crosslink1_2_to_1_in_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:63
-  assign node2_ntb0_peer_out_ready = crosslink1_2_to_1_in_ready;  // BoardTop.swift:63
-  assign crosslink1_2_to_1_in_header = node2_ntb0_peer_out_header;  // BoardTop.swift:63
-  assign crosslink1_2_to_1_in_data = node2_ntb0_peer_out_data;  // BoardTop.swift:63
-  assign crosslink1_2_to_1_in_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink1_2_to_1_in_start = node2_ntb0_peer_out_start;  // BoardTop.swift:63
-  assign crosslink1_2_to_1_in_end = node2_ntb0_peer_out_end;  // BoardTop.swift:63
-  assign node1_ntb1_peer_in_valid = crosslink1_2_to_1_out_valid;  // BoardTop.swift:64
-  assign crosslink1_2_to_1_out_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:64
-  assign node1_ntb1_peer_in_header = crosslink1_2_to_1_out_header;  // BoardTop.swift:64
-  assign node1_ntb1_peer_in_data = crosslink1_2_to_1_out_data;  // BoardTop.swift:64
-  assign node1_ntb1_peer_in_strobe = crosslink1_2_to_1_out_strobe;  // BoardTop.swift:64
-  assign node1_ntb1_peer_in_start = crosslink1_2_to_1_out_start;  // BoardTop.swift:64
-  assign node1_ntb1_peer_in_end = crosslink1_2_to_1_out_end;  // BoardTop.swift:64
-  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:65
-  assign crosslink2_2_to_3_in_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:63
-  assign node2_ntb1_peer_out_ready = crosslink2_2_to_3_in_ready;  // BoardTop.swift:63
-  assign crosslink2_2_to_3_in_header = node2_ntb1_peer_out_header;  // BoardTop.swift:63
-  assign crosslink2_2_to_3_in_data = node2_ntb1_peer_out_data;  // BoardTop.swift:63
-  assign crosslink2_2_to_3_in_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink2_2_to_3_in_start = node2_ntb1_peer_out_start;  // BoardTop.swift:63
-  assign crosslink2_2_to_3_in_end = node2_ntb1_peer_out_end;  // BoardTop.swift:63
-  assign node3_ntb0_peer_in_valid = crosslink2_2_to_3_out_valid;  // BoardTop.swift:64
-  assign crosslink2_2_to_3_out_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:64
-  assign node3_ntb0_peer_in_header = crosslink2_2_to_3_out_header;  // BoardTop.swift:64
-  assign node3_ntb0_peer_in_data = crosslink2_2_to_3_out_data;  // BoardTop.swift:64
-  assign node3_ntb0_peer_in_strobe = crosslink2_2_to_3_out_strobe;  // BoardTop.swift:64
-  assign node3_ntb0_peer_in_start = crosslink2_2_to_3_out_start;  // BoardTop.swift:64
-  assign node3_ntb0_peer_in_end = crosslink2_2_to_3_out_end;  // BoardTop.swift:64
-  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:65
-  assign crosslink2_3_to_2_in_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:63
-  assign node3_ntb0_peer_out_ready = crosslink2_3_to_2_in_ready;  // BoardTop.swift:63
-  assign crosslink2_3_to_2_in_header = node3_ntb0_peer_out_header;  // BoardTop.swift:63
-  assign crosslink2_3_to_2_in_data = node3_ntb0_peer_out_data;  // BoardTop.swift:63
-  assign crosslink2_3_to_2_in_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink2_3_to_2_in_start = node3_ntb0_peer_out_start;  // BoardTop.swift:63
-  assign crosslink2_3_to_2_in_end = node3_ntb0_peer_out_end;  // BoardTop.swift:63
-  assign node2_ntb1_peer_in_valid = crosslink2_3_to_2_out_valid;  // BoardTop.swift:64
-  assign crosslink2_3_to_2_out_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:64
-  assign node2_ntb1_peer_in_header = crosslink2_3_to_2_out_header;  // BoardTop.swift:64
-  assign node2_ntb1_peer_in_data = crosslink2_3_to_2_out_data;  // BoardTop.swift:64
-  assign node2_ntb1_peer_in_strobe = crosslink2_3_to_2_out_strobe;  // BoardTop.swift:64
-  assign node2_ntb1_peer_in_start = crosslink2_3_to_2_out_start;  // BoardTop.swift:64
-  assign node2_ntb1_peer_in_end = crosslink2_3_to_2_out_end;  // BoardTop.swift:64
-  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:65
-  assign crosslink3_3_to_0_in_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:63
-  assign node3_ntb1_peer_out_ready = crosslink3_3_to_0_in_ready;  // BoardTop.swift:63
-  assign crosslink3_3_to_0_in_header = node3_ntb1_peer_out_header;  // BoardTop.swift:63
-  assign crosslink3_3_to_0_in_data = node3_ntb1_peer_out_data;  // BoardTop.swift:63
-  assign crosslink3_3_to_0_in_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink3_3_to_0_in_start = node3_ntb1_peer_out_start;  // BoardTop.swift:63
-  assign crosslink3_3_to_0_in_end = node3_ntb1_peer_out_end;  // BoardTop.swift:63
-  assign node0_ntb1_peer_in_valid = crosslink3_3_to_0_out_valid;  // BoardTop.swift:64
-  assign crosslink3_3_to_0_out_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:64
-  assign node0_ntb1_peer_in_header = crosslink3_3_to_0_out_header;  // BoardTop.swift:64
-  assign node0_ntb1_peer_in_data = crosslink3_3_to_0_out_data;  // BoardTop.swift:64
-  assign node0_ntb1_peer_in_strobe = crosslink3_3_to_0_out_strobe;  // BoardTop.swift:64
-  assign node0_ntb1_peer_in_start = crosslink3_3_to_0_out_start;  // BoardTop.swift:64
-  assign node0_ntb1_peer_in_end = crosslink3_3_to_0_out_end;  // BoardTop.swift:64
-  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:65
-  assign crosslink3_0_to_3_in_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:63
-  assign node0_ntb1_peer_out_ready = crosslink3_0_to_3_in_ready;  // BoardTop.swift:63
-  assign crosslink3_0_to_3_in_header = node0_ntb1_peer_out_header;  // BoardTop.swift:63
-  assign crosslink3_0_to_3_in_data = node0_ntb1_peer_out_data;  // BoardTop.swift:63
-  assign crosslink3_0_to_3_in_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:63
-  assign crosslink3_0_to_3_in_start = node0_ntb1_peer_out_start;  // BoardTop.swift:63
-  assign crosslink3_0_to_3_in_end = node0_ntb1_peer_out_end;  // BoardTop.swift:63
-  assign node3_ntb1_peer_in_valid = crosslink3_0_to_3_out_valid;  // BoardTop.swift:64
-  assign crosslink3_0_to_3_out_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:64
-  assign node3_ntb1_peer_in_header = crosslink3_0_to_3_out_header;  // BoardTop.swift:64
-  assign node3_ntb1_peer_in_data = crosslink3_0_to_3_out_data;  // BoardTop.swift:64
-  assign node3_ntb1_peer_in_strobe = crosslink3_0_to_3_out_strobe;  // BoardTop.swift:64
-  assign node3_ntb1_peer_in_start = crosslink3_0_to_3_out_start;  // BoardTop.swift:64
-  assign node3_ntb1_peer_in_end = crosslink3_0_to_3_out_end;  // BoardTop.swift:64
-  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:65
-  assign node0_clk = clk;  // BoardTop.swift:23
-  assign node0_rst = rst;  // BoardTop.swift:23
-  assign node1_clk = clk;  // BoardTop.swift:23
-  assign node1_rst = rst;  // BoardTop.swift:23
-  assign node2_clk = clk;  // BoardTop.swift:23
-  assign node2_rst = rst;  // BoardTop.swift:23
-  assign node3_clk = clk;  // BoardTop.swift:23
-  assign node3_rst = rst;  // BoardTop.swift:23
-  assign crosslink0_0_to_1_clk = clk;  // BoardTop.swift:61
-  assign crosslink0_0_to_1_rst = rst;  // BoardTop.swift:61
-  assign crosslink0_1_to_0_clk = clk;  // BoardTop.swift:61
-  assign crosslink0_1_to_0_rst = rst;  // BoardTop.swift:61
-  assign crosslink1_1_to_2_clk = clk;  // BoardTop.swift:61
-  assign crosslink1_1_to_2_rst = rst;  // BoardTop.swift:61
-  assign crosslink1_2_to_1_clk = clk;  // BoardTop.swift:61
-  assign crosslink1_2_to_1_rst = rst;  // BoardTop.swift:61
-  assign crosslink2_2_to_3_clk = clk;  // BoardTop.swift:61
-  assign crosslink2_2_to_3_rst = rst;  // BoardTop.swift:61
-  assign crosslink2_3_to_2_clk = clk;  // BoardTop.swift:61
-  assign crosslink2_3_to_2_rst = rst;  // BoardTop.swift:61
-  assign crosslink3_3_to_0_clk = clk;  // BoardTop.swift:61
-  assign crosslink3_3_to_0_rst = rst;  // BoardTop.swift:61
-  assign crosslink3_0_to_3_clk = clk;  // BoardTop.swift:61
-  assign crosslink3_0_to_3_rst = rst;  // BoardTop.swift:61
+  assign node3_tier_dram_req_ready = node3_dram_req_ready;  // BoardTop.swift:41
+  assign node3_tier_dram_wdata_ready = node3_dram_wdata_ready;  // BoardTop.swift:41
+  assign node3_tier_dram_rsp_valid = node3_dram_rsp_valid;  // BoardTop.swift:41
+  assign node3_tier_dram_rsp_data = node3_dram_rsp_data;  // BoardTop.swift:41
+  assign node3_tier_dram_rsp_last = node3_dram_rsp_last;  // BoardTop.swift:41
+  assign node3_tier_dram_rsp_error = node3_dram_rsp_error;  // BoardTop.swift:41
+  assign node3_tier_dram_rd_req_ready = node3_dram_rd_req_ready;  // BoardTop.swift:41
+  assign node3_tier_dram_rd_data_valid = node3_dram_rd_data_valid;  // BoardTop.swift:41
+  assign node3_tier_dram_rd_data = node3_dram_rd_data;  // BoardTop.swift:41
+  assign node3_tier_dram_rd_data_last = node3_dram_rd_data_last;  // BoardTop.swift:41
+  assign node3_tier_dram_rd_data_error = node3_dram_rd_data_error;  // BoardTop.swift:41
+  assign node3_tier_dram_wr_req_ready = node3_dram_wr_req_ready;  // BoardTop.swift:41
+  assign node3_tier_dram_wr_data_ready = node3_dram_wr_data_ready;  // BoardTop.swift:41
+  assign node3_tier_dram_wr_ack_valid = node3_dram_wr_ack_valid;  // BoardTop.swift:41
+  assign node3_tier_dram_wr_ack_error = node3_dram_wr_ack_error;  // BoardTop.swift:41
+  assign node3_dram_req_valid = node3_tier_dram_req_valid;  // BoardTop.swift:44
+  assign node3_dram_req_write = node3_tier_dram_req_write;  // BoardTop.swift:44
+  assign node3_dram_req_frame = node3_tier_dram_req_frame;  // BoardTop.swift:44
+  assign node3_dram_req_word = node3_tier_dram_req_word;  // BoardTop.swift:44
+  assign node3_dram_req_beats = node3_tier_dram_req_beats;  // BoardTop.swift:44
+  assign node3_dram_wdata_valid = node3_tier_dram_wdata_valid;  // BoardTop.swift:44
+  assign node3_dram_wdata_data = node3_tier_dram_wdata_data;  // BoardTop.swift:44
+  assign node3_dram_wdata_strobe = node3_tier_dram_wdata_strobe;  // BoardTop.swift:44
+  assign node3_dram_rsp_ready = node3_tier_dram_rsp_ready;  // BoardTop.swift:44
+  assign node3_dram_rd_req_valid = node3_tier_dram_rd_req_valid;  // BoardTop.swift:44
+  assign node3_dram_rd_req_frame = node3_tier_dram_rd_req_frame;  // BoardTop.swift:44
+  assign node3_dram_rd_req_beats = node3_tier_dram_rd_req_beats;  // BoardTop.swift:44
+  assign node3_dram_rd_data_ready = node3_tier_dram_rd_data_ready;  // BoardTop.swift:44
+  assign node3_dram_wr_req_valid = node3_tier_dram_wr_req_valid;  // BoardTop.swift:44
+  assign node3_dram_wr_req_frame = node3_tier_dram_wr_req_frame;  // BoardTop.swift:44
+  assign node3_dram_wr_req_beats = node3_tier_dram_wr_req_beats;  // BoardTop.swift:44
+  assign node3_dram_wr_data_valid = node3_tier_dram_wr_data_valid;  // BoardTop.swift:44
+  assign node3_dram_wr_data = node3_tier_dram_wr_data;  // BoardTop.swift:44
+  assign node3_dram_wr_data_strobe = node3_tier_dram_wr_data_strobe;  // BoardTop.swift:44
+  assign node3_dram_wr_ack_ready = node3_tier_dram_wr_ack_ready;  // BoardTop.swift:44
+  assign node3_tier_flash_req_ready = node3_flash_req_ready;  // BoardTop.swift:41
+  assign node3_tier_flash_wdata_ready = node3_flash_wdata_ready;  // BoardTop.swift:41
+  assign node3_tier_flash_rsp_valid = node3_flash_rsp_valid;  // BoardTop.swift:41
+  assign node3_tier_flash_rsp_data = node3_flash_rsp_data;  // BoardTop.swift:41
+  assign node3_tier_flash_rsp_last = node3_flash_rsp_last;  // BoardTop.swift:41
+  assign node3_tier_flash_rsp_error = node3_flash_rsp_error;  // BoardTop.swift:41
+  assign node3_tier_flash_rd_req_ready = node3_flash_rd_req_ready;  // BoardTop.swift:41
+  assign node3_tier_flash_rd_data_valid = node3_flash_rd_data_valid;  // BoardTop.swift:41
+  assign node3_tier_flash_rd_data = node3_flash_rd_data;  // BoardTop.swift:41
+  assign node3_tier_flash_rd_data_last = node3_flash_rd_data_last;  // BoardTop.swift:41
+  assign node3_tier_flash_rd_data_error = node3_flash_rd_data_error;  // BoardTop.swift:41
+  assign node3_tier_flash_wr_req_ready = node3_flash_wr_req_ready;  // BoardTop.swift:41
+  assign node3_tier_flash_wr_data_ready = node3_flash_wr_data_ready;  // BoardTop.swift:41
+  assign node3_tier_flash_wr_ack_valid = node3_flash_wr_ack_valid;  // BoardTop.swift:41
+  assign node3_tier_flash_wr_ack_error = node3_flash_wr_ack_error;  // BoardTop.swift:41
+  assign node3_flash_req_valid = node3_tier_flash_req_valid;  // BoardTop.swift:44
+  assign node3_flash_req_write = node3_tier_flash_req_write;  // BoardTop.swift:44
+  assign node3_flash_req_frame = node3_tier_flash_req_frame;  // BoardTop.swift:44
+  assign node3_flash_req_word = node3_tier_flash_req_word;  // BoardTop.swift:44
+  assign node3_flash_req_beats = node3_tier_flash_req_beats;  // BoardTop.swift:44
+  assign node3_flash_wdata_valid = node3_tier_flash_wdata_valid;  // BoardTop.swift:44
+  assign node3_flash_wdata_data = node3_tier_flash_wdata_data;  // BoardTop.swift:44
+  assign node3_flash_wdata_strobe = node3_tier_flash_wdata_strobe;  // BoardTop.swift:44
+  assign node3_flash_rsp_ready = node3_tier_flash_rsp_ready;  // BoardTop.swift:44
+  assign node3_flash_rd_req_valid = node3_tier_flash_rd_req_valid;  // BoardTop.swift:44
+  assign node3_flash_rd_req_frame = node3_tier_flash_rd_req_frame;  // BoardTop.swift:44
+  assign node3_flash_rd_req_beats = node3_tier_flash_rd_req_beats;  // BoardTop.swift:44
+  assign node3_flash_rd_data_ready = node3_tier_flash_rd_data_ready;  // BoardTop.swift:44
+  assign node3_flash_wr_req_valid = node3_tier_flash_wr_req_valid;  // BoardTop.swift:44
+  assign node3_flash_wr_req_frame = node3_tier_flash_wr_req_frame;  // BoardTop.swift:44
+  assign node3_flash_wr_req_beats = node3_tier_flash_wr_req_beats;  // BoardTop.swift:44
+  assign node3_flash_wr_data_valid = node3_tier_flash_wr_data_valid;  // BoardTop.swift:44
+  assign node3_flash_wr_data = node3_tier_flash_wr_data;  // BoardTop.swift:44
+  assign node3_flash_wr_data_strobe = node3_tier_flash_wr_data_strobe;  // BoardTop.swift:44
+  assign node3_flash_wr_ack_ready = node3_tier_flash_wr_ack_ready;  // BoardTop.swift:44
+  assign node3_tier_disk_req_ready = node3_disk_req_ready;  // BoardTop.swift:41
+  assign node3_tier_disk_wdata_ready = node3_disk_wdata_ready;  // BoardTop.swift:41
+  assign node3_tier_disk_rsp_valid = node3_disk_rsp_valid;  // BoardTop.swift:41
+  assign node3_tier_disk_rsp_data = node3_disk_rsp_data;  // BoardTop.swift:41
+  assign node3_tier_disk_rsp_last = node3_disk_rsp_last;  // BoardTop.swift:41
+  assign node3_tier_disk_rsp_error = node3_disk_rsp_error;  // BoardTop.swift:41
+  assign node3_tier_disk_rd_req_ready = node3_disk_rd_req_ready;  // BoardTop.swift:41
+  assign node3_tier_disk_rd_data_valid = node3_disk_rd_data_valid;  // BoardTop.swift:41
+  assign node3_tier_disk_rd_data = node3_disk_rd_data;  // BoardTop.swift:41
+  assign node3_tier_disk_rd_data_last = node3_disk_rd_data_last;  // BoardTop.swift:41
+  assign node3_tier_disk_rd_data_error = node3_disk_rd_data_error;  // BoardTop.swift:41
+  assign node3_tier_disk_wr_req_ready = node3_disk_wr_req_ready;  // BoardTop.swift:41
+  assign node3_tier_disk_wr_data_ready = node3_disk_wr_data_ready;  // BoardTop.swift:41
+  assign node3_tier_disk_wr_ack_valid = node3_disk_wr_ack_valid;  // BoardTop.swift:41
+  assign node3_tier_disk_wr_ack_error = node3_disk_wr_ack_error;  // BoardTop.swift:41
+  assign node3_disk_req_valid = node3_tier_disk_req_valid;  // BoardTop.swift:44
+  assign node3_disk_req_write = node3_tier_disk_req_write;  // BoardTop.swift:44
+  assign node3_disk_req_frame = node3_tier_disk_req_frame;  // BoardTop.swift:44
+  assign node3_disk_req_word = node3_tier_disk_req_word;  // BoardTop.swift:44
+  assign node3_disk_req_beats = node3_tier_disk_req_beats;  // BoardTop.swift:44
+  assign node3_disk_wdata_valid = node3_tier_disk_wdata_valid;  // BoardTop.swift:44
+  assign node3_disk_wdata_data = node3_tier_disk_wdata_data;  // BoardTop.swift:44
+  assign node3_disk_wdata_strobe = node3_tier_disk_wdata_strobe;  // BoardTop.swift:44
+  assign node3_disk_rsp_ready = node3_tier_disk_rsp_ready;  // BoardTop.swift:44
+  assign node3_disk_rd_req_valid = node3_tier_disk_rd_req_valid;  // BoardTop.swift:44
+  assign node3_disk_rd_req_frame = node3_tier_disk_rd_req_frame;  // BoardTop.swift:44
+  assign node3_disk_rd_req_beats = node3_tier_disk_rd_req_beats;  // BoardTop.swift:44
+  assign node3_disk_rd_data_ready = node3_tier_disk_rd_data_ready;  // BoardTop.swift:44
+  assign node3_disk_wr_req_valid = node3_tier_disk_wr_req_valid;  // BoardTop.swift:44
+  assign node3_disk_wr_req_frame = node3_tier_disk_wr_req_frame;  // BoardTop.swift:44
+  assign node3_disk_wr_req_beats = node3_tier_disk_wr_req_beats;  // BoardTop.swift:44
+  assign node3_disk_wr_data_valid = node3_tier_disk_wr_data_valid;  // BoardTop.swift:44
+  assign node3_disk_wr_data = node3_tier_disk_wr_data;  // BoardTop.swift:44
+  assign node3_disk_wr_data_strobe = node3_tier_disk_wr_data_strobe;  // BoardTop.swift:44
+  assign node3_disk_wr_ack_ready = node3_tier_disk_wr_ack_ready;  // BoardTop.swift:44
+  assign crosslink0_line_up = crosslink0_up;  // BoardTop.swift:63
+  assign crosslink0_line_a_out_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:66
+  assign node0_ntb0_peer_out_ready = crosslink0_line_a_out_ready;  // BoardTop.swift:66
+  assign crosslink0_line_a_out_header = node0_ntb0_peer_out_header;  // BoardTop.swift:66
+  assign crosslink0_line_a_out_data = node0_ntb0_peer_out_data;  // BoardTop.swift:66
+  assign crosslink0_line_a_out_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink0_line_a_out_start = node0_ntb0_peer_out_start;  // BoardTop.swift:66
+  assign crosslink0_line_a_out_end = node0_ntb0_peer_out_end;  // BoardTop.swift:66
+  assign node0_ntb0_peer_in_valid = crosslink0_line_a_in_valid;  // BoardTop.swift:67
+  assign crosslink0_line_a_in_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:67
+  assign node0_ntb0_peer_in_header = crosslink0_line_a_in_header;  // BoardTop.swift:67
+  assign node0_ntb0_peer_in_data = crosslink0_line_a_in_data;  // BoardTop.swift:67
+  assign node0_ntb0_peer_in_strobe = crosslink0_line_a_in_strobe;  // BoardTop.swift:67
+  assign node0_ntb0_peer_in_start = crosslink0_line_a_in_start;  // BoardTop.swift:67
+  assign node0_ntb0_peer_in_end = crosslink0_line_a_in_end;  // BoardTop.swift:67
+  assign node0_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:68
+  assign node0_ntb0_peer_fc_initialize = crosslink0_line_a_fc_initialize;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_update = crosslink0_line_a_fc_update;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_ph_advertised = crosslink0_line_a_fc_ph_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_ph_limit = crosslink0_line_a_fc_ph_limit;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_pd_advertised = crosslink0_line_a_fc_pd_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_pd_limit = crosslink0_line_a_fc_pd_limit;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_nph_advertised = crosslink0_line_a_fc_nph_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_nph_limit = crosslink0_line_a_fc_nph_limit;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_npd_advertised = crosslink0_line_a_fc_npd_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_npd_limit = crosslink0_line_a_fc_npd_limit;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_cplh_advertised = crosslink0_line_a_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_cplh_limit = crosslink0_line_a_fc_cplh_limit;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_cpld_advertised = crosslink0_line_a_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node0_ntb0_peer_fc_cpld_limit = crosslink0_line_a_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink0_line_a_rx_fc_ph_advertised = node0_ntb0_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_ph_allocated = node0_ntb0_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_pd_advertised = node0_ntb0_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_pd_allocated = node0_ntb0_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_nph_advertised = node0_ntb0_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_nph_allocated = node0_ntb0_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_npd_advertised = node0_ntb0_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_npd_allocated = node0_ntb0_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_cplh_advertised = node0_ntb0_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_cplh_allocated = node0_ntb0_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_cpld_advertised = node0_ntb0_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_a_rx_fc_cpld_allocated = node0_ntb0_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_out_valid = node1_ntb0_peer_out_valid;  // BoardTop.swift:66
+  assign node1_ntb0_peer_out_ready = crosslink0_line_b_out_ready;  // BoardTop.swift:66
+  assign crosslink0_line_b_out_header = node1_ntb0_peer_out_header;  // BoardTop.swift:66
+  assign crosslink0_line_b_out_data = node1_ntb0_peer_out_data;  // BoardTop.swift:66
+  assign crosslink0_line_b_out_strobe = node1_ntb0_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink0_line_b_out_start = node1_ntb0_peer_out_start;  // BoardTop.swift:66
+  assign crosslink0_line_b_out_end = node1_ntb0_peer_out_end;  // BoardTop.swift:66
+  assign node1_ntb0_peer_in_valid = crosslink0_line_b_in_valid;  // BoardTop.swift:67
+  assign crosslink0_line_b_in_ready = node1_ntb0_peer_in_ready;  // BoardTop.swift:67
+  assign node1_ntb0_peer_in_header = crosslink0_line_b_in_header;  // BoardTop.swift:67
+  assign node1_ntb0_peer_in_data = crosslink0_line_b_in_data;  // BoardTop.swift:67
+  assign node1_ntb0_peer_in_strobe = crosslink0_line_b_in_strobe;  // BoardTop.swift:67
+  assign node1_ntb0_peer_in_start = crosslink0_line_b_in_start;  // BoardTop.swift:67
+  assign node1_ntb0_peer_in_end = crosslink0_line_b_in_end;  // BoardTop.swift:67
+  assign node1_ntb0_phy_up = crosslink0_up;  // BoardTop.swift:68
+  assign node1_ntb0_peer_fc_initialize = crosslink0_line_b_fc_initialize;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_update = crosslink0_line_b_fc_update;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_ph_advertised = crosslink0_line_b_fc_ph_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_ph_limit = crosslink0_line_b_fc_ph_limit;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_pd_advertised = crosslink0_line_b_fc_pd_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_pd_limit = crosslink0_line_b_fc_pd_limit;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_nph_advertised = crosslink0_line_b_fc_nph_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_nph_limit = crosslink0_line_b_fc_nph_limit;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_npd_advertised = crosslink0_line_b_fc_npd_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_npd_limit = crosslink0_line_b_fc_npd_limit;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_cplh_advertised = crosslink0_line_b_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_cplh_limit = crosslink0_line_b_fc_cplh_limit;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_cpld_advertised = crosslink0_line_b_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node1_ntb0_peer_fc_cpld_limit = crosslink0_line_b_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink0_line_b_rx_fc_ph_advertised = node1_ntb0_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_ph_allocated = node1_ntb0_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_pd_advertised = node1_ntb0_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_pd_allocated = node1_ntb0_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_nph_advertised = node1_ntb0_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_nph_allocated = node1_ntb0_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_npd_advertised = node1_ntb0_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_npd_allocated = node1_ntb0_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_cplh_advertised = node1_ntb0_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_cplh_allocated = node1_ntb0_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_cpld_advertised = node1_ntb0_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink0_line_b_rx_fc_cpld_allocated = node1_ntb0_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_up = crosslink1_up;  // BoardTop.swift:63
+  assign crosslink1_line_a_out_valid = node1_ntb1_peer_out_valid;  // BoardTop.swift:66
+  assign node1_ntb1_peer_out_ready = crosslink1_line_a_out_ready;  // BoardTop.swift:66
+  assign crosslink1_line_a_out_header = node1_ntb1_peer_out_header;  // BoardTop.swift:66
+  assign crosslink1_line_a_out_data = node1_ntb1_peer_out_data;  // BoardTop.swift:66
+  assign crosslink1_line_a_out_strobe = node1_ntb1_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink1_line_a_out_start = node1_ntb1_peer_out_start;  // BoardTop.swift:66
+  assign crosslink1_line_a_out_end = node1_ntb1_peer_out_end;  // BoardTop.swift:66
+  assign node1_ntb1_peer_in_valid = crosslink1_line_a_in_valid;  // BoardTop.swift:67
+  assign crosslink1_line_a_in_ready = node1_ntb1_peer_in_ready;  // BoardTop.swift:67
+  assign node1_ntb1_peer_in_header = crosslink1_line_a_in_header;  // BoardTop.swift:67
+  assign node1_ntb1_peer_in_data = crosslink1_line_a_in_data;  // BoardTop.swift:67
+  assign node1_ntb1_peer_in_strobe = crosslink1_line_a_in_strobe;  // BoardTop.swift:67
+  assign node1_ntb1_peer_in_start = crosslink1_line_a_in_start;  // BoardTop.swift:67
+  assign node1_ntb1_peer_in_end = crosslink1_line_a_in_end;  // BoardTop.swift:67
+  assign node1_ntb1_phy_up = crosslink1_up;  // BoardTop.swift:68
+  assign node1_ntb1_peer_fc_initialize = crosslink1_line_a_fc_initialize;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_update = crosslink1_line_a_fc_update;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_ph_advertised = crosslink1_line_a_fc_ph_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_ph_limit = crosslink1_line_a_fc_ph_limit;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_pd_advertised = crosslink1_line_a_fc_pd_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_pd_limit = crosslink1_line_a_fc_pd_limit;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_nph_advertised = crosslink1_line_a_fc_nph_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_nph_limit = crosslink1_line_a_fc_nph_limit;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_npd_advertised = crosslink1_line_a_fc_npd_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_npd_limit = crosslink1_line_a_fc_npd_limit;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_cplh_advertised = crosslink1_line_a_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_cplh_limit = crosslink1_line_a_fc_cplh_limit;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_cpld_advertised = crosslink1_line_a_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node1_ntb1_peer_fc_cpld_limit = crosslink1_line_a_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink1_line_a_rx_fc_ph_advertised = node1_ntb1_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_ph_allocated = node1_ntb1_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_pd_advertised = node1_ntb1_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_pd_allocated = node1_ntb1_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_nph_advertised = node1_ntb1_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_nph_allocated = node1_ntb1_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_npd_advertised = node1_ntb1_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_npd_allocated = node1_ntb1_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_cplh_advertised = node1_ntb1_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_cplh_allocated = node1_ntb1_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_cpld_advertised = node1_ntb1_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_a_rx_fc_cpld_allocated = node1_ntb1_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_out_valid = node2_ntb0_peer_out_valid;  // BoardTop.swift:66
+  assign node2_ntb0_peer_out_ready = crosslink1_line_b_out_ready;  // BoardTop.swift:66
+  assign crosslink1_line_b_out_header = node2_ntb0_peer_out_header;  // BoardTop.swift:66
+  assign crosslink1_line_b_out_data = node2_ntb0_peer_out_data;  // BoardTop.swift:66
+  assign crosslink1_line_b_out_strobe = node2_ntb0_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink1_line_b_out_start = node2_ntb0_peer_out_start;  // BoardTop.swift:66
+  assign crosslink1_line_b_out_end = node2_ntb0_peer_out_end;  // BoardTop.swift:66
+  assign node2_ntb0_peer_in_valid = crosslink1_line_b_in_valid;  // BoardTop.swift:67
+  assign crosslink1_line_b_in_ready = node2_ntb0_peer_in_ready;  // BoardTop.swift:67
+  assign node2_ntb0_peer_in_header = crosslink1_line_b_in_header;  // BoardTop.swift:67
+  assign node2_ntb0_peer_in_data = crosslink1_line_b_in_data;  // BoardTop.swift:67
+  assign node2_ntb0_peer_in_strobe = crosslink1_line_b_in_strobe;  // BoardTop.swift:67
+  assign node2_ntb0_peer_in_start = crosslink1_line_b_in_start;  // BoardTop.swift:67
+  assign node2_ntb0_peer_in_end = crosslink1_line_b_in_end;  // BoardTop.swift:67
+  assign node2_ntb0_phy_up = crosslink1_up;  // BoardTop.swift:68
+  assign node2_ntb0_peer_fc_initialize = crosslink1_line_b_fc_initialize;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_update = crosslink1_line_b_fc_update;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_ph_advertised = crosslink1_line_b_fc_ph_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_ph_limit = crosslink1_line_b_fc_ph_limit;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_pd_advertised = crosslink1_line_b_fc_pd_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_pd_limit = crosslink1_line_b_fc_pd_limit;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_nph_advertised = crosslink1_line_b_fc_nph_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_nph_limit = crosslink1_line_b_fc_nph_limit;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_npd_advertised = crosslink1_line_b_fc_npd_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_npd_limit = crosslink1_line_b_fc_npd_limit;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_cplh_advertised = crosslink1_line_b_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_cplh_limit = crosslink1_line_b_fc_cplh_limit;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_cpld_advertised = crosslink1_line_b_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node2_ntb0_peer_fc_cpld_limit = crosslink1_line_b_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink1_line_b_rx_fc_ph_advertised = node2_ntb0_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_ph_allocated = node2_ntb0_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_pd_advertised = node2_ntb0_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_pd_allocated = node2_ntb0_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_nph_advertised = node2_ntb0_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_nph_allocated = node2_ntb0_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_npd_advertised = node2_ntb0_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_npd_allocated = node2_ntb0_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_cplh_advertised = node2_ntb0_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_cplh_allocated = node2_ntb0_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_cpld_advertised = node2_ntb0_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink1_line_b_rx_fc_cpld_allocated = node2_ntb0_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_up = crosslink2_up;  // BoardTop.swift:63
+  assign crosslink2_line_a_out_valid = node2_ntb1_peer_out_valid;  // BoardTop.swift:66
+  assign node2_ntb1_peer_out_ready = crosslink2_line_a_out_ready;  // BoardTop.swift:66
+  assign crosslink2_line_a_out_header = node2_ntb1_peer_out_header;  // BoardTop.swift:66
+  assign crosslink2_line_a_out_data = node2_ntb1_peer_out_data;  // BoardTop.swift:66
+  assign crosslink2_line_a_out_strobe = node2_ntb1_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink2_line_a_out_start = node2_ntb1_peer_out_start;  // BoardTop.swift:66
+  assign crosslink2_line_a_out_end = node2_ntb1_peer_out_end;  // BoardTop.swift:66
+  assign node2_ntb1_peer_in_valid = crosslink2_line_a_in_valid;  // BoardTop.swift:67
+  assign crosslink2_line_a_in_ready = node2_ntb1_peer_in_ready;  // BoardTop.swift:67
+  assign node2_ntb1_peer_in_header = crosslink2_line_a_in_header;  // BoardTop.swift:67
+  assign node2_ntb1_peer_in_data = crosslink2_line_a_in_data;  // BoardTop.swift:67
+  assign node2_ntb1_peer_in_strobe = crosslink2_line_a_in_strobe;  // BoardTop.swift:67
+  assign node2_ntb1_peer_in_start = crosslink2_line_a_in_start;  // BoardTop.swift:67
+  assign node2_ntb1_peer_in_end = crosslink2_line_a_in_end;  // BoardTop.swift:67
+  assign node2_ntb1_phy_up = crosslink2_up;  // BoardTop.swift:68
+  assign node2_ntb1_peer_fc_initialize = crosslink2_line_a_fc_initialize;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_update = crosslink2_line_a_fc_update;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_ph_advertised = crosslink2_line_a_fc_ph_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_ph_limit = crosslink2_line_a_fc_ph_limit;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_pd_advertised = crosslink2_line_a_fc_pd_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_pd_limit = crosslink2_line_a_fc_pd_limit;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_nph_advertised = crosslink2_line_a_fc_nph_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_nph_limit = crosslink2_line_a_fc_nph_limit;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_npd_advertised = crosslink2_line_a_fc_npd_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_npd_limit = crosslink2_line_a_fc_npd_limit;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_cplh_advertised = crosslink2_line_a_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_cplh_limit = crosslink2_line_a_fc_cplh_limit;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_cpld_advertised = crosslink2_line_a_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node2_ntb1_peer_fc_cpld_limit = crosslink2_line_a_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink2_line_a_rx_fc_ph_advertised = node2_ntb1_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_ph_allocated = node2_ntb1_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_pd_advertised = node2_ntb1_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_pd_allocated = node2_ntb1_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_nph_advertised = node2_ntb1_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_nph_allocated = node2_ntb1_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_npd_advertised = node2_ntb1_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_npd_allocated = node2_ntb1_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_cplh_advertised = node2_ntb1_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_cplh_allocated = node2_ntb1_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_cpld_advertised = node2_ntb1_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_a_rx_fc_cpld_allocated = node2_ntb1_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_out_valid = node3_ntb0_peer_out_valid;  // BoardTop.swift:66
+  assign node3_ntb0_peer_out_ready = crosslink2_line_b_out_ready;  // BoardTop.swift:66
+  assign crosslink2_line_b_out_header = node3_ntb0_peer_out_header;  // BoardTop.swift:66
+  assign crosslink2_line_b_out_data = node3_ntb0_peer_out_data;  // BoardTop.swift:66
+  assign crosslink2_line_b_out_strobe = node3_ntb0_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink2_line_b_out_start = node3_ntb0_peer_out_start;  // BoardTop.swift:66
+  assign crosslink2_line_b_out_end = node3_ntb0_peer_out_end;  // BoardTop.swift:66
+  assign node3_ntb0_peer_in_valid = crosslink2_line_b_in_valid;  // BoardTop.swift:67
+  assign crosslink2_line_b_in_ready = node3_ntb0_peer_in_ready;  // BoardTop.swift:67
+  assign node3_ntb0_peer_in_header = crosslink2_line_b_in_header;  // BoardTop.swift:67
+  assign node3_ntb0_peer_in_data = crosslink2_line_b_in_data;  // BoardTop.swift:67
+  assign node3_ntb0_peer_in_strobe = crosslink2_line_b_in_strobe;  // BoardTop.swift:67
+  assign node3_ntb0_peer_in_start = crosslink2_line_b_in_start;  // BoardTop.swift:67
+  assign node3_ntb0_peer_in_end = crosslink2_line_b_in_end;  // BoardTop.swift:67
+  assign node3_ntb0_phy_up = crosslink2_up;  // BoardTop.swift:68
+  assign node3_ntb0_peer_fc_initialize = crosslink2_line_b_fc_initialize;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_update = crosslink2_line_b_fc_update;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_ph_advertised = crosslink2_line_b_fc_ph_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_ph_limit = crosslink2_line_b_fc_ph_limit;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_pd_advertised = crosslink2_line_b_fc_pd_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_pd_limit = crosslink2_line_b_fc_pd_limit;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_nph_advertised = crosslink2_line_b_fc_nph_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_nph_limit = crosslink2_line_b_fc_nph_limit;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_npd_advertised = crosslink2_line_b_fc_npd_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_npd_limit = crosslink2_line_b_fc_npd_limit;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_cplh_advertised = crosslink2_line_b_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_cplh_limit = crosslink2_line_b_fc_cplh_limit;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_cpld_advertised = crosslink2_line_b_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node3_ntb0_peer_fc_cpld_limit = crosslink2_line_b_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink2_line_b_rx_fc_ph_advertised = node3_ntb0_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_ph_allocated = node3_ntb0_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_pd_advertised = node3_ntb0_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_pd_allocated = node3_ntb0_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_nph_advertised = node3_ntb0_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_nph_allocated = node3_ntb0_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_npd_advertised = node3_ntb0_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_npd_allocated = node3_ntb0_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_cplh_advertised = node3_ntb0_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_cplh_allocated = node3_ntb0_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_cpld_advertised = node3_ntb0_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink2_line_b_rx_fc_cpld_allocated = node3_ntb0_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_up = crosslink3_up;  // BoardTop.swift:63
+  assign crosslink3_line_a_out_valid = node3_ntb1_peer_out_valid;  // BoardTop.swift:66
+  assign node3_ntb1_peer_out_ready = crosslink3_line_a_out_ready;  // BoardTop.swift:66
+  assign crosslink3_line_a_out_header = node3_ntb1_peer_out_header;  // BoardTop.swift:66
+  assign crosslink3_line_a_out_data = node3_ntb1_peer_out_data;  // BoardTop.swift:66
+  assign crosslink3_line_a_out_strobe = node3_ntb1_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink3_line_a_out_start = node3_ntb1_peer_out_start;  // BoardTop.swift:66
+  assign crosslink3_line_a_out_end = node3_ntb1_peer_out_end;  // BoardTop.swift:66
+  assign node3_ntb1_peer_in_valid = crosslink3_line_a_in_valid;  // BoardTop.swift:67
+  assign crosslink3_line_a_in_ready = node3_ntb1_peer_in_ready;  // BoardTop.swift:67
+  assign node3_ntb1_peer_in_header = crosslink3_line_a_in_header;  // BoardTop.swift:67
+  assign node3_ntb1_peer_in_data = crosslink3_line_a_in_data;  // BoardTop.swift:67
+  assign node3_ntb1_peer_in_strobe = crosslink3_line_a_in_strobe;  // BoardTop.swift:67
+  assign node3_ntb1_peer_in_start = crosslink3_line_a_in_start;  // BoardTop.swift:67
+  assign node3_ntb1_peer_in_end = crosslink3_line_a_in_end;  // BoardTop.swift:67
+  assign node3_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:68
+  assign node3_ntb1_peer_fc_initialize = crosslink3_line_a_fc_initialize;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_update = crosslink3_line_a_fc_update;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_ph_advertised = crosslink3_line_a_fc_ph_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_ph_limit = crosslink3_line_a_fc_ph_limit;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_pd_advertised = crosslink3_line_a_fc_pd_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_pd_limit = crosslink3_line_a_fc_pd_limit;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_nph_advertised = crosslink3_line_a_fc_nph_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_nph_limit = crosslink3_line_a_fc_nph_limit;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_npd_advertised = crosslink3_line_a_fc_npd_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_npd_limit = crosslink3_line_a_fc_npd_limit;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_cplh_advertised = crosslink3_line_a_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_cplh_limit = crosslink3_line_a_fc_cplh_limit;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_cpld_advertised = crosslink3_line_a_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node3_ntb1_peer_fc_cpld_limit = crosslink3_line_a_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink3_line_a_rx_fc_ph_advertised = node3_ntb1_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_ph_allocated = node3_ntb1_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_pd_advertised = node3_ntb1_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_pd_allocated = node3_ntb1_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_nph_advertised = node3_ntb1_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_nph_allocated = node3_ntb1_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_npd_advertised = node3_ntb1_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_npd_allocated = node3_ntb1_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_cplh_advertised = node3_ntb1_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_cplh_allocated = node3_ntb1_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_cpld_advertised = node3_ntb1_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_a_rx_fc_cpld_allocated = node3_ntb1_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_out_valid = node0_ntb1_peer_out_valid;  // BoardTop.swift:66
+  assign node0_ntb1_peer_out_ready = crosslink3_line_b_out_ready;  // BoardTop.swift:66
+  assign crosslink3_line_b_out_header = node0_ntb1_peer_out_header;  // BoardTop.swift:66
+  assign crosslink3_line_b_out_data = node0_ntb1_peer_out_data;  // BoardTop.swift:66
+  assign crosslink3_line_b_out_strobe = node0_ntb1_peer_out_strobe;  // BoardTop.swift:66
+  assign crosslink3_line_b_out_start = node0_ntb1_peer_out_start;  // BoardTop.swift:66
+  assign crosslink3_line_b_out_end = node0_ntb1_peer_out_end;  // BoardTop.swift:66
+  assign node0_ntb1_peer_in_valid = crosslink3_line_b_in_valid;  // BoardTop.swift:67
+  assign crosslink3_line_b_in_ready = node0_ntb1_peer_in_ready;  // BoardTop.swift:67
+  assign node0_ntb1_peer_in_header = crosslink3_line_b_in_header;  // BoardTop.swift:67
+  assign node0_ntb1_peer_in_data = crosslink3_line_b_in_data;  // BoardTop.swift:67
+  assign node0_ntb1_peer_in_strobe = crosslink3_line_b_in_strobe;  // BoardTop.swift:67
+  assign node0_ntb1_peer_in_start = crosslink3_line_b_in_start;  // BoardTop.swift:67
+  assign node0_ntb1_peer_in_end = crosslink3_line_b_in_end;  // BoardTop.swift:67
+  assign node0_ntb1_phy_up = crosslink3_up;  // BoardTop.swift:68
+  assign node0_ntb1_peer_fc_initialize = crosslink3_line_b_fc_initialize;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_update = crosslink3_line_b_fc_update;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_ph_advertised = crosslink3_line_b_fc_ph_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_ph_limit = crosslink3_line_b_fc_ph_limit;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_pd_advertised = crosslink3_line_b_fc_pd_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_pd_limit = crosslink3_line_b_fc_pd_limit;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_nph_advertised = crosslink3_line_b_fc_nph_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_nph_limit = crosslink3_line_b_fc_nph_limit;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_npd_advertised = crosslink3_line_b_fc_npd_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_npd_limit = crosslink3_line_b_fc_npd_limit;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_cplh_advertised = crosslink3_line_b_fc_cplh_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_cplh_limit = crosslink3_line_b_fc_cplh_limit;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_cpld_advertised = crosslink3_line_b_fc_cpld_advertised;  // BoardTop.swift:69
+  assign node0_ntb1_peer_fc_cpld_limit = crosslink3_line_b_fc_cpld_limit;  // BoardTop.swift:69
+  assign crosslink3_line_b_rx_fc_ph_advertised = node0_ntb1_peer_rx_fc_ph_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_ph_allocated = node0_ntb1_peer_rx_fc_ph_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_pd_advertised = node0_ntb1_peer_rx_fc_pd_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_pd_allocated = node0_ntb1_peer_rx_fc_pd_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_nph_advertised = node0_ntb1_peer_rx_fc_nph_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_nph_allocated = node0_ntb1_peer_rx_fc_nph_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_npd_advertised = node0_ntb1_peer_rx_fc_npd_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_npd_allocated = node0_ntb1_peer_rx_fc_npd_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_cplh_advertised = node0_ntb1_peer_rx_fc_cplh_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_cplh_allocated = node0_ntb1_peer_rx_fc_cplh_allocated;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_cpld_advertised = node0_ntb1_peer_rx_fc_cpld_advertised;  // BoardTop.swift:70
+  assign crosslink3_line_b_rx_fc_cpld_allocated = node0_ntb1_peer_rx_fc_cpld_allocated;  // BoardTop.swift:70
+  assign node0_clk = clk;  // BoardTop.swift:27
+  assign node0_rst = rst;  // BoardTop.swift:27
+  assign node1_clk = clk;  // BoardTop.swift:27
+  assign node1_rst = rst;  // BoardTop.swift:27
+  assign node2_clk = clk;  // BoardTop.swift:27
+  assign node2_rst = rst;  // BoardTop.swift:27
+  assign node3_clk = clk;  // BoardTop.swift:27
+  assign node3_rst = rst;  // BoardTop.swift:27
+  assign crosslink0_line_clk = clk;  // BoardTop.swift:62
+  assign crosslink0_line_rst = rst;  // BoardTop.swift:62
+  assign crosslink1_line_clk = clk;  // BoardTop.swift:62
+  assign crosslink1_line_rst = rst;  // BoardTop.swift:62
+  assign crosslink2_line_clk = clk;  // BoardTop.swift:62
+  assign crosslink2_line_rst = rst;  // BoardTop.swift:62
+  assign crosslink3_line_clk = clk;  // BoardTop.swift:62
+  assign crosslink3_line_rst = rst;  // BoardTop.swift:62
 
-  cluster4_node node0 (  // BoardTop.swift:23
+  cluster4_node node0 (  // BoardTop.swift:27
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -3176,6 +3792,32 @@ module board_cluster4 (
     .ntb0_peer_out_start(node0_ntb0_peer_out_start),
     .ntb0_peer_out_end(node0_ntb0_peer_out_end),
     .ntb0_phy_up(node0_ntb0_phy_up),
+    .ntb0_peer_fc_initialize(node0_ntb0_peer_fc_initialize),
+    .ntb0_peer_fc_update(node0_ntb0_peer_fc_update),
+    .ntb0_peer_fc_ph_advertised(node0_ntb0_peer_fc_ph_advertised),
+    .ntb0_peer_fc_ph_limit(node0_ntb0_peer_fc_ph_limit),
+    .ntb0_peer_fc_pd_advertised(node0_ntb0_peer_fc_pd_advertised),
+    .ntb0_peer_fc_pd_limit(node0_ntb0_peer_fc_pd_limit),
+    .ntb0_peer_fc_nph_advertised(node0_ntb0_peer_fc_nph_advertised),
+    .ntb0_peer_fc_nph_limit(node0_ntb0_peer_fc_nph_limit),
+    .ntb0_peer_fc_npd_advertised(node0_ntb0_peer_fc_npd_advertised),
+    .ntb0_peer_fc_npd_limit(node0_ntb0_peer_fc_npd_limit),
+    .ntb0_peer_fc_cplh_advertised(node0_ntb0_peer_fc_cplh_advertised),
+    .ntb0_peer_fc_cplh_limit(node0_ntb0_peer_fc_cplh_limit),
+    .ntb0_peer_fc_cpld_advertised(node0_ntb0_peer_fc_cpld_advertised),
+    .ntb0_peer_fc_cpld_limit(node0_ntb0_peer_fc_cpld_limit),
+    .ntb0_peer_rx_fc_ph_advertised(node0_ntb0_peer_rx_fc_ph_advertised),
+    .ntb0_peer_rx_fc_ph_allocated(node0_ntb0_peer_rx_fc_ph_allocated),
+    .ntb0_peer_rx_fc_pd_advertised(node0_ntb0_peer_rx_fc_pd_advertised),
+    .ntb0_peer_rx_fc_pd_allocated(node0_ntb0_peer_rx_fc_pd_allocated),
+    .ntb0_peer_rx_fc_nph_advertised(node0_ntb0_peer_rx_fc_nph_advertised),
+    .ntb0_peer_rx_fc_nph_allocated(node0_ntb0_peer_rx_fc_nph_allocated),
+    .ntb0_peer_rx_fc_npd_advertised(node0_ntb0_peer_rx_fc_npd_advertised),
+    .ntb0_peer_rx_fc_npd_allocated(node0_ntb0_peer_rx_fc_npd_allocated),
+    .ntb0_peer_rx_fc_cplh_advertised(node0_ntb0_peer_rx_fc_cplh_advertised),
+    .ntb0_peer_rx_fc_cplh_allocated(node0_ntb0_peer_rx_fc_cplh_allocated),
+    .ntb0_peer_rx_fc_cpld_advertised(node0_ntb0_peer_rx_fc_cpld_advertised),
+    .ntb0_peer_rx_fc_cpld_allocated(node0_ntb0_peer_rx_fc_cpld_allocated),
     .ntb0_local_dropped(node0_ntb0_local_dropped),
     .ntb0_peer_dropped(node0_ntb0_peer_dropped),
     .ntb1_peer_in_valid(node0_ntb1_peer_in_valid),
@@ -3193,10 +3835,36 @@ module board_cluster4 (
     .ntb1_peer_out_start(node0_ntb1_peer_out_start),
     .ntb1_peer_out_end(node0_ntb1_peer_out_end),
     .ntb1_phy_up(node0_ntb1_phy_up),
+    .ntb1_peer_fc_initialize(node0_ntb1_peer_fc_initialize),
+    .ntb1_peer_fc_update(node0_ntb1_peer_fc_update),
+    .ntb1_peer_fc_ph_advertised(node0_ntb1_peer_fc_ph_advertised),
+    .ntb1_peer_fc_ph_limit(node0_ntb1_peer_fc_ph_limit),
+    .ntb1_peer_fc_pd_advertised(node0_ntb1_peer_fc_pd_advertised),
+    .ntb1_peer_fc_pd_limit(node0_ntb1_peer_fc_pd_limit),
+    .ntb1_peer_fc_nph_advertised(node0_ntb1_peer_fc_nph_advertised),
+    .ntb1_peer_fc_nph_limit(node0_ntb1_peer_fc_nph_limit),
+    .ntb1_peer_fc_npd_advertised(node0_ntb1_peer_fc_npd_advertised),
+    .ntb1_peer_fc_npd_limit(node0_ntb1_peer_fc_npd_limit),
+    .ntb1_peer_fc_cplh_advertised(node0_ntb1_peer_fc_cplh_advertised),
+    .ntb1_peer_fc_cplh_limit(node0_ntb1_peer_fc_cplh_limit),
+    .ntb1_peer_fc_cpld_advertised(node0_ntb1_peer_fc_cpld_advertised),
+    .ntb1_peer_fc_cpld_limit(node0_ntb1_peer_fc_cpld_limit),
+    .ntb1_peer_rx_fc_ph_advertised(node0_ntb1_peer_rx_fc_ph_advertised),
+    .ntb1_peer_rx_fc_ph_allocated(node0_ntb1_peer_rx_fc_ph_allocated),
+    .ntb1_peer_rx_fc_pd_advertised(node0_ntb1_peer_rx_fc_pd_advertised),
+    .ntb1_peer_rx_fc_pd_allocated(node0_ntb1_peer_rx_fc_pd_allocated),
+    .ntb1_peer_rx_fc_nph_advertised(node0_ntb1_peer_rx_fc_nph_advertised),
+    .ntb1_peer_rx_fc_nph_allocated(node0_ntb1_peer_rx_fc_nph_allocated),
+    .ntb1_peer_rx_fc_npd_advertised(node0_ntb1_peer_rx_fc_npd_advertised),
+    .ntb1_peer_rx_fc_npd_allocated(node0_ntb1_peer_rx_fc_npd_allocated),
+    .ntb1_peer_rx_fc_cplh_advertised(node0_ntb1_peer_rx_fc_cplh_advertised),
+    .ntb1_peer_rx_fc_cplh_allocated(node0_ntb1_peer_rx_fc_cplh_allocated),
+    .ntb1_peer_rx_fc_cpld_advertised(node0_ntb1_peer_rx_fc_cpld_advertised),
+    .ntb1_peer_rx_fc_cpld_allocated(node0_ntb1_peer_rx_fc_cpld_allocated),
     .ntb1_local_dropped(node0_ntb1_local_dropped),
     .ntb1_peer_dropped(node0_ntb1_peer_dropped)
   );
-  cluster4_node node1 (  // BoardTop.swift:23
+  cluster4_node node1 (  // BoardTop.swift:27
     .clk(node1_clk),
     .rst(node1_rst),
     .node_index(node1_node_index),
@@ -3422,6 +4090,32 @@ module board_cluster4 (
     .ntb0_peer_out_start(node1_ntb0_peer_out_start),
     .ntb0_peer_out_end(node1_ntb0_peer_out_end),
     .ntb0_phy_up(node1_ntb0_phy_up),
+    .ntb0_peer_fc_initialize(node1_ntb0_peer_fc_initialize),
+    .ntb0_peer_fc_update(node1_ntb0_peer_fc_update),
+    .ntb0_peer_fc_ph_advertised(node1_ntb0_peer_fc_ph_advertised),
+    .ntb0_peer_fc_ph_limit(node1_ntb0_peer_fc_ph_limit),
+    .ntb0_peer_fc_pd_advertised(node1_ntb0_peer_fc_pd_advertised),
+    .ntb0_peer_fc_pd_limit(node1_ntb0_peer_fc_pd_limit),
+    .ntb0_peer_fc_nph_advertised(node1_ntb0_peer_fc_nph_advertised),
+    .ntb0_peer_fc_nph_limit(node1_ntb0_peer_fc_nph_limit),
+    .ntb0_peer_fc_npd_advertised(node1_ntb0_peer_fc_npd_advertised),
+    .ntb0_peer_fc_npd_limit(node1_ntb0_peer_fc_npd_limit),
+    .ntb0_peer_fc_cplh_advertised(node1_ntb0_peer_fc_cplh_advertised),
+    .ntb0_peer_fc_cplh_limit(node1_ntb0_peer_fc_cplh_limit),
+    .ntb0_peer_fc_cpld_advertised(node1_ntb0_peer_fc_cpld_advertised),
+    .ntb0_peer_fc_cpld_limit(node1_ntb0_peer_fc_cpld_limit),
+    .ntb0_peer_rx_fc_ph_advertised(node1_ntb0_peer_rx_fc_ph_advertised),
+    .ntb0_peer_rx_fc_ph_allocated(node1_ntb0_peer_rx_fc_ph_allocated),
+    .ntb0_peer_rx_fc_pd_advertised(node1_ntb0_peer_rx_fc_pd_advertised),
+    .ntb0_peer_rx_fc_pd_allocated(node1_ntb0_peer_rx_fc_pd_allocated),
+    .ntb0_peer_rx_fc_nph_advertised(node1_ntb0_peer_rx_fc_nph_advertised),
+    .ntb0_peer_rx_fc_nph_allocated(node1_ntb0_peer_rx_fc_nph_allocated),
+    .ntb0_peer_rx_fc_npd_advertised(node1_ntb0_peer_rx_fc_npd_advertised),
+    .ntb0_peer_rx_fc_npd_allocated(node1_ntb0_peer_rx_fc_npd_allocated),
+    .ntb0_peer_rx_fc_cplh_advertised(node1_ntb0_peer_rx_fc_cplh_advertised),
+    .ntb0_peer_rx_fc_cplh_allocated(node1_ntb0_peer_rx_fc_cplh_allocated),
+    .ntb0_peer_rx_fc_cpld_advertised(node1_ntb0_peer_rx_fc_cpld_advertised),
+    .ntb0_peer_rx_fc_cpld_allocated(node1_ntb0_peer_rx_fc_cpld_allocated),
     .ntb0_local_dropped(node1_ntb0_local_dropped),
     .ntb0_peer_dropped(node1_ntb0_peer_dropped),
     .ntb1_peer_in_valid(node1_ntb1_peer_in_valid),
@@ -3439,10 +4133,36 @@ module board_cluster4 (
     .ntb1_peer_out_start(node1_ntb1_peer_out_start),
     .ntb1_peer_out_end(node1_ntb1_peer_out_end),
     .ntb1_phy_up(node1_ntb1_phy_up),
+    .ntb1_peer_fc_initialize(node1_ntb1_peer_fc_initialize),
+    .ntb1_peer_fc_update(node1_ntb1_peer_fc_update),
+    .ntb1_peer_fc_ph_advertised(node1_ntb1_peer_fc_ph_advertised),
+    .ntb1_peer_fc_ph_limit(node1_ntb1_peer_fc_ph_limit),
+    .ntb1_peer_fc_pd_advertised(node1_ntb1_peer_fc_pd_advertised),
+    .ntb1_peer_fc_pd_limit(node1_ntb1_peer_fc_pd_limit),
+    .ntb1_peer_fc_nph_advertised(node1_ntb1_peer_fc_nph_advertised),
+    .ntb1_peer_fc_nph_limit(node1_ntb1_peer_fc_nph_limit),
+    .ntb1_peer_fc_npd_advertised(node1_ntb1_peer_fc_npd_advertised),
+    .ntb1_peer_fc_npd_limit(node1_ntb1_peer_fc_npd_limit),
+    .ntb1_peer_fc_cplh_advertised(node1_ntb1_peer_fc_cplh_advertised),
+    .ntb1_peer_fc_cplh_limit(node1_ntb1_peer_fc_cplh_limit),
+    .ntb1_peer_fc_cpld_advertised(node1_ntb1_peer_fc_cpld_advertised),
+    .ntb1_peer_fc_cpld_limit(node1_ntb1_peer_fc_cpld_limit),
+    .ntb1_peer_rx_fc_ph_advertised(node1_ntb1_peer_rx_fc_ph_advertised),
+    .ntb1_peer_rx_fc_ph_allocated(node1_ntb1_peer_rx_fc_ph_allocated),
+    .ntb1_peer_rx_fc_pd_advertised(node1_ntb1_peer_rx_fc_pd_advertised),
+    .ntb1_peer_rx_fc_pd_allocated(node1_ntb1_peer_rx_fc_pd_allocated),
+    .ntb1_peer_rx_fc_nph_advertised(node1_ntb1_peer_rx_fc_nph_advertised),
+    .ntb1_peer_rx_fc_nph_allocated(node1_ntb1_peer_rx_fc_nph_allocated),
+    .ntb1_peer_rx_fc_npd_advertised(node1_ntb1_peer_rx_fc_npd_advertised),
+    .ntb1_peer_rx_fc_npd_allocated(node1_ntb1_peer_rx_fc_npd_allocated),
+    .ntb1_peer_rx_fc_cplh_advertised(node1_ntb1_peer_rx_fc_cplh_advertised),
+    .ntb1_peer_rx_fc_cplh_allocated(node1_ntb1_peer_rx_fc_cplh_allocated),
+    .ntb1_peer_rx_fc_cpld_advertised(node1_ntb1_peer_rx_fc_cpld_advertised),
+    .ntb1_peer_rx_fc_cpld_allocated(node1_ntb1_peer_rx_fc_cpld_allocated),
     .ntb1_local_dropped(node1_ntb1_local_dropped),
     .ntb1_peer_dropped(node1_ntb1_peer_dropped)
   );
-  cluster4_node node2 (  // BoardTop.swift:23
+  cluster4_node node2 (  // BoardTop.swift:27
     .clk(node2_clk),
     .rst(node2_rst),
     .node_index(node2_node_index),
@@ -3668,6 +4388,32 @@ module board_cluster4 (
     .ntb0_peer_out_start(node2_ntb0_peer_out_start),
     .ntb0_peer_out_end(node2_ntb0_peer_out_end),
     .ntb0_phy_up(node2_ntb0_phy_up),
+    .ntb0_peer_fc_initialize(node2_ntb0_peer_fc_initialize),
+    .ntb0_peer_fc_update(node2_ntb0_peer_fc_update),
+    .ntb0_peer_fc_ph_advertised(node2_ntb0_peer_fc_ph_advertised),
+    .ntb0_peer_fc_ph_limit(node2_ntb0_peer_fc_ph_limit),
+    .ntb0_peer_fc_pd_advertised(node2_ntb0_peer_fc_pd_advertised),
+    .ntb0_peer_fc_pd_limit(node2_ntb0_peer_fc_pd_limit),
+    .ntb0_peer_fc_nph_advertised(node2_ntb0_peer_fc_nph_advertised),
+    .ntb0_peer_fc_nph_limit(node2_ntb0_peer_fc_nph_limit),
+    .ntb0_peer_fc_npd_advertised(node2_ntb0_peer_fc_npd_advertised),
+    .ntb0_peer_fc_npd_limit(node2_ntb0_peer_fc_npd_limit),
+    .ntb0_peer_fc_cplh_advertised(node2_ntb0_peer_fc_cplh_advertised),
+    .ntb0_peer_fc_cplh_limit(node2_ntb0_peer_fc_cplh_limit),
+    .ntb0_peer_fc_cpld_advertised(node2_ntb0_peer_fc_cpld_advertised),
+    .ntb0_peer_fc_cpld_limit(node2_ntb0_peer_fc_cpld_limit),
+    .ntb0_peer_rx_fc_ph_advertised(node2_ntb0_peer_rx_fc_ph_advertised),
+    .ntb0_peer_rx_fc_ph_allocated(node2_ntb0_peer_rx_fc_ph_allocated),
+    .ntb0_peer_rx_fc_pd_advertised(node2_ntb0_peer_rx_fc_pd_advertised),
+    .ntb0_peer_rx_fc_pd_allocated(node2_ntb0_peer_rx_fc_pd_allocated),
+    .ntb0_peer_rx_fc_nph_advertised(node2_ntb0_peer_rx_fc_nph_advertised),
+    .ntb0_peer_rx_fc_nph_allocated(node2_ntb0_peer_rx_fc_nph_allocated),
+    .ntb0_peer_rx_fc_npd_advertised(node2_ntb0_peer_rx_fc_npd_advertised),
+    .ntb0_peer_rx_fc_npd_allocated(node2_ntb0_peer_rx_fc_npd_allocated),
+    .ntb0_peer_rx_fc_cplh_advertised(node2_ntb0_peer_rx_fc_cplh_advertised),
+    .ntb0_peer_rx_fc_cplh_allocated(node2_ntb0_peer_rx_fc_cplh_allocated),
+    .ntb0_peer_rx_fc_cpld_advertised(node2_ntb0_peer_rx_fc_cpld_advertised),
+    .ntb0_peer_rx_fc_cpld_allocated(node2_ntb0_peer_rx_fc_cpld_allocated),
     .ntb0_local_dropped(node2_ntb0_local_dropped),
     .ntb0_peer_dropped(node2_ntb0_peer_dropped),
     .ntb1_peer_in_valid(node2_ntb1_peer_in_valid),
@@ -3685,10 +4431,36 @@ module board_cluster4 (
     .ntb1_peer_out_start(node2_ntb1_peer_out_start),
     .ntb1_peer_out_end(node2_ntb1_peer_out_end),
     .ntb1_phy_up(node2_ntb1_phy_up),
+    .ntb1_peer_fc_initialize(node2_ntb1_peer_fc_initialize),
+    .ntb1_peer_fc_update(node2_ntb1_peer_fc_update),
+    .ntb1_peer_fc_ph_advertised(node2_ntb1_peer_fc_ph_advertised),
+    .ntb1_peer_fc_ph_limit(node2_ntb1_peer_fc_ph_limit),
+    .ntb1_peer_fc_pd_advertised(node2_ntb1_peer_fc_pd_advertised),
+    .ntb1_peer_fc_pd_limit(node2_ntb1_peer_fc_pd_limit),
+    .ntb1_peer_fc_nph_advertised(node2_ntb1_peer_fc_nph_advertised),
+    .ntb1_peer_fc_nph_limit(node2_ntb1_peer_fc_nph_limit),
+    .ntb1_peer_fc_npd_advertised(node2_ntb1_peer_fc_npd_advertised),
+    .ntb1_peer_fc_npd_limit(node2_ntb1_peer_fc_npd_limit),
+    .ntb1_peer_fc_cplh_advertised(node2_ntb1_peer_fc_cplh_advertised),
+    .ntb1_peer_fc_cplh_limit(node2_ntb1_peer_fc_cplh_limit),
+    .ntb1_peer_fc_cpld_advertised(node2_ntb1_peer_fc_cpld_advertised),
+    .ntb1_peer_fc_cpld_limit(node2_ntb1_peer_fc_cpld_limit),
+    .ntb1_peer_rx_fc_ph_advertised(node2_ntb1_peer_rx_fc_ph_advertised),
+    .ntb1_peer_rx_fc_ph_allocated(node2_ntb1_peer_rx_fc_ph_allocated),
+    .ntb1_peer_rx_fc_pd_advertised(node2_ntb1_peer_rx_fc_pd_advertised),
+    .ntb1_peer_rx_fc_pd_allocated(node2_ntb1_peer_rx_fc_pd_allocated),
+    .ntb1_peer_rx_fc_nph_advertised(node2_ntb1_peer_rx_fc_nph_advertised),
+    .ntb1_peer_rx_fc_nph_allocated(node2_ntb1_peer_rx_fc_nph_allocated),
+    .ntb1_peer_rx_fc_npd_advertised(node2_ntb1_peer_rx_fc_npd_advertised),
+    .ntb1_peer_rx_fc_npd_allocated(node2_ntb1_peer_rx_fc_npd_allocated),
+    .ntb1_peer_rx_fc_cplh_advertised(node2_ntb1_peer_rx_fc_cplh_advertised),
+    .ntb1_peer_rx_fc_cplh_allocated(node2_ntb1_peer_rx_fc_cplh_allocated),
+    .ntb1_peer_rx_fc_cpld_advertised(node2_ntb1_peer_rx_fc_cpld_advertised),
+    .ntb1_peer_rx_fc_cpld_allocated(node2_ntb1_peer_rx_fc_cpld_allocated),
     .ntb1_local_dropped(node2_ntb1_local_dropped),
     .ntb1_peer_dropped(node2_ntb1_peer_dropped)
   );
-  cluster4_node node3 (  // BoardTop.swift:23
+  cluster4_node node3 (  // BoardTop.swift:27
     .clk(node3_clk),
     .rst(node3_rst),
     .node_index(node3_node_index),
@@ -3914,6 +4686,32 @@ module board_cluster4 (
     .ntb0_peer_out_start(node3_ntb0_peer_out_start),
     .ntb0_peer_out_end(node3_ntb0_peer_out_end),
     .ntb0_phy_up(node3_ntb0_phy_up),
+    .ntb0_peer_fc_initialize(node3_ntb0_peer_fc_initialize),
+    .ntb0_peer_fc_update(node3_ntb0_peer_fc_update),
+    .ntb0_peer_fc_ph_advertised(node3_ntb0_peer_fc_ph_advertised),
+    .ntb0_peer_fc_ph_limit(node3_ntb0_peer_fc_ph_limit),
+    .ntb0_peer_fc_pd_advertised(node3_ntb0_peer_fc_pd_advertised),
+    .ntb0_peer_fc_pd_limit(node3_ntb0_peer_fc_pd_limit),
+    .ntb0_peer_fc_nph_advertised(node3_ntb0_peer_fc_nph_advertised),
+    .ntb0_peer_fc_nph_limit(node3_ntb0_peer_fc_nph_limit),
+    .ntb0_peer_fc_npd_advertised(node3_ntb0_peer_fc_npd_advertised),
+    .ntb0_peer_fc_npd_limit(node3_ntb0_peer_fc_npd_limit),
+    .ntb0_peer_fc_cplh_advertised(node3_ntb0_peer_fc_cplh_advertised),
+    .ntb0_peer_fc_cplh_limit(node3_ntb0_peer_fc_cplh_limit),
+    .ntb0_peer_fc_cpld_advertised(node3_ntb0_peer_fc_cpld_advertised),
+    .ntb0_peer_fc_cpld_limit(node3_ntb0_peer_fc_cpld_limit),
+    .ntb0_peer_rx_fc_ph_advertised(node3_ntb0_peer_rx_fc_ph_advertised),
+    .ntb0_peer_rx_fc_ph_allocated(node3_ntb0_peer_rx_fc_ph_allocated),
+    .ntb0_peer_rx_fc_pd_advertised(node3_ntb0_peer_rx_fc_pd_advertised),
+    .ntb0_peer_rx_fc_pd_allocated(node3_ntb0_peer_rx_fc_pd_allocated),
+    .ntb0_peer_rx_fc_nph_advertised(node3_ntb0_peer_rx_fc_nph_advertised),
+    .ntb0_peer_rx_fc_nph_allocated(node3_ntb0_peer_rx_fc_nph_allocated),
+    .ntb0_peer_rx_fc_npd_advertised(node3_ntb0_peer_rx_fc_npd_advertised),
+    .ntb0_peer_rx_fc_npd_allocated(node3_ntb0_peer_rx_fc_npd_allocated),
+    .ntb0_peer_rx_fc_cplh_advertised(node3_ntb0_peer_rx_fc_cplh_advertised),
+    .ntb0_peer_rx_fc_cplh_allocated(node3_ntb0_peer_rx_fc_cplh_allocated),
+    .ntb0_peer_rx_fc_cpld_advertised(node3_ntb0_peer_rx_fc_cpld_advertised),
+    .ntb0_peer_rx_fc_cpld_allocated(node3_ntb0_peer_rx_fc_cpld_allocated),
     .ntb0_local_dropped(node3_ntb0_local_dropped),
     .ntb0_peer_dropped(node3_ntb0_peer_dropped),
     .ntb1_peer_in_valid(node3_ntb1_peer_in_valid),
@@ -3931,152 +4729,374 @@ module board_cluster4 (
     .ntb1_peer_out_start(node3_ntb1_peer_out_start),
     .ntb1_peer_out_end(node3_ntb1_peer_out_end),
     .ntb1_phy_up(node3_ntb1_phy_up),
+    .ntb1_peer_fc_initialize(node3_ntb1_peer_fc_initialize),
+    .ntb1_peer_fc_update(node3_ntb1_peer_fc_update),
+    .ntb1_peer_fc_ph_advertised(node3_ntb1_peer_fc_ph_advertised),
+    .ntb1_peer_fc_ph_limit(node3_ntb1_peer_fc_ph_limit),
+    .ntb1_peer_fc_pd_advertised(node3_ntb1_peer_fc_pd_advertised),
+    .ntb1_peer_fc_pd_limit(node3_ntb1_peer_fc_pd_limit),
+    .ntb1_peer_fc_nph_advertised(node3_ntb1_peer_fc_nph_advertised),
+    .ntb1_peer_fc_nph_limit(node3_ntb1_peer_fc_nph_limit),
+    .ntb1_peer_fc_npd_advertised(node3_ntb1_peer_fc_npd_advertised),
+    .ntb1_peer_fc_npd_limit(node3_ntb1_peer_fc_npd_limit),
+    .ntb1_peer_fc_cplh_advertised(node3_ntb1_peer_fc_cplh_advertised),
+    .ntb1_peer_fc_cplh_limit(node3_ntb1_peer_fc_cplh_limit),
+    .ntb1_peer_fc_cpld_advertised(node3_ntb1_peer_fc_cpld_advertised),
+    .ntb1_peer_fc_cpld_limit(node3_ntb1_peer_fc_cpld_limit),
+    .ntb1_peer_rx_fc_ph_advertised(node3_ntb1_peer_rx_fc_ph_advertised),
+    .ntb1_peer_rx_fc_ph_allocated(node3_ntb1_peer_rx_fc_ph_allocated),
+    .ntb1_peer_rx_fc_pd_advertised(node3_ntb1_peer_rx_fc_pd_advertised),
+    .ntb1_peer_rx_fc_pd_allocated(node3_ntb1_peer_rx_fc_pd_allocated),
+    .ntb1_peer_rx_fc_nph_advertised(node3_ntb1_peer_rx_fc_nph_advertised),
+    .ntb1_peer_rx_fc_nph_allocated(node3_ntb1_peer_rx_fc_nph_allocated),
+    .ntb1_peer_rx_fc_npd_advertised(node3_ntb1_peer_rx_fc_npd_advertised),
+    .ntb1_peer_rx_fc_npd_allocated(node3_ntb1_peer_rx_fc_npd_allocated),
+    .ntb1_peer_rx_fc_cplh_advertised(node3_ntb1_peer_rx_fc_cplh_advertised),
+    .ntb1_peer_rx_fc_cplh_allocated(node3_ntb1_peer_rx_fc_cplh_allocated),
+    .ntb1_peer_rx_fc_cpld_advertised(node3_ntb1_peer_rx_fc_cpld_advertised),
+    .ntb1_peer_rx_fc_cpld_allocated(node3_ntb1_peer_rx_fc_cpld_allocated),
     .ntb1_local_dropped(node3_ntb1_local_dropped),
     .ntb1_peer_dropped(node3_ntb1_peer_dropped)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_0_to_1 (  // BoardTop.swift:61
-    .clk(crosslink0_0_to_1_clk),
-    .rst(crosslink0_0_to_1_rst),
-    .in_valid(crosslink0_0_to_1_in_valid),
-    .in_ready(crosslink0_0_to_1_in_ready),
-    .in_header(crosslink0_0_to_1_in_header),
-    .in_data(crosslink0_0_to_1_in_data),
-    .in_strobe(crosslink0_0_to_1_in_strobe),
-    .in_start(crosslink0_0_to_1_in_start),
-    .in_end(crosslink0_0_to_1_in_end),
-    .out_valid(crosslink0_0_to_1_out_valid),
-    .out_ready(crosslink0_0_to_1_out_ready),
-    .out_header(crosslink0_0_to_1_out_header),
-    .out_data(crosslink0_0_to_1_out_data),
-    .out_strobe(crosslink0_0_to_1_out_strobe),
-    .out_start(crosslink0_0_to_1_out_start),
-    .out_end(crosslink0_0_to_1_out_end)
+  ntb_crosslink_latency40_dw256 crosslink0_line (  // BoardTop.swift:62
+    .clk(crosslink0_line_clk),
+    .rst(crosslink0_line_rst),
+    .up(crosslink0_line_up),
+    .a_out_valid(crosslink0_line_a_out_valid),
+    .a_out_ready(crosslink0_line_a_out_ready),
+    .a_out_header(crosslink0_line_a_out_header),
+    .a_out_data(crosslink0_line_a_out_data),
+    .a_out_strobe(crosslink0_line_a_out_strobe),
+    .a_out_start(crosslink0_line_a_out_start),
+    .a_out_end(crosslink0_line_a_out_end),
+    .b_in_valid(crosslink0_line_b_in_valid),
+    .b_in_ready(crosslink0_line_b_in_ready),
+    .b_in_header(crosslink0_line_b_in_header),
+    .b_in_data(crosslink0_line_b_in_data),
+    .b_in_strobe(crosslink0_line_b_in_strobe),
+    .b_in_start(crosslink0_line_b_in_start),
+    .b_in_end(crosslink0_line_b_in_end),
+    .a_rx_fc_ph_advertised(crosslink0_line_a_rx_fc_ph_advertised),
+    .a_rx_fc_ph_allocated(crosslink0_line_a_rx_fc_ph_allocated),
+    .a_rx_fc_pd_advertised(crosslink0_line_a_rx_fc_pd_advertised),
+    .a_rx_fc_pd_allocated(crosslink0_line_a_rx_fc_pd_allocated),
+    .a_rx_fc_nph_advertised(crosslink0_line_a_rx_fc_nph_advertised),
+    .a_rx_fc_nph_allocated(crosslink0_line_a_rx_fc_nph_allocated),
+    .a_rx_fc_npd_advertised(crosslink0_line_a_rx_fc_npd_advertised),
+    .a_rx_fc_npd_allocated(crosslink0_line_a_rx_fc_npd_allocated),
+    .a_rx_fc_cplh_advertised(crosslink0_line_a_rx_fc_cplh_advertised),
+    .a_rx_fc_cplh_allocated(crosslink0_line_a_rx_fc_cplh_allocated),
+    .a_rx_fc_cpld_advertised(crosslink0_line_a_rx_fc_cpld_advertised),
+    .a_rx_fc_cpld_allocated(crosslink0_line_a_rx_fc_cpld_allocated),
+    .b_fc_initialize(crosslink0_line_b_fc_initialize),
+    .b_fc_update(crosslink0_line_b_fc_update),
+    .b_fc_ph_advertised(crosslink0_line_b_fc_ph_advertised),
+    .b_fc_ph_limit(crosslink0_line_b_fc_ph_limit),
+    .b_fc_pd_advertised(crosslink0_line_b_fc_pd_advertised),
+    .b_fc_pd_limit(crosslink0_line_b_fc_pd_limit),
+    .b_fc_nph_advertised(crosslink0_line_b_fc_nph_advertised),
+    .b_fc_nph_limit(crosslink0_line_b_fc_nph_limit),
+    .b_fc_npd_advertised(crosslink0_line_b_fc_npd_advertised),
+    .b_fc_npd_limit(crosslink0_line_b_fc_npd_limit),
+    .b_fc_cplh_advertised(crosslink0_line_b_fc_cplh_advertised),
+    .b_fc_cplh_limit(crosslink0_line_b_fc_cplh_limit),
+    .b_fc_cpld_advertised(crosslink0_line_b_fc_cpld_advertised),
+    .b_fc_cpld_limit(crosslink0_line_b_fc_cpld_limit),
+    .b_out_valid(crosslink0_line_b_out_valid),
+    .b_out_ready(crosslink0_line_b_out_ready),
+    .b_out_header(crosslink0_line_b_out_header),
+    .b_out_data(crosslink0_line_b_out_data),
+    .b_out_strobe(crosslink0_line_b_out_strobe),
+    .b_out_start(crosslink0_line_b_out_start),
+    .b_out_end(crosslink0_line_b_out_end),
+    .a_in_valid(crosslink0_line_a_in_valid),
+    .a_in_ready(crosslink0_line_a_in_ready),
+    .a_in_header(crosslink0_line_a_in_header),
+    .a_in_data(crosslink0_line_a_in_data),
+    .a_in_strobe(crosslink0_line_a_in_strobe),
+    .a_in_start(crosslink0_line_a_in_start),
+    .a_in_end(crosslink0_line_a_in_end),
+    .b_rx_fc_ph_advertised(crosslink0_line_b_rx_fc_ph_advertised),
+    .b_rx_fc_ph_allocated(crosslink0_line_b_rx_fc_ph_allocated),
+    .b_rx_fc_pd_advertised(crosslink0_line_b_rx_fc_pd_advertised),
+    .b_rx_fc_pd_allocated(crosslink0_line_b_rx_fc_pd_allocated),
+    .b_rx_fc_nph_advertised(crosslink0_line_b_rx_fc_nph_advertised),
+    .b_rx_fc_nph_allocated(crosslink0_line_b_rx_fc_nph_allocated),
+    .b_rx_fc_npd_advertised(crosslink0_line_b_rx_fc_npd_advertised),
+    .b_rx_fc_npd_allocated(crosslink0_line_b_rx_fc_npd_allocated),
+    .b_rx_fc_cplh_advertised(crosslink0_line_b_rx_fc_cplh_advertised),
+    .b_rx_fc_cplh_allocated(crosslink0_line_b_rx_fc_cplh_allocated),
+    .b_rx_fc_cpld_advertised(crosslink0_line_b_rx_fc_cpld_advertised),
+    .b_rx_fc_cpld_allocated(crosslink0_line_b_rx_fc_cpld_allocated),
+    .a_fc_initialize(crosslink0_line_a_fc_initialize),
+    .a_fc_update(crosslink0_line_a_fc_update),
+    .a_fc_ph_advertised(crosslink0_line_a_fc_ph_advertised),
+    .a_fc_ph_limit(crosslink0_line_a_fc_ph_limit),
+    .a_fc_pd_advertised(crosslink0_line_a_fc_pd_advertised),
+    .a_fc_pd_limit(crosslink0_line_a_fc_pd_limit),
+    .a_fc_nph_advertised(crosslink0_line_a_fc_nph_advertised),
+    .a_fc_nph_limit(crosslink0_line_a_fc_nph_limit),
+    .a_fc_npd_advertised(crosslink0_line_a_fc_npd_advertised),
+    .a_fc_npd_limit(crosslink0_line_a_fc_npd_limit),
+    .a_fc_cplh_advertised(crosslink0_line_a_fc_cplh_advertised),
+    .a_fc_cplh_limit(crosslink0_line_a_fc_cplh_limit),
+    .a_fc_cpld_advertised(crosslink0_line_a_fc_cpld_advertised),
+    .a_fc_cpld_limit(crosslink0_line_a_fc_cpld_limit)
   );
-  tlp_delay_line_cycles40_dw256 crosslink0_1_to_0 (  // BoardTop.swift:61
-    .clk(crosslink0_1_to_0_clk),
-    .rst(crosslink0_1_to_0_rst),
-    .in_valid(crosslink0_1_to_0_in_valid),
-    .in_ready(crosslink0_1_to_0_in_ready),
-    .in_header(crosslink0_1_to_0_in_header),
-    .in_data(crosslink0_1_to_0_in_data),
-    .in_strobe(crosslink0_1_to_0_in_strobe),
-    .in_start(crosslink0_1_to_0_in_start),
-    .in_end(crosslink0_1_to_0_in_end),
-    .out_valid(crosslink0_1_to_0_out_valid),
-    .out_ready(crosslink0_1_to_0_out_ready),
-    .out_header(crosslink0_1_to_0_out_header),
-    .out_data(crosslink0_1_to_0_out_data),
-    .out_strobe(crosslink0_1_to_0_out_strobe),
-    .out_start(crosslink0_1_to_0_out_start),
-    .out_end(crosslink0_1_to_0_out_end)
+  ntb_crosslink_latency40_dw256 crosslink1_line (  // BoardTop.swift:62
+    .clk(crosslink1_line_clk),
+    .rst(crosslink1_line_rst),
+    .up(crosslink1_line_up),
+    .a_out_valid(crosslink1_line_a_out_valid),
+    .a_out_ready(crosslink1_line_a_out_ready),
+    .a_out_header(crosslink1_line_a_out_header),
+    .a_out_data(crosslink1_line_a_out_data),
+    .a_out_strobe(crosslink1_line_a_out_strobe),
+    .a_out_start(crosslink1_line_a_out_start),
+    .a_out_end(crosslink1_line_a_out_end),
+    .b_in_valid(crosslink1_line_b_in_valid),
+    .b_in_ready(crosslink1_line_b_in_ready),
+    .b_in_header(crosslink1_line_b_in_header),
+    .b_in_data(crosslink1_line_b_in_data),
+    .b_in_strobe(crosslink1_line_b_in_strobe),
+    .b_in_start(crosslink1_line_b_in_start),
+    .b_in_end(crosslink1_line_b_in_end),
+    .a_rx_fc_ph_advertised(crosslink1_line_a_rx_fc_ph_advertised),
+    .a_rx_fc_ph_allocated(crosslink1_line_a_rx_fc_ph_allocated),
+    .a_rx_fc_pd_advertised(crosslink1_line_a_rx_fc_pd_advertised),
+    .a_rx_fc_pd_allocated(crosslink1_line_a_rx_fc_pd_allocated),
+    .a_rx_fc_nph_advertised(crosslink1_line_a_rx_fc_nph_advertised),
+    .a_rx_fc_nph_allocated(crosslink1_line_a_rx_fc_nph_allocated),
+    .a_rx_fc_npd_advertised(crosslink1_line_a_rx_fc_npd_advertised),
+    .a_rx_fc_npd_allocated(crosslink1_line_a_rx_fc_npd_allocated),
+    .a_rx_fc_cplh_advertised(crosslink1_line_a_rx_fc_cplh_advertised),
+    .a_rx_fc_cplh_allocated(crosslink1_line_a_rx_fc_cplh_allocated),
+    .a_rx_fc_cpld_advertised(crosslink1_line_a_rx_fc_cpld_advertised),
+    .a_rx_fc_cpld_allocated(crosslink1_line_a_rx_fc_cpld_allocated),
+    .b_fc_initialize(crosslink1_line_b_fc_initialize),
+    .b_fc_update(crosslink1_line_b_fc_update),
+    .b_fc_ph_advertised(crosslink1_line_b_fc_ph_advertised),
+    .b_fc_ph_limit(crosslink1_line_b_fc_ph_limit),
+    .b_fc_pd_advertised(crosslink1_line_b_fc_pd_advertised),
+    .b_fc_pd_limit(crosslink1_line_b_fc_pd_limit),
+    .b_fc_nph_advertised(crosslink1_line_b_fc_nph_advertised),
+    .b_fc_nph_limit(crosslink1_line_b_fc_nph_limit),
+    .b_fc_npd_advertised(crosslink1_line_b_fc_npd_advertised),
+    .b_fc_npd_limit(crosslink1_line_b_fc_npd_limit),
+    .b_fc_cplh_advertised(crosslink1_line_b_fc_cplh_advertised),
+    .b_fc_cplh_limit(crosslink1_line_b_fc_cplh_limit),
+    .b_fc_cpld_advertised(crosslink1_line_b_fc_cpld_advertised),
+    .b_fc_cpld_limit(crosslink1_line_b_fc_cpld_limit),
+    .b_out_valid(crosslink1_line_b_out_valid),
+    .b_out_ready(crosslink1_line_b_out_ready),
+    .b_out_header(crosslink1_line_b_out_header),
+    .b_out_data(crosslink1_line_b_out_data),
+    .b_out_strobe(crosslink1_line_b_out_strobe),
+    .b_out_start(crosslink1_line_b_out_start),
+    .b_out_end(crosslink1_line_b_out_end),
+    .a_in_valid(crosslink1_line_a_in_valid),
+    .a_in_ready(crosslink1_line_a_in_ready),
+    .a_in_header(crosslink1_line_a_in_header),
+    .a_in_data(crosslink1_line_a_in_data),
+    .a_in_strobe(crosslink1_line_a_in_strobe),
+    .a_in_start(crosslink1_line_a_in_start),
+    .a_in_end(crosslink1_line_a_in_end),
+    .b_rx_fc_ph_advertised(crosslink1_line_b_rx_fc_ph_advertised),
+    .b_rx_fc_ph_allocated(crosslink1_line_b_rx_fc_ph_allocated),
+    .b_rx_fc_pd_advertised(crosslink1_line_b_rx_fc_pd_advertised),
+    .b_rx_fc_pd_allocated(crosslink1_line_b_rx_fc_pd_allocated),
+    .b_rx_fc_nph_advertised(crosslink1_line_b_rx_fc_nph_advertised),
+    .b_rx_fc_nph_allocated(crosslink1_line_b_rx_fc_nph_allocated),
+    .b_rx_fc_npd_advertised(crosslink1_line_b_rx_fc_npd_advertised),
+    .b_rx_fc_npd_allocated(crosslink1_line_b_rx_fc_npd_allocated),
+    .b_rx_fc_cplh_advertised(crosslink1_line_b_rx_fc_cplh_advertised),
+    .b_rx_fc_cplh_allocated(crosslink1_line_b_rx_fc_cplh_allocated),
+    .b_rx_fc_cpld_advertised(crosslink1_line_b_rx_fc_cpld_advertised),
+    .b_rx_fc_cpld_allocated(crosslink1_line_b_rx_fc_cpld_allocated),
+    .a_fc_initialize(crosslink1_line_a_fc_initialize),
+    .a_fc_update(crosslink1_line_a_fc_update),
+    .a_fc_ph_advertised(crosslink1_line_a_fc_ph_advertised),
+    .a_fc_ph_limit(crosslink1_line_a_fc_ph_limit),
+    .a_fc_pd_advertised(crosslink1_line_a_fc_pd_advertised),
+    .a_fc_pd_limit(crosslink1_line_a_fc_pd_limit),
+    .a_fc_nph_advertised(crosslink1_line_a_fc_nph_advertised),
+    .a_fc_nph_limit(crosslink1_line_a_fc_nph_limit),
+    .a_fc_npd_advertised(crosslink1_line_a_fc_npd_advertised),
+    .a_fc_npd_limit(crosslink1_line_a_fc_npd_limit),
+    .a_fc_cplh_advertised(crosslink1_line_a_fc_cplh_advertised),
+    .a_fc_cplh_limit(crosslink1_line_a_fc_cplh_limit),
+    .a_fc_cpld_advertised(crosslink1_line_a_fc_cpld_advertised),
+    .a_fc_cpld_limit(crosslink1_line_a_fc_cpld_limit)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_1_to_2 (  // BoardTop.swift:61
-    .clk(crosslink1_1_to_2_clk),
-    .rst(crosslink1_1_to_2_rst),
-    .in_valid(crosslink1_1_to_2_in_valid),
-    .in_ready(crosslink1_1_to_2_in_ready),
-    .in_header(crosslink1_1_to_2_in_header),
-    .in_data(crosslink1_1_to_2_in_data),
-    .in_strobe(crosslink1_1_to_2_in_strobe),
-    .in_start(crosslink1_1_to_2_in_start),
-    .in_end(crosslink1_1_to_2_in_end),
-    .out_valid(crosslink1_1_to_2_out_valid),
-    .out_ready(crosslink1_1_to_2_out_ready),
-    .out_header(crosslink1_1_to_2_out_header),
-    .out_data(crosslink1_1_to_2_out_data),
-    .out_strobe(crosslink1_1_to_2_out_strobe),
-    .out_start(crosslink1_1_to_2_out_start),
-    .out_end(crosslink1_1_to_2_out_end)
+  ntb_crosslink_latency40_dw256 crosslink2_line (  // BoardTop.swift:62
+    .clk(crosslink2_line_clk),
+    .rst(crosslink2_line_rst),
+    .up(crosslink2_line_up),
+    .a_out_valid(crosslink2_line_a_out_valid),
+    .a_out_ready(crosslink2_line_a_out_ready),
+    .a_out_header(crosslink2_line_a_out_header),
+    .a_out_data(crosslink2_line_a_out_data),
+    .a_out_strobe(crosslink2_line_a_out_strobe),
+    .a_out_start(crosslink2_line_a_out_start),
+    .a_out_end(crosslink2_line_a_out_end),
+    .b_in_valid(crosslink2_line_b_in_valid),
+    .b_in_ready(crosslink2_line_b_in_ready),
+    .b_in_header(crosslink2_line_b_in_header),
+    .b_in_data(crosslink2_line_b_in_data),
+    .b_in_strobe(crosslink2_line_b_in_strobe),
+    .b_in_start(crosslink2_line_b_in_start),
+    .b_in_end(crosslink2_line_b_in_end),
+    .a_rx_fc_ph_advertised(crosslink2_line_a_rx_fc_ph_advertised),
+    .a_rx_fc_ph_allocated(crosslink2_line_a_rx_fc_ph_allocated),
+    .a_rx_fc_pd_advertised(crosslink2_line_a_rx_fc_pd_advertised),
+    .a_rx_fc_pd_allocated(crosslink2_line_a_rx_fc_pd_allocated),
+    .a_rx_fc_nph_advertised(crosslink2_line_a_rx_fc_nph_advertised),
+    .a_rx_fc_nph_allocated(crosslink2_line_a_rx_fc_nph_allocated),
+    .a_rx_fc_npd_advertised(crosslink2_line_a_rx_fc_npd_advertised),
+    .a_rx_fc_npd_allocated(crosslink2_line_a_rx_fc_npd_allocated),
+    .a_rx_fc_cplh_advertised(crosslink2_line_a_rx_fc_cplh_advertised),
+    .a_rx_fc_cplh_allocated(crosslink2_line_a_rx_fc_cplh_allocated),
+    .a_rx_fc_cpld_advertised(crosslink2_line_a_rx_fc_cpld_advertised),
+    .a_rx_fc_cpld_allocated(crosslink2_line_a_rx_fc_cpld_allocated),
+    .b_fc_initialize(crosslink2_line_b_fc_initialize),
+    .b_fc_update(crosslink2_line_b_fc_update),
+    .b_fc_ph_advertised(crosslink2_line_b_fc_ph_advertised),
+    .b_fc_ph_limit(crosslink2_line_b_fc_ph_limit),
+    .b_fc_pd_advertised(crosslink2_line_b_fc_pd_advertised),
+    .b_fc_pd_limit(crosslink2_line_b_fc_pd_limit),
+    .b_fc_nph_advertised(crosslink2_line_b_fc_nph_advertised),
+    .b_fc_nph_limit(crosslink2_line_b_fc_nph_limit),
+    .b_fc_npd_advertised(crosslink2_line_b_fc_npd_advertised),
+    .b_fc_npd_limit(crosslink2_line_b_fc_npd_limit),
+    .b_fc_cplh_advertised(crosslink2_line_b_fc_cplh_advertised),
+    .b_fc_cplh_limit(crosslink2_line_b_fc_cplh_limit),
+    .b_fc_cpld_advertised(crosslink2_line_b_fc_cpld_advertised),
+    .b_fc_cpld_limit(crosslink2_line_b_fc_cpld_limit),
+    .b_out_valid(crosslink2_line_b_out_valid),
+    .b_out_ready(crosslink2_line_b_out_ready),
+    .b_out_header(crosslink2_line_b_out_header),
+    .b_out_data(crosslink2_line_b_out_data),
+    .b_out_strobe(crosslink2_line_b_out_strobe),
+    .b_out_start(crosslink2_line_b_out_start),
+    .b_out_end(crosslink2_line_b_out_end),
+    .a_in_valid(crosslink2_line_a_in_valid),
+    .a_in_ready(crosslink2_line_a_in_ready),
+    .a_in_header(crosslink2_line_a_in_header),
+    .a_in_data(crosslink2_line_a_in_data),
+    .a_in_strobe(crosslink2_line_a_in_strobe),
+    .a_in_start(crosslink2_line_a_in_start),
+    .a_in_end(crosslink2_line_a_in_end),
+    .b_rx_fc_ph_advertised(crosslink2_line_b_rx_fc_ph_advertised),
+    .b_rx_fc_ph_allocated(crosslink2_line_b_rx_fc_ph_allocated),
+    .b_rx_fc_pd_advertised(crosslink2_line_b_rx_fc_pd_advertised),
+    .b_rx_fc_pd_allocated(crosslink2_line_b_rx_fc_pd_allocated),
+    .b_rx_fc_nph_advertised(crosslink2_line_b_rx_fc_nph_advertised),
+    .b_rx_fc_nph_allocated(crosslink2_line_b_rx_fc_nph_allocated),
+    .b_rx_fc_npd_advertised(crosslink2_line_b_rx_fc_npd_advertised),
+    .b_rx_fc_npd_allocated(crosslink2_line_b_rx_fc_npd_allocated),
+    .b_rx_fc_cplh_advertised(crosslink2_line_b_rx_fc_cplh_advertised),
+    .b_rx_fc_cplh_allocated(crosslink2_line_b_rx_fc_cplh_allocated),
+    .b_rx_fc_cpld_advertised(crosslink2_line_b_rx_fc_cpld_advertised),
+    .b_rx_fc_cpld_allocated(crosslink2_line_b_rx_fc_cpld_allocated),
+    .a_fc_initialize(crosslink2_line_a_fc_initialize),
+    .a_fc_update(crosslink2_line_a_fc_update),
+    .a_fc_ph_advertised(crosslink2_line_a_fc_ph_advertised),
+    .a_fc_ph_limit(crosslink2_line_a_fc_ph_limit),
+    .a_fc_pd_advertised(crosslink2_line_a_fc_pd_advertised),
+    .a_fc_pd_limit(crosslink2_line_a_fc_pd_limit),
+    .a_fc_nph_advertised(crosslink2_line_a_fc_nph_advertised),
+    .a_fc_nph_limit(crosslink2_line_a_fc_nph_limit),
+    .a_fc_npd_advertised(crosslink2_line_a_fc_npd_advertised),
+    .a_fc_npd_limit(crosslink2_line_a_fc_npd_limit),
+    .a_fc_cplh_advertised(crosslink2_line_a_fc_cplh_advertised),
+    .a_fc_cplh_limit(crosslink2_line_a_fc_cplh_limit),
+    .a_fc_cpld_advertised(crosslink2_line_a_fc_cpld_advertised),
+    .a_fc_cpld_limit(crosslink2_line_a_fc_cpld_limit)
   );
-  tlp_delay_line_cycles40_dw256 crosslink1_2_to_1 (  // BoardTop.swift:61
-    .clk(crosslink1_2_to_1_clk),
-    .rst(crosslink1_2_to_1_rst),
-    .in_valid(crosslink1_2_to_1_in_valid),
-    .in_ready(crosslink1_2_to_1_in_ready),
-    .in_header(crosslink1_2_to_1_in_header),
-    .in_data(crosslink1_2_to_1_in_data),
-    .in_strobe(crosslink1_2_to_1_in_strobe),
-    .in_start(crosslink1_2_to_1_in_start),
-    .in_end(crosslink1_2_to_1_in_end),
-    .out_valid(crosslink1_2_to_1_out_valid),
-    .out_ready(crosslink1_2_to_1_out_ready),
-    .out_header(crosslink1_2_to_1_out_header),
-    .out_data(crosslink1_2_to_1_out_data),
-    .out_strobe(crosslink1_2_to_1_out_strobe),
-    .out_start(crosslink1_2_to_1_out_start),
-    .out_end(crosslink1_2_to_1_out_end)
-  );
-  tlp_delay_line_cycles40_dw256 crosslink2_2_to_3 (  // BoardTop.swift:61
-    .clk(crosslink2_2_to_3_clk),
-    .rst(crosslink2_2_to_3_rst),
-    .in_valid(crosslink2_2_to_3_in_valid),
-    .in_ready(crosslink2_2_to_3_in_ready),
-    .in_header(crosslink2_2_to_3_in_header),
-    .in_data(crosslink2_2_to_3_in_data),
-    .in_strobe(crosslink2_2_to_3_in_strobe),
-    .in_start(crosslink2_2_to_3_in_start),
-    .in_end(crosslink2_2_to_3_in_end),
-    .out_valid(crosslink2_2_to_3_out_valid),
-    .out_ready(crosslink2_2_to_3_out_ready),
-    .out_header(crosslink2_2_to_3_out_header),
-    .out_data(crosslink2_2_to_3_out_data),
-    .out_strobe(crosslink2_2_to_3_out_strobe),
-    .out_start(crosslink2_2_to_3_out_start),
-    .out_end(crosslink2_2_to_3_out_end)
-  );
-  tlp_delay_line_cycles40_dw256 crosslink2_3_to_2 (  // BoardTop.swift:61
-    .clk(crosslink2_3_to_2_clk),
-    .rst(crosslink2_3_to_2_rst),
-    .in_valid(crosslink2_3_to_2_in_valid),
-    .in_ready(crosslink2_3_to_2_in_ready),
-    .in_header(crosslink2_3_to_2_in_header),
-    .in_data(crosslink2_3_to_2_in_data),
-    .in_strobe(crosslink2_3_to_2_in_strobe),
-    .in_start(crosslink2_3_to_2_in_start),
-    .in_end(crosslink2_3_to_2_in_end),
-    .out_valid(crosslink2_3_to_2_out_valid),
-    .out_ready(crosslink2_3_to_2_out_ready),
-    .out_header(crosslink2_3_to_2_out_header),
-    .out_data(crosslink2_3_to_2_out_data),
-    .out_strobe(crosslink2_3_to_2_out_strobe),
-    .out_start(crosslink2_3_to_2_out_start),
-    .out_end(crosslink2_3_to_2_out_end)
-  );
-  tlp_delay_line_cycles40_dw256 crosslink3_3_to_0 (  // BoardTop.swift:61
-    .clk(crosslink3_3_to_0_clk),
-    .rst(crosslink3_3_to_0_rst),
-    .in_valid(crosslink3_3_to_0_in_valid),
-    .in_ready(crosslink3_3_to_0_in_ready),
-    .in_header(crosslink3_3_to_0_in_header),
-    .in_data(crosslink3_3_to_0_in_data),
-    .in_strobe(crosslink3_3_to_0_in_strobe),
-    .in_start(crosslink3_3_to_0_in_start),
-    .in_end(crosslink3_3_to_0_in_end),
-    .out_valid(crosslink3_3_to_0_out_valid),
-    .out_ready(crosslink3_3_to_0_out_ready),
-    .out_header(crosslink3_3_to_0_out_header),
-    .out_data(crosslink3_3_to_0_out_data),
-    .out_strobe(crosslink3_3_to_0_out_strobe),
-    .out_start(crosslink3_3_to_0_out_start),
-    .out_end(crosslink3_3_to_0_out_end)
-  );
-  tlp_delay_line_cycles40_dw256 crosslink3_0_to_3 (  // BoardTop.swift:61
-    .clk(crosslink3_0_to_3_clk),
-    .rst(crosslink3_0_to_3_rst),
-    .in_valid(crosslink3_0_to_3_in_valid),
-    .in_ready(crosslink3_0_to_3_in_ready),
-    .in_header(crosslink3_0_to_3_in_header),
-    .in_data(crosslink3_0_to_3_in_data),
-    .in_strobe(crosslink3_0_to_3_in_strobe),
-    .in_start(crosslink3_0_to_3_in_start),
-    .in_end(crosslink3_0_to_3_in_end),
-    .out_valid(crosslink3_0_to_3_out_valid),
-    .out_ready(crosslink3_0_to_3_out_ready),
-    .out_header(crosslink3_0_to_3_out_header),
-    .out_data(crosslink3_0_to_3_out_data),
-    .out_strobe(crosslink3_0_to_3_out_strobe),
-    .out_start(crosslink3_0_to_3_out_start),
-    .out_end(crosslink3_0_to_3_out_end)
+  ntb_crosslink_latency40_dw256 crosslink3_line (  // BoardTop.swift:62
+    .clk(crosslink3_line_clk),
+    .rst(crosslink3_line_rst),
+    .up(crosslink3_line_up),
+    .a_out_valid(crosslink3_line_a_out_valid),
+    .a_out_ready(crosslink3_line_a_out_ready),
+    .a_out_header(crosslink3_line_a_out_header),
+    .a_out_data(crosslink3_line_a_out_data),
+    .a_out_strobe(crosslink3_line_a_out_strobe),
+    .a_out_start(crosslink3_line_a_out_start),
+    .a_out_end(crosslink3_line_a_out_end),
+    .b_in_valid(crosslink3_line_b_in_valid),
+    .b_in_ready(crosslink3_line_b_in_ready),
+    .b_in_header(crosslink3_line_b_in_header),
+    .b_in_data(crosslink3_line_b_in_data),
+    .b_in_strobe(crosslink3_line_b_in_strobe),
+    .b_in_start(crosslink3_line_b_in_start),
+    .b_in_end(crosslink3_line_b_in_end),
+    .a_rx_fc_ph_advertised(crosslink3_line_a_rx_fc_ph_advertised),
+    .a_rx_fc_ph_allocated(crosslink3_line_a_rx_fc_ph_allocated),
+    .a_rx_fc_pd_advertised(crosslink3_line_a_rx_fc_pd_advertised),
+    .a_rx_fc_pd_allocated(crosslink3_line_a_rx_fc_pd_allocated),
+    .a_rx_fc_nph_advertised(crosslink3_line_a_rx_fc_nph_advertised),
+    .a_rx_fc_nph_allocated(crosslink3_line_a_rx_fc_nph_allocated),
+    .a_rx_fc_npd_advertised(crosslink3_line_a_rx_fc_npd_advertised),
+    .a_rx_fc_npd_allocated(crosslink3_line_a_rx_fc_npd_allocated),
+    .a_rx_fc_cplh_advertised(crosslink3_line_a_rx_fc_cplh_advertised),
+    .a_rx_fc_cplh_allocated(crosslink3_line_a_rx_fc_cplh_allocated),
+    .a_rx_fc_cpld_advertised(crosslink3_line_a_rx_fc_cpld_advertised),
+    .a_rx_fc_cpld_allocated(crosslink3_line_a_rx_fc_cpld_allocated),
+    .b_fc_initialize(crosslink3_line_b_fc_initialize),
+    .b_fc_update(crosslink3_line_b_fc_update),
+    .b_fc_ph_advertised(crosslink3_line_b_fc_ph_advertised),
+    .b_fc_ph_limit(crosslink3_line_b_fc_ph_limit),
+    .b_fc_pd_advertised(crosslink3_line_b_fc_pd_advertised),
+    .b_fc_pd_limit(crosslink3_line_b_fc_pd_limit),
+    .b_fc_nph_advertised(crosslink3_line_b_fc_nph_advertised),
+    .b_fc_nph_limit(crosslink3_line_b_fc_nph_limit),
+    .b_fc_npd_advertised(crosslink3_line_b_fc_npd_advertised),
+    .b_fc_npd_limit(crosslink3_line_b_fc_npd_limit),
+    .b_fc_cplh_advertised(crosslink3_line_b_fc_cplh_advertised),
+    .b_fc_cplh_limit(crosslink3_line_b_fc_cplh_limit),
+    .b_fc_cpld_advertised(crosslink3_line_b_fc_cpld_advertised),
+    .b_fc_cpld_limit(crosslink3_line_b_fc_cpld_limit),
+    .b_out_valid(crosslink3_line_b_out_valid),
+    .b_out_ready(crosslink3_line_b_out_ready),
+    .b_out_header(crosslink3_line_b_out_header),
+    .b_out_data(crosslink3_line_b_out_data),
+    .b_out_strobe(crosslink3_line_b_out_strobe),
+    .b_out_start(crosslink3_line_b_out_start),
+    .b_out_end(crosslink3_line_b_out_end),
+    .a_in_valid(crosslink3_line_a_in_valid),
+    .a_in_ready(crosslink3_line_a_in_ready),
+    .a_in_header(crosslink3_line_a_in_header),
+    .a_in_data(crosslink3_line_a_in_data),
+    .a_in_strobe(crosslink3_line_a_in_strobe),
+    .a_in_start(crosslink3_line_a_in_start),
+    .a_in_end(crosslink3_line_a_in_end),
+    .b_rx_fc_ph_advertised(crosslink3_line_b_rx_fc_ph_advertised),
+    .b_rx_fc_ph_allocated(crosslink3_line_b_rx_fc_ph_allocated),
+    .b_rx_fc_pd_advertised(crosslink3_line_b_rx_fc_pd_advertised),
+    .b_rx_fc_pd_allocated(crosslink3_line_b_rx_fc_pd_allocated),
+    .b_rx_fc_nph_advertised(crosslink3_line_b_rx_fc_nph_advertised),
+    .b_rx_fc_nph_allocated(crosslink3_line_b_rx_fc_nph_allocated),
+    .b_rx_fc_npd_advertised(crosslink3_line_b_rx_fc_npd_advertised),
+    .b_rx_fc_npd_allocated(crosslink3_line_b_rx_fc_npd_allocated),
+    .b_rx_fc_cplh_advertised(crosslink3_line_b_rx_fc_cplh_advertised),
+    .b_rx_fc_cplh_allocated(crosslink3_line_b_rx_fc_cplh_allocated),
+    .b_rx_fc_cpld_advertised(crosslink3_line_b_rx_fc_cpld_advertised),
+    .b_rx_fc_cpld_allocated(crosslink3_line_b_rx_fc_cpld_allocated),
+    .a_fc_initialize(crosslink3_line_a_fc_initialize),
+    .a_fc_update(crosslink3_line_a_fc_update),
+    .a_fc_ph_advertised(crosslink3_line_a_fc_ph_advertised),
+    .a_fc_ph_limit(crosslink3_line_a_fc_ph_limit),
+    .a_fc_pd_advertised(crosslink3_line_a_fc_pd_advertised),
+    .a_fc_pd_limit(crosslink3_line_a_fc_pd_limit),
+    .a_fc_nph_advertised(crosslink3_line_a_fc_nph_advertised),
+    .a_fc_nph_limit(crosslink3_line_a_fc_nph_limit),
+    .a_fc_npd_advertised(crosslink3_line_a_fc_npd_advertised),
+    .a_fc_npd_limit(crosslink3_line_a_fc_npd_limit),
+    .a_fc_cplh_advertised(crosslink3_line_a_fc_cplh_advertised),
+    .a_fc_cplh_limit(crosslink3_line_a_fc_cplh_limit),
+    .a_fc_cpld_advertised(crosslink3_line_a_fc_cpld_advertised),
+    .a_fc_cpld_limit(crosslink3_line_a_fc_cpld_limit)
   );
 
 endmodule

@@ -225,6 +225,32 @@ module cluster4_node (
   output wire         ntb0_peer_out_start,
   output wire         ntb0_peer_out_end,
   input  wire         ntb0_phy_up,
+  input  wire         ntb0_peer_fc_initialize,
+  input  wire         ntb0_peer_fc_update,
+  input  wire [7:0]   ntb0_peer_fc_ph_advertised,
+  input  wire [7:0]   ntb0_peer_fc_ph_limit,
+  input  wire [11:0]  ntb0_peer_fc_pd_advertised,
+  input  wire [11:0]  ntb0_peer_fc_pd_limit,
+  input  wire [7:0]   ntb0_peer_fc_nph_advertised,
+  input  wire [7:0]   ntb0_peer_fc_nph_limit,
+  input  wire [11:0]  ntb0_peer_fc_npd_advertised,
+  input  wire [11:0]  ntb0_peer_fc_npd_limit,
+  input  wire [7:0]   ntb0_peer_fc_cplh_advertised,
+  input  wire [7:0]   ntb0_peer_fc_cplh_limit,
+  input  wire [11:0]  ntb0_peer_fc_cpld_advertised,
+  input  wire [11:0]  ntb0_peer_fc_cpld_limit,
+  output wire [7:0]   ntb0_peer_rx_fc_ph_advertised,
+  output wire [7:0]   ntb0_peer_rx_fc_ph_allocated,
+  output wire [11:0]  ntb0_peer_rx_fc_pd_advertised,
+  output wire [11:0]  ntb0_peer_rx_fc_pd_allocated,
+  output wire [7:0]   ntb0_peer_rx_fc_nph_advertised,
+  output wire [7:0]   ntb0_peer_rx_fc_nph_allocated,
+  output wire [11:0]  ntb0_peer_rx_fc_npd_advertised,
+  output wire [11:0]  ntb0_peer_rx_fc_npd_allocated,
+  output wire [7:0]   ntb0_peer_rx_fc_cplh_advertised,
+  output wire [7:0]   ntb0_peer_rx_fc_cplh_allocated,
+  output wire [11:0]  ntb0_peer_rx_fc_cpld_advertised,
+  output wire [11:0]  ntb0_peer_rx_fc_cpld_allocated,
   output wire [15:0]  ntb0_local_dropped,
   output wire [15:0]  ntb0_peer_dropped,
   input  wire         ntb1_peer_in_valid,
@@ -242,6 +268,32 @@ module cluster4_node (
   output wire         ntb1_peer_out_start,
   output wire         ntb1_peer_out_end,
   input  wire         ntb1_phy_up,
+  input  wire         ntb1_peer_fc_initialize,
+  input  wire         ntb1_peer_fc_update,
+  input  wire [7:0]   ntb1_peer_fc_ph_advertised,
+  input  wire [7:0]   ntb1_peer_fc_ph_limit,
+  input  wire [11:0]  ntb1_peer_fc_pd_advertised,
+  input  wire [11:0]  ntb1_peer_fc_pd_limit,
+  input  wire [7:0]   ntb1_peer_fc_nph_advertised,
+  input  wire [7:0]   ntb1_peer_fc_nph_limit,
+  input  wire [11:0]  ntb1_peer_fc_npd_advertised,
+  input  wire [11:0]  ntb1_peer_fc_npd_limit,
+  input  wire [7:0]   ntb1_peer_fc_cplh_advertised,
+  input  wire [7:0]   ntb1_peer_fc_cplh_limit,
+  input  wire [11:0]  ntb1_peer_fc_cpld_advertised,
+  input  wire [11:0]  ntb1_peer_fc_cpld_limit,
+  output wire [7:0]   ntb1_peer_rx_fc_ph_advertised,
+  output wire [7:0]   ntb1_peer_rx_fc_ph_allocated,
+  output wire [11:0]  ntb1_peer_rx_fc_pd_advertised,
+  output wire [11:0]  ntb1_peer_rx_fc_pd_allocated,
+  output wire [7:0]   ntb1_peer_rx_fc_nph_advertised,
+  output wire [7:0]   ntb1_peer_rx_fc_nph_allocated,
+  output wire [11:0]  ntb1_peer_rx_fc_npd_advertised,
+  output wire [11:0]  ntb1_peer_rx_fc_npd_allocated,
+  output wire [7:0]   ntb1_peer_rx_fc_cplh_advertised,
+  output wire [7:0]   ntb1_peer_rx_fc_cplh_allocated,
+  output wire [11:0]  ntb1_peer_rx_fc_cpld_advertised,
+  output wire [11:0]  ntb1_peer_rx_fc_cpld_allocated,
   output wire [15:0]  ntb1_local_dropped,
   output wire [15:0]  ntb1_peer_dropped
 );
@@ -273,9 +325,9 @@ module cluster4_node (
   wire [31:0] system_control_cycle_count_high_value_in;
   wire system_control_control_soft_reset_clear;
   wire system_control_control_soft_reset_out;
-  wire in_system_control;  // NodeTop.swift:122
-  reg [63:0] cycle_count;  // NodeTop.swift:123
-  reg [4:0] soft_reset_timer;  // NodeTop.swift:124
+  wire in_system_control;  // NodeTop.swift:133
+  reg [63:0] cycle_count;  // NodeTop.swift:134
+  reg [4:0] soft_reset_timer;  // NodeTop.swift:135
   wire pcie_switch_clk;
   wire pcie_switch_rst;
   wire pcie_switch_link0_active;
@@ -534,7 +586,7 @@ module cluster4_node (
   wire pcie_switch_mgmt_ready;
   wire [31:0] pcie_switch_mgmt_rdata;
   wire pcie_switch_mgmt_error;
-  wire in_pcie_switch;  // NodeTop.swift:129
+  wire in_pcie_switch;  // NodeTop.swift:140
   wire ntb_endpoint0_clk;
   wire ntb_endpoint0_rst;
   wire ntb_endpoint0_link_in_valid;
@@ -606,6 +658,32 @@ module cluster4_node (
   wire ntb_endpoint0_phy_up;
   wire [3:0] ntb_endpoint0_link_speed;
   wire [5:0] ntb_endpoint0_link_width;
+  wire ntb_endpoint0_peer_fc_initialize;
+  wire ntb_endpoint0_peer_fc_update;
+  wire [7:0] ntb_endpoint0_peer_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_peer_fc_ph_limit;
+  wire [11:0] ntb_endpoint0_peer_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_peer_fc_pd_limit;
+  wire [7:0] ntb_endpoint0_peer_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_peer_fc_nph_limit;
+  wire [11:0] ntb_endpoint0_peer_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_peer_fc_npd_limit;
+  wire [7:0] ntb_endpoint0_peer_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_peer_fc_cplh_limit;
+  wire [11:0] ntb_endpoint0_peer_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_peer_fc_cpld_limit;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_ph_advertised;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_ph_allocated;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_pd_advertised;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_pd_allocated;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_nph_advertised;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_nph_allocated;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_npd_advertised;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_npd_allocated;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint0_peer_rx_fc_cplh_allocated;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint0_peer_rx_fc_cpld_allocated;
   wire ntb_endpoint1_clk;
   wire ntb_endpoint1_rst;
   wire ntb_endpoint1_link_in_valid;
@@ -677,8 +755,34 @@ module cluster4_node (
   wire ntb_endpoint1_phy_up;
   wire [3:0] ntb_endpoint1_link_speed;
   wire [5:0] ntb_endpoint1_link_width;
-  wire in_ntb0;  // NodeTop.swift:133
-  wire in_ntb1;  // NodeTop.swift:133
+  wire ntb_endpoint1_peer_fc_initialize;
+  wire ntb_endpoint1_peer_fc_update;
+  wire [7:0] ntb_endpoint1_peer_fc_ph_advertised;
+  wire [7:0] ntb_endpoint1_peer_fc_ph_limit;
+  wire [11:0] ntb_endpoint1_peer_fc_pd_advertised;
+  wire [11:0] ntb_endpoint1_peer_fc_pd_limit;
+  wire [7:0] ntb_endpoint1_peer_fc_nph_advertised;
+  wire [7:0] ntb_endpoint1_peer_fc_nph_limit;
+  wire [11:0] ntb_endpoint1_peer_fc_npd_advertised;
+  wire [11:0] ntb_endpoint1_peer_fc_npd_limit;
+  wire [7:0] ntb_endpoint1_peer_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint1_peer_fc_cplh_limit;
+  wire [11:0] ntb_endpoint1_peer_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint1_peer_fc_cpld_limit;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_ph_advertised;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_ph_allocated;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_pd_advertised;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_pd_allocated;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_nph_advertised;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_nph_allocated;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_npd_advertised;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_npd_allocated;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_cplh_advertised;
+  wire [7:0] ntb_endpoint1_peer_rx_fc_cplh_allocated;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_cpld_advertised;
+  wire [11:0] ntb_endpoint1_peer_rx_fc_cpld_allocated;
+  wire in_ntb0;  // NodeTop.swift:144
+  wire in_ntb1;  // NodeTop.swift:144
   wire tier_function_clk;
   wire tier_function_rst;
   wire tier_function_link_in_valid;
@@ -900,51 +1004,51 @@ module cluster4_node (
   wire tier_registers_out_ready;
   wire [31:0] tier_registers_out_rdata;
   wire tier_registers_out_error;
-  wire in_tier_controller;  // NodeTop.swift:140
-  reg tier_wait_state;  // NodeTop.swift:153
-  wire tier_waiting;  // NodeTop.swift:154
-  wire tier_presented;  // NodeTop.swift:157
+  wire in_tier_controller;  // NodeTop.swift:151
+  reg tier_wait_state;  // NodeTop.swift:164
+  wire tier_waiting;  // NodeTop.swift:165
+  wire tier_presented;  // NodeTop.swift:168
   reg pcie_switch_link1_started;  // EndpointLink.swift:12
-  wire [1:0] unused_tier_irq;  // NodeTop.swift:190
+  wire [1:0] unused_tier_irq;  // NodeTop.swift:201
   reg pcie_switch_link3_started;  // EndpointLink.swift:12
   reg pcie_switch_link4_started;  // EndpointLink.swift:12
-  wire [31:0] unused_ntb_ids;  // NodeTop.swift:204
+  wire [31:0] unused_ntb_ids;  // NodeTop.swift:217
 
-  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:144
-  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:145
-  assign in_tier_controller = mgmt_address[19:8] == 12'd128;  // NodeTop.swift:146
-  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:148
-  assign in_ntb1 = mgmt_address[19:16] == 4'd2;  // NodeTop.swift:148
-  assign tier_waiting = in_tier_controller & ~tier_wait_state;  // NodeTop.swift:155
-  assign tier_presented = in_tier_controller & tier_wait_state;  // NodeTop.swift:158
-  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:162
-  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:163
-  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:164
-  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
-  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:162
-  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:163
-  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:164
-  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:165
-  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign tier_registers_a_valid = mgmt_valid & tier_presented;  // NodeTop.swift:162
-  assign tier_registers_a_write = mgmt_write;  // NodeTop.swift:163
-  assign tier_registers_a_address = mgmt_address[7:0];  // NodeTop.swift:164
-  assign tier_registers_a_wdata = mgmt_wdata;  // NodeTop.swift:165
-  assign tier_registers_a_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:162
-  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:163
-  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:164
-  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
-  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign ntb_endpoint1_mmio_valid = mgmt_valid & in_ntb1;  // NodeTop.swift:162
-  assign ntb_endpoint1_mmio_write = mgmt_write;  // NodeTop.swift:163
-  assign ntb_endpoint1_mmio_address = mgmt_address[12:0];  // NodeTop.swift:164
-  assign ntb_endpoint1_mmio_wdata = mgmt_wdata;  // NodeTop.swift:165
-  assign ntb_endpoint1_mmio_strobe = mgmt_strobe;  // NodeTop.swift:166
-  assign mgmt_ready = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (tier_presented ? tier_registers_a_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : (in_ntb1 ? ntb_endpoint1_mmio_ready : mgmt_valid)))));  // NodeTop.swift:168
-  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (tier_presented ? tier_registers_a_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : (in_ntb1 ? ntb_endpoint1_mmio_rdata : 32'd0))));  // NodeTop.swift:169
-  assign mgmt_error = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (tier_presented ? tier_registers_a_error : (in_ntb0 ? ntb_endpoint0_mmio_error : (in_ntb1 ? ntb_endpoint1_mmio_error : mgmt_valid)))));  // NodeTop.swift:170
+  assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:155
+  assign in_pcie_switch = mgmt_address[19:13] == 7'd1;  // NodeTop.swift:156
+  assign in_tier_controller = mgmt_address[19:8] == 12'd128;  // NodeTop.swift:157
+  assign in_ntb0 = mgmt_address[19:16] == 4'd1;  // NodeTop.swift:159
+  assign in_ntb1 = mgmt_address[19:16] == 4'd2;  // NodeTop.swift:159
+  assign tier_waiting = in_tier_controller & ~tier_wait_state;  // NodeTop.swift:166
+  assign tier_presented = in_tier_controller & tier_wait_state;  // NodeTop.swift:169
+  assign system_control_mmio_valid = mgmt_valid & in_system_control;  // NodeTop.swift:173
+  assign system_control_mmio_write = mgmt_write;  // NodeTop.swift:174
+  assign system_control_mmio_address = mgmt_address[5:0];  // NodeTop.swift:175
+  assign system_control_mmio_wdata = mgmt_wdata;  // NodeTop.swift:176
+  assign system_control_mmio_strobe = mgmt_strobe;  // NodeTop.swift:177
+  assign pcie_switch_mgmt_valid = mgmt_valid & in_pcie_switch;  // NodeTop.swift:173
+  assign pcie_switch_mgmt_write = mgmt_write;  // NodeTop.swift:174
+  assign pcie_switch_mgmt_address = mgmt_address[12:0];  // NodeTop.swift:175
+  assign pcie_switch_mgmt_wdata = mgmt_wdata;  // NodeTop.swift:176
+  assign pcie_switch_mgmt_strobe = mgmt_strobe;  // NodeTop.swift:177
+  assign tier_registers_a_valid = mgmt_valid & tier_presented;  // NodeTop.swift:173
+  assign tier_registers_a_write = mgmt_write;  // NodeTop.swift:174
+  assign tier_registers_a_address = mgmt_address[7:0];  // NodeTop.swift:175
+  assign tier_registers_a_wdata = mgmt_wdata;  // NodeTop.swift:176
+  assign tier_registers_a_strobe = mgmt_strobe;  // NodeTop.swift:177
+  assign ntb_endpoint0_mmio_valid = mgmt_valid & in_ntb0;  // NodeTop.swift:173
+  assign ntb_endpoint0_mmio_write = mgmt_write;  // NodeTop.swift:174
+  assign ntb_endpoint0_mmio_address = mgmt_address[12:0];  // NodeTop.swift:175
+  assign ntb_endpoint0_mmio_wdata = mgmt_wdata;  // NodeTop.swift:176
+  assign ntb_endpoint0_mmio_strobe = mgmt_strobe;  // NodeTop.swift:177
+  assign ntb_endpoint1_mmio_valid = mgmt_valid & in_ntb1;  // NodeTop.swift:173
+  assign ntb_endpoint1_mmio_write = mgmt_write;  // NodeTop.swift:174
+  assign ntb_endpoint1_mmio_address = mgmt_address[12:0];  // NodeTop.swift:175
+  assign ntb_endpoint1_mmio_wdata = mgmt_wdata;  // NodeTop.swift:176
+  assign ntb_endpoint1_mmio_strobe = mgmt_strobe;  // NodeTop.swift:177
+  assign mgmt_ready = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_ready : (in_pcie_switch ? pcie_switch_mgmt_ready : (tier_presented ? tier_registers_a_ready : (in_ntb0 ? ntb_endpoint0_mmio_ready : (in_ntb1 ? ntb_endpoint1_mmio_ready : mgmt_valid)))));  // NodeTop.swift:179
+  assign mgmt_rdata = in_system_control ? system_control_mmio_rdata : (in_pcie_switch ? pcie_switch_mgmt_rdata : (tier_presented ? tier_registers_a_rdata : (in_ntb0 ? ntb_endpoint0_mmio_rdata : (in_ntb1 ? ntb_endpoint1_mmio_rdata : 32'd0))));  // NodeTop.swift:180
+  assign mgmt_error = tier_waiting ? 1'b0 : (in_system_control ? system_control_mmio_error : (in_pcie_switch ? pcie_switch_mgmt_error : (tier_presented ? tier_registers_a_error : (in_ntb0 ? ntb_endpoint0_mmio_error : (in_ntb1 ? ntb_endpoint1_mmio_error : mgmt_valid)))));  // NodeTop.swift:181
   assign pcie_switch_link0_in_valid = host_in_valid;  // SwitchLinkPorts.swift:27
   assign host_in_ready = pcie_switch_link0_in_ready;  // SwitchLinkPorts.swift:27
   assign pcie_switch_link0_in_header = host_in_header;  // SwitchLinkPorts.swift:27
@@ -1082,142 +1186,142 @@ module cluster4_node (
   assign link2_dropped = pcie_switch_link2_dropped;  // SwitchLinkPorts.swift:33
   assign link2_malformed = pcie_switch_link2_malformed;  // SwitchLinkPorts.swift:33
   assign link2_unsupported = pcie_switch_link2_unsupported;  // SwitchLinkPorts.swift:33
-  assign tier_registers_b_valid = tier_function_mmio_valid;  // NodeTop.swift:182
-  assign tier_registers_b_write = tier_function_mmio_write;  // NodeTop.swift:182
-  assign tier_registers_b_address = tier_function_mmio_address;  // NodeTop.swift:182
-  assign tier_registers_b_wdata = tier_function_mmio_wdata;  // NodeTop.swift:182
-  assign tier_registers_b_strobe = tier_function_mmio_strobe;  // NodeTop.swift:182
-  assign tier_function_mmio_ready = tier_registers_b_ready;  // NodeTop.swift:182
-  assign tier_function_mmio_rdata = tier_registers_b_rdata;  // NodeTop.swift:182
-  assign tier_function_mmio_error = tier_registers_b_error;  // NodeTop.swift:182
-  assign tier_controller_mmio_valid = tier_registers_out_valid;  // NodeTop.swift:183
-  assign tier_controller_mmio_write = tier_registers_out_write;  // NodeTop.swift:183
-  assign tier_controller_mmio_address = tier_registers_out_address;  // NodeTop.swift:183
-  assign tier_controller_mmio_wdata = tier_registers_out_wdata;  // NodeTop.swift:183
-  assign tier_controller_mmio_strobe = tier_registers_out_strobe;  // NodeTop.swift:183
-  assign tier_registers_out_ready = tier_controller_mmio_ready;  // NodeTop.swift:183
-  assign tier_registers_out_rdata = tier_controller_mmio_rdata;  // NodeTop.swift:183
-  assign tier_registers_out_error = tier_controller_mmio_error;  // NodeTop.swift:183
-  assign tier_controller_req_valid = tier_function_req_valid;  // NodeTop.swift:184
-  assign tier_controller_req_write = tier_function_req_write;  // NodeTop.swift:184
-  assign tier_controller_req_address = tier_function_req_address;  // NodeTop.swift:184
-  assign tier_controller_req_beats = tier_function_req_beats;  // NodeTop.swift:184
-  assign tier_controller_wdata_valid = tier_function_wdata_valid;  // NodeTop.swift:184
-  assign tier_controller_wdata_data = tier_function_wdata_data;  // NodeTop.swift:184
-  assign tier_controller_wdata_strobe = tier_function_wdata_strobe;  // NodeTop.swift:184
-  assign tier_controller_rsp_ready = tier_function_rsp_ready;  // NodeTop.swift:184
-  assign tier_function_req_ready = tier_controller_req_ready;  // NodeTop.swift:185
-  assign tier_function_wdata_ready = tier_controller_wdata_ready;  // NodeTop.swift:185
-  assign tier_function_rsp_valid = tier_controller_rsp_valid;  // NodeTop.swift:185
-  assign tier_function_rsp_data = tier_controller_rsp_data;  // NodeTop.swift:185
-  assign tier_function_rsp_last = tier_controller_rsp_last;  // NodeTop.swift:185
-  assign tier_function_rsp_status = tier_controller_rsp_status;  // NodeTop.swift:185
-  assign tier_controller_dram_req_ready = tier_dram_req_ready;  // NodeTop.swift:187
-  assign tier_controller_dram_wdata_ready = tier_dram_wdata_ready;  // NodeTop.swift:187
-  assign tier_controller_dram_rsp_valid = tier_dram_rsp_valid;  // NodeTop.swift:187
-  assign tier_controller_dram_rsp_data = tier_dram_rsp_data;  // NodeTop.swift:187
-  assign tier_controller_dram_rsp_last = tier_dram_rsp_last;  // NodeTop.swift:187
-  assign tier_controller_dram_rsp_error = tier_dram_rsp_error;  // NodeTop.swift:187
-  assign tier_controller_dram_rd_req_ready = tier_dram_rd_req_ready;  // NodeTop.swift:187
-  assign tier_controller_dram_rd_data_valid = tier_dram_rd_data_valid;  // NodeTop.swift:187
-  assign tier_controller_dram_rd_data = tier_dram_rd_data;  // NodeTop.swift:187
-  assign tier_controller_dram_rd_data_last = tier_dram_rd_data_last;  // NodeTop.swift:187
-  assign tier_controller_dram_rd_data_error = tier_dram_rd_data_error;  // NodeTop.swift:187
-  assign tier_controller_dram_wr_req_ready = tier_dram_wr_req_ready;  // NodeTop.swift:187
-  assign tier_controller_dram_wr_data_ready = tier_dram_wr_data_ready;  // NodeTop.swift:187
-  assign tier_controller_dram_wr_ack_valid = tier_dram_wr_ack_valid;  // NodeTop.swift:187
-  assign tier_controller_dram_wr_ack_error = tier_dram_wr_ack_error;  // NodeTop.swift:187
-  assign tier_dram_req_valid = tier_controller_dram_req_valid;  // NodeTop.swift:188
-  assign tier_dram_req_write = tier_controller_dram_req_write;  // NodeTop.swift:188
-  assign tier_dram_req_frame = tier_controller_dram_req_frame;  // NodeTop.swift:188
-  assign tier_dram_req_word = tier_controller_dram_req_word;  // NodeTop.swift:188
-  assign tier_dram_req_beats = tier_controller_dram_req_beats;  // NodeTop.swift:188
-  assign tier_dram_wdata_valid = tier_controller_dram_wdata_valid;  // NodeTop.swift:188
-  assign tier_dram_wdata_data = tier_controller_dram_wdata_data;  // NodeTop.swift:188
-  assign tier_dram_wdata_strobe = tier_controller_dram_wdata_strobe;  // NodeTop.swift:188
-  assign tier_dram_rsp_ready = tier_controller_dram_rsp_ready;  // NodeTop.swift:188
-  assign tier_dram_rd_req_valid = tier_controller_dram_rd_req_valid;  // NodeTop.swift:188
-  assign tier_dram_rd_req_frame = tier_controller_dram_rd_req_frame;  // NodeTop.swift:188
-  assign tier_dram_rd_req_beats = tier_controller_dram_rd_req_beats;  // NodeTop.swift:188
-  assign tier_dram_rd_data_ready = tier_controller_dram_rd_data_ready;  // NodeTop.swift:188
-  assign tier_dram_wr_req_valid = tier_controller_dram_wr_req_valid;  // NodeTop.swift:188
-  assign tier_dram_wr_req_frame = tier_controller_dram_wr_req_frame;  // NodeTop.swift:188
-  assign tier_dram_wr_req_beats = tier_controller_dram_wr_req_beats;  // NodeTop.swift:188
-  assign tier_dram_wr_data_valid = tier_controller_dram_wr_data_valid;  // NodeTop.swift:188
-  assign tier_dram_wr_data = tier_controller_dram_wr_data;  // NodeTop.swift:188
-  assign tier_dram_wr_data_strobe = tier_controller_dram_wr_data_strobe;  // NodeTop.swift:188
-  assign tier_dram_wr_ack_ready = tier_controller_dram_wr_ack_ready;  // NodeTop.swift:188
-  assign tier_controller_flash_req_ready = tier_flash_req_ready;  // NodeTop.swift:187
-  assign tier_controller_flash_wdata_ready = tier_flash_wdata_ready;  // NodeTop.swift:187
-  assign tier_controller_flash_rsp_valid = tier_flash_rsp_valid;  // NodeTop.swift:187
-  assign tier_controller_flash_rsp_data = tier_flash_rsp_data;  // NodeTop.swift:187
-  assign tier_controller_flash_rsp_last = tier_flash_rsp_last;  // NodeTop.swift:187
-  assign tier_controller_flash_rsp_error = tier_flash_rsp_error;  // NodeTop.swift:187
-  assign tier_controller_flash_rd_req_ready = tier_flash_rd_req_ready;  // NodeTop.swift:187
-  assign tier_controller_flash_rd_data_valid = tier_flash_rd_data_valid;  // NodeTop.swift:187
-  assign tier_controller_flash_rd_data = tier_flash_rd_data;  // NodeTop.swift:187
-  assign tier_controller_flash_rd_data_last = tier_flash_rd_data_last;  // NodeTop.swift:187
-  assign tier_controller_flash_rd_data_error = tier_flash_rd_data_error;  // NodeTop.swift:187
-  assign tier_controller_flash_wr_req_ready = tier_flash_wr_req_ready;  // NodeTop.swift:187
-  assign tier_controller_flash_wr_data_ready = tier_flash_wr_data_ready;  // NodeTop.swift:187
-  assign tier_controller_flash_wr_ack_valid = tier_flash_wr_ack_valid;  // NodeTop.swift:187
-  assign tier_controller_flash_wr_ack_error = tier_flash_wr_ack_error;  // NodeTop.swift:187
-  assign tier_flash_req_valid = tier_controller_flash_req_valid;  // NodeTop.swift:188
-  assign tier_flash_req_write = tier_controller_flash_req_write;  // NodeTop.swift:188
-  assign tier_flash_req_frame = tier_controller_flash_req_frame;  // NodeTop.swift:188
-  assign tier_flash_req_word = tier_controller_flash_req_word;  // NodeTop.swift:188
-  assign tier_flash_req_beats = tier_controller_flash_req_beats;  // NodeTop.swift:188
-  assign tier_flash_wdata_valid = tier_controller_flash_wdata_valid;  // NodeTop.swift:188
-  assign tier_flash_wdata_data = tier_controller_flash_wdata_data;  // NodeTop.swift:188
-  assign tier_flash_wdata_strobe = tier_controller_flash_wdata_strobe;  // NodeTop.swift:188
-  assign tier_flash_rsp_ready = tier_controller_flash_rsp_ready;  // NodeTop.swift:188
-  assign tier_flash_rd_req_valid = tier_controller_flash_rd_req_valid;  // NodeTop.swift:188
-  assign tier_flash_rd_req_frame = tier_controller_flash_rd_req_frame;  // NodeTop.swift:188
-  assign tier_flash_rd_req_beats = tier_controller_flash_rd_req_beats;  // NodeTop.swift:188
-  assign tier_flash_rd_data_ready = tier_controller_flash_rd_data_ready;  // NodeTop.swift:188
-  assign tier_flash_wr_req_valid = tier_controller_flash_wr_req_valid;  // NodeTop.swift:188
-  assign tier_flash_wr_req_frame = tier_controller_flash_wr_req_frame;  // NodeTop.swift:188
-  assign tier_flash_wr_req_beats = tier_controller_flash_wr_req_beats;  // NodeTop.swift:188
-  assign tier_flash_wr_data_valid = tier_controller_flash_wr_data_valid;  // NodeTop.swift:188
-  assign tier_flash_wr_data = tier_controller_flash_wr_data;  // NodeTop.swift:188
-  assign tier_flash_wr_data_strobe = tier_controller_flash_wr_data_strobe;  // NodeTop.swift:188
-  assign tier_flash_wr_ack_ready = tier_controller_flash_wr_ack_ready;  // NodeTop.swift:188
-  assign tier_controller_disk_req_ready = tier_disk_req_ready;  // NodeTop.swift:187
-  assign tier_controller_disk_wdata_ready = tier_disk_wdata_ready;  // NodeTop.swift:187
-  assign tier_controller_disk_rsp_valid = tier_disk_rsp_valid;  // NodeTop.swift:187
-  assign tier_controller_disk_rsp_data = tier_disk_rsp_data;  // NodeTop.swift:187
-  assign tier_controller_disk_rsp_last = tier_disk_rsp_last;  // NodeTop.swift:187
-  assign tier_controller_disk_rsp_error = tier_disk_rsp_error;  // NodeTop.swift:187
-  assign tier_controller_disk_rd_req_ready = tier_disk_rd_req_ready;  // NodeTop.swift:187
-  assign tier_controller_disk_rd_data_valid = tier_disk_rd_data_valid;  // NodeTop.swift:187
-  assign tier_controller_disk_rd_data = tier_disk_rd_data;  // NodeTop.swift:187
-  assign tier_controller_disk_rd_data_last = tier_disk_rd_data_last;  // NodeTop.swift:187
-  assign tier_controller_disk_rd_data_error = tier_disk_rd_data_error;  // NodeTop.swift:187
-  assign tier_controller_disk_wr_req_ready = tier_disk_wr_req_ready;  // NodeTop.swift:187
-  assign tier_controller_disk_wr_data_ready = tier_disk_wr_data_ready;  // NodeTop.swift:187
-  assign tier_controller_disk_wr_ack_valid = tier_disk_wr_ack_valid;  // NodeTop.swift:187
-  assign tier_controller_disk_wr_ack_error = tier_disk_wr_ack_error;  // NodeTop.swift:187
-  assign tier_disk_req_valid = tier_controller_disk_req_valid;  // NodeTop.swift:188
-  assign tier_disk_req_write = tier_controller_disk_req_write;  // NodeTop.swift:188
-  assign tier_disk_req_frame = tier_controller_disk_req_frame;  // NodeTop.swift:188
-  assign tier_disk_req_word = tier_controller_disk_req_word;  // NodeTop.swift:188
-  assign tier_disk_req_beats = tier_controller_disk_req_beats;  // NodeTop.swift:188
-  assign tier_disk_wdata_valid = tier_controller_disk_wdata_valid;  // NodeTop.swift:188
-  assign tier_disk_wdata_data = tier_controller_disk_wdata_data;  // NodeTop.swift:188
-  assign tier_disk_wdata_strobe = tier_controller_disk_wdata_strobe;  // NodeTop.swift:188
-  assign tier_disk_rsp_ready = tier_controller_disk_rsp_ready;  // NodeTop.swift:188
-  assign tier_disk_rd_req_valid = tier_controller_disk_rd_req_valid;  // NodeTop.swift:188
-  assign tier_disk_rd_req_frame = tier_controller_disk_rd_req_frame;  // NodeTop.swift:188
-  assign tier_disk_rd_req_beats = tier_controller_disk_rd_req_beats;  // NodeTop.swift:188
-  assign tier_disk_rd_data_ready = tier_controller_disk_rd_data_ready;  // NodeTop.swift:188
-  assign tier_disk_wr_req_valid = tier_controller_disk_wr_req_valid;  // NodeTop.swift:188
-  assign tier_disk_wr_req_frame = tier_controller_disk_wr_req_frame;  // NodeTop.swift:188
-  assign tier_disk_wr_req_beats = tier_controller_disk_wr_req_beats;  // NodeTop.swift:188
-  assign tier_disk_wr_data_valid = tier_controller_disk_wr_data_valid;  // NodeTop.swift:188
-  assign tier_disk_wr_data = tier_controller_disk_wr_data;  // NodeTop.swift:188
-  assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:188
-  assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:188
-  assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:191
+  assign tier_registers_b_valid = tier_function_mmio_valid;  // NodeTop.swift:193
+  assign tier_registers_b_write = tier_function_mmio_write;  // NodeTop.swift:193
+  assign tier_registers_b_address = tier_function_mmio_address;  // NodeTop.swift:193
+  assign tier_registers_b_wdata = tier_function_mmio_wdata;  // NodeTop.swift:193
+  assign tier_registers_b_strobe = tier_function_mmio_strobe;  // NodeTop.swift:193
+  assign tier_function_mmio_ready = tier_registers_b_ready;  // NodeTop.swift:193
+  assign tier_function_mmio_rdata = tier_registers_b_rdata;  // NodeTop.swift:193
+  assign tier_function_mmio_error = tier_registers_b_error;  // NodeTop.swift:193
+  assign tier_controller_mmio_valid = tier_registers_out_valid;  // NodeTop.swift:194
+  assign tier_controller_mmio_write = tier_registers_out_write;  // NodeTop.swift:194
+  assign tier_controller_mmio_address = tier_registers_out_address;  // NodeTop.swift:194
+  assign tier_controller_mmio_wdata = tier_registers_out_wdata;  // NodeTop.swift:194
+  assign tier_controller_mmio_strobe = tier_registers_out_strobe;  // NodeTop.swift:194
+  assign tier_registers_out_ready = tier_controller_mmio_ready;  // NodeTop.swift:194
+  assign tier_registers_out_rdata = tier_controller_mmio_rdata;  // NodeTop.swift:194
+  assign tier_registers_out_error = tier_controller_mmio_error;  // NodeTop.swift:194
+  assign tier_controller_req_valid = tier_function_req_valid;  // NodeTop.swift:195
+  assign tier_controller_req_write = tier_function_req_write;  // NodeTop.swift:195
+  assign tier_controller_req_address = tier_function_req_address;  // NodeTop.swift:195
+  assign tier_controller_req_beats = tier_function_req_beats;  // NodeTop.swift:195
+  assign tier_controller_wdata_valid = tier_function_wdata_valid;  // NodeTop.swift:195
+  assign tier_controller_wdata_data = tier_function_wdata_data;  // NodeTop.swift:195
+  assign tier_controller_wdata_strobe = tier_function_wdata_strobe;  // NodeTop.swift:195
+  assign tier_controller_rsp_ready = tier_function_rsp_ready;  // NodeTop.swift:195
+  assign tier_function_req_ready = tier_controller_req_ready;  // NodeTop.swift:196
+  assign tier_function_wdata_ready = tier_controller_wdata_ready;  // NodeTop.swift:196
+  assign tier_function_rsp_valid = tier_controller_rsp_valid;  // NodeTop.swift:196
+  assign tier_function_rsp_data = tier_controller_rsp_data;  // NodeTop.swift:196
+  assign tier_function_rsp_last = tier_controller_rsp_last;  // NodeTop.swift:196
+  assign tier_function_rsp_status = tier_controller_rsp_status;  // NodeTop.swift:196
+  assign tier_controller_dram_req_ready = tier_dram_req_ready;  // NodeTop.swift:198
+  assign tier_controller_dram_wdata_ready = tier_dram_wdata_ready;  // NodeTop.swift:198
+  assign tier_controller_dram_rsp_valid = tier_dram_rsp_valid;  // NodeTop.swift:198
+  assign tier_controller_dram_rsp_data = tier_dram_rsp_data;  // NodeTop.swift:198
+  assign tier_controller_dram_rsp_last = tier_dram_rsp_last;  // NodeTop.swift:198
+  assign tier_controller_dram_rsp_error = tier_dram_rsp_error;  // NodeTop.swift:198
+  assign tier_controller_dram_rd_req_ready = tier_dram_rd_req_ready;  // NodeTop.swift:198
+  assign tier_controller_dram_rd_data_valid = tier_dram_rd_data_valid;  // NodeTop.swift:198
+  assign tier_controller_dram_rd_data = tier_dram_rd_data;  // NodeTop.swift:198
+  assign tier_controller_dram_rd_data_last = tier_dram_rd_data_last;  // NodeTop.swift:198
+  assign tier_controller_dram_rd_data_error = tier_dram_rd_data_error;  // NodeTop.swift:198
+  assign tier_controller_dram_wr_req_ready = tier_dram_wr_req_ready;  // NodeTop.swift:198
+  assign tier_controller_dram_wr_data_ready = tier_dram_wr_data_ready;  // NodeTop.swift:198
+  assign tier_controller_dram_wr_ack_valid = tier_dram_wr_ack_valid;  // NodeTop.swift:198
+  assign tier_controller_dram_wr_ack_error = tier_dram_wr_ack_error;  // NodeTop.swift:198
+  assign tier_dram_req_valid = tier_controller_dram_req_valid;  // NodeTop.swift:199
+  assign tier_dram_req_write = tier_controller_dram_req_write;  // NodeTop.swift:199
+  assign tier_dram_req_frame = tier_controller_dram_req_frame;  // NodeTop.swift:199
+  assign tier_dram_req_word = tier_controller_dram_req_word;  // NodeTop.swift:199
+  assign tier_dram_req_beats = tier_controller_dram_req_beats;  // NodeTop.swift:199
+  assign tier_dram_wdata_valid = tier_controller_dram_wdata_valid;  // NodeTop.swift:199
+  assign tier_dram_wdata_data = tier_controller_dram_wdata_data;  // NodeTop.swift:199
+  assign tier_dram_wdata_strobe = tier_controller_dram_wdata_strobe;  // NodeTop.swift:199
+  assign tier_dram_rsp_ready = tier_controller_dram_rsp_ready;  // NodeTop.swift:199
+  assign tier_dram_rd_req_valid = tier_controller_dram_rd_req_valid;  // NodeTop.swift:199
+  assign tier_dram_rd_req_frame = tier_controller_dram_rd_req_frame;  // NodeTop.swift:199
+  assign tier_dram_rd_req_beats = tier_controller_dram_rd_req_beats;  // NodeTop.swift:199
+  assign tier_dram_rd_data_ready = tier_controller_dram_rd_data_ready;  // NodeTop.swift:199
+  assign tier_dram_wr_req_valid = tier_controller_dram_wr_req_valid;  // NodeTop.swift:199
+  assign tier_dram_wr_req_frame = tier_controller_dram_wr_req_frame;  // NodeTop.swift:199
+  assign tier_dram_wr_req_beats = tier_controller_dram_wr_req_beats;  // NodeTop.swift:199
+  assign tier_dram_wr_data_valid = tier_controller_dram_wr_data_valid;  // NodeTop.swift:199
+  assign tier_dram_wr_data = tier_controller_dram_wr_data;  // NodeTop.swift:199
+  assign tier_dram_wr_data_strobe = tier_controller_dram_wr_data_strobe;  // NodeTop.swift:199
+  assign tier_dram_wr_ack_ready = tier_controller_dram_wr_ack_ready;  // NodeTop.swift:199
+  assign tier_controller_flash_req_ready = tier_flash_req_ready;  // NodeTop.swift:198
+  assign tier_controller_flash_wdata_ready = tier_flash_wdata_ready;  // NodeTop.swift:198
+  assign tier_controller_flash_rsp_valid = tier_flash_rsp_valid;  // NodeTop.swift:198
+  assign tier_controller_flash_rsp_data = tier_flash_rsp_data;  // NodeTop.swift:198
+  assign tier_controller_flash_rsp_last = tier_flash_rsp_last;  // NodeTop.swift:198
+  assign tier_controller_flash_rsp_error = tier_flash_rsp_error;  // NodeTop.swift:198
+  assign tier_controller_flash_rd_req_ready = tier_flash_rd_req_ready;  // NodeTop.swift:198
+  assign tier_controller_flash_rd_data_valid = tier_flash_rd_data_valid;  // NodeTop.swift:198
+  assign tier_controller_flash_rd_data = tier_flash_rd_data;  // NodeTop.swift:198
+  assign tier_controller_flash_rd_data_last = tier_flash_rd_data_last;  // NodeTop.swift:198
+  assign tier_controller_flash_rd_data_error = tier_flash_rd_data_error;  // NodeTop.swift:198
+  assign tier_controller_flash_wr_req_ready = tier_flash_wr_req_ready;  // NodeTop.swift:198
+  assign tier_controller_flash_wr_data_ready = tier_flash_wr_data_ready;  // NodeTop.swift:198
+  assign tier_controller_flash_wr_ack_valid = tier_flash_wr_ack_valid;  // NodeTop.swift:198
+  assign tier_controller_flash_wr_ack_error = tier_flash_wr_ack_error;  // NodeTop.swift:198
+  assign tier_flash_req_valid = tier_controller_flash_req_valid;  // NodeTop.swift:199
+  assign tier_flash_req_write = tier_controller_flash_req_write;  // NodeTop.swift:199
+  assign tier_flash_req_frame = tier_controller_flash_req_frame;  // NodeTop.swift:199
+  assign tier_flash_req_word = tier_controller_flash_req_word;  // NodeTop.swift:199
+  assign tier_flash_req_beats = tier_controller_flash_req_beats;  // NodeTop.swift:199
+  assign tier_flash_wdata_valid = tier_controller_flash_wdata_valid;  // NodeTop.swift:199
+  assign tier_flash_wdata_data = tier_controller_flash_wdata_data;  // NodeTop.swift:199
+  assign tier_flash_wdata_strobe = tier_controller_flash_wdata_strobe;  // NodeTop.swift:199
+  assign tier_flash_rsp_ready = tier_controller_flash_rsp_ready;  // NodeTop.swift:199
+  assign tier_flash_rd_req_valid = tier_controller_flash_rd_req_valid;  // NodeTop.swift:199
+  assign tier_flash_rd_req_frame = tier_controller_flash_rd_req_frame;  // NodeTop.swift:199
+  assign tier_flash_rd_req_beats = tier_controller_flash_rd_req_beats;  // NodeTop.swift:199
+  assign tier_flash_rd_data_ready = tier_controller_flash_rd_data_ready;  // NodeTop.swift:199
+  assign tier_flash_wr_req_valid = tier_controller_flash_wr_req_valid;  // NodeTop.swift:199
+  assign tier_flash_wr_req_frame = tier_controller_flash_wr_req_frame;  // NodeTop.swift:199
+  assign tier_flash_wr_req_beats = tier_controller_flash_wr_req_beats;  // NodeTop.swift:199
+  assign tier_flash_wr_data_valid = tier_controller_flash_wr_data_valid;  // NodeTop.swift:199
+  assign tier_flash_wr_data = tier_controller_flash_wr_data;  // NodeTop.swift:199
+  assign tier_flash_wr_data_strobe = tier_controller_flash_wr_data_strobe;  // NodeTop.swift:199
+  assign tier_flash_wr_ack_ready = tier_controller_flash_wr_ack_ready;  // NodeTop.swift:199
+  assign tier_controller_disk_req_ready = tier_disk_req_ready;  // NodeTop.swift:198
+  assign tier_controller_disk_wdata_ready = tier_disk_wdata_ready;  // NodeTop.swift:198
+  assign tier_controller_disk_rsp_valid = tier_disk_rsp_valid;  // NodeTop.swift:198
+  assign tier_controller_disk_rsp_data = tier_disk_rsp_data;  // NodeTop.swift:198
+  assign tier_controller_disk_rsp_last = tier_disk_rsp_last;  // NodeTop.swift:198
+  assign tier_controller_disk_rsp_error = tier_disk_rsp_error;  // NodeTop.swift:198
+  assign tier_controller_disk_rd_req_ready = tier_disk_rd_req_ready;  // NodeTop.swift:198
+  assign tier_controller_disk_rd_data_valid = tier_disk_rd_data_valid;  // NodeTop.swift:198
+  assign tier_controller_disk_rd_data = tier_disk_rd_data;  // NodeTop.swift:198
+  assign tier_controller_disk_rd_data_last = tier_disk_rd_data_last;  // NodeTop.swift:198
+  assign tier_controller_disk_rd_data_error = tier_disk_rd_data_error;  // NodeTop.swift:198
+  assign tier_controller_disk_wr_req_ready = tier_disk_wr_req_ready;  // NodeTop.swift:198
+  assign tier_controller_disk_wr_data_ready = tier_disk_wr_data_ready;  // NodeTop.swift:198
+  assign tier_controller_disk_wr_ack_valid = tier_disk_wr_ack_valid;  // NodeTop.swift:198
+  assign tier_controller_disk_wr_ack_error = tier_disk_wr_ack_error;  // NodeTop.swift:198
+  assign tier_disk_req_valid = tier_controller_disk_req_valid;  // NodeTop.swift:199
+  assign tier_disk_req_write = tier_controller_disk_req_write;  // NodeTop.swift:199
+  assign tier_disk_req_frame = tier_controller_disk_req_frame;  // NodeTop.swift:199
+  assign tier_disk_req_word = tier_controller_disk_req_word;  // NodeTop.swift:199
+  assign tier_disk_req_beats = tier_controller_disk_req_beats;  // NodeTop.swift:199
+  assign tier_disk_wdata_valid = tier_controller_disk_wdata_valid;  // NodeTop.swift:199
+  assign tier_disk_wdata_data = tier_controller_disk_wdata_data;  // NodeTop.swift:199
+  assign tier_disk_wdata_strobe = tier_controller_disk_wdata_strobe;  // NodeTop.swift:199
+  assign tier_disk_rsp_ready = tier_controller_disk_rsp_ready;  // NodeTop.swift:199
+  assign tier_disk_rd_req_valid = tier_controller_disk_rd_req_valid;  // NodeTop.swift:199
+  assign tier_disk_rd_req_frame = tier_controller_disk_rd_req_frame;  // NodeTop.swift:199
+  assign tier_disk_rd_req_beats = tier_controller_disk_rd_req_beats;  // NodeTop.swift:199
+  assign tier_disk_rd_data_ready = tier_controller_disk_rd_data_ready;  // NodeTop.swift:199
+  assign tier_disk_wr_req_valid = tier_controller_disk_wr_req_valid;  // NodeTop.swift:199
+  assign tier_disk_wr_req_frame = tier_controller_disk_wr_req_frame;  // NodeTop.swift:199
+  assign tier_disk_wr_req_beats = tier_controller_disk_wr_req_beats;  // NodeTop.swift:199
+  assign tier_disk_wr_data_valid = tier_controller_disk_wr_data_valid;  // NodeTop.swift:199
+  assign tier_disk_wr_data = tier_controller_disk_wr_data;  // NodeTop.swift:199
+  assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:199
+  assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:199
+  assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:202
   assign ntb_endpoint0_link_in_valid = pcie_switch_link3_out_valid;  // EndpointLink.swift:14
   assign pcie_switch_link3_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:14
   assign ntb_endpoint0_link_in_header = pcie_switch_link3_out_header;  // EndpointLink.swift:14
@@ -1263,25 +1367,51 @@ module cluster4_node (
   assign pcie_switch_link3_speed = 4'd4;  // EndpointLink.swift:26
   assign pcie_switch_link3_width = 6'd8;  // EndpointLink.swift:27
   assign pcie_switch_link3_active = 1'b1;  // EndpointLink.swift:28
-  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:195
-  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:195
-  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:195
-  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:195
-  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:195
-  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:195
-  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:195
-  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:196
-  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:196
-  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:196
-  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:196
-  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:196
-  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:196
-  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:196
-  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:197
-  assign ntb_endpoint0_link_speed = 4'd4;  // NodeTop.swift:198
-  assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:199
-  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:200
-  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:201
+  assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:206
+  assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:206
+  assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:206
+  assign ntb_endpoint0_peer_in_data = ntb0_peer_in_data;  // NodeTop.swift:206
+  assign ntb_endpoint0_peer_in_strobe = ntb0_peer_in_strobe;  // NodeTop.swift:206
+  assign ntb_endpoint0_peer_in_start = ntb0_peer_in_start;  // NodeTop.swift:206
+  assign ntb_endpoint0_peer_in_end = ntb0_peer_in_end;  // NodeTop.swift:206
+  assign ntb0_peer_out_valid = ntb_endpoint0_peer_out_valid;  // NodeTop.swift:207
+  assign ntb_endpoint0_peer_out_ready = ntb0_peer_out_ready;  // NodeTop.swift:207
+  assign ntb0_peer_out_header = ntb_endpoint0_peer_out_header;  // NodeTop.swift:207
+  assign ntb0_peer_out_data = ntb_endpoint0_peer_out_data;  // NodeTop.swift:207
+  assign ntb0_peer_out_strobe = ntb_endpoint0_peer_out_strobe;  // NodeTop.swift:207
+  assign ntb0_peer_out_start = ntb_endpoint0_peer_out_start;  // NodeTop.swift:207
+  assign ntb0_peer_out_end = ntb_endpoint0_peer_out_end;  // NodeTop.swift:207
+  assign ntb_endpoint0_phy_up = ntb0_phy_up;  // NodeTop.swift:208
+  assign ntb_endpoint0_peer_fc_initialize = ntb0_peer_fc_initialize;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_update = ntb0_peer_fc_update;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_ph_advertised = ntb0_peer_fc_ph_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_ph_limit = ntb0_peer_fc_ph_limit;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_pd_advertised = ntb0_peer_fc_pd_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_pd_limit = ntb0_peer_fc_pd_limit;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_nph_advertised = ntb0_peer_fc_nph_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_nph_limit = ntb0_peer_fc_nph_limit;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_npd_advertised = ntb0_peer_fc_npd_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_npd_limit = ntb0_peer_fc_npd_limit;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_cplh_advertised = ntb0_peer_fc_cplh_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_cplh_limit = ntb0_peer_fc_cplh_limit;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_cpld_advertised = ntb0_peer_fc_cpld_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint0_peer_fc_cpld_limit = ntb0_peer_fc_cpld_limit;  // NodeTop.swift:209
+  assign ntb0_peer_rx_fc_ph_advertised = ntb_endpoint0_peer_rx_fc_ph_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_ph_allocated = ntb_endpoint0_peer_rx_fc_ph_allocated;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_pd_advertised = ntb_endpoint0_peer_rx_fc_pd_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_pd_allocated = ntb_endpoint0_peer_rx_fc_pd_allocated;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_nph_advertised = ntb_endpoint0_peer_rx_fc_nph_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_nph_allocated = ntb_endpoint0_peer_rx_fc_nph_allocated;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_npd_advertised = ntb_endpoint0_peer_rx_fc_npd_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_npd_allocated = ntb_endpoint0_peer_rx_fc_npd_allocated;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_cplh_advertised = ntb_endpoint0_peer_rx_fc_cplh_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_cplh_allocated = ntb_endpoint0_peer_rx_fc_cplh_allocated;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_cpld_advertised = ntb_endpoint0_peer_rx_fc_cpld_advertised;  // NodeTop.swift:210
+  assign ntb0_peer_rx_fc_cpld_allocated = ntb_endpoint0_peer_rx_fc_cpld_allocated;  // NodeTop.swift:210
+  assign ntb_endpoint0_link_speed = 4'd4;  // NodeTop.swift:211
+  assign ntb_endpoint0_link_width = 6'd8;  // NodeTop.swift:212
+  assign ntb0_local_dropped = ntb_endpoint0_local_dropped_count;  // NodeTop.swift:213
+  assign ntb0_peer_dropped = ntb_endpoint0_peer_dropped_count;  // NodeTop.swift:214
   assign ntb_endpoint1_link_in_valid = pcie_switch_link4_out_valid;  // EndpointLink.swift:14
   assign pcie_switch_link4_out_ready = ntb_endpoint1_link_in_ready;  // EndpointLink.swift:14
   assign ntb_endpoint1_link_in_header = pcie_switch_link4_out_header;  // EndpointLink.swift:14
@@ -1327,74 +1457,100 @@ module cluster4_node (
   assign pcie_switch_link4_speed = 4'd4;  // EndpointLink.swift:26
   assign pcie_switch_link4_width = 6'd8;  // EndpointLink.swift:27
   assign pcie_switch_link4_active = 1'b1;  // EndpointLink.swift:28
-  assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:195
-  assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:195
-  assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:195
-  assign ntb_endpoint1_peer_in_data = ntb1_peer_in_data;  // NodeTop.swift:195
-  assign ntb_endpoint1_peer_in_strobe = ntb1_peer_in_strobe;  // NodeTop.swift:195
-  assign ntb_endpoint1_peer_in_start = ntb1_peer_in_start;  // NodeTop.swift:195
-  assign ntb_endpoint1_peer_in_end = ntb1_peer_in_end;  // NodeTop.swift:195
-  assign ntb1_peer_out_valid = ntb_endpoint1_peer_out_valid;  // NodeTop.swift:196
-  assign ntb_endpoint1_peer_out_ready = ntb1_peer_out_ready;  // NodeTop.swift:196
-  assign ntb1_peer_out_header = ntb_endpoint1_peer_out_header;  // NodeTop.swift:196
-  assign ntb1_peer_out_data = ntb_endpoint1_peer_out_data;  // NodeTop.swift:196
-  assign ntb1_peer_out_strobe = ntb_endpoint1_peer_out_strobe;  // NodeTop.swift:196
-  assign ntb1_peer_out_start = ntb_endpoint1_peer_out_start;  // NodeTop.swift:196
-  assign ntb1_peer_out_end = ntb_endpoint1_peer_out_end;  // NodeTop.swift:196
-  assign ntb_endpoint1_phy_up = ntb1_phy_up;  // NodeTop.swift:197
-  assign ntb_endpoint1_link_speed = 4'd4;  // NodeTop.swift:198
-  assign ntb_endpoint1_link_width = 6'd8;  // NodeTop.swift:199
-  assign ntb1_local_dropped = ntb_endpoint1_local_dropped_count;  // NodeTop.swift:200
-  assign ntb1_peer_dropped = ntb_endpoint1_peer_dropped_count;  // NodeTop.swift:201
-  assign unused_ntb_ids = {ntb_endpoint0_id, ntb_endpoint1_id};  // NodeTop.swift:205
-  assign system_control_node_index_in = node_index;  // NodeTop.swift:208
-  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:212
-  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:213
-  assign system_control_interrupt_status_doorbell_set = {ntb_endpoint0_irq, ntb_endpoint1_irq} != 8'd0;  // NodeTop.swift:223
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:229
-  assign system_control_interrupt_status_dma_done_set = tier_controller_irq_causes[1];  // NodeTop.swift:225
-  assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:227
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:232
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:237
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:238
-  assign system_control_clk = clk;  // NodeTop.swift:119
-  assign system_control_rst = rst;  // NodeTop.swift:119
-  assign pcie_switch_clk = clk;  // NodeTop.swift:126
-  assign pcie_switch_rst = rst;  // NodeTop.swift:126
-  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:130
-  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:130
-  assign ntb_endpoint1_clk = clk;  // NodeTop.swift:130
-  assign ntb_endpoint1_rst = rst;  // NodeTop.swift:130
-  assign tier_function_clk = clk;  // NodeTop.swift:134
-  assign tier_function_rst = rst;  // NodeTop.swift:134
-  assign tier_controller_clk = clk;  // NodeTop.swift:135
-  assign tier_controller_rst = rst;  // NodeTop.swift:135
-  assign tier_registers_clk = clk;  // NodeTop.swift:138
-  assign tier_registers_rst = rst;  // NodeTop.swift:138
+  assign ntb_endpoint1_peer_in_valid = ntb1_peer_in_valid;  // NodeTop.swift:206
+  assign ntb1_peer_in_ready = ntb_endpoint1_peer_in_ready;  // NodeTop.swift:206
+  assign ntb_endpoint1_peer_in_header = ntb1_peer_in_header;  // NodeTop.swift:206
+  assign ntb_endpoint1_peer_in_data = ntb1_peer_in_data;  // NodeTop.swift:206
+  assign ntb_endpoint1_peer_in_strobe = ntb1_peer_in_strobe;  // NodeTop.swift:206
+  assign ntb_endpoint1_peer_in_start = ntb1_peer_in_start;  // NodeTop.swift:206
+  assign ntb_endpoint1_peer_in_end = ntb1_peer_in_end;  // NodeTop.swift:206
+  assign ntb1_peer_out_valid = ntb_endpoint1_peer_out_valid;  // NodeTop.swift:207
+  assign ntb_endpoint1_peer_out_ready = ntb1_peer_out_ready;  // NodeTop.swift:207
+  assign ntb1_peer_out_header = ntb_endpoint1_peer_out_header;  // NodeTop.swift:207
+  assign ntb1_peer_out_data = ntb_endpoint1_peer_out_data;  // NodeTop.swift:207
+  assign ntb1_peer_out_strobe = ntb_endpoint1_peer_out_strobe;  // NodeTop.swift:207
+  assign ntb1_peer_out_start = ntb_endpoint1_peer_out_start;  // NodeTop.swift:207
+  assign ntb1_peer_out_end = ntb_endpoint1_peer_out_end;  // NodeTop.swift:207
+  assign ntb_endpoint1_phy_up = ntb1_phy_up;  // NodeTop.swift:208
+  assign ntb_endpoint1_peer_fc_initialize = ntb1_peer_fc_initialize;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_update = ntb1_peer_fc_update;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_ph_advertised = ntb1_peer_fc_ph_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_ph_limit = ntb1_peer_fc_ph_limit;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_pd_advertised = ntb1_peer_fc_pd_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_pd_limit = ntb1_peer_fc_pd_limit;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_nph_advertised = ntb1_peer_fc_nph_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_nph_limit = ntb1_peer_fc_nph_limit;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_npd_advertised = ntb1_peer_fc_npd_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_npd_limit = ntb1_peer_fc_npd_limit;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_cplh_advertised = ntb1_peer_fc_cplh_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_cplh_limit = ntb1_peer_fc_cplh_limit;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_cpld_advertised = ntb1_peer_fc_cpld_advertised;  // NodeTop.swift:209
+  assign ntb_endpoint1_peer_fc_cpld_limit = ntb1_peer_fc_cpld_limit;  // NodeTop.swift:209
+  assign ntb1_peer_rx_fc_ph_advertised = ntb_endpoint1_peer_rx_fc_ph_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_ph_allocated = ntb_endpoint1_peer_rx_fc_ph_allocated;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_pd_advertised = ntb_endpoint1_peer_rx_fc_pd_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_pd_allocated = ntb_endpoint1_peer_rx_fc_pd_allocated;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_nph_advertised = ntb_endpoint1_peer_rx_fc_nph_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_nph_allocated = ntb_endpoint1_peer_rx_fc_nph_allocated;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_npd_advertised = ntb_endpoint1_peer_rx_fc_npd_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_npd_allocated = ntb_endpoint1_peer_rx_fc_npd_allocated;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_cplh_advertised = ntb_endpoint1_peer_rx_fc_cplh_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_cplh_allocated = ntb_endpoint1_peer_rx_fc_cplh_allocated;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_cpld_advertised = ntb_endpoint1_peer_rx_fc_cpld_advertised;  // NodeTop.swift:210
+  assign ntb1_peer_rx_fc_cpld_allocated = ntb_endpoint1_peer_rx_fc_cpld_allocated;  // NodeTop.swift:210
+  assign ntb_endpoint1_link_speed = 4'd4;  // NodeTop.swift:211
+  assign ntb_endpoint1_link_width = 6'd8;  // NodeTop.swift:212
+  assign ntb1_local_dropped = ntb_endpoint1_local_dropped_count;  // NodeTop.swift:213
+  assign ntb1_peer_dropped = ntb_endpoint1_peer_dropped_count;  // NodeTop.swift:214
+  assign unused_ntb_ids = {ntb_endpoint0_id, ntb_endpoint1_id};  // NodeTop.swift:218
+  assign system_control_node_index_in = node_index;  // NodeTop.swift:221
+  assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:225
+  assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:226
+  assign system_control_interrupt_status_doorbell_set = {ntb_endpoint0_irq, ntb_endpoint1_irq} != 8'd0;  // NodeTop.swift:236
+  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:242
+  assign system_control_interrupt_status_dma_done_set = tier_controller_irq_causes[1];  // NodeTop.swift:238
+  assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:240
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:245
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:250
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:251
+  assign system_control_clk = clk;  // NodeTop.swift:130
+  assign system_control_rst = rst;  // NodeTop.swift:130
+  assign pcie_switch_clk = clk;  // NodeTop.swift:137
+  assign pcie_switch_rst = rst;  // NodeTop.swift:137
+  assign ntb_endpoint0_clk = clk;  // NodeTop.swift:141
+  assign ntb_endpoint0_rst = rst;  // NodeTop.swift:141
+  assign ntb_endpoint1_clk = clk;  // NodeTop.swift:141
+  assign ntb_endpoint1_rst = rst;  // NodeTop.swift:141
+  assign tier_function_clk = clk;  // NodeTop.swift:145
+  assign tier_function_rst = rst;  // NodeTop.swift:145
+  assign tier_controller_clk = clk;  // NodeTop.swift:146
+  assign tier_controller_rst = rst;  // NodeTop.swift:146
+  assign tier_registers_clk = clk;  // NodeTop.swift:149
+  assign tier_registers_rst = rst;  // NodeTop.swift:149
 
   always @(posedge clk) begin
     if (rst) begin
-      cycle_count <= 64'd0;  // NodeTop.swift:123
-      soft_reset_timer <= 5'd0;  // NodeTop.swift:124
-      tier_wait_state <= 1'b0;  // NodeTop.swift:153
+      cycle_count <= 64'd0;  // NodeTop.swift:134
+      soft_reset_timer <= 5'd0;  // NodeTop.swift:135
+      tier_wait_state <= 1'b0;  // NodeTop.swift:164
       pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:12
       pcie_switch_link3_started <= 1'b0;  // EndpointLink.swift:12
       pcie_switch_link4_started <= 1'b0;  // EndpointLink.swift:12
     end else begin
-      tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:156
+      tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:167
       pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:13
       pcie_switch_link3_started <= 1'b1;  // EndpointLink.swift:13
       pcie_switch_link4_started <= 1'b1;  // EndpointLink.swift:13
-      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:211
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:235
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:235
+      cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:224
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:248
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:248
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:236
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:249
       end
     end
   end
 
-  system_control_board4 system_control (  // NodeTop.swift:119
+  system_control_board4 system_control (  // NodeTop.swift:130
     .clk(system_control_clk),
     .rst(system_control_rst),
     .mmio_valid(system_control_mmio_valid),
@@ -1423,7 +1579,7 @@ module cluster4_node (
     .control_soft_reset_clear(system_control_control_soft_reset_clear),
     .control_soft_reset_out(system_control_control_soft_reset_out)
   );
-  pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:126
+  pcie_switch_ports5_dw256_depth16_vendor6836_device23040 pcie_switch (  // NodeTop.swift:137
     .clk(pcie_switch_clk),
     .rst(pcie_switch_rst),
     .link0_active(pcie_switch_link0_active),
@@ -1665,7 +1821,7 @@ module cluster4_node (
     .mgmt_rdata(pcie_switch_mgmt_rdata),
     .mgmt_error(pcie_switch_mgmt_error)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint0 (  // NodeTop.swift:130
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design1787869848 ntb_endpoint0 (  // NodeTop.swift:141
     .clk(ntb_endpoint0_clk),
     .rst(ntb_endpoint0_rst),
     .link_in_valid(ntb_endpoint0_link_in_valid),
@@ -1736,9 +1892,35 @@ module cluster4_node (
     .peer_dropped_count(ntb_endpoint0_peer_dropped_count),
     .phy_up(ntb_endpoint0_phy_up),
     .link_speed(ntb_endpoint0_link_speed),
-    .link_width(ntb_endpoint0_link_width)
+    .link_width(ntb_endpoint0_link_width),
+    .peer_fc_initialize(ntb_endpoint0_peer_fc_initialize),
+    .peer_fc_update(ntb_endpoint0_peer_fc_update),
+    .peer_fc_ph_advertised(ntb_endpoint0_peer_fc_ph_advertised),
+    .peer_fc_ph_limit(ntb_endpoint0_peer_fc_ph_limit),
+    .peer_fc_pd_advertised(ntb_endpoint0_peer_fc_pd_advertised),
+    .peer_fc_pd_limit(ntb_endpoint0_peer_fc_pd_limit),
+    .peer_fc_nph_advertised(ntb_endpoint0_peer_fc_nph_advertised),
+    .peer_fc_nph_limit(ntb_endpoint0_peer_fc_nph_limit),
+    .peer_fc_npd_advertised(ntb_endpoint0_peer_fc_npd_advertised),
+    .peer_fc_npd_limit(ntb_endpoint0_peer_fc_npd_limit),
+    .peer_fc_cplh_advertised(ntb_endpoint0_peer_fc_cplh_advertised),
+    .peer_fc_cplh_limit(ntb_endpoint0_peer_fc_cplh_limit),
+    .peer_fc_cpld_advertised(ntb_endpoint0_peer_fc_cpld_advertised),
+    .peer_fc_cpld_limit(ntb_endpoint0_peer_fc_cpld_limit),
+    .peer_rx_fc_ph_advertised(ntb_endpoint0_peer_rx_fc_ph_advertised),
+    .peer_rx_fc_ph_allocated(ntb_endpoint0_peer_rx_fc_ph_allocated),
+    .peer_rx_fc_pd_advertised(ntb_endpoint0_peer_rx_fc_pd_advertised),
+    .peer_rx_fc_pd_allocated(ntb_endpoint0_peer_rx_fc_pd_allocated),
+    .peer_rx_fc_nph_advertised(ntb_endpoint0_peer_rx_fc_nph_advertised),
+    .peer_rx_fc_nph_allocated(ntb_endpoint0_peer_rx_fc_nph_allocated),
+    .peer_rx_fc_npd_advertised(ntb_endpoint0_peer_rx_fc_npd_advertised),
+    .peer_rx_fc_npd_allocated(ntb_endpoint0_peer_rx_fc_npd_allocated),
+    .peer_rx_fc_cplh_advertised(ntb_endpoint0_peer_rx_fc_cplh_advertised),
+    .peer_rx_fc_cplh_allocated(ntb_endpoint0_peer_rx_fc_cplh_allocated),
+    .peer_rx_fc_cpld_advertised(ntb_endpoint0_peer_rx_fc_cpld_advertised),
+    .peer_rx_fc_cpld_allocated(ntb_endpoint0_peer_rx_fc_cpld_allocated)
   );
-  ntb_endpoint_vendor6836_device23042_speed4_width8_design2729169624 ntb_endpoint1 (  // NodeTop.swift:130
+  ntb_endpoint_vendor6836_device23042_speed4_width8_design1787869848 ntb_endpoint1 (  // NodeTop.swift:141
     .clk(ntb_endpoint1_clk),
     .rst(ntb_endpoint1_rst),
     .link_in_valid(ntb_endpoint1_link_in_valid),
@@ -1809,9 +1991,35 @@ module cluster4_node (
     .peer_dropped_count(ntb_endpoint1_peer_dropped_count),
     .phy_up(ntb_endpoint1_phy_up),
     .link_speed(ntb_endpoint1_link_speed),
-    .link_width(ntb_endpoint1_link_width)
+    .link_width(ntb_endpoint1_link_width),
+    .peer_fc_initialize(ntb_endpoint1_peer_fc_initialize),
+    .peer_fc_update(ntb_endpoint1_peer_fc_update),
+    .peer_fc_ph_advertised(ntb_endpoint1_peer_fc_ph_advertised),
+    .peer_fc_ph_limit(ntb_endpoint1_peer_fc_ph_limit),
+    .peer_fc_pd_advertised(ntb_endpoint1_peer_fc_pd_advertised),
+    .peer_fc_pd_limit(ntb_endpoint1_peer_fc_pd_limit),
+    .peer_fc_nph_advertised(ntb_endpoint1_peer_fc_nph_advertised),
+    .peer_fc_nph_limit(ntb_endpoint1_peer_fc_nph_limit),
+    .peer_fc_npd_advertised(ntb_endpoint1_peer_fc_npd_advertised),
+    .peer_fc_npd_limit(ntb_endpoint1_peer_fc_npd_limit),
+    .peer_fc_cplh_advertised(ntb_endpoint1_peer_fc_cplh_advertised),
+    .peer_fc_cplh_limit(ntb_endpoint1_peer_fc_cplh_limit),
+    .peer_fc_cpld_advertised(ntb_endpoint1_peer_fc_cpld_advertised),
+    .peer_fc_cpld_limit(ntb_endpoint1_peer_fc_cpld_limit),
+    .peer_rx_fc_ph_advertised(ntb_endpoint1_peer_rx_fc_ph_advertised),
+    .peer_rx_fc_ph_allocated(ntb_endpoint1_peer_rx_fc_ph_allocated),
+    .peer_rx_fc_pd_advertised(ntb_endpoint1_peer_rx_fc_pd_advertised),
+    .peer_rx_fc_pd_allocated(ntb_endpoint1_peer_rx_fc_pd_allocated),
+    .peer_rx_fc_nph_advertised(ntb_endpoint1_peer_rx_fc_nph_advertised),
+    .peer_rx_fc_nph_allocated(ntb_endpoint1_peer_rx_fc_nph_allocated),
+    .peer_rx_fc_npd_advertised(ntb_endpoint1_peer_rx_fc_npd_advertised),
+    .peer_rx_fc_npd_allocated(ntb_endpoint1_peer_rx_fc_npd_allocated),
+    .peer_rx_fc_cplh_advertised(ntb_endpoint1_peer_rx_fc_cplh_advertised),
+    .peer_rx_fc_cplh_allocated(ntb_endpoint1_peer_rx_fc_cplh_allocated),
+    .peer_rx_fc_cpld_advertised(ntb_endpoint1_peer_rx_fc_cpld_advertised),
+    .peer_rx_fc_cpld_allocated(ntb_endpoint1_peer_rx_fc_cpld_allocated)
   );
-  tier_pcie_function_pages16384_shift16_device32257_width256 tier_function (  // NodeTop.swift:134
+  tier_pcie_function_pages16384_shift16_device32257_width256 tier_function (  // NodeTop.swift:145
     .clk(tier_function_clk),
     .rst(tier_function_rst),
     .link_in_valid(tier_function_link_in_valid),
@@ -1877,7 +2085,7 @@ module cluster4_node (
     .rsp_last(tier_function_rsp_last),
     .rsp_status(tier_function_rsp_status)
   );
-  tier_controller_pages16384_shift16_lanes4 tier_controller (  // NodeTop.swift:135
+  tier_controller_pages16384_shift16_lanes4 tier_controller (  // NodeTop.swift:146
     .clk(tier_controller_clk),
     .rst(tier_controller_rst),
     .mmio_valid(tier_controller_mmio_valid),
@@ -2010,7 +2218,7 @@ module cluster4_node (
     .disk_wr_ack_ready(tier_controller_disk_wr_ack_ready),
     .irq_causes(tier_controller_irq_causes)
   );
-  mmio_arbiter_aw8_dw32 tier_registers (  // NodeTop.swift:138
+  mmio_arbiter_aw8_dw32 tier_registers (  // NodeTop.swift:149
     .clk(tier_registers_clk),
     .rst(tier_registers_rst),
     .a_valid(tier_registers_a_valid),

@@ -177,7 +177,33 @@ module board_devkit (
   output wire [3:0]   cable0_out_strobe,
   output wire         cable0_out_start,
   output wire         cable0_out_end,
-  input  wire         cable0_up
+  input  wire         cable0_up,
+  input  wire         cable0_fc_initialize,
+  input  wire         cable0_fc_update,
+  input  wire [7:0]   cable0_fc_ph_advertised,
+  input  wire [7:0]   cable0_fc_ph_limit,
+  input  wire [11:0]  cable0_fc_pd_advertised,
+  input  wire [11:0]  cable0_fc_pd_limit,
+  input  wire [7:0]   cable0_fc_nph_advertised,
+  input  wire [7:0]   cable0_fc_nph_limit,
+  input  wire [11:0]  cable0_fc_npd_advertised,
+  input  wire [11:0]  cable0_fc_npd_limit,
+  input  wire [7:0]   cable0_fc_cplh_advertised,
+  input  wire [7:0]   cable0_fc_cplh_limit,
+  input  wire [11:0]  cable0_fc_cpld_advertised,
+  input  wire [11:0]  cable0_fc_cpld_limit,
+  output wire [7:0]   cable0_rx_fc_ph_advertised,
+  output wire [7:0]   cable0_rx_fc_ph_allocated,
+  output wire [11:0]  cable0_rx_fc_pd_advertised,
+  output wire [11:0]  cable0_rx_fc_pd_allocated,
+  output wire [7:0]   cable0_rx_fc_nph_advertised,
+  output wire [7:0]   cable0_rx_fc_nph_allocated,
+  output wire [11:0]  cable0_rx_fc_npd_advertised,
+  output wire [11:0]  cable0_rx_fc_npd_allocated,
+  output wire [7:0]   cable0_rx_fc_cplh_advertised,
+  output wire [7:0]   cable0_rx_fc_cplh_allocated,
+  output wire [11:0]  cable0_rx_fc_cpld_advertised,
+  output wire [11:0]  cable0_rx_fc_cpld_allocated
 );
 
   wire node0_clk;
@@ -359,6 +385,32 @@ module board_devkit (
   wire node0_ntb0_peer_out_start;
   wire node0_ntb0_peer_out_end;
   wire node0_ntb0_phy_up;
+  wire node0_ntb0_peer_fc_initialize;
+  wire node0_ntb0_peer_fc_update;
+  wire [7:0] node0_ntb0_peer_fc_ph_advertised;
+  wire [7:0] node0_ntb0_peer_fc_ph_limit;
+  wire [11:0] node0_ntb0_peer_fc_pd_advertised;
+  wire [11:0] node0_ntb0_peer_fc_pd_limit;
+  wire [7:0] node0_ntb0_peer_fc_nph_advertised;
+  wire [7:0] node0_ntb0_peer_fc_nph_limit;
+  wire [11:0] node0_ntb0_peer_fc_npd_advertised;
+  wire [11:0] node0_ntb0_peer_fc_npd_limit;
+  wire [7:0] node0_ntb0_peer_fc_cplh_advertised;
+  wire [7:0] node0_ntb0_peer_fc_cplh_limit;
+  wire [11:0] node0_ntb0_peer_fc_cpld_advertised;
+  wire [11:0] node0_ntb0_peer_fc_cpld_limit;
+  wire [7:0] node0_ntb0_peer_rx_fc_ph_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_ph_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_pd_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_pd_allocated;
+  wire [7:0] node0_ntb0_peer_rx_fc_nph_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_nph_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_npd_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_npd_allocated;
+  wire [7:0] node0_ntb0_peer_rx_fc_cplh_advertised;
+  wire [7:0] node0_ntb0_peer_rx_fc_cplh_allocated;
+  wire [11:0] node0_ntb0_peer_rx_fc_cpld_advertised;
+  wire [11:0] node0_ntb0_peer_rx_fc_cpld_allocated;
   /* verilator lint_off UNUSED */
   wire [15:0] node0_ntb0_local_dropped;  // not read
   /* verilator lint_on UNUSED */
@@ -366,17 +418,17 @@ module board_devkit (
   wire [15:0] node0_ntb0_peer_dropped;  // not read
   /* verilator lint_on UNUSED */
 
-  assign node0_node_index = 8'd0;  // BoardTop.swift:26
-  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:28
-  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:28
-  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:28
-  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:28
-  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:28
-  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:28
-  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:28
-  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:28
-  assign irq0 = node0_irq;  // BoardTop.swift:29
-  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:30
+  assign node0_node_index = 8'd0;  // BoardTop.swift:30
+  assign node0_mgmt_valid = mgmt0_valid;  // BoardTop.swift:32
+  assign node0_mgmt_write = mgmt0_write;  // BoardTop.swift:32
+  assign node0_mgmt_address = mgmt0_address;  // BoardTop.swift:32
+  assign node0_mgmt_wdata = mgmt0_wdata;  // BoardTop.swift:32
+  assign node0_mgmt_strobe = mgmt0_strobe;  // BoardTop.swift:32
+  assign mgmt0_ready = node0_mgmt_ready;  // BoardTop.swift:32
+  assign mgmt0_rdata = node0_mgmt_rdata;  // BoardTop.swift:32
+  assign mgmt0_error = node0_mgmt_error;  // BoardTop.swift:32
+  assign irq0 = node0_irq;  // BoardTop.swift:33
+  assign cores_reset0 = node0_cores_reset;  // BoardTop.swift:34
   assign node0_host_in_valid = host0_in_valid;  // SwitchLinkPorts.swift:27
   assign host0_in_ready = node0_host_in_ready;  // SwitchLinkPorts.swift:27
   assign node0_host_in_header = host0_in_header;  // SwitchLinkPorts.swift:27
@@ -423,130 +475,156 @@ module board_devkit (
   assign host0_dropped = node0_host_dropped;  // SwitchLinkPorts.swift:33
   assign host0_malformed = node0_host_malformed;  // SwitchLinkPorts.swift:33
   assign host0_unsupported = node0_host_unsupported;  // SwitchLinkPorts.swift:33
-  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:37
-  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:40
-  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:40
-  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:40
-  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:40
-  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:40
-  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:40
-  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:40
-  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:40
-  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:40
-  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:40
-  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:40
-  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:40
-  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:40
-  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:40
-  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:40
-  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:40
-  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:40
-  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:40
-  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:40
-  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:37
-  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:40
-  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:40
-  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:40
-  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:40
-  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:40
-  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:40
-  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:40
-  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:40
-  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:40
-  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:40
-  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:40
-  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:40
-  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:40
-  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:40
-  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:40
-  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:40
-  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:40
-  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:40
-  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:40
-  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:37
-  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:37
-  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:37
-  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:37
-  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:40
-  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:40
-  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:40
-  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:40
-  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:40
-  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:40
-  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:40
-  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:40
-  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:40
-  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:40
-  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:40
-  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:40
-  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:40
-  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:40
-  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:40
-  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:40
-  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:40
-  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:40
-  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:40
-  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:40
-  assign node0_ntb0_peer_in_valid = cable0_in_valid;  // BoardTop.swift:70
-  assign cable0_in_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:70
-  assign node0_ntb0_peer_in_header = cable0_in_header;  // BoardTop.swift:70
-  assign node0_ntb0_peer_in_data = cable0_in_data;  // BoardTop.swift:70
-  assign node0_ntb0_peer_in_strobe = cable0_in_strobe;  // BoardTop.swift:70
-  assign node0_ntb0_peer_in_start = cable0_in_start;  // BoardTop.swift:70
-  assign node0_ntb0_peer_in_end = cable0_in_end;  // BoardTop.swift:70
-  assign cable0_out_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:72
-  assign node0_ntb0_peer_out_ready = cable0_out_ready;  // BoardTop.swift:72
-  assign cable0_out_header = node0_ntb0_peer_out_header;  // BoardTop.swift:72
-  assign cable0_out_data = node0_ntb0_peer_out_data;  // BoardTop.swift:72
-  assign cable0_out_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:72
-  assign cable0_out_start = node0_ntb0_peer_out_start;  // BoardTop.swift:72
-  assign cable0_out_end = node0_ntb0_peer_out_end;  // BoardTop.swift:72
-  assign node0_ntb0_phy_up = cable0_up;  // BoardTop.swift:74
-  assign node0_clk = clk;  // BoardTop.swift:23
-  assign node0_rst = rst;  // BoardTop.swift:23
+  assign node0_tier_dram_req_ready = node0_dram_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wdata_ready = node0_dram_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_valid = node0_dram_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_data = node0_dram_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_last = node0_dram_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_dram_rsp_error = node0_dram_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_req_ready = node0_dram_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_valid = node0_dram_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data = node0_dram_rd_data;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_last = node0_dram_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_dram_rd_data_error = node0_dram_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_req_ready = node0_dram_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_data_ready = node0_dram_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_ack_valid = node0_dram_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_dram_wr_ack_error = node0_dram_wr_ack_error;  // BoardTop.swift:41
+  assign node0_dram_req_valid = node0_tier_dram_req_valid;  // BoardTop.swift:44
+  assign node0_dram_req_write = node0_tier_dram_req_write;  // BoardTop.swift:44
+  assign node0_dram_req_frame = node0_tier_dram_req_frame;  // BoardTop.swift:44
+  assign node0_dram_req_word = node0_tier_dram_req_word;  // BoardTop.swift:44
+  assign node0_dram_req_beats = node0_tier_dram_req_beats;  // BoardTop.swift:44
+  assign node0_dram_wdata_valid = node0_tier_dram_wdata_valid;  // BoardTop.swift:44
+  assign node0_dram_wdata_data = node0_tier_dram_wdata_data;  // BoardTop.swift:44
+  assign node0_dram_wdata_strobe = node0_tier_dram_wdata_strobe;  // BoardTop.swift:44
+  assign node0_dram_rsp_ready = node0_tier_dram_rsp_ready;  // BoardTop.swift:44
+  assign node0_dram_rd_req_valid = node0_tier_dram_rd_req_valid;  // BoardTop.swift:44
+  assign node0_dram_rd_req_frame = node0_tier_dram_rd_req_frame;  // BoardTop.swift:44
+  assign node0_dram_rd_req_beats = node0_tier_dram_rd_req_beats;  // BoardTop.swift:44
+  assign node0_dram_rd_data_ready = node0_tier_dram_rd_data_ready;  // BoardTop.swift:44
+  assign node0_dram_wr_req_valid = node0_tier_dram_wr_req_valid;  // BoardTop.swift:44
+  assign node0_dram_wr_req_frame = node0_tier_dram_wr_req_frame;  // BoardTop.swift:44
+  assign node0_dram_wr_req_beats = node0_tier_dram_wr_req_beats;  // BoardTop.swift:44
+  assign node0_dram_wr_data_valid = node0_tier_dram_wr_data_valid;  // BoardTop.swift:44
+  assign node0_dram_wr_data = node0_tier_dram_wr_data;  // BoardTop.swift:44
+  assign node0_dram_wr_data_strobe = node0_tier_dram_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_dram_wr_ack_ready = node0_tier_dram_wr_ack_ready;  // BoardTop.swift:44
+  assign node0_tier_flash_req_ready = node0_flash_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wdata_ready = node0_flash_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_valid = node0_flash_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_data = node0_flash_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_last = node0_flash_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_flash_rsp_error = node0_flash_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_req_ready = node0_flash_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_valid = node0_flash_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data = node0_flash_rd_data;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_last = node0_flash_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_flash_rd_data_error = node0_flash_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_req_ready = node0_flash_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_data_ready = node0_flash_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_ack_valid = node0_flash_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_flash_wr_ack_error = node0_flash_wr_ack_error;  // BoardTop.swift:41
+  assign node0_flash_req_valid = node0_tier_flash_req_valid;  // BoardTop.swift:44
+  assign node0_flash_req_write = node0_tier_flash_req_write;  // BoardTop.swift:44
+  assign node0_flash_req_frame = node0_tier_flash_req_frame;  // BoardTop.swift:44
+  assign node0_flash_req_word = node0_tier_flash_req_word;  // BoardTop.swift:44
+  assign node0_flash_req_beats = node0_tier_flash_req_beats;  // BoardTop.swift:44
+  assign node0_flash_wdata_valid = node0_tier_flash_wdata_valid;  // BoardTop.swift:44
+  assign node0_flash_wdata_data = node0_tier_flash_wdata_data;  // BoardTop.swift:44
+  assign node0_flash_wdata_strobe = node0_tier_flash_wdata_strobe;  // BoardTop.swift:44
+  assign node0_flash_rsp_ready = node0_tier_flash_rsp_ready;  // BoardTop.swift:44
+  assign node0_flash_rd_req_valid = node0_tier_flash_rd_req_valid;  // BoardTop.swift:44
+  assign node0_flash_rd_req_frame = node0_tier_flash_rd_req_frame;  // BoardTop.swift:44
+  assign node0_flash_rd_req_beats = node0_tier_flash_rd_req_beats;  // BoardTop.swift:44
+  assign node0_flash_rd_data_ready = node0_tier_flash_rd_data_ready;  // BoardTop.swift:44
+  assign node0_flash_wr_req_valid = node0_tier_flash_wr_req_valid;  // BoardTop.swift:44
+  assign node0_flash_wr_req_frame = node0_tier_flash_wr_req_frame;  // BoardTop.swift:44
+  assign node0_flash_wr_req_beats = node0_tier_flash_wr_req_beats;  // BoardTop.swift:44
+  assign node0_flash_wr_data_valid = node0_tier_flash_wr_data_valid;  // BoardTop.swift:44
+  assign node0_flash_wr_data = node0_tier_flash_wr_data;  // BoardTop.swift:44
+  assign node0_flash_wr_data_strobe = node0_tier_flash_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_flash_wr_ack_ready = node0_tier_flash_wr_ack_ready;  // BoardTop.swift:44
+  assign node0_tier_disk_req_ready = node0_disk_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wdata_ready = node0_disk_wdata_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_valid = node0_disk_rsp_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_data = node0_disk_rsp_data;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_last = node0_disk_rsp_last;  // BoardTop.swift:41
+  assign node0_tier_disk_rsp_error = node0_disk_rsp_error;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_req_ready = node0_disk_rd_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_valid = node0_disk_rd_data_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data = node0_disk_rd_data;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_last = node0_disk_rd_data_last;  // BoardTop.swift:41
+  assign node0_tier_disk_rd_data_error = node0_disk_rd_data_error;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_req_ready = node0_disk_wr_req_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_data_ready = node0_disk_wr_data_ready;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_ack_valid = node0_disk_wr_ack_valid;  // BoardTop.swift:41
+  assign node0_tier_disk_wr_ack_error = node0_disk_wr_ack_error;  // BoardTop.swift:41
+  assign node0_disk_req_valid = node0_tier_disk_req_valid;  // BoardTop.swift:44
+  assign node0_disk_req_write = node0_tier_disk_req_write;  // BoardTop.swift:44
+  assign node0_disk_req_frame = node0_tier_disk_req_frame;  // BoardTop.swift:44
+  assign node0_disk_req_word = node0_tier_disk_req_word;  // BoardTop.swift:44
+  assign node0_disk_req_beats = node0_tier_disk_req_beats;  // BoardTop.swift:44
+  assign node0_disk_wdata_valid = node0_tier_disk_wdata_valid;  // BoardTop.swift:44
+  assign node0_disk_wdata_data = node0_tier_disk_wdata_data;  // BoardTop.swift:44
+  assign node0_disk_wdata_strobe = node0_tier_disk_wdata_strobe;  // BoardTop.swift:44
+  assign node0_disk_rsp_ready = node0_tier_disk_rsp_ready;  // BoardTop.swift:44
+  assign node0_disk_rd_req_valid = node0_tier_disk_rd_req_valid;  // BoardTop.swift:44
+  assign node0_disk_rd_req_frame = node0_tier_disk_rd_req_frame;  // BoardTop.swift:44
+  assign node0_disk_rd_req_beats = node0_tier_disk_rd_req_beats;  // BoardTop.swift:44
+  assign node0_disk_rd_data_ready = node0_tier_disk_rd_data_ready;  // BoardTop.swift:44
+  assign node0_disk_wr_req_valid = node0_tier_disk_wr_req_valid;  // BoardTop.swift:44
+  assign node0_disk_wr_req_frame = node0_tier_disk_wr_req_frame;  // BoardTop.swift:44
+  assign node0_disk_wr_req_beats = node0_tier_disk_wr_req_beats;  // BoardTop.swift:44
+  assign node0_disk_wr_data_valid = node0_tier_disk_wr_data_valid;  // BoardTop.swift:44
+  assign node0_disk_wr_data = node0_tier_disk_wr_data;  // BoardTop.swift:44
+  assign node0_disk_wr_data_strobe = node0_tier_disk_wr_data_strobe;  // BoardTop.swift:44
+  assign node0_disk_wr_ack_ready = node0_tier_disk_wr_ack_ready;  // BoardTop.swift:44
+  assign node0_ntb0_peer_in_valid = cable0_in_valid;  // BoardTop.swift:75
+  assign cable0_in_ready = node0_ntb0_peer_in_ready;  // BoardTop.swift:75
+  assign node0_ntb0_peer_in_header = cable0_in_header;  // BoardTop.swift:75
+  assign node0_ntb0_peer_in_data = cable0_in_data;  // BoardTop.swift:75
+  assign node0_ntb0_peer_in_strobe = cable0_in_strobe;  // BoardTop.swift:75
+  assign node0_ntb0_peer_in_start = cable0_in_start;  // BoardTop.swift:75
+  assign node0_ntb0_peer_in_end = cable0_in_end;  // BoardTop.swift:75
+  assign cable0_out_valid = node0_ntb0_peer_out_valid;  // BoardTop.swift:77
+  assign node0_ntb0_peer_out_ready = cable0_out_ready;  // BoardTop.swift:77
+  assign cable0_out_header = node0_ntb0_peer_out_header;  // BoardTop.swift:77
+  assign cable0_out_data = node0_ntb0_peer_out_data;  // BoardTop.swift:77
+  assign cable0_out_strobe = node0_ntb0_peer_out_strobe;  // BoardTop.swift:77
+  assign cable0_out_start = node0_ntb0_peer_out_start;  // BoardTop.swift:77
+  assign cable0_out_end = node0_ntb0_peer_out_end;  // BoardTop.swift:77
+  assign node0_ntb0_phy_up = cable0_up;  // BoardTop.swift:79
+  assign node0_ntb0_peer_fc_initialize = cable0_fc_initialize;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_update = cable0_fc_update;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_ph_advertised = cable0_fc_ph_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_ph_limit = cable0_fc_ph_limit;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_pd_advertised = cable0_fc_pd_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_pd_limit = cable0_fc_pd_limit;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_nph_advertised = cable0_fc_nph_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_nph_limit = cable0_fc_nph_limit;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_npd_advertised = cable0_fc_npd_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_npd_limit = cable0_fc_npd_limit;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_cplh_advertised = cable0_fc_cplh_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_cplh_limit = cable0_fc_cplh_limit;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_cpld_advertised = cable0_fc_cpld_advertised;  // BoardTop.swift:80
+  assign node0_ntb0_peer_fc_cpld_limit = cable0_fc_cpld_limit;  // BoardTop.swift:80
+  assign cable0_rx_fc_ph_advertised = node0_ntb0_peer_rx_fc_ph_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_ph_allocated = node0_ntb0_peer_rx_fc_ph_allocated;  // BoardTop.swift:81
+  assign cable0_rx_fc_pd_advertised = node0_ntb0_peer_rx_fc_pd_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_pd_allocated = node0_ntb0_peer_rx_fc_pd_allocated;  // BoardTop.swift:81
+  assign cable0_rx_fc_nph_advertised = node0_ntb0_peer_rx_fc_nph_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_nph_allocated = node0_ntb0_peer_rx_fc_nph_allocated;  // BoardTop.swift:81
+  assign cable0_rx_fc_npd_advertised = node0_ntb0_peer_rx_fc_npd_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_npd_allocated = node0_ntb0_peer_rx_fc_npd_allocated;  // BoardTop.swift:81
+  assign cable0_rx_fc_cplh_advertised = node0_ntb0_peer_rx_fc_cplh_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_cplh_allocated = node0_ntb0_peer_rx_fc_cplh_allocated;  // BoardTop.swift:81
+  assign cable0_rx_fc_cpld_advertised = node0_ntb0_peer_rx_fc_cpld_advertised;  // BoardTop.swift:81
+  assign cable0_rx_fc_cpld_allocated = node0_ntb0_peer_rx_fc_cpld_allocated;  // BoardTop.swift:81
+  assign node0_clk = clk;  // BoardTop.swift:27
+  assign node0_rst = rst;  // BoardTop.swift:27
 
-  devkit_node node0 (  // BoardTop.swift:23
+  devkit_node node0 (  // BoardTop.swift:27
     .clk(node0_clk),
     .rst(node0_rst),
     .node_index(node0_node_index),
@@ -726,6 +804,32 @@ module board_devkit (
     .ntb0_peer_out_start(node0_ntb0_peer_out_start),
     .ntb0_peer_out_end(node0_ntb0_peer_out_end),
     .ntb0_phy_up(node0_ntb0_phy_up),
+    .ntb0_peer_fc_initialize(node0_ntb0_peer_fc_initialize),
+    .ntb0_peer_fc_update(node0_ntb0_peer_fc_update),
+    .ntb0_peer_fc_ph_advertised(node0_ntb0_peer_fc_ph_advertised),
+    .ntb0_peer_fc_ph_limit(node0_ntb0_peer_fc_ph_limit),
+    .ntb0_peer_fc_pd_advertised(node0_ntb0_peer_fc_pd_advertised),
+    .ntb0_peer_fc_pd_limit(node0_ntb0_peer_fc_pd_limit),
+    .ntb0_peer_fc_nph_advertised(node0_ntb0_peer_fc_nph_advertised),
+    .ntb0_peer_fc_nph_limit(node0_ntb0_peer_fc_nph_limit),
+    .ntb0_peer_fc_npd_advertised(node0_ntb0_peer_fc_npd_advertised),
+    .ntb0_peer_fc_npd_limit(node0_ntb0_peer_fc_npd_limit),
+    .ntb0_peer_fc_cplh_advertised(node0_ntb0_peer_fc_cplh_advertised),
+    .ntb0_peer_fc_cplh_limit(node0_ntb0_peer_fc_cplh_limit),
+    .ntb0_peer_fc_cpld_advertised(node0_ntb0_peer_fc_cpld_advertised),
+    .ntb0_peer_fc_cpld_limit(node0_ntb0_peer_fc_cpld_limit),
+    .ntb0_peer_rx_fc_ph_advertised(node0_ntb0_peer_rx_fc_ph_advertised),
+    .ntb0_peer_rx_fc_ph_allocated(node0_ntb0_peer_rx_fc_ph_allocated),
+    .ntb0_peer_rx_fc_pd_advertised(node0_ntb0_peer_rx_fc_pd_advertised),
+    .ntb0_peer_rx_fc_pd_allocated(node0_ntb0_peer_rx_fc_pd_allocated),
+    .ntb0_peer_rx_fc_nph_advertised(node0_ntb0_peer_rx_fc_nph_advertised),
+    .ntb0_peer_rx_fc_nph_allocated(node0_ntb0_peer_rx_fc_nph_allocated),
+    .ntb0_peer_rx_fc_npd_advertised(node0_ntb0_peer_rx_fc_npd_advertised),
+    .ntb0_peer_rx_fc_npd_allocated(node0_ntb0_peer_rx_fc_npd_allocated),
+    .ntb0_peer_rx_fc_cplh_advertised(node0_ntb0_peer_rx_fc_cplh_advertised),
+    .ntb0_peer_rx_fc_cplh_allocated(node0_ntb0_peer_rx_fc_cplh_allocated),
+    .ntb0_peer_rx_fc_cpld_advertised(node0_ntb0_peer_rx_fc_cpld_advertised),
+    .ntb0_peer_rx_fc_cpld_allocated(node0_ntb0_peer_rx_fc_cpld_allocated),
     .ntb0_local_dropped(node0_ntb0_local_dropped),
     .ntb0_peer_dropped(node0_ntb0_peer_dropped)
   );

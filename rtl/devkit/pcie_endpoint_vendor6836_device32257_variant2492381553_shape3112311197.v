@@ -243,19 +243,19 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   wire whole_tlps_out_start;
   wire whole_tlps_out_end;
   wire whole_tlps_malformed_event;
-  wire [1:0] live_bar;  // PCIeEndpoint.swift:102
-  wire live_config;  // PCIeEndpoint.swift:104
-  wire live_ur;  // PCIeEndpoint.swift:107
-  wire posted_miss;  // PCIeEndpoint.swift:109
-  reg [1:0] held_bar;  // PCIeEndpoint.swift:112
-  reg held_config;  // PCIeEndpoint.swift:113
-  wire [1:0] to_bar;  // PCIeEndpoint.swift:114
-  wire to_config;  // PCIeEndpoint.swift:115
-  wire first_beat;  // PCIeEndpoint.swift:118
-  reg ur_valid;  // PCIeEndpoint.swift:137
-  reg [127:0] ur_header;  // PCIeEndpoint.swift:138
-  wire answers_ur;  // PCIeEndpoint.swift:139
-  wire unused_poisoned;  // PCIeEndpoint.swift:181
+  wire [1:0] live_bar;  // PCIeEndpoint.swift:109
+  wire live_config;  // PCIeEndpoint.swift:111
+  wire live_ur;  // PCIeEndpoint.swift:114
+  wire posted_miss;  // PCIeEndpoint.swift:116
+  reg [1:0] held_bar;  // PCIeEndpoint.swift:119
+  reg held_config;  // PCIeEndpoint.swift:120
+  wire [1:0] to_bar;  // PCIeEndpoint.swift:121
+  wire to_config;  // PCIeEndpoint.swift:122
+  wire first_beat;  // PCIeEndpoint.swift:125
+  reg ur_valid;  // PCIeEndpoint.swift:144
+  reg [127:0] ur_header;  // PCIeEndpoint.swift:145
+  wire answers_ur;  // PCIeEndpoint.swift:146
+  wire unused_poisoned;  // PCIeEndpoint.swift:188
 
   wire _live_bar_0;
   wire _live_bar_1;
@@ -279,37 +279,37 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   wire [9:0] _ur_header_19;
   wire [2:0] _ur_header_20;
   wire [3:0] _ur_header_21;
-  assign _live_bar_3 = whole_tlps_out_header[127];  // PCIeEndpoint.swift:103
-  assign _live_bar_4 = whole_tlps_out_header[124:120];  // PCIeEndpoint.swift:103
-  assign _live_bar_2 = ~_live_bar_3 & (_live_bar_4 == 5'd0);  // PCIeEndpoint.swift:103
-  assign _live_bar_5 = whole_tlps_out_header[126];  // PCIeEndpoint.swift:103
-  assign _live_bar_6 = (~_live_bar_3 & ~_live_bar_5) & (_live_bar_4 == 5'd1);  // PCIeEndpoint.swift:103
-  assign _live_bar_1 = (_live_bar_2 & ~_live_bar_5) | _live_bar_6;  // PCIeEndpoint.swift:103
-  assign _live_bar_7 = _live_bar_2 & _live_bar_5;  // PCIeEndpoint.swift:103
-  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_6) | _live_bar_7;  // PCIeEndpoint.swift:103
-  assign _live_bar_11 = whole_tlps_out_header[125];  // PCIeEndpoint.swift:103
-  assign _live_bar_10 = ~_live_bar_3 & ~_live_bar_11;  // PCIeEndpoint.swift:103
-  assign _live_bar_9 = _live_bar_10 & (_live_bar_4 == 5'd2);  // PCIeEndpoint.swift:103
-  assign _live_bar_12 = _live_bar_10 & (_live_bar_4 == 5'd4);  // PCIeEndpoint.swift:103
-  assign _live_bar_13 = _live_bar_10 & (_live_bar_4 == 5'd5);  // PCIeEndpoint.swift:103
-  assign _live_bar_14 = _live_bar_10 & ((_live_bar_4 == 5'd10) | (_live_bar_4 == 5'd11));  // PCIeEndpoint.swift:103
-  assign _live_bar_15 = _live_bar_11 ? {whole_tlps_out_header[63:32], whole_tlps_out_header[31:2]} : {{32{1'b0}}, whole_tlps_out_header[63:34]};  // PCIeEndpoint.swift:103
-  assign _live_bar_17 = whole_tlps_out_header[105:96];  // PCIeEndpoint.swift:103
-  assign _live_bar_16 = ((_live_bar_17 == 10'd0) & (((((_live_bar_5 | _live_bar_2) | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13)) ? 11'd1024 : {1'b0, _live_bar_17};  // PCIeEndpoint.swift:103
-  assign _live_bar_8 = ~((((((_live_bar_2 | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13) | _live_bar_14) | ((~_live_bar_3 & whole_tlps_out_header[125]) & (whole_tlps_out_header[124:123] == 2'd2))) | ((_live_bar_2 | _live_bar_6) & (({1'b0, _live_bar_15[9:0]} + _live_bar_16) > 11'd1024));  // PCIeEndpoint.swift:103
-  assign _live_bar_18 = {_live_bar_15, 2'd0};  // PCIeEndpoint.swift:103
-  assign _ur_header_19 = {whole_tlps_out_header[119], whole_tlps_out_header[115], (_live_bar_14 ? whole_tlps_out_header[47:40] : whole_tlps_out_header[79:72])};  // PCIeEndpoint.swift:165
-  assign _ur_header_20 = {whole_tlps_out_header[114], whole_tlps_out_header[109:108]};  // PCIeEndpoint.swift:165
-  assign _ur_header_21 = whole_tlps_out_header[67:64];  // PCIeEndpoint.swift:165
+  assign _live_bar_3 = whole_tlps_out_header[127];  // PCIeEndpoint.swift:110
+  assign _live_bar_4 = whole_tlps_out_header[124:120];  // PCIeEndpoint.swift:110
+  assign _live_bar_2 = ~_live_bar_3 & (_live_bar_4 == 5'd0);  // PCIeEndpoint.swift:110
+  assign _live_bar_5 = whole_tlps_out_header[126];  // PCIeEndpoint.swift:110
+  assign _live_bar_6 = (~_live_bar_3 & ~_live_bar_5) & (_live_bar_4 == 5'd1);  // PCIeEndpoint.swift:110
+  assign _live_bar_1 = (_live_bar_2 & ~_live_bar_5) | _live_bar_6;  // PCIeEndpoint.swift:110
+  assign _live_bar_7 = _live_bar_2 & _live_bar_5;  // PCIeEndpoint.swift:110
+  assign _live_bar_0 = (_live_bar_1 & ~_live_bar_6) | _live_bar_7;  // PCIeEndpoint.swift:110
+  assign _live_bar_11 = whole_tlps_out_header[125];  // PCIeEndpoint.swift:110
+  assign _live_bar_10 = ~_live_bar_3 & ~_live_bar_11;  // PCIeEndpoint.swift:110
+  assign _live_bar_9 = _live_bar_10 & (_live_bar_4 == 5'd2);  // PCIeEndpoint.swift:110
+  assign _live_bar_12 = _live_bar_10 & (_live_bar_4 == 5'd4);  // PCIeEndpoint.swift:110
+  assign _live_bar_13 = _live_bar_10 & (_live_bar_4 == 5'd5);  // PCIeEndpoint.swift:110
+  assign _live_bar_14 = _live_bar_10 & ((_live_bar_4 == 5'd10) | (_live_bar_4 == 5'd11));  // PCIeEndpoint.swift:110
+  assign _live_bar_15 = _live_bar_11 ? {whole_tlps_out_header[63:32], whole_tlps_out_header[31:2]} : {{32{1'b0}}, whole_tlps_out_header[63:34]};  // PCIeEndpoint.swift:110
+  assign _live_bar_17 = whole_tlps_out_header[105:96];  // PCIeEndpoint.swift:110
+  assign _live_bar_16 = ((_live_bar_17 == 10'd0) & (((((_live_bar_5 | _live_bar_2) | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13)) ? 11'd1024 : {1'b0, _live_bar_17};  // PCIeEndpoint.swift:110
+  assign _live_bar_8 = ~((((((_live_bar_2 | _live_bar_6) | _live_bar_9) | _live_bar_12) | _live_bar_13) | _live_bar_14) | ((~_live_bar_3 & whole_tlps_out_header[125]) & (whole_tlps_out_header[124:123] == 2'd2))) | ((_live_bar_2 | _live_bar_6) & (({1'b0, _live_bar_15[9:0]} + _live_bar_16) > 11'd1024));  // PCIeEndpoint.swift:110
+  assign _live_bar_18 = {_live_bar_15, 2'd0};  // PCIeEndpoint.swift:110
+  assign _ur_header_19 = {whole_tlps_out_header[119], whole_tlps_out_header[115], (_live_bar_14 ? whole_tlps_out_header[47:40] : whole_tlps_out_header[79:72])};  // PCIeEndpoint.swift:172
+  assign _ur_header_20 = {whole_tlps_out_header[114], whole_tlps_out_header[109:108]};  // PCIeEndpoint.swift:172
+  assign _ur_header_21 = whole_tlps_out_header[67:64];  // PCIeEndpoint.swift:172
 
-  assign config_space_mmio_valid = config_completer_config_valid;  // PCIeEndpoint.swift:76
-  assign config_space_mmio_write = config_completer_config_write;  // PCIeEndpoint.swift:76
-  assign config_space_mmio_address = config_completer_config_address;  // PCIeEndpoint.swift:76
-  assign config_space_mmio_wdata = config_completer_config_wdata;  // PCIeEndpoint.swift:76
-  assign config_space_mmio_strobe = config_completer_config_strobe;  // PCIeEndpoint.swift:76
-  assign config_completer_config_ready = config_space_mmio_ready;  // PCIeEndpoint.swift:76
-  assign config_completer_config_rdata = config_space_mmio_rdata;  // PCIeEndpoint.swift:76
-  assign config_completer_config_error = config_space_mmio_error;  // PCIeEndpoint.swift:76
+  assign config_space_mmio_valid = config_completer_config_valid;  // PCIeEndpoint.swift:83
+  assign config_space_mmio_write = config_completer_config_write;  // PCIeEndpoint.swift:83
+  assign config_space_mmio_address = config_completer_config_address;  // PCIeEndpoint.swift:83
+  assign config_space_mmio_wdata = config_completer_config_wdata;  // PCIeEndpoint.swift:83
+  assign config_space_mmio_strobe = config_completer_config_strobe;  // PCIeEndpoint.swift:83
+  assign config_completer_config_ready = config_space_mmio_ready;  // PCIeEndpoint.swift:83
+  assign config_completer_config_rdata = config_space_mmio_rdata;  // PCIeEndpoint.swift:83
+  assign config_completer_config_error = config_space_mmio_error;  // PCIeEndpoint.swift:83
   assign receiver_link_valid = link_in_valid;  // MultiFunctionEndpoint.swift:214
   assign link_in_ready = receiver_link_ready;  // MultiFunctionEndpoint.swift:214
   assign receiver_link_header = link_in_header;  // MultiFunctionEndpoint.swift:214
@@ -357,116 +357,116 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
   assign egress_fc_cpld_limit = link_fc_cpld_limit;  // MultiFunctionEndpoint.swift:222
   assign link_rx_fc_cpld_advertised = receiver_fc_cpld_advertised;  // MultiFunctionEndpoint.swift:223
   assign link_rx_fc_cpld_allocated = receiver_fc_cpld_allocated;  // MultiFunctionEndpoint.swift:224
-  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:79
-  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:79
-  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:79
-  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:79
-  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:79
-  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:79
-  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:79
-  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:80
-  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:80
-  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:80
-  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:80
-  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:80
-  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:80
-  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:80
-  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:83
-  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:85
-  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:86
-  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:87
-  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:88
-  assign whole_tlps_in_valid = receiver_out_valid;  // PCIeEndpoint.swift:94
-  assign receiver_out_ready = whole_tlps_in_ready;  // PCIeEndpoint.swift:94
-  assign whole_tlps_in_header = receiver_out_header;  // PCIeEndpoint.swift:94
-  assign whole_tlps_in_data = receiver_out_data;  // PCIeEndpoint.swift:94
-  assign whole_tlps_in_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:94
-  assign whole_tlps_in_start = receiver_out_start;  // PCIeEndpoint.swift:94
-  assign whole_tlps_in_end = receiver_out_end;  // PCIeEndpoint.swift:94
-  assign live_bar = {(((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[63:32] == 32'd0) & (_live_bar_18[31:12] == config_space_bar2_base_out))), (((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[31:28] == config_space_bar0_base_out) & (_live_bar_18[63:32] == config_space_bar1_base_upper_out)))};  // PCIeEndpoint.swift:103
-  assign live_config = (~_live_bar_8 & _live_bar_12) & (whole_tlps_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:105
-  assign live_ur = (~_live_bar_8 & ~(live_config | (live_bar != 2'd0))) & (((_live_bar_1 | _live_bar_9) | _live_bar_12) | _live_bar_13);  // PCIeEndpoint.swift:108
-  assign posted_miss = (~_live_bar_8 & _live_bar_7) & (live_bar == 2'd0);  // PCIeEndpoint.swift:110
-  assign to_bar = whole_tlps_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:116
-  assign to_config = whole_tlps_out_start ? live_config : held_config;  // PCIeEndpoint.swift:117
-  assign first_beat = (whole_tlps_out_valid & whole_tlps_out_ready) & whole_tlps_out_start;  // PCIeEndpoint.swift:119
-  assign answers_ur = whole_tlps_out_start & live_ur;  // PCIeEndpoint.swift:140
-  assign whole_tlps_out_ready = to_config ? config_completer_request_ready : (to_bar[0] ? bar0_ready : (to_bar[1] ? bar1_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:141
-  assign config_completer_request_valid = whole_tlps_out_valid & to_config;  // PCIeEndpoint.swift:144
-  assign config_completer_request_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
-  assign config_completer_request_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
-  assign config_completer_request_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
-  assign config_completer_request_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
-  assign config_completer_request_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
-  assign bar0_valid = whole_tlps_out_valid & to_bar[0];  // PCIeEndpoint.swift:144
-  assign bar0_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
-  assign bar0_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
-  assign bar0_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
-  assign bar0_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
-  assign bar0_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
-  assign bar1_valid = whole_tlps_out_valid & to_bar[1];  // PCIeEndpoint.swift:144
-  assign bar1_header = whole_tlps_out_header;  // PCIeEndpoint.swift:145
-  assign bar1_data = whole_tlps_out_data;  // PCIeEndpoint.swift:146
-  assign bar1_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:147
-  assign bar1_start = whole_tlps_out_start;  // PCIeEndpoint.swift:148
-  assign bar1_end = whole_tlps_out_end;  // PCIeEndpoint.swift:149
-  assign bar0_offset = _live_bar_18[27:0];  // PCIeEndpoint.swift:152
-  assign bar1_offset = _live_bar_18[11:0];  // PCIeEndpoint.swift:152
-  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:156
-  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:157
-  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:158
-  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:159
-  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:160
-  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:161
-  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:178
-  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_command_status_detected_parity_error_set = (first_beat & whole_tlps_out_header[110]) & ~_live_bar_8;  // PCIeEndpoint.swift:178
-  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:178
-  assign config_space_device_control_status_fatal_detected_set = (first_beat & _live_bar_8) | whole_tlps_malformed_event;  // PCIeEndpoint.swift:178
-  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:178
-  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:182
-  assign config_space_clk = clk;  // PCIeEndpoint.swift:62
-  assign config_space_rst = rst;  // PCIeEndpoint.swift:62
-  assign config_completer_clk = clk;  // PCIeEndpoint.swift:63
-  assign config_completer_rst = rst;  // PCIeEndpoint.swift:63
-  assign receiver_clk = clk;  // PCIeEndpoint.swift:72
-  assign receiver_rst = rst;  // PCIeEndpoint.swift:72
-  assign egress_clk = clk;  // PCIeEndpoint.swift:74
-  assign egress_rst = rst;  // PCIeEndpoint.swift:74
-  assign merge_clk = clk;  // PCIeEndpoint.swift:75
-  assign merge_rst = rst;  // PCIeEndpoint.swift:75
-  assign whole_tlps_clk = clk;  // PCIeEndpoint.swift:92
-  assign whole_tlps_rst = rst;  // PCIeEndpoint.swift:92
+  assign merge_in0_valid = completion_valid;  // PCIeEndpoint.swift:86
+  assign completion_ready = merge_in0_ready;  // PCIeEndpoint.swift:86
+  assign merge_in0_header = completion_header;  // PCIeEndpoint.swift:86
+  assign merge_in0_data = completion_data;  // PCIeEndpoint.swift:86
+  assign merge_in0_strobe = completion_strobe;  // PCIeEndpoint.swift:86
+  assign merge_in0_start = completion_start;  // PCIeEndpoint.swift:86
+  assign merge_in0_end = completion_end;  // PCIeEndpoint.swift:86
+  assign merge_in1_valid = config_completer_completion_valid;  // PCIeEndpoint.swift:87
+  assign config_completer_completion_ready = merge_in1_ready;  // PCIeEndpoint.swift:87
+  assign merge_in1_header = config_completer_completion_header;  // PCIeEndpoint.swift:87
+  assign merge_in1_data = config_completer_completion_data;  // PCIeEndpoint.swift:87
+  assign merge_in1_strobe = config_completer_completion_strobe;  // PCIeEndpoint.swift:87
+  assign merge_in1_start = config_completer_completion_start;  // PCIeEndpoint.swift:87
+  assign merge_in1_end = config_completer_completion_end;  // PCIeEndpoint.swift:87
+  assign id = config_completer_captured_id;  // PCIeEndpoint.swift:90
+  assign memory_space_enable = config_space_command_status_memory_space_enable_out;  // PCIeEndpoint.swift:92
+  assign bus_master_enable = config_space_command_status_bus_master_enable_out;  // PCIeEndpoint.swift:93
+  assign max_payload_size = config_space_device_control_status_max_payload_size_out;  // PCIeEndpoint.swift:94
+  assign max_read_request_size = config_space_device_control_status_max_read_request_size_out;  // PCIeEndpoint.swift:95
+  assign whole_tlps_in_valid = receiver_out_valid;  // PCIeEndpoint.swift:101
+  assign receiver_out_ready = whole_tlps_in_ready;  // PCIeEndpoint.swift:101
+  assign whole_tlps_in_header = receiver_out_header;  // PCIeEndpoint.swift:101
+  assign whole_tlps_in_data = receiver_out_data;  // PCIeEndpoint.swift:101
+  assign whole_tlps_in_strobe = receiver_out_strobe;  // PCIeEndpoint.swift:101
+  assign whole_tlps_in_start = receiver_out_start;  // PCIeEndpoint.swift:101
+  assign whole_tlps_in_end = receiver_out_end;  // PCIeEndpoint.swift:101
+  assign live_bar = {(((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[63:32] == 32'd0) & (_live_bar_18[31:12] == config_space_bar2_base_out))), (((config_space_command_status_memory_space_enable_out & _live_bar_0) & ~_live_bar_8) & ((_live_bar_18[31:28] == config_space_bar0_base_out) & (_live_bar_18[63:32] == config_space_bar1_base_upper_out)))};  // PCIeEndpoint.swift:110
+  assign live_config = (~_live_bar_8 & _live_bar_12) & (whole_tlps_out_header[50:48] == 3'd0);  // PCIeEndpoint.swift:112
+  assign live_ur = (~_live_bar_8 & ~(live_config | (live_bar != 2'd0))) & (((_live_bar_1 | _live_bar_9) | _live_bar_12) | _live_bar_13);  // PCIeEndpoint.swift:115
+  assign posted_miss = (~_live_bar_8 & _live_bar_7) & (live_bar == 2'd0);  // PCIeEndpoint.swift:117
+  assign to_bar = whole_tlps_out_start ? live_bar : held_bar;  // PCIeEndpoint.swift:123
+  assign to_config = whole_tlps_out_start ? live_config : held_config;  // PCIeEndpoint.swift:124
+  assign first_beat = (whole_tlps_out_valid & whole_tlps_out_ready) & whole_tlps_out_start;  // PCIeEndpoint.swift:126
+  assign answers_ur = whole_tlps_out_start & live_ur;  // PCIeEndpoint.swift:147
+  assign whole_tlps_out_ready = to_config ? config_completer_request_ready : (to_bar[0] ? bar0_ready : (to_bar[1] ? bar1_ready : (answers_ur ? ~ur_valid : 1'b1)));  // PCIeEndpoint.swift:148
+  assign config_completer_request_valid = whole_tlps_out_valid & to_config;  // PCIeEndpoint.swift:151
+  assign config_completer_request_header = whole_tlps_out_header;  // PCIeEndpoint.swift:152
+  assign config_completer_request_data = whole_tlps_out_data;  // PCIeEndpoint.swift:153
+  assign config_completer_request_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:154
+  assign config_completer_request_start = whole_tlps_out_start;  // PCIeEndpoint.swift:155
+  assign config_completer_request_end = whole_tlps_out_end;  // PCIeEndpoint.swift:156
+  assign bar0_valid = whole_tlps_out_valid & to_bar[0];  // PCIeEndpoint.swift:151
+  assign bar0_header = whole_tlps_out_header;  // PCIeEndpoint.swift:152
+  assign bar0_data = whole_tlps_out_data;  // PCIeEndpoint.swift:153
+  assign bar0_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:154
+  assign bar0_start = whole_tlps_out_start;  // PCIeEndpoint.swift:155
+  assign bar0_end = whole_tlps_out_end;  // PCIeEndpoint.swift:156
+  assign bar1_valid = whole_tlps_out_valid & to_bar[1];  // PCIeEndpoint.swift:151
+  assign bar1_header = whole_tlps_out_header;  // PCIeEndpoint.swift:152
+  assign bar1_data = whole_tlps_out_data;  // PCIeEndpoint.swift:153
+  assign bar1_strobe = whole_tlps_out_strobe;  // PCIeEndpoint.swift:154
+  assign bar1_start = whole_tlps_out_start;  // PCIeEndpoint.swift:155
+  assign bar1_end = whole_tlps_out_end;  // PCIeEndpoint.swift:156
+  assign bar0_offset = _live_bar_18[27:0];  // PCIeEndpoint.swift:159
+  assign bar1_offset = _live_bar_18[11:0];  // PCIeEndpoint.swift:159
+  assign merge_in2_valid = ur_valid;  // PCIeEndpoint.swift:163
+  assign merge_in2_header = ur_header;  // PCIeEndpoint.swift:164
+  assign merge_in2_data = 128'd0;  // PCIeEndpoint.swift:165
+  assign merge_in2_strobe = 4'd0;  // PCIeEndpoint.swift:166
+  assign merge_in2_start = 1'b1;  // PCIeEndpoint.swift:167
+  assign merge_in2_end = 1'b1;  // PCIeEndpoint.swift:168
+  assign config_space_command_status_master_data_parity_error_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_command_status_signaled_target_abort_set = signaled_completer_abort;  // PCIeEndpoint.swift:185
+  assign config_space_command_status_received_target_abort_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_command_status_received_master_abort_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_command_status_signaled_system_error_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_command_status_detected_parity_error_set = (first_beat & whole_tlps_out_header[110]) & ~_live_bar_8;  // PCIeEndpoint.swift:185
+  assign config_space_device_control_status_correctable_detected_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeEndpoint.swift:185
+  assign config_space_device_control_status_fatal_detected_set = (first_beat & _live_bar_8) | whole_tlps_malformed_event;  // PCIeEndpoint.swift:185
+  assign config_space_device_control_status_unsupported_request_detected_set = first_beat & (live_ur | posted_miss);  // PCIeEndpoint.swift:185
+  assign unused_poisoned = config_completer_poisoned;  // PCIeEndpoint.swift:189
+  assign config_space_clk = clk;  // PCIeEndpoint.swift:66
+  assign config_space_rst = rst;  // PCIeEndpoint.swift:66
+  assign config_completer_clk = clk;  // PCIeEndpoint.swift:67
+  assign config_completer_rst = rst;  // PCIeEndpoint.swift:67
+  assign receiver_clk = clk;  // PCIeEndpoint.swift:76
+  assign receiver_rst = rst;  // PCIeEndpoint.swift:76
+  assign egress_clk = clk;  // PCIeEndpoint.swift:78
+  assign egress_rst = rst;  // PCIeEndpoint.swift:78
+  assign merge_clk = clk;  // PCIeEndpoint.swift:79
+  assign merge_rst = rst;  // PCIeEndpoint.swift:79
+  assign whole_tlps_clk = clk;  // PCIeEndpoint.swift:99
+  assign whole_tlps_rst = rst;  // PCIeEndpoint.swift:99
 
   always @(posedge clk) begin
     if (rst) begin
-      held_bar <= 2'd0;  // PCIeEndpoint.swift:112
-      held_config <= 1'b0;  // PCIeEndpoint.swift:113
-      ur_valid <= 1'b0;  // PCIeEndpoint.swift:137
+      held_bar <= 2'd0;  // PCIeEndpoint.swift:119
+      held_config <= 1'b0;  // PCIeEndpoint.swift:120
+      ur_valid <= 1'b0;  // PCIeEndpoint.swift:144
     end else begin
-      if (first_beat) begin  // PCIeEndpoint.swift:120
-        held_bar <= live_bar;  // PCIeEndpoint.swift:121
-        held_config <= live_config;  // PCIeEndpoint.swift:122
+      if (first_beat) begin  // PCIeEndpoint.swift:127
+        held_bar <= live_bar;  // PCIeEndpoint.swift:128
+        held_config <= live_config;  // PCIeEndpoint.swift:129
       end
-      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:162
-        ur_valid <= 1'b0;  // PCIeEndpoint.swift:162
+      if (merge_in2_valid & merge_in2_ready) begin  // PCIeEndpoint.swift:169
+        ur_valid <= 1'b0;  // PCIeEndpoint.swift:169
       end
-      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:163
-        ur_valid <= 1'b1;  // PCIeEndpoint.swift:164
+      if (first_beat & live_ur) begin  // PCIeEndpoint.swift:170
+        ur_valid <= 1'b1;  // PCIeEndpoint.swift:171
       end
     end
   end
   always @(posedge clk) begin
-    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:163
-      ur_header <= {{3'd0, (_live_bar_6 ? 5'd11 : 5'd10), _ur_header_19[9], whole_tlps_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_1 ? ((_live_bar_16 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (whole_tlps_out_header[67] ? 2'd0 : (whole_tlps_out_header[66] ? 2'd1 : (whole_tlps_out_header[65] ? 2'd2 : (whole_tlps_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_16[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))})) - ((whole_tlps_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[71] ? 2'd0 : (whole_tlps_out_header[70] ? 2'd1 : (whole_tlps_out_header[69] ? 2'd2 : (whole_tlps_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_live_bar_14 ? whole_tlps_out_header[63:48] : whole_tlps_out_header[95:80]), _ur_header_19[7:0], 1'b0, (_live_bar_1 ? {(_live_bar_11 ? whole_tlps_out_header[6:2] : whole_tlps_out_header[38:34]), (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:165
+    if (first_beat & live_ur) begin  // PCIeEndpoint.swift:170
+      ur_header <= {{3'd0, (_live_bar_6 ? 5'd11 : 5'd10), _ur_header_19[9], whole_tlps_out_header[118:116], _ur_header_19[8], _ur_header_20[2], 4'd0, _ur_header_20[1:0], 2'd0, 10'd0}, {id, 3'd1, 1'b0, (_live_bar_1 ? ((_live_bar_16 == 11'd1) ? ((_ur_header_21 == 4'd0) ? 12'd1 : {{9{1'b0}}, (((3'd3 - {1'b0, (whole_tlps_out_header[67] ? 2'd0 : (whole_tlps_out_header[66] ? 2'd1 : (whole_tlps_out_header[65] ? 2'd2 : (whole_tlps_out_header[64] ? 2'd3 : 2'd0))))}) - {1'b0, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))}) + 3'd1)}) : (({_live_bar_16[9:0], 2'd0} - ((_ur_header_21 == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))})) - ((whole_tlps_out_header[71:68] == 4'd0) ? 12'd4 : {{10{1'b0}}, (whole_tlps_out_header[71] ? 2'd0 : (whole_tlps_out_header[70] ? 2'd1 : (whole_tlps_out_header[69] ? 2'd2 : (whole_tlps_out_header[68] ? 2'd3 : 2'd0))))}))) : 12'd4)}, {(_live_bar_14 ? whole_tlps_out_header[63:48] : whole_tlps_out_header[95:80]), _ur_header_19[7:0], 1'b0, (_live_bar_1 ? {(_live_bar_11 ? whole_tlps_out_header[6:2] : whole_tlps_out_header[38:34]), (whole_tlps_out_header[64] ? 2'd0 : (whole_tlps_out_header[65] ? 2'd1 : (whole_tlps_out_header[66] ? 2'd2 : (whole_tlps_out_header[67] ? 2'd3 : 2'd0))))} : 7'd0)}, 32'd0};  // PCIeEndpoint.swift:172
     end
   end
 
-  pcie_endpoint_config_vendor6836_device32257_variant2492381553 config_space (  // PCIeEndpoint.swift:62
+  pcie_endpoint_config_vendor6836_device32257_variant2492381553 config_space (  // PCIeEndpoint.swift:66
     .clk(config_space_clk),
     .rst(config_space_rst),
     .mmio_valid(config_space_mmio_valid),
@@ -495,7 +495,7 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
     .device_control_status_fatal_detected_set(config_space_device_control_status_fatal_detected_set),
     .device_control_status_unsupported_request_detected_set(config_space_device_control_status_unsupported_request_detected_set)
   );
-  endpoint_config_completer_aw7_dw128 config_completer (  // PCIeEndpoint.swift:63
+  endpoint_config_completer_aw7_dw128 config_completer (  // PCIeEndpoint.swift:67
     .clk(config_completer_clk),
     .rst(config_completer_rst),
     .request_valid(config_completer_request_valid),
@@ -523,7 +523,7 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
     .captured_id(config_completer_captured_id),
     .poisoned(config_completer_poisoned)
   );
-  switch_receiver_dw128_depth48_hc8_dc16 receiver (  // PCIeEndpoint.swift:72
+  switch_receiver_dw128_depth48_hc8_dc16 receiver (  // PCIeEndpoint.swift:76
     .clk(receiver_clk),
     .rst(receiver_rst),
     .link_valid(receiver_link_valid),
@@ -553,7 +553,7 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
     .fc_cpld_advertised(receiver_fc_cpld_advertised),
     .fc_cpld_allocated(receiver_fc_cpld_allocated)
   );
-  switch_egress_dw128_depth16 egress (  // PCIeEndpoint.swift:74
+  switch_egress_dw128_depth16 egress (  // PCIeEndpoint.swift:78
     .clk(egress_clk),
     .rst(egress_rst),
     .fabric_valid(egress_fabric_valid),
@@ -588,7 +588,7 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
     .fc_cpld_advertised(egress_fc_cpld_advertised),
     .fc_cpld_limit(egress_fc_cpld_limit)
   );
-  tlp_merge_inputs3_dw128 merge (  // PCIeEndpoint.swift:75
+  tlp_merge_inputs3_dw128 merge (  // PCIeEndpoint.swift:79
     .clk(merge_clk),
     .rst(merge_rst),
     .in0_valid(merge_in0_valid),
@@ -621,7 +621,7 @@ module pcie_endpoint_vendor6836_device32257_variant2492381553_shape3112311197 (
     .out_end(merge_out_end),
     .grant(merge_grant)
   );
-  whole_tlp_buffer_dw128_depth16 whole_tlps (  // PCIeEndpoint.swift:92
+  whole_tlp_buffer_dw128_depth16 whole_tlps (  // PCIeEndpoint.swift:99
     .clk(whole_tlps_clk),
     .rst(whole_tlps_rst),
     .in_valid(whole_tlps_in_valid),

@@ -12,12 +12,16 @@ import HDL
 /// `TierStorePorts`; `node<i>_tier_<tier>_*` would be the names of the instance's own pins). Per crosslink `l` of `ntb.links` (in file order):
 /// `crosslink<l>_up`, the cable's physical link state, shared by both ends. Per cable `c` of
 /// `ntb.cables`: `cable<c>_in`, `cable<c>_out` (TLP streams to and from the connector, the NTB
-/// port's peer side unchanged: the cable's latency is outside the board) and `cable<c>_up`.
+/// port's peer side unchanged: the cable's latency is outside the board), `cable<c>_up`, and the
+/// cable's credit sideband under a switch port's names: `cable<c>_fc_initialize`,
+/// `cable<c>_fc_update`, `cable<c>_fc_<type>_advertised`/`_limit` in (the far end's InitFC and
+/// UpdateFC), `cable<c>_rx_fc_<type>_advertised`/`_allocated` out (this end's receive buffer).
 ///
-/// Crosslink `l` = [a, b] joins node a's NTB port (`NodeCrosslinks.port(of:at:in:)`) to node b's
-/// through a `tlpDelayLine` of `ntb.link_latency_cycles` each way. A node's NTB ports beyond its
-/// own crosslinks stay unlinked: physical link down, nothing arrives, everything sent is taken
-/// and lost (the NTB function sends nothing across a link that is down).
+/// Every crosslink and cable has credit-based flow control (`crosslinkCredits(_:)`). Crosslink
+/// `l` = [a, b] joins node a's NTB port (`NodeCrosslinks.port(of:at:in:)`) to node b's through an
+/// `ntbCrosslink` of `ntb.link_latency_cycles` each way, TLPs and credits alike. A node's NTB
+/// ports beyond its own crosslinks stay unlinked: physical link down, nothing arrives, no credits,
+/// everything sent is taken and lost (the NTB function sends nothing across a link that is down).
 public func boardTop(_ board: Board) -> Module {
   Module("board_\(board.name)") { m in
     let nodes = (0..<board.nodeCount).map { m.instance(nodeTop(board: board), name: "node\($0)") }
@@ -50,19 +54,20 @@ public func boardTop(_ board: Board) -> Module {
         unlinked.end <== false
         node["ntb\(j)_peer_out_ready"] <== true
         node["ntb\(j)_phy_up"] <== false
+        for port in NTBCrosslinkCredits.sidebandInputs { node["ntb\(j)_peer_\(port.name)"] <== Signal.zero(width: port.width) }
       }
     }
     for (l, link) in board.ntb.links.enumerated() {
       let up = m.input("crosslink\(l)_up")
-      let ends = [(link.a, link.b), (link.b, link.a)]
-      for (from, to) in ends {
-        let fromPort = NodeCrosslinks.port(of: link, at: from, in: board) ?? 0
-        let toPort = NodeCrosslinks.port(of: link, at: to, in: board) ?? 0
-        let line = m.instance(tlpDelayLine(cycles: board.ntb.linkLatencyCycles, dataWidth: board.datapathBits),
-                              name: "crosslink\(l)_\(from)_to_\(to)")
-        connect(nodes[from].interface("ntb\(fromPort)_peer_out", as: TLPStream.self), to: line.interface("in", as: TLPStream.self))
-        connect(line.interface("out", as: TLPStream.self), to: nodes[to].interface("ntb\(toPort)_peer_in", as: TLPStream.self))
-        nodes[from]["ntb\(fromPort)_phy_up"] <== up
+      let line = m.instance(ntbCrosslink(latency: board.ntb.linkLatencyCycles, dataWidth: board.datapathBits), name: "crosslink\(l)_line")
+      line["up"] <== up
+      for (node, end) in [(link.a, "a"), (link.b, "b")] {
+        let j = NodeCrosslinks.port(of: link, at: node, in: board) ?? 0
+        connect(nodes[node].interface("ntb\(j)_peer_out", as: TLPStream.self), to: line.interface("\(end)_out", as: TLPStream.self))
+        connect(line.interface("\(end)_in", as: TLPStream.self), to: nodes[node].interface("ntb\(j)_peer_in", as: TLPStream.self))
+        nodes[node]["ntb\(j)_phy_up"] <== up
+        for port in NTBCrosslinkCredits.sidebandInputs { nodes[node]["ntb\(j)_peer_\(port.name)"] <== line["\(end)_\(port.name)"] }
+        for port in NTBCrosslinkCredits.sidebandOutputs { line["\(end)_\(port.name)"] <== nodes[node]["ntb\(j)_peer_\(port.name)"] }
       }
     }
     for (c, node) in board.ntb.cables.enumerated() {
@@ -72,6 +77,8 @@ public func boardTop(_ board: Board) -> Module {
       connect(nodes[node].interface("ntb\(j)_peer_out", as: TLPStream.self),
               to: m.port("cable\(c)_out", TLPStream(dataWidth: board.datapathBits)))
       nodes[node]["ntb\(j)_phy_up"] <== m.input("cable\(c)_up")
+      for port in NTBCrosslinkCredits.sidebandInputs { nodes[node]["ntb\(j)_peer_\(port.name)"] <== m.input("cable\(c)_\(port.name)", width: port.width) }
+      for port in NTBCrosslinkCredits.sidebandOutputs { m.output("cable\(c)_\(port.name)", width: port.width) <== nodes[node]["ntb\(j)_peer_\(port.name)"] }
     }
   }
 }

@@ -26,6 +26,14 @@ public enum NodeAddressMap {
   public static let tierController: ClosedRange<Int> = Int(tierRegistersOffset)...Int(tierRegistersOffset) + 0xFFF
 }
 
+/// The credit-based flow control on every NTB crosslink and cable of `board` (issue #6): credits
+/// for the full bandwidth of a link of `ntb.link_latency_cycles` each way on the board's data path,
+/// and at least one `switch.max_payload_bytes` TLP.
+public func crosslinkCredits(_ board: Board) -> NTBCrosslinkCredits {
+  NTBCrosslinkCredits(linkLatency: board.ntb.linkLatencyCycles, dataWidth: board.datapathBits,
+                      maxPayloadBytes: board.switchConfig.maxPayloadBytes)
+}
+
 /// Width of a node's index strap (NODE.INDEX).
 public let nodeIndexWidth = 8
 
@@ -55,7 +63,9 @@ public let nodeNTBDeviceID = 0x5A02
 ///   `wr_*`), as `tierController` names them after `<tier>_` (`TierStorePorts`);
 /// - `ntb<j>_peer_in`, `ntb<j>_peer_out` (TLP streams) and `ntb<j>_phy_up` for each of the
 ///   `NodeCrosslinks.ntbPortsPerNode` NTB ports: the crosslink side of the NTB endpoint on switch
-///   port 1 + downstream_ports + j; `ntb<j>_local_dropped`, `ntb<j>_peer_dropped` its counters;
+///   port 1 + downstream_ports + j; `ntb<j>_peer_fc_*` (in) and `ntb<j>_peer_rx_fc_*` (out), the
+///   crosslink's credit sideband (`crosslinkCredits(_:)`, joined to the peer's by `ntbCrosslink`);
+///   `ntb<j>_local_dropped`, `ntb<j>_peer_dropped` its counters;
 /// - `irq`: the node's interrupt line to its management processor (any enabled pending cause;
 ///   INTERRUPT_STATUS.DOORBELL is set while any NTB port raises any of its vectors, DMA_DONE while
 ///   the tier controller's DMA_DONE is pending and enabled, TIER_ERROR while its PAGE_FAULT,
@@ -68,7 +78,8 @@ public func nodeTop(board: Board, file: StaticString = #fileID, line: UInt = #li
     let ntbPorts = NodeCrosslinks.ntbPortsPerNode(board)
     let ntbResult = Result { try ntbEndpoint(layout: NTBLayout(board.ntb), vendorID: nodeNTBVendorID, deviceID: nodeNTBDeviceID,
                                              dataWidth: board.datapathBits, maxLinkSpeed: SwitchParameters.linkSpeedEncoding(board),
-                                             maxLinkWidth: board.switchConfig.linkWidth, maxPayloadBytes: board.switchConfig.maxPayloadBytes) }
+                                             maxLinkWidth: board.switchConfig.linkWidth, maxPayloadBytes: board.switchConfig.maxPayloadBytes,
+                                             crosslinkCredits: crosslinkCredits(board)) }
     let shape = TierShape(board: board)
     let tierResult = Result {
       try tierPCIeFunction(shape: shape, identity: tierEndpointIdentity(shape: shape, maxPayloadBytes: min(board.switchConfig.maxPayloadBytes, 256)),
@@ -195,6 +206,8 @@ private struct NodeBody {
       connect(m.port("ntb\(j)_peer_in", TLPStream(dataWidth: dataWidth).flipped), to: endpoint.interface("peer_in", as: TLPStream.self))
       connect(endpoint.interface("peer_out", as: TLPStream.self), to: m.port("ntb\(j)_peer_out", TLPStream(dataWidth: dataWidth)))
       endpoint["phy_up"] <== m.input("ntb\(j)_phy_up")
+      for port in NTBCrosslinkCredits.sidebandInputs { endpoint["peer_\(port.name)"] <== m.input("ntb\(j)_peer_\(port.name)", width: port.width) }
+      for port in NTBCrosslinkCredits.sidebandOutputs { m.output("ntb\(j)_peer_\(port.name)", width: port.width) <== endpoint["peer_\(port.name)"] }
       endpoint["link_speed"] <== Signal.constant(SwitchParameters.linkSpeedEncoding(board), width: 4)
       endpoint["link_width"] <== Signal.constant(board.switchConfig.linkWidth, width: 6)
       m.output("ntb\(j)_local_dropped", width: 16) <== endpoint["local_dropped_count"]

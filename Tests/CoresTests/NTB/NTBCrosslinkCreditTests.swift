@@ -71,6 +71,63 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
     XCTAssertEqual(h.received[1].map { NTBReferenceModel.Outcome.delivered($0) }, expected(Self.writes + Self.reads))
   }
 
+  /// Link down and up on the credit crosslink (PCIe Base Specification 6.3, §2.6.1: flow control
+  /// initialises when the link comes up; §2.9.1: what is queued for a link that is down is
+  /// discarded). A streams 64-byte writes to B, whose local side takes a beat every other cycle;
+  /// the link drops while a write is half-way out of B's local side and stays down 30 cycles.
+  /// Nothing hangs: that write is closed with a nullifying beat, the link comes back, and writes
+  /// cross both ways again with fresh credits — 16 more from A (64 data credits, four times what
+  /// B advertises, so UpdateFC works again) and 4 from B — each as `NTBReferenceModel` says, in order.
+  func testLinkDownMidTrafficRestartsFlowControlAndTrafficFlowsAgain() throws {
+    let h = try configured(try creditPair())
+    h.localReady = { [unowned h] side in side == .a || h.cycle % 2 == 0 }
+    let first = (0..<16).map(Self.write), second = (16..<32).map(Self.write)
+    for w in first { h.send(w, on: .a) }
+    var waited = 0
+    while !(h.received[1].count >= 2 && h.receivingMidTLP(.b)) && waited < 2000 {
+      try h.step()
+      waited += 1
+    }
+    XCTAssertLessThan(waited, 2000, "B's local side never got half-way through a third write")
+    h.setPhysicalLink(up: false)
+    try h.run(30)
+    XCTAssertEqual(h.nullified[1], 1, "the write cut short on B's local side is closed with a nullifying beat")
+    XCTAssertFalse(h.receivingMidTLP(.b), "B's local side is not left waiting for the rest of a TLP")
+
+    h.setPhysicalLink(up: true)
+    try h.drain(60)
+    XCTAssertEqual(try h.read(.a, NTBLayout.linkStatus) & 1, 1, "the link is up again after both ends announce themselves")
+    let fromB = (0..<4).map { (w: Int) -> TLP in
+      TLP.memoryWrite(address: 0x2_0000_0000 + UInt64(w) * 0x40, data: (0..<64).map { UInt8(truncatingIfNeeded: $0 + w) },
+                      requester: PCIeID(rawValue: 0x0300), tag: UInt16(w))
+    }
+    for w in second { h.send(w, on: .a) }
+    for w in fromB { h.send(w, on: .b) }
+    try h.drain(300)
+
+    let arrived = h.received[1].map { NTBReferenceModel.Outcome.delivered($0) }
+    let sent = expected(first + second)
+    var next = sent.startIndex
+    for outcome in arrived {
+      guard let found = sent[next...].firstIndex(of: outcome) else {
+        return XCTFail("\(outcome) reached B out of order, altered, or twice")
+      }
+      next = found + 1
+    }
+    XCTAssertEqual(Array(arrived.suffix(second.count)), expected(second), "every write sent after the link came back crosses, in order")
+    XCTAssertLessThan(arrived.count, first.count + second.count, "writes queued when the link dropped are discarded")
+    XCTAssertEqual(h.received[0].map { NTBReferenceModel.Outcome.delivered($0) },
+                   fromB.map { reference.outbound($0, sender: Reference.b, receiver: Reference.a, up: true) },
+                   "B's writes cross to A after the link came back")
+    XCTAssertEqual(h.nullified[0], 0)
+  }
+
+  /// A 64-byte write through A's window 0, the `n`-th of a stream.
+  static func write(_ n: Int) -> TLP {
+    let data: [UInt8] = (0..<64).map { (b: Int) -> UInt8 in UInt8(truncatingIfNeeded: b + n * 7) }
+    return TLP.memoryWrite(address: 0x9000_8000 + UInt64(n) * 0x40, data: data, requester: PCIeID(rawValue: 0x0100), tag: UInt16(n))
+  }
+
   /// The same traffic on the plain ready/valid crosslink (the pair `NTBFunctionTests` builds):
   /// the first read held at B's local side holds every write behind it. This is what the test
   /// above guards against; it documents the old behaviour and shows that test can fail.

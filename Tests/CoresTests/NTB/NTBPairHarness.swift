@@ -14,6 +14,8 @@ final class NTBPairHarness {
   private(set) var cycle = 0
   /// TLPs that left each side's `local_out`, in order.
   var received: [[TLP]] = [[], []]
+  /// TLPs that left each side's `local_out` nullified (ended by a nullifying beat), not in `received`.
+  var nullified = [0, 0]
   /// With `recordStarts`, the cycles in which each side's `local_in` took a TLP's first beat.
   var recordStarts = false
   var starts: [[Int]] = [[], []]
@@ -81,6 +83,8 @@ final class NTBPairHarness {
   /// Queues `tlp` for `side`'s `local_in` (sent one beat per cycle, in order).
   func send(_ tlp: TLP, on side: Side) { sending[side.rawValue] += tlp.streamBeats(lanes: 2) }
   var sendingIdle: Bool { sending.allSatisfy(\.isEmpty) }
+  /// Whether `side`'s `local_out` has given part of a TLP: its first beat, not yet its end.
+  func receivingMidTLP(_ side: Side) -> Bool { !inbound[side.rawValue].isEmpty }
 
   func irq(_ side: Side) -> UInt64 { ports[side.rawValue].irq.uint64 }
   func dropped(_ side: Side) -> (local: UInt64, peer: UInt64) {
@@ -125,7 +129,10 @@ final class NTBPairHarness {
                                                  UInt32(truncatingIfNeeded: h[0] >> 32), UInt32(truncatingIfNeeded: h[0])],
                                         lanes: [UInt32(truncatingIfNeeded: d), UInt32(truncatingIfNeeded: d >> 32)],
                                         strobe: p.outStrobe.uint64, start: p.outStart.bool, end: p.outEnd.bool))
-        if p.outEnd.bool {
+        if p.outEnd.bool, inbound[s].last?.nullifies == true {
+          nullified[s] += 1
+          inbound[s] = []
+        } else if p.outEnd.bool {
           received[s].append(try TLP(streamBeats: inbound[s]))
           inbound[s] = []
         }

@@ -39,6 +39,10 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 /// (requests included; the egress keeps the ordering rules), and completions whose Requester
 /// bus is the endpoint's own (any device/function, so a bridge function may use several IDs
 /// on its bus) leave on the stream `requester_completion` instead of being dropped.
+/// With `roomAware: true` (for a function that refuses what it cannot send, as the NTB function
+/// with crosslink credits does) the function sees the egress's room per class on `room_posted`,
+/// `room_non_posted` and `room_completion` (`EgressRoom`), and may withdraw a first beat offered
+/// on `completion` that was not taken (its merge is `withdrawable`).
 /// With `readyAfterCycles` > 0 the function is still initialising for that many cycles after
 /// reset: configuration requests taken before then are answered with Configuration Request
 /// Retry Status and change nothing (PCIe Base Specification 6.3, §2.3.1 and §6.6.1).
@@ -46,7 +50,7 @@ let creditPortNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
 /// `max_read_request_size` (128 << value bytes) come from the configuration registers.
 public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth: Int = 16, receiveDepth: Int = 48,
                          headerCredits: Int = 8, dataCredits: Int = 16, requester: Bool = false, readyAfterCycles: Int = 0,
-                         file: StaticString = #fileID, line: UInt = #line) throws -> Module {
+                         roomAware: Bool = false, file: StaticString = #fileID, line: UInt = #line) throws -> Module {
   let map = try endpointConfigSpace(identity, file: file, line: line)
   guard [64, 128, 256].contains(dataWidth) else {
     throw RegisterMapError(map: "pcie_endpoint", problems: ["\(file):\(line): dataWidth \(dataWidth) is not 64, 128 or 256"])
@@ -57,7 +61,7 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     throw RegisterMapError(map: "pcie_endpoint", problems: ["\(file):\(line): readyAfterCycles \(readyAfterCycles) is outside 0..<2^32"])
   }
   let shape = stableDigest([dataWidth, queueDepth, receiveDepth, headerCredits, dataCredits] + (requester ? [1] : [])
-                           + (readyAfterCycles > 0 ? [2, readyAfterCycles] : []))
+                           + (readyAfterCycles > 0 ? [2, readyAfterCycles] : []) + (roomAware ? [3] : []))
   return Module("pcie_endpoint" + variant, parameters: ["shape": shape]) { m in
     let block = m.instance(registerBlock(map), name: "config_space")
     let completer = m.instance(endpointConfigCompleter(registerAddressWidth: map.addressWidth, dataWidth: dataWidth,
@@ -72,7 +76,10 @@ public func pcieEndpoint(identity: EndpointIdentity, dataWidth: Int, queueDepth:
     let receiver = m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits),
                               name: "receiver")
     let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth), name: "egress")
-    let merge = m.instance(tlpMerge(inputs: 3, dataWidth: dataWidth), name: "merge")
+    let merge = m.instance(tlpMerge(inputs: 3, dataWidth: dataWidth, withdrawable: roomAware), name: "merge")
+    if roomAware {
+      for room in EgressRoom.classNames { m.output("room_\(room)", width: EgressRoom.width) <== egress["room_\(room)"] }
+    }
     connect(completer.interface("config", as: MMIO.self), to: block.interface("mmio", as: MMIO.self))
 
     endpointLinkSide(m, receiver: receiver, egress: egress, merge: merge, dataWidth: dataWidth)

@@ -34,33 +34,38 @@ public struct NTBCrosslinkCredits: Hashable, Sendable {
   /// Credits that keep a crosslink of `linkLatency` cycles each way busy with posted writes (the
   /// bandwidth-delay product), and queues sized from them.
   ///
-  /// A data credit sent across comes back about `roundTripCycles(linkLatency:)` later: the TLP
-  /// crosses (L), leaves the receive buffer, and the raised CREDITS_ALLOCATED crosses back (L) to
-  /// the egress's gate. In that time the link carries R × dataWidth / 8 bytes, so
-  /// - data credits (16 bytes each) = ⌈R × dataWidth / 128⌉, and at least one `maxPayloadBytes` TLP;
-  /// - header credits = ⌈R / beats of a 64-byte write⌉ (a cache line, the usual store through a
-  ///   window), at least 8;
+  /// A TLP's credits come back when its last beat has left the far receive buffer and the raised
+  /// CREDITS_ALLOCATED has crossed back: `roundTripCycles(linkLatency:)` after its last beat left
+  /// the egress, and a TLP consumes all its credits on its first beat. To start a TLP of S =
+  /// `maxPayloadBytes` right after the one before, the credits must cover it, the one just sent,
+  /// and every one sent in the round trip before that; so with B = dataWidth / 8 bytes per cycle
+  /// and R the round trip:
+  /// - data credits (16 bytes each) = S × (1 + ⌈R × B / S⌉) / 16;
+  /// - header credits = ⌈(R + w) / w⌉ for w the beats of a 64-byte write (a cache line, the usual
+  ///   store through a window), at least 8;
   /// - `receiveDepth` = headers + ⌈4 × data credits / lanes⌉ beats (what `switchReceiver` needs to
   ///   hold its advertisement); `egressDepth` 16 beats.
-  /// Measured (`scripts/bench/ntb`, 64-byte writes, 64-bit path, L = 20): 16, 20, 24 and 28 data
-  /// credits carry 5.09, 6.26, 7.39 and 7.67 bytes/cycle (the plain link 7.70), so the loop is
-  /// 256 B / 5.09 ≈ 50 cycles, 2L + 10…12; these give 28 there.
+  /// Measured (`scripts/bench/ntb`, STRATA_BENCH_SWEEP=1; 64-byte writes, 64-bit path, L = 20):
+  /// 16, 20, 24, 28 data credits carry 5.09, 6.26, 7.39, 7.67 bytes/cycle (the plain link 7.70),
+  /// a loop of 256 B / 5.09 ≈ 50 cycles = 2L + 8 + the write's own 8 beats (+2). 256-byte writes
+  /// back to back at line rate (NodePairTests, L = 4: R × B = 128 bytes) need two TLPs' worth, 32.
   public init(linkLatency: Int, dataWidth: Int, maxPayloadBytes: Int = 256) {
     let roundTrip = Self.roundTripCycles(linkLatency: linkLatency)
-    let lanes = max(dataWidth / 32, 1)
-    let data = min(max((roundTrip * dataWidth + 127) / 128, maxPayloadBytes / 16, 1), CreditType.postedData.maximumOutstanding)
-    let writeBeats = max(512 / max(dataWidth, 1), 1)
-    let headers = min(max((roundTrip + writeBeats - 1) / writeBeats, 8), CreditType.postedHeader.maximumOutstanding)
+    let lanes = max(dataWidth / 32, 1), bytesPerCycle = max(dataWidth / 8, 1)
+    let tlp = max(maxPayloadBytes, 16)
+    let inFlight = (roundTrip * bytesPerCycle + tlp - 1) / tlp
+    let data = min(tlp * (1 + inFlight) / 16, CreditType.postedData.maximumOutstanding)
+    let writeBeats = max(64 / bytesPerCycle, 1)
+    let headers = min(max((roundTrip + 2 * writeBeats - 1) / writeBeats, 8), CreditType.postedHeader.maximumOutstanding)
     self.init(headerCredits: headers, dataCredits: data, receiveDepth: headers + (4 * data + lanes - 1) / lanes, egressDepth: 16)
   }
 
-  /// Cycles from a TLP's first beat leaving one function's egress until the credits it used are
-  /// back at that egress: twice the link latency and `pipelineCycles`.
+  /// Cycles from a TLP's last beat leaving one function's egress until its credits are back at
+  /// that egress: twice the link latency and `pipelineCycles`.
   public static func roundTripCycles(linkLatency: Int) -> Int { 2 * linkLatency + pipelineCycles }
-  /// The credit loop's own cycles besides the link: the receive buffer's registered queue, its
-  /// CREDITS_ALLOCATED register and the egress gate, ~12 measured, and a 64-bit path's 4 cycles
-  /// of margin (a posted TLP's credits return when its last beat leaves the receive buffer).
-  public static let pipelineCycles = 16
+  /// The credit loop's own cycles besides the link: the egress and receive queues' registered
+  /// outputs, the CREDITS_ALLOCATED register and the gate (measured above).
+  public static let pipelineCycles = 8
 
   /// The module-name suffix that keeps functions without credits unchanged.
   var nameSuffix: String { "_xl\(headerCredits)_\(dataCredits)_\(receiveDepth)_\(egressDepth)" }

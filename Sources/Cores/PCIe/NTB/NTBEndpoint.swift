@@ -20,8 +20,14 @@ import PCIe
 /// class, as the switch's own ports do (`SwitchParameters`): with room for one only, the
 /// switch waits out the UpdateFC round trip after every write and a window stream of
 /// back-to-back writes loses a cycle or two per TLP.
+///
+/// With `crosslinkCredits` the function has credit-based flow control on its crosslink
+/// (`NTBCrosslinkCredits`): ports `peer_fc_*` in and `peer_rx_fc_*` out (the names of a switch
+/// port's flow-control pins after `peer_`, joined to the peer's by `ntbCrosslink`), and the
+/// function's local room per class is the shell egress's, so a peer TLP the switch side cannot
+/// take now is refused and another class's passes (the shell's merge lets it withdraw the offer).
 public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWidth: Int, maxLinkSpeed: Int = 3,
-                        maxLinkWidth: Int = 4, maxPayloadBytes: Int = 256) throws -> Module {
+                        maxLinkWidth: Int = 4, maxPayloadBytes: Int = 256, crosslinkCredits: NTBCrosslinkCredits? = nil) throws -> Module {
   var barBytes: UInt64 = 4096
   while barBytes < UInt64(layout.apertureSize) { barBytes <<= 1 }
   let identity = EndpointIdentity(vendorID: vendorID, deviceID: deviceID, classCode: 0x06_80_00,
@@ -30,11 +36,13 @@ public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWid
   let headerCredits = 8, dataCredits = 2 * maxPayloadBytes / 16
   let shellModule = try pcieEndpoint(identity: identity, dataWidth: dataWidth,
                                      receiveDepth: headerCredits + (4 * dataCredits * 32 + dataWidth - 1) / max(dataWidth, 32),
-                                     headerCredits: headerCredits, dataCredits: dataCredits, requester: true)
-  let functionModule = try ntbFunction(layout: layout, dataWidth: dataWidth)
+                                     headerCredits: headerCredits, dataCredits: dataCredits, requester: true,
+                                     roomAware: crosslinkCredits != nil)
+  let functionModule = try ntbFunction(layout: layout, dataWidth: dataWidth, crosslinkCredits: crosslinkCredits)
+  let credits = crosslinkCredits.map { [$0.headerCredits, $0.dataCredits, $0.receiveDepth, $0.egressDepth] } ?? []
   return Module("ntb_endpoint", parameters: ["vendor": vendorID, "device": deviceID, "speed": maxLinkSpeed, "width": maxLinkWidth,
                                               "design": stableDigest([layout.memoryWindows, layout.windowSizeLog2, layout.lutEntries,
-                                                                      layout.scratchpads, layout.doorbells, dataWidth, maxPayloadBytes])]) { m in
+                                                                      layout.scratchpads, layout.doorbells, dataWidth, maxPayloadBytes] + credits)]) { m in
     let shell = m.instance(shellModule, name: "shell")
     let function = m.instance(functionModule, name: "ntb")
     let stream = TLPStream(dataWidth: dataWidth)
@@ -89,5 +97,10 @@ public func ntbEndpoint(layout: NTBLayout, vendorID: Int, deviceID: Int, dataWid
     function["phy_up"] <== m.input("phy_up")
     function["link_speed"] <== m.input("link_speed", width: 4)
     function["link_width"] <== m.input("link_width", width: 6)
+    if crosslinkCredits != nil {
+      for room in EgressRoom.classNames { function["local_room_\(room)"] <== shell["room_\(room)"] }
+      for port in NTBCrosslinkCredits.sidebandInputs { function["peer_\(port.name)"] <== m.input("peer_\(port.name)", width: port.width) }
+      for port in NTBCrosslinkCredits.sidebandOutputs { m.output("peer_\(port.name)", width: port.width) <== function["peer_\(port.name)"] }
+    }
   }
 }
