@@ -119,7 +119,7 @@ final class HostLinkPartner {
 }
 
 /// The partner's flow-control pins on a switch port (`<b>_fc_*` in, `<b>_rx_fc_*` out).
-private final class Credits {
+final class Credits {
   static let types = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
   let initialize: InputPort
   private let advertised, allocated: [OutputPort]

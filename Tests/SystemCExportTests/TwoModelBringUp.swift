@@ -37,7 +37,8 @@ final class TwoModelBringUp {
       let lanes = plan.tlp.first { $0.prefix == "\(link)_out" }!.lanes
       for from in 0..<2 {
         links.append(try LinkDirection(name: "board\(from)_\(link)_out", from: models[from], to: models[1 - from],
-                                       prefix: link, lanes: lanes, latency: script.linkLatencyCycles))
+                                       prefix: link, lanes: lanes, latency: script.linkLatencyCycles,
+                                       credited: plan.creditedLinks.contains(link)))
       }
     }
     for board in 0..<2 {
@@ -59,6 +60,7 @@ final class TwoModelBringUp {
     for link in links { link.readyPin.set(true) }
     for model in models { model.reset(cycles: script.resetCycles) }
     for partner in partners.flatMap(\.values) { try partner.afterReset() }
+    for link in links { link.afterReset() }
     for step in script.steps { try run(step, board: 0) }
     try cycle()
     for board in 0..<2 {
@@ -150,18 +152,26 @@ private final class LinkDirection {
   private var inFlight: [(due: Int, tlp: TLP)] = []
   private var forwarding: [TLPStreamBeat] = []
   private var edges = 0
+  /// On a crossed link with flow-control pins (an NTB cable), the receiving board's wrapper's
+  /// `LinkCredits`: InitFC with infinite credits after reset, and that board's credits honoured.
+  private let credits: Credits?
 
-  init(name: String, from: Model, to: Model, prefix: String, lanes: Int, latency: Int) throws {
+  init(name: String, from: Model, to: Model, prefix: String, lanes: Int, latency: Int, credited: Bool) throws {
     self.name = name
     self.latency = latency
     out = try TLPStreamOutPins(from, prefix: "\(prefix)_out", lanes: lanes)
     into = try TLPStreamInPins(to, prefix: "\(prefix)_in", lanes: lanes)
     readyPin = out.ready
+    credits = credited ? try Credits(to, link: prefix) : nil
   }
+
+  /// Right after reset: the InitFC cycle's pins.
+  func afterReset() { credits?.initialize.set(true) }
 
   /// Before the edge: the beat the peer takes, and the beat leaving `from` (a whole TLP's bytes
   /// on its last beat).
   func sample() throws -> [UInt8]? {
+    credits?.sample()
     if !forwarding.isEmpty && into.ready.bool { forwarding.removeFirst() }
     guard let beat = out.beat else { return nil }
     if beat.start { collected = [] }
@@ -175,8 +185,10 @@ private final class LinkDirection {
   /// After the edge: the pins for the next cycle.
   func drive() throws {
     edges += 1
-    if forwarding.isEmpty, let next = inFlight.first, next.due <= edges {
+    credits?.drive()
+    if forwarding.isEmpty, let next = inFlight.first, next.due <= edges, credits?.permits(next.tlp) ?? true {
       inFlight.removeFirst()
+      credits?.consume(next.tlp)
       forwarding = next.tlp.streamBeats(lanes: into.lanes)
     }
     try into.offer(forwarding.first)
