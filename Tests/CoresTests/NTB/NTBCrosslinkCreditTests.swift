@@ -78,6 +78,8 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
   /// Nothing hangs: that write is closed with a nullifying beat, the link comes back, and writes
   /// cross both ways again with fresh credits — 16 more from A (64 data credits, four times what
   /// B advertises, so UpdateFC works again) and 4 from B — each as `NTBReferenceModel` says, in order.
+  /// Then the link drops for 2 cycles only while A streams (the rest of a write cut short on its
+  /// way into A's egress is still coming when the link is back) and 8 more writes cross.
   func testLinkDownMidTrafficRestartsFlowControlAndTrafficFlowsAgain() throws {
     let h = try configured(try creditPair())
     h.localReady = { [unowned h] side in side == .a || h.cycle % 2 == 0 }
@@ -104,9 +106,28 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
     for w in second { h.send(w, on: .a) }
     for w in fromB { h.send(w, on: .b) }
     try h.drain(300)
+    XCTAssertEqual(Array(h.received[1].suffix(second.count).map { NTBReferenceModel.Outcome.delivered($0) }), expected(second),
+                   "every write sent after the link came back crosses, in order")
+
+    // A drop of 2 cycles while A streams: the write A's egress was taking when it restarted
+    // must not leave in pieces once the link is back at once; then 8 more writes cross.
+    let third = (32..<48).map(Self.write), fourth = (48..<56).map(Self.write)
+    for w in third { h.send(w, on: .a) }
+    let before = h.received[1].count
+    waited = 0
+    while h.received[1].count < before + 2 && waited < 2000 {
+      try h.step()
+      waited += 1
+    }
+    h.setPhysicalLink(up: false)
+    try h.run(2)
+    h.setPhysicalLink(up: true)
+    try h.drain(60)
+    for w in fourth { h.send(w, on: .a) }
+    try h.drain(300)
 
     let arrived = h.received[1].map { NTBReferenceModel.Outcome.delivered($0) }
-    let sent = expected(first + second)
+    let sent = expected(first + second + third + fourth)
     var next = sent.startIndex
     for outcome in arrived {
       guard let found = sent[next...].firstIndex(of: outcome) else {
@@ -114,8 +135,8 @@ final class NTBCrosslinkCreditTests: SimulationTestCase {
       }
       next = found + 1
     }
-    XCTAssertEqual(Array(arrived.suffix(second.count)), expected(second), "every write sent after the link came back crosses, in order")
-    XCTAssertLessThan(arrived.count, first.count + second.count, "writes queued when the link dropped are discarded")
+    XCTAssertEqual(Array(arrived.suffix(fourth.count)), expected(fourth), "every write sent after the short drop crosses, in order")
+    XCTAssertLessThan(arrived.count, sent.count, "writes queued when the link dropped are discarded")
     XCTAssertEqual(h.received[0].map { NTBReferenceModel.Outcome.delivered($0) },
                    fromB.map { reference.outbound($0, sender: Reference.b, receiver: Reference.a, up: true) },
                    "B's writes cross to A after the link came back")
