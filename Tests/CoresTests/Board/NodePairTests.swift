@@ -121,6 +121,56 @@ final class NodePairTests: SimulationTestCase {
                    "cycles between the last beats of consecutive writes at node 1's endpoint")
   }
 
+  /// The board's crosslink goes down in the middle of a stream of window writes and comes back
+  /// (issue #6; PCIe Base Specification 6.3, §2.6.1: flow control initialises when the link comes
+  /// up; §2.9.1: what is queued for a link that is down is discarded). Both NTB functions restart
+  /// their crosslink flow control; nothing hangs; every write that reaches node 1 is one node 0
+  /// sent, whole, translated as `NTBReferenceModel` says and in order; and every write sent once
+  /// the link is up again arrives.
+  func testTheCrosslinkGoesDownMidStreamAndCarriesWritesAgainWhenItComesBack() throws {
+    let bench = try enumeratedBench()
+    let layout = try NTBLayout(bench.board.ntb)
+    let (sender, receiver) = Self.settings(layout: layout)
+    try bench.configureNTB(0, sender)
+    try bench.configureNTB(1, receiver)
+    try bench.run(2 * bench.board.ntb.linkLatencyCycles + 20)
+    let reference = NTBReferenceModel(layout: layout)
+    func write(_ n: Int) -> (sent: TLP, crossing: NTBReferenceModel.Outcome) {
+      let request = TLP.memoryWrite(address: Bench.ntbBAR + UInt64(n * 256), data: [UInt8](repeating: UInt8(n), count: 256),
+                                    requester: Bench.upstreamBridge, tag: UInt16(n))
+      var asSeen = request  // the NTB function sees the offset in BAR0
+      asSeen.address = UInt64(n * 256)
+      return (request, reference.outbound(asSeen, sender: sender, receiver: receiver, up: true))
+    }
+    let first = (0..<16).map(write), second = (16..<24).map(write)
+    for w in first { bench.hosts[0].send(w.sent) }
+    var cycles = 0
+    while bench.atSpare[1].count < 3 && cycles < 2000 {
+      try bench.step()
+      cycles += 1
+    }
+    XCTAssertEqual(bench.atSpare[1].count, 3, "writes cross before the link drops")
+    try bench.model.set("crosslink0_up", BitVector(false))
+    try bench.run(40)
+    try bench.model.set("crosslink0_up", BitVector(true))
+    try bench.run(2 * bench.board.ntb.linkLatencyCycles + 600)
+    XCTAssertEqual(try bench.ntbRead(0, L.linkStatus) & 1, 1, "LINK_STATUS.UP again once both ends have announced themselves")
+    for w in second { bench.hosts[0].send(w.sent) }
+    try bench.run(second.count * 32 * 2 + 400)
+
+    let arrived = bench.atSpare[1].map { NTBReferenceModel.Outcome.delivered($0) }
+    let sent = (first + second).map(\.crossing)
+    var next = sent.startIndex
+    for outcome in arrived {
+      guard let found = sent[next...].firstIndex(of: outcome) else {
+        return XCTFail("\(outcome) reached node 1 out of order, altered, or twice")
+      }
+      next = found + 1
+    }
+    XCTAssertEqual(Array(arrived.suffix(second.count)), second.map(\.crossing), "every write sent after the link came back arrives, in order")
+    XCTAssertLessThan(arrived.count, sent.count, "writes queued when the link dropped are discarded")
+  }
+
   func testAReadThroughNode0sWindowIsAnsweredByNode1sEndpointAndTheCompletionComesHome() throws {
     let bench = try enumeratedBench()
     let layout = try NTBLayout(bench.board.ntb)
