@@ -143,7 +143,8 @@ final class SwitchTrafficTests: SimulationTestCase {
     var cycle = 0, trafficEnd = Int.max
     let drainLimit = 20_000
     while true {
-      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      // InitFC where the link is up; port n − 1's partners initialise when its link comes up (§2.6.1).
+      if cycle == 1 { for port in 0..<n where port != downPort { transmitters[port].initialize() } }
       if !configured && cycle > 1 && scoreboard.outstanding == 0 {
         configured = true
         trafficEnd = cycle + cycles
@@ -160,6 +161,8 @@ final class SwitchTrafficTests: SimulationTestCase {
                                   && counters[$0][2].uint64 == UInt64(malformed[$0]) }
         if linkPhase == .draining && drained {
           try model.set("link\(downPort)_active", BitVector(true))
+          transmitters[downPort].initialize()
+          try receivers[downPort].linkUp()
           router.bridges[downPort].linkUp = true
           linkPhase = .up
           trafficEnd = cycle + cycles * 3 / 4

@@ -30,7 +30,14 @@ let requestBackoffCycles = 8
 /// when posted, both recorded in that bridge's Device Status (UR Detected) and counted at the
 /// ingress (`link<i>_unsupported`, `link<i>_dropped`); completions for it are discarded and
 /// counted as dropped; broadcast messages skip it; TLPs queued for it are discarded, and
-/// `link<k>_out_valid` stays 0.
+/// `link<k>_out_valid` stays 0. Flow control restarts with the link (§2.6.1, §3.4.2): while it
+/// is down the egress credit gates are reset (nothing leaves after link-up until the partner's
+/// InitFC), nothing is received, a TLP left half-received is closed and counted malformed at the
+/// ingress, and the receive buffer's advertisement becomes what it can still take
+/// (`switchReceiver(restartsWithLink:)`; whole TLPs received before are forwarded). Each change of
+/// a downstream port's `link<k>_active` after the first cycle out of reset sets its bridge's Slot
+/// Status DLL_STATE_CHANGED and management LINK_CHANGE.PORTk; `link_change` is 1 while any
+/// LINK_CHANGE bit is (§6.7.3.3).
 /// Downstream port k is device k − 1 on the internal bus (the upstream bridge's secondary bus),
 /// which is its UR completions' Completer ID.
 ///
@@ -72,11 +79,12 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
               file: file, line: line)
     let receivers = (0..<n).map {
       m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits,
-                                refusable: true),
+                                refusable: true, restartsWithLink: true),
                  name: "receiver\($0)")
     }
     let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
-    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth, completionDepth: max(completionDepth, completionBeats)),
+    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth, completionDepth: max(completionDepth, completionBeats),
+                                                       restartsWithLink: true),
                                           name: "egress\($0)") }
     let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
     let management = m.instance(registerBlock(managementMap), name: "management")
@@ -94,8 +102,26 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let refused = (0..<n).map { m.wire("receiver\($0)_refused") }
     // Each port's Data Link Layer state: Link Status, and for a downstream port §2.9.1 routing.
     let active = (0..<n).map { m.input("link\($0)_active") }
+    // A change of a downstream port's link state (§6.7.3.3), from the second cycle out of reset:
+    // a link already up then is where the board starts, not an event.
+    let linkSeen = m.register("link_state_seen")
+    linkSeen <== true
+    let wasActive = (0..<n).map { $0 == 0 ? Signal.low : m.register("link\($0)_was_active") }
+    let linkChanged = (0..<n).map { $0 == 0 ? Signal.low : m.wire("link\($0)_changed") }
+    for k in 1..<n {
+      wasActive[k] <== active[k]
+      linkChanged[k] <== linkSeen && wasActive[k] != active[k]
+    }
     for k in 0..<n {
       connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
+      // The upstream port's link going down would be a reset of the whole switch (§2.9.1).
+      receivers[k]["link_up"] <== (k == 0 ? Signal.high : active[k])
+      egress[k]["link_up"] <== (k == 0 ? Signal.high : active[k])
+      if k > 0 {
+        blocks[k]["slot_control_status_presence_detect_state_in"] <== active[k]
+        management["link_state_port\(k)_in"] <== active[k]
+        management["link_change_port\(k)_set"] <== linkChanged[k]
+      }
       if k == 0 {
         connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
       } else {
@@ -188,6 +214,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
                  : (0..<n).reduce(ingress[k]["unsupported_event"]) { $0 || ingress[$1]["link_down_event"][k] },
         "device_control_status_fatal_detected": ingress[k]["malformed_event"],
         (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
+        "slot_control_status_dll_state_changed": linkChanged[k],
       ]
       for register in maps[k].registers {
         for field in register.fields where field.hardware.contains(.set) {
@@ -237,6 +264,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       let unusedEgress = m.wire("unused_fabric_egress", width: 2 * n)
       unusedEgress <== concat(ingress.map { $0["fabric_egress"] })
     }
+    m.output("link_change") <== (1..<n).map { management["link_change_port\($0)_out"] }.reduce(Signal.low) { $0 || $1 }
     managementPort(m, management: management, requester: requester, completer: completer, bridges: blocks,
                    primaryBus: blocks[0]["bus_numbers_primary_out"])
     let unusedPoison = m.wire("unused_poisoned")
