@@ -43,6 +43,10 @@ final class TLPTransmitter {
   }
   /// Whether a TLP is part-way through.
   var busy: Bool { !beats.isEmpty }
+  /// The TLPs queued and not yet sent whole, the one being sent first.
+  var pending: ArraySlice<Outgoing> { queue[queueHead...] }
+  /// The TLP whose first beat the switch took and whose last it has not.
+  var partway: Outgoing? { beats.isEmpty || beatIndex == 0 ? nil : queue[queueHead] }
 
   init(_ model: Model, prefix: String, validProbability: Probability, random: SimulationRandom) throws {
     valid = try model.input("\(prefix)_in_valid")
