@@ -340,9 +340,9 @@ final class SwitchManagementTests: SimulationTestCase {
   /// A link that goes down and comes up again at downstream port 1, as the specification has the
   /// port follow it:
   /// - §2.6.1, §3.4.2: flow control is initialised on each DL_Up and its state reset at DL_Down.
-  ///   Credits stop at link-down (a write waiting for them is discarded with the queue, §2.9.1);
-  ///   after link-up nothing leaves until the partner's InitFC, and then only within the new
-  ///   advertisement, not what was left of the old one.
+  ///   Credits stop at link-down (a read waiting for them is discarded with the queue, §2.9.1);
+  ///   after link-up nothing leaves until the partner's InitFC — not even a write, for which the
+  ///   old partner had advertised infinite credits — and then only within the new advertisement.
   /// - §2.9.1: a TLP the partner had only half sent is not delivered: the receive buffer closes it
   ///   and the ingress counts it malformed, once; the receive buffer's credits all come back, and
   ///   after link-up it advertises its full buffers again and forwards a whole TLP.
@@ -374,14 +374,15 @@ final class SwitchManagementTests: SimulationTestCase {
     XCTAssertEqual(now.slot, 1 << 22, "Slot Status: Presence Detect State, no Data Link Layer State Changed")
     XCTAssertFalse(now.irq)
 
-    // The partner below gives one posted header credit: the first write leaves, the second waits.
-    try bench.initializeFlowControl(link: 1, credits: [1, 0, 0, 0, 0, 0])
-    let first = TLP.memoryWrite(address: 0x8000_0000, data: [1, 1, 1, 1], requester: rc)
-    let waiting = TLP.memoryWrite(address: 0x8000_0010, data: [2, 2, 2, 2], requester: rc)
+    // The partner below gives one non-posted header credit, every other type infinite: the first
+    // read leaves, the second waits.
+    try bench.initializeFlowControl(link: 1, credits: [0, 0, 1, 0, 0, 0])
+    let first = TLP.memoryRead(address: 0x8000_0000, byteCount: 4, requester: rc, tag: 1)
+    let waiting = TLP.memoryRead(address: 0x8000_0010, byteCount: 4, requester: rc, tag: 2)
     try bench.send(first, onLink: 0)
     XCTAssertEqual(try bench.nextTLP(onLink: 1), first)
     try bench.send(waiting, onLink: 0)
-    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 30), "no posted header credit left")
+    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 30), "no non-posted header credit left")
     // The partner begins a two-beat write upstream and stops after its first beat.
     let cut = TLP.memoryWrite(address: 0x1_0000, data: Array(repeating: 7, count: 16), requester: below)
     let beats = cut.streamBeats(lanes: 2)
@@ -418,8 +419,8 @@ final class SwitchManagementTests: SimulationTestCase {
     XCTAssertEqual(now.slot, 0, "so is Data Link Layer State Changed")
     XCTAssertFalse(now.irq)
 
-    // DL_Up: reported again; the write that waited was discarded with the queue, and a new one
-    // waits for the partner's InitFC, then goes within its one header credit.
+    // DL_Up: reported again; the read that waited was discarded with the queue, and a write
+    // waits for the partner's InitFC, then goes within its one posted header credit.
     try bench.model.set("link1_active", BitVector(true))
     bench.model.step()
     now = try reported()
@@ -432,7 +433,7 @@ final class SwitchManagementTests: SimulationTestCase {
     try bench.send(second, onLink: 0)
     XCTAssertNil(try bench.nextTLP(onLink: 1, within: 40), "nothing leaves before the partner's InitFC")
     try bench.initializeFlowControl(link: 1, credits: [1, 0, 0, 0, 0, 0])
-    XCTAssertEqual(try bench.nextTLP(onLink: 1), second, "the new write, not the one queued before the link went down")
+    XCTAssertEqual(try bench.nextTLP(onLink: 1), second, "the write, not the read queued before the link went down")
     try bench.send(third, onLink: 0)
     XCTAssertNil(try bench.nextTLP(onLink: 1, within: 30), "the new advertisement's one header credit is spent")
     // The port receives again: a whole write from below goes up.
