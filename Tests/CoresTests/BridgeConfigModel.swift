@@ -13,6 +13,7 @@ struct BridgeConfigModel {
   }
 
   let layout: [Int: DWord]
+  let isDownstream: Bool
   private(set) var stored: [Int: UInt32] = [:]
   /// Link Status inputs, as the link layer drives them.
   var linkSpeed: UInt32 = 0, linkWidth: UInt32 = 0, linkActive = false
@@ -43,7 +44,8 @@ struct BridgeConfigModel {
     // Device Control: bits 0-8 and 11 (MRRS hardwired 0); defaults RO 1 (bit 4), No Snoop 1 (bit 11).
     // Device Status: error detected bits 16-19 RW1C.
     l[0x48] = DWord(writable: 0x0000_09FF, writeOneToClear: 0x000F_0000, reset: 0x0000_0810)
-    l[0x4C] = DWord(fixed: port << 24 | 1 << 20 | width << 4 | speed)
+    // Data Link Layer Link Active Reporting Capable: downstream ports only (§7.5.3.6).
+    l[0x4C] = DWord(fixed: port << 24 | (downstream ? 1 << 20 : 0) | width << 4 | speed)
     l[0x50] = DWord(writable: 0x0000_0010)  // Link Disable; Link Status from the inputs
     if downstream {
       // Slot Capabilities 0x54 read 0 (no hot-plug hardware). Slot Control: Hot-Plug Interrupt
@@ -53,6 +55,7 @@ struct BridgeConfigModel {
     }
     l[0x6C] = DWord(fixed: ((1 << speed) - 1) << 1)
     layout = l
+    isDownstream = downstream
     reset()
   }
 
@@ -61,7 +64,7 @@ struct BridgeConfigModel {
   func read(_ offset: Int) -> UInt32 {
     guard let d = layout[offset] else { return 0 }
     var value = d.fixed | stored[offset]! & (d.writable | d.writeOneToClear)
-    if offset == 0x50 { value |= linkSpeed << 16 | linkWidth << 20 | (linkActive ? 1 << 29 : 0) }
+    if offset == 0x50 { value |= linkSpeed << 16 | linkWidth << 20 | (linkActive && isDownstream ? 1 << 29 : 0) }
     if offset == 0x58 && linkActive { value |= 1 << 22 }  // no presence pin: present while the link is up
     return value
   }

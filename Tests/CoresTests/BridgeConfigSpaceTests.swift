@@ -114,6 +114,12 @@ final class BridgeConfigSpaceTests: XCTestCase {
     XCTAssertNil(upstreamMap.registers.first { $0.offset == 0x58 }, "an upstream port has no slot registers (they read 0)")
     var upstreamBlock = RegisterBlockModel(upstreamMap)
     XCTAssertEqual(upstreamBlock.read(0x40).map { $0 >> 24 & 1 }, 0, "Slot Implemented is 0 upstream")
+    // §7.5.3.6: Data Link Layer Link Active Reporting Capable is hardwired 0 in an upstream port,
+    // and with it Link Status's Data Link Layer Link Active (§7.5.3.8).
+    XCTAssertEqual(upstreamBlock.read(0x4C).map { $0 >> 20 & 1 }, 0, "Link Active Reporting Capable is 0 upstream")
+    XCTAssertFalse(upstreamMap.registers.contains { $0.fields.contains { $0.name == "LINK_ACTIVE" } }, "no Data Link Layer Link Active upstream")
+    XCTAssertEqual(try bridgeConfigSpace(Self.identity).registers.first { $0.offset == 0x4C }?.fields.first { $0.name == "LINK_ACTIVE_REPORTING" }?.reset, 1,
+                   "1 downstream")
   }
 
   func testRandomConfigurationAccessesAndEventsAgreeWithTheModel() throws {

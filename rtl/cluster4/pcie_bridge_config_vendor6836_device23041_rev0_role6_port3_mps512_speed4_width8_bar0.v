@@ -101,12 +101,12 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
   reg device_control_status_nonfatal_detected;  // BridgeConfigSpace.swift:200
   reg device_control_status_fatal_detected;  // BridgeConfigSpace.swift:201
   reg device_control_status_unsupported_request_detected;  // BridgeConfigSpace.swift:202
-  wire link_control_status_write;  // BridgeConfigSpace.swift:210
-  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:211
-  wire slot_control_status_write;  // BridgeConfigSpace.swift:218
-  reg slot_control_status_hot_plug_interrupt_enable;  // BridgeConfigSpace.swift:219
-  reg slot_control_status_dll_state_changed_enable;  // BridgeConfigSpace.swift:220
-  reg slot_control_status_dll_state_changed;  // BridgeConfigSpace.swift:222
+  wire link_control_status_write;  // BridgeConfigSpace.swift:212
+  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:213
+  wire slot_control_status_write;  // BridgeConfigSpace.swift:222
+  reg slot_control_status_hot_plug_interrupt_enable;  // BridgeConfigSpace.swift:223
+  reg slot_control_status_dll_state_changed_enable;  // BridgeConfigSpace.swift:224
+  reg slot_control_status_dll_state_changed;  // BridgeConfigSpace.swift:226
 
   wire _command_status_write_0;
   wire _command_status_write_1;
@@ -163,8 +163,8 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
   assign _prefetchable_limit_upper_write_8 = mmio_address == 7'd44;  // BridgeConfigSpace.swift:158
   assign _interrupt_bridge_control_write_9 = mmio_address == 7'd60;  // BridgeConfigSpace.swift:164
   assign _device_control_status_write_10 = mmio_address == 7'd72;  // BridgeConfigSpace.swift:190
-  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:210
-  assign _slot_control_status_write_12 = mmio_address == 7'd88;  // BridgeConfigSpace.swift:218
+  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:212
+  assign _slot_control_status_write_12 = mmio_address == 7'd88;  // BridgeConfigSpace.swift:222
   assign _command_status_memory_space_enable_13 = mmio_strobe[0];  // BridgeConfigSpace.swift:123
   assign _command_status_bus_master_enable_14 = mmio_strobe[0];  // BridgeConfigSpace.swift:124
   assign _command_status_parity_error_response_15 = mmio_strobe[0];  // BridgeConfigSpace.swift:125
@@ -193,9 +193,9 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
   assign _device_control_status_max_payload_size_38 = {3{mmio_strobe[0]}};  // BridgeConfigSpace.swift:196
   assign _device_control_status_extended_tag_39 = mmio_strobe[1];  // BridgeConfigSpace.swift:197
   assign _device_control_status_no_snoop_40 = mmio_strobe[1];  // BridgeConfigSpace.swift:198
-  assign _link_control_status_link_disable_41 = mmio_strobe[0];  // BridgeConfigSpace.swift:211
-  assign _slot_control_status_hot_plug_interrupt_enable_42 = mmio_strobe[0];  // BridgeConfigSpace.swift:219
-  assign _slot_control_status_dll_state_changed_enable_43 = mmio_strobe[1];  // BridgeConfigSpace.swift:220
+  assign _link_control_status_link_disable_41 = mmio_strobe[0];  // BridgeConfigSpace.swift:213
+  assign _slot_control_status_hot_plug_interrupt_enable_42 = mmio_strobe[0];  // BridgeConfigSpace.swift:223
+  assign _slot_control_status_dll_state_changed_enable_43 = mmio_strobe[1];  // BridgeConfigSpace.swift:224
 
   assign mmio_ready = mmio_valid;
   assign command_status_write = _command_status_write_0 & _command_status_write_1;  // BridgeConfigSpace.swift:122
@@ -221,9 +221,9 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
   assign interrupt_bridge_control_secondary_bus_reset_out = interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:169
   assign device_control_status_write = _command_status_write_0 & _device_control_status_write_10;  // BridgeConfigSpace.swift:190
   assign device_control_status_max_payload_size_out = device_control_status_max_payload_size;  // BridgeConfigSpace.swift:196
-  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:210
-  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:211
-  assign slot_control_status_write = _command_status_write_0 & _slot_control_status_write_12;  // BridgeConfigSpace.swift:218
+  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:212
+  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:213
+  assign slot_control_status_write = _command_status_write_0 & _slot_control_status_write_12;  // BridgeConfigSpace.swift:222
   assign mmio_error = mmio_valid & ~(((((((((((((((((((mmio_address == 7'd0) | _command_status_write_1) | (mmio_address == 7'd8)) | _header_write_2) | _bus_numbers_write_3) | _io_window_secondary_status_write_4) | _memory_window_write_5) | _prefetchable_window_write_6) | _prefetchable_base_upper_write_7) | _prefetchable_limit_upper_write_8) | (mmio_address == 7'd52)) | _interrupt_bridge_control_write_9) | (mmio_address == 7'd64)) | (mmio_address == 7'd68)) | _device_control_status_write_10) | (mmio_address == 7'd76)) | _link_control_status_write_11) | _slot_control_status_write_12) | (mmio_address == 7'd108));
 
   always @(*) begin
@@ -279,13 +279,13 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
           mmio_rdata = {8'd3, 3'd0, 1'b1, 10'd0, 6'd8, 4'd4};  // BridgeConfigSpace.swift:204
         end
         7'd80: begin
-          mmio_rdata = {2'd0, link_control_status_link_active_in, 3'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:210
+          mmio_rdata = {2'd0, link_control_status_link_active_in, 3'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:212
         end
         7'd88: begin
-          mmio_rdata = {7'd0, slot_control_status_dll_state_changed, 1'b0, slot_control_status_presence_detect_state_in, 9'd0, slot_control_status_dll_state_changed_enable, 6'd0, slot_control_status_hot_plug_interrupt_enable, 5'd0};  // BridgeConfigSpace.swift:218
+          mmio_rdata = {7'd0, slot_control_status_dll_state_changed, 1'b0, slot_control_status_presence_detect_state_in, 9'd0, slot_control_status_dll_state_changed_enable, 6'd0, slot_control_status_hot_plug_interrupt_enable, 5'd0};  // BridgeConfigSpace.swift:222
         end
         7'd108: begin
-          mmio_rdata = {24'd0, 7'd15, 1'b0};  // BridgeConfigSpace.swift:225
+          mmio_rdata = {24'd0, 7'd15, 1'b0};  // BridgeConfigSpace.swift:229
         end
         default: begin
         end
@@ -339,10 +339,10 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
       device_control_status_nonfatal_detected <= 1'b0;  // BridgeConfigSpace.swift:200
       device_control_status_fatal_detected <= 1'b0;  // BridgeConfigSpace.swift:201
       device_control_status_unsupported_request_detected <= 1'b0;  // BridgeConfigSpace.swift:202
-      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:211
-      slot_control_status_hot_plug_interrupt_enable <= 1'b0;  // BridgeConfigSpace.swift:219
-      slot_control_status_dll_state_changed_enable <= 1'b0;  // BridgeConfigSpace.swift:220
-      slot_control_status_dll_state_changed <= 1'b0;  // BridgeConfigSpace.swift:222
+      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:213
+      slot_control_status_hot_plug_interrupt_enable <= 1'b0;  // BridgeConfigSpace.swift:223
+      slot_control_status_dll_state_changed_enable <= 1'b0;  // BridgeConfigSpace.swift:224
+      slot_control_status_dll_state_changed <= 1'b0;  // BridgeConfigSpace.swift:226
     end else begin
       if (command_status_write) begin  // BridgeConfigSpace.swift:123
         command_status_memory_space_enable <= (command_status_memory_space_enable & ~_command_status_memory_space_enable_13) | (mmio_wdata[1] & _command_status_memory_space_enable_13);  // BridgeConfigSpace.swift:123
@@ -524,20 +524,20 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_
       if (device_control_status_unsupported_request_detected_set) begin  // BridgeConfigSpace.swift:202
         device_control_status_unsupported_request_detected <= 1'b1;  // BridgeConfigSpace.swift:202
       end
-      if (link_control_status_write) begin  // BridgeConfigSpace.swift:211
-        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_41) | (mmio_wdata[4] & _link_control_status_link_disable_41);  // BridgeConfigSpace.swift:211
+      if (link_control_status_write) begin  // BridgeConfigSpace.swift:213
+        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_41) | (mmio_wdata[4] & _link_control_status_link_disable_41);  // BridgeConfigSpace.swift:213
       end
-      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:219
-        slot_control_status_hot_plug_interrupt_enable <= (slot_control_status_hot_plug_interrupt_enable & ~_slot_control_status_hot_plug_interrupt_enable_42) | (mmio_wdata[5] & _slot_control_status_hot_plug_interrupt_enable_42);  // BridgeConfigSpace.swift:219
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:223
+        slot_control_status_hot_plug_interrupt_enable <= (slot_control_status_hot_plug_interrupt_enable & ~_slot_control_status_hot_plug_interrupt_enable_42) | (mmio_wdata[5] & _slot_control_status_hot_plug_interrupt_enable_42);  // BridgeConfigSpace.swift:223
       end
-      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:220
-        slot_control_status_dll_state_changed_enable <= (slot_control_status_dll_state_changed_enable & ~_slot_control_status_dll_state_changed_enable_43) | (mmio_wdata[12] & _slot_control_status_dll_state_changed_enable_43);  // BridgeConfigSpace.swift:220
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:224
+        slot_control_status_dll_state_changed_enable <= (slot_control_status_dll_state_changed_enable & ~_slot_control_status_dll_state_changed_enable_43) | (mmio_wdata[12] & _slot_control_status_dll_state_changed_enable_43);  // BridgeConfigSpace.swift:224
       end
-      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:222
-        slot_control_status_dll_state_changed <= slot_control_status_dll_state_changed & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:222
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:226
+        slot_control_status_dll_state_changed <= slot_control_status_dll_state_changed & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:226
       end
-      if (slot_control_status_dll_state_changed_set) begin  // BridgeConfigSpace.swift:222
-        slot_control_status_dll_state_changed <= 1'b1;  // BridgeConfigSpace.swift:222
+      if (slot_control_status_dll_state_changed_set) begin  // BridgeConfigSpace.swift:226
+        slot_control_status_dll_state_changed <= 1'b1;  // BridgeConfigSpace.swift:226
       end
     end
   end

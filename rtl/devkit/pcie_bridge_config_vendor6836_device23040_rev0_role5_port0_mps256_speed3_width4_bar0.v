@@ -41,8 +41,7 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
   input  wire        device_control_status_unsupported_request_detected_set,
   output wire        link_control_status_link_disable_out,
   input  wire [3:0]  link_control_status_current_link_speed_in,
-  input  wire [5:0]  link_control_status_negotiated_link_width_in,
-  input  wire        link_control_status_link_active_in
+  input  wire [5:0]  link_control_status_negotiated_link_width_in
 );
 
   wire command_status_write;  // BridgeConfigSpace.swift:122
@@ -99,8 +98,8 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
   reg device_control_status_nonfatal_detected;  // BridgeConfigSpace.swift:200
   reg device_control_status_fatal_detected;  // BridgeConfigSpace.swift:201
   reg device_control_status_unsupported_request_detected;  // BridgeConfigSpace.swift:202
-  wire link_control_status_write;  // BridgeConfigSpace.swift:210
-  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:211
+  wire link_control_status_write;  // BridgeConfigSpace.swift:212
+  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:213
 
   wire _command_status_write_0;
   wire _command_status_write_1;
@@ -154,7 +153,7 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
   assign _prefetchable_limit_upper_write_8 = mmio_address == 7'd44;  // BridgeConfigSpace.swift:158
   assign _interrupt_bridge_control_write_9 = mmio_address == 7'd60;  // BridgeConfigSpace.swift:164
   assign _device_control_status_write_10 = mmio_address == 7'd72;  // BridgeConfigSpace.swift:190
-  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:210
+  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:212
   assign _command_status_memory_space_enable_12 = mmio_strobe[0];  // BridgeConfigSpace.swift:123
   assign _command_status_bus_master_enable_13 = mmio_strobe[0];  // BridgeConfigSpace.swift:124
   assign _command_status_parity_error_response_14 = mmio_strobe[0];  // BridgeConfigSpace.swift:125
@@ -183,7 +182,7 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
   assign _device_control_status_max_payload_size_37 = {3{mmio_strobe[0]}};  // BridgeConfigSpace.swift:196
   assign _device_control_status_extended_tag_38 = mmio_strobe[1];  // BridgeConfigSpace.swift:197
   assign _device_control_status_no_snoop_39 = mmio_strobe[1];  // BridgeConfigSpace.swift:198
-  assign _link_control_status_link_disable_40 = mmio_strobe[0];  // BridgeConfigSpace.swift:211
+  assign _link_control_status_link_disable_40 = mmio_strobe[0];  // BridgeConfigSpace.swift:213
 
   assign mmio_ready = mmio_valid;
   assign command_status_write = _command_status_write_0 & _command_status_write_1;  // BridgeConfigSpace.swift:122
@@ -209,8 +208,8 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
   assign interrupt_bridge_control_secondary_bus_reset_out = interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:169
   assign device_control_status_write = _command_status_write_0 & _device_control_status_write_10;  // BridgeConfigSpace.swift:190
   assign device_control_status_max_payload_size_out = device_control_status_max_payload_size;  // BridgeConfigSpace.swift:196
-  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:210
-  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:211
+  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:212
+  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:213
   assign mmio_error = mmio_valid & ~((((((((((((((((((mmio_address == 7'd0) | _command_status_write_1) | (mmio_address == 7'd8)) | _header_write_2) | _bus_numbers_write_3) | _io_window_secondary_status_write_4) | _memory_window_write_5) | _prefetchable_window_write_6) | _prefetchable_base_upper_write_7) | _prefetchable_limit_upper_write_8) | (mmio_address == 7'd52)) | _interrupt_bridge_control_write_9) | (mmio_address == 7'd64)) | (mmio_address == 7'd68)) | _device_control_status_write_10) | (mmio_address == 7'd76)) | _link_control_status_write_11) | (mmio_address == 7'd108));
 
   always @(*) begin
@@ -263,13 +262,13 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
           mmio_rdata = {12'd0, device_control_status_unsupported_request_detected, device_control_status_fatal_detected, device_control_status_nonfatal_detected, device_control_status_correctable_detected, 4'd0, device_control_status_no_snoop, 2'd0, device_control_status_extended_tag, device_control_status_max_payload_size, device_control_status_relaxed_ordering, device_control_status_unsupported_request_reporting, device_control_status_fatal_reporting, device_control_status_nonfatal_reporting, device_control_status_correctable_reporting};  // BridgeConfigSpace.swift:190
         end
         7'd76: begin
-          mmio_rdata = {8'd0, 3'd0, 1'b1, 10'd0, 6'd4, 4'd3};  // BridgeConfigSpace.swift:204
+          mmio_rdata = {8'd0, 3'd0, 1'b0, 10'd0, 6'd4, 4'd3};  // BridgeConfigSpace.swift:204
         end
         7'd80: begin
-          mmio_rdata = {2'd0, link_control_status_link_active_in, 3'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:210
+          mmio_rdata = {6'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:212
         end
         7'd108: begin
-          mmio_rdata = {24'd0, 7'd7, 1'b0};  // BridgeConfigSpace.swift:225
+          mmio_rdata = {24'd0, 7'd7, 1'b0};  // BridgeConfigSpace.swift:229
         end
         default: begin
         end
@@ -323,7 +322,7 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
       device_control_status_nonfatal_detected <= 1'b0;  // BridgeConfigSpace.swift:200
       device_control_status_fatal_detected <= 1'b0;  // BridgeConfigSpace.swift:201
       device_control_status_unsupported_request_detected <= 1'b0;  // BridgeConfigSpace.swift:202
-      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:211
+      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:213
     end else begin
       if (command_status_write) begin  // BridgeConfigSpace.swift:123
         command_status_memory_space_enable <= (command_status_memory_space_enable & ~_command_status_memory_space_enable_12) | (mmio_wdata[1] & _command_status_memory_space_enable_12);  // BridgeConfigSpace.swift:123
@@ -505,8 +504,8 @@ module pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps256_speed3_
       if (device_control_status_unsupported_request_detected_set) begin  // BridgeConfigSpace.swift:202
         device_control_status_unsupported_request_detected <= 1'b1;  // BridgeConfigSpace.swift:202
       end
-      if (link_control_status_write) begin  // BridgeConfigSpace.swift:211
-        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_40) | (mmio_wdata[4] & _link_control_status_link_disable_40);  // BridgeConfigSpace.swift:211
+      if (link_control_status_write) begin  // BridgeConfigSpace.swift:213
+        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_40) | (mmio_wdata[4] & _link_control_status_link_disable_40);  // BridgeConfigSpace.swift:213
       end
     end
   end

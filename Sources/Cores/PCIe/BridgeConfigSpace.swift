@@ -204,15 +204,19 @@ private func bridgeExpressCapabilityRegisters(_ identity: BridgeIdentity, payloa
     Register("LINK_CAPABILITIES", offset: base + 0x0C, description: "Link Capabilities (§7.5.3.6).", fields: [
       Field("MAX_LINK_SPEED", bits: 0...3, access: .readOnly, reset: UInt32(identity.maxLinkSpeed), description: "Index into the Supported Link Speeds vector: 1 = 2.5 GT/s ... 5 = 32 GT/s."),
       Field("MAX_LINK_WIDTH", bits: 4...9, access: .readOnly, reset: UInt32(identity.maxLinkWidth), description: "Lanes."),
-      Field("LINK_ACTIVE_REPORTING", bit: 20, access: .readOnly, reset: 1, description: "1: LINK_ACTIVE reports the data link layer state."),
+      // §7.5.3.6: 1 for a downstream port (required above 5 GT/s), hardwired 0 for an upstream port.
+      Field("LINK_ACTIVE_REPORTING", bit: 20, access: .readOnly, reset: identity.role == .downstream ? 1 : 0,
+            description: identity.role == .downstream ? "1: LINK_ACTIVE reports the data link layer state." : "0: an upstream port does not report its data link layer state."),
       Field("PORT_NUMBER", bits: 24...31, access: .readOnly, reset: UInt32(identity.portNumber), description: "This port's number in the switch."),
     ]),
     Register("LINK_CONTROL_STATUS", offset: base + 0x10, description: "Link Control (bits 15:0) and Link Status (bits 31:16) (§7.5.3.7–8).", fields: [
       Field("LINK_DISABLE", bit: 4, access: .readWrite, description: "Take the link down while 1.", hardware: [.output]),
       Field("CURRENT_LINK_SPEED", bits: 16...19, access: .readOnly, description: "Negotiated speed, coded as MAX_LINK_SPEED.", hardware: [.input]),
       Field("NEGOTIATED_LINK_WIDTH", bits: 20...25, access: .readOnly, description: "Negotiated lanes.", hardware: [.input]),
+    ] + (identity.role == .downstream ? [
+      // §7.5.3.8: implemented with LINK_ACTIVE_REPORTING, otherwise hardwired 0.
       Field("LINK_ACTIVE", bit: 29, access: .readOnly, description: "The data link layer is up.", hardware: [.input]),
-    ]),
+    ] : [])),
   ] + (identity.role == .downstream ? [
     // Slot Capabilities (base + 0x14) read 0: no hot-plug hardware, Physical Slot Number 0.
     Register("SLOT_CONTROL_STATUS", offset: base + 0x18, description: "Slot Control (bits 15:0) and Slot Status (bits 31:16) (§7.5.3.10–11).", fields: [

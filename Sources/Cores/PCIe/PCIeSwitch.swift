@@ -23,8 +23,9 @@ let requestBackoffCycles = 8
 /// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
 /// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
 ///
-/// `link<k>_active` is port k's Data Link Layer state (DL_Active): Link Status's Data Link Layer
-/// Link Active, and for a downstream port the §2.9.1 behaviour while it is 0 (DL_Down): a
+/// `link<k>_active` is port k's Data Link Layer state (DL_Active): for a downstream port Link
+/// Status's Data Link Layer Link Active (an upstream port reports none, §7.5.3.6) and the §2.9.1
+/// behaviour while it is 0 (DL_Down): a
 /// request routed to the port (a Type 1 configuration request for its secondary bus included)
 /// is answered with Unsupported Request by the port's bridge when non-posted and discarded
 /// when posted, both recorded in that bridge's Device Status (UR Detected) and counted at the
@@ -203,7 +204,13 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       ingress[k]["max_payload_size"] <== blocks[k]["device_control_status_max_payload_size_out"]
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
-      blocks[k]["link_control_status_link_active_in"] <== active[k]
+      if k > 0 {
+        blocks[k]["link_control_status_link_active_in"] <== active[k]
+      } else {
+        // An upstream port reports no Data Link Layer Link Active (§7.5.3.6, §7.5.3.8); its DL_Down is the switch's reset.
+        let unused = m.wire("unused_link0_active")
+        unused <== active[0]
+      }
       // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
       // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
       // received on the bridge's primary side (upstream port) or secondary side (downstream).
