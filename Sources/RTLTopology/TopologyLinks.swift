@@ -4,7 +4,8 @@ import HDL
 /// The link between downstream port `port` of switch `parent` and the upstream port (0) of
 /// switch `child`, made as `connectLink` makes a switch-to-endpoint link: TLPs both ways, one
 /// InitFC of each side's advertisement after reset, then an UpdateFC every cycle, and both
-/// bridges' link status "x4 at 8 GT/s, up". The child's management port is idle: only the
+/// bridges' link status "x4 at 8 GT/s, up" (from reset and for good: the first cycle is the one
+/// link-up that needs an InitFC, §2.6.1). The child's management port is idle: only the
 /// root switch's engine issues configuration requests.
 @StatementBuilder
 func connectSwitches(_ m: ModuleBuilder, parent: Instance, port: Int, child: Instance) -> [Statement] {
@@ -27,9 +28,10 @@ func connectSwitches(_ m: ModuleBuilder, parent: Instance, port: Int, child: Ins
 }
 
 /// A switch port with no link partner: nothing arrives, whatever leaves is taken and lost (a
-/// link that is down discards it), and the partner's credits read infinite (InitFC of 0) so
-/// that nothing waits at the egress. `active` is the bridge's Data Link Layer Link Active: an
-/// empty slot's link is down, so the switch answers a configuration request for it with
+/// link that is down discards it), and the partner's credits read infinite (InitFC of 0 in the
+/// first cycle, the one link-up of an active port; a port whose link is down ignores it and
+/// discards what is queued for it without credits) so that nothing waits at the egress.
+/// `active` is the bridge's Data Link Layer Link Active: an empty slot's link is down, so the switch answers a configuration request for it with
 /// Unsupported Request itself (§2.9.1).
 @StatementBuilder
 func unconnectedPort(_ m: ModuleBuilder, switch sw: Instance, port: Int, active: Bool) -> [Statement] {

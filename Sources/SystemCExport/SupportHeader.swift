@@ -223,11 +223,14 @@ inline unsigned tlp_data_credits(const uint8_t* tlp) {
 
 // The link partner's half of flow control on a switch port `<b>_*` (PCIe Base 6.3 §2.6.1), for
 // whatever the port's sockets connect to:
-//  - towards the switch: InitFC in the first cycle after reset with 0 for every type (infinite
-//    credits: the partner takes a beat every cycle the TLPStreamOut adapter is ready), no UpdateFC;
+//  - towards the switch: InitFC with 0 for every type (infinite credits: the partner takes a beat
+//    every cycle the TLPStreamOut adapter is ready) in the first cycle after reset in which the
+//    link is up, and again after each link-up (§2.6.1: flow control starts again on every DL_Up;
+//    `link_up`, bound to the port's `<b>_active` pin, reads up when left unbound); no UpdateFC;
 //  - from the switch: a gate per type (§2.6.1.1, Equation 2-13) initialised from the switch's
 //    `rx_fc_*_advertised` (0: infinite) and raised every cycle to its `rx_fc_*_allocated`, as
-//    the RTL showed them before the last rising edge. TLPStreamIn asks it before each TLP.
+//    the RTL showed them before the last rising edge, and forgotten while the link is down.
+//    TLPStreamIn asks it before each TLP.
 class LinkCredits : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk, rst;
@@ -236,10 +239,12 @@ class LinkCredits : public sc_core::sc_module {
   sc_core::sc_vector<sc_core::sc_signal<uint32_t> > advertised, limit;
   // The switch's, out of the RTL (`<b>_rx_fc_<type>_advertised`, `_allocated`).
   sc_core::sc_vector<sc_core::sc_signal<uint32_t> > rx_advertised, rx_allocated;
+  // The link's Data Link Layer state (the port's `<b>_active` pin); up when left unbound.
+  sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND> link_up;
 
   SC_HAS_PROCESS(LinkCredits);
   explicit LinkCredits(sc_core::sc_module_name name)
-      : sc_core::sc_module(name), clk("clk"), rst("rst"), initialize("initialize"), update("update"),
+      : sc_core::sc_module(name), clk("clk"), rst("rst"), initialize("initialize"), update("update"), link_up("link_up"),
         advertised("advertised", 6), limit("limit", 6), rx_advertised("rx_advertised", 6), rx_allocated("rx_allocated", 6) {
     SC_THREAD(track);
   }
@@ -269,11 +274,18 @@ class LinkCredits : public sc_core::sc_module {
     void consume(unsigned units) { consumed = (consumed + units) % modulus(); }
   };
 
+  bool up() const { return link_up.size() == 0 || link_up->read(); }
+
   void track() {
-    // InitFC: the first cycle after reset.
+    // InitFC: the first cycle after reset in which the link is up, and each one after a link-down.
     if (rst.read()) sc_core::wait(rst.negedge_event());
-    initialize.write(true);
     for (;;) {
+      if (!up()) {
+        initialized_ = false;
+        initialize.write(false);
+      } else if (!initialized_) {
+        initialize.write(true);
+      }
       sc_core::wait(clk.posedge_event());
       if (initialize.read()) {  // the InitFC cycle: the switch's advertisement is in place
         for (unsigned t = 0; t < 6; ++t) {

@@ -47,6 +47,7 @@ struct WrapperSource {
                      "rtl.\(link)_rx_fc_\(type)_allocated(\(credits).rx_allocated[\(index)]);"]
       }
       bindings.append("\(link)_in.use_credits(&\(credits));")
+      if plan.pins.contains(where: { $0.name == "\(link)_active" }) { bindings.append("\(credits).link_up(\(link)_active);") }
     }
     for pin in plan.pins {
       let kind = pin.direction == .input ? "sc_in" : "sc_out"

@@ -22,6 +22,7 @@ final class BridgeConfigSpaceTests: XCTestCase {
     ("io_window_secondary_status_received_system_error_set", 0x1C, 30),
     ("device_control_status_unsupported_request_detected_set", 0x48, 19),
     ("device_control_status_fatal_detected_set", 0x48, 18),
+    ("slot_control_status_dll_state_changed_set", 0x58, 24),  // §6.7.3.3, Slot Status bit 8
   ]
 
   func testBadIdentitiesAreRefusedNamingEveryProblem() {
@@ -54,7 +55,7 @@ final class BridgeConfigSpaceTests: XCTestCase {
     // Spot values written out in full: Class Code, Device Control defaults, the capability header.
     XCTAssertEqual(out[1 + 0x08 / 4]["mmio_rdata"]?.uint64, 0x0604_0003)
     XCTAssertEqual(out[1 + 0x48 / 4]["mmio_rdata"]?.uint64, 0x0000_0810)
-    XCTAssertEqual(out[1 + 0x40 / 4]["mmio_rdata"]?.uint64, 0x0062_0010)
+    XCTAssertEqual(out[1 + 0x40 / 4]["mmio_rdata"]?.uint64, 0x0162_0010, "Slot Implemented (bit 24), downstream port (0110b), version 2")
   }
 
   /// Linux sizes a BAR by writing all ones and reading back (drivers/pci/probe.c, __pci_read_base):
@@ -70,7 +71,55 @@ final class BridgeConfigSpaceTests: XCTestCase {
     }
     let out = try IcarusSimulation(try Design(top: registerBlock(map))).run(rows)
     let reads = stride(from: 2, to: rows.count, by: 2).map { out[$0]["mmio_rdata"]?.uint64 }
-    XCTAssertEqual(reads, [0x5A01_1AB4, 0x0604_0003, 0xFFFF_C000, 0xFFF1_FFF1, 0x40, 0x0062_0010, 0x0000_8002, 0x0210_0083])
+    XCTAssertEqual(reads, [0x5A01_1AB4, 0x0604_0003, 0xFFFF_C000, 0xFFF1_FFF1, 0x40, 0x0162_0010, 0x0000_8002, 0x0210_0083])
+  }
+
+  /// A downstream port's slot (§7.5.3.2 Slot Implemented; §7.5.3.9 Slot Capabilities, all 0: no
+  /// hot-plug hardware; §7.5.3.10 Slot Control, Hot-Plug Interrupt Enable bit 5 and Data Link
+  /// Layer State Changed Enable bit 12 RW; §7.5.3.11 Slot Status, Data Link Layer State Changed
+  /// bit 8 RW1C, set by hardware on each change of Data Link Layer Link Active, §6.7.3.3; Presence
+  /// Detect State bit 6) step by step against `BridgeConfigModel`; the upstream port has none.
+  func testADownstreamPortsSlotReportsDataLinkLayerStateChanges() throws {
+    let map = try bridgeConfigSpace(Self.identity)
+    var model = Self.model()
+    var table = CycleTable()
+    func access(_ offset: Int, write value: UInt32? = nil, event: Bool = false, active: Bool) {
+      model.linkActive = active
+      table.add(["mmio_valid": BitVector(true), "mmio_write": BitVector(value != nil), "mmio_address": BitVector(width: map.addressWidth, value: offset),
+                 "mmio_wdata": BitVector(width: 32, unsigned: UInt64(value ?? 0)), "mmio_strobe": .ones(width: 4),
+                 "link_control_status_link_active_in": BitVector(active), "slot_control_status_presence_detect_state_in": BitVector(active),
+                 "slot_control_status_dll_state_changed_set": BitVector(event)],
+                expecting: ["mmio_rdata": BitVector(width: 32, unsigned: UInt64(value == nil ? model.read(offset) : 0))])
+      if let value { model.write(offset, value, byteEnables: 0xF) }
+      if event { model.raise(0x58, bit: 24) }
+    }
+    access(0x54, active: false)                      // Slot Capabilities: 0
+    access(0x58, active: false)                      // reset: nothing enabled, no change, nothing present
+    access(0x58, write: 0xFFFF_FFFF, active: false)  // only the two enables take; the W1C bit is 0 anyway
+    access(0x58, event: true, active: true)          // the link comes up: present; the flag lands at the edge
+    access(0x58, active: true)                       // 0x0140_1020: changed, present, enables
+    access(0x58, write: 0x0000_1020, active: true)   // writing 0 to the flag keeps it
+    access(0x58, active: true)
+    access(0x58, write: 0x0100_0000, active: true)   // write 1 clears it, and the enables (written 0)
+    access(0x58, active: true)
+    let design = try Design(top: registerBlock(map))
+    let actual = try table.simulate(design)
+    assertOutputsMatch(design.top, actual, table.expected, SeededRandom())
+    // The values spelt out, so that model and RTL cannot agree on a wrong layout.
+    XCTAssertEqual(table.expected.map { $0["mmio_rdata"]?.uint64 }, [nil, 0, 0, 0, 0x0040_1020, 0x0140_1020, 0, 0x0140_1020, 0, 0x0040_0000])
+
+    var upstream = Self.identity
+    upstream.role = .upstream
+    let upstreamMap = try bridgeConfigSpace(upstream)
+    XCTAssertNil(upstreamMap.registers.first { $0.offset == 0x58 }, "an upstream port has no slot registers (they read 0)")
+    var upstreamBlock = RegisterBlockModel(upstreamMap)
+    XCTAssertEqual(upstreamBlock.read(0x40).map { $0 >> 24 & 1 }, 0, "Slot Implemented is 0 upstream")
+    // §7.5.3.6: Data Link Layer Link Active Reporting Capable is hardwired 0 in an upstream port,
+    // and with it Link Status's Data Link Layer Link Active (§7.5.3.8).
+    XCTAssertEqual(upstreamBlock.read(0x4C).map { $0 >> 20 & 1 }, 0, "Link Active Reporting Capable is 0 upstream")
+    XCTAssertFalse(upstreamMap.registers.contains { $0.fields.contains { $0.name == "LINK_ACTIVE" } }, "no Data Link Layer Link Active upstream")
+    XCTAssertEqual(try bridgeConfigSpace(Self.identity).registers.first { $0.offset == 0x4C }?.fields.first { $0.name == "LINK_ACTIVE_REPORTING" }?.reset, 1,
+                   "1 downstream")
   }
 
   func testRandomConfigurationAccessesAndEventsAgreeWithTheModel() throws {
@@ -96,6 +145,7 @@ final class BridgeConfigSpaceTests: XCTestCase {
         "link_control_status_current_link_speed_in": BitVector(width: 4, unsigned: UInt64(model.linkSpeed)),
         "link_control_status_negotiated_link_width_in": BitVector(width: 6, unsigned: UInt64(model.linkWidth)),
         "link_control_status_link_active_in": BitVector(model.linkActive),
+        "slot_control_status_presence_detect_state_in": BitVector(model.linkActive),
       ]
       var raised: [(Int, Int)] = []
       for (port, dw, bit) in Self.events {

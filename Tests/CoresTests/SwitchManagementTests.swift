@@ -50,6 +50,16 @@ final class SwitchManagementTests: SimulationTestCase {
       for k in 0..<2 { try model.set("link\(k)_fc_initialize", BitVector(false)) }
     }
 
+    /// InitFC from link `k`'s partner (one cycle): `credits` per type in `CreditType` order, 0 = infinite.
+    func initializeFlowControl(link k: Int, credits: [Int] = Array(repeating: 0, count: 6)) throws {
+      for (t, name) in ["ph", "pd", "nph", "npd", "cplh", "cpld"].enumerated() {
+        try model.set("link\(k)_fc_\(name)_advertised", BitVector(width: t % 2 == 0 ? 8 : 12, value: credits[t]))
+      }
+      try model.set("link\(k)_fc_initialize", BitVector(true))
+      model.step()
+      try model.set("link\(k)_fc_initialize", BitVector(false))
+    }
+
     /// Starts a configuration request through the registers.
     func issue(_ target: PCIeID, offset: Int, write value: UInt32? = nil, byteEnables: UInt64 = 0xF) throws {
       XCTAssertFalse(try mgmt.write(cfgTarget, UInt64(target.rawValue) << 0 | UInt64(offset / 4) << 16).error)
@@ -315,6 +325,7 @@ final class SwitchManagementTests: SimulationTestCase {
 
     // The link comes up: the configuration read leaves as Type 0 and is answered, the write is forwarded.
     try bench.model.set("link1_active", BitVector(true))
+    try bench.initializeFlowControl(link: 1)  // flow control starts again with the link (§2.6.1)
     XCTAssertEqual(try bench.mgmt.read(linkStatus).data >> 29 & 1, 1, "Link Status: Data Link Layer Link Active is 1")
     try bench.issue(endpoint, offset: 0x00)
     let request = try XCTUnwrap(try bench.nextTLP(onLink: 1), "a CfgRd0 leaves the downstream port")
@@ -324,5 +335,111 @@ final class SwitchManagementTests: SimulationTestCase {
     let write = TLP.memoryWrite(address: 0x8000_0080, data: [1, 2, 3, 4], requester: rc)
     try bench.send(write, onLink: 0)
     XCTAssertEqual(try bench.nextTLP(onLink: 1), write)
+  }
+
+  /// A link that goes down and comes up again at downstream port 1, as the specification has the
+  /// port follow it:
+  /// - §2.6.1, §3.4.2: flow control is initialised on each DL_Up and its state reset at DL_Down.
+  ///   Credits stop at link-down (a read waiting for them is discarded with the queue, §2.9.1);
+  ///   after link-up nothing leaves until the partner's InitFC — not even a write, for which the
+  ///   old partner had advertised infinite credits — and then only within the new advertisement.
+  /// - §2.9.1: a TLP the partner had only half sent is not delivered: the receive buffer closes it
+  ///   and the ingress counts it malformed, once; the receive buffer's credits all come back, and
+  ///   after link-up it advertises its full buffers again and forwards a whole TLP.
+  /// - §6.7.3.3, §7.5.3.11: each change of Data Link Layer Link Active sets Slot Status's Data Link
+  ///   Layer State Changed and the management LINK_CHANGE.PORT1 (with the `link_change` output),
+  ///   both write-1-to-clear; LINK_STATE and Presence Detect State follow the link. Nothing is
+  ///   reported for the link being up out of reset.
+  func testALinkThatGoesDownAndUpRestartsFlowControlAndReportsBothChanges() throws {
+    let bench = try makeBench()
+    let upstream = PCIeID(bus: 0, device: 0, function: 0), downstream = PCIeID(bus: 1, device: 0, function: 0)
+    let rc = PCIeID(bus: 0, device: 0, function: 0), below = PCIeID(bus: 2, device: 0, function: 0)
+    for (target, offset, value) in [(upstream, 0x18, UInt32(0x0005_0100)), (upstream, 0x20, 0x8FF0_8000), (upstream, 0x04, 0x6),
+                                    (upstream, 0x24, 0x0000_FFF0), (downstream, 0x18, 0x0005_0201), (downstream, 0x20, 0x80F0_8000),
+                                    (downstream, 0x04, 0x6), (downstream, 0x24, 0x0000_FFF0)] {
+      try bench.issue(target, offset: offset, write: value)
+      XCTAssertEqual(try bench.outcome()?.status, 0)
+    }
+    let linkState: UInt64 = 0x1C, linkChange: UInt64 = 0x20, slot: UInt64 = 0x1080 + 0x58, malformed: UInt64 = 0x10C
+    let interrupt = try bench.model.output("link_change")
+    func reported() throws -> (state: UInt64, change: UInt64, slot: UInt64, irq: Bool) {
+      let state = try bench.mgmt.read(linkState).data, change = try bench.mgmt.read(linkChange).data, slotBits = try bench.mgmt.read(slot).data
+      bench.model.settle()
+      return (state, change, slotBits, interrupt.bool)
+    }
+    XCTAssertEqual(try bench.mgmt.read(0x1080 + 0x40).data >> 24 & 1, 1, "PCI Express Capabilities: Slot Implemented")
+    var now = try reported()
+    XCTAssertEqual(now.state, 0b10, "LINK_STATE.PORT1: up")
+    XCTAssertEqual(now.change, 0, "a link up out of reset is no change")
+    XCTAssertEqual(now.slot, 1 << 22, "Slot Status: Presence Detect State, no Data Link Layer State Changed")
+    XCTAssertFalse(now.irq)
+
+    // The partner below gives one non-posted header credit, every other type infinite: the first
+    // read leaves, the second waits.
+    try bench.initializeFlowControl(link: 1, credits: [0, 0, 1, 0, 0, 0])
+    let first = TLP.memoryRead(address: 0x8000_0000, byteCount: 4, requester: rc, tag: 1)
+    let waiting = TLP.memoryRead(address: 0x8000_0010, byteCount: 4, requester: rc, tag: 2)
+    try bench.send(first, onLink: 0)
+    XCTAssertEqual(try bench.nextTLP(onLink: 1), first)
+    try bench.send(waiting, onLink: 0)
+    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 30), "no non-posted header credit left")
+    // The partner begins a two-beat write upstream and stops after its first beat.
+    let cut = TLP.memoryWrite(address: 0x1_0000, data: Array(repeating: 7, count: 16), requester: below)
+    let beats = cut.streamBeats(lanes: 2)
+    XCTAssertEqual(beats.count, 2)
+    let h = beats[0].header
+    try bench.model.set("link1_in_header", BitVector(width: 128, words: [UInt64(h[2]) << 32 | UInt64(h[3]), UInt64(h[0]) << 32 | UInt64(h[1])]))
+    try bench.model.set("link1_in_data", BitVector(width: 64, unsigned: UInt64(beats[0].lanes[0]) | UInt64(beats[0].lanes[1]) << 32))
+    try bench.model.set("link1_in_strobe", BitVector(width: 2, unsigned: beats[0].strobe))
+    for (name, value) in [("start", true), ("end", false), ("valid", true)] { try bench.model.set("link1_in_\(name)", BitVector(value)) }
+    bench.model.settle()
+    XCTAssertTrue(bench.inReady.bool, "the receive buffer takes the first beat")
+    bench.model.step()
+    try bench.model.set("link1_in_valid", BitVector(false))
+    bench.model.step(10)
+    XCTAssertEqual(try bench.mgmt.read(malformed).data, 0, "the TLP is still open")
+
+    // DL_Down.
+    try bench.model.set("link1_active", BitVector(false))
+    bench.model.step(40)
+    XCTAssertEqual(try bench.mgmt.read(malformed).data, 1, "PORT1_MALFORMED: the TLP cut short by the link, counted once")
+    now = try reported()
+    XCTAssertEqual(now.state, 0, "LINK_STATE.PORT1: down")
+    XCTAssertEqual(now.change, 0b10, "LINK_CHANGE.PORT1")
+    XCTAssertEqual(now.slot, 1 << 24, "Slot Status: Data Link Layer State Changed; nothing present")
+    XCTAssertTrue(now.irq, "link_change")
+    for (name, full) in [("ph", 8), ("pd", 16), ("nph", 8), ("npd", 16), ("cplh", 8), ("cpld", 16)] {
+      XCTAssertEqual(try bench.model.output("link1_rx_fc_\(name)_advertised").uint64, UInt64(full), "\(name): the receive buffer is empty again")
+      XCTAssertEqual(try bench.model.output("link1_rx_fc_\(name)_allocated").uint64, UInt64(full), "\(name): CREDITS_ALLOCATED restarts from the advertisement")
+    }
+    try bench.mgmt.write(linkChange, 0b10)
+    try bench.mgmt.write(slot, 1 << 24)
+    now = try reported()
+    XCTAssertEqual(now.change, 0, "LINK_CHANGE is write-1-to-clear")
+    XCTAssertEqual(now.slot, 0, "so is Data Link Layer State Changed")
+    XCTAssertFalse(now.irq)
+
+    // DL_Up: reported again; the read that waited was discarded with the queue, and a write
+    // waits for the partner's InitFC, then goes within its one posted header credit.
+    try bench.model.set("link1_active", BitVector(true))
+    bench.model.step()
+    now = try reported()
+    XCTAssertEqual(now.state, 0b10)
+    XCTAssertEqual(now.change, 0b10, "LINK_CHANGE.PORT1 on the way up too")
+    XCTAssertEqual(now.slot, 1 << 24 | 1 << 22, "Data Link Layer State Changed and Presence Detect State")
+    XCTAssertTrue(now.irq)
+    let second = TLP.memoryWrite(address: 0x8000_0020, data: [3, 3, 3, 3], requester: rc)
+    let third = TLP.memoryWrite(address: 0x8000_0030, data: [4, 4, 4, 4], requester: rc)
+    try bench.send(second, onLink: 0)
+    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 40), "nothing leaves before the partner's InitFC")
+    try bench.initializeFlowControl(link: 1, credits: [1, 0, 0, 0, 0, 0])
+    XCTAssertEqual(try bench.nextTLP(onLink: 1), second, "the write, not the read queued before the link went down")
+    try bench.send(third, onLink: 0)
+    XCTAssertNil(try bench.nextTLP(onLink: 1, within: 30), "the new advertisement's one header credit is spent")
+    // The port receives again: a whole write from below goes up.
+    let whole = TLP.memoryWrite(address: 0x1_0040, data: [5, 5, 5, 5], requester: below)
+    try bench.send(whole, onLink: 1)
+    XCTAssertEqual(try bench.nextTLP(onLink: 0), whole)
+    XCTAssertEqual(try bench.mgmt.read(malformed).data, 1, "nothing else was malformed")
   }
 }

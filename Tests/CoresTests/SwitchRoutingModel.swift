@@ -44,6 +44,17 @@ struct SwitchRoutingModel {
 
   var bridges: [Bridge]
 
+  /// Whether `tlp`, entering at `ingress`, makes anything leave at `port`: forwarded there, or
+  /// answered there with an Unsupported Request completion.
+  func reaches(_ port: Int, _ tlp: TLP?, from ingress: Int) -> Bool {
+    switch route(tlp, ingress: ingress) {
+    case .forward(let ports, _): return ports.contains(port)
+    case .unsupported: return ingress == port
+    case .linkDown(_, let nonPosted): return nonPosted && ingress == port
+    default: return false
+    }
+  }
+
   /// The route of a TLP whose header is `tlp` entering at `ingress`; `malformed` when the RTL
   /// must discard it (its kind could not be parsed, it crosses 4 KiB, or its payload exceeds
   /// the ingress bridge's Max_Payload_Size).

@@ -13,7 +13,12 @@ import XCTest
 /// request is answered with UR and every unclaimed posted TLP or completion counted; both link
 /// partners apply random backpressure and random credit advertisements; nothing may stay stuck.
 /// The last port's link is down for the first quarter (§2.9.1: what is routed there is refused
-/// by that port), then comes up.
+/// by that port), then comes up; later it drops again under traffic, with its partner part-way
+/// through a TLP, and comes up once more. Flow control starts again with each link-up (§2.6.1,
+/// §3.4.2): the port's partners send InitFC then. What the drop loses by design is exactly the
+/// TLP cut short (closed by the receive buffer, counted malformed at its port, passed on
+/// nullified where its head went, as a TLP cut short by a `start`); the test waits for a moment
+/// when nothing is on its way to that port, so that nothing else may be lost.
 ///
 /// Among the traffic, one TLP in 25 is sent malformed (`MalformedTLP`: short, long, payload
 /// where Fmt says none, none where Length says some, reserved Fmt/Type, crossing 4 KiB, cut short
@@ -108,6 +113,9 @@ final class SwitchTrafficTests: SimulationTestCase {
     let downPort = n - 1
     for port in 0..<n { try model.set("link\(port)_active", BitVector(port != downPort)) }
     var linkPhase = LinkPhase.down
+    // The second time down: once quiet (nothing routed to the port still on its way), with the
+    // partner part-way through a good TLP; down for a sixteenth of the traffic, then up after draining.
+    var dropsLeft = 1, downUntil = Int.max, upAt = 0, quietSince = 0, cutByLink = 0
     let counters = try (0..<n).map { port in try ["dropped", "unsupported", "malformed"].map { try model.output("link\(port)_\($0)") } }
     let allocated = try (0..<n).map { port in
       try ["ph", "pd", "nph", "npd", "cplh", "cpld"].map { try model.output("link\(port)_rx_fc_\($0)_allocated") }
@@ -143,35 +151,82 @@ final class SwitchTrafficTests: SimulationTestCase {
     var cycle = 0, trafficEnd = Int.max
     let drainLimit = 20_000
     while true {
-      if cycle == 1 { for transmitter in transmitters { transmitter.initialize() } }
+      // InitFC where the link is up; port n − 1's partners initialise when its link comes up (§2.6.1).
+      if cycle == 1 { for port in 0..<n where port != downPort { transmitters[port].initialize() } }
       if !configured && cycle > 1 && scoreboard.outstanding == 0 {
         configured = true
         trafficEnd = cycle + cycles
+        downUntil = cycle + cycles / 4
       }
       if configured && cycle < trafficEnd {
-        if linkPhase == .down && cycle >= trafficEnd - cycles * 3 / 4 { linkPhase = .draining }
+        if linkPhase == .down && cycle >= downUntil { linkPhase = .draining }
+        if linkPhase == .up && dropsLeft > 0 && cycle >= upAt + cycles / 4 {
+          linkPhase = .quieting
+          quietSince = cycle
+        }
+        if linkPhase == .quieting {
+          // Nothing expected at the port, nothing on its way there, nothing queued to go there.
+          let quiet = scoreboard.outstanding(at: downPort) == 0 && receivers[downPort].nullified == nullified[downPort]
+            && (0..<n).allSatisfy { p in transmitters[p].pending.allSatisfy { !router.reaches(downPort, $0.tlp, from: p) } }
+          let partway = transmitters[downPort].partway
+          if quiet && (partway.map { $0.flaw == nil } ?? false || partway == nil && cycle >= quietSince + 2_000) {
+            try model.set("link\(downPort)_active", BitVector(false))
+            router.bridges[downPort].linkUp = false
+            receivers[downPort].linkDown()
+            if let (cut, taken) = transmitters[downPort].linkDown(), taken > 0, let tlp = cut.tlp {
+              // Undo what its start expected: it leaves nowhere whole; it is malformed at its port
+              // and leaves nullified wherever its head went.
+              cutByLink += 1
+              malformed[downPort] += 1
+              switch router.route(tlp, ingress: downPort) {
+              case .forward(let ports, _):
+                for egress in ports {
+                  XCTAssertTrue(scoreboard.withdraw(tlp, at: egress, path: downPort), "the cut TLP was expected at \(egress)")
+                  nullified[egress] += 1
+                }
+              case .drop: dropped[downPort] -= 1
+              default: break
+              }
+            }
+            // The receive buffer's CREDITS_ALLOCATED restarts from its advertisement.
+            spent[downPort] = Array(repeating: 0, count: 6)
+            linkPhase = .down
+            downUntil = cycle + cycles / 16
+            dropsLeft -= 1
+          }
+        }
         // Drained: everything sent has arrived, or was dropped, refused or found malformed by its
         // ingress (the counters agree), and every receive buffer has returned its credits (a TLP
         // the model terminates, counted nowhere, has then been routed too: seed
         // 1982180949855290464 had a broadcast message still in one when the link came up), so
         // no TLP still in a receive buffer is routed after the link changes.
-        let drained = scoreboard.outstanding == 0 && transmitters.allSatisfy { !$0.busy && $0.waiting == 0 } && creditsBack()
+        // (What the last port's partner queued before its link dropped waits for the link.)
+        let drained = scoreboard.outstanding == 0 && (0..<n).allSatisfy { $0 == downPort || !transmitters[$0].busy && transmitters[$0].waiting == 0 }
+          && creditsBack()
           && (0..<n).allSatisfy { counters[$0][0].uint64 == UInt64(dropped[$0]) && counters[$0][1].uint64 == UInt64(unsupported[$0])
                                   && counters[$0][2].uint64 == UInt64(malformed[$0]) }
         if linkPhase == .draining && drained {
           try model.set("link\(downPort)_active", BitVector(true))
+          transmitters[downPort].initialize()
+          try receivers[downPort].linkUp()
           router.bridges[downPort].linkUp = true
           linkPhase = .up
-          trafficEnd = cycle + cycles * 3 / 4
+          upAt = cycle
+          trafficEnd = dropsLeft > 0 ? cycle + cycles * 3 / 4 : max(trafficEnd, cycle + cycles / 8)
         }
         // Nothing arrives on a link that is down; nothing is offered while the first quarter drains.
-        for port in 0..<n where transmitters[port].waiting < 2 && linkPhase != .draining && (port != downPort || linkPhase == .up) {
+        // While quieting, nothing is sent that would reach the last port.
+        for port in 0..<n where transmitters[port].waiting < 2 && linkPhase != .draining
+          && (port != downPort || linkPhase == .up || linkPhase == .quieting) {
           if flaws.chance(Self.malformedShare) {
             let broken = MalformedTLP.random(from: port, ports: n, &flaws)
+            if linkPhase == .quieting && router.reaches(downPort, broken.tlp, from: port) { continue }
             transmitters[port].send(beats: broken.beats, credits: broken.credits, flaw: broken.kind.rawValue, tlp: broken.tlp)
             if broken.kind == .cutShort { transmitters[port].send(MalformedTLP.follower(from: port)) }
           } else {
-            transmitters[port].send(Self.randomTLP(from: port, ports: n, &traffic))
+            let tlp = Self.randomTLP(from: port, ports: n, &traffic)
+            if linkPhase == .quieting && router.reaches(downPort, tlp, from: port) { continue }
+            transmitters[port].send(tlp)
           }
         }
       }
@@ -264,13 +319,16 @@ final class SwitchTrafficTests: SimulationTestCase {
     }
     XCTAssertGreaterThan(scoreboard.matched, cycles / 20, "the traffic must keep the switch busy")
     XCTAssertEqual(linkPhase, .up, "port \(downPort)'s link came up")
+    XCTAssertEqual(dropsLeft, 0, "port \(downPort)'s link dropped under traffic and came up again")
+    XCTAssertEqual(cutByLink, 1, "its partner was part-way through a TLP when it dropped")
     XCTAssertGreaterThan(refused, 0, "TLPs were routed to port \(downPort) while its link was down")
     XCTAssertEqual(Set(flawsSent.keys), Set(MalformedTLP.Kind.allCases), "every kind of malformed TLP must be sent: \(flawsSent)")
-    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped), refused at port \(downPort) while its link was down \(refused), malformed \(malformed), left nullified \(nullified), kinds \(flawsSent.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" })")
+    print("\(n)-port switch: \(cycle) cycles, TLPs sent \(sent), delivered \(scoreboard.matched), UR \(unsupported), dropped \(dropped), refused at port \(downPort) while its link was down \(refused), cut by the link \(cutByLink), malformed \(malformed), left nullified \(nullified), kinds \(flawsSent.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key): \($0.value)" })")
   }
 
-  /// Port `n − 1`'s link during `runRandomTraffic`: down, waiting for the switch to go idle, up.
-  enum LinkPhase { case down, draining, up }
+  /// Port `n − 1`'s link during `runRandomTraffic`: down, waiting for the switch to go idle, up;
+  /// then waiting for nothing to be on its way to the port before it drops under traffic.
+  enum LinkPhase { case down, draining, up, quieting }
 
   /// CREDITS_ALLOCATED once all `spent` credits are back: the switch's initial advertisement
   /// (8 header, 16 data credits per class) plus what was spent, modulo the field size (§2.6.1.2).

@@ -42,65 +42,71 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port4_mps512_speed4_
   output wire        link_control_status_link_disable_out,
   input  wire [3:0]  link_control_status_current_link_speed_in,
   input  wire [5:0]  link_control_status_negotiated_link_width_in,
-  input  wire        link_control_status_link_active_in
+  input  wire        link_control_status_link_active_in,
+  input  wire        slot_control_status_presence_detect_state_in,
+  input  wire        slot_control_status_dll_state_changed_set
 );
 
-  wire command_status_write;  // BridgeConfigSpace.swift:115
-  reg command_status_memory_space_enable;  // BridgeConfigSpace.swift:116
-  reg command_status_bus_master_enable;  // BridgeConfigSpace.swift:117
-  reg command_status_parity_error_response;  // BridgeConfigSpace.swift:118
-  reg command_status_serr_enable;  // BridgeConfigSpace.swift:119
-  reg command_status_interrupt_disable;  // BridgeConfigSpace.swift:120
-  reg command_status_master_data_parity_error;  // BridgeConfigSpace.swift:99
-  reg command_status_signaled_target_abort;  // BridgeConfigSpace.swift:100
-  reg command_status_received_target_abort;  // BridgeConfigSpace.swift:101
-  reg command_status_received_master_abort;  // BridgeConfigSpace.swift:102
-  reg command_status_signaled_system_error;  // BridgeConfigSpace.swift:103
-  reg command_status_detected_parity_error;  // BridgeConfigSpace.swift:105
-  wire header_write;  // BridgeConfigSpace.swift:127
-  reg [7:0] header_cache_line_size;  // BridgeConfigSpace.swift:128
-  wire bus_numbers_write;  // BridgeConfigSpace.swift:131
-  reg [7:0] bus_numbers_primary;  // BridgeConfigSpace.swift:132
-  reg [7:0] bus_numbers_secondary;  // BridgeConfigSpace.swift:133
-  reg [7:0] bus_numbers_subordinate;  // BridgeConfigSpace.swift:134
-  wire io_window_secondary_status_write;  // BridgeConfigSpace.swift:136
-  reg io_window_secondary_status_master_data_parity_error;  // BridgeConfigSpace.swift:99
-  reg io_window_secondary_status_signaled_target_abort;  // BridgeConfigSpace.swift:100
-  reg io_window_secondary_status_received_target_abort;  // BridgeConfigSpace.swift:101
-  reg io_window_secondary_status_received_master_abort;  // BridgeConfigSpace.swift:102
-  reg io_window_secondary_status_received_system_error;  // BridgeConfigSpace.swift:103
-  reg io_window_secondary_status_detected_parity_error;  // BridgeConfigSpace.swift:105
-  wire memory_window_write;  // BridgeConfigSpace.swift:138
-  reg [11:0] memory_window_base;  // BridgeConfigSpace.swift:139
-  reg [11:0] memory_window_limit;  // BridgeConfigSpace.swift:140
-  wire prefetchable_window_write;  // BridgeConfigSpace.swift:142
-  reg [11:0] prefetchable_window_base;  // BridgeConfigSpace.swift:144
-  reg [11:0] prefetchable_window_limit;  // BridgeConfigSpace.swift:146
-  wire prefetchable_base_upper_write;  // BridgeConfigSpace.swift:148
-  reg [31:0] prefetchable_base_upper_address;  // BridgeConfigSpace.swift:149
-  wire prefetchable_limit_upper_write;  // BridgeConfigSpace.swift:151
-  reg [31:0] prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:152
-  wire interrupt_bridge_control_write;  // BridgeConfigSpace.swift:157
-  reg [7:0] interrupt_bridge_control_interrupt_line;  // BridgeConfigSpace.swift:158
-  reg interrupt_bridge_control_parity_error_response_enable;  // BridgeConfigSpace.swift:159
-  reg interrupt_bridge_control_serr_enable;  // BridgeConfigSpace.swift:160
-  reg interrupt_bridge_control_isa_enable;  // BridgeConfigSpace.swift:161
-  reg interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:162
-  wire device_control_status_write;  // BridgeConfigSpace.swift:181
-  reg device_control_status_correctable_reporting;  // BridgeConfigSpace.swift:182
-  reg device_control_status_nonfatal_reporting;  // BridgeConfigSpace.swift:183
-  reg device_control_status_fatal_reporting;  // BridgeConfigSpace.swift:184
-  reg device_control_status_unsupported_request_reporting;  // BridgeConfigSpace.swift:185
-  reg device_control_status_relaxed_ordering;  // BridgeConfigSpace.swift:186
-  reg [2:0] device_control_status_max_payload_size;  // BridgeConfigSpace.swift:187
-  reg device_control_status_extended_tag;  // BridgeConfigSpace.swift:188
-  reg device_control_status_no_snoop;  // BridgeConfigSpace.swift:189
-  reg device_control_status_correctable_detected;  // BridgeConfigSpace.swift:190
-  reg device_control_status_nonfatal_detected;  // BridgeConfigSpace.swift:191
-  reg device_control_status_fatal_detected;  // BridgeConfigSpace.swift:192
-  reg device_control_status_unsupported_request_detected;  // BridgeConfigSpace.swift:193
-  wire link_control_status_write;  // BridgeConfigSpace.swift:201
-  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:202
+  wire command_status_write;  // BridgeConfigSpace.swift:122
+  reg command_status_memory_space_enable;  // BridgeConfigSpace.swift:123
+  reg command_status_bus_master_enable;  // BridgeConfigSpace.swift:124
+  reg command_status_parity_error_response;  // BridgeConfigSpace.swift:125
+  reg command_status_serr_enable;  // BridgeConfigSpace.swift:126
+  reg command_status_interrupt_disable;  // BridgeConfigSpace.swift:127
+  reg command_status_master_data_parity_error;  // BridgeConfigSpace.swift:106
+  reg command_status_signaled_target_abort;  // BridgeConfigSpace.swift:107
+  reg command_status_received_target_abort;  // BridgeConfigSpace.swift:108
+  reg command_status_received_master_abort;  // BridgeConfigSpace.swift:109
+  reg command_status_signaled_system_error;  // BridgeConfigSpace.swift:110
+  reg command_status_detected_parity_error;  // BridgeConfigSpace.swift:112
+  wire header_write;  // BridgeConfigSpace.swift:134
+  reg [7:0] header_cache_line_size;  // BridgeConfigSpace.swift:135
+  wire bus_numbers_write;  // BridgeConfigSpace.swift:138
+  reg [7:0] bus_numbers_primary;  // BridgeConfigSpace.swift:139
+  reg [7:0] bus_numbers_secondary;  // BridgeConfigSpace.swift:140
+  reg [7:0] bus_numbers_subordinate;  // BridgeConfigSpace.swift:141
+  wire io_window_secondary_status_write;  // BridgeConfigSpace.swift:143
+  reg io_window_secondary_status_master_data_parity_error;  // BridgeConfigSpace.swift:106
+  reg io_window_secondary_status_signaled_target_abort;  // BridgeConfigSpace.swift:107
+  reg io_window_secondary_status_received_target_abort;  // BridgeConfigSpace.swift:108
+  reg io_window_secondary_status_received_master_abort;  // BridgeConfigSpace.swift:109
+  reg io_window_secondary_status_received_system_error;  // BridgeConfigSpace.swift:110
+  reg io_window_secondary_status_detected_parity_error;  // BridgeConfigSpace.swift:112
+  wire memory_window_write;  // BridgeConfigSpace.swift:145
+  reg [11:0] memory_window_base;  // BridgeConfigSpace.swift:146
+  reg [11:0] memory_window_limit;  // BridgeConfigSpace.swift:147
+  wire prefetchable_window_write;  // BridgeConfigSpace.swift:149
+  reg [11:0] prefetchable_window_base;  // BridgeConfigSpace.swift:151
+  reg [11:0] prefetchable_window_limit;  // BridgeConfigSpace.swift:153
+  wire prefetchable_base_upper_write;  // BridgeConfigSpace.swift:155
+  reg [31:0] prefetchable_base_upper_address;  // BridgeConfigSpace.swift:156
+  wire prefetchable_limit_upper_write;  // BridgeConfigSpace.swift:158
+  reg [31:0] prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:159
+  wire interrupt_bridge_control_write;  // BridgeConfigSpace.swift:164
+  reg [7:0] interrupt_bridge_control_interrupt_line;  // BridgeConfigSpace.swift:165
+  reg interrupt_bridge_control_parity_error_response_enable;  // BridgeConfigSpace.swift:166
+  reg interrupt_bridge_control_serr_enable;  // BridgeConfigSpace.swift:167
+  reg interrupt_bridge_control_isa_enable;  // BridgeConfigSpace.swift:168
+  reg interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:169
+  wire device_control_status_write;  // BridgeConfigSpace.swift:190
+  reg device_control_status_correctable_reporting;  // BridgeConfigSpace.swift:191
+  reg device_control_status_nonfatal_reporting;  // BridgeConfigSpace.swift:192
+  reg device_control_status_fatal_reporting;  // BridgeConfigSpace.swift:193
+  reg device_control_status_unsupported_request_reporting;  // BridgeConfigSpace.swift:194
+  reg device_control_status_relaxed_ordering;  // BridgeConfigSpace.swift:195
+  reg [2:0] device_control_status_max_payload_size;  // BridgeConfigSpace.swift:196
+  reg device_control_status_extended_tag;  // BridgeConfigSpace.swift:197
+  reg device_control_status_no_snoop;  // BridgeConfigSpace.swift:198
+  reg device_control_status_correctable_detected;  // BridgeConfigSpace.swift:199
+  reg device_control_status_nonfatal_detected;  // BridgeConfigSpace.swift:200
+  reg device_control_status_fatal_detected;  // BridgeConfigSpace.swift:201
+  reg device_control_status_unsupported_request_detected;  // BridgeConfigSpace.swift:202
+  wire link_control_status_write;  // BridgeConfigSpace.swift:212
+  reg link_control_status_link_disable;  // BridgeConfigSpace.swift:213
+  wire slot_control_status_write;  // BridgeConfigSpace.swift:222
+  reg slot_control_status_hot_plug_interrupt_enable;  // BridgeConfigSpace.swift:223
+  reg slot_control_status_dll_state_changed_enable;  // BridgeConfigSpace.swift:224
+  reg slot_control_status_dll_state_changed;  // BridgeConfigSpace.swift:226
 
   wire _command_status_write_0;
   wire _command_status_write_1;
@@ -114,162 +120,172 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port4_mps512_speed4_
   wire _interrupt_bridge_control_write_9;
   wire _device_control_status_write_10;
   wire _link_control_status_write_11;
-  wire _command_status_memory_space_enable_12;
-  wire _command_status_bus_master_enable_13;
-  wire _command_status_parity_error_response_14;
-  wire _command_status_serr_enable_15;
-  wire _command_status_interrupt_disable_16;
-  wire [7:0] _header_cache_line_size_17;
-  wire [7:0] _bus_numbers_primary_18;
-  wire [7:0] _bus_numbers_secondary_19;
-  wire [7:0] _bus_numbers_subordinate_20;
-  wire [11:0] _memory_window_base_21;
-  wire [11:0] _memory_window_limit_22;
-  wire [11:0] _prefetchable_window_base_23;
-  wire [11:0] _prefetchable_window_limit_24;
-  wire [31:0] _prefetchable_base_upper_address_25;
-  wire [31:0] _prefetchable_limit_upper_address_26;
-  wire [7:0] _interrupt_bridge_control_interrupt_line_27;
-  wire _interrupt_bridge_control_parity_error_response_enable_28;
-  wire _interrupt_bridge_control_serr_enable_29;
-  wire _interrupt_bridge_control_isa_enable_30;
-  wire _interrupt_bridge_control_secondary_bus_reset_31;
-  wire _device_control_status_correctable_reporting_32;
-  wire _device_control_status_nonfatal_reporting_33;
-  wire _device_control_status_fatal_reporting_34;
-  wire _device_control_status_unsupported_request_reporting_35;
-  wire _device_control_status_relaxed_ordering_36;
-  wire [2:0] _device_control_status_max_payload_size_37;
-  wire _device_control_status_extended_tag_38;
-  wire _device_control_status_no_snoop_39;
-  wire _link_control_status_link_disable_40;
-  assign _command_status_write_0 = mmio_valid & mmio_write;  // BridgeConfigSpace.swift:115
-  assign _command_status_write_1 = mmio_address == 7'd4;  // BridgeConfigSpace.swift:115
-  assign _header_write_2 = mmio_address == 7'd12;  // BridgeConfigSpace.swift:127
-  assign _bus_numbers_write_3 = mmio_address == 7'd24;  // BridgeConfigSpace.swift:131
-  assign _io_window_secondary_status_write_4 = mmio_address == 7'd28;  // BridgeConfigSpace.swift:136
-  assign _memory_window_write_5 = mmio_address == 7'd32;  // BridgeConfigSpace.swift:138
-  assign _prefetchable_window_write_6 = mmio_address == 7'd36;  // BridgeConfigSpace.swift:142
-  assign _prefetchable_base_upper_write_7 = mmio_address == 7'd40;  // BridgeConfigSpace.swift:148
-  assign _prefetchable_limit_upper_write_8 = mmio_address == 7'd44;  // BridgeConfigSpace.swift:151
-  assign _interrupt_bridge_control_write_9 = mmio_address == 7'd60;  // BridgeConfigSpace.swift:157
-  assign _device_control_status_write_10 = mmio_address == 7'd72;  // BridgeConfigSpace.swift:181
-  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:201
-  assign _command_status_memory_space_enable_12 = mmio_strobe[0];  // BridgeConfigSpace.swift:116
-  assign _command_status_bus_master_enable_13 = mmio_strobe[0];  // BridgeConfigSpace.swift:117
-  assign _command_status_parity_error_response_14 = mmio_strobe[0];  // BridgeConfigSpace.swift:118
-  assign _command_status_serr_enable_15 = mmio_strobe[1];  // BridgeConfigSpace.swift:119
-  assign _command_status_interrupt_disable_16 = mmio_strobe[1];  // BridgeConfigSpace.swift:120
-  assign _header_cache_line_size_17 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:128
-  assign _bus_numbers_primary_18 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:132
-  assign _bus_numbers_secondary_19 = {8{mmio_strobe[1]}};  // BridgeConfigSpace.swift:133
-  assign _bus_numbers_subordinate_20 = {8{mmio_strobe[2]}};  // BridgeConfigSpace.swift:134
-  assign _memory_window_base_21 = {{8{mmio_strobe[1]}}, {4{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:139
-  assign _memory_window_limit_22 = {{8{mmio_strobe[3]}}, {4{mmio_strobe[2]}}};  // BridgeConfigSpace.swift:140
-  assign _prefetchable_window_base_23 = {{8{mmio_strobe[1]}}, {4{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:144
-  assign _prefetchable_window_limit_24 = {{8{mmio_strobe[3]}}, {4{mmio_strobe[2]}}};  // BridgeConfigSpace.swift:146
-  assign _prefetchable_base_upper_address_25 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:149
-  assign _prefetchable_limit_upper_address_26 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:152
-  assign _interrupt_bridge_control_interrupt_line_27 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:158
-  assign _interrupt_bridge_control_parity_error_response_enable_28 = mmio_strobe[2];  // BridgeConfigSpace.swift:159
-  assign _interrupt_bridge_control_serr_enable_29 = mmio_strobe[2];  // BridgeConfigSpace.swift:160
-  assign _interrupt_bridge_control_isa_enable_30 = mmio_strobe[2];  // BridgeConfigSpace.swift:161
-  assign _interrupt_bridge_control_secondary_bus_reset_31 = mmio_strobe[2];  // BridgeConfigSpace.swift:162
-  assign _device_control_status_correctable_reporting_32 = mmio_strobe[0];  // BridgeConfigSpace.swift:182
-  assign _device_control_status_nonfatal_reporting_33 = mmio_strobe[0];  // BridgeConfigSpace.swift:183
-  assign _device_control_status_fatal_reporting_34 = mmio_strobe[0];  // BridgeConfigSpace.swift:184
-  assign _device_control_status_unsupported_request_reporting_35 = mmio_strobe[0];  // BridgeConfigSpace.swift:185
-  assign _device_control_status_relaxed_ordering_36 = mmio_strobe[0];  // BridgeConfigSpace.swift:186
-  assign _device_control_status_max_payload_size_37 = {3{mmio_strobe[0]}};  // BridgeConfigSpace.swift:187
-  assign _device_control_status_extended_tag_38 = mmio_strobe[1];  // BridgeConfigSpace.swift:188
-  assign _device_control_status_no_snoop_39 = mmio_strobe[1];  // BridgeConfigSpace.swift:189
-  assign _link_control_status_link_disable_40 = mmio_strobe[0];  // BridgeConfigSpace.swift:202
+  wire _slot_control_status_write_12;
+  wire _command_status_memory_space_enable_13;
+  wire _command_status_bus_master_enable_14;
+  wire _command_status_parity_error_response_15;
+  wire _command_status_serr_enable_16;
+  wire _command_status_interrupt_disable_17;
+  wire [7:0] _header_cache_line_size_18;
+  wire [7:0] _bus_numbers_primary_19;
+  wire [7:0] _bus_numbers_secondary_20;
+  wire [7:0] _bus_numbers_subordinate_21;
+  wire [11:0] _memory_window_base_22;
+  wire [11:0] _memory_window_limit_23;
+  wire [11:0] _prefetchable_window_base_24;
+  wire [11:0] _prefetchable_window_limit_25;
+  wire [31:0] _prefetchable_base_upper_address_26;
+  wire [31:0] _prefetchable_limit_upper_address_27;
+  wire [7:0] _interrupt_bridge_control_interrupt_line_28;
+  wire _interrupt_bridge_control_parity_error_response_enable_29;
+  wire _interrupt_bridge_control_serr_enable_30;
+  wire _interrupt_bridge_control_isa_enable_31;
+  wire _interrupt_bridge_control_secondary_bus_reset_32;
+  wire _device_control_status_correctable_reporting_33;
+  wire _device_control_status_nonfatal_reporting_34;
+  wire _device_control_status_fatal_reporting_35;
+  wire _device_control_status_unsupported_request_reporting_36;
+  wire _device_control_status_relaxed_ordering_37;
+  wire [2:0] _device_control_status_max_payload_size_38;
+  wire _device_control_status_extended_tag_39;
+  wire _device_control_status_no_snoop_40;
+  wire _link_control_status_link_disable_41;
+  wire _slot_control_status_hot_plug_interrupt_enable_42;
+  wire _slot_control_status_dll_state_changed_enable_43;
+  assign _command_status_write_0 = mmio_valid & mmio_write;  // BridgeConfigSpace.swift:122
+  assign _command_status_write_1 = mmio_address == 7'd4;  // BridgeConfigSpace.swift:122
+  assign _header_write_2 = mmio_address == 7'd12;  // BridgeConfigSpace.swift:134
+  assign _bus_numbers_write_3 = mmio_address == 7'd24;  // BridgeConfigSpace.swift:138
+  assign _io_window_secondary_status_write_4 = mmio_address == 7'd28;  // BridgeConfigSpace.swift:143
+  assign _memory_window_write_5 = mmio_address == 7'd32;  // BridgeConfigSpace.swift:145
+  assign _prefetchable_window_write_6 = mmio_address == 7'd36;  // BridgeConfigSpace.swift:149
+  assign _prefetchable_base_upper_write_7 = mmio_address == 7'd40;  // BridgeConfigSpace.swift:155
+  assign _prefetchable_limit_upper_write_8 = mmio_address == 7'd44;  // BridgeConfigSpace.swift:158
+  assign _interrupt_bridge_control_write_9 = mmio_address == 7'd60;  // BridgeConfigSpace.swift:164
+  assign _device_control_status_write_10 = mmio_address == 7'd72;  // BridgeConfigSpace.swift:190
+  assign _link_control_status_write_11 = mmio_address == 7'd80;  // BridgeConfigSpace.swift:212
+  assign _slot_control_status_write_12 = mmio_address == 7'd88;  // BridgeConfigSpace.swift:222
+  assign _command_status_memory_space_enable_13 = mmio_strobe[0];  // BridgeConfigSpace.swift:123
+  assign _command_status_bus_master_enable_14 = mmio_strobe[0];  // BridgeConfigSpace.swift:124
+  assign _command_status_parity_error_response_15 = mmio_strobe[0];  // BridgeConfigSpace.swift:125
+  assign _command_status_serr_enable_16 = mmio_strobe[1];  // BridgeConfigSpace.swift:126
+  assign _command_status_interrupt_disable_17 = mmio_strobe[1];  // BridgeConfigSpace.swift:127
+  assign _header_cache_line_size_18 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:135
+  assign _bus_numbers_primary_19 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:139
+  assign _bus_numbers_secondary_20 = {8{mmio_strobe[1]}};  // BridgeConfigSpace.swift:140
+  assign _bus_numbers_subordinate_21 = {8{mmio_strobe[2]}};  // BridgeConfigSpace.swift:141
+  assign _memory_window_base_22 = {{8{mmio_strobe[1]}}, {4{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:146
+  assign _memory_window_limit_23 = {{8{mmio_strobe[3]}}, {4{mmio_strobe[2]}}};  // BridgeConfigSpace.swift:147
+  assign _prefetchable_window_base_24 = {{8{mmio_strobe[1]}}, {4{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:151
+  assign _prefetchable_window_limit_25 = {{8{mmio_strobe[3]}}, {4{mmio_strobe[2]}}};  // BridgeConfigSpace.swift:153
+  assign _prefetchable_base_upper_address_26 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:156
+  assign _prefetchable_limit_upper_address_27 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // BridgeConfigSpace.swift:159
+  assign _interrupt_bridge_control_interrupt_line_28 = {8{mmio_strobe[0]}};  // BridgeConfigSpace.swift:165
+  assign _interrupt_bridge_control_parity_error_response_enable_29 = mmio_strobe[2];  // BridgeConfigSpace.swift:166
+  assign _interrupt_bridge_control_serr_enable_30 = mmio_strobe[2];  // BridgeConfigSpace.swift:167
+  assign _interrupt_bridge_control_isa_enable_31 = mmio_strobe[2];  // BridgeConfigSpace.swift:168
+  assign _interrupt_bridge_control_secondary_bus_reset_32 = mmio_strobe[2];  // BridgeConfigSpace.swift:169
+  assign _device_control_status_correctable_reporting_33 = mmio_strobe[0];  // BridgeConfigSpace.swift:191
+  assign _device_control_status_nonfatal_reporting_34 = mmio_strobe[0];  // BridgeConfigSpace.swift:192
+  assign _device_control_status_fatal_reporting_35 = mmio_strobe[0];  // BridgeConfigSpace.swift:193
+  assign _device_control_status_unsupported_request_reporting_36 = mmio_strobe[0];  // BridgeConfigSpace.swift:194
+  assign _device_control_status_relaxed_ordering_37 = mmio_strobe[0];  // BridgeConfigSpace.swift:195
+  assign _device_control_status_max_payload_size_38 = {3{mmio_strobe[0]}};  // BridgeConfigSpace.swift:196
+  assign _device_control_status_extended_tag_39 = mmio_strobe[1];  // BridgeConfigSpace.swift:197
+  assign _device_control_status_no_snoop_40 = mmio_strobe[1];  // BridgeConfigSpace.swift:198
+  assign _link_control_status_link_disable_41 = mmio_strobe[0];  // BridgeConfigSpace.swift:213
+  assign _slot_control_status_hot_plug_interrupt_enable_42 = mmio_strobe[0];  // BridgeConfigSpace.swift:223
+  assign _slot_control_status_dll_state_changed_enable_43 = mmio_strobe[1];  // BridgeConfigSpace.swift:224
 
   assign mmio_ready = mmio_valid;
-  assign command_status_write = _command_status_write_0 & _command_status_write_1;  // BridgeConfigSpace.swift:115
-  assign command_status_memory_space_enable_out = command_status_memory_space_enable;  // BridgeConfigSpace.swift:116
-  assign command_status_bus_master_enable_out = command_status_bus_master_enable;  // BridgeConfigSpace.swift:117
-  assign header_write = _command_status_write_0 & _header_write_2;  // BridgeConfigSpace.swift:127
-  assign bus_numbers_write = _command_status_write_0 & _bus_numbers_write_3;  // BridgeConfigSpace.swift:131
-  assign bus_numbers_primary_out = bus_numbers_primary;  // BridgeConfigSpace.swift:132
-  assign bus_numbers_secondary_out = bus_numbers_secondary;  // BridgeConfigSpace.swift:133
-  assign bus_numbers_subordinate_out = bus_numbers_subordinate;  // BridgeConfigSpace.swift:134
-  assign io_window_secondary_status_write = _command_status_write_0 & _io_window_secondary_status_write_4;  // BridgeConfigSpace.swift:136
-  assign memory_window_write = _command_status_write_0 & _memory_window_write_5;  // BridgeConfigSpace.swift:138
-  assign memory_window_base_out = memory_window_base;  // BridgeConfigSpace.swift:139
-  assign memory_window_limit_out = memory_window_limit;  // BridgeConfigSpace.swift:140
-  assign prefetchable_window_write = _command_status_write_0 & _prefetchable_window_write_6;  // BridgeConfigSpace.swift:142
-  assign prefetchable_window_base_out = prefetchable_window_base;  // BridgeConfigSpace.swift:144
-  assign prefetchable_window_limit_out = prefetchable_window_limit;  // BridgeConfigSpace.swift:146
-  assign prefetchable_base_upper_write = _command_status_write_0 & _prefetchable_base_upper_write_7;  // BridgeConfigSpace.swift:148
-  assign prefetchable_base_upper_address_out = prefetchable_base_upper_address;  // BridgeConfigSpace.swift:149
-  assign prefetchable_limit_upper_write = _command_status_write_0 & _prefetchable_limit_upper_write_8;  // BridgeConfigSpace.swift:151
-  assign prefetchable_limit_upper_address_out = prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:152
-  assign interrupt_bridge_control_write = _command_status_write_0 & _interrupt_bridge_control_write_9;  // BridgeConfigSpace.swift:157
-  assign interrupt_bridge_control_secondary_bus_reset_out = interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:162
-  assign device_control_status_write = _command_status_write_0 & _device_control_status_write_10;  // BridgeConfigSpace.swift:181
-  assign device_control_status_max_payload_size_out = device_control_status_max_payload_size;  // BridgeConfigSpace.swift:187
-  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:201
-  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:202
-  assign mmio_error = mmio_valid & ~((((((((((((((((((mmio_address == 7'd0) | _command_status_write_1) | (mmio_address == 7'd8)) | _header_write_2) | _bus_numbers_write_3) | _io_window_secondary_status_write_4) | _memory_window_write_5) | _prefetchable_window_write_6) | _prefetchable_base_upper_write_7) | _prefetchable_limit_upper_write_8) | (mmio_address == 7'd52)) | _interrupt_bridge_control_write_9) | (mmio_address == 7'd64)) | (mmio_address == 7'd68)) | _device_control_status_write_10) | (mmio_address == 7'd76)) | _link_control_status_write_11) | (mmio_address == 7'd108));
+  assign command_status_write = _command_status_write_0 & _command_status_write_1;  // BridgeConfigSpace.swift:122
+  assign command_status_memory_space_enable_out = command_status_memory_space_enable;  // BridgeConfigSpace.swift:123
+  assign command_status_bus_master_enable_out = command_status_bus_master_enable;  // BridgeConfigSpace.swift:124
+  assign header_write = _command_status_write_0 & _header_write_2;  // BridgeConfigSpace.swift:134
+  assign bus_numbers_write = _command_status_write_0 & _bus_numbers_write_3;  // BridgeConfigSpace.swift:138
+  assign bus_numbers_primary_out = bus_numbers_primary;  // BridgeConfigSpace.swift:139
+  assign bus_numbers_secondary_out = bus_numbers_secondary;  // BridgeConfigSpace.swift:140
+  assign bus_numbers_subordinate_out = bus_numbers_subordinate;  // BridgeConfigSpace.swift:141
+  assign io_window_secondary_status_write = _command_status_write_0 & _io_window_secondary_status_write_4;  // BridgeConfigSpace.swift:143
+  assign memory_window_write = _command_status_write_0 & _memory_window_write_5;  // BridgeConfigSpace.swift:145
+  assign memory_window_base_out = memory_window_base;  // BridgeConfigSpace.swift:146
+  assign memory_window_limit_out = memory_window_limit;  // BridgeConfigSpace.swift:147
+  assign prefetchable_window_write = _command_status_write_0 & _prefetchable_window_write_6;  // BridgeConfigSpace.swift:149
+  assign prefetchable_window_base_out = prefetchable_window_base;  // BridgeConfigSpace.swift:151
+  assign prefetchable_window_limit_out = prefetchable_window_limit;  // BridgeConfigSpace.swift:153
+  assign prefetchable_base_upper_write = _command_status_write_0 & _prefetchable_base_upper_write_7;  // BridgeConfigSpace.swift:155
+  assign prefetchable_base_upper_address_out = prefetchable_base_upper_address;  // BridgeConfigSpace.swift:156
+  assign prefetchable_limit_upper_write = _command_status_write_0 & _prefetchable_limit_upper_write_8;  // BridgeConfigSpace.swift:158
+  assign prefetchable_limit_upper_address_out = prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:159
+  assign interrupt_bridge_control_write = _command_status_write_0 & _interrupt_bridge_control_write_9;  // BridgeConfigSpace.swift:164
+  assign interrupt_bridge_control_secondary_bus_reset_out = interrupt_bridge_control_secondary_bus_reset;  // BridgeConfigSpace.swift:169
+  assign device_control_status_write = _command_status_write_0 & _device_control_status_write_10;  // BridgeConfigSpace.swift:190
+  assign device_control_status_max_payload_size_out = device_control_status_max_payload_size;  // BridgeConfigSpace.swift:196
+  assign link_control_status_write = _command_status_write_0 & _link_control_status_write_11;  // BridgeConfigSpace.swift:212
+  assign link_control_status_link_disable_out = link_control_status_link_disable;  // BridgeConfigSpace.swift:213
+  assign slot_control_status_write = _command_status_write_0 & _slot_control_status_write_12;  // BridgeConfigSpace.swift:222
+  assign mmio_error = mmio_valid & ~(((((((((((((((((((mmio_address == 7'd0) | _command_status_write_1) | (mmio_address == 7'd8)) | _header_write_2) | _bus_numbers_write_3) | _io_window_secondary_status_write_4) | _memory_window_write_5) | _prefetchable_window_write_6) | _prefetchable_base_upper_write_7) | _prefetchable_limit_upper_write_8) | (mmio_address == 7'd52)) | _interrupt_bridge_control_write_9) | (mmio_address == 7'd64)) | (mmio_address == 7'd68)) | _device_control_status_write_10) | (mmio_address == 7'd76)) | _link_control_status_write_11) | _slot_control_status_write_12) | (mmio_address == 7'd108));
 
   always @(*) begin
     mmio_rdata = 32'd0;
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         7'd0: begin
-          mmio_rdata = {16'd23041, 16'd6836};  // BridgeConfigSpace.swift:111
+          mmio_rdata = {16'd23041, 16'd6836};  // BridgeConfigSpace.swift:118
         end
         7'd4: begin
-          mmio_rdata = {command_status_detected_parity_error, command_status_signaled_system_error, command_status_received_master_abort, command_status_received_target_abort, command_status_signaled_target_abort, 2'd0, command_status_master_data_parity_error, 3'd0, 1'b1, 9'd0, command_status_interrupt_disable, 1'b0, command_status_serr_enable, 1'b0, command_status_parity_error_response, 3'd0, command_status_bus_master_enable, command_status_memory_space_enable, 1'b0};  // BridgeConfigSpace.swift:115
+          mmio_rdata = {command_status_detected_parity_error, command_status_signaled_system_error, command_status_received_master_abort, command_status_received_target_abort, command_status_signaled_target_abort, 2'd0, command_status_master_data_parity_error, 3'd0, 1'b1, 9'd0, command_status_interrupt_disable, 1'b0, command_status_serr_enable, 1'b0, command_status_parity_error_response, 3'd0, command_status_bus_master_enable, command_status_memory_space_enable, 1'b0};  // BridgeConfigSpace.swift:122
         end
         7'd8: begin
-          mmio_rdata = {24'd394240, 8'd0};  // BridgeConfigSpace.swift:123
+          mmio_rdata = {24'd394240, 8'd0};  // BridgeConfigSpace.swift:130
         end
         7'd12: begin
-          mmio_rdata = {9'd0, 7'd1, 8'd0, header_cache_line_size};  // BridgeConfigSpace.swift:127
+          mmio_rdata = {9'd0, 7'd1, 8'd0, header_cache_line_size};  // BridgeConfigSpace.swift:134
         end
         7'd24: begin
-          mmio_rdata = {8'd0, bus_numbers_subordinate, bus_numbers_secondary, bus_numbers_primary};  // BridgeConfigSpace.swift:131
+          mmio_rdata = {8'd0, bus_numbers_subordinate, bus_numbers_secondary, bus_numbers_primary};  // BridgeConfigSpace.swift:138
         end
         7'd28: begin
-          mmio_rdata = {io_window_secondary_status_detected_parity_error, io_window_secondary_status_received_system_error, io_window_secondary_status_received_master_abort, io_window_secondary_status_received_target_abort, io_window_secondary_status_signaled_target_abort, 2'd0, io_window_secondary_status_master_data_parity_error, 24'd0};  // BridgeConfigSpace.swift:136
+          mmio_rdata = {io_window_secondary_status_detected_parity_error, io_window_secondary_status_received_system_error, io_window_secondary_status_received_master_abort, io_window_secondary_status_received_target_abort, io_window_secondary_status_signaled_target_abort, 2'd0, io_window_secondary_status_master_data_parity_error, 24'd0};  // BridgeConfigSpace.swift:143
         end
         7'd32: begin
-          mmio_rdata = {memory_window_limit, 4'd0, memory_window_base, 4'd0};  // BridgeConfigSpace.swift:138
+          mmio_rdata = {memory_window_limit, 4'd0, memory_window_base, 4'd0};  // BridgeConfigSpace.swift:145
         end
         7'd36: begin
-          mmio_rdata = {prefetchable_window_limit, 4'd1, prefetchable_window_base, 4'd1};  // BridgeConfigSpace.swift:142
+          mmio_rdata = {prefetchable_window_limit, 4'd1, prefetchable_window_base, 4'd1};  // BridgeConfigSpace.swift:149
         end
         7'd40: begin
-          mmio_rdata = prefetchable_base_upper_address;  // BridgeConfigSpace.swift:148
+          mmio_rdata = prefetchable_base_upper_address;  // BridgeConfigSpace.swift:155
         end
         7'd44: begin
-          mmio_rdata = prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:151
+          mmio_rdata = prefetchable_limit_upper_address;  // BridgeConfigSpace.swift:158
         end
         7'd52: begin
-          mmio_rdata = {24'd0, 8'd64};  // BridgeConfigSpace.swift:154
+          mmio_rdata = {24'd0, 8'd64};  // BridgeConfigSpace.swift:161
         end
         7'd60: begin
-          mmio_rdata = {9'd0, interrupt_bridge_control_secondary_bus_reset, 3'd0, interrupt_bridge_control_isa_enable, interrupt_bridge_control_serr_enable, interrupt_bridge_control_parity_error_response_enable, 8'd0, interrupt_bridge_control_interrupt_line};  // BridgeConfigSpace.swift:157
+          mmio_rdata = {9'd0, interrupt_bridge_control_secondary_bus_reset, 3'd0, interrupt_bridge_control_isa_enable, interrupt_bridge_control_serr_enable, interrupt_bridge_control_parity_error_response_enable, 8'd0, interrupt_bridge_control_interrupt_line};  // BridgeConfigSpace.swift:164
         end
         7'd64: begin
-          mmio_rdata = {8'd0, 4'd6, 4'd2, 8'd0, 8'd16};  // BridgeConfigSpace.swift:170
+          mmio_rdata = {7'd0, 1'b1, 4'd6, 4'd2, 8'd0, 8'd16};  // BridgeConfigSpace.swift:177
         end
         7'd68: begin
-          mmio_rdata = {16'd0, 1'b1, 12'd0, 3'd2};  // BridgeConfigSpace.swift:177
+          mmio_rdata = {16'd0, 1'b1, 12'd0, 3'd2};  // BridgeConfigSpace.swift:186
         end
         7'd72: begin
-          mmio_rdata = {12'd0, device_control_status_unsupported_request_detected, device_control_status_fatal_detected, device_control_status_nonfatal_detected, device_control_status_correctable_detected, 4'd0, device_control_status_no_snoop, 2'd0, device_control_status_extended_tag, device_control_status_max_payload_size, device_control_status_relaxed_ordering, device_control_status_unsupported_request_reporting, device_control_status_fatal_reporting, device_control_status_nonfatal_reporting, device_control_status_correctable_reporting};  // BridgeConfigSpace.swift:181
+          mmio_rdata = {12'd0, device_control_status_unsupported_request_detected, device_control_status_fatal_detected, device_control_status_nonfatal_detected, device_control_status_correctable_detected, 4'd0, device_control_status_no_snoop, 2'd0, device_control_status_extended_tag, device_control_status_max_payload_size, device_control_status_relaxed_ordering, device_control_status_unsupported_request_reporting, device_control_status_fatal_reporting, device_control_status_nonfatal_reporting, device_control_status_correctable_reporting};  // BridgeConfigSpace.swift:190
         end
         7'd76: begin
-          mmio_rdata = {8'd4, 3'd0, 1'b1, 10'd0, 6'd8, 4'd4};  // BridgeConfigSpace.swift:195
+          mmio_rdata = {8'd4, 3'd0, 1'b1, 10'd0, 6'd8, 4'd4};  // BridgeConfigSpace.swift:204
         end
         7'd80: begin
-          mmio_rdata = {2'd0, link_control_status_link_active_in, 3'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:201
+          mmio_rdata = {2'd0, link_control_status_link_active_in, 3'd0, link_control_status_negotiated_link_width_in, link_control_status_current_link_speed_in, 11'd0, link_control_status_link_disable, 4'd0};  // BridgeConfigSpace.swift:212
+        end
+        7'd88: begin
+          mmio_rdata = {7'd0, slot_control_status_dll_state_changed, 1'b0, slot_control_status_presence_detect_state_in, 9'd0, slot_control_status_dll_state_changed_enable, 6'd0, slot_control_status_hot_plug_interrupt_enable, 5'd0};  // BridgeConfigSpace.swift:222
         end
         7'd108: begin
-          mmio_rdata = {24'd0, 7'd15, 1'b0};  // BridgeConfigSpace.swift:207
+          mmio_rdata = {24'd0, 7'd15, 1'b0};  // BridgeConfigSpace.swift:229
         end
         default: begin
         end
@@ -279,234 +295,249 @@ module pcie_bridge_config_vendor6836_device23041_rev0_role6_port4_mps512_speed4_
 
   always @(posedge clk) begin
     if (rst) begin
-      command_status_memory_space_enable <= 1'b0;  // BridgeConfigSpace.swift:116
-      command_status_bus_master_enable <= 1'b0;  // BridgeConfigSpace.swift:117
-      command_status_parity_error_response <= 1'b0;  // BridgeConfigSpace.swift:118
-      command_status_serr_enable <= 1'b0;  // BridgeConfigSpace.swift:119
-      command_status_interrupt_disable <= 1'b0;  // BridgeConfigSpace.swift:120
-      command_status_master_data_parity_error <= 1'b0;  // BridgeConfigSpace.swift:99
-      command_status_signaled_target_abort <= 1'b0;  // BridgeConfigSpace.swift:100
-      command_status_received_target_abort <= 1'b0;  // BridgeConfigSpace.swift:101
-      command_status_received_master_abort <= 1'b0;  // BridgeConfigSpace.swift:102
-      command_status_signaled_system_error <= 1'b0;  // BridgeConfigSpace.swift:103
-      command_status_detected_parity_error <= 1'b0;  // BridgeConfigSpace.swift:105
-      header_cache_line_size <= 8'd0;  // BridgeConfigSpace.swift:128
-      bus_numbers_primary <= 8'd0;  // BridgeConfigSpace.swift:132
-      bus_numbers_secondary <= 8'd0;  // BridgeConfigSpace.swift:133
-      bus_numbers_subordinate <= 8'd0;  // BridgeConfigSpace.swift:134
-      io_window_secondary_status_master_data_parity_error <= 1'b0;  // BridgeConfigSpace.swift:99
-      io_window_secondary_status_signaled_target_abort <= 1'b0;  // BridgeConfigSpace.swift:100
-      io_window_secondary_status_received_target_abort <= 1'b0;  // BridgeConfigSpace.swift:101
-      io_window_secondary_status_received_master_abort <= 1'b0;  // BridgeConfigSpace.swift:102
-      io_window_secondary_status_received_system_error <= 1'b0;  // BridgeConfigSpace.swift:103
-      io_window_secondary_status_detected_parity_error <= 1'b0;  // BridgeConfigSpace.swift:105
-      memory_window_base <= 12'd0;  // BridgeConfigSpace.swift:139
-      memory_window_limit <= 12'd0;  // BridgeConfigSpace.swift:140
-      prefetchable_window_base <= 12'd0;  // BridgeConfigSpace.swift:144
-      prefetchable_window_limit <= 12'd0;  // BridgeConfigSpace.swift:146
-      prefetchable_base_upper_address <= 32'd0;  // BridgeConfigSpace.swift:149
-      prefetchable_limit_upper_address <= 32'd0;  // BridgeConfigSpace.swift:152
-      interrupt_bridge_control_interrupt_line <= 8'd0;  // BridgeConfigSpace.swift:158
-      interrupt_bridge_control_parity_error_response_enable <= 1'b0;  // BridgeConfigSpace.swift:159
-      interrupt_bridge_control_serr_enable <= 1'b0;  // BridgeConfigSpace.swift:160
-      interrupt_bridge_control_isa_enable <= 1'b0;  // BridgeConfigSpace.swift:161
-      interrupt_bridge_control_secondary_bus_reset <= 1'b0;  // BridgeConfigSpace.swift:162
-      device_control_status_correctable_reporting <= 1'b0;  // BridgeConfigSpace.swift:182
-      device_control_status_nonfatal_reporting <= 1'b0;  // BridgeConfigSpace.swift:183
-      device_control_status_fatal_reporting <= 1'b0;  // BridgeConfigSpace.swift:184
-      device_control_status_unsupported_request_reporting <= 1'b0;  // BridgeConfigSpace.swift:185
-      device_control_status_relaxed_ordering <= 1'b1;  // BridgeConfigSpace.swift:186
-      device_control_status_max_payload_size <= 3'd0;  // BridgeConfigSpace.swift:187
-      device_control_status_extended_tag <= 1'b0;  // BridgeConfigSpace.swift:188
-      device_control_status_no_snoop <= 1'b1;  // BridgeConfigSpace.swift:189
-      device_control_status_correctable_detected <= 1'b0;  // BridgeConfigSpace.swift:190
-      device_control_status_nonfatal_detected <= 1'b0;  // BridgeConfigSpace.swift:191
-      device_control_status_fatal_detected <= 1'b0;  // BridgeConfigSpace.swift:192
-      device_control_status_unsupported_request_detected <= 1'b0;  // BridgeConfigSpace.swift:193
-      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:202
+      command_status_memory_space_enable <= 1'b0;  // BridgeConfigSpace.swift:123
+      command_status_bus_master_enable <= 1'b0;  // BridgeConfigSpace.swift:124
+      command_status_parity_error_response <= 1'b0;  // BridgeConfigSpace.swift:125
+      command_status_serr_enable <= 1'b0;  // BridgeConfigSpace.swift:126
+      command_status_interrupt_disable <= 1'b0;  // BridgeConfigSpace.swift:127
+      command_status_master_data_parity_error <= 1'b0;  // BridgeConfigSpace.swift:106
+      command_status_signaled_target_abort <= 1'b0;  // BridgeConfigSpace.swift:107
+      command_status_received_target_abort <= 1'b0;  // BridgeConfigSpace.swift:108
+      command_status_received_master_abort <= 1'b0;  // BridgeConfigSpace.swift:109
+      command_status_signaled_system_error <= 1'b0;  // BridgeConfigSpace.swift:110
+      command_status_detected_parity_error <= 1'b0;  // BridgeConfigSpace.swift:112
+      header_cache_line_size <= 8'd0;  // BridgeConfigSpace.swift:135
+      bus_numbers_primary <= 8'd0;  // BridgeConfigSpace.swift:139
+      bus_numbers_secondary <= 8'd0;  // BridgeConfigSpace.swift:140
+      bus_numbers_subordinate <= 8'd0;  // BridgeConfigSpace.swift:141
+      io_window_secondary_status_master_data_parity_error <= 1'b0;  // BridgeConfigSpace.swift:106
+      io_window_secondary_status_signaled_target_abort <= 1'b0;  // BridgeConfigSpace.swift:107
+      io_window_secondary_status_received_target_abort <= 1'b0;  // BridgeConfigSpace.swift:108
+      io_window_secondary_status_received_master_abort <= 1'b0;  // BridgeConfigSpace.swift:109
+      io_window_secondary_status_received_system_error <= 1'b0;  // BridgeConfigSpace.swift:110
+      io_window_secondary_status_detected_parity_error <= 1'b0;  // BridgeConfigSpace.swift:112
+      memory_window_base <= 12'd0;  // BridgeConfigSpace.swift:146
+      memory_window_limit <= 12'd0;  // BridgeConfigSpace.swift:147
+      prefetchable_window_base <= 12'd0;  // BridgeConfigSpace.swift:151
+      prefetchable_window_limit <= 12'd0;  // BridgeConfigSpace.swift:153
+      prefetchable_base_upper_address <= 32'd0;  // BridgeConfigSpace.swift:156
+      prefetchable_limit_upper_address <= 32'd0;  // BridgeConfigSpace.swift:159
+      interrupt_bridge_control_interrupt_line <= 8'd0;  // BridgeConfigSpace.swift:165
+      interrupt_bridge_control_parity_error_response_enable <= 1'b0;  // BridgeConfigSpace.swift:166
+      interrupt_bridge_control_serr_enable <= 1'b0;  // BridgeConfigSpace.swift:167
+      interrupt_bridge_control_isa_enable <= 1'b0;  // BridgeConfigSpace.swift:168
+      interrupt_bridge_control_secondary_bus_reset <= 1'b0;  // BridgeConfigSpace.swift:169
+      device_control_status_correctable_reporting <= 1'b0;  // BridgeConfigSpace.swift:191
+      device_control_status_nonfatal_reporting <= 1'b0;  // BridgeConfigSpace.swift:192
+      device_control_status_fatal_reporting <= 1'b0;  // BridgeConfigSpace.swift:193
+      device_control_status_unsupported_request_reporting <= 1'b0;  // BridgeConfigSpace.swift:194
+      device_control_status_relaxed_ordering <= 1'b1;  // BridgeConfigSpace.swift:195
+      device_control_status_max_payload_size <= 3'd0;  // BridgeConfigSpace.swift:196
+      device_control_status_extended_tag <= 1'b0;  // BridgeConfigSpace.swift:197
+      device_control_status_no_snoop <= 1'b1;  // BridgeConfigSpace.swift:198
+      device_control_status_correctable_detected <= 1'b0;  // BridgeConfigSpace.swift:199
+      device_control_status_nonfatal_detected <= 1'b0;  // BridgeConfigSpace.swift:200
+      device_control_status_fatal_detected <= 1'b0;  // BridgeConfigSpace.swift:201
+      device_control_status_unsupported_request_detected <= 1'b0;  // BridgeConfigSpace.swift:202
+      link_control_status_link_disable <= 1'b0;  // BridgeConfigSpace.swift:213
+      slot_control_status_hot_plug_interrupt_enable <= 1'b0;  // BridgeConfigSpace.swift:223
+      slot_control_status_dll_state_changed_enable <= 1'b0;  // BridgeConfigSpace.swift:224
+      slot_control_status_dll_state_changed <= 1'b0;  // BridgeConfigSpace.swift:226
     end else begin
-      if (command_status_write) begin  // BridgeConfigSpace.swift:116
-        command_status_memory_space_enable <= (command_status_memory_space_enable & ~_command_status_memory_space_enable_12) | (mmio_wdata[1] & _command_status_memory_space_enable_12);  // BridgeConfigSpace.swift:116
+      if (command_status_write) begin  // BridgeConfigSpace.swift:123
+        command_status_memory_space_enable <= (command_status_memory_space_enable & ~_command_status_memory_space_enable_13) | (mmio_wdata[1] & _command_status_memory_space_enable_13);  // BridgeConfigSpace.swift:123
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:117
-        command_status_bus_master_enable <= (command_status_bus_master_enable & ~_command_status_bus_master_enable_13) | (mmio_wdata[2] & _command_status_bus_master_enable_13);  // BridgeConfigSpace.swift:117
+      if (command_status_write) begin  // BridgeConfigSpace.swift:124
+        command_status_bus_master_enable <= (command_status_bus_master_enable & ~_command_status_bus_master_enable_14) | (mmio_wdata[2] & _command_status_bus_master_enable_14);  // BridgeConfigSpace.swift:124
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:118
-        command_status_parity_error_response <= (command_status_parity_error_response & ~_command_status_parity_error_response_14) | (mmio_wdata[6] & _command_status_parity_error_response_14);  // BridgeConfigSpace.swift:118
+      if (command_status_write) begin  // BridgeConfigSpace.swift:125
+        command_status_parity_error_response <= (command_status_parity_error_response & ~_command_status_parity_error_response_15) | (mmio_wdata[6] & _command_status_parity_error_response_15);  // BridgeConfigSpace.swift:125
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:119
-        command_status_serr_enable <= (command_status_serr_enable & ~_command_status_serr_enable_15) | (mmio_wdata[8] & _command_status_serr_enable_15);  // BridgeConfigSpace.swift:119
+      if (command_status_write) begin  // BridgeConfigSpace.swift:126
+        command_status_serr_enable <= (command_status_serr_enable & ~_command_status_serr_enable_16) | (mmio_wdata[8] & _command_status_serr_enable_16);  // BridgeConfigSpace.swift:126
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:120
-        command_status_interrupt_disable <= (command_status_interrupt_disable & ~_command_status_interrupt_disable_16) | (mmio_wdata[10] & _command_status_interrupt_disable_16);  // BridgeConfigSpace.swift:120
+      if (command_status_write) begin  // BridgeConfigSpace.swift:127
+        command_status_interrupt_disable <= (command_status_interrupt_disable & ~_command_status_interrupt_disable_17) | (mmio_wdata[10] & _command_status_interrupt_disable_17);  // BridgeConfigSpace.swift:127
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:99
-        command_status_master_data_parity_error <= command_status_master_data_parity_error & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:99
+      if (command_status_write) begin  // BridgeConfigSpace.swift:106
+        command_status_master_data_parity_error <= command_status_master_data_parity_error & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:106
       end
-      if (command_status_master_data_parity_error_set) begin  // BridgeConfigSpace.swift:99
-        command_status_master_data_parity_error <= 1'b1;  // BridgeConfigSpace.swift:99
+      if (command_status_master_data_parity_error_set) begin  // BridgeConfigSpace.swift:106
+        command_status_master_data_parity_error <= 1'b1;  // BridgeConfigSpace.swift:106
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:100
-        command_status_signaled_target_abort <= command_status_signaled_target_abort & ~(mmio_wdata[27] & mmio_strobe[3]);  // BridgeConfigSpace.swift:100
+      if (command_status_write) begin  // BridgeConfigSpace.swift:107
+        command_status_signaled_target_abort <= command_status_signaled_target_abort & ~(mmio_wdata[27] & mmio_strobe[3]);  // BridgeConfigSpace.swift:107
       end
-      if (command_status_signaled_target_abort_set) begin  // BridgeConfigSpace.swift:100
-        command_status_signaled_target_abort <= 1'b1;  // BridgeConfigSpace.swift:100
+      if (command_status_signaled_target_abort_set) begin  // BridgeConfigSpace.swift:107
+        command_status_signaled_target_abort <= 1'b1;  // BridgeConfigSpace.swift:107
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:101
-        command_status_received_target_abort <= command_status_received_target_abort & ~(mmio_wdata[28] & mmio_strobe[3]);  // BridgeConfigSpace.swift:101
+      if (command_status_write) begin  // BridgeConfigSpace.swift:108
+        command_status_received_target_abort <= command_status_received_target_abort & ~(mmio_wdata[28] & mmio_strobe[3]);  // BridgeConfigSpace.swift:108
       end
-      if (command_status_received_target_abort_set) begin  // BridgeConfigSpace.swift:101
-        command_status_received_target_abort <= 1'b1;  // BridgeConfigSpace.swift:101
+      if (command_status_received_target_abort_set) begin  // BridgeConfigSpace.swift:108
+        command_status_received_target_abort <= 1'b1;  // BridgeConfigSpace.swift:108
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:102
-        command_status_received_master_abort <= command_status_received_master_abort & ~(mmio_wdata[29] & mmio_strobe[3]);  // BridgeConfigSpace.swift:102
+      if (command_status_write) begin  // BridgeConfigSpace.swift:109
+        command_status_received_master_abort <= command_status_received_master_abort & ~(mmio_wdata[29] & mmio_strobe[3]);  // BridgeConfigSpace.swift:109
       end
-      if (command_status_received_master_abort_set) begin  // BridgeConfigSpace.swift:102
-        command_status_received_master_abort <= 1'b1;  // BridgeConfigSpace.swift:102
+      if (command_status_received_master_abort_set) begin  // BridgeConfigSpace.swift:109
+        command_status_received_master_abort <= 1'b1;  // BridgeConfigSpace.swift:109
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:103
-        command_status_signaled_system_error <= command_status_signaled_system_error & ~(mmio_wdata[30] & mmio_strobe[3]);  // BridgeConfigSpace.swift:103
+      if (command_status_write) begin  // BridgeConfigSpace.swift:110
+        command_status_signaled_system_error <= command_status_signaled_system_error & ~(mmio_wdata[30] & mmio_strobe[3]);  // BridgeConfigSpace.swift:110
       end
-      if (command_status_signaled_system_error_set) begin  // BridgeConfigSpace.swift:103
-        command_status_signaled_system_error <= 1'b1;  // BridgeConfigSpace.swift:103
+      if (command_status_signaled_system_error_set) begin  // BridgeConfigSpace.swift:110
+        command_status_signaled_system_error <= 1'b1;  // BridgeConfigSpace.swift:110
       end
-      if (command_status_write) begin  // BridgeConfigSpace.swift:105
-        command_status_detected_parity_error <= command_status_detected_parity_error & ~(mmio_wdata[31] & mmio_strobe[3]);  // BridgeConfigSpace.swift:105
+      if (command_status_write) begin  // BridgeConfigSpace.swift:112
+        command_status_detected_parity_error <= command_status_detected_parity_error & ~(mmio_wdata[31] & mmio_strobe[3]);  // BridgeConfigSpace.swift:112
       end
-      if (command_status_detected_parity_error_set) begin  // BridgeConfigSpace.swift:105
-        command_status_detected_parity_error <= 1'b1;  // BridgeConfigSpace.swift:105
+      if (command_status_detected_parity_error_set) begin  // BridgeConfigSpace.swift:112
+        command_status_detected_parity_error <= 1'b1;  // BridgeConfigSpace.swift:112
       end
-      if (header_write) begin  // BridgeConfigSpace.swift:128
-        header_cache_line_size <= (header_cache_line_size & ~_header_cache_line_size_17) | (mmio_wdata[7:0] & _header_cache_line_size_17);  // BridgeConfigSpace.swift:128
+      if (header_write) begin  // BridgeConfigSpace.swift:135
+        header_cache_line_size <= (header_cache_line_size & ~_header_cache_line_size_18) | (mmio_wdata[7:0] & _header_cache_line_size_18);  // BridgeConfigSpace.swift:135
       end
-      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:132
-        bus_numbers_primary <= (bus_numbers_primary & ~_bus_numbers_primary_18) | (mmio_wdata[7:0] & _bus_numbers_primary_18);  // BridgeConfigSpace.swift:132
+      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:139
+        bus_numbers_primary <= (bus_numbers_primary & ~_bus_numbers_primary_19) | (mmio_wdata[7:0] & _bus_numbers_primary_19);  // BridgeConfigSpace.swift:139
       end
-      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:133
-        bus_numbers_secondary <= (bus_numbers_secondary & ~_bus_numbers_secondary_19) | (mmio_wdata[15:8] & _bus_numbers_secondary_19);  // BridgeConfigSpace.swift:133
+      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:140
+        bus_numbers_secondary <= (bus_numbers_secondary & ~_bus_numbers_secondary_20) | (mmio_wdata[15:8] & _bus_numbers_secondary_20);  // BridgeConfigSpace.swift:140
       end
-      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:134
-        bus_numbers_subordinate <= (bus_numbers_subordinate & ~_bus_numbers_subordinate_20) | (mmio_wdata[23:16] & _bus_numbers_subordinate_20);  // BridgeConfigSpace.swift:134
+      if (bus_numbers_write) begin  // BridgeConfigSpace.swift:141
+        bus_numbers_subordinate <= (bus_numbers_subordinate & ~_bus_numbers_subordinate_21) | (mmio_wdata[23:16] & _bus_numbers_subordinate_21);  // BridgeConfigSpace.swift:141
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:99
-        io_window_secondary_status_master_data_parity_error <= io_window_secondary_status_master_data_parity_error & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:99
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:106
+        io_window_secondary_status_master_data_parity_error <= io_window_secondary_status_master_data_parity_error & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:106
       end
-      if (io_window_secondary_status_master_data_parity_error_set) begin  // BridgeConfigSpace.swift:99
-        io_window_secondary_status_master_data_parity_error <= 1'b1;  // BridgeConfigSpace.swift:99
+      if (io_window_secondary_status_master_data_parity_error_set) begin  // BridgeConfigSpace.swift:106
+        io_window_secondary_status_master_data_parity_error <= 1'b1;  // BridgeConfigSpace.swift:106
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:100
-        io_window_secondary_status_signaled_target_abort <= io_window_secondary_status_signaled_target_abort & ~(mmio_wdata[27] & mmio_strobe[3]);  // BridgeConfigSpace.swift:100
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:107
+        io_window_secondary_status_signaled_target_abort <= io_window_secondary_status_signaled_target_abort & ~(mmio_wdata[27] & mmio_strobe[3]);  // BridgeConfigSpace.swift:107
       end
-      if (io_window_secondary_status_signaled_target_abort_set) begin  // BridgeConfigSpace.swift:100
-        io_window_secondary_status_signaled_target_abort <= 1'b1;  // BridgeConfigSpace.swift:100
+      if (io_window_secondary_status_signaled_target_abort_set) begin  // BridgeConfigSpace.swift:107
+        io_window_secondary_status_signaled_target_abort <= 1'b1;  // BridgeConfigSpace.swift:107
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:101
-        io_window_secondary_status_received_target_abort <= io_window_secondary_status_received_target_abort & ~(mmio_wdata[28] & mmio_strobe[3]);  // BridgeConfigSpace.swift:101
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:108
+        io_window_secondary_status_received_target_abort <= io_window_secondary_status_received_target_abort & ~(mmio_wdata[28] & mmio_strobe[3]);  // BridgeConfigSpace.swift:108
       end
-      if (io_window_secondary_status_received_target_abort_set) begin  // BridgeConfigSpace.swift:101
-        io_window_secondary_status_received_target_abort <= 1'b1;  // BridgeConfigSpace.swift:101
+      if (io_window_secondary_status_received_target_abort_set) begin  // BridgeConfigSpace.swift:108
+        io_window_secondary_status_received_target_abort <= 1'b1;  // BridgeConfigSpace.swift:108
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:102
-        io_window_secondary_status_received_master_abort <= io_window_secondary_status_received_master_abort & ~(mmio_wdata[29] & mmio_strobe[3]);  // BridgeConfigSpace.swift:102
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:109
+        io_window_secondary_status_received_master_abort <= io_window_secondary_status_received_master_abort & ~(mmio_wdata[29] & mmio_strobe[3]);  // BridgeConfigSpace.swift:109
       end
-      if (io_window_secondary_status_received_master_abort_set) begin  // BridgeConfigSpace.swift:102
-        io_window_secondary_status_received_master_abort <= 1'b1;  // BridgeConfigSpace.swift:102
+      if (io_window_secondary_status_received_master_abort_set) begin  // BridgeConfigSpace.swift:109
+        io_window_secondary_status_received_master_abort <= 1'b1;  // BridgeConfigSpace.swift:109
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:103
-        io_window_secondary_status_received_system_error <= io_window_secondary_status_received_system_error & ~(mmio_wdata[30] & mmio_strobe[3]);  // BridgeConfigSpace.swift:103
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:110
+        io_window_secondary_status_received_system_error <= io_window_secondary_status_received_system_error & ~(mmio_wdata[30] & mmio_strobe[3]);  // BridgeConfigSpace.swift:110
       end
-      if (io_window_secondary_status_received_system_error_set) begin  // BridgeConfigSpace.swift:103
-        io_window_secondary_status_received_system_error <= 1'b1;  // BridgeConfigSpace.swift:103
+      if (io_window_secondary_status_received_system_error_set) begin  // BridgeConfigSpace.swift:110
+        io_window_secondary_status_received_system_error <= 1'b1;  // BridgeConfigSpace.swift:110
       end
-      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:105
-        io_window_secondary_status_detected_parity_error <= io_window_secondary_status_detected_parity_error & ~(mmio_wdata[31] & mmio_strobe[3]);  // BridgeConfigSpace.swift:105
+      if (io_window_secondary_status_write) begin  // BridgeConfigSpace.swift:112
+        io_window_secondary_status_detected_parity_error <= io_window_secondary_status_detected_parity_error & ~(mmio_wdata[31] & mmio_strobe[3]);  // BridgeConfigSpace.swift:112
       end
-      if (io_window_secondary_status_detected_parity_error_set) begin  // BridgeConfigSpace.swift:105
-        io_window_secondary_status_detected_parity_error <= 1'b1;  // BridgeConfigSpace.swift:105
+      if (io_window_secondary_status_detected_parity_error_set) begin  // BridgeConfigSpace.swift:112
+        io_window_secondary_status_detected_parity_error <= 1'b1;  // BridgeConfigSpace.swift:112
       end
-      if (memory_window_write) begin  // BridgeConfigSpace.swift:139
-        memory_window_base <= (memory_window_base & ~_memory_window_base_21) | (mmio_wdata[15:4] & _memory_window_base_21);  // BridgeConfigSpace.swift:139
+      if (memory_window_write) begin  // BridgeConfigSpace.swift:146
+        memory_window_base <= (memory_window_base & ~_memory_window_base_22) | (mmio_wdata[15:4] & _memory_window_base_22);  // BridgeConfigSpace.swift:146
       end
-      if (memory_window_write) begin  // BridgeConfigSpace.swift:140
-        memory_window_limit <= (memory_window_limit & ~_memory_window_limit_22) | (mmio_wdata[31:20] & _memory_window_limit_22);  // BridgeConfigSpace.swift:140
+      if (memory_window_write) begin  // BridgeConfigSpace.swift:147
+        memory_window_limit <= (memory_window_limit & ~_memory_window_limit_23) | (mmio_wdata[31:20] & _memory_window_limit_23);  // BridgeConfigSpace.swift:147
       end
-      if (prefetchable_window_write) begin  // BridgeConfigSpace.swift:144
-        prefetchable_window_base <= (prefetchable_window_base & ~_prefetchable_window_base_23) | (mmio_wdata[15:4] & _prefetchable_window_base_23);  // BridgeConfigSpace.swift:144
+      if (prefetchable_window_write) begin  // BridgeConfigSpace.swift:151
+        prefetchable_window_base <= (prefetchable_window_base & ~_prefetchable_window_base_24) | (mmio_wdata[15:4] & _prefetchable_window_base_24);  // BridgeConfigSpace.swift:151
       end
-      if (prefetchable_window_write) begin  // BridgeConfigSpace.swift:146
-        prefetchable_window_limit <= (prefetchable_window_limit & ~_prefetchable_window_limit_24) | (mmio_wdata[31:20] & _prefetchable_window_limit_24);  // BridgeConfigSpace.swift:146
+      if (prefetchable_window_write) begin  // BridgeConfigSpace.swift:153
+        prefetchable_window_limit <= (prefetchable_window_limit & ~_prefetchable_window_limit_25) | (mmio_wdata[31:20] & _prefetchable_window_limit_25);  // BridgeConfigSpace.swift:153
       end
-      if (prefetchable_base_upper_write) begin  // BridgeConfigSpace.swift:149
-        prefetchable_base_upper_address <= (prefetchable_base_upper_address & ~_prefetchable_base_upper_address_25) | (mmio_wdata & _prefetchable_base_upper_address_25);  // BridgeConfigSpace.swift:149
+      if (prefetchable_base_upper_write) begin  // BridgeConfigSpace.swift:156
+        prefetchable_base_upper_address <= (prefetchable_base_upper_address & ~_prefetchable_base_upper_address_26) | (mmio_wdata & _prefetchable_base_upper_address_26);  // BridgeConfigSpace.swift:156
       end
-      if (prefetchable_limit_upper_write) begin  // BridgeConfigSpace.swift:152
-        prefetchable_limit_upper_address <= (prefetchable_limit_upper_address & ~_prefetchable_limit_upper_address_26) | (mmio_wdata & _prefetchable_limit_upper_address_26);  // BridgeConfigSpace.swift:152
+      if (prefetchable_limit_upper_write) begin  // BridgeConfigSpace.swift:159
+        prefetchable_limit_upper_address <= (prefetchable_limit_upper_address & ~_prefetchable_limit_upper_address_27) | (mmio_wdata & _prefetchable_limit_upper_address_27);  // BridgeConfigSpace.swift:159
       end
-      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:158
-        interrupt_bridge_control_interrupt_line <= (interrupt_bridge_control_interrupt_line & ~_interrupt_bridge_control_interrupt_line_27) | (mmio_wdata[7:0] & _interrupt_bridge_control_interrupt_line_27);  // BridgeConfigSpace.swift:158
+      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:165
+        interrupt_bridge_control_interrupt_line <= (interrupt_bridge_control_interrupt_line & ~_interrupt_bridge_control_interrupt_line_28) | (mmio_wdata[7:0] & _interrupt_bridge_control_interrupt_line_28);  // BridgeConfigSpace.swift:165
       end
-      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:159
-        interrupt_bridge_control_parity_error_response_enable <= (interrupt_bridge_control_parity_error_response_enable & ~_interrupt_bridge_control_parity_error_response_enable_28) | (mmio_wdata[16] & _interrupt_bridge_control_parity_error_response_enable_28);  // BridgeConfigSpace.swift:159
+      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:166
+        interrupt_bridge_control_parity_error_response_enable <= (interrupt_bridge_control_parity_error_response_enable & ~_interrupt_bridge_control_parity_error_response_enable_29) | (mmio_wdata[16] & _interrupt_bridge_control_parity_error_response_enable_29);  // BridgeConfigSpace.swift:166
       end
-      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:160
-        interrupt_bridge_control_serr_enable <= (interrupt_bridge_control_serr_enable & ~_interrupt_bridge_control_serr_enable_29) | (mmio_wdata[17] & _interrupt_bridge_control_serr_enable_29);  // BridgeConfigSpace.swift:160
+      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:167
+        interrupt_bridge_control_serr_enable <= (interrupt_bridge_control_serr_enable & ~_interrupt_bridge_control_serr_enable_30) | (mmio_wdata[17] & _interrupt_bridge_control_serr_enable_30);  // BridgeConfigSpace.swift:167
       end
-      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:161
-        interrupt_bridge_control_isa_enable <= (interrupt_bridge_control_isa_enable & ~_interrupt_bridge_control_isa_enable_30) | (mmio_wdata[18] & _interrupt_bridge_control_isa_enable_30);  // BridgeConfigSpace.swift:161
+      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:168
+        interrupt_bridge_control_isa_enable <= (interrupt_bridge_control_isa_enable & ~_interrupt_bridge_control_isa_enable_31) | (mmio_wdata[18] & _interrupt_bridge_control_isa_enable_31);  // BridgeConfigSpace.swift:168
       end
-      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:162
-        interrupt_bridge_control_secondary_bus_reset <= (interrupt_bridge_control_secondary_bus_reset & ~_interrupt_bridge_control_secondary_bus_reset_31) | (mmio_wdata[22] & _interrupt_bridge_control_secondary_bus_reset_31);  // BridgeConfigSpace.swift:162
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:182
-        device_control_status_correctable_reporting <= (device_control_status_correctable_reporting & ~_device_control_status_correctable_reporting_32) | (mmio_wdata[0] & _device_control_status_correctable_reporting_32);  // BridgeConfigSpace.swift:182
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:183
-        device_control_status_nonfatal_reporting <= (device_control_status_nonfatal_reporting & ~_device_control_status_nonfatal_reporting_33) | (mmio_wdata[1] & _device_control_status_nonfatal_reporting_33);  // BridgeConfigSpace.swift:183
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:184
-        device_control_status_fatal_reporting <= (device_control_status_fatal_reporting & ~_device_control_status_fatal_reporting_34) | (mmio_wdata[2] & _device_control_status_fatal_reporting_34);  // BridgeConfigSpace.swift:184
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:185
-        device_control_status_unsupported_request_reporting <= (device_control_status_unsupported_request_reporting & ~_device_control_status_unsupported_request_reporting_35) | (mmio_wdata[3] & _device_control_status_unsupported_request_reporting_35);  // BridgeConfigSpace.swift:185
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:186
-        device_control_status_relaxed_ordering <= (device_control_status_relaxed_ordering & ~_device_control_status_relaxed_ordering_36) | (mmio_wdata[4] & _device_control_status_relaxed_ordering_36);  // BridgeConfigSpace.swift:186
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:187
-        device_control_status_max_payload_size <= (device_control_status_max_payload_size & ~_device_control_status_max_payload_size_37) | (mmio_wdata[7:5] & _device_control_status_max_payload_size_37);  // BridgeConfigSpace.swift:187
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:188
-        device_control_status_extended_tag <= (device_control_status_extended_tag & ~_device_control_status_extended_tag_38) | (mmio_wdata[8] & _device_control_status_extended_tag_38);  // BridgeConfigSpace.swift:188
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:189
-        device_control_status_no_snoop <= (device_control_status_no_snoop & ~_device_control_status_no_snoop_39) | (mmio_wdata[11] & _device_control_status_no_snoop_39);  // BridgeConfigSpace.swift:189
-      end
-      if (device_control_status_write) begin  // BridgeConfigSpace.swift:190
-        device_control_status_correctable_detected <= device_control_status_correctable_detected & ~(mmio_wdata[16] & mmio_strobe[2]);  // BridgeConfigSpace.swift:190
-      end
-      if (device_control_status_correctable_detected_set) begin  // BridgeConfigSpace.swift:190
-        device_control_status_correctable_detected <= 1'b1;  // BridgeConfigSpace.swift:190
+      if (interrupt_bridge_control_write) begin  // BridgeConfigSpace.swift:169
+        interrupt_bridge_control_secondary_bus_reset <= (interrupt_bridge_control_secondary_bus_reset & ~_interrupt_bridge_control_secondary_bus_reset_32) | (mmio_wdata[22] & _interrupt_bridge_control_secondary_bus_reset_32);  // BridgeConfigSpace.swift:169
       end
       if (device_control_status_write) begin  // BridgeConfigSpace.swift:191
-        device_control_status_nonfatal_detected <= device_control_status_nonfatal_detected & ~(mmio_wdata[17] & mmio_strobe[2]);  // BridgeConfigSpace.swift:191
-      end
-      if (device_control_status_nonfatal_detected_set) begin  // BridgeConfigSpace.swift:191
-        device_control_status_nonfatal_detected <= 1'b1;  // BridgeConfigSpace.swift:191
+        device_control_status_correctable_reporting <= (device_control_status_correctable_reporting & ~_device_control_status_correctable_reporting_33) | (mmio_wdata[0] & _device_control_status_correctable_reporting_33);  // BridgeConfigSpace.swift:191
       end
       if (device_control_status_write) begin  // BridgeConfigSpace.swift:192
-        device_control_status_fatal_detected <= device_control_status_fatal_detected & ~(mmio_wdata[18] & mmio_strobe[2]);  // BridgeConfigSpace.swift:192
-      end
-      if (device_control_status_fatal_detected_set) begin  // BridgeConfigSpace.swift:192
-        device_control_status_fatal_detected <= 1'b1;  // BridgeConfigSpace.swift:192
+        device_control_status_nonfatal_reporting <= (device_control_status_nonfatal_reporting & ~_device_control_status_nonfatal_reporting_34) | (mmio_wdata[1] & _device_control_status_nonfatal_reporting_34);  // BridgeConfigSpace.swift:192
       end
       if (device_control_status_write) begin  // BridgeConfigSpace.swift:193
-        device_control_status_unsupported_request_detected <= device_control_status_unsupported_request_detected & ~(mmio_wdata[19] & mmio_strobe[2]);  // BridgeConfigSpace.swift:193
+        device_control_status_fatal_reporting <= (device_control_status_fatal_reporting & ~_device_control_status_fatal_reporting_35) | (mmio_wdata[2] & _device_control_status_fatal_reporting_35);  // BridgeConfigSpace.swift:193
       end
-      if (device_control_status_unsupported_request_detected_set) begin  // BridgeConfigSpace.swift:193
-        device_control_status_unsupported_request_detected <= 1'b1;  // BridgeConfigSpace.swift:193
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:194
+        device_control_status_unsupported_request_reporting <= (device_control_status_unsupported_request_reporting & ~_device_control_status_unsupported_request_reporting_36) | (mmio_wdata[3] & _device_control_status_unsupported_request_reporting_36);  // BridgeConfigSpace.swift:194
       end
-      if (link_control_status_write) begin  // BridgeConfigSpace.swift:202
-        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_40) | (mmio_wdata[4] & _link_control_status_link_disable_40);  // BridgeConfigSpace.swift:202
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:195
+        device_control_status_relaxed_ordering <= (device_control_status_relaxed_ordering & ~_device_control_status_relaxed_ordering_37) | (mmio_wdata[4] & _device_control_status_relaxed_ordering_37);  // BridgeConfigSpace.swift:195
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:196
+        device_control_status_max_payload_size <= (device_control_status_max_payload_size & ~_device_control_status_max_payload_size_38) | (mmio_wdata[7:5] & _device_control_status_max_payload_size_38);  // BridgeConfigSpace.swift:196
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:197
+        device_control_status_extended_tag <= (device_control_status_extended_tag & ~_device_control_status_extended_tag_39) | (mmio_wdata[8] & _device_control_status_extended_tag_39);  // BridgeConfigSpace.swift:197
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:198
+        device_control_status_no_snoop <= (device_control_status_no_snoop & ~_device_control_status_no_snoop_40) | (mmio_wdata[11] & _device_control_status_no_snoop_40);  // BridgeConfigSpace.swift:198
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:199
+        device_control_status_correctable_detected <= device_control_status_correctable_detected & ~(mmio_wdata[16] & mmio_strobe[2]);  // BridgeConfigSpace.swift:199
+      end
+      if (device_control_status_correctable_detected_set) begin  // BridgeConfigSpace.swift:199
+        device_control_status_correctable_detected <= 1'b1;  // BridgeConfigSpace.swift:199
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:200
+        device_control_status_nonfatal_detected <= device_control_status_nonfatal_detected & ~(mmio_wdata[17] & mmio_strobe[2]);  // BridgeConfigSpace.swift:200
+      end
+      if (device_control_status_nonfatal_detected_set) begin  // BridgeConfigSpace.swift:200
+        device_control_status_nonfatal_detected <= 1'b1;  // BridgeConfigSpace.swift:200
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:201
+        device_control_status_fatal_detected <= device_control_status_fatal_detected & ~(mmio_wdata[18] & mmio_strobe[2]);  // BridgeConfigSpace.swift:201
+      end
+      if (device_control_status_fatal_detected_set) begin  // BridgeConfigSpace.swift:201
+        device_control_status_fatal_detected <= 1'b1;  // BridgeConfigSpace.swift:201
+      end
+      if (device_control_status_write) begin  // BridgeConfigSpace.swift:202
+        device_control_status_unsupported_request_detected <= device_control_status_unsupported_request_detected & ~(mmio_wdata[19] & mmio_strobe[2]);  // BridgeConfigSpace.swift:202
+      end
+      if (device_control_status_unsupported_request_detected_set) begin  // BridgeConfigSpace.swift:202
+        device_control_status_unsupported_request_detected <= 1'b1;  // BridgeConfigSpace.swift:202
+      end
+      if (link_control_status_write) begin  // BridgeConfigSpace.swift:213
+        link_control_status_link_disable <= (link_control_status_link_disable & ~_link_control_status_link_disable_41) | (mmio_wdata[4] & _link_control_status_link_disable_41);  // BridgeConfigSpace.swift:213
+      end
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:223
+        slot_control_status_hot_plug_interrupt_enable <= (slot_control_status_hot_plug_interrupt_enable & ~_slot_control_status_hot_plug_interrupt_enable_42) | (mmio_wdata[5] & _slot_control_status_hot_plug_interrupt_enable_42);  // BridgeConfigSpace.swift:223
+      end
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:224
+        slot_control_status_dll_state_changed_enable <= (slot_control_status_dll_state_changed_enable & ~_slot_control_status_dll_state_changed_enable_43) | (mmio_wdata[12] & _slot_control_status_dll_state_changed_enable_43);  // BridgeConfigSpace.swift:224
+      end
+      if (slot_control_status_write) begin  // BridgeConfigSpace.swift:226
+        slot_control_status_dll_state_changed <= slot_control_status_dll_state_changed & ~(mmio_wdata[24] & mmio_strobe[3]);  // BridgeConfigSpace.swift:226
+      end
+      if (slot_control_status_dll_state_changed_set) begin  // BridgeConfigSpace.swift:226
+        slot_control_status_dll_state_changed <= 1'b1;  // BridgeConfigSpace.swift:226
       end
     end
   end

@@ -232,6 +232,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   output wire [15:0]  link4_dropped,
   output wire [15:0]  link4_malformed,
   output wire [15:0]  link4_unsupported,
+  output wire         link_change,
   input  wire         mgmt_valid,
   input  wire         mgmt_write,
   input  wire [12:0]  mgmt_address,
@@ -252,6 +253,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [7:0] receiver0_link_strobe;
   wire receiver0_link_start;
   wire receiver0_link_end;
+  wire receiver0_link_up;
   wire receiver0_out_valid;
   wire receiver0_out_ready;
   wire [127:0] receiver0_out_header;
@@ -281,6 +283,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [7:0] receiver1_link_strobe;
   wire receiver1_link_start;
   wire receiver1_link_end;
+  wire receiver1_link_up;
   wire receiver1_out_valid;
   wire receiver1_out_ready;
   wire [127:0] receiver1_out_header;
@@ -310,6 +313,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [7:0] receiver2_link_strobe;
   wire receiver2_link_start;
   wire receiver2_link_end;
+  wire receiver2_link_up;
   wire receiver2_out_valid;
   wire receiver2_out_ready;
   wire [127:0] receiver2_out_header;
@@ -339,6 +343,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [7:0] receiver3_link_strobe;
   wire receiver3_link_start;
   wire receiver3_link_end;
+  wire receiver3_link_up;
   wire receiver3_out_valid;
   wire receiver3_out_ready;
   wire [127:0] receiver3_out_header;
@@ -368,6 +373,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [7:0] receiver4_link_strobe;
   wire receiver4_link_start;
   wire receiver4_link_end;
+  wire receiver4_link_up;
   wire receiver4_out_valid;
   wire receiver4_out_ready;
   wire [127:0] receiver4_out_header;
@@ -833,6 +839,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [12:0] egress0_room_posted;
   wire [12:0] egress0_room_non_posted;
   wire [12:0] egress0_room_completion;
+  wire egress0_link_up;
   wire [7:0] egress0_fc_ph_advertised;
   wire [7:0] egress0_fc_ph_limit;
   wire [11:0] egress0_fc_pd_advertised;
@@ -866,6 +873,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [12:0] egress1_room_posted;
   wire [12:0] egress1_room_non_posted;
   wire [12:0] egress1_room_completion;
+  wire egress1_link_up;
   wire [7:0] egress1_fc_ph_advertised;
   wire [7:0] egress1_fc_ph_limit;
   wire [11:0] egress1_fc_pd_advertised;
@@ -899,6 +907,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [12:0] egress2_room_posted;
   wire [12:0] egress2_room_non_posted;
   wire [12:0] egress2_room_completion;
+  wire egress2_link_up;
   wire [7:0] egress2_fc_ph_advertised;
   wire [7:0] egress2_fc_ph_limit;
   wire [11:0] egress2_fc_pd_advertised;
@@ -932,6 +941,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [12:0] egress3_room_posted;
   wire [12:0] egress3_room_non_posted;
   wire [12:0] egress3_room_completion;
+  wire egress3_link_up;
   wire [7:0] egress3_fc_ph_advertised;
   wire [7:0] egress3_fc_ph_limit;
   wire [11:0] egress3_fc_pd_advertised;
@@ -965,6 +975,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [12:0] egress4_room_posted;
   wire [12:0] egress4_room_non_posted;
   wire [12:0] egress4_room_completion;
+  wire egress4_link_up;
   wire [7:0] egress4_fc_ph_advertised;
   wire [7:0] egress4_fc_ph_limit;
   wire [11:0] egress4_fc_pd_advertised;
@@ -1023,7 +1034,6 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   /* verilator lint_on UNUSED */
   wire [3:0] bridge0_link_control_status_current_link_speed_in;
   wire [5:0] bridge0_link_control_status_negotiated_link_width_in;
-  wire bridge0_link_control_status_link_active_in;
   wire bridge1_clk;
   wire bridge1_rst;
   wire bridge1_mmio_valid;
@@ -1073,6 +1083,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [3:0] bridge1_link_control_status_current_link_speed_in;
   wire [5:0] bridge1_link_control_status_negotiated_link_width_in;
   wire bridge1_link_control_status_link_active_in;
+  wire bridge1_slot_control_status_presence_detect_state_in;
+  wire bridge1_slot_control_status_dll_state_changed_set;
   wire bridge2_clk;
   wire bridge2_rst;
   wire bridge2_mmio_valid;
@@ -1122,6 +1134,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [3:0] bridge2_link_control_status_current_link_speed_in;
   wire [5:0] bridge2_link_control_status_negotiated_link_width_in;
   wire bridge2_link_control_status_link_active_in;
+  wire bridge2_slot_control_status_presence_detect_state_in;
+  wire bridge2_slot_control_status_dll_state_changed_set;
   wire bridge3_clk;
   wire bridge3_rst;
   wire bridge3_mmio_valid;
@@ -1171,6 +1185,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [3:0] bridge3_link_control_status_current_link_speed_in;
   wire [5:0] bridge3_link_control_status_negotiated_link_width_in;
   wire bridge3_link_control_status_link_active_in;
+  wire bridge3_slot_control_status_presence_detect_state_in;
+  wire bridge3_slot_control_status_dll_state_changed_set;
   wire bridge4_clk;
   wire bridge4_rst;
   wire bridge4_mmio_valid;
@@ -1220,6 +1236,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire [3:0] bridge4_link_control_status_current_link_speed_in;
   wire [5:0] bridge4_link_control_status_negotiated_link_width_in;
   wire bridge4_link_control_status_link_active_in;
+  wire bridge4_slot_control_status_presence_detect_state_in;
+  wire bridge4_slot_control_status_dll_state_changed_set;
   wire management_clk;
   wire management_rst;
   wire management_mmio_valid;
@@ -1245,6 +1263,18 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire management_cfg_status_timeout_in;
   wire [2:0] management_cfg_status_completion_status_in;
   wire [23:0] management_cfg_timeout_cycles_out;
+  wire management_link_state_port1_in;
+  wire management_link_state_port2_in;
+  wire management_link_state_port3_in;
+  wire management_link_state_port4_in;
+  wire management_link_change_port1_set;
+  wire management_link_change_port1_out;
+  wire management_link_change_port2_set;
+  wire management_link_change_port2_out;
+  wire management_link_change_port3_set;
+  wire management_link_change_port3_out;
+  wire management_link_change_port4_set;
+  wire management_link_change_port4_out;
   wire [15:0] management_port0_errors_dropped_in;
   wire [15:0] management_port0_errors_unsupported_in;
   wire [15:0] management_port0_malformed_count_in;
@@ -1609,30 +1639,40 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   wire upstream_ingress_merge_out_start;
   wire upstream_ingress_merge_out_end;
   wire [1:0] upstream_ingress_merge_grant;
-  wire receiver0_refused;  // PCIeSwitch.swift:94
-  wire receiver1_refused;  // PCIeSwitch.swift:94
-  wire receiver2_refused;  // PCIeSwitch.swift:94
-  wire receiver3_refused;  // PCIeSwitch.swift:94
-  wire receiver4_refused;  // PCIeSwitch.swift:94
-  reg [3:0] config_request_backoff;  // PCIeSwitch.swift:120
-  wire unused_link_down_event0;  // PCIeSwitch.swift:218
-  wire unused_link_down_event1;  // PCIeSwitch.swift:218
-  wire unused_link_down_event2;  // PCIeSwitch.swift:218
-  wire unused_link_down_event3;  // PCIeSwitch.swift:218
-  wire unused_link_down_event4;  // PCIeSwitch.swift:218
-  wire [394:0] unused_own_from_port1;  // PCIeSwitch.swift:232
-  wire [394:0] unused_own_from_port2;  // PCIeSwitch.swift:232
-  wire [394:0] unused_own_from_port3;  // PCIeSwitch.swift:232
-  wire [394:0] unused_own_from_port4;  // PCIeSwitch.swift:232
-  wire mgmt_in_registers;  // PCIeSwitch.swift:264
-  wire mgmt_in_bridge;  // PCIeSwitch.swift:265
-  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:266
-  wire mgmt_to_bridge0;  // PCIeSwitch.swift:282
-  wire mgmt_to_bridge1;  // PCIeSwitch.swift:282
-  wire mgmt_to_bridge2;  // PCIeSwitch.swift:282
-  wire mgmt_to_bridge3;  // PCIeSwitch.swift:282
-  wire mgmt_to_bridge4;  // PCIeSwitch.swift:282
-  wire unused_poisoned;  // PCIeSwitch.swift:242
+  wire receiver0_refused;  // PCIeSwitch.swift:103
+  wire receiver1_refused;  // PCIeSwitch.swift:103
+  wire receiver2_refused;  // PCIeSwitch.swift:103
+  wire receiver3_refused;  // PCIeSwitch.swift:103
+  wire receiver4_refused;  // PCIeSwitch.swift:103
+  reg link_state_seen;  // PCIeSwitch.swift:108
+  reg link1_was_active;  // PCIeSwitch.swift:110
+  reg link2_was_active;  // PCIeSwitch.swift:110
+  reg link3_was_active;  // PCIeSwitch.swift:110
+  reg link4_was_active;  // PCIeSwitch.swift:110
+  wire link1_changed;  // PCIeSwitch.swift:111
+  wire link2_changed;  // PCIeSwitch.swift:111
+  wire link3_changed;  // PCIeSwitch.swift:111
+  wire link4_changed;  // PCIeSwitch.swift:111
+  reg [3:0] config_request_backoff;  // PCIeSwitch.swift:147
+  wire unused_link0_active;  // PCIeSwitch.swift:211
+  wire unused_link_down_event0;  // PCIeSwitch.swift:252
+  wire unused_link_down_event1;  // PCIeSwitch.swift:252
+  wire unused_link_down_event2;  // PCIeSwitch.swift:252
+  wire unused_link_down_event3;  // PCIeSwitch.swift:252
+  wire unused_link_down_event4;  // PCIeSwitch.swift:252
+  wire [394:0] unused_own_from_port1;  // PCIeSwitch.swift:266
+  wire [394:0] unused_own_from_port2;  // PCIeSwitch.swift:266
+  wire [394:0] unused_own_from_port3;  // PCIeSwitch.swift:266
+  wire [394:0] unused_own_from_port4;  // PCIeSwitch.swift:266
+  wire mgmt_in_registers;  // PCIeSwitch.swift:299
+  wire mgmt_in_bridge;  // PCIeSwitch.swift:300
+  wire [4:0] mgmt_bridge_index;  // PCIeSwitch.swift:301
+  wire mgmt_to_bridge0;  // PCIeSwitch.swift:317
+  wire mgmt_to_bridge1;  // PCIeSwitch.swift:317
+  wire mgmt_to_bridge2;  // PCIeSwitch.swift:317
+  wire mgmt_to_bridge3;  // PCIeSwitch.swift:317
+  wire mgmt_to_bridge4;  // PCIeSwitch.swift:317
+  wire unused_poisoned;  // PCIeSwitch.swift:277
 
   wire _upstream_ingress_merge_in1_valid_0;
   wire _merge0_in0_valid_1;
@@ -1923,27 +1963,33 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign _merge4_in1_valid_142 = ((_merge4_in1_valid_143 == 10'd0) & (((((_merge4_in1_valid_136 | _merge4_in1_valid_133) | _merge4_in1_valid_137) | _merge4_in1_valid_138) | _merge4_in1_valid_140) | _merge4_in1_valid_141)) ? 11'd1024 : {1'b0, _merge4_in1_valid_143};  // TLPStream.swift:76
   assign _merge4_in1_valid_131 = ~ingress4_unsupported_start | ((_merge4_in1_valid_132 == 2'd0) ? (egress4_room_posted != 13'd0) : ((_merge4_in1_valid_132 == 2'd1) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_non_posted) : ((_merge4_in1_valid_132 == 2'd2) ? ((_merge4_in1_valid_136 ? (({{2{1'b0}}, _merge4_in1_valid_142} + 13'd7) >> 2'd3) : 13'd1) <= egress4_room_completion) : 1'b0)));  // TLPStream.swift:76
 
-  assign receiver0_link_valid = link0_in_valid;  // PCIeSwitch.swift:98
-  assign link0_in_ready = receiver0_link_ready;  // PCIeSwitch.swift:98
-  assign receiver0_link_header = link0_in_header;  // PCIeSwitch.swift:98
-  assign receiver0_link_data = link0_in_data;  // PCIeSwitch.swift:98
-  assign receiver0_link_strobe = link0_in_strobe;  // PCIeSwitch.swift:98
-  assign receiver0_link_start = link0_in_start;  // PCIeSwitch.swift:98
-  assign receiver0_link_end = link0_in_end;  // PCIeSwitch.swift:98
-  assign link0_out_valid = egress0_link_valid;  // PCIeSwitch.swift:100
-  assign egress0_link_ready = link0_out_ready;  // PCIeSwitch.swift:100
-  assign link0_out_header = egress0_link_header;  // PCIeSwitch.swift:100
-  assign link0_out_data = egress0_link_data;  // PCIeSwitch.swift:100
-  assign link0_out_strobe = egress0_link_strobe;  // PCIeSwitch.swift:100
-  assign link0_out_start = egress0_link_start;  // PCIeSwitch.swift:100
-  assign link0_out_end = egress0_link_end;  // PCIeSwitch.swift:100
-  assign upstream_ingress_merge_in0_valid = receiver0_out_valid;  // PCIeSwitch.swift:116
-  assign receiver0_out_ready = upstream_ingress_merge_in0_ready;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in0_header = receiver0_out_header;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in0_data = receiver0_out_data;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in0_strobe = receiver0_out_strobe;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in0_start = receiver0_out_start;  // PCIeSwitch.swift:116
-  assign upstream_ingress_merge_in0_end = receiver0_out_end;  // PCIeSwitch.swift:116
+  assign link1_changed = link_state_seen & (link1_was_active != link1_active);  // PCIeSwitch.swift:114
+  assign link2_changed = link_state_seen & (link2_was_active != link2_active);  // PCIeSwitch.swift:114
+  assign link3_changed = link_state_seen & (link3_was_active != link3_active);  // PCIeSwitch.swift:114
+  assign link4_changed = link_state_seen & (link4_was_active != link4_active);  // PCIeSwitch.swift:114
+  assign receiver0_link_valid = link0_in_valid;  // PCIeSwitch.swift:117
+  assign link0_in_ready = receiver0_link_ready;  // PCIeSwitch.swift:117
+  assign receiver0_link_header = link0_in_header;  // PCIeSwitch.swift:117
+  assign receiver0_link_data = link0_in_data;  // PCIeSwitch.swift:117
+  assign receiver0_link_strobe = link0_in_strobe;  // PCIeSwitch.swift:117
+  assign receiver0_link_start = link0_in_start;  // PCIeSwitch.swift:117
+  assign receiver0_link_end = link0_in_end;  // PCIeSwitch.swift:117
+  assign receiver0_link_up = 1'b1;  // PCIeSwitch.swift:119
+  assign egress0_link_up = 1'b1;  // PCIeSwitch.swift:120
+  assign link0_out_valid = egress0_link_valid;  // PCIeSwitch.swift:127
+  assign egress0_link_ready = link0_out_ready;  // PCIeSwitch.swift:127
+  assign link0_out_header = egress0_link_header;  // PCIeSwitch.swift:127
+  assign link0_out_data = egress0_link_data;  // PCIeSwitch.swift:127
+  assign link0_out_strobe = egress0_link_strobe;  // PCIeSwitch.swift:127
+  assign link0_out_start = egress0_link_start;  // PCIeSwitch.swift:127
+  assign link0_out_end = egress0_link_end;  // PCIeSwitch.swift:127
+  assign upstream_ingress_merge_in0_valid = receiver0_out_valid;  // PCIeSwitch.swift:143
+  assign receiver0_out_ready = upstream_ingress_merge_in0_ready;  // PCIeSwitch.swift:143
+  assign upstream_ingress_merge_in0_header = receiver0_out_header;  // PCIeSwitch.swift:143
+  assign upstream_ingress_merge_in0_data = receiver0_out_data;  // PCIeSwitch.swift:143
+  assign upstream_ingress_merge_in0_strobe = receiver0_out_strobe;  // PCIeSwitch.swift:143
+  assign upstream_ingress_merge_in0_start = receiver0_out_start;  // PCIeSwitch.swift:143
+  assign upstream_ingress_merge_in0_end = receiver0_out_end;  // PCIeSwitch.swift:143
   assign upstream_ingress_merge_in1_valid = config_requester_request_valid & _upstream_ingress_merge_in1_valid_0;  // TLPStream.swift:76
   assign upstream_ingress_merge_in1_header = config_requester_request_header;  // TLPStream.swift:77
   assign upstream_ingress_merge_in1_data = config_requester_request_data;  // TLPStream.swift:78
@@ -1951,38 +1997,38 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign upstream_ingress_merge_in1_start = config_requester_request_start;  // TLPStream.swift:80
   assign upstream_ingress_merge_in1_end = config_requester_request_end;  // TLPStream.swift:81
   assign config_requester_request_ready = upstream_ingress_merge_in1_ready & _upstream_ingress_merge_in1_valid_0;  // TLPStream.swift:82
-  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:128
-  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:128
-  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:128
-  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:128
-  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:128
-  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:128
-  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:128
-  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:129
-  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:129
-  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:129
-  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:129
-  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:129
-  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:129
-  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:129
-  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:130
-  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:130
-  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:130
-  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:130
-  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:130
-  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:130
-  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:130
-  assign crossbar_in0_valid = ingress0_fabric_valid;  // PCIeSwitch.swift:141
-  assign ingress0_fabric_ready = crossbar_in0_ready;  // PCIeSwitch.swift:141
-  assign crossbar_in0_header = ingress0_fabric_header;  // PCIeSwitch.swift:141
-  assign crossbar_in0_data = ingress0_fabric_data;  // PCIeSwitch.swift:141
-  assign crossbar_in0_strobe = ingress0_fabric_strobe;  // PCIeSwitch.swift:141
-  assign crossbar_in0_start = ingress0_fabric_start;  // PCIeSwitch.swift:141
-  assign crossbar_in0_end = ingress0_fabric_end;  // PCIeSwitch.swift:141
-  assign crossbar_in0_egress = ingress0_fabric_egress;  // PCIeSwitch.swift:142
-  assign crossbar_out0_room_posted = egress0_room_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out0_room_non_posted = egress0_room_non_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out0_room_completion = egress0_room_completion;  // PCIeSwitch.swift:144
+  assign ingress0_link_valid = upstream_ingress_merge_out_valid;  // PCIeSwitch.swift:155
+  assign upstream_ingress_merge_out_ready = ingress0_link_ready;  // PCIeSwitch.swift:155
+  assign ingress0_link_header = upstream_ingress_merge_out_header;  // PCIeSwitch.swift:155
+  assign ingress0_link_data = upstream_ingress_merge_out_data;  // PCIeSwitch.swift:155
+  assign ingress0_link_strobe = upstream_ingress_merge_out_strobe;  // PCIeSwitch.swift:155
+  assign ingress0_link_start = upstream_ingress_merge_out_start;  // PCIeSwitch.swift:155
+  assign ingress0_link_end = upstream_ingress_merge_out_end;  // PCIeSwitch.swift:155
+  assign config_requester_returning_valid = merge0_out_valid;  // PCIeSwitch.swift:156
+  assign merge0_out_ready = config_requester_returning_ready;  // PCIeSwitch.swift:156
+  assign config_requester_returning_header = merge0_out_header;  // PCIeSwitch.swift:156
+  assign config_requester_returning_data = merge0_out_data;  // PCIeSwitch.swift:156
+  assign config_requester_returning_strobe = merge0_out_strobe;  // PCIeSwitch.swift:156
+  assign config_requester_returning_start = merge0_out_start;  // PCIeSwitch.swift:156
+  assign config_requester_returning_end = merge0_out_end;  // PCIeSwitch.swift:156
+  assign egress0_fabric_valid = config_requester_passing_valid;  // PCIeSwitch.swift:157
+  assign config_requester_passing_ready = egress0_fabric_ready;  // PCIeSwitch.swift:157
+  assign egress0_fabric_header = config_requester_passing_header;  // PCIeSwitch.swift:157
+  assign egress0_fabric_data = config_requester_passing_data;  // PCIeSwitch.swift:157
+  assign egress0_fabric_strobe = config_requester_passing_strobe;  // PCIeSwitch.swift:157
+  assign egress0_fabric_start = config_requester_passing_start;  // PCIeSwitch.swift:157
+  assign egress0_fabric_end = config_requester_passing_end;  // PCIeSwitch.swift:157
+  assign crossbar_in0_valid = ingress0_fabric_valid;  // PCIeSwitch.swift:168
+  assign ingress0_fabric_ready = crossbar_in0_ready;  // PCIeSwitch.swift:168
+  assign crossbar_in0_header = ingress0_fabric_header;  // PCIeSwitch.swift:168
+  assign crossbar_in0_data = ingress0_fabric_data;  // PCIeSwitch.swift:168
+  assign crossbar_in0_strobe = ingress0_fabric_strobe;  // PCIeSwitch.swift:168
+  assign crossbar_in0_start = ingress0_fabric_start;  // PCIeSwitch.swift:168
+  assign crossbar_in0_end = ingress0_fabric_end;  // PCIeSwitch.swift:168
+  assign crossbar_in0_egress = ingress0_fabric_egress;  // PCIeSwitch.swift:169
+  assign crossbar_out0_room_posted = egress0_room_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out0_room_non_posted = egress0_room_non_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out0_room_completion = egress0_room_completion;  // PCIeSwitch.swift:171
   assign merge0_in0_valid = crossbar_out0_valid & _merge0_in0_valid_1;  // TLPStream.swift:76
   assign merge0_in0_header = crossbar_out0_header;  // TLPStream.swift:77
   assign merge0_in0_data = crossbar_out0_data;  // TLPStream.swift:78
@@ -1990,8 +2036,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge0_in0_start = crossbar_out0_start;  // TLPStream.swift:80
   assign merge0_in0_end = crossbar_out0_end;  // TLPStream.swift:81
   assign crossbar_out0_ready = merge0_in0_ready & _merge0_in0_valid_1;  // TLPStream.swift:82
-  assign receiver0_refused = (ingress0_fabric_valid & ingress0_fabric_start) & ~ingress0_fabric_ready;  // PCIeSwitch.swift:150
-  assign receiver0_out_refused = (receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:161
+  assign receiver0_refused = (ingress0_fabric_valid & ingress0_fabric_start) & ~ingress0_fabric_ready;  // PCIeSwitch.swift:177
+  assign receiver0_out_refused = (receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[0];  // PCIeSwitch.swift:188
   assign merge0_in1_valid = ingress0_unsupported_valid & _merge0_in1_valid_14;  // TLPStream.swift:76
   assign merge0_in1_header = ingress0_unsupported_header;  // TLPStream.swift:77
   assign merge0_in1_data = ingress0_unsupported_data;  // TLPStream.swift:78
@@ -2006,142 +2052,147 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge0_in2_start = completer_completion_start;  // TLPStream.swift:80
   assign merge0_in2_end = completer_completion_end;  // TLPStream.swift:81
   assign completer_completion_ready = merge0_in2_ready & _merge0_in2_valid_27;  // TLPStream.swift:82
-  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:168
-  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:169
-  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:175
-  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:175
-  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:175
-  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:175
-  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:175
-  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:172
-  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:173
-  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:174
-  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:175
-  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
-  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:178
-  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:179
-  assign bridge0_link_control_status_link_active_in = link0_active;  // PCIeSwitch.swift:180
-  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:195
-  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:195
-  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:200
-  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:200
-  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:200
-  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:202
-  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:203
-  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:204
-  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:216
-  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:216
-  assign ingress0_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress0_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress0_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress0_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress0_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress0_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress0_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress0_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress0_p3_link_up = link3_active;  // PCIeSwitch.swift:216
-  assign ingress0_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress0_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress0_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress0_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress0_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress0_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress0_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress0_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress0_p4_link_up = link4_active;  // PCIeSwitch.swift:216
-  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:219
-  assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:98
-  assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:98
-  assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:98
-  assign receiver1_link_data = link1_in_data;  // PCIeSwitch.swift:98
-  assign receiver1_link_strobe = link1_in_strobe;  // PCIeSwitch.swift:98
-  assign receiver1_link_start = link1_in_start;  // PCIeSwitch.swift:98
-  assign receiver1_link_end = link1_in_end;  // PCIeSwitch.swift:98
-  assign link1_out_valid = egress1_link_valid & link1_active;  // PCIeSwitch.swift:105
-  assign egress1_link_ready = link1_out_ready | ~link1_active;  // PCIeSwitch.swift:106
-  assign link1_out_header = egress1_link_header;  // PCIeSwitch.swift:107
-  assign link1_out_data = egress1_link_data;  // PCIeSwitch.swift:108
-  assign link1_out_strobe = egress1_link_strobe;  // PCIeSwitch.swift:109
-  assign link1_out_start = egress1_link_start;  // PCIeSwitch.swift:110
-  assign link1_out_end = egress1_link_end;  // PCIeSwitch.swift:111
-  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:132
-  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:132
-  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:132
-  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:132
-  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:132
-  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:132
-  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:132
-  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:133
-  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:133
-  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:133
-  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:133
-  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:133
-  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:133
-  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:133
-  assign crossbar_in1_valid = ingress1_fabric_valid;  // PCIeSwitch.swift:141
-  assign ingress1_fabric_ready = crossbar_in1_ready;  // PCIeSwitch.swift:141
-  assign crossbar_in1_header = ingress1_fabric_header;  // PCIeSwitch.swift:141
-  assign crossbar_in1_data = ingress1_fabric_data;  // PCIeSwitch.swift:141
-  assign crossbar_in1_strobe = ingress1_fabric_strobe;  // PCIeSwitch.swift:141
-  assign crossbar_in1_start = ingress1_fabric_start;  // PCIeSwitch.swift:141
-  assign crossbar_in1_end = ingress1_fabric_end;  // PCIeSwitch.swift:141
-  assign crossbar_in1_egress = ingress1_fabric_egress;  // PCIeSwitch.swift:142
-  assign crossbar_out1_room_posted = egress1_room_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out1_room_non_posted = egress1_room_non_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out1_room_completion = egress1_room_completion;  // PCIeSwitch.swift:144
+  assign egress0_fc_initialize = link0_fc_initialize;  // PCIeSwitch.swift:195
+  assign egress0_fc_update = link0_fc_update;  // PCIeSwitch.swift:196
+  assign egress0_fc_ph_advertised = link0_fc_ph_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_ph_limit = link0_fc_ph_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_ph_advertised = receiver0_fc_ph_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_ph_allocated = receiver0_fc_ph_allocated;  // PCIeSwitch.swift:202
+  assign egress0_fc_pd_advertised = link0_fc_pd_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_pd_limit = link0_fc_pd_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_pd_advertised = receiver0_fc_pd_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_pd_allocated = receiver0_fc_pd_allocated;  // PCIeSwitch.swift:202
+  assign egress0_fc_nph_advertised = link0_fc_nph_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_nph_limit = link0_fc_nph_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_nph_advertised = receiver0_fc_nph_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_nph_allocated = receiver0_fc_nph_allocated;  // PCIeSwitch.swift:202
+  assign egress0_fc_npd_advertised = link0_fc_npd_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_npd_limit = link0_fc_npd_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_npd_advertised = receiver0_fc_npd_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_npd_allocated = receiver0_fc_npd_allocated;  // PCIeSwitch.swift:202
+  assign egress0_fc_cplh_advertised = link0_fc_cplh_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_cplh_limit = link0_fc_cplh_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_cplh_advertised = receiver0_fc_cplh_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_cplh_allocated = receiver0_fc_cplh_allocated;  // PCIeSwitch.swift:202
+  assign egress0_fc_cpld_advertised = link0_fc_cpld_advertised;  // PCIeSwitch.swift:199
+  assign egress0_fc_cpld_limit = link0_fc_cpld_limit;  // PCIeSwitch.swift:200
+  assign link0_rx_fc_cpld_advertised = receiver0_fc_cpld_advertised;  // PCIeSwitch.swift:201
+  assign link0_rx_fc_cpld_allocated = receiver0_fc_cpld_allocated;  // PCIeSwitch.swift:202
+  assign ingress0_max_payload_size = bridge0_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:204
+  assign bridge0_link_control_status_current_link_speed_in = link0_speed;  // PCIeSwitch.swift:205
+  assign bridge0_link_control_status_negotiated_link_width_in = link0_width;  // PCIeSwitch.swift:206
+  assign unused_link0_active = link0_active;  // PCIeSwitch.swift:212
+  assign bridge0_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_command_status_detected_parity_error_set = ingress0_poisoned_event;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_io_window_secondary_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge0_device_control_status_fatal_detected_set = ingress0_malformed_event;  // PCIeSwitch.swift:229
+  assign bridge0_device_control_status_unsupported_request_detected_set = ingress0_unsupported_event;  // PCIeSwitch.swift:229
+  assign link0_dropped = ingress0_dropped_count;  // PCIeSwitch.swift:234
+  assign link0_malformed = ingress0_malformed_count;  // PCIeSwitch.swift:234
+  assign link0_unsupported = ingress0_unsupported_count;  // PCIeSwitch.swift:234
+  assign management_port0_errors_dropped_in = ingress0_dropped_count;  // PCIeSwitch.swift:236
+  assign management_port0_errors_unsupported_in = ingress0_unsupported_count;  // PCIeSwitch.swift:237
+  assign management_port0_malformed_count_in = ingress0_malformed_count;  // PCIeSwitch.swift:238
+  assign ingress0_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress0_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress0_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress0_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress0_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress0_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress0_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress0_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress0_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress0_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress0_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress0_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress0_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress0_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress0_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress0_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress0_p1_link_up = link1_active;  // PCIeSwitch.swift:250
+  assign ingress0_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress0_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress0_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress0_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress0_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress0_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress0_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress0_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress0_p2_link_up = link2_active;  // PCIeSwitch.swift:250
+  assign ingress0_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress0_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress0_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress0_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress0_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress0_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress0_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress0_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress0_p3_link_up = link3_active;  // PCIeSwitch.swift:250
+  assign ingress0_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress0_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress0_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress0_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress0_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress0_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress0_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress0_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress0_p4_link_up = link4_active;  // PCIeSwitch.swift:250
+  assign unused_link_down_event0 = ingress0_link_down_event[0];  // PCIeSwitch.swift:253
+  assign receiver1_link_valid = link1_in_valid;  // PCIeSwitch.swift:117
+  assign link1_in_ready = receiver1_link_ready;  // PCIeSwitch.swift:117
+  assign receiver1_link_header = link1_in_header;  // PCIeSwitch.swift:117
+  assign receiver1_link_data = link1_in_data;  // PCIeSwitch.swift:117
+  assign receiver1_link_strobe = link1_in_strobe;  // PCIeSwitch.swift:117
+  assign receiver1_link_start = link1_in_start;  // PCIeSwitch.swift:117
+  assign receiver1_link_end = link1_in_end;  // PCIeSwitch.swift:117
+  assign receiver1_link_up = link1_active;  // PCIeSwitch.swift:119
+  assign egress1_link_up = link1_active;  // PCIeSwitch.swift:120
+  assign bridge1_slot_control_status_presence_detect_state_in = link1_active;  // PCIeSwitch.swift:122
+  assign management_link_state_port1_in = link1_active;  // PCIeSwitch.swift:123
+  assign management_link_change_port1_set = link1_changed;  // PCIeSwitch.swift:124
+  assign link1_out_valid = egress1_link_valid & link1_active;  // PCIeSwitch.swift:132
+  assign egress1_link_ready = link1_out_ready | ~link1_active;  // PCIeSwitch.swift:133
+  assign link1_out_header = egress1_link_header;  // PCIeSwitch.swift:134
+  assign link1_out_data = egress1_link_data;  // PCIeSwitch.swift:135
+  assign link1_out_strobe = egress1_link_strobe;  // PCIeSwitch.swift:136
+  assign link1_out_start = egress1_link_start;  // PCIeSwitch.swift:137
+  assign link1_out_end = egress1_link_end;  // PCIeSwitch.swift:138
+  assign ingress1_link_valid = receiver1_out_valid;  // PCIeSwitch.swift:159
+  assign receiver1_out_ready = ingress1_link_ready;  // PCIeSwitch.swift:159
+  assign ingress1_link_header = receiver1_out_header;  // PCIeSwitch.swift:159
+  assign ingress1_link_data = receiver1_out_data;  // PCIeSwitch.swift:159
+  assign ingress1_link_strobe = receiver1_out_strobe;  // PCIeSwitch.swift:159
+  assign ingress1_link_start = receiver1_out_start;  // PCIeSwitch.swift:159
+  assign ingress1_link_end = receiver1_out_end;  // PCIeSwitch.swift:159
+  assign egress1_fabric_valid = merge1_out_valid;  // PCIeSwitch.swift:160
+  assign merge1_out_ready = egress1_fabric_ready;  // PCIeSwitch.swift:160
+  assign egress1_fabric_header = merge1_out_header;  // PCIeSwitch.swift:160
+  assign egress1_fabric_data = merge1_out_data;  // PCIeSwitch.swift:160
+  assign egress1_fabric_strobe = merge1_out_strobe;  // PCIeSwitch.swift:160
+  assign egress1_fabric_start = merge1_out_start;  // PCIeSwitch.swift:160
+  assign egress1_fabric_end = merge1_out_end;  // PCIeSwitch.swift:160
+  assign crossbar_in1_valid = ingress1_fabric_valid;  // PCIeSwitch.swift:168
+  assign ingress1_fabric_ready = crossbar_in1_ready;  // PCIeSwitch.swift:168
+  assign crossbar_in1_header = ingress1_fabric_header;  // PCIeSwitch.swift:168
+  assign crossbar_in1_data = ingress1_fabric_data;  // PCIeSwitch.swift:168
+  assign crossbar_in1_strobe = ingress1_fabric_strobe;  // PCIeSwitch.swift:168
+  assign crossbar_in1_start = ingress1_fabric_start;  // PCIeSwitch.swift:168
+  assign crossbar_in1_end = ingress1_fabric_end;  // PCIeSwitch.swift:168
+  assign crossbar_in1_egress = ingress1_fabric_egress;  // PCIeSwitch.swift:169
+  assign crossbar_out1_room_posted = egress1_room_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out1_room_non_posted = egress1_room_non_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out1_room_completion = egress1_room_completion;  // PCIeSwitch.swift:171
   assign merge1_in0_valid = crossbar_out1_valid & _merge1_in0_valid_40;  // TLPStream.swift:76
   assign merge1_in0_header = crossbar_out1_header;  // TLPStream.swift:77
   assign merge1_in0_data = crossbar_out1_data;  // TLPStream.swift:78
@@ -2149,8 +2200,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge1_in0_start = crossbar_out1_start;  // TLPStream.swift:80
   assign merge1_in0_end = crossbar_out1_end;  // TLPStream.swift:81
   assign crossbar_out1_ready = merge1_in0_ready & _merge1_in0_valid_40;  // TLPStream.swift:82
-  assign receiver1_refused = (ingress1_fabric_valid & ingress1_fabric_start) & ~ingress1_fabric_ready;  // PCIeSwitch.swift:150
-  assign receiver1_out_refused = receiver1_refused | ingress1_head_waits;  // PCIeSwitch.swift:161
+  assign receiver1_refused = (ingress1_fabric_valid & ingress1_fabric_start) & ~ingress1_fabric_ready;  // PCIeSwitch.swift:177
+  assign receiver1_out_refused = receiver1_refused | ingress1_head_waits;  // PCIeSwitch.swift:188
   assign merge1_in1_valid = ingress1_unsupported_valid & _merge1_in1_valid_53;  // TLPStream.swift:76
   assign merge1_in1_header = ingress1_unsupported_header;  // TLPStream.swift:77
   assign merge1_in1_data = ingress1_unsupported_data;  // TLPStream.swift:78
@@ -2158,142 +2209,148 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge1_in1_start = ingress1_unsupported_start;  // TLPStream.swift:80
   assign merge1_in1_end = ingress1_unsupported_end;  // TLPStream.swift:81
   assign ingress1_unsupported_ready = merge1_in1_ready & _merge1_in1_valid_53;  // TLPStream.swift:82
-  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:168
-  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:169
-  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:175
-  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:175
-  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:175
-  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:175
-  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:175
-  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:172
-  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:173
-  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:174
-  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:175
-  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
-  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:178
-  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:179
-  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:180
-  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:195
-  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:195
-  assign bridge1_device_control_status_unsupported_request_detected_set = ((((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1]) | ingress3_link_down_event[1]) | ingress4_link_down_event[1];  // PCIeSwitch.swift:195
-  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:200
-  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:200
-  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:200
-  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:202
-  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:203
-  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:204
-  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:216
-  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:216
-  assign ingress1_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress1_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress1_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress1_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress1_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress1_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress1_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress1_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress1_p3_link_up = link3_active;  // PCIeSwitch.swift:216
-  assign ingress1_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress1_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress1_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress1_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress1_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress1_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress1_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress1_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress1_p4_link_up = link4_active;  // PCIeSwitch.swift:216
-  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:219
-  assign receiver2_link_valid = link2_in_valid;  // PCIeSwitch.swift:98
-  assign link2_in_ready = receiver2_link_ready;  // PCIeSwitch.swift:98
-  assign receiver2_link_header = link2_in_header;  // PCIeSwitch.swift:98
-  assign receiver2_link_data = link2_in_data;  // PCIeSwitch.swift:98
-  assign receiver2_link_strobe = link2_in_strobe;  // PCIeSwitch.swift:98
-  assign receiver2_link_start = link2_in_start;  // PCIeSwitch.swift:98
-  assign receiver2_link_end = link2_in_end;  // PCIeSwitch.swift:98
-  assign link2_out_valid = egress2_link_valid & link2_active;  // PCIeSwitch.swift:105
-  assign egress2_link_ready = link2_out_ready | ~link2_active;  // PCIeSwitch.swift:106
-  assign link2_out_header = egress2_link_header;  // PCIeSwitch.swift:107
-  assign link2_out_data = egress2_link_data;  // PCIeSwitch.swift:108
-  assign link2_out_strobe = egress2_link_strobe;  // PCIeSwitch.swift:109
-  assign link2_out_start = egress2_link_start;  // PCIeSwitch.swift:110
-  assign link2_out_end = egress2_link_end;  // PCIeSwitch.swift:111
-  assign ingress2_link_valid = receiver2_out_valid;  // PCIeSwitch.swift:132
-  assign receiver2_out_ready = ingress2_link_ready;  // PCIeSwitch.swift:132
-  assign ingress2_link_header = receiver2_out_header;  // PCIeSwitch.swift:132
-  assign ingress2_link_data = receiver2_out_data;  // PCIeSwitch.swift:132
-  assign ingress2_link_strobe = receiver2_out_strobe;  // PCIeSwitch.swift:132
-  assign ingress2_link_start = receiver2_out_start;  // PCIeSwitch.swift:132
-  assign ingress2_link_end = receiver2_out_end;  // PCIeSwitch.swift:132
-  assign egress2_fabric_valid = merge2_out_valid;  // PCIeSwitch.swift:133
-  assign merge2_out_ready = egress2_fabric_ready;  // PCIeSwitch.swift:133
-  assign egress2_fabric_header = merge2_out_header;  // PCIeSwitch.swift:133
-  assign egress2_fabric_data = merge2_out_data;  // PCIeSwitch.swift:133
-  assign egress2_fabric_strobe = merge2_out_strobe;  // PCIeSwitch.swift:133
-  assign egress2_fabric_start = merge2_out_start;  // PCIeSwitch.swift:133
-  assign egress2_fabric_end = merge2_out_end;  // PCIeSwitch.swift:133
-  assign crossbar_in2_valid = ingress2_fabric_valid;  // PCIeSwitch.swift:141
-  assign ingress2_fabric_ready = crossbar_in2_ready;  // PCIeSwitch.swift:141
-  assign crossbar_in2_header = ingress2_fabric_header;  // PCIeSwitch.swift:141
-  assign crossbar_in2_data = ingress2_fabric_data;  // PCIeSwitch.swift:141
-  assign crossbar_in2_strobe = ingress2_fabric_strobe;  // PCIeSwitch.swift:141
-  assign crossbar_in2_start = ingress2_fabric_start;  // PCIeSwitch.swift:141
-  assign crossbar_in2_end = ingress2_fabric_end;  // PCIeSwitch.swift:141
-  assign crossbar_in2_egress = ingress2_fabric_egress;  // PCIeSwitch.swift:142
-  assign crossbar_out2_room_posted = egress2_room_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out2_room_non_posted = egress2_room_non_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out2_room_completion = egress2_room_completion;  // PCIeSwitch.swift:144
+  assign egress1_fc_initialize = link1_fc_initialize;  // PCIeSwitch.swift:195
+  assign egress1_fc_update = link1_fc_update;  // PCIeSwitch.swift:196
+  assign egress1_fc_ph_advertised = link1_fc_ph_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_ph_limit = link1_fc_ph_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_ph_advertised = receiver1_fc_ph_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_ph_allocated = receiver1_fc_ph_allocated;  // PCIeSwitch.swift:202
+  assign egress1_fc_pd_advertised = link1_fc_pd_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_pd_limit = link1_fc_pd_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_pd_advertised = receiver1_fc_pd_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_pd_allocated = receiver1_fc_pd_allocated;  // PCIeSwitch.swift:202
+  assign egress1_fc_nph_advertised = link1_fc_nph_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_nph_limit = link1_fc_nph_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_nph_advertised = receiver1_fc_nph_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_nph_allocated = receiver1_fc_nph_allocated;  // PCIeSwitch.swift:202
+  assign egress1_fc_npd_advertised = link1_fc_npd_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_npd_limit = link1_fc_npd_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_npd_advertised = receiver1_fc_npd_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_npd_allocated = receiver1_fc_npd_allocated;  // PCIeSwitch.swift:202
+  assign egress1_fc_cplh_advertised = link1_fc_cplh_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_cplh_limit = link1_fc_cplh_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_cplh_advertised = receiver1_fc_cplh_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_cplh_allocated = receiver1_fc_cplh_allocated;  // PCIeSwitch.swift:202
+  assign egress1_fc_cpld_advertised = link1_fc_cpld_advertised;  // PCIeSwitch.swift:199
+  assign egress1_fc_cpld_limit = link1_fc_cpld_limit;  // PCIeSwitch.swift:200
+  assign link1_rx_fc_cpld_advertised = receiver1_fc_cpld_advertised;  // PCIeSwitch.swift:201
+  assign link1_rx_fc_cpld_allocated = receiver1_fc_cpld_allocated;  // PCIeSwitch.swift:202
+  assign ingress1_max_payload_size = bridge1_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:204
+  assign bridge1_link_control_status_current_link_speed_in = link1_speed;  // PCIeSwitch.swift:205
+  assign bridge1_link_control_status_negotiated_link_width_in = link1_width;  // PCIeSwitch.swift:206
+  assign bridge1_link_control_status_link_active_in = link1_active;  // PCIeSwitch.swift:208
+  assign bridge1_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_io_window_secondary_status_detected_parity_error_set = ingress1_poisoned_event;  // PCIeSwitch.swift:229
+  assign bridge1_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge1_device_control_status_fatal_detected_set = ingress1_malformed_event;  // PCIeSwitch.swift:229
+  assign bridge1_device_control_status_unsupported_request_detected_set = ((((ingress1_unsupported_event | ingress0_link_down_event[1]) | ingress1_link_down_event[1]) | ingress2_link_down_event[1]) | ingress3_link_down_event[1]) | ingress4_link_down_event[1];  // PCIeSwitch.swift:229
+  assign bridge1_slot_control_status_dll_state_changed_set = link1_changed;  // PCIeSwitch.swift:229
+  assign link1_dropped = ingress1_dropped_count;  // PCIeSwitch.swift:234
+  assign link1_malformed = ingress1_malformed_count;  // PCIeSwitch.swift:234
+  assign link1_unsupported = ingress1_unsupported_count;  // PCIeSwitch.swift:234
+  assign management_port1_errors_dropped_in = ingress1_dropped_count;  // PCIeSwitch.swift:236
+  assign management_port1_errors_unsupported_in = ingress1_unsupported_count;  // PCIeSwitch.swift:237
+  assign management_port1_malformed_count_in = ingress1_malformed_count;  // PCIeSwitch.swift:238
+  assign ingress1_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress1_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress1_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress1_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress1_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress1_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress1_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress1_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress1_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress1_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress1_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress1_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress1_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress1_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress1_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress1_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress1_p1_link_up = link1_active;  // PCIeSwitch.swift:250
+  assign ingress1_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress1_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress1_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress1_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress1_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress1_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress1_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress1_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress1_p2_link_up = link2_active;  // PCIeSwitch.swift:250
+  assign ingress1_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress1_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress1_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress1_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress1_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress1_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress1_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress1_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress1_p3_link_up = link3_active;  // PCIeSwitch.swift:250
+  assign ingress1_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress1_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress1_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress1_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress1_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress1_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress1_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress1_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress1_p4_link_up = link4_active;  // PCIeSwitch.swift:250
+  assign unused_link_down_event1 = ingress1_link_down_event[0];  // PCIeSwitch.swift:253
+  assign receiver2_link_valid = link2_in_valid;  // PCIeSwitch.swift:117
+  assign link2_in_ready = receiver2_link_ready;  // PCIeSwitch.swift:117
+  assign receiver2_link_header = link2_in_header;  // PCIeSwitch.swift:117
+  assign receiver2_link_data = link2_in_data;  // PCIeSwitch.swift:117
+  assign receiver2_link_strobe = link2_in_strobe;  // PCIeSwitch.swift:117
+  assign receiver2_link_start = link2_in_start;  // PCIeSwitch.swift:117
+  assign receiver2_link_end = link2_in_end;  // PCIeSwitch.swift:117
+  assign receiver2_link_up = link2_active;  // PCIeSwitch.swift:119
+  assign egress2_link_up = link2_active;  // PCIeSwitch.swift:120
+  assign bridge2_slot_control_status_presence_detect_state_in = link2_active;  // PCIeSwitch.swift:122
+  assign management_link_state_port2_in = link2_active;  // PCIeSwitch.swift:123
+  assign management_link_change_port2_set = link2_changed;  // PCIeSwitch.swift:124
+  assign link2_out_valid = egress2_link_valid & link2_active;  // PCIeSwitch.swift:132
+  assign egress2_link_ready = link2_out_ready | ~link2_active;  // PCIeSwitch.swift:133
+  assign link2_out_header = egress2_link_header;  // PCIeSwitch.swift:134
+  assign link2_out_data = egress2_link_data;  // PCIeSwitch.swift:135
+  assign link2_out_strobe = egress2_link_strobe;  // PCIeSwitch.swift:136
+  assign link2_out_start = egress2_link_start;  // PCIeSwitch.swift:137
+  assign link2_out_end = egress2_link_end;  // PCIeSwitch.swift:138
+  assign ingress2_link_valid = receiver2_out_valid;  // PCIeSwitch.swift:159
+  assign receiver2_out_ready = ingress2_link_ready;  // PCIeSwitch.swift:159
+  assign ingress2_link_header = receiver2_out_header;  // PCIeSwitch.swift:159
+  assign ingress2_link_data = receiver2_out_data;  // PCIeSwitch.swift:159
+  assign ingress2_link_strobe = receiver2_out_strobe;  // PCIeSwitch.swift:159
+  assign ingress2_link_start = receiver2_out_start;  // PCIeSwitch.swift:159
+  assign ingress2_link_end = receiver2_out_end;  // PCIeSwitch.swift:159
+  assign egress2_fabric_valid = merge2_out_valid;  // PCIeSwitch.swift:160
+  assign merge2_out_ready = egress2_fabric_ready;  // PCIeSwitch.swift:160
+  assign egress2_fabric_header = merge2_out_header;  // PCIeSwitch.swift:160
+  assign egress2_fabric_data = merge2_out_data;  // PCIeSwitch.swift:160
+  assign egress2_fabric_strobe = merge2_out_strobe;  // PCIeSwitch.swift:160
+  assign egress2_fabric_start = merge2_out_start;  // PCIeSwitch.swift:160
+  assign egress2_fabric_end = merge2_out_end;  // PCIeSwitch.swift:160
+  assign crossbar_in2_valid = ingress2_fabric_valid;  // PCIeSwitch.swift:168
+  assign ingress2_fabric_ready = crossbar_in2_ready;  // PCIeSwitch.swift:168
+  assign crossbar_in2_header = ingress2_fabric_header;  // PCIeSwitch.swift:168
+  assign crossbar_in2_data = ingress2_fabric_data;  // PCIeSwitch.swift:168
+  assign crossbar_in2_strobe = ingress2_fabric_strobe;  // PCIeSwitch.swift:168
+  assign crossbar_in2_start = ingress2_fabric_start;  // PCIeSwitch.swift:168
+  assign crossbar_in2_end = ingress2_fabric_end;  // PCIeSwitch.swift:168
+  assign crossbar_in2_egress = ingress2_fabric_egress;  // PCIeSwitch.swift:169
+  assign crossbar_out2_room_posted = egress2_room_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out2_room_non_posted = egress2_room_non_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out2_room_completion = egress2_room_completion;  // PCIeSwitch.swift:171
   assign merge2_in0_valid = crossbar_out2_valid & _merge2_in0_valid_66;  // TLPStream.swift:76
   assign merge2_in0_header = crossbar_out2_header;  // TLPStream.swift:77
   assign merge2_in0_data = crossbar_out2_data;  // TLPStream.swift:78
@@ -2301,8 +2358,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge2_in0_start = crossbar_out2_start;  // TLPStream.swift:80
   assign merge2_in0_end = crossbar_out2_end;  // TLPStream.swift:81
   assign crossbar_out2_ready = merge2_in0_ready & _merge2_in0_valid_66;  // TLPStream.swift:82
-  assign receiver2_refused = (ingress2_fabric_valid & ingress2_fabric_start) & ~ingress2_fabric_ready;  // PCIeSwitch.swift:150
-  assign receiver2_out_refused = receiver2_refused | ingress2_head_waits;  // PCIeSwitch.swift:161
+  assign receiver2_refused = (ingress2_fabric_valid & ingress2_fabric_start) & ~ingress2_fabric_ready;  // PCIeSwitch.swift:177
+  assign receiver2_out_refused = receiver2_refused | ingress2_head_waits;  // PCIeSwitch.swift:188
   assign merge2_in1_valid = ingress2_unsupported_valid & _merge2_in1_valid_79;  // TLPStream.swift:76
   assign merge2_in1_header = ingress2_unsupported_header;  // TLPStream.swift:77
   assign merge2_in1_data = ingress2_unsupported_data;  // TLPStream.swift:78
@@ -2310,142 +2367,148 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge2_in1_start = ingress2_unsupported_start;  // TLPStream.swift:80
   assign merge2_in1_end = ingress2_unsupported_end;  // TLPStream.swift:81
   assign ingress2_unsupported_ready = merge2_in1_ready & _merge2_in1_valid_79;  // TLPStream.swift:82
-  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:168
-  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:169
-  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:175
-  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:175
-  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:175
-  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:175
-  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:175
-  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:172
-  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:173
-  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:174
-  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:175
-  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
-  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:178
-  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:179
-  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:180
-  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:195
-  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:195
-  assign bridge2_device_control_status_unsupported_request_detected_set = ((((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2]) | ingress3_link_down_event[2]) | ingress4_link_down_event[2];  // PCIeSwitch.swift:195
-  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:200
-  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:200
-  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:200
-  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:202
-  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:203
-  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:204
-  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:216
-  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:216
-  assign ingress2_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress2_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress2_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress2_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress2_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress2_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress2_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress2_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress2_p3_link_up = link3_active;  // PCIeSwitch.swift:216
-  assign ingress2_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress2_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress2_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress2_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress2_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress2_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress2_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress2_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress2_p4_link_up = link4_active;  // PCIeSwitch.swift:216
-  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:219
-  assign receiver3_link_valid = link3_in_valid;  // PCIeSwitch.swift:98
-  assign link3_in_ready = receiver3_link_ready;  // PCIeSwitch.swift:98
-  assign receiver3_link_header = link3_in_header;  // PCIeSwitch.swift:98
-  assign receiver3_link_data = link3_in_data;  // PCIeSwitch.swift:98
-  assign receiver3_link_strobe = link3_in_strobe;  // PCIeSwitch.swift:98
-  assign receiver3_link_start = link3_in_start;  // PCIeSwitch.swift:98
-  assign receiver3_link_end = link3_in_end;  // PCIeSwitch.swift:98
-  assign link3_out_valid = egress3_link_valid & link3_active;  // PCIeSwitch.swift:105
-  assign egress3_link_ready = link3_out_ready | ~link3_active;  // PCIeSwitch.swift:106
-  assign link3_out_header = egress3_link_header;  // PCIeSwitch.swift:107
-  assign link3_out_data = egress3_link_data;  // PCIeSwitch.swift:108
-  assign link3_out_strobe = egress3_link_strobe;  // PCIeSwitch.swift:109
-  assign link3_out_start = egress3_link_start;  // PCIeSwitch.swift:110
-  assign link3_out_end = egress3_link_end;  // PCIeSwitch.swift:111
-  assign ingress3_link_valid = receiver3_out_valid;  // PCIeSwitch.swift:132
-  assign receiver3_out_ready = ingress3_link_ready;  // PCIeSwitch.swift:132
-  assign ingress3_link_header = receiver3_out_header;  // PCIeSwitch.swift:132
-  assign ingress3_link_data = receiver3_out_data;  // PCIeSwitch.swift:132
-  assign ingress3_link_strobe = receiver3_out_strobe;  // PCIeSwitch.swift:132
-  assign ingress3_link_start = receiver3_out_start;  // PCIeSwitch.swift:132
-  assign ingress3_link_end = receiver3_out_end;  // PCIeSwitch.swift:132
-  assign egress3_fabric_valid = merge3_out_valid;  // PCIeSwitch.swift:133
-  assign merge3_out_ready = egress3_fabric_ready;  // PCIeSwitch.swift:133
-  assign egress3_fabric_header = merge3_out_header;  // PCIeSwitch.swift:133
-  assign egress3_fabric_data = merge3_out_data;  // PCIeSwitch.swift:133
-  assign egress3_fabric_strobe = merge3_out_strobe;  // PCIeSwitch.swift:133
-  assign egress3_fabric_start = merge3_out_start;  // PCIeSwitch.swift:133
-  assign egress3_fabric_end = merge3_out_end;  // PCIeSwitch.swift:133
-  assign crossbar_in3_valid = ingress3_fabric_valid;  // PCIeSwitch.swift:141
-  assign ingress3_fabric_ready = crossbar_in3_ready;  // PCIeSwitch.swift:141
-  assign crossbar_in3_header = ingress3_fabric_header;  // PCIeSwitch.swift:141
-  assign crossbar_in3_data = ingress3_fabric_data;  // PCIeSwitch.swift:141
-  assign crossbar_in3_strobe = ingress3_fabric_strobe;  // PCIeSwitch.swift:141
-  assign crossbar_in3_start = ingress3_fabric_start;  // PCIeSwitch.swift:141
-  assign crossbar_in3_end = ingress3_fabric_end;  // PCIeSwitch.swift:141
-  assign crossbar_in3_egress = ingress3_fabric_egress;  // PCIeSwitch.swift:142
-  assign crossbar_out3_room_posted = egress3_room_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out3_room_non_posted = egress3_room_non_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out3_room_completion = egress3_room_completion;  // PCIeSwitch.swift:144
+  assign egress2_fc_initialize = link2_fc_initialize;  // PCIeSwitch.swift:195
+  assign egress2_fc_update = link2_fc_update;  // PCIeSwitch.swift:196
+  assign egress2_fc_ph_advertised = link2_fc_ph_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_ph_limit = link2_fc_ph_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_ph_advertised = receiver2_fc_ph_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_ph_allocated = receiver2_fc_ph_allocated;  // PCIeSwitch.swift:202
+  assign egress2_fc_pd_advertised = link2_fc_pd_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_pd_limit = link2_fc_pd_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_pd_advertised = receiver2_fc_pd_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_pd_allocated = receiver2_fc_pd_allocated;  // PCIeSwitch.swift:202
+  assign egress2_fc_nph_advertised = link2_fc_nph_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_nph_limit = link2_fc_nph_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_nph_advertised = receiver2_fc_nph_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_nph_allocated = receiver2_fc_nph_allocated;  // PCIeSwitch.swift:202
+  assign egress2_fc_npd_advertised = link2_fc_npd_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_npd_limit = link2_fc_npd_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_npd_advertised = receiver2_fc_npd_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_npd_allocated = receiver2_fc_npd_allocated;  // PCIeSwitch.swift:202
+  assign egress2_fc_cplh_advertised = link2_fc_cplh_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_cplh_limit = link2_fc_cplh_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_cplh_advertised = receiver2_fc_cplh_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_cplh_allocated = receiver2_fc_cplh_allocated;  // PCIeSwitch.swift:202
+  assign egress2_fc_cpld_advertised = link2_fc_cpld_advertised;  // PCIeSwitch.swift:199
+  assign egress2_fc_cpld_limit = link2_fc_cpld_limit;  // PCIeSwitch.swift:200
+  assign link2_rx_fc_cpld_advertised = receiver2_fc_cpld_advertised;  // PCIeSwitch.swift:201
+  assign link2_rx_fc_cpld_allocated = receiver2_fc_cpld_allocated;  // PCIeSwitch.swift:202
+  assign ingress2_max_payload_size = bridge2_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:204
+  assign bridge2_link_control_status_current_link_speed_in = link2_speed;  // PCIeSwitch.swift:205
+  assign bridge2_link_control_status_negotiated_link_width_in = link2_width;  // PCIeSwitch.swift:206
+  assign bridge2_link_control_status_link_active_in = link2_active;  // PCIeSwitch.swift:208
+  assign bridge2_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_io_window_secondary_status_detected_parity_error_set = ingress2_poisoned_event;  // PCIeSwitch.swift:229
+  assign bridge2_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge2_device_control_status_fatal_detected_set = ingress2_malformed_event;  // PCIeSwitch.swift:229
+  assign bridge2_device_control_status_unsupported_request_detected_set = ((((ingress2_unsupported_event | ingress0_link_down_event[2]) | ingress1_link_down_event[2]) | ingress2_link_down_event[2]) | ingress3_link_down_event[2]) | ingress4_link_down_event[2];  // PCIeSwitch.swift:229
+  assign bridge2_slot_control_status_dll_state_changed_set = link2_changed;  // PCIeSwitch.swift:229
+  assign link2_dropped = ingress2_dropped_count;  // PCIeSwitch.swift:234
+  assign link2_malformed = ingress2_malformed_count;  // PCIeSwitch.swift:234
+  assign link2_unsupported = ingress2_unsupported_count;  // PCIeSwitch.swift:234
+  assign management_port2_errors_dropped_in = ingress2_dropped_count;  // PCIeSwitch.swift:236
+  assign management_port2_errors_unsupported_in = ingress2_unsupported_count;  // PCIeSwitch.swift:237
+  assign management_port2_malformed_count_in = ingress2_malformed_count;  // PCIeSwitch.swift:238
+  assign ingress2_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress2_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress2_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress2_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress2_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress2_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress2_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress2_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress2_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress2_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress2_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress2_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress2_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress2_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress2_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress2_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress2_p1_link_up = link1_active;  // PCIeSwitch.swift:250
+  assign ingress2_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress2_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress2_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress2_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress2_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress2_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress2_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress2_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress2_p2_link_up = link2_active;  // PCIeSwitch.swift:250
+  assign ingress2_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress2_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress2_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress2_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress2_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress2_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress2_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress2_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress2_p3_link_up = link3_active;  // PCIeSwitch.swift:250
+  assign ingress2_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress2_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress2_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress2_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress2_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress2_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress2_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress2_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress2_p4_link_up = link4_active;  // PCIeSwitch.swift:250
+  assign unused_link_down_event2 = ingress2_link_down_event[0];  // PCIeSwitch.swift:253
+  assign receiver3_link_valid = link3_in_valid;  // PCIeSwitch.swift:117
+  assign link3_in_ready = receiver3_link_ready;  // PCIeSwitch.swift:117
+  assign receiver3_link_header = link3_in_header;  // PCIeSwitch.swift:117
+  assign receiver3_link_data = link3_in_data;  // PCIeSwitch.swift:117
+  assign receiver3_link_strobe = link3_in_strobe;  // PCIeSwitch.swift:117
+  assign receiver3_link_start = link3_in_start;  // PCIeSwitch.swift:117
+  assign receiver3_link_end = link3_in_end;  // PCIeSwitch.swift:117
+  assign receiver3_link_up = link3_active;  // PCIeSwitch.swift:119
+  assign egress3_link_up = link3_active;  // PCIeSwitch.swift:120
+  assign bridge3_slot_control_status_presence_detect_state_in = link3_active;  // PCIeSwitch.swift:122
+  assign management_link_state_port3_in = link3_active;  // PCIeSwitch.swift:123
+  assign management_link_change_port3_set = link3_changed;  // PCIeSwitch.swift:124
+  assign link3_out_valid = egress3_link_valid & link3_active;  // PCIeSwitch.swift:132
+  assign egress3_link_ready = link3_out_ready | ~link3_active;  // PCIeSwitch.swift:133
+  assign link3_out_header = egress3_link_header;  // PCIeSwitch.swift:134
+  assign link3_out_data = egress3_link_data;  // PCIeSwitch.swift:135
+  assign link3_out_strobe = egress3_link_strobe;  // PCIeSwitch.swift:136
+  assign link3_out_start = egress3_link_start;  // PCIeSwitch.swift:137
+  assign link3_out_end = egress3_link_end;  // PCIeSwitch.swift:138
+  assign ingress3_link_valid = receiver3_out_valid;  // PCIeSwitch.swift:159
+  assign receiver3_out_ready = ingress3_link_ready;  // PCIeSwitch.swift:159
+  assign ingress3_link_header = receiver3_out_header;  // PCIeSwitch.swift:159
+  assign ingress3_link_data = receiver3_out_data;  // PCIeSwitch.swift:159
+  assign ingress3_link_strobe = receiver3_out_strobe;  // PCIeSwitch.swift:159
+  assign ingress3_link_start = receiver3_out_start;  // PCIeSwitch.swift:159
+  assign ingress3_link_end = receiver3_out_end;  // PCIeSwitch.swift:159
+  assign egress3_fabric_valid = merge3_out_valid;  // PCIeSwitch.swift:160
+  assign merge3_out_ready = egress3_fabric_ready;  // PCIeSwitch.swift:160
+  assign egress3_fabric_header = merge3_out_header;  // PCIeSwitch.swift:160
+  assign egress3_fabric_data = merge3_out_data;  // PCIeSwitch.swift:160
+  assign egress3_fabric_strobe = merge3_out_strobe;  // PCIeSwitch.swift:160
+  assign egress3_fabric_start = merge3_out_start;  // PCIeSwitch.swift:160
+  assign egress3_fabric_end = merge3_out_end;  // PCIeSwitch.swift:160
+  assign crossbar_in3_valid = ingress3_fabric_valid;  // PCIeSwitch.swift:168
+  assign ingress3_fabric_ready = crossbar_in3_ready;  // PCIeSwitch.swift:168
+  assign crossbar_in3_header = ingress3_fabric_header;  // PCIeSwitch.swift:168
+  assign crossbar_in3_data = ingress3_fabric_data;  // PCIeSwitch.swift:168
+  assign crossbar_in3_strobe = ingress3_fabric_strobe;  // PCIeSwitch.swift:168
+  assign crossbar_in3_start = ingress3_fabric_start;  // PCIeSwitch.swift:168
+  assign crossbar_in3_end = ingress3_fabric_end;  // PCIeSwitch.swift:168
+  assign crossbar_in3_egress = ingress3_fabric_egress;  // PCIeSwitch.swift:169
+  assign crossbar_out3_room_posted = egress3_room_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out3_room_non_posted = egress3_room_non_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out3_room_completion = egress3_room_completion;  // PCIeSwitch.swift:171
   assign merge3_in0_valid = crossbar_out3_valid & _merge3_in0_valid_92;  // TLPStream.swift:76
   assign merge3_in0_header = crossbar_out3_header;  // TLPStream.swift:77
   assign merge3_in0_data = crossbar_out3_data;  // TLPStream.swift:78
@@ -2453,8 +2516,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge3_in0_start = crossbar_out3_start;  // TLPStream.swift:80
   assign merge3_in0_end = crossbar_out3_end;  // TLPStream.swift:81
   assign crossbar_out3_ready = merge3_in0_ready & _merge3_in0_valid_92;  // TLPStream.swift:82
-  assign receiver3_refused = (ingress3_fabric_valid & ingress3_fabric_start) & ~ingress3_fabric_ready;  // PCIeSwitch.swift:150
-  assign receiver3_out_refused = receiver3_refused | ingress3_head_waits;  // PCIeSwitch.swift:161
+  assign receiver3_refused = (ingress3_fabric_valid & ingress3_fabric_start) & ~ingress3_fabric_ready;  // PCIeSwitch.swift:177
+  assign receiver3_out_refused = receiver3_refused | ingress3_head_waits;  // PCIeSwitch.swift:188
   assign merge3_in1_valid = ingress3_unsupported_valid & _merge3_in1_valid_105;  // TLPStream.swift:76
   assign merge3_in1_header = ingress3_unsupported_header;  // TLPStream.swift:77
   assign merge3_in1_data = ingress3_unsupported_data;  // TLPStream.swift:78
@@ -2462,142 +2525,148 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge3_in1_start = ingress3_unsupported_start;  // TLPStream.swift:80
   assign merge3_in1_end = ingress3_unsupported_end;  // TLPStream.swift:81
   assign ingress3_unsupported_ready = merge3_in1_ready & _merge3_in1_valid_105;  // TLPStream.swift:82
-  assign egress3_fc_initialize = link3_fc_initialize;  // PCIeSwitch.swift:168
-  assign egress3_fc_update = link3_fc_update;  // PCIeSwitch.swift:169
-  assign egress3_fc_ph_advertised = link3_fc_ph_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_ph_limit = link3_fc_ph_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_ph_advertised = receiver3_fc_ph_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_ph_allocated = receiver3_fc_ph_allocated;  // PCIeSwitch.swift:175
-  assign egress3_fc_pd_advertised = link3_fc_pd_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_pd_limit = link3_fc_pd_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_pd_advertised = receiver3_fc_pd_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_pd_allocated = receiver3_fc_pd_allocated;  // PCIeSwitch.swift:175
-  assign egress3_fc_nph_advertised = link3_fc_nph_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_nph_limit = link3_fc_nph_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_nph_advertised = receiver3_fc_nph_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_nph_allocated = receiver3_fc_nph_allocated;  // PCIeSwitch.swift:175
-  assign egress3_fc_npd_advertised = link3_fc_npd_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_npd_limit = link3_fc_npd_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_npd_advertised = receiver3_fc_npd_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_npd_allocated = receiver3_fc_npd_allocated;  // PCIeSwitch.swift:175
-  assign egress3_fc_cplh_advertised = link3_fc_cplh_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_cplh_limit = link3_fc_cplh_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_cplh_advertised = receiver3_fc_cplh_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_cplh_allocated = receiver3_fc_cplh_allocated;  // PCIeSwitch.swift:175
-  assign egress3_fc_cpld_advertised = link3_fc_cpld_advertised;  // PCIeSwitch.swift:172
-  assign egress3_fc_cpld_limit = link3_fc_cpld_limit;  // PCIeSwitch.swift:173
-  assign link3_rx_fc_cpld_advertised = receiver3_fc_cpld_advertised;  // PCIeSwitch.swift:174
-  assign link3_rx_fc_cpld_allocated = receiver3_fc_cpld_allocated;  // PCIeSwitch.swift:175
-  assign ingress3_max_payload_size = bridge3_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
-  assign bridge3_link_control_status_current_link_speed_in = link3_speed;  // PCIeSwitch.swift:178
-  assign bridge3_link_control_status_negotiated_link_width_in = link3_width;  // PCIeSwitch.swift:179
-  assign bridge3_link_control_status_link_active_in = link3_active;  // PCIeSwitch.swift:180
-  assign bridge3_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_io_window_secondary_status_detected_parity_error_set = ingress3_poisoned_event;  // PCIeSwitch.swift:195
-  assign bridge3_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge3_device_control_status_fatal_detected_set = ingress3_malformed_event;  // PCIeSwitch.swift:195
-  assign bridge3_device_control_status_unsupported_request_detected_set = ((((ingress3_unsupported_event | ingress0_link_down_event[3]) | ingress1_link_down_event[3]) | ingress2_link_down_event[3]) | ingress3_link_down_event[3]) | ingress4_link_down_event[3];  // PCIeSwitch.swift:195
-  assign link3_dropped = ingress3_dropped_count;  // PCIeSwitch.swift:200
-  assign link3_malformed = ingress3_malformed_count;  // PCIeSwitch.swift:200
-  assign link3_unsupported = ingress3_unsupported_count;  // PCIeSwitch.swift:200
-  assign management_port3_errors_dropped_in = ingress3_dropped_count;  // PCIeSwitch.swift:202
-  assign management_port3_errors_unsupported_in = ingress3_unsupported_count;  // PCIeSwitch.swift:203
-  assign management_port3_malformed_count_in = ingress3_malformed_count;  // PCIeSwitch.swift:204
-  assign ingress3_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress3_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress3_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress3_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress3_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress3_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress3_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress3_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress3_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress3_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress3_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress3_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress3_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress3_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress3_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress3_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress3_p1_link_up = link1_active;  // PCIeSwitch.swift:216
-  assign ingress3_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress3_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress3_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress3_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress3_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress3_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress3_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress3_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress3_p2_link_up = link2_active;  // PCIeSwitch.swift:216
-  assign ingress3_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress3_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress3_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress3_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress3_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress3_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress3_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress3_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress3_p3_link_up = link3_active;  // PCIeSwitch.swift:216
-  assign ingress3_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress3_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress3_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress3_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress3_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress3_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress3_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress3_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress3_p4_link_up = link4_active;  // PCIeSwitch.swift:216
-  assign unused_link_down_event3 = ingress3_link_down_event[0];  // PCIeSwitch.swift:219
-  assign receiver4_link_valid = link4_in_valid;  // PCIeSwitch.swift:98
-  assign link4_in_ready = receiver4_link_ready;  // PCIeSwitch.swift:98
-  assign receiver4_link_header = link4_in_header;  // PCIeSwitch.swift:98
-  assign receiver4_link_data = link4_in_data;  // PCIeSwitch.swift:98
-  assign receiver4_link_strobe = link4_in_strobe;  // PCIeSwitch.swift:98
-  assign receiver4_link_start = link4_in_start;  // PCIeSwitch.swift:98
-  assign receiver4_link_end = link4_in_end;  // PCIeSwitch.swift:98
-  assign link4_out_valid = egress4_link_valid & link4_active;  // PCIeSwitch.swift:105
-  assign egress4_link_ready = link4_out_ready | ~link4_active;  // PCIeSwitch.swift:106
-  assign link4_out_header = egress4_link_header;  // PCIeSwitch.swift:107
-  assign link4_out_data = egress4_link_data;  // PCIeSwitch.swift:108
-  assign link4_out_strobe = egress4_link_strobe;  // PCIeSwitch.swift:109
-  assign link4_out_start = egress4_link_start;  // PCIeSwitch.swift:110
-  assign link4_out_end = egress4_link_end;  // PCIeSwitch.swift:111
-  assign ingress4_link_valid = receiver4_out_valid;  // PCIeSwitch.swift:132
-  assign receiver4_out_ready = ingress4_link_ready;  // PCIeSwitch.swift:132
-  assign ingress4_link_header = receiver4_out_header;  // PCIeSwitch.swift:132
-  assign ingress4_link_data = receiver4_out_data;  // PCIeSwitch.swift:132
-  assign ingress4_link_strobe = receiver4_out_strobe;  // PCIeSwitch.swift:132
-  assign ingress4_link_start = receiver4_out_start;  // PCIeSwitch.swift:132
-  assign ingress4_link_end = receiver4_out_end;  // PCIeSwitch.swift:132
-  assign egress4_fabric_valid = merge4_out_valid;  // PCIeSwitch.swift:133
-  assign merge4_out_ready = egress4_fabric_ready;  // PCIeSwitch.swift:133
-  assign egress4_fabric_header = merge4_out_header;  // PCIeSwitch.swift:133
-  assign egress4_fabric_data = merge4_out_data;  // PCIeSwitch.swift:133
-  assign egress4_fabric_strobe = merge4_out_strobe;  // PCIeSwitch.swift:133
-  assign egress4_fabric_start = merge4_out_start;  // PCIeSwitch.swift:133
-  assign egress4_fabric_end = merge4_out_end;  // PCIeSwitch.swift:133
-  assign crossbar_in4_valid = ingress4_fabric_valid;  // PCIeSwitch.swift:141
-  assign ingress4_fabric_ready = crossbar_in4_ready;  // PCIeSwitch.swift:141
-  assign crossbar_in4_header = ingress4_fabric_header;  // PCIeSwitch.swift:141
-  assign crossbar_in4_data = ingress4_fabric_data;  // PCIeSwitch.swift:141
-  assign crossbar_in4_strobe = ingress4_fabric_strobe;  // PCIeSwitch.swift:141
-  assign crossbar_in4_start = ingress4_fabric_start;  // PCIeSwitch.swift:141
-  assign crossbar_in4_end = ingress4_fabric_end;  // PCIeSwitch.swift:141
-  assign crossbar_in4_egress = ingress4_fabric_egress;  // PCIeSwitch.swift:142
-  assign crossbar_out4_room_posted = egress4_room_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out4_room_non_posted = egress4_room_non_posted;  // PCIeSwitch.swift:144
-  assign crossbar_out4_room_completion = egress4_room_completion;  // PCIeSwitch.swift:144
+  assign egress3_fc_initialize = link3_fc_initialize;  // PCIeSwitch.swift:195
+  assign egress3_fc_update = link3_fc_update;  // PCIeSwitch.swift:196
+  assign egress3_fc_ph_advertised = link3_fc_ph_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_ph_limit = link3_fc_ph_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_ph_advertised = receiver3_fc_ph_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_ph_allocated = receiver3_fc_ph_allocated;  // PCIeSwitch.swift:202
+  assign egress3_fc_pd_advertised = link3_fc_pd_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_pd_limit = link3_fc_pd_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_pd_advertised = receiver3_fc_pd_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_pd_allocated = receiver3_fc_pd_allocated;  // PCIeSwitch.swift:202
+  assign egress3_fc_nph_advertised = link3_fc_nph_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_nph_limit = link3_fc_nph_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_nph_advertised = receiver3_fc_nph_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_nph_allocated = receiver3_fc_nph_allocated;  // PCIeSwitch.swift:202
+  assign egress3_fc_npd_advertised = link3_fc_npd_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_npd_limit = link3_fc_npd_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_npd_advertised = receiver3_fc_npd_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_npd_allocated = receiver3_fc_npd_allocated;  // PCIeSwitch.swift:202
+  assign egress3_fc_cplh_advertised = link3_fc_cplh_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_cplh_limit = link3_fc_cplh_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_cplh_advertised = receiver3_fc_cplh_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_cplh_allocated = receiver3_fc_cplh_allocated;  // PCIeSwitch.swift:202
+  assign egress3_fc_cpld_advertised = link3_fc_cpld_advertised;  // PCIeSwitch.swift:199
+  assign egress3_fc_cpld_limit = link3_fc_cpld_limit;  // PCIeSwitch.swift:200
+  assign link3_rx_fc_cpld_advertised = receiver3_fc_cpld_advertised;  // PCIeSwitch.swift:201
+  assign link3_rx_fc_cpld_allocated = receiver3_fc_cpld_allocated;  // PCIeSwitch.swift:202
+  assign ingress3_max_payload_size = bridge3_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:204
+  assign bridge3_link_control_status_current_link_speed_in = link3_speed;  // PCIeSwitch.swift:205
+  assign bridge3_link_control_status_negotiated_link_width_in = link3_width;  // PCIeSwitch.swift:206
+  assign bridge3_link_control_status_link_active_in = link3_active;  // PCIeSwitch.swift:208
+  assign bridge3_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_io_window_secondary_status_detected_parity_error_set = ingress3_poisoned_event;  // PCIeSwitch.swift:229
+  assign bridge3_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge3_device_control_status_fatal_detected_set = ingress3_malformed_event;  // PCIeSwitch.swift:229
+  assign bridge3_device_control_status_unsupported_request_detected_set = ((((ingress3_unsupported_event | ingress0_link_down_event[3]) | ingress1_link_down_event[3]) | ingress2_link_down_event[3]) | ingress3_link_down_event[3]) | ingress4_link_down_event[3];  // PCIeSwitch.swift:229
+  assign bridge3_slot_control_status_dll_state_changed_set = link3_changed;  // PCIeSwitch.swift:229
+  assign link3_dropped = ingress3_dropped_count;  // PCIeSwitch.swift:234
+  assign link3_malformed = ingress3_malformed_count;  // PCIeSwitch.swift:234
+  assign link3_unsupported = ingress3_unsupported_count;  // PCIeSwitch.swift:234
+  assign management_port3_errors_dropped_in = ingress3_dropped_count;  // PCIeSwitch.swift:236
+  assign management_port3_errors_unsupported_in = ingress3_unsupported_count;  // PCIeSwitch.swift:237
+  assign management_port3_malformed_count_in = ingress3_malformed_count;  // PCIeSwitch.swift:238
+  assign ingress3_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress3_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress3_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress3_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress3_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress3_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress3_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress3_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress3_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress3_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress3_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress3_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress3_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress3_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress3_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress3_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress3_p1_link_up = link1_active;  // PCIeSwitch.swift:250
+  assign ingress3_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress3_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress3_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress3_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress3_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress3_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress3_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress3_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress3_p2_link_up = link2_active;  // PCIeSwitch.swift:250
+  assign ingress3_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress3_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress3_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress3_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress3_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress3_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress3_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress3_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress3_p3_link_up = link3_active;  // PCIeSwitch.swift:250
+  assign ingress3_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress3_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress3_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress3_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress3_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress3_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress3_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress3_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress3_p4_link_up = link4_active;  // PCIeSwitch.swift:250
+  assign unused_link_down_event3 = ingress3_link_down_event[0];  // PCIeSwitch.swift:253
+  assign receiver4_link_valid = link4_in_valid;  // PCIeSwitch.swift:117
+  assign link4_in_ready = receiver4_link_ready;  // PCIeSwitch.swift:117
+  assign receiver4_link_header = link4_in_header;  // PCIeSwitch.swift:117
+  assign receiver4_link_data = link4_in_data;  // PCIeSwitch.swift:117
+  assign receiver4_link_strobe = link4_in_strobe;  // PCIeSwitch.swift:117
+  assign receiver4_link_start = link4_in_start;  // PCIeSwitch.swift:117
+  assign receiver4_link_end = link4_in_end;  // PCIeSwitch.swift:117
+  assign receiver4_link_up = link4_active;  // PCIeSwitch.swift:119
+  assign egress4_link_up = link4_active;  // PCIeSwitch.swift:120
+  assign bridge4_slot_control_status_presence_detect_state_in = link4_active;  // PCIeSwitch.swift:122
+  assign management_link_state_port4_in = link4_active;  // PCIeSwitch.swift:123
+  assign management_link_change_port4_set = link4_changed;  // PCIeSwitch.swift:124
+  assign link4_out_valid = egress4_link_valid & link4_active;  // PCIeSwitch.swift:132
+  assign egress4_link_ready = link4_out_ready | ~link4_active;  // PCIeSwitch.swift:133
+  assign link4_out_header = egress4_link_header;  // PCIeSwitch.swift:134
+  assign link4_out_data = egress4_link_data;  // PCIeSwitch.swift:135
+  assign link4_out_strobe = egress4_link_strobe;  // PCIeSwitch.swift:136
+  assign link4_out_start = egress4_link_start;  // PCIeSwitch.swift:137
+  assign link4_out_end = egress4_link_end;  // PCIeSwitch.swift:138
+  assign ingress4_link_valid = receiver4_out_valid;  // PCIeSwitch.swift:159
+  assign receiver4_out_ready = ingress4_link_ready;  // PCIeSwitch.swift:159
+  assign ingress4_link_header = receiver4_out_header;  // PCIeSwitch.swift:159
+  assign ingress4_link_data = receiver4_out_data;  // PCIeSwitch.swift:159
+  assign ingress4_link_strobe = receiver4_out_strobe;  // PCIeSwitch.swift:159
+  assign ingress4_link_start = receiver4_out_start;  // PCIeSwitch.swift:159
+  assign ingress4_link_end = receiver4_out_end;  // PCIeSwitch.swift:159
+  assign egress4_fabric_valid = merge4_out_valid;  // PCIeSwitch.swift:160
+  assign merge4_out_ready = egress4_fabric_ready;  // PCIeSwitch.swift:160
+  assign egress4_fabric_header = merge4_out_header;  // PCIeSwitch.swift:160
+  assign egress4_fabric_data = merge4_out_data;  // PCIeSwitch.swift:160
+  assign egress4_fabric_strobe = merge4_out_strobe;  // PCIeSwitch.swift:160
+  assign egress4_fabric_start = merge4_out_start;  // PCIeSwitch.swift:160
+  assign egress4_fabric_end = merge4_out_end;  // PCIeSwitch.swift:160
+  assign crossbar_in4_valid = ingress4_fabric_valid;  // PCIeSwitch.swift:168
+  assign ingress4_fabric_ready = crossbar_in4_ready;  // PCIeSwitch.swift:168
+  assign crossbar_in4_header = ingress4_fabric_header;  // PCIeSwitch.swift:168
+  assign crossbar_in4_data = ingress4_fabric_data;  // PCIeSwitch.swift:168
+  assign crossbar_in4_strobe = ingress4_fabric_strobe;  // PCIeSwitch.swift:168
+  assign crossbar_in4_start = ingress4_fabric_start;  // PCIeSwitch.swift:168
+  assign crossbar_in4_end = ingress4_fabric_end;  // PCIeSwitch.swift:168
+  assign crossbar_in4_egress = ingress4_fabric_egress;  // PCIeSwitch.swift:169
+  assign crossbar_out4_room_posted = egress4_room_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out4_room_non_posted = egress4_room_non_posted;  // PCIeSwitch.swift:171
+  assign crossbar_out4_room_completion = egress4_room_completion;  // PCIeSwitch.swift:171
   assign merge4_in0_valid = crossbar_out4_valid & _merge4_in0_valid_118;  // TLPStream.swift:76
   assign merge4_in0_header = crossbar_out4_header;  // TLPStream.swift:77
   assign merge4_in0_data = crossbar_out4_data;  // TLPStream.swift:78
@@ -2605,8 +2674,8 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge4_in0_start = crossbar_out4_start;  // TLPStream.swift:80
   assign merge4_in0_end = crossbar_out4_end;  // TLPStream.swift:81
   assign crossbar_out4_ready = merge4_in0_ready & _merge4_in0_valid_118;  // TLPStream.swift:82
-  assign receiver4_refused = (ingress4_fabric_valid & ingress4_fabric_start) & ~ingress4_fabric_ready;  // PCIeSwitch.swift:150
-  assign receiver4_out_refused = receiver4_refused | ingress4_head_waits;  // PCIeSwitch.swift:161
+  assign receiver4_refused = (ingress4_fabric_valid & ingress4_fabric_start) & ~ingress4_fabric_ready;  // PCIeSwitch.swift:177
+  assign receiver4_out_refused = receiver4_refused | ingress4_head_waits;  // PCIeSwitch.swift:188
   assign merge4_in1_valid = ingress4_unsupported_valid & _merge4_in1_valid_131;  // TLPStream.swift:76
   assign merge4_in1_header = ingress4_unsupported_header;  // TLPStream.swift:77
   assign merge4_in1_data = ingress4_unsupported_data;  // TLPStream.swift:78
@@ -2614,270 +2683,282 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
   assign merge4_in1_start = ingress4_unsupported_start;  // TLPStream.swift:80
   assign merge4_in1_end = ingress4_unsupported_end;  // TLPStream.swift:81
   assign ingress4_unsupported_ready = merge4_in1_ready & _merge4_in1_valid_131;  // TLPStream.swift:82
-  assign egress4_fc_initialize = link4_fc_initialize;  // PCIeSwitch.swift:168
-  assign egress4_fc_update = link4_fc_update;  // PCIeSwitch.swift:169
-  assign egress4_fc_ph_advertised = link4_fc_ph_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_ph_limit = link4_fc_ph_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_ph_advertised = receiver4_fc_ph_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_ph_allocated = receiver4_fc_ph_allocated;  // PCIeSwitch.swift:175
-  assign egress4_fc_pd_advertised = link4_fc_pd_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_pd_limit = link4_fc_pd_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_pd_advertised = receiver4_fc_pd_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_pd_allocated = receiver4_fc_pd_allocated;  // PCIeSwitch.swift:175
-  assign egress4_fc_nph_advertised = link4_fc_nph_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_nph_limit = link4_fc_nph_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_nph_advertised = receiver4_fc_nph_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_nph_allocated = receiver4_fc_nph_allocated;  // PCIeSwitch.swift:175
-  assign egress4_fc_npd_advertised = link4_fc_npd_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_npd_limit = link4_fc_npd_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_npd_advertised = receiver4_fc_npd_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_npd_allocated = receiver4_fc_npd_allocated;  // PCIeSwitch.swift:175
-  assign egress4_fc_cplh_advertised = link4_fc_cplh_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_cplh_limit = link4_fc_cplh_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_cplh_advertised = receiver4_fc_cplh_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_cplh_allocated = receiver4_fc_cplh_allocated;  // PCIeSwitch.swift:175
-  assign egress4_fc_cpld_advertised = link4_fc_cpld_advertised;  // PCIeSwitch.swift:172
-  assign egress4_fc_cpld_limit = link4_fc_cpld_limit;  // PCIeSwitch.swift:173
-  assign link4_rx_fc_cpld_advertised = receiver4_fc_cpld_advertised;  // PCIeSwitch.swift:174
-  assign link4_rx_fc_cpld_allocated = receiver4_fc_cpld_allocated;  // PCIeSwitch.swift:175
-  assign ingress4_max_payload_size = bridge4_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:177
-  assign bridge4_link_control_status_current_link_speed_in = link4_speed;  // PCIeSwitch.swift:178
-  assign bridge4_link_control_status_negotiated_link_width_in = link4_width;  // PCIeSwitch.swift:179
-  assign bridge4_link_control_status_link_active_in = link4_active;  // PCIeSwitch.swift:180
-  assign bridge4_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_io_window_secondary_status_detected_parity_error_set = ingress4_poisoned_event;  // PCIeSwitch.swift:195
-  assign bridge4_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:195
-  assign bridge4_device_control_status_fatal_detected_set = ingress4_malformed_event;  // PCIeSwitch.swift:195
-  assign bridge4_device_control_status_unsupported_request_detected_set = ((((ingress4_unsupported_event | ingress0_link_down_event[4]) | ingress1_link_down_event[4]) | ingress2_link_down_event[4]) | ingress3_link_down_event[4]) | ingress4_link_down_event[4];  // PCIeSwitch.swift:195
-  assign link4_dropped = ingress4_dropped_count;  // PCIeSwitch.swift:200
-  assign link4_malformed = ingress4_malformed_count;  // PCIeSwitch.swift:200
-  assign link4_unsupported = ingress4_unsupported_count;  // PCIeSwitch.swift:200
-  assign management_port4_errors_dropped_in = ingress4_dropped_count;  // PCIeSwitch.swift:202
-  assign management_port4_errors_unsupported_in = ingress4_unsupported_count;  // PCIeSwitch.swift:203
-  assign management_port4_malformed_count_in = ingress4_malformed_count;  // PCIeSwitch.swift:204
-  assign ingress4_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress4_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress4_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress4_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress4_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress4_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress4_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress4_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress4_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress4_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress4_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress4_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress4_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress4_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress4_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress4_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress4_p1_link_up = link1_active;  // PCIeSwitch.swift:216
-  assign ingress4_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress4_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress4_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress4_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress4_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress4_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress4_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress4_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress4_p2_link_up = link2_active;  // PCIeSwitch.swift:216
-  assign ingress4_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress4_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress4_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress4_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress4_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress4_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress4_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress4_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress4_p3_link_up = link3_active;  // PCIeSwitch.swift:216
-  assign ingress4_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:208
-  assign ingress4_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:209
-  assign ingress4_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:210
-  assign ingress4_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:211
-  assign ingress4_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:212
-  assign ingress4_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:213
-  assign ingress4_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:214
-  assign ingress4_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:215
-  assign ingress4_p4_link_up = link4_active;  // PCIeSwitch.swift:216
-  assign unused_link_down_event4 = ingress4_link_down_event[0];  // PCIeSwitch.swift:219
-  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:223
-  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:225
-  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:225
-  assign ingress3_completer_id = {bridge0_bus_numbers_secondary_out, 8'd16};  // PCIeSwitch.swift:225
-  assign ingress4_completer_id = {bridge0_bus_numbers_secondary_out, 8'd24};  // PCIeSwitch.swift:225
-  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:227
-  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:227
-  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:227
-  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:227
-  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:227
-  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:227
-  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:227
-  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:231
-  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:233
-  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:231
-  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:233
-  assign ingress3_own_ready = 1'b1;  // PCIeSwitch.swift:231
-  assign unused_own_from_port3 = {ingress3_own_valid, ingress3_own_header, ingress3_own_data, ingress3_own_strobe, ingress3_own_start, ingress3_own_end};  // PCIeSwitch.swift:233
-  assign ingress4_own_ready = 1'b1;  // PCIeSwitch.swift:231
-  assign unused_own_from_port4 = {ingress4_own_valid, ingress4_own_header, ingress4_own_data, ingress4_own_strobe, ingress4_own_start, ingress4_own_end};  // PCIeSwitch.swift:233
-  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:267
-  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:268
-  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd5);  // PCIeSwitch.swift:269
-  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:270
-  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:271
-  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:272
-  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:273
-  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:274
-  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:283
-  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:284
-  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:285
-  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
-  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
-  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
-  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:289
-  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:290
-  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:291
-  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:283
-  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:284
-  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:285
-  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
-  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
-  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
-  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:289
-  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:290
-  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:291
-  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:283
-  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:284
-  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:285
-  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
-  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
-  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
-  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:289
-  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:290
-  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:291
-  assign mgmt_to_bridge3 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd3)) & ~completer_bridge3_valid;  // PCIeSwitch.swift:283
-  assign bridge3_mmio_valid = completer_bridge3_valid | mgmt_to_bridge3;  // PCIeSwitch.swift:284
-  assign bridge3_mmio_write = completer_bridge3_valid ? completer_bridge3_write : mgmt_write;  // PCIeSwitch.swift:285
-  assign bridge3_mmio_address = completer_bridge3_valid ? completer_bridge3_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
-  assign bridge3_mmio_wdata = completer_bridge3_valid ? completer_bridge3_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
-  assign bridge3_mmio_strobe = completer_bridge3_valid ? completer_bridge3_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
-  assign completer_bridge3_ready = bridge3_mmio_ready & completer_bridge3_valid;  // PCIeSwitch.swift:289
-  assign completer_bridge3_rdata = bridge3_mmio_rdata;  // PCIeSwitch.swift:290
-  assign completer_bridge3_error = bridge3_mmio_error;  // PCIeSwitch.swift:291
-  assign mgmt_to_bridge4 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd4)) & ~completer_bridge4_valid;  // PCIeSwitch.swift:283
-  assign bridge4_mmio_valid = completer_bridge4_valid | mgmt_to_bridge4;  // PCIeSwitch.swift:284
-  assign bridge4_mmio_write = completer_bridge4_valid ? completer_bridge4_write : mgmt_write;  // PCIeSwitch.swift:285
-  assign bridge4_mmio_address = completer_bridge4_valid ? completer_bridge4_address : mgmt_address[6:0];  // PCIeSwitch.swift:286
-  assign bridge4_mmio_wdata = completer_bridge4_valid ? completer_bridge4_wdata : mgmt_wdata;  // PCIeSwitch.swift:287
-  assign bridge4_mmio_strobe = completer_bridge4_valid ? completer_bridge4_strobe : mgmt_strobe;  // PCIeSwitch.swift:288
-  assign completer_bridge4_ready = bridge4_mmio_ready & completer_bridge4_valid;  // PCIeSwitch.swift:289
-  assign completer_bridge4_rdata = bridge4_mmio_rdata;  // PCIeSwitch.swift:290
-  assign completer_bridge4_error = bridge4_mmio_error;  // PCIeSwitch.swift:291
-  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : ((mgmt_bridge_index == 5'd3) ? (bridge3_mmio_ready & mgmt_to_bridge3) : ((mgmt_bridge_index == 5'd4) ? (bridge4_mmio_ready & mgmt_to_bridge4) : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:297
-  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge4 ? bridge4_mmio_rdata : (mgmt_to_bridge3 ? bridge3_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)))));  // PCIeSwitch.swift:298
-  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge4 ? bridge4_mmio_error : (mgmt_to_bridge3 ? bridge3_mmio_error : (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:299
-  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:301
-  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:302
-  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:303
-  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:304
-  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:305
-  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:306
-  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:307
-  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:308
-  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:309
-  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:310
-  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:311
-  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:312
-  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:313
-  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:314
-  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:315
-  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:316
-  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:243
-  assign receiver0_clk = clk;  // PCIeSwitch.swift:74
-  assign receiver0_rst = rst;  // PCIeSwitch.swift:74
-  assign receiver1_clk = clk;  // PCIeSwitch.swift:74
-  assign receiver1_rst = rst;  // PCIeSwitch.swift:74
-  assign receiver2_clk = clk;  // PCIeSwitch.swift:74
-  assign receiver2_rst = rst;  // PCIeSwitch.swift:74
-  assign receiver3_clk = clk;  // PCIeSwitch.swift:74
-  assign receiver3_rst = rst;  // PCIeSwitch.swift:74
-  assign receiver4_clk = clk;  // PCIeSwitch.swift:74
-  assign receiver4_rst = rst;  // PCIeSwitch.swift:74
-  assign ingress0_clk = clk;  // PCIeSwitch.swift:78
-  assign ingress0_rst = rst;  // PCIeSwitch.swift:78
-  assign ingress1_clk = clk;  // PCIeSwitch.swift:78
-  assign ingress1_rst = rst;  // PCIeSwitch.swift:78
-  assign ingress2_clk = clk;  // PCIeSwitch.swift:78
-  assign ingress2_rst = rst;  // PCIeSwitch.swift:78
-  assign ingress3_clk = clk;  // PCIeSwitch.swift:78
-  assign ingress3_rst = rst;  // PCIeSwitch.swift:78
-  assign ingress4_clk = clk;  // PCIeSwitch.swift:78
-  assign ingress4_rst = rst;  // PCIeSwitch.swift:78
-  assign egress0_clk = clk;  // PCIeSwitch.swift:79
-  assign egress0_rst = rst;  // PCIeSwitch.swift:79
-  assign egress1_clk = clk;  // PCIeSwitch.swift:79
-  assign egress1_rst = rst;  // PCIeSwitch.swift:79
-  assign egress2_clk = clk;  // PCIeSwitch.swift:79
-  assign egress2_rst = rst;  // PCIeSwitch.swift:79
-  assign egress3_clk = clk;  // PCIeSwitch.swift:79
-  assign egress3_rst = rst;  // PCIeSwitch.swift:79
-  assign egress4_clk = clk;  // PCIeSwitch.swift:79
-  assign egress4_rst = rst;  // PCIeSwitch.swift:79
-  assign bridge0_clk = clk;  // PCIeSwitch.swift:81
-  assign bridge0_rst = rst;  // PCIeSwitch.swift:81
-  assign bridge1_clk = clk;  // PCIeSwitch.swift:81
-  assign bridge1_rst = rst;  // PCIeSwitch.swift:81
-  assign bridge2_clk = clk;  // PCIeSwitch.swift:81
-  assign bridge2_rst = rst;  // PCIeSwitch.swift:81
-  assign bridge3_clk = clk;  // PCIeSwitch.swift:81
-  assign bridge3_rst = rst;  // PCIeSwitch.swift:81
-  assign bridge4_clk = clk;  // PCIeSwitch.swift:81
-  assign bridge4_rst = rst;  // PCIeSwitch.swift:81
-  assign management_clk = clk;  // PCIeSwitch.swift:82
-  assign management_rst = rst;  // PCIeSwitch.swift:82
-  assign completer_clk = clk;  // PCIeSwitch.swift:83
-  assign completer_rst = rst;  // PCIeSwitch.swift:83
-  assign crossbar_clk = clk;  // PCIeSwitch.swift:85
-  assign crossbar_rst = rst;  // PCIeSwitch.swift:85
-  assign merge0_clk = clk;  // PCIeSwitch.swift:86
-  assign merge0_rst = rst;  // PCIeSwitch.swift:86
-  assign merge1_clk = clk;  // PCIeSwitch.swift:86
-  assign merge1_rst = rst;  // PCIeSwitch.swift:86
-  assign merge2_clk = clk;  // PCIeSwitch.swift:86
-  assign merge2_rst = rst;  // PCIeSwitch.swift:86
-  assign merge3_clk = clk;  // PCIeSwitch.swift:86
-  assign merge3_rst = rst;  // PCIeSwitch.swift:86
-  assign merge4_clk = clk;  // PCIeSwitch.swift:86
-  assign merge4_rst = rst;  // PCIeSwitch.swift:86
-  assign config_requester_clk = clk;  // PCIeSwitch.swift:87
-  assign config_requester_rst = rst;  // PCIeSwitch.swift:87
-  assign upstream_ingress_merge_clk = clk;  // PCIeSwitch.swift:88
-  assign upstream_ingress_merge_rst = rst;  // PCIeSwitch.swift:88
+  assign egress4_fc_initialize = link4_fc_initialize;  // PCIeSwitch.swift:195
+  assign egress4_fc_update = link4_fc_update;  // PCIeSwitch.swift:196
+  assign egress4_fc_ph_advertised = link4_fc_ph_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_ph_limit = link4_fc_ph_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_ph_advertised = receiver4_fc_ph_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_ph_allocated = receiver4_fc_ph_allocated;  // PCIeSwitch.swift:202
+  assign egress4_fc_pd_advertised = link4_fc_pd_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_pd_limit = link4_fc_pd_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_pd_advertised = receiver4_fc_pd_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_pd_allocated = receiver4_fc_pd_allocated;  // PCIeSwitch.swift:202
+  assign egress4_fc_nph_advertised = link4_fc_nph_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_nph_limit = link4_fc_nph_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_nph_advertised = receiver4_fc_nph_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_nph_allocated = receiver4_fc_nph_allocated;  // PCIeSwitch.swift:202
+  assign egress4_fc_npd_advertised = link4_fc_npd_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_npd_limit = link4_fc_npd_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_npd_advertised = receiver4_fc_npd_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_npd_allocated = receiver4_fc_npd_allocated;  // PCIeSwitch.swift:202
+  assign egress4_fc_cplh_advertised = link4_fc_cplh_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_cplh_limit = link4_fc_cplh_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_cplh_advertised = receiver4_fc_cplh_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_cplh_allocated = receiver4_fc_cplh_allocated;  // PCIeSwitch.swift:202
+  assign egress4_fc_cpld_advertised = link4_fc_cpld_advertised;  // PCIeSwitch.swift:199
+  assign egress4_fc_cpld_limit = link4_fc_cpld_limit;  // PCIeSwitch.swift:200
+  assign link4_rx_fc_cpld_advertised = receiver4_fc_cpld_advertised;  // PCIeSwitch.swift:201
+  assign link4_rx_fc_cpld_allocated = receiver4_fc_cpld_allocated;  // PCIeSwitch.swift:202
+  assign ingress4_max_payload_size = bridge4_device_control_status_max_payload_size_out;  // PCIeSwitch.swift:204
+  assign bridge4_link_control_status_current_link_speed_in = link4_speed;  // PCIeSwitch.swift:205
+  assign bridge4_link_control_status_negotiated_link_width_in = link4_width;  // PCIeSwitch.swift:206
+  assign bridge4_link_control_status_link_active_in = link4_active;  // PCIeSwitch.swift:208
+  assign bridge4_command_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_command_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_command_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_command_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_command_status_signaled_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_command_status_detected_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_master_data_parity_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_signaled_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_received_target_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_received_master_abort_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_received_system_error_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_io_window_secondary_status_detected_parity_error_set = ingress4_poisoned_event;  // PCIeSwitch.swift:229
+  assign bridge4_device_control_status_correctable_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_device_control_status_nonfatal_detected_set = 1'b0;  // PCIeSwitch.swift:229
+  assign bridge4_device_control_status_fatal_detected_set = ingress4_malformed_event;  // PCIeSwitch.swift:229
+  assign bridge4_device_control_status_unsupported_request_detected_set = ((((ingress4_unsupported_event | ingress0_link_down_event[4]) | ingress1_link_down_event[4]) | ingress2_link_down_event[4]) | ingress3_link_down_event[4]) | ingress4_link_down_event[4];  // PCIeSwitch.swift:229
+  assign bridge4_slot_control_status_dll_state_changed_set = link4_changed;  // PCIeSwitch.swift:229
+  assign link4_dropped = ingress4_dropped_count;  // PCIeSwitch.swift:234
+  assign link4_malformed = ingress4_malformed_count;  // PCIeSwitch.swift:234
+  assign link4_unsupported = ingress4_unsupported_count;  // PCIeSwitch.swift:234
+  assign management_port4_errors_dropped_in = ingress4_dropped_count;  // PCIeSwitch.swift:236
+  assign management_port4_errors_unsupported_in = ingress4_unsupported_count;  // PCIeSwitch.swift:237
+  assign management_port4_malformed_count_in = ingress4_malformed_count;  // PCIeSwitch.swift:238
+  assign ingress4_p0_secondary = bridge0_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress4_p0_subordinate = bridge0_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress4_p0_memory_base = bridge0_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress4_p0_memory_limit = bridge0_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress4_p0_prefetchable_base = {bridge0_prefetchable_base_upper_address_out, bridge0_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress4_p0_prefetchable_limit = {bridge0_prefetchable_limit_upper_address_out, bridge0_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress4_p0_memory_enable = bridge0_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress4_p0_bus_master = bridge0_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress4_p1_secondary = bridge1_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress4_p1_subordinate = bridge1_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress4_p1_memory_base = bridge1_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress4_p1_memory_limit = bridge1_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress4_p1_prefetchable_base = {bridge1_prefetchable_base_upper_address_out, bridge1_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress4_p1_prefetchable_limit = {bridge1_prefetchable_limit_upper_address_out, bridge1_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress4_p1_memory_enable = bridge1_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress4_p1_bus_master = bridge1_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress4_p1_link_up = link1_active;  // PCIeSwitch.swift:250
+  assign ingress4_p2_secondary = bridge2_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress4_p2_subordinate = bridge2_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress4_p2_memory_base = bridge2_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress4_p2_memory_limit = bridge2_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress4_p2_prefetchable_base = {bridge2_prefetchable_base_upper_address_out, bridge2_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress4_p2_prefetchable_limit = {bridge2_prefetchable_limit_upper_address_out, bridge2_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress4_p2_memory_enable = bridge2_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress4_p2_bus_master = bridge2_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress4_p2_link_up = link2_active;  // PCIeSwitch.swift:250
+  assign ingress4_p3_secondary = bridge3_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress4_p3_subordinate = bridge3_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress4_p3_memory_base = bridge3_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress4_p3_memory_limit = bridge3_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress4_p3_prefetchable_base = {bridge3_prefetchable_base_upper_address_out, bridge3_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress4_p3_prefetchable_limit = {bridge3_prefetchable_limit_upper_address_out, bridge3_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress4_p3_memory_enable = bridge3_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress4_p3_bus_master = bridge3_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress4_p3_link_up = link3_active;  // PCIeSwitch.swift:250
+  assign ingress4_p4_secondary = bridge4_bus_numbers_secondary_out;  // PCIeSwitch.swift:242
+  assign ingress4_p4_subordinate = bridge4_bus_numbers_subordinate_out;  // PCIeSwitch.swift:243
+  assign ingress4_p4_memory_base = bridge4_memory_window_base_out;  // PCIeSwitch.swift:244
+  assign ingress4_p4_memory_limit = bridge4_memory_window_limit_out;  // PCIeSwitch.swift:245
+  assign ingress4_p4_prefetchable_base = {bridge4_prefetchable_base_upper_address_out, bridge4_prefetchable_window_base_out};  // PCIeSwitch.swift:246
+  assign ingress4_p4_prefetchable_limit = {bridge4_prefetchable_limit_upper_address_out, bridge4_prefetchable_window_limit_out};  // PCIeSwitch.swift:247
+  assign ingress4_p4_memory_enable = bridge4_command_status_memory_space_enable_out;  // PCIeSwitch.swift:248
+  assign ingress4_p4_bus_master = bridge4_command_status_bus_master_enable_out;  // PCIeSwitch.swift:249
+  assign ingress4_p4_link_up = link4_active;  // PCIeSwitch.swift:250
+  assign unused_link_down_event4 = ingress4_link_down_event[0];  // PCIeSwitch.swift:253
+  assign ingress0_completer_id = {bridge0_bus_numbers_primary_out, 8'd0};  // PCIeSwitch.swift:257
+  assign ingress1_completer_id = {bridge0_bus_numbers_secondary_out, 8'd0};  // PCIeSwitch.swift:259
+  assign ingress2_completer_id = {bridge0_bus_numbers_secondary_out, 8'd8};  // PCIeSwitch.swift:259
+  assign ingress3_completer_id = {bridge0_bus_numbers_secondary_out, 8'd16};  // PCIeSwitch.swift:259
+  assign ingress4_completer_id = {bridge0_bus_numbers_secondary_out, 8'd24};  // PCIeSwitch.swift:259
+  assign completer_request_valid = ingress0_own_valid;  // PCIeSwitch.swift:261
+  assign ingress0_own_ready = completer_request_ready;  // PCIeSwitch.swift:261
+  assign completer_request_header = ingress0_own_header;  // PCIeSwitch.swift:261
+  assign completer_request_data = ingress0_own_data;  // PCIeSwitch.swift:261
+  assign completer_request_strobe = ingress0_own_strobe;  // PCIeSwitch.swift:261
+  assign completer_request_start = ingress0_own_start;  // PCIeSwitch.swift:261
+  assign completer_request_end = ingress0_own_end;  // PCIeSwitch.swift:261
+  assign ingress1_own_ready = 1'b1;  // PCIeSwitch.swift:265
+  assign unused_own_from_port1 = {ingress1_own_valid, ingress1_own_header, ingress1_own_data, ingress1_own_strobe, ingress1_own_start, ingress1_own_end};  // PCIeSwitch.swift:267
+  assign ingress2_own_ready = 1'b1;  // PCIeSwitch.swift:265
+  assign unused_own_from_port2 = {ingress2_own_valid, ingress2_own_header, ingress2_own_data, ingress2_own_strobe, ingress2_own_start, ingress2_own_end};  // PCIeSwitch.swift:267
+  assign ingress3_own_ready = 1'b1;  // PCIeSwitch.swift:265
+  assign unused_own_from_port3 = {ingress3_own_valid, ingress3_own_header, ingress3_own_data, ingress3_own_strobe, ingress3_own_start, ingress3_own_end};  // PCIeSwitch.swift:267
+  assign ingress4_own_ready = 1'b1;  // PCIeSwitch.swift:265
+  assign unused_own_from_port4 = {ingress4_own_valid, ingress4_own_header, ingress4_own_data, ingress4_own_strobe, ingress4_own_start, ingress4_own_end};  // PCIeSwitch.swift:267
+  assign link_change = (((1'b0 | management_link_change_port1_out) | management_link_change_port2_out) | management_link_change_port3_out) | management_link_change_port4_out;  // PCIeSwitch.swift:274
+  assign mgmt_in_registers = ~mgmt_address[12] & (mgmt_address[11:9] == 3'd0);  // PCIeSwitch.swift:302
+  assign mgmt_bridge_index = mgmt_address[11:7];  // PCIeSwitch.swift:303
+  assign mgmt_in_bridge = mgmt_address[12] & (mgmt_bridge_index < 5'd5);  // PCIeSwitch.swift:304
+  assign management_mmio_valid = mgmt_valid & mgmt_in_registers;  // PCIeSwitch.swift:305
+  assign management_mmio_write = mgmt_write;  // PCIeSwitch.swift:306
+  assign management_mmio_address = mgmt_address[8:0];  // PCIeSwitch.swift:307
+  assign management_mmio_wdata = mgmt_wdata;  // PCIeSwitch.swift:308
+  assign management_mmio_strobe = mgmt_strobe;  // PCIeSwitch.swift:309
+  assign mgmt_to_bridge0 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd0)) & ~completer_bridge0_valid;  // PCIeSwitch.swift:318
+  assign bridge0_mmio_valid = completer_bridge0_valid | mgmt_to_bridge0;  // PCIeSwitch.swift:319
+  assign bridge0_mmio_write = completer_bridge0_valid ? completer_bridge0_write : mgmt_write;  // PCIeSwitch.swift:320
+  assign bridge0_mmio_address = completer_bridge0_valid ? completer_bridge0_address : mgmt_address[6:0];  // PCIeSwitch.swift:321
+  assign bridge0_mmio_wdata = completer_bridge0_valid ? completer_bridge0_wdata : mgmt_wdata;  // PCIeSwitch.swift:322
+  assign bridge0_mmio_strobe = completer_bridge0_valid ? completer_bridge0_strobe : mgmt_strobe;  // PCIeSwitch.swift:323
+  assign completer_bridge0_ready = bridge0_mmio_ready & completer_bridge0_valid;  // PCIeSwitch.swift:324
+  assign completer_bridge0_rdata = bridge0_mmio_rdata;  // PCIeSwitch.swift:325
+  assign completer_bridge0_error = bridge0_mmio_error;  // PCIeSwitch.swift:326
+  assign mgmt_to_bridge1 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd1)) & ~completer_bridge1_valid;  // PCIeSwitch.swift:318
+  assign bridge1_mmio_valid = completer_bridge1_valid | mgmt_to_bridge1;  // PCIeSwitch.swift:319
+  assign bridge1_mmio_write = completer_bridge1_valid ? completer_bridge1_write : mgmt_write;  // PCIeSwitch.swift:320
+  assign bridge1_mmio_address = completer_bridge1_valid ? completer_bridge1_address : mgmt_address[6:0];  // PCIeSwitch.swift:321
+  assign bridge1_mmio_wdata = completer_bridge1_valid ? completer_bridge1_wdata : mgmt_wdata;  // PCIeSwitch.swift:322
+  assign bridge1_mmio_strobe = completer_bridge1_valid ? completer_bridge1_strobe : mgmt_strobe;  // PCIeSwitch.swift:323
+  assign completer_bridge1_ready = bridge1_mmio_ready & completer_bridge1_valid;  // PCIeSwitch.swift:324
+  assign completer_bridge1_rdata = bridge1_mmio_rdata;  // PCIeSwitch.swift:325
+  assign completer_bridge1_error = bridge1_mmio_error;  // PCIeSwitch.swift:326
+  assign mgmt_to_bridge2 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd2)) & ~completer_bridge2_valid;  // PCIeSwitch.swift:318
+  assign bridge2_mmio_valid = completer_bridge2_valid | mgmt_to_bridge2;  // PCIeSwitch.swift:319
+  assign bridge2_mmio_write = completer_bridge2_valid ? completer_bridge2_write : mgmt_write;  // PCIeSwitch.swift:320
+  assign bridge2_mmio_address = completer_bridge2_valid ? completer_bridge2_address : mgmt_address[6:0];  // PCIeSwitch.swift:321
+  assign bridge2_mmio_wdata = completer_bridge2_valid ? completer_bridge2_wdata : mgmt_wdata;  // PCIeSwitch.swift:322
+  assign bridge2_mmio_strobe = completer_bridge2_valid ? completer_bridge2_strobe : mgmt_strobe;  // PCIeSwitch.swift:323
+  assign completer_bridge2_ready = bridge2_mmio_ready & completer_bridge2_valid;  // PCIeSwitch.swift:324
+  assign completer_bridge2_rdata = bridge2_mmio_rdata;  // PCIeSwitch.swift:325
+  assign completer_bridge2_error = bridge2_mmio_error;  // PCIeSwitch.swift:326
+  assign mgmt_to_bridge3 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd3)) & ~completer_bridge3_valid;  // PCIeSwitch.swift:318
+  assign bridge3_mmio_valid = completer_bridge3_valid | mgmt_to_bridge3;  // PCIeSwitch.swift:319
+  assign bridge3_mmio_write = completer_bridge3_valid ? completer_bridge3_write : mgmt_write;  // PCIeSwitch.swift:320
+  assign bridge3_mmio_address = completer_bridge3_valid ? completer_bridge3_address : mgmt_address[6:0];  // PCIeSwitch.swift:321
+  assign bridge3_mmio_wdata = completer_bridge3_valid ? completer_bridge3_wdata : mgmt_wdata;  // PCIeSwitch.swift:322
+  assign bridge3_mmio_strobe = completer_bridge3_valid ? completer_bridge3_strobe : mgmt_strobe;  // PCIeSwitch.swift:323
+  assign completer_bridge3_ready = bridge3_mmio_ready & completer_bridge3_valid;  // PCIeSwitch.swift:324
+  assign completer_bridge3_rdata = bridge3_mmio_rdata;  // PCIeSwitch.swift:325
+  assign completer_bridge3_error = bridge3_mmio_error;  // PCIeSwitch.swift:326
+  assign mgmt_to_bridge4 = ((mgmt_valid & mgmt_in_bridge) & (mgmt_bridge_index == 5'd4)) & ~completer_bridge4_valid;  // PCIeSwitch.swift:318
+  assign bridge4_mmio_valid = completer_bridge4_valid | mgmt_to_bridge4;  // PCIeSwitch.swift:319
+  assign bridge4_mmio_write = completer_bridge4_valid ? completer_bridge4_write : mgmt_write;  // PCIeSwitch.swift:320
+  assign bridge4_mmio_address = completer_bridge4_valid ? completer_bridge4_address : mgmt_address[6:0];  // PCIeSwitch.swift:321
+  assign bridge4_mmio_wdata = completer_bridge4_valid ? completer_bridge4_wdata : mgmt_wdata;  // PCIeSwitch.swift:322
+  assign bridge4_mmio_strobe = completer_bridge4_valid ? completer_bridge4_strobe : mgmt_strobe;  // PCIeSwitch.swift:323
+  assign completer_bridge4_ready = bridge4_mmio_ready & completer_bridge4_valid;  // PCIeSwitch.swift:324
+  assign completer_bridge4_rdata = bridge4_mmio_rdata;  // PCIeSwitch.swift:325
+  assign completer_bridge4_error = bridge4_mmio_error;  // PCIeSwitch.swift:326
+  assign mgmt_ready = mgmt_in_registers ? management_mmio_ready : (mgmt_in_bridge ? ((mgmt_bridge_index == 5'd0) ? (bridge0_mmio_ready & mgmt_to_bridge0) : ((mgmt_bridge_index == 5'd1) ? (bridge1_mmio_ready & mgmt_to_bridge1) : ((mgmt_bridge_index == 5'd2) ? (bridge2_mmio_ready & mgmt_to_bridge2) : ((mgmt_bridge_index == 5'd3) ? (bridge3_mmio_ready & mgmt_to_bridge3) : ((mgmt_bridge_index == 5'd4) ? (bridge4_mmio_ready & mgmt_to_bridge4) : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:332
+  assign mgmt_rdata = mgmt_in_registers ? management_mmio_rdata : (mgmt_to_bridge4 ? bridge4_mmio_rdata : (mgmt_to_bridge3 ? bridge3_mmio_rdata : (mgmt_to_bridge2 ? bridge2_mmio_rdata : (mgmt_to_bridge1 ? bridge1_mmio_rdata : (mgmt_to_bridge0 ? bridge0_mmio_rdata : 32'd0)))));  // PCIeSwitch.swift:333
+  assign mgmt_error = mgmt_in_registers ? management_mmio_error : (mgmt_in_bridge ? (mgmt_to_bridge4 ? bridge4_mmio_error : (mgmt_to_bridge3 ? bridge3_mmio_error : (mgmt_to_bridge2 ? bridge2_mmio_error : (mgmt_to_bridge1 ? bridge1_mmio_error : (mgmt_to_bridge0 ? bridge0_mmio_error : 1'b0))))) : mgmt_valid);  // PCIeSwitch.swift:334
+  assign config_requester_target_bus = management_cfg_target_bus_out;  // PCIeSwitch.swift:336
+  assign config_requester_target_device = management_cfg_target_device_out;  // PCIeSwitch.swift:337
+  assign config_requester_target_function = management_cfg_target_function_out;  // PCIeSwitch.swift:338
+  assign config_requester_target_register = management_cfg_target_register_out;  // PCIeSwitch.swift:339
+  assign config_requester_byte_enables = management_cfg_control_byte_enables_out;  // PCIeSwitch.swift:340
+  assign config_requester_write = management_cfg_control_is_write_out;  // PCIeSwitch.swift:341
+  assign config_requester_write_data = management_cfg_write_data_value_out;  // PCIeSwitch.swift:342
+  assign config_requester_go = management_cfg_control_go_out;  // PCIeSwitch.swift:343
+  assign config_requester_timeout_cycles = management_cfg_timeout_cycles_out;  // PCIeSwitch.swift:344
+  assign config_requester_primary_bus = bridge0_bus_numbers_primary_out;  // PCIeSwitch.swift:345
+  assign management_cfg_control_go_clear = config_requester_go_clear;  // PCIeSwitch.swift:346
+  assign management_cfg_status_busy_in = config_requester_busy;  // PCIeSwitch.swift:347
+  assign management_cfg_status_done_set = config_requester_done_set;  // PCIeSwitch.swift:348
+  assign management_cfg_status_timeout_in = config_requester_timed_out;  // PCIeSwitch.swift:349
+  assign management_cfg_status_completion_status_in = config_requester_completion_status;  // PCIeSwitch.swift:350
+  assign management_cfg_read_data_value_in = config_requester_read_data;  // PCIeSwitch.swift:351
+  assign unused_poisoned = completer_poisoned;  // PCIeSwitch.swift:278
+  assign receiver0_clk = clk;  // PCIeSwitch.swift:82
+  assign receiver0_rst = rst;  // PCIeSwitch.swift:82
+  assign receiver1_clk = clk;  // PCIeSwitch.swift:82
+  assign receiver1_rst = rst;  // PCIeSwitch.swift:82
+  assign receiver2_clk = clk;  // PCIeSwitch.swift:82
+  assign receiver2_rst = rst;  // PCIeSwitch.swift:82
+  assign receiver3_clk = clk;  // PCIeSwitch.swift:82
+  assign receiver3_rst = rst;  // PCIeSwitch.swift:82
+  assign receiver4_clk = clk;  // PCIeSwitch.swift:82
+  assign receiver4_rst = rst;  // PCIeSwitch.swift:82
+  assign ingress0_clk = clk;  // PCIeSwitch.swift:86
+  assign ingress0_rst = rst;  // PCIeSwitch.swift:86
+  assign ingress1_clk = clk;  // PCIeSwitch.swift:86
+  assign ingress1_rst = rst;  // PCIeSwitch.swift:86
+  assign ingress2_clk = clk;  // PCIeSwitch.swift:86
+  assign ingress2_rst = rst;  // PCIeSwitch.swift:86
+  assign ingress3_clk = clk;  // PCIeSwitch.swift:86
+  assign ingress3_rst = rst;  // PCIeSwitch.swift:86
+  assign ingress4_clk = clk;  // PCIeSwitch.swift:86
+  assign ingress4_rst = rst;  // PCIeSwitch.swift:86
+  assign egress0_clk = clk;  // PCIeSwitch.swift:87
+  assign egress0_rst = rst;  // PCIeSwitch.swift:87
+  assign egress1_clk = clk;  // PCIeSwitch.swift:87
+  assign egress1_rst = rst;  // PCIeSwitch.swift:87
+  assign egress2_clk = clk;  // PCIeSwitch.swift:87
+  assign egress2_rst = rst;  // PCIeSwitch.swift:87
+  assign egress3_clk = clk;  // PCIeSwitch.swift:87
+  assign egress3_rst = rst;  // PCIeSwitch.swift:87
+  assign egress4_clk = clk;  // PCIeSwitch.swift:87
+  assign egress4_rst = rst;  // PCIeSwitch.swift:87
+  assign bridge0_clk = clk;  // PCIeSwitch.swift:90
+  assign bridge0_rst = rst;  // PCIeSwitch.swift:90
+  assign bridge1_clk = clk;  // PCIeSwitch.swift:90
+  assign bridge1_rst = rst;  // PCIeSwitch.swift:90
+  assign bridge2_clk = clk;  // PCIeSwitch.swift:90
+  assign bridge2_rst = rst;  // PCIeSwitch.swift:90
+  assign bridge3_clk = clk;  // PCIeSwitch.swift:90
+  assign bridge3_rst = rst;  // PCIeSwitch.swift:90
+  assign bridge4_clk = clk;  // PCIeSwitch.swift:90
+  assign bridge4_rst = rst;  // PCIeSwitch.swift:90
+  assign management_clk = clk;  // PCIeSwitch.swift:91
+  assign management_rst = rst;  // PCIeSwitch.swift:91
+  assign completer_clk = clk;  // PCIeSwitch.swift:92
+  assign completer_rst = rst;  // PCIeSwitch.swift:92
+  assign crossbar_clk = clk;  // PCIeSwitch.swift:94
+  assign crossbar_rst = rst;  // PCIeSwitch.swift:94
+  assign merge0_clk = clk;  // PCIeSwitch.swift:95
+  assign merge0_rst = rst;  // PCIeSwitch.swift:95
+  assign merge1_clk = clk;  // PCIeSwitch.swift:95
+  assign merge1_rst = rst;  // PCIeSwitch.swift:95
+  assign merge2_clk = clk;  // PCIeSwitch.swift:95
+  assign merge2_rst = rst;  // PCIeSwitch.swift:95
+  assign merge3_clk = clk;  // PCIeSwitch.swift:95
+  assign merge3_rst = rst;  // PCIeSwitch.swift:95
+  assign merge4_clk = clk;  // PCIeSwitch.swift:95
+  assign merge4_rst = rst;  // PCIeSwitch.swift:95
+  assign config_requester_clk = clk;  // PCIeSwitch.swift:96
+  assign config_requester_rst = rst;  // PCIeSwitch.swift:96
+  assign upstream_ingress_merge_clk = clk;  // PCIeSwitch.swift:97
+  assign upstream_ingress_merge_rst = rst;  // PCIeSwitch.swift:97
 
   always @(posedge clk) begin
     if (rst) begin
-      config_request_backoff <= 4'd0;  // PCIeSwitch.swift:120
+      link_state_seen <= 1'b0;  // PCIeSwitch.swift:108
+      link1_was_active <= 1'b0;  // PCIeSwitch.swift:110
+      link2_was_active <= 1'b0;  // PCIeSwitch.swift:110
+      link3_was_active <= 1'b0;  // PCIeSwitch.swift:110
+      link4_was_active <= 1'b0;  // PCIeSwitch.swift:110
+      config_request_backoff <= 4'd0;  // PCIeSwitch.swift:147
     end else begin
-      if ((receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[1]) begin  // PCIeSwitch.swift:123
-        config_request_backoff <= 4'd8;  // PCIeSwitch.swift:124
+      link_state_seen <= 1'b1;  // PCIeSwitch.swift:109
+      link1_was_active <= link1_active;  // PCIeSwitch.swift:113
+      link2_was_active <= link2_active;  // PCIeSwitch.swift:113
+      link3_was_active <= link3_active;  // PCIeSwitch.swift:113
+      link4_was_active <= link4_active;  // PCIeSwitch.swift:113
+      if ((receiver0_refused | ingress0_head_waits) & upstream_ingress_merge_grant[1]) begin  // PCIeSwitch.swift:150
+        config_request_backoff <= 4'd8;  // PCIeSwitch.swift:151
       end else if (config_request_backoff != 4'd0) begin
-        config_request_backoff <= config_request_backoff - 4'd1;  // PCIeSwitch.swift:126
+        config_request_backoff <= config_request_backoff - 4'd1;  // PCIeSwitch.swift:153
       end
     end
   end
 
-  switch_receiver_dw256_depth40_hc8_dc64_refusable1 receiver0 (  // PCIeSwitch.swift:74
+  switch_receiver_restarting_dw256_depth40_hc8_dc64_refusable1 receiver0 (  // PCIeSwitch.swift:82
     .clk(receiver0_clk),
     .rst(receiver0_rst),
     .out_refused(receiver0_out_refused),
@@ -2888,6 +2969,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_strobe(receiver0_link_strobe),
     .link_start(receiver0_link_start),
     .link_end(receiver0_link_end),
+    .link_up(receiver0_link_up),
     .out_valid(receiver0_out_valid),
     .out_ready(receiver0_out_ready),
     .out_header(receiver0_out_header),
@@ -2908,7 +2990,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver0_fc_cpld_advertised),
     .fc_cpld_allocated(receiver0_fc_cpld_allocated)
   );
-  switch_receiver_dw256_depth40_hc8_dc64_refusable1 receiver1 (  // PCIeSwitch.swift:74
+  switch_receiver_restarting_dw256_depth40_hc8_dc64_refusable1 receiver1 (  // PCIeSwitch.swift:82
     .clk(receiver1_clk),
     .rst(receiver1_rst),
     .out_refused(receiver1_out_refused),
@@ -2919,6 +3001,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_strobe(receiver1_link_strobe),
     .link_start(receiver1_link_start),
     .link_end(receiver1_link_end),
+    .link_up(receiver1_link_up),
     .out_valid(receiver1_out_valid),
     .out_ready(receiver1_out_ready),
     .out_header(receiver1_out_header),
@@ -2939,7 +3022,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver1_fc_cpld_advertised),
     .fc_cpld_allocated(receiver1_fc_cpld_allocated)
   );
-  switch_receiver_dw256_depth40_hc8_dc64_refusable1 receiver2 (  // PCIeSwitch.swift:74
+  switch_receiver_restarting_dw256_depth40_hc8_dc64_refusable1 receiver2 (  // PCIeSwitch.swift:82
     .clk(receiver2_clk),
     .rst(receiver2_rst),
     .out_refused(receiver2_out_refused),
@@ -2950,6 +3033,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_strobe(receiver2_link_strobe),
     .link_start(receiver2_link_start),
     .link_end(receiver2_link_end),
+    .link_up(receiver2_link_up),
     .out_valid(receiver2_out_valid),
     .out_ready(receiver2_out_ready),
     .out_header(receiver2_out_header),
@@ -2970,7 +3054,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver2_fc_cpld_advertised),
     .fc_cpld_allocated(receiver2_fc_cpld_allocated)
   );
-  switch_receiver_dw256_depth40_hc8_dc64_refusable1 receiver3 (  // PCIeSwitch.swift:74
+  switch_receiver_restarting_dw256_depth40_hc8_dc64_refusable1 receiver3 (  // PCIeSwitch.swift:82
     .clk(receiver3_clk),
     .rst(receiver3_rst),
     .out_refused(receiver3_out_refused),
@@ -2981,6 +3065,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_strobe(receiver3_link_strobe),
     .link_start(receiver3_link_start),
     .link_end(receiver3_link_end),
+    .link_up(receiver3_link_up),
     .out_valid(receiver3_out_valid),
     .out_ready(receiver3_out_ready),
     .out_header(receiver3_out_header),
@@ -3001,7 +3086,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver3_fc_cpld_advertised),
     .fc_cpld_allocated(receiver3_fc_cpld_allocated)
   );
-  switch_receiver_dw256_depth40_hc8_dc64_refusable1 receiver4 (  // PCIeSwitch.swift:74
+  switch_receiver_restarting_dw256_depth40_hc8_dc64_refusable1 receiver4 (  // PCIeSwitch.swift:82
     .clk(receiver4_clk),
     .rst(receiver4_rst),
     .out_refused(receiver4_out_refused),
@@ -3012,6 +3097,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_strobe(receiver4_link_strobe),
     .link_start(receiver4_link_start),
     .link_end(receiver4_link_end),
+    .link_up(receiver4_link_up),
     .out_valid(receiver4_out_valid),
     .out_ready(receiver4_out_ready),
     .out_header(receiver4_out_header),
@@ -3032,7 +3118,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(receiver4_fc_cpld_advertised),
     .fc_cpld_allocated(receiver4_fc_cpld_allocated)
   );
-  switch_ingress_port0_ports5_dw256 ingress0 (  // PCIeSwitch.swift:78
+  switch_ingress_port0_ports5_dw256 ingress0 (  // PCIeSwitch.swift:86
     .clk(ingress0_clk),
     .rst(ingress0_rst),
     .link_valid(ingress0_link_valid),
@@ -3119,7 +3205,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .malformed_count(ingress0_malformed_count),
     .unsupported_count(ingress0_unsupported_count)
   );
-  switch_ingress_port1_ports5_dw256 ingress1 (  // PCIeSwitch.swift:78
+  switch_ingress_port1_ports5_dw256 ingress1 (  // PCIeSwitch.swift:86
     .clk(ingress1_clk),
     .rst(ingress1_rst),
     .link_valid(ingress1_link_valid),
@@ -3206,7 +3292,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .malformed_count(ingress1_malformed_count),
     .unsupported_count(ingress1_unsupported_count)
   );
-  switch_ingress_port2_ports5_dw256 ingress2 (  // PCIeSwitch.swift:78
+  switch_ingress_port2_ports5_dw256 ingress2 (  // PCIeSwitch.swift:86
     .clk(ingress2_clk),
     .rst(ingress2_rst),
     .link_valid(ingress2_link_valid),
@@ -3293,7 +3379,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .malformed_count(ingress2_malformed_count),
     .unsupported_count(ingress2_unsupported_count)
   );
-  switch_ingress_port3_ports5_dw256 ingress3 (  // PCIeSwitch.swift:78
+  switch_ingress_port3_ports5_dw256 ingress3 (  // PCIeSwitch.swift:86
     .clk(ingress3_clk),
     .rst(ingress3_rst),
     .link_valid(ingress3_link_valid),
@@ -3380,7 +3466,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .malformed_count(ingress3_malformed_count),
     .unsupported_count(ingress3_unsupported_count)
   );
-  switch_ingress_port4_ports5_dw256 ingress4 (  // PCIeSwitch.swift:78
+  switch_ingress_port4_ports5_dw256 ingress4 (  // PCIeSwitch.swift:86
     .clk(ingress4_clk),
     .rst(ingress4_rst),
     .link_valid(ingress4_link_valid),
@@ -3467,7 +3553,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .malformed_count(ingress4_malformed_count),
     .unsupported_count(ingress4_unsupported_count)
   );
-  switch_egress_dw256_depth16 egress0 (  // PCIeSwitch.swift:79
+  switch_egress_restarting_dw256_depth16 egress0 (  // PCIeSwitch.swift:87
     .clk(egress0_clk),
     .rst(egress0_rst),
     .fabric_valid(egress0_fabric_valid),
@@ -3489,6 +3575,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .room_posted(egress0_room_posted),
     .room_non_posted(egress0_room_non_posted),
     .room_completion(egress0_room_completion),
+    .link_up(egress0_link_up),
     .fc_ph_advertised(egress0_fc_ph_advertised),
     .fc_ph_limit(egress0_fc_ph_limit),
     .fc_pd_advertised(egress0_fc_pd_advertised),
@@ -3502,7 +3589,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress0_fc_cpld_advertised),
     .fc_cpld_limit(egress0_fc_cpld_limit)
   );
-  switch_egress_dw256_depth16 egress1 (  // PCIeSwitch.swift:79
+  switch_egress_restarting_dw256_depth16 egress1 (  // PCIeSwitch.swift:87
     .clk(egress1_clk),
     .rst(egress1_rst),
     .fabric_valid(egress1_fabric_valid),
@@ -3524,6 +3611,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .room_posted(egress1_room_posted),
     .room_non_posted(egress1_room_non_posted),
     .room_completion(egress1_room_completion),
+    .link_up(egress1_link_up),
     .fc_ph_advertised(egress1_fc_ph_advertised),
     .fc_ph_limit(egress1_fc_ph_limit),
     .fc_pd_advertised(egress1_fc_pd_advertised),
@@ -3537,7 +3625,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress1_fc_cpld_advertised),
     .fc_cpld_limit(egress1_fc_cpld_limit)
   );
-  switch_egress_dw256_depth16 egress2 (  // PCIeSwitch.swift:79
+  switch_egress_restarting_dw256_depth16 egress2 (  // PCIeSwitch.swift:87
     .clk(egress2_clk),
     .rst(egress2_rst),
     .fabric_valid(egress2_fabric_valid),
@@ -3559,6 +3647,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .room_posted(egress2_room_posted),
     .room_non_posted(egress2_room_non_posted),
     .room_completion(egress2_room_completion),
+    .link_up(egress2_link_up),
     .fc_ph_advertised(egress2_fc_ph_advertised),
     .fc_ph_limit(egress2_fc_ph_limit),
     .fc_pd_advertised(egress2_fc_pd_advertised),
@@ -3572,7 +3661,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress2_fc_cpld_advertised),
     .fc_cpld_limit(egress2_fc_cpld_limit)
   );
-  switch_egress_dw256_depth16 egress3 (  // PCIeSwitch.swift:79
+  switch_egress_restarting_dw256_depth16 egress3 (  // PCIeSwitch.swift:87
     .clk(egress3_clk),
     .rst(egress3_rst),
     .fabric_valid(egress3_fabric_valid),
@@ -3594,6 +3683,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .room_posted(egress3_room_posted),
     .room_non_posted(egress3_room_non_posted),
     .room_completion(egress3_room_completion),
+    .link_up(egress3_link_up),
     .fc_ph_advertised(egress3_fc_ph_advertised),
     .fc_ph_limit(egress3_fc_ph_limit),
     .fc_pd_advertised(egress3_fc_pd_advertised),
@@ -3607,7 +3697,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress3_fc_cpld_advertised),
     .fc_cpld_limit(egress3_fc_cpld_limit)
   );
-  switch_egress_dw256_depth16 egress4 (  // PCIeSwitch.swift:79
+  switch_egress_restarting_dw256_depth16 egress4 (  // PCIeSwitch.swift:87
     .clk(egress4_clk),
     .rst(egress4_rst),
     .fabric_valid(egress4_fabric_valid),
@@ -3629,6 +3719,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .room_posted(egress4_room_posted),
     .room_non_posted(egress4_room_non_posted),
     .room_completion(egress4_room_completion),
+    .link_up(egress4_link_up),
     .fc_ph_advertised(egress4_fc_ph_advertised),
     .fc_ph_limit(egress4_fc_ph_limit),
     .fc_pd_advertised(egress4_fc_pd_advertised),
@@ -3642,7 +3733,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .fc_cpld_advertised(egress4_fc_cpld_advertised),
     .fc_cpld_limit(egress4_fc_cpld_limit)
   );
-  pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps512_speed4_width8_bar0 bridge0 (  // PCIeSwitch.swift:81
+  pcie_bridge_config_vendor6836_device23040_rev0_role5_port0_mps512_speed4_width8_bar0 bridge0 (  // PCIeSwitch.swift:90
     .clk(bridge0_clk),
     .rst(bridge0_rst),
     .mmio_valid(bridge0_mmio_valid),
@@ -3684,10 +3775,9 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .device_control_status_unsupported_request_detected_set(bridge0_device_control_status_unsupported_request_detected_set),
     .link_control_status_link_disable_out(bridge0_link_control_status_link_disable_out),
     .link_control_status_current_link_speed_in(bridge0_link_control_status_current_link_speed_in),
-    .link_control_status_negotiated_link_width_in(bridge0_link_control_status_negotiated_link_width_in),
-    .link_control_status_link_active_in(bridge0_link_control_status_link_active_in)
+    .link_control_status_negotiated_link_width_in(bridge0_link_control_status_negotiated_link_width_in)
   );
-  pcie_bridge_config_vendor6836_device23041_rev0_role6_port1_mps512_speed4_width8_bar0 bridge1 (  // PCIeSwitch.swift:81
+  pcie_bridge_config_vendor6836_device23041_rev0_role6_port1_mps512_speed4_width8_bar0 bridge1 (  // PCIeSwitch.swift:90
     .clk(bridge1_clk),
     .rst(bridge1_rst),
     .mmio_valid(bridge1_mmio_valid),
@@ -3730,9 +3820,11 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_control_status_link_disable_out(bridge1_link_control_status_link_disable_out),
     .link_control_status_current_link_speed_in(bridge1_link_control_status_current_link_speed_in),
     .link_control_status_negotiated_link_width_in(bridge1_link_control_status_negotiated_link_width_in),
-    .link_control_status_link_active_in(bridge1_link_control_status_link_active_in)
+    .link_control_status_link_active_in(bridge1_link_control_status_link_active_in),
+    .slot_control_status_presence_detect_state_in(bridge1_slot_control_status_presence_detect_state_in),
+    .slot_control_status_dll_state_changed_set(bridge1_slot_control_status_dll_state_changed_set)
   );
-  pcie_bridge_config_vendor6836_device23041_rev0_role6_port2_mps512_speed4_width8_bar0 bridge2 (  // PCIeSwitch.swift:81
+  pcie_bridge_config_vendor6836_device23041_rev0_role6_port2_mps512_speed4_width8_bar0 bridge2 (  // PCIeSwitch.swift:90
     .clk(bridge2_clk),
     .rst(bridge2_rst),
     .mmio_valid(bridge2_mmio_valid),
@@ -3775,9 +3867,11 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_control_status_link_disable_out(bridge2_link_control_status_link_disable_out),
     .link_control_status_current_link_speed_in(bridge2_link_control_status_current_link_speed_in),
     .link_control_status_negotiated_link_width_in(bridge2_link_control_status_negotiated_link_width_in),
-    .link_control_status_link_active_in(bridge2_link_control_status_link_active_in)
+    .link_control_status_link_active_in(bridge2_link_control_status_link_active_in),
+    .slot_control_status_presence_detect_state_in(bridge2_slot_control_status_presence_detect_state_in),
+    .slot_control_status_dll_state_changed_set(bridge2_slot_control_status_dll_state_changed_set)
   );
-  pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_width8_bar0 bridge3 (  // PCIeSwitch.swift:81
+  pcie_bridge_config_vendor6836_device23041_rev0_role6_port3_mps512_speed4_width8_bar0 bridge3 (  // PCIeSwitch.swift:90
     .clk(bridge3_clk),
     .rst(bridge3_rst),
     .mmio_valid(bridge3_mmio_valid),
@@ -3820,9 +3914,11 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_control_status_link_disable_out(bridge3_link_control_status_link_disable_out),
     .link_control_status_current_link_speed_in(bridge3_link_control_status_current_link_speed_in),
     .link_control_status_negotiated_link_width_in(bridge3_link_control_status_negotiated_link_width_in),
-    .link_control_status_link_active_in(bridge3_link_control_status_link_active_in)
+    .link_control_status_link_active_in(bridge3_link_control_status_link_active_in),
+    .slot_control_status_presence_detect_state_in(bridge3_slot_control_status_presence_detect_state_in),
+    .slot_control_status_dll_state_changed_set(bridge3_slot_control_status_dll_state_changed_set)
   );
-  pcie_bridge_config_vendor6836_device23041_rev0_role6_port4_mps512_speed4_width8_bar0 bridge4 (  // PCIeSwitch.swift:81
+  pcie_bridge_config_vendor6836_device23041_rev0_role6_port4_mps512_speed4_width8_bar0 bridge4 (  // PCIeSwitch.swift:90
     .clk(bridge4_clk),
     .rst(bridge4_rst),
     .mmio_valid(bridge4_mmio_valid),
@@ -3865,9 +3961,11 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .link_control_status_link_disable_out(bridge4_link_control_status_link_disable_out),
     .link_control_status_current_link_speed_in(bridge4_link_control_status_current_link_speed_in),
     .link_control_status_negotiated_link_width_in(bridge4_link_control_status_negotiated_link_width_in),
-    .link_control_status_link_active_in(bridge4_link_control_status_link_active_in)
+    .link_control_status_link_active_in(bridge4_link_control_status_link_active_in),
+    .slot_control_status_presence_detect_state_in(bridge4_slot_control_status_presence_detect_state_in),
+    .slot_control_status_dll_state_changed_set(bridge4_slot_control_status_dll_state_changed_set)
   );
-  switch_management_ports5 management (  // PCIeSwitch.swift:82
+  switch_management_ports5 management (  // PCIeSwitch.swift:91
     .clk(management_clk),
     .rst(management_rst),
     .mmio_valid(management_mmio_valid),
@@ -3893,6 +3991,18 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .cfg_status_timeout_in(management_cfg_status_timeout_in),
     .cfg_status_completion_status_in(management_cfg_status_completion_status_in),
     .cfg_timeout_cycles_out(management_cfg_timeout_cycles_out),
+    .link_state_port1_in(management_link_state_port1_in),
+    .link_state_port2_in(management_link_state_port2_in),
+    .link_state_port3_in(management_link_state_port3_in),
+    .link_state_port4_in(management_link_state_port4_in),
+    .link_change_port1_set(management_link_change_port1_set),
+    .link_change_port1_out(management_link_change_port1_out),
+    .link_change_port2_set(management_link_change_port2_set),
+    .link_change_port2_out(management_link_change_port2_out),
+    .link_change_port3_set(management_link_change_port3_set),
+    .link_change_port3_out(management_link_change_port3_out),
+    .link_change_port4_set(management_link_change_port4_set),
+    .link_change_port4_out(management_link_change_port4_out),
     .port0_errors_dropped_in(management_port0_errors_dropped_in),
     .port0_errors_unsupported_in(management_port0_errors_unsupported_in),
     .port0_malformed_count_in(management_port0_malformed_count_in),
@@ -3909,7 +4019,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .port4_errors_unsupported_in(management_port4_errors_unsupported_in),
     .port4_malformed_count_in(management_port4_malformed_count_in)
   );
-  bridge_config_completer_bridges5_aw7_dw256 completer (  // PCIeSwitch.swift:83
+  bridge_config_completer_bridges5_aw7_dw256 completer (  // PCIeSwitch.swift:92
     .clk(completer_clk),
     .rst(completer_rst),
     .request_valid(completer_request_valid),
@@ -3968,7 +4078,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .bridge4_error(completer_bridge4_error),
     .poisoned(completer_poisoned)
   );
-  tlp_crossbar_ports5_dw256_depth128 crossbar (  // PCIeSwitch.swift:85
+  tlp_crossbar_ports5_dw256_depth128 crossbar (  // PCIeSwitch.swift:94
     .clk(crossbar_clk),
     .rst(crossbar_rst),
     .in0_valid(crossbar_in0_valid),
@@ -4062,7 +4172,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out4_start(crossbar_out4_start),
     .out4_end(crossbar_out4_end)
   );
-  tlp_merge_inputs3_dw256 merge0 (  // PCIeSwitch.swift:86
+  tlp_merge_inputs3_dw256 merge0 (  // PCIeSwitch.swift:95
     .clk(merge0_clk),
     .rst(merge0_rst),
     .in0_valid(merge0_in0_valid),
@@ -4095,7 +4205,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out_end(merge0_out_end),
     .grant(merge0_grant)
   );
-  tlp_merge_inputs2_dw256 merge1 (  // PCIeSwitch.swift:86
+  tlp_merge_inputs2_dw256 merge1 (  // PCIeSwitch.swift:95
     .clk(merge1_clk),
     .rst(merge1_rst),
     .in0_valid(merge1_in0_valid),
@@ -4121,7 +4231,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out_end(merge1_out_end),
     .grant(merge1_grant)
   );
-  tlp_merge_inputs2_dw256 merge2 (  // PCIeSwitch.swift:86
+  tlp_merge_inputs2_dw256 merge2 (  // PCIeSwitch.swift:95
     .clk(merge2_clk),
     .rst(merge2_rst),
     .in0_valid(merge2_in0_valid),
@@ -4147,7 +4257,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out_end(merge2_out_end),
     .grant(merge2_grant)
   );
-  tlp_merge_inputs2_dw256 merge3 (  // PCIeSwitch.swift:86
+  tlp_merge_inputs2_dw256 merge3 (  // PCIeSwitch.swift:95
     .clk(merge3_clk),
     .rst(merge3_rst),
     .in0_valid(merge3_in0_valid),
@@ -4173,7 +4283,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out_end(merge3_out_end),
     .grant(merge3_grant)
   );
-  tlp_merge_inputs2_dw256 merge4 (  // PCIeSwitch.swift:86
+  tlp_merge_inputs2_dw256 merge4 (  // PCIeSwitch.swift:95
     .clk(merge4_clk),
     .rst(merge4_rst),
     .in0_valid(merge4_in0_valid),
@@ -4199,7 +4309,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .out_end(merge4_out_end),
     .grant(merge4_grant)
   );
-  switch_config_requester_dw256 config_requester (  // PCIeSwitch.swift:87
+  switch_config_requester_dw256 config_requester (  // PCIeSwitch.swift:96
     .clk(config_requester_clk),
     .rst(config_requester_rst),
     .target_bus(config_requester_target_bus),
@@ -4240,7 +4350,7 @@ module pcie_switch_ports5_dw256_depth16_vendor6836_device23040 (
     .completion_status(config_requester_completion_status),
     .read_data(config_requester_read_data)
   );
-  tlp_merge_inputs2_dw256_withdrawable1 upstream_ingress_merge (  // PCIeSwitch.swift:88
+  tlp_merge_inputs2_dw256_withdrawable1 upstream_ingress_merge (  // PCIeSwitch.swift:97
     .clk(upstream_ingress_merge_clk),
     .rst(upstream_ingress_merge_rst),
     .in0_valid(upstream_ingress_merge_in0_valid),

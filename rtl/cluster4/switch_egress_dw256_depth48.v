@@ -35,12 +35,12 @@ module switch_egress_dw256_depth48 (
   input  wire [11:0]  fc_cpld_limit
 );
 
-  reg [1:0] in_class;  // SwitchEgress.swift:75
-  wire [1:0] in_class_now;  // SwitchEgress.swift:76
-  reg [6:0] non_posted_in;  // SwitchEgress.swift:79
-  reg [6:0] completions_in;  // SwitchEgress.swift:79
-  reg [6:0] non_posted_out;  // SwitchEgress.swift:80
-  reg [6:0] completions_out;  // SwitchEgress.swift:80
+  reg [1:0] in_class;  // SwitchEgress.swift:80
+  wire [1:0] in_class_now;  // SwitchEgress.swift:81
+  reg [6:0] non_posted_in;  // SwitchEgress.swift:84
+  reg [6:0] completions_in;  // SwitchEgress.swift:84
+  reg [6:0] non_posted_out;  // SwitchEgress.swift:85
+  reg [6:0] completions_out;  // SwitchEgress.swift:85
   wire posted_queue_clk;
   wire posted_queue_rst;
   wire posted_queue_enq_valid;
@@ -158,12 +158,12 @@ module switch_egress_dw256_depth48 (
   wire [11:0] cpld_credits_required;
   wire cpld_credits_consume;
   wire cpld_credits_permits;
-  reg [1:0] turn;  // SwitchEgress.swift:144
-  wire [1:0] choice;  // SwitchEgress.swift:145
-  reg locked;  // SwitchEgress.swift:152
-  reg [1:0] locked_class;  // SwitchEgress.swift:153
-  wire [1:0] current;  // SwitchEgress.swift:154
-  wire starts;  // SwitchEgress.swift:168
+  reg [1:0] turn;  // SwitchEgress.swift:151
+  wire [1:0] choice;  // SwitchEgress.swift:152
+  reg locked;  // SwitchEgress.swift:159
+  reg [1:0] locked_class;  // SwitchEgress.swift:160
+  wire [1:0] current;  // SwitchEgress.swift:161
+  wire starts;  // SwitchEgress.swift:175
 
   wire _in_class_now_0;
   wire _in_class_now_1;
@@ -192,149 +192,149 @@ module switch_egress_dw256_depth48 (
   wire [6:0] _choice_24;
   wire _choice_25;
   wire [393:0] _link_header_26;
-  assign _in_class_now_1 = fabric_header[127];  // SwitchEgress.swift:77
-  assign _in_class_now_2 = fabric_header[124:120];  // SwitchEgress.swift:77
-  assign _in_class_now_0 = ~_in_class_now_1 & (_in_class_now_2 == 5'd0);  // SwitchEgress.swift:77
-  assign _in_class_now_3 = fabric_header[126];  // SwitchEgress.swift:77
-  assign _in_class_now_4 = ~_in_class_now_1 & ~fabric_header[125];  // SwitchEgress.swift:77
-  assign _posted_queue_enq_data_5 = {fabric_end, fabric_start, fabric_strobe, fabric_data, fabric_header};  // SwitchEgress.swift:89
-  assign _pd_credits_required_6 = posted_queue_deq_data[126];  // SwitchEgress.swift:129
-  assign _pd_credits_required_7 = posted_queue_deq_data[105:96];  // SwitchEgress.swift:129
-  assign _pd_credits_required_8 = posted_queue_deq_data[127];  // SwitchEgress.swift:129
-  assign _pd_credits_required_9 = posted_queue_deq_data[124:120];  // SwitchEgress.swift:129
-  assign _pd_credits_required_10 = ~_pd_credits_required_8 & ~posted_queue_deq_data[125];  // SwitchEgress.swift:129
-  assign _npd_credits_required_11 = non_posted_queue_deq_data[126];  // SwitchEgress.swift:129
-  assign _npd_credits_required_12 = non_posted_queue_deq_data[105:96];  // SwitchEgress.swift:129
-  assign _npd_credits_required_13 = non_posted_queue_deq_data[127];  // SwitchEgress.swift:129
-  assign _npd_credits_required_14 = non_posted_queue_deq_data[124:120];  // SwitchEgress.swift:129
-  assign _npd_credits_required_15 = ~_npd_credits_required_13 & ~non_posted_queue_deq_data[125];  // SwitchEgress.swift:129
-  assign _cpld_credits_required_16 = completion_queue_deq_data[126];  // SwitchEgress.swift:129
-  assign _cpld_credits_required_17 = completion_queue_deq_data[105:96];  // SwitchEgress.swift:129
-  assign _cpld_credits_required_18 = completion_queue_deq_data[127];  // SwitchEgress.swift:129
-  assign _cpld_credits_required_19 = completion_queue_deq_data[124:120];  // SwitchEgress.swift:129
-  assign _cpld_credits_required_20 = ~_cpld_credits_required_18 & ~completion_queue_deq_data[125];  // SwitchEgress.swift:129
-  assign _choice_22 = posted_queue_deq_data[400:394] - non_posted_out;  // SwitchEgress.swift:147
-  assign _choice_21 = (((non_posted_queue_deq_valid & non_posted_queue_deq_data[392]) & (~posted_queue_deq_valid | ((_choice_22 != 7'd0) & (_choice_22[6] == 1'b0)))) & nph_credits_permits) & npd_credits_permits;  // SwitchEgress.swift:147
-  assign _choice_24 = posted_queue_deq_data[407:401] - completions_out;  // SwitchEgress.swift:147
-  assign _choice_23 = (((completion_queue_deq_valid & completion_queue_deq_data[392]) & (~posted_queue_deq_valid | ((_choice_24 != 7'd0) & (_choice_24[6] == 1'b0)))) & cplh_credits_permits) & cpld_credits_permits;  // SwitchEgress.swift:147
-  assign _choice_25 = (((posted_queue_deq_valid & posted_queue_deq_data[392]) & 1'b1) & ph_credits_permits) & pd_credits_permits;  // SwitchEgress.swift:147
-  assign _link_header_26 = (current == 2'd0) ? posted_queue_deq_data[393:0] : ((current == 2'd1) ? non_posted_queue_deq_data : ((current == 2'd2) ? completion_queue_deq_data : posted_queue_deq_data[393:0]));  // SwitchEgress.swift:159
+  assign _in_class_now_1 = fabric_header[127];  // SwitchEgress.swift:82
+  assign _in_class_now_2 = fabric_header[124:120];  // SwitchEgress.swift:82
+  assign _in_class_now_0 = ~_in_class_now_1 & (_in_class_now_2 == 5'd0);  // SwitchEgress.swift:82
+  assign _in_class_now_3 = fabric_header[126];  // SwitchEgress.swift:82
+  assign _in_class_now_4 = ~_in_class_now_1 & ~fabric_header[125];  // SwitchEgress.swift:82
+  assign _posted_queue_enq_data_5 = {fabric_end, fabric_start, fabric_strobe, fabric_data, fabric_header};  // SwitchEgress.swift:94
+  assign _pd_credits_required_6 = posted_queue_deq_data[126];  // SwitchEgress.swift:135
+  assign _pd_credits_required_7 = posted_queue_deq_data[105:96];  // SwitchEgress.swift:135
+  assign _pd_credits_required_8 = posted_queue_deq_data[127];  // SwitchEgress.swift:135
+  assign _pd_credits_required_9 = posted_queue_deq_data[124:120];  // SwitchEgress.swift:135
+  assign _pd_credits_required_10 = ~_pd_credits_required_8 & ~posted_queue_deq_data[125];  // SwitchEgress.swift:135
+  assign _npd_credits_required_11 = non_posted_queue_deq_data[126];  // SwitchEgress.swift:135
+  assign _npd_credits_required_12 = non_posted_queue_deq_data[105:96];  // SwitchEgress.swift:135
+  assign _npd_credits_required_13 = non_posted_queue_deq_data[127];  // SwitchEgress.swift:135
+  assign _npd_credits_required_14 = non_posted_queue_deq_data[124:120];  // SwitchEgress.swift:135
+  assign _npd_credits_required_15 = ~_npd_credits_required_13 & ~non_posted_queue_deq_data[125];  // SwitchEgress.swift:135
+  assign _cpld_credits_required_16 = completion_queue_deq_data[126];  // SwitchEgress.swift:135
+  assign _cpld_credits_required_17 = completion_queue_deq_data[105:96];  // SwitchEgress.swift:135
+  assign _cpld_credits_required_18 = completion_queue_deq_data[127];  // SwitchEgress.swift:135
+  assign _cpld_credits_required_19 = completion_queue_deq_data[124:120];  // SwitchEgress.swift:135
+  assign _cpld_credits_required_20 = ~_cpld_credits_required_18 & ~completion_queue_deq_data[125];  // SwitchEgress.swift:135
+  assign _choice_22 = posted_queue_deq_data[400:394] - non_posted_out;  // SwitchEgress.swift:154
+  assign _choice_21 = (((non_posted_queue_deq_valid & non_posted_queue_deq_data[392]) & (~posted_queue_deq_valid | ((_choice_22 != 7'd0) & (_choice_22[6] == 1'b0)))) & nph_credits_permits) & npd_credits_permits;  // SwitchEgress.swift:154
+  assign _choice_24 = posted_queue_deq_data[407:401] - completions_out;  // SwitchEgress.swift:154
+  assign _choice_23 = (((completion_queue_deq_valid & completion_queue_deq_data[392]) & (~posted_queue_deq_valid | ((_choice_24 != 7'd0) & (_choice_24[6] == 1'b0)))) & cplh_credits_permits) & cpld_credits_permits;  // SwitchEgress.swift:154
+  assign _choice_25 = (((posted_queue_deq_valid & posted_queue_deq_data[392]) & 1'b1) & ph_credits_permits) & pd_credits_permits;  // SwitchEgress.swift:154
+  assign _link_header_26 = (current == 2'd0) ? posted_queue_deq_data[393:0] : ((current == 2'd1) ? non_posted_queue_deq_data : ((current == 2'd2) ? completion_queue_deq_data : posted_queue_deq_data[393:0]));  // SwitchEgress.swift:166
 
-  assign in_class_now = fabric_start ? (((_in_class_now_0 & _in_class_now_3) | ((~_in_class_now_1 & fabric_header[125]) & (fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in_class_now_0 & ~_in_class_now_3) | ((~_in_class_now_1 & ~_in_class_now_3) & (_in_class_now_2 == 5'd1))) | (_in_class_now_4 & (_in_class_now_2 == 5'd2))) | (_in_class_now_4 & (_in_class_now_2 == 5'd4))) | (_in_class_now_4 & (_in_class_now_2 == 5'd5))) ? 2'd1 : 2'd2)) : in_class;  // SwitchEgress.swift:77
-  assign posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd0);  // SwitchEgress.swift:88
-  assign posted_queue_enq_data = {completions_in, non_posted_in, _posted_queue_enq_data_5};  // SwitchEgress.swift:89
-  assign non_posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd1);  // SwitchEgress.swift:88
-  assign non_posted_queue_enq_data = _posted_queue_enq_data_5;  // SwitchEgress.swift:89
-  assign completion_queue_enq_valid = fabric_valid & (in_class_now == 2'd2);  // SwitchEgress.swift:88
-  assign completion_queue_enq_data = _posted_queue_enq_data_5;  // SwitchEgress.swift:89
-  assign fabric_ready = (in_class_now == 2'd0) ? posted_queue_enq_ready : ((in_class_now == 2'd1) ? non_posted_queue_enq_ready : completion_queue_enq_ready);  // SwitchEgress.swift:92
-  assign room_posted = (posted_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, posted_queue_count});  // SwitchEgress.swift:96
-  assign room_non_posted = (non_posted_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, non_posted_queue_count});  // SwitchEgress.swift:96
-  assign room_completion = (completion_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, completion_queue_count});  // SwitchEgress.swift:96
-  assign ph_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign ph_credits_advertised = fc_ph_advertised;  // SwitchEgress.swift:126
-  assign ph_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign ph_credits_limit = fc_ph_limit;  // SwitchEgress.swift:128
-  assign ph_credits_required = 8'd1;  // SwitchEgress.swift:129
-  assign pd_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign pd_credits_advertised = fc_pd_advertised;  // SwitchEgress.swift:126
-  assign pd_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign pd_credits_limit = fc_pd_limit;  // SwitchEgress.swift:128
-  assign pd_credits_required = _pd_credits_required_6 ? {1'b0, (((((_pd_credits_required_7 == 10'd0) & (((((_pd_credits_required_6 | (~_pd_credits_required_8 & (_pd_credits_required_9 == 5'd0))) | ((~_pd_credits_required_8 & ~_pd_credits_required_6) & (_pd_credits_required_9 == 5'd1))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd2))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd4))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd5)))) ? 11'd1024 : {1'b0, _pd_credits_required_7}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:129
-  assign nph_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign nph_credits_advertised = fc_nph_advertised;  // SwitchEgress.swift:126
-  assign nph_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign nph_credits_limit = fc_nph_limit;  // SwitchEgress.swift:128
-  assign nph_credits_required = 8'd1;  // SwitchEgress.swift:129
-  assign npd_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign npd_credits_advertised = fc_npd_advertised;  // SwitchEgress.swift:126
-  assign npd_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign npd_credits_limit = fc_npd_limit;  // SwitchEgress.swift:128
-  assign npd_credits_required = _npd_credits_required_11 ? {1'b0, (((((_npd_credits_required_12 == 10'd0) & (((((_npd_credits_required_11 | (~_npd_credits_required_13 & (_npd_credits_required_14 == 5'd0))) | ((~_npd_credits_required_13 & ~_npd_credits_required_11) & (_npd_credits_required_14 == 5'd1))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd2))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd4))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd5)))) ? 11'd1024 : {1'b0, _npd_credits_required_12}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:129
-  assign cplh_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign cplh_credits_advertised = fc_cplh_advertised;  // SwitchEgress.swift:126
-  assign cplh_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign cplh_credits_limit = fc_cplh_limit;  // SwitchEgress.swift:128
-  assign cplh_credits_required = 8'd1;  // SwitchEgress.swift:129
-  assign cpld_credits_initialize = fc_initialize;  // SwitchEgress.swift:125
-  assign cpld_credits_advertised = fc_cpld_advertised;  // SwitchEgress.swift:126
-  assign cpld_credits_update = fc_update;  // SwitchEgress.swift:127
-  assign cpld_credits_limit = fc_cpld_limit;  // SwitchEgress.swift:128
-  assign cpld_credits_required = _cpld_credits_required_16 ? {1'b0, (((((_cpld_credits_required_17 == 10'd0) & (((((_cpld_credits_required_16 | (~_cpld_credits_required_18 & (_cpld_credits_required_19 == 5'd0))) | ((~_cpld_credits_required_18 & ~_cpld_credits_required_16) & (_cpld_credits_required_19 == 5'd1))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd2))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd4))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd5)))) ? 11'd1024 : {1'b0, _cpld_credits_required_17}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:129
-  assign choice = (turn == 2'd0) ? (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : 2'd1))) : ((turn == 2'd1) ? (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : 2'd2))) : ((turn == 2'd2) ? (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : 2'd0))) : 2'd0));  // SwitchEgress.swift:147
-  assign current = locked ? locked_class : choice;  // SwitchEgress.swift:155
-  assign link_valid = locked ? ((locked_class == 2'd0) ? posted_queue_deq_valid : ((locked_class == 2'd1) ? non_posted_queue_deq_valid : ((locked_class == 2'd2) ? completion_queue_deq_valid : 1'b0))) : (((1'b0 | _choice_25) | _choice_21) | _choice_23);  // SwitchEgress.swift:158
-  assign link_header = _link_header_26[127:0];  // SwitchEgress.swift:159
-  assign link_data = _link_header_26[383:128];  // SwitchEgress.swift:160
-  assign link_strobe = _link_header_26[391:384];  // SwitchEgress.swift:161
-  assign link_start = _link_header_26[392];  // SwitchEgress.swift:162
-  assign link_end = _link_header_26[393];  // SwitchEgress.swift:163
-  assign posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd0);  // SwitchEgress.swift:166
-  assign non_posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd1);  // SwitchEgress.swift:166
-  assign completion_queue_deq_ready = (link_ready & link_valid) & (current == 2'd2);  // SwitchEgress.swift:166
-  assign starts = (link_valid & link_ready) & link_start;  // SwitchEgress.swift:169
-  assign ph_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:171
-  assign pd_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:171
-  assign nph_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:171
-  assign npd_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:171
-  assign cplh_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:171
-  assign cpld_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:171
-  assign posted_queue_clk = clk;  // SwitchEgress.swift:84
-  assign posted_queue_rst = rst;  // SwitchEgress.swift:84
-  assign non_posted_queue_clk = clk;  // SwitchEgress.swift:84
-  assign non_posted_queue_rst = rst;  // SwitchEgress.swift:84
-  assign completion_queue_clk = clk;  // SwitchEgress.swift:84
-  assign completion_queue_rst = rst;  // SwitchEgress.swift:84
-  assign ph_credits_clk = clk;  // SwitchEgress.swift:120
-  assign ph_credits_rst = rst;  // SwitchEgress.swift:120
-  assign pd_credits_clk = clk;  // SwitchEgress.swift:120
-  assign pd_credits_rst = rst;  // SwitchEgress.swift:120
-  assign nph_credits_clk = clk;  // SwitchEgress.swift:120
-  assign nph_credits_rst = rst;  // SwitchEgress.swift:120
-  assign npd_credits_clk = clk;  // SwitchEgress.swift:120
-  assign npd_credits_rst = rst;  // SwitchEgress.swift:120
-  assign cplh_credits_clk = clk;  // SwitchEgress.swift:120
-  assign cplh_credits_rst = rst;  // SwitchEgress.swift:120
-  assign cpld_credits_clk = clk;  // SwitchEgress.swift:120
-  assign cpld_credits_rst = rst;  // SwitchEgress.swift:120
+  assign in_class_now = fabric_start ? (((_in_class_now_0 & _in_class_now_3) | ((~_in_class_now_1 & fabric_header[125]) & (fabric_header[124:123] == 2'd2))) ? 2'd0 : ((((((_in_class_now_0 & ~_in_class_now_3) | ((~_in_class_now_1 & ~_in_class_now_3) & (_in_class_now_2 == 5'd1))) | (_in_class_now_4 & (_in_class_now_2 == 5'd2))) | (_in_class_now_4 & (_in_class_now_2 == 5'd4))) | (_in_class_now_4 & (_in_class_now_2 == 5'd5))) ? 2'd1 : 2'd2)) : in_class;  // SwitchEgress.swift:82
+  assign posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd0);  // SwitchEgress.swift:93
+  assign posted_queue_enq_data = {completions_in, non_posted_in, _posted_queue_enq_data_5};  // SwitchEgress.swift:94
+  assign non_posted_queue_enq_valid = fabric_valid & (in_class_now == 2'd1);  // SwitchEgress.swift:93
+  assign non_posted_queue_enq_data = _posted_queue_enq_data_5;  // SwitchEgress.swift:94
+  assign completion_queue_enq_valid = fabric_valid & (in_class_now == 2'd2);  // SwitchEgress.swift:93
+  assign completion_queue_enq_data = _posted_queue_enq_data_5;  // SwitchEgress.swift:94
+  assign fabric_ready = (in_class_now == 2'd0) ? posted_queue_enq_ready : ((in_class_now == 2'd1) ? non_posted_queue_enq_ready : completion_queue_enq_ready);  // SwitchEgress.swift:97
+  assign room_posted = (posted_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, posted_queue_count});  // SwitchEgress.swift:101
+  assign room_non_posted = (non_posted_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, non_posted_queue_count});  // SwitchEgress.swift:101
+  assign room_completion = (completion_queue_count == 6'd0) ? 13'd8191 : (13'd48 - {{7{1'b0}}, completion_queue_count});  // SwitchEgress.swift:101
+  assign ph_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign ph_credits_advertised = fc_ph_advertised;  // SwitchEgress.swift:132
+  assign ph_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign ph_credits_limit = fc_ph_limit;  // SwitchEgress.swift:134
+  assign ph_credits_required = 8'd1;  // SwitchEgress.swift:135
+  assign pd_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign pd_credits_advertised = fc_pd_advertised;  // SwitchEgress.swift:132
+  assign pd_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign pd_credits_limit = fc_pd_limit;  // SwitchEgress.swift:134
+  assign pd_credits_required = _pd_credits_required_6 ? {1'b0, (((((_pd_credits_required_7 == 10'd0) & (((((_pd_credits_required_6 | (~_pd_credits_required_8 & (_pd_credits_required_9 == 5'd0))) | ((~_pd_credits_required_8 & ~_pd_credits_required_6) & (_pd_credits_required_9 == 5'd1))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd2))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd4))) | (_pd_credits_required_10 & (_pd_credits_required_9 == 5'd5)))) ? 11'd1024 : {1'b0, _pd_credits_required_7}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:135
+  assign nph_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign nph_credits_advertised = fc_nph_advertised;  // SwitchEgress.swift:132
+  assign nph_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign nph_credits_limit = fc_nph_limit;  // SwitchEgress.swift:134
+  assign nph_credits_required = 8'd1;  // SwitchEgress.swift:135
+  assign npd_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign npd_credits_advertised = fc_npd_advertised;  // SwitchEgress.swift:132
+  assign npd_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign npd_credits_limit = fc_npd_limit;  // SwitchEgress.swift:134
+  assign npd_credits_required = _npd_credits_required_11 ? {1'b0, (((((_npd_credits_required_12 == 10'd0) & (((((_npd_credits_required_11 | (~_npd_credits_required_13 & (_npd_credits_required_14 == 5'd0))) | ((~_npd_credits_required_13 & ~_npd_credits_required_11) & (_npd_credits_required_14 == 5'd1))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd2))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd4))) | (_npd_credits_required_15 & (_npd_credits_required_14 == 5'd5)))) ? 11'd1024 : {1'b0, _npd_credits_required_12}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:135
+  assign cplh_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign cplh_credits_advertised = fc_cplh_advertised;  // SwitchEgress.swift:132
+  assign cplh_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign cplh_credits_limit = fc_cplh_limit;  // SwitchEgress.swift:134
+  assign cplh_credits_required = 8'd1;  // SwitchEgress.swift:135
+  assign cpld_credits_initialize = fc_initialize;  // SwitchEgress.swift:131
+  assign cpld_credits_advertised = fc_cpld_advertised;  // SwitchEgress.swift:132
+  assign cpld_credits_update = fc_update;  // SwitchEgress.swift:133
+  assign cpld_credits_limit = fc_cpld_limit;  // SwitchEgress.swift:134
+  assign cpld_credits_required = _cpld_credits_required_16 ? {1'b0, (((((_cpld_credits_required_17 == 10'd0) & (((((_cpld_credits_required_16 | (~_cpld_credits_required_18 & (_cpld_credits_required_19 == 5'd0))) | ((~_cpld_credits_required_18 & ~_cpld_credits_required_16) & (_cpld_credits_required_19 == 5'd1))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd2))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd4))) | (_cpld_credits_required_20 & (_cpld_credits_required_19 == 5'd5)))) ? 11'd1024 : {1'b0, _cpld_credits_required_17}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchEgress.swift:135
+  assign choice = (turn == 2'd0) ? (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : 2'd1))) : ((turn == 2'd1) ? (_choice_23 ? 2'd2 : (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : 2'd2))) : ((turn == 2'd2) ? (_choice_25 ? 2'd0 : (_choice_21 ? 2'd1 : (_choice_23 ? 2'd2 : 2'd0))) : 2'd0));  // SwitchEgress.swift:154
+  assign current = locked ? locked_class : choice;  // SwitchEgress.swift:162
+  assign link_valid = locked ? ((locked_class == 2'd0) ? posted_queue_deq_valid : ((locked_class == 2'd1) ? non_posted_queue_deq_valid : ((locked_class == 2'd2) ? completion_queue_deq_valid : 1'b0))) : (((1'b0 | _choice_25) | _choice_21) | _choice_23);  // SwitchEgress.swift:165
+  assign link_header = _link_header_26[127:0];  // SwitchEgress.swift:166
+  assign link_data = _link_header_26[383:128];  // SwitchEgress.swift:167
+  assign link_strobe = _link_header_26[391:384];  // SwitchEgress.swift:168
+  assign link_start = _link_header_26[392];  // SwitchEgress.swift:169
+  assign link_end = _link_header_26[393];  // SwitchEgress.swift:170
+  assign posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd0);  // SwitchEgress.swift:173
+  assign non_posted_queue_deq_ready = (link_ready & link_valid) & (current == 2'd1);  // SwitchEgress.swift:173
+  assign completion_queue_deq_ready = (link_ready & link_valid) & (current == 2'd2);  // SwitchEgress.swift:173
+  assign starts = (link_valid & link_ready) & link_start;  // SwitchEgress.swift:176
+  assign ph_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:178
+  assign pd_credits_consume = starts & (current == 2'd0);  // SwitchEgress.swift:178
+  assign nph_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:178
+  assign npd_credits_consume = starts & (current == 2'd1);  // SwitchEgress.swift:178
+  assign cplh_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:178
+  assign cpld_credits_consume = starts & (current == 2'd2);  // SwitchEgress.swift:178
+  assign posted_queue_clk = clk;  // SwitchEgress.swift:89
+  assign posted_queue_rst = rst;  // SwitchEgress.swift:89
+  assign non_posted_queue_clk = clk;  // SwitchEgress.swift:89
+  assign non_posted_queue_rst = rst;  // SwitchEgress.swift:89
+  assign completion_queue_clk = clk;  // SwitchEgress.swift:89
+  assign completion_queue_rst = rst;  // SwitchEgress.swift:89
+  assign ph_credits_clk = clk;  // SwitchEgress.swift:126
+  assign ph_credits_rst = rst;  // SwitchEgress.swift:126
+  assign pd_credits_clk = clk;  // SwitchEgress.swift:126
+  assign pd_credits_rst = rst;  // SwitchEgress.swift:126
+  assign nph_credits_clk = clk;  // SwitchEgress.swift:126
+  assign nph_credits_rst = rst;  // SwitchEgress.swift:126
+  assign npd_credits_clk = clk;  // SwitchEgress.swift:126
+  assign npd_credits_rst = rst;  // SwitchEgress.swift:126
+  assign cplh_credits_clk = clk;  // SwitchEgress.swift:126
+  assign cplh_credits_rst = rst;  // SwitchEgress.swift:126
+  assign cpld_credits_clk = clk;  // SwitchEgress.swift:126
+  assign cpld_credits_rst = rst;  // SwitchEgress.swift:126
 
   always @(posedge clk) begin
     if (rst) begin
-      in_class <= 2'd0;  // SwitchEgress.swift:75
-      non_posted_in <= 7'd0;  // SwitchEgress.swift:79
-      completions_in <= 7'd0;  // SwitchEgress.swift:79
-      non_posted_out <= 7'd0;  // SwitchEgress.swift:80
-      completions_out <= 7'd0;  // SwitchEgress.swift:80
-      turn <= 2'd0;  // SwitchEgress.swift:144
-      locked <= 1'b0;  // SwitchEgress.swift:152
-      locked_class <= 2'd0;  // SwitchEgress.swift:153
+      in_class <= 2'd0;  // SwitchEgress.swift:80
+      non_posted_in <= 7'd0;  // SwitchEgress.swift:84
+      completions_in <= 7'd0;  // SwitchEgress.swift:84
+      non_posted_out <= 7'd0;  // SwitchEgress.swift:85
+      completions_out <= 7'd0;  // SwitchEgress.swift:85
+      turn <= 2'd0;  // SwitchEgress.swift:151
+      locked <= 1'b0;  // SwitchEgress.swift:159
+      locked_class <= 2'd0;  // SwitchEgress.swift:160
     end else begin
-      if ((fabric_valid & fabric_ready) & fabric_start) begin  // SwitchEgress.swift:78
-        in_class <= in_class_now;  // SwitchEgress.swift:78
+      if ((fabric_valid & fabric_ready) & fabric_start) begin  // SwitchEgress.swift:83
+        in_class <= in_class_now;  // SwitchEgress.swift:83
       end
-      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd1)) begin  // SwitchEgress.swift:100
-        non_posted_in <= non_posted_in + 7'd1;  // SwitchEgress.swift:100
+      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd1)) begin  // SwitchEgress.swift:105
+        non_posted_in <= non_posted_in + 7'd1;  // SwitchEgress.swift:105
       end
-      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd2)) begin  // SwitchEgress.swift:100
-        completions_in <= completions_in + 7'd1;  // SwitchEgress.swift:100
+      if (((fabric_valid & fabric_ready) & fabric_start) & (in_class_now == 2'd2)) begin  // SwitchEgress.swift:105
+        completions_in <= completions_in + 7'd1;  // SwitchEgress.swift:105
       end
-      if (starts) begin  // SwitchEgress.swift:173
-        turn <= current;  // SwitchEgress.swift:173
+      if (starts) begin  // SwitchEgress.swift:180
+        turn <= current;  // SwitchEgress.swift:180
       end
-      if (starts & (current == 2'd1)) begin  // SwitchEgress.swift:175
-        non_posted_out <= non_posted_out + 7'd1;  // SwitchEgress.swift:175
+      if (starts & (current == 2'd1)) begin  // SwitchEgress.swift:182
+        non_posted_out <= non_posted_out + 7'd1;  // SwitchEgress.swift:182
       end
-      if (starts & (current == 2'd2)) begin  // SwitchEgress.swift:175
-        completions_out <= completions_out + 7'd1;  // SwitchEgress.swift:175
+      if (starts & (current == 2'd2)) begin  // SwitchEgress.swift:182
+        completions_out <= completions_out + 7'd1;  // SwitchEgress.swift:182
       end
-      if (link_valid & link_ready) begin  // SwitchEgress.swift:177
-        locked <= ~link_end;  // SwitchEgress.swift:178
-        locked_class <= current;  // SwitchEgress.swift:179
+      if (link_valid & link_ready) begin  // SwitchEgress.swift:184
+        locked <= ~link_end;  // SwitchEgress.swift:185
+        locked_class <= current;  // SwitchEgress.swift:186
       end
     end
   end
 
-  fifo_fwft_depth48_width408_afull47_aempty1 posted_queue (  // SwitchEgress.swift:84
+  fifo_fwft_depth48_width408_afull47_aempty1 posted_queue (  // SwitchEgress.swift:89
     .clk(posted_queue_clk),
     .rst(posted_queue_rst),
     .enq_valid(posted_queue_enq_valid),
@@ -349,7 +349,7 @@ module switch_egress_dw256_depth48 (
     .almost_full(posted_queue_almost_full),
     .almost_empty(posted_queue_almost_empty)
   );
-  fifo_fwft_depth48_width394_afull47_aempty1 non_posted_queue (  // SwitchEgress.swift:84
+  fifo_fwft_depth48_width394_afull47_aempty1 non_posted_queue (  // SwitchEgress.swift:89
     .clk(non_posted_queue_clk),
     .rst(non_posted_queue_rst),
     .enq_valid(non_posted_queue_enq_valid),
@@ -364,7 +364,7 @@ module switch_egress_dw256_depth48 (
     .almost_full(non_posted_queue_almost_full),
     .almost_empty(non_posted_queue_almost_empty)
   );
-  fifo_fwft_depth48_width394_afull47_aempty1 completion_queue (  // SwitchEgress.swift:84
+  fifo_fwft_depth48_width394_afull47_aempty1 completion_queue (  // SwitchEgress.swift:89
     .clk(completion_queue_clk),
     .rst(completion_queue_rst),
     .enq_valid(completion_queue_enq_valid),
@@ -379,7 +379,7 @@ module switch_egress_dw256_depth48 (
     .almost_full(completion_queue_almost_full),
     .almost_empty(completion_queue_almost_empty)
   );
-  credit_gate_bits8 ph_credits (  // SwitchEgress.swift:120
+  credit_gate_bits8 ph_credits (  // SwitchEgress.swift:126
     .clk(ph_credits_clk),
     .rst(ph_credits_rst),
     .initialize(ph_credits_initialize),
@@ -390,7 +390,7 @@ module switch_egress_dw256_depth48 (
     .consume(ph_credits_consume),
     .permits(ph_credits_permits)
   );
-  credit_gate_bits12 pd_credits (  // SwitchEgress.swift:120
+  credit_gate_bits12 pd_credits (  // SwitchEgress.swift:126
     .clk(pd_credits_clk),
     .rst(pd_credits_rst),
     .initialize(pd_credits_initialize),
@@ -401,7 +401,7 @@ module switch_egress_dw256_depth48 (
     .consume(pd_credits_consume),
     .permits(pd_credits_permits)
   );
-  credit_gate_bits8 nph_credits (  // SwitchEgress.swift:120
+  credit_gate_bits8 nph_credits (  // SwitchEgress.swift:126
     .clk(nph_credits_clk),
     .rst(nph_credits_rst),
     .initialize(nph_credits_initialize),
@@ -412,7 +412,7 @@ module switch_egress_dw256_depth48 (
     .consume(nph_credits_consume),
     .permits(nph_credits_permits)
   );
-  credit_gate_bits12 npd_credits (  // SwitchEgress.swift:120
+  credit_gate_bits12 npd_credits (  // SwitchEgress.swift:126
     .clk(npd_credits_clk),
     .rst(npd_credits_rst),
     .initialize(npd_credits_initialize),
@@ -423,7 +423,7 @@ module switch_egress_dw256_depth48 (
     .consume(npd_credits_consume),
     .permits(npd_credits_permits)
   );
-  credit_gate_bits8 cplh_credits (  // SwitchEgress.swift:120
+  credit_gate_bits8 cplh_credits (  // SwitchEgress.swift:126
     .clk(cplh_credits_clk),
     .rst(cplh_credits_rst),
     .initialize(cplh_credits_initialize),
@@ -434,7 +434,7 @@ module switch_egress_dw256_depth48 (
     .consume(cplh_credits_consume),
     .permits(cplh_credits_permits)
   );
-  credit_gate_bits12 cpld_credits (  // SwitchEgress.swift:120
+  credit_gate_bits12 cpld_credits (  // SwitchEgress.swift:126
     .clk(cpld_credits_clk),
     .rst(cpld_credits_rst),
     .initialize(cpld_credits_initialize),

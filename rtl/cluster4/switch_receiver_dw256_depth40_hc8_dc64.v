@@ -69,22 +69,22 @@ module switch_receiver_dw256_depth40_hc8_dc64 (
   wire [7:0] queues_fc_cplh_limit;
   wire [11:0] queues_fc_cpld_advertised;
   wire [11:0] queues_fc_cpld_limit;
-  reg open;  // SwitchReceiver.swift:53
-  wire closing;  // SwitchReceiver.swift:54
-  reg started;  // SwitchReceiver.swift:68
-  wire [1:0] class_now;  // SwitchReceiver.swift:80
-  wire [11:0] units_now;  // SwitchReceiver.swift:83
-  reg [1:0] held_class;  // SwitchReceiver.swift:85
-  reg [11:0] held_units;  // SwitchReceiver.swift:86
-  wire [1:0] end_class;  // SwitchReceiver.swift:91
-  wire [11:0] end_units;  // SwitchReceiver.swift:92
-  wire returns;  // SwitchReceiver.swift:95
-  reg [7:0] ph_allocated;  // SwitchReceiver.swift:100
-  reg [11:0] pd_allocated;  // SwitchReceiver.swift:100
-  reg [7:0] nph_allocated;  // SwitchReceiver.swift:100
-  reg [11:0] npd_allocated;  // SwitchReceiver.swift:100
-  reg [7:0] cplh_allocated;  // SwitchReceiver.swift:100
-  reg [11:0] cpld_allocated;  // SwitchReceiver.swift:100
+  reg open;  // SwitchReceiver.swift:64
+  wire closing;  // SwitchReceiver.swift:65
+  reg started;  // SwitchReceiver.swift:80
+  wire [1:0] class_now;  // SwitchReceiver.swift:92
+  wire [11:0] units_now;  // SwitchReceiver.swift:95
+  reg [1:0] held_class;  // SwitchReceiver.swift:97
+  reg [11:0] held_units;  // SwitchReceiver.swift:98
+  wire [1:0] end_class;  // SwitchReceiver.swift:103
+  wire [11:0] end_units;  // SwitchReceiver.swift:104
+  wire returns;  // SwitchReceiver.swift:107
+  reg [7:0] ph_allocated;  // SwitchReceiver.swift:134
+  reg [11:0] pd_allocated;  // SwitchReceiver.swift:134
+  reg [7:0] nph_allocated;  // SwitchReceiver.swift:134
+  reg [11:0] npd_allocated;  // SwitchReceiver.swift:134
+  reg [7:0] cplh_allocated;  // SwitchReceiver.swift:134
+  reg [11:0] cpld_allocated;  // SwitchReceiver.swift:134
 
   wire _class_now_0;
   wire _class_now_1;
@@ -96,109 +96,109 @@ module switch_receiver_dw256_depth40_hc8_dc64 (
   wire _class_now_7;
   wire _class_now_8;
   wire [9:0] _units_now_9;
-  assign _class_now_1 = out_header[127];  // SwitchReceiver.swift:81
-  assign _class_now_2 = out_header[124:120];  // SwitchReceiver.swift:81
-  assign _class_now_0 = ~_class_now_1 & (_class_now_2 == 5'd0);  // SwitchReceiver.swift:81
-  assign _class_now_3 = out_header[126];  // SwitchReceiver.swift:81
-  assign _class_now_4 = (~_class_now_1 & ~_class_now_3) & (_class_now_2 == 5'd1);  // SwitchReceiver.swift:81
-  assign _class_now_6 = ~_class_now_1 & ~out_header[125];  // SwitchReceiver.swift:81
-  assign _class_now_5 = _class_now_6 & (_class_now_2 == 5'd2);  // SwitchReceiver.swift:81
-  assign _class_now_7 = _class_now_6 & (_class_now_2 == 5'd4);  // SwitchReceiver.swift:81
-  assign _class_now_8 = _class_now_6 & (_class_now_2 == 5'd5);  // SwitchReceiver.swift:81
-  assign _units_now_9 = out_header[105:96];  // SwitchReceiver.swift:84
+  assign _class_now_1 = out_header[127];  // SwitchReceiver.swift:93
+  assign _class_now_2 = out_header[124:120];  // SwitchReceiver.swift:93
+  assign _class_now_0 = ~_class_now_1 & (_class_now_2 == 5'd0);  // SwitchReceiver.swift:93
+  assign _class_now_3 = out_header[126];  // SwitchReceiver.swift:93
+  assign _class_now_4 = (~_class_now_1 & ~_class_now_3) & (_class_now_2 == 5'd1);  // SwitchReceiver.swift:93
+  assign _class_now_6 = ~_class_now_1 & ~out_header[125];  // SwitchReceiver.swift:93
+  assign _class_now_5 = _class_now_6 & (_class_now_2 == 5'd2);  // SwitchReceiver.swift:93
+  assign _class_now_7 = _class_now_6 & (_class_now_2 == 5'd4);  // SwitchReceiver.swift:93
+  assign _class_now_8 = _class_now_6 & (_class_now_2 == 5'd5);  // SwitchReceiver.swift:93
+  assign _units_now_9 = out_header[105:96];  // SwitchReceiver.swift:96
 
-  assign closing = link_start & open;  // SwitchReceiver.swift:55
-  assign queues_fabric_valid = link_valid;  // SwitchReceiver.swift:56
-  assign queues_fabric_header = link_header;  // SwitchReceiver.swift:57
-  assign queues_fabric_data = link_data;  // SwitchReceiver.swift:58
-  assign queues_fabric_strobe = closing ? 8'd128 : link_strobe;  // SwitchReceiver.swift:59
-  assign queues_fabric_start = link_start & ~closing;  // SwitchReceiver.swift:60
-  assign queues_fabric_end = link_end | closing;  // SwitchReceiver.swift:61
-  assign link_ready = queues_fabric_ready & ~closing;  // SwitchReceiver.swift:62
-  assign out_valid = queues_link_valid;  // SwitchReceiver.swift:65
-  assign queues_link_ready = out_ready;  // SwitchReceiver.swift:65
-  assign out_header = queues_link_header;  // SwitchReceiver.swift:65
-  assign out_data = queues_link_data;  // SwitchReceiver.swift:65
-  assign out_strobe = queues_link_strobe;  // SwitchReceiver.swift:65
-  assign out_start = queues_link_start;  // SwitchReceiver.swift:65
-  assign out_end = queues_link_end;  // SwitchReceiver.swift:65
-  assign queues_fc_initialize = ~started;  // SwitchReceiver.swift:70
-  assign queues_fc_update = 1'b0;  // SwitchReceiver.swift:71
-  assign queues_fc_ph_advertised = 8'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_ph_limit = 8'd0;  // SwitchReceiver.swift:75
-  assign queues_fc_pd_advertised = 12'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_pd_limit = 12'd0;  // SwitchReceiver.swift:75
-  assign queues_fc_nph_advertised = 8'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_nph_limit = 8'd0;  // SwitchReceiver.swift:75
-  assign queues_fc_npd_advertised = 12'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_npd_limit = 12'd0;  // SwitchReceiver.swift:75
-  assign queues_fc_cplh_advertised = 8'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_cplh_limit = 8'd0;  // SwitchReceiver.swift:75
-  assign queues_fc_cpld_advertised = 12'd0;  // SwitchReceiver.swift:74
-  assign queues_fc_cpld_limit = 12'd0;  // SwitchReceiver.swift:75
-  assign class_now = ((_class_now_0 & _class_now_3) | ((~_class_now_1 & out_header[125]) & (out_header[124:123] == 2'd2))) ? 2'd0 : ((((((_class_now_0 & ~_class_now_3) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8) ? 2'd1 : 2'd2);  // SwitchReceiver.swift:81
-  assign units_now = _class_now_3 ? {1'b0, (((((_units_now_9 == 10'd0) & (((((_class_now_3 | _class_now_0) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8)) ? 11'd1024 : {1'b0, _units_now_9}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchReceiver.swift:84
-  assign end_class = out_start ? class_now : held_class;  // SwitchReceiver.swift:93
-  assign end_units = out_start ? units_now : held_units;  // SwitchReceiver.swift:94
-  assign returns = (out_valid & out_ready) & out_end;  // SwitchReceiver.swift:96
-  assign fc_ph_advertised = 8'd8;  // SwitchReceiver.swift:99
-  assign fc_ph_allocated = ph_allocated;  // SwitchReceiver.swift:101
-  assign fc_pd_advertised = 12'd64;  // SwitchReceiver.swift:99
-  assign fc_pd_allocated = pd_allocated;  // SwitchReceiver.swift:101
-  assign fc_nph_advertised = 8'd8;  // SwitchReceiver.swift:99
-  assign fc_nph_allocated = nph_allocated;  // SwitchReceiver.swift:101
-  assign fc_npd_advertised = 12'd64;  // SwitchReceiver.swift:99
-  assign fc_npd_allocated = npd_allocated;  // SwitchReceiver.swift:101
-  assign fc_cplh_advertised = 8'd8;  // SwitchReceiver.swift:99
-  assign fc_cplh_allocated = cplh_allocated;  // SwitchReceiver.swift:101
-  assign fc_cpld_advertised = 12'd64;  // SwitchReceiver.swift:99
-  assign fc_cpld_allocated = cpld_allocated;  // SwitchReceiver.swift:101
-  assign queues_clk = clk;  // SwitchReceiver.swift:43
-  assign queues_rst = rst;  // SwitchReceiver.swift:43
+  assign closing = link_start & open;  // SwitchReceiver.swift:67
+  assign queues_fabric_valid = link_valid;  // SwitchReceiver.swift:68
+  assign queues_fabric_header = link_header;  // SwitchReceiver.swift:69
+  assign queues_fabric_data = link_data;  // SwitchReceiver.swift:70
+  assign queues_fabric_strobe = closing ? 8'd128 : link_strobe;  // SwitchReceiver.swift:71
+  assign queues_fabric_start = link_start & ~closing;  // SwitchReceiver.swift:72
+  assign queues_fabric_end = link_end | closing;  // SwitchReceiver.swift:73
+  assign link_ready = queues_fabric_ready & ~closing;  // SwitchReceiver.swift:74
+  assign out_valid = queues_link_valid;  // SwitchReceiver.swift:77
+  assign queues_link_ready = out_ready;  // SwitchReceiver.swift:77
+  assign out_header = queues_link_header;  // SwitchReceiver.swift:77
+  assign out_data = queues_link_data;  // SwitchReceiver.swift:77
+  assign out_strobe = queues_link_strobe;  // SwitchReceiver.swift:77
+  assign out_start = queues_link_start;  // SwitchReceiver.swift:77
+  assign out_end = queues_link_end;  // SwitchReceiver.swift:77
+  assign queues_fc_initialize = ~started;  // SwitchReceiver.swift:82
+  assign queues_fc_update = 1'b0;  // SwitchReceiver.swift:83
+  assign queues_fc_ph_advertised = 8'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_ph_limit = 8'd0;  // SwitchReceiver.swift:87
+  assign queues_fc_pd_advertised = 12'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_pd_limit = 12'd0;  // SwitchReceiver.swift:87
+  assign queues_fc_nph_advertised = 8'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_nph_limit = 8'd0;  // SwitchReceiver.swift:87
+  assign queues_fc_npd_advertised = 12'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_npd_limit = 12'd0;  // SwitchReceiver.swift:87
+  assign queues_fc_cplh_advertised = 8'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_cplh_limit = 8'd0;  // SwitchReceiver.swift:87
+  assign queues_fc_cpld_advertised = 12'd0;  // SwitchReceiver.swift:86
+  assign queues_fc_cpld_limit = 12'd0;  // SwitchReceiver.swift:87
+  assign class_now = ((_class_now_0 & _class_now_3) | ((~_class_now_1 & out_header[125]) & (out_header[124:123] == 2'd2))) ? 2'd0 : ((((((_class_now_0 & ~_class_now_3) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8) ? 2'd1 : 2'd2);  // SwitchReceiver.swift:93
+  assign units_now = _class_now_3 ? {1'b0, (((((_units_now_9 == 10'd0) & (((((_class_now_3 | _class_now_0) | _class_now_4) | _class_now_5) | _class_now_7) | _class_now_8)) ? 11'd1024 : {1'b0, _units_now_9}) + 11'd3) >> 2'd2)} : 12'd0;  // SwitchReceiver.swift:96
+  assign end_class = out_start ? class_now : held_class;  // SwitchReceiver.swift:105
+  assign end_units = out_start ? units_now : held_units;  // SwitchReceiver.swift:106
+  assign returns = (out_valid & out_ready) & out_end;  // SwitchReceiver.swift:108
+  assign fc_ph_advertised = 8'd8;  // SwitchReceiver.swift:132
+  assign fc_ph_allocated = ph_allocated;  // SwitchReceiver.swift:135
+  assign fc_pd_advertised = 12'd64;  // SwitchReceiver.swift:132
+  assign fc_pd_allocated = pd_allocated;  // SwitchReceiver.swift:135
+  assign fc_nph_advertised = 8'd8;  // SwitchReceiver.swift:132
+  assign fc_nph_allocated = nph_allocated;  // SwitchReceiver.swift:135
+  assign fc_npd_advertised = 12'd64;  // SwitchReceiver.swift:132
+  assign fc_npd_allocated = npd_allocated;  // SwitchReceiver.swift:135
+  assign fc_cplh_advertised = 8'd8;  // SwitchReceiver.swift:132
+  assign fc_cplh_allocated = cplh_allocated;  // SwitchReceiver.swift:135
+  assign fc_cpld_advertised = 12'd64;  // SwitchReceiver.swift:132
+  assign fc_cpld_allocated = cpld_allocated;  // SwitchReceiver.swift:135
+  assign queues_clk = clk;  // SwitchReceiver.swift:54
+  assign queues_rst = rst;  // SwitchReceiver.swift:54
 
   always @(posedge clk) begin
     if (rst) begin
-      open <= 1'b0;  // SwitchReceiver.swift:53
-      started <= 1'b0;  // SwitchReceiver.swift:68
-      held_class <= 2'd0;  // SwitchReceiver.swift:85
-      held_units <= 12'd0;  // SwitchReceiver.swift:86
-      ph_allocated <= 8'd8;  // SwitchReceiver.swift:100
-      pd_allocated <= 12'd64;  // SwitchReceiver.swift:100
-      nph_allocated <= 8'd8;  // SwitchReceiver.swift:100
-      npd_allocated <= 12'd64;  // SwitchReceiver.swift:100
-      cplh_allocated <= 8'd8;  // SwitchReceiver.swift:100
-      cpld_allocated <= 12'd64;  // SwitchReceiver.swift:100
+      open <= 1'b0;  // SwitchReceiver.swift:64
+      started <= 1'b0;  // SwitchReceiver.swift:80
+      held_class <= 2'd0;  // SwitchReceiver.swift:97
+      held_units <= 12'd0;  // SwitchReceiver.swift:98
+      ph_allocated <= 8'd8;  // SwitchReceiver.swift:134
+      pd_allocated <= 12'd64;  // SwitchReceiver.swift:134
+      nph_allocated <= 8'd8;  // SwitchReceiver.swift:134
+      npd_allocated <= 12'd64;  // SwitchReceiver.swift:134
+      cplh_allocated <= 8'd8;  // SwitchReceiver.swift:134
+      cpld_allocated <= 12'd64;  // SwitchReceiver.swift:134
     end else begin
-      if (queues_fabric_valid & queues_fabric_ready) begin  // SwitchReceiver.swift:63
-        open <= ~queues_fabric_end;  // SwitchReceiver.swift:63
+      if (queues_fabric_valid & queues_fabric_ready) begin  // SwitchReceiver.swift:75
+        open <= ~queues_fabric_end;  // SwitchReceiver.swift:75
       end
-      started <= 1'b1;  // SwitchReceiver.swift:69
-      if ((out_valid & out_ready) & out_start) begin  // SwitchReceiver.swift:87
-        held_class <= class_now;  // SwitchReceiver.swift:88
-        held_units <= units_now;  // SwitchReceiver.swift:89
+      started <= 1'b1;  // SwitchReceiver.swift:81
+      if ((out_valid & out_ready) & out_start) begin  // SwitchReceiver.swift:99
+        held_class <= class_now;  // SwitchReceiver.swift:100
+        held_units <= units_now;  // SwitchReceiver.swift:101
       end
-      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:103
-        ph_allocated <= ph_allocated + 8'd1;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:136
+        ph_allocated <= ph_allocated + 8'd1;  // SwitchReceiver.swift:136
       end
-      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:103
-        pd_allocated <= pd_allocated + end_units;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd0)) begin  // SwitchReceiver.swift:136
+        pd_allocated <= pd_allocated + end_units;  // SwitchReceiver.swift:136
       end
-      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:103
-        nph_allocated <= nph_allocated + 8'd1;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:136
+        nph_allocated <= nph_allocated + 8'd1;  // SwitchReceiver.swift:136
       end
-      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:103
-        npd_allocated <= npd_allocated + end_units;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd1)) begin  // SwitchReceiver.swift:136
+        npd_allocated <= npd_allocated + end_units;  // SwitchReceiver.swift:136
       end
-      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:103
-        cplh_allocated <= cplh_allocated + 8'd1;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:136
+        cplh_allocated <= cplh_allocated + 8'd1;  // SwitchReceiver.swift:136
       end
-      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:103
-        cpld_allocated <= cpld_allocated + end_units;  // SwitchReceiver.swift:103
+      if (returns & (end_class == 2'd2)) begin  // SwitchReceiver.swift:136
+        cpld_allocated <= cpld_allocated + end_units;  // SwitchReceiver.swift:136
       end
     end
   end
 
-  switch_egress_dw256_depth40 queues (  // SwitchReceiver.swift:43
+  switch_egress_dw256_depth40 queues (  // SwitchReceiver.swift:54
     .clk(queues_clk),
     .rst(queues_rst),
     .fabric_valid(queues_fabric_valid),

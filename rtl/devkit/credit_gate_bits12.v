@@ -11,33 +11,33 @@ module credit_gate_bits12 (
   output wire        permits
 );
 
-  reg [11:0] credit_limit;  // CreditGate.swift:29
-  reg [11:0] credits_consumed;  // CreditGate.swift:30
-  reg infinite;  // CreditGate.swift:31
-  reg initialized;  // CreditGate.swift:32
-  wire [11:0] margin;  // CreditGate.swift:35
+  reg [11:0] credit_limit;  // CreditGate.swift:34
+  reg [11:0] credits_consumed;  // CreditGate.swift:35
+  reg infinite;  // CreditGate.swift:36
+  reg initialized;  // CreditGate.swift:37
+  wire [11:0] margin;  // CreditGate.swift:40
 
-  assign margin = credit_limit - (credits_consumed + required);  // CreditGate.swift:36
-  assign permits = initialized & (infinite | (margin <= 12'd2048));  // CreditGate.swift:37
+  assign margin = credit_limit - (credits_consumed + required);  // CreditGate.swift:41
+  assign permits = initialized & (infinite | (margin <= 12'd2048));  // CreditGate.swift:42
 
   always @(posedge clk) begin
     if (rst) begin
-      credit_limit <= 12'd0;  // CreditGate.swift:29
-      credits_consumed <= 12'd0;  // CreditGate.swift:30
-      infinite <= 1'b0;  // CreditGate.swift:31
-      initialized <= 1'b0;  // CreditGate.swift:32
+      credit_limit <= 12'd0;  // CreditGate.swift:34
+      credits_consumed <= 12'd0;  // CreditGate.swift:35
+      infinite <= 1'b0;  // CreditGate.swift:36
+      initialized <= 1'b0;  // CreditGate.swift:37
     end else begin
-      if (initialize) begin  // CreditGate.swift:39
-        credit_limit <= advertised;  // CreditGate.swift:40
-        infinite <= advertised == 12'd0;  // CreditGate.swift:41
-        credits_consumed <= 12'd0;  // CreditGate.swift:42
-        initialized <= 1'b1;  // CreditGate.swift:43
+      if (initialize) begin  // CreditGate.swift:44
+        credit_limit <= advertised;  // CreditGate.swift:45
+        infinite <= advertised == 12'd0;  // CreditGate.swift:46
+        credits_consumed <= 12'd0;  // CreditGate.swift:47
+        initialized <= 1'b1;  // CreditGate.swift:48
       end else begin
-        if (update & ~infinite) begin  // CreditGate.swift:45
-          credit_limit <= limit;  // CreditGate.swift:45
+        if (update & ~infinite) begin  // CreditGate.swift:50
+          credit_limit <= limit;  // CreditGate.swift:50
         end
-        if (consume) begin  // CreditGate.swift:46
-          credits_consumed <= credits_consumed + required;  // CreditGate.swift:46
+        if (consume) begin  // CreditGate.swift:51
+          credits_consumed <= credits_consumed + required;  // CreditGate.swift:51
         end
       end
     end

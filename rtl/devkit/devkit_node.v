@@ -391,6 +391,7 @@ module devkit_node (
   /* verilator lint_off UNUSED */
   wire [15:0] pcie_switch_link2_unsupported;  // not read
   /* verilator lint_on UNUSED */
+  wire pcie_switch_link_change;
   wire pcie_switch_mgmt_valid;
   wire pcie_switch_mgmt_write;
   wire [12:0] pcie_switch_mgmt_address;
@@ -723,9 +724,9 @@ module devkit_node (
   reg tier_wait_state;  // NodeTop.swift:164
   wire tier_waiting;  // NodeTop.swift:165
   wire tier_presented;  // NodeTop.swift:168
-  reg pcie_switch_link1_started;  // EndpointLink.swift:12
+  reg pcie_switch_link1_started;  // EndpointLink.swift:15
   wire [1:0] unused_tier_irq;  // NodeTop.swift:201
-  reg pcie_switch_link2_started;  // EndpointLink.swift:12
+  reg pcie_switch_link2_started;  // EndpointLink.swift:15
   wire [15:0] unused_ntb_ids;  // NodeTop.swift:217
 
   assign in_system_control = mgmt_address[19:6] == 14'd0;  // NodeTop.swift:155
@@ -803,51 +804,51 @@ module devkit_node (
   assign host_dropped = pcie_switch_link0_dropped;  // SwitchLinkPorts.swift:33
   assign host_malformed = pcie_switch_link0_malformed;  // SwitchLinkPorts.swift:33
   assign host_unsupported = pcie_switch_link0_unsupported;  // SwitchLinkPorts.swift:33
-  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:14
-  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:14
-  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:14
-  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:14
-  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:14
-  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:14
-  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:15
-  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:15
-  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:15
-  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:15
-  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:15
-  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:15
-  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:15
-  assign pcie_switch_link1_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:16
-  assign pcie_switch_link1_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:17
-  assign tier_function_link_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:18
-  assign tier_function_link_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:19
-  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
-  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:23
-  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link1_speed = 4'd3;  // EndpointLink.swift:26
-  assign pcie_switch_link1_width = 6'd4;  // EndpointLink.swift:27
-  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:28
+  assign tier_function_link_in_valid = pcie_switch_link1_out_valid;  // EndpointLink.swift:17
+  assign pcie_switch_link1_out_ready = tier_function_link_in_ready;  // EndpointLink.swift:17
+  assign tier_function_link_in_header = pcie_switch_link1_out_header;  // EndpointLink.swift:17
+  assign tier_function_link_in_data = pcie_switch_link1_out_data;  // EndpointLink.swift:17
+  assign tier_function_link_in_strobe = pcie_switch_link1_out_strobe;  // EndpointLink.swift:17
+  assign tier_function_link_in_start = pcie_switch_link1_out_start;  // EndpointLink.swift:17
+  assign tier_function_link_in_end = pcie_switch_link1_out_end;  // EndpointLink.swift:17
+  assign pcie_switch_link1_in_valid = tier_function_link_out_valid;  // EndpointLink.swift:18
+  assign tier_function_link_out_ready = pcie_switch_link1_in_ready;  // EndpointLink.swift:18
+  assign pcie_switch_link1_in_header = tier_function_link_out_header;  // EndpointLink.swift:18
+  assign pcie_switch_link1_in_data = tier_function_link_out_data;  // EndpointLink.swift:18
+  assign pcie_switch_link1_in_strobe = tier_function_link_out_strobe;  // EndpointLink.swift:18
+  assign pcie_switch_link1_in_start = tier_function_link_out_start;  // EndpointLink.swift:18
+  assign pcie_switch_link1_in_end = tier_function_link_out_end;  // EndpointLink.swift:18
+  assign pcie_switch_link1_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:19
+  assign pcie_switch_link1_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:20
+  assign tier_function_link_fc_initialize = ~pcie_switch_link1_started;  // EndpointLink.swift:21
+  assign tier_function_link_fc_update = pcie_switch_link1_started;  // EndpointLink.swift:22
+  assign pcie_switch_link1_fc_ph_advertised = tier_function_link_rx_fc_ph_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_ph_limit = tier_function_link_rx_fc_ph_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_ph_advertised = pcie_switch_link1_rx_fc_ph_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_ph_limit = pcie_switch_link1_rx_fc_ph_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_fc_pd_advertised = tier_function_link_rx_fc_pd_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_pd_limit = tier_function_link_rx_fc_pd_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_pd_advertised = pcie_switch_link1_rx_fc_pd_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_pd_limit = pcie_switch_link1_rx_fc_pd_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_fc_nph_advertised = tier_function_link_rx_fc_nph_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_nph_limit = tier_function_link_rx_fc_nph_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_nph_advertised = pcie_switch_link1_rx_fc_nph_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_nph_limit = pcie_switch_link1_rx_fc_nph_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_fc_npd_advertised = tier_function_link_rx_fc_npd_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_npd_limit = tier_function_link_rx_fc_npd_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_npd_advertised = pcie_switch_link1_rx_fc_npd_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_npd_limit = pcie_switch_link1_rx_fc_npd_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_fc_cplh_advertised = tier_function_link_rx_fc_cplh_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cplh_limit = tier_function_link_rx_fc_cplh_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_cplh_advertised = pcie_switch_link1_rx_fc_cplh_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_cplh_limit = pcie_switch_link1_rx_fc_cplh_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_fc_cpld_advertised = tier_function_link_rx_fc_cpld_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link1_fc_cpld_limit = tier_function_link_rx_fc_cpld_allocated;  // EndpointLink.swift:25
+  assign tier_function_link_fc_cpld_advertised = pcie_switch_link1_rx_fc_cpld_advertised;  // EndpointLink.swift:26
+  assign tier_function_link_fc_cpld_limit = pcie_switch_link1_rx_fc_cpld_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link1_speed = 4'd3;  // EndpointLink.swift:29
+  assign pcie_switch_link1_width = 6'd4;  // EndpointLink.swift:30
+  assign pcie_switch_link1_active = 1'b1;  // EndpointLink.swift:31
   assign tier_registers_b_valid = tier_function_mmio_valid;  // NodeTop.swift:193
   assign tier_registers_b_write = tier_function_mmio_write;  // NodeTop.swift:193
   assign tier_registers_b_address = tier_function_mmio_address;  // NodeTop.swift:193
@@ -984,51 +985,51 @@ module devkit_node (
   assign tier_disk_wr_data_strobe = tier_controller_disk_wr_data_strobe;  // NodeTop.swift:199
   assign tier_disk_wr_ack_ready = tier_controller_disk_wr_ack_ready;  // NodeTop.swift:199
   assign unused_tier_irq = {tier_controller_irq, tier_controller_irq_causes[3]};  // NodeTop.swift:202
-  assign ntb_endpoint0_link_in_valid = pcie_switch_link2_out_valid;  // EndpointLink.swift:14
-  assign pcie_switch_link2_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_in_header = pcie_switch_link2_out_header;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_in_data = pcie_switch_link2_out_data;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_in_strobe = pcie_switch_link2_out_strobe;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_in_start = pcie_switch_link2_out_start;  // EndpointLink.swift:14
-  assign ntb_endpoint0_link_in_end = pcie_switch_link2_out_end;  // EndpointLink.swift:14
-  assign pcie_switch_link2_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:15
-  assign ntb_endpoint0_link_out_ready = pcie_switch_link2_in_ready;  // EndpointLink.swift:15
-  assign pcie_switch_link2_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:15
-  assign pcie_switch_link2_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:15
-  assign pcie_switch_link2_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:15
-  assign pcie_switch_link2_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:15
-  assign pcie_switch_link2_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:15
-  assign pcie_switch_link2_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:16
-  assign pcie_switch_link2_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:17
-  assign ntb_endpoint0_link_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:18
-  assign ntb_endpoint0_link_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:19
-  assign pcie_switch_link2_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link2_rx_fc_ph_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link2_rx_fc_ph_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link2_rx_fc_pd_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link2_rx_fc_pd_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link2_rx_fc_nph_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link2_rx_fc_nph_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link2_rx_fc_npd_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link2_rx_fc_npd_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link2_rx_fc_cplh_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link2_rx_fc_cplh_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:21
-  assign pcie_switch_link2_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:22
-  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link2_rx_fc_cpld_advertised;  // EndpointLink.swift:23
-  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link2_rx_fc_cpld_allocated;  // EndpointLink.swift:24
-  assign pcie_switch_link2_speed = 4'd3;  // EndpointLink.swift:26
-  assign pcie_switch_link2_width = 6'd4;  // EndpointLink.swift:27
-  assign pcie_switch_link2_active = 1'b1;  // EndpointLink.swift:28
+  assign ntb_endpoint0_link_in_valid = pcie_switch_link2_out_valid;  // EndpointLink.swift:17
+  assign pcie_switch_link2_out_ready = ntb_endpoint0_link_in_ready;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_in_header = pcie_switch_link2_out_header;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_in_data = pcie_switch_link2_out_data;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_in_strobe = pcie_switch_link2_out_strobe;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_in_start = pcie_switch_link2_out_start;  // EndpointLink.swift:17
+  assign ntb_endpoint0_link_in_end = pcie_switch_link2_out_end;  // EndpointLink.swift:17
+  assign pcie_switch_link2_in_valid = ntb_endpoint0_link_out_valid;  // EndpointLink.swift:18
+  assign ntb_endpoint0_link_out_ready = pcie_switch_link2_in_ready;  // EndpointLink.swift:18
+  assign pcie_switch_link2_in_header = ntb_endpoint0_link_out_header;  // EndpointLink.swift:18
+  assign pcie_switch_link2_in_data = ntb_endpoint0_link_out_data;  // EndpointLink.swift:18
+  assign pcie_switch_link2_in_strobe = ntb_endpoint0_link_out_strobe;  // EndpointLink.swift:18
+  assign pcie_switch_link2_in_start = ntb_endpoint0_link_out_start;  // EndpointLink.swift:18
+  assign pcie_switch_link2_in_end = ntb_endpoint0_link_out_end;  // EndpointLink.swift:18
+  assign pcie_switch_link2_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:19
+  assign pcie_switch_link2_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:20
+  assign ntb_endpoint0_link_fc_initialize = ~pcie_switch_link2_started;  // EndpointLink.swift:21
+  assign ntb_endpoint0_link_fc_update = pcie_switch_link2_started;  // EndpointLink.swift:22
+  assign pcie_switch_link2_fc_ph_advertised = ntb_endpoint0_link_rx_fc_ph_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_ph_limit = ntb_endpoint0_link_rx_fc_ph_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_ph_advertised = pcie_switch_link2_rx_fc_ph_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_ph_limit = pcie_switch_link2_rx_fc_ph_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_fc_pd_advertised = ntb_endpoint0_link_rx_fc_pd_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_pd_limit = ntb_endpoint0_link_rx_fc_pd_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_pd_advertised = pcie_switch_link2_rx_fc_pd_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_pd_limit = pcie_switch_link2_rx_fc_pd_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_fc_nph_advertised = ntb_endpoint0_link_rx_fc_nph_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_nph_limit = ntb_endpoint0_link_rx_fc_nph_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_nph_advertised = pcie_switch_link2_rx_fc_nph_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_nph_limit = pcie_switch_link2_rx_fc_nph_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_fc_npd_advertised = ntb_endpoint0_link_rx_fc_npd_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_npd_limit = ntb_endpoint0_link_rx_fc_npd_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_npd_advertised = pcie_switch_link2_rx_fc_npd_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_npd_limit = pcie_switch_link2_rx_fc_npd_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_fc_cplh_advertised = ntb_endpoint0_link_rx_fc_cplh_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_cplh_limit = ntb_endpoint0_link_rx_fc_cplh_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_cplh_advertised = pcie_switch_link2_rx_fc_cplh_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_cplh_limit = pcie_switch_link2_rx_fc_cplh_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_fc_cpld_advertised = ntb_endpoint0_link_rx_fc_cpld_advertised;  // EndpointLink.swift:24
+  assign pcie_switch_link2_fc_cpld_limit = ntb_endpoint0_link_rx_fc_cpld_allocated;  // EndpointLink.swift:25
+  assign ntb_endpoint0_link_fc_cpld_advertised = pcie_switch_link2_rx_fc_cpld_advertised;  // EndpointLink.swift:26
+  assign ntb_endpoint0_link_fc_cpld_limit = pcie_switch_link2_rx_fc_cpld_allocated;  // EndpointLink.swift:27
+  assign pcie_switch_link2_speed = 4'd3;  // EndpointLink.swift:29
+  assign pcie_switch_link2_width = 6'd4;  // EndpointLink.swift:30
+  assign pcie_switch_link2_active = 1'b1;  // EndpointLink.swift:31
   assign ntb_endpoint0_peer_in_valid = ntb0_peer_in_valid;  // NodeTop.swift:206
   assign ntb0_peer_in_ready = ntb_endpoint0_peer_in_ready;  // NodeTop.swift:206
   assign ntb_endpoint0_peer_in_header = ntb0_peer_in_header;  // NodeTop.swift:206
@@ -1079,12 +1080,12 @@ module devkit_node (
   assign system_control_cycle_count_low_value_in = cycle_count[31:0];  // NodeTop.swift:225
   assign system_control_cycle_count_high_value_in = cycle_count[63:32];  // NodeTop.swift:226
   assign system_control_interrupt_status_doorbell_set = ntb_endpoint0_irq != 4'd0;  // NodeTop.swift:236
-  assign system_control_interrupt_status_link_change_set = 1'b0;  // NodeTop.swift:242
+  assign system_control_interrupt_status_link_change_set = pcie_switch_link_change;  // NodeTop.swift:240
   assign system_control_interrupt_status_dma_done_set = tier_controller_irq_causes[1];  // NodeTop.swift:238
-  assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:240
-  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:245
-  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:250
-  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:251
+  assign system_control_interrupt_status_tier_error_set = (tier_controller_irq_causes[0] | tier_controller_irq_causes[2]) | tier_controller_irq_causes[4];  // NodeTop.swift:242
+  assign irq = ({system_control_interrupt_status_doorbell_out, system_control_interrupt_status_link_change_out, system_control_interrupt_status_dma_done_out, system_control_interrupt_status_tier_error_out} & {system_control_interrupt_enable_doorbell_out, system_control_interrupt_enable_link_change_out, system_control_interrupt_enable_dma_done_out, system_control_interrupt_enable_tier_error_out}) != 4'd0;  // NodeTop.swift:247
+  assign cores_reset = soft_reset_timer != 5'd0;  // NodeTop.swift:252
+  assign system_control_control_soft_reset_clear = soft_reset_timer == 5'd1;  // NodeTop.swift:253
   assign system_control_clk = clk;  // NodeTop.swift:130
   assign system_control_rst = rst;  // NodeTop.swift:130
   assign pcie_switch_clk = clk;  // NodeTop.swift:137
@@ -1103,17 +1104,17 @@ module devkit_node (
       cycle_count <= 64'd0;  // NodeTop.swift:134
       soft_reset_timer <= 5'd0;  // NodeTop.swift:135
       tier_wait_state <= 1'b0;  // NodeTop.swift:164
-      pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:12
-      pcie_switch_link2_started <= 1'b0;  // EndpointLink.swift:12
+      pcie_switch_link1_started <= 1'b0;  // EndpointLink.swift:15
+      pcie_switch_link2_started <= 1'b0;  // EndpointLink.swift:15
     end else begin
       tier_wait_state <= mgmt_valid & tier_waiting;  // NodeTop.swift:167
-      pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:13
-      pcie_switch_link2_started <= 1'b1;  // EndpointLink.swift:13
+      pcie_switch_link1_started <= 1'b1;  // EndpointLink.swift:16
+      pcie_switch_link2_started <= 1'b1;  // EndpointLink.swift:16
       cycle_count <= cycle_count + 64'd1;  // NodeTop.swift:224
-      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:248
-        soft_reset_timer <= 5'd16;  // NodeTop.swift:248
+      if (system_control_control_soft_reset_out & (soft_reset_timer == 5'd0)) begin  // NodeTop.swift:250
+        soft_reset_timer <= 5'd16;  // NodeTop.swift:250
       end else if (soft_reset_timer != 5'd0) begin
-        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:249
+        soft_reset_timer <= soft_reset_timer - 5'd1;  // NodeTop.swift:251
       end
     end
   end
@@ -1288,6 +1289,7 @@ module devkit_node (
     .link2_dropped(pcie_switch_link2_dropped),
     .link2_malformed(pcie_switch_link2_malformed),
     .link2_unsupported(pcie_switch_link2_unsupported),
+    .link_change(pcie_switch_link_change),
     .mgmt_valid(pcie_switch_mgmt_valid),
     .mgmt_write(pcie_switch_mgmt_write),
     .mgmt_address(pcie_switch_mgmt_address),

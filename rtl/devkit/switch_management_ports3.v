@@ -25,6 +25,12 @@ module switch_management_ports3 (
   input  wire        cfg_status_timeout_in,
   input  wire [2:0]  cfg_status_completion_status_in,
   output wire [23:0] cfg_timeout_cycles_out,
+  input  wire        link_state_port1_in,
+  input  wire        link_state_port2_in,
+  input  wire        link_change_port1_set,
+  output wire        link_change_port1_out,
+  input  wire        link_change_port2_set,
+  output wire        link_change_port2_out,
   input  wire [15:0] port0_errors_dropped_in,
   input  wire [15:0] port0_errors_unsupported_in,
   input  wire [15:0] port0_malformed_count_in,
@@ -36,21 +42,24 @@ module switch_management_ports3 (
   input  wire [15:0] port2_malformed_count_in
 );
 
-  wire cfg_target_write;  // SwitchManagementRegisters.swift:59
-  reg [2:0] cfg_target_function;  // SwitchManagementRegisters.swift:60
-  reg [4:0] cfg_target_device;  // SwitchManagementRegisters.swift:61
-  reg [7:0] cfg_target_bus;  // SwitchManagementRegisters.swift:62
-  reg [9:0] cfg_target_register;  // SwitchManagementRegisters.swift:63
-  wire cfg_control_write;  // SwitchManagementRegisters.swift:65
-  reg [3:0] cfg_control_byte_enables;  // SwitchManagementRegisters.swift:66
-  reg cfg_control_is_write;  // SwitchManagementRegisters.swift:67
-  reg cfg_control_go;  // SwitchManagementRegisters.swift:68
-  wire cfg_write_data_write;  // SwitchManagementRegisters.swift:70
-  reg [31:0] cfg_write_data_value;  // SwitchManagementRegisters.swift:71
-  wire cfg_status_write;  // SwitchManagementRegisters.swift:76
-  reg cfg_status_done;  // SwitchManagementRegisters.swift:78
-  wire cfg_timeout_write;  // SwitchManagementRegisters.swift:82
-  reg [23:0] cfg_timeout_cycles;  // SwitchManagementRegisters.swift:83
+  wire cfg_target_write;  // SwitchManagementRegisters.swift:62
+  reg [2:0] cfg_target_function;  // SwitchManagementRegisters.swift:63
+  reg [4:0] cfg_target_device;  // SwitchManagementRegisters.swift:64
+  reg [7:0] cfg_target_bus;  // SwitchManagementRegisters.swift:65
+  reg [9:0] cfg_target_register;  // SwitchManagementRegisters.swift:66
+  wire cfg_control_write;  // SwitchManagementRegisters.swift:68
+  reg [3:0] cfg_control_byte_enables;  // SwitchManagementRegisters.swift:69
+  reg cfg_control_is_write;  // SwitchManagementRegisters.swift:70
+  reg cfg_control_go;  // SwitchManagementRegisters.swift:71
+  wire cfg_write_data_write;  // SwitchManagementRegisters.swift:73
+  reg [31:0] cfg_write_data_value;  // SwitchManagementRegisters.swift:74
+  wire cfg_status_write;  // SwitchManagementRegisters.swift:79
+  reg cfg_status_done;  // SwitchManagementRegisters.swift:81
+  wire cfg_timeout_write;  // SwitchManagementRegisters.swift:85
+  reg [23:0] cfg_timeout_cycles;  // SwitchManagementRegisters.swift:86
+  wire link_change_write;  // SwitchManagementRegisters.swift:101
+  reg link_change_port1;  // SwitchManagementRegisters.swift:103
+  reg link_change_port2;  // SwitchManagementRegisters.swift:103
 
   wire _cfg_target_write_0;
   wire _cfg_target_write_1;
@@ -58,88 +67,99 @@ module switch_management_ports3 (
   wire _cfg_write_data_write_3;
   wire _cfg_status_write_4;
   wire _cfg_timeout_write_5;
-  wire [2:0] _cfg_target_function_6;
-  wire [4:0] _cfg_target_device_7;
-  wire [7:0] _cfg_target_bus_8;
-  wire [9:0] _cfg_target_register_9;
-  wire [3:0] _cfg_control_byte_enables_10;
-  wire _cfg_control_is_write_11;
-  wire [31:0] _cfg_write_data_value_12;
-  wire [23:0] _cfg_timeout_cycles_13;
-  assign _cfg_target_write_0 = mmio_valid & mmio_write;  // SwitchManagementRegisters.swift:59
-  assign _cfg_target_write_1 = mmio_address == 9'd4;  // SwitchManagementRegisters.swift:59
-  assign _cfg_control_write_2 = mmio_address == 9'd8;  // SwitchManagementRegisters.swift:65
-  assign _cfg_write_data_write_3 = mmio_address == 9'd12;  // SwitchManagementRegisters.swift:70
-  assign _cfg_status_write_4 = mmio_address == 9'd20;  // SwitchManagementRegisters.swift:76
-  assign _cfg_timeout_write_5 = mmio_address == 9'd24;  // SwitchManagementRegisters.swift:82
-  assign _cfg_target_function_6 = {3{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:60
-  assign _cfg_target_device_7 = {5{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:61
-  assign _cfg_target_bus_8 = {8{mmio_strobe[1]}};  // SwitchManagementRegisters.swift:62
-  assign _cfg_target_register_9 = {{2{mmio_strobe[3]}}, {8{mmio_strobe[2]}}};  // SwitchManagementRegisters.swift:63
-  assign _cfg_control_byte_enables_10 = {4{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:66
-  assign _cfg_control_is_write_11 = mmio_strobe[1];  // SwitchManagementRegisters.swift:67
-  assign _cfg_write_data_value_12 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // SwitchManagementRegisters.swift:71
-  assign _cfg_timeout_cycles_13 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // SwitchManagementRegisters.swift:83
+  wire _link_change_write_6;
+  wire [2:0] _cfg_target_function_7;
+  wire [4:0] _cfg_target_device_8;
+  wire [7:0] _cfg_target_bus_9;
+  wire [9:0] _cfg_target_register_10;
+  wire [3:0] _cfg_control_byte_enables_11;
+  wire _cfg_control_is_write_12;
+  wire [31:0] _cfg_write_data_value_13;
+  wire [23:0] _cfg_timeout_cycles_14;
+  assign _cfg_target_write_0 = mmio_valid & mmio_write;  // SwitchManagementRegisters.swift:62
+  assign _cfg_target_write_1 = mmio_address == 9'd4;  // SwitchManagementRegisters.swift:62
+  assign _cfg_control_write_2 = mmio_address == 9'd8;  // SwitchManagementRegisters.swift:68
+  assign _cfg_write_data_write_3 = mmio_address == 9'd12;  // SwitchManagementRegisters.swift:73
+  assign _cfg_status_write_4 = mmio_address == 9'd20;  // SwitchManagementRegisters.swift:79
+  assign _cfg_timeout_write_5 = mmio_address == 9'd24;  // SwitchManagementRegisters.swift:85
+  assign _link_change_write_6 = mmio_address == 9'd32;  // SwitchManagementRegisters.swift:101
+  assign _cfg_target_function_7 = {3{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:63
+  assign _cfg_target_device_8 = {5{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:64
+  assign _cfg_target_bus_9 = {8{mmio_strobe[1]}};  // SwitchManagementRegisters.swift:65
+  assign _cfg_target_register_10 = {{2{mmio_strobe[3]}}, {8{mmio_strobe[2]}}};  // SwitchManagementRegisters.swift:66
+  assign _cfg_control_byte_enables_11 = {4{mmio_strobe[0]}};  // SwitchManagementRegisters.swift:69
+  assign _cfg_control_is_write_12 = mmio_strobe[1];  // SwitchManagementRegisters.swift:70
+  assign _cfg_write_data_value_13 = {{8{mmio_strobe[3]}}, {8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // SwitchManagementRegisters.swift:74
+  assign _cfg_timeout_cycles_14 = {{8{mmio_strobe[2]}}, {8{mmio_strobe[1]}}, {8{mmio_strobe[0]}}};  // SwitchManagementRegisters.swift:86
 
   assign mmio_ready = mmio_valid;
-  assign cfg_target_write = _cfg_target_write_0 & _cfg_target_write_1;  // SwitchManagementRegisters.swift:59
-  assign cfg_target_function_out = cfg_target_function;  // SwitchManagementRegisters.swift:60
-  assign cfg_target_device_out = cfg_target_device;  // SwitchManagementRegisters.swift:61
-  assign cfg_target_bus_out = cfg_target_bus;  // SwitchManagementRegisters.swift:62
-  assign cfg_target_register_out = cfg_target_register;  // SwitchManagementRegisters.swift:63
-  assign cfg_control_write = _cfg_target_write_0 & _cfg_control_write_2;  // SwitchManagementRegisters.swift:65
-  assign cfg_control_byte_enables_out = cfg_control_byte_enables;  // SwitchManagementRegisters.swift:66
-  assign cfg_control_is_write_out = cfg_control_is_write;  // SwitchManagementRegisters.swift:67
-  assign cfg_control_go_out = cfg_control_go;  // SwitchManagementRegisters.swift:68
-  assign cfg_write_data_write = _cfg_target_write_0 & _cfg_write_data_write_3;  // SwitchManagementRegisters.swift:70
-  assign cfg_write_data_value_out = cfg_write_data_value;  // SwitchManagementRegisters.swift:71
-  assign cfg_status_write = _cfg_target_write_0 & _cfg_status_write_4;  // SwitchManagementRegisters.swift:76
-  assign cfg_timeout_write = _cfg_target_write_0 & _cfg_timeout_write_5;  // SwitchManagementRegisters.swift:82
-  assign cfg_timeout_cycles_out = cfg_timeout_cycles;  // SwitchManagementRegisters.swift:83
-  assign mmio_error = mmio_valid & ~(((((((((((((mmio_address == 9'd0) | _cfg_target_write_1) | _cfg_control_write_2) | _cfg_write_data_write_3) | (mmio_address == 9'd16)) | _cfg_status_write_4) | _cfg_timeout_write_5) | (mmio_address == 9'd256)) | (mmio_address == 9'd260)) | (mmio_address == 9'd264)) | (mmio_address == 9'd268)) | (mmio_address == 9'd272)) | (mmio_address == 9'd276));
+  assign cfg_target_write = _cfg_target_write_0 & _cfg_target_write_1;  // SwitchManagementRegisters.swift:62
+  assign cfg_target_function_out = cfg_target_function;  // SwitchManagementRegisters.swift:63
+  assign cfg_target_device_out = cfg_target_device;  // SwitchManagementRegisters.swift:64
+  assign cfg_target_bus_out = cfg_target_bus;  // SwitchManagementRegisters.swift:65
+  assign cfg_target_register_out = cfg_target_register;  // SwitchManagementRegisters.swift:66
+  assign cfg_control_write = _cfg_target_write_0 & _cfg_control_write_2;  // SwitchManagementRegisters.swift:68
+  assign cfg_control_byte_enables_out = cfg_control_byte_enables;  // SwitchManagementRegisters.swift:69
+  assign cfg_control_is_write_out = cfg_control_is_write;  // SwitchManagementRegisters.swift:70
+  assign cfg_control_go_out = cfg_control_go;  // SwitchManagementRegisters.swift:71
+  assign cfg_write_data_write = _cfg_target_write_0 & _cfg_write_data_write_3;  // SwitchManagementRegisters.swift:73
+  assign cfg_write_data_value_out = cfg_write_data_value;  // SwitchManagementRegisters.swift:74
+  assign cfg_status_write = _cfg_target_write_0 & _cfg_status_write_4;  // SwitchManagementRegisters.swift:79
+  assign cfg_timeout_write = _cfg_target_write_0 & _cfg_timeout_write_5;  // SwitchManagementRegisters.swift:85
+  assign cfg_timeout_cycles_out = cfg_timeout_cycles;  // SwitchManagementRegisters.swift:86
+  assign link_change_write = _cfg_target_write_0 & _link_change_write_6;  // SwitchManagementRegisters.swift:101
+  assign link_change_port1_out = link_change_port1;  // SwitchManagementRegisters.swift:103
+  assign link_change_port2_out = link_change_port2;  // SwitchManagementRegisters.swift:103
+  assign mmio_error = mmio_valid & ~(((((((((((((((mmio_address == 9'd0) | _cfg_target_write_1) | _cfg_control_write_2) | _cfg_write_data_write_3) | (mmio_address == 9'd16)) | _cfg_status_write_4) | _cfg_timeout_write_5) | (mmio_address == 9'd28)) | _link_change_write_6) | (mmio_address == 9'd256)) | (mmio_address == 9'd260)) | (mmio_address == 9'd264)) | (mmio_address == 9'd268)) | (mmio_address == 9'd272)) | (mmio_address == 9'd276));
 
   always @(*) begin
     mmio_rdata = 32'd0;
     if (mmio_valid & ~mmio_write) begin  // RegisterBlock.swift:69
       case (mmio_address)  // RegisterBlock.swift:70
         9'd0: begin
-          mmio_rdata = {8'd0, 8'd1, 10'd0, 6'd3};  // SwitchManagementRegisters.swift:55
+          mmio_rdata = {8'd0, 8'd1, 10'd0, 6'd3};  // SwitchManagementRegisters.swift:58
         end
         9'd4: begin
-          mmio_rdata = {6'd0, cfg_target_register, cfg_target_bus, cfg_target_device, cfg_target_function};  // SwitchManagementRegisters.swift:59
+          mmio_rdata = {6'd0, cfg_target_register, cfg_target_bus, cfg_target_device, cfg_target_function};  // SwitchManagementRegisters.swift:62
         end
         9'd8: begin
-          mmio_rdata = {cfg_control_go, 22'd0, cfg_control_is_write, 4'd0, cfg_control_byte_enables};  // SwitchManagementRegisters.swift:65
+          mmio_rdata = {cfg_control_go, 22'd0, cfg_control_is_write, 4'd0, cfg_control_byte_enables};  // SwitchManagementRegisters.swift:68
         end
         9'd12: begin
-          mmio_rdata = cfg_write_data_value;  // SwitchManagementRegisters.swift:70
+          mmio_rdata = cfg_write_data_value;  // SwitchManagementRegisters.swift:73
         end
         9'd16: begin
-          mmio_rdata = cfg_read_data_value_in;  // SwitchManagementRegisters.swift:73
+          mmio_rdata = cfg_read_data_value_in;  // SwitchManagementRegisters.swift:76
         end
         9'd20: begin
-          mmio_rdata = {25'd0, cfg_status_completion_status_in, 1'b0, cfg_status_timeout_in, cfg_status_done, cfg_status_busy_in};  // SwitchManagementRegisters.swift:76
+          mmio_rdata = {25'd0, cfg_status_completion_status_in, 1'b0, cfg_status_timeout_in, cfg_status_done, cfg_status_busy_in};  // SwitchManagementRegisters.swift:79
         end
         9'd24: begin
-          mmio_rdata = {8'd0, cfg_timeout_cycles};  // SwitchManagementRegisters.swift:82
+          mmio_rdata = {8'd0, cfg_timeout_cycles};  // SwitchManagementRegisters.swift:85
+        end
+        9'd28: begin
+          mmio_rdata = {29'd0, link_state_port2_in, link_state_port1_in, 1'b0};  // SwitchManagementRegisters.swift:97
+        end
+        9'd32: begin
+          mmio_rdata = {29'd0, link_change_port2, link_change_port1, 1'b0};  // SwitchManagementRegisters.swift:101
         end
         9'd256: begin
-          mmio_rdata = {port0_errors_unsupported_in, port0_errors_dropped_in};  // SwitchManagementRegisters.swift:46
+          mmio_rdata = {port0_errors_unsupported_in, port0_errors_dropped_in};  // SwitchManagementRegisters.swift:49
         end
         9'd260: begin
-          mmio_rdata = {16'd0, port0_malformed_count_in};  // SwitchManagementRegisters.swift:48
+          mmio_rdata = {16'd0, port0_malformed_count_in};  // SwitchManagementRegisters.swift:51
         end
         9'd264: begin
-          mmio_rdata = {port1_errors_unsupported_in, port1_errors_dropped_in};  // SwitchManagementRegisters.swift:46
+          mmio_rdata = {port1_errors_unsupported_in, port1_errors_dropped_in};  // SwitchManagementRegisters.swift:49
         end
         9'd268: begin
-          mmio_rdata = {16'd0, port1_malformed_count_in};  // SwitchManagementRegisters.swift:48
+          mmio_rdata = {16'd0, port1_malformed_count_in};  // SwitchManagementRegisters.swift:51
         end
         9'd272: begin
-          mmio_rdata = {port2_errors_unsupported_in, port2_errors_dropped_in};  // SwitchManagementRegisters.swift:46
+          mmio_rdata = {port2_errors_unsupported_in, port2_errors_dropped_in};  // SwitchManagementRegisters.swift:49
         end
         9'd276: begin
-          mmio_rdata = {16'd0, port2_malformed_count_in};  // SwitchManagementRegisters.swift:48
+          mmio_rdata = {16'd0, port2_malformed_count_in};  // SwitchManagementRegisters.swift:51
         end
         default: begin
         end
@@ -149,52 +169,66 @@ module switch_management_ports3 (
 
   always @(posedge clk) begin
     if (rst) begin
-      cfg_target_function <= 3'd0;  // SwitchManagementRegisters.swift:60
-      cfg_target_device <= 5'd0;  // SwitchManagementRegisters.swift:61
-      cfg_target_bus <= 8'd0;  // SwitchManagementRegisters.swift:62
-      cfg_target_register <= 10'd0;  // SwitchManagementRegisters.swift:63
-      cfg_control_byte_enables <= 4'd15;  // SwitchManagementRegisters.swift:66
-      cfg_control_is_write <= 1'b0;  // SwitchManagementRegisters.swift:67
-      cfg_control_go <= 1'b0;  // SwitchManagementRegisters.swift:68
-      cfg_write_data_value <= 32'd0;  // SwitchManagementRegisters.swift:71
-      cfg_status_done <= 1'b0;  // SwitchManagementRegisters.swift:78
-      cfg_timeout_cycles <= 24'd65536;  // SwitchManagementRegisters.swift:83
+      cfg_target_function <= 3'd0;  // SwitchManagementRegisters.swift:63
+      cfg_target_device <= 5'd0;  // SwitchManagementRegisters.swift:64
+      cfg_target_bus <= 8'd0;  // SwitchManagementRegisters.swift:65
+      cfg_target_register <= 10'd0;  // SwitchManagementRegisters.swift:66
+      cfg_control_byte_enables <= 4'd15;  // SwitchManagementRegisters.swift:69
+      cfg_control_is_write <= 1'b0;  // SwitchManagementRegisters.swift:70
+      cfg_control_go <= 1'b0;  // SwitchManagementRegisters.swift:71
+      cfg_write_data_value <= 32'd0;  // SwitchManagementRegisters.swift:74
+      cfg_status_done <= 1'b0;  // SwitchManagementRegisters.swift:81
+      cfg_timeout_cycles <= 24'd65536;  // SwitchManagementRegisters.swift:86
+      link_change_port1 <= 1'b0;  // SwitchManagementRegisters.swift:103
+      link_change_port2 <= 1'b0;  // SwitchManagementRegisters.swift:103
     end else begin
-      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:60
-        cfg_target_function <= (cfg_target_function & ~_cfg_target_function_6) | (mmio_wdata[2:0] & _cfg_target_function_6);  // SwitchManagementRegisters.swift:60
-      end
-      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:61
-        cfg_target_device <= (cfg_target_device & ~_cfg_target_device_7) | (mmio_wdata[7:3] & _cfg_target_device_7);  // SwitchManagementRegisters.swift:61
-      end
-      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:62
-        cfg_target_bus <= (cfg_target_bus & ~_cfg_target_bus_8) | (mmio_wdata[15:8] & _cfg_target_bus_8);  // SwitchManagementRegisters.swift:62
-      end
       if (cfg_target_write) begin  // SwitchManagementRegisters.swift:63
-        cfg_target_register <= (cfg_target_register & ~_cfg_target_register_9) | (mmio_wdata[25:16] & _cfg_target_register_9);  // SwitchManagementRegisters.swift:63
+        cfg_target_function <= (cfg_target_function & ~_cfg_target_function_7) | (mmio_wdata[2:0] & _cfg_target_function_7);  // SwitchManagementRegisters.swift:63
       end
-      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:66
-        cfg_control_byte_enables <= (cfg_control_byte_enables & ~_cfg_control_byte_enables_10) | (mmio_wdata[3:0] & _cfg_control_byte_enables_10);  // SwitchManagementRegisters.swift:66
+      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:64
+        cfg_target_device <= (cfg_target_device & ~_cfg_target_device_8) | (mmio_wdata[7:3] & _cfg_target_device_8);  // SwitchManagementRegisters.swift:64
       end
-      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:67
-        cfg_control_is_write <= (cfg_control_is_write & ~_cfg_control_is_write_11) | (mmio_wdata[8] & _cfg_control_is_write_11);  // SwitchManagementRegisters.swift:67
+      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:65
+        cfg_target_bus <= (cfg_target_bus & ~_cfg_target_bus_9) | (mmio_wdata[15:8] & _cfg_target_bus_9);  // SwitchManagementRegisters.swift:65
       end
-      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:68
-        cfg_control_go <= cfg_control_go | (mmio_wdata[31] & mmio_strobe[3]);  // SwitchManagementRegisters.swift:68
+      if (cfg_target_write) begin  // SwitchManagementRegisters.swift:66
+        cfg_target_register <= (cfg_target_register & ~_cfg_target_register_10) | (mmio_wdata[25:16] & _cfg_target_register_10);  // SwitchManagementRegisters.swift:66
       end
-      if (cfg_control_go_clear) begin  // SwitchManagementRegisters.swift:68
-        cfg_control_go <= 1'b0;  // SwitchManagementRegisters.swift:68
+      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:69
+        cfg_control_byte_enables <= (cfg_control_byte_enables & ~_cfg_control_byte_enables_11) | (mmio_wdata[3:0] & _cfg_control_byte_enables_11);  // SwitchManagementRegisters.swift:69
       end
-      if (cfg_write_data_write) begin  // SwitchManagementRegisters.swift:71
-        cfg_write_data_value <= (cfg_write_data_value & ~_cfg_write_data_value_12) | (mmio_wdata & _cfg_write_data_value_12);  // SwitchManagementRegisters.swift:71
+      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:70
+        cfg_control_is_write <= (cfg_control_is_write & ~_cfg_control_is_write_12) | (mmio_wdata[8] & _cfg_control_is_write_12);  // SwitchManagementRegisters.swift:70
       end
-      if (cfg_status_write) begin  // SwitchManagementRegisters.swift:78
-        cfg_status_done <= cfg_status_done & ~(mmio_wdata[1] & mmio_strobe[0]);  // SwitchManagementRegisters.swift:78
+      if (cfg_control_write) begin  // SwitchManagementRegisters.swift:71
+        cfg_control_go <= cfg_control_go | (mmio_wdata[31] & mmio_strobe[3]);  // SwitchManagementRegisters.swift:71
       end
-      if (cfg_status_done_set) begin  // SwitchManagementRegisters.swift:78
-        cfg_status_done <= 1'b1;  // SwitchManagementRegisters.swift:78
+      if (cfg_control_go_clear) begin  // SwitchManagementRegisters.swift:71
+        cfg_control_go <= 1'b0;  // SwitchManagementRegisters.swift:71
       end
-      if (cfg_timeout_write) begin  // SwitchManagementRegisters.swift:83
-        cfg_timeout_cycles <= (cfg_timeout_cycles & ~_cfg_timeout_cycles_13) | (mmio_wdata[23:0] & _cfg_timeout_cycles_13);  // SwitchManagementRegisters.swift:83
+      if (cfg_write_data_write) begin  // SwitchManagementRegisters.swift:74
+        cfg_write_data_value <= (cfg_write_data_value & ~_cfg_write_data_value_13) | (mmio_wdata & _cfg_write_data_value_13);  // SwitchManagementRegisters.swift:74
+      end
+      if (cfg_status_write) begin  // SwitchManagementRegisters.swift:81
+        cfg_status_done <= cfg_status_done & ~(mmio_wdata[1] & mmio_strobe[0]);  // SwitchManagementRegisters.swift:81
+      end
+      if (cfg_status_done_set) begin  // SwitchManagementRegisters.swift:81
+        cfg_status_done <= 1'b1;  // SwitchManagementRegisters.swift:81
+      end
+      if (cfg_timeout_write) begin  // SwitchManagementRegisters.swift:86
+        cfg_timeout_cycles <= (cfg_timeout_cycles & ~_cfg_timeout_cycles_14) | (mmio_wdata[23:0] & _cfg_timeout_cycles_14);  // SwitchManagementRegisters.swift:86
+      end
+      if (link_change_write) begin  // SwitchManagementRegisters.swift:103
+        link_change_port1 <= link_change_port1 & ~(mmio_wdata[1] & mmio_strobe[0]);  // SwitchManagementRegisters.swift:103
+      end
+      if (link_change_port1_set) begin  // SwitchManagementRegisters.swift:103
+        link_change_port1 <= 1'b1;  // SwitchManagementRegisters.swift:103
+      end
+      if (link_change_write) begin  // SwitchManagementRegisters.swift:103
+        link_change_port2 <= link_change_port2 & ~(mmio_wdata[2] & mmio_strobe[0]);  // SwitchManagementRegisters.swift:103
+      end
+      if (link_change_port2_set) begin  // SwitchManagementRegisters.swift:103
+        link_change_port2 <= 1'b1;  // SwitchManagementRegisters.swift:103
       end
     end
   end

@@ -229,13 +229,15 @@ private struct NodeBody {
     // NTB's own status first and then INTERRUPT_STATUS loses nothing; the NTB's EVENT_STATUS and
     // DOORBELL_STATUS say which). DMA_DONE and TIER_ERROR likewise from the tier controller's
     // enabled pending causes (its INTERRUPT_STATUS says which; HOT_LEVEL, not an error, is left
-    // to its own `irq`). LINK_CHANGE arrives with the link monitor; until then nothing raises it.
+    // to its own `irq`). LINK_CHANGE while the switch's management LINK_CHANGE has a bit set.
     let tierCause = { (name: String) in tier["irq_causes"][tierInterrupts.firstIndex { $0.name == name } ?? 0] }
     for cause in causes {
       if cause == "doorbell" && !ntbs.isEmpty {
         sysctl["interrupt_status_\(cause)_set"] <== (concat(ntbs.map { $0["irq"] }) != 0)
       } else if cause == "dma_done" {
         sysctl["interrupt_status_\(cause)_set"] <== tierCause("DMA_DONE")
+      } else if cause == "link_change" {
+        sysctl["interrupt_status_\(cause)_set"] <== pcie["link_change"]
       } else if cause == "tier_error" {
         sysctl["interrupt_status_\(cause)_set"] <== tierCause("PAGE_FAULT") || tierCause("DMA_ERROR") || tierCause("HOT_OVERFLOW")
       } else {

@@ -51,12 +51,19 @@ public let bridgeExpressCapabilityOffset: UInt64 = 0x40
 /// Decisions (each allowed by the specification, see docs/switch.md): no I/O window (I/O
 /// Base/Limit and their upper halves read 0, I/O Space Enable is hardwired 0); 64-bit
 /// prefetchable window; no expansion ROM; no VGA/ISA decoding; the PCI Express Capability is
-/// the only capability (version 2), its slot and root registers read 0; Max_Read_Request_Size
-/// is hardwired 0 because a bridge issues no reads of its own.
+/// the only capability (version 2), its root registers read 0; Max_Read_Request_Size is hardwired
+/// 0 because a bridge issues no reads of its own. A downstream port is a slot without hot-plug
+/// hardware (Slot Implemented; Slot Capabilities read 0: no button, indicators, power control or
+/// presence pin, Physical Slot Number 0 as for a device in the switch's own silicon or on the
+/// board, §7.5.3.9), whose only slot event is Data Link Layer State Changed (§6.7.3.3): Slot
+/// Status's DLL_STATE_CHANGED is raised on each change of LINK_ACTIVE, with its enable and
+/// Hot-Plug Interrupt Enable in Slot Control kept for software (a virtual bridge here signals no
+/// interrupt of its own; the switch reports link changes to the management processor instead).
 ///
 /// Hardware hooks: the bus numbers, windows, Command enables, BAR0, Max_Payload_Size,
-/// Secondary Bus Reset and Link Disable go out (`_out`); the link status comes in (`_in`);
-/// each error flag of Status, Secondary Status and Device Status is raised by a `_set` pulse.
+/// Secondary Bus Reset and Link Disable go out (`_out`); the link status comes in (`_in`, and a
+/// downstream port's Presence Detect State); each error flag of Status, Secondary Status and
+/// Device Status, and a downstream port's DLL_STATE_CHANGED, is raised by a `_set` pulse.
 public func bridgeConfigSpace(_ identity: BridgeIdentity, file: StaticString = #fileID, line: UInt = #line) throws -> RegisterMap {
   var problems: [String] = []
   func check(_ ok: Bool, _ message: String) { if !ok { problems.append(message) } }
@@ -173,7 +180,9 @@ private func bridgeExpressCapabilityRegisters(_ identity: BridgeIdentity, payloa
       Field("PORT_TYPE", bits: 20...23, access: .readOnly, reset: UInt32(identity.role.rawValue),
             description: "Device/Port Type: 0101b upstream, 0110b downstream port of a switch.",
             values: [FieldValue("UPSTREAM", 0b0101, "Upstream port of a switch."), FieldValue("DOWNSTREAM", 0b0110, "Downstream port of a switch.")]),
-    ]),
+    ] + (identity.role == .downstream ? [
+      Field("SLOT_IMPLEMENTED", bit: 24, access: .readOnly, reset: 1, description: "1: the port's link goes to a slot (§7.5.3.2); its Slot registers are implemented."),
+    ] : [])),
     Register("DEVICE_CAPABILITIES", offset: base + 0x04, description: "Device Capabilities (§7.5.3.3).", fields: [
       Field("MAX_PAYLOAD_SUPPORTED", bits: 0...2, access: .readOnly, reset: payloadCode, description: "Largest payload: 128 << value bytes."),
       Field("ROLE_BASED_ERROR_REPORTING", bit: 15, access: .readOnly, reset: 1, description: "1, as every PCI Express 1.1+ function."),
@@ -195,15 +204,28 @@ private func bridgeExpressCapabilityRegisters(_ identity: BridgeIdentity, payloa
     Register("LINK_CAPABILITIES", offset: base + 0x0C, description: "Link Capabilities (§7.5.3.6).", fields: [
       Field("MAX_LINK_SPEED", bits: 0...3, access: .readOnly, reset: UInt32(identity.maxLinkSpeed), description: "Index into the Supported Link Speeds vector: 1 = 2.5 GT/s ... 5 = 32 GT/s."),
       Field("MAX_LINK_WIDTH", bits: 4...9, access: .readOnly, reset: UInt32(identity.maxLinkWidth), description: "Lanes."),
-      Field("LINK_ACTIVE_REPORTING", bit: 20, access: .readOnly, reset: 1, description: "1: LINK_ACTIVE reports the data link layer state."),
+      // §7.5.3.6: 1 for a downstream port (required above 5 GT/s), hardwired 0 for an upstream port.
+      Field("LINK_ACTIVE_REPORTING", bit: 20, access: .readOnly, reset: identity.role == .downstream ? 1 : 0,
+            description: identity.role == .downstream ? "1: LINK_ACTIVE reports the data link layer state." : "0: an upstream port does not report its data link layer state."),
       Field("PORT_NUMBER", bits: 24...31, access: .readOnly, reset: UInt32(identity.portNumber), description: "This port's number in the switch."),
     ]),
     Register("LINK_CONTROL_STATUS", offset: base + 0x10, description: "Link Control (bits 15:0) and Link Status (bits 31:16) (§7.5.3.7–8).", fields: [
       Field("LINK_DISABLE", bit: 4, access: .readWrite, description: "Take the link down while 1.", hardware: [.output]),
       Field("CURRENT_LINK_SPEED", bits: 16...19, access: .readOnly, description: "Negotiated speed, coded as MAX_LINK_SPEED.", hardware: [.input]),
       Field("NEGOTIATED_LINK_WIDTH", bits: 20...25, access: .readOnly, description: "Negotiated lanes.", hardware: [.input]),
+    ] + (identity.role == .downstream ? [
+      // §7.5.3.8: implemented with LINK_ACTIVE_REPORTING, otherwise hardwired 0.
       Field("LINK_ACTIVE", bit: 29, access: .readOnly, description: "The data link layer is up.", hardware: [.input]),
+    ] : [])),
+  ] + (identity.role == .downstream ? [
+    // Slot Capabilities (base + 0x14) read 0: no hot-plug hardware, Physical Slot Number 0.
+    Register("SLOT_CONTROL_STATUS", offset: base + 0x18, description: "Slot Control (bits 15:0) and Slot Status (bits 31:16) (§7.5.3.10–11).", fields: [
+      Field("HOT_PLUG_INTERRUPT_ENABLE", bit: 5, access: .readWrite, description: "Interrupt on enabled hot-plug events (kept for software: the switch reports link changes to the management processor)."),
+      Field("DLL_STATE_CHANGED_ENABLE", bit: 12, access: .readWrite, description: "DLL_STATE_CHANGED is a hot-plug event (with HOT_PLUG_INTERRUPT_ENABLE, an interrupt)."),
+      Field("PRESENCE_DETECT_STATE", bit: 22, access: .readOnly, description: "A device is present: the board has no presence pin, so this reads LINK_ACTIVE (an empty slot's link is down).", hardware: [.input]),
+      Field("DLL_STATE_CHANGED", bit: 24, access: .writeOneToClear, description: "LINK_ACTIVE changed (§6.7.3.3); write 1 to clear.", hardware: [.set]),
     ]),
+  ] : []) + [
     Register("LINK_CAPABILITIES_2", offset: base + 0x2C, description: "Link Capabilities 2 (§7.5.3.18).", fields: [
       Field("SUPPORTED_SPEEDS", bits: 1...7, access: .readOnly, reset: UInt32((1 << identity.maxLinkSpeed) - 1),
             description: "Bit n-1 set: speed n supported (2.5 GT/s up to MAX_LINK_SPEED)."),

@@ -15,9 +15,14 @@ import PCIe
 /// - `consume`: the TLP goes; `required` credits are consumed at the clock edge.
 ///
 /// Out of reset no credit has been advertised, so nothing is permitted until `initialize`.
-public func creditGate(_ type: CreditType, file: StaticString = #fileID, line: UInt = #line) -> Module {
+///
+/// `restartable` adds the input `link_down`: while it is 1 the gate forgets the partner's credits
+/// and is back where reset left it, nothing permitted until the next `initialize` (§2.6.1: flow
+/// control is initialised on every DL_Up; §3.4.2: at DL_Down the FC state is reset).
+public func creditGate(_ type: CreditType, restartable: Bool = false, file: StaticString = #fileID, line: UInt = #line) -> Module {
   let bits = type.fieldSize
-  return Module("credit_gate", parameters: ["bits": bits]) { m in
+  let parameters: KeyValuePairs<String, any CustomStringConvertible> = restartable ? ["bits": bits, "restartable": 1] : ["bits": bits]
+  return Module("credit_gate", parameters: parameters) { m in
     let initialize = m.input("initialize")
     let advertised = m.input("advertised", width: bits)
     let update = m.input("update")
@@ -44,6 +49,12 @@ public func creditGate(_ type: CreditType, file: StaticString = #fileID, line: U
     }.otherwise {
       when(update && !infinite) { creditLimit <== limit }
       when(consume) { consumed <== consumed + required }
+    }
+    if restartable {
+      when(m.input("link_down")) {
+        initialized <== false
+        consumed <== 0
+      }
     }
   }
 }

@@ -23,14 +23,22 @@ let requestBackoffCycles = 8
 /// Each bridge's Device Status records Unsupported Requests and malformed TLPs received on its
 /// port, and its Status (upstream) or Secondary Status (downstream) poisoned TLPs received.
 ///
-/// `link<k>_active` is port k's Data Link Layer state (DL_Active): Link Status's Data Link Layer
-/// Link Active, and for a downstream port the §2.9.1 behaviour while it is 0 (DL_Down): a
+/// `link<k>_active` is port k's Data Link Layer state (DL_Active): for a downstream port Link
+/// Status's Data Link Layer Link Active (an upstream port reports none, §7.5.3.6) and the §2.9.1
+/// behaviour while it is 0 (DL_Down): a
 /// request routed to the port (a Type 1 configuration request for its secondary bus included)
 /// is answered with Unsupported Request by the port's bridge when non-posted and discarded
 /// when posted, both recorded in that bridge's Device Status (UR Detected) and counted at the
 /// ingress (`link<i>_unsupported`, `link<i>_dropped`); completions for it are discarded and
 /// counted as dropped; broadcast messages skip it; TLPs queued for it are discarded, and
-/// `link<k>_out_valid` stays 0.
+/// `link<k>_out_valid` stays 0. Flow control restarts with the link (§2.6.1, §3.4.2): while it
+/// is down the egress credit gates are reset (nothing leaves after link-up until the partner's
+/// InitFC), nothing is received, a TLP left half-received is closed and counted malformed at the
+/// ingress, and the receive buffer's advertisement becomes what it can still take
+/// (`switchReceiver(restartsWithLink:)`; whole TLPs received before are forwarded). Each change of
+/// a downstream port's `link<k>_active` after the first cycle out of reset sets its bridge's Slot
+/// Status DLL_STATE_CHANGED and management LINK_CHANGE.PORTk; `link_change` is 1 while any
+/// LINK_CHANGE bit is (§6.7.3.3).
 /// Downstream port k is device k − 1 on the internal bus (the upstream bridge's secondary bus),
 /// which is its UR completions' Completer ID.
 ///
@@ -72,11 +80,12 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
               file: file, line: line)
     let receivers = (0..<n).map {
       m.instance(switchReceiver(dataWidth: dataWidth, depth: receiveDepth, headerCredits: headerCredits, dataCredits: dataCredits,
-                                refusable: true),
+                                refusable: true, restartsWithLink: true),
                  name: "receiver\($0)")
     }
     let ingress = (0..<n).map { m.instance(switchIngress(port: $0, ports: n, dataWidth: dataWidth), name: "ingress\($0)") }
-    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth, completionDepth: max(completionDepth, completionBeats)),
+    let egress = (0..<n).map { m.instance(switchEgress(dataWidth: dataWidth, depth: queueDepth, completionDepth: max(completionDepth, completionBeats),
+                                                       restartsWithLink: true),
                                           name: "egress\($0)") }
     let blocks = (0..<n).map { m.instance(registerBlock(maps[$0]), name: "bridge\($0)") }
     let management = m.instance(registerBlock(managementMap), name: "management")
@@ -94,8 +103,26 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
     let refused = (0..<n).map { m.wire("receiver\($0)_refused") }
     // Each port's Data Link Layer state: Link Status, and for a downstream port §2.9.1 routing.
     let active = (0..<n).map { m.input("link\($0)_active") }
+    // A change of a downstream port's link state (§6.7.3.3), from the second cycle out of reset:
+    // a link already up then is where the board starts, not an event.
+    let linkSeen = m.register("link_state_seen")
+    linkSeen <== true
+    let wasActive = (0..<n).map { $0 == 0 ? Signal.low : m.register("link\($0)_was_active") }
+    let linkChanged = (0..<n).map { $0 == 0 ? Signal.low : m.wire("link\($0)_changed") }
+    for k in 1..<n {
+      wasActive[k] <== active[k]
+      linkChanged[k] <== linkSeen && wasActive[k] != active[k]
+    }
     for k in 0..<n {
       connect(m.port("link\(k)_in", TLPStream(dataWidth: dataWidth).flipped), to: receivers[k].interface("link", as: TLPStream.self))
+      // The upstream port's link going down would be a reset of the whole switch (§2.9.1).
+      receivers[k]["link_up"] <== (k == 0 ? Signal.high : active[k])
+      egress[k]["link_up"] <== (k == 0 ? Signal.high : active[k])
+      if k > 0 {
+        blocks[k]["slot_control_status_presence_detect_state_in"] <== active[k]
+        management["link_state_port\(k)_in"] <== active[k]
+        management["link_change_port\(k)_set"] <== linkChanged[k]
+      }
       if k == 0 {
         connect(egress[k].interface("link", as: TLPStream.self), to: m.port("link\(k)_out", TLPStream(dataWidth: dataWidth)))
       } else {
@@ -177,7 +204,13 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       ingress[k]["max_payload_size"] <== blocks[k]["device_control_status_max_payload_size_out"]
       blocks[k]["link_control_status_current_link_speed_in"] <== m.input("link\(k)_speed", width: 4)
       blocks[k]["link_control_status_negotiated_link_width_in"] <== m.input("link\(k)_width", width: 6)
-      blocks[k]["link_control_status_link_active_in"] <== active[k]
+      if k > 0 {
+        blocks[k]["link_control_status_link_active_in"] <== active[k]
+      } else {
+        // An upstream port reports no Data Link Layer Link Active (§7.5.3.6, §7.5.3.8); its DL_Down is the switch's reset.
+        let unused = m.wire("unused_link0_active")
+        unused <== active[0]
+      }
       // Error flags the switch raises (§7.5.1.1.4, §7.5.1.3.7, §7.5.3.5): an Unsupported
       // Request received, a malformed TLP (a fatal error by default severity), a poisoned TLP
       // received on the bridge's primary side (upstream port) or secondary side (downstream).
@@ -188,6 +221,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
                  : (0..<n).reduce(ingress[k]["unsupported_event"]) { $0 || ingress[$1]["link_down_event"][k] },
         "device_control_status_fatal_detected": ingress[k]["malformed_event"],
         (k == 0 ? "command_status_detected_parity_error" : "io_window_secondary_status_detected_parity_error"): ingress[k]["poisoned_event"],
+        "slot_control_status_dll_state_changed": linkChanged[k],
       ]
       for register in maps[k].registers {
         for field in register.fields where field.hardware.contains(.set) {
@@ -237,6 +271,7 @@ public func pcieSwitch(identities: [BridgeIdentity], dataWidth: Int, queueDepth:
       let unusedEgress = m.wire("unused_fabric_egress", width: 2 * n)
       unusedEgress <== concat(ingress.map { $0["fabric_egress"] })
     }
+    m.output("link_change") <== (1..<n).map { management["link_change_port\($0)_out"] }.reduce(Signal.low) { $0 || $1 }
     managementPort(m, management: management, requester: requester, completer: completer, bridges: blocks,
                    primaryBus: blocks[0]["bus_numbers_primary_out"])
     let unusedPoison = m.wire("unused_poisoned")

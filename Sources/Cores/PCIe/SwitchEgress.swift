@@ -39,8 +39,13 @@ import PCIe
 /// has been refused, the search begins again from the turn). So `link` is then not a plain
 /// ready/valid stream: a first beat offered and not taken may be withdrawn, and the consumer
 /// must keep no state from it. Once a first beat is taken, the TLP is sent whole as always.
+///
+/// `restartsWithLink` (for a switch's downstream port) adds the input `link_up`, the port's
+/// Data Link Layer state: while it is 0 (DL_Down) every credit gate is back where reset left it
+/// (nothing permitted until the partner's next InitFC, §2.6.1, §3.4.2), and heads leave without
+/// credits, for the consumer to discard what was queued for a link that is down (§2.9.1).
 public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil, refusable: Bool = false,
-                         file: StaticString = #fileID, line: UInt = #line) -> Module {
+                         restartsWithLink: Bool = false, file: StaticString = #fileID, line: UInt = #line) -> Module {
   let cplDepth = completionDepth ?? depth
   // The name changes only when the Cpl queue differs or offers may be refused, so existing
   // users keep their modules.
@@ -51,7 +56,7 @@ public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil
   case (true, true): parameters = ["dw": dataWidth, "depth": depth, "refusable": 1]
   case (false, true): parameters = ["dw": dataWidth, "depth": depth, "cpl": cplDepth, "refusable": 1]
   }
-  return Module("switch_egress", parameters: parameters) { m in
+  return Module(restartsWithLink ? "switch_egress_restarting" : "switch_egress", parameters: parameters) { m in
     m.require([64, 128, 256].contains(dataWidth), "switchEgress: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
     m.require((2...4096).contains(depth), "switchEgress: depth \(depth) is outside 2...4096 beats per queue", file: file, line: line)
     m.require((2...4096).contains(cplDepth), "switchEgress: completionDepth \(cplDepth) is outside 2...4096 beats", file: file, line: line)
@@ -114,10 +119,11 @@ public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil
     }
 
     let creditNames = ["ph", "pd", "nph", "npd", "cplh", "cpld"]
+    let linkUp = restartsWithLink ? m.input("link_up") : nil
     var permits: [Signal] = []
     var consumes: [Signal] = []
     for (t, type) in CreditType.allCases.enumerated() {
-      let gate = m.instance(creditGate(type), name: "\(creditNames[t])_credits")
+      let gate = m.instance(creditGate(type, restartable: restartsWithLink), name: "\(creditNames[t])_credits")
       let bits = type.fieldSize
       let head = headFields[t / 2]
       let required = type.isHeader ? Signal.constant(1, width: bits)
@@ -127,7 +133,8 @@ public func switchEgress(dataWidth: Int, depth: Int, completionDepth: Int? = nil
       gate["update"] <== update
       gate["limit"] <== m.input("fc_\(creditNames[t])_limit", width: bits)
       gate["required"] <== required
-      permits.append(gate["permits"])
+      if let linkUp { gate["link_down"] <== !linkUp }
+      permits.append(linkUp.map { gate["permits"] || !$0 } ?? gate["permits"])
       consumes.append(gate["consume"])
     }
 

@@ -21,12 +21,15 @@ public enum SwitchManagementMap {
 
 /// The switch's own registers on its management port: identification, the configuration
 /// request block (what firmware enumeration uses: target, register, byte enables, data,
-/// go/busy/done and the completion's status or a timeout) and each port's ingress counters.
+/// go/busy/done and the completion's status or a timeout), each downstream port's link state and
+/// link changes (LINK_STATE, LINK_CHANGE: the switch's `link_change` interrupt output is 1 while
+/// any LINK_CHANGE bit is) and each port's ingress counters.
 ///
 /// Hardware hooks: CFG_CONTROL.GO is set by software (write 1) and cleared by the request
 /// engine when it issues the request (`_out`, `_clear`); CFG_STATUS.DONE is raised when the
 /// completion (or the timeout) ends it (`_set`); BUSY, COMPLETION_STATUS, TIMEOUT, READ_DATA
-/// and the counters are supplied by hardware (`_in`).
+/// and the counters are supplied by hardware (`_in`); LINK_CHANGE.PORTk is raised on each change
+/// of port k's Data Link Layer Link Active (`_set`) and goes out (`_out`), LINK_STATE comes in.
 public func switchManagementRegisters(ports: Int, baseAddress: UInt64 = 0) throws -> RegisterMap {
   guard (2...32).contains(ports) else {
     throw RegisterMapError(map: "switch_management", problems: ["a switch has 2...32 ports, not \(ports)"])
@@ -82,7 +85,24 @@ public func switchManagementRegisters(ports: Int, baseAddress: UInt64 = 0) throw
       Register("CFG_TIMEOUT", offset: 0x18, description: "How long to wait for a completion.", fields: [
         Field("CYCLES", bits: 0...23, access: .readWrite, reset: 65_536, description: "Clock cycles from issue to timeout.", hardware: [.output]),
       ]),
-    ] + counters,
+    ] + linkRegisters(ports: ports) + counters,
     // The port count shapes the counters: each count its own module (`switch_management_ports3`).
     parameters: [("ports", ports)])
+}
+
+/// LINK_STATE and LINK_CHANGE: one bit per downstream port k (bit k; the upstream port's link is
+/// the switch's own, so bit 0 is not used).
+private func linkRegisters(ports: Int) -> [Register] {
+  [
+    Register("LINK_STATE", offset: 0x1C, description: "Each downstream port's Data Link Layer Link Active (its bridge's Link Status).",
+             fields: (1..<ports).map {
+               Field("PORT\($0)", bit: $0, access: .readOnly, description: "Port \($0)'s link is up (DL_Active).", hardware: [.input])
+             }),
+    Register("LINK_CHANGE", offset: 0x20, description: "Link changes for the management processor: each downstream port's Data Link Layer State Changed (§6.7.3.3), as its bridge's Slot Status reports it to the host.",
+             fields: (1..<ports).map {
+               Field("PORT\($0)", bit: $0, access: .writeOneToClear,
+                     description: "Port \($0)'s link went up or down; write 1 to clear. The switch's `link_change` output is 1 while any bit is.",
+                     hardware: [.set, .output])
+             }),
+  ]
 }

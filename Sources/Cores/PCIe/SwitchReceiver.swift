@@ -23,12 +23,23 @@ import PCIe
 /// beat no framing check accepts (`end`, only the top lane strobed) before the start is taken,
 /// one cycle later; its credits return when that beat leaves, and the consumer counts the TLP
 /// as malformed.
+///
+/// `restartsWithLink` (for a switch's downstream port) adds the input `link_up`, the port's Data
+/// Link Layer state. While it is 0 (DL_Down) nothing is received (§2.9.1: a port with DL_Down
+/// status need not accept TLPs the data link layer has not acknowledged): beats offered on `link`
+/// are taken and dropped, and a TLP left open is closed as a `start` would close it. Whole TLPs
+/// already received were acknowledged, so they stay queued and are forwarded. Flow control
+/// restarts with the link (§2.6.1, §3.4.2): the advertisement is what the queues can still take,
+/// the credits of every TLP held subtracted (at least 1 of each type, as 0 would mean infinite:
+/// only if a class's TLPs still fill the whole advertisement when the partner initialises does
+/// the input's `ready` ever hold it back), and while the link is down CREDITS_ALLOCATED follows
+/// it, so that a partner's InitFC after link-up starts both sides from the same value.
 public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataCredits: Int, refusable: Bool = false,
-                           file: StaticString = #fileID, line: UInt = #line) -> Module {
+                           restartsWithLink: Bool = false, file: StaticString = #fileID, line: UInt = #line) -> Module {
   let parameters: KeyValuePairs<String, any CustomStringConvertible> = refusable
     ? ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits, "refusable": 1]
     : ["dw": dataWidth, "depth": depth, "hc": headerCredits, "dc": dataCredits]
-  return Module("switch_receiver", parameters: parameters) { m in
+  return Module(restartsWithLink ? "switch_receiver_restarting" : "switch_receiver", parameters: parameters) { m in
     let width = [64, 128, 256].contains(dataWidth) ? dataWidth : 64
     let lanes = width / 32
     m.require([64, 128, 256].contains(dataWidth), "switchReceiver: dataWidth \(dataWidth) is not 64, 128 or 256", file: file, line: line)
@@ -52,14 +63,15 @@ public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataC
     let queued = queues.interface("fabric", as: TLPStream.self)
     let open = m.register("open")  // a TLP's first beat was taken, its end not yet
     let closing = m.wire("closing")
-    closing <== link.start && open
-    queued.valid <== link.valid
+    let linkUp = restartsWithLink ? m.input("link_up") : nil
+    closing <== (linkUp.map { link.start || !$0 } ?? link.start) && open
+    queued.valid <== (linkUp.map { link.valid && $0 || closing && !$0 } ?? link.valid)
     queued.header <== link.header
     queued.data <== link.data
     queued.strobe <== mux(closing, Signal.constant(1 << (lanes - 1), width: lanes), link.strobe)
     queued.start <== link.start && !closing
     queued.end <== link.end || closing
-    link.ready <== queued.ready && !closing
+    link.ready <== (linkUp.map { queued.ready && !closing || !$0 } ?? queued.ready && !closing)
     when(queued.fires) { open <== !queued.end }
     let out = m.port("out", TLPStream(dataWidth: width))
     connect(queues.interface("link", as: TLPStream.self), to: out)
@@ -94,13 +106,37 @@ public func switchReceiver(dataWidth: Int, depth: Int, headerCredits: Int, dataC
     endUnits <== mux(out.start, unitsNow, heldUnits)
     let returns = m.wire("returns")
     returns <== out.fires && out.end
+    // With `restartsWithLink`: each TLP's credits counted from its first beat in to its last beat out.
+    let arriving = TLPHeaderFields(link.header)
+    let arrivingClass = linkUp.map { _ in m.wire("arriving_class", width: 2) }
+    let enters = linkUp.map { _ in m.wire("enters") }
+    if let arrivingClass, let enters {
+      arrivingClass <== priority([(arriving.isPosted, .constant(0, width: 2)), (arriving.isNonPosted, .constant(1, width: 2))],
+                                 otherwise: .constant(2, width: 2))
+      enters <== queued.fires && queued.start
+    }
     for (t, type) in CreditType.allCases.enumerated() {
       let initial = type.isHeader ? headerCredits : dataCredits
-      m.output("fc_\(names[t])_advertised", width: type.fieldSize) <== Signal.constant(initial % (1 << type.fieldSize), width: type.fieldSize)
+      let step = type.isHeader ? Signal.constant(1, width: type.fieldSize) : endUnits.resized(to: type.fieldSize)
+      let advertisement = m.output("fc_\(names[t])_advertised", width: type.fieldSize)
+      if let arrivingClass, let enters {
+        let held = m.register("\(names[t])_held", width: type.fieldSize)
+        let units = type.isHeader ? Signal.constant(1, width: type.fieldSize)
+          : mux(arriving.hasData, ((arriving.length + 3) >> 2).resized(to: type.fieldSize), Signal.zero(width: type.fieldSize))
+        held <== held + mux(enters && arrivingClass == t / 2, units, Signal.zero(width: type.fieldSize))
+          - mux(returns && endClass == t / 2, step, Signal.zero(width: type.fieldSize))
+        let free = m.wire("\(names[t])_free", width: type.fieldSize)
+        free <== Signal.constant(initial, width: type.fieldSize) - held
+        advertisement <== mux(free == 0, Signal.constant(1, width: type.fieldSize), free)
+      } else {
+        advertisement <== Signal.constant(initial % (1 << type.fieldSize), width: type.fieldSize)
+      }
       let allocated = m.register("\(names[t])_allocated", width: type.fieldSize, reset: initial % (1 << type.fieldSize))
       m.output("fc_\(names[t])_allocated", width: type.fieldSize) <== allocated
-      let step = type.isHeader ? Signal.constant(1, width: type.fieldSize) : endUnits.resized(to: type.fieldSize)
       when(returns && endClass == t / 2) { allocated <== allocated + step }
+      if let linkUp {
+        when(!linkUp) { allocated <== advertisement }
+      }
     }
   }
 }

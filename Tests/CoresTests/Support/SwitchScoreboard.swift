@@ -27,6 +27,16 @@ final class SwitchScoreboard {
 
   var outstanding: Int { queues.joined().joined().map(\.count).reduce(0, +) }
 
+  /// Takes back the newest expectation of `tlp` at `egress` on `path` (a TLP that will not
+  /// leave whole after all); false when there is none.
+  @discardableResult
+  func withdraw(_ tlp: TLP, at egress: Int, path: Int) -> Bool {
+    let c = Self.classIndex(tlp)
+    guard let i = queues[egress][path][c].lastIndex(where: { $0.tlp == tlp }) else { return false }
+    queues[egress][path][c].remove(at: i)
+    return true
+  }
+
   /// TLPs still to leave `egress`.
   func outstanding(at egress: Int) -> Int { queues[egress].joined().map(\.count).reduce(0, +) }
 

@@ -43,6 +43,10 @@ final class TLPTransmitter {
   }
   /// Whether a TLP is part-way through.
   var busy: Bool { !beats.isEmpty }
+  /// The TLPs queued and not yet sent whole, the one being sent first.
+  var pending: ArraySlice<Outgoing> { queue[queueHead...] }
+  /// The TLP whose first beat the switch took and whose last it has not.
+  var partway: Outgoing? { beats.isEmpty || beatIndex == 0 ? nil : queue[queueHead] }
 
   init(_ model: Model, prefix: String, validProbability: Probability, random: SimulationRandom) throws {
     valid = try model.input("\(prefix)_in_valid")
@@ -58,9 +62,23 @@ final class TLPTransmitter {
     self.random = random
   }
 
-  /// InitFC: the switch's advertisement, read once after reset.
+  /// InitFC: the switch's advertisement, read after reset and after each link-up (§2.6.1).
   func initialize() {
     gates = CreditType.allCases.map { CreditGate(type: $0, advertised: Int(advertised[$0.rawValue].uint64)) }
+  }
+
+  /// The link goes down (DL_Down): a TLP part-sent stops where it is and is abandoned (returned,
+  /// with the beats the switch took), and the credits are forgotten until the next `initialize()`.
+  @discardableResult
+  func linkDown() -> (abandoned: Outgoing, beatsTaken: Int)? {
+    gates = []
+    offering = false
+    valid.set(false)
+    guard !beats.isEmpty else { return nil }
+    let abandoned = (queue[queueHead], beatIndex)
+    beats = []
+    queueHead += 1
+    return abandoned
   }
 
   func send(_ tlp: TLP) { queue.append(Outgoing(tlp: tlp, beats: tlp.streamBeats(lanes: 2), credits: tlp.creditsRequired, flaw: nil)) }
@@ -71,6 +89,10 @@ final class TLPTransmitter {
   }
 
   func drive() throws {
+    guard !gates.isEmpty else {  // no InitFC since reset or the last link-down: nothing goes
+      valid.set(false)
+      return
+    }
     for type in CreditType.allCases { gates[type.rawValue].update(limit: Int(allocated[type.rawValue].uint64)) }
     if beats.isEmpty, queueHead < queue.count,
        queue[queueHead].credits.allSatisfy({ gates[$0.key.rawValue].permits($0.value) }) {
@@ -122,6 +144,7 @@ final class TLPReceiver {
   private var random: SimulationRandom
   private let readyProbability, releaseProbability: Probability
   private(set) var pools: [CreditPool] = []
+  private var capacities: [Int] = []
   private var unreleased: [[CreditType: Int]] = []
   private var beats: [TLPStreamBeat] = []
   private var initializing = false
@@ -150,10 +173,10 @@ final class TLPReceiver {
   /// Chooses the buffer sizes: header credits 1...6, data credits 16...40 (at least a
   /// 256-byte payload, so every TLP fits), each infinite one time in five. Applied by the next `drive()`.
   func chooseCredits() throws {
-    pools = try CreditType.allCases.map { type in
-      let capacity = random.chance(0.2) ? 0 : type.isHeader ? Int.random(in: 1...6, using: &random) : Int.random(in: 16...40, using: &random)
-      return try CreditPool(type: type, capacity: capacity)
+    capacities = CreditType.allCases.map { type in
+      random.chance(0.2) ? 0 : type.isHeader ? Int.random(in: 1...6, using: &random) : Int.random(in: 16...40, using: &random)
     }
+    pools = try CreditType.allCases.map { try CreditPool(type: $0, capacity: capacities[$0.rawValue]) }
     for type in CreditType.allCases { try advertised[type.rawValue].set(UInt64(pools[type.rawValue].advertised)) }
     initializing = true
   }
@@ -161,9 +184,22 @@ final class TLPReceiver {
   /// Advertises exactly `capacities` (per credit type in `CreditType` order, 0 = infinite)
   /// instead of random ones. Applied by the next `drive()`.
   func advertise(_ capacities: [Int]) throws {
+    self.capacities = capacities
     pools = try CreditType.allCases.map { try CreditPool(type: $0, capacity: capacities[$0.rawValue]) }
     for type in CreditType.allCases { try advertised[type.rawValue].set(UInt64(pools[type.rawValue].advertised)) }
     initializing = true
+  }
+
+  /// The link goes down: a TLP part-received is lost (the link layer never delivered it whole),
+  /// and flow control starts again with the next link-up (§2.6.1, §3.4.2).
+  func linkDown() {
+    beats = []
+    unreleased = []
+  }
+
+  /// The link came up: InitFC again with the same buffer sizes, every buffer empty. Applied by the next `drive()`.
+  func linkUp() throws {
+    try advertise(capacities)
   }
 
   /// Releases every consumed TLP's credits at once (for draining).

@@ -5,7 +5,10 @@ import PCIe
 /// instance, as a data link layer would make it: TLPs both ways, and flow control — one InitFC
 /// of each side's advertisement in the first cycle after reset, then an UpdateFC of each side's
 /// CREDITS_ALLOCATED every cycle (§2.6.1: a receiver may send UpdateFC as often as it likes).
-/// The link status inputs of the switch's bridge read "x4 at `speed`, link up".
+/// The link status inputs of the switch's bridge read "x4 at `speed`, link up": the link is up
+/// from reset and never goes down, so its one DL_Up is the first cycle and that InitFC is the
+/// one flow control needs after each link-up (§2.6.1). A link that can go down is made by the
+/// board's own ports (`link<k>_active`), whose partners initialise again after each link-up.
 @StatementBuilder
 public func connectLink(_ m: ModuleBuilder, switch sw: Instance, port: Int, to endpoint: Instance, speed: Int = 3, width: Int = 4) -> [Statement] {
   // Named after the switch instance too: a module may hold several switches.
