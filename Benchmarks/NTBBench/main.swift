@@ -7,9 +7,13 @@ do {
   // The devkit board's crosslink: 20 cycles each way (ntb.link_latency_cycles); and none, for the NTB logic alone.
   let bare = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 0)
   let board = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 20)
-  // The same round trips with credit-based flow control on the crosslink (NTBCrosslinkCredits, issue #6).
-  let credited = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 0, crosslinkCredits: NTBCrosslinkCredits())
-  let creditedBoard = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 20, crosslinkCredits: NTBCrosslinkCredits())
+  // The same round trips with credit-based flow control on the crosslink, sized from the link as
+  // every board's crosslink is (NTBCrosslinkCredits(linkLatency:dataWidth:), issue #6): these are
+  // the boards' figures, the plain ones above the NTB logic without the crosslink queues.
+  let credited = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 0,
+                                               crosslinkCredits: NTBCrosslinkCredits(linkLatency: 0, dataWidth: 64))
+  let creditedBoard = try DoorbellRoundTrip.measure(layout: layout, linkLatency: 20,
+                                                    crosslinkCredits: NTBCrosslinkCredits(linkLatency: 20, dataWidth: 64))
   // Posted-write bandwidth over the devkit's 20-cycle crosslink, plain and with the credits sized
   // from the link (NTBCrosslinkCredits(linkLatency:dataWidth:)), measured side by side.
   let sized = NTBCrosslinkCredits(linkLatency: 20, dataWidth: 64)
@@ -25,12 +29,14 @@ do {
       print(String(format: "sweep data credits %d: %.2f bytes/cycle (%d cycles)", data, r.bytesPerCycle, r.cycles))
     }
   }
-  print("doorbell_rtt_cycles_no_link_latency_crosslink_credits: \(credited.roundTripCycles)")
-  print("doorbell_rtt_cycles_crosslink_credits: \(creditedBoard.roundTripCycles)")
-  print("doorbell_one_way_cycles_no_link_latency: \(bare.oneWayCycles)")
-  print("doorbell_rtt_cycles_no_link_latency: \(bare.roundTripCycles)")
-  print("doorbell_one_way_cycles: \(board.oneWayCycles)")
-  print("doorbell_rtt_cycles: \(board.roundTripCycles)")
+  print("doorbell_one_way_cycles_no_link_latency_plain_crosslink: \(bare.oneWayCycles)")
+  print("doorbell_rtt_cycles_no_link_latency_plain_crosslink: \(bare.roundTripCycles)")
+  print("doorbell_one_way_cycles_plain_crosslink: \(board.oneWayCycles)")
+  print("doorbell_rtt_cycles_plain_crosslink: \(board.roundTripCycles)")
+  print("doorbell_one_way_cycles_no_link_latency: \(credited.oneWayCycles)")
+  print("doorbell_rtt_cycles_no_link_latency: \(credited.roundTripCycles)")
+  print("doorbell_one_way_cycles: \(creditedBoard.oneWayCycles)")
+  print("doorbell_rtt_cycles: \(creditedBoard.roundTripCycles)")
 } catch {
   FileHandle.standardError.write(Data("strata-bench-ntb: \(error)\n".utf8))
   exit(1)

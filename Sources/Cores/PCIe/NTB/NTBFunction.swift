@@ -457,7 +457,7 @@ private struct NTBFunctionBody {
                               name: "peer_receiver", reset: restart)
     let egress = m.instance(switchEgress(dataWidth: dataWidth, depth: credits.egressDepth, file: file, line: line),
                             name: "peer_egress", reset: restart)
-    var statements: [Statement] = [down <== !phyUp, restart <== m.reset || down,connect(peerIn, to: receiver.interface("link", as: TLPStream.self)),
+    var statements: [Statement] = [down <== !phyUp, restart <== m.reset || down, connect(peerIn, to: receiver.interface("link", as: TLPStream.self)),
                                    connect(egress.interface("link", as: TLPStream.self), to: peerOut),
                                    egress["fc_initialize"] <== m.input("peer_fc_initialize"),
                                    egress["fc_update"] <== m.input("peer_fc_update")]
